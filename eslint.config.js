@@ -1,0 +1,92 @@
+// Type-aware lint plus the architecture's import boundaries (DESIGN.md "Shape").
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const nodeBan = {
+  group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process'],
+  message: 'src/model and src/core are pure: no I/O.',
+};
+const libBan = (names) => names.map((name) => ({ name, message: `${name} is not allowed here.` }));
+const impureProps = [
+  { object: 'Math', property: 'random', message: 'Use the seeded Rng (src/core/rng.ts).' },
+  { object: 'Date', property: 'now', message: 'The model counts ticks, not wall time.' },
+  { object: 'globalThis', property: 'setTimeout', message: 'The model counts ticks.' },
+  { object: 'performance', property: 'now', message: 'The model counts ticks.' },
+];
+const upward = (dirs) => dirs.map((d) => `**/${d}/**`);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'coverage/**', 'vpdma-out/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-len': ['error', { code: 100, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/model/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [nodeBan, { group: upward(['trace', 'replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          paths: libBan(['piscina', 'msgpackr', 'fast-check', 'commander', 'cli-progress']),
+        },
+      ],
+      'no-restricted-properties': ['error', ...impureProps],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
+    },
+  },
+  {
+    files: ['src/trace/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          paths: libBan(['piscina', 'fast-check']),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/minimize/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [nodeBan, { group: upward(['replay', 'fuzz', 'report', 'store', 'cli']), message: 'The minimizer is pure orchestration around a predicate.' }],
+          paths: libBan(['piscina', 'msgpackr']),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/replay/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/replay/pool.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: upward(['fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          paths: libBan(['piscina', 'msgpackr']),
+        },
+      ],
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,59 @@
+// The one source of randomness. Every consumer takes an Rng argument; case i of a campaign
+// gets rngFor(seed, i), so it depends only on (seed, i) and never on scheduling.
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { hashString, splitmix64 } from './hash.js';
+
+export type Rng = ReturnType<typeof xoroshiro128plus>;
+
+/** A seed as the user gave it (decimal or a git SHA) and the 32-bit value derived from it. */
+export interface Seed {
+  readonly text: string;
+  readonly value: number;
+}
+
+const DECIMAL_RE = /^\d{1,15}$/;
+const HEXISH_RE = /^(?:0x)?[0-9a-fA-F]{1,64}$/;
+
+/** Parses --seed / VPDMA_SEED: a decimal integer or a hex string such as a git SHA. */
+export function parseSeed(text: string): Seed | undefined {
+  const t = text.trim();
+  if (DECIMAL_RE.test(t)) return { text: t, value: Number(t) % 0x1_0000_0000 };
+  if (HEXISH_RE.test(t)) return { text: t, value: hashString(t.toLowerCase()) % 0x1_0000_0000 };
+  return undefined;
+}
+
+export function createRng(seed: number): Rng {
+  return xoroshiro128plus(seed | 0);
+}
+
+/** The generator for case `index` of a campaign seeded with `seed`. */
+export function rngFor(seed: number, index: number): Rng {
+  const mixed = splitmix64((BigInt(seed >>> 0) << 32n) ^ BigInt(index));
+  return xoroshiro128plus(Number(mixed & 0xffffffffn) | 0);
+}
+
+/** Uniform integer in [min, max] (inclusive). */
+export function int(rng: Rng, min: number, max: number): number {
+  return uniformInt(rng, min, max);
+}
+
+export function chance(rng: Rng, numerator: number, denominator: number): boolean {
+  return uniformInt(rng, 0, denominator - 1) < numerator;
+}
+
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  const item = items[uniformInt(rng, 0, items.length - 1)];
+  if (item === undefined) throw new RangeError('pick from an empty list');
+  return item;
+}
+
+/** Index drawn with probability proportional to weights (all >= 0, sum > 0). */
+export function weighted(rng: Rng, weights: readonly number[], total: number): number {
+  let r = uniformInt(rng, 0, total - 1);
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i] ?? 0;
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
+}
