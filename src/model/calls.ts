@@ -225,9 +225,13 @@ export const CALLS: readonly CallDesc[] = [
     weight: 12,
   }),
   // E. The legacy PDMA family: obsolete and inert.
-  inert('VideoPortDoDma', [pdmaArg('pDma'), arg('dmaFlags', 'u32', DATA, { values: [1, 2, 3, 0] })], {
-    ret: { type: 'ptr' },
-  }),
+  inert(
+    'VideoPortDoDma',
+    [pdmaArg('pDma'), arg('dmaFlags', 'u32', DATA, { values: [1, 2, 3, 0] })],
+    {
+      ret: { type: 'ptr' },
+    },
+  ),
   inert('VideoPortGetDmaContext', [pdmaArg('pDma')], { ret: { type: 'ptr' } }),
   inert('VideoPortSetDmaContext', [
     pdmaArg('pDma'),
@@ -473,7 +477,10 @@ export const CALLS: readonly CallDesc[] = [
     fn: '@read',
     section: 'env',
     family: 'event',
-    args: [arg('va', 'ptr', consumes('cpu')), arg('length', 'u32', DATA, { values: [16, 1, 0x1000] })],
+    args: [
+      arg('va', 'ptr', consumes('cpu')),
+      arg('length', 'u32', DATA, { values: [16, 1, 0x1000] }),
+    ],
     ret: { type: 'bytes' },
     weight: 8,
   }),
@@ -485,7 +492,11 @@ export const CALLS: readonly CallDesc[] = [
     out: [
       out('sgList', 'ptr', produce('sgList')),
       out('context', 'ptr'),
-      { name: 'elements', type: 'sglist', fieldProduces: { address: produce('sgElement', 'length') } },
+      {
+        name: 'elements',
+        type: 'sglist',
+        fieldProduces: { address: produce('sgElement', 'length') },
+      },
     ],
     weight: 12,
   }),
@@ -515,7 +526,9 @@ export const INERT_FNS: ReadonlySet<string> = new Set(
 
 /** FNV-1a over the table's canonical JSON: changes whenever a description changes. */
 export function tableRevision(): string {
-  const text = JSON.stringify(CALLS, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
+  const text = JSON.stringify(CALLS, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `0x${v.toString(16)}` : v,
+  );
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');

@@ -1,0 +1,97 @@
+// CPU accesses by virtual address: through a live range, or into the current process's
+// demand-zero user memory (the buffers user mode hands a miniport in an IOCTL).
+import { PAGE_SIZE } from '../core/limits.js';
+import { readRange, writeRange, type CpuRange } from './ranges.js';
+import type { ModelState } from './state.js';
+
+export const USER_VA_MIN = 0x10000n;
+export const USER_VA_MAX = 0x7fffffff0000n;
+
+export function isUserVa(va: bigint, length: number): boolean {
+  return va >= USER_VA_MIN && va + BigInt(length) <= USER_VA_MAX;
+}
+
+/** The page keys a [va, va + length) access spans, pinning user pages; undefined if invalid. */
+export function pinPages(s: ModelState, va: bigint, length: number): number[] | undefined {
+  const r = s.ranges.find(va, length);
+  if (r !== undefined) return rangeKeys(r, Number(va - r.va), length);
+  if (!isUserVa(va, length)) return undefined;
+  const keys: number[] = [];
+  const first = va >> 12n;
+  const last = (va + BigInt(length) - 1n) >> 12n;
+  for (let p = first; p <= last; p++) {
+    const key = userPage(s, p, true);
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+function rangeKeys(r: CpuRange, off: number, length: number): number[] {
+  const b = r.backing;
+  const startPage = Math.floor((Number(r.va & 0xfffn) + off) / PAGE_SIZE);
+  const endPage = Math.floor((Number(r.va & 0xfffn) + off + length - 1) / PAGE_SIZE);
+  const keys: number[] = [];
+  for (let i = startPage; i <= endPage; i++) {
+    if (b.kind === 'pages') keys.push(b.keys[i] ?? 0);
+    else keys.push(Number((b.base & ~0xfffn) >> 12n) + i);
+  }
+  return keys;
+}
+
+function userPage(s: ModelState, page: bigint, allocate: boolean): number | undefined {
+  const have = s.userPages.get(page);
+  if (have !== undefined || !allocate) return have;
+  const got = s.phys.scattered(1);
+  if (got === undefined) return undefined;
+  const key = got[0] ?? 0;
+  s.mem.clearPage(key);
+  s.userPages.set(page, key);
+  s.userPageOf.set(key, page);
+  return key;
+}
+
+/** Reads [va, va + length); undefined when any byte is unmapped. */
+export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | undefined {
+  const r = s.ranges.find(va, length);
+  if (r !== undefined) return readRange(s.mem, r, Number(va - r.va), length);
+  if (!isUserVa(va, length)) return undefined;
+  const out = new Uint8Array(length);
+  forUserPages(va, length, (page, pageOff, at, n) => {
+    const key = s.userPages.get(page);
+    if (key !== undefined) s.mem.readInto(key, pageOff, n, out, at);
+  });
+  return out;
+}
+
+/** Writes data at va; false (and nothing written) when any byte is unmapped. */
+export function writeVa(s: ModelState, va: bigint, data: Uint8Array): boolean {
+  const r = s.ranges.find(va, data.length);
+  if (r !== undefined) {
+    writeRange(s.mem, r, Number(va - r.va), data);
+    return true;
+  }
+  if (!isUserVa(va, data.length)) return false;
+  let okAll = true;
+  forUserPages(va, data.length, (page, pageOff, at, n) => {
+    const key = userPage(s, page, true);
+    if (key === undefined) okAll = false;
+    else s.mem.writeFrom(key, pageOff, data, at, n);
+  });
+  return okAll;
+}
+
+function forUserPages(
+  va: bigint,
+  length: number,
+  visit: (page: bigint, pageOff: number, at: number, n: number) => void,
+): void {
+  let at = 0;
+  while (at < length) {
+    const addr = va + BigInt(at);
+    const pageOff = Number(addr & 0xfffn);
+    const n = Math.min(PAGE_SIZE - pageOff, length - at);
+    visit(addr >> 12n, pageOff, at, n);
+    at += n;
+  }
+}

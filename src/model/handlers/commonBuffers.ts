@@ -1,0 +1,139 @@
+// B. Common buffers and contiguous memory (spec §1 B). Common buffers are physically
+// contiguous; the logical address the device uses is the physical one.
+import { allocationBytesMax, objectsMax, PAGE_SIZE } from '../../core/limits.js';
+import { big, flag, num } from '../args.js';
+import { misuse, ok, type StepResult } from '../result.js';
+import { pagesFor, type CommonBuffer, type ModelState } from '../state.js';
+import type { Args } from '../values.js';
+
+const REACTOS_GET_MAX = 0x40000;
+const U32_MAX_ADDR = 0xffffffffn;
+const U64_MAX_ADDR = 0xffffffffffffffffn;
+
+function allocate(
+  s: ModelState,
+  length: number,
+  highest: bigint,
+  api: CommonBuffer['api'],
+  adapter: bigint,
+  cacheEnabled: boolean,
+): CommonBuffer | undefined {
+  if (length === 0 || length > allocationBytesMax || s.commonBuffers.size >= objectsMax)
+    return undefined;
+  const n = pagesFor(length);
+  const first = s.phys.contiguous(n, highest);
+  if (first === undefined) return undefined;
+  const pages = Array.from({ length: n }, (_, i) => first + i);
+  const va = s.kernelVa.take(length);
+  const buffer: CommonBuffer = {
+    va,
+    logical: BigInt(first) * BigInt(PAGE_SIZE),
+    length,
+    cacheEnabled,
+    api,
+    adapter,
+    pages,
+  };
+  s.commonBuffers.set(va, buffer);
+  s.addRamRange(va, length, 'commonBuffer', pages);
+  return buffer;
+}
+
+function free(s: ModelState, b: CommonBuffer): void {
+  s.commonBuffers.delete(b.va);
+  s.removeRange(b.va);
+  s.phys.release(b.pages);
+}
+
+export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
+  const handle = big(a, 'vpDmaAdapter');
+  const adapter = s.adapters.get(handle);
+  if (adapter === undefined) {
+    if (handle === 0n && s.reactos) return ok('null-adapter', 0n);
+    return misuse('unknown-adapter', 0n);
+  }
+  const highest = adapter.dma64 ? U64_MAX_ADDR : U32_MAX_ADDR;
+  const b = allocate(
+    s,
+    num(a, 'desiredLength'),
+    highest,
+    'allocate',
+    handle,
+    flag(a, 'cacheEnabled'),
+  );
+  if (b === undefined) return ok(num(a, 'desiredLength') === 0 ? 'zero-length' : 'no-memory', 0n);
+  return ok('ok', b.va, { logicalAddress: b.logical });
+}
+
+function matches(b: CommonBuffer, a: Args, adapter: bigint): boolean {
+  return (
+    b.adapter === adapter &&
+    b.length === num(a, 'length') &&
+    b.logical === big(a, 'logicalAddress') &&
+    b.cacheEnabled === flag(a, 'cacheEnabled')
+  );
+}
+
+export function releaseCommonBuffer(s: ModelState, a: Args): StepResult {
+  const adapter = big(a, 'vpDmaAdapter');
+  if (adapter === 0n && s.reactos) return ok('null-adapter');
+  const b = s.commonBuffers.get(big(a, 'virtualAddress'));
+  if (b === undefined) return misuse('release-unknown-buffer');
+  const exact = b.api === 'allocate' && matches(b, a, adapter);
+  if (exact) {
+    free(s, b);
+    return ok('ok');
+  }
+  // ReactOS forwards to the kernel unvalidated: the buffer at that address goes.
+  if (s.reactos) free(s, b);
+  return misuse(b.api === 'allocate' ? 'release-mismatch' : 'release-of-get-buffer');
+}
+
+export function getCommonBuffer(s: ModelState, a: Args): StepResult {
+  const length = num(a, 'desiredLength');
+  let adapter = 0n;
+  let highest = U32_MAX_ADDR;
+  if (s.reactos) {
+    if (length > REACTOS_GET_MAX) return ok('over-palette-cap', 0n);
+    const first = s.adapters.values().next();
+    if (first.done === true) return ok('no-adapter', 0n);
+    adapter = first.value.handle;
+    if (first.value.dma64) highest = U64_MAX_ADDR;
+  }
+  const b = allocate(s, length, highest, 'get', adapter, flag(a, 'cacheEnabled'));
+  if (b === undefined)
+    return ok(length === 0 ? 'zero-length' : 'no-memory', 0n, { pActualLength: 0 });
+  return ok('ok', b.va, { logicalAddress: b.logical, pActualLength: length });
+}
+
+export function freeCommonBuffer(s: ModelState, a: Args): StepResult {
+  let adapter = 0n;
+  if (s.reactos) {
+    const first = s.adapters.values().next();
+    if (first.done === true) return misuse('free-without-adapter-asserts');
+    adapter = first.value.handle;
+  }
+  const b = s.commonBuffers.get(big(a, 'virtualAddress'));
+  if (b === undefined) return misuse('free-unknown-buffer');
+  if (b.api === 'get' && matches(b, a, adapter)) {
+    free(s, b);
+    return ok('ok');
+  }
+  if (s.reactos) free(s, b);
+  return misuse(b.api === 'get' ? 'free-mismatch' : 'free-of-allocate-buffer');
+}
+
+export function allocateContiguousMemory(s: ModelState, a: Args): StepResult {
+  const length = num(a, 'numberOfBytes');
+  if (length === 0 || length > allocationBytesMax || s.blocks.size >= objectsMax) {
+    return ok(length === 0 ? 'zero-length' : 'too-large', 0n);
+  }
+  const n = pagesFor(length);
+  const first = s.phys.contiguous(n, big(a, 'highestAcceptableAddress'));
+  if (first === undefined) return ok('no-memory', 0n);
+  const pages = Array.from({ length: n }, (_, i) => first + i);
+  const va = s.kernelVa.take(length);
+  s.blocks.set(va, { va, length, kind: 'contiguous', pages });
+  s.addRamRange(va, length, 'contiguous', pages);
+  return ok('ok', va);
+}

@@ -1,0 +1,199 @@
+// F. Memory mapping (spec §1 F): kernel and user views of the adapter's apertures.
+import {
+  ERROR_INVALID_FUNCTION,
+  ERROR_INVALID_PARAMETER,
+  ERROR_NOT_ENOUGH_MEMORY,
+  NO_ERROR,
+  VIDEO_MEMORY_SPACE_IO,
+  VIDEO_MEMORY_SPACE_P6CACHE,
+  VIDEO_MEMORY_SPACE_USER_MODE,
+} from '../../core/constants.js';
+import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
+import { big, num } from '../args.js';
+import { misuse, ok, type StepResult } from '../result.js';
+import type { ModelState, View } from '../state.js';
+import type { Args } from '../values.js';
+
+/** NtCurrentProcess(): what a user mapping without a handle lands in. */
+export const CURRENT_PROCESS = 0xffffffffffffffffn;
+
+interface MapRequest {
+  readonly bus: bigint;
+  readonly length: number;
+  readonly io: boolean;
+  readonly p6cache: boolean;
+  /** 0 for a kernel view. */
+  readonly process: bigint;
+}
+
+function inAperture(s: ModelState, r: MapRequest): boolean {
+  if (r.length === 0) return false;
+  const space = r.io ? 'io' : 'memory';
+  const end = r.bus + BigInt(r.length);
+  return s.device.apertures.some(
+    (ap) => ap.space === space && r.bus >= ap.base && end <= ap.base + BigInt(ap.length),
+  );
+}
+
+/** Creates (or, for ReactOS kernel memory, reuses) a view; undefined at the object limit. */
+function mapView(s: ModelState, r: MapRequest): View | undefined {
+  if (s.reactos && r.process === 0n) {
+    for (const v of s.views.values()) {
+      // ReactOS: same bus address and a long enough kernel mapping → refcount++ (spec §1 F).
+      if (v.recorded && v.bus === r.bus && v.length >= r.length) {
+        v.refcount++;
+        s.bump();
+        return v;
+      }
+    }
+  }
+  if (s.views.size >= objectsMax) return undefined;
+  const pageOff = Number(r.bus & 0xfffn);
+  const bump = r.process === 0n ? s.viewVa : s.userViewVa;
+  // ReactOS hands back the translated port number itself for kernel I/O space.
+  const portIdentity = s.reactos && r.io && r.process === 0n;
+  const va = portIdentity ? r.bus : bump.take(pageOff + r.length) + BigInt(pageOff);
+  const existing = s.views.get(va);
+  if (existing !== undefined) return existing;
+  const recorded = !s.reactos || (r.process === 0n && !r.io);
+  const view: View = {
+    va,
+    length: r.length,
+    space: r.io ? 'io' : 'memory',
+    bus: r.bus,
+    p6cache: r.p6cache,
+    process: r.process,
+    recorded,
+    refcount: 1,
+  };
+  s.views.set(va, view);
+  s.ranges.add({
+    va,
+    length: r.length,
+    kind: r.process === 0n ? 'view' : 'userView',
+    backing: { kind: 'linear', base: r.bus, space: view.space },
+  });
+  s.bump();
+  return view;
+}
+
+function unmapView(s: ModelState, v: View): void {
+  s.views.delete(v.va);
+  s.removeRange(v.va);
+}
+
+function aliasMismatch(s: ModelState, r: MapRequest): boolean {
+  const end = r.bus + BigInt(r.length);
+  for (const v of s.views.values()) {
+    if (
+      v.space === (r.io ? 'io' : 'memory') &&
+      v.bus < end &&
+      r.bus < v.bus + BigInt(v.length) &&
+      v.p6cache !== r.p6cache
+    )
+      return true;
+  }
+  return false;
+}
+
+export function getDeviceBase(s: ModelState, a: Args): StepResult {
+  const flags = num(a, 'inIoSpace');
+  const user = s.reactos && (flags & VIDEO_MEMORY_SPACE_USER_MODE) !== 0;
+  const r: MapRequest = {
+    bus: big(a, 'ioAddress'),
+    length: num(a, 'numberOfUchars'),
+    io: (flags & VIDEO_MEMORY_SPACE_IO) !== 0,
+    // ReactOS strips P6CACHE: write-combining is unsupported.
+    p6cache: !s.reactos && (flags & VIDEO_MEMORY_SPACE_P6CACHE) !== 0,
+    process: user ? CURRENT_PROCESS : 0n,
+  };
+  if (!inAperture(s, r)) return ok(r.length === 0 ? 'zero-length' : 'no-aperture', 0n);
+  const mismatch = aliasMismatch(s, r);
+  const view = mapView(s, r);
+  if (view === undefined) return ok('limit', 0n);
+  return mismatch ? misuse('p6cache-alias-mismatch', view.va) : ok(r.io ? 'io' : 'memory', view.va);
+}
+
+export function freeDeviceBase(s: ModelState, a: Args): StepResult {
+  const va = big(a, 'mappedAddress');
+  const v = s.views.get(va);
+  if (v !== undefined && v.process === 0n && v.recorded) {
+    if (--v.refcount > 0) {
+      s.bump();
+      return ok('refcount');
+    }
+    unmapView(s, v);
+    return ok('ok');
+  }
+  if (s.reactos && v !== undefined && v.process !== 0n) {
+    unmapView(s, v); // ReactOS falls back to unmapping a user view at that address
+    return ok('fallback-user-unmap');
+  }
+  return misuse('free-unknown-base');
+}
+
+function mapRequestOf(s: ModelState, a: Args): MapRequest {
+  const flags = num(a, 'inIoSpace');
+  const handle = big(a, 'virtualAddress');
+  const user = handle !== 0n || (flags & VIDEO_MEMORY_SPACE_USER_MODE) !== 0;
+  return {
+    bus: big(a, 'physicalAddress'),
+    length: num(a, 'length'),
+    io: (flags & VIDEO_MEMORY_SPACE_IO) !== 0,
+    p6cache: !s.reactos && (flags & VIDEO_MEMORY_SPACE_P6CACHE) !== 0,
+    process: user ? (handle === 0n ? CURRENT_PROCESS : handle) : 0n,
+  };
+}
+
+export function mapMemory(s: ModelState, a: Args): StepResult {
+  const r = mapRequestOf(s, a);
+  if (!inAperture(s, r)) {
+    // ReactOS: bus translation failure is ERROR_NOT_ENOUGH_MEMORY and *VirtualAddress = NULL.
+    if (s.reactos) return ok('no-aperture', ERROR_NOT_ENOUGH_MEMORY, { virtualAddress: 0n });
+    return ok('no-aperture', ERROR_INVALID_PARAMETER);
+  }
+  const view = mapView(s, r);
+  if (view === undefined) {
+    // ReactOS reports NO_ERROR with a NULL address when the mapping itself fails (a bug).
+    return s.reactos
+      ? ok('map-failed', NO_ERROR, { virtualAddress: 0n })
+      : ok('limit', ERROR_INVALID_PARAMETER);
+  }
+  if (s.reactos)
+    return ok(r.process === 0n ? 'kernel' : 'user', NO_ERROR, { virtualAddress: view.va });
+  const pageOff = Number(r.bus & 0xfffn);
+  const mapped = Math.ceil((pageOff + r.length) / PAGE_SIZE) * PAGE_SIZE - pageOff;
+  return ok(r.process === 0n ? 'kernel' : 'user', NO_ERROR, {
+    virtualAddress: view.va,
+    length: mapped,
+  });
+}
+
+export function unmapMemory(s: ModelState, a: Args): StepResult {
+  const va = big(a, 'virtualAddress');
+  if (s.reactos) {
+    const v = s.views.get(va);
+    if (v === undefined) return ok('not-found', NO_ERROR);
+    if (v.recorded && --v.refcount > 0) {
+      s.bump();
+      return ok('refcount', NO_ERROR);
+    }
+    unmapView(s, v);
+    return ok('ok', NO_ERROR);
+  }
+  const process = big(a, 'processHandle');
+  for (const v of s.views.values()) {
+    const owner = v.process === 0n ? 0n : v.process;
+    const matchesOwner = owner === process || (process === 0n && v.process === CURRENT_PROCESS);
+    if (matchesOwner && va >= v.va && va < v.va + BigInt(v.length)) {
+      unmapView(s, v); // an interior address releases the whole mapping
+      return ok(va === v.va ? 'ok' : 'interior', NO_ERROR);
+    }
+  }
+  return ok('not-found', ERROR_INVALID_PARAMETER);
+}
+
+export function mapBankedMemory(s: ModelState, a: Args): StepResult {
+  if (s.reactos) return ok('unimplemented', ERROR_INVALID_FUNCTION);
+  return mapMemory(s, a);
+}

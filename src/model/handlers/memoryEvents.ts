@@ -1,0 +1,17 @@
+// The driver reading and writing memory it has mapped or allocated.
+import { readVa, writeVa } from '../access.js';
+import { big, bytes, num } from '../args.js';
+import { misuse, ok, type StepResult } from '../result.js';
+import type { ModelState } from '../state.js';
+import type { Args } from '../values.js';
+
+export function write(s: ModelState, a: Args): StepResult {
+  const data = bytes(a, 'data');
+  if (data.length === 0) return ok('empty');
+  return writeVa(s, big(a, 'va'), data) ? ok('ok') : misuse('write-unmapped');
+}
+
+export function read(s: ModelState, a: Args): StepResult {
+  const got = readVa(s, big(a, 'va'), num(a, 'length'));
+  return got === undefined ? misuse('read-unmapped', new Uint8Array(0)) : ok('ok', got);
+}

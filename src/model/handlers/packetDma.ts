@@ -1,0 +1,151 @@
+// D. Packet-based DMA (spec §1 D) and the two environment events that drive it: the port
+// calling HwVidExecuteDma with the list, and the device moving the bytes it describes.
+import { ERROR_NOT_ENOUGH_MEMORY, NO_ERROR } from '../../core/constants.js';
+import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
+import { big, flag, num } from '../args.js';
+import { misuse, ok, type StepResult } from '../result.js';
+import type { Adapter, Mdl, ModelState, SgElement, Transfer } from '../state.js';
+import type { Args } from '../values.js';
+import { coalesce } from './locking.js';
+
+function grant(
+  s: ModelState,
+  adapter: Adapter,
+  mdl: Mdl,
+  offset: number,
+  requested: number,
+): number {
+  const free = adapter.mapRegisters - adapter.mapRegistersUsed;
+  const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
+  const byRegisters = free * PAGE_SIZE - startInPage;
+  const wanted = s.reactos ? mdl.length : Math.min(requested, mdl.length - offset);
+  // ReactOS asks the kernel for the whole MDL at once: all of it or nothing.
+  if (s.reactos) return wanted <= byRegisters && wanted <= adapter.maximumLength ? wanted : 0;
+  return Math.max(0, Math.min(wanted, adapter.maximumLength, byRegisters));
+}
+
+function elementsFor(adapter: Adapter, mdl: Mdl, offset: number, length: number): SgElement[] {
+  const startByte = Number(mdl.va & 0xfffn) + offset;
+  const firstPage = Math.floor(startByte / PAGE_SIZE);
+  const keys = mdl.keys.slice(
+    firstPage,
+    firstPage + Math.ceil(((startByte % PAGE_SIZE) + length) / PAGE_SIZE),
+  );
+  if (adapter.scatterGather) return coalesce(keys, startByte % PAGE_SIZE, length);
+  // Without scatter/gather the map registers present one contiguous logical window.
+  return [
+    {
+      address:
+        adapter.logicalWindow +
+        BigInt(adapter.mapRegistersUsed * PAGE_SIZE + (startByte % PAGE_SIZE)),
+      length,
+    },
+  ];
+}
+
+export function startDma(s: ModelState, a: Args): StepResult {
+  const pLength = num(a, 'pLength');
+  const adapter = s.adapters.get(big(a, 'vpDmaAdapter'));
+  const mdl = s.mdls.get(big(a, 'mdl'));
+  if (adapter === undefined) return misuse('unknown-adapter', ERROR_NOT_ENOUGH_MEMORY);
+  if (mdl === undefined) return misuse('unknown-mdl', ERROR_NOT_ENOUGH_MEMORY);
+  const offset = s.reactos ? 0 : num(a, 'offset');
+  if (offset >= mdl.length)
+    return misuse('offset-beyond-buffer', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
+  if (!s.reactos && pLength === 0)
+    return ok('zero-length', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
+  const granted = s.transfers.size >= objectsMax ? 0 : grant(s, adapter, mdl, offset, pLength);
+  if (granted === 0) return ok('no-map-registers', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
+  const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
+  const registers = Math.ceil((startInPage + granted) / PAGE_SIZE);
+  const t: Transfer = {
+    sgList: s.newHandle(),
+    adapter: adapter.handle,
+    mdl: mdl.handle,
+    offset,
+    length: granted,
+    writeToDevice: flag(a, 'writeToDevice'),
+    context: big(a, 'context'),
+    mapRegisters: registers,
+    elements: elementsFor(adapter, mdl, offset, granted),
+    state: 'pending',
+  };
+  adapter.mapRegistersUsed += registers;
+  mdl.inFlight++;
+  s.transfers.set(t.sgList, t);
+  s.bump();
+  const branch = granted < (s.reactos ? mdl.length : pLength) ? 'partial' : 'ok';
+  // ReactOS never writes *pLength on success (spec §1 D).
+  return s.reactos ? ok(branch, NO_ERROR) : ok(branch, NO_ERROR, { pLength: granted });
+}
+
+export function completeDma(s: ModelState, a: Args): StepResult {
+  const t = s.transfers.get(big(a, 'vpScatterGather'));
+  if (t === undefined) return misuse('complete-unknown-list', NO_ERROR);
+  if (t.state === 'pending') return misuse('complete-before-execute', NO_ERROR);
+  s.transfers.delete(t.sgList);
+  const adapter = s.adapters.get(t.adapter);
+  if (adapter !== undefined) adapter.mapRegistersUsed -= t.mapRegisters;
+  const mdl = s.mdls.get(t.mdl);
+  if (mdl !== undefined) mdl.inFlight--;
+  s.bump();
+  if (big(a, 'vpDmaAdapter') !== t.adapter) return misuse('complete-wrong-adapter', NO_ERROR);
+  if (flag(a, 'writeToDevice') !== t.writeToDevice)
+    return misuse('complete-direction-mismatch', NO_ERROR);
+  return ok(t.length === mdl?.length ? 'ok' : 'ok-partial', NO_ERROR);
+}
+
+export function executeDma(s: ModelState, a: Args): StepResult {
+  const adapter = big(a, 'vpDmaAdapter');
+  for (const t of s.transfers.values()) {
+    if (t.adapter !== adapter || t.state !== 'pending') continue;
+    t.state = 'delivered';
+    s.bump();
+    const elements = t.elements.map((e) => ({ address: e.address, length: e.length }));
+    return ok(t.elements.length > 1 ? 'many-elements' : 'one-element', undefined, {
+      sgList: t.sgList,
+      context: t.context,
+      elements,
+    });
+  }
+  return misuse('no-pending-transfer', undefined, { sgList: 0n, context: 0n, elements: [] });
+}
+
+/** The device executes a delivered list: bytes move between the MDL's pages and the aperture. */
+export function deviceDma(s: ModelState, a: Args): StepResult {
+  const t = s.transfers.get(big(a, 'sgList'));
+  if (t === undefined || t.state !== 'delivered') return misuse('device-dma-without-list', 0);
+  const mdl = s.mdls.get(t.mdl);
+  if (mdl === undefined) return misuse('device-dma-after-unlock', 0);
+  const device = big(a, 'deviceAddress');
+  const end = device + BigInt(t.length);
+  const aperture = s.device.apertures.find(
+    (ap) => ap.space === 'memory' && device >= ap.base && end <= ap.base + BigInt(ap.length),
+  );
+  if (aperture === undefined) return misuse('device-address-outside-aperture', 0);
+  moveBytes(s, mdl, t, device);
+  return ok(t.writeToDevice ? 'to-device' : 'from-device', t.length);
+}
+
+function moveBytes(s: ModelState, mdl: Mdl, t: Transfer, device: bigint): void {
+  const buf = new Uint8Array(PAGE_SIZE);
+  let done = 0;
+  let byte = Number(mdl.va & 0xfffn) + t.offset;
+  while (done < t.length) {
+    const ramKey = mdl.keys[Math.floor(byte / PAGE_SIZE)] ?? 0;
+    const ramOff = byte % PAGE_SIZE;
+    const devAddr = device + BigInt(done);
+    const devKey = Number(devAddr >> 12n);
+    const devOff = Number(devAddr & 0xfffn);
+    const n = Math.min(PAGE_SIZE - ramOff, PAGE_SIZE - devOff, t.length - done);
+    if (t.writeToDevice) {
+      s.mem.readInto(ramKey, ramOff, n, buf, 0);
+      s.mem.writeFrom(devKey, devOff, buf, 0, n);
+    } else {
+      s.mem.readInto(devKey, devOff, n, buf, 0);
+      s.mem.writeFrom(ramKey, ramOff, buf, 0, n);
+    }
+    done += n;
+    byte += n;
+  }
+}

@@ -1,0 +1,137 @@
+// The deterministic allocator: where handles, virtual addresses and physical pages come from.
+// Virtual addresses are never reused (a stale pointer stays stale); physical pages are.
+// An alternate layout exists so tests can prove a target that allocates differently is still
+// judged correct (implementation-defined values are learned, not compared).
+import { PAGE_SIZE } from '../core/limits.js';
+
+export interface Layout {
+  readonly handleBase: bigint;
+  readonly handleStride: bigint;
+  readonly kernelVaBase: bigint;
+  readonly viewVaBase: bigint;
+  readonly userViewVaBase: bigint;
+  /** Logical window of adapter i's map registers (non-scatter/gather transfers). */
+  readonly mapWindowBase: bigint;
+  /** Allocate contiguous RAM from the top of memory instead of the bottom. */
+  readonly topDown: boolean;
+}
+
+export const DEFAULT_LAYOUT: Layout = {
+  handleBase: 0xffffe00010000000n,
+  handleStride: 0x100n,
+  kernelVaBase: 0xffffa00000000000n,
+  viewVaBase: 0xffffc00000000000n,
+  userViewVaBase: 0x0000020000000000n,
+  mapWindowBase: 0xc0000000n,
+  topDown: false,
+};
+
+export const ALTERNATE_LAYOUT: Layout = {
+  handleBase: 0xffff900000000040n,
+  handleStride: 0x40n,
+  kernelVaBase: 0xffffb10000000000n,
+  viewVaBase: 0xffffd20000000000n,
+  userViewVaBase: 0x0000030000000000n,
+  mapWindowBase: 0xa0000000n,
+  topDown: true,
+};
+
+/** First page of system RAM the allocator hands out (the low megabyte is firmware's). */
+const RAM_FIRST_PAGE = 0x100;
+
+/** Free physical pages as sorted, coalesced [start, end) runs. */
+export class PhysAllocator {
+  private runs: Array<[number, number]>;
+
+  constructor(
+    ramPages: number,
+    private readonly topDown: boolean,
+  ) {
+    this.runs = ramPages > RAM_FIRST_PAGE ? [[RAM_FIRST_PAGE, ramPages]] : [];
+  }
+
+  /** n physically contiguous pages whose last byte is at or below `highest`; first fit. */
+  contiguous(n: number, highest: bigint): number | undefined {
+    const order = this.topDown ? [...this.runs.keys()].reverse() : [...this.runs.keys()];
+    for (const i of order) {
+      const run = this.runs[i];
+      if (run === undefined || run[1] - run[0] < n) continue;
+      const start = this.topDown ? run[1] - n : run[0];
+      if (BigInt(start + n) * BigInt(PAGE_SIZE) - 1n > highest) continue;
+      this.take(i, start, n);
+      return start;
+    }
+    return undefined;
+  }
+
+  /**
+   * n pages, deliberately not contiguous: taken one at a time from the high end (or low end,
+   * top-down), so ascending virtual pages map to descending physical ones and a buffer's
+   * scatter/gather list has one element per page, as pool memory often does.
+   */
+  scattered(n: number): number[] | undefined {
+    if (this.free() < n) return undefined;
+    const pages: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = this.topDown ? 0 : this.runs.length - 1;
+      const run = this.runs[i];
+      if (run === undefined) return undefined;
+      const page = this.topDown ? run[0] : run[1] - 1;
+      this.take(i, page, 1);
+      pages.push(page);
+    }
+    return pages;
+  }
+
+  release(pages: readonly number[]): void {
+    for (const p of pages) this.insert(p);
+  }
+
+  free(): number {
+    let total = 0;
+    for (const [a, b] of this.runs) total += b - a;
+    return total;
+  }
+
+  private take(i: number, start: number, n: number): void {
+    const run = this.runs[i];
+    if (run === undefined) return;
+    const [a, b] = run;
+    const pieces: Array<[number, number]> = [];
+    if (start > a) pieces.push([a, start]);
+    if (start + n < b) pieces.push([start + n, b]);
+    this.runs.splice(i, 1, ...pieces);
+  }
+
+  private insert(page: number): void {
+    let lo = 0;
+    let hi = this.runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.runs[mid]?.[0] ?? 0) < page) lo = mid + 1;
+      else hi = mid;
+    }
+    const prev = this.runs[lo - 1];
+    const next = this.runs[lo];
+    if (prev !== undefined && prev[1] === page) {
+      prev[1] = page + 1;
+      if (next !== undefined && next[0] === page + 1) {
+        prev[1] = next[1];
+        this.runs.splice(lo, 1);
+      }
+    } else if (next !== undefined && next[0] === page + 1) next[0] = page;
+    else this.runs.splice(lo, 0, [page, page + 1]);
+  }
+}
+
+/** A bump allocator of page-aligned virtual ranges with a guard page after each. */
+export class VaBump {
+  constructor(private next: bigint) {}
+
+  take(bytes: number): bigint {
+    const va = this.next;
+    const pages = BigInt(Math.ceil(Math.max(bytes, 1) / PAGE_SIZE) + 1);
+    this.next += pages * BigInt(PAGE_SIZE);
+    return va;
+  }
+}

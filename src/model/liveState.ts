@@ -1,0 +1,117 @@
+// Plain-data views of the model's state: the live objects (what a target's optional state()
+// returns, in its own address space), the live CPU ranges, and what memory a call touched.
+import { PAGE_SIZE } from '../core/limits.js';
+import type { CpuRange } from './ranges.js';
+import type { ModelState } from './state.js';
+
+export interface LiveState {
+  readonly adapters: readonly { handle: bigint; mapRegisters: number; mapRegistersUsed: number }[];
+  readonly commonBuffers: readonly {
+    va: bigint;
+    logical: bigint;
+    length: number;
+    cacheEnabled: boolean;
+  }[];
+  readonly mdls: readonly { handle: bigint; va: bigint; length: number; inFlight: number }[];
+  readonly transfers: readonly {
+    sgList: bigint;
+    adapter: bigint;
+    mdl: bigint;
+    length: number;
+    writeToDevice: boolean;
+    state: string;
+  }[];
+  readonly views: readonly {
+    va: bigint;
+    length: number;
+    bus: bigint;
+    space: string;
+    process: bigint;
+    refcount: number;
+  }[];
+  readonly events: readonly { handle: bigint; signaled: boolean }[];
+  readonly blocks: readonly { va: bigint; length: number; kind: string }[];
+}
+
+export interface AddressRange {
+  readonly address: bigint;
+  readonly length: number;
+}
+
+export function liveState(s: ModelState): LiveState {
+  const map = <T, U>(m: Map<bigint, T>, f: (t: T) => U): U[] => Array.from(m.values(), f);
+  return {
+    adapters: map(s.adapters, (a) => ({
+      handle: a.handle,
+      mapRegisters: a.mapRegisters,
+      mapRegistersUsed: a.mapRegistersUsed,
+    })),
+    commonBuffers: map(s.commonBuffers, (b) => ({
+      va: b.va,
+      logical: b.logical,
+      length: b.length,
+      cacheEnabled: b.cacheEnabled,
+    })),
+    mdls: map(s.mdls, (m) => ({
+      handle: m.handle,
+      va: m.va,
+      length: m.length,
+      inFlight: m.inFlight,
+    })),
+    transfers: map(s.transfers, (t) => ({
+      sgList: t.sgList,
+      adapter: t.adapter,
+      mdl: t.mdl,
+      length: t.length,
+      writeToDevice: t.writeToDevice,
+      state: t.state,
+    })),
+    views: map(s.views, (v) => ({
+      va: v.va,
+      length: v.length,
+      bus: v.bus,
+      space: v.space,
+      process: v.process,
+      refcount: v.refcount,
+    })),
+    events: map(s.events, (e) => ({ handle: e.handle, signaled: e.signaled })),
+    blocks: map(s.blocks, (b) => ({ va: b.va, length: b.length, kind: b.kind })),
+  };
+}
+
+/** Every live CPU range (buffers, pool, views), the memory the integrity checks cover. */
+export function liveRanges(s: ModelState): CpuRange[] {
+  return Array.from(s.ranges.all());
+}
+
+/**
+ * The CPU address ranges whose bytes changed since the last call, page-granular. Costs the
+ * number of touched pages times live ranges: independent of how much memory is mapped.
+ */
+export function touchedRanges(s: ModelState): AddressRange[] {
+  const keys = s.mem.drainTouched();
+  if (keys.length === 0) return [];
+  const out: AddressRange[] = [];
+  for (const key of keys) {
+    const user = s.userPageOf.get(key);
+    if (user !== undefined) out.push({ address: user << 12n, length: PAGE_SIZE });
+    for (const r of s.ranges.all()) rangeSpanOfKey(r, key, out);
+  }
+  return out;
+}
+
+function rangeSpanOfKey(r: CpuRange, key: number, out: AddressRange[]): void {
+  const b = r.backing;
+  const startInPage = Number(r.va & 0xfffn);
+  let index: number;
+  if (b.kind === 'pages') index = b.keys.indexOf(key);
+  else {
+    const baseKey = b.space === 'io' ? -Number(b.base >> 12n) - 1 : Number(b.base >> 12n);
+    index = b.space === 'io' ? baseKey - key : key - baseKey;
+  }
+  const pages = Math.ceil((startInPage + r.length) / PAGE_SIZE);
+  if (index < 0 || index >= pages) return;
+  const from = Math.max(0, index * PAGE_SIZE - startInPage);
+  const to = Math.min(r.length, (index + 1) * PAGE_SIZE - startInPage);
+  if (to > from) out.push({ address: r.va + BigInt(from), length: to - from });
+}

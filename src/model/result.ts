@@ -1,0 +1,27 @@
+// What one model step returns: the return value, the out-parameters it wrote, the branch it
+// took (coverage), and whether the call was misuse the documentation forbids.
+import type { Args, Value } from './values.js';
+
+export interface StepResult {
+  readonly ret?: Value;
+  /** Only the out-parameters written; step() fills the rest with their entry values. */
+  readonly wrote?: Args;
+  /** Which documented path the call took: feeds coverage and violation messages. */
+  readonly branch: string;
+  /** Set when the call breaks a documented rule; the outcome is defined, never an exception. */
+  readonly misuse?: string;
+}
+
+export const ok = (branch: string, ret?: Value, wrote?: Args): StepResult =>
+  ret === undefined
+    ? wrote === undefined
+      ? { branch }
+      : { branch, wrote }
+    : wrote === undefined
+      ? { branch, ret }
+      : { branch, ret, wrote };
+
+export const misuse = (rule: string, ret?: Value, wrote?: Args): StepResult => ({
+  ...ok(rule, ret, wrote),
+  misuse: rule,
+});

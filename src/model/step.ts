@@ -1,0 +1,99 @@
+// step(): one call against the model. The handler table is keyed by the names in calls.ts;
+// a test checks the two agree, so a function described but not modelled cannot slip by.
+import { poison } from './args.js';
+import { describe } from './calls.js';
+import type { OutDesc } from './callTypes.js';
+import * as adapters from './handlers/adapters.js';
+import * as common from './handlers/commonBuffers.js';
+import * as events from './handlers/events.js';
+import * as legacy from './handlers/legacy.js';
+import * as locking from './handlers/locking.js';
+import * as mapping from './handlers/mapping.js';
+import * as memory from './handlers/memoryEvents.js';
+import * as packet from './handlers/packetDma.js';
+import * as pool from './handlers/pool.js';
+import { misuse, type StepResult } from './result.js';
+import type { ModelState } from './state.js';
+import type { Args, Value } from './values.js';
+
+export type Handler = (s: ModelState, a: Args) => StepResult;
+
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  VideoPortGetDmaAdapter: adapters.getDmaAdapter,
+  VideoPortPutDmaAdapter: adapters.putDmaAdapter,
+  VideoPortAllocateCommonBuffer: common.allocateCommonBuffer,
+  VideoPortReleaseCommonBuffer: common.releaseCommonBuffer,
+  VideoPortGetCommonBuffer: common.getCommonBuffer,
+  VideoPortFreeCommonBuffer: common.freeCommonBuffer,
+  VideoPortAllocateContiguousMemory: common.allocateContiguousMemory,
+  VideoPortLockBuffer: locking.lockBuffer,
+  VideoPortUnlockBuffer: locking.unlockBuffer,
+  VideoPortLockPages: locking.lockPages,
+  VideoPortUnlockPages: locking.unlockPages,
+  VideoPortStartDma: packet.startDma,
+  VideoPortCompleteDma: packet.completeDma,
+  VideoPortDoDma: legacy.doDma,
+  VideoPortGetDmaContext: legacy.getDmaContext,
+  VideoPortSetDmaContext: legacy.setDmaContext,
+  VideoPortSignalDmaComplete: legacy.signalDmaComplete,
+  VideoPortAssociateEventsWithDmaHandle: legacy.associateEventsWithDmaHandle,
+  VideoPortGetBytesUsed: legacy.getBytesUsed,
+  VideoPortSetBytesUsed: legacy.setBytesUsed,
+  VideoPortGetMdl: legacy.getMdl,
+  VideoPortMapDmaMemory: legacy.mapDmaMemory,
+  VideoPortUnmapDmaMemory: legacy.unmapDmaMemory,
+  VideoPortGetDeviceBase: mapping.getDeviceBase,
+  VideoPortFreeDeviceBase: mapping.freeDeviceBase,
+  VideoPortMapMemory: mapping.mapMemory,
+  VideoPortUnmapMemory: mapping.unmapMemory,
+  VideoPortMapBankedMemory: mapping.mapBankedMemory,
+  VideoPortAllocatePool: pool.allocatePool,
+  VideoPortFreePool: pool.freePool,
+  VideoPortAllocateBuffer: pool.allocateBuffer,
+  VideoPortReleaseBuffer: pool.releaseBuffer,
+  VideoPortCreateEvent: events.createEvent,
+  VideoPortDeleteEvent: events.deleteEvent,
+  VideoPortSetEvent: events.setEvent,
+  VideoPortClearEvent: events.clearEvent,
+  VideoPortReadStateEvent: events.readStateEvent,
+  VideoPortWaitForSingleObject: events.waitForSingleObject,
+  '@write': memory.write,
+  '@read': memory.read,
+  '@executeDma': packet.executeDma,
+  '@deviceDma': packet.deviceDma,
+};
+
+/** A step's outcome with every out-parameter filled: written ones, else their entry values. */
+export interface Stepped {
+  readonly ret?: Value;
+  readonly out?: Args;
+  readonly branch: string;
+  readonly misuse?: string;
+}
+
+const OUTS = new Map<string, readonly OutDesc[]>();
+
+function outsOf(fn: string): readonly OutDesc[] {
+  let outs = OUTS.get(fn);
+  if (outs === undefined) {
+    outs = describe(fn)?.out ?? [];
+    OUTS.set(fn, outs);
+  }
+  return outs;
+}
+
+export function step(s: ModelState, fn: string, a: Args): Stepped {
+  s.tick++;
+  const handler = HANDLERS[fn];
+  const r = handler === undefined ? misuse('unknown-function') : handler(s, a);
+  const outs = outsOf(fn);
+  const result: { -readonly [K in keyof Stepped]: Stepped[K] } = { branch: r.branch };
+  if (outs.length > 0) {
+    const out: Record<string, Value> = {};
+    for (const o of outs) out[o.name] = r.wrote?.[o.name] ?? a[o.name] ?? poison(o.type);
+    result.out = out;
+  }
+  if (r.ret !== undefined) result.ret = r.ret;
+  if (r.misuse !== undefined) result.misuse = r.misuse;
+  return result;
+}
