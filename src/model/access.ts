@@ -15,7 +15,7 @@ export function isUserVa(va: bigint, length: number): boolean {
 export function pinPages(s: ModelState, va: bigint, length: number): number[] | undefined {
   const r = s.ranges.find(va, length);
   if (r !== undefined) return rangeKeys(r, Number(va - r.va), length);
-  if (!isUserVa(va, length)) return undefined;
+  if (!isUserVa(va, length) || !userPagesFit(s, va, length)) return undefined;
   const keys: number[] = [];
   const first = va >> 12n;
   const last = (va + BigInt(length) - 1n) >> 12n;
@@ -37,6 +37,16 @@ function rangeKeys(r: CpuRange, off: number, length: number): number[] {
     else keys.push(Number((b.base & ~0xfffn) >> 12n) + i);
   }
   return keys;
+}
+
+/** Whether RAM can back every not-yet-present user page of the span: all or nothing. */
+function userPagesFit(s: ModelState, va: bigint, length: number): boolean {
+  if (length === 0) return true;
+  const free = s.phys.free();
+  let missing = 0;
+  const last = (va + BigInt(length) - 1n) >> 12n;
+  for (let p = va >> 12n; p <= last; p++) if (!s.userPages.has(p) && ++missing > free) return false;
+  return true;
 }
 
 function userPage(s: ModelState, page: bigint, allocate: boolean): number | undefined {
@@ -71,7 +81,7 @@ export function writeVa(s: ModelState, va: bigint, data: Uint8Array): boolean {
     writeRange(s.mem, r, Number(va - r.va), data);
     return true;
   }
-  if (!isUserVa(va, data.length)) return false;
+  if (!isUserVa(va, data.length) || !userPagesFit(s, va, data.length)) return false;
   let okAll = true;
   forUserPages(va, data.length, (page, pageOff, at, n) => {
     const key = userPage(s, page, true);

@@ -2,7 +2,7 @@
 // Virtual addresses are never reused (a stale pointer stays stale); physical pages are.
 // An alternate layout exists so tests can prove a target that allocates differently is still
 // judged correct (implementation-defined values are learned, not compared).
-import { PAGE_SIZE } from '../core/limits.js';
+import { PAGE_SHIFT, PAGE_SIZE } from '../core/limits.js';
 
 export interface Layout {
   readonly handleBase: bigint;
@@ -53,11 +53,15 @@ export class PhysAllocator {
   /** n physically contiguous pages whose last byte is at or below `highest`; first fit. */
   contiguous(n: number, highest: bigint): number | undefined {
     const order = this.topDown ? [...this.runs.keys()].reverse() : [...this.runs.keys()];
+    // Pages below this one end at or below `highest` (clamped: `highest` may be 2^64 - 1).
+    const limit = Number(BigInt.asUintN(64, highest + 1n) >> PAGE_SHIFT);
+    const ceiling = highest >= 0xffffffffffffffffn ? Number.MAX_SAFE_INTEGER : limit;
     for (const i of order) {
       const run = this.runs[i];
       if (run === undefined || run[1] - run[0] < n) continue;
-      const start = this.topDown ? run[1] - n : run[0];
-      if (BigInt(start + n) * BigInt(PAGE_SIZE) - 1n > highest) continue;
+      // Top-down takes the highest fit under the ceiling, not just the run's top.
+      const start = this.topDown ? Math.min(run[1], ceiling) - n : run[0];
+      if (start < run[0] || start + n > ceiling) continue;
       this.take(i, start, n);
       return start;
     }

@@ -1,0 +1,136 @@
+// Small helpers so model tests read like driver code: a device description, a tiny device,
+// and the usual sequences (get an adapter, lock a pool buffer, run one packet-DMA cycle).
+// Imported by tests only; pure like the rest of the model.
+import { NO_ERROR, VpModifyAccess } from '../core/constants.js';
+import type { DeviceSpec, Profile } from './device.js';
+import { Recorder } from './recorder.js';
+import type { Stepped } from './step.js';
+import type { Args, Struct, Value } from './values.js';
+
+export const FRAMEBUFFER = 0xe0000000n;
+export const FRAMEBUFFER_BYTES = 16 * 1024 * 1024;
+export const MMIO = 0xf0000000n;
+export const VGA_PORTS = 0x3c0n;
+/** A driver-side address nobody mapped: kernel space, not in any live range. */
+export const WILD_VA = 0xffff800012345000n;
+export const EXECUTE_DMA = 0xfffff80000a01000n;
+export const DMA_CONTEXT = 0xffffe00000002000n;
+
+/** VP_DEVICE_DESCRIPTION as a driver fills it in HwVidFindAdapter. */
+export function deviceDescription(over: Partial<Record<string, Value>> = {}): Struct {
+  return {
+    scatterGather: true,
+    dma32BitAddresses: true,
+    dma64BitAddresses: false,
+    maximumLength: 0x100000,
+    ...over,
+  } as Struct;
+}
+
+/** The default apertures, 16 MiB of RAM and a few map registers, so limits are easy to hit. */
+export function tinyDevice(dma: DeviceSpec['dma'] = {}): DeviceSpec {
+  return { systemMemoryBytes: 16 * 1024 * 1024, dma: { mapRegisters: 8, ...dma } };
+}
+
+export function driver(
+  profile: Profile = 'docs',
+  device: DeviceSpec = tinyDevice(),
+  layout: 'default' | 'alternate' = 'default',
+): Recorder {
+  return new Recorder({ profile, device, layout });
+}
+
+export function getAdapter(r: Recorder, over: Partial<Record<string, Value>> = {}): bigint {
+  return r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: deviceDescription(over) });
+}
+
+export function allocatePool(r: Recorder, bytes: number): bigint {
+  return r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: bytes, tag: 0x616d4456 });
+}
+
+export interface Locked {
+  readonly va: bigint;
+  readonly mdl: bigint;
+}
+
+/** A nonpaged pool buffer of `bytes`, locked for modify access. */
+export function lockPool(r: Recorder, bytes: number): Locked {
+  const va = allocatePool(r, bytes);
+  const mdl = r.ptr('VideoPortLockBuffer', {
+    baseAddress: va,
+    length: bytes,
+    operation: VpModifyAccess,
+  });
+  return { va, mdl };
+}
+
+/** A kernel view of the framebuffer (or of `bytes` of it). */
+export function mapFramebuffer(r: Recorder, bytes = FRAMEBUFFER_BYTES, at = FRAMEBUFFER): bigint {
+  return r.ptr('VideoPortGetDeviceBase', { ioAddress: at, numberOfUchars: bytes, inIoSpace: 0 });
+}
+
+export function write(r: Recorder, va: bigint, data: Uint8Array): Stepped {
+  return r.call('@write', { va, data });
+}
+
+export function read(r: Recorder, va: bigint, length: number): Uint8Array {
+  const got = r.call('@read', { va, length }).ret;
+  if (!(got instanceof Uint8Array)) throw new Error('@read returned no bytes');
+  return got;
+}
+
+/** Deterministic non-zero bytes, different for each seed. */
+export function pattern(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = ((i * 31 + seed * 17) % 255) + 1;
+  return out;
+}
+
+export interface DmaOptions {
+  readonly offset?: number;
+  readonly length: number;
+  readonly writeToDevice: boolean;
+  readonly deviceAddress?: bigint;
+}
+
+export interface DmaCycle {
+  readonly start: Stepped;
+  readonly execute: Stepped;
+  readonly device: Stepped;
+  readonly complete: Stepped;
+  readonly sgList: bigint;
+  readonly elements: readonly Struct[];
+}
+
+export function startDma(r: Recorder, adapter: bigint, mdl: bigint, o: DmaOptions): Stepped {
+  return r.call('VideoPortStartDma', startArgs(adapter, mdl, o));
+}
+
+export function startArgs(adapter: bigint, mdl: bigint, o: DmaOptions): Args {
+  return {
+    vpDmaAdapter: adapter,
+    mdl,
+    offset: o.offset ?? 0,
+    pLength: o.length,
+    executeDmaRoutine: EXECUTE_DMA,
+    context: DMA_CONTEXT,
+    writeToDevice: o.writeToDevice,
+  };
+}
+
+/** StartDma → @executeDma → @deviceDma → CompleteDma, failing loudly if StartDma fails. */
+export function dmaCycle(r: Recorder, adapter: bigint, mdl: bigint, o: DmaOptions): DmaCycle {
+  const start = startDma(r, adapter, mdl, o);
+  if (start.ret !== NO_ERROR) throw new Error(`StartDma failed: ${start.branch}`);
+  const execute = r.call('@executeDma', { vpDmaAdapter: adapter });
+  const sgList = execute.out?.['sgList'];
+  const elements = execute.out?.['elements'];
+  if (typeof sgList !== 'bigint' || !Array.isArray(elements)) throw new Error('no SG list');
+  const device = r.call('@deviceDma', { sgList, deviceAddress: o.deviceAddress ?? FRAMEBUFFER });
+  const complete = r.call('VideoPortCompleteDma', {
+    vpDmaAdapter: adapter,
+    vpScatterGather: sgList,
+    writeToDevice: o.writeToDevice,
+  });
+  return { start, execute, device, complete, sgList, elements: elements as readonly Struct[] };
+}
