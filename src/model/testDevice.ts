@@ -5,7 +5,7 @@ import { NO_ERROR, VpModifyAccess } from '../core/constants.js';
 import type { DeviceSpec, Profile } from './device.js';
 import { Recorder } from './recorder.js';
 import type { Stepped } from './step.js';
-import type { Args, Struct, Value } from './values.js';
+import type { Args, Struct } from './values.js';
 
 export const FRAMEBUFFER = 0xe0000000n;
 export const FRAMEBUFFER_BYTES = 16 * 1024 * 1024;
@@ -17,14 +17,14 @@ export const EXECUTE_DMA = 0xfffff80000a01000n;
 export const DMA_CONTEXT = 0xffffe00000002000n;
 
 /** VP_DEVICE_DESCRIPTION as a driver fills it in HwVidFindAdapter. */
-export function deviceDescription(over: Partial<Record<string, Value>> = {}): Struct {
+export function deviceDescription(over: Struct = {}): Struct {
   return {
     scatterGather: true,
     dma32BitAddresses: true,
     dma64BitAddresses: false,
     maximumLength: 0x100000,
     ...over,
-  } as Struct;
+  };
 }
 
 /** The default apertures, 16 MiB of RAM and a few map registers, so limits are easy to hit. */
@@ -40,7 +40,7 @@ export function driver(
   return new Recorder({ profile, device, layout });
 }
 
-export function getAdapter(r: Recorder, over: Partial<Record<string, Value>> = {}): bigint {
+export function getAdapter(r: Recorder, over: Struct = {}): bigint {
   return r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: deviceDescription(over) });
 }
 
