@@ -103,8 +103,16 @@ export interface Produces {
   readonly extent?: string;
 }
 
+/**
+ * How a defined value is compared with the oracle's: exactly, by zero/nonzero (the API
+ * promises only "nonzero"), or as a mapped length (at least the request, at most the
+ * oracle's page-rounded size: MapMemory's "*Length ... maybe rounded up").
+ */
+export type CompareRule = 'exact' | 'truthy' | 'mappedLength';
+
 export interface RetDesc {
   readonly type: ArgType;
+  readonly compare?: CompareRule;
   readonly produces?: Produces;
   /** A pointer return that echoes an input pointer (GetMdl returns pDma). */
   readonly echoes?: string;
@@ -114,6 +122,7 @@ export interface OutDesc {
   /** Name of the parameter (same as its arg name). */
   readonly name: string;
   readonly type: ArgType;
+  readonly compare?: CompareRule;
   readonly produces?: Produces;
   /** For a structure out-param: fields that carry produced values. */
   readonly fieldProduces?: Readonly<Record<string, Produces>>;

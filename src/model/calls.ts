@@ -321,7 +321,10 @@ export const CALLS: readonly CallDesc[] = [
       arg('virtualAddress', 'ptr', OPAQUE, { inout: true, values: [0n, 0xffffffffffffffffn] }),
     ],
     ret: { type: 'u32' },
-    out: [out('length', 'u32'), out('virtualAddress', 'ptr', produce('view', 'length'))],
+    out: [
+      { name: 'length', type: 'u32', compare: 'mappedLength' },
+      out('virtualAddress', 'ptr', produce('view', 'length')),
+    ],
     reactos: '*VirtualAddress always overwritten; *Length never updated; translation failure is 8',
   }),
   call({
@@ -355,7 +358,7 @@ export const CALLS: readonly CallDesc[] = [
     ],
     ret: { type: 'u32' },
     out: [
-      out('length', 'u32'),
+      { name: 'length', type: 'u32', compare: 'mappedLength' },
       out('inIoSpace', 'u32'),
       out('virtualAddress', 'ptr', produce('view', 'length')),
     ],
@@ -435,7 +438,7 @@ export const CALLS: readonly CallDesc[] = [
     section: 'H',
     family: 'api',
     args: [ext, arg('pEvent', 'ptr', consumes('event'))],
-    ret: { type: 'i32' },
+    ret: { type: 'i32', compare: 'truthy' },
     weight: 4,
   }),
   call({
@@ -450,7 +453,7 @@ export const CALLS: readonly CallDesc[] = [
     section: 'H',
     family: 'api',
     args: [ext, arg('pEvent', 'ptr', consumes('event'))],
-    ret: { type: 'i32' },
+    ret: { type: 'i32', compare: 'truthy' },
     weight: 3,
   }),
   call({

@@ -85,22 +85,23 @@ export function liveRanges(s: ModelState): CpuRange[] {
 }
 
 /**
- * The CPU address ranges whose bytes changed since the last call, page-granular. Costs the
+ * The CPU address ranges whose bytes changed since the last call (per page, the span from the
+ * first to the last byte written). Costs the
  * number of touched pages times live ranges: independent of how much memory is mapped.
  */
 export function touchedRanges(s: ModelState): AddressRange[] {
-  const keys = s.mem.drainTouched();
-  if (keys.length === 0) return [];
+  const touched = s.mem.drainTouched();
+  if (touched.size === 0) return [];
   const out: AddressRange[] = [];
-  for (const key of keys) {
+  for (const [key, [lo, hi]] of touched) {
     const user = s.userPageOf.get(key);
-    if (user !== undefined) out.push({ address: user << 12n, length: PAGE_SIZE });
-    for (const r of s.ranges.all()) rangeSpanOfKey(r, key, out);
+    if (user !== undefined) out.push({ address: (user << 12n) + BigInt(lo), length: hi - lo });
+    for (const r of s.ranges.all()) rangeSpanOfKey(r, key, lo, hi, out);
   }
   return out;
 }
 
-function rangeSpanOfKey(r: CpuRange, key: number, out: AddressRange[]): void {
+function rangeSpanOfKey(r: CpuRange, key: number, lo: number, hi: number, out: AddressRange[]): void {
   const b = r.backing;
   const startInPage = Number(r.va & 0xfffn);
   let index: number;
@@ -111,7 +112,7 @@ function rangeSpanOfKey(r: CpuRange, key: number, out: AddressRange[]): void {
   }
   const pages = Math.ceil((startInPage + r.length) / PAGE_SIZE);
   if (index < 0 || index >= pages) return;
-  const from = Math.max(0, index * PAGE_SIZE - startInPage);
-  const to = Math.min(r.length, (index + 1) * PAGE_SIZE - startInPage);
+  const from = Math.max(0, index * PAGE_SIZE + lo - startInPage);
+  const to = Math.min(r.length, index * PAGE_SIZE + hi - startInPage);
   if (to > from) out.push({ address: r.va + BigInt(from), length: to - from });
 }

@@ -16,9 +16,8 @@ export function ioPageKey(port: bigint): PageKey {
 
 export class PhysMem {
   private readonly pages = new Map<PageKey, Uint8Array>();
-  /** Pages written since the last drainTouched(), in first-write order. */
-  private touched: PageKey[] = [];
-  private readonly touchedSet = new Set<PageKey>();
+  /** Byte extents written since the last drainTouched(): page → [lo, hi). */
+  private touched = new Map<PageKey, [number, number]>();
   /** Counts every byte-changing write; equal counters mean equal memory. */
   writes = 0;
 
@@ -42,9 +41,15 @@ export class PhysMem {
     }
     page.set(src.subarray(from, from + length), offset);
     this.writes++;
-    if (!this.touchedSet.has(key)) {
-      this.touchedSet.add(key);
-      this.touched.push(key);
+    this.mark(key, offset, offset + length);
+  }
+
+  private mark(key: PageKey, lo: number, hi: number): void {
+    const t = this.touched.get(key);
+    if (t === undefined) this.touched.set(key, [lo, hi]);
+    else {
+      if (lo < t[0]) t[0] = lo;
+      if (hi > t[1]) t[1] = hi;
     }
   }
 
@@ -54,16 +59,13 @@ export class PhysMem {
     if (page === undefined) return;
     this.pages.delete(key);
     this.writes++;
-    if (!this.touchedSet.has(key)) {
-      this.touchedSet.add(key);
-      this.touched.push(key);
-    }
+    this.mark(key, 0, PAGE_SIZE);
   }
 
-  drainTouched(): PageKey[] {
+  /** The byte extents written since the last drain, in first-write order. */
+  drainTouched(): Map<PageKey, [number, number]> {
     const t = this.touched;
-    this.touched = [];
-    this.touchedSet.clear();
+    if (t.size > 0) this.touched = new Map();
     return t;
   }
 

@@ -1,0 +1,47 @@
+// Calling a target safely: whatever it throws or returns, the harness gets a value or a
+// TargetFault (a branded error that survives structured clone across the worker boundary).
+import type { CallOutcome } from '../model/values.js';
+import type { Target, TraceCallIn } from './target.js';
+
+const brand = Symbol.for('vpdma.TargetFault');
+
+export class TargetFault extends Error {
+  readonly [brand] = true;
+  override readonly name = 'TargetFault';
+  constructor(
+    message: string,
+    readonly timeout = false,
+  ) {
+    super(message);
+  }
+  static is(e: unknown): e is TargetFault {
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+function describeThrown(e: unknown): string {
+  if (TargetFault.is(e)) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+function checkShape(fn: string, o: unknown): CallOutcome {
+  if (o === undefined || o === null) return {};
+  if (typeof o !== 'object')
+    throw new TargetFault(`${fn}: the target answered ${typeof o}, not an outcome object`);
+  const r = o as Record<string, unknown>;
+  const out = r['out'];
+  if (out !== undefined && (typeof out !== 'object' || out === null))
+    throw new TargetFault(`${fn}: the target's out is not an object`);
+  return o as CallOutcome;
+}
+
+export async function callTarget(target: Target, call: TraceCallIn): Promise<CallOutcome> {
+  try {
+    const r = target.call(call);
+    return checkShape(call.fn, r instanceof Promise ? await r : r);
+  } catch (e) {
+    if (TargetFault.is(e)) throw e;
+    throw new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+  }
+}

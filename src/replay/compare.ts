@@ -1,0 +1,122 @@
+// Comparing an observed outcome (the target's, or the one a captured trace recorded) with the
+// oracle's. Both are in the oracle's address space by the time they get here. Produced values
+// are implementation-defined: only NULL versus non-NULL is compared. Defined values are
+// compared by the rule the call table gives them.
+import type { Produces } from '../model/callTypes.js';
+import type { Args, Struct, Value } from '../model/values.js';
+import { valueEquals } from '../model/values.js';
+import type { CallPlan, ValuePlan } from './callPlan.js';
+import { show } from './show.js';
+
+export interface Mismatch {
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface CompareContext {
+  /** The oracle's arguments (entry values of in/out parameters), for the mappedLength rule. */
+  readonly modelArgs: Args;
+  /** Scatter/gather lists of a non-scatter/gather adapter must have exactly one element. */
+  readonly singleElement: boolean;
+}
+
+function isNullish(v: Value | undefined): boolean {
+  return v === undefined || v === 0n || v === 0;
+}
+
+function sameProduced(expected: Value | undefined, actual: Value | undefined): boolean {
+  return isNullish(expected) === isNullish(actual);
+}
+
+function sameStruct(
+  expected: Struct,
+  actual: Value | undefined,
+  produced: Readonly<Record<string, Produces>> | undefined,
+): boolean {
+  if (typeof actual !== 'object' || actual instanceof Uint8Array || Array.isArray(actual))
+    return false;
+  const a = actual as Struct;
+  for (const k of Object.keys(expected)) {
+    const same =
+      produced?.[k] !== undefined
+        ? sameProduced(expected[k], a[k])
+        : valueEquals(expected[k], a[k]);
+    if (!same) return false;
+  }
+  return true;
+}
+
+function sgTotal(v: Value | undefined): number {
+  if (!Array.isArray(v)) return -1;
+  return (v as readonly Struct[]).reduce(
+    (n, e) => n + (typeof e['length'] === 'number' ? e['length'] : 0),
+    0,
+  );
+}
+
+function sameValue(
+  p: ValuePlan,
+  expected: Value | undefined,
+  actual: Value | undefined,
+  ctx: CompareContext,
+): boolean {
+  if (p.produces !== undefined) return sameProduced(expected, actual);
+  if (p.type === 'sglist') {
+    if (!Array.isArray(expected) || !Array.isArray(actual)) return valueEquals(expected, actual);
+    if (ctx.singleElement && actual.length !== 1) return false;
+    return sgTotal(expected) === sgTotal(actual);
+  }
+  if (
+    p.type === 'vrp' &&
+    typeof expected === 'object' &&
+    !(expected instanceof Uint8Array) &&
+    !Array.isArray(expected)
+  ) {
+    return sameStruct(expected as Struct, actual, p.fieldProduces);
+  }
+  switch (p.compare) {
+    case 'truthy':
+      return isNullish(expected) === isNullish(actual);
+    case 'mappedLength': {
+      const entry = ctx.modelArgs[p.name];
+      if (typeof actual !== 'number' || typeof expected !== 'number' || typeof entry !== 'number')
+        return valueEquals(expected, actual);
+      return actual >= entry && actual <= expected;
+    }
+    default:
+      return valueEquals(expected, actual);
+  }
+}
+
+/** Every field where `actual` is not what the oracle allows. */
+export function compareOutcome(
+  plan: CallPlan,
+  expected: { ret?: Value; out?: Args },
+  actual: { ret?: Value; out?: Args },
+  ctx: CompareContext,
+): Mismatch[] {
+  const found: Mismatch[] = [];
+  const r = plan.ret;
+  if (r !== undefined && !sameValue(r, expected.ret, actual.ret, ctx)) {
+    found.push({
+      field: 'ret',
+      expected: describe(r, expected.ret),
+      actual: describe(r, actual.ret),
+    });
+  }
+  for (const o of plan.outs) {
+    const e = expected.out?.[o.name];
+    const a = actual.out?.[o.name] ?? ctx.modelArgs[o.name];
+    if (!sameValue(o, e, a, ctx)) {
+      found.push({ field: `out.${o.name}`, expected: describe(o, e), actual: describe(o, a) });
+    }
+  }
+  return found;
+}
+
+function describe(p: ValuePlan, v: Value | undefined): string {
+  if (p.produces !== undefined)
+    return isNullish(v) ? 'NULL' : `a new ${p.produces.res} (${show(v)})`;
+  return show(v);
+}

@@ -1,0 +1,186 @@
+// The headline check (DESIGN.md "What the checks must catch" 1–3): around every call of the
+// obsolete inert family, nothing may change. The checks are relative to the target itself
+// (its state and bytes before and after), so they hold even once the oracle has lost track.
+import type { Model } from '../model/model.js';
+import type { Args, Struct, Value } from '../model/values.js';
+import { valueEquals } from '../model/values.js';
+import type { AddressBook } from './addressBook.js';
+import type { CallPlan } from './callPlan.js';
+import { canonical, firstDifferentKey } from './canonical.js';
+import {
+  compareWithModel,
+  diffSnapshots,
+  firstDiff,
+  liveSpans,
+  readTarget,
+  snapshotTarget,
+  type ByteDiff,
+  type Span,
+} from './memory.js';
+import { show } from './show.js';
+import type { Target } from './target.js';
+import { violation, type Violation, type ViolationKind } from './violation.js';
+
+export interface InertContext {
+  readonly model: Model;
+  readonly target: Target;
+  readonly book: AddressBook;
+  readonly plan: CallPlan;
+  readonly index: number;
+  readonly modelArgs: Args;
+  /** Use the target's touched() and a rotating sample instead of full before/after reads. */
+  readonly cheap: boolean;
+  readonly sample: Span[];
+}
+
+export interface InertBefore {
+  readonly state?: string;
+  readonly spans: Span[];
+  readonly bytes: (Uint8Array | undefined)[];
+}
+
+const MAP_DMA = 'VideoPortMapDmaMemory';
+const vrpBytesMax = 1 << 20;
+
+/** The request packet's buffers: they must not change either. */
+function vrpSpans(args: Args): Span[] {
+  const vrp = args['pVrp'];
+  if (typeof vrp !== 'object' || vrp instanceof Uint8Array || Array.isArray(vrp)) return [];
+  const s = vrp as Struct;
+  const spans: Span[] = [];
+  for (const [p, n] of [
+    ['inputBuffer', 'inputBufferLength'],
+    ['outputBuffer', 'outputBufferLength'],
+  ] as const) {
+    const address = s[p];
+    const length = s[n];
+    if (typeof address === 'bigint' && address !== 0n && typeof length === 'number' && length > 0) {
+      spans.push({ address, length: Math.min(length, vrpBytesMax) });
+    }
+  }
+  return spans;
+}
+
+export async function inertBefore(c: InertContext): Promise<InertBefore> {
+  const state = c.target.state === undefined ? undefined : canonical(await c.target.state());
+  if (c.cheap) c.target.touched?.();
+  const spans = c.cheap
+    ? [...c.sample, ...vrpSpans(c.modelArgs)]
+    : [...liveSpans(c.model), ...vrpSpans(c.modelArgs)];
+  const bytes = await snapshotTarget(c.target, c.book, spans);
+  return state === undefined ? { spans, bytes } : { state, spans, bytes };
+}
+
+function kinds(fn: string): { ret: ViolationKind; out: ViolationKind } {
+  return fn === MAP_DMA
+    ? { ret: 'map-dma-returned-non-null', out: 'map-dma-wrote-out-param' }
+    : { ret: 'inert-return-mismatch', out: 'inert-wrote-out-param' };
+}
+
+/** Return value and out-parameters: exactly the documented constant, and untouched. */
+export function inertValues(
+  c: InertContext,
+  expectedRet: Value | undefined,
+  observed: { ret?: Value; out?: Args },
+): Violation[] {
+  const fn = c.plan.desc.fn;
+  const k = kinds(fn);
+  const found: Violation[] = [];
+  if (c.plan.ret !== undefined && !valueEquals(expectedRet, observed.ret)) {
+    const detail = { field: 'ret', expected: show(expectedRet), actual: show(observed.ret) };
+    found.push(
+      violation(
+        k.ret,
+        fn,
+        c.index,
+        `${fn} returned ${detail.actual}; it must return ${detail.expected}`,
+        detail,
+      ),
+    );
+  }
+  for (const o of c.plan.outs) {
+    const entry = c.modelArgs[o.name];
+    const after = observed.out?.[o.name] ?? entry;
+    if (!valueEquals(entry, after)) {
+      const detail = { field: `out.${o.name}`, expected: show(entry), actual: show(after) };
+      found.push(
+        violation(
+          k.out,
+          fn,
+          c.index,
+          `${fn} wrote ${o.name}: ${detail.expected} became ${detail.actual}`,
+          detail,
+        ),
+      );
+    }
+  }
+  return found;
+}
+
+function stateKind(fn: string, key: string): ViolationKind {
+  if (key === 'transfers' || key === 'adapters') return 'transfer-state-changed';
+  if (key === 'views' && fn === 'VideoPortUnmapDmaMemory') return 'view-torn-down';
+  return 'object-state-changed';
+}
+
+function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
+  const fn = c.plan.desc.fn;
+  const where = `0x${d.address.toString(16)}`;
+  return violation(
+    'memory-corrupted',
+    fn,
+    c.index,
+    `${fn} changed memory at ${where} (${how}): ${d.expected} became ${d.actual}`,
+    {
+      field: where,
+      expected: d.expected,
+      actual: d.actual,
+    },
+  );
+}
+
+/** State and memory after the call, compared with before. */
+export async function inertAfter(c: InertContext, before: InertBefore): Promise<Violation[]> {
+  const fn = c.plan.desc.fn;
+  const found: Violation[] = [];
+  if (before.state !== undefined && c.target.state !== undefined) {
+    const after = canonical(await c.target.state());
+    if (after !== before.state) {
+      const key = firstDifferentKey(before.state, after);
+      const kind = stateKind(fn, key);
+      found.push(
+        violation(kind, fn, c.index, `${fn} changed the target's live ${key}`, {
+          field: `state.${key}`,
+        }),
+      );
+    }
+  }
+  const afterBytes = await snapshotTarget(c.target, c.book, before.spans);
+  const d = diffSnapshots(before.spans, before.bytes, afterBytes);
+  if (d !== undefined) found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
+  if (c.cheap && c.target.touched !== undefined) {
+    const touched = c.target
+      .touched()
+      .map((t) => ({ address: c.book.map('cpu', 'target', 'model', t.address), length: t.length }));
+    const diff = await compareWithModel(c.model, c.target, c.book, touched);
+    if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
+  }
+  return found;
+}
+
+/** Whether the sampled bytes already differed from the oracle before the call. */
+export async function sampleAgreed(
+  c: InertContext,
+  before: InertBefore,
+): Promise<ByteDiff | undefined> {
+  let i = 0;
+  for (const span of before.spans) {
+    const diff = firstDiff(
+      span.address,
+      c.model.read(span.address, span.length),
+      before.bytes[i++] ?? (await readTarget(c.target, c.book, span)),
+    );
+    if (diff !== undefined) return diff;
+  }
+  return undefined;
+}

@@ -1,0 +1,105 @@
+// Learning produced values: after each call, every handle or range the call produced is
+// entered in the address book under the trace's name for it (recorded, or the oracle's when
+// the trace recorded nothing), with the oracle's and the target's values.
+import { RESOURCE_SPACE, type Produces } from '../model/callTypes.js';
+import type { Stepped } from '../model/step.js';
+import type { Args, CallOutcome, Struct, TraceCall, Value } from '../model/values.js';
+import type { AddressBook } from './addressBook.js';
+import type { CallPlan } from './callPlan.js';
+
+function extentOf(p: Produces, modelArgs: Args, modelOut: Args | undefined): number {
+  if (p.extent === undefined) return 0;
+  const v = p.extent.startsWith('out.') ? modelOut?.[p.extent.slice(4)] : modelArgs[p.extent];
+  return typeof v === 'number' ? v : 0;
+}
+
+function learnOne(
+  book: AddressBook,
+  p: Produces,
+  trace: Value | undefined,
+  model: Value | undefined,
+  target: Value | undefined,
+  length: number,
+): void {
+  if (typeof model !== 'bigint' || typeof target !== 'bigint' || model === 0n || target === 0n)
+    return;
+  const name = typeof trace === 'bigint' && trace !== 0n ? trace : model;
+  book.learn(RESOURCE_SPACE[p.res], name, model, target, length);
+}
+
+function field(v: Value | undefined, f: string): Value | undefined {
+  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v)
+    ? (v as Struct)[f]
+    : undefined;
+}
+
+function learnElements(
+  book: AddressBook,
+  p: Produces,
+  trace: Value | undefined,
+  model: Value | undefined,
+  target: Value | undefined,
+): void {
+  if (!Array.isArray(model) || !Array.isArray(target) || model.length !== target.length) return;
+  const m = model as readonly Struct[];
+  const t = target as readonly Struct[];
+  const r = Array.isArray(trace) ? (trace as readonly Struct[]) : m;
+  m.forEach((e, i) => {
+    const length = e['length'];
+    learnOne(
+      book,
+      p,
+      r[i]?.['address'],
+      e['address'],
+      t[i]?.['address'],
+      typeof length === 'number' ? length : 0,
+    );
+  });
+}
+
+export function learnProduced(
+  book: AddressBook,
+  plan: CallPlan,
+  call: TraceCall,
+  stepped: Stepped,
+  got: CallOutcome,
+  modelArgs: Args,
+): void {
+  const r = plan.ret;
+  if (r?.produces !== undefined) {
+    learnOne(
+      book,
+      r.produces,
+      call.ret,
+      stepped.ret,
+      got.ret,
+      extentOf(r.produces, modelArgs, stepped.out),
+    );
+  }
+  for (const o of plan.outs) {
+    if (o.produces !== undefined) {
+      learnOne(
+        book,
+        o.produces,
+        call.out?.[o.name],
+        stepped.out?.[o.name],
+        got.out?.[o.name],
+        extentOf(o.produces, modelArgs, stepped.out),
+      );
+    }
+    if (o.fieldProduces === undefined) continue;
+    for (const [f, p] of Object.entries(o.fieldProduces)) {
+      if (o.type === 'sglist')
+        learnElements(book, p, call.out?.[o.name], stepped.out?.[o.name], got.out?.[o.name]);
+      else
+        learnOne(
+          book,
+          p,
+          field(call.out?.[o.name], f),
+          field(stepped.out?.[o.name], f),
+          field(got.out?.[o.name], f),
+          0,
+        );
+    }
+  }
+}

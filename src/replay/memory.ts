@@ -1,0 +1,122 @@
+// Reading memory on both sides and finding the first differing byte. All ranges here are in
+// the oracle's address space; the target side is reached through the address book.
+import type { Model } from '../model/model.js';
+import type { AddressBook } from './addressBook.js';
+import type { Target } from './target.js';
+
+export interface Span {
+  readonly address: bigint;
+  readonly length: number;
+}
+
+export interface ByteDiff {
+  /** Oracle-space address of the first differing byte. */
+  readonly address: bigint;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** Largest single read, so a 1 GiB view is compared without a 1 GiB buffer. */
+export const chunkBytesMax = 1 << 20;
+
+export function targetAddress(book: AddressBook, address: bigint): bigint {
+  return book.map('cpu', 'model', 'target', address);
+}
+
+/** The target's bytes, or undefined if it cannot read them (unmapped, or it threw). */
+export async function readTarget(
+  target: Target,
+  book: AddressBook,
+  span: Span,
+): Promise<Uint8Array | undefined> {
+  try {
+    const got = target.read(targetAddress(book, span.address), span.length);
+    const bytes = got instanceof Promise ? await got : got;
+    return bytes instanceof Uint8Array && bytes.length === span.length ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function firstDiff(
+  address: bigint,
+  expected: Uint8Array | undefined,
+  actual: Uint8Array | undefined,
+): ByteDiff | undefined {
+  if (expected === undefined && actual === undefined) return undefined;
+  if (expected === undefined || actual === undefined || expected.length !== actual.length) {
+    return {
+      address,
+      expected: expected === undefined ? 'unmapped' : `${expected.length} readable bytes`,
+      actual: actual === undefined ? 'unreadable' : `${actual.length} bytes`,
+    };
+  }
+  for (let i = 0; i < expected.length; i++) {
+    if (expected[i] !== actual[i]) {
+      return {
+        address: address + BigInt(i),
+        expected: `0x${(expected[i] ?? 0).toString(16).padStart(2, '0')}`,
+        actual: `0x${(actual[i] ?? 0).toString(16).padStart(2, '0')}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Splits spans into chunks of at most chunkBytesMax. */
+export function* chunks(spans: Iterable<Span>): Generator<Span> {
+  for (const s of spans) {
+    for (let off = 0; off < s.length; off += chunkBytesMax) {
+      yield { address: s.address + BigInt(off), length: Math.min(chunkBytesMax, s.length - off) };
+    }
+  }
+}
+
+/** The first byte where the target's memory differs from the oracle's, over the spans. */
+export async function compareWithModel(
+  model: Model,
+  target: Target,
+  book: AddressBook,
+  spans: Iterable<Span>,
+): Promise<ByteDiff | undefined> {
+  for (const c of chunks(spans)) {
+    const diff = firstDiff(
+      c.address,
+      model.read(c.address, c.length),
+      await readTarget(target, book, c),
+    );
+    if (diff !== undefined) return diff;
+  }
+  return undefined;
+}
+
+/** Every live CPU range the oracle knows of. */
+export function liveSpans(model: Model): Span[] {
+  return model.liveRanges().map((r) => ({ address: r.va, length: r.length }));
+}
+
+/** The target's bytes of every span, for a before/after comparison. */
+export async function snapshotTarget(
+  target: Target,
+  book: AddressBook,
+  spans: readonly Span[],
+): Promise<(Uint8Array | undefined)[]> {
+  const out: (Uint8Array | undefined)[] = [];
+  for (const c of chunks(spans)) out.push(await readTarget(target, book, c));
+  return out;
+}
+
+/** The first span chunk whose bytes changed between two snapshots of the same spans. */
+export function diffSnapshots(
+  spans: readonly Span[],
+  before: readonly (Uint8Array | undefined)[],
+  after: readonly (Uint8Array | undefined)[],
+): ByteDiff | undefined {
+  let i = 0;
+  for (const c of chunks(spans)) {
+    const diff = firstDiff(c.address, before[i], after[i]);
+    if (diff !== undefined) return diff;
+    i++;
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+// The reference model as a target. Users wrap it to study one change (DESIGN.md: the package
+// exports createModelTarget); the bundled mutants are built the same way.
+import { isProfile, type Profile } from '../model/device.js';
+import { Model } from '../model/model.js';
+import type { CallOutcome } from '../model/values.js';
+import type { Target, TargetOptions, TraceCallIn } from './target.js';
+
+export interface ModelTargetOptions extends TargetOptions {
+  /** 'alternate' allocates every handle and address differently from the oracle. */
+  readonly layout?: 'default' | 'alternate';
+}
+
+export interface ModelTarget extends Target {
+  readonly model: Model;
+  call(call: TraceCallIn): CallOutcome;
+  read(address: bigint, length: number): Uint8Array;
+}
+
+export function createModelTargetSync(options: ModelTargetOptions): ModelTarget {
+  const profile: Profile = isProfile(options.profile) ? options.profile : 'docs';
+  const model = new Model({ device: options.device, profile, layout: options.layout ?? 'default' });
+  return {
+    model,
+    call(c) {
+      const r = model.step(c.fn, c.args);
+      const outcome: CallOutcome = {};
+      if (r.ret !== undefined) outcome.ret = r.ret;
+      if (r.out !== undefined) outcome.out = r.out;
+      return outcome;
+    },
+    read(address, length) {
+      const bytes = model.read(address, length);
+      if (bytes === undefined)
+        throw new RangeError(`unmapped: 0x${address.toString(16)}+${length}`);
+      return bytes;
+    },
+    state: () => model.liveState() as unknown as Record<string, unknown>,
+    touched: () => model.touched(),
+  };
+}
+
+export function createModelTarget(options: ModelTargetOptions): Promise<ModelTarget> {
+  return Promise.resolve(createModelTargetSync(options));
+}

@@ -1,0 +1,321 @@
+// Lockstep replay of one trace: every call goes to the target and to the oracle model; values
+// the API leaves to the implementation are learned, defined ones compared. After the first
+// conformance violation or misuse the oracle no longer describes the target, so comparing
+// against it stops ("detached"); the inert-family checks, which need no oracle, go on.
+import { resolveDevice, type Profile } from '../model/device.js';
+import { Model } from '../model/model.js';
+import type { Stepped } from '../model/step.js';
+import type { Args, TraceCall, Value } from '../model/values.js';
+import type { TraceHeader } from '../trace/trace.js';
+import { AddressBook } from './addressBook.js';
+import { planOf } from './callPlan.js';
+import { callTarget, TargetFault } from './callTarget.js';
+import { compareOutcome } from './compare.js';
+import {
+  inertAfter,
+  inertBefore,
+  inertValues,
+  sampleAgreed,
+  type InertContext,
+} from './inertCheck.js';
+import { learnProduced } from './learn.js';
+import { compareWithModel, liveSpans, type Span } from './memory.js';
+import { Sampler } from './sampler.js';
+import type { Target } from './target.js';
+import { translateArgs, translateOut } from './translate.js';
+import { violation, type Violation } from './violation.js';
+
+export interface ReplayOptions {
+  /** Oracle profile; default: the trace header's, else docs. */
+  readonly profile?: Profile;
+  /** Full before/after memory comparison around every call. */
+  readonly paranoid?: boolean;
+  /** Bytes of the rotating memory sample checked around each inert call. */
+  readonly sampleBytes?: number;
+  /** Stop collecting after this many violations (the outcome still says fail). */
+  readonly violationsMax?: number;
+  /** Called after every oracle step, for coverage. */
+  readonly onStep?: (fn: string, stepped: Stepped, model: Model) => void;
+}
+
+export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
+
+export interface ReplayResult {
+  readonly outcome: ReplayOutcome;
+  readonly calls: number;
+  readonly violations: Violation[];
+  /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
+  readonly detachedAt?: number;
+  readonly detachedBy?: 'divergence' | 'misuse';
+}
+
+type Calls = Iterable<TraceCall> | AsyncIterable<TraceCall>;
+
+function mismatchKind(fn: string, field: string): Violation['kind'] {
+  if (fn === '@read' && field === 'ret') return 'memory-mismatch';
+  return field === 'ret' ? 'return-mismatch' : 'out-param-mismatch';
+}
+
+function toModelSpace(
+  book: AddressBook,
+  fn: string,
+  from: 'trace' | 'target',
+  o: { ret?: Value; out?: Args },
+): { ret?: Value; out?: Args } {
+  const plan = planOf(fn);
+  if (plan === undefined) return o;
+  const res: { ret?: Value; out?: Args } = {};
+  if (o.ret !== undefined)
+    res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');
+  if (o.out !== undefined) {
+    const out: Record<string, Value> = {};
+    for (const p of plan.outs) {
+      const v = o.out[p.name];
+      if (v !== undefined) out[p.name] = translateOut(book, p, v, from, 'model');
+    }
+    res.out = out;
+  }
+  return res;
+}
+
+export class Replayer {
+  readonly model: Model;
+  readonly book = new AddressBook();
+  readonly violations: Violation[] = [];
+  private readonly sampler: Sampler;
+  private detachedAt: number | undefined;
+  private detachedBy: 'divergence' | 'misuse' | undefined;
+  private recordedDiverged = false;
+  private index = 0;
+
+  constructor(
+    header: TraceHeader,
+    private readonly target: Target,
+    private readonly options: ReplayOptions = {},
+  ) {
+    this.model = new Model({
+      device: resolveDevice(header.device),
+      profile: options.profile ?? header.profile ?? 'docs',
+    });
+    this.sampler = new Sampler(options.sampleBytes ?? 4096);
+  }
+
+  private add(v: Violation): void {
+    if (this.violations.length < (this.options.violationsMax ?? 1000)) this.violations.push(v);
+  }
+
+  private detach(by: 'divergence' | 'misuse'): void {
+    if (this.detachedAt !== undefined) return;
+    this.detachedAt = this.index;
+    this.detachedBy = by;
+  }
+
+  /** Replays one call; resolves false when the target crashed or timed out. */
+  async step(call: TraceCall): Promise<boolean> {
+    const plan = planOf(call.fn);
+    if (plan === undefined) return true; // validation rejects unknown functions before replay
+    const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
+    const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
+    const inert: InertContext | undefined = plan.inert
+      ? this.inertContext(plan, modelArgs)
+      : undefined;
+    const before = inert === undefined ? undefined : await inertBefore(inert);
+    let got;
+    try {
+      got = await callTarget(this.target, { fn: call.fn, args: targetArgs });
+    } catch (e) {
+      if (!TargetFault.is(e)) throw e;
+      this.add(
+        violation(e.timeout ? 'target-timeout' : 'target-crashed', call.fn, this.index, e.message),
+      );
+      return false;
+    }
+    const stepped = this.model.step(call.fn, modelArgs);
+    this.options.onStep?.(call.fn, stepped, this.model);
+    const observed = toModelSpace(this.book, call.fn, 'target', got);
+    this.checkRecorded(call, stepped, modelArgs);
+    if (inert !== undefined && before !== undefined) {
+      for (const v of inertValues(inert, stepped.ret, observed)) this.add(v);
+      await this.afterInert(inert, before);
+    } else {
+      this.checkConformance(call.fn, stepped, observed, modelArgs);
+      if (stepped.misuse !== undefined) this.detach('misuse');
+    }
+    learnProduced(this.book, plan, call, stepped, got, modelArgs);
+    if (inert === undefined) await this.checkTouched(call.fn);
+    this.index++;
+    return true;
+  }
+
+  private inertContext(
+    plan: NonNullable<ReturnType<typeof planOf>>,
+    modelArgs: Args,
+  ): InertContext {
+    const cheap =
+      this.target.touched !== undefined &&
+      this.options.paranoid !== true &&
+      this.detachedAt === undefined;
+    const sample: Span[] = cheap ? this.sampler.next(liveSpans(this.model)) : [];
+    return {
+      model: this.model,
+      target: this.target,
+      book: this.book,
+      plan,
+      index: this.index,
+      modelArgs,
+      cheap,
+      sample,
+    };
+  }
+
+  private async afterInert(
+    c: InertContext,
+    before: Awaited<ReturnType<typeof inertBefore>>,
+  ): Promise<void> {
+    if (c.cheap) {
+      const stale = await sampleAgreed(c, before);
+      if (stale !== undefined)
+        this.memoryMismatch(
+          c.plan.desc.fn,
+          stale,
+          'found by the rotating sample: it changed at or before this call',
+        );
+    }
+    for (const v of await inertAfter(c, before)) this.add(v);
+  }
+
+  private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
+    if (this.recordedDiverged || (call.ret === undefined && call.out === undefined)) return;
+    const plan = planOf(call.fn);
+    if (plan === undefined) return;
+    const recorded = toModelSpace(this.book, call.fn, 'trace', {
+      ...(call.ret === undefined ? {} : { ret: call.ret }),
+      ...(call.out === undefined ? {} : { out: call.out }),
+    });
+    const expected = {
+      ...(plan.ret === undefined ? {} : { ret: stepped.ret }),
+      ...(call.out === undefined ? {} : { out: stepped.out ?? {} }),
+    };
+    const mismatches = compareOutcome(plan, expected, recorded, {
+      modelArgs,
+      singleElement: this.singleElement(modelArgs),
+    });
+    for (const m of mismatches) {
+      this.add(
+        violation(
+          'recorded-mismatch',
+          call.fn,
+          this.index,
+          `the trace recorded ${m.field} = ${m.actual}; the ${this.model.state.profile} oracle says ${m.expected}`,
+          m,
+        ),
+      );
+    }
+    if (mismatches.length > 0 || stepped.misuse !== undefined) this.recordedDiverged = true;
+  }
+
+  private singleElement(modelArgs: Args): boolean {
+    const a = modelArgs['vpDmaAdapter'];
+    return typeof a === 'bigint' && this.model.state.adapters.get(a)?.scatterGather === false;
+  }
+
+  private checkConformance(
+    fn: string,
+    stepped: Stepped,
+    observed: { ret?: Value; out?: Args },
+    modelArgs: Args,
+  ): void {
+    if (this.detachedAt !== undefined || stepped.misuse !== undefined) return;
+    const plan = planOf(fn);
+    if (plan === undefined) return;
+    const mismatches = compareOutcome(plan, stepped, observed, {
+      modelArgs,
+      singleElement: this.singleElement(modelArgs),
+    });
+    for (const m of mismatches) {
+      const kind = mismatchKind(fn, m.field);
+      this.add(
+        violation(
+          kind,
+          fn,
+          this.index,
+          `${fn} ${m.field}: expected ${m.expected} (${this.model.state.profile} oracle), got ${m.actual}`,
+          m,
+        ),
+      );
+    }
+    if (mismatches.length > 0) this.detach('divergence');
+  }
+
+  private memoryMismatch(
+    fn: string,
+    d: { address: bigint; expected: string; actual: string },
+    how: string,
+  ): void {
+    const where = `0x${d.address.toString(16)}`;
+    this.add(
+      violation(
+        'memory-mismatch',
+        fn,
+        this.index,
+        `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`,
+        { field: where, expected: d.expected, actual: d.actual },
+      ),
+    );
+    this.detach('divergence');
+  }
+
+  /** After a non-inert call: the bytes either side wrote must agree with the oracle. */
+  private async checkTouched(fn: string): Promise<void> {
+    const modelTouched: Span[] = this.model.touched();
+    const targetTouched = this.target.touched?.() ?? [];
+    if (this.detachedAt !== undefined) return;
+    const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
+    for (const t of targetTouched)
+      spans.push({ address: this.book.map('cpu', 'target', 'model', t.address), length: t.length });
+    if (spans.length === 0) return;
+    const d = await compareWithModel(this.model, this.target, this.book, spans);
+    if (d !== undefined) this.memoryMismatch(fn, d, 'after this call');
+  }
+
+  /** The final sweep: every byte of every live mapping must match the oracle. */
+  async finish(lastFn: string): Promise<void> {
+    if (this.detachedAt !== undefined || this.index === 0) return;
+    this.index--;
+    const d = await compareWithModel(this.model, this.target, this.book, liveSpans(this.model));
+    if (d !== undefined)
+      this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory');
+    this.index++;
+  }
+
+  result(outcome?: ReplayOutcome): ReplayResult {
+    const o: ReplayOutcome = outcome ?? (this.violations.length > 0 ? 'fail' : 'pass');
+    return {
+      outcome: o,
+      calls: this.index,
+      violations: this.violations,
+      ...(this.detachedAt === undefined ? {} : { detachedAt: this.detachedAt }),
+      ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
+    };
+  }
+}
+
+/** Replays a whole trace (an array, or a stream for big files) against a target. */
+export async function replayTrace(
+  header: TraceHeader,
+  calls: Calls,
+  target: Target,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const r = new Replayer(header, target, options);
+  let lastFn = '';
+  for await (const call of calls) {
+    lastFn = call.fn;
+    if (!(await r.step(call))) {
+      const last = r.violations[r.violations.length - 1];
+      return r.result(last?.kind === 'target-timeout' ? 'timeout' : 'crash');
+    }
+  }
+  await r.finish(lastFn);
+  return r.result();
+}

@@ -1,0 +1,18 @@
+// Short human spellings of values for violation messages.
+import type { Struct, Value } from '../model/values.js';
+
+const BYTES_SHOWN = 32;
+
+export function show(v: Value | undefined): string {
+  if (v === undefined) return '(absent)';
+  if (typeof v === 'bigint') return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) {
+    let s = '';
+    for (const b of v.subarray(0, BYTES_SHOWN)) s += b.toString(16).padStart(2, '0');
+    return v.length > BYTES_SHOWN ? `${s}... (${v.length} bytes)` : s === '' ? '(no bytes)' : s;
+  }
+  if (Array.isArray(v)) return `[${(v as readonly Struct[]).map((e) => show(e)).join(', ')}]`;
+  const fields = Object.entries(v as Struct).map(([k, x]) => `${k}=${show(x)}`);
+  return `{${fields.join(', ')}}`;
+}

@@ -1,0 +1,28 @@
+// The target module interface (DESIGN.md "Target module interface"): what the replayer drives.
+import type { DeviceConfig } from '../model/device.js';
+import type { Args, CallOutcome, Value } from '../model/values.js';
+
+/** Live objects a target reports, for the inertness checks. Any plain data; compared deeply. */
+export type TargetState = Readonly<Record<string, unknown>>;
+
+export interface TraceCallIn {
+  readonly fn: string;
+  readonly args: Args;
+}
+
+export interface Target {
+  call(call: TraceCallIn): CallOutcome | Promise<CallOutcome>;
+  read(address: bigint, length: number): Uint8Array | Promise<Uint8Array>;
+  state?(): TargetState | Promise<TargetState>;
+  touched?(): Array<{ address: bigint; length: number }>;
+  close?(): void | Promise<void>;
+}
+
+export interface TargetOptions {
+  readonly device: DeviceConfig;
+  readonly profile: string;
+}
+
+export type TargetFactory = (options: TargetOptions) => Promise<Target>;
+
+export type { CallOutcome, Value };

@@ -1,0 +1,66 @@
+// Moving values between the trace's, the oracle's and the target's address spaces.
+import type { AddressSpace } from '../model/callTypes.js';
+import type { Args, Struct, Value } from '../model/values.js';
+import type { AddressBook, Side } from './addressBook.js';
+import type { CallPlan, ValuePlan } from './callPlan.js';
+
+const VRP_POINTERS = ['statusBlock', 'inputBuffer', 'outputBuffer'] as const;
+
+export function translateValue(
+  book: AddressBook,
+  space: AddressSpace | 'none',
+  from: Side,
+  to: Side,
+  v: Value,
+): Value {
+  if (space === 'none' || from === to) return v;
+  if (typeof v === 'bigint') return book.map(space, from, to, v);
+  if (Array.isArray(v)) {
+    return (v as readonly Struct[]).map((e) => {
+      const address = e['address'];
+      return typeof address === 'bigint'
+        ? { ...e, address: book.map(space, from, to, address) }
+        : e;
+    });
+  }
+  if (typeof v === 'object' && !(v instanceof Uint8Array)) {
+    let copy: Record<string, bigint | number | boolean | Uint8Array> | undefined;
+    const s = v as Struct;
+    for (const f of VRP_POINTERS) {
+      const p = s[f];
+      if (typeof p !== 'bigint') continue;
+      const t = book.map('cpu', from, to, p);
+      if (t !== p) (copy ??= { ...s })[f] = t;
+    }
+    return copy ?? v;
+  }
+  return v;
+}
+
+/** The call's arguments in another side's address space; the same object if nothing moves. */
+export function translateArgs(
+  book: AddressBook,
+  plan: CallPlan,
+  args: Args,
+  from: Side,
+  to: Side,
+): Args {
+  let copy: Record<string, Value> | undefined;
+  for (const p of plan.translated) {
+    const v = args[p.name];
+    if (v === undefined) continue;
+    const t = translateValue(book, p.space, from, to, v);
+    if (t !== v) (copy ??= { ...args })[p.name] = t;
+  }
+  return copy ?? args;
+}
+
+export function translateOut(
+  book: AddressBook,
+  p: ValuePlan,
+  v: Value,
+  from: Side,
+  to: Side,
+): Value {
+  return translateValue(book, p.space, from, to, v);
+}

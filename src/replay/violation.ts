@@ -1,0 +1,70 @@
+// Violations are values: what went wrong, where, and what the oracle expected instead.
+
+export type ViolationKind =
+  /** VideoPortMapDmaMemory returned something other than NULL. */
+  | 'map-dma-returned-non-null'
+  /** VideoPortMapDmaMemory wrote through Length, InIoSpace, VirtualAddress or pVrp. */
+  | 'map-dma-wrote-out-param'
+  /** Another obsolete inert call returned something other than its documented constant. */
+  | 'inert-return-mismatch'
+  /** Another obsolete inert call wrote an out-parameter. */
+  | 'inert-wrote-out-param'
+  /** A byte of a live mapping or buffer changed during an inert call. */
+  | 'memory-corrupted'
+  /** An in-flight transfer, scatter/gather list or map-register count changed during an inert call. */
+  | 'transfer-state-changed'
+  /** Another live object (adapter, buffer, MDL, view, event) changed during an inert call. */
+  | 'object-state-changed'
+  /** VideoPortUnmapDmaMemory tore down a real mapping. */
+  | 'view-torn-down'
+  /** A return value differs from the oracle's. */
+  | 'return-mismatch'
+  /** An out-parameter differs from the oracle's. */
+  | 'out-param-mismatch'
+  /** Memory differs from what the oracle says the driver and the device put there. */
+  | 'memory-mismatch'
+  /** A value recorded in a captured trace differs from the oracle's. */
+  | 'recorded-mismatch'
+  /** The target threw, exited, or answered garbage. */
+  | 'target-crashed'
+  /** The target did not answer within --timeout. */
+  | 'target-timeout';
+
+export const VIOLATION_KINDS: readonly ViolationKind[] = [
+  'map-dma-returned-non-null',
+  'map-dma-wrote-out-param',
+  'inert-return-mismatch',
+  'inert-wrote-out-param',
+  'memory-corrupted',
+  'transfer-state-changed',
+  'object-state-changed',
+  'view-torn-down',
+  'return-mismatch',
+  'out-param-mismatch',
+  'memory-mismatch',
+  'recorded-mismatch',
+  'target-crashed',
+  'target-timeout',
+];
+
+export interface Violation {
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  /** 0-based position of the call in the trace (header not counted). */
+  readonly callIndex: number;
+  readonly message: string;
+  /** The parameter or field concerned ("ret", "out.pLength", "state.transfers", an address). */
+  readonly field?: string;
+  readonly expected?: string;
+  readonly actual?: string;
+}
+
+export function violation(
+  kind: ViolationKind,
+  fn: string,
+  callIndex: number,
+  message: string,
+  detail: { field?: string; expected?: string; actual?: string } = {},
+): Violation {
+  return { kind, fn, callIndex, message, ...detail };
+}
