@@ -33,7 +33,7 @@ function checkShape(fn: string, o: unknown): CallOutcome {
   const out = r['out'];
   if (out !== undefined && (typeof out !== 'object' || out === null))
     throw new TargetFault(`${fn}: the target's out is not an object`);
-  return o as CallOutcome;
+  return o;
 }
 
 export async function callTarget(target: Target, call: TraceCallIn): Promise<CallOutcome> {
