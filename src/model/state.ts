@@ -54,6 +54,8 @@ export interface Transfer {
   readonly writeToDevice: boolean;
   readonly context: bigint;
   readonly mapRegisters: number;
+  /** Index of the first of its map registers (they are consecutive). */
+  readonly firstRegister: number;
   readonly elements: readonly SgElement[];
   state: 'pending' | 'delivered';
 }

@@ -8,14 +8,32 @@ import type { Adapter, Mdl, ModelState, SgElement, Transfer } from '../state.js'
 import type { Args } from '../values.js';
 import { coalesce } from './locking.js';
 
+/**
+ * The largest run of consecutive free map registers (the first of equal ones). A transfer
+ * takes consecutive registers, so two live lists never share a logical address.
+ */
+function freeRun(s: ModelState, adapter: Adapter): { first: number; count: number } {
+  const used: Array<[number, number]> = [];
+  for (const t of s.transfers.values())
+    if (t.adapter === adapter.handle) used.push([t.firstRegister, t.mapRegisters]);
+  used.sort((x, y) => x[0] - y[0]);
+  let best = { first: 0, count: 0 };
+  let at = 0;
+  for (const [first, count] of [...used, [adapter.mapRegisters, 0] as [number, number]]) {
+    if (first - at > best.count) best = { first: at, count: first - at };
+    at = Math.max(at, first + count);
+  }
+  return best;
+}
+
 function grant(
   s: ModelState,
   adapter: Adapter,
   mdl: Mdl,
   offset: number,
   requested: number,
+  free: number,
 ): number {
-  const free = adapter.mapRegisters - adapter.mapRegistersUsed;
   const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
   const byRegisters = free * PAGE_SIZE - startInPage;
   const wanted = s.reactos ? mdl.length : Math.min(requested, mdl.length - offset);
@@ -24,7 +42,13 @@ function grant(
   return Math.max(0, Math.min(wanted, adapter.maximumLength, byRegisters));
 }
 
-function elementsFor(adapter: Adapter, mdl: Mdl, offset: number, length: number): SgElement[] {
+function elementsFor(
+  adapter: Adapter,
+  mdl: Mdl,
+  offset: number,
+  length: number,
+  firstRegister: number,
+): SgElement[] {
   const startByte = Number(mdl.va & 0xfffn) + offset;
   const firstPage = Math.floor(startByte / PAGE_SIZE);
   const keys = mdl.keys.slice(
@@ -35,9 +59,7 @@ function elementsFor(adapter: Adapter, mdl: Mdl, offset: number, length: number)
   // Without scatter/gather the map registers present one contiguous logical window.
   return [
     {
-      address:
-        adapter.logicalWindow +
-        BigInt(adapter.mapRegistersUsed * PAGE_SIZE + (startByte % PAGE_SIZE)),
+      address: adapter.logicalWindow + BigInt(firstRegister * PAGE_SIZE + (startByte % PAGE_SIZE)),
       length,
     },
   ];
@@ -54,7 +76,9 @@ export function startDma(s: ModelState, a: Args): StepResult {
     return misuse('offset-beyond-buffer', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
   if (!s.reactos && pLength === 0)
     return ok('zero-length', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
-  const granted = s.transfers.size >= objectsMax ? 0 : grant(s, adapter, mdl, offset, pLength);
+  const run = freeRun(s, adapter);
+  const granted =
+    s.transfers.size >= objectsMax ? 0 : grant(s, adapter, mdl, offset, pLength, run.count);
   if (granted === 0) return ok('no-map-registers', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
   const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
   const registers = Math.ceil((startInPage + granted) / PAGE_SIZE);
@@ -67,7 +91,8 @@ export function startDma(s: ModelState, a: Args): StepResult {
     writeToDevice: flag(a, 'writeToDevice'),
     context: big(a, 'context'),
     mapRegisters: registers,
-    elements: elementsFor(adapter, mdl, offset, granted),
+    firstRegister: run.first,
+    elements: elementsFor(adapter, mdl, offset, granted, run.first),
     state: 'pending',
   };
   adapter.mapRegistersUsed += registers;
