@@ -1,0 +1,142 @@
+// A target that is an external program speaking docs/target-protocol.md over stdin/stdout.
+// Every fault the program can commit (exit, hang, garbage, floods, partial frames) becomes a
+// TargetFault; the caller reports it and starts a fresh child for the next trace.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { frameBytesMax } from '../core/limits.js';
+import type { DeviceConfig } from '../model/device.js';
+import type { CallOutcome } from '../model/values.js';
+import { packMessage, unpackMessage } from '../trace/codec.js';
+import { TargetFault } from './callTarget.js';
+import { normalizeOutcome } from './wire.js';
+import type { Target, TargetState, TraceCallIn } from './target.js';
+
+const stderrKeepBytes = 4096;
+const PROTOCOL_VERSION = 1;
+
+export interface ProcessTargetOptions {
+  readonly command: string;
+  readonly device: DeviceConfig;
+  readonly profile: string;
+  readonly timeoutMs: number;
+}
+
+type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: TargetFault) => void };
+
+class Child {
+  private readonly proc: ChildProcess;
+  private buf: Buffer = Buffer.alloc(0);
+  private pending: Pending | undefined;
+  private stderrTail = '';
+  private dead: TargetFault | undefined;
+
+  constructor(private readonly command: string) {
+    this.proc = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stdout?.on('data', (d: Buffer) => this.onData(d));
+    this.proc.stderr?.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-stderrKeepBytes);
+    });
+    this.proc.on('error', (e) => this.fail(`cannot start \`${command}\`: ${e.message}`));
+    this.proc.on('exit', (code, signal) =>
+      this.fail(`\`${this.command}\` exited (${signal ?? `code ${code}`})`),
+    );
+    // A closed pipe usually means the child is exiting: give its exit status a moment to arrive.
+    this.proc.stdin?.on('error', () => {
+      setTimeout(() => this.fail(`\`${command}\` closed its input`), 200).unref();
+    });
+  }
+
+  private fail(message: string, timeout = false): void {
+    if (this.dead !== undefined) return;
+    const tail = this.stderrTail.trim().split('\n').pop();
+    this.dead = new TargetFault(
+      tail !== undefined && tail !== '' ? `${message}; its last stderr line: ${tail}` : message,
+      timeout,
+    );
+    this.pending?.reject(this.dead);
+    this.pending = undefined;
+    this.kill();
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
+    if (this.buf.length < 4) return;
+    const n = this.buf.readUInt32LE(0);
+    if (n > frameBytesMax) return this.fail(`sent a frame claiming ${n} bytes`);
+    if (this.buf.length < 4 + n) return;
+    if (this.pending === undefined || this.buf.length > 4 + n)
+      return this.fail('wrote output nobody asked for');
+    const payload = this.buf.subarray(4, 4 + n);
+    this.buf = Buffer.alloc(0);
+    const msg = unpackMessage(payload);
+    if (msg === undefined) return this.fail('sent a frame that is not a MessagePack map');
+    const p = this.pending;
+    this.pending = undefined;
+    if (typeof msg['error'] === 'string')
+      return p.reject(new TargetFault(`reported an error: ${msg['error']}`));
+    p.resolve(msg);
+  }
+
+  request(msg: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
+    if (this.dead !== undefined) return Promise.reject(this.dead);
+    const payload = packMessage(msg);
+    const frame = Buffer.alloc(4 + payload.length);
+    frame.writeUInt32LE(payload.length, 0);
+    frame.set(payload, 4);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.fail(`did not answer ${String(msg['op'])} within ${timeoutMs} ms`, true),
+        timeoutMs,
+      );
+      this.pending = {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
+      this.proc.stdin?.write(frame);
+    });
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  kill(): void {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+  }
+}
+
+/** Starts (or reuses) a child and greets it for one trace. */
+export async function createProcessTarget(
+  options: ProcessTargetOptions,
+  reuse?: Child,
+): Promise<Target & { child: Child }> {
+  const child = reuse?.alive === true ? reuse : new Child(options.command);
+  const hello = await child.request(
+    { op: 'hello', version: PROTOCOL_VERSION, profile: options.profile, device: options.device },
+    options.timeoutMs,
+  );
+  const features = Array.isArray(hello['features']) ? (hello['features'] as unknown[]) : [];
+  const t = options.timeoutMs;
+  const target: Target & { child: Child } = {
+    child,
+    async call(c: TraceCallIn): Promise<CallOutcome> {
+      const r = await child.request({ op: 'call', fn: c.fn, args: c.args }, t);
+      return normalizeOutcome(c.fn, r);
+    },
+    async read(address: bigint, length: number): Promise<Uint8Array> {
+      const r = await child.request({ op: 'read', address, length }, t);
+      const data = r['data'];
+      if (!(data instanceof Uint8Array) || data.length !== length)
+        throw new TargetFault(`read of ${length} bytes answered badly`);
+      return data;
+    },
+  };
+  if (features.includes('state')) {
+    target.state = async (): Promise<TargetState> => {
+      const r = await child.request({ op: 'state' }, t);
+      return (r['state'] ?? {}) as TargetState;
+    };
+  }
+  return target;
+}
+
+export { Child as ProcessChild };

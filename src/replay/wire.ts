@@ -1,0 +1,94 @@
+// Values from a process target (outgoing ones are MessagePack-ready as they are). Incoming
+// ones are normalized by the call table, so a child may encode integers however it
+// likes, and anything of the wrong shape is a fault, not a crash of the harness.
+import { describe } from '../model/calls.js';
+import type { ArgType } from '../model/callTypes.js';
+import type { Args, CallOutcome, Struct, Value } from '../model/values.js';
+import { TargetFault } from './callTarget.js';
+
+const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>> = {
+  vrp: {
+    ioControlCode: 'u32',
+    statusBlock: 'ptr',
+    inputBuffer: 'ptr',
+    inputBufferLength: 'u32',
+    outputBuffer: 'ptr',
+    outputBufferLength: 'u32',
+  },
+  devdesc: {
+    scatterGather: 'bool',
+    dma32BitAddresses: 'bool',
+    dma64BitAddresses: 'bool',
+    maximumLength: 'u32',
+  },
+};
+const ELEMENT_FIELDS: Readonly<Record<string, ArgType>> = { address: 'u64', length: 'u32' };
+
+function bad(where: string, v: unknown): never {
+  throw new TargetFault(
+    `sent garbage: ${where} is ${typeof v === 'object' ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) : String(v)}`,
+  );
+}
+
+function asStruct(v: unknown, fields: Readonly<Record<string, ArgType>>, where: string): Struct {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array || Array.isArray(v))
+    return bad(where, v);
+  const src = v as Record<string, unknown>;
+  const out: Record<string, bigint | number | boolean | Uint8Array> = {};
+  for (const [k, t] of Object.entries(fields)) {
+    if (!Object.hasOwn(src, k)) return bad(`${where}.${k}`, undefined);
+    out[k] = normalize(src[k], t, `${where}.${k}`) as bigint | number | boolean;
+  }
+  return out;
+}
+
+export function normalize(v: unknown, type: ArgType, where: string): Value {
+  switch (type) {
+    case 'ptr':
+    case 'u64':
+    case 'i64':
+      if (typeof v === 'bigint')
+        return type === 'i64' ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+      if (typeof v === 'number' && Number.isSafeInteger(v))
+        return type === 'i64' ? BigInt(v) : BigInt.asUintN(64, BigInt(v));
+      return bad(where, v);
+    case 'bool':
+      return typeof v === 'boolean' ? v : bad(where, v);
+    case 'bytes':
+      return v instanceof Uint8Array ? new Uint8Array(v) : bad(where, v);
+    case 'sglist':
+      if (!Array.isArray(v) || v.length > 4096) return bad(where, v);
+      return v.map((e, i) => asStruct(e, ELEMENT_FIELDS, `${where}[${i}]`));
+    case 'vrp':
+    case 'devdesc':
+      if (v === 0 || v === 0n) return 0n;
+      return asStruct(v, STRUCT_FIELDS[type] ?? {}, where);
+    default:
+      if (
+        typeof v === 'bigint' &&
+        v <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        v >= BigInt(Number.MIN_SAFE_INTEGER)
+      )
+        return Number(v);
+      return typeof v === 'number' && Number.isInteger(v) ? v : bad(where, v);
+  }
+}
+
+/** A child's answer to a call, typed by the call table. */
+export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOutcome {
+  const desc = describe(fn);
+  const outcome: CallOutcome = {};
+  if (desc?.ret !== undefined && r['ret'] !== undefined)
+    outcome.ret = normalize(r['ret'], desc.ret.type, 'ret');
+  const rawOut = r['out'];
+  if (rawOut !== undefined && desc !== undefined) {
+    if (typeof rawOut !== 'object' || rawOut === null) return bad('out', rawOut);
+    const src = rawOut as Record<string, unknown>;
+    const out: Record<string, Value> = {};
+    for (const o of desc.out) {
+      if (Object.hasOwn(src, o.name)) out[o.name] = normalize(src[o.name], o.type, `out.${o.name}`);
+    }
+    outcome.out = out as Args;
+  }
+  return outcome;
+}
