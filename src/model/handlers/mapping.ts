@@ -38,9 +38,12 @@ function inAperture(s: ModelState, r: MapRequest): boolean {
 /** Creates (or, for ReactOS kernel memory, reuses) a view; undefined at the object limit. */
 function mapView(s: ModelState, r: MapRequest): View | undefined {
   if (s.reactos && r.process === 0n) {
-    for (const v of s.views.values()) {
-      // ReactOS: same bus address and a long enough kernel mapping → refcount++ (spec §1 F).
-      if (v.recorded && v.bus === r.bus && v.length >= r.length) {
+    // ReactOS: same bus address and a long enough kernel mapping → refcount++ (spec §1 F).
+    // Its list is head-inserted, so the newest match wins.
+    const views = [...s.views.values()];
+    for (let i = views.length - 1; i >= 0; i--) {
+      const v = views[i];
+      if (v !== undefined && v.recorded && v.bus === r.bus && v.length >= r.length) {
         v.refcount++;
         s.bump();
         return v;
@@ -50,8 +53,9 @@ function mapView(s: ModelState, r: MapRequest): View | undefined {
   if (s.views.size >= objectsMax) return undefined;
   const pageOff = Number(r.bus & 0xfffn);
   const bump = r.process === 0n ? s.viewVa : s.userViewVa;
-  // ReactOS hands back the translated port number itself for kernel I/O space.
-  const portIdentity = s.reactos && r.io && r.process === 0n;
+  // ReactOS hands back the translated port number itself for I/O space (checked before
+  // USER_MODE, so user requests get it too).
+  const portIdentity = s.reactos && r.io;
   const va = portIdentity ? r.bus : bump.take(pageOff + r.length) + BigInt(pageOff);
   const existing = s.views.get(va);
   if (existing !== undefined) return existing;
@@ -125,6 +129,8 @@ export function freeDeviceBase(s: ModelState, a: Args): StepResult {
     unmapView(s, v);
     return ok('ok');
   }
+  // ReactOS never records a port "mapping", and the user-view fallback fails on it.
+  if (s.reactos && v?.space === 'io') return ok('port-not-mapped');
   if (s.reactos && v !== undefined && v.process !== 0n) {
     unmapView(s, v); // ReactOS falls back to unmapping a user view at that address
     return ok('fallback-user-unmap');
@@ -173,7 +179,7 @@ export function unmapMemory(s: ModelState, a: Args): StepResult {
   const va = big(a, 'virtualAddress');
   if (s.reactos) {
     const v = s.views.get(va);
-    if (v === undefined) return ok('not-found', NO_ERROR);
+    if (v === undefined || v.space === 'io') return ok('not-found', NO_ERROR);
     if (v.recorded && --v.refcount > 0) {
       s.bump();
       return ok('refcount', NO_ERROR);

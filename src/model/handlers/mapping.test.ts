@@ -1,0 +1,200 @@
+// F. VideoPortMapMemory / VideoPortUnmapMemory / VideoPortMapBankedMemory.
+import { describe, expect, it } from 'vitest';
+import {
+  ERROR_INVALID_FUNCTION,
+  ERROR_INVALID_PARAMETER,
+  ERROR_NOT_ENOUGH_MEMORY,
+  NO_ERROR,
+  VIDEO_MEMORY_SPACE_IO,
+  VIDEO_MEMORY_SPACE_USER_MODE,
+} from '../../core/constants.js';
+import { USER_VA_MAX } from '../access.js';
+import { PROFILES } from '../device.js';
+import type { Recorder } from '../recorder.js';
+import type { Stepped } from '../step.js';
+import {
+  driver,
+  FRAMEBUFFER,
+  mapFramebuffer,
+  pattern,
+  read,
+  VGA_PORTS,
+  write,
+} from '../testDevice.js';
+import { CURRENT_PROCESS } from './mapping.js';
+
+const PROCESS = 0x2a4n;
+
+function map(r: Recorder, bus: bigint, length: number, flags = 0, va = 0n): Stepped {
+  return r.call('VideoPortMapMemory', {
+    physicalAddress: bus,
+    length,
+    inIoSpace: flags,
+    virtualAddress: va,
+  });
+}
+
+function unmap(r: Recorder, va: bigint, processHandle = 0n): Stepped {
+  return r.call('VideoPortUnmapMemory', { virtualAddress: va, processHandle });
+}
+
+const vaOf = (s: Stepped): bigint => s.out?.['virtualAddress'] as bigint;
+
+describe.each(PROFILES)('VideoPortMapMemory (%s)', (profile) => {
+  it('NULL *VirtualAddress maps into system space; the docs round *Length up, ReactOS leaves it', () => {
+    const r = driver(profile);
+    const got = map(r, FRAMEBUFFER + 0x10n, 0x1000);
+    expect(got.ret).toBe(NO_ERROR);
+    expect(got.branch).toBe('kernel');
+    const va = vaOf(got);
+    expect(va).not.toBe(0n);
+    expect(got.out?.['length']).toBe(profile === 'docs' ? 0x1ff0 : 0x1000);
+    expect(r.model.liveState().views).toEqual([
+      { va, length: 0x1000, bus: FRAMEBUFFER + 0x10n, space: 'memory', process: 0n, refcount: 1 },
+    ]);
+    const fb = mapFramebuffer(r, 0x2000);
+    write(r, va, pattern(8));
+    expect(read(r, fb + 0x10n, 8)).toEqual(pattern(8));
+  });
+
+  it('a process handle in *VirtualAddress maps into that process (user space)', () => {
+    const r = driver(profile);
+    const got = map(r, FRAMEBUFFER, 0x4000, 0, PROCESS);
+    expect(got).toMatchObject({ ret: NO_ERROR, branch: 'user' });
+    const va = vaOf(got);
+    expect(va).not.toBe(PROCESS);
+    expect(va < USER_VA_MAX).toBe(true);
+    expect(r.model.liveState().views[0]).toMatchObject({ va, process: PROCESS, length: 0x4000 });
+  });
+
+  it('USER_MODE with a NULL handle maps into the current process', () => {
+    const r = driver(profile);
+    const got = map(r, FRAMEBUFFER, 0x1000, VIDEO_MEMORY_SPACE_USER_MODE);
+    expect(got.branch).toBe('user');
+    expect(r.model.liveState().views[0]?.process).toBe(CURRENT_PROCESS);
+  });
+
+  it('maps I/O space', () => {
+    const r = driver(profile);
+    const got = map(r, VGA_PORTS, 32, VIDEO_MEMORY_SPACE_IO);
+    expect(got.ret).toBe(NO_ERROR);
+    expect(vaOf(got) === VGA_PORTS).toBe(profile === 'reactos');
+  });
+
+  it.each([
+    ['outside every aperture', 0x1000n, 0x1000],
+    ['zero length', FRAMEBUFFER, 0],
+    ['past the aperture end', FRAMEBUFFER + 0xfff000n, 0x2000],
+  ])('%s: docs 87 with outs untouched; ReactOS 8 with *VirtualAddress = NULL', (_w, bus, n) => {
+    const r = driver(profile);
+    const got = map(r, bus, n, 0, PROCESS);
+    if (profile === 'docs')
+      expect(got).toEqual({
+        ret: ERROR_INVALID_PARAMETER,
+        branch: 'no-aperture',
+        out: { length: n, virtualAddress: PROCESS },
+      });
+    else
+      expect(got).toEqual({
+        ret: ERROR_NOT_ENOUGH_MEMORY,
+        branch: 'no-aperture',
+        out: { length: n, virtualAddress: 0n },
+      });
+    expect(r.model.liveState().views).toEqual([]);
+  });
+
+  it('ReactOS reuses a kernel GetDeviceBase mapping of the same bus address', () => {
+    const r = driver(profile);
+    const fb = mapFramebuffer(r, 0x10000);
+    const got = vaOf(map(r, FRAMEBUFFER, 0x1000));
+    expect(got === fb).toBe(profile === 'reactos');
+  });
+});
+
+describe.each(PROFILES)('VideoPortUnmapMemory (%s)', (profile) => {
+  it('releases a kernel mapping by its base address', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000));
+    expect(unmap(r, va)).toEqual({ ret: NO_ERROR, branch: 'ok' });
+    expect(r.model.liveState().views).toEqual([]);
+    expect(r.call('@write', { va, data: pattern(1) }).misuse).toBe('write-unmapped');
+  });
+
+  it('releases a user mapping (ReactOS ignores ProcessHandle)', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000, 0, PROCESS));
+    expect(unmap(r, va, PROCESS)).toEqual({ ret: NO_ERROR, branch: 'ok' });
+    expect(r.model.liveState().views).toEqual([]);
+  });
+
+  it('an interior address: the docs release the whole mapping, ReactOS finds nothing', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000));
+    const got = unmap(r, va + 0x1000n);
+    expect(got).toEqual({ ret: NO_ERROR, branch: profile === 'docs' ? 'interior' : 'not-found' });
+    expect(r.model.liveState().views).toHaveLength(profile === 'docs' ? 0 : 1);
+  });
+
+  it('an unknown address or the wrong process: docs 87, ReactOS NO_ERROR; nothing changes', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000, 0, PROCESS));
+    const before = r.model.version();
+    const expected = profile === 'docs' ? ERROR_INVALID_PARAMETER : NO_ERROR;
+    expect(unmap(r, 0xffff800000000000n)).toEqual({ ret: expected, branch: 'not-found' });
+    if (profile === 'docs') {
+      expect(unmap(r, va, 0n)).toEqual({ ret: expected, branch: 'not-found' });
+      expect(unmap(r, va, PROCESS + 4n).ret).toBe(ERROR_INVALID_PARAMETER);
+    }
+    expect(r.model.version()).toBe(before);
+  });
+
+  it('ReactOS: drops one reference of a reused kernel mapping; never unmaps a port', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000));
+    map(r, FRAMEBUFFER, 0x1000);
+    const port = vaOf(map(r, VGA_PORTS, 32, VIDEO_MEMORY_SPACE_IO));
+    unmap(r, va);
+    unmap(r, port);
+    const views = r.model.liveState().views;
+    if (profile === 'reactos') expect(views).toMatchObject([{ va, refcount: 1 }, { va: port }]);
+    else expect(views).toHaveLength(1); // the second memory mapping
+  });
+});
+
+describe.each(PROFILES)('VideoPortMapBankedMemory (%s)', (profile) => {
+  const banked = (r: Recorder, bus: bigint): Stepped =>
+    r.call('VideoPortMapBankedMemory', {
+      physicalAddress: bus,
+      length: 0x10000,
+      inIoSpace: 0,
+      virtualAddress: 0n,
+      bankLength: 0x10000,
+      readWriteBank: 1,
+      bankRoutine: 0xfffff80000a02000n,
+      context: 0n,
+    });
+
+  it('docs: maps like MapMemory; ReactOS: ERROR_INVALID_FUNCTION, nothing written', () => {
+    const r = driver(profile);
+    const got = banked(r, FRAMEBUFFER);
+    if (profile === 'reactos') {
+      expect(got).toEqual({
+        ret: ERROR_INVALID_FUNCTION,
+        branch: 'unimplemented',
+        out: { length: 0x10000, inIoSpace: 0, virtualAddress: 0n },
+      });
+      expect(r.model.liveState().views).toEqual([]);
+    } else {
+      expect(got.ret).toBe(NO_ERROR);
+      expect(got.out).toEqual({ length: 0x10000, inIoSpace: 0, virtualAddress: vaOf(got) });
+      expect(r.model.liveState().views).toMatchObject([{ va: vaOf(got), length: 0x10000 }]);
+    }
+  });
+
+  it('docs: ERROR_INVALID_PARAMETER outside the apertures; ReactOS: still 1', () => {
+    const r = driver(profile);
+    expect(banked(r, 0x1000n).ret).toBe(
+      profile === 'docs' ? ERROR_INVALID_PARAMETER : ERROR_INVALID_FUNCTION,
+    );
+  });
+});
