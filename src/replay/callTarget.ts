@@ -36,10 +36,26 @@ function checkShape(fn: string, o: unknown): CallOutcome {
   return o;
 }
 
-export async function callTarget(target: Target, call: TraceCallIn): Promise<CallOutcome> {
+/** Rejects with a timeout fault if p does not settle within ms. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new TargetFault(`${what}: no answer within ${ms} ms`, true)),
+      ms,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function callTarget(
+  target: Target,
+  call: TraceCallIn,
+  timeoutMs = 5000,
+): Promise<CallOutcome> {
   try {
     const r = target.call(call);
-    return checkShape(call.fn, r instanceof Promise ? await r : r);
+    return checkShape(call.fn, r instanceof Promise ? await withTimeout(r, timeoutMs, call.fn) : r);
   } catch (e) {
     if (TargetFault.is(e)) throw e;
     throw new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);

@@ -34,6 +34,10 @@ export interface ReplayOptions {
   readonly sampleBytes?: number;
   /** Stop collecting after this many violations (the outcome still says fail). */
   readonly violationsMax?: number;
+  /** A call that does not answer within this is a target-timeout (default 5000). */
+  readonly callTimeoutMs?: number;
+  /** Called before each call goes to the target (the pool's heartbeat). */
+  readonly onCall?: (index: number, fn: string) => void;
   /** Called after every oracle step, for coverage. */
   readonly onStep?: (fn: string, stepped: Stepped, model: Model) => void;
 }
@@ -120,9 +124,14 @@ export class Replayer {
       ? this.inertContext(plan, modelArgs)
       : undefined;
     const before = inert === undefined ? undefined : await inertBefore(inert);
+    this.options.onCall?.(this.index, call.fn);
     let got;
     try {
-      got = await callTarget(this.target, { fn: call.fn, args: targetArgs });
+      got = await callTarget(
+        this.target,
+        { fn: call.fn, args: targetArgs },
+        this.options.callTimeoutMs,
+      );
     } catch (e) {
       if (!TargetFault.is(e)) throw e;
       this.add(

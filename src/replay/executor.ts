@@ -1,0 +1,41 @@
+// How replay tasks run: in this thread (tests, one-off calls) or in the Piscina pool. Both
+// return results ordered by item id, so which one ran cannot change a report (STYLE lesson 9).
+import type { ItemResult, ReplayTask } from './protocol.js';
+import { runReplayTask } from './runTask.js';
+
+export interface RunControl {
+  /** Called as each item finishes, in completion order (for progress). */
+  readonly onItem?: (r: ItemResult) => void;
+  /** Stop early (Ctrl-C): results for finished items are still returned. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Executor {
+  readonly workers: number;
+  run(tasks: readonly ReplayTask[], control?: RunControl): Promise<ItemResult[]>;
+  close(): Promise<void>;
+}
+
+export function byId(results: Iterable<ItemResult>): ItemResult[] {
+  return [...results].sort((a, b) => a.id - b.id);
+}
+
+export class InlineExecutor implements Executor {
+  readonly workers = 1;
+
+  async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
+    const out: ItemResult[] = [];
+    for (const t of tasks) {
+      if (control.signal?.aborted === true) break;
+      for (const r of await runReplayTask(t)) {
+        out.push(r);
+        control.onItem?.(r);
+      }
+    }
+    return byId(out);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,43 @@
+// What crosses the worker boundary: plain data only (STYLE lesson 3). Traces travel as bytes
+// or file paths, never as closures or class instances.
+import type { Profile } from '../model/device.js';
+import type { ReplayResult } from './replay.js';
+
+export interface TraceItem {
+  /** Position in the whole run: results are reported in this order, whatever finishes first. */
+  readonly id: number;
+  /** File name or repro label, for messages. */
+  readonly label: string;
+  /** Read the trace from this file (the worker streams big .vpt files)... */
+  readonly path?: string;
+  /** ...or decode it from these bytes (.vpt encoding). */
+  readonly bytes?: Uint8Array;
+}
+
+export interface ReplaySettings {
+  readonly target: string;
+  readonly profile?: Profile;
+  readonly paranoid: boolean;
+  readonly timeoutMs: number;
+  readonly sampleBytes: number;
+}
+
+export interface ReplayTask {
+  readonly settings: ReplaySettings;
+  readonly items: readonly TraceItem[];
+  /** [item id or -1, call index, calls done, fn index]: the pool's watchdog reads it. */
+  readonly heartbeat?: SharedArrayBuffer;
+}
+
+export interface ItemResult {
+  readonly id: number;
+  readonly label: string;
+  /** Set when the trace replayed (even partially). */
+  readonly result?: ReplayResult;
+  /** Set when the trace could not be read: bad input, reported with exit code 2. */
+  readonly inputError?: string;
+  /** Set when the target could not be created at all. */
+  readonly setupError?: string;
+}
+
+export const HEARTBEAT_SLOTS = 4;

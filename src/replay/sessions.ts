@@ -1,0 +1,116 @@
+// Opening a fresh target for each trace from a SPEC. A session lives as long as a worker: a
+// module is imported once, a process child is reused until it faults.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Result } from '../core/result.js';
+import type { DeviceConfig, Profile } from '../model/device.js';
+import { createModelTargetSync } from './modelTarget.js';
+import { createMutantTarget, findMutant, MUTANTS } from './mutants.js';
+import { createProcessTarget, type ProcessChild } from './processTarget.js';
+import type { Target, TargetFactory } from './target.js';
+import type { TargetSpec } from './targetSpec.js';
+
+export interface TargetSession {
+  /** A fresh target for one trace (rejects with TargetFault if it cannot start). */
+  open(device: DeviceConfig, profile: Profile): Promise<Target>;
+  /** Done with a target; `faulted` retires a process child instead of reusing it. */
+  release(target: Target, faulted: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function loadFactory(path: string): Promise<Result<TargetFactory, string>> {
+  const full = resolve(path);
+  if (!existsSync(full)) return { ok: false, error: `target module ${path} does not exist` };
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(full).href);
+  } catch (e) {
+    return {
+      ok: false,
+      error: `target module ${path} failed to load: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+  const factory = (mod as { default?: unknown }).default;
+  if (typeof factory !== 'function')
+    return {
+      ok: false,
+      error: `target module ${path} has no default export creating a target (see DESIGN.md)`,
+    };
+  return { ok: true, value: factory as TargetFactory };
+}
+
+function simple(open: TargetSession['open']): TargetSession {
+  return {
+    open,
+    release: async (t) => {
+      await t.close?.();
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+export async function createSession(
+  spec: TargetSpec,
+  timeoutMs: number,
+): Promise<Result<TargetSession, string>> {
+  switch (spec.kind) {
+    case 'model':
+      return {
+        ok: true,
+        value: simple((device, profile) =>
+          Promise.resolve(
+            createModelTargetSync({
+              device,
+              profile: spec.profile ?? profile,
+              layout: spec.layout,
+            }),
+          ),
+        ),
+      };
+    case 'mutant': {
+      const m = findMutant(spec.name);
+      if (m === undefined)
+        return {
+          ok: false,
+          error: `unknown mutant "${spec.name}"; bundled: ${MUTANTS.map((x) => x.name).join(', ')}`,
+        };
+      return {
+        ok: true,
+        value: simple((device, profile) =>
+          Promise.resolve(createMutantTarget(m, { device, profile })),
+        ),
+      };
+    }
+    case 'module': {
+      const f = await loadFactory(spec.path);
+      if (!f.ok) return f;
+      return { ok: true, value: simple((device, profile) => f.value({ device, profile })) };
+    }
+    case 'process':
+      return { ok: true, value: processSession(spec.command, timeoutMs) };
+  }
+}
+
+function processSession(command: string, timeoutMs: number): TargetSession {
+  let child: ProcessChild | undefined;
+  return {
+    async open(device, profile) {
+      const t = await createProcessTarget({ command, device, profile, timeoutMs }, child);
+      child = t.child;
+      return t;
+    },
+    release(_t, faulted) {
+      if (faulted) {
+        child?.kill();
+        child = undefined;
+      }
+      return Promise.resolve();
+    },
+    close() {
+      child?.kill();
+      child = undefined;
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The machine-readable report of a replay (DESIGN.md: `--json` holds at least kind, fn,
+// callIndex, message and trace per violation). Everything but `timing` is deterministic: the
+// same traces, target and seed give byte-identical reports for any number of workers.
+import type { ItemResult } from '../replay/protocol.js';
+import type { Violation, ViolationKind } from '../replay/violation.js';
+
+export const REPORT_SCHEMA = 'vpdma-report';
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportViolation extends Violation {
+  /** The trace file (or the repro, for fuzz findings) that shows it. */
+  readonly trace: string;
+}
+
+export type TraceOutcome = 'pass' | 'fail' | 'crash' | 'timeout' | 'invalid' | 'setup-failed';
+
+export interface TraceEntry {
+  readonly trace: string;
+  readonly outcome: TraceOutcome;
+  readonly calls: number;
+  readonly violations: number;
+  readonly detachedAt?: number;
+  readonly detachedBy?: string;
+  /** Why the trace could not be read or the target not started. */
+  readonly error?: string;
+}
+
+export interface ReplaySummary {
+  readonly traces: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly crashed: number;
+  readonly timedOut: number;
+  readonly invalid: number;
+  readonly calls: number;
+  readonly violations: number;
+  readonly byKind: Partial<Record<ViolationKind, number>>;
+}
+
+export interface ReplayReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly command: 'replay';
+  readonly seed: string;
+  readonly vpdmaVersion: string;
+  readonly modelRevision: string;
+  readonly target: string;
+  readonly profile: string;
+  readonly summary: ReplaySummary;
+  readonly traces: readonly TraceEntry[];
+  readonly violations: readonly ReportViolation[];
+  readonly interrupted: boolean;
+  readonly timing: {
+    readonly workers: number;
+    readonly wallMs: number;
+    readonly callsPerSecond: number;
+  };
+}
+
+export function traceEntry(r: ItemResult): TraceEntry {
+  if (r.inputError !== undefined)
+    return { trace: r.label, outcome: 'invalid', calls: 0, violations: 0, error: r.inputError };
+  if (r.setupError !== undefined || r.result === undefined) {
+    return {
+      trace: r.label,
+      outcome: 'setup-failed',
+      calls: 0,
+      violations: 0,
+      error: r.setupError ?? 'no result',
+    };
+  }
+  const res = r.result;
+  return {
+    trace: r.label,
+    outcome: res.outcome,
+    calls: res.calls,
+    violations: res.violations.length,
+    ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
+    ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
+  };
+}
+
+export function summarize(
+  entries: readonly TraceEntry[],
+  violations: readonly ReportViolation[],
+): ReplaySummary {
+  const count = (o: TraceOutcome): number => entries.filter((e) => e.outcome === o).length;
+  const byKind: Partial<Record<ViolationKind, number>> = {};
+  for (const v of violations) byKind[v.kind] = (byKind[v.kind] ?? 0) + 1;
+  return {
+    traces: entries.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    crashed: count('crash'),
+    timedOut: count('timeout'),
+    invalid: count('invalid') + count('setup-failed'),
+    calls: entries.reduce((n, e) => n + e.calls, 0),
+    violations: violations.length,
+    byKind,
+  };
+}
+
+export function reportViolations(results: readonly ItemResult[]): ReportViolation[] {
+  return results.flatMap((r) =>
+    (r.result?.violations ?? []).map((v) => ({ ...v, trace: r.label })),
+  );
+}
+
+/** JSON with keys in a stable order and bigint spelled as hex. */
+export function reportJson(report: object): string {
+  return `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v), 2)}\n`;
+}
