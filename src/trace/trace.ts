@@ -4,12 +4,7 @@ import type { DeviceSpec, Profile } from '../model/device.js';
 import type { TraceCall } from '../model/values.js';
 
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface TraceHeader {
   readonly format: 'vpdma-trace';

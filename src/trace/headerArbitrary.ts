@@ -1,0 +1,62 @@
+// Arbitraries of valid trace headers: profile present or not, any subset of the device
+// description, and free-form meta with nested JSON.
+import fc from 'fast-check';
+import type { DeviceSpec } from '../model/device.js';
+import type { JsonValue, TraceHeader } from './trace.js';
+import { FORBIDDEN_KEYS } from './structs.js';
+import { systemMemoryBytesMax, mapRegistersMax } from './traceLimits.js';
+import { apertureBytesMax } from '../core/limits.js';
+
+const key = fc.string({ maxLength: 8 }).filter((k) => !FORBIDDEN_KEYS.has(k));
+const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }));
+
+const json: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    text,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 3 }),
+  ),
+})).value;
+
+const aperture = fc.record({
+  name: fc.string({ minLength: 1, maxLength: 12 }),
+  base: fc.bigInt(0n, 0xffffffffffn),
+  length: fc.integer({ min: 1, max: apertureBytesMax }),
+  space: fc.constantFrom('memory' as const, 'io' as const),
+});
+
+const device: fc.Arbitrary<DeviceSpec> = fc.record(
+  {
+    apertures: fc.array(aperture, { maxLength: 3 }),
+    systemMemoryBytes: fc.integer({ min: 1, max: systemMemoryBytesMax }),
+    dma: fc.record(
+      {
+        scatterGather: fc.boolean(),
+        dma32BitAddresses: fc.boolean(),
+        dma64BitAddresses: fc.boolean(),
+        maximumLength: fc.integer({ min: 0, max: 0xffffffff }),
+        mapRegisters: fc.integer({ min: 0, max: mapRegistersMax }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+export function headerArbitrary(): fc.Arbitrary<TraceHeader> {
+  return fc
+    .record({
+      profile: fc.constantFrom(undefined, 'docs' as const, 'reactos' as const),
+      device,
+      meta: fc.dictionary(key, json, { maxKeys: 4 }),
+    })
+    .map(({ profile, device: d, meta }) => {
+      const base = { format: 'vpdma-trace' as const, version: 1 as const, device: d, meta };
+      return profile === undefined ? base : { ...base, profile };
+    });
+}

@@ -1,0 +1,34 @@
+// What streaming decoders yield: the header once, then calls, and at most one error, last.
+// Everything yielded before an error is valid, so a damaged file is readable up to the damage.
+import type { TraceCall } from '../model/values.js';
+import type { Result } from '../core/result.js';
+import { err, ok } from '../core/result.js';
+import { callsMax } from '../core/limits.js';
+import type { Trace, TraceHeader } from './trace.js';
+import type { TraceError } from './traceError.js';
+
+export type TraceItem =
+  | { readonly kind: 'header'; readonly header: TraceHeader; readonly modelRevision?: string }
+  | { readonly kind: 'call'; readonly call: TraceCall }
+  | { readonly kind: 'error'; readonly error: TraceError };
+
+/** Gathers a stream into one Trace (at most callsMax calls). */
+export async function collectTrace(
+  items: AsyncIterable<TraceItem> | Iterable<TraceItem>,
+): Promise<Result<Trace, TraceError>> {
+  let header: TraceHeader | undefined;
+  const calls: TraceCall[] = [];
+  for await (const item of items) {
+    if (item.kind === 'error') return err(item.error);
+    if (item.kind === 'header') header = item.header;
+    else if (calls.length < callsMax) calls.push(item.call);
+  }
+  if (header === undefined) return err({ message: 'no header' });
+  return ok({ header, calls });
+}
+
+/** Yields a finished Trace as items (for writers that take a stream). */
+export function* traceItems(trace: Trace): Generator<TraceItem> {
+  yield { kind: 'header', header: trace.header };
+  for (const call of trace.calls) yield { kind: 'call', call };
+}

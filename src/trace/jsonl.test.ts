@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { formatJsonl, parseJsonl, readJsonlCalls } from './jsonl.js';
+import { collectTrace } from './items.js';
+import type { TraceItem } from './items.js';
+import { formatTraceError } from './traceError.js';
+import type { Trace } from './trace.js';
+
+const HEADER =
+  '{"format":"vpdma-trace","version":1,"profile":"docs","device":{},"meta":{"note":"é"}}';
+const MAP =
+  '{"fn":"VideoPortMapDmaMemory","args":{"hwDeviceExtension":"0xffffe00000001000","pVrp":"0x0",' +
+  '"boardAddress":"0xe0000000","length":4096,"inIoSpace":0,"mappedUserEvent":"0x0",' +
+  '"displayDriverEvent":"0x0","virtualAddress":"0x0"},"ret":"0x0","out":{"length":4096}}';
+const FREE = '{"fn":"VideoPortFreePool","args":{"hwDeviceExtension":"0x1","ptr":"0x2"}}';
+
+function parsed(text: string): Trace {
+  const r = parseJsonl(text, 'a.jsonl');
+  if (!r.ok) throw new Error(formatTraceError(r.error));
+  return r.value;
+}
+function error(text: string): string {
+  const r = parseJsonl(text, 'a.jsonl');
+  return r.ok ? 'accepted' : formatTraceError(r.error);
+}
+async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  return Promise.resolve();
+}
+async function items(text: string, size: number): Promise<TraceItem[]> {
+  const out: TraceItem[] = [];
+  for await (const item of readJsonlCalls(chunked(text, size), 'a.jsonl')) out.push(item);
+  return out;
+}
+
+describe('parseJsonl', () => {
+  it('reads a header and calls, with or without a final newline', () => {
+    const t = parsed(`${HEADER}\n${MAP}\n${FREE}\n`);
+    expect(t.calls.map((c) => c.fn)).toEqual(['VideoPortMapDmaMemory', 'VideoPortFreePool']);
+    expect(t.calls[0]?.ret).toBe(0n);
+    expect(t.header.meta).toEqual({ note: 'é' });
+    expect(parsed(`${HEADER}\n${MAP}`).calls).toEqual([t.calls[0]]);
+    expect(parsed(`${HEADER}\n`).calls).toEqual([]);
+  });
+
+  it('names the line of bad JSON, a bad header or a bad call', () => {
+    expect(error(`${HEADER}\n${MAP}\n{"fn":\n`)).toMatch(/^a.jsonl:3: invalid JSON: /);
+    expect(error(`${MAP}\n`)).toBe('a.jsonl:1: format: expected "vpdma-trace", got nothing');
+    expect(error(`${HEADER.replace('"version":1', '"version":3')}\n`)).toBe(
+      'a.jsonl:1: version: unsupported version 3 (this vpdma reads version 1)',
+    );
+    expect(error(`${HEADER}\n${FREE.replace('"0x2"', '-2')}\n`)).toBe(
+      'a.jsonl:2: args.ptr: expected a pointer ("0x..." of at most 64 bits), got -2',
+    );
+    expect(error('')).toBe('a.jsonl:1: line 1 must be the header');
+    expect(error(`\n${HEADER}\n`)).toBe('a.jsonl:1: line 1 must be the header');
+  });
+
+  it('allows empty lines only at the very end', () => {
+    expect(parsed(`${HEADER}\n${FREE}\n\n\n`).calls).toHaveLength(1);
+    expect(error(`${HEADER}\n\n${FREE}\n`)).toBe(
+      'a.jsonl:2: empty line (allowed only at the end of the file)',
+    );
+  });
+
+  it('formats what it parses, byte for byte in the canonical spelling', () => {
+    const text = `${HEADER}\n${MAP}\n${FREE}\n`;
+    expect(formatJsonl(parsed(text))).toBe(text);
+  });
+});
+
+describe('readJsonlCalls', () => {
+  const text = `${HEADER}\n${MAP}\n${FREE}\n`;
+
+  it('streams the same trace as parseJsonl at any chunk size (UTF-8 split across chunks)', async () => {
+    for (const size of [1, 2, 3, 7, 64, 1 << 16]) {
+      const r = await collectTrace(readJsonlCalls(chunked(text, size), 'a.jsonl'));
+      expect(r).toEqual(parseJsonl(text, 'a.jsonl'));
+    }
+  });
+
+  it('yields everything before a bad line, then the error', async () => {
+    const got = await items(`${HEADER}\n${FREE}\n{oops}\n${FREE}\n`, 5);
+    expect(got.map((i) => i.kind)).toEqual(['header', 'call', 'error']);
+    const last = got[2];
+    expect(last?.kind === 'error' && formatTraceError(last.error)).toMatch(
+      /^a.jsonl:3: invalid JSON/,
+    );
+  });
+
+  it('reports a line longer than lineBytesMax as an error instead of buffering it', async () => {
+    const huge = `${HEADER}\n{"fn":"@write","args":{"va":"0x1","data":"${'00'.repeat(2.5 * 1024 * 1024)}"}}\n`;
+    const got = await items(huge, 1 << 16);
+    expect(got.map((i) => i.kind)).toEqual(['header', 'error']);
+    const last = got[1];
+    expect(last?.kind === 'error' && formatTraceError(last.error)).toBe(
+      'a.jsonl:2: line longer than 4194304 bytes',
+    );
+  });
+
+  it('rejects invalid UTF-8 and an empty stream', async () => {
+    async function* bad(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode(`${HEADER}\n`);
+      yield new Uint8Array([0x7b, 0xff, 0x7d, 0x0a]);
+      return Promise.resolve();
+    }
+    const got: TraceItem[] = [];
+    for await (const i of readJsonlCalls(bad(), 'a.jsonl')) got.push(i);
+    expect(got[1]?.kind === 'error' && formatTraceError(got[1].error)).toBe(
+      'a.jsonl:2: invalid UTF-8',
+    );
+    const empty = await items('', 4);
+    expect(empty.map((i) => i.kind === 'error' && formatTraceError(i.error))).toEqual([
+      'a.jsonl: empty file: no header',
+    ]);
+  });
+});

@@ -1,0 +1,131 @@
+// JSONL, the interchange format (DESIGN.md): line 1 the header, then one call per line.
+// One line decoder serves the whole-text parser and the streaming reader.
+import type { TraceCall } from '../model/values.js';
+import { callsMax } from '../core/limits.js';
+import type { Result } from '../core/result.js';
+import { err, ok } from '../core/result.js';
+import { InvariantError } from '../core/assert.js';
+import type { Trace, TraceHeader } from './trace.js';
+import type { TraceError } from './traceError.js';
+import { formatTraceError, traceError } from './traceError.js';
+import type { TraceItem } from './items.js';
+import { splitLines } from './lines.js';
+import { validateCall } from './validate.js';
+import { headerToJson, validateHeader } from './header.js';
+import { callToJson } from './json.js';
+
+const BLANK = /^\s*$/;
+
+/** Decodes JSONL line by line; `line` returns undefined for a trailing blank line. */
+export class JsonlLineDecoder {
+  private sawHeader = false;
+  private blankLine = 0;
+  private calls = 0;
+
+  constructor(private readonly file?: string) {}
+
+  line(text: string, line: number): TraceItem | undefined {
+    const where = this.file === undefined ? { line } : { file: this.file, line };
+    if (BLANK.test(text)) {
+      if (line === 1) return fail(traceError(where, undefined, 'line 1 must be the header'));
+      if (this.blankLine === 0) this.blankLine = line;
+      return undefined;
+    }
+    if (this.blankLine !== 0) {
+      const at = { ...where, line: this.blankLine };
+      return fail(traceError(at, undefined, 'empty line (allowed only at the end of the file)'));
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      return fail(traceError(where, undefined, `invalid JSON: ${(e as Error).message}`));
+    }
+    if (!this.sawHeader) {
+      this.sawHeader = true;
+      const h = validateHeader(raw, where);
+      return h.ok ? { kind: 'header', header: h.value } : fail(h.error);
+    }
+    if (++this.calls > callsMax) {
+      return fail(traceError(where, undefined, `more than ${callsMax} calls`));
+    }
+    const c = validateCall(raw, where);
+    return c.ok ? { kind: 'call', call: c.value } : fail(c.error);
+  }
+
+  /** The error for input that ended here, if it is incomplete. */
+  end(): TraceError | undefined {
+    if (this.sawHeader) return undefined;
+    return traceError(
+      this.file === undefined ? {} : { file: this.file },
+      undefined,
+      'empty file: no header',
+    );
+  }
+}
+
+function fail(error: TraceError): TraceItem {
+  return { kind: 'error', error };
+}
+
+/** Parses a whole JSONL text. */
+export function parseJsonl(text: string, file?: string): Result<Trace, TraceError> {
+  const decoder = new JsonlLineDecoder(file);
+  let header: TraceHeader | undefined;
+  const calls: TraceCall[] = [];
+  let start = 0;
+  for (let line = 1; start < text.length || line === 1; line++) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    const item = decoder.line(text.slice(start, nl), line);
+    start = nl + 1;
+    if (item === undefined) continue;
+    if (item.kind === 'error') return err(item.error);
+    if (item.kind === 'header') header = item.header;
+    else calls.push(item.call);
+  }
+  const end = decoder.end();
+  if (end !== undefined || header === undefined) return err(end ?? { message: 'no header' });
+  return ok({ header, calls });
+}
+
+/** Streams a JSONL byte stream: header, calls, and an error item if the input is bad. */
+export async function* readJsonlCalls(
+  chunks: AsyncIterable<Uint8Array>,
+  file?: string,
+): AsyncGenerator<TraceItem> {
+  const decoder = new JsonlLineDecoder(file);
+  for await (const ev of splitLines(chunks)) {
+    if (ev.kind === 'error') {
+      const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
+      yield fail(traceError(where, undefined, ev.message));
+      return;
+    }
+    const item = decoder.line(ev.text, ev.line);
+    if (item === undefined) continue;
+    yield item;
+    if (item.kind === 'error') return;
+  }
+  const end = decoder.end();
+  if (end !== undefined) yield fail(end);
+}
+
+/** The header line (no newline). */
+export function encodeJsonlHeader(header: TraceHeader): string {
+  const checked = validateHeader(headerToJson(header), {});
+  if (!checked.ok) throw new InvariantError(`invalid header: ${formatTraceError(checked.error)}`);
+  return JSON.stringify(headerToJson(header));
+}
+
+/** One call line (no newline); the call is validated first (validate twice). */
+export function encodeJsonlCall(call: TraceCall): string {
+  const checked = validateCall(call, {});
+  if (!checked.ok) throw new InvariantError(`invalid call: ${formatTraceError(checked.error)}`);
+  return JSON.stringify(callToJson(checked.value));
+}
+
+export function formatJsonl(trace: Trace): string {
+  const lines = [encodeJsonlHeader(trace.header)];
+  for (const call of trace.calls) lines.push(encodeJsonlCall(call));
+  return `${lines.join('\n')}\n`;
+}

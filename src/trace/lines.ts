@@ -1,0 +1,78 @@
+// Splits a byte stream into lines without ever holding more than one line beyond the current
+// chunk: a line longer than lineBytesMax is an error, not an out-of-memory.
+import { lineBytesMax } from '../core/limits.js';
+
+export type LineEvent =
+  | { readonly kind: 'line'; readonly text: string; readonly line: number }
+  | { readonly kind: 'error'; readonly line: number; readonly message: string };
+
+const NL = 0x0a;
+
+/** Yields each line (without its "\n"; a final line without "\n" counts too). */
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes = lineBytesMax,
+): AsyncGenerator<LineEvent> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let line = 1;
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
+      if (pendingBytes + nl - start > maxBytes) {
+        yield tooLong(line, maxBytes);
+        return;
+      }
+      const bytes = join(pending, pendingBytes, chunk.subarray(start, nl));
+      pending = [];
+      pendingBytes = 0;
+      const text = decode(decoder, bytes);
+      if (text === undefined) {
+        yield { kind: 'error', line, message: 'invalid UTF-8' };
+        return;
+      }
+      yield { kind: 'line', text, line };
+      line++;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > maxBytes) {
+        yield tooLong(line, maxBytes);
+        return;
+      }
+      // Copy: the producer may reuse its chunk buffer.
+      pending.push(chunk.slice(start));
+    }
+  }
+  if (pendingBytes > 0) {
+    const text = decode(decoder, join(pending, pendingBytes, new Uint8Array(0)));
+    if (text === undefined) yield { kind: 'error', line, message: 'invalid UTF-8' };
+    else yield { kind: 'line', text, line };
+  }
+}
+
+function tooLong(line: number, max: number): LineEvent {
+  return { kind: 'error', line, message: `line longer than ${max} bytes` };
+}
+
+function join(parts: readonly Uint8Array[], bytes: number, last: Uint8Array): Uint8Array {
+  if (parts.length === 0) return last;
+  const out = new Uint8Array(bytes + last.length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  out.set(last, at);
+  return out;
+}
+
+function decode(decoder: InstanceType<typeof TextDecoder>, bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

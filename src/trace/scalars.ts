@@ -1,0 +1,92 @@
+// Normalizers for the scalar ArgTypes (callTypes.ts): each accepts the JSONL spelling and the
+// in-memory one (bigint, Uint8Array), and returns the in-memory value or undefined. They
+// allocate nothing on success beyond the value itself: this is the hot path of every decoder.
+import type { ArgType } from '../model/callTypes.js';
+import type { Scalar } from '../model/values.js';
+import { bytesArgMax, sgElementsMax } from '../core/limits.js';
+import { hexToBytes, parseHex, U64_MASK } from '../core/hex.js';
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+export type ScalarType = Exclude<ArgType, 'vrp' | 'devdesc' | 'sglist'>;
+
+export function toU64(v: unknown): bigint | undefined {
+  if (typeof v === 'string') return parseHex(v);
+  if (typeof v === 'bigint') return v >= 0n && v <= U64_MASK ? v : undefined;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : undefined;
+  return undefined;
+}
+
+function toI64(v: unknown): bigint | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
+  if (typeof v === 'bigint') return v >= I64_MIN && v <= I64_MAX ? v : undefined;
+  if (typeof v === 'string') {
+    const b = parseHex(v);
+    return b === undefined ? undefined : BigInt.asIntN(64, b);
+  }
+  return undefined;
+}
+
+/** An integer in [min, max] from a JSON number or a "0x..." string (read modulo 2^bits). */
+function toInt(v: unknown, min: number, max: number, signedBits: number): number | undefined {
+  if (typeof v === 'number') {
+    // `v + 0` turns -0 into 0, so equal values are also Object.is-equal.
+    return Number.isInteger(v) && v >= min && v <= max ? v + 0 : undefined;
+  }
+  if (typeof v !== 'string') return undefined;
+  const b = parseHex(v);
+  if (b === undefined) return undefined;
+  if (signedBits > 0) {
+    return b < 1n << BigInt(signedBits) ? Number(BigInt.asIntN(signedBits, b)) : undefined;
+  }
+  return b <= BigInt(max) ? Number(b) : undefined;
+}
+
+function toBytes(v: unknown): Uint8Array | undefined {
+  if (typeof v === 'string') {
+    return v.length <= 2 * bytesArgMax ? hexToBytes(v) : undefined;
+  }
+  if (v instanceof Uint8Array && v.length <= bytesArgMax) {
+    // A Buffer (msgpackr's binary) becomes a plain Uint8Array view so values compare equal.
+    return v.constructor === Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.length);
+  }
+  return undefined;
+}
+
+export function normalizeScalar(type: ScalarType, v: unknown): Scalar | undefined {
+  switch (type) {
+    case 'ptr':
+    case 'u64':
+      return toU64(v);
+    case 'u32':
+      return toInt(v, 0, 0xffffffff, 0);
+    case 'u8':
+      return toInt(v, 0, 0xff, 0);
+    case 'i32':
+      return toInt(v, -0x80000000, 0x7fffffff, 32);
+    case 'usize':
+      return toInt(v, 0, Number.MAX_SAFE_INTEGER, 0);
+    case 'i64':
+      return toI64(v);
+    case 'bool':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'bytes':
+      return toBytes(v);
+  }
+}
+
+export const EXPECTED: Readonly<Record<ArgType, string>> = {
+  ptr: 'a pointer ("0x..." of at most 64 bits)',
+  u64: 'an unsigned 64-bit value ("0x..." of at most 64 bits)',
+  u8: 'an unsigned 8-bit integer',
+  u32: 'an unsigned 32-bit integer',
+  i32: 'a signed 32-bit integer',
+  usize: 'a non-negative safe integer',
+  i64: 'a signed 64-bit integer',
+  bool: 'true or false',
+  bytes: `a hex byte string of at most ${bytesArgMax} bytes`,
+  vrp: 'a VIDEO_REQUEST_PACKET object or "0x0"',
+  devdesc: 'a VP_DEVICE_DESCRIPTION object or "0x0"',
+  sglist: `an array of at most ${sgElementsMax} {address, length} elements`,
+};

@@ -1,0 +1,155 @@
+// Parses the text repro format (grammar: text.ts) line by line. Each call line becomes the
+// JSONL-shaped object validateCall checks, with rN names resolved to their values.
+import { callsMax, lineBytesMax } from '../core/limits.js';
+import type { Result } from '../core/result.js';
+import { err, ok } from '../core/result.js';
+import type { TraceCall } from '../model/values.js';
+import type { Trace, TraceHeader } from './trace.js';
+import type { TraceError, Where } from './traceError.js';
+import { traceError } from './traceError.js';
+import type { TraceItem } from './items.js';
+import { validateCall } from './validate.js';
+import { validateHeader } from './header.js';
+import { Cursor, TextSyntaxError } from './textCursor.js';
+import { parseCallLine } from './textCall.js';
+import { splitLines } from './lines.js';
+
+/** Decodes text lines; returns the items each line completes (the header comes with call 1). */
+export class TextLineDecoder {
+  private rawHeader: Record<string, unknown> | undefined;
+  private header: TraceHeader | undefined;
+  private readonly names = new Map<string, bigint>();
+  private calls = 0;
+
+  constructor(private readonly file?: string) {}
+
+  private where(line: number): Where {
+    return this.file === undefined ? { line } : { file: this.file, line };
+  }
+
+  line(text: string, line: number): TraceItem[] {
+    const where = this.where(line);
+    if (text.length > lineBytesMax) return [fail(where, `line longer than ${lineBytesMax} bytes`)];
+    const t = text.trim();
+    if (t === '' || (t.startsWith('#') && !t.startsWith('#!'))) return [];
+    try {
+      if (t.startsWith('#!')) return this.directive(t, where);
+      const items = this.header === undefined ? this.finishHeader(where) : [];
+      if (items.length > 0 && items[0]?.kind === 'error') return items;
+      if (++this.calls > callsMax) return [fail(where, `more than ${callsMax} calls`)];
+      const parsed = parseCallLine(new Cursor(t), this.names);
+      const c = validateCall(parsed.raw, where);
+      if (!c.ok) return [...items, { kind: 'error', error: c.error }];
+      for (const [name, value] of parsed.defs) this.names.set(name, value);
+      return [...items, { kind: 'call', call: c.value }];
+    } catch (e) {
+      if (!(e instanceof TextSyntaxError)) throw e;
+      return [fail(where, `column ${e.column}: ${e.message}`)];
+    }
+  }
+
+  private directive(t: string, where: Where): TraceItem[] {
+    const c = new Cursor(t);
+    c.expect('#!');
+    const word = c.ident();
+    if (this.header !== undefined)
+      return [fail(where, 'header directives must come before the calls')];
+    if (word === 'vpdma' && c.eat('-trace')) return this.formatLine(c, where);
+    if (this.rawHeader === undefined)
+      return [fail(where, 'the first directive must be "#! vpdma-trace v1"')];
+    if (word !== 'device' && word !== 'meta')
+      return [fail(where, `unknown directive ${JSON.stringify(word ?? '')}`)];
+    if (word in this.rawHeader) return [fail(where, `duplicate "#! ${word}" directive`)];
+    try {
+      this.rawHeader[word] = JSON.parse(t.slice(c.pos)) as unknown;
+    } catch (e) {
+      return [traceErrorItem(where, word, `invalid JSON: ${(e as Error).message}`)];
+    }
+    return [];
+  }
+
+  private formatLine(c: Cursor, where: Where): TraceItem[] {
+    if (this.rawHeader !== undefined) return [fail(where, 'duplicate "#! vpdma-trace" directive')];
+    const v = c.ident();
+    const version = v !== undefined && /^v[0-9]{1,6}$/.test(v) ? Number(v.slice(1)) : v;
+    const raw: Record<string, unknown> = { format: 'vpdma-trace', version };
+    if (c.eat('profile')) {
+      c.expect('=');
+      raw['profile'] = c.ident();
+    }
+    if (!c.atEnd()) c.fail(`unexpected text${c.found()}`);
+    this.rawHeader = raw;
+    return [];
+  }
+
+  private finishHeader(where: Where): TraceItem[] {
+    if (this.rawHeader === undefined) {
+      return [fail(where, 'missing "#! vpdma-trace v1" header line before the first call')];
+    }
+    const h = validateHeader(this.rawHeader, where);
+    if (!h.ok) return [{ kind: 'error', error: h.error }];
+    this.header = h.value;
+    return [{ kind: 'header', header: h.value }];
+  }
+
+  /** Items due at the end of the input: the header of a trace without calls, or an error. */
+  end(line: number): TraceItem[] {
+    return this.header === undefined ? this.finishHeader(this.where(line)) : [];
+  }
+}
+
+function fail(where: Where, message: string): TraceItem {
+  return { kind: 'error', error: traceError(where, undefined, message) };
+}
+
+function traceErrorItem(where: Where, field: string, message: string): TraceItem {
+  return { kind: 'error', error: traceError(where, field, message) };
+}
+
+/** Parses a whole text trace. */
+export function parseText(text: string, file?: string): Result<Trace, TraceError> {
+  const d = new TextLineDecoder(file);
+  let header: TraceHeader | undefined;
+  const calls: TraceCall[] = [];
+  let line = 1;
+  const take = (items: TraceItem[]): TraceError | undefined => {
+    for (const item of items) {
+      if (item.kind === 'error') return item.error;
+      if (item.kind === 'header') header = item.header;
+      else calls.push(item.call);
+    }
+    return undefined;
+  };
+  for (let start = 0; start < text.length; line++) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    const e = take(d.line(text.slice(start, nl), line));
+    if (e !== undefined) return err(e);
+    start = nl + 1;
+  }
+  const e = take(d.end(line));
+  if (e !== undefined) return err(e);
+  return header === undefined ? err({ message: 'no header' }) : ok({ header, calls });
+}
+
+/** Streams a text trace from bytes. */
+export async function* readTextCalls(
+  chunks: AsyncIterable<Uint8Array>,
+  file?: string,
+): AsyncGenerator<TraceItem> {
+  const d = new TextLineDecoder(file);
+  let last = 1;
+  for await (const ev of splitLines(chunks)) {
+    if (ev.kind === 'error') {
+      const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
+      yield fail(where, ev.message);
+      return;
+    }
+    last = ev.line;
+    for (const item of d.line(ev.text, ev.line)) {
+      yield item;
+      if (item.kind === 'error') return;
+    }
+  }
+  yield* d.end(last);
+}

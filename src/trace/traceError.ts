@@ -1,0 +1,68 @@
+// A trace problem as a value: where it is (file, line or byte offset, call, field) and what
+// is wrong. formatTraceError renders the one line the CLI prints.
+
+export interface TraceError {
+  readonly file?: string;
+  /** 1-based line (JSONL and text). */
+  readonly line?: number;
+  /** Byte offset of the damaged frame or field (.vpt). */
+  readonly offset?: number;
+  /** 0-based call index (header not counted), when the format has no lines. */
+  readonly callIndex?: number;
+  /** Dotted path of the bad field, e.g. `args.pVrp.inputBufferLength`. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/** Where a value came from; validators copy it into the errors they return. */
+export interface Where {
+  readonly file?: string;
+  readonly line?: number;
+  readonly offset?: number;
+  readonly callIndex?: number;
+}
+
+export function traceError(where: Where, field: string | undefined, message: string): TraceError {
+  const e: {
+    file?: string;
+    line?: number;
+    offset?: number;
+    callIndex?: number;
+    field?: string;
+    message: string;
+  } = { message };
+  if (where.file !== undefined) e.file = where.file;
+  if (where.line !== undefined) e.line = where.line;
+  if (where.offset !== undefined) e.offset = where.offset;
+  if (where.callIndex !== undefined) e.callIndex = where.callIndex;
+  if (field !== undefined && field !== '') e.field = field;
+  return e;
+}
+
+/** `file:7: args.length: message` or `file: byte 4096: call 12: message`, always one line. */
+export function formatTraceError(e: TraceError): string {
+  let place = e.file ?? '<input>';
+  if (e.line !== undefined) place += `:${e.line}`;
+  const parts = [place];
+  if (e.offset !== undefined) parts.push(`byte ${e.offset}`);
+  if (e.callIndex !== undefined && e.line === undefined) parts.push(`call ${e.callIndex}`);
+  if (e.field !== undefined) parts.push(e.field);
+  parts.push(oneLine(e.message));
+  return parts.join(': ');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+/** A short, bounded rendering of an offending value for messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'bigint') return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return typeof v === 'object' ? 'an object' : typeof v;
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { validateCall } from './validate.js';
+import { formatTraceError } from './traceError.js';
+import type { TraceError } from './traceError.js';
+import type { TraceCall } from '../model/values.js';
+
+const where = { file: 'corpus/x.jsonl', line: 7 };
+const EXT = '0xffffe00000001000';
+
+function valid(raw: unknown): TraceCall {
+  const r = validateCall(raw, where);
+  if (!r.ok) throw new Error(formatTraceError(r.error));
+  return r.value;
+}
+function invalid(raw: unknown): TraceError {
+  const r = validateCall(raw, where);
+  if (r.ok) throw new Error(`accepted ${JSON.stringify(r.value, (_k, v: unknown) => String(v))}`);
+  return r.error;
+}
+const line = (raw: unknown): string => formatTraceError(invalid(raw));
+
+/** A call taking one argument of the given type, with the arg set to `v`. */
+const withArg: Record<string, (v: unknown) => unknown> = {
+  ptr: (v) => ({ fn: 'VideoPortFreePool', args: { hwDeviceExtension: EXT, ptr: v } }),
+  u8: (v) => ({
+    fn: 'VideoPortGetDeviceBase',
+    args: { hwDeviceExtension: EXT, ioAddress: '0xe0000000', numberOfUchars: 16, inIoSpace: v },
+  }),
+  u32: (v) => ({ fn: '@read', args: { va: EXT, length: v } }),
+  usize: (v) => ({
+    fn: 'VideoPortAllocatePool',
+    args: { hwDeviceExtension: EXT, poolType: 0, numberOfBytes: v, tag: 1 },
+  }),
+  u64: (v) => ({ fn: '@deviceDma', args: { sgList: '0x10', deviceAddress: v } }),
+  i64: (v) => ({
+    fn: 'VideoPortWaitForSingleObject',
+    args: { hwDeviceExtension: EXT, object: '0x1', timeout: v },
+  }),
+  bool: (v) => ({
+    fn: 'VideoPortCompleteDma',
+    args: { hwDeviceExtension: EXT, vpDmaAdapter: '0x1', vpScatterGather: '0x2', writeToDevice: v },
+  }),
+  bytes: (v) => ({ fn: '@write', args: { va: EXT, data: v } }),
+};
+const argOf: Record<string, string> = {
+  ptr: 'ptr',
+  u8: 'inIoSpace',
+  u32: 'length',
+  usize: 'numberOfBytes',
+  u64: 'deviceAddress',
+  i64: 'timeout',
+  bool: 'writeToDevice',
+  bytes: 'data',
+};
+const normalized = (type: string, v: unknown): unknown => {
+  const f = withArg[type] as (v: unknown) => unknown;
+  return valid(f(v)).args[argOf[type] as string];
+};
+
+describe('validateCall: scalar types', () => {
+  it('ptr: hex strings and safe numbers become bigint, within 64 bits', () => {
+    expect(normalized('ptr', '0x0')).toBe(0n);
+    expect(normalized('ptr', '0xFFFFFFFFFFFFFFFF')).toBe(0xffffffffffffffffn);
+    expect(normalized('ptr', 4096)).toBe(4096n);
+    expect(normalized('ptr', 0x1000n)).toBe(0x1000n);
+    expect(line(withArg['ptr']?.('0x10000000000000000'))).toBe(
+      'corpus/x.jsonl:7: args.ptr: expected a pointer ("0x..." of at most 64 bits), got "0x10000000000000000"',
+    );
+    expect(invalid(withArg['ptr']?.(-1)).field).toBe('args.ptr');
+    expect(invalid(withArg['ptr']?.(2 ** 53)).field).toBe('args.ptr');
+    expect(invalid(withArg['ptr']?.('4096')).field).toBe('args.ptr');
+    expect(invalid(withArg['ptr']?.(null)).field).toBe('args.ptr');
+  });
+
+  it('u8, u32, usize: range-checked numbers, hex strings accepted', () => {
+    expect(normalized('u8', 255)).toBe(255);
+    expect(normalized('u8', '0xff')).toBe(255);
+    expect(invalid(withArg['u8']?.(256)).message).toBe(
+      'expected an unsigned 8-bit integer, got 256',
+    );
+    expect(normalized('u32', 0xffffffff)).toBe(0xffffffff);
+    expect(normalized('u32', '0xffffffff')).toBe(0xffffffff);
+    expect(Object.is(normalized('u32', -0), 0)).toBe(true);
+    expect(line(withArg['u32']?.(-1))).toBe(
+      'corpus/x.jsonl:7: args.length: expected an unsigned 32-bit integer, got -1',
+    );
+    expect(invalid(withArg['u32']?.(0x100000000)).field).toBe('args.length');
+    expect(invalid(withArg['u32']?.('0x100000000')).field).toBe('args.length');
+    expect(invalid(withArg['u32']?.(1.5)).field).toBe('args.length');
+    expect(invalid(withArg['u32']?.(true)).field).toBe('args.length');
+    expect(normalized('usize', Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(invalid(withArg['usize']?.(2 ** 53)).field).toBe('args.numberOfBytes');
+  });
+
+  it('i32: signed range; hex is read as a 32-bit pattern', () => {
+    const setEvent = (v: unknown): unknown => ({
+      fn: 'VideoPortSetEvent',
+      args: { hwDeviceExtension: EXT, pEvent: '0x1' },
+      ret: v,
+    });
+    expect(valid(setEvent(-0x80000000)).ret).toBe(-0x80000000);
+    expect(valid(setEvent(0x7fffffff)).ret).toBe(0x7fffffff);
+    expect(valid(setEvent('0xffffffff')).ret).toBe(-1);
+    expect(invalid(setEvent(0x80000000)).field).toBe('ret');
+    expect(invalid(setEvent(-0x80000001)).message).toMatch(/signed 32-bit/);
+  });
+
+  it('u64 and i64: bigint; i64 hex is two\u2019s complement', () => {
+    expect(normalized('u64', '0xffffffffffffffff')).toBe(0xffffffffffffffffn);
+    expect(normalized('u64', 17)).toBe(17n);
+    expect(invalid(withArg['u64']?.(-1)).field).toBe('args.deviceAddress');
+    expect(normalized('i64', -10000)).toBe(-10000n);
+    expect(normalized('i64', '0xffffffffffffffff')).toBe(-1n);
+    expect(normalized('i64', '0x8000000000000000')).toBe(-(1n << 63n));
+    expect(normalized('i64', '0x7fffffffffffffff')).toBe((1n << 63n) - 1n);
+    expect(invalid(withArg['i64']?.(2 ** 60)).field).toBe('args.timeout');
+    expect(invalid(withArg['i64']?.(1n << 63n)).field).toBe('args.timeout');
+  });
+
+  it('bool and bytes', () => {
+    expect(normalized('bool', false)).toBe(false);
+    expect(invalid(withArg['bool']?.(0)).message).toBe('expected true or false, got 0');
+    expect(normalized('bytes', '00ff')).toEqual(new Uint8Array([0, 255]));
+    expect(normalized('bytes', '')).toEqual(new Uint8Array(0));
+    expect(invalid(withArg['bytes']?.('0f0')).field).toBe('args.data');
+    expect(invalid(withArg['bytes']?.('zz')).field).toBe('args.data');
+    expect(invalid(withArg['bytes']?.('00'.repeat(1024 * 1024 + 1))).message).toMatch(
+      /at most 1048576 bytes/,
+    );
+  });
+});

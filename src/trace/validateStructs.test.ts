@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { validateCall } from './validate.js';
+import { formatTraceError } from './traceError.js';
+import type { TraceCall } from '../model/values.js';
+
+const where = { file: 't.jsonl', line: 3 };
+const EXT = '0xffffe00000001000';
+const VRP = {
+  ioControlCode: 0x230000,
+  statusBlock: '0xffffe00000003000',
+  inputBuffer: '0xffffe00000004000',
+  inputBufferLength: 4096,
+  outputBuffer: '0x0',
+  outputBufferLength: 0,
+};
+const lockPages = (pVrp: unknown, extra: object = {}): unknown => ({
+  fn: 'VideoPortLockPages',
+  args: { hwDeviceExtension: EXT, pVrp, pUEvent: '0x0', pDisplayEvent: '0x0', dmaFlags: 3 },
+  ...extra,
+});
+
+function valid(raw: unknown): TraceCall {
+  const r = validateCall(raw, where);
+  if (!r.ok) throw new Error(formatTraceError(r.error));
+  return r.value;
+}
+function line(raw: unknown): string {
+  const r = validateCall(raw, where);
+  return r.ok ? 'accepted' : formatTraceError(r.error);
+}
+
+describe('validateCall: structures', () => {
+  it('vrp: an object with all six fields, or NULL as "0x0"', () => {
+    expect(valid(lockPages(VRP)).args['pVrp']).toEqual({
+      ioControlCode: 0x230000,
+      statusBlock: 0xffffe00000003000n,
+      inputBuffer: 0xffffe00000004000n,
+      inputBufferLength: 4096,
+      outputBuffer: 0n,
+      outputBufferLength: 0,
+    });
+    expect(valid(lockPages('0x0')).args['pVrp']).toBe(0n);
+    expect(line(lockPages('0x10'))).toBe(
+      't.jsonl:3: args.pVrp: expected a VIDEO_REQUEST_PACKET object or "0x0", got "0x10"',
+    );
+    expect(line(lockPages({ ...VRP, inputBufferLength: -1 }))).toBe(
+      't.jsonl:3: args.pVrp.inputBufferLength: expected an unsigned 32-bit integer, got -1',
+    );
+    const short: Record<string, unknown> = { ...VRP };
+    delete short['outputBufferLength'];
+    expect(line(lockPages(short))).toBe('t.jsonl:3: args.pVrp.outputBufferLength: missing field');
+    expect(line(lockPages({ ...VRP, extra: 1 }))).toBe(
+      't.jsonl:3: args.pVrp.extra: unknown field "extra"',
+    );
+  });
+
+  it('devdesc and sglist', () => {
+    const desc = {
+      scatterGather: true,
+      dma32BitAddresses: true,
+      dma64BitAddresses: false,
+      maximumLength: 65536,
+    };
+    const get = (d: unknown): unknown => ({
+      fn: 'VideoPortGetDmaAdapter',
+      args: { hwDeviceExtension: EXT, vpDeviceDescription: d },
+    });
+    expect(valid(get(desc)).args['vpDeviceDescription']).toEqual(desc);
+    expect(valid(get('0x0')).args['vpDeviceDescription']).toBe(0n);
+    expect(line(get({ ...desc, scatterGather: 1 }))).toBe(
+      't.jsonl:3: args.vpDeviceDescription.scatterGather: expected true or false, got 1',
+    );
+    const exec = (elements: unknown): unknown => ({
+      fn: '@executeDma',
+      args: { vpDmaAdapter: '0x1' },
+      out: { sgList: '0x2', elements },
+    });
+    expect(valid(exec([{ address: '0x1000', length: 4096 }])).out?.['elements']).toEqual([
+      { address: 0x1000n, length: 4096 },
+    ]);
+    expect(
+      line(
+        exec([
+          { address: '0x1000', length: 1 },
+          { address: '0x1', length: 2 ** 32 },
+        ]),
+      ),
+    ).toBe('t.jsonl:3: out.elements.1.length: expected an unsigned 32-bit integer, got 4294967296');
+    const tooMany = Array.from({ length: 4097 }, () => ({ address: '0x0', length: 0 }));
+    expect(line(exec(tooMany))).toMatch(/out.elements: expected an array of at most 4096/);
+  });
+});
+
+describe('validateCall: call shape', () => {
+  const free = { fn: 'VideoPortFreePool', args: { hwDeviceExtension: EXT, ptr: '0x10' } };
+
+  it('rejects unknown functions, arguments and keys, naming the field', () => {
+    expect(line({ fn: 'VideoPortMapDmaMemoryEx', args: {} })).toBe(
+      't.jsonl:3: fn: unknown function "VideoPortMapDmaMemoryEx"',
+    );
+    expect(line({ args: {} })).toBe('t.jsonl:3: fn: expected a function name, got nothing');
+    expect(line({ ...free, args: { ...free.args, size: 1 } })).toBe(
+      't.jsonl:3: args.size: unknown argument of VideoPortFreePool "size"',
+    );
+    expect(line({ ...free, when: 1 })).toBe('t.jsonl:3: when: unknown key "when"');
+    expect(line({ fn: free.fn })).toBe('t.jsonl:3: args: expected an object, got nothing');
+    expect(line([free])).toBe('t.jsonl:3: expected a call object, got an array of 1');
+  });
+
+  it('requires every argument except out-only and optional ones', () => {
+    expect(line({ fn: free.fn, args: { ptr: '0x10' } })).toBe(
+      't.jsonl:3: args.hwDeviceExtension: missing argument of VideoPortFreePool',
+    );
+    const alloc = {
+      fn: 'VideoPortAllocateCommonBuffer',
+      args: {
+        hwDeviceExtension: EXT,
+        vpDmaAdapter: '0x1',
+        desiredLength: 4096,
+        cacheEnabled: true,
+        reserved: '0x0',
+      },
+    };
+    expect(valid(alloc).args['logicalAddress']).toBeUndefined();
+    expect(
+      valid({ ...alloc, args: { ...alloc.args, logicalAddress: '0xcccccccccccccccc' } }).args[
+        'logicalAddress'
+      ],
+    ).toBe(0xccccccccccccccccn);
+    const wait = {
+      fn: 'VideoPortWaitForSingleObject',
+      args: { hwDeviceExtension: EXT, object: '0x1' },
+    };
+    expect(Object.keys(valid(wait).args)).toEqual(['hwDeviceExtension', 'object']);
+  });
+
+  it('checks ret and out against the table', () => {
+    expect(line({ ...free, ret: '0x0' })).toBe(
+      't.jsonl:3: ret: VideoPortFreePool returns VOID: no ret allowed',
+    );
+    const create = {
+      fn: 'VideoPortCreateEvent',
+      args: { hwDeviceExtension: EXT, eventFlag: 0, unused: '0x0' },
+    };
+    expect(valid({ ...create, ret: 0, out: { ppEvent: '0x77' } })).toEqual({
+      fn: 'VideoPortCreateEvent',
+      args: { hwDeviceExtension: 0xffffe00000001000n, eventFlag: 0, unused: 0n },
+      ret: 0,
+      out: { ppEvent: 0x77n },
+    });
+    expect(line({ ...create, out: { pEvent: '0x77' } })).toBe(
+      't.jsonl:3: out.pEvent: unknown out-parameter of VideoPortCreateEvent "pEvent"',
+    );
+    expect(line({ ...create, ret: 'NO_ERROR' })).toBe(
+      't.jsonl:3: ret: expected an unsigned 32-bit integer, got "NO_ERROR"',
+    );
+    expect(valid({ ...create, out: {} }).out).toEqual({});
+    expect('ret' in valid(create)).toBe(false);
+  });
+
+  it('rejects prototype keys anywhere and never pollutes Object.prototype', () => {
+    const polluted = JSON.parse(
+      `{"fn":"VideoPortFreePool","args":{"hwDeviceExtension":"${EXT}","ptr":"0x1","__proto__":{"x":1}}}`,
+    ) as unknown;
+    expect(line(polluted)).toBe('t.jsonl:3: args.__proto__: forbidden key "__proto__"');
+    expect(line(JSON.parse('{"fn":"@read","args":{},"constructor":1}'))).toBe(
+      't.jsonl:3: constructor: forbidden key "constructor"',
+    );
+    expect(line(lockPages(JSON.parse(`{"prototype":1}`)))).toBe(
+      't.jsonl:3: args.pVrp.prototype: forbidden key "prototype"',
+    );
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+
+  it('puts args in table order whatever order the input used', () => {
+    const c = valid({ fn: free.fn, args: { ptr: '0x10', hwDeviceExtension: EXT } });
+    expect(Object.keys(c.args)).toEqual(['hwDeviceExtension', 'ptr']);
+  });
+});

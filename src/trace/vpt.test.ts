@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { decodeVpt, encodeVpt, readVptCalls, VptWriter } from './vpt.js';
+import { callFrame, FRAME_HEADER_BYTES, PRELUDE_BYTES } from './codec.js';
+import { formatTraceError } from './traceError.js';
+import type { TraceItem } from './items.js';
+import type { Trace } from './trace.js';
+import { emptyHeader } from './trace.js';
+import type { TraceCall } from '../model/values.js';
+import { tableRevision } from '../model/calls.js';
+
+const call = (i: number): TraceCall => ({
+  fn: '@write',
+  args: { va: 0xffffa00000000000n + BigInt(i) * 16n, data: new Uint8Array([i & 0xff, 1, 2]) },
+});
+const trace = (n: number): Trace => ({
+  header: emptyHeader({ source: 'test' }),
+  calls: Array.from({ length: n }, (_, i) => call(i)),
+});
+
+async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size);
+  return Promise.resolve();
+}
+async function stream(bytes: Uint8Array, size = 4096): Promise<TraceItem[]> {
+  const out: TraceItem[] = [];
+  for await (const item of readVptCalls(chunks(bytes, size), 't.vpt')) out.push(item);
+  return out;
+}
+const callsOf = (items: TraceItem[]): TraceCall[] =>
+  items.flatMap((i) => (i.kind === 'call' ? [i.call] : []));
+const errorOf = (items: TraceItem[]): string | undefined => {
+  const last = items[items.length - 1];
+  return last?.kind === 'error' ? formatTraceError(last.error) : undefined;
+};
+
+/** Offsets of every frame after the header frame. */
+function frameOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  for (
+    let at = PRELUDE_BYTES;
+    at < bytes.length;
+    at += FRAME_HEADER_BYTES + view.getUint32(at, true)
+  ) {
+    offsets.push(at);
+  }
+  return offsets;
+}
+
+describe('.vpt encode/decode', () => {
+  const big = trace(1300);
+  const bytes = encodeVpt(big);
+  const offsets = frameOffsets(bytes);
+
+  it('starts with the magic and version and batches calls into frames of at most 512', () => {
+    expect(Array.from(bytes.subarray(0, 6))).toEqual([0x56, 0x50, 0x44, 0x54, 1, 0]);
+    expect(offsets).toHaveLength(4); // header + 512 + 512 + 276
+    expect(decodeVpt(bytes, 't.vpt')).toEqual({ ok: true, value: big });
+  });
+
+  it('streams the same calls at any chunk size, with the writer revision', async () => {
+    for (const size of [1, 7, 8, 4096, bytes.length]) {
+      const items = await stream(bytes, size);
+      expect(callsOf(items)).toEqual(big.calls);
+      expect(items[0]).toEqual({
+        kind: 'header',
+        header: big.header,
+        modelRevision: tableRevision(),
+      });
+      expect(errorOf(items)).toBeUndefined();
+    }
+  });
+
+  it('reports truncation with the frame offset, after yielding every complete frame', async () => {
+    const third = offsets[3] as number;
+    for (const cut of [third + 3, third + FRAME_HEADER_BYTES + 10, bytes.length - 1]) {
+      const items = await stream(bytes.subarray(0, cut));
+      expect(callsOf(items)).toEqual(big.calls.slice(0, 1024));
+      expect(errorOf(items)).toMatch(new RegExp(`^t.vpt: byte ${third}: truncated frame`));
+      const whole = decodeVpt(bytes.subarray(0, cut), 't.vpt');
+      expect(whole.ok ? 'ok' : formatTraceError(whole.error)).toMatch(/truncated frame/);
+    }
+    expect(callsOf(await stream(bytes.subarray(0, third)))).toEqual(big.calls.slice(0, 1024));
+    expect(errorOf(await stream(bytes.subarray(0, 3)))).toBe(
+      't.vpt: byte 0: truncated: not a complete .vpt prelude',
+    );
+    expect(errorOf(await stream(bytes.subarray(0, PRELUDE_BYTES)))).toBe(
+      't.vpt: byte 6: truncated: no header frame',
+    );
+  });
+
+  it('detects a flipped bit by checksum; frames before it stay readable', async () => {
+    const second = offsets[2] as number;
+    const damaged = bytes.slice();
+    const at = second + FRAME_HEADER_BYTES + 100;
+    damaged[at] = (damaged[at] as number) ^ 0x10;
+    const items = await stream(damaged);
+    expect(callsOf(items)).toEqual(big.calls.slice(0, 512));
+    expect(errorOf(items)).toBe(`t.vpt: byte ${second}: frame checksum mismatch`);
+    const whole = decodeVpt(damaged, 't.vpt');
+    expect(whole.ok ? 'ok' : formatTraceError(whole.error)).toBe(
+      `t.vpt: byte ${second}: frame checksum mismatch`,
+    );
+  });
+
+  it('treats a length field claiming gigabytes as damage, without allocating it', async () => {
+    const second = offsets[2] as number;
+    const damaged = bytes.slice();
+    new DataView(damaged.buffer).setUint32(second, 0xfffffff0, true);
+    const items = await stream(damaged);
+    expect(callsOf(items)).toHaveLength(512);
+    expect(errorOf(items)).toBe(
+      `t.vpt: byte ${second}: frame length 4294967280 outside 1..16777216: damaged file`,
+    );
+  });
+
+  it('rejects bad magic and unknown format versions', async () => {
+    const notVpt = new TextEncoder().encode('{"format":"vpdma-trace"}\n');
+    expect(errorOf(await stream(notVpt))).toBe('t.vpt: byte 0: not a .vpt file (bad magic)');
+    const v2 = bytes.slice();
+    v2[4] = 2;
+    expect(errorOf(await stream(v2))).toBe(
+      't.vpt: byte 4: formatVersion: unsupported .vpt format version 2 (this vpdma reads 1)',
+    );
+  });
+
+  it('validates decoded calls: a well-formed frame with a bad call names call and field', async () => {
+    const w = new VptWriter(emptyHeader());
+    const good = w.push(call(0));
+    expect(good).toBeUndefined();
+    const head = w.start();
+    const first = w.finish() as Uint8Array;
+    const evil = callFrame([
+      call(1),
+      { fn: '@write', args: { va: -5n, data: new Uint8Array(1) } },
+    ] as TraceCall[]);
+    const file = new Uint8Array([...head, ...first, ...evil]);
+    const items = await stream(file);
+    expect(callsOf(items)).toEqual([call(0), call(1)]);
+    expect(errorOf(items)).toBe(
+      `t.vpt: byte ${head.length + first.length}: call 2: args.va: expected a pointer ("0x..." of at most 64 bits), got -0x5`,
+    );
+  });
+
+  it('refuses to encode an invalid call (validate before encode)', () => {
+    const bad = {
+      header: emptyHeader(),
+      calls: [{ fn: '@write', args: { va: 1 } }],
+    } as unknown as Trace;
+    expect(() => encodeVpt(bad)).toThrow(
+      /invalid call: <input>: args.data: missing argument of @write/,
+    );
+  });
+});

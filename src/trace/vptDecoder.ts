@@ -1,0 +1,141 @@
+// The .vpt decoder's state machine (layout in codec.ts), shared by the whole-buffer decoder
+// and the streaming reader: check the prelude, then each frame's length, checksum and payload.
+import type { TraceCall } from '../model/values.js';
+import { callsMax, frameBytesMax } from '../core/limits.js';
+import { crc32 } from '../core/crc32.js';
+import type { TraceHeader } from './trace.js';
+import type { TraceError } from './traceError.js';
+import { describeValue, traceError } from './traceError.js';
+import { validateCall } from './validate.js';
+import { validateHeader } from './header.js';
+import { frameCallsMax } from './traceLimits.js';
+import { isPlainObject } from './structs.js';
+import {
+  FRAME_HEADER_BYTES,
+  PRELUDE_BYTES,
+  unpackPayload,
+  VPT_FORMAT_VERSION,
+  VPT_MAGIC,
+} from './codec.js';
+
+export type FrameContent =
+  | { readonly header: TraceHeader; readonly modelRevision?: string }
+  | { readonly calls: TraceCall[]; readonly error?: TraceError };
+
+export class VptDecoder {
+  private header: TraceHeader | undefined;
+  private calls = 0;
+
+  constructor(private readonly file?: string) {}
+
+  get sawHeader(): boolean {
+    return this.header !== undefined;
+  }
+
+  private fail(offset: number, message: string, field?: string, callIndex?: number): TraceError {
+    const where = { offset, ...(callIndex === undefined ? {} : { callIndex }) };
+    return traceError(
+      this.file === undefined ? where : { file: this.file, ...where },
+      field,
+      message,
+    );
+  }
+
+  prelude(bytes: Uint8Array): TraceError | undefined {
+    if (bytes.length < PRELUDE_BYTES) return this.fail(0, 'truncated: not a complete .vpt prelude');
+    for (let i = 0; i < VPT_MAGIC.length; i++) {
+      if (bytes[i] !== VPT_MAGIC[i]) return this.fail(0, 'not a .vpt file (bad magic)');
+    }
+    const version = (bytes[4] as number) | ((bytes[5] as number) << 8);
+    if (version !== VPT_FORMAT_VERSION) {
+      const m = `unsupported .vpt format version ${version} (this vpdma reads ${VPT_FORMAT_VERSION})`;
+      return this.fail(4, m, 'formatVersion');
+    }
+    return undefined;
+  }
+
+  /** The payload length a frame header announces, or the damage it shows. */
+  frameLength(head: Uint8Array, offset: number): number | TraceError {
+    if (head.length < FRAME_HEADER_BYTES) {
+      return this.fail(
+        offset,
+        `truncated frame header (${head.length} of ${FRAME_HEADER_BYTES} bytes)`,
+      );
+    }
+    const length = readU32(head, 0);
+    if (length === 0 || length > frameBytesMax) {
+      return this.fail(offset, `frame length ${length} outside 1..${frameBytesMax}: damaged file`);
+    }
+    return length;
+  }
+
+  /** Checks and decodes one complete frame (head = its 8-byte header). */
+  frame(head: Uint8Array, payload: Uint8Array, offset: number): FrameContent | TraceError {
+    const length = readU32(head, 0);
+    if (payload.length < length) {
+      return this.fail(offset, `truncated frame (${payload.length} of ${length} payload bytes)`);
+    }
+    if (crc32(payload) !== readU32(head, 4)) return this.fail(offset, 'frame checksum mismatch');
+    const unpacked = unpackPayload(payload);
+    if ('error' in unpacked) return this.fail(offset, `undecodable frame: ${unpacked.error}`);
+    return this.header === undefined
+      ? this.headerFrame(unpacked.value, offset)
+      : this.callFrame(unpacked.value, offset);
+  }
+
+  private headerFrame(value: unknown, offset: number): FrameContent | TraceError {
+    if (!isPlainObject(value)) return this.fail(offset, 'header frame is not a map');
+    const h = validateHeader(
+      value['header'],
+      this.file === undefined ? { offset } : { file: this.file, offset },
+    );
+    if (!h.ok)
+      return {
+        ...h.error,
+        field: `header${h.error.field === undefined ? '' : `.${h.error.field}`}`,
+      };
+    this.header = h.value;
+    const rev = value['modelRevision'];
+    return typeof rev === 'string' ? { header: h.value, modelRevision: rev } : { header: h.value };
+  }
+
+  private callFrame(value: unknown, offset: number): FrameContent | TraceError {
+    if (!Array.isArray(value) || value.length === 0 || value.length > frameCallsMax) {
+      return this.fail(
+        offset,
+        `call frame is not a list of 1..${frameCallsMax} calls: ${describeValue(value)}`,
+      );
+    }
+    if (this.calls + value.length > callsMax)
+      return this.fail(offset, `more than ${callsMax} calls`);
+    const calls: TraceCall[] = [];
+    const where =
+      this.file === undefined
+        ? { offset, callIndex: 0 }
+        : { file: this.file, offset, callIndex: 0 };
+    for (const raw of value) {
+      where.callIndex = this.calls;
+      const c = validateCall(raw, where);
+      // The calls before a bad one are valid: keep them, so readers see all before the damage.
+      if (!c.ok) return { calls, error: c.error };
+      calls.push(c.value);
+      this.calls++;
+    }
+    return { calls };
+  }
+
+  /** The error for input that ended at `offset` (a clean end is after the header frame). */
+  end(offset: number): TraceError | undefined {
+    return this.header === undefined ? this.fail(offset, 'truncated: no header frame') : undefined;
+  }
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
+}
