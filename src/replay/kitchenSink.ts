@@ -1,0 +1,119 @@
+// One driver-shaped trace that exercises every bundled mutant's trigger, for tests: a correct
+// target replays it cleanly, and each mutant must be reported with its own violation kind.
+import { Recorder } from '../model/recorder.js';
+import type { DeviceSpec } from '../model/device.js';
+import type { Struct, TraceCall } from '../model/values.js';
+
+export const KITCHEN_DEVICE: DeviceSpec = { dma: { mapRegisters: 4 } };
+
+const description: Struct = {
+  scatterGather: true,
+  dma32BitAddresses: true,
+  dma64BitAddresses: false,
+  maximumLength: 0x100000,
+};
+
+/** The calls (captured style, or without ret/out) of the kitchen-sink scenario. */
+export function kitchenSink(captured = true): TraceCall[] {
+  const r = new Recorder({ device: KITCHEN_DEVICE }, captured);
+  const adapter = r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: description });
+  const fb = r.ptr('VideoPortGetDeviceBase', {
+    ioAddress: 0xe0000000n,
+    numberOfUchars: 0x100000,
+    inIoSpace: 0,
+  });
+  const ev = r.call('VideoPortCreateEvent', { eventFlag: 0, unused: 0n }).out?.[
+    'ppEvent'
+  ] as bigint;
+  const pool = r.ptr('VideoPortAllocatePool', {
+    poolType: 0,
+    numberOfBytes: 0x8000,
+    tag: 0x616d4456,
+  });
+  r.call('@write', { va: pool, data: Uint8Array.from({ length: 0x40 }, (_, i) => i + 1) });
+  r.call('@write', {
+    va: pool + 0x3fe0n,
+    data: Uint8Array.from({ length: 0x20 }, (_, i) => 0x80 + i),
+  });
+  const mdl = r.ptr('VideoPortLockBuffer', { baseAddress: pool, length: 0x8000, operation: 2 });
+  const start = {
+    vpDmaAdapter: adapter,
+    mdl,
+    executeDmaRoutine: 0xfffff80000a01000n,
+    context: pool,
+  };
+  r.call('VideoPortStartDma', { ...start, offset: 0, pLength: 0x8000, writeToDevice: true });
+  const cb = r.call('VideoPortAllocateCommonBuffer', {
+    vpDmaAdapter: adapter,
+    desiredLength: 0x2000,
+    cacheEnabled: true,
+    reserved: 0n,
+  });
+  const cbVa = cb.ret as bigint;
+  const vrp = {
+    ioControlCode: 0x230000,
+    statusBlock: 0n,
+    inputBuffer: pool,
+    inputBufferLength: 0x40,
+    outputBuffer: pool,
+    outputBufferLength: 0x40,
+  };
+  const mapDma = { pVrp: vrp, length: 0x1000, mappedUserEvent: 0n, displayDriverEvent: 0n };
+  r.call('VideoPortMapDmaMemory', {
+    ...mapDma,
+    boardAddress: 0xe0000000n,
+    inIoSpace: 0,
+    virtualAddress: 0n,
+  });
+  r.call('VideoPortMapDmaMemory', {
+    ...mapDma,
+    boardAddress: 0x1000n,
+    inIoSpace: 2,
+    virtualAddress: cbVa,
+  });
+  r.call('VideoPortGetDmaContext', { pDma: 0n });
+  const exec = r.call('@executeDma', { vpDmaAdapter: adapter });
+  const sg = exec.out?.['sgList'] as bigint;
+  r.call('@deviceDma', { sgList: sg, deviceAddress: 0xe0010000n });
+  r.call('VideoPortCompleteDma', {
+    vpDmaAdapter: adapter,
+    vpScatterGather: sg,
+    writeToDevice: true,
+  });
+  r.call('VideoPortStartDma', { ...start, offset: 0, pLength: 0x1000, writeToDevice: false });
+  const sg2 = r.call('@executeDma', { vpDmaAdapter: adapter }).out?.['sgList'] as bigint;
+  r.call('@deviceDma', { sgList: sg2, deviceAddress: 0xe0020000n });
+  r.call('VideoPortCompleteDma', {
+    vpDmaAdapter: adapter,
+    vpScatterGather: sg2,
+    writeToDevice: false,
+  });
+  r.call('@read', { va: fb + 0x10000n, length: 0x40 });
+  r.call('@read', { va: pool, length: 0x40 });
+  r.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+  r.call('VideoPortGetBytesUsed', { pDma: 0n });
+  r.call('VideoPortAssociateEventsWithDmaHandle', {
+    pVrp: vrp,
+    mappedUserEvent: ev,
+    displayDriverEvent: 0n,
+  });
+  r.call('VideoPortDoDma', { pDma: 0n, dmaFlags: 1 });
+  r.call('VideoPortUnmapDmaMemory', {
+    virtualAddress: fb,
+    processHandle: 0n,
+    boardMemoryHandle: 0n,
+  });
+  r.call('VideoPortSetEvent', { pEvent: ev });
+  r.call('VideoPortWaitForSingleObject', { object: ev, timeout: 0n });
+  r.call('VideoPortReleaseCommonBuffer', {
+    vpDmaAdapter: adapter,
+    length: 0x2000,
+    logicalAddress: cb.out?.['logicalAddress'] as bigint,
+    virtualAddress: cbVa,
+    cacheEnabled: true,
+  });
+  r.call('VideoPortUnlockBuffer', { mdl });
+  r.call('VideoPortFreePool', { ptr: pool });
+  r.call('VideoPortFreePool', { ptr: pool });
+  return r.calls;
+}
