@@ -46,8 +46,8 @@ export const legacyMapDmaFlags: Scenario = {
   name: 'legacy-mapdma-flags',
   description:
     'An NT4 miniport probing VideoPortMapDmaMemory with every InIoSpace value (MEMORY, IO, ' +
-    'USER_MODE, DENSE, P6CACHE and combinations up to all five bits), board addresses in ' +
-    'the frame buffer, the MMIO window and the VGA ports, lengths from 0 to the whole ' +
+    'USER_MODE, DENSE, P6CACHE and combinations up to all four flag bits), board addresses ' +
+    'in the frame buffer, the MMIO window and the VGA ports, lengths from 0 to the whole ' +
     'aperture, *VirtualAddress NULL or the VA of a live kernel view, user view or port base, ' +
     'and NULL or live events. Every call returns NULL; the views, registers and ports it ' +
     'names still hold what the driver wrote. VideoPortUnmapDmaMemory on the live kernel and ' +

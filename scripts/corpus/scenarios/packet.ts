@@ -43,7 +43,7 @@ export const packetDmaToDevice: Scenario = {
     d.write(mmio + 0x200n, u32le(dest, length, 1)); // blit engine: destination, size, go
     const c = d.dmaCycle({ adapter, mdl, length, toDevice: true, device: FB + BigInt(dest) });
     if (c.status !== NO_ERROR || c.granted !== length) throw new Error('upload not granted');
-    if (c.elements.length < 2) throw new Error('expected a multi-element list');
+    if (c.elements.length !== 3) throw new Error('expected a three-element list');
     d.unlock(mdl);
     const screen = fb + BigInt(dest);
     for (const [off, n] of [
