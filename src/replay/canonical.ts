@@ -1,6 +1,20 @@
-// A canonical string of plain data (bigint-aware), for cheap deep comparison of target states.
+// A string of plain data (bigint-aware), for cheap deep comparison of target states.
 
+const memo = new WeakMap<object, string>();
+
+/** Memoized per object: a target may hand back the same state object while nothing changed. */
 export function canonical(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    const hit = memo.get(value);
+    if (hit !== undefined) return hit;
+    const text = stringify(value);
+    memo.set(value, text);
+    return text;
+  }
+  return stringify(value);
+}
+
+function stringify(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'bigint') return `0x${v.toString(16)}`;
     if (v instanceof Uint8Array) return Array.from(v);

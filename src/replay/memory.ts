@@ -44,6 +44,8 @@ export function firstDiff(
   actual: Uint8Array | undefined,
 ): ByteDiff | undefined {
   if (expected === undefined && actual === undefined) return undefined;
+  if (expected !== undefined && actual !== undefined && sameBytes(expected, actual))
+    return undefined;
   if (expected === undefined || actual === undefined || expected.length !== actual.length) {
     return {
       address,
@@ -61,6 +63,29 @@ export function firstDiff(
     }
   }
   return undefined;
+}
+
+/** memcmp speed: the byte loop below only runs to locate a difference already known. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+/** Sorted, with overlapping and adjacent spans joined. */
+export function mergeSpans(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) =>
+    a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
+  );
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    const lastEnd = last === undefined ? -1n : last.address + BigInt(last.length);
+    if (last !== undefined && s.address <= lastEnd) {
+      const end = s.address + BigInt(s.length);
+      if (end > lastEnd)
+        out[out.length - 1] = { address: last.address, length: Number(end - last.address) };
+    } else out.push(s);
+  }
+  return out;
 }
 
 /** Splits spans into chunks of at most chunkBytesMax. */

@@ -3,8 +3,10 @@
 // TargetFault; the caller reports it and starts a fresh child for the next trace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { frameBytesMax } from '../core/limits.js';
+import { poison } from '../model/args.js';
+import { describe } from '../model/calls.js';
 import type { DeviceConfig } from '../model/device.js';
-import type { CallOutcome } from '../model/values.js';
+import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
 import { TargetFault } from './callTarget.js';
 import { normalizeOutcome } from './wire.js';
@@ -104,6 +106,14 @@ class Child {
   }
 }
 
+/** Out-only parameters the trace omits, with the poison they arrive with (the protocol). */
+function poisoned(fn: string, args: Args): Record<string, Value> | undefined {
+  let filled: Record<string, Value> | undefined;
+  for (const a of describe(fn)?.args ?? [])
+    if (a.outOnly === true && args[a.name] === undefined) (filled ??= {})[a.name] = poison(a.type);
+  return filled;
+}
+
 /** Starts (or reuses) a child and greets it for one trace. */
 export async function createProcessTarget(
   options: ProcessTargetOptions,
@@ -119,8 +129,15 @@ export async function createProcessTarget(
   const target: Target & { child: Child } = {
     child,
     async call(c: TraceCallIn): Promise<CallOutcome> {
-      const r = await child.request({ op: 'call', fn: c.fn, args: c.args }, t);
-      return normalizeOutcome(c.fn, r);
+      const filled = poisoned(c.fn, c.args);
+      const args = filled === undefined ? c.args : { ...c.args, ...filled };
+      const outcome = normalizeOutcome(
+        c.fn,
+        await child.request({ op: 'call', fn: c.fn, args }, t),
+      );
+      if (filled === undefined) return outcome;
+      // An out-parameter left out of `out` came back unchanged: still the poison it was sent.
+      return { ...outcome, out: { ...filled, ...outcome.out } };
     },
     async read(address: bigint, length: number): Promise<Uint8Array> {
       const r = await child.request({ op: 'read', address, length }, t);

@@ -19,7 +19,7 @@ import {
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
-import { compareWithModel, liveSpans, type Span } from './memory.js';
+import { compareWithModel, liveSpans, mergeSpans, type Span } from './memory.js';
 import { Sampler } from './sampler.js';
 import type { Target } from './target.js';
 import { translateArgs, translateOut } from './translate.js';
@@ -52,6 +52,9 @@ export interface ReplayResult {
   readonly detachedAt?: number;
   readonly detachedBy?: 'divergence' | 'misuse';
 }
+
+/** Bytes of live memory re-read around each inert call (the rotating sample). */
+export const DEFAULT_SAMPLE_BYTES = 512;
 
 type Calls = Iterable<TraceCall> | AsyncIterable<TraceCall>;
 
@@ -101,7 +104,7 @@ export class Replayer {
       device: resolveDevice(header.device),
       profile: options.profile ?? header.profile ?? 'docs',
     });
-    this.sampler = new Sampler(options.sampleBytes ?? 4096);
+    this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
   }
 
   private add(v: Violation): void {
@@ -283,7 +286,9 @@ export class Replayer {
     for (const t of targetTouched)
       spans.push({ address: this.book.map('cpu', 'target', 'model', t.address), length: t.length });
     if (spans.length === 0) return;
-    const d = await compareWithModel(this.model, this.target, this.book, spans);
+    // Both sides usually report the same bytes: compare each once.
+    const merged = targetTouched.length > 0 ? mergeSpans(spans) : spans;
+    const d = await compareWithModel(this.model, this.target, this.book, merged);
     if (d !== undefined) this.memoryMismatch(fn, d, 'after this call');
   }
 
