@@ -1,0 +1,37 @@
+// The published entry point, as a user runs it (needs `npm run build`; `npm test` builds first).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/vpdma.js');
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
+});
+
+describe('bin/vpdma.js', () => {
+  it('exits 2 with one line and no stack for a bad trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-bin-'));
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(
+      file,
+      '{"format":"vpdma-trace","version":1}\n{"fn":"VideoPortFrobnicate","args":{}}\n',
+    );
+    const r = spawnSync(process.execPath, [bin, 'show', file], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`vpdma: ${file}:2: fn: unknown function "VideoPortFrobnicate"\n`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 for --version', () => {
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect([r.status, r.stdout]).toEqual([0, `${pkg.version}\n`]);
+  });
+});

@@ -1,0 +1,33 @@
+// `vpdma convert <in> <out>`: formats from the extensions; streams .vpt ↔ .jsonl in bounded
+// memory; writes atomically, so a failed conversion leaves <out> as it was.
+import { formatOf, streamTraceCalls, writeTraceItemsAtomic } from '../../store/traceFiles.js';
+import { formatTraceError } from '../../trace/traceError.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import { UserError } from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import type { ExitCode } from '../exitCodes.js';
+
+export const registerConvert: RegisterCommand = (program, ctx) => {
+  program
+    .command('convert')
+    .description('convert a trace between formats, chosen by extension: .jsonl, .vpt, .txt')
+    .argument('<in>', 'trace to read')
+    .argument('<out>', 'file to write (replaced atomically)')
+    .action(async (input: string, output: string) => {
+      ctx.exitCode = await convert(ctx, input, output);
+    });
+};
+
+export async function convert(ctx: CliContext, input: string, output: string): Promise<ExitCode> {
+  for (const path of [input, output]) {
+    if (formatOf(path) === undefined) {
+      throw new UserError(
+        `${path}: unknown trace format: the name must end in .jsonl, .vpt or .txt`,
+      );
+    }
+  }
+  const r = await writeTraceItemsAtomic(output, streamTraceCalls(input));
+  if (!r.ok) throw new UserError(formatTraceError(r.error));
+  ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,13 @@
+// One exit code per failure class (DESIGN.md "Command line").
+export const EXIT = {
+  /** No violation. */
+  ok: 0,
+  /** Violations found. */
+  violations: 1,
+  /** Bad input or usage: one line on stderr, no stack trace. */
+  badInput: 2,
+  /** The harness itself or a target crashed. */
+  crash: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

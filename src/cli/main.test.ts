@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main.js';
+import type { CliIo } from './context.js';
+import { parseText } from '../trace/text.js';
+import { parseJsonl } from '../trace/jsonl.js';
+
+let dir = '';
+const HEADER = '{"format":"vpdma-trace","version":1,"profile":"reactos","device":{},"meta":{}}';
+const GET =
+  '{"fn":"VideoPortGetDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDeviceDescription":' +
+  '{"scatterGather":true,"dma32BitAddresses":true,"dma64BitAddresses":false,"maximumLength":65536}},' +
+  '"ret":"0xffffc00000000010"}';
+const PUT =
+  '{"fn":"VideoPortPutDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDmaAdapter":"0xffffc00000000010"}}';
+const GOOD = `${HEADER}\n${GET}\n${PUT}\n`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vpdma-cli-'));
+  await writeFile(join(dir, 'good.jsonl'), GOOD);
+  await writeFile(
+    join(dir, 'bad.jsonl'),
+    `${HEADER}\n{"fn":"@read","args":{"va":"0x10","length":-1}}\n`,
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+const p = (name: string): string => join(dir, name);
+
+describe('vpdma show', () => {
+  it('prints the summary and the trace as a valid text trace', async () => {
+    const r = await run('show', p('good.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('format version 1, profile reactos\n');
+    expect(r.out).toContain('# calls: 2; captured: partly (1 of 2 calls record ret/out)\n');
+    expect(r.out).toMatch(/#   VideoPortGetDmaAdapter +1\n/);
+    expect(r.out).toContain('# objects created: adapter 1\n');
+    expect(r.out).toContain(
+      'dma scatterGather=true dma32BitAddresses=true dma64BitAddresses=false',
+    );
+    expect(r.out).toContain(
+      'VideoPortPutDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0)\n',
+    );
+    const again = parseText(r.out, 'show.txt');
+    expect(again).toEqual(parseJsonl(GOOD));
+  });
+
+  it('--summary prints only the summary', async () => {
+    const r = await run('show', '--summary', p('good.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual([]);
+  });
+
+  it('a bad trace is one line naming file, line and field, exit 2', async () => {
+    const r = await run('show', p('bad.jsonl'));
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: `vpdma: ${p('bad.jsonl')}:2: args.length: expected an unsigned 32-bit integer, got -1\n`,
+    });
+  });
+});
+
+describe('vpdma convert', () => {
+  it('converts through every format and back to the same JSONL bytes', async () => {
+    expect((await run('convert', p('good.jsonl'), p('a.vpt'))).out).toBe(
+      `${p('good.jsonl')} -> ${p('a.vpt')}: 2 calls\n`,
+    );
+    expect((await run('convert', p('a.vpt'), p('a.txt'))).code).toBe(0);
+    expect((await run('convert', p('a.txt'), p('b.vpt'))).code).toBe(0);
+    expect((await run('convert', p('b.vpt'), p('back.jsonl'))).code).toBe(0);
+    expect(await readFile(p('back.jsonl'), 'utf8')).toBe(GOOD);
+  });
+
+  it('refuses damaged input without creating the output', async () => {
+    const vpt = await readFile(p('a.vpt'));
+    await writeFile(p('cut.vpt'), vpt.subarray(0, vpt.length - 3));
+    const r = await run('convert', p('cut.vpt'), p('cut.jsonl'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^vpdma: .*cut\.vpt: byte \d+: truncated frame \(\d+ of \d+ payload bytes\)\n$/,
+    );
+    await expect(access(p('cut.jsonl'))).rejects.toThrow();
+  });
+
+  it('rejects unknown extensions', async () => {
+    const r = await run('convert', p('good.jsonl'), p('out.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `vpdma: ${p('out.json')}: unknown trace format: the name must end in .jsonl, .vpt or .txt\n`,
+    );
+  });
+});
+
+describe('vpdma usage', () => {
+  it('--help lists the commands and exit codes, exit 0', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/show \[options\] <trace>/);
+    expect(r.out).toMatch(/convert <in> <out>/);
+    expect(r.out).toContain(
+      'Exit codes: 0 ok, 1 violations, 2 bad input or usage, 3 harness or target crash.',
+    );
+  });
+
+  it('unknown commands and options and a missing command exit 2 with commander\u2019s message', async () => {
+    expect(await run('frob')).toEqual({
+      code: 2,
+      out: '',
+      err: "error: unknown command 'frob'\n(run vpdma --help for usage)\n",
+    });
+    const opt = await run('show', '--fast', p('good.jsonl'));
+    expect([opt.code, opt.err.split('\n')[0]]).toEqual([2, "error: unknown option '--fast'"]);
+    const none = await run();
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('Usage: vpdma');
+    const missing = await run('show');
+    expect([missing.code, missing.err.split('\n')[0]]).toEqual([
+      2,
+      "error: missing required argument 'trace'",
+    ]);
+  });
+
+  it('an unexpected exception prints the stack and exits 3', async () => {
+    const io: CliIo = {
+      out: () => {
+        throw new Error('stdout exploded');
+      },
+      err: (t) => void (captured += t),
+    };
+    let captured = '';
+    expect(await main(['show', p('good.jsonl')], io)).toBe(3);
+    expect(captured).toMatch(
+      /^vpdma: internal error \(please report it\)\nError: stdout exploded\n\s+at /,
+    );
+  });
+});

@@ -1,0 +1,69 @@
+// argv → command → exit code. Commands live in ./commands, one file each, registered below.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './exitCodes.js';
+import type { ExitCode } from './exitCodes.js';
+import { CliContext, processIo, UserError } from './context.js';
+import type { CliIo, RegisterCommand } from './context.js';
+import { registerShow } from './commands/show.js';
+import { registerConvert } from './commands/convert.js';
+
+// One line per command; each command file exports its register function.
+const COMMANDS: readonly RegisterCommand[] = [
+  registerShow, // vpdma show <trace>
+  registerConvert, // vpdma convert <in> <out>
+];
+
+/** The package version; package.json sits two levels up from both src/cli and dist/cli. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('vpdma')
+    .description(
+      'Replay and fuzz Windows VideoPort DMA call streams against a deterministic model.',
+    )
+    .version(version(), '-V, --version')
+    .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err })
+    .showHelpAfterError('(run vpdma --help for usage)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `\nExit codes: ${EXIT.ok} ok, ${EXIT.violations} violations, ${EXIT.badInput} bad input or usage, ` +
+        `${EXIT.crash} harness or target crash.\nTrace formats by extension: .jsonl, .vpt, .txt.`,
+    );
+  // Subcommands copy the parent's output and exitOverride settings when created: set them first.
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    return failure(e, io);
+  }
+}
+
+function failure(e: unknown, io: CliIo): ExitCode {
+  if (e instanceof CommanderError) {
+    // Commander has printed its message (or the help) already.
+    const shown = e.code === 'commander.helpDisplayed' || e.code === 'commander.version';
+    return shown ? EXIT.ok : EXIT.badInput;
+  }
+  if (UserError.is(e)) {
+    io.err(`vpdma: ${e.message.replace(/[\r\n]+/g, ' ')}\n`);
+    return EXIT.badInput;
+  }
+  io.err(
+    `vpdma: internal error (please report it)\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  return EXIT.crash;
+}

@@ -1,0 +1,55 @@
+// The package's public API. Other modules add their exports here (replay, fuzz, minimize, ...).
+
+// In-memory values and the call table.
+export type { Args, CallOutcome, Scalar, Struct, TraceCall, Value } from './model/values.js';
+export { NULL, bytesEqual, isStruct, isStructList, valueEquals } from './model/values.js';
+export type {
+  ArgDesc,
+  ArgType,
+  CallDesc,
+  OutDesc,
+  Produces,
+  ResourceKind,
+  RetDesc,
+} from './model/callTypes.js';
+export { CALLS, describe as describeCall, INERT_FNS, tableRevision } from './model/calls.js';
+export type { Aperture, DeviceConfig, DeviceSpec, DmaConfig, Profile } from './model/device.js';
+export { DEFAULT_DEVICE, resolveDevice } from './model/device.js';
+
+// Traces: types, validation, errors.
+export type { JsonValue, Trace, TraceHeader } from './trace/trace.js';
+export { emptyHeader, TRACE_FORMAT, TRACE_VERSION } from './trace/trace.js';
+export type { Result } from './core/result.js';
+export type { TraceError, Where } from './trace/traceError.js';
+export { formatTraceError } from './trace/traceError.js';
+export { validateCall, validateHeader } from './trace/validate.js';
+export { callToJson, valueToJson } from './trace/json.js';
+export { headerToJson } from './trace/header.js';
+export type { TraceItem } from './trace/items.js';
+export { collectTrace } from './trace/items.js';
+
+// Codecs: JSONL, binary .vpt, text.
+export {
+  encodeJsonlCall,
+  encodeJsonlHeader,
+  formatJsonl,
+  parseJsonl,
+  readJsonlCalls,
+} from './trace/jsonl.js';
+export { decodeVpt, encodeVpt, readVptCalls, VptWriter } from './trace/vpt.js';
+export { parseText, printText, readTextCalls } from './trace/text.js';
+export { summarize } from './trace/summary.js';
+export type { TraceSummary } from './trace/summary.js';
+
+// Files.
+export type { TraceFormat } from './store/traceFiles.js';
+export {
+  formatOf,
+  readTrace,
+  streamTraceCalls,
+  writeTraceAtomic,
+  writeTraceItemsAtomic,
+} from './store/traceFiles.js';
+
+// Command line.
+export { main } from './cli/main.js';

@@ -1,0 +1,78 @@
+// Atomic file replacement: write a temporary file in the target's directory, fsync it, rename
+// it over the target, fsync the directory. Readers see the old file or the new one, never a
+// partial one, even if the process dies mid-write.
+import { open, rename, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+let counter = 0;
+
+/** Buffers small writes into large ones. */
+export class AtomicWriter {
+  private parts: Uint8Array[] = [];
+  private buffered = 0;
+  private bytes = 0;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly tempPath: string,
+    readonly path: string,
+  ) {}
+
+  static async create(path: string): Promise<AtomicWriter> {
+    // pid + counter: unique within this machine's live processes, and deterministic.
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+    return new AtomicWriter(await open(temp, 'wx'), temp, path);
+  }
+
+  get written(): number {
+    return this.bytes + this.buffered;
+  }
+
+  async write(chunk: Uint8Array | string): Promise<void> {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.parts.push(b);
+    this.buffered += b.length;
+    if (this.buffered >= 1024 * 1024) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffered === 0) return;
+    const data =
+      this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes += this.buffered;
+    this.buffered = 0;
+    let at = 0;
+    while (at < data.length) at += (await this.fh.write(data, at)).bytesWritten;
+  }
+
+  /** Flushes, fsyncs and renames over the target. */
+  async commit(): Promise<void> {
+    await this.flush();
+    await this.fh.sync();
+    await this.fh.close();
+    await rename(this.tempPath, this.path);
+    await syncDir(dirname(this.path));
+  }
+
+  /** Drops the temporary file; the target is untouched. */
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Durability of the rename itself; not every platform lets a directory be fsynced.
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}

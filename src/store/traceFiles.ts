@@ -1,0 +1,163 @@
+// Trace files on disk: the codec comes from the extension (.jsonl, .vpt, .txt). Reads stream,
+// writes are atomic. Every failure, I/O included, comes back as a TraceError value.
+import { stat } from 'node:fs/promises';
+import { assert } from '../core/assert.js';
+import type { Result } from '../core/result.js';
+import { err, ok } from '../core/result.js';
+import type { Trace } from '../trace/trace.js';
+import type { TraceError } from '../trace/traceError.js';
+import type { TraceItem } from '../trace/items.js';
+import { collectTrace, traceItems } from '../trace/items.js';
+import { encodeJsonlCall, encodeJsonlHeader, readJsonlCalls } from '../trace/jsonl.js';
+import { readVptCalls, VptWriter } from '../trace/vpt.js';
+import { printText, readTextCalls } from '../trace/text.js';
+import { wholeFileBytesMax } from '../trace/traceLimits.js';
+import { fileChunks, ioMessage } from './fileChunks.js';
+import type { IoStatus } from './fileChunks.js';
+import { AtomicWriter } from './atomicFile.js';
+
+export type TraceFormat = 'jsonl' | 'vpt' | 'txt';
+
+export function formatOf(path: string): TraceFormat | undefined {
+  const m = /\.(jsonl|vpt|txt)$/i.exec(path);
+  return m === null ? undefined : (m[1]?.toLowerCase() as TraceFormat);
+}
+
+const UNKNOWN_FORMAT = 'unknown trace format: the name must end in .jsonl, .vpt or .txt';
+
+/** Streams a trace file: header, calls, then an error item if anything is wrong. */
+export async function* streamTraceCalls(path: string): AsyncGenerator<TraceItem> {
+  const format = formatOf(path);
+  if (format === undefined) {
+    yield { kind: 'error', error: { file: path, message: UNKNOWN_FORMAT } };
+    return;
+  }
+  const io: IoStatus = {};
+  const chunks = fileChunks(path, io);
+  const items =
+    format === 'vpt'
+      ? readVptCalls(chunks, path)
+      : format === 'jsonl'
+        ? readJsonlCalls(chunks, path)
+        : readTextCalls(chunks, path);
+  for await (const item of items) {
+    // An I/O failure ends the chunks early; report it, not the truncation it looks like.
+    if (io.error !== undefined) break;
+    yield item;
+    if (item.kind === 'error') return;
+  }
+  if (io.error !== undefined)
+    yield { kind: 'error', error: { file: path, message: `cannot read: ${io.error}` } };
+}
+
+/** Reads a whole trace. JSONL and text files above wholeFileBytesMax are refused. */
+export async function readTrace(path: string): Promise<Result<Trace, TraceError>> {
+  const format = formatOf(path);
+  if (format === undefined) return err({ file: path, message: UNKNOWN_FORMAT });
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return err({ file: path, message: 'cannot read: not a regular file' });
+    size = s.size;
+  } catch (e) {
+    return err({ file: path, message: `cannot read: ${ioMessage(e)}` });
+  }
+  if (format !== 'vpt' && size > wholeFileBytesMax) {
+    const mib = (n: number): string => `${Math.round(n / (1024 * 1024))} MiB`;
+    return err({
+      file: path,
+      message: `${mib(size)} is too large to read whole (limit ${mib(wholeFileBytesMax)}); convert it to .vpt, which streams`,
+    });
+  }
+  return collectTrace(streamTraceCalls(path));
+}
+
+/** Writes a trace atomically in the format its name says. */
+export async function writeTraceAtomic(
+  path: string,
+  trace: Trace,
+): Promise<Result<{ calls: number }, TraceError>> {
+  return writeTraceItemsAtomic(path, traceItems(trace));
+}
+
+/**
+ * Writes a stream of items atomically: .vpt and .jsonl in bounded memory, .txt by collecting
+ * the trace first (names need the whole trace). An error item aborts; the target is untouched.
+ */
+export async function writeTraceItemsAtomic(
+  path: string,
+  items: AsyncIterable<TraceItem> | Iterable<TraceItem>,
+): Promise<Result<{ calls: number }, TraceError>> {
+  const format = formatOf(path);
+  if (format === undefined) return err({ file: path, message: UNKNOWN_FORMAT });
+  let w: AtomicWriter;
+  try {
+    w = await AtomicWriter.create(path);
+  } catch (e) {
+    return err({ file: path, message: `cannot write: ${ioMessage(e)}` });
+  }
+  try {
+    const r = format === 'txt' ? await writeText(w, items) : await writeStreamed(w, items, format);
+    if (!r.ok) {
+      await w.abort();
+      return r;
+    }
+    await w.commit();
+    return r;
+  } catch (e) {
+    await w.abort();
+    if (e instanceof Error && 'code' in e)
+      return err({ file: path, message: `cannot write: ${ioMessage(e)}` });
+    throw e;
+  }
+}
+
+async function writeStreamed(
+  w: AtomicWriter,
+  items: AsyncIterable<TraceItem> | Iterable<TraceItem>,
+  format: 'vpt' | 'jsonl',
+): Promise<Result<{ calls: number }, TraceError>> {
+  let vpt: VptWriter | undefined;
+  let lines: string[] = [];
+  let calls = 0;
+  let header = false;
+  for await (const item of items) {
+    if (item.kind === 'error') return err(item.error);
+    if (item.kind === 'header') {
+      assert(!header, 'a trace stream has one header');
+      header = true;
+      if (format === 'vpt') {
+        vpt = new VptWriter(item.header);
+        await w.write(vpt.start());
+      } else lines.push(encodeJsonlHeader(item.header));
+      continue;
+    }
+    assert(header, 'a trace stream starts with its header');
+    calls++;
+    if (vpt !== undefined) {
+      const frame = vpt.push(item.call);
+      if (frame !== undefined) await w.write(frame);
+    } else {
+      lines.push(encodeJsonlCall(item.call));
+      if (lines.length >= 1024) {
+        await w.write(`${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+  }
+  if (!header) return err({ file: w.path, message: 'nothing to write: the input has no header' });
+  const last = vpt?.finish();
+  if (last !== undefined) await w.write(last);
+  if (lines.length > 0) await w.write(`${lines.join('\n')}\n`);
+  return ok({ calls });
+}
+
+async function writeText(
+  w: AtomicWriter,
+  items: AsyncIterable<TraceItem> | Iterable<TraceItem>,
+): Promise<Result<{ calls: number }, TraceError>> {
+  const trace = await collectTrace(items);
+  if (!trace.ok) return trace;
+  await w.write(printText(trace.value));
+  return ok({ calls: trace.value.calls.length });
+}

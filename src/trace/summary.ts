@@ -1,0 +1,73 @@
+// What `vpdma show` says about a trace besides its calls: header facts, call counts per
+// function, objects created per resource kind, and whether the trace is captured.
+import type { ResourceKind } from '../model/callTypes.js';
+import type { DeviceConfig, Profile } from '../model/device.js';
+import { resolveDevice } from '../model/device.js';
+import type { Trace } from './trace.js';
+import { productionsOf } from './produced.js';
+
+export interface TraceSummary {
+  readonly version: number;
+  readonly profile: Profile;
+  readonly profileExplicit: boolean;
+  readonly device: DeviceConfig;
+  readonly calls: number;
+  /** Calls per function, most frequent first. */
+  readonly perFunction: readonly (readonly [string, number])[];
+  /** Non-NULL produced values per resource kind. */
+  readonly objects: readonly (readonly [ResourceKind, number])[];
+  /** Calls recording a ret or out (a captured trace records them all). */
+  readonly capturedCalls: number;
+}
+
+const byCountThenName = (a: readonly [string, number], b: readonly [string, number]): number =>
+  b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+export function summarize(trace: Trace): TraceSummary {
+  const fns = new Map<string, number>();
+  const objects = new Map<ResourceKind, number>();
+  let captured = 0;
+  for (const call of trace.calls) {
+    fns.set(call.fn, (fns.get(call.fn) ?? 0) + 1);
+    if (call.ret !== undefined || call.out !== undefined) captured++;
+    for (const p of productionsOf(call)) objects.set(p.res, (objects.get(p.res) ?? 0) + 1);
+  }
+  return {
+    version: trace.header.version,
+    profile: trace.header.profile ?? 'docs',
+    profileExplicit: trace.header.profile !== undefined,
+    device: resolveDevice(trace.header.device),
+    calls: trace.calls.length,
+    perFunction: [...fns].sort(byCountThenName),
+    objects: [...objects].sort(byCountThenName),
+    capturedCalls: captured,
+  };
+}
+
+/** The summary as `# ` comment lines, so `show` output is itself a valid text trace. */
+export function formatSummary(s: TraceSummary, name: string): string[] {
+  const d = s.device;
+  const apertures = d.apertures
+    .map((a) => `${a.name} ${a.space} 0x${a.base.toString(16)}+0x${a.length.toString(16)}`)
+    .join(', ');
+  const dma = Object.entries(d.dma)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  const captured =
+    s.capturedCalls === 0
+      ? 'no'
+      : s.capturedCalls === s.calls
+        ? 'yes (every call records ret/out)'
+        : `partly (${s.capturedCalls} of ${s.calls} calls record ret/out)`;
+  const lines = [
+    `# trace ${name}: format version ${s.version}, profile ${s.profile}${s.profileExplicit ? '' : ' (default)'}`,
+    `# device: apertures ${apertures === '' ? '(none)' : apertures}`,
+    `#   system memory ${d.systemMemoryBytes} bytes; dma ${dma}`,
+    `# calls: ${s.calls}; captured: ${captured}`,
+  ];
+  const width = Math.max(0, ...s.perFunction.map(([fn]) => fn.length));
+  for (const [fn, n] of s.perFunction) lines.push(`#   ${fn.padEnd(width)} ${n}`);
+  const objs = s.objects.map(([k, n]) => `${k} ${n}`).join(', ');
+  lines.push(`# objects created: ${objs === '' ? 'none' : objs}`);
+  return lines;
+}
