@@ -1,0 +1,227 @@
+/* vpdma-c-target: the process side of docs/target-protocol.md. Frames are a 4-byte
+ * little-endian length and one MessagePack map; requests and answers strictly alternate.
+ *
+ * Environment (for tests of the harness):
+ *   VPDMA_C_FAULT=mapdma-nonnull     VideoPortMapDmaMemory returns a non-NULL pointer
+ *   VPDMA_C_FAULT=corrupt-on-mapdma  VideoPortMapDmaMemory flips a byte of a common buffer
+ *   VPDMA_C_FAULT=crash-after:N      abort() on call request N+1 (counted over the process)
+ *   VPDMA_C_FAULT=hang-after:N       stop answering at call request N+1
+ *   VPDMA_C_FAULT=garbage-after:N    answer call request N+1 with a malformed frame
+ *   VPDMA_C_NOOP=1                   answer every request at once without doing any work
+ *                                    (a benchmark baseline: the cost of the protocol alone) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vp.h"
+
+#define FRAME_MAX (16u << 20)
+#define MEMORY_MAX (64ULL << 30)
+
+static vp_t S;
+static mp_doc doc;
+static mp_w reply, retw, outw;
+static int ready, noop;
+static enum { F_NONE, F_CRASH, F_HANG, F_GARBAGE } fault;
+static unsigned long long fault_after, calls;
+
+static int read_full(uint8_t *p, size_t n) /* 1: got n bytes; 0: clean EOF; -1: cut short */
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(0, p + got, n - got);
+        if (r <= 0) return got == 0 && r == 0 ? 0 : -1;
+        got += (size_t)r;
+    }
+    return 1;
+}
+
+static void write_full(const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t r = write(1, p, n);
+        if (r <= 0) exit(1);
+        p += r, n -= (size_t)r;
+    }
+}
+
+static void send_reply(void)
+{
+    uint32_t n = (uint32_t)(reply.n - 4);
+    for (int i = 0; i < 4; i++) reply.b[i] = (uint8_t)(n >> (8 * i));
+    write_full(reply.b, reply.n);
+}
+
+static void begin_reply(void) { reply.n = 0, mpw_raw(&reply, "\0\0\0\0", 4); }
+
+static void send_error(const char *text)
+{
+    begin_reply();
+    mpw_map(&reply, 1), mpw_str(&reply, "error"), mpw_str(&reply, text);
+    send_reply();
+}
+
+static uint64_t get_int(const mp_node *map, const char *key, uint64_t fallback)
+{
+    uint64_t v;
+    return mp_int(mp_get(&doc, map, key), &v) ? v : fallback;
+}
+
+static int get_bool(const mp_node *map, const char *key, int fallback)
+{
+    const mp_node *n = mp_get(&doc, map, key);
+    return n && n->type == MP_BOOL ? (int)n->v.u : fallback;
+}
+
+/* Absent fields take the trace format's defaults (DESIGN.md), though vpdma sends them all. */
+static const char *hello(const mp_node *msg)
+{
+    if (get_int(msg, "version", 0) != 1) return "unsupported protocol version (this is 1)";
+    const mp_node *dev = mp_get(&doc, msg, "device"), *aps = mp_get(&doc, dev, "apertures");
+    const mp_node *dma = mp_get(&doc, dev, "dma");
+    device d = {{{0xe0000000, 16 << 20, 0}, {0xf0000000, 65536, 0}, {0x3c0, 32, 1}}, 3,
+                268435456, 1, 1, 0, 1048576, 64};
+    if (aps && aps->type == MP_ARR) {
+        if (aps->n > APERTURES_MAX) return "too many apertures";
+        d.nap = 0;
+        for (const mp_node *a = mp_child(&doc, aps); a; a = mp_next(&doc, a)) {
+            aperture *ap = &d.ap[d.nap++];
+            ap->base = get_int(a, "base", 0);
+            ap->length = get_int(a, "length", 0);
+            ap->io = mp_is_str(mp_get(&doc, a, "space"), "io");
+        }
+    }
+    d.memory_bytes = get_int(dev, "systemMemoryBytes", d.memory_bytes);
+    if (d.memory_bytes > MEMORY_MAX) return "systemMemoryBytes above 64 GiB";
+    d.sg = get_bool(dma, "scatterGather", d.sg);
+    d.dma32 = get_bool(dma, "dma32BitAddresses", d.dma32);
+    d.dma64 = get_bool(dma, "dma64BitAddresses", d.dma64);
+    d.maxlen = (uint32_t)get_int(dma, "maximumLength", d.maxlen);
+    d.regs = (uint32_t)get_int(dma, "mapRegisters", d.regs);
+    if (mp_is_str(mp_get(&doc, msg, "profile"), "reactos"))
+        fprintf(stderr, "vpdma-c-target: profile reactos requested; answering with docs semantics\n");
+    S.dev = d;
+    if (vp_reset(&S)) return "cannot allocate the physical page map";
+    ready = 1;
+    begin_reply();
+    mpw_map(&reply, 3);
+    mpw_str(&reply, "version"), mpw_uint(&reply, 1);
+    mpw_str(&reply, "name"), mpw_str(&reply, noop ? "vpdma-c-target (no-op)" : "vpdma-c-target");
+    mpw_str(&reply, "features"), mpw_arr(&reply, 1), mpw_str(&reply, "state");
+    send_reply();
+    return NULL;
+}
+
+static void injected_fault(void)
+{
+    if (fault == F_NONE || fault == F_GARBAGE || calls < fault_after) return;
+    if (fault == F_CRASH) abort();
+    for (;;) pause(); /* F_HANG */
+}
+
+static const char *do_call(const mp_node *msg)
+{
+    const mp_node *fn = mp_get(&doc, msg, "fn"), *args = mp_get(&doc, msg, "args");
+    if (!fn || fn->type != MP_STR) return "call without a string fn";
+    if (args && args->type != MP_MAP) return "call args is not a map";
+    injected_fault();
+    if (fault == F_GARBAGE && calls >= fault_after) {
+        write_full((const uint8_t *)"\x05\0\0\0\xc1\xc1\xc1\xc1\xc1", 9);
+        calls++;
+        return NULL;
+    }
+    calls++;
+    begin_reply();
+    if (noop) return mpw_map(&reply, 0), send_reply(), NULL;
+    call c = {&doc, args, &retw, &outw, 0, 0, NULL};
+    retw.n = outw.n = 0;
+    if (vp_call(&S, (const char *)fn->v.p, fn->n, &c)) return "unknown function";
+    if (c.error) return c.error;
+    mpw_map(&reply, (uint32_t)(c.has_ret + (c.nout > 0)));
+    if (c.has_ret) mpw_str(&reply, "ret"), mpw_raw(&reply, retw.b, retw.n);
+    if (c.nout) mpw_str(&reply, "out"), mpw_map(&reply, c.nout), mpw_raw(&reply, outw.b, outw.n);
+    send_reply();
+    return NULL;
+}
+
+static const char *do_read(const mp_node *msg)
+{
+    uint64_t address = get_int(msg, "address", 0), length = get_int(msg, "length", 0);
+    if (length > READ_MAX) return "read longer than one frame can carry";
+    begin_reply();
+    mpw_map(&reply, 1), mpw_str(&reply, "data");
+    uint8_t *p = mpw_bin_open(&reply, (size_t)length);
+    if (noop) memset(p, 0, (size_t)length);
+    else if (mem_read(&S, address, length, p)) return "read of unmapped memory";
+    send_reply();
+    return NULL;
+}
+
+static const char *handle(const uint8_t *buf, size_t len)
+{
+    if (mp_parse(&doc, buf, len)) return doc.err;
+    const mp_node *msg = mp_root(&doc), *op = mp_get(&doc, msg, "op");
+    if (!msg || msg->type != MP_MAP) return "request is not a map";
+    if (mp_is_str(op, "hello")) return hello(msg);
+    if (mp_is_str(op, "close")) {
+        begin_reply(), mpw_map(&reply, 0), send_reply();
+        exit(0);
+    }
+    if (!ready) return "no hello yet";
+    if (mp_is_str(op, "call")) return do_call(msg);
+    if (mp_is_str(op, "read")) return do_read(msg);
+    if (!mp_is_str(op, "state")) return "unknown op";
+    begin_reply();
+    mpw_map(&reply, 1), mpw_str(&reply, "state");
+    if (noop) mpw_map(&reply, 0);
+    else vp_state(&S, &reply);
+    send_reply();
+    return NULL;
+}
+
+static void parse_env(void)
+{
+    const char *f = getenv("VPDMA_C_FAULT"), *n = getenv("VPDMA_C_NOOP");
+    noop = n && *n && strcmp(n, "0") != 0;
+    if (!f || !*f) return;
+    static const char *const after[] = {"crash-after:", "hang-after:", "garbage-after:"};
+    char *end = NULL;
+    if (strcmp(f, "mapdma-nonnull") == 0) S.fault_mapdma_nonnull = 1;
+    else if (strcmp(f, "corrupt-on-mapdma") == 0) S.fault_corrupt_mapdma = 1;
+    for (int i = 0; i < 3; i++) {
+        size_t k = strlen(after[i]);
+        if (strncmp(f, after[i], k) != 0) continue;
+        fault_after = strtoull(f + k, &end, 10);
+        if (end == f + k || *end) break;
+        fault = i == 0 ? F_CRASH : i == 1 ? F_HANG : F_GARBAGE;
+    }
+    if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma) {
+        fprintf(stderr, "vpdma-c-target: unknown VPDMA_C_FAULT '%s'\n", f);
+        exit(2);
+    }
+}
+
+int main(void)
+{
+    uint8_t header[4], *buf = NULL;
+    size_t cap = 0;
+    parse_env();
+    for (;;) {
+        int r = read_full(header, 4);
+        if (r == 0) return 0; /* vpdma closed our input between frames */
+        uint32_t len = (uint32_t)header[0] | (uint32_t)header[1] << 8 |
+                       (uint32_t)header[2] << 16 | (uint32_t)header[3] << 24;
+        if (r < 0 || len > FRAME_MAX) {
+            fprintf(stderr, "vpdma-c-target: %s\n", r < 0 ? "input cut mid-frame" : "frame too long");
+            return 1;
+        }
+        if (len > cap && !(buf = realloc(buf, cap = len))) return 1;
+        if (read_full(buf, len) != 1) {
+            fprintf(stderr, "vpdma-c-target: input cut mid-frame\n");
+            return 1;
+        }
+        const char *err = handle(buf, len);
+        if (err) send_error(err);
+    }
+}

@@ -1,0 +1,353 @@
+/* Memory: sparse 4 KiB pages (a hash map), physical RAM pages (a bitmap), live CPU ranges
+ * (a vector sorted by address) and demand-zero user memory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vp.h"
+
+#define RAM_FIRST_PAGE 0x100 /* the low megabyte is firmware's */
+#define USER_VA_MIN 0x10000ULL
+#define USER_VA_MAX 0x7fffffff0000ULL
+
+/* ---- sorted vectors ----------------------------------------------------------------------- */
+void vec_init(vec *v, size_t size)
+{
+    free(v->data);
+    memset(v, 0, sizeof *v);
+    v->size = size;
+}
+
+void *vec_at(const vec *v, size_t i) { return v->data + i * v->size; }
+
+static uint64_t key_of(const vec *v, size_t i)
+{
+    uint64_t k;
+    memcpy(&k, vec_at(v, i), sizeof k);
+    return k;
+}
+
+size_t vec_lower(const vec *v, uint64_t key)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_of(v, mid) < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+void *vec_find(const vec *v, uint64_t key)
+{
+    size_t i = vec_lower(v, key);
+    return i < v->n && key_of(v, i) == key ? vec_at(v, i) : NULL;
+}
+
+void *vec_insert(vec *v, uint64_t key)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        char *d = realloc(v->data, cap * v->size);
+        if (!d) exit(1);
+        v->data = d;
+        v->cap = cap;
+    }
+    size_t i = vec_lower(v, key);
+    memmove(vec_at(v, i + 1), vec_at(v, i), (v->n - i) * v->size);
+    v->n++;
+    void *e = vec_at(v, i);
+    memset(e, 0, v->size);
+    memcpy(e, &key, sizeof key);
+    return e;
+}
+
+void vec_remove(vec *v, const void *e)
+{
+    size_t i = (size_t)((const char *)e - v->data) / v->size;
+    memmove(vec_at(v, i), vec_at(v, i + 1), (v->n - i - 1) * v->size);
+    v->n--;
+}
+
+/* ---- uint64 hash map ---------------------------------------------------------------------- */
+static size_t slot(const u64map *m, uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (m->cap - 1);
+    while (m->keys[i] != UINT64_MAX && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static int map_get(const u64map *m, uint64_t key, uint64_t *val)
+{
+    if (!m->cap) return 0;
+    size_t i = slot(m, key);
+    if (m->keys[i] != key) return 0;
+    *val = m->vals[i];
+    return 1;
+}
+
+static void map_put(u64map *m, uint64_t key, uint64_t val)
+{
+    if (2 * (m->used + 1) > m->cap) {
+        u64map g = {NULL, NULL, m->cap ? m->cap * 2 : 1024, 0};
+        g.keys = malloc(g.cap * sizeof *g.keys);
+        g.vals = malloc(g.cap * sizeof *g.vals);
+        if (!g.keys || !g.vals) exit(1);
+        memset(g.keys, 0xff, g.cap * sizeof *g.keys);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i] != UINT64_MAX) map_put(&g, m->keys[i], m->vals[i]);
+        free(m->keys);
+        free(m->vals);
+        *m = g;
+    }
+    size_t i = slot(m, key);
+    if (m->keys[i] == UINT64_MAX) m->used++;
+    m->keys[i] = key;
+    m->vals[i] = val;
+}
+
+static void map_free(u64map *m, int free_vals)
+{
+    for (size_t i = 0; free_vals && i < m->cap; i++)
+        if (m->keys[i] != UINT64_MAX) free((void *)(uintptr_t)m->vals[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- pages -------------------------------------------------------------------------------- */
+static uint8_t *page(vp_t *s, uint64_t key)
+{
+    uint64_t p;
+    return map_get(&s->pages, key, &p) ? (uint8_t *)(uintptr_t)p : NULL;
+}
+
+void key_read(vp_t *s, uint64_t key, uint32_t off, uint32_t len, uint8_t *dst)
+{
+    const uint8_t *p = page(s, key);
+    if (p) memcpy(dst, p + off, len);
+    else memset(dst, 0, len);
+}
+
+void key_write(vp_t *s, uint64_t key, uint32_t off, const uint8_t *src, uint32_t len)
+{
+    uint8_t *p = page(s, key);
+    if (!p) {
+        uint32_t i = 0;
+        while (i < len && src[i] == 0) i++;
+        if (i == len) return; /* zeros into an absent page change nothing */
+        if (!(p = calloc(1, PAGE))) exit(1);
+        map_put(&s->pages, key, (uint64_t)(uintptr_t)p);
+    }
+    memcpy(p + off, src, len);
+}
+
+void page_clear(vp_t *s, uint64_t key)
+{
+    uint8_t *p = page(s, key);
+    if (p) memset(p, 0, PAGE);
+}
+
+/* ---- physical RAM pages: the model's policy (contiguous = lowest fit, single pages = the
+ * highest free one), so the lists LockPages writes into memory hold the same addresses. --- */
+
+static void set_free(vp_t *s, uint64_t p, int f)
+{
+    if (f) s->free_bits[p >> 6] |= 1ULL << (p & 63);
+    else s->free_bits[p >> 6] &= ~(1ULL << (p & 63));
+    s->nfree += f ? 1 : (uint64_t)-1;
+    if (f && (p >> 6) > s->top_word) s->top_word = p >> 6;
+}
+
+/* First page at or after p whose free bit equals want (ram_pages if none). */
+static uint64_t next_with(const vp_t *s, uint64_t p, int want)
+{
+    uint64_t words = (s->ram_pages + 63) / 64;
+    while (p < s->ram_pages) {
+        uint64_t w = s->free_bits[p >> 6];
+        if (!want) w = ~w;
+        w &= ~0ULL << (p & 63);
+        if (w) {
+            uint64_t q = (p & ~63ULL) + (uint64_t)__builtin_ctzll(w);
+            return q < s->ram_pages ? q : s->ram_pages;
+        }
+        p = (p & ~63ULL) + 64;
+        if ((p >> 6) >= words) break;
+    }
+    return s->ram_pages;
+}
+
+int64_t phys_contig(vp_t *s, uint64_t n, uint64_t highest)
+{
+    uint64_t ceiling = highest == UINT64_MAX ? UINT64_MAX : (highest + 1) >> 12;
+    for (uint64_t p = next_with(s, 0, 1); p < s->ram_pages;) {
+        uint64_t end = next_with(s, p, 0);
+        if (end - p >= n) {
+            if (p + n > ceiling) return -1;
+            for (uint64_t i = 0; i < n; i++) set_free(s, p + i, 0);
+            return (int64_t)p;
+        }
+        p = next_with(s, end, 1);
+    }
+    return -1;
+}
+
+int phys_scatter(vp_t *s, uint64_t n, uint64_t *out)
+{
+    if (s->nfree < n) return -1;
+    for (uint64_t k = 0; k < n; k++) {
+        while (s->free_bits[s->top_word] == 0) s->top_word--;
+        uint64_t p = s->top_word * 64 + 63 - (uint64_t)__builtin_clzll(s->free_bits[s->top_word]);
+        set_free(s, p, 0);
+        out[k] = p;
+    }
+    return 0;
+}
+
+int vp_mem_reset(vp_t *s)
+{
+    map_free(&s->pages, 1);
+    map_free(&s->user, 0);
+    for (size_t i = 0; i < s->ranges.n; i++) free(((range *)vec_at(&s->ranges, i))->pages);
+    vec_init(&s->ranges, sizeof(range));
+    free(s->free_bits);
+    s->ram_pages = s->dev.memory_bytes / PAGE;
+    s->nfree = s->top_word = 0;
+    s->free_bits = calloc((size_t)(s->ram_pages + 63) / 64 + 1, sizeof *s->free_bits);
+    if (!s->free_bits) return -1;
+    for (uint64_t p = RAM_FIRST_PAGE; p < s->ram_pages; p++) set_free(s, p, 1);
+    return 0;
+}
+
+/* ---- CPU ranges --------------------------------------------------------------------------- */
+uint64_t va_take(uint64_t *next, uint64_t bytes)
+{
+    uint64_t va = *next;
+    *next += ((bytes ? bytes : 1) + PAGE - 1) / PAGE * PAGE + GUARD_BYTES;
+    return va;
+}
+
+range *range_add(vp_t *s, const range *r)
+{
+    for (uint32_t i = 0; i < r->npages; i++) page_clear(s, r->pages[i]);
+    range *n = vec_insert(&s->ranges, r->va);
+    *n = *r;
+    return n;
+}
+
+void range_remove(vp_t *s, uint64_t va)
+{
+    range *r = vec_find(&s->ranges, va);
+    if (!r) return;
+    for (uint32_t i = 0; i < r->npages; i++) set_free(s, r->pages[i], 1);
+    free(r->pages);
+    vec_remove(&s->ranges, r);
+}
+
+/* The live range holding all of [va, va + len). Ranges never overlap. */
+range *range_find(vp_t *s, uint64_t va, uint64_t len)
+{
+    size_t i = vec_lower(&s->ranges, va == UINT64_MAX ? va : va + 1);
+    if (i == 0) return NULL;
+    range *r = vec_at(&s->ranges, i - 1);
+    if (va < r->va || va - r->va > r->length || len > r->length - (va - r->va)) return NULL;
+    return r;
+}
+
+/* Page key and in-page offset of byte `off` of a range. */
+static uint64_t locate(const range *r, uint64_t off, uint32_t *in_page)
+{
+    if (r->linear) {
+        uint64_t a = r->bus + off;
+        *in_page = (uint32_t)(a & 0xfff);
+        return r->io ? IO_KEY | a >> 12 : a >> 12;
+    }
+    uint64_t at = (r->va & 0xfff) + off;
+    *in_page = (uint32_t)(at % PAGE);
+    return r->pages[at / PAGE];
+}
+
+static void range_io(vp_t *s, const range *r, uint64_t off, uint8_t *buf, uint64_t len, int wr)
+{
+    for (uint64_t done = 0; done < len;) {
+        uint32_t in_page;
+        uint64_t key = locate(r, off + done, &in_page);
+        uint32_t n = (uint32_t)(len - done < PAGE - in_page ? len - done : PAGE - in_page);
+        if (wr) key_write(s, key, in_page, buf + done, n);
+        else key_read(s, key, in_page, n, buf + done);
+        done += n;
+    }
+}
+
+static int user_va(uint64_t va, uint64_t len)
+{
+    return va >= USER_VA_MIN && va <= USER_VA_MAX && len <= USER_VA_MAX - va;
+}
+
+/* The RAM page behind a user page, allocating (all-or-nothing was checked) when asked. */
+static int user_page(vp_t *s, uint64_t upage, int allocate, uint64_t *key)
+{
+    if (map_get(&s->user, upage, key)) return 1;
+    if (!allocate || phys_scatter(s, 1, key)) return 0;
+    page_clear(s, *key);
+    map_put(&s->user, upage, *key);
+    return 1;
+}
+
+static int user_fits(vp_t *s, uint64_t va, uint64_t len)
+{
+    uint64_t missing = 0, k;
+    if (!len) return 1;
+    for (uint64_t p = va >> 12; p <= (va + len - 1) >> 12; p++)
+        if (!map_get(&s->user, p, &k) && ++missing > s->nfree) return 0;
+    return 1;
+}
+
+static int user_io(vp_t *s, uint64_t va, uint8_t *buf, uint64_t len, int wr)
+{
+    if (!user_va(va, len) || (wr && !user_fits(s, va, len))) return -1;
+    for (uint64_t done = 0; done < len;) {
+        uint64_t a = va + done, key;
+        uint32_t in_page = (uint32_t)(a & 0xfff);
+        uint32_t n = (uint32_t)(len - done < PAGE - in_page ? len - done : PAGE - in_page);
+        if (user_page(s, a >> 12, wr, &key)) {
+            if (wr) key_write(s, key, in_page, buf + done, n);
+            else key_read(s, key, in_page, n, buf + done);
+        } else if (wr) return -1;
+        else memset(buf + done, 0, n);
+        done += n;
+    }
+    return 0;
+}
+
+int mem_read(vp_t *s, uint64_t va, uint64_t len, uint8_t *dst)
+{
+    range *r = range_find(s, va, len);
+    if (r) range_io(s, r, va - r->va, dst, len, 0);
+    return r ? 0 : user_io(s, va, dst, len, 0);
+}
+
+int mem_write(vp_t *s, uint64_t va, const uint8_t *src, uint64_t len)
+{
+    range *r = range_find(s, va, len);
+    if (r) range_io(s, r, va - r->va, (uint8_t *)src, len, 1);
+    return r ? 0 : user_io(s, va, (uint8_t *)src, len, 1);
+}
+
+/* Page keys of every page [va, va + len) spans, making user pages resident; NULL if invalid. */
+uint64_t *mem_pin(vp_t *s, uint64_t va, uint64_t len, uint32_t *n)
+{
+    range *r = range_find(s, va, len);
+    if (!r && (!user_va(va, len) || !user_fits(s, va, len))) return NULL;
+    uint64_t first = r ? ((r->va & 0xfff) + (va - r->va)) / PAGE : va >> 12;
+    uint64_t last = r ? ((r->va & 0xfff) + (va - r->va) + len - 1) / PAGE : (va + len - 1) >> 12;
+    uint64_t *keys = malloc((size_t)(last - first + 1) * sizeof *keys);
+    if (!keys) exit(1);
+    for (uint64_t i = first; i <= last; i++) {
+        uint64_t *k = &keys[i - first];
+        /* As the model does, a view's pages are keyed in memory space even for I/O. */
+        if (!r) user_page(s, i, 1, k);
+        else *k = r->linear ? (r->bus >> 12) + i : r->pages[i];
+    }
+    *n = (uint32_t)(last - first + 1);
+    return keys;
+}
