@@ -70,8 +70,8 @@ export class PhysAllocator {
 
   /**
    * n pages, deliberately not contiguous: taken one at a time from the high end (or low end,
-   * top-down), so ascending virtual pages map to descending physical ones and a buffer's
-   * scatter/gather list has one element per page, as pool memory often does.
+   * top-down, then reversed), so ascending virtual pages map to descending physical ones and a
+   * buffer's scatter/gather list has one element per page, as pool memory often does.
    */
   scattered(n: number): number[] | undefined {
     if (this.free() < n) return undefined;
@@ -84,7 +84,7 @@ export class PhysAllocator {
       this.take(i, page, 1);
       pages.push(page);
     }
-    return pages;
+    return this.topDown ? pages.reverse() : pages;
   }
 
   release(pages: readonly number[]): void {

@@ -204,17 +204,20 @@ describe.each(PROFILES)('@executeDma (%s)', (profile) => {
     });
   });
 
-  it('scatter/gather: one element per physically discontiguous page', () => {
-    const r = driver(profile);
-    const a = getAdapter(r);
-    const { va, mdl } = lockPool(r, 0x3000);
-    startDma(r, a, mdl, { length: 0x3000, writeToDevice: true });
-    const elements = execute(r, a).out?.['elements'];
-    const range = r.model.liveRanges().find((x) => x.va === va);
-    const keys = range?.backing.kind === 'pages' ? range.backing.keys : [];
-    expect(keys).toHaveLength(3);
-    expect(elements).toEqual(keys.map((k) => ({ address: BigInt(k) * 0x1000n, length: 0x1000 })));
-  });
+  it.each(['default', 'alternate'] as const)(
+    'scatter/gather: one element per physically discontiguous page (%s layout)',
+    (layout) => {
+      const r = driver(profile, tinyDevice(), layout);
+      const a = getAdapter(r);
+      const { va, mdl } = lockPool(r, 0x3000);
+      startDma(r, a, mdl, { length: 0x3000, writeToDevice: true });
+      const elements = execute(r, a).out?.['elements'];
+      const range = r.model.liveRanges().find((x) => x.va === va);
+      const keys = range?.backing.kind === 'pages' ? range.backing.keys : [];
+      expect(keys).toHaveLength(3);
+      expect(elements).toEqual(keys.map((k) => ({ address: BigInt(k) * 0x1000n, length: 0x1000 })));
+    },
+  );
 
   it('scatter/gather: a physically contiguous buffer is one element', () => {
     const r = driver(profile);
