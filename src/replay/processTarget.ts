@@ -26,7 +26,9 @@ type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Targ
 
 class Child {
   private readonly proc: ChildProcess;
-  private buf: Buffer = Buffer.alloc(0);
+  /** Output received since the last whole frame, joined once the frame is complete. */
+  private parts: Buffer[] = [];
+  private have = 0;
   private pending: Pending | undefined;
   private stderrTail = '';
   private dead: TargetFault | undefined;
@@ -60,15 +62,19 @@ class Child {
   }
 
   private onData(d: Buffer): void {
-    this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-    if (this.buf.length < 4) return;
-    const n = this.buf.readUInt32LE(0);
+    this.parts.push(d);
+    this.have += d.length;
+    if (this.have < 4) return;
+    const head = (this.parts[0]?.length ?? 0) >= 4 ? this.parts[0] : Buffer.concat(this.parts);
+    const n = head?.readUInt32LE(0) ?? 0;
     if (n > frameBytesMax) return this.fail(`sent a frame claiming ${n} bytes`);
-    if (this.buf.length < 4 + n) return;
-    if (this.pending === undefined || this.buf.length > 4 + n)
+    if (this.have < 4 + n) return;
+    if (this.pending === undefined || this.have > 4 + n)
       return this.fail('wrote output nobody asked for');
-    const payload = this.buf.subarray(4, 4 + n);
-    this.buf = Buffer.alloc(0);
+    const whole = this.parts.length === 1 ? d : Buffer.concat(this.parts, this.have);
+    this.parts = [];
+    this.have = 0;
+    const payload = whole.subarray(4, 4 + n);
     const msg = unpackMessage(payload);
     if (msg === undefined) return this.fail('sent a frame that is not a MessagePack map');
     const p = this.pending;
