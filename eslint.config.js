@@ -27,7 +27,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
-      'max-len': ['error', { code: 100, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      'max-len': [
+        'error',
+        {
+          code: 100,
+          ignoreUrls: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+        },
+      ],
     },
   },
   {
@@ -50,7 +59,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [nodeBan, { group: upward(['trace', 'replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          patterns: [
+            nodeBan,
+            {
+              group: upward(['trace', 'replay', 'fuzz', 'minimize', 'report', 'store', 'cli']),
+              message: 'Imports go downward only.',
+            },
+          ],
           paths: libBan(['piscina', 'msgpackr', 'fast-check', 'commander', 'cli-progress']),
         },
       ],
@@ -65,7 +80,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          patterns: [
+            {
+              group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']),
+              message: 'Imports go downward only.',
+            },
+          ],
           paths: libBan(['piscina', 'fast-check', 'msgpackr']),
         },
       ],
@@ -77,7 +97,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          patterns: [
+            {
+              group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']),
+              message: 'Imports go downward only.',
+            },
+          ],
           paths: libBan(['piscina', 'fast-check']),
         },
       ],
@@ -90,7 +115,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          patterns: [
+            {
+              group: upward(['replay', 'fuzz', 'minimize', 'report', 'store', 'cli']),
+              message: 'Imports go downward only.',
+            },
+          ],
           paths: libBan(['piscina', 'msgpackr']),
         },
       ],
@@ -103,7 +133,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [nodeBan, { group: upward(['replay', 'fuzz', 'report', 'store', 'cli']), message: 'The minimizer is pure orchestration around a predicate.' }],
+          patterns: [
+            nodeBan,
+            {
+              group: upward(['replay', 'fuzz', 'report', 'store', 'cli']),
+              message: 'The minimizer is pure orchestration around a predicate.',
+            },
+          ],
           paths: libBan(['piscina', 'msgpackr']),
         },
       ],
@@ -116,7 +152,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: upward(['fuzz', 'minimize', 'report', 'store', 'cli']), message: 'Imports go downward only.' }],
+          // store sits beside trace (file I/O for traces); workers read trace files through it.
+          patterns: [
+            {
+              group: upward(['fuzz', 'minimize', 'report', 'cli']),
+              message: 'Imports go downward only.',
+            },
+          ],
           paths: libBan(['piscina', 'msgpackr']),
         },
       ],

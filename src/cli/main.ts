@@ -1,5 +1,4 @@
 // argv → command → exit code. Commands live in ./commands, one file each, registered below.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exitCodes.js';
 import type { ExitCode } from './exitCodes.js';
@@ -7,27 +6,22 @@ import { CliContext, processIo, UserError } from './context.js';
 import type { CliIo, RegisterCommand } from './context.js';
 import { registerShow } from './commands/show.js';
 import { registerConvert } from './commands/convert.js';
+import { registerReplay } from './commands/replay.js';
+import { packageVersion } from './version.js';
 
 // One line per command; each command file exports its register function.
 const COMMANDS: readonly RegisterCommand[] = [
   registerShow, // vpdma show <trace>
   registerConvert, // vpdma convert <in> <out>
+  registerReplay, // vpdma replay <trace-or-dir>...
 ];
-
-/** The package version; package.json sits two levels up from both src/cli and dist/cli. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version?: unknown;
-  };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('vpdma')
     .description(
       'Replay and fuzz Windows VideoPort DMA call streams against a deterministic model.',
     )
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err })
     .showHelpAfterError('(run vpdma --help for usage)')
     .exitOverride()

@@ -58,7 +58,7 @@ export const RESOURCE_SPACE: Readonly<Record<ResourceKind, AddressSpace>> = {
   mdl: 'handle',
   sgList: 'handle',
   sgElement: 'device',
-  lockedList: 'handle',
+  lockedList: 'cpu',
   view: 'cpu',
   userView: 'cpu',
   event: 'handle',
@@ -99,16 +99,21 @@ export interface ArgDesc {
 /** A produced value: a handle, or a range whose extent comes from an arg or out field. */
 export interface Produces {
   readonly res: ResourceKind;
-  /** Name of the arg (or out field, prefixed "out.") holding the range length. */
+  /**
+   * Name of the arg (or out field, prefixed "out.") holding the range length; for a field of a
+   * structure out-param, the name of a sibling field.
+   */
   readonly extent?: string;
 }
 
 /**
  * How a defined value is compared with the oracle's: exactly, by zero/nonzero (the API
- * promises only "nonzero"), or as a mapped length (at least the request, at most the
- * oracle's page-rounded size: MapMemory's "*Length ... maybe rounded up").
+ * promises only "nonzero"), as a mapped length (at least the request, at most the oracle's
+ * page-rounded size: MapMemory's "*Length ... maybe rounded up"), or as the byte size of a
+ * VP_SCATTER_GATHER_LIST for the request's input buffer (LockPages' OutputBufferLength: the
+ * element count depends on physical layout, but is at least one and at most one per page).
  */
-export type CompareRule = 'exact' | 'truthy' | 'mappedLength';
+export type CompareRule = 'exact' | 'truthy' | 'mappedLength' | 'sgListBytes';
 
 export interface RetDesc {
   readonly type: ArgType;
@@ -126,6 +131,8 @@ export interface OutDesc {
   readonly produces?: Produces;
   /** For a structure out-param: fields that carry produced values. */
   readonly fieldProduces?: Readonly<Record<string, Produces>>;
+  /** For a structure out-param: fields compared by a rule other than exact. */
+  readonly fieldCompare?: Readonly<Record<string, CompareRule>>;
 }
 
 /**

@@ -175,7 +175,8 @@ export const CALLS: readonly CallDesc[] = [
       {
         name: 'pVrp',
         type: 'vrp',
-        fieldProduces: { outputBuffer: produce('lockedList') },
+        fieldProduces: { outputBuffer: produce('lockedList', 'outputBufferLength') },
+        fieldCompare: { outputBufferLength: 'sgListBytes' },
       },
     ],
     reactos: 'NULLs OutputBuffer first; on success returns the MDL, not an SG list',

@@ -19,6 +19,7 @@ export interface ValuePlan {
   readonly space: AddressSpace | 'none';
   readonly produces?: Produces;
   readonly fieldProduces?: Readonly<Record<string, Produces>>;
+  readonly fieldCompare?: Readonly<Record<string, CompareRule>>;
 }
 
 export interface CallPlan {
@@ -60,6 +61,7 @@ function planFor(desc: CallDesc): CallPlan {
       ...plan,
       ...(o.produces === undefined ? {} : { produces: o.produces }),
       ...(o.fieldProduces === undefined ? {} : { fieldProduces: o.fieldProduces }),
+      ...(o.fieldCompare === undefined ? {} : { fieldCompare: o.fieldCompare }),
     };
   });
   const r = desc.ret;

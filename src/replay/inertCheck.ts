@@ -8,11 +8,12 @@ import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical, firstDifferentKey } from './canonical.js';
 import {
+  chunks,
+  comparable,
   compareWithModel,
   diffSnapshots,
   firstDiff,
   liveSpans,
-  readTarget,
   snapshotTarget,
   type ByteDiff,
   type Span,
@@ -169,17 +170,12 @@ export async function inertAfter(c: InertContext, before: InertBefore): Promise<
 }
 
 /** Whether the sampled bytes already differed from the oracle before the call. */
-export async function sampleAgreed(
-  c: InertContext,
-  before: InertBefore,
-): Promise<ByteDiff | undefined> {
+export function sampleAgreed(c: InertContext, before: InertBefore): ByteDiff | undefined {
   let i = 0;
-  for (const span of before.spans) {
-    const diff = firstDiff(
-      span.address,
-      c.model.read(span.address, span.length),
-      before.bytes[i++] ?? (await readTarget(c.target, c.book, span)),
-    );
+  for (const chunk of chunks(before.spans)) {
+    const bytes = before.bytes[i++];
+    if (!comparable(c.model, chunk.address)) continue;
+    const diff = firstDiff(chunk.address, c.model.read(chunk.address, chunk.length), bytes);
     if (diff !== undefined) return diff;
   }
   return undefined;

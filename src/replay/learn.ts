@@ -89,17 +89,21 @@ export function learnProduced(
     }
     if (o.fieldProduces === undefined) continue;
     for (const [f, p] of Object.entries(o.fieldProduces)) {
-      if (o.type === 'sglist')
+      if (o.type === 'sglist') {
         learnElements(book, p, call.out?.[o.name], stepped.out?.[o.name], got.out?.[o.name]);
-      else
-        learnOne(
-          book,
-          p,
-          field(call.out?.[o.name], f),
-          field(stepped.out?.[o.name], f),
-          field(got.out?.[o.name], f),
-          0,
-        );
+        continue;
+      }
+      const modelStruct = stepped.out?.[o.name];
+      const extent = p.extent === undefined ? undefined : field(modelStruct, p.extent);
+      const length = typeof extent === 'number' ? extent : 0;
+      learnOne(
+        book,
+        p,
+        field(call.out?.[o.name], f),
+        field(modelStruct, f),
+        field(got.out?.[o.name], f),
+        length,
+      );
     }
   }
 }

@@ -105,6 +105,7 @@ export async function compareWithModel(
   spans: Iterable<Span>,
 ): Promise<ByteDiff | undefined> {
   for (const c of chunks(spans)) {
+    if (!comparable(model, c.address)) continue;
     const diff = firstDiff(
       c.address,
       model.read(c.address, c.length),
@@ -117,7 +118,18 @@ export async function compareWithModel(
 
 /** Every live CPU range the oracle knows of. */
 export function liveSpans(model: Model): Span[] {
-  return model.liveRanges().map((r) => ({ address: r.va, length: r.length }));
+  return model
+    .liveRanges()
+    .filter((r) => r.kind !== 'lockedList')
+    .map((r) => ({ address: r.va, length: r.length }));
+}
+
+/**
+ * Whether the oracle's bytes at this address are the API's to define. The scatter/gather list
+ * LockPages hands back holds physical addresses: implementation-defined, so not compared.
+ */
+export function comparable(model: Model, address: bigint): boolean {
+  return model.state.ranges.find(address, 1)?.kind !== 'lockedList';
 }
 
 /** The target's bytes of every span, for a before/after comparison. */

@@ -246,7 +246,8 @@ export const MUTANTS: readonly Mutant[] = [
     description: 'VideoPortFreePool of an already freed block throws (a kernel would bug-check)',
     hook: (_t, c, next, memo) => {
       if (c.fn !== 'VideoPortFreePool') return next();
-      const key = `freed:${String(c.args['ptr'])}`;
+      const ptr = c.args['ptr'];
+      const key = `freed:${typeof ptr === 'bigint' ? ptr.toString(16) : 'none'}`;
       if (memo[key] === 1) throw new Error('BAD_POOL_CALLER (0xc2): double free');
       memo[key] = 1;
       return next();

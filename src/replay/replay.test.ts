@@ -100,16 +100,18 @@ describe('replayTrace finds every bundled mutant as its own violation kind', () 
   });
 });
 
+/** The same target, minus the optional touched(): the harness must read everything itself. */
+function withoutTouched(t: Target): Target {
+  return { call: (c) => t.call(c), read: (a, n) => t.read(a, n), state: () => t.state?.() ?? {} };
+}
+
 describe('memory checks without touched()', () => {
   it('finds a corrupted byte by full before/after comparison, and finds nothing in a correct target', async () => {
-    const clean = createModelTargetSync({ device, profile: 'docs' });
-    const { touched: _t, ...noTouched } = clean;
-    expect((await replayTrace(header(), kitchenSink(), noTouched)).violations).toEqual([]);
+    const clean = withoutTouched(createModelTargetSync({ device, profile: 'docs' }));
+    expect((await replayTrace(header(), kitchenSink(), clean)).violations).toEqual([]);
     const m = MUTANTS.find((x) => x.name === 'mapdma-corrupts-common-buffer');
     if (m === undefined) throw new Error('mutant missing');
-    const { touched: _u, ...bad } = createMutantTarget(m, { device, profile: 'docs' }) as Target & {
-      touched?: unknown;
-    };
+    const bad = withoutTouched(createMutantTarget(m, { device, profile: 'docs' }));
     const r = await replayTrace(header(), kitchenSink(), bad);
     expect(r.violations[0]).toMatchObject({
       kind: 'memory-corrupted',

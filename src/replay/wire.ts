@@ -3,7 +3,7 @@
 // likes, and anything of the wrong shape is a fault, not a crash of the harness.
 import { describe } from '../model/calls.js';
 import type { ArgType } from '../model/callTypes.js';
-import type { Args, CallOutcome, Struct, Value } from '../model/values.js';
+import type { CallOutcome, Struct, Value } from '../model/values.js';
 import { TargetFault } from './callTarget.js';
 
 const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>> = {
@@ -25,9 +25,9 @@ const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>>
 const ELEMENT_FIELDS: Readonly<Record<string, ArgType>> = { address: 'u64', length: 'u32' };
 
 function bad(where: string, v: unknown): never {
-  throw new TargetFault(
-    `sent garbage: ${where} is ${typeof v === 'object' ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) : String(v)}`,
-  );
+  const text =
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'nothing';
+  throw new TargetFault(`sent garbage: ${where} is ${text}`);
 }
 
 function asStruct(v: unknown, fields: Readonly<Record<string, ArgType>>, where: string): Struct {
@@ -88,7 +88,7 @@ export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOu
     for (const o of desc.out) {
       if (Object.hasOwn(src, o.name)) out[o.name] = normalize(src[o.name], o.type, `out.${o.name}`);
     }
-    outcome.out = out as Args;
+    outcome.out = out;
   }
   return outcome;
 }

@@ -1,0 +1,210 @@
+// `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
+// pool, with a progress display, a summary, and --json / --junit reports.
+import { tableRevision } from '../../model/calls.js';
+import { PiscinaExecutor } from '../../replay/pool.js';
+import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
+import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
+import { createSession } from '../../replay/sessions.js';
+import { makeTasks } from '../../replay/tasks.js';
+import { formatTargetSpec, type TargetSpec } from '../../replay/targetSpec.js';
+import { caseForTrace, junitXml } from '../../report/junit.js';
+import {
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+  reportJson,
+  reportViolations,
+  summarize,
+  traceEntry,
+  type ReplayReport,
+} from '../../report/replayReport.js';
+import { collectTraces } from '../../store/collect.js';
+import { writeFileAtomic } from '../../store/writeFile.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { onInterrupt } from '../interrupt.js';
+import { positiveInt, profileOption, seedOption, targetOption, workersOption } from '../options.js';
+import { compact, Progress, progressMode } from '../progress.js';
+import { formatReplaySummary } from '../summary.js';
+import { packageVersion } from '../version.js';
+
+interface ReplayOptions {
+  readonly target?: string;
+  readonly profile?: string;
+  readonly workers?: string;
+  readonly json?: string;
+  readonly junit?: string;
+  readonly timeout?: string;
+  readonly paranoid?: boolean;
+  readonly sampleBytes?: string;
+  readonly seed?: string;
+  readonly quiet?: boolean;
+  readonly jsonProgress?: boolean;
+}
+
+export const registerReplay: RegisterCommand = (program, ctx) => {
+  program
+    .command('replay')
+    .description(
+      'replay traces against a target in lockstep with the oracle model and report every violation',
+    )
+    .argument('<trace-or-dir...>', 'trace files (.jsonl, .vpt, .txt) or directories of them')
+    .option(
+      '--target <spec>',
+      'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
+      'model',
+    )
+    .option(
+      '--profile <profile>',
+      "oracle profile: docs or reactos (default: each trace header's, else docs)",
+    )
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--json <file>', 'write the JSON report here')
+    .option('--junit <file>', 'write a JUnit XML report here (one test case per trace)')
+    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
+    .option('--paranoid', 'compare all live memory with the oracle around every call')
+    .option(
+      '--sample-bytes <n>',
+      'bytes of live memory re-read around each obsolete call',
+      String(DEFAULT_SAMPLE_BYTES),
+    )
+    .option('--seed <seed>', 'recorded in the report (replay itself uses no randomness)')
+    .option('--quiet', 'no progress output')
+    .option('--json-progress', 'progress as JSON lines on stderr')
+    .action(async (paths: string[], opts: ReplayOptions) => {
+      ctx.exitCode = await replay(ctx, paths, opts);
+    });
+};
+
+/** Fails early, in this thread, on a target that cannot be set up at all. */
+async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
+  if (spec.kind === 'process') return; // a process is started per worker; failures are per trace
+  const s = await createSession(spec, timeoutMs);
+  if (!s.ok) throw new UserError(`--target: ${s.error}`);
+  await s.value.close();
+}
+
+export function exitFor(results: readonly ItemResult[]): ExitCode {
+  const crashed = results.some(
+    (r) =>
+      r.setupError !== undefined ||
+      r.result?.outcome === 'crash' ||
+      r.result?.outcome === 'timeout',
+  );
+  if (crashed) return EXIT.crash;
+  if (results.some((r) => r.inputError !== undefined)) return EXIT.badInput;
+  return results.some((r) => (r.result?.violations.length ?? 0) > 0) ? EXIT.violations : EXIT.ok;
+}
+
+async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Promise<ExitCode> {
+  const spec = targetOption(opts.target);
+  const profile = profileOption(opts.profile);
+  const settings: ReplaySettings = {
+    target: formatTargetSpec(spec),
+    ...(profile === undefined ? {} : { profile }),
+    paranoid: opts.paranoid === true,
+    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, 3_600_000),
+    sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
+  };
+  const workers = workersOption(opts.workers);
+  const seed = seedOption(opts.seed);
+  const found = await collectTraces(paths);
+  if ('error' in found) throw new UserError(found.error);
+  await checkTarget(spec, settings.timeoutMs);
+  ctx.io.err(
+    `vpdma replay: seed=${seed.text} target=${settings.target} traces=${found.files.length} workers=${workers}\n`,
+  );
+  const items = found.files.map((path, id) => ({ id, label: path, path }));
+  const progress = new Progress('replay', items.length, {
+    mode: progressMode(opts, process.stderr.isTTY),
+    write: ctx.io.err,
+  });
+  const interrupt = onInterrupt(ctx.io.err);
+  const executor = new PiscinaExecutor(Math.min(workers, Math.max(1, items.length)));
+  const started = performance.now();
+  let done = 0;
+  let calls = 0;
+  let violations = 0;
+  let results: ItemResult[];
+  try {
+    results = await executor.run(makeTasks(items, settings, executor.workers), {
+      signal: interrupt.signal,
+      onItem: (r) => {
+        done++;
+        calls += r.result?.calls ?? 0;
+        violations += r.result?.violations.length ?? 0;
+        const secs = (performance.now() - started) / 1000;
+        progress.update(done, {
+          calls: compact(calls),
+          'calls/s': compact(calls / Math.max(secs, 1e-3)),
+          violations,
+        });
+      },
+    });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+    await executor.close();
+  }
+  const wallMs = performance.now() - started;
+  const report = buildReport(
+    results,
+    settings,
+    seed.text,
+    workers,
+    wallMs,
+    interrupt.received() !== undefined,
+  );
+  ctx.io.out(formatReplaySummary(report));
+  await writeReports(report, opts);
+  if (interrupt.received() !== undefined) return 130 as ExitCode;
+  return exitFor(results);
+}
+
+function buildReport(
+  results: readonly ItemResult[],
+  s: ReplaySettings,
+  seed: string,
+  workers: number,
+  wallMs: number,
+  interrupted: boolean,
+): ReplayReport {
+  const entries = results.map(traceEntry);
+  const violations = reportViolations(results);
+  const summary = summarize(entries, violations);
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    command: 'replay',
+    seed,
+    vpdmaVersion: packageVersion(),
+    modelRevision: tableRevision(),
+    target: s.target,
+    profile: s.profile ?? 'per trace header',
+    summary,
+    traces: entries,
+    violations,
+    interrupted,
+    timing: {
+      workers,
+      wallMs: Math.round(wallMs),
+      callsPerSecond: Math.round(summary.calls / Math.max(wallMs / 1000, 1e-3)),
+    },
+  };
+}
+
+async function writeReports(report: ReplayReport, opts: ReplayOptions): Promise<void> {
+  try {
+    if (opts.json !== undefined) await writeFileAtomic(opts.json, reportJson(report));
+    if (opts.junit !== undefined) {
+      await writeFileAtomic(
+        opts.junit,
+        junitXml(
+          'vpdma replay',
+          report.traces.map((t) => caseForTrace(t, report.violations)),
+        ),
+      );
+    }
+  } catch (e) {
+    throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

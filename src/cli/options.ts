@@ -1,0 +1,74 @@
+// Option values as typed, validated data: one parser per kind of value, each naming the option
+// in its error (STYLE lesson 15).
+import { availableParallelism } from 'node:os';
+import { parseSeed, type Seed } from '../core/rng.js';
+import { isProfile, type Profile } from '../model/device.js';
+import { parseTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
+import { UserError } from './context.js';
+
+export const DEFAULT_SEED = '20261128';
+
+export function workersOption(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, availableParallelism());
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UserError(`--workers: expected a whole number from 1 to 256, got "${text}"`);
+  return n;
+}
+
+export function positiveInt(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UserError(`${name}: expected a whole number from 1 to ${max}, got "${text}"`);
+  return n;
+}
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+
+/** "90s", "30m", "1.5h", "500ms", or plain seconds. */
+export function durationOption(name: string, text: string): number {
+  const m = DURATION_RE.exec(text.trim());
+  if (m === null)
+    throw new UserError(`${name}: expected a duration like 30s, 10m or 1h, got "${text}"`);
+  const value = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const ms =
+    unit === 'ms'
+      ? value
+      : unit === 's'
+        ? value * 1000
+        : unit === 'm'
+          ? value * 60_000
+          : value * 3_600_000;
+  if (ms <= 0) throw new UserError(`${name}: must be more than zero`);
+  return ms;
+}
+
+export function profileOption(text: string | undefined): Profile | undefined {
+  if (text === undefined) return undefined;
+  if (!isProfile(text)) throw new UserError(`--profile: expected docs or reactos, got "${text}"`);
+  return text;
+}
+
+export function targetOption(text: string | undefined): TargetSpec {
+  const r = parseTargetSpec(text ?? 'model');
+  if (!r.ok) throw new UserError(`--target: ${r.error}`);
+  return r.value;
+}
+
+/** --seed, else VPDMA_SEED, else the fixed default: printed and recorded either way. */
+export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = process.env): Seed {
+  const raw = text ?? env['VPDMA_SEED'] ?? DEFAULT_SEED;
+  const seed = parseSeed(raw);
+  if (seed === undefined)
+    throw new UserError(
+      `--seed: expected a decimal number or a hex string such as a git SHA, got "${raw}"`,
+    );
+  return seed;
+}

@@ -1,0 +1,28 @@
+// The human summary after a replay: counts by outcome and kind, then the first violations.
+import type { ReplayReport } from '../report/replayReport.js';
+import { compact } from './progress.js';
+
+const shownMax = 20;
+
+export function formatReplaySummary(r: ReplayReport): string {
+  const s = r.summary;
+  const lines = [
+    '',
+    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable`,
+    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} workers); target ${r.target}, oracle profile ${r.profile}, seed=${r.seed}`,
+  ];
+  const kinds = Object.entries(s.byKind);
+  if (kinds.length > 0) {
+    lines.push('', 'violations by kind:');
+    for (const [k, n] of kinds.sort((a, b) => b[1] - a[1]))
+      lines.push(`  ${String(n).padStart(6)}  ${k}`);
+    lines.push('', 'first violations:');
+    for (const v of r.violations.slice(0, shownMax))
+      lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${v.message}`);
+    if (r.violations.length > shownMax)
+      lines.push(`  ... and ${r.violations.length - shownMax} more (see --json)`);
+  }
+  for (const t of r.traces.filter((e) => e.error !== undefined).slice(0, shownMax))
+    lines.push(`  ${t.error ?? ''}`);
+  return `${lines.join('\n')}\n`;
+}

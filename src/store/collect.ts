@@ -1,0 +1,42 @@
+// Finding trace files: the arguments of `vpdma replay`, where a directory means every trace
+// file under it. Sorted, so the order (and with it every report) never depends on readdir.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatOf } from './traceFiles.js';
+
+/** Walks at most this deep, so a symlink loop cannot run forever. */
+const depthMax = 16;
+
+export type Collected = { readonly files: string[] } | { readonly error: string };
+
+async function walk(dir: string, depth: number, out: string[]): Promise<void> {
+  if (depth > depthMax) return;
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, depth + 1, out);
+    else if (e.isFile() && formatOf(p) !== undefined) out.push(p);
+  }
+}
+
+export async function collectTraces(paths: readonly string[]): Promise<Collected> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let s;
+    try {
+      s = await stat(p);
+    } catch {
+      return { error: `${p}: no such file or directory` };
+    }
+    if (s.isDirectory()) {
+      const before = files.length;
+      await walk(p, 0, files);
+      if (files.length === before)
+        return { error: `${p}: no trace files (.jsonl, .vpt, .txt) in this directory` };
+    } else if (formatOf(p) === undefined) {
+      return { error: `${p}: unknown trace format (use .jsonl, .vpt or .txt)` };
+    } else files.push(p);
+  }
+  return { files };
+}

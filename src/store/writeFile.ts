@@ -1,0 +1,16 @@
+// Whole-file atomic writes for reports and small artifacts.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AtomicWriter } from './atomicFile.js';
+
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const w = await AtomicWriter.create(path);
+  try {
+    await w.write(content);
+    await w.commit();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}
