@@ -1,0 +1,101 @@
+// The nightly report (report.json of `vpdma nightly`, schema version 1): one run's replay of
+// the corpus, fuzz campaign, minimized findings and the history verdict on each. JUnit, SARIF
+// and HTML are all rendered from this one object.
+import type { ReplaySummary, ReportViolation, TraceEntry } from './replayReport.js';
+
+export type FindingStatus = 'new' | 'open' | 'regressed';
+
+export interface Finding {
+  /** Dedup key: kind, function and the minimized repro's call signature. */
+  readonly signature: string;
+  readonly kind: string;
+  readonly fn: string;
+  /** Index of the failing call in the minimized repro. */
+  readonly callIndex: number;
+  readonly message: string;
+  /** Calls in the minimized repro. */
+  readonly reproCalls: number;
+  /** Calls in the case as the fuzzer first found it. */
+  readonly originalCalls: number;
+  /** Path of the repro in JSONL form (DESIGN.md `trace`), relative to the report's directory. */
+  readonly trace: string;
+  /** The repro in the text format, for people. */
+  readonly reproText: string;
+  readonly seed: string;
+  readonly caseIndex: number;
+  /** e.g. "3/3": re-runs of the repro that showed the same violation. */
+  readonly reproduced: string;
+  /** The exact command that reproduces it without the fuzzer. */
+  readonly command: string;
+  /** From --history: first seen this run, seen before, or seen before, fixed, and back. */
+  readonly status: FindingStatus;
+  readonly firstSeen?: string;
+  readonly timesSeen?: number;
+}
+
+/** A history bucket that used to fail and did not show up this run. */
+export interface FixedFinding {
+  readonly signature: string;
+  readonly kind: string;
+  readonly fn: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly fixedSince: string;
+}
+
+/** One point of the fuzz campaign's time series (for the HTML plots). */
+export interface SamplePoint {
+  /** Seconds since the fuzz phase started. */
+  readonly t: number;
+  readonly cases: number;
+  readonly calls: number;
+  readonly coverage: number;
+  readonly casesPerSecond: number;
+  readonly callsPerSecond: number;
+}
+
+export interface PhaseTiming {
+  readonly replayMs: number;
+  readonly fuzzMs: number;
+  readonly minimizeMs: number;
+  readonly reportMs: number;
+}
+
+export interface NightlyReport {
+  readonly schema: 'vpdma-report';
+  readonly schemaVersion: 1;
+  readonly command: 'nightly' | 'merge';
+  readonly seed: string;
+  readonly vpdmaVersion: string;
+  readonly modelRevision: string;
+  readonly target: string;
+  readonly profile: string;
+  /** "K/N" when sharded; merged reports list the shards they combine. */
+  readonly shard?: string;
+  readonly shards?: readonly string[];
+  /** ISO time the run started (the only clock reading in the report besides timings). */
+  readonly startedAt: string;
+  readonly interrupted: boolean;
+  readonly corpus: {
+    readonly summary: ReplaySummary;
+    readonly traces: readonly TraceEntry[];
+    readonly violations: readonly ReportViolation[];
+  };
+  readonly fuzz: {
+    readonly cases: number;
+    readonly calls: number;
+    readonly coverage: number;
+    readonly corpusSize: number;
+    readonly newCorpusEntries: number;
+    readonly series: readonly SamplePoint[];
+  };
+  readonly findings: readonly Finding[];
+  readonly fixed: readonly FixedFinding[];
+  /** DESIGN.md's violations array: corpus violations, then one entry per finding. */
+  readonly violations: readonly (ReportViolation & { reproCalls?: number; signature?: string })[];
+  readonly timing: PhaseTiming & {
+    readonly wallMs: number;
+    readonly peakRssBytes: number;
+    readonly workers: number;
+  };
+}
