@@ -53,3 +53,25 @@ export {
 
 // Command line.
 export { main } from './cli/main.js';
+
+// The model, targets and replay.
+export { Model } from './model/model.js';
+export type { ModelOptions } from './model/model.js';
+export { Recorder } from './model/recorder.js';
+export type { CallOutcome as TargetOutcome } from './model/values.js';
+export type {
+  Target,
+  TargetFactory,
+  TargetOptions,
+  TargetState,
+  TraceCallIn,
+} from './replay/target.js';
+export { createModelTarget, createModelTargetSync } from './replay/modelTarget.js';
+export type { ModelTarget, ModelTargetOptions } from './replay/modelTarget.js';
+export { createMutantTarget, findMutant, MUTANTS } from './replay/mutants.js';
+export type { Mutant } from './replay/mutants.js';
+export { replayTrace, Replayer } from './replay/replay.js';
+export type { ReplayOptions, ReplayOutcome, ReplayResult } from './replay/replay.js';
+export type { Violation, ViolationKind } from './replay/violation.js';
+export { VIOLATION_KINDS } from './replay/violation.js';
+export { checkReferences } from './trace/references.js';

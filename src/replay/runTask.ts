@@ -3,6 +3,7 @@
 import { resolveDevice } from '../model/device.js';
 import { readTrace } from '../store/traceFiles.js';
 import { formatTraceError } from '../trace/traceError.js';
+import { checkReferences } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
 import type { Trace } from '../trace/trace.js';
 import { TargetFault } from './callTarget.js';
@@ -34,7 +35,9 @@ async function load(item: TraceItem): Promise<Trace | string> {
   }
   if (item.path === undefined) return `${item.label}: nothing to replay`;
   const r = await readTrace(item.path);
-  return r.ok ? r.value : formatTraceError(r.error);
+  if (!r.ok) return formatTraceError(r.error);
+  const broken = checkReferences(r.value, item.label);
+  return broken === undefined ? r.value : formatTraceError(broken);
 }
 
 async function runItem(

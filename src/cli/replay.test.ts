@@ -1,0 +1,241 @@
+// `vpdma replay` end to end: the real CLI, the real pool (dist/ is built before the tests).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { kitchenSink, KITCHEN_DEVICE } from '../replay/kitchenSink.js';
+import { MUTANTS } from '../replay/mutants.js';
+import { formatJsonl } from '../trace/jsonl.js';
+import { main } from './main.js';
+
+function io(): {
+  out: string[];
+  err: string[];
+  sink: { out: (t: string) => void; err: (t: string) => void };
+} {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, sink: { out: (t) => void out.push(t), err: (t) => void err.push(t) } };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-'));
+const kitchen = join(dir, 'kitchen.jsonl');
+writeFileSync(
+  kitchen,
+  formatJsonl({
+    header: {
+      format: 'vpdma-trace',
+      version: 1,
+      profile: 'docs',
+      device: KITCHEN_DEVICE,
+      meta: {},
+    },
+    calls: kitchenSink(),
+  }),
+);
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const c = io();
+  const code = await main(args, c.sink);
+  return { code, out: c.out.join(''), err: c.err.join('') };
+}
+
+function reportWithoutTiming(path: string): unknown {
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  delete r['timing'];
+  return r;
+}
+
+afterEach(() => {
+  delete process.env['VPDMA_FIXTURE_MUTANT'];
+});
+
+describe('vpdma replay', () => {
+  it('replays the corpus cleanly against every built-in model target', async () => {
+    for (const target of ['model', 'model:docs', 'model:alternate']) {
+      const r = await run(['replay', 'corpus', '--target', target, '--quiet']);
+      expect(r.err).not.toContain('internal error');
+      expect(r.out).toMatch(/0 with violations, 0 crashed/);
+      expect(r.code, target).toBe(0);
+    }
+  });
+
+  it('writes byte-identical reports (timing aside) for 1 and 2 workers', async () => {
+    const a = join(dir, 'w1.json');
+    const b = join(dir, 'w2.json');
+    const ja = join(dir, 'w1.xml');
+    const jb = join(dir, 'w2.xml');
+    const common = [
+      'replay',
+      'corpus',
+      kitchen,
+      '--target',
+      'model:reactos',
+      '--profile',
+      'docs',
+      '--quiet',
+    ];
+    expect((await run([...common, '--workers', '1', '--json', a, '--junit', ja])).code).toBe(1);
+    expect((await run([...common, '--workers', '2', '--json', b, '--junit', jb])).code).toBe(1);
+    expect(reportWithoutTiming(a)).toEqual(reportWithoutTiming(b));
+    expect(readFileSync(ja, 'utf8')).toBe(readFileSync(jb, 'utf8'));
+    const report = JSON.parse(readFileSync(a, 'utf8')) as {
+      violations: { kind: string; fn: string; callIndex: number; message: string; trace: string }[];
+      seed: string;
+    };
+    expect(report.seed).toMatch(/^\d+$/);
+    expect(report.violations.length).toBeGreaterThan(0);
+    for (const v of report.violations)
+      expect(Object.keys(v)).toEqual(
+        expect.arrayContaining(['kind', 'fn', 'callIndex', 'message', 'trace']),
+      );
+  });
+
+  it.each(MUTANTS.map((m) => [m.name, m.kind] as const))(
+    'finds the %s bug planted in a module target as %s',
+    async (name, kind) => {
+      process.env['VPDMA_FIXTURE_MUTANT'] = name;
+      const json = join(dir, `mutant-${name}.json`);
+      const r = await run([
+        'replay',
+        kitchen,
+        '--target',
+        'module:test/fixtures/mutant-target.mjs',
+        '--workers',
+        '1',
+        '--timeout',
+        '300',
+        '--quiet',
+        '--json',
+        json,
+      ]);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        violations: { kind: string; trace: string }[];
+      };
+      expect(report.violations[0]?.kind).toBe(kind);
+      expect(report.violations[0]?.trace).toBe(kitchen);
+      expect(r.code).toBe(kind === 'target-crashed' || kind === 'target-timeout' ? 3 : 1);
+    },
+  );
+
+  it('reports a bad trace with one line and exit 2, and still reports the others', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      '{"format":"vpdma-trace","version":1,"device":{},"meta":{}}\n{"fn":"VideoPortGetDmaAdapter","args":{"hwDeviceExtension":"0x1"}}\n',
+    );
+    const json = join(dir, 'bad.json');
+    const r = await run(['replay', bad, kitchen, '--quiet', '--json', json]);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      traces: { trace: string; outcome: string; error?: string }[];
+    };
+    expect(report.traces.map((t) => t.outcome)).toEqual(['invalid', 'pass']);
+    expect(report.traces[0]?.error).toMatch(/bad\.jsonl:2: .*vpDeviceDescription/);
+  });
+
+  it('rejects a captured trace that uses a handle no call returned', async () => {
+    const broken = join(dir, 'broken.jsonl');
+    const calls = kitchenSink().filter((c) => c.fn !== 'VideoPortGetDmaAdapter');
+    writeFileSync(
+      broken,
+      formatJsonl({
+        header: { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} },
+        calls,
+      }),
+    );
+    const r = await run(['replay', broken]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(
+      /broken\.jsonl:\d+: .*args\.(vpDmaAdapter|mdl): .*which no earlier call returned/,
+    );
+  });
+
+  it.each([
+    [
+      ['--target', 'module:test/fixtures/missing.mjs'],
+      /vpdma: --target: target module .* does not exist/,
+    ],
+    [['--target', 'module:test/fixtures/no-factory.mjs'], /no default export creating a target/],
+    [['--target', 'mutant:nope'], /unknown mutant "nope"/],
+    [['--target', 'bogus'], /unknown target "bogus"/],
+    [['--workers', '0'], /--workers: expected a whole number/],
+  ])('usage error %j: one line, exit 2', async (extra, message) => {
+    const r = await run(['replay', kitchen, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('terminates a worker stuck in a target call, reports target-timeout, and finishes the rest', async () => {
+    const json = join(dir, 'spin.json');
+    const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
+    const r = await run([
+      'replay',
+      ...files,
+      '--target',
+      'module:test/fixtures/spin-target.mjs',
+      '--workers',
+      '1',
+      '--timeout',
+      '300',
+      '--quiet',
+      '--json',
+      json,
+    ]);
+    expect(r.code).toBe(3);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      traces: { trace: string; outcome: string }[];
+      violations: { kind: string; fn: string }[];
+    };
+    expect(report.traces.map((t) => t.outcome)).toEqual(['pass', 'timeout', 'pass']);
+    expect(report.violations).toEqual([
+      expect.objectContaining({ kind: 'target-timeout', fn: 'VideoPortMapDmaMemory' }),
+    ]);
+  });
+
+  it('reports a process target that cannot start as a crash (exit 3)', async () => {
+    const r = await run([
+      'replay',
+      kitchen,
+      '--target',
+      'process:/nonexistent/vpdma-target',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/target-crashed: .*could not start/);
+  });
+
+  it('writes the report for what finished on SIGINT', async () => {
+    const json = join(dir, 'interrupted.json');
+    const slow = 'process:node -e "setInterval(()=>{},1000)"';
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/vpdma.js',
+        'replay',
+        'corpus',
+        '--target',
+        slow,
+        '--timeout',
+        '20000',
+        '--workers',
+        '1',
+        '--quiet',
+        '--json',
+        json,
+      ],
+      { stdio: 'pipe' },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(err).toContain('SIGINT');
+    expect(code).toBe(130);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean };
+    expect(report.interrupted).toBe(true);
+  });
+});
