@@ -54,10 +54,14 @@ afterEach(() => {
 describe('vpdma replay', () => {
   it('replays the corpus cleanly against every built-in model target', async () => {
     for (const target of ['model', 'model:docs', 'model:alternate']) {
-      const r = await run(['replay', 'corpus', '--target', target, '--quiet']);
+      const json = join(dir, `corpus-${target}.json`);
+      const r = await run(['replay', 'corpus', '--target', target, '--quiet', '--json', json]);
       expect(r.err).not.toContain('internal error');
       expect(r.out).toMatch(/0 with violations, 0 crashed/);
       expect(r.code, target).toBe(0);
+      // The corpus has no misuse: the oracle is compared against for every call of every trace.
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { summary: { detached: number } };
+      expect(report.summary.detached, target).toBe(0);
     }
   });
 

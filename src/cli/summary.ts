@@ -9,6 +9,11 @@ export function formatReplaySummary(r: ReplayReport): string {
   const lines = [
     '',
     `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable`,
+    ...(s.detached > 0
+      ? [
+          `${s.detached} traces stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
+        ]
+      : []),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} workers); target ${r.target}, oracle profile ${r.profile}, seed=${r.seed}`,
   ];
   const kinds = Object.entries(s.byKind);

@@ -40,7 +40,11 @@ function learnElements(
   model: Value | undefined,
   target: Value | undefined,
 ): void {
+  // Elements pair up by position only when every side split the transfer the same way; the
+  // split follows physical layout, which is the implementation's. Nothing consumes element
+  // addresses, so skipping an unpairable list loses no translation.
   if (!Array.isArray(model) || !Array.isArray(target) || model.length !== target.length) return;
+  if (Array.isArray(trace) && trace.length !== model.length) return;
   const m = model as readonly Struct[];
   const t = target as readonly Struct[];
   const r = Array.isArray(trace) ? (trace as readonly Struct[]) : m;

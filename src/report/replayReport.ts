@@ -32,6 +32,8 @@ export interface ReplaySummary {
   readonly crashed: number;
   readonly timedOut: number;
   readonly invalid: number;
+  /** Traces where the oracle stopped being compared early (misuse in the trace, or divergence). */
+  readonly detached: number;
   readonly calls: number;
   readonly violations: number;
   readonly byKind: Partial<Record<ViolationKind, number>>;
@@ -94,6 +96,7 @@ export function summarize(
     crashed: count('crash'),
     timedOut: count('timeout'),
     invalid: count('invalid') + count('setup-failed'),
+    detached: entries.filter((e) => e.detachedAt !== undefined).length,
     calls: entries.reduce((n, e) => n + e.calls, 0),
     violations: violations.length,
     byKind,
