@@ -8,7 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, int } from '../../src/core/rng.js';
-import { RESOURCE_SPACE } from '../../src/model/callTypes.js';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
@@ -72,12 +71,6 @@ const corpusFiles = existsSync(CORPUS)
       .sort()
   : [];
 
-/**
- * Harness limitation (README "Known harness limitations"): the SG-list VA LockPages returns is
- * learned as a handle, so a target with its own kernel VAs is misjudged at that call.
- */
-const lockedListLearnedAsHandle = RESOURCE_SPACE.lockedList === 'handle';
-
 describe('the C target replays clean', () => {
   it('has a corpus to replay', () => {
     expect(corpusFiles.length).toBeGreaterThan(0);
@@ -87,13 +80,6 @@ describe('the C target replays clean', () => {
     const parsed = parseJsonl(readFileSync(path.join(CORPUS, file), 'utf8'), file);
     if (!parsed.ok) throw new Error(`corpus/${file} does not parse`);
     const r = await replayC(parsed.value.header, parsed.value.calls);
-    const usesLockPages = parsed.value.calls.some((c) => c.fn === 'VideoPortLockPages');
-    if (lockedListLearnedAsHandle && usesLockPages && r.violations.length > 0) {
-      expect(r.violations.map((v) => `${v.kind} ${v.fn}`)).toEqual([
-        'memory-mismatch VideoPortLockPages',
-      ]);
-      return;
-    }
     expect(show(r)).toEqual([]);
     expect(r.outcome).toBe('pass');
   });
@@ -105,10 +91,9 @@ describe('the C target replays clean', () => {
 
   it('randomized driver-shaped traces, differentially against the model', async () => {
     const seed = Number(process.env['VPDMA_SEED'] ?? 20261128);
-    const skip = new Set(lockedListLearnedAsHandle ? ['VideoPortLockPages'] : []);
     let calls = 0;
     for (let i = 0; i < 60; i++) {
-      const t = randomDriverTrace(seed, i, 120, skip);
+      const t = randomDriverTrace(seed, i, 120);
       calls += t.calls.length;
       const r = await replayC(header(t.device), t.calls);
       expect({ seed, case: i, violations: show(r) }).toEqual({ seed, case: i, violations: [] });

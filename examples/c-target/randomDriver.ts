@@ -24,7 +24,11 @@ type Maker = (s: ModelState, rng: Rng) => [string, Args] | undefined;
 const maybe = <T>(items: readonly T[], rng: Rng): T | undefined =>
   items.length === 0 ? undefined : pick(rng, items);
 
-/** A span a driver may touch: inside one live buffer or view, or in user memory. */
+/**
+ * A span a driver may touch: inside one live buffer or view, or in user memory. Not inside a
+ * LockPages list: its bytes are physical addresses, implementation-defined, yet vpdma compares
+ * what `@read` returns from it exactly (a known harness limitation).
+ */
 function someSpan(s: ModelState, rng: Rng, most: number): { va: bigint; length: number } {
   const ranges = [...s.ranges.all()].filter((r) => r.kind !== 'lockedList');
   const r = maybe(ranges, rng);

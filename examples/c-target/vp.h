@@ -119,7 +119,7 @@ typedef struct {
     u64map pages;   /* page key -> (uintptr_t) 4 KiB of bytes; absent pages read as zero */
     u64map user;    /* user page number -> RAM page (demand-zero user memory) */
     uint64_t *free_bits; /* physical RAM pages, 1 = free */
-    uint64_t ram_pages, nfree, top_word;
+    uint64_t ram_pages, nfree, low_word;
     vec ranges, adapters, cbufs, mdls, xfers, views, events, blocks;
     uint64_t next_handle, next_kva, next_view, next_uview, windows;
     int fault_mapdma_nonnull, fault_corrupt_mapdma;

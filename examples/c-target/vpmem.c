@@ -147,46 +147,44 @@ void page_clear(vp_t *s, uint64_t key)
     if (p) memset(p, 0, PAGE);
 }
 
-/* ---- physical RAM pages: the model's policy (contiguous = lowest fit, single pages = the
- * highest free one), so the lists LockPages writes into memory hold the same addresses. --- */
-
+/* ---- physical RAM pages: the model's policy, mirrored. Contiguous runs come from the top (the
+ * highest fit under the ceiling), single pages from the bottom, handed out in descending order
+ * within one allocation (a buffer's pages are not physically consecutive: one scatter/gather
+ * element per page, as in the model). The free sets stay mirror images of the model's, so both
+ * run out of memory on the same calls, while every physical and logical address differs. ---- */
 static void set_free(vp_t *s, uint64_t p, int f)
 {
     if (f) s->free_bits[p >> 6] |= 1ULL << (p & 63);
     else s->free_bits[p >> 6] &= ~(1ULL << (p & 63));
     s->nfree += f ? 1 : (uint64_t)-1;
-    if (f && (p >> 6) > s->top_word) s->top_word = p >> 6;
+    if (f && (p >> 6) < s->low_word) s->low_word = p >> 6;
 }
 
-/* First page at or after p whose free bit equals want (ram_pages if none). */
-static uint64_t next_with(const vp_t *s, uint64_t p, int want)
+/* The highest page at or below p whose free bit equals want; UINT64_MAX if none. */
+static uint64_t prev_with(const vp_t *s, uint64_t p, int want)
 {
-    uint64_t words = (s->ram_pages + 63) / 64;
-    while (p < s->ram_pages) {
+    for (;;) {
         uint64_t w = s->free_bits[p >> 6];
         if (!want) w = ~w;
-        w &= ~0ULL << (p & 63);
-        if (w) {
-            uint64_t q = (p & ~63ULL) + (uint64_t)__builtin_ctzll(w);
-            return q < s->ram_pages ? q : s->ram_pages;
-        }
-        p = (p & ~63ULL) + 64;
-        if ((p >> 6) >= words) break;
+        if ((p & 63) != 63) w &= (2ULL << (p & 63)) - 1;
+        if (w) return (p & ~63ULL) + 63 - (uint64_t)__builtin_clzll(w);
+        if (p < 64) return UINT64_MAX;
+        p = (p & ~63ULL) - 1;
     }
-    return s->ram_pages;
 }
 
 int64_t phys_contig(vp_t *s, uint64_t n, uint64_t highest)
 {
     uint64_t ceiling = highest == UINT64_MAX ? UINT64_MAX : (highest + 1) >> 12;
-    for (uint64_t p = next_with(s, 0, 1); p < s->ram_pages;) {
-        uint64_t end = next_with(s, p, 0);
-        if (end - p >= n) {
-            if (p + n > ceiling) return -1;
-            for (uint64_t i = 0; i < n; i++) set_free(s, p + i, 0);
-            return (int64_t)p;
+    for (uint64_t end = ceiling < s->ram_pages ? ceiling : s->ram_pages; end > 0;) {
+        uint64_t top = prev_with(s, end - 1, 1), below;
+        if (top == UINT64_MAX) return -1;
+        below = prev_with(s, top, 0); /* the free run is (below, top] */
+        if (top - (below == UINT64_MAX ? 0 : below + 1) + 1 >= n) {
+            for (uint64_t i = 0; i < n; i++) set_free(s, top - i, 0);
+            return (int64_t)(top + 1 - n);
         }
-        p = next_with(s, end, 1);
+        end = below == UINT64_MAX ? 0 : below + 1;
     }
     return -1;
 }
@@ -195,10 +193,10 @@ int phys_scatter(vp_t *s, uint64_t n, uint64_t *out)
 {
     if (s->nfree < n) return -1;
     for (uint64_t k = 0; k < n; k++) {
-        while (s->free_bits[s->top_word] == 0) s->top_word--;
-        uint64_t p = s->top_word * 64 + 63 - (uint64_t)__builtin_clzll(s->free_bits[s->top_word]);
+        while (s->free_bits[s->low_word] == 0) s->low_word++;
+        uint64_t p = s->low_word * 64 + (uint64_t)__builtin_ctzll(s->free_bits[s->low_word]);
         set_free(s, p, 0);
-        out[k] = p;
+        out[n - 1 - k] = p;
     }
     return 0;
 }
@@ -211,7 +209,8 @@ int vp_mem_reset(vp_t *s)
     vec_init(&s->ranges, sizeof(range));
     free(s->free_bits);
     s->ram_pages = s->dev.memory_bytes / PAGE;
-    s->nfree = s->top_word = 0;
+    s->nfree = 0;
+    s->low_word = UINT64_MAX;
     s->free_bits = calloc((size_t)(s->ram_pages + 63) / 64 + 1, sizeof *s->free_bits);
     if (!s->free_bits) return -1;
     for (uint64_t p = RAM_FIRST_PAGE; p < s->ram_pages; p++) set_free(s, p, 1);
