@@ -1,64 +1,170 @@
-// JUnit XML, the format every CI dashboard reads: one test case per trace, a <failure> per
-// violation, an <error> for traces that could not be read or whose target crashed.
+// JUnit XML, the format every CI dashboard reads (GitLab, Jenkins, GitHub test reporters):
+// testsuites > testsuite > testcase, a <failure> per violation, an <error> for traces that could
+// not be read or whose target crashed. `vpdma replay` writes one suite; `vpdma nightly` writes
+// a corpus suite and a findings suite through the same writer.
 import type { ReportViolation, TraceEntry } from './replayReport.js';
 
-export function xmlEscape(text: string): string {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const ENTITY: Readonly<Record<string, string>> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/** Drops characters XML 1.0 cannot hold; a lone surrogate becomes U+FFFD. */
+function xmlChars(text: string): string {
   return text
-    .replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/g, '')
+    .replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Element content: markup characters as entities (the body of a <failure> stays readable). */
+export function xmlText(text: string): string {
+  return xmlChars(text).replace(/[<>&]/g, (c) => ENTITY[c] ?? c);
+}
+
+/** Safe anywhere: text or a quoted attribute. */
+export function xmlEscape(text: string): string {
+  return xmlChars(text).replace(/[<>&'"]/g, (c) => ENTITY[c] ?? c);
+}
+
+/** An attribute value: tab and line breaks as references, which parsers would fold to spaces. */
+export function xmlAttr(text: string): string {
+  return xmlEscape(text).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface JunitFailure {
+  readonly message: string;
+  readonly type: string;
+  readonly body: string;
 }
 
 export interface JunitCase {
   readonly classname: string;
   readonly name: string;
-  readonly failures: readonly { message: string; type: string; body: string }[];
-  readonly error?: { message: string; type: string };
+  readonly failures: readonly JunitFailure[];
+  readonly error?: { readonly message: string; readonly type: string; readonly body?: string };
 }
 
-export function caseForTrace(e: TraceEntry, violations: readonly ReportViolation[]): JunitCase {
+export interface JunitSuite {
+  readonly name: string;
+  readonly cases: readonly JunitCase[];
+  /** Written as <properties> (seed, target, ...): Jenkins shows them, others ignore them. */
+  readonly properties?: readonly (readonly [string, string])[];
+}
+
+export interface CaseOptions {
+  /** The command that reproduces the trace's violations, appended to each body. */
+  readonly command?: string;
+}
+
+const isCrash = (v: ReportViolation): boolean =>
+  v.kind === 'target-crashed' || v.kind === 'target-timeout';
+
+/** The message, then field/expected/actual when known, then the command that reproduces it. */
+export function violationBody(v: ReportViolation, command?: string): string {
+  const lines = [v.message];
+  if (v.field !== undefined) lines.push(`field: ${v.field}`);
+  if (v.expected !== undefined) lines.push(`expected: ${v.expected}`);
+  if (v.actual !== undefined) lines.push(`actual: ${v.actual}`);
+  if (command !== undefined) lines.push('', `Reproduce: ${command}`);
+  return lines.join('\n');
+}
+
+export function caseForTrace(
+  e: TraceEntry,
+  violations: readonly ReportViolation[],
+  options: CaseOptions = {},
+): JunitCase {
   const slash = e.trace.lastIndexOf('/');
   const classname = slash < 0 ? 'traces' : e.trace.slice(0, slash).replace(/\//g, '.');
   const name = slash < 0 ? e.trace : e.trace.slice(slash + 1);
-  const failures = violations
-    .filter(
-      (v) => v.trace === e.trace && v.kind !== 'target-crashed' && v.kind !== 'target-timeout',
-    )
+  const mine = violations.filter((v) => v.trace === e.trace);
+  const failures = mine
+    .filter((v) => !isCrash(v))
     .map((v) => ({
       message: `${v.kind} at call ${v.callIndex} (${v.fn})`,
       type: v.kind,
-      body: v.message,
+      body: violationBody(v, options.command),
     }));
-  const crash = violations.find(
-    (v) => v.trace === e.trace && (v.kind === 'target-crashed' || v.kind === 'target-timeout'),
-  );
-  if (e.error !== undefined)
-    return { classname, name, failures, error: { message: e.error, type: e.outcome } };
-  if (crash !== undefined)
-    return { classname, name, failures, error: { message: crash.message, type: crash.kind } };
+  const crash = mine.find(isCrash);
+  const withCommand = (text: string): string =>
+    options.command === undefined ? text : `${text}\n\nReproduce: ${options.command}`;
+  if (e.error !== undefined) {
+    const error = { message: e.error, type: e.outcome };
+    return {
+      classname,
+      name,
+      failures,
+      error: options.command === undefined ? error : { ...error, body: withCommand(e.error) },
+    };
+  }
+  if (crash !== undefined) {
+    const error = { message: crash.message, type: crash.kind };
+    return {
+      classname,
+      name,
+      failures,
+      error:
+        options.command === undefined
+          ? error
+          : { ...error, body: violationBody(crash, options.command) },
+    };
+  }
   return { classname, name, failures };
 }
 
-export function junitXml(suite: string, cases: readonly JunitCase[]): string {
-  const failures = cases.reduce((n, c) => n + (c.failures.length > 0 ? 1 : 0), 0);
+function counts(cases: readonly JunitCase[]): string {
+  const failures = cases.filter((c) => c.failures.length > 0).length;
   const errors = cases.filter((c) => c.error !== undefined).length;
+  return `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
+}
+
+function caseLines(c: JunitCase): string[] {
+  const lines = [`    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}">`];
+  for (const f of c.failures) {
+    lines.push(
+      `      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.type)}">${xmlText(f.body)}</failure>`,
+    );
+  }
+  if (c.error !== undefined) {
+    const attrs = `message="${xmlAttr(c.error.message)}" type="${xmlAttr(c.error.type)}"`;
+    lines.push(
+      c.error.body === undefined
+        ? `      <error ${attrs}/>`
+        : `      <error ${attrs}>${xmlText(c.error.body)}</error>`,
+    );
+  }
+  lines.push('    </testcase>');
+  return lines;
+}
+
+/** Several suites in one document; `name` labels the <testsuites> root. */
+export function junitSuitesXml(name: string, suites: readonly JunitSuite[]): string {
+  const all = suites.flatMap((s) => s.cases);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="vpdma" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="${xmlAttr(name)}" ${counts(all)}>`,
   ];
-  for (const c of cases) {
-    lines.push(`    <testcase classname="${xmlEscape(c.classname)}" name="${xmlEscape(c.name)}">`);
-    for (const f of c.failures) {
-      lines.push(
-        `      <failure message="${xmlEscape(f.message)}" type="${xmlEscape(f.type)}">${xmlEscape(f.body)}</failure>`,
-      );
+  for (const s of suites) {
+    lines.push(`  <testsuite name="${xmlAttr(s.name)}" ${counts(s.cases)}>`);
+    if (s.properties !== undefined && s.properties.length > 0) {
+      lines.push('    <properties>');
+      for (const [k, v] of s.properties)
+        lines.push(`      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`);
+      lines.push('    </properties>');
     }
-    if (c.error !== undefined)
-      lines.push(
-        `      <error message="${xmlEscape(c.error.message)}" type="${xmlEscape(c.error.type)}"/>`,
-      );
-    lines.push('    </testcase>');
+    for (const c of s.cases) lines.push(...caseLines(c));
+    lines.push('  </testsuite>');
   }
-  lines.push('  </testsuite>', '</testsuites>', '');
+  lines.push('</testsuites>', '');
   return lines.join('\n');
+}
+
+/** One suite (`vpdma replay --junit`). */
+export function junitXml(suite: string, cases: readonly JunitCase[]): string {
+  return junitSuitesXml('vpdma', [{ name: suite, cases }]);
 }

@@ -1,0 +1,34 @@
+// Small helpers shared by the nightly renderers: the short form of a finding's signature and
+// the shell command that replays a corpus trace the way the run did.
+import type { NightlyReport } from './nightlySchema.js';
+
+const SHORT_LENGTH = 12;
+
+/**
+ * The short form of a signature, for test names and headings: the part after the last ':' or
+ * '/' (so "sha256:3f9a…" and "kind/fn/3f9a…" both give the hash), cut to 12 characters.
+ */
+export function shortSignature(signature: string): string {
+  const cut = Math.max(signature.lastIndexOf(':'), signature.lastIndexOf('/'));
+  const tail = signature.slice(cut + 1);
+  return (tail === '' ? signature : tail).slice(0, SHORT_LENGTH);
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** POSIX shell quoting: plain words stay as they are, anything else is single-quoted. */
+export function shellQuote(word: string): string {
+  if (SAFE_WORD.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `vpdma replay TRACE --target T [--profile P]`, quoted for a POSIX shell. */
+export function corpusReplayCommand(
+  report: Pick<NightlyReport, 'target' | 'profile'>,
+  trace: string,
+): string {
+  const words = ['vpdma', 'replay', trace, '--target', report.target];
+  if (report.profile === 'docs' || report.profile === 'reactos')
+    words.push('--profile', report.profile);
+  return words.map(shellQuote).join(' ');
+}

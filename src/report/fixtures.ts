@@ -1,0 +1,230 @@
+// Test support: a realistic nightly report (a sharded run against a process target, four
+// corpus traces with one failing, three findings new/open/regressed, one fixed bucket and a
+// fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
+// XML and JSON. Renderer tests and the browser test build their pages from these.
+import type { Finding, NightlyReport, SamplePoint } from './nightlySchema.js';
+import type { ReportViolation, TraceEntry } from './replayReport.js';
+import { summarize } from './replayReport.js';
+
+const TARGET = 'process:./build/videoprt-shim --trace-io';
+const EXT = 'hwDeviceExtension=0xffffe00000001000';
+const MAP_DMA_ARGS = `${EXT}, pVrp=0x0, boardAddress=0xe0000000, length=4096`;
+const REPLAY = `vpdma replay vpdma-out/repros`;
+const TARGET_ARG = `--target 'process:./build/videoprt-shim --trace-io' --profile docs`;
+
+const traces: readonly TraceEntry[] = [
+  { trace: 'corpus/common-buffer-ring.jsonl', outcome: 'pass', calls: 41, violations: 0 },
+  { trace: 'corpus/legacy-mapdma-flags.jsonl', outcome: 'fail', calls: 58, violations: 2 },
+  { trace: 'corpus/packet-dma-to-device.jsonl', outcome: 'pass', calls: 33, violations: 0 },
+  { trace: 'corpus/vga-io-ports.jsonl', outcome: 'pass', calls: 24, violations: 0 },
+];
+
+const corpusViolations: readonly ReportViolation[] = [
+  {
+    kind: 'map-dma-returned-non-null',
+    fn: 'VideoPortMapDmaMemory',
+    callIndex: 11,
+    message: 'VideoPortMapDmaMemory returned 0xffffc00000002000, expected NULL',
+    field: 'ret',
+    expected: '0x0',
+    actual: '0xffffc00000002000',
+    trace: 'corpus/legacy-mapdma-flags.jsonl',
+  },
+  {
+    kind: 'map-dma-wrote-out-param',
+    fn: 'VideoPortMapDmaMemory',
+    callIndex: 11,
+    message: 'VideoPortMapDmaMemory wrote *Length (4096 -> 0)',
+    field: 'out.length',
+    expected: '4096',
+    actual: '0',
+    trace: 'corpus/legacy-mapdma-flags.jsonl',
+  },
+];
+
+const findings: readonly Finding[] = [
+  {
+    signature: 'sha256:3f9a6c0e51d2b7a48e0c9d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d',
+    kind: 'memory-corrupted',
+    fn: 'VideoPortMapDmaMemory',
+    callIndex: 2,
+    message: 'common buffer byte at 0xffffa00000004010 changed during VideoPortMapDmaMemory',
+    reproCalls: 3,
+    originalCalls: 57,
+    trace: 'repros/3f9a6c0e51d2.jsonl',
+    reproText: [
+      '#! vpdma-trace v1 profile=docs',
+      `r0 = VideoPortGetDmaAdapter(${EXT}, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=65536}) -> 0xffffc00000000010`,
+      `r1 = VideoPortAllocateCommonBuffer(${EXT}, vpDmaAdapter=r0, desiredLength=4096, cacheEnabled=true, reserved=0x0) -> 0xffffa00000004000 out(logicalAddress=0x1f000)`,
+      `VideoPortMapDmaMemory(${MAP_DMA_ARGS}, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=r1+0x10) -> 0x0 out()`,
+      '',
+    ].join('\n'),
+    seed: '20261128',
+    caseIndex: 1841,
+    reproduced: '3/3',
+    command: `${REPLAY}/3f9a6c0e51d2.jsonl ${TARGET_ARG}`,
+    status: 'regressed',
+    firstSeen: '2026-11-02',
+    timesSeen: 9,
+  },
+  {
+    signature: 'sha256:a07be2c4d9f1035e6b8a7c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b',
+    kind: 'inert-return-mismatch',
+    fn: 'VideoPortDoDma',
+    callIndex: 1,
+    message: 'VideoPortDoDma returned 0x1, expected NULL',
+    reproCalls: 2,
+    originalCalls: 12,
+    trace: 'repros/a07be2c4d9f1.jsonl',
+    reproText: [
+      '#! vpdma-trace v1 profile=docs',
+      `r0 = VideoPortGetDmaAdapter(${EXT}, vpDeviceDescription={scatterGather=false, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=4096}) -> 0xffffc00000000010`,
+      `VideoPortDoDma(${EXT}, pDma=0x0, dmaFlags=3) -> 0x1`,
+      '',
+    ].join('\n'),
+    seed: '20261128',
+    caseIndex: 77,
+    reproduced: '3/3',
+    command: `${REPLAY}/a07be2c4d9f1.jsonl ${TARGET_ARG}`,
+    status: 'open',
+    firstSeen: '2026-11-20',
+    timesSeen: 4,
+  },
+  {
+    signature: 'sha256:c51e0d3a8b7f2e6d4c9a0b1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a',
+    kind: 'target-crashed',
+    fn: 'VideoPortUnmapDmaMemory',
+    callIndex: 0,
+    message: 'target exited with signal SIGSEGV during VideoPortUnmapDmaMemory',
+    reproCalls: 1,
+    originalCalls: 31,
+    trace: 'repros/c51e0d3a8b7f.jsonl',
+    reproText: [
+      '#! vpdma-trace v1 profile=docs',
+      `VideoPortUnmapDmaMemory(${EXT}, virtualAddress=0x0, processHandle=0x0, boardMemoryHandle=0x0) -> false`,
+      '',
+    ].join('\n'),
+    seed: '20261128',
+    caseIndex: 2203,
+    reproduced: '2/3',
+    command: `${REPLAY}/c51e0d3a8b7f.jsonl ${TARGET_ARG}`,
+    status: 'new',
+    timesSeen: 1,
+  },
+];
+
+/** 12 samples, every 5 s, of a campaign that warms up, then levels off. */
+function series(): SamplePoint[] {
+  const points: SamplePoint[] = [];
+  let cases = 0;
+  let calls = 0;
+  for (let i = 0; i < 12; i++) {
+    const casesPerSecond = i === 0 ? 0 : Math.min(420, 120 * i);
+    const callsPerSecond = casesPerSecond * 23;
+    cases += casesPerSecond * 5;
+    calls += callsPerSecond * 5;
+    points.push({
+      t: i * 5,
+      cases,
+      calls,
+      coverage: Math.round(900 * (1 - 0.8 ** i)),
+      casesPerSecond,
+      callsPerSecond,
+    });
+  }
+  return points;
+}
+
+export function nightlyFixture(): NightlyReport {
+  const points = series();
+  const last = points[points.length - 1] as SamplePoint;
+  return {
+    schema: 'vpdma-report',
+    schemaVersion: 1,
+    command: 'nightly',
+    seed: '20261128',
+    vpdmaVersion: '0.1.0',
+    modelRevision: 'c0ffee1234ab',
+    target: TARGET,
+    profile: 'docs',
+    shard: '2/4',
+    startedAt: '2026-11-28T02:00:00.000Z',
+    interrupted: false,
+    corpus: { summary: summarize(traces, corpusViolations), traces, violations: corpusViolations },
+    fuzz: {
+      cases: last.cases,
+      calls: last.calls,
+      coverage: last.coverage,
+      corpusSize: 17,
+      newCorpusEntries: 2,
+      series: points,
+    },
+    findings,
+    fixed: [
+      {
+        signature: 'sha256:77d0e4b1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d',
+        kind: 'transfer-state-changed',
+        fn: 'VideoPortMapDmaMemory',
+        firstSeen: '2026-10-30',
+        lastSeen: '2026-11-26',
+        fixedSince: '2026-11-28',
+      },
+    ],
+    violations: [
+      ...corpusViolations,
+      ...findings.map((f) => ({
+        kind: f.kind as ReportViolation['kind'],
+        fn: f.fn,
+        callIndex: f.callIndex,
+        message: f.message,
+        trace: f.trace,
+        reproCalls: f.reproCalls,
+        signature: f.signature,
+      })),
+    ],
+    timing: {
+      replayMs: 1830,
+      fuzzMs: 60_000,
+      minimizeMs: 4210,
+      reportMs: 95,
+      wallMs: 66_240,
+      peakRssBytes: 412_000_000,
+      workers: 2,
+    },
+  };
+}
+
+/** Strings that a careless renderer would let out of their element, attribute or string. */
+export const HOSTILE = {
+  message: `</pre><script>alert("pwned")</script><img src=x onerror=alert(1)> & 'quoted' "double"`,
+  reproLine: `@write(va=0x1000, data=x"3c2f7072653e") # </pre><script>document.title='owned'</script>`,
+  trace: `repros/"><svg onload=alert(1)>.jsonl`,
+  fn: 'VideoPortMapDmaMemory<b>',
+} as const;
+
+/** The fixture with one finding and one corpus trace carrying hostile strings. */
+export function hostileNightlyFixture(): NightlyReport {
+  const base = nightlyFixture();
+  const first = base.findings[0] as Finding;
+  const evil: Finding = {
+    ...first,
+    fn: HOSTILE.fn,
+    message: HOSTILE.message,
+    trace: HOSTILE.trace,
+    reproText: `${first.reproText}${HOSTILE.reproLine}\n`,
+    command: `vpdma replay '${HOSTILE.trace}' --target model`,
+  };
+  const trace: TraceEntry = {
+    trace: `corpus/${HOSTILE.trace}`,
+    outcome: 'invalid',
+    calls: 0,
+    violations: 0,
+    error: HOSTILE.message,
+  };
+  const traces = [...base.corpus.traces, trace];
+  return {
+    ...base,
+    corpus: { ...base.corpus, traces, summary: summarize(traces, base.corpus.violations) },
+    findings: [evil, ...base.findings.slice(1)],
+  };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { corpusReplayCommand, shellQuote, shortSignature } from './command.js';
+import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
+import { findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
+import type { ReportViolation, TraceEntry } from './replayReport.js';
+
+const testcases = (xml: string): string[] =>
+  [...xml.matchAll(/<testcase [^>]*>/g)].map((m) => m[0]);
+
+describe('JUnit helpers', () => {
+  it('escapes markup, drops characters XML cannot hold, keeps attributes on one line', () => {
+    expect(xmlText(`a<b>&"'`)).toBe(`a&lt;b&gt;&amp;"'`);
+    expect(xmlEscape(`"'`)).toBe('&quot;&apos;');
+    expect(xmlEscape('a\u0000b\u001fc\uFFFEd')).toBe('abcd');
+    expect(xmlEscape('x\uD800y')).toBe('x\uFFFDy');
+    expect(xmlEscape('\uD83D\uDE00')).toBe('\uD83D\uDE00'); // a pair stays
+    expect(xmlAttr('one\ntwo\tthree')).toBe('one&#10;two&#9;three');
+    expect(xmlText(']]>')).toBe(']]&gt;');
+  });
+
+  it('keeps vpdma replay output: one suite, a failure per violation, an error per crash', () => {
+    const entries: TraceEntry[] = [
+      { trace: 'a/b.jsonl', outcome: 'fail', calls: 3, violations: 1 },
+      { trace: 'c.jsonl', outcome: 'crash', calls: 1, violations: 1 },
+    ];
+    const vs: ReportViolation[] = [
+      { kind: 'return-mismatch', fn: 'F', callIndex: 2, message: 'bad', trace: 'a/b.jsonl' },
+      { kind: 'target-crashed', fn: 'G', callIndex: 0, message: 'boom', trace: 'c.jsonl' },
+    ];
+    expect(
+      junitXml(
+        'vpdma replay',
+        entries.map((e) => caseForTrace(e, vs)),
+      ),
+    ).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="vpdma" tests="2" failures="1" errors="1">',
+        '  <testsuite name="vpdma replay" tests="2" failures="1" errors="1">',
+        '    <testcase classname="a" name="b.jsonl">',
+        '      <failure message="return-mismatch at call 2 (F)" type="return-mismatch">bad</failure>',
+        '    </testcase>',
+        '    <testcase classname="traces" name="c.jsonl">',
+        '      <error message="boom" type="target-crashed"/>',
+        '    </testcase>',
+        '  </testsuite>',
+        '</testsuites>',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('shell commands and short signatures', () => {
+  it('quotes only what needs quoting', () => {
+    expect(shellQuote('corpus/a-b_c.jsonl')).toBe('corpus/a-b_c.jsonl');
+    expect(shellQuote('process:./t --x')).toBe(`'process:./t --x'`);
+    expect(shellQuote(`it's`)).toBe(`'it'\\''s'`);
+    expect(corpusReplayCommand({ target: 'model', profile: 'reactos' }, 'c/x y.jsonl')).toBe(
+      `vpdma replay 'c/x y.jsonl' --target model --profile reactos`,
+    );
+    expect(corpusReplayCommand({ target: 'model', profile: 'per trace header' }, 'a')).toBe(
+      'vpdma replay a --target model',
+    );
+  });
+
+  it('shortens a signature to the first 12 characters of its last part', () => {
+    expect(shortSignature('sha256:3f9a6c0e51d2b7a48e0c')).toBe('3f9a6c0e51d2');
+    expect(shortSignature('kind/fn/abcdef')).toBe('abcdef');
+    expect(shortSignature('plain')).toBe('plain');
+    expect(shortSignature('trailing:')).toBe('trailing:');
+  });
+});
+
+describe('nightly junit.xml', () => {
+  const report = nightlyFixture();
+  const xml = nightlyJunitXml(report);
+
+  it('has a case per corpus trace and per finding, with the right totals', () => {
+    expect(testcases(xml)).toHaveLength(report.corpus.traces.length + report.findings.length);
+    expect(xml).toContain('<testsuites name="vpdma nightly" tests="7" failures="3" errors="1">');
+    expect(xml).toContain(
+      '<testsuite name="vpdma nightly: corpus" tests="4" failures="1" errors="0">',
+    );
+    expect(xml).toContain(
+      '<testsuite name="vpdma nightly: findings" tests="3" failures="2" errors="1">',
+    );
+    expect(xml).toContain('<property name="seed" value="20261128"/>');
+    expect(xml).toContain('<property name="shard" value="2/4"/>');
+  });
+
+  it('names a finding by short signature, kind and function', () => {
+    for (const f of report.findings) {
+      expect(xml).toContain(`<testcase classname="findings" name="${findingCaseName(f)}">`);
+      expect(findingCaseName(f)).toBe(`${f.signature.slice(7, 19)} ${f.kind} ${f.fn}`);
+    }
+  });
+
+  it('puts the repro text and the replay command in the failure body', () => {
+    for (const f of report.findings) {
+      for (const line of f.reproText.trimEnd().split('\n')) expect(xml).toContain(xmlText(line));
+      expect(xml).toContain(`  ${xmlText(f.command)}\n`);
+    }
+    expect(xml).toMatch(
+      /<error message="target-crashed at call 0 \(VideoPortUnmapDmaMemory\) \[new\]" type="target-crashed">target exited/,
+    );
+    // The failing corpus trace: each violation with its details and the command.
+    expect(xml).toContain(
+      'field: out.length\nexpected: 4096\nactual: 0\n\nReproduce: vpdma replay corpus/legacy-mapdma-flags.jsonl --target ',
+    );
+  });
+
+  it('is deterministic and contains no raw markup from hostile strings', () => {
+    expect(nightlyJunitXml(nightlyFixture())).toBe(xml);
+    const evil = nightlyJunitXml(hostileNightlyFixture());
+    expect(evil).not.toContain('<script>');
+    expect(evil).not.toContain('<svg');
+    expect(evil).toContain(xmlText(HOSTILE.message));
+    // Outside tags, no '<' survives: every element starts with a known name.
+    for (const m of evil.matchAll(/<([^?/!][^ >/]*)/g))
+      expect([
+        'testsuites',
+        'testsuite',
+        'properties',
+        'property',
+        'testcase',
+        'failure',
+        'error',
+      ]).toContain(m[1]);
+  });
+});

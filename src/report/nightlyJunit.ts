@@ -1,0 +1,80 @@
+// junit.xml of `vpdma nightly`: a "corpus" suite with one test case per corpus trace and a
+// "findings" suite with one per minimized finding. A finding's case is named after its
+// signature's short form, kind and function, so a dashboard tracks it across nights; its
+// failure body holds everything needed to act on it: message, status, the replay command and
+// the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay.
+import { corpusReplayCommand, shortSignature } from './command.js';
+import { caseForTrace, junitSuitesXml, type JunitCase, type JunitSuite } from './junit.js';
+import type { Finding, NightlyReport } from './nightlySchema.js';
+
+export const CORPUS_SUITE = 'vpdma nightly: corpus';
+export const FINDINGS_SUITE = 'vpdma nightly: findings';
+
+/** The test case name of a finding: "<short signature> <kind> <fn>". */
+export function findingCaseName(f: Pick<Finding, 'signature' | 'kind' | 'fn'>): string {
+  return `${shortSignature(f.signature)} ${f.kind} ${f.fn}`;
+}
+
+function statusLine(f: Finding): string {
+  const seen = f.timesSeen === undefined ? '' : `, seen in ${f.timesSeen} run(s)`;
+  const first = f.firstSeen === undefined ? '' : `, first seen ${f.firstSeen}`;
+  return `status: ${f.status}${first}${seen}`;
+}
+
+export function findingBody(f: Finding): string {
+  return [
+    f.message,
+    '',
+    statusLine(f),
+    `signature: ${f.signature}`,
+    `reproduced: ${f.reproduced}`,
+    `repro: ${f.trace} (${f.reproCalls} calls, minimized from ${f.originalCalls}; fails at call ${f.callIndex})`,
+    `found by: seed ${f.seed}, case ${f.caseIndex}`,
+    '',
+    'Reproduce:',
+    `  ${f.command}`,
+    '',
+    'Repro (text format):',
+    f.reproText.replace(/\n$/, ''),
+  ].join('\n');
+}
+
+export function caseForFinding(f: Finding): JunitCase {
+  const base = { classname: 'findings', name: findingCaseName(f) };
+  const message = `${f.kind} at call ${f.callIndex} (${f.fn}) [${f.status}]`;
+  const body = findingBody(f);
+  if (f.kind === 'target-crashed' || f.kind === 'target-timeout')
+    return { ...base, failures: [], error: { message, type: f.kind, body } };
+  return { ...base, failures: [{ message, type: f.kind, body }] };
+}
+
+function properties(r: NightlyReport): [string, string][] {
+  const props: [string, string][] = [
+    ['seed', r.seed],
+    ['target', r.target],
+    ['profile', r.profile],
+    ['vpdmaVersion', r.vpdmaVersion],
+    ['modelRevision', r.modelRevision],
+    ['startedAt', r.startedAt],
+    ['interrupted', String(r.interrupted)],
+  ];
+  if (r.shard !== undefined) props.push(['shard', r.shard]);
+  if (r.shards !== undefined) props.push(['shards', r.shards.join(' ')]);
+  return props;
+}
+
+export function nightlyJunitSuites(r: NightlyReport): JunitSuite[] {
+  const props = properties(r);
+  const corpus = r.corpus.traces.map((t) =>
+    caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) }),
+  );
+  return [
+    { name: CORPUS_SUITE, properties: props, cases: corpus },
+    { name: FINDINGS_SUITE, properties: props, cases: r.findings.map(caseForFinding) },
+  ];
+}
+
+/** The whole junit.xml; the same report gives the same bytes. */
+export function nightlyJunitXml(r: NightlyReport): string {
+  return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r));
+}
