@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { VIOLATION_KINDS } from '../replay/violation.js';
+import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import type { NightlyReport } from './nightlySchema.js';
+import {
+  CORPUS_FINGERPRINT,
+  FINDING_FINGERPRINT,
+  nightlySarif,
+  nightlySarifJson,
+  sarifLocation,
+  type SarifResult,
+} from './sarif.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Every property reachable from `v` whose value is undefined (JSON would drop it silently). */
+function undefinedPaths(v: unknown, at = '$'): string[] {
+  if (v === undefined) return [at];
+  if (Array.isArray(v)) return v.flatMap((x, i) => undefinedPaths(x, `${at}[${i}]`));
+  if (typeof v === 'object' && v !== null)
+    return Object.entries(v).flatMap(([k, x]) => undefinedPaths(x, `${at}.${k}`));
+  return [];
+}
+
+/** The SARIF 2.1.0 requirements for the objects vpdma writes (sarif-schema-2.1.0 "required"). */
+function checkShape(log: Json): void {
+  const l = log as { [k: string]: Json };
+  expect(l['$schema']).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+  expect(l['version']).toBe('2.1.0');
+  const runs = l['runs'] as { [k: string]: Json }[];
+  expect(runs).toHaveLength(1);
+  const run = runs[0] as { [k: string]: Json };
+  const driver = (run['tool'] as { driver: { [k: string]: Json } }).driver;
+  expect(driver['name']).toBe('vpdma');
+  expect(typeof driver['version']).toBe('string');
+  const rules = driver['rules'] as { [k: string]: Json }[];
+  for (const r of rules) {
+    expect(typeof r['id']).toBe('string');
+    expect((r['shortDescription'] as { text: string }).text.length).toBeGreaterThan(0);
+    expect((r['help'] as { text: string }).text.length).toBeGreaterThan(0);
+  }
+  for (const inv of run['invocations'] as { [k: string]: Json }[])
+    expect(typeof inv['executionSuccessful']).toBe('boolean');
+  const bases = Object.keys(run['originalUriBaseIds'] as object);
+  for (const res of run['results'] as unknown as SarifResult[]) {
+    expect(res.message.text.length).toBeGreaterThan(0);
+    expect(rules[res.ruleIndex]?.['id']).toBe(res.ruleId);
+    expect(res.level).toBe('error');
+    expect(res.locations).toHaveLength(1);
+    const loc = res.locations[0]?.physicalLocation;
+    const uri = loc?.artifactLocation.uri ?? '';
+    expect(uri).toMatch(/^[A-Za-z0-9._~%!$&'()*+,;=:@/-]+$/); // a valid URI reference
+    if (loc?.artifactLocation.uriBaseId !== undefined)
+      expect(bases).toContain(loc.artifactLocation.uriBaseId);
+    if (loc?.region !== undefined) expect(loc.region.startLine).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(res.partialFingerprints)).toHaveLength(1);
+  }
+}
+
+describe('results.sarif', () => {
+  const report = nightlyFixture();
+  const log = nightlySarif(report);
+  const results = log.runs[0].results;
+
+  it('has the SARIF 2.1.0 shape, no undefined anywhere, and survives JSON', () => {
+    checkShape(JSON.parse(nightlySarifJson(report)) as Json);
+    expect(undefinedPaths(log)).toEqual([]);
+    expect(JSON.parse(nightlySarifJson(report))).toEqual(log);
+  });
+
+  it('has one rule per violation kind, in table order, each described', () => {
+    const rules = log.runs[0].tool.driver.rules;
+    expect(rules.map((r) => r.id)).toEqual(VIOLATION_KINDS);
+    expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
+  });
+
+  it('adds a rule for a kind it does not know instead of a dangling ruleId', () => {
+    const f = report.findings[0];
+    const odd: NightlyReport = { ...report, findings: [{ ...f!, kind: 'zz-new-kind' }] };
+    const l = nightlySarif(odd);
+    expect(l.runs[0].tool.driver.rules.at(-1)?.id).toBe('zz-new-kind');
+    checkShape(JSON.parse(JSON.stringify(l)) as Json);
+  });
+
+  it('locates each finding at its failing call in the repro JSONL, fingerprinted', () => {
+    const found = results.filter((r) => FINDING_FINGERPRINT in r.partialFingerprints);
+    expect(found).toHaveLength(report.findings.length);
+    for (const f of report.findings) {
+      const r = found.find((x) => x.partialFingerprints[FINDING_FINGERPRINT] === f.signature);
+      expect(r?.ruleId).toBe(f.kind);
+      expect(r?.locations[0]?.physicalLocation).toEqual({
+        artifactLocation: { uri: f.trace, uriBaseId: 'REPORTDIR' },
+        region: { startLine: f.callIndex + 2 },
+      });
+      expect(r?.message.text).toContain(f.message);
+      expect(r?.message.text).toContain(f.command);
+    }
+  });
+
+  it('reports corpus violations at the corpus trace, relative to where the run started', () => {
+    const corpus = results.filter((r) => CORPUS_FINGERPRINT in r.partialFingerprints);
+    expect(corpus).toHaveLength(report.corpus.violations.length);
+    expect(corpus[0]?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'corpus/legacy-mapdma-flags.jsonl', uriBaseId: 'SRCROOT' },
+      region: { startLine: 13 },
+    });
+  });
+
+  it('orders results stably whatever the order of the report', () => {
+    const shuffled: NightlyReport = {
+      ...report,
+      findings: [...report.findings].reverse(),
+      corpus: { ...report.corpus, violations: [...report.corpus.violations].reverse() },
+    };
+    expect(nightlySarifJson(shuffled)).toBe(nightlySarifJson(report));
+    const sigs = results.map((r) => r.partialFingerprints[FINDING_FINGERPRINT]).filter(Boolean);
+    expect(sigs).toEqual([...sigs].sort());
+  });
+
+  it('encodes paths as URI references and gives a line only for JSONL', () => {
+    expect(sarifLocation('repros/a b#c.jsonl', 0, 'REPORTDIR').physicalLocation).toEqual({
+      artifactLocation: { uri: 'repros/a%20b%23c.jsonl', uriBaseId: 'REPORTDIR' },
+      region: { startLine: 2 },
+    });
+    expect(sarifLocation('/abs/x.vpt', 3, 'SRCROOT').physicalLocation).toEqual({
+      artifactLocation: { uri: 'file:///abs/x.vpt' },
+    });
+    expect(sarifLocation('C:\\t\\x.txt', 3, 'SRCROOT').physicalLocation).toEqual({
+      artifactLocation: { uri: 'file:///C:/t/x.txt' },
+    });
+  });
+
+  it('carries hostile strings as data', () => {
+    const evil = hostileNightlyFixture();
+    const l = JSON.parse(nightlySarifJson(evil)) as Json;
+    checkShape(l);
+    expect(JSON.stringify(l)).toContain(JSON.stringify(HOSTILE.message).slice(1, -1));
+  });
+
+  it('marks an interrupted run as not successful', () => {
+    const l = nightlySarif({ ...report, interrupted: true });
+    expect(l.runs[0].invocations[0].executionSuccessful).toBe(false);
+  });
+});

@@ -1,0 +1,166 @@
+// results.sarif of `vpdma nightly`: SARIF 2.1.0 for code-scanning dashboards. One result per
+// finding (located at its failing call in the repro JSONL, fingerprinted by its signature) and
+// one per corpus violation (located in the corpus trace). Repro paths are relative to the
+// report's directory (base REPORTDIR), corpus paths to the directory the run started in
+// (SRCROOT); a JSONL line is callIndex + 2, the header being line 1. Other trace formats have
+// no line per call, so their results carry the call index in the message only.
+import type { Finding, NightlyReport } from './nightlySchema.js';
+import type { ReportViolation } from './replayReport.js';
+import { sarifRules, type SarifRule } from './sarifRules.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const FINDING_FINGERPRINT = 'vpdmaSignature/v1';
+export const CORPUS_FINGERPRINT = 'vpdmaCorpusViolation/v1';
+
+type Base = 'REPORTDIR' | 'SRCROOT';
+
+export interface SarifLocation {
+  readonly physicalLocation: {
+    readonly artifactLocation: { readonly uri: string; readonly uriBaseId?: Base };
+    readonly region?: { readonly startLine: number };
+  };
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: 'error';
+  readonly message: { readonly text: string };
+  readonly locations: readonly SarifLocation[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  readonly baselineState?: 'new' | 'unchanged';
+  readonly properties: Readonly<Record<string, string | number>>;
+}
+
+export interface SarifLog {
+  readonly $schema: typeof SARIF_SCHEMA;
+  readonly version: '2.1.0';
+  readonly runs: readonly [
+    {
+      readonly tool: {
+        readonly driver: {
+          readonly name: 'vpdma';
+          readonly version: string;
+          readonly rules: readonly SarifRule[];
+        };
+      };
+      readonly originalUriBaseIds: Readonly<
+        Record<Base, { readonly description: { readonly text: string } }>
+      >;
+      readonly invocations: readonly [
+        { readonly executionSuccessful: boolean; readonly startTimeUtc: string },
+      ];
+      readonly columnKind: 'utf16CodeUnits';
+      readonly results: readonly SarifResult[];
+      readonly properties: Readonly<Record<string, string | boolean>>;
+    },
+  ];
+}
+
+const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A relative path as a URI reference under `base`; an absolute one as a file: URI. */
+export function sarifLocation(path: string, callIndex: number, base: Base): SarifLocation {
+  const slashed = path.replace(/\\/g, '/');
+  const absolute = slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed);
+  const encoded = slashed.split('/').map(encodeURIComponent).join('/');
+  const artifactLocation = absolute
+    ? { uri: `file://${slashed.startsWith('/') ? '' : '/'}${encoded.replace('%3A', ':')}` }
+    : { uri: encoded, uriBaseId: base };
+  const region = /\.jsonl$/i.test(path) ? { region: { startLine: callIndex + 2 } } : {};
+  return { physicalLocation: { artifactLocation, ...region } };
+}
+
+function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifResult {
+  return {
+    ruleId: f.kind,
+    ruleIndex: index.get(f.kind) ?? -1,
+    level: 'error',
+    message: {
+      text: `${f.message} (${f.fn}, call ${f.callIndex} of a ${f.reproCalls}-call repro; ${f.status}). Reproduce: ${f.command}`,
+    },
+    locations: [sarifLocation(f.trace, f.callIndex, 'REPORTDIR')],
+    partialFingerprints: { [FINDING_FINGERPRINT]: f.signature },
+    baselineState: f.status === 'open' ? 'unchanged' : 'new',
+    properties: {
+      status: f.status,
+      reproduced: f.reproduced,
+      reproCalls: f.reproCalls,
+      originalCalls: f.originalCalls,
+      seed: f.seed,
+      caseIndex: f.caseIndex,
+      command: f.command,
+    },
+  };
+}
+
+function corpusResult(v: ReportViolation, index: ReadonlyMap<string, number>): SarifResult {
+  const where = `${v.fn}, call ${v.callIndex} of corpus trace ${v.trace}`;
+  return {
+    ruleId: v.kind,
+    ruleIndex: index.get(v.kind) ?? -1,
+    level: 'error',
+    message: { text: `${v.message} (${where})` },
+    locations: [sarifLocation(v.trace, v.callIndex, 'SRCROOT')],
+    partialFingerprints: {
+      [CORPUS_FINGERPRINT]: `${v.trace}|${v.callIndex}|${v.kind}|${v.fn}`,
+    },
+    properties: {
+      trace: v.trace,
+      callIndex: v.callIndex,
+      ...(v.field === undefined ? {} : { field: v.field }),
+      ...(v.expected === undefined ? {} : { expected: v.expected }),
+      ...(v.actual === undefined ? {} : { actual: v.actual }),
+    },
+  };
+}
+
+function runProperties(r: NightlyReport): Record<string, string | boolean> {
+  return {
+    seed: r.seed,
+    target: r.target,
+    profile: r.profile,
+    modelRevision: r.modelRevision,
+    interrupted: r.interrupted,
+    ...(r.shard === undefined ? {} : { shard: r.shard }),
+    ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
+  };
+}
+
+/** The SARIF log: results sorted (corpus by trace, call, kind; findings by signature). */
+export function nightlySarif(r: NightlyReport): SarifLog {
+  const rules = sarifRules([...r.findings, ...r.corpus.violations].map((x) => x.kind));
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const corpus = [...r.corpus.violations].sort(
+    (a, b) =>
+      cmp(a.trace, b.trace) ||
+      cmp(a.callIndex, b.callIndex) ||
+      cmp(a.kind, b.kind) ||
+      cmp(a.message, b.message),
+  );
+  const findings = [...r.findings].sort((a, b) => cmp(a.signature, b.signature));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'vpdma', version: r.vpdmaVersion, rules } },
+        originalUriBaseIds: {
+          REPORTDIR: { description: { text: 'The directory of report.json; repros/ is in it.' } },
+          SRCROOT: { description: { text: 'The directory vpdma ran in (corpus paths).' } },
+        },
+        invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
+        columnKind: 'utf16CodeUnits',
+        results: [
+          ...corpus.map((v) => corpusResult(v, index)),
+          ...findings.map((f) => findingResult(f, index)),
+        ],
+        properties: runProperties(r),
+      },
+    ],
+  };
+}
+
+export function nightlySarifJson(r: NightlyReport): string {
+  return `${JSON.stringify(nightlySarif(r), null, 2)}\n`;
+}
