@@ -1,0 +1,45 @@
+// Builders for the call-description table: short constructors so each entry reads like the
+// C signature it describes.
+import type {
+  ArgDesc,
+  ArgRole,
+  ArgType,
+  CallDesc,
+  OutDesc,
+  Produces,
+  ResourceKind,
+} from '../callTypes.js';
+
+export const consumes = (res: ResourceKind): ArgRole => ({ kind: 'consumes', res });
+export const OPAQUE: ArgRole = { kind: 'opaque' };
+export const DATA: ArgRole = { kind: 'data' };
+
+export function arg(
+  name: string,
+  type: ArgType,
+  role: ArgRole,
+  extra: Partial<ArgDesc> = {},
+): ArgDesc {
+  return { name, type, role, ...extra };
+}
+export const ext = arg('hwDeviceExtension', 'ptr', OPAQUE, { values: [0xffffe00000001000n] });
+export const adapterArg = arg('vpDmaAdapter', 'ptr', consumes('adapter'));
+export const pdmaArg = (name: string): ArgDesc => arg(name, 'ptr', consumes('pdma'));
+export const lengths = [0x1000, 0, 1, 0x40000, 0x40001, 0x100000, 0xffffffff];
+export const inIoSpaceValues = [0, 1, 2, 3, 4, 8, 0xf, 0xffffffff];
+export const produce = (res: Produces['res'], extent?: string): Produces =>
+  extent === undefined ? { res } : { res, extent };
+export const out = (name: string, type: ArgType, produces?: Produces): OutDesc =>
+  produces === undefined ? { name, type } : { name, type, produces };
+
+export function call(
+  desc: Omit<CallDesc, 'out' | 'weight' | 'obsolete'> & Partial<CallDesc>,
+): CallDesc {
+  return { out: [], weight: 10, obsolete: false, ...desc };
+}
+export const inert = (
+  fn: string,
+  args: readonly ArgDesc[],
+  rest: Partial<CallDesc> = {},
+): CallDesc =>
+  call({ fn, section: 'E', family: 'inert', obsolete: true, args: [ext, ...args], ...rest });
