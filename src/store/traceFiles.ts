@@ -119,6 +119,7 @@ async function writeStreamed(
 ): Promise<Result<{ calls: number }, TraceError>> {
   let vpt: VptWriter | undefined;
   let lines: string[] = [];
+  let lineChars = 0;
   let calls = 0;
   let header = false;
   for await (const item of items) {
@@ -138,10 +139,14 @@ async function writeStreamed(
       const frame = vpt.push(item.call);
       if (frame !== undefined) await w.write(frame);
     } else {
-      lines.push(encodeJsonlCall(item.call));
-      if (lines.length >= 1024) {
+      const line = encodeJsonlCall(item.call);
+      lines.push(line);
+      lineChars += line.length;
+      // Bounded by size, not count: one line can hold a megabyte of hex.
+      if (lineChars >= 1 << 20) {
         await w.write(`${lines.join('\n')}\n`);
         lines = [];
+        lineChars = 0;
       }
     }
   }

@@ -10,21 +10,31 @@
  *
  *   frame      u32 payload length L (1 <= L <= frameBytesMax; above is damage, not a frame)
  *              u32 CRC-32 (IEEE, as zlib) of the payload
- *              L bytes of payload, one msgpack value
+ *              L bytes of payload
  *
- * The header frame's payload is a map {header, modelRevision}: `header` in its JSONL spelling
- * (addresses as "0x..." strings, device as written) and `modelRevision` the call table's hash
- * (tableRevision()) of the writer. A call frame's payload is an array of 1..frameCallsMax
- * calls {fn, args, ret?, out?} in the in-memory spelling: pointers and 64-bit values as
- * msgpack int64/uint64 (decoded as bigint), other integers as msgpack integers or float64
- * (decoded as number), byte strings as bin, booleans, structures as maps.
+ *   header frame payload: plain MessagePack map {header, modelRevision}; `header` in its JSONL
+ *              spelling (addresses as "0x..." strings, device as written), `modelRevision`
+ *              the writer's call-table hash (tableRevision()).
+ *   call frame payload:
+ *              u32 S, the byte length of the structures block
+ *              S bytes: plain MessagePack array of record structures, each an array of key
+ *                strings; structure i is msgpackr record id 0x40 + i
+ *              the rest: MessagePack, records on, an array of 1..frameCallsMax calls
+ *                {fn, args, ret?, out?} in the in-memory spelling: pointers and 64-bit values
+ *                as int64/uint64 (decoded as bigint), other integers as integers or float64
+ *                (decoded as number), byte strings as bin, booleans, structures as records.
  *
- * msgpackr options are pinned here. Records are on, and self-describing: no shared structures,
- * so each frame carries its record definitions inline at first use and decodes with no state
- * from any other frame (a damaged frame cannot corrupt the next one). No structuredClone or
- * moreTypes for untrusted input; copyBuffers so decoded bytes never alias a reused buffer.
- * Every decoded call is re-validated against the call table (validate twice, STYLE lesson 5),
- * and every call is validated before it is encoded.
+ * Why this shape: msgpackr compiles a reader for each record structure it sees repeatedly;
+ * with structures defined afresh inside every frame that compilation dominated decoding. Here
+ * a file's writer keeps one growing list of structures and every call frame carries the whole
+ * list, so each frame still decodes on its own (no state from other frames, nothing outside
+ * the file), while a reader that sees the same list again keeps its compiled readers. The
+ * list is bounded (recordStructuresMax) and checked before use.
+ *
+ * Pinned msgpackr options: no structuredClone or moreTypes for untrusted input; int64 as
+ * bigint; decoded byte strings never alias a caller's buffer (copyBuffers, or for call frames
+ * one private copy of the frame that they view). Every call is validated before
+ * it is encoded and after it is decoded (STYLE lesson 5), by the callers (vpt.ts).
  *
  * Also here, as the one msgpackr user: plain MessagePack (maps, no records) for the process
  * target protocol (docs/target-protocol.md), which other languages must be able to speak.
@@ -35,30 +45,38 @@ import { tableRevision } from '../model/calls.js';
 import { crc32 } from '../core/crc32.js';
 import type { TraceHeader } from './trace.js';
 import { headerToJson } from './header.js';
+import { checkStructures, sameStructure } from './recordStructures.js';
 
 export const VPT_MAGIC = new Uint8Array([0x56, 0x50, 0x44, 0x54]);
 export const VPT_FORMAT_VERSION = 1;
 export const PRELUDE_BYTES = 6;
 export const FRAME_HEADER_BYTES = 8;
+/** msgpackr's ceiling for shared record structures. */
+const recordStructuresMax = 8160;
 
-const packr = new Packr({
-  useRecords: true,
+const SAFE_OPTIONS = {
   structuredClone: false,
   moreTypes: false,
   bundleStrings: false,
-  sequential: false,
   largeBigIntToFloat: false,
   useBigIntExtension: false,
-});
-
-const unpackr = new Unpackr({
-  useRecords: true,
-  structuredClone: false,
-  moreTypes: false,
+} as const;
+const UNPACK_OPTIONS = {
+  ...SAFE_OPTIONS,
   mapsAsObjects: true,
   int64AsType: 'bigint',
   copyBuffers: true,
-});
+} as const;
+/**
+ * Call frames are copied once, whole, into memory nobody else holds, and their byte strings
+ * are views of that copy: the same safety as copyBuffers (nothing aliases the caller's or a
+ * stream's buffer) for one allocation per frame instead of one per byte string.
+ */
+const CALL_UNPACK_OPTIONS = { ...UNPACK_OPTIONS, copyBuffers: false } as const;
+
+/** Plain MessagePack (no records): the header, structure lists, and the process protocol. */
+const plainPackr = new Packr({ ...SAFE_OPTIONS, useRecords: false, variableMapSize: true });
+const plainUnpackr = new Unpackr({ ...UNPACK_OPTIONS, useRecords: false });
 
 /** Magic and format version, the first 6 bytes of every .vpt file. */
 export function vptPrelude(): Uint8Array {
@@ -68,13 +86,19 @@ export function vptPrelude(): Uint8Array {
   return out;
 }
 
-/** Length, checksum and payload in one fresh array (msgpackr reuses its own buffer). */
-function frame(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+/** Length, checksum and payload parts in one fresh array (msgpackr reuses its own buffer). */
+function frame(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(FRAME_HEADER_BYTES + length);
+  let at = FRAME_HEADER_BYTES;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length, true);
-  view.setUint32(4, crc32(payload), true);
-  out.set(payload, FRAME_HEADER_BYTES);
+  view.setUint32(0, length, true);
+  view.setUint32(4, crc32(out.subarray(FRAME_HEADER_BYTES)), true);
   return out;
 }
 
@@ -82,42 +106,86 @@ let revision: string | undefined;
 
 export function headerFrame(header: TraceHeader): Uint8Array {
   revision ??= tableRevision();
-  return frame(packr.pack({ header: headerToJson(header), modelRevision: revision }));
+  return frame(plainPackr.pack({ header: headerToJson(header), modelRevision: revision }));
 }
 
-/** One call frame; the calls must already be validated. */
-export function callFrame(calls: readonly TraceCall[]): Uint8Array {
-  return frame(packr.pack(calls));
-}
-
-/** Decodes one payload; msgpack errors come back as a message, never thrown. */
-export function unpackPayload(payload: Uint8Array): { value: unknown } | { error: string } {
+/** Unpacks a plain MessagePack value; errors come back as a message, never thrown. */
+export function unpackPlain(payload: Uint8Array): { value: unknown } | { error: string } {
   try {
-    return { value: unpackr.unpack(payload) as unknown };
+    return { value: plainUnpackr.unpack(payload) as unknown };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
 }
 
-/** Plain MessagePack (no records), for peers that are not msgpackr: the process target. */
-const plainPackr = new Packr({
-  useRecords: false,
-  variableMapSize: true,
-  structuredClone: false,
-  moreTypes: false,
-  bundleStrings: false,
-  largeBigIntToFloat: false,
-  useBigIntExtension: false,
-});
+/** One per file written: owns the growing list of record structures. */
+export class CallFramePacker {
+  private readonly structures: string[][] = [];
+  private readonly packr = new Packr({
+    ...SAFE_OPTIONS,
+    useRecords: true,
+    structures: this.structures,
+    maxSharedStructures: recordStructuresMax,
+  });
 
-const plainUnpackr = new Unpackr({
-  useRecords: false,
-  structuredClone: false,
-  moreTypes: false,
-  mapsAsObjects: true,
-  int64AsType: 'bigint',
-  copyBuffers: true,
-});
+  /** One call frame; the calls must already be validated. */
+  frame(calls: readonly TraceCall[]): Uint8Array {
+    // Pack the calls first: that is what adds new structures to the list.
+    const body = this.packr.pack(calls);
+    const list = plainPackr.pack(this.structures.map((s) => [...s]));
+    const size = new Uint8Array(4);
+    new DataView(size.buffer).setUint32(0, list.length, true);
+    return frame(size, list, body);
+  }
+}
+
+/** One per file read: keeps compiled record readers while frames repeat the same list. */
+export class CallFrameUnpacker {
+  private live: string[][] = [];
+  private unpackr = this.fresh();
+
+  private fresh(): Unpackr {
+    // getStructures is msgpackr's documented hook for shared structures: it is asked again
+    // whenever a record id is unknown. A copy each time, so msgpackr's bookkeeping on its list
+    // never aliases ours; the entries (which carry the compiled readers) are shared.
+    return new Unpackr({
+      ...CALL_UNPACK_OPTIONS,
+      useRecords: true,
+      getStructures: () => [...this.live],
+    });
+  }
+
+  /** The frame's calls, unvalidated; any malformation comes back as a message. */
+  unpack(payload: Uint8Array): { value: unknown } | { error: string } {
+    if (payload.length < 4) return { error: 'call frame shorter than its structures length' };
+    const size = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
+    if (size > payload.length - 4) return { error: 'structures block runs past the frame' };
+    const list = unpackPlain(payload.subarray(4, 4 + size));
+    if ('error' in list) return list;
+    const structures = checkStructures(list.value, recordStructuresMax);
+    if (typeof structures === 'string') return { error: structures };
+    this.adopt(structures);
+    try {
+      return { value: this.unpackr.unpack(payload.slice(4 + size)) as unknown };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /** Extends the live list if the frame's list extends it; otherwise starts over. */
+  private adopt(structures: string[][]): void {
+    const live = this.live;
+    const extension =
+      structures.length >= live.length && live.every((s, i) => sameStructure(s, structures[i]));
+    if (!extension) {
+      this.live = [];
+      this.unpackr = this.fresh();
+    }
+    for (let i = this.live.length; i < structures.length; i++) {
+      this.live.push(structures[i] as string[]);
+    }
+  }
+}
 
 /** One protocol message as plain MessagePack, in a fresh array. */
 export function packMessage(message: Readonly<Record<string, unknown>>): Uint8Array {
@@ -129,12 +197,9 @@ export function packMessage(message: Readonly<Record<string, unknown>>): Uint8Ar
  * ones as number, bin as bytes); anything else, or undecodable bytes, is undefined.
  */
 export function unpackMessage(payload: Uint8Array): Record<string, unknown> | undefined {
-  let v: unknown;
-  try {
-    v = plainUnpackr.unpack(payload);
-  } catch {
-    return undefined;
-  }
+  const r = unpackPlain(payload);
+  if ('error' in r) return undefined;
+  const v = r.value;
   const isMap =
     typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
   return isMap ? (v as Record<string, unknown>) : undefined;

@@ -5,13 +5,22 @@ import type { ArgType } from '../model/callTypes.js';
 import { describe } from '../model/calls.js';
 import type { Args, Struct, TraceCall, Value } from '../model/values.js';
 import { isStruct } from '../model/values.js';
-import { bytesToHex, hex } from '../core/hex.js';
+import { hex } from '../core/hex.js';
 import { assert } from '../core/assert.js';
 import type { JsonValue } from './trace.js';
 import type { FieldDesc } from './structs.js';
 import { DEVDESC_FIELDS, SG_ELEMENT_FIELDS, VRP_FIELDS } from './structs.js';
 
 type JsonObject = { [key: string]: JsonValue };
+
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of a byte string, as core/hex.ts bytesToHex, with a table: the hot path. */
+export function hexOfBytes(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i] as number] as string;
+  return s;
+}
 
 function structToJson(fields: readonly FieldDesc[], s: Struct): JsonObject {
   const out: JsonObject = {};
@@ -40,7 +49,7 @@ export function valueToJson(type: ArgType, v: Value | undefined): JsonValue {
       return v;
     case 'bytes':
       assert(v instanceof Uint8Array, 'bytes value must be a Uint8Array');
-      return bytesToHex(v);
+      return hexOfBytes(v);
     case 'vrp':
     case 'devdesc':
       if (typeof v === 'bigint') return hex(v);

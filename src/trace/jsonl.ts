@@ -10,7 +10,7 @@ import type { TraceError } from './traceError.js';
 import { formatTraceError, traceError } from './traceError.js';
 import type { TraceItem } from './items.js';
 import { splitLines } from './lines.js';
-import { validateCall } from './validate.js';
+import { adoptCall, validateCall } from './validate.js';
 import { headerToJson, validateHeader } from './header.js';
 import { callToJson } from './json.js';
 
@@ -49,7 +49,7 @@ export class JsonlLineDecoder {
     if (++this.calls > callsMax) {
       return fail(traceError(where, undefined, `more than ${callsMax} calls`));
     }
-    const c = validateCall(raw, where);
+    const c = adoptCall(raw, where);
     return c.ok ? { kind: 'call', call: c.value } : fail(c.error);
   }
 

@@ -4,7 +4,7 @@
 import type { ArgType } from '../model/callTypes.js';
 import type { Scalar } from '../model/values.js';
 import { bytesArgMax, sgElementsMax } from '../core/limits.js';
-import { hexToBytes, parseHex, U64_MASK } from '../core/hex.js';
+import { parseHex, U64_MASK } from '../core/hex.js';
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -43,9 +43,27 @@ function toInt(v: unknown, min: number, max: number, signedBits: number): number
   return b <= BigInt(max) ? Number(b) : undefined;
 }
 
+/** Hex digit values by char code, -1 for anything else. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let c = 0; c < 10; c++) NIBBLE[48 + c] = c;
+for (let c = 0; c < 6; c++) NIBBLE[97 + c] = NIBBLE[65 + c] = 10 + c;
+
+/** Same result as core/hex.ts hexToBytes, several times faster on long strings. */
+function hexBytes(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = NIBBLE[text.charCodeAt(2 * i)] ?? -1;
+    const lo = NIBBLE[text.charCodeAt(2 * i + 1)] ?? -1;
+    if ((hi | lo) < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
 function toBytes(v: unknown): Uint8Array | undefined {
   if (typeof v === 'string') {
-    return v.length <= 2 * bytesArgMax ? hexToBytes(v) : undefined;
+    return v.length <= 2 * bytesArgMax ? hexBytes(v) : undefined;
   }
   if (v instanceof Uint8Array && v.length <= bytesArgMax) {
     // A Buffer (msgpackr's binary) becomes a plain Uint8Array view so values compare equal.

@@ -8,7 +8,7 @@ import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError, Where } from './traceError.js';
 import { traceError } from './traceError.js';
 import type { TraceItem } from './items.js';
-import { validateCall } from './validate.js';
+import { adoptCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { Cursor, TextSyntaxError } from './textCursor.js';
 import { parseCallLine } from './textCall.js';
@@ -38,7 +38,7 @@ export class TextLineDecoder {
       if (items.length > 0 && items[0]?.kind === 'error') return items;
       if (++this.calls > callsMax) return [fail(where, `more than ${callsMax} calls`)];
       const parsed = parseCallLine(new Cursor(t), this.names);
-      const c = validateCall(parsed.raw, where);
+      const c = adoptCall(parsed.raw, where);
       if (!c.ok) return [...items, { kind: 'error', error: c.error }];
       for (const [name, value] of parsed.defs) this.names.set(name, value);
       return [...items, { kind: 'call', call: c.value }];

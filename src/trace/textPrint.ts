@@ -4,7 +4,8 @@ import type { ArgType } from '../model/callTypes.js';
 import { describe } from '../model/calls.js';
 import type { Struct, TraceCall, Value } from '../model/values.js';
 import { isStruct } from '../model/values.js';
-import { bytesToHex, hex } from '../core/hex.js';
+import { hex } from '../core/hex.js';
+import { hexOfBytes } from './json.js';
 import { assert } from '../core/assert.js';
 import type { Trace, TraceHeader } from './trace.js';
 import { deviceToJson } from './header.js';
@@ -103,5 +104,5 @@ function printLiteral(type: ScalarType, v: Value): string {
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   assert(v instanceof Uint8Array, `unprintable ${type} value`);
-  return `x"${bytesToHex(v)}"`;
+  return `x"${hexOfBytes(v)}"`;
 }

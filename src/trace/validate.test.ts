@@ -129,3 +129,26 @@ describe('validateCall: scalar types', () => {
     );
   });
 });
+
+describe('byte strings', () => {
+  it('decode like core/hex.ts for every digit case and reject anything else', async () => {
+    const { hexToBytes } = await import('../core/hex.js');
+    const all = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0')).join('');
+    for (const text of [all, all.toUpperCase(), 'aB0f', '']) {
+      expect(normalized('bytes', text)).toEqual(hexToBytes(text));
+    }
+    for (const bad of ['0g', 'g0', '0 ', '0\u0130', '\u00ff0']) {
+      expect(invalid(withArg['bytes']?.(bad)).field, bad).toBe('args.data');
+    }
+  });
+});
+
+describe('hexOfBytes', () => {
+  it('matches core/hex.ts bytesToHex for every byte value', async () => {
+    const { bytesToHex } = await import('../core/hex.js');
+    const { hexOfBytes } = await import('./json.js');
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(hexOfBytes(all)).toBe(bytesToHex(all));
+    expect(hexOfBytes(new Uint8Array(0))).toBe('');
+  });
+});

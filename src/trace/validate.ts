@@ -1,6 +1,10 @@
 // Validation of one call, driven entirely by the call-description table (model/calls.ts).
-// Accepts the JSONL spelling and the in-memory one, returns the normalized in-memory call:
-// args in table order, built from known keys only (no prototype pollution).
+// Accepts the JSONL spelling and the in-memory one and returns the normalized in-memory call,
+// built from known keys only (no prototype pollution).
+//
+// Hot path: every decoder runs this per call. Keys are walked with for-in and read as
+// raw[key] inside it (V8 serves those from the enumeration cache), which avoids the
+// megamorphic lookups of reading each table field by name from objects of many shapes.
 import type { ArgType, CallDesc } from '../model/callTypes.js';
 import { CALLS } from '../model/calls.js';
 import type { Args, TraceCall, Value } from '../model/values.js';
@@ -8,50 +12,92 @@ import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { TraceError, Where } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
-import { isPlainObject, unknownKey, unknownKeyMessage } from './structs.js';
+import { isPlainObject, unknownKeyMessage } from './structs.js';
 import { Bad, validateValue } from './validateValue.js';
 
 export { validateHeader } from './header.js';
 
-interface ArgPlan {
+interface FieldPlan {
   readonly name: string;
   readonly type: ArgType;
+  readonly index: number;
   readonly required: boolean;
+}
+
+/** `args` or `out` of one function: its typed fields, in table order. */
+interface RecordPlan {
+  readonly prefix: 'args' | 'out';
+  readonly what: string;
+  readonly fields: readonly FieldPlan[];
+  readonly byName: ReadonlyMap<string, FieldPlan>;
+  readonly required: number;
 }
 
 interface CallPlan {
   readonly desc: CallDesc;
-  readonly args: readonly ArgPlan[];
-  readonly argNames: ReadonlySet<string>;
-  readonly outTypes: ReadonlyMap<string, ArgType>;
+  readonly args: RecordPlan;
+  readonly out: RecordPlan;
 }
 
-const TOP_KEYS: ReadonlySet<string> = new Set(['fn', 'args', 'ret', 'out']);
+function recordPlan(prefix: 'args' | 'out', what: string, fields: FieldPlan[]): RecordPlan {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return { prefix, what, fields, byName, required: fields.filter((f) => f.required).length };
+}
 
 const PLANS: ReadonlyMap<string, CallPlan> = new Map(
-  CALLS.map((desc) => [
-    desc.fn,
-    {
-      desc,
-      args: desc.args.map((a) => ({
-        name: a.name,
-        type: a.type,
-        required: a.outOnly !== true && a.optional !== true,
-      })),
-      argNames: new Set(desc.args.map((a) => a.name)),
-      outTypes: new Map(desc.out.map((o) => [o.name, o.type])),
-    },
-  ]),
+  CALLS.map((desc) => {
+    const args = desc.args.map((a, index) => ({
+      name: a.name,
+      type: a.type,
+      index,
+      required: a.outOnly !== true && a.optional !== true,
+    }));
+    const outs = desc.out.map((o, index) => ({
+      name: o.name,
+      type: o.type,
+      index,
+      required: false,
+    }));
+    return [
+      desc.fn,
+      {
+        desc,
+        args: recordPlan('args', `argument of ${desc.fn}`, args),
+        out: recordPlan('out', `out-parameter of ${desc.fn}`, outs),
+      },
+    ];
+  }),
 );
 
 type Outcome = Result<TraceCall, TraceError>;
 
-/** Validates and normalizes one call; errors name the field (`args.pVrp.inputBufferLength`). */
+/** Validates and normalizes one call into fresh objects (args and out in table order). */
 export function validateCall(raw: unknown, where: Where): Outcome {
+  return check(raw, where, false);
+}
+
+/**
+ * The same checks for a decoder that owns `raw` (fresh from JSON.parse or msgpack): values are
+ * normalized where they are and `raw` itself is returned, saving a copy of every call on the
+ * hot path. Never pass an object someone else holds.
+ */
+export function adoptCall(raw: unknown, where: Where): Outcome {
+  return check(raw, where, true);
+}
+
+function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
   if (!isPlainObject(raw)) {
     return err(traceError(where, undefined, `expected a call object, got ${describeValue(raw)}`));
   }
-  const fn = raw['fn'];
+  let fn: unknown, rawArgs: unknown, rawRet: unknown, rawOut: unknown;
+  for (const k in raw) {
+    const v = raw[k];
+    if (k === 'fn') fn = v;
+    else if (k === 'args') rawArgs = v;
+    else if (k === 'ret') rawRet = v;
+    else if (k === 'out') rawOut = v;
+    else return err(traceError(where, k, unknownKeyMessage(k, 'key')));
+  }
   if (typeof fn !== 'string') {
     return err(traceError(where, 'fn', `expected a function name, got ${describeValue(fn)}`));
   }
@@ -59,25 +105,32 @@ export function validateCall(raw: unknown, where: Where): Outcome {
   if (plan === undefined) {
     return err(traceError(where, 'fn', `unknown function ${JSON.stringify(fn)}`));
   }
-  const extra = unknownKey(raw, TOP_KEYS);
-  if (extra !== undefined) return err(traceError(where, extra, unknownKeyMessage(extra, 'key')));
-  const args = validateArgs(plan, raw['args']);
+  const args = validateRecord(plan.args, rawArgs, inPlace);
   if (args instanceof Bad) return err(traceError(where, args.field, args.message));
-  const rawRet = raw['ret'];
-  const rawOut = raw['out'];
   let ret: Value | undefined;
   if (rawRet !== undefined) {
-    const r = validateRet(plan.desc, rawRet);
-    if (r instanceof Bad) return err(traceError(where, r.field, r.message));
+    if (plan.desc.ret === undefined) {
+      return err(traceError(where, 'ret', `${fn} returns VOID: no ret allowed`));
+    }
+    const r = validateValue(plan.desc.ret.type, rawRet, inPlace);
+    if (r instanceof Bad) return err(traceError(where, r.under('ret').field, r.message));
     ret = r;
   }
-  let out: Args | undefined;
-  if (rawOut !== undefined) {
-    const o = validateOut(plan, rawOut);
-    if (o instanceof Bad) return err(traceError(where, o.field, o.message));
-    out = o;
-  }
-  return ok(makeCall(fn, args, ret, out));
+  const out = rawOut === undefined ? undefined : validateRecord(plan.out, rawOut, inPlace);
+  if (out instanceof Bad) return err(traceError(where, out.field, out.message));
+  if (!inPlace) return ok(makeCall(plan.desc.fn, args, ret, out));
+  // The table's copy of the name: the decoded string can then die young.
+  raw['fn'] = plan.desc.fn;
+  setOrDrop(raw, 'ret', rawRet, ret);
+  setOrDrop(raw, 'out', rawOut, out);
+  return ok(raw as unknown as TraceCall);
+}
+
+/** In-place update: a normalized value replaces the raw one; an explicit undefined goes. */
+function setOrDrop(obj: Record<string, unknown>, key: string, raw: unknown, v: unknown): void {
+  if (v === undefined) {
+    if (Object.hasOwn(obj, key)) delete obj[key];
+  } else if (!Object.is(v, raw)) obj[key] = v;
 }
 
 function makeCall(
@@ -90,48 +143,40 @@ function makeCall(
   return out === undefined ? { fn, args, ret } : { fn, args, ret, out };
 }
 
-function validateArgs(plan: CallPlan, raw: unknown): Args | Bad {
-  if (!isPlainObject(raw)) return new Bad('args', `expected an object, got ${describeValue(raw)}`);
-  const extra = unknownKey(raw, plan.argNames);
-  if (extra !== undefined) {
-    return new Bad(`args.${extra}`, unknownKeyMessage(extra, `argument of ${plan.desc.fn}`));
+/** args or out: known keys only, required ones present, each value normalized by its type. */
+function validateRecord(plan: RecordPlan, raw: unknown, inPlace: boolean): Args | Bad {
+  if (!isPlainObject(raw)) {
+    return new Bad(plan.prefix, `expected an object, got ${describeValue(raw)}`);
   }
-  const args: Record<string, Value> = {};
-  for (const a of plan.args) {
-    const rawArg = raw[a.name];
-    if (rawArg === undefined) {
-      if (a.required) return new Bad(`args.${a.name}`, `missing argument of ${plan.desc.fn}`);
+  const values: (Value | undefined)[] | undefined = inPlace ? undefined : [];
+  let required = 0;
+  let absent: string[] | undefined;
+  for (const k in raw) {
+    const f = plan.byName.get(k);
+    if (f === undefined) return new Bad(`${plan.prefix}.${k}`, unknownKeyMessage(k, plan.what));
+    const rawValue = raw[k];
+    if (rawValue === undefined) {
+      (absent ??= []).push(k);
       continue;
     }
-    const v = validateValue(a.type, rawArg);
-    if (v instanceof Bad) return v.under(`args.${a.name}`);
-    args[a.name] = v;
+    const v = validateValue(f.type, rawValue, inPlace);
+    if (v instanceof Bad) return v.under(`${plan.prefix}.${k}`);
+    if (f.required) required++;
+    if (values !== undefined) values[f.index] = v;
+    else if (!Object.is(v, rawValue)) raw[k] = v;
   }
-  return args;
-}
-
-function validateRet(desc: CallDesc, raw: unknown): Value | Bad {
-  if (desc.ret === undefined) return new Bad('ret', `${desc.fn} returns VOID: no ret allowed`);
-  const v = validateValue(desc.ret.type, raw);
-  return v instanceof Bad ? v.under('ret') : v;
-}
-
-function validateOut(plan: CallPlan, raw: unknown): Args | Bad {
-  if (!isPlainObject(raw)) return new Bad('out', `expected an object, got ${describeValue(raw)}`);
+  if (required < plan.required) {
+    const missing = plan.fields.find((f) => f.required && raw[f.name] === undefined);
+    return new Bad(`${plan.prefix}.${missing?.name ?? '?'}`, `missing ${plan.what}`);
+  }
+  if (values === undefined) {
+    if (absent !== undefined) for (const k of absent) delete raw[k];
+    return raw as Args;
+  }
   const out: Record<string, Value> = {};
-  for (const k in raw) {
-    const type = plan.outTypes.get(k);
-    if (type === undefined) {
-      return new Bad(`out.${k}`, unknownKeyMessage(k, `out-parameter of ${plan.desc.fn}`));
-    }
-  }
-  // Table order, like args, so equal calls have equal key order in every format.
-  for (const [name, type] of plan.outTypes) {
-    const rawField = raw[name];
-    if (rawField === undefined) continue;
-    const v = validateValue(type, rawField);
-    if (v instanceof Bad) return v.under(`out.${name}`);
-    out[name] = v;
+  for (const f of plan.fields) {
+    const v = values[f.index];
+    if (v !== undefined) out[f.name] = v;
   }
   return out;
 }

@@ -11,7 +11,6 @@ import {
   DEVDESC_FIELDS,
   isPlainObject,
   SG_ELEMENT_FIELDS,
-  unknownKey,
   unknownKeyMessage,
   VRP_FIELDS,
 } from './structs.js';
@@ -27,26 +26,45 @@ export class Bad {
   }
 }
 
-const fieldSets = new Map<readonly FieldDesc[], ReadonlySet<string>>(
-  [VRP_FIELDS, DEVDESC_FIELDS, SG_ELEMENT_FIELDS].map((f) => [f, new Set(f.map((d) => d.name))]),
+const fieldMaps = new Map<readonly FieldDesc[], ReadonlyMap<string, FieldDesc>>(
+  [VRP_FIELDS, DEVDESC_FIELDS, SG_ELEMENT_FIELDS].map((f) => [
+    f,
+    new Map(f.map((d) => [d.name, d])),
+  ]),
 );
 
 function expected(type: ArgType, v: unknown): Bad {
   return new Bad('', `expected ${EXPECTED[type]}, got ${describeValue(v)}`);
 }
 
-function validateStruct(fields: readonly FieldDesc[], raw: Record<string, unknown>): Struct | Bad {
-  const extra = unknownKey(raw, fieldSets.get(fields) ?? new Set());
-  if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'field'));
-  const out: Record<string, Value> = {};
-  for (const f of fields) {
-    const rawField = raw[f.name];
-    if (rawField === undefined) return new Bad(f.name, 'missing field');
+function validateStruct(
+  fields: readonly FieldDesc[],
+  raw: Record<string, unknown>,
+  inPlace: boolean,
+): Struct | Bad {
+  const byName = fieldMaps.get(fields) as ReadonlyMap<string, FieldDesc>;
+  const out: Record<string, unknown> = inPlace ? raw : {};
+  let seen = 0;
+  // for-in with raw[k] reads from the enumeration cache (see validate.ts).
+  for (const k in raw) {
+    const f = byName.get(k);
+    if (f === undefined) return new Bad(k, unknownKeyMessage(k, 'field'));
+    const rawField = raw[k];
+    if (rawField === undefined) continue;
     const v = normalizeScalar(f.type, rawField);
-    if (v === undefined) return expected(f.type, rawField).under(f.name);
-    out[f.name] = v;
+    if (v === undefined) return expected(f.type, rawField).under(k);
+    seen++;
+    if (!inPlace || !Object.is(v, rawField)) out[k] = v;
   }
-  return out as Struct;
+  if (seen < fields.length) {
+    const missing = fields.find((f) => raw[f.name] === undefined);
+    return new Bad(missing?.name ?? '?', 'missing field');
+  }
+  if (inPlace) return raw as Struct;
+  // Copies take declaration order.
+  const ordered: Record<string, unknown> = {};
+  for (const f of fields) ordered[f.name] = out[f.name];
+  return ordered as Struct;
 }
 
 /** A NULL structure pointer ("0x0" or 0n), or a structure object. */
@@ -54,32 +72,37 @@ function validatePointedStruct(
   type: 'vrp' | 'devdesc',
   fields: readonly FieldDesc[],
   raw: unknown,
+  inPlace: boolean,
 ): Value | Bad {
-  if (isPlainObject(raw)) return validateStruct(fields, raw);
+  if (isPlainObject(raw)) return validateStruct(fields, raw, inPlace);
   return toU64(raw) === 0n ? 0n : expected(type, raw);
 }
 
-function validateSgList(raw: unknown): Value | Bad {
+function validateSgList(raw: unknown, inPlace: boolean): Value | Bad {
   if (!Array.isArray(raw) || raw.length > sgElementsMax) return expected('sglist', raw);
-  const out: Struct[] = [];
+  const out: Struct[] = inPlace ? (raw as Struct[]) : [];
   for (let i = 0; i < raw.length; i++) {
     const el: unknown = raw[i];
     if (!isPlainObject(el)) return expected('sglist', raw).under(String(i));
-    const s = validateStruct(SG_ELEMENT_FIELDS, el);
+    const s = validateStruct(SG_ELEMENT_FIELDS, el, inPlace);
     if (s instanceof Bad) return s.under(String(i));
-    out.push(s);
+    if (!inPlace) out.push(s);
   }
   return out;
 }
 
-export function validateValue(type: ArgType, raw: unknown): Value | Bad {
+/**
+ * Normalizes one value of `type`. With `inPlace`, structures and lists from the caller's
+ * own freshly decoded input are normalized where they are instead of copied.
+ */
+export function validateValue(type: ArgType, raw: unknown, inPlace = false): Value | Bad {
   switch (type) {
     case 'vrp':
-      return validatePointedStruct(type, VRP_FIELDS, raw);
+      return validatePointedStruct(type, VRP_FIELDS, raw, inPlace);
     case 'devdesc':
-      return validatePointedStruct(type, DEVDESC_FIELDS, raw);
+      return validatePointedStruct(type, DEVDESC_FIELDS, raw, inPlace);
     case 'sglist':
-      return validateSgList(raw);
+      return validateSgList(raw, inPlace);
     default: {
       const v = normalizeScalar(type, raw);
       return v === undefined ? expected(type, raw) : v;

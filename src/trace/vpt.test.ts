@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeVpt, encodeVpt, readVptCalls, VptWriter } from './vpt.js';
-import { callFrame, FRAME_HEADER_BYTES, PRELUDE_BYTES } from './codec.js';
+import { CallFramePacker, FRAME_HEADER_BYTES, PRELUDE_BYTES } from './codec.js';
 import { formatTraceError } from './traceError.js';
 import type { TraceItem } from './items.js';
 import type { Trace } from './trace.js';
@@ -130,7 +130,7 @@ describe('.vpt encode/decode', () => {
     expect(good).toBeUndefined();
     const head = w.start();
     const first = w.finish() as Uint8Array;
-    const evil = callFrame([
+    const evil = new CallFramePacker().frame([
       call(1),
       { fn: '@write', args: { va: -5n, data: new Uint8Array(1) } },
     ] as TraceCall[]);
@@ -140,6 +140,26 @@ describe('.vpt encode/decode', () => {
     expect(errorOf(items)).toBe(
       `t.vpt: byte ${head.length + first.length}: call 2: args.va: expected a pointer ("0x..." of at most 64 bits), got -0x5`,
     );
+  });
+
+  it('decodes byte strings as plain Uint8Arrays that do not alias the input', () => {
+    const bytes = encodeVpt(trace(3));
+    const r = decodeVpt(bytes);
+    if (!r.ok) throw new Error(formatTraceError(r.error));
+    const data = r.value.calls[2]?.args['data'] as Uint8Array;
+    bytes.fill(0xee);
+    expect(data.constructor).toBe(Uint8Array);
+    expect(Array.from(data)).toEqual([2, 1, 2]);
+  });
+
+  it('each call frame carries its record structures: frames of different writers splice', () => {
+    const read: TraceCall = { fn: '@read', args: { va: 5n, length: 4 }, ret: new Uint8Array(4) };
+    const a = new CallFramePacker();
+    const b = new CallFramePacker();
+    const head = new VptWriter(emptyHeader()).start();
+    const frames = [a.frame([call(1)]), b.frame([read, call(2)]), a.frame([read, call(3)])];
+    const r = decodeVpt(new Uint8Array([...head, ...frames.flatMap((f) => [...f])]));
+    expect(r.ok && r.value.calls).toEqual([call(1), read, call(2), read, call(3)]);
   });
 
   it('refuses to encode an invalid call (validate before encode)', () => {

@@ -11,7 +11,13 @@ import type { TraceItem } from './items.js';
 import { validateCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { headerToJson } from './header.js';
-import { callFrame, FRAME_HEADER_BYTES, headerFrame, PRELUDE_BYTES, vptPrelude } from './codec.js';
+import {
+  CallFramePacker,
+  FRAME_HEADER_BYTES,
+  headerFrame,
+  PRELUDE_BYTES,
+  vptPrelude,
+} from './codec.js';
 import { VptDecoder } from './vptDecoder.js';
 import { ByteQueue } from './byteQueue.js';
 import { frameBytesTarget, frameCallsMax } from './traceLimits.js';
@@ -21,6 +27,7 @@ export class VptWriter {
   private pending: TraceCall[] = [];
   private pendingBytes = 0;
   private readonly header: TraceHeader;
+  private readonly packer = new CallFramePacker();
 
   constructor(header: TraceHeader) {
     const h = validateHeader(headerToJson(header), {});
@@ -52,7 +59,7 @@ export class VptWriter {
   }
 
   private flush(): Uint8Array {
-    const frame = callFrame(this.pending);
+    const frame = this.packer.frame(this.pending);
     // The estimate overshoots by at most one call (under 2 MiB), far below the hard limit.
     assert(frame.length - FRAME_HEADER_BYTES <= frameBytesMax, 'call frame above frameBytesMax');
     this.pending = [];

@@ -6,14 +6,15 @@ import { crc32 } from '../core/crc32.js';
 import type { TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
-import { validateCall } from './validate.js';
+import { adoptCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
 import { isPlainObject } from './structs.js';
 import {
   FRAME_HEADER_BYTES,
   PRELUDE_BYTES,
-  unpackPayload,
+  CallFrameUnpacker,
+  unpackPlain,
   VPT_FORMAT_VERSION,
   VPT_MAGIC,
 } from './codec.js';
@@ -25,6 +26,7 @@ export type FrameContent =
 export class VptDecoder {
   private header: TraceHeader | undefined;
   private calls = 0;
+  private readonly unpacker = new CallFrameUnpacker();
 
   constructor(private readonly file?: string) {}
 
@@ -76,7 +78,8 @@ export class VptDecoder {
       return this.fail(offset, `truncated frame (${payload.length} of ${length} payload bytes)`);
     }
     if (crc32(payload) !== readU32(head, 4)) return this.fail(offset, 'frame checksum mismatch');
-    const unpacked = unpackPayload(payload);
+    const unpacked =
+      this.header === undefined ? unpackPlain(payload) : this.unpacker.unpack(payload);
     if ('error' in unpacked) return this.fail(offset, `undecodable frame: ${unpacked.error}`);
     return this.header === undefined
       ? this.headerFrame(unpacked.value, offset)
@@ -115,7 +118,7 @@ export class VptDecoder {
         : { file: this.file, offset, callIndex: 0 };
     for (const raw of value) {
       where.callIndex = this.calls;
-      const c = validateCall(raw, where);
+      const c = adoptCall(raw, where);
       // The calls before a bad one are valid: keep them, so readers see all before the damage.
       if (!c.ok) return { calls, error: c.error };
       calls.push(c.value);
