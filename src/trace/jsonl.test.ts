@@ -56,6 +56,10 @@ describe('parseJsonl', () => {
     expect(error(`\n${HEADER}\n`)).toBe('a.jsonl:1: line 1 must be the header');
   });
 
+  it('accepts CRLF line ends and a UTF-8 byte-order mark', () => {
+    expect(parsed(`\uFEFF${HEADER}\r\n${FREE}\r\n`).calls).toHaveLength(1);
+  });
+
   it('allows empty lines only at the very end', () => {
     expect(parsed(`${HEADER}\n${FREE}\n\n\n`).calls).toHaveLength(1);
     expect(error(`${HEADER}\n\n${FREE}\n`)).toBe(

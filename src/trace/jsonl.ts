@@ -24,8 +24,10 @@ export class JsonlLineDecoder {
 
   constructor(private readonly file?: string) {}
 
-  line(text: string, line: number): TraceItem | undefined {
+  line(input: string, line: number): TraceItem | undefined {
     const where = this.file === undefined ? { line } : { file: this.file, line };
+    // Windows tools often start UTF-8 files with a byte-order mark.
+    const text = line === 1 && input.startsWith('\uFEFF') ? input.slice(1) : input;
     if (BLANK.test(text)) {
       if (line === 1) return fail(traceError(where, undefined, 'line 1 must be the header'));
       if (this.blankLine === 0) this.blankLine = line;

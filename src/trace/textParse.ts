@@ -30,7 +30,7 @@ export class TextLineDecoder {
   line(text: string, line: number): TraceItem[] {
     const where = this.where(line);
     if (text.length > lineBytesMax) return [fail(where, `line longer than ${lineBytesMax} bytes`)];
-    const t = text.trim();
+    const t = (line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text).trim();
     if (t === '' || (t.startsWith('#') && !t.startsWith('#!'))) return [];
     try {
       if (t.startsWith('#!')) return this.directive(t, where);
