@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import { nightlyHtml } from './html.js';
+import { CSP } from './htmlAssets.js';
+import { esc, pathHref } from './htmlEscape.js';
+import { reproHtml } from './htmlFindings.js';
+import type { NightlyReport } from './nightlySchema.js';
+
+const count = (text: string, needle: RegExp): number => text.match(needle)?.length ?? 0;
+const between = (text: string, open: string, close: string): string =>
+  text.slice(text.indexOf(open) + open.length, text.indexOf(close));
+
+describe('report.html', () => {
+  const report = nightlyFixture();
+  const html = nightlyHtml(report);
+
+  it('renders the same bytes for the same report', () => {
+    expect(nightlyHtml(nightlyFixture())).toBe(html);
+  });
+
+  it('is self-contained: no external resource, one inline style and one inline script', () => {
+    expect(html).not.toMatch(/<link|<iframe|<img|<object|<embed|@import|url\(|src=/i);
+    expect(html).not.toMatch(/href="(?!#|corpus\/|repros\/)/);
+    expect(count(html, /<script/g)).toBe(1);
+    expect(count(html, /<style/g)).toBe(1);
+  });
+
+  it('admits its style and script by hash in a CSP that forbids everything else', () => {
+    const hash = (s: string): string => createHash('sha256').update(s).digest('base64');
+    expect(CSP).toContain("default-src 'none'");
+    expect(CSP).toContain(`'sha256-${hash(between(html, '<style>', '</style>'))}'`);
+    expect(CSP).toContain(`'sha256-${hash(between(html, '<script>', '</script>'))}'`);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`);
+  });
+
+  it('has the summary, every finding, the fixed list, the corpus table and three plots', () => {
+    for (const h of ['Summary', 'Findings (3)', 'Fixed (1)', 'Corpus (4 traces)', 'Fuzz campaign'])
+      expect(html).toContain(`>${h}</h2>`);
+    for (const f of report.findings) {
+      expect(html).toContain(esc(f.signature));
+      expect(html).toContain(esc(f.command));
+      expect(html).toContain(`status-${f.status}`);
+    }
+    for (const t of report.corpus.traces) expect(html).toContain(`>${t.trace}</a>`);
+    expect(html).toContain(esc(report.fixed[0]?.signature ?? '?'));
+    expect(count(html, /<svg class="plot"/g)).toBe(3);
+    expect(count(html, /data-points="12"/g)).toBe(3);
+    for (const v of ['20,400', '469,200', '823', '2/4', '1 min 6.2 s', '4.2 s'])
+      expect(html).toContain(`>${v}<`);
+  });
+
+  it('uses accessible markup: headed tables, labelled plots and copy buttons', () => {
+    expect(count(html, /<th scope="col">Trace<\/th>/g)).toBe(1);
+    expect(count(html, /<th scope="row">/g)).toBeGreaterThan(20);
+    expect(count(html, /role="img" aria-labelledby="plot-[a-z]+-title"/g)).toBe(3);
+    expect(count(html, /<button type="button" data-copy="finding-\d-cmd" aria-label=/g)).toBe(3);
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+  });
+
+  it('escapes every untrusted string', () => {
+    const evil = nightlyHtml(hostileNightlyFixture());
+    expect(count(evil, /<script/g)).toBe(1);
+    expect(evil).not.toMatch(/<img|<svg onload|<b>|document\.title='owned'<\/script>/);
+    expect(evil).toContain(esc(HOSTILE.message));
+    expect(evil).toContain(esc(HOSTILE.reproLine));
+    expect(evil).toContain(`<code>${esc(HOSTILE.fn)}</code>`);
+    expect(evil).toContain('href="repros/%22%3E%3Csvg%20onload%3Dalert(1)%3E.jsonl"');
+  });
+
+  it('never lets a path become a URL with a scheme', () => {
+    expect(pathHref('javascript:alert(1)')).toBe('javascript%3Aalert(1)');
+    expect(pathHref('/tmp/a b.jsonl')).toBe('file:///tmp/a%20b.jsonl');
+    expect(pathHref('C:\\x\\y.jsonl')).toBe('file:///C:/x/y.jsonl');
+  });
+
+  it('marks the failing call line of the repro', () => {
+    const text = '#! vpdma-trace v1\n# comment\nA()\n\nB() -> 0x1\nC()\n';
+    expect(reproHtml(text, 1)).toBe(
+      '#! vpdma-trace v1\n# comment\nA()\n\n<mark title="failing call">B() -&gt; 0x1</mark>\nC()',
+    );
+  });
+
+  it('renders an empty, interrupted run without inventing anything', () => {
+    const empty: NightlyReport = {
+      ...report,
+      interrupted: true,
+      findings: [],
+      fixed: [],
+      fuzz: { ...report.fuzz, series: [] },
+    };
+    const page = nightlyHtml(empty);
+    expect(page).toContain('role="alert">This run was interrupted');
+    expect(page).toContain('found no violation');
+    expect(page).toContain('Nothing was fixed');
+    expect(count(page, />no samples</g)).toBe(3);
+    expect(page).not.toMatch(/NaN|undefined|Infinity/);
+  });
+});

@@ -1,0 +1,68 @@
+// report.html of `vpdma nightly`: one self-contained page (inline CSS, script and SVG; a CSP
+// that forbids every request), readable from file://. Sections: summary, findings, fixed,
+// corpus, fuzz plots. Untrusted strings are escaped where they are written (htmlEscape.ts);
+// the same report object always renders to the same bytes.
+import { formatInt } from './format.js';
+import { CSP, CSS, SCRIPT } from './htmlAssets.js';
+import { esc } from './htmlEscape.js';
+import { findingsSection } from './htmlFindings.js';
+import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
+import type { NightlyReport } from './nightlySchema.js';
+
+const SECTIONS = [
+  ['summary', 'Summary'],
+  ['findings', 'Findings'],
+  ['fixed', 'Fixed'],
+  ['corpus', 'Corpus'],
+  ['fuzz', 'Fuzz campaign'],
+] as const;
+
+function header(r: NightlyReport): string {
+  const n = r.findings.length;
+  const lead = `${formatInt(n)} finding${n === 1 ? '' : 's'}, ${formatInt(r.corpus.summary.violations)} corpus violation${r.corpus.summary.violations === 1 ? '' : 's'}`;
+  return [
+    '<header>',
+    `<h1>vpdma ${esc(r.command)} report</h1>`,
+    `<p>${esc(lead)} against <code>${esc(r.target)}</code> (profile ${esc(r.profile)}), seed <code>${esc(r.seed)}</code>, started ${esc(r.startedAt)}.</p>`,
+    r.interrupted
+      ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
+      : '',
+    '<nav aria-label="Sections"><ul>',
+    ...SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`),
+    '</ul></nav>',
+    '</header>',
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+/** The whole page. */
+export function nightlyHtml(r: NightlyReport): string {
+  const title = `vpdma ${r.command}: ${r.findings.length} findings, ${r.target}`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    header(r),
+    '<main>',
+    summarySection(r),
+    findingsSection(r),
+    fixedSection(r),
+    corpusSection(r),
+    plotsSection(r),
+    '</main>',
+    `<footer class="muted"><p>vpdma ${esc(r.vpdmaVersion)}, model revision <code>${esc(r.modelRevision)}</code>.</p></footer>`,
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

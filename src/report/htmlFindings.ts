@@ -1,0 +1,71 @@
+// The findings section of the HTML report: one <article> per finding with its status, facts,
+// the replay command (with a copy button) and the minimized repro in the text format, the
+// failing call marked. Element ids come from the finding's position, never from its strings.
+import { shortSignature } from './command.js';
+import { formatInt } from './format.js';
+import { esc, pathHref } from './htmlEscape.js';
+import type { Finding, NightlyReport } from './nightlySchema.js';
+
+/** The repro text escaped, its `callIndex`-th call line (not a directive/comment) in <mark>. */
+export function reproHtml(text: string, callIndex: number): string {
+  let call = -1;
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => {
+      const isCall = line.trim() !== '' && !line.trimStart().startsWith('#');
+      if (isCall) call++;
+      return isCall && call === callIndex
+        ? `<mark title="failing call">${esc(line)}</mark>`
+        : esc(line);
+    })
+    .join('\n');
+}
+
+function facts(f: Finding): string {
+  const history = [
+    f.firstSeen === undefined ? '' : `first seen ${f.firstSeen}`,
+    f.timesSeen === undefined ? '' : `seen in ${formatInt(f.timesSeen)} run(s)`,
+  ].filter((s) => s !== '');
+  const rows: [string, string][] = [
+    ['Status', `${esc(f.status)}${history.length === 0 ? '' : ` (${esc(history.join(', '))})`}`],
+    ['Signature', `<code>${esc(f.signature)}</code>`],
+    ['Reproduced', esc(f.reproduced)],
+    [
+      'Repro',
+      `<a href="${pathHref(f.trace)}">${esc(f.trace)}</a>: ${formatInt(f.reproCalls)} calls (minimized from ${formatInt(f.originalCalls)}), fails at call ${formatInt(f.callIndex)}`,
+    ],
+    ['Found by', `seed <code>${esc(f.seed)}</code>, case ${formatInt(f.caseIndex)}`],
+  ];
+  return [
+    '<dl class="facts">',
+    ...rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`),
+    '</dl>',
+  ].join('\n');
+}
+
+function findingArticle(f: Finding, i: number): string {
+  const id = `finding-${i + 1}`;
+  return [
+    `<article class="finding" id="${id}" aria-labelledby="${id}-h">`,
+    `<h3 id="${id}-h"><span class="status status-${esc(f.status)}">${esc(f.status)}</span> <code class="sig">${esc(shortSignature(f.signature))}</code> ${esc(f.kind)} in <code>${esc(f.fn)}</code></h3>`,
+    `<p class="message">${esc(f.message)}</p>`,
+    facts(f),
+    `<h4 id="${id}-cmd-h">Reproduce</h4>`,
+    '<div class="command">',
+    `<pre aria-labelledby="${id}-cmd-h"><code id="${id}-cmd">${esc(f.command)}</code></pre>`,
+    `<button type="button" data-copy="${id}-cmd" aria-label="Copy the replay command of finding ${i + 1}">Copy</button>`,
+    `<span id="${id}-cmd-status" role="status" aria-live="polite"></span>`,
+    '</div>',
+    `<h4 id="${id}-repro-h">Minimized repro (${formatInt(f.reproCalls)} calls, text format)</h4>`,
+    `<pre class="repro" id="${id}-repro" aria-labelledby="${id}-repro-h">${reproHtml(f.reproText, f.callIndex)}</pre>`,
+    '</article>',
+  ].join('\n');
+}
+
+export function findingsSection(r: NightlyReport): string {
+  const head = `<section id="findings" aria-labelledby="findings-h"><h2 id="findings-h">Findings (${formatInt(r.findings.length)})</h2>`;
+  if (r.findings.length === 0)
+    return `${head}\n<p>The fuzz campaign found no violation.</p></section>`;
+  return [head, ...r.findings.map(findingArticle), '</section>'].join('\n');
+}

@@ -1,0 +1,139 @@
+// Sections of the HTML report other than the findings: the run summary (with timings and
+// counts), the corpus table, the fixed findings and the fuzz plots. Every value from the
+// report goes through esc(); numbers are formatted locale-free.
+import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
+import { esc, pathHref } from './htmlEscape.js';
+import type { NightlyReport, SamplePoint } from './nightlySchema.js';
+import { linePlot } from './plot.js';
+
+type Row = readonly [string, string];
+
+/** A two-column table of already-escaped cells, row headers in <th scope="row">. */
+function factTable(caption: string, rows: readonly Row[], numeric = false): string {
+  const td = numeric ? '<td class="num">' : '<td>';
+  return [
+    `<table><caption>${esc(caption)}</caption>`,
+    ...rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th>${td}${v}</td></tr>`),
+    '</table>',
+  ].join('\n');
+}
+
+function runRows(r: NightlyReport): Row[] {
+  const rows: Row[] = [
+    ['Seed', `<code>${esc(r.seed)}</code>`],
+    ['Target', `<code>${esc(r.target)}</code>`],
+    ['Oracle profile', esc(r.profile)],
+    ['vpdma version', esc(r.vpdmaVersion)],
+    ['Model revision', `<code>${esc(r.modelRevision)}</code>`],
+    ['Started', esc(r.startedAt)],
+  ];
+  if (r.shard !== undefined) rows.push(['Shard', esc(r.shard)]);
+  if (r.shards !== undefined) rows.push(['Shards merged', esc(r.shards.join(', '))]);
+  rows.push(
+    ['Fuzz cases', formatInt(r.fuzz.cases)],
+    ['Fuzz calls', formatInt(r.fuzz.calls)],
+    ['Coverage', formatInt(r.fuzz.coverage)],
+    ['Corpus size', `${formatInt(r.fuzz.corpusSize)} (${formatInt(r.fuzz.newCorpusEntries)} new)`],
+    ['Workers', formatInt(r.timing.workers)],
+    ['Peak RSS', formatBytes(r.timing.peakRssBytes)],
+  );
+  return rows;
+}
+
+function timingRows(r: NightlyReport): Row[] {
+  const t = r.timing;
+  return [
+    ['Corpus replay', formatDuration(t.replayMs)],
+    ['Fuzz', formatDuration(t.fuzzMs)],
+    ['Minimize', formatDuration(t.minimizeMs)],
+    ['Reports', formatDuration(t.reportMs)],
+    ['Wall time', formatDuration(t.wallMs)],
+  ];
+}
+
+function countRows(r: NightlyReport): Row[] {
+  const by = (s: string): string => formatInt(r.findings.filter((f) => f.status === s).length);
+  const c = r.corpus.summary;
+  return [
+    ['New findings', by('new')],
+    ['Open findings', by('open')],
+    ['Regressed findings', by('regressed')],
+    ['Fixed since last run', formatInt(r.fixed.length)],
+    ['Corpus traces passed', formatInt(c.passed)],
+    ['Corpus traces with violations', formatInt(c.failed)],
+    ['Corpus traces crashed', formatInt(c.crashed)],
+    ['Corpus traces timed out', formatInt(c.timedOut)],
+    ['Corpus traces unreadable', formatInt(c.invalid)],
+  ];
+}
+
+export function summarySection(r: NightlyReport): string {
+  return [
+    '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>',
+    '<div class="grid2">',
+    factTable('Run', runRows(r)),
+    factTable('Timings per phase', timingRows(r), true),
+    factTable('Counts by status', countRows(r), true),
+    '</div></section>',
+  ].join('\n');
+}
+
+export function corpusSection(r: NightlyReport): string {
+  const rows = r.corpus.traces.map((t) => {
+    const note = t.error ?? (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
+    return [
+      `<tr><td><a href="${pathHref(t.trace)}">${esc(t.trace)}</a></td>`,
+      `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}</td>`,
+      `<td class="num">${formatInt(t.calls)}</td><td class="num">${formatInt(t.violations)}</td>`,
+      `<td>${esc(note)}</td></tr>`,
+    ].join('');
+  });
+  const violations = r.corpus.violations.map(
+    (v) =>
+      `<li><code>${esc(v.trace)}</code> call ${formatInt(v.callIndex)} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`,
+  );
+  return [
+    '<section id="corpus" aria-labelledby="corpus-h">',
+    `<h2 id="corpus-h">Corpus (${formatInt(r.corpus.traces.length)} traces)</h2>`,
+    '<table><thead><tr><th scope="col">Trace</th><th scope="col">Outcome</th>',
+    '<th scope="col" class="num">Calls</th><th scope="col" class="num">Violations</th>',
+    '<th scope="col">Note</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+    ...(violations.length === 0 ? [] : ['<h3>Corpus violations</h3><ul>', ...violations, '</ul>']),
+    '</section>',
+  ].join('\n');
+}
+
+export function fixedSection(r: NightlyReport): string {
+  const head = `<section id="fixed" aria-labelledby="fixed-h"><h2 id="fixed-h">Fixed (${formatInt(r.fixed.length)})</h2>`;
+  if (r.fixed.length === 0)
+    return `${head}\n<p>Nothing was fixed in this run (or no --history was given).</p></section>`;
+  const rows = r.fixed.map(
+    (f) =>
+      `<tr><td><code>${esc(f.signature)}</code></td><td>${esc(f.kind)}</td><td><code>${esc(f.fn)}</code></td><td>${esc(f.firstSeen)}</td><td>${esc(f.lastSeen)}</td><td><span class="status status-fixed">fixed</span> ${esc(f.fixedSince)}</td></tr>`,
+  );
+  return [
+    head,
+    '<table><thead><tr><th scope="col">Signature</th><th scope="col">Kind</th>',
+    '<th scope="col">Function</th><th scope="col">First seen</th><th scope="col">Last seen</th>',
+    '<th scope="col">Fixed since</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table></section>',
+  ].join('\n');
+}
+
+export function plotsSection(r: NightlyReport): string {
+  const s = r.fuzz.series;
+  const plot = (id: string, title: string, yLabel: string, y: (p: SamplePoint) => number): string =>
+    `<figure>${linePlot({ id, title, xLabel: 'seconds since the fuzz phase started', yLabel, points: s.map((p) => [p.t, y(p)] as const) })}</figure>`;
+  return [
+    '<section id="fuzz" aria-labelledby="fuzz-h"><h2 id="fuzz-h">Fuzz campaign</h2>',
+    `<p>${formatInt(r.fuzz.cases)} cases, ${formatInt(r.fuzz.calls)} calls (${formatCompact(r.fuzz.calls / Math.max(r.timing.fuzzMs / 1000, 1e-3))} calls/s on average), coverage ${formatInt(r.fuzz.coverage)}; ${formatInt(s.length)} samples.</p>`,
+    '<div class="grid2">',
+    plot('plot-cases', 'Cases per second', 'cases/s', (p) => p.casesPerSecond),
+    plot('plot-calls', 'Calls per second', 'calls/s', (p) => p.callsPerSecond),
+    plot('plot-coverage', 'Coverage', 'coverage points', (p) => p.coverage),
+    '</div></section>',
+  ].join('\n');
+}
