@@ -1,6 +1,6 @@
 // Trace files on disk: the codec comes from the extension (.jsonl, .vpt, .txt). Reads stream,
 // writes are atomic. Every failure, I/O included, comes back as a TraceError value.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { assert } from '../core/assert.js';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
@@ -8,9 +8,9 @@ import type { Trace } from '../trace/trace.js';
 import type { TraceError } from '../trace/traceError.js';
 import type { TraceItem } from '../trace/items.js';
 import { collectTrace, traceItems } from '../trace/items.js';
-import { encodeJsonlCall, encodeJsonlHeader, readJsonlCalls } from '../trace/jsonl.js';
-import { readVptCalls, VptWriter } from '../trace/vpt.js';
-import { printText, readTextCalls } from '../trace/text.js';
+import { encodeJsonlCall, encodeJsonlHeader, parseJsonl, readJsonlCalls } from '../trace/jsonl.js';
+import { decodeVpt, readVptCalls, VptWriter } from '../trace/vpt.js';
+import { parseText, printText, readTextCalls } from '../trace/text.js';
 import { wholeFileBytesMax } from '../trace/traceLimits.js';
 import { fileChunks, ioMessage } from './fileChunks.js';
 import type { IoStatus } from './fileChunks.js';
@@ -22,6 +22,9 @@ export function formatOf(path: string): TraceFormat | undefined {
   const m = /\.(jsonl|vpt|txt)$/i.exec(path);
   return m === null ? undefined : (m[1]?.toLowerCase() as TraceFormat);
 }
+
+/** Files up to this size are read in one piece and decoded synchronously, bytes. */
+const wholeReadBytesMax = 64 * 1024 * 1024;
 
 const UNKNOWN_FORMAT = 'unknown trace format: the name must end in .jsonl, .vpt or .txt';
 
@@ -69,7 +72,22 @@ export async function readTrace(path: string): Promise<Result<Trace, TraceError>
       message: `${mib(size)} is too large to read whole (limit ${mib(wholeFileBytesMax)}); convert it to .vpt, which streams`,
     });
   }
-  return collectTrace(streamTraceCalls(path));
+  if (size > wholeReadBytesMax) return collectTrace(streamTraceCalls(path));
+  // Small files: one read and the synchronous decoders, which skip the per-call async steps.
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    return err({ file: path, message: `cannot read: ${ioMessage(e)}` });
+  }
+  if (format === 'vpt') return decodeVpt(bytes, path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return err({ file: path, message: 'invalid UTF-8' });
+  }
+  return format === 'jsonl' ? parseJsonl(text, path) : parseText(text, path);
 }
 
 /** Writes a trace atomically in the format its name says. */
