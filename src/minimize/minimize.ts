@@ -1,0 +1,112 @@
+// The minimizer: pure orchestration around an injected, batched "still fails the same way"
+// predicate (STYLE lesson 7). It never replays anything itself; the CLI or the fuzzer wires
+// the predicate to a pool. Passes, in order (syzkaller's prog/minimization.go shape):
+//   (a) cut everything after the failing call;
+//   (b) keep only the failing call's resource chain;
+//   (c) delta debugging: remove chunks of calls, halving down to single calls, repeated at
+//       single calls until none can go;
+//   (d) argument simplification;
+// then (c) and (d) again until (d) changes nothing, so the result is 1-minimal: removing any
+// single call (in every removal variant) no longer fails. Only an exhausted budget or an abort
+// ends earlier, and the result says so.
+import type { Profile } from '../model/device.js';
+import type { Trace } from '../trace/trace.js';
+import { Driver, roundsMax } from './driver.js';
+import type { Resolution } from './materialize.js';
+import {
+  chainOnly,
+  cutAfter,
+  DEFAULT_VARIANTS,
+  simplifications,
+  type RemovalVariant,
+  type SlotCursor,
+} from './passes.js';
+import { Search, type StillFails } from './search.js';
+
+export type { StillFails } from './search.js';
+export type { RemovalVariant } from './passes.js';
+
+export interface MinimizeOptions {
+  /** Logical candidate attempts at most (the same count for every batch size). */
+  readonly attemptsMax: number;
+  /** Index of the failing call (the violation's callIndex); enables passes (a) and (b). */
+  readonly failingIndex?: number;
+  /** Candidates handed to the predicate at once (default 1). Never changes the result. */
+  readonly batchSize?: number;
+  /** The oracle profile the predicate replays with (default: the header's, else docs). */
+  readonly profile?: Profile;
+  /** 'oracle' (default) or 'recorded': see materialize.ts. */
+  readonly resolution?: Resolution;
+  /** Removal variants, in the order tried (default: drop, null, literal). */
+  readonly variants?: readonly RemovalVariant[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: MinimizeProgress) => void;
+}
+
+export interface MinimizeProgress {
+  readonly pass: PassName;
+  readonly calls: number;
+  readonly attempts: number;
+  readonly accepted: number;
+}
+
+export type PassName = 'cut' | 'chain' | 'remove' | 'simplify';
+
+export interface PassStats {
+  readonly pass: PassName;
+  readonly attempts: number;
+  readonly accepted: number;
+  readonly callsAfter: number;
+}
+
+export interface MinimizeResult {
+  readonly trace: Trace;
+  /** Candidates tried, in order, up to and including each accepted one. */
+  readonly attempts: number;
+  readonly accepted: number;
+  readonly passesRun: number;
+  /** The attempt budget ran out: the result still fails, but may not be 1-minimal. */
+  readonly exhausted: boolean;
+  readonly aborted: boolean;
+  readonly passes: readonly PassStats[];
+  /** Predicate evaluations, speculative ones included: the only batch-dependent figure. */
+  readonly evaluated: number;
+}
+
+export async function minimize(
+  trace: Trace,
+  stillFails: StillFails,
+  options: MinimizeOptions,
+): Promise<MinimizeResult> {
+  const search = new Search(
+    stillFails,
+    options.attemptsMax,
+    options.batchSize ?? 1,
+    options.signal,
+  );
+  const d = new Driver(trace, search, options);
+  const variants = options.variants ?? DEFAULT_VARIANTS;
+  const failing = options.failingIndex;
+  if (failing !== undefined && failing < d.length) {
+    const cut = await d.once('cut', (l) => cutAfter(l, failing));
+    // After a cut the failing call is the last one.
+    const last = cut ? d.length - 1 : failing;
+    await d.once('chain', (l) => chainOnly(l, last));
+  }
+  for (let round = 0; round < roundsMax && search.stopped === undefined; round++) {
+    await d.ddmin(variants);
+    if (search.stopped !== undefined) break;
+    const origin: SlotCursor = { call: 0, slot: 0 };
+    if (!(await d.pass('simplify', origin, simplifications))) break;
+  }
+  return {
+    trace: d.linked.trace,
+    attempts: search.attempts,
+    accepted: search.accepted,
+    passesRun: d.passes.length,
+    exhausted: search.stopped === 'attempts',
+    aborted: search.stopped === 'aborted',
+    passes: d.passes,
+    evaluated: search.evaluated,
+  };
+}

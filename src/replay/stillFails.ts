@@ -1,0 +1,100 @@
+// The minimizer's predicate, wired to replay: candidates travel as .vpt bytes through an
+// Executor (the Piscina pool, or inline in tests), and one "still fails the same way" when its
+// replay shows a violation of the same kind in the same function. Generic, so the CLI and the
+// fuzzer share it; the minimizer itself only sees the function type.
+import type { Trace } from '../trace/trace.js';
+import { encodeVpt } from '../trace/vpt.js';
+import type { Executor } from './executor.js';
+import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
+import type { ReplayResult } from './replay.js';
+import { makeTasks } from './tasks.js';
+import type { Violation, ViolationKind } from './violation.js';
+
+const brand = Symbol.for('vpdma.TargetSetupError');
+
+/** The target could not be created at all: no candidate can be judged. */
+export class TargetSetupError extends Error {
+  readonly [brand] = true;
+  override readonly name = 'TargetSetupError';
+  static is(e: unknown): e is TargetSetupError {
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+/** What "the same way" means: the violation's kind and the function it happened in. */
+export interface FailureSignature {
+  readonly kind: ViolationKind;
+  readonly fn: string;
+}
+
+export function sameFailure(r: ReplayResult | undefined, sig: FailureSignature): boolean {
+  return r?.violations.some((v) => v.kind === sig.kind && v.fn === sig.fn) === true;
+}
+
+/** The first violation of a replay, or the first matching the given kind and/or fn. */
+export function pickViolation(
+  r: ReplayResult,
+  want: { readonly kind?: string; readonly fn?: string } = {},
+): Violation | undefined {
+  return r.violations.find(
+    (v) =>
+      (want.kind === undefined || v.kind === want.kind) &&
+      (want.fn === undefined || v.fn === want.fn),
+  );
+}
+
+export interface StillFailsOptions {
+  readonly executor: Executor;
+  readonly settings: ReplaySettings;
+  readonly failure: FailureSignature;
+  readonly signal?: AbortSignal;
+  /** Called with every candidate's replay, for progress. */
+  readonly onItem?: (r: ItemResult) => void;
+}
+
+/** Replays traces through an executor; one result per trace, in order (undefined if aborted). */
+export async function replayTraces(
+  executor: Executor,
+  settings: ReplaySettings,
+  traces: readonly Trace[],
+  control: { readonly signal?: AbortSignal; readonly onItem?: (r: ItemResult) => void } = {},
+  label = 'trace #',
+): Promise<(ItemResult | undefined)[]> {
+  const items: TraceItem[] = traces.map((t, id) => ({
+    id,
+    label: `${label}${id}`,
+    bytes: encodeVpt(t),
+  }));
+  const results = await executor.run(makeTasks(items, settings, executor.workers), control);
+  const setup = results.find((r) => r.setupError !== undefined);
+  if (setup?.setupError !== undefined)
+    throw new TargetSetupError(`the target cannot be set up: ${setup.setupError}`);
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return items.map((i) => byId.get(i.id));
+}
+
+/**
+ * The batched predicate. Rejects with TargetSetupError when the target cannot be set up at
+ * all (no candidate could ever be judged); a candidate that could not be read or replayed
+ * counts as not failing.
+ */
+export function stillFailsPredicate(
+  o: StillFailsOptions,
+): (candidates: readonly Trace[]) => Promise<boolean[]> {
+  let batch = 0;
+  const control = {
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    ...(o.onItem === undefined ? {} : { onItem: o.onItem }),
+  };
+  return async (candidates) => {
+    batch++;
+    const results = await replayTraces(
+      o.executor,
+      o.settings,
+      candidates,
+      control,
+      `candidate ${batch}.`,
+    );
+    return results.map((r) => sameFailure(r?.result, o.failure));
+  };
+}
