@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { nightlyFixture } from './fixtures.js';
+import {
+  emptyHistory,
+  updateHistory,
+  withHistory,
+  type FindingKey,
+  type History,
+  type HistoryRun,
+} from './history.js';
+import { historyJson, parseHistory } from './historyFormat.js';
+
+const A: FindingKey = {
+  signature: 'sha256:aaaa',
+  kind: 'memory-corrupted',
+  fn: 'VideoPortMapDmaMemory',
+};
+const B: FindingKey = {
+  signature: 'sha256:bbbb',
+  kind: 'inert-return-mismatch',
+  fn: 'VideoPortDoDma',
+};
+const run = (runId: string, complete = true, target = 'model:reactos'): HistoryRun => ({
+  runId,
+  target,
+  complete,
+});
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+describe('updateHistory', () => {
+  const first = updateHistory(emptyHistory(), [B, A], run('2026-11-01'));
+
+  it('opens a bucket per new signature, sorted by signature', () => {
+    expect(first.history.buckets.map((b) => b.signature)).toEqual([A.signature, B.signature]);
+    expect(first.statuses.get(A.signature)).toEqual({
+      status: 'new',
+      firstSeen: '2026-11-01',
+      timesSeen: 1,
+    });
+    expect(first.history.buckets[0]).toEqual({
+      ...A,
+      target: 'model:reactos',
+      firstSeen: '2026-11-01',
+      lastSeen: '2026-11-01',
+      timesSeen: 1,
+    });
+    expect(first.fixed).toEqual([]);
+  });
+
+  it('keeps a seen bucket open and marks an absent one fixed after a complete run', () => {
+    const second = updateHistory(deepFreeze(first.history), [A], run('2026-11-02'));
+    expect(second.statuses.get(A.signature)).toEqual({
+      status: 'open',
+      firstSeen: '2026-11-01',
+      timesSeen: 2,
+    });
+    expect(second.fixed).toEqual([
+      { ...B, firstSeen: '2026-11-01', lastSeen: '2026-11-01', fixedSince: '2026-11-02' },
+    ]);
+    expect(second.history.buckets[1]?.fixedSince).toBe('2026-11-02');
+    // Absent again: stays fixed since the first absence, and is not reported as newly fixed.
+    const third = updateHistory(second.history, [A], run('2026-11-03'));
+    expect(third.fixed).toEqual([]);
+    expect(third.history.buckets[1]?.fixedSince).toBe('2026-11-02');
+  });
+
+  it('calls a fixed bucket that shows up again regressed and clears fixedSince', () => {
+    const second = updateHistory(first.history, [A], run('2026-11-02'));
+    const third = updateHistory(second.history, [A, B], run('2026-11-03'));
+    expect(third.statuses.get(B.signature)).toEqual({
+      status: 'regressed',
+      firstSeen: '2026-11-01',
+      timesSeen: 2,
+    });
+    expect(third.history.buckets[1]).not.toHaveProperty('fixedSince');
+    expect(third.history.buckets[1]?.lastSeen).toBe('2026-11-03');
+  });
+
+  it('marks nothing fixed after a partial run, but records what it saw', () => {
+    const partial = updateHistory(first.history, [A], run('2026-11-02', false));
+    expect(partial.fixed).toEqual([]);
+    expect(partial.history.buckets[1]).toEqual(first.history.buckets[1]);
+    expect(partial.history.buckets[0]?.timesSeen).toBe(2);
+    // ... and sees regressions all the same.
+    const fixed = updateHistory(first.history, [A], run('2026-11-02'));
+    const regressed = updateHistory(fixed.history, [B], run('2026-11-03', false));
+    expect(regressed.statuses.get(B.signature)?.status).toBe('regressed');
+  });
+
+  it("leaves other targets' buckets alone; a signature per target is its own bucket", () => {
+    const other = updateHistory(first.history, [A], run('2026-11-02', true, 'process:./shim'));
+    expect(other.fixed).toEqual([]);
+    expect(other.statuses.get(A.signature)?.status).toBe('new');
+    expect(other.history.buckets.map((b) => [b.signature, b.target])).toEqual([
+      [A.signature, 'model:reactos'],
+      [A.signature, 'process:./shim'],
+      [B.signature, 'model:reactos'],
+    ]);
+    expect(other.history.buckets[0]).toEqual(first.history.buckets[0]);
+  });
+
+  it('counts a signature found twice in one run once', () => {
+    const twice = updateHistory(emptyHistory(), [A, A], run('r1'));
+    expect(twice.history.buckets).toHaveLength(1);
+    expect(twice.history.buckets[0]?.timesSeen).toBe(1);
+  });
+
+  it('fills the findings of a report from the statuses', () => {
+    const findings = nightlyFixture().findings;
+    const u = updateHistory(emptyHistory(), findings, run('r1'));
+    const out = withHistory(findings, u.statuses);
+    expect(out.map((f) => [f.status, f.firstSeen, f.timesSeen])).toEqual(
+      findings.map(() => ['new', 'r1', 1]),
+    );
+  });
+});
+
+describe('history file format', () => {
+  const h = updateHistory(
+    updateHistory(emptyHistory(), [A, B], run('r1')).history,
+    [A],
+    run('r2'),
+  ).history;
+
+  it('round-trips through canonical JSON, keys in order, buckets sorted', () => {
+    const text = historyJson(h);
+    expect(parseHistory(text)).toEqual({ ok: true, value: h });
+    expect(
+      text.startsWith('{\n  "format": "vpdma-history",\n  "version": 1,\n  "buckets": ['),
+    ).toBe(true);
+    const shuffled: History = { ...h, buckets: [...h.buckets].reverse() };
+    expect(historyJson(shuffled)).toBe(text);
+    expect(Object.keys((JSON.parse(text) as History).buckets[1] ?? {})).toEqual([
+      'signature',
+      'target',
+      'kind',
+      'fn',
+      'firstSeen',
+      'lastSeen',
+      'timesSeen',
+      'fixedSince',
+    ]);
+  });
+
+  it('rejects what it did not write, saying where', () => {
+    const bucket = { ...(JSON.parse(historyJson(h)) as History).buckets[0] };
+    const file = (buckets: unknown[], extra: object = {}): string =>
+      JSON.stringify({ format: 'vpdma-history', version: 1, buckets, ...extra });
+    const cases: [string, RegExp][] = [
+      ['{"format":"vpdma-history",', /not valid JSON/],
+      ['[]', /not a vpdma history file/],
+      [JSON.stringify({ format: 'vpdma-report', version: 1, buckets: [] }), /not a vpdma history/],
+      [
+        JSON.stringify({ format: 'vpdma-history', version: 2, buckets: [] }),
+        /version 2 is not supported/,
+      ],
+      [file([], { note: 1 }), /unknown field "note"/],
+      [file([{ ...bucket, extra: true }]), /buckets\[0\]: unknown field "extra"/],
+      [file([{ ...bucket, fn: '' }]), /buckets\[0\]\.fn: expected a non-empty string/],
+      [file([{ ...bucket, timesSeen: 0 }]), /buckets\[0\]\.timesSeen/],
+      [file([{ ...bucket, fixedSince: 3 }]), /buckets\[0\]\.fixedSince/],
+      [file([bucket, bucket]), /buckets\[1\]: a second bucket/],
+      [file([null]), /buckets\[0\]: not an object/],
+    ];
+    for (const [text, error] of cases) {
+      const r = parseHistory(text);
+      expect(r.ok, text).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(error);
+    }
+  });
+});

@@ -1,0 +1,159 @@
+// Finding history across nightly runs (`--history FILE`): one bucket per (target, signature)
+// recording when it was first and last seen, how often, and since when it is fixed. Pure: the
+// caller reads and writes the file (src/store/historyFile.ts).
+//
+// When is a bucket fixed? When a run that could have found it did not. Two things make a run
+// unable to vouch for an absence, and the caller states both in `HistoryRun`:
+//   - `target`: a run only speaks for the target it tested. Buckets of other targets are left
+//     as they are (one history file may serve several targets; a signature seen against two
+//     targets is two buckets). Put the profile in it when it matters ("model:reactos").
+//   - `complete`: false for a run that was interrupted, crashed, timed out early, or explored
+//     only one shard of a sharded campaign (the merge of all shards is complete). Such a run
+//     still records what it saw (new, open, regressed) but marks nothing fixed.
+// A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared). Nothing is
+// ever deleted, so the history only grows by what runs saw.
+import { assert } from '../core/assert.js';
+import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
+
+export const HISTORY_FORMAT = 'vpdma-history';
+export const HISTORY_VERSION = 1;
+
+export interface HistoryBucket {
+  readonly signature: string;
+  /** The target the run tested (see HistoryRun.target). */
+  readonly target: string;
+  readonly kind: string;
+  readonly fn: string;
+  /** Run ids (HistoryRun.runId). */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly timesSeen: number;
+  /** Set while the bucket is fixed: the first complete run that did not see it. */
+  readonly fixedSince?: string;
+}
+
+export interface History {
+  readonly format: typeof HISTORY_FORMAT;
+  readonly version: typeof HISTORY_VERSION;
+  /** Sorted by signature, then target. */
+  readonly buckets: readonly HistoryBucket[];
+}
+
+export interface HistoryRun {
+  /**
+   * This run's id, written to firstSeen/lastSeen/fixedSince: the run's ISO start time or a CI
+   * pipeline id. Give every run its own: applying one run twice counts it twice.
+   */
+  readonly runId: string;
+  readonly target: string;
+  /** True only if the run could have found every bucket of its target (see above). */
+  readonly complete: boolean;
+}
+
+export interface FindingHistory {
+  readonly status: FindingStatus;
+  readonly firstSeen: string;
+  readonly timesSeen: number;
+}
+
+export interface HistoryUpdate {
+  readonly history: History;
+  /** By signature, for every finding of this run. */
+  readonly statuses: ReadonlyMap<string, FindingHistory>;
+  /** Buckets of this target that this run marked fixed, sorted by signature. */
+  readonly fixed: readonly FixedFinding[];
+}
+
+export type FindingKey = Pick<Finding, 'signature' | 'kind' | 'fn'>;
+
+export function emptyHistory(): History {
+  return { format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets: [] };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareBuckets(a: HistoryBucket, b: HistoryBucket): number {
+  return cmp(a.signature, b.signature) || cmp(a.target, b.target);
+}
+
+function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): HistoryBucket {
+  return {
+    signature: f.signature,
+    target: run.target,
+    kind: f.kind,
+    fn: f.fn,
+    firstSeen: old?.firstSeen ?? run.runId,
+    lastSeen: run.runId,
+    timesSeen: (old?.timesSeen ?? 0) + 1,
+  };
+}
+
+function statusOf(old: HistoryBucket | undefined): FindingStatus {
+  if (old === undefined) return 'new';
+  return old.fixedSince === undefined ? 'open' : 'regressed';
+}
+
+function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
+  return { ...b, fixedSince: run.runId };
+}
+
+export function updateHistory(
+  history: History,
+  findings: readonly FindingKey[],
+  run: HistoryRun,
+): HistoryUpdate {
+  assert(run.runId !== '' && run.target !== '', 'updateHistory: empty runId or target');
+  const mine = new Map<string, HistoryBucket>();
+  const others: HistoryBucket[] = [];
+  for (const b of history.buckets) {
+    if (b.target === run.target) mine.set(b.signature, b);
+    else others.push(b);
+  }
+  const statuses = new Map<string, FindingHistory>();
+  const next = new Map<string, HistoryBucket>();
+  for (const f of findings) {
+    if (next.has(f.signature)) continue; // one run counts a signature once
+    const old = mine.get(f.signature);
+    const b = seen(old, f, run);
+    next.set(f.signature, b);
+    statuses.set(f.signature, {
+      status: statusOf(old),
+      firstSeen: b.firstSeen,
+      timesSeen: b.timesSeen,
+    });
+  }
+  const fixed: FixedFinding[] = [];
+  for (const [signature, b] of mine) {
+    if (next.has(signature)) continue;
+    if (!run.complete || b.fixedSince !== undefined) {
+      next.set(signature, b);
+      continue;
+    }
+    const f = markFixed(b, run);
+    next.set(signature, f);
+    fixed.push({
+      signature,
+      kind: f.kind,
+      fn: f.fn,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      fixedSince: run.runId,
+    });
+  }
+  const buckets = [...others, ...next.values()].sort(compareBuckets);
+  fixed.sort((a, b) => cmp(a.signature, b.signature));
+  return { history: { ...emptyHistory(), buckets }, statuses, fixed };
+}
+
+/** The findings with status, firstSeen and timesSeen from an update. */
+export function withHistory(
+  findings: readonly Finding[],
+  statuses: ReadonlyMap<string, FindingHistory>,
+): Finding[] {
+  return findings.map((f) => {
+    const s = statuses.get(f.signature);
+    return s === undefined
+      ? f
+      : { ...f, status: s.status, firstSeen: s.firstSeen, timesSeen: s.timesSeen };
+  });
+}

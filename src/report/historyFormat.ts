@@ -1,0 +1,90 @@
+// The history file format, version 1 (pure: text in, text out):
+//
+//   {"format": "vpdma-history", "version": 1, "buckets": [
+//     {"signature": "...", "target": "...", "kind": "...", "fn": "...", "firstSeen": "...",
+//      "lastSeen": "...", "timesSeen": 3, "fixedSince": "..."}, ...]}
+//
+// Buckets sorted by signature, then target; keys in this order; two-space indentation; so the
+// file diffs well when kept in a repository. Reading is strict: another format or version, a
+// missing or mistyped field, an unknown field or a duplicate bucket is an error naming the
+// place, never a silent drop, so whatever a file holds survives the next write.
+import { err, ok, type Result } from '../core/result.js';
+import {
+  compareBuckets,
+  HISTORY_FORMAT,
+  HISTORY_VERSION,
+  type History,
+  type HistoryBucket,
+} from './history.js';
+
+const STRING_FIELDS = ['signature', 'target', 'kind', 'fn', 'firstSeen', 'lastSeen'] as const;
+const FIELDS = new Set<string>([...STRING_FIELDS, 'timesSeen', 'fixedSince']);
+
+/** Canonical JSON of a history (buckets sorted, keys in format order). */
+export function historyJson(h: History): string {
+  const buckets = [...h.buckets].sort(compareBuckets).map((b) => ({
+    signature: b.signature,
+    target: b.target,
+    kind: b.kind,
+    fn: b.fn,
+    firstSeen: b.firstSeen,
+    lastSeen: b.lastSeen,
+    timesSeen: b.timesSeen,
+    ...(b.fixedSince === undefined ? {} : { fixedSince: b.fixedSince }),
+  }));
+  return `${JSON.stringify({ format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets }, null, 2)}\n`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseBucket(v: unknown, at: string): Result<HistoryBucket, string> {
+  if (!isRecord(v)) return err(`${at}: not an object`);
+  for (const k of Object.keys(v)) if (!FIELDS.has(k)) return err(`${at}: unknown field "${k}"`);
+  for (const k of STRING_FIELDS) {
+    const s = v[k];
+    if (typeof s !== 'string' || s === '') return err(`${at}.${k}: expected a non-empty string`);
+  }
+  const times = v['timesSeen'];
+  if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1)
+    return err(`${at}.timesSeen: expected a positive integer`);
+  const fixed = v['fixedSince'];
+  if (fixed !== undefined && (typeof fixed !== 'string' || fixed === ''))
+    return err(`${at}.fixedSince: expected a non-empty string`);
+  const b = v as unknown as HistoryBucket;
+  return ok({ ...b });
+}
+
+/** Parses and validates a history file's text. */
+export function parseHistory(text: string): Result<History, string> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return err(`not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isRecord(v) || v['format'] !== HISTORY_FORMAT)
+    return err(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);
+  if (v['version'] !== HISTORY_VERSION) {
+    return err(
+      `history version ${JSON.stringify(v['version'])} is not supported (this vpdma reads version ${HISTORY_VERSION})`,
+    );
+  }
+  for (const k of Object.keys(v))
+    if (k !== 'format' && k !== 'version' && k !== 'buckets') return err(`unknown field "${k}"`);
+  const raw = v['buckets'];
+  if (!Array.isArray(raw)) return err('buckets: expected an array');
+  const buckets: HistoryBucket[] = [];
+  const keys = new Set<string>();
+  for (const [i, item] of raw.entries()) {
+    const b = parseBucket(item, `buckets[${i}]`);
+    if (!b.ok) return b;
+    const key = JSON.stringify([b.value.signature, b.value.target]);
+    if (keys.has(key))
+      return err(`buckets[${i}]: a second bucket for the same signature and target`);
+    keys.add(key);
+    buckets.push(b.value);
+  }
+  buckets.sort(compareBuckets);
+  return ok({ format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets });
+}
