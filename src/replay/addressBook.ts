@@ -16,6 +16,8 @@ interface Entry {
 
 /** Recent ranges searched for interior addresses; older ones still translate exactly. */
 const rangesMax = 1024;
+/** Remembered misses (constants such as the device extension are looked up on every call). */
+const missesMax = 4096;
 
 class SpaceBook {
   private readonly exact: Record<Side, Map<bigint, Entry>> = {
@@ -25,8 +27,15 @@ class SpaceBook {
   };
   /** Most recent first. */
   private ranges: Entry[] = [];
+  /** Values known to be unlearned (per side); cleared whenever something is learned. */
+  private readonly misses: Record<Side, Set<bigint>> = {
+    trace: new Set(),
+    model: new Set(),
+    target: new Set(),
+  };
 
   learn(e: Entry): void {
+    for (const m of Object.values(this.misses)) m.clear();
     this.exact.trace.set(e.trace, e);
     this.exact.model.set(e.model, e);
     this.exact.target.set(e.target, e);
@@ -39,10 +48,13 @@ class SpaceBook {
   find(from: Side, v: bigint): [Entry, bigint] | undefined {
     const hit = this.exact[from].get(v);
     if (hit !== undefined) return [hit, 0n];
+    const misses = this.misses[from];
+    if (misses.has(v)) return undefined;
     for (const e of this.ranges) {
       const off = v - e[from];
       if (off > 0n && off < BigInt(e.length)) return [e, off];
     }
+    if (misses.size < missesMax) misses.add(v);
     return undefined;
   }
 
@@ -62,9 +74,21 @@ export class AddressBook {
     cpu: new SpaceBook(),
     device: new SpaceBook(),
   };
+  /** True while every learned value is the same on both sides: translation is the identity. */
+  private sameModel = true;
+  private sameTarget = true;
 
   learn(space: AddressSpace, trace: bigint, model: bigint, target: bigint, length = 0): void {
+    if (trace !== model) this.sameModel = false;
+    if (trace !== target || model !== target) this.sameTarget = false;
     this.spaces[space].learn({ trace, model, target, length: space === 'handle' ? 0 : length });
+  }
+
+  /** Whether translating between these sides can change any value (false: skip it). */
+  moves(from: Side, to: Side): boolean {
+    if (from === to) return false;
+    if (from === 'target' || to === 'target') return !(this.sameTarget && this.sameModel);
+    return !this.sameModel;
   }
 
   /** v translated between sides; NULL and unknown values pass through unchanged. */

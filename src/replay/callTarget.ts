@@ -48,6 +48,31 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Synchronous for a synchronous target; throws (or rejects with) TargetFault. */
+export function callTargetMaybe(
+  target: Target,
+  call: TraceCallIn,
+  timeoutMs = 5000,
+): CallOutcome | Promise<CallOutcome> {
+  let r: unknown;
+  try {
+    r = target.call(call);
+  } catch (e) {
+    throw TargetFault.is(e)
+      ? e
+      : new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+  }
+  if (!(r instanceof Promise)) return checkShape(call.fn, r);
+  return withTimeout(r, timeoutMs, call.fn).then(
+    (v) => checkShape(call.fn, v),
+    (e: unknown) => {
+      throw TargetFault.is(e)
+        ? e
+        : new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+    },
+  );
+}
+
 export async function callTarget(
   target: Target,
   call: TraceCallIn,

@@ -97,23 +97,56 @@ export function* chunks(spans: Iterable<Span>): Generator<Span> {
   }
 }
 
+/** Either a value now or a promise of it: in-process targets stay synchronous end to end. */
+export type Maybe<T> = T | Promise<T>;
+
+function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
+  return bytes instanceof Uint8Array && bytes.length === length ? bytes : undefined;
+}
+
+/** Like readTarget, but without a promise when the target answers synchronously. */
+export function readTargetMaybe(
+  target: Target,
+  book: AddressBook,
+  span: Span,
+): Maybe<Uint8Array | undefined> {
+  try {
+    const got = target.read(targetAddress(book, span.address), span.length);
+    if (got instanceof Promise)
+      return got.then(
+        (b) => checkRead(b, span.length),
+        () => undefined,
+      );
+    return checkRead(got, span.length);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first byte where the target's memory differs from the oracle's, over the spans. */
-export async function compareWithModel(
+export function compareWithModel(
   model: Model,
   target: Target,
   book: AddressBook,
   spans: Iterable<Span>,
-): Promise<ByteDiff | undefined> {
-  for (const c of chunks(spans)) {
-    if (!comparable(model, c.address)) continue;
-    const diff = firstDiff(
-      c.address,
-      model.read(c.address, c.length),
-      await readTarget(target, book, c),
-    );
-    if (diff !== undefined) return diff;
-  }
-  return undefined;
+): Maybe<ByteDiff | undefined> {
+  const list = [...chunks(spans)];
+  const from = (start: number): Maybe<ByteDiff | undefined> => {
+    for (let i = start; i < list.length; i++) {
+      const c = list[i];
+      if (c === undefined || !comparable(model, c.address)) continue;
+      const got = readTargetMaybe(target, book, c);
+      if (got instanceof Promise) {
+        return got.then(
+          (bytes) => firstDiff(c.address, model.read(c.address, c.length), bytes) ?? from(i + 1),
+        );
+      }
+      const diff = firstDiff(c.address, model.read(c.address, c.length), got);
+      if (diff !== undefined) return diff;
+    }
+    return undefined;
+  };
+  return from(0);
 }
 
 /** Every live CPU range the oracle knows of. */

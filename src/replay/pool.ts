@@ -2,6 +2,8 @@
 // cloning), results go back by item id, and a watchdog reads each task's heartbeat: a target
 // stuck inside one call for longer than the timeout gets its worker terminated (Piscina
 // replaces it), that trace is reported as target-timeout, and the rest of the task re-runs.
+// TaskPool is the same machinery for any kind of task (replay here, fuzz cases in src/fuzz):
+// a worker module, a timeout per task, and what to report and re-run after a kill.
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
@@ -21,109 +23,104 @@ const watchdogMs = 100;
 /** Grace on top of the call timeout before a silent worker is killed. */
 const killSlackMs = 1000;
 
+/** Any pooled task: the pool fills in the heartbeat. */
+export interface PooledTask {
+  readonly heartbeat?: SharedArrayBuffer;
+}
+
+/** What the pool needs to know about one kind of task. */
+export interface TaskKind<T extends PooledTask, R> {
+  /** The worker module (a path or a file: URL) whose default export runs a task. */
+  readonly filename: string;
+  /** How long one call may stay silent before the worker is killed (plus a grace period). */
+  timeoutMs(task: T): number;
+  /** After a kill: results for what was stuck, and the rest of the task to run again. */
+  afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
+}
+
+export interface TaskControl<T, R> {
+  /** Called with each task's results as it finishes, in completion order. */
+  readonly onResults?: (task: T, results: R[]) => void;
+  /** Stop: running tasks are abandoned, no new ones start. */
+  readonly signal?: AbortSignal;
+}
+
 interface Running {
-  readonly task: ReplayTask;
+  readonly timeoutMs: number;
   readonly beat: Int32Array;
   readonly abort: AbortController;
   lastCount: number;
   lastChange: number;
 }
 
-export class PiscinaExecutor implements Executor {
-  private readonly pool: Piscina<ReplayTask, ItemResult[]>;
+export class TaskPool<T extends PooledTask, R> {
+  private readonly pool: Piscina<T, R[]>;
 
-  constructor(readonly workers: number) {
+  constructor(
+    readonly workers: number,
+    private readonly kind: TaskKind<T, R>,
+  ) {
     this.pool = new Piscina({
-      filename: workerFile(),
+      filename: kind.filename,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
     });
   }
 
-  async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
-    const results = new Map<number, ItemResult>();
-    const queue = [...tasks];
+  /** Runs tasks pulled from `next` on every worker until it returns undefined. */
+  async run(next: () => T | undefined, control: TaskControl<T, R> = {}): Promise<void> {
     const running = new Set<Running>();
+    const redo: T[] = [];
     const timer = setInterval(() => this.watch(running), watchdogMs);
-    const deliver = (r: ItemResult): void => {
-      results.set(r.id, r);
-      control.onItem?.(r);
-    };
     try {
       const lanes = Array.from({ length: this.workers }, async () => {
-        for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+        for (let task = redo.shift() ?? next(); task !== undefined; task = redo.shift() ?? next()) {
           if (control.signal?.aborted === true) return;
-          const redo = await this.runOne(task, running, deliver, control.signal);
-          if (redo !== undefined) queue.unshift(redo);
+          const again = await this.runOne(task, running, control);
+          if (again !== undefined) redo.unshift(again);
         }
       });
       await Promise.all(lanes);
     } finally {
       clearInterval(timer);
     }
-    return byId(results.values());
   }
 
-  /** Runs one task; returns the items to retry when its worker had to be killed. */
+  /** Runs one task; returns what to re-run when its worker had to be killed. */
   private async runOne(
-    task: ReplayTask,
+    task: T,
     running: Set<Running>,
-    deliver: (r: ItemResult) => void,
-    signal?: AbortSignal,
-  ): Promise<ReplayTask | undefined> {
+    control: TaskControl<T, R>,
+  ): Promise<T | undefined> {
     const heartbeat = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
     const beat = new Int32Array(heartbeat);
     Atomics.store(beat, 0, -1);
     const r: Running = {
-      task,
+      timeoutMs: this.kind.timeoutMs(task),
       beat,
       abort: new AbortController(),
       lastCount: 0,
       lastChange: Date.now(),
     };
+    const signal = control.signal;
     const onStop = (): void => r.abort.abort();
     signal?.addEventListener('abort', onStop);
     running.add(r);
     try {
-      for (const item of await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal }))
-        deliver(item);
+      const results = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
+      control.onResults?.(task, results);
       return undefined;
     } catch (e) {
       if (signal?.aborted === true) return undefined;
       if (!r.abort.signal.aborted) throw e;
-      return this.afterKill(task, beat, deliver);
+      const after = this.kind.afterKill(task, beat);
+      control.onResults?.(task, after.results);
+      return after.redo;
     } finally {
       running.delete(r);
       signal?.removeEventListener('abort', onStop);
     }
-  }
-
-  private afterKill(
-    task: ReplayTask,
-    beat: Int32Array,
-    deliver: (r: ItemResult) => void,
-  ): ReplayTask | undefined {
-    const hungId = Atomics.load(beat, 0);
-    const callIndex = Atomics.load(beat, 1);
-    const hung = task.items.find((i) => i.id === hungId);
-    if (hung !== undefined) {
-      const ms = task.settings.timeoutMs;
-      const fn = fnName(Atomics.load(beat, 3));
-      const v = violation(
-        'target-timeout',
-        fn,
-        callIndex,
-        `${fn} did not return within ${ms} ms; its worker was terminated`,
-      );
-      deliver({
-        id: hung.id,
-        label: hung.label,
-        result: { outcome: 'timeout', calls: callIndex, violations: [v] },
-      });
-    }
-    const rest = task.items.filter((i) => i.id !== hungId);
-    return rest.length === 0 ? undefined : { ...task, items: rest };
   }
 
   private watch(running: Set<Running>): void {
@@ -133,10 +130,7 @@ export class PiscinaExecutor implements Executor {
       if (count !== r.lastCount) {
         r.lastCount = count;
         r.lastChange = now;
-      } else if (
-        Atomics.load(r.beat, 0) >= 0 &&
-        now - r.lastChange > r.task.settings.timeoutMs + killSlackMs
-      ) {
+      } else if (Atomics.load(r.beat, 0) >= 0 && now - r.lastChange > r.timeoutMs + killSlackMs) {
         r.abort.abort();
       }
     }
@@ -144,5 +138,63 @@ export class PiscinaExecutor implements Executor {
 
   async close(): Promise<void> {
     await this.pool.destroy();
+  }
+}
+
+function replayAfterKill(
+  task: ReplayTask,
+  beat: Int32Array,
+): { results: ItemResult[]; redo?: ReplayTask } {
+  const hungId = Atomics.load(beat, 0);
+  const callIndex = Atomics.load(beat, 1);
+  const hung = task.items.find((i) => i.id === hungId);
+  const results: ItemResult[] = [];
+  if (hung !== undefined) {
+    const ms = task.settings.timeoutMs;
+    const fn = fnName(Atomics.load(beat, 3));
+    const v = violation(
+      'target-timeout',
+      fn,
+      callIndex,
+      `${fn} did not return within ${ms} ms; its worker was terminated`,
+    );
+    results.push({
+      id: hung.id,
+      label: hung.label,
+      result: { outcome: 'timeout', calls: callIndex, violations: [v] },
+    });
+  }
+  const rest = task.items.filter((i) => i.id !== hungId);
+  return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
+}
+
+export class PiscinaExecutor implements Executor {
+  private readonly tasks: TaskPool<ReplayTask, ItemResult>;
+
+  constructor(readonly workers: number) {
+    this.tasks = new TaskPool(workers, {
+      filename: workerFile(),
+      timeoutMs: (t) => t.settings.timeoutMs,
+      afterKill: replayAfterKill,
+    });
+  }
+
+  async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
+    const results = new Map<number, ItemResult>();
+    const queue = [...tasks];
+    await this.tasks.run(() => queue.shift(), {
+      ...(control.signal === undefined ? {} : { signal: control.signal }),
+      onResults: (_task, items) => {
+        for (const r of items) {
+          results.set(r.id, r);
+          control.onItem?.(r);
+        }
+      },
+    });
+    return byId(results.values());
+  }
+
+  async close(): Promise<void> {
+    await this.tasks.close();
   }
 }

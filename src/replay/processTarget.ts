@@ -34,7 +34,12 @@ class Child {
   private dead: TargetFault | undefined;
 
   constructor(private readonly command: string) {
-    this.proc = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so kill() reaches the program the shell started, not only the
+    // shell: a hung target never reads the EOF that would otherwise end it.
+    this.proc = spawn('/bin/sh', ['-c', command], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.proc.stdout?.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-stderrKeepBytes);
@@ -108,7 +113,14 @@ class Child {
   }
 
   kill(): void {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    const pid = this.proc.pid;
+    // While the shell is unreaped its pid, the group's id, cannot have been reused.
+    if (pid === undefined || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    try {
+      process.kill(-pid, 'SIGKILL'); // the whole group: the shell and what it started
+    } catch {
+      this.proc.kill('SIGKILL');
+    }
   }
 }
 

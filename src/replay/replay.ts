@@ -5,11 +5,11 @@
 import { resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
-import type { Args, TraceCall, Value } from '../model/values.js';
+import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { AddressBook } from './addressBook.js';
-import { planOf } from './callPlan.js';
-import { callTarget, TargetFault } from './callTarget.js';
+import { planOf, type CallPlan } from './callPlan.js';
+import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { compareOutcome } from './compare.js';
 import {
   inertAfter,
@@ -19,7 +19,14 @@ import {
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
-import { compareWithModel, liveSpans, mergeSpans, type Span } from './memory.js';
+import {
+  compareWithModel,
+  liveSpans,
+  mergeSpans,
+  type ByteDiff,
+  type Maybe,
+  type Span,
+} from './memory.js';
 import { Sampler } from './sampler.js';
 import type { Target } from './target.js';
 import { translateArgs, translateOut } from './translate.js';
@@ -117,53 +124,99 @@ export class Replayer {
     this.detachedBy = by;
   }
 
-  /** Replays one call; resolves false when the target crashed or timed out. */
-  async step(call: TraceCall): Promise<boolean> {
+  /**
+   * Replays one call; false when the target crashed or timed out. Synchronous as long as the
+   * target is (the in-process model targets are): no promise, no microtask per call.
+   */
+  step(call: TraceCall): Maybe<boolean> {
     const plan = planOf(call.fn);
     if (plan === undefined) return true; // validation rejects unknown functions before replay
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
-    const inert: InertContext | undefined = plan.inert
-      ? this.inertContext(plan, modelArgs)
-      : undefined;
-    const before = inert === undefined ? undefined : await inertBefore(inert);
+    if (plan.inert) return this.stepInert(call, plan, modelArgs, targetArgs);
     this.options.onCall?.(this.index, call.fn);
-    let got;
+    let got: Maybe<CallOutcome>;
     try {
-      got = await callTarget(
+      got = callTargetMaybe(
         this.target,
         { fn: call.fn, args: targetArgs },
         this.options.callTimeoutMs,
       );
     } catch (e) {
-      if (!TargetFault.is(e)) throw e;
-      this.add(
-        violation(e.timeout ? 'target-timeout' : 'target-crashed', call.fn, this.index, e.message),
-      );
-      return false;
+      return this.fault(call.fn, e);
     }
+    if (got instanceof Promise) {
+      return got.then(
+        (g) => this.complete(call, plan, modelArgs, g),
+        (e: unknown) => this.fault(call.fn, e),
+      );
+    }
+    return this.complete(call, plan, modelArgs, got);
+  }
+
+  private fault(fn: string, e: unknown): false {
+    if (!TargetFault.is(e)) throw e;
+    this.add(violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, this.index, e.message));
+    return false;
+  }
+
+  private complete(
+    call: TraceCall,
+    plan: CallPlan,
+    modelArgs: Args,
+    got: CallOutcome,
+  ): Maybe<boolean> {
     const oracleBefore = this.oracleVersion();
     const stepped = this.model.step(call.fn, modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     this.checkRecorded(call, stepped, modelArgs);
-    if (inert !== undefined && before !== undefined) {
-      for (const v of inertValues(inert, stepped.ret, observed)) this.add(v);
-      await this.afterInert(inert, before);
-    } else {
-      this.checkConformance(
-        call.fn,
-        stepped,
-        observed,
-        modelArgs,
-        this.oracleVersion() !== oracleBefore,
-      );
-      if (stepped.misuse !== undefined) this.detach('misuse');
-    }
+    this.checkConformance(
+      call.fn,
+      stepped,
+      observed,
+      modelArgs,
+      this.oracleVersion() !== oracleBefore,
+    );
+    if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
-    if (inert === undefined) await this.checkTouched(call.fn);
+    const checked = this.checkTouched(call.fn);
+    if (checked instanceof Promise) return checked.then(() => this.advance());
+    return this.advance();
+  }
+
+  private advance(): true {
     this.index++;
     return true;
+  }
+
+  private async stepInert(
+    call: TraceCall,
+    plan: CallPlan,
+    modelArgs: Args,
+    targetArgs: Args,
+  ): Promise<boolean> {
+    const inert = this.inertContext(plan, modelArgs);
+    const before = await inertBefore(inert);
+    this.options.onCall?.(this.index, call.fn);
+    let got: CallOutcome;
+    try {
+      got = await callTargetMaybe(
+        this.target,
+        { fn: call.fn, args: targetArgs },
+        this.options.callTimeoutMs,
+      );
+    } catch (e) {
+      return this.fault(call.fn, e);
+    }
+    const stepped = this.model.step(call.fn, modelArgs);
+    this.options.onStep?.(call.fn, stepped, this.model);
+    const observed = toModelSpace(this.book, call.fn, 'target', got);
+    this.checkRecorded(call, stepped, modelArgs);
+    for (const v of inertValues(inert, stepped.ret, observed)) this.add(v);
+    await this.afterInert(inert, before);
+    learnProduced(this.book, plan, call, stepped, got, modelArgs);
+    return this.advance();
   }
 
   private inertContext(
@@ -293,17 +346,23 @@ export class Replayer {
   }
 
   /** After a non-inert call: the bytes either side wrote must agree with the oracle. */
-  private async checkTouched(fn: string): Promise<void> {
+  private checkTouched(fn: string): Maybe<void> {
     const modelTouched: Span[] = this.model.touched();
     const targetTouched = this.target.touched?.() ?? [];
     if (this.detachedAt !== undefined) return;
     const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
-    for (const t of targetTouched)
+    for (const t of targetTouched) {
       spans.push({ address: this.book.map('cpu', 'target', 'model', t.address), length: t.length });
+    }
     if (spans.length === 0) return;
     // Both sides usually report the same bytes: compare each once.
     const merged = targetTouched.length > 0 ? mergeSpans(spans) : spans;
-    const d = await compareWithModel(this.model, this.target, this.book, merged);
+    const d = compareWithModel(this.model, this.target, this.book, merged);
+    if (d instanceof Promise) return d.then((x) => this.touchedResult(fn, x));
+    this.touchedResult(fn, d);
+  }
+
+  private touchedResult(fn: string, d: ByteDiff | undefined): void {
     if (d !== undefined) this.memoryMismatch(fn, d, 'after this call');
   }
 
@@ -338,13 +397,26 @@ export async function replayTrace(
 ): Promise<ReplayResult> {
   const r = new Replayer(header, target, options);
   let lastFn = '';
-  for await (const call of calls) {
+  const stepOne = async (call: TraceCall): Promise<boolean> => {
     lastFn = call.fn;
-    if (!(await r.step(call))) {
-      const last = r.violations[r.violations.length - 1];
-      return r.result(last?.kind === 'target-timeout' ? 'timeout' : 'crash');
+    const ok = r.step(call);
+    return ok instanceof Promise ? await ok : ok;
+  };
+  if (Array.isArray(calls)) {
+    // A plain loop: awaiting only when a step really is asynchronous.
+    for (const call of calls as readonly TraceCall[]) {
+      lastFn = call.fn;
+      const ok = r.step(call);
+      if (!(ok instanceof Promise ? await ok : ok)) return crashed(r);
     }
+  } else {
+    for await (const call of calls) if (!(await stepOne(call))) return crashed(r);
   }
   await r.finish(lastFn);
   return r.result();
+}
+
+function crashed(r: Replayer): ReplayResult {
+  const last = r.violations[r.violations.length - 1];
+  return r.result(last?.kind === 'target-timeout' ? 'timeout' : 'crash');
 }

@@ -16,7 +16,8 @@ import { fnIndex } from './fnIndex.js';
 
 const sessions = new Map<string, TargetSession>();
 
-async function sessionFor(spec: string, timeoutMs: number): Promise<TargetSession | string> {
+/** The worker's session for a target SPEC (one per SPEC and timeout, reused across tasks). */
+export async function sessionFor(spec: string, timeoutMs: number): Promise<TargetSession | string> {
   const key = `${spec}\u0000${timeoutMs}`;
   const have = sessions.get(key);
   if (have !== undefined) return have;

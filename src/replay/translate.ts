@@ -13,7 +13,7 @@ export function translateValue(
   to: Side,
   v: Value,
 ): Value {
-  if (space === 'none' || from === to) return v;
+  if (space === 'none' || !book.moves(from, to)) return v;
   if (typeof v === 'bigint') return book.map(space, from, to, v);
   if (Array.isArray(v)) {
     return (v as readonly Struct[]).map((e) => {
@@ -45,6 +45,7 @@ export function translateArgs(
   from: Side,
   to: Side,
 ): Args {
+  if (!book.moves(from, to)) return args;
   let copy: Record<string, Value> | undefined;
   for (const p of plan.translated) {
     const v = args[p.name];
