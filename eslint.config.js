@@ -164,5 +164,30 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Generation must depend only on (seed, case index, base corpus): randomness comes from
+    // the seeded Rng or fast-check's seeded Random, never the global one or the clock.
+    files: ['src/fuzz/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: upward(['minimize', 'report', 'cli']),
+              message: 'Imports go downward only (the CLI injects the minimizer).',
+            },
+          ],
+          paths: libBan(['piscina', 'msgpackr']),
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use the seeded Rng (src/core/rng.ts).' },
+        { object: 'Date', property: 'now', message: 'Cases depend on (seed, index) only.' },
+      ],
+    },
+  },
   prettier,
 );

@@ -1,0 +1,161 @@
+// fast-check arbitraries derived from the call table: one per call description, choosing the
+// function (by swarm weight) and a slot per argument from its role, type and value hints.
+// Slots are cheap to draw (one integer per handle or address, a constant per flag), since a
+// fast-check value costs about a microsecond here: a program skeleton costs a few
+// microseconds per call, and what it means is decided later, against the live model.
+import fc from 'fast-check';
+import { CALLS } from '../model/calls.js';
+import {
+  RESOURCE_SPACE,
+  type ArgDesc,
+  type CallDesc,
+  type ResourceKind,
+} from '../model/callTypes.js';
+import type { Value } from '../model/values.js';
+import { EXT, deviceDescription } from './producers.js';
+import { BASE, lit, type AbsCall, type Place, type Program, type Slot } from './program.js';
+import type { Swarm } from './weights.js';
+
+const WORD = 0x3fffffff;
+const LENGTHS = [0x1000, 0, 1, 0x40000, 0x40001, 0x100000, 0xffffffff, 0x10, 0x1800, 0x3000];
+const IOCTLS = [0x230000, 0x232000, 0x23000c, 0];
+/** Request-packet buffer lengths: mostly small (every byte is checked around the call). */
+const VRP_LENGTHS = [0x40, 0x10, 0x100, 0x1000, 0x40, 0x10, 0, 1, 0x40001, 0xffffffff];
+const WILD = 0xffff800012345000n;
+const MAX_LENGTHS = [0x100000, 0x10000, 0x1000, 0, 0xffffffff, 0x2000];
+const BYTE_LENGTHS = [1, 2, 4, 8, 16, 64, 256, 4096];
+/** Kinds a hostile handle may be borrowed from (a foreign handle of the wrong kind). */
+const FOREIGN: readonly ResourceKind[] = ['adapter', 'mdl', 'event', 'sgList', 'view', 'pool'];
+
+function placeOf(res: ResourceKind, sub: number, frac: number): Place {
+  if (RESOURCE_SPACE[res] === 'handle' || sub < 5) return BASE;
+  if (sub === 5) return { at: 'frac', frac, align: 8 };
+  if (sub === 6) return { at: 'frac', frac, align: 1 };
+  return { at: 'end' };
+}
+
+/** One integer decides a handle slot: live (which one, where in it) or hostile (which way). */
+export function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
+  const pickN = (x >>> 10) & 7;
+  const sub = (x >>> 13) & 7;
+  const frac = ((x >>> 16) & 0x3fff) << 2;
+  if ((x & 0x3ff) >= hostility)
+    return { s: 'live', res, pick: pickN, place: placeOf(res, sub, frac) };
+  switch (sub & 3) {
+    case 0:
+      return lit(0n);
+    case 1:
+      return { s: 'stale', res, pick: pickN };
+    case 2:
+      return {
+        s: 'live',
+        res: FOREIGN[pickN % FOREIGN.length] ?? 'adapter',
+        pick: sub,
+        place: BASE,
+      };
+    default:
+      return lit(WILD + BigInt(pickN * 0x1000 + (sub >> 2)));
+  }
+}
+
+export function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
+  const sub = x & 15;
+  const pickN = (x >>> 4) & 7;
+  const frac = ((x >>> 7) & 0x3fff) << 2;
+  if (sub < 6) return { s: 'bus', space, pick: pickN, place: BASE };
+  if (sub < 10) return { s: 'bus', space, pick: pickN, place: { at: 'frac', frac, align: 0x1000 } };
+  if (sub === 10) return { s: 'bus', space, pick: pickN, place: { at: 'frac', frac, align: 1 } };
+  if (sub === 11) return { s: 'bus', space, pick: pickN, place: { at: 'end' } };
+  return { s: 'wild', v: [0x1000n, 0xffffffff00000000n, 0n, 0xdffff000n][sub - 12] ?? 0n };
+}
+
+function decodeBytes(x: number): Uint8Array {
+  const n = BYTE_LENGTHS[x & 7] ?? 1;
+  const first = (x >>> 3) & 0xff;
+  const step = (x >>> 11) & 7;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (first + i * step) & 0xff;
+  return out;
+}
+
+function decodeDesc(x: number): Value {
+  if ((x & 15) === 0) return 0n;
+  return deviceDescription((x & 16) === 0, MAX_LENGTHS[(x >>> 6) % MAX_LENGTHS.length] ?? 0);
+}
+
+/** Hint values three times over, then the hostile extras for the type. */
+function valuesFor(a: ArgDesc): readonly (Value | undefined)[] {
+  if (a.name === 'inIoSpace')
+    return [...Array.from({ length: 16 }, (_, i) => i), a.type === 'u8' ? 0xff : 0xffffffff];
+  const hints: readonly Value[] = a.values ?? [];
+  const extras: readonly Value[] =
+    a.type === 'u32' || a.type === 'usize'
+      ? a.values === undefined
+        ? LENGTHS
+        : [0, 0xffffffff, 0x1001]
+      : a.type === 'u8'
+        ? [0xff]
+        : a.type === 'bool'
+          ? [true, false]
+          : a.type === 'i64'
+            ? [0n, -1n]
+            : [0n];
+  const base = [...hints, ...hints, ...hints, ...extras];
+  return a.optional === true ? [...base, undefined] : base;
+}
+
+function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
+  const role = a.role;
+  if (role.kind === 'consumes')
+    return fc.nat(WORD).map((x) => decodeResource(role.res, x, sw.hostility));
+  if (role.kind === 'bus') return fc.nat(WORD).map((x) => decodeBus(role.space, x));
+  switch (a.type) {
+    case 'vrp':
+      return fc
+        .tuple(fc.nat(WORD), fc.constantFrom(...VRP_LENGTHS), fc.constantFrom(...IOCTLS))
+        .map(([x, length, ioControlCode]): Slot =>
+          (x & 15) === 0
+            ? lit(0n)
+            : {
+                s: 'vrp',
+                buf: decodeResource('cpu', x >>> 4, sw.hostility),
+                length,
+                ioControlCode,
+              },
+        );
+    case 'devdesc':
+      return fc.nat(0xffff).map((x) => lit(decodeDesc(x)));
+    case 'bytes':
+      return fc.nat(WORD).map((x) => lit(decodeBytes(x)));
+    default:
+      if (a.name === 'hwDeviceExtension') return fc.constant(lit(EXT));
+      return fc.constantFrom(...valuesFor(a)).map((v) => (v === undefined ? undefined : lit(v)));
+  }
+}
+
+export function callArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
+  const inputs = desc.args.filter((a) => a.outOnly !== true);
+  return fc
+    .tuple(fc.nat(99), ...inputs.map((a) => argArb(a, sw)))
+    .map(([coherent, ...slots]): AbsCall => {
+      const args: Record<string, Slot> = {};
+      inputs.forEach((a, i) => {
+        const s = slots[i];
+        if (s !== undefined) args[a.name] = s;
+      });
+      return { fn: desc.fn, args, coherent: coherent < sw.coherentPct };
+    });
+}
+
+/** Any call, by the configuration's weights (switched-off calls never appear). */
+export function anyCallArb(sw: Swarm): fc.Arbitrary<AbsCall> {
+  const choices = CALLS.flatMap((c, i) => {
+    const weight = sw.weights[i] ?? 0;
+    return weight > 0 ? [{ arbitrary: callArb(c, sw), weight }] : [];
+  });
+  return fc.oneof(...choices);
+}
+
+export function programArb(sw: Swarm, callsMax: number): fc.Arbitrary<Program> {
+  return fc.array(anyCallArb(sw), { minLength: 1, maxLength: Math.max(1, callsMax), size: 'max' });
+}

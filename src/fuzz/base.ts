@@ -1,0 +1,67 @@
+// The base corpus of a campaign, fixed when it starts: the bundled corpus and the --corpus
+// directory, in name order. Workers get it as shared .vpt bytes; this thread lifts it too (to
+// regenerate cases) and measures the coverage it already reaches, against which novelty is
+// judged.
+import { hashString } from '../core/hash.js';
+import type { Profile } from '../model/device.js';
+import type { Trace } from '../trace/trace.js';
+import { encodeVpt } from '../trace/vpt.js';
+import { materialize, type BaseEntry } from './caseGen.js';
+import { coverageKey } from './coverage.js';
+import { liftTrace } from './lift.js';
+import type { SharedBase } from './protocol.js';
+import { resolveDevice } from '../model/device.js';
+import { Model } from '../model/model.js';
+
+export interface NamedTrace {
+  readonly name: string;
+  readonly trace: Trace;
+}
+
+export interface Base {
+  readonly shared: SharedBase;
+  readonly entries: readonly BaseEntry[];
+  readonly keys: ReadonlySet<number>;
+}
+
+function share(named: readonly NamedTrace[]): SharedBase {
+  const encoded = named.map((n) => encodeVpt(n.trace));
+  const total = encoded.reduce((s, b) => s + b.length, 0);
+  const bytes = new SharedArrayBuffer(Math.max(1, total));
+  const view = new Uint8Array(bytes);
+  const offsets: number[] = [];
+  let at = 0;
+  for (const b of encoded) {
+    view.set(b, at);
+    offsets.push(at, at + b.length);
+    at += b.length;
+  }
+  const names = named.map((n) => n.name);
+  const id = `${names.length}:${total}:${hashString(names.join('\n'))}`;
+  return { id, bytes, offsets, names };
+}
+
+/** Coverage keys an entry reaches when materialized under `profile`. */
+export function entryKeys(e: BaseEntry, callsMax: number, profile?: Profile): number[] {
+  const header = profile === undefined ? e.header : { ...e.header, profile };
+  const trace = materialize({ header, program: e.program }, Math.max(callsMax, e.program.length));
+  const model = new Model({
+    device: resolveDevice(header.device),
+    profile: header.profile ?? 'docs',
+  });
+  const keys: number[] = [];
+  for (const c of trace.calls) keys.push(coverageKey(c.fn, model.step(c.fn, c.args), model.state));
+  return keys;
+}
+
+export function buildBase(named: readonly NamedTrace[], callsMax: number, profile?: Profile): Base {
+  const sorted = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries: BaseEntry[] = sorted.map((n) => ({
+    name: n.name,
+    header: n.trace.header,
+    program: liftTrace(n.trace),
+  }));
+  const keys = new Set<number>();
+  for (const e of entries) for (const k of entryKeys(e, callsMax, profile)) keys.add(k);
+  return { shared: share(sorted), entries, keys };
+}

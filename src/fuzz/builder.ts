@@ -1,0 +1,96 @@
+// Turning a program into concrete calls, one at a time, against the live oracle model: each
+// call's slots are resolved just before it runs (so the values are the ones the model
+// produced), coherent calls are fixed up, and missing objects are produced first. The same
+// builder drives generation inside replay (the replayer's oracle) and on its own (a plain
+// Model), which is how the main thread regenerates a case from (seed, index) alone.
+import { describe } from '../model/calls.js';
+import type { ResourceKind } from '../model/callTypes.js';
+import type { ModelState } from '../model/state.js';
+import type { TraceCall, Value } from '../model/values.js';
+import { cohere, type MutArgs } from './coherence.js';
+import { producerFor } from './producers.js';
+import type { AbsCall, Program } from './program.js';
+import { resolveSlot, type Need, type Resolver } from './resolve.js';
+
+interface Intent {
+  readonly call: AbsCall;
+  readonly depth: number;
+  tries: number;
+}
+
+/** How many producers deep one call may go, and how often it may ask. */
+const depthMax = 4;
+const triesMax = 2;
+/** Producer intents looked at for one emitted call, on top of the program's own calls. */
+const stepsPerCallMax = 64;
+
+type Built = { call: TraceCall } | { need: Need } | 'skip';
+
+function materialize(r: Resolver, c: AbsCall): Built {
+  const desc = describe(c.fn);
+  if (desc === undefined) return 'skip';
+  const args: MutArgs = {};
+  for (const a of desc.args) {
+    const slot = c.args[a.name];
+    if (slot === undefined) continue;
+    const v = resolveSlot(r, slot, c.coherent);
+    if (isNeed(v)) return v;
+    args[a.name] = v;
+  }
+  if (c.coherent) {
+    const verdict = cohere(c.fn, args, r.state);
+    if (verdict === 'skip') return 'skip';
+    if (verdict !== undefined) return { need: verdict };
+  }
+  return { call: { fn: c.fn, args } };
+}
+
+function isNeed(v: Value | { need: Need }): v is { need: Need } {
+  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) && 'need' in v;
+}
+
+export class CaseBuilder {
+  private readonly queue: Intent[] = [];
+  private readonly used = new Map<ResourceKind, bigint[]>();
+  private at = 0;
+  private emitted = 0;
+
+  constructor(
+    private readonly program: Program,
+    private readonly callsMax: number,
+  ) {}
+
+  /** Calls handed out so far. */
+  get count(): number {
+    return this.emitted;
+  }
+
+  /** The next concrete call for the model in `state`, or undefined when the case is done. */
+  next(state: ModelState): TraceCall | undefined {
+    if (this.emitted >= this.callsMax) return undefined;
+    const r: Resolver = { state, used: this.used };
+    const bound = stepsPerCallMax + this.program.length - this.at;
+    for (let step = 0; step < bound; step++) {
+      const intent = this.queue.shift() ?? this.fromProgram();
+      if (intent === undefined) return undefined;
+      const built = materialize(r, intent.call);
+      if (built === 'skip') continue;
+      if ('call' in built) {
+        this.emitted++;
+        return built.call;
+      }
+      const producer = producerFor(built.need, this.emitted + intent.depth);
+      if (producer === undefined || intent.depth >= depthMax || intent.tries >= triesMax) continue;
+      intent.tries++;
+      this.queue.unshift({ call: producer, depth: intent.depth + 1, tries: 0 }, intent);
+    }
+    return undefined;
+  }
+
+  private fromProgram(): Intent | undefined {
+    const call = this.program[this.at];
+    if (call === undefined) return undefined;
+    this.at++;
+    return { call, depth: 0, tries: 0 };
+  }
+}

@@ -1,0 +1,185 @@
+// A campaign: cases of this shard's residue class, cut into tasks for the executor, their
+// results processed strictly in case-index order on this thread. Novelty is decided here, in
+// that order, against the coverage of the base corpus as it was when the campaign started and
+// of the earlier cases; so which worker ran what, how many there were, and how the run was
+// sharded cannot change what is kept or found. Cases kept during a run are handed to `onKept`
+// (the corpus for the next run) but never mutated in this one (docs/fuzzing.md).
+import type { FuzzExecutor } from './executor.js';
+import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
+
+export interface Shard {
+  /** 0-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface CampaignOptions {
+  readonly settings: FuzzSettings;
+  readonly base: SharedBase;
+  /** Coverage keys the base corpus reaches. */
+  readonly baseKeys: ReadonlySet<number>;
+  readonly shard: Shard;
+  /** Total cases over all shards (indices 0..runs-1); or, without it, until `timeMs`. */
+  readonly runs?: number;
+  readonly timeMs?: number;
+  /** Cases per task (default: from runs and workers). Never changes results. */
+  readonly batch?: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  /** A case reached coverage nothing before it did (called in case order). */
+  readonly onKept?: (r: CaseResult, newKeys: number[]) => void;
+  readonly onProgress?: (p: CampaignProgress) => void;
+}
+
+export interface CampaignProgress {
+  readonly cases: number;
+  readonly calls: number;
+  readonly coverage: number;
+  readonly kept: number;
+  readonly failing: number;
+  readonly elapsedMs: number;
+}
+
+export interface CampaignResult {
+  /** Cases processed: a prefix of the shard's sequence, with no gap. */
+  readonly cases: number;
+  /** `--runs` that reproduces exactly these cases (one past the last index run). */
+  readonly runsEquivalent: number;
+  readonly calls: number;
+  /** Coverage keys reached, base included. */
+  readonly coverage: number;
+  /** New keys, each with the first case index that reached it. */
+  readonly firstSeen: ReadonlyMap<number, number>;
+  /** Indices of the kept cases, ascending. */
+  readonly kept: readonly number[];
+  /** Cases with a violation, crash or hang, ascending. */
+  readonly failing: readonly CaseResult[];
+  readonly setupError?: string;
+  readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup';
+  readonly elapsedMs: number;
+}
+
+export function shardIndex(shard: Shard, j: number): number {
+  return shard.index + j * shard.count;
+}
+
+/** How many of a shard's cases fall below `runs`. */
+export function shardCases(shard: Shard, runs: number): number {
+  return Math.max(0, Math.ceil((runs - shard.index) / shard.count));
+}
+
+function batchFor(o: CampaignOptions, workers: number): number {
+  if (o.batch !== undefined) return o.batch;
+  if (o.runs === undefined) return 64;
+  const per = Math.ceil(shardCases(o.shard, o.runs) / (workers * 8));
+  return Math.min(128, Math.max(4, per));
+}
+
+export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise<CampaignResult> {
+  const now = o.now ?? ((): number => performance.now());
+  const started = now();
+  const total = o.runs === undefined ? Number.POSITIVE_INFINITY : shardCases(o.shard, o.runs);
+  const batch = batchFor(o, ex.workers);
+  const st = new State(o.baseKeys);
+  let nextJ = 0;
+  let timeUp = false;
+  const next = (): FuzzTask | undefined => {
+    if (o.signal?.aborted === true || st.setupError !== undefined) return undefined;
+    if (o.timeMs !== undefined && now() - started >= o.timeMs) timeUp = true;
+    if (timeUp || nextJ >= total) return undefined;
+    const n = Math.min(batch, total - nextJ);
+    const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));
+    nextJ += n;
+    return { settings: o.settings, base: o.base, cases };
+  };
+  const pending = new Map<number, CaseResult>();
+  let doneJ = 0;
+  await ex.run(next, {
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    onResults: (_task, results) => {
+      for (const r of results) pending.set(r.index, r);
+      for (let r = pending.get(shardIndex(o.shard, doneJ)); r !== undefined;) {
+        pending.delete(r.index);
+        st.process(r, o);
+        doneJ++;
+        r = pending.get(shardIndex(o.shard, doneJ));
+      }
+      o.onProgress?.(st.progress(doneJ, now() - started));
+    },
+  });
+  const stoppedBy =
+    st.setupError !== undefined
+      ? 'setup'
+      : o.signal?.aborted === true
+        ? 'signal'
+        : timeUp
+          ? 'time'
+          : 'runs';
+  return {
+    cases: doneJ,
+    runsEquivalent: doneJ === 0 ? 0 : shardIndex(o.shard, doneJ - 1) + 1,
+    calls: st.calls,
+    coverage: st.seen.size,
+    firstSeen: st.firstSeen,
+    kept: st.kept,
+    failing: st.failing,
+    ...(st.setupError === undefined ? {} : { setupError: st.setupError }),
+    stoppedBy,
+    elapsedMs: now() - started,
+  };
+}
+
+class State {
+  readonly seen: Set<number>;
+  readonly firstSeen = new Map<number, number>();
+  readonly kept: number[] = [];
+  readonly failing: CaseResult[] = [];
+  calls = 0;
+  setupError: string | undefined;
+
+  constructor(base: ReadonlySet<number>) {
+    this.seen = new Set(base);
+  }
+
+  process(r: CaseResult, o: CampaignOptions): void {
+    if (r.setupError !== undefined) {
+      this.setupError ??= r.setupError;
+      return;
+    }
+    this.calls += r.calls;
+    const fresh: number[] = [];
+    for (const k of r.keys) {
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      this.firstSeen.set(k, r.index);
+      fresh.push(k);
+    }
+    if (fresh.length > 0) {
+      this.kept.push(r.index);
+      o.onKept?.(r, fresh);
+    }
+    if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout')
+      this.failing.push(r);
+  }
+
+  progress(cases: number, elapsedMs: number): CampaignProgress {
+    return {
+      cases,
+      calls: this.calls,
+      coverage: this.seen.size,
+      kept: this.kept.length,
+      failing: this.failing.length,
+      elapsedMs,
+    };
+  }
+}
+
+/** "K/N" (1 <= K <= N) as a 0-based shard; an error message otherwise. */
+export function parseShard(text: string): Shard | string {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (m === null || !Number.isSafeInteger(k) || !Number.isSafeInteger(n) || k < 1 || k > n)
+    return `--shard: expected K/N with 1 <= K <= N (e.g. 2/4), got "${text}"`;
+  return { index: k - 1, count: n };
+}

@@ -1,0 +1,100 @@
+// Case i of a campaign, from (seed, i, the base corpus) alone: a fresh program drawn through
+// fast-check from the call table, or a mutation of a base-corpus program, with the swarm
+// configuration of its slot. `caseProgram` is what workers run; `generateCase` materializes
+// the same calls against a private oracle, which is how the main thread recovers a case's
+// trace (for the corpus, for a repro) without anything from the worker.
+import fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { chance, int, rngFor } from '../core/rng.js';
+import { resolveDevice, type Profile } from '../model/device.js';
+import { Model } from '../model/model.js';
+import type { TraceCall } from '../model/values.js';
+import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceHeader } from '../trace/trace.js';
+import { programArb } from './arbitraries.js';
+import { CaseBuilder } from './builder.js';
+import { mutate } from './mutate.js';
+import type { Program } from './program.js';
+import { swarmFor, swarmSlotOf, type Swarm } from './weights.js';
+
+export interface BaseEntry {
+  /** The corpus file name (content address) or bundled trace name. */
+  readonly name: string;
+  readonly header: TraceHeader;
+  readonly program: Program;
+}
+
+export interface CaseContext {
+  readonly seed: number;
+  /** As the user gave it, for trace headers. */
+  readonly seedText: string;
+  readonly callsMax: number;
+  readonly base: readonly BaseEntry[];
+  /** The oracle profile (default: each base trace's, else docs). */
+  readonly profile?: Profile;
+}
+
+export interface CaseProgram {
+  readonly header: TraceHeader;
+  readonly program: Program;
+}
+
+/** Out of 100: cases that mutate a base program when there is one. */
+const mutatePct = 70;
+
+const arbs = new Map<string, fc.Arbitrary<Program>>();
+
+function arbFor(seed: number, sw: Swarm, callsMax: number): fc.Arbitrary<Program> {
+  const key = `${seed}:${sw.slot}:${callsMax}`;
+  let arb = arbs.get(key);
+  if (arb === undefined) {
+    if (arbs.size > 64) arbs.clear();
+    arb = programArb(sw, callsMax);
+    arbs.set(key, arb);
+  }
+  return arb;
+}
+
+function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader {
+  const meta = { source: 'vpdma fuzz', seed: ctx.seedText, case: index };
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    profile: ctx.profile ?? from?.header.profile ?? 'docs',
+    device: from?.header.device ?? {},
+    meta: from === undefined ? meta : { ...meta, parent: from.name },
+  };
+}
+
+export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
+  const rng = rngFor(ctx.seed, index);
+  const sw = swarmFor(ctx.seed, swarmSlotOf(index));
+  if (ctx.base.length > 0 && chance(rng, mutatePct, 100)) {
+    const from = ctx.base[int(rng, 0, ctx.base.length - 1)] as BaseEntry;
+    const donors = ctx.base.map((b) => b.program);
+    const program = mutate(from.program, { rng, swarm: sw, callsMax: ctx.callsMax, donors });
+    return { header: header(ctx, index, from), program };
+  }
+  const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
+  const program = arbFor(ctx.seed, sw, ctx.callsMax).generate(random, undefined).value;
+  return { header: header(ctx, index), program };
+}
+
+/** Materializes a program against a fresh oracle (default layout), as a generated trace. */
+export function materialize(c: CaseProgram, callsMax: number, callsLimit = callsMax): Trace {
+  const model = new Model({
+    device: resolveDevice(c.header.device),
+    profile: c.header.profile ?? 'docs',
+  });
+  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit));
+  const calls: TraceCall[] = [];
+  for (let call = b.next(model.state); call !== undefined; call = b.next(model.state)) {
+    calls.push(call);
+    model.step(call.fn, call.args);
+  }
+  return { header: c.header, calls };
+}
+
+/** Case `index` as a trace: the calls a worker replayed (cut to `callsLimit` if it stopped). */
+export function generateCase(ctx: CaseContext, index: number, callsLimit?: number): Trace {
+  return materialize(caseProgram(ctx, index), ctx.callsMax, callsLimit);
+}

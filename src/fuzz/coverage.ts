@@ -1,0 +1,54 @@
+// Coverage feedback from the model (no instrumentation of the target needed): every oracle
+// step yields one key, a hash of (function, branch taken, whether it was misuse, the shape of
+// the live state after it, profile). The shape is a few bits: which kinds of object are live
+// and whether transfers are pending or delivered, so "MapDmaMemory with a transfer delivered
+// and a common buffer live" is a different key from "MapDmaMemory on an idle adapter".
+import { hashString } from '../core/hash.js';
+import type { Model } from '../model/model.js';
+import type { ModelState } from '../model/state.js';
+import type { Stepped } from '../model/step.js';
+
+/** Bits of the live-state shape. */
+export function stateShape(s: ModelState): number {
+  let pending = 0;
+  let delivered = 0;
+  for (const t of s.transfers.values()) {
+    if (t.state === 'pending') pending = 1;
+    else delivered = 1;
+  }
+  return (
+    (s.adapters.size > 0 ? 1 : 0) |
+    (s.commonBuffers.size > 0 ? 2 : 0) |
+    (s.mdls.size > 0 ? 4 : 0) |
+    (pending << 3) |
+    (delivered << 4) |
+    (s.views.size > 0 ? 32 : 0) |
+    (s.events.size > 0 ? 64 : 0) |
+    (s.blocks.size > 0 ? 128 : 0) |
+    (s.adapters.size > 1 ? 256 : 0)
+  );
+}
+
+export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number {
+  const misuse = stepped.misuse === undefined ? '' : '!';
+  return hashString(`${fn}|${stepped.branch}${misuse}|${stateShape(s)}|${s.profile}`);
+}
+
+/** Collects one case's keys, dropping those already reported earlier in the same task. */
+export class CoverageSink {
+  private readonly mine = new Set<number>();
+
+  constructor(private readonly seenInTask: Set<number>) {}
+
+  readonly onStep = (fn: string, stepped: Stepped, model: Model): void => {
+    const key = coverageKey(fn, stepped, model.state);
+    if (!this.seenInTask.has(key)) this.mine.add(key);
+  };
+
+  /** This case's new keys (sorted, so results do not depend on insertion order). */
+  take(): number[] {
+    const keys = [...this.mine].sort((a, b) => a - b);
+    for (const k of keys) this.seenInTask.add(k);
+    return keys;
+  }
+}

@@ -1,0 +1,153 @@
+// From failing cases to findings. Failing cases are grouped by the (kind, function) of their
+// first violation; the lowest-indexed few of each group are regenerated from (seed, index),
+// minimized against the target ("still fails the same way" = a violation of the same kind in
+// the same function), re-run a few times to count how often the repro reproduces, and
+// deduplicated by signature: kind, function and the minimized repro's call sequence. Picking
+// the lowest indices makes the result the same however the cases were spread over workers
+// or shards (merge.ts combines shards the same way).
+import { hashString } from '../core/hash.js';
+import type { Trace } from '../trace/trace.js';
+import type { Violation, ViolationKind } from '../replay/violation.js';
+import type { CaseResult } from './protocol.js';
+
+export interface FailureGroup {
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  /** Failing cases in the group. */
+  readonly hits: number;
+  /** The lowest-indexed ones, which get minimized. */
+  readonly cases: readonly CaseResult[];
+}
+
+export interface Minimized {
+  readonly trace: Trace;
+  /** The candidate budget ran out before the repro was 1-minimal. */
+  readonly exhausted: boolean;
+  readonly attempts: number;
+}
+
+/** What processing findings needs from the outside: replay, minimization, the clock. */
+export interface FindingDeps {
+  /** The trace of case `index` as it ran (its first `calls` calls). */
+  regenerate(index: number, calls: number): Trace;
+  /** Minimizes a trace that fails with `v`, keeping that violation's kind and function. */
+  minimize(trace: Trace, v: Violation): Promise<Minimized>;
+  /** Replays `trace` `times` times on fresh targets: how many showed the same violation. */
+  reproduce(trace: Trace, v: Violation, times: number): Promise<Reproduced>;
+  readonly signal?: AbortSignal;
+}
+
+export interface Reproduced {
+  readonly count: number;
+  /** The matching violation as the first successful run reported it. */
+  readonly seen?: Violation;
+}
+
+export interface FuzzFinding {
+  readonly signature: string;
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  /** Index of the failing call in the repro (as replayed by the reproduction runs). */
+  readonly callIndex: number;
+  readonly message: string;
+  readonly reproCalls: number;
+  readonly originalCalls: number;
+  readonly caseIndex: number;
+  /** Every minimized case that came out with this signature. */
+  readonly cases: readonly number[];
+  /** e.g. "3/3". */
+  readonly reproduced: string;
+  readonly minimized: boolean;
+  readonly exhausted: boolean;
+  readonly attempts: number;
+  readonly repro: Trace;
+}
+
+export const REPRODUCE_TIMES = 3;
+
+export function firstViolation(r: CaseResult): Violation | undefined {
+  return r.violations[0];
+}
+
+/** Groups in order of their first case; `perGroup` lowest indices each. */
+export function groupFailures(failing: readonly CaseResult[], perGroup: number): FailureGroup[] {
+  const groups = new Map<
+    string,
+    { kind: ViolationKind; fn: string; hits: number; cases: CaseResult[] }
+  >();
+  for (const r of [...failing].sort((a, b) => a.index - b.index)) {
+    const v = firstViolation(r);
+    if (v === undefined) continue;
+    const key = `${v.kind}\u0000${v.fn}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { kind: v.kind, fn: v.fn, hits: 0, cases: [] };
+      groups.set(key, g);
+    }
+    g.hits++;
+    if (g.cases.length < perGroup) g.cases.push(r);
+  }
+  return [...groups.values()];
+}
+
+const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
+
+/**
+ * Dedup key: kind, function and a hash of the repro's sequence of calls, as
+ * "kind/Function/hash" (also its directory under findings/).
+ */
+export function signatureOf(kind: string, fn: string, repro: Trace): string {
+  const sequence = repro.calls.map((c) => c.fn).join('\n');
+  const h = hashString(sequence).toString(16).padStart(14, '0').slice(-8);
+  return `${kind}/${shortFn(fn)}/${h}`;
+}
+
+async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
+  const original = deps.regenerate(r.index, r.calls);
+  const aborted = deps.signal?.aborted === true;
+  const m = aborted ? undefined : await deps.minimize(original, v);
+  const repro = m?.trace ?? original;
+  const times = deps.signal?.aborted === true ? 1 : REPRODUCE_TIMES;
+  const again = await deps.reproduce(repro, v, times);
+  const shown = again.seen ?? v;
+  return {
+    signature: signatureOf(v.kind, v.fn, repro),
+    kind: v.kind,
+    fn: v.fn,
+    callIndex: again.seen?.callIndex ?? Math.max(0, repro.calls.length - 1),
+    message: shown.message,
+    reproCalls: repro.calls.length,
+    originalCalls: original.calls.length,
+    caseIndex: r.index,
+    cases: [r.index],
+    reproduced: `${again.count}/${times}`,
+    minimized: m !== undefined,
+    exhausted: m?.exhausted ?? false,
+    attempts: m?.attempts ?? 0,
+    repro,
+  };
+}
+
+/** Minimizes the selected cases of every group, in order; one finding per signature. */
+export async function processFindings(
+  groups: readonly FailureGroup[],
+  deps: FindingDeps,
+  onFinding?: (f: FuzzFinding) => void,
+): Promise<FuzzFinding[]> {
+  const bySignature = new Map<string, FuzzFinding>();
+  for (const g of groups) {
+    for (const r of g.cases) {
+      const v = firstViolation(r);
+      if (v === undefined) continue;
+      const f = await one(r, v, deps);
+      const have = bySignature.get(f.signature);
+      if (have !== undefined) {
+        bySignature.set(f.signature, { ...have, cases: [...have.cases, r.index] });
+        continue;
+      }
+      bySignature.set(f.signature, f);
+      onFinding?.(f);
+    }
+  }
+  return [...bySignature.values()];
+}

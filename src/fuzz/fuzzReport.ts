@@ -1,0 +1,192 @@
+// The report of `vpdma fuzz` (report.json in --out, and --json FILE): DESIGN.md's violations
+// array (kind, fn, callIndex, message, trace = the repro in JSONL form, reproCalls,
+// signature), the findings with their seed, case and the command that reproduces them, and
+// what merging shards needs (first case per new coverage key, minimized cases per group).
+// Everything except `timing` is the same for any number of workers.
+import type { ViolationKind } from '../replay/violation.js';
+import type { FuzzRunResult } from './run.js';
+
+export interface ReportFinding {
+  readonly signature: string;
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  readonly callIndex: number;
+  readonly message: string;
+  readonly reproCalls: number;
+  readonly originalCalls: number;
+  /** The repro in JSONL form. */
+  readonly trace: string;
+  readonly files: { readonly jsonl: string; readonly txt: string; readonly vpt: string };
+  readonly reproText: string;
+  readonly seed: string;
+  readonly caseIndex: number;
+  /** Every minimized case with this signature. */
+  readonly cases: readonly number[];
+  /** Re-runs of the repro that showed the same violation, e.g. "3/3". */
+  readonly reproduced: string;
+  /** `vpdma replay ...` that reproduces it without the fuzzer. */
+  readonly command: string;
+  /** false when the run was interrupted before this repro could be minimized. */
+  readonly minimized: boolean;
+  /** The minimization budget ran out (the repro still fails, but may not be 1-minimal). */
+  readonly exhausted: boolean;
+}
+
+export interface ReportGroup {
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  readonly hits: number;
+  readonly minimized: readonly { readonly caseIndex: number; readonly signature: string }[];
+}
+
+export interface FuzzReport {
+  readonly schema: 'vpdma-report';
+  readonly schemaVersion: 1;
+  readonly command: 'fuzz';
+  readonly seed: string;
+  readonly vpdmaVersion: string;
+  readonly modelRevision: string;
+  readonly target: string;
+  readonly profile: string;
+  /** "K/N". */
+  readonly shard: string;
+  readonly budget: { readonly runs?: number; readonly time?: string };
+  readonly callsMax: number;
+  /** Cases run (a gap-free prefix of this shard's cases). */
+  readonly cases: number;
+  /** `--runs` (with the same --shard) that runs exactly these cases again. */
+  readonly runsEquivalent: number;
+  readonly calls: number;
+  /** Coverage keys reached, the base corpus's included. */
+  readonly coverage: number;
+  readonly corpus: {
+    readonly dir?: string;
+    readonly base: number;
+    readonly kept: number;
+    readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
+  };
+  /** [coverage key, first case that reached it] for every key the base did not reach. */
+  readonly newCoverage: readonly (readonly [number, number])[];
+  readonly groups: readonly ReportGroup[];
+  readonly findings: readonly ReportFinding[];
+  readonly violations: readonly {
+    readonly kind: ViolationKind;
+    readonly fn: string;
+    readonly callIndex: number;
+    readonly message: string;
+    readonly trace: string;
+    readonly reproCalls: number;
+    readonly signature: string;
+  }[];
+  readonly interrupted: boolean;
+  readonly stoppedBy: string;
+  readonly setupError?: string;
+  readonly warnings: readonly string[];
+  readonly timing: {
+    readonly workers: number;
+    readonly fuzzMs: number;
+    readonly minimizeMs: number;
+    readonly wallMs: number;
+    readonly casesPerSecond: number;
+    readonly callsPerSecond: number;
+  };
+}
+
+export function violationsOf(findings: readonly ReportFinding[]): FuzzReport['violations'] {
+  return findings.map((f) => ({
+    kind: f.kind,
+    fn: f.fn,
+    callIndex: f.callIndex,
+    message: f.message,
+    trace: f.trace,
+    reproCalls: f.reproCalls,
+    signature: f.signature,
+  }));
+}
+
+export interface ReportMeta {
+  readonly seed: string;
+  readonly vpdmaVersion: string;
+  readonly modelRevision: string;
+  readonly target: string;
+  readonly profile: string;
+  readonly shard: string;
+  readonly budget: FuzzReport['budget'];
+  readonly callsMax: number;
+  readonly corpusDir?: string;
+  readonly interrupted: boolean;
+  readonly warnings: readonly string[];
+  readonly workers: number;
+  readonly wallMs: number;
+}
+
+export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
+  const c = r.campaign;
+  const secs = Math.max(r.fuzzMs / 1000, 1e-3);
+  return {
+    schema: 'vpdma-report',
+    schemaVersion: 1,
+    command: 'fuzz',
+    seed: m.seed,
+    vpdmaVersion: m.vpdmaVersion,
+    modelRevision: m.modelRevision,
+    target: m.target,
+    profile: m.profile,
+    shard: m.shard,
+    budget: m.budget,
+    callsMax: m.callsMax,
+    cases: c.cases,
+    runsEquivalent: c.runsEquivalent,
+    calls: c.calls,
+    coverage: c.coverage,
+    corpus: {
+      ...(m.corpusDir === undefined ? {} : { dir: m.corpusDir }),
+      base: r.baseSize,
+      kept: r.keptFiles.length,
+      keptFiles: r.keptFiles,
+    },
+    newCoverage: [...c.firstSeen].sort((a, b) => a[0] - b[0]),
+    groups: r.groups,
+    findings: r.findings,
+    violations: violationsOf(r.findings),
+    interrupted: m.interrupted,
+    stoppedBy: c.stoppedBy,
+    ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
+    warnings: m.warnings,
+    timing: {
+      workers: m.workers,
+      fuzzMs: Math.round(r.fuzzMs),
+      minimizeMs: Math.round(r.minimizeMs),
+      wallMs: Math.round(m.wallMs),
+      casesPerSecond: Math.round(c.cases / secs),
+      callsPerSecond: Math.round(c.calls / secs),
+    },
+  };
+}
+
+/** The human summary printed after a run. */
+export function formatFuzzSummary(r: FuzzReport): string {
+  const t = r.timing;
+  const lines = [
+    '',
+    `cases ${r.cases} (--runs ${r.runsEquivalent} reproduces them), calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} workers`,
+    `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${r.corpus.dir}`}`,
+    `target ${r.target}, oracle ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
+  ];
+  if (r.setupError !== undefined) lines.push(`the target could not be set up: ${r.setupError}`);
+  if (r.findings.length === 0) lines.push('', 'no findings');
+  else lines.push('', `${r.findings.length} finding(s):`);
+  for (const f of r.findings) {
+    const how = f.minimized
+      ? `minimized to ${f.reproCalls} calls`
+      : `not minimized (${f.reproCalls} calls)`;
+    lines.push(
+      `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
+      `    ${f.message}`,
+      `    ${f.command}`,
+    );
+  }
+  if (r.interrupted)
+    lines.push('', 'interrupted: results cover the cases completed before the signal');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,69 @@
+// Combining the reports of shards 1/N..N/N of one campaign (same seed, runs and base corpus)
+// into what the unsharded run would have reported. A case is kept when it was the first to
+// reach some coverage key, and a group's minimized cases are its lowest-indexed failures:
+// both are minima over case indices, so taking the minimum across shards gives exactly the
+// unsharded selection, and the unsharded run's findings are those minimized cases'
+// signatures (each shard minimized its own lowest cases, which include the global lowest).
+import type { FuzzReport, ReportFinding } from './fuzzReport.js';
+
+export interface MergedShards {
+  readonly cases: number;
+  readonly calls: number;
+  /** Kept cases (ascending) and their corpus files. */
+  readonly kept: readonly number[];
+  readonly keptFiles: readonly string[];
+  /** The unsharded run's signatures, sorted. */
+  readonly signatures: readonly string[];
+  readonly findings: readonly ReportFinding[];
+  /** Groups as "kind fn": failing cases. */
+  readonly hits: Readonly<Record<string, number>>;
+}
+
+export function mergeShards(reports: readonly FuzzReport[], perGroup: number): MergedShards {
+  const first = new Map<number, number>();
+  const files = new Map<number, string>();
+  for (const r of reports) {
+    for (const [key, index] of r.newCoverage) {
+      const have = first.get(key);
+      if (have === undefined || index < have) first.set(key, index);
+    }
+    for (const k of r.corpus.keptFiles) files.set(k.caseIndex, k.file);
+  }
+  const kept = [...new Set(first.values())].sort((a, b) => a - b);
+  const groups = new Map<
+    string,
+    { hits: number; minimized: { caseIndex: number; signature: string }[] }
+  >();
+  for (const r of reports) {
+    for (const g of r.groups) {
+      const key = `${g.kind} ${g.fn}`;
+      const m = groups.get(key) ?? { hits: 0, minimized: [] };
+      m.hits += g.hits;
+      m.minimized.push(...g.minimized);
+      groups.set(key, m);
+    }
+  }
+  const signatures = new Set<string>();
+  const hits: Record<string, number> = {};
+  for (const [key, g] of groups) {
+    hits[key] = g.hits;
+    g.minimized.sort((a, b) => a.caseIndex - b.caseIndex);
+    for (const m of g.minimized.slice(0, perGroup)) signatures.add(m.signature);
+  }
+  const findings = new Map<string, ReportFinding>();
+  for (const r of reports)
+    for (const f of r.findings) {
+      const have = findings.get(f.signature);
+      if (signatures.has(f.signature) && (have === undefined || f.caseIndex < have.caseIndex))
+        findings.set(f.signature, f);
+    }
+  return {
+    cases: reports.reduce((n, r) => n + r.cases, 0),
+    calls: reports.reduce((n, r) => n + r.calls, 0),
+    kept,
+    keptFiles: kept.map((i) => files.get(i) ?? `?case-${i}`),
+    signatures: [...signatures].sort(),
+    findings: [...findings.values()],
+    hits,
+  };
+}

@@ -1,0 +1,132 @@
+// Cheap mutations of kept programs (libFuzzer's and syzkaller's mutators), driven by the
+// project Rng: insert a generated call, insert an obsolete call right after a call that made
+// or changed something (the "interesting moments" for VideoPortMapDmaMemory), delete a run of
+// calls, splice in another program's tail, change one argument, flip coherence, duplicate.
+// Only inserted calls and changed arguments go through fast-check, one call at a time.
+import fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { chance, int, pick, type Rng } from '../core/rng.js';
+import { describe, INERT_FNS } from '../model/calls.js';
+import { anyCallArb, callArb } from './arbitraries.js';
+import type { AbsCall, Program } from './program.js';
+import type { Swarm } from './weights.js';
+
+export interface MutationContext {
+  readonly rng: Rng;
+  readonly swarm: Swarm;
+  readonly callsMax: number;
+  /** Other programs to splice from. */
+  readonly donors: readonly Program[];
+}
+
+/** Mutations applied to one case, at most. */
+const mutationsMax = 4;
+const INERT = [...INERT_FNS];
+/** Calls after which an obsolete call is most telling: something was just made or moved. */
+const MOMENTS: ReadonlySet<string> = new Set([
+  'VideoPortAllocateCommonBuffer',
+  'VideoPortGetCommonBuffer',
+  'VideoPortStartDma',
+  '@executeDma',
+  '@deviceDma',
+  'VideoPortGetDeviceBase',
+  'VideoPortMapMemory',
+  'VideoPortLockBuffer',
+  'VideoPortLockPages',
+  '@write',
+]);
+
+function fcRandom(rng: Rng): fc.Random {
+  return new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
+}
+
+function generated(m: MutationContext, fn?: string): AbsCall {
+  const desc = fn === undefined ? undefined : describe(fn);
+  const arb = desc === undefined ? anyCallArb(m.swarm) : callArb(desc, m.swarm);
+  return arb.generate(fcRandom(m.rng), undefined).value;
+}
+
+type Mutation = (p: AbsCall[], m: MutationContext) => void;
+
+const insert: Mutation = (p, m) => p.splice(int(m.rng, 0, p.length), 0, generated(m));
+
+const insertInert: Mutation = (p, m) => {
+  const moments = p.flatMap((c, i) => (MOMENTS.has(c.fn) ? [i + 1] : []));
+  const at = moments.length > 0 ? pick(m.rng, moments) : int(m.rng, 0, p.length);
+  const fn = chance(m.rng, 2, 3) ? 'VideoPortMapDmaMemory' : pick(m.rng, INERT);
+  p.splice(at, 0, generated(m, fn));
+};
+
+const remove: Mutation = (p, m) => {
+  if (p.length < 2) return;
+  const at = int(m.rng, 0, p.length - 1);
+  p.splice(at, int(m.rng, 1, Math.min(3, p.length - at)));
+};
+
+const splice: Mutation = (p, m) => {
+  if (m.donors.length === 0) return;
+  const donor = pick(m.rng, m.donors);
+  if (donor.length === 0) return;
+  const cut = int(m.rng, 0, p.length);
+  const from = int(m.rng, 0, donor.length - 1);
+  p.splice(cut, p.length - cut, ...donor.slice(from));
+};
+
+const changeArg: Mutation = (p, m) => {
+  if (p.length === 0) return;
+  const at = int(m.rng, 0, p.length - 1);
+  const old = p[at];
+  if (old === undefined) return;
+  const names = Object.keys(old.args);
+  if (names.length === 0) return;
+  const name = pick(m.rng, names);
+  const fresh = generated(m, old.fn);
+  const slot = fresh.args[name];
+  const args = { ...old.args };
+  if (slot === undefined) delete args[name];
+  else args[name] = slot;
+  p[at] = { ...old, args };
+};
+
+const flipCoherence: Mutation = (p, m) => {
+  if (p.length === 0) return;
+  const at = int(m.rng, 0, p.length - 1);
+  const old = p[at];
+  if (old !== undefined) p[at] = { ...old, coherent: !old.coherent };
+};
+
+const duplicate: Mutation = (p, m) => {
+  if (p.length === 0) return;
+  const at = int(m.rng, 0, p.length - 1);
+  const n = int(m.rng, 1, Math.min(4, p.length - at));
+  p.splice(at + n, 0, ...p.slice(at, at + n));
+};
+
+const MUTATIONS: readonly [Mutation, number][] = [
+  [insert, 4],
+  [insertInert, 4],
+  [remove, 3],
+  [splice, 2],
+  [changeArg, 5],
+  [flipCoherence, 1],
+  [duplicate, 1],
+];
+const TOTAL = MUTATIONS.reduce((n, [, w]) => n + w, 0);
+
+function one(m: MutationContext): Mutation {
+  let r = int(m.rng, 0, TOTAL - 1);
+  for (const [mutation, w] of MUTATIONS) {
+    r -= w;
+    if (r < 0) return mutation;
+  }
+  return insert;
+}
+
+/** A mutated copy of `program` (1 to mutationsMax mutations), at most callsMax calls long. */
+export function mutate(program: Program, m: MutationContext): Program {
+  const p = [...program];
+  const n = 1 + (chance(m.rng, 1, 2) ? 0 : int(m.rng, 1, mutationsMax - 1));
+  for (let i = 0; i < n; i++) one(m)(p, m);
+  if (p.length > m.callsMax) p.length = m.callsMax;
+  return p;
+}

@@ -1,0 +1,57 @@
+// A finding on disk: findings/<signature>/ with the repro as repro.jsonl, repro.txt and
+// repro.vpt, and finding.json (seed, case, kind, function, message, how often it reproduced,
+// and the exact `vpdma replay` command that reproduces it without the fuzzer).
+import { join } from 'node:path';
+import { writeRepro } from '../store/corpus.js';
+import { writeFileAtomic } from '../store/writeFile.js';
+import { printText } from '../trace/text.js';
+import type { FuzzFinding } from './findings.js';
+import type { ReportFinding } from './fuzzReport.js';
+import type { FuzzSettings } from './protocol.js';
+
+const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** POSIX shell quoting: plain words stay as they are, anything else is single-quoted. */
+export function shellWord(word: string): string {
+  return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function replayCommand(trace: string, s: FuzzSettings): string {
+  const words = ['vpdma', 'replay', trace, '--target', s.target];
+  if (s.profile !== undefined) words.push('--profile', s.profile);
+  words.push('--timeout', String(s.timeoutMs));
+  return words.map(shellWord).join(' ');
+}
+
+/** Writes a finding's files under `out`; resolves to its report entry. */
+export function findingWriter(
+  out: string,
+  s: FuzzSettings,
+): (f: FuzzFinding) => Promise<ReportFinding> {
+  return async (f) => {
+    const dir = join(out, 'findings', ...f.signature.split('/'));
+    const files = await writeRepro(dir, f.repro);
+    const entry: ReportFinding = {
+      signature: f.signature,
+      kind: f.kind,
+      fn: f.fn,
+      callIndex: f.callIndex,
+      message: f.message,
+      reproCalls: f.reproCalls,
+      originalCalls: f.originalCalls,
+      trace: files.jsonl,
+      files,
+      reproText: printText(f.repro),
+      seed: s.seedText,
+      caseIndex: f.caseIndex,
+      cases: f.cases,
+      reproduced: f.reproduced,
+      command: replayCommand(files.jsonl, s),
+      minimized: f.minimized,
+      exhausted: f.exhausted,
+    };
+    const json = { ...entry, target: s.target, profile: s.profile ?? 'docs' };
+    await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
+    return entry;
+  };
+}

@@ -1,0 +1,99 @@
+// Producers: when a coherent call needs an object that does not exist, the builder first runs
+// the call that makes one (syzkaller's resource constructors), itself resolved and made
+// coherent, so a fresh program reaches deep states (adapter → buffer → MDL → transfer →
+// delivered list) without having to be lucky.
+import type { Value } from '../model/values.js';
+import { BASE, lit, type AbsCall, type Slot } from './program.js';
+import type { Need } from './resolve.js';
+
+export const EXT = 0xffffe00000001000n;
+export const EXECUTE_DMA_ROUTINE = 0xfffff80000a01000n;
+export const TAG = 0x616d4456;
+
+const ext = lit(EXT);
+const live = (res: Extract<Slot, { s: 'live' }>['res'], pick: number): Slot => ({
+  s: 'live',
+  res,
+  pick,
+  place: BASE,
+});
+
+function call(fn: string, args: Record<string, Slot>): AbsCall {
+  return { fn, args, coherent: true };
+}
+
+export function deviceDescription(scatterGather: boolean, maximumLength: number): Value {
+  return { scatterGather, dma32BitAddresses: true, dma64BitAddresses: false, maximumLength };
+}
+
+/** The call that creates what `need` names, varied by `pick`; undefined when none can. */
+export function producerFor(need: Need, pick: number): AbsCall | undefined {
+  switch (need) {
+    case 'adapter':
+      return call('VideoPortGetDmaAdapter', {
+        hwDeviceExtension: ext,
+        vpDeviceDescription: lit(deviceDescription(pick % 4 !== 3, 0x100000)),
+      });
+    case 'cpu':
+    case 'pool':
+      return call('VideoPortAllocatePool', {
+        hwDeviceExtension: ext,
+        poolType: lit(0),
+        numberOfBytes: lit([0x3000, 0x1000, 0x8000][pick % 3] ?? 0x3000),
+        tag: lit(TAG),
+      });
+    case 'mdl':
+      return call('VideoPortLockBuffer', {
+        hwDeviceExtension: ext,
+        baseAddress: live('pool', pick),
+        length: lit(0x8000),
+        operation: lit(2),
+      });
+    case 'commonBuffer':
+    case 'logical':
+      return call('VideoPortAllocateCommonBuffer', {
+        hwDeviceExtension: ext,
+        vpDmaAdapter: live('adapter', pick),
+        desiredLength: lit(0x2000),
+        cacheEnabled: lit((pick & 1) === 1),
+        reserved: lit(0n),
+      });
+    case 'legacyBuffer':
+      return call('VideoPortGetCommonBuffer', {
+        hwDeviceExtension: ext,
+        desiredLength: lit(0x2000),
+        alignment: lit(0),
+        cacheEnabled: lit(false),
+      });
+    case 'event':
+      return call('VideoPortCreateEvent', {
+        hwDeviceExtension: ext,
+        eventFlag: lit(pick % 4),
+        unused: lit(0n),
+      });
+    case 'view':
+      return call('VideoPortGetDeviceBase', {
+        hwDeviceExtension: ext,
+        ioAddress: { s: 'bus', space: 'memory', pick, place: BASE },
+        numberOfUchars: lit(0x10000),
+        inIoSpace: lit(0),
+      });
+    case 'buffer':
+      return call('VideoPortAllocateBuffer', { hwDeviceExtension: ext, size: lit(0x1000) });
+    case 'pending':
+      return call('VideoPortStartDma', {
+        hwDeviceExtension: ext,
+        vpDmaAdapter: live('adapter', pick),
+        mdl: live('mdl', pick),
+        offset: lit(0),
+        pLength: lit([0x3000, 0x1000, 0x100000][pick % 3] ?? 0x3000),
+        executeDmaRoutine: lit(EXECUTE_DMA_ROUTINE),
+        context: lit(0n),
+        writeToDevice: lit((pick & 1) === 0),
+      });
+    case 'sgList':
+      return call('@executeDma', { vpDmaAdapter: live('adapter', pick) });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+// Programs: call sequences with abstract arguments (syzkaller's prog.Prog). A slot names *what*
+// to pass ("the second live MDL", "an address 3/4 into some live buffer", "a handle that was
+// freed", NULL, a literal) and is resolved against the oracle model's live state just before
+// the call runs, so programs stay meaningful when mutation inserts, deletes or splices calls.
+import type { ResourceKind } from '../model/callTypes.js';
+import type { Value } from '../model/values.js';
+
+/** Where inside a resolved range an address points. */
+export type Place =
+  /** The range's base. */
+  | { readonly at: 'base' }
+  /** A fraction (0..65535 of 65536) of the way in, aligned down to `align` bytes. */
+  | { readonly at: 'frac'; readonly frac: number; readonly align: number }
+  /** Exactly this many bytes in (lifted from a concrete trace). */
+  | { readonly at: 'off'; readonly off: bigint }
+  /** One past the last byte. */
+  | { readonly at: 'end' };
+
+export type Slot =
+  /** A literal value, passed as is. */
+  | { readonly s: 'lit'; readonly v: Value }
+  /** The `pick`-th (modulo the count) live object of a kind; NULL when there is none. */
+  | { readonly s: 'live'; readonly res: ResourceKind; readonly pick: number; readonly place: Place }
+  /** A value of this kind the program used before that is no longer live (else NULL). */
+  | { readonly s: 'stale'; readonly res: ResourceKind; readonly pick: number }
+  /** A bus address: `pick`-th aperture of the space (modulo), or one outside every aperture. */
+  | {
+      readonly s: 'bus';
+      readonly space: 'memory' | 'io' | 'any';
+      readonly pick: number;
+      readonly place: Place;
+    }
+  /** A bus address in no aperture. */
+  | { readonly s: 'wild'; readonly v: bigint }
+  /** A VIDEO_REQUEST_PACKET whose input and output buffers point at `buf`. */
+  | {
+      readonly s: 'vrp';
+      readonly buf: Slot;
+      readonly length: number;
+      readonly ioControlCode: number;
+    };
+
+export interface AbsCall {
+  readonly fn: string;
+  readonly args: Readonly<Record<string, Slot>>;
+  /** Make the call valid where the program allows (matching release arguments, lengths that fit). */
+  readonly coherent: boolean;
+}
+
+export type Program = readonly AbsCall[];
+
+export const lit = (v: Value): Slot => ({ s: 'lit', v });
+export const BASE: Place = { at: 'base' };

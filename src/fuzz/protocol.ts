@@ -1,0 +1,48 @@
+// What crosses the worker boundary for fuzzing: plain data only (STYLE lesson 3). A task is a
+// run of case indices plus everything needed to rebuild those cases from (seed, index): the
+// base corpus travels once per task as shared .vpt bytes, never cloned.
+import type { Profile } from '../model/device.js';
+import type { ReplayOutcome } from '../replay/replay.js';
+import type { Violation } from '../replay/violation.js';
+
+export interface FuzzSettings {
+  readonly target: string;
+  readonly profile?: Profile;
+  readonly timeoutMs: number;
+  readonly sampleBytes: number;
+  readonly callsMax: number;
+  readonly seed: number;
+  readonly seedText: string;
+}
+
+/** The base corpus: .vpt encodings back to back in shared memory, in a fixed order. */
+export interface SharedBase {
+  /** Changes whenever the contents do: workers cache decoded programs under it. */
+  readonly id: string;
+  readonly bytes: SharedArrayBuffer;
+  /** Entry i occupies bytes [offsets[2i], offsets[2i + 1]). */
+  readonly offsets: readonly number[];
+  readonly names: readonly string[];
+}
+
+export interface FuzzTask {
+  readonly settings: FuzzSettings;
+  readonly base: SharedBase;
+  /** Case indices, ascending (a run of the shard's residue class). */
+  readonly cases: readonly number[];
+  /** [case index or -1, call index, calls done, fn index]: the pool's watchdog reads it. */
+  readonly heartbeat?: SharedArrayBuffer;
+}
+
+export interface CaseResult {
+  readonly index: number;
+  /** Calls generated and sent (the last one may be the one that crashed or hung). */
+  readonly calls: number;
+  readonly outcome: ReplayOutcome;
+  /** The first violations (the case stops at the call that showed one). */
+  readonly violations: readonly Violation[];
+  /** Coverage keys not reported by an earlier case of the same task. */
+  readonly keys: readonly number[];
+  /** Set when the target could not be created at all (not a finding: a setup failure). */
+  readonly setupError?: string;
+}

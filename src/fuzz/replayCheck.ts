@@ -1,0 +1,50 @@
+// Checking traces against the target the campaign fuzzed, through the replay pool: the
+// minimizer's batched "still fails the same way" predicate (same violation kind in the same
+// function), and the re-runs that count how often a repro reproduces. Each replay opens a
+// fresh target, exactly as `vpdma replay` on the repro file would.
+import type { Executor } from '../replay/executor.js';
+import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
+import { makeTasks } from '../replay/tasks.js';
+import type { Violation } from '../replay/violation.js';
+import type { Trace } from '../trace/trace.js';
+import { encodeVpt } from '../trace/vpt.js';
+import type { Reproduced } from './findings.js';
+
+const same = (a: Violation, b: Pick<Violation, 'kind' | 'fn'>): boolean =>
+  a.kind === b.kind && a.fn === b.fn;
+
+export class ReplayCheck {
+  /** Replays run so far (for reports and tests). */
+  replays = 0;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly settings: ReplaySettings,
+  ) {}
+
+  private async run(traces: readonly Trace[]): Promise<ItemResult[]> {
+    const items = traces.map((t, id) => ({ id, label: `candidate ${id}`, bytes: encodeVpt(t) }));
+    this.replays += items.length;
+    return this.executor.run(makeTasks(items, this.settings, this.executor.workers));
+  }
+
+  /** For each trace: does it still show a violation of v's kind in v's function? */
+  async failsSame(traces: readonly Trace[], v: Pick<Violation, 'kind' | 'fn'>): Promise<boolean[]> {
+    const results = await this.run(traces);
+    const byId = new Map(results.map((r) => [r.id, r]));
+    return traces.map((_, id) => (byId.get(id)?.result?.violations ?? []).some((x) => same(x, v)));
+  }
+
+  async reproduce(trace: Trace, v: Violation, times: number): Promise<Reproduced> {
+    const results = await this.run(Array.from({ length: times }, () => trace));
+    let count = 0;
+    let seen: Violation | undefined;
+    for (const r of results) {
+      const hit = (r.result?.violations ?? []).find((x) => same(x, v));
+      if (hit === undefined) continue;
+      count++;
+      seen ??= hit;
+    }
+    return seen === undefined ? { count } : { count, seen };
+  }
+}

@@ -1,0 +1,151 @@
+// Resolving slots against the oracle model's live state (the generator's view of "what exists
+// right now"). Live lists follow the model's Map insertion order, so a slot resolves to the
+// same object every time the same calls came before it.
+import type { ResourceKind } from '../model/callTypes.js';
+import type { ModelState } from '../model/state.js';
+import type { Struct, Value } from '../model/values.js';
+import type { Place, Slot } from './program.js';
+
+/** A live object: a handle (length 0) or a range. */
+export interface Live {
+  readonly v: bigint;
+  readonly length: number;
+}
+
+const handles = (m: ReadonlyMap<bigint, unknown>): Live[] =>
+  Array.from(m.keys(), (v) => ({ v, length: 0 }));
+
+function blocks(s: ModelState, kind: string): Live[] {
+  const out: Live[] = [];
+  for (const b of s.blocks.values()) if (b.kind === kind) out.push({ v: b.va, length: b.length });
+  return out;
+}
+
+/** Every live object of a kind, in creation order. */
+export function liveOf(s: ModelState, res: ResourceKind): Live[] {
+  switch (res) {
+    case 'adapter':
+      return handles(s.adapters);
+    case 'mdl':
+      return handles(s.mdls);
+    case 'event':
+      return handles(s.events);
+    case 'sgList': {
+      const out: Live[] = [];
+      for (const t of s.transfers.values())
+        if (t.state === 'delivered') out.push({ v: t.sgList, length: 0 });
+      return out;
+    }
+    case 'sgElement':
+      return [...s.transfers.values()].flatMap((t) =>
+        t.state === 'delivered' ? t.elements.map((e) => ({ v: e.address, length: e.length })) : [],
+      );
+    case 'commonBuffer':
+      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.va, length: b.length }));
+    case 'logical':
+      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.logical, length: b.length }));
+    case 'view':
+      return Array.from(s.views.values(), (w) => ({ v: w.va, length: w.length }));
+    case 'userView':
+      return [...s.views.values()]
+        .filter((w) => w.process !== 0n)
+        .map((w) => ({ v: w.va, length: w.length }));
+    case 'pool':
+    case 'buffer':
+    case 'contiguous':
+    case 'lockedList':
+      return blocks(s, res);
+    case 'cpu':
+      return Array.from(s.ranges.all(), (r) => ({ v: r.va, length: r.length }));
+    case 'pdma':
+      return [];
+  }
+}
+
+export function place(base: bigint, length: number, p: Place): bigint {
+  switch (p.at) {
+    case 'base':
+      return base;
+    case 'end':
+      return base + BigInt(length);
+    case 'off':
+      return base + p.off;
+    case 'frac': {
+      const raw = Math.floor((length * p.frac) / 65536);
+      return base + BigInt(raw - (raw % Math.max(1, p.align)));
+    }
+  }
+}
+
+/** What resolving needed and did not find: the builder may run a producer first. */
+export type Need = ResourceKind | 'pending' | 'legacyBuffer';
+
+export interface Resolver {
+  readonly state: ModelState;
+  /** Values this program resolved before, per kind (the pool `stale` slots draw from). */
+  readonly used: Map<ResourceKind, bigint[]>;
+}
+
+function remember(r: Resolver, res: ResourceKind, v: bigint): void {
+  const list = r.used.get(res);
+  if (list === undefined) r.used.set(res, [v]);
+  else if (!list.includes(v)) list.push(v);
+}
+
+function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
+  const live = new Set(liveOf(r.state, res).map((l) => l.v));
+  const dead = (r.used.get(res) ?? []).filter((v) => !live.has(v));
+  return dead.length === 0 ? 0n : (dead[pick % dead.length] ?? 0n);
+}
+
+/** The live object a `live` slot names, if any. */
+export function liveTarget(r: Resolver, slot: Slot): Live | undefined {
+  if (slot.s !== 'live') return undefined;
+  const list = liveOf(r.state, slot.res);
+  return list.length === 0 ? undefined : list[slot.pick % list.length];
+}
+
+function bus(r: Resolver, slot: Extract<Slot, { s: 'bus' }>): bigint {
+  const aps = r.state.device.apertures.filter(
+    (a) => slot.space === 'any' || a.space === slot.space,
+  );
+  const ap = aps[slot.pick % Math.max(1, aps.length)];
+  return ap === undefined ? 0x1000n : place(ap.base, ap.length, slot.place);
+}
+
+/**
+ * A slot's value, or the kind of object it needed and did not find (only when `strict`: a
+ * coherent call asks the builder for a producer instead of passing NULL).
+ */
+export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | { need: Need } {
+  switch (slot.s) {
+    case 'lit':
+      return slot.v;
+    case 'wild':
+      return slot.v;
+    case 'bus':
+      return bus(r, slot);
+    case 'stale':
+      return stale(r, slot.res, slot.pick);
+    case 'live': {
+      const hit = liveTarget(r, slot);
+      if (hit === undefined) return strict ? { need: slot.res } : 0n;
+      remember(r, slot.res, hit.v);
+      return place(hit.v, hit.length, slot.place);
+    }
+    case 'vrp': {
+      const buf = resolveSlot(r, slot.buf, strict);
+      if (typeof buf === 'object' && 'need' in buf) return buf;
+      const b = typeof buf === 'bigint' ? buf : 0n;
+      const packet: Struct = {
+        ioControlCode: slot.ioControlCode,
+        statusBlock: 0n,
+        inputBuffer: b,
+        inputBufferLength: slot.length,
+        outputBuffer: b,
+        outputBufferLength: slot.length,
+      };
+      return packet;
+    }
+  }
+}

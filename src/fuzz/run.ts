@@ -1,0 +1,185 @@
+// One `vpdma fuzz` run, as orchestration over injected I/O: build the base corpus, run the
+// campaign in the fuzz pool (kept cases to the corpus as they come), then minimize, re-run
+// and write every new finding, and assemble the report. The CLI supplies files, pools, the
+// minimizer and the clock; nothing here touches the file system.
+import type { Executor } from '../replay/executor.js';
+import type { ReplaySettings } from '../replay/protocol.js';
+import type { Violation } from '../replay/violation.js';
+import type { Trace } from '../trace/trace.js';
+import { buildBase, type NamedTrace } from './base.js';
+import { runCampaign, type CampaignProgress, type CampaignResult, type Shard } from './campaign.js';
+import { generateCase, type CaseContext } from './caseGen.js';
+import type { FuzzExecutor } from './executor.js';
+import {
+  groupFailures,
+  processFindings,
+  type FailureGroup,
+  type FuzzFinding,
+  type Minimized,
+} from './findings.js';
+import type { ReportFinding, ReportGroup } from './fuzzReport.js';
+import type { CaseResult, FuzzSettings } from './protocol.js';
+import { ReplayCheck } from './replayCheck.js';
+
+export interface FuzzRunOptions {
+  readonly settings: FuzzSettings;
+  readonly base: readonly NamedTrace[];
+  readonly shard: Shard;
+  readonly runs?: number;
+  readonly timeMs?: number;
+  readonly workers: number;
+  /** Lowest-indexed failing cases minimized per (kind, function) group. */
+  readonly perGroup: number;
+  readonly attemptsMax: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+}
+
+export type MinimizeFn = (
+  trace: Trace,
+  stillFails: (candidates: readonly Trace[]) => Promise<boolean[]>,
+  options: { attemptsMax: number; failingIndex: number; batchSize: number; signal?: AbortSignal },
+) => Promise<Minimized>;
+
+export interface FuzzRunIo {
+  fuzzExecutor(workers: number): FuzzExecutor;
+  replayExecutor(workers: number): Executor;
+  readonly minimize: MinimizeFn;
+  /** Stores a kept case; resolves to its corpus file name. */
+  keep(trace: Trace): Promise<string>;
+  /** Writes a finding's files; resolves to its report entry. */
+  writeFinding(f: FuzzFinding): Promise<ReportFinding>;
+  progress?(p: CampaignProgress): void;
+  log?(text: string): void;
+}
+
+export interface FuzzRunResult {
+  readonly campaign: CampaignResult;
+  readonly baseSize: number;
+  readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
+  readonly groups: readonly ReportGroup[];
+  readonly findings: readonly ReportFinding[];
+  readonly fuzzMs: number;
+  readonly minimizeMs: number;
+}
+
+export function caseContext(s: FuzzSettings, base: CaseContext['base']): CaseContext {
+  return {
+    seed: s.seed,
+    seedText: s.seedText,
+    callsMax: s.callsMax,
+    base,
+    ...(s.profile === undefined ? {} : { profile: s.profile }),
+  };
+}
+
+async function fuzzPhase(
+  o: FuzzRunOptions,
+  io: FuzzRunIo,
+  ctx: CaseContext,
+  keys: ReadonlySet<number>,
+  shared: ReturnType<typeof buildBase>['shared'],
+) {
+  const ex = io.fuzzExecutor(o.workers);
+  const kept: Promise<{ caseIndex: number; file: string }>[] = [];
+  const keep = (r: CaseResult): void => {
+    const trace = generateCase(ctx, r.index, r.calls);
+    kept.push(io.keep(trace).then((file) => ({ caseIndex: r.index, file })));
+  };
+  try {
+    const campaign = await runCampaign(ex, {
+      settings: o.settings,
+      base: shared,
+      baseKeys: keys,
+      shard: o.shard,
+      ...(o.runs === undefined ? {} : { runs: o.runs }),
+      ...(o.timeMs === undefined ? {} : { timeMs: o.timeMs }),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      ...(o.now === undefined ? {} : { now: o.now }),
+      onKept: keep,
+      ...(io.progress === undefined
+        ? {}
+        : { onProgress: (p: CampaignProgress) => io.progress?.(p) }),
+    });
+    return { campaign, keptFiles: await Promise.all(kept) };
+  } finally {
+    await ex.close();
+  }
+}
+
+async function findingsPhase(
+  o: FuzzRunOptions,
+  io: FuzzRunIo,
+  ctx: CaseContext,
+  groups: readonly FailureGroup[],
+): Promise<{ findings: ReportFinding[]; minimized: Map<number, string> }> {
+  const findings: ReportFinding[] = [];
+  const minimized = new Map<number, string>();
+  if (groups.length === 0) return { findings, minimized };
+  const replay = io.replayExecutor(o.workers);
+  const s = o.settings;
+  const settings: ReplaySettings = {
+    target: s.target,
+    ...(s.profile === undefined ? {} : { profile: s.profile }),
+    paranoid: false,
+    timeoutMs: s.timeoutMs,
+    sampleBytes: s.sampleBytes,
+  };
+  const check = new ReplayCheck(replay, settings);
+  const batchSize = Math.max(1, o.workers * 4);
+  try {
+    const all = await processFindings(
+      groups,
+      {
+        regenerate: (index, calls) => generateCase(ctx, index, calls),
+        minimize: (trace, v: Violation) =>
+          io.minimize(trace, (cands) => check.failsSame(cands, v), {
+            attemptsMax: o.attemptsMax,
+            failingIndex: v.callIndex,
+            batchSize,
+            ...(o.signal === undefined ? {} : { signal: o.signal }),
+          }),
+        reproduce: (trace, v, times) => check.reproduce(trace, v, times),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+      },
+      (f) => io.log?.(`finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`),
+    );
+    for (const f of all) {
+      for (const c of f.cases) minimized.set(c, f.signature);
+      findings.push(await io.writeFinding(f));
+    }
+  } finally {
+    await replay.close();
+  }
+  return { findings, minimized };
+}
+
+export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRunResult> {
+  const now = o.now ?? ((): number => performance.now());
+  const base = buildBase(o.base, o.settings.callsMax, o.settings.profile);
+  const ctx = caseContext(o.settings, base.entries);
+  const t0 = now();
+  const { campaign, keptFiles } = await fuzzPhase(o, io, ctx, base.keys, base.shared);
+  const t1 = now();
+  const groups =
+    campaign.setupError === undefined ? groupFailures(campaign.failing, o.perGroup) : [];
+  const { findings, minimized } = await findingsPhase(o, io, ctx, groups);
+  const reportGroups: ReportGroup[] = groups.map((g) => ({
+    kind: g.kind,
+    fn: g.fn,
+    hits: g.hits,
+    minimized: g.cases.map((c) => ({
+      caseIndex: c.index,
+      signature: minimized.get(c.index) ?? '',
+    })),
+  }));
+  return {
+    campaign,
+    baseSize: base.entries.length,
+    keptFiles,
+    groups: reportGroups,
+    findings,
+    fuzzMs: t1 - t0,
+    minimizeMs: now() - t1,
+  };
+}

@@ -1,0 +1,141 @@
+// The worker's side of a fuzz task (also run inline by tests): rebuild each case from (seed,
+// index, base corpus), generate its calls against the replayer's own oracle while replaying
+// them against a fresh target, and return plain results with the coverage the oracle reached.
+// A case stops at the first call that shows a violation, and a few calls after the first
+// misuse (the oracle stops describing the target there; only the inert checks go on).
+import { fnIndex } from '../replay/fnIndex.js';
+import { resolveDevice } from '../model/device.js';
+import type { Stepped } from '../model/step.js';
+import type { Model } from '../model/model.js';
+import { TargetFault } from '../replay/callTarget.js';
+import { HEARTBEAT_SLOTS } from '../replay/protocol.js';
+import { Replayer, type ReplayOutcome } from '../replay/replay.js';
+import { sessionFor } from '../replay/runTask.js';
+import type { TargetSession } from '../replay/sessions.js';
+import { violation } from '../replay/violation.js';
+import { decodeVpt } from '../trace/vpt.js';
+import { CaseBuilder } from './builder.js';
+import { caseProgram, type BaseEntry, type CaseContext } from './caseGen.js';
+import { CoverageSink } from './coverage.js';
+import { liftTrace } from './lift.js';
+import type { CaseResult, FuzzTask, SharedBase } from './protocol.js';
+
+/** Calls still run after the first misuse: the inert checks go on, the oracle does not. */
+const detachedTailMax = 8;
+/** Violations a case result carries (the first one decides its finding). */
+const violationsKept = 4;
+
+let cached: { id: string; entries: BaseEntry[] } | undefined;
+
+/** The base corpus as programs, decoded and lifted once per worker. */
+export function baseEntries(base: SharedBase): BaseEntry[] {
+  if (cached?.id === base.id) return cached.entries;
+  const bytes = new Uint8Array(base.bytes);
+  const entries: BaseEntry[] = [];
+  base.names.forEach((name, i) => {
+    const from = base.offsets[2 * i] ?? 0;
+    const to = base.offsets[2 * i + 1] ?? 0;
+    const r = decodeVpt(bytes.slice(from, to), name);
+    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value) });
+  });
+  cached = { id: base.id, entries };
+  return entries;
+}
+
+function beat(hb: Int32Array, callIndex: number, fn: string): void {
+  Atomics.store(hb, 1, callIndex);
+  Atomics.store(hb, 3, fnIndex(fn));
+  Atomics.add(hb, 2, 1);
+}
+
+function crashedAtStart(index: number, message: string): CaseResult {
+  const v = violation('target-crashed', '(start)', 0, `the target could not start: ${message}`);
+  return { index, calls: 0, outcome: 'crash', violations: [v], keys: [] };
+}
+
+export async function runCase(
+  task: FuzzTask,
+  ctx: CaseContext,
+  session: TargetSession,
+  index: number,
+  seen: Set<number>,
+  hb?: Int32Array,
+): Promise<CaseResult> {
+  const s = task.settings;
+  const cp = caseProgram(ctx, index);
+  const profile = s.profile ?? cp.header.profile ?? 'docs';
+  let target;
+  try {
+    target = await session.open(resolveDevice(cp.header.device), profile);
+  } catch (e) {
+    if (!TargetFault.is(e)) throw e;
+    return crashedAtStart(index, e.message);
+  }
+  if (hb !== undefined) Atomics.store(hb, 0, index);
+  const cov = new CoverageSink(seen);
+  let misused = false;
+  const r = new Replayer(cp.header, target, {
+    profile,
+    sampleBytes: s.sampleBytes,
+    callTimeoutMs: s.timeoutMs,
+    onStep: (fn: string, stepped: Stepped, model: Model) => {
+      cov.onStep(fn, stepped, model);
+      if (stepped.misuse !== undefined) misused = true;
+    },
+    ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
+  });
+  const b = new CaseBuilder(cp.program, s.callsMax);
+  let outcome: ReplayOutcome | undefined;
+  let last = '';
+  let tail = 0;
+  for (let call = b.next(r.model.state); call !== undefined; call = b.next(r.model.state)) {
+    last = call.fn;
+    if (!(await r.step(call))) {
+      const v = r.violations[r.violations.length - 1];
+      outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
+      break;
+    }
+    if (r.violations.length > 0 || (misused && ++tail > detachedTailMax)) break;
+  }
+  if (outcome === undefined && r.violations.length === 0) await r.finish(last);
+  const result = r.result(outcome);
+  await session.release(target, outcome !== undefined);
+  return {
+    index,
+    calls: b.count,
+    outcome: result.outcome,
+    violations: result.violations.slice(0, violationsKept),
+    keys: cov.take(),
+  };
+}
+
+export async function runFuzzTask(task: FuzzTask): Promise<CaseResult[]> {
+  const s = task.settings;
+  const indices = task.cases;
+  const session = await sessionFor(s.target, s.timeoutMs);
+  if (typeof session === 'string')
+    return indices.map((index) => ({
+      index,
+      calls: 0,
+      outcome: 'crash' as const,
+      violations: [],
+      keys: [],
+      setupError: session,
+    }));
+  const ctx: CaseContext = {
+    seed: s.seed,
+    seedText: s.seedText,
+    callsMax: s.callsMax,
+    base: baseEntries(task.base),
+    ...(s.profile === undefined ? {} : { profile: s.profile }),
+  };
+  const hb =
+    task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
+  const seen = new Set<number>();
+  const out: CaseResult[] = [];
+  for (const index of indices) {
+    out.push(await runCase(task, ctx, session, index, seen, hb));
+    if (hb !== undefined) Atomics.store(hb, 0, -1);
+  }
+  return out;
+}

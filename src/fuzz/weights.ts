@@ -1,0 +1,61 @@
+// Swarm testing (Groce et al.; syzkaller's per-run call sets): each seed draws a handful of
+// configurations, each with its own call weights (some calls switched off entirely), its own
+// rate of hostile arguments and its own share of coherent calls. Case i uses configuration
+// i mod swarmSize, so one campaign explores several differently-shaped streams, and different
+// seeds explore differently. Configuration 0 is always the table's own weights.
+import { hashString } from '../core/hash.js';
+import { chance, pick, rngFor, type Rng } from '../core/rng.js';
+import { CALLS } from '../model/calls.js';
+
+export interface Swarm {
+  /** Index of the configuration (0 = the table's weights). */
+  readonly slot: number;
+  /** Weight of each call in CALLS order (0 = switched off). */
+  readonly weights: readonly number[];
+  /** Out of 1024: how often a handle argument is hostile (NULL, stale, foreign or wild). */
+  readonly hostility: number;
+  /** Out of 100: how often a generated call is made coherent. */
+  readonly coherentPct: number;
+}
+
+export const swarmSize = 8;
+
+/** Never switched off: the functions the harness exists to check, and the call that starts DMA. */
+const KEEP: ReadonlySet<string> = new Set([
+  'VideoPortMapDmaMemory',
+  'VideoPortUnmapDmaMemory',
+  'VideoPortGetDmaAdapter',
+]);
+
+const producesSomething = (i: number): boolean => {
+  const c = CALLS[i];
+  return (
+    c !== undefined &&
+    (c.ret?.produces !== undefined || c.out.some((o) => o.produces ?? o.fieldProduces))
+  );
+};
+
+function multiplier(rng: Rng, i: number): number {
+  const fn = CALLS[i]?.fn ?? '';
+  if (KEEP.has(fn) || producesSomething(i)) return pick(rng, [0.5, 1, 2, 3]);
+  if (chance(rng, 1, 3)) return 0;
+  return pick(rng, [0.5, 1, 2, 4]);
+}
+
+export function swarmFor(seed: number, slot: number): Swarm {
+  if (slot === 0)
+    return { slot, weights: CALLS.map((c) => c.weight * 2), hostility: 48, coherentPct: 97 };
+  const rng = rngFor(hashString(`swarm:${seed}`), slot);
+  const weights = CALLS.map((c, i) => Math.round(c.weight * 2 * multiplier(rng, i)));
+  return {
+    slot,
+    weights,
+    hostility: pick(rng, [8, 32, 96, 192]),
+    coherentPct: pick(rng, [90, 95, 98, 100]),
+  };
+}
+
+/** The configuration case `index` of a campaign uses. */
+export function swarmSlotOf(index: number): number {
+  return index % swarmSize;
+}

@@ -1,0 +1,8 @@
+// The Piscina entry for fuzz tasks: rebuild cases, replay them, return plain data (STYLE
+// lesson 3). The pool (src/replay/pool.ts) loads this file; it imports no Piscina itself.
+import type { CaseResult, FuzzTask } from './protocol.js';
+import { runFuzzTask } from './runCases.js';
+
+export default function fuzzWorker(task: FuzzTask): Promise<CaseResult[]> {
+  return runFuzzTask(task);
+}

@@ -1,0 +1,102 @@
+// The fuzzing corpus on disk: one .vpt file per kept case, named by the SHA-256 of its bytes
+// (content-addressed: the same case kept twice is one file), written atomically, so a run
+// interrupted at any point leaves only whole files. Reading skips any file that does not
+// decode, with a warning naming it; a damaged entry must not stop a nightly run.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Trace } from '../trace/trace.js';
+import { formatTraceError } from '../trace/traceError.js';
+import { encodeVpt } from '../trace/vpt.js';
+import { formatOf, readTrace, writeTraceAtomic } from './traceFiles.js';
+import { writeFileAtomic } from './writeFile.js';
+
+export interface CorpusFile {
+  /** The file name inside its directory (bundled entries: "corpus/NAME"). */
+  readonly name: string;
+  readonly path: string;
+  readonly trace: Trace;
+}
+
+/** Content address of an encoded trace: 32 hex digits of its SHA-256. */
+export function contentName(bytes: Uint8Array): string {
+  return `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.vpt`;
+}
+
+/** The corpus shipped with vpdma (the package's corpus/ directory). */
+export function bundledCorpusDir(): string {
+  return fileURLToPath(new URL('../../corpus/', import.meta.url));
+}
+
+async function isDir(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every readable trace file directly in `dir` (.vpt, .jsonl, .txt), in name order; a missing
+ * directory is an empty corpus. `warn` hears about each file that was skipped, and why.
+ */
+export async function readCorpusDir(
+  dir: string,
+  warn: (message: string) => void,
+  prefix = '',
+): Promise<CorpusFile[]> {
+  if (!(await isDir(dir))) return [];
+  const names = (await readdir(dir))
+    .filter((n) => !n.startsWith('.') && formatOf(n) !== undefined)
+    .sort();
+  const out: CorpusFile[] = [];
+  for (const n of names) {
+    const path = join(dir, n);
+    const r = await readTrace(path);
+    if (r.ok) out.push({ name: `${prefix}${n}`, path, trace: r.value });
+    else warn(`skipping corrupted corpus file ${path}: ${formatTraceError(r.error)}`);
+  }
+  return out;
+}
+
+/** Writes a kept case (if not there already); resolves to its file name. */
+export async function writeCorpusEntry(dir: string, trace: Trace): Promise<string> {
+  const bytes = encodeVpt(trace);
+  const name = contentName(bytes);
+  const path = join(dir, name);
+  await mkdir(dir, { recursive: true });
+  try {
+    await stat(path);
+    return name;
+  } catch {
+    await writeFileAtomic(path, bytes);
+    return name;
+  }
+}
+
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+export interface ReproPaths {
+  readonly jsonl: string;
+  readonly txt: string;
+  readonly vpt: string;
+}
+
+/** A finding's repro in all three formats (repro.jsonl, repro.txt, repro.vpt) under `dir`. */
+export async function writeRepro(dir: string, trace: Trace): Promise<ReproPaths> {
+  await mkdir(dir, { recursive: true });
+  const paths = {
+    jsonl: join(dir, 'repro.jsonl'),
+    txt: join(dir, 'repro.txt'),
+    vpt: join(dir, 'repro.vpt'),
+  };
+  for (const p of [paths.jsonl, paths.txt, paths.vpt]) {
+    const r = await writeTraceAtomic(p, trace);
+    if (!r.ok) throw new Error(formatTraceError(r.error));
+  }
+  return paths;
+}
