@@ -91,27 +91,18 @@ export function caseForTrace(
       body: violationBody(v, options.command),
     }));
   const crash = mine.find(isCrash);
-  const withCommand = (text: string): string =>
-    options.command === undefined ? text : `${text}\n\nReproduce: ${options.command}`;
+  const cmd = options.command;
   if (e.error !== undefined) {
-    const error = { message: e.error, type: e.outcome };
-    return {
-      classname,
-      name,
-      failures,
-      error: options.command === undefined ? error : { ...error, body: withCommand(e.error) },
-    };
+    const body = cmd === undefined ? {} : { body: `${e.error}\n\nReproduce: ${cmd}` };
+    return { classname, name, failures, error: { message: e.error, type: e.outcome, ...body } };
   }
   if (crash !== undefined) {
-    const error = { message: crash.message, type: crash.kind };
+    const body = cmd === undefined ? {} : { body: violationBody(crash, cmd) };
     return {
       classname,
       name,
       failures,
-      error:
-        options.command === undefined
-          ? error
-          : { ...error, body: violationBody(crash, options.command) },
+      error: { message: crash.message, type: crash.kind, ...body },
     };
   }
   return { classname, name, failures };
