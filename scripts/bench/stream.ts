@@ -48,6 +48,41 @@ async function writeVpt(path: string): Promise<{ calls: number; bytes: number }>
   return { calls: n, bytes };
 }
 
+/** Runs `vpdma convert` in a child; returns its time and peak RSS as one line. */
+function convert(hwm: string, from: string, to: string): string {
+  const argv = [process.execPath, '--import', pathToFileURL(hwm).href, bin, 'convert', from, to];
+  const useTime = existsSync('/usr/bin/time');
+  const t = performance.now();
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8' })
+    : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+  const wall = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`convert failed (${r.status}): ${r.stderr}`);
+  const kb = Number(/VmHWM (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  const cpu = useTime ? `, cpu ${(user + sys).toFixed(1)} s` : '';
+  const goal = kb * 1024 < 256e6 ? 'under' : 'OVER';
+  return `${r.stdout.trim()}; wall ${wall.toFixed(1)} s${cpu}; peak RSS ${(kb / 1024).toFixed(0)} MiB (${goal} the 256 MB goal)`;
+}
+
+async function sameFiles(a: string, b: string): Promise<boolean> {
+  const [fa, fb] = [await open(a, 'r'), await open(b, 'r')];
+  try {
+    const [ba, bb] = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
+    for (;;) {
+      const [ra, rb] = [await fa.read(ba, 0, ba.length), await fb.read(bb, 0, bb.length)];
+      if (ra.bytesRead !== rb.bytesRead) return false;
+      if (ra.bytesRead === 0) return true;
+      if (Buffer.compare(ba.subarray(0, ra.bytesRead), bb.subarray(0, rb.bytesRead)) !== 0)
+        return false;
+    }
+  } finally {
+    await fa.close();
+    await fb.close();
+  }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'vpdma-stream-'));
 try {
   const vpt = join(dir, 'big.vpt');
@@ -63,26 +98,13 @@ try {
   const t1 = performance.now();
   console.log(`machine: ${cpus().length} cores, Node ${process.version}`);
   console.log(
-    `wrote ${vpt}: ${written.calls} calls, ${(written.bytes / 2 ** 20).toFixed(0)} MiB in ${((t1 - t0) / 1000).toFixed(1)} s`,
+    `wrote ${(written.bytes / 2 ** 20).toFixed(0)} MiB .vpt: ${written.calls} calls in ${((t1 - t0) / 1000).toFixed(1)} s`,
   );
-  const useTime = existsSync('/usr/bin/time');
-  const argv = [process.execPath, '--import', pathToFileURL(hwm).href, bin, 'convert', vpt, jsonl];
-  const r = useTime
-    ? spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8' })
-    : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
-  const t2 = performance.now();
-  if (r.status !== 0) throw new Error(`convert failed (${r.status}): ${r.stderr}`);
-  const hwmKb = Number(/VmHWM (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const timeKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const out = await stat(jsonl);
-  console.log(
-    `convert: ${r.stdout.trim()} in ${((t2 - t1) / 1000).toFixed(1)} s, JSONL ${(out.size / 2 ** 20).toFixed(0)} MiB`,
-  );
-  console.log(
-    `child peak RSS: VmHWM ${(hwmKb / 1024).toFixed(0)} MiB` +
-      (useTime ? `, /usr/bin/time ${(timeKb / 1024).toFixed(0)} MiB` : ''),
-  );
-  console.log(`goal < 256 MB: ${hwmKb * 1024 < 256e6 ? 'met' : 'NOT met'}`);
+  const there = convert(hwm, vpt, jsonl);
+  console.log(`.vpt -> .jsonl (${((await stat(jsonl)).size / 2 ** 20).toFixed(0)} MiB): ${there}`);
+  const back = join(dir, 'back.vpt');
+  console.log(`.jsonl -> .vpt: ${convert(hwm, jsonl, back)}`);
+  console.log(`round trip byte-identical: ${(await sameFiles(vpt, back)) ? 'yes' : 'NO'}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
