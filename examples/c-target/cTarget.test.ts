@@ -53,8 +53,9 @@ async function replayC(
   calls: readonly TraceCall[],
   env = '',
   timeoutMs = 5000,
+  mark = '',
 ): Promise<ReplayResult> {
-  const command = env === '' ? `'${BINARY}'` : `${env} '${BINARY}'`;
+  const command = `${env} '${BINARY}' ${mark}`.trim(); // the target ignores its arguments
   const options = { command, device: resolveDevice(h.device), profile: 'docs', timeoutMs };
   const target = await createProcessTarget(options, env === '' ? shared : undefined);
   children.push(target.child);
@@ -133,9 +134,31 @@ function mapDmaSession(): TraceCall[] {
   return r.calls;
 }
 
+/** Live processes whose command line contains `mark` (Linux /proc; none elsewhere). */
+function running(mark: string): string[] {
+  if (!existsSync('/proc/self/cmdline')) return [];
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(mark);
+    } catch {
+      return false; // exited while we looked
+    }
+  });
+}
+
 describe('fault switches surface as their violation kinds', () => {
   it('a clean run of the session has no violations', async () => {
     expect(show(await replayC(header(), mapDmaSession()))).toEqual([]);
+  });
+
+  it('a hung target is gone after its timeout (the shell and the program it started)', async () => {
+    const mark = `hung-${process.pid}-${Date.now()}`;
+    const r = await replayC(header(), mapDmaSession(), 'VPDMA_C_FAULT=hang-after:1', 300, mark);
+    expect(r.outcome).toBe('timeout');
+    for (let i = 0; i < 20 && running(mark).length > 0; i++)
+      await new Promise((done) => setTimeout(done, 50));
+    expect(running(mark)).toEqual([]);
   });
 
   it.each([
