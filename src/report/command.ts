@@ -6,7 +6,7 @@ const SHORT_LENGTH = 12;
 
 /**
  * The short form of a signature, for test names and headings: the part after the last ':' or
- * '/' (so "sha256:3f9a…" and "kind/fn/3f9a…" both give the hash), cut to 12 characters.
+ * '/' (the hash of "kind/Function/hash", src/fuzz/findings.ts, or of "sha256:…"), cut to 12 characters.
  */
 export function shortSignature(signature: string): string {
   const cut = Math.max(signature.lastIndexOf(':'), signature.lastIndexOf('/'));

@@ -9,8 +9,8 @@ import { summarize } from './replayReport.js';
 const TARGET = 'process:./build/videoprt-shim --trace-io';
 const EXT = 'hwDeviceExtension=0xffffe00000001000';
 const MAP_DMA_ARGS = `${EXT}, pVrp=0x0, boardAddress=0xe0000000, length=4096`;
-const REPLAY = `vpdma replay vpdma-out/repros`;
-const TARGET_ARG = `--target 'process:./build/videoprt-shim --trace-io' --profile docs`;
+const REPLAY = 'vpdma replay vpdma-out/findings';
+const TARGET_ARG = `--target 'process:./build/videoprt-shim --trace-io' --profile docs --timeout 5000`;
 
 const traces: readonly TraceEntry[] = [
   { trace: 'corpus/common-buffer-ring.jsonl', outcome: 'pass', calls: 41, violations: 0 },
@@ -44,14 +44,14 @@ const corpusViolations: readonly ReportViolation[] = [
 
 const findings: readonly Finding[] = [
   {
-    signature: 'sha256:3f9a6c0e51d2b7a48e0c9d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d',
+    signature: 'memory-corrupted/MapDmaMemory/3f9a6c0e',
     kind: 'memory-corrupted',
     fn: 'VideoPortMapDmaMemory',
     callIndex: 2,
     message: 'common buffer byte at 0xffffa00000004010 changed during VideoPortMapDmaMemory',
     reproCalls: 3,
     originalCalls: 57,
-    trace: 'repros/3f9a6c0e51d2.jsonl',
+    trace: 'findings/memory-corrupted/MapDmaMemory/3f9a6c0e/repro.jsonl',
     reproText: [
       '#! vpdma-trace v1 profile=docs',
       `r0 = VideoPortGetDmaAdapter(${EXT}, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=65536}) -> 0xffffc00000000010`,
@@ -62,20 +62,20 @@ const findings: readonly Finding[] = [
     seed: '20261128',
     caseIndex: 1841,
     reproduced: '3/3',
-    command: `${REPLAY}/3f9a6c0e51d2.jsonl ${TARGET_ARG}`,
+    command: `${REPLAY}/memory-corrupted/MapDmaMemory/3f9a6c0e/repro.jsonl ${TARGET_ARG}`,
     status: 'regressed',
     firstSeen: '2026-11-02',
     timesSeen: 9,
   },
   {
-    signature: 'sha256:a07be2c4d9f1035e6b8a7c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b',
+    signature: 'inert-return-mismatch/DoDma/a07be2c4',
     kind: 'inert-return-mismatch',
     fn: 'VideoPortDoDma',
     callIndex: 1,
     message: 'VideoPortDoDma returned 0x1, expected NULL',
     reproCalls: 2,
     originalCalls: 12,
-    trace: 'repros/a07be2c4d9f1.jsonl',
+    trace: 'findings/inert-return-mismatch/DoDma/a07be2c4/repro.jsonl',
     reproText: [
       '#! vpdma-trace v1 profile=docs',
       `r0 = VideoPortGetDmaAdapter(${EXT}, vpDeviceDescription={scatterGather=false, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=4096}) -> 0xffffc00000000010`,
@@ -85,20 +85,20 @@ const findings: readonly Finding[] = [
     seed: '20261128',
     caseIndex: 77,
     reproduced: '3/3',
-    command: `${REPLAY}/a07be2c4d9f1.jsonl ${TARGET_ARG}`,
+    command: `${REPLAY}/inert-return-mismatch/DoDma/a07be2c4/repro.jsonl ${TARGET_ARG}`,
     status: 'open',
     firstSeen: '2026-11-20',
     timesSeen: 4,
   },
   {
-    signature: 'sha256:c51e0d3a8b7f2e6d4c9a0b1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a',
+    signature: 'target-crashed/UnmapDmaMemory/c51e0d3a',
     kind: 'target-crashed',
     fn: 'VideoPortUnmapDmaMemory',
     callIndex: 0,
     message: 'target exited with signal SIGSEGV during VideoPortUnmapDmaMemory',
     reproCalls: 1,
     originalCalls: 31,
-    trace: 'repros/c51e0d3a8b7f.jsonl',
+    trace: 'findings/target-crashed/UnmapDmaMemory/c51e0d3a/repro.jsonl',
     reproText: [
       '#! vpdma-trace v1 profile=docs',
       `VideoPortUnmapDmaMemory(${EXT}, virtualAddress=0x0, processHandle=0x0, boardMemoryHandle=0x0) -> false`,
@@ -107,7 +107,7 @@ const findings: readonly Finding[] = [
     seed: '20261128',
     caseIndex: 2203,
     reproduced: '2/3',
-    command: `${REPLAY}/c51e0d3a8b7f.jsonl ${TARGET_ARG}`,
+    command: `${REPLAY}/target-crashed/UnmapDmaMemory/c51e0d3a/repro.jsonl ${TARGET_ARG}`,
     status: 'new',
     timesSeen: 1,
   },
@@ -162,7 +162,7 @@ export function nightlyFixture(): NightlyReport {
     findings,
     fixed: [
       {
-        signature: 'sha256:77d0e4b1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d',
+        signature: 'transfer-state-changed/MapDmaMemory/77d0e4b1',
         kind: 'transfer-state-changed',
         fn: 'VideoPortMapDmaMemory',
         firstSeen: '2026-10-30',
@@ -198,7 +198,7 @@ export function nightlyFixture(): NightlyReport {
 export const HOSTILE = {
   message: `</pre><script>alert("pwned")</script><img src=x onerror=alert(1)> & 'quoted' "double"`,
   reproLine: `@write(va=0x1000, data=x"3c2f7072653e") # </pre><script>document.title='owned'</script>`,
-  trace: `repros/"><svg onload=alert(1)>.jsonl`,
+  trace: `findings/"><svg onload=alert(1)>/repro.jsonl`,
   fn: 'VideoPortMapDmaMemory<b>',
 } as const;
 

@@ -21,7 +21,7 @@ describe('report.html', () => {
 
   it('is self-contained: no external resource, one inline style and one inline script', () => {
     expect(html).not.toMatch(/<link|<iframe|<img|<object|<embed|@import|url\(|src=/i);
-    expect(html).not.toMatch(/href="(?!#|corpus\/|repros\/)/);
+    expect(html).not.toMatch(/href="(?!#|corpus\/|findings\/)/);
     expect(count(html, /<script/g)).toBe(1);
     expect(count(html, /<style/g)).toBe(1);
   });
@@ -65,7 +65,7 @@ describe('report.html', () => {
     expect(evil).toContain(esc(HOSTILE.message));
     expect(evil).toContain(esc(HOSTILE.reproLine));
     expect(evil).toContain(`<code>${esc(HOSTILE.fn)}</code>`);
-    expect(evil).toContain('href="repros/%22%3E%3Csvg%20onload%3Dalert(1)%3E.jsonl"');
+    expect(evil).toContain('href="findings/%22%3E%3Csvg%20onload%3Dalert(1)%3E/repro.jsonl"');
   });
 
   it('never lets a path become a URL with a scheme', () => {

@@ -146,7 +146,7 @@ export function nightlySarif(r: NightlyReport): SarifLog {
       {
         tool: { driver: { name: 'vpdma', version: r.vpdmaVersion, rules } },
         originalUriBaseIds: {
-          REPORTDIR: { description: { text: 'The directory of report.json; repros/ is in it.' } },
+          REPORTDIR: { description: { text: 'The directory of report.json; findings/ is in it.' } },
           SRCROOT: { description: { text: 'The directory vpdma ran in (corpus paths).' } },
         },
         invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
