@@ -11,9 +11,18 @@ const I64_MAX = (1n << 63n) - 1n;
 
 export type ScalarType = Exclude<ArgType, 'vrp' | 'devdesc' | 'sglist'>;
 
+/**
+ * NULL is the most common pointer in a trace. Every decoded 0n is replaced by this one
+ * constant, so a decoded trace keeps one zero instead of one heap BigInt per NULL.
+ */
+const ZERO = 0n;
+
 export function toU64(v: unknown): bigint | undefined {
-  if (typeof v === 'string') return parseHex(v);
-  if (typeof v === 'bigint') return v >= 0n && v <= U64_MASK ? v : undefined;
+  if (typeof v === 'string') return v === '0x0' ? ZERO : parseHex(v);
+  if (typeof v === 'bigint') {
+    if (v === ZERO) return ZERO;
+    return v > ZERO && v <= U64_MASK ? v : undefined;
+  }
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : undefined;
   return undefined;
 }
