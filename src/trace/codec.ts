@@ -18,7 +18,8 @@
  *   call frame payload:
  *              u32 S, the byte length of the structures block
  *              S bytes: plain MessagePack array of record structures, each an array of key
- *                strings; structure i is msgpackr record id 0x40 + i
+ *                strings; structure i is msgpackr's shared structure i (record id 0x40 + i,
+ *                in msgpackr's two-byte form from i = 32 on)
  *              the rest: MessagePack, records on, an array of 1..frameCallsMax calls
  *                {fn, args, ret?, out?} in the in-memory spelling: pointers and 64-bit values
  *                as int64/uint64 (decoded as bigint), other integers as integers or float64
