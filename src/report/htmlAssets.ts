@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 export const CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #fff; --muted: #5a6470; --line: #d0d7de;
   --accent: #0b5cad; --new: #b35900; --open: #6639ba; --regressed: #c4001a; --fixed: #1a7f37;
-  --mark: #fff3b0; }
+  --mark: #fff3b0; --badge: #fff; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9aa6b2;
   --line: #30363d; --accent: #58a6ff; --new: #f0883e; --open: #a371f7; --regressed: #ff6b6b;
-  --fixed: #3fb950; --mark: #5a4a00; } }
+  --fixed: #3fb950; --mark: #5a4a00; --badge: #0d1117; } }
 body { font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg);
   margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { border-bottom: 1px solid var(--line);
@@ -30,7 +30,7 @@ pre mark { background: var(--mark); color: inherit; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .status { display: inline-block; border-radius: 1rem; padding: 0 .55rem; font-size: .85rem;
-  color: #fff; } .status-new { background: var(--new); } .status-open { background: var(--open); }
+  color: var(--badge); } .status-new { background: var(--new); } .status-open { background: var(--open); }
 .status-regressed { background: var(--regressed); } .status-fixed { background: var(--fixed); }
 .outcome-pass { color: var(--fixed); } .outcome-fail, .outcome-crash, .outcome-timeout,
 .outcome-invalid, .outcome-setup-failed { color: var(--regressed); font-weight: 600; }
