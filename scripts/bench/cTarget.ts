@@ -112,12 +112,12 @@ async function main(): Promise<void> {
     const full = await replayPass(make);
     recording = false;
     cMs += full;
+    if ((p + 1) % 25 === 0) process.stderr.write(`  ${p + 1}/${passes} passes\n`);
     // Rounds interleave the three, so load from other processes hits them alike.
     if (p === 0 || p > breakdownPasses) continue;
     rounds.full.push(full);
     rounds.direct.push(await sendPass(direct, stream));
     rounds.noop.push(await sendPass(noop, stream));
-    if (p % 10 === 0) process.stderr.write(`  ${p}/${passes} passes\n`);
   }
   for (const c of [child, direct, noop]) c.kill();
   console.log(`C target (process), full replay: ${rate(calls, cMs)}`);
