@@ -43,9 +43,12 @@ function rangeKeys(r: CpuRange, off: number, length: number): number[] {
 function userPagesFit(s: ModelState, va: bigint, length: number): boolean {
   if (length === 0) return true;
   const free = s.phys.free();
-  let missing = 0;
+  const first = va >> 12n;
   const last = (va + BigInt(length) - 1n) >> 12n;
-  for (let p = va >> 12n; p <= last; p++) if (!s.userPages.has(p) && ++missing > free) return false;
+  // Even if every present user page lay in the span, too many would be missing.
+  if (last - first + 1n > BigInt(free + s.userPages.size)) return false;
+  let missing = 0;
+  for (let p = first; p <= last; p++) if (!s.userPages.has(p) && ++missing > free) return false;
   return true;
 }
 
@@ -55,7 +58,7 @@ function userPage(s: ModelState, page: bigint, allocate: boolean): number | unde
   const got = s.phys.scattered(1);
   if (got === undefined) return undefined;
   const key = got[0] ?? 0;
-  s.mem.clearPage(key);
+  s.mem.discardPage(key);
   s.userPages.set(page, key);
   s.userPageOf.set(key, page);
   return key;

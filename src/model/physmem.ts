@@ -62,6 +62,14 @@ export class PhysMem {
     this.mark(key, 0, PAGE_SIZE);
   }
 
+  /**
+   * Drops the stale bytes of a page nothing maps (a free RAM page being handed out as
+   * demand-zero memory): no visible byte changes, so it is neither a write nor a touch.
+   */
+  discardPage(key: PageKey): void {
+    this.pages.delete(key);
+  }
+
   /** The byte extents written since the last drain, in first-write order. */
   drainTouched(): Map<PageKey, [number, number]> {
     const t = this.touched;

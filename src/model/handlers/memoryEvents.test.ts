@@ -1,5 +1,6 @@
 // The driver touching memory: @write / @read, and what touched() and version() report.
 import { describe, expect, it } from 'vitest';
+import { bytesArgMax } from '../../core/limits.js';
 import { PROFILES } from '../device.js';
 import {
   allocatePool,
@@ -47,6 +48,21 @@ describe.each(PROFILES)('@write / @read (%s)', (profile) => {
     }
     expect(r.model.version()).toBe(before);
     expect(read(r, va + 0xff0n, 0x10)).toEqual(new Uint8Array(0x10));
+  });
+
+  it('a @read longer than a trace can carry (bytesArgMax) is misuse', () => {
+    const r = driver(profile);
+    const view = mapFramebuffer(r);
+    expect(read(r, view, bytesArgMax)).toHaveLength(bytesArgMax);
+    for (const [va, length] of [
+      [view, bytesArgMax + 1],
+      [USER, 0xffffffff],
+    ] as const)
+      expect(r.call('@read', { va, length })).toEqual({
+        ret: new Uint8Array(0),
+        branch: 'read-too-long',
+        misuse: 'read-too-long',
+      });
   });
 
   it('an empty @write changes nothing', () => {
@@ -114,6 +130,19 @@ describe.each(PROFILES)('touched() and version() (%s)', (profile) => {
     write(r, va, new Uint8Array(16));
     expect(r.model.version()).toBe(before);
     expect(r.model.touched()).toEqual([]);
+  });
+
+  it('fresh user memory on a reused RAM page reads zero, and zeros into it change nothing', () => {
+    const r = driver(profile);
+    const va = allocatePool(r, 0x1000);
+    write(r, va, pattern(0x1000));
+    r.call('VideoPortFreePool', { ptr: va }); // its page is the next one handed out
+    r.model.touched();
+    const before = r.model.version();
+    write(r, USER, new Uint8Array(8));
+    expect(r.model.version()).toBe(before);
+    expect(r.model.touched()).toEqual([]);
+    expect(read(r, USER, 0x1000)).toEqual(new Uint8Array(0x1000));
   });
 
   it('object changes move version() without touching memory', () => {

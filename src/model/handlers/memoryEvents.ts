@@ -1,4 +1,5 @@
 // The driver reading and writing memory it has mapped or allocated.
+import { bytesArgMax } from '../../core/limits.js';
 import { readVa, writeVa } from '../access.js';
 import { big, bytes, num } from '../args.js';
 import { misuse, ok, type StepResult } from '../result.js';
@@ -12,6 +13,9 @@ export function write(s: ModelState, a: Args): StepResult {
 }
 
 export function read(s: ModelState, a: Args): StepResult {
-  const got = readVa(s, big(a, 'va'), num(a, 'length'));
+  const length = num(a, 'length');
+  // The result is a byte-string value: no trace can carry more than bytesArgMax of it.
+  if (length > bytesArgMax) return misuse('read-too-long', new Uint8Array(0));
+  const got = readVa(s, big(a, 'va'), length);
   return got === undefined ? misuse('read-unmapped', new Uint8Array(0)) : ok('ok', got);
 }
