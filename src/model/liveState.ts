@@ -101,7 +101,13 @@ export function touchedRanges(s: ModelState): AddressRange[] {
   return out;
 }
 
-function rangeSpanOfKey(r: CpuRange, key: number, lo: number, hi: number, out: AddressRange[]): void {
+function rangeSpanOfKey(
+  r: CpuRange,
+  key: number,
+  lo: number,
+  hi: number,
+  out: AddressRange[],
+): void {
   const b = r.backing;
   const startInPage = Number(r.va & 0xfffn);
   let index: number;
