@@ -8,6 +8,7 @@ import {
   VIDEO_MEMORY_SPACE_IO,
   VIDEO_MEMORY_SPACE_USER_MODE,
 } from '../../core/constants.js';
+import { objectsMax } from '../../core/limits.js';
 import { USER_VA_MAX } from '../access.js';
 import { PROFILES } from '../device.js';
 import type { Recorder } from '../recorder.js';
@@ -101,6 +102,25 @@ describe.each(PROFILES)('VideoPortMapMemory (%s)', (profile) => {
         out: { length: n, virtualAddress: 0n },
       });
     expect(r.model.liveState().views).toEqual([]);
+  });
+
+  it('when the mapping itself fails: docs 87; ReactOS NO_ERROR with a NULL address (its bug)', () => {
+    const r = driver(profile);
+    for (let i = 0; i < objectsMax; i++)
+      expect(map(r, FRAMEBUFFER, 0x1000, 0, PROCESS).ret).toBe(0);
+    const got = map(r, FRAMEBUFFER, 0x1000, 0, PROCESS);
+    if (profile === 'docs')
+      expect(got).toEqual({
+        ret: ERROR_INVALID_PARAMETER,
+        branch: 'limit',
+        out: { length: 0x1000, virtualAddress: PROCESS },
+      });
+    else
+      expect(got).toEqual({
+        ret: NO_ERROR,
+        branch: 'map-failed',
+        out: { length: 0x1000, virtualAddress: 0n },
+      });
   });
 
   it('ReactOS reuses a kernel GetDeviceBase mapping of the same bus address', () => {
