@@ -2,7 +2,7 @@
 // the API leaves to the implementation are learned, defined ones compared. After the first
 // conformance violation or misuse the oracle no longer describes the target, so comparing
 // against it stops ("detached"); the inert-family checks, which need no oracle, go on.
-import { resolveDevice, type Profile } from '../model/device.js';
+import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
@@ -10,7 +10,18 @@ import type { TraceHeader } from '../trace/trace.js';
 import { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
-import { compareOutcome } from './compare.js';
+import {
+  conformanceViolations,
+  recordedViolations,
+  toModelSpace,
+  type CheckContext,
+} from './conformance.js';
+import {
+  DEFAULT_SAMPLE_BYTES,
+  type ReplayOptions,
+  type ReplayOutcome,
+  type ReplayResult,
+} from './replayTypes.js';
 import {
   inertAfter,
   inertBefore,
@@ -29,68 +40,12 @@ import {
 } from './memory.js';
 import { Sampler } from './sampler.js';
 import type { Target } from './target.js';
-import { translateArgs, translateOut } from './translate.js';
+import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
 
-export interface ReplayOptions {
-  /** Oracle profile; default: the trace header's, else docs. */
-  readonly profile?: Profile;
-  /** Full before/after memory comparison around every call. */
-  readonly paranoid?: boolean;
-  /** Bytes of the rotating memory sample checked around each inert call. */
-  readonly sampleBytes?: number;
-  /** Stop collecting after this many violations (the outcome still says fail). */
-  readonly violationsMax?: number;
-  /** A call that does not answer within this is a target-timeout (default 5000). */
-  readonly callTimeoutMs?: number;
-  /** Called before each call goes to the target (the pool's heartbeat). */
-  readonly onCall?: (index: number, fn: string) => void;
-  /** Called after every oracle step, for coverage. */
-  readonly onStep?: (fn: string, stepped: Stepped, model: Model) => void;
-}
-
-export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
-
-export interface ReplayResult {
-  readonly outcome: ReplayOutcome;
-  readonly calls: number;
-  readonly violations: Violation[];
-  /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
-  readonly detachedAt?: number;
-  readonly detachedBy?: 'divergence' | 'misuse';
-}
-
-/** Bytes of live memory re-read around each inert call (the rotating sample). */
-export const DEFAULT_SAMPLE_BYTES = 512;
+export { DEFAULT_SAMPLE_BYTES, type ReplayOptions, type ReplayOutcome, type ReplayResult };
 
 type Calls = Iterable<TraceCall> | AsyncIterable<TraceCall>;
-
-function mismatchKind(fn: string, field: string): Violation['kind'] {
-  if (fn === '@read' && field === 'ret') return 'memory-mismatch';
-  return field === 'ret' ? 'return-mismatch' : 'out-param-mismatch';
-}
-
-function toModelSpace(
-  book: AddressBook,
-  fn: string,
-  from: 'trace' | 'target',
-  o: { ret?: Value; out?: Args },
-): { ret?: Value; out?: Args } {
-  const plan = planOf(fn);
-  if (plan === undefined) return o;
-  const res: { ret?: Value; out?: Args } = {};
-  if (o.ret !== undefined)
-    res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');
-  if (o.out !== undefined) {
-    const out: Record<string, Value> = {};
-    for (const p of plan.outs) {
-      const v = o.out[p.name];
-      if (v !== undefined) out[p.name] = translateOut(book, p, v, from, 'model');
-    }
-    res.out = out;
-  }
-  return res;
-}
 
 export class Replayer {
   readonly model: Model;
@@ -258,32 +213,19 @@ export class Replayer {
 
   private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
     if (this.recordedDiverged || (call.ret === undefined && call.out === undefined)) return;
-    const plan = planOf(call.fn);
-    if (plan === undefined) return;
-    const recorded = toModelSpace(this.book, call.fn, 'trace', {
-      ...(call.ret === undefined ? {} : { ret: call.ret }),
-      ...(call.out === undefined ? {} : { out: call.out }),
-    });
-    const expected = {
-      ...(plan.ret === undefined ? {} : { ret: stepped.ret }),
-      ...(call.out === undefined ? {} : { out: stepped.out ?? {} }),
-    };
-    const mismatches = compareOutcome(plan, expected, recorded, {
+    const found = recordedViolations(this.check(modelArgs), call, stepped);
+    for (const v of found) this.add(v);
+    if (found.length > 0 || stepped.misuse !== undefined) this.recordedDiverged = true;
+  }
+
+  private check(modelArgs: Args): CheckContext {
+    return {
+      book: this.book,
+      index: this.index,
+      profile: this.model.state.profile,
       modelArgs,
       singleElement: this.singleElement(modelArgs),
-    });
-    for (const m of mismatches) {
-      this.add(
-        violation(
-          'recorded-mismatch',
-          call.fn,
-          this.index,
-          `the trace recorded ${m.field} = ${m.actual}; the ${this.model.state.profile} oracle says ${m.expected}`,
-          m,
-        ),
-      );
-    }
-    if (mismatches.length > 0 || stepped.misuse !== undefined) this.recordedDiverged = true;
+    };
   }
 
   private singleElement(modelArgs: Args): boolean {
@@ -299,27 +241,11 @@ export class Replayer {
     oracleChanged: boolean,
   ): void {
     if (this.detachedAt !== undefined || stepped.misuse !== undefined) return;
-    const plan = planOf(fn);
-    if (plan === undefined) return;
-    const mismatches = compareOutcome(plan, stepped, observed, {
-      modelArgs,
-      singleElement: this.singleElement(modelArgs),
-    });
-    for (const m of mismatches) {
-      const kind = mismatchKind(fn, m.field);
-      this.add(
-        violation(
-          kind,
-          fn,
-          this.index,
-          `${fn} ${m.field}: expected ${m.expected} (${this.model.state.profile} oracle), got ${m.actual}`,
-          m,
-        ),
-      );
-    }
+    const found = conformanceViolations(this.check(modelArgs), fn, stepped, observed);
+    for (const v of found) this.add(v);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
-    if (mismatches.length > 0 && oracleChanged) this.detach('divergence');
+    if (found.length > 0 && oracleChanged) this.detach('divergence');
   }
 
   /** Changes whenever any oracle object or byte of memory changes. */

@@ -1,0 +1,89 @@
+// Comparing one call's observed outcome with the oracle's, as violations: the target's answer
+// (conformance) and, for captured traces, the answer the real system recorded.
+import type { Stepped } from '../model/step.js';
+import type { Args, TraceCall, Value } from '../model/values.js';
+import type { AddressBook } from './addressBook.js';
+import { planOf } from './callPlan.js';
+import { compareOutcome } from './compare.js';
+import { translateOut } from './translate.js';
+import { violation, type Violation } from './violation.js';
+
+export interface CheckContext {
+  readonly book: AddressBook;
+  readonly index: number;
+  readonly profile: string;
+  readonly modelArgs: Args;
+  readonly singleElement: boolean;
+}
+
+function mismatchKind(fn: string, field: string): Violation['kind'] {
+  if (fn === '@read' && field === 'ret') return 'memory-mismatch';
+  return field === 'ret' ? 'return-mismatch' : 'out-param-mismatch';
+}
+
+export function toModelSpace(
+  book: AddressBook,
+  fn: string,
+  from: 'trace' | 'target',
+  o: { ret?: Value; out?: Args },
+): { ret?: Value; out?: Args } {
+  const plan = planOf(fn);
+  if (plan === undefined) return o;
+  const res: { ret?: Value; out?: Args } = {};
+  if (o.ret !== undefined)
+    res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');
+  if (o.out !== undefined) {
+    const out: Record<string, Value> = {};
+    for (const p of plan.outs) {
+      const v = o.out[p.name];
+      if (v !== undefined) out[p.name] = translateOut(book, p, v, from, 'model');
+    }
+    res.out = out;
+  }
+  return res;
+}
+
+export function recordedViolations(
+  c: CheckContext,
+  call: TraceCall,
+  stepped: Stepped,
+): Violation[] {
+  const plan = planOf(call.fn);
+  if (plan === undefined) return [];
+  const recorded = toModelSpace(c.book, call.fn, 'trace', {
+    ...(call.ret === undefined ? {} : { ret: call.ret }),
+    ...(call.out === undefined ? {} : { out: call.out }),
+  });
+  const expected = {
+    ...(plan.ret === undefined ? {} : { ret: stepped.ret }),
+    ...(call.out === undefined ? {} : { out: stepped.out ?? {} }),
+  };
+  return compareOutcome(plan, expected, recorded, c).map((m) =>
+    violation(
+      'recorded-mismatch',
+      call.fn,
+      c.index,
+      `the trace recorded ${m.field} = ${m.actual}; the ${c.profile} oracle says ${m.expected}`,
+      m,
+    ),
+  );
+}
+
+export function conformanceViolations(
+  c: CheckContext,
+  fn: string,
+  stepped: Stepped,
+  observed: { ret?: Value; out?: Args },
+): Violation[] {
+  const plan = planOf(fn);
+  if (plan === undefined) return [];
+  return compareOutcome(plan, stepped, observed, c).map((m) =>
+    violation(
+      mismatchKind(fn, m.field),
+      fn,
+      c.index,
+      `${fn} ${m.field}: expected ${m.expected} (${c.profile} oracle), got ${m.actual}`,
+      m,
+    ),
+  );
+}

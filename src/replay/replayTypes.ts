@@ -1,0 +1,36 @@
+// The shapes of a replay's options and result, shared by the replayer, the pool and reports.
+import type { Model } from '../model/model.js';
+import type { Profile } from '../model/device.js';
+import type { Stepped } from '../model/step.js';
+import type { Violation } from './violation.js';
+
+export interface ReplayOptions {
+  /** Oracle profile; default: the trace header's, else docs. */
+  readonly profile?: Profile;
+  /** Full before/after memory comparison around every call. */
+  readonly paranoid?: boolean;
+  /** Bytes of the rotating memory sample checked around each inert call. */
+  readonly sampleBytes?: number;
+  /** Stop collecting after this many violations (the outcome still says fail). */
+  readonly violationsMax?: number;
+  /** A call that does not answer within this is a target-timeout (default 5000). */
+  readonly callTimeoutMs?: number;
+  /** Called before each call goes to the target (the pool's heartbeat). */
+  readonly onCall?: (index: number, fn: string) => void;
+  /** Called after every oracle step, for coverage. */
+  readonly onStep?: (fn: string, stepped: Stepped, model: Model) => void;
+}
+
+export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
+
+export interface ReplayResult {
+  readonly outcome: ReplayOutcome;
+  readonly calls: number;
+  readonly violations: Violation[];
+  /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
+  readonly detachedAt?: number;
+  readonly detachedBy?: 'divergence' | 'misuse';
+}
+
+/** Bytes of live memory re-read around each inert call (the rotating sample). */
+export const DEFAULT_SAMPLE_BYTES = 512;
