@@ -7,6 +7,7 @@ import type { CliIo, RegisterCommand } from './context.js';
 import { registerShow } from './commands/show.js';
 import { registerConvert } from './commands/convert.js';
 import { registerReplay } from './commands/replay.js';
+import { registerMinimize } from './commands/minimize.js';
 import { packageVersion } from './version.js';
 
 // One line per command; each command file exports its register function.
@@ -14,6 +15,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerShow, // vpdma show <trace>
   registerConvert, // vpdma convert <in> <out>
   registerReplay, // vpdma replay <trace-or-dir>...
+  registerMinimize, // vpdma minimize <trace>
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -1,0 +1,163 @@
+// `vpdma minimize` in-process through main(), and once as a user runs it (bin/vpdma.js).
+// Candidates replay in the Piscina pool, whose workers run dist/: `npm run build` first.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kitchenSink, KITCHEN_DEVICE } from '../../replay/kitchenSink.js';
+import { readTrace } from '../../store/traceFiles.js';
+import { formatJsonl } from '../../trace/jsonl.js';
+import type { CliIo } from '../context.js';
+import { main } from '../main.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+let dir = '';
+const p = (name: string): string => join(dir, name);
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/replay/worker.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
+  dir = await mkdtemp(join(tmpdir(), 'vpdma-minimize-'));
+  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+  await writeFile(p('sink.jsonl'), formatJsonl({ header, calls: kitchenSink(true) }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('vpdma minimize', () => {
+  it('writes a short repro beside the trace, prints how to replay it, exit 1', async () => {
+    const target = 'mutant:bytes-used-remembered';
+    const r = await run('minimize', p('sink.jsonl'), '--target', target, '--workers', '1');
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(
+      `${p('sink.jsonl')}: inert-return-mismatch in VideoPortGetBytesUsed at call 22: ` +
+        'VideoPortGetBytesUsed returned 4096; it must return 0',
+    );
+    expect(lines[1]).toMatch(
+      /^minimized 32 -> 2 calls: \d+ attempts \(\d+ accepted, \d+ replays\) in [\d.]+ s$/,
+    );
+    expect(lines.slice(2)).toEqual([
+      `wrote ${p('sink.min.txt')}`,
+      'repro: inert-return-mismatch in VideoPortGetBytesUsed at call 1',
+      `reproduce: vpdma replay ${p('sink.min.txt')} --target ${target}`,
+      '',
+    ]);
+    expect(await readFile(p('sink.min.txt'), 'utf8')).toMatchInlineSnapshot(`
+      "#! vpdma-trace v1 profile=docs
+      #! device {"dma":{"mapRegisters":4}}
+      #! meta {"minimized":{"from":"sink.jsonl","calls":32,"kind":"inert-return-mismatch","fn":"VideoPortGetBytesUsed"}}
+      VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=4096)
+      VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0)
+      "
+    `);
+    const again = await run(
+      'replay',
+      p('sink.min.txt'),
+      '--target',
+      target,
+      '--workers',
+      '1',
+      '--quiet',
+    );
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('inert-return-mismatch: VideoPortGetBytesUsed');
+  });
+
+  it('--kind and --fn choose among the violations; --out picks the format', async () => {
+    const r = await run(
+      'minimize',
+      p('sink.jsonl'),
+      '--target',
+      'mutant:dodma-signals-event',
+      '--kind',
+      'return-mismatch',
+      '--out',
+      p('event.jsonl'),
+      '--workers',
+      '1',
+      '--quiet',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^.*: return-mismatch in VideoPortSetEvent at call 26: /);
+    const repro = await readTrace(p('event.jsonl'));
+    expect(repro.ok && repro.value.calls.map((c) => c.fn)).toEqual([
+      'VideoPortCreateEvent',
+      'VideoPortDoDma',
+      'VideoPortSetEvent',
+    ]);
+  });
+
+  it('a trace without a violation is exit 2, and so is bad usage', async () => {
+    const clean = await run('minimize', p('sink.jsonl'), '--workers', '1');
+    expect(clean).toEqual({
+      code: 2,
+      out: '',
+      err: `vpdma: ${p('sink.jsonl')} shows no violation against model\n`,
+    });
+    const none = await run(
+      'minimize',
+      p('sink.jsonl'),
+      '--target',
+      'mutant:bytes-used-remembered',
+      '--fn',
+      'VideoPortDoDma',
+      '--workers',
+      '1',
+    );
+    expect([none.code, none.err]).toEqual([
+      2,
+      `vpdma: ${p('sink.jsonl')} shows no violation matching --kind/--fn against mutant:bytes-used-remembered\n`,
+    ]);
+    expect((await run('minimize', p('sink.jsonl'), '--kind', 'wrong')).err).toMatch(
+      /^vpdma: --kind: unknown kind "wrong" \(map-dma-returned-non-null, /,
+    );
+    expect((await run('minimize', p('sink.jsonl'), '--out', p('x.json'))).code).toBe(2);
+    expect((await run('minimize', p('missing.jsonl'))).code).toBe(2);
+    expect((await run('minimize', p('sink.jsonl'), '--target', 'mutant:nope')).code).toBe(2);
+  });
+
+  it('bin/vpdma.js with two workers writes the same repro as one worker', async () => {
+    const target = 'mutant:completedma-from-device-fails';
+    const one = await run(
+      'minimize',
+      p('sink.jsonl'),
+      '--target',
+      target,
+      '--workers',
+      '1',
+      '--out',
+      p('one.txt'),
+      '--quiet',
+    );
+    expect(one.code).toBe(1);
+    const bin = join(root, 'bin/vpdma.js');
+    const args = [
+      'minimize',
+      p('sink.jsonl'),
+      '--target',
+      target,
+      '--workers',
+      '2',
+      '--out',
+      p('two.txt'),
+      '--quiet',
+    ];
+    const two = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    expect(two.status).toBe(1);
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toContain('minimized 32 -> 6 calls');
+    expect(await readFile(p('two.txt'), 'utf8')).toBe(await readFile(p('one.txt'), 'utf8'));
+  });
+});

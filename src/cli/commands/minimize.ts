@@ -1,0 +1,152 @@
+// `vpdma minimize <trace>`: replay the trace to find its violation, shrink it to a short repro
+// that still fails the same way (same kind, same function), write it, and print the command
+// that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
+import { basename } from 'node:path';
+import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
+import type { Executor } from '../../replay/executor.js';
+import { PiscinaExecutor } from '../../replay/pool.js';
+import {
+  pickViolation,
+  replayTraces,
+  stillFailsPredicate,
+  TargetSetupError,
+} from '../../replay/stillFails.js';
+import type { Violation } from '../../replay/violation.js';
+import { writeTraceAtomic } from '../../store/traceFiles.js';
+import type { Trace } from '../../trace/trace.js';
+import { formatTraceError } from '../../trace/traceError.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { onInterrupt } from '../interrupt.js';
+import { formatMinimizeSummary } from '../minimizeSummary.js';
+import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
+import { Progress, progressMode } from '../progress.js';
+
+export const registerMinimize: RegisterCommand = (program, ctx) => {
+  program
+    .command('minimize')
+    .description(
+      'shrink a failing trace to a short repro that fails the same way (same violation kind in ' +
+        'the same function) and print the command that reproduces it. Exit 1 when a repro was ' +
+        'written (it still shows the violation), 2 when the trace shows no violation or is bad ' +
+        'input, 3 when the target cannot run',
+    )
+    .argument('<trace>', 'the failing trace (.jsonl, .vpt or .txt)')
+    .option(
+      '--target <spec>',
+      'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
+      'model',
+    )
+    .option('--profile <profile>', "oracle profile: docs or reactos (default: the trace header's)")
+    .option(
+      '--out <file>',
+      'the repro, format by extension (default: beside the trace, foo.jsonl -> foo.min.txt)',
+    )
+    .option('--workers <n>', 'worker threads replaying candidates (default: the number of cores)')
+    .option('--attempts <n>', 'candidates to try at most', String(DEFAULT_ATTEMPTS))
+    .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
+    .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
+    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
+    .option('--quiet', 'no progress output')
+    .option('--json-progress', 'progress as JSON lines on stderr')
+    .action(async (file: string, opts: MinimizeCliOptions) => {
+      ctx.exitCode = await runMinimize(ctx, file, opts);
+    });
+};
+
+async function runMinimize(
+  ctx: CliContext,
+  file: string,
+  opts: MinimizeCliOptions,
+): Promise<ExitCode> {
+  const job = await prepare(file, opts);
+  const executor = new PiscinaExecutor(job.workers);
+  const interrupt = onInterrupt(ctx.io.err);
+  try {
+    const [first] = await replayTraces(executor, job.settings, [job.trace]);
+    if (first?.inputError !== undefined) throw new UserError(first.inputError);
+    const v = first?.result === undefined ? undefined : pickViolation(first.result, opts);
+    if (v === undefined) {
+      const which = opts.kind !== undefined || opts.fn !== undefined ? ' matching --kind/--fn' : '';
+      ctx.io.err(`vpdma: ${file} shows no violation${which} against ${job.settings.target}\n`);
+      return EXIT.badInput;
+    }
+    ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${v.message}\n`);
+    const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
+    await write(ctx, job, executor, v, r);
+    return interrupt.received() !== undefined ? (130 as ExitCode) : EXIT.violations;
+  } catch (e) {
+    if (!TargetSetupError.is(e)) throw e;
+    ctx.io.err(`vpdma: ${e.message}\n`);
+    return EXIT.crash;
+  } finally {
+    interrupt.dispose();
+    await executor.close();
+  }
+}
+
+async function shrink(
+  ctx: CliContext,
+  job: Job,
+  executor: Executor,
+  v: Violation,
+  opts: MinimizeCliOptions,
+  signal: AbortSignal,
+): Promise<MinimizeResult & { readonly ms: number }> {
+  const failure = { kind: v.kind, fn: v.fn };
+  const stillFails = stillFailsPredicate({ executor, settings: job.settings, failure, signal });
+  const progress = new Progress('minimize', job.attemptsMax, {
+    mode: progressMode(opts, process.stderr.isTTY),
+    write: ctx.io.err,
+  });
+  const started = performance.now();
+  try {
+    const r = await minimize(job.trace, stillFails, {
+      attemptsMax: job.attemptsMax,
+      failingIndex: v.callIndex,
+      // Speculative parallelism: the result is the same for any batch size.
+      batchSize: job.workers === 1 ? 1 : 2 * job.workers,
+      profile: job.trace.header.profile ?? 'docs',
+      // Only a captured trace can show a recorded-mismatch: keep what it recorded.
+      resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
+      signal,
+      onProgress: (p) =>
+        progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
+    });
+    return { ...r, ms: performance.now() - started };
+  } finally {
+    progress.stop();
+  }
+}
+
+async function write(
+  ctx: CliContext,
+  job: Job,
+  executor: Executor,
+  v: Violation,
+  r: MinimizeResult & { readonly ms: number },
+): Promise<void> {
+  const h = r.trace.header;
+  const minimized = {
+    from: basename(job.file),
+    calls: job.trace.calls.length,
+    kind: v.kind,
+    fn: v.fn,
+  };
+  const repro: Trace = { header: { ...h, meta: { ...h.meta, minimized } }, calls: r.trace.calls };
+  const w = await writeTraceAtomic(job.out, repro);
+  if (!w.ok) throw new UserError(formatTraceError(w.error));
+  const [again] = await replayTraces(executor, job.settings, [repro]);
+  const same = again?.result === undefined ? undefined : pickViolation(again.result, v);
+  ctx.io.out(
+    formatMinimizeSummary({
+      before: job.trace.calls.length,
+      result: r,
+      ms: r.ms,
+      attemptsMax: job.attemptsMax,
+      out: job.out,
+      target: job.settings.target,
+      again: same,
+    }),
+  );
+}

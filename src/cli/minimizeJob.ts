@@ -1,0 +1,79 @@
+// `vpdma minimize` options as a validated job: the trace read, the output path, the target
+// checked, the replay settings every candidate uses.
+import { basename, dirname, join } from 'node:path';
+import { describe } from '../model/calls.js';
+import type { Profile } from '../model/device.js';
+import type { ReplaySettings } from '../replay/protocol.js';
+import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
+import { createSession } from '../replay/sessions.js';
+import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
+import { VIOLATION_KINDS } from '../replay/violation.js';
+import { formatOf, readTrace } from '../store/traceFiles.js';
+import type { Trace } from '../trace/trace.js';
+import { formatTraceError } from '../trace/traceError.js';
+import { UserError } from './context.js';
+import { positiveInt, profileOption, targetOption, workersOption } from './options.js';
+
+export interface MinimizeCliOptions {
+  readonly target?: string;
+  readonly profile?: string;
+  readonly out?: string;
+  readonly workers?: string;
+  readonly attempts?: string;
+  readonly kind?: string;
+  readonly fn?: string;
+  readonly timeout?: string;
+  readonly quiet?: boolean;
+  readonly jsonProgress?: boolean;
+}
+
+export const DEFAULT_ATTEMPTS = 10_000;
+
+/** foo.jsonl → foo.min.txt beside it: the text repro format, readable in a bug report. */
+export function defaultOut(file: string): string {
+  const base = basename(file).replace(/\.(jsonl|vpt|txt)$/i, '');
+  return join(dirname(file), `${base}.min.txt`);
+}
+
+export interface Job {
+  readonly file: string;
+  readonly out: string;
+  readonly spec: TargetSpec;
+  readonly trace: Trace;
+  readonly settings: ReplaySettings;
+  readonly attemptsMax: number;
+  readonly workers: number;
+}
+
+export async function prepare(file: string, opts: MinimizeCliOptions): Promise<Job> {
+  const spec = targetOption(opts.target);
+  const out = opts.out ?? defaultOut(file);
+  if (formatOf(out) === undefined)
+    throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt`);
+  if (opts.kind !== undefined && !(VIOLATION_KINDS as readonly string[]).includes(opts.kind))
+    throw new UserError(`--kind: unknown kind "${opts.kind}" (${VIOLATION_KINDS.join(', ')})`);
+  if (opts.fn !== undefined && describe(opts.fn) === undefined)
+    throw new UserError(`--fn: unknown function "${opts.fn}"`);
+  const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
+  const workers = workersOption(opts.workers);
+  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, 3_600_000);
+  const read = await readTrace(file);
+  if (!read.ok) throw new UserError(formatTraceError(read.error));
+  // The repro records the profile it was minimized under, so replaying it needs no --profile.
+  const profile: Profile = profileOption(opts.profile) ?? read.value.header.profile ?? 'docs';
+  const trace: Trace = { header: { ...read.value.header, profile }, calls: read.value.calls };
+  if (spec.kind !== 'process') {
+    const s = await createSession(spec, timeoutMs);
+    if (!s.ok) throw new UserError(`--target: ${s.error}`);
+    await s.value.close();
+  }
+  const target = formatTargetSpec(spec);
+  const settings = {
+    target,
+    profile,
+    paranoid: false,
+    timeoutMs,
+    sampleBytes: DEFAULT_SAMPLE_BYTES,
+  };
+  return { file, out, spec, trace, settings, attemptsMax, workers };
+}

@@ -1,0 +1,39 @@
+// The human summary after `vpdma minimize`: sizes, cost, the file written, and the command
+// that reproduces the violation (STYLE lesson 15).
+import type { MinimizeResult } from '../minimize/minimize.js';
+import type { Violation } from '../replay/violation.js';
+
+export interface MinimizeSummary {
+  readonly before: number;
+  readonly result: MinimizeResult;
+  readonly ms: number;
+  readonly attemptsMax: number;
+  readonly out: string;
+  readonly target: string;
+  /** The repro's own violation when replayed once more (undefined: it did not fail again). */
+  readonly again: Violation | undefined;
+}
+
+/** A shell word: left bare when safe, else single-quoted. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function formatMinimizeSummary(s: MinimizeSummary): string {
+  const r = s.result;
+  const lines = [
+    `minimized ${s.before} -> ${r.trace.calls.length} calls: ${r.attempts} attempts ` +
+      `(${r.accepted} accepted, ${r.evaluated} replays) in ${(s.ms / 1000).toFixed(2)} s`,
+  ];
+  if (r.exhausted)
+    lines.push(
+      `the attempt budget (--attempts ${s.attemptsMax}) ran out: the repro fails, but may not be 1-minimal`,
+    );
+  if (r.aborted) lines.push('interrupted: this is the shortest repro found so far');
+  lines.push(`wrote ${s.out}`);
+  if (s.again === undefined)
+    lines.push('warning: the repro did not fail again when replayed once more (a flaky target?)');
+  else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);
+  lines.push(`reproduce: vpdma replay ${shellQuote(s.out)} --target ${shellQuote(s.target)}`);
+  return `${lines.join('\n')}\n`;
+}
