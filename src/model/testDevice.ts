@@ -134,3 +134,77 @@ export function dmaCycle(r: Recorder, adapter: bigint, mdl: bigint, o: DmaOption
   });
   return { start, execute, device, complete, sgList, elements: elements as readonly Struct[] };
 }
+
+// Common buffers: the allocation calls and the release calls that must repeat them.
+
+/** Entry values of out-parameters, so a test can tell written from untouched. */
+export const ENTRY_LOGICAL = 0x5555n;
+export const ENTRY_ACTUAL = 0x77;
+
+export function allocateCommon(
+  r: Recorder,
+  adapter: bigint,
+  length: number,
+  cacheEnabled = false,
+): Stepped {
+  return r.call('VideoPortAllocateCommonBuffer', {
+    vpDmaAdapter: adapter,
+    desiredLength: length,
+    logicalAddress: ENTRY_LOGICAL,
+    cacheEnabled,
+    reserved: 0n,
+  });
+}
+
+export function getCommon(r: Recorder, length: number, alignment = 0): Stepped {
+  return r.call('VideoPortGetCommonBuffer', {
+    desiredLength: length,
+    alignment,
+    logicalAddress: ENTRY_LOGICAL,
+    pActualLength: ENTRY_ACTUAL,
+    cacheEnabled: true,
+  });
+}
+
+/** What ReleaseCommonBuffer / FreeCommonBuffer must repeat of the allocation. */
+export interface CommonBuf {
+  va: bigint;
+  logical: bigint;
+  length: number;
+  cacheEnabled: boolean;
+}
+
+export function commonBuf(s: Stepped, length: number, cacheEnabled: boolean): CommonBuf {
+  return {
+    va: s.ret as bigint,
+    logical: s.out?.['logicalAddress'] as bigint,
+    length,
+    cacheEnabled,
+  };
+}
+
+export function releaseCommon(
+  r: Recorder,
+  adapter: bigint,
+  b: CommonBuf,
+  over: Partial<CommonBuf> = {},
+): Stepped {
+  const x = { ...b, ...over };
+  return r.call('VideoPortReleaseCommonBuffer', {
+    vpDmaAdapter: adapter,
+    length: x.length,
+    logicalAddress: x.logical,
+    virtualAddress: x.va,
+    cacheEnabled: x.cacheEnabled,
+  });
+}
+
+export function freeCommon(r: Recorder, b: CommonBuf, over: Partial<CommonBuf> = {}): Stepped {
+  const x = { ...b, ...over };
+  return r.call('VideoPortFreeCommonBuffer', {
+    length: x.length,
+    virtualAddress: x.va,
+    logicalAddress: x.logical,
+    cacheEnabled: x.cacheEnabled,
+  });
+}
