@@ -105,7 +105,7 @@ async function shrink(
       attemptsMax: job.attemptsMax,
       failingIndex: v.callIndex,
       // Speculative parallelism: the result is the same for any batch size.
-      batchSize: job.workers === 1 ? 1 : 2 * job.workers,
+      batchSize: job.workers,
       profile: job.trace.header.profile ?? 'docs',
       // Only a captured trace can show a recorded-mismatch: keep what it recorded.
       resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
