@@ -69,7 +69,9 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'mapdma-corrupts-common-buffer',
     kind: 'memory-corrupted',
     depth: 'deep',
-    minimalCalls: 7,
+    // GetDmaAdapter, AllocateCommonBuffer, LockBuffer (of the common buffer or a user
+    // buffer: no pool block needed), StartDma, MapDmaMemory.
+    minimalCalls: 5,
     description:
       'VideoPortMapDmaMemory flips a byte of a live common buffer, only while a scatter/gather transfer is in flight and BoardAddress lies inside a memory aperture',
     hook: (t, c, next) => {
@@ -91,7 +93,9 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'drops-map-registers',
     kind: 'transfer-state-changed',
     depth: 'deep',
-    minimalCalls: 6,
+    // GetDmaAdapter, AllocateCommonBuffer (cache-enabled), LockBuffer, StartDma, then the
+    // third call is an obsolete one while the transfer is in flight.
+    minimalCalls: 5,
     description:
       "the third call after a cache-enabled AllocateCommonBuffer silently releases an in-flight transfer's map registers",
     hook: (t, c, next, memo) => {
@@ -215,6 +219,9 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'devicedma-drops-last-byte',
     kind: 'memory-mismatch',
     depth: 'deep',
+    // A view of the destination (else nothing shows), a byte that differs between source and
+    // destination (@write through the view, with a user buffer as the source), GetDmaAdapter,
+    // LockBuffer, StartDma, @executeDma, @deviceDma.
     minimalCalls: 7,
     description: 'the device engine leaves the last byte of a host-to-device transfer behind',
     hook: (t, c, next) => {
@@ -242,8 +249,10 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'crash-on-double-free-pool',
     kind: 'target-crashed',
     depth: 'shallow',
-    minimalCalls: 3,
-    description: 'VideoPortFreePool of an already freed block throws (a kernel would bug-check)',
+    // Two frees of the same pointer: it need not ever have been allocated.
+    minimalCalls: 2,
+    description:
+      'VideoPortFreePool of a pointer it was already given throws (a kernel would bug-check)',
     hook: (_t, c, next, memo) => {
       if (c.fn !== 'VideoPortFreePool') return next();
       const ptr = c.args['ptr'];
@@ -257,7 +266,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'hang-on-signaled-wait',
     kind: 'target-timeout',
     depth: 'shallow',
-    minimalCalls: 3,
+    // CreateEvent with INITIAL_EVENT_STATE_SIGNALED (EventFlag 2), then the wait.
+    minimalCalls: 2,
     description: 'VideoPortWaitForSingleObject on a signaled synchronization event never returns',
     hook: (_t, c, next) =>
       withOutcome(next, (o) =>
