@@ -22,6 +22,8 @@ export interface CampaignOptions {
   /** Total cases over all shards (indices 0..runs-1); or, without it, until `timeMs`. */
   readonly runs?: number;
   readonly timeMs?: number;
+  /** End at the case that makes this many failing cases (the rest is not looked at). */
+  readonly failuresMax?: number;
   /** Cases per task (default: from runs and workers). Never changes results. */
   readonly batch?: number;
   readonly signal?: AbortSignal;
@@ -55,8 +57,10 @@ export interface CampaignResult {
   /** Cases with a violation, crash or hang, ascending. */
   readonly failing: readonly CaseResult[];
   readonly setupError?: string;
-  readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup';
+  readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   readonly elapsedMs: number;
+  /** When the first failing case was processed (time to find), if any. */
+  readonly firstFailureMs?: number;
 }
 
 export function shardIndex(shard: Shard, j: number): number {
@@ -84,7 +88,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   let nextJ = 0;
   let timeUp = false;
   const next = (): FuzzTask | undefined => {
-    if (o.signal?.aborted === true || st.setupError !== undefined) return undefined;
+    if (o.signal?.aborted === true || st.setupError !== undefined || st.full) return undefined;
     if (o.timeMs !== undefined && now() - started >= o.timeMs) timeUp = true;
     if (timeUp || nextJ >= total) return undefined;
     const n = Math.min(batch, total - nextJ);
@@ -98,9 +102,10 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onResults: (_task, results) => {
       for (const r of results) pending.set(r.index, r);
-      for (let r = pending.get(shardIndex(o.shard, doneJ)); r !== undefined;) {
+      for (let r = pending.get(shardIndex(o.shard, doneJ)); r !== undefined && !st.full;) {
         pending.delete(r.index);
         st.process(r, o);
+        if (st.failing.length > 0) st.firstFailureMs ??= now() - started;
         doneJ++;
         r = pending.get(shardIndex(o.shard, doneJ));
       }
@@ -110,11 +115,13 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   const stoppedBy =
     st.setupError !== undefined
       ? 'setup'
-      : o.signal?.aborted === true
-        ? 'signal'
-        : timeUp
-          ? 'time'
-          : 'runs';
+      : st.full
+        ? 'failures'
+        : o.signal?.aborted === true
+          ? 'signal'
+          : timeUp
+            ? 'time'
+            : 'runs';
   return {
     cases: doneJ,
     runsEquivalent: doneJ === 0 ? 0 : shardIndex(o.shard, doneJ - 1) + 1,
@@ -126,6 +133,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     ...(st.setupError === undefined ? {} : { setupError: st.setupError }),
     stoppedBy,
     elapsedMs: now() - started,
+    ...(st.firstFailureMs === undefined ? {} : { firstFailureMs: st.firstFailureMs }),
   };
 }
 
@@ -136,6 +144,9 @@ class State {
   readonly failing: CaseResult[] = [];
   calls = 0;
   setupError: string | undefined;
+  firstFailureMs: number | undefined;
+  /** Reached failuresMax: nothing after this case counts. */
+  full = false;
 
   constructor(base: ReadonlySet<number>) {
     this.seen = new Set(base);
@@ -158,8 +169,10 @@ class State {
       this.kept.push(r.index);
       o.onKept?.(r, fresh);
     }
-    if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout')
+    if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout') {
       this.failing.push(r);
+      if (o.failuresMax !== undefined && this.failing.length >= o.failuresMax) this.full = true;
+    }
   }
 
   progress(cases: number, elapsedMs: number): CampaignProgress {

@@ -6,6 +6,7 @@
 import { VIDEO_MEMORY_SPACE_IO, VIDEO_MEMORY_SPACE_P6CACHE as P6 } from '../core/constants.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
+import { USER_BUFFER } from './program.js';
 import type { Need } from './resolve.js';
 
 export type MutArgs = Record<string, Value>;
@@ -17,6 +18,8 @@ type Fixup = (a: MutArgs, s: ModelState) => Verdict;
 
 /** A coherent view's length when the requested one does not fit (every live byte is checked). */
 const viewBytesMax = 0x10000;
+/** The user-buffer window coherent calls stay in. */
+const userBytesMax = 0x100000;
 
 const big = (v: Value | undefined): bigint => (typeof v === 'bigint' ? v : 0n);
 const num = (v: Value | undefined): number => (typeof v === 'number' ? v : 0);
@@ -33,12 +36,19 @@ function commonBuffer(a: MutArgs, s: ModelState, api: 'allocate' | 'get'): Verdi
   return undefined;
 }
 
+/** Bytes from `va` to the end of its live range (user buffers: a fixed window). */
+function roomAt(s: ModelState, va: bigint): number | undefined {
+  if (va >= USER_BUFFER && va < USER_BUFFER + BigInt(userBytesMax))
+    return Number(USER_BUFFER + BigInt(userBytesMax) - va);
+  const r = s.ranges.find(va, 1);
+  return r === undefined ? undefined : Number(r.va + BigInt(r.length) - va);
+}
+
 /** Clamps a length argument to what is left of the live range holding `va`. */
 function fitRange(a: MutArgs, s: ModelState, vaArg: string, lenArg: string): Verdict {
   const va = big(a[vaArg]);
-  const r = s.ranges.find(va, 1);
-  if (r === undefined) return 'cpu';
-  const left = Number(r.va + BigInt(r.length) - va);
+  const left = roomAt(s, va);
+  if (left === undefined) return 'cpu';
   const len = num(a[lenArg]);
   if (len > left) a[lenArg] = left;
   return undefined;
@@ -166,9 +176,8 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
     return undefined;
   },
   '@write': (a, s) => {
-    const r = s.ranges.find(big(a['va']), 1);
-    if (r === undefined) return 'cpu';
-    const left = Number(r.va + BigInt(r.length) - big(a['va']));
+    const left = roomAt(s, big(a['va']));
+    if (left === undefined) return 'cpu';
     const data = a['data'];
     if (data instanceof Uint8Array && data.length > left) a['data'] = data.slice(0, left);
     return undefined;

@@ -57,6 +57,8 @@ export interface FuzzFinding {
   readonly cases: readonly number[];
   /** e.g. "3/3". */
   readonly reproduced: string;
+  /** At least one re-run showed it: only confirmed findings are reported as findings. */
+  readonly confirmed: boolean;
   readonly minimized: boolean;
   readonly exhausted: boolean;
   readonly attempts: number;
@@ -121,6 +123,7 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
     caseIndex: r.index,
     cases: [r.index],
     reproduced: `${again.count}/${times}`,
+    confirmed: again.count > 0,
     minimized: m !== undefined,
     exhausted: m?.exhausted ?? false,
     attempts: m?.attempts ?? 0,

@@ -4,7 +4,7 @@
 // what merging shards needs (first case per new coverage key, minimized cases per group).
 // Everything except `timing` is the same for any number of workers.
 import type { ViolationKind } from '../replay/violation.js';
-import type { FuzzRunResult } from './run.js';
+import type { FuzzRunResult, Unconfirmed } from './run.js';
 
 export interface ReportFinding {
   readonly signature: string;
@@ -69,6 +69,8 @@ export interface FuzzReport {
   readonly newCoverage: readonly (readonly [number, number])[];
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
+  /** Failing cases whose repro did not fail again on any re-run: not findings. */
+  readonly unconfirmed: readonly Unconfirmed[];
   readonly violations: readonly {
     readonly kind: ViolationKind;
     readonly fn: string;
@@ -148,6 +150,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     newCoverage: [...c.firstSeen].sort((a, b) => a[0] - b[0]),
     groups: r.groups,
     findings: r.findings,
+    unconfirmed: r.unconfirmed,
     violations: violationsOf(r.findings),
     interrupted: m.interrupted,
     stoppedBy: c.stoppedBy,

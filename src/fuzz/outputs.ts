@@ -2,7 +2,7 @@
 // repro.vpt, and finding.json (seed, case, kind, function, message, how often it reproduced,
 // and the exact `vpdma replay` command that reproduces it without the fuzzer).
 import { join } from 'node:path';
-import { writeRepro } from '../store/corpus.js';
+import { writeRepro, type ReproPaths } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { printText } from '../trace/text.js';
 import type { FuzzFinding } from './findings.js';
@@ -23,6 +23,29 @@ export function replayCommand(trace: string, s: FuzzSettings): string {
   return words.map(shellWord).join(' ');
 }
 
+/** A finding's report entry, its repro stored at `files`. */
+export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPaths): ReportFinding {
+  return {
+    signature: f.signature,
+    kind: f.kind,
+    fn: f.fn,
+    callIndex: f.callIndex,
+    message: f.message,
+    reproCalls: f.reproCalls,
+    originalCalls: f.originalCalls,
+    trace: files.jsonl,
+    files,
+    reproText: printText(f.repro),
+    seed: s.seedText,
+    caseIndex: f.caseIndex,
+    cases: f.cases,
+    reproduced: f.reproduced,
+    command: replayCommand(files.jsonl, s),
+    minimized: f.minimized,
+    exhausted: f.exhausted,
+  };
+}
+
 /** Writes a finding's files under `out`; resolves to its report entry. */
 export function findingWriter(
   out: string,
@@ -30,26 +53,7 @@ export function findingWriter(
 ): (f: FuzzFinding) => Promise<ReportFinding> {
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
-    const files = await writeRepro(dir, f.repro);
-    const entry: ReportFinding = {
-      signature: f.signature,
-      kind: f.kind,
-      fn: f.fn,
-      callIndex: f.callIndex,
-      message: f.message,
-      reproCalls: f.reproCalls,
-      originalCalls: f.originalCalls,
-      trace: files.jsonl,
-      files,
-      reproText: printText(f.repro),
-      seed: s.seedText,
-      caseIndex: f.caseIndex,
-      cases: f.cases,
-      reproduced: f.reproduced,
-      command: replayCommand(files.jsonl, s),
-      minimized: f.minimized,
-      exhausted: f.exhausted,
-    };
+    const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro));
     const json = { ...entry, target: s.target, profile: s.profile ?? 'docs' };
     await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
     return entry;

@@ -45,7 +45,8 @@ export function producerFor(need: Need, pick: number): AbsCall | undefined {
     case 'mdl':
       return call('VideoPortLockBuffer', {
         hwDeviceExtension: ext,
-        baseAddress: live('pool', pick),
+        // A pool block, or (one time in three) a user buffer that needs no allocation.
+        baseAddress: pick % 3 === 2 ? { s: 'user', off: 0 } : live('pool', pick),
         length: lit(0x8000),
         operation: lit(2),
       });

@@ -30,8 +30,10 @@ export type Slot =
       readonly pick: number;
       readonly place: Place;
     }
-  /** A bus address in no aperture. */
+  /** A bus address in no aperture, or a wild pointer. */
   | { readonly s: 'wild'; readonly v: bigint }
+  /** Current-process user memory (demand-zero, valid to lock, read and write), `off` in. */
+  | { readonly s: 'user'; readonly off: number }
   /** A VIDEO_REQUEST_PACKET whose input and output buffers point at `buf`. */
   | {
       readonly s: 'vrp';
@@ -50,4 +52,6 @@ export interface AbsCall {
 export type Program = readonly AbsCall[];
 
 export const lit = (v: Value): Slot => ({ s: 'lit', v });
+/** Where the user buffers programs pass start (a driver's IOCTL buffer, say). */
+export const USER_BUFFER = 0x20000000n;
 export const BASE: Place = { at: 'base' };

@@ -4,7 +4,7 @@
 import type { ResourceKind } from '../model/callTypes.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
-import type { Place, Slot } from './program.js';
+import { USER_BUFFER, type Place, type Slot } from './program.js';
 
 /** A live object: a handle (length 0) or a range. */
 export interface Live {
@@ -123,6 +123,8 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
       return slot.v;
     case 'wild':
       return slot.v;
+    case 'user':
+      return USER_BUFFER + BigInt(slot.off);
     case 'bus':
       return bus(r, slot);
     case 'stale':

@@ -20,6 +20,7 @@ import {
 import type { ReportFinding, ReportGroup } from './fuzzReport.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
 import { ReplayCheck } from './replayCheck.js';
+import { minimizeDeep } from './shorten.js';
 
 export interface FuzzRunOptions {
   readonly settings: FuzzSettings;
@@ -31,6 +32,8 @@ export interface FuzzRunOptions {
   /** Lowest-indexed failing cases minimized per (kind, function) group. */
   readonly perGroup: number;
   readonly attemptsMax: number;
+  /** Stop fuzzing at the case that makes this many failing cases. */
+  readonly failuresMax?: number;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
 }
@@ -38,7 +41,12 @@ export interface FuzzRunOptions {
 export type MinimizeFn = (
   trace: Trace,
   stillFails: (candidates: readonly Trace[]) => Promise<boolean[]>,
-  options: { attemptsMax: number; failingIndex: number; batchSize: number; signal?: AbortSignal },
+  options: {
+    attemptsMax: number;
+    failingIndex?: number;
+    batchSize: number;
+    signal?: AbortSignal;
+  },
 ) => Promise<Minimized>;
 
 export interface FuzzRunIo {
@@ -59,8 +67,17 @@ export interface FuzzRunResult {
   readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
+  /** Failing cases whose repro never failed again when re-run (flaky, or a slow machine). */
+  readonly unconfirmed: readonly Unconfirmed[];
   readonly fuzzMs: number;
   readonly minimizeMs: number;
+}
+
+export interface Unconfirmed {
+  readonly caseIndex: number;
+  readonly kind: string;
+  readonly fn: string;
+  readonly message: string;
 }
 
 export function caseContext(s: FuzzSettings, base: CaseContext['base']): CaseContext {
@@ -93,6 +110,7 @@ async function fuzzPhase(
       baseKeys: keys,
       shard: o.shard,
       ...(o.runs === undefined ? {} : { runs: o.runs }),
+      ...(o.failuresMax === undefined ? {} : { failuresMax: o.failuresMax }),
       ...(o.timeMs === undefined ? {} : { timeMs: o.timeMs }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
       ...(o.now === undefined ? {} : { now: o.now }),
@@ -112,10 +130,15 @@ async function findingsPhase(
   io: FuzzRunIo,
   ctx: CaseContext,
   groups: readonly FailureGroup[],
-): Promise<{ findings: ReportFinding[]; minimized: Map<number, string> }> {
+): Promise<{
+  findings: ReportFinding[];
+  minimized: Map<number, string>;
+  unconfirmed: Unconfirmed[];
+}> {
   const findings: ReportFinding[] = [];
+  const unconfirmed: Unconfirmed[] = [];
   const minimized = new Map<number, string>();
-  if (groups.length === 0) return { findings, minimized };
+  if (groups.length === 0) return { findings, minimized, unconfirmed };
   const replay = io.replayExecutor(o.workers);
   const s = o.settings;
   const settings: ReplaySettings = {
@@ -133,12 +156,19 @@ async function findingsPhase(
       {
         regenerate: (index, calls) => generateCase(ctx, index, calls),
         minimize: (trace, v: Violation) =>
-          io.minimize(trace, (cands) => check.failsSame(cands, v), {
-            attemptsMax: o.attemptsMax,
-            failingIndex: v.callIndex,
-            batchSize,
-            ...(o.signal === undefined ? {} : { signal: o.signal }),
-          }),
+          minimizeDeep(
+            trace,
+            v.callIndex,
+            (cands) => check.failsSame(cands, v),
+            (t, stillFails, failingIndex) =>
+              io.minimize(t, stillFails, {
+                attemptsMax: o.attemptsMax,
+                ...(failingIndex === undefined ? {} : { failingIndex }),
+                batchSize,
+                ...(o.signal === undefined ? {} : { signal: o.signal }),
+              }),
+            o.signal,
+          ),
         reproduce: (trace, v, times) => check.reproduce(trace, v, times),
         ...(o.signal === undefined ? {} : { signal: o.signal }),
       },
@@ -146,12 +176,13 @@ async function findingsPhase(
     );
     for (const f of all) {
       for (const c of f.cases) minimized.set(c, f.signature);
-      findings.push(await io.writeFinding(f));
+      if (f.confirmed) findings.push(await io.writeFinding(f));
+      else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
     }
   } finally {
     await replay.close();
   }
-  return { findings, minimized };
+  return { findings, minimized, unconfirmed };
 }
 
 export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRunResult> {
@@ -163,7 +194,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   const t1 = now();
   const groups =
     campaign.setupError === undefined ? groupFailures(campaign.failing, o.perGroup) : [];
-  const { findings, minimized } = await findingsPhase(o, io, ctx, groups);
+  const { findings, minimized, unconfirmed } = await findingsPhase(o, io, ctx, groups);
   const reportGroups: ReportGroup[] = groups.map((g) => ({
     kind: g.kind,
     fn: g.fn,
@@ -179,6 +210,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     keptFiles,
     groups: reportGroups,
     findings,
+    unconfirmed,
     fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
   };

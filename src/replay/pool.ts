@@ -19,6 +19,19 @@ function workerFile(): string {
   return fileURLToPath(new URL('./worker.js', import.meta.url));
 }
 
+/**
+ * Piscina loads a worker with require() first and import() after; where require() can load
+ * ES modules (Node >= 20.19), a failed attempt can leave the module half-registered and the
+ * import() then trips an internal assertion (seen intermittently in long fuzz runs). Workers
+ * go straight to import() instead.
+ */
+function workerExecArgv(): string[] {
+  const flag = '--experimental-require-module';
+  return process.allowedNodeEnvironmentFlags.has(flag)
+    ? [...process.execArgv, '--no-experimental-require-module']
+    : [...process.execArgv];
+}
+
 const watchdogMs = 100;
 /** Grace on top of the call timeout before a silent worker is killed. */
 const killSlackMs = 1000;
@@ -65,6 +78,7 @@ export class TaskPool<T extends PooledTask, R> {
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
+      execArgv: workerExecArgv(),
     });
   }
 

@@ -1,0 +1,125 @@
+// Shortening a minimized repro further by reshaping it, which call removal alone cannot do:
+// lifted into a program (arguments as "the k-th live object of a kind"), a call may move
+// earlier while up to three others go at once, and every reference re-resolves against what
+// is then live (so a LockBuffer of a deleted pool block locks the common buffer that is now
+// first). Candidates are tried shortest first, in a fixed order, in batches through the same
+// predicate; the first that still fails wins. Like syzkaller's prog minimization, but on
+// resource slots instead of producer indices.
+import type { Trace } from '../trace/trace.js';
+import { materialize } from './caseGen.js';
+import { liftTrace } from './lift.js';
+import type { AbsCall, Program } from './program.js';
+
+export type StillFails = (candidates: readonly Trace[]) => Promise<boolean[]>;
+
+/** Calls above which reshaping is not tried (the candidate count grows as n^5). */
+export const reshapeCallsMax = 12;
+/** Candidates tried per reshape round at most. */
+const candidatesMax = 4000;
+const batch = 64;
+
+function* combinations(n: number, r: number, from = 0): Generator<number[]> {
+  if (r === 0) {
+    yield [];
+    return;
+  }
+  for (let i = from; i <= n - r; i++)
+    for (const rest of combinations(n, r - 1, i + 1)) yield [i, ...rest];
+}
+
+/** The program with call `from` moved to position `to` (to < from), or unchanged. */
+function moved(p: Program, move: readonly [number, number] | undefined): AbsCall[] {
+  const out = [...p];
+  if (move === undefined) return out;
+  const [from, to] = move;
+  const [c] = out.splice(from, 1);
+  if (c !== undefined) out.splice(to, 0, c);
+  return out;
+}
+
+function* programs(p: Program): Generator<Program> {
+  const n = p.length;
+  const moves: (readonly [number, number] | undefined)[] = [undefined];
+  for (let from = 1; from < n; from++) for (let to = 0; to < from; to++) moves.push([from, to]);
+  for (let r = Math.min(3, n - 1); r >= 1; r--)
+    for (const move of moves) {
+      const base = moved(p, move);
+      for (const drop of combinations(n, r)) {
+        const gone = new Set(drop);
+        yield base.filter((_, i) => !gone.has(i));
+      }
+    }
+}
+
+const key = (t: Trace): string =>
+  JSON.stringify(t.calls, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v].join() : v,
+  );
+
+/** A strictly shorter trace that still fails, or undefined. */
+export async function reshape(trace: Trace, stillFails: StillFails): Promise<Trace | undefined> {
+  if (trace.calls.length < 2 || trace.calls.length > reshapeCallsMax) return undefined;
+  const program = liftTrace(trace);
+  const seen = new Set<string>([key(trace)]);
+  let pending: Trace[] = [];
+  let tried = 0;
+  for (const p of programs(program)) {
+    const t = materialize({ header: trace.header, program: p }, p.length);
+    const k = key(t);
+    if (t.calls.length >= trace.calls.length || seen.has(k)) continue;
+    seen.add(k);
+    pending.push(t);
+    tried++;
+    if (pending.length < batch && tried < candidatesMax) continue;
+    const hit = await firstFailing(pending, stillFails);
+    if (hit !== undefined || tried >= candidatesMax) return hit;
+    pending = [];
+  }
+  return pending.length === 0 ? undefined : firstFailing(pending, stillFails);
+}
+
+async function firstFailing(
+  ts: readonly Trace[],
+  stillFails: StillFails,
+): Promise<Trace | undefined> {
+  const answers = await stillFails(ts);
+  const i = answers.findIndex((a) => a);
+  return i < 0 ? undefined : ts[i];
+}
+
+export interface Shortened {
+  readonly trace: Trace;
+  readonly exhausted: boolean;
+  readonly attempts: number;
+}
+
+export type Minimizer = (
+  trace: Trace,
+  stillFails: StillFails,
+  failingIndex: number | undefined,
+) => Promise<Shortened>;
+
+/** Rounds of reshape + minimize after the first minimization. */
+const roundsMax = 4;
+
+/** Minimize, then reshape and minimize again while that makes the repro shorter. */
+export async function minimizeDeep(
+  trace: Trace,
+  failingIndex: number,
+  stillFails: StillFails,
+  minimize: Minimizer,
+  signal?: AbortSignal,
+): Promise<Shortened> {
+  let m = await minimize(trace, stillFails, failingIndex);
+  for (let round = 0; round < roundsMax && signal?.aborted !== true; round++) {
+    const shorter = await reshape(m.trace, stillFails);
+    if (shorter === undefined) break;
+    const again = await minimize(shorter, stillFails, undefined);
+    m = {
+      trace: again.trace,
+      exhausted: m.exhausted || again.exhausted,
+      attempts: m.attempts + again.attempts,
+    };
+  }
+  return m;
+}
