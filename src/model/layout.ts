@@ -101,10 +101,11 @@ export class PhysAllocator {
     const run = this.runs[i];
     if (run === undefined) return;
     const [a, b] = run;
-    const pieces: Array<[number, number]> = [];
-    if (start > a) pieces.push([a, start]);
-    if (start + n < b) pieces.push([start + n, b]);
-    this.runs.splice(i, 1, ...pieces);
+    // Taking from either end (the usual case) shrinks the run in place.
+    if (start === a && start + n < b) run[0] = start + n;
+    else if (start > a && start + n === b) run[1] = start;
+    else if (start === a) this.runs.splice(i, 1);
+    else this.runs.splice(i, 1, [a, start], [start + n, b]);
   }
 
   private insert(page: number): void {

@@ -44,6 +44,20 @@ export class PhysMem {
     this.mark(key, offset, offset + length);
   }
 
+  /** Copies n bytes between pages without a bounce buffer; unwritten pages read as zero. */
+  copy(fromKey: PageKey, fromOff: number, toKey: PageKey, toOff: number, n: number): void {
+    const src = this.pages.get(fromKey);
+    if (src !== undefined) {
+      this.writeFrom(toKey, toOff, src, fromOff, n);
+      return;
+    }
+    const dst = this.pages.get(toKey);
+    if (dst === undefined) return; // zeros into an unwritten page change nothing
+    dst.fill(0, toOff, toOff + n);
+    this.writes++;
+    this.mark(toKey, toOff, toOff + n);
+  }
+
   private mark(key: PageKey, lo: number, hi: number): void {
     const t = this.touched.get(key);
     if (t === undefined) this.touched.set(key, [lo, hi]);

@@ -71,26 +71,32 @@ export interface Stepped {
   readonly misuse?: string;
 }
 
-const OUTS = new Map<string, readonly OutDesc[]>();
+interface Plan {
+  readonly handler: Handler | undefined;
+  readonly outs: readonly OutDesc[];
+}
 
-function outsOf(fn: string): readonly OutDesc[] {
-  let outs = OUTS.get(fn);
-  if (outs === undefined) {
-    outs = describe(fn)?.out ?? [];
-    OUTS.set(fn, outs);
+/** Handler and out-parameters per function name, looked up once. */
+const PLANS = new Map<string, Plan>();
+
+function planOf(fn: string): Plan {
+  let plan = PLANS.get(fn);
+  if (plan === undefined) {
+    plan = { handler: HANDLERS[fn], outs: describe(fn)?.out ?? [] };
+    PLANS.set(fn, plan);
   }
-  return outs;
+  return plan;
 }
 
 export function step(s: ModelState, fn: string, a: Args): Stepped {
   s.tick++;
-  const handler = HANDLERS[fn];
+  const { handler, outs } = planOf(fn);
   const r = handler === undefined ? misuse('unknown-function') : handler(s, a);
-  const outs = outsOf(fn);
   const result: { -readonly [K in keyof Stepped]: Stepped[K] } = { branch: r.branch };
   if (outs.length > 0) {
+    const wrote = r.wrote;
     const out: Record<string, Value> = {};
-    for (const o of outs) out[o.name] = r.wrote?.[o.name] ?? a[o.name] ?? poison(o.type);
+    for (const o of outs) out[o.name] = wrote?.[o.name] ?? a[o.name] ?? poison(o.type);
     result.out = out;
   }
   if (r.ret !== undefined) result.ret = r.ret;

@@ -116,6 +116,23 @@ describe.each(PROFILES)('@deviceDma (%s)', (profile) => {
     expect(read(r, va, 0x2000)).toEqual(data);
   });
 
+  it('from never-written device memory: the buffer becomes zeros (and stays unwritten)', () => {
+    const r = driver(profile);
+    const a = getAdapter(r);
+    const x = lockPool(r, 0x2000);
+    const y = lockPool(r, 0x1000);
+    write(r, x.va + 0x800n, pattern(0x1000, 3));
+    const from = { length: 0x2000, writeToDevice: false, deviceAddress: FRAMEBUFFER + 0x40000n };
+    dmaCycle(r, a, x.mdl, from);
+    expect(read(r, x.va, 0x2000)).toEqual(new Uint8Array(0x2000));
+    r.model.touched();
+    const before = r.model.version();
+    dmaCycle(r, a, y.mdl, { ...from, length: 0x1000 });
+    expect(r.model.touched()).toEqual([]); // zeros over zeros: no byte changed
+    expect(r.model.liveState().transfers).toEqual([]);
+    expect(r.model.version()).not.toBe(before); // the transfer objects came and went
+  });
+
   it('touched() reports the bytes the device wrote, page by page', () => {
     const r = driver(profile);
     const a = getAdapter(r);

@@ -16,6 +16,7 @@ import {
   write,
 } from '../testDevice.js';
 import type { Struct } from '../values.js';
+import { coalesce } from './locking.js';
 
 const USER_BUFFER = 0x10000n;
 
@@ -244,5 +245,31 @@ describe.each(PROFILES)('VideoPortUnlockPages (%s)', (profile) => {
     expect(r.model.version()).toBe(before);
     expect(r.model.touched()).toEqual([]);
     expect(r.model.liveState().mdls).toHaveLength(1);
+  });
+});
+
+describe('coalesce (scatter/gather elements of a page list)', () => {
+  const el = (page: number, off: number, length: number) => ({
+    address: BigInt(page) * 0x1000n + BigInt(off),
+    length,
+  });
+
+  it('merges physically consecutive pages and splits at every gap', () => {
+    expect(coalesce([5, 6, 7, 9, 8, 9], 0x800, 0x5000)).toEqual([
+      el(5, 0x800, 0x2800),
+      el(9, 0, 0x1000),
+      el(8, 0, 0x1800),
+    ]);
+  });
+
+  it('stops at the length and handles a single partial page', () => {
+    expect(coalesce([3, 4, 5], 0x10, 0x20)).toEqual([el(3, 0x10, 0x20)]);
+    expect(coalesce([3, 4, 5], 0xff0, 0x20)).toEqual([el(3, 0xff0, 0x20)]);
+    expect(coalesce([3, 2, 1], 0, 0x3000)).toEqual([
+      el(3, 0, 0x1000),
+      el(2, 0, 0x1000),
+      el(1, 0, 0x1000),
+    ]);
+    expect(coalesce([], 0, 0x1000)).toEqual([]);
   });
 });

@@ -58,17 +58,34 @@ export function coalesce(
 ): SgElement[] {
   const out: SgElement[] = [];
   let done = 0;
+  let runKey = 0; // first page of the current run
+  let runOff = 0;
+  let runLength = 0;
   for (let i = 0; i < keys.length && done < length; i++) {
+    const key = keys[i] ?? 0;
     const off = i === 0 ? firstOffset : 0;
     const n = Math.min(PAGE_SIZE - off, length - done);
-    const address = BigInt(keys[i] ?? 0) * BigInt(PAGE_SIZE) + BigInt(off);
-    const prev = out[out.length - 1];
-    if (prev !== undefined && prev.address + BigInt(prev.length) === address) {
-      out[out.length - 1] = { address: prev.address, length: prev.length + n };
-    } else out.push({ address, length: n });
+    // Every chunk but the last ends at its page's end, so the next page continues the run
+    // exactly when it is the physically next page.
+    if (runLength > 0 && key === runKey + Math.ceil((runOff + runLength) / PAGE_SIZE)) {
+      runLength += n;
+    } else {
+      if (runLength > 0) out.push(element(runKey, runOff, runLength));
+      runKey = key;
+      runOff = off;
+      runLength = n;
+    }
     done += n;
   }
+  if (runLength > 0) out.push(element(runKey, runOff, runLength));
   return out;
+}
+
+function element(key: number, off: number, length: number): SgElement {
+  // One conversion while the byte address is exact as a number (below 2^53).
+  const address =
+    key < 2 ** 41 ? BigInt(key * PAGE_SIZE + off) : BigInt(key) * BigInt(PAGE_SIZE) + BigInt(off);
+  return { address, length };
 }
 
 /** Docs: the port hands back a VP_SCATTER_GATHER_LIST (x64 layout) in OutputBuffer. */

@@ -13,13 +13,15 @@ import { coalesce } from './locking.js';
  * takes consecutive registers, so two live lists never share a logical address.
  */
 function freeRun(s: ModelState, adapter: Adapter): { first: number; count: number } {
+  if (adapter.mapRegistersUsed === 0) return { first: 0, count: adapter.mapRegisters };
   const used: Array<[number, number]> = [];
   for (const t of s.transfers.values())
     if (t.adapter === adapter.handle) used.push([t.firstRegister, t.mapRegisters]);
   used.sort((x, y) => x[0] - y[0]);
+  used.push([adapter.mapRegisters, 0]);
   let best = { first: 0, count: 0 };
   let at = 0;
-  for (const [first, count] of [...used, [adapter.mapRegisters, 0] as [number, number]]) {
+  for (const [first, count] of used) {
     if (first - at > best.count) best = { first: at, count: first - at };
     at = Math.max(at, first + count);
   }
@@ -153,7 +155,6 @@ export function deviceDma(s: ModelState, a: Args): StepResult {
 }
 
 function moveBytes(s: ModelState, mdl: Mdl, t: Transfer, device: bigint): void {
-  const buf = new Uint8Array(PAGE_SIZE);
   let done = 0;
   let byte = Number(mdl.va & 0xfffn) + t.offset;
   while (done < t.length) {
@@ -163,13 +164,8 @@ function moveBytes(s: ModelState, mdl: Mdl, t: Transfer, device: bigint): void {
     const devKey = Number(devAddr >> 12n);
     const devOff = Number(devAddr & 0xfffn);
     const n = Math.min(PAGE_SIZE - ramOff, PAGE_SIZE - devOff, t.length - done);
-    if (t.writeToDevice) {
-      s.mem.readInto(ramKey, ramOff, n, buf, 0);
-      s.mem.writeFrom(devKey, devOff, buf, 0, n);
-    } else {
-      s.mem.readInto(devKey, devOff, n, buf, 0);
-      s.mem.writeFrom(ramKey, ramOff, buf, 0, n);
-    }
+    if (t.writeToDevice) s.mem.copy(ramKey, ramOff, devKey, devOff, n);
+    else s.mem.copy(devKey, devOff, ramKey, ramOff, n);
     done += n;
     byte += n;
   }
