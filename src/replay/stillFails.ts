@@ -25,10 +25,49 @@ export class TargetSetupError extends Error {
 export interface FailureSignature {
   readonly kind: ViolationKind;
   readonly fn: string;
+  /** Also required when set: the field and both values (see signatureOf). */
+  readonly field?: string;
+  readonly expected?: string;
+  readonly actual?: string;
+}
+
+/**
+ * "The same way" for a violation: its kind and function. A recorded-mismatch also keeps its
+ * field and both values: a call whose context was removed disagrees with what the capture
+ * recorded anyway (an adapter gone, so StartDma fails), and only the same oracle value
+ * against the same recorded one is still the original discrepancy.
+ */
+export function signatureOf(v: Violation): FailureSignature {
+  const sig = { kind: v.kind, fn: v.fn };
+  if (v.kind !== 'recorded-mismatch') return sig;
+  return {
+    ...sig,
+    ...(v.field === undefined ? {} : { field: v.field }),
+    ...(v.expected === undefined ? {} : { expected: v.expected }),
+    ...(v.actual === undefined ? {} : { actual: v.actual }),
+  };
+}
+
+function matches(v: Violation, sig: FailureSignature): boolean {
+  return (
+    v.kind === sig.kind &&
+    v.fn === sig.fn &&
+    (sig.field === undefined || v.field === sig.field) &&
+    (sig.expected === undefined || v.expected === sig.expected) &&
+    (sig.actual === undefined || v.actual === sig.actual)
+  );
+}
+
+/** The replay's first violation that fails the same way, if any. */
+export function findFailure(
+  r: ReplayResult | undefined,
+  sig: FailureSignature,
+): Violation | undefined {
+  return r?.violations.find((v) => matches(v, sig));
 }
 
 export function sameFailure(r: ReplayResult | undefined, sig: FailureSignature): boolean {
-  return r?.violations.some((v) => v.kind === sig.kind && v.fn === sig.fn) === true;
+  return findFailure(r, sig) !== undefined;
 }
 
 /** The first violation of a replay, or the first matching the given kind and/or fn. */

@@ -99,6 +99,26 @@ describe('vpdma minimize', () => {
     ]);
   });
 
+  it('keeps what a captured trace recorded when the violation is a recorded-mismatch', async () => {
+    const calls = kitchenSink(true);
+    const i = calls.findIndex((c) => c.fn === 'VideoPortStartDma');
+    const tampered = calls.map((c, k) => (k === i ? { ...c, out: { pLength: 0x8000 } } : c));
+    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+    await writeFile(p('recorded.jsonl'), formatJsonl({ header, calls: tampered }));
+    const r = await run('minimize', p('recorded.jsonl'), '--workers', '1', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('minimized 32 -> 4 calls');
+    const text = await readFile(p('recorded.min.txt'), 'utf8');
+    // The same discrepancy, not one made by removing the adapter: recorded 32768, oracle 16384.
+    expect(text.split('\n').slice(3).join('\n')).toMatchInlineSnapshot(`
+      "r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=false, dma32BitAddresses=false, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000
+      r1 = VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=32768, tag=1634550870) -> 0xffffa00000000000
+      r2 = VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=r1, length=32768, operation=2) -> 0xffffe00010000200
+      VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=32768, executeDmaRoutine=0xfffff80000a01000, context=0xffffe00000002000, writeToDevice=true) -> 0 out(pLength=32768)
+      "
+    `);
+  });
+
   it('a trace without a violation is exit 2, and so is bad usage', async () => {
     const clean = await run('minimize', p('sink.jsonl'), '--workers', '1');
     expect(clean).toEqual({

@@ -6,8 +6,10 @@ import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
 import { PiscinaExecutor } from '../../replay/pool.js';
 import {
+  findFailure,
   pickViolation,
   replayTraces,
+  signatureOf,
   stillFailsPredicate,
   TargetSetupError,
 } from '../../replay/stillFails.js';
@@ -93,7 +95,7 @@ async function shrink(
   opts: MinimizeCliOptions,
   signal: AbortSignal,
 ): Promise<MinimizeResult & { readonly ms: number }> {
-  const failure = { kind: v.kind, fn: v.fn };
+  const failure = signatureOf(v);
   const stillFails = stillFailsPredicate({ executor, settings: job.settings, failure, signal });
   const progress = new Progress('minimize', job.attemptsMax, {
     mode: progressMode(opts, process.stderr.isTTY),
@@ -137,7 +139,7 @@ async function write(
   const w = await writeTraceAtomic(job.out, repro);
   if (!w.ok) throw new UserError(formatTraceError(w.error));
   const [again] = await replayTraces(executor, job.settings, [repro]);
-  const same = again?.result === undefined ? undefined : pickViolation(again.result, v);
+  const same = findFailure(again?.result, signatureOf(v));
   ctx.io.out(
     formatMinimizeSummary({
       before: job.trace.calls.length,

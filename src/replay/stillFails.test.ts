@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
+import { InlineExecutor } from './executor.js';
+import type { ReplaySettings } from './protocol.js';
+import type { ReplayResult } from './replay.js';
+import {
+  pickViolation,
+  sameFailure,
+  signatureOf,
+  stillFailsPredicate,
+  TargetSetupError,
+} from './stillFails.js';
+import { violation } from './violation.js';
+import type { Trace } from '../trace/trace.js';
+
+const header = {
+  format: 'vpdma-trace',
+  version: 1,
+  profile: 'docs',
+  device: KITCHEN_DEVICE,
+  meta: {},
+} as const;
+const settings = (target: string): ReplaySettings => ({
+  target,
+  profile: 'docs',
+  paranoid: false,
+  timeoutMs: 200,
+  sampleBytes: 512,
+});
+const result = (...vs: ReturnType<typeof violation>[]): ReplayResult => ({
+  outcome: vs.length > 0 ? 'fail' : 'pass',
+  calls: 3,
+  violations: vs,
+});
+
+describe('the same way', () => {
+  const a = violation('return-mismatch', 'VideoPortCompleteDma', 5, 'm', { field: 'ret' });
+  const b = violation('recorded-mismatch', 'VideoPortStartDma', 7, 'm', {
+    field: 'out.pLength',
+    expected: '16384',
+    actual: '32768',
+  });
+
+  it('is the kind and function; for a recorded-mismatch also the field and both values', () => {
+    expect(signatureOf(a)).toEqual({ kind: 'return-mismatch', fn: 'VideoPortCompleteDma' });
+    expect(sameFailure(result(a), signatureOf({ ...a, callIndex: 1, message: 'x' }))).toBe(true);
+    expect(sameFailure(result(a), { kind: 'return-mismatch', fn: 'VideoPortStartDma' })).toBe(
+      false,
+    );
+    expect(sameFailure(result(b), signatureOf(b))).toBe(true);
+    expect(sameFailure(result({ ...b, expected: '4096' }), signatureOf(b))).toBe(false);
+    expect(sameFailure(undefined, signatureOf(a))).toBe(false);
+  });
+
+  it('pickViolation takes the first, or the first of a kind and/or function', () => {
+    expect(pickViolation(result(a, b))).toBe(a);
+    expect(pickViolation(result(a, b), { kind: 'recorded-mismatch' })).toBe(b);
+    expect(pickViolation(result(a, b), { fn: 'VideoPortStartDma' })).toBe(b);
+    expect(pickViolation(result(a, b), { kind: 'return-mismatch', fn: 'x' })).toBeUndefined();
+  });
+});
+
+describe('stillFailsPredicate', () => {
+  const sink: Trace = { header, calls: kitchenSink(false) };
+  const cut = (n: number): Trace => ({ header, calls: sink.calls.slice(0, n) });
+
+  it('answers per candidate, in order', async () => {
+    const p = stillFailsPredicate({
+      executor: new InlineExecutor(),
+      settings: settings('mutant:bytes-used-remembered'),
+      failure: { kind: 'inert-return-mismatch', fn: 'VideoPortGetBytesUsed' },
+    });
+    expect(await p([cut(23), cut(22), sink, cut(0)])).toEqual([true, false, true, false]);
+  });
+
+  it('rejects with TargetSetupError when the target cannot be set up', async () => {
+    const p = stillFailsPredicate({
+      executor: new InlineExecutor(),
+      settings: settings('module:/nonexistent/target.js'),
+      failure: { kind: 'target-crashed', fn: 'VideoPortFreePool' },
+    });
+    const e: unknown = await p([sink]).catch((x: unknown) => x);
+    expect(TargetSetupError.is(e)).toBe(true);
+  });
+});
