@@ -1,16 +1,19 @@
 // Replay throughput against the C process target (examples/c-target), and where the time
-// goes. npx tsx scripts/bench/cTarget.ts [calls=200000] [breakdownPasses=20]
+// goes. npx tsx scripts/bench/cTarget.ts [calls=200000] [breakdownPasses=20]   (Linux: /proc)
 //
 // 1. Headline: every corpus trace replayed in full (oracle, learning, every check), repeated
 //    until at least `calls` calls, against one long-lived C child (a `hello` per trace).
 // 2. For context, the same replays against the in-process model target.
 // 3. Breakdown: the exact request stream the harness sent for one corpus pass (hello, call,
-//    read, state) is recorded, then sent `breakdownPasses` times straight to the C target (no
-//    harness: the protocol plus the C work) and to the C target in no-op mode (VPDMA_C_NOOP=1:
-//    it parses each request and answers at once, reads with zeros: the protocol alone).
-//    Shares of the full replay time per pass: protocol = no-op / full; C work = (direct -
-//    no-op) / full; harness = the rest (oracle model, translation, comparisons).
+//    read, state) is recorded, then sent straight to the C target (no harness: protocol plus C
+//    work) and to the C target in no-op mode (VPDMA_C_NOOP=1: it parses each request and
+//    answers at once, reads with zeros: the protocol alone), in rounds interleaved with full
+//    passes. It is measured in CPU time, Node's own (process.cpuUsage) and the child's (utime
+//    + stime from /proc), so other processes' load barely moves it, and split as: protocol =
+//    no-op stream (both sides); C work = the C child's extra CPU on the real stream; harness =
+//    Node's extra CPU in the full replay over the bare stream (oracle, translation, checks).
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { resolveDevice } from '../../src/model/device.js';
@@ -20,7 +23,6 @@ import { replayTrace } from '../../src/replay/replay.js';
 import type { Target } from '../../src/replay/target.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
 import type { Trace } from '../../src/trace/trace.js';
-import { readdirSync, readFileSync } from 'node:fs';
 
 const root = resolve(import.meta.dirname, '../..');
 const wanted = Number(process.argv[2] ?? 200_000);
@@ -28,9 +30,16 @@ const breakdownPasses = Number(process.argv[3] ?? 20);
 const dir = resolve(root, 'examples/c-target');
 const binary = `'${resolve(dir, 'vpdma-c-target')}'`;
 const timeoutMs = 60_000;
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 type Message = Record<string, unknown>;
 type Request = (msg: Message, timeoutMs: number) => Promise<Message>;
+/** Milliseconds: wall clock, Node's CPU, the C child's CPU. */
+interface Cost {
+  wall: number;
+  node: number;
+  child: number;
+}
 
 function corpus(): Trace[] {
   const cdir = resolve(root, 'corpus');
@@ -48,38 +57,78 @@ const traces = corpus();
 const perPass = traces.reduce((n, t) => n + t.calls.length, 0);
 const passes = Math.ceil(wanted / perPass);
 
-async function replayPass(make: (t: Trace) => Promise<Target> | Target): Promise<number> {
-  const start = performance.now();
+/** A C child started as `exec binary MARK` (so the marker finds its pid) and that pid. */
+function startChild(
+  env: string,
+  role: string,
+): { child: ProcessChild; pid: number; command: string } {
+  const mark = `bench-${role}-${process.pid}`;
+  const command = `${env} exec ${binary} ${mark}`.trim();
+  const child = new ProcessChild(command);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(mark))
+        return { child, pid: +pid, command };
+    } catch {
+      // exited while we looked
+    }
+  }
+  throw new Error(`cannot find the ${role} child`);
+}
+
+function childCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks;
+}
+
+async function measure(pid: number, work: () => Promise<void>): Promise<Cost> {
+  const wall = performance.now();
+  const node = process.cpuUsage();
+  const child = pid === 0 ? 0 : childCpu(pid);
+  await work();
+  const used = process.cpuUsage(node);
+  return {
+    wall: performance.now() - wall,
+    node: (used.user + used.system) / 1000,
+    child: pid === 0 ? 0 : childCpu(pid) - child,
+  };
+}
+
+async function replayPass(make: (t: Trace) => Promise<Target> | Target): Promise<void> {
   for (const t of traces) {
     const r = await replayTrace(t.header, t.calls, await make(t));
     if (r.outcome === 'crash' || r.outcome === 'timeout')
       throw new Error(`replay ${r.outcome}: ${r.violations[0]?.message ?? ''}`);
   }
-  return performance.now() - start;
 }
 
-function processOptions(t: Trace) {
-  return { command: binary, device: resolveDevice(t.header.device), profile: 'docs', timeoutMs };
-}
-
-async function sendPass(child: ProcessChild, stream: readonly Message[]): Promise<number> {
-  const start = performance.now();
+async function sendPass(child: ProcessChild, stream: readonly Message[]): Promise<void> {
   for (const m of stream) await child.request(m, timeoutMs);
-  return performance.now() - start;
 }
 
-const median = (xs: number[]): number => {
+const sum = (a: Cost, b: Cost): Cost => ({
+  wall: a.wall + b.wall,
+  node: a.node + b.node,
+  child: a.child + b.child,
+});
+const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : ((s[(s.length - 1) >> 1] ?? 0) + (s[s.length >> 1] ?? 0)) / 2;
+  return ((s[(s.length - 1) >> 1] ?? NaN) + (s[s.length >> 1] ?? NaN)) / 2;
 };
+const medianCost = (cs: readonly Cost[]): Cost => ({
+  wall: median(cs.map((c) => c.wall)),
+  node: median(cs.map((c) => c.node)),
+  child: median(cs.map((c) => c.child)),
+});
 const load = (): string =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-const rate = (calls: number, ms: number): string =>
-  `${Math.round(calls / (ms / 1000))} calls/s (${(ms / 1000).toFixed(1)} s)`;
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
+  if (!existsSync('/proc/self/stat')) throw new Error('this benchmark reads /proc (Linux)');
   execFileSync('make', ['-C', dir], { stdio: 'pipe' });
   const calls = passes * perPass;
   console.log(
@@ -90,44 +139,55 @@ async function main(): Promise<void> {
     `corpus: ${traces.length} traces, ${perPass} calls per pass; ${passes} passes = ${calls} calls`,
   );
 
-  // The C child, recording the request stream of the first pass.
-  const child = new ProcessChild(binary);
+  // The full replays' child records the request stream of the first pass.
+  const full = startChild('', 'full');
   const stream: Message[] = [];
-  const request: Request = child.request.bind(child);
+  const request: Request = full.child.request.bind(full.child);
   let recording = true;
-  child.request = (msg, ms) => {
+  full.child.request = (msg, ms) => {
     if (recording) stream.push(msg);
     return request(msg, ms);
   };
-  const make = (t: Trace): Promise<Target> => createProcessTarget(processOptions(t), child);
-  const direct = new ProcessChild(binary);
-  const noop = new ProcessChild(`VPDMA_C_NOOP=1 ${binary}`);
-  const rounds: { full: number[]; direct: number[]; noop: number[] } = {
-    full: [],
-    direct: [],
-    noop: [],
-  };
-  let cMs = 0;
+  const options = (t: Trace) => ({
+    command: full.command,
+    device: resolveDevice(t.header.device),
+    profile: 'docs',
+    timeoutMs,
+  });
+  const make = (t: Trace): Promise<Target> => createProcessTarget(options(t), full.child);
+  const direct = startChild('', 'direct');
+  const noop = startChild('VPDMA_C_NOOP=1', 'noop');
+  const rounds: { full: Cost[]; direct: Cost[]; noop: Cost[] } = { full: [], direct: [], noop: [] };
+  let total: Cost = { wall: 0, node: 0, child: 0 };
   for (let p = 0; p < passes; p++) {
-    const full = await replayPass(make);
+    const cost = await measure(full.pid, () => replayPass(make));
     recording = false;
-    cMs += full;
+    total = sum(total, cost);
     if ((p + 1) % 25 === 0) process.stderr.write(`  ${p + 1}/${passes} passes\n`);
     // Rounds interleave the three, so load from other processes hits them alike.
     if (p === 0 || p > breakdownPasses) continue;
-    rounds.full.push(full);
-    rounds.direct.push(await sendPass(direct, stream));
-    rounds.noop.push(await sendPass(noop, stream));
+    rounds.full.push(cost);
+    rounds.direct.push(await measure(direct.pid, () => sendPass(direct.child, stream)));
+    rounds.noop.push(await measure(noop.pid, () => sendPass(noop.child, stream)));
   }
-  for (const c of [child, direct, noop]) c.kill();
-  console.log(`C target (process), full replay: ${rate(calls, cMs)}`);
+  for (const c of [full, direct, noop]) c.child.kill();
+  const cpu = total.node + total.child;
+  console.log(
+    `C target (process), full replay: ${Math.round(calls / (total.wall / 1000))} calls/s ` +
+      `(${s(total.wall)} wall; CPU ${s(total.node)} Node + ${s(total.child)} C = ` +
+      `${Math.round(calls / (cpu / 1000))} calls per CPU-second)`,
+  );
 
-  let modelMs = 0;
-  for (let p = 0; p < passes; p++)
-    modelMs += await replayPass((t) =>
-      createModelTargetSync({ device: resolveDevice(t.header.device), profile: 'docs' }),
-    );
-  console.log(`model (in-process), full replay: ${rate(calls, modelMs)}`);
+  const model = await measure(0, async () => {
+    for (let p = 0; p < passes; p++)
+      await replayPass((t) =>
+        createModelTargetSync({ device: resolveDevice(t.header.device), profile: 'docs' }),
+      );
+  });
+  console.log(
+    `model (in-process), full replay: ${Math.round(calls / (model.wall / 1000))} calls/s ` +
+      `(${s(model.wall)} wall, ${s(model.node)} CPU)`,
+  );
 
   const bytes = stream.reduce((n, m) => n + (m['op'] === 'read' ? Number(m['length']) : 0), 0);
   const count = (op: string): number => stream.filter((m) => m['op'] === op).length;
@@ -135,15 +195,22 @@ async function main(): Promise<void> {
     `one pass sends ${stream.length} requests: ${count('call')} call, ${count('read')} read ` +
       `(${(bytes / 2 ** 20).toFixed(0)} MiB), ${count('state')} state, ${count('hello')} hello`,
   );
-  const [f, d, n] = [median(rounds.full), median(rounds.direct), median(rounds.noop)];
-  const pct = (ms: number): string => `${((100 * ms) / f).toFixed(0)}%`;
+  const [f, d, n] = [medianCost(rounds.full), medianCost(rounds.direct), medianCost(rounds.noop)];
+  const show = (c: Cost): string =>
+    `wall ${c.wall.toFixed(0)}, CPU Node ${c.node.toFixed(0)} + C ${c.child.toFixed(0)}`;
+  console.log(`median of ${rounds.full.length} interleaved rounds, ms per pass:`);
+  console.log(`  full replay                 ${show(f)}`);
+  console.log(`  stream to the C target      ${show(d)}`);
+  console.log(`  stream to the no-op target  ${show(n)}`);
+  const all = f.node + f.child;
+  const pct = (ms: number): string => `${((100 * Math.max(0, ms)) / all).toFixed(0)}%`;
+  const protocol = n.node + n.child;
+  const cWork = d.child - n.child;
+  const harness = f.node - d.node;
   console.log(
-    `median of ${rounds.full.length} interleaved rounds, per pass: full replay ${f.toFixed(0)} ms, ` +
-      `request stream to the C target ${d.toFixed(0)} ms, to the no-op C target ${n.toFixed(0)} ms`,
-  );
-  console.log(
-    `share of the full replay: protocol ${pct(n)}, C work ${pct(Math.max(0, d - n))}, ` +
-      `harness (oracle, translation, comparisons) ${pct(f - Math.max(d, n))}`,
+    `share of the full replay's CPU: protocol ${pct(protocol)}, C work ${pct(cWork)}, ` +
+      `harness (oracle, translation, checks) ${pct(harness)}, ` +
+      `unattributed ${pct(all - protocol - cWork - harness)}`,
   );
   console.log(`load average at end: ${load()}`);
 }
