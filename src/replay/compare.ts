@@ -2,6 +2,7 @@
 // oracle's. Both are in the oracle's address space by the time they get here. Produced values
 // are implementation-defined: only NULL versus non-NULL is compared. Defined values are
 // compared by the rule the call table gives them.
+import { POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
@@ -137,7 +138,6 @@ export function compareOutcome(
 }
 
 function describe(p: ValuePlan, v: Value | undefined): string {
-  if (p.produces !== undefined)
-    return isNullish(v) ? 'NULL' : `a new ${p.produces.res} (${show(v)})`;
-  return show(v);
+  if (p.produces === undefined || v === POISON_PTR || isNullish(v)) return show(v);
+  return `a new ${p.produces.res} (${show(v)})`;
 }

@@ -1,10 +1,13 @@
 // Short human spellings of values for violation messages.
+import { POISON_PTR, POISON_U32 } from '../model/args.js';
 import type { Struct, Value } from '../model/values.js';
 
 const BYTES_SHOWN = 32;
 
 export function show(v: Value | undefined): string {
   if (v === undefined) return '(absent)';
+  // The poison an out-only parameter holds on entry: seeing it means nobody wrote it.
+  if (v === POISON_PTR || v === POISON_U32) return `unwritten (0x${v.toString(16)})`;
   if (typeof v === 'bigint') return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) {

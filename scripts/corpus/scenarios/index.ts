@@ -1,6 +1,12 @@
 // Every corpus scenario, in the order corpus/README.md lists them.
 import type { Scenario } from '../scenario.js';
 import { commonBufferRing, legacyCommonBuffers } from './commonBuffers.js';
+import {
+  reactosAnswers,
+  reactosBankedMemory,
+  reactosPaletteCap,
+  reactosStartDmaOffset,
+} from './divergences.js';
 import { eventSignalling } from './events.js';
 import { legacyLockPages, legacyMapDmaDuringTransfers } from './legacyInflight.js';
 import { legacyMapDmaFlags, legacyMapDmaRequestPackets } from './legacyMapDma.js';
@@ -27,4 +33,8 @@ export const SCENARIOS: readonly Scenario[] = [
   poolHelpers,
   multiAdapter,
   alternateSession,
+  reactosAnswers,
+  reactosPaletteCap,
+  reactosBankedMemory,
+  reactosStartDmaOffset,
 ];
