@@ -33,20 +33,27 @@ export const header = {
 export const kitchen = (): Trace => ({ header, calls: kitchenSink(true) });
 
 /**
- * Calls of the shortest repro minimization can reach by deleting calls and simplifying
- * arguments of the kitchen sink, where that is more than the mutant's minimalCalls:
- * - drops-map-registers: the bug fires on the third call after a cache-enabled
- *   AllocateCommonBuffer, and the kitchen sink allocates the buffer after StartDma, so the
- *   adapter, pool, lock, StartDma, the buffer, two calls and the inert call all stay (8). With
- *   the buffer allocated first it takes 5 (below minimalCalls 6: the lock can be of the
- *   common buffer itself, no pool), see laidOut().
- * - devicedma-drops-last-byte: the dropped byte is only visible through a view of the
- *   framebuffer, and the kitchen sink's transfer comes from a pool, so a view must be added
- *   to the transfer's chain (8); from a view it takes 7.
+ * Calls of the shortest repro minimization can reach from the kitchen sink by deleting calls
+ * and simplifying arguments, where that is more than the mutant's minimalCalls. Deletion
+ * keeps the order of calls, and simplification moves a value only toward NULL or the table's
+ * first hints; each shorter repro needs a call order or a value the sink does not have:
+ * - mapdma-corrupts-common-buffer (6; 5 locks the common buffer or a user buffer): the sink
+ *   locks a pool block, and allocates its common buffer only after StartDma.
+ * - drops-map-registers (8; 5): the bug fires on the third call after a cache-enabled
+ *   AllocateCommonBuffer, and the sink allocates the buffer after StartDma, so the adapter,
+ *   pool, lock, StartDma, the buffer, two calls and the inert call all stay. With the buffer
+ *   allocated first it takes 5, see laidOut().
+ * - devicedma-drops-last-byte (8; 7): the dropped byte is only visible through a view of the
+ *   framebuffer, and the sink's transfer comes from a pool, so a view stays beside the pool.
+ *   From a view it takes 7, see laidOut().
+ * - hang-on-signaled-wait (3; 2 creates the event signaled, eventFlag 2): the sink creates it
+ *   with eventFlag 0, the table's first hint, and signals it with SetEvent.
  */
 export const KITCHEN_MINIMUM: Readonly<Record<string, number>> = {
+  'mapdma-corrupts-common-buffer': 6,
   'drops-map-registers': 8,
   'devicedma-drops-last-byte': 8,
+  'hang-on-signaled-wait': 3,
 };
 
 /**
