@@ -265,14 +265,16 @@ static uint64_t locate(const range *r, uint64_t off, uint32_t *in_page)
     return r->pages[at / PAGE];
 }
 
-static void range_io(vp_t *s, const range *r, uint64_t off, uint8_t *buf, uint64_t len, int wr)
+/* Copies between a range and dst (reading) or src (writing): exactly one is non-NULL. */
+static void range_io(vp_t *s, const range *r, uint64_t off, uint8_t *dst, const uint8_t *src,
+                     uint64_t len)
 {
     for (uint64_t done = 0; done < len;) {
         uint32_t in_page;
         uint64_t key = locate(r, off + done, &in_page);
         uint32_t n = (uint32_t)(len - done < PAGE - in_page ? len - done : PAGE - in_page);
-        if (wr) key_write(s, key, in_page, buf + done, n);
-        else key_read(s, key, in_page, n, buf + done);
+        if (src) key_write(s, key, in_page, src + done, n);
+        else key_read(s, key, in_page, n, dst + done);
         done += n;
     }
 }
@@ -301,18 +303,18 @@ static int user_fits(vp_t *s, uint64_t va, uint64_t len)
     return 1;
 }
 
-static int user_io(vp_t *s, uint64_t va, uint8_t *buf, uint64_t len, int wr)
+static int user_io(vp_t *s, uint64_t va, uint8_t *dst, const uint8_t *src, uint64_t len)
 {
-    if (!user_va(va, len) || (wr && !user_fits(s, va, len))) return -1;
+    if (!user_va(va, len) || (src && !user_fits(s, va, len))) return -1;
     for (uint64_t done = 0; done < len;) {
         uint64_t a = va + done, key;
         uint32_t in_page = (uint32_t)(a & 0xfff);
         uint32_t n = (uint32_t)(len - done < PAGE - in_page ? len - done : PAGE - in_page);
-        if (user_page(s, a >> 12, wr, &key)) {
-            if (wr) key_write(s, key, in_page, buf + done, n);
-            else key_read(s, key, in_page, n, buf + done);
-        } else if (wr) return -1;
-        else memset(buf + done, 0, n);
+        if (user_page(s, a >> 12, src != NULL, &key)) {
+            if (src) key_write(s, key, in_page, src + done, n);
+            else key_read(s, key, in_page, n, dst + done);
+        } else if (src) return -1;
+        else memset(dst + done, 0, n);
         done += n;
     }
     return 0;
@@ -321,15 +323,15 @@ static int user_io(vp_t *s, uint64_t va, uint8_t *buf, uint64_t len, int wr)
 int mem_read(vp_t *s, uint64_t va, uint64_t len, uint8_t *dst)
 {
     range *r = range_find(s, va, len);
-    if (r) range_io(s, r, va - r->va, dst, len, 0);
-    return r ? 0 : user_io(s, va, dst, len, 0);
+    if (r) range_io(s, r, va - r->va, dst, NULL, len);
+    return r ? 0 : user_io(s, va, dst, NULL, len);
 }
 
 int mem_write(vp_t *s, uint64_t va, const uint8_t *src, uint64_t len)
 {
     range *r = range_find(s, va, len);
-    if (r) range_io(s, r, va - r->va, (uint8_t *)src, len, 1);
-    return r ? 0 : user_io(s, va, (uint8_t *)src, len, 1);
+    if (r) range_io(s, r, va - r->va, NULL, src, len);
+    return r ? 0 : user_io(s, va, NULL, src, len);
 }
 
 /* Page keys of every page [va, va + len) spans, making user pages resident; NULL if invalid. */
