@@ -25,7 +25,7 @@ class SpaceBook {
     model: new Map(),
     target: new Map(),
   };
-  /** Most recent first. */
+  /** Most recent last. */
   private ranges: Entry[] = [];
   /** Values known to be unlearned (per side); cleared whenever something is learned. */
   private readonly misses: Record<Side, Set<bigint>> = {
@@ -40,8 +40,9 @@ class SpaceBook {
     this.exact.model.set(e.model, e);
     this.exact.target.set(e.target, e);
     if (e.length > 0) {
-      this.ranges.unshift(e);
-      if (this.ranges.length > rangesMax) this.ranges.length = rangesMax;
+      this.ranges.push(e);
+      // Amortized: drop the oldest half at once instead of shifting on every learn.
+      if (this.ranges.length > 2 * rangesMax) this.ranges = this.ranges.slice(-rangesMax);
     }
   }
 
@@ -50,7 +51,9 @@ class SpaceBook {
     if (hit !== undefined) return [hit, 0n];
     const misses = this.misses[from];
     if (misses.has(v)) return undefined;
-    for (const e of this.ranges) {
+    for (let i = this.ranges.length - 1; i >= 0; i--) {
+      const e = this.ranges[i];
+      if (e === undefined) continue;
       const off = v - e[from];
       if (off > 0n && off < BigInt(e.length)) return [e, off];
     }

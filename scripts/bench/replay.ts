@@ -1,0 +1,124 @@
+// Replay throughput with every check on, over the corpus scaled to millions of calls.
+//
+//   npx tsx scripts/bench/replay.ts [callsTotal]      (default 10 million)
+//
+// "The corpus scaled": each bundled scenario's driver program runs again and again inside one
+// model until its trace has ~callsTotal/scenarios calls, so every handle stays valid (a
+// captured trace of a driver running for a long time). The traces go to .vpt files in the
+// temp directory (kept between runs), and `vpdma replay`'s own pool replays them against
+// `model`, first with 1 worker, then with 2, in the same run. Figures: calls/s per worker
+// count (decode + replay + checks, as a user gets them) and the 2/1 ratio; then one trace
+// replayed in this thread without the pool (the per-worker replay rate without decoding).
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Recorder } from '../../src/model/recorder.js';
+import { PiscinaExecutor } from '../../src/replay/pool.js';
+import { replayTrace } from '../../src/replay/replay.js';
+import { createModelTargetSync } from '../../src/replay/modelTarget.js';
+import { makeTasks } from '../../src/replay/tasks.js';
+import { resolveDevice } from '../../src/model/device.js';
+import { readTrace, writeTraceAtomic } from '../../src/store/traceFiles.js';
+import { Driver } from '../corpus/driver.js';
+import { SCENARIOS } from '../corpus/scenarios/index.js';
+import type { Scenario } from '../corpus/scenario.js';
+import type { TraceCall } from '../../src/model/values.js';
+
+const callsTotal = Number(process.argv[2] ?? 10_000_000);
+const dir = join(tmpdir(), `vpdma-bench-replay-${callsTotal}`);
+
+/** Repeats the scenario in one model; stops at the first run that does not complete. */
+function scaled(s: Scenario, callsWanted: number): TraceCall[] {
+  const rec = new Recorder({ ...(s.device === undefined ? {} : { device: s.device }) }, s.captured);
+  const d = new Driver(rec);
+  let kept = 0;
+  while (rec.calls.length < callsWanted) {
+    try {
+      s.run(d);
+      kept = rec.calls.length;
+    } catch {
+      break; // a scenario that cannot run again in the same model (limits, leaks) stops here
+    }
+  }
+  return rec.calls.slice(0, kept);
+}
+
+async function traces(): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const usable = SCENARIOS.filter((s) => s.layout === undefined && s.reactosMisuse === undefined);
+  const per = Math.ceil(callsTotal / usable.length);
+  const files: string[] = [];
+  for (const s of usable) {
+    const file = join(dir, `${s.name}.vpt`);
+    if (!existsSync(file)) {
+      const calls = scaled(s, per);
+      await writeTraceAtomic(file, {
+        header: {
+          format: 'vpdma-trace',
+          version: 1,
+          profile: 'docs',
+          device: s.device ?? {},
+          meta: { scenario: s.name },
+        },
+        calls,
+      });
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+async function poolRun(
+  files: string[],
+  workers: number,
+): Promise<{ calls: number; seconds: number; violations: number }> {
+  const ex = new PiscinaExecutor(workers);
+  const items = files.map((path, id) => ({ id, label: path, path }));
+  const settings = { target: 'model', paranoid: false, timeoutMs: 60_000, sampleBytes: 512 };
+  // Warm the workers (module loading, JIT) on one small trace first.
+  await ex.run(makeTasks(items.slice(0, 1), settings, workers));
+  const t0 = performance.now();
+  const results = await ex.run(makeTasks(items, settings, workers));
+  const seconds = (performance.now() - t0) / 1000;
+  await ex.close();
+  let calls = 0;
+  let violations = 0;
+  for (const r of results) {
+    calls += r.result?.calls ?? 0;
+    violations += r.result?.violations.length ?? 0;
+    if (r.inputError !== undefined || r.setupError !== undefined)
+      throw new Error(r.inputError ?? r.setupError);
+  }
+  return { calls, seconds, violations };
+}
+
+const files = await traces();
+const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+console.log(
+  `replay bench: ${files.length} scaled corpus traces in ${dir} (${(bytes / 2 ** 20).toFixed(0)} MiB .vpt), ${availableParallelism()} cores, node ${process.version}`,
+);
+const one = await poolRun(files, 1);
+console.log(
+  `1 worker : ${one.calls} calls in ${one.seconds.toFixed(2)} s = ${(one.calls / one.seconds / 1e6).toFixed(3)} M calls/s (violations ${one.violations})`,
+);
+const two = await poolRun(files, 2);
+console.log(
+  `2 workers: ${two.calls} calls in ${two.seconds.toFixed(2)} s = ${(two.calls / two.seconds / 1e6).toFixed(3)} M calls/s (violations ${two.violations})`,
+);
+console.log(`ratio 2/1 workers: ${(one.seconds / two.seconds).toFixed(2)}x (goal >= 1.8)`);
+const biggest = [...files].sort((a, b) => statSync(b).size - statSync(a).size)[0] ?? files[0];
+if (biggest !== undefined) {
+  const t = await readTrace(biggest);
+  if (!t.ok) throw new Error(t.error.message);
+  const target = createModelTargetSync({
+    device: resolveDevice(t.value.header.device),
+    profile: 'docs',
+  });
+  const t0 = performance.now();
+  const r = await replayTrace(t.value.header, t.value.calls, target);
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `in-thread replay, no decode (${readdirSync(dir).length} files; ${biggest.split('/').pop()}): ${r.calls} calls, ${(r.calls / s / 1e6).toFixed(3)} M calls/s`,
+  );
+}
