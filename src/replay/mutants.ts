@@ -193,7 +193,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'startdma-ignores-offset',
     kind: 'out-param-mismatch',
     depth: 'shallow',
-    minimalCalls: 4,
+    // GetDmaAdapter, LockBuffer of a user buffer, StartDma asking for more than it holds.
+    minimalCalls: 3,
     description:
       'VideoPortStartDma reports the whole remaining buffer in *pLength, ignoring the map-register limit',
     hook: (_t, c, next) => {
@@ -207,7 +208,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'completedma-from-device-fails',
     kind: 'return-mismatch',
     depth: 'shallow',
-    minimalCalls: 6,
+    // GetDmaAdapter, LockBuffer of a user buffer, StartDma, @executeDma, CompleteDma.
+    minimalCalls: 5,
     description:
       'VideoPortCompleteDma returns ERROR_NOT_ENOUGH_MEMORY for device-to-host transfers',
     hook: (_t, c, next) =>
