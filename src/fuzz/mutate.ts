@@ -8,7 +8,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { chance, int, pick, type Rng } from '../core/rng.js';
 import { describe, INERT_FNS } from '../model/calls.js';
 import { anyCallArb, callArb } from './arbitraries.js';
-import type { AbsCall, Program } from './program.js';
+import type { AbsCall, Program, Slot } from './program.js';
 import type { Swarm } from './weights.js';
 
 export interface MutationContext {
@@ -95,6 +95,32 @@ const flipCoherence: Mutation = (p, m) => {
   if (old !== undefined) p[at] = { ...old, coherent: !old.coherent };
 };
 
+/** Calls that end an object's life: repeating one on the same value is a double free. */
+const DESTRUCTORS: ReadonlySet<string> = new Set([
+  'VideoPortFreePool',
+  'VideoPortReleaseBuffer',
+  'VideoPortUnlockBuffer',
+  'VideoPortPutDmaAdapter',
+  'VideoPortReleaseCommonBuffer',
+  'VideoPortFreeCommonBuffer',
+  'VideoPortFreeDeviceBase',
+  'VideoPortUnmapMemory',
+  'VideoPortDeleteEvent',
+  'VideoPortCompleteDma',
+]);
+
+/** Repeats a destructor later on the same (now stale) object. */
+const refree: Mutation = (p, m) => {
+  const at = p.flatMap((c, i) => (DESTRUCTORS.has(c.fn) ? [i] : []));
+  if (at.length === 0) return;
+  const i = pick(m.rng, at);
+  const c = p[i] as AbsCall;
+  const args: Record<string, Slot> = {};
+  for (const [k, s] of Object.entries(c.args))
+    args[k] = s.s === 'live' ? { s: 'stale', res: s.res, pick: 0 } : s;
+  p.splice(int(m.rng, i + 1, p.length), 0, { fn: c.fn, args, coherent: false });
+};
+
 const duplicate: Mutation = (p, m) => {
   if (p.length === 0) return;
   const at = int(m.rng, 0, p.length - 1);
@@ -110,6 +136,7 @@ const MUTATIONS: readonly [Mutation, number][] = [
   [changeArg, 5],
   [flipCoherence, 1],
   [duplicate, 1],
+  [refree, 1],
 ];
 const TOTAL = MUTATIONS.reduce((n, [, w]) => n + w, 0);
 

@@ -95,7 +95,8 @@ function remember(r: Resolver, res: ResourceKind, v: bigint): void {
 function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
   const live = new Set(liveOf(r.state, res).map((l) => l.v));
   const dead = (r.used.get(res) ?? []).filter((v) => !live.has(v));
-  return dead.length === 0 ? 0n : (dead[pick % dead.length] ?? 0n);
+  // Counted from the most recently used, so pick 0 is usually what was just freed.
+  return dead.length === 0 ? 0n : (dead[dead.length - 1 - (pick % dead.length)] ?? 0n);
 }
 
 /** The live object a `live` slot names, if any. */

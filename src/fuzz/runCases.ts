@@ -1,8 +1,11 @@
 // The worker's side of a fuzz task (also run inline by tests): rebuild each case from (seed,
 // index, base corpus), generate its calls against the replayer's own oracle while replaying
 // them against a fresh target, and return plain results with the coverage the oracle reached.
-// A case stops at the first call that shows a violation, and a few calls after the first
-// misuse (the oracle stops describing the target there; only the inert checks go on).
+// A case stops at the first call that shows a violation, and two calls after the first
+// misuse (the oracle stops describing the target there; only the inert checks go on, and
+// they then read all live memory around every call). The final sweep of all live memory runs
+// when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
+// that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
 import { fnIndex } from '../replay/fnIndex.js';
 import { resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
@@ -21,7 +24,9 @@ import { liftTrace } from './lift.js';
 import type { CaseResult, FuzzTask, SharedBase } from './protocol.js';
 
 /** Calls still run after the first misuse: the inert checks go on, the oracle does not. */
-const detachedTailMax = 8;
+const detachedTailMax = 2;
+/** Live memory up to which a case ends with the replayer's full sweep, bytes. */
+const sweepBytesMax = 1 << 20;
 /** Violations a case result carries (the first one decides its finding). */
 const violationsKept = 4;
 
@@ -40,6 +45,12 @@ export function baseEntries(base: SharedBase): BaseEntry[] {
   });
   cached = { id: base.id, entries };
   return entries;
+}
+
+function liveBytes(m: Model): number {
+  let n = 0;
+  for (const r of m.state.ranges.all()) n += r.length;
+  return n;
 }
 
 function beat(hb: Int32Array, callIndex: number, fn: string): void {
@@ -97,7 +108,8 @@ export async function runCase(
     }
     if (r.violations.length > 0 || (misused && ++tail > detachedTailMax)) break;
   }
-  if (outcome === undefined && r.violations.length === 0) await r.finish(last);
+  if (outcome === undefined && r.violations.length === 0 && liveBytes(r.model) <= sweepBytesMax)
+    await r.finish(last);
   const result = r.result(outcome);
   await session.release(target, outcome !== undefined);
   return {

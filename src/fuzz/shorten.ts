@@ -1,14 +1,15 @@
 // Shortening a minimized repro further by reshaping it, which call removal alone cannot do:
 // lifted into a program (arguments as "the k-th live object of a kind"), a call may move
-// earlier while up to three others go at once, and every reference re-resolves against what
-// is then live (so a LockBuffer of a deleted pool block locks the common buffer that is now
-// first). Candidates are tried shortest first, in a fixed order, in batches through the same
+// earlier, or point at a user buffer instead of an allocation, while up to three calls go at
+// once, and every reference re-resolves against what is then live (so a LockBuffer of a
+// deleted pool block locks the common buffer that is now first). Candidates are tried shortest first, in a fixed order, in batches through the same
 // predicate; the first that still fails wins. Like syzkaller's prog minimization, but on
 // resource slots instead of producer indices.
 import type { Trace } from '../trace/trace.js';
 import { materialize } from './caseGen.js';
 import { liftTrace } from './lift.js';
-import type { AbsCall, Program } from './program.js';
+import { RESOURCE_SPACE } from '../model/callTypes.js';
+import type { AbsCall, Program, Slot } from './program.js';
 
 export type StillFails = (candidates: readonly Trace[]) => Promise<boolean[]>;
 
@@ -27,11 +28,31 @@ function* combinations(n: number, r: number, from = 0): Generator<number[]> {
     for (const rest of combinations(n, r - 1, i + 1)) yield [i, ...rest];
 }
 
-/** The program with call `from` moved to position `to` (to < from), or unchanged. */
-function moved(p: Program, move: readonly [number, number] | undefined): AbsCall[] {
+/** A reshaping before calls are dropped: none, move call `from` to `to`, or use a user buffer. */
+type Shape = { readonly move: readonly [number, number] } | { readonly user: number } | undefined;
+
+/** Call i's CPU-space arguments pointing at a user buffer instead (no allocation needed). */
+function userized(c: AbsCall): AbsCall | undefined {
+  const args: Record<string, Slot> = { ...c.args };
+  let changed = false;
+  for (const [k, slot] of Object.entries(args)) {
+    if (slot.s !== 'live' || RESOURCE_SPACE[slot.res] !== 'cpu') continue;
+    args[k] = { s: 'user', off: 0 };
+    changed = true;
+  }
+  return changed ? { ...c, args } : undefined;
+}
+
+function shaped(p: Program, shape: Shape): AbsCall[] {
   const out = [...p];
-  if (move === undefined) return out;
-  const [from, to] = move;
+  if (shape === undefined) return out;
+  if ('user' in shape) {
+    const c = out[shape.user];
+    const u = c === undefined ? undefined : userized(c);
+    if (u !== undefined) out[shape.user] = u;
+    return out;
+  }
+  const [from, to] = shape.move;
   const [c] = out.splice(from, 1);
   if (c !== undefined) out.splice(to, 0, c);
   return out;
@@ -39,11 +60,15 @@ function moved(p: Program, move: readonly [number, number] | undefined): AbsCall
 
 function* programs(p: Program): Generator<Program> {
   const n = p.length;
-  const moves: (readonly [number, number] | undefined)[] = [undefined];
-  for (let from = 1; from < n; from++) for (let to = 0; to < from; to++) moves.push([from, to]);
+  const shapes: Shape[] = [undefined];
+  p.forEach((c, i) => {
+    if (userized(c) !== undefined) shapes.push({ user: i });
+  });
+  for (let from = 1; from < n; from++)
+    for (let to = 0; to < from; to++) shapes.push({ move: [from, to] });
   for (let r = Math.min(3, n - 1); r >= 1; r--)
-    for (const move of moves) {
-      const base = moved(p, move);
+    for (const shape of shapes) {
+      const base = shaped(p, shape);
       for (const drop of combinations(n, r)) {
         const gone = new Set(drop);
         yield base.filter((_, i) => !gone.has(i));
