@@ -7,6 +7,7 @@ import type { CliIo, RegisterCommand } from './context.js';
 import { registerShow } from './commands/show.js';
 import { registerConvert } from './commands/convert.js';
 import { registerReplay } from './commands/replay.js';
+import { registerFuzz } from './commands/fuzz.js';
 import { registerMinimize } from './commands/minimize.js';
 import { packageVersion } from './version.js';
 
@@ -15,6 +16,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerShow, // vpdma show <trace>
   registerConvert, // vpdma convert <in> <out>
   registerReplay, // vpdma replay <trace-or-dir>...
+  registerFuzz, // vpdma fuzz [--target SPEC] [--runs N | --time D] ...
   registerMinimize, // vpdma minimize <trace>
 ];
 

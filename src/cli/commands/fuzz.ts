@@ -1,0 +1,233 @@
+// `vpdma fuzz`: a campaign of generated call streams against a target in the pool, with the
+// corpus in --corpus, every new finding minimized, re-run and written under --out, and a
+// report (DESIGN.md "Command line"). Wiring only: the campaign is src/fuzz/run.ts.
+import { join } from 'node:path';
+import { tableRevision } from '../../model/calls.js';
+import type { Profile } from '../../model/device.js';
+import { createFuzzPool } from '../../fuzz/executor.js';
+import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from '../../fuzz/fuzzReport.js';
+import type { FuzzSettings } from '../../fuzz/protocol.js';
+import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
+import { minimize } from '../../minimize/minimize.js';
+import { PiscinaExecutor } from '../../replay/pool.js';
+import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
+import { formatTargetSpec } from '../../replay/targetSpec.js';
+import { reportJson } from '../../report/replayReport.js';
+import { bundledCorpusDir, readCorpusDir, writeCorpusEntry } from '../../store/corpus.js';
+import { writeFileAtomic } from '../../store/writeFile.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { onInterrupt } from '../interrupt.js';
+import {
+  durationOption,
+  positiveInt,
+  profileOption,
+  seedOption,
+  targetOption,
+  workersOption,
+} from '../options.js';
+import { compact, Progress, progressMode } from '../progress.js';
+import { packageVersion } from '../version.js';
+import { parseShard, type Shard } from '../../fuzz/campaign.js';
+import { findingWriter } from '../../fuzz/outputs.js';
+import { createSession } from '../../replay/sessions.js';
+import type { TargetSpec } from '../../replay/targetSpec.js';
+
+export interface FuzzCliOptions {
+  readonly target?: string;
+  readonly profile?: string;
+  readonly seed?: string;
+  readonly runs?: string;
+  readonly time?: string;
+  readonly workers?: string;
+  readonly corpus?: string;
+  readonly out?: string;
+  readonly shard?: string;
+  readonly json?: string;
+  readonly callsMax?: string;
+  readonly timeout?: string;
+  readonly reprosPerKind?: string;
+  readonly attemptsMax?: string;
+  readonly quiet?: boolean;
+  readonly jsonProgress?: boolean;
+}
+
+const DETERMINISM = `
+Case i depends only on (seed, i) and the corpus as it was when the run started (the bundled
+corpus plus --corpus DIR): cases kept during a run are written to --corpus for the next run
+but not mutated in this one, so a seed and a case count give the same findings for any
+--workers and any --shard K/N. With --time, the report records the case count reached;
+--runs with that count reproduces the same findings. See docs/fuzzing.md.`;
+
+export const registerFuzz: RegisterCommand = (program, ctx) => {
+  program
+    .command('fuzz')
+    .description('fuzz a target with generated call streams; minimize and report every finding')
+    .option(
+      '--target <spec>',
+      'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
+      'model',
+    )
+    .option('--profile <profile>', 'oracle profile: docs or reactos (default: docs)')
+    .option('--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)')
+    .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
+    .option('--time <duration>', 'run for this long instead, e.g. 90s, 30m (then minimize)')
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
+    .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
+    .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
+    .option('--json <file>', 'also write the report here')
+    .option('--calls-max <n>', 'calls per case at most', '64')
+    .option('--timeout <ms>', 'a target call that takes longer is a hang (target-timeout)', '1000')
+    .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
+    .option('--attempts-max <n>', 'replays one minimization may use', '2000')
+    .option('--quiet', 'no progress output')
+    .option('--json-progress', 'progress as JSON lines on stderr')
+    .addHelpText('after', DETERMINISM)
+    .action(async (opts: FuzzCliOptions) => {
+      ctx.exitCode = await fuzz(ctx, opts);
+    });
+};
+
+/** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
+export function fuzzIo(
+  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'log'> & {
+    profile?: Profile | undefined;
+  },
+): FuzzRunIo {
+  return {
+    ...o,
+    fuzzExecutor: createFuzzPool,
+    replayExecutor: (n) => new PiscinaExecutor(n),
+    minimize: async (trace, stillFails, m) => {
+      const profile = o.profile ?? trace.header.profile ?? 'docs';
+      const r = await minimize(trace, stillFails, { ...m, profile });
+      return { trace: r.trace, exhausted: r.exhausted, attempts: r.attempts };
+    },
+  };
+}
+
+function budget(opts: FuzzCliOptions): { runs?: number; timeMs?: number } {
+  if (opts.runs !== undefined && opts.time !== undefined)
+    throw new UserError('--runs and --time: give one budget, not both');
+  if (opts.time !== undefined) return { timeMs: durationOption('--time', opts.time) };
+  return { runs: positiveInt('--runs', opts.runs, 1000) };
+}
+
+export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitCode> {
+  const started = performance.now();
+  const seed = seedOption(opts.seed);
+  ctx.io.err(`seed=${seed.text}\n`);
+  const spec = targetOption(opts.target);
+  const profile = profileOption(opts.profile);
+  const shard = shardOption(opts.shard);
+  const b = budget(opts);
+  const workers = workersOption(opts.workers);
+  const out = opts.out ?? 'vpdma-out';
+  const corpusDir = opts.corpus ?? join(out, 'corpus');
+  const settings: FuzzSettings = {
+    target: formatTargetSpec(spec),
+    ...(profile === undefined ? {} : { profile }),
+    timeoutMs: positiveInt('--timeout', opts.timeout, 1000, 3_600_000),
+    sampleBytes: DEFAULT_SAMPLE_BYTES,
+    callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
+    seed: seed.value,
+    seedText: seed.text,
+  };
+  await checkTarget(spec, settings.timeoutMs);
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    warnings.push(m);
+    ctx.io.err(`vpdma: ${m}\n`);
+  };
+  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
+  const mine = await readCorpusDir(corpusDir, warn);
+  ctx.io.err(
+    `vpdma fuzz: target=${settings.target} shard=${shard.index + 1}/${shard.count} workers=${workers} corpus=${bundled.length}+${mine.length}\n`,
+  );
+  const total = b.runs === undefined ? 0 : Math.ceil((b.runs - shard.index) / shard.count);
+  const progress = new Progress('fuzz', total, {
+    mode: progressMode(opts, process.stderr.isTTY),
+    write: ctx.io.err,
+  });
+  const interrupt = onInterrupt(ctx.io.err);
+  const io = fuzzIo({
+    profile,
+    keep: (trace) => writeCorpusEntry(corpusDir, trace),
+    writeFinding: findingWriter(out, settings),
+    progress: (p) => {
+      const secs = Math.max(p.elapsedMs / 1000, 1e-3);
+      progress.update(p.cases, {
+        'cases/s': compact(p.cases / secs),
+        'calls/s': compact(p.calls / secs),
+        coverage: p.coverage,
+        corpus: bundled.length + mine.length + p.kept,
+        failing: p.failing,
+      });
+    },
+    log: (text) => ctx.io.err(text),
+  });
+  let report: FuzzReport;
+  try {
+    const result = await runFuzz(
+      {
+        settings,
+        base: [...bundled, ...mine],
+        shard,
+        ...b,
+        workers,
+        perGroup: positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000),
+        attemptsMax: positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000),
+        signal: interrupt.signal,
+      },
+      io,
+    );
+    report = buildFuzzReport(result, {
+      seed: seed.text,
+      vpdmaVersion: packageVersion(),
+      modelRevision: tableRevision(),
+      target: settings.target,
+      profile: profile ?? 'docs',
+      shard: `${shard.index + 1}/${shard.count}`,
+      budget: b.runs === undefined ? { time: opts.time ?? '' } : { runs: b.runs },
+      callsMax: settings.callsMax,
+      corpusDir,
+      interrupted: interrupt.received() !== undefined,
+      warnings,
+      workers,
+      wallMs: performance.now() - started,
+    });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+  await writeReports(report, out, opts.json);
+  ctx.io.out(formatFuzzSummary(report));
+  if (report.interrupted) return 130 as ExitCode;
+  if (report.setupError !== undefined) return EXIT.crash;
+  return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
+}
+
+async function writeReports(report: FuzzReport, out: string, json?: string): Promise<void> {
+  try {
+    const text = reportJson(report);
+    await writeFileAtomic(join(out, 'report.json'), text);
+    if (json !== undefined) await writeFileAtomic(json, text);
+  } catch (e) {
+    throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function shardOption(text: string | undefined): Shard {
+  const s = parseShard(text ?? '1/1');
+  if (typeof s === 'string') throw new UserError(s);
+  return s;
+}
+
+/** Fails early, in this thread, on a target that cannot be set up at all. */
+async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
+  if (spec.kind === 'process') return; // started per worker; a failure shows in the report
+  const s = await createSession(spec, timeoutMs);
+  if (!s.ok) throw new UserError(`--target: ${s.error}`);
+  await s.value.close();
+}

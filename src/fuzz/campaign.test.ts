@@ -1,0 +1,91 @@
+// Determinism of whole campaigns in the Piscina pool (dist/ must be built): the same seed and
+// case count give the same coverage, kept corpus and findings for 1 and 2 workers, and the
+// shards 1/2 and 2/2, merged, give exactly what the unsharded run gives. Runs the real
+// minimizer and replay pool, with kept cases and findings in memory.
+import { describe, expect, it } from 'vitest';
+import { fuzzIo } from '../cli/commands/fuzz.js';
+import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
+import { encodeVpt } from '../trace/vpt.js';
+import type { Shard } from './campaign.js';
+import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
+import { mergeShards } from './merge.js';
+import { reportFindingOf } from './outputs.js';
+import type { FuzzSettings } from './protocol.js';
+import { runFuzz } from './run.js';
+
+const PER_GROUP = 2;
+const RUNS = 160;
+
+async function campaign(target: string, workers: number, shard: Shard): Promise<FuzzReport> {
+  const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const settings: FuzzSettings = {
+    target,
+    timeoutMs: 1000,
+    sampleBytes: 512,
+    callsMax: 48,
+    seed: 1234,
+    seedText: '1234',
+  };
+  const io = fuzzIo({
+    keep: (t) => Promise.resolve(contentName(encodeVpt(t))),
+    writeFinding: (f) =>
+      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+  });
+  const r = await runFuzz(
+    { settings, base, shard, runs: RUNS, workers, perGroup: PER_GROUP, attemptsMax: 800 },
+    io,
+  );
+  return buildFuzzReport(r, {
+    seed: '1234',
+    vpdmaVersion: 'test',
+    modelRevision: 'test',
+    target,
+    profile: 'docs',
+    shard: `${shard.index + 1}/${shard.count}`,
+    budget: { runs: RUNS },
+    callsMax: 48,
+    interrupted: false,
+    warnings: [],
+    workers,
+    wallMs: 0,
+  });
+}
+
+/** Everything but timing. */
+const stable = (r: FuzzReport): Omit<FuzzReport, 'timing'> => {
+  const { timing, ...rest } = r;
+  expect(timing.workers).toBeGreaterThan(0);
+  return rest;
+};
+
+const ONE: Shard = { index: 0, count: 1 };
+
+describe('a campaign is the same for any number of workers and any sharding', () => {
+  const target = 'mutant:bytes-used-remembered';
+  let unsharded: FuzzReport;
+
+  it('1 and 2 workers: identical reports', async () => {
+    unsharded = await campaign(target, 2, ONE);
+    expect(unsharded.cases).toBe(RUNS);
+    expect(unsharded.findings.length).toBeGreaterThan(0);
+    expect(unsharded.corpus.kept).toBeGreaterThan(0);
+    expect(stable(await campaign(target, 1, ONE))).toEqual(stable(unsharded));
+  });
+
+  it('shards 1/2 and 2/2, merged: the unsharded corpus and findings', async () => {
+    const shards = [
+      await campaign(target, 1, { index: 0, count: 2 }),
+      await campaign(target, 2, { index: 1, count: 2 }),
+    ];
+    expect(shards.map((s) => s.cases)).toEqual([RUNS / 2, RUNS / 2]);
+    expect(shards.map((s) => s.runsEquivalent)).toEqual([RUNS - 1, RUNS]);
+    const merged = mergeShards(shards, PER_GROUP);
+    const whole = mergeShards([unsharded], PER_GROUP);
+    expect(merged.kept).toEqual(unsharded.corpus.keptFiles.map((k) => k.caseIndex));
+    expect(merged.keptFiles).toEqual(unsharded.corpus.keptFiles.map((k) => k.file));
+    expect(merged.signatures).toEqual(unsharded.findings.map((f) => f.signature).sort());
+    expect(merged.signatures).toEqual(whole.signatures);
+    expect(merged.hits).toEqual(whole.hits);
+    expect(merged.calls).toBe(unsharded.calls);
+  });
+});
