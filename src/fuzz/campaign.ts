@@ -72,6 +72,9 @@ export function shardCases(shard: Shard, runs: number): number {
   return Math.max(0, Math.ceil((runs - shard.index) / shard.count));
 }
 
+/** Cases in the first task; each later one doubles, up to the batch size. */
+const firstBatch = 4;
+
 function batchFor(o: CampaignOptions, workers: number): number {
   if (o.batch !== undefined) return o.batch;
   if (o.runs === undefined) return 64;
@@ -86,12 +89,14 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   const batch = batchFor(o, ex.workers);
   const st = new State(o.baseKeys);
   let nextJ = 0;
+  let tasks = 0;
   let timeUp = false;
   const next = (): FuzzTask | undefined => {
     if (o.signal?.aborted === true || st.setupError !== undefined || st.full) return undefined;
     if (o.timeMs !== undefined && now() - started >= o.timeMs) timeUp = true;
     if (timeUp || nextJ >= total) return undefined;
-    const n = Math.min(batch, total - nextJ);
+    // Small tasks first, so the first results (and findings) come back quickly.
+    const n = Math.min(batch, firstBatch * 2 ** Math.min(tasks++, 16), total - nextJ);
     const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));
     nextJ += n;
     return { settings: o.settings, base: o.base, cases };

@@ -1,0 +1,62 @@
+// The pipeline's self-test (STYLE lesson 11): a short campaign against every bundled mutant
+// (replay/mutants.ts) finds it as its own violation kind, and minimization (the minimizer plus
+// reshaping) cuts the shortest repro of that kind to exactly the mutant's minimalCalls, a
+// repro that reproduces on every re-run. Runs in the pool: dist/ must be built.
+import { describe, expect, it } from 'vitest';
+import { fuzzIo } from '../cli/commands/fuzz.js';
+import { MUTANTS, type Mutant } from '../replay/mutants.js';
+import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import { reportFindingOf } from './outputs.js';
+import type { FuzzSettings } from './protocol.js';
+import { runFuzz } from './run.js';
+
+const seedText = process.env['VPDMA_SEED'] ?? '20261128';
+const seed = Number(seedText) % 0x1_0000_0000;
+
+async function hunt(
+  m: Mutant,
+): Promise<{ lengths: number[]; reproduced: string[]; cases: number }> {
+  const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const settings: FuzzSettings = {
+    target: `mutant:${m.name}`,
+    // A hang costs this much per call that hangs, during the campaign and minimization.
+    timeoutMs: 300,
+    sampleBytes: 512,
+    callsMax: 64,
+    seed,
+    seedText,
+  };
+  const io = fuzzIo({
+    keep: () => Promise.resolve('(memory)'),
+    writeFinding: (f) =>
+      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+  });
+  const r = await runFuzz(
+    {
+      settings,
+      base,
+      shard: { index: 0, count: 1 },
+      runs: 4000,
+      workers: 2,
+      perGroup: 3,
+      attemptsMax: 2000,
+      failuresMax: 8,
+    },
+    io,
+  );
+  const mine = r.findings.filter((f) => f.kind === m.kind);
+  return {
+    lengths: mine.map((f) => f.reproCalls),
+    reproduced: mine.map((f) => f.reproduced),
+    cases: r.campaign.cases,
+  };
+}
+
+describe(`every mutant is found and minimized to its minimalCalls (seed=${seedText})`, () => {
+  it.each(MUTANTS.map((m) => [m.name, m] as const))('%s', async (_name, m) => {
+    const r = await hunt(m);
+    expect(r.lengths.length, `not found in ${r.cases} cases`).toBeGreaterThan(0);
+    expect(Math.min(...r.lengths)).toBe(m.minimalCalls);
+    expect(r.reproduced.every((x) => x === '3/3')).toBe(true);
+  });
+});
