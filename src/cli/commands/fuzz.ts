@@ -9,6 +9,7 @@ import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from '../../fuzz/
 import type { FuzzSettings } from '../../fuzz/protocol.js';
 import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
 import { minimize } from '../../minimize/minimize.js';
+import { MUTANTS } from '../../replay/mutants.js';
 import { PiscinaExecutor } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
@@ -83,7 +84,10 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option('--attempts-max <n>', 'replays one minimization may use', '2000')
     .option('--quiet', 'no progress output')
     .option('--json-progress', 'progress as JSON lines on stderr')
-    .addHelpText('after', DETERMINISM)
+    .addHelpText(
+      'after',
+      `${DETERMINISM}\n\nBundled canaries (--target mutant:NAME):\n${MUTANTS.map((m) => `  ${m.name}: ${m.description}`).join('\n')}`,
+    )
     .action(async (opts: FuzzCliOptions) => {
       ctx.exitCode = await fuzz(ctx, opts);
     });

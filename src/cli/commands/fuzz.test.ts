@@ -1,0 +1,121 @@
+// `vpdma fuzz` end to end: the real CLI and pools (dist/ is built before the tests), in-process
+// through main() and once as a child process that gets SIGINT.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FuzzReport } from '../../fuzz/fuzzReport.js';
+import { main } from '../main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-fuzz-'));
+const BUNDLED = readdirSync('corpus').filter((n) => n.endsWith('.jsonl')).length;
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const report = (path: string): FuzzReport => JSON.parse(readFileSync(path, 'utf8')) as FuzzReport;
+const vpt = (d: string): string[] => readdirSync(d).filter((n) => n.endsWith('.vpt'));
+
+describe('vpdma fuzz', () => {
+  it('finds nothing in the model, prints the seed first, and writes the report and corpus', async () => {
+    const out = join(dir, 'model');
+    const json = join(dir, 'model.json');
+    const r = await run(['fuzz', '--runs', '60', '--workers', '2', '--out', out, '--quiet']);
+    const again = await run(['fuzz', '--runs', '60', '--out', join(dir, 'm2'), '--json', json]);
+    expect(r.code).toBe(0);
+    expect(again.code).toBe(0);
+    expect(r.err.split('\n')[0]).toMatch(/^seed=\S+$/);
+    expect(r.out).toContain('no findings');
+    const rep = report(join(out, 'report.json'));
+    expect(rep).toMatchObject({ command: 'fuzz', cases: 60, runsEquivalent: 60, violations: [] });
+    expect(rep.corpus.kept).toBeGreaterThan(0);
+    expect(vpt(join(out, 'corpus')).sort()).toEqual(rep.corpus.keptFiles.map((k) => k.file).sort());
+    expect(report(json).corpus.keptFiles).toEqual(rep.corpus.keptFiles);
+  });
+
+  it('writes each finding with a repro that `vpdma replay` reproduces', async () => {
+    const out = join(dir, 'mutant');
+    const target = 'mutant:unmapdma-tears-down-view';
+    const r = await run(['fuzz', '--target', target, '--runs', '80', '--out', out, '--quiet']);
+    expect(r.code).toBe(1);
+    const rep = report(join(out, 'report.json'));
+    const f = rep.findings.find((x) => x.kind === 'view-torn-down');
+    expect(f).toMatchObject({ reproCalls: 2, reproduced: '3/3', minimized: true });
+    expect(rep.violations).toContainEqual(
+      expect.objectContaining({ kind: 'view-torn-down', trace: f?.trace, reproCalls: 2 }),
+    );
+    const files = join(out, 'findings', ...(f?.signature ?? '').split('/'));
+    for (const n of ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json'])
+      expect(existsSync(join(files, n)), n).toBe(true);
+    expect(f?.command).toBe(
+      `vpdma replay ${join(files, 'repro.jsonl')} --target ${target} --timeout 1000`,
+    );
+    const words = (f?.command ?? '').split(' ').slice(1);
+    const replay = await run([...words, '--quiet']);
+    expect(replay.code).toBe(1);
+    expect(replay.out).toContain('view-torn-down');
+  });
+
+  it('resumes from --corpus, skipping a corrupted file with a warning that names it', async () => {
+    const out = join(dir, 'resume');
+    const corpus = join(dir, 'resume-corpus');
+    await run(['fuzz', '--runs', '30', '--out', out, '--corpus', corpus, '--quiet']);
+    const kept = vpt(corpus);
+    expect(kept.length).toBeGreaterThan(0);
+    const bad = join(corpus, 'damaged.vpt');
+    writeFileSync(bad, 'VPDT\u0001\u0000 this is not a trace');
+    const r = await run(['fuzz', '--runs', '30', '--out', out, '--corpus', corpus, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`skipping corrupted corpus file ${bad}`);
+    const rep = report(join(out, 'report.json'));
+    expect(rep.corpus.base).toBe(BUNDLED + kept.length);
+    expect(rep.warnings.join('\n')).toContain(bad);
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    for (const args of [
+      ['--runs', '5', '--time', '1s'],
+      ['--shard', '3/2'],
+      ['--target', 'nonsense'],
+      ['--runs', '0'],
+      ['--time', 'soon'],
+    ]) {
+      const r = await run(['fuzz', ...args, '--out', join(dir, 'bad'), '--quiet']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).not.toContain('internal error');
+    }
+  });
+
+  it('on SIGINT, writes the report and corpus for the completed cases and exits 130', async () => {
+    const out = join(dir, 'sigint');
+    const corpus = join(out, 'corpus');
+    const child = spawn(
+      process.execPath,
+      ['bin/vpdma.js', 'fuzz', '--runs', '1000000', '--workers', '2', '--out', out, '--quiet'],
+      { stdio: 'pipe' },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(err).toContain('SIGINT');
+    expect(code).toBe(130);
+    const rep = report(join(out, 'report.json'));
+    expect(rep.interrupted).toBe(true);
+    expect(rep.cases).toBe(rep.runsEquivalent);
+    // Content-addressed: two kept cases with the same trace are one file.
+    const onDisk = vpt(corpus).length;
+    expect(onDisk).toBeGreaterThan(0);
+    expect(onDisk).toBeLessThanOrEqual(rep.corpus.kept);
+    const again = await run(['fuzz', '--runs', '10', '--out', out, '--quiet']);
+    expect(again.code).toBe(0);
+    expect(report(join(out, 'report.json')).corpus.base).toBe(BUNDLED + onDisk);
+  });
+});

@@ -1,0 +1,100 @@
+// Faults during a campaign (dist/ must be built): a target that hangs inside a call (its
+// worker is terminated) or throws is a finding, and the campaign goes on to its last case;
+// an interrupted campaign keeps what it completed and a later run starts from its corpus.
+import { describe, expect, it } from 'vitest';
+import { fuzzIo } from '../cli/commands/fuzz.js';
+import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import type { Trace } from '../trace/trace.js';
+import { buildBase, type NamedTrace } from './base.js';
+import { runCampaign, type CampaignResult } from './campaign.js';
+import { createFuzzPool } from './executor.js';
+import { reportFindingOf } from './outputs.js';
+import type { FuzzSettings } from './protocol.js';
+import { runFuzz } from './run.js';
+
+const settings = (target: string): FuzzSettings => ({
+  target,
+  timeoutMs: 200,
+  sampleBytes: 512,
+  callsMax: 48,
+  seed: 77,
+  seedText: '77',
+});
+
+async function campaign(target: string, runs: number): Promise<CampaignResult> {
+  const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const base = buildBase(named, 48);
+  const pool = createFuzzPool(2);
+  try {
+    return await runCampaign(pool, {
+      settings: settings(target),
+      base: base.shared,
+      baseKeys: base.keys,
+      shard: { index: 0, count: 1 },
+      runs,
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+describe('faults during fuzzing are findings, not the end of the campaign', () => {
+  it('a target stuck in a call: its worker is terminated, the case is a target-timeout', async () => {
+    const r = await campaign('module:test/fixtures/spin-on-read-state.mjs', 40);
+    expect(r.cases).toBe(40);
+    const hung = r.failing.filter((f) => f.outcome === 'timeout');
+    expect(hung.length).toBeGreaterThan(0);
+    expect(hung[0]?.violations[0]).toMatchObject({
+      kind: 'target-timeout',
+      fn: 'VideoPortReadStateEvent',
+    });
+    expect(r.failing.length).toBeLessThan(40);
+  });
+
+  it('a target that throws: target-crashed, and every later case still runs', async () => {
+    const r = await campaign('mutant:crash-on-double-free-pool', 600);
+    expect(r.cases).toBe(600);
+    const crashed = r.failing.filter((f) => f.violations[0]?.kind === 'target-crashed');
+    expect(crashed.length).toBeGreaterThan(0);
+    expect(crashed[0]?.index).toBeLessThan(560);
+  });
+});
+
+describe('interrupting and resuming', () => {
+  it('keeps the completed prefix, and the next run starts from the kept cases', async () => {
+    const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+    const kept: NamedTrace[] = [];
+    const stop = new AbortController();
+    let progress = 0;
+    const s = settings('model');
+    const io = fuzzIo({
+      keep: (t: Trace) => {
+        const name = `kept-${kept.length}`;
+        kept.push({ name, trace: t });
+        return Promise.resolve(name);
+      },
+      writeFinding: (f) => Promise.resolve(reportFindingOf(f, s, { jsonl: '', txt: '', vpt: '' })),
+      progress: () => {
+        if (++progress === 3) stop.abort();
+      },
+    });
+    const options = {
+      settings: s,
+      shard: { index: 0, count: 1 },
+      runs: 100_000,
+      workers: 2,
+      perGroup: 1,
+      attemptsMax: 100,
+    };
+    const first = await runFuzz({ ...options, base: bundled, signal: stop.signal }, io);
+    expect(first.campaign.stoppedBy).toBe('signal');
+    expect(first.campaign.cases).toBeGreaterThan(0);
+    expect(first.campaign.cases).toBeLessThan(100_000);
+    expect(first.campaign.runsEquivalent).toBe(first.campaign.cases);
+    expect(first.keptFiles.length).toBe(kept.length);
+    expect(kept.length).toBeGreaterThan(0);
+    const again = await runFuzz({ ...options, base: [...bundled, ...kept], runs: 8 }, io);
+    expect(again.baseSize).toBe(bundled.length + first.keptFiles.length);
+    expect(again.campaign.cases).toBe(8);
+  });
+});
