@@ -9,6 +9,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerReplay } from './commands/replay.js';
 import { registerFuzz } from './commands/fuzz.js';
 import { registerMinimize } from './commands/minimize.js';
+import { registerCorpus } from './commands/corpus.js';
 import { packageVersion } from './version.js';
 
 // One line per command; each command file exports its register function.
@@ -18,6 +19,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerReplay, // vpdma replay <trace-or-dir>...
   registerFuzz, // vpdma fuzz [--target SPEC] [--runs N | --time D] ...
   registerMinimize, // vpdma minimize <trace>
+  registerCorpus, // vpdma corpus prune <dir>
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -1,0 +1,53 @@
+// `vpdma corpus prune <dir>`: keep the smallest set of traces that reaches the same coverage
+// (afl-cmin, libFuzzer -merge). Files that add nothing are deleted, or only listed (--dry-run).
+import { unlink } from 'node:fs/promises';
+import { pruneCorpus } from '../../fuzz/prune.js';
+import { readCorpusDir } from '../../store/corpus.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { profileOption } from '../options.js';
+
+interface PruneOptions {
+  readonly dryRun?: boolean;
+  readonly profile?: string;
+}
+
+export const registerCorpus: RegisterCommand = (program, ctx) => {
+  const corpus = program.command('corpus').description('maintain a fuzzing corpus directory');
+  corpus
+    .command('prune')
+    .description(
+      'delete the traces that add no coverage: for every coverage key, only the smallest trace reaching it stays',
+    )
+    .argument('<dir>', 'corpus directory (e.g. the --corpus of vpdma fuzz or nightly)')
+    .option('--dry-run', 'list what would be deleted, delete nothing')
+    .option(
+      '--profile <profile>',
+      "oracle profile whose coverage counts: docs or reactos (default: each trace header's)",
+    )
+    .action(async (dir: string, opts: PruneOptions) => {
+      ctx.exitCode = await prune(ctx, dir, opts);
+    });
+};
+
+async function prune(ctx: CliContext, dir: string, opts: PruneOptions): Promise<ExitCode> {
+  const profile = profileOption(opts.profile);
+  const files = await readCorpusDir(dir, (m) => ctx.io.err(`vpdma: ${m}\n`));
+  if (files.length === 0) throw new UserError(`${dir}: no readable traces to prune`);
+  const r = pruneCorpus(
+    files.map((f) => ({ name: f.name, trace: f.trace })),
+    profile,
+  );
+  const paths = new Map(files.map((f) => [f.name, f.path]));
+  for (const name of r.drop) {
+    const path = paths.get(name);
+    if (path === undefined) continue;
+    if (opts.dryRun === true) ctx.io.out(`would delete ${path}\n`);
+    else await unlink(path);
+  }
+  const verb = opts.dryRun === true ? 'would keep' : 'kept';
+  ctx.io.out(
+    `vpdma corpus prune: ${verb} ${r.keep.length} of ${files.length} traces; coverage ${r.keys} keys, unchanged\n`,
+  );
+  return EXIT.ok;
+}
