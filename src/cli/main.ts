@@ -10,6 +10,8 @@ import { registerReplay } from './commands/replay.js';
 import { registerFuzz } from './commands/fuzz.js';
 import { registerMinimize } from './commands/minimize.js';
 import { registerCorpus } from './commands/corpus.js';
+import { registerNightly } from './commands/nightly.js';
+import { registerMerge } from './commands/merge.js';
 import { packageVersion } from './version.js';
 
 // One line per command; each command file exports its register function.
@@ -19,6 +21,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerReplay, // vpdma replay <trace-or-dir>...
   registerFuzz, // vpdma fuzz [--target SPEC] [--runs N | --time D] ...
   registerMinimize, // vpdma minimize <trace>
+  registerNightly, // vpdma nightly [--time D] [--out DIR] ...
+  registerMerge, // vpdma merge <out-dir>... --out DIR
   registerCorpus, // vpdma corpus prune <dir>
 ];
 

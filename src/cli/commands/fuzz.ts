@@ -29,7 +29,8 @@ import {
 } from '../options.js';
 import { compact, Progress, progressMode } from '../progress.js';
 import { packageVersion } from '../version.js';
-import { parseShard, type Shard } from '../../fuzz/campaign.js';
+import { parseShard, type CampaignProgress, type Shard } from '../../fuzz/campaign.js';
+import type { Seed } from '../../core/rng.js';
 import { findingWriter } from '../../fuzz/outputs.js';
 import { createSession } from '../../replay/sessions.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
@@ -118,94 +119,123 @@ function budget(opts: FuzzCliOptions): { runs?: number; timeMs?: number } {
   return { runs: positiveInt('--runs', opts.runs, 1000) };
 }
 
+interface Parsed {
+  readonly seed: Seed;
+  readonly spec: TargetSpec;
+  readonly profile: Profile | undefined;
+  readonly shard: Shard;
+  readonly budget: { runs?: number; timeMs?: number };
+  readonly workers: number;
+  readonly out: string;
+  readonly corpusDir: string;
+  readonly settings: FuzzSettings;
+}
+
+function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
+  const spec = targetOption(opts.target);
+  const profile = profileOption(opts.profile);
+  const out = opts.out ?? 'vpdma-out';
+  return {
+    seed,
+    spec,
+    profile,
+    shard: shardOption(opts.shard),
+    budget: budget(opts),
+    workers: workersOption(opts.workers),
+    out,
+    corpusDir: opts.corpus ?? join(out, 'corpus'),
+    settings: {
+      target: formatTargetSpec(spec),
+      ...(profile === undefined ? {} : { profile }),
+      timeoutMs: positiveInt('--timeout', opts.timeout, 1000, 3_600_000),
+      sampleBytes: DEFAULT_SAMPLE_BYTES,
+      callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
+      seed: seed.value,
+      seedText: seed.text,
+    },
+  };
+}
+
+function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: number) {
+  const b = p.budget;
+  const total = b.runs === undefined ? 0 : Math.ceil((b.runs - p.shard.index) / p.shard.count);
+  const progress = new Progress('fuzz', total, {
+    mode: progressMode(opts, process.stderr.isTTY),
+    write: ctx.io.err,
+  });
+  const update = (c: CampaignProgress): void => {
+    const secs = Math.max(c.elapsedMs / 1000, 1e-3);
+    progress.update(c.cases, {
+      'cases/s': compact(c.cases / secs),
+      'calls/s': compact(c.calls / secs),
+      coverage: c.coverage,
+      corpus: corpus + c.kept,
+      failing: c.failing,
+    });
+  };
+  return { progress, update };
+}
+
 export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitCode> {
   const started = performance.now();
   const seed = seedOption(opts.seed);
   ctx.io.err(`seed=${seed.text}\n`);
-  const spec = targetOption(opts.target);
-  const profile = profileOption(opts.profile);
-  const shard = shardOption(opts.shard);
-  const b = budget(opts);
-  const workers = workersOption(opts.workers);
-  const out = opts.out ?? 'vpdma-out';
-  const corpusDir = opts.corpus ?? join(out, 'corpus');
-  const settings: FuzzSettings = {
-    target: formatTargetSpec(spec),
-    ...(profile === undefined ? {} : { profile }),
-    timeoutMs: positiveInt('--timeout', opts.timeout, 1000, 3_600_000),
-    sampleBytes: DEFAULT_SAMPLE_BYTES,
-    callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
-    seed: seed.value,
-    seedText: seed.text,
-  };
-  await checkTarget(spec, settings.timeoutMs);
+  const p = parse(opts, seed);
+  await checkTarget(p.spec, p.settings.timeoutMs);
   const warnings: string[] = [];
   const warn = (m: string): void => {
     warnings.push(m);
     ctx.io.err(`vpdma: ${m}\n`);
   };
-  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
-  const mine = await readCorpusDir(corpusDir, warn);
+  const base = [
+    ...(await readCorpusDir(bundledCorpusDir(), warn, 'corpus/')),
+    ...(await readCorpusDir(p.corpusDir, warn)),
+  ];
   ctx.io.err(
-    `vpdma fuzz: target=${settings.target} shard=${shard.index + 1}/${shard.count} workers=${workers} corpus=${bundled.length}+${mine.length}\n`,
+    `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${p.workers} corpus=${base.length}\n`,
   );
-  const total = b.runs === undefined ? 0 : Math.ceil((b.runs - shard.index) / shard.count);
-  const progress = new Progress('fuzz', total, {
-    mode: progressMode(opts, process.stderr.isTTY),
-    write: ctx.io.err,
-  });
+  const { progress, update } = progressSink(ctx, opts, p, base.length);
   const interrupt = onInterrupt(ctx.io.err);
   const io = fuzzIo({
-    profile,
-    keep: (trace) => writeCorpusEntry(corpusDir, trace),
-    writeFinding: findingWriter(out, settings),
-    progress: (p) => {
-      const secs = Math.max(p.elapsedMs / 1000, 1e-3);
-      progress.update(p.cases, {
-        'cases/s': compact(p.cases / secs),
-        'calls/s': compact(p.calls / secs),
-        coverage: p.coverage,
-        corpus: bundled.length + mine.length + p.kept,
-        failing: p.failing,
-      });
-    },
+    profile: p.profile,
+    keep: (trace) => writeCorpusEntry(p.corpusDir, trace),
+    writeFinding: findingWriter(p.out, p.settings),
+    progress: update,
     log: (text) => ctx.io.err(text),
   });
   let report: FuzzReport;
   try {
-    const result = await runFuzz(
-      {
-        settings,
-        base: [...bundled, ...mine],
-        shard,
-        ...b,
-        workers,
-        perGroup: positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000),
-        attemptsMax: positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000),
-        signal: interrupt.signal,
-      },
-      io,
-    );
+    const options = {
+      settings: p.settings,
+      base,
+      shard: p.shard,
+      ...p.budget,
+      workers: p.workers,
+      perGroup: positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000),
+      attemptsMax: positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000),
+      signal: interrupt.signal,
+    };
+    const result = await runFuzz(options, io);
     report = buildFuzzReport(result, {
       seed: seed.text,
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
-      target: settings.target,
-      profile: profile ?? 'docs',
-      shard: `${shard.index + 1}/${shard.count}`,
-      budget: b.runs === undefined ? { time: opts.time ?? '' } : { runs: b.runs },
-      callsMax: settings.callsMax,
-      corpusDir,
+      target: p.settings.target,
+      profile: p.profile ?? 'docs',
+      shard: `${p.shard.index + 1}/${p.shard.count}`,
+      budget: p.budget.runs === undefined ? { time: opts.time ?? '' } : { runs: p.budget.runs },
+      callsMax: p.settings.callsMax,
+      corpusDir: p.corpusDir,
       interrupted: interrupt.received() !== undefined,
       warnings,
-      workers,
+      workers: p.workers,
       wallMs: performance.now() - started,
     });
   } finally {
     progress.stop();
     interrupt.dispose();
   }
-  await writeReports(report, out, opts.json);
+  await writeReports(report, p.out, opts.json);
   ctx.io.out(formatFuzzSummary(report));
   if (report.interrupted) return 130 as ExitCode;
   if (report.setupError !== undefined) return EXIT.crash;

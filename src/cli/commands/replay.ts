@@ -1,12 +1,9 @@
 // `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
 // pool, with a progress display, a summary, and --json / --junit reports.
 import { tableRevision } from '../../model/calls.js';
-import { PiscinaExecutor } from '../../replay/pool.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
-import { createSession } from '../../replay/sessions.js';
-import { makeTasks } from '../../replay/tasks.js';
-import { formatTargetSpec, type TargetSpec } from '../../replay/targetSpec.js';
+import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { caseForTrace, junitXml } from '../../report/junit.js';
 import {
   REPORT_SCHEMA,
@@ -23,7 +20,9 @@ import { UserError, type CliContext, type RegisterCommand } from '../context.js'
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { positiveInt, profileOption, seedOption, targetOption, workersOption } from '../options.js';
-import { compact, Progress, progressMode } from '../progress.js';
+import { Progress, progressMode } from '../progress.js';
+import { runReplays } from '../replayRun.js';
+import { checkTarget } from '../targetCheck.js';
 import { formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
@@ -75,14 +74,6 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     });
 };
 
-/** Fails early, in this thread, on a target that cannot be set up at all. */
-async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
-  if (spec.kind === 'process') return; // a process is started per worker; failures are per trace
-  const s = await createSession(spec, timeoutMs);
-  if (!s.ok) throw new UserError(`--target: ${s.error}`);
-  await s.value.close();
-}
-
 export function exitFor(results: readonly ItemResult[]): ExitCode {
   const crashed = results.some(
     (r) =>
@@ -113,39 +104,18 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   ctx.io.err(
     `vpdma replay: seed=${seed.text} target=${settings.target} traces=${found.files.length} workers=${workers}\n`,
   );
-  const items = found.files.map((path, id) => ({ id, label: path, path }));
-  const progress = new Progress('replay', items.length, {
+  const progress = new Progress('replay', found.files.length, {
     mode: progressMode(opts, process.stderr.isTTY),
     write: ctx.io.err,
   });
   const interrupt = onInterrupt(ctx.io.err);
-  const executor = new PiscinaExecutor(Math.min(workers, Math.max(1, items.length)));
-  const started = performance.now();
-  let done = 0;
-  let calls = 0;
-  let violations = 0;
-  let results: ItemResult[];
+  let run;
   try {
-    results = await executor.run(makeTasks(items, settings, executor.workers), {
-      signal: interrupt.signal,
-      onItem: (r) => {
-        done++;
-        calls += r.result?.calls ?? 0;
-        violations += r.result?.violations.length ?? 0;
-        const secs = (performance.now() - started) / 1000;
-        progress.update(done, {
-          calls: compact(calls),
-          'calls/s': compact(calls / Math.max(secs, 1e-3)),
-          violations,
-        });
-      },
-    });
+    run = await runReplays(found.files, settings, workers, progress, interrupt.signal);
   } finally {
-    progress.stop();
     interrupt.dispose();
-    await executor.close();
   }
-  const wallMs = performance.now() - started;
+  const { results, wallMs } = run;
   const report = buildReport(
     results,
     settings,

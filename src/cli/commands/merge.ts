@@ -1,0 +1,248 @@
+// `vpdma merge <out-dir>... --out DIR`: the --out directories of the N shards of one nightly
+// campaign combined into what one machine would have written for the same seed and case
+// count: reports, corpus, findings (deduplicated across shards).
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
+import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
+import { updateHistory, withHistory } from '../../report/history.js';
+import {
+  buildNightlyReport,
+  nightlyFinding,
+  type NightlyReportWithDetail,
+} from '../../report/nightlyBuild.js';
+import { readHistory, writeHistory } from '../../store/historyFile.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { parseFailOn } from '../nightlyPlan.js';
+import { writeNightlyReports } from '../nightlyOutputs.js';
+
+interface MergeOptions {
+  readonly out: string;
+  readonly history?: string;
+  readonly json?: string;
+  readonly failOn?: string;
+}
+
+export const registerMerge: RegisterCommand = (program, ctx) => {
+  program
+    .command('merge')
+    .description('combine the --out directories of the shards of one nightly run into one')
+    .argument('<out-dir...>', "the shards' --out directories (each holds report.json)")
+    .requiredOption('--out <dir>', 'where the merged reports, corpus and findings go')
+    .option('--history <file>', 'fold the merged findings into this history file')
+    .option('--json <file>', 'also write the merged report.json here')
+    .option('--fail-on <when>', 'exit 1 on: new, any, none (as vpdma nightly)', 'any')
+    .action(async (dirs: string[], opts: MergeOptions) => {
+      ctx.exitCode = await merge(ctx, dirs, opts);
+    });
+};
+
+interface Shard {
+  readonly dir: string;
+  readonly report: NightlyReportWithDetail;
+}
+
+async function readShard(dir: string): Promise<Shard> {
+  const path = join(dir, 'report.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(
+      `${path}: cannot read a nightly report (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  const r = raw as Partial<NightlyReportWithDetail>;
+  if (
+    r.schema !== 'vpdma-report' ||
+    r.command !== 'nightly' ||
+    r.fuzzDetail === undefined ||
+    typeof r.shard !== 'string'
+  ) {
+    throw new UserError(`${path}: not the report.json of a vpdma nightly run`);
+  }
+  return { dir, report: raw as NightlyReportWithDetail };
+}
+
+/** Shards of different campaigns cannot be merged: refuse, naming the field. */
+function checkCompatible(shards: readonly Shard[]): string[] {
+  const first = shards[0]?.report;
+  if (first === undefined) throw new UserError('merge: give at least one shard directory');
+  const same = (label: string, f: (r: NightlyReportWithDetail) => unknown): void => {
+    for (const s of shards) {
+      if (JSON.stringify(f(s.report)) !== JSON.stringify(f(first))) {
+        throw new UserError(
+          `merge: ${s.dir} has ${label} ${JSON.stringify(f(s.report))}, ${shards[0]?.dir} has ${JSON.stringify(f(first))}: not shards of one run`,
+        );
+      }
+    }
+  };
+  same('seed', (r) => r.seed);
+  same('vpdma version', (r) => r.vpdmaVersion);
+  same('model revision', (r) => r.modelRevision);
+  same('target', (r) => r.target);
+  same('profile', (r) => r.profile);
+  same('budget', (r) => r.fuzzDetail.budget);
+  same('calls per case', (r) => r.fuzzDetail.callsMax);
+  same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);
+  const names = shards.map((s) => s.report.shard ?? '1/1');
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new UserError(`merge: shard ${dup} given twice`);
+  return names;
+}
+
+async function copyInto(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await copyFile(from, to);
+}
+
+/** Where a shard keeps a finding's files: its own --out, wherever CI unpacked it. */
+function findingDir(root: string, signature: string): string {
+  return join(root, 'findings', ...signature.split('/'));
+}
+
+/** Copies a finding's files into the merged --out; the entry then points there. */
+async function moveFinding(
+  f: ReportFinding,
+  shards: readonly Shard[],
+  out: string,
+): Promise<ReportFinding> {
+  const holder = shards.find((s) =>
+    s.report.fuzzDetail.findings.some(
+      (x) => x.signature === f.signature && x.caseIndex === f.caseIndex,
+    ),
+  );
+  if (holder === undefined) throw new UserError(`merge: no shard holds finding ${f.signature}`);
+  const from = findingDir(holder.dir, f.signature);
+  const dir = findingDir(out, f.signature);
+  const files = {
+    jsonl: join(dir, 'repro.jsonl'),
+    txt: join(dir, 'repro.txt'),
+    vpt: join(dir, 'repro.vpt'),
+  };
+  for (const name of ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json']) {
+    try {
+      await copyInto(join(from, name), join(dir, name));
+    } catch {
+      throw new UserError(
+        `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`,
+      );
+    }
+  }
+  return {
+    ...f,
+    trace: files.jsonl,
+    files,
+    command: f.command.replace(f.files.jsonl, files.jsonl),
+  };
+}
+
+async function mergeCorpus(
+  shards: readonly Shard[],
+  merged: FuzzReport,
+  out: string,
+): Promise<FuzzReport> {
+  const corpusDir = join(out, 'corpus');
+  const wanted = new Set(merged.corpus.keptFiles.map((k) => k.file));
+  for (const s of shards) {
+    for (const k of s.report.fuzzDetail.corpus.keptFiles) {
+      if (!wanted.has(k.file)) continue;
+      // The shard's OUT/corpus by default; a --corpus elsewhere as recorded.
+      const dir = s.report.fuzzDetail.corpus.dir ?? join(s.dir, 'corpus');
+      const local = join(s.dir, 'corpus', k.file);
+      await copyInto(existsSync(local) ? local : join(dir, k.file), join(corpusDir, k.file)).catch(
+        () => {
+          throw new UserError(`merge: corpus file ${k.file} of ${s.dir} is missing`);
+        },
+      );
+      wanted.delete(k.file);
+    }
+  }
+  return { ...merged, corpus: { ...merged.corpus, dir: corpusDir } };
+}
+
+async function merge(
+  ctx: CliContext,
+  dirs: readonly string[],
+  opts: MergeOptions,
+): Promise<ExitCode> {
+  const failOn = parseFailOn(opts.failOn);
+  const shards = await Promise.all(dirs.map(readShard));
+  const names = checkCompatible(shards);
+  const count = Number((names[0] ?? '1/1').split('/')[1]);
+  const complete = names.length === count && shards.every((s) => !s.report.interrupted);
+  if (names.length !== count)
+    ctx.io.err(
+      `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
+    );
+  const history = opts.history === undefined ? undefined : await readHistory(opts.history);
+  if (history !== undefined && !history.ok) throw new UserError(`--history: ${history.error}`);
+  const details = shards.map((s) => s.report.fuzzDetail);
+  let fuzz = mergeFuzzReports(details, 2);
+  const moved = await Promise.all(fuzz.findings.map((f) => moveFinding(f, shards, opts.out)));
+  fuzz = { ...fuzz, findings: moved, violations: violationsOf(moved) };
+  fuzz = await mergeCorpus(shards, fuzz, opts.out);
+  const first = shards[0]?.report;
+  if (first === undefined) return EXIT.badInput;
+  let findings = fuzz.findings.map((f) => nightlyFinding(f, (p) => relative(opts.out, p)));
+  let fixed: ReturnType<typeof updateHistory>['fixed'] = [];
+  if (history?.ok === true && opts.history !== undefined) {
+    const u = updateHistory(history.value, findings, {
+      runId: first.startedAt,
+      target: first.target,
+      complete,
+    });
+    findings = withHistory(findings, u.statuses);
+    fixed = u.fixed;
+    await writeHistory(opts.history, u.history);
+  }
+  const report = buildNightlyReport({
+    meta: {
+      command: 'merge',
+      seed: first.seed,
+      vpdmaVersion: first.vpdmaVersion,
+      modelRevision: first.modelRevision,
+      target: first.target,
+      profile: first.profile,
+      shards: [...names].sort(),
+      startedAt: first.startedAt,
+      interrupted: !complete,
+      timing: mergedTiming(shards.map((s) => s.report)),
+    },
+    corpus: [],
+    fuzz,
+    series: first.fuzz.series,
+    findings,
+    fixed,
+  });
+  const merged: NightlyReportWithDetail = {
+    ...report,
+    corpus: first.corpus,
+    violations: [...first.corpus.violations, ...report.violations],
+  };
+  await writeNightlyReports(merged, opts.out, opts.json);
+  ctx.io.out(
+    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
+  );
+  if (failOn === 'none') return EXIT.ok;
+  const failing =
+    failOn === 'any'
+      ? findings.length > 0 || first.corpus.violations.length > 0
+      : findings.some((f) => f.status !== 'open');
+  return failing ? EXIT.violations : EXIT.ok;
+}
+
+function mergedTiming(rs: readonly NightlyReportWithDetail[]): NightlyReportWithDetail['timing'] {
+  const max = (f: (r: NightlyReportWithDetail) => number): number => Math.max(...rs.map(f));
+  return {
+    replayMs: max((r) => r.timing.replayMs),
+    fuzzMs: max((r) => r.timing.fuzzMs),
+    minimizeMs: max((r) => r.timing.minimizeMs),
+    reportMs: max((r) => r.timing.reportMs),
+    wallMs: max((r) => r.timing.wallMs),
+    peakRssBytes: max((r) => r.timing.peakRssBytes),
+    workers: rs.reduce((n, r) => n + r.timing.workers, 0),
+  };
+}

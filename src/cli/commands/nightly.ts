@@ -1,0 +1,274 @@
+// `vpdma nightly`: the whole scheduled job in one command. Replay the regressions (repros of
+// earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
+// fold the findings into --history, and write report.json, junit.xml, results.sarif and
+// report.html into --out.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { tableRevision } from '../../model/calls.js';
+import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
+import { formatTargetSpec } from '../../replay/targetSpec.js';
+import { updateHistory, withHistory, type History } from '../../report/history.js';
+import { buildNightlyReport, nightlyFinding } from '../../report/nightlyBuild.js';
+import { bundledCorpusDir } from '../../store/corpus.js';
+import { readHistory, writeHistory } from '../../store/historyFile.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { EXIT, type ExitCode } from '../exitCodes.js';
+import { onInterrupt } from '../interrupt.js';
+import {
+  collectNightlyTraces,
+  exitForNightly,
+  parseFailOn,
+  shardOf,
+  type NightlyOptions,
+} from '../nightlyPlan.js';
+import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
+import { writeNightlyReports } from '../nightlyOutputs.js';
+import {
+  durationOption,
+  positiveInt,
+  profileOption,
+  seedOption,
+  targetOption,
+  workersOption,
+} from '../options.js';
+import { Progress, progressMode } from '../progress.js';
+import { runReplays } from '../replayRun.js';
+import { checkTarget } from '../targetCheck.js';
+import { packageVersion } from '../version.js';
+
+export const registerNightly: RegisterCommand = (program, ctx) => {
+  program
+    .command('nightly')
+    .description(
+      'the scheduled job: replay regressions and the corpus, fuzz, minimize, and write JSON, JUnit, SARIF and HTML reports',
+    )
+    .option(
+      '--target <spec>',
+      'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
+      'model',
+    )
+    .option('--profile <profile>', 'oracle profile: docs or reactos (default: docs)')
+    .option('--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)')
+    .option('--time <duration>', 'fuzzing budget, e.g. 30s, 30m, 2h', '30s')
+    .option(
+      '--runs <n>',
+      'fuzz exactly this many cases instead of --time (reproducible across machines and shards)',
+    )
+    .option(
+      '--budget-replay <duration>',
+      'stop replaying the corpus after this long (default: no limit)',
+    )
+    .option(
+      '--replay <dir...>',
+      'trace directories to replay before fuzzing (default: the bundled corpus)',
+    )
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
+    .option('--out <dir>', 'reports, findings and (by default) the corpus go here', 'vpdma-out')
+    .option(
+      '--shard <k/n>',
+      'run only this shard of the campaign; combine shards with vpdma merge',
+      '1/1',
+    )
+    .option(
+      '--history <file>',
+      'findings across runs: which are new, still open, regressed or fixed',
+    )
+    .option(
+      '--fail-on <when>',
+      'exit 1 on: new (new or regressed findings), any (any finding or corpus violation), none',
+      'any',
+    )
+    .option('--json <file>', 'also write report.json here')
+    .option('--calls-max <n>', 'calls per fuzz case at most', '64')
+    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '1000')
+    .option('--quiet', 'no progress output')
+    .option('--json-progress', 'progress as JSON lines on stderr')
+    .action(async (opts: NightlyOptions) => {
+      ctx.exitCode = await nightly(ctx, opts);
+    });
+};
+
+/** --out must be writable before an hour of fuzzing, not after. */
+async function checkOut(out: string): Promise<void> {
+  try {
+    await mkdir(out, { recursive: true });
+    const probe = join(out, `.vpdma-probe-${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (e) {
+    throw new UserError(
+      `--out ${out}: not writable (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+}
+
+async function loadHistory(path: string | undefined): Promise<History | undefined> {
+  if (path === undefined) return undefined;
+  const r = await readHistory(path);
+  if (!r.ok) throw new UserError(`--history: ${r.error}`);
+  return r.value;
+}
+
+function budgetOf(opts: NightlyOptions): {
+  runs?: number;
+  timeMs?: number;
+  text: { runs?: number; time?: string };
+} {
+  if (opts.runs !== undefined) {
+    const runs = positiveInt('--runs', opts.runs, 1000);
+    return { runs, text: { runs } };
+  }
+  const time = opts.time ?? '30s';
+  return { timeMs: durationOption('--time', time), text: { time } };
+}
+
+async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const seed = seedOption(opts.seed);
+  ctx.io.err(`seed=${seed.text}\n`);
+  const spec = targetOption(opts.target);
+  const profile = profileOption(opts.profile);
+  const failOn = parseFailOn(opts.failOn);
+  const shard = shardOf(opts.shard);
+  const budget = budgetOf(opts);
+  const workers = workersOption(opts.workers);
+  const out = opts.out ?? 'vpdma-out';
+  const target = formatTargetSpec(spec);
+  const timeoutMs = positiveInt('--timeout', opts.timeout, 1000, 3_600_000);
+  const replayBudgetMs =
+    opts.budgetReplay === undefined
+      ? undefined
+      : durationOption('--budget-replay', opts.budgetReplay);
+  await checkOut(out);
+  const history = await loadHistory(opts.history);
+  await checkTarget(spec, timeoutMs);
+  const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
+  ctx.io.err(
+    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
+  );
+  const mode = progressMode(opts, process.stderr.isTTY);
+  const interrupt = onInterrupt(ctx.io.err);
+  try {
+    // Phase 1: regressions first, then the corpus.
+    const replayStop = new AbortController();
+    const stopReplay = (): void => replayStop.abort();
+    interrupt.signal.addEventListener('abort', stopReplay);
+    const timer = replayBudgetMs === undefined ? undefined : setTimeout(stopReplay, replayBudgetMs);
+    const settings = {
+      target,
+      ...(profile === undefined ? {} : { profile }),
+      paranoid: false,
+      timeoutMs,
+      sampleBytes: DEFAULT_SAMPLE_BYTES,
+    };
+    const replay = await runReplays(
+      files,
+      settings,
+      workers,
+      new Progress('corpus', files.length, { mode, write: ctx.io.err }),
+      replayStop.signal,
+    );
+    clearTimeout(timer);
+    if (replay.results.length < files.length && interrupt.received() === undefined) {
+      ctx.io.err(
+        `vpdma nightly: --budget-replay reached: ${files.length - replay.results.length} traces not replayed\n`,
+      );
+    }
+    // Phase 2: fuzz, minimizing and writing every new finding.
+    const fuzzStarted = performance.now();
+    const fuzz = await fuzzPhase(
+      {
+        settings: {
+          ...settings,
+          callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
+          seed: seed.value,
+          seedText: seed.text,
+        },
+        ...(profile === undefined ? {} : { profile }),
+        shard,
+        budget: {
+          ...(budget.runs === undefined ? {} : { runs: budget.runs }),
+          ...(budget.timeMs === undefined ? {} : { timeMs: budget.timeMs }),
+        },
+        budgetText: budget.text,
+        workers,
+        out,
+        corpusDir: opts.corpus ?? defaultCorpusDir(out),
+        perGroup: 2,
+        attemptsMax: 2000,
+        signal: interrupt.signal,
+        warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
+        log: (t) => ctx.io.err(t),
+      },
+      new Progress('fuzz', budget.runs ?? 0, { mode, write: ctx.io.err }),
+      () => interrupt.received() !== undefined,
+    );
+    const fuzzMs = performance.now() - fuzzStarted;
+    // Phase 3: history and reports.
+    const reportStarted = performance.now();
+    const interrupted = interrupt.received() !== undefined;
+    let findings = fuzz.report.findings.map((f) => nightlyFinding(f, (p) => relative(out, p)));
+    let fixed: ReturnType<typeof updateHistory>['fixed'] = [];
+    if (history !== undefined && opts.history !== undefined) {
+      const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
+      const u = updateHistory(history, findings, { runId: startedAt, target, complete });
+      findings = withHistory(findings, u.statuses);
+      fixed = u.fixed;
+      await writeHistory(opts.history, u.history);
+    }
+    const report = buildNightlyReport({
+      meta: {
+        command: 'nightly',
+        seed: seed.text,
+        vpdmaVersion: packageVersion(),
+        modelRevision: tableRevision(),
+        target,
+        profile: profile ?? 'docs',
+        shard: `${shard.index + 1}/${shard.count}`,
+        startedAt,
+        interrupted,
+        timing: {
+          replayMs: Math.round(replay.wallMs),
+          fuzzMs: Math.round(fuzzMs - fuzz.report.timing.minimizeMs),
+          minimizeMs: fuzz.report.timing.minimizeMs,
+          reportMs: Math.round(performance.now() - reportStarted),
+          wallMs: Math.round(performance.now() - started),
+          peakRssBytes: process.resourceUsage().maxRSS * 1024,
+          workers,
+        },
+      },
+      corpus: replay.results,
+      fuzz: fuzz.report,
+      series: fuzz.series,
+      findings,
+      fixed,
+    });
+    await writeNightlyReports(report, out, opts.json);
+    ctx.io.out(nightlySummary(report, out));
+    if (interrupted) return 130 as ExitCode;
+    return exitForNightly(report, replay.results, failOn);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): string {
+  const c = r.corpus.summary;
+  const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
+  const lines = [
+    '',
+    `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable`,
+    `fuzz: ${r.fuzz.cases} cases, ${r.fuzz.calls} calls, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
+    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
+    ...r.findings.map(
+      (f) =>
+        `  [${f.status}] ${f.kind} in ${f.fn}: ${f.reproCalls} calls, reproduced ${f.reproduced}: ${f.command}`,
+    ),
+    `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export { EXIT };

@@ -1,0 +1,120 @@
+// The nightly job's fuzz phase: `vpdma fuzz`'s campaign with progress sampled into the time
+// series the HTML report plots.
+import { join } from 'node:path';
+import { tableRevision } from '../model/calls.js';
+import type { Profile } from '../model/device.js';
+import type { Shard } from '../fuzz/campaign.js';
+import { buildFuzzReport, type FuzzReport } from '../fuzz/fuzzReport.js';
+import { findingWriter } from '../fuzz/outputs.js';
+import type { FuzzSettings } from '../fuzz/protocol.js';
+import { runFuzz } from '../fuzz/run.js';
+import type { SamplePoint } from '../report/nightlySchema.js';
+import { bundledCorpusDir, readCorpusDir, writeCorpusEntry } from '../store/corpus.js';
+import { fuzzIo } from './commands/fuzz.js';
+import { compact, type Progress } from './progress.js';
+import { packageVersion } from './version.js';
+
+export interface FuzzPhase {
+  readonly settings: FuzzSettings;
+  readonly profile?: Profile;
+  readonly shard: Shard;
+  readonly budget: { runs?: number; timeMs?: number };
+  readonly budgetText: FuzzReport['budget'];
+  readonly workers: number;
+  readonly out: string;
+  readonly corpusDir: string;
+  readonly perGroup: number;
+  readonly attemptsMax: number;
+  readonly signal: AbortSignal;
+  readonly warn: (message: string) => void;
+  readonly log: (text: string) => void;
+}
+
+/** Seconds between points of the time series. */
+const sampleEverySeconds = 1;
+/** Points kept: beyond this the series is thinned to every other point. */
+const seriesMax = 2000;
+
+export async function fuzzPhase(
+  p: FuzzPhase,
+  progress: Progress,
+  interrupted: () => boolean,
+): Promise<{ report: FuzzReport; series: SamplePoint[] }> {
+  const started = performance.now();
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    warnings.push(m);
+    p.warn(m);
+  };
+  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
+  const mine = await readCorpusDir(p.corpusDir, warn);
+  let series: SamplePoint[] = [];
+  let lastT = -sampleEverySeconds;
+  const io = fuzzIo({
+    profile: p.profile,
+    keep: (trace) => writeCorpusEntry(p.corpusDir, trace),
+    writeFinding: findingWriter(p.out, p.settings),
+    progress: (x) => {
+      const t = x.elapsedMs / 1000;
+      const secs = Math.max(t, 1e-3);
+      progress.update(x.cases, {
+        'cases/s': compact(x.cases / secs),
+        'calls/s': compact(x.calls / secs),
+        coverage: x.coverage,
+        corpus: bundled.length + mine.length + x.kept,
+        failing: x.failing,
+      });
+      if (t - lastT < sampleEverySeconds) return;
+      const prev = series[series.length - 1];
+      const dt = prev === undefined ? secs : Math.max(t - prev.t, 1e-3);
+      series.push({
+        t: Math.round(t * 10) / 10,
+        cases: x.cases,
+        calls: x.calls,
+        coverage: x.coverage,
+        casesPerSecond: Math.round((x.cases - (prev?.cases ?? 0)) / dt),
+        callsPerSecond: Math.round((x.calls - (prev?.calls ?? 0)) / dt),
+      });
+      lastT = t;
+      if (series.length > seriesMax) series = series.filter((_, i) => i % 2 === 0);
+    },
+    log: p.log,
+  });
+  try {
+    const result = await runFuzz(
+      {
+        settings: p.settings,
+        base: [...bundled, ...mine],
+        shard: p.shard,
+        ...p.budget,
+        workers: p.workers,
+        perGroup: p.perGroup,
+        attemptsMax: p.attemptsMax,
+        signal: p.signal,
+      },
+      io,
+    );
+    const report = buildFuzzReport(result, {
+      seed: p.settings.seedText,
+      vpdmaVersion: packageVersion(),
+      modelRevision: tableRevision(),
+      target: p.settings.target,
+      profile: p.profile ?? 'docs',
+      shard: `${p.shard.index + 1}/${p.shard.count}`,
+      budget: p.budgetText,
+      callsMax: p.settings.callsMax,
+      corpusDir: p.corpusDir,
+      interrupted: interrupted(),
+      warnings,
+      workers: p.workers,
+      wallMs: performance.now() - started,
+    });
+    return { report, series };
+  } finally {
+    progress.stop();
+  }
+}
+
+export function defaultCorpusDir(out: string): string {
+  return join(out, 'corpus');
+}

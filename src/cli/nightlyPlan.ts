@@ -1,0 +1,88 @@
+// The nightly job's options and decisions: which traces replay first, and what exit code a
+// run earns under --fail-on.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseShard, type Shard } from '../fuzz/campaign.js';
+import type { ItemResult } from '../replay/protocol.js';
+import type { NightlyReport } from '../report/nightlySchema.js';
+import { collectTraces } from '../store/collect.js';
+import { UserError } from './context.js';
+import { EXIT, type ExitCode } from './exitCodes.js';
+
+export interface NightlyOptions {
+  readonly target?: string;
+  readonly profile?: string;
+  readonly seed?: string;
+  readonly time?: string;
+  readonly runs?: string;
+  readonly budgetReplay?: string;
+  readonly replay?: string[];
+  readonly workers?: string;
+  readonly corpus?: string;
+  readonly out?: string;
+  readonly shard?: string;
+  readonly history?: string;
+  readonly failOn?: string;
+  readonly json?: string;
+  readonly callsMax?: string;
+  readonly timeout?: string;
+  readonly quiet?: boolean;
+  readonly jsonProgress?: boolean;
+}
+
+export type FailOn = 'new' | 'any' | 'none';
+
+export function parseFailOn(text: string | undefined): FailOn {
+  const v = text ?? 'any';
+  if (v === 'new' || v === 'any' || v === 'none') return v;
+  throw new UserError(`--fail-on: expected new, any or none, got "${v}"`);
+}
+
+export function shardOf(text: string | undefined): Shard {
+  const s = parseShard(text ?? '1/1');
+  if (typeof s === 'string') throw new UserError(`--shard: ${s}`);
+  return s;
+}
+
+/** repro.jsonl of every finding an earlier run left in OUT/findings, sorted. */
+async function regressions(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
+  if (depth > 8) return out;
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (n === 'repro.jsonl') out.push(p);
+    else if ((await stat(p)).isDirectory()) await regressions(p, depth + 1, out);
+  }
+  return out;
+}
+
+/** Regressions first (a repro that once failed must keep passing once fixed), then the corpus. */
+export async function collectNightlyTraces(
+  out: string,
+  dirs: readonly string[],
+): Promise<string[]> {
+  const first = await regressions(join(out, 'findings'));
+  const found = await collectTraces(dirs);
+  if ('error' in found) throw new UserError(`--replay: ${found.error}`);
+  return [...first, ...found.files.filter((f) => !first.includes(f))];
+}
+
+export function exitForNightly(
+  r: NightlyReport,
+  corpus: readonly ItemResult[],
+  failOn: FailOn,
+): ExitCode {
+  if (corpus.some((x) => x.setupError !== undefined)) return EXIT.crash;
+  if (corpus.some((x) => x.inputError !== undefined)) return EXIT.badInput;
+  if (failOn === 'none') return EXIT.ok;
+  const corpusFailed = corpus.some((x) => (x.result?.violations.length ?? 0) > 0);
+  if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;
+  return r.findings.some((f) => f.status === 'new' || f.status === 'regressed')
+    ? EXIT.violations
+    : EXIT.ok;
+}

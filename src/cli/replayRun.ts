@@ -1,0 +1,47 @@
+// Running a set of trace files through the pool with progress: shared by `replay` and the
+// nightly job's corpus phase.
+import { PiscinaExecutor } from '../replay/pool.js';
+import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
+import { makeTasks } from '../replay/tasks.js';
+import { compact, type Progress } from './progress.js';
+
+export interface ReplayRun {
+  readonly results: ItemResult[];
+  readonly wallMs: number;
+  readonly calls: number;
+}
+
+export async function runReplays(
+  files: readonly string[],
+  settings: ReplaySettings,
+  workers: number,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<ReplayRun> {
+  const items = files.map((path, id) => ({ id, label: path, path }));
+  const executor = new PiscinaExecutor(Math.min(workers, Math.max(1, items.length)));
+  const started = performance.now();
+  let done = 0;
+  let calls = 0;
+  let violations = 0;
+  try {
+    const results = await executor.run(makeTasks(items, settings, executor.workers), {
+      ...(signal === undefined ? {} : { signal }),
+      onItem: (r) => {
+        done++;
+        calls += r.result?.calls ?? 0;
+        violations += r.result?.violations.length ?? 0;
+        const secs = (performance.now() - started) / 1000;
+        progress.update(done, {
+          calls: compact(calls),
+          'calls/s': compact(calls / Math.max(secs, 1e-3)),
+          violations,
+        });
+      },
+    });
+    return { results, wallMs: performance.now() - started, calls };
+  } finally {
+    progress.stop();
+    await executor.close();
+  }
+}

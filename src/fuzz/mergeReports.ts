@@ -1,0 +1,72 @@
+// The fuzz report of N shards combined into the one the unsharded campaign would have
+// written (mergeShards decides cases, kept entries and findings; this fills in the rest).
+import type { FuzzReport, ReportGroup } from './fuzzReport.js';
+import { violationsOf } from './fuzzReport.js';
+import { mergeShards } from './merge.js';
+
+function mergeGroups(reports: readonly FuzzReport[], perGroup: number): ReportGroup[] {
+  const byKey = new Map<
+    string,
+    ReportGroup & { minimized: { caseIndex: number; signature: string }[] }
+  >();
+  for (const r of reports) {
+    for (const g of r.groups) {
+      const key = `${g.kind} ${g.fn}`;
+      const have = byKey.get(key) ?? { kind: g.kind, fn: g.fn, hits: 0, minimized: [] };
+      byKey.set(key, {
+        ...have,
+        hits: have.hits + g.hits,
+        minimized: [...have.minimized, ...g.minimized],
+      });
+    }
+  }
+  return [...byKey.values()]
+    .map((g) => ({
+      ...g,
+      minimized: [...g.minimized].sort((a, b) => a.caseIndex - b.caseIndex).slice(0, perGroup),
+    }))
+    .sort((a, b) => (`${a.kind} ${a.fn}` < `${b.kind} ${b.fn}` ? -1 : 1));
+}
+
+export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: number): FuzzReport {
+  const first = reports[0];
+  if (first === undefined) throw new RangeError('mergeFuzzReports: no reports');
+  const m = mergeShards(reports, perGroup);
+  const firstSeen = new Map<number, number>();
+  for (const r of reports) {
+    for (const [key, index] of r.newCoverage) {
+      const have = firstSeen.get(key);
+      if (have === undefined || index < have) firstSeen.set(key, index);
+    }
+  }
+  const baseKeys = first.coverage - first.newCoverage.length;
+  const keptFiles = m.kept.map((caseIndex, i) => ({ caseIndex, file: m.keptFiles[i] ?? '' }));
+  const findings = [...m.findings].sort((a, b) => (a.signature < b.signature ? -1 : 1));
+  const sum = (f: (r: FuzzReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
+  const fuzzMs = Math.max(...reports.map((r) => r.timing.fuzzMs));
+  return {
+    ...first,
+    shard: '1/1',
+    cases: m.cases,
+    runsEquivalent: Math.max(...reports.map((r) => r.runsEquivalent)),
+    calls: m.calls,
+    coverage: baseKeys + firstSeen.size,
+    corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
+    newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
+    groups: mergeGroups(reports, perGroup),
+    findings,
+    unconfirmed: reports.flatMap((r) => r.unconfirmed).sort((a, b) => a.caseIndex - b.caseIndex),
+    violations: violationsOf(findings),
+    interrupted: reports.some((r) => r.interrupted),
+    stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
+    warnings: reports.flatMap((r) => r.warnings),
+    timing: {
+      workers: sum((r) => r.timing.workers),
+      fuzzMs,
+      minimizeMs: Math.max(...reports.map((r) => r.timing.minimizeMs)),
+      wallMs: Math.max(...reports.map((r) => r.timing.wallMs)),
+      casesPerSecond: Math.round(m.cases / Math.max(fuzzMs / 1000, 1e-3)),
+      callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Assembling the nightly report from its phases: the corpus replay, the fuzz campaign (whose
+// own report rides along in `fuzzDetail`, so shards can be merged later) and the history
+// verdict. Pure: paths come in relative to the report's directory.
+import type { FuzzReport, ReportFinding } from '../fuzz/fuzzReport.js';
+import type { ItemResult } from '../replay/protocol.js';
+import type {
+  Finding,
+  FixedFinding,
+  NightlyReport,
+  PhaseTiming,
+  SamplePoint,
+} from './nightlySchema.js';
+import { reportViolations, summarize, traceEntry } from './replayReport.js';
+
+export interface NightlyMeta {
+  readonly command: 'nightly' | 'merge';
+  readonly seed: string;
+  readonly vpdmaVersion: string;
+  readonly modelRevision: string;
+  readonly target: string;
+  readonly profile: string;
+  readonly shard?: string;
+  readonly shards?: readonly string[];
+  readonly startedAt: string;
+  readonly interrupted: boolean;
+  readonly timing: PhaseTiming & { wallMs: number; peakRssBytes: number; workers: number };
+}
+
+/** A fuzz finding as the nightly report shows it; `trace` relative to the report directory. */
+export function nightlyFinding(f: ReportFinding, relative: (path: string) => string): Finding {
+  return {
+    signature: f.signature,
+    kind: f.kind,
+    fn: f.fn,
+    callIndex: f.callIndex,
+    message: f.message,
+    reproCalls: f.reproCalls,
+    originalCalls: f.originalCalls,
+    trace: relative(f.trace),
+    reproText: f.reproText,
+    seed: f.seed,
+    caseIndex: f.caseIndex,
+    reproduced: f.reproduced,
+    command: f.command,
+    status: 'new',
+  };
+}
+
+export interface NightlyParts {
+  readonly meta: NightlyMeta;
+  readonly corpus: readonly ItemResult[];
+  readonly fuzz: FuzzReport;
+  readonly series: readonly SamplePoint[];
+  readonly findings: readonly Finding[];
+  readonly fixed: readonly FixedFinding[];
+}
+
+export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: FuzzReport };
+
+export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
+  const entries = p.corpus.map(traceEntry);
+  const corpusViolations = reportViolations(p.corpus);
+  const m = p.meta;
+  return {
+    schema: 'vpdma-report',
+    schemaVersion: 1,
+    command: m.command,
+    seed: m.seed,
+    vpdmaVersion: m.vpdmaVersion,
+    modelRevision: m.modelRevision,
+    target: m.target,
+    profile: m.profile,
+    ...(m.shard === undefined ? {} : { shard: m.shard }),
+    ...(m.shards === undefined ? {} : { shards: m.shards }),
+    startedAt: m.startedAt,
+    interrupted: m.interrupted,
+    corpus: {
+      summary: summarize(entries, corpusViolations),
+      traces: entries,
+      violations: corpusViolations,
+    },
+    fuzz: {
+      cases: p.fuzz.cases,
+      calls: p.fuzz.calls,
+      coverage: p.fuzz.coverage,
+      corpusSize: p.fuzz.corpus.base + p.fuzz.corpus.kept,
+      newCorpusEntries: p.fuzz.corpus.kept,
+      series: p.series,
+    },
+    findings: p.findings,
+    fixed: p.fixed,
+    violations: [
+      ...corpusViolations,
+      ...p.findings.map((f) => ({
+        kind: f.kind as ReportFindingKind,
+        fn: f.fn,
+        callIndex: f.callIndex,
+        message: f.message,
+        trace: f.trace,
+        reproCalls: f.reproCalls,
+        signature: f.signature,
+      })),
+    ],
+    timing: m.timing,
+    fuzzDetail: p.fuzz,
+  };
+}
+
+type ReportFindingKind = ReportFinding['kind'];
