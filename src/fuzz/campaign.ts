@@ -6,12 +6,9 @@
 // (the corpus for the next run) but never mutated in this one (docs/fuzzing.md).
 import type { FuzzExecutor } from './executor.js';
 import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
+import { shardCases, shardIndex, type Shard } from './shard.js';
 
-export interface Shard {
-  /** 0-based. */
-  readonly index: number;
-  readonly count: number;
-}
+export { parseShard, shardCases, shardIndex, type Shard } from './shard.js';
 
 export interface CampaignOptions {
   readonly settings: FuzzSettings;
@@ -24,6 +21,8 @@ export interface CampaignOptions {
   readonly timeMs?: number;
   /** End at the case that makes this many failing cases (the rest is not looked at). */
   readonly failuresMax?: number;
+  /** Which failing cases count toward failuresMax and firstFailureMs (default: all). */
+  readonly counts?: (r: CaseResult) => boolean;
   /** Cases per task (default: from runs and workers). Never changes results. */
   readonly batch?: number;
   readonly signal?: AbortSignal;
@@ -61,15 +60,6 @@ export interface CampaignResult {
   readonly elapsedMs: number;
   /** When the first failing case was processed (time to find), if any. */
   readonly firstFailureMs?: number;
-}
-
-export function shardIndex(shard: Shard, j: number): number {
-  return shard.index + j * shard.count;
-}
-
-/** How many of a shard's cases fall below `runs`. */
-export function shardCases(shard: Shard, runs: number): number {
-  return Math.max(0, Math.ceil((runs - shard.index) / shard.count));
 }
 
 /** Cases in the first task; each later one doubles, up to the batch size. */
@@ -110,7 +100,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
       for (let r = pending.get(shardIndex(o.shard, doneJ)); r !== undefined && !st.full;) {
         pending.delete(r.index);
         st.process(r, o);
-        if (st.failing.length > 0) st.firstFailureMs ??= now() - started;
+        if (st.counted > 0) st.firstFailureMs ??= now() - started;
         doneJ++;
         r = pending.get(shardIndex(o.shard, doneJ));
       }
@@ -152,6 +142,7 @@ class State {
   firstFailureMs: number | undefined;
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
+  counted = 0;
 
   constructor(base: ReadonlySet<number>) {
     this.seen = new Set(base);
@@ -176,7 +167,8 @@ class State {
     }
     if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout') {
       this.failing.push(r);
-      if (o.failuresMax !== undefined && this.failing.length >= o.failuresMax) this.full = true;
+      if (o.counts?.(r) ?? true) this.counted++;
+      if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
     }
   }
 
@@ -190,14 +182,4 @@ class State {
       elapsedMs,
     };
   }
-}
-
-/** "K/N" (1 <= K <= N) as a 0-based shard; an error message otherwise. */
-export function parseShard(text: string): Shard | string {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const k = Number(m?.[1]);
-  const n = Number(m?.[2]);
-  if (m === null || !Number.isSafeInteger(k) || !Number.isSafeInteger(n) || k < 1 || k > n)
-    return `--shard: expected K/N with 1 <= K <= N (e.g. 2/4), got "${text}"`;
-  return { index: k - 1, count: n };
 }

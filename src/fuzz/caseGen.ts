@@ -39,7 +39,7 @@ export interface CaseProgram {
 }
 
 /** Out of 100: cases that mutate a base program when there is one. */
-const mutatePct = 70;
+const mutatePct = 50;
 
 const arbs = new Map<string, fc.Arbitrary<Program>>();
 

@@ -50,12 +50,69 @@ export function fuzzAfterKill(
   return rest.length === 0 ? { results } : { results, redo: { ...task, cases: rest } };
 }
 
-export function createFuzzPool(workers: number): FuzzExecutor {
-  return new TaskPool<FuzzTask, CaseResult>(workers, {
+/** The pool; for an in-process target (`target`), with this thread helping while it starts. */
+export function createFuzzPool(workers: number, target?: string): FuzzExecutor {
+  const pool = new TaskPool<FuzzTask, CaseResult>(workers, {
     filename: fuzzWorkerFile(),
     timeoutMs: (t) => t.settings.timeoutMs,
     afterKill: fuzzAfterKill,
   });
+  return target !== undefined && inProcess(target) ? new WarmingPool(pool) : pool;
+}
+
+/** In-process targets whose calls cannot block this thread (hangs in them are promises). */
+const inProcess = (spec: string): boolean => /^(model|mutant)(:|$)/.test(spec);
+
+/**
+ * The pool, with this thread running tasks too until the first pool task comes back: worker
+ * threads take a while to start (module loading), and the first cases are often where the
+ * shallow bugs are. Only for in-process targets (model, mutant:), which cannot block this
+ * thread: their hangs are promises that time out. Which thread ran a task never changes its
+ * results.
+ */
+class WarmingPool implements FuzzExecutor {
+  constructor(private readonly pool: TaskPool<FuzzTask, CaseResult>) {}
+
+  get workers(): number {
+    return this.pool.workers;
+  }
+
+  async run(
+    next: () => FuzzTask | undefined,
+    control: TaskControl<FuzzTask, CaseResult> = {},
+  ): Promise<void> {
+    const first = next();
+    if (first === undefined) return;
+    let warm = false;
+    // Each worker's first task has no cases: it loads the modules and decodes the base corpus
+    // while this thread runs the first real tasks, in order.
+    let warmups = this.pool.workers;
+    const pull = (): FuzzTask | undefined =>
+      warmups-- > 0 ? { settings: first.settings, base: first.base, cases: [] } : next();
+    const meanwhile = async (): Promise<void> => {
+      for (
+        let task: FuzzTask | undefined = first;
+        task !== undefined;
+        task = warm ? undefined : next()
+      ) {
+        control.onResults?.(task, await runFuzzTask(task));
+        await new Promise((r) => setImmediate(r));
+        if (control.signal?.aborted === true) return;
+      }
+    };
+    const pooled = this.pool.run(pull, {
+      ...control,
+      onResults: (t, r) => {
+        warm = true;
+        if (t.cases.length > 0) control.onResults?.(t, r);
+      },
+    });
+    await Promise.all([pooled, meanwhile()]);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
 }
 
 export class InlineFuzzExecutor implements FuzzExecutor {

@@ -3,24 +3,15 @@
 // and write every new finding, and assemble the report. The CLI supplies files, pools, the
 // minimizer and the clock; nothing here touches the file system.
 import type { Executor } from '../replay/executor.js';
-import type { ReplaySettings } from '../replay/protocol.js';
-import type { Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
 import { buildBase, type NamedTrace } from './base.js';
 import { runCampaign, type CampaignProgress, type CampaignResult, type Shard } from './campaign.js';
 import { generateCase, type CaseContext } from './caseGen.js';
 import type { FuzzExecutor } from './executor.js';
-import {
-  groupFailures,
-  processFindings,
-  type FailureGroup,
-  type FuzzFinding,
-  type Minimized,
-} from './findings.js';
+import { groupFailures, type FuzzFinding, type Minimized } from './findings.js';
 import type { ReportFinding, ReportGroup } from './fuzzReport.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
-import { ReplayCheck } from './replayCheck.js';
-import { minimizeDeep } from './shorten.js';
+import { findingsPhase } from './findingsPhase.js';
 
 export interface FuzzRunOptions {
   readonly settings: FuzzSettings;
@@ -50,7 +41,7 @@ export type MinimizeFn = (
 ) => Promise<Minimized>;
 
 export interface FuzzRunIo {
-  fuzzExecutor(workers: number): FuzzExecutor;
+  fuzzExecutor(workers: number, target: string): FuzzExecutor;
   replayExecutor(workers: number): Executor;
   readonly minimize: MinimizeFn;
   /** Stores a kept case; resolves to its corpus file name. */
@@ -97,7 +88,7 @@ async function fuzzPhase(
   keys: ReadonlySet<number>,
   shared: ReturnType<typeof buildBase>['shared'],
 ) {
-  const ex = io.fuzzExecutor(o.workers);
+  const ex = io.fuzzExecutor(o.workers, o.settings.target);
   const kept: Promise<{ caseIndex: number; file: string }>[] = [];
   const keep = (r: CaseResult): void => {
     const trace = generateCase(ctx, r.index, r.calls);
@@ -123,66 +114,6 @@ async function fuzzPhase(
   } finally {
     await ex.close();
   }
-}
-
-async function findingsPhase(
-  o: FuzzRunOptions,
-  io: FuzzRunIo,
-  ctx: CaseContext,
-  groups: readonly FailureGroup[],
-): Promise<{
-  findings: ReportFinding[];
-  minimized: Map<number, string>;
-  unconfirmed: Unconfirmed[];
-}> {
-  const findings: ReportFinding[] = [];
-  const unconfirmed: Unconfirmed[] = [];
-  const minimized = new Map<number, string>();
-  if (groups.length === 0) return { findings, minimized, unconfirmed };
-  const replay = io.replayExecutor(o.workers);
-  const s = o.settings;
-  const settings: ReplaySettings = {
-    target: s.target,
-    ...(s.profile === undefined ? {} : { profile: s.profile }),
-    paranoid: false,
-    timeoutMs: s.timeoutMs,
-    sampleBytes: s.sampleBytes,
-  };
-  const check = new ReplayCheck(replay, settings);
-  const batchSize = Math.max(1, o.workers * 4);
-  try {
-    const all = await processFindings(
-      groups,
-      {
-        regenerate: (index, calls) => generateCase(ctx, index, calls),
-        minimize: (trace, v: Violation) =>
-          minimizeDeep(
-            trace,
-            v.callIndex,
-            (cands) => check.failsSame(cands, v),
-            (t, stillFails, failingIndex) =>
-              io.minimize(t, stillFails, {
-                attemptsMax: o.attemptsMax,
-                ...(failingIndex === undefined ? {} : { failingIndex }),
-                batchSize,
-                ...(o.signal === undefined ? {} : { signal: o.signal }),
-              }),
-            o.signal,
-          ),
-        reproduce: (trace, v, times) => check.reproduce(trace, v, times),
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
-      },
-      (f) => io.log?.(`finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`),
-    );
-    for (const f of all) {
-      for (const c of f.cases) minimized.set(c, f.signature);
-      if (f.confirmed) findings.push(await io.writeFinding(f));
-      else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
-    }
-  } finally {
-    await replay.close();
-  }
-  return { findings, minimized, unconfirmed };
 }
 
 export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRunResult> {

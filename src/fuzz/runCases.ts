@@ -101,7 +101,9 @@ export async function runCase(
   let tail = 0;
   for (let call = b.next(r.model.state); call !== undefined; call = b.next(r.model.state)) {
     last = call.fn;
-    if (!(await r.step(call))) {
+    // Synchronous for in-process targets: no microtask per call.
+    const stepped = r.step(call);
+    if (!(stepped instanceof Promise ? await stepped : stepped)) {
       const v = r.violations[r.violations.length - 1];
       outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
       break;

@@ -1,0 +1,98 @@
+// Time to find each bundled canary (replay/mutants.ts), median over 5 seeds: `vpdma fuzz`
+// (the pool, 2 workers, pool start-up included) against the fast-check baseline
+// (fuzzBaseline.ts, one thread, equal sequence lengths), each capped at `capSeconds`. A find is
+// the first case whose first violation is the mutant's own kind.
+//   npx tsx scripts/bench/canaries.ts [capSeconds=60] [seeds=5] [mutant names...]
+import { availableParallelism, loadavg } from 'node:os';
+import { buildBase } from '../../src/fuzz/base.js';
+import { runCampaign } from '../../src/fuzz/campaign.js';
+import { createFuzzPool } from '../../src/fuzz/executor.js';
+import type { FuzzSettings } from '../../src/fuzz/protocol.js';
+import { MUTANTS, type Mutant } from '../../src/replay/mutants.js';
+import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
+import { runBaseline } from './fuzzBaseline.js';
+
+const capSeconds = Number(process.argv[2] ?? 60);
+const seedCount = Number(process.argv[3] ?? 5);
+const only = process.argv.slice(4);
+const callsMax = 64;
+/** fc.commands with size 'max': about half of maxCommands on average, like the fuzzer's cases. */
+const commandsMax = 53;
+const timeoutMs = 1000;
+
+const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+const base = buildBase(named, callsMax);
+
+async function ours(m: Mutant, seed: number): Promise<number | undefined> {
+  const settings: FuzzSettings = {
+    target: `mutant:${m.name}`,
+    timeoutMs,
+    sampleBytes: 512,
+    callsMax,
+    seed,
+    seedText: String(seed),
+  };
+  const started = performance.now();
+  const pool = createFuzzPool(2, settings.target);
+  try {
+    const r = await runCampaign(pool, {
+      settings,
+      base: base.shared,
+      baseKeys: base.keys,
+      shard: { index: 0, count: 1 },
+      timeMs: capSeconds * 1000,
+      failuresMax: 1,
+      counts: (c) => c.violations[0]?.kind === m.kind,
+    });
+    return r.firstFailureMs === undefined
+      ? undefined
+      : performance.now() - started - (r.elapsedMs - r.firstFailureMs);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function baseline(m: Mutant, seed: number): Promise<number | undefined> {
+  const r = await runBaseline(`mutant:${m.name}`, seed, capSeconds * 1000, commandsMax, (msg) =>
+    msg.includes(m.kind),
+  );
+  return r.failure?.ms;
+}
+
+function median(xs: readonly (number | undefined)[]): number | undefined {
+  const found = xs.map((x) => x ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const mid = found[Math.floor(found.length / 2)];
+  return mid === undefined || !Number.isFinite(mid) ? undefined : mid;
+}
+
+const show = (ms: number | undefined): string =>
+  ms === undefined
+    ? `> ${capSeconds} s`
+    : ms < 10_000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${(ms / 1000).toFixed(1)} s`;
+
+const lines: string[] = [];
+for (const m of MUTANTS) {
+  if (only.length > 0 && !only.includes(m.name)) continue;
+  const a: (number | undefined)[] = [];
+  const b: (number | undefined)[] = [];
+  for (let seed = 1; seed <= seedCount; seed++) {
+    a.push(await ours(m, seed));
+    b.push(await baseline(m, seed));
+  }
+  const line = `| ${m.name} | ${m.depth} | ${show(median(a))} | ${a.filter((x) => x !== undefined).length}/${seedCount} | ${show(median(b))} | ${b.filter((x) => x !== undefined).length}/${seedCount} |`;
+  process.stderr.write(
+    `${line}  ours ${a.map(show).join(', ')}; baseline ${b.map(show).join(', ')}\n`,
+  );
+  lines.push(line);
+}
+process.stdout.write(
+  `\nnode ${process.version}, ${availableParallelism()} cores, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, cap ${capSeconds} s, seeds 1..${seedCount}\n\n`,
+);
+process.stdout.write(
+  '| canary | depth | vpdma fuzz (2 workers), median | found | fast-check baseline, median | found |\n| --- | --- | ---: | ---: | ---: | ---: |\n',
+);
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,72 @@
+// The findings phase of a run: failing cases, grouped, minimized against the target in the
+// replay pool (the minimizer, then reshaping), re-run to confirm, and written; those that
+// never fail again are kept apart as unconfirmed.
+import type { ReplaySettings } from '../replay/protocol.js';
+import type { Violation } from '../replay/violation.js';
+import type { CaseContext } from './caseGen.js';
+import { generateCase } from './caseGen.js';
+import { processFindings, type FailureGroup } from './findings.js';
+import type { ReportFinding } from './fuzzReport.js';
+import { ReplayCheck } from './replayCheck.js';
+import type { FuzzRunIo, FuzzRunOptions, Unconfirmed } from './run.js';
+import { minimizeDeep } from './shorten.js';
+
+export async function findingsPhase(
+  o: FuzzRunOptions,
+  io: FuzzRunIo,
+  ctx: CaseContext,
+  groups: readonly FailureGroup[],
+): Promise<{
+  findings: ReportFinding[];
+  minimized: Map<number, string>;
+  unconfirmed: Unconfirmed[];
+}> {
+  const findings: ReportFinding[] = [];
+  const unconfirmed: Unconfirmed[] = [];
+  const minimized = new Map<number, string>();
+  if (groups.length === 0) return { findings, minimized, unconfirmed };
+  const replay = io.replayExecutor(o.workers);
+  const s = o.settings;
+  const settings: ReplaySettings = {
+    target: s.target,
+    ...(s.profile === undefined ? {} : { profile: s.profile }),
+    paranoid: false,
+    timeoutMs: s.timeoutMs,
+    sampleBytes: s.sampleBytes,
+  };
+  const check = new ReplayCheck(replay, settings);
+  const batchSize = Math.max(1, o.workers * 4);
+  try {
+    const all = await processFindings(
+      groups,
+      {
+        regenerate: (index, calls) => generateCase(ctx, index, calls),
+        minimize: (trace, v: Violation) =>
+          minimizeDeep(
+            trace,
+            v.callIndex,
+            (cands) => check.failsSame(cands, v),
+            (t, stillFails, failingIndex) =>
+              io.minimize(t, stillFails, {
+                attemptsMax: o.attemptsMax,
+                ...(failingIndex === undefined ? {} : { failingIndex }),
+                batchSize,
+                ...(o.signal === undefined ? {} : { signal: o.signal }),
+              }),
+            o.signal,
+          ),
+        reproduce: (trace, v, times) => check.reproduce(trace, v, times),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+      },
+      (f) => io.log?.(`finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`),
+    );
+    for (const f of all) {
+      for (const c of f.cases) minimized.set(c, f.signature);
+      if (f.confirmed) findings.push(await io.writeFinding(f));
+      else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
+    }
+  } finally {
+    await replay.close();
+  }
+  return { findings, minimized, unconfirmed };
+}
