@@ -1,0 +1,250 @@
+// `vpdma nightly` and `vpdma merge` end to end: the real CLI, the pools, the file system.
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+interface Report {
+  seed: string;
+  findings: { signature: string; status: string; trace: string; reproText: string }[];
+  corpus: { summary: { traces: number } };
+  fuzz: { cases: number; series: unknown[] };
+  violations: { kind: string; fn: string; callIndex: number; message: string; trace: string }[];
+  interrupted: boolean;
+  [k: string]: unknown;
+}
+const report = (out: string): Report =>
+  JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+
+/** The report minus what may differ between one machine and merged shards. */
+function comparable(out: string): string {
+  const r = report(out) as unknown as Record<string, unknown> & {
+    fuzz: { series: unknown[] };
+    fuzzDetail: Record<string, unknown> & { corpus: Record<string, unknown> };
+  };
+  for (const k of ['timing', 'startedAt', 'shard', 'shards', 'command', 'interrupted']) delete r[k];
+  r.fuzz.series = [];
+  for (const k of ['timing', 'shard', 'warnings']) delete r.fuzzDetail[k];
+  delete r.fuzzDetail.corpus['dir'];
+  return JSON.stringify(r).split(`${out}/`).join('OUT/');
+}
+
+const MUTANT = 'mutant:dodma-signals-event';
+
+describe('vpdma nightly', () => {
+  it('runs on the defaults: corpus clean, all four reports, exit 0', async () => {
+    const out = join(dir, 'defaults');
+    const r = await run(['nightly', '--out', out, '--runs', '200', '--quiet']);
+    expect(r.err).toMatch(/^seed=\d+\n/);
+    expect(r.code).toBe(0);
+    for (const f of ['report.json', 'junit.xml', 'results.sarif', 'report.html'])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    const rep = report(out);
+    expect(rep.corpus.summary.traces).toBeGreaterThanOrEqual(21);
+    expect(rep.fuzz.cases).toBe(200);
+    expect(rep.findings).toEqual([]);
+  });
+
+  it('finds a planted bug, reports it in every format, and replays it first on the next night', async () => {
+    const out = join(dir, 'mutant');
+    const history = join(dir, 'history.json');
+    const first = await run([
+      'nightly',
+      '--out',
+      out,
+      '--runs',
+      '600',
+      '--target',
+      MUTANT,
+      '--history',
+      history,
+      '--quiet',
+    ]);
+    expect(first.code).toBe(1);
+    const rep = report(out);
+    expect(rep.findings).toHaveLength(1);
+    const f = rep.findings[0];
+    if (f === undefined) throw new Error('no finding');
+    expect(f.status).toBe('new');
+    expect(existsSync(join(out, f.trace))).toBe(true);
+    expect(
+      rep.violations.some((v) => v.kind === 'object-state-changed' && v.fn === 'VideoPortDoDma'),
+    ).toBe(true);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain(f.signature);
+    expect(readFileSync(join(out, 'results.sarif'), 'utf8')).toContain(f.signature);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      f.signature.split('/').pop() ?? '',
+    );
+    // The next night: the repro is a regression trace now (replayed first), the finding is open.
+    const second = await run([
+      'nightly',
+      '--out',
+      out,
+      '--runs',
+      '600',
+      '--target',
+      MUTANT,
+      '--history',
+      history,
+      '--fail-on',
+      'new',
+      '--quiet',
+    ]);
+    expect(second.code).toBe(0);
+    const again = report(out);
+    expect(again.findings.map((x) => x.status)).toEqual(['open']);
+    expect(again.corpus.summary.traces).toBe(rep.corpus.summary.traces + 1);
+  });
+
+  it('merging two shards gives what one machine writes for the same seed and case count', async () => {
+    const args = ['--runs', '600', '--target', MUTANT, '--workers', '1', '--quiet'];
+    const whole = join(dir, 'whole');
+    const s1 = join(dir, 's1');
+    const s2 = join(dir, 's2');
+    const merged = join(dir, 'merged');
+    expect((await run(['nightly', '--out', whole, ...args])).code).toBe(1);
+    expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(1);
+    expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(1);
+    expect((await run(['merge', s1, s2, '--out', merged])).code).toBe(1);
+    expect(comparable(merged)).toBe(comparable(whole));
+    expect(readdirSync(join(merged, 'corpus')).sort()).toEqual(
+      readdirSync(join(whole, 'corpus')).sort(),
+    );
+    for (const f of ['junit.xml', 'results.sarif', 'report.html'])
+      expect(existsSync(join(merged, f)), f).toBe(true);
+  });
+
+  it('refuses to merge shards of different runs', async () => {
+    const other = join(dir, 'other-seed');
+    await run([
+      'nightly',
+      '--out',
+      other,
+      '--runs',
+      '50',
+      '--target',
+      MUTANT,
+      '--seed',
+      '7',
+      '--shard',
+      '2/2',
+      '--quiet',
+    ]);
+    const r = await run(['merge', join(dir, 's1'), other, '--out', join(dir, 'bad-merge')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/vpdma: merge: .* has seed "7", .* has "\d+": not shards of one run/);
+  });
+
+  it('refuses an unwritable --out and a corrupted --history before doing any work', async () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o500);
+    const asRoot = process.getuid?.() === 0; // root writes anyway: use a path under a file instead
+    const out = asRoot ? join(dir, 'a-file', 'out') : join(locked, 'out');
+    writeFileSync(join(dir, 'a-file'), 'not a directory');
+    const r = await run(['nightly', '--out', out, '--runs', '10', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/vpdma: --out .*: not writable/);
+    const history = join(dir, 'broken-history.json');
+    writeFileSync(history, '{"format":"vpdma-history","version":1,"buckets":[{"oops":1}]}');
+    const h = await run([
+      'nightly',
+      '--out',
+      join(dir, 'h'),
+      '--runs',
+      '10',
+      '--history',
+      history,
+      '--quiet',
+    ]);
+    expect(h.code).toBe(2);
+    expect(h.err).toMatch(/vpdma: --history: /);
+    expect(readFileSync(history, 'utf8')).toBe(
+      '{"format":"vpdma-history","version":1,"buckets":[{"oops":1}]}',
+    );
+    expect(existsSync(join(dir, 'h', 'report.json'))).toBe(false);
+  });
+
+  it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
+    const out = join(dir, 'interrupted');
+    const child = spawn(
+      process.execPath,
+      ['bin/vpdma.js', 'nightly', '--out', out, '--time', '120s', '--quiet'],
+      { stdio: 'pipe' },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // Let it get well into fuzzing (the corpus replay takes about a second).
+    await new Promise((r) => setTimeout(r, 8000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(err).toContain('SIGINT');
+    expect(code).toBe(130);
+    const rep = report(out);
+    expect(rep.interrupted).toBe(true);
+    expect(rep.fuzz.cases).toBeGreaterThan(0);
+    const kept = readdirSync(join(out, 'corpus'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((f) => !f.endsWith('.tmp'))).toBe(true);
+    const again = await run(['nightly', '--out', out, '--runs', '20', '--quiet']);
+    expect(again.code).toBe(0);
+    const resumed = report(out) as Report & { fuzzDetail: { corpus: { base: number } } };
+    expect(resumed.fuzzDetail.corpus.base).toBeGreaterThanOrEqual(21 + kept.length);
+  }, 60_000);
+
+  it('writes an HTML report that loads in headless Chromium without errors and shows the finding', async () => {
+    const out = join(dir, 'mutant');
+    const page = pathToFileURL(join(out, 'report.html')).href;
+    const browser = await chromium.launch({
+      executablePath: process.env['VPDMA_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const p = await browser.newPage();
+      const errors: string[] = [];
+      p.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      p.on('pageerror', (e) => void errors.push(e.message));
+      await p.goto(page);
+      expect(errors).toEqual([]);
+      const f = report(out).findings[0];
+      await expect(
+        p
+          .getByText(f?.signature ?? 'missing', { exact: false })
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+});
