@@ -2,7 +2,7 @@
 // campaign combined into what one machine would have written for the same seed and case
 // count: reports, corpus, findings (deduplicated across shards).
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
@@ -139,27 +139,46 @@ async function moveFinding(
   };
 }
 
+/** The shard's corpus directory: its OUT/corpus if unpacked there, else as recorded. */
+function corpusDirOf(s: Shard): string {
+  const local = join(s.dir, 'corpus');
+  return existsSync(local) ? local : (s.report.fuzzDetail.corpus.dir ?? local);
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The merged corpus: what every shard started from (entries no shard kept this run) plus the
+ * entries the unsharded run would have kept, each from the shard that kept it.
+ */
 async function mergeCorpus(
   shards: readonly Shard[],
   merged: FuzzReport,
   out: string,
 ): Promise<FuzzReport> {
   const corpusDir = join(out, 'corpus');
+  const keptNow = new Set(
+    shards.flatMap((s) => s.report.fuzzDetail.corpus.keptFiles.map((k) => k.file)),
+  );
   const wanted = new Set(merged.corpus.keptFiles.map((k) => k.file));
   for (const s of shards) {
-    for (const k of s.report.fuzzDetail.corpus.keptFiles) {
-      if (!wanted.has(k.file)) continue;
-      // The shard's OUT/corpus by default; a --corpus elsewhere as recorded.
-      const dir = s.report.fuzzDetail.corpus.dir ?? join(s.dir, 'corpus');
-      const local = join(s.dir, 'corpus', k.file);
-      await copyInto(existsSync(local) ? local : join(dir, k.file), join(corpusDir, k.file)).catch(
-        () => {
-          throw new UserError(`merge: corpus file ${k.file} of ${s.dir} is missing`);
-        },
-      );
-      wanted.delete(k.file);
+    const from = corpusDirOf(s);
+    for (const name of await listDir(from)) {
+      if (keptNow.has(name) && !wanted.has(name)) continue;
+      if (!existsSync(join(corpusDir, name)))
+        await copyInto(join(from, name), join(corpusDir, name));
+      wanted.delete(name);
     }
   }
+  const missing = [...wanted][0];
+  if (missing !== undefined)
+    throw new UserError(`merge: corpus file ${missing} is in no shard's corpus directory`);
   return { ...merged, corpus: { ...merged.corpus, dir: corpusDir } };
 }
 
