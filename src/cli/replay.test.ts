@@ -1,6 +1,6 @@
 // `vpdma replay` end to end: the real CLI, the real pool (dist/ is built before the tests).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -251,7 +251,9 @@ describe('vpdma replay', () => {
 
   it('writes the report for what finished on SIGINT', async () => {
     const json = join(dir, 'interrupted.json');
-    const slow = 'process:node -e "setInterval(()=>{},1000)"';
+    // A target that never answers, with a marker to find it by once vpdma has exited.
+    const marker = `vpdma-leak-check-${process.pid}-${Date.now()}`;
+    const slow = `process:node -e "setInterval(()=>{},1000)" ${marker}`;
     const child = spawn(
       process.execPath,
       [
@@ -279,5 +281,16 @@ describe('vpdma replay', () => {
     expect(code).toBe(130);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean };
     expect(report.interrupted).toBe(true);
+    // The target's process did not outlive vpdma (its worker thread was terminated).
+    const left = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+    expect(left).toEqual([]);
   });
 });
