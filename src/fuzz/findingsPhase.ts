@@ -25,7 +25,6 @@ export async function findingsPhase(
   const unconfirmed: Unconfirmed[] = [];
   const minimized = new Map<number, string>();
   if (groups.length === 0) return { findings, minimized, unconfirmed };
-  const replay = io.replayExecutor(o.workers);
   const s = o.settings;
   const settings: ReplaySettings = {
     target: s.target,
@@ -34,7 +33,17 @@ export async function findingsPhase(
     timeoutMs: s.timeoutMs,
     sampleBytes: s.sampleBytes,
   };
-  const check = new ReplayCheck(replay, settings);
+  // Hangs cost a timeout per candidate: those replay in parallel, the rest wherever is cheapest.
+  const checks = new Map<boolean, ReplayCheck>();
+  const checkFor = (v: Violation): ReplayCheck => {
+    const hangs = v.kind === 'target-timeout';
+    let c = checks.get(hangs);
+    if (c === undefined) {
+      c = new ReplayCheck(io.replayExecutor(o.workers, s.target, hangs), settings);
+      checks.set(hangs, c);
+    }
+    return c;
+  };
   const batchSize = Math.max(1, o.workers * 4);
   try {
     const all = await processFindings(
@@ -45,7 +54,7 @@ export async function findingsPhase(
           minimizeDeep(
             trace,
             v.callIndex,
-            (cands) => check.failsSame(cands, v),
+            (cands) => checkFor(v).failsSame(cands, v),
             (t, stillFails, failingIndex) =>
               io.minimize(t, stillFails, {
                 attemptsMax: o.attemptsMax,
@@ -55,7 +64,7 @@ export async function findingsPhase(
               }),
             o.signal,
           ),
-        reproduce: (trace, v, times) => check.reproduce(trace, v, times),
+        reproduce: (trace, v, times) => checkFor(v).reproduce(trace, v, times),
         ...(o.signal === undefined ? {} : { signal: o.signal }),
       },
       (f) => io.log?.(`finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`),
@@ -66,7 +75,7 @@ export async function findingsPhase(
       else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
     }
   } finally {
-    await replay.close();
+    for (const c of checks.values()) await c.close();
   }
   return { findings, minimized, unconfirmed };
 }

@@ -35,6 +35,10 @@ export class ReplayCheck {
     return traces.map((_, id) => (byId.get(id)?.result?.violations ?? []).some((x) => same(x, v)));
   }
 
+  close(): Promise<void> {
+    return this.executor.close();
+  }
+
   async reproduce(trace: Trace, v: Violation, times: number): Promise<Reproduced> {
     const results = await this.run(Array.from({ length: times }, () => trace));
     let count = 0;

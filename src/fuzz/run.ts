@@ -42,7 +42,11 @@ export type MinimizeFn = (
 
 export interface FuzzRunIo {
   fuzzExecutor(workers: number, target: string): FuzzExecutor;
-  replayExecutor(workers: number): Executor;
+  /**
+   * Where candidate repros replay: an in-process target may replay in this thread, unless
+   * the candidates hang (each then costs a timeout: better spread over the pool).
+   */
+  replayExecutor(workers: number, target: string, hangs: boolean): Executor;
   readonly minimize: MinimizeFn;
   /** Stores a kept case; resolves to its corpus file name. */
   keep(trace: Trace): Promise<string>;

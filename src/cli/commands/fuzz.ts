@@ -10,6 +10,7 @@ import type { FuzzSettings } from '../../fuzz/protocol.js';
 import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
 import { minimize } from '../../minimize/minimize.js';
 import { MUTANTS } from '../../replay/mutants.js';
+import { InlineExecutor } from '../../replay/executor.js';
 import { PiscinaExecutor } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
@@ -103,7 +104,10 @@ export function fuzzIo(
   return {
     ...o,
     fuzzExecutor: createFuzzPool,
-    replayExecutor: (n) => new PiscinaExecutor(n),
+    // Repro candidates are short: for in-process targets, a pool round trip costs more than
+    // the replay itself.
+    replayExecutor: (n, target, hangs) =>
+      !hangs && /^(model|mutant)(:|$)/.test(target) ? new InlineExecutor() : new PiscinaExecutor(n),
     minimize: async (trace, stillFails, m) => {
       const profile = o.profile ?? trace.header.profile ?? 'docs';
       const r = await minimize(trace, stillFails, { ...m, profile });
