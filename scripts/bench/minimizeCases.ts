@@ -48,12 +48,16 @@ export const kitchen = (): Trace => ({ header, calls: kitchenSink(true) });
  *   From a view it takes 7, see laidOut().
  * - hang-on-signaled-wait (3; 2 creates the event signaled, eventFlag 2): the sink creates it
  *   with eventFlag 0, the table's first hint, and signals it with SetEvent.
+ * - startdma-ignores-offset (4; 3) and completedma-from-device-fails (6; 5): the sink locks a
+ *   pool block; LockBuffer of a user buffer needs no allocation (mutants.ts, 4467c8f).
  */
 export const KITCHEN_MINIMUM: Readonly<Record<string, number>> = {
   'mapdma-corrupts-common-buffer': 6,
   'drops-map-registers': 8,
   'devicedma-drops-last-byte': 8,
   'hang-on-signaled-wait': 3,
+  'startdma-ignores-offset': 4,
+  'completedma-from-device-fails': 6,
 };
 
 /**

@@ -54,7 +54,7 @@ it('reaches these lengths (start -> repro)', () => {
       "kitchen": {
         "associate-writes-vrp": "32 -> 1 (minimalCalls 1)",
         "bytes-used-remembered": "32 -> 2 (minimalCalls 2)",
-        "completedma-from-device-fails": "32 -> 6 (minimalCalls 6)",
+        "completedma-from-device-fails": "32 -> 6 (minimalCalls 5)",
         "crash-on-double-free-pool": "32 -> 2 (minimalCalls 2)",
         "devicedma-drops-last-byte": "32 -> 8 (minimalCalls 7)",
         "dodma-signals-event": "32 -> 2 (minimalCalls 2)",
@@ -63,7 +63,7 @@ it('reaches these lengths (start -> repro)', () => {
         "mapdma-corrupts-common-buffer": "32 -> 6 (minimalCalls 5)",
         "mapdma-user-mode-nonnull": "32 -> 1 (minimalCalls 1)",
         "mapdma-writes-length": "32 -> 1 (minimalCalls 1)",
-        "startdma-ignores-offset": "32 -> 4 (minimalCalls 4)",
+        "startdma-ignores-offset": "32 -> 4 (minimalCalls 3)",
         "unmapdma-tears-down-view": "32 -> 2 (minimalCalls 2)",
       },
       "laid out": {
@@ -73,7 +73,7 @@ it('reaches these lengths (start -> repro)', () => {
       "padded": {
         "associate-writes-vrp": "104 -> 1 (minimalCalls 1)",
         "bytes-used-remembered": "104 -> 2 (minimalCalls 2)",
-        "completedma-from-device-fails": "104 -> 6 (minimalCalls 6)",
+        "completedma-from-device-fails": "104 -> 6 (minimalCalls 5)",
         "crash-on-double-free-pool": "104 -> 2 (minimalCalls 2)",
         "devicedma-drops-last-byte": "104 -> 8 (minimalCalls 7)",
         "dodma-signals-event": "104 -> 2 (minimalCalls 2)",
@@ -82,7 +82,7 @@ it('reaches these lengths (start -> repro)', () => {
         "mapdma-corrupts-common-buffer": "104 -> 6 (minimalCalls 5)",
         "mapdma-user-mode-nonnull": "104 -> 1 (minimalCalls 1)",
         "mapdma-writes-length": "104 -> 1 (minimalCalls 1)",
-        "startdma-ignores-offset": "104 -> 4 (minimalCalls 4)",
+        "startdma-ignores-offset": "104 -> 4 (minimalCalls 3)",
         "unmapdma-tears-down-view": "104 -> 2 (minimalCalls 2)",
       },
     }
