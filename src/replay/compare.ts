@@ -2,7 +2,7 @@
 // oracle's. Both are in the oracle's address space by the time they get here. Produced values
 // are implementation-defined: only NULL versus non-NULL is compared. Defined values are
 // compared by the rule the call table gives them.
-import { POISON_PTR } from '../model/args.js';
+import { poison, POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
@@ -129,7 +129,8 @@ export function compareOutcome(
   }
   for (const o of plan.outs) {
     const e = expected.out?.[o.name];
-    const a = actual.out?.[o.name] ?? ctx.modelArgs[o.name];
+    // Left out of the answer means not written: the entry value, or the poison of an out-only one.
+    const a = actual.out?.[o.name] ?? ctx.modelArgs[o.name] ?? poison(o.type);
     if (!sameValue(o, e, a, ctx)) {
       found.push({ field: `out.${o.name}`, expected: describe(o, e), actual: describe(o, a) });
     }

@@ -64,7 +64,7 @@ function vrpSpans(args: Args): Span[] {
 
 export async function inertBefore(c: InertContext): Promise<InertBefore> {
   const state = c.target.state === undefined ? undefined : canonical(await c.target.state());
-  if (c.cheap) c.target.touched?.();
+  if (c.cheap) await c.target.touched?.();
   const spans = c.cheap
     ? [...c.sample, ...vrpSpans(c.modelArgs)]
     : [...liveSpans(c.model), ...vrpSpans(c.modelArgs)];
@@ -160,9 +160,10 @@ export async function inertAfter(c: InertContext, before: InertBefore): Promise<
   const d = diffSnapshots(before.spans, before.bytes, afterBytes);
   if (d !== undefined) found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
   if (c.cheap && c.target.touched !== undefined) {
-    const touched = c.target
-      .touched()
-      .map((t) => ({ address: c.book.map('cpu', 'target', 'model', t.address), length: t.length }));
+    const touched = (await c.target.touched()).map((t) => ({
+      address: c.book.map('cpu', 'target', 'model', t.address),
+      length: t.length,
+    }));
     const diff = await compareWithModel(c.model, c.target, c.book, touched);
     if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
   }

@@ -9,10 +9,12 @@ import type { DeviceConfig } from '../model/device.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
 import { TargetFault } from './callTarget.js';
-import { normalizeOutcome } from './wire.js';
-import type { Target, TargetState, TraceCallIn } from './target.js';
+import { normalize, normalizeOutcome } from './wire.js';
+import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
 const stderrKeepBytes = 4096;
+/** Ranges one touched answer may list. */
+const touchedRangesMax = 1 << 16;
 const PROTOCOL_VERSION = 1;
 
 export interface ProcessTargetOptions {
@@ -171,7 +173,26 @@ export async function createProcessTarget(
       return (r['state'] ?? {}) as TargetState;
     };
   }
+  if (features.includes('touched')) {
+    target.touched = async (): Promise<TouchedRanges> => {
+      const r = await child.request({ op: 'touched' }, t);
+      return touchedRanges(r['ranges']);
+    };
+  }
   return target;
+}
+
+/** `ranges: [[address, length], ...]`, typed; anything else is garbage from the target. */
+function touchedRanges(raw: unknown): TouchedRanges {
+  if (!Array.isArray(raw) || raw.length > touchedRangesMax)
+    throw new TargetFault('sent garbage: touched ranges are not a list of [address, length]');
+  return raw.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new TargetFault(`sent garbage: touched range ${i} is not [address, length]`);
+    const address = normalize(pair[0], 'ptr', `ranges[${i}][0]`) as bigint;
+    const length = normalize(pair[1], 'u32', `ranges[${i}][1]`) as number;
+    return { address, length };
+  });
 }
 
 export { Child as ProcessChild };

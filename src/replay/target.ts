@@ -5,6 +5,8 @@ import type { Args, CallOutcome, Value } from '../model/values.js';
 /** Live objects a target reports, for the inertness checks. Any plain data; compared deeply. */
 export type TargetState = Readonly<Record<string, unknown>>;
 
+export type TouchedRanges = Array<{ address: bigint; length: number }>;
+
 export interface TraceCallIn {
   readonly fn: string;
   readonly args: Args;
@@ -14,7 +16,11 @@ export interface Target {
   call(call: TraceCallIn): CallOutcome | Promise<CallOutcome>;
   read(address: bigint, length: number): Uint8Array | Promise<Uint8Array>;
   state?(): TargetState | Promise<TargetState>;
-  touched?(): Array<{ address: bigint; length: number }>;
+  /**
+   * CPU ranges written since last asked. May answer with a promise (a process target must),
+   * an extension of DESIGN.md's synchronous signature: synchronous targets are unaffected.
+   */
+  touched?(): TouchedRanges | Promise<TouchedRanges>;
   close?(): void | Promise<void>;
 }
 
