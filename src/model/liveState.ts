@@ -96,7 +96,10 @@ export function touchedRanges(s: ModelState): AddressRange[] {
   for (const [key, [lo, hi]] of touched) {
     const user = s.userPageOf.get(key);
     if (user !== undefined) out.push({ address: (user << 12n) + BigInt(lo), length: hi - lo });
-    for (const r of s.ranges.all()) rangeSpanOfKey(r, key, lo, hi, out);
+    // A RAM page backs one range; a bus page shows through every view of it.
+    const owner = s.ranges.ownerOf(key);
+    if (owner !== undefined) rangeSpanOfKey(owner, key, lo, hi, out);
+    else for (const r of s.ranges.views()) rangeSpanOfKey(r, key, lo, hi, out);
   }
   return out;
 }

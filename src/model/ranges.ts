@@ -1,6 +1,6 @@
 // Live CPU-visible ranges (buffers, pool, views) and the accesses that go through them.
-// Lookups are linear over live ranges with a last-hit cache: drivers hold tens of mappings,
-// and consecutive accesses nearly always hit the same one.
+// Lookups are binary searches by address (with a last-hit cache: consecutive accesses nearly
+// always hit the same range), so a driver holding thousands of buffers costs log n per access.
 import { PAGE_SIZE } from '../core/limits.js';
 import { ioPageKey, memoryPageKey, type PageKey, type PhysMem } from './physmem.js';
 
@@ -31,17 +31,45 @@ export function locate(r: CpuRange, off: number): [PageKey, number] {
   return [key, Number(addr & 0xfffn)];
 }
 
+/** Predecessors looked at when ranges may overlap (ReactOS hands out port numbers as VAs). */
+const overlapScan = 8;
+
 export class RangeTable {
   private readonly live = new Map<bigint, CpuRange>();
+  /** Live ranges sorted by start address, for binary search. */
+  private sorted: CpuRange[] = [];
+  /** RAM page → the range it backs (each RAM page backs at most one range). */
+  private readonly owners = new Map<PageKey, CpuRange>();
+  /** Ranges over a bus window (views): a bus page can be seen through several. */
+  private readonly linear = new Set<CpuRange>();
+  private overlapping = false;
   private last: CpuRange | undefined;
 
   add(r: CpuRange): void {
     this.live.set(r.va, r);
+    const i = this.lowerBound(r.va);
+    const prev = this.sorted[i - 1];
+    const next = this.sorted[i];
+    if (
+      (prev !== undefined && prev.va + BigInt(prev.length) > r.va) ||
+      (next !== undefined && r.va + BigInt(r.length) > next.va)
+    ) {
+      this.overlapping = true;
+    }
+    this.sorted.splice(i, 0, r);
+    if (r.backing.kind === 'pages') for (const k of r.backing.keys) this.owners.set(k, r);
+    else this.linear.add(r);
   }
 
   remove(va: bigint): CpuRange | undefined {
     const r = this.live.get(va);
-    if (r !== undefined) this.live.delete(va);
+    if (r === undefined) return undefined;
+    this.live.delete(va);
+    const i = this.sorted.indexOf(r, this.lowerBound(va));
+    if (i >= 0) this.sorted.splice(i, 1);
+    if (r.backing.kind === 'pages') {
+      for (const k of r.backing.keys) if (this.owners.get(k) === r) this.owners.delete(k);
+    } else this.linear.delete(r);
     if (this.last === r) this.last = undefined;
     return r;
   }
@@ -50,17 +78,30 @@ export class RangeTable {
     return this.live.get(va);
   }
 
-  /** The live range holding all of [va, va + length), if one does. */
+  /** The live range holding all of [va, va + length), if one does. O(log n). */
   find(va: bigint, length: number): CpuRange | undefined {
     const hit = this.last;
     if (hit !== undefined && inside(hit, va, length)) return hit;
-    for (const r of this.live.values()) {
-      if (inside(r, va, length)) {
+    const end = this.lowerBound(va + 1n); // first range starting after va
+    const stop = this.overlapping ? Math.max(0, end - overlapScan) : Math.max(0, end - 1);
+    for (let i = end - 1; i >= stop; i--) {
+      const r = this.sorted[i];
+      if (r !== undefined && inside(r, va, length)) {
         this.last = r;
         return r;
       }
     }
     return undefined;
+  }
+
+  /** The range a RAM page backs, if any. */
+  ownerOf(key: PageKey): CpuRange | undefined {
+    return this.owners.get(key);
+  }
+
+  /** Ranges that look at bus memory (views of apertures). */
+  views(): ReadonlySet<CpuRange> {
+    return this.linear;
   }
 
   all(): IterableIterator<CpuRange> {
@@ -69,6 +110,18 @@ export class RangeTable {
 
   get size(): number {
     return this.live.size;
+  }
+
+  /** Index of the first range starting at or after va. */
+  private lowerBound(va: bigint): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.sorted[mid]?.va ?? 0n) < va) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

@@ -12,12 +12,54 @@ interface Entry {
   readonly target: bigint;
   /** 0 for handles: exact matches only. */
   readonly length: number;
+  /** Learning order: when ranges overlap (a reused address), the latest wins. */
+  readonly seq: number;
 }
 
-/** Recent ranges searched for interior addresses; older ones still translate exactly. */
-const rangesMax = 1024;
-/** Remembered misses (constants such as the device extension are looked up on every call). */
-const missesMax = 4096;
+/** Ranges searched for interior addresses; older ones still translate exactly. */
+const rangesMax = 4096;
+/** Overlapping candidates looked at below an address (reuse makes a few, not many). */
+const overlapScan = 16;
+
+/** One side's ranges sorted by that side's base, for binary search. */
+class SortedRanges {
+  private list: Entry[] = [];
+
+  constructor(private readonly side: Side) {}
+
+  add(e: Entry): void {
+    this.list.splice(this.lowerBound(e[this.side] + 1n), 0, e);
+  }
+
+  /** Keeps only the entries `keep` accepts (used when trimming the oldest). */
+  retain(keep: (e: Entry) => boolean): void {
+    this.list = this.list.filter(keep);
+  }
+
+  find(v: bigint): [Entry, bigint] | undefined {
+    let best: [Entry, bigint] | undefined;
+    const end = this.lowerBound(v + 1n);
+    for (let i = end - 1; i >= 0 && i >= end - overlapScan; i--) {
+      const e = this.list[i];
+      if (e === undefined) continue;
+      const off = v - e[this.side];
+      if (off > 0n && off < BigInt(e.length) && (best === undefined || e.seq > best[0].seq))
+        best = [e, off];
+    }
+    return best;
+  }
+
+  private lowerBound(v: bigint): number {
+    let lo = 0;
+    let hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.list[mid]?.[this.side] ?? 0n) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
 
 class SpaceBook {
   private readonly exact: Record<Side, Map<bigint, Entry>> = {
@@ -25,40 +67,32 @@ class SpaceBook {
     model: new Map(),
     target: new Map(),
   };
-  /** Most recent last. */
-  private ranges: Entry[] = [];
-  /** Values known to be unlearned (per side); cleared whenever something is learned. */
-  private readonly misses: Record<Side, Set<bigint>> = {
-    trace: new Set(),
-    model: new Set(),
-    target: new Set(),
+  private readonly ranges: Record<Side, SortedRanges> = {
+    trace: new SortedRanges('trace'),
+    model: new SortedRanges('model'),
+    target: new SortedRanges('target'),
   };
+  private rangeCount = 0;
+  private seq = 0;
 
-  learn(e: Entry): void {
-    for (const m of Object.values(this.misses)) m.clear();
+  learn(fields: Omit<Entry, 'seq'>): void {
+    const e: Entry = { ...fields, seq: this.seq++ };
     this.exact.trace.set(e.trace, e);
     this.exact.model.set(e.model, e);
     this.exact.target.set(e.target, e);
-    if (e.length > 0) {
-      this.ranges.push(e);
-      // Amortized: drop the oldest half at once instead of shifting on every learn.
-      if (this.ranges.length > 2 * rangesMax) this.ranges = this.ranges.slice(-rangesMax);
+    if (e.length === 0) return;
+    for (const r of Object.values(this.ranges)) r.add(e);
+    // Amortized: drop the oldest half at once when there are too many.
+    if (++this.rangeCount > 2 * rangesMax) {
+      const oldest = this.seq - rangesMax;
+      for (const r of Object.values(this.ranges)) r.retain((x) => x.seq >= oldest);
+      this.rangeCount = rangesMax;
     }
   }
 
   find(from: Side, v: bigint): [Entry, bigint] | undefined {
     const hit = this.exact[from].get(v);
-    if (hit !== undefined) return [hit, 0n];
-    const misses = this.misses[from];
-    if (misses.has(v)) return undefined;
-    for (let i = this.ranges.length - 1; i >= 0; i--) {
-      const e = this.ranges[i];
-      if (e === undefined) continue;
-      const off = v - e[from];
-      if (off > 0n && off < BigInt(e.length)) return [e, off];
-    }
-    if (misses.size < missesMax) misses.add(v);
-    return undefined;
+    return hit !== undefined ? [hit, 0n] : this.ranges[from].find(v);
   }
 
   translate(from: Side, to: Side, v: bigint): bigint | undefined {

@@ -25,7 +25,7 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     if (cached?.version !== model.state.version) {
       cached = {
         version: model.state.version,
-        state: model.liveState() as unknown as Record<string, unknown>,
+        state: freezeState(model.liveState()) as unknown as Record<string, unknown>,
       };
     }
     return cached.state;
@@ -48,6 +48,15 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     state,
     touched: () => model.touched(),
   };
+}
+
+/**
+ * Frozen (the object and its lists; the entries are fresh objects nobody else holds): the
+ * harness may then trust an identical object to be unchanged.
+ */
+function freezeState<T extends object>(v: T): T {
+  for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) Object.freeze(x);
+  return Object.freeze(v);
 }
 
 export function createModelTarget(options: ModelTargetOptions): Promise<ModelTarget> {

@@ -56,6 +56,7 @@ export class Replayer {
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private recordedDiverged = false;
+  private spansCache: { version: number; spans: Span[] } | undefined;
   private index = 0;
 
   constructor(
@@ -183,7 +184,7 @@ export class Replayer {
       this.target.touched !== undefined &&
       this.options.paranoid !== true &&
       this.detachedAt === undefined;
-    const sample: Span[] = cheap ? this.sampler.next(liveSpans(this.model)) : [];
+    const sample: Span[] = cheap ? this.sampler.next(this.liveSpansNow()) : [];
     return {
       model: this.model,
       target: this.target,
@@ -251,6 +252,14 @@ export class Replayer {
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
     if (found.length > 0 && oracleChanged) this.detach('divergence');
+  }
+
+  /** The oracle's live spans, rebuilt only when its objects changed. */
+  private liveSpansNow(): Span[] {
+    const v = this.model.state.version;
+    if (this.spansCache?.version !== v)
+      this.spansCache = { version: v, spans: liveSpans(this.model) };
+    return this.spansCache.spans;
   }
 
   /** Changes whenever any oracle object or byte of memory changes. */
