@@ -15,11 +15,31 @@ const pure = (f: string): boolean => /^src\/(model|core|minimize)\//.test(f) && 
 
 const RULES: readonly Rule[] = [
   { name: 'focused test (.only)', pattern: /\b(it|test|describe)\.only\(/, applies: isTest },
-  { name: 'skipped test (.skip / .todo)', pattern: /\b(it|test|describe)\.(skip|todo)\(/, applies: isTest },
-  { name: 'Math.random (use the seeded Rng)', pattern: /Math\.random\(/, applies: (f) => f.startsWith('src/') },
-  { name: 'wall clock in the pure core', pattern: /\b(Date\.now|performance\.now|new Date)\(/, applies: pure },
-  { name: 'timer in the pure core', pattern: /\b(setTimeout|setInterval|setImmediate)\(/, applies: pure },
-  { name: 'console output in library code', pattern: /\bconsole\.(log|error|warn)\(/, applies: (f) => f.startsWith('src/') && !isTest(f) },
+  {
+    name: 'skipped test (.skip / .todo)',
+    pattern: /\b(it|test|describe)\.(skip|todo)\(/,
+    applies: isTest,
+  },
+  {
+    name: 'Math.random (use the seeded Rng)',
+    pattern: /Math\.random\(/,
+    applies: (f) => f.startsWith('src/'),
+  },
+  {
+    name: 'wall clock in the pure core',
+    pattern: /\b(Date\.now|performance\.now|new Date)\(/,
+    applies: pure,
+  },
+  {
+    name: 'timer in the pure core',
+    pattern: /\b(setTimeout|setInterval|setImmediate)\(/,
+    applies: pure,
+  },
+  {
+    name: 'console output in library code',
+    pattern: /\bconsole\.(log|error|warn)\(/,
+    applies: (f) => f.startsWith('src/') && !isTest(f),
+  },
 ];
 
 const linesMax = 400;
@@ -39,9 +59,11 @@ const problems: string[] = [];
 for (const abs of files.sort()) {
   const file = relative(root, abs).replaceAll('\\', '/');
   const lines = readFileSync(abs, 'utf8').split('\n');
-  if (lines.length > linesMax) problems.push(`${file}: ${lines.length} lines (at most ${linesMax}: split it by concept)`);
+  if (lines.length > linesMax)
+    problems.push(`${file}: ${lines.length} lines (at most ${linesMax}: split it by concept)`);
   lines.forEach((text, i) => {
-    for (const r of RULES) if (r.applies(file) && r.pattern.test(text)) problems.push(`${file}:${i + 1}: ${r.name}`);
+    for (const r of RULES)
+      if (r.applies(file) && r.pattern.test(text)) problems.push(`${file}:${i + 1}: ${r.name}`);
   });
 }
 for (const p of problems) process.stderr.write(`tidy: ${p}\n`);
