@@ -23,7 +23,13 @@ const timeoutMs = 1000;
 const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 const base = buildBase(named, callsMax);
 
-async function ours(m: Mutant, seed: number): Promise<number | undefined> {
+interface Found {
+  readonly ms: number;
+  /** Cases (fuzzer) or property runs (baseline) up to and including the find. */
+  readonly cases: number;
+}
+
+async function ours(m: Mutant, seed: number): Promise<Found | undefined> {
   const settings: FuzzSettings = {
     target: `mutant:${m.name}`,
     timeoutMs,
@@ -44,19 +50,21 @@ async function ours(m: Mutant, seed: number): Promise<number | undefined> {
       failuresMax: 1,
       counts: (c) => c.violations[0]?.kind === m.kind,
     });
-    return r.firstFailureMs === undefined
-      ? undefined
-      : performance.now() - started - (r.elapsedMs - r.firstFailureMs);
+    const hit = r.failing.find((c) => c.violations[0]?.kind === m.kind);
+    if (r.firstFailureMs === undefined || hit === undefined) return undefined;
+    // From before the pool was created to when the find was processed.
+    const ms = performance.now() - started - (r.elapsedMs - r.firstFailureMs);
+    return { ms, cases: hit.index + 1 };
   } finally {
     await pool.close();
   }
 }
 
-async function baseline(m: Mutant, seed: number): Promise<number | undefined> {
+async function baseline(m: Mutant, seed: number): Promise<Found | undefined> {
   const r = await runBaseline(`mutant:${m.name}`, seed, capSeconds * 1000, commandsMax, (msg) =>
     msg.includes(m.kind),
   );
-  return r.failure?.ms;
+  return r.failure === undefined ? undefined : { ms: r.failure.ms, cases: r.failure.runs };
 }
 
 function median(xs: readonly (number | undefined)[]): number | undefined {
@@ -72,19 +80,26 @@ const show = (ms: number | undefined): string =>
       ? `${(ms / 1000).toFixed(2)} s`
       : `${(ms / 1000).toFixed(1)} s`;
 
+function column(xs: readonly (Found | undefined)[]): string {
+  const t = median(xs.map((x) => x?.ms));
+  const n = median(xs.map((x) => x?.cases));
+  const found = xs.filter((x) => x !== undefined).length;
+  return `${show(t)} | ${n ?? '-'} | ${found}/${xs.length}`;
+}
+
 const lines: string[] = [];
 for (const m of MUTANTS) {
   if (only.length > 0 && !only.includes(m.name)) continue;
-  const a: (number | undefined)[] = [];
-  const b: (number | undefined)[] = [];
+  const a: (Found | undefined)[] = [];
+  const b: (Found | undefined)[] = [];
   for (let seed = 1; seed <= seedCount; seed++) {
     a.push(await ours(m, seed));
     b.push(await baseline(m, seed));
   }
-  const line = `| ${m.name} | ${m.depth} | ${show(median(a))} | ${a.filter((x) => x !== undefined).length}/${seedCount} | ${show(median(b))} | ${b.filter((x) => x !== undefined).length}/${seedCount} |`;
-  process.stderr.write(
-    `${line}  ours ${a.map(show).join(', ')}; baseline ${b.map(show).join(', ')}\n`,
-  );
+  const line = `| ${m.name} | ${m.depth} | ${column(a)} | ${column(b)} |`;
+  const each = (xs: readonly (Found | undefined)[]): string =>
+    xs.map((x) => (x === undefined ? 'none' : `${show(x.ms)}/${x.cases}`)).join(', ');
+  process.stderr.write(`${line}  ours ${each(a)}; baseline ${each(b)}\n`);
   lines.push(line);
 }
 process.stdout.write(
@@ -93,6 +108,9 @@ process.stdout.write(
     .join(' ')}, cap ${capSeconds} s, seeds 1..${seedCount}\n\n`,
 );
 process.stdout.write(
-  '| canary | depth | vpdma fuzz (2 workers), median | found | fast-check baseline, median | found |\n| --- | --- | ---: | ---: | ---: | ---: |\n',
+  [
+    '| canary | depth | vpdma fuzz: median time | cases | found | fast-check: median time | runs | found |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...lines,
+  ].join('\n') + '\n',
 );
-process.stdout.write(`${lines.join('\n')}\n`);

@@ -55,8 +55,8 @@ export interface BaselineResult {
   readonly runs: number;
   readonly calls: number;
   readonly ms: number;
-  /** Set when a run failed: what and when. */
-  readonly failure?: { readonly message: string; readonly ms: number };
+  /** Set when a run failed: what, when, and after how many runs. */
+  readonly failure?: { readonly message: string; readonly ms: number; readonly runs: number };
 }
 
 export async function session(spec: string): Promise<TargetSession> {
@@ -116,7 +116,7 @@ export async function runBaseline(
       plugins: [fc.interruptAfterTimeLimit(left)],
     });
     const message = String(r.errorInstance);
-    if (r.failed && wanted(message)) failure = { message, ms: performance.now() - started };
+    if (r.failed && wanted(message)) failure = { message, ms: performance.now() - started, runs };
     await open();
   }
   await s.close();

@@ -133,7 +133,28 @@ function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
   }
 }
 
+const built = new WeakMap<Swarm, Map<string, fc.Arbitrary<AbsCall>>>();
+
+/** callArb / anyCallArb, built once per configuration (arbitraries are immutable). */
+function cached(sw: Swarm, key: string, build: () => fc.Arbitrary<AbsCall>): fc.Arbitrary<AbsCall> {
+  let m = built.get(sw);
+  if (m === undefined) {
+    m = new Map();
+    built.set(sw, m);
+  }
+  let arb = m.get(key);
+  if (arb === undefined) {
+    arb = build();
+    m.set(key, arb);
+  }
+  return arb;
+}
+
 export function callArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
+  return cached(sw, desc.fn, () => buildCallArb(desc, sw));
+}
+
+function buildCallArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
   const inputs = desc.args.filter((a) => a.outOnly !== true);
   return fc
     .tuple(fc.nat(99), ...inputs.map((a) => argArb(a, sw)))
@@ -149,6 +170,10 @@ export function callArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
 
 /** Any call, by the configuration's weights (switched-off calls never appear). */
 export function anyCallArb(sw: Swarm): fc.Arbitrary<AbsCall> {
+  return cached(sw, '*', () => buildAnyCallArb(sw));
+}
+
+function buildAnyCallArb(sw: Swarm): fc.Arbitrary<AbsCall> {
   const choices = CALLS.flatMap((c, i) => {
     const weight = sw.weights[i] ?? 0;
     return weight > 0 ? [{ arbitrary: callArb(c, sw), weight }] : [];

@@ -38,6 +38,8 @@ export interface CampaignProgress {
   readonly coverage: number;
   readonly kept: number;
   readonly failing: number;
+  /** Distinct (violation kind, function) among the failing cases: findings-to-be. */
+  readonly kinds: number;
   readonly elapsedMs: number;
 }
 
@@ -143,6 +145,7 @@ class State {
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
   counted = 0;
+  readonly kinds = new Set<string>();
 
   constructor(base: ReadonlySet<number>) {
     this.seen = new Set(base);
@@ -167,6 +170,8 @@ class State {
     }
     if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout') {
       this.failing.push(r);
+      const v = r.violations[0];
+      if (v !== undefined) this.kinds.add(`${v.kind} ${v.fn}`);
       if (o.counts?.(r) ?? true) this.counted++;
       if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
     }
@@ -179,6 +184,7 @@ class State {
       coverage: this.seen.size,
       kept: this.kept.length,
       failing: this.failing.length,
+      kinds: this.kinds.size,
       elapsedMs,
     };
   }

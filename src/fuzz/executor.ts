@@ -103,8 +103,10 @@ class WarmingPool implements FuzzExecutor {
     const pooled = this.pool.run(pull, {
       ...control,
       onResults: (t, r) => {
+        // A worker's first real task runs cold (unoptimized code): help until one is back.
+        if (t.cases.length === 0) return;
         warm = true;
-        if (t.cases.length > 0) control.onResults?.(t, r);
+        control.onResults?.(t, r);
       },
     });
     await Promise.all([pooled, meanwhile()]);

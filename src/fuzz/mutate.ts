@@ -51,8 +51,10 @@ type Mutation = (p: AbsCall[], m: MutationContext) => void;
 const insert: Mutation = (p, m) => p.splice(int(m.rng, 0, p.length), 0, generated(m));
 
 const insertInert: Mutation = (p, m) => {
+  // Right after the call, or a call or two later (while what it started is still going on).
   const moments = p.flatMap((c, i) => (MOMENTS.has(c.fn) ? [i + 1] : []));
-  const at = moments.length > 0 ? pick(m.rng, moments) : int(m.rng, 0, p.length);
+  const after = moments.length > 0 ? pick(m.rng, moments) + int(m.rng, 0, 2) : undefined;
+  const at = after === undefined ? int(m.rng, 0, p.length) : Math.min(after, p.length);
   const fn = chance(m.rng, 2, 3) ? 'VideoPortMapDmaMemory' : pick(m.rng, INERT);
   p.splice(at, 0, generated(m, fn));
 };

@@ -42,7 +42,21 @@ function multiplier(rng: Rng, i: number): number {
   return pick(rng, [0.5, 1, 2, 4]);
 }
 
+const drawn = new Map<string, Swarm>();
+
+/** Configuration `slot` of `seed` (drawn once per process, then reused). */
 export function swarmFor(seed: number, slot: number): Swarm {
+  const key = `${seed}:${slot}`;
+  let sw = drawn.get(key);
+  if (sw === undefined) {
+    if (drawn.size > 256) drawn.clear();
+    sw = draw(seed, slot);
+    drawn.set(key, sw);
+  }
+  return sw;
+}
+
+function draw(seed: number, slot: number): Swarm {
   if (slot === 0)
     return { slot, weights: CALLS.map((c) => c.weight * 2), hostility: 48, coherentPct: 97 };
   const rng = rngFor(hashString(`swarm:${seed}`), slot);

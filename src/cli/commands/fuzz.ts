@@ -174,7 +174,8 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
       'calls/s': compact(c.calls / secs),
       coverage: c.coverage,
       corpus: corpus + c.kept,
-      failing: c.failing,
+      findings: c.kinds,
+      'failing cases': c.failing,
     });
   };
   return { progress, update };
