@@ -1,29 +1,42 @@
 // The C process target (examples/c-target): built with make, it must replay the corpus, the
-// kitchen-sink scenario and randomized driver-shaped traces with zero violations; each fault
+// kitchen-sink scenario and randomized driver-shaped traces with zero violations, with its
+// `touched` operation on and off; touched must cover every byte that changed; each fault
 // switch must surface as its own violation kind without hurting the harness; and malformed
 // input must be answered with an error (or a clean exit), never undefined behaviour.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, int } from '../../src/core/rng.js';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
-import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
 import { KITCHEN_DEVICE, kitchenSink } from '../../src/replay/kitchenSink.js';
 import { createProcessTarget, type ProcessChild } from '../../src/replay/processTarget.js';
-import { replayTrace, type ReplayResult } from '../../src/replay/replay.js';
-import { packMessage, unpackMessage } from '../../src/trace/codec.js';
+import { replayTrace, type ReplayOptions, type ReplayResult } from '../../src/replay/replay.js';
+import type { Target } from '../../src/replay/target.js';
+import { packMessage } from '../../src/trace/codec.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
 import type { TraceHeader } from '../../src/trace/trace.js';
 import { randomDriverTrace } from './randomDriver.js';
+import {
+  BINARY,
+  DIR,
+  FILLER,
+  hello,
+  isError,
+  mapDmaSession,
+  msg,
+  running,
+  talk,
+  frame,
+} from './testKit.js';
+import { audited, type Audit } from './touchedAudit.js';
 
-const DIR = path.dirname(fileURLToPath(import.meta.url));
-const BINARY = path.join(DIR, 'vpdma-c-target');
 const CORPUS = path.join(DIR, '../../corpus');
 const children: ProcessChild[] = [];
-let shared: ProcessChild | undefined;
+/** Long-lived children by environment (touched on, touched off); fault switches get their own. */
+const shared = new Map<string, ProcessChild>();
+const NO_TOUCHED = 'VPDMA_C_NO_TOUCHED=1';
 
 beforeAll(() => {
   try {
@@ -39,6 +52,15 @@ afterAll(() => {
   for (const c of children) c.kill();
 });
 
+interface RunOptions {
+  readonly env?: string;
+  readonly timeoutMs?: number;
+  readonly mark?: string;
+  readonly replay?: ReplayOptions;
+  /** Wraps the process target (the touched audit). */
+  readonly wrap?: (t: Target) => Target;
+}
+
 const header = (device: DeviceSpec = {}): TraceHeader => ({
   format: 'vpdma-trace',
   version: 1,
@@ -47,20 +69,21 @@ const header = (device: DeviceSpec = {}): TraceHeader => ({
   meta: {},
 });
 
-/** Replays against the C target: one long-lived child unless a fault switch is set. */
+/** Replays against the C target: one long-lived child per environment unless a fault switch is set. */
 async function replayC(
   h: TraceHeader,
   calls: readonly TraceCall[],
-  env = '',
-  timeoutMs = 5000,
-  mark = '',
+  run: RunOptions = {},
 ): Promise<ReplayResult> {
+  const { env = '', timeoutMs = 5000, mark = '' } = run;
   const command = `${env} '${BINARY}' ${mark}`.trim(); // the target ignores its arguments
   const options = { command, device: resolveDevice(h.device), profile: 'docs', timeoutMs };
-  const target = await createProcessTarget(options, env === '' ? shared : undefined);
+  const reusable = env === '' || env === NO_TOUCHED;
+  const target = await createProcessTarget(options, reusable ? shared.get(env) : undefined);
   children.push(target.child);
-  if (env === '') shared = target.child;
-  return replayTrace(h, calls, target);
+  if (reusable) shared.set(env, target.child);
+  expect(target.touched === undefined).toBe(env.includes(NO_TOUCHED));
+  return replayTrace(h, calls, run.wrap?.(target) ?? target, run.replay);
 }
 
 const show = (r: ReplayResult): string[] =>
@@ -77,10 +100,19 @@ describe('the C target replays clean', () => {
     expect(corpusFiles.length).toBeGreaterThan(0);
   });
 
-  it.each(corpusFiles)('corpus/%s', async (file) => {
+  it.each(corpusFiles)('corpus/%s (touched on)', async (file) => {
     const parsed = parseJsonl(readFileSync(path.join(CORPUS, file), 'utf8'), file);
     if (!parsed.ok) throw new Error(`corpus/${file} does not parse`);
     const r = await replayC(parsed.value.header, parsed.value.calls);
+    expect(show(r)).toEqual([]);
+    expect(r.outcome).toBe('pass');
+  });
+
+  // Without touched vpdma re-reads all live memory around every obsolete call: ~20 s in all.
+  it.each(corpusFiles)('corpus/%s (touched off)', async (file) => {
+    const parsed = parseJsonl(readFileSync(path.join(CORPUS, file), 'utf8'), file);
+    if (!parsed.ok) throw new Error(`corpus/${file} does not parse`);
+    const r = await replayC(parsed.value.header, parsed.value.calls, { env: NO_TOUCHED });
     expect(show(r)).toEqual([]);
     expect(r.outcome).toBe('pass');
   });
@@ -103,49 +135,25 @@ describe('the C target replays clean', () => {
   });
 });
 
-/** A driver with a live common buffer and view, then the obsolete call under test. */
-function mapDmaSession(): TraceCall[] {
-  const r = new Recorder({}, false);
-  const description = {
-    scatterGather: true,
-    dma32BitAddresses: true,
-    dma64BitAddresses: false,
-    maximumLength: 0x10000,
-  };
-  const adapter = r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: description });
-  const args = { vpDmaAdapter: adapter, desiredLength: 0x2000, cacheEnabled: true, reserved: 0n };
-  const buffer = r.ptr('VideoPortAllocateCommonBuffer', args);
-  r.call('@write', { va: buffer, data: Uint8Array.from({ length: 64 }, (_, i) => i + 1) });
-  const fb = r.ptr('VideoPortGetDeviceBase', {
-    ioAddress: 0xe0000000n,
-    numberOfUchars: 0x1000,
-    inIoSpace: 0,
-  });
-  r.call('VideoPortMapDmaMemory', {
-    pVrp: 0n,
-    boardAddress: 0xe0000000n,
-    length: 0x1000,
-    inIoSpace: 0,
-    mappedUserEvent: 0n,
-    displayDriverEvent: 0n,
-    virtualAddress: fb,
-  });
-  r.call('@read', { va: buffer, length: 64 });
-  return r.calls;
-}
-
-/** Live processes whose command line contains `mark` (Linux /proc; none elsewhere). */
-function running(mark: string): string[] {
-  if (!existsSync('/proc/self/cmdline')) return [];
-  return readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(mark);
-    } catch {
-      return false; // exited while we looked
+describe('touched covers every byte the C target changes', () => {
+  it('randomized driver-shaped traces and the kitchen sink, audited call by call', async () => {
+    const seed = Number(process.env['VPDMA_SEED'] ?? 20261128);
+    const audit: Audit = { missed: [], changed: 0 };
+    for (let i = 0; i < 12; i++) {
+      const t = randomDriverTrace(seed, 1000 + i, 120);
+      const r = await replayC(header(t.device), t.calls, { wrap: audited(audit) });
+      expect({ seed, case: i, violations: show(r) }).toEqual({ seed, case: i, violations: [] });
     }
+    for (const captured of [true, false]) {
+      const r = await replayC(header(KITCHEN_DEVICE), kitchenSink(captured), {
+        wrap: audited(audit),
+      });
+      expect(show(r)).toEqual([]);
+    }
+    expect(audit.missed).toEqual([]);
+    expect(audit.changed).toBeGreaterThan(1000);
   });
-}
+});
 
 describe('fault switches surface as their violation kinds', () => {
   it('a clean run of the session has no violations', async () => {
@@ -154,7 +162,8 @@ describe('fault switches surface as their violation kinds', () => {
 
   it('a hung target is gone after its timeout (the shell and the program it started)', async () => {
     const mark = `hung-${process.pid}-${Date.now()}`;
-    const r = await replayC(header(), mapDmaSession(), 'VPDMA_C_FAULT=hang-after:1', 300, mark);
+    const env = 'VPDMA_C_FAULT=hang-after:1';
+    const r = await replayC(header(), mapDmaSession(), { env, timeoutMs: 300, mark });
     expect(r.outcome).toBe('timeout');
     for (let i = 0; i < 20 && running(mark).length > 0; i++)
       await new Promise((done) => setTimeout(done, 50));
@@ -168,7 +177,8 @@ describe('fault switches surface as their violation kinds', () => {
     ['garbage-after:2', 'target-crashed', 'crash'],
     ['hang-after:2', 'target-timeout', 'timeout'],
   ] as const)('VPDMA_C_FAULT=%s → %s', async (fault, kind, outcome) => {
-    const r = await replayC(header(), mapDmaSession(), `VPDMA_C_FAULT=${fault}`, 400);
+    const env = `VPDMA_C_FAULT=${fault}`;
+    const r = await replayC(header(), mapDmaSession(), { env, timeoutMs: 400 });
     expect(r.outcome).toBe(outcome);
     expect(r.violations.map((v) => v.kind)).toContain(kind);
     const first = r.violations.find((v) => v.kind === kind);
@@ -177,36 +187,79 @@ describe('fault switches surface as their violation kinds', () => {
   });
 });
 
+describe('corruption by an obsolete call is caught with touched on and off', () => {
+  const MAP_DMA = 'VideoPortMapDmaMemory';
+  const loud = 'VPDMA_C_FAULT=corrupt-on-mapdma';
+  const silent = 'VPDMA_C_FAULT=corrupt-silently-on-mapdma';
+  // The corrupted byte is the common buffer's first. A filler before MapDmaMemory moves the
+  // sample past it; the buffer and the view are 24 samples of 512 bytes, so the 25th obsolete
+  // call samples it again.
+  it.each([
+    [
+      'reported by touched()',
+      loud,
+      1,
+      'read',
+      'memory-corrupted',
+      MAP_DMA,
+      5,
+      'reported by touched()',
+    ],
+    ['in the sample', silent, 0, 'read', 'memory-corrupted', MAP_DMA, 4, 'sampled bytes'],
+    [
+      'unreported, later in the sample',
+      silent,
+      1,
+      23,
+      'memory-mismatch',
+      FILLER.fn,
+      28,
+      'found by the rotating sample',
+    ],
+    [
+      'unreported, by the final sweep',
+      silent,
+      1,
+      'write',
+      'memory-mismatch',
+      '@write',
+      6,
+      'found by the final sweep',
+    ],
+    [
+      'touched off',
+      `${loud} ${NO_TOUCHED}`,
+      1,
+      'read',
+      'memory-corrupted',
+      MAP_DMA,
+      5,
+      'full comparison',
+    ],
+    [
+      'touched off, unreported',
+      `${silent} ${NO_TOUCHED}`,
+      1,
+      'read',
+      'memory-corrupted',
+      MAP_DMA,
+      5,
+      'full comparison',
+    ],
+  ] as const)('%s', async (_name, env, before, after, kind, fn, callIndex, how) => {
+    const r = await replayC(header(), mapDmaSession(before, after), { env });
+    expect(r.outcome).toBe('fail');
+    const first = r.violations[0];
+    expect({ kind: first?.kind, fn: first?.fn, callIndex: first?.callIndex }).toEqual({
+      kind,
+      fn,
+      callIndex,
+    });
+    expect(first?.message).toContain(how);
+  });
+});
+
 // ---- the wire itself: malformed input ------------------------------------------------------
-
-function frame(payload: Uint8Array): Buffer {
-  const out = Buffer.alloc(4 + payload.length);
-  out.writeUInt32LE(payload.length, 0);
-  out.set(payload, 4);
-  return out;
-}
-
-const msg = (m: Record<string, unknown>): Buffer => frame(packMessage(m));
-const hello = msg({ op: 'hello', version: 1, profile: 'docs', device: resolveDevice() });
-
-/** Runs the binary on raw input; its answers, decoded. */
-function talk(input: Buffer): { status: number | null; signal: string | null; answers: unknown[] } {
-  const r = spawnSync(BINARY, [], { input, maxBuffer: 64 << 20 });
-  const answers: unknown[] = [];
-  let at = 0;
-  while (at + 4 <= r.stdout.length) {
-    const n = r.stdout.readUInt32LE(at);
-    answers.push(unpackMessage(r.stdout.subarray(at + 4, at + 4 + n)));
-    at += 4 + n;
-  }
-  expect(at).toBe(r.stdout.length);
-  return { status: r.status, signal: r.signal, answers };
-}
-
-const isError = (a: unknown): boolean =>
-  typeof a === 'object' &&
-  a !== null &&
-  typeof (a as Record<string, unknown>)['error'] === 'string';
 
 describe('malformed input is answered with an error, never undefined behaviour', () => {
   it('each bad frame gets {error} and the target reads on', () => {
@@ -273,5 +326,77 @@ describe('malformed input is answered with an error, never undefined behaviour',
       expect(r.status).toBe(1);
       expect(r.answers).toHaveLength(1);
     }
+  });
+});
+
+describe('touched answers are bounded', () => {
+  const big = msg({
+    op: 'hello',
+    version: 1,
+    profile: 'docs',
+    device: resolveDevice({ systemMemoryBytes: 512 << 20 }),
+  });
+  const pages = 70_000; // one byte written in each: more pages than an answer may list ranges
+  const alloc = msg({
+    op: 'call',
+    fn: 'VideoPortAllocatePool',
+    args: { hwDeviceExtension: 0n, poolType: 0, numberOfBytes: pages * 4096, tag: 0 },
+  });
+  const touched = msg({ op: 'touched' });
+  const ranges = (a: unknown): [bigint, number][] =>
+    ((a as { ranges: [number | bigint, number][] }).ranges ?? []).map(([x, n]) => [BigInt(x), n]);
+
+  it('byte-granular when few, coarsened to at most 65,536 ranges when many, then empty', () => {
+    const first = talk(Buffer.concat([big, alloc, msg({ op: 'close' })]));
+    const va = BigInt((first.answers[1] as { ret: number | bigint }).ret);
+    expect(va).not.toBe(0n);
+    const write = (page: number): Buffer =>
+      msg({
+        op: 'call',
+        fn: '@write',
+        args: { va: va + BigInt(page * 4096 + 0x800), data: Uint8Array.of(0xa5) },
+      });
+    const r = talk(
+      Buffer.concat([
+        big,
+        alloc,
+        touched, // drains the allocation
+        write(0),
+        write(2),
+        touched,
+        ...Array.from({ length: pages }, (_, i) => write(i)),
+        touched,
+        touched,
+        msg({ op: 'close' }),
+      ]),
+    );
+    expect(r.status).toBe(0);
+    const a = r.answers;
+    expect(ranges(a[5])).toEqual([
+      [va + 0x800n, 1],
+      [va + 0x2800n, 1],
+    ]);
+    const many = ranges(a[6 + pages]);
+    expect(many.length).toBeGreaterThan(0);
+    expect(many.length).toBeLessThanOrEqual(65536);
+    const covered = (x: bigint): boolean => many.some(([at, n]) => x >= at && x < at + BigInt(n));
+    for (let i = 0; i < pages; i += 997) expect(covered(va + BigInt(i * 4096 + 0x800))).toBe(true);
+    expect(covered(va + BigInt((pages - 1) * 4096 + 0x800))).toBe(true);
+    // Never beyond the allocation.
+    for (const [at, n] of many) {
+      expect(at >= va).toBe(true);
+      expect(at + BigInt(n) <= va + BigInt(pages * 4096)).toBe(true);
+    }
+    expect(ranges(a[7 + pages])).toEqual([]);
+  });
+
+  it('VPDMA_C_NO_TOUCHED=1 leaves touched out of the features and refuses the request', () => {
+    const features = (a: unknown): unknown => (a as { features: unknown }).features;
+    const on = talk(Buffer.concat([hello, touched]));
+    expect(features(on.answers[0])).toEqual(['state', 'touched']);
+    expect(on.answers[1]).toEqual({ ranges: [] });
+    const off = talk(Buffer.concat([hello, touched]), { VPDMA_C_NO_TOUCHED: '1' });
+    expect(features(off.answers[0])).toEqual(['state']);
+    expect(isError(off.answers[1])).toBe(true);
   });
 });

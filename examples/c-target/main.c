@@ -4,11 +4,14 @@
  * Environment (for tests of the harness):
  *   VPDMA_C_FAULT=mapdma-nonnull     VideoPortMapDmaMemory returns a non-NULL pointer
  *   VPDMA_C_FAULT=corrupt-on-mapdma  VideoPortMapDmaMemory flips a byte of a common buffer
+ *   VPDMA_C_FAULT=corrupt-silently-on-mapdma   the same, left out of the touched answer
  *   VPDMA_C_FAULT=crash-after:N      abort() on call request N+1 (counted over the process)
  *   VPDMA_C_FAULT=hang-after:N       stop answering at call request N+1
  *   VPDMA_C_FAULT=garbage-after:N    answer call request N+1 with a malformed frame
  *   VPDMA_C_NOOP=1                   answer every request at once without doing any work
- *                                    (a benchmark baseline: the cost of the protocol alone) */
+ *                                    (a benchmark baseline: the cost of the protocol alone)
+ *   VPDMA_C_NO_TOUCHED=1             do not offer the touched feature (vpdma then re-reads
+ *                                    all live memory around every obsolete call) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,7 @@
 static vp_t S;
 static mp_doc doc;
 static mp_w reply, retw, outw;
-static int ready, noop;
+static int ready, noop, touched_on = 1;
 static enum { F_NONE, F_CRASH, F_HANG, F_GARBAGE } fault;
 static unsigned long long fault_after, calls;
 
@@ -102,13 +105,15 @@ static const char *hello(const mp_node *msg)
     if (mp_is_str(mp_get(&doc, msg, "profile"), "reactos"))
         fprintf(stderr, "vpdma-c-target: profile reactos requested; answering with docs semantics\n");
     S.dev = d;
+    S.tracking = touched_on && !noop;
     if (vp_reset(&S)) return "cannot allocate the physical page map";
     ready = 1;
     begin_reply();
     mpw_map(&reply, 3);
     mpw_str(&reply, "version"), mpw_uint(&reply, 1);
     mpw_str(&reply, "name"), mpw_str(&reply, noop ? "vpdma-c-target (no-op)" : "vpdma-c-target");
-    mpw_str(&reply, "features"), mpw_arr(&reply, 1), mpw_str(&reply, "state");
+    mpw_str(&reply, "features"), mpw_arr(&reply, touched_on ? 2 : 1), mpw_str(&reply, "state");
+    if (touched_on) mpw_str(&reply, "touched");
     send_reply();
     return NULL;
 }
@@ -171,6 +176,14 @@ static const char *handle(const uint8_t *buf, size_t len)
     if (!ready) return "no hello yet";
     if (mp_is_str(op, "call")) return do_call(msg);
     if (mp_is_str(op, "read")) return do_read(msg);
+    if (mp_is_str(op, "touched")) {
+        if (!touched_on) return "touched is off (VPDMA_C_NO_TOUCHED)";
+        begin_reply();
+        if (noop) mpw_map(&reply, 1), mpw_str(&reply, "ranges"), mpw_arr(&reply, 0);
+        else vp_touched(&S, &reply);
+        send_reply();
+        return NULL;
+    }
     if (!mp_is_str(op, "state")) return "unknown op";
     begin_reply();
     mpw_map(&reply, 1), mpw_str(&reply, "state");
@@ -183,12 +196,15 @@ static const char *handle(const uint8_t *buf, size_t len)
 static void parse_env(void)
 {
     const char *f = getenv("VPDMA_C_FAULT"), *n = getenv("VPDMA_C_NOOP");
+    const char *t = getenv("VPDMA_C_NO_TOUCHED");
     noop = n && *n && strcmp(n, "0") != 0;
+    touched_on = !(t && *t && strcmp(t, "0") != 0);
     if (!f || !*f) return;
     static const char *const after[] = {"crash-after:", "hang-after:", "garbage-after:"};
     char *end = NULL;
     if (strcmp(f, "mapdma-nonnull") == 0) S.fault_mapdma_nonnull = 1;
     else if (strcmp(f, "corrupt-on-mapdma") == 0) S.fault_corrupt_mapdma = 1;
+    else if (strcmp(f, "corrupt-silently-on-mapdma") == 0) S.fault_corrupt_silently = 1;
     for (int i = 0; i < 3; i++) {
         size_t k = strlen(after[i]);
         if (strncmp(f, after[i], k) != 0) continue;
@@ -196,7 +212,7 @@ static void parse_env(void)
         if (end == f + k || *end) break;
         fault = i == 0 ? F_CRASH : i == 1 ? F_HANG : F_GARBAGE;
     }
-    if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma) {
+    if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma && !S.fault_corrupt_silently) {
         fprintf(stderr, "vpdma-c-target: unknown VPDMA_C_FAULT '%s'\n", f);
         exit(2);
     }

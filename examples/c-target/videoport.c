@@ -248,11 +248,14 @@ static void get_mdl(vp_t *s, call *c) { (void)s, ret_u(c, num(c, "pDma")); }
 
 static void map_dma_memory(vp_t *s, call *c)
 {
-    if (s->fault_corrupt_mapdma) { /* test switch: flip a byte of the first common buffer */
+    /* Test switches: flip a byte of the first common buffer, reported by touched or not. */
+    if (s->fault_corrupt_mapdma || s->fault_corrupt_silently) {
         range *r = s->cbufs.n ? vec_find(&s->ranges, ((cbuf *)vec_at(&s->cbufs, 0))->va)
                               : s->ranges.n ? vec_at(&s->ranges, 0) : NULL;
         uint8_t b;
+        s->untracked = s->fault_corrupt_silently;
         if (r && !mem_read(s, r->va, 1, &b)) b ^= 0x5a, mem_write(s, r->va, &b, 1);
+        s->untracked = 0;
     }
     ret_u(c, s->fault_mapdma_nonnull ? 0xffffd0000000beefULL : 0);
 }

@@ -23,6 +23,9 @@
 #define USER_VIEW_VA_BASE 0x0000050000000000ULL
 #define MAP_WINDOW_BASE 0x90000000ULL
 #define GUARD_BYTES 0x4000ULL
+#define USER_VA_MIN 0x10000ULL /* the current process's demand-zero user memory */
+#define USER_VA_MAX 0x7fffffff0000ULL
+#define TOUCHED_MAX 65536u /* ranges one touched answer may list (vpdma's limit) */
 
 /* A sorted vector of fixed-size elements whose first member is a uint64_t key. */
 typedef struct {
@@ -42,6 +45,22 @@ typedef struct {
     uint64_t *keys, *vals;
     size_t cap, used;
 } u64map;
+
+int map_get(const u64map *m, uint64_t key, uint64_t *val);
+void map_put(u64map *m, uint64_t key, uint64_t val);
+void map_free(u64map *m, int free_vals);
+
+/* Bytes written since the last touched request, per page key: [lo, hi) of the page. */
+typedef struct {
+    uint64_t key;
+    uint32_t lo, hi;
+} touch;
+
+typedef struct {
+    u64map at; /* page key -> index into e */
+    touch *e;
+    size_t n, cap;
+} touch_set;
 
 enum range_kind { R_COMMON, R_CONTIG, R_POOL, R_BUFFER, R_LOCKEDLIST, R_VIEW, R_USERVIEW };
 
@@ -122,7 +141,14 @@ typedef struct {
     uint64_t ram_pages, nfree, low_word;
     vec ranges, adapters, cbufs, mdls, xfers, views, events, blocks;
     uint64_t next_handle, next_kva, next_view, next_uview, windows;
-    int fault_mapdma_nonnull, fault_corrupt_mapdma;
+    /* RAM page -> the CPU address that maps it: a RAM range's page (page-aligned), or a user
+     * page (its address | 1); 0 once freed. A RAM page has at most one such mapping; views
+     * of the aperture are found by bus address instead. */
+    u64map owner;
+    touch_set touched;
+    int tracking;  /* the touched feature is on: record writes */
+    int untracked; /* test switch: the write under way is left out of touched */
+    int fault_mapdma_nonnull, fault_corrupt_mapdma, fault_corrupt_silently;
 } vp_t;
 
 /* vpmem.c: pages, the physical allocator, CPU ranges and accesses by virtual address. */
@@ -139,6 +165,12 @@ void key_read(vp_t *s, uint64_t key, uint32_t off, uint32_t len, uint8_t *dst);
 void key_write(vp_t *s, uint64_t key, uint32_t off, const uint8_t *src, uint32_t len);
 uint64_t *mem_pin(vp_t *s, uint64_t va, uint64_t len, uint32_t *n);
 uint64_t va_take(uint64_t *next, uint64_t bytes);
+
+/* vptouched.c: the touched operation. Answers {ranges: [[address, length], ...]}, the CPU
+ * ranges whose bytes were written since the last request, and forgets them. */
+void touched_mark(vp_t *s, uint64_t key, uint32_t lo, uint32_t hi);
+void touched_reset(vp_t *s);
+void vp_touched(vp_t *s, mp_w *w);
 
 /* One call being answered: its arguments, and the reply being built. */
 typedef struct {

@@ -6,8 +6,6 @@
 #include "vp.h"
 
 #define RAM_FIRST_PAGE 0x100 /* the low megabyte is firmware's */
-#define USER_VA_MIN 0x10000ULL
-#define USER_VA_MAX 0x7fffffff0000ULL
 
 /* ---- sorted vectors ----------------------------------------------------------------------- */
 void vec_init(vec *v, size_t size)
@@ -76,7 +74,7 @@ static size_t slot(const u64map *m, uint64_t key)
     return i;
 }
 
-static int map_get(const u64map *m, uint64_t key, uint64_t *val)
+int map_get(const u64map *m, uint64_t key, uint64_t *val)
 {
     if (!m->cap) return 0;
     size_t i = slot(m, key);
@@ -85,7 +83,7 @@ static int map_get(const u64map *m, uint64_t key, uint64_t *val)
     return 1;
 }
 
-static void map_put(u64map *m, uint64_t key, uint64_t val)
+void map_put(u64map *m, uint64_t key, uint64_t val)
 {
     if (2 * (m->used + 1) > m->cap) {
         u64map g = {NULL, NULL, m->cap ? m->cap * 2 : 1024, 0};
@@ -105,7 +103,7 @@ static void map_put(u64map *m, uint64_t key, uint64_t val)
     m->vals[i] = val;
 }
 
-static void map_free(u64map *m, int free_vals)
+void map_free(u64map *m, int free_vals)
 {
     for (size_t i = 0; free_vals && i < m->cap; i++)
         if (m->keys[i] != UINT64_MAX) free((void *)(uintptr_t)m->vals[i]);
@@ -114,7 +112,8 @@ static void map_free(u64map *m, int free_vals)
     memset(m, 0, sizeof *m);
 }
 
-/* ---- pages -------------------------------------------------------------------------------- */
+/* ---- pages: key_write and page_clear are the only ways bytes change, so they record what
+ * they change for the touched operation (vptouched.c). ----------------------------------- */
 static uint8_t *page(vp_t *s, uint64_t key)
 {
     uint64_t p;
@@ -139,12 +138,15 @@ void key_write(vp_t *s, uint64_t key, uint32_t off, const uint8_t *src, uint32_t
         map_put(&s->pages, key, (uint64_t)(uintptr_t)p);
     }
     memcpy(p + off, src, len);
+    touched_mark(s, key, off, off + len);
 }
 
 void page_clear(vp_t *s, uint64_t key)
 {
     uint8_t *p = page(s, key);
-    if (p) memset(p, 0, PAGE);
+    if (!p) return; /* absent pages read as zero already */
+    memset(p, 0, PAGE);
+    touched_mark(s, key, 0, PAGE);
 }
 
 /* ---- physical RAM pages: the model's policy, mirrored. Contiguous runs come from the top (the
@@ -205,6 +207,8 @@ int vp_mem_reset(vp_t *s)
 {
     map_free(&s->pages, 1);
     map_free(&s->user, 0);
+    map_free(&s->owner, 0);
+    touched_reset(s);
     for (size_t i = 0; i < s->ranges.n; i++) free(((range *)vec_at(&s->ranges, i))->pages);
     vec_init(&s->ranges, sizeof(range));
     free(s->free_bits);
@@ -227,7 +231,10 @@ uint64_t va_take(uint64_t *next, uint64_t bytes)
 
 range *range_add(vp_t *s, const range *r)
 {
-    for (uint32_t i = 0; i < r->npages; i++) page_clear(s, r->pages[i]);
+    for (uint32_t i = 0; i < r->npages; i++) {
+        page_clear(s, r->pages[i]);
+        map_put(&s->owner, r->pages[i], r->va + (uint64_t)i * PAGE); /* RAM ranges: page-aligned */
+    }
     range *n = vec_insert(&s->ranges, r->va);
     *n = *r;
     return n;
@@ -237,7 +244,10 @@ void range_remove(vp_t *s, uint64_t va)
 {
     range *r = vec_find(&s->ranges, va);
     if (!r) return;
-    for (uint32_t i = 0; i < r->npages; i++) set_free(s, r->pages[i], 1);
+    for (uint32_t i = 0; i < r->npages; i++) {
+        set_free(s, r->pages[i], 1);
+        map_put(&s->owner, r->pages[i], 0);
+    }
     free(r->pages);
     vec_remove(&s->ranges, r);
 }
@@ -291,6 +301,7 @@ static int user_page(vp_t *s, uint64_t upage, int allocate, uint64_t *key)
     if (!allocate || phys_scatter(s, 1, key)) return 0;
     page_clear(s, *key);
     map_put(&s->user, upage, *key);
+    map_put(&s->owner, *key, upage << 12 | 1);
     return 1;
 }
 

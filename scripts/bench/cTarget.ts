@@ -1,17 +1,25 @@
 // Replay throughput against the C process target (examples/c-target), and where the time
-// goes. npx tsx scripts/bench/cTarget.ts [calls=200000] [breakdownPasses=20]   (Linux: /proc)
+// goes, with its `touched` operation on and off.
+//   npx tsx scripts/bench/cTarget.ts [calls=200000] [rounds=20] [callsOff=20000] [roundsOff=10]
+//                                                                              (Linux: /proc)
 //
-// 1. Headline: every corpus trace replayed in full (oracle, learning, every check), repeated
-//    until at least `calls` calls, against one long-lived C child (a `hello` per trace).
+// 1. Headline, per mode: every corpus trace replayed in full (oracle, learning, every check),
+//    repeated until at least `calls` calls (`callsOff` with touched off: it is ~50 times
+//    slower), against one long-lived C child (a `hello` per trace). Touched on: vpdma checks
+//    the bytes touched() reports after every call and a rotating sample around obsolete calls.
+//    Touched off (VPDMA_C_NO_TOUCHED=1): it re-reads every live mapping around obsolete calls.
 // 2. For context, the same replays against the in-process model target.
-// 3. Breakdown: the exact request stream the harness sent for one corpus pass (hello, call,
-//    read, state) is recorded, then sent straight to the C target (no harness: protocol plus C
-//    work) and to the C target in no-op mode (VPDMA_C_NOOP=1: it parses each request and
-//    answers at once, reads with zeros: the protocol alone), in rounds interleaved with full
-//    passes. It is measured in CPU time, Node's own (process.cpuUsage) and the child's (utime
-//    + stime from /proc), so other processes' load barely moves it, and split as: protocol =
-//    no-op stream (both sides); C work = the C child's extra CPU on the real stream; harness =
-//    Node's extra CPU in the full replay over the bare stream (oracle, translation, checks).
+// 3. Breakdown, per mode: the exact request stream the harness sent for one corpus pass (hello,
+//    call, read, state, touched) is recorded, then sent straight to the C target (no harness:
+//    protocol plus C work) and to the C target in no-op mode (VPDMA_C_NOOP=1: it parses each
+//    request and answers at once, reads with zeros, touched with no ranges: the protocol
+//    alone), in rounds interleaved with full passes. It is measured in CPU time, Node's own
+//    (process.cpuUsage) and the child's (utime + stime from /proc), so other processes' load
+//    barely moves it, and split as: protocol = no-op stream (both sides); C work = the C
+//    child's extra CPU on the real stream; harness = Node's extra CPU in the full replay over
+//    the bare stream (oracle, translation, checks). With touched on a pass takes ~0.1 s, near
+//    the 10 ms tick of /proc's CPU times, so each of its rounds covers 10 passes (one with
+//    touched off).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -26,7 +34,9 @@ import type { Trace } from '../../src/trace/trace.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const wanted = Number(process.argv[2] ?? 200_000);
-const breakdownPasses = Number(process.argv[3] ?? 20);
+const breakdownRounds = Number(process.argv[3] ?? 20);
+const wantedOff = Number(process.argv[4] ?? 20_000);
+const breakdownRoundsOff = Number(process.argv[5] ?? 10);
 const dir = resolve(root, 'examples/c-target');
 const binary = `'${resolve(dir, 'vpdma-c-target')}'`;
 const timeoutMs = 60_000;
@@ -55,7 +65,6 @@ function corpus(): Trace[] {
 
 const traces = corpus();
 const perPass = traces.reduce((n, t) => n + t.calls.length, 0);
-const passes = Math.ceil(wanted / perPass);
 
 /** A C child started as `exec binary MARK` (so the marker finds its pid) and that pid. */
 function startChild(
@@ -127,20 +136,24 @@ const load = (): string =>
     .join(' ');
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
-  if (!existsSync('/proc/self/stat')) throw new Error('this benchmark reads /proc (Linux)');
-  execFileSync('make', ['-C', dir], { stdio: 'pipe' });
-  const calls = passes * perPass;
-  console.log(
-    `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}`,
-  );
-  console.log(`load average at start: ${load()}`);
-  console.log(
-    `corpus: ${traces.length} traces, ${perPass} calls per pass; ${passes} passes = ${calls} calls`,
-  );
+interface Mode {
+  readonly label: string;
+  /** Environment of every C child of this mode (the no-op one adds VPDMA_C_NOOP=1). */
+  readonly env: string;
+  readonly calls: number;
+  readonly rounds: number;
+  /** Passes per breakdown round (each side of a round replays or sends that many). */
+  readonly roundPasses: number;
+}
 
+/** Full replays of one mode, then the breakdown of their cost. */
+async function runMode(mode: Mode): Promise<void> {
+  const passes = Math.ceil(mode.calls / perPass);
+  const calls = passes * perPass;
+  const role = mode.env === '' ? 'on' : 'off';
+  console.log(`\n== ${mode.label}: ${passes} passes = ${calls} calls; load ${load()}`);
   // The full replays' child records the request stream of the first pass.
-  const full = startChild('', 'full');
+  const full = startChild(mode.env, `full-${role}`);
   const stream: Message[] = [];
   const request: Request = full.child.request.bind(full.child);
   let recording = true;
@@ -154,51 +167,60 @@ async function main(): Promise<void> {
     profile: 'docs',
     timeoutMs,
   });
-  const make = (t: Trace): Promise<Target> => createProcessTarget(options(t), full.child);
-  const direct = startChild('', 'direct');
-  const noop = startChild('VPDMA_C_NOOP=1', 'noop');
+  let touched: boolean | undefined;
+  const make = async (t: Trace): Promise<Target> => {
+    const target = await createProcessTarget(options(t), full.child);
+    touched ??= target.touched !== undefined;
+    return target;
+  };
+  const direct = startChild(mode.env, `direct-${role}`);
+  const noop = startChild(`${mode.env} VPDMA_C_NOOP=1`, `noop-${role}`);
   const rounds: { full: Cost[]; direct: Cost[]; noop: Cost[] } = { full: [], direct: [], noop: [] };
   let total: Cost = { wall: 0, node: 0, child: 0 };
+  const k = mode.roundPasses;
+  const perPassCost = (c: Cost): Cost => ({
+    wall: c.wall / k,
+    node: c.node / k,
+    child: c.child / k,
+  });
+  const repeat = (child: ProcessChild) => async (): Promise<void> => {
+    for (let i = 0; i < k; i++) await sendPass(child, stream);
+  };
+  let round: Cost = { wall: 0, node: 0, child: 0 };
   for (let p = 0; p < passes; p++) {
     const cost = await measure(full.pid, () => replayPass(make));
     recording = false;
     total = sum(total, cost);
     if ((p + 1) % 25 === 0) process.stderr.write(`  ${p + 1}/${passes} passes\n`);
-    // Rounds interleave the three, so load from other processes hits them alike.
-    if (p === 0 || p > breakdownPasses) continue;
-    rounds.full.push(cost);
-    rounds.direct.push(await measure(direct.pid, () => sendPass(direct.child, stream)));
-    rounds.noop.push(await measure(noop.pid, () => sendPass(noop.child, stream)));
+    // Rounds (after the first pass, which records) interleave the three, so load from other
+    // processes hits them alike.
+    if (p === 0 || p > mode.rounds * k) continue;
+    round = sum(round, cost);
+    if (p % k !== 0) continue;
+    rounds.full.push(perPassCost(round));
+    round = { wall: 0, node: 0, child: 0 };
+    rounds.direct.push(perPassCost(await measure(direct.pid, repeat(direct.child))));
+    rounds.noop.push(perPassCost(await measure(noop.pid, repeat(noop.child))));
   }
   for (const c of [full, direct, noop]) c.child.kill();
+  if (touched !== (mode.env === '')) throw new Error(`${mode.label}: touched is ${touched}`);
   const cpu = total.node + total.child;
   console.log(
     `C target (process), full replay: ${Math.round(calls / (total.wall / 1000))} calls/s ` +
       `(${s(total.wall)} wall; CPU ${s(total.node)} Node + ${s(total.child)} C = ` +
       `${Math.round(calls / (cpu / 1000))} calls per CPU-second)`,
   );
-
-  const model = await measure(0, async () => {
-    for (let p = 0; p < passes; p++)
-      await replayPass((t) =>
-        createModelTargetSync({ device: resolveDevice(t.header.device), profile: 'docs' }),
-      );
-  });
-  console.log(
-    `model (in-process), full replay: ${Math.round(calls / (model.wall / 1000))} calls/s ` +
-      `(${s(model.wall)} wall, ${s(model.node)} CPU)`,
-  );
-
   const bytes = stream.reduce((n, m) => n + (m['op'] === 'read' ? Number(m['length']) : 0), 0);
   const count = (op: string): number => stream.filter((m) => m['op'] === op).length;
   console.log(
     `one pass sends ${stream.length} requests: ${count('call')} call, ${count('read')} read ` +
-      `(${(bytes / 2 ** 20).toFixed(0)} MiB), ${count('state')} state, ${count('hello')} hello`,
+      `(${(bytes / 2 ** 20).toFixed(1)} MiB), ${count('touched')} touched, ` +
+      `${count('state')} state, ${count('hello')} hello`,
   );
   const [f, d, n] = [medianCost(rounds.full), medianCost(rounds.direct), medianCost(rounds.noop)];
   const show = (c: Cost): string =>
     `wall ${c.wall.toFixed(0)}, CPU Node ${c.node.toFixed(0)} + C ${c.child.toFixed(0)}`;
-  console.log(`median of ${rounds.full.length} interleaved rounds, ms per pass:`);
+  console.log(`median of ${rounds.full.length} interleaved rounds of ${k} pass(es), ms per pass:`);
   console.log(`  full replay                 ${show(f)}`);
   console.log(`  stream to the C target      ${show(d)}`);
   console.log(`  stream to the no-op target  ${show(n)}`);
@@ -211,6 +233,43 @@ async function main(): Promise<void> {
     `share of the full replay's CPU: protocol ${pct(protocol)}, C work ${pct(cWork)}, ` +
       `harness (oracle, translation, checks) ${pct(harness)}, ` +
       `unattributed ${pct(all - protocol - cWork - harness)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  if (!existsSync('/proc/self/stat')) throw new Error('this benchmark reads /proc (Linux)');
+  execFileSync('make', ['-C', dir], { stdio: 'pipe' });
+  console.log(
+    `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}`,
+  );
+  console.log(`load average at start: ${load()}`);
+  console.log(`corpus: ${traces.length} traces, ${perPass} calls per pass`);
+  await runMode({
+    label: 'touched on',
+    env: '',
+    calls: wanted,
+    rounds: breakdownRounds,
+    roundPasses: 10,
+  });
+  await runMode({
+    label: 'touched off (VPDMA_C_NO_TOUCHED=1)',
+    env: 'VPDMA_C_NO_TOUCHED=1',
+    calls: wantedOff,
+    rounds: breakdownRoundsOff,
+    roundPasses: 1,
+  });
+
+  const passes = Math.ceil(wanted / perPass);
+  const calls = passes * perPass;
+  const model = await measure(0, async () => {
+    for (let p = 0; p < passes; p++)
+      await replayPass((t) =>
+        createModelTargetSync({ device: resolveDevice(t.header.device), profile: 'docs' }),
+      );
+  });
+  console.log(
+    `\nmodel (in-process), full replay of ${calls} calls: ` +
+      `${Math.round(calls / (model.wall / 1000))} calls/s (${s(model.wall)} wall, ${s(model.node)} CPU)`,
   );
   console.log(`load average at end: ${load()}`);
 }
