@@ -1,5 +1,6 @@
 // The human summary after `vpdma minimize`: sizes, cost, the file written, and the command
 // that reproduces the violation (STYLE lesson 15).
+import { shellWord } from '../core/shellWord.js';
 import type { MinimizeResult } from '../minimize/minimize.js';
 import type { Violation } from '../replay/violation.js';
 
@@ -12,11 +13,6 @@ export interface MinimizeSummary {
   readonly target: string;
   /** The repro's own violation when replayed once more (undefined: it did not fail again). */
   readonly again: Violation | undefined;
-}
-
-/** A shell word: left bare when safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export function formatMinimizeSummary(s: MinimizeSummary): string {
@@ -34,6 +30,6 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   if (s.again === undefined)
     lines.push('warning: the repro did not fail again when replayed once more (a flaky target?)');
   else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);
-  lines.push(`reproduce: vpdma replay ${shellQuote(s.out)} --target ${shellQuote(s.target)}`);
+  lines.push(`reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)}`);
   return `${lines.join('\n')}\n`;
 }

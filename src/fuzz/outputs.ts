@@ -2,19 +2,13 @@
 // repro.vpt, and finding.json (seed, case, kind, function, message, how often it reproduced,
 // and the exact `vpdma replay` command that reproduces it without the fuzzer).
 import { join } from 'node:path';
+import { shellWord } from '../core/shellWord.js';
 import { writeRepro, type ReproPaths } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { printText } from '../trace/text.js';
 import type { FuzzFinding } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
 import type { FuzzSettings } from './protocol.js';
-
-const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
-
-/** POSIX shell quoting: plain words stay as they are, anything else is single-quoted. */
-export function shellWord(word: string): string {
-  return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function replayCommand(trace: string, s: FuzzSettings): string {
   const words = ['vpdma', 'replay', trace, '--target', s.target];

@@ -1,5 +1,6 @@
 // Small helpers shared by the nightly renderers: the short form of a finding's signature and
 // the shell command that replays a corpus trace the way the run did.
+import { shellWord } from '../core/shellWord.js';
 import type { NightlyReport } from './nightlySchema.js';
 
 const SHORT_LENGTH = 12;
@@ -14,14 +15,6 @@ export function shortSignature(signature: string): string {
   return (tail === '' ? signature : tail).slice(0, SHORT_LENGTH);
 }
 
-const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
-
-/** POSIX shell quoting: plain words stay as they are, anything else is single-quoted. */
-export function shellQuote(word: string): string {
-  if (SAFE_WORD.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** `vpdma replay TRACE --target T [--profile P]`, quoted for a POSIX shell. */
 export function corpusReplayCommand(
   report: Pick<NightlyReport, 'target' | 'profile'>,
@@ -30,5 +23,5 @@ export function corpusReplayCommand(
   const words = ['vpdma', 'replay', trace, '--target', report.target];
   if (report.profile === 'docs' || report.profile === 'reactos')
     words.push('--profile', report.profile);
-  return words.map(shellQuote).join(' ');
+  return words.map(shellWord).join(' ');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { corpusReplayCommand, shellQuote, shortSignature } from './command.js';
+import { shellWord } from '../core/shellWord.js';
+import { corpusReplayCommand, shortSignature } from './command.js';
 import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
 import { findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
@@ -54,9 +55,9 @@ describe('JUnit helpers', () => {
 
 describe('shell commands and short signatures', () => {
   it('quotes only what needs quoting', () => {
-    expect(shellQuote('corpus/a-b_c.jsonl')).toBe('corpus/a-b_c.jsonl');
-    expect(shellQuote('process:./t --x')).toBe(`'process:./t --x'`);
-    expect(shellQuote(`it's`)).toBe(`'it'\\''s'`);
+    expect(shellWord('corpus/a-b_c.jsonl')).toBe('corpus/a-b_c.jsonl');
+    expect(shellWord('process:./t --x')).toBe(`'process:./t --x'`);
+    expect(shellWord(`it's`)).toBe(`'it'\\''s'`);
     expect(corpusReplayCommand({ target: 'model', profile: 'reactos' }, 'c/x y.jsonl')).toBe(
       `vpdma replay 'c/x y.jsonl' --target model --profile reactos`,
     );
