@@ -22,10 +22,20 @@ const rangesMax = 4096;
 const overlapScan = 16;
 
 /** One side's ranges sorted by that side's base, for binary search. */
+/** One side's ranges sorted by that side's base, for binary search. */
 class SortedRanges {
-  private list: Entry[] = [];
+  constructor(
+    private readonly side: Side,
+    private list: Entry[] = [],
+  ) {}
 
-  constructor(private readonly side: Side) {}
+  /** The same entries, sorted by another side (used when the sides stop being equal). */
+  resortedBy(side: Side): SortedRanges {
+    return new SortedRanges(
+      side,
+      [...this.list].sort((a, b) => (a[side] < b[side] ? -1 : a[side] > b[side] ? 1 : 0)),
+    );
+  }
 
   add(e: Entry): void {
     this.list.splice(this.lowerBound(e[this.side] + 1n), 0, e);
@@ -61,33 +71,62 @@ class SortedRanges {
   }
 }
 
+/**
+ * One address space's learned values. While every entry holds one value on all three sides
+ * (the usual case against an in-process model) the sides share one map and one sorted list,
+ * so learning costs one insertion instead of three; the first entry that differs splits them.
+ */
 class SpaceBook {
-  private readonly exact: Record<Side, Map<bigint, Entry>> = {
-    trace: new Map(),
-    model: new Map(),
-    target: new Map(),
-  };
-  private readonly ranges: Record<Side, SortedRanges> = {
-    trace: new SortedRanges('trace'),
-    model: new SortedRanges('model'),
-    target: new SortedRanges('target'),
-  };
+  private exact: Record<Side, Map<bigint, Entry>>;
+  private ranges: Record<Side, SortedRanges>;
+  private shared = true;
   private rangeCount = 0;
   private seq = 0;
 
-  learn(fields: Omit<Entry, 'seq'>): void {
-    const e: Entry = { ...fields, seq: this.seq++ };
-    this.exact.trace.set(e.trace, e);
-    this.exact.model.set(e.model, e);
-    this.exact.target.set(e.target, e);
-    if (e.length === 0) return;
-    for (const r of Object.values(this.ranges)) r.add(e);
+  constructor() {
+    const map = new Map<bigint, Entry>();
+    const ranges = new SortedRanges('trace');
+    this.exact = { trace: map, model: map, target: map };
+    this.ranges = { trace: ranges, model: ranges, target: ranges };
+  }
+
+  learn(trace: bigint, model: bigint, target: bigint, length: number): void {
+    const e: Entry = { trace, model, target, length, seq: this.seq++ };
+    if (this.shared && (trace !== model || trace !== target)) this.split();
+    this.exact.trace.set(trace, e);
+    if (!this.shared) {
+      this.exact.model.set(model, e);
+      this.exact.target.set(target, e);
+    }
+    if (length === 0) return;
+    this.ranges.trace.add(e);
+    if (!this.shared) {
+      this.ranges.model.add(e);
+      this.ranges.target.add(e);
+    }
     // Amortized: drop the oldest half at once when there are too many.
     if (++this.rangeCount > 2 * rangesMax) {
       const oldest = this.seq - rangesMax;
-      for (const r of Object.values(this.ranges)) r.retain((x) => x.seq >= oldest);
+      const keep = (x: Entry): boolean => x.seq >= oldest;
+      this.ranges.trace.retain(keep);
+      if (!this.shared) {
+        this.ranges.model.retain(keep);
+        this.ranges.target.retain(keep);
+      }
       this.rangeCount = rangesMax;
     }
+  }
+
+  private split(): void {
+    this.shared = false;
+    const map = this.exact.trace;
+    const ranges = this.ranges.trace;
+    this.exact = { trace: map, model: new Map(map), target: new Map(map) };
+    this.ranges = {
+      trace: ranges,
+      model: ranges.resortedBy('model'),
+      target: ranges.resortedBy('target'),
+    };
   }
 
   find(from: Side, v: bigint): [Entry, bigint] | undefined {
@@ -118,7 +157,7 @@ export class AddressBook {
   learn(space: AddressSpace, trace: bigint, model: bigint, target: bigint, length = 0): void {
     if (trace !== model) this.sameModel = false;
     if (trace !== target || model !== target) this.sameTarget = false;
-    this.spaces[space].learn({ trace, model, target, length: space === 'handle' ? 0 : length });
+    this.spaces[space].learn(trace, model, target, space === 'handle' ? 0 : length);
   }
 
   /** Whether translating between these sides can change any value (false: skip it). */
@@ -130,7 +169,7 @@ export class AddressBook {
 
   /** v translated between sides; NULL and unknown values pass through unchanged. */
   map(space: AddressSpace, from: Side, to: Side, v: bigint): bigint {
-    if (v === 0n || from === to) return v;
+    if (v === 0n || !this.moves(from, to)) return v;
     return this.spaces[space].translate(from, to, v) ?? v;
   }
 
