@@ -1,9 +1,8 @@
 // Where fuzz tasks run: the Piscina pool (src/replay/pool.ts's TaskPool, with this kind's
 // worker and kill handling) or this thread (tests, --workers 1 debugging). Both deliver each
 // task's results whole; the campaign orders them by case index, so which ran cannot matter.
-import { fnName } from '../replay/fnIndex.js';
+import { hungCallViolation } from '../replay/heartbeat.js';
 import { TaskPool, type TaskControl } from '../replay/pool.js';
-import { violation } from '../replay/violation.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
 import { runFuzzTask } from './runCases.js';
 
@@ -27,20 +26,12 @@ export function fuzzAfterKill(
   beat: Int32Array,
 ): { results: CaseResult[]; redo?: FuzzTask } {
   const hung = Atomics.load(beat, 0);
-  const callIndex = Atomics.load(beat, 1);
   const results: CaseResult[] = [];
   if (task.cases.includes(hung)) {
-    const fn = fnName(Atomics.load(beat, 3));
-    const ms = task.settings.timeoutMs;
-    const v = violation(
-      'target-timeout',
-      fn,
-      callIndex,
-      `${fn} did not return within ${ms} ms; its worker was terminated`,
-    );
+    const v = hungCallViolation(beat, task.settings.timeoutMs);
     results.push({
       index: hung,
-      calls: callIndex + 1,
+      calls: v.callIndex + 1,
       outcome: 'timeout',
       violations: [v],
       keys: [],

@@ -6,7 +6,7 @@
 // they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
-import { fnIndex } from '../replay/fnIndex.js';
+import { beat } from '../replay/heartbeat.js';
 import { resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
@@ -51,12 +51,6 @@ function liveBytes(m: Model): number {
   let n = 0;
   for (const r of m.state.ranges.all()) n += r.length;
   return n;
-}
-
-function beat(hb: Int32Array, callIndex: number, fn: string): void {
-  Atomics.store(hb, 1, callIndex);
-  Atomics.store(hb, 3, fnIndex(fn));
-  Atomics.add(hb, 2, 1);
 }
 
 function crashedAtStart(index: number, message: string): CaseResult {

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
-import { violation } from './violation.js';
-import { fnName } from './fnIndex.js';
+import { hungCallViolation } from './heartbeat.js';
 
 /** The compiled worker (tests run from src/ but workers need JavaScript: dist/ is built first). */
 function workerFile(): string {
@@ -160,22 +159,14 @@ function replayAfterKill(
   beat: Int32Array,
 ): { results: ItemResult[]; redo?: ReplayTask } {
   const hungId = Atomics.load(beat, 0);
-  const callIndex = Atomics.load(beat, 1);
   const hung = task.items.find((i) => i.id === hungId);
   const results: ItemResult[] = [];
   if (hung !== undefined) {
-    const ms = task.settings.timeoutMs;
-    const fn = fnName(Atomics.load(beat, 3));
-    const v = violation(
-      'target-timeout',
-      fn,
-      callIndex,
-      `${fn} did not return within ${ms} ms; its worker was terminated`,
-    );
+    const v = hungCallViolation(beat, task.settings.timeoutMs);
     results.push({
       id: hung.id,
       label: hung.label,
-      result: { outcome: 'timeout', calls: callIndex, violations: [v] },
+      result: { outcome: 'timeout', calls: v.callIndex, violations: [v] },
     });
   }
   const rest = task.items.filter((i) => i.id !== hungId);

@@ -12,7 +12,7 @@ import { replayTrace } from './replay.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { violation } from './violation.js';
-import { fnIndex } from './fnIndex.js';
+import { beat } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
 
@@ -78,12 +78,6 @@ async function runItem(
   });
   await session.release(target, result.outcome === 'crash' || result.outcome === 'timeout');
   return { id: item.id, label: item.label, result };
-}
-
-function beat(hb: Int32Array, callIndex: number, fn: string): void {
-  Atomics.store(hb, 1, callIndex);
-  Atomics.store(hb, 3, fnIndex(fn));
-  Atomics.add(hb, 2, 1);
 }
 
 export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {
