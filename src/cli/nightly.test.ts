@@ -156,7 +156,7 @@ describe('vpdma nightly', () => {
     expect(r.err).toMatch(/vpdma: merge: .* has seed "7", .* has "\d+": not shards of one run/);
   });
 
-  it('refuses an unwritable --out and a corrupted --history before doing any work', async () => {
+  it('refuses an unwritable --out, a bad --shard and a corrupted --history before doing any work', async () => {
     const locked = join(dir, 'locked');
     mkdirSync(locked);
     chmodSync(locked, 0o500);
@@ -166,6 +166,9 @@ describe('vpdma nightly', () => {
     const r = await run(['nightly', '--out', out, '--runs', '10', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/vpdma: --out .*: not writable/);
+    const s = await run(['nightly', '--out', join(dir, 's'), '--shard', '3/2', '--quiet']);
+    expect(s.code).toBe(2);
+    expect(s.err).toMatch(/^vpdma: --shard: expected K\/N/m);
     const history = join(dir, 'broken-history.json');
     writeFileSync(history, '{"format":"vpdma-history","version":1,"buckets":[{"oops":1}]}');
     const h = await run([

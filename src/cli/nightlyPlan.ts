@@ -2,7 +2,6 @@
 // run earns under --fail-on.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseShard, type Shard } from '../fuzz/campaign.js';
 import type { ItemResult } from '../replay/protocol.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
 import { collectTraces } from '../store/collect.js';
@@ -36,12 +35,6 @@ export function parseFailOn(text: string | undefined): FailOn {
   const v = text ?? 'any';
   if (v === 'new' || v === 'any' || v === 'none') return v;
   throw new UserError(`--fail-on: expected new, any or none, got "${v}"`);
-}
-
-export function shardOf(text: string | undefined): Shard {
-  const s = parseShard(text ?? '1/1');
-  if (typeof s === 'string') throw new UserError(`--shard: ${s}`);
-  return s;
 }
 
 /** repro.jsonl of every finding an earlier run left in OUT/findings, sorted. */

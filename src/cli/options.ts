@@ -2,6 +2,7 @@
 // in its error (STYLE lesson 15).
 import { availableParallelism } from 'node:os';
 import { parseSeed, type Seed } from '../core/rng.js';
+import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
 import { parseTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
@@ -54,6 +55,13 @@ export function profileOption(text: string | undefined): Profile | undefined {
   if (text === undefined) return undefined;
   if (!isProfile(text)) throw new UserError(`--profile: expected docs or reactos, got "${text}"`);
   return text;
+}
+
+/** --shard K/N (parseShard's message already names the option). */
+export function shardOption(text: string | undefined): Shard {
+  const s = parseShard(text ?? '1/1');
+  if (typeof s === 'string') throw new UserError(s);
+  return s;
 }
 
 export function targetOption(text: string | undefined): TargetSpec {

@@ -25,15 +25,16 @@ import {
   positiveInt,
   profileOption,
   seedOption,
+  shardOption,
   targetOption,
   workersOption,
 } from '../options.js';
 import { compact, Progress, progressMode } from '../progress.js';
+import { checkTarget } from '../targetCheck.js';
 import { packageVersion } from '../version.js';
-import { parseShard, type CampaignProgress, type Shard } from '../../fuzz/campaign.js';
+import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { findingWriter } from '../../fuzz/outputs.js';
-import { createSession } from '../../replay/sessions.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 
 export interface FuzzCliOptions {
@@ -255,18 +256,4 @@ async function writeReports(report: FuzzReport, out: string, json?: string): Pro
   } catch (e) {
     throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
-
-function shardOption(text: string | undefined): Shard {
-  const s = parseShard(text ?? '1/1');
-  if (typeof s === 'string') throw new UserError(s);
-  return s;
-}
-
-/** Fails early, in this thread, on a target that cannot be set up at all. */
-async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
-  if (spec.kind === 'process') return; // started per worker; a failure shows in the report
-  const s = await createSession(spec, timeoutMs);
-  if (!s.ok) throw new UserError(`--target: ${s.error}`);
-  await s.value.close();
 }

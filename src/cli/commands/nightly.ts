@@ -18,7 +18,6 @@ import {
   collectNightlyTraces,
   exitForNightly,
   parseFailOn,
-  shardOf,
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
@@ -28,6 +27,7 @@ import {
   positiveInt,
   profileOption,
   seedOption,
+  shardOption,
   targetOption,
   workersOption,
 } from '../options.js';
@@ -131,7 +131,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const spec = targetOption(opts.target);
   const profile = profileOption(opts.profile);
   const failOn = parseFailOn(opts.failOn);
-  const shard = shardOf(opts.shard);
+  const shard = shardOption(opts.shard);
   const budget = budgetOf(opts);
   const workers = workersOption(opts.workers);
   const out = opts.out ?? 'vpdma-out';
