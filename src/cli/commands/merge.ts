@@ -3,19 +3,14 @@
 // count: reports, corpus, findings (deduplicated across shards).
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
-import { updateHistory, withHistory } from '../../report/history.js';
-import {
-  buildNightlyReport,
-  nightlyFinding,
-  type NightlyReportWithDetail,
-} from '../../report/nightlyBuild.js';
-import { readHistory, writeHistory } from '../../store/historyFile.js';
+import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { parseFailOn } from '../nightlyPlan.js';
+import { foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
 interface MergeOptions {
@@ -196,8 +191,7 @@ async function merge(
     ctx.io.err(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
     );
-  const history = opts.history === undefined ? undefined : await readHistory(opts.history);
-  if (history !== undefined && !history.ok) throw new UserError(`--history: ${history.error}`);
+  const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);
   const moved = await Promise.all(fuzz.findings.map((f) => moveFinding(f, shards, opts.out)));
@@ -205,18 +199,11 @@ async function merge(
   fuzz = await mergeCorpus(shards, fuzz, opts.out);
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
-  let findings = fuzz.findings.map((f) => nightlyFinding(f, (p) => relative(opts.out, p)));
-  let fixed: ReturnType<typeof updateHistory>['fixed'] = [];
-  if (history?.ok === true && opts.history !== undefined) {
-    const u = updateHistory(history.value, findings, {
-      runId: first.startedAt,
-      target: first.target,
-      complete,
-    });
-    findings = withHistory(findings, u.statuses);
-    fixed = u.fixed;
-    await writeHistory(opts.history, u.history);
-  }
+  const { findings, fixed } = await foldFindings(fuzz.findings, opts.out, history, {
+    runId: first.startedAt,
+    target: first.target,
+    complete,
+  });
   const report = buildNightlyReport({
     meta: {
       command: 'merge',

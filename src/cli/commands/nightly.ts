@@ -3,14 +3,12 @@
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { updateHistory, withHistory, type History } from '../../report/history.js';
-import { buildNightlyReport, nightlyFinding } from '../../report/nightlyBuild.js';
+import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
-import { readHistory, writeHistory } from '../../store/historyFile.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -21,6 +19,7 @@ import {
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
+import { foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 import {
   durationOption,
@@ -101,13 +100,6 @@ async function checkOut(out: string): Promise<void> {
       `--out ${out}: not writable (${e instanceof Error ? e.message : String(e)})`,
     );
   }
-}
-
-async function loadHistory(path: string | undefined): Promise<History | undefined> {
-  if (path === undefined) return undefined;
-  const r = await readHistory(path);
-  if (!r.ok) throw new UserError(`--history: ${r.error}`);
-  return r.value;
 }
 
 function budgetOf(opts: NightlyOptions): {
@@ -209,15 +201,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     // Phase 3: history and reports.
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
-    let findings = fuzz.report.findings.map((f) => nightlyFinding(f, (p) => relative(out, p)));
-    let fixed: ReturnType<typeof updateHistory>['fixed'] = [];
-    if (history !== undefined && opts.history !== undefined) {
-      const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
-      const u = updateHistory(history, findings, { runId: startedAt, target, complete });
-      findings = withHistory(findings, u.statuses);
-      fixed = u.fixed;
-      await writeHistory(opts.history, u.history);
-    }
+    const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
+    const { findings, fixed } = await foldFindings(fuzz.report.findings, out, history, {
+      runId: startedAt,
+      target,
+      complete,
+    });
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
