@@ -3,29 +3,39 @@
 // signature), the findings with their seed, case and the command that reproduces them, and
 // what merging shards needs (first case per new coverage key, minimized cases per group).
 // Everything except `timing` is the same for any number of workers.
+import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
 
-export interface ReportFinding {
+/** What both this report and the nightly report's `Finding` say about a finding. */
+export interface FindingBase {
+  /** Dedup key: kind, function and the minimized repro's call signature. */
   readonly signature: string;
-  readonly kind: ViolationKind;
   readonly fn: string;
+  /** Index of the failing call in the minimized repro. */
   readonly callIndex: number;
   readonly message: string;
+  /** Calls in the minimized repro. */
   readonly reproCalls: number;
+  /** Calls in the case as the fuzzer first found it. */
   readonly originalCalls: number;
-  /** The repro in JSONL form. */
+  /** Path of the repro in JSONL form (DESIGN.md `trace`). */
   readonly trace: string;
-  readonly files: { readonly jsonl: string; readonly txt: string; readonly vpt: string };
+  /** The repro in the text format, for people. */
   readonly reproText: string;
   readonly seed: string;
   readonly caseIndex: number;
-  /** Every minimized case with this signature. */
-  readonly cases: readonly number[];
   /** Re-runs of the repro that showed the same violation, e.g. "3/3". */
   readonly reproduced: string;
-  /** `vpdma replay ...` that reproduces it without the fuzzer. */
+  /** `vpdma replay ...`: the exact command that reproduces it without the fuzzer. */
   readonly command: string;
+}
+
+export interface ReportFinding extends FindingBase {
+  readonly kind: ViolationKind;
+  readonly files: { readonly jsonl: string; readonly txt: string; readonly vpt: string };
+  /** Every minimized case with this signature. */
+  readonly cases: readonly number[];
   /** false when the run was interrupted before this repro could be minimized. */
   readonly minimized: boolean;
   /** The minimization budget ran out (the repro still fails, but may not be 1-minimal). */
@@ -39,15 +49,10 @@ export interface ReportGroup {
   readonly minimized: readonly { readonly caseIndex: number; readonly signature: string }[];
 }
 
-export interface FuzzReport {
+export interface FuzzReport extends RunIdentity {
   readonly schema: 'vpdma-report';
   readonly schemaVersion: 1;
   readonly command: 'fuzz';
-  readonly seed: string;
-  readonly vpdmaVersion: string;
-  readonly modelRevision: string;
-  readonly target: string;
-  readonly profile: string;
   /** "K/N". */
   readonly shard: string;
   readonly budget: { readonly runs?: number; readonly time?: string };
@@ -94,7 +99,10 @@ export interface FuzzReport {
   };
 }
 
-export function violationsOf(findings: readonly ReportFinding[]): FuzzReport['violations'] {
+/** A finding as DESIGN.md's violations array lists it. */
+export type FindingViolation = FuzzReport['violations'][number];
+
+export function violationsOf(findings: readonly FindingViolation[]): FindingViolation[] {
   return findings.map((f) => ({
     kind: f.kind,
     fn: f.fn,
@@ -106,21 +114,13 @@ export function violationsOf(findings: readonly ReportFinding[]): FuzzReport['vi
   }));
 }
 
-export interface ReportMeta {
-  readonly seed: string;
-  readonly vpdmaVersion: string;
-  readonly modelRevision: string;
-  readonly target: string;
-  readonly profile: string;
-  readonly shard: string;
-  readonly budget: FuzzReport['budget'];
-  readonly callsMax: number;
-  readonly corpusDir?: string;
-  readonly interrupted: boolean;
-  readonly warnings: readonly string[];
-  readonly workers: number;
-  readonly wallMs: number;
-}
+/** What the report says that the campaign's result does not. */
+export type ReportMeta = RunIdentity &
+  Pick<FuzzReport, 'shard' | 'budget' | 'callsMax' | 'interrupted' | 'warnings'> & {
+    readonly corpusDir?: string;
+    readonly workers: number;
+    readonly wallMs: number;
+  };
 
 export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
   const c = r.campaign;

@@ -2,6 +2,7 @@
 // corpus traces with one failing, three findings new/open/regressed, one fixed bucket and a
 // fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
 // XML and JSON. Renderer tests and the browser test build their pages from these.
+import { nightlyViolations } from './nightlyBuild.js';
 import type { Finding, NightlyReport, SamplePoint } from './nightlySchema.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
 import { summarize } from './replayReport.js';
@@ -170,18 +171,7 @@ export function nightlyFixture(): NightlyReport {
         fixedSince: '2026-11-28',
       },
     ],
-    violations: [
-      ...corpusViolations,
-      ...findings.map((f) => ({
-        kind: f.kind as ReportViolation['kind'],
-        fn: f.fn,
-        callIndex: f.callIndex,
-        message: f.message,
-        trace: f.trace,
-        reproCalls: f.reproCalls,
-        signature: f.signature,
-      })),
-    ],
+    violations: nightlyViolations(corpusViolations, findings),
     timing: {
       replayMs: 1830,
       fuzzMs: 60_000,

@@ -1,30 +1,20 @@
 // Assembling the nightly report from its phases: the corpus replay, the fuzz campaign (whose
 // own report rides along in `fuzzDetail`, so shards can be merged later) and the history
 // verdict. Pure: paths come in relative to the report's directory.
-import type { FuzzReport, ReportFinding } from '../fuzz/fuzzReport.js';
+import {
+  violationsOf,
+  type FindingViolation,
+  type FuzzReport,
+  type ReportFinding,
+} from '../fuzz/fuzzReport.js';
 import type { ItemResult } from '../replay/protocol.js';
-import type {
-  Finding,
-  FixedFinding,
-  NightlyReport,
-  PhaseTiming,
-  SamplePoint,
-} from './nightlySchema.js';
-import { reportViolations, summarize, traceEntry } from './replayReport.js';
+import type { RunIdentity } from '../replay/runIdentity.js';
+import type { Finding, FixedFinding, NightlyReport, SamplePoint } from './nightlySchema.js';
+import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
 
-export interface NightlyMeta {
-  readonly command: 'nightly' | 'merge';
-  readonly seed: string;
-  readonly vpdmaVersion: string;
-  readonly modelRevision: string;
-  readonly target: string;
-  readonly profile: string;
-  readonly shard?: string;
-  readonly shards?: readonly string[];
-  readonly startedAt: string;
-  readonly interrupted: boolean;
-  readonly timing: PhaseTiming & { wallMs: number; peakRssBytes: number; workers: number };
-}
+/** What the report says about the run itself, beside its phases' results. */
+export type NightlyMeta = RunIdentity &
+  Pick<NightlyReport, 'command' | 'shard' | 'shards' | 'startedAt' | 'interrupted' | 'timing'>;
 
 /** A fuzz finding as the nightly report shows it; `trace` relative to the report directory. */
 export function nightlyFinding(f: ReportFinding, relative: (path: string) => string): Finding {
@@ -89,21 +79,17 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     },
     findings: p.findings,
     fixed: p.fixed,
-    violations: [
-      ...corpusViolations,
-      ...p.findings.map((f) => ({
-        kind: f.kind as ReportFindingKind,
-        fn: f.fn,
-        callIndex: f.callIndex,
-        message: f.message,
-        trace: f.trace,
-        reproCalls: f.reproCalls,
-        signature: f.signature,
-      })),
-    ],
+    violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
     fuzzDetail: p.fuzz,
   };
 }
 
-type ReportFindingKind = ReportFinding['kind'];
+/** DESIGN.md's violations array: the corpus's violations, then one entry per finding. */
+export function nightlyViolations(
+  corpus: readonly ReportViolation[],
+  findings: readonly Finding[],
+): NightlyReport['violations'] {
+  // A nightly finding's kind is a string in the schema; every one came from a ReportFinding.
+  return [...corpus, ...violationsOf(findings as readonly FindingViolation[])];
+}

@@ -1,32 +1,15 @@
 // The nightly report (report.json of `vpdma nightly`, schema version 1): one run's replay of
 // the corpus, fuzz campaign, minimized findings and the history verdict on each. JUnit, SARIF
 // and HTML are all rendered from this one object.
+import type { FindingBase } from '../fuzz/fuzzReport.js';
+import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ReplaySummary, ReportViolation, TraceEntry } from './replayReport.js';
 
 export type FindingStatus = 'new' | 'open' | 'regressed';
 
-export interface Finding {
-  /** Dedup key: kind, function and the minimized repro's call signature. */
-  readonly signature: string;
+/** A minimized finding (FindingBase's fields), its `trace` relative to the report's directory. */
+export interface Finding extends FindingBase {
   readonly kind: string;
-  readonly fn: string;
-  /** Index of the failing call in the minimized repro. */
-  readonly callIndex: number;
-  readonly message: string;
-  /** Calls in the minimized repro. */
-  readonly reproCalls: number;
-  /** Calls in the case as the fuzzer first found it. */
-  readonly originalCalls: number;
-  /** Path of the repro in JSONL form (DESIGN.md `trace`), relative to the report's directory. */
-  readonly trace: string;
-  /** The repro in the text format, for people. */
-  readonly reproText: string;
-  readonly seed: string;
-  readonly caseIndex: number;
-  /** e.g. "3/3": re-runs of the repro that showed the same violation. */
-  readonly reproduced: string;
-  /** The exact command that reproduces it without the fuzzer. */
-  readonly command: string;
   /** From --history: first seen this run, seen before, or seen before, fixed, and back. */
   readonly status: FindingStatus;
   readonly firstSeen?: string;
@@ -61,15 +44,10 @@ export interface PhaseTiming {
   readonly reportMs: number;
 }
 
-export interface NightlyReport {
+export interface NightlyReport extends RunIdentity {
   readonly schema: 'vpdma-report';
   readonly schemaVersion: 1;
   readonly command: 'nightly' | 'merge';
-  readonly seed: string;
-  readonly vpdmaVersion: string;
-  readonly modelRevision: string;
-  readonly target: string;
-  readonly profile: string;
   /** "K/N" when sharded; merged reports list the shards they combine. */
   readonly shard?: string;
   readonly shards?: readonly string[];

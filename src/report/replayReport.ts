@@ -2,6 +2,7 @@
 // callIndex, message and trace per violation). Everything but `timing` is deterministic: the
 // same traces, target and seed give byte-identical reports for any number of workers.
 import type { ItemResult } from '../replay/protocol.js';
+import type { RunIdentity } from '../replay/runIdentity.js';
 import type { Violation, ViolationKind } from '../replay/violation.js';
 
 export const REPORT_SCHEMA = 'vpdma-report';
@@ -39,15 +40,10 @@ export interface ReplaySummary {
   readonly byKind: Partial<Record<ViolationKind, number>>;
 }
 
-export interface ReplayReport {
+export interface ReplayReport extends RunIdentity {
   readonly schema: typeof REPORT_SCHEMA;
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly command: 'replay';
-  readonly seed: string;
-  readonly vpdmaVersion: string;
-  readonly modelRevision: string;
-  readonly target: string;
-  readonly profile: string;
   readonly summary: ReplaySummary;
   readonly traces: readonly TraceEntry[];
   readonly violations: readonly ReportViolation[];
