@@ -27,6 +27,12 @@ import type { CaseResult, FuzzTask, SharedBase } from './protocol.js';
 const detachedTailMax = 2;
 /** Live memory up to which a case ends with the replayer's full sweep, bytes. */
 const sweepBytesMax = 1 << 20;
+/**
+ * Live bytes the inert checks read whole after a misuse (no oracle to compare with: before
+ * and after are read in full); above this a rotating window of this size. Full reads of a
+ * mapped frame buffer around those calls took a sixth of the fuzzer's time.
+ */
+const fullCheckBytesMax = 128 << 10;
 /** Violations a case result carries (the first one decides its finding). */
 const violationsKept = 4;
 
@@ -82,6 +88,7 @@ export async function runCase(
   const r = new Replayer(cp.header, target, {
     profile,
     sampleBytes: s.sampleBytes,
+    fullBytesMax: fullCheckBytesMax,
     callTimeoutMs: s.timeoutMs,
     onStep: (fn: string, stepped: Stepped, model: Model) => {
       cov.onStep(fn, stepped, model);

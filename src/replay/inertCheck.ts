@@ -13,7 +13,6 @@ import {
   compareWithModel,
   diffSnapshots,
   firstDiff,
-  liveSpans,
   snapshotTarget,
   type ByteDiff,
   type Span,
@@ -32,6 +31,8 @@ export interface InertContext {
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
   readonly cheap: boolean;
   readonly sample: Span[];
+  /** All live memory, or (above ReplayOptions.fullBytesMax) a window of it: not cheap only. */
+  readonly full: Span[];
 }
 
 export interface InertBefore {
@@ -67,7 +68,7 @@ export async function inertBefore(c: InertContext): Promise<InertBefore> {
   if (c.cheap) await c.target.touched?.();
   const spans = c.cheap
     ? [...c.sample, ...vrpSpans(c.modelArgs)]
-    : [...liveSpans(c.model), ...vrpSpans(c.modelArgs)];
+    : [...c.full, ...vrpSpans(c.modelArgs)];
   const bytes = await snapshotTarget(c.target, c.book, spans);
   return state === undefined ? { spans, bytes } : { state, spans, bytes };
 }

@@ -53,6 +53,7 @@ export class Replayer {
   readonly book = new AddressBook();
   readonly violations: Violation[] = [];
   private readonly sampler: Sampler;
+  private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private recordedDiverged = false;
@@ -69,6 +70,7 @@ export class Replayer {
       profile: options.profile ?? header.profile ?? 'docs',
     });
     this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
+    if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
   }
 
   private add(v: Violation): void {
@@ -185,6 +187,7 @@ export class Replayer {
       this.options.paranoid !== true &&
       this.detachedAt === undefined;
     const sample: Span[] = cheap ? this.sampler.next(this.liveSpansNow()) : [];
+    const full: Span[] = cheap ? [] : this.fullSpans();
     return {
       model: this.model,
       target: this.target,
@@ -194,7 +197,17 @@ export class Replayer {
       modelArgs,
       cheap,
       sample,
+      full,
     };
+  }
+
+  /** All live memory, or a rotating window of fullBytesMax when there is more. */
+  private fullSpans(): Span[] {
+    const live = this.liveSpansNow();
+    if (this.window === undefined) return live;
+    let bytes = 0;
+    for (const s of live) bytes += s.length;
+    return bytes <= (this.options.fullBytesMax ?? 0) ? live : this.window.next(live);
   }
 
   private async afterInert(

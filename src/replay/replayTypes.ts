@@ -11,6 +11,12 @@ export interface ReplayOptions {
   readonly paranoid?: boolean;
   /** Bytes of the rotating memory sample checked around each inert call. */
   readonly sampleBytes?: number;
+  /**
+   * Where the inert checks must read all live memory around a call (no touched(), or the
+   * oracle detached): above this many live bytes they read a rotating window of this size
+   * instead (default: no limit). The fuzzer sets it; a replay of a capture reads everything.
+   */
+  readonly fullBytesMax?: number;
   /** Stop collecting after this many violations (the outcome still says fail). */
   readonly violationsMax?: number;
   /** A call that does not answer within this is a target-timeout (default 5000). */
