@@ -9,6 +9,20 @@ import { UserError } from './context.js';
 
 export const DEFAULT_SEED = '20261128';
 
+/** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
+export const SHARED_OPTIONS = {
+  target: [
+    '--target <spec>',
+    'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
+    'model',
+  ],
+  profile: ['--profile <profile>', 'oracle profile: docs or reactos (default: docs)'],
+  seed: ['--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)'],
+  workers: ['--workers <n>', 'worker threads (default: the number of cores)'],
+  quiet: ['--quiet', 'no progress output'],
+  jsonProgress: ['--json-progress', 'progress as JSON lines on stderr'],
+} as const;
+
 export function workersOption(text: string | undefined): number {
   if (text === undefined) return Math.max(1, availableParallelism());
   const n = Number(text);

@@ -25,6 +25,7 @@ import {
   positiveInt,
   profileOption,
   seedOption,
+  SHARED_OPTIONS,
   shardOption,
   targetOption,
   workersOption,
@@ -67,16 +68,12 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
   program
     .command('fuzz')
     .description('fuzz a target with generated call streams; minimize and report every finding')
-    .option(
-      '--target <spec>',
-      'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
-      'model',
-    )
-    .option('--profile <profile>', 'oracle profile: docs or reactos (default: docs)')
-    .option('--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)')
+    .option(...SHARED_OPTIONS.target)
+    .option(...SHARED_OPTIONS.profile)
+    .option(...SHARED_OPTIONS.seed)
     .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
     .option('--time <duration>', 'run for this long instead, e.g. 90s, 30m (then minimize)')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option(...SHARED_OPTIONS.workers)
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
     .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
     .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
@@ -85,8 +82,8 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option('--timeout <ms>', 'a target call that takes longer is a hang (target-timeout)', '1000')
     .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
     .option('--attempts-max <n>', 'replays one minimization may use', '2000')
-    .option('--quiet', 'no progress output')
-    .option('--json-progress', 'progress as JSON lines on stderr')
+    .option(...SHARED_OPTIONS.quiet)
+    .option(...SHARED_OPTIONS.jsonProgress)
     .addHelpText(
       'after',
       `${DETERMINISM}\n\nBundled canaries (--target mutant:NAME):\n${MUTANTS.map((m) => `  ${m.name}: ${m.description}`).join('\n')}`,

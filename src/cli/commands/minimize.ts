@@ -22,6 +22,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
 import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
+import { SHARED_OPTIONS } from '../options.js';
 import { Progress, progressMode } from '../progress.js';
 
 export const registerMinimize: RegisterCommand = (program, ctx) => {
@@ -49,8 +50,8 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
-    .option('--quiet', 'no progress output')
-    .option('--json-progress', 'progress as JSON lines on stderr')
+    .option(...SHARED_OPTIONS.quiet)
+    .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (file: string, opts: MinimizeCliOptions) => {
       ctx.exitCode = await runMinimize(ctx, file, opts);
     });

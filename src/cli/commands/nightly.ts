@@ -26,6 +26,7 @@ import {
   positiveInt,
   profileOption,
   seedOption,
+  SHARED_OPTIONS,
   shardOption,
   targetOption,
   workersOption,
@@ -41,13 +42,9 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .description(
       'the scheduled job: replay regressions and the corpus, fuzz, minimize, and write JSON, JUnit, SARIF and HTML reports',
     )
-    .option(
-      '--target <spec>',
-      'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
-      'model',
-    )
-    .option('--profile <profile>', 'oracle profile: docs or reactos (default: docs)')
-    .option('--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)')
+    .option(...SHARED_OPTIONS.target)
+    .option(...SHARED_OPTIONS.profile)
+    .option(...SHARED_OPTIONS.seed)
     .option('--time <duration>', 'fuzzing budget, e.g. 30s, 30m, 2h', '30s')
     .option(
       '--runs <n>',
@@ -61,7 +58,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
       '--replay <dir...>',
       'trace directories to replay before fuzzing (default: the bundled corpus)',
     )
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option(...SHARED_OPTIONS.workers)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
     .option('--out <dir>', 'reports, findings and (by default) the corpus go here', 'vpdma-out')
     .option(
@@ -81,8 +78,8 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option('--json <file>', 'also write report.json here')
     .option('--calls-max <n>', 'calls per fuzz case at most', '64')
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '1000')
-    .option('--quiet', 'no progress output')
-    .option('--json-progress', 'progress as JSON lines on stderr')
+    .option(...SHARED_OPTIONS.quiet)
+    .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (opts: NightlyOptions) => {
       ctx.exitCode = await nightly(ctx, opts);
     });

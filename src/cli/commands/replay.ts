@@ -19,7 +19,14 @@ import { writeFileAtomic } from '../../store/writeFile.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
-import { positiveInt, profileOption, seedOption, targetOption, workersOption } from '../options.js';
+import {
+  positiveInt,
+  profileOption,
+  seedOption,
+  SHARED_OPTIONS,
+  targetOption,
+  workersOption,
+} from '../options.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
@@ -56,7 +63,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--profile <profile>',
       "oracle profile: docs or reactos (default: each trace header's, else docs)",
     )
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option(...SHARED_OPTIONS.workers)
     .option('--json <file>', 'write the JSON report here')
     .option('--junit <file>', 'write a JUnit XML report here (one test case per trace)')
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
@@ -67,8 +74,8 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       String(DEFAULT_SAMPLE_BYTES),
     )
     .option('--seed <seed>', 'recorded in the report (replay itself uses no randomness)')
-    .option('--quiet', 'no progress output')
-    .option('--json-progress', 'progress as JSON lines on stderr')
+    .option(...SHARED_OPTIONS.quiet)
+    .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (paths: string[], opts: ReplayOptions) => {
       ctx.exitCode = await replay(ctx, paths, opts);
     });
