@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from './main.js';
 import type { CliIo } from './context.js';
+import { runCli, type CliRun } from './runCli.js';
 import { parseText } from '../trace/text.js';
 import { parseJsonl } from '../trace/jsonl.js';
 
@@ -29,13 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
 const p = (name: string): string => join(dir, name);
 
 describe('vpdma show', () => {

@@ -14,16 +14,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../report/chromium.js';
+import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 interface Report {
   seed: string;
@@ -220,17 +216,8 @@ describe('vpdma nightly', () => {
     const out = join(dir, 'mutant');
     const page = pathToFileURL(join(out, 'report.html')).href;
     const browser = await chromium.launch({
-      executablePath: process.env['VPDMA_CHROMIUM'] ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const p = await browser.newPage();

@@ -7,17 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_DEVICE } from '../replay/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
-import { main } from './main.js';
-
-function io(): {
-  out: string[];
-  err: string[];
-  sink: { out: (t: string) => void; err: (t: string) => void };
-} {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, sink: { out: (t) => void out.push(t), err: (t) => void err.push(t) } };
-}
+import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-'));
 const kitchen = join(dir, 'kitchen.jsonl');
@@ -35,11 +25,7 @@ writeFileSync(
   }),
 );
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = io();
-  const code = await main(args, c.sink);
-  return { code, out: c.out.join(''), err: c.err.join('') };
-}
+const run = runCli;
 
 function reportWithoutTiming(path: string): unknown {
   const r = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

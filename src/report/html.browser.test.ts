@@ -7,21 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { HOSTILE, hostileNightlyFixture } from './fixtures.js';
 import { nightlyHtml } from './html.js';
 import { nightlyJunitXml } from './nightlyJunit.js';
-
-const CHROMIUM = process.env['VPDMA_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Just the DOM this file uses (the project compiles without lib "dom"). The callbacks passed to
 // evaluate() run in the page, where globalThis is the window.
@@ -49,17 +38,17 @@ const problems: string[] = [];
 const requests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the HTML report is tested in a real browser. ` +
+      `Chromium is not installed at ${CHROMIUM_PATH}: the HTML report is tested in a real browser. ` +
         'Install it with `apt-get install -y chromium` (.ci/run does), or set VPDMA_CHROMIUM.',
     );
   }
   writeFileSync(join(dir, 'report.html'), nightlyHtml(report));
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   context.on('request', (r) => void requests.push(r.url()));
   page = context.pages()[0] ?? (await context.newPage());

@@ -6,17 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
-import { main } from '../main.js';
+import { runCli } from '../runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-fuzz-'));
 const BUNDLED = readdirSync('corpus').filter((n) => n.endsWith('.jsonl')).length;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 const report = (path: string): FuzzReport => JSON.parse(readFileSync(path, 'utf8')) as FuzzReport;
 const vpt = (d: string): string[] => readdirSync(d).filter((n) => n.endsWith('.vpt'));

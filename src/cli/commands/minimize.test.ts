@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_DEVICE } from '../../replay/kitchenSink.js';
 import { readTrace } from '../../store/traceFiles.js';
 import { formatJsonl } from '../../trace/jsonl.js';
-import type { CliIo } from '../context.js';
-import { main } from '../main.js';
+import { runCli, type CliRun } from '../runCli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 let dir = '';
@@ -27,13 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
 
 describe('vpdma minimize', () => {
   it('writes a short repro beside the trace, prints how to replay it, exit 1', async () => {
