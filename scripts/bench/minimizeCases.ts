@@ -11,7 +11,7 @@ import {
 } from '../../src/minimize/minimize.js';
 import type { Executor } from '../../src/replay/executor.js';
 import { InlineExecutor } from '../../src/replay/executor.js';
-import { kitchenSink, KITCHEN_DEVICE } from '../../src/replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../../src/replay/kitchenSink.js';
 import type { Mutant } from '../../src/replay/mutants.js';
 import type { ReplaySettings } from '../../src/replay/protocol.js';
 import {
@@ -22,13 +22,7 @@ import {
 } from '../../src/replay/stillFails.js';
 import type { Trace } from '../../src/trace/trace.js';
 
-export const header = {
-  format: 'vpdma-trace',
-  version: 1,
-  profile: 'docs',
-  device: KITCHEN_DEVICE,
-  meta: {},
-} as const;
+export const header = KITCHEN_HEADER;
 
 export const kitchen = (): Trace => ({ header, calls: kitchenSink(true) });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_DEVICE } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../replay/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { runCli } from './runCli.js';
@@ -14,13 +14,7 @@ const kitchen = join(dir, 'kitchen.jsonl');
 writeFileSync(
   kitchen,
   formatJsonl({
-    header: {
-      format: 'vpdma-trace',
-      version: 1,
-      profile: 'docs',
-      device: KITCHEN_DEVICE,
-      meta: {},
-    },
+    header: KITCHEN_HEADER,
     calls: kitchenSink(),
   }),
 );

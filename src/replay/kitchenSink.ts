@@ -3,8 +3,18 @@
 import { Recorder } from '../model/recorder.js';
 import type { DeviceSpec } from '../model/device.js';
 import type { Struct, TraceCall } from '../model/values.js';
+import type { TraceHeader } from '../trace/trace.js';
 
 export const KITCHEN_DEVICE: DeviceSpec = { dma: { mapRegisters: 4 } };
+
+/** A header for the kitchen-sink calls: this device, oracle profile docs. */
+export const KITCHEN_HEADER: TraceHeader = {
+  format: 'vpdma-trace',
+  version: 1,
+  profile: 'docs',
+  device: KITCHEN_DEVICE,
+  meta: {},
+};
 
 const description: Struct = {
   scatterGather: true,

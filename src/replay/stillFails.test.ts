@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
 import { InlineExecutor } from './executor.js';
 import type { ReplaySettings } from './protocol.js';
 import type { ReplayResult } from './replay.js';
@@ -13,13 +13,7 @@ import {
 import { violation } from './violation.js';
 import type { Trace } from '../trace/trace.js';
 
-const header = {
-  format: 'vpdma-trace',
-  version: 1,
-  profile: 'docs',
-  device: KITCHEN_DEVICE,
-  meta: {},
-} as const;
+const header = KITCHEN_HEADER;
 const settings = (target: string): ReplaySettings => ({
   target,
   profile: 'docs',
