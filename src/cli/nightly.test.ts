@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../report/chromium.js';
-import { runCli } from './runCli.js';
+import { runCli, type CliRun } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));
 
@@ -65,18 +65,20 @@ describe('vpdma nightly', () => {
   it('finds a planted bug, reports it in every format, and replays it first on the next night', async () => {
     const out = join(dir, 'mutant');
     const history = join(dir, 'history.json');
-    const first = await run([
-      'nightly',
-      '--out',
-      out,
-      '--runs',
-      '600',
-      '--target',
-      MUTANT,
-      '--history',
-      history,
-      '--quiet',
-    ]);
+    const night = (...more: string[]): Promise<CliRun> =>
+      run([
+        'nightly',
+        '--out',
+        out,
+        '--runs',
+        '600',
+        '--target',
+        MUTANT,
+        '--history',
+        history,
+        ...more,
+      ]);
+    const first = await night('--quiet');
     expect(first.code).toBe(1);
     const rep = report(out);
     expect(rep.findings).toHaveLength(1);
@@ -93,20 +95,7 @@ describe('vpdma nightly', () => {
       f.signature.split('/').pop() ?? '',
     );
     // The next night: the repro is a regression trace now (replayed first), the finding is open.
-    const second = await run([
-      'nightly',
-      '--out',
-      out,
-      '--runs',
-      '600',
-      '--target',
-      MUTANT,
-      '--history',
-      history,
-      '--fail-on',
-      'new',
-      '--quiet',
-    ]);
+    const second = await night('--fail-on', 'new', '--quiet');
     expect(second.code).toBe(0);
     const again = report(out);
     expect(again.findings.map((x) => x.status)).toEqual(['open']);
