@@ -5,6 +5,7 @@
 // trace (for the corpus, for a repro) without anything from the worker.
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { memo } from '../core/memo.js';
 import { chance, int, rngFor } from '../core/rng.js';
 import { resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
@@ -44,14 +45,7 @@ const mutatePct = 50;
 const arbs = new Map<string, fc.Arbitrary<Program>>();
 
 function arbFor(seed: number, sw: Swarm, callsMax: number): fc.Arbitrary<Program> {
-  const key = `${seed}:${sw.slot}:${callsMax}`;
-  let arb = arbs.get(key);
-  if (arb === undefined) {
-    if (arbs.size > 64) arbs.clear();
-    arb = programArb(sw, callsMax);
-    arbs.set(key, arb);
-  }
-  return arb;
+  return memo(arbs, `${seed}:${sw.slot}:${callsMax}`, 64, () => programArb(sw, callsMax));
 }
 
 function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader {

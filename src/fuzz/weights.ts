@@ -4,6 +4,7 @@
 // i mod swarmSize, so one campaign explores several differently-shaped streams, and different
 // seeds explore differently. Configuration 0 is always the table's own weights.
 import { hashString } from '../core/hash.js';
+import { memo } from '../core/memo.js';
 import { chance, pick, rngFor, type Rng } from '../core/rng.js';
 import { CALLS } from '../model/calls.js';
 
@@ -46,14 +47,7 @@ const drawn = new Map<string, Swarm>();
 
 /** Configuration `slot` of `seed` (drawn once per process, then reused). */
 export function swarmFor(seed: number, slot: number): Swarm {
-  const key = `${seed}:${slot}`;
-  let sw = drawn.get(key);
-  if (sw === undefined) {
-    if (drawn.size > 256) drawn.clear();
-    sw = draw(seed, slot);
-    drawn.set(key, sw);
-  }
-  return sw;
+  return memo(drawn, `${seed}:${slot}`, 256, () => draw(seed, slot));
 }
 
 function draw(seed: number, slot: number): Swarm {
