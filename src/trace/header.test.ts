@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { headerToJson, validateHeader } from './header.js';
-import { formatTraceError } from './traceError.js';
+import { accepted, verdict } from './testResult.js';
 import type { TraceHeader } from './trace.js';
 
 const where = { file: 'h.jsonl', line: 1 };
 const base = { format: 'vpdma-trace', version: 1 };
 
-function valid(raw: unknown): TraceHeader {
-  const r = validateHeader(raw, where);
-  if (!r.ok) throw new Error(formatTraceError(r.error));
-  return r.value;
-}
-function line(raw: unknown): string {
-  const r = validateHeader(raw, where);
-  return r.ok ? 'accepted' : formatTraceError(r.error);
-}
+const valid = (raw: unknown): TraceHeader => accepted(validateHeader(raw, where));
+const line = (raw: unknown): string => verdict(validateHeader(raw, where));
 
 describe('validateHeader', () => {
   it('accepts the minimal header and keeps device as written', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatJsonl, parseJsonl, readJsonlCalls } from './jsonl.js';
 import { collectTrace } from './items.js';
 import type { TraceItem } from './items.js';
+import { accepted, verdict } from './testResult.js';
 import { formatTraceError } from './traceError.js';
 import type { Trace } from './trace.js';
 
@@ -13,15 +14,8 @@ const MAP =
   '"displayDriverEvent":"0x0","virtualAddress":"0x0"},"ret":"0x0","out":{"length":4096}}';
 const FREE = '{"fn":"VideoPortFreePool","args":{"hwDeviceExtension":"0x1","ptr":"0x2"}}';
 
-function parsed(text: string): Trace {
-  const r = parseJsonl(text, 'a.jsonl');
-  if (!r.ok) throw new Error(formatTraceError(r.error));
-  return r.value;
-}
-function error(text: string): string {
-  const r = parseJsonl(text, 'a.jsonl');
-  return r.ok ? 'accepted' : formatTraceError(r.error);
-}
+const parsed = (text: string): Trace => accepted(parseJsonl(text, 'a.jsonl'));
+const error = (text: string): string => verdict(parseJsonl(text, 'a.jsonl'));
 async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseText, printText, readTextCalls } from './text.js';
 import { collectTrace } from './items.js';
-import { formatTraceError } from './traceError.js';
+import { accepted, verdict } from './testResult.js';
 import type { Trace } from './trace.js';
 import type { TraceCall } from '../model/values.js';
 
@@ -80,15 +80,8 @@ const trace: Trace = {
   calls,
 };
 
-function parsed(text: string): Trace {
-  const r = parseText(text, 'r.txt');
-  if (!r.ok) throw new Error(formatTraceError(r.error));
-  return r.value;
-}
-function error(text: string): string {
-  const r = parseText(text, 'r.txt');
-  return r.ok ? 'accepted' : formatTraceError(r.error);
-}
+const parsed = (text: string): Trace => accepted(parseText(text, 'r.txt'));
+const error = (text: string): string => verdict(parseText(text, 'r.txt'));
 
 describe('text format', () => {
   it('prints names for produced values that later calls use', () => {

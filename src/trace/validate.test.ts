@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCall } from './validate.js';
+import { accepted } from './testResult.js';
 import { formatTraceError } from './traceError.js';
 import type { TraceError } from './traceError.js';
 import type { TraceCall } from '../model/values.js';
@@ -7,11 +8,7 @@ import type { TraceCall } from '../model/values.js';
 const where = { file: 'corpus/x.jsonl', line: 7 };
 const EXT = '0xffffe00000001000';
 
-function valid(raw: unknown): TraceCall {
-  const r = validateCall(raw, where);
-  if (!r.ok) throw new Error(formatTraceError(r.error));
-  return r.value;
-}
+const valid = (raw: unknown): TraceCall => accepted(validateCall(raw, where));
 function invalid(raw: unknown): TraceError {
   const r = validateCall(raw, where);
   if (r.ok) throw new Error(`accepted ${JSON.stringify(r.value, (_k, v: unknown) => String(v))}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCall } from './validate.js';
-import { formatTraceError } from './traceError.js';
+import { accepted, verdict } from './testResult.js';
 import type { TraceCall } from '../model/values.js';
 
 const where = { file: 't.jsonl', line: 3 };
@@ -19,15 +19,8 @@ const lockPages = (pVrp: unknown, extra: object = {}): unknown => ({
   ...extra,
 });
 
-function valid(raw: unknown): TraceCall {
-  const r = validateCall(raw, where);
-  if (!r.ok) throw new Error(formatTraceError(r.error));
-  return r.value;
-}
-function line(raw: unknown): string {
-  const r = validateCall(raw, where);
-  return r.ok ? 'accepted' : formatTraceError(r.error);
-}
+const valid = (raw: unknown): TraceCall => accepted(validateCall(raw, where));
+const line = (raw: unknown): string => verdict(validateCall(raw, where));
 
 describe('validateCall: structures', () => {
   it('vrp: an object with all six fields, or NULL as "0x0"', () => {
