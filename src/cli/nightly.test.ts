@@ -1,5 +1,4 @@
 // `vpdma nightly` and `vpdma merge` end to end: the real CLI, the pools, the file system.
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -15,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../report/chromium.js';
-import { runCli, type CliRun } from './runCli.js';
+import { interruptCli, runCli, type CliRun } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));
 
@@ -176,17 +175,11 @@ describe('vpdma nightly', () => {
 
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
     const out = join(dir, 'interrupted');
-    const child = spawn(
-      process.execPath,
-      ['bin/vpdma.js', 'nightly', '--out', out, '--time', '120s', '--quiet'],
-      { stdio: 'pipe' },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // Let it get well into fuzzing (the corpus replay takes about a second).
-    await new Promise((r) => setTimeout(r, 8000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const { code, err } = await interruptCli(
+      ['nightly', '--out', out, '--time', '120s', '--quiet'],
+      8000,
+    );
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
     const rep = report(out);

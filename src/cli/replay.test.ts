@@ -1,5 +1,4 @@
 // `vpdma replay` end to end: the real CLI, the real pool (dist/ is built before the tests).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../replay/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
-import { runCli } from './runCli.js';
+import { interruptCli, runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-'));
 const kitchen = join(dir, 'kitchen.jsonl');
@@ -234,10 +233,8 @@ describe('vpdma replay', () => {
     // A target that never answers, with a marker to find it by once vpdma has exited.
     const marker = `vpdma-leak-check-${process.pid}-${Date.now()}`;
     const slow = `process:node -e "setInterval(()=>{},1000)" ${marker}`;
-    const child = spawn(
-      process.execPath,
+    const { code, err } = await interruptCli(
       [
-        'bin/vpdma.js',
         'replay',
         'corpus',
         '--target',
@@ -250,13 +247,8 @@ describe('vpdma replay', () => {
         '--json',
         json,
       ],
-      { stdio: 'pipe' },
+      2500,
     );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise((r) => setTimeout(r, 2500));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean };

@@ -1,4 +1,6 @@
-// Test support: main() run in-process, its stdout and stderr captured.
+// Test support: main() run in-process, its stdout and stderr captured; the built CLI run as a
+// child process and interrupted.
+import { spawn } from 'node:child_process';
 import type { CliIo } from './context.js';
 import { main } from './main.js';
 
@@ -14,4 +16,23 @@ export async function runCli(argv: readonly string[]): Promise<CliRun> {
   const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
   const code = await main(argv, io);
   return { code, out: out.join(''), err: err.join('') };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * bin/vpdma.js (the built CLI) as a child process, sent SIGINT once `ready` resolves (a number:
+ * after that many milliseconds): its exit code and stderr.
+ */
+export async function interruptCli(
+  argv: readonly string[],
+  ready: number | (() => Promise<void>),
+): Promise<{ code: number | null; err: string }> {
+  const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await (typeof ready === 'number' ? sleep(ready) : ready());
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  return { code, err };
 }

@@ -1,12 +1,11 @@
 // `vpdma fuzz` end to end: the real CLI and pools (dist/ is built before the tests), in-process
 // through main() and once as a child process that gets SIGINT.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
-import { runCli } from '../runCli.js';
+import { interruptCli, runCli } from '../runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-fuzz-'));
 const BUNDLED = readdirSync('corpus').filter((n) => n.endsWith('.jsonl')).length;
@@ -89,17 +88,13 @@ describe('vpdma fuzz', () => {
   it('on SIGINT, writes the report and corpus for the completed cases and exits 130', async () => {
     const out = join(dir, 'sigint');
     const corpus = join(out, 'corpus');
-    const child = spawn(
-      process.execPath,
-      ['bin/vpdma.js', 'fuzz', '--runs', '1000000', '--workers', '2', '--out', out, '--quiet'],
-      { stdio: 'pipe' },
+    const { code, err } = await interruptCli(
+      ['fuzz', '--runs', '1000000', '--workers', '2', '--out', out, '--quiet'],
+      async () => {
+        for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
+          await new Promise((r) => setTimeout(r, 50));
+      },
     );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
     const rep = report(join(out, 'report.json'));
