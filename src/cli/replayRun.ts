@@ -1,5 +1,6 @@
 // Running a set of trace files through the pool with progress: shared by `replay` and the
 // nightly job's corpus phase.
+import { stat } from 'node:fs/promises';
 import { PiscinaExecutor } from '../replay/pool.js';
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
@@ -18,7 +19,15 @@ export async function runReplays(
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<ReplayRun> {
-  const items = files.map((path, id) => ({ id, label: path, path }));
+  const sizes = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  const items = files.map((path, id) => ({ id, label: path, path, size: sizes[id] ?? 0 }));
   const executor = new PiscinaExecutor(Math.min(workers, Math.max(1, items.length)));
   const started = performance.now();
   let done = 0;

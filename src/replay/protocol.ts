@@ -12,6 +12,8 @@ export interface TraceItem {
   readonly path?: string;
   /** ...or decode it from these bytes (.vpt encoding). */
   readonly bytes?: Uint8Array;
+  /** The file's size in bytes, when known: big traces go first, in tasks of their own. */
+  readonly size?: number;
 }
 
 export interface ReplaySettings {

@@ -1,12 +1,43 @@
 // Cutting a run into pool tasks: big enough that Piscina's per-task cost (tens of
-// microseconds) stays small, small and numerous enough that every worker stays busy.
+// microseconds) stays small, small and numerous enough that every worker stays busy. Traces
+// of known size are handed out largest first (LPT scheduling), so the run does not end with
+// one worker replaying the biggest trace alone; results are ordered by item id regardless.
 import type { ReplaySettings, ReplayTask, TraceItem } from './protocol.js';
 
 /** Tasks per worker to aim for, so uneven traces still balance. */
 const tasksPerWorker = 4;
 const itemsPerTaskMax = 64;
 
+const weight = (i: TraceItem): number => i.size ?? i.bytes?.length ?? 0;
+
 export function makeTasks(
+  items: readonly TraceItem[],
+  settings: ReplaySettings,
+  workers: number,
+): ReplayTask[] {
+  const total = items.reduce((n, i) => n + weight(i), 0);
+  if (total === 0) return bySlices(items, settings, workers);
+  // Largest first; a task closes when it reaches its share of the bytes (or the item cap).
+  const share = total / (workers * tasksPerWorker);
+  const sorted = [...items].sort((a, b) => weight(b) - weight(a) || a.id - b.id);
+  const tasks: ReplayTask[] = [];
+  let current: TraceItem[] = [];
+  let bytes = 0;
+  for (const item of sorted) {
+    current.push(item);
+    bytes += weight(item);
+    if (bytes >= share || current.length >= itemsPerTaskMax) {
+      tasks.push({ settings, items: current });
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length > 0) tasks.push({ settings, items: current });
+  return tasks;
+}
+
+/** Sizes unknown: equal numbers of traces per task, in order. */
+function bySlices(
   items: readonly TraceItem[],
   settings: ReplaySettings,
   workers: number,

@@ -1,0 +1,139 @@
+// What the replayer's check around VideoPortMapDmaMemory costs, by mapped memory (1 MiB, 1 GiB),
+// end to end through the Replayer against the model target: with touched() (what the target
+// wrote, plus the rotating sample of the rest) and without it (every live mapping read before
+// and after each call, as for a target that cannot say what it wrote).
+//
+//   npx tsx scripts/bench/mapDmaCheck.ts [calls=20000] [callsWithoutTouched=4]
+//
+// Each trace maps `mapped` bytes of a 1 GiB frame-buffer aperture twice (GetDeviceBase, and
+// MapMemory into the current process), allocates eight 64 KiB common buffers, writes data
+// through every mapping, then calls MapDmaMemory `calls` times (NULL and live VirtualAddress,
+// every InIoSpace value). The cost per call is (replay of the whole trace - replay of the
+// set-up alone) / calls, process CPU time (best of 3 with touched()); goal (1 GiB / 1 MiB) <= 1.5.
+import { availableParallelism, loadavg } from 'node:os';
+import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
+import { Recorder } from '../../src/model/recorder.js';
+import type { TraceCall } from '../../src/model/values.js';
+import { createModelTargetSync } from '../../src/replay/modelTarget.js';
+import { replayTrace } from '../../src/replay/replay.js';
+import type { Target } from '../../src/replay/target.js';
+import type { TraceHeader } from '../../src/trace/trace.js';
+
+const FB = 0xe0000000n;
+const GIB = 1 << 30;
+const DEVICE: DeviceSpec = {
+  apertures: [{ name: 'framebuffer', base: FB, length: GIB, space: 'memory' }],
+  systemMemoryBytes: 256 << 20,
+};
+const header: TraceHeader = {
+  format: 'vpdma-trace',
+  version: 1,
+  profile: 'docs',
+  device: DEVICE,
+  meta: {},
+};
+
+function trace(mapped: number, calls: number): TraceCall[] {
+  const r = new Recorder({ device: DEVICE }, false);
+  const adapter = r.ptr('VideoPortGetDmaAdapter', {
+    vpDeviceDescription: {
+      scatterGather: true,
+      dma32BitAddresses: true,
+      dma64BitAddresses: false,
+      maximumLength: 0x100000,
+    },
+  });
+  const view = r.ptr('VideoPortGetDeviceBase', {
+    ioAddress: FB,
+    numberOfUchars: mapped,
+    inIoSpace: 0,
+  });
+  const user = r.call('VideoPortMapMemory', {
+    physicalAddress: FB,
+    length: mapped,
+    inIoSpace: 0,
+    virtualAddress: 0n,
+  }).out?.['virtualAddress'] as bigint;
+  const data = new Uint8Array(64).fill(0xa5);
+  const pages = Math.min(mapped / 0x1000, 4096);
+  const stride = BigInt((mapped / pages) & ~0xfff);
+  for (let i = 0n; i < BigInt(pages); i++) {
+    r.call('@write', { va: view + i * stride, data });
+    r.call('@write', { va: user + i * stride + 0x100n, data });
+  }
+  for (let i = 0; i < 8; i++) {
+    const va = r.ptr('VideoPortAllocateCommonBuffer', {
+      vpDmaAdapter: adapter,
+      desiredLength: 0x10000,
+      cacheEnabled: false,
+      reserved: 0n,
+    });
+    r.call('@write', { va, data });
+  }
+  for (let i = 0; i < calls; i++) {
+    r.call('VideoPortMapDmaMemory', {
+      pVrp: 0n,
+      boardAddress: FB + BigInt((i * 0x1000) % mapped),
+      length: 0x1000,
+      inIoSpace: i % 4,
+      mappedUserEvent: 0n,
+      displayDriverEvent: 0n,
+      virtualAddress: i % 2 === 0 ? 0n : view,
+    });
+  }
+  return r.calls;
+}
+
+/** The model target, with or without touched(). */
+function target(touched: boolean): Target {
+  const t = createModelTargetSync({ device: resolveDevice(DEVICE), profile: 'docs' });
+  if (touched) return t;
+  return { call: (c) => t.call(c), read: (a, n) => t.read(a, n), state: () => t.state?.() ?? {} };
+}
+
+/** Best CPU milliseconds for one replay (of 3; of 1 without touched(): seconds per call). */
+async function cpuMs(calls: TraceCall[], touched: boolean): Promise<number> {
+  let best = Infinity;
+  for (let k = 0; k < (touched ? 3 : 1); k++) {
+    const t = target(touched);
+    const c0 = process.cpuUsage();
+    const r = await replayTrace(header, calls, t);
+    const used = process.cpuUsage(c0);
+    if (r.violations.length > 0) throw new Error(r.violations[0]?.message);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
+
+async function perCall(mapped: number, calls: number, touched: boolean): Promise<number> {
+  const full = await cpuMs(trace(mapped, calls), touched);
+  const setup = await cpuMs(trace(mapped, 0), touched);
+  return ((full - setup) * 1000) / calls; // µs
+}
+
+const calls = Number(process.argv[2] ?? 20_000);
+const callsWithout = Number(process.argv[3] ?? 4);
+console.log(
+  `node ${process.version}, ${availableParallelism()} cores, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+await perCall(1 << 20, calls / 10, true); // warm up
+const rows: [string, number, number][] = [];
+for (const [label, touched, n] of [
+  ['with touched() + 512 B sample', true, calls],
+  ['without touched(): every live mapping read', false, callsWithout],
+] as const) {
+  const small = await perCall(1 << 20, n, touched);
+  const large = await perCall(GIB, n, touched);
+  rows.push([label, small, large]);
+  console.log(
+    `${label}: 1 MiB ${small.toFixed(1)} µs/call, 1 GiB ${large.toFixed(1)} µs/call, ratio ${(large / small).toFixed(2)} (${n} calls)`,
+  );
+}
+console.log('\n| check around MapDmaMemory | 1 MiB mapped | 1 GiB mapped | ratio |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const [label, small, large] of rows)
+  console.log(
+    `| ${label} | ${small.toFixed(1)} µs | ${large.toFixed(1)} µs | ${(large / small).toFixed(2)} |`,
+  );
