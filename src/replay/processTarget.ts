@@ -54,6 +54,9 @@ class Child {
     this.proc.stdin?.on('error', () => {
       setTimeout(() => this.fail(`\`${command}\` closed its input`), 200).unref();
     });
+    this.proc.stdout?.on('end', () => {
+      setTimeout(() => this.fail(`\`${command}\` closed its output`), 200).unref();
+    });
   }
 
   private fail(message: string, timeout = false): void {

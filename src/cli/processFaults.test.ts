@@ -1,0 +1,69 @@
+// A process target that misbehaves on the wire (test/fixtures/bad-process-target.mjs, a real
+// child speaking the protocol): every trace it serves is a target-crashed violation with a
+// message saying what it sent, a fresh child serves the next trace, the report is written, and
+// `vpdma replay` exits 3. No child outlives the run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixture = join(root, 'test/fixtures/bad-process-target.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-process-faults-'));
+const traces = ['corpus/events.jsonl', 'corpus/pool-helpers.jsonl'].map((f) => join(root, f));
+
+interface Report {
+  traces: { trace: string; outcome: string; violations: number }[];
+  violations: { kind: string; message: string; trace: string }[];
+}
+
+function childrenOf(pid: number): string {
+  try {
+    return execFileSync('pgrep', ['-f', '-P', String(pid), 'bad-process-target'], {
+      encoding: 'utf8',
+    });
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe('a process target that misbehaves on the wire', () => {
+  it.each([
+    ['partial', /exited \(code 0\)/],
+    ['huge', /sent a frame claiming 2147483648 bytes/],
+    // "hell" read as a little-endian length
+    ['junk', /sent a frame claiming 1819043176 bytes/],
+    ['chatter', /wrote output nobody asked for/],
+    ['mute', /closed its output/],
+  ] as const)('%s: target-crashed for each trace, exit 3, report written', async (mode, why) => {
+    const json = join(dir, `${mode}.json`);
+    const r = await runCli([
+      'replay',
+      ...traces,
+      '--target',
+      `process:${process.execPath} ${fixture} ${mode}`,
+      '--workers',
+      '1',
+      '--timeout',
+      '3000',
+      '--json',
+      json,
+      '--quiet',
+    ]);
+    expect(r.code, r.err).toBe(3);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.traces).toHaveLength(2);
+    expect(rep.traces.map((t) => [t.outcome, t.violations])).toEqual([
+      ['crash', 1],
+      ['crash', 1],
+    ]);
+    // One per trace: a fresh child served the second one (and failed the same way).
+    expect(rep.violations.map((v) => [v.kind, v.trace])).toEqual(
+      traces.map((t) => ['target-crashed', t]),
+    );
+    for (const v of rep.violations) expect(v.message).toMatch(why);
+    expect(childrenOf(process.pid)).toBe('');
+  });
+});
