@@ -8,6 +8,7 @@ import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical, firstDifferentKey } from './canonical.js';
 import {
+  andThen,
   chunks,
   comparable,
   compareWithModel,
@@ -15,6 +16,7 @@ import {
   firstDiff,
   snapshotTarget,
   type ByteDiff,
+  type Maybe,
   type Span,
 } from './memory.js';
 import { show } from './show.js';
@@ -63,14 +65,17 @@ function vrpSpans(args: Args): Span[] {
   return spans;
 }
 
-export async function inertBefore(c: InertContext): Promise<InertBefore> {
-  const state = c.target.state === undefined ? undefined : await c.target.state();
-  if (c.cheap) await c.target.touched?.();
-  const spans = c.cheap
-    ? [...c.sample, ...vrpSpans(c.modelArgs)]
-    : [...c.full, ...vrpSpans(c.modelArgs)];
-  const bytes = await snapshotTarget(c.target, c.book, spans);
-  return state === undefined ? { spans, bytes } : { state, spans, bytes };
+export function inertBefore(c: InertContext): Maybe<InertBefore> {
+  return andThen(c.target.state?.(), (state) =>
+    andThen(c.cheap ? c.target.touched?.() : undefined, () => {
+      const spans = c.cheap
+        ? [...c.sample, ...vrpSpans(c.modelArgs)]
+        : [...c.full, ...vrpSpans(c.modelArgs)];
+      return andThen(snapshotTarget(c.target, c.book, spans), (bytes) =>
+        state === undefined ? { spans, bytes } : { state, spans, bytes },
+      );
+    }),
+  );
 }
 
 function kinds(fn: string): { ret: ViolationKind; out: ViolationKind } {
@@ -141,39 +146,51 @@ function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
   );
 }
 
-/** State and memory after the call, compared with before. */
-export async function inertAfter(c: InertContext, before: InertBefore): Promise<Violation[]> {
-  const fn = c.plan.desc.fn;
+/** State and memory after the call, compared with before (synchronous if the target is). */
+export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violation[]> {
   const found: Violation[] = [];
-  if (before.state !== undefined && c.target.state !== undefined) {
-    const afterState = await c.target.state();
-    // A frozen state object handed back again is the target's promise that nothing changed
-    // (the model target does this); anything else is compared in full.
-    const same = afterState === before.state && Object.isFrozen(afterState);
-    const beforeText = same ? '' : canonical(before.state);
-    const after = same ? '' : canonical(afterState);
-    if (after !== beforeText) {
-      const key = firstDifferentKey(beforeText, after);
-      const kind = stateKind(fn, key);
-      found.push(
-        violation(kind, fn, c.index, `${fn} changed the target's live ${key}`, {
-          field: `state.${key}`,
-        }),
-      );
+  const afterState =
+    before.state !== undefined && c.target.state !== undefined ? c.target.state() : undefined;
+  return andThen(afterState, (state) => {
+    if (state !== undefined && before.state !== undefined) {
+      const v = stateChanged(c, before.state, state);
+      if (v !== undefined) found.push(v);
     }
-  }
-  const afterBytes = await snapshotTarget(c.target, c.book, before.spans);
-  const d = diffSnapshots(before.spans, before.bytes, afterBytes);
-  if (d !== undefined) found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
-  if (c.cheap && c.target.touched !== undefined) {
-    const touched = (await c.target.touched()).map((t) => ({
-      address: c.book.map('cpu', 'target', 'model', t.address),
-      length: t.length,
-    }));
-    const diff = await compareWithModel(c.model, c.target, c.book, touched);
-    if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
-  }
-  return found;
+    return andThen(snapshotTarget(c.target, c.book, before.spans), (afterBytes) => {
+      const d = diffSnapshots(before.spans, before.bytes, afterBytes);
+      if (d !== undefined)
+        found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
+      if (!c.cheap || c.target.touched === undefined) return found;
+      return andThen(c.target.touched(), (ranges) => {
+        const touched = ranges.map((t) => ({
+          address: c.book.map('cpu', 'target', 'model', t.address),
+          length: t.length,
+        }));
+        return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
+          if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
+          return found;
+        });
+      });
+    });
+  });
+}
+
+function stateChanged(
+  c: InertContext,
+  before: TargetState,
+  after: TargetState,
+): Violation | undefined {
+  const fn = c.plan.desc.fn;
+  // A frozen state object handed back again is the target's promise that nothing changed
+  // (the model target does this); anything else is compared in full.
+  if (after === before && Object.isFrozen(after)) return undefined;
+  const beforeText = canonical(before);
+  const afterText = canonical(after);
+  if (afterText === beforeText) return undefined;
+  const key = firstDifferentKey(beforeText, afterText);
+  return violation(stateKind(fn, key), fn, c.index, `${fn} changed the target's live ${key}`, {
+    field: `state.${key}`,
+  });
 }
 
 /** Whether the sampled bytes already differed from the oracle before the call. */

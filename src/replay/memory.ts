@@ -100,6 +100,11 @@ export function* chunks(spans: Iterable<Span>): Generator<Span> {
 /** Either a value now or a promise of it: in-process targets stay synchronous end to end. */
 export type Maybe<T> = T | Promise<T>;
 
+/** f applied to m: at once when m is a value, after it settles when m is a promise. */
+export function andThen<T, U>(m: Maybe<T>, f: (t: T) => Maybe<U>): Maybe<U> {
+  return m instanceof Promise ? m.then(f) : f(m);
+}
+
 function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
   return bytes instanceof Uint8Array && bytes.length === length ? bytes : undefined;
 }
@@ -165,15 +170,30 @@ export function comparable(model: Model, address: bigint): boolean {
   return model.state.ranges.find(address, 1)?.kind !== 'lockedList';
 }
 
-/** The target's bytes of every span, for a before/after comparison. */
-export async function snapshotTarget(
+/** The target's bytes of every span, for a before/after comparison (synchronous if it is). */
+export function snapshotTarget(
   target: Target,
   book: AddressBook,
   spans: readonly Span[],
-): Promise<(Uint8Array | undefined)[]> {
+): Maybe<(Uint8Array | undefined)[]> {
+  const list = [...chunks(spans)];
   const out: (Uint8Array | undefined)[] = [];
-  for (const c of chunks(spans)) out.push(await readTarget(target, book, c));
-  return out;
+  const from = (start: number): Maybe<(Uint8Array | undefined)[]> => {
+    for (let i = start; i < list.length; i++) {
+      const c = list[i];
+      if (c === undefined) continue;
+      const got = readTargetMaybe(target, book, c);
+      if (got instanceof Promise) {
+        return got.then((bytes) => {
+          out.push(bytes);
+          return from(i + 1);
+        });
+      }
+      out.push(got);
+    }
+    return out;
+  };
+  return from(0);
 }
 
 /** The first span chunk whose bytes changed between two snapshots of the same spans. */

@@ -27,10 +27,12 @@ import {
   inertBefore,
   inertValues,
   sampleAgreed,
+  type InertBefore,
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
 import {
+  andThen,
   comparable,
   compareWithModel,
   liveSpans,
@@ -93,6 +95,15 @@ export class Replayer {
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
     if (plan.inert) return this.stepInert(call, plan, modelArgs, targetArgs);
+    return this.callTarget(call, targetArgs, (got) => this.complete(call, plan, modelArgs, got));
+  }
+
+  /** The call to the target, then `then` with its answer; a fault ends the replay (false). */
+  private callTarget(
+    call: TraceCall,
+    targetArgs: Args,
+    then: (got: CallOutcome) => Maybe<boolean>,
+  ): Maybe<boolean> {
     this.options.onCall?.(this.index, call.fn);
     let got: Maybe<CallOutcome>;
     try {
@@ -104,13 +115,8 @@ export class Replayer {
     } catch (e) {
       return this.fault(call.fn, e);
     }
-    if (got instanceof Promise) {
-      return got.then(
-        (g) => this.complete(call, plan, modelArgs, g),
-        (e: unknown) => this.fault(call.fn, e),
-      );
-    }
-    return this.complete(call, plan, modelArgs, got);
+    if (got instanceof Promise) return got.then(then, (e: unknown) => this.fault(call.fn, e));
+    return then(got);
   }
 
   private fault(fn: string, e: unknown): false {
@@ -149,33 +155,34 @@ export class Replayer {
     return true;
   }
 
-  private async stepInert(
+  /** An obsolete-family call with its before/after checks; synchronous if the target is. */
+  private stepInert(
     call: TraceCall,
     plan: CallPlan,
     modelArgs: Args,
     targetArgs: Args,
-  ): Promise<boolean> {
+  ): Maybe<boolean> {
     const inert = this.inertContext(plan, modelArgs);
-    const before = await inertBefore(inert);
-    this.options.onCall?.(this.index, call.fn);
-    let got: CallOutcome;
-    try {
-      got = await callTargetMaybe(
-        this.target,
-        { fn: call.fn, args: targetArgs },
-        this.options.callTimeoutMs,
-      );
-    } catch (e) {
-      return this.fault(call.fn, e);
-    }
-    const stepped = this.model.step(call.fn, modelArgs);
+    return andThen(inertBefore(inert), (before) =>
+      this.callTarget(call, targetArgs, (got) => this.completeInert(call, inert, before, got)),
+    );
+  }
+
+  private completeInert(
+    call: TraceCall,
+    inert: InertContext,
+    before: InertBefore,
+    got: CallOutcome,
+  ): Maybe<boolean> {
+    const stepped = this.model.step(call.fn, inert.modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
-    this.checkRecorded(call, stepped, modelArgs);
+    this.checkRecorded(call, stepped, inert.modelArgs);
     for (const v of inertValues(inert, stepped.ret, observed)) this.add(v);
-    await this.afterInert(inert, before);
-    learnProduced(this.book, plan, call, stepped, got, modelArgs);
-    return this.advance();
+    return andThen(this.afterInert(inert, before), () => {
+      learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);
+      return this.advance();
+    });
   }
 
   private inertContext(
@@ -210,10 +217,7 @@ export class Replayer {
     return bytes <= (this.options.fullBytesMax ?? 0) ? live : this.window.next(live);
   }
 
-  private async afterInert(
-    c: InertContext,
-    before: Awaited<ReturnType<typeof inertBefore>>,
-  ): Promise<void> {
+  private afterInert(c: InertContext, before: InertBefore): Maybe<void> {
     if (c.cheap) {
       const stale = sampleAgreed(c, before);
       if (stale !== undefined)
@@ -223,7 +227,9 @@ export class Replayer {
           'found by the rotating sample: it changed at or before this call',
         );
     }
-    for (const v of await inertAfter(c, before)) this.add(v);
+    return andThen(inertAfter(c, before), (found) => {
+      for (const v of found) this.add(v);
+    });
   }
 
   private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
