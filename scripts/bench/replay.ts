@@ -7,8 +7,8 @@
 // captured trace of a driver running for a long time). The traces go to .vpt files in the
 // temp directory (kept between runs), and `vpdma replay`'s own pool replays them against
 // `model`, first with 1 worker, then with 2, in the same run. Figures: calls/s per worker
-// count (decode + replay + checks, as a user gets them) and the 2/1 ratio; then one trace
-// replayed in this thread without the pool (the per-worker replay rate without decoding).
+// count (decode + replay + checks, as a user gets them) and the 2/1 ratio; then, per trace, the
+// replay in this thread without the pool or decoding, against the floor of a lockstep oracle.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,18 +113,46 @@ console.log(
   `2 workers: ${two.calls} calls in ${two.seconds.toFixed(2)} s = ${(two.calls / two.seconds / 1e6).toFixed(3)} M calls/s (violations ${two.violations})`,
 );
 console.log(`ratio 2/1 workers: ${(one.seconds / two.seconds).toFixed(2)}x (goal >= 1.8)`);
-const biggest = [...files].sort((a, b) => statSync(b).size - statSync(a).size)[0] ?? files[0];
-if (biggest !== undefined) {
-  const t = await readTrace(biggest);
+// Per trace, in this thread, without the pool or decoding: the replay (every check) against
+// the floor of a lockstep oracle, two model steps per call and touched() (what any replay
+// against the model must do), over each trace's first `perTraceCalls` calls.
+const perTraceCalls = 100_000;
+let replaySecs = 0;
+let floorSecs = 0;
+let callsDone = 0;
+console.log('\n| trace | replay, calls/s | floor (2 model steps), calls/s | replay / floor |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const file of files) {
+  const t = await readTrace(file);
   if (!t.ok) throw new Error(t.error.message);
-  const target = createModelTargetSync({
-    device: resolveDevice(t.value.header.device),
-    profile: 'docs',
-  });
+  const calls = t.value.calls.slice(0, perTraceCalls);
+  const device = resolveDevice(t.value.header.device);
   const t0 = performance.now();
-  const r = await replayTrace(t.value.header, t.value.calls, target);
-  const s = (performance.now() - t0) / 1000;
+  const r = await replayTrace(
+    t.value.header,
+    calls,
+    createModelTargetSync({ device, profile: 'docs' }),
+  );
+  const replay = (performance.now() - t0) / 1000;
+  if (r.violations.length > 0) throw new Error(r.violations[0]?.message);
+  const a = createModelTargetSync({ device, profile: 'docs' });
+  const b = createModelTargetSync({ device, profile: 'docs' });
+  const t1 = performance.now();
+  for (const c of calls) {
+    a.call(c);
+    b.call(c);
+    a.model.touched();
+    b.model.touched();
+  }
+  const floor = (performance.now() - t1) / 1000;
+  replaySecs += replay;
+  floorSecs += floor;
+  callsDone += calls.length;
+  const k = (x: number): string => `${Math.round(calls.length / x / 1000)}K`;
   console.log(
-    `in-thread replay, no decode (${files.length} files; ${biggest.split('/').pop()}): ${r.calls} calls, ${(r.calls / s / 1e6).toFixed(3)} M calls/s`,
+    `| ${file.split('/').pop()} | ${k(replay)} | ${k(floor)} | ${(floor / replay).toFixed(2)} |`,
   );
 }
+console.log(
+  `| all (${callsDone} calls) | ${Math.round(callsDone / replaySecs / 1000)}K | ${Math.round(callsDone / floorSecs / 1000)}K | ${(floorSecs / replaySecs).toFixed(2)} |`,
+);
