@@ -4,7 +4,7 @@
 //                                                                              (Linux: /proc)
 //
 // 1. Headline, per mode: every corpus trace replayed in full (oracle, learning, every check),
-//    repeated until at least `calls` calls (`callsOff` with touched off: it is ~50 times
+//    repeated until at least `calls` calls (`callsOff` with touched off: it is ~36 times
 //    slower), against one long-lived C child (a `hello` per trace). Touched on: vpdma checks
 //    the bytes touched() reports after every call and a rotating sample around obsolete calls.
 //    Touched off (VPDMA_C_NO_TOUCHED=1): it re-reads every live mapping around obsolete calls.
