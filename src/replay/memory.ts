@@ -23,21 +23,6 @@ export function targetAddress(book: AddressBook, address: bigint): bigint {
   return book.map('cpu', 'model', 'target', address);
 }
 
-/** The target's bytes, or undefined if it cannot read them (unmapped, or it threw). */
-export async function readTarget(
-  target: Target,
-  book: AddressBook,
-  span: Span,
-): Promise<Uint8Array | undefined> {
-  try {
-    const got = target.read(targetAddress(book, span.address), span.length);
-    const bytes = got instanceof Promise ? await got : got;
-    return bytes instanceof Uint8Array && bytes.length === span.length ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function firstDiff(
   address: bigint,
   expected: Uint8Array | undefined,
@@ -109,7 +94,10 @@ function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
   return bytes instanceof Uint8Array && bytes.length === length ? bytes : undefined;
 }
 
-/** Like readTarget, but without a promise when the target answers synchronously. */
+/**
+ * The target's bytes, or undefined if it cannot read them (unmapped, or it threw); without a
+ * promise when the target answers synchronously.
+ */
 export function readTargetMaybe(
   target: Target,
   book: AddressBook,
