@@ -1,6 +1,7 @@
 // CPU accesses by virtual address: through a live range, or into the current process's
 // demand-zero user memory (the buffers user mode hands a miniport in an IOCTL).
 import { PAGE_SIZE } from '../core/limits.js';
+import { zeroed } from '../core/zeroed.js';
 import { readRange, writeRange, type CpuRange } from './ranges.js';
 import type { ModelState } from './state.js';
 
@@ -69,7 +70,7 @@ export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | 
   const r = s.ranges.find(va, length);
   if (r !== undefined) return readRange(s.mem, r, Number(va - r.va), length);
   if (!isUserVa(va, length)) return undefined;
-  const out = new Uint8Array(length);
+  const out = zeroed(length);
   forUserPages(va, length, (page, pageOff, at, n) => {
     const key = s.userPages.get(page);
     if (key !== undefined) s.mem.readInto(key, pageOff, n, out, at);

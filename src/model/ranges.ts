@@ -2,6 +2,7 @@
 // Lookups are binary searches by address (with a last-hit cache: consecutive accesses nearly
 // always hit the same range), so a driver holding thousands of buffers costs log n per access.
 import { PAGE_SIZE } from '../core/limits.js';
+import { zeroed } from '../core/zeroed.js';
 import { ioPageKey, memoryPageKey, type PageKey, type PhysMem } from './physmem.js';
 
 export type RangeKind =
@@ -133,7 +134,7 @@ function inside(r: CpuRange, va: bigint, length: number): boolean {
 
 /** Copies [off, off + length) of range r out of memory. */
 export function readRange(mem: PhysMem, r: CpuRange, off: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
+  const out = zeroed(length);
   let done = 0;
   while (done < length) {
     const [key, pageOff] = locate(r, off + done);
