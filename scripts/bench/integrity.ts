@@ -15,54 +15,12 @@ import { performance } from 'node:perf_hooks';
 import { crc32 } from '../../src/core/crc32.js';
 import { Model } from '../../src/model/model.js';
 import type { Args } from '../../src/model/values.js';
-
-const FB = 0xe0000000n;
-const GIB = 1024 * 1024 * 1024;
-const DEVICE = {
-  apertures: [{ name: 'framebuffer', base: FB, length: GIB, space: 'memory' as const }],
-  systemMemoryBytes: 256 * 1024 * 1024,
-};
+import { DEVICE, FB, GIB, mapAndFill } from './mapped.js';
 
 /** A model with `mapped` bytes of the aperture mapped twice, common buffers, and data. */
 function setup(mapped: number): { m: Model; args: Args; pagesWithData: number } {
   const m = new Model({ device: DEVICE });
-  const adapter = m.step('VideoPortGetDmaAdapter', {
-    vpDeviceDescription: {
-      scatterGather: true,
-      dma32BitAddresses: true,
-      dma64BitAddresses: false,
-      maximumLength: 0x100000,
-    },
-  }).ret as bigint;
-  const view = m.step('VideoPortGetDeviceBase', {
-    ioAddress: FB,
-    numberOfUchars: mapped,
-    inIoSpace: 0,
-  }).ret as bigint;
-  const user = m.step('VideoPortMapMemory', {
-    physicalAddress: FB,
-    length: mapped,
-    inIoSpace: 0,
-    virtualAddress: 0x2a4n,
-  }).out?.['virtualAddress'] as bigint;
-  const data = new Uint8Array(64).fill(0xa5);
-  // Data in every page of 1 MiB; in every 16th page (64 MiB of pages) of 1 GiB; through
-  // both views.
-  const pages = Math.min(mapped / 0x1000, 16384);
-  const stride = BigInt((mapped / pages) & ~0xfff);
-  for (let i = 0n; i < BigInt(pages); i++) {
-    m.step('@write', { va: view + i * stride, data });
-    m.step('@write', { va: user + i * stride + 0x100n, data });
-  }
-  for (let i = 0; i < 8; i++) {
-    const va = m.step('VideoPortAllocateCommonBuffer', {
-      vpDmaAdapter: adapter,
-      desiredLength: 0x10000,
-      cacheEnabled: false,
-      reserved: 0n,
-    }).ret as bigint;
-    m.step('@write', { va, data });
-  }
+  const view = mapAndFill((fn, args) => m.step(fn, args), mapped, 16384);
   m.touched();
   const args: Args = {
     hwDeviceExtension: 0xffffe00000001000n,

@@ -5,26 +5,20 @@
 //
 //   npx tsx scripts/bench/mapDmaCheck.ts [calls=20000] [callsWithoutTouched=4]
 //
-// Each trace maps `mapped` bytes of a 1 GiB frame-buffer aperture twice (GetDeviceBase, and
-// MapMemory into the current process), allocates eight 64 KiB common buffers, writes data
-// through every mapping, then calls MapDmaMemory `calls` times (NULL and live VirtualAddress,
-// every InIoSpace value). Only the MapDmaMemory calls are timed (process CPU time, best of 3
+// Each trace is mapped.ts's set-up (`mapped` bytes of a 1 GiB frame-buffer aperture mapped
+// twice, a kernel view and a user view; eight 64 KiB common buffers; data through every
+// mapping), then MapDmaMemory `calls` times (NULL and live VirtualAddress, every InIoSpace). Only the MapDmaMemory calls are timed (process CPU time, best of 3
 // with touched()); goal (1 GiB / 1 MiB) <= 1.5.
 import { availableParallelism, loadavg } from 'node:os';
-import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
+import { resolveDevice } from '../../src/model/device.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
 import { createModelTargetSync } from '../../src/replay/modelTarget.js';
 import { Replayer } from '../../src/replay/replay.js';
 import type { Target } from '../../src/replay/target.js';
 import type { TraceHeader } from '../../src/trace/trace.js';
+import { DEVICE, FB, GIB, mapAndFill } from './mapped.js';
 
-const FB = 0xe0000000n;
-const GIB = 1 << 30;
-const DEVICE: DeviceSpec = {
-  apertures: [{ name: 'framebuffer', base: FB, length: GIB, space: 'memory' }],
-  systemMemoryBytes: 256 << 20,
-};
 const header: TraceHeader = {
   format: 'vpdma-trace',
   version: 1,
@@ -35,41 +29,7 @@ const header: TraceHeader = {
 
 function trace(mapped: number, calls: number): TraceCall[] {
   const r = new Recorder({ device: DEVICE }, false);
-  const adapter = r.ptr('VideoPortGetDmaAdapter', {
-    vpDeviceDescription: {
-      scatterGather: true,
-      dma32BitAddresses: true,
-      dma64BitAddresses: false,
-      maximumLength: 0x100000,
-    },
-  });
-  const view = r.ptr('VideoPortGetDeviceBase', {
-    ioAddress: FB,
-    numberOfUchars: mapped,
-    inIoSpace: 0,
-  });
-  const user = r.call('VideoPortMapMemory', {
-    physicalAddress: FB,
-    length: mapped,
-    inIoSpace: 0,
-    virtualAddress: 0n,
-  }).out?.['virtualAddress'] as bigint;
-  const data = new Uint8Array(64).fill(0xa5);
-  const pages = Math.min(mapped / 0x1000, 4096);
-  const stride = BigInt((mapped / pages) & ~0xfff);
-  for (let i = 0n; i < BigInt(pages); i++) {
-    r.call('@write', { va: view + i * stride, data });
-    r.call('@write', { va: user + i * stride + 0x100n, data });
-  }
-  for (let i = 0; i < 8; i++) {
-    const va = r.ptr('VideoPortAllocateCommonBuffer', {
-      vpDmaAdapter: adapter,
-      desiredLength: 0x10000,
-      cacheEnabled: false,
-      reserved: 0n,
-    });
-    r.call('@write', { va, data });
-  }
+  const view = mapAndFill((fn, args) => r.call(fn, args), mapped, 4096);
   for (let i = 0; i < calls; i++) {
     r.call('VideoPortMapDmaMemory', {
       pVrp: 0n,
