@@ -1,11 +1,13 @@
 // The worker's side of a replay task (also run inline when there is one worker): read each
 // trace, open a fresh target for it, replay, and return plain results in item order.
 import { resolveDevice } from '../model/device.js';
-import { readTrace } from '../store/traceFiles.js';
+import { stat } from 'node:fs/promises';
+import type { TraceCall } from '../model/values.js';
+import { formatOf, readTrace, streamTraceCalls } from '../store/traceFiles.js';
 import { formatTraceError } from '../trace/traceError.js';
-import { checkReferences } from '../trace/references.js';
+import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
-import type { Trace } from '../trace/trace.js';
+import type { TraceHeader } from '../trace/trace.js';
 import { TargetFault } from './callTarget.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } from './protocol.js';
 import { replayTrace } from './replay.js';
@@ -15,6 +17,9 @@ import { violation } from './violation.js';
 import { beat } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
+
+/** .vpt files above this many bytes are streamed rather than read whole. */
+export const streamBytesMin = 64 << 20;
 
 /** The worker's session for a target SPEC (one per SPEC and timeout, reused across tasks). */
 export async function sessionFor(spec: string, timeoutMs: number): Promise<TargetSession | string> {
@@ -29,16 +34,60 @@ export async function sessionFor(spec: string, timeoutMs: number): Promise<Targe
   return s.value;
 }
 
-async function load(item: TraceItem): Promise<Trace | string> {
+/** A trace to replay: whole in memory, or streamed from its file (calls read on demand). */
+interface Loaded {
+  readonly header: TraceHeader;
+  readonly calls: readonly TraceCall[] | AsyncIterable<TraceCall>;
+}
+
+async function load(item: TraceItem): Promise<Loaded | string> {
   if (item.bytes !== undefined) {
     const r = decodeVpt(item.bytes, item.label);
     return r.ok ? r.value : formatTraceError(r.error);
   }
   if (item.path === undefined) return `${item.label}: nothing to replay`;
+  if (formatOf(item.path) === 'vpt' && (await sizeOf(item)) > streamBytesMin)
+    return streamed(item.path, item.label);
   const r = await readTrace(item.path);
   if (!r.ok) return formatTraceError(r.error);
   const broken = checkReferences(r.value, item.label);
   return broken === undefined ? r.value : formatTraceError(broken);
+}
+
+async function sizeOf(item: TraceItem): Promise<number> {
+  if (item.size !== undefined) return item.size;
+  try {
+    return (await stat(item.path ?? '')).size;
+  } catch {
+    return 0; // readTrace reports what is wrong with the file
+  }
+}
+
+/**
+ * A big .vpt in bounded memory: one streaming pass checks every frame and the handle
+ * references (bad input is reported before any call is replayed, as for a small file), a
+ * second streams the calls into the replay.
+ */
+async function streamed(path: string, label: string): Promise<Loaded | string> {
+  let header: TraceHeader | undefined;
+  const refs = new ReferenceCheck(label);
+  for await (const it of streamTraceCalls(path)) {
+    if (it.kind === 'error') return formatTraceError(it.error);
+    if (it.kind === 'header') header = it.header;
+    else refs.add(it.call);
+  }
+  const broken = refs.result();
+  if (broken !== undefined) return formatTraceError(broken);
+  if (header === undefined) return `${label}: no header`;
+  return { header, calls: callsOf(path) };
+}
+
+async function* callsOf(path: string): AsyncGenerator<TraceCall> {
+  for await (const it of streamTraceCalls(path)) {
+    if (it.kind === 'call') yield it.call;
+    // It read cleanly a moment ago: the file changed under the replay.
+    else if (it.kind === 'error') throw new Error(`${path} changed during the replay`);
+  }
 }
 
 async function runItem(
@@ -56,9 +105,10 @@ async function runItem(
     target = await session.open(resolveDevice(trace.header.device), profile);
   } catch (e) {
     if (!TargetFault.is(e)) throw e;
+    const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
     const v = violation(
       'target-crashed',
-      trace.calls[0]?.fn ?? '(start)',
+      first ?? '(start)',
       0,
       `the target could not start: ${e.message}`,
     );
