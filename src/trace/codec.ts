@@ -43,7 +43,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import type { TraceCall } from '../model/values.js';
 import { tableRevision } from '../model/calls.js';
-import { crc32 } from '../core/crc32.js';
+import { frameCrc32 } from './checksum.js';
 import type { TraceHeader } from './trace.js';
 import { headerToJson } from './header.js';
 import { checkStructures, sameStructure } from './recordStructures.js';
@@ -99,7 +99,7 @@ function frame(...parts: Uint8Array[]): Uint8Array {
   }
   const view = new DataView(out.buffer);
   view.setUint32(0, length, true);
-  view.setUint32(4, crc32(out.subarray(FRAME_HEADER_BYTES)), true);
+  view.setUint32(4, frameCrc32(out.subarray(FRAME_HEADER_BYTES)), true);
   return out;
 }
 

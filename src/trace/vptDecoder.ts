@@ -2,7 +2,7 @@
 // and the streaming reader: check the prelude, then each frame's length, checksum and payload.
 import type { TraceCall } from '../model/values.js';
 import { callsMax, frameBytesMax } from '../core/limits.js';
-import { crc32 } from '../core/crc32.js';
+import { frameCrc32 } from './checksum.js';
 import type { TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
@@ -77,7 +77,8 @@ export class VptDecoder {
     if (payload.length < length) {
       return this.fail(offset, `truncated frame (${payload.length} of ${length} payload bytes)`);
     }
-    if (crc32(payload) !== readU32(head, 4)) return this.fail(offset, 'frame checksum mismatch');
+    if (frameCrc32(payload) !== readU32(head, 4))
+      return this.fail(offset, 'frame checksum mismatch');
     const unpacked =
       this.header === undefined ? unpackPlain(payload) : this.unpacker.unpack(payload);
     if ('error' in unpacked) return this.fail(offset, `undecodable frame: ${unpacked.error}`);
