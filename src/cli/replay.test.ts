@@ -28,6 +28,7 @@ function reportWithoutTiming(path: string): unknown {
 
 afterEach(() => {
   delete process.env['VPDMA_FIXTURE_MUTANT'];
+  delete process.env['VPDMA_FIXTURE_DEATH'];
 });
 
 describe('vpdma replay', () => {
@@ -214,6 +215,67 @@ describe('vpdma replay', () => {
     expect(report.violations).toEqual([
       expect.objectContaining({ kind: 'target-timeout', fn: 'VideoPortMapDmaMemory' }),
     ]);
+  });
+
+  it.each([
+    ['exit', /VideoPortMapDmaMemory killed its worker thread \(worker exited with code: 7\)/],
+    ['uncaught', /VideoPortMapDmaMemory killed its worker thread \(.*nobody catches\)/],
+  ])(
+    'a module target that kills its worker (%s): that trace crashed, the others replay',
+    async (how, message) => {
+      process.env['VPDMA_FIXTURE_DEATH'] = how;
+      const json = join(dir, `death-${how}.json`);
+      const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
+      const r = await run([
+        'replay',
+        ...files,
+        '--target',
+        'module:test/fixtures/dying-target.mjs',
+        '--workers',
+        '1',
+        '--quiet',
+        '--json',
+        json,
+      ]);
+      expect(r.code).toBe(3);
+      expect(r.err).not.toMatch(/internal error/);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        traces: { trace: string; outcome: string }[];
+        violations: { kind: string; fn: string; callIndex: number; message: string }[];
+      };
+      expect(report.traces.map((t) => t.outcome)).toEqual(['pass', 'crash', 'pass']);
+      expect(report.violations).toHaveLength(1);
+      const v = report.violations[0];
+      expect(v).toMatchObject({ kind: 'target-crashed', fn: 'VideoPortMapDmaMemory' });
+      expect(v?.message).toMatch(message);
+      // The call it died in: the kitchen sink's first MapDmaMemory.
+      const first = kitchenSink().findIndex((c) => c.fn === 'VideoPortMapDmaMemory');
+      expect(v?.callIndex).toBe(first);
+    },
+  );
+
+  it('a module target that kills its worker while it is created: every trace says so (exit 3)', async () => {
+    process.env['VPDMA_FIXTURE_DEATH'] = 'start';
+    const r = await run([
+      'replay',
+      'corpus/events.jsonl',
+      kitchen,
+      '--target',
+      'module:test/fixtures/dying-target.mjs',
+      '--workers',
+      '2',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.err).not.toMatch(/internal error/);
+    const lines = r.out
+      .split('\n')
+      .filter((l) => l.includes('target-crashed: the worker thread died'));
+    expect(lines).toHaveLength(2);
+    for (const l of lines)
+      expect(l).toMatch(
+        /the worker thread died before the first call .*\(worker exited with code: 9\)/,
+      );
   });
 
   it('reports a process target that cannot start as a crash (exit 3)', async () => {

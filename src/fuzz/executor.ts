@@ -1,7 +1,7 @@
 // Where fuzz tasks run: the Piscina pool (src/replay/pool.ts's TaskPool, with this kind's
 // worker and kill handling) or this thread (tests, --workers 1 debugging). Both deliver each
 // task's results whole; the campaign orders them by case index, so which ran cannot matter.
-import { hungCallViolation } from '../replay/heartbeat.js';
+import { deadWorkerViolation, heldItem, hungCallViolation } from '../replay/heartbeat.js';
 import { TaskPool, type TaskControl } from '../replay/pool.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
 import { runFuzzTask } from './runCases.js';
@@ -41,12 +41,42 @@ export function fuzzAfterKill(
   return rest.length === 0 ? { results } : { results, redo: { ...task, cases: rest } };
 }
 
+/** After a worker died under the target: the case in hand crashed, the rest re-runs. */
+export function fuzzAfterDeath(
+  task: FuzzTask,
+  beat: Int32Array,
+  why: string,
+): { results: CaseResult[]; redo?: FuzzTask } {
+  const held = heldItem(beat);
+  if (!task.cases.includes(held)) {
+    // Between cases: starting the target (the session) killed it. Every case would.
+    const setupError = `the target killed its worker thread while starting (${why})`;
+    return {
+      results: task.cases.map((index) => ({
+        index,
+        calls: 0,
+        outcome: 'crash' as const,
+        violations: [],
+        keys: [],
+        setupError,
+      })),
+    };
+  }
+  const v = deadWorkerViolation(beat, why);
+  const results: CaseResult[] = [
+    { index: held, calls: v.callIndex + 1, outcome: 'crash', violations: [v], keys: [] },
+  ];
+  const rest = task.cases.filter((i) => i !== held);
+  return rest.length === 0 ? { results } : { results, redo: { ...task, cases: rest } };
+}
+
 /** The pool; for an in-process target (`target`), with this thread helping while it starts. */
 export function createFuzzPool(workers: number, target?: string): FuzzExecutor {
   const pool = new TaskPool<FuzzTask, CaseResult>(workers, {
     filename: fuzzWorkerFile(),
     timeoutMs: (t) => t.settings.timeoutMs,
     afterKill: fuzzAfterKill,
+    afterDeath: fuzzAfterDeath,
   });
   return target !== undefined && inProcess(target) ? new WarmingPool(pool) : pool;
 }

@@ -51,6 +51,21 @@ describe('faults during fuzzing are findings, not the end of the campaign', () =
     expect(r.failing.length).toBeLessThan(40);
   });
 
+  it('a target that kills its worker thread: target-crashed at that call, every later case still runs', async () => {
+    process.env['VPDMA_FIXTURE_DEATH'] = 'exit';
+    try {
+      const r = await campaign('module:test/fixtures/dying-target.mjs', 40);
+      expect(r.cases).toBe(40);
+      const crashed = r.failing.filter((f) => f.violations[0]?.kind === 'target-crashed');
+      expect(crashed.length).toBeGreaterThan(0);
+      expect(crashed[0]?.violations[0]).toMatchObject({ fn: 'VideoPortMapDmaMemory' });
+      expect(crashed[0]?.violations[0]?.message).toContain('worker exited with code: 7');
+      expect(r.failing.length).toBeLessThan(40);
+    } finally {
+      delete process.env['VPDMA_FIXTURE_DEATH'];
+    }
+  });
+
   it('a target that throws: target-crashed, and every later case still runs', async () => {
     const r = await campaign('mutant:crash-on-double-free-pool', 600);
     expect(r.cases).toBe(600);

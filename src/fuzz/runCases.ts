@@ -6,7 +6,7 @@
 // they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
-import { beat } from '../replay/heartbeat.js';
+import { beat, holding } from '../replay/heartbeat.js';
 import { resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
@@ -149,8 +149,9 @@ export async function runFuzzTask(task: FuzzTask): Promise<CaseResult[]> {
   const seen = new Set<number>();
   const out: CaseResult[] = [];
   for (const index of indices) {
+    holding(hb, index);
     out.push(await runCase(task, ctx, session, index, seen, hb));
-    if (hb !== undefined) Atomics.store(hb, 0, -1);
+    holding(hb, -1);
   }
   return out;
 }

@@ -39,6 +39,33 @@ export const ALTERNATE_LAYOUT: Layout = {
 /** First page of system RAM the allocator hands out (the low megabyte is firmware's). */
 const RAM_FIRST_PAGE = 0x100;
 
+/**
+ * RAM's page runs: [RAM_FIRST_PAGE, ramPages) less the holes (the memory apertures: a bus
+ * address decodes to one device), with what the holes took remapped above them, as firmware
+ * remaps the RAM under the PCI hole. Without holes in the way: the one run it always was.
+ */
+export function ramRuns(
+  ramPages: number,
+  holes: readonly (readonly [number, number])[],
+): Array<[number, number]> {
+  const sorted = [...holes].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const runs: Array<[number, number]> = [];
+  let want = Math.max(0, ramPages - RAM_FIRST_PAGE);
+  let at = RAM_FIRST_PAGE;
+  for (const [a, b] of sorted) {
+    if (want === 0) break;
+    if (b <= at) continue;
+    if (a > at) {
+      const n = Math.min(want, a - at);
+      runs.push([at, at + n]);
+      want -= n;
+    }
+    at = Math.max(at, b);
+  }
+  if (want > 0) runs.push([at, at + want]);
+  return runs;
+}
+
 /** Free physical pages as sorted, coalesced [start, end) runs. */
 export class PhysAllocator {
   private runs: Array<[number, number]>;
@@ -46,8 +73,9 @@ export class PhysAllocator {
   constructor(
     ramPages: number,
     private readonly topDown: boolean,
+    holes: readonly (readonly [number, number])[] = [],
   ) {
-    this.runs = ramPages > RAM_FIRST_PAGE ? [[RAM_FIRST_PAGE, ramPages]] : [];
+    this.runs = ramRuns(ramPages, holes);
   }
 
   /** n physically contiguous pages whose last byte is at or below `highest`; first fit. */

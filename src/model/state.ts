@@ -118,7 +118,11 @@ export class ModelState {
     readonly profile: Profile,
     readonly layout: Layout = DEFAULT_LAYOUT,
   ) {
-    this.phys = new PhysAllocator(Math.floor(device.systemMemoryBytes / PAGE_SIZE), layout.topDown);
+    this.phys = new PhysAllocator(
+      Math.floor(device.systemMemoryBytes / PAGE_SIZE),
+      layout.topDown,
+      apertureHoles(device),
+    );
     this.kernelVa = new VaBump(layout.kernelVaBase);
     this.viewVa = new VaBump(layout.viewVaBase);
     this.userViewVa = new VaBump(layout.userViewVaBase);
@@ -158,4 +162,15 @@ export class ModelState {
 
 export function pagesFor(length: number): number {
   return Math.ceil(length / PAGE_SIZE);
+}
+
+/** The page ranges of the memory apertures: RAM is never handed out there. */
+function apertureHoles(device: DeviceConfig): Array<[number, number]> {
+  return device.apertures
+    .filter((a) => a.space === 'memory')
+    .map((a) => {
+      const first = Number(a.base >> 12n);
+      const end = Number((a.base + BigInt(a.length) + 0xfffn) >> 12n);
+      return [first, end];
+    });
 }

@@ -1,8 +1,18 @@
 // The shared-memory heartbeat between a worker and the pool's watchdog (HEARTBEAT_SLOTS Int32
 // slots): 0 = the item or case running (-1 when idle), 1 = the index of the call in progress,
-// 2 = a counter bumped at every call, 3 = that call's function (fnIndex.ts).
+// 2 = a counter bumped at every call, 3 = that call's function (fnIndex.ts), 4 = the item or
+// case in hand, loading included (-1 when none): what a worker that died was working on.
 import { fnIndex, fnName } from './fnIndex.js';
 import { violation, type Violation } from './violation.js';
+
+/** Worker side: item or case `id` is in hand (reading it, starting its target, replaying it). */
+export function holding(hb: Int32Array | undefined, id: number): void {
+  if (hb === undefined) return;
+  Atomics.store(hb, 4, id);
+  Atomics.store(hb, 0, -1);
+  Atomics.store(hb, 1, 0);
+  Atomics.store(hb, 3, -1);
+}
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */
 export function beat(hb: Int32Array, callIndex: number, fn: string): void {
@@ -20,4 +30,24 @@ export function hungCallViolation(hb: Int32Array, timeoutMs: number): Violation 
     Atomics.load(hb, 1),
     `${fn} did not return within ${timeoutMs} ms; its worker was terminated`,
   );
+}
+
+/** Pool side: the item or case the worker had in hand when it died, or -1. */
+export function heldItem(hb: Int32Array): number {
+  return Atomics.load(hb, 4);
+}
+
+/**
+ * Pool side, after a worker thread died under a target (it exited, ran out of memory, or threw
+ * outside any call): a target-crashed violation at the call it was in, if it was in one.
+ */
+export function deadWorkerViolation(hb: Int32Array, why: string): Violation {
+  const fnAt = Atomics.load(hb, 3);
+  const inCall = Atomics.load(hb, 0) === Atomics.load(hb, 4) && fnAt >= 0;
+  const fn = inCall ? fnName(fnAt) : '(start)';
+  const at = inCall ? Atomics.load(hb, 1) : 0;
+  const what = inCall
+    ? `${fn} killed its worker thread`
+    : 'the worker thread died before the first call (reading the trace or starting the target)';
+  return violation('target-crashed', fn, at, `${what} (${why})`);
 }

@@ -3,12 +3,16 @@
 // stuck inside one call for longer than the timeout gets its worker terminated (Piscina
 // replaces it), that trace is reported as target-timeout, and the rest of the task re-runs.
 // TaskPool is the same machinery for any kind of task (replay here, fuzz cases in src/fuzz):
-// a worker module, a timeout per task, and what to report and re-run after a kill.
+// a worker module, a timeout per task, and what to report and re-run after a kill. A worker
+// that dies under its target (the target exits the thread, runs it out of memory, throws
+// outside any call) costs only the trace or case in hand: it is reported as target-crashed,
+// Piscina starts a new worker, and the rest of the task runs again.
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
-import { hungCallViolation } from './heartbeat.js';
+import { deadWorkerViolation, heldItem, hungCallViolation } from './heartbeat.js';
+import type { WorkerReply } from './workerReply.js';
 
 /** The compiled worker (tests run from src/ but workers need JavaScript: dist/ is built first). */
 function workerFile(): string {
@@ -48,7 +52,12 @@ export interface TaskKind<T extends PooledTask, R> {
   timeoutMs(task: T): number;
   /** After a kill: results for what was stuck, and the rest of the task to run again. */
   afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
+  /** After the worker died (`why`): the same, for the item it had in hand. */
+  afterDeath(task: T, beat: Int32Array, why: string): { readonly results: R[]; readonly redo?: T };
 }
+
+/** A failure of the harness inside a worker: a bug, which ends the run (exit code 3). */
+class HarnessError extends Error {}
 
 export interface TaskControl<T, R> {
   /** Called with each task's results as it finishes, in completion order. */
@@ -66,7 +75,7 @@ interface Running {
 }
 
 export class TaskPool<T extends PooledTask, R> {
-  private readonly pool: Piscina<T, R[]>;
+  private readonly pool: Piscina<T, WorkerReply<R>>;
 
   constructor(
     readonly workers: number,
@@ -109,6 +118,8 @@ export class TaskPool<T extends PooledTask, R> {
     const heartbeat = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
     const beat = new Int32Array(heartbeat);
     Atomics.store(beat, 0, -1);
+    Atomics.store(beat, 3, -1);
+    Atomics.store(beat, 4, -1);
     const r: Running = {
       timeoutMs: this.kind.timeoutMs(task),
       beat,
@@ -121,13 +132,16 @@ export class TaskPool<T extends PooledTask, R> {
     signal?.addEventListener('abort', onStop);
     running.add(r);
     try {
-      const results = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
-      control.onResults?.(task, results);
+      const reply = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
+      if ('harnessError' in reply) throw new HarnessError(reply.harnessError);
+      control.onResults?.(task, reply.results);
       return undefined;
     } catch (e) {
+      if (e instanceof HarnessError) throw e;
       if (signal?.aborted === true) return undefined;
-      if (!r.abort.signal.aborted) throw e;
-      const after = this.kind.afterKill(task, beat);
+      const after = r.abort.signal.aborted
+        ? this.kind.afterKill(task, beat)
+        : this.kind.afterDeath(task, beat, e instanceof Error ? e.message : String(e));
       control.onResults?.(task, after.results);
       return after.redo;
     } finally {
@@ -173,6 +187,30 @@ function replayAfterKill(
   return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
 }
 
+function replayAfterDeath(
+  task: ReplayTask,
+  beat: Int32Array,
+  why: string,
+): { results: ItemResult[]; redo?: ReplayTask } {
+  const held = heldItem(beat);
+  const dead = task.items.find((i) => i.id === held);
+  if (dead === undefined) {
+    // Between traces: starting the target (the session) killed it. Every trace would.
+    const setupError = `the target killed its worker thread while starting (${why})`;
+    return { results: task.items.map((i) => ({ id: i.id, label: i.label, setupError })) };
+  }
+  const v = deadWorkerViolation(beat, why);
+  const results: ItemResult[] = [
+    {
+      id: dead.id,
+      label: dead.label,
+      result: { outcome: 'crash', calls: v.callIndex, violations: [v] },
+    },
+  ];
+  const rest = task.items.filter((i) => i.id !== held);
+  return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
+}
+
 export class PiscinaExecutor implements Executor {
   private readonly tasks: TaskPool<ReplayTask, ItemResult>;
 
@@ -181,6 +219,7 @@ export class PiscinaExecutor implements Executor {
       filename: workerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
       afterKill: replayAfterKill,
+      afterDeath: replayAfterDeath,
     });
   }
 

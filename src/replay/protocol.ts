@@ -27,7 +27,10 @@ export interface ReplaySettings {
 export interface ReplayTask {
   readonly settings: ReplaySettings;
   readonly items: readonly TraceItem[];
-  /** [item id or -1, call index, calls done, fn index]: the pool's watchdog reads it. */
+  /**
+   * [item id or -1, call index, calls done, fn index, item in hand or -1]: the pool's watchdog
+   * reads it, and after a worker died, which item it died on (heartbeat.ts).
+   */
   readonly heartbeat?: SharedArrayBuffer;
 }
 
@@ -42,4 +45,4 @@ export interface ItemResult {
   readonly setupError?: string;
 }
 
-export const HEARTBEAT_SLOTS = 4;
+export const HEARTBEAT_SLOTS = 5;

@@ -14,7 +14,7 @@ import { replayTrace } from './replay.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { violation } from './violation.js';
-import { beat } from './heartbeat.js';
+import { beat, holding } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
 
@@ -96,6 +96,7 @@ async function runItem(
   item: TraceItem,
   hb: Int32Array | undefined,
 ): Promise<ItemResult> {
+  holding(hb, item.id);
   const trace = await load(item);
   if (typeof trace === 'string') return { id: item.id, label: item.label, inputError: trace };
   const s = task.settings;
@@ -140,7 +141,7 @@ export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {
   for (const item of task.items) {
     out.push(await runItem(task, session, item, hb));
     // Between traces nothing is being called: the watchdog must not count loading time.
-    if (hb !== undefined) Atomics.store(hb, 0, -1);
+    holding(hb, -1);
   }
   return out;
 }

@@ -73,11 +73,11 @@ function corrupting(va: bigint, reporting: Reporting): { target: Target; reads: 
       if (calls >= 2) reads.push(length); // from the checks around the MapDmaMemory calls on
       return inner.read(address, length);
     },
-    state: () => inner.state(),
+    state: () => inner.state?.() ?? {},
   };
   if (reporting !== 'none') {
     target.touched = () => {
-      const t = inner.touched();
+      const t = inner.model.touched();
       const out = hide ? [] : t;
       hide = false;
       return out;
