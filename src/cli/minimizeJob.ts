@@ -19,6 +19,7 @@ export interface MinimizeCliOptions {
   readonly profile?: string;
   readonly out?: string;
   readonly workers?: string;
+  readonly workerHeapMb?: string;
   readonly attempts?: string;
   readonly kind?: string;
   readonly fn?: string;

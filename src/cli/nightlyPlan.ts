@@ -17,6 +17,7 @@ export interface NightlyOptions {
   readonly budgetReplay?: string;
   readonly replay?: string[];
   readonly workers?: string;
+  readonly workerHeapMb?: string;
   readonly corpus?: string;
   readonly out?: string;
   readonly shard?: string;

@@ -20,6 +20,10 @@ export const SHARED_OPTIONS = {
   seed: ['--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)'],
   workers: ['--workers <n>', 'worker threads (default: the number of cores)'],
   quiet: ['--quiet', 'no progress output'],
+  workerHeapMb: [
+    '--worker-heap-mb <n>',
+    "each worker thread's JavaScript heap limit, MiB: a module: target that outgrows it is a target-crashed of that trace or case (default: Node's)",
+  ],
   jsonProgress: ['--json-progress', 'progress as JSON lines on stderr'],
 } as const;
 
@@ -93,4 +97,15 @@ export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = pr
       `--seed: expected a decimal number or a hex string such as a git SHA, got "${raw}"`,
     );
   return seed;
+}
+
+/** --worker-heap-mb: applied to every pool the command creates (undefined: Node's default). */
+export function workerHeapOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const mb = positiveInt('--worker-heap-mb', text, 0, 1 << 20);
+  if (mb < 16)
+    throw new UserError(
+      `--worker-heap-mb: at least 16 (a worker needs that to start), got "${text}"`,
+    );
+  return mb;
 }

@@ -183,6 +183,7 @@ describe('vpdma replay', () => {
     [['--target', 'mutant:nope'], /unknown mutant "nope"/],
     [['--target', 'bogus'], /unknown target "bogus"/],
     [['--workers', '0'], /--workers: expected a whole number/],
+    [['--worker-heap-mb', '8'], /--worker-heap-mb: at least 16/],
   ])('usage error %j: one line, exit 2', async (extra, message) => {
     const r = await run(['replay', kitchen, ...extra]);
     expect(r.code).toBe(2);
@@ -218,6 +219,7 @@ describe('vpdma replay', () => {
   });
 
   it.each([
+    ['oom', /VideoPortMapDmaMemory killed its worker thread \(.*reaching memory limit/],
     ['exit', /VideoPortMapDmaMemory killed its worker thread \(worker exited with code: 7\)/],
     ['uncaught', /VideoPortMapDmaMemory killed its worker thread \(.*nobody catches\)/],
   ])(
@@ -233,6 +235,8 @@ describe('vpdma replay', () => {
         'module:test/fixtures/dying-target.mjs',
         '--workers',
         '1',
+        '--worker-heap-mb',
+        '96',
         '--quiet',
         '--json',
         json,

@@ -39,6 +39,17 @@ const watchdogMs = 100;
 /** Grace on top of the call timeout before a silent worker is killed. */
 const killSlackMs = 1000;
 
+/**
+ * Each worker thread's JavaScript heap limit in MiB for pools created from now on (undefined:
+ * Node's own). The CLI sets it per command from --worker-heap-mb: a target that leaks then
+ * dies at that size as a target-crashed of its trace, not after eating the machine's memory.
+ */
+let workerHeapMb: number | undefined;
+
+export function setWorkerHeapLimit(mb: number | undefined): void {
+  workerHeapMb = mb;
+}
+
 /** Any pooled task: the pool fills in the heartbeat. */
 export interface PooledTask {
   readonly heartbeat?: SharedArrayBuffer;
@@ -87,6 +98,9 @@ export class TaskPool<T extends PooledTask, R> {
       maxThreads: workers,
       idleTimeout: 60_000,
       execArgv: workerExecArgv(),
+      ...(workerHeapMb === undefined
+        ? {}
+        : { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } }),
     });
   }
 

@@ -11,7 +11,7 @@ import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
 import { minimize } from '../../minimize/minimize.js';
 import { MUTANTS } from '../../replay/mutants.js';
 import { InlineExecutor } from '../../replay/executor.js';
-import { PiscinaExecutor } from '../../replay/pool.js';
+import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { reportJson } from '../../report/replayReport.js';
@@ -28,6 +28,7 @@ import {
   SHARED_OPTIONS,
   shardOption,
   targetOption,
+  workerHeapOption,
   workersOption,
 } from '../options.js';
 import { compact, Progress, progressMode } from '../progress.js';
@@ -45,6 +46,7 @@ export interface FuzzCliOptions {
   readonly runs?: string;
   readonly time?: string;
   readonly workers?: string;
+  readonly workerHeapMb?: string;
   readonly corpus?: string;
   readonly out?: string;
   readonly shard?: string;
@@ -74,6 +76,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
     .option('--time <duration>', 'run for this long instead, e.g. 90s, 30m (then minimize)')
     .option(...SHARED_OPTIONS.workers)
+    .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
     .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
     .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
@@ -184,6 +187,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const seed = seedOption(opts.seed);
   ctx.io.err(`seed=${seed.text}\n`);
   const p = parse(opts, seed);
+  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   await checkTarget(p.spec, p.settings.timeoutMs);
   const warnings: string[] = [];
   const warn = (m: string): void => {

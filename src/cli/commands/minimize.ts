@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
-import { PiscinaExecutor } from '../../replay/pool.js';
+import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import {
   findFailure,
   pickViolation,
@@ -22,7 +22,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
 import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
-import { SHARED_OPTIONS } from '../options.js';
+import { SHARED_OPTIONS, workerHeapOption } from '../options.js';
 import { Progress, progressMode } from '../progress.js';
 
 export const registerMinimize: RegisterCommand = (program, ctx) => {
@@ -46,6 +46,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
       'the repro, format by extension (default: beside the trace, foo.jsonl -> foo.min.txt)',
     )
     .option('--workers <n>', 'worker threads replaying candidates (default: the number of cores)')
+    .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--attempts <n>', 'candidates to try at most', String(DEFAULT_ATTEMPTS))
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
@@ -63,6 +64,7 @@ async function runMinimize(
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
   const job = await prepare(file, opts);
+  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
   try {

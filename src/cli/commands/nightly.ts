@@ -29,8 +29,10 @@ import {
   SHARED_OPTIONS,
   shardOption,
   targetOption,
+  workerHeapOption,
   workersOption,
 } from '../options.js';
+import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
@@ -59,6 +61,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
       'trace directories to replay before fuzzing (default: the bundled corpus)',
     )
     .option(...SHARED_OPTIONS.workers)
+    .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
     .option('--out <dir>', 'reports, findings and (by default) the corpus go here', 'vpdma-out')
     .option(
@@ -123,6 +126,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const shard = shardOption(opts.shard);
   const budget = budgetOf(opts);
   const workers = workersOption(opts.workers);
+  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const out = opts.out ?? 'vpdma-out';
   const target = formatTargetSpec(spec);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 1000, 3_600_000);

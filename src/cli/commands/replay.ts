@@ -25,8 +25,10 @@ import {
   seedOption,
   SHARED_OPTIONS,
   targetOption,
+  workerHeapOption,
   workersOption,
 } from '../options.js';
+import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
@@ -37,6 +39,7 @@ interface ReplayOptions {
   readonly target?: string;
   readonly profile?: string;
   readonly workers?: string;
+  readonly workerHeapMb?: string;
   readonly json?: string;
   readonly junit?: string;
   readonly timeout?: string;
@@ -64,6 +67,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       "oracle profile: docs or reactos (default: each trace header's, else docs)",
     )
     .option(...SHARED_OPTIONS.workers)
+    .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--json <file>', 'write the JSON report here')
     .option('--junit <file>', 'write a JUnit XML report here (one test case per trace)')
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
@@ -104,6 +108,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
   const workers = workersOption(opts.workers);
+  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const seed = seedOption(opts.seed);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
