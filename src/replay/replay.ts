@@ -48,7 +48,8 @@ import { violation, type Violation } from './violation.js';
 
 export { DEFAULT_SAMPLE_BYTES, type ReplayOptions, type ReplayOutcome, type ReplayResult };
 
-type Calls = Iterable<TraceCall> | AsyncIterable<TraceCall>;
+/** A whole trace's calls, or a stream of them in batches (a .vpt file's frames). */
+type Calls = readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
 
 export class Replayer {
   readonly model: Model;
@@ -358,7 +359,7 @@ export class Replayer {
   }
 }
 
-/** Replays a whole trace (an array, or a stream for big files) against a target. */
+/** Replays a whole trace (an array, or batches streamed from a big file) against a target. */
 export async function replayTrace(
   header: TraceHeader,
   calls: Calls,
@@ -367,23 +368,26 @@ export async function replayTrace(
 ): Promise<ReplayResult> {
   const r = new Replayer(header, target, options);
   let lastFn = '';
-  const stepOne = async (call: TraceCall): Promise<boolean> => {
-    lastFn = call.fn;
-    const ok = r.step(call);
-    return ok instanceof Promise ? await ok : ok;
-  };
-  if (Array.isArray(calls)) {
-    // A plain loop: awaiting only when a step really is asynchronous.
-    for (const call of calls as readonly TraceCall[]) {
+  // A plain loop per batch: awaiting only when a step really is asynchronous.
+  const batch = async (list: readonly TraceCall[]): Promise<boolean> => {
+    for (const call of list) {
       lastFn = call.fn;
       const ok = r.step(call);
-      if (!(ok instanceof Promise ? await ok : ok)) return crashed(r);
+      if (!(ok instanceof Promise ? await ok : ok)) return false;
     }
+    return true;
+  };
+  if (isBatch(calls)) {
+    if (!(await batch(calls))) return crashed(r);
   } else {
-    for await (const call of calls) if (!(await stepOne(call))) return crashed(r);
+    for await (const list of calls) if (!(await batch(list))) return crashed(r);
   }
   await r.finish(lastFn);
   return r.result();
+}
+
+function isBatch(calls: Calls): calls is readonly TraceCall[] {
+  return Array.isArray(calls);
 }
 
 function crashed(r: Replayer): ReplayResult {

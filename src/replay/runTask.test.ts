@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeVpt } from '../trace/vpt.js';
+import { Recorder } from '../model/recorder.js';
+import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
 import type { ReplaySettings, TraceItem } from './protocol.js';
 import { runReplayTask, streamBytesMin } from './runTask.js';
@@ -43,6 +44,36 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
       expect(b).toEqual(a);
       expect(b?.result?.calls).toBe(kitchenSink().length);
     }
+  });
+
+  it('streams frame after frame: a violation in a late frame is found at the same call', async () => {
+    // 3,000 calls (several frames of at most 512), the violation in the last one.
+    const r = new Recorder({}, true);
+    const fb = r.ptr('VideoPortGetDeviceBase', {
+      ioAddress: 0xe0000000n,
+      numberOfUchars: 0x10000,
+      inIoSpace: 0,
+    });
+    for (let i = 0; i < 1500; i++) {
+      r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, i >> 8]) });
+      r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
+    }
+    r.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+    r.call('VideoPortGetBytesUsed', { pDma: 0n });
+    const bytes = encodeVpt({ header: KITCHEN_HEADER, calls: r.calls });
+    const decoded = decodeVpt(bytes);
+    expect(decoded.ok && decoded.value.calls.length).toBe(3003);
+    const path = file('long.vpt', bytes);
+    const whole = { id: 0, label: path, path, size: 1 };
+    const big = { ...whole, size: streamBytesMin + 1 };
+    const target = 'mutant:bytes-used-remembered';
+    const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
+    const [b] = await runReplayTask({ settings: { ...settings, target }, items: [big] });
+    expect(b).toEqual(a);
+    expect(b?.result?.violations[0]).toMatchObject({
+      kind: 'inert-return-mismatch',
+      callIndex: 3002,
+    });
   });
 
   it('reports a captured trace using a handle never returned as bad input, before replaying', async () => {

@@ -3,7 +3,7 @@
 import { resolveDevice } from '../model/device.js';
 import { stat } from 'node:fs/promises';
 import type { TraceCall } from '../model/values.js';
-import { formatOf, readTrace, streamTraceCalls } from '../store/traceFiles.js';
+import { formatOf, readTrace, streamVptFrames } from '../store/traceFiles.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
@@ -34,10 +34,10 @@ export async function sessionFor(spec: string, timeoutMs: number): Promise<Targe
   return s.value;
 }
 
-/** A trace to replay: whole in memory, or streamed from its file (calls read on demand). */
+/** A trace to replay: whole in memory, or streamed from its file a frame at a time. */
 interface Loaded {
   readonly header: TraceHeader;
-  readonly calls: readonly TraceCall[] | AsyncIterable<TraceCall>;
+  readonly calls: readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
 }
 
 async function load(item: TraceItem): Promise<Loaded | string> {
@@ -71,10 +71,10 @@ async function sizeOf(item: TraceItem): Promise<number> {
 async function streamed(path: string, label: string): Promise<Loaded | string> {
   let header: TraceHeader | undefined;
   const refs = new ReferenceCheck(label);
-  for await (const it of streamTraceCalls(path)) {
+  for await (const it of streamVptFrames(path)) {
     if (it.kind === 'error') return formatTraceError(it.error);
     if (it.kind === 'header') header = it.header;
-    else refs.add(it.call);
+    else for (const call of it.calls) refs.add(call);
   }
   const broken = refs.result();
   if (broken !== undefined) return formatTraceError(broken);
@@ -82,9 +82,9 @@ async function streamed(path: string, label: string): Promise<Loaded | string> {
   return { header, calls: callsOf(path) };
 }
 
-async function* callsOf(path: string): AsyncGenerator<TraceCall> {
-  for await (const it of streamTraceCalls(path)) {
-    if (it.kind === 'call') yield it.call;
+async function* callsOf(path: string): AsyncGenerator<readonly TraceCall[]> {
+  for await (const it of streamVptFrames(path)) {
+    if (it.kind === 'calls') yield it.calls;
     // It read cleanly a moment ago: the file changed under the replay.
     else if (it.kind === 'error') throw new Error(`${path} changed during the replay`);
   }

@@ -6,10 +6,10 @@ import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { TraceError } from '../trace/traceError.js';
-import type { TraceItem } from '../trace/items.js';
+import type { TraceBatchItem, TraceItem } from '../trace/items.js';
 import { collectTrace, traceItems } from '../trace/items.js';
 import { encodeJsonlCall, encodeJsonlHeader, parseJsonl, readJsonlCalls } from '../trace/jsonl.js';
-import { decodeVpt, readVptCalls, VptWriter } from '../trace/vpt.js';
+import { decodeVpt, readVptCalls, readVptFrames, VptWriter } from '../trace/vpt.js';
 import { parseText, printText, readTextCalls } from '../trace/text.js';
 import { wholeFileBytesMax } from '../trace/traceLimits.js';
 import { fileChunks, ioMessage } from './fileChunks.js';
@@ -43,14 +43,37 @@ export async function* streamTraceCalls(path: string): AsyncGenerator<TraceItem>
       : format === 'jsonl'
         ? readJsonlCalls(chunks, path)
         : readTextCalls(chunks, path);
+  // Inline rather than through untilIoError: one generator layer less per call.
+  for await (const item of items) {
+    if (io.error !== undefined) break;
+    yield item;
+    if (item.kind === 'error') return;
+  }
+  if (io.error !== undefined) yield ioFailure(path, io.error);
+}
+
+/** Streams a .vpt file a frame at a time (see readVptFrames): for the replay of big files. */
+export async function* streamVptFrames(path: string): AsyncGenerator<TraceBatchItem> {
+  const io: IoStatus = {};
+  yield* untilIoError(readVptFrames(fileChunks(path, io), path), io, path);
+}
+
+async function* untilIoError<T extends { readonly kind: string }>(
+  items: AsyncIterable<T>,
+  io: IoStatus,
+  path: string,
+): AsyncGenerator<T | { kind: 'error'; error: TraceError }> {
   for await (const item of items) {
     // An I/O failure ends the chunks early; report it, not the truncation it looks like.
     if (io.error !== undefined) break;
     yield item;
     if (item.kind === 'error') return;
   }
-  if (io.error !== undefined)
-    yield { kind: 'error', error: { file: path, message: `cannot read: ${io.error}` } };
+  if (io.error !== undefined) yield ioFailure(path, io.error);
+}
+
+function ioFailure(path: string, error: string): { kind: 'error'; error: TraceError } {
+  return { kind: 'error', error: { file: path, message: `cannot read: ${error}` } };
 }
 
 /** Reads a whole trace. JSONL and text files above wholeFileBytesMax are refused. */

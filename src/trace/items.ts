@@ -12,6 +12,11 @@ export type TraceItem =
   | { readonly kind: 'call'; readonly call: TraceCall }
   | { readonly kind: 'error'; readonly error: TraceError };
 
+/** The same stream a frame at a time: what a .vpt frame held, as one batch of calls. */
+export type TraceBatchItem =
+  | Exclude<TraceItem, { readonly kind: 'call' }>
+  | { readonly kind: 'calls'; readonly calls: readonly TraceCall[] };
+
 /** Gathers a stream into one Trace (at most callsMax calls). */
 export async function collectTrace(
   items: AsyncIterable<TraceItem> | Iterable<TraceItem>,

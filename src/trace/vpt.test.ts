@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeVpt, encodeVpt, readVptCalls, VptWriter } from './vpt.js';
+import { decodeVpt, encodeVpt, readVptCalls, readVptFrames, VptWriter } from './vpt.js';
 import { CallFramePacker, FRAME_HEADER_BYTES, PRELUDE_BYTES } from './codec.js';
 import { formatTraceError } from './traceError.js';
 import type { TraceItem } from './items.js';
@@ -69,6 +69,23 @@ describe('.vpt encode/decode', () => {
       });
       expect(errorOf(items)).toBeUndefined();
     }
+  });
+
+  it('streams frame by frame: one batch per call frame, the same calls, the same error', async () => {
+    const batches: number[] = [];
+    const got: TraceCall[] = [];
+    for await (const item of readVptFrames(chunks(bytes, 4096), 't.vpt')) {
+      if (item.kind === 'calls') {
+        batches.push(item.calls.length);
+        got.push(...item.calls);
+      } else expect(item.kind).toBe('header');
+    }
+    expect(batches).toEqual([512, 512, 276]);
+    expect(got).toEqual(big.calls);
+    const cut = bytes.subarray(0, (offsets[3] as number) + 20);
+    const items = [];
+    for await (const item of readVptFrames(chunks(cut, 4096), 't.vpt')) items.push(item.kind);
+    expect(items).toEqual(['header', 'calls', 'calls', 'error']);
   });
 
   it('reports truncation with the frame offset, after yielding every complete frame', async () => {

@@ -7,7 +7,7 @@ import { err, ok } from '../core/result.js';
 import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { formatTraceError } from './traceError.js';
-import type { TraceItem } from './items.js';
+import type { TraceBatchItem, TraceItem } from './items.js';
 import { validateCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { headerToJson } from './header.js';
@@ -142,6 +142,20 @@ export async function* readVptCalls(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
 ): AsyncGenerator<TraceItem> {
+  for await (const item of readVptFrames(chunks, file)) {
+    if (item.kind !== 'calls') yield item;
+    else for (const call of item.calls) yield { kind: 'call', call };
+  }
+}
+
+/**
+ * readVptCalls a frame at a time: each call frame's calls as one batch, so a consumer that
+ * works through them synchronously pays one await per frame instead of one per call.
+ */
+export async function* readVptFrames(
+  chunks: AsyncIterable<Uint8Array>,
+  file?: string,
+): AsyncGenerator<TraceBatchItem> {
   const d = new VptDecoder(file);
   const q = new ByteQueue(chunks);
   const bad = d.prelude(await q.read(PRELUDE_BYTES));
@@ -164,7 +178,7 @@ export async function* readVptCalls(
     }
     if ('header' in content) yield { kind: 'header', ...content };
     else {
-      for (const call of content.calls) yield { kind: 'call', call };
+      if (content.calls.length > 0) yield { kind: 'calls', calls: content.calls };
       if (content.error !== undefined) {
         yield { kind: 'error', error: content.error };
         return;
