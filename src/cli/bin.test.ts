@@ -29,6 +29,26 @@ describe('bin/vpdma.js', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('stops writing quietly when its reader goes away (vpdma show big.vpt | head)', () => {
+    // Megabytes of listing (far more than a pipe holds) into a reader that takes 10 bytes.
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-bin-'));
+    const file = join(dir, 'big.jsonl');
+    const write = JSON.stringify({
+      fn: '@write',
+      args: { va: '0x200000', data: 'ab'.repeat(512) },
+    });
+    writeFileSync(file, `{"format":"vpdma-trace","version":1}\n${`${write}\n`.repeat(4000)}`);
+    const r = spawnSync(
+      'bash',
+      ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" show "${file}" | head -c 10`],
+      { encoding: 'utf8' },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('# trace /t');
+    expect(r.status).toBe(0);
+  });
+
   it('exits 0 for --version', () => {
     const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
