@@ -53,6 +53,7 @@ export async function fuzzPhase(
   const io = fuzzIo({
     profile: p.profile,
     keep: (trace) => writeCorpusEntry(p.corpusDir, trace),
+    warn,
     writeFinding: findingWriter(p.out, p.settings),
     progress: (x) => {
       const t = x.elapsedMs / 1000;

@@ -184,6 +184,10 @@ describe('vpdma replay', () => {
     [['--target', 'bogus'], /unknown target "bogus"/],
     [['--workers', '0'], /--workers: expected a whole number/],
     [['--worker-heap-mb', '8'], /--worker-heap-mb: at least 16/],
+    [
+      ['--json', join(kitchen, 'r.json')],
+      /--json .*kitchen.jsonl: not writable \(.* is not a directory\)/,
+    ],
   ])('usage error %j: one line, exit 2', async (extra, message) => {
     const r = await run(['replay', kitchen, ...extra]);
     expect(r.code).toBe(2);

@@ -75,6 +75,44 @@ describe('faults during fuzzing are findings, not the end of the campaign', () =
   });
 });
 
+describe('a corpus that cannot be written to', () => {
+  it('loses the entries it cannot write, not the run: one warning and a count', async () => {
+    const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+    const s = settings('model');
+    const warnings: string[] = [];
+    let writes = 0;
+    const io = fuzzIo({
+      // Every other write fails, as on a disk that is full now and then.
+      keep: () =>
+        ++writes % 2 === 0
+          ? Promise.reject(new Error('ENOSPC: no space left on device'))
+          : Promise.resolve(`kept-${writes}`),
+      writeFinding: (f) => Promise.resolve(reportFindingOf(f, s, { jsonl: '', txt: '', vpt: '' })),
+      warn: (m) => warnings.push(m),
+    });
+    const r = await runFuzz(
+      {
+        settings: s,
+        base: bundled,
+        shard: { index: 0, count: 1 },
+        runs: 60,
+        workers: 2,
+        perGroup: 1,
+        attemptsMax: 100,
+      },
+      io,
+    );
+    expect(r.campaign.cases).toBe(60);
+    expect(writes).toBeGreaterThan(3);
+    expect(r.keptFiles).toHaveLength(Math.ceil(writes / 2));
+    expect(warnings[0]).toMatch(/^case \d+ not kept in the corpus: ENOSPC/);
+    expect(warnings[1]).toBe(
+      `${Math.floor(writes / 2)} new cases in all could not be kept in the corpus`,
+    );
+    expect(warnings).toHaveLength(2);
+  });
+});
+
 describe('interrupting and resuming', () => {
   it('keeps the completed prefix, and the next run starts from the kept cases', async () => {
     const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');

@@ -54,6 +54,8 @@ export interface FuzzRunIo {
   writeFinding(f: FuzzFinding): Promise<ReportFinding>;
   progress?(p: CampaignProgress): void;
   log?(text: string): void;
+  /** A problem the run survives (it goes into the report's warnings). */
+  warn?(message: string): void;
 }
 
 export interface FuzzRunResult {
@@ -93,10 +95,21 @@ async function fuzzPhase(
   shared: ReturnType<typeof buildBase>['shared'],
 ) {
   const ex = io.fuzzExecutor(o.workers, o.settings.target);
-  const kept: Promise<{ caseIndex: number; file: string }>[] = [];
+  const kept: Promise<{ caseIndex: number; file: string } | undefined>[] = [];
+  // A corpus write that fails (a full disk) loses that entry, not the run: the campaign,
+  // its findings and the report go on. The first failure is a warning, the rest a count.
+  let notKept = 0;
   const keep = (r: CaseResult): void => {
     const trace = generateCase(ctx, r.index, r.calls);
-    kept.push(io.keep(trace).then((file) => ({ caseIndex: r.index, file })));
+    kept.push(
+      io.keep(trace).then(
+        (file) => ({ caseIndex: r.index, file }),
+        (e: unknown) => {
+          if (notKept++ === 0) io.warn?.(`case ${r.index} not kept in the corpus: ${messageOf(e)}`);
+          return undefined;
+        },
+      ),
+    );
   };
   try {
     const campaign = await runCampaign(ex, {
@@ -114,7 +127,9 @@ async function fuzzPhase(
         ? {}
         : { onProgress: (p: CampaignProgress) => io.progress?.(p) }),
     });
-    return { campaign, keptFiles: await Promise.all(kept) };
+    const keptFiles = (await Promise.all(kept)).filter((k) => k !== undefined);
+    if (notKept > 1) io.warn?.(`${notKept} new cases in all could not be kept in the corpus`);
+    return { campaign, keptFiles };
   } finally {
     await ex.close();
   }
@@ -149,4 +164,8 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
   };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

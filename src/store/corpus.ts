@@ -3,7 +3,8 @@
 // interrupted at any point leaves only whole files. Reading skips any file that does not
 // decode, with a warning naming it; a damaged entry must not stop a nightly run.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { ensureDir } from './ensureDir.js';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Trace } from '../trace/trace.js';
@@ -65,7 +66,7 @@ export async function writeCorpusEntry(dir: string, trace: Trace): Promise<strin
   const bytes = encodeVpt(trace);
   const name = contentName(bytes);
   const path = join(dir, name);
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   try {
     await stat(path);
     return name;
@@ -88,7 +89,7 @@ export interface ReproPaths {
 
 /** A finding's repro in all three formats (repro.jsonl, repro.txt, repro.vpt) under `dir`. */
 export async function writeRepro(dir: string, trace: Trace): Promise<ReproPaths> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const paths = {
     jsonl: join(dir, 'repro.jsonl'),
     txt: join(dir, 'repro.txt'),

@@ -1,10 +1,10 @@
 // Whole-file atomic writes for reports and small artifacts.
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AtomicWriter } from './atomicFile.js';
+import { ensureDir } from './ensureDir.js';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await ensureDir(dirname(path));
   const w = await AtomicWriter.create(path);
   try {
     await w.write(content);

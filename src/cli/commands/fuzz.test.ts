@@ -85,6 +85,23 @@ describe('vpdma fuzz', () => {
     }
   });
 
+  it('refuses an --out or --corpus it cannot write before fuzzing: one line, exit 2', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    for (const args of [
+      ['--out', join(file, 'out')],
+      ['--out', join(dir, 'ok-out'), '--corpus', join(file, 'corpus')],
+      // Node's recursive mkdir never settles here: this used to hang the run.
+      ['--out', '/proc/vpdma-cannot-exist'],
+    ]) {
+      const r = await run(['fuzz', '--runs', '5', ...args, '--quiet']);
+      expect(r.code, args.join(' ')).toBe(2);
+      const flag = args.length === 2 ? '--out' : '--corpus';
+      expect(r.err).toMatch(new RegExp(`^vpdma: ${flag} .*: not writable \\(`, 'm'));
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('on SIGINT, writes the report and corpus for the completed cases and exits 130', async () => {
     const out = join(dir, 'sigint');
     const corpus = join(out, 'corpus');

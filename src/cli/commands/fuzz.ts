@@ -33,6 +33,7 @@ import {
 } from '../options.js';
 import { compact, Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
+import { checkOutputDir } from '../outputDir.js';
 import { packageVersion } from '../version.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
@@ -98,7 +99,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
 
 /** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
 export function fuzzIo(
-  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'log'> & {
+  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'log' | 'warn'> & {
     profile?: Profile | undefined;
   },
 ): FuzzRunIo {
@@ -188,6 +189,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   ctx.io.err(`seed=${seed.text}\n`);
   const p = parse(opts, seed);
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
+  await checkOutputDir('--out', p.out);
+  await checkOutputDir('--corpus', p.corpusDir);
   await checkTarget(p.spec, p.settings.timeoutMs);
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -209,6 +212,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     writeFinding: findingWriter(p.out, p.settings),
     progress: update,
     log: (text) => ctx.io.err(text),
+    warn,
   });
   let report: FuzzReport;
   try {

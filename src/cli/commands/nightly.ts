@@ -2,14 +2,14 @@
 // earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { checkOutputDir } from '../outputDir.js';
 import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
-import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -88,20 +88,6 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     });
 };
 
-/** --out must be writable before an hour of fuzzing, not after. */
-async function checkOut(out: string): Promise<void> {
-  try {
-    await mkdir(out, { recursive: true });
-    const probe = join(out, `.vpdma-probe-${process.pid}`);
-    await writeFile(probe, '');
-    await rm(probe);
-  } catch (e) {
-    throw new UserError(
-      `--out ${out}: not writable (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
-}
-
 function budgetOf(opts: NightlyOptions): {
   runs?: number;
   timeMs?: number;
@@ -134,7 +120,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     opts.budgetReplay === undefined
       ? undefined
       : durationOption('--budget-replay', opts.budgetReplay);
-  await checkOut(out);
+  await checkOutputDir('--out', out);
+  await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
   const history = await loadHistory(opts.history);
   await checkTarget(spec, timeoutMs);
   const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
