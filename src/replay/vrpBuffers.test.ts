@@ -2,19 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
 import type { TraceCall } from '../model/values.js';
-import type { TraceHeader } from '../trace/trace.js';
+import { emptyHeader } from '../trace/trace.js';
 import { vrpEdgeBytes } from './inertCheck.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replay.js';
 import type { Target } from './target.js';
 
-const header: TraceHeader = {
-  format: 'vpdma-trace',
-  version: 1,
-  profile: 'docs',
-  device: {},
-  meta: {},
-};
+const header = emptyHeader();
 // A request packet whose buffers are in the calling process's memory.
 const input = 0x200000n;
 const output = 0x400000n;
