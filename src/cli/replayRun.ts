@@ -6,6 +6,9 @@ import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
 import { compact, type Progress } from './progress.js';
 
+/** How often the progress display hears of calls in traces still running. */
+const tickMs = 1000;
+
 export interface ReplayRun {
   readonly results: ItemResult[];
   readonly wallMs: number;
@@ -33,6 +36,17 @@ export async function runReplays(
   let done = 0;
   let calls = 0;
   let violations = 0;
+  const report = (): void => {
+    // Finished traces' calls plus the running ones' so far: a single long trace shows progress.
+    const now = calls + executor.callsInFlight();
+    const secs = (performance.now() - started) / 1000;
+    progress.update(done, {
+      calls: compact(now),
+      'calls/s': compact(now / Math.max(secs, 1e-3)),
+      violations,
+    });
+  };
+  const ticker = setInterval(report, tickMs);
   try {
     const results = await executor.run(makeTasks(items, settings, executor.workers), {
       ...(signal === undefined ? {} : { signal }),
@@ -40,16 +54,12 @@ export async function runReplays(
         done++;
         calls += r.result?.calls ?? 0;
         violations += r.result?.violations.length ?? 0;
-        const secs = (performance.now() - started) / 1000;
-        progress.update(done, {
-          calls: compact(calls),
-          'calls/s': compact(calls / Math.max(secs, 1e-3)),
-          violations,
-        });
+        report();
       },
     });
     return { results, wallMs: performance.now() - started, calls };
   } finally {
+    clearInterval(ticker);
     progress.stop();
     await executor.close();
   }

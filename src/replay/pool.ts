@@ -112,6 +112,7 @@ interface Running {
 
 export class TaskPool<T extends PooledTask, R> {
   private readonly pool: Piscina<T, WorkerReply<R>>;
+  private readonly running = new Set<Running>();
 
   constructor(
     readonly workers: number,
@@ -131,7 +132,7 @@ export class TaskPool<T extends PooledTask, R> {
 
   /** Runs tasks pulled from `next` on every worker until it returns undefined. */
   async run(next: () => T | undefined, control: TaskControl<T, R> = {}): Promise<void> {
-    const running = new Set<Running>();
+    const running = this.running;
     const redo: T[] = [];
     const timer = setInterval(() => this.watch(running), watchdogMs);
     try {
@@ -172,12 +173,15 @@ export class TaskPool<T extends PooledTask, R> {
     running.add(r);
     try {
       const reply = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
+      // Out of the running set before its results count: callsInFlight never counts twice.
+      running.delete(r);
       if ('harnessError' in reply) throw new HarnessError(reply.harnessError);
       control.onResults?.(task, reply.results);
       return undefined;
     } catch (e) {
       if (e instanceof HarnessError) throw e;
       if (signal?.aborted === true) return undefined;
+      running.delete(r);
       const after = r.abort.signal.aborted
         ? this.kind.afterKill(task, beat)
         : this.kind.afterDeath(task, beat, e instanceof Error ? e.message : String(e));
@@ -187,6 +191,16 @@ export class TaskPool<T extends PooledTask, R> {
       running.delete(r);
       signal?.removeEventListener('abort', onStop);
     }
+  }
+
+  /**
+   * Calls made so far by the tasks still running (their heartbeats count every call): with
+   * the finished tasks' results, live progress through a long trace.
+   */
+  callsInFlight(): number {
+    let n = 0;
+    for (const r of this.running) n += Atomics.load(r.beat, 2);
+    return n;
   }
 
   private watch(running: Set<Running>): void {
@@ -260,6 +274,11 @@ export class PiscinaExecutor implements Executor {
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,
     });
+  }
+
+  /** See TaskPool.callsInFlight. */
+  callsInFlight(): number {
+    return this.tasks.callsInFlight();
   }
 
   async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
