@@ -132,14 +132,13 @@ export class TaskPool<T extends PooledTask, R> {
 
   /** Runs tasks pulled from `next` on every worker until it returns undefined. */
   async run(next: () => T | undefined, control: TaskControl<T, R> = {}): Promise<void> {
-    const running = this.running;
     const redo: T[] = [];
-    const timer = setInterval(() => this.watch(running), watchdogMs);
+    const timer = setInterval(() => this.watch(), watchdogMs);
     try {
       const lanes = Array.from({ length: this.workers }, async () => {
         for (let task = redo.shift() ?? next(); task !== undefined; task = redo.shift() ?? next()) {
           if (control.signal?.aborted === true) return;
-          const again = await this.runOne(task, running, control);
+          const again = await this.runOne(task, control);
           if (again !== undefined) redo.unshift(again);
         }
       });
@@ -150,11 +149,7 @@ export class TaskPool<T extends PooledTask, R> {
   }
 
   /** Runs one task; returns what to re-run when its worker had to be killed. */
-  private async runOne(
-    task: T,
-    running: Set<Running>,
-    control: TaskControl<T, R>,
-  ): Promise<T | undefined> {
+  private async runOne(task: T, control: TaskControl<T, R>): Promise<T | undefined> {
     const heartbeat = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
     const beat = new Int32Array(heartbeat);
     Atomics.store(beat, 0, -1);
@@ -170,25 +165,25 @@ export class TaskPool<T extends PooledTask, R> {
     const signal = control.signal;
     const onStop = (): void => r.abort.abort();
     signal?.addEventListener('abort', onStop);
-    running.add(r);
+    this.running.add(r);
     try {
       const reply = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
       // Out of the running set before its results count: callsInFlight never counts twice.
-      running.delete(r);
+      this.running.delete(r);
       if ('harnessError' in reply) throw new HarnessError(reply.harnessError);
       control.onResults?.(task, reply.results);
       return undefined;
     } catch (e) {
       if (e instanceof HarnessError) throw e;
       if (signal?.aborted === true) return undefined;
-      running.delete(r);
+      this.running.delete(r);
       const after = r.abort.signal.aborted
         ? this.kind.afterKill(task, beat)
         : this.kind.afterDeath(task, beat, e instanceof Error ? e.message : String(e));
       control.onResults?.(task, after.results);
       return after.redo;
     } finally {
-      running.delete(r);
+      this.running.delete(r);
       signal?.removeEventListener('abort', onStop);
     }
   }
@@ -203,9 +198,9 @@ export class TaskPool<T extends PooledTask, R> {
     return n;
   }
 
-  private watch(running: Set<Running>): void {
+  private watch(): void {
     const now = Date.now();
-    for (const r of running) {
+    for (const r of this.running) {
       const count = Atomics.load(r.beat, 2);
       if (count !== r.lastCount) {
         r.lastCount = count;

@@ -43,7 +43,8 @@ export async function* streamTraceCalls(path: string): AsyncGenerator<TraceItem>
       : format === 'jsonl'
         ? readJsonlCalls(chunks, path)
         : readTextCalls(chunks, path);
-  // Inline rather than through untilIoError: one generator layer less per call.
+  // Inline rather than through untilIoError: one generator layer less per call (streaming a
+  // 615,264-call .vpt took 0.8 to 1.0 s of CPU this way, 1.1 to 1.5 s through it).
   for await (const item of items) {
     if (io.error !== undefined) break;
     yield item;
