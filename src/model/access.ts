@@ -2,7 +2,7 @@
 // demand-zero user memory (the buffers user mode hands a miniport in an IOCTL).
 import { PAGE_SIZE } from '../core/limits.js';
 import { zeroed } from '../core/zeroed.js';
-import { readRange, writeRange, type CpuRange } from './ranges.js';
+import { readRange, visitRange, writeRange, type CpuRange, type PageVisitor } from './ranges.js';
 import type { ModelState } from './state.js';
 
 export const USER_VA_MIN = 0x10000n;
@@ -76,6 +76,28 @@ export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | 
     if (key !== undefined) s.mem.readInto(key, pageOff, n, out, at);
   });
   return out;
+}
+
+/**
+ * Visits the pages behind [va, va + length) without copying them (see visitRange); undefined
+ * when any byte is unmapped, else whether every visit returned true.
+ */
+export function visitVa(
+  s: ModelState,
+  va: bigint,
+  length: number,
+  visit: PageVisitor,
+): boolean | undefined {
+  const r = s.ranges.find(va, length);
+  if (r !== undefined) return visitRange(s.mem, r, Number(va - r.va), length, visit);
+  if (!isUserVa(va, length)) return undefined;
+  let going = true;
+  forUserPages(va, length, (page, pageOff, at, n) => {
+    if (!going) return;
+    const key = s.userPages.get(page);
+    going = visit(key === undefined ? undefined : s.mem.readPage(key), pageOff, n, at);
+  });
+  return going;
 }
 
 /** Writes data at va; false (and nothing written) when any byte is unmapped. */

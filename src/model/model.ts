@@ -1,5 +1,5 @@
 // The model facade: construct from a device and profile, step calls, and look inside.
-import { readVa } from './access.js';
+import { readVa, visitVa } from './access.js';
 import { resolveDevice, type DeviceConfig, type DeviceSpec, type Profile } from './device.js';
 import { ALTERNATE_LAYOUT, DEFAULT_LAYOUT } from './layout.js';
 import {
@@ -9,7 +9,7 @@ import {
   type AddressRange,
   type LiveState,
 } from './liveState.js';
-import type { CpuRange } from './ranges.js';
+import type { CpuRange, PageVisitor } from './ranges.js';
 import { ModelState } from './state.js';
 import { step, type Stepped } from './step.js';
 import type { Args } from './values.js';
@@ -36,6 +36,14 @@ export class Model {
   /** Bytes at a CPU virtual address; undefined if any byte is unmapped. */
   read(va: bigint, length: number): Uint8Array | undefined {
     return readVa(this.state, va, length);
+  }
+
+  /**
+   * The pages behind [va, va + length) in order, without copying (a never-written page is
+   * undefined: zeros); undefined if any byte is unmapped, else whether no visit said stop.
+   */
+  visit(va: bigint, length: number, visit: PageVisitor): boolean | undefined {
+    return visitVa(this.state, va, length, visit);
   }
 
   liveState(): LiveState {

@@ -145,6 +145,32 @@ export function readRange(mem: PhysMem, r: CpuRange, off: number, length: number
   return out;
 }
 
+/** One page's share of an access: `page` is undefined for a page never written (zeros). */
+export type PageVisitor = (
+  page: Uint8Array | undefined,
+  pageOff: number,
+  n: number,
+  at: number,
+) => boolean;
+
+/** Sees the pages behind [off, off + length) of r in order, without copying; stops on false. */
+export function visitRange(
+  mem: PhysMem,
+  r: CpuRange,
+  off: number,
+  length: number,
+  visit: PageVisitor,
+): boolean {
+  let done = 0;
+  while (done < length) {
+    const [key, pageOff] = locate(r, off + done);
+    const n = Math.min(PAGE_SIZE - pageOff, length - done);
+    if (!visit(mem.readPage(key), pageOff, n, done)) return false;
+    done += n;
+  }
+  return true;
+}
+
 export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Array): void {
   let done = 0;
   while (done < data.length) {

@@ -13,7 +13,7 @@ import {
   comparable,
   compareWithModel,
   diffSnapshots,
-  firstDiff,
+  firstDiffWithModel,
   snapshotTarget,
   type ByteDiff,
   type Maybe,
@@ -210,7 +210,7 @@ export function sampleAgreed(c: InertContext, before: InertBefore): ByteDiff | u
   for (const chunk of chunks(before.spans)) {
     const bytes = before.bytes[i++];
     if (!comparable(c.model, chunk.address)) continue;
-    const diff = firstDiff(chunk.address, c.model.read(chunk.address, chunk.length), bytes);
+    const diff = firstDiffWithModel(c.model, chunk.address, chunk.length, bytes);
     if (diff !== undefined) return diff;
   }
   return undefined;

@@ -1,5 +1,6 @@
 // Reading memory on both sides and finding the first differing byte. All ranges here are in
 // the oracle's address space; the target side is reached through the address book.
+import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
 import type { Target } from './target.js';
@@ -48,6 +49,54 @@ export function firstDiff(
     }
   }
   return undefined;
+}
+
+const zeroPage = new Uint8Array(PAGE_SIZE);
+
+/**
+ * firstDiff(address, model.read(address, length), actual) without copying the oracle's bytes:
+ * its pages are compared in place (a fresh typed array costs microseconds, the comparison of
+ * a 4 KiB page a tenth of one).
+ */
+export function firstDiffWithModel(
+  model: Model,
+  address: bigint,
+  length: number,
+  actual: Uint8Array | undefined,
+): ByteDiff | undefined {
+  if (actual === undefined || actual.length !== length) {
+    return firstDiff(address, model.read(address, length), actual);
+  }
+  let diff: ByteDiff | undefined;
+  const mapped = model.visit(address, length, (page, pageOff, n, at) => {
+    const expected = page ?? zeroPage;
+    if (compareAt(expected, pageOff, actual, at, n) === 0) return true;
+    diff = firstDiff(
+      address + BigInt(at),
+      expected.subarray(pageOff, pageOff + n),
+      actual.subarray(at, at + n),
+    );
+    return false;
+  });
+  if (mapped === undefined) return firstDiff(address, undefined, actual);
+  return diff;
+}
+
+// Buffer's compare works on any Uint8Array as `this`, so no Buffer object is made per page.
+const bufferCompare: (
+  this: Uint8Array,
+  target: Uint8Array,
+  targetStart: number,
+  targetEnd: number,
+  sourceStart: number,
+  sourceEnd: number,
+) => number =
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with .call
+  Buffer.alloc(0).compare;
+
+/** memcmp of a[aOff, aOff + n) and b[bOff, bOff + n), without allocating. */
+function compareAt(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, n: number): number {
+  return bufferCompare.call(a, b, bOff, bOff + n, aOff, aOff + n);
 }
 
 /** memcmp speed: the byte loop below only runs to locate a difference already known. */
@@ -131,10 +180,10 @@ export function compareWithModel(
       const got = readTargetMaybe(target, book, c);
       if (got instanceof Promise) {
         return got.then(
-          (bytes) => firstDiff(c.address, model.read(c.address, c.length), bytes) ?? from(i + 1),
+          (bytes) => firstDiffWithModel(model, c.address, c.length, bytes) ?? from(i + 1),
         );
       }
-      const diff = firstDiff(c.address, model.read(c.address, c.length), got);
+      const diff = firstDiffWithModel(model, c.address, c.length, got);
       if (diff !== undefined) return diff;
     }
     return undefined;

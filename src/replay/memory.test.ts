@@ -1,0 +1,77 @@
+// The in-place comparison against the oracle's pages says exactly what comparing a copy says.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Recorder } from '../model/recorder.js';
+import { firstDiff, firstDiffWithModel } from './memory.js';
+
+/** A model with a 64 KiB pool block whose pages are partly written (the rest never touched). */
+function modelWithBlock(): { r: Recorder; block: bigint } {
+  const r = new Recorder({}, false);
+  const block = r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: 0x10000, tag: 1 });
+  expect(block).not.toBe(0n);
+  return { r, block };
+}
+
+describe('firstDiffWithModel', () => {
+  it('agrees with firstDiff over a copy, across pages written and never written', () => {
+    const write = fc.record({
+      off: fc.nat(0xffff),
+      data: fc.uint8Array({ minLength: 1, maxLength: 0x1800 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(write, { maxLength: 4 }),
+        fc.nat(0xffff),
+        fc.integer({ min: 1, max: 0x3000 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 3 }),
+        (writes, start, len, flips) => {
+          const { r, block } = modelWithBlock();
+          for (const w of writes) {
+            const n = Math.min(w.data.length, 0x10000 - w.off);
+            r.call('@write', { va: block + BigInt(w.off), data: w.data.subarray(0, n) });
+          }
+          const length = Math.min(len, 0x10000 - start);
+          const at = block + BigInt(start);
+          const actual = r.model.read(at, length)?.slice();
+          expect(actual).toBeDefined();
+          if (actual === undefined) return;
+          for (const [i, v] of flips) actual[i % length] = v;
+          expect(firstDiffWithModel(r.model, at, length, actual)).toEqual(
+            firstDiff(at, r.model.read(at, length), actual),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports the first changed byte with its address and both values', () => {
+    const { r, block } = modelWithBlock();
+    r.call('@write', { va: block + 0xff0n, data: new Uint8Array(0x20).fill(7) });
+    const actual = r.model.read(block, 0x2000)?.slice() ?? new Uint8Array(0);
+    actual[0x1005] = 9; // second page, past the written bytes
+    expect(firstDiffWithModel(r.model, block, 0x2000, actual)).toEqual({
+      address: block + 0x1005n,
+      expected: '0x07',
+      actual: '0x09',
+    });
+    actual[0x1005] = 7;
+    expect(firstDiffWithModel(r.model, block, 0x2000, actual)).toBeUndefined();
+  });
+
+  it('tells unmapped and unreadable apart as firstDiff does', () => {
+    const { r, block } = modelWithBlock();
+    const nowhere = 0xffff_f000_0000_0000n;
+    expect(firstDiffWithModel(r.model, nowhere, 16, new Uint8Array(16))).toEqual({
+      address: nowhere,
+      expected: 'unmapped',
+      actual: '16 bytes',
+    });
+    expect(firstDiffWithModel(r.model, block, 16, undefined)).toEqual({
+      address: block,
+      expected: '16 readable bytes',
+      actual: 'unreadable',
+    });
+    expect(firstDiffWithModel(r.model, nowhere, 16, undefined)).toBeUndefined();
+  });
+});
