@@ -14,13 +14,18 @@ export function ioPageKey(port: bigint): PageKey {
   return -Number(port >> 12n) - 1;
 }
 
+/** Dropped page arrays kept for reuse: a fresh 4 KiB typed array costs microseconds. */
+const sparePagesMax = 256;
+
 export class PhysMem {
   private readonly pages = new Map<PageKey, Uint8Array>();
+  private readonly spare: Uint8Array[] = [];
   /** Byte extents written since the last drainTouched(): page → [lo, hi). */
   private touched = new Map<PageKey, [number, number]>();
   /** Counts every byte-changing write; equal counters mean equal memory. */
   writes = 0;
 
+  /** The page's own array, to read in place now: a dropped page's array is reused later. */
   readPage(key: PageKey): Uint8Array | undefined {
     return this.pages.get(key);
   }
@@ -36,10 +41,10 @@ export class PhysMem {
     let page = this.pages.get(key);
     if (page === undefined) {
       if (isZero(src, from, length)) return; // zeros into an unwritten page change nothing
-      page = new Uint8Array(PAGE_SIZE);
+      page = this.freshPage();
       this.pages.set(key, page);
     }
-    page.set(src.subarray(from, from + length), offset);
+    page.set(from === 0 && length === src.length ? src : src.subarray(from, from + length), offset);
     this.writes++;
     this.mark(key, offset, offset + length);
   }
@@ -72,6 +77,7 @@ export class PhysMem {
     const page = this.pages.get(key);
     if (page === undefined) return;
     this.pages.delete(key);
+    this.recycle(page);
     this.writes++;
     this.mark(key, 0, PAGE_SIZE);
   }
@@ -81,7 +87,22 @@ export class PhysMem {
    * demand-zero memory): no visible byte changes, so it is neither a write nor a touch.
    */
   discardPage(key: PageKey): void {
+    const page = this.pages.get(key);
+    if (page === undefined) return;
     this.pages.delete(key);
+    this.recycle(page);
+  }
+
+  /** A zeroed page array, reused when one is spare (nothing outside holds a page: see visit). */
+  private freshPage(): Uint8Array {
+    const page = this.spare.pop();
+    if (page === undefined) return new Uint8Array(PAGE_SIZE);
+    page.fill(0);
+    return page;
+  }
+
+  private recycle(page: Uint8Array): void {
+    if (this.spare.length < sparePagesMax) this.spare.push(page);
   }
 
   /** The byte extents written since the last drain, in first-write order. */
