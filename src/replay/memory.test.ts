@@ -2,7 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
-import { firstDiff, firstDiffWithModel } from './memory.js';
+import { AddressBook } from './addressBook.js';
+import { firstDiff, firstDiffWithModel, readTargetMaybe } from './memory.js';
+import { createModelTargetSync } from './modelTarget.js';
+import { resolveDevice } from '../model/device.js';
 
 /** A model with a 64 KiB pool block whose pages are partly written (the rest never touched). */
 function modelWithBlock(): { r: Recorder; block: bigint } {
@@ -73,5 +76,48 @@ describe('firstDiffWithModel', () => {
       actual: 'unreadable',
     });
     expect(firstDiffWithModel(r.model, nowhere, 16, undefined)).toBeUndefined();
+  });
+});
+
+describe('readTargetMaybe', () => {
+  const device = resolveDevice({});
+  const setup = () => {
+    const t = createModelTargetSync({ device, profile: 'docs' });
+    const block = t.call({
+      fn: 'VideoPortAllocatePool',
+      args: { poolType: 0, numberOfBytes: 0x1000, tag: 1 },
+    }).ret;
+    expect(typeof block).toBe('bigint');
+    t.call({ fn: '@write', args: { va: block as bigint, data: new Uint8Array([1, 2, 3]) } });
+    return { t, block: block as bigint, book: new AddressBook() };
+  };
+
+  it('reads the model target without an exception for unmapped memory', () => {
+    const { t, block, book } = setup();
+    expect(readTargetMaybe(t, book, { address: block, length: 3 })).toEqual(
+      new Uint8Array([1, 2, 3]),
+    );
+    expect(readTargetMaybe(t, book, { address: 0xffff_f000_0000_0000n, length: 3 })).toBe(
+      undefined,
+    );
+    expect(() => t.read(0xffff_f000_0000_0000n, 3)).toThrow(/unmapped/);
+  });
+
+  it("goes through a wrapper's own read when it replaces the model's", () => {
+    const { t, block, book } = setup();
+    const lying = {
+      ...t,
+      read: (address: bigint, length: number) => {
+        const bytes = t.read(address, length).slice();
+        bytes[0] = 0xee;
+        return bytes;
+      },
+    };
+    expect(readTargetMaybe(lying, book, { address: block, length: 3 })).toEqual(
+      new Uint8Array([0xee, 2, 3]),
+    );
+    expect(readTargetMaybe(lying, book, { address: 0xffff_f000_0000_0000n, length: 3 })).toBe(
+      undefined,
+    );
   });
 });

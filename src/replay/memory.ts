@@ -3,7 +3,7 @@
 import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
-import type { Target } from './target.js';
+import { readOrUndefined, type QuietRead, type Target } from './target.js';
 
 export interface Span {
   readonly address: bigint;
@@ -152,6 +152,9 @@ export function readTargetMaybe(
   book: AddressBook,
   span: Span,
 ): Maybe<Uint8Array | undefined> {
+  const quiet = (target.read as { [readOrUndefined]?: QuietRead })[readOrUndefined];
+  if (quiet !== undefined)
+    return checkRead(quiet(targetAddress(book, span.address), span.length), span.length);
   try {
     const got = target.read(targetAddress(book, span.address), span.length);
     if (got instanceof Promise)

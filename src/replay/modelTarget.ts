@@ -3,7 +3,13 @@
 import { isProfile, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { CallOutcome } from '../model/values.js';
-import type { Target, TargetOptions, TraceCallIn } from './target.js';
+import {
+  readOrUndefined,
+  type QuietRead,
+  type Target,
+  type TargetOptions,
+  type TraceCallIn,
+} from './target.js';
 
 export interface ModelTargetOptions extends TargetOptions {
   /** 'alternate' allocates every handle and address differently from the oracle. */
@@ -30,6 +36,13 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     }
     return cached.state;
   };
+  const read = (address: bigint, length: number): Uint8Array => {
+    const bytes = model.read(address, length);
+    if (bytes === undefined) throw new RangeError(`unmapped: 0x${address.toString(16)}+${length}`);
+    return bytes;
+  };
+  const quiet: QuietRead = (address, length) => model.read(address, length);
+  Object.defineProperty(read, readOrUndefined, { value: quiet });
   return {
     model,
     call(c) {
@@ -39,12 +52,7 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
       if (r.out !== undefined) outcome.out = r.out;
       return outcome;
     },
-    read(address, length) {
-      const bytes = model.read(address, length);
-      if (bytes === undefined)
-        throw new RangeError(`unmapped: 0x${address.toString(16)}+${length}`);
-      return bytes;
-    },
+    read,
     state,
     touched: () => model.touched(),
   };
