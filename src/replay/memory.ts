@@ -105,7 +105,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Sorted, with overlapping and adjacent spans joined. */
-export function mergeSpans(spans: readonly Span[]): Span[] {
+export function mergeSpans(spans: readonly Span[]): readonly Span[] {
+  if (spans.length < 2) return spans;
   const sorted = [...spans].sort((a, b) =>
     a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
   );
@@ -122,13 +123,20 @@ export function mergeSpans(spans: readonly Span[]): Span[] {
   return out;
 }
 
-/** Splits spans into chunks of at most chunkBytesMax. */
-export function* chunks(spans: Iterable<Span>): Generator<Span> {
-  for (const s of spans) {
+/** Splits spans into chunks of at most chunkBytesMax (the spans themselves when all fit). */
+export function chunks(spans: Iterable<Span>): readonly Span[] {
+  const list = Array.isArray(spans) ? (spans as readonly Span[]) : [...spans];
+  if (list.every((s) => s.length <= chunkBytesMax)) return list;
+  const out: Span[] = [];
+  for (const s of list) {
     for (let off = 0; off < s.length; off += chunkBytesMax) {
-      yield { address: s.address + BigInt(off), length: Math.min(chunkBytesMax, s.length - off) };
+      out.push({
+        address: s.address + BigInt(off),
+        length: Math.min(chunkBytesMax, s.length - off),
+      });
     }
   }
+  return out;
 }
 
 /** Either a value now or a promise of it: in-process targets stay synchronous end to end. */
@@ -175,7 +183,7 @@ export function compareWithModel(
   book: AddressBook,
   spans: Iterable<Span>,
 ): Maybe<ByteDiff | undefined> {
-  const list = [...chunks(spans)];
+  const list = chunks(spans);
   const from = (start: number): Maybe<ByteDiff | undefined> => {
     for (let i = start; i < list.length; i++) {
       const c = list[i];
@@ -216,7 +224,7 @@ export function snapshotTarget(
   book: AddressBook,
   spans: readonly Span[],
 ): Maybe<(Uint8Array | undefined)[]> {
-  const list = [...chunks(spans)];
+  const list = chunks(spans);
   const out: (Uint8Array | undefined)[] = [];
   const from = (start: number): Maybe<(Uint8Array | undefined)[]> => {
     for (let i = start; i < list.length; i++) {
