@@ -102,8 +102,53 @@ function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
 /** The live object a `live` slot names, if any. */
 export function liveTarget(r: Resolver, slot: Slot): Live | undefined {
   if (slot.s !== 'live') return undefined;
-  const list = liveOf(r.state, slot.res);
-  return list.length === 0 ? undefined : list[slot.pick % list.length];
+  return livePick(r.state, slot.res, slot.pick);
+}
+
+/** The value at (pick mod size) in iteration order. */
+function nth<T>(values: Iterable<T>, size: number, pick: number): T | undefined {
+  if (size === 0) return undefined;
+  let i = pick % size;
+  for (const v of values) if (i-- === 0) return v;
+  return undefined;
+}
+
+const handle = (v: bigint | undefined): Live | undefined =>
+  v === undefined ? undefined : { v, length: 0 };
+
+/**
+ * liveOf(s, res)[pick % count] without listing every live object (a slot is resolved per
+ * generated argument; a driver may hold thousands of objects of a kind).
+ */
+export function livePick(s: ModelState, res: ResourceKind, pick: number): Live | undefined {
+  switch (res) {
+    case 'adapter':
+      return handle(nth(s.adapters.keys(), s.adapters.size, pick));
+    case 'mdl':
+      return handle(nth(s.mdls.keys(), s.mdls.size, pick));
+    case 'event':
+      return handle(nth(s.events.keys(), s.events.size, pick));
+    case 'commonBuffer': {
+      const b = nth(s.commonBuffers.values(), s.commonBuffers.size, pick);
+      return b === undefined ? undefined : { v: b.va, length: b.length };
+    }
+    case 'logical': {
+      const b = nth(s.commonBuffers.values(), s.commonBuffers.size, pick);
+      return b === undefined ? undefined : { v: b.logical, length: b.length };
+    }
+    case 'view': {
+      const w = nth(s.views.values(), s.views.size, pick);
+      return w === undefined ? undefined : { v: w.va, length: w.length };
+    }
+    case 'cpu': {
+      const r = nth(s.ranges.all(), s.ranges.size, pick);
+      return r === undefined ? undefined : { v: r.va, length: r.length };
+    }
+    default: {
+      const list = liveOf(s, res);
+      return list.length === 0 ? undefined : list[pick % list.length];
+    }
+  }
 }
 
 function bus(r: Resolver, slot: Extract<Slot, { s: 'bus' }>): bigint {
