@@ -24,6 +24,14 @@ describe('makeTasks', () => {
     expect(order).toEqual([...order].sort((a, b) => b - a));
   });
 
+  it('never bundles traces of a mebibyte or more, however large the share', () => {
+    const MiB = 1 << 20;
+    const sizes = [300 * MiB, 2 * MiB, 1 * MiB, 3 * MiB, MiB - 1, 1000, 5000];
+    const items: TraceItem[] = sizes.map((size, id) => ({ id, label: `t${id}`, size }));
+    const tasks = ids(makeTasks(items, settings, 2));
+    expect(tasks).toEqual([[0], [3], [1], [2], [4, 6], [5]]);
+  });
+
   it('without sizes, equal slices in order', () => {
     const items: TraceItem[] = Array.from({ length: 18 }, (_, id) => ({ id, label: `t${id}` }));
     const tasks = ids(makeTasks(items, settings, 2));
