@@ -1,5 +1,5 @@
-// The worker's side of replay: a .vpt above streamBytesMin is streamed (checked in one pass,
-// replayed in a second) and must give exactly what reading it whole gives.
+// The worker's side of replay: a .vpt above streamBytesMin is streamed (checked as it feeds the
+// replay, in one pass) and must give exactly what reading it whole gives, bad input included.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     });
   });
 
-  it('reports a captured trace using a handle never returned as bad input, before replaying', async () => {
+  it('reports a captured trace using a handle never returned as bad input', async () => {
     const calls = kitchenSink().filter((c) => c.fn !== 'VideoPortGetDmaAdapter');
     const path = file('broken.vpt', encodeVpt({ header: KITCHEN_HEADER, calls }));
     const [a, b] = await both(path);
@@ -90,5 +90,53 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     const [a, b] = await both(path);
     expect(b).toEqual(a);
     expect((b as { inputError?: string }).inputError).toMatch(/cut\.vpt/);
+  });
+
+  /** 3,000 calls in several frames after `prefix`, with a bit flipped in the last frame. */
+  function damagedLate(name: string, prefix: (r: Recorder) => void, damage = true): string {
+    const r = new Recorder({}, true);
+    prefix(r);
+    const fb = r.ptr('VideoPortGetDeviceBase', {
+      ioAddress: 0xe0000000n,
+      numberOfUchars: 0x10000,
+      inIoSpace: 0,
+    });
+    for (let i = 0; i < 1500; i++) {
+      r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, 1]) });
+      r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
+    }
+    const bytes = encodeVpt({ header: KITCHEN_HEADER, calls: r.calls });
+    if (damage) bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0x40;
+    return file(name, bytes);
+  }
+
+  it('reports damage in a late frame as bad input, as a whole read does', async () => {
+    const [a, b] = await both(damagedLate('late.vpt', () => undefined));
+    expect(b).toEqual(a);
+    expect((b as { inputError?: string }).inputError).toMatch(/late\.vpt/);
+  });
+
+  it('reads to the end after the target crashed early, so late damage is still reported', async () => {
+    const doubleFree = (r: Recorder): void => {
+      const block = r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: 64, tag: 1 });
+      r.call('VideoPortFreePool', { ptr: block });
+      r.call('VideoPortFreePool', { ptr: block });
+    };
+    const target = 'mutant:crash-on-double-free-pool';
+    const run = async (path: string) => {
+      const whole = { id: 0, label: path, path, size: 1 };
+      const big = { ...whole, size: streamBytesMin + 1 };
+      const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
+      const [b] = await runReplayTask({ settings: { ...settings, target }, items: [big] });
+      expect(b).toEqual(a);
+      return b;
+    };
+    // Undamaged, the trace is the target's crash at the second free (call 2)...
+    const clean = await run(damagedLate('crash.vpt', doubleFree, false));
+    expect(clean?.result?.outcome).toBe('crash');
+    expect(clean?.result?.violations[0]).toMatchObject({ kind: 'target-crashed', callIndex: 2 });
+    // ...and damaged 3,000 calls later, bad input, streamed or not.
+    const damaged = await run(damagedLate('crash-then-damage.vpt', doubleFree));
+    expect(damaged?.inputError).toMatch(/crash-then-damage\.vpt/);
   });
 });

@@ -38,6 +38,11 @@ export async function sessionFor(spec: string, timeoutMs: number): Promise<Targe
 interface Loaded {
   readonly header: TraceHeader;
   readonly calls: readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
+  /**
+   * Streamed: reads what the replay left unread (only if it stopped early) and says what was
+   * wrong with the input, if anything.
+   */
+  readonly finish?: () => Promise<string | undefined>;
 }
 
 async function load(item: TraceItem): Promise<Loaded | string> {
@@ -64,30 +69,47 @@ async function sizeOf(item: TraceItem): Promise<number> {
 }
 
 /**
- * A big .vpt in bounded memory: one streaming pass checks every frame and the handle
- * references (bad input is reported before any call is replayed, as for a small file), a
- * second streams the calls into the replay.
+ * A big .vpt in bounded memory and one pass: the frames feed the replay as they are read, and
+ * every frame and handle reference is checked on the way. Bad input found part way (a damaged
+ * frame, a reference no earlier call produced) makes the trace's result the same input error
+ * a whole read reports, whatever was replayed before it. (Checking in a pass of its own first
+ * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
  */
 async function streamed(path: string, label: string): Promise<Loaded | string> {
-  let header: TraceHeader | undefined;
+  const frames = streamVptFrames(path)[Symbol.asyncIterator]();
+  const first = await frames.next();
+  if (first.done === true) return `${label}: no header`;
+  if (first.value.kind === 'error') return formatTraceError(first.value.error);
+  if (first.value.kind !== 'header') return `${label}: no header`;
   const refs = new ReferenceCheck(label);
-  for await (const it of streamVptFrames(path)) {
-    if (it.kind === 'error') return formatTraceError(it.error);
-    if (it.kind === 'header') header = it.header;
-    else for (const call of it.calls) refs.add(call);
+  let damage: string | undefined;
+  /** Takes the next frame's calls, checking them; undefined at the end or at damage. */
+  const nextCalls = async (): Promise<readonly TraceCall[] | undefined> => {
+    for (let it = await frames.next(); it.done !== true; it = await frames.next()) {
+      const v = it.value;
+      if (v.kind === 'error') {
+        damage = formatTraceError(v.error);
+        return undefined;
+      }
+      if (v.kind !== 'calls') continue;
+      for (const call of v.calls) refs.add(call);
+      return v.calls;
+    }
+    return undefined;
+  };
+  async function* calls(): AsyncGenerator<readonly TraceCall[]> {
+    for (let c = await nextCalls(); c !== undefined; c = await nextCalls()) yield c;
   }
-  const broken = refs.result();
-  if (broken !== undefined) return formatTraceError(broken);
-  if (header === undefined) return `${label}: no header`;
-  return { header, calls: callsOf(path) };
-}
-
-async function* callsOf(path: string): AsyncGenerator<readonly TraceCall[]> {
-  for await (const it of streamVptFrames(path)) {
-    if (it.kind === 'calls') yield it.calls;
-    // It read cleanly a moment ago: the file changed under the replay.
-    else if (it.kind === 'error') throw new Error(`${path} changed during the replay`);
-  }
+  return {
+    header: first.value.header,
+    calls: calls(),
+    finish: async () => {
+      while ((await nextCalls()) !== undefined); // a replay that stopped early left these
+      if (damage !== undefined) return damage;
+      const broken = refs.result();
+      return broken === undefined ? undefined : formatTraceError(broken);
+    },
+  };
 }
 
 async function runItem(
@@ -106,6 +128,8 @@ async function runItem(
     target = await session.open(resolveDevice(trace.header.device), profile);
   } catch (e) {
     if (!TargetFault.is(e)) throw e;
+    const bad = await trace.finish?.();
+    if (bad !== undefined) return { id: item.id, label: item.label, inputError: bad };
     const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
     const v = violation(
       'target-crashed',
@@ -128,6 +152,9 @@ async function runItem(
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
   });
   await session.release(target, result.outcome === 'crash' || result.outcome === 'timeout');
+  holding(hb, item.id); // reading the rest is not a call the watchdog should time
+  const late = await trace.finish?.();
+  if (late !== undefined) return { id: item.id, label: item.label, inputError: late };
   return { id: item.id, label: item.label, result };
 }
 
