@@ -85,9 +85,14 @@ async function poolRun(
   // Warm the workers (module loading, JIT) on one small trace first.
   await ex.run(makeTasks(items.slice(0, 1), settings, workers));
   const t0 = performance.now();
-  const results = await ex.run(makeTasks(items, settings, workers));
+  const finished: number[] = []; // when each trace's result came back, for the idle tail
+  const results = await ex.run(makeTasks(items, settings, workers), {
+    onItem: () => finished.push((performance.now() - t0) / 1000),
+  });
   const seconds = (performance.now() - t0) / 1000;
   await ex.close();
+  const last = finished.slice(-workers - 1).map((t) => `${t.toFixed(1)} s`);
+  console.log(`  last results at ${last.join(', ')}`);
   let calls = 0;
   let violations = 0;
   for (const r of results) {
