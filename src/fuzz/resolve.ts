@@ -116,6 +116,14 @@ function nth<T>(values: Iterable<T>, size: number, pick: number): T | undefined 
 const handle = (v: bigint | undefined): Live | undefined =>
   v === undefined ? undefined : { v, length: 0 };
 
+/** A live range as a Live: its address (`at`, for a common buffer maybe its logical one). */
+function extent<K extends string>(
+  o: (Record<K, bigint> & { readonly length: number }) | undefined,
+  at: K,
+): Live | undefined {
+  return o === undefined ? undefined : { v: o[at], length: o.length };
+}
+
 /**
  * liveOf(s, res)[pick % count] without listing every live object (a slot is resolved per
  * generated argument; a driver may hold thousands of objects of a kind).
@@ -128,22 +136,14 @@ export function livePick(s: ModelState, res: ResourceKind, pick: number): Live |
       return handle(nth(s.mdls.keys(), s.mdls.size, pick));
     case 'event':
       return handle(nth(s.events.keys(), s.events.size, pick));
-    case 'commonBuffer': {
-      const b = nth(s.commonBuffers.values(), s.commonBuffers.size, pick);
-      return b === undefined ? undefined : { v: b.va, length: b.length };
-    }
-    case 'logical': {
-      const b = nth(s.commonBuffers.values(), s.commonBuffers.size, pick);
-      return b === undefined ? undefined : { v: b.logical, length: b.length };
-    }
-    case 'view': {
-      const w = nth(s.views.values(), s.views.size, pick);
-      return w === undefined ? undefined : { v: w.va, length: w.length };
-    }
-    case 'cpu': {
-      const r = nth(s.ranges.all(), s.ranges.size, pick);
-      return r === undefined ? undefined : { v: r.va, length: r.length };
-    }
+    case 'commonBuffer':
+      return extent(nth(s.commonBuffers.values(), s.commonBuffers.size, pick), 'va');
+    case 'logical':
+      return extent(nth(s.commonBuffers.values(), s.commonBuffers.size, pick), 'logical');
+    case 'view':
+      return extent(nth(s.views.values(), s.views.size, pick), 'va');
+    case 'cpu':
+      return extent(nth(s.ranges.all(), s.ranges.size, pick), 'va');
     default: {
       const list = liveOf(s, res);
       return list.length === 0 ? undefined : list[pick % list.length];
