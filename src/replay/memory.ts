@@ -101,7 +101,7 @@ function compareAt(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, n: 
 
 /** memcmp speed: the byte loop below only runs to locate a difference already known. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+  return a.length === b.length && compareAt(a, 0, b, 0, a.length) === 0;
 }
 
 /** Sorted, with overlapping and adjacent spans joined. */
