@@ -3,6 +3,7 @@
 // always hit the same range), so a driver holding thousands of buffers costs log n per access.
 import { PAGE_SIZE } from '../core/limits.js';
 import { zeroed } from '../core/zeroed.js';
+import { PageOwners } from './pageOwners.js';
 import { ioPageKey, memoryPageKey, type PageKey, type PhysMem } from './physmem.js';
 
 export type RangeKind =
@@ -40,7 +41,7 @@ export class RangeTable {
   /** Live ranges sorted by start address, for binary search. */
   private sorted: CpuRange[] = [];
   /** RAM page → the range it backs (each RAM page backs at most one range). */
-  private readonly owners = new Map<PageKey, CpuRange>();
+  private readonly owners = new PageOwners<CpuRange>();
   /** Ranges over a bus window (views): a bus page can be seen through several. */
   private readonly linear = new Set<CpuRange>();
   private overlapping = false;
@@ -58,7 +59,7 @@ export class RangeTable {
       this.overlapping = true;
     }
     this.sorted.splice(i, 0, r);
-    if (r.backing.kind === 'pages') for (const k of r.backing.keys) this.owners.set(k, r);
+    if (r.backing.kind === 'pages') this.owners.add(r.backing.keys, r);
     else this.linear.add(r);
   }
 
@@ -68,9 +69,8 @@ export class RangeTable {
     this.live.delete(va);
     const i = this.sorted.indexOf(r, this.lowerBound(va));
     if (i >= 0) this.sorted.splice(i, 1);
-    if (r.backing.kind === 'pages') {
-      for (const k of r.backing.keys) if (this.owners.get(k) === r) this.owners.delete(k);
-    } else this.linear.delete(r);
+    if (r.backing.kind === 'pages') this.owners.remove(r.backing.keys, r);
+    else this.linear.delete(r);
     if (this.last === r) this.last = undefined;
     return r;
   }
