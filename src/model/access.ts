@@ -2,7 +2,7 @@
 // demand-zero user memory (the buffers user mode hands a miniport in an IOCTL).
 import { PAGE_SIZE } from '../core/limits.js';
 import { zeroed } from '../core/zeroed.js';
-import { readRange, visitRange, writeRange, type CpuRange, type PageVisitor } from './ranges.js';
+import { visitRange, writeRange, type CpuRange, type PageVisitor } from './ranges.js';
 import type { ModelState } from './state.js';
 
 export const USER_VA_MIN = 0x10000n;
@@ -67,15 +67,13 @@ function userPage(s: ModelState, page: bigint, allocate: boolean): number | unde
 
 /** Reads [va, va + length); undefined when any byte is unmapped. */
 export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | undefined {
-  const r = s.ranges.find(va, length);
-  if (r !== undefined) return readRange(s.mem, r, Number(va - r.va), length);
-  if (!isUserVa(va, length)) return undefined;
-  const out = zeroed(length);
-  forUserPages(va, length, (page, pageOff, at, n) => {
-    const key = s.userPages.get(page);
-    if (key !== undefined) s.mem.readInto(key, pageOff, n, out, at);
+  let out: Uint8Array | undefined; // made at the first page: an unmapped read allocates nothing
+  const mapped = visitVa(s, va, length, (page, pageOff, n, at) => {
+    out ??= zeroed(length);
+    if (page !== undefined) out.set(page.subarray(pageOff, pageOff + n), at);
+    return true;
   });
-  return out;
+  return mapped === undefined ? undefined : (out ?? zeroed(length));
 }
 
 /**

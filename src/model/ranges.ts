@@ -2,7 +2,6 @@
 // Lookups are binary searches by address (with a last-hit cache: consecutive accesses nearly
 // always hit the same range), so a driver holding thousands of buffers costs log n per access.
 import { PAGE_SIZE } from '../core/limits.js';
-import { zeroed } from '../core/zeroed.js';
 import { PageOwners } from './pageOwners.js';
 import { ioPageKey, memoryPageKey, type PageKey, type PhysMem } from './physmem.js';
 
@@ -130,19 +129,6 @@ function inside(r: CpuRange, va: bigint, length: number): boolean {
   if (va < r.va) return false;
   const off = va - r.va;
   return off + BigInt(length) <= BigInt(r.length);
-}
-
-/** Copies [off, off + length) of range r out of memory. */
-export function readRange(mem: PhysMem, r: CpuRange, off: number, length: number): Uint8Array {
-  const out = zeroed(length);
-  let done = 0;
-  while (done < length) {
-    const [key, pageOff] = locate(r, off + done);
-    const n = Math.min(PAGE_SIZE - pageOff, length - done);
-    mem.readInto(key, pageOff, n, out, done);
-    done += n;
-  }
-  return out;
 }
 
 /** One page's share of an access: `page` is undefined for a page never written (zeros). */
