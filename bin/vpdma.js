@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The published entry point: the compiled CLI (built by `npm install` via the prepare script).
-import { main } from '../dist/cli/main.js';
-import { reapChildren } from '../dist/cli/reap.js';
+// The published entry point: the compiled CLI, bundled (built by `npm install` via the prepare
+// script; see scripts/bundle.ts).
+import { main, reapChildren } from '../dist/cli/entry.bundle.js';
 
 // A reader that goes away (`vpdma show big.vpt | head`) ends the output, not the run: reports
 // still go to their files and the exit code stays the command's. Other stream errors are real.

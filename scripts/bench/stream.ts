@@ -15,7 +15,8 @@ import { corpusCalls } from './corpusTrace.js';
 const root = resolve(import.meta.dirname, '../..');
 const targetBytes = Number(process.argv[2] ?? 1024) * 2 ** 20;
 const bin = join(root, 'bin/vpdma.js');
-if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('run `npm run build` first');
+if (!existsSync(join(root, 'dist/cli/entry.bundle.js')))
+  throw new Error('run `npm run build` first');
 
 /** Corpus calls, with a 16 KiB @write after every 8th so the file reaches its size quickly. */
 function* calls(): Generator<TraceCall> {

@@ -10,7 +10,7 @@ const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/vpdma.js');
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli/main.js')))
+  if (!existsSync(join(root, 'dist/cli/entry.bundle.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
 });
 

@@ -14,12 +14,16 @@ import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js
 import { deadWorkerViolation, heldItem, hungCallViolation } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
 
-/** The compiled worker (tests run from src/ but workers need JavaScript: dist/ is built first). */
+/**
+ * The compiled worker, bundled (scripts/bundle.ts; tests run from src/ but workers need
+ * JavaScript: dist/ is built first). Relative to dist/X/, where this module and the CLI's
+ * bundle both live.
+ */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts'))
-    return here.replace(/[\\/]src[\\/]replay[\\/]pool\.ts$/, '/dist/replay/worker.js');
-  return fileURLToPath(new URL('./worker.js', import.meta.url));
+    return here.replace(/[\\/]src[\\/]replay[\\/]pool\.ts$/, '/dist/replay/worker.bundle.js');
+  return fileURLToPath(new URL('../replay/worker.bundle.js', import.meta.url));
 }
 
 /**

@@ -16,7 +16,7 @@ let dir = '';
 const p = (name: string): string => join(dir, name);
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/replay/worker.js')))
+  if (!existsSync(join(root, 'dist/replay/worker.bundle.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
   dir = await mkdtemp(join(tmpdir(), 'vpdma-minimize-'));
   const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
