@@ -1,7 +1,8 @@
 // Time to find each bundled canary (replay/mutants.ts), median over 5 seeds: `vpdma fuzz`
 // (the pool, 2 workers, pool start-up included) against the fast-check baseline
 // (fuzzBaseline.ts, one thread, equal sequence lengths), each capped at `capSeconds`. A find is
-// the first case whose first violation is the mutant's own kind.
+// the first case whose first violation is the mutant's own kind. Both sides are warmed up
+// first (untimed), so neither pays the JIT's warm-up of the code they share.
 //   npx tsx scripts/bench/canaries.ts [capSeconds=60] [seeds=5] [mutant names...]
 import { availableParallelism, loadavg } from 'node:os';
 import { buildBase } from '../../src/fuzz/base.js';
@@ -76,9 +77,29 @@ function median(xs: readonly (number | undefined)[]): number | undefined {
 const show = (ms: number | undefined): string =>
   ms === undefined
     ? `> ${capSeconds} s`
-    : ms < 10_000
-      ? `${(ms / 1000).toFixed(2)} s`
-      : `${(ms / 1000).toFixed(1)} s`;
+    : ms < 1000
+      ? `${ms.toFixed(0)} ms`
+      : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+// Untimed warm-up of both sides on the clean model (and so of the Replayer they share): the
+// finds below take milliseconds, and whichever side ran first would otherwise pay the JIT's
+// warm-up for both.
+const warmUpMs = 500;
+{
+  const pool = createFuzzPool(2, 'model');
+  try {
+    await runCampaign(pool, {
+      settings: { target: 'model', timeoutMs, sampleBytes: 512, callsMax, seed: 0, seedText: '0' },
+      base: base.shared,
+      baseKeys: base.keys,
+      shard: { index: 0, count: 1 },
+      timeMs: warmUpMs,
+    });
+  } finally {
+    await pool.close();
+  }
+  await runBaseline('model', 0, warmUpMs, commandsMax);
+}
 
 function column(xs: readonly (Found | undefined)[]): string {
   const t = median(xs.map((x) => x?.ms));

@@ -7,6 +7,7 @@ import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { Shard } from './campaign.js';
+import { createFuzzPool } from './executor.js';
 import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
 import { reportFindingOf } from './outputs.js';
@@ -26,11 +27,17 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     seed: 1234,
     seedText: '1234',
   };
-  const io = fuzzIo({
-    keep: (t) => Promise.resolve(contentName(encodeVpt(t))),
-    writeFinding: (f) =>
-      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
-  });
+  const io = {
+    ...fuzzIo({
+      keep: (t) => Promise.resolve(contentName(encodeVpt(t))),
+      writeFinding: (f) =>
+        Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+    }),
+    // A short campaign would run in this thread alone: with 2 workers, they run all but the
+    // first task, so the comparison is between cases run here and cases run in workers.
+    fuzzExecutor: (n: number, t: string) =>
+      createFuzzPool(n, t, n > 1 ? { soloMs: 0, tasksHereMax: 1 } : {}),
+  };
   const r = await runFuzz(
     { settings, base, shard, runs: RUNS, workers, perGroup: PER_GROUP, attemptsMax: 800 },
     io,

@@ -12,12 +12,15 @@ export interface FuzzExecutor {
   close(): Promise<void>;
 }
 
-/** The compiled worker: tests run from src/, but workers need dist/ (built first). */
+/**
+ * The compiled worker, bundled (scripts/bundle.ts): tests run from src/, but workers need
+ * dist/ (built first). Relative to dist/X/, where this module and the CLI's bundle both live.
+ */
 export function fuzzWorkerFile(): string {
   const here = import.meta.url;
   if (here.endsWith('.ts'))
-    return here.replace(/\/src\/fuzz\/executor\.ts$/, '/dist/fuzz/worker.js');
-  return new URL('./worker.js', here).href;
+    return here.replace(/\/src\/fuzz\/executor\.ts$/, '/dist/fuzz/worker.bundle.js');
+  return new URL('../fuzz/worker.bundle.js', here).href;
 }
 
 /** After the watchdog killed a worker: the stuck case is a target-timeout, the rest re-runs. */
@@ -70,33 +73,62 @@ export function fuzzAfterDeath(
   return rest.length === 0 ? { results } : { results, redo: { ...task, cases: rest } };
 }
 
-/** The pool; for an in-process target (`target`), with this thread helping while it starts. */
-export function createFuzzPool(workers: number, target?: string): FuzzExecutor {
-  const pool = new TaskPool<FuzzTask, CaseResult>(workers, {
-    filename: fuzzWorkerFile(),
-    timeoutMs: (t) => t.settings.timeoutMs,
-    afterKill: fuzzAfterKill,
-    afterDeath: fuzzAfterDeath,
-  });
-  return target !== undefined && inProcess(target) ? new WarmingPool(pool) : pool;
+export interface FuzzPoolOptions {
+  /** How long this thread runs cases alone before the workers start (default `soloMs`). */
+  readonly soloMs?: number;
+  /** Tasks this thread runs at most (default: until a worker's first task is back). */
+  readonly tasksHereMax?: number;
+}
+
+/** The pool; for an in-process target (`target`), with this thread running the first cases. */
+export function createFuzzPool(
+  workers: number,
+  target?: string,
+  o: FuzzPoolOptions = {},
+): FuzzExecutor {
+  const pool = (): TaskPool<FuzzTask, CaseResult> =>
+    new TaskPool<FuzzTask, CaseResult>(workers, {
+      filename: fuzzWorkerFile(),
+      timeoutMs: (t) => t.settings.timeoutMs,
+      afterKill: fuzzAfterKill,
+      afterDeath: fuzzAfterDeath,
+    });
+  return target !== undefined && inProcess(target)
+    ? new WarmingPool(workers, pool, o.soloMs ?? soloMs, o.tasksHereMax ?? Infinity)
+    : pool();
 }
 
 /** In-process targets whose calls cannot block this thread (hangs in them are promises). */
 const inProcess = (spec: string): boolean => /^(model|mutant)(:|$)/.test(spec);
 
 /**
- * The pool, with this thread running tasks too until the first pool task comes back: worker
- * threads take a while to start (module loading), and the first cases are often where the
- * shallow bugs are. Only for in-process targets (model, mutant:), which cannot block this
- * thread: their hangs are promises that time out. Which thread ran a task never changes its
- * results.
+ * How long this thread runs cases alone before the worker threads start. A worker costs about
+ * 130 ms of CPU to start (Node's own bootstrap, the bundled harness, msgpackr, the base
+ * corpus), measured; on 2 cores, two of them starting beside this thread slowed its cases
+ * about 2x for the first 200 to 300 ms, the very cases where shallow bugs are found. A long
+ * campaign loses at most this long of parallelism; a short one may never need workers.
  */
-class WarmingPool implements FuzzExecutor {
-  constructor(private readonly pool: TaskPool<FuzzTask, CaseResult>) {}
+const soloMs = 100;
 
-  get workers(): number {
-    return this.pool.workers;
-  }
+/**
+ * The pool, started late, with this thread running tasks until the first pool task comes
+ * back: alone for the first `soloMs`, then beside the workers while they start. Its results go
+ * out case by case, so a find is processed as soon as it is made, not at the end of its task.
+ * Only for in-process targets (model, mutant:), which cannot block this thread: their hangs
+ * are promises that time out. Which thread ran a case never changes its result.
+ */
+export class WarmingPool implements FuzzExecutor {
+  private pool: TaskPool<FuzzTask, CaseResult> | undefined;
+  /** Cases run in this thread and in the pool's workers (tests look). */
+  casesHere = 0;
+  casesPooled = 0;
+
+  constructor(
+    readonly workers: number,
+    private readonly createPool: () => TaskPool<FuzzTask, CaseResult>,
+    private readonly soloMs: number,
+    private readonly tasksHereMax: number,
+  ) {}
 
   async run(
     next: () => FuzzTask | undefined,
@@ -104,37 +136,61 @@ class WarmingPool implements FuzzExecutor {
   ): Promise<void> {
     const first = next();
     if (first === undefined) return;
+    const started = performance.now();
     let warm = false;
-    // Each worker's first task has no cases: it loads the modules and decodes the base corpus
-    // while this thread runs the first real tasks, in order.
-    let warmups = this.pool.workers;
-    const pull = (): FuzzTask | undefined =>
-      warmups-- > 0 ? { settings: first.settings, base: first.base, cases: [] } : next();
-    const meanwhile = async (): Promise<void> => {
-      for (
-        let task: FuzzTask | undefined = first;
-        task !== undefined;
-        task = warm ? undefined : next()
-      ) {
-        control.onResults?.(task, await runFuzzTask(task));
-        await new Promise((r) => setImmediate(r));
-        if (control.signal?.aborted === true) return;
-      }
+    let pooled: Promise<void> | undefined;
+    const startPool = (): Promise<void> => {
+      const pool = (this.pool ??= this.createPool());
+      // Each worker's first task has no cases: it loads the modules and decodes the base
+      // corpus while this thread goes on with the next real tasks, in order.
+      let warmups = pool.workers;
+      const pull = (): FuzzTask | undefined =>
+        warmups-- > 0 ? { settings: first.settings, base: first.base, cases: [] } : next();
+      return pool.run(pull, {
+        ...control,
+        onResults: (t, r) => {
+          // A worker's first real task runs cold (unoptimized code): help until one is back.
+          if (t.cases.length === 0) return;
+          warm = true;
+          this.casesPooled += r.length;
+          control.onResults?.(t, r);
+        },
+      });
     };
-    const pooled = this.pool.run(pull, {
-      ...control,
-      onResults: (t, r) => {
-        // A worker's first real task runs cold (unoptimized code): help until one is back.
-        if (t.cases.length === 0) return;
-        warm = true;
-        control.onResults?.(t, r);
-      },
-    });
-    await Promise.all([pooled, meanwhile()]);
+    // Also while a case here waits on a hanging call.
+    const timer = setTimeout(() => {
+      pooled ??= startPool();
+    }, this.soloMs);
+    let task: FuzzTask | undefined = first;
+    let tasksHere = 0;
+    try {
+      while (task !== undefined) {
+        const t = task;
+        tasksHere++;
+        await runFuzzTask(t, (r) => {
+          this.casesHere++;
+          control.onResults?.(t, [r]);
+        });
+        if (control.signal?.aborted === true) {
+          task = undefined;
+          break;
+        }
+        if (performance.now() - started >= this.soloMs) pooled ??= startPool();
+        // Lets the pool's replies (and a signal) in between this thread's tasks.
+        await new Promise((r) => setImmediate(r));
+        if (warm || tasksHere >= this.tasksHereMax) break;
+        task = next();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    // Stopped by tasksHereMax before the pool started: it takes the rest.
+    if (task !== undefined) pooled ??= startPool();
+    await pooled;
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return this.pool?.close() ?? Promise.resolve();
   }
 }
 

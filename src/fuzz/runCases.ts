@@ -124,12 +124,16 @@ export async function runCase(
   };
 }
 
-export async function runFuzzTask(task: FuzzTask): Promise<CaseResult[]> {
+/** Runs a task's cases in order; `onCase` sees each result as soon as its case ends. */
+export async function runFuzzTask(
+  task: FuzzTask,
+  onCase?: (r: CaseResult) => void,
+): Promise<CaseResult[]> {
   const s = task.settings;
   const indices = task.cases;
   const session = await sessionFor(s.target, s.timeoutMs);
-  if (typeof session === 'string')
-    return indices.map((index) => ({
+  if (typeof session === 'string') {
+    const failed = indices.map((index) => ({
       index,
       calls: 0,
       outcome: 'crash' as const,
@@ -137,6 +141,9 @@ export async function runFuzzTask(task: FuzzTask): Promise<CaseResult[]> {
       keys: [],
       setupError: session,
     }));
+    if (onCase !== undefined) failed.forEach((r) => onCase(r));
+    return failed;
+  }
   const ctx: CaseContext = {
     seed: s.seed,
     seedText: s.seedText,
@@ -150,8 +157,10 @@ export async function runFuzzTask(task: FuzzTask): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
   for (const index of indices) {
     holding(hb, index);
-    out.push(await runCase(task, ctx, session, index, seen, hb));
+    const r = await runCase(task, ctx, session, index, seen, hb);
     holding(hb, -1);
+    out.push(r);
+    onCase?.(r);
   }
   return out;
 }
