@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, int } from '../../src/core/rng.js';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
+import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
 import { KITCHEN_DEVICE, kitchenSink } from '../../src/replay/kitchenSink.js';
 import { createProcessTarget, type ProcessChild } from '../../src/replay/processTarget.js';
@@ -132,6 +133,29 @@ describe('the C target replays clean', () => {
       expect({ seed, case: i, violations: show(r) }).toEqual({ seed, case: i, violations: [] });
     }
     expect(calls).toBeGreaterThan(2000);
+  });
+});
+
+describe('a long trace against addresses of its own', () => {
+  // The C target allocates with its own bump allocator, so every address is translated: what
+  // was learned at the start must still translate after many thousands of short-lived objects.
+  it('a frame-buffer mapping made first still translates after 10,000 pool blocks came and went', async () => {
+    const r = new Recorder({}, false);
+    const fb = r.ptr('VideoPortGetDeviceBase', {
+      ioAddress: 0xe0000000n,
+      numberOfUchars: 0x1000,
+      inIoSpace: 0,
+    });
+    r.call('@write', { va: fb + 0x10n, data: Uint8Array.of(1, 2, 3, 4) });
+    for (let i = 0; i < 10_000; i++) {
+      const p = r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: 64, tag: 0x61626364 });
+      r.call('VideoPortFreePool', { ptr: p });
+    }
+    r.call('@write', { va: fb + 0x20n, data: Uint8Array.of(5, 6) });
+    r.call('@read', { va: fb + 0x10n, length: 4 });
+    const res = await replayC(header(), r.calls);
+    expect(show(res)).toEqual([]);
+    expect(res.calls).toBe(20_004);
   });
 });
 

@@ -15,7 +15,7 @@ import { learnProduced } from '../replay/learn.js';
 import { translateArgs } from '../replay/translate.js';
 import type { Trace } from '../trace/trace.js';
 import { lit, type AbsCall, type Program, type Slot } from './program.js';
-import { liveOf } from './resolve.js';
+import { liveOf, liveSnapshot } from '../model/live.js';
 
 function find(s: ModelState, res: ResourceKind, v: bigint): Slot | undefined {
   const list = liveOf(s, res);
@@ -65,7 +65,7 @@ export function liftTrace(trace: Trace): Program {
     device: resolveDevice(trace.header.device),
     profile: trace.header.profile ?? 'docs',
   });
-  const book = new AddressBook();
+  const book = new AddressBook(() => liveSnapshot(model.state));
   const out: AbsCall[] = [];
   for (const call of trace.calls) {
     const plan = planOf(call.fn);

@@ -8,7 +8,8 @@ import { KITCHEN_DEVICE, kitchenSink } from '../replay/kitchenSink.js';
 import { emptyHeader } from '../trace/trace.js';
 import { buildBase } from './base.js';
 import { generateCase } from './caseGen.js';
-import { liveOf, livePick } from './resolve.js';
+import { liveOf } from '../model/live.js';
+import { livePick } from './resolve.js';
 
 const kinds = Object.keys(RESOURCE_SPACE) as ResourceKind[];
 const kitchen = { ...emptyHeader(), device: KITCHEN_DEVICE };

@@ -2,65 +2,10 @@
 // right now"). Live lists follow the model's Map insertion order, so a slot resolves to the
 // same object every time the same calls came before it.
 import type { ResourceKind } from '../model/callTypes.js';
+import { liveOf, type Live } from '../model/live.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
 import { USER_BUFFER, type Place, type Slot } from './program.js';
-
-/** A live object: a handle (length 0) or a range. */
-export interface Live {
-  readonly v: bigint;
-  readonly length: number;
-}
-
-const handles = (m: ReadonlyMap<bigint, unknown>): Live[] =>
-  Array.from(m.keys(), (v) => ({ v, length: 0 }));
-
-function blocks(s: ModelState, kind: string): Live[] {
-  const out: Live[] = [];
-  for (const b of s.blocks.values()) if (b.kind === kind) out.push({ v: b.va, length: b.length });
-  return out;
-}
-
-/** Every live object of a kind, in creation order. */
-export function liveOf(s: ModelState, res: ResourceKind): Live[] {
-  switch (res) {
-    case 'adapter':
-      return handles(s.adapters);
-    case 'mdl':
-      return handles(s.mdls);
-    case 'event':
-      return handles(s.events);
-    case 'sgList': {
-      const out: Live[] = [];
-      for (const t of s.transfers.values())
-        if (t.state === 'delivered') out.push({ v: t.sgList, length: 0 });
-      return out;
-    }
-    case 'sgElement':
-      return [...s.transfers.values()].flatMap((t) =>
-        t.state === 'delivered' ? t.elements.map((e) => ({ v: e.address, length: e.length })) : [],
-      );
-    case 'commonBuffer':
-      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.va, length: b.length }));
-    case 'logical':
-      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.logical, length: b.length }));
-    case 'view':
-      return Array.from(s.views.values(), (w) => ({ v: w.va, length: w.length }));
-    case 'userView':
-      return [...s.views.values()]
-        .filter((w) => w.process !== 0n)
-        .map((w) => ({ v: w.va, length: w.length }));
-    case 'pool':
-    case 'buffer':
-    case 'contiguous':
-    case 'lockedList':
-      return blocks(s, res);
-    case 'cpu':
-      return Array.from(s.ranges.all(), (r) => ({ v: r.va, length: r.length }));
-    case 'pdma':
-      return [];
-  }
-}
 
 export function place(base: bigint, length: number, p: Place): bigint {
   switch (p.at) {

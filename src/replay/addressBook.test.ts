@@ -37,4 +37,56 @@ describe('AddressBook', () => {
     expect(b.map('cpu', 'trace', 'target', 0x1800n)).toBe(0x7800n);
     expect(b.map('cpu', 'target', 'trace', 0x5800n)).toBe(0x1800n);
   });
+
+  describe('bounded over a long trace', () => {
+    // The target's values are the trace's plus 1 TiB: everything is translated.
+    const moved = (v: bigint): bigint => v + (1n << 40n);
+    const live = new Set<bigint>();
+    const liveness = () => (_kind: string, v: bigint) => live.has(v);
+
+    it('keeps what is still live, however old, and forgets the dead beyond the newest', () => {
+      live.clear();
+      const b = new AddressBook(liveness);
+      const fb = 0xffffc00000000000n;
+      live.add(fb);
+      b.learn('cpu', fb, fb, moved(fb), 0x10000, 'view');
+      b.learn('handle', 0x50n, 0x50n, 0x70n, 0, 'adapter');
+      live.add(0x50n);
+      // 300,000 pool blocks, each freed before the next.
+      for (let i = 0n; i < 300_000n; i++) {
+        const va = 0xffffa00000000000n + i * 0x1000n;
+        b.learn('cpu', va, va, moved(va), 64, 'pool');
+      }
+      expect(b.map('cpu', 'trace', 'target', fb + 0x20n)).toBe(moved(fb + 0x20n));
+      expect(b.map('cpu', 'target', 'trace', moved(fb + 0x20n))).toBe(fb + 0x20n);
+      expect(b.map('handle', 'trace', 'target', 0x50n)).toBe(0x70n);
+      // The newest dead block still translates (a use right after free), the first does not.
+      const last = 0xffffa00000000000n + 299_999n * 0x1000n;
+      expect(b.map('cpu', 'trace', 'target', last + 8n)).toBe(moved(last + 8n));
+      expect(b.lookup('cpu', 'trace', 'target', 0xffffa00000000000n)).toBeUndefined();
+      expect(b.size()).toBeLessThanOrEqual(2 * 65536 + 2);
+    });
+
+    it('of several values for one oracle value, keeps only the latest', () => {
+      live.clear();
+      const b = new AddressBook(liveness);
+      // The oracle reuses one address; the target does not.
+      live.add(0x9000n);
+      b.learn('handle', 0x9000n, 0x9000n, 0x1111n, 0, 'event');
+      b.learn('handle', 0x9000n, 0x9000n, 0x2222n, 0, 'event');
+      for (let i = 0n; i < 200_000n; i++)
+        b.learn('handle', 0x100000n + i, 0x100000n + i, i, 0, 'mdl');
+      expect(b.map('handle', 'trace', 'target', 0x9000n)).toBe(0x2222n);
+      expect(b.lookup('handle', 'target', 'trace', 0x1111n)).toBeUndefined();
+    });
+
+    it('without liveness keeps only the newest', () => {
+      const b = new AddressBook();
+      b.learn('handle', 0x50n, 0x50n, 0x70n, 0, 'adapter');
+      for (let i = 0n; i < 200_000n; i++)
+        b.learn('handle', 0x100000n + i, 0x100000n + i, i, 0, 'mdl');
+      expect(b.lookup('handle', 'trace', 'target', 0x50n)).toBeUndefined();
+      expect(b.size()).toBeLessThanOrEqual(2 * 65536 + 1);
+    });
+  });
 });

@@ -2,7 +2,12 @@
 // names (recorded, or the oracle's when unrecorded), the oracle model's value, and the
 // target's value for each produced handle or range. An address inside a learned range
 // translates by its offset; anything never learned passes through unchanged.
-import type { AddressSpace } from '../model/callTypes.js';
+//
+// Bounded: the newest values are always kept, older ones only while the oracle says their
+// object is still live (`Liveness`), so a mapping made at the start of a long trace still
+// translates after millions of short-lived objects, and the book does not grow with the trace.
+// A stale value (an object freed long ago, used again) then passes through unchanged.
+import type { AddressSpace, ResourceKind } from '../model/callTypes.js';
 
 export type Side = 'trace' | 'model' | 'target';
 
@@ -14,14 +19,23 @@ interface Entry {
   readonly length: number;
   /** Learning order: when ranges overlap (a reused address), the latest wins. */
   readonly seq: number;
+  /** What produced it, for asking whether it is still live (undefined: never asked). */
+  readonly kind: ResourceKind | undefined;
 }
 
-/** Ranges searched for interior addresses; older ones still translate exactly. */
-const rangesMax = 4096;
+/**
+ * Whether the oracle's value is a live object of a kind, as of the call (a snapshot: the
+ * book asks for one per compaction and then asks it about many values).
+ */
+export type Liveness = () => (kind: ResourceKind, modelValue: bigint) => boolean;
+
+/** Newest ranges searched for interior addresses whatever their liveness. */
+const rangesKept = 4096;
+/** Newest values kept whatever their liveness (recently freed ones still translate). */
+const exactKept = 1 << 16;
 /** Overlapping candidates looked at below an address (reuse makes a few, not many). */
 const overlapScan = 16;
 
-/** One side's ranges sorted by that side's base, for binary search. */
 /** One side's ranges sorted by that side's base, for binary search. */
 class SortedRanges {
   constructor(
@@ -44,6 +58,10 @@ class SortedRanges {
   /** Keeps only the entries `keep` accepts (used when trimming the oldest). */
   retain(keep: (e: Entry) => boolean): void {
     this.list = this.list.filter(keep);
+  }
+
+  size(): number {
+    return this.list.length;
   }
 
   find(v: bigint): [Entry, bigint] | undefined {
@@ -80,23 +98,39 @@ class SpaceBook {
   private exact: Record<Side, Map<bigint, Entry>>;
   private ranges: Record<Side, SortedRanges>;
   private shared = true;
-  private rangeCount = 0;
   private seq = 0;
+  /** Values and ranges held, and how many more before the next compaction. */
+  private values = 0;
+  private valuesLimit = 2 * exactKept;
+  private rangeCount = 0;
+  private rangesLimit = 2 * rangesKept;
 
-  constructor() {
+  constructor(private readonly liveness: Liveness | undefined) {
     const map = new Map<bigint, Entry>();
     const ranges = new SortedRanges('trace');
     this.exact = { trace: map, model: map, target: map };
     this.ranges = { trace: ranges, model: ranges, target: ranges };
   }
 
-  learn(trace: bigint, model: bigint, target: bigint, length: number): void {
-    const e: Entry = { trace, model, target, length, seq: this.seq++ };
+  learn(
+    trace: bigint,
+    model: bigint,
+    target: bigint,
+    length: number,
+    kind: ResourceKind | undefined,
+  ): void {
+    const e: Entry = { trace, model, target, length, seq: this.seq++, kind };
     if (this.shared && (trace !== model || trace !== target)) this.split();
     this.exact.trace.set(trace, e);
     if (!this.shared) {
       this.exact.model.set(model, e);
       this.exact.target.set(target, e);
+    }
+    // Amortized: a compaction costs what is held, and comes after at least as many learns.
+    if (++this.values > this.valuesLimit) {
+      this.compactValues();
+      this.values = this.exact.trace.size;
+      this.valuesLimit = 2 * Math.max(exactKept, this.values);
     }
     if (length === 0) return;
     this.ranges.trace.add(e);
@@ -104,17 +138,45 @@ class SpaceBook {
       this.ranges.model.add(e);
       this.ranges.target.add(e);
     }
-    // Amortized: drop the oldest half at once when there are too many.
-    if (++this.rangeCount > 2 * rangesMax) {
-      const oldest = this.seq - rangesMax;
-      const keep = (x: Entry): boolean => x.seq >= oldest;
+    if (++this.rangeCount > this.rangesLimit) {
+      const keep = this.keeper(rangesKept);
       this.ranges.trace.retain(keep);
       if (!this.shared) {
         this.ranges.model.retain(keep);
         this.ranges.target.retain(keep);
       }
-      this.rangeCount = rangesMax;
+      this.rangeCount = this.ranges.trace.size();
+      this.rangesLimit = 2 * Math.max(rangesKept, this.rangeCount);
     }
+  }
+
+  /**
+   * Which entries stay: the newest `newest`, and older ones that are the latest for their
+   * oracle value and whose object the oracle still has.
+   */
+  private keeper(newest: number): (e: Entry) => boolean {
+    const cut = this.seq - newest;
+    const live = this.liveness?.();
+    const byModel = this.exact.model;
+    return (e) =>
+      e.seq >= cut ||
+      (live !== undefined &&
+        e.kind !== undefined &&
+        byModel.get(e.model) === e &&
+        live(e.kind, e.model));
+  }
+
+  private compactValues(): void {
+    const keep = this.keeper(exactKept);
+    const drop = (m: Map<bigint, Entry>): void => {
+      for (const [k, e] of m) if (!keep(e)) m.delete(k);
+    };
+    // The model side last: keep() looks entries up there.
+    if (!this.shared) {
+      drop(this.exact.trace);
+      drop(this.exact.target);
+    }
+    drop(this.exact.model);
   }
 
   private split(): void {
@@ -145,19 +207,31 @@ class SpaceBook {
 }
 
 export class AddressBook {
-  private readonly spaces: Record<AddressSpace, SpaceBook> = {
-    handle: new SpaceBook(),
-    cpu: new SpaceBook(),
-    device: new SpaceBook(),
-  };
+  private readonly spaces: Record<AddressSpace, SpaceBook>;
   /** True while every learned value is the same on both sides: translation is the identity. */
   private sameModel = true;
   private sameTarget = true;
 
-  learn(space: AddressSpace, trace: bigint, model: bigint, target: bigint, length = 0): void {
+  /** Without `liveness`, only the newest values are kept. */
+  constructor(liveness?: Liveness) {
+    this.spaces = {
+      handle: new SpaceBook(liveness),
+      cpu: new SpaceBook(liveness),
+      device: new SpaceBook(liveness),
+    };
+  }
+
+  learn(
+    space: AddressSpace,
+    trace: bigint,
+    model: bigint,
+    target: bigint,
+    length = 0,
+    kind?: ResourceKind,
+  ): void {
     if (trace !== model) this.sameModel = false;
     if (trace !== target || model !== target) this.sameTarget = false;
-    this.spaces[space].learn(trace, model, target, space === 'handle' ? 0 : length);
+    this.spaces[space].learn(trace, model, target, space === 'handle' ? 0 : length, kind);
   }
 
   /** Whether translating between these sides can change any value (false: skip it). */

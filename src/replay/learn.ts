@@ -24,7 +24,7 @@ function learnOne(
   if (typeof model !== 'bigint' || typeof target !== 'bigint' || model === 0n || target === 0n)
     return;
   const name = typeof trace === 'bigint' && trace !== 0n ? trace : model;
-  book.learn(RESOURCE_SPACE[p.res], name, model, target, length);
+  book.learn(RESOURCE_SPACE[p.res], name, model, target, length, p.res);
 }
 
 function field(v: Value | undefined, f: string): Value | undefined {

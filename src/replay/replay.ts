@@ -7,6 +7,7 @@ import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
+import { liveSnapshot } from '../model/live.js';
 import { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
@@ -53,7 +54,7 @@ type Calls = readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
 
 export class Replayer {
   readonly model: Model;
-  readonly book = new AddressBook();
+  readonly book = new AddressBook(() => liveSnapshot(this.model.state));
   readonly violations: Violation[] = [];
   private readonly sampler: Sampler;
   private readonly window: Sampler | undefined;

@@ -1,0 +1,77 @@
+// The oracle's live objects by kind, in creation order: what the generator resolves slots
+// against (src/fuzz) and what the replayer's address book keeps learned values for (a value
+// whose object is gone may be forgotten).
+import type { ResourceKind } from './callTypes.js';
+import type { ModelState } from './state.js';
+
+/** A live object: a handle (length 0) or a range. */
+export interface Live {
+  readonly v: bigint;
+  readonly length: number;
+}
+
+const handles = (m: ReadonlyMap<bigint, unknown>): Live[] =>
+  Array.from(m.keys(), (v) => ({ v, length: 0 }));
+
+function blocks(s: ModelState, kind: string): Live[] {
+  const out: Live[] = [];
+  for (const b of s.blocks.values()) if (b.kind === kind) out.push({ v: b.va, length: b.length });
+  return out;
+}
+
+/** Every live object of a kind, in creation order. */
+export function liveOf(s: ModelState, res: ResourceKind): Live[] {
+  switch (res) {
+    case 'adapter':
+      return handles(s.adapters);
+    case 'mdl':
+      return handles(s.mdls);
+    case 'event':
+      return handles(s.events);
+    case 'sgList': {
+      const out: Live[] = [];
+      for (const t of s.transfers.values())
+        if (t.state === 'delivered') out.push({ v: t.sgList, length: 0 });
+      return out;
+    }
+    case 'sgElement':
+      return [...s.transfers.values()].flatMap((t) =>
+        t.state === 'delivered' ? t.elements.map((e) => ({ v: e.address, length: e.length })) : [],
+      );
+    case 'commonBuffer':
+      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.va, length: b.length }));
+    case 'logical':
+      return Array.from(s.commonBuffers.values(), (b) => ({ v: b.logical, length: b.length }));
+    case 'view':
+      return Array.from(s.views.values(), (w) => ({ v: w.va, length: w.length }));
+    case 'userView':
+      return [...s.views.values()]
+        .filter((w) => w.process !== 0n)
+        .map((w) => ({ v: w.va, length: w.length }));
+    case 'pool':
+    case 'buffer':
+    case 'contiguous':
+    case 'lockedList':
+      return blocks(s, res);
+    case 'cpu':
+      return Array.from(s.ranges.all(), (r) => ({ v: r.va, length: r.length }));
+    case 'pdma':
+      return [];
+  }
+}
+
+/**
+ * Whether a value (the oracle's) is a live object of a kind, as of now: one Set per kind asked,
+ * built on first use, so a caller deciding about many values pays O(live objects) once.
+ */
+export function liveSnapshot(s: ModelState): (res: ResourceKind, v: bigint) => boolean {
+  const sets = new Map<ResourceKind, Set<bigint>>();
+  return (res, v) => {
+    let set = sets.get(res);
+    if (set === undefined) {
+      set = new Set(liveOf(s, res).map((l) => l.v));
+      sets.set(res, set);
+    }
+    return set.has(v);
+  };
+}
