@@ -11,6 +11,8 @@ export const lineBytesMax = 4 * 1024 * 1024;
 export const bytesArgMax = 1024 * 1024;
 /** Live objects of one kind in the model (adapters, buffers, MDLs, ...). */
 export const objectsMax = 4096;
+/** Put adapters the model remembers (to tell a double put from a wild one). */
+export const deadAdaptersMax = 1 << 16;
 /** Elements in one scatter/gather list. */
 export const sgElementsMax = 4096;
 /** Largest single allocation the model grants, bytes. */

@@ -90,7 +90,11 @@ export class ModelState {
   readonly mem = new PhysMem();
   readonly ranges = new RangeTable();
   readonly adapters = new Map<bigint, Adapter>();
-  /** Every adapter handle ever returned, to tell a double put from a wild one. */
+  /**
+   * Put adapters, to tell a double put from a wild one: the latest `deadAdaptersMax`, oldest
+   * first (a long trace must not grow the model; a put of one older than that is reported as
+   * a put of an unknown adapter).
+   */
   readonly deadAdapters = new Set<bigint>();
   readonly commonBuffers = new Map<bigint, CommonBuffer>();
   readonly mdls = new Map<bigint, Mdl>();

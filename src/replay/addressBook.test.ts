@@ -64,7 +64,7 @@ describe('AddressBook', () => {
       const last = 0xffffa00000000000n + 299_999n * 0x1000n;
       expect(b.map('cpu', 'trace', 'target', last + 8n)).toBe(moved(last + 8n));
       expect(b.lookup('cpu', 'trace', 'target', 0xffffa00000000000n)).toBeUndefined();
-      expect(b.size()).toBeLessThanOrEqual(2 * 65536 + 2);
+      expect(b.size()).toBeLessThanOrEqual(2 * 16384 + 2);
     });
 
     it('of several values for one oracle value, keeps only the latest', () => {
@@ -86,7 +86,7 @@ describe('AddressBook', () => {
       for (let i = 0n; i < 200_000n; i++)
         b.learn('handle', 0x100000n + i, 0x100000n + i, i, 0, 'mdl');
       expect(b.lookup('handle', 'trace', 'target', 0x50n)).toBeUndefined();
-      expect(b.size()).toBeLessThanOrEqual(2 * 65536 + 1);
+      expect(b.size()).toBeLessThanOrEqual(2 * 16384 + 1);
     });
   });
 });

@@ -31,8 +31,12 @@ export type Liveness = () => (kind: ResourceKind, modelValue: bigint) => boolean
 
 /** Newest ranges searched for interior addresses whatever their liveness. */
 const rangesKept = 4096;
-/** Newest values kept whatever their liveness (recently freed ones still translate). */
-const exactKept = 1 << 16;
+/**
+ * Newest values kept whatever their liveness (recently freed ones still translate). Per
+ * address space, and held up to twice over between compactions: at about 200 bytes a value,
+ * at most about 20 MB in all.
+ */
+const exactKept = 1 << 14;
 /** Overlapping candidates looked at below an address (reuse makes a few, not many). */
 const overlapScan = 16;
 

@@ -42,7 +42,9 @@ export class ReferenceCheck {
     if (call.ret !== undefined || call.out !== undefined) this.captured = true;
     if (this.broken !== undefined) return;
     this.broken = unproduced(call, i, this.seen, this.file);
-    for (const p of productionsOf(call)) this.seen.add(p.value);
+    // Only handles are checked: addresses need not be held (a long trace makes millions).
+    for (const p of productionsOf(call))
+      if (RESOURCE_SPACE[p.res] === 'handle') this.seen.add(p.value);
   }
 
   /** After the last call: the broken reference, if the trace is a captured one. */

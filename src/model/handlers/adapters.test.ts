@@ -1,6 +1,6 @@
 // A. VideoPortGetDmaAdapter / VideoPortPutDmaAdapter.
 import { describe, expect, it } from 'vitest';
-import { objectsMax } from '../../core/limits.js';
+import { deadAdaptersMax, objectsMax } from '../../core/limits.js';
 import { PROFILES } from '../device.js';
 import {
   deviceDescription,
@@ -80,6 +80,22 @@ describe.each(PROFILES)('VideoPortPutDmaAdapter (%s)', (profile) => {
     const got = r.call('VideoPortPutDmaAdapter', { vpDmaAdapter: a });
     expect(got.misuse).toBe('double-put');
     expect(r.model.version()).toBe(before);
+  });
+
+  it('remembers the latest put adapters only: a long trace does not grow the model', () => {
+    const r = driver(profile);
+    const first = getAdapter(r);
+    r.call('VideoPortPutDmaAdapter', { vpDmaAdapter: first });
+    let last = first;
+    for (let i = 0; i < deadAdaptersMax; i++) {
+      last = getAdapter(r);
+      r.call('VideoPortPutDmaAdapter', { vpDmaAdapter: last });
+    }
+    expect(r.model.state.deadAdapters.size).toBe(deadAdaptersMax);
+    expect(r.call('VideoPortPutDmaAdapter', { vpDmaAdapter: last }).misuse).toBe('double-put');
+    expect(r.call('VideoPortPutDmaAdapter', { vpDmaAdapter: first }).misuse).toBe(
+      'put-unknown-adapter',
+    );
   });
 
   it('NULL and wild handles are misuse', () => {

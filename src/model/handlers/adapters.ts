@@ -1,5 +1,5 @@
 // A. DMA adapter objects (spec §1 A).
-import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
+import { deadAdaptersMax, objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { field, struct } from '../args.js';
 import { misuse, ok, type StepResult } from '../result.js';
 import type { ModelState } from '../state.js';
@@ -36,6 +36,8 @@ export function putDmaAdapter(s: ModelState, a: Args): StepResult {
   }
   s.adapters.delete(handle);
   s.deadAdapters.add(handle);
+  if (s.deadAdapters.size > deadAdaptersMax)
+    s.deadAdapters.delete(s.deadAdapters.values().next().value as bigint);
   s.bump();
   for (const b of s.commonBuffers.values())
     if (b.adapter === handle) return misuse('put-with-live-buffers');
