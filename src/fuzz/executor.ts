@@ -140,6 +140,8 @@ export class WarmingPool implements FuzzExecutor {
     let warm = false;
     let pooled: Promise<void> | undefined;
     const startPool = (): Promise<void> => {
+      // Stopped (Ctrl-C) while this thread waited on a case: no workers to start.
+      if (control.signal?.aborted === true) return Promise.resolve();
       const pool = (this.pool ??= this.createPool());
       // Each worker's first task has no cases: it loads the modules and decodes the base
       // corpus while this thread goes on with the next real tasks, in order.
