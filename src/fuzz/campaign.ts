@@ -23,6 +23,12 @@ export interface CampaignOptions {
   readonly failuresMax?: number;
   /** Which failing cases count toward failuresMax and firstFailureMs (default: all). */
   readonly counts?: (r: CaseResult) => boolean;
+  /**
+   * Failing cases kept per (kind, function) of their first violation, lowest indices first
+   * (default: all). The rest are only counted: against a shallow bug nearly every case fails,
+   * and a night of them would not fit in memory.
+   */
+  readonly failingPerGroup?: number;
   /** Cases per task (default: from runs and workers). Never changes results. */
   readonly batch?: number;
   readonly signal?: AbortSignal;
@@ -55,13 +61,23 @@ export interface CampaignResult {
   readonly firstSeen: ReadonlyMap<number, number>;
   /** Indices of the kept cases, ascending. */
   readonly kept: readonly number[];
-  /** Cases with a violation, crash or hang, ascending. */
+  /** Cases with a violation, crash or hang, ascending (at most failingPerGroup per group). */
   readonly failing: readonly CaseResult[];
+  /** All of them, kept or not. */
+  readonly failingCount: number;
+  /** Failing cases per group (`failureKey`), kept or not. */
+  readonly hits: ReadonlyMap<string, number>;
   readonly setupError?: string;
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   readonly elapsedMs: number;
   /** When the first failing case was processed (time to find), if any. */
   readonly firstFailureMs?: number;
+}
+
+/** A failing case's group: the kind and function of its first violation ('' without one). */
+export function failureKey(r: CaseResult): string {
+  const v = r.violations[0];
+  return v === undefined ? '' : `${v.kind}\u0000${v.fn}`;
 }
 
 /** Cases in the first task; each later one doubles, up to the batch size. */
@@ -127,6 +143,8 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     firstSeen: st.firstSeen,
     kept: st.kept,
     failing: st.failing,
+    failingCount: st.failingCount,
+    hits: st.hits,
     ...(st.setupError === undefined ? {} : { setupError: st.setupError }),
     stoppedBy,
     elapsedMs: now() - started,
@@ -139,6 +157,8 @@ class State {
   readonly firstSeen = new Map<number, number>();
   readonly kept: number[] = [];
   readonly failing: CaseResult[] = [];
+  failingCount = 0;
+  readonly hits = new Map<string, number>();
   calls = 0;
   setupError: string | undefined;
   firstFailureMs: number | undefined;
@@ -169,7 +189,11 @@ class State {
       o.onKept?.(r, fresh);
     }
     if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout') {
-      this.failing.push(r);
+      const key = failureKey(r);
+      const hits = (this.hits.get(key) ?? 0) + 1;
+      this.hits.set(key, hits);
+      this.failingCount++;
+      if (hits <= (o.failingPerGroup ?? Number.POSITIVE_INFINITY)) this.failing.push(r);
       const v = r.violations[0];
       if (v !== undefined) this.kinds.add(`${v.kind} ${v.fn}`);
       if (o.counts?.(r) ?? true) this.counted++;
@@ -183,7 +207,7 @@ class State {
       calls: this.calls,
       coverage: this.seen.size,
       kept: this.kept.length,
-      failing: this.failing.length,
+      failing: this.failingCount,
       kinds: this.kinds.size,
       elapsedMs,
     };

@@ -1,10 +1,12 @@
 // Where a campaign's cases run (dist/ must be built for the workers): this thread alone for a
-// short campaign, the pool's workers for the rest, and the same results whichever ran them.
+// short campaign, the pool's workers for the rest, and the same results whichever ran them;
+// and what a campaign keeps of its failing cases.
 import { describe, expect, it } from 'vitest';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
-import { runCampaign, type CampaignResult } from './campaign.js';
+import { failureKey, runCampaign, type CampaignResult } from './campaign.js';
 import { createFuzzPool, InlineFuzzExecutor, WarmingPool, type FuzzExecutor } from './executor.js';
+import { groupFailures } from './findings.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
 import { runFuzzTask } from './runCases.js';
 
@@ -69,5 +71,33 @@ describe('the fuzz pool with this thread running the first cases', () => {
     const all = await runFuzzTask(task, (r) => seen.push(r));
     expect(seen.map((r) => r.index)).toEqual([3, 9, 4]);
     expect(seen).toEqual(all);
+  });
+});
+
+describe('failing cases against a shallow bug', () => {
+  it('keeps the lowest-indexed few of each group and counts the rest', async () => {
+    const run = (failingPerGroup?: number): Promise<CampaignResult> =>
+      runCampaign(new InlineFuzzExecutor(), {
+        settings: { ...settings, target: 'mutant:mapdma-writes-length' },
+        base: base.shared,
+        baseKeys: base.keys,
+        shard: { index: 0, count: 1 },
+        runs: 80,
+        ...(failingPerGroup === undefined ? {} : { failingPerGroup }),
+      });
+    const all = await run();
+    const few = await run(2);
+    expect(all.failing.length).toBeGreaterThan(10);
+    expect(few.failingCount).toBe(all.failing.length);
+    expect(all.failingCount).toBe(all.failing.length);
+    const counts = new Map<string, number>();
+    const firstTwo = all.failing.filter((r) => {
+      const k = failureKey(r);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+      return (counts.get(k) ?? 0) <= 2;
+    });
+    expect(few.failing).toEqual(firstTwo);
+    expect([...few.hits]).toEqual([...counts]);
+    expect(groupFailures(few.failing, 2, few.hits)).toEqual(groupFailures(all.failing, 2));
   });
 });

@@ -8,6 +8,7 @@
 import { hashString } from '../core/hash.js';
 import type { Trace } from '../trace/trace.js';
 import type { Violation, ViolationKind } from '../replay/violation.js';
+import { failureKey } from './campaign.js';
 import type { CaseResult } from './protocol.js';
 
 export interface FailureGroup {
@@ -71,8 +72,15 @@ export function firstViolation(r: CaseResult): Violation | undefined {
   return r.violations[0];
 }
 
-/** Groups in order of their first case; `perGroup` lowest indices each. */
-export function groupFailures(failing: readonly CaseResult[], perGroup: number): FailureGroup[] {
+/**
+ * Groups in order of their first case; `perGroup` lowest indices each. `hits` counts each
+ * group's failing cases when `failing` holds only some of them (the campaign's bound).
+ */
+export function groupFailures(
+  failing: readonly CaseResult[],
+  perGroup: number,
+  hits?: ReadonlyMap<string, number>,
+): FailureGroup[] {
   const groups = new Map<
     string,
     { kind: ViolationKind; fn: string; hits: number; cases: CaseResult[] }
@@ -80,7 +88,7 @@ export function groupFailures(failing: readonly CaseResult[], perGroup: number):
   for (const r of [...failing].sort((a, b) => a.index - b.index)) {
     const v = firstViolation(r);
     if (v === undefined) continue;
-    const key = `${v.kind}\u0000${v.fn}`;
+    const key = failureKey(r);
     let g = groups.get(key);
     if (g === undefined) {
       g = { kind: v.kind, fn: v.fn, hits: 0, cases: [] };
@@ -89,6 +97,7 @@ export function groupFailures(failing: readonly CaseResult[], perGroup: number):
     g.hits++;
     if (g.cases.length < perGroup) g.cases.push(r);
   }
+  if (hits !== undefined) for (const [key, g] of groups) g.hits = hits.get(key) ?? g.hits;
   return [...groups.values()];
 }
 

@@ -119,6 +119,7 @@ async function fuzzPhase(
       shard: o.shard,
       ...(o.runs === undefined ? {} : { runs: o.runs }),
       ...(o.failuresMax === undefined ? {} : { failuresMax: o.failuresMax }),
+      failingPerGroup: o.perGroup,
       ...(o.timeMs === undefined ? {} : { timeMs: o.timeMs }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
       ...(o.now === undefined ? {} : { now: o.now }),
@@ -143,7 +144,9 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   const { campaign, keptFiles } = await fuzzPhase(o, io, ctx, base.keys, base.shared);
   const t1 = now();
   const groups =
-    campaign.setupError === undefined ? groupFailures(campaign.failing, o.perGroup) : [];
+    campaign.setupError === undefined
+      ? groupFailures(campaign.failing, o.perGroup, campaign.hits)
+      : [];
   const { findings, minimized, unconfirmed } = await findingsPhase(o, io, ctx, groups);
   const reportGroups: ReportGroup[] = groups.map((g) => ({
     kind: g.kind,
