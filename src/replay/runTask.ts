@@ -3,7 +3,7 @@
 import { resolveDevice } from '../model/device.js';
 import { stat } from 'node:fs/promises';
 import type { TraceCall } from '../model/values.js';
-import { formatOf, readTrace, streamVptFrames } from '../store/traceFiles.js';
+import { formatOf, readTrace, streamTraceBatches } from '../store/traceFiles.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
@@ -76,7 +76,7 @@ async function sizeOf(item: TraceItem): Promise<number> {
  * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
  */
 async function streamed(path: string, label: string): Promise<Loaded | string> {
-  const frames = streamVptFrames(path)[Symbol.asyncIterator]();
+  const frames = streamTraceBatches(path)[Symbol.asyncIterator]();
   const first = await frames.next();
   if (first.done === true) return `${label}: no header`;
   if (first.value.kind === 'error') return formatTraceError(first.value.error);

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   readTrace,
+  streamTraceBatches,
   streamTraceCalls,
   writeTraceAtomic,
   writeTraceItemsAtomic,
 } from './traceFiles.js';
 import { formatTraceError } from '../trace/traceError.js';
-import type { TraceItem } from '../trace/items.js';
+import { collectTrace, type TraceItem } from '../trace/items.js';
 import type { Trace } from '../trace/trace.js';
 import { emptyHeader } from '../trace/trace.js';
 
@@ -40,6 +41,22 @@ describe('trace files', () => {
       expect(await readTrace(path)).toEqual({ ok: true, value: trace });
     }
     expect((await readFile(join(dir, 't.vpt'))).subarray(0, 4).toString()).toBe('VPDT');
+  });
+
+  it('streams every format in batches and one call at a time, the same calls', async () => {
+    for (const ext of ['jsonl', 'vpt', 'txt']) {
+      const path = join(dir, `b.${ext}`);
+      await writeTraceAtomic(path, trace);
+      expect(await collectTrace(streamTraceBatches(path))).toEqual({ ok: true, value: trace });
+      expect(await collectTrace(streamTraceCalls(path))).toEqual({ ok: true, value: trace });
+      // And back through the writer, batches in: a conversion.
+      const copy = join(dir, `b2.${ext === 'vpt' ? 'jsonl' : 'vpt'}`);
+      expect(await writeTraceItemsAtomic(copy, streamTraceBatches(path))).toEqual({
+        ok: true,
+        value: { calls: 700 },
+      });
+      expect(await readTrace(copy)).toEqual({ ok: true, value: trace });
+    }
   });
 
   it('reports unknown extensions, missing files and directories as errors', async () => {

@@ -17,16 +17,26 @@ export type TraceBatchItem =
   | Exclude<TraceItem, { readonly kind: 'call' }>
   | { readonly kind: 'calls'; readonly calls: readonly TraceCall[] };
 
+/** A batched stream one call at a time (for consumers that take calls singly). */
+export async function* perCall(batches: AsyncIterable<TraceBatchItem>): AsyncGenerator<TraceItem> {
+  for await (const item of batches) {
+    if (item.kind !== 'calls') yield item;
+    else for (const call of item.calls) yield { kind: 'call', call };
+  }
+}
+
 /** Gathers a stream into one Trace (at most callsMax calls). */
 export async function collectTrace(
-  items: AsyncIterable<TraceItem> | Iterable<TraceItem>,
+  items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
 ): Promise<Result<Trace, TraceError>> {
   let header: TraceHeader | undefined;
   const calls: TraceCall[] = [];
   for await (const item of items) {
     if (item.kind === 'error') return err(item.error);
     if (item.kind === 'header') header = item.header;
-    else if (calls.length < callsMax) calls.push(item.call);
+    else if (item.kind === 'call') {
+      if (calls.length < callsMax) calls.push(item.call);
+    } else for (const call of item.calls) if (calls.length < callsMax) calls.push(call);
   }
   if (header === undefined) return err({ message: 'no header' });
   return ok({ header, calls });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonl, parseJsonl, readJsonlCalls } from './jsonl.js';
+import { formatJsonl, parseJsonl, readJsonlBatches, readJsonlCalls } from './jsonl.js';
 import { collectTrace } from './items.js';
-import type { TraceItem } from './items.js';
+import type { TraceBatchItem, TraceItem } from './items.js';
 import { accepted, verdict } from './testResult.js';
 import { formatTraceError } from './traceError.js';
 import type { Trace } from './trace.js';
@@ -111,5 +111,40 @@ describe('readJsonlCalls', () => {
     expect(empty.map((i) => i.kind === 'error' && formatTraceError(i.error))).toEqual([
       'a.jsonl: empty file: no header',
     ]);
+  });
+});
+
+describe('readJsonlBatches', () => {
+  const lines = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? MAP : FREE));
+  const text = `${HEADER}\n${lines.join('\n')}\n`;
+  async function batches(input: string, size: number): Promise<TraceBatchItem[]> {
+    const out: TraceBatchItem[] = [];
+    for await (const item of readJsonlBatches(chunked(input, size), 'a.jsonl')) out.push(item);
+    return out;
+  }
+
+  it('holds the calls of each chunk in one batch, the same calls as parseJsonl', async () => {
+    for (const size of [1, 7, 1000, 1 << 16]) {
+      const got = await batches(text, size);
+      expect(await collectTrace(got)).toEqual(parseJsonl(text, 'a.jsonl'));
+      const sizes = got.flatMap((i) => (i.kind === 'calls' ? [i.calls.length] : []));
+      // A chunk of 64 KiB completes every line here: one batch. A byte at a time: one each.
+      if (size === 1 << 16) expect(sizes).toEqual([200]);
+      if (size === 1) expect(sizes.every((n) => n === 1)).toBe(true);
+    }
+  });
+
+  it('yields the calls before a bad line in the same chunk, then the error', async () => {
+    const bad = `${HEADER}\n${FREE}\n${FREE}\n{oops}\n${FREE}\n`;
+    const got = await batches(bad, 1 << 16);
+    expect(got.map((i) => (i.kind === 'calls' ? i.calls.length : i.kind))).toEqual([
+      'header',
+      2,
+      'error',
+    ]);
+    const last = got[2];
+    expect(last?.kind === 'error' && formatTraceError(last.error)).toMatch(
+      /^a.jsonl:4: invalid JSON/,
+    );
   });
 });

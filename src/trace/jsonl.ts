@@ -8,8 +8,8 @@ import { InvariantError } from '../core/assert.js';
 import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { formatTraceError, traceError } from './traceError.js';
-import type { TraceItem } from './items.js';
-import { splitLines } from './lines.js';
+import { perCall, type TraceBatchItem, type TraceItem } from './items.js';
+import { splitLineBatches } from './lines.js';
 import { adoptCall, validateCall } from './validate.js';
 import { headerToJson, validateHeader } from './header.js';
 import { callToJson } from './json.js';
@@ -66,7 +66,7 @@ export class JsonlLineDecoder {
   }
 }
 
-function fail(error: TraceError): TraceItem {
+function fail(error: TraceError): { readonly kind: 'error'; readonly error: TraceError } {
   return { kind: 'error', error };
 }
 
@@ -92,21 +92,41 @@ export function parseJsonl(text: string, file?: string): Result<Trace, TraceErro
 }
 
 /** Streams a JSONL byte stream: header, calls, and an error item if the input is bad. */
-export async function* readJsonlCalls(
+export function readJsonlCalls(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
 ): AsyncGenerator<TraceItem> {
+  return perCall(readJsonlBatches(chunks, file));
+}
+
+/**
+ * readJsonlCalls a chunk at a time: the calls of the lines each chunk completes as one batch
+ * (everything before a bad line, then its error).
+ */
+export async function* readJsonlBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  file?: string,
+): AsyncGenerator<TraceBatchItem> {
   const decoder = new JsonlLineDecoder(file);
-  for await (const ev of splitLines(chunks)) {
-    if (ev.kind === 'error') {
-      const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
-      yield fail(traceError(where, undefined, ev.message));
-      return;
+  for await (const events of splitLineBatches(chunks)) {
+    let calls: TraceCall[] = [];
+    for (const ev of events) {
+      let item: TraceItem | undefined;
+      if (ev.kind === 'error') {
+        const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
+        item = fail(traceError(where, undefined, ev.message));
+      } else item = decoder.line(ev.text, ev.line);
+      if (item === undefined) continue;
+      if (item.kind === 'call') {
+        calls.push(item.call);
+        continue;
+      }
+      if (calls.length > 0) yield { kind: 'calls', calls };
+      calls = [];
+      yield item;
+      if (item.kind === 'error') return;
     }
-    const item = decoder.line(ev.text, ev.line);
-    if (item === undefined) continue;
-    yield item;
-    if (item.kind === 'error') return;
+    if (calls.length > 0) yield { kind: 'calls', calls };
   }
   const end = decoder.end();
   if (end !== undefined) yield fail(end);

@@ -13,15 +13,29 @@ export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
   maxBytes = lineBytesMax,
 ): AsyncGenerator<LineEvent> {
+  for await (const batch of splitLineBatches(chunks, maxBytes)) yield* batch;
+}
+
+/**
+ * The same lines a chunk at a time: every line the chunk completes, in one array (an error,
+ * if any, last). A consumer that works through them synchronously pays one await per chunk
+ * instead of one per line.
+ */
+export async function* splitLineBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes = lineBytesMax,
+): AsyncGenerator<readonly LineEvent[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let line = 1;
   for await (const chunk of chunks) {
+    const out: LineEvent[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
       if (pendingBytes + nl - start > maxBytes) {
-        yield tooLong(line, maxBytes);
+        out.push(tooLong(line, maxBytes));
+        yield out;
         return;
       }
       const bytes = join(pending, pendingBytes, chunk.subarray(start, nl));
@@ -29,27 +43,30 @@ export async function* splitLines(
       pendingBytes = 0;
       const text = decode(decoder, bytes);
       if (text === undefined) {
-        yield { kind: 'error', line, message: 'invalid UTF-8' };
+        out.push({ kind: 'error', line, message: 'invalid UTF-8' });
+        yield out;
         return;
       }
-      yield { kind: 'line', text, line };
+      out.push({ kind: 'line', text, line });
       line++;
       start = nl + 1;
     }
     if (start < chunk.length) {
       pendingBytes += chunk.length - start;
       if (pendingBytes > maxBytes) {
-        yield tooLong(line, maxBytes);
+        out.push(tooLong(line, maxBytes));
+        yield out;
         return;
       }
       // Copy: the producer may reuse its chunk buffer.
       pending.push(chunk.slice(start));
     }
+    if (out.length > 0) yield out;
   }
   if (pendingBytes > 0) {
     const text = decode(decoder, join(pending, pendingBytes, new Uint8Array(0)));
-    if (text === undefined) yield { kind: 'error', line, message: 'invalid UTF-8' };
-    else yield { kind: 'line', text, line };
+    if (text === undefined) yield [{ kind: 'error', line, message: 'invalid UTF-8' }];
+    else yield [{ kind: 'line', text, line }];
   }
 }
 

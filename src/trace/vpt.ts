@@ -7,7 +7,7 @@ import { err, ok } from '../core/result.js';
 import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { formatTraceError } from './traceError.js';
-import type { TraceBatchItem, TraceItem } from './items.js';
+import { perCall, type TraceBatchItem, type TraceItem } from './items.js';
 import { validateCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { headerToJson } from './header.js';
@@ -138,14 +138,11 @@ export function decodeVpt(bytes: Uint8Array, file?: string): Result<Trace, Trace
 }
 
 /** Streams a .vpt: holds at most one frame; yields everything before any damage, then the error. */
-export async function* readVptCalls(
+export function readVptCalls(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
 ): AsyncGenerator<TraceItem> {
-  for await (const item of readVptFrames(chunks, file)) {
-    if (item.kind !== 'calls') yield item;
-    else for (const call of item.calls) yield { kind: 'call', call };
-  }
+  return perCall(readVptFrames(chunks, file));
 }
 
 /**

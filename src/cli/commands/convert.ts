@@ -1,6 +1,6 @@
 // `vpdma convert <in> <out>`: formats from the extensions; streams .vpt ↔ .jsonl in bounded
 // memory; writes atomically, so a failed conversion leaves <out> as it was.
-import { formatOf, streamTraceCalls, writeTraceItemsAtomic } from '../../store/traceFiles.js';
+import { formatOf, streamTraceBatches, writeTraceItemsAtomic } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError } from '../context.js';
@@ -26,7 +26,7 @@ export async function convert(ctx: CliContext, input: string, output: string): P
       );
     }
   }
-  const r = await writeTraceItemsAtomic(output, streamTraceCalls(input));
+  const r = await writeTraceItemsAtomic(output, streamTraceBatches(input));
   if (!r.ok) throw new UserError(formatTraceError(r.error));
   ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls\n`);
   return EXIT.ok;
