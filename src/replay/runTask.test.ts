@@ -1,10 +1,11 @@
-// The worker's side of replay: a .vpt above streamBytesMin is streamed (checked as it feeds the
+// The worker's side of replay: a .vpt or JSONL above streamBytesMin is streamed (checked as it feeds the
 // replay, in one pass) and must give exactly what reading it whole gives, bad input included.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
+import { formatJsonl } from '../trace/jsonl.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
 import type { ReplaySettings, TraceItem } from './protocol.js';
@@ -138,5 +139,28 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     // ...and damaged 3,000 calls later, bad input, streamed or not.
     const damaged = await run(damagedLate('crash-then-damage.vpt', doubleFree));
     expect(damaged?.inputError).toMatch(/crash-then-damage\.vpt/);
+  });
+});
+
+describe('runReplayTask on a big JSONL (streamed)', () => {
+  it('replays exactly as a whole read does, and reports a bad late line as a whole read does', async () => {
+    const text = formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() });
+    for (const target of ['model', 'mutant:mapdma-corrupts-common-buffer']) {
+      const path = file('kitchen.jsonl', new TextEncoder().encode(text));
+      const whole = { id: 0, label: path, path, size: 1 };
+      const big = { ...whole, size: streamBytesMin + 1 };
+      const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
+      const [b] = await runReplayTask({ settings: { ...settings, target }, items: [big] });
+      expect(b).toEqual(a);
+      expect(b?.result?.calls).toBe(kitchenSink().length);
+    }
+    const lines = text.trimEnd().split('\n');
+    lines.splice(lines.length - 2, 1, '{"fn":"VideoPortNoSuchCall","args":{}}');
+    const path = file('bad.jsonl', new TextEncoder().encode(`${lines.join('\n')}\n`));
+    const [a, b] = await both(path);
+    expect(b).toEqual(a);
+    expect((b as { inputError?: string }).inputError).toMatch(
+      new RegExp(`bad\\.jsonl:${lines.length - 1}: .*unknown function`),
+    );
   });
 });
