@@ -7,6 +7,7 @@ import type { CliIo } from './context.js';
 import { runCli, type CliRun } from './runCli.js';
 import { parseText } from '../trace/text.js';
 import { parseJsonl } from '../trace/jsonl.js';
+import { tableRevision } from '../model/calls.js';
 
 let dir = '';
 const HEADER = '{"format":"vpdma-trace","version":1,"profile":"reactos","device":{},"meta":{}}';
@@ -56,6 +57,22 @@ describe('vpdma show', () => {
     const r = await run('show', '--summary', p('good.jsonl'));
     expect(r.code).toBe(0);
     expect(r.out.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual([]);
+  });
+
+  it('--summary streams the same summary, and a .vpt names the call table it was written with', async () => {
+    expect((await run('convert', p('good.jsonl'), p('show.vpt'))).code).toBe(0);
+    for (const file of ['good.jsonl', 'show.vpt']) {
+      const full = await run('show', p(file));
+      const summary = await run('show', '--summary', p(file));
+      expect(summary.code).toBe(0);
+      expect(full.out.startsWith(summary.out)).toBe(true);
+      expect(summary.out.includes('# call table:')).toBe(file.endsWith('.vpt'));
+    }
+    expect((await run('show', '--summary', p('show.vpt'))).out).toContain(
+      `# call table: ${tableRevision()} (the same as this vpdma's)\n`,
+    );
+    const bad = await run('show', '--summary', p('bad.jsonl'));
+    expect([bad.code, bad.out]).toEqual([2, '']);
   });
 
   it('a bad trace is one line naming file, line and field, exit 2', async () => {

@@ -18,6 +18,13 @@ export class ByteQueue {
     return this.take(Math.min(n, this.buffered));
   }
 
+  /** Stops reading: the source is told to finish (a file is closed now, not at GC). */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.it.return?.();
+  }
+
   /** True when no byte is buffered and the source is exhausted. */
   async atEnd(): Promise<boolean> {
     await this.fill(1);

@@ -3,7 +3,9 @@
 import type { ResourceKind } from '../model/callTypes.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
 import { resolveDevice } from '../model/device.js';
-import type { Trace } from './trace.js';
+import { tableRevision } from '../model/calls.js';
+import type { TraceCall } from '../model/values.js';
+import type { Trace, TraceHeader } from './trace.js';
 import { productionsOf } from './produced.js';
 
 export interface TraceSummary {
@@ -18,30 +20,47 @@ export interface TraceSummary {
   readonly objects: readonly (readonly [ResourceKind, number])[];
   /** Calls recording a ret or out (a captured trace records them all). */
   readonly capturedCalls: number;
+  /** The call table's revision the writer had (.vpt files record it). */
+  readonly modelRevision?: string;
 }
 
 const byCountThenName = (a: readonly [string, number], b: readonly [string, number]): number =>
   b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 export function summarize(trace: Trace): TraceSummary {
-  const fns = new Map<string, number>();
-  const objects = new Map<ResourceKind, number>();
-  let captured = 0;
-  for (const call of trace.calls) {
-    fns.set(call.fn, (fns.get(call.fn) ?? 0) + 1);
-    if (call.ret !== undefined || call.out !== undefined) captured++;
-    for (const p of productionsOf(call)) objects.set(p.res, (objects.get(p.res) ?? 0) + 1);
+  const b = new SummaryBuilder();
+  for (const call of trace.calls) b.add(call);
+  return b.result(trace.header);
+}
+
+/** The summary a call at a time, for a trace streamed from a file (memory: per function). */
+export class SummaryBuilder {
+  private readonly fns = new Map<string, number>();
+  private readonly objects = new Map<ResourceKind, number>();
+  private captured = 0;
+  private calls = 0;
+
+  add(call: TraceCall): void {
+    this.calls++;
+    this.fns.set(call.fn, (this.fns.get(call.fn) ?? 0) + 1);
+    if (call.ret !== undefined || call.out !== undefined) this.captured++;
+    for (const p of productionsOf(call))
+      this.objects.set(p.res, (this.objects.get(p.res) ?? 0) + 1);
   }
-  return {
-    version: trace.header.version,
-    profile: trace.header.profile ?? 'docs',
-    profileExplicit: trace.header.profile !== undefined,
-    device: resolveDevice(trace.header.device),
-    calls: trace.calls.length,
-    perFunction: [...fns].sort(byCountThenName),
-    objects: [...objects].sort(byCountThenName),
-    capturedCalls: captured,
-  };
+
+  result(header: TraceHeader, modelRevision?: string): TraceSummary {
+    return {
+      version: header.version,
+      profile: header.profile ?? 'docs',
+      profileExplicit: header.profile !== undefined,
+      device: resolveDevice(header.device),
+      calls: this.calls,
+      perFunction: [...this.fns].sort(byCountThenName),
+      objects: [...this.objects].sort(byCountThenName),
+      capturedCalls: this.captured,
+      ...(modelRevision === undefined ? {} : { modelRevision }),
+    };
+  }
 }
 
 /** The summary as `# ` comment lines, so `show` output is itself a valid text trace. */
@@ -69,5 +88,14 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
   for (const [fn, n] of s.perFunction) lines.push(`#   ${fn.padEnd(width)} ${n}`);
   const objs = s.objects.map(([k, n]) => `${k} ${n}`).join(', ');
   lines.push(`# objects created: ${objs === '' ? 'none' : objs}`);
+  if (s.modelRevision !== undefined) {
+    // A trace written with another call table may mean other things by the same names.
+    const ours = tableRevision();
+    lines.push(
+      s.modelRevision === ours
+        ? `# call table: ${ours} (the same as this vpdma's)`
+        : `# call table: ${s.modelRevision}, written by another vpdma (this one has ${ours})`,
+    );
+  }
   return lines;
 }

@@ -88,6 +88,35 @@ describe('.vpt encode/decode', () => {
     expect(items).toEqual(['header', 'calls', 'calls', 'error']);
   });
 
+  it('closes its source at damage and when the consumer stops early, not only at the end', async () => {
+    // A source that counts how it ended: a file's chunks close the file in their finally.
+    const ends: string[] = [];
+    async function* tracked(b: Uint8Array): AsyncGenerator<Uint8Array> {
+      try {
+        await Promise.resolve(); // a real source awaits its reads
+        for (let i = 0; i < b.length; i += 4096) yield b.slice(i, i + 4096);
+        ends.push('exhausted');
+      } finally {
+        ends.push('closed');
+      }
+    }
+    const damaged = bytes.slice();
+    const at = (offsets[2] as number) + 20;
+    damaged[at] = (damaged[at] ?? 0) ^ 0x40;
+    const kinds: string[] = [];
+    for await (const item of readVptFrames(tracked(damaged), 't.vpt')) kinds.push(item.kind);
+    expect(kinds).toEqual(['header', 'calls', 'error']);
+    expect(ends).toEqual(['closed']);
+    ends.length = 0;
+    for await (const item of readVptFrames(tracked(bytes), 't.vpt'))
+      if (item.kind === 'header') break;
+    expect(ends).toEqual(['closed']);
+    ends.length = 0;
+    for await (const item of readVptFrames(tracked(bytes), 't.vpt'))
+      expect(item.kind).not.toBe('error');
+    expect(ends).toEqual(['exhausted', 'closed']);
+  });
+
   it('reports truncation with the frame offset, after yielding every complete frame', async () => {
     const third = offsets[3] as number;
     for (const cut of [third + 3, third + FRAME_HEADER_BYTES + 10, bytes.length - 1]) {

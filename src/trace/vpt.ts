@@ -155,34 +155,39 @@ export async function* readVptFrames(
 ): AsyncGenerator<TraceBatchItem> {
   const d = new VptDecoder(file);
   const q = new ByteQueue(chunks);
-  const bad = d.prelude(await q.read(PRELUDE_BYTES));
-  if (bad !== undefined) {
-    yield { kind: 'error', error: bad };
-    return;
-  }
-  let offset = PRELUDE_BYTES;
-  while (!(await q.atEnd())) {
-    const head = await q.read(FRAME_HEADER_BYTES);
-    const length = d.frameLength(head, offset);
-    if (typeof length !== 'number') {
-      yield { kind: 'error', error: length };
+  try {
+    const bad = d.prelude(await q.read(PRELUDE_BYTES));
+    if (bad !== undefined) {
+      yield { kind: 'error', error: bad };
       return;
     }
-    const content = d.frame(head, await q.read(length), offset);
-    if ('message' in content) {
-      yield { kind: 'error', error: content };
-      return;
-    }
-    if ('header' in content) yield { kind: 'header', ...content };
-    else {
-      if (content.calls.length > 0) yield { kind: 'calls', calls: content.calls };
-      if (content.error !== undefined) {
-        yield { kind: 'error', error: content.error };
+    let offset = PRELUDE_BYTES;
+    while (!(await q.atEnd())) {
+      const head = await q.read(FRAME_HEADER_BYTES);
+      const length = d.frameLength(head, offset);
+      if (typeof length !== 'number') {
+        yield { kind: 'error', error: length };
         return;
       }
+      const content = d.frame(head, await q.read(length), offset);
+      if ('message' in content) {
+        yield { kind: 'error', error: content };
+        return;
+      }
+      if ('header' in content) yield { kind: 'header', ...content };
+      else {
+        if (content.calls.length > 0) yield { kind: 'calls', calls: content.calls };
+        if (content.error !== undefined) {
+          yield { kind: 'error', error: content.error };
+          return;
+        }
+      }
+      offset += FRAME_HEADER_BYTES + length;
     }
-    offset += FRAME_HEADER_BYTES + length;
+    const end = d.end(offset);
+    if (end !== undefined) yield { kind: 'error', error: end };
+  } finally {
+    // Damage, or a consumer that stopped early: the file is closed either way.
+    await q.close();
   }
-  const end = d.end(offset);
-  if (end !== undefined) yield { kind: 'error', error: end };
 }
