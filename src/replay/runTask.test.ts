@@ -8,7 +8,7 @@ import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
-import type { ReplaySettings, TraceItem } from './protocol.js';
+import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
 import { runReplayTask, streamBytesMin } from './runTask.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-run-task-'));
@@ -26,11 +26,14 @@ function file(name: string, bytes: Uint8Array): string {
 }
 
 /** The same file read whole, and streamed (its size claimed above the threshold). */
-async function both(path: string): Promise<[unknown, unknown]> {
+async function both(
+  path: string,
+  target = 'model',
+): Promise<[ItemResult | undefined, ItemResult | undefined]> {
   const whole: TraceItem = { id: 0, label: path, path, size: 1 };
   const streamed: TraceItem = { id: 0, label: path, path, size: streamBytesMin + 1 };
-  const [a] = await runReplayTask({ settings, items: [whole] });
-  const [b] = await runReplayTask({ settings, items: [streamed] });
+  const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
+  const [b] = await runReplayTask({ settings: { ...settings, target }, items: [streamed] });
   return [a, b];
 }
 
@@ -38,10 +41,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
   it('replays exactly as a whole read does, violations included', async () => {
     for (const target of ['model', 'mutant:mapdma-corrupts-common-buffer']) {
       const path = file('kitchen.vpt', encodeVpt({ header: KITCHEN_HEADER, calls: kitchenSink() }));
-      const whole = { id: 0, label: path, path, size: 1 };
-      const big = { ...whole, size: streamBytesMin + 1 };
-      const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
-      const [b] = await runReplayTask({ settings: { ...settings, target }, items: [big] });
+      const [a, b] = await both(path, target);
       expect(b).toEqual(a);
       expect(b?.result?.calls).toBe(kitchenSink().length);
     }
@@ -82,7 +82,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     const path = file('broken.vpt', encodeVpt({ header: KITCHEN_HEADER, calls }));
     const [a, b] = await both(path);
     expect(b).toEqual(a);
-    expect((b as { inputError?: string }).inputError).toMatch(/which no earlier call returned/);
+    expect(b?.inputError).toMatch(/which no earlier call returned/);
   });
 
   it('reports a truncated file as bad input, naming the offset', async () => {
@@ -90,7 +90,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     const path = file('cut.vpt', bytes.subarray(0, bytes.length - 10));
     const [a, b] = await both(path);
     expect(b).toEqual(a);
-    expect((b as { inputError?: string }).inputError).toMatch(/cut\.vpt/);
+    expect(b?.inputError).toMatch(/cut\.vpt/);
   });
 
   /** 3,000 calls in several frames after `prefix`, with a bit flipped in the last frame. */
@@ -114,7 +114,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
   it('reports damage in a late frame as bad input, as a whole read does', async () => {
     const [a, b] = await both(damagedLate('late.vpt', () => undefined));
     expect(b).toEqual(a);
-    expect((b as { inputError?: string }).inputError).toMatch(/late\.vpt/);
+    expect(b?.inputError).toMatch(/late\.vpt/);
   });
 
   it('reads to the end after the target crashed early, so late damage is still reported', async () => {
@@ -147,10 +147,7 @@ describe('runReplayTask on a big JSONL (streamed)', () => {
     const text = formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() });
     for (const target of ['model', 'mutant:mapdma-corrupts-common-buffer']) {
       const path = file('kitchen.jsonl', new TextEncoder().encode(text));
-      const whole = { id: 0, label: path, path, size: 1 };
-      const big = { ...whole, size: streamBytesMin + 1 };
-      const [a] = await runReplayTask({ settings: { ...settings, target }, items: [whole] });
-      const [b] = await runReplayTask({ settings: { ...settings, target }, items: [big] });
+      const [a, b] = await both(path, target);
       expect(b).toEqual(a);
       expect(b?.result?.calls).toBe(kitchenSink().length);
     }
@@ -159,7 +156,7 @@ describe('runReplayTask on a big JSONL (streamed)', () => {
     const path = file('bad.jsonl', new TextEncoder().encode(`${lines.join('\n')}\n`));
     const [a, b] = await both(path);
     expect(b).toEqual(a);
-    expect((b as { inputError?: string }).inputError).toMatch(
+    expect(b?.inputError).toMatch(
       new RegExp(`bad\\.jsonl:${lines.length - 1}: .*unknown function`),
     );
   });
