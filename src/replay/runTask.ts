@@ -78,7 +78,10 @@ async function sizeOf(item: TraceItem): Promise<number> {
  * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
  */
 async function streamed(path: string, label: string): Promise<Loaded | string> {
-  const frames = streamTraceBatches(path)[Symbol.asyncIterator]();
+  // No call limit: the replay holds a batch at a time, however long the trace.
+  const frames = streamTraceBatches(path, { callsLimit: Number.POSITIVE_INFINITY })[
+    Symbol.asyncIterator
+  ]();
   const first = await frames.next();
   if (first.done === true) return `${label}: no header`;
   if (first.value.kind === 'error') return formatTraceError(first.value.error);

@@ -6,7 +6,7 @@ import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { TraceError } from '../trace/traceError.js';
-import type { TraceBatchItem, TraceItem } from '../trace/items.js';
+import type { StreamOptions, TraceBatchItem, TraceItem } from '../trace/items.js';
 import { collectTrace, perCall, traceItems } from '../trace/items.js';
 import {
   encodeJsonlCall,
@@ -40,9 +40,13 @@ export function streamTraceCalls(path: string): AsyncGenerator<TraceItem> {
 
 /**
  * Streams a trace file in batches of calls (a .vpt frame, the lines of a JSONL chunk; a text
- * trace a call at a time): for consumers that work through calls synchronously.
+ * trace a call at a time): for consumers that work through calls synchronously. `callsLimit`
+ * applies to .vpt and JSONL (a text trace, written by hand, keeps callsMax).
  */
-export async function* streamTraceBatches(path: string): AsyncGenerator<TraceBatchItem> {
+export async function* streamTraceBatches(
+  path: string,
+  o: StreamOptions = {},
+): AsyncGenerator<TraceBatchItem> {
   const format = formatOf(path);
   if (format === undefined) {
     yield { kind: 'error', error: { file: path, message: UNKNOWN_FORMAT } };
@@ -52,9 +56,9 @@ export async function* streamTraceBatches(path: string): AsyncGenerator<TraceBat
   const chunks = fileChunks(path, io);
   yield* untilIoError(
     format === 'vpt'
-      ? readVptFrames(chunks, path)
+      ? readVptFrames(chunks, path, o)
       : format === 'jsonl'
-        ? readJsonlBatches(chunks, path)
+        ? readJsonlBatches(chunks, path, o)
         : singly(readTextCalls(chunks, path)),
     io,
     path,

@@ -17,6 +17,14 @@ export type TraceBatchItem =
   | Exclude<TraceItem, { readonly kind: 'call' }>
   | { readonly kind: 'calls'; readonly calls: readonly TraceCall[] };
 
+export interface StreamOptions {
+  /**
+   * Calls a trace may hold (default callsMax): a consumer that keeps no calls (a conversion,
+   * a streamed replay, a summary) passes Infinity, since its memory does not grow with them.
+   */
+  readonly callsLimit?: number;
+}
+
 /** A batched stream one call at a time (for consumers that take calls singly). */
 export async function* perCall(batches: AsyncIterable<TraceBatchItem>): AsyncGenerator<TraceItem> {
   for await (const item of batches) {
@@ -34,9 +42,13 @@ export async function collectTrace(
   for await (const item of items) {
     if (item.kind === 'error') return err(item.error);
     if (item.kind === 'header') header = item.header;
-    else if (item.kind === 'call') {
-      if (calls.length < callsMax) calls.push(item.call);
-    } else for (const call of item.calls) if (calls.length < callsMax) calls.push(call);
+    else {
+      if (item.kind === 'call') calls.push(item.call);
+      else for (const call of item.calls) calls.push(call);
+      // Only a stream read without the decoders' own limit gets here with more.
+      if (calls.length > callsMax)
+        return err({ message: `more than ${callsMax} calls: too many to hold in memory` });
+    }
   }
   if (header === undefined) return err({ message: 'no header' });
   return ok({ header, calls });

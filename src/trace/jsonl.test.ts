@@ -134,6 +134,20 @@ describe('readJsonlBatches', () => {
     }
   });
 
+  it('holds to callsMax unless told otherwise (a reader that keeps no calls)', async () => {
+    const three = `${HEADER}\n${FREE}\n${FREE}\n${FREE}\n`;
+    const kinds = async (callsLimit?: number): Promise<string[]> => {
+      const out: string[] = [];
+      const o = callsLimit === undefined ? {} : { callsLimit };
+      for await (const i of readJsonlBatches(chunked(three, 1 << 16), 'a.jsonl', o))
+        out.push(i.kind === 'error' ? formatTraceError(i.error) : i.kind);
+      return out;
+    };
+    expect(await kinds(2)).toEqual(['header', 'calls', 'a.jsonl:4: more than 2 calls']);
+    expect(await kinds()).toEqual(['header', 'calls']);
+    expect(await kinds(Number.POSITIVE_INFINITY)).toEqual(['header', 'calls']);
+  });
+
   it('yields the calls before a bad line in the same chunk, then the error', async () => {
     const bad = `${HEADER}\n${FREE}\n${FREE}\n{oops}\n${FREE}\n`;
     const got = await batches(bad, 1 << 16);

@@ -8,7 +8,7 @@ import { InvariantError } from '../core/assert.js';
 import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { formatTraceError, traceError } from './traceError.js';
-import { perCall, type TraceBatchItem, type TraceItem } from './items.js';
+import { perCall, type StreamOptions, type TraceBatchItem, type TraceItem } from './items.js';
 import { splitLineBatches } from './lines.js';
 import { adoptCall, validateCall } from './validate.js';
 import { headerToJson, validateHeader } from './header.js';
@@ -22,7 +22,11 @@ export class JsonlLineDecoder {
   private blankLine = 0;
   private calls = 0;
 
-  constructor(private readonly file?: string) {}
+  constructor(
+    private readonly file?: string,
+    /** Calls a trace may hold (a reader that keeps none may pass Infinity). */
+    private readonly callsLimit = callsMax,
+  ) {}
 
   line(input: string, line: number): TraceItem | undefined {
     const where = this.file === undefined ? { line } : { file: this.file, line };
@@ -48,8 +52,8 @@ export class JsonlLineDecoder {
       const h = validateHeader(raw, where);
       return h.ok ? { kind: 'header', header: h.value } : fail(h.error);
     }
-    if (++this.calls > callsMax) {
-      return fail(traceError(where, undefined, `more than ${callsMax} calls`));
+    if (++this.calls > this.callsLimit) {
+      return fail(traceError(where, undefined, `more than ${this.callsLimit} calls`));
     }
     const c = adoptCall(raw, where);
     return c.ok ? { kind: 'call', call: c.value } : fail(c.error);
@@ -106,8 +110,9 @@ export function readJsonlCalls(
 export async function* readJsonlBatches(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
+  o: StreamOptions = {},
 ): AsyncGenerator<TraceBatchItem> {
-  const decoder = new JsonlLineDecoder(file);
+  const decoder = new JsonlLineDecoder(file, o.callsLimit);
   for await (const events of splitLineBatches(chunks)) {
     let calls: TraceCall[] = [];
     for (const ev of events) {

@@ -29,13 +29,18 @@ export function checkReferences(trace: Trace, file?: string): TraceError | undef
  * captured is known only at its end, so the first broken reference is kept until then.
  */
 export class ReferenceCheck {
-  private readonly seen = new Set<bigint>();
+  private readonly seen: HandleSet;
   private index = 0;
   private captured = false;
   /** The first handle argument no earlier call produced (captured or not). */
   broken: TraceError | undefined;
 
-  constructor(private readonly file?: string) {}
+  constructor(
+    private readonly file?: string,
+    exactMax = handlesExactMax,
+  ) {
+    this.seen = new HandleSet(exactMax);
+  }
 
   add(call: TraceCall): void {
     const i = this.index++;
@@ -53,10 +58,60 @@ export class ReferenceCheck {
   }
 }
 
+/** Handles remembered exactly; after them a fixed 16 MiB filter (see HandleSet). */
+const handlesExactMax = 1 << 20;
+const filterWords = 1 << 22;
+
+/**
+ * Produced handles in bounded memory, for a streamed trace of any length: the first `exactMax`
+ * exactly, the rest in a Bloom filter (3 probes into 2^27 bits). The filter can only answer
+ * "seen" wrongly, never "not seen": past the exact ones a broken reference may go unreported
+ * (about 1 in 1,000 at 5 million further handles), a valid trace is never refused.
+ */
+export class HandleSet {
+  private readonly exact = new Set<bigint>();
+  private filter: Int32Array | undefined;
+
+  constructor(private readonly exactMax: number) {}
+
+  add(v: bigint): void {
+    if (this.exact.size < this.exactMax || this.exact.has(v)) {
+      this.exact.add(v);
+      return;
+    }
+    const f = (this.filter ??= new Int32Array(filterWords));
+    for (const bit of probes(v)) f[bit >>> 5] = (f[bit >>> 5] ?? 0) | (1 << (bit & 31));
+  }
+
+  has(v: bigint): boolean {
+    if (this.exact.has(v)) return true;
+    const f = this.filter;
+    if (f === undefined) return false;
+    for (const bit of probes(v)) if (((f[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) return false;
+    return true;
+  }
+}
+
+/** Three bit positions for v (double hashing of two 32-bit mixes of its halves). */
+function probes(v: bigint): [number, number, number] {
+  const lo = Number(BigInt.asUintN(32, v));
+  const hi = Number(BigInt.asUintN(32, v >> 32n));
+  const h1 = mix(lo ^ Math.imul(hi, 0x9e3779b1));
+  const h2 = mix(hi ^ Math.imul(lo, 0x85ebca6b)) | 1;
+  const mask = filterWords * 32 - 1;
+  return [h1 & mask, (h1 + h2) & mask, (h1 + 2 * h2) & mask];
+}
+
+function mix(x: number): number {
+  let h = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 function unproduced(
   call: TraceCall,
   i: number,
-  seen: ReadonlySet<bigint>,
+  seen: { has(v: bigint): boolean },
   file: string | undefined,
 ): TraceError | undefined {
   const desc = describe(call.fn);

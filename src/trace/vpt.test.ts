@@ -117,6 +117,19 @@ describe('.vpt encode/decode', () => {
     expect(ends).toEqual(['exhausted', 'closed']);
   });
 
+  it('holds to callsMax unless told otherwise (a reader that keeps no calls)', async () => {
+    const kinds = async (callsLimit: number): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const i of readVptFrames(chunks(bytes, 4096), 't.vpt', { callsLimit }))
+        out.push(i.kind === 'error' ? formatTraceError(i.error) : i.kind);
+      return out;
+    };
+    const limited = await kinds(600);
+    expect(limited.slice(0, 2)).toEqual(['header', 'calls']);
+    expect(limited[2]).toMatch(/^t\.vpt: byte \d+: more than 600 calls$/);
+    expect(await kinds(Number.POSITIVE_INFINITY)).toEqual(['header', 'calls', 'calls', 'calls']);
+  });
+
   it('reports truncation with the frame offset, after yielding every complete frame', async () => {
     const third = offsets[3] as number;
     for (const cut of [third + 3, third + FRAME_HEADER_BYTES + 10, bytes.length - 1]) {

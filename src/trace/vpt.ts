@@ -7,7 +7,7 @@ import { err, ok } from '../core/result.js';
 import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { formatTraceError } from './traceError.js';
-import { perCall, type TraceBatchItem, type TraceItem } from './items.js';
+import { perCall, type StreamOptions, type TraceBatchItem, type TraceItem } from './items.js';
 import { validateCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { headerToJson } from './header.js';
@@ -152,8 +152,9 @@ export function readVptCalls(
 export async function* readVptFrames(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
+  o: StreamOptions = {},
 ): AsyncGenerator<TraceBatchItem> {
-  const d = new VptDecoder(file);
+  const d = new VptDecoder(file, o.callsLimit);
   const q = new ByteQueue(chunks);
   try {
     const bad = d.prelude(await q.read(PRELUDE_BYTES));

@@ -28,7 +28,11 @@ export class VptDecoder {
   private calls = 0;
   private readonly unpacker = new CallFrameUnpacker();
 
-  constructor(private readonly file?: string) {}
+  constructor(
+    private readonly file?: string,
+    /** Calls a trace may hold (a reader that keeps none may pass Infinity). */
+    private readonly callsLimit = callsMax,
+  ) {}
 
   get sawHeader(): boolean {
     return this.header !== undefined;
@@ -110,8 +114,8 @@ export class VptDecoder {
         `call frame is not a list of 1..${frameCallsMax} calls: ${describeValue(value)}`,
       );
     }
-    if (this.calls + value.length > callsMax)
-      return this.fail(offset, `more than ${callsMax} calls`);
+    if (this.calls + value.length > this.callsLimit)
+      return this.fail(offset, `more than ${this.callsLimit} calls`);
     const calls: TraceCall[] = [];
     const where =
       this.file === undefined

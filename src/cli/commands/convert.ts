@@ -26,7 +26,12 @@ export async function convert(ctx: CliContext, input: string, output: string): P
       );
     }
   }
-  const r = await writeTraceItemsAtomic(output, streamTraceBatches(input));
+  // No call limit: .vpt and JSONL are written as they are read (a .txt is held whole, and
+  // refused above callsMax).
+  const r = await writeTraceItemsAtomic(
+    output,
+    streamTraceBatches(input, { callsLimit: Number.POSITIVE_INFINITY }),
+  );
   if (!r.ok) throw new UserError(formatTraceError(r.error));
   ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls\n`);
   return EXIT.ok;

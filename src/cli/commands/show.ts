@@ -33,7 +33,7 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     const b = new SummaryBuilder();
     let header: TraceHeader | undefined;
     let revision: string | undefined;
-    for await (const item of streamTraceBatches(file)) {
+    for await (const item of streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY })) {
       if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
       if (item.kind === 'header') {
         header = item.header;
