@@ -135,7 +135,7 @@ function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
 
 const built = new WeakMap<Swarm, Map<string, fc.Arbitrary<AbsCall>>>();
 
-/** callArb / anyCallArb, built once per configuration (arbitraries are immutable). */
+/** anyCallArb, built once per configuration (arbitraries are immutable). */
 function cached(sw: Swarm, key: string, build: () => fc.Arbitrary<AbsCall>): fc.Arbitrary<AbsCall> {
   let m = built.get(sw);
   if (m === undefined) {
