@@ -7,12 +7,44 @@ import type { ExitCode } from './exitCodes.js';
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /**
+   * Long output (a listing of any length): resolves when the reader has taken it, false once
+   * the reader has gone (`vpdma show big.vpt | head`). Without it, `out`.
+   */
+  readonly write?: (text: string) => Promise<boolean>;
 }
 
 export const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  write: writeWaiting(process.stdout),
 };
+
+/**
+ * Writes and waits until the stream has taken the text (backpressure: one chunk in flight);
+ * false once a write failed. Not `destroyed`: stdout stays open after EPIPE.
+ */
+function writeWaiting(stream: NodeJS.WritableStream): (text: string) => Promise<boolean> {
+  let gone = false;
+  return (text) =>
+    new Promise<boolean>((resolve) => {
+      if (gone) {
+        resolve(false);
+        return;
+      }
+      stream.write(text, (e) => {
+        if (e !== null && e !== undefined) gone = true;
+        resolve(!gone);
+      });
+    });
+}
+
+/** Long output through `io.write` when there is one: false once the reader has gone. */
+export async function writeLong(io: CliIo, text: string): Promise<boolean> {
+  if (io.write !== undefined) return io.write(text);
+  io.out(text);
+  return true;
+}
 
 export class CliContext {
   exitCode: ExitCode = EXIT.ok;

@@ -75,6 +75,42 @@ describe('vpdma show', () => {
     expect([bad.code, bad.out]).toEqual([2, '']);
   });
 
+  it('streams a long listing in chunks, and stops reading once the reader has gone', async () => {
+    const write = JSON.stringify({
+      fn: '@write',
+      args: { va: '0x200000', data: 'ab'.repeat(512) },
+    });
+    await writeFile(p('long.jsonl'), `${HEADER}\n${`${write}\n`.repeat(3000)}`);
+    const whole = await run('show', p('long.jsonl'));
+    const written: string[] = [];
+    let open = true;
+    const io: CliIo = {
+      out: (t) => void written.push(t),
+      err: () => undefined,
+      write: (t) => {
+        written.push(t);
+        return Promise.resolve(true);
+      },
+    };
+    // Everything through io.write: the summary, then the listing in chunks of 1 MiB or more.
+    expect(await main(['show', p('long.jsonl')], io)).toBe(0);
+    expect(written.length).toBeGreaterThanOrEqual(3);
+    expect(written.join('')).toBe(whole.out);
+    written.length = 0;
+    let writes = 0;
+    const closing: CliIo = {
+      ...io,
+      write: (t) => {
+        writes++;
+        open = writes < 2;
+        if (open) written.push(t);
+        return Promise.resolve(open);
+      },
+    };
+    expect(await main(['show', p('long.jsonl')], closing)).toBe(0);
+    expect([writes, written.length]).toEqual([2, 1]);
+  });
+
   it('a bad trace is one line naming file, line and field, exit 2', async () => {
     const r = await run('show', p('bad.jsonl'));
     expect(r).toEqual({

@@ -16,6 +16,7 @@ import {
 } from '../trace/jsonl.js';
 import { decodeVpt, readVptFrames, VptWriter } from '../trace/vpt.js';
 import { parseText, printText, readTextCalls } from '../trace/text.js';
+import { printTextStreamed } from '../trace/textStream.js';
 import { wholeFileBytesMax } from '../trace/traceLimits.js';
 import { fileChunks, ioMessage } from './fileChunks.js';
 import type { IoStatus } from './fileChunks.js';
@@ -133,13 +134,30 @@ export async function writeTraceAtomic(
   return writeTraceItemsAtomic(path, traceItems(trace));
 }
 
+type Items = AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>;
+
+/** A trace that can be read again from its start (a file): `open` is called once per pass. */
+export interface Reopenable {
+  readonly file: string;
+  readonly open: () => AsyncIterable<TraceBatchItem>;
+}
+
 /**
- * Writes a stream of items atomically: .vpt and .jsonl in bounded memory, .txt by collecting
- * the trace first (names need the whole trace). An error item aborts; the target is untouched.
+ * Where a write reads from: a stream of items, or a reopenable trace (then .txt streams in
+ * two passes, in bounded memory, instead of collecting the trace).
+ */
+export type TraceSource = Items | Reopenable;
+
+const isReopenable = (s: TraceSource): s is Reopenable => 'open' in s;
+
+/**
+ * Writes a stream of items atomically: .vpt and .jsonl in bounded memory; .txt in two passes
+ * when the source can be reopened, else by collecting the trace first (names need the whole
+ * trace). An error item aborts; the target is untouched.
  */
 export async function writeTraceItemsAtomic(
   path: string,
-  items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
+  source: TraceSource,
 ): Promise<Result<{ calls: number }, TraceError>> {
   const format = formatOf(path);
   if (format === undefined) return err({ file: path, message: UNKNOWN_FORMAT });
@@ -150,7 +168,12 @@ export async function writeTraceItemsAtomic(
     return err({ file: path, message: `cannot write: ${ioMessage(e)}` });
   }
   try {
-    const r = format === 'txt' ? await writeText(w, items) : await writeStreamed(w, items, format);
+    const r =
+      format !== 'txt'
+        ? await writeStreamed(w, isReopenable(source) ? source.open() : source, format)
+        : isReopenable(source)
+          ? await writeTextStreamed(w, source)
+          : await writeText(w, source);
     if (!r.ok) {
       await w.abort();
       return r;
@@ -167,7 +190,7 @@ export async function writeTraceItemsAtomic(
 
 async function writeStreamed(
   w: AtomicWriter,
-  items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
+  items: Items,
   format: 'vpt' | 'jsonl',
 ): Promise<Result<{ calls: number }, TraceError>> {
   let vpt: VptWriter | undefined;
@@ -212,9 +235,30 @@ async function writeStreamed(
   return ok({ calls });
 }
 
+async function writeTextStreamed(
+  w: AtomicWriter,
+  source: Reopenable,
+): Promise<Result<{ calls: number }, TraceError>> {
+  let calls = 0;
+  let header = false;
+  const chunks = printTextStreamed({
+    ...source,
+    onItem: (item) => {
+      if (item.kind === 'calls') calls += item.calls.length;
+      else if (item.kind === 'header') header = true;
+    },
+  });
+  for await (const chunk of chunks) {
+    if (chunk.kind === 'error') return err(chunk.error);
+    await w.write(chunk.text);
+  }
+  if (!header) return err({ file: w.path, message: 'nothing to write: the input has no header' });
+  return ok({ calls });
+}
+
 async function writeText(
   w: AtomicWriter,
-  items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
+  items: Items,
 ): Promise<Result<{ calls: number }, TraceError>> {
   const trace = await collectTrace(items);
   if (!trace.ok) return trace;

@@ -1,5 +1,6 @@
-// The text format's naming pass: which produced values later args refer to, and the rN name
-// each referenced production gets. Only referenced productions are named, in file order.
+// The text format's naming passes: which produced values later args refer to (ReferenceScan),
+// and the rN name each referenced production gets (Namer), in file order. Two passes, so a
+// streamed trace can be named too (textStream.ts).
 import { describe } from '../model/calls.js';
 import type { TraceCall } from '../model/values.js';
 import { isStruct } from '../model/values.js';
@@ -13,13 +14,6 @@ const VRP_PTR_FIELDS = VRP_FIELDS.filter((f) => f.type === 'ptr').map((f) => f.n
 
 /** Per call: path ("args.mdl", "out.elements.0.address") → text replacing or prefixing a value. */
 export type Annotations = ReadonlyMap<string, string>;
-
-interface Ref {
-  readonly call: number;
-  readonly path: string;
-  readonly prod: number;
-  readonly offset: bigint;
-}
 
 export function producedPath(at: ProducedAt): string {
   if (at.in === 'ret') return 'ret';
@@ -48,66 +42,136 @@ function candidates(call: TraceCall): [string, bigint][] {
   return out;
 }
 
-/** Annotations for every call of a trace, index-aligned with its calls. */
-export function nameProductions(calls: readonly TraceCall[]): Map<string, string>[] {
-  const prods: { call: number; p: Production }[] = [];
-  const exact = new Map<bigint, number>();
-  const ranged: number[] = [];
-  const refs: Ref[] = [];
-  const used = new Set<number>();
-  calls.forEach((call, i) => {
+/** A production the naming passes can still find: its index in file order, value and extent. */
+interface Known {
+  readonly idx: number;
+  readonly value: bigint;
+  readonly extent: number;
+  /** Its rN name (second pass only, when a later call refers to it). */
+  name?: string;
+}
+
+/**
+ * The productions a later call can refer to, found in file order the same way by both
+ * passes: exact values (the newest `exactKept`; an older value still referenced prints as its
+ * literal, which reads back the same) and the newest RANGE_WINDOW ranges for interior
+ * addresses.
+ */
+class Productions {
+  private count = 0;
+  private readonly exact = new Map<bigint, Known>();
+  private readonly ranged: Known[] = [];
+
+  constructor(private readonly exactKept: number) {}
+
+  /** [path, production, offset] for each reference a call makes. */
+  refsOf(call: TraceCall): [string, Known, bigint][] {
+    const out: [string, Known, bigint][] = [];
     for (const [path, v] of candidates(call)) {
-      const found = lookup(v, exact, ranged, prods);
-      if (found === undefined) continue;
-      used.add(found);
-      refs.push({ call: i, path, prod: found, offset: v - (prods[found]?.p.value ?? v) });
+      const found = this.lookup(v);
+      if (found !== undefined) out.push([path, found, v - found.value]);
     }
+    return out;
+  }
+
+  /** Records a call's productions; `onEach` sees each (to name it) before it is findable. */
+  add(call: TraceCall, onEach?: (k: Known, p: Production) => void): void {
     for (const p of productionsOf(call)) {
-      const idx = prods.push({ call: i, p }) - 1;
-      exact.set(p.value, idx);
+      const k: Known = { idx: this.count++, value: p.value, extent: p.extent };
+      onEach?.(k, p);
+      // Re-inserted, so the oldest entries are the least recently produced values.
+      this.exact.delete(p.value);
+      this.exact.set(p.value, k);
+      if (this.exact.size > this.exactKept) {
+        const oldest = this.exact.keys().next();
+        if (oldest.done !== true) this.exact.delete(oldest.value);
+      }
       if (p.extent > 0) {
-        ranged.push(idx);
-        if (ranged.length > RANGE_WINDOW) ranged.shift();
+        this.ranged.push(k);
+        if (this.ranged.length > RANGE_WINDOW) this.ranged.shift();
       }
     }
-  });
-  return annotate(calls.length, prods, refs, used);
+  }
+
+  private lookup(v: bigint): Known | undefined {
+    const hit = this.exact.get(v);
+    if (hit !== undefined) return hit;
+    for (let i = this.ranged.length - 1; i >= 0; i--) {
+      const k = this.ranged[i] as Known;
+      if (v > k.value && v < k.value + BigInt(k.extent)) return k;
+    }
+    return undefined;
+  }
 }
 
-function lookup(
-  v: bigint,
-  exact: ReadonlyMap<bigint, number>,
-  ranged: readonly number[],
-  prods: readonly { p: Production }[],
-): number | undefined {
-  const hit = exact.get(v);
-  if (hit !== undefined) return hit;
-  for (let k = ranged.length - 1; k >= 0; k--) {
-    const idx = ranged[k] as number;
-    const p = (prods[idx] as { p: Production }).p;
-    if (v > p.value && v < p.value + BigInt(p.extent)) return idx;
+/** Exact produced values the naming passes keep findable: bounds the memory of a long trace. */
+export const namedExactKept = 1 << 18;
+
+/**
+ * Pass one of naming: which productions later calls refer to, a bit per production (so a
+ * long streamed trace costs little). Feed it every call in order, then take `namer()`.
+ */
+export class ReferenceScan {
+  private readonly productions: Productions;
+  private bits = new Uint8Array(1024);
+
+  constructor(private readonly exactKept = namedExactKept) {
+    this.productions = new Productions(exactKept);
   }
-  return undefined;
+
+  add(call: TraceCall): void {
+    for (const [, k] of this.productions.refsOf(call)) {
+      const byte = k.idx >>> 3;
+      if (byte >= this.bits.length) {
+        const grown = new Uint8Array(Math.max(this.bits.length * 2, byte + 1));
+        grown.set(this.bits);
+        this.bits = grown;
+      }
+      this.bits[byte] = (this.bits[byte] ?? 0) | (1 << (k.idx & 7));
+    }
+    this.productions.add(call);
+  }
+
+  /** Pass two, to be fed the same calls in the same order. */
+  namer(): Namer {
+    return new Namer(this.bits, this.exactKept);
+  }
 }
 
-function annotate(
-  count: number,
-  prods: readonly { call: number; p: Production }[],
-  refs: readonly Ref[],
-  used: ReadonlySet<number>,
-): Map<string, string>[] {
-  const notes = Array.from({ length: count }, () => new Map<string, string>());
-  const names = new Map<number, string>();
-  prods.forEach((entry, idx) => {
-    if (!used.has(idx)) return;
-    const name = `r${names.size}`;
-    names.set(idx, name);
-    const path = producedPath(entry.p.at);
-    notes[entry.call]?.set(path, path === 'ret' ? name : `<${name}=>`);
-  });
-  for (const r of refs) {
-    const name = names.get(r.prod) as string;
-    notes[r.call]?.set(r.path, r.offset === 0n ? name : `${name}+0x${r.offset.toString(16)}`);
+/** Pass two of naming: each call's annotations, names numbered in file order. */
+export class Namer {
+  private readonly productions: Productions;
+  private named = 0;
+
+  constructor(
+    private readonly used: Uint8Array,
+    exactKept: number,
+  ) {
+    this.productions = new Productions(exactKept);
   }
-  return notes;
+
+  /** The next call's annotations. */
+  notes(call: TraceCall): Map<string, string> {
+    const notes = new Map<string, string>();
+    for (const [path, k, offset] of this.productions.refsOf(call)) {
+      // Pass one marked it, so pass two named it when it was produced.
+      const name = k.name ?? '';
+      notes.set(path, offset === 0n ? name : `${name}+0x${offset.toString(16)}`);
+    }
+    this.productions.add(call, (k, p) => {
+      if (((this.used[k.idx >>> 3] ?? 0) & (1 << (k.idx & 7))) === 0) return;
+      k.name = `r${this.named++}`;
+      const path = producedPath(p.at);
+      notes.set(path, path === 'ret' ? k.name : `<${k.name}=>`);
+    });
+    return notes;
+  }
+}
+
+/** Annotations for every call of a trace, index-aligned with its calls. */
+export function nameProductions(calls: readonly TraceCall[]): Map<string, string>[] {
+  const scan = new ReferenceScan();
+  for (const call of calls) scan.add(call);
+  const namer = scan.namer();
+  return calls.map((call) => namer.notes(call));
 }

@@ -26,12 +26,13 @@ export async function convert(ctx: CliContext, input: string, output: string): P
       );
     }
   }
-  // No call limit: .vpt and JSONL are written as they are read (a .txt is held whole, and
-  // refused above callsMax).
-  const r = await writeTraceItemsAtomic(
-    output,
-    streamTraceBatches(input, { callsLimit: Number.POSITIVE_INFINITY }),
-  );
+  // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
+  // the most a text trace may hold to be read back.
+  const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
+  const r = await writeTraceItemsAtomic(output, {
+    file: input,
+    open: () => streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit }),
+  });
   if (!r.ok) throw new UserError(formatTraceError(r.error));
   ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls\n`);
   return EXIT.ok;

@@ -1,11 +1,11 @@
 // `vpdma show <trace>`: the trace as text (a valid repro file) after a summary in comments.
-import { readTrace, streamTraceBatches } from '../../store/traceFiles.js';
+import { streamTraceBatches } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
-import { printText } from '../../trace/text.js';
-import { formatSummary, summarize, SummaryBuilder } from '../../trace/summary.js';
+import { printTextStreamed } from '../../trace/textStream.js';
+import { formatSummary, SummaryBuilder } from '../../trace/summary.js';
 import type { TraceHeader } from '../../trace/trace.js';
 import type { CliContext, RegisterCommand } from '../context.js';
-import { UserError } from '../context.js';
+import { UserError, writeLong } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import type { ExitCode } from '../exitCodes.js';
 
@@ -21,7 +21,7 @@ export const registerShow: RegisterCommand = (program, ctx) => {
         'per function, objects created, captured or not); the output is itself a valid .txt trace',
     )
     .argument('<trace>', 'trace file (.jsonl, .vpt or .txt)')
-    .option('--summary', 'print only the summary (streamed: any size, in bounded memory)')
+    .option('--summary', 'print only the summary (one pass over the file instead of two)')
     .action(async (file: string, opts: ShowOptions) => {
       ctx.exitCode = await show(ctx, file, opts);
     });
@@ -44,20 +44,29 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     ctx.io.out(`${formatSummary(b.result(header, revision), file).join('\n')}\n`);
     return EXIT.ok;
   }
-  const r = await readTrace(file);
-  if (!r.ok) throw new UserError(formatTraceError(r.error));
-  const summary = { ...summarize(r.value), ...(await revisionOf(file)) };
-  ctx.io.out(`${formatSummary(summary, file).join('\n')}\n`);
-  ctx.io.out(printText(r.value));
-  return EXIT.ok;
-}
-
-/** The call-table revision a .vpt records in its header frame (read no further). */
-async function revisionOf(file: string): Promise<{ modelRevision?: string }> {
-  for await (const item of streamTraceBatches(file)) {
-    if (item.kind === 'header' && item.modelRevision !== undefined)
-      return { modelRevision: item.modelRevision };
-    break;
+  // Streamed in two passes (trace/textStream.ts): a trace of any size in bounded memory.
+  const summary = new SummaryBuilder();
+  let header: TraceHeader | undefined;
+  let revision: string | undefined;
+  const chunks = printTextStreamed({
+    file,
+    open: () => streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY }),
+    onItem: (item) => {
+      if (item.kind === 'header') {
+        header = item.header;
+        revision = item.modelRevision;
+      } else if (item.kind === 'calls') for (const call of item.calls) summary.add(call);
+    },
+  });
+  let first = true;
+  for await (const chunk of chunks) {
+    if (chunk.kind === 'error') throw new UserError(formatTraceError(chunk.error));
+    if (first && header !== undefined) {
+      const lines = formatSummary(summary.result(header, revision), file);
+      if (!(await writeLong(ctx.io, `${lines.join('\n')}\n`))) break;
+    }
+    first = false;
+    if (!(await writeLong(ctx.io, chunk.text))) break;
   }
-  return {};
+  return EXIT.ok;
 }
