@@ -1,6 +1,7 @@
 // Bounded memory for big files: write a ~1 GiB .vpt with the streaming writer, convert it to
-// JSONL with the CLI (`node bin/vpdma.js convert`, the built dist/) in a child process, and
-// report the child's peak RSS. Goal: < 256 MB.   npx tsx scripts/bench/stream.ts [MiB=1024]
+// JSONL and back, and to text, and list it with `vpdma show`, each with the CLI (`node
+// bin/vpdma.js`, the built dist/) in a child process, and report the child's peak RSS.
+// Goal: < 256 MB.   npx tsx scripts/bench/stream.ts [MiB=1024]
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -49,22 +50,27 @@ async function writeVpt(path: string): Promise<{ calls: number; bytes: number }>
   return { calls: n, bytes };
 }
 
-/** Runs `vpdma convert` in a child; returns its time and peak RSS as one line. */
-function convert(hwm: string, from: string, to: string): string {
-  const argv = [process.execPath, '--import', pathToFileURL(hwm).href, bin, 'convert', from, to];
+/**
+ * Runs `vpdma ...args` in a child (its stdout thrown away when `quiet`: a listing of gigabytes);
+ * returns its time and peak RSS as one line.
+ */
+function cli(hwm: string, args: readonly string[], quiet = false): string {
+  const argv = [process.execPath, '--import', pathToFileURL(hwm).href, bin, ...args];
   const useTime = existsSync('/usr/bin/time');
+  const stdio = quiet ? (['ignore', 'ignore', 'pipe'] as const) : undefined;
+  const o = { encoding: 'utf8' as const, ...(stdio === undefined ? {} : { stdio: [...stdio] }) };
   const t = performance.now();
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8' })
-    : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+    ? spawnSync('/usr/bin/time', ['-v', ...argv], o)
+    : spawnSync(argv[0] as string, argv.slice(1), o);
   const wall = (performance.now() - t) / 1000;
-  if (r.status !== 0) throw new Error(`convert failed (${r.status}): ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`vpdma ${args[0]} failed (${r.status}): ${r.stderr}`);
   const kb = Number(/VmHWM (\d+)/.exec(r.stderr)?.[1] ?? NaN);
   const user = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
   const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
   const cpu = useTime ? `, cpu ${(user + sys).toFixed(1)} s` : '';
   const goal = kb * 1024 < 256e6 ? 'under' : 'OVER';
-  return `${r.stdout.trim()}; wall ${wall.toFixed(1)} s${cpu}; peak RSS ${(kb / 1024).toFixed(0)} MiB (${goal} the 256 MB goal)`;
+  return `${quiet ? '' : `${r.stdout.trim()}; `}wall ${wall.toFixed(1)} s${cpu}; peak RSS ${(kb / 1024).toFixed(0)} MiB (${goal} the 256 MB goal)`;
 }
 
 async function sameFiles(a: string, b: string): Promise<boolean> {
@@ -101,11 +107,18 @@ try {
   console.log(
     `wrote ${(written.bytes / 2 ** 20).toFixed(0)} MiB .vpt: ${written.calls} calls in ${((t1 - t0) / 1000).toFixed(1)} s`,
   );
-  const there = convert(hwm, vpt, jsonl);
+  const there = cli(hwm, ['convert', vpt, jsonl]);
   console.log(`.vpt -> .jsonl (${((await stat(jsonl)).size / 2 ** 20).toFixed(0)} MiB): ${there}`);
   const back = join(dir, 'back.vpt');
-  console.log(`.jsonl -> .vpt: ${convert(hwm, jsonl, back)}`);
+  console.log(`.jsonl -> .vpt: ${cli(hwm, ['convert', jsonl, back])}`);
   console.log(`round trip byte-identical: ${(await sameFiles(vpt, back)) ? 'yes' : 'NO'}`);
+  await rm(jsonl);
+  await rm(back);
+  const txt = join(dir, 'big.txt');
+  const text = cli(hwm, ['convert', vpt, txt]);
+  console.log(`.vpt -> .txt (${((await stat(txt)).size / 2 ** 20).toFixed(0)} MiB): ${text}`);
+  await rm(txt);
+  console.log(`vpdma show .vpt (listing to /dev/null): ${cli(hwm, ['show', vpt], true)}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

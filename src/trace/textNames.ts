@@ -53,9 +53,9 @@ interface Known {
 
 /**
  * The productions a later call can refer to, found in file order the same way by both
- * passes: exact values (the newest `exactKept`; an older value still referenced prints as its
- * literal, which reads back the same) and the newest RANGE_WINDOW ranges for interior
- * addresses.
+ * passes: exact values (the `exactKept` most recently produced or referenced; a value
+ * forgotten and then referenced prints as its literal, which reads back the same) and the
+ * newest RANGE_WINDOW ranges for interior addresses.
  */
 class Productions {
   private count = 0;
@@ -79,7 +79,7 @@ class Productions {
     for (const p of productionsOf(call)) {
       const k: Known = { idx: this.count++, value: p.value, extent: p.extent };
       onEach?.(k, p);
-      // Re-inserted, so the oldest entries are the least recently produced values.
+      // Re-inserted, so the first entries are the least recently used values.
       this.exact.delete(p.value);
       this.exact.set(p.value, k);
       if (this.exact.size > this.exactKept) {
@@ -95,7 +95,12 @@ class Productions {
 
   private lookup(v: bigint): Known | undefined {
     const hit = this.exact.get(v);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // Least recently used goes first: a handle a long capture keeps using stays named.
+      this.exact.delete(v);
+      this.exact.set(v, hit);
+      return hit;
+    }
     for (let i = this.ranged.length - 1; i >= 0; i--) {
       const k = this.ranged[i] as Known;
       if (v > k.value && v < k.value + BigInt(k.extent)) return k;
@@ -105,7 +110,7 @@ class Productions {
 }
 
 /** Exact produced values the naming passes keep findable: bounds the memory of a long trace. */
-export const namedExactKept = 1 << 18;
+export const namedExactKept = 1 << 16;
 
 /**
  * Pass one of naming: which productions later calls refer to, a bit per production (so a

@@ -54,6 +54,45 @@ describe('printTextStreamed', () => {
     expect(forgot).toBeGreaterThan(0);
   });
 
+  it('keeps naming a handle the trace keeps using, however much else it produces', async () => {
+    const EXT = 0xffffe00000001000n;
+    const ADAPTER = 0xffffc00000000010n;
+    const desc = {
+      scatterGather: true,
+      dma32BitAddresses: true,
+      dma64BitAddresses: false,
+      maximumLength: 65536,
+    };
+    const t: Trace = {
+      header: { format: 'vpdma-trace', version: 1, device: {}, meta: {} },
+      calls: [
+        {
+          fn: 'VideoPortGetDmaAdapter',
+          args: { hwDeviceExtension: EXT, vpDeviceDescription: desc },
+          ret: ADAPTER,
+        },
+        ...Array.from({ length: 6 }, (_, i) => ({
+          fn: 'VideoPortAllocateCommonBuffer',
+          args: {
+            hwDeviceExtension: EXT,
+            vpDmaAdapter: ADAPTER,
+            desiredLength: 4096,
+            cacheEnabled: false,
+            reserved: 0n,
+          },
+          ret: 0xffffa00000004000n + BigInt(i) * 0x1000n,
+          out: { logicalAddress: 0x1f000n + BigInt(i) * 0x1000n },
+        })),
+      ],
+    };
+    // Three values kept, each call producing two more: the adapter it uses stays named.
+    const text = textOf(
+      await collect(printTextStreamed({ file: 't', open: () => batches(t, 2), exactKept: 3 })),
+    );
+    expect(text).toBe(printText(t));
+    expect(text.split('\n').filter((l) => l.includes('vpDmaAdapter=r0'))).toHaveLength(6);
+  });
+
   it('reports a bad trace from the first pass and prints nothing', async () => {
     const t: Trace = {
       header: { format: 'vpdma-trace', version: 1, device: {}, meta: {} },

@@ -3,7 +3,7 @@
 // the referenced productions (and may feed a summary), pass two prints.
 import type { TraceCall } from '../model/values.js';
 import type { TraceBatchItem } from './items.js';
-import { ReferenceScan } from './textNames.js';
+import { ReferenceScan, type Namer } from './textNames.js';
 import { printCall, printTextHeader } from './textPrint.js';
 import type { TraceError } from './traceError.js';
 
@@ -30,20 +30,12 @@ const chunkChars = 1 << 20;
  * pass one finds the trace bad. Pass two ends in an error if the file changed in between.
  */
 export async function* printTextStreamed(p: TextPasses): AsyncGenerator<TextChunk> {
-  const scan = new ReferenceScan(p.exactKept);
-  let calls = 0;
-  for await (const item of p.open()) {
-    p.onItem?.(item);
-    if (item.kind === 'error') {
-      yield item;
-      return;
-    }
-    if (item.kind === 'calls') {
-      calls += item.calls.length;
-      for (const call of item.calls) scan.add(call);
-    }
+  const first = await scanPass(p);
+  if ('error' in first) {
+    yield first;
+    return;
   }
-  const namer = scan.namer();
+  const { namer, calls } = first;
   let printed = 0;
   let lines: string[] = [];
   let chars = 0;
@@ -75,4 +67,21 @@ export async function* printTextStreamed(p: TextPasses): AsyncGenerator<TextChun
     const message = `changed while being read: ${calls} calls, then ${printed > calls ? 'more' : printed}`;
     yield { kind: 'error', error: { file: p.file, message } };
   }
+}
+
+/** Pass one, in its own frame so its production index is garbage once pass two starts. */
+async function scanPass(
+  p: TextPasses,
+): Promise<{ namer: Namer; calls: number } | Extract<TextChunk, { kind: 'error' }>> {
+  const scan = new ReferenceScan(p.exactKept);
+  let calls = 0;
+  for await (const item of p.open()) {
+    p.onItem?.(item);
+    if (item.kind === 'error') return item;
+    if (item.kind === 'calls') {
+      calls += item.calls.length;
+      for (const call of item.calls) scan.add(call);
+    }
+  }
+  return { namer: scan.namer(), calls };
 }
