@@ -3,6 +3,7 @@ import { streamTraceBatches } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import { printTextStreamed } from '../../trace/textStream.js';
 import { formatSummary, SummaryBuilder } from '../../trace/summary.js';
+import type { TraceBatchItem } from '../../trace/items.js';
 import type { TraceHeader } from '../../trace/trace.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError, writeLong } from '../context.js';
@@ -28,45 +29,47 @@ export const registerShow: RegisterCommand = (program, ctx) => {
 };
 
 export async function show(ctx: CliContext, file: string, opts: ShowOptions): Promise<ExitCode> {
+  // Both forms stream: a trace of any size, in bounded memory.
+  const open = () => streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY });
+  const summary = new Summarizing(file);
   if (opts.summary === true) {
-    // Streamed: a summary of a trace of any size, in bounded memory.
-    const b = new SummaryBuilder();
-    let header: TraceHeader | undefined;
-    let revision: string | undefined;
-    for await (const item of streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY })) {
+    for await (const item of open()) {
       if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
-      if (item.kind === 'header') {
-        header = item.header;
-        revision = item.modelRevision;
-      } else for (const call of item.calls) b.add(call);
+      summary.onItem(item);
     }
-    if (header === undefined) throw new UserError(`${file}: no header`);
-    ctx.io.out(`${formatSummary(b.result(header, revision), file).join('\n')}\n`);
+    ctx.io.out(summary.text());
     return EXIT.ok;
   }
-  // Streamed in two passes (trace/textStream.ts): a trace of any size in bounded memory.
-  const summary = new SummaryBuilder();
-  let header: TraceHeader | undefined;
-  let revision: string | undefined;
-  const chunks = printTextStreamed({
-    file,
-    open: () => streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY }),
-    onItem: (item) => {
-      if (item.kind === 'header') {
-        header = item.header;
-        revision = item.modelRevision;
-      } else if (item.kind === 'calls') for (const call of item.calls) summary.add(call);
-    },
-  });
+  // The listing in two passes (trace/textStream.ts); the summary comes from the first.
+  const chunks = printTextStreamed({ file, open, onItem: (item) => summary.onItem(item) });
   let first = true;
   for await (const chunk of chunks) {
     if (chunk.kind === 'error') throw new UserError(formatTraceError(chunk.error));
-    if (first && header !== undefined) {
-      const lines = formatSummary(summary.result(header, revision), file);
-      if (!(await writeLong(ctx.io, `${lines.join('\n')}\n`))) break;
-    }
+    if (first && !(await writeLong(ctx.io, summary.text()))) break;
     first = false;
     if (!(await writeLong(ctx.io, chunk.text))) break;
   }
   return EXIT.ok;
+}
+
+/** The summary of the items a pass hands it. */
+class Summarizing {
+  private readonly b = new SummaryBuilder();
+  private header: TraceHeader | undefined;
+  private revision: string | undefined;
+
+  constructor(private readonly file: string) {}
+
+  onItem(item: TraceBatchItem): void {
+    if (item.kind === 'header') {
+      this.header = item.header;
+      this.revision = item.modelRevision;
+    } else if (item.kind === 'calls') for (const call of item.calls) this.b.add(call);
+  }
+
+  /** As comment lines; a trace always starts with a header (or an error). */
+  text(): string {
+    if (this.header === undefined) throw new UserError(`${this.file}: no header`);
+    return `${formatSummary(this.b.result(this.header, this.revision), this.file).join('\n')}\n`;
+  }
 }
