@@ -49,6 +49,20 @@ describe('bin/vpdma.js', () => {
     expect(r.status).toBe(0);
   });
 
+  it('runs its workers under node flags a worker thread refuses (V8 and per-process ones)', () => {
+    // `node --max-old-space-size=4096 bin/vpdma.js ...` used to end in an internal error.
+    const flags = ['--max-old-space-size=4096', '--stack-size=2000', '--enable-source-maps'];
+    const corpus = join(root, 'corpus');
+    const r = spawnSync(
+      process.execPath,
+      [...flags, bin, 'replay', corpus, '--target', 'model', '--workers', '2'],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).not.toMatch(/internal error|ERR_WORKER/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/traces 21: 21 passed/);
+  });
+
   it('exits 0 for --version', () => {
     const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };

@@ -40,6 +40,22 @@ function workerExecArgv(): string[] {
     : inherited;
 }
 
+/** The worker flags the first pool started with (so later pools need no second try). */
+let acceptedArgv: string[] | undefined;
+
+/**
+ * The flags a Worker refused to start with (ERR_WORKER_INVALID_EXEC_ARGV; its message lists
+ * them), else undefined. Workers take per-thread Node flags only: V8 and per-process flags
+ * (`node --max-old-space-size=4096 bin/vpdma.js ...`) already apply to the whole process,
+ * so dropping them from the workers' list loses nothing.
+ */
+export function refusedWorkerFlags(e: unknown): Set<string> | undefined {
+  if (!(e instanceof Error) || (e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV')
+    return undefined;
+  const listed = /flags: (.*)$/.exec(e.message)?.[1];
+  return listed === undefined ? undefined : new Set(listed.split(', '));
+}
+
 /**
  * Workers run compiled JavaScript (dist/) and never need tsx. Under `npx tsx` (the benchmark
  * scripts) its loader would be inherited and hook every import of the workers: measured,
@@ -122,16 +138,27 @@ export class TaskPool<T extends PooledTask, R> {
     readonly workers: number,
     private readonly kind: TaskKind<T, R>,
   ) {
-    this.pool = new Piscina({
-      filename: kind.filename,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: 60_000,
-      execArgv: workerExecArgv(),
-      ...(workerHeapMb === undefined
-        ? {}
-        : { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } }),
-    });
+    const make = (execArgv: string[]): Piscina<T, WorkerReply<R>> =>
+      new Piscina({
+        filename: kind.filename,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: 60_000,
+        execArgv,
+        ...(workerHeapMb === undefined
+          ? {}
+          : { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } }),
+      });
+    let argv = acceptedArgv ?? workerExecArgv();
+    try {
+      this.pool = make(argv);
+    } catch (e) {
+      const refused = refusedWorkerFlags(e);
+      if (refused === undefined) throw e;
+      argv = argv.filter((a) => !refused.has(a));
+      this.pool = make(argv);
+    }
+    acceptedArgv = argv;
   }
 
   /** Runs tasks pulled from `next` on every worker until it returns undefined. */
