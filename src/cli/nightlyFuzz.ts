@@ -9,7 +9,7 @@ import { findingWriter } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
-import { bundledCorpusDir, readCorpusDir, writeCorpusEntry } from '../store/corpus.js';
+import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
 import { compact, type Progress } from './progress.js';
 import { packageVersion } from './version.js';
@@ -52,7 +52,7 @@ export async function fuzzPhase(
   let lastT = -sampleEverySeconds;
   const io = fuzzIo({
     profile: p.profile,
-    keep: (trace) => writeCorpusEntry(p.corpusDir, trace),
+    keep: corpusKeeper(p.corpusDir),
     warn,
     writeFinding: findingWriter(p.out, p.settings),
     progress: (x) => {

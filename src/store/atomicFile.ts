@@ -47,13 +47,16 @@ export class AtomicWriter {
     while (at < data.length) at += (await this.fh.write(data, at)).bytesWritten;
   }
 
-  /** Flushes, fsyncs and renames over the target. */
-  async commit(): Promise<void> {
+  /**
+   * Flushes, fsyncs and renames over the target. Not `durable`: no fsync, so a power failure
+   * may lose or damage the file; the process dying still leaves the old file or the new one.
+   */
+  async commit(durable = true): Promise<void> {
     await this.flush();
-    await this.fh.sync();
+    if (durable) await this.fh.sync();
     await this.fh.close();
     await rename(this.tempPath, this.path);
-    await syncDir(dirname(this.path));
+    if (durable) await syncDir(dirname(this.path));
   }
 
   /** Drops the temporary file; the target is untouched. */

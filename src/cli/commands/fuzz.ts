@@ -15,7 +15,7 @@ import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { reportJson } from '../../report/replayReport.js';
-import { bundledCorpusDir, readCorpusDir, writeCorpusEntry } from '../../store/corpus.js';
+import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -208,7 +208,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const interrupt = onInterrupt(ctx.io.err);
   const io = fuzzIo({
     profile: p.profile,
-    keep: (trace) => writeCorpusEntry(p.corpusDir, trace),
+    keep: corpusKeeper(p.corpusDir),
     writeFinding: findingWriter(p.out, p.settings),
     progress: update,
     log: (text) => ctx.io.err(text),

@@ -1,0 +1,53 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyHeader, type Trace } from '../trace/trace.js';
+import { encodeVpt } from '../trace/vpt.js';
+import { contentName, corpusKeeper, readCorpusDir } from './corpus.js';
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vpdma-corpus-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const trace = (n: number): Trace => ({
+  header: emptyHeader({ case: n }),
+  calls: [{ fn: '@read', args: { va: 0x1000n * BigInt(n + 1), length: 4 } }],
+});
+
+describe('corpusKeeper', () => {
+  it('makes the directory, writes each case once under its content address, and reads back', async () => {
+    const corpus = join(dir, 'out', 'corpus');
+    const keep = corpusKeeper(corpus);
+    const names = await Promise.all([keep(trace(1)), keep(trace(2)), keep(trace(1))]);
+    expect(names[0]).toBe(contentName(encodeVpt(trace(1))));
+    expect(names[2]).toBe(names[0]);
+    expect((await readdir(corpus)).sort()).toEqual([names[0], names[1]].sort());
+    const back = await readCorpusDir(corpus, (m) => expect.fail(m));
+    expect(back.map((f) => f.trace.calls[0]?.args['va'])).toEqual(
+      expect.arrayContaining([0x2000n, 0x3000n]),
+    );
+    expect(back).toHaveLength(2);
+  });
+
+  it('leaves an entry an earlier run wrote as it is', async () => {
+    const name = contentName(encodeVpt(trace(3)));
+    await writeFile(join(dir, name), 'from an earlier run');
+    expect(await corpusKeeper(dir)(trace(3))).toBe(name);
+    expect(await readFile(join(dir, name), 'utf8')).toBe('from an earlier run');
+  });
+
+  it('fails a case it cannot write, and writes later ones once the directory can be made', async () => {
+    const blocked = join(dir, 'c');
+    await writeFile(blocked, 'a file where the corpus directory should be');
+    const keep = corpusKeeper(blocked);
+    await expect(keep(trace(4))).rejects.toThrow(/not a directory/);
+    await rm(blocked);
+    const name = await keep(trace(4));
+    expect(await readdir(blocked)).toEqual([name]);
+  });
+});
