@@ -5,7 +5,7 @@
 import { hashString } from '../core/hash.js';
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
-import { encodeVpt } from '../trace/vpt.js';
+import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { materialize, type BaseEntry } from './caseGen.js';
 import { coverageKey } from './coverage.js';
 import { liftTrace } from './lift.js';
@@ -24,21 +24,52 @@ export interface Base {
   readonly keys: ReadonlySet<number>;
 }
 
+/** A copy of `bytes` in shared memory. */
+function shared(bytes: Uint8Array): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(Math.max(1, bytes.length));
+  new Uint8Array(sab).set(bytes);
+  return sab;
+}
+
 function share(named: readonly NamedTrace[]): SharedBase {
   const encoded = named.map((n) => encodeVpt(n.trace));
   const total = encoded.reduce((s, b) => s + b.length, 0);
   const bytes = new SharedArrayBuffer(Math.max(1, total));
   const view = new Uint8Array(bytes);
-  const offsets: number[] = [];
+  const offsets = new Float64Array(new SharedArrayBuffer(Math.max(8, 16 * encoded.length)));
   let at = 0;
-  for (const b of encoded) {
+  encoded.forEach((b, i) => {
     view.set(b, at);
-    offsets.push(at, at + b.length);
+    offsets[2 * i] = at;
+    offsets[2 * i + 1] = at + b.length;
     at += b.length;
-  }
+  });
   const names = named.map((n) => n.name);
   const id = `${names.length}:${total}:${hashString(names.join('\n'))}`;
-  return { id, bytes, offsets, names };
+  const nameBytes = shared(new TextEncoder().encode(JSON.stringify(names)));
+  return { id, bytes, offsets: offsets.buffer, names: nameBytes };
+}
+
+let cached: { id: string; entries: readonly BaseEntry[] } | undefined;
+
+/**
+ * The base corpus as programs, decoded and lifted once per thread (the thread that built it
+ * already has them: buildBase leaves them here).
+ */
+export function baseEntries(base: SharedBase): readonly BaseEntry[] {
+  if (cached?.id === base.id) return cached.entries;
+  const names = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(base.names).slice()),
+  ) as string[];
+  const offsets = new Float64Array(base.offsets);
+  const bytes = new Uint8Array(base.bytes);
+  const entries: BaseEntry[] = [];
+  names.forEach((name, i) => {
+    const r = decodeVpt(bytes.slice(offsets[2 * i] ?? 0, offsets[2 * i + 1] ?? 0), name);
+    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value) });
+  });
+  cached = { id: base.id, entries };
+  return entries;
 }
 
 /** Coverage keys an entry reaches when materialized under `profile`. */
@@ -63,5 +94,9 @@ export function buildBase(named: readonly NamedTrace[], callsMax: number, profil
   }));
   const keys = new Set<number>();
   for (const e of entries) for (const k of entryKeys(e, callsMax, profile)) keys.add(k);
-  return { shared: share(sorted), entries, keys };
+  const shared = share(sorted);
+  // What a worker decodes from `shared` is what this thread lifted (the .vpt round trip is
+  // lossless), so cases this thread runs itself need no second decoding.
+  cached = { id: shared.id, entries };
+  return { shared, entries, keys };
 }

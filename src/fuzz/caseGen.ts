@@ -59,12 +59,24 @@ function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader 
   };
 }
 
+const donorLists = new WeakMap<readonly BaseEntry[], readonly Program[]>();
+
+/** The base's programs, listed once per base rather than for every case. */
+function donorsOf(base: readonly BaseEntry[]): readonly Program[] {
+  let donors = donorLists.get(base);
+  if (donors === undefined) {
+    donors = base.map((b) => b.program);
+    donorLists.set(base, donors);
+  }
+  return donors;
+}
+
 export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
   const rng = rngFor(ctx.seed, index);
   const sw = swarmFor(ctx.seed, swarmSlotOf(index));
   if (ctx.base.length > 0 && chance(rng, mutatePct, 100)) {
     const from = ctx.base[int(rng, 0, ctx.base.length - 1)] as BaseEntry;
-    const donors = ctx.base.map((b) => b.program);
+    const donors = donorsOf(ctx.base);
     const program = mutate(from.program, { rng, swarm: sw, callsMax: ctx.callsMax, donors });
     return { header: header(ctx, index, from), program };
   }

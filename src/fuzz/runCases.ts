@@ -16,12 +16,11 @@ import { Replayer, type ReplayOutcome } from '../replay/replay.js';
 import { sessionFor } from '../replay/runTask.js';
 import type { TargetSession } from '../replay/sessions.js';
 import { violation } from '../replay/violation.js';
-import { decodeVpt } from '../trace/vpt.js';
 import { CaseBuilder } from './builder.js';
-import { caseProgram, type BaseEntry, type CaseContext } from './caseGen.js';
+import { caseProgram, type CaseContext } from './caseGen.js';
 import { CoverageSink } from './coverage.js';
-import { liftTrace } from './lift.js';
-import type { CaseResult, FuzzTask, SharedBase } from './protocol.js';
+import { baseEntries } from './base.js';
+import type { CaseResult, FuzzTask } from './protocol.js';
 
 /** Calls still run after the first misuse: the inert checks go on, the oracle does not. */
 const detachedTailMax = 2;
@@ -35,23 +34,6 @@ const sweepBytesMax = 1 << 20;
 const fullCheckBytesMax = 128 << 10;
 /** Violations a case result carries (the first one decides its finding). */
 const violationsKept = 4;
-
-let cached: { id: string; entries: BaseEntry[] } | undefined;
-
-/** The base corpus as programs, decoded and lifted once per worker. */
-export function baseEntries(base: SharedBase): BaseEntry[] {
-  if (cached?.id === base.id) return cached.entries;
-  const bytes = new Uint8Array(base.bytes);
-  const entries: BaseEntry[] = [];
-  base.names.forEach((name, i) => {
-    const from = base.offsets[2 * i] ?? 0;
-    const to = base.offsets[2 * i + 1] ?? 0;
-    const r = decodeVpt(bytes.slice(from, to), name);
-    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value) });
-  });
-  cached = { id: base.id, entries };
-  return entries;
-}
 
 function liveBytes(m: Model): number {
   let n = 0;
