@@ -65,9 +65,9 @@ export async function readCorpusDir(
  * Where a campaign keeps its new cases: each is written to `dir` once (content-addressed),
  * atomically; resolves to its file name. Early in a campaign it keeps hundreds a second, so
  * the directory is made and listed once rather than checked around every file (a mkdir and
- * two stats per entry were a fifth of the main thread's time), and entries are not fsynced
- * (two fsyncs per entry cost the kernel about a third of a core): after a power failure the
- * newest may be missing or damaged, and a damaged one is skipped with a warning on reading.
+ * two stats per entry were an eighth of the main thread's time), and entries are not fsynced:
+ * after a power failure the newest may be missing or damaged, and reading skips a damaged
+ * one with a warning, so two fsyncs per entry would buy nothing a corpus needs.
  */
 export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
   let listing: Promise<Set<string>> | undefined;
