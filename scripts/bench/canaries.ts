@@ -6,12 +6,11 @@
 //   npx tsx scripts/bench/canaries.ts [capSeconds=60] [seeds=5] [mutant names...]
 import { availableParallelism, loadavg } from 'node:os';
 import { buildBase } from '../../src/fuzz/base.js';
-import { runCampaign } from '../../src/fuzz/campaign.js';
 import { createFuzzPool } from '../../src/fuzz/executor.js';
-import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 import { MUTANTS, type Mutant } from '../../src/replay/mutants.js';
 import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
 import { runBaseline } from './fuzzBaseline.js';
+import { campaignOn, fuzzSettings } from './fuzzSetup.js';
 
 const capSeconds = Number(process.argv[2] ?? 60);
 const seedCount = Number(process.argv[3] ?? 5);
@@ -31,34 +30,18 @@ interface Found {
 }
 
 async function ours(m: Mutant, seed: number): Promise<Found | undefined> {
-  const settings: FuzzSettings = {
-    target: `mutant:${m.name}`,
-    timeoutMs,
-    sampleBytes: 512,
-    callsMax,
-    seed,
-    seedText: String(seed),
-  };
+  const settings = fuzzSettings(seed, { target: `mutant:${m.name}`, callsMax, timeoutMs });
   const started = performance.now();
-  const pool = createFuzzPool(2, settings.target);
-  try {
-    const r = await runCampaign(pool, {
-      settings,
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      timeMs: capSeconds * 1000,
-      failuresMax: 1,
-      counts: (c) => c.violations[0]?.kind === m.kind,
-    });
-    const hit = r.failing.find((c) => c.violations[0]?.kind === m.kind);
-    if (r.firstFailureMs === undefined || hit === undefined) return undefined;
-    // From before the pool was created to when the find was processed.
-    const ms = performance.now() - started - (r.elapsedMs - r.firstFailureMs);
-    return { ms, cases: hit.index + 1 };
-  } finally {
-    await pool.close();
-  }
+  const r = await campaignOn(createFuzzPool(2, settings.target), base, settings, {
+    timeMs: capSeconds * 1000,
+    failuresMax: 1,
+    counts: (c) => c.violations[0]?.kind === m.kind,
+  });
+  const hit = r.failing.find((c) => c.violations[0]?.kind === m.kind);
+  if (r.firstFailureMs === undefined || hit === undefined) return undefined;
+  // From before the pool was created to when the find was processed.
+  const ms = r.endedAt - started - (r.elapsedMs - r.firstFailureMs);
+  return { ms, cases: hit.index + 1 };
 }
 
 async function baseline(m: Mutant, seed: number): Promise<Found | undefined> {
@@ -86,18 +69,8 @@ const show = (ms: number | undefined): string =>
 // warm-up for both.
 const warmUpMs = 500;
 {
-  const pool = createFuzzPool(2, 'model');
-  try {
-    await runCampaign(pool, {
-      settings: { target: 'model', timeoutMs, sampleBytes: 512, callsMax, seed: 0, seedText: '0' },
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      timeMs: warmUpMs,
-    });
-  } finally {
-    await pool.close();
-  }
+  const settings = fuzzSettings(0, { callsMax, timeoutMs });
+  await campaignOn(createFuzzPool(2, 'model'), base, settings, { timeMs: warmUpMs });
   await runBaseline('model', 0, warmUpMs, commandsMax);
 }
 

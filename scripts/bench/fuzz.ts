@@ -6,39 +6,21 @@
 //   npx tsx scripts/bench/fuzz.ts [seconds=15] [callsMax=64]
 import { availableParallelism, loadavg } from 'node:os';
 import { buildBase } from '../../src/fuzz/base.js';
-import { runCampaign, type CampaignResult } from '../../src/fuzz/campaign.js';
+import type { CampaignResult } from '../../src/fuzz/campaign.js';
 import { createFuzzPool, InlineFuzzExecutor, type FuzzExecutor } from '../../src/fuzz/executor.js';
-import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
 import { runBaseline } from './fuzzBaseline.js';
+import { campaignOn, fuzzSettings } from './fuzzSetup.js';
 
 const seconds = Number(process.argv[2] ?? 15);
 const callsMax = Number(process.argv[3] ?? 64);
 const seed = 20261128;
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax,
-  seed,
-  seedText: String(seed),
-};
+const settings = fuzzSettings(seed, { callsMax });
 
 async function ours(ex: FuzzExecutor, withBase: boolean): Promise<CampaignResult> {
   const named = withBase ? await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/') : [];
-  const base = buildBase(named, callsMax);
-  try {
-    return await runCampaign(ex, {
-      settings,
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      timeMs: seconds * 1000,
-    });
-  } finally {
-    await ex.close();
-  }
+  return campaignOn(ex, buildBase(named, callsMax), settings, { timeMs: seconds * 1000 });
 }
 
 interface Row {

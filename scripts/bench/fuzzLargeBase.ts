@@ -8,30 +8,22 @@
 //   npm run build && npx tsx scripts/bench/fuzzLargeBase.ts [extra=8000] [seconds=20]
 import { availableParallelism, loadavg } from 'node:os';
 import { buildBase, type NamedTrace } from '../../src/fuzz/base.js';
-import { runCampaign } from '../../src/fuzz/campaign.js';
 import { generateCase } from '../../src/fuzz/caseGen.js';
 import { createFuzzPool } from '../../src/fuzz/executor.js';
-import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 import { caseContext } from '../../src/fuzz/run.js';
 import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
+import { campaignOn, fuzzSettings } from './fuzzSetup.js';
 
 const extra = Number(process.argv[2] ?? 8000);
 const seconds = Number(process.argv[3] ?? 20);
 const callsMax = 64;
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax,
-  seed: 20261128,
-  seedText: '20261128',
-};
+const settings = fuzzSettings(20261128, { callsMax });
 
 const bundled: NamedTrace[] = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 // Entries as another campaign keeps them: its cases, from the bundled corpus and fresh.
 const other = buildBase(bundled, callsMax);
-const otherCtx = caseContext({ ...settings, seed: 7, seedText: '7' }, other.entries);
+const otherCtx = caseContext(fuzzSettings(7, { callsMax }), other.entries);
 const kept: NamedTrace[] = Array.from({ length: extra }, (_, i) => ({
   name: `kept-${String(i).padStart(6, '0')}.vpt`,
   trace: generateCase(otherCtx, i),
@@ -41,24 +33,15 @@ async function campaign(what: string, named: readonly NamedTrace[]): Promise<num
   const t0 = performance.now();
   const base = buildBase(named, callsMax);
   const built = performance.now() - t0;
-  const pool = createFuzzPool(2, 'model');
-  try {
-    const r = await runCampaign(pool, {
-      settings,
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      timeMs: seconds * 1000,
-    });
-    const perSec = r.calls / (r.elapsedMs / 1000);
-    process.stdout.write(
-      `${what}: base ${named.length} entries (built in ${(built / 1000).toFixed(1)} s), ` +
-        `${r.cases} cases, ${Math.round(perSec)} calls/s\n`,
-    );
-    return perSec;
-  } finally {
-    await pool.close();
-  }
+  const r = await campaignOn(createFuzzPool(2, 'model'), base, settings, {
+    timeMs: seconds * 1000,
+  });
+  const perSec = r.calls / (r.elapsedMs / 1000);
+  process.stdout.write(
+    `${what}: base ${named.length} entries (built in ${(built / 1000).toFixed(1)} s), ` +
+      `${r.cases} cases, ${Math.round(perSec)} calls/s\n`,
+  );
+  return perSec;
 }
 
 process.stdout.write(
