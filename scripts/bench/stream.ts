@@ -4,7 +4,7 @@
 // Goal: < 256 MB.   npx tsx scripts/bench/stream.ts [MiB=1024]
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptionsWithStringEncoding } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,8 +57,10 @@ async function writeVpt(path: string): Promise<{ calls: number; bytes: number }>
 function cli(hwm: string, args: readonly string[], quiet = false): string {
   const argv = [process.execPath, '--import', pathToFileURL(hwm).href, bin, ...args];
   const useTime = existsSync('/usr/bin/time');
-  const stdio = quiet ? (['ignore', 'ignore', 'pipe'] as const) : undefined;
-  const o = { encoding: 'utf8' as const, ...(stdio === undefined ? {} : { stdio: [...stdio] }) };
+  const o = {
+    encoding: 'utf8' as const,
+    stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'pipe',
+  } satisfies SpawnSyncOptionsWithStringEncoding;
   const t = performance.now();
   const r = useTime
     ? spawnSync('/usr/bin/time', ['-v', ...argv], o)
