@@ -19,6 +19,21 @@ const trace = (n: number): Trace => ({
   calls: [{ fn: '@read', args: { va: 0x1000n * BigInt(n + 1), length: 4 } }],
 });
 
+describe('readCorpusDir', () => {
+  it('reads many files at once, yet returns them and warns about bad ones in name order', async () => {
+    const keep = corpusKeeper(dir);
+    const names = (await Promise.all(Array.from({ length: 40 }, (_, n) => keep(trace(n))))).sort();
+    const bad = [names[3], names[17], names[38]] as string[];
+    for (const name of bad) await writeFile(join(dir, name), 'not a trace');
+    const warnings: string[] = [];
+    const read = await readCorpusDir(dir, (m) => warnings.push(m));
+    expect(read.map((f) => f.name)).toEqual(names.filter((n) => !bad.includes(n)));
+    expect(warnings.map((w) => /corpus file (\S+):/.exec(w)?.[1])).toEqual(
+      bad.map((n) => join(dir, n)),
+    );
+  });
+});
+
 describe('corpusKeeper', () => {
   it('makes the directory, writes each case once under its content address, and reads back', async () => {
     const corpus = join(dir, 'out', 'corpus');
