@@ -1,8 +1,5 @@
 // What the fuzz benchmarks share: settings as `vpdma fuzz` would make them, and a whole
-// (unsharded) campaign on a built base, its executor closed afterwards.
-import type { Base } from '../../src/fuzz/base.js';
-import { runCampaign, type CampaignOptions, type CampaignResult } from '../../src/fuzz/campaign.js';
-import type { FuzzExecutor } from '../../src/fuzz/executor.js';
+// (unsharded) campaign on a built base (src/fuzz/campaignOn.ts, which the tests use too).
 import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 
 export function fuzzSettings(
@@ -19,28 +16,4 @@ export function fuzzSettings(
   };
 }
 
-type Rest = Omit<CampaignOptions, 'settings' | 'base' | 'baseKeys' | 'shard'>;
-
-/**
- * One campaign over every case of `base` (shard 1/1); closes `ex` when it ends. `endedAt`:
- * performance.now() when the campaign ended, before the close.
- */
-export async function campaignOn(
-  ex: FuzzExecutor,
-  base: Base,
-  settings: FuzzSettings,
-  rest: Rest,
-): Promise<CampaignResult & { readonly endedAt: number }> {
-  try {
-    const r = await runCampaign(ex, {
-      settings,
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      ...rest,
-    });
-    return { ...r, endedAt: performance.now() };
-  } finally {
-    await ex.close();
-  }
-}
+export { campaignOn } from '../../src/fuzz/campaignOn.js';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { failureKey, runCampaign, type CampaignResult } from './campaign.js';
+import { campaignOn } from './campaignOn.js';
 import { createFuzzPool, InlineFuzzExecutor, WarmingPool, type FuzzExecutor } from './executor.js';
 import { groupFailures } from './findings.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
@@ -20,24 +21,13 @@ const settings: FuzzSettings = {
 };
 const base = buildBase(await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/'), 32);
 
-async function campaign(ex: FuzzExecutor, runs: number): Promise<CampaignResult> {
-  try {
-    return await runCampaign(ex, {
-      settings,
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      runs,
-    });
-  } finally {
-    await ex.close();
-  }
-}
+const campaign = (ex: FuzzExecutor, runs: number) => campaignOn(ex, base, settings, { runs });
 
 /** Everything but timing. */
-const stable = (r: CampaignResult): unknown => ({
+const stable = (r: CampaignResult & { endedAt?: number }): unknown => ({
   ...r,
   elapsedMs: 0,
+  endedAt: 0,
   firstFailureMs: r.firstFailureMs === undefined ? 'none' : 'some',
 });
 

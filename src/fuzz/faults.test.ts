@@ -6,7 +6,8 @@ import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
 import { buildBase, type NamedTrace } from './base.js';
-import { runCampaign, type CampaignResult } from './campaign.js';
+import type { CampaignResult } from './campaign.js';
+import { campaignOn } from './campaignOn.js';
 import { createFuzzPool } from './executor.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
@@ -23,19 +24,7 @@ const settings = (target: string): FuzzSettings => ({
 
 async function campaign(target: string, runs: number): Promise<CampaignResult> {
   const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
-  const base = buildBase(named, 48);
-  const pool = createFuzzPool(2);
-  try {
-    return await runCampaign(pool, {
-      settings: settings(target),
-      base: base.shared,
-      baseKeys: base.keys,
-      shard: { index: 0, count: 1 },
-      runs,
-    });
-  } finally {
-    await pool.close();
-  }
+  return campaignOn(createFuzzPool(2), buildBase(named, 48), settings(target), { runs });
 }
 
 describe('faults during fuzzing are findings, not the end of the campaign', () => {
