@@ -13,7 +13,7 @@ import type { TraceCall } from '../model/values.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceHeader } from '../trace/trace.js';
 import { programArb } from './arbitraries.js';
 import { CaseBuilder } from './builder.js';
-import { mutate } from './mutate.js';
+import { atMoments, mutate } from './mutate.js';
 import type { Program } from './program.js';
 import { swarmFor, swarmSlotOf, type Swarm } from './weights.js';
 
@@ -81,7 +81,8 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     return { header: header(ctx, index, from), program };
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
-  const program = arbFor(ctx.seed, sw, ctx.callsMax).generate(random, undefined).value;
+  const drawn = arbFor(ctx.seed, sw, ctx.callsMax).generate(random, undefined).value;
+  const program = atMoments(drawn, { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] });
   return { header: header(ctx, index), program };
 }
 

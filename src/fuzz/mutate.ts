@@ -23,7 +23,7 @@ export interface MutationContext {
 const mutationsMax = 4;
 const INERT = [...INERT_FNS];
 /** Calls after which an obsolete call is most telling: something was just made or moved. */
-const MOMENTS: ReadonlySet<string> = new Set([
+export const MOMENTS: ReadonlySet<string> = new Set([
   'VideoPortAllocateCommonBuffer',
   'VideoPortGetCommonBuffer',
   'VideoPortStartDma',
@@ -40,24 +40,56 @@ function fcRandom(rng: Rng): fc.Random {
   return new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
 }
 
-function generated(m: MutationContext, fn?: string): AbsCall {
+function generated(m: MutationContext, fn?: string, random = fcRandom(m.rng)): AbsCall {
   const desc = fn === undefined ? undefined : describe(fn);
   const arb = desc === undefined ? anyCallArb(m.swarm) : callArb(desc, m.swarm);
-  return arb.generate(fcRandom(m.rng), undefined).value;
+  return arb.generate(random, undefined).value;
 }
 
 type Mutation = (p: AbsCall[], m: MutationContext) => void;
 
 const insert: Mutation = (p, m) => p.splice(int(m.rng, 0, p.length), 0, generated(m));
 
+/** An obsolete call (MapDmaMemory two times in three), generated. */
+function inertCall(m: MutationContext, random?: fc.Random): AbsCall {
+  const fn = chance(m.rng, 2, 3) ? 'VideoPortMapDmaMemory' : pick(m.rng, INERT);
+  return generated(m, fn, random);
+}
+
 const insertInert: Mutation = (p, m) => {
   // Right after the call, or a call or two later (while what it started is still going on).
   const moments = p.flatMap((c, i) => (MOMENTS.has(c.fn) ? [i + 1] : []));
   const after = moments.length > 0 ? pick(m.rng, moments) + int(m.rng, 0, 2) : undefined;
   const at = after === undefined ? int(m.rng, 0, p.length) : Math.min(after, p.length);
-  const fn = chance(m.rng, 2, 3) ? 'VideoPortMapDmaMemory' : pick(m.rng, INERT);
-  p.splice(at, 0, generated(m, fn));
+  p.splice(at, 0, inertCall(m));
 };
+
+/**
+ * A fresh program with obsolete calls at its interesting moments: after one in
+ * `swarm.momentsEvery` calls that made or moved something, an obsolete call right after it or a
+ * call or two later. (Drawn from the weights alone, a MapDmaMemory rarely lands while what such
+ * a call started is still going on.) At most callsMax calls long.
+ */
+export function atMoments(program: Program, m: MutationContext): Program {
+  const p: AbsCall[] = [];
+  const random = fcRandom(m.rng); // one source for the program's calls: a Random costs ~1 us
+  let due: number[] = [];
+  for (const c of program) {
+    p.push(c);
+    due = due.map((d) => d - 1);
+    while (due.includes(0)) {
+      due.splice(due.indexOf(0), 1);
+      p.push(inertCall(m, random));
+    }
+    if (MOMENTS.has(c.fn) && chance(m.rng, 1, m.swarm.momentsEvery)) {
+      const later = int(m.rng, 0, 2);
+      if (later === 0) p.push(inertCall(m, random));
+      else due.push(later);
+    }
+  }
+  if (p.length > m.callsMax) p.length = m.callsMax;
+  return p;
+}
 
 const remove: Mutation = (p, m) => {
   if (p.length < 2) return;

@@ -17,6 +17,11 @@ export interface Swarm {
   readonly hostility: number;
   /** Out of 100: how often a generated call is made coherent. */
   readonly coherentPct: number;
+  /**
+   * A fresh program gets an obsolete call after one in this many of its interesting moments
+   * (a call that made or moved something; see mutate.ts).
+   */
+  readonly momentsEvery: number;
 }
 
 export const swarmSize = 8;
@@ -52,7 +57,13 @@ export function swarmFor(seed: number, slot: number): Swarm {
 
 function draw(seed: number, slot: number): Swarm {
   if (slot === 0)
-    return { slot, weights: CALLS.map((c) => c.weight * 2), hostility: 48, coherentPct: 97 };
+    return {
+      slot,
+      weights: CALLS.map((c) => c.weight * 2),
+      hostility: 48,
+      coherentPct: 97,
+      momentsEvery: 1,
+    };
   const rng = rngFor(hashString(`swarm:${seed}`), slot);
   const weights = CALLS.map((c, i) => Math.round(c.weight * 2 * multiplier(rng, i)));
   return {
@@ -60,6 +71,7 @@ function draw(seed: number, slot: number): Swarm {
     weights,
     hostility: pick(rng, [8, 32, 96, 192]),
     coherentPct: pick(rng, [90, 95, 98, 100]),
+    momentsEvery: pick(rng, [1, 2, 4]),
   };
 }
 
