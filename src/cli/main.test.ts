@@ -150,6 +150,19 @@ describe('vpdma convert', () => {
       `vpdma: ${p('out.json')}: unknown trace format: the name must end in .jsonl, .vpt or .txt\n`,
     );
   });
+
+  it('names a directory given for a trace as one, for convert and show alike', async () => {
+    for (const args of [
+      ['convert', dir, p('out.vpt')],
+      ['show', dir],
+    ]) {
+      const r = await run(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `vpdma: ${dir}: is a directory: give one trace file (.jsonl, .vpt or .txt)\n`,
+      );
+    }
+  });
 });
 
 describe('vpdma usage', () => {

@@ -66,6 +66,22 @@ describe('trace files', () => {
     );
     await mkdir(join(dir, 'd.vpt'));
     expect(error(await readTrace(join(dir, 'd.vpt')))).toMatch(/cannot read: not a regular file/);
+    // A directory without a trace's extension (vpdma show corpus/) is named for what it is.
+    await mkdir(join(dir, 'traces'));
+    expect(error(await readTrace(join(dir, 'traces')))).toBe(
+      `${join(dir, 'traces')}: is a directory: give one trace file (.jsonl, .vpt or .txt)`,
+    );
+    const fromStream: TraceItem[] = [];
+    for await (const i of streamTraceCalls(join(dir, 'traces'))) fromStream.push(i);
+    expect(fromStream).toEqual([
+      {
+        kind: 'error',
+        error: {
+          file: join(dir, 'traces'),
+          message: 'is a directory: give one trace file (.jsonl, .vpt or .txt)',
+        },
+      },
+    ]);
     const items: TraceItem[] = [];
     for await (const i of streamTraceCalls(join(dir, 'missing.vpt'))) items.push(i);
     expect(items.map((i) => (i.kind === 'error' ? formatTraceError(i.error) : i.kind))).toEqual([

@@ -34,6 +34,22 @@ const wholeReadBytesMax = 64 * 1024 * 1024;
 
 const UNKNOWN_FORMAT = 'unknown trace format: the name must end in .jsonl, .vpt or .txt';
 
+/** Why `path` names no trace (undefined: it names one); a directory given for a file says so. */
+export async function traceNameError(path: string): Promise<TraceError | undefined> {
+  return formatOf(path) === undefined ? unknownFormat(path) : undefined;
+}
+
+async function unknownFormat(path: string): Promise<TraceError> {
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const message = isDir
+    ? 'is a directory: give one trace file (.jsonl, .vpt or .txt)'
+    : UNKNOWN_FORMAT;
+  return { file: path, message };
+}
+
 /** Streams a trace file: header, calls, then an error item if anything is wrong. */
 export function streamTraceCalls(path: string): AsyncGenerator<TraceItem> {
   return perCall(streamTraceBatches(path));
@@ -50,7 +66,7 @@ export async function* streamTraceBatches(
 ): AsyncGenerator<TraceBatchItem> {
   const format = formatOf(path);
   if (format === undefined) {
-    yield { kind: 'error', error: { file: path, message: UNKNOWN_FORMAT } };
+    yield { kind: 'error', error: await unknownFormat(path) };
     return;
   }
   const io: IoStatus = {};
@@ -92,7 +108,7 @@ function ioFailure(path: string, error: string): { kind: 'error'; error: TraceEr
 /** Reads a whole trace. JSONL and text files above wholeFileBytesMax are refused. */
 export async function readTrace(path: string): Promise<Result<Trace, TraceError>> {
   const format = formatOf(path);
-  if (format === undefined) return err({ file: path, message: UNKNOWN_FORMAT });
+  if (format === undefined) return err(await unknownFormat(path));
   let size: number;
   try {
     const s = await stat(path);

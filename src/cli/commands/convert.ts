@@ -1,6 +1,11 @@
 // `vpdma convert <in> <out>`: formats from the extensions; streams .vpt ↔ .jsonl in bounded
 // memory; writes atomically, so a failed conversion leaves <out> as it was.
-import { formatOf, streamTraceBatches, writeTraceItemsAtomic } from '../../store/traceFiles.js';
+import {
+  formatOf,
+  streamTraceBatches,
+  traceNameError,
+  writeTraceItemsAtomic,
+} from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError } from '../context.js';
@@ -20,11 +25,8 @@ export const registerConvert: RegisterCommand = (program, ctx) => {
 
 export async function convert(ctx: CliContext, input: string, output: string): Promise<ExitCode> {
   for (const path of [input, output]) {
-    if (formatOf(path) === undefined) {
-      throw new UserError(
-        `${path}: unknown trace format: the name must end in .jsonl, .vpt or .txt`,
-      );
-    }
+    const bad = await traceNameError(path);
+    if (bad !== undefined) throw new UserError(formatTraceError(bad));
   }
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
