@@ -286,6 +286,51 @@ describe('vpdma replay', () => {
       );
   });
 
+  it.each([
+    [
+      'throw',
+      'crash',
+      'target-crashed',
+      /could not start: the factory threw Error: failing-factory/,
+    ],
+    [
+      'reject',
+      'crash',
+      'target-crashed',
+      /could not start: the factory threw failing-factory: refused/,
+    ],
+    ['non-target', 'crash', 'target-crashed', /could not start: the factory returned no target/],
+    ['hang', 'timeout', 'target-timeout', /could not start: the factory: no answer within 300 ms/],
+  ])(
+    'a module target whose factory fails (%s): that trace says so, the others replay (exit 3)',
+    async (how, outcome, kind, message) => {
+      process.env['VPDMA_FIXTURE_FACTORY'] = how;
+      const json = join(dir, `factory-${how}.json`);
+      const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
+      const r = await run([
+        'replay',
+        ...files,
+        '--target',
+        'module:test/fixtures/failing-factory.mjs',
+        '--timeout',
+        '300',
+        '--quiet',
+        '--json',
+        json,
+      ]);
+      expect(r.code).toBe(3);
+      expect(r.err).not.toMatch(/internal error/);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        traces: { trace: string; outcome: string }[];
+        violations: { kind: string; message: string }[];
+      };
+      expect(report.traces.map((t) => t.outcome)).toEqual(['pass', outcome, 'pass']);
+      expect(report.violations).toHaveLength(1);
+      expect(report.violations[0]?.kind).toBe(kind);
+      expect(report.violations[0]?.message).toMatch(message);
+    },
+  );
+
   it('reports a process target that cannot start as a crash (exit 3)', async () => {
     const r = await run([
       'replay',

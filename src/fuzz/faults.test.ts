@@ -55,6 +55,24 @@ describe('faults during fuzzing are findings, not the end of the campaign', () =
     }
   });
 
+  it('a target whose factory throws: each case is target-crashed at (start), the campaign runs to its end', async () => {
+    process.env['VPDMA_FIXTURE_FACTORY'] = 'throw';
+    process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'] = '1';
+    try {
+      const r = await campaign('module:test/fixtures/failing-factory.mjs', 30);
+      expect(r.cases).toBe(30);
+      expect(r.failing.length).toBeGreaterThan(0);
+      for (const f of r.failing) {
+        expect(f.outcome).toBe('crash');
+        expect(f.violations[0]).toMatchObject({ kind: 'target-crashed', fn: '(start)' });
+        expect(f.violations[0]?.message).toContain('the factory threw Error: failing-factory');
+      }
+    } finally {
+      delete process.env['VPDMA_FIXTURE_FACTORY'];
+      delete process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'];
+    }
+  });
+
   it('a target that throws: target-crashed, and every later case still runs', async () => {
     const r = await campaign('mutant:crash-on-double-free-pool', 600);
     expect(r.cases).toBe(600);

@@ -41,9 +41,10 @@ function liveBytes(m: Model): number {
   return n;
 }
 
-function crashedAtStart(index: number, message: string): CaseResult {
-  const v = violation('target-crashed', '(start)', 0, `the target could not start: ${message}`);
-  return { index, calls: 0, outcome: 'crash', violations: [v], keys: [] };
+function crashedAtStart(index: number, e: TargetFault): CaseResult {
+  const kind = e.timeout ? 'target-timeout' : 'target-crashed';
+  const v = violation(kind, '(start)', 0, `the target could not start: ${e.message}`);
+  return { index, calls: 0, outcome: e.timeout ? 'timeout' : 'crash', violations: [v], keys: [] };
 }
 
 export async function runCase(
@@ -62,7 +63,7 @@ export async function runCase(
     target = await session.open(resolveDevice(cp.header.device), profile);
   } catch (e) {
     if (!TargetFault.is(e)) throw e;
-    return crashedAtStart(index, e.message);
+    return crashedAtStart(index, e);
   }
   if (hb !== undefined) Atomics.store(hb, 0, index);
   const cov = new CoverageSink(seen);

@@ -137,7 +137,7 @@ async function runItem(
     if (bad !== undefined) return { id: item.id, label: item.label, inputError: bad };
     const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
     const v = violation(
-      'target-crashed',
+      e.timeout ? 'target-timeout' : 'target-crashed',
       first ?? '(start)',
       0,
       `the target could not start: ${e.message}`,
@@ -145,7 +145,7 @@ async function runItem(
     return {
       id: item.id,
       label: item.label,
-      result: { outcome: 'crash', calls: 0, violations: [v] },
+      result: { outcome: e.timeout ? 'timeout' : 'crash', calls: 0, violations: [v] },
     };
   }
   if (hb !== undefined) Atomics.store(hb, 0, item.id);

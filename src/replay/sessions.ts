@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Result } from '../core/result.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
+import { TargetFault, withTimeout } from './callTarget.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, findMutant, MUTANTS } from './mutants.js';
 import { createProcessTarget, type ProcessChild } from './processTarget.js';
@@ -38,6 +39,28 @@ async function loadFactory(path: string): Promise<Result<TargetFactory, string>>
       error: `target module ${path} has no default export creating a target (see DESIGN.md)`,
     };
   return { ok: true, value: factory as TargetFactory };
+}
+
+/**
+ * A target from a module's factory. A factory that throws, rejects, answers no object or does
+ * not answer in time is the target failing to start (a TargetFault), not a harness bug.
+ */
+async function openModule(
+  factory: TargetFactory,
+  options: Parameters<TargetFactory>[0],
+  timeoutMs: number,
+): Promise<Target> {
+  let made: unknown;
+  try {
+    made = await withTimeout(Promise.resolve(factory(options)), timeoutMs, 'the factory');
+  } catch (e) {
+    if (TargetFault.is(e)) throw e;
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    throw new TargetFault(`the factory threw ${why}`);
+  }
+  if (typeof made !== 'object' || made === null || typeof (made as Target).call !== 'function')
+    throw new TargetFault('the factory returned no target (an object with call and read)');
+  return made as Target;
 }
 
 function simple(open: TargetSession['open']): TargetSession {
@@ -85,7 +108,10 @@ export async function createSession(
     case 'module': {
       const f = await loadFactory(spec.path);
       if (!f.ok) return f;
-      return { ok: true, value: simple((device, profile) => f.value({ device, profile })) };
+      return {
+        ok: true,
+        value: simple((device, profile) => openModule(f.value, { device, profile }, timeoutMs)),
+      };
     }
     case 'process':
       return { ok: true, value: processSession(spec.command, timeoutMs) };
