@@ -20,6 +20,7 @@ import {
   type Span,
 } from './memory.js';
 import { show } from './show.js';
+import { stateOf, touchedOf } from './targetAnswers.js';
 import type { Target, TargetState } from './target.js';
 import { violation, type Violation, type ViolationKind } from './violation.js';
 
@@ -77,8 +78,8 @@ export function vrpSpans(args: Args, cheap: boolean): Span[] {
 }
 
 export function inertBefore(c: InertContext): Maybe<InertBefore> {
-  return andThen(c.target.state?.(), (state) =>
-    andThen(c.cheap ? c.target.touched?.() : undefined, () => {
+  return andThen(stateOf(c.target), (state) =>
+    andThen(c.cheap ? touchedOf(c.target) : undefined, () => {
       const spans = c.cheap
         ? [...c.sample, ...vrpSpans(c.modelArgs, true)]
         : [...c.full, ...vrpSpans(c.modelArgs, false)];
@@ -160,8 +161,7 @@ function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
 /** State and memory after the call, compared with before (synchronous if the target is). */
 export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violation[]> {
   const found: Violation[] = [];
-  const afterState =
-    before.state !== undefined && c.target.state !== undefined ? c.target.state() : undefined;
+  const afterState = before.state !== undefined ? stateOf(c.target) : undefined;
   return andThen(afterState, (state) => {
     if (state !== undefined && before.state !== undefined) {
       const v = stateChanged(c, before.state, state);
@@ -171,8 +171,9 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violatio
       const d = diffSnapshots(before.spans, before.bytes, afterBytes);
       if (d !== undefined)
         found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
-      if (!c.cheap || c.target.touched === undefined) return found;
-      return andThen(c.target.touched(), (ranges) => {
+      if (!c.cheap) return found;
+      return andThen(touchedOf(c.target), (ranges) => {
+        if (ranges === undefined) return found;
         const touched = ranges.map((t) => ({
           address: c.book.map('cpu', 'target', 'model', t.address),
           length: t.length,

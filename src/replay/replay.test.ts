@@ -107,3 +107,49 @@ describe('memory checks without touched()', () => {
     expect(r.violations[0]?.message).toContain('full comparison');
   });
 });
+
+describe('a target whose state() or touched() fails or lies', () => {
+  const firstInert = kitchenSink().findIndex((c) => c.fn === 'VideoPortMapDmaMemory');
+  const lie = (mode: string, async: boolean): Target => {
+    const t = createModelTargetSync({ device, profile: 'docs' });
+    const answer = <T>(v: () => T): (() => T | Promise<T>) =>
+      async ? () => Promise.resolve().then(v) : v;
+    const fail = (): never => {
+      throw new Error(`${mode} says no`);
+    };
+    return {
+      call: (c) => t.call(c),
+      read: (address, length) => t.read(address, length),
+      state:
+        mode === 'state-throws'
+          ? answer(fail)
+          : mode === 'state-number'
+            ? answer(() => 42 as never)
+            : () => t.state?.() ?? {},
+      touched:
+        mode === 'touched-throws'
+          ? answer(fail)
+          : mode === 'touched-bad-range'
+            ? answer(() => [{ address: 1n, length: -1 }])
+            : mode === 'touched-not-array'
+              ? answer(() => 'all of it' as never)
+              : () => t.touched?.() ?? [],
+    };
+  };
+
+  it.each([
+    ['state-throws', firstInert, /^state\(\) threw Error: state-throws says no$/],
+    ['state-number', firstInert, /^state\(\) answered number, not an object$/],
+    ['touched-throws', 0, /^touched\(\) threw Error: touched-throws says no$/],
+    ['touched-bad-range', 0, /^touched\(\) answered a bad range at \[0\]/],
+    ['touched-not-array', 0, /^touched\(\) answered string, not an array$/],
+  ])('%s: target-crashed at the call it failed on, nothing thrown', async (mode, at, message) => {
+    for (const async of [false, true]) {
+      const r = await replayTrace(header(), kitchenSink(), lie(mode, async));
+      expect(r.outcome).toBe('crash');
+      expect(r.violations).toHaveLength(1);
+      expect(r.violations[0]).toMatchObject({ kind: 'target-crashed', callIndex: at });
+      expect(r.violations[0]?.message).toMatch(message);
+    }
+  });
+});

@@ -43,6 +43,7 @@ import {
   type Span,
 } from './memory.js';
 import { Sampler } from './sampler.js';
+import { touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
 import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
@@ -92,6 +93,17 @@ export class Replayer {
    * target is (the in-process model targets are): no promise, no microtask per call.
    */
   step(call: TraceCall): Maybe<boolean> {
+    // A fault anywhere in the step (the call, or the target's state() or touched() around it)
+    // ends the replay at this call.
+    try {
+      const done = this.stepChecked(call);
+      return done instanceof Promise ? done.catch((e: unknown) => this.fault(call.fn, e)) : done;
+    } catch (e) {
+      return this.fault(call.fn, e);
+    }
+  }
+
+  private stepChecked(call: TraceCall): Maybe<boolean> {
     const plan = planOf(call.fn);
     if (plan === undefined) return true; // validation rejects unknown functions before replay
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
@@ -309,7 +321,7 @@ export class Replayer {
   /** After a non-inert call: the bytes either side wrote must agree with the oracle. */
   private checkTouched(fn: string): Maybe<void> {
     const modelTouched: Span[] = this.model.touched();
-    const targetTouched = this.target.touched?.() ?? [];
+    const targetTouched = touchedOrNone(this.target);
     if (targetTouched instanceof Promise) {
       return targetTouched.then((t) => this.compareTouched(fn, modelTouched, t));
     }

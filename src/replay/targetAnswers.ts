@@ -1,0 +1,72 @@
+// The target's optional answers, state() and touched(), taken as untrusted: one that throws,
+// rejects or answers something of the wrong shape is the target failing (a TargetFault, so
+// that trace or case ends as target-crashed), not a bug in the harness.
+import { TargetFault } from './callTarget.js';
+import { andThen, type Maybe } from './memory.js';
+import type { Target, TargetState, TouchedRanges } from './target.js';
+
+function thrown(what: string, e: unknown): TargetFault {
+  if (TargetFault.is(e)) return e;
+  return new TargetFault(
+    `${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+  );
+}
+
+/** ask() with its throw or rejection turned into a TargetFault, and its answer checked. */
+function guarded<T>(what: string, ask: () => Maybe<unknown>, check: (v: unknown) => T): Maybe<T> {
+  let got: Maybe<unknown>;
+  try {
+    got = ask();
+  } catch (e) {
+    throw thrown(what, e);
+  }
+  if (got instanceof Promise)
+    return got.then(check, (e: unknown) => {
+      throw thrown(what, e);
+    });
+  return check(got);
+}
+
+function checkState(v: unknown): TargetState {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new TargetFault(
+      `state() answered ${Array.isArray(v) ? 'an array' : typeof v}, not an object`,
+    );
+  return v as TargetState;
+}
+
+function checkTouched(v: unknown): TouchedRanges {
+  if (!Array.isArray(v)) throw new TargetFault(`touched() answered ${typeof v}, not an array`);
+  v.forEach((r: unknown, i) => {
+    const t = r as { address?: unknown; length?: unknown } | null;
+    if (
+      typeof t !== 'object' ||
+      t === null ||
+      typeof t.address !== 'bigint' ||
+      typeof t.length !== 'number' ||
+      !Number.isSafeInteger(t.length) ||
+      t.length < 0
+    )
+      throw new TargetFault(
+        `touched() answered a bad range at [${i}]: expected {address: bigint, length: a whole number >= 0}`,
+      );
+  });
+  return v as TouchedRanges;
+}
+
+/** The target's live state, or undefined if it has no state(). */
+export function stateOf(target: Target): Maybe<TargetState | undefined> {
+  if (target.state === undefined) return undefined;
+  return guarded('state()', () => target.state?.(), checkState);
+}
+
+/** What the target wrote since last asked, or undefined if it has no touched(). */
+export function touchedOf(target: Target): Maybe<TouchedRanges | undefined> {
+  if (target.touched === undefined) return undefined;
+  return guarded('touched()', () => target.touched?.(), checkTouched);
+}
+
+/** touchedOf, with no touched() meaning nothing reported. */
+export function touchedOrNone(target: Target): Maybe<TouchedRanges> {
+  return andThen(touchedOf(target), (t) => t ?? []);
+}
