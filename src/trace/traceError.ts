@@ -46,9 +46,20 @@ export function formatTraceError(e: TraceError): string {
   const parts = [place];
   if (e.offset !== undefined) parts.push(`byte ${e.offset}`);
   if (e.callIndex !== undefined && e.line === undefined) parts.push(`call ${e.callIndex}`);
-  if (e.field !== undefined) parts.push(e.field);
-  parts.push(oneLine(e.message));
+  if (e.field !== undefined) parts.push(bounded(oneLine(e.field), fieldCharsMax));
+  parts.push(bounded(oneLine(e.message), messageCharsMax));
   return parts.join(': ');
+}
+
+/**
+ * Bounds on what a message quotes from the input: a 50 MB function name or key in an untrusted
+ * trace must not become a 50 MB line on the terminal or in the report.
+ */
+const fieldCharsMax = 120;
+const messageCharsMax = 400;
+
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
 
 function oneLine(text: string): string {

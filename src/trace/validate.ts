@@ -103,7 +103,7 @@ function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
   }
   const plan = PLANS.get(fn);
   if (plan === undefined) {
-    return err(traceError(where, 'fn', `unknown function ${JSON.stringify(fn)}`));
+    return err(traceError(where, 'fn', `unknown function ${describeValue(fn)}`));
   }
   const args = validateRecord(plan.args, rawArgs, inPlace);
   if (args instanceof Bad) return err(traceError(where, args.field, args.message));

@@ -100,6 +100,18 @@ describe('validateCall: call shape', () => {
     expect(line([free])).toBe('t.jsonl:3: expected a call object, got an array of 1');
   });
 
+  it('quotes a huge name or key from the input in bounded length', () => {
+    const huge = 'A'.repeat(1 << 20);
+    expect(line({ fn: huge, args: {} })).toBe(
+      `t.jsonl:3: fn: unknown function "${'A'.repeat(40)}..."`,
+    );
+    const key = line({ ...free, [huge]: 1 });
+    expect(key.length).toBeLessThan(700);
+    expect(key).toMatch(
+      /^t\.jsonl:3: A{120}\.\.\. \(1048576 characters\): unknown key "A+\.\.\. \(\d+ characters\)$/,
+    );
+  });
+
   it('requires every argument except out-only and optional ones', () => {
     expect(line({ fn: free.fn, args: { ptr: '0x10' } })).toBe(
       't.jsonl:3: args.hwDeviceExtension: missing argument of VideoPortFreePool',
