@@ -30,7 +30,7 @@ export function bundledCorpusDir(): string {
   return fileURLToPath(new URL('../../corpus/', import.meta.url));
 }
 
-async function isDir(dir: string): Promise<boolean> {
+export async function isDir(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory();
   } catch {

@@ -2,7 +2,7 @@
 // (afl-cmin, libFuzzer -merge). Files that add nothing are deleted, or only listed (--dry-run).
 import { unlink } from 'node:fs/promises';
 import { pruneCorpus } from '../../fuzz/prune.js';
-import { readCorpusDir } from '../../store/corpus.js';
+import { isDir, readCorpusDir } from '../../store/corpus.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { profileOption } from '../options.js';
@@ -32,6 +32,7 @@ export const registerCorpus: RegisterCommand = (program, ctx) => {
 
 async function prune(ctx: CliContext, dir: string, opts: PruneOptions): Promise<ExitCode> {
   const profile = profileOption(opts.profile);
+  if (!(await isDir(dir))) throw new UserError(`${dir}: not a directory (or does not exist)`);
   const files = await readCorpusDir(dir, (m) => ctx.io.err(`vpdma: ${m}\n`));
   if (files.length === 0) throw new UserError(`${dir}: no readable traces to prune`);
   const r = pruneCorpus(

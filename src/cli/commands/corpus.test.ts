@@ -1,0 +1,66 @@
+// `vpdma corpus prune` in-process through main(): a trace that adds no coverage goes, the
+// rest stay; --dry-run only lists; a damaged file is warned about and left alone.
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../runCli.js';
+
+const corpus = resolve(import.meta.dirname, '../../../corpus');
+let dir = '';
+const p = (name: string): string => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vpdma-prune-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fill(sub: string): Promise<string> {
+  const d = p(sub);
+  await rm(d, { recursive: true, force: true });
+  await mkdir(d, { recursive: true });
+  for (const n of ['events.jsonl', 'pool-helpers.jsonl'])
+    await copyFile(join(corpus, n), join(d, n));
+  // The same trace again under a name that sorts later: it adds nothing, so it is the one to go.
+  await copyFile(join(corpus, 'events.jsonl'), join(d, 'zz-events-again.jsonl'));
+  await writeFile(join(d, 'damaged.vpt'), 'not a trace');
+  return d;
+}
+
+describe('vpdma corpus prune', () => {
+  it('deletes the trace that adds no coverage, warns about a damaged one and keeps it', async () => {
+    const d = await fill('a');
+    const r = await runCli(['corpus', 'prune', d]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^vpdma: skipping corrupted corpus file .*damaged\.vpt: /);
+    expect(r.out).toMatch(
+      /^vpdma corpus prune: kept 2 of 3 traces; coverage \d+ keys, unchanged\n$/,
+    );
+    expect((await readdir(d)).sort()).toEqual([
+      'damaged.vpt',
+      'events.jsonl',
+      'pool-helpers.jsonl',
+    ]);
+  });
+
+  it('--dry-run lists what it would delete and deletes nothing', async () => {
+    const d = await fill('b');
+    const r = await runCli(['corpus', 'prune', d, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`would delete ${join(d, 'zz-events-again.jsonl')}\n`);
+    expect(r.out).toMatch(/would keep 2 of 3 traces/);
+    expect((await readdir(d)).length).toBe(4);
+  });
+
+  it('a directory that does not exist, or holds no trace: one line, exit 2', async () => {
+    const missing = await runCli(['corpus', 'prune', p('missing')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`vpdma: ${p('missing')}: not a directory (or does not exist)\n`);
+    await mkdir(p('empty'), { recursive: true });
+    const empty = await runCli(['corpus', 'prune', p('empty')]);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toBe(`vpdma: ${p('empty')}: no readable traces to prune\n`);
+  });
+});
