@@ -70,7 +70,8 @@ export { createModelTarget, createModelTargetSync } from './replay/modelTarget.j
 export type { ModelTarget, ModelTargetOptions } from './replay/modelTarget.js';
 export { createMutantTarget, findMutant, MUTANTS } from './replay/mutants.js';
 export type { Mutant } from './replay/mutants.js';
-export { replayTrace, Replayer } from './replay/replay.js';
+export { Replayer } from './replay/replay.js';
+export { replayTrace } from './replay/replayTrace.js';
 export type { ReplayOptions, ReplayOutcome, ReplayResult } from './replay/replay.js';
 export type { Violation, ViolationKind } from './replay/violation.js';
 export { VIOLATION_KINDS } from './replay/violation.js';

@@ -27,7 +27,7 @@ import { resolve } from 'node:path';
 import { resolveDevice } from '../../src/model/device.js';
 import { createModelTargetSync } from '../../src/replay/modelTarget.js';
 import { createProcessTarget, ProcessChild } from '../../src/replay/processTarget.js';
-import { replayTrace } from '../../src/replay/replay.js';
+import { replayTrace } from '../../src/replay/replayTrace.js';
 import type { Target } from '../../src/replay/target.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
 import type { Trace } from '../../src/trace/trace.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Recorder } from '../../src/model/recorder.js';
 import { PiscinaExecutor } from '../../src/replay/pool.js';
-import { replayTrace } from '../../src/replay/replay.js';
+import { replayTrace } from '../../src/replay/replayTrace.js';
 import { createModelTargetSync } from '../../src/replay/modelTarget.js';
 import { makeTasks } from '../../src/replay/tasks.js';
 import { resolveDevice } from '../../src/model/device.js';

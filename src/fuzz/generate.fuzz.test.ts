@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveDevice, type Profile } from '../model/device.js';
 import type { TraceCall } from '../model/values.js';
 import { createModelTargetSync } from '../replay/modelTarget.js';
-import { replayTrace } from '../replay/replay.js';
+import { replayTrace } from '../replay/replayTrace.js';
 import type { TargetSession } from '../replay/sessions.js';
 import { callToJson } from '../trace/json.js';
 import { validateCall } from '../trace/validate.js';

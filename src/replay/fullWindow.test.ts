@@ -4,7 +4,7 @@ import { Recorder } from '../model/recorder.js';
 import type { TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { createModelTargetSync } from './modelTarget.js';
-import { replayTrace } from './replay.js';
+import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 
 const header: TraceHeader = {

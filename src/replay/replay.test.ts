@@ -5,7 +5,7 @@ import type { TraceHeader } from '../trace/trace.js';
 import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, MUTANTS } from './mutants.js';
-import { replayTrace } from './replay.js';
+import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 import { VIOLATION_KINDS } from './violation.js';
 

@@ -50,9 +50,6 @@ import { violation, type Violation } from './violation.js';
 
 export { DEFAULT_SAMPLE_BYTES, type ReplayOptions, type ReplayOutcome, type ReplayResult };
 
-/** A whole trace's calls, or a stream of them in batches (a .vpt file's frames). */
-type Calls = readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
-
 export class Replayer {
   readonly model: Model;
   readonly book = new AddressBook(() => liveSnapshot(this.model.state));
@@ -370,40 +367,4 @@ export class Replayer {
       ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
     };
   }
-}
-
-/** Replays a whole trace (an array, or batches streamed from a big file) against a target. */
-export async function replayTrace(
-  header: TraceHeader,
-  calls: Calls,
-  target: Target,
-  options: ReplayOptions = {},
-): Promise<ReplayResult> {
-  const r = new Replayer(header, target, options);
-  let lastFn = '';
-  // A plain loop per batch: awaiting only when a step really is asynchronous.
-  const batch = async (list: readonly TraceCall[]): Promise<boolean> => {
-    for (const call of list) {
-      lastFn = call.fn;
-      const ok = r.step(call);
-      if (!(ok instanceof Promise ? await ok : ok)) return false;
-    }
-    return true;
-  };
-  if (isBatch(calls)) {
-    if (!(await batch(calls))) return crashed(r);
-  } else {
-    for await (const list of calls) if (!(await batch(list))) return crashed(r);
-  }
-  await r.finish(lastFn);
-  return r.result();
-}
-
-function isBatch(calls: Calls): calls is readonly TraceCall[] {
-  return Array.isArray(calls);
-}
-
-function crashed(r: Replayer): ReplayResult {
-  const last = r.violations[r.violations.length - 1];
-  return r.result(last?.kind === 'target-timeout' ? 'timeout' : 'crash');
 }

@@ -10,7 +10,7 @@ import { decodeVpt } from '../trace/vpt.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { TargetFault } from './callTarget.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } from './protocol.js';
-import { replayTrace } from './replay.js';
+import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { violation } from './violation.js';

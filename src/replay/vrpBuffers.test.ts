@@ -5,7 +5,7 @@ import type { TraceCall } from '../model/values.js';
 import { emptyHeader } from '../trace/trace.js';
 import { vrpEdgeBytes } from './inertCheck.js';
 import { createModelTargetSync } from './modelTarget.js';
-import { replayTrace } from './replay.js';
+import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 
 const header = emptyHeader();

@@ -1,0 +1,46 @@
+// Replaying a whole trace: the calls in memory, or batches streamed from a big file, through
+// one Replayer, awaiting only when a step really is asynchronous.
+import type { TraceCall } from '../model/values.js';
+import type { TraceHeader } from '../trace/trace.js';
+import { Replayer } from './replay.js';
+import type { ReplayOptions, ReplayResult } from './replayTypes.js';
+import type { Target } from './target.js';
+
+/** A whole trace's calls, or a stream of them in batches (a .vpt file's frames). */
+type Calls = readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
+
+/** Replays a whole trace (an array, or batches streamed from a big file) against a target. */
+export async function replayTrace(
+  header: TraceHeader,
+  calls: Calls,
+  target: Target,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const r = new Replayer(header, target, options);
+  let lastFn = '';
+  // A plain loop per batch: awaiting only when a step really is asynchronous.
+  const batch = async (list: readonly TraceCall[]): Promise<boolean> => {
+    for (const call of list) {
+      lastFn = call.fn;
+      const ok = r.step(call);
+      if (!(ok instanceof Promise ? await ok : ok)) return false;
+    }
+    return true;
+  };
+  if (isBatch(calls)) {
+    if (!(await batch(calls))) return crashed(r);
+  } else {
+    for await (const list of calls) if (!(await batch(list))) return crashed(r);
+  }
+  await r.finish(lastFn);
+  return r.result();
+}
+
+function isBatch(calls: Calls): calls is readonly TraceCall[] {
+  return Array.isArray(calls);
+}
+
+function crashed(r: Replayer): ReplayResult {
+  const last = r.violations[r.violations.length - 1];
+  return r.result(last?.kind === 'target-timeout' ? 'timeout' : 'crash');
+}
