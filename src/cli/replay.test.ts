@@ -29,7 +29,41 @@ function reportWithoutTiming(path: string): unknown {
 afterEach(() => {
   delete process.env['VPDMA_FIXTURE_MUTANT'];
   delete process.env['VPDMA_FIXTURE_DEATH'];
+  delete process.env['VPDMA_FIXTURE_FACTORY'];
 });
+
+interface FaultReport {
+  traces: { trace: string; outcome: string }[];
+  violations: { kind: string; fn: string; callIndex: number; message: string }[];
+}
+
+/**
+ * Replays events, the kitchen sink and pool-helpers (the fixtures fail on the kitchen sink
+ * only) against a module fixture; the run and its JSON report.
+ */
+async function replayThree(
+  fixture: string,
+  report: string,
+  options: string[],
+): Promise<{ code: number; err: string; report: FaultReport }> {
+  const json = join(dir, `${report}.json`);
+  const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
+  const r = await run([
+    'replay',
+    ...files,
+    '--target',
+    `module:test/fixtures/${fixture}`,
+    ...options,
+    '--quiet',
+    '--json',
+    json,
+  ]);
+  return {
+    code: r.code,
+    err: r.err,
+    report: JSON.parse(readFileSync(json, 'utf8')) as FaultReport,
+  };
+}
 
 describe('vpdma replay', () => {
   it('replays the corpus cleanly against every built-in model target', async () => {
@@ -196,26 +230,13 @@ describe('vpdma replay', () => {
   });
 
   it('terminates a worker stuck in a target call, reports target-timeout, and finishes the rest', async () => {
-    const json = join(dir, 'spin.json');
-    const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
-    const r = await run([
-      'replay',
-      ...files,
-      '--target',
-      'module:test/fixtures/spin-target.mjs',
+    const { code, report } = await replayThree('spin-target.mjs', 'spin', [
       '--workers',
       '1',
       '--timeout',
       '300',
-      '--quiet',
-      '--json',
-      json,
     ]);
-    expect(r.code).toBe(3);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      traces: { trace: string; outcome: string }[];
-      violations: { kind: string; fn: string }[];
-    };
+    expect(code).toBe(3);
     expect(report.traces.map((t) => t.outcome)).toEqual(['pass', 'timeout', 'pass']);
     expect(report.violations).toEqual([
       expect.objectContaining({ kind: 'target-timeout', fn: 'VideoPortMapDmaMemory' }),
@@ -230,27 +251,14 @@ describe('vpdma replay', () => {
     'a module target that kills its worker (%s): that trace crashed, the others replay',
     async (how, message) => {
       process.env['VPDMA_FIXTURE_DEATH'] = how;
-      const json = join(dir, `death-${how}.json`);
-      const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
-      const r = await run([
-        'replay',
-        ...files,
-        '--target',
-        'module:test/fixtures/dying-target.mjs',
+      const { code, err, report } = await replayThree('dying-target.mjs', `death-${how}`, [
         '--workers',
         '1',
         '--worker-heap-mb',
         '96',
-        '--quiet',
-        '--json',
-        json,
       ]);
-      expect(r.code).toBe(3);
-      expect(r.err).not.toMatch(/internal error/);
-      const report = JSON.parse(readFileSync(json, 'utf8')) as {
-        traces: { trace: string; outcome: string }[];
-        violations: { kind: string; fn: string; callIndex: number; message: string }[];
-      };
+      expect(code).toBe(3);
+      expect(err).not.toMatch(/internal error/);
       expect(report.traces.map((t) => t.outcome)).toEqual(['pass', 'crash', 'pass']);
       expect(report.violations).toHaveLength(1);
       const v = report.violations[0];
@@ -305,25 +313,12 @@ describe('vpdma replay', () => {
     'a module target whose factory fails (%s): that trace says so, the others replay (exit 3)',
     async (how, outcome, kind, message) => {
       process.env['VPDMA_FIXTURE_FACTORY'] = how;
-      const json = join(dir, `factory-${how}.json`);
-      const files = ['corpus/events.jsonl', kitchen, 'corpus/pool-helpers.jsonl'];
-      const r = await run([
-        'replay',
-        ...files,
-        '--target',
-        'module:test/fixtures/failing-factory.mjs',
+      const { code, err, report } = await replayThree('failing-factory.mjs', `factory-${how}`, [
         '--timeout',
         '300',
-        '--quiet',
-        '--json',
-        json,
       ]);
-      expect(r.code).toBe(3);
-      expect(r.err).not.toMatch(/internal error/);
-      const report = JSON.parse(readFileSync(json, 'utf8')) as {
-        traces: { trace: string; outcome: string }[];
-        violations: { kind: string; message: string }[];
-      };
+      expect(code).toBe(3);
+      expect(err).not.toMatch(/internal error/);
       expect(report.traces.map((t) => t.outcome)).toEqual(['pass', outcome, 'pass']);
       expect(report.violations).toHaveLength(1);
       expect(report.violations[0]?.kind).toBe(kind);
