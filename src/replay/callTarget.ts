@@ -19,7 +19,8 @@ export class TargetFault extends Error {
   }
 }
 
-function describeThrown(e: unknown): string {
+/** What a target threw, for a message: `Name: message`, or the thrown value as text. */
+export function describeThrown(e: unknown): string {
   if (TargetFault.is(e)) return e.message;
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);

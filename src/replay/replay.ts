@@ -109,25 +109,19 @@ export class Replayer {
     return this.callTarget(call, targetArgs, (got) => this.complete(call, plan, modelArgs, got));
   }
 
-  /** The call to the target, then `then` with its answer; a fault ends the replay (false). */
+  /** The call to the target, then `then` with its answer (a fault: see step). */
   private callTarget(
     call: TraceCall,
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean> {
     this.options.onCall?.(this.index, call.fn);
-    let got: Maybe<CallOutcome>;
-    try {
-      got = callTargetMaybe(
-        this.target,
-        { fn: call.fn, args: targetArgs },
-        this.options.callTimeoutMs,
-      );
-    } catch (e) {
-      return this.fault(call.fn, e);
-    }
-    if (got instanceof Promise) return got.then(then, (e: unknown) => this.fault(call.fn, e));
-    return then(got);
+    const got = callTargetMaybe(
+      this.target,
+      { fn: call.fn, args: targetArgs },
+      this.options.callTimeoutMs,
+    );
+    return got instanceof Promise ? got.then(then) : then(got);
   }
 
   private fault(fn: string, e: unknown): false {

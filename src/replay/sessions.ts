@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Result } from '../core/result.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
-import { TargetFault, withTimeout } from './callTarget.js';
+import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, findMutant, MUTANTS } from './mutants.js';
 import { createProcessTarget, type ProcessChild } from './processTarget.js';
@@ -54,9 +54,7 @@ async function openModule(
   try {
     made = await withTimeout(Promise.resolve(factory(options)), timeoutMs, 'the factory');
   } catch (e) {
-    if (TargetFault.is(e)) throw e;
-    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    throw new TargetFault(`the factory threw ${why}`);
+    throw TargetFault.is(e) ? e : new TargetFault(`the factory threw ${describeThrown(e)}`);
   }
   if (typeof made !== 'object' || made === null || typeof (made as Target).call !== 'function')
     throw new TargetFault('the factory returned no target (an object with call and read)');

@@ -1,15 +1,12 @@
 // The target's optional answers, state() and touched(), taken as untrusted: one that throws,
 // rejects or answers something of the wrong shape is the target failing (a TargetFault, so
 // that trace or case ends as target-crashed), not a bug in the harness.
-import { TargetFault } from './callTarget.js';
+import { describeThrown, TargetFault } from './callTarget.js';
 import { andThen, type Maybe } from './memory.js';
 import type { Target, TargetState, TouchedRanges } from './target.js';
 
 function thrown(what: string, e: unknown): TargetFault {
-  if (TargetFault.is(e)) return e;
-  return new TargetFault(
-    `${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
-  );
+  return TargetFault.is(e) ? e : new TargetFault(`${what} threw ${describeThrown(e)}`);
 }
 
 /** ask() with its throw or rejection turned into a TargetFault, and its answer checked. */
