@@ -3,8 +3,8 @@
 // interrupted at any point leaves only whole files. Reading skips any file that does not
 // decode, with a warning naming it; a damaged entry must not stop a nightly run.
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import { ensureDir } from './ensureDir.js';
+import { readdir } from 'node:fs/promises';
+import { ensureDir, isDir } from './ensureDir.js';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Trace } from '../trace/trace.js';
@@ -28,14 +28,6 @@ export function contentName(bytes: Uint8Array): string {
 /** The corpus shipped with vpdma (the package's corpus/ directory). */
 export function bundledCorpusDir(): string {
   return fileURLToPath(new URL('../../corpus/', import.meta.url));
-}
-
-export async function isDir(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Corpus files read at once. */

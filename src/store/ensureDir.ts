@@ -4,6 +4,15 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+/** Whether `dir` is an existing directory (false if it cannot be looked at). */
+export async function isDir(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Creates `dir` and any missing parents; rejects with the system's error if it cannot. */
 export async function ensureDir(dir: string): Promise<void> {
   try {

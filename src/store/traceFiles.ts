@@ -21,6 +21,7 @@ import { wholeFileBytesMax } from '../trace/traceLimits.js';
 import { fileChunks, ioMessage } from './fileChunks.js';
 import type { IoStatus } from './fileChunks.js';
 import { AtomicWriter } from './atomicFile.js';
+import { isDir } from './ensureDir.js';
 
 export type TraceFormat = 'jsonl' | 'vpt' | 'txt';
 
@@ -40,11 +41,7 @@ export async function traceNameError(path: string): Promise<TraceError | undefin
 }
 
 async function unknownFormat(path: string): Promise<TraceError> {
-  const isDir = await stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  const message = isDir
+  const message = (await isDir(path))
     ? 'is a directory: give one trace file (.jsonl, .vpt or .txt)'
     : UNKNOWN_FORMAT;
   return { file: path, message };

@@ -2,7 +2,8 @@
 // (afl-cmin, libFuzzer -merge). Files that add nothing are deleted, or only listed (--dry-run).
 import { unlink } from 'node:fs/promises';
 import { pruneCorpus } from '../../fuzz/prune.js';
-import { isDir, readCorpusDir } from '../../store/corpus.js';
+import { readCorpusDir } from '../../store/corpus.js';
+import { isDir } from '../../store/ensureDir.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { profileOption } from '../options.js';
