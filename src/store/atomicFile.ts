@@ -1,9 +1,27 @@
 // Atomic file replacement: write a temporary file in the target's directory, fsync it, rename
 // it over the target, fsync the directory. Readers see the old file or the new one, never a
-// partial one, even if the process dies mid-write.
-import { open, rename, unlink } from 'node:fs/promises';
+// partial one, even if the process dies mid-write. What the user named is honoured: a symlink
+// is written through (its target replaced, the link kept), and a FIFO or a device
+// (`--json /dev/stdout`) is written to directly, since renaming over it would replace the
+// device node itself.
+import { lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Where to write for `path`, and whether to write there directly (not a regular file). */
+async function destination(path: string): Promise<{ path: string; direct: boolean }> {
+  const st = await stat(path).catch(() => undefined);
+  if (st === undefined) {
+    // Missing, or a symlink to a file not yet there: create what the link names.
+    const l = await lstat(path).catch(() => undefined);
+    if (l?.isSymbolicLink() !== true) return { path, direct: false };
+    return { path: resolve(dirname(path), await readlink(path)), direct: false };
+  }
+  if (!st.isFile()) return { path, direct: true }; // FIFO, device (a directory fails to open)
+  return (await lstat(path)).isSymbolicLink()
+    ? { path: await realpath(path), direct: false }
+    : { path, direct: false };
+}
 
 let counter = 0;
 
@@ -17,12 +35,20 @@ export class AtomicWriter {
     private readonly fh: FileHandle,
     readonly tempPath: string,
     readonly path: string,
+    /** Writing straight into a FIFO or device: nothing to rename, nothing to undo. */
+    private readonly direct = false,
   ) {}
 
-  static async create(path: string): Promise<AtomicWriter> {
+  /**
+   * `fresh`: the caller knows `path` is a new name in a directory of its own (corpus entries),
+   * so what is there need not be looked at.
+   */
+  static async create(path: string, fresh = false): Promise<AtomicWriter> {
+    const to = fresh ? { path, direct: false } : await destination(path);
+    if (to.direct) return new AtomicWriter(await open(to.path, 'w'), to.path, to.path, true);
     // pid + counter: unique within this machine's live processes, and deterministic.
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
-    return new AtomicWriter(await open(temp, 'wx'), temp, path);
+    const temp = join(dirname(to.path), `.${basename(to.path)}.${process.pid}.${counter++}.tmp`);
+    return new AtomicWriter(await open(temp, 'wx'), temp, to.path);
   }
 
   get written(): number {
@@ -53,6 +79,7 @@ export class AtomicWriter {
    */
   async commit(durable = true): Promise<void> {
     await this.flush();
+    if (this.direct) return this.fh.close();
     if (durable) await this.fh.sync();
     await this.fh.close();
     await rename(this.tempPath, this.path);
@@ -62,7 +89,7 @@ export class AtomicWriter {
   /** Drops the temporary file; the target is untouched. */
   async abort(): Promise<void> {
     await this.fh.close().catch(() => undefined);
-    await unlink(this.tempPath).catch(() => undefined);
+    if (!this.direct) await unlink(this.tempPath).catch(() => undefined);
   }
 }
 

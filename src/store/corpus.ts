@@ -90,7 +90,11 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
     if (names.has(name)) return name;
     names.add(name);
     try {
-      await writeFileAtomic(join(dir, name), bytes, { makeDir: false, durable: false });
+      await writeFileAtomic(join(dir, name), bytes, {
+        makeDir: false,
+        durable: false,
+        fresh: true,
+      });
     } catch (e) {
       names.delete(name);
       throw e;

@@ -8,6 +8,8 @@ export interface WriteOptions {
   readonly makeDir?: boolean;
   /** Survive a power failure, not only the process dying (fsync; default true). */
   readonly durable?: boolean;
+  /** A new name in a directory of the caller's own: skip looking for a link or device there. */
+  readonly fresh?: boolean;
 }
 
 export async function writeFileAtomic(
@@ -16,7 +18,7 @@ export async function writeFileAtomic(
   o: WriteOptions = {},
 ): Promise<void> {
   if (o.makeDir !== false) await ensureDir(dirname(path));
-  const w = await AtomicWriter.create(path);
+  const w = await AtomicWriter.create(path, o.fresh === true);
   try {
     await w.write(content);
     await w.commit(o.durable !== false);

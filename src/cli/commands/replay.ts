@@ -32,8 +32,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputDir } from '../outputDir.js';
-import { dirname } from 'node:path';
+import { checkOutputFile } from '../outputDir.js';
 import { formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
@@ -115,8 +114,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
   // Report paths are checked before the replay, not after it.
-  if (opts.json !== undefined) await checkOutputDir('--json', dirname(opts.json));
-  if (opts.junit !== undefined) await checkOutputDir('--junit', dirname(opts.junit));
+  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
+  if (opts.junit !== undefined) await checkOutputFile('--junit', opts.junit);
   await checkTarget(spec, settings.timeoutMs);
   ctx.io.err(
     `vpdma replay: seed=${seed.text} target=${settings.target} traces=${found.files.length} workers=${workers}\n`,
