@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,6 +15,25 @@ beforeAll(() => {
 });
 
 describe('bin/vpdma.js', () => {
+  it('refuses a replay directory holding a directory it cannot list: one line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-locked-'));
+    try {
+      copyFileSync(join(root, 'corpus/events.jsonl'), join(dir, 'events.jsonl'));
+      mkdirSync(join(dir, 'locked'));
+      chmodSync(join(dir, 'locked'), 0o000);
+      chmodSync(dir, 0o755);
+      // Root lists anything: run as an unprivileged user then, as a user would meet this.
+      const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];
+      const argv = [...asUser, process.execPath, bin, 'replay', dir, '--quiet'];
+      const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`vpdma: ${join(dir, 'locked')}: cannot list this directory (EACCES)\n`);
+    } finally {
+      chmodSync(join(dir, 'locked'), 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with one line and no stack for a bad trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpdma-bin-'));
     const file = join(dir, 'bad.jsonl');

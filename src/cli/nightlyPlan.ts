@@ -50,7 +50,8 @@ async function regressions(dir: string, depth = 0, out: string[] = []): Promise<
   for (const n of names) {
     const p = join(dir, n);
     if (n === 'repro.jsonl') out.push(p);
-    else if ((await stat(p)).isDirectory()) await regressions(p, depth + 1, out);
+    else if ((await stat(p).catch(() => undefined))?.isDirectory() === true)
+      await regressions(p, depth + 1, out);
   }
   return out;
 }

@@ -9,9 +9,18 @@ const depthMax = 16;
 
 export type Collected = { readonly files: string[] } | { readonly error: string };
 
+/** A directory under a replay argument that cannot be listed (the whole run is refused). */
+class Unlistable extends Error {}
+
 async function walk(dir: string, depth: number, out: string[]): Promise<void> {
   if (depth > depthMax) return;
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new Unlistable(`${dir}: cannot list this directory (${code})`);
+  }
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
@@ -31,7 +40,12 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
     }
     if (s.isDirectory()) {
       const before = files.length;
-      await walk(p, 0, files);
+      try {
+        await walk(p, 0, files);
+      } catch (e) {
+        if (e instanceof Unlistable) return { error: e.message };
+        throw e;
+      }
       if (files.length === before)
         return { error: `${p}: no trace files (.jsonl, .vpt, .txt) in this directory` };
     } else if (formatOf(p) === undefined) {
