@@ -173,6 +173,24 @@ describe('vpdma nightly', () => {
     expect(existsSync(join(dir, 'h', 'report.json'))).toBe(false);
   });
 
+  it('refuses --runs with --time, as fuzz does, and blames VPDMA_SEED for a bad seed it gave', async () => {
+    const both = await run(['nightly', '--out', join(dir, 'both'), '--runs', '5', '--time', '5s']);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/^vpdma: --runs and --time: give one budget, not both$/m);
+    process.env['VPDMA_SEED'] = 'x!';
+    try {
+      const bad = await run(['nightly', '--out', join(dir, 'seed'), '--runs', '5', '--quiet']);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/^vpdma: VPDMA_SEED: expected a decimal number .*got "x!"$/m);
+      process.env['VPDMA_SEED'] = ''; // empty: as if unset, the fixed default
+      const empty = await run(['nightly', '--out', join(dir, 'seed'), '--runs', '5', '--quiet']);
+      expect(empty.code).toBe(0);
+      expect(empty.out).toMatch(/seed=20261128/);
+    } finally {
+      delete process.env['VPDMA_SEED'];
+    }
+  });
+
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
     const out = join(dir, 'interrupted');
     // Let it get well into fuzzing (the corpus replay takes about a second).

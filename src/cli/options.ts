@@ -90,11 +90,13 @@ export function targetOption(text: string | undefined): TargetSpec {
 
 /** --seed, else VPDMA_SEED, else the fixed default: printed and recorded either way. */
 export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = process.env): Seed {
-  const raw = text ?? env['VPDMA_SEED'] ?? DEFAULT_SEED;
+  // An empty VPDMA_SEED (a CI template with nothing filled in) counts as unset.
+  const fromEnv = env['VPDMA_SEED'] === '' ? undefined : env['VPDMA_SEED'];
+  const raw = text ?? fromEnv ?? DEFAULT_SEED;
   const seed = parseSeed(raw);
   if (seed === undefined)
     throw new UserError(
-      `--seed: expected a decimal number or a hex string such as a git SHA, got "${raw}"`,
+      `${text === undefined ? 'VPDMA_SEED' : '--seed'}: expected a decimal number or a hex string such as a git SHA, got "${raw}"`,
     );
   return seed;
 }

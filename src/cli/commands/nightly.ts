@@ -9,7 +9,7 @@ import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
-import type { CliContext, RegisterCommand } from '../context.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -47,7 +47,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.target)
     .option(...SHARED_OPTIONS.profile)
     .option(...SHARED_OPTIONS.seed)
-    .option('--time <duration>', 'fuzzing budget, e.g. 30s, 30m, 2h', '30s')
+    .option('--time <duration>', 'fuzzing budget, e.g. 30s, 30m, 2h (default: 30s)')
     .option(
       '--runs <n>',
       'fuzz exactly this many cases instead of --time (reproducible across machines and shards)',
@@ -93,6 +93,8 @@ function budgetOf(opts: NightlyOptions): {
   timeMs?: number;
   text: { runs?: number; time?: string };
 } {
+  if (opts.runs !== undefined && opts.time !== undefined)
+    throw new UserError('--runs and --time: give one budget, not both');
   if (opts.runs !== undefined) {
     const runs = positiveInt('--runs', opts.runs, 1000);
     return { runs, text: { runs } };
