@@ -191,6 +191,15 @@ describe('vpdma nightly', () => {
     }
   });
 
+  it('names an unreadable replay trace on stderr, with its line and reason, and exits 2', async () => {
+    const traces = join(dir, 'damaged-corpus');
+    mkdirSync(traces);
+    writeFileSync(join(traces, 'trunc.jsonl'), '{"format":"vpdma-trace","version":1}\n{"fn":');
+    const r = await run(['nightly', '--replay', traces, '--out', join(dir, 'nr'), '--runs', '5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^vpdma: .*trunc\.jsonl:2: .*invalid JSON/m);
+  });
+
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
     const out = join(dir, 'interrupted');
     // Let it get well into fuzzing (the corpus replay takes about a second).

@@ -226,6 +226,9 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     });
     await writeNightlyReports(report, out, opts.json);
     ctx.io.out(nightlySummary(report, out));
+    // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
+    for (const x of replay.results)
+      if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
     if (interrupted) return 130 as ExitCode;
     return exitForNightly(report, replay.results, failOn);
   } finally {
