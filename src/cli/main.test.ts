@@ -40,7 +40,9 @@ describe('vpdma show', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toContain('format version 1, profile reactos\n');
-    expect(r.out).toContain('# calls: 2; captured: partly (1 of 2 calls record ret/out)\n');
+    expect(r.out).toContain(
+      '# calls: 2; captured: yes (every call with a result records ret/out)\n',
+    );
     expect(r.out).toMatch(/#   VideoPortGetDmaAdapter +1\n/);
     expect(r.out).toContain('# objects created: adapter 1\n');
     expect(r.out).toContain(

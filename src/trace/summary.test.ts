@@ -38,7 +38,8 @@ describe('summarize', () => {
       ['sgElement', 1],
       ['sgList', 1],
     ]);
-    expect([s.calls, s.capturedCalls, s.profile, s.profileExplicit]).toEqual([3, 2, 'docs', false]);
+    expect([s.calls, s.capturedCalls, s.capturableCalls]).toEqual([3, 2, 3]);
+    expect([s.profile, s.profileExplicit]).toEqual(['docs', false]);
     expect(s.device.dma.mapRegisters).toBe(4);
     expect(s.device.dma.maximumLength).toBe(1048576);
   });
@@ -46,7 +47,19 @@ describe('summarize', () => {
   it('formats as comment lines', () => {
     const lines = formatSummary(summarize(trace), 'x.vpt');
     expect(lines.every((l) => l.startsWith('#'))).toBe(true);
-    expect(lines).toContain('# calls: 3; captured: partly (2 of 3 calls record ret/out)');
+    expect(lines).toContain(
+      '# calls: 3; captured: partly (2 of the 3 calls with a result record ret/out)',
+    );
     expect(lines).toContain('# objects created: sgElement 1, sgList 1');
+  });
+
+  it('a VOID call without out-parameters has nothing to record: fully captured without it', () => {
+    const captured = trace.calls.filter((c) => c.ret !== undefined || c.out !== undefined);
+    const free = { fn: 'VideoPortFreePool', args: { hwDeviceExtension: 1n, ptr: 0x10n } };
+    const s = summarize({ ...trace, calls: [...captured, free] });
+    expect([s.calls, s.capturedCalls, s.capturableCalls]).toEqual([3, 2, 2]);
+    expect(formatSummary(s, 'x.vpt')).toContain(
+      '# calls: 3; captured: yes (every call with a result records ret/out)',
+    );
   });
 });

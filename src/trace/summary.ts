@@ -3,7 +3,7 @@
 import type { ResourceKind } from '../model/callTypes.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
 import { resolveDevice } from '../model/device.js';
-import { tableRevision } from '../model/calls.js';
+import { describe, tableRevision } from '../model/calls.js';
 import type { TraceCall } from '../model/values.js';
 import type { Trace, TraceHeader } from './trace.js';
 import { productionsOf } from './produced.js';
@@ -20,6 +20,8 @@ export interface TraceSummary {
   readonly objects: readonly (readonly [ResourceKind, number])[];
   /** Calls recording a ret or out (a captured trace records them all). */
   readonly capturedCalls: number;
+  /** Calls that have a ret or out to record (a VOID call without out-parameters has none). */
+  readonly capturableCalls: number;
   /** The call table's revision the writer had (.vpt files record it). */
   readonly modelRevision?: string;
 }
@@ -38,12 +40,15 @@ export class SummaryBuilder {
   private readonly fns = new Map<string, number>();
   private readonly objects = new Map<ResourceKind, number>();
   private captured = 0;
+  private capturable = 0;
   private calls = 0;
 
   add(call: TraceCall): void {
     this.calls++;
     this.fns.set(call.fn, (this.fns.get(call.fn) ?? 0) + 1);
     if (call.ret !== undefined || call.out !== undefined) this.captured++;
+    const d = describe(call.fn);
+    if (d !== undefined && (d.ret !== undefined || d.out.length > 0)) this.capturable++;
     for (const p of productionsOf(call))
       this.objects.set(p.res, (this.objects.get(p.res) ?? 0) + 1);
   }
@@ -58,6 +63,7 @@ export class SummaryBuilder {
       perFunction: [...this.fns].sort(byCountThenName),
       objects: [...this.objects].sort(byCountThenName),
       capturedCalls: this.captured,
+      capturableCalls: this.capturable,
       ...(modelRevision === undefined ? {} : { modelRevision }),
     };
   }
@@ -75,9 +81,9 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
   const captured =
     s.capturedCalls === 0
       ? 'no'
-      : s.capturedCalls === s.calls
-        ? 'yes (every call records ret/out)'
-        : `partly (${s.capturedCalls} of ${s.calls} calls record ret/out)`;
+      : s.capturedCalls >= s.capturableCalls
+        ? 'yes (every call with a result records ret/out)'
+        : `partly (${s.capturedCalls} of the ${s.capturableCalls} calls with a result record ret/out)`;
   const lines = [
     `# trace ${name}: format version ${s.version}, profile ${s.profile}${s.profileExplicit ? '' : ' (default)'}`,
     `# device: apertures ${apertures === '' ? '(none)' : apertures}`,
