@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemResult } from '../replay/protocol.js';
-import type { NightlyReport } from '../report/nightlySchema.js';
+import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { collectTraces } from '../store/collect.js';
 import { UserError } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
@@ -68,11 +68,12 @@ export async function collectNightlyTraces(
 }
 
 export function exitForNightly(
-  r: NightlyReport,
+  r: NightlyReportWithDetail,
   corpus: readonly ItemResult[],
   failOn: FailOn,
 ): ExitCode {
-  if (corpus.some((x) => x.setupError !== undefined)) return EXIT.crash;
+  if (corpus.some((x) => x.setupError !== undefined) || r.fuzzDetail.setupError !== undefined)
+    return EXIT.crash;
   if (corpus.some((x) => x.inputError !== undefined)) return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;
   const corpusFailed = corpus.some((x) => (x.result?.violations.length ?? 0) > 0);

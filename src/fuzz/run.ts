@@ -141,7 +141,9 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   const base = buildBase(o.base, o.settings.callsMax, o.settings.profile);
   const ctx = caseContext(o.settings, base.entries);
   const t0 = now();
-  const { campaign, keptFiles } = await fuzzPhase(o, io, ctx, base.keys, base.shared);
+  const phase = await fuzzPhase(o, io, ctx, base.keys, base.shared);
+  const { keptFiles } = phase;
+  const campaign = neverStarted(phase.campaign);
   const t1 = now();
   const groups =
     campaign.setupError === undefined
@@ -167,6 +169,24 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
   };
+}
+
+/**
+ * A campaign in which no case got its target started (every case failed at "(start)") is a
+ * target that cannot be set up, as `vpdma replay` reports it, not a finding with a 0-call
+ * repro. Decided from every case, so it is the same for any worker count or shard.
+ */
+function neverStarted(c: CampaignResult): CampaignResult {
+  const first = c.failing[0]?.violations[0];
+  if (
+    c.setupError !== undefined ||
+    c.cases === 0 ||
+    c.failingCount !== c.cases ||
+    first === undefined ||
+    !c.failing.every((f) => f.violations[0]?.fn === '(start)')
+  )
+    return c;
+  return { ...c, setupError: first.message };
 }
 
 function messageOf(e: unknown): string {

@@ -71,6 +71,30 @@ describe('vpdma fuzz', () => {
     expect(rep.warnings.join('\n')).toContain(bad);
   });
 
+  it('a target that never starts is a set-up failure (exit 3), not a finding with a 0-call repro', async () => {
+    const out = join(dir, 'never');
+    const r = await run(['fuzz', '--target', 'process:false', '--runs', '20', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(
+      /the target could not be set up: the target could not start: `false` exited/,
+    );
+    expect(existsSync(join(out, 'findings'))).toBe(false);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as FuzzReport;
+    expect(report.findings).toEqual([]);
+    const n = await run([
+      'nightly',
+      '--target',
+      'process:false',
+      '--runs',
+      '10',
+      '--out',
+      join(dir, 'nn'),
+      '--quiet',
+    ]);
+    expect(n.code).toBe(3);
+    expect(n.err).toMatch(/^vpdma: the target could not be set up: .*`false` exited/m);
+  });
+
   it('rejects bad usage with exit 2', async () => {
     for (const args of [
       ['--runs', '5', '--time', '1s'],

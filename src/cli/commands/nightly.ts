@@ -229,6 +229,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results)
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
+    const setup = report.fuzzDetail.setupError;
+    if (setup !== undefined) ctx.io.err(`vpdma: the target could not be set up: ${setup}\n`);
     if (interrupted) return 130 as ExitCode;
     return exitForNightly(report, replay.results, failOn);
   } finally {
