@@ -2,6 +2,7 @@
 // campaign in the fuzz pool (kept cases to the corpus as they come), then minimize, re-run
 // and write every new finding, and assemble the report. The CLI supplies files, pools, the
 // minimizer and the clock; nothing here touches the file system.
+import { notStarted } from '../replay/violation.js';
 import type { Executor } from '../replay/executor.js';
 import type { Trace } from '../trace/trace.js';
 import { buildBase, type NamedTrace } from './base.js';
@@ -172,7 +173,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
 }
 
 /**
- * A campaign in which no case got its target started (every case failed at "(start)") is a
+ * A campaign in which no case got its target started (every case failed to start it) is a
  * target that cannot be set up, as `vpdma replay` reports it, not a finding with a 0-call
  * repro. Decided from every case, so it is the same for any worker count or shard.
  */
@@ -183,7 +184,7 @@ function neverStarted(c: CampaignResult): CampaignResult {
     c.cases === 0 ||
     c.failingCount !== c.cases ||
     first === undefined ||
-    !c.failing.every((f) => f.violations[0]?.fn === '(start)')
+    !c.failing.every((f) => f.violations[0] !== undefined && notStarted(f.violations[0]))
   )
     return c;
   return { ...c, setupError: first.message };

@@ -15,7 +15,7 @@ import { HEARTBEAT_SLOTS } from '../replay/protocol.js';
 import { Replayer, type ReplayOutcome } from '../replay/replay.js';
 import { sessionFor } from '../replay/runTask.js';
 import type { TargetSession } from '../replay/sessions.js';
-import { violation } from '../replay/violation.js';
+import { NOT_STARTED, violation } from '../replay/violation.js';
 import { CaseBuilder } from './builder.js';
 import { caseProgram, type CaseContext } from './caseGen.js';
 import { CoverageSink } from './coverage.js';
@@ -43,7 +43,7 @@ function liveBytes(m: Model): number {
 
 function crashedAtStart(index: number, e: TargetFault): CaseResult {
   const kind = e.timeout ? 'target-timeout' : 'target-crashed';
-  const v = violation(kind, '(start)', 0, `the target could not start: ${e.message}`);
+  const v = violation(kind, '(start)', 0, `${NOT_STARTED}: ${e.message}`);
   return { index, calls: 0, outcome: e.timeout ? 'timeout' : 'crash', violations: [v], keys: [] };
 }
 

@@ -13,7 +13,7 @@ import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } fro
 import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
-import { violation } from './violation.js';
+import { NOT_STARTED, violation } from './violation.js';
 import { beat, holding } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
@@ -140,7 +140,7 @@ async function runItem(
       e.timeout ? 'target-timeout' : 'target-crashed',
       first ?? '(start)',
       0,
-      `the target could not start: ${e.message}`,
+      `${NOT_STARTED}: ${e.message}`,
     );
     return {
       id: item.id,

@@ -68,3 +68,13 @@ export function violation(
 ): Violation {
   return { kind, fn, callIndex, message, ...detail };
 }
+
+/** How a violation of a target that never started begins (its trace ran no call). */
+export const NOT_STARTED = 'the target could not start';
+
+export function notStarted(v: Violation): boolean {
+  return (
+    (v.kind === 'target-crashed' || v.kind === 'target-timeout') &&
+    v.message.startsWith(`${NOT_STARTED}: `)
+  );
+}

@@ -29,6 +29,24 @@ afterAll(async () => {
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
 
 describe('vpdma minimize', () => {
+  it('a target that never starts is a set-up failure: exit 3, nothing written', async () => {
+    await writeFile(p('boom.mjs'), 'export default async () => { throw new Error("boom"); };\n');
+    const out = p('never.txt');
+    const r = await run(
+      'minimize',
+      p('sink.jsonl'),
+      '--target',
+      `module:${p('boom.mjs')}`,
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(3);
+    expect(r.err).toBe(
+      'vpdma: the target could not be set up: the target could not start: the factory threw Error: boom\n',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('writes a short repro beside the trace, prints how to replay it, exit 1', async () => {
     const target = 'mutant:bytes-used-remembered';
     const r = await run('minimize', p('sink.jsonl'), '--target', target, '--workers', '1');

@@ -13,7 +13,7 @@ import {
   stillFailsPredicate,
   TargetSetupError,
 } from '../../replay/stillFails.js';
-import type { Violation } from '../../replay/violation.js';
+import { notStarted, type Violation } from '../../replay/violation.js';
 import { writeTraceAtomic } from '../../store/traceFiles.js';
 import type { Trace } from '../../trace/trace.js';
 import { formatTraceError } from '../../trace/traceError.js';
@@ -75,6 +75,10 @@ async function runMinimize(
       const which = opts.kind !== undefined || opts.fn !== undefined ? ' matching --kind/--fn' : '';
       ctx.io.err(`vpdma: ${file} shows no violation${which} against ${job.settings.target}\n`);
       return EXIT.badInput;
+    }
+    if (notStarted(v)) {
+      ctx.io.err(`vpdma: the target could not be set up: ${v.message}\n`);
+      return EXIT.crash;
     }
     ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${v.message}\n`);
     const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
