@@ -186,9 +186,16 @@ describe('text format', () => {
     expect(error('@read(va=0x10, length=1)')).toBe(
       'r.txt:1: missing "#! vpdma-trace v1" header line before the first call',
     );
+    // Header errors name the line the bad field is written on, not where the header ends.
     expect(error('#! vpdma-trace v2\n')).toBe(
-      'r.txt:2: version: unsupported version 2 (this vpdma reads version 1)',
+      'r.txt:1: version: unsupported version 2 (this vpdma reads version 1)',
     );
+    expect(error('#! vpdma-trace v1 profile=weird\n#! meta {}\n\n\n@read(va=0x10, length=1)')).toBe(
+      'r.txt:1: profile: expected "docs" or "reactos", got "weird"',
+    );
+    expect(
+      error('#! vpdma-trace v1\n#! device {"dma":{"mapRegisters":-1}}\n\n@read(va=0x10, length=1)'),
+    ).toBe('r.txt:2: device.dma.mapRegisters: expected an integer in [0, 65536], got -1');
     expect(error(`${h}#! gpu {}\n`)).toBe('r.txt:2: unknown directive "gpu"');
     expect(error(`${h}#! meta {\n`)).toMatch(/^r.txt:2: meta: invalid JSON/);
     expect(error(`${h}@read(va=0x10, length=1)\n#! meta {}`)).toBe(

@@ -17,6 +17,8 @@ import { splitLines } from './lines.js';
 /** Decodes text lines; returns the items each line completes (the header comes with call 1). */
 export class TextLineDecoder {
   private rawHeader: Record<string, unknown> | undefined;
+  /** The line each header field came from, so a bad one is reported where it is written. */
+  private readonly headerLines = new Map<string, number>();
   private header: TraceHeader | undefined;
   private readonly names = new Map<string, bigint>();
   private calls = 0;
@@ -60,6 +62,7 @@ export class TextLineDecoder {
     if (word !== 'device' && word !== 'meta')
       return [fail(where, `unknown directive ${JSON.stringify(word ?? '')}`)];
     if (word in this.rawHeader) return [fail(where, `duplicate "#! ${word}" directive`)];
+    this.headerLines.set(word, where.line ?? 0);
     try {
       this.rawHeader[word] = JSON.parse(t.slice(c.pos)) as unknown;
     } catch (e) {
@@ -78,6 +81,7 @@ export class TextLineDecoder {
       raw['profile'] = c.ident();
     }
     if (!c.atEnd()) c.fail(`unexpected text${c.found()}`);
+    for (const k of ['format', 'version', 'profile']) this.headerLines.set(k, where.line ?? 0);
     this.rawHeader = raw;
     return [];
   }
@@ -87,7 +91,11 @@ export class TextLineDecoder {
       return [fail(where, 'missing "#! vpdma-trace v1" header line before the first call')];
     }
     const h = validateHeader(this.rawHeader, where);
-    if (!h.ok) return [{ kind: 'error', error: h.error }];
+    if (!h.ok) {
+      const key = (h.error.field ?? '').split(/[.[]/)[0] ?? '';
+      const line = this.headerLines.get(key) ?? this.headerLines.get('format');
+      return [{ kind: 'error', error: line === undefined ? h.error : { ...h.error, line } }];
+    }
     this.header = h.value;
     return [{ kind: 'header', header: h.value }];
   }
