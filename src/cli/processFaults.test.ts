@@ -65,4 +65,24 @@ describe('a process target that misbehaves on the wire', () => {
     }
     expect(childrenOf(process.pid)).toBe('');
   });
+
+  it('a child that echoes requests back (cat) is garbage at hello, not a target that answers', async () => {
+    const json = join(dir, 'cat.json');
+    const r = await runCli([
+      'replay',
+      ...traces,
+      '--target',
+      'process:cat',
+      '--json',
+      json,
+      '--quiet',
+    ]);
+    expect(r.code, r.err).toBe(3);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.traces.map((t) => t.outcome)).toEqual(['crash', 'crash']);
+    for (const v of rep.violations) {
+      expect(v.kind).toBe('target-crashed');
+      expect(v.message).toMatch(/hello answered with the request itself/);
+    }
+  });
 });

@@ -147,6 +147,11 @@ export async function createProcessTarget(
     { op: 'hello', version: PROTOCOL_VERSION, profile: options.profile, device: options.device },
     options.timeoutMs,
   );
+  // A reply, not an echo of the request (a child such as `cat` would pass every other check).
+  if ('op' in hello || hello['version'] !== PROTOCOL_VERSION)
+    throw new TargetFault(
+      `sent garbage: hello answered ${'op' in hello ? 'with the request itself' : `version ${String(hello['version'])}`}; expected {version: ${PROTOCOL_VERSION}, name, features}`,
+    );
   const features = Array.isArray(hello['features']) ? (hello['features'] as unknown[]) : [];
   const t = options.timeoutMs;
   const target: Target & { child: Child } = {
