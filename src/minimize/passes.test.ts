@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { resolveDevice } from '../model/device.js';
+import { slotsOf } from './simplify.js';
 import { printText } from '../trace/text.js';
 import type { Trace } from '../trace/trace.js';
 import { materialize, type Candidate } from './materialize.js';
@@ -147,5 +149,19 @@ describe('(d) argument simplification', () => {
       edit: { call: 3, path: 'va', value: undefined },
     };
     expect(materialize(linked, bad, 'oracle')).toBeUndefined();
+  });
+});
+
+describe('slotsOf', () => {
+  const device = resolveDevice({});
+  const call = {
+    fn: 'VideoPortGetMdl',
+    args: { hwDeviceExtension: 0xffffe00000001000n, pDma: 0xffffe00000003000n },
+  };
+
+  it('keeps the arguments of a call with a recorded result (the record fits only them)', () => {
+    expect(slotsOf(call, device).length).toBeGreaterThan(0);
+    expect(slotsOf({ ...call, ret: 0xffffe00000003000n }, device)).toEqual([]);
+    expect(slotsOf({ ...call, out: {} }, device)).toEqual([]);
   });
 });

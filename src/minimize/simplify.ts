@@ -95,7 +95,9 @@ function argSlots(a: ArgDesc, v: Value, busBases: readonly bigint[]): Slot[] {
 /** Every simplification of one call, in argument order. */
 export function slotsOf(call: TraceCall, device: DeviceConfig): Slot[] {
   const desc = describe(call.fn);
-  if (desc === undefined) return [];
+  // A call with its recorded ret/out keeps its arguments: the record was observed for exactly
+  // those, and with another argument it describes a call that never happened.
+  if (desc === undefined || call.ret !== undefined || call.out !== undefined) return [];
   const memoryFirst = [...device.apertures].sort(
     (x, y) => Number(x.space === 'io') - Number(y.space === 'io'),
   );
