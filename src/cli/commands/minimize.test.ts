@@ -122,12 +122,16 @@ describe('vpdma minimize', () => {
     const text = await readFile(p('recorded.min.txt'), 'utf8');
     // The same discrepancy, not one made by removing the adapter: recorded 32768, oracle 16384.
     expect(text.split('\n').slice(3).join('\n')).toMatchInlineSnapshot(`
-      "r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=false, dma32BitAddresses=false, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000
+      "r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000
       r1 = VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=32768, tag=1634550870) -> 0xffffa00000000000
       r2 = VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=r1, length=32768, operation=2) -> 0xffffe00010000200
-      VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=32768, executeDmaRoutine=0xfffff80000a01000, context=0xffffe00000002000, writeToDevice=true) -> 0 out(pLength=32768)
+      VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=32768, executeDmaRoutine=0xfffff80000a01000, context=0xffffa00000000000, writeToDevice=true) -> 0 out(pLength=32768)
       "
     `);
+    // The repro, arguments as captured, shows that discrepancy on its own.
+    const again = await run('replay', p('recorded.min.txt'), '--quiet');
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/recorded-mismatch: .*pLength.*32768.*16384/);
   });
 
   it('a trace without a violation is exit 2, and so is bad usage', async () => {
