@@ -5,15 +5,17 @@ import { dirname } from 'node:path';
 import { checkWritableDir } from '../store/ensureDir.js';
 import { UserError } from './context.js';
 
+function notWritable(flag: string, path: string, e: unknown): UserError {
+  return new UserError(
+    `${flag} ${path}: not writable (${e instanceof Error ? e.message : String(e)})`,
+  );
+}
+
 /** `dir` (named by `flag` in the message) exists or is created, and takes a file. */
 export async function checkOutputDir(flag: string, dir: string): Promise<void> {
-  try {
-    await checkWritableDir(dir);
-  } catch (e) {
-    throw new UserError(
-      `${flag} ${dir}: not writable (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
+  await checkWritableDir(dir).catch((e: unknown) => {
+    throw notWritable(flag, dir, e);
+  });
 }
 
 /**
@@ -24,11 +26,7 @@ export async function checkOutputFile(flag: string, file: string): Promise<void>
   const st = await stat(file).catch(() => undefined);
   if (st === undefined || st.isFile() || st.isDirectory())
     return checkOutputDir(flag, dirname(file));
-  try {
-    await access(file, constants.W_OK);
-  } catch (e) {
-    throw new UserError(
-      `${flag} ${file}: not writable (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
+  await access(file, constants.W_OK).catch((e: unknown) => {
+    throw notWritable(flag, file, e);
+  });
 }

@@ -30,59 +30,45 @@ function childrenOf(pid: number): string {
 }
 
 describe('a process target that misbehaves on the wire', () => {
+  const bad = (mode: string): string => `process:${process.execPath} ${fixture} ${mode}`;
   it.each([
-    ['partial', /exited \(code 0\)/],
-    ['huge', /sent a frame claiming 2147483648 bytes/],
+    ['partial', bad('partial'), /exited \(code 0\)/],
+    ['huge', bad('huge'), /sent a frame claiming 2147483648 bytes/],
     // "hell" read as a little-endian length
-    ['junk', /sent a frame claiming 1819043176 bytes/],
-    ['chatter', /wrote output nobody asked for/],
-    ['mute', /closed its output/],
-  ] as const)('%s: target-crashed for each trace, exit 3, report written', async (mode, why) => {
-    const json = join(dir, `${mode}.json`);
-    const r = await runCli([
-      'replay',
-      ...traces,
-      '--target',
-      `process:${process.execPath} ${fixture} ${mode}`,
-      '--workers',
-      '1',
-      '--timeout',
-      '3000',
-      '--json',
-      json,
-      '--quiet',
-    ]);
-    expect(r.code, r.err).toBe(3);
-    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
-    expect(rep.traces).toHaveLength(2);
-    expect(rep.traces.map((t) => t.outcome)).toEqual(['crash', 'crash']);
-    // Each trace ends in target-crashed saying why: a fresh child served the second one and
-    // failed the same way.
-    for (const t of traces) {
-      const last = rep.violations.filter((v) => v.trace === t).at(-1);
-      expect(last?.kind).toBe('target-crashed');
-      expect(last?.message).toMatch(why);
-    }
-    expect(childrenOf(process.pid)).toBe('');
-  });
-
-  it('a child that echoes requests back (cat) is garbage at hello, not a target that answers', async () => {
-    const json = join(dir, 'cat.json');
-    const r = await runCli([
-      'replay',
-      ...traces,
-      '--target',
-      'process:cat',
-      '--json',
-      json,
-      '--quiet',
-    ]);
-    expect(r.code, r.err).toBe(3);
-    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
-    expect(rep.traces.map((t) => t.outcome)).toEqual(['crash', 'crash']);
-    for (const v of rep.violations) {
-      expect(v.kind).toBe('target-crashed');
-      expect(v.message).toMatch(/hello answered with the request itself/);
-    }
-  });
+    ['junk', bad('junk'), /sent a frame claiming 1819043176 bytes/],
+    ['chatter', bad('chatter'), /wrote output nobody asked for/],
+    ['mute', bad('mute'), /closed its output/],
+    // A child that echoes requests back is garbage at hello, not a target that answers.
+    ['echo (cat)', 'process:cat', /hello answered with the request itself/],
+  ] as const)(
+    '%s: target-crashed for each trace, exit 3, report written',
+    async (mode, target, why) => {
+      const json = join(dir, `${mode.replace(/\W/g, '')}.json`);
+      const r = await runCli([
+        'replay',
+        ...traces,
+        '--target',
+        target,
+        '--workers',
+        '1',
+        '--timeout',
+        '3000',
+        '--json',
+        json,
+        '--quiet',
+      ]);
+      expect(r.code, r.err).toBe(3);
+      const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+      expect(rep.traces).toHaveLength(2);
+      expect(rep.traces.map((t) => t.outcome)).toEqual(['crash', 'crash']);
+      // Each trace ends in target-crashed saying why: a fresh child served the second one and
+      // failed the same way.
+      for (const t of traces) {
+        const last = rep.violations.filter((v) => v.trace === t).at(-1);
+        expect(last?.kind).toBe('target-crashed');
+        expect(last?.message).toMatch(why);
+      }
+      expect(childrenOf(process.pid)).toBe('');
+    },
+  );
 });
