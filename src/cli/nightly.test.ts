@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -101,12 +101,17 @@ describe('vpdma nightly', () => {
     expect(again.corpus.summary.traces).toBe(rep.corpus.summary.traces + 1);
   });
 
-  it('merging two shards gives what one machine writes for the same seed and case count', async () => {
-    const args = ['--runs', '600', '--target', MUTANT, '--workers', '1', '--quiet'];
-    const whole = join(dir, 'whole');
-    const s1 = join(dir, 's1');
-    const s2 = join(dir, 's2');
-    const merged = join(dir, 'merged');
+  // bytes-used-remembered at 200 cases: the finding's two cases fall in different shards.
+  it.each([
+    [MUTANT, '600'],
+    ['mutant:bytes-used-remembered', '200'],
+  ])('merging two shards of %s gives what one machine writes', async (target, runs) => {
+    const name = target.replace(/\W/g, '-');
+    const args = ['--runs', runs, '--target', target, '--workers', '1', '--quiet'];
+    const whole = join(dir, `${name}-whole`);
+    const s1 = join(dir, `${name}-s1`);
+    const s2 = join(dir, `${name}-s2`);
+    const merged = join(dir, `${name}-merged`);
     expect((await run(['nightly', '--out', whole, ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(1);
@@ -117,6 +122,15 @@ describe('vpdma nightly', () => {
     );
     for (const f of ['junit.xml', 'results.sarif', 'report.html'])
       expect(existsSync(join(merged, f)), f).toBe(true);
+    // Each finding's own files too: finding.json points into the merged --out, not a shard's.
+    const findingFiles = (out: string): string[] =>
+      report(out).findings.map((f) =>
+        readFileSync(join(out, dirname(f.trace), 'finding.json'), 'utf8')
+          .split(out)
+          .join('OUT'),
+      );
+    expect(findingFiles(merged).length).toBeGreaterThan(0);
+    expect(findingFiles(merged)).toEqual(findingFiles(whole));
   });
 
   it('refuses to merge shards of different runs', async () => {

@@ -43,19 +43,23 @@ export function mergeShards(reports: readonly FuzzReport[], perGroup: number): M
       groups.set(key, m);
     }
   }
-  const signatures = new Set<string>();
+  // A signature's cases: the unsharded selection's cases that minimized to it, ascending.
+  const casesOf = new Map<string, number[]>();
   const hits: Record<string, number> = {};
   for (const [key, g] of groups) {
     hits[key] = g.hits;
     g.minimized.sort((a, b) => a.caseIndex - b.caseIndex);
-    for (const m of g.minimized.slice(0, perGroup)) signatures.add(m.signature);
+    for (const m of g.minimized.slice(0, perGroup))
+      casesOf.set(m.signature, [...(casesOf.get(m.signature) ?? []), m.caseIndex]);
   }
+  const signatures = new Set(casesOf.keys());
   const findings = new Map<string, ReportFinding>();
   for (const r of reports)
     for (const f of r.findings) {
       const have = findings.get(f.signature);
-      if (signatures.has(f.signature) && (have === undefined || f.caseIndex < have.caseIndex))
-        findings.set(f.signature, f);
+      const cases = casesOf.get(f.signature);
+      if (cases !== undefined && (have === undefined || f.caseIndex < have.caseIndex))
+        findings.set(f.signature, { ...f, cases });
     }
   return {
     cases: reports.reduce((n, r) => n + r.cases, 0),

@@ -40,6 +40,17 @@ export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPat
   };
 }
 
+/** finding.json: the report entry, with the target and profile it was found against. */
+export async function writeFindingJson(
+  dir: string,
+  entry: ReportFinding,
+  target: string,
+  profile: string | undefined,
+): Promise<void> {
+  const json = { ...entry, target, profile: profile ?? 'docs' };
+  await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
+}
+
 /** Writes a finding's files under `out`; resolves to its report entry. */
 export function findingWriter(
   out: string,
@@ -48,8 +59,7 @@ export function findingWriter(
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro));
-    const json = { ...entry, target: s.target, profile: s.profile ?? 'docs' };
-    await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
+    await writeFindingJson(dir, entry, s.target, s.profile);
     return entry;
   };
 }

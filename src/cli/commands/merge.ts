@@ -3,10 +3,12 @@
 // count: reports, corpus, findings (deduplicated across shards).
 import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { shellWord } from '../../core/shellWord.js';
 import { ensureDir } from '../../store/ensureDir.js';
 import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
+import { writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -99,7 +101,10 @@ function findingDir(root: string, signature: string): string {
   return join(root, 'findings', ...signature.split('/'));
 }
 
-/** Copies a finding's files into the merged --out; the entry then points there. */
+/**
+ * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
+ * entry then points there, and its cases are the merged run's (the shard saw only its own).
+ */
 async function moveFinding(
   f: ReportFinding,
   shards: readonly Shard[],
@@ -113,26 +118,40 @@ async function moveFinding(
   if (holder === undefined) throw new UserError(`merge: no shard holds finding ${f.signature}`);
   const from = findingDir(holder.dir, f.signature);
   const dir = findingDir(out, f.signature);
+  const missing = (name: string): UserError =>
+    new UserError(`merge: ${join(from, name)} is missing: copy each shard's whole --out directory`);
   const files = {
     jsonl: join(dir, 'repro.jsonl'),
     txt: join(dir, 'repro.txt'),
     vpt: join(dir, 'repro.vpt'),
   };
-  for (const name of ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json']) {
+  for (const name of ['repro.jsonl', 'repro.txt', 'repro.vpt']) {
     try {
       await copyInto(join(from, name), join(dir, name));
     } catch {
-      throw new UserError(
-        `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`,
-      );
+      throw missing(name);
     }
   }
-  return {
+  let found: { target?: unknown; profile?: unknown };
+  try {
+    found = JSON.parse(await readFile(join(from, 'finding.json'), 'utf8')) as typeof found;
+  } catch {
+    throw missing('finding.json');
+  }
+  const entry: ReportFinding = {
     ...f,
     trace: files.jsonl,
     files,
-    command: f.command.replace(f.files.jsonl, files.jsonl),
+    // The command quotes the path as shellWord did when the shard wrote it.
+    command: f.command.replace(shellWord(f.files.jsonl), shellWord(files.jsonl)),
   };
+  await writeFindingJson(
+    dir,
+    entry,
+    typeof found.target === 'string' ? found.target : holder.report.target,
+    typeof found.profile === 'string' ? found.profile : undefined,
+  );
+  return entry;
 }
 
 /** The shard's corpus directory: its OUT/corpus if unpacked there, else as recorded. */
