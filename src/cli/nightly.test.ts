@@ -46,6 +46,9 @@ function comparable(out: string): string {
 }
 
 const MUTANT = 'mutant:dodma-signals-event';
+/** The --out of one of the merge test's runs (the next test reuses MUTANT's shard 1/2). */
+const outOf = (target: string, run: string): string =>
+  join(dir, `${target.replace(/\W/g, '-')}-${run}`);
 
 describe('vpdma nightly', () => {
   it('runs on the defaults: corpus clean, all four reports, exit 0', async () => {
@@ -106,12 +109,11 @@ describe('vpdma nightly', () => {
     [MUTANT, '600'],
     ['mutant:bytes-used-remembered', '200'],
   ])('merging two shards of %s gives what one machine writes', async (target, runs) => {
-    const name = target.replace(/\W/g, '-');
     const args = ['--runs', runs, '--target', target, '--workers', '1', '--quiet'];
-    const whole = join(dir, `${name}-whole`);
-    const s1 = join(dir, `${name}-s1`);
-    const s2 = join(dir, `${name}-s2`);
-    const merged = join(dir, `${name}-merged`);
+    const whole = outOf(target, 'whole');
+    const s1 = outOf(target, 's1');
+    const s2 = outOf(target, 's2');
+    const merged = outOf(target, 'merged');
     expect((await run(['nightly', '--out', whole, ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(1);
@@ -149,7 +151,7 @@ describe('vpdma nightly', () => {
       '2/2',
       '--quiet',
     ]);
-    const r = await run(['merge', join(dir, 's1'), other, '--out', join(dir, 'bad-merge')]);
+    const r = await run(['merge', outOf(MUTANT, 's1'), other, '--out', join(dir, 'bad-merge')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/vpdma: merge: .* has seed "7", .* has "\d+": not shards of one run/);
   });
