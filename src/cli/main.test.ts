@@ -113,6 +113,19 @@ describe('vpdma show', () => {
     expect([writes, written.length]).toEqual([2, 1]);
   });
 
+  it('a damaged trace shows its intact part, then names the damage, exit 2', async () => {
+    await writeFile(p('cut-show.jsonl'), `${HEADER}\n${GET}\n${PUT.slice(0, 30)}`);
+    for (const args of [[], ['--summary']]) {
+      const r = await run('show', ...args, p('cut-show.jsonl'));
+      expect(r.code).toBe(2);
+      expect(r.out).toMatch(/VideoPortGetDmaAdapter/);
+      expect(r.out).not.toMatch(/VideoPortPutDmaAdapter/);
+      expect(r.err).toMatch(
+        /^vpdma: .*cut-show\.jsonl:3: truncated: .*: damaged; the 1 calls before it are (shown|counted)\n$/,
+      );
+    }
+  });
+
   it('a bad trace is one line naming file, line and field, exit 2', async () => {
     const r = await run('show', p('bad.jsonl'));
     expect(r).toEqual({
@@ -140,9 +153,24 @@ describe('vpdma convert', () => {
     const r = await run('convert', p('cut.vpt'), p('cut.jsonl'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
-      /^vpdma: .*cut\.vpt: byte \d+: truncated frame \(\d+ of \d+ payload bytes\)\n$/,
+      /^vpdma: .*cut\.vpt: byte \d+: truncated frame \(\d+ of \d+ payload bytes\): damaged; --salvage writes the calls before it\n$/,
     );
     await expect(access(p('cut.jsonl'))).rejects.toThrow();
+  });
+
+  it('--salvage writes the calls before the damage, and says what it dropped', async () => {
+    // A capture cut off inside its last line: the first call is whole.
+    await writeFile(p('cut-capture.jsonl'), `${HEADER}\n${GET}\n${PUT.slice(0, 30)}`);
+    const r = await run('convert', '--salvage', p('cut-capture.jsonl'), p('salvaged.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /: 1 calls \(salvaged: .*cut-capture\.jsonl:3: truncated: the last line stops before its newline .*; the rest dropped\)\n$/,
+    );
+    expect(await readFile(p('salvaged.jsonl'), 'utf8')).toBe(`${HEADER}\n${GET}\n`);
+    // Bad input that is not damage is still refused: nothing to salvage from a wrong call.
+    const bad = await run('convert', '--salvage', p('bad.jsonl'), p('bad.vpt'));
+    expect(bad.code).toBe(2);
+    await expect(access(p('bad.vpt'))).rejects.toThrow();
   });
 
   it('rejects unknown extensions', async () => {
@@ -172,7 +200,7 @@ describe('vpdma usage', () => {
     const r = await run('--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/show \[options\] <trace>/);
-    expect(r.out).toMatch(/convert <in> <out>/);
+    expect(r.out).toMatch(/convert \[options\] <in> <out>/);
     expect(r.out).toContain(
       'Exit codes: 0 ok, 1 violations, 2 bad input or usage, 3 harness or target crash.',
     );

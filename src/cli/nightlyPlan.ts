@@ -74,7 +74,8 @@ export function exitForNightly(
 ): ExitCode {
   if (corpus.some((x) => x.setupError !== undefined) || r.fuzzDetail.setupError !== undefined)
     return EXIT.crash;
-  if (corpus.some((x) => x.inputError !== undefined)) return EXIT.badInput;
+  if (corpus.some((x) => x.inputError !== undefined || x.damage !== undefined))
+    return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;
   const corpusFailed = corpus.some((x) => (x.result?.violations.length ?? 0) > 0);
   if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;

@@ -8,7 +8,7 @@ export function formatReplaySummary(r: ReplayReport): string {
   const s = r.summary;
   const lines = [
     '',
-    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable`,
+    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}`,
     ...(s.detached > 0
       ? [
           `${s.detached} traces stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
@@ -27,7 +27,13 @@ export function formatReplaySummary(r: ReplayReport): string {
     if (r.violations.length > shownMax)
       lines.push(`  ... and ${r.violations.length - shownMax} more (see --json)`);
   }
-  for (const t of r.traces.filter((e) => e.error !== undefined).slice(0, shownMax))
-    lines.push(`  ${t.error ?? ''}`);
+  for (const t of r.traces
+    .filter((e) => e.error !== undefined || e.damage !== undefined)
+    .slice(0, shownMax))
+    lines.push(
+      t.damage === undefined
+        ? `  ${t.error ?? ''}`
+        : `  ${t.damage}: damaged; the ${t.calls} calls before it were replayed`,
+    );
   return `${lines.join('\n')}\n`;
 }

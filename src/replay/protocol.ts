@@ -41,6 +41,11 @@ export interface ItemResult {
   readonly result?: ReplayResult;
   /** Set when the trace could not be read: bad input, reported with exit code 2. */
   readonly inputError?: string;
+  /**
+   * Set when the trace is damaged (cut short, a bad checksum) after an intact part: `result`
+   * is the replay of that part; the damage is bad input, exit code 2, as inputError.
+   */
+  readonly damage?: string;
   /** Set when the target could not be created at all. */
   readonly setupError?: string;
 }

@@ -85,12 +85,15 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     expect(b?.inputError).toMatch(/which no earlier call returned/);
   });
 
-  it('reports a truncated file as bad input, naming the offset', async () => {
+  it('replays a truncated file up to the damage and reports the damage, naming the offset', async () => {
     const bytes = encodeVpt({ header: KITCHEN_HEADER, calls: kitchenSink() });
     const path = file('cut.vpt', bytes.subarray(0, bytes.length - 10));
     const [a, b] = await both(path);
     expect(b).toEqual(a);
-    expect(b?.inputError).toMatch(/cut\.vpt/);
+    expect(b?.inputError).toBeUndefined();
+    expect(b?.damage).toMatch(/^.*cut\.vpt: byte \d+: truncated frame/);
+    // The kitchen sink is one frame: nothing before the damage, nothing replayed.
+    expect(b?.result?.calls).toBe(0);
   });
 
   /** 3,000 calls in several frames after `prefix`, with a bit flipped in the last frame. */
@@ -111,10 +114,27 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     return file(name, bytes);
   }
 
-  it('reports damage in a late frame as bad input, as a whole read does', async () => {
+  it('replays the frames before damage in a late frame, streamed or not, and reports it', async () => {
     const [a, b] = await both(damagedLate('late.vpt', () => undefined));
     expect(b).toEqual(a);
-    expect(b?.inputError).toMatch(/late\.vpt/);
+    expect(b?.inputError).toBeUndefined();
+    expect(b?.damage).toMatch(/late\.vpt: byte \d+: frame checksum mismatch/);
+    // 3,001 calls in frames of 512: the five intact frames replay, the damaged sixth does not.
+    expect(b?.result).toMatchObject({ outcome: 'pass', calls: 5 * 512 });
+  });
+
+  it('finds a violation before the damage: the damage does not hide it', async () => {
+    const path = damagedLate('late-bug.vpt', (r) => {
+      r.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+      r.call('VideoPortGetBytesUsed', { pDma: 0n });
+    });
+    const [a, b] = await both(path, 'mutant:bytes-used-remembered');
+    expect(b).toEqual(a);
+    expect(b?.damage).toMatch(/late-bug\.vpt/);
+    expect(b?.result?.violations[0]).toMatchObject({
+      kind: 'inert-return-mismatch',
+      callIndex: 1,
+    });
   });
 
   it('reads to the end after the target crashed early, so late damage is still reported', async () => {
@@ -136,9 +156,10 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
     const clean = await run(damagedLate('crash.vpt', doubleFree, false));
     expect(clean?.result?.outcome).toBe('crash');
     expect(clean?.result?.violations[0]).toMatchObject({ kind: 'target-crashed', callIndex: 2 });
-    // ...and damaged 3,000 calls later, bad input, streamed or not.
+    // ...and damaged 3,000 calls later, the same crash and the damage, streamed or not.
     const damaged = await run(damagedLate('crash-then-damage.vpt', doubleFree));
-    expect(damaged?.inputError).toMatch(/crash-then-damage\.vpt/);
+    expect(damaged?.result?.violations[0]).toMatchObject({ kind: 'target-crashed', callIndex: 2 });
+    expect(damaged?.damage).toMatch(/crash-then-damage\.vpt/);
   });
 });
 
@@ -159,5 +180,17 @@ describe('runReplayTask on a big JSONL (streamed)', () => {
     expect(b?.inputError).toMatch(
       new RegExp(`bad\\.jsonl:${lines.length - 1}: .*unknown function`),
     );
+  });
+
+  it('replays a capture cut off mid-line up to its last whole line, and reports the cut', async () => {
+    const text = formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() });
+    const lines = text.trimEnd().split('\n');
+    // A writer stopped 10 characters into the sixth call's line.
+    const cut = `${lines.slice(0, 6).join('\n')}\n${(lines[6] ?? '').slice(0, 10)}`;
+    const path = file('cut.jsonl', new TextEncoder().encode(cut));
+    const [a, b] = await both(path);
+    expect(b).toEqual(a);
+    expect(b?.damage).toMatch(/cut\.jsonl:7: truncated: the last line stops before its newline/);
+    expect(b?.result?.calls).toBe(5);
   });
 });

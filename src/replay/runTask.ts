@@ -3,8 +3,8 @@
 import { resolveDevice } from '../model/device.js';
 import { stat } from 'node:fs/promises';
 import type { TraceCall } from '../model/values.js';
-import { formatOf, readTrace, streamTraceBatches } from '../store/traceFiles.js';
-import { formatTraceError } from '../trace/traceError.js';
+import { formatOf, readTracePrefix, streamTraceBatches } from '../store/traceFiles.js';
+import { formatTraceError, type TraceError } from '../trace/traceError.js';
 import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
 import type { TraceHeader } from '../trace/trace.js';
@@ -34,15 +34,23 @@ export async function sessionFor(spec: string, timeoutMs: number): Promise<Targe
   return s.value;
 }
 
+/** What reading a streamed trace to its end found wrong: bad input, or damage after a good part. */
+interface Finished {
+  readonly inputError?: string;
+  readonly damage?: string;
+}
+
 /** A trace to replay: whole in memory, or streamed from its file a frame at a time. */
 interface Loaded {
   readonly header: TraceHeader;
   readonly calls: readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
+  /** The trace is damaged here; `calls` are the intact ones before it. */
+  readonly damage?: string;
   /**
    * Streamed: reads what the replay left unread (only if it stopped early) and says what was
    * wrong with the input, if anything.
    */
-  readonly finish?: () => Promise<string | undefined>;
+  readonly finish?: () => Promise<Finished>;
 }
 
 async function load(item: TraceItem): Promise<Loaded | string> {
@@ -54,10 +62,13 @@ async function load(item: TraceItem): Promise<Loaded | string> {
   const format = formatOf(item.path);
   if ((format === 'vpt' || format === 'jsonl') && (await sizeOf(item)) > streamBytesMin)
     return streamed(item.path, item.label);
-  const r = await readTrace(item.path);
+  // A damaged trace (cut short, a bad checksum) replays up to the damage, which is reported.
+  const r = await readTracePrefix(item.path);
   if (!r.ok) return formatTraceError(r.error);
-  const broken = checkReferences(r.value, item.label);
-  return broken === undefined ? r.value : formatTraceError(broken);
+  const { trace, damage } = r.value;
+  const broken = checkReferences(trace, item.label);
+  if (broken !== undefined) return formatTraceError(broken);
+  return damage === undefined ? trace : { ...trace, damage: formatTraceError(damage) };
 }
 
 async function sizeOf(item: TraceItem): Promise<number> {
@@ -72,9 +83,10 @@ async function sizeOf(item: TraceItem): Promise<number> {
 /**
  * A big .vpt or JSONL in bounded memory and one pass: the batches (a .vpt frame, a JSONL
  * chunk's lines) feed the replay as they are read, and every call and handle reference is
- * checked on the way. Bad input found part way (a damaged
- * frame, a reference no earlier call produced) makes the trace's result the same input error
- * a whole read reports, whatever was replayed before it. (Checking in a pass of its own first
+ * checked on the way. Bad input found part way (an invalid call, a reference no earlier call
+ * produced) makes the trace's result the same input error a whole read reports, whatever was
+ * replayed before it; damage (a truncated or corrupted frame) ends the trace there, as a
+ * whole read's intact part does. (Checking in a pass of its own first
  * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
  */
 async function streamed(path: string, label: string): Promise<Loaded | string> {
@@ -87,13 +99,13 @@ async function streamed(path: string, label: string): Promise<Loaded | string> {
   if (first.value.kind === 'error') return formatTraceError(first.value.error);
   if (first.value.kind !== 'header') return `${label}: no header`;
   const refs = new ReferenceCheck(label);
-  let damage: string | undefined;
-  /** Takes the next frame's calls, checking them; undefined at the end or at damage. */
+  let bad: TraceError | undefined;
+  /** Takes the next frame's calls, checking them; undefined at the end or at bad input. */
   const nextCalls = async (): Promise<readonly TraceCall[] | undefined> => {
     for (let it = await frames.next(); it.done !== true; it = await frames.next()) {
       const v = it.value;
       if (v.kind === 'error') {
-        damage = formatTraceError(v.error);
+        bad = v.error;
         return undefined;
       }
       if (v.kind !== 'calls') continue;
@@ -110,9 +122,10 @@ async function streamed(path: string, label: string): Promise<Loaded | string> {
     calls: calls(),
     finish: async () => {
       while ((await nextCalls()) !== undefined); // a replay that stopped early left these
-      if (damage !== undefined) return damage;
+      if (bad !== undefined && bad.damaged !== true) return { inputError: formatTraceError(bad) };
       const broken = refs.result();
-      return broken === undefined ? undefined : formatTraceError(broken);
+      if (broken !== undefined) return { inputError: formatTraceError(broken) };
+      return bad === undefined ? {} : { damage: formatTraceError(bad) };
     },
   };
 }
@@ -134,7 +147,9 @@ async function runItem(
   } catch (e) {
     if (!TargetFault.is(e)) throw e;
     const bad = await trace.finish?.();
-    if (bad !== undefined) return { id: item.id, label: item.label, inputError: bad };
+    if (bad?.inputError !== undefined)
+      return { id: item.id, label: item.label, inputError: bad.inputError };
+    const damage = trace.damage ?? bad?.damage;
     const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
     const v = violation(
       e.timeout ? 'target-timeout' : 'target-crashed',
@@ -146,6 +161,7 @@ async function runItem(
       id: item.id,
       label: item.label,
       result: { outcome: e.timeout ? 'timeout' : 'crash', calls: 0, violations: [v] },
+      ...(damage === undefined ? {} : { damage }),
     };
   }
   if (hb !== undefined) Atomics.store(hb, 0, item.id);
@@ -159,8 +175,10 @@ async function runItem(
   await session.release(target, result.outcome === 'crash' || result.outcome === 'timeout');
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
   const late = await trace.finish?.();
-  if (late !== undefined) return { id: item.id, label: item.label, inputError: late };
-  return { id: item.id, label: item.label, result };
+  if (late?.inputError !== undefined)
+    return { id: item.id, label: item.label, inputError: late.inputError };
+  const damage = trace.damage ?? late?.damage;
+  return { id: item.id, label: item.label, result, ...(damage === undefined ? {} : { damage }) };
 }
 
 export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {

@@ -80,7 +80,10 @@ export function summarySection(r: NightlyReport): string {
 
 export function corpusSection(r: NightlyReport): string {
   const rows = r.corpus.traces.map((t) => {
-    const note = t.error ?? (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
+    const note =
+      t.error ??
+      (t.damage === undefined ? undefined : `damaged after call ${t.calls}: ${t.damage}`) ??
+      (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
     return [
       `<tr><td><a href="${pathHref(t.trace)}">${esc(t.trace)}</a></td>`,
       `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}</td>`,

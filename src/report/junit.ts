@@ -105,6 +105,10 @@ export function caseForTrace(
       error: { message: crash.message, type: crash.kind, ...body },
     };
   }
+  if (e.damage !== undefined) {
+    const message = `damaged: ${e.damage} (the ${e.calls} calls before it were replayed)`;
+    return { classname, name, failures, error: { message, type: 'damaged' } };
+  }
   return { classname, name, failures };
 }
 

@@ -24,6 +24,8 @@ export interface TraceEntry {
   readonly detachedBy?: string;
   /** Why the trace could not be read or the target not started. */
   readonly error?: string;
+  /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
+  readonly damage?: string;
 }
 
 export interface ReplaySummary {
@@ -33,6 +35,8 @@ export interface ReplaySummary {
   readonly crashed: number;
   readonly timedOut: number;
   readonly invalid: number;
+  /** Traces replayed up to damage in the file (counted under their outcome as well). */
+  readonly damaged: number;
   /** Traces where the oracle stopped being compared early (misuse in the trace, or divergence). */
   readonly detached: number;
   readonly calls: number;
@@ -75,6 +79,7 @@ export function traceEntry(r: ItemResult): TraceEntry {
     violations: res.violations.length,
     ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
+    ...(r.damage === undefined ? {} : { damage: r.damage }),
   };
 }
 
@@ -92,6 +97,7 @@ export function summarize(
     crashed: count('crash'),
     timedOut: count('timeout'),
     invalid: count('invalid') + count('setup-failed'),
+    damaged: entries.filter((e) => e.damage !== undefined).length,
     detached: entries.filter((e) => e.detachedAt !== undefined).length,
     calls: entries.reduce((n, e) => n + e.calls, 0),
     violations: violations.length,

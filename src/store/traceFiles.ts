@@ -7,7 +7,8 @@ import { err, ok } from '../core/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { TraceError } from '../trace/traceError.js';
 import type { StreamOptions, TraceBatchItem, TraceItem } from '../trace/items.js';
-import { collectTrace, perCall, traceItems } from '../trace/items.js';
+import type { SalvagedTrace } from '../trace/items.js';
+import { collectTrace, collectTracePrefix, perCall, traceItems } from '../trace/items.js';
 import {
   encodeJsonlCall,
   encodeJsonlHeader,
@@ -134,9 +135,21 @@ export async function readTrace(path: string): Promise<Result<Trace, TraceError>
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return err({ file: path, message: 'invalid UTF-8' });
+    // The line reader names the line (and sees a cut inside the last line's character).
+    return collectTrace(streamTraceBatches(path));
   }
   return format === 'jsonl' ? parseJsonl(text, path) : parseText(text, path);
+}
+
+/**
+ * readTrace for a trace that may be damaged (TraceError.damaged): its intact part and the
+ * damage instead of an error. Any other problem is an error as readTrace gives it.
+ */
+export async function readTracePrefix(path: string): Promise<Result<SalvagedTrace, TraceError>> {
+  const whole = await readTrace(path);
+  if (whole.ok) return ok({ trace: whole.value });
+  if (whole.error.damaged !== true) return whole;
+  return collectTracePrefix(streamTraceBatches(path));
 }
 
 /** Writes a trace atomically in the format its name says. */

@@ -33,14 +33,33 @@ export async function* perCall(batches: AsyncIterable<TraceBatchItem>): AsyncGen
   }
 }
 
+/** A damaged trace's intact part: the header and every call before the damage. */
+export interface SalvagedTrace {
+  readonly trace: Trace;
+  /** What cut it short (undefined: the trace was whole). */
+  readonly damage?: TraceError;
+}
+
 /** Gathers a stream into one Trace (at most callsMax calls). */
 export async function collectTrace(
   items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
 ): Promise<Result<Trace, TraceError>> {
+  const r = await collectTracePrefix(items);
+  if (!r.ok) return r;
+  return r.value.damage === undefined ? ok(r.value.trace) : err(r.value.damage);
+}
+
+/** collectTrace, but damage (TraceError.damaged) ends the trace instead of failing it. */
+export async function collectTracePrefix(
+  items: AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>,
+): Promise<Result<SalvagedTrace, TraceError>> {
   let header: TraceHeader | undefined;
   const calls: TraceCall[] = [];
   for await (const item of items) {
-    if (item.kind === 'error') return err(item.error);
+    if (item.kind === 'error') {
+      if (item.error.damaged !== true || header === undefined) return err(item.error);
+      return ok({ trace: { header, calls }, damage: item.error });
+    }
     if (item.kind === 'header') header = item.header;
     else {
       if (item.kind === 'call') calls.push(item.call);
@@ -51,11 +70,29 @@ export async function collectTrace(
     }
   }
   if (header === undefined) return err({ message: 'no header' });
-  return ok({ header, calls });
+  return ok({ trace: { header, calls } });
 }
 
 /** Yields a finished Trace as items (for writers that take a stream). */
 export function* traceItems(trace: Trace): Generator<TraceItem> {
   yield { kind: 'header', header: trace.header };
   for (const call of trace.calls) yield { kind: 'call', call };
+}
+
+/**
+ * The stream up to damage (TraceError.damaged), which ends it cleanly and is handed to
+ * `onDamage` instead: the intact part of a damaged trace, for a reader that salvages it.
+ * Any other error passes through.
+ */
+export async function* untilDamage<T extends TraceItem | TraceBatchItem>(
+  items: AsyncIterable<T>,
+  onDamage: (e: TraceError) => void,
+): AsyncGenerator<T> {
+  for await (const item of items) {
+    if (item.kind === 'error' && item.error.damaged === true) {
+      onDamage(item.error);
+      return;
+    }
+    yield item;
+  }
 }

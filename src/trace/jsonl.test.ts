@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatJsonl, parseJsonl, readJsonlBatches, readJsonlCalls } from './jsonl.js';
-import { collectTrace } from './items.js';
+import { collectTrace, collectTracePrefix } from './items.js';
 import type { TraceBatchItem, TraceItem } from './items.js';
 import { accepted, verdict } from './testResult.js';
-import { formatTraceError } from './traceError.js';
+import { formatTraceError, type TraceError } from './traceError.js';
 import type { Trace } from './trace.js';
 
 const HEADER =
@@ -160,5 +160,57 @@ describe('readJsonlBatches', () => {
     expect(last?.kind === 'error' && formatTraceError(last.error)).toMatch(
       /^a.jsonl:4: invalid JSON/,
     );
+  });
+});
+
+describe('a JSONL capture cut off mid-line (damage, readable up to it)', () => {
+  const cut = `${HEADER}\n${MAP}\n${FREE.slice(0, 20)}`;
+  async function streamed(bytes: Uint8Array, size: number): Promise<TraceBatchItem[]> {
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+      return Promise.resolve();
+    }
+    const out: TraceBatchItem[] = [];
+    for await (const item of readJsonlBatches(chunks(), 'a.jsonl')) out.push(item);
+    return out;
+  }
+  const errorOf = (got: readonly TraceBatchItem[]): TraceError | undefined => {
+    const last = got.at(-1);
+    return last?.kind === 'error' ? last.error : undefined;
+  };
+
+  it('marks an unparsable last line without its newline as damage, whole or streamed', async () => {
+    const whole = parseJsonl(cut, 'a.jsonl');
+    expect(whole.ok ? undefined : whole.error).toMatchObject({ line: 3, damaged: true });
+    expect(error(cut)).toMatch(
+      /^a\.jsonl:3: truncated: the last line stops before its newline \(invalid JSON: /,
+    );
+    for (const size of [1, 7, 1 << 16]) {
+      const got = await streamed(new TextEncoder().encode(cut), size);
+      expect(errorOf(got)).toEqual(whole.ok ? undefined : whole.error);
+      const salvaged = await collectTracePrefix(got);
+      expect(salvaged.ok && salvaged.value.trace.calls).toEqual(
+        parsed(`${HEADER}\n${MAP}\n`).calls,
+      );
+    }
+  });
+
+  it('marks a cut inside the last line’s multi-byte character as damage too', async () => {
+    const bytes = new TextEncoder().encode(`${HEADER}\n${MAP}\n{"fn":"é`);
+    const got = await streamed(bytes.subarray(0, bytes.length - 1), 3);
+    expect(errorOf(got)).toMatchObject({ line: 3, damaged: true });
+  });
+
+  it('is not damage when a line ends in its newline, when the header is cut, or when the JSON is whole', () => {
+    const notDamage = (text: string): TraceError | undefined => {
+      const r = parseJsonl(text, 'a.jsonl');
+      expect(r.ok).toBe(false);
+      return r.ok ? undefined : r.error;
+    };
+    expect(notDamage(`${HEADER}\n${FREE.slice(0, 20)}\n`)?.damaged).toBeUndefined();
+    expect(notDamage(`${HEADER}\n{oops}\n${FREE}\n`)?.damaged).toBeUndefined();
+    expect(notDamage(HEADER.slice(0, 30))?.damaged).toBeUndefined();
+    // A whole last line that is not a valid call is a wrong trace, not a cut one.
+    expect(notDamage(`${HEADER}\n${FREE.replace('"0x2"', '-2')}`)?.damaged).toBeUndefined();
   });
 });

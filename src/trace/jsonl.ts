@@ -28,7 +28,8 @@ export class JsonlLineDecoder {
     private readonly callsLimit = callsMax,
   ) {}
 
-  line(input: string, line: number): TraceItem | undefined {
+  /** `unterminated`: the input ended in this line, before its newline. */
+  line(input: string, line: number, unterminated = false): TraceItem | undefined {
     const where = this.file === undefined ? { line } : { file: this.file, line };
     // Windows tools often start UTF-8 files with a byte-order mark.
     const text = line === 1 && input.startsWith('\uFEFF') ? input.slice(1) : input;
@@ -45,7 +46,8 @@ export class JsonlLineDecoder {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      return fail(traceError(where, undefined, `invalid JSON: ${(e as Error).message}`));
+      const bad = traceError(where, undefined, `invalid JSON: ${(e as Error).message}`);
+      return fail(unterminated ? this.cutShort(bad) : bad);
     }
     if (!this.sawHeader) {
       this.sawHeader = true;
@@ -57,6 +59,19 @@ export class JsonlLineDecoder {
     }
     const c = adoptCall(raw, where);
     return c.ok ? { kind: 'call', call: c.value } : fail(c.error);
+  }
+
+  /**
+   * An unparsable last line without its newline is where a writer was cut off (a capture on
+   * a machine that crashed): damage, with every line before it intact once the header is.
+   */
+  cutShort(e: TraceError): TraceError {
+    if (!this.sawHeader) return e;
+    return {
+      ...e,
+      message: `truncated: the last line stops before its newline (${e.message})`,
+      damaged: true,
+    };
   }
 
   /** The error for input that ended here, if it is incomplete. */
@@ -83,7 +98,7 @@ export function parseJsonl(text: string, file?: string): Result<Trace, TraceErro
   for (let line = 1; start < text.length || line === 1; line++) {
     let nl = text.indexOf('\n', start);
     if (nl === -1) nl = text.length;
-    const item = decoder.line(text.slice(start, nl), line);
+    const item = decoder.line(text.slice(start, nl), line, nl === text.length && start < nl);
     start = nl + 1;
     if (item === undefined) continue;
     if (item.kind === 'error') return err(item.error);
@@ -119,8 +134,9 @@ export async function* readJsonlBatches(
       let item: TraceItem | undefined;
       if (ev.kind === 'error') {
         const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
-        item = fail(traceError(where, undefined, ev.message));
-      } else item = decoder.line(ev.text, ev.line);
+        const bad = traceError(where, undefined, ev.message);
+        item = fail(ev.unterminated === true ? decoder.cutShort(bad) : bad);
+      } else item = decoder.line(ev.text, ev.line, ev.unterminated === true);
       if (item === undefined) continue;
       if (item.kind === 'call') {
         calls.push(item.call);

@@ -3,8 +3,19 @@
 import { lineBytesMax } from '../core/limits.js';
 
 export type LineEvent =
-  | { readonly kind: 'line'; readonly text: string; readonly line: number }
-  | { readonly kind: 'error'; readonly line: number; readonly message: string };
+  | {
+      readonly kind: 'line';
+      readonly text: string;
+      readonly line: number;
+      /** The input ended in this line, before its "\n": a writer may have been cut off. */
+      readonly unterminated?: true;
+    }
+  | {
+      readonly kind: 'error';
+      readonly line: number;
+      readonly message: string;
+      readonly unterminated?: true;
+    };
 
 const NL = 0x0a;
 
@@ -65,8 +76,10 @@ export async function* splitLineBatches(
   }
   if (pendingBytes > 0) {
     const text = decode(decoder, join(pending, pendingBytes, new Uint8Array(0)));
-    if (text === undefined) yield [{ kind: 'error', line, message: 'invalid UTF-8' }];
-    else yield [{ kind: 'line', text, line }];
+    // A cut may fall inside a multi-byte character: unterminated either way.
+    if (text === undefined)
+      yield [{ kind: 'error', line, message: 'invalid UTF-8', unterminated: true }];
+    else yield [{ kind: 'line', text, line, unterminated: true }];
   }
 }
 

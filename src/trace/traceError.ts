@@ -12,6 +12,11 @@ export interface TraceError {
   /** Dotted path of the bad field, e.g. `args.pVrp.inputBufferLength`. */
   readonly field?: string;
   readonly message: string;
+  /**
+   * The input is cut short or corrupted here (a truncated or failed-checksum .vpt frame, a
+   * JSONL last line cut mid-value), after an intact header: everything before it is readable.
+   */
+  readonly damaged?: true;
 }
 
 /** Where a value came from; validators copy it into the errors they return. */

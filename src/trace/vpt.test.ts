@@ -173,6 +173,27 @@ describe('.vpt encode/decode', () => {
     );
   });
 
+  it('marks frame damage after the header as damage (readable before it), and nothing else', async () => {
+    const damagedOf = async (b: Uint8Array): Promise<boolean | undefined> => {
+      const last = (await stream(b)).at(-1);
+      return last?.kind === 'error' ? last.error.damaged === true : undefined;
+    };
+    const third = offsets[3] as number;
+    const flipped = bytes.slice();
+    flipped[third + FRAME_HEADER_BYTES + 5] =
+      (flipped[third + FRAME_HEADER_BYTES + 5] as number) ^ 1;
+    // Cut in a frame header, in a payload; a flipped bit.
+    expect(await damagedOf(bytes.subarray(0, third + 3))).toBe(true);
+    expect(await damagedOf(bytes.subarray(0, bytes.length - 1))).toBe(true);
+    expect(await damagedOf(flipped)).toBe(true);
+    // Before the header there is nothing to salvage: the prelude, the header frame itself.
+    expect(await damagedOf(bytes.subarray(0, 3))).toBe(false);
+    expect(await damagedOf(bytes.subarray(0, PRELUDE_BYTES))).toBe(false);
+    expect(await damagedOf(bytes.subarray(0, (offsets[1] as number) - 2))).toBe(false);
+    const whole = decodeVpt(flipped, 't.vpt');
+    expect(whole.ok ? undefined : whole.error.damaged).toBe(true);
+  });
+
   it('rejects bad magic and unknown format versions', async () => {
     const notVpt = new TextEncoder().encode('{"format":"vpdma-trace"}\n');
     expect(errorOf(await stream(notVpt))).toBe('t.vpt: byte 0: not a .vpt file (bad magic)');

@@ -47,6 +47,12 @@ export class VptDecoder {
     );
   }
 
+  /** Damage to the frames after the header: the calls before it are intact. */
+  private damage(offset: number, message: string): TraceError {
+    const e = this.fail(offset, message);
+    return this.header === undefined ? e : { ...e, damaged: true };
+  }
+
   prelude(bytes: Uint8Array): TraceError | undefined {
     if (bytes.length < PRELUDE_BYTES) return this.fail(0, 'truncated: not a complete .vpt prelude');
     for (let i = 0; i < VPT_MAGIC.length; i++) {
@@ -63,14 +69,17 @@ export class VptDecoder {
   /** The payload length a frame header announces, or the damage it shows. */
   frameLength(head: Uint8Array, offset: number): number | TraceError {
     if (head.length < FRAME_HEADER_BYTES) {
-      return this.fail(
+      return this.damage(
         offset,
         `truncated frame header (${head.length} of ${FRAME_HEADER_BYTES} bytes)`,
       );
     }
     const length = readU32(head, 0);
     if (length === 0 || length > frameBytesMax) {
-      return this.fail(offset, `frame length ${length} outside 1..${frameBytesMax}: damaged file`);
+      return this.damage(
+        offset,
+        `frame length ${length} outside 1..${frameBytesMax}: damaged file`,
+      );
     }
     return length;
   }
@@ -79,13 +88,13 @@ export class VptDecoder {
   frame(head: Uint8Array, payload: Uint8Array, offset: number): FrameContent | TraceError {
     const length = readU32(head, 0);
     if (payload.length < length) {
-      return this.fail(offset, `truncated frame (${payload.length} of ${length} payload bytes)`);
+      return this.damage(offset, `truncated frame (${payload.length} of ${length} payload bytes)`);
     }
     if (frameCrc32(payload) !== readU32(head, 4))
-      return this.fail(offset, 'frame checksum mismatch');
+      return this.damage(offset, 'frame checksum mismatch');
     const unpacked =
       this.header === undefined ? unpackPlain(payload) : this.unpacker.unpack(payload);
-    if ('error' in unpacked) return this.fail(offset, `undecodable frame: ${unpacked.error}`);
+    if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
     return this.header === undefined
       ? this.headerFrame(unpacked.value, offset)
       : this.callFrame(unpacked.value, offset);

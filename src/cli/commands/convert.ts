@@ -6,7 +6,8 @@ import {
   traceNameError,
   writeTraceItemsAtomic,
 } from '../../store/traceFiles.js';
-import { formatTraceError } from '../../trace/traceError.js';
+import { formatTraceError, type TraceError } from '../../trace/traceError.js';
+import { untilDamage, type TraceBatchItem } from '../../trace/items.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError } from '../context.js';
 import { EXIT } from '../exitCodes.js';
@@ -18,12 +19,25 @@ export const registerConvert: RegisterCommand = (program, ctx) => {
     .description('convert a trace between formats, chosen by extension: .jsonl, .vpt, .txt')
     .argument('<in>', 'trace to read')
     .argument('<out>', 'file to write (replaced atomically)')
-    .action(async (input: string, output: string) => {
-      ctx.exitCode = await convert(ctx, input, output);
+    .option(
+      '--salvage',
+      'a damaged input (cut short, a bad checksum): write the calls before the damage',
+    )
+    .action(async (input: string, output: string, opts: ConvertOptions) => {
+      ctx.exitCode = await convert(ctx, input, output, opts);
     });
 };
 
-export async function convert(ctx: CliContext, input: string, output: string): Promise<ExitCode> {
+interface ConvertOptions {
+  readonly salvage?: boolean;
+}
+
+export async function convert(
+  ctx: CliContext,
+  input: string,
+  output: string,
+  opts: ConvertOptions = {},
+): Promise<ExitCode> {
   for (const path of [input, output]) {
     const bad = await traceNameError(path);
     if (bad !== undefined) throw new UserError(formatTraceError(bad));
@@ -31,11 +45,24 @@ export async function convert(ctx: CliContext, input: string, output: string): P
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
   const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
+  let damage: TraceError | undefined;
+  const items = (): AsyncIterable<TraceBatchItem> =>
+    streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit });
   const r = await writeTraceItemsAtomic(output, {
     file: input,
-    open: () => streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit }),
+    open: () =>
+      opts.salvage === true
+        ? untilDamage(items(), (e) => {
+            damage = e;
+          })
+        : items(),
   });
-  if (!r.ok) throw new UserError(formatTraceError(r.error));
-  ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls\n`);
+  if (!r.ok) {
+    const hint = r.error.damaged === true ? ': damaged; --salvage writes the calls before it' : '';
+    throw new UserError(`${formatTraceError(r.error)}${hint}`);
+  }
+  const salvaged =
+    damage === undefined ? '' : ` (salvaged: ${formatTraceError(damage)}; the rest dropped)`;
+  ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls${salvaged}\n`);
   return EXIT.ok;
 }

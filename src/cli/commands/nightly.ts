@@ -227,8 +227,11 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     await writeNightlyReports(report, out, opts.json);
     ctx.io.out(nightlySummary(report, out));
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
-    for (const x of replay.results)
+    for (const x of replay.results) {
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
+      if (x.damage !== undefined)
+        ctx.io.err(`vpdma: ${x.damage}: damaged; the calls before it were replayed\n`);
+    }
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined) ctx.io.err(`vpdma: the target could not be set up: ${setup}\n`);
     if (interrupted) return 130 as ExitCode;

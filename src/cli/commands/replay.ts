@@ -94,7 +94,8 @@ export function exitFor(results: readonly ItemResult[]): ExitCode {
       r.result?.outcome === 'timeout',
   );
   if (crashed) return EXIT.crash;
-  if (results.some((r) => r.inputError !== undefined)) return EXIT.badInput;
+  if (results.some((r) => r.inputError !== undefined || r.damage !== undefined))
+    return EXIT.badInput;
   return results.some((r) => (r.result?.violations.length ?? 0) > 0) ? EXIT.violations : EXIT.ok;
 }
 

@@ -1,9 +1,9 @@
 // `vpdma show <trace>`: the trace as text (a valid repro file) after a summary in comments.
 import { streamTraceBatches } from '../../store/traceFiles.js';
-import { formatTraceError } from '../../trace/traceError.js';
+import { formatTraceError, type TraceError } from '../../trace/traceError.js';
 import { printTextStreamed } from '../../trace/textStream.js';
 import { formatSummary, SummaryBuilder } from '../../trace/summary.js';
-import type { TraceBatchItem } from '../../trace/items.js';
+import { untilDamage, type TraceBatchItem } from '../../trace/items.js';
 import type { TraceHeader } from '../../trace/trace.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError, writeLong } from '../context.js';
@@ -29,8 +29,13 @@ export const registerShow: RegisterCommand = (program, ctx) => {
 };
 
 export async function show(ctx: CliContext, file: string, opts: ShowOptions): Promise<ExitCode> {
-  // Both forms stream: a trace of any size, in bounded memory.
-  const open = () => streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY });
+  // Both forms stream: a trace of any size, in bounded memory. A damaged trace shows its
+  // intact part, then the damage (exit 2).
+  let damage: TraceError | undefined;
+  const open = () =>
+    untilDamage(streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY }), (e) => {
+      damage = e;
+    });
   const summary = new Summarizing(file);
   if (opts.summary === true) {
     for await (const item of open()) {
@@ -38,7 +43,7 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
       summary.onItem(item);
     }
     ctx.io.out(summary.text());
-    return EXIT.ok;
+    return damaged(ctx, damage, summary.calls, 'counted');
   }
   // The listing in two passes (trace/textStream.ts); the summary comes from the first.
   const chunks = printTextStreamed({ file, open, onItem: (item) => summary.onItem(item) });
@@ -49,7 +54,20 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     first = false;
     if (!(await writeLong(ctx.io, chunk.text))) break;
   }
-  return EXIT.ok;
+  return damaged(ctx, damage, summary.calls, 'shown');
+}
+
+function damaged(
+  ctx: CliContext,
+  damage: TraceError | undefined,
+  calls: number,
+  what: string,
+): ExitCode {
+  if (damage === undefined) return EXIT.ok;
+  ctx.io.err(
+    `vpdma: ${formatTraceError(damage)}: damaged; the ${calls} calls before it are ${what}\n`,
+  );
+  return EXIT.badInput;
 }
 
 /** The summary of the items a pass hands it. */
@@ -57,6 +75,8 @@ class Summarizing {
   private readonly b = new SummaryBuilder();
   private header: TraceHeader | undefined;
   private revision: string | undefined;
+  /** Calls seen in the last pass (a listing makes two). */
+  calls = 0;
 
   constructor(private readonly file: string) {}
 
@@ -64,7 +84,10 @@ class Summarizing {
     if (item.kind === 'header') {
       this.header = item.header;
       this.revision = item.modelRevision;
-    } else if (item.kind === 'calls') for (const call of item.calls) this.b.add(call);
+    } else if (item.kind === 'calls') {
+      for (const call of item.calls) this.b.add(call);
+      this.calls += item.calls.length;
+    }
   }
 
   /** As comment lines; a trace always starts with a header (or an error). */

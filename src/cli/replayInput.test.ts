@@ -1,0 +1,106 @@
+// `vpdma replay` on bad input, end to end: a wrong trace is refused naming the place, a
+// damaged capture replays up to the damage, and the other traces are still reported.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../replay/kitchenSink.js';
+import { formatJsonl } from '../trace/jsonl.js';
+import { runCli } from './runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-input-'));
+const kitchen = join(dir, 'kitchen.jsonl');
+writeFileSync(kitchen, formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() }));
+
+const run = runCli;
+
+describe('vpdma replay on bad input', () => {
+  it('reports a bad trace with one line and exit 2, and still reports the others', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      '{"format":"vpdma-trace","version":1,"device":{},"meta":{}}\n{"fn":"VideoPortGetDmaAdapter","args":{"hwDeviceExtension":"0x1"}}\n',
+    );
+    const json = join(dir, 'bad.json');
+    const r = await run(['replay', bad, kitchen, '--quiet', '--json', json]);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      traces: { trace: string; outcome: string; error?: string }[];
+    };
+    expect(report.traces.map((t) => t.outcome)).toEqual(['invalid', 'pass']);
+    expect(report.traces[0]?.error).toMatch(/bad\.jsonl:2: .*vpDeviceDescription/);
+  });
+
+  it('replays a capture cut off mid-line up to the cut: its violations, the damage, exit 2', async () => {
+    // The kitchen sink against a planted bug, cut 12 characters into its last line.
+    const text = formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() }).trimEnd();
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, text.slice(0, text.lastIndexOf('\n') + 13));
+    const json = join(dir, 'cut.json');
+    const junit = join(dir, 'cut.xml');
+    const target = 'mutant:mapdma-corrupts-common-buffer';
+    const r = await run([
+      'replay',
+      cut,
+      '--target',
+      target,
+      '--quiet',
+      '--json',
+      json,
+      '--junit',
+      junit,
+    ]);
+    expect(r.code).toBe(2);
+    const lines = text.split('\n').length;
+    expect(r.out).toMatch(/1 damaged \(replayed up to the damage\)/);
+    expect(r.out).toContain(`${cut}:${lines}: truncated: the last line stops before its newline`);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      summary: { damaged: number };
+      traces: { outcome: string; calls: number; damage?: string }[];
+      violations: { kind: string }[];
+    };
+    expect(report.summary.damaged).toBe(1);
+    expect(report.traces[0]).toMatchObject({ outcome: 'fail', calls: lines - 2 });
+    expect(report.traces[0]?.damage).toMatch(/cut\.jsonl/);
+    expect(report.violations.map((v) => v.kind)).toContain('memory-corrupted');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<error message="damaged: [^"]*" type="damaged"/);
+  });
+
+  it('rejects a captured trace that uses a handle no call returned', async () => {
+    const broken = join(dir, 'broken.jsonl');
+    const calls = kitchenSink().filter((c) => c.fn !== 'VideoPortGetDmaAdapter');
+    writeFileSync(
+      broken,
+      formatJsonl({
+        header: { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} },
+        calls,
+      }),
+    );
+    const r = await run(['replay', broken]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(
+      /broken\.jsonl:\d+: .*args\.(vpDmaAdapter|mdl): .*which no earlier call returned/,
+    );
+  });
+
+  it.each([
+    [
+      ['--target', 'module:test/fixtures/missing.mjs'],
+      /vpdma: --target: target module .* does not exist/,
+    ],
+    [['--target', 'module:test/fixtures/no-factory.mjs'], /no default export creating a target/],
+    [['--target', 'mutant:nope'], /unknown mutant "nope"/],
+    [['--target', 'bogus'], /unknown target "bogus"/],
+    [['--workers', '0'], /--workers: expected a whole number/],
+    [['--worker-heap-mb', '8'], /--worker-heap-mb: at least 16/],
+    [
+      ['--json', join(kitchen, 'r.json')],
+      /--json .*kitchen.jsonl: not writable \(.* is not a directory\)/,
+    ],
+  ])('usage error %j: one line, exit 2', async (extra, message) => {
+    const r = await run(['replay', kitchen, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
