@@ -8,7 +8,7 @@ import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
 import { createSession } from '../replay/sessions.js';
 import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
-import { formatOf, readTrace } from '../store/traceFiles.js';
+import { formatOf, readTracePrefix } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
@@ -44,6 +44,8 @@ export interface Job {
   readonly settings: ReplaySettings;
   readonly attemptsMax: number;
   readonly workers: number;
+  /** The trace is damaged here; `trace` holds the intact calls before it. */
+  readonly damage?: string;
 }
 
 export async function prepare(file: string, opts: MinimizeCliOptions): Promise<Job> {
@@ -58,11 +60,14 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
   const workers = workersOption(opts.workers);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, 3_600_000);
-  const read = await readTrace(file);
+  // A damaged capture is minimized from its intact part (the violation may well be in it).
+  const read = await readTracePrefix(file);
   if (!read.ok) throw new UserError(formatTraceError(read.error));
+  const { header, calls } = read.value.trace;
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
-  const profile: Profile = profileOption(opts.profile) ?? read.value.header.profile ?? 'docs';
-  const trace: Trace = { header: { ...read.value.header, profile }, calls: read.value.calls };
+  const profile: Profile = profileOption(opts.profile) ?? header.profile ?? 'docs';
+  const trace: Trace = { header: { ...header, profile }, calls };
+  const damage = read.value.damage;
   if (spec.kind !== 'process') {
     const s = await createSession(spec, timeoutMs);
     if (!s.ok) throw new UserError(`--target: ${s.error}`);
@@ -76,5 +81,14 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
     timeoutMs,
     sampleBytes: DEFAULT_SAMPLE_BYTES,
   };
-  return { file, out, spec, trace, settings, attemptsMax, workers };
+  return {
+    file,
+    out,
+    spec,
+    trace,
+    settings,
+    attemptsMax,
+    workers,
+    ...(damage === undefined ? {} : { damage: formatTraceError(damage) }),
+  };
 }

@@ -86,6 +86,25 @@ describe('vpdma minimize', () => {
     expect(again.out).toContain('inert-return-mismatch: VideoPortGetBytesUsed');
   });
 
+  it('minimizes a capture cut off mid-line from its intact calls, and says so', async () => {
+    const text = (await readFile(p('sink.jsonl'), 'utf8')).trimEnd();
+    // Cut 10 characters into the last line: the violation at call 22 is before it.
+    await writeFile(p('cut.jsonl'), text.slice(0, text.lastIndexOf('\n') + 11));
+    const target = 'mutant:bytes-used-remembered';
+    const out = p('cut.min.txt');
+    const r = await run('minimize', p('cut.jsonl'), '--target', target, '--out', out, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^vpdma: .*cut\.jsonl:33: truncated: .*: damaged; minimizing the 31 calls before it\n/,
+    );
+    expect(r.out).toMatch(/^minimized 31 -> 2 calls/m);
+    const repro = await readTrace(out);
+    expect(repro.ok && repro.value.calls.map((c) => c.fn)).toEqual([
+      'VideoPortSetBytesUsed',
+      'VideoPortGetBytesUsed',
+    ]);
+  });
+
   it('--kind and --fn choose among the violations; --out picks the format', async () => {
     const r = await run(
       'minimize',

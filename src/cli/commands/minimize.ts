@@ -64,6 +64,10 @@ async function runMinimize(
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
   const job = await prepare(file, opts);
+  if (job.damage !== undefined)
+    ctx.io.err(
+      `vpdma: ${job.damage}: damaged; minimizing the ${job.trace.calls.length} calls before it\n`,
+    );
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
