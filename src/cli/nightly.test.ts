@@ -207,13 +207,24 @@ describe('vpdma nightly', () => {
     }
   });
 
-  it('names an unreadable replay trace on stderr, with its line and reason, and exits 2', async () => {
+  it('names unreadable and damaged replay traces on stderr, with line and reason, and exits 2', async () => {
     const traces = join(dir, 'damaged-corpus');
     mkdirSync(traces);
-    writeFileSync(join(traces, 'trunc.jsonl'), '{"format":"vpdma-trace","version":1}\n{"fn":');
-    const r = await run(['nightly', '--replay', traces, '--out', join(dir, 'nr'), '--runs', '5']);
+    const header = '{"format":"vpdma-trace","version":1}';
+    writeFileSync(join(traces, 'trunc.jsonl'), `${header}\n{"fn":`);
+    writeFileSync(join(traces, 'wrong.jsonl'), `${header}\n{"fn":"VideoPortNoSuchCall"}\n`);
+    const out = join(dir, 'nr');
+    const r = await run(['nightly', '--replay', traces, '--out', out, '--runs', '5']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^vpdma: .*trunc\.jsonl:2: .*invalid JSON/m);
+    expect(r.err).toMatch(/^vpdma: .*trunc\.jsonl:2: truncated: .*invalid JSON.*: damaged;/m);
+    expect(r.err).toMatch(/^vpdma: .*wrong\.jsonl:2: .*VideoPortNoSuchCall/m);
+    expect(r.out).toMatch(/1 unreadable, 1 damaged \(replayed up to the damage\)/);
+    const traceEntries = (report(out).corpus as unknown as { traces: Record<string, unknown>[] })
+      .traces;
+    expect(traceEntries.map((t) => [t['outcome'], typeof t['damage']])).toEqual([
+      ['pass', 'string'],
+      ['invalid', 'undefined'],
+    ]);
   });
 
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {

@@ -64,6 +64,9 @@ function countRows(r: NightlyReport): Row[] {
     ['Corpus traces crashed', formatInt(c.crashed)],
     ['Corpus traces timed out', formatInt(c.timedOut)],
     ['Corpus traces unreadable', formatInt(c.invalid)],
+    ...(c.damaged > 0
+      ? [['Corpus traces damaged (replayed up to the damage)', formatInt(c.damaged)] as Row]
+      : []),
   ];
 }
 

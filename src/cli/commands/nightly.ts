@@ -246,7 +246,7 @@ function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): 
   const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
   const lines = [
     '',
-    `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable`,
+    `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     `fuzz: ${r.fuzz.cases} cases, ${r.fuzz.calls} calls, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
     ...r.findings.map(
