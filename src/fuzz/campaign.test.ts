@@ -10,6 +10,7 @@ import type { Shard } from './campaign.js';
 import { createFuzzPool } from './executor.js';
 import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
+import { mergeFuzzReports } from './mergeReports.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
@@ -94,5 +95,24 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     expect(merged.signatures).toEqual(whole.signatures);
     expect(merged.hits).toEqual(whole.hits);
     expect(merged.calls).toBe(unsharded.calls);
+  });
+});
+
+describe('merged shards list findings in the unsharded order', () => {
+  it('groups by their first case, findings group by group: not by signature', async () => {
+    // Three groups here, whose order by first case is not their order by name.
+    const target = 'mutant:drops-map-registers';
+    const whole = await campaign(target, 1, ONE);
+    const shards = [
+      await campaign(target, 1, { index: 0, count: 2 }),
+      await campaign(target, 1, { index: 1, count: 2 }),
+    ];
+    const merged = mergeFuzzReports(shards, PER_GROUP);
+    const names = (r: FuzzReport): string[] => r.groups.map((g) => `${g.kind} ${g.fn}`);
+    expect(names(whole)).not.toEqual([...names(whole)].sort());
+    expect(merged.groups).toEqual(whole.groups);
+    expect(merged.findings).toEqual(whole.findings);
+    expect(merged.violations).toEqual(whole.violations);
+    expect(merged.unconfirmed).toEqual(whole.unconfirmed);
   });
 });

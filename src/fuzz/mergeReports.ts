@@ -20,12 +20,26 @@ function mergeGroups(reports: readonly FuzzReport[], perGroup: number): ReportGr
       });
     }
   }
+  // In order of each group's first failing case, as the unsharded run lists them.
+  const first = (g: ReportGroup): number => g.minimized[0]?.caseIndex ?? Infinity;
   return [...byKey.values()]
     .map((g) => ({
       ...g,
       minimized: [...g.minimized].sort((a, b) => a.caseIndex - b.caseIndex).slice(0, perGroup),
     }))
-    .sort((a, b) => (`${a.kind} ${a.fn}` < `${b.kind} ${b.fn}` ? -1 : 1));
+    .sort((a, b) => first(a) - first(b));
+}
+
+/**
+ * The unsharded run's order of findings (and unconfirmed cases): group by group, in the
+ * groups' order, and by case within a group.
+ */
+function inGroupOrder<
+  T extends { readonly kind: string; readonly fn: string; readonly caseIndex: number },
+>(items: readonly T[], groups: readonly ReportGroup[]): T[] {
+  const rank = new Map(groups.map((g, i) => [`${g.kind} ${g.fn}`, i]));
+  const rankOf = (x: T): number => rank.get(`${x.kind} ${x.fn}`) ?? groups.length;
+  return [...items].sort((a, b) => rankOf(a) - rankOf(b) || a.caseIndex - b.caseIndex);
 }
 
 export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: number): FuzzReport {
@@ -41,7 +55,8 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
   }
   const baseKeys = first.coverage - first.newCoverage.length;
   const keptFiles = m.kept.map((caseIndex, i) => ({ caseIndex, file: m.keptFiles[i] ?? '' }));
-  const findings = [...m.findings].sort((a, b) => (a.signature < b.signature ? -1 : 1));
+  const groups = mergeGroups(reports, perGroup);
+  const findings = inGroupOrder(m.findings, groups);
   const sum = (f: (r: FuzzReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
   const fuzzMs = Math.max(...reports.map((r) => r.timing.fuzzMs));
   return {
@@ -53,9 +68,12 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     coverage: baseKeys + firstSeen.size,
     corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
     newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
-    groups: mergeGroups(reports, perGroup),
+    groups,
     findings,
-    unconfirmed: reports.flatMap((r) => r.unconfirmed).sort((a, b) => a.caseIndex - b.caseIndex),
+    unconfirmed: inGroupOrder(
+      reports.flatMap((r) => r.unconfirmed),
+      groups,
+    ),
     violations: violationsOf(findings),
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
