@@ -154,6 +154,18 @@ describe('vpdma nightly', () => {
     const r = await run(['merge', outOf(MUTANT, 's1'), other, '--out', join(dir, 'bad-merge')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/vpdma: merge: .* has seed "7", .* has "\d+": not shards of one run/);
+    // The same seed, runs and target, but shard 2/2 started from one more corpus entry.
+    const extra = join(dir, 'extra-corpus');
+    mkdirSync(extra);
+    writeFileSync(join(extra, 'one.jsonl'), readFileSync(join('corpus', 'events.jsonl')));
+    const grown = join(dir, 'grown-base');
+    const args = ['--runs', '600', '--target', MUTANT, '--workers', '1', '--quiet'];
+    await run(['nightly', '--out', grown, '--shard', '2/2', '--corpus', extra, ...args]);
+    const b = await run(['merge', outOf(MUTANT, 's1'), grown, '--out', join(dir, 'bad-merge-2')]);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(
+      /vpdma: merge: .*grown-base started from a different base corpus than .* \(22 against 21 traces\): not shards of one run; give every shard the same --corpus\n$/,
+    );
   });
 
   it('refuses an unwritable --out, a bad --shard and a corrupted --history before doing any work', async () => {

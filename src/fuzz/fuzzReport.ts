@@ -67,6 +67,8 @@ export interface FuzzReport extends RunIdentity {
   readonly corpus: {
     readonly dir?: string;
     readonly base: number;
+    /** The base corpus's identity: the shards of one run started from the same base. */
+    readonly baseId?: string;
     readonly kept: number;
     readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
   };
@@ -144,6 +146,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     corpus: {
       ...(m.corpusDir === undefined ? {} : { dir: m.corpusDir }),
       base: r.baseSize,
+      baseId: r.baseId,
       kept: r.keptFiles.length,
       keptFiles: r.keptFiles,
     },

@@ -62,6 +62,8 @@ export interface FuzzRunIo {
 export interface FuzzRunResult {
   readonly campaign: CampaignResult;
   readonly baseSize: number;
+  /** The base corpus's identity (count, bytes and a hash of the names): shards must share it. */
+  readonly baseId: string;
   readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
@@ -163,6 +165,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   return {
     campaign,
     baseSize: base.entries.length,
+    baseId: base.shared.id,
     keptFiles,
     groups: reportGroups,
     findings,

@@ -85,6 +85,13 @@ function checkCompatible(shards: readonly Shard[]): string[] {
   same('budget', (r) => r.fuzzDetail.budget);
   same('calls per case', (r) => r.fuzzDetail.callsMax);
   same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);
+  // Case i depends on the corpus the run started from: every shard must start from the same.
+  const base = (r: NightlyReportWithDetail): string | undefined => r.fuzzDetail.corpus.baseId;
+  const other = shards.find((s) => base(s.report) !== base(first));
+  if (other !== undefined)
+    throw new UserError(
+      `merge: ${other.dir} started from a different base corpus than ${shards[0]?.dir} (${other.report.fuzzDetail.corpus.base} against ${first.fuzzDetail.corpus.base} traces): not shards of one run; give every shard the same --corpus`,
+    );
   const names = shards.map((s) => s.report.shard ?? '1/1');
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new UserError(`merge: shard ${dup} given twice`);
