@@ -1,11 +1,13 @@
 // `vpdma nightly` and `vpdma merge` end to end: the real CLI, the pools, the file system.
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,6 +168,56 @@ describe('vpdma nightly', () => {
     expect(b.err).toMatch(
       /vpdma: merge: .*grown-base started from a different base corpus than .* \(22 against 21 traces\): not shards of one run; give every shard the same --corpus\n$/,
     );
+  });
+
+  it('merge checks every shard file before writing any, and names a missing or corrupt one', async () => {
+    // Copies of the merge test's shards, one finding file broken in each way.
+    for (const [broken, expected] of [
+      ['missing', /repro\.vpt is missing: copy each shard's whole --out directory\n$/],
+      ['corrupt', /finding\.json: cannot read \(.*JSON.*\)\n$/],
+    ] as const) {
+      const copies = ['s1', 's2'].map((n) => {
+        const to = join(dir, `${broken}-${n}`);
+        cpSync(outOf(MUTANT, n), to, { recursive: true });
+        return to;
+      });
+      // Broken in every shard that holds a finding (the merge takes it from the earliest case).
+      for (const c of copies)
+        for (const f of report(c).findings) {
+          const files = join(c, 'findings', ...f.signature.split('/'));
+          if (broken === 'missing') rmSync(join(files, 'repro.vpt'));
+          else writeFileSync(join(files, 'finding.json'), '{bad');
+        }
+      const out = join(dir, `${broken}-merged`);
+      const r = await run(['merge', ...copies, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(expected);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    }
+  });
+
+  it('merge exits as one machine does when the corpus had a damaged trace', async () => {
+    const traces = join(dir, 'merge-damaged-corpus');
+    mkdirSync(traces);
+    writeFileSync(
+      join(traces, 'trunc.jsonl'),
+      `${readFileSync(join('corpus', 'events.jsonl'), 'utf8')}{"fn":`,
+    );
+    const args = ['--replay', traces, '--runs', '20', '--workers', '1', '--quiet'];
+    const shards = ['1/2', '2/2'].map((k) => join(dir, `md-${k.replace('/', '-')}`));
+    for (const [i, k] of ['1/2', '2/2'].entries())
+      expect((await run(['nightly', '--out', shards[i] ?? '', '--shard', k, ...args])).code).toBe(
+        2,
+      );
+    const merged = await run([
+      'merge',
+      ...shards,
+      '--out',
+      join(dir, 'md-merged'),
+      '--fail-on',
+      'none',
+    ]);
+    expect(merged.code).toBe(2);
   });
 
   it('refuses an unwritable --out, a bad --shard and a corrupted --history before doing any work', async () => {

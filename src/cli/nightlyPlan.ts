@@ -2,7 +2,6 @@
 // run earns under --fail-on.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ItemResult } from '../replay/protocol.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { collectTraces } from '../store/collect.js';
 import { UserError } from './context.js';
@@ -67,17 +66,18 @@ export async function collectNightlyTraces(
   return [...first, ...found.files.filter((f) => !first.includes(f))];
 }
 
-export function exitForNightly(
-  r: NightlyReportWithDetail,
-  corpus: readonly ItemResult[],
-  failOn: FailOn,
-): ExitCode {
-  if (corpus.some((x) => x.setupError !== undefined) || r.fuzzDetail.setupError !== undefined)
+/**
+ * The exit code of a nightly report, from the report alone (so a merge of shards decides as
+ * one machine does): 3 a target that could not be set up, 2 unreadable or damaged corpus
+ * traces, then --fail-on.
+ */
+export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): ExitCode {
+  const traces = r.corpus.traces;
+  if (traces.some((t) => t.outcome === 'setup-failed') || r.fuzzDetail.setupError !== undefined)
     return EXIT.crash;
-  if (corpus.some((x) => x.inputError !== undefined || x.damage !== undefined))
-    return EXIT.badInput;
+  if (traces.some((t) => t.outcome === 'invalid' || t.damage !== undefined)) return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;
-  const corpusFailed = corpus.some((x) => (x.result?.violations.length ?? 0) > 0);
+  const corpusFailed = r.corpus.violations.length > 0;
   if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;
   return r.findings.some((f) => f.status === 'new' || f.status === 'regressed')
     ? EXIT.violations

@@ -75,6 +75,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       groups,
     ),
     violations: violationsOf(findings),
+    ...setupErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
     warnings: reports.flatMap((r) => r.warnings),
@@ -87,4 +88,10 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
   };
+}
+
+/** A shard whose target could not be set up makes the merged run one too. */
+function setupErrorOf(reports: readonly FuzzReport[]): { setupError?: string } {
+  const e = reports.find((r) => r.setupError !== undefined)?.setupError;
+  return e === undefined ? {} : { setupError: e };
 }

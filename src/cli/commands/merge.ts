@@ -1,8 +1,8 @@
 // `vpdma merge <out-dir>... --out DIR`: the --out directories of the N shards of one nightly
 // campaign combined into what one machine would have written for the same seed and case
 // count: reports, corpus, findings (deduplicated across shards).
-import { existsSync } from 'node:fs';
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, copyFile, readdir, readFile } from 'node:fs/promises';
 import { shellWord } from '../../core/shellWord.js';
 import { ensureDir } from '../../store/ensureDir.js';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,7 @@ import { writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
-import { parseFailOn } from '../nightlyPlan.js';
+import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
 import { foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
@@ -108,15 +108,17 @@ function findingDir(root: string, signature: string): string {
   return join(root, 'findings', ...signature.split('/'));
 }
 
-/**
- * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
- * entry then points there, and its cases are the merged run's (the shard saw only its own).
- */
-async function moveFinding(
-  f: ReportFinding,
-  shards: readonly Shard[],
-  out: string,
-): Promise<ReportFinding> {
+/** A finding found in the shard that holds it, checked readable before anything is written. */
+interface FindingSource {
+  readonly finding: ReportFinding;
+  readonly from: string;
+  readonly target: string;
+  readonly profile: string | undefined;
+}
+
+const REPRO_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt'] as const;
+
+async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promise<FindingSource> {
   const holder = shards.find((s) =>
     s.report.fuzzDetail.findings.some(
       (x) => x.signature === f.signature && x.caseIndex === f.caseIndex,
@@ -124,27 +126,49 @@ async function moveFinding(
   );
   if (holder === undefined) throw new UserError(`merge: no shard holds finding ${f.signature}`);
   const from = findingDir(holder.dir, f.signature);
-  const dir = findingDir(out, f.signature);
-  const missing = (name: string): UserError =>
-    new UserError(`merge: ${join(from, name)} is missing: copy each shard's whole --out directory`);
-  const files = {
-    jsonl: join(dir, 'repro.jsonl'),
-    txt: join(dir, 'repro.txt'),
-    vpt: join(dir, 'repro.vpt'),
-  };
-  for (const name of ['repro.jsonl', 'repro.txt', 'repro.vpt']) {
+  const unreadable = (name: string, e: unknown): UserError =>
+    new UserError(
+      isMissing(e)
+        ? `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`
+        : `merge: ${join(from, name)}: cannot read (${e instanceof Error ? e.message : String(e)})`,
+    );
+  for (const name of REPRO_FILES) {
     try {
-      await copyInto(join(from, name), join(dir, name));
-    } catch {
-      throw missing(name);
+      await access(join(from, name), constants.R_OK);
+    } catch (e) {
+      throw unreadable(name, e);
     }
   }
   let found: { target?: unknown; profile?: unknown };
   try {
     found = JSON.parse(await readFile(join(from, 'finding.json'), 'utf8')) as typeof found;
-  } catch {
-    throw missing('finding.json');
+  } catch (e) {
+    throw unreadable('finding.json', e);
   }
+  return {
+    finding: f,
+    from,
+    target: typeof found.target === 'string' ? found.target : holder.report.target,
+    profile: typeof found.profile === 'string' ? found.profile : undefined,
+  };
+}
+
+const isMissing = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
+
+/**
+ * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
+ * entry then points there, and its cases are the merged run's (the shard saw only its own).
+ */
+async function writeFinding(src: FindingSource, out: string): Promise<ReportFinding> {
+  const f = src.finding;
+  const dir = findingDir(out, f.signature);
+  const files = {
+    jsonl: join(dir, 'repro.jsonl'),
+    txt: join(dir, 'repro.txt'),
+    vpt: join(dir, 'repro.vpt'),
+  };
+  for (const name of REPRO_FILES) await copyInto(join(src.from, name), join(dir, name));
   const entry: ReportFinding = {
     ...f,
     trace: files.jsonl,
@@ -152,12 +176,7 @@ async function moveFinding(
     // The command quotes the path as shellWord did when the shard wrote it.
     command: f.command.replace(shellWord(f.files.jsonl), shellWord(files.jsonl)),
   };
-  await writeFindingJson(
-    dir,
-    entry,
-    typeof found.target === 'string' ? found.target : holder.report.target,
-    typeof found.profile === 'string' ? found.profile : undefined,
-  );
+  await writeFindingJson(dir, entry, src.target, src.profile);
   return entry;
 }
 
@@ -177,31 +196,30 @@ async function listDir(dir: string): Promise<string[]> {
 
 /**
  * The merged corpus: what every shard started from (entries no shard kept this run) plus the
- * entries the unsharded run would have kept, each from the shard that kept it.
+ * entries the unsharded run would have kept, each from the shard that kept it. Planned (and
+ * refused if an entry is in no shard) before anything is copied.
  */
-async function mergeCorpus(
+async function planCorpus(
   shards: readonly Shard[],
   merged: FuzzReport,
-  out: string,
-): Promise<FuzzReport> {
-  const corpusDir = join(out, 'corpus');
+): Promise<{ name: string; from: string }[]> {
   const keptNow = new Set(
     shards.flatMap((s) => s.report.fuzzDetail.corpus.keptFiles.map((k) => k.file)),
   );
   const wanted = new Set(merged.corpus.keptFiles.map((k) => k.file));
+  const copies = new Map<string, string>();
   for (const s of shards) {
     const from = corpusDirOf(s);
     for (const name of await listDir(from)) {
       if (keptNow.has(name) && !wanted.has(name)) continue;
-      if (!existsSync(join(corpusDir, name)))
-        await copyInto(join(from, name), join(corpusDir, name));
+      if (!copies.has(name)) copies.set(name, join(from, name));
       wanted.delete(name);
     }
   }
   const missing = [...wanted][0];
   if (missing !== undefined)
     throw new UserError(`merge: corpus file ${missing} is in no shard's corpus directory`);
-  return { ...merged, corpus: { ...merged.corpus, dir: corpusDir } };
+  return [...copies].map(([name, from]) => ({ name, from }));
 }
 
 async function merge(
@@ -221,9 +239,20 @@ async function merge(
   const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);
-  const moved = await Promise.all(fuzz.findings.map((f) => moveFinding(f, shards, opts.out)));
-  fuzz = { ...fuzz, findings: moved, violations: violationsOf(moved) };
-  fuzz = await mergeCorpus(shards, fuzz, opts.out);
+  // Every input is found and readable before the first file is written.
+  const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
+  const corpusCopies = await planCorpus(shards, fuzz);
+  const corpusDir = join(opts.out, 'corpus');
+  for (const c of corpusCopies)
+    if (!existsSync(join(corpusDir, c.name))) await copyInto(c.from, join(corpusDir, c.name));
+  const moved: ReportFinding[] = [];
+  for (const src of sources) moved.push(await writeFinding(src, opts.out));
+  fuzz = {
+    ...fuzz,
+    findings: moved,
+    violations: violationsOf(moved),
+    corpus: { ...fuzz.corpus, dir: corpusDir },
+  };
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
   const { findings, fixed } = await foldFindings(fuzz.findings, opts.out, history, {
@@ -259,12 +288,7 @@ async function merge(
   ctx.io.out(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
   );
-  if (failOn === 'none') return EXIT.ok;
-  const failing =
-    failOn === 'any'
-      ? findings.length > 0 || first.corpus.violations.length > 0
-      : findings.some((f) => f.status !== 'open');
-  return failing ? EXIT.violations : EXIT.ok;
+  return exitForNightly(merged, failOn);
 }
 
 function mergedTiming(rs: readonly NightlyReportWithDetail[]): NightlyReportWithDetail['timing'] {
