@@ -201,6 +201,22 @@ describe('a JSONL capture cut off mid-line (damage, readable up to it)', () => {
     expect(errorOf(got)).toMatchObject({ line: 3, damaged: true });
   });
 
+  it('marks a last line longer than lineBytesMax as damage only when no newline ends it', async () => {
+    const tail = '\u0000'.repeat(5 << 20); // a crashed machine's file, padded with zeros
+    const cutLong = await streamed(new TextEncoder().encode(`${HEADER}\n${MAP}\n${tail}`), 1 << 16);
+    expect(errorOf(cutLong)).toMatchObject({ line: 3, damaged: true });
+    expect(formatTraceError(errorOf(cutLong) ?? { message: '' })).toBe(
+      'a.jsonl:3: truncated: the last line stops before its newline (line longer than 4194304 bytes)',
+    );
+    expect((await collectTracePrefix(cutLong)).ok).toBe(true);
+    const whole = await streamed(new TextEncoder().encode(`${HEADER}\n${tail}\n${MAP}\n`), 1 << 16);
+    expect(errorOf(whole)).toEqual({
+      file: 'a.jsonl',
+      line: 2,
+      message: 'line longer than 4194304 bytes',
+    });
+  });
+
   it('is not damage when a line ends in its newline, when the header is cut, or when the JSON is whole', () => {
     const notDamage = (text: string): TraceError | undefined => {
       const r = parseJsonl(text, 'a.jsonl');

@@ -40,7 +40,15 @@ export async function* splitLineBatches(
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let line = 1;
+  // Past maxBytes of one line: read on without keeping it, to learn whether a newline ends it
+  // (a line too long) or the input does (a writer cut off in its last line: damage).
+  let skipping = false;
   for await (const chunk of chunks) {
+    if (skipping) {
+      if (chunk.indexOf(NL) === -1) continue;
+      yield [tooLong(line, maxBytes)];
+      return;
+    }
     const out: LineEvent[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
@@ -65,14 +73,19 @@ export async function* splitLineBatches(
     if (start < chunk.length) {
       pendingBytes += chunk.length - start;
       if (pendingBytes > maxBytes) {
-        out.push(tooLong(line, maxBytes));
-        yield out;
-        return;
+        if (out.length > 0) yield out;
+        pending = [];
+        skipping = true;
+        continue;
       }
       // Copy: the producer may reuse its chunk buffer.
       pending.push(chunk.slice(start));
     }
     if (out.length > 0) yield out;
+  }
+  if (skipping) {
+    yield [{ ...tooLong(line, maxBytes), unterminated: true }];
+    return;
   }
   if (pendingBytes > 0) {
     const text = decode(decoder, join(pending, pendingBytes, new Uint8Array(0)));
