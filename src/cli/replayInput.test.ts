@@ -63,7 +63,29 @@ describe('vpdma replay on bad input', () => {
     expect(report.traces[0]).toMatchObject({ outcome: 'fail', calls: lines - 2 });
     expect(report.traces[0]?.damage).toMatch(/cut\.jsonl/);
     expect(report.violations.map((v) => v.kind)).toContain('memory-corrupted');
-    expect(readFileSync(junit, 'utf8')).toMatch(/<error message="damaged: [^"]*" type="damaged"/);
+    expect(readFileSync(junit, 'utf8')).toMatch(
+      /<error message="[^"]*cut\.jsonl:\d+: truncated: [^"]*: damaged; only the calls before it were replayed" type="damaged"/,
+    );
+  });
+
+  it('a damaged capture whose target crashed before the damage reports both', async () => {
+    // A double free (which this mutant crashes on) at call 2, then a line cut short.
+    const header = '{"format":"vpdma-trace","version":1,"device":{},"meta":{}}';
+    const dev = '"hwDeviceExtension":"0xffffe00000001000"';
+    const alloc = `{"fn":"VideoPortAllocatePool","args":{${dev},"poolType":0,"numberOfBytes":64,"tag":1},"ret":"0xffffe00020000000"}`;
+    const free = `{"fn":"VideoPortFreePool","args":{${dev},"ptr":"0xffffe00020000000"}}`;
+    const cut = join(dir, 'crash-then-cut.jsonl');
+    writeFileSync(cut, [header, alloc, free, free, alloc, '{"fn":"VideoPortAll'].join('\n'));
+    const junit = join(dir, 'crash-then-cut.xml');
+    const target = 'mutant:crash-on-double-free-pool';
+    const r = await run(['replay', cut, '--target', target, '--quiet', '--junit', junit]);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain(`${cut}:6: truncated: `);
+    expect(r.out).toContain(': damaged; only the calls before it were replayed');
+    expect(r.out).toMatch(/crash-then-cut\.jsonl:call 2: target-crashed/);
+    expect(readFileSync(junit, 'utf8')).toMatch(
+      /<error message="[^"]*double free \(and [^"]*crash-then-cut\.jsonl:6: truncated: [^"]*: damaged; only the calls before it were replayed\)" type="target-crashed"/,
+    );
   });
 
   it('rejects a captured trace that uses a handle no call returned', async () => {

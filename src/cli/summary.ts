@@ -1,5 +1,5 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
-import type { ReplayReport } from '../report/replayReport.js';
+import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
 import { compact } from './progress.js';
 
 const shownMax = 20;
@@ -30,10 +30,6 @@ export function formatReplaySummary(r: ReplayReport): string {
   for (const t of r.traces
     .filter((e) => e.error !== undefined || e.damage !== undefined)
     .slice(0, shownMax))
-    lines.push(
-      t.damage === undefined
-        ? `  ${t.error ?? ''}`
-        : `  ${t.damage}: damaged; the ${t.calls} calls before it were replayed`,
-    );
+    lines.push(t.damage === undefined ? `  ${t.error ?? ''}` : `  ${t.damage}: ${DAMAGE_NOTE}`);
   return `${lines.join('\n')}\n`;
 }

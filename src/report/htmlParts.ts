@@ -4,6 +4,7 @@
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
 import { esc, pathHref } from './htmlEscape.js';
 import type { NightlyReport, SamplePoint } from './nightlySchema.js';
+import { DAMAGE_NOTE } from './replayReport.js';
 import { linePlot } from './plot.js';
 
 type Row = readonly [string, string];
@@ -85,7 +86,7 @@ export function corpusSection(r: NightlyReport): string {
   const rows = r.corpus.traces.map((t) => {
     const note =
       t.error ??
-      (t.damage === undefined ? undefined : `damaged after call ${t.calls}: ${t.damage}`) ??
+      (t.damage === undefined ? undefined : `${t.damage}: ${DAMAGE_NOTE}`) ??
       (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
     return [
       `<tr><td><a href="${pathHref(t.trace)}">${esc(t.trace)}</a></td>`,

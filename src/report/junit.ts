@@ -2,7 +2,7 @@
 // testsuites > testsuite > testcase, a <failure> per violation, an <error> for traces that could
 // not be read or whose target crashed. `vpdma replay` writes one suite; `vpdma nightly` writes
 // a corpus suite and a findings suite through the same writer.
-import type { ReportViolation, TraceEntry } from './replayReport.js';
+import { DAMAGE_NOTE, type ReportViolation, type TraceEntry } from './replayReport.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -96,19 +96,15 @@ export function caseForTrace(
     const body = cmd === undefined ? {} : { body: `${e.error}\n\nReproduce: ${cmd}` };
     return { classname, name, failures, error: { message: e.error, type: e.outcome, ...body } };
   }
+  const damage = e.damage === undefined ? undefined : `${e.damage}: ${DAMAGE_NOTE}`;
   if (crash !== undefined) {
+    // One <error> per test case: a crash comes first, and the damage after it is said too.
+    const message = damage === undefined ? crash.message : `${crash.message} (and ${damage})`;
     const body = cmd === undefined ? {} : { body: violationBody(crash, cmd) };
-    return {
-      classname,
-      name,
-      failures,
-      error: { message: crash.message, type: crash.kind, ...body },
-    };
+    return { classname, name, failures, error: { message, type: crash.kind, ...body } };
   }
-  if (e.damage !== undefined) {
-    const message = `damaged: ${e.damage} (the ${e.calls} calls before it were replayed)`;
-    return { classname, name, failures, error: { message, type: 'damaged' } };
-  }
+  if (damage !== undefined)
+    return { classname, name, failures, error: { message: damage, type: 'damaged' } };
   return { classname, name, failures };
 }
 

@@ -15,6 +15,9 @@ export interface ReportViolation extends Violation {
 
 export type TraceOutcome = 'pass' | 'fail' | 'crash' | 'timeout' | 'invalid' | 'setup-failed';
 
+/** What a damaged trace's entry says after its damage (a crash may have stopped it sooner). */
+export const DAMAGE_NOTE = 'damaged; only the calls before it were replayed';
+
 export interface TraceEntry {
   readonly trace: string;
   readonly outcome: TraceOutcome;

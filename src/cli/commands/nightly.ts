@@ -8,6 +8,7 @@ import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
+import { DAMAGE_NOTE } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -229,8 +230,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results) {
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
-      if (x.damage !== undefined)
-        ctx.io.err(`vpdma: ${x.damage}: damaged; the calls before it were replayed\n`);
+      if (x.damage !== undefined) ctx.io.err(`vpdma: ${x.damage}: ${DAMAGE_NOTE}\n`);
     }
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined) ctx.io.err(`vpdma: the target could not be set up: ${setup}\n`);
