@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exitCodes.js';
 import type { ExitCode } from './exitCodes.js';
+import { oneLine } from '../core/oneLine.js';
 import { CliContext, processIo, UserError } from './context.js';
 import type { CliIo, RegisterCommand } from './context.js';
 import { registerShow } from './commands/show.js';
@@ -63,7 +64,7 @@ function failure(e: unknown, io: CliIo): ExitCode {
     return shown ? EXIT.ok : EXIT.badInput;
   }
   if (UserError.is(e)) {
-    io.err(`vpdma: ${e.message.replace(/[\r\n]+/g, ' ')}\n`);
+    io.err(`vpdma: ${oneLine(e.message)}\n`);
     return EXIT.badInput;
   }
   io.err(

@@ -125,4 +125,16 @@ describe('vpdma replay on bad input', () => {
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
+
+  it('prints a target’s error message with its control characters escaped, not raw', async () => {
+    const hostile = join(dir, 'hostile-target.mjs');
+    writeFileSync(
+      hostile,
+      'export default async () => ({ call() { throw new Error("\\u001b[2J\\u001b[31mgotcha\\u0000"); }, read: () => new Uint8Array(0) });\n',
+    );
+    const r = await run(['replay', kitchen, '--target', `module:${hostile}`, '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('\\u001b[2J\\u001b[31mgotcha\\u0000');
+    expect(r.out + r.err).not.toMatch(/[\u0000\u001b]/);
+  });
 });

@@ -1,5 +1,6 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
 import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
+import { oneLine } from '../core/oneLine.js';
 import { compact } from './progress.js';
 
 const shownMax = 20;
@@ -23,7 +24,7 @@ export function formatReplaySummary(r: ReplayReport): string {
       lines.push(`  ${String(n).padStart(6)}  ${k}`);
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
-      lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${v.message}`);
+      lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
     if (r.violations.length > shownMax)
       lines.push(`  ... and ${r.violations.length - shownMax} more (see --json)`);
   }

@@ -3,6 +3,7 @@
 // signature), the findings with their seed, case and the command that reproduces them, and
 // what merging shards needs (first case per new coverage key, minimized cases per group).
 // Everything except `timing` is the same for any number of workers.
+import { oneLine } from '../core/oneLine.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
@@ -188,7 +189,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
       : `not minimized (${f.reproCalls} calls)`;
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
-      `    ${f.message}`,
+      `    ${oneLine(f.message)}`,
       `    ${f.command}`,
     );
   }

@@ -1,5 +1,6 @@
 // A trace problem as a value: where it is (file, line or byte offset, call, field) and what
 // is wrong. formatTraceError renders the one line the CLI prints.
+import { oneLine } from '../core/oneLine.js';
 
 export interface TraceError {
   readonly file?: string;
@@ -65,10 +66,6 @@ const messageCharsMax = 400;
 
 function bounded(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
 }
 
 /** A short, bounded rendering of an offending value for messages. */

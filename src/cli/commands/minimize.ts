@@ -1,6 +1,7 @@
 // `vpdma minimize <trace>`: replay the trace to find its violation, shrink it to a short repro
 // that still fails the same way (same kind, same function), write it, and print the command
 // that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
+import { oneLine } from '../../core/oneLine.js';
 import { basename } from 'node:path';
 import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
@@ -81,16 +82,16 @@ async function runMinimize(
       return EXIT.badInput;
     }
     if (notStarted(v)) {
-      ctx.io.err(`vpdma: the target could not be set up: ${v.message}\n`);
+      ctx.io.err(`vpdma: the target could not be set up: ${oneLine(v.message)}\n`);
       return EXIT.crash;
     }
-    ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${v.message}\n`);
+    ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`);
     const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
     await write(ctx, job, executor, v, r);
     return interrupt.received() !== undefined ? (130 as ExitCode) : EXIT.violations;
   } catch (e) {
     if (!TargetSetupError.is(e)) throw e;
-    ctx.io.err(`vpdma: ${e.message}\n`);
+    ctx.io.err(`vpdma: ${oneLine(e.message)}\n`);
     return EXIT.crash;
   } finally {
     interrupt.dispose();

@@ -1,0 +1,12 @@
+// Text from outside (a trace, a target's error) made safe to print as part of one line: line
+// breaks become spaces, and control characters (a crashed capture's NULs, an ESC sequence
+// that would recolour the terminal or move its cursor) and bidirectional overrides are
+// spelled as escapes rather than written raw.
+export function oneLine(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(
+      /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+}
