@@ -9,6 +9,7 @@ import { createSession } from '../replay/sessions.js';
 import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
 import { formatOf, readTracePrefix } from '../store/traceFiles.js';
+import { checkReferences } from '../trace/references.js';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
@@ -64,6 +65,9 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const read = await readTracePrefix(file);
   if (!read.ok) throw new UserError(formatTraceError(read.error));
   const { header, calls } = read.value.trace;
+  // A handle no call returned is bad input here as in replay (which would say so per candidate).
+  const broken = checkReferences(read.value.trace, file);
+  if (broken !== undefined) throw new UserError(formatTraceError(broken));
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
   const profile: Profile = profileOption(opts.profile) ?? header.profile ?? 'docs';
   const trace: Trace = { header: { ...header, profile }, calls };

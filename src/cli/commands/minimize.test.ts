@@ -180,6 +180,20 @@ describe('vpdma minimize', () => {
     expect((await run('minimize', p('sink.jsonl'), '--out', p('x.json'))).code).toBe(2);
     expect((await run('minimize', p('missing.jsonl'))).code).toBe(2);
     expect((await run('minimize', p('sink.jsonl'), '--target', 'mutant:nope')).code).toBe(2);
+    // A captured trace using a handle no call returned: bad input, as replay says.
+    const sink = (await readFile(p('sink.jsonl'), 'utf8')).split('\n');
+    const adapter = sink.findIndex((l) => l.includes('"VideoPortGetDmaAdapter"'));
+    await writeFile(p('broken.jsonl'), sink.filter((_, i) => i !== adapter).join('\n'));
+    const broken = await run(
+      'minimize',
+      p('broken.jsonl'),
+      '--target',
+      'mutant:bytes-used-remembered',
+    );
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(
+      /^vpdma: .*broken\.jsonl:\d+: args\.\w+: .*no earlier call returned/,
+    );
   });
 
   it('bin/vpdma.js with two workers writes the same repro as one worker', async () => {
