@@ -13,7 +13,7 @@ export const DEFAULT_SEED = '20261128';
 export const SHARED_OPTIONS = {
   target: [
     '--target <spec>',
-    'model | model:reactos | module:PATH | process:COMMAND | mutant:NAME',
+    'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
     'model',
   ],
   profile: ['--profile <profile>', 'oracle profile: docs or reactos (default: docs)'],

@@ -32,6 +32,15 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
     .option('--history <file>', 'fold the merged findings into this history file')
     .option('--json <file>', 'also write the merged report.json here')
     .option('--fail-on <when>', 'exit 1 on: new, any, none (as vpdma nightly)', 'any')
+    .addHelpText(
+      'after',
+      `
+The shards must be the N shards of one run: the same --seed, --runs, --target, --profile,
+--calls-max and vpdma, each started from the same --corpus (cases depend on it); merge refuses
+anything else, naming the field. The result is what one machine writes for that seed and case
+count: report.json, junit.xml, results.sarif, report.html, findings/ and corpus/ under --out.
+Every shard file is checked before the first one is written.`,
+    )
     .action(async (dirs: string[], opts: MergeOptions) => {
       ctx.exitCode = await merge(ctx, dirs, opts);
     });
