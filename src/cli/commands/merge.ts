@@ -5,6 +5,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, copyFile, readdir, readFile } from 'node:fs/promises';
 import { shellWord } from '../../core/shellWord.js';
 import { ensureDir } from '../../store/ensureDir.js';
+import { ioMessage } from '../../store/fileChunks.js';
 import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
@@ -137,9 +138,9 @@ async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promis
   const from = findingDir(holder.dir, f.signature);
   const unreadable = (name: string, e: unknown): UserError =>
     new UserError(
-      isMissing(e)
+      ioMessage(e) === 'no such file'
         ? `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`
-        : `merge: ${join(from, name)}: cannot read (${e instanceof Error ? e.message : String(e)})`,
+        : `merge: ${join(from, name)}: cannot read (${ioMessage(e)})`,
     );
   for (const name of REPRO_FILES) {
     try {
@@ -161,9 +162,6 @@ async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promis
     profile: typeof found.profile === 'string' ? found.profile : undefined,
   };
 }
-
-const isMissing = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 
 /**
  * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
