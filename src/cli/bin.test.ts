@@ -34,6 +34,48 @@ describe('bin/vpdma.js', () => {
     }
   });
 
+  it('refuses a --history it could not write at the end, and prunes no read-only corpus', () => {
+    // As an unprivileged user (root writes anywhere): a history in a directory it cannot write,
+    // and a history file made read-only, are refused before any work, with one line, exit 2.
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-ro-'));
+    try {
+      const locked = join(dir, 'locked');
+      mkdirSync(locked);
+      const readOnly = join(dir, 'history.json');
+      writeFileSync(readOnly, '{"format":"vpdma-history","version":1,"buckets":[]}\n');
+      const corpus = join(dir, 'corpus');
+      mkdirSync(corpus);
+      copyFileSync(join(root, 'corpus/events.jsonl'), join(corpus, 'a.jsonl'));
+      copyFileSync(join(root, 'corpus/events.jsonl'), join(corpus, 'b.jsonl'));
+      chmodSync(dir, 0o777);
+      chmodSync(locked, 0o555);
+      chmodSync(readOnly, 0o444);
+      chmodSync(corpus, 0o555);
+      const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];
+      const vpdma = (...args: string[]) => {
+        const argv = [...asUser, process.execPath, bin, ...args];
+        return spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+      };
+      for (const [history, shown] of [
+        [join(locked, 'h.json'), locked],
+        [readOnly, readOnly],
+      ] as const) {
+        const out = join(dir, `out-${history === readOnly ? 'ro' : 'locked'}`);
+        const r = vpdma('nightly', '--out', out, '--runs', '5', '--quiet', '--history', history);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`^vpdma: --history ${shown}.*: not writable`, 'm'));
+        expect(existsSync(join(out, 'report.json'))).toBe(false);
+      }
+      const prune = vpdma('corpus', 'prune', corpus);
+      expect(prune.status).toBe(2);
+      expect(prune.stderr).toMatch(new RegExp(`^vpdma: ${corpus}.*: not writable`, 'm'));
+      expect(prune.stderr).not.toMatch(/internal error|\n\s+at /);
+    } finally {
+      chmodSync(join(dir, 'corpus'), 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with one line and no stack for a bad trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpdma-bin-'));
     const file = join(dir, 'bad.jsonl');

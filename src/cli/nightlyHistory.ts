@@ -1,13 +1,18 @@
 // --history for `vpdma nightly` and `vpdma merge`: read before any work (a file vpdma cannot
 // read is a usage error, and is never overwritten), then the run's findings folded into it:
 // each marked new, open or regressed, the buckets that stayed away listed as fixed.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { updateHistory, withHistory, type History, type HistoryRun } from '../report/history.js';
 import { nightlyFinding } from '../report/nightlyBuild.js';
 import type { Finding, FixedFinding } from '../report/nightlySchema.js';
+import type { TraceEntry } from '../report/replayReport.js';
+import { ioMessage } from '../store/fileChunks.js';
 import { readHistory, writeHistory } from '../store/historyFile.js';
 import { UserError } from './context.js';
+import { checkOutputFile } from './outputDir.js';
 
 export interface HistoryFile {
   readonly path: string;
@@ -18,19 +23,53 @@ export async function loadHistory(path: string | undefined): Promise<HistoryFile
   if (path === undefined) return undefined;
   const r = await readHistory(path);
   if (!r.ok) throw new UserError(`--history: ${r.error}`);
+  // It is written at the end: a place it cannot go, or a file made read-only, is refused now.
+  await checkOutputFile('--history', path);
+  const st = await stat(path).catch(() => undefined);
+  if (st?.isFile() === true)
+    await access(path, constants.W_OK).catch((e: unknown) => {
+      throw new UserError(`--history ${path}: not writable (${ioMessage(e)})`);
+    });
   return { path, history: r.value };
 }
 
 /** The findings as the nightly report shows them (paths relative to `out`), with history. */
-export async function foldFindings(
+export function foldFindings(
   found: readonly ReportFinding[],
   out: string,
   file: HistoryFile | undefined,
   run: HistoryRun,
-): Promise<{ findings: Finding[]; fixed: readonly FixedFinding[] }> {
+): { findings: Finding[]; fixed: readonly FixedFinding[]; saveHistory: () => Promise<void> } {
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
-  if (file === undefined) return { findings, fixed: [] };
+  if (file === undefined) return { findings, fixed: [], saveHistory: () => Promise.resolve() };
   const u = updateHistory(file.history, findings, run);
-  await writeHistory(file.path, u.history);
-  return { findings: withHistory(findings, u.statuses), fixed: u.fixed };
+  return {
+    findings: withHistory(findings, u.statuses),
+    fixed: u.fixed,
+    // Written after the reports, so a history that cannot be written loses nothing else.
+    saveHistory: async () => {
+      try {
+        await writeHistory(file.path, u.history);
+      } catch (e) {
+        throw new UserError(`--history ${file.path}: cannot write (${ioMessage(e)})`);
+      }
+    },
+  };
+}
+
+/**
+ * Signatures whose regression repro (a trace under some OUT/findings/<kind>/<fn>/<hash>/, as
+ * collectNightlyTraces replays first) failed in this run: their bug is not fixed.
+ */
+export function failingRegressions(traces: readonly TraceEntry[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of traces) {
+    const m =
+      /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
+        t.trace,
+      );
+    if (m !== null && (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout'))
+      out.add(`${m[1]}/${m[2]}/${m[3]}`);
+  }
+  return out;
 }

@@ -10,6 +10,8 @@
 //   - `complete`: false for a run that was interrupted, crashed, timed out early, or explored
 //     only one shard of a sharded campaign (the merge of all shards is complete). Such a run
 //     still records what it saw (new, open, regressed) but marks nothing fixed.
+// A bucket whose regression repro still fails in the run is never marked fixed (and a fixed
+// one whose repro fails again is open again), whatever the fuzzer found.
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared). Nothing is
 // ever deleted, so the history only grows by what runs saw.
 import { assert } from '../core/assert.js';
@@ -48,6 +50,11 @@ export interface HistoryRun {
   readonly target: string;
   /** True only if the run could have found every bucket of its target (see above). */
   readonly complete: boolean;
+  /**
+   * Signatures whose regression repro (OUT/findings/<signature>/) still failed in this run's
+   * replay: not fixed, whatever the fuzzer found; a fixed one is open again.
+   */
+  readonly stillFailing?: ReadonlySet<string>;
 }
 
 export interface FindingHistory {
@@ -93,6 +100,19 @@ function statusOf(old: HistoryBucket | undefined): FindingStatus {
   return old.fixedSince === undefined ? 'open' : 'regressed';
 }
 
+/** The bucket without fixedSince. */
+function reopened(b: HistoryBucket): HistoryBucket {
+  return {
+    signature: b.signature,
+    target: b.target,
+    kind: b.kind,
+    fn: b.fn,
+    firstSeen: b.firstSeen,
+    lastSeen: b.lastSeen,
+    timesSeen: b.timesSeen,
+  };
+}
+
 function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
   return { ...b, fixedSince: run.runId };
 }
@@ -125,6 +145,10 @@ export function updateHistory(
   const fixed: FixedFinding[] = [];
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
+    if (run.stillFailing?.has(signature) === true) {
+      next.set(signature, reopened(b));
+      continue;
+    }
     if (!run.complete || b.fixedSince !== undefined) {
       next.set(signature, b);
       continue;

@@ -14,7 +14,7 @@ import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/n
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
-import { foldFindings, loadHistory } from '../nightlyHistory.js';
+import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
 interface MergeOptions {
@@ -262,10 +262,11 @@ async function merge(
   };
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
-  const { findings, fixed } = await foldFindings(fuzz.findings, opts.out, history, {
+  const { findings, fixed, saveHistory } = foldFindings(fuzz.findings, opts.out, history, {
     runId: first.startedAt,
     target: first.target,
     complete,
+    stillFailing: failingRegressions(first.corpus.traces),
   });
   const report = buildNightlyReport({
     meta: {
@@ -292,6 +293,7 @@ async function merge(
     violations: [...first.corpus.violations, ...report.violations],
   };
   await writeNightlyReports(merged, opts.out, opts.json);
+  await saveHistory();
   ctx.io.out(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
   );

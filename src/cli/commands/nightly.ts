@@ -8,7 +8,7 @@ import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
-import { DAMAGE_NOTE } from '../../report/replayReport.js';
+import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -20,7 +20,7 @@ import {
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
-import { foldFindings, loadHistory } from '../nightlyHistory.js';
+import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 import {
   durationOption,
@@ -193,10 +193,11 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
     const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
-    const { findings, fixed } = await foldFindings(fuzz.report.findings, out, history, {
+    const { findings, fixed, saveHistory } = foldFindings(fuzz.report.findings, out, history, {
       runId: startedAt,
       target,
       complete,
+      stillFailing: failingRegressions(replay.results.map(traceEntry)),
     });
     const report = buildNightlyReport({
       meta: {
@@ -226,6 +227,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       fixed,
     });
     await writeNightlyReports(report, out, opts.json);
+    await saveHistory();
     ctx.io.out(nightlySummary(report, out));
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results) {
