@@ -11,6 +11,8 @@ export interface MinimizeSummary {
   readonly attemptsMax: number;
   readonly out: string;
   readonly target: string;
+  /** --timeout: a hang repro replays as one only under the same timeout. */
+  readonly timeoutMs: number;
   /** The repro's own violation when replayed once more (undefined: it did not fail again). */
   readonly again: Violation | undefined;
 }
@@ -30,6 +32,8 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   if (s.again === undefined)
     lines.push('warning: the repro did not fail again when replayed once more (a flaky target?)');
   else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);
-  lines.push(`reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)}`);
+  lines.push(
+    `reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)} --timeout ${s.timeoutMs}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -42,7 +42,8 @@ export function positiveInt(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (text === undefined) return fallback;
-  const n = Number(text);
+  // Digits only: Number() would also take "1e3", "0x10" and " 5".
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > max)
     throw new UserError(`${name}: expected a whole number from 1 to ${max}, got "${text}"`);
   return n;
@@ -96,7 +97,7 @@ export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = pr
   const seed = parseSeed(raw);
   if (seed === undefined)
     throw new UserError(
-      `${text === undefined ? 'VPDMA_SEED' : '--seed'}: expected a decimal number or a hex string such as a git SHA, got "${raw}"`,
+      `${text === undefined ? 'VPDMA_SEED' : '--seed'}: expected a decimal number or a hex string such as a git SHA, got "${raw.length > 80 ? `${raw.slice(0, 80)}..." (${raw.length} characters)` : `${raw}"`}`,
     );
   return seed;
 }

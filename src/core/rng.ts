@@ -18,8 +18,16 @@ const HEXISH_RE = /^(?:0x)?[0-9a-fA-F]{1,64}$/;
 /** Parses --seed / VPDMA_SEED: a decimal integer or a hex string such as a git SHA. */
 export function parseSeed(text: string): Seed | undefined {
   const t = text.trim();
-  if (DECIMAL_RE.test(t)) return { text: t, value: Number(t) % 0x1_0000_0000 };
-  if (HEXISH_RE.test(t)) return { text: t, value: hashString(t.toLowerCase()) % 0x1_0000_0000 };
+  // The text goes into every case's meta (and so the corpus's file names): one spelling per
+  // seed, so 0016 and 16, or a SHA in upper and in lower case, are the same campaign.
+  if (DECIMAL_RE.test(t)) {
+    const value = Number(t);
+    return { text: String(value), value: value % 0x1_0000_0000 };
+  }
+  if (HEXISH_RE.test(t)) {
+    const lower = t.toLowerCase();
+    return { text: lower, value: hashString(lower) % 0x1_0000_0000 };
+  }
   return undefined;
 }
 

@@ -109,7 +109,7 @@ describe('vpdma fuzz', () => {
     }
   });
 
-  it('refuses an --out or --corpus it cannot write before fuzzing: one line, exit 2', async () => {
+  it('refuses an --out, --corpus or --json it cannot write before fuzzing: one line, exit 2', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     for (const args of [
@@ -117,10 +117,13 @@ describe('vpdma fuzz', () => {
       ['--out', join(dir, 'ok-out'), '--corpus', join(file, 'corpus')],
       // Node's recursive mkdir never settles here: this used to hang the run.
       ['--out', '/proc/vpdma-cannot-exist'],
+      // Checked after the run, this one let a whole campaign run first.
+      ['--out', join(dir, 'ok-out-2'), '--json', join(file, 'r.json')],
     ]) {
       const r = await run(['fuzz', '--runs', '5', ...args, '--quiet']);
       expect(r.code, args.join(' ')).toBe(2);
-      const flag = args.length === 2 ? '--out' : '--corpus';
+      expect(existsSync(join(dir, 'ok-out-2', 'report.json'))).toBe(false);
+      const flag = args.length === 2 ? '--out' : (args[2] ?? '');
       expect(r.err).toMatch(new RegExp(`^vpdma: ${flag} .*: not writable \\(`, 'm'));
       expect(r.err).not.toMatch(/\n\s+at /);
     }

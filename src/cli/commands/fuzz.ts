@@ -33,7 +33,7 @@ import {
 } from '../options.js';
 import { compact, Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputDir } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile } from '../outputDir.js';
 import { packageVersion } from '../version.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
@@ -191,6 +191,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   await checkOutputDir('--out', p.out);
   await checkOutputDir('--corpus', p.corpusDir);
+  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(p.spec, p.settings.timeoutMs);
   const warnings: string[] = [];
   const warn = (m: string): void => {

@@ -14,6 +14,7 @@ import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/n
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
+import { checkOutputDir, checkOutputFile } from '../outputDir.js';
 import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
@@ -244,6 +245,8 @@ async function merge(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
     );
   const history = await loadHistory(opts.history);
+  await checkOutputDir('--out', opts.out);
+  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);
   // Every input is found and readable before the first file is written.

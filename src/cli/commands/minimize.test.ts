@@ -62,7 +62,7 @@ describe('vpdma minimize', () => {
     expect(lines.slice(2)).toEqual([
       `wrote ${p('sink.min.txt')}`,
       'repro: inert-return-mismatch in VideoPortGetBytesUsed at call 1',
-      `reproduce: vpdma replay ${p('sink.min.txt')} --target ${target}`,
+      `reproduce: vpdma replay ${p('sink.min.txt')} --target ${target} --timeout 5000`,
       '',
     ]);
     expect(await readFile(p('sink.min.txt'), 'utf8')).toMatchInlineSnapshot(`

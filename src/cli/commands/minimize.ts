@@ -160,6 +160,7 @@ async function write(
       attemptsMax: job.attemptsMax,
       out: job.out,
       target: job.settings.target,
+      timeoutMs: job.settings.timeoutMs,
       again: same,
     }),
   );

@@ -2,7 +2,7 @@
 // earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
-import { checkOutputDir } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile } from '../outputDir.js';
 import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
@@ -125,6 +125,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       : durationOption('--budget-replay', opts.budgetReplay);
   await checkOutputDir('--out', out);
   await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
+  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const history = await loadHistory(opts.history);
   await checkTarget(spec, timeoutMs);
   const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);

@@ -1,0 +1,29 @@
+// Option parsing: one spelling per seed, whole numbers only, bounded echoes of bad values.
+import { describe, expect, it } from 'vitest';
+import { positiveInt, seedOption } from './options.js';
+
+describe('seedOption', () => {
+  it('gives one seed, spelled one way, for the same number or SHA however written', () => {
+    expect(seedOption('0016', {})).toEqual(seedOption('16', {}));
+    expect(seedOption('16', {}).text).toBe('16');
+    expect(seedOption('ABCDEF0123', {})).toEqual(seedOption('abcdef0123', {}));
+    expect(seedOption(' abcdef0123 ', {}).text).toBe('abcdef0123');
+    expect(seedOption('17', {})).not.toEqual(seedOption('16', {}));
+  });
+
+  it('quotes a bad seed in bounded length, naming where it came from', () => {
+    expect(() => seedOption('x'.repeat(5000), {})).toThrow(
+      /^--seed: expected a decimal number or a hex string such as a git SHA, got "x{80}\.\.\." \(5000 characters\)$/,
+    );
+    expect(() => seedOption(undefined, { VPDMA_SEED: 'no!' })).toThrow(/^VPDMA_SEED: .*got "no!"$/);
+  });
+});
+
+describe('positiveInt', () => {
+  it('takes digits only', () => {
+    expect(positiveInt('--runs', '1000', 5)).toBe(1000);
+    expect(positiveInt('--runs', undefined, 5)).toBe(5);
+    for (const bad of ['1e3', '0x10', ' 5', '5 ', '-1', '0', '1.5', ''])
+      expect(() => positiveInt('--runs', bad, 5), bad).toThrow(/^--runs: expected a whole number/);
+  });
+});
