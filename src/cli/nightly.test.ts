@@ -314,12 +314,14 @@ describe('vpdma nightly', () => {
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
     const out = join(dir, 'interrupted');
     // Let it get well into fuzzing (the corpus replay takes about a second).
-    const { code, err } = await interruptCli(
-      ['nightly', '--out', out, '--time', '120s', '--quiet'],
-      8000,
-    );
+    const {
+      code,
+      out: printed,
+      err,
+    } = await interruptCli(['nightly', '--out', out, '--time', '120s', '--quiet'], 8000);
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
+    expect(printed).toMatch(/^interrupted: the reports cover what finished/m);
     const rep = report(out);
     expect(rep.interrupted).toBe(true);
     expect(rep.fuzz.cases).toBeGreaterThan(0);

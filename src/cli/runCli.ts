@@ -27,12 +27,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function interruptCli(
   argv: readonly string[],
   ready: number | (() => Promise<void>),
-): Promise<{ code: number | null; err: string }> {
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
   let err = '';
+  let out = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await (typeof ready === 'number' ? sleep(ready) : ready());
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', r));
-  return { code, err };
+  return { code, out, err };
 }

@@ -106,7 +106,12 @@ describe('vpdma fuzz', () => {
       const r = await run(['fuzz', ...args, '--out', join(dir, 'bad'), '--quiet']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).not.toContain('internal error');
+      expect(r.err, 'one line: no seed before it').toMatch(/^vpdma: [^\n]*\n$/);
     }
+    // A shard with no case of its own is not bad usage, and suggests no --runs 0.
+    const empty = await run(['fuzz', '--runs', '1', '--shard', '2/2', '--out', join(dir, 'e')]);
+    expect(empty.code).toBe(0);
+    expect(empty.out).toMatch(/^cases 0, calls 0/m);
   });
 
   it('refuses an --out, --corpus or --json it cannot write before fuzzing: one line, exit 2', async () => {

@@ -186,13 +186,14 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
 export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitCode> {
   const started = performance.now();
   const seed = seedOption(opts.seed);
-  ctx.io.err(`seed=${seed.text}\n`);
   const p = parse(opts, seed);
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   await checkOutputDir('--out', p.out);
   await checkOutputDir('--corpus', p.corpusDir);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(p.spec, p.settings.timeoutMs);
+  // First once the usage is known good: a usage error stays one line.
+  ctx.io.err(`seed=${seed.text}\n`);
   const warnings: string[] = [];
   const warn = (m: string): void => {
     warnings.push(m);

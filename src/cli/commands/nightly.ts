@@ -108,7 +108,6 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const seed = seedOption(opts.seed);
-  ctx.io.err(`seed=${seed.text}\n`);
   const spec = targetOption(opts.target);
   const profile = profileOption(opts.profile);
   const failOn = parseFailOn(opts.failOn);
@@ -128,6 +127,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const history = await loadHistory(opts.history);
   await checkTarget(spec, timeoutMs);
+  // First once the usage is known good: a usage error stays one line.
+  ctx.io.err(`seed=${seed.text}\n`);
   const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
@@ -257,6 +258,9 @@ function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): 
         `  [${f.status}] ${f.kind} in ${f.fn}: ${f.reproCalls} calls, reproduced ${f.reproduced}: ${f.command}`,
     ),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
+    ...(r.interrupted
+      ? ['interrupted: the reports cover what finished; the next run resumes from the corpus']
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }
