@@ -137,4 +137,17 @@ describe('vpdma replay on bad input', () => {
     expect(r.out).toContain('\\u001b[2J\\u001b[31mgotcha\\u0000');
     expect(r.out + r.err).not.toMatch(/[\u0000\u001b]/);
   });
+
+  it('refuses a --json or --junit that would replace one of the traces', async () => {
+    const copy = join(dir, 'precious.jsonl');
+    writeFileSync(copy, readFileSync(kitchen));
+    for (const flag of ['--json', '--junit']) {
+      const r = await run(['replay', dir, flag, copy, '--quiet']);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `vpdma: ${flag} ${copy}: is one of the traces to replay; give another file\n`,
+      );
+      expect(readFileSync(copy, 'utf8')).toBe(readFileSync(kitchen, 'utf8'));
+    }
+  });
 });

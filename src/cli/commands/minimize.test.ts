@@ -178,6 +178,11 @@ describe('vpdma minimize', () => {
       /^vpdma: --kind: unknown kind "wrong" \(map-dma-returned-non-null, /,
     );
     expect((await run('minimize', p('sink.jsonl'), '--out', p('x.json'))).code).toBe(2);
+    const over = await run('minimize', p('sink.jsonl'), '--out', p('sink.jsonl'));
+    expect([over.code, over.err]).toEqual([
+      2,
+      `vpdma: --out: ${p('sink.jsonl')}: is the trace being minimized; give another file\n`,
+    ]);
     expect((await run('minimize', p('missing.jsonl'))).code).toBe(2);
     expect((await run('minimize', p('sink.jsonl'), '--target', 'mutant:nope')).code).toBe(2);
     // A captured trace using a handle no call returned: bad input, as replay says.

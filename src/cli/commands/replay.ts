@@ -1,5 +1,6 @@
 // `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
 // pool, with a progress display, a summary, and --json / --junit reports.
+import { resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
@@ -114,9 +115,17 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const seed = seedOption(opts.seed);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
-  // Report paths are checked before the replay, not after it.
-  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  if (opts.junit !== undefined) await checkOutputFile('--junit', opts.junit);
+  // Report paths are checked before the replay, not after it; a report never replaces a trace.
+  const inputs = new Set(found.files.map((f) => resolve(f)));
+  for (const [flag, path] of [
+    ['--json', opts.json],
+    ['--junit', opts.junit],
+  ] as const) {
+    if (path === undefined) continue;
+    if (inputs.has(resolve(path)))
+      throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
+    await checkOutputFile(flag, path);
+  }
   await checkTarget(spec, settings.timeoutMs);
   ctx.io.err(
     `vpdma replay: seed=${seed.text} target=${settings.target} traces=${found.files.length} workers=${workers}\n`,
