@@ -95,6 +95,17 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     expect(merged.signatures).toEqual(whole.signatures);
     expect(merged.hits).toEqual(whole.hits);
     expect(merged.calls).toBe(unsharded.calls);
+    expect(mergeFuzzReports(shards, PER_GROUP)).toMatchObject({
+      runsEquivalent: RUNS,
+      warnings: [],
+    });
+    // Shards whose --time ran out at different cases: only the cases every shard reached count.
+    const short = { ...shards[0], cases: (shards[0]?.cases ?? 0) - 10 } as FuzzReport;
+    const uneven = mergeFuzzReports([short, shards[1] as FuzzReport], PER_GROUP);
+    expect(uneven.runsEquivalent).toBe(RUNS - 20);
+    expect(uneven.warnings).toEqual([
+      `the shards stopped at different cases (a --time budget): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
+    ]);
   });
 });
 

@@ -58,12 +58,13 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
   const groups = mergeGroups(reports, perGroup);
   const findings = inGroupOrder(m.findings, groups);
   const sum = (f: (r: FuzzReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
+  const covered = coveredCases(reports);
   const fuzzMs = Math.max(...reports.map((r) => r.timing.fuzzMs));
   return {
     ...first,
     shard: '1/1',
     cases: m.cases,
-    runsEquivalent: Math.max(...reports.map((r) => r.runsEquivalent)),
+    runsEquivalent: covered.every,
     calls: m.calls,
     coverage: baseKeys + firstSeen.size,
     corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
@@ -78,7 +79,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     ...setupErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
-    warnings: reports.flatMap((r) => r.warnings),
+    warnings: [...reports.flatMap((r) => r.warnings), ...covered.warnings],
     timing: {
       workers: sum((r) => r.timing.workers),
       fuzzMs,
@@ -94,4 +95,27 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
 function setupErrorOf(reports: readonly FuzzReport[]): { setupError?: string } {
   const e = reports.find((r) => r.setupError !== undefined)?.setupError;
   return e === undefined ? {} : { setupError: e };
+}
+
+/**
+ * The unsharded --runs the shards amount to: every case below `every` ran (shard K of N ran
+ * cases K-1, K-1+N, ... as far as its count went). Shards of one --runs all stop at it; shards
+ * of a --time budget stop where their time ran out, and a warning says what lies beyond.
+ */
+function coveredCases(reports: readonly FuzzReport[]): { every: number; warnings: string[] } {
+  const ends = reports.map((r) => {
+    const [k, n] = r.shard.split('/').map(Number);
+    const start = (k ?? 1) - 1;
+    const count = n ?? 1;
+    return { next: start + r.cases * count, last: start + (r.cases - 1) * count };
+  });
+  const every = Math.min(...ends.map((e) => e.next));
+  const beyond = Math.max(...ends.map((e) => e.last)) + 1;
+  if (beyond <= every) return { every, warnings: [] };
+  return {
+    every,
+    warnings: [
+      `the shards stopped at different cases (a --time budget): every case below ${every} ran (--runs ${every} reruns them), and some up to ${beyond - 1}`,
+    ],
+  };
 }

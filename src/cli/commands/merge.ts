@@ -41,7 +41,9 @@ The shards must be the N shards of one run: the same --seed, --runs, --target, -
 --calls-max and vpdma, each started from the same --corpus (cases depend on it); merge refuses
 anything else, naming the field. The result is what one machine writes for that seed and case
 count: report.json, junit.xml, results.sarif, report.html, findings/ and corpus/ under --out.
-Every shard file is checked before the first one is written.`,
+Shards of a --time budget stop at different cases: their findings are merged all the same, and
+the report (and a warning) says below which case every shard ran. Every shard file is checked
+before the first one is written.`,
     )
     .action(async (dirs: string[], opts: MergeOptions) => {
       ctx.exitCode = await merge(ctx, dirs, opts);
@@ -249,6 +251,8 @@ async function merge(
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);
+  const known = new Set(details.flatMap((d) => d.warnings));
+  for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);
   // Every input is found and readable before the first file is written.
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
