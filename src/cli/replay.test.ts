@@ -255,6 +255,12 @@ describe('vpdma replay', () => {
     ],
     ['non-target', 'crash', 'target-crashed', /could not start: the factory returned no target/],
     ['hang', 'timeout', 'target-timeout', /could not start: the factory: no answer within 300 ms/],
+    [
+      'spin',
+      'timeout',
+      'target-timeout',
+      /could not start: the factory did not return within 300 ms; its worker was terminated/,
+    ],
   ])(
     'a module target whose factory fails (%s): that trace says so, the others replay (exit 3)',
     async (how, outcome, kind, message) => {

@@ -73,6 +73,28 @@ describe('faults during fuzzing are findings, not the end of the campaign', () =
     }
   });
 
+  it('a target whose factory never returns: each case is a target-timeout at (start), its worker terminated', async () => {
+    // Only the watchdog stops a factory in a synchronous loop; 6 cases keep this short (each
+    // costs the timeout, the grace and a new worker).
+    process.env['VPDMA_FIXTURE_FACTORY'] = 'spin';
+    process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'] = '1';
+    try {
+      const r = await campaign('module:test/fixtures/failing-factory.mjs', 6);
+      expect(r.cases).toBe(6);
+      expect(r.failing).toHaveLength(6);
+      for (const f of r.failing) {
+        expect(f.outcome).toBe('timeout');
+        expect(f.violations[0]).toMatchObject({ kind: 'target-timeout', fn: '(start)' });
+        expect(f.violations[0]?.message).toBe(
+          'the target could not start: the factory did not return within 200 ms; its worker was terminated',
+        );
+      }
+    } finally {
+      delete process.env['VPDMA_FIXTURE_FACTORY'];
+      delete process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'];
+    }
+  });
+
   it('a target that throws: target-crashed, and every later case still runs', async () => {
     const r = await campaign('mutant:crash-on-double-free-pool', 600);
     expect(r.cases).toBe(600);

@@ -6,7 +6,7 @@
 // they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
-import { beat, holding } from '../replay/heartbeat.js';
+import { beat, holding, starting } from '../replay/heartbeat.js';
 import { resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
@@ -59,6 +59,7 @@ export async function runCase(
   const cp = caseProgram(ctx, index);
   const profile = s.profile ?? cp.header.profile ?? 'docs';
   let target;
+  starting(hb, index);
   try {
     target = await session.open(resolveDevice(cp.header.device), profile);
   } catch (e) {

@@ -3,7 +3,7 @@
 // 2 = a counter bumped at every call, 3 = that call's function (fnIndex.ts), 4 = the item or
 // case in hand, loading included (-1 when none): what a worker that died was working on.
 import { fnIndex, fnName } from './fnIndex.js';
-import { violation, type Violation } from './violation.js';
+import { NOT_STARTED, violation, type Violation } from './violation.js';
 
 /** Worker side: item or case `id` is in hand (reading it, starting its target, replaying it). */
 export function holding(hb: Int32Array | undefined, id: number): void {
@@ -12,6 +12,19 @@ export function holding(hb: Int32Array | undefined, id: number): void {
   Atomics.store(hb, 0, -1);
   Atomics.store(hb, 1, 0);
   Atomics.store(hb, 3, -1);
+}
+
+/**
+ * Worker side: item or case `id`'s target is being created. The watchdog times its factory as
+ * a call (one that loops synchronously can only be stopped by terminating the worker); no
+ * function is in progress, which is how hungCallViolation tells a start from a call.
+ */
+export function starting(hb: Int32Array | undefined, id: number): void {
+  if (hb === undefined) return;
+  Atomics.store(hb, 1, 0);
+  Atomics.store(hb, 3, -1);
+  Atomics.store(hb, 0, id);
+  Atomics.add(hb, 2, 1);
 }
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */
@@ -23,6 +36,13 @@ export function beat(hb: Int32Array, callIndex: number, fn: string): void {
 
 /** Pool side, after the watchdog killed a worker: the target-timeout of the call it hung in. */
 export function hungCallViolation(hb: Int32Array, timeoutMs: number): Violation {
+  if (Atomics.load(hb, 3) < 0)
+    return violation(
+      'target-timeout',
+      '(start)',
+      0,
+      `${NOT_STARTED}: the factory did not return within ${timeoutMs} ms; its worker was terminated`,
+    );
   const fn = fnName(Atomics.load(hb, 3));
   return violation(
     'target-timeout',

@@ -14,7 +14,7 @@ import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { NOT_STARTED, violation } from './violation.js';
-import { beat, holding } from './heartbeat.js';
+import { beat, holding, starting } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
 
@@ -142,10 +142,12 @@ async function runItem(
   const s = task.settings;
   const profile = s.profile ?? trace.header.profile ?? 'docs';
   let target;
+  starting(hb, item.id);
   try {
     target = await session.open(resolveDevice(trace.header.device), profile);
   } catch (e) {
     if (!TargetFault.is(e)) throw e;
+    holding(hb, item.id); // reading the rest is not a call the watchdog should time
     const bad = await trace.finish?.();
     if (bad?.inputError !== undefined)
       return { id: item.id, label: item.label, inputError: bad.inputError };
