@@ -5,11 +5,11 @@ import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { ReplaySettings } from '../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
-import { createSession } from '../replay/sessions.js';
 import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
 import { formatOf, readTracePrefix } from '../store/traceFiles.js';
 import { checkReferences } from '../trace/references.js';
+import { checkTarget } from './targetCheck.js';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
@@ -74,11 +74,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const profile: Profile = profileOption(opts.profile) ?? header.profile ?? 'docs';
   const trace: Trace = { header: { ...header, profile }, calls };
   const damage = read.value.damage;
-  if (spec.kind !== 'process') {
-    const s = await createSession(spec, timeoutMs);
-    if (!s.ok) throw new UserError(`--target: ${s.error}`);
-    await s.value.close();
-  }
+  await checkTarget(spec, timeoutMs);
   const target = formatTargetSpec(spec);
   const settings = {
     target,

@@ -14,6 +14,12 @@ writeFileSync(kitchen, formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink(
 
 const run = runCli;
 
+// Module targets that misbehave while loading: in this process they would hang it or end it.
+const topLoop = join(dir, 'top-loop.mjs');
+writeFileSync(topLoop, 'for (;;);\nexport default async () => ({});\n');
+const topExit = join(dir, 'top-exit.mjs');
+writeFileSync(topExit, 'process.exit(5);\nexport default async () => ({});\n');
+
 describe('vpdma replay on bad input', () => {
   it('reports a bad trace with one line and exit 2, and still reports the others', async () => {
     const bad = join(dir, 'bad.jsonl');
@@ -111,6 +117,14 @@ describe('vpdma replay on bad input', () => {
       /vpdma: --target: target module .* does not exist/,
     ],
     [['--target', 'module:test/fixtures/no-factory.mjs'], /no default export creating a target/],
+    [
+      ['--target', `module:${topLoop}`, '--timeout', '300'],
+      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 2000 ms/,
+    ],
+    [
+      ['--target', `module:${topExit}`],
+      /^vpdma: --target: target module .*top-exit\.mjs exited while loading \(process\.exit\(5\)\)/,
+    ],
     [['--target', 'mutant:nope'], /unknown mutant "nope"/],
     [['--target', 'bogus'], /unknown target "bogus"/],
     [['--workers', '0'], /--workers: expected a whole number/],
