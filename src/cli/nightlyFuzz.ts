@@ -11,7 +11,7 @@ import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
-import { compact, type Progress } from './progress.js';
+import type { Progress } from './progress.js';
 import { packageVersion } from './version.js';
 
 export interface FuzzPhase {
@@ -59,10 +59,11 @@ export async function fuzzPhase(
       const t = x.elapsedMs / 1000;
       const secs = Math.max(t, 1e-3);
       progress.update(x.cases, {
-        'cases/s': compact(x.cases / secs),
-        'calls/s': compact(x.calls / secs),
+        'cases/s': Math.round(x.cases / secs),
+        'calls/s': Math.round(x.calls / secs),
         coverage: x.coverage,
         corpus: bundled.length + mine.length + x.kept,
+        findings: x.kinds,
         failing: x.failing,
       });
       if (t - lastT < sampleEverySeconds) return;

@@ -24,7 +24,10 @@ export const SHARED_OPTIONS = {
     '--worker-heap-mb <n>',
     "each worker thread's JavaScript heap limit, MiB: a module: target that outgrows it is a target-crashed of that trace or case (default: Node's)",
   ],
-  jsonProgress: ['--json-progress', 'progress as JSON lines on stderr'],
+  jsonProgress: [
+    '--json-progress',
+    'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end)',
+  ],
 } as const;
 
 export function workersOption(text: string | undefined): number {

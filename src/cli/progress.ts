@@ -4,7 +4,8 @@ import { SingleBar, Presets } from 'cli-progress';
 
 export type ProgressMode = 'bar' | 'lines' | 'json' | 'quiet';
 
-export type Fields = Readonly<Record<string, string | number>>;
+/** Numbers raw: compacted for people ("1.2M"), exact in JSON lines; strings as they are. */
+export type Fields = Readonly<Record<string, number | string>>;
 
 export interface ProgressOptions {
   readonly mode: ProgressMode;
@@ -17,13 +18,18 @@ export function progressMode(
   opts: { quiet?: boolean; jsonProgress?: boolean },
   isTty: boolean,
 ): ProgressMode {
-  if (opts.quiet === true) return 'quiet';
+  // --json-progress with --quiet: the JSON lines (for the machine) and no human progress.
   if (opts.jsonProgress === true) return 'json';
+  if (opts.quiet === true) return 'quiet';
   return isTty ? 'bar' : 'lines';
 }
 
+function human(fields: Fields): string[] {
+  return Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? compact(v) : v}`);
+}
+
 function line(label: string, done: number, total: number, fields: Fields): string {
-  const parts = Object.entries(fields).map(([k, v]) => `${k} ${v}`);
+  const parts = human(fields);
   const of = total > 0 ? `${done}/${total}` : `${done}`;
   return `vpdma ${label}: ${of}${parts.length > 0 ? ` | ${parts.join(' | ')}` : ''}\n`;
 }
@@ -53,9 +59,7 @@ export class Progress {
   update(done: number, fields: Fields = {}): void {
     this.done = done;
     this.fields = fields;
-    const status = Object.entries(fields)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(' | ');
+    const status = human(fields).join(' | ');
     if (this.bar !== undefined) {
       this.bar.update(done, { status });
       return;
@@ -70,16 +74,22 @@ export class Progress {
     if (this.options.mode === 'lines')
       this.options.write(line(this.label, this.done, this.total, this.fields));
     if (this.options.mode === 'json') {
+      const total = this.total > 0 ? { total: this.total } : {}; // none for a --time budget
       this.options.write(
-        `${JSON.stringify({ progress: this.label, done: this.done, total: this.total, ...this.fields })}\n`,
+        `${JSON.stringify({ progress: this.label, done: this.done, ...total, ...this.fields })}\n`,
       );
     }
   }
 
+  /** Ends the display; JSON lines end with the final state, however short the run. */
   stop(): void {
     this.bar?.stop();
     this.bar = undefined;
+    if (this.options.mode === 'json' && !this.stopped) this.emit();
+    this.stopped = true;
   }
+
+  private stopped = false;
 }
 
 /** 1234567 → "1.2M": progress numbers people can read at a glance. */

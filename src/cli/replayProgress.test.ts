@@ -1,6 +1,6 @@
 // Progress during one long trace: the display hears of calls before the trace is done.
 import { describe, expect, it } from 'vitest';
-import { Progress } from './progress.js';
+import { Progress, progressMode } from './progress.js';
 import { runReplays } from './replayRun.js';
 
 describe('replay progress', () => {
@@ -24,11 +24,42 @@ describe('replay progress', () => {
       progress,
     );
     expect(run.calls).toBe(42);
-    const seen = lines.map((l) => JSON.parse(l) as { done: number; calls: string });
-    const during = seen.filter((p) => p.done === 0).map((p) => Number(p.calls));
+    const seen = lines.map((l) => JSON.parse(l) as { done: number; calls: number });
+    const during = seen.filter((p) => p.done === 0).map((p) => p.calls);
     expect(during.length).toBeGreaterThan(0);
     expect(Math.max(...during)).toBeGreaterThan(0);
     expect(Math.max(...during)).toBeLessThan(42);
-    expect(seen[seen.length - 1]).toMatchObject({ done: 1, calls: '42' });
+    expect(seen[seen.length - 1]).toMatchObject({ done: 1, calls: 42 });
+  });
+});
+
+describe('progress for machines (--json-progress)', () => {
+  it('writes numbers as numbers, no total for a time budget, and a last line at stop', () => {
+    const lines: string[] = [];
+    const p = new Progress('fuzz', 0, { mode: 'json', write: (t) => lines.push(t) });
+    p.update(12_345, { 'calls/s': 1_234_567, failing: 2, pass: 'ddmin' });
+    expect(lines).toEqual([]); // within the first 10 s: nothing yet...
+    p.stop();
+    p.stop();
+    // ...but a run that short still ends with its state, once.
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { progress: 'fuzz', done: 12_345, 'calls/s': 1_234_567, failing: 2, pass: 'ddmin' },
+    ]);
+  });
+
+  it('compacts the same numbers for people', () => {
+    const lines: string[] = [];
+    const p = new Progress('fuzz', 100, {
+      mode: 'lines',
+      everySeconds: 0,
+      write: (t) => lines.push(t),
+    });
+    p.update(50, { 'calls/s': 1_234_567, failing: 2 });
+    expect(lines).toEqual(['vpdma fuzz: 50/100 | calls/s 1.2M | failing 2\n']);
+  });
+
+  it('--json-progress wins over --quiet', () => {
+    expect(progressMode({ quiet: true, jsonProgress: true }, true)).toBe('json');
+    expect(progressMode({ quiet: true }, true)).toBe('quiet');
   });
 });

@@ -31,7 +31,7 @@ import {
   workerHeapOption,
   workersOption,
 } from '../options.js';
-import { compact, Progress, progressMode } from '../progress.js';
+import { Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
 import { checkOutputDir, checkOutputFile } from '../outputDir.js';
 import { packageVersion } from '../version.js';
@@ -172,12 +172,12 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
   const update = (c: CampaignProgress): void => {
     const secs = Math.max(c.elapsedMs / 1000, 1e-3);
     progress.update(c.cases, {
-      'cases/s': compact(c.cases / secs),
-      'calls/s': compact(c.calls / secs),
+      'cases/s': Math.round(c.cases / secs),
+      'calls/s': Math.round(c.calls / secs),
       coverage: c.coverage,
       corpus: corpus + c.kept,
       findings: c.kinds,
-      'failing cases': c.failing,
+      failing: c.failing,
     });
   };
   return { progress, update };
