@@ -119,6 +119,11 @@ describe('the C target replays clean', () => {
     expect(r.outcome).toBe('pass');
   });
 
+  it('answers a read of nothing, however long, with nothing (as the model), not an error', async () => {
+    const r = await replayC(header({}), [{ fn: '@read', args: { va: 0n, length: 0xffffffff } }]);
+    expect(show(r)).toEqual([]);
+  });
+
   it.each([true, false])('the kitchen-sink scenario (captured: %s)', async (captured) => {
     const r = await replayC(header(KITCHEN_DEVICE), kitchenSink(captured));
     expect(show(r)).toEqual([]);

@@ -159,6 +159,7 @@ void page_clear(vp_t *s, uint64_t key);
 range *range_add(vp_t *s, const range *r); /* zeroes its RAM pages; takes r->pages */
 void range_remove(vp_t *s, uint64_t va);  /* gives its RAM pages back */
 range *range_find(vp_t *s, uint64_t va, uint64_t len);
+int mem_readable(vp_t *s, uint64_t va, uint64_t len);
 int mem_read(vp_t *s, uint64_t va, uint64_t len, uint8_t *dst);
 int mem_write(vp_t *s, uint64_t va, const uint8_t *src, uint64_t len);
 void key_read(vp_t *s, uint64_t key, uint32_t off, uint32_t len, uint8_t *dst);

@@ -331,6 +331,12 @@ static int user_io(vp_t *s, uint64_t va, uint8_t *dst, const uint8_t *src, uint6
     return 0;
 }
 
+/* Whether mem_read of [va, va + len) would find memory there (a view, a buffer, user space). */
+int mem_readable(vp_t *s, uint64_t va, uint64_t len)
+{
+    return range_find(s, va, len) != NULL || user_va(va, len);
+}
+
 int mem_read(vp_t *s, uint64_t va, uint64_t len, uint8_t *dst)
 {
     range *r = range_find(s, va, len);

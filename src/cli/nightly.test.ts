@@ -114,7 +114,9 @@ describe('vpdma nightly', () => {
       '--out',
       out3,
       '--runs',
-      '3',
+      '1',
+      '--corpus',
+      join(dir, 'short-corpus'), // the bundled corpus alone: its case 0 does not find it
       '--target',
       MUTANT,
       '--history',

@@ -5,6 +5,7 @@
 // and are where hostile values reach the target.
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
+import { driverHolds } from '../model/live.js';
 import {
   big,
   commonBuffer,
@@ -57,9 +58,9 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
   },
   VideoPortUnlockBuffer: (a, s) => {
     const m = s.mdls.get(big(a['mdl']));
-    if (m === undefined) return 'mdl';
+    if (m === undefined || !driverHolds(s, m)) return 'mdl';
     if (m.inFlight === 0) return undefined;
-    const free = [...s.mdls.values()].find((x) => x.inFlight === 0);
+    const free = [...s.mdls.values()].find((x) => x.inFlight === 0 && driverHolds(s, x));
     if (free === undefined) return 'skip';
     a['mdl'] = free.handle;
     return undefined;
@@ -67,7 +68,7 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
   VideoPortStartDma: (a, s) => {
     if (!s.adapters.has(big(a['vpDmaAdapter']))) return 'adapter';
     const m = s.mdls.get(big(a['mdl']));
-    if (m === undefined) return 'mdl';
+    if (m === undefined || !driverHolds(s, m)) return 'mdl';
     if (num(a['offset']) >= m.length) a['offset'] = 0;
     return undefined;
   },

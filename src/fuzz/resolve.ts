@@ -2,7 +2,7 @@
 // right now"). Live lists follow the model's Map insertion order, so a slot resolves to the
 // same object every time the same calls came before it.
 import type { ResourceKind } from '../model/callTypes.js';
-import { liveOf, type Live } from '../model/live.js';
+import { driverHolds, liveOf, type Live } from '../model/live.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
 import { USER_BUFFER, type Place, type Slot } from './program.js';
@@ -77,8 +77,11 @@ export function livePick(s: ModelState, res: ResourceKind, pick: number): Live |
   switch (res) {
     case 'adapter':
       return handle(nth(s.adapters.keys(), s.adapters.size, pick));
-    case 'mdl':
-      return handle(nth(s.mdls.keys(), s.mdls.size, pick));
+    case 'mdl': {
+      if (s.reactos) return handle(nth(s.mdls.keys(), s.mdls.size, pick));
+      const held = [...s.mdls.values()].filter((m) => driverHolds(s, m)).map((m) => m.handle);
+      return handle(nth(held, held.length, pick));
+    }
     case 'event':
       return handle(nth(s.events.keys(), s.events.size, pick));
     case 'commonBuffer':

@@ -2,7 +2,7 @@
 // against (src/fuzz) and what the replayer's address book keeps learned values for (a value
 // whose object is gone may be forgotten).
 import type { ResourceKind } from './callTypes.js';
-import type { ModelState } from './state.js';
+import type { Mdl, ModelState } from './state.js';
 
 /** A live object: a handle (length 0) or a range. */
 export interface Live {
@@ -19,13 +19,27 @@ function blocks(s: ModelState, kind: string): Live[] {
   return out;
 }
 
-/** Every live object of a kind, in creation order. */
+/**
+ * Whether the driver was ever handed this MDL's handle: LockBuffer returns it, and so does
+ * ReactOS's LockPages (in OutputBuffer), but the documented LockPages hands out a
+ * scatter/gather list and keeps its MDL to itself. A program passing such a handle is one no
+ * driver could write, and an implementation that numbers its MDLs differently would be
+ * blamed for not knowing it.
+ */
+export function driverHolds(s: ModelState, m: Pick<Mdl, 'origin'>): boolean {
+  return s.reactos || m.origin === 'LockBuffer';
+}
+
+/** Every live object of a kind, in creation order (MDLs: those the driver holds). */
 export function liveOf(s: ModelState, res: ResourceKind): Live[] {
   switch (res) {
     case 'adapter':
       return handles(s.adapters);
     case 'mdl':
-      return handles(s.mdls);
+      if (s.reactos) return handles(s.mdls);
+      return [...s.mdls.values()]
+        .filter((m) => driverHolds(s, m))
+        .map((m) => ({ v: m.handle, length: 0 }));
     case 'event':
       return handles(s.events);
     case 'sgList': {
