@@ -100,8 +100,8 @@ function statusOf(old: HistoryBucket | undefined): FindingStatus {
   return old.fixedSince === undefined ? 'open' : 'regressed';
 }
 
-/** The bucket without fixedSince. */
-function reopened(b: HistoryBucket): HistoryBucket {
+/** The bucket without fixedSince, its fields in the file's order. */
+export function unfixed(b: HistoryBucket): HistoryBucket {
   return {
     signature: b.signature,
     target: b.target,
@@ -146,7 +146,7 @@ export function updateHistory(
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
     if (run.stillFailing?.has(signature) === true) {
-      next.set(signature, reopened(b));
+      next.set(signature, unfixed(b));
       continue;
     }
     if (!run.complete || b.fixedSince !== undefined) {

@@ -15,6 +15,7 @@ import {
   HISTORY_VERSION,
   type History,
   type HistoryBucket,
+  unfixed,
 } from './history.js';
 
 const STRING_FIELDS = ['signature', 'target', 'kind', 'fn', 'firstSeen', 'lastSeen'] as const;
@@ -23,13 +24,7 @@ const FIELDS = new Set<string>([...STRING_FIELDS, 'timesSeen', 'fixedSince']);
 /** Canonical JSON of a history (buckets sorted, keys in format order). */
 export function historyJson(h: History): string {
   const buckets = [...h.buckets].sort(compareBuckets).map((b) => ({
-    signature: b.signature,
-    target: b.target,
-    kind: b.kind,
-    fn: b.fn,
-    firstSeen: b.firstSeen,
-    lastSeen: b.lastSeen,
-    timesSeen: b.timesSeen,
+    ...unfixed(b),
     ...(b.fixedSince === undefined ? {} : { fixedSince: b.fixedSince }),
   }));
   return `${JSON.stringify({ format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets }, null, 2)}\n`;
