@@ -55,43 +55,41 @@ describe('faults during fuzzing are findings, not the end of the campaign', () =
     }
   });
 
-  it('a target whose factory throws: each case is target-crashed at (start), the campaign runs to its end', async () => {
-    process.env['VPDMA_FIXTURE_FACTORY'] = 'throw';
+  /** A campaign against test/fixtures/failing-factory.mjs failing every start the `how` way. */
+  async function failingFactory(how: string, runs: number): Promise<CampaignResult> {
+    process.env['VPDMA_FIXTURE_FACTORY'] = how;
     process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'] = '1';
     try {
-      const r = await campaign('module:test/fixtures/failing-factory.mjs', 30);
-      expect(r.cases).toBe(30);
-      expect(r.failing.length).toBeGreaterThan(0);
-      for (const f of r.failing) {
-        expect(f.outcome).toBe('crash');
-        expect(f.violations[0]).toMatchObject({ kind: 'target-crashed', fn: '(start)' });
-        expect(f.violations[0]?.message).toContain('the factory threw Error: failing-factory');
-      }
+      return await campaign('module:test/fixtures/failing-factory.mjs', runs);
     } finally {
       delete process.env['VPDMA_FIXTURE_FACTORY'];
       delete process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'];
+    }
+  }
+
+  it('a target whose factory throws: each case is target-crashed at (start), the campaign runs to its end', async () => {
+    const r = await failingFactory('throw', 30);
+    expect(r.cases).toBe(30);
+    expect(r.failing.length).toBeGreaterThan(0);
+    for (const f of r.failing) {
+      expect(f.outcome).toBe('crash');
+      expect(f.violations[0]).toMatchObject({ kind: 'target-crashed', fn: '(start)' });
+      expect(f.violations[0]?.message).toContain('the factory threw Error: failing-factory');
     }
   });
 
   it('a target whose factory never returns: each case is a target-timeout at (start), its worker terminated', async () => {
     // Only the watchdog stops a factory in a synchronous loop; 6 cases keep this short (each
     // costs the timeout, the grace and a new worker).
-    process.env['VPDMA_FIXTURE_FACTORY'] = 'spin';
-    process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'] = '1';
-    try {
-      const r = await campaign('module:test/fixtures/failing-factory.mjs', 6);
-      expect(r.cases).toBe(6);
-      expect(r.failing).toHaveLength(6);
-      for (const f of r.failing) {
-        expect(f.outcome).toBe('timeout');
-        expect(f.violations[0]).toMatchObject({ kind: 'target-timeout', fn: '(start)' });
-        expect(f.violations[0]?.message).toBe(
-          'the target could not start: the factory did not return within 200 ms; its worker was terminated',
-        );
-      }
-    } finally {
-      delete process.env['VPDMA_FIXTURE_FACTORY'];
-      delete process.env['VPDMA_FIXTURE_FACTORY_ALWAYS'];
+    const r = await failingFactory('spin', 6);
+    expect(r.cases).toBe(6);
+    expect(r.failing).toHaveLength(6);
+    for (const f of r.failing) {
+      expect(f.outcome).toBe('timeout');
+      expect(f.violations[0]).toMatchObject({ kind: 'target-timeout', fn: '(start)' });
+      expect(f.violations[0]?.message).toBe(
+        'the target could not start: the factory did not return within 200 ms; its worker was terminated',
+      );
     }
   });
 
