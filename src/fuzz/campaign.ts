@@ -7,6 +7,7 @@
 import type { FuzzExecutor } from './executor.js';
 import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
 import { shardCases, shardIndex, type Shard } from './shard.js';
+import { notStarted } from '../replay/violation.js';
 
 export { parseShard, shardCases, shardIndex, type Shard } from './shard.js';
 
@@ -82,6 +83,8 @@ export function failureKey(r: CaseResult): string {
 
 /** Cases in the first task; each later one doubles, up to the batch size. */
 const firstBatch = 4;
+/** Failed starts in a row, from the first case, that make a target one that cannot be set up. */
+const startsFailedMax = 8;
 
 function batchFor(o: CampaignOptions, workers: number): number {
   if (o.batch !== undefined) return o.batch;
@@ -164,6 +167,8 @@ class State {
   firstFailureMs: number | undefined;
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
+  /** Cases from the first on that could not start the target (-1 once one did). */
+  private startsFailed = 0;
   counted = 0;
   readonly kinds = new Set<string>();
 
@@ -171,11 +176,27 @@ class State {
     this.seen = new Set(base);
   }
 
+  /**
+   * A target that fails to start in each of the first startsFailedMax cases (a factory that
+   * throws or loops, a process that is not there) is one that cannot be set up: the campaign
+   * stops there instead of paying a failed start, a timeout perhaps, for every case of a
+   * 30-minute budget. Decided from the lowest cases, so the same for any worker count.
+   */
+  private noteStart(r: CaseResult): number {
+    if (this.startsFailed < 0) return -1;
+    const v = r.violations[0];
+    if (v === undefined || !notStarted(v)) return -1;
+    if (this.startsFailed + 1 >= startsFailedMax)
+      this.setupError ??= `${v.message} (in each of the first ${startsFailedMax} cases)`;
+    return this.startsFailed + 1;
+  }
+
   process(r: CaseResult, o: CampaignOptions): void {
     if (r.setupError !== undefined) {
       this.setupError ??= r.setupError;
       return;
     }
+    this.startsFailed = this.noteStart(r);
     this.calls += r.calls;
     const fresh: number[] = [];
     for (const k of r.keys) {
