@@ -58,9 +58,9 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
   },
   VideoPortUnlockBuffer: (a, s) => {
     const m = s.mdls.get(big(a['mdl']));
-    if (m === undefined || !driverHolds(s, m)) return 'mdl';
+    if (m === undefined || !driverHolds(m)) return 'mdl';
     if (m.inFlight === 0) return undefined;
-    const free = [...s.mdls.values()].find((x) => x.inFlight === 0 && driverHolds(s, x));
+    const free = [...s.mdls.values()].find((x) => x.inFlight === 0 && driverHolds(x));
     if (free === undefined) return 'skip';
     a['mdl'] = free.handle;
     return undefined;
@@ -68,7 +68,7 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
   VideoPortStartDma: (a, s) => {
     if (!s.adapters.has(big(a['vpDmaAdapter']))) return 'adapter';
     const m = s.mdls.get(big(a['mdl']));
-    if (m === undefined || !driverHolds(s, m)) return 'mdl';
+    if (m === undefined || !driverHolds(m)) return 'mdl';
     if (num(a['offset']) >= m.length) a['offset'] = 0;
     return undefined;
   },

@@ -78,8 +78,7 @@ export function livePick(s: ModelState, res: ResourceKind, pick: number): Live |
     case 'adapter':
       return handle(nth(s.adapters.keys(), s.adapters.size, pick));
     case 'mdl': {
-      if (s.reactos) return handle(nth(s.mdls.keys(), s.mdls.size, pick));
-      const held = [...s.mdls.values()].filter((m) => driverHolds(s, m)).map((m) => m.handle);
+      const held = [...s.mdls.values()].filter(driverHolds).map((m) => m.handle);
       return handle(nth(held, held.length, pick));
     }
     case 'event':

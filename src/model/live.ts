@@ -20,14 +20,15 @@ function blocks(s: ModelState, kind: string): Live[] {
 }
 
 /**
- * Whether the driver was ever handed this MDL's handle: LockBuffer returns it, and so does
- * ReactOS's LockPages (in OutputBuffer), but the documented LockPages hands out a
- * scatter/gather list and keeps its MDL to itself. A program passing such a handle is one no
- * driver could write, and an implementation that numbers its MDLs differently would be
- * blamed for not knowing it.
+ * Whether a driver can name this MDL in a later call: LockBuffer returns its handle. The
+ * documented LockPages hands out a scatter/gather list and keeps its MDL to itself; ReactOS's
+ * returns the MDL in OutputBuffer, but that field is learned as what the documentation says it
+ * is (a locked list), so a later MDL argument carrying it could not be translated for a target
+ * that numbers its objects differently. A program passing such a handle would blame a correct
+ * implementation for not knowing the oracle's number.
  */
-export function driverHolds(s: ModelState, m: Pick<Mdl, 'origin'>): boolean {
-  return s.reactos || m.origin === 'LockBuffer';
+export function driverHolds(m: Pick<Mdl, 'origin'>): boolean {
+  return m.origin === 'LockBuffer';
 }
 
 /** Every live object of a kind, in creation order (MDLs: those the driver holds). */
@@ -36,10 +37,7 @@ export function liveOf(s: ModelState, res: ResourceKind): Live[] {
     case 'adapter':
       return handles(s.adapters);
     case 'mdl':
-      if (s.reactos) return handles(s.mdls);
-      return [...s.mdls.values()]
-        .filter((m) => driverHolds(s, m))
-        .map((m) => ({ v: m.handle, length: 0 }));
+      return [...s.mdls.values()].filter(driverHolds).map((m) => ({ v: m.handle, length: 0 }));
     case 'event':
       return handles(s.events);
     case 'sgList': {
