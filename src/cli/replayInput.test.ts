@@ -19,6 +19,8 @@ const topLoop = join(dir, 'top-loop.mjs');
 writeFileSync(topLoop, 'for (;;);\nexport default async () => ({});\n');
 const topExit = join(dir, 'top-exit.mjs');
 writeFileSync(topExit, 'process.exit(5);\nexport default async () => ({});\n');
+const topExit0 = join(dir, 'top-exit-0.mjs');
+writeFileSync(topExit0, 'process.exit(0);\nexport default async () => ({});\n');
 
 describe('vpdma replay on bad input', () => {
   it('reports a bad trace with one line and exit 2, and still reports the others', async () => {
@@ -124,6 +126,10 @@ describe('vpdma replay on bad input', () => {
     [
       ['--target', `module:${topExit}`],
       /^vpdma: --target: target module .*top-exit\.mjs exited while loading \(process\.exit\(5\)\)/,
+    ],
+    [
+      ['--target', `module:${topExit0}`],
+      /^vpdma: --target: target module .*top-exit-0\.mjs exited while loading \(process\.exit\(0\)\)/,
     ],
     [['--target', 'mutant:nope'], /unknown mutant "nope"/],
     [['--target', 'bogus'], /unknown target "bogus"/],

@@ -28,19 +28,28 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
   const full = resolve(path);
   if (!existsSync(full)) return Promise.resolve(undefined); // createSession says so
   const url = JSON.stringify(pathToFileURL(full).href);
-  const w = new Worker(`import(${url}).then(() => process.exit(0))`, { eval: true });
+  // Success is a message, not an exit code: a module may itself call process.exit(0).
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     import(${url}).then(() => { parentPort.postMessage('loaded'); process.exit(0); });`,
+    { eval: true },
+  );
   return new Promise((done) => {
     const timer = setTimeout(() => {
       void w.terminate();
       done(`did not finish loading within ${timeoutMs} ms (a loop at its top level?)`);
     }, timeoutMs);
     let failed = false;
+    let loaded = false;
+    w.on('message', () => {
+      loaded = true;
+    });
     w.on('error', () => {
       failed = true; // a throwing import: createSession reports it with its message
     });
     w.on('exit', (code) => {
       clearTimeout(timer);
-      done(code === 0 || failed ? undefined : `exited while loading (process.exit(${code}))`);
+      done(loaded || failed ? undefined : `exited while loading (process.exit(${code}))`);
     });
   });
 }
