@@ -129,4 +129,46 @@ describe('bin/vpdma.js', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect([r.status, r.stdout]).toEqual([0, `${pkg.version}\n`]);
   });
+
+  it('survives a module target that calls process.exit(0) from a timer once loaded', () => {
+    // Only worker threads import a module target: there, process.exit ends one thread, which
+    // is replaced, and the campaign equals one against the model it wraps.
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-timer-exit-'));
+    try {
+      const target = join(dir, 'timer-exit.mjs');
+      writeFileSync(
+        target,
+        `import { createModelTarget } from ${JSON.stringify(join(root, 'dist/index.js'))};\n` +
+          'setTimeout(() => process.exit(0), 150);\n' +
+          'export default async (o) => createModelTarget(o);\n',
+      );
+      const fuzz = (t: string): ReturnType<typeof spawnSync> =>
+        spawnSync(
+          process.execPath,
+          [
+            bin,
+            'fuzz',
+            '--runs',
+            '3000',
+            '--target',
+            t,
+            '--out',
+            join(dir, t.length.toString()),
+            '--quiet',
+          ],
+          {
+            encoding: 'utf8',
+          },
+        );
+      const exiting = fuzz(`module:${target}`);
+      expect(exiting.stderr).not.toMatch(/Error|vpdma: /);
+      expect(exiting.status).toBe(0);
+      const coverage = (out: unknown): string | undefined =>
+        /coverage \d+ keys/.exec(String(out))?.[0];
+      expect(coverage(exiting.stdout)).toBeDefined();
+      expect(coverage(exiting.stdout)).toBe(coverage(fuzz('model').stdout));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

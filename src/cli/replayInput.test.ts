@@ -121,7 +121,7 @@ describe('vpdma replay on bad input', () => {
     [['--target', 'module:test/fixtures/no-factory.mjs'], /no default export creating a target/],
     [
       ['--target', `module:${topLoop}`, '--timeout', '300'],
-      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 2000 ms/,
+      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 5000 ms/,
     ],
     [
       ['--target', `module:${topExit}`],

@@ -1,5 +1,5 @@
-// Failing early, in this thread, on a target that cannot be set up at all (a missing module,
-// an unknown mutant): a usage error, before any work starts.
+// Failing early on a target that cannot be set up at all (a missing module, one without a
+// factory, an unknown mutant): a usage error, before any work starts.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,11 +8,15 @@ import { createSession } from '../replay/sessions.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 
+/** How long a module target may take to load, whatever --timeout says (a load happens once). */
+export const LOAD_TIMEOUT_MS = 5000;
+
 export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
   if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case
   if (spec.kind === 'module') {
-    const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, 2000));
+    const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
     if (bad !== undefined) throw new UserError(`--target: target module ${spec.path} ${bad}`);
+    return;
   }
   const s = await createSession(spec, timeoutMs);
   if (!s.ok) throw new UserError(`--target: ${s.error}`);
@@ -20,36 +24,45 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
 }
 
 /**
- * Loads a module target in a thread of its own first: one that loops forever at its top level
- * or calls process.exit there would otherwise hang or end this process before any report.
- * Undefined when it loads, or fails in a way the import here reports by itself.
+ * Loads a module target in a thread of its own, never in this one: a module that loops at its
+ * top level, or calls process.exit there or later from a timer, would otherwise hang or end
+ * vpdma before any report. Workers load it for real; there, process.exit ends one thread.
+ * Undefined when it loads and has a factory, else why not.
  */
 function loadsInAThread(path: string, timeoutMs: number): Promise<string | undefined> {
   const full = resolve(path);
-  if (!existsSync(full)) return Promise.resolve(undefined); // createSession says so
+  if (!existsSync(full)) return Promise.resolve('does not exist');
   const url = JSON.stringify(pathToFileURL(full).href);
   // Success is a message, not an exit code: a module may itself call process.exit(0).
   const w = new Worker(
     `const { parentPort } = require('node:worker_threads');
-     import(${url}).then(() => { parentPort.postMessage('loaded'); process.exit(0); });`,
+     import(${url}).then(
+       (m) => parentPort.postMessage(typeof m.default === 'function' ? 'ok' : 'no-factory'),
+       (e) => parentPort.postMessage('failed to load: ' + (e instanceof Error ? e.message : String(e))),
+     ).then(() => process.exit(0));`,
     { eval: true },
   );
   return new Promise((done) => {
-    const timer = setTimeout(() => {
-      void w.terminate();
-      done(`did not finish loading within ${timeoutMs} ms (a loop at its top level?)`);
-    }, timeoutMs);
-    let failed = false;
-    let loaded = false;
-    w.on('message', () => {
-      loaded = true;
-    });
-    w.on('error', () => {
-      failed = true; // a throwing import: createSession reports it with its message
-    });
-    w.on('exit', (code) => {
+    let answer: string | undefined;
+    const finish = (why: string | undefined): void => {
       clearTimeout(timer);
-      done(loaded || failed ? undefined : `exited while loading (process.exit(${code}))`);
+      void w.terminate();
+      done(why);
+    };
+    const timer = setTimeout(
+      () => finish(`did not finish loading within ${timeoutMs} ms (a loop at its top level?)`),
+      timeoutMs,
+    );
+    w.on('message', (m: unknown) => {
+      answer = String(m);
+      if (answer === 'ok') finish(undefined);
+      else if (answer === 'no-factory')
+        finish('has no default export creating a target (see DESIGN.md)');
+      else finish(answer);
+    });
+    w.on('error', (e) => finish(`failed to load: ${e.message}`));
+    w.on('exit', (code) => {
+      if (answer === undefined) finish(`exited while loading (process.exit(${code}))`);
     });
   });
 }
