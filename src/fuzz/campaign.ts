@@ -118,7 +118,10 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onResults: (_task, results) => {
       for (const r of results) pending.set(r.index, r);
-      for (let r = pending.get(shardIndex(o.shard, doneJ)); r !== undefined && !st.full;) {
+      for (
+        let r = pending.get(shardIndex(o.shard, doneJ));
+        r !== undefined && !st.full && st.setupError === undefined;
+      ) {
         pending.delete(r.index);
         st.process(r, o);
         if (st.counted > 0) st.firstFailureMs ??= now() - started;
@@ -171,6 +174,7 @@ class State {
   private startsFailed = 0;
   counted = 0;
   readonly kinds = new Set<string>();
+  private readonly unstarted = new Set<string>();
 
   constructor(base: ReadonlySet<number>) {
     this.seen = new Set(base);
@@ -197,6 +201,10 @@ class State {
       return;
     }
     this.startsFailed = this.noteStart(r);
+    if (this.startsFailed < 0 && this.unstarted.size > 0) {
+      for (const k of this.unstarted) this.kinds.add(k);
+      this.unstarted.clear();
+    }
     this.calls += r.calls;
     const fresh: number[] = [];
     for (const k of r.keys) {
@@ -216,7 +224,10 @@ class State {
       this.failingCount++;
       if (hits <= (o.failingPerGroup ?? Number.POSITIVE_INFINITY)) this.failing.push(r);
       const v = r.violations[0];
-      if (v !== undefined) this.kinds.add(`${v.kind} ${v.fn}`);
+      // Not-started cases from the first on may yet be a target that cannot be set up, which
+      // is no finding: their kind counts once some case has started the target.
+      if (v !== undefined)
+        (this.startsFailed > 0 ? this.unstarted : this.kinds).add(`${v.kind} ${v.fn}`);
       if (o.counts?.(r) ?? true) this.counted++;
       if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
     }

@@ -176,12 +176,14 @@ export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
   const lines = [
     '',
-    `cases ${r.cases}${r.runsEquivalent > 0 ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} workers`,
+    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} workers`,
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${r.corpus.dir}`}`,
     `target ${r.target}, oracle ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
   ];
-  if (r.setupError !== undefined) lines.push(`the target could not be set up: ${r.setupError}`);
-  if (r.findings.length === 0) lines.push('', 'no findings');
+  // Nothing was tested then: "no findings" would read as a clean target.
+  if (r.setupError !== undefined)
+    lines.push('', `the target could not be set up: ${oneLine(r.setupError)}`);
+  else if (r.findings.length === 0) lines.push('', 'no findings');
   else lines.push('', `${r.findings.length} finding(s):`);
   for (const f of r.findings) {
     const how = f.minimized

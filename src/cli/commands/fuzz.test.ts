@@ -86,11 +86,18 @@ describe('vpdma fuzz', () => {
 
   it('a target that never starts is a set-up failure (exit 3), not a finding with a 0-call repro', async () => {
     const out = join(dir, 'never');
-    const r = await run(['fuzz', '--target', 'process:false', '--runs', '20', '--out', out]);
+    const r = await run([
+      ...['fuzz', '--target', 'process:false', '--runs', '20', '--out', out, '--json-progress'],
+    ]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(
       /the target could not be set up: the target could not start: `false` exited/,
     );
+    // Nothing was tested: no "no findings", no --runs to reproduce, no finding in progress.
+    expect(r.out).toMatch(/^cases 8, calls 0,/m);
+    expect(r.out).not.toMatch(/no findings|reproduces them/);
+    const last = r.err.trim().split('\n').at(-1) ?? '';
+    expect(JSON.parse(last)).toMatchObject({ done: 8, findings: 0, failing: 8 });
     expect(existsSync(join(out, 'findings'))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as FuzzReport;
     expect(report.findings).toEqual([]);
