@@ -49,9 +49,17 @@ describe('vpdma minimize', () => {
 
   it('writes a short repro beside the trace, prints how to replay it, exit 1', async () => {
     const target = 'mutant:bytes-used-remembered';
-    const r = await run('minimize', p('sink.jsonl'), '--target', target, '--workers', '1');
+    const r = await run(
+      ...['minimize', p('sink.jsonl'), '--target', target, '--workers', '1', '--json-progress'],
+    );
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
+    // The last progress line is the result the summary states.
+    const last = JSON.parse(r.err.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(last).toMatchObject({ progress: 'minimize', calls: 2, pass: 'done' });
+    expect(lines[1]).toContain(
+      `: ${String(last['done'])} attempts (${String(last['accepted'])} accepted`,
+    );
     expect(lines[0]).toBe(
       `${p('sink.jsonl')}: inert-return-mismatch in VideoPortGetBytesUsed at call 22: ` +
         'VideoPortGetBytesUsed returned 4096; it must return 0',

@@ -127,6 +127,12 @@ async function shrink(
       onProgress: (p) =>
         progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
     });
+    // The last line shows the result, not the last candidate reported along the way.
+    progress.update(r.attempts, {
+      calls: r.trace.calls.length,
+      accepted: r.accepted,
+      pass: 'done',
+    });
     return { ...r, ms: performance.now() - started };
   } finally {
     progress.stop();
