@@ -125,6 +125,12 @@ describe('vpdma nightly', () => {
     expect(short.code).toBe(1); // the corpus (the repro) has a violation
     expect(report(out3).findings).toEqual([]);
     expect(report(out3)['fixed']).toEqual([]);
+    // ... it is seen (the third time), and said so.
+    const signature = rep.findings[0]?.signature ?? '';
+    expect(report(out3)['stillFailing']).toEqual([signature]);
+    expect(short.out).toContain(`[still failing] ${signature}: its regression repro`);
+    const h3 = JSON.parse(readFileSync(history3, 'utf8')) as { buckets: { timesSeen: number }[] };
+    expect(h3.buckets.map((b) => b.timesSeen)).toEqual([3]);
     expect(readFileSync(history3, 'utf8')).not.toContain('fixedSince');
   });
 

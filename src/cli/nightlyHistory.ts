@@ -39,13 +39,22 @@ export function foldFindings(
   out: string,
   file: HistoryFile | undefined,
   run: HistoryRun,
-): { findings: Finding[]; fixed: readonly FixedFinding[]; saveHistory: () => Promise<void> } {
+): {
+  findings: Finding[];
+  fixed: readonly FixedFinding[];
+  stillFailing: readonly string[];
+  saveHistory: () => Promise<void>;
+} {
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
-  if (file === undefined) return { findings, fixed: [], saveHistory: () => Promise.resolve() };
+  const foundNow = new Set(findings.map((f) => f.signature));
+  const stillFailing = [...(run.stillFailing ?? [])].filter((s) => !foundNow.has(s)).sort();
+  if (file === undefined)
+    return { findings, fixed: [], stillFailing, saveHistory: () => Promise.resolve() };
   const u = updateHistory(file.history, findings, run);
   return {
     findings: withHistory(findings, u.statuses),
     fixed: u.fixed,
+    stillFailing,
     // Written after the reports, so a history that cannot be written loses nothing else.
     saveHistory: async () => {
       try {

@@ -161,6 +161,7 @@ export function nightlyFixture(): NightlyReport {
       series: points,
     },
     findings,
+    stillFailing: [],
     fixed: [
       {
         signature: 'transfer-state-changed/MapDmaMemory/77d0e4b1',

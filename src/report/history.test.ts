@@ -83,16 +83,22 @@ describe('updateHistory', () => {
     expect(third.history.buckets[1]?.lastSeen).toBe('2026-11-03');
   });
 
-  it('never calls a bucket fixed while its regression repro still fails, and reopens a fixed one', () => {
+  it('never calls a bucket fixed while its regression repro still fails (it is seen), and reopens a fixed one', () => {
     const failing = { ...run('2026-11-02'), stillFailing: new Set([B.signature]) };
     const second = updateHistory(first.history, [A], failing);
     expect(second.fixed).toEqual([]);
-    expect(second.history.buckets[1]).toEqual(first.history.buckets[1]);
+    const seenAgain = { ...first.history.buckets[1], lastSeen: '2026-11-02', timesSeen: 2 };
+    expect(second.history.buckets[1]).toEqual(seenAgain);
     // Fixed on the 2nd, its repro fails again on the 3rd (the fuzzer did not find it): open.
     const fixed = updateHistory(first.history, [A], run('2026-11-02'));
+    expect(fixed.history.buckets[1]).toHaveProperty('fixedSince', '2026-11-02');
     const again = { ...run('2026-11-03'), stillFailing: new Set([B.signature]) };
     const reopened = updateHistory(fixed.history, [A], again);
-    expect(reopened.history.buckets[1]).toEqual(first.history.buckets[1]);
+    expect(reopened.history.buckets[1]).toEqual({
+      ...first.history.buckets[1],
+      lastSeen: '2026-11-03',
+      timesSeen: 2,
+    });
   });
 
   it('marks nothing fixed after a partial run, but records what it saw', () => {

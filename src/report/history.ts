@@ -10,8 +10,9 @@
 //   - `complete`: false for a run that was interrupted, crashed, timed out early, or explored
 //     only one shard of a sharded campaign (the merge of all shards is complete). Such a run
 //     still records what it saw (new, open, regressed) but marks nothing fixed.
-// A bucket whose regression repro still fails in the run is never marked fixed (and a fixed
-// one whose repro fails again is open again), whatever the fuzzer found.
+// A bucket whose regression repro still fails in the run is seen by it (lastSeen, timesSeen),
+// never marked fixed, and a fixed one whose repro fails again is open again, whatever the
+// fuzzer found.
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared). Nothing is
 // ever deleted, so the history only grows by what runs saw.
 import { assert } from '../core/assert.js';
@@ -146,7 +147,8 @@ export function updateHistory(
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
     if (run.stillFailing?.has(signature) === true) {
-      next.set(signature, unfixed(b));
+      // Its repro failing again is seeing it again, if not through the fuzzer.
+      next.set(signature, { ...unfixed(b), lastSeen: run.runId, timesSeen: b.timesSeen + 1 });
       continue;
     }
     if (!run.complete || b.fixedSince !== undefined) {

@@ -60,6 +60,9 @@ function countRows(r: NightlyReport): Row[] {
     ['Open findings', by('open')],
     ['Regressed findings', by('regressed')],
     ['Fixed since last run', formatInt(r.fixed.length)],
+    ...(r.stillFailing.length > 0
+      ? [['Earlier findings whose repro still fails', formatInt(r.stillFailing.length)] as Row]
+      : []),
     ['Corpus traces passed', formatInt(c.passed)],
     ['Corpus traces with violations', formatInt(c.failed)],
     ['Corpus traces crashed', formatInt(c.crashed)],

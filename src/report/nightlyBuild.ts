@@ -43,6 +43,7 @@ export interface NightlyParts {
   readonly series: readonly SamplePoint[];
   readonly findings: readonly Finding[];
   readonly fixed: readonly FixedFinding[];
+  readonly stillFailing: readonly string[];
 }
 
 export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: FuzzReport };
@@ -79,6 +80,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     },
     findings: p.findings,
     fixed: p.fixed,
+    stillFailing: p.stillFailing,
     violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
     fuzzDetail: p.fuzz,

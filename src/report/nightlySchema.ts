@@ -69,6 +69,11 @@ export interface NightlyReport extends RunIdentity {
   };
   readonly findings: readonly Finding[];
   readonly fixed: readonly FixedFinding[];
+  /**
+   * Signatures of earlier findings (OUT/findings/<signature>/) whose regression repro failed
+   * again in this run's corpus replay, sorted; those this run's fuzzer found too are findings.
+   */
+  readonly stillFailing: readonly string[];
   /** DESIGN.md's violations array: corpus violations, then one entry per finding. */
   readonly violations: readonly (ReportViolation & { reproCalls?: number; signature?: string })[];
   readonly timing: PhaseTiming & {

@@ -269,12 +269,17 @@ async function merge(
   };
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
-  const { findings, fixed, saveHistory } = foldFindings(fuzz.findings, opts.out, history, {
-    runId: first.startedAt,
-    target: first.target,
-    complete,
-    stillFailing: failingRegressions(first.corpus.traces),
-  });
+  const { findings, fixed, stillFailing, saveHistory } = foldFindings(
+    fuzz.findings,
+    opts.out,
+    history,
+    {
+      runId: first.startedAt,
+      target: first.target,
+      complete,
+      stillFailing: failingRegressions(first.corpus.traces),
+    },
+  );
   const report = buildNightlyReport({
     meta: {
       command: 'merge',
@@ -293,6 +298,7 @@ async function merge(
     series: first.fuzz.series,
     findings,
     fixed,
+    stillFailing,
   });
   const merged: NightlyReportWithDetail = {
     ...report,

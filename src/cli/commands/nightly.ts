@@ -195,12 +195,17 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
     const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
-    const { findings, fixed, saveHistory } = foldFindings(fuzz.report.findings, out, history, {
-      runId: startedAt,
-      target,
-      complete,
-      stillFailing: failingRegressions(replay.results.map(traceEntry)),
-    });
+    const { findings, fixed, stillFailing, saveHistory } = foldFindings(
+      fuzz.report.findings,
+      out,
+      history,
+      {
+        runId: startedAt,
+        target,
+        complete,
+        stillFailing: failingRegressions(replay.results.map(traceEntry)),
+      },
+    );
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
@@ -227,6 +232,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       series: fuzz.series,
       findings,
       fixed,
+      stillFailing,
     });
     await writeNightlyReports(report, out, opts.json);
     await saveHistory();
@@ -256,6 +262,9 @@ function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): 
     ...r.findings.map(
       (f) =>
         `  [${f.status}] ${f.kind} in ${f.fn}: ${f.reproCalls} calls, reproduced ${f.reproduced}: ${f.command}`,
+    ),
+    ...r.stillFailing.map(
+      (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,
     ),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
     ...(r.interrupted
