@@ -1,7 +1,8 @@
 // From failing cases to findings. Failing cases are grouped by the (kind, function) of their
 // first violation; the lowest-indexed few of each group are regenerated from (seed, index),
-// minimized against the target ("still fails the same way" = a violation of the same kind in
-// the same function), re-run a few times to count how often the repro reproduces, and
+// re-run to see that they fail every time (a flaky failure is reported unminimized), minimized
+// against the target ("still fails the same way" = a violation of the same kind in the same
+// function), re-run a few times to count how often the repro reproduces, and
 // deduplicated by signature: kind, function and the minimized repro's call sequence. Picking
 // the lowest indices makes the result the same however the cases were spread over workers
 // or shards (merge.ts combines shards the same way).
@@ -116,10 +117,15 @@ export function signatureOf(kind: string, fn: string, repro: Trace): string {
 async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
   const original = deps.regenerate(r.index, r.calls);
   const aborted = deps.signal?.aborted === true;
-  const m = aborted ? undefined : await deps.minimize(original, v);
+  // A case that does not fail every time it runs (a flaky target) is not minimized: each
+  // candidate would be a coin toss, and the whole attempt budget spent on noise.
+  const before = aborted ? undefined : await deps.reproduce(original, v, REPRODUCE_TIMES);
+  const steady = before?.count === REPRODUCE_TIMES && deps.signal?.aborted !== true;
+  const m = steady ? await deps.minimize(original, v) : undefined;
   const repro = m?.trace ?? original;
-  const times = deps.signal?.aborted === true ? 1 : REPRODUCE_TIMES;
-  const again = await deps.reproduce(repro, v, times);
+  const times = before !== undefined ? REPRODUCE_TIMES : 1;
+  const again =
+    m === undefined && before !== undefined ? before : await deps.reproduce(repro, v, times);
   const shown = again.seen ?? v;
   return {
     signature: signatureOf(v.kind, v.fn, repro),
@@ -152,6 +158,8 @@ export async function processFindings(
       const v = firstViolation(r);
       if (v === undefined) continue;
       const f = await one(r, v, deps);
+      // A flaky failure's other cases would only add unminimized copies of it.
+      const flaky = !f.minimized && f.confirmed && deps.signal?.aborted !== true;
       const have = bySignature.get(f.signature);
       if (have !== undefined) {
         bySignature.set(f.signature, { ...have, cases: [...have.cases, r.index] });
@@ -159,6 +167,7 @@ export async function processFindings(
       }
       bySignature.set(f.signature, f);
       onFinding?.(f);
+      if (flaky) break;
     }
   }
   return [...bySignature.values()];

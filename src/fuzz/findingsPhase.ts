@@ -67,7 +67,12 @@ export async function findingsPhase(
         reproduce: (trace, v, times) => checkFor(v).reproduce(trace, v, times),
         ...(o.signal === undefined ? {} : { signal: o.signal }),
       },
-      (f) => io.log?.(`finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`),
+      (f) =>
+        io.log?.(
+          f.confirmed
+            ? `finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`
+            : `case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
+        ),
     );
     for (const f of all) {
       for (const c of f.cases) minimized.set(c, f.signature);

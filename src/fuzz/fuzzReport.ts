@@ -186,9 +186,12 @@ export function formatFuzzSummary(r: FuzzReport): string {
   else if (r.findings.length === 0) lines.push('', 'no findings');
   else lines.push('', `${r.findings.length} finding(s):`);
   for (const f of r.findings) {
+    const [shown, runs] = f.reproduced.split('/');
     const how = f.minimized
       ? `minimized to ${f.reproCalls} calls`
-      : `not minimized (${f.reproCalls} calls)`;
+      : shown !== runs && runs !== '1'
+        ? `not minimized (${f.reproCalls} calls; flaky: not every run fails)`
+        : `not minimized (${f.reproCalls} calls)`;
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
       `    ${oneLine(f.message)}`,
