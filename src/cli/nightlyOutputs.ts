@@ -7,11 +7,13 @@ import { nightlyJunitXml } from '../report/nightlyJunit.js';
 import { reportJson } from '../report/replayReport.js';
 import { nightlySarifJson } from '../report/sarif.js';
 import { writeFileAtomic } from '../store/writeFile.js';
-import { UserError } from './context.js';
+import { UserError, type CliIo } from './context.js';
+import { writeReportFile } from './outputDir.js';
 
 export const REPORT_FILES = ['report.json', 'junit.xml', 'results.sarif', 'report.html'] as const;
 
 export async function writeNightlyReports(
+  io: CliIo,
   report: NightlyReportWithDetail,
   out: string,
   json?: string,
@@ -22,7 +24,7 @@ export async function writeNightlyReports(
     await writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report));
     await writeFileAtomic(join(out, 'results.sarif'), nightlySarifJson(report));
     await writeFileAtomic(join(out, 'report.html'), nightlyHtml(report));
-    if (json !== undefined) await writeFileAtomic(json, text);
+    if (json !== undefined) await writeReportFile(io, json, text);
   } catch (e) {
     throw new UserError(
       `cannot write the reports to ${out}: ${e instanceof Error ? e.message : String(e)}`,

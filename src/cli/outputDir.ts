@@ -3,7 +3,22 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkWritableDir } from '../store/ensureDir.js';
-import { UserError } from './context.js';
+import { writeFileAtomic } from '../store/writeFile.js';
+import { UserError, writeLong, type CliIo } from './context.js';
+
+/** A report file named `-` is standard output; the human summary then goes to stderr. */
+export const STDOUT_FILE = '-';
+
+/** Where the human summary goes: stderr when a report takes stdout. */
+export function summaryTo(io: CliIo, ...reports: (string | undefined)[]): (text: string) => void {
+  return reports.includes(STDOUT_FILE) ? io.err : io.out;
+}
+
+/** A report into `file`, atomically, or onto standard output for `-`. */
+export async function writeReportFile(io: CliIo, file: string, text: string): Promise<void> {
+  if (file === STDOUT_FILE) await writeLong(io, text);
+  else await writeFileAtomic(file, text);
+}
 
 function notWritable(flag: string, path: string, e: unknown): UserError {
   return new UserError(
@@ -23,6 +38,7 @@ export async function checkOutputDir(flag: string, dir: string): Promise<void> {
  * so it only needs to be writable; anything else goes through its directory.
  */
 export async function checkOutputFile(flag: string, file: string): Promise<void> {
+  if (file === STDOUT_FILE) return;
   const st = await stat(file).catch(() => undefined);
   if (st === undefined || st.isFile() || st.isDirectory())
     return checkOutputDir(flag, dirname(file));

@@ -148,6 +148,23 @@ describe('vpdma replay', () => {
       );
   });
 
+  it('writes a report named - to stdout, and the summary to stderr then', async () => {
+    const common = ['replay', kitchen, '--target', 'model:reactos', '--profile', 'docs'];
+    const file = join(dir, 'file.json');
+    await run([...common, '--quiet', '--json', file]);
+    const piped = await run([...common, '--quiet', '--json', '-']);
+    expect(piped.code).toBe(1);
+    expect(reportWithoutTiming(file)).toEqual(
+      (({ timing: _, ...rest }) => rest)(JSON.parse(piped.out) as Record<string, unknown>),
+    );
+    expect(piped.err).toMatch(/^traces 1: 0 passed, 1 with violations/m);
+    const junit = await run([...common, '--quiet', '--junit', '-']);
+    expect(junit.out).toMatch(/^<\?xml [^]*<\/testsuites>\n$/);
+    const both = await run([...common, '--json', '-', '--junit', '-']);
+    expect(both.code).toBe(2);
+    expect(both.err).toBe('vpdma: --json - and --junit -: only one report can go to stdout\n');
+  });
+
   it.each(MUTANTS.map((m) => [m.name, m.kind] as const))(
     'finds the %s bug planted in a module target as %s',
     async (name, kind) => {

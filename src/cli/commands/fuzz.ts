@@ -17,7 +17,7 @@ import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { reportJson } from '../../report/replayReport.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
-import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -33,7 +33,7 @@ import {
 } from '../options.js';
 import { Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputDir, checkOutputFile } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, summaryTo, writeReportFile } from '../outputDir.js';
 import { packageVersion } from '../version.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
@@ -81,7 +81,10 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
     .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
     .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
-    .option('--json <file>', 'also write the report here')
+    .option(
+      '--json <file>',
+      'also write the report here (- for stdout; the summary goes to stderr)',
+    )
     .option('--calls-max <n>', 'calls per case at most', '64')
     .option('--timeout <ms>', 'a target call that takes longer is a hang (target-timeout)', '1000')
     .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
@@ -248,18 +251,23 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     progress.stop();
     interrupt.dispose();
   }
-  await writeReports(report, p.out, opts.json);
-  ctx.io.out(formatFuzzSummary(report));
+  await writeReports(ctx.io, report, p.out, opts.json);
+  summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));
   if (report.interrupted) return 130 as ExitCode;
   if (report.setupError !== undefined) return EXIT.crash;
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
 }
 
-async function writeReports(report: FuzzReport, out: string, json?: string): Promise<void> {
+async function writeReports(
+  io: CliIo,
+  report: FuzzReport,
+  out: string,
+  json?: string,
+): Promise<void> {
   try {
     const text = reportJson(report);
     await writeFileAtomic(join(out, 'report.json'), text);
-    if (json !== undefined) await writeFileAtomic(json, text);
+    if (json !== undefined) await writeReportFile(io, json, text);
   } catch (e) {
     throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
   }

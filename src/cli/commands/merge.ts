@@ -14,7 +14,7 @@ import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/n
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
-import { checkOutputDir, checkOutputFile } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
 import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
@@ -32,7 +32,7 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
     .argument('<out-dir...>', "the shards' --out directories (each holds report.json)")
     .requiredOption('--out <dir>', 'where the merged reports, corpus and findings go')
     .option('--history <file>', 'fold the merged findings into this history file')
-    .option('--json <file>', 'also write the merged report.json here')
+    .option('--json <file>', 'also write the merged report.json here (- for stdout)')
     .option('--fail-on <when>', 'exit 1 on: new, any, none (as vpdma nightly)', 'any')
     .addHelpText(
       'after',
@@ -305,9 +305,12 @@ async function merge(
     corpus: first.corpus,
     violations: [...first.corpus.violations, ...report.violations],
   };
-  await writeNightlyReports(merged, opts.out, opts.json);
+  await writeNightlyReports(ctx.io, merged, opts.out, opts.json);
   await saveHistory();
-  ctx.io.out(
+  summaryTo(
+    ctx.io,
+    opts.json,
+  )(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
   );
   return exitForNightly(merged, failOn);

@@ -2,7 +2,7 @@
 // earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
-import { checkOutputDir, checkOutputFile } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
 import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
@@ -79,7 +79,10 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
       'exit 1 on: new (new or regressed findings), any (any finding or corpus violation), none',
       'any',
     )
-    .option('--json <file>', 'also write report.json here')
+    .option(
+      '--json <file>',
+      'also write report.json here (- for stdout; the summary goes to stderr)',
+    )
     .option('--calls-max <n>', 'calls per fuzz case at most', '64')
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '1000')
     .option(...SHARED_OPTIONS.quiet)
@@ -234,9 +237,9 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       fixed,
       stillFailing,
     });
-    await writeNightlyReports(report, out, opts.json);
+    await writeNightlyReports(ctx.io, report, out, opts.json);
     await saveHistory();
-    ctx.io.out(nightlySummary(report, out));
+    summaryTo(ctx.io, opts.json)(nightlySummary(report, out));
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results) {
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);

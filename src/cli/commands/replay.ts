@@ -16,8 +16,7 @@ import {
   type ReplayReport,
 } from '../../report/replayReport.js';
 import { collectTraces } from '../../store/collect.js';
-import { writeFileAtomic } from '../../store/writeFile.js';
-import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -33,7 +32,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputFile } from '../outputDir.js';
+import { checkOutputFile, STDOUT_FILE, summaryTo, writeReportFile } from '../outputDir.js';
 import { formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
@@ -70,8 +69,14 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
-    .option('--json <file>', 'write the JSON report here')
-    .option('--junit <file>', 'write a JUnit XML report here (one test case per trace)')
+    .option(
+      '--json <file>',
+      'write the JSON report here (- for stdout; the summary goes to stderr)',
+    )
+    .option(
+      '--junit <file>',
+      'write a JUnit XML report here (one test case per trace; - for stdout)',
+    )
     .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
     .option('--paranoid', 'compare all live memory with the oracle around every call')
     .option(
@@ -117,11 +122,13 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   if ('error' in found) throw new UserError(found.error);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
   const inputs = new Set(found.files.map((f) => resolve(f)));
+  if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
+    throw new UserError('--json - and --junit -: only one report can go to stdout');
   for (const [flag, path] of [
     ['--json', opts.json],
     ['--junit', opts.junit],
   ] as const) {
-    if (path === undefined) continue;
+    if (path === undefined || path === STDOUT_FILE) continue;
     if (inputs.has(resolve(path)))
       throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
     await checkOutputFile(flag, path);
@@ -150,8 +157,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     wallMs,
     interrupt.received() !== undefined,
   );
-  ctx.io.out(formatReplaySummary(report));
-  await writeReports(report, opts);
+  summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report));
+  await writeReports(ctx.io, report, opts);
   if (interrupt.received() !== undefined) return 130 as ExitCode;
   return exitFor(results);
 }
@@ -188,11 +195,12 @@ function buildReport(
   };
 }
 
-async function writeReports(report: ReplayReport, opts: ReplayOptions): Promise<void> {
+async function writeReports(io: CliIo, report: ReplayReport, opts: ReplayOptions): Promise<void> {
   try {
-    if (opts.json !== undefined) await writeFileAtomic(opts.json, reportJson(report));
+    if (opts.json !== undefined) await writeReportFile(io, opts.json, reportJson(report));
     if (opts.junit !== undefined) {
-      await writeFileAtomic(
+      await writeReportFile(
+        io,
         opts.junit,
         junitXml(
           'vpdma replay',
