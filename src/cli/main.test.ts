@@ -206,21 +206,26 @@ describe('vpdma usage', () => {
     );
   });
 
-  it('unknown commands and options and a missing command exit 2 with commander\u2019s message', async () => {
+  it('unknown commands and options and a missing argument exit 2 with one line', async () => {
     expect(await run('frob')).toEqual({
       code: 2,
       out: '',
-      err: "error: unknown command 'frob'\n(run vpdma --help for usage)\n",
+      err: "vpdma: unknown command 'frob'; see vpdma --help\n",
     });
     const opt = await run('show', '--fast', p('good.jsonl'));
-    expect([opt.code, opt.err.split('\n')[0]]).toEqual([2, "error: unknown option '--fast'"]);
+    expect([opt.code, opt.err]).toEqual([2, "vpdma: unknown option '--fast'; see vpdma --help\n"]);
+    const typo = await run('fuzz', '--run', '5');
+    expect([typo.code, typo.err]).toEqual([
+      2,
+      "vpdma: unknown option '--run' (did you mean --runs?); see vpdma --help\n",
+    ]);
     const none = await run();
     expect(none.code).toBe(2);
     expect(none.err).toContain('Usage: vpdma');
     const missing = await run('show');
-    expect([missing.code, missing.err.split('\n')[0]]).toEqual([
+    expect([missing.code, missing.err]).toEqual([
       2,
-      "error: missing required argument 'trace'",
+      "vpdma: missing required argument 'trace'; see vpdma --help\n",
     ]);
   });
 

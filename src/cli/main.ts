@@ -33,8 +33,12 @@ export function buildProgram(ctx: CliContext): Command {
       'Replay and fuzz Windows VideoPort DMA call streams against a deterministic model.',
     )
     .version(packageVersion(), '-V, --version')
-    .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err })
-    .showHelpAfterError('(run vpdma --help for usage)')
+    .configureOutput({
+      writeOut: ctx.io.out,
+      writeErr: ctx.io.err,
+      // One line, like every other usage error: "error: x\n(Did you mean y?)\n" from commander.
+      outputError: (text, write) => write(`vpdma: ${usageLine(text)}\n`),
+    })
     .exitOverride()
     .addHelpText(
       'after',
@@ -44,6 +48,16 @@ export function buildProgram(ctx: CliContext): Command {
   // Subcommands copy the parent's output and exitOverride settings when created: set them first.
   for (const register of COMMANDS) register(program, ctx);
   return program;
+}
+
+function usageLine(text: string): string {
+  const [first = '', ...rest] = text
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const hints = rest.map((l) => ` (${l.replace(/^\((.*)\)$/, '$1').replace(/^Did/, 'did')})`);
+  return oneLine(`${first}${hints.join('')}; see vpdma --help`);
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
