@@ -123,9 +123,10 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
   const steady = before?.count === REPRODUCE_TIMES && deps.signal?.aborted !== true;
   const m = steady ? await deps.minimize(original, v) : undefined;
   const repro = m?.trace ?? original;
-  const times = before !== undefined ? REPRODUCE_TIMES : 1;
-  const again =
-    m === undefined && before !== undefined ? before : await deps.reproduce(repro, v, times);
+  // Unminimized, the runs before are the count; after an interrupt, one run will do.
+  const reuse = m === undefined && before !== undefined;
+  const times = reuse || deps.signal?.aborted !== true ? REPRODUCE_TIMES : 1;
+  const again = reuse ? before : await deps.reproduce(repro, v, times);
   const shown = again.seen ?? v;
   return {
     signature: signatureOf(v.kind, v.fn, repro),
