@@ -31,6 +31,8 @@ export interface InertContext {
   readonly plan: CallPlan;
   readonly index: number;
   readonly modelArgs: Args;
+  /** The arguments as the target got them, in its own address space. */
+  readonly targetArgs: Args;
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
   readonly cheap: boolean;
   readonly sample: Span[];
@@ -96,11 +98,18 @@ function kinds(fn: string): { ret: ViolationKind; out: ViolationKind } {
     : { ret: 'inert-return-mismatch', out: 'inert-wrote-out-param' };
 }
 
-/** Return value and out-parameters: exactly the documented constant, and untouched. */
+/**
+ * Return value and out-parameters: exactly the documented constant, and untouched. Whether
+ * an out-parameter changed is judged in the target's own space (`got`, what it answered,
+ * against what it was sent): translated back, an address two oracle objects share in the
+ * target (ReactOS gives GetDeviceBase and MapMemory of one range the same view) could come
+ * back as the other one, a change the target never made.
+ */
 export function inertValues(
   c: InertContext,
   expectedRet: Value | undefined,
   observed: { ret?: Value; out?: Args },
+  got: { out?: Args },
 ): Violation[] {
   const fn = c.plan.desc.fn;
   const k = kinds(fn);
@@ -118,20 +127,21 @@ export function inertValues(
     );
   }
   for (const o of c.plan.outs) {
+    const sent = c.targetArgs[o.name];
+    if (valueEquals(sent, got.out?.[o.name] ?? sent)) continue;
     const entry = c.modelArgs[o.name];
     const after = observed.out?.[o.name] ?? entry;
-    if (!valueEquals(entry, after)) {
-      const detail = { field: `out.${o.name}`, expected: show(entry), actual: show(after) };
-      found.push(
-        violation(
-          k.out,
-          fn,
-          c.index,
-          `${fn} wrote ${o.name}: ${detail.expected} became ${detail.actual}`,
-          detail,
-        ),
-      );
-    }
+    if (valueEquals(entry, after)) continue; // a write of what it was sent, in other words
+    const detail = { field: `out.${o.name}`, expected: show(entry), actual: show(after) };
+    found.push(
+      violation(
+        k.out,
+        fn,
+        c.index,
+        `${fn} wrote ${o.name}: ${detail.expected} became ${detail.actual}`,
+        detail,
+      ),
+    );
   }
   return found;
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../model/device.js';
-import type { TraceCall } from '../model/values.js';
+import type { Struct, TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, MUTANTS } from './mutants.js';
+import { parseText } from '../trace/textParse.js';
 import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 import { VIOLATION_KINDS } from './violation.js';
@@ -66,6 +67,56 @@ describe('replayTrace against correct targets', () => {
     ]);
     expect(r.detachedBy).toBe('divergence');
   });
+});
+
+describe('an out-parameter two oracle objects share in the target', () => {
+  // ReactOS hands GetDeviceBase and MapMemory of one range the same view, so one target
+  // address stands for two oracle ones; a request packet the target hands back unchanged must
+  // not read as written (fuzzing model:reactos found it as map-dma-wrote-out-param).
+  const text = [
+    '#! vpdma-trace v1 profile=docs',
+    'VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0)',
+    'VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0x0)',
+    'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0xffffc00000000000, outputBufferLength=0}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)',
+    '',
+  ].join('\n');
+
+  it.each(['reactos', 'docs'] as const)('is not a write (target profile %s)', async (profile) => {
+    const t = parseText(text);
+    if (!t.ok) throw new Error(t.error.message);
+    const dev = resolveDevice(t.value.header.device);
+    const r = await replayTrace(
+      t.value.header,
+      t.value.calls,
+      createModelTargetSync({ device: dev, profile }),
+    );
+    expect(r.violations).toEqual([]);
+  });
+
+  it.each(['reactos', 'docs'] as const)(
+    'while a target that does write it is still caught (target profile %s)',
+    async (profile) => {
+      const t = parseText(text);
+      if (!t.ok) throw new Error(t.error.message);
+      const model = createModelTargetSync({
+        device: resolveDevice(t.value.header.device),
+        profile,
+      });
+      const writing: Target = {
+        ...model,
+        call: (c) => {
+          const o = model.call(c);
+          if (c.fn !== 'VideoPortMapDmaMemory') return o;
+          const pVrp = { ...(c.args['pVrp'] as Struct), outputBuffer: 0n };
+          return { ...o, out: { ...o.out, pVrp } };
+        },
+      };
+      const r = await replayTrace(t.value.header, t.value.calls, writing);
+      expect(r.violations.map((v) => [v.kind, v.field])).toEqual([
+        ['map-dma-wrote-out-param', 'out.pVrp'],
+      ]);
+    },
+  );
 });
 
 describe('replayTrace finds every bundled mutant as its own violation kind', () => {

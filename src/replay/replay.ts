@@ -167,7 +167,7 @@ export class Replayer {
     modelArgs: Args,
     targetArgs: Args,
   ): Maybe<boolean> {
-    const inert = this.inertContext(plan, modelArgs);
+    const inert = this.inertContext(plan, modelArgs, targetArgs);
     return andThen(inertBefore(inert), (before) =>
       this.callTarget(call, targetArgs, (got) => this.completeInert(call, inert, before, got)),
     );
@@ -183,7 +183,7 @@ export class Replayer {
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     this.checkRecorded(call, stepped, inert.modelArgs);
-    for (const v of inertValues(inert, stepped.ret, observed)) this.add(v);
+    for (const v of inertValues(inert, stepped.ret, observed, got)) this.add(v);
     return andThen(this.afterInert(inert, before), () => {
       learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);
       return this.advance();
@@ -193,6 +193,7 @@ export class Replayer {
   private inertContext(
     plan: NonNullable<ReturnType<typeof planOf>>,
     modelArgs: Args,
+    targetArgs: Args,
   ): InertContext {
     const cheap =
       this.target.touched !== undefined &&
@@ -207,6 +208,7 @@ export class Replayer {
       plan,
       index: this.index,
       modelArgs,
+      targetArgs,
       cheap,
       sample,
       full,
