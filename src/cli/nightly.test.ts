@@ -132,6 +132,17 @@ describe('vpdma nightly', () => {
     const h3 = JSON.parse(readFileSync(history3, 'utf8')) as { buckets: { timesSeen: number }[] };
     expect(h3.buckets.map((b) => b.timesSeen)).toEqual([3]);
     expect(readFileSync(history3, 'utf8')).not.toContain('fixedSince');
+    // A night in a fresh --out has no repro to replay: it cannot call the finding fixed.
+    const history4 = join(dir, 'history-fresh.json');
+    cpSync(history, history4);
+    const fresh = await run([
+      ...['nightly', '--out', join(dir, 'mutant-fresh'), '--runs', '1', '--target', MUTANT],
+      ...['--corpus', join(dir, 'short-corpus'), '--history', history4, '--quiet'],
+    ]);
+    expect(fresh.code).toBe(1); // two bundled traces show the planted bug
+    expect(report(join(dir, 'mutant-fresh')).findings).toEqual([]);
+    expect(report(join(dir, 'mutant-fresh'))['fixed']).toEqual([]);
+    expect(readFileSync(history4, 'utf8')).toBe(readFileSync(history, 'utf8'));
   });
 
   // bytes-used-remembered at 200 cases: the finding's two cases fall in different shards.
@@ -147,7 +158,9 @@ describe('vpdma nightly', () => {
     expect((await run(['nightly', '--out', whole, ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(1);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(1);
-    expect((await run(['merge', s1, s2, '--out', merged])).code).toBe(1);
+    // The shards given in either order: the result is the same.
+    const given = target === MUTANT ? [s1, s2] : [s2, s1];
+    expect((await run(['merge', ...given, '--out', merged])).code).toBe(1);
     expect(comparable(merged)).toBe(comparable(whole));
     expect(readdirSync(join(merged, 'corpus')).sort()).toEqual(
       readdirSync(join(whole, 'corpus')).sort(),

@@ -66,19 +66,33 @@ export function foldFindings(
   };
 }
 
+export interface Regressions {
+  /** Signatures whose repro failed: their bug is not fixed. */
+  readonly stillFailing: Set<string>;
+  /** Signatures whose repro was replayed and passed (in every list given, for shards). */
+  readonly passing: Set<string>;
+}
+
 /**
- * Signatures whose regression repro (a trace under some OUT/findings/<kind>/<fn>/<hash>/, as
- * collectNightlyTraces replays first) failed in this run: their bug is not fixed.
+ * The regression repros (traces under some OUT/findings/<kind>/<fn>/<hash>/, which
+ * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
+ * a repro that failed anywhere is still failing.
  */
-export function failingRegressions(traces: readonly TraceEntry[]): Set<string> {
-  const out = new Set<string>();
-  for (const t of traces) {
-    const m =
-      /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
-        t.trace,
-      );
-    if (m !== null && (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout'))
-      out.add(`${m[1]}/${m[2]}/${m[3]}`);
-  }
-  return out;
+export function regressionResults(...runs: (readonly TraceEntry[])[]): Regressions {
+  const stillFailing = new Set<string>();
+  const passing = new Set<string>();
+  for (const traces of runs)
+    for (const t of traces) {
+      const m =
+        /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
+          t.trace,
+        );
+      if (m === null) continue;
+      const signature = `${m[1]}/${m[2]}/${m[3]}`;
+      if (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout')
+        stillFailing.add(signature);
+      else if (t.outcome === 'pass' && t.damage === undefined) passing.add(signature);
+    }
+  for (const s of stillFailing) passing.delete(s);
+  return { stillFailing, passing };
 }

@@ -8,12 +8,16 @@ interface Run {
   readonly target: string;
   readonly complete: boolean;
   readonly seen: readonly string[];
+  /** Signatures whose regression repro the run replayed and saw pass. */
+  readonly passing: readonly string[];
 }
 
+const SIGNATURES = ['s:a', 's:b', 's:c', 's:d'];
 const runArb = fc.record({
   target: fc.constantFrom('model', 'process:./shim'),
   complete: fc.boolean(),
-  seen: fc.array(fc.constantFrom('s:a', 's:b', 's:c', 's:d'), { maxLength: 5 }),
+  seen: fc.array(fc.constantFrom(...SIGNATURES), { maxLength: 5 }),
+  passing: fc.subarray(SIGNATURES),
 });
 
 /** The bucket of (signature, target) as the definition says, from the run log. */
@@ -23,7 +27,12 @@ function expected(runs: readonly Run[], sig: string, target: string): object | u
   const seenIn = mine.filter((r) => r.seen.includes(sig));
   const last = seenIn.at(-1);
   if (last === undefined) return undefined;
-  const fixedBy = mine.find((r) => r.id > last.id && r.complete);
+  const fixes = (r: (typeof mine)[number]): boolean => r.complete && r.passing.includes(sig);
+  const fixedBy = mine.find((r) => r.id > last.id && fixes(r));
+  // Seen last after a fix since the sighting before: that last run saw it regress.
+  const before = seenIn.at(-2);
+  const regressed =
+    before !== undefined && mine.some((r) => r.id > before.id && r.id < last.id && fixes(r));
   return {
     signature: sig,
     target,
@@ -32,6 +41,7 @@ function expected(runs: readonly Run[], sig: string, target: string): object | u
     firstSeen: seenIn[0]?.id,
     lastSeen: last.id,
     timesSeen: seenIn.length,
+    ...(regressed ? { regressedIn: last.id } : {}),
     ...(fixedBy === undefined ? {} : { fixedSince: fixedBy.id }),
   };
 }
@@ -48,11 +58,15 @@ describe('updateHistory over run sequences', () => {
             fn: 'F',
           }));
           const runId = `run-${String(i).padStart(3, '0')}`;
-          h = updateHistory(h, findings, { runId, target: r.target, complete: r.complete }).history;
+          const passing = new Set(r.passing);
+          const once = updateHistory(h, findings, { ...r, runId, passing });
+          // The same run applied twice (a re-run merge job) changes nothing more.
+          expect(updateHistory(once.history, findings, { ...r, runId, passing })).toEqual(once);
+          h = once.history;
         });
-        const want = ['s:a', 's:b', 's:c', 's:d']
-          .flatMap((s) => ['model', 'process:./shim'].map((t) => expected(runs, s, t)))
-          .filter((b) => b !== undefined);
+        const want = SIGNATURES.flatMap((s) =>
+          ['model', 'process:./shim'].map((t) => expected(runs, s, t)),
+        ).filter((b) => b !== undefined);
         expect(h.buckets).toEqual(want);
         expect(parseHistory(historyJson(h))).toEqual({ ok: true, value: h });
       }),

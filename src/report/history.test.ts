@@ -20,10 +20,12 @@ const B: FindingKey = {
   kind: 'inert-return-mismatch',
   fn: 'VideoPortDoDma',
 };
+/** A run that replayed both regression repros and saw them pass (unless it saw them fail). */
 const run = (runId: string, complete = true, target = 'model:reactos'): HistoryRun => ({
   runId,
   target,
   complete,
+  passing: new Set([A.signature, B.signature]),
 });
 
 function deepFreeze<T>(v: T): T {
@@ -71,6 +73,19 @@ describe('updateHistory', () => {
     expect(third.history.buckets[1]?.fixedSince).toBe('2026-11-02');
   });
 
+  it('marks nothing fixed whose repro the run did not replay (a fresh --out)', () => {
+    const fresh = updateHistory(first.history, [A], { ...run('2026-11-02'), passing: new Set() });
+    expect(fresh.fixed).toEqual([]);
+    expect(fresh.history.buckets[1]).toEqual(first.history.buckets[1]);
+  });
+
+  it('counts a run applied twice once: a re-run merge job is not a second night', () => {
+    const again = updateHistory(first.history, [B, A], run('2026-11-01'));
+    expect(again).toEqual(first);
+    const second = updateHistory(first.history, [A], run('2026-11-02'));
+    expect(updateHistory(second.history, [A], run('2026-11-02'))).toEqual(second);
+  });
+
   it('calls a fixed bucket that shows up again regressed and clears fixedSince', () => {
     const second = updateHistory(first.history, [A], run('2026-11-02'));
     const third = updateHistory(second.history, [A, B], run('2026-11-03'));
@@ -98,6 +113,7 @@ describe('updateHistory', () => {
       ...first.history.buckets[1],
       lastSeen: '2026-11-03',
       timesSeen: 2,
+      regressedIn: '2026-11-03',
     });
   });
 

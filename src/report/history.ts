@@ -2,8 +2,10 @@
 // recording when it was first and last seen, how often, and since when it is fixed. Pure: the
 // caller reads and writes the file (src/store/historyFile.ts).
 //
-// When is a bucket fixed? When a run that could have found it did not. Two things make a run
-// unable to vouch for an absence, and the caller states both in `HistoryRun`:
+// When is a bucket fixed? When a run replayed its regression repro (OUT/findings/<signature>/)
+// and saw it pass, and could have found it by fuzzing and did not. A run that did not replay
+// the repro (a fresh --out, a shard whose findings were not restored) says nothing about it.
+// Two more things make a run unable to vouch for an absence, and `HistoryRun` states both:
 //   - `target`: a run only speaks for the target it tested. Buckets of other targets are left
 //     as they are (one history file may serve several targets; a signature seen against two
 //     targets is two buckets). Put the profile in it when it matters ("model:reactos").
@@ -14,7 +16,8 @@
 // never marked fixed, and a fixed one whose repro fails again is open again, whatever the
 // fuzzer found.
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared). Nothing is
-// ever deleted, so the history only grows by what runs saw.
+// ever deleted, so the history only grows by what runs saw. Applying one run twice (a merge job
+// re-run on the same shards has the same runId) counts it once.
 import { assert } from '../core/assert.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
@@ -33,6 +36,8 @@ export interface HistoryBucket {
   readonly timesSeen: number;
   /** Set while the bucket is fixed: the first complete run that did not see it. */
   readonly fixedSince?: string;
+  /** The run that saw it again after it was fixed, while that is its last sighting. */
+  readonly regressedIn?: string;
 }
 
 export interface History {
@@ -56,6 +61,8 @@ export interface HistoryRun {
    * replay: not fixed, whatever the fuzzer found; a fixed one is open again.
    */
   readonly stillFailing?: ReadonlySet<string>;
+  /** Signatures whose regression repro this run replayed and saw pass: the only ones it can fix. */
+  readonly passing?: ReadonlySet<string>;
 }
 
 export interface FindingHistory {
@@ -92,16 +99,18 @@ function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): H
     fn: f.fn,
     firstSeen: old?.firstSeen ?? run.runId,
     lastSeen: run.runId,
-    timesSeen: (old?.timesSeen ?? 0) + 1,
+    timesSeen: (old?.timesSeen ?? 0) + (old?.lastSeen === run.runId ? 0 : 1),
+    ...(statusOf(old, run) === 'regressed' ? { regressedIn: run.runId } : {}),
   };
 }
 
-function statusOf(old: HistoryBucket | undefined): FindingStatus {
-  if (old === undefined) return 'new';
-  return old.fixedSince === undefined ? 'open' : 'regressed';
+/** This run's verdict on a bucket it saw; the same if the run is applied again. */
+function statusOf(old: HistoryBucket | undefined, run: HistoryRun): FindingStatus {
+  if (old === undefined || old.firstSeen === run.runId) return 'new';
+  return old.fixedSince !== undefined || old.regressedIn === run.runId ? 'regressed' : 'open';
 }
 
-/** The bucket without fixedSince, its fields in the file's order. */
+/** The bucket without fixedSince and regressedIn, its fields in the file's order. */
 export function unfixed(b: HistoryBucket): HistoryBucket {
   return {
     signature: b.signature,
@@ -138,7 +147,7 @@ export function updateHistory(
     const b = seen(old, f, run);
     next.set(f.signature, b);
     statuses.set(f.signature, {
-      status: statusOf(old),
+      status: statusOf(old, run),
       firstSeen: b.firstSeen,
       timesSeen: b.timesSeen,
     });
@@ -148,10 +157,14 @@ export function updateHistory(
     if (next.has(signature)) continue;
     if (run.stillFailing?.has(signature) === true) {
       // Its repro failing again is seeing it again, if not through the fuzzer.
-      next.set(signature, { ...unfixed(b), lastSeen: run.runId, timesSeen: b.timesSeen + 1 });
+      next.set(signature, seen(b, b, run));
       continue;
     }
-    if (!run.complete || b.fixedSince !== undefined) {
+    // Fixed by this very run, applied before: listed again, as the first time.
+    const fixesNow = b.fixedSince === run.runId;
+    const canFix =
+      run.complete && b.fixedSince === undefined && run.passing?.has(signature) === true;
+    if (!fixesNow && !canFix) {
       next.set(signature, b);
       continue;
     }

@@ -2,7 +2,10 @@
 //
 //   {"format": "vpdma-history", "version": 1, "buckets": [
 //     {"signature": "...", "target": "...", "kind": "...", "fn": "...", "firstSeen": "...",
-//      "lastSeen": "...", "timesSeen": 3, "fixedSince": "..."}, ...]}
+//      "lastSeen": "...", "timesSeen": 3, "regressedIn": "...", "fixedSince": "..."}, ...]}
+//
+// (regressedIn, optional, was added after the first release of version 1: a re-applied run
+// keeps its verdict. Files without it read as before.)
 //
 // Buckets sorted by signature, then target; keys in this order; two-space indentation; so the
 // file diffs well when kept in a repository. Reading is strict: another format or version, a
@@ -19,12 +22,14 @@ import {
 } from './history.js';
 
 const STRING_FIELDS = ['signature', 'target', 'kind', 'fn', 'firstSeen', 'lastSeen'] as const;
-const FIELDS = new Set<string>([...STRING_FIELDS, 'timesSeen', 'fixedSince']);
+const OPTIONAL_FIELDS = ['regressedIn', 'fixedSince'] as const;
+const FIELDS = new Set<string>([...STRING_FIELDS, 'timesSeen', ...OPTIONAL_FIELDS]);
 
 /** Canonical JSON of a history (buckets sorted, keys in format order). */
 export function historyJson(h: History): string {
   const buckets = [...h.buckets].sort(compareBuckets).map((b) => ({
     ...unfixed(b),
+    ...(b.regressedIn === undefined ? {} : { regressedIn: b.regressedIn }),
     ...(b.fixedSince === undefined ? {} : { fixedSince: b.fixedSince }),
   }));
   return `${JSON.stringify({ format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets }, null, 2)}\n`;
@@ -43,9 +48,11 @@ function parseBucket(v: unknown, at: string): Result<HistoryBucket, string> {
   const times = v['timesSeen'];
   if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1)
     return err(`${at}.timesSeen: expected a positive integer`);
-  const fixed = v['fixedSince'];
-  if (fixed !== undefined && (typeof fixed !== 'string' || fixed === ''))
-    return err(`${at}.fixedSince: expected a non-empty string`);
+  for (const k of OPTIONAL_FIELDS) {
+    const s = v[k];
+    if (s !== undefined && (typeof s !== 'string' || s === ''))
+      return err(`${at}.${k}: expected a non-empty string`);
+  }
   const b = v as unknown as HistoryBucket;
   return ok({ ...b });
 }

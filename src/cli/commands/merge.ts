@@ -15,7 +15,7 @@ import { UserError, type CliContext, type RegisterCommand } from '../context.js'
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
 import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
-import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
+import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 
 interface MergeOptions {
@@ -238,7 +238,11 @@ async function merge(
   opts: MergeOptions,
 ): Promise<ExitCode> {
   const failOn = parseFailOn(opts.failOn);
-  const shards = await Promise.all(dirs.map(readShard));
+  // In shard order, whatever the order given: the first one's corpus replay is the merged one's.
+  const shardNumber = (s: Shard): number => Number((s.report.shard ?? '1/1').split('/')[0]);
+  const shards = (await Promise.all(dirs.map(readShard))).sort(
+    (a, b) => shardNumber(a) - shardNumber(b),
+  );
   const names = checkCompatible(shards);
   const count = Number((names[0] ?? '1/1').split('/')[1]);
   const complete = names.length === count && shards.every((s) => !s.report.interrupted);
@@ -277,7 +281,8 @@ async function merge(
       runId: first.startedAt,
       target: first.target,
       complete,
-      stillFailing: failingRegressions(first.corpus.traces),
+      // Every shard replays the regression repros; one failing anywhere is not fixed.
+      ...regressionResults(...shards.map((s) => s.report.corpus.traces)),
     },
   );
   const report = buildNightlyReport({

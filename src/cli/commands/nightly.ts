@@ -20,7 +20,7 @@ import {
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
-import { failingRegressions, foldFindings, loadHistory } from '../nightlyHistory.js';
+import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { writeNightlyReports } from '../nightlyOutputs.js';
 import {
   durationOption,
@@ -206,7 +206,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         runId: startedAt,
         target,
         complete,
-        stillFailing: failingRegressions(replay.results.map(traceEntry)),
+        ...regressionResults(replay.results.map(traceEntry)),
       },
     );
     const report = buildNightlyReport({

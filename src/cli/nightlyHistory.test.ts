@@ -1,0 +1,35 @@
+// Which regression repros a run (or a merge's shards) replayed, and how they came out.
+import { describe, expect, it } from 'vitest';
+import type { TraceEntry } from '../report/replayReport.js';
+import { regressionResults } from './nightlyHistory.js';
+
+const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry =>
+  ({ trace, outcome, calls: 3, violations });
+const repro = (hash: string): string =>
+  `out/findings/memory-corrupted/MapDmaMemory/${hash}/repro.jsonl`;
+
+describe('regressionResults', () => {
+  it('sorts the repros into still failing and passing; other traces and unreadable ones count for neither', () => {
+    const r = regressionResults([
+      entry(repro('aaaa0001'), 'fail', 1),
+      entry(repro('aaaa0002'), 'pass'),
+      entry(repro('aaaa0003'), 'crash'),
+      entry(repro('aaaa0004'), 'invalid'),
+      entry('corpus/events.jsonl', 'fail', 2),
+    ]);
+    expect([...r.stillFailing].sort()).toEqual([
+      'memory-corrupted/MapDmaMemory/aaaa0001',
+      'memory-corrupted/MapDmaMemory/aaaa0003',
+    ]);
+    expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/aaaa0002']);
+  });
+
+  it('over shards: failing in any shard is still failing, in any order', () => {
+    const one = [entry(repro('bbbb0001'), 'pass'), entry(repro('bbbb0002'), 'pass')];
+    const two = [entry(repro('bbbb0001'), 'fail', 1)];
+    for (const r of [regressionResults(one, two), regressionResults(two, one)]) {
+      expect([...r.stillFailing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0001']);
+      expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0002']);
+    }
+  });
+});
