@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_HEADER } from '../replay/kitchenSink.js';
 import type { Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
-import { groupFailures, processFindings, REPRODUCE_TIMES, type FindingDeps } from './findings.js';
+import {
+  groupFailures,
+  processFindings,
+  REPRODUCE_TIMES,
+  signatureOf,
+  type FindingDeps,
+} from './findings.js';
 import type { CaseResult } from './protocol.js';
 
 const v: Violation = {
@@ -84,5 +90,26 @@ describe('processFindings', () => {
       [[4, 11], false, `0/${REPRODUCE_TIMES}`],
     ]);
     expect(d.replays).toBe(2 * REPRODUCE_TIMES);
+  });
+});
+
+describe('signatureOf', () => {
+  const calls = kitchenSink().slice(0, 6);
+  const trace = (cs: typeof calls): Trace => ({ header: KITCHEN_HEADER, calls: cs });
+
+  it('names kind, function and the functions called, whatever their order or repetitions', () => {
+    const sig = signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(calls));
+    expect(sig).toMatch(/^memory-corrupted\/MapDmaMemory\/[0-9a-f]{8}$/);
+    const reordered = [...calls].reverse();
+    expect(signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(reordered))).toBe(sig);
+    const repeated = [...calls, ...calls.slice(0, 2)];
+    expect(signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(repeated))).toBe(sig);
+  });
+
+  it('tells repros apart that call different functions', () => {
+    const sig = signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(calls));
+    const fewer = calls.filter((c) => c.fn !== calls[0]?.fn);
+    expect(signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(fewer))).not.toBe(sig);
+    expect(signatureOf('memory-mismatch', 'VideoPortMapDmaMemory', trace(calls))).not.toBe(sig);
   });
 });

@@ -105,11 +105,13 @@ export function groupFailures(
 const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
 
 /**
- * Dedup key: kind, function and a hash of the repro's sequence of calls, as
- * "kind/Function/hash" (also its directory under findings/).
+ * Dedup key: kind, function and a hash of the functions the repro calls, as
+ * "kind/Function/hash" (also its directory under findings/). A set, not the sequence: two
+ * seeds often minimize one bug to the same calls in another order (LockBuffer before or
+ * after GetDmaAdapter), which would be a new finding every night.
  */
 export function signatureOf(kind: string, fn: string, repro: Trace): string {
-  const sequence = repro.calls.map((c) => c.fn).join('\n');
+  const sequence = [...new Set(repro.calls.map((c) => c.fn))].sort().join('\n');
   const h = hashString(sequence).toString(16).padStart(14, '0').slice(-8);
   return `${kind}/${shortFn(fn)}/${h}`;
 }

@@ -10,7 +10,7 @@ import type { FuzzRunResult, Unconfirmed } from './run.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
 export interface FindingBase {
-  /** Dedup key: kind, function and the minimized repro's call signature. */
+  /** Dedup key: kind, function and the set of functions the minimized repro calls. */
   readonly signature: string;
   readonly fn: string;
   /** Index of the failing call in the minimized repro. */
