@@ -209,6 +209,26 @@ describe('vpdma nightly', () => {
     expect(b.err).toMatch(
       /vpdma: merge: .*grown-base started from a different base corpus than .* \(22 against 21 traces\): not shards of one run; give every shard the same --corpus\n$/,
     );
+    // A fuzz shard is not a nightly shard; a report of another schema version is refused.
+    const fuzzShard = join(dir, 'fuzz-shard');
+    await run(['fuzz', '--runs', '10', '--shard', '1/2', '--out', fuzzShard, '--quiet']);
+    const f = await run(['merge', fuzzShard, '--out', join(dir, 'bad-merge-3')]);
+    expect([f.code, f.err]).toEqual([
+      2,
+      `vpdma: ${join(fuzzShard, 'report.json')}: the report of vpdma fuzz, not of vpdma nightly: merge combines the shards of \`vpdma nightly --shard K/N\`\n`,
+    ]);
+    const future = join(dir, 'future-shard');
+    cpSync(outOf(MUTANT, 's1'), future, { recursive: true });
+    const text = readFileSync(join(future, 'report.json'), 'utf8');
+    writeFileSync(
+      join(future, 'report.json'),
+      text.replace('"schemaVersion": 1', '"schemaVersion": 9'),
+    );
+    const v = await run(['merge', future, '--out', join(dir, 'bad-merge-4')]);
+    expect(v.code).toBe(2);
+    expect(v.err).toMatch(
+      /report schema version 9 is not supported \(this vpdma reads version 1\)\n$/,
+    );
   });
 
   it('merge checks every shard file before writing any, and names a missing or corrupt one', async () => {

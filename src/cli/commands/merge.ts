@@ -66,6 +66,11 @@ async function readShard(dir: string): Promise<Shard> {
     );
   }
   const r = raw as Partial<NightlyReportWithDetail>;
+  const command = (raw as { command?: unknown }).command;
+  if (r.schema === 'vpdma-report' && command !== 'nightly' && typeof command === 'string')
+    throw new UserError(
+      `${path}: the report of vpdma ${command}, not of vpdma nightly: merge combines the shards of \`vpdma nightly --shard K/N\``,
+    );
   if (
     r.schema !== 'vpdma-report' ||
     r.command !== 'nightly' ||
@@ -74,6 +79,10 @@ async function readShard(dir: string): Promise<Shard> {
   ) {
     throw new UserError(`${path}: not the report.json of a vpdma nightly run`);
   }
+  if (r.schemaVersion !== 1)
+    throw new UserError(
+      `${path}: report schema version ${JSON.stringify(r.schemaVersion)} is not supported (this vpdma reads version 1)`,
+    );
   return { dir, report: raw as NightlyReportWithDetail };
 }
 
