@@ -253,7 +253,7 @@ describe('vpdma nightly', () => {
       const r = await run(['merge', ...copies, '--out', out]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(expected);
-      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+      expect(existsSync(out), 'no --out made').toBe(false);
     }
   });
 
@@ -311,7 +311,26 @@ describe('vpdma nightly', () => {
     expect(readFileSync(history, 'utf8')).toBe(
       '{"format":"vpdma-history","version":1,"buckets":[{"oops":1}]}',
     );
-    expect(existsSync(join(dir, 'h', 'report.json'))).toBe(false);
+    expect(existsSync(join(dir, 'h')), 'nothing made').toBe(false);
+    // A --history or --json naming a file the run writes would replace one with the other.
+    const clash = join(dir, 'clash');
+    for (const [extra, message] of [
+      [
+        ['--history', join(clash, 'report.json')],
+        `--history ${join(clash, 'report.json')}: is report.json, which this run writes; give another file`,
+      ],
+      [
+        ['--history', join(dir, 'hj.json'), '--json', join(dir, 'hj.json')],
+        `--history ${join(dir, 'hj.json')}: is --json, which this run writes; give another file`,
+      ],
+      [
+        ['--json', join(clash, 'junit.xml')],
+        `--json ${join(clash, 'junit.xml')}: is junit.xml, which this run writes; give another file`,
+      ],
+    ] as const) {
+      const c = await run(['nightly', '--out', clash, '--runs', '5', ...extra, '--quiet']);
+      expect([c.code, c.err]).toEqual([2, `vpdma: ${message}\n`]);
+    }
   });
 
   it('refuses --runs with --time, as fuzz does, and blames VPDMA_SEED for a bad seed it gave', async () => {

@@ -1,6 +1,6 @@
 // Writing the nightly reports, every one atomically: report.json, junit.xml, results.sarif
 // and report.html in --out, and the same JSON at --json FILE.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { nightlyHtml } from '../report/html.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { nightlyJunitXml } from '../report/nightlyJunit.js';
@@ -11,6 +11,29 @@ import { UserError, type CliIo } from './context.js';
 import { writeReportFile } from './outputDir.js';
 
 export const REPORT_FILES = ['report.json', 'junit.xml', 'results.sarif', 'report.html'] as const;
+
+/**
+ * --history and --json must not name a file this run writes otherwise: the history would be
+ * replaced by a report (or the report by the history), junit.xml by JSON. --json naming
+ * OUT/report.json itself is the same file with the same text, and allowed.
+ */
+export function checkOutputNames(out: string, json?: string, history?: string): void {
+  const written = new Map(REPORT_FILES.map((f) => [resolve(out, f), f]));
+  if (history !== undefined) {
+    const h = resolve(history);
+    const clash =
+      written.get(h) ?? (json !== undefined && resolve(json) === h ? '--json' : undefined);
+    if (clash !== undefined)
+      throw new UserError(
+        `--history ${history}: is ${clash}, which this run writes; give another file`,
+      );
+  }
+  if (json !== undefined) {
+    const clash = written.get(resolve(json));
+    if (clash !== undefined && clash !== 'report.json')
+      throw new UserError(`--json ${json}: is ${clash}, which this run writes; give another file`);
+  }
+}
 
 export async function writeNightlyReports(
   io: CliIo,

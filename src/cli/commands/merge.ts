@@ -16,7 +16,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
 import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
-import { writeNightlyReports } from '../nightlyOutputs.js';
+import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 
 interface MergeOptions {
   readonly out: string;
@@ -259,9 +259,8 @@ async function merge(
     ctx.io.err(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
     );
+  checkOutputNames(opts.out, opts.json, opts.history);
   const history = await loadHistory(opts.history);
-  await checkOutputDir('--out', opts.out);
-  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);
   const known = new Set(details.flatMap((d) => d.warnings));
@@ -269,6 +268,8 @@ async function merge(
   // Every input is found and readable before the first file is written.
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
+  await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
+  if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
   for (const c of corpusCopies)
     if (!existsSync(join(corpusDir, c.name))) await copyInto(c.from, join(corpusDir, c.name));

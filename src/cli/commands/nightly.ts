@@ -21,7 +21,7 @@ import {
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
-import { writeNightlyReports } from '../nightlyOutputs.js';
+import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   durationOption,
   positiveInt,
@@ -125,10 +125,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     opts.budgetReplay === undefined
       ? undefined
       : durationOption('--budget-replay', opts.budgetReplay);
+  // The history first: a bad one is refused before any directory is made.
+  checkOutputNames(out, opts.json, opts.history);
+  const history = await loadHistory(opts.history);
   await checkOutputDir('--out', out);
   await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  const history = await loadHistory(opts.history);
   await checkTarget(spec, timeoutMs);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
