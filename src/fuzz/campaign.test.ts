@@ -106,6 +106,11 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     expect(uneven.warnings).toEqual([
       `the shards stopped at different cases (a --time budget): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
     ]);
+    // ... or a shard interrupted before its --runs: that one is named.
+    const stopped = { ...short, interrupted: true } as FuzzReport;
+    expect(mergeFuzzReports([stopped, shards[1] as FuzzReport], PER_GROUP).warnings).toEqual([
+      `the shards stopped at different cases (shard 1/2 stopped first, interrupted): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
+    ]);
   });
 });
 

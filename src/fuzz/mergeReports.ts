@@ -112,10 +112,15 @@ function coveredCases(reports: readonly FuzzReport[]): { every: number; warnings
   const every = Math.min(...ends.map((e) => e.next));
   const beyond = Math.max(...ends.map((e) => e.last)) + 1;
   if (beyond <= every) return { every, warnings: [] };
+  // Why: a --time budget, or a shard interrupted before its --runs.
+  const short = reports.filter((_, i) => ends[i]?.next === every).map((r) => r.shard);
+  const why = reports.some((r) => r.interrupted)
+    ? `${short.length > 1 ? 'shards' : 'shard'} ${short.join(', ')} stopped first, interrupted`
+    : 'a --time budget';
   return {
     every,
     warnings: [
-      `the shards stopped at different cases (a --time budget): every case below ${every} ran (--runs ${every} reruns them), and some up to ${beyond - 1}`,
+      `the shards stopped at different cases (${why}): every case below ${every} ran (--runs ${every} reruns them), and some up to ${beyond - 1}`,
     ],
   };
 }
