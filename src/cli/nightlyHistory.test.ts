@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../report/replayReport.js';
 import { regressionResults } from './nightlyHistory.js';
 
-const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry =>
-  ({ trace, outcome, calls: 3, violations });
+const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry => ({
+  trace,
+  outcome,
+  calls: 3,
+  violations,
+});
 const repro = (hash: string): string =>
   `out/findings/memory-corrupted/MapDmaMemory/${hash}/repro.jsonl`;
 
