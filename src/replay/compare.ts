@@ -26,6 +26,9 @@ function isNullish(v: Value | undefined): boolean {
 }
 
 function sameProduced(expected: Value | undefined, actual: Value | undefined): boolean {
+  // The poison is an out-only parameter left unwritten (left out of the answer, or handed
+  // back as it came): no handle, though not NULL either. Non-canonical, so never a real one.
+  if (expected === POISON_PTR || actual === POISON_PTR) return expected === actual;
   return isNullish(expected) === isNullish(actual);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../model/device.js';
-import type { Struct, TraceCall } from '../model/values.js';
+import type { Args, Struct, TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
@@ -117,6 +117,36 @@ describe('an out-parameter two oracle objects share in the target', () => {
       ]);
     },
   );
+});
+
+describe('an out-only parameter a target reports success without writing', () => {
+  // CreateEvent answering NO_ERROR but no *ppEvent: left out of the answer, or handed back
+  // as the poison it came with, it is no event, and the miss is at that call.
+  it.each([
+    [
+      'left out',
+      (o: Args): Args => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'ppEvent')),
+    ],
+    ['the poison', (o: Args): Args => ({ ...o, ppEvent: 0xccccccccccccccccn })],
+  ])('%s: out-param-mismatch at CreateEvent', async (_how, rewrite) => {
+    const model = createModelTargetSync({ device, profile: 'docs' });
+    const lying: Target = {
+      ...model,
+      call: (c) => {
+        const o = model.call(c);
+        return c.fn === 'VideoPortCreateEvent' ? { ...o, out: rewrite(o.out ?? {}) } : o;
+      },
+    };
+    const calls = kitchenSink();
+    const r = await replayTrace(header(), calls, lying);
+    const at = calls.findIndex((c) => c.fn === 'VideoPortCreateEvent');
+    expect(r.violations[0]).toMatchObject({
+      kind: 'out-param-mismatch',
+      fn: 'VideoPortCreateEvent',
+      callIndex: at,
+      field: 'out.ppEvent',
+    });
+  });
 });
 
 describe('replayTrace finds every bundled mutant as its own violation kind', () => {
