@@ -2,8 +2,8 @@
 // child speaking the protocol): every trace it serves is a target-crashed violation with a
 // message saying what it sent, a fresh child serves the next trace, the report is written, and
 // `vpdma replay` exits 3. No child outlives the run.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vpdma-process-faults-'));
 const traces = ['corpus/events.jsonl', 'corpus/pool-helpers.jsonl'].map((f) => join(root, f));
 
 interface Report {
-  traces: { trace: string; outcome: string; violations: number }[];
+  traces: { trace: string; outcome: string; violations: number; calls: number }[];
   violations: { kind: string; message: string; trace: string }[];
 }
 
@@ -29,6 +29,14 @@ function childrenOf(pid: number): string {
   }
 }
 
+function running(command: string): string {
+  try {
+    return execFileSync('pgrep', ['-f', command], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
 describe('a process target that misbehaves on the wire', () => {
   const bad = (mode: string): string => `process:${process.execPath} ${fixture} ${mode}`;
   it.each([
@@ -38,6 +46,9 @@ describe('a process target that misbehaves on the wire', () => {
     ['junk', bad('junk'), /sent a frame claiming 1819043176 bytes/],
     ['chatter', bad('chatter'), /wrote output nobody asked for/],
     ['mute', bad('mute'), /closed its output/],
+    ['orphan', bad('orphan'), /exited \(code 0\)/],
+    // A million characters of error text come back as a thousand and a count.
+    ['shout', bad('shout'), /^reported an error: x{900,}\.\.\. \(1000019 characters in all\)$/],
     // A child that echoes requests back is garbage at hello, not a target that answers.
     ['echo (cat)', 'process:cat', /hello answered with the request itself/],
   ] as const)(
@@ -69,6 +80,35 @@ describe('a process target that misbehaves on the wire', () => {
         expect(last?.message).toMatch(why);
       }
       expect(childrenOf(process.pid)).toBe('');
+      expect(JSON.stringify(rep).length).toBeLessThan(100_000);
     },
   );
+
+  it('kills what a target that exited left running in its process group', () => {
+    // As a user runs it (bin/vpdma.js): the orphan mode starts a background sleep and exits.
+    const argv = [join(root, 'bin/vpdma.js'), 'replay', traces[0] ?? '', '--quiet'];
+    const r = spawnSync(process.execPath, [...argv, '--target', bad('orphan')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(3);
+    expect(running('sleep 31.4159')).toBe('');
+  });
+
+  it('times out a target that stops answering, not one that answers slowly', async () => {
+    // The first calls of legacy-lockpages: LockPages is a call, state() twice and reads, each
+    // answered 100 ms late; over the --timeout of 300 ms together, but each one within it.
+    const lines = readFileSync(join(root, 'corpus/legacy-lockpages.jsonl'), 'utf8').split('\n');
+    const short = join(dir, 'lockpages-start.jsonl');
+    writeFileSync(short, `${lines.slice(0, 9).join('\n')}\n`);
+    const slow = `process:${process.execPath} ${join(root, 'test/fixtures/slow-process-target.mjs')} 100`;
+    const json = join(dir, 'slow.json');
+    const r = await runCli([
+      ...['replay', short, '--target', slow, '--workers', '1', '--timeout', '300'],
+      ...['--json', json, '--quiet'],
+    ]);
+    expect(r.code, r.out).toBe(0);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.traces.map((t) => [t.outcome, t.calls])).toEqual([['pass', 8]]);
+  }, 60_000);
 });

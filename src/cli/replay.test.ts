@@ -108,6 +108,7 @@ describe('vpdma replay', () => {
         'out-param-mismatch VideoPortAllocateBuffer out.buffer', // G: *Buffer always written
         'return-mismatch VideoPortGetCommonBuffer ret', // B: the 0x40000 cap
         'out-param-mismatch VideoPortGetCommonBuffer out.pActualLength', // B: ... *pActualLength unwritten
+        'out-param-mismatch VideoPortGetCommonBuffer out.logicalAddress', // B: ... nor *LogicalAddress
         'return-mismatch VideoPortMapBankedMemory ret', // F: unimplemented, ERROR_INVALID_FUNCTION
         'out-param-mismatch VideoPortMapBankedMemory out.virtualAddress',
         'out-param-mismatch @executeDma out.elements', // D: StartDma ignores Offset and *pLength

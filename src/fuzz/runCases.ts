@@ -6,7 +6,7 @@
 // they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
-import { beat, holding, starting } from '../replay/heartbeat.js';
+import { beat, holding, starting, watchedBy } from '../replay/heartbeat.js';
 import { resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
@@ -96,7 +96,10 @@ export async function runCase(
     if (r.violations.length > 0 || (misused && ++tail > detachedTailMax)) break;
   }
   if (outcome === undefined && r.violations.length === 0 && liveBytes(r.model) <= sweepBytesMax)
-    await r.finish(last);
+    if (!(await r.finish(last))) {
+      const v = r.violations[r.violations.length - 1];
+      outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
+    }
   const result = r.result(outcome);
   await session.release(target, outcome !== undefined);
   return {
@@ -137,6 +140,7 @@ export async function runFuzzTask(
   };
   const hb =
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
+  watchedBy(hb);
   const seen = new Set<number>();
   const out: CaseResult[] = [];
   for (const index of indices) {

@@ -5,14 +5,27 @@ import type { Target, TraceCallIn } from './target.js';
 
 const brand = Symbol.for('vpdma.TargetFault');
 
+/** Target-supplied text in a fault (an error string, a garbage value) is cut to this. */
+const messageCharsMax = 1000;
+
 export class TargetFault extends Error {
   readonly [brand] = true;
   override readonly name = 'TargetFault';
+  /**
+   * @param timeout it did not answer in time
+   * @param reported the target itself answered with an error (alive and well: for a read,
+   *   that is how it says the memory is not mapped), not a crash, hang or garbage
+   */
   constructor(
     message: string,
     readonly timeout = false,
+    readonly reported = false,
   ) {
-    super(message);
+    super(
+      message.length <= messageCharsMax
+        ? message
+        : `${message.slice(0, messageCharsMax)}... (${message.length} characters in all)`,
+    );
   }
   static is(e: unknown): e is TargetFault {
     return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;

@@ -1,7 +1,9 @@
 // The shared-memory heartbeat between a worker and the pool's watchdog (HEARTBEAT_SLOTS Int32
 // slots): 0 = the item or case running (-1 when idle), 1 = the index of the call in progress,
 // 2 = a counter bumped at every call, 3 = that call's function (fnIndex.ts), 4 = the item or
-// case in hand, loading included (-1 when none): what a worker that died was working on.
+// case in hand, loading included (-1 when none): what a worker that died was working on;
+// 5 = a counter bumped at every answer a process target sends, so one call made of many
+// requests (the call, touched, state, reads) is not taken for a hang while answers come.
 import { fnIndex, fnName } from './fnIndex.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
 
@@ -25,6 +27,24 @@ export function starting(hb: Int32Array | undefined, id: number): void {
   Atomics.store(hb, 3, -1);
   Atomics.store(hb, 0, id);
   Atomics.add(hb, 2, 1);
+}
+
+/** The heartbeat of the task this worker runs (one task at a time per worker). */
+let current: Int32Array | undefined;
+
+/** Worker side: the task now running beats `hb`. */
+export function watchedBy(hb: Int32Array | undefined): void {
+  current = hb;
+}
+
+/** Worker side: the target answered a request; the call it belongs to is not hung. */
+export function answered(): void {
+  if (current !== undefined) Atomics.add(current, 5, 1);
+}
+
+/** Pool side: changes while the worker makes progress (calls, or answers within one). */
+export function progressCount(hb: Int32Array): number {
+  return Atomics.load(hb, 2) + Atomics.load(hb, 5);
 }
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */

@@ -14,7 +14,9 @@ import {
   compareWithModel,
   diffSnapshots,
   firstDiffWithModel,
+  liveSpans,
   snapshotTarget,
+  withinLive,
   type ByteDiff,
   type Maybe,
   type Span,
@@ -183,11 +185,12 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violatio
         found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
       if (!c.cheap) return found;
       return andThen(touchedOf(c.target), (ranges) => {
-        if (ranges === undefined) return found;
-        const touched = ranges.map((t) => ({
+        if (ranges === undefined || ranges.length === 0) return found;
+        const claimed = ranges.map((t) => ({
           address: c.book.map('cpu', 'target', 'model', t.address),
           length: t.length,
         }));
+        const touched = withinLive(claimed, liveSpans(c.model));
         return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
           if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
           return found;

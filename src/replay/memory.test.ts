@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { AddressBook } from './addressBook.js';
-import { firstDiff, firstDiffWithModel, readTargetMaybe } from './memory.js';
+import { TargetFault } from './callTarget.js';
+import { firstDiff, firstDiffWithModel, readTargetMaybe, withinLive } from './memory.js';
+import type { Target } from './target.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { resolveDevice } from '../model/device.js';
 
@@ -119,5 +121,54 @@ describe('readTargetMaybe', () => {
     expect(readTargetMaybe(lying, book, { address: 0xffff_f000_0000_0000n, length: 3 })).toBe(
       undefined,
     );
+  });
+});
+
+describe('readTargetMaybe', () => {
+  const span = { address: 0xffffc00000000000n, length: 8 };
+  const throwing = (e: unknown): Target => ({
+    call: () => ({}),
+    read: () => {
+      throw e;
+    },
+  });
+
+  it('reads an error the target answered, or any a module throws, as unmapped memory', () => {
+    const book = new AddressBook();
+    expect(readTargetMaybe(throwing(new RangeError('unmapped')), book, span)).toBeUndefined();
+    const answered = new TargetFault('reported an error: unmapped', false, true);
+    expect(readTargetMaybe(throwing(answered), book, span)).toBeUndefined();
+  });
+
+  it('lets a dead, hung or garbling target through as the fault it is', async () => {
+    const book = new AddressBook();
+    const garbage = new TargetFault('sent garbage: read of 8 bytes answered 9 bytes');
+    expect(() => readTargetMaybe(throwing(garbage), book, span)).toThrow(garbage);
+    const hung: Target = {
+      call: () => ({}),
+      read: () => Promise.reject(new TargetFault('did not answer read within 5 ms', true)),
+    };
+    await expect(readTargetMaybe(hung, book, span)).rejects.toThrow(/did not answer read/);
+  });
+});
+
+describe('withinLive', () => {
+  const live = [
+    { address: 0x10000n, length: 0x1000 },
+    { address: 0x20000n, length: 0x2000 },
+  ];
+
+  it('keeps a claim inside live memory as it is', () => {
+    expect(withinLive([{ address: 0x20800n, length: 0x100 }], live)).toEqual([
+      { address: 0x20800n, length: 0x100 },
+    ]);
+  });
+
+  it('cuts a lying claim to live memory and the first megabyte outside it', () => {
+    const parts = withinLive([{ address: 0n, length: 0xffffffff }], live);
+    const inside = parts.filter((p) => live.some((l) => p.address === l.address));
+    expect(inside).toEqual(live);
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    expect(total).toBe(0x3000 + (1 << 20));
   });
 });

@@ -4,6 +4,7 @@ import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
 import { readOrUndefined, type QuietRead, type Target } from './target.js';
+import { TargetFault } from './callTarget.js';
 
 export interface Span {
   readonly address: bigint;
@@ -168,12 +169,22 @@ export function readTargetMaybe(
     if (got instanceof Promise)
       return got.then(
         (b) => checkRead(b, span.length),
-        () => undefined,
+        (e: unknown) => unreadable(e),
       );
     return checkRead(got, span.length);
-  } catch {
-    return undefined;
+  } catch (e) {
+    return unreadable(e);
   }
+}
+
+/**
+ * A read that failed is unmapped memory, unless the target failed: a process child that died,
+ * hung or answered garbage ends the trace as target-crashed or target-timeout, not as a
+ * memory difference at some address.
+ */
+function unreadable(e: unknown): undefined {
+  if (TargetFault.is(e) && !e.reported) throw e;
+  return undefined;
 }
 
 /** The first byte where the target's memory differs from the oracle's, over the spans. */
@@ -200,6 +211,53 @@ export function compareWithModel(
     return undefined;
   };
   return from(0);
+}
+
+/** Bytes of a touched() answer outside live memory still compared, per answer. */
+const outsideBytesMax = 1 << 20;
+
+/**
+ * `ranges` (a target's touched() answer, in the oracle's space) as they will be compared:
+ * inside live memory all of it; outside, where the oracle has no memory and a readable byte
+ * in the target is itself a mismatch, the first outsideBytesMax. A lying answer ([0, 4 GiB])
+ * then costs a pass over live memory and a megabyte, not a spin over gigabytes.
+ */
+export function withinLive(ranges: readonly Span[], live: readonly Span[]): Span[] {
+  if (ranges.length === 0) return [];
+  const spans = mergeSpans(live);
+  const out: Span[] = [];
+  let outside = outsideBytesMax;
+  const gap = (from: bigint, to: bigint): void => {
+    if (to <= from || outside <= 0) return;
+    const n = to - from < BigInt(outside) ? Number(to - from) : outside;
+    out.push({ address: from, length: n });
+    outside -= n;
+  };
+  for (const r of ranges) {
+    const end = r.address + BigInt(r.length);
+    // The first live span ending after r starts.
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const s = spans[mid] as Span;
+      if (s.address + BigInt(s.length) <= r.address) lo = mid + 1;
+      else hi = mid;
+    }
+    let at = r.address;
+    for (let i = lo; i < spans.length && at < end; i++) {
+      const s = spans[i] as Span;
+      if (s.address >= end) break;
+      gap(at, s.address);
+      const from = s.address > at ? s.address : at;
+      const sEnd = s.address + BigInt(s.length);
+      const to = sEnd < end ? sEnd : end;
+      if (to > from) out.push({ address: from, length: Number(to - from) });
+      at = to;
+    }
+    gap(at, end);
+  }
+  return out;
 }
 
 /** Every live CPU range the oracle knows of. */

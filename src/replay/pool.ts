@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
-import { deadWorkerViolation, heldItem, hungCallViolation } from './heartbeat.js';
+import { deadWorkerViolation, heldItem, hungCallViolation, progressCount } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
 
 /**
@@ -240,7 +240,7 @@ export class TaskPool<T extends PooledTask, R> {
   private watch(): void {
     const now = Date.now();
     for (const r of this.running) {
-      const count = Atomics.load(r.beat, 2);
+      const count = progressCount(r.beat);
       if (count !== r.lastCount) {
         r.lastCount = count;
         r.lastChange = now;

@@ -9,6 +9,7 @@ import type { DeviceConfig } from '../model/device.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
 import { TargetFault } from './callTarget.js';
+import { answered } from './heartbeat.js';
 import { normalize, normalizeOutcome } from './wire.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
@@ -47,9 +48,10 @@ class Child {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-stderrKeepBytes);
     });
     this.proc.on('error', (e) => this.fail(`cannot start \`${command}\`: ${e.message}`));
-    this.proc.on('exit', (code, signal) =>
-      this.fail(`\`${this.command}\` exited (${signal ?? `code ${code}`})`),
-    );
+    this.proc.on('exit', (code, signal) => {
+      this.fail(`\`${this.command}\` exited (${signal ?? `code ${code}`})`);
+      this.killGroup(); // what it left running in the background, holding its pipes perhaps
+    });
     // A closed pipe usually means the child is exiting: give its exit status a moment to arrive.
     this.proc.stdin?.on('error', () => {
       setTimeout(() => this.fail(`\`${command}\` closed its input`), 200).unref();
@@ -89,8 +91,11 @@ class Child {
     if (msg === undefined) return this.fail('sent a frame that is not a MessagePack map');
     const p = this.pending;
     this.pending = undefined;
-    if (typeof msg['error'] === 'string')
-      return p.reject(new TargetFault(`reported an error: ${msg['error']}`));
+    answered();
+    const error = msg['error'];
+    if (typeof error === 'string')
+      return p.reject(new TargetFault(`reported an error: ${error}`, false, true));
+    if (error !== undefined) return this.fail('sent garbage: an error that is not a string');
     p.resolve(msg);
   }
 
@@ -127,6 +132,20 @@ class Child {
       this.proc.kill('SIGKILL');
     }
   }
+
+  /**
+   * After the shell exited: the rest of its group. A group's id is not handed out again while
+   * any member lives, so this reaches only what the target started; ESRCH when none is left.
+   */
+  private killGroup(): void {
+    const pid = this.proc.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // nothing left in the group
+    }
+  }
 }
 
 /** Out-only parameters the trace omits, with the poison they arrive with (the protocol). */
@@ -152,7 +171,10 @@ export async function createProcessTarget(
     throw new TargetFault(
       `sent garbage: hello answered ${'op' in hello ? 'with the request itself' : `version ${String(hello['version'])}`}; expected {version: ${PROTOCOL_VERSION}, name, features}`,
     );
-  const features = Array.isArray(hello['features']) ? (hello['features'] as unknown[]) : [];
+  const listed = hello['features'] ?? [];
+  if (!Array.isArray(listed))
+    throw new TargetFault('sent garbage: hello answered features that are not a list');
+  const features = listed as unknown[];
   const t = options.timeoutMs;
   const target: Target & { child: Child } = {
     child,
@@ -170,8 +192,13 @@ export async function createProcessTarget(
     async read(address: bigint, length: number): Promise<Uint8Array> {
       const r = await child.request({ op: 'read', address, length }, t);
       const data = r['data'];
-      if (!(data instanceof Uint8Array) || data.length !== length)
-        throw new TargetFault(`read of ${length} bytes answered badly`);
+      // Garbage, not unmapped memory (that is an error answer): the trace ends target-crashed.
+      if (!(data instanceof Uint8Array))
+        throw new TargetFault(`sent garbage: read of ${length} bytes answered without bin data`);
+      if (data.length !== length)
+        throw new TargetFault(
+          `sent garbage: read of ${length} bytes answered ${data.length} bytes`,
+        );
       return data;
     },
   };
@@ -192,8 +219,12 @@ export async function createProcessTarget(
 
 /** `ranges: [[address, length], ...]`, typed; anything else is garbage from the target. */
 function touchedRanges(raw: unknown): TouchedRanges {
-  if (!Array.isArray(raw) || raw.length > touchedRangesMax)
+  if (!Array.isArray(raw))
     throw new TargetFault('sent garbage: touched ranges are not a list of [address, length]');
+  if (raw.length > touchedRangesMax)
+    throw new TargetFault(
+      `sent garbage: touched listed ${raw.length} ranges, more than ${touchedRangesMax}; join adjacent ones`,
+    );
   return raw.map((pair, i) => {
     if (!Array.isArray(pair) || pair.length !== 2)
       throw new TargetFault(`sent garbage: touched range ${i} is not [address, length]`);

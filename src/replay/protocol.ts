@@ -28,8 +28,8 @@ export interface ReplayTask {
   readonly settings: ReplaySettings;
   readonly items: readonly TraceItem[];
   /**
-   * [item id or -1, call index, calls done, fn index, item in hand or -1]: the pool's watchdog
-   * reads it, and after a worker died, which item it died on (heartbeat.ts).
+   * [item id or -1, call index, calls done, fn index, item in hand or -1, target answers]: the
+   * pool's watchdog reads it, and after a worker died, which item it died on (heartbeat.ts).
    */
   readonly heartbeat?: SharedArrayBuffer;
 }
@@ -50,4 +50,4 @@ export interface ItemResult {
   readonly setupError?: string;
 }
 
-export const HEARTBEAT_SLOTS = 5;
+export const HEARTBEAT_SLOTS = 6;

@@ -37,6 +37,7 @@ import {
   comparable,
   compareWithModel,
   liveSpans,
+  withinLive,
   mergeSpans,
   type ByteDiff,
   type Maybe,
@@ -328,8 +329,12 @@ export class Replayer {
   ): Maybe<void> {
     if (this.detachedAt !== undefined) return;
     const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
-    for (const t of targetTouched) {
-      spans.push({ address: this.book.map('cpu', 'target', 'model', t.address), length: t.length });
+    if (targetTouched.length > 0) {
+      const claimed = targetTouched.map((t) => ({
+        address: this.book.map('cpu', 'target', 'model', t.address),
+        length: t.length,
+      }));
+      for (const s of withinLive(claimed, this.liveSpansNow())) spans.push(s);
     }
     if (spans.length === 0) return;
     // Both sides usually report the same bytes: compare each once.
@@ -343,14 +348,23 @@ export class Replayer {
     if (d !== undefined) this.memoryMismatch(fn, d, 'after this call');
   }
 
-  /** The final sweep: every byte of every live mapping must match the oracle. */
-  async finish(lastFn: string): Promise<void> {
-    if (this.detachedAt !== undefined || this.index === 0) return;
+  /**
+   * The final sweep: every byte of every live mapping must match the oracle. False when the
+   * target crashed or hung under the sweep's reads.
+   */
+  async finish(lastFn: string): Promise<boolean> {
+    if (this.detachedAt !== undefined || this.index === 0) return true;
     this.index--;
-    const d = await compareWithModel(this.model, this.target, this.book, liveSpans(this.model));
-    if (d !== undefined)
-      this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory');
-    this.index++;
+    try {
+      const d = await compareWithModel(this.model, this.target, this.book, liveSpans(this.model));
+      if (d !== undefined)
+        this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory');
+    } catch (e) {
+      return this.fault(lastFn, e);
+    } finally {
+      this.index++;
+    }
+    return true;
   }
 
   result(outcome?: ReplayOutcome): ReplayResult {

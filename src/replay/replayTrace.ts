@@ -32,7 +32,7 @@ export async function replayTrace(
   } else {
     for await (const list of calls) if (!(await batch(list))) return crashed(r);
   }
-  await r.finish(lastFn);
+  if (!(await r.finish(lastFn))) return crashed(r);
   return r.result();
 }
 

@@ -14,7 +14,7 @@ import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { NOT_STARTED, violation } from './violation.js';
-import { beat, holding, starting } from './heartbeat.js';
+import { beat, holding, starting, watchedBy } from './heartbeat.js';
 
 const sessions = new Map<string, TargetSession>();
 
@@ -189,6 +189,7 @@ export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {
     return task.items.map((i) => ({ id: i.id, label: i.label, setupError: session }));
   const hb =
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
+  watchedBy(hb);
   const out: ItemResult[] = [];
   for (const item of task.items) {
     out.push(await runItem(task, session, item, hb));
