@@ -13,6 +13,10 @@ const root = resolve(import.meta.dirname, '../..');
 const fixture = join(root, 'test/fixtures/bad-process-target.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-process-faults-'));
 const traces = ['corpus/events.jsonl', 'corpus/pool-helpers.jsonl'].map((f) => join(root, f));
+// A script that closes its output and lingers: run by `sh -c`, the shell must not hold the
+// pipe open behind it (dash does not exec a -c command by itself).
+const closing = join(dir, 'closes-output.sh');
+writeFileSync(closing, '#!/bin/sh\nexec 1>&-\nsleep 29.1\n', { mode: 0o755 });
 
 interface Report {
   traces: { trace: string; outcome: string; violations: number; calls: number }[];
@@ -46,6 +50,7 @@ describe('a process target that misbehaves on the wire', () => {
     ['junk', bad('junk'), /sent a frame claiming 1819043176 bytes/],
     ['chatter', bad('chatter'), /wrote output nobody asked for/],
     ['mute', bad('mute'), /closed its output/],
+    ['a script closing its output', `process:${closing}`, /closed its output/],
     ['orphan', bad('orphan'), /exited \(code 0\)/],
     // A million characters of error text come back as a thousand and a count.
     ['shout', bad('shout'), /^reported an error: x{900,}\.\.\. \(1000019 characters in all\)$/],

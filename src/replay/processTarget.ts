@@ -39,7 +39,7 @@ class Child {
   constructor(private readonly command: string) {
     // Its own process group, so kill() reaches the program the shell started, not only the
     // shell: a hung target never reads the EOF that would otherwise end it.
-    this.proc = spawn('/bin/sh', ['-c', command], {
+    this.proc = spawn('/bin/sh', ['-c', execed(command)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -146,6 +146,18 @@ class Child {
       // nothing left in the group
     }
   }
+}
+
+/**
+ * A simple command (no list, pipe, subshell or substitution) run by `exec env`, so the shell
+ * is replaced by the program and does not hold its pipes open: dash waits for a child of
+ * `sh -c` instead, and a target that closes its output would look hung, not gone, until the
+ * timeout. `env` keeps leading VAR=value words working. Anything else runs as written.
+ */
+function execed(command: string): string {
+  return /^[^;&|`()\n]*$/.test(command) && !/^\s*(-|exec\b)/.test(command)
+    ? `exec env ${command}`
+    : command;
 }
 
 /** Out-only parameters the trace omits, with the poison they arrive with (the protocol). */
