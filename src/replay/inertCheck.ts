@@ -14,7 +14,6 @@ import {
   compareWithModel,
   diffSnapshots,
   firstDiffWithModel,
-  liveSpans,
   snapshotTarget,
   withinLive,
   type ByteDiff,
@@ -35,6 +34,8 @@ export interface InertContext {
   readonly modelArgs: Args;
   /** The arguments as the target got them, in its own address space. */
   readonly targetArgs: Args;
+  /** The oracle's live spans, merged and sorted (cached by the replayer). */
+  readonly liveMerged: () => readonly Span[];
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
   readonly cheap: boolean;
   readonly sample: Span[];
@@ -190,7 +191,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violatio
           address: c.book.map('cpu', 'target', 'model', t.address),
           length: t.length,
         }));
-        const touched = withinLive(claimed, liveSpans(c.model));
+        const touched = withinLive(claimed, c.liveMerged());
         return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
           if (diff !== undefined) found.push(corrupted(c, diff, 'reported by touched()'));
           return found;

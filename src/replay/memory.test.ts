@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { AddressBook } from './addressBook.js';
 import { TargetFault } from './callTarget.js';
-import { firstDiff, firstDiffWithModel, readTargetMaybe, withinLive } from './memory.js';
+import {
+  firstDiff,
+  firstDiffWithModel,
+  mergeSpans,
+  readTargetMaybe,
+  withinLive,
+} from './memory.js';
 import type { Target } from './target.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { resolveDevice } from '../model/device.js';
@@ -153,10 +159,10 @@ describe('readTargetMaybe', () => {
 });
 
 describe('withinLive', () => {
-  const live = [
-    { address: 0x10000n, length: 0x1000 },
+  const live = mergeSpans([
     { address: 0x20000n, length: 0x2000 },
-  ];
+    { address: 0x10000n, length: 0x1000 },
+  ]);
 
   it('keeps a claim inside live memory as it is', () => {
     expect(withinLive([{ address: 0x20800n, length: 0x100 }], live)).toEqual([

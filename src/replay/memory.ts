@@ -220,11 +220,11 @@ const outsideBytesMax = 1 << 20;
  * `ranges` (a target's touched() answer, in the oracle's space) as they will be compared:
  * inside live memory all of it; outside, where the oracle has no memory and a readable byte
  * in the target is itself a mismatch, the first outsideBytesMax. A lying answer ([0, 4 GiB])
- * then costs a pass over live memory and a megabyte, not a spin over gigabytes.
+ * then costs a pass over live memory and a megabyte, not a spin over gigabytes. `spans`: the
+ * live spans merged and sorted (mergeSpans), which callers keep while the oracle is unchanged.
  */
-export function withinLive(ranges: readonly Span[], live: readonly Span[]): Span[] {
+export function withinLive(ranges: readonly Span[], spans: readonly Span[]): Span[] {
   if (ranges.length === 0) return [];
-  const spans = mergeSpans(live);
   const out: Span[] = [];
   let outside = outsideBytesMax;
   const gap = (from: bigint, to: bigint): void => {

@@ -61,6 +61,7 @@ export class Replayer {
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private recordedDiverged = false;
   private spansCache: { version: number; spans: Span[] } | undefined;
+  private mergedCache: { of: Span[]; merged: readonly Span[] } | undefined;
   private index = 0;
 
   constructor(
@@ -210,6 +211,7 @@ export class Replayer {
       index: this.index,
       modelArgs,
       targetArgs,
+      liveMerged: () => this.liveMergedNow(),
       cheap,
       sample,
       full,
@@ -289,6 +291,13 @@ export class Replayer {
     return this.spansCache.spans;
   }
 
+  /** The same, merged and sorted (for withinLive), rebuilt as rarely. */
+  private liveMergedNow(): readonly Span[] {
+    const spans = this.liveSpansNow();
+    if (this.mergedCache?.of !== spans) this.mergedCache = { of: spans, merged: mergeSpans(spans) };
+    return this.mergedCache.merged;
+  }
+
   /** Changes whenever any oracle object or byte of memory changes. */
   private oracleVersion(): number {
     return this.model.state.version * 0x100000000 + this.model.state.mem.writes;
@@ -334,7 +343,7 @@ export class Replayer {
         address: this.book.map('cpu', 'target', 'model', t.address),
         length: t.length,
       }));
-      for (const s of withinLive(claimed, this.liveSpansNow())) spans.push(s);
+      for (const s of withinLive(claimed, this.liveMergedNow())) spans.push(s);
     }
     if (spans.length === 0) return;
     // Both sides usually report the same bytes: compare each once.
