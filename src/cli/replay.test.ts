@@ -306,6 +306,17 @@ describe('vpdma replay', () => {
     ]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/target-crashed: .*could not start/);
+    // For many traces: one line says so, not one per trace (the report lists each).
+    const json = join(dir, 'never-started.json');
+    const many = await run([
+      ...['replay', 'corpus', '--target', 'process:/nonexistent/vpdma-target', '--quiet'],
+      ...['--json', json],
+    ]);
+    expect(many.code).toBe(3);
+    expect(many.out.match(/could not start/g)).toHaveLength(1);
+    expect(many.out).toMatch(/^every trace: target-crashed: the target could not start: /m);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { violations: unknown[] };
+    expect(report.violations.length).toBeGreaterThanOrEqual(21);
   });
 
   it('writes the report for what finished on SIGINT', async () => {

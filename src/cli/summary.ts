@@ -1,6 +1,7 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
 import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
+import { NOT_STARTED } from '../replay/violation.js';
 import { compact } from './progress.js';
 
 const shownMax = 20;
@@ -22,6 +23,17 @@ export function formatReplaySummary(r: ReplayReport): string {
     lines.push('', 'violations by kind:');
     for (const [k, n] of kinds.sort((a, b) => b[1] - a[1]))
       lines.push(`  ${String(n).padStart(6)}  ${k}`);
+    // One target that never starts is one line, not one per trace.
+    const first = r.violations[0];
+    if (
+      first !== undefined &&
+      r.violations.length === s.traces &&
+      s.traces > 1 &&
+      r.violations.every((v) => v.message === first.message && v.message.startsWith(NOT_STARTED))
+    ) {
+      lines.push('', `every trace: ${first.kind}: ${oneLine(first.message)}`);
+      return `${lines.join('\n')}\n`;
+    }
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
       lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
