@@ -1,7 +1,12 @@
 // Which regression repros a run (or a merge's shards) replayed, and how they came out.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../report/replayReport.js';
-import { regressionResults } from './nightlyHistory.js';
+import type { ReportFinding } from '../fuzz/fuzzReport.js';
+import { emptyHistory } from '../report/history.js';
+import { foldFindings, regressionResults } from './nightlyHistory.js';
 
 const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry => ({
   trace,
@@ -35,5 +40,38 @@ describe('regressionResults', () => {
       expect([...r.stillFailing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0001']);
       expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0002']);
     }
+  });
+});
+
+describe('foldFindings', () => {
+  const finding = (hash: string, minimized: boolean): ReportFinding =>
+    ({
+      signature: `memory-corrupted/MapDmaMemory/${hash}`,
+      kind: 'memory-corrupted',
+      fn: 'VideoPortMapDmaMemory',
+      trace: `out/findings/memory-corrupted/MapDmaMemory/${hash}/repro.jsonl`,
+      minimized,
+    }) as ReportFinding;
+
+  it('reports an unminimized finding but keeps it out of the history', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
+    const file = { path, history: emptyHistory() };
+    const run = { runId: 'night-1', target: 'model', complete: false };
+    const r = foldFindings(
+      [finding('cccc0001', true), finding('cccc0002', false)],
+      'out',
+      file,
+      run,
+    );
+    expect(r.findings.map((f) => f.signature)).toEqual([
+      'memory-corrupted/MapDmaMemory/cccc0001',
+      'memory-corrupted/MapDmaMemory/cccc0002',
+    ]);
+    expect(r.findings.map((f) => f.status)).toEqual(['new', 'new']);
+    await r.saveHistory();
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { buckets: { signature: string }[] };
+    expect(saved.buckets.map((b) => b.signature)).toEqual([
+      'memory-corrupted/MapDmaMemory/cccc0001',
+    ]);
   });
 });

@@ -50,7 +50,10 @@ export function foldFindings(
   const stillFailing = [...(run.stillFailing ?? [])].filter((s) => !foundNow.has(s)).sort();
   if (file === undefined)
     return { findings, fixed: [], stillFailing, saveHistory: () => Promise.resolve() };
-  const u = updateHistory(file.history, findings, run);
+  // An unminimized repro (the night was interrupted first, or the failure is flaky) has a
+  // signature of its own every night: recorded, it would be a bucket that never recurs.
+  const recorded = findings.filter((_, i) => found[i]?.minimized !== false);
+  const u = updateHistory(file.history, recorded, run);
   return {
     findings: withHistory(findings, u.statuses),
     fixed: u.fixed,
