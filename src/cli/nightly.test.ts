@@ -175,6 +175,17 @@ describe('vpdma nightly', () => {
       );
     expect(findingFiles(merged).length).toBeGreaterThan(0);
     expect(findingFiles(merged)).toEqual(findingFiles(whole));
+    if (target !== MUTANT) return;
+    // Merged again into the same --out, which holds a finding of some earlier run: said so.
+    mkdirSync(join(merged, 'findings', 'memory-corrupted', 'MapDmaMemory', 'deadbeef'), {
+      recursive: true,
+    });
+    const again = await run(['merge', ...given, '--out', merged]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain(
+      `vpdma merge: ${merged}/findings holds 1 finding(s) this merge did not write (memory-corrupted/MapDmaMemory/deadbeef)`,
+    );
+    expect(comparable(merged)).toBe(comparable(whole));
   });
 
   it('refuses to merge shards of different runs', async () => {

@@ -322,6 +322,11 @@ async function merge(
   };
   await writeNightlyReports(ctx.io, merged, opts.out, opts.json);
   await saveHistory();
+  const stale = await staleFindings(opts.out, new Set(findings.map((f) => f.signature)));
+  if (stale.length > 0)
+    ctx.io.err(
+      `vpdma merge: ${opts.out}/findings holds ${stale.length} finding(s) this merge did not write (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}): an earlier run's; merge into an empty directory to leave them out\n`,
+    );
   summaryTo(
     ctx.io,
     opts.json,
@@ -329,6 +334,21 @@ async function merge(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
   );
   return exitForNightly(merged, failOn);
+}
+
+/** Signatures under OUT/findings/<kind>/<fn>/<hash>/ that are not `mine`, sorted. */
+async function staleFindings(out: string, mine: ReadonlySet<string>): Promise<string[]> {
+  const list = async (dir: string): Promise<string[]> =>
+    readdir(dir, { withFileTypes: true }).then(
+      (es) => es.filter((e) => e.isDirectory()).map((e) => e.name),
+      () => [],
+    );
+  const root = join(out, 'findings');
+  const found: string[] = [];
+  for (const kind of await list(root))
+    for (const fn of await list(join(root, kind)))
+      for (const hash of await list(join(root, kind, fn))) found.push(`${kind}/${fn}/${hash}`);
+  return found.filter((s) => !mine.has(s)).sort();
 }
 
 function mergedTiming(rs: readonly NightlyReportWithDetail[]): NightlyReportWithDetail['timing'] {
