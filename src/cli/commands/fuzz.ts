@@ -86,7 +86,11 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       'also write the report here (- for stdout; the summary goes to stderr)',
     )
     .option('--calls-max <n>', 'calls per case at most', '64')
-    .option('--timeout <ms>', 'a target call that takes longer is a hang (target-timeout)', '1000')
+    .option(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
+      '1000',
+    )
     .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
     .option('--attempts-max <n>', 'replays one minimization may use', '2000')
     .option(...SHARED_OPTIONS.quiet)

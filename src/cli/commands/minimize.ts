@@ -51,7 +51,11 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     .option('--attempts <n>', 'candidates to try at most', String(DEFAULT_ATTEMPTS))
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
-    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
+    .option(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a target-timeout',
+      '5000',
+    )
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (file: string, opts: MinimizeCliOptions) => {

@@ -72,7 +72,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--history <file>',
-      'findings across runs: which are new, still open, regressed or fixed',
+      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed)',
     )
     .option(
       '--fail-on <when>',
@@ -84,7 +84,11 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
       'also write report.json here (- for stdout; the summary goes to stderr)',
     )
     .option('--calls-max <n>', 'calls per fuzz case at most', '64')
-    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '1000')
+    .option(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a target-timeout',
+      '1000',
+    )
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (opts: NightlyOptions) => {

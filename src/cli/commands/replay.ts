@@ -77,7 +77,11 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--junit <file>',
       'write a JUnit XML report here (one test case per trace; - for stdout)',
     )
-    .option('--timeout <ms>', 'a target call that takes longer is a target-timeout', '5000')
+    .option(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a target-timeout',
+      '5000',
+    )
     .option('--paranoid', 'compare all live memory with the oracle around every call')
     .option(
       '--sample-bytes <n>',
