@@ -17,6 +17,8 @@ const stderrKeepBytes = 4096;
 /** Ranges one touched answer may list. */
 const touchedRangesMax = 1 << 16;
 const PROTOCOL_VERSION = 1;
+/** How long a fresh child may take to start and answer hello, whatever --timeout says. */
+const START_TIMEOUT_MS = 5000;
 
 export interface ProcessTargetOptions {
   readonly command: string;
@@ -173,10 +175,13 @@ export async function createProcessTarget(
   options: ProcessTargetOptions,
   reuse?: Child,
 ): Promise<Target & { child: Child }> {
-  const child = reuse?.alive === true ? reuse : new Child(options.command);
+  const fresh = reuse?.alive !== true;
+  const child = fresh ? new Child(options.command) : reuse;
+  // A fresh child's hello also waits for the program to start (a runtime loading its code),
+  // which a per-call --timeout of a few hundred ms is not meant for: as a module's load.
   const hello = await child.request(
     { op: 'hello', version: PROTOCOL_VERSION, profile: options.profile, device: options.device },
-    options.timeoutMs,
+    fresh ? Math.max(options.timeoutMs, START_TIMEOUT_MS) : options.timeoutMs,
   );
   // A reply, not an echo of the request (a child such as `cat` would pass every other check).
   if ('op' in hello || hello['version'] !== PROTOCOL_VERSION)
