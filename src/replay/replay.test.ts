@@ -55,6 +55,26 @@ describe('replayTrace against correct targets', () => {
     });
   });
 
+  it('does not judge what a capture recorded for a call the documentation forbids', async () => {
+    // CompleteDma with no transfer started is misuse: its answer is undefined, so a recorded
+    // 87 against the oracle's chosen 0 says nothing (and nothing after it is compared either).
+    const text = [
+      '#! vpdma-trace v1 profile=docs',
+      'VideoPortCompleteDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=0x0, vpScatterGather=0x0, writeToDevice=true) -> 87',
+      'VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=0, tag=1) -> 0x1234',
+    ].join('\n');
+    const parsed = parseText(text);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const target = createModelTargetSync({ device, profile: 'docs' });
+    const r = await replayTrace(parsed.value.header, parsed.value.calls, target);
+    expect(r.violations).toEqual([]);
+    expect(r.detachedBy).toBe('misuse');
+    // The same recorded value on a call that is not misuse is a mismatch.
+    const [, pool] = parsed.value.calls;
+    const alone = await replayTrace(parsed.value.header, [pool as TraceCall], target);
+    expect(alone.violations.map((v) => [v.kind, v.field])).toEqual([['recorded-mismatch', 'ret']]);
+  });
+
   it('reports a ReactOS-profile target against the docs oracle where ReactOS differs', async () => {
     const r = await replayTrace(
       header(),

@@ -161,6 +161,26 @@ describe('vpdma minimize', () => {
     expect(again.out).toMatch(/recorded-mismatch: .*pLength.*32768.*16384/);
   });
 
+  it('never buys a shorter repro by turning the failing call into misuse', async () => {
+    // Without its StartDma, CompleteDma is forbidden and its answer undefined: a recorded 87
+    // there is no longer the captured discrepancy, so the transfer must stay in the repro.
+    const calls = kitchenSink(true);
+    const i = calls.findIndex((c) => c.fn === 'VideoPortCompleteDma');
+    const tampered = calls.map((c, k) => (k === i ? { ...c, ret: 87 } : c));
+    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+    await writeFile(p('complete.jsonl'), formatJsonl({ header, calls: tampered }));
+    const r = await run('minimize', p('complete.jsonl'), '--workers', '1', '--quiet');
+    expect(r.code).toBe(1);
+    const repro = await readTrace(p('complete.min.txt'));
+    const fns = repro.ok ? repro.value.calls.map((c) => c.fn) : [];
+    expect(fns).toEqual(expect.arrayContaining(['VideoPortStartDma', '@executeDma']));
+    expect(fns.at(-1)).toBe('VideoPortCompleteDma');
+    const again = await run('replay', p('complete.min.txt'), '--quiet');
+    expect(again.out).toMatch(
+      /recorded-mismatch: the trace recorded ret = 87; the docs oracle says 0/,
+    );
+  });
+
   it('a trace without a violation is exit 2, and so is bad usage', async () => {
     const clean = await run('minimize', p('sink.jsonl'), '--workers', '1');
     expect(clean).toEqual({
