@@ -1,5 +1,10 @@
 // Ctrl-C and SIGTERM: stop starting work, let the command write what finished, then exit.
-// A second signal exits at once.
+// A second signal exits at once, unless it follows the first within REPEAT_MS: a double
+// tap of Ctrl-C, or a supervisor's SIGTERM right after the terminal's SIGINT, is one request
+// to stop, and quitting on it would lose the report the first one is writing.
+
+/** Signals this close after the first are the same request. */
+export const REPEAT_MS = 1000;
 
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -11,11 +16,16 @@ export interface Interrupt {
 export function onInterrupt(warn: (text: string) => void): Interrupt {
   const ac = new AbortController();
   let got: string | undefined;
+  let at = 0;
   const handler = (name: NodeJS.Signals): void => {
-    if (got !== undefined) process.exit(130);
+    if (got !== undefined) {
+      if (performance.now() - at < REPEAT_MS) return;
+      process.exit(130);
+    }
     got = name;
+    at = performance.now();
     warn(
-      `\nvpdma: ${name}: finishing up and writing reports for what has completed (again to quit now)\n`,
+      `\nvpdma: ${name}: finishing up and writing reports for what has completed (again, a second later, to quit at once without them)\n`,
     );
     ac.abort();
   };

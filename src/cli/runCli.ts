@@ -22,19 +22,26 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * bin/vpdma.js (the built CLI) as a child process, sent SIGINT once `ready` resolves (a number:
- * after that many milliseconds): its exit code and stderr.
+ * after that many milliseconds), `twice` a second time 50 ms later: its exit code and output.
  */
 export async function interruptCli(
   argv: readonly string[],
   ready: number | (() => Promise<void>),
+  twice = false,
 ): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
   let err = '';
   let out = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await (typeof ready === 'number' ? sleep(ready) : ready());
   child.kill('SIGINT');
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  // A double tap: the second signal comes well inside interrupt.ts's REPEAT_MS.
+  if (twice) {
+    await sleep(50);
+    child.kill('SIGINT');
+  }
+  const code = await exited;
   return { code, out, err };
 }

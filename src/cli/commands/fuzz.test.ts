@@ -154,7 +154,7 @@ describe('vpdma fuzz', () => {
     }
   });
 
-  it('on SIGINT, writes the report and corpus for the completed cases and exits 130', async () => {
+  it('on SIGINT (even a double tap), writes the report and corpus for the completed cases and exits 130', async () => {
     const out = join(dir, 'sigint');
     const corpus = join(out, 'corpus');
     const { code, err } = await interruptCli(
@@ -163,6 +163,7 @@ describe('vpdma fuzz', () => {
         for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
           await new Promise((r) => setTimeout(r, 50));
       },
+      true,
     );
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
