@@ -13,6 +13,7 @@ import { splitLineBatches } from './lines.js';
 import { adoptCall, validateCall } from './validate.js';
 import { headerToJson, validateHeader } from './header.js';
 import { callToJson } from './json.js';
+import { repeatedKey } from './duplicateKeys.js';
 
 const BLANK = /^\s*$/;
 
@@ -48,6 +49,10 @@ export class JsonlLineDecoder {
     } catch (e) {
       const bad = traceError(where, undefined, `invalid JSON: ${(e as Error).message}`);
       return fail(unterminated ? this.cutShort(bad) : bad);
+    }
+    const repeated = repeatedKey(text, raw);
+    if (repeated !== undefined) {
+      return fail(traceError(where, repeated, 'key appears twice in one object'));
     }
     if (!this.sawHeader) {
       this.sawHeader = true;

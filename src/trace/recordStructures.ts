@@ -19,6 +19,10 @@ export function checkStructures(raw: unknown, max: number): string[][] | string 
         return `record structure ${i} has a bad key`;
       }
     }
+    // A repeated key would let one record carry two values for a field, the last one winning.
+    if (s.length > 1 && new Set(s).size !== s.length) {
+      return `record structure ${i} repeats a key`;
+    }
   }
   return raw as string[][];
 }

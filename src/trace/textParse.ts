@@ -13,6 +13,7 @@ import { validateHeader } from './header.js';
 import { Cursor, TextSyntaxError } from './textCursor.js';
 import { parseCallLine } from './textCall.js';
 import { splitLines } from './lines.js';
+import { repeatedKey } from './duplicateKeys.js';
 
 /** Decodes text lines; returns the items each line completes (the header comes with call 1). */
 export class TextLineDecoder {
@@ -63,11 +64,17 @@ export class TextLineDecoder {
       return [fail(where, `unknown directive ${JSON.stringify(word ?? '')}`)];
     if (word in this.rawHeader) return [fail(where, `duplicate "#! ${word}" directive`)];
     this.headerLines.set(word, where.line ?? 0);
+    const json = t.slice(c.pos);
+    let raw: unknown;
     try {
-      this.rawHeader[word] = JSON.parse(t.slice(c.pos)) as unknown;
+      raw = JSON.parse(json);
     } catch (e) {
       return [traceErrorItem(where, word, `invalid JSON: ${(e as Error).message}`)];
     }
+    const repeated = repeatedKey(json, raw);
+    if (repeated !== undefined)
+      return [traceErrorItem(where, `${word}.${repeated}`, 'key appears twice in one object')];
+    this.rawHeader[word] = raw;
     return [];
   }
 

@@ -1,0 +1,73 @@
+// JSON.parse keeps the last of two equal keys without a word, so `{"ret":"0x0","ret":"0x1"}`
+// would reach the checks as one value the capture never had alone. A JSONL line whose parse
+// holds fewer keys than the text has colons is scanned here for the repeated key.
+
+/** Keys in a parsed JSON value, nested ones included. */
+function keysIn(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const el of v) n += keysIn(el);
+    return n;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) n += 1 + keysIn(o[k]);
+  // JSON.parse makes "__proto__" an own property, which for-in sees like any other.
+  return n;
+}
+
+function colonsIn(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/** The end (exclusive) of the JSON string starting at text[start] === '"'. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i += 2;
+    else if (c === 0x22) return i + 1;
+    else i++;
+  }
+  return text.length;
+}
+
+/**
+ * The dotted path of the first key an object in this valid JSON text repeats, if any. Cheap
+ * when there is none: every colon outside a string separates a key, so a text with no more
+ * colons than its parse has keys repeats none, and only the rest are scanned.
+ */
+export function repeatedKey(text: string, parsed: unknown): string | undefined {
+  if (colonsIn(text) <= keysIn(parsed)) return undefined;
+  // Each open object or array: its keys so far (undefined for an array), the path to it, and
+  // for an array the index of the element being read.
+  const stack: { keys: Set<string> | undefined; path: string; index: number }[] = [];
+  let lastString = '';
+  let pendingKey = '';
+  for (let i = 0; i < text.length;) {
+    const c = text[i];
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      lastString = JSON.parse(text.slice(i, end)) as string;
+      i = end;
+      continue;
+    }
+    const top = stack.at(-1);
+    if (c === ':' && top?.keys !== undefined) {
+      if (top.keys.has(lastString))
+        return top.path === '' ? lastString : `${top.path}.${lastString}`;
+      top.keys.add(lastString);
+      pendingKey = lastString;
+    } else if (c === ',' && top !== undefined && top.keys === undefined) {
+      top.index++;
+    } else if (c === '{' || c === '[') {
+      const name = top === undefined ? '' : top.keys === undefined ? String(top.index) : pendingKey;
+      const path = top === undefined ? '' : [top.path, name].filter((p) => p !== '').join('.');
+      stack.push({ keys: c === '{' ? new Set() : undefined, path, index: 0 });
+    } else if (c === '}' || c === ']') stack.pop();
+    i++;
+  }
+  return undefined;
+}
