@@ -70,6 +70,15 @@ function hexBytes(text: string): Uint8Array | undefined {
   return out;
 }
 
+/** Why a string is not a byte string, for the error message (the decoders only say no). */
+export function hexProblem(text: string): string | undefined {
+  if (text.length > 2 * bytesArgMax) return `${Math.ceil(text.length / 2)} bytes`;
+  const bad = text.search(/[^0-9a-fA-F]/);
+  if (bad !== -1) return `${JSON.stringify(text[bad])} at hex digit ${bad + 1}, not a hex digit`;
+  if (text.length % 2 !== 0) return `an odd number of hex digits (${text.length})`;
+  return undefined;
+}
+
 function toBytes(v: unknown): Uint8Array | undefined {
   if (typeof v === 'string') {
     return v.length <= 2 * bytesArgMax ? hexBytes(v) : undefined;

@@ -74,6 +74,10 @@ export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'bigint') return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    // JSON.parse has already rounded it: echoing the rounded number would misquote the file.
+    return 'an integer beyond 2^53, which a JSON number cannot hold exactly';
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `${v.length} bytes`;
   if (Array.isArray(v)) return `an array of ${v.length}`;

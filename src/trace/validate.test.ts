@@ -122,7 +122,22 @@ describe('validateCall: scalar types', () => {
     expect(invalid(withArg['bytes']?.('0f0')).field).toBe('args.data');
     expect(invalid(withArg['bytes']?.('zz')).field).toBe('args.data');
     expect(invalid(withArg['bytes']?.('00'.repeat(1024 * 1024 + 1))).message).toMatch(
-      /at most 1048576 bytes/,
+      /at most 1048576 bytes, got 1048577 bytes$/,
+    );
+    // Each reason by name, not all of them read as "too long".
+    expect(invalid(withArg['bytes']?.('0f0')).message).toMatch(
+      /got an odd number of hex digits \(3\)$/,
+    );
+    expect(invalid(withArg['bytes']?.('0fz0')).message).toMatch(
+      /got "z" at hex digit 3, not a hex digit$/,
+    );
+  });
+
+  it('names an integer JSON cannot carry without echoing its rounded value', () => {
+    // 2^53 + 1: JSON.parse reads 9007199254740992, which the file does not say.
+    const raw = JSON.parse('9007199254740993') as number;
+    expect(line(withArg['usize']?.(raw))).toBe(
+      'corpus/x.jsonl:7: args.numberOfBytes: expected a non-negative safe integer, got an integer beyond 2^53, which a JSON number cannot hold exactly',
     );
   });
 });

@@ -5,7 +5,7 @@ import type { ArgType } from '../model/callTypes.js';
 import type { Struct, Value } from '../model/values.js';
 import { sgElementsMax } from '../core/limits.js';
 import { describeValue } from './traceError.js';
-import { EXPECTED, normalizeScalar, toU64 } from './scalars.js';
+import { EXPECTED, hexProblem, normalizeScalar, toU64 } from './scalars.js';
 import type { FieldDesc } from './structs.js';
 import {
   DEVDESC_FIELDS,
@@ -34,7 +34,8 @@ const fieldMaps = new Map<readonly FieldDesc[], ReadonlyMap<string, FieldDesc>>(
 );
 
 function expected(type: ArgType, v: unknown): Bad {
-  return new Bad('', `expected ${EXPECTED[type]}, got ${describeValue(v)}`);
+  const why = type === 'bytes' && typeof v === 'string' ? hexProblem(v) : undefined;
+  return new Bad('', `expected ${EXPECTED[type]}, got ${why ?? describeValue(v)}`);
 }
 
 function validateStruct(
