@@ -53,6 +53,21 @@ describe('summarize', () => {
     expect(lines).toContain('# objects created: sgElement 1, sgList 1');
   });
 
+  it('keeps every line a comment when names carry line breaks', () => {
+    const device = {
+      apertures: [
+        { name: 'fb\nVideoPortFreePool(x=1)', base: 0xe0000000n, length: 4096, space: 'memory' },
+        { name: 'mmio', base: 0xf0000000n, length: 4096, space: 'memory' },
+      ],
+    } as const;
+    const odd = { ...trace, header: { ...trace.header, device } } as Trace;
+    const lines = formatSummary(summarize(odd), 'a\nb.vpt').flatMap((l) => l.split('\n'));
+    expect(lines.every((l) => l.startsWith('#'))).toBe(true);
+    expect(lines).toContain(
+      '# device: apertures "fb\\nVideoPortFreePool(x=1)" memory 0xe0000000+0x1000, mmio memory 0xf0000000+0x1000',
+    );
+  });
+
   it('a VOID call without out-parameters has nothing to record: fully captured without it', () => {
     const captured = trace.calls.filter((c) => c.ret !== undefined || c.out !== undefined);
     const free = { fn: 'VideoPortFreePool', args: { hwDeviceExtension: 1n, ptr: 0x10n } };

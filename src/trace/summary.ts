@@ -7,6 +7,7 @@ import { describe, tableRevision } from '../model/calls.js';
 import type { TraceCall } from '../model/values.js';
 import type { Trace, TraceHeader } from './trace.js';
 import { productionsOf } from './produced.js';
+import { oneLine } from '../core/oneLine.js';
 
 export interface TraceSummary {
   readonly version: number;
@@ -69,11 +70,19 @@ export class SummaryBuilder {
   }
 }
 
+/**
+ * An aperture's name as written when it is a plain word, else quoted with its escapes: a line
+ * break in it would end the comment and put the rest where a call is read.
+ */
+function nameOf(name: string): string {
+  return /^[\w.-]+$/.test(name) ? name : oneLine(JSON.stringify(name));
+}
+
 /** The summary as `# ` comment lines, so `show` output is itself a valid text trace. */
 export function formatSummary(s: TraceSummary, name: string): string[] {
   const d = s.device;
   const apertures = d.apertures
-    .map((a) => `${a.name} ${a.space} 0x${a.base.toString(16)}+0x${a.length.toString(16)}`)
+    .map((a) => `${nameOf(a.name)} ${a.space} 0x${a.base.toString(16)}+0x${a.length.toString(16)}`)
     .join(', ');
   const dma = Object.entries(d.dma)
     .map(([k, v]) => `${k}=${String(v)}`)
@@ -85,7 +94,7 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
         ? 'yes (every call with a result records ret/out)'
         : `partly (${s.capturedCalls} of the ${s.capturableCalls} calls with a result record ret/out)`;
   const lines = [
-    `# trace ${name}: format version ${s.version}, profile ${s.profile}${s.profileExplicit ? '' : ' (default)'}`,
+    `# trace ${oneLine(name)}: format version ${s.version}, profile ${s.profile}${s.profileExplicit ? '' : ' (default)'}`,
     `# device: apertures ${apertures === '' ? '(none)' : apertures}`,
     `#   system memory ${d.systemMemoryBytes} bytes; dma ${dma}`,
     `# calls: ${s.calls}; captured: ${captured}`,
