@@ -14,6 +14,7 @@ import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
 import { positiveInt, profileOption, targetOption, workersOption } from './options.js';
+import { checkOutputFile } from './outputDir.js';
 
 export interface MinimizeCliOptions {
   readonly target?: string;
@@ -63,6 +64,8 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
   const workers = workersOption(opts.workers);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, 3_600_000);
+  // Before the work: an unwritable --out found after minimizing would throw the result away.
+  await checkOutputFile('--out', out);
   // A damaged capture is minimized from its intact part (the violation may well be in it).
   const read = await readTracePrefix(file);
   if (!read.ok) throw new UserError(formatTraceError(read.error));

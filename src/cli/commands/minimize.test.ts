@@ -181,6 +181,30 @@ describe('vpdma minimize', () => {
     );
   });
 
+  it('checks --out before minimizing: a bad one costs no work, a missing directory is made', async () => {
+    const calls = kitchenSink(true);
+    const i = calls.findIndex((c) => c.fn === 'VideoPortStartDma');
+    const tampered = calls.map((c, k) => (k === i ? { ...c, out: { pLength: 0x8000 } } : c));
+    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+    await writeFile(p('out-check.jsonl'), formatJsonl({ header, calls: tampered }));
+    const bad = await run('minimize', p('out-check.jsonl'), '--out', '/proc/vpdma-no/x.txt');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err).toMatch(/^vpdma: --out \/proc\/vpdma-no: not writable \(/);
+    const deep = p('made/for/it/r.txt');
+    const ok = await run(
+      'minimize',
+      p('recorded.jsonl'),
+      '--out',
+      deep,
+      '--workers',
+      '1',
+      '--quiet',
+    );
+    expect(ok.code).toBe(1);
+    expect(existsSync(deep)).toBe(true);
+  });
+
   it('a trace without a violation is exit 2, and so is bad usage', async () => {
     const clean = await run('minimize', p('sink.jsonl'), '--workers', '1');
     expect(clean).toEqual({
