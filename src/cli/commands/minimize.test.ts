@@ -194,13 +194,14 @@ describe('vpdma minimize', () => {
     const deep = p('made/for/it/r.txt');
     const ok = await run(
       'minimize',
-      p('recorded.jsonl'),
+      p('out-check.jsonl'),
       '--out',
       deep,
       '--workers',
       '1',
       '--quiet',
     );
+    expect(ok.err).toBe('');
     expect(ok.code).toBe(1);
     expect(existsSync(deep)).toBe(true);
   });
