@@ -2,7 +2,8 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkWritableDir } from '../store/ensureDir.js';
+import { checkWritableDir, isDir } from '../store/ensureDir.js';
+import { formatOf } from '../store/traceFiles.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError, writeLong, type CliIo } from './context.js';
 
@@ -26,8 +27,13 @@ function notWritable(flag: string, path: string, e: unknown): UserError {
   );
 }
 
-/** `dir` (named by `flag` in the message) exists or is created, and takes a file. */
+/**
+ * `dir` (named by `flag` in the message) exists or is created, and takes a file. A missing
+ * path named like a trace (`--corpus seeds.jsonl`) is a slip, not a directory to make.
+ */
 export async function checkOutputDir(flag: string, dir: string): Promise<void> {
+  if (formatOf(dir) !== undefined && !(await isDir(dir)))
+    throw new UserError(`${flag} ${dir}: names a trace file; ${flag} takes a directory`);
   await checkWritableDir(dir).catch((e: unknown) => {
     throw notWritable(flag, dir, e);
   });

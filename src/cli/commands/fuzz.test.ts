@@ -152,6 +152,14 @@ describe('vpdma fuzz', () => {
       expect(r.err).toMatch(new RegExp(`^vpdma: ${flag} .*: not writable \\(`, 'm'));
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+    // A trace's name where a directory belongs is a slip: refused, not made a directory.
+    const slip = join(dir, 'seeds.jsonl');
+    const r = await run(['fuzz', '--runs', '5', '--out', join(dir, 'o3'), '--corpus', slip]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `vpdma: --corpus ${slip}: names a trace file; --corpus takes a directory\n`,
+    );
+    expect(existsSync(slip)).toBe(false);
   });
 
   it('on SIGINT (even a double tap), writes the report and corpus for the completed cases and exits 130', async () => {
