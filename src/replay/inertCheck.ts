@@ -15,6 +15,7 @@ import {
   diffSnapshots,
   firstDiffWithModel,
   snapshotTarget,
+  traceAddressText,
   withinLive,
   type ByteDiff,
   type Maybe,
@@ -157,7 +158,7 @@ function stateKind(fn: string, key: string): ViolationKind {
 
 function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
   const fn = c.plan.desc.fn;
-  const where = `0x${d.address.toString(16)}`;
+  const where = traceAddressText(c.book, d.address);
   return violation(
     'memory-corrupted',
     fn,

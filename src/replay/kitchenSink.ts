@@ -23,9 +23,15 @@ const description: Struct = {
   maximumLength: 0x100000,
 };
 
-/** The calls (captured style, or without ret/out) of the kitchen-sink scenario. */
-export function kitchenSink(captured = true): TraceCall[] {
-  const r = new Recorder({ device: KITCHEN_DEVICE }, captured);
+/**
+ * The calls (captured style, or without ret/out) of the kitchen-sink scenario; with the
+ * alternate layout, every handle and address is where a system other than the oracle put it.
+ */
+export function kitchenSink(
+  captured = true,
+  layout: 'default' | 'alternate' = 'default',
+): TraceCall[] {
+  const r = new Recorder({ device: KITCHEN_DEVICE, layout }, captured);
   const adapter = r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: description });
   const fb = r.ptr('VideoPortGetDeviceBase', {
     ioAddress: 0xe0000000n,

@@ -209,6 +209,33 @@ describe('memory checks without touched()', () => {
   });
 });
 
+describe('addresses in reports', () => {
+  // A capture's buffers sit where the real system put them; the oracle allocates its own. A
+  // report naming the oracle's address would point at nothing in the user's file.
+  it.each(['mapdma-corrupts-common-buffer', 'devicedma-drops-last-byte'])(
+    '%s: names the byte by the address the trace uses',
+    async (name) => {
+      const m = MUTANTS.find((x) => x.name === name);
+      if (m === undefined) throw new Error('mutant missing');
+      const captured = kitchenSink(true, 'alternate');
+      const r = await replayTrace(
+        header(),
+        captured,
+        createMutantTarget(m, { device, profile: 'docs' }),
+      );
+      const v = r.violations.find((x) => x.kind.startsWith('memory-'));
+      expect(v?.field).toMatch(/^0x[0-9a-f]+$/);
+      const at = BigInt(v?.field ?? 0);
+      expect(v?.message).toContain(v?.field);
+      // Inside a buffer or view one of the trace's own calls returned (at most 1 MiB long).
+      const inTrace = captured.some(
+        (c) => typeof c.ret === 'bigint' && c.ret !== 0n && at >= c.ret && at < c.ret + 0x100000n,
+      );
+      expect(inTrace, v?.message).toBe(true);
+    },
+  );
+});
+
 describe('a target whose state() or touched() fails or lies', () => {
   const firstInert = kitchenSink().findIndex((c) => c.fn === 'VideoPortMapDmaMemory');
   const lie = (mode: string, async: boolean): Target => {

@@ -39,6 +39,7 @@ import {
   liveSpans,
   withinLive,
   mergeSpans,
+  traceAddressText,
   type ByteDiff,
   type Maybe,
   type Span,
@@ -318,7 +319,7 @@ export class Replayer {
     d: { address: bigint; expected: string; actual: string },
     how: string,
   ): void {
-    const where = `0x${d.address.toString(16)}`;
+    const where = traceAddressText(this.book, d.address);
     this.add(
       violation(
         'memory-mismatch',
