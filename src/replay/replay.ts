@@ -244,9 +244,8 @@ export class Replayer {
   }
 
   /**
-   * The capture's values against the oracle's, up to the first misuse: the documentation
-   * leaves a forbidden call's answer undefined, so the oracle's chosen outcome is no yardstick
-   * for it (nor, since the state is past describing, for any later call).
+   * The capture's values against the oracle's, up to (not at) the first misuse, whose answer
+   * the documentation leaves undefined and the oracle merely chooses.
    */
   private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
     if (this.recordedDiverged) return;
