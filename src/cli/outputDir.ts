@@ -2,7 +2,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkWritableDir, isDir } from '../store/ensureDir.js';
+import { checkWritableDir } from '../store/ensureDir.js';
 import { formatOf } from '../store/traceFiles.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError, writeLong, type CliIo } from './context.js';
@@ -32,8 +32,12 @@ function notWritable(flag: string, path: string, e: unknown): UserError {
  * path named like a trace (`--corpus seeds.jsonl`) is a slip, not a directory to make.
  */
 export async function checkOutputDir(flag: string, dir: string): Promise<void> {
-  if (formatOf(dir) !== undefined && !(await isDir(dir)))
+  if (formatOf(dir) !== undefined && (await stat(dir).catch(() => undefined)) === undefined)
     throw new UserError(`${flag} ${dir}: names a trace file; ${flag} takes a directory`);
+  await writableDir(flag, dir);
+}
+
+async function writableDir(flag: string, dir: string): Promise<void> {
   await checkWritableDir(dir).catch((e: unknown) => {
     throw notWritable(flag, dir, e);
   });
@@ -46,8 +50,7 @@ export async function checkOutputDir(flag: string, dir: string): Promise<void> {
 export async function checkOutputFile(flag: string, file: string): Promise<void> {
   if (file === STDOUT_FILE) return;
   const st = await stat(file).catch(() => undefined);
-  if (st === undefined || st.isFile() || st.isDirectory())
-    return checkOutputDir(flag, dirname(file));
+  if (st === undefined || st.isFile() || st.isDirectory()) return writableDir(flag, dirname(file));
   await access(file, constants.W_OK).catch((e: unknown) => {
     throw notWritable(flag, file, e);
   });
