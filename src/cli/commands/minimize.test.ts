@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_DEVICE } from '../../replay/kitchenSink.js';
 import { readTrace } from '../../store/traceFiles.js';
 import { formatJsonl } from '../../trace/jsonl.js';
+import type { TraceCall } from '../../model/values.js';
 import { runCli, type CliRun } from '../runCli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -27,6 +28,19 @@ afterAll(async () => {
 });
 
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
+
+/**
+ * The captured kitchen sink with the first call of `fn` recording `change` instead of what the
+ * oracle says, written to `name`: a trace with one recorded-mismatch.
+ */
+async function tampered(name: string, fn: string, change: Partial<TraceCall>): Promise<string> {
+  const calls = kitchenSink(true);
+  const i = calls.findIndex((c) => c.fn === fn);
+  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+  const edited = calls.map((c, k) => (k === i ? { ...c, ...change } : c));
+  await writeFile(p(name), formatJsonl({ header, calls: edited }));
+  return p(name);
+}
 
 describe('vpdma minimize', () => {
   it('a target that never starts is a set-up failure: exit 3, nothing written', async () => {
@@ -138,11 +152,7 @@ describe('vpdma minimize', () => {
   });
 
   it('keeps what a captured trace recorded when the violation is a recorded-mismatch', async () => {
-    const calls = kitchenSink(true);
-    const i = calls.findIndex((c) => c.fn === 'VideoPortStartDma');
-    const tampered = calls.map((c, k) => (k === i ? { ...c, out: { pLength: 0x8000 } } : c));
-    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
-    await writeFile(p('recorded.jsonl'), formatJsonl({ header, calls: tampered }));
+    await tampered('recorded.jsonl', 'VideoPortStartDma', { out: { pLength: 0x8000 } });
     const r = await run('minimize', p('recorded.jsonl'), '--workers', '1', '--quiet');
     expect(r.code).toBe(1);
     expect(r.out).toContain('minimized 32 -> 4 calls');
@@ -164,11 +174,7 @@ describe('vpdma minimize', () => {
   it('never buys a shorter repro by turning the failing call into misuse', async () => {
     // Without its StartDma, CompleteDma is forbidden and its answer undefined: a recorded 87
     // there is no longer the captured discrepancy, so the transfer must stay in the repro.
-    const calls = kitchenSink(true);
-    const i = calls.findIndex((c) => c.fn === 'VideoPortCompleteDma');
-    const tampered = calls.map((c, k) => (k === i ? { ...c, ret: 87 } : c));
-    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
-    await writeFile(p('complete.jsonl'), formatJsonl({ header, calls: tampered }));
+    await tampered('complete.jsonl', 'VideoPortCompleteDma', { ret: 87 });
     const r = await run('minimize', p('complete.jsonl'), '--workers', '1', '--quiet');
     expect(r.code).toBe(1);
     const repro = await readTrace(p('complete.min.txt'));
@@ -182,11 +188,7 @@ describe('vpdma minimize', () => {
   });
 
   it('checks --out before minimizing: a bad one costs no work, a missing directory is made', async () => {
-    const calls = kitchenSink(true);
-    const i = calls.findIndex((c) => c.fn === 'VideoPortStartDma');
-    const tampered = calls.map((c, k) => (k === i ? { ...c, out: { pLength: 0x8000 } } : c));
-    const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
-    await writeFile(p('out-check.jsonl'), formatJsonl({ header, calls: tampered }));
+    await tampered('out-check.jsonl', 'VideoPortStartDma', { out: { pLength: 0x8000 } });
     const bad = await run('minimize', p('out-check.jsonl'), '--out', '/proc/vpdma-no/x.txt');
     expect(bad.code).toBe(2);
     expect(bad.out).toBe('');
