@@ -20,7 +20,9 @@ beforeAll(async () => {
   if (!existsSync(join(root, 'dist/replay/worker.bundle.js')))
     throw new Error('dist/ is missing: run `npm run build` first');
   dir = await mkdtemp(join(tmpdir(), 'vpdma-minimize-'));
-  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+  // Captured: a repro shrunk against the oracle records none of its values, and must say so.
+  const meta = { captured: true };
+  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta } as const;
   await writeFile(p('sink.jsonl'), formatJsonl({ header, calls: kitchenSink(true) }));
 });
 afterAll(async () => {
@@ -36,7 +38,8 @@ const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
 async function tampered(name: string, fn: string, change: Partial<TraceCall>): Promise<string> {
   const calls = kitchenSink(true);
   const i = calls.findIndex((c) => c.fn === fn);
-  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta: {} } as const;
+  const meta = { captured: true };
+  const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta } as const;
   const edited = calls.map((c, k) => (k === i ? { ...c, ...change } : c));
   await writeFile(p(name), formatJsonl({ header, calls: edited }));
   return p(name);
@@ -157,6 +160,8 @@ describe('vpdma minimize', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('minimized 32 -> 4 calls');
     const text = await readFile(p('recorded.min.txt'), 'utf8');
+    // Its values are the capture's: still captured.
+    expect(text.split('\n')[2]).toMatch(/^#! meta \{"captured":true,"minimized":/);
     // The same discrepancy, not one made by removing the adapter: recorded 32768, oracle 16384.
     expect(text.split('\n').slice(3).join('\n')).toMatchInlineSnapshot(`
       "r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000

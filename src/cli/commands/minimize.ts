@@ -157,7 +157,11 @@ async function write(
     kind: v.kind,
     fn: v.fn,
   };
-  const repro: Trace = { header: { ...h, meta: { ...h.meta, minimized } }, calls: r.trace.calls };
+  // Shrunk against the oracle, the repro records no values of the capture: not captured now.
+  const { captured, ...rest } = h.meta;
+  const recorded = r.trace.calls.some((c) => c.ret !== undefined || c.out !== undefined);
+  const meta = { ...rest, ...(recorded && captured !== undefined ? { captured } : {}), minimized };
+  const repro: Trace = { header: { ...h, meta }, calls: r.trace.calls };
   const w = await writeTraceAtomic(job.out, repro);
   if (!w.ok) throw new UserError(formatTraceError(w.error));
   const [again] = await replayTraces(executor, job.settings, [repro]);
