@@ -56,6 +56,20 @@ describe('repeatedKey', () => {
     );
   });
 
+  it('handles nesting deeper than the call stack', () => {
+    const depth = 200_000;
+    const arrays = `{"a":${'['.repeat(depth)}${']'.repeat(depth)},"k":1,"k":2}`;
+    expect(check(arrays)).toBe('k');
+    const objects = `{"a":${'{"b":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    expect(check(objects)).toBeUndefined();
+    // Through the decoder: an error value naming the field, not a crash.
+    const header = '{"format":"vpdma-trace","version":1}';
+    const r = parseJsonl(`${header}\n{"fn":"@write","args":${objects.replace('"a"', '"va"')}}\n`);
+    expect(r.ok ? '' : formatTraceError(r.error)).toMatch(
+      /^<input>:2: args\.va: expected a pointer/,
+    );
+  });
+
   it('is a one-line trace error naming line and field', () => {
     const header = '{"format":"vpdma-trace","version":1}';
     const call =

@@ -2,17 +2,26 @@
 // would reach the checks as one value the capture never had alone. A JSONL line whose parse
 // holds fewer keys than the text has colons is scanned here for the repeated key.
 
-/** Keys in a parsed JSON value, nested ones included. */
+/** Reused by keysIn: its work list (a JSON value may nest deeper than the call stack). */
+const pending: unknown[] = [];
+
+/** Keys in a parsed JSON value, nested ones included ("__proto__", an own key, too). */
 function keysIn(v: unknown): number {
-  if (typeof v !== 'object' || v === null) return 0;
   let n = 0;
-  if (Array.isArray(v)) {
-    for (const el of v) n += keysIn(el);
-    return n;
+  pending.push(v);
+  while (pending.length > 0) {
+    const x = pending.pop();
+    if (typeof x !== 'object' || x === null) continue;
+    if (Array.isArray(x)) {
+      for (const el of x) pending.push(el);
+      continue;
+    }
+    const o = x as Record<string, unknown>;
+    for (const k in o) {
+      n++;
+      pending.push(o[k]);
+    }
   }
-  const o = v as Record<string, unknown>;
-  for (const k in o) n += 1 + keysIn(o[k]);
-  // JSON.parse makes "__proto__" an own property, which for-in sees like any other.
   return n;
 }
 
@@ -41,9 +50,10 @@ function stringEnd(text: string, start: number): number {
  */
 export function repeatedKey(text: string, parsed: unknown): string | undefined {
   if (colonsIn(text) <= keysIn(parsed)) return undefined;
-  // Each open object or array: its keys so far (undefined for an array), the path to it, and
-  // for an array the index of the element being read.
-  const stack: { keys: Set<string> | undefined; path: string; index: number }[] = [];
+  // Each open object or array: its keys so far (undefined for an array), its name under its
+  // parent (a key, or an index; built into a path only for the answer, since paths built
+  // level by level would cost the square of the depth), and for an array the element index.
+  const stack: { keys: Set<string> | undefined; name: string; index: number }[] = [];
   let lastString = '';
   let pendingKey = '';
   for (let i = 0; i < text.length;) {
@@ -56,16 +66,16 @@ export function repeatedKey(text: string, parsed: unknown): string | undefined {
     }
     const top = stack.at(-1);
     if (c === ':' && top?.keys !== undefined) {
-      if (top.keys.has(lastString))
-        return top.path === '' ? lastString : `${top.path}.${lastString}`;
+      if (top.keys.has(lastString)) {
+        return [...stack.slice(1).map((e) => e.name), lastString].join('.');
+      }
       top.keys.add(lastString);
       pendingKey = lastString;
     } else if (c === ',' && top !== undefined && top.keys === undefined) {
       top.index++;
     } else if (c === '{' || c === '[') {
       const name = top === undefined ? '' : top.keys === undefined ? String(top.index) : pendingKey;
-      const path = top === undefined ? '' : [top.path, name].filter((p) => p !== '').join('.');
-      stack.push({ keys: c === '{' ? new Set() : undefined, path, index: 0 });
+      stack.push({ keys: c === '{' ? new Set() : undefined, name, index: 0 });
     } else if (c === '}' || c === ']') stack.pop();
     i++;
   }
