@@ -47,8 +47,16 @@ describe('a process target that misbehaves on the wire', () => {
     ['partial', bad('partial'), /exited \(code 0\)/],
     ['huge', bad('huge'), /sent a frame claiming 2147483648 bytes/],
     // "hell" read as a little-endian length
-    ['junk', bad('junk'), /sent a frame claiming 1819043176 bytes/],
+    [
+      'junk',
+      bad('junk'),
+      /sent a frame claiming 1819043176 bytes; its first bytes read as text "hello from a stray printf.*" \(a stray print to stdout\?\)/,
+    ],
     ['chatter', bad('chatter'), /wrote output nobody asked for/],
+    // Garbage in the error field is a crash at once, not a request left to time out.
+    ['errnum', bad('errnum'), /sent garbage: an error that is not a string/],
+    // The exception's own line, not only Node's closing version line.
+    ['throw', bad('throw'), /its last stderr lines: .*Error: boom in VideoPort\w+ \| Node\.js v/],
     ['mute', bad('mute'), /closed its output/],
     ['a script closing its output', `process:${closing}`, /closed its output/],
     ['orphan', bad('orphan'), /exited \(code 0\)/],
@@ -115,5 +123,22 @@ describe('a process target that misbehaves on the wire', () => {
     expect(r.code, r.out).toBe(0);
     const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
     expect(rep.traces.map((t) => [t.outcome, t.calls])).toEqual([['pass', 8]]);
+  }, 60_000);
+
+  it('gives a fresh child 5 s to start under a shorter --timeout, in replay and fuzz', async () => {
+    // 2.5 s to start, then prompt: --timeout 1000 (fuzz's default) bounds the calls, not the start.
+    const late = `process:${process.execPath} ${join(root, 'test/fixtures/slow-process-target.mjs')} 0 2500`;
+    const trace = join(root, 'corpus/common-buffer-ring.jsonl');
+    const replay = await runCli([
+      ...['replay', trace, '--target', late, '--workers', '1', '--timeout', '1000', '--quiet'],
+    ]);
+    expect(replay.code, replay.out + replay.err).toBe(0);
+    const out = join(dir, 'late-fuzz');
+    const fuzz = await runCli([
+      ...['fuzz', '--target', late, '--workers', '1', '--runs', '4', '--out', out, '--quiet'],
+    ]);
+    expect(fuzz.code, fuzz.out + fuzz.err).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { cases: number };
+    expect(rep.cases).toBe(4);
   }, 60_000);
 });

@@ -272,6 +272,12 @@ describe('vpdma replay', () => {
       /could not start: the factory threw failing-factory: refused/,
     ],
     ['non-target', 'crash', 'target-crashed', /could not start: the factory returned no target/],
+    [
+      'no-read',
+      'crash',
+      'target-crashed',
+      /could not start: the factory returned a target without a read function/,
+    ],
     ['hang', 'timeout', 'target-timeout', /could not start: the factory: no answer within 300 ms/],
     [
       'spin',

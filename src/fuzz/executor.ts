@@ -4,6 +4,7 @@
 import { deadWorkerViolation, heldItem, hungCallViolation } from '../replay/heartbeat.js';
 import { TaskPool, type TaskControl } from '../replay/pool.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
+import { startTimeoutMs } from '../replay/startTimeout.js';
 import { runFuzzTask } from './runCases.js';
 
 export interface FuzzExecutor {
@@ -90,6 +91,7 @@ export function createFuzzPool(
     new TaskPool<FuzzTask, CaseResult>(workers, {
       filename: fuzzWorkerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
+      startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
       afterKill: fuzzAfterKill,
       afterDeath: fuzzAfterDeath,
     });

@@ -1,5 +1,7 @@
 // Calling a target safely: whatever it throws or returns, the harness gets a value or a
 // TargetFault (a branded error that survives structured clone across the worker boundary).
+import { describe } from '../model/calls.js';
+import type { ArgType } from '../model/callTypes.js';
 import type { CallOutcome } from '../model/values.js';
 import type { Target, TraceCallIn } from './target.js';
 
@@ -47,7 +49,66 @@ function checkShape(fn: string, o: unknown): CallOutcome {
   const out = r['out'];
   if (out !== undefined && (typeof out !== 'object' || out === null))
     throw new TargetFault(`${fn}: the target's out is not an object`);
+  const desc = describe(fn);
+  if (desc === undefined) return o;
+  // A value of the wrong JavaScript type would be neither learned nor compared: a silent pass.
+  if (desc.ret !== undefined) checkType(fn, 'ret', r['ret'], desc.ret.type);
+  if (out !== undefined) {
+    const fields = out as Record<string, unknown>;
+    for (const d of desc.out) checkType(fn, `out.${d.name}`, fields[d.name], d.type);
+  }
   return o;
+}
+
+/** What each trace type is in memory (DESIGN.md "Target module interface"). */
+function typeOk(v: unknown, type: ArgType): boolean {
+  switch (type) {
+    case 'ptr':
+    case 'u64':
+    case 'i64':
+      return typeof v === 'bigint';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'bytes':
+      return v instanceof Uint8Array;
+    case 'sglist':
+      return Array.isArray(v);
+    case 'vrp':
+    case 'devdesc':
+      return v === 0n || (typeof v === 'object' && v !== null && !Array.isArray(v));
+    default:
+      return typeof v === 'number' && Number.isInteger(v);
+  }
+}
+
+const EXPECTED: Readonly<Record<ArgType, string>> = {
+  ptr: 'a bigint',
+  u64: 'a bigint',
+  i64: 'a bigint',
+  bool: 'a boolean',
+  bytes: 'a Uint8Array',
+  sglist: 'an array',
+  vrp: 'an object or 0n',
+  devdesc: 'an object or 0n',
+  u8: 'an integer number',
+  u32: 'an integer number',
+  i32: 'an integer number',
+  usize: 'an integer number',
+};
+
+function checkType(fn: string, where: string, v: unknown, type: ArgType): void {
+  if (v === undefined || typeOk(v, type)) return;
+  const got =
+    typeof v === 'string'
+      ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`
+      : typeof v === 'number'
+        ? `the number ${v}`
+        : v === null
+          ? 'null'
+          : `a value of type ${typeof v}`;
+  throw new TargetFault(
+    `${fn}: the target answered garbage: ${where} is ${got}, not ${EXPECTED[type]} (${type})`,
+  );
 }
 
 /** Rejects with a timeout fault if p does not settle within ms. */

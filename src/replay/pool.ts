@@ -13,6 +13,7 @@ import { byId, type Executor, type RunControl } from './executor.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
 import { deadWorkerViolation, heldItem, hungCallViolation, progressCount } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
+import { startTimeoutMs } from './startTimeout.js';
 
 /**
  * The compiled worker, bundled (scripts/bundle.ts; tests run from src/ but workers need
@@ -114,6 +115,8 @@ export interface TaskKind<T extends PooledTask, R> {
   readonly filename: string;
   /** How long one call may stay silent before the worker is killed (plus a grace period). */
   timeoutMs(task: T): number;
+  /** The same before the first call, while the target starts (default: timeoutMs). */
+  startTimeoutMs?(task: T): number;
   /** After a kill: results for what was stuck, and the rest of the task to run again. */
   afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
   /** After the worker died (`why`): the same, for the item it had in hand. */
@@ -132,6 +135,7 @@ export interface TaskControl<T, R> {
 
 interface Running {
   readonly timeoutMs: number;
+  readonly startTimeoutMs: number;
   readonly beat: Int32Array;
   readonly abort: AbortController;
   lastCount: number;
@@ -196,6 +200,7 @@ export class TaskPool<T extends PooledTask, R> {
     Atomics.store(beat, 4, -1);
     const r: Running = {
       timeoutMs: this.kind.timeoutMs(task),
+      startTimeoutMs: this.kind.startTimeoutMs?.(task) ?? this.kind.timeoutMs(task),
       beat,
       abort: new AbortController(),
       lastCount: 0,
@@ -244,11 +249,9 @@ export class TaskPool<T extends PooledTask, R> {
       if (count !== r.lastCount) {
         r.lastCount = count;
         r.lastChange = now;
-      } else if (
-        Atomics.load(r.beat, 0) >= 0 &&
-        now - r.lastChange > r.timeoutMs + killSlackMs(r.timeoutMs)
-      ) {
-        r.abort.abort();
+      } else if (Atomics.load(r.beat, 0) >= 0) {
+        const limit = Atomics.load(r.beat, 3) < 0 ? r.startTimeoutMs : r.timeoutMs;
+        if (now - r.lastChange > limit + killSlackMs(limit)) r.abort.abort();
       }
     }
   }
@@ -308,6 +311,7 @@ export class PiscinaExecutor implements Executor {
     this.tasks = new TaskPool(workers, {
       filename: workerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
+      startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,
     });

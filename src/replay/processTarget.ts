@@ -10,6 +10,7 @@ import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
 import { TargetFault } from './callTarget.js';
 import { answered } from './heartbeat.js';
+import { START_TIMEOUT_MS } from './startTimeout.js';
 import { normalize, normalizeOutcome } from './wire.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
@@ -17,8 +18,6 @@ const stderrKeepBytes = 4096;
 /** Ranges one touched answer may list. */
 const touchedRangesMax = 1 << 16;
 const PROTOCOL_VERSION = 1;
-/** How long a fresh child may take to start and answer hello, whatever --timeout says. */
-const START_TIMEOUT_MS = 5000;
 
 export interface ProcessTargetOptions {
   readonly command: string;
@@ -65,11 +64,8 @@ class Child {
 
   private fail(message: string, timeout = false): void {
     if (this.dead !== undefined) return;
-    const tail = this.stderrTail.trim().split('\n').pop();
-    this.dead = new TargetFault(
-      tail !== undefined && tail !== '' ? `${message}; its last stderr line: ${tail}` : message,
-      timeout,
-    );
+    const tail = stderrLines(this.stderrTail);
+    this.dead = new TargetFault(tail === '' ? message : `${message}; ${tail}`, timeout);
     this.pending?.reject(this.dead);
     this.pending = undefined;
     this.kill();
@@ -81,7 +77,8 @@ class Child {
     if (this.have < 4) return;
     const head = (this.parts[0]?.length ?? 0) >= 4 ? this.parts[0] : Buffer.concat(this.parts);
     const n = head?.readUInt32LE(0) ?? 0;
-    if (n > frameBytesMax) return this.fail(`sent a frame claiming ${n} bytes`);
+    if (n > frameBytesMax)
+      return this.fail(`sent a frame claiming ${n} bytes${strayText(Buffer.concat(this.parts))}`);
     if (this.have < 4 + n) return;
     if (this.pending === undefined || this.have > 4 + n)
       return this.fail('wrote output nobody asked for');
@@ -91,13 +88,15 @@ class Child {
     const payload = whole.subarray(4, 4 + n);
     const msg = unpackMessage(payload);
     if (msg === undefined) return this.fail('sent a frame that is not a MessagePack map');
+    const error = msg['error'];
+    // Checked while the request is still pending, so that fail() rejects it.
+    if (error !== undefined && typeof error !== 'string')
+      return this.fail('sent garbage: an error that is not a string');
     const p = this.pending;
     this.pending = undefined;
     answered();
-    const error = msg['error'];
     if (typeof error === 'string')
       return p.reject(new TargetFault(`reported an error: ${error}`, false, true));
-    if (error !== undefined) return this.fail('sent garbage: an error that is not a string');
     p.resolve(msg);
   }
 
@@ -252,3 +251,29 @@ function touchedRanges(raw: unknown): TouchedRanges {
 }
 
 export { Child as ProcessChild };
+
+/**
+ * The end of a child's stderr for a one-line message: its last few lines, without the indented
+ * frames of a stack trace (a runtime's last line is often its version banner, the cause above).
+ */
+export function stderrLines(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !/^\s+at /.test(l))
+    .slice(-stderrLinesShown);
+  if (lines.length === 0) return '';
+  const what = lines.length === 1 ? 'its last stderr line' : 'its last stderr lines';
+  return `${what}: ${lines.map((l) => l.trim()).join(' | ')}`;
+}
+
+const stderrLinesShown = 4;
+
+/** What a frame header that is really text says (a print to stdout is the usual cause). */
+function strayText(bytes: Buffer): string {
+  const head = bytes.subarray(0, 40);
+  if (head.length < 4 || !head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x09))
+    return '';
+  const text = head.toString('latin1').replace(/\s+/g, ' ');
+  return `; its first bytes read as text "${text}" (a stray print to stdout?)`;
+}

@@ -281,3 +281,48 @@ describe('a target whose state() or touched() fails or lies', () => {
     }
   });
 });
+
+describe('a module target that answers values of the wrong JavaScript type', () => {
+  // Each would otherwise be neither learned nor compared: a trace that passes silently.
+  const liar = (fn: string, change: (o: { ret?: unknown; out?: unknown }) => unknown): Target => {
+    const t = createModelTargetSync({ device, profile: 'docs' });
+    return {
+      call: (c) => {
+        const o = t.call(c) as { ret?: unknown; out?: unknown };
+        return (c.fn === fn ? change(o) : o) as never;
+      },
+      read: (address, length) => t.read(address, length),
+    };
+  };
+  const calls = kitchenSink();
+  it.each([
+    [
+      'VideoPortGetDeviceBase',
+      (o: object) => ({ ...o, ret: 'garbage' }),
+      /ret is the string "garbage", not a bigint \(ptr\)/,
+    ],
+    [
+      'VideoPortAllocateCommonBuffer',
+      (o: object) => ({ ...o, ret: 5 }),
+      /ret is the number 5, not a bigint/,
+    ],
+    [
+      'VideoPortAllocateCommonBuffer',
+      (o: { out?: unknown }) => ({ ...o, out: { ...(o.out as object), logicalAddress: 'nope' } }),
+      /out\.logicalAddress is the string "nope"/,
+    ],
+    ['VideoPortMapDmaMemory', (o: object) => ({ ...o, ret: 'x' }), /ret is the string "x"/],
+    [
+      'VideoPortGetBytesUsed',
+      (o: object) => ({ ...o, ret: 1.5 }),
+      /ret is the number 1\.5, not an integer number/,
+    ],
+  ] as const)('%s, case %#: target-crashed at that call', async (fn, change, message) => {
+    const at = calls.findIndex((c) => c.fn === fn);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const r = await replayTrace(header(), calls, liar(fn, change));
+    expect(r.outcome).toBe('crash');
+    expect(r.violations.at(-1)).toMatchObject({ kind: 'target-crashed', callIndex: at });
+    expect(r.violations.at(-1)?.message).toMatch(message);
+  });
+});

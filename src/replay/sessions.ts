@@ -58,6 +58,8 @@ async function openModule(
   }
   if (typeof made !== 'object' || made === null || typeof (made as Target).call !== 'function')
     throw new TargetFault('the factory returned no target (an object with call and read)');
+  if (typeof (made as Target).read !== 'function')
+    throw new TargetFault('the factory returned a target without a read function');
   return made as Target;
 }
 

@@ -15,6 +15,8 @@ export function show(v: Value | undefined): string {
     for (const b of v.subarray(0, BYTES_SHOWN)) s += b.toString(16).padStart(2, '0');
     return v.length > BYTES_SHOWN ? `${s}... (${v.length} bytes)` : s === '' ? '(no bytes)' : s;
   }
+  // A target's garbage (a string, null, a function) must not reach the structure walk below.
+  if (typeof v !== 'object' || v === null) return `a ${v === null ? 'null' : typeof v}`;
   if (Array.isArray(v)) return `[${(v as readonly Struct[]).map((e) => show(e)).join(', ')}]`;
   const fields = Object.entries(v as Struct).map(([k, x]) => `${k}=${show(x)}`);
   return `{${fields.join(', ')}}`;
