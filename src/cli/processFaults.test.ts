@@ -133,6 +133,7 @@ describe('a process target that misbehaves on the wire', () => {
       ...['replay', trace, '--target', late, '--workers', '1', '--timeout', '1000', '--quiet'],
     ]);
     expect(replay.code, replay.out + replay.err).toBe(0);
+    expect(replay.out).toMatch(/calls\/s, 1 worker\); target process:/);
     const out = join(dir, 'late-fuzz');
     const fuzz = await runCli([
       ...['fuzz', '--target', late, '--workers', '1', '--runs', '4', '--out', out, '--quiet'],

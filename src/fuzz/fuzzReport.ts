@@ -176,7 +176,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
   const lines = [
     '',
-    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} workers`,
+    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} worker${t.workers === 1 ? '' : 's'}`,
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${r.corpus.dir}`}`,
     `target ${r.target}, oracle ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
   ];
