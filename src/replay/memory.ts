@@ -158,7 +158,18 @@ export function andThen<T, U>(m: Maybe<T>, f: (t: T) => Maybe<U>): Maybe<U> {
 }
 
 function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
-  return bytes instanceof Uint8Array && bytes.length === length ? bytes : undefined;
+  if (bytes instanceof Uint8Array && bytes.length === length) return bytes;
+  if (bytes === undefined) return undefined; // the quiet read's "not mapped"
+  // Garbage, as a process target's wrong-length read is: not unmapped memory at some address.
+  const got =
+    bytes instanceof Uint8Array
+      ? `${bytes.length} bytes`
+      : Array.isArray(bytes)
+        ? 'an array, not a Uint8Array'
+        : bytes === null
+          ? 'null'
+          : `a value of type ${typeof bytes}`;
+  throw new TargetFault(`answered garbage: a read of ${length} bytes answered ${got}`);
 }
 
 /**

@@ -326,3 +326,27 @@ describe('a module target that answers values of the wrong JavaScript type', () 
     expect(r.violations.at(-1)?.message).toMatch(message);
   });
 });
+
+describe('a module target whose read() answers garbage', () => {
+  const reader = (answer: (bytes: Uint8Array) => unknown): Target => {
+    const t = createModelTargetSync({ device, profile: 'docs' });
+    return {
+      call: (c) => t.call(c),
+      read: (address, length) => answer(t.read(address, length)) as never,
+    };
+  };
+  it.each([
+    [
+      'one byte short',
+      (b: Uint8Array) => b.subarray(1),
+      /a read of (\d+) bytes answered (?!\1)\d+ bytes/,
+    ],
+    ['a string', () => 'bytes', /answered a value of type string/],
+    ['a plain array', (b: Uint8Array) => [...b], /answered an array, not a Uint8Array/],
+  ] as const)('%s: target-crashed, not a memory difference', async (_what, answer, message) => {
+    const r = await replayTrace(header(), kitchenSink(), reader(answer));
+    expect(r.outcome).toBe('crash');
+    expect(r.violations.map((v) => v.kind)).toEqual(['target-crashed']);
+    expect(r.violations[0]?.message).toMatch(message);
+  });
+});
