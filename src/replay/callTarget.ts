@@ -42,7 +42,10 @@ export function describeThrown(e: unknown): string {
 }
 
 function checkShape(fn: string, o: unknown): CallOutcome {
-  if (o === undefined || o === null) return {};
+  if (o === undefined) return {};
+  // Likely meant as a NULL return: said plainly rather than compared as a missing ret.
+  if (o === null)
+    throw new TargetFault(`${fn}: the target answered null, not an outcome object {ret, out}`);
   if (typeof o !== 'object')
     throw new TargetFault(`${fn}: the target answered ${typeof o}, not an outcome object`);
   const r = o as Record<string, unknown>;

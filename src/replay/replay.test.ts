@@ -312,6 +312,7 @@ describe('a module target that answers values of the wrong JavaScript type', () 
       /out\.logicalAddress is the string "nope"/,
     ],
     ['VideoPortMapDmaMemory', (o: object) => ({ ...o, ret: 'x' }), /ret is the string "x"/],
+    ['VideoPortMapDmaMemory', () => null, /answered null, not an outcome object/],
     [
       'VideoPortGetBytesUsed',
       (o: object) => ({ ...o, ret: 1.5 }),
