@@ -101,17 +101,20 @@ const EXPECTED: Readonly<Record<ArgType, string>> = {
 
 function checkType(fn: string, where: string, v: unknown, type: ArgType): void {
   if (v === undefined || typeOk(v, type)) return;
-  const got =
-    typeof v === 'string'
-      ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`
-      : typeof v === 'number'
-        ? `the number ${v}`
-        : v === null
-          ? 'null'
-          : `a value of type ${typeof v}`;
   throw new TargetFault(
-    `${fn}: the target answered garbage: ${where} is ${got}, not ${EXPECTED[type]} (${type})`,
+    `${fn}: the target answered garbage: ${where} is ${garbageText(v)}, not ${EXPECTED[type]} (${type})`,
   );
+}
+
+/** A value a target answered where another type belongs, for a message. */
+export function garbageText(v: unknown): string {
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (v === null) return 'null';
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
 }
 
 /** Rejects with a timeout fault if p does not settle within ms. */

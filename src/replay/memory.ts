@@ -4,7 +4,7 @@ import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
 import { readOrUndefined, type QuietRead, type Target } from './target.js';
-import { TargetFault } from './callTarget.js';
+import { garbageText, TargetFault } from './callTarget.js';
 
 export interface Span {
   readonly address: bigint;
@@ -161,15 +161,9 @@ function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
   if (bytes instanceof Uint8Array && bytes.length === length) return bytes;
   if (bytes === undefined) return undefined; // the quiet read's "not mapped"
   // Garbage, as a process target's wrong-length read is: not unmapped memory at some address.
-  const got =
-    bytes instanceof Uint8Array
-      ? `${bytes.length} bytes`
-      : Array.isArray(bytes)
-        ? 'an array, not a Uint8Array'
-        : bytes === null
-          ? 'null'
-          : `a value of type ${typeof bytes}`;
-  throw new TargetFault(`answered garbage: a read of ${length} bytes answered ${got}`);
+  throw new TargetFault(
+    `answered garbage: a read of ${length} bytes answered ${garbageText(bytes)}, not a Uint8Array of that length`,
+  );
 }
 
 /**
