@@ -35,6 +35,9 @@ export function onInterrupt(warn: (text: string) => void): Interrupt {
     signal: ac.signal,
     received: () => got,
     dispose: () => {
+      // Once a stop was asked for, the command is writing its reports on its way out: a repeat
+      // must still be the same request (or quit at once), not the default action that kills it.
+      if (got !== undefined) return;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
     },

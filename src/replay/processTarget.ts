@@ -50,16 +50,31 @@ class Child {
     });
     this.proc.on('error', (e) => this.fail(`cannot start \`${command}\`: ${e.message}`));
     this.proc.on('exit', (code, signal) => {
-      this.fail(`\`${this.command}\` exited (${signal ?? `code ${code}`})`);
+      const exited = `\`${this.command}\` exited (${signal ?? `code ${code}`})`;
       this.killGroup(); // what it left running in the background, holding its pipes perhaps
+      // Its last words may still be in the stderr pipe when the exit status arrives: fail once
+      // the pipes are drained, so the message is the same every time (or soon, if held open).
+      const late = setTimeout(() => this.fail(exited), 1000).unref();
+      this.proc.once('close', () => (clearTimeout(late), this.fail(exited)));
     });
     // A closed pipe usually means the child is exiting: give its exit status a moment to arrive.
     this.proc.stdin?.on('error', () => {
-      setTimeout(() => this.fail(`\`${command}\` closed its input`), 200).unref();
+      setTimeout(
+        () => this.exitUnseen() && this.fail(`\`${command}\` closed its input`),
+        200,
+      ).unref();
     });
     this.proc.stdout?.on('end', () => {
-      setTimeout(() => this.fail(`\`${command}\` closed its output`), 200).unref();
+      setTimeout(
+        () => this.exitUnseen() && this.fail(`\`${command}\` closed its output`),
+        200,
+      ).unref();
     });
+  }
+
+  /** Whether the exit status is yet to come (once it has, the exit handler says what happened). */
+  private exitUnseen(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
   private fail(message: string, timeout = false): void {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DEVICE } from '../model/device.js';
+import { createProcessTarget } from './processTarget.js';
+
+describe('createProcessTarget', () => {
+  it('names a dead child’s last stderr lines every time, not only when the pipe won the race', async () => {
+    // The exit status can arrive before the last of stderr is read; many children at once make
+    // that likely, and the message (grouped by the summary) must not depend on it.
+    const command = 'seq 1 20000 >&2; echo last words >&2; exit 5';
+    const messages: string[] = [];
+    for (let round = 0; round < 8; round++)
+      messages.push(
+        ...(await Promise.all(
+          Array.from({ length: 25 }, () =>
+            createProcessTarget({
+              command,
+              device: DEFAULT_DEVICE,
+              profile: 'docs',
+              timeoutMs: 5000,
+            }).then(
+              () => 'started',
+              (e: unknown) => (e instanceof Error ? e.message : String(e)),
+            ),
+          ),
+        )),
+      );
+    expect(new Set(messages)).toEqual(
+      new Set([
+        `\`${command}\` exited (code 5); its last stderr lines: 19998 | 19999 | 20000 | last words`,
+      ]),
+    );
+  });
+});
