@@ -302,6 +302,39 @@ describe('vpdma replay', () => {
     },
   );
 
+  it('reports one bug once: no follow-on reports of what an obsolete call changed', async () => {
+    // Each call's change once (not once by the sample and again by touched()), and nothing
+    // after it found by comparing with the oracle, which that call put apart from the target.
+    const cases = [
+      ['mapdma-corrupts-common-buffer', 'corpus/legacy-mapdma-during-transfers.jsonl'],
+      ['unmapdma-tears-down-view', 'corpus/legacy-mapdma-flags.jsonl'],
+      ['unmapdma-tears-down-view', 'corpus/legacy-mapdma-request-packets.jsonl'],
+    ] as const;
+    for (const [mutant, trace] of cases) {
+      const json = join(dir, `once-${mutant}.json`);
+      const r = await run([
+        'replay',
+        trace,
+        '--target',
+        `mutant:${mutant}`,
+        '--quiet',
+        '--json',
+        json,
+      ]);
+      expect(r.code).toBe(1);
+      const { violations } = JSON.parse(readFileSync(json, 'utf8')) as {
+        violations: { kind: string; callIndex: number; field?: string }[];
+      };
+      expect(violations.length).toBeGreaterThan(0);
+      expect(
+        violations.filter((v) => v.kind === 'memory-mismatch'),
+        mutant,
+      ).toEqual([]);
+      const places = violations.map((v) => `${v.callIndex} ${v.kind} ${v.field ?? ''}`);
+      expect(new Set(places).size, mutant).toBe(places.length);
+    }
+  });
+
   it('reports a process target that cannot start as a crash (exit 3)', async () => {
     const r = await run([
       'replay',

@@ -43,6 +43,11 @@ export interface Reproduced {
   readonly count: number;
   /** The matching violation as the first successful run reported it. */
   readonly seen?: Violation;
+  /**
+   * What that run reported first at the same call (seen itself, or another side of the same
+   * wrong answer, a ret before an out parameter): what a user replaying the repro sees first.
+   */
+  readonly lead?: Violation;
 }
 
 export interface FuzzFinding {
@@ -129,11 +134,13 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
   const reuse = m === undefined && before !== undefined;
   const times = reuse || deps.signal?.aborted !== true ? REPRODUCE_TIMES : 1;
   const again = reuse ? before : await deps.reproduce(repro, v, times);
-  const shown = again.seen ?? v;
+  // Named after what the repro shows first at that call: one wrong answer whose cases led with
+  // its ret or with its out parameter is one finding, not two with the same repro.
+  const shown = again.lead ?? again.seen ?? v;
   return {
-    signature: signatureOf(v.kind, v.fn, repro),
-    kind: v.kind,
-    fn: v.fn,
+    signature: signatureOf(shown.kind, shown.fn, repro),
+    kind: shown.kind,
+    fn: shown.fn,
     callIndex: again.seen?.callIndex ?? Math.max(0, repro.calls.length - 1),
     message: shown.message,
     reproCalls: repro.calls.length,

@@ -43,12 +43,16 @@ export class ReplayCheck {
     const results = await this.run(Array.from({ length: times }, () => trace));
     let count = 0;
     let seen: Violation | undefined;
+    let lead: Violation | undefined;
     for (const r of results) {
-      const hit = (r.result?.violations ?? []).find((x) => same(x, v));
+      const all = r.result?.violations ?? [];
+      const hit = all.find((x) => same(x, v));
       if (hit === undefined) continue;
       count++;
-      seen ??= hit;
+      if (seen !== undefined) continue;
+      seen = hit;
+      lead = all.find((x) => x.callIndex === hit.callIndex && x.fn === hit.fn);
     }
-    return seen === undefined ? { count } : { count, seen };
+    return seen === undefined ? { count } : { count, seen, ...(lead && { lead }) };
   }
 }

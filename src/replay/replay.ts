@@ -1,7 +1,8 @@
 // Lockstep replay of one trace: every call goes to the target and to the oracle model; values
 // the API leaves to the implementation are learned, defined ones compared. After the first
-// conformance violation or misuse the oracle no longer describes the target, so comparing
-// against it stops ("detached"); the inert-family checks, which need no oracle, go on.
+// conformance violation, misuse or change an obsolete call made, the oracle no longer describes
+// the target, so comparing against it stops ("detached"); the inert-family checks, which need
+// no oracle, go on.
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
@@ -24,6 +25,7 @@ import {
   type ReplayResult,
 } from './replayTypes.js';
 import {
+  changedTarget,
   inertAfter,
   inertBefore,
   inertValues,
@@ -32,6 +34,7 @@ import {
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
+import { LiveSpansCache } from './liveSpansCache.js';
 import {
   andThen,
   comparable,
@@ -61,8 +64,7 @@ export class Replayer {
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private recordedDiverged = false;
-  private spansCache: { version: number; spans: Span[] } | undefined;
-  private mergedCache: { of: Span[]; merged: readonly Span[] } | undefined;
+  private readonly live: LiveSpansCache;
   private index = 0;
 
   constructor(
@@ -74,6 +76,7 @@ export class Replayer {
       device: resolveDevice(header.device),
       profile: options.profile ?? header.profile ?? 'docs',
     });
+    this.live = new LiveSpansCache(this.model);
     this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
     if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
   }
@@ -202,7 +205,7 @@ export class Replayer {
       this.target.touched !== undefined &&
       this.options.paranoid !== true &&
       this.detachedAt === undefined;
-    const sample: Span[] = cheap ? this.sampler.next(this.liveSpansNow()) : [];
+    const sample: Span[] = cheap ? this.sampler.next(this.live.now()) : [];
     const full: Span[] = cheap ? [] : this.fullSpans();
     return {
       model: this.model,
@@ -212,7 +215,7 @@ export class Replayer {
       index: this.index,
       modelArgs,
       targetArgs,
-      liveMerged: () => this.liveMergedNow(),
+      liveMerged: () => this.live.mergedNow(),
       cheap,
       sample,
       full,
@@ -221,7 +224,7 @@ export class Replayer {
 
   /** All live memory, or a rotating window of fullBytesMax when there is more. */
   private fullSpans(): Span[] {
-    const live = this.liveSpansNow();
+    const live = this.live.now();
     if (this.window === undefined) return live;
     let bytes = 0;
     for (const s of live) bytes += s.length;
@@ -240,6 +243,8 @@ export class Replayer {
     }
     return andThen(inertAfter(c, before), (found) => {
       for (const v of found) this.add(v);
+      // Compared with the oracle from here on, the change would be reported again and again.
+      if (changedTarget(found)) this.detach('divergence');
     });
   }
 
@@ -293,21 +298,6 @@ export class Replayer {
     if (found.length > 0 && oracleChanged) this.detach('divergence');
   }
 
-  /** The oracle's live spans, rebuilt only when its objects changed. */
-  private liveSpansNow(): Span[] {
-    const v = this.model.state.version;
-    if (this.spansCache?.version !== v)
-      this.spansCache = { version: v, spans: liveSpans(this.model) };
-    return this.spansCache.spans;
-  }
-
-  /** The same, merged and sorted (for withinLive), rebuilt as rarely. */
-  private liveMergedNow(): readonly Span[] {
-    const spans = this.liveSpansNow();
-    if (this.mergedCache?.of !== spans) this.mergedCache = { of: spans, merged: mergeSpans(spans) };
-    return this.mergedCache.merged;
-  }
-
   /** Changes whenever any oracle object or byte of memory changes. */
   private oracleVersion(): number {
     return this.model.state.version * 0x100000000 + this.model.state.mem.writes;
@@ -353,7 +343,7 @@ export class Replayer {
         address: this.book.map('cpu', 'target', 'model', t.address),
         length: t.length,
       }));
-      for (const s of withinLive(claimed, this.liveMergedNow())) spans.push(s);
+      for (const s of withinLive(claimed, this.live.mergedNow())) spans.push(s);
     }
     if (spans.length === 0) return;
     // Both sides usually report the same bytes: compare each once.

@@ -14,12 +14,12 @@ const input = 0x200000n;
 const output = 0x400000n;
 const bufferBytes = 0x40000;
 
-/** A driver fills both buffers, then calls MapDmaMemory with the packet, twice. */
-function trace(): TraceCall[] {
+/** A driver fills both buffers, then calls MapDmaMemory with the packet (twice). */
+function trace(maps = 2): TraceCall[] {
   const r = new Recorder({}, false);
   r.call('@write', { va: input, data: new Uint8Array(0x2000).fill(0x11) });
   r.call('@write', { va: output + 0x20000n, data: new Uint8Array(0x100).fill(0x22) });
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < maps; i++) {
     r.call('VideoPortMapDmaMemory', {
       pVrp: {
         ioControlCode: 0x232000,
@@ -84,16 +84,19 @@ const firstCorruption = async (
   va: bigint,
   reporting: Reporting,
   paranoid = false,
+  maps = 2,
 ): Promise<{ index: number | undefined; message: string; readMax: number }> => {
   const { target, reads } = corrupting(va, reporting);
-  const r = await replayTrace(header, trace(), target, { paranoid });
+  const r = await replayTrace(header, trace(maps), target, { paranoid });
   const v = r.violations.find((x) => x.kind === 'memory-corrupted');
   return { index: v?.callIndex, message: v?.message ?? '', readMax: Math.max(0, ...reads) };
 };
 
 describe("the request packet's buffers around an obsolete call", () => {
   it('a write touched() reports is caught anywhere in them, without reading them whole', async () => {
-    const got = await firstCorruption(output + 0x20010n, 'touched');
+    // One call: after it, the target is apart from the oracle and later calls are checked
+    // against themselves, by reading everything.
+    const got = await firstCorruption(output + 0x20010n, 'touched', false, 1);
     expect(got.index).toBe(2);
     expect(got.message).toContain('reported by touched()');
     expect(got.message).toContain('0x420010');

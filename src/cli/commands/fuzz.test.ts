@@ -45,6 +45,28 @@ describe('vpdma fuzz', () => {
     }
   });
 
+  it('reports one wrong answer as one finding, whether its cases led with ret or an out parameter', async () => {
+    const out = join(dir, 'one-bug');
+    const target = 'module:test/fixtures/null-after-put.mjs';
+    const r = await run([
+      'fuzz',
+      '--target',
+      target,
+      '--runs',
+      '300',
+      '--workers',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    const rep = report(join(out, 'report.json'));
+    expect(rep.findings.map((f) => f.signature)).toEqual([
+      'return-mismatch/AllocateCommonBuffer/f4005b25',
+    ]);
+    expect(rep.findings[0]?.cases).toEqual(expect.arrayContaining([31, 32]));
+  });
+
   it('writes each finding with a repro that `vpdma replay` reproduces', async () => {
     const out = join(dir, 'mutant');
     const target = 'mutant:unmapdma-tears-down-view';

@@ -131,13 +131,14 @@ describe('vpdma minimize', () => {
   });
 
   it('--kind and --fn choose among the violations; --out picks the format', async () => {
+    // The call reports view-torn-down first, then the memory-corrupted chosen here.
     const r = await run(
       'minimize',
       p('sink.jsonl'),
       '--target',
-      'mutant:dodma-signals-event',
+      'mutant:unmapdma-tears-down-view',
       '--kind',
-      'return-mismatch',
+      'memory-corrupted',
       '--out',
       p('event.jsonl'),
       '--workers',
@@ -145,12 +146,11 @@ describe('vpdma minimize', () => {
       '--quiet',
     );
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^.*: return-mismatch in VideoPortSetEvent at call 26: /);
+    expect(r.out).toMatch(/^.*: memory-corrupted in VideoPortUnmapDmaMemory at call 25: /);
     const repro = await readTrace(p('event.jsonl'));
     expect(repro.ok && repro.value.calls.map((c) => c.fn)).toEqual([
-      'VideoPortCreateEvent',
-      'VideoPortDoDma',
-      'VideoPortSetEvent',
+      'VideoPortGetDeviceBase',
+      'VideoPortUnmapDmaMemory',
     ]);
   });
 
