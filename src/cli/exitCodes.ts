@@ -8,6 +8,8 @@ export const EXIT = {
   badInput: 2,
   /** The harness itself or a target crashed. */
   crash: 3,
+  /** Ctrl-C or SIGTERM: what finished is reported (128 + SIGINT, as shells do). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -2,6 +2,7 @@
 // A second signal exits at once, unless it follows the first within REPEAT_MS: a double
 // tap of Ctrl-C, or a supervisor's SIGTERM right after the terminal's SIGINT, is one request
 // to stop, and quitting on it would lose the report the first one is writing.
+import { EXIT } from './exitCodes.js';
 
 /** Signals this close after the first are the same request. */
 export const REPEAT_MS = 1000;
@@ -20,7 +21,7 @@ export function onInterrupt(warn: (text: string) => void): Interrupt {
   const handler = (name: NodeJS.Signals): void => {
     if (got !== undefined) {
       if (performance.now() - at < REPEAT_MS) return;
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     got = name;
     at = performance.now();

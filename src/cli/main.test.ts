@@ -202,7 +202,7 @@ describe('vpdma usage', () => {
     expect(r.out).toMatch(/show \[options\] <trace>/);
     expect(r.out).toMatch(/convert \[options\] <in> <out>/);
     expect(r.out).toContain(
-      'Exit codes: 0 ok, 1 violations, 2 bad input or usage, 3 harness or target crash.',
+      'Exit codes: 0 ok, 1 violations, 2 bad input or usage, 3 harness or target crash, 130 interrupted.',
     );
   });
 

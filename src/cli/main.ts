@@ -43,7 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText(
       'after',
       `\nExit codes: ${EXIT.ok} ok, ${EXIT.violations} violations, ${EXIT.badInput} bad input or usage, ` +
-        `${EXIT.crash} harness or target crash.\nTrace formats by extension: .jsonl, .vpt, .txt.`,
+        `${EXIT.crash} harness or target crash, ${EXIT.interrupted} interrupted.\nTrace formats by extension: .jsonl, .vpt, .txt.`,
     );
   // Subcommands copy the parent's output and exitOverride settings when created: set them first.
   for (const register of COMMANDS) register(program, ctx);

@@ -257,7 +257,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   }
   await writeReports(ctx.io, report, p.out, opts.json);
   summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));
-  if (report.interrupted) return 130 as ExitCode;
+  if (report.interrupted) return EXIT.interrupted;
   if (report.setupError !== undefined) return EXIT.crash;
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
 }

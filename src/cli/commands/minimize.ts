@@ -92,7 +92,7 @@ async function runMinimize(
     ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`);
     const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
     await write(ctx, job, executor, v, r);
-    return interrupt.received() !== undefined ? (130 as ExitCode) : EXIT.violations;
+    return interrupt.received() !== undefined ? EXIT.interrupted : EXIT.violations;
   } catch (e) {
     if (!TargetSetupError.is(e)) throw e;
     ctx.io.err(`vpdma: ${oneLine(e.message)}\n`);

@@ -253,7 +253,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     }
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined) ctx.io.err(`vpdma: the target could not be set up: ${setup}\n`);
-    if (interrupted) return 130 as ExitCode;
+    if (interrupted) return EXIT.interrupted;
     return exitForNightly(report, failOn);
   } finally {
     interrupt.dispose();

@@ -163,7 +163,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   );
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report));
   await writeReports(ctx.io, report, opts);
-  if (interrupt.received() !== undefined) return 130 as ExitCode;
+  if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
 }
 
