@@ -13,36 +13,17 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Recorder } from '../../src/model/recorder.js';
 import { PiscinaExecutor } from '../../src/replay/pool.js';
 import { replayTrace } from '../../src/replay/replayTrace.js';
 import { createModelTargetSync } from '../../src/replay/modelTarget.js';
 import { makeTasks } from '../../src/replay/tasks.js';
 import { resolveDevice } from '../../src/model/device.js';
 import { readTrace, writeTraceAtomic } from '../../src/store/traceFiles.js';
-import { Driver } from '../corpus/driver.js';
 import { SCENARIOS } from '../corpus/scenarios/index.js';
-import type { Scenario } from '../corpus/scenario.js';
-import type { TraceCall } from '../../src/model/values.js';
+import { scaled } from './scaledScenario.js';
 
 const callsTotal = Number(process.argv[2] ?? 10_000_000);
 const dir = join(tmpdir(), `vpdma-bench-replay-v2-${callsTotal}`);
-
-/** Repeats the scenario in one model; stops at the first run that does not complete. */
-function scaled(s: Scenario, callsWanted: number): TraceCall[] {
-  const rec = new Recorder({ ...(s.device === undefined ? {} : { device: s.device }) }, s.captured);
-  const d = new Driver(rec);
-  let kept = 0;
-  while (rec.calls.length < callsWanted) {
-    try {
-      s.run(d);
-      kept = rec.calls.length;
-    } catch {
-      break; // a scenario that cannot run again in the same model (limits, leaks) stops here
-    }
-  }
-  return rec.calls.slice(0, kept);
-}
 
 async function traces(): Promise<string[]> {
   mkdirSync(dir, { recursive: true });

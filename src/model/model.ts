@@ -1,5 +1,5 @@
 // The model facade: construct from a device and profile, step calls, and look inside.
-import { readVa, visitVa } from './access.js';
+import { readVa, visitVa, writeVa } from './access.js';
 import { resolveDevice, type DeviceConfig, type DeviceSpec, type Profile } from './device.js';
 import { ALTERNATE_LAYOUT, DEFAULT_LAYOUT } from './layout.js';
 import {
@@ -36,6 +36,14 @@ export class Model {
   /** Bytes at a CPU virtual address; undefined if any byte is unmapped. */
   read(va: bigint, length: number): Uint8Array | undefined {
     return readVa(this.state, va, length);
+  }
+
+  /**
+   * Puts bytes at a CPU virtual address outside any call (the replayer makes the oracle take
+   * over a change the target made); false, and nothing written, if any byte is unmapped.
+   */
+  write(va: bigint, data: Uint8Array): boolean {
+    return writeVa(this.state, va, data);
   }
 
   /**

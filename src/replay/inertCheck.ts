@@ -8,6 +8,8 @@ import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical, firstDifferentKey } from './canonical.js';
 import {
+  adoptBytes,
+  adoptFromTarget,
   andThen,
   chunks,
   comparable,
@@ -150,17 +152,42 @@ export function inertValues(
   return found;
 }
 
-/** What only a change to the target explains (the oracle's obsolete calls change nothing). */
-const CHANGED_TARGET: ReadonlySet<ViolationKind> = new Set<ViolationKind>([
-  'memory-corrupted',
+/** Changes to the target's objects, which the oracle cannot be made to share. */
+const CHANGED_STATE: ReadonlySet<ViolationKind> = new Set<ViolationKind>([
   'object-state-changed',
   'transfer-state-changed',
   'view-torn-down',
 ]);
 
-/** Whether the call put the target apart from the oracle (a wrong answer alone does not). */
-export function changedTarget(found: readonly Violation[]): boolean {
-  return found.some((v) => CHANGED_TARGET.has(v.kind));
+/**
+ * What the call did to the target that the oracle's obsolete call did not: nothing, bytes only
+ * (which the oracle can adopt), or its objects (the oracle has lost track). A wrong answer
+ * alone changes neither.
+ */
+export function changedTarget(found: readonly Violation[]): 'none' | 'memory' | 'state' {
+  if (found.some((v) => CHANGED_STATE.has(v.kind))) return 'state';
+  return found.some((v) => v.kind === 'memory-corrupted') ? 'memory' : 'none';
+}
+
+/** What inertAfter found, and the target's memory it read after the call (model space). */
+export interface InertAfter {
+  readonly found: Violation[];
+  /** The before/after spans, with their bytes after the call, chunk by chunk (see chunks()). */
+  readonly spans: readonly Span[];
+  readonly bytes: readonly (Uint8Array | undefined)[];
+  /** The touched() ranges compared with the oracle (cheap only). */
+  readonly touched: readonly Span[];
+}
+
+/**
+ * Writes what the target's memory holds into the oracle wherever the two differ in what the
+ * check read, so a corruption the call made is reported once, at that call, and not again by
+ * the next comparison of those bytes.
+ */
+export function adoptTargetBytes(c: InertContext, after: InertAfter): Maybe<boolean> {
+  const wrote = adoptBytes(c.model, after.spans, after.bytes);
+  if (after.touched.length === 0) return wrote;
+  return andThen(adoptFromTarget(c.model, c.target, c.book, after.touched), (w) => w || wrote);
 }
 
 function stateKind(fn: string, key: string): ViolationKind {
@@ -186,7 +213,7 @@ function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
 }
 
 /** State and memory after the call, compared with before (synchronous if the target is). */
-export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violation[]> {
+export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAfter> {
   const found: Violation[] = [];
   const afterState = before.state !== undefined ? stateOf(c.target) : undefined;
   return andThen(afterState, (state) => {
@@ -198,9 +225,10 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violatio
       const d = diffSnapshots(before.spans, before.bytes, afterBytes);
       if (d !== undefined)
         found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
-      if (!c.cheap) return found;
+      const read = { found, spans: before.spans, bytes: afterBytes, touched: [] };
+      if (!c.cheap) return read;
       return andThen(touchedOf(c.target), (ranges) => {
-        if (ranges === undefined || ranges.length === 0) return found;
+        if (ranges === undefined || ranges.length === 0) return read;
         const claimed = ranges.map((t) => ({
           address: c.book.map('cpu', 'target', 'model', t.address),
           length: t.length,
@@ -210,7 +238,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<Violatio
           // The byte the sample already caught is one report, not two.
           if (diff !== undefined && diff.address !== d?.address)
             found.push(corrupted(c, diff, 'reported by touched()'));
-          return found;
+          return { ...read, touched };
         });
       });
     });

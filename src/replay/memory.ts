@@ -290,6 +290,37 @@ export function comparable(model: Model, address: bigint): boolean {
   return model.state.ranges.find(address, 1)?.kind !== 'lockedList';
 }
 
+/**
+ * Makes the oracle hold the target's bytes (read chunk by chunk over spans) where they differ:
+ * a change the target made that the oracle did not, reported once and then taken over.
+ * Whether it wrote anything.
+ */
+export function adoptBytes(
+  model: Model,
+  spans: readonly Span[],
+  bytes: readonly (Uint8Array | undefined)[],
+): boolean {
+  let i = 0;
+  let wrote = false;
+  for (const chunk of chunks(spans)) {
+    const got = bytes[i++];
+    if (got === undefined || !comparable(model, chunk.address)) continue;
+    if (firstDiffWithModel(model, chunk.address, chunk.length, got) !== undefined)
+      wrote = model.write(chunk.address, got) || wrote;
+  }
+  return wrote;
+}
+
+/** adoptBytes of the target's bytes of spans, read now. */
+export function adoptFromTarget(
+  model: Model,
+  target: Target,
+  book: AddressBook,
+  spans: readonly Span[],
+): Maybe<boolean> {
+  return andThen(snapshotTarget(target, book, spans), (bytes) => adoptBytes(model, spans, bytes));
+}
+
 /** The target's bytes of every span, for a before/after comparison (synchronous if it is). */
 export function snapshotTarget(
   target: Target,

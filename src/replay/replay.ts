@@ -25,6 +25,7 @@ import {
   type ReplayResult,
 } from './replayTypes.js';
 import {
+  adoptTargetBytes,
   changedTarget,
   inertAfter,
   inertBefore,
@@ -36,6 +37,7 @@ import {
 import { learnProduced } from './learn.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import {
+  adoptFromTarget,
   andThen,
   comparable,
   compareWithModel,
@@ -43,7 +45,6 @@ import {
   withinLive,
   mergeSpans,
   traceAddressText,
-  type ByteDiff,
   type Maybe,
   type Span,
 } from './memory.js';
@@ -64,6 +65,8 @@ export class Replayer {
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private recordedDiverged = false;
+  /** False once the oracle took over bytes from the target (see adopted()). */
+  private readsRecordedTrusted = true;
   private readonly live: LiveSpansCache;
   private index = 0;
 
@@ -201,10 +204,7 @@ export class Replayer {
     modelArgs: Args,
     targetArgs: Args,
   ): InertContext {
-    const cheap =
-      this.target.touched !== undefined &&
-      this.options.paranoid !== true &&
-      this.detachedAt === undefined;
+    const cheap = this.cheap();
     const sample: Span[] = cheap ? this.sampler.next(this.live.now()) : [];
     const full: Span[] = cheap ? [] : this.fullSpans();
     return {
@@ -222,6 +222,15 @@ export class Replayer {
     };
   }
 
+  /**
+   * Whether the target's touched() stands in for reading all live memory around obsolete calls.
+   * Once detached, the oracle's memory still follows the target's: after each call it takes
+   * over the bytes either side wrote (followTarget), so touched() can still be compared with it.
+   */
+  private cheap(): boolean {
+    return this.target.touched !== undefined && this.options.paranoid !== true;
+  }
+
   /** All live memory, or a rotating window of fullBytesMax when there is more. */
   private fullSpans(): Span[] {
     const live = this.live.now();
@@ -232,7 +241,7 @@ export class Replayer {
   }
 
   private afterInert(c: InertContext, before: InertBefore): Maybe<void> {
-    if (c.cheap) {
+    if (c.cheap && this.detachedAt === undefined) {
       const stale = sampleAgreed(c, before);
       if (stale !== undefined)
         this.memoryMismatch(
@@ -241,10 +250,13 @@ export class Replayer {
           'found by the rotating sample: it changed at or before this call',
         );
     }
-    return andThen(inertAfter(c, before), (found) => {
-      for (const v of found) this.add(v);
-      // Compared with the oracle from here on, the change would be reported again and again.
-      if (changedTarget(found)) this.detach('divergence');
+    return andThen(inertAfter(c, before), (after) => {
+      for (const v of after.found) this.add(v);
+      // Compared with the oracle from here on, the change would be reported again and again:
+      // the oracle takes the bytes over, or (changed objects) stops being compared.
+      const changed = changedTarget(after.found);
+      if (changed === 'state') this.detach('divergence');
+      if (changed !== 'none') return andThen(adoptTargetBytes(c, after), (w) => this.adopted(w));
     });
   }
 
@@ -259,6 +271,7 @@ export class Replayer {
       return;
     }
     if (call.ret === undefined && call.out === undefined) return;
+    if (call.fn === '@read' && !this.readsRecordedTrusted) return;
     const found = recordedViolations(this.check(modelArgs), call, stepped);
     for (const v of found) this.add(v);
     if (found.length > 0) this.recordedDiverged = true;
@@ -336,7 +349,7 @@ export class Replayer {
     modelTouched: Span[],
     targetTouched: TouchedRanges,
   ): Maybe<void> {
-    if (this.detachedAt !== undefined) return;
+    if (this.detachedAt !== undefined && !this.cheap()) return;
     const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
     if (targetTouched.length > 0) {
       const claimed = targetTouched.map((t) => ({
@@ -348,13 +361,29 @@ export class Replayer {
     if (spans.length === 0) return;
     // Both sides usually report the same bytes: compare each once.
     const merged = targetTouched.length > 0 ? mergeSpans(spans) : spans;
-    const d = compareWithModel(this.model, this.target, this.book, merged);
-    if (d instanceof Promise) return d.then((x) => this.touchedResult(fn, x));
-    this.touchedResult(fn, d);
+    if (this.detachedAt !== undefined) return this.followTarget(merged);
+    return andThen(compareWithModel(this.model, this.target, this.book, merged), (d) => {
+      if (d === undefined) return;
+      this.memoryMismatch(fn, d, 'after this call');
+      return this.cheap() ? this.followTarget(merged) : undefined;
+    });
   }
 
-  private touchedResult(fn: string, d: ByteDiff | undefined): void {
-    if (d !== undefined) this.memoryMismatch(fn, d, 'after this call');
+  /** Detached: the oracle's memory takes over what the target holds where either side wrote. */
+  private followTarget(spans: readonly Span[]): Maybe<void> {
+    return andThen(adoptFromTarget(this.model, this.target, this.book, spans), (w) =>
+      this.adopted(w),
+    );
+  }
+
+  /**
+   * After the oracle took bytes over: they are not its own writes (touched), and its memory is
+   * no longer what the captured system's was, so a capture's `@read` data is not judged by it.
+   */
+  private adopted(wrote: boolean): void {
+    if (!wrote) return;
+    this.model.touched();
+    this.readsRecordedTrusted = false;
   }
 
   /**

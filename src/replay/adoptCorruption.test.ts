@@ -1,0 +1,119 @@
+// An obsolete call that corrupts memory is reported once, at that call; the oracle takes the
+// bytes over and goes on checking the rest of the trace (inertCheck.ts adoptTargetBytes).
+import { describe, expect, it } from 'vitest';
+import { resolveDevice } from '../model/device.js';
+import { Recorder } from '../model/recorder.js';
+import type { TraceCall } from '../model/values.js';
+import type { TraceHeader } from '../trace/trace.js';
+import { createModelTargetSync } from './modelTarget.js';
+import { replayTrace } from './replayTrace.js';
+import type { Target } from './target.js';
+
+const header: TraceHeader = {
+  format: 'vpdma-trace',
+  version: 1,
+  profile: 'docs',
+  device: {},
+  meta: {},
+};
+const viewBytes = 0x10000;
+const mapDmaCalls = 12;
+
+/**
+ * A 64 KiB view of the frame buffer, MapDmaMemory again and again, a driver reading the view
+ * back, then CreateEvent (and, if `eventFirst`, one before everything).
+ */
+function trace(eventFirst = false): { calls: TraceCall[]; view: bigint } {
+  const r = new Recorder({}, false);
+  if (eventFirst) r.call('VideoPortCreateEvent', { eventFlag: 0 });
+  const view = r.ptr('VideoPortGetDeviceBase', {
+    ioAddress: 0xe0000000n,
+    numberOfUchars: viewBytes,
+    inIoSpace: 0,
+  });
+  for (let i = 0; i < mapDmaCalls; i++) {
+    r.call('VideoPortMapDmaMemory', {
+      pVrp: 0n,
+      boardAddress: 0xe0000000n,
+      length: 0x1000,
+      inIoSpace: 0,
+      mappedUserEvent: 0n,
+      displayDriverEvent: 0n,
+      virtualAddress: 0n,
+    });
+  }
+  r.call('@read', { va: view, length: viewBytes });
+  r.call('VideoPortCreateEvent', { eventFlag: 0 });
+  return { calls: r.calls, view };
+}
+
+/** Byte i*0x1111+0x123 of the view that the i-th MapDmaMemory flips (a new one each time). */
+const flipped = (i: number): number => 0x123 + i * 0x1111;
+
+/**
+ * The model whose MapDmaMemory flips a new byte of the view each time (reported by touched(),
+ * or, without it, found by full before/after reads), and whose CreateEvent, at the end,
+ * answers ERROR_INVALID_PARAMETER.
+ */
+function corrupting(view: bigint, withTouched: boolean, readBytes: number[] = []): Target {
+  const inner = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+  let calls = 0;
+  const target: Target = {
+    call(c) {
+      const o = inner.call(c);
+      if (c.fn === 'VideoPortMapDmaMemory') {
+        readBytes.push(0);
+        const va = view + BigInt(flipped(calls++));
+        const old = inner.model.read(va, 1)?.[0] ?? 0;
+        inner.model.step('@write', { va, data: new Uint8Array([old ^ 0x5a]) });
+      }
+      if (c.fn === 'VideoPortCreateEvent') return { ...o, ret: 87 };
+      return o;
+    },
+    read(address, length) {
+      if (readBytes.length > 0) readBytes[readBytes.length - 1] = (readBytes.at(-1) ?? 0) + length;
+      return inner.read(address, length);
+    },
+    state: () => inner.state?.() ?? {},
+  };
+  if (withTouched) target.touched = () => inner.model.touched();
+  return target;
+}
+
+describe.each([
+  ['with touched()', true],
+  ['with full before/after reads', false],
+])('an obsolete call that corrupts memory, %s', (_how, withTouched) => {
+  it('is reported once per call, and the oracle still checks what follows', async () => {
+    const { calls, view } = trace();
+    const r = await replayTrace(header, calls, corrupting(view, withTouched));
+    const corrupted = r.violations.filter((v) => v.kind === 'memory-corrupted');
+    expect(corrupted.map((v) => v.callIndex)).toEqual(
+      Array.from({ length: mapDmaCalls }, (_, i) => i + 1),
+    );
+    corrupted.forEach((v, i) =>
+      expect(v.message).toContain(`0x${(view + BigInt(flipped(i))).toString(16)}`),
+    );
+    // The driver reading the corrupted view agrees with the oracle, which took the bytes over;
+    // still attached, the oracle catches CreateEvent's wrong answer.
+    expect(r.violations.filter((v) => v.kind === 'memory-mismatch')).toEqual([]);
+    expect(r.detachedAt).toBe(mapDmaCalls + 2);
+    expect(r.violations.map((v) => v.kind).slice(mapDmaCalls)).toEqual(['return-mismatch']);
+  });
+});
+
+describe('once a wrong answer detached the oracle', () => {
+  it('touched() still finds each corruption once, without reading all live memory', async () => {
+    const { calls, view } = trace(true);
+    const readBytes: number[] = [];
+    const r = await replayTrace(header, calls, corrupting(view, true, readBytes));
+    expect(r.detachedAt).toBe(0);
+    expect(r.violations.map((v) => `${v.callIndex} ${v.kind}`)).toEqual([
+      '0 return-mismatch',
+      ...Array.from({ length: mapDmaCalls }, (_, i) => `${i + 2} memory-corrupted`),
+    ]);
+    // Around each MapDmaMemory (read after the call, so the entry is the next call's before
+    // reads and this one's after reads): the sample and the touched byte, not the 64 KiB view.
+    expect(Math.max(...readBytes.slice(0, -1))).toBeLessThan(viewBytes / 8);
+  });
+});
