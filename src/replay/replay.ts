@@ -12,12 +12,7 @@ import { liveSnapshot } from '../model/live.js';
 import { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
-import {
-  conformanceViolations,
-  recordedViolations,
-  toModelSpace,
-  type CheckContext,
-} from './conformance.js';
+import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
 import {
   DEFAULT_SAMPLE_BYTES,
   type ReplayOptions,
@@ -36,6 +31,7 @@ import {
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
 import { LiveSpansCache } from './liveSpansCache.js';
+import { RecordedCheck } from './recordedCheck.js';
 import {
   adoptFromTarget,
   andThen,
@@ -64,9 +60,7 @@ export class Replayer {
   private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
-  private recordedDiverged = false;
-  /** False once the oracle took over bytes from the target (see adopted()). */
-  private readsRecordedTrusted = true;
+  private readonly recorded = new RecordedCheck();
   private readonly live: LiveSpansCache;
   private index = 0;
 
@@ -260,21 +254,8 @@ export class Replayer {
     });
   }
 
-  /**
-   * The capture's values against the oracle's, up to (not at) the first misuse, whose answer
-   * the documentation leaves undefined and the oracle merely chooses.
-   */
   private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
-    if (this.recordedDiverged) return;
-    if (stepped.misuse !== undefined) {
-      this.recordedDiverged = true;
-      return;
-    }
-    if (call.ret === undefined && call.out === undefined) return;
-    if (call.fn === '@read' && !this.readsRecordedTrusted) return;
-    const found = recordedViolations(this.check(modelArgs), call, stepped);
-    for (const v of found) this.add(v);
-    if (found.length > 0) this.recordedDiverged = true;
+    for (const v of this.recorded.check(call, stepped, () => this.check(modelArgs))) this.add(v);
   }
 
   private check(modelArgs: Args): CheckContext {
@@ -376,14 +357,11 @@ export class Replayer {
     );
   }
 
-  /**
-   * After the oracle took bytes over: they are not its own writes (touched), and its memory is
-   * no longer what the captured system's was, so a capture's `@read` data is not judged by it.
-   */
+  /** After the oracle took bytes over: they are not its own writes (touched). */
   private adopted(wrote: boolean): void {
     if (!wrote) return;
     this.model.touched();
-    this.readsRecordedTrusted = false;
+    this.recorded.oracleAdopted();
   }
 
   /**
