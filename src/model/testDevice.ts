@@ -16,6 +16,25 @@ export const WILD_VA = 0xffff800012345000n;
 export const EXECUTE_DMA = 0xfffff80000a01000n;
 export const DMA_CONTEXT = 0xffffe00000002000n;
 
+/** VideoPortGetDeviceBase's arguments for a view of the frame buffer's first bytes. */
+export function deviceBaseArgs(numberOfUchars: number): Args {
+  return { ioAddress: FRAMEBUFFER, numberOfUchars, inIoSpace: 0 };
+}
+
+/** VideoPortMapDmaMemory's arguments for a page of the frame buffer, no packet, no events. */
+export function mapDmaArgs(over: Args = {}): Args {
+  return {
+    pVrp: 0n,
+    boardAddress: FRAMEBUFFER,
+    length: 0x1000,
+    inIoSpace: 0,
+    mappedUserEvent: 0n,
+    displayDriverEvent: 0n,
+    virtualAddress: 0n,
+    ...over,
+  };
+}
+
 /** VP_DEVICE_DESCRIPTION as a driver fills it in HwVidFindAdapter. */
 export function deviceDescription(over: Struct = {}): Struct {
   return {

@@ -3,19 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
+import { deviceBaseArgs, mapDmaArgs } from '../model/testDevice.js';
 import type { TraceCall } from '../model/values.js';
-import type { TraceHeader } from '../trace/trace.js';
+import { emptyHeader } from '../trace/trace.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 
-const header: TraceHeader = {
-  format: 'vpdma-trace',
-  version: 1,
-  profile: 'docs',
-  device: {},
-  meta: {},
-};
+const header = emptyHeader();
 const viewBytes = 0x10000;
 const mapDmaCalls = 12;
 
@@ -26,21 +21,9 @@ const mapDmaCalls = 12;
 function trace(eventFirst = false): { calls: TraceCall[]; view: bigint } {
   const r = new Recorder({}, false);
   if (eventFirst) r.call('VideoPortCreateEvent', { eventFlag: 0 });
-  const view = r.ptr('VideoPortGetDeviceBase', {
-    ioAddress: 0xe0000000n,
-    numberOfUchars: viewBytes,
-    inIoSpace: 0,
-  });
+  const view = r.ptr('VideoPortGetDeviceBase', deviceBaseArgs(viewBytes));
   for (let i = 0; i < mapDmaCalls; i++) {
-    r.call('VideoPortMapDmaMemory', {
-      pVrp: 0n,
-      boardAddress: 0xe0000000n,
-      length: 0x1000,
-      inIoSpace: 0,
-      mappedUserEvent: 0n,
-      displayDriverEvent: 0n,
-      virtualAddress: 0n,
-    });
+    r.call('VideoPortMapDmaMemory', mapDmaArgs());
   }
   r.call('@read', { va: view, length: viewBytes });
   r.call('VideoPortCreateEvent', { eventFlag: 0 });

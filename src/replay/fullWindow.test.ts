@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
+import { deviceBaseArgs, mapDmaArgs } from '../model/testDevice.js';
 import type { TraceCall } from '../model/values.js';
-import type { TraceHeader } from '../trace/trace.js';
+import { emptyHeader } from '../trace/trace.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 
-const header: TraceHeader = {
-  format: 'vpdma-trace',
-  version: 1,
-  profile: 'docs',
-  device: {},
-  meta: {},
-};
+const header = emptyHeader();
 const viewBytes = 0x10000;
 const flippedAt = 0xa123;
 const mapDmaCalls = 24;
@@ -21,21 +16,9 @@ const mapDmaCalls = 24;
 /** A 64 KiB view of the frame buffer, then MapDmaMemory again and again. */
 function trace(): { calls: TraceCall[]; view: bigint } {
   const r = new Recorder({}, false);
-  const view = r.ptr('VideoPortGetDeviceBase', {
-    ioAddress: 0xe0000000n,
-    numberOfUchars: viewBytes,
-    inIoSpace: 0,
-  });
+  const view = r.ptr('VideoPortGetDeviceBase', deviceBaseArgs(viewBytes));
   for (let i = 0; i < mapDmaCalls; i++) {
-    r.call('VideoPortMapDmaMemory', {
-      pVrp: 0n,
-      boardAddress: 0xe0000000n,
-      length: 0x1000,
-      inIoSpace: 0,
-      mappedUserEvent: 0n,
-      displayDriverEvent: 0n,
-      virtualAddress: 0n,
-    });
+    r.call('VideoPortMapDmaMemory', mapDmaArgs());
   }
   return { calls: r.calls, view };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
+import { mapDmaArgs } from '../model/testDevice.js';
 import type { TraceCall } from '../model/values.js';
 import { emptyHeader } from '../trace/trace.js';
 import { vrpEdgeBytes } from './inertCheck.js';
@@ -20,22 +21,15 @@ function trace(maps = 2): TraceCall[] {
   r.call('@write', { va: input, data: new Uint8Array(0x2000).fill(0x11) });
   r.call('@write', { va: output + 0x20000n, data: new Uint8Array(0x100).fill(0x22) });
   for (let i = 0; i < maps; i++) {
-    r.call('VideoPortMapDmaMemory', {
-      pVrp: {
-        ioControlCode: 0x232000,
-        statusBlock: 0n,
-        inputBuffer: input,
-        inputBufferLength: bufferBytes,
-        outputBuffer: output,
-        outputBufferLength: bufferBytes,
-      },
-      boardAddress: 0xe0000000n,
-      length: 0x1000,
-      inIoSpace: 0,
-      mappedUserEvent: 0n,
-      displayDriverEvent: 0n,
-      virtualAddress: 0n,
-    });
+    const pVrp = {
+      ioControlCode: 0x232000,
+      statusBlock: 0n,
+      inputBuffer: input,
+      inputBufferLength: bufferBytes,
+      outputBuffer: output,
+      outputBufferLength: bufferBytes,
+    };
+    r.call('VideoPortMapDmaMemory', mapDmaArgs({ pVrp }));
   }
   return r.calls;
 }
