@@ -8,7 +8,7 @@ import type { TraceCall } from '../model/values.js';
 import { emptyHeader } from '../trace/trace.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
-import type { Target } from './target.js';
+import type { Target, TouchedRanges } from './target.js';
 
 const header = emptyHeader();
 const viewBytes = 0x10000;
@@ -98,5 +98,51 @@ describe('once a wrong answer detached the oracle', () => {
     // Around each MapDmaMemory (read after the call, so the entry is the next call's before
     // reads and this one's after reads): the sample and the touched byte, not the 64 KiB view.
     expect(Math.max(...readBytes.slice(0, -1))).toBeLessThan(viewBytes / 8);
+  });
+});
+
+describe('a silent change the rotating sample found', () => {
+  it('is taken over too, so a later change next to it is named by its own byte', async () => {
+    const { calls, view } = trace();
+    const silent = 0x1123; // under the 9th MapDmaMemory's 512-byte sample window
+    const inner = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+    let maps = 0;
+    let claim: TouchedRanges | undefined;
+    const flip = (off: number): void => {
+      const va = view + BigInt(off);
+      inner.model.step('@write', {
+        va,
+        data: Uint8Array.of((inner.model.read(va, 1)?.[0] ?? 0) ^ 1),
+      });
+    };
+    const target: Target = {
+      call(c) {
+        const o = inner.call(c);
+        if (c.fn !== 'VideoPortMapDmaMemory') return o;
+        if (maps === 0) {
+          flip(silent);
+          inner.model.touched(); // left out of touched(): a write its bookkeeping missed
+        }
+        // Flips the next byte, and claims both (a range that did not change is allowed).
+        if (maps === 10) {
+          flip(silent + 1);
+          claim = [{ address: view + BigInt(silent), length: 2 }];
+        }
+        maps++;
+        return o;
+      },
+      read: (address, length) => inner.read(address, length),
+      state: () => inner.state?.() ?? {},
+      touched() {
+        const t = claim ?? inner.model.touched();
+        claim = undefined;
+        return t;
+      },
+    };
+    const r = await replayTrace(header, calls, target);
+    expect(r.violations.map((v) => `${v.callIndex} ${v.kind} ${v.field ?? ''}`)).toEqual([
+      `9 memory-mismatch 0x${(view + BigInt(silent)).toString(16)}`,
+      `11 memory-corrupted 0x${(view + BigInt(silent + 1)).toString(16)}`,
+    ]);
   });
 });

@@ -235,22 +235,21 @@ export class Replayer {
   }
 
   private afterInert(c: InertContext, before: InertBefore): Maybe<void> {
-    if (c.cheap && this.detachedAt === undefined) {
-      const stale = sampleAgreed(c, before);
-      if (stale !== undefined)
-        this.memoryMismatch(
-          c.plan.desc.fn,
-          stale,
-          'found by the rotating sample: it changed at or before this call',
-        );
-    }
+    const stale = c.cheap && this.detachedAt === undefined ? sampleAgreed(c, before) : undefined;
+    if (stale !== undefined)
+      this.memoryMismatch(
+        c.plan.desc.fn,
+        stale,
+        'found by the rotating sample: it changed at or before this call',
+      );
     return andThen(inertAfter(c, before), (after) => {
       for (const v of after.found) this.add(v);
       // Compared with the oracle from here on, the change would be reported again and again:
       // the oracle takes the bytes over, or (changed objects) stops being compared.
       const changed = changedTarget(after.found);
       if (changed === 'state') this.detach('divergence');
-      if (changed !== 'none') return andThen(adoptTargetBytes(c, after), (w) => this.adopted(w));
+      if (changed !== 'none' || stale !== undefined)
+        return andThen(adoptTargetBytes(c, after), (w) => this.adopted(w));
     });
   }
 
