@@ -246,6 +246,7 @@ describe('vpdma nightly', () => {
     for (const [broken, expected] of [
       ['missing', /repro\.vpt is missing: copy each shard's whole --out directory\n$/],
       ['corrupt', /finding\.json: cannot read \(.*JSON.*\)\n$/],
+      ['null', /finding\.json: not a finding \(not a JSON object\)\n$/],
     ] as const) {
       const copies = ['s1', 's2'].map((n) => {
         const to = join(dir, `${broken}-${n}`);
@@ -257,7 +258,7 @@ describe('vpdma nightly', () => {
         for (const f of report(c).findings) {
           const files = join(c, 'findings', ...f.signature.split('/'));
           if (broken === 'missing') rmSync(join(files, 'repro.vpt'));
-          else writeFileSync(join(files, 'finding.json'), '{bad');
+          else writeFileSync(join(files, 'finding.json'), broken === 'null' ? 'null' : '{bad');
         }
       const out = join(dir, `${broken}-merged`);
       const r = await run(['merge', ...copies, '--out', out]);
@@ -265,6 +266,49 @@ describe('vpdma nightly', () => {
       expect(r.err).toMatch(expected);
       expect(existsSync(out), 'no --out made').toBe(false);
     }
+  });
+
+  it('merge refuses a shard report with a damaged field, in one line, writing nothing', async () => {
+    // Fields a hand edit or a damaged download could null or retype; each crashed merge halfway.
+    const damage: [string, unknown][] = [
+      ['corpus', null],
+      ['corpus.traces', 'x'],
+      ['timing', null],
+      ['fuzzDetail.shard', null],
+      ['fuzzDetail.corpus', null],
+      ['fuzzDetail.corpus.keptFiles', 'x'],
+      ['fuzzDetail.groups', null],
+      ['fuzzDetail.findings', null],
+      ['fuzzDetail.timing', null],
+    ];
+    for (const [i, [field, value]] of damage.entries()) {
+      const bad = join(dir, `damaged-${i}`);
+      cpSync(outOf(MUTANT, 's2'), bad, { recursive: true });
+      const file = join(bad, 'report.json');
+      const r = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const path = field.split('.');
+      const last = path.pop() ?? '';
+      const parent = path.reduce((o, k) => o[k] as Record<string, unknown>, r);
+      parent[last] = value;
+      writeFileSync(file, JSON.stringify(r));
+      const out = join(dir, `damaged-${i}-merged`);
+      const got = await run(['merge', outOf(MUTANT, 's1'), bad, '--out', out]);
+      expect(got.code, field).toBe(2);
+      expect(got.err, field).toMatch(
+        /^vpdma: .*damaged-\d+\/report\.json: not a well-formed vpdma nightly report: [^\n]*\n$/,
+      );
+      expect(existsSync(out), field).toBe(false);
+    }
+  });
+
+  it('merge refuses to write into one of its shards', async () => {
+    const s1 = join(dir, 'into-s1');
+    cpSync(outOf(MUTANT, 's1'), s1, { recursive: true });
+    const before = readFileSync(join(s1, 'report.json'), 'utf8');
+    const r = await run(['merge', s1, outOf(MUTANT, 's2'), '--out', `${s1}/`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out .* is one of the shards/);
+    expect(readFileSync(join(s1, 'report.json'), 'utf8')).toBe(before);
   });
 
   it('merge exits as one machine does when the corpus had a damaged trace', async () => {

@@ -6,7 +6,7 @@ import { access, copyFile, readdir, readFile } from 'node:fs/promises';
 import { shellWord } from '../../core/shellWord.js';
 import { ensureDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
 import { writeFindingJson } from '../../fuzz/outputs.js';
@@ -17,6 +17,7 @@ import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
 import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
+import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 
 interface MergeOptions {
   readonly out: string;
@@ -49,42 +50,6 @@ before the first one is written.`,
       ctx.exitCode = await merge(ctx, dirs, opts);
     });
 };
-
-interface Shard {
-  readonly dir: string;
-  readonly report: NightlyReportWithDetail;
-}
-
-async function readShard(dir: string): Promise<Shard> {
-  const path = join(dir, 'report.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(
-      `${path}: cannot read a nightly report (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
-  const r = raw as Partial<NightlyReportWithDetail>;
-  const command = (raw as { command?: unknown }).command;
-  if (r.schema === 'vpdma-report' && command !== 'nightly' && typeof command === 'string')
-    throw new UserError(
-      `${path}: the report of vpdma ${command}, not of vpdma nightly: merge combines the shards of \`vpdma nightly --shard K/N\``,
-    );
-  if (
-    r.schema !== 'vpdma-report' ||
-    r.command !== 'nightly' ||
-    r.fuzzDetail === undefined ||
-    typeof r.shard !== 'string'
-  ) {
-    throw new UserError(`${path}: not the report.json of a vpdma nightly run`);
-  }
-  if (r.schemaVersion !== 1)
-    throw new UserError(
-      `${path}: report schema version ${JSON.stringify(r.schemaVersion)} is not supported (this vpdma reads version 1)`,
-    );
-  return { dir, report: raw as NightlyReportWithDetail };
-}
 
 /** Shards of different campaigns cannot be merged: refuse, naming the field. */
 function checkCompatible(shards: readonly Shard[]): string[] {
@@ -167,6 +132,8 @@ async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promis
   } catch (e) {
     throw unreadable('finding.json', e);
   }
+  if (typeof found !== 'object' || found === null || Array.isArray(found))
+    throw new UserError(`merge: ${join(from, 'finding.json')}: not a finding (not a JSON object)`);
   return {
     finding: f,
     from,
@@ -253,6 +220,11 @@ async function merge(
     (a, b) => shardNumber(a) - shardNumber(b),
   );
   const names = checkCompatible(shards);
+  const into = shards.find((s) => resolve(s.dir) === resolve(opts.out));
+  if (into !== undefined)
+    throw new UserError(
+      `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
+    );
   const count = Number((names[0] ?? '1/1').split('/')[1]);
   const complete = names.length === count && shards.every((s) => !s.report.interrupted);
   if (names.length !== count)
@@ -349,17 +321,4 @@ async function staleFindings(out: string, mine: ReadonlySet<string>): Promise<st
     for (const fn of await list(join(root, kind)))
       for (const hash of await list(join(root, kind, fn))) found.push(`${kind}/${fn}/${hash}`);
   return found.filter((s) => !mine.has(s)).sort();
-}
-
-function mergedTiming(rs: readonly NightlyReportWithDetail[]): NightlyReportWithDetail['timing'] {
-  const max = (f: (r: NightlyReportWithDetail) => number): number => Math.max(...rs.map(f));
-  return {
-    replayMs: max((r) => r.timing.replayMs),
-    fuzzMs: max((r) => r.timing.fuzzMs),
-    minimizeMs: max((r) => r.timing.minimizeMs),
-    reportMs: max((r) => r.timing.reportMs),
-    wallMs: max((r) => r.timing.wallMs),
-    peakRssBytes: max((r) => r.timing.peakRssBytes),
-    workers: rs.reduce((n, r) => n + r.timing.workers, 0),
-  };
 }

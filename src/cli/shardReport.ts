@@ -1,0 +1,88 @@
+// One shard's report.json, read and checked whole before merge writes anything.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mergeFuzzReports } from '../fuzz/mergeReports.js';
+import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import { UserError } from './context.js';
+import { regressionResults } from './nightlyHistory.js';
+
+export interface Shard {
+  readonly dir: string;
+  readonly report: NightlyReportWithDetail;
+}
+
+export async function readShard(dir: string): Promise<Shard> {
+  const path = join(dir, 'report.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(
+      `${path}: cannot read a nightly report (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  const r = raw as Partial<NightlyReportWithDetail>;
+  const command = (raw as { command?: unknown }).command;
+  if (r.schema === 'vpdma-report' && command !== 'nightly' && typeof command === 'string')
+    throw new UserError(
+      `${path}: the report of vpdma ${command}, not of vpdma nightly: merge combines the shards of \`vpdma nightly --shard K/N\``,
+    );
+  if (
+    r.schema !== 'vpdma-report' ||
+    r.command !== 'nightly' ||
+    r.fuzzDetail === undefined ||
+    typeof r.shard !== 'string'
+  ) {
+    throw new UserError(`${path}: not the report.json of a vpdma nightly run`);
+  }
+  if (r.schemaVersion !== 1)
+    throw new UserError(
+      `${path}: report schema version ${JSON.stringify(r.schemaVersion)} is not supported (this vpdma reads version 1)`,
+    );
+  const report = raw as NightlyReportWithDetail;
+  probe(path, report);
+  return { dir, report };
+}
+
+/**
+ * Runs what merge computes from one report on this report alone, before anything is written:
+ * a field that is missing or of the wrong type (a hand-edited or damaged file) is then a
+ * one-line error naming the file, not a crash halfway through writing --out.
+ */
+function probe(path: string, r: NightlyReportWithDetail): void {
+  try {
+    mergeFuzzReports([r.fuzzDetail], 2);
+    regressionResults(r.corpus.traces);
+    mergedTiming([r]);
+    for (const [name, list] of [
+      ['corpus.traces', r.corpus.traces],
+      ['corpus.violations', r.corpus.violations],
+      ['fuzz.series', r.fuzz.series],
+      ['fuzzDetail.findings', r.fuzzDetail.findings],
+      ['fuzzDetail.corpus.keptFiles', r.fuzzDetail.corpus.keptFiles],
+    ] as const)
+      if (!Array.isArray(list)) throw new TypeError(`${name} is not a list`);
+    for (const f of r.fuzzDetail.findings)
+      if (typeof f.signature !== 'string' || !Number.isInteger(f.caseIndex))
+        throw new TypeError('a finding without a signature or case index');
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    throw new UserError(`${path}: not a well-formed vpdma nightly report: ${e.message}`);
+  }
+}
+
+/** The merged run's timing: each phase as long as its slowest shard; workers added up. */
+export function mergedTiming(
+  rs: readonly NightlyReportWithDetail[],
+): NightlyReportWithDetail['timing'] {
+  const max = (f: (r: NightlyReportWithDetail) => number): number => Math.max(...rs.map(f));
+  return {
+    replayMs: max((r) => r.timing.replayMs),
+    fuzzMs: max((r) => r.timing.fuzzMs),
+    minimizeMs: max((r) => r.timing.minimizeMs),
+    reportMs: max((r) => r.timing.reportMs),
+    wallMs: max((r) => r.timing.wallMs),
+    peakRssBytes: max((r) => r.timing.peakRssBytes),
+    workers: rs.reduce((n, r) => n + r.timing.workers, 0),
+  };
+}
