@@ -49,8 +49,11 @@ async function writableDir(flag: string, dir: string): Promise<void> {
  */
 export async function checkOutputFile(flag: string, file: string): Promise<void> {
   if (file === STDOUT_FILE) return;
+  if (file === '') throw new UserError(`${flag}: an empty file name`);
   const st = await stat(file).catch(() => undefined);
-  if (st === undefined || st.isFile() || st.isDirectory()) return writableDir(flag, dirname(file));
+  if (st?.isDirectory() === true)
+    throw new UserError(`${flag} ${file}: is a directory; give the file to write`);
+  if (st === undefined || st.isFile()) return writableDir(flag, dirname(file));
   await access(file, constants.W_OK).catch((e: unknown) => {
     throw notWritable(flag, file, e);
   });

@@ -1,6 +1,6 @@
 // `vpdma replay` on bad input, end to end: a wrong trace is refused naming the place, a
 // damaged capture replays up to the damage, and the other traces are still reported.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,18 @@ describe('vpdma replay on bad input', () => {
     };
     expect(report.traces.map((t) => t.outcome)).toEqual(['invalid', 'pass']);
     expect(report.traces[0]?.error).toMatch(/bad\.jsonl:2: .*vpDeviceDescription/);
+  });
+
+  it('lists the first 20 unreadable traces and counts the rest', async () => {
+    const many = join(dir, 'many-bad');
+    mkdirSync(many);
+    for (let i = 0; i < 22; i++)
+      writeFileSync(join(many, `bad-${String(i).padStart(2, '0')}.txt`), 'not a trace\n');
+    const r = await run(['replay', many, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/22 unreadable/);
+    expect(r.out.match(/bad-\d\d\.txt:1/g)).toHaveLength(20);
+    expect(r.out).toContain('  ... and 2 more unreadable or damaged (see --json)\n');
   });
 
   it('replays a capture cut off mid-line up to the cut: its violations, the damage, exit 2', async () => {
@@ -139,10 +151,13 @@ describe('vpdma replay on bad input', () => {
       ['--json', join(kitchen, 'r.json')],
       /--json .*kitchen.jsonl: not writable \(.* is not a directory\)/,
     ],
+    [['--json', dir], /^vpdma: --json .*: is a directory; give the file to write\n$/],
+    [['--junit', ''], /^vpdma: --junit: an empty file name\n$/],
   ])('usage error %j: one line, exit 2', async (extra, message) => {
     const r = await run(['replay', kitchen, ...extra]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    expect(r.out, 'refused before replaying').toBe('');
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 

@@ -40,9 +40,10 @@ export function formatReplaySummary(r: ReplayReport): string {
     if (r.violations.length > shownMax)
       lines.push(`  ... and ${r.violations.length - shownMax} more (see --json)`);
   }
-  for (const t of r.traces
-    .filter((e) => e.error !== undefined || e.damage !== undefined)
-    .slice(0, shownMax))
+  const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
+  for (const t of bad.slice(0, shownMax))
     lines.push(t.damage === undefined ? `  ${t.error ?? ''}` : `  ${t.damage}: ${DAMAGE_NOTE}`);
+  if (bad.length > shownMax)
+    lines.push(`  ... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
   return `${lines.join('\n')}\n`;
 }

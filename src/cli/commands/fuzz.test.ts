@@ -118,7 +118,14 @@ describe('vpdma fuzz', () => {
     // Nothing was tested: no "no findings", no --runs to reproduce, no finding in progress.
     expect(r.out).toMatch(/^cases 8, calls 0,/m);
     expect(r.out).not.toMatch(/no findings|reproduces them/);
-    const last = r.err.trim().split('\n').at(-1) ?? '';
+    // On stderr too, as a one-line error after the last progress line.
+    expect(r.err).toMatch(/\nvpdma: the target could not be set up: .*`false` exited[^\n]*\n$/);
+    const last =
+      r.err
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .at(-1) ?? '';
     expect(JSON.parse(last)).toMatchObject({ done: 8, findings: 0, failing: 8 });
     expect(existsSync(join(out, 'findings'))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as FuzzReport;

@@ -18,6 +18,7 @@ import { reportJson } from '../../report/replayReport.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
+import { oneLine } from '../../core/oneLine.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -258,7 +259,10 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   await writeReports(ctx.io, report, p.out, opts.json);
   summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));
   if (report.interrupted) return EXIT.interrupted;
-  if (report.setupError !== undefined) return EXIT.crash;
+  if (report.setupError !== undefined) {
+    ctx.io.err(`vpdma: the target could not be set up: ${oneLine(report.setupError)}\n`);
+    return EXIT.crash;
+  }
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
 }
 
