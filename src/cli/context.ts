@@ -57,6 +57,13 @@ const brand = Symbol.for('vpdma.UserError');
 export class UserError extends Error {
   readonly [brand] = true;
   override readonly name = 'UserError';
+  /** A message for the user, and the exit code: bad input or usage unless said otherwise. */
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.badInput,
+  ) {
+    super(message);
+  }
   static is(e: unknown): e is UserError {
     return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
   }

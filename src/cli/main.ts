@@ -79,7 +79,7 @@ function failure(e: unknown, io: CliIo): ExitCode {
   }
   if (UserError.is(e)) {
     io.err(`vpdma: ${oneLine(e.message)}\n`);
-    return EXIT.badInput;
+    return e.exitCode;
   }
   io.err(
     `vpdma: internal error (please report it)\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,

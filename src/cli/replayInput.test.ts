@@ -19,6 +19,8 @@ const topLoop = join(dir, 'top-loop.mjs');
 writeFileSync(topLoop, 'for (;;);\nexport default async () => ({});\n');
 const topExit = join(dir, 'top-exit.mjs');
 writeFileSync(topExit, 'process.exit(5);\nexport default async () => ({});\n');
+const topThrow = join(dir, 'top-throw.mjs');
+writeFileSync(topThrow, 'throw new Error("boom at load");\nexport default async () => ({});\n');
 const topExit0 = join(dir, 'top-exit-0.mjs');
 writeFileSync(topExit0, 'process.exit(0);\nexport default async () => ({});\n');
 
@@ -131,18 +133,6 @@ describe('vpdma replay on bad input', () => {
       /vpdma: --target: target module .* does not exist/,
     ],
     [['--target', 'module:test/fixtures/no-factory.mjs'], /no default export creating a target/],
-    [
-      ['--target', `module:${topLoop}`, '--timeout', '300'],
-      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 5000 ms/,
-    ],
-    [
-      ['--target', `module:${topExit}`],
-      /^vpdma: --target: target module .*top-exit\.mjs exited while loading \(process\.exit\(5\)\)/,
-    ],
-    [
-      ['--target', `module:${topExit0}`],
-      /^vpdma: --target: target module .*top-exit-0\.mjs exited while loading \(process\.exit\(0\)\)/,
-    ],
     [['--target', 'mutant:nope'], /unknown mutant "nope"/],
     [['--target', 'bogus'], /unknown target "bogus"/],
     [['--workers', '0'], /--workers: expected a whole number/],
@@ -160,6 +150,34 @@ describe('vpdma replay on bad input', () => {
     expect(r.out, 'refused before replaying').toBe('');
     expect(r.err).not.toMatch(/\n\s+at /);
   });
+
+  it.each([
+    [
+      ['--target', `module:${topLoop}`, '--timeout', '300'],
+      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 5000 ms/,
+    ],
+    [
+      ['--target', `module:${topExit}`],
+      /^vpdma: --target: target module .*top-exit\.mjs exited while loading \(process\.exit\(5\)\)/,
+    ],
+    [
+      ['--target', `module:${topExit0}`],
+      /^vpdma: --target: target module .*top-exit-0\.mjs exited while loading \(process\.exit\(0\)\)/,
+    ],
+    [
+      ['--target', `module:${topThrow}`],
+      /^vpdma: --target: target module .*top-throw\.mjs failed to load: boom at load\n$/,
+    ],
+  ])(
+    'a module that crashes while loading %j: one line, exit 3, before any work',
+    async (extra, message) => {
+      const r = await run(['replay', kitchen, ...extra]);
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe('');
+    },
+  );
 
   it('prints a target’s error message with its control characters escaped, not raw', async () => {
     const hostile = join(dir, 'hostile-target.mjs');

@@ -1,5 +1,6 @@
-// Failing early on a target that cannot be set up at all (a missing module, one without a
-// factory, an unknown mutant): a usage error, before any work starts.
+// Failing early on a target that cannot be set up at all, before any work starts: a missing
+// module, one without a factory or an unknown mutant is a usage error (exit 2); a module that
+// throws, exits or hangs while loading is a target that crashed (exit 3).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +8,10 @@ import { Worker } from 'node:worker_threads';
 import { createSession } from '../replay/sessions.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
+import { EXIT } from './exitCodes.js';
+
+const DOES_NOT_EXIST = 'does not exist';
+const NO_FACTORY = 'has no default export creating a target (see DESIGN.md)';
 
 /** How long a module target may take to load, whatever --timeout says (a load happens once). */
 export const LOAD_TIMEOUT_MS = 5000;
@@ -15,8 +20,12 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
   if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case
   if (spec.kind === 'module') {
     const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
-    if (bad !== undefined) throw new UserError(`--target: target module ${spec.path} ${bad}`);
-    return;
+    if (bad === undefined) return;
+    const usage = bad === DOES_NOT_EXIST || bad === NO_FACTORY;
+    throw new UserError(
+      `--target: target module ${spec.path} ${bad}`,
+      usage ? EXIT.badInput : EXIT.crash,
+    );
   }
   const s = await createSession(spec, timeoutMs);
   if (!s.ok) throw new UserError(`--target: ${s.error}`);
@@ -31,7 +40,7 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
  */
 function loadsInAThread(path: string, timeoutMs: number): Promise<string | undefined> {
   const full = resolve(path);
-  if (!existsSync(full)) return Promise.resolve('does not exist');
+  if (!existsSync(full)) return Promise.resolve(DOES_NOT_EXIST);
   const url = JSON.stringify(pathToFileURL(full).href);
   // Success is a message, not an exit code: a module may itself call process.exit(0).
   const w = new Worker(
@@ -56,8 +65,7 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
     w.on('message', (m: unknown) => {
       answer = String(m);
       if (answer === 'ok') finish(undefined);
-      else if (answer === 'no-factory')
-        finish('has no default export creating a target (see DESIGN.md)');
+      else if (answer === 'no-factory') finish(NO_FACTORY);
       else finish(answer);
     });
     w.on('error', (e) => finish(`failed to load: ${e.message}`));
