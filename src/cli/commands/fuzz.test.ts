@@ -151,11 +151,15 @@ describe('vpdma fuzz', () => {
       ['--target', 'nonsense'],
       ['--runs', '0'],
       ['--time', 'soon'],
+      ['--attempts-max', '0'],
+      ['--repros-per-kind', '-1'],
+      ['--target', 'module:test/fixtures/no-factory.mjs'],
     ]) {
       const r = await run(['fuzz', ...args, '--out', join(dir, 'bad'), '--quiet']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).not.toContain('internal error');
       expect(r.err, 'one line: no seed before it').toMatch(/^vpdma: [^\n]*\n$/);
+      expect(existsSync(join(dir, 'bad')), 'no --out made').toBe(false);
     }
     // A shard with no case of its own is not bad usage, and suggests no --runs 0.
     const empty = await run(['fuzz', '--runs', '1', '--shard', '2/2', '--out', join(dir, 'e')]);

@@ -196,10 +196,13 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const seed = seedOption(opts.seed);
   const p = parse(opts, seed);
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
-  await checkOutputDir('--out', p.out);
-  await checkOutputDir('--corpus', p.corpusDir);
+  const perGroup = positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000);
+  const attemptsMax = positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(p.spec, p.settings.timeoutMs);
+  // Made last: a refused run leaves no directories behind.
+  await checkOutputDir('--out', p.out);
+  await checkOutputDir('--corpus', p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
   const warnings: string[] = [];
@@ -232,8 +235,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       shard: p.shard,
       ...p.budget,
       workers: p.workers,
-      perGroup: positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000),
-      attemptsMax: positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000),
+      perGroup,
+      attemptsMax,
       signal: interrupt.signal,
     };
     const result = await runFuzz(options, io);

@@ -132,10 +132,11 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   // The history first: a bad one is refused before any directory is made.
   checkOutputNames(out, opts.json, opts.history);
   const history = await loadHistory(opts.history);
-  await checkOutputDir('--out', out);
-  await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(spec, timeoutMs);
+  // Made last: a refused run leaves no directories behind.
+  await checkOutputDir('--out', out);
+  await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
   const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
