@@ -1,10 +1,10 @@
 // Finding trace files: the arguments of `vpdma replay`, where a directory means every trace
 // file under it. Sorted, so the order (and with it every report) never depends on readdir.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatOf } from './traceFiles.js';
 
-/** Walks at most this deep, so a symlink loop cannot run forever. */
+/** Walks at most this deep. */
 const depthMax = 16;
 
 export type Collected = { readonly files: string[] } | { readonly error: string };
@@ -12,8 +12,12 @@ export type Collected = { readonly files: string[] } | { readonly error: string 
 /** A directory under a replay argument that cannot be listed (the whole run is refused). */
 class Unlistable extends Error {}
 
-async function walk(dir: string, depth: number, out: string[]): Promise<void> {
+async function walk(dir: string, depth: number, out: string[], seen: Set<string>): Promise<void> {
   if (depth > depthMax) return;
+  // Each directory once, however many links lead to it (a link to a parent is a loop).
+  const real = await realpath(dir).catch(() => dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -24,8 +28,11 @@ async function walk(dir: string, depth: number, out: string[]): Promise<void> {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, depth + 1, out);
-    else if (e.isFile() && formatOf(p) !== undefined) out.push(p);
+    // A link is followed; a dangling one named like a trace is kept,
+    // so that reading it reports it rather than the run skipping it without a word.
+    const linked = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : undefined;
+    if (e.isDirectory() || linked?.isDirectory() === true) await walk(p, depth + 1, out, seen);
+    else if ((e.isFile() || e.isSymbolicLink()) && formatOf(p) !== undefined) out.push(p);
   }
 }
 
@@ -41,7 +48,7 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
     if (s.isDirectory()) {
       const before = files.length;
       try {
-        await walk(p, 0, files);
+        await walk(p, 0, files, new Set());
       } catch (e) {
         if (e instanceof Unlistable) return { error: e.message };
         throw e;
