@@ -41,6 +41,7 @@ import {
   withinLive,
   mergeSpans,
   traceAddressText,
+  type ByteDiff,
   type Maybe,
   type Span,
 } from './memory.js';
@@ -217,9 +218,8 @@ export class Replayer {
   }
 
   /**
-   * Whether the target's touched() stands in for reading all live memory around obsolete calls.
-   * Once detached, the oracle's memory still follows the target's: after each call it takes
-   * over the bytes either side wrote (followTarget), so touched() can still be compared with it.
+   * Whether touched() stands in for reading all live memory around obsolete calls; also once
+   * detached, as the oracle's memory then follows the target's writes (followTarget).
    */
   private cheap(): boolean {
     return this.target.touched !== undefined && this.options.paranoid !== true;
@@ -342,18 +342,22 @@ export class Replayer {
     // Both sides usually report the same bytes: compare each once.
     const merged = targetTouched.length > 0 ? mergeSpans(spans) : spans;
     if (this.detachedAt !== undefined) return this.followTarget(merged);
-    return andThen(compareWithModel(this.model, this.target, this.book, merged), (d) => {
-      if (d === undefined) return;
-      this.memoryMismatch(fn, d, 'after this call');
-      return this.cheap() ? this.followTarget(merged) : undefined;
-    });
+    // No closure unless the target answers asynchronously: this runs after every call.
+    const d = compareWithModel(this.model, this.target, this.book, merged);
+    if (d instanceof Promise) return d.then((x) => this.touchedResult(fn, x, merged));
+    return this.touchedResult(fn, d, merged);
+  }
+
+  private touchedResult(fn: string, d: ByteDiff | undefined, spans: readonly Span[]): Maybe<void> {
+    if (d === undefined) return;
+    this.memoryMismatch(fn, d, 'after this call');
+    return this.cheap() ? this.followTarget(spans) : undefined;
   }
 
   /** Detached: the oracle's memory takes over what the target holds where either side wrote. */
   private followTarget(spans: readonly Span[]): Maybe<void> {
-    return andThen(adoptFromTarget(this.model, this.target, this.book, spans), (w) =>
-      this.adopted(w),
-    );
+    const wrote = adoptFromTarget(this.model, this.target, this.book, spans);
+    return andThen(wrote, (w) => this.adopted(w));
   }
 
   /** After the oracle took bytes over: they are not its own writes (touched). */
