@@ -220,8 +220,7 @@ async function merge(
     (a, b) => shardNumber(a) - shardNumber(b),
   );
   const names = checkCompatible(shards);
-  const into = shards.find((s) => resolve(s.dir) === resolve(opts.out));
-  if (into !== undefined)
+  if (shards.some((s) => resolve(s.dir) === resolve(opts.out)))
     throw new UserError(
       `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
     );

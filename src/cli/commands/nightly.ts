@@ -11,6 +11,7 @@ import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import { oneLine } from '../../core/oneLine.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -253,7 +254,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       if (x.damage !== undefined) ctx.io.err(`vpdma: ${x.damage}: ${DAMAGE_NOTE}\n`);
     }
     const setup = report.fuzzDetail.setupError;
-    if (setup !== undefined) ctx.io.err(`vpdma: the target could not be set up: ${setup}\n`);
+    if (setup !== undefined)
+      ctx.io.err(`vpdma: the target could not be set up: ${oneLine(setup)}\n`);
     if (interrupted) return EXIT.interrupted;
     return exitForNightly(report, failOn);
   } finally {
