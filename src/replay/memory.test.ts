@@ -9,7 +9,9 @@ import {
   firstDiffWithModel,
   mergeSpans,
   readTargetMaybe,
+  touchedSpans,
   withinLive,
+  type Span,
 } from './memory.js';
 import type { Target } from './target.js';
 import { createModelTargetSync } from './modelTarget.js';
@@ -176,5 +178,52 @@ describe('withinLive', () => {
     expect(inside).toEqual(live);
     const total = parts.reduce((n, p) => n + p.length, 0);
     expect(total).toBe(0x3000 + (1 << 20));
+  });
+});
+
+describe('touchedSpans', () => {
+  const live = [
+    { address: 0x10000n, length: 0x1000 },
+    { address: 0x20000n, length: 0x2000 },
+  ];
+  const counting = (): { mergedNow(): readonly Span[]; asked: number } => {
+    const c = {
+      asked: 0,
+      mergedNow: () => {
+        c.asked++;
+        return live;
+      },
+    };
+    return c;
+  };
+
+  it('compares the oracle’s writes alone, without listing live memory, when they cover the claim', () => {
+    const l = counting();
+    const wrote = [{ address: 0x20000n, length: 0x800 }];
+    expect(touchedSpans([...wrote], [{ address: 0x20100n, length: 0x10 }], l)).toEqual(wrote);
+    expect(touchedSpans([...wrote], [], l)).toEqual(wrote);
+    expect(l.asked).toBe(0);
+  });
+
+  it('adds what the target claims beyond the oracle’s writes, merged, each byte once', () => {
+    const l = counting();
+    const got = touchedSpans(
+      [{ address: 0x20000n, length: 0x800 }],
+      [
+        { address: 0x20400n, length: 0x800 },
+        { address: 0x10010n, length: 0x10 },
+      ],
+      l,
+    );
+    expect(got).toEqual([
+      { address: 0x10010n, length: 0x10 },
+      { address: 0x20000n, length: 0xc00 },
+    ]);
+    expect(l.asked).toBe(1);
+  });
+
+  it('keeps the lying claim’s cut beyond live memory (withinLive) on the general path', () => {
+    const got = touchedSpans([], [{ address: 0n, length: 0xffffffff }], counting());
+    expect(got.reduce((n, p) => n + p.length, 0)).toBe(0x3000 + (1 << 20));
   });
 });

@@ -274,6 +274,36 @@ export function withinLive(ranges: readonly Span[], spans: readonly Span[]): Spa
   return out;
 }
 
+/**
+ * What to compare after a call: the oracle's written `spans` (extended in place) plus the
+ * target's `claimed` ones as withinLive keeps them, each byte once. Live memory is listed only
+ * when the claim goes beyond the oracle's writes: usually both sides wrote the same bytes, and
+ * listing it sorts every live object's span after each allocation.
+ */
+export function touchedSpans(
+  spans: Span[],
+  claimed: readonly Span[],
+  live: { mergedNow(): readonly Span[] },
+): readonly Span[] {
+  if (claimed.length === 0 || coveredBy(claimed, spans)) return spans;
+  for (const s of withinLive(claimed, live.mergedNow())) spans.push(s);
+  return mergeSpans(spans);
+}
+
+/** Whether every range lies inside one of `spans`; false for long lists (the general path). */
+function coveredBy(ranges: readonly Span[], spans: readonly Span[]): boolean {
+  if (ranges.length * spans.length > 64) return false;
+  for (const r of ranges) if (!insideOne(r, spans)) return false;
+  return true;
+}
+
+function insideOne(r: Span, spans: readonly Span[]): boolean {
+  const end = r.address + BigInt(r.length);
+  for (const s of spans)
+    if (r.address >= s.address && end <= s.address + BigInt(s.length)) return true;
+  return false;
+}
+
 /** Every live CPU range the oracle knows of. */
 export function liveSpans(model: Model): Span[] {
   return model

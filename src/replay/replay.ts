@@ -38,8 +38,7 @@ import {
   comparable,
   compareWithModel,
   liveSpans,
-  withinLive,
-  mergeSpans,
+  touchedSpans,
   traceAddressText,
   type ByteDiff,
   type Maybe,
@@ -331,16 +330,12 @@ export class Replayer {
   ): Maybe<void> {
     if (this.detachedAt !== undefined && !this.cheap()) return;
     const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
-    if (targetTouched.length > 0) {
-      const claimed = targetTouched.map((t) => ({
-        address: this.book.map('cpu', 'target', 'model', t.address),
-        length: t.length,
-      }));
-      for (const s of withinLive(claimed, this.live.mergedNow())) spans.push(s);
-    }
-    if (spans.length === 0) return;
-    // Both sides usually report the same bytes: compare each once.
-    const merged = targetTouched.length > 0 ? mergeSpans(spans) : spans;
+    const claimed = targetTouched.map((t) => ({
+      address: this.book.map('cpu', 'target', 'model', t.address),
+      length: t.length,
+    }));
+    const merged = touchedSpans(spans, claimed, this.live);
+    if (merged.length === 0) return;
     if (this.detachedAt !== undefined) return this.followTarget(merged);
     // No closure unless the target answers asynchronously: this runs after every call.
     const d = compareWithModel(this.model, this.target, this.book, merged);
