@@ -1,13 +1,11 @@
-// The C process target (examples/c-target): built with make, it must replay the corpus, the
-// kitchen-sink scenario and randomized driver-shaped traces with zero violations, with its
-// `touched` operation on and off; touched must cover every byte that changed; each fault
-// switch must surface as its own violation kind without hurting the harness; and malformed
-// input must be answered with an error (or a clean exit), never undefined behaviour.
-import { execFileSync } from 'node:child_process';
+// The C process target (examples/c-target), driven by the harness: it must replay the corpus,
+// the kitchen-sink scenario and randomized driver-shaped traces with zero violations, with its
+// `touched` operation in call answers, apart and off; touched must cover every byte that
+// changed; each fault switch must surface as its own violation kind without hurting the
+// harness. The wire itself: cTargetWire.test.ts. (Built once by test/buildCTarget.ts.)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng, int } from '../../src/core/rng.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
@@ -16,22 +14,10 @@ import { createProcessTarget, type ProcessChild } from '../../src/replay/process
 import type { ReplayOptions, ReplayResult } from '../../src/replay/replay.js';
 import { replayTrace } from '../../src/replay/replayTrace.js';
 import type { Target } from '../../src/replay/target.js';
-import { packMessage } from '../../src/trace/codec.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
 import type { TraceHeader } from '../../src/trace/trace.js';
 import { randomDriverTrace } from './randomDriver.js';
-import {
-  BINARY,
-  DIR,
-  FILLER,
-  hello,
-  isError,
-  mapDmaSession,
-  msg,
-  running,
-  talk,
-  frame,
-} from './testKit.js';
+import { BINARY, DIR, FILLER, mapDmaSession, running } from './testKit.js';
 import { audited, type Audit } from './touchedAudit.js';
 
 const CORPUS = path.join(DIR, '../../corpus');
@@ -39,16 +25,8 @@ const children: ProcessChild[] = [];
 /** Long-lived children by environment (touched on, touched off); fault switches get their own. */
 const shared = new Map<string, ProcessChild>();
 const NO_TOUCHED = 'VPDMA_C_NO_TOUCHED=1';
-
-beforeAll(() => {
-  try {
-    execFileSync('make', ['-C', DIR], { stdio: 'pipe' });
-  } catch (e) {
-    const err = e as { stderr?: Buffer; message: string };
-    const why = err.stderr?.toString().trim() || err.message;
-    throw new Error(`cannot build examples/c-target (it needs make and gcc): ${why}`);
-  }
-});
+/** touched as a request of its own after every call, as before touched-in-call. */
+const NO_IN_CALL = 'VPDMA_C_NO_TOUCHED_IN_CALL=1';
 
 afterAll(() => {
   for (const c of children) c.kill();
@@ -80,7 +58,7 @@ async function replayC(
   const { env = '', timeoutMs = 5000, mark = '' } = run;
   const command = `${env} '${BINARY}' ${mark}`.trim(); // the target ignores its arguments
   const options = { command, device: resolveDevice(h.device), profile: 'docs', timeoutMs };
-  const reusable = env === '' || env === NO_TOUCHED;
+  const reusable = env === '' || env === NO_TOUCHED || env === NO_IN_CALL;
   const target = await createProcessTarget(options, reusable ? shared.get(env) : undefined);
   children.push(target.child);
   if (reusable) shared.set(env, target.child);
@@ -117,6 +95,21 @@ describe('the C target replays clean', () => {
     const r = await replayC(parsed.value.header, parsed.value.calls, { env: NO_TOUCHED });
     expect(show(r)).toEqual([]);
     expect(r.outcome).toBe('pass');
+  });
+
+  it('replays the corpus and random traces the same with touched asked after each call', async () => {
+    // The older path, without touched-in-call: a touched request of its own after each call.
+    for (const file of corpusFiles) {
+      const parsed = parseJsonl(readFileSync(path.join(CORPUS, file), 'utf8'), file);
+      if (!parsed.ok) throw new Error(`corpus/${file} does not parse`);
+      const r = await replayC(parsed.value.header, parsed.value.calls, { env: NO_IN_CALL });
+      expect({ file, violations: show(r) }).toEqual({ file, violations: [] });
+    }
+    for (let i = 0; i < 10; i++) {
+      const t = randomDriverTrace(20261128, i, 120);
+      const r = await replayC(header(t.device), t.calls, { env: NO_IN_CALL });
+      expect({ case: i, violations: show(r) }).toEqual({ case: i, violations: [] });
+    }
   });
 
   it('answers a read of nothing, however long, with nothing (as the model), not an error', async () => {
@@ -257,6 +250,26 @@ describe('corruption by an obsolete call is caught with touched on and off', () 
       'found by the final sweep',
     ],
     [
+      'reported by a touched request of its own',
+      `${loud} ${NO_IN_CALL}`,
+      1,
+      'read',
+      'memory-corrupted',
+      MAP_DMA,
+      5,
+      'reported by touched()',
+    ],
+    [
+      'unreported, by the final sweep, touched asked apart',
+      `${silent} ${NO_IN_CALL}`,
+      1,
+      'write',
+      'memory-mismatch',
+      '@write',
+      6,
+      'found by the final sweep',
+    ],
+    [
       'touched off',
       `${loud} ${NO_TOUCHED}`,
       1,
@@ -286,147 +299,5 @@ describe('corruption by an obsolete call is caught with touched on and off', () 
       callIndex,
     });
     expect(first?.message).toContain(how);
-  });
-});
-
-// ---- the wire itself: malformed input ------------------------------------------------------
-
-describe('malformed input is answered with an error, never undefined behaviour', () => {
-  it('each bad frame gets {error} and the target reads on', () => {
-    const bad: Buffer[] = [
-      frame(Uint8Array.of(0xc1)), // a never-used type byte
-      frame(Uint8Array.of(0x82, 0xa2, 0x6f)), // a map cut short
-      frame(Uint8Array.of(0xdb, 0xff, 0xff, 0xff, 0xff, 0x61)), // str longer than the frame
-      frame(Uint8Array.of(0xdf, 0x7f, 0xff, 0xff, 0xff)), // map count far beyond the input
-      frame(Uint8Array.of(0xd4, 0x01, 0x02)), // ext
-      frame(new Uint8Array(200).fill(0x91)), // arrays nested 200 deep
-      frame(Uint8Array.of(0x93, 0x01, 0x02, 0x03)), // not a map
-      frame(Uint8Array.of(0x80, 0x80)), // trailing bytes
-      frame(new Uint8Array(0)), // empty payload
-      msg({ op: 'dance' }),
-      msg({ op: 'call', fn: 'VideoPortFrobnicate', args: {} }),
-      msg({ op: 'call', fn: 7, args: {} }),
-      msg({ op: 'call', fn: 'VideoPortGetDmaAdapter', args: [1, 2] }),
-      msg({ op: 'read', address: 0xffff900000000000n, length: 16 }),
-      msg({ op: 'read', address: 0x1000n, length: 16 << 20 }),
-      msg({ op: 'call', fn: '@read', args: { va: 0x100000n, length: 0xffffffff } }),
-    ];
-    const before = talk(Buffer.concat([msg({ op: 'state' }), ...bad]));
-    expect(before.answers.every(isError)).toBe(true); // no hello yet: everything is an error
-    const r = talk(Buffer.concat([hello, ...bad, msg({ op: 'close' })]));
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(r.answers).toHaveLength(bad.length + 2);
-    expect(r.answers.slice(1, -1).every(isError)).toBe(true);
-    expect(r.answers[r.answers.length - 1]).toEqual({});
-  });
-
-  it('random payloads never crash it', () => {
-    const rng = createRng(Number(process.env['VPDMA_SEED'] ?? 20261128));
-    const frames = Array.from({ length: 500 }, () => {
-      const valid = packMessage({
-        op: 'call',
-        fn: '@write',
-        args: { va: 0x10000n, data: Uint8Array.of(1) },
-      });
-      const bytes = Uint8Array.from({ length: int(rng, 0, 64) }, () => int(rng, 0, 255));
-      // Half pure noise, half a valid request with a few bytes flipped.
-      if (int(rng, 0, 1) === 0) return frame(bytes);
-      for (let k = int(rng, 1, 3); k > 0; k--) {
-        const at = int(rng, 0, valid.length - 1);
-        valid[at] = (valid[at] ?? 0) ^ (1 << int(rng, 0, 7));
-      }
-      return frame(valid);
-    });
-    const r = talk(Buffer.concat([hello, ...frames, msg({ op: 'close' })]));
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(r.answers).toHaveLength(frames.length + 2);
-  });
-
-  it('an oversized frame or input cut mid-frame ends it with exit code 1', () => {
-    const huge = Buffer.alloc(4);
-    huge.writeUInt32LE((16 << 20) + 1, 0);
-    for (const input of [
-      Buffer.concat([hello, huge]),
-      Buffer.concat([hello, hello.subarray(0, 9)]),
-    ]) {
-      const r = talk(input);
-      expect(r.signal).toBeNull();
-      expect(r.status).toBe(1);
-      expect(r.answers).toHaveLength(1);
-    }
-  });
-});
-
-describe('touched answers are bounded', () => {
-  const big = msg({
-    op: 'hello',
-    version: 1,
-    profile: 'docs',
-    device: resolveDevice({ systemMemoryBytes: 512 << 20 }),
-  });
-  const pages = 70_000; // one byte written in each: more pages than an answer may list ranges
-  const alloc = msg({
-    op: 'call',
-    fn: 'VideoPortAllocatePool',
-    args: { hwDeviceExtension: 0n, poolType: 0, numberOfBytes: pages * 4096, tag: 0 },
-  });
-  const touched = msg({ op: 'touched' });
-  const ranges = (a: unknown): [bigint, number][] =>
-    ((a as { ranges: [number | bigint, number][] }).ranges ?? []).map(([x, n]) => [BigInt(x), n]);
-
-  it('byte-granular when few, coarsened to at most 65,536 ranges when many, then empty', () => {
-    const first = talk(Buffer.concat([big, alloc, msg({ op: 'close' })]));
-    const va = BigInt((first.answers[1] as { ret: number | bigint }).ret);
-    expect(va).not.toBe(0n);
-    const write = (page: number): Buffer =>
-      msg({
-        op: 'call',
-        fn: '@write',
-        args: { va: va + BigInt(page * 4096 + 0x800), data: Uint8Array.of(0xa5) },
-      });
-    const r = talk(
-      Buffer.concat([
-        big,
-        alloc,
-        touched, // drains the allocation
-        write(0),
-        write(2),
-        touched,
-        ...Array.from({ length: pages }, (_, i) => write(i)),
-        touched,
-        touched,
-        msg({ op: 'close' }),
-      ]),
-    );
-    expect(r.status).toBe(0);
-    const a = r.answers;
-    expect(ranges(a[5])).toEqual([
-      [va + 0x800n, 1],
-      [va + 0x2800n, 1],
-    ]);
-    const many = ranges(a[6 + pages]);
-    expect(many.length).toBeGreaterThan(0);
-    expect(many.length).toBeLessThanOrEqual(65536);
-    const covered = (x: bigint): boolean => many.some(([at, n]) => x >= at && x < at + BigInt(n));
-    for (let i = 0; i < pages; i += 997) expect(covered(va + BigInt(i * 4096 + 0x800))).toBe(true);
-    expect(covered(va + BigInt((pages - 1) * 4096 + 0x800))).toBe(true);
-    // Never beyond the allocation.
-    for (const [at, n] of many) {
-      expect(at >= va).toBe(true);
-      expect(at + BigInt(n) <= va + BigInt(pages * 4096)).toBe(true);
-    }
-    expect(ranges(a[7 + pages])).toEqual([]);
-  });
-
-  it('VPDMA_C_NO_TOUCHED=1 leaves touched out of the features and refuses the request', () => {
-    const features = (a: unknown): unknown => (a as { features: unknown }).features;
-    const on = talk(Buffer.concat([hello, touched]));
-    expect(features(on.answers[0])).toEqual(['state', 'touched']);
-    expect(on.answers[1]).toEqual({ ranges: [] });
-    const off = talk(Buffer.concat([hello, touched]), { VPDMA_C_NO_TOUCHED: '1' });
-    expect(features(off.answers[0])).toEqual(['state']);
-    expect(isError(off.answers[1])).toBe(true);
   });
 });

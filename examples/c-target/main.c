@@ -11,7 +11,9 @@
  *   VPDMA_C_NOOP=1                   answer every request at once without doing any work
  *                                    (a benchmark baseline: the cost of the protocol alone)
  *   VPDMA_C_NO_TOUCHED=1             do not offer the touched feature (vpdma then re-reads
- *                                    all live memory around every obsolete call) */
+ *                                    all live memory around every obsolete call)
+ *   VPDMA_C_NO_TOUCHED_IN_CALL=1     offer touched only as its own request, not inside call
+ *                                    answers (one more round trip per call) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,9 @@
 static vp_t S;
 static mp_doc doc;
 static mp_w reply, retw, outw;
-static int ready, noop, touched_on = 1;
+static int ready, noop, touched_on = 1, in_call_on = 1;
+/* This trace's call answers carry `touched` (the hello accepted touched-in-call). */
+static int in_call;
 static enum { F_NONE, F_CRASH, F_HANG, F_GARBAGE } fault;
 static unsigned long long fault_after, calls;
 
@@ -77,6 +81,16 @@ static int get_bool(const mp_node *map, const char *key, int fallback)
     return n && n->type == MP_BOOL ? (int)n->v.u : fallback;
 }
 
+/* Whether the hello's `accepts` list names this extension. */
+static int accepts(const mp_node *msg, const char *what)
+{
+    const mp_node *list = mp_get(&doc, msg, "accepts");
+    if (!list || list->type != MP_ARR) return 0;
+    for (const mp_node *a = mp_child(&doc, list); a; a = mp_next(&doc, a))
+        if (mp_is_str(a, what)) return 1;
+    return 0;
+}
+
 /* Absent fields take the trace format's defaults (DESIGN.md), though vpdma sends them all. */
 static const char *hello(const mp_node *msg)
 {
@@ -108,12 +122,15 @@ static const char *hello(const mp_node *msg)
     S.tracking = touched_on && !noop;
     if (vp_reset(&S)) return "cannot allocate the physical page map";
     ready = 1;
+    in_call = touched_on && in_call_on && accepts(msg, "touched-in-call");
     begin_reply();
     mpw_map(&reply, 3);
     mpw_str(&reply, "version"), mpw_uint(&reply, 1);
     mpw_str(&reply, "name"), mpw_str(&reply, noop ? "vpdma-c-target (no-op)" : "vpdma-c-target");
-    mpw_str(&reply, "features"), mpw_arr(&reply, touched_on ? 2 : 1), mpw_str(&reply, "state");
+    mpw_str(&reply, "features"), mpw_arr(&reply, 1u + touched_on + in_call);
+    mpw_str(&reply, "state");
     if (touched_on) mpw_str(&reply, "touched");
+    if (in_call) mpw_str(&reply, "touched-in-call");
     send_reply();
     return NULL;
 }
@@ -138,14 +155,19 @@ static const char *do_call(const mp_node *msg)
     }
     calls++;
     begin_reply();
-    if (noop) return mpw_map(&reply, 0), send_reply(), NULL;
+    if (noop) {
+        mpw_map(&reply, (uint32_t)in_call);
+        if (in_call) mpw_str(&reply, "touched"), mpw_arr(&reply, 0);
+        return send_reply(), NULL;
+    }
     call c = {&doc, args, &retw, &outw, 0, 0, NULL};
     retw.n = outw.n = 0;
     if (vp_call(&S, (const char *)fn->v.p, fn->n, &c)) return "unknown function";
     if (c.error) return c.error;
-    mpw_map(&reply, (uint32_t)(c.has_ret + (c.nout > 0)));
+    mpw_map(&reply, (uint32_t)(c.has_ret + (c.nout > 0) + in_call));
     if (c.has_ret) mpw_str(&reply, "ret"), mpw_raw(&reply, retw.b, retw.n);
     if (c.nout) mpw_str(&reply, "out"), mpw_map(&reply, c.nout), mpw_raw(&reply, outw.b, outw.n);
+    if (in_call) mpw_str(&reply, "touched"), vp_touched_list(&S, &reply);
     send_reply();
     return NULL;
 }
@@ -196,9 +218,10 @@ static const char *handle(const uint8_t *buf, size_t len)
 static void parse_env(void)
 {
     const char *f = getenv("VPDMA_C_FAULT"), *n = getenv("VPDMA_C_NOOP");
-    const char *t = getenv("VPDMA_C_NO_TOUCHED");
+    const char *t = getenv("VPDMA_C_NO_TOUCHED"), *ic = getenv("VPDMA_C_NO_TOUCHED_IN_CALL");
     noop = n && *n && strcmp(n, "0") != 0;
     touched_on = !(t && *t && strcmp(t, "0") != 0);
+    in_call_on = !(ic && *ic && strcmp(ic, "0") != 0);
     if (!f || !*f) return;
     static const char *const after[] = {"crash-after:", "hang-after:", "garbage-after:"};
     char *end = NULL;

@@ -164,6 +164,12 @@ static void view_mappings(vp_t *s, const touch *t, size_t n, spans *o)
 
 void vp_touched(vp_t *s, mp_w *w)
 {
+    mpw_map(w, 1), mpw_str(w, "ranges");
+    vp_touched_list(s, w);
+}
+
+void vp_touched_list(vp_t *s, mp_w *w)
+{
     touch_set *t = &s->touched;
     spans o = {NULL, 0, 0};
     if (t->n) {
@@ -175,7 +181,6 @@ void vp_touched(vp_t *s, mp_w *w)
     }
     touched_reset(s);
     size_t count = 0, at;
-    mpw_map(w, 1), mpw_str(w, "ranges");
     at = mpw_arr_open(w);
     for (size_t i = 0; i < o.n; i++) {
         for (uint64_t lo = o.e[i].lo; lo < o.e[i].hi; count++) {

@@ -1,5 +1,6 @@
 // Replay throughput against the C process target (examples/c-target), and where the time
-// goes, with its `touched` operation on and off.
+// goes, with its `touched` operation on (inside every call answer, touched-in-call, or as a
+// request of its own after each call) and off.
 //   npx tsx scripts/bench/cTarget.ts [calls=200000] [rounds=20] [callsOff=20000] [roundsOff=10]
 //                                                                              (Linux: /proc)
 //
@@ -7,7 +8,9 @@
 //    repeated until at least `calls` calls (`callsOff` with touched off: it is ~36 times
 //    slower), against one long-lived C child (a `hello` per trace). Touched on: vpdma checks
 //    the bytes touched() reports after every call and a rotating sample around obsolete calls.
-//    Touched off (VPDMA_C_NO_TOUCHED=1): it re-reads every live mapping around obsolete calls.
+//    Touched as its own request (VPDMA_C_NO_TOUCHED_IN_CALL=1): the same checks, one more
+//    round trip per call. Touched off (VPDMA_C_NO_TOUCHED=1): it re-reads every live mapping
+//    around obsolete calls.
 // 2. For context, the same replays against the in-process model target.
 // 3. Breakdown, per mode: the exact request stream the harness sent for one corpus pass (hello,
 //    call, read, state, touched) is recorded, then sent straight to the C target (no harness:
@@ -38,7 +41,8 @@ const breakdownRounds = Number(process.argv[3] ?? 20);
 const wantedOff = Number(process.argv[4] ?? 20_000);
 const breakdownRoundsOff = Number(process.argv[5] ?? 10);
 const dir = resolve(root, 'examples/c-target');
-const binary = `'${resolve(dir, 'vpdma-c-target')}'`;
+const binaryPath = resolve(dir, 'vpdma-c-target');
+const binary = `'${binaryPath}'`;
 const timeoutMs = 60_000;
 const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -66,21 +70,29 @@ function corpus(): Trace[] {
 const traces = corpus();
 const perPass = traces.reduce((n, t) => n + t.calls.length, 0);
 
-/** A C child started as `exec binary MARK` (so the marker finds its pid) and that pid. */
+/**
+ * A C child started as `ENV binary MARK` (so the marker finds its pid) and that pid. The process
+ * target runs a simple command as `exec env ...`: the shell's pid becomes the binary's.
+ */
 function startChild(
   env: string,
   role: string,
 ): { child: ProcessChild; pid: number; command: string } {
   const mark = `bench-${role}-${process.pid}`;
-  const command = `${env} exec ${binary} ${mark}`.trim();
+  const command = `${env} ${binary} ${mark}`.trim();
   const child = new ProcessChild(command);
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(mark))
-        return { child, pid: +pid, command };
-    } catch {
-      // exited while we looked
+  // Looked for again for a while: between the shell's exec and env's, the command line is in flux.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (line.includes(mark) && line.startsWith(binaryPath))
+          return { child, pid: +pid, command };
+      } catch {
+        // exited while we looked
+      }
     }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
   }
   throw new Error(`cannot find the ${role} child`);
 }
@@ -140,6 +152,9 @@ interface Mode {
   readonly label: string;
   /** Environment of every C child of this mode (the no-op one adds VPDMA_C_NOOP=1). */
   readonly env: string;
+  /** Names its children in `ps`. */
+  readonly role: string;
+  readonly touched: boolean;
   readonly calls: number;
   readonly rounds: number;
   /** Passes per breakdown round (each side of a round replays or sends that many). */
@@ -150,7 +165,7 @@ interface Mode {
 async function runMode(mode: Mode): Promise<void> {
   const passes = Math.ceil(mode.calls / perPass);
   const calls = passes * perPass;
-  const role = mode.env === '' ? 'on' : 'off';
+  const role = mode.role;
   console.log(`\n== ${mode.label}: ${passes} passes = ${calls} calls; load ${load()}`);
   // The full replays' child records the request stream of the first pass.
   const full = startChild(mode.env, `full-${role}`);
@@ -203,7 +218,7 @@ async function runMode(mode: Mode): Promise<void> {
     rounds.noop.push(perPassCost(await measure(noop.pid, repeat(noop.child))));
   }
   for (const c of [full, direct, noop]) c.child.kill();
-  if (touched !== (mode.env === '')) throw new Error(`${mode.label}: touched is ${touched}`);
+  if (touched !== mode.touched) throw new Error(`${mode.label}: touched is ${touched}`);
   const cpu = total.node + total.child;
   console.log(
     `C target (process), full replay: ${Math.round(calls / (total.wall / 1000))} calls/s ` +
@@ -245,8 +260,19 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${load()}`);
   console.log(`corpus: ${traces.length} traces, ${perPass} calls per pass`);
   await runMode({
-    label: 'touched on',
+    label: 'touched on, inside call answers (touched-in-call)',
     env: '',
+    role: 'on',
+    touched: true,
+    calls: wanted,
+    rounds: breakdownRounds,
+    roundPasses: 10,
+  });
+  await runMode({
+    label: 'touched on, as a request of its own (VPDMA_C_NO_TOUCHED_IN_CALL=1)',
+    env: 'VPDMA_C_NO_TOUCHED_IN_CALL=1',
+    role: 'apart',
+    touched: true,
     calls: wanted,
     rounds: breakdownRounds,
     roundPasses: 10,
@@ -254,6 +280,8 @@ async function main(): Promise<void> {
   await runMode({
     label: 'touched off (VPDMA_C_NO_TOUCHED=1)',
     env: 'VPDMA_C_NO_TOUCHED=1',
+    role: 'off',
+    touched: false,
     calls: wantedOff,
     rounds: breakdownRoundsOff,
     roundPasses: 1,

@@ -62,6 +62,12 @@ describe('a process target that misbehaves on the wire', () => {
     ['orphan', bad('orphan'), /exited \(code 0\)/],
     // A million characters of error text come back as a thousand and a count.
     ['shout', bad('shout'), /^reported an error: x{900,}\.\.\. \(1000019 characters in all\)$/],
+    // It took up touched-in-call: a call answer without touched is garbage, not "nothing".
+    [
+      'untouched',
+      bad('untouched'),
+      /sent garbage: a call answered without touched \(its hello listed touched-in-call\)/,
+    ],
     // A child that echoes requests back is garbage at hello, not a target that answers.
     ['echo (cat)', 'process:cat', /hello answered with the request itself/],
   ] as const)(
