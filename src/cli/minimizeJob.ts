@@ -1,6 +1,6 @@
 // `vpdma minimize` options as a validated job: the trace read, the output path, the target
 // checked, the replay settings every candidate uses.
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { ReplaySettings } from '../replay/protocol.js';
@@ -14,7 +14,7 @@ import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
 import { positiveInt, profileOption, targetOption, workersOption } from './options.js';
-import { checkOutputFile } from './outputDir.js';
+import { checkOutputFile, landsIn } from './outputDir.js';
 
 export interface MinimizeCliOptions {
   readonly target?: string;
@@ -55,7 +55,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const out = opts.out ?? defaultOut(file);
   if (formatOf(out) === undefined)
     throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt`);
-  if (resolve(out) === resolve(file))
+  if ((await landsIn(out)) === (await landsIn(file)))
     throw new UserError(`--out: ${out}: is the trace being minimized; give another file`);
   if (opts.kind !== undefined && !(VIOLATION_KINDS as readonly string[]).includes(opts.kind))
     throw new UserError(`--kind: unknown kind "${opts.kind}" (${VIOLATION_KINDS.join(', ')})`);

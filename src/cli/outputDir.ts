@@ -1,7 +1,7 @@
 // Output directories are checked before the work, not after an hour of fuzzing.
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { checkWritableDir } from '../store/ensureDir.js';
 import { formatOf } from '../store/traceFiles.js';
 import { writeFileAtomic } from '../store/writeFile.js';
@@ -57,4 +57,12 @@ export async function checkOutputFile(flag: string, file: string): Promise<void>
   await access(file, constants.W_OK).catch((e: unknown) => {
     throw notWritable(flag, file, e);
   });
+}
+
+/**
+ * The file a write to `path` lands in: through symlinks (atomic writes replace a link's target,
+ * not the link), so an output that links to an input is caught as that input.
+ */
+export async function landsIn(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
 }

@@ -1,6 +1,6 @@
 // `vpdma replay` on bad input, end to end: a wrong trace is refused naming the place, a
 // damaged capture replays up to the damage, and the other traces are still reported.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -202,5 +202,25 @@ describe('vpdma replay on bad input', () => {
       );
       expect(readFileSync(copy, 'utf8')).toBe(readFileSync(kitchen, 'utf8'));
     }
+    // Through a link: the atomic write would replace the link's target, the trace itself.
+    const link = join(mkdtempSync(join(tmpdir(), 'vpdma-link-')), 'report.json');
+    symlinkSync(copy, link);
+    for (const flag of ['--json', '--junit']) {
+      const r = await run(['replay', dir, flag, link, '--quiet']);
+      expect([r.code, r.err]).toEqual([
+        2,
+        `vpdma: ${flag} ${link}: is one of the traces to replay; give another file\n`,
+      ]);
+      expect(readFileSync(copy, 'utf8')).toBe(readFileSync(kitchen, 'utf8'));
+    }
+  });
+
+  it('refuses --json and --junit naming the same file (one report would be lost)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vpdma-same-')), 'report.out');
+    const r = await run(['replay', kitchen, '--json', out, '--junit', out, '--quiet']);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `vpdma: --junit ${out}: is also --json's file; one report per file\n`,
+    ]);
   });
 });

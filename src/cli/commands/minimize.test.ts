@@ -2,7 +2,7 @@
 // Candidates replay in the Piscina pool, whose workers run dist/: `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,6 +242,13 @@ describe('vpdma minimize', () => {
     expect([over.code, over.err]).toEqual([
       2,
       `vpdma: --out: ${p('sink.jsonl')}: is the trace being minimized; give another file\n`,
+    ]);
+    // A link to it too: writing the repro would replace the trace the link names.
+    await symlink(p('sink.jsonl'), p('link.jsonl'));
+    const linked = await run('minimize', p('sink.jsonl'), '--out', p('link.jsonl'));
+    expect([linked.code, linked.err]).toEqual([
+      2,
+      `vpdma: --out: ${p('link.jsonl')}: is the trace being minimized; give another file\n`,
     ]);
     expect((await run('minimize', p('missing.jsonl'))).code).toBe(2);
     expect((await run('minimize', p('sink.jsonl'), '--target', 'mutant:nope')).code).toBe(2);

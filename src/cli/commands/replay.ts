@@ -1,6 +1,5 @@
 // `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
 // pool, with a progress display, a summary, and --json / --junit reports.
-import { resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
@@ -32,7 +31,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputFile, STDOUT_FILE, summaryTo, writeReportFile } from '../outputDir.js';
+import { checkOutputFile, landsIn, STDOUT_FILE, summaryTo, writeReportFile } from '../outputDir.js';
 import { formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
@@ -125,16 +124,22 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
-  const inputs = new Set(found.files.map((f) => resolve(f)));
+  const inputs = new Set(await Promise.all(found.files.map(landsIn)));
   if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
     throw new UserError('--json - and --junit -: only one report can go to stdout');
+  const outputs = new Map<string, string>();
   for (const [flag, path] of [
     ['--json', opts.json],
     ['--junit', opts.junit],
   ] as const) {
     if (path === undefined || path === STDOUT_FILE) continue;
-    if (inputs.has(resolve(path)))
+    const lands = await landsIn(path);
+    if (inputs.has(lands))
       throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
+    const other = outputs.get(lands);
+    if (other !== undefined)
+      throw new UserError(`${flag} ${path}: is also ${other}'s file; one report per file`);
+    outputs.set(lands, flag);
     await checkOutputFile(flag, path);
   }
   await checkTarget(spec, settings.timeoutMs);
