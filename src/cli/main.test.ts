@@ -227,6 +227,11 @@ describe('vpdma usage', () => {
       2,
       "vpdma: missing required argument 'trace'; see vpdma --help\n",
     ]);
+    const extra = await run('show', 'a.jsonl', 'b.jsonl');
+    expect([extra.code, extra.err]).toEqual([
+      2,
+      "vpdma: too many arguments for 'show'. Expected 1 argument but got 2; see vpdma --help\n",
+    ]);
   });
 
   it('an unexpected exception prints the stack and exits 3', async () => {

@@ -57,7 +57,8 @@ function usageLine(text: string): string {
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const hints = rest.map((l) => ` (${l.replace(/^\((.*)\)$/, '$1').replace(/^Did/, 'did')})`);
-  return oneLine(`${first}${hints.join('')}; see vpdma --help`);
+  // Commander ends some messages with a full stop ("... but got 2."): not before our "; ".
+  return oneLine(`${first.replace(/\.$/, '')}${hints.join('')}; see vpdma --help`);
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -20,8 +20,8 @@ export interface MinimizeSummary {
 export function formatMinimizeSummary(s: MinimizeSummary): string {
   const r = s.result;
   const lines = [
-    `minimized ${s.before} -> ${r.trace.calls.length} calls: ${r.attempts} attempts ` +
-      `(${r.accepted} accepted, ${r.evaluated} replays) in ${(s.ms / 1000).toFixed(2)} s`,
+    `minimized ${s.before} -> ${plural(r.trace.calls.length, 'call')}: ${plural(r.attempts, 'attempt')} ` +
+      `(${r.accepted} accepted, ${plural(r.evaluated, 'replay')}) in ${(s.ms / 1000).toFixed(2)} s`,
   ];
   if (r.exhausted)
     lines.push(
@@ -37,3 +37,5 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   );
   return `${lines.join('\n')}\n`;
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

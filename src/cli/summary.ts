@@ -37,8 +37,7 @@ export function formatReplaySummary(r: ReplayReport): string {
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
       lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
-    if (r.violations.length > shownMax)
-      lines.push(`  ... and ${r.violations.length - shownMax} more (see --json)`);
+    if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
   for (const t of bad.slice(0, shownMax))
@@ -46,4 +45,11 @@ export function formatReplaySummary(r: ReplayReport): string {
   if (bad.length > shownMax)
     lines.push(`  ... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the rest are: all in --json, or there beyond a trace's first 1000 only by kind. */
+function more(r: ReplayReport): string {
+  if (r.violations.length === r.summary.violations) return ' (see --json)';
+  const unlisted = r.summary.violations - r.violations.length;
+  return ` (--json lists all but ${unlisted}: past 1000 in a trace, the first of each kind and function; the rest are counted by kind)`;
 }

@@ -49,13 +49,14 @@ import { touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
 import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
+import { ViolationList } from './violationList.js';
 
 export { DEFAULT_SAMPLE_BYTES, type ReplayOptions, type ReplayOutcome, type ReplayResult };
 
 export class Replayer {
   readonly model: Model;
   readonly book = new AddressBook(() => liveSnapshot(this.model.state));
-  readonly violations: Violation[] = [];
+  private readonly found: ViolationList;
   private readonly sampler: Sampler;
   private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
@@ -74,12 +75,13 @@ export class Replayer {
       profile: options.profile ?? header.profile ?? 'docs',
     });
     this.live = new LiveSpansCache(this.model);
+    this.found = new ViolationList(options.violationsMax);
     this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
     if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
   }
 
-  private add(v: Violation): void {
-    if (this.violations.length < (this.options.violationsMax ?? 1000)) this.violations.push(v);
+  get violations(): Violation[] {
+    return this.found.list;
   }
 
   private detach(by: 'divergence' | 'misuse'): void {
@@ -129,7 +131,9 @@ export class Replayer {
 
   private fault(fn: string, e: unknown): false {
     if (!TargetFault.is(e)) throw e;
-    this.add(violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, this.index, e.message));
+    this.found.add(
+      violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, this.index, e.message),
+    );
     return false;
   }
 
@@ -186,7 +190,7 @@ export class Replayer {
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     this.checkRecorded(call, stepped, inert.modelArgs);
-    for (const v of inertValues(inert, stepped.ret, observed, got)) this.add(v);
+    for (const v of inertValues(inert, stepped.ret, observed, got)) this.found.add(v);
     return andThen(this.afterInert(inert, before), () => {
       learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);
       return this.advance();
@@ -242,7 +246,7 @@ export class Replayer {
         'found by the rotating sample: it changed at or before this call',
       );
     return andThen(inertAfter(c, before), (after) => {
-      for (const v of after.found) this.add(v);
+      for (const v of after.found) this.found.add(v);
       // Compared with the oracle from here on, the change would be reported again and again:
       // the oracle takes the bytes over, or (changed objects) stops being compared.
       const changed = changedTarget(after.found);
@@ -253,7 +257,8 @@ export class Replayer {
   }
 
   private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
-    for (const v of this.recorded.check(call, stepped, () => this.check(modelArgs))) this.add(v);
+    for (const v of this.recorded.check(call, stepped, () => this.check(modelArgs)))
+      this.found.add(v);
   }
 
   private check(modelArgs: Args): CheckContext {
@@ -284,7 +289,7 @@ export class Replayer {
     const va = modelArgs['va'];
     if (fn === '@read' && typeof va === 'bigint' && !comparable(this.model, va)) return;
     const found = conformanceViolations(this.check(modelArgs), fn, stepped, observed);
-    for (const v of found) this.add(v);
+    for (const v of found) this.found.add(v);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
     if (found.length > 0 && oracleChanged) this.detach('divergence');
@@ -301,7 +306,7 @@ export class Replayer {
     how: string,
   ): void {
     const where = traceAddressText(this.book, d.address);
-    this.add(
+    this.found.add(
       violation(
         'memory-mismatch',
         fn,
@@ -387,6 +392,7 @@ export class Replayer {
       outcome: o,
       calls: this.index,
       violations: this.violations,
+      ...(this.found.unlistedOrNone() === undefined ? {} : { unlisted: this.found.unlisted }),
       ...(this.detachedAt === undefined ? {} : { detachedAt: this.detachedAt }),
       ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
     };

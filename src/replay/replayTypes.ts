@@ -2,7 +2,7 @@
 import type { Model } from '../model/model.js';
 import type { Profile } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
-import type { Violation } from './violation.js';
+import type { Violation, ViolationKind } from './violation.js';
 
 export interface ReplayOptions {
   /** Oracle profile; default: the trace header's, else docs. */
@@ -17,7 +17,10 @@ export interface ReplayOptions {
    * instead (default: no limit). The fuzzer sets it; a replay of a capture reads everything.
    */
   readonly fullBytesMax?: number;
-  /** Stop collecting after this many violations (the outcome still says fail). */
+  /**
+   * Violations listed in full (default 1000); past it, only the first of each kind and
+   * function, the rest counted in `unlisted`.
+   */
   readonly violationsMax?: number;
   /** A call that does not answer within this is a target-timeout (default 5000). */
   readonly callTimeoutMs?: number;
@@ -33,6 +36,11 @@ export interface ReplayResult {
   readonly outcome: ReplayOutcome;
   readonly calls: number;
   readonly violations: Violation[];
+  /**
+   * Violations not in `violations`, by kind: past violationsMax only the first of each kind
+   * and function is listed (see ViolationList).
+   */
+  readonly unlisted?: Partial<Record<ViolationKind, number>>;
   /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
   readonly detachedAt?: number;
   readonly detachedBy?: 'divergence' | 'misuse';

@@ -22,7 +22,13 @@ export interface TraceEntry {
   readonly trace: string;
   readonly outcome: TraceOutcome;
   readonly calls: number;
+  /** All of the trace's violations, listed or not. */
   readonly violations: number;
+  /**
+   * Violations the report does not list, by kind: past 1000 in one trace, only the first of
+   * each kind and function is listed.
+   */
+  readonly unlisted?: Partial<Record<ViolationKind, number>>;
   readonly detachedAt?: number;
   readonly detachedBy?: string;
   /** Why the trace could not be read or the target not started. */
@@ -75,11 +81,14 @@ export function traceEntry(r: ItemResult): TraceEntry {
     };
   }
   const res = r.result;
+  let unlisted = 0;
+  for (const n of Object.values(res.unlisted ?? {})) unlisted += n;
   return {
     trace: r.label,
     outcome: res.outcome,
     calls: res.calls,
-    violations: res.violations.length,
+    violations: res.violations.length + unlisted,
+    ...(res.unlisted === undefined ? {} : { unlisted: res.unlisted }),
     ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
@@ -93,6 +102,9 @@ export function summarize(
   const count = (o: TraceOutcome): number => entries.filter((e) => e.outcome === o).length;
   const byKind: Partial<Record<ViolationKind, number>> = {};
   for (const v of violations) byKind[v.kind] = (byKind[v.kind] ?? 0) + 1;
+  for (const e of entries)
+    for (const [k, n] of Object.entries(e.unlisted ?? {}) as [ViolationKind, number][])
+      byKind[k] = (byKind[k] ?? 0) + n;
   return {
     traces: entries.length,
     passed: count('pass'),
@@ -103,7 +115,7 @@ export function summarize(
     damaged: entries.filter((e) => e.damage !== undefined).length,
     detached: entries.filter((e) => e.detachedAt !== undefined).length,
     calls: entries.reduce((n, e) => n + e.calls, 0),
-    violations: violations.length,
+    violations: entries.reduce((n, e) => n + e.violations, 0),
     byKind,
   };
 }

@@ -1,0 +1,60 @@
+// `vpdma replay`'s counts when a trace has more violations than its report lists.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli as run } from './runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-counts-'));
+
+describe('vpdma replay', () => {
+  it('counts every violation, and lists a rarer kind that comes after the first 1000', async () => {
+    // 1,005 user-mode MapDmaMemory calls the mutant answers non-NULL, then a call whose
+    // recorded ret and out are wrong: past 1000 listed, the first of a new kind and function
+    // is still listed (the second, the out-parameter, only counted).
+    const user = {
+      fn: 'VideoPortMapDmaMemory',
+      args: {
+        hwDeviceExtension: '0xffffe00000001000',
+        pVrp: '0x0',
+        boardAddress: '0xe0000000',
+        length: 4096,
+        inIoSpace: 2, // VIDEO_MEMORY_SPACE_USER_MODE
+        mappedUserEvent: '0x0',
+        displayDriverEvent: '0x0',
+        virtualAddress: '0x0',
+      },
+    };
+    const event = {
+      fn: 'VideoPortCreateEvent',
+      args: { hwDeviceExtension: '0x0', eventFlag: 0, unused: '0x0' },
+      ret: 0xc0000001,
+    };
+    const header = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta: {} };
+    const lines = [header, ...Array.from({ length: 1005 }, () => user), event];
+    const trace = join(dir, 'many.jsonl');
+    writeFileSync(trace, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const json = join(dir, 'many.json');
+    const target = 'mutant:mapdma-user-mode-nonnull';
+    const r = await run(['replay', trace, '--target', target, '--quiet', '--json', json]);
+    expect(r.code, r.err).toBe(1);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as {
+      summary: { violations: number; byKind: Record<string, number> };
+      traces: { violations: number; unlisted?: Record<string, number> }[];
+      violations: { kind: string; callIndex: number }[];
+    };
+    expect(rep.summary.violations).toBe(1007);
+    expect(rep.summary.byKind).toEqual({
+      'map-dma-returned-non-null': 1005,
+      'recorded-mismatch': 2,
+    });
+    expect(rep.traces[0]?.violations).toBe(1007);
+    expect(rep.traces[0]?.unlisted).toEqual({
+      'map-dma-returned-non-null': 5,
+      'recorded-mismatch': 1,
+    });
+    expect(rep.violations).toHaveLength(1001);
+    expect(rep.violations.at(-1)).toMatchObject({ kind: 'recorded-mismatch', callIndex: 1005 });
+    expect(r.out).toContain('... and 987 more (--json lists all but 6:');
+  });
+});
