@@ -14,7 +14,10 @@ export interface Interrupt {
   dispose(): void;
 }
 
-export function onInterrupt(warn: (text: string) => void): Interrupt {
+export function onInterrupt(
+  warn: (text: string) => void,
+  finishing = 'finishing up and writing reports for what has completed',
+): Interrupt {
   const ac = new AbortController();
   let got: string | undefined;
   let at = 0;
@@ -25,9 +28,7 @@ export function onInterrupt(warn: (text: string) => void): Interrupt {
     }
     got = name;
     at = performance.now();
-    warn(
-      `\nvpdma: ${name}: finishing up and writing reports for what has completed (again, a second later, to quit at once without them)\n`,
-    );
+    warn(`\nvpdma: ${name}: ${finishing} (again, a second later, to quit at once without them)\n`);
     ac.abort();
   };
   process.on('SIGINT', handler);

@@ -1,5 +1,5 @@
 // `vpdma convert <in> <out>`: formats from the extensions; streams .vpt ↔ .jsonl in bounded
-// memory; writes atomically, so a failed conversion leaves <out> as it was.
+// memory; writes atomically, so a failed or interrupted conversion leaves <out> as it was.
 import {
   formatOf,
   streamTraceBatches,
@@ -12,6 +12,7 @@ import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import type { ExitCode } from '../exitCodes.js';
+import { onInterrupt } from '../interrupt.js';
 
 export const registerConvert: RegisterCommand = (program, ctx) => {
   program
@@ -46,17 +47,32 @@ export async function convert(
   // the most a text trace may hold to be read back.
   const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
   let damage: TraceError | undefined;
+  // Ctrl-C or SIGTERM ends the stream as an error would: the writer drops its temporary file.
+  const interrupt = onInterrupt(ctx.io.err, 'stopping; the output is left as it was');
   const items = (): AsyncIterable<TraceBatchItem> =>
-    streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit });
-  const r = await writeTraceItemsAtomic(output, {
-    file: input,
-    open: () =>
-      opts.salvage === true
-        ? untilDamage(items(), (e) => {
-            damage = e;
-          })
-        : items(),
-  });
+    untilSignal(
+      streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit }),
+      interrupt.signal,
+    );
+  let r;
+  try {
+    r = await writeTraceItemsAtomic(output, {
+      file: input,
+      open: () =>
+        opts.salvage === true
+          ? untilDamage(items(), (e) => {
+              damage = e;
+            })
+          : items(),
+    });
+  } finally {
+    interrupt.dispose();
+  }
+  const signal = interrupt.received();
+  if (signal !== undefined) {
+    ctx.io.err(`vpdma convert: ${signal}: stopped; ${output} is as it was\n`);
+    return EXIT.interrupted;
+  }
   if (!r.ok) {
     const hint = r.error.damaged === true ? ': damaged; --salvage writes the calls before it' : '';
     throw new UserError(`${formatTraceError(r.error)}${hint}`);
@@ -65,4 +81,18 @@ export async function convert(
     damage === undefined ? '' : ` (salvaged: ${formatTraceError(damage)}; the rest dropped)`;
   ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls${salvaged}\n`);
   return EXIT.ok;
+}
+
+/** The items until `signal` aborts, then an error item that ends the writing. */
+async function* untilSignal(
+  items: AsyncIterable<TraceBatchItem>,
+  signal: AbortSignal,
+): AsyncGenerator<TraceBatchItem> {
+  for await (const item of items) {
+    if (signal.aborted) {
+      yield { kind: 'error', error: { message: 'interrupted' } };
+      return;
+    }
+    yield item;
+  }
 }

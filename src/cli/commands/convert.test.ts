@@ -1,0 +1,53 @@
+// `vpdma convert` interrupted: the output is left as it was and no temporary file remains.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { interruptCli } from '../runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-convert-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A long capture: a frame-buffer mapping, then many writes into it. */
+function longTrace(path: string, writes: number): void {
+  const header = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta: {} };
+  const base = '0xffff9d0020000000';
+  const map = {
+    fn: 'VideoPortGetDeviceBase',
+    args: {
+      hwDeviceExtension: '0x0',
+      ioAddress: '0xe0000000',
+      numberOfUchars: 65536,
+      inIoSpace: 0,
+    },
+    ret: base,
+  };
+  const write = JSON.stringify({ fn: '@write', args: { va: base, data: 'ab'.repeat(64) } });
+  const lines = [JSON.stringify(header), JSON.stringify(map), ...Array<string>(writes).fill(write)];
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('vpdma convert, interrupted', () => {
+  it.each(['out.vpt', 'out.txt'])(
+    'exits 130, %s untouched, its temporary file removed',
+    async (name) => {
+      const input = join(dir, 'long.jsonl');
+      if (!existsSync(input)) longTrace(input, 200_000); // 42 MB: seconds to convert
+      const out = join(dir, name);
+      // Once the temporary file is there, the conversion is under way.
+      const started = async (): Promise<void> => {
+        for (let i = 0; i < 600 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++)
+          await sleep(25);
+      };
+      const r = await interruptCli(['convert', input, out], started);
+      expect([r.code, r.err]).toEqual([
+        130,
+        expect.stringContaining(`vpdma convert: SIGINT: stopped; ${out} is as it was\n`),
+      ]);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  );
+});
