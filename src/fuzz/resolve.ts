@@ -25,21 +25,39 @@ export function place(base: bigint, length: number, p: Place): bigint {
 /** What resolving needed and did not find: the builder may run a producer first. */
 export type Need = ResourceKind | 'pending' | 'legacyBuffer';
 
-export interface Resolver {
-  readonly state: ModelState;
-  /** Values this program resolved before, per kind (the pool `stale` slots draw from). */
-  readonly used: Map<ResourceKind, bigint[]>;
+/**
+ * Values a program resolved before, per kind, in first-use order (the pool `stale` slots draw
+ * from). A set beside each list: a lifted capture of 100,000 calls remembers as many values,
+ * and looking each up in the list made `corpus prune` quadratic.
+ */
+export class UsedValues {
+  private readonly lists = new Map<ResourceKind, bigint[]>();
+  private readonly seen = new Map<ResourceKind, Set<bigint>>();
+
+  remember(res: ResourceKind, v: bigint): void {
+    const seen = this.seen.get(res);
+    if (seen === undefined) {
+      this.seen.set(res, new Set([v]));
+      this.lists.set(res, [v]);
+    } else if (!seen.has(v)) {
+      seen.add(v);
+      this.lists.get(res)?.push(v);
+    }
+  }
+
+  of(res: ResourceKind): readonly bigint[] {
+    return this.lists.get(res) ?? [];
+  }
 }
 
-function remember(r: Resolver, res: ResourceKind, v: bigint): void {
-  const list = r.used.get(res);
-  if (list === undefined) r.used.set(res, [v]);
-  else if (!list.includes(v)) list.push(v);
+export interface Resolver {
+  readonly state: ModelState;
+  readonly used: UsedValues;
 }
 
 function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
   const live = new Set(liveOf(r.state, res).map((l) => l.v));
-  const dead = (r.used.get(res) ?? []).filter((v) => !live.has(v));
+  const dead = r.used.of(res).filter((v) => !live.has(v));
   // Counted from the most recently used, so pick 0 is usually what was just freed.
   return dead.length === 0 ? 0n : (dead[dead.length - 1 - (pick % dead.length)] ?? 0n);
 }
@@ -125,7 +143,7 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
     case 'live': {
       const hit = liveTarget(r, slot);
       if (hit === undefined) return strict ? { need: slot.res } : 0n;
-      remember(r, slot.res, hit.v);
+      r.used.remember(slot.res, hit.v);
       return place(hit.v, hit.length, slot.place);
     }
     case 'vrp': {
