@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import { collectTraces } from '../store/collect.js';
+import { collectTraces, emptyDirMessage } from '../store/collect.js';
 import { UserError } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 
@@ -59,10 +59,12 @@ async function regressions(dir: string, depth = 0, out: string[] = []): Promise<
 export async function collectNightlyTraces(
   out: string,
   dirs: readonly string[],
+  warn: (text: string) => void,
 ): Promise<string[]> {
   const first = await regressions(join(out, 'findings'));
   const found = await collectTraces(dirs);
   if ('error' in found) throw new UserError(`--replay: ${found.error}`);
+  for (const dir of found.empty) warn(`vpdma nightly: --replay ${emptyDirMessage(dir)}; skipped\n`);
   return [...first, ...found.files.filter((f) => !first.includes(f))];
 }
 

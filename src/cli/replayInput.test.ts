@@ -215,6 +215,25 @@ describe('vpdma replay on bad input', () => {
     }
   });
 
+  it('skips an empty directory beside traces with a warning, and still writes the reports', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vpdma-empty-'));
+    const empty = join(root, 'tonight');
+    mkdirSync(empty);
+    const json = join(root, 'r.json');
+    const r = await run(['replay', kitchen, empty, '--json', json, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(
+      `vpdma replay: ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory; skipped\n`,
+    );
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as { summary: { traces: number } };
+    expect(rep.summary.traces).toBe(1);
+    const alone = await run(['replay', empty, '--quiet']);
+    expect([alone.code, alone.err]).toEqual([
+      2,
+      `vpdma: ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory\n`,
+    ]);
+  });
+
   it('refuses --json and --junit naming the same file (one report would be lost)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vpdma-same-')), 'report.out');
     const r = await run(['replay', kitchen, '--json', out, '--junit', out, '--quiet']);

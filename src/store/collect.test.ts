@@ -27,6 +27,21 @@ describe('collectTraces', () => {
         join(dir, 'dangling.vpt'),
         join(dir, 'more-link', 'c.txt'),
       ],
+      empty: [],
+    });
+  });
+
+  it('names empty directories beside traces, and refuses when nothing else is there', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vpdma-collect-'));
+    const empty = join(root, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(root, 'a.jsonl'), '');
+    expect(await collectTraces([join(root, 'a.jsonl'), empty])).toEqual({
+      files: [join(root, 'a.jsonl')],
+      empty: [empty],
+    });
+    expect(await collectTraces([empty])).toEqual({
+      error: `${empty}: no trace files (.jsonl, .vpt, .txt) in this directory`,
     });
   });
 });

@@ -7,7 +7,17 @@ import { formatOf } from './traceFiles.js';
 /** Walks at most this deep. */
 const depthMax = 16;
 
-export type Collected = { readonly files: string[] } | { readonly error: string };
+export type Collected =
+  | {
+      readonly files: string[];
+      /** Directories named that hold no trace file (the caller warns, or refuses if all are). */
+      readonly empty: string[];
+    }
+  | { readonly error: string };
+
+/** What is said of a directory with no trace file in it. */
+export const emptyDirMessage = (dir: string): string =>
+  `${dir}: no trace files (.jsonl, .vpt, .txt) in this directory`;
 
 /** A directory under a replay argument that cannot be listed (the whole run is refused). */
 class Unlistable extends Error {}
@@ -38,6 +48,7 @@ async function walk(dir: string, depth: number, out: string[], seen: Set<string>
 
 export async function collectTraces(paths: readonly string[]): Promise<Collected> {
   const files: string[] = [];
+  const empty: string[] = [];
   for (const p of paths) {
     let s;
     try {
@@ -53,11 +64,12 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
         if (e instanceof Unlistable) return { error: e.message };
         throw e;
       }
-      if (files.length === before)
-        return { error: `${p}: no trace files (.jsonl, .vpt, .txt) in this directory` };
+      if (files.length === before) empty.push(p);
     } else if (formatOf(p) === undefined) {
       return { error: `${p}: unknown trace format (use .jsonl, .vpt or .txt)` };
     } else files.push(p);
   }
-  return { files };
+  const [first] = empty;
+  if (files.length === 0 && first !== undefined) return { error: emptyDirMessage(first) };
+  return { files, empty };
 }

@@ -140,7 +140,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
-  const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
+  const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()], ctx.io.err);
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
   );

@@ -14,7 +14,7 @@ import {
   traceEntry,
   type ReplayReport,
 } from '../../report/replayReport.js';
-import { collectTraces } from '../../store/collect.js';
+import { collectTraces, emptyDirMessage } from '../../store/collect.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -123,6 +123,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const seed = seedOption(opts.seed);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
+  // An empty captures directory on some night is not a reason to lose the rest's reports.
+  for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
   const inputs = new Set(await Promise.all(found.files.map(landsIn)));
   if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
