@@ -4,7 +4,7 @@ import { tableRevision } from '../../model/calls.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { caseForTrace, junitXml } from '../../report/junit.js';
+import { caseForTrace, junitXml, type JunitCase } from '../../report/junit.js';
 import {
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
@@ -169,7 +169,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     interrupt.received() !== undefined,
   );
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report));
-  await writeReports(ctx.io, report, opts);
+  await writeReports(ctx.io, report, opts, found.files.length);
   if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
 }
@@ -206,20 +206,31 @@ function buildReport(
   };
 }
 
-async function writeReports(io: CliIo, report: ReplayReport, opts: ReplayOptions): Promise<void> {
+async function writeReports(
+  io: CliIo,
+  report: ReplayReport,
+  opts: ReplayOptions,
+  given: number,
+): Promise<void> {
   try {
     if (opts.json !== undefined) await writeReportFile(io, opts.json, reportJson(report));
     if (opts.junit !== undefined) {
-      await writeReportFile(
-        io,
-        opts.junit,
-        junitXml(
-          'vpdma replay',
-          report.traces.map((t) => caseForTrace(t, report.violations)),
-        ),
-      );
+      const cases = report.traces.map((t) => caseForTrace(t, report.violations));
+      // A dashboard shows the cases it is given: a stopped run must not read as a green one.
+      if (report.interrupted) cases.push(interruptedCase(given - report.traces.length));
+      await writeReportFile(io, opts.junit, junitXml('vpdma replay', cases));
     }
   } catch (e) {
     throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+function interruptedCase(missing: number): JunitCase {
+  const message = `interrupted: ${missing} trace${missing === 1 ? '' : 's'} not replayed`;
+  return {
+    classname: 'vpdma',
+    name: 'interrupted',
+    failures: [],
+    error: { message, type: 'interrupted' },
+  };
 }
