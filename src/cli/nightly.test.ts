@@ -349,6 +349,9 @@ describe('vpdma nightly', () => {
     const rep = report(out);
     expect(rep.interrupted).toBe(true);
     expect(rep.fuzz.cases).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain(
+      '<testcase classname="vpdma" name="interrupted">',
+    );
     const kept = readdirSync(join(out, 'corpus'));
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.every((f) => !f.endsWith('.tmp'))).toBe(true);

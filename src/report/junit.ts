@@ -108,6 +108,16 @@ export function caseForTrace(
   return { classname, name, failures };
 }
 
+/** A stopped run as an error case of its own: a dashboard must not read it as a green one. */
+export function interruptedCase(message: string): JunitCase {
+  return {
+    classname: 'vpdma',
+    name: 'interrupted',
+    failures: [],
+    error: { message, type: 'interrupted' },
+  };
+}
+
 function counts(cases: readonly JunitCase[]): string {
   const failures = cases.filter((c) => c.failures.length > 0).length;
   const errors = cases.filter((c) => c.error !== undefined).length;

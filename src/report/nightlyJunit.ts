@@ -4,7 +4,13 @@
 // failure body holds everything needed to act on it: message, status, the replay command and
 // the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay.
 import { corpusReplayCommand, shortSignature } from './command.js';
-import { caseForTrace, junitSuitesXml, type JunitCase, type JunitSuite } from './junit.js';
+import {
+  caseForTrace,
+  interruptedCase,
+  junitSuitesXml,
+  type JunitCase,
+  type JunitSuite,
+} from './junit.js';
 import type { Finding, NightlyReport } from './nightlySchema.js';
 
 export const CORPUS_SUITE = 'vpdma nightly: corpus';
@@ -68,6 +74,8 @@ export function nightlyJunitSuites(r: NightlyReport): JunitSuite[] {
   const corpus = r.corpus.traces.map((t) =>
     caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) }),
   );
+  if (r.interrupted)
+    corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
   return [
     { name: CORPUS_SUITE, properties: props, cases: corpus },
     { name: FINDINGS_SUITE, properties: props, cases: r.findings.map(caseForFinding) },

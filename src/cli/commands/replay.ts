@@ -4,7 +4,7 @@ import { tableRevision } from '../../model/calls.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { caseForTrace, junitXml, type JunitCase } from '../../report/junit.js';
+import { caseForTrace, interruptedCase, junitXml } from '../../report/junit.js';
 import {
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
@@ -217,20 +217,13 @@ async function writeReports(
     if (opts.junit !== undefined) {
       const cases = report.traces.map((t) => caseForTrace(t, report.violations));
       // A dashboard shows the cases it is given: a stopped run must not read as a green one.
-      if (report.interrupted) cases.push(interruptedCase(given - report.traces.length));
+      const missing = given - report.traces.length;
+      const s = missing === 1 ? '' : 's';
+      if (report.interrupted)
+        cases.push(interruptedCase(`interrupted: ${missing} trace${s} not replayed`));
       await writeReportFile(io, opts.junit, junitXml('vpdma replay', cases));
     }
   } catch (e) {
     throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
-
-function interruptedCase(missing: number): JunitCase {
-  const message = `interrupted: ${missing} trace${missing === 1 ? '' : 's'} not replayed`;
-  return {
-    classname: 'vpdma',
-    name: 'interrupted',
-    failures: [],
-    error: { message, type: 'interrupted' },
-  };
 }
