@@ -57,6 +57,7 @@ export class Replayer {
   readonly model: Model;
   readonly book = new AddressBook(() => liveSnapshot(this.model.state));
   private readonly found: ViolationList;
+  readonly violations: Violation[];
   private readonly sampler: Sampler;
   private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
@@ -76,12 +77,9 @@ export class Replayer {
     });
     this.live = new LiveSpansCache(this.model);
     this.found = new ViolationList(options.violationsMax);
+    this.violations = this.found.list;
     this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
     if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
-  }
-
-  get violations(): Violation[] {
-    return this.found.list;
   }
 
   private detach(by: 'divergence' | 'misuse'): void {
