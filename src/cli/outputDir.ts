@@ -17,8 +17,14 @@ export function summaryTo(io: CliIo, ...reports: (string | undefined)[]): (text:
 
 /** A report into `file`, atomically, or onto standard output for `-`. */
 export async function writeReportFile(io: CliIo, file: string, text: string): Promise<void> {
-  if (file === STDOUT_FILE) await writeLong(io, text);
-  else await writeFileAtomic(file, text);
+  if (file === STDOUT_FILE) {
+    await writeLong(io, text);
+    return;
+  }
+  // Node's ENOSPC and EFBIG messages name no file: the one-line message must.
+  await writeFileAtomic(file, text).catch((e: unknown) => {
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  });
 }
 
 function notWritable(flag: string, path: string, e: unknown): UserError {

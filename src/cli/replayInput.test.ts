@@ -234,6 +234,14 @@ describe('vpdma replay on bad input', () => {
     ]);
   });
 
+  it('names the report file it cannot write (a full disk)', async () => {
+    const r = await run(['replay', kitchen, '--json', '/dev/full', '--quiet']);
+    expect([r.code, r.err.split('\n').at(-2)]).toEqual([
+      2,
+      'vpdma: cannot write the report: /dev/full: ENOSPC: no space left on device, write',
+    ]);
+  });
+
   it('refuses --json and --junit naming the same file (one report would be lost)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vpdma-same-')), 'report.out');
     const r = await run(['replay', kitchen, '--json', out, '--junit', out, '--quiet']);
