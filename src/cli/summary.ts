@@ -2,6 +2,7 @@
 import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
 import { NOT_STARTED } from '../replay/violation.js';
+import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
 import { compact } from './progress.js';
 
 const shownMax = 20;
@@ -47,9 +48,9 @@ export function formatReplaySummary(r: ReplayReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Where the rest are: all in --json, or there beyond a trace's first 1000 only by kind. */
+/** Where the rest are: all in --json, or there beyond a trace's first ones only by kind. */
 function more(r: ReplayReport): string {
   if (r.violations.length === r.summary.violations) return ' (see --json)';
   const unlisted = r.summary.violations - r.violations.length;
-  return ` (--json lists all but ${unlisted}: past 1000 in a trace, the first of each kind and function; the rest are counted by kind)`;
+  return ` (--json lists all but ${unlisted}: past ${VIOLATIONS_LISTED_MAX} in a trace, the first of each kind and function; the rest are counted by kind)`;
 }

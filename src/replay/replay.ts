@@ -386,11 +386,12 @@ export class Replayer {
 
   result(outcome?: ReplayOutcome): ReplayResult {
     const o: ReplayOutcome = outcome ?? (this.violations.length > 0 ? 'fail' : 'pass');
+    const unlisted = this.found.unlistedOrNone();
     return {
       outcome: o,
       calls: this.index,
       violations: this.violations,
-      ...(this.found.unlistedOrNone() === undefined ? {} : { unlisted: this.found.unlisted }),
+      ...(unlisted === undefined ? {} : { unlisted }),
       ...(this.detachedAt === undefined ? {} : { detachedAt: this.detachedAt }),
       ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
     };
