@@ -3,13 +3,14 @@
 // produced), coherent calls are fixed up, and missing objects are produced first. The same
 // builder drives generation inside replay (the replayer's oracle) and on its own (a plain
 // Model), which is how the main thread regenerates a case from (seed, index) alone.
+import type { ResourceKind } from '../model/callTypes.js';
 import { describe } from '../model/calls.js';
 import type { ModelState } from '../model/state.js';
 import type { TraceCall, Value } from '../model/values.js';
 import { cohere, type MutArgs } from './coherence.js';
 import { producerFor } from './producers.js';
 import type { AbsCall, Program } from './program.js';
-import { resolveSlot, UsedValues, type Need, type Resolver } from './resolve.js';
+import { resolveSlot, type Need, type Resolver } from './resolve.js';
 
 interface Intent {
   readonly call: AbsCall;
@@ -50,7 +51,7 @@ function isNeed(v: Value | { need: Need }): v is { need: Need } {
 
 export class CaseBuilder {
   private readonly queue: Intent[] = [];
-  private readonly used = new UsedValues();
+  private readonly used = new Map<ResourceKind, Set<bigint>>();
   private at = 0;
   private emitted = 0;
 

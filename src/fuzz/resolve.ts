@@ -25,39 +25,25 @@ export function place(base: bigint, length: number, p: Place): bigint {
 /** What resolving needed and did not find: the builder may run a producer first. */
 export type Need = ResourceKind | 'pending' | 'legacyBuffer';
 
-/**
- * Values a program resolved before, per kind, in first-use order (the pool `stale` slots draw
- * from). A set beside each list: a lifted capture of 100,000 calls remembers as many values,
- * and looking each up in the list made `corpus prune` quadratic.
- */
-export class UsedValues {
-  private readonly lists = new Map<ResourceKind, bigint[]>();
-  private readonly seen = new Map<ResourceKind, Set<bigint>>();
-
-  remember(res: ResourceKind, v: bigint): void {
-    const seen = this.seen.get(res);
-    if (seen === undefined) {
-      this.seen.set(res, new Set([v]));
-      this.lists.set(res, [v]);
-    } else if (!seen.has(v)) {
-      seen.add(v);
-      this.lists.get(res)?.push(v);
-    }
-  }
-
-  of(res: ResourceKind): readonly bigint[] {
-    return this.lists.get(res) ?? [];
-  }
-}
-
 export interface Resolver {
   readonly state: ModelState;
-  readonly used: UsedValues;
+  /**
+   * Values this program resolved before, per kind, in first-use order (the pool `stale` slots
+   * draw from). Sets, not lists: a lifted capture of 100,000 calls remembers as many values,
+   * and looking each up in a list made `corpus prune` quadratic.
+   */
+  readonly used: Map<ResourceKind, Set<bigint>>;
+}
+
+function remember(r: Resolver, res: ResourceKind, v: bigint): void {
+  const seen = r.used.get(res);
+  if (seen === undefined) r.used.set(res, new Set([v]));
+  else seen.add(v); // a value seen before keeps its place
 }
 
 function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
   const live = new Set(liveOf(r.state, res).map((l) => l.v));
-  const dead = r.used.of(res).filter((v) => !live.has(v));
+  const dead = [...(r.used.get(res) ?? [])].filter((v) => !live.has(v));
   // Counted from the most recently used, so pick 0 is usually what was just freed.
   return dead.length === 0 ? 0n : (dead[dead.length - 1 - (pick % dead.length)] ?? 0n);
 }
@@ -143,7 +129,7 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
     case 'live': {
       const hit = liveTarget(r, slot);
       if (hit === undefined) return strict ? { need: slot.res } : 0n;
-      r.used.remember(slot.res, hit.v);
+      remember(r, slot.res, hit.v);
       return place(hit.v, hit.length, slot.place);
     }
     case 'vrp': {
