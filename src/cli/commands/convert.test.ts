@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { interruptCli } from '../runCli.js';
+import { interruptCli, runCli } from '../runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,4 +50,13 @@ describe('vpdma convert, interrupted', () => {
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     },
   );
+});
+
+describe('vpdma convert, output', () => {
+  it('makes a missing output directory, as every other vpdma output does', async () => {
+    const out = join(dir, 'new', 'deeper', 'events.vpt');
+    const r = await runCli(['convert', 'corpus/events.jsonl', out]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(existsSync(out)).toBe(true);
+  });
 });

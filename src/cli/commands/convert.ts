@@ -13,6 +13,7 @@ import { UserError } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import type { ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
+import { checkOutputFile } from '../outputDir.js';
 
 export const registerConvert: RegisterCommand = (program, ctx) => {
   program
@@ -43,6 +44,8 @@ export async function convert(
     const bad = await traceNameError(path);
     if (bad !== undefined) throw new UserError(formatTraceError(bad));
   }
+  // Its directory is made if missing, as for every other output vpdma writes.
+  await checkOutputFile('output', output);
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
   const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
