@@ -40,6 +40,11 @@ describe('collectTraces', () => {
       files: [join(root, 'a.jsonl')],
       empty: [empty],
     });
+    // Named twice, directly and through its directory: once, where first named.
+    expect(await collectTraces([join(root, 'a.jsonl'), root, `${root}/./a.jsonl`])).toEqual({
+      files: [join(root, 'a.jsonl')],
+      empty: [],
+    });
     expect(await collectTraces([empty])).toEqual({
       error: `${empty}: no trace files (.jsonl, .vpt, .txt) in this directory`,
     });

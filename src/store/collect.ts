@@ -1,7 +1,7 @@
 // Finding trace files: the arguments of `vpdma replay`, where a directory means every trace
 // file under it. Sorted, so the order (and with it every report) never depends on readdir.
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatOf } from './traceFiles.js';
 
 /** Walks at most this deep. */
@@ -71,5 +71,13 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
   }
   const [first] = empty;
   if (files.length === 0 && first !== undefined) return { error: emptyDirMessage(first) };
-  return { files, empty };
+  // A file named twice (`corpus corpus/events.jsonl`) is replayed once, where first named.
+  const named = new Set<string>();
+  const once: string[] = [];
+  for (const f of files) {
+    if (named.has(resolve(f))) continue;
+    named.add(resolve(f));
+    once.push(f);
+  }
+  return { files: once, empty };
 }
