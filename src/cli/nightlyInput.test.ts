@@ -106,4 +106,16 @@ describe('vpdma nightly on bad usage and input', () => {
       ['invalid', 'undefined'],
     ]);
   });
+
+  it('skips an empty --replay directory beside others with a warning', async () => {
+    const empty = join(dir, 'no-captures-tonight');
+    mkdirSync(empty);
+    const out = join(dir, 'ne');
+    const r = await run(['nightly', '--replay', 'corpus', empty, '--out', out, '--runs', '5']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(
+      `vpdma nightly: --replay ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory; skipped\n`,
+    );
+    expect((report(out).corpus as { traces: unknown[] }).traces).toHaveLength(21);
+  });
 });
