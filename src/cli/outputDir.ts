@@ -59,7 +59,14 @@ export async function checkOutputFile(flag: string, file: string): Promise<void>
   const st = await stat(file).catch(() => undefined);
   if (st?.isDirectory() === true)
     throw new UserError(`${flag} ${file}: is a directory; give the file to write`);
-  if (st === undefined || st.isFile()) return writableDir(flag, dirname(file));
+  if (st === undefined || st.isFile()) {
+    // Written as a new file beside it, then renamed: the directory must take one. Named by
+    // the file given, which is what the user knows.
+    await checkWritableDir(dirname(file)).catch((e: unknown) => {
+      throw notWritable(flag, file, e);
+    });
+    return;
+  }
   await access(file, constants.W_OK).catch((e: unknown) => {
     throw notWritable(flag, file, e);
   });

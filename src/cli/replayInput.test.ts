@@ -139,7 +139,7 @@ describe('vpdma replay on bad input', () => {
     [['--worker-heap-mb', '8'], /--worker-heap-mb: at least 16/],
     [
       ['--json', join(kitchen, 'r.json')],
-      /--json .*kitchen.jsonl: not writable \(.* is not a directory\)/,
+      /--json .*kitchen\.jsonl\/r\.json: not writable \(.* is not a directory\)/,
     ],
     [['--json', dir], /^vpdma: --json .*: is a directory; give the file to write\n$/],
     [['--junit', ''], /^vpdma: --junit: an empty file name\n$/],

@@ -197,7 +197,7 @@ describe('vpdma minimize', () => {
     const bad = await run('minimize', p('out-check.jsonl'), '--out', '/proc/vpdma-no/x.txt');
     expect(bad.code).toBe(2);
     expect(bad.out).toBe('');
-    expect(bad.err).toMatch(/^vpdma: --out \/proc\/vpdma-no: not writable \(/);
+    expect(bad.err).toMatch(/^vpdma: --out \/proc\/vpdma-no\/x\.txt: not writable \(/);
     const deep = p('made/for/it/r.txt');
     const ok = await run(
       'minimize',
