@@ -80,8 +80,13 @@ export function caseForTrace(
   options: CaseOptions = {},
 ): JunitCase {
   const slash = e.trace.lastIndexOf('/');
-  const classname = slash < 0 ? 'traces' : e.trace.slice(0, slash).replace(/\//g, '.');
   const name = slash < 0 ? e.trace : e.trace.slice(slash + 1);
+  // The directory as dotted words: `../captures/` is "captures", `./` and none "traces".
+  const words = e.trace
+    .slice(0, Math.max(slash, 0))
+    .split('/')
+    .filter((w) => w !== '' && w !== '.' && w !== '..');
+  const classname = words.length === 0 ? 'traces' : words.join('.');
   const mine = violations.filter((v) => v.trace === e.trace);
   const failures = mine
     .filter((v) => !isCrash(v))

@@ -51,6 +51,15 @@ describe('JUnit helpers', () => {
       ].join('\n'),
     );
   });
+
+  it('names a case’s class by its directory, without dots a path walks through', () => {
+    const classOf = (trace: string): string =>
+      caseForTrace({ trace, outcome: 'pass', calls: 1, violations: 0 }, []).classname;
+    expect(classOf('../captures/x.jsonl')).toBe('captures');
+    expect(classOf('./x.jsonl')).toBe('traces');
+    expect(classOf('/abs/night/x.jsonl')).toBe('abs.night');
+    expect(classOf('x.jsonl')).toBe('traces');
+  });
 });
 
 describe('shell commands and short signatures', () => {
