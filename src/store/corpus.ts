@@ -25,6 +25,14 @@ export function contentName(bytes: Uint8Array): string {
   return `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.vpt`;
 }
 
+/**
+ * Whether a corpus file's bytes disagree with its name, when the name is a content address
+ * (a file a user put there under another name cannot be checked this way).
+ */
+export function damagedEntry(name: string, bytes: Uint8Array): boolean {
+  return /^[0-9a-f]{32}\.vpt$/.test(name) && contentName(bytes) !== name;
+}
+
 /** The corpus shipped with vpdma (the package's corpus/ directory). */
 export function bundledCorpusDir(): string {
   return fileURLToPath(new URL('../../corpus/', import.meta.url));

@@ -4,8 +4,10 @@
 import { constants, existsSync } from 'node:fs';
 import { access, copyFile, readdir, readFile } from 'node:fs/promises';
 import { shellWord } from '../../core/shellWord.js';
+import { damagedEntry } from '../../store/corpus.js';
 import { ensureDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
+import { writeFileAtomic } from '../../store/writeFile.js';
 import { dirname, join, resolve } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
@@ -242,8 +244,16 @@ async function merge(
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
-  for (const c of corpusCopies)
-    if (!existsSync(join(corpusDir, c.name))) await copyInto(c.from, join(corpusDir, c.name));
+  for (const c of corpusCopies) {
+    const to = join(corpusDir, c.name);
+    if (existsSync(to)) continue;
+    const bytes = await readFile(c.from);
+    if (damagedEntry(c.name, bytes)) {
+      ctx.io.err(`vpdma merge: ${c.from}: damaged (its bytes do not match its name); not copied\n`);
+      continue;
+    }
+    await writeFileAtomic(to, bytes, { durable: false });
+  }
   const moved: ReportFinding[] = [];
   for (const src of sources) moved.push(await writeFinding(src, opts.out));
   fuzz = {
