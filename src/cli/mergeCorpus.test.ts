@@ -26,7 +26,8 @@ describe('vpdma merge, corpus', () => {
     if (victim === undefined) throw new Error('no corpus entry comes from shard 1 alone');
     const path = join(s1, 'corpus', victim);
     const bytes = readFileSync(path);
-    bytes[bytes.length - 1] ^= 0xff;
+    const last = bytes.length - 1;
+    bytes[last] = (bytes[last] ?? 0) ^ 0xff;
     writeFileSync(path, bytes);
     const merged = join(dir, 'merged');
     const r = await run(['merge', s1, s2, '--out', merged]);
