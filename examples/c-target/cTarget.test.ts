@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
+import { INERT_FNS } from '../../src/model/calls.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
 import { KITCHEN_DEVICE, kitchenSink } from '../../src/replay/kitchenSink.js';
@@ -132,6 +133,36 @@ describe('the C target replays clean', () => {
       expect({ seed, case: i, violations: show(r) }).toEqual({ seed, case: i, violations: [] });
     }
     expect(calls).toBeGreaterThan(2000);
+  });
+});
+
+describe('round trips', () => {
+  it('asks for the state once between calls: the state after one obsolete call is the next one’s before', async () => {
+    const calls = mapDmaSession(3, 3); // seven obsolete calls in a row
+    const h = header();
+    const options = {
+      command: BINARY,
+      device: resolveDevice(h.device),
+      profile: 'docs',
+      timeoutMs: 5000,
+    };
+    const target = await createProcessTarget(options);
+    children.push(target.child);
+    const ops: string[] = [];
+    const request = target.child.request.bind(target.child);
+    target.child.request = (msg, ms) => {
+      ops.push(String(msg['op']));
+      return request(msg, ms);
+    };
+    expect(show(await replayTrace(h, calls, target))).toEqual([]);
+    // Each run of obsolete calls: its first call's before, and each call's after.
+    let expected = 0;
+    calls.forEach((c, i) => {
+      if (!INERT_FNS.has(c.fn)) return;
+      expected += INERT_FNS.has(calls[i - 1]?.fn ?? '') ? 1 : 2;
+    });
+    expect(ops.filter((o) => o === 'state')).toHaveLength(expected);
+    expect(expected).toBeLessThan(2 * calls.filter((c) => INERT_FNS.has(c.fn)).length);
   });
 });
 

@@ -222,11 +222,17 @@ export async function createProcessTarget(
   const inCall = features.includes('touched') && features.includes('touched-in-call');
   /** touched-in-call: the ranges the call answers reported since touched() was last asked. */
   let written: TouchedRanges = [];
+  /**
+   * The state answered since the last call: only a call changes it, so the state before an
+   * obsolete call that follows another is the one after that call, without asking again.
+   */
+  let stateNow: TargetState | undefined;
   const target: Target & { child: Child } = {
     child,
     async call(c: TraceCallIn): Promise<CallOutcome> {
       const filled = poisoned(c.fn, c.args);
       const args = filled === undefined ? c.args : { ...c.args, ...filled };
+      stateNow = undefined;
       const answer = await child.request({ op: 'call', fn: c.fn, args }, t);
       if (inCall) {
         if (answer['touched'] === undefined)
@@ -256,8 +262,10 @@ export async function createProcessTarget(
   };
   if (features.includes('state')) {
     target.state = async (): Promise<TargetState> => {
+      if (stateNow !== undefined) return stateNow;
       const r = await child.request({ op: 'state' }, t);
-      return (r['state'] ?? {}) as TargetState;
+      stateNow = (r['state'] ?? {}) as TargetState;
+      return stateNow;
     };
   }
   if (inCall) {
