@@ -20,7 +20,7 @@ writeFileSync(closing, '#!/bin/sh\nexec 1>&-\nsleep 29.1\n', { mode: 0o755 });
 
 interface Report {
   traces: { trace: string; outcome: string; violations: number; calls: number }[];
-  violations: { kind: string; message: string; trace: string }[];
+  violations: { kind: string; message: string; trace: string; callIndex: number }[];
 }
 
 function childrenOf(pid: number): string {
@@ -112,6 +112,28 @@ describe('a process target that misbehaves on the wire', () => {
     });
     expect(r.status).toBe(3);
     expect(running('sleep 31.4159')).toBe('');
+  });
+
+  it('bounds the touched ranges call answers pile up while --paranoid asks for none', async () => {
+    // Obsolete calls under --paranoid do not ask touched(): 40,000 ranges a call, two calls.
+    const lines = readFileSync(join(root, 'corpus/legacy-mapdma-flags.jsonl'), 'utf8').split('\n');
+    const mapDma = lines.filter((l) => l.includes('"VideoPortMapDmaMemory"')).slice(0, 2);
+    const two = join(dir, 'two-mapdma.jsonl');
+    writeFileSync(two, `${[lines[0], ...mapDma].join('\n')}\n`);
+    const json = join(dir, 'flood.json');
+    const r = await runCli([
+      ...['replay', two, '--target', bad('flood'), '--paranoid', '--workers', '1'],
+      ...['--json', json, '--quiet'],
+    ]);
+    expect(r.code, r.err).toBe(3);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.violations.map((v) => [v.kind, v.callIndex, v.message])).toEqual([
+      [
+        'target-crashed',
+        1,
+        'sent garbage: call answers listed more than 65536 touched ranges since vpdma last asked; join adjacent ones',
+      ],
+    ]);
   });
 
   it('times out a target that stops answering, not one that answers slowly', async () => {

@@ -240,6 +240,11 @@ export async function createProcessTarget(
             'sent garbage: a call answered without touched (its hello listed touched-in-call)',
           );
         const ranges = touchedRanges(answer['touched']);
+        // Obsolete calls under --paranoid do not ask touched(): bounded as one answer is.
+        if (written.length + ranges.length > touchedRangesMax)
+          throw new TargetFault(
+            `sent garbage: call answers listed more than ${touchedRangesMax} touched ranges since vpdma last asked; join adjacent ones`,
+          );
         written = written.length === 0 ? ranges : [...written, ...ranges];
       }
       const outcome = normalizeOutcome(c.fn, answer);
