@@ -8,7 +8,7 @@ import { damagedEntry } from '../../store/corpus.js';
 import { ensureDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
 import { writeFindingJson } from '../../fuzz/outputs.js';
@@ -16,7 +16,7 @@ import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/n
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
-import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, landsIn, summaryTo } from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
@@ -222,7 +222,9 @@ async function merge(
     (a, b) => shardNumber(a) - shardNumber(b),
   );
   const names = checkCompatible(shards);
-  if (shards.some((s) => resolve(s.dir) === resolve(opts.out)))
+  const out = await landsIn(opts.out);
+  const shardDirs = await Promise.all(shards.map((s) => landsIn(s.dir)));
+  if (shardDirs.includes(out))
     throw new UserError(
       `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
     );
