@@ -2,13 +2,12 @@
 // campaign combined into what one machine would have written for the same seed and case
 // count: reports, corpus, findings (deduplicated across shards).
 import { constants, existsSync } from 'node:fs';
-import { access, copyFile, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { shellWord } from '../../core/shellWord.js';
 import { damagedEntry } from '../../store/corpus.js';
-import { ensureDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
 import { writeFindingJson } from '../../fuzz/outputs.js';
@@ -87,9 +86,18 @@ function checkCompatible(shards: readonly Shard[]): string[] {
   return names;
 }
 
+/**
+ * A shard's file copied whole or not at all (a temporary file beside `to`, renamed over it): a
+ * copy that fails midway (a full disk) or is killed leaves what `to` held; a failed one also
+ * removes its temporary file.
+ */
 async function copyInto(from: string, to: string): Promise<void> {
-  await ensureDir(dirname(to));
-  await copyFile(from, to);
+  const bytes = await readFile(from).catch((e: unknown) => {
+    throw new UserError(`merge: ${from}: cannot read (${ioMessage(e)})`);
+  });
+  await writeFileAtomic(to, bytes).catch((e: unknown) => {
+    throw new UserError(`merge: cannot write ${to} (${ioMessage(e)})`);
+  });
 }
 
 /** Where a shard keeps a finding's files: its own --out, wherever CI unpacked it. */
