@@ -22,11 +22,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * bin/vpdma.js (the built CLI) as a child process, sent SIGINT once `ready` resolves (a number:
- * after that many milliseconds), `twice` a second time 50 ms later: its exit code and output.
+ * after that many milliseconds; a function is given what the child wrote to stderr so far),
+ * `twice` a second time 50 ms later: its exit code and output.
  */
 export async function interruptCli(
   argv: readonly string[],
-  ready: number | (() => Promise<void>),
+  ready: number | ((stderr: () => string) => Promise<void>),
   twice = false,
 ): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
@@ -35,7 +36,7 @@ export async function interruptCli(
   let out = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await (typeof ready === 'number' ? sleep(ready) : ready());
+  await (typeof ready === 'number' ? sleep(ready) : ready(() => err));
   child.kill('SIGINT');
   // A double tap: the second signal comes well inside interrupt.ts's REPEAT_MS.
   if (twice) {

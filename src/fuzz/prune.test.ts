@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJsonl } from '../trace/jsonl.js';
 import type { NamedTrace } from './base.js';
-import { coverageOf, pruneCorpus } from './prune.js';
+import { coverageOf, pruneCorpus, pruneCorpusUntil } from './prune.js';
 
 function corpus(): NamedTrace[] {
   return readdirSync('corpus')
@@ -51,5 +51,12 @@ describe('pruneCorpus', () => {
 
   it('is deterministic', () => {
     expect(pruneCorpus([...traces].reverse())).toEqual(pruneCorpus(traces));
+  });
+
+  it('pruneCorpusUntil gives the same, or undefined once its signal has aborted', async () => {
+    const ac = new AbortController();
+    expect(await pruneCorpusUntil(traces, undefined, ac.signal)).toEqual(pruneCorpus(traces));
+    ac.abort();
+    expect(await pruneCorpusUntil(traces, undefined, ac.signal)).toBeUndefined();
   });
 });

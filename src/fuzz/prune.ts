@@ -32,12 +32,40 @@ export function coverageOf(t: NamedTrace, profile?: Profile): Set<number> {
   );
 }
 
+function measure(t: NamedTrace, profile: Profile | undefined): Measured {
+  return { name: t.name, calls: t.trace.calls.length, keys: coverageOf(t, profile) };
+}
+
 export function pruneCorpus(traces: readonly NamedTrace[], profile?: Profile): Pruned {
-  const measured: Measured[] = traces.map((t) => ({
-    name: t.name,
-    calls: t.trace.calls.length,
-    keys: coverageOf(t, profile),
-  }));
+  return choose(traces.map((t) => measure(t, profile)));
+}
+
+/** The event loop's turn at least this often while measuring, so a signal is heard. */
+const YIELD_MS = 20;
+
+/**
+ * pruneCorpus for the command: it lets the event loop run while it measures (seconds for a big
+ * corpus), so Ctrl-C is heard; undefined once `signal` aborts.
+ */
+export async function pruneCorpusUntil(
+  traces: readonly NamedTrace[],
+  profile: Profile | undefined,
+  signal: AbortSignal,
+): Promise<Pruned | undefined> {
+  const measured: Measured[] = [];
+  let turn = performance.now();
+  for (const t of traces) {
+    if (performance.now() - turn >= YIELD_MS) {
+      await new Promise((r) => setImmediate(r));
+      turn = performance.now();
+    }
+    if (signal.aborted) return undefined;
+    measured.push(measure(t, profile));
+  }
+  return signal.aborted ? undefined : choose(measured);
+}
+
+function choose(measured: readonly Measured[]): Pruned {
   const best = new Map<number, Measured>();
   for (const m of measured) {
     for (const k of m.keys) {

@@ -43,12 +43,15 @@ const readsInFlight = 16;
 
 /**
  * Every readable trace file directly in `dir` (.vpt, .jsonl, .txt), in name order; a missing
- * directory is an empty corpus. `warn` hears about each file that was skipped, and why.
+ * directory is an empty corpus. `warn` hears about each file that was skipped, and why. Once
+ * `signal` aborts no more files are read, and what was read is dropped unwarned: the caller,
+ * who aborted, has stopped (it checks the signal).
  */
 export async function readCorpusDir(
   dir: string,
   warn: (message: string) => void,
   prefix = '',
+  signal?: AbortSignal,
 ): Promise<CorpusFile[]> {
   if (!(await isDir(dir))) return [];
   const names = (await readdir(dir))
@@ -59,10 +62,11 @@ export async function readCorpusDir(
   const read = new Array<Awaited<ReturnType<typeof readTrace>> | undefined>(names.length);
   let next = 0;
   const lane = async (): Promise<void> => {
-    for (let i = next++; i < names.length; i = next++)
+    for (let i = next++; i < names.length && signal?.aborted !== true; i = next++)
       read[i] = await readTrace(join(dir, names[i] as string));
   };
   await Promise.all(Array.from({ length: Math.min(readsInFlight, names.length) }, lane));
+  if (signal?.aborted === true) return [];
   const out: CorpusFile[] = [];
   names.forEach((n, i) => {
     const path = join(dir, n);

@@ -1,10 +1,11 @@
 // `vpdma corpus prune` in-process through main(): a trace that adds no coverage goes, the
-// rest stay; --dry-run only lists; a damaged file is warned about and left alone.
+// rest stay; --dry-run only lists; a damaged file is warned about and left alone. And once as
+// a child process that gets SIGINT while it measures: nothing deleted, one line, exit 130.
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
+import { interruptCli, runCli } from '../runCli.js';
 
 const corpus = resolve(import.meta.dirname, '../../../corpus');
 let dir = '';
@@ -66,5 +67,34 @@ describe('vpdma corpus prune', () => {
       out: `vpdma corpus prune: ${p('empty')} holds no readable traces; nothing to prune\n`,
       err: '',
     });
+  });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('vpdma corpus prune, interrupted', () => {
+  it('stops before deleting anything: one line, exit 130, the corpus as it was', async () => {
+    const d = p('big');
+    await mkdir(d, { recursive: true });
+    // 60 copies of each bundled trace: a second or more of measuring, nearly all to delete.
+    const bundled = (await readdir(corpus)).filter((n) => n.endsWith('.jsonl'));
+    for (let i = 0; i < 60; i++)
+      for (const n of bundled) await copyFile(join(corpus, n), join(d, `${i}-${n}`));
+    await writeFile(join(d, 'damaged.vpt'), 'not a trace');
+    const before = (await readdir(d)).sort();
+    // The warning about the damaged file comes once every file is read: measuring begins.
+    const measuring = async (stderr: () => string): Promise<void> => {
+      for (let i = 0; i < 600 && !stderr().includes('damaged.vpt'); i++) await sleep(10);
+    };
+    const r = await interruptCli(['corpus', 'prune', d], measuring);
+    expect([r.code, r.err]).toEqual([
+      130,
+      expect.stringContaining(
+        `\nvpdma corpus prune: SIGINT: stopped; nothing deleted, ${d} is as it was\n`,
+      ),
+    ]);
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.out).toBe('');
+    expect((await readdir(d)).sort()).toEqual(before);
   });
 });

@@ -2,12 +2,14 @@
 // (afl-cmin, libFuzzer -merge). Files that add nothing are deleted, or only listed (--dry-run).
 import { constants } from 'node:fs';
 import { access, unlink } from 'node:fs/promises';
-import { pruneCorpus } from '../../fuzz/prune.js';
+import { pruneCorpusUntil } from '../../fuzz/prune.js';
+import type { Profile } from '../../model/device.js';
 import { readCorpusDir } from '../../store/corpus.js';
 import { isDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
+import { onInterrupt, type Interrupt } from '../interrupt.js';
 import { profileOption } from '../options.js';
 
 interface PruneOptions {
@@ -41,16 +43,47 @@ async function prune(ctx: CliContext, dir: string, opts: PruneOptions): Promise<
     await access(dir, constants.W_OK).catch((e: unknown) => {
       throw new UserError(`${dir}: not writable (${ioMessage(e)}): pruning deletes from it`);
     });
-  const files = await readCorpusDir(dir, (m) => ctx.io.err(`vpdma: ${m}\n`));
+  // Ctrl-C or SIGTERM while reading and measuring: nothing is deleted. Once deleting has begun
+  // it finishes (unlinks, quick), so the corpus is as it was or pruned, never in between.
+  const interrupt = onInterrupt(
+    ctx.io.err,
+    'stopping; the corpus is left as it was, or pruned if deleting has begun',
+  );
+  try {
+    return await pruneOrStop(ctx, dir, opts, profile, interrupt);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function pruneOrStop(
+  ctx: CliContext,
+  dir: string,
+  opts: PruneOptions,
+  profile: Profile | undefined,
+  interrupt: Interrupt,
+): Promise<ExitCode> {
+  const warn = (m: string): void => ctx.io.err(`vpdma: ${m}\n`);
+  const files = await readCorpusDir(dir, warn, '', interrupt.signal);
+  const r = interrupt.signal.aborted
+    ? undefined
+    : await pruneCorpusUntil(
+        files.map((f) => ({ name: f.name, trace: f.trace })),
+        profile,
+        interrupt.signal,
+      );
+  const signal = interrupt.received();
+  if (r === undefined || signal !== undefined) {
+    ctx.io.err(
+      `vpdma corpus prune: ${signal ?? 'interrupted'}: stopped; nothing deleted, ${dir} is as it was\n`,
+    );
+    return EXIT.interrupted;
+  }
   if (files.length === 0) {
     // An empty corpus (a first night, a pipeline's fresh cache) is already as small as it gets.
     ctx.io.out(`vpdma corpus prune: ${dir} holds no readable traces; nothing to prune\n`);
     return EXIT.ok;
   }
-  const r = pruneCorpus(
-    files.map((f) => ({ name: f.name, trace: f.trace })),
-    profile,
-  );
   const paths = new Map(files.map((f) => [f.name, f.path]));
   for (const name of r.drop) {
     const path = paths.get(name);
@@ -65,5 +98,8 @@ async function prune(ctx: CliContext, dir: string, opts: PruneOptions): Promise<
   ctx.io.out(
     `vpdma corpus prune: ${verb} ${r.keep.length} of ${files.length} traces; coverage ${r.keys} keys, unchanged\n`,
   );
-  return EXIT.ok;
+  const late = interrupt.received();
+  if (late === undefined) return EXIT.ok;
+  ctx.io.err(`vpdma corpus prune: ${late}: deleting had begun, so it finished; ${dir} is pruned\n`);
+  return EXIT.interrupted;
 }
