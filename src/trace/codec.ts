@@ -34,7 +34,9 @@
  *
  * Pinned msgpackr options: no structuredClone or moreTypes for untrusted input; int64 as
  * bigint; decoded byte strings never alias a caller's buffer (copyBuffers, or for call frames
- * one private copy of the frame that they view). Every call is validated before
+ * one private copy of the frame that they view); plain maps in the header and call frames
+ * decoded as Map, made objects by the decoder (mapsToObjects.ts: msgpackr's own objects
+ * rename a "__proto__" key). Every call is validated before
  * it is encoded and after it is decoded (STYLE lesson 5), by the callers (vpt.ts).
  *
  * Also here, as the one msgpackr user: plain MessagePack (maps, no records) for the process
@@ -73,11 +75,16 @@ const UNPACK_OPTIONS = {
  * are views of that copy: the same safety as copyBuffers (nothing aliases the caller's or a
  * stream's buffer) for one allocation per frame instead of one per byte string.
  */
-const CALL_UNPACK_OPTIONS = { ...UNPACK_OPTIONS, copyBuffers: false } as const;
+const CALL_UNPACK_OPTIONS = {
+  ...UNPACK_OPTIONS,
+  copyBuffers: false,
+  mapsAsObjects: false,
+} as const;
 
 /** Plain MessagePack (no records): the header, structure lists, and the process protocol. */
 const plainPackr = new Packr({ ...SAFE_OPTIONS, useRecords: false, variableMapSize: true });
 const plainUnpackr = new Unpackr({ ...UNPACK_OPTIONS, useRecords: false });
+const headerUnpackr = new Unpackr({ ...UNPACK_OPTIONS, useRecords: false, mapsAsObjects: false });
 
 /** Magic and format version, the first 6 bytes of every .vpt file. */
 export function vptPrelude(): Uint8Array {
@@ -112,8 +119,17 @@ export function headerFrame(header: TraceHeader): Uint8Array {
 
 /** Unpacks a plain MessagePack value; errors come back as a message, never thrown. */
 export function unpackPlain(payload: Uint8Array): { value: unknown } | { error: string } {
+  return unpackWith(plainUnpackr, payload);
+}
+
+/** The header frame's value, its maps as Map; errors come back as a message. */
+export function unpackHeaderFrame(payload: Uint8Array): { value: unknown } | { error: string } {
+  return unpackWith(headerUnpackr, payload);
+}
+
+function unpackWith(u: Unpackr, payload: Uint8Array): { value: unknown } | { error: string } {
   try {
-    return { value: plainUnpackr.unpack(payload) as unknown };
+    return { value: u.unpack(payload) as unknown };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

@@ -7,6 +7,7 @@ import type { TraceHeader } from './trace.js';
 import type { TraceError } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
 import { adoptCall } from './validate.js';
+import { mapsToObjects } from './mapsToObjects.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
 import { isPlainObject } from './structs.js';
@@ -14,7 +15,7 @@ import {
   FRAME_HEADER_BYTES,
   PRELUDE_BYTES,
   CallFrameUnpacker,
-  unpackPlain,
+  unpackHeaderFrame,
   VPT_FORMAT_VERSION,
   VPT_MAGIC,
 } from './codec.js';
@@ -93,10 +94,10 @@ export class VptDecoder {
     if (frameCrc32(payload) !== readU32(head, 4))
       return this.damage(offset, 'frame checksum mismatch');
     const unpacked =
-      this.header === undefined ? unpackPlain(payload) : this.unpacker.unpack(payload);
+      this.header === undefined ? unpackHeaderFrame(payload) : this.unpacker.unpack(payload);
     if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
     return this.header === undefined
-      ? this.headerFrame(unpacked.value, offset)
+      ? this.headerFrame(mapsToObjects(unpacked.value).value, offset)
       : this.callFrame(unpacked.value, offset);
   }
 
@@ -132,7 +133,13 @@ export class VptDecoder {
         : { file: this.file, offset, callIndex: 0 };
     for (const raw of value) {
       where.callIndex = this.calls;
-      const c = adoptCall(raw, where);
+      let c = adoptCall(raw, where);
+      if (!c.ok) {
+        // Plain maps decode as Map (codec.ts), which no call passes: only a call that fails
+        // pays for making them objects (our writer writes records only).
+        const converted = mapsToObjects(raw);
+        if (converted.maps > 0) c = adoptCall(converted.value, where);
+      }
       // The calls before a bad one are valid: keep them, so readers see all before the damage.
       if (!c.ok) return { calls, error: c.error };
       calls.push(c.value);
