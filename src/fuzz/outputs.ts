@@ -1,7 +1,8 @@
 // A finding on disk: findings/<signature>/ with the repro as repro.jsonl, repro.txt and
 // repro.vpt, and finding.json (seed, case, kind, function, message, how often it reproduced,
-// and the exact `vpdma replay` command that reproduces it without the fuzzer).
-import { join } from 'node:path';
+// and the exact `vpdma replay` command that reproduces it without the fuzzer: as the run gave
+// it, from `cwd`, and as `commandHere`, from the finding's own directory wherever it was copied).
+import { isAbsolute, join, resolve } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import { writeRepro, type ReproPaths } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
@@ -10,11 +11,27 @@ import type { FuzzFinding } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
 import type { FuzzSettings } from './protocol.js';
 
-export function replayCommand(trace: string, s: FuzzSettings): string {
+type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
+
+export function replayCommand(trace: string, s: CommandSettings): string {
   const words = ['vpdma', 'replay', trace, '--target', s.target];
   if (s.profile !== undefined) words.push('--profile', s.profile);
   words.push('--timeout', String(s.timeoutMs));
   return words.map(shellWord).join(' ');
+}
+
+/** The repro's name in commandHere: the finding's directory is where it runs. */
+export const REPRO_HERE = 'repro.jsonl';
+
+/**
+ * The replay command to run in the finding's own directory: the repro by its name there, and a
+ * `module:` target by its absolute path (a module path is a file, resolved against `cwd`). A
+ * `process:` target is a shell command, left as written: it runs where the user runs it.
+ */
+export function replayCommandHere(s: CommandSettings, cwd: string): string {
+  const m = /^module:(.+)$/s.exec(s.target)?.[1];
+  const target = m === undefined || isAbsolute(m) ? s.target : `module:${resolve(cwd, m)}`;
+  return replayCommand(REPRO_HERE, { ...s, target });
 }
 
 /** A finding's report entry, its repro stored at `files`. */
@@ -40,14 +57,19 @@ export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPat
   };
 }
 
-/** finding.json: the report entry, with the target and profile it was found against. */
+/**
+ * finding.json: the report entry, with the target and profile it was found against; `cwd`, the
+ * directory this process runs in, which the entry's relative paths (`trace`, `files`, those in
+ * `command`) are relative to; and `commandHere`, the replay to run in `dir` itself.
+ */
 export async function writeFindingJson(
   dir: string,
   entry: ReportFinding,
   target: string,
   profile: string | undefined,
+  commandHere: string,
 ): Promise<void> {
-  const json = { ...entry, target, profile: profile ?? 'docs' };
+  const json = { ...entry, target, profile: profile ?? 'docs', cwd: process.cwd(), commandHere };
   await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 
@@ -59,7 +81,8 @@ export function findingWriter(
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro));
-    await writeFindingJson(dir, entry, s.target, s.profile);
+    const here = replayCommandHere(s, process.cwd());
+    await writeFindingJson(dir, entry, s.target, s.profile, here);
     return entry;
   };
 }

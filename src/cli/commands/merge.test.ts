@@ -1,7 +1,7 @@
 // `vpdma merge` copies each finding's repro files atomically (a temporary file beside the
 // destination, renamed over it): a copy lands whole, and one that fails midway (here a full
 // disk: a file size limit in a child process, as fullDisk.test.ts does) leaves the copy an
-// earlier merge wrote as it was, and no temporary file.
+// earlier merge wrote as it was, and no temporary file. finding.json keeps its commandHere.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,12 @@ describe('vpdma merge, a finding\u2019s files', () => {
       expect(readdirSync(to).sort()).toEqual(FILES);
       for (const f of FILES.slice(1))
         expect(readFileSync(join(to, f)), f).toEqual(readFileSync(join(d, f)));
+      // finding.json is written anew: its commandHere (repro.jsonl, run in the finding's
+      // directory) moves unchanged; its cwd is the merge's, where its command's paths start.
+      const json = (at: string): Record<string, unknown> =>
+        JSON.parse(readFileSync(join(at, 'finding.json'), 'utf8')) as Record<string, unknown>;
+      expect(json(to)).toMatchObject({ cwd: process.cwd(), commandHere: json(d)['commandHere'] });
+      expect(json(to)['commandHere']).toMatch(/^vpdma replay repro\.jsonl --target /);
     }
   });
 

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../store/writeFile.js';
 import { join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
-import { writeFindingJson } from '../../fuzz/outputs.js';
+import { REPRO_HERE, writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -111,6 +111,8 @@ interface FindingSource {
   readonly from: string;
   readonly target: string;
   readonly profile: string | undefined;
+  /** The replay to run in the finding's directory: it moves with the files unchanged. */
+  readonly commandHere: string;
 }
 
 const REPRO_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt'] as const;
@@ -136,7 +138,7 @@ async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promis
       throw unreadable(name, e);
     }
   }
-  let found: { target?: unknown; profile?: unknown };
+  let found: { target?: unknown; profile?: unknown; commandHere?: unknown };
   try {
     found = JSON.parse(await readFile(join(from, 'finding.json'), 'utf8')) as typeof found;
   } catch (e) {
@@ -149,6 +151,10 @@ async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promis
     from,
     target: typeof found.target === 'string' ? found.target : holder.report.target,
     profile: typeof found.profile === 'string' ? found.profile : undefined,
+    commandHere:
+      typeof found.commandHere === 'string'
+        ? found.commandHere
+        : f.command.replace(shellWord(f.files.jsonl), REPRO_HERE),
   };
 }
 
@@ -172,7 +178,7 @@ async function writeFinding(src: FindingSource, out: string): Promise<ReportFind
     // The command quotes the path as shellWord did when the shard wrote it.
     command: f.command.replace(shellWord(f.files.jsonl), shellWord(files.jsonl)),
   };
-  await writeFindingJson(dir, entry, src.target, src.profile);
+  await writeFindingJson(dir, entry, src.target, src.profile, src.commandHere);
   return entry;
 }
 

@@ -1,0 +1,73 @@
+// finding.json's replay commands work where a user runs them: `command` from `cwd` (where the
+// run started; its paths are relative to it), `commandHere` from the finding's own directory
+// wherever it was copied (a nightly job's artifact, downloaded), even for a target given by a
+// relative module: path. The real CLI in child processes, each in a directory of its own.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shellWord } from '../core/shellWord.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/vpdma.js');
+const dir = realpathSync(mkdtempSync(join(tmpdir(), 'vpdma-finding-')));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The fixture target wraps the model with the bug this names.
+const env = { ...process.env, VPDMA_FIXTURE_MUTANT: 'unmapdma-tears-down-view' };
+
+/** A command as finding.json prints it, run by the shell in `cwd` (`vpdma` is this checkout's). */
+function sh(command: string, cwd: string): SpawnSyncReturns<string> {
+  expect(command).toMatch(/^vpdma replay /);
+  const vpdma = [process.execPath, bin].map(shellWord).join(' ');
+  const line = `${vpdma}${command.slice('vpdma'.length)} --quiet`;
+  return spawnSync('sh', ['-c', line], { cwd, env, encoding: 'utf8' });
+}
+
+interface FindingJson {
+  readonly cwd: string;
+  readonly command: string;
+  readonly commandHere: string;
+}
+
+describe('finding.json', () => {
+  it('says where `command` runs (cwd), and gives `commandHere` for the finding directory', () => {
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    const fixture = join(root, 'test/fixtures/mutant-target.mjs');
+    const target = `module:${relative(project, fixture)}`;
+    const args = ['fuzz', '--target', target, '--runs', '80', '--workers', '1', '--out', 'out'];
+    const run = spawnSync(process.execPath, [bin, ...args, '--quiet'], {
+      cwd: project,
+      env,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(project, 'out/report.json'), 'utf8')) as {
+      findings: { signature: string; command: string }[];
+    };
+    const sig = report.findings[0]?.signature ?? '';
+    const files = join(project, 'out/findings', sig);
+    const f = JSON.parse(readFileSync(join(files, 'finding.json'), 'utf8')) as FindingJson;
+    const repro = `out/findings/${sig}/repro.jsonl`;
+    expect(f).toMatchObject({
+      cwd: project,
+      // As before, and as report.json has it: from the directory the run started in.
+      command: `vpdma replay ${shellWord(repro)} --target ${shellWord(target)} --timeout 1000`,
+      commandHere: `vpdma replay repro.jsonl --target ${shellWord(`module:${fixture}`)} --timeout 1000`,
+    });
+    expect(report.findings[0]?.command).toBe(f.command);
+    // The finding's directory downloaded elsewhere, as from a nightly job's artifacts.
+    const artifact = join(dir, 'downloads/vpdma-report/finding');
+    cpSync(files, artifact, { recursive: true });
+    const here = sh(f.commandHere, artifact);
+    expect(here.status, here.stderr).toBe(1);
+    expect(here.stdout).toContain('view-torn-down');
+    const inCwd = sh(f.command, f.cwd);
+    expect(inCwd.status, inCwd.stderr).toBe(1);
+    expect(inCwd.stdout).toContain('view-torn-down');
+    // `command` anywhere else does not find the repro: what `cwd` and `commandHere` are for.
+    expect(sh(f.command, artifact).status).toBe(2);
+  });
+});
