@@ -234,6 +234,37 @@ describe('vpdma usage', () => {
     ]);
   });
 
+  it('a full disk or a refused file that no command caught is one line naming the file, exit 2', async () => {
+    let captured = '';
+    const io: CliIo = {
+      out: () => {
+        throw Object.assign(new Error("ENOSPC: no space left on device, write '/out/r.json'"), {
+          code: 'ENOSPC',
+          syscall: 'write',
+          path: '/out/r.json',
+        });
+      },
+      err: (t) => void (captured += t),
+    };
+    expect(await main(['show', p('good.jsonl')], io)).toBe(2);
+    expect(captured).toBe('vpdma: write /out/r.json: no space left on device\n');
+  });
+
+  it('one through an open file handle (no path) is one line too', async () => {
+    let captured = '';
+    const io: CliIo = {
+      out: () => {
+        throw Object.assign(new Error('EFBIG: file too large, write'), {
+          code: 'EFBIG',
+          syscall: 'write',
+        });
+      },
+      err: (t) => void (captured += t),
+    };
+    expect(await main(['show', p('good.jsonl')], io)).toBe(2);
+    expect(captured).toBe('vpdma: write: file too large\n');
+  });
+
   it('an unexpected exception prints the stack and exits 3', async () => {
     const io: CliIo = {
       out: () => {

@@ -82,8 +82,42 @@ function failure(e: unknown, io: CliIo): ExitCode {
     io.err(`vpdma: ${oneLine(e.message)}\n`);
     return e.exitCode;
   }
+  const env = environmentFailure(e);
+  if (env !== undefined) {
+    io.err(`vpdma: ${oneLine(env)}\n`);
+    return EXIT.badInput;
+  }
   io.err(
     `vpdma: internal error (please report it)\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
   );
   return EXIT.crash;
+}
+
+/** What the machine refused (a full disk, no permission), not a fault of the harness. */
+const ENVIRONMENT_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'EFBIG',
+]);
+
+/**
+ * A file-system failure that no command turned into its own message: still one line naming
+ * the file (Node's "ENOSPC: no space left on device, write '/x'" as "write /x: no space left
+ * on device"), not an internal error with a stack.
+ */
+function environmentFailure(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, path, syscall } = e as NodeJS.ErrnoException;
+  if (code === undefined || !ENVIRONMENT_CODES.has(code)) return undefined;
+  const text = e.message.replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
+  // A write through an open file handle carries no path: the call still failed outright.
+  return typeof path === 'string'
+    ? `${syscall ?? 'file'} ${path}: ${text}`
+    : `${syscall ?? 'file system'}: ${text}`;
 }
