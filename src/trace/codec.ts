@@ -36,7 +36,8 @@
  * bigint; decoded byte strings never alias a caller's buffer (copyBuffers, or for call frames
  * one private copy of the frame that they view); plain maps in the header and call frames
  * decoded as Map, made objects by the decoder (mapsToObjects.ts: msgpackr's own objects
- * rename a "__proto__" key). Every call is validated before
+ * rename a "__proto__" key) after it has checked their keys in the raw bytes (mapKeys.ts:
+ * msgpackr keeps one of two equal keys). Every call is validated before
  * it is encoded and after it is decoded (STYLE lesson 5), by the callers (vpt.ts).
  *
  * Also here, as the one msgpackr user: plain MessagePack (maps, no records) for the process
@@ -156,6 +157,12 @@ export class CallFramePacker {
   }
 }
 
+export interface UnpackedCalls {
+  readonly value: unknown;
+  readonly body: Uint8Array;
+  readonly structures: readonly (readonly string[])[];
+}
+
 /** One per file read: keeps compiled record readers while frames repeat the same list. */
 export class CallFrameUnpacker {
   private live: string[][] = [];
@@ -172,8 +179,12 @@ export class CallFrameUnpacker {
     });
   }
 
-  /** The frame's calls, unvalidated; any malformation comes back as a message. */
-  unpack(payload: Uint8Array): { value: unknown } | { error: string } {
+  /**
+   * The frame's calls, unvalidated, plain maps as Map, with the bytes they came from and the
+   * structure list those were read with (for mapKeys.ts); any malformation comes back as a
+   * message.
+   */
+  unpack(payload: Uint8Array): UnpackedCalls | { error: string } {
     if (payload.length < 4) return { error: 'call frame shorter than its structures length' };
     const size = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
     if (size > payload.length - 4) return { error: 'structures block runs past the frame' };
@@ -182,8 +193,9 @@ export class CallFrameUnpacker {
     const structures = checkStructures(list.value, recordStructuresMax);
     if (typeof structures === 'string') return { error: structures };
     this.adopt(structures);
+    const body = payload.slice(4 + size);
     try {
-      return { value: this.unpackr.unpack(payload.slice(4 + size)) as unknown };
+      return { value: this.unpackr.unpack(body) as unknown, body, structures };
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }

@@ -51,10 +51,20 @@ function frame(payload: Uint8Array): Uint8Array {
   return concat(head, payload);
 }
 
-/** A call frame with no record structures whose calls are the given packed values. */
-function callFrame(...calls: readonly Uint8Array[]): Uint8Array {
-  return frame(concat(new Uint8Array([1, 0, 0, 0, 0x90, 0x90 + calls.length]), ...calls));
+function array(...items: readonly Uint8Array[]): Uint8Array {
+  const n = items.length;
+  return concat(new Uint8Array(n < 16 ? [0x90 + n] : [0xdc, n >> 8, n & 0xff]), ...items);
 }
+
+/** A call frame with these record structures whose calls are the given packed values. */
+function callFrameWith(structures: readonly string[][], ...calls: Uint8Array[]): Uint8Array {
+  const list = array(...structures.map((s) => array(...s.map(pack))));
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, list.length, true);
+  return frame(concat(size, list, array(...calls)));
+}
+
+const callFrame = (...calls: Uint8Array[]): Uint8Array => callFrameWith([], ...calls);
 
 const prelude = new Uint8Array([0x56, 0x50, 0x44, 0x54, 1, 0]);
 const ourHeader = new VptWriter(emptyHeader()).start();
@@ -94,5 +104,56 @@ describe('.vpt plain maps', () => {
       't.vpt: byte 6: header.meta.__proto__: forbidden key "__proto__"',
     );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('.vpt repeated keys', () => {
+  const at = `t.vpt: byte ${firstCalls}`;
+  const twice = 'key appears twice in one map';
+
+  it('refuses a key a plain map repeats, naming call and field (msgpackr keeps the last)', () => {
+    const args = map(['va', pack(5n)], ['length', pack(4)], ['length', pack(8)]);
+    const call = map(['fn', pack('@read')], ['args', args]);
+    expect(decoded(concat(ourHeader, callFrame(call)))).toBe(
+      `${at}: call 0: args.length: ${twice}`,
+    );
+    const top = map(['fn', pack('@read')], ['fn', pack('@read')], ['args', readArgs]);
+    const ok = map(['fn', pack('@read')], ['args', readArgs]);
+    expect(decoded(concat(ourHeader, callFrame(ok, top)))).toBe(`${at}: call 1: fn: ${twice}`);
+  });
+
+  it('finds maps inside records, records of the two-byte ids included', () => {
+    // 70 structures: structure 66 is record id 0x62 then high byte 1 (msgpackr's layout).
+    const structures = Array.from({ length: 70 }, (_, i) => [`k${i}`]);
+    structures[66] = ['fn', 'args'];
+    const args = map(['va', pack(5n)], ['va', pack(6n)], ['length', pack(4)]);
+    const call = concat(new Uint8Array([0x62, 1]), pack('@read'), args);
+    expect(decoded(concat(ourHeader, callFrameWith(structures, call)))).toBe(
+      `${at}: call 0: args.va: ${twice}`,
+    );
+    const fine = concat(new Uint8Array([0x62, 1]), pack('@read'), readArgs);
+    expect(decoded(concat(ourHeader, callFrameWith(structures, fine, fine)))).toBe('ok: 2 calls');
+  });
+
+  it('refuses a key that is not a string (msgpackr would make 1 and "1" one key)', () => {
+    const call = map(['fn', pack('@read')], ['args', map([1, pack(4)], ['va', pack(5n)])]);
+    expect(decoded(concat(ourHeader, callFrame(call)))).toBe(
+      `${at}: call 0: args: map key is not a string`,
+    );
+  });
+
+  it('refuses a repeated key in the header frame, meta included', () => {
+    const head = (...more: [string, Uint8Array][]): Uint8Array =>
+      concat(prelude, frame(map(['header', map(['format', pack('vpdma-trace')], ...more)])));
+    expect(decoded(head(['version', pack(1)], ['version', pack(1)]))).toBe(
+      `t.vpt: byte 6: header.version: ${twice}`,
+    );
+    const meta = map(['source', pack('a')], ['source', pack('b')]);
+    expect(decoded(head(['version', pack(1)], ['meta', meta]))).toBe(
+      `t.vpt: byte 6: header.meta.source: ${twice}`,
+    );
+    expect(decoded(head(['version', pack(1)], ['meta', map(['source', pack('a')])]))).toBe(
+      'ok: 0 calls',
+    );
   });
 });

@@ -4,10 +4,13 @@ import type { TraceCall } from '../model/values.js';
 import { callsMax, frameBytesMax } from '../core/limits.js';
 import { frameCrc32 } from './checksum.js';
 import type { TraceHeader } from './trace.js';
-import type { TraceError } from './traceError.js';
+import type { Result } from '../core/result.js';
+import { err } from '../core/result.js';
+import type { TraceError, Where } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
 import { adoptCall } from './validate.js';
 import { mapsToObjects } from './mapsToObjects.js';
+import { type KeyProblem, MapKeyScanner } from './mapKeys.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
 import { isPlainObject } from './structs.js';
@@ -15,6 +18,7 @@ import {
   FRAME_HEADER_BYTES,
   PRELUDE_BYTES,
   CallFrameUnpacker,
+  type UnpackedCalls,
   unpackHeaderFrame,
   VPT_FORMAT_VERSION,
   VPT_MAGIC,
@@ -93,12 +97,17 @@ export class VptDecoder {
     }
     if (frameCrc32(payload) !== readU32(head, 4))
       return this.damage(offset, 'frame checksum mismatch');
-    const unpacked =
-      this.header === undefined ? unpackHeaderFrame(payload) : this.unpacker.unpack(payload);
+    if (this.header === undefined) {
+      const unpacked = unpackHeaderFrame(payload);
+      if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
+      // The header frame is all plain maps: its keys are checked every time (one small frame).
+      const bad = new MapKeyScanner(payload, [], false).problemIn(0);
+      if (bad !== undefined) return this.fail(offset, bad.message, bad.field);
+      return this.headerFrame(mapsToObjects(unpacked.value).value, offset);
+    }
+    const unpacked = this.unpacker.unpack(payload);
     if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
-    return this.header === undefined
-      ? this.headerFrame(mapsToObjects(unpacked.value).value, offset)
-      : this.callFrame(unpacked.value, offset);
+    return this.callFrame(unpacked, offset);
   }
 
   private headerFrame(value: unknown, offset: number): FrameContent | TraceError {
@@ -117,7 +126,8 @@ export class VptDecoder {
     return typeof rev === 'string' ? { header: h.value, modelRevision: rev } : { header: h.value };
   }
 
-  private callFrame(value: unknown, offset: number): FrameContent | TraceError {
+  private callFrame(frame: UnpackedCalls, offset: number): FrameContent | TraceError {
+    const value = frame.value;
     if (!Array.isArray(value) || value.length === 0 || value.length > frameCallsMax) {
       return this.fail(
         offset,
@@ -131,14 +141,16 @@ export class VptDecoder {
       this.file === undefined
         ? { offset, callIndex: 0 }
         : { file: this.file, offset, callIndex: 0 };
-    for (const raw of value) {
+    let keys: MapKeyScanner | undefined;
+    for (let i = 0; i < value.length; i++) {
       where.callIndex = this.calls;
+      const raw: unknown = value[i];
       let c = adoptCall(raw, where);
       if (!c.ok) {
         // Plain maps decode as Map (codec.ts), which no call passes: only a call that fails
-        // pays for making them objects (our writer writes records only).
-        const converted = mapsToObjects(raw);
-        if (converted.maps > 0) c = adoptCall(converted.value, where);
+        // pays for checking their keys and making them objects (our writer writes records).
+        keys ??= new MapKeyScanner(frame.body, frame.structures, true);
+        c = this.fromMaps(raw, keys.problemIn(i), where) ?? c;
       }
       // The calls before a bad one are valid: keep them, so readers see all before the damage.
       if (!c.ok) return { calls, error: c.error };
@@ -146,6 +158,17 @@ export class VptDecoder {
       this.calls++;
     }
     return { calls };
+  }
+
+  /** A failed call again: its key problem, or its maps made objects and validated. */
+  private fromMaps(
+    raw: unknown,
+    problem: KeyProblem | undefined,
+    where: Where,
+  ): Result<TraceCall, TraceError> | undefined {
+    if (problem !== undefined) return err(traceError(where, problem.field, problem.message));
+    const converted = mapsToObjects(raw);
+    return converted.maps > 0 ? adoptCall(converted.value, where) : undefined;
   }
 
   /** The error for input that ended at `offset` (a clean end is after the header frame). */
