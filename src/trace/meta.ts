@@ -6,6 +6,7 @@ import { metaBytesMax } from './traceLimits.js';
 import { FORBIDDEN_KEYS, isPlainObject } from './structs.js';
 import { Bad } from './validateValue.js';
 import { isWellFormed } from './unicode.js';
+import { describeValue } from './traceError.js';
 
 interface Budget {
   bytes: number;
@@ -43,7 +44,7 @@ function copyJson(raw: unknown, depth: number, budget: Budget): JsonValue | Bad 
     }
     return out;
   }
-  if (!isPlainObject(raw)) return new Bad('', 'expected a JSON value');
+  if (!isPlainObject(raw)) return new Bad('', `expected a JSON value, got ${describeValue(raw)}`);
   return copyObject(raw, depth, budget);
 }
 

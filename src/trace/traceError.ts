@@ -80,6 +80,8 @@ export function describeValue(v: unknown): string {
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `${v.length} bytes`;
+  // msgpackr decodes the timestamp extension (a .vpt, a process target) as a Date.
+  if (v instanceof Date) return 'a MessagePack timestamp (ext type -1)';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   return typeof v === 'object' ? 'an object' : typeof v;
 }

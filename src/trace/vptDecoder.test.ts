@@ -157,3 +157,37 @@ describe('.vpt repeated keys', () => {
     );
   });
 });
+
+describe('.vpt header frame holding a MessagePack timestamp', () => {
+  // The timestamp extension (type -1) in its 32-, 64- and 96-bit forms; msgpackr makes a Date.
+  const stamps = [
+    new Uint8Array([0xd6, 0xff, 0, 0, 0, 1]),
+    new Uint8Array([0xd7, 0xff, 0, 0, 0, 0, 0, 0, 0, 1]),
+    new Uint8Array([0xc7, 12, 0xff, ...new Uint8Array(11), 1]),
+  ];
+  const found = 'got a MessagePack timestamp (ext type -1)';
+
+  it('names it, where the header frame or its header should be', () => {
+    for (const stamp of stamps) {
+      expect(decoded(concat(prelude, frame(stamp)))).toBe(
+        `t.vpt: byte 6: expected the header frame, a map {header, modelRevision}, ${found}`,
+      );
+      expect(decoded(concat(prelude, frame(map(['header', stamp]))))).toBe(
+        `t.vpt: byte 6: header: expected a header object, ${found}`,
+      );
+    }
+  });
+
+  it('names it in the header and in a call too', () => {
+    const stamp = stamps[0] as Uint8Array;
+    const header = (...more: [string, Uint8Array][]): Uint8Array =>
+      concat(prelude, frame(map(['header', map(['format', pack('vpdma-trace')], ...more)])));
+    expect(decoded(header(['version', pack(1)], ['meta', map(['at', stamp])]))).toBe(
+      `t.vpt: byte 6: header.meta.at: expected a JSON value, ${found}`,
+    );
+    const call = map(['fn', pack('@read')], ['args', map(['va', stamp], ['length', pack(4)])]);
+    expect(decoded(concat(ourHeader, callFrame(call)))).toBe(
+      `t.vpt: byte ${firstCalls}: call 0: args.va: expected a pointer ("0x..." of at most 64 bits), ${found}`,
+    );
+  });
+});

@@ -111,7 +111,10 @@ export class VptDecoder {
   }
 
   private headerFrame(value: unknown, offset: number): FrameContent | TraceError {
-    if (!isPlainObject(value)) return this.fail(offset, 'header frame is not a map');
+    if (!isPlainObject(value)) {
+      const m = `expected the header frame, a map {header, modelRevision}, got ${describeValue(value)}`;
+      return this.fail(offset, m);
+    }
     const h = validateHeader(
       value['header'],
       this.file === undefined ? { offset } : { file: this.file, offset },
