@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tableRevision } from '../model/calls.js';
 import { formatSummary, summarize } from './summary.js';
 import type { Trace } from './trace.js';
 
@@ -75,6 +76,20 @@ describe('summarize', () => {
     expect([s.calls, s.capturedCalls, s.capturableCalls]).toEqual([3, 2, 2]);
     expect(formatSummary(s, 'x.vpt')).toContain(
       '# calls: 3; captured: yes (every call with a result records ret/out)',
+    );
+  });
+
+  it('always has the call-table line, saying when the trace does not record the revision', () => {
+    const ours = tableRevision();
+    const line = (modelRevision?: string): string | undefined =>
+      formatSummary(
+        { ...summarize(trace), ...(modelRevision === undefined ? {} : { modelRevision }) },
+        'x.vpt',
+      ).find((l) => l.startsWith('# call table:'));
+    expect(line()).toBe(`# call table: not recorded in this trace (this vpdma has ${ours})`);
+    expect(line(ours)).toBe(`# call table: ${ours} (the same as this vpdma's)`);
+    expect(line('0123abcd')).toBe(
+      `# call table: 0123abcd, written by another vpdma (this one has ${ours})`,
     );
   });
 });

@@ -23,7 +23,7 @@ export interface TraceSummary {
   readonly capturedCalls: number;
   /** Calls that have a ret or out to record (a VOID call without out-parameters has none). */
   readonly capturableCalls: number;
-  /** The call table's revision the writer had (.vpt files record it). */
+  /** The call table's revision the writer had (.vpt files record it; the summary says if not). */
   readonly modelRevision?: string;
 }
 
@@ -103,9 +103,12 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
   for (const [fn, n] of s.perFunction) lines.push(`#   ${fn.padEnd(width)} ${n}`);
   const objs = s.objects.map(([k, n]) => `${k} ${n}`).join(', ');
   lines.push(`# objects created: ${objs === '' ? 'none' : objs}`);
-  if (s.modelRevision !== undefined) {
-    // A trace written with another call table may mean other things by the same names.
-    const ours = tableRevision();
+  // A trace written with another call table may mean other things by the same names. Only
+  // .vpt files record the table; a JSONL or text trace, or a .vpt from another writer, does not.
+  const ours = tableRevision();
+  if (s.modelRevision === undefined) {
+    lines.push(`# call table: not recorded in this trace (this vpdma has ${ours})`);
+  } else {
     lines.push(
       s.modelRevision === ours
         ? `# call table: ${ours} (the same as this vpdma's)`
