@@ -39,7 +39,13 @@ export interface AddressRange {
 }
 
 export function liveState(s: ModelState): LiveState {
-  const map = <T, U>(m: Map<bigint, T>, f: (t: T) => U): U[] => Array.from(m.values(), f);
+  // A loop, not Array.from(m.values(), f): that allocates an iterator result per object, and
+  // a model target's state() runs this before every obsolete call that follows a change.
+  const map = <T, U>(m: Map<bigint, T>, f: (t: T) => U): U[] => {
+    const out: U[] = [];
+    for (const t of m.values()) out.push(f(t));
+    return out;
+  };
   return {
     adapters: map(s.adapters, (a) => ({
       handle: a.handle,

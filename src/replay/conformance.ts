@@ -28,7 +28,8 @@ export function toModelSpace(
   o: { ret?: Value; out?: Args },
 ): { ret?: Value; out?: Args } {
   const plan = planOf(fn);
-  if (plan === undefined) return o;
+  // The usual case against an in-process model: every value is the same on both sides.
+  if (plan === undefined || !book.moves(from, 'model')) return o;
   const res: { ret?: Value; out?: Args } = {};
   if (o.ret !== undefined)
     res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');
