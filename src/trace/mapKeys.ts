@@ -118,9 +118,11 @@ export class MapKeyScanner {
     else if (t === 0xda) length = this.uint(2);
     else if (t === 0xdb) length = this.uint(4);
     else return undefined;
-    const s = this.utf8.decode(this.bytes.subarray(this.pos, this.pos + length));
+    const start = this.pos;
     this.pos += length;
-    return s;
+    return (
+      asciiAt(this.bytes, start, length) ?? this.utf8.decode(this.bytes.subarray(start, this.pos))
+    );
   }
 
   private value(t: number, name: string | undefined): void {
@@ -254,6 +256,18 @@ export class MapKeyScanner {
     this.stopped = { item: this.item, field: this.path(last), message };
     this.finished = true;
   }
+}
+
+/** A short ASCII key without a TextDecoder call (keys are mostly that); else undefined. */
+function asciiAt(bytes: Uint8Array, start: number, length: number): string | undefined {
+  if (length > 32 || start + length > bytes.length) return undefined;
+  let s = '';
+  for (let i = start; i < start + length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
 }
 
 /** The name its next value has under an open container. */
