@@ -9,7 +9,7 @@ export default defineConfig({
       'examples/**/*.test.ts',
     ],
     setupFiles: ['./vitest.setup.ts'],
-    globalSetup: ['./test/buildCTarget.ts'],
+    globalSetup: ['./test/buildCTarget.ts', './test/tempRoot.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
