@@ -8,7 +8,7 @@ import type { Target, TraceCallIn } from './target.js';
 const brand = Symbol.for('vpdma.TargetFault');
 
 /** Target-supplied text in a fault (an error string, a garbage value) is cut to this. */
-const messageCharsMax = 1000;
+export const messageCharsMax = 1000;
 
 export class TargetFault extends Error {
   readonly [brand] = true;

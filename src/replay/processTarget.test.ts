@@ -30,4 +30,29 @@ describe('createProcessTarget', () => {
       ]),
     );
   });
+
+  it('keeps the last stderr line after a huge one: each line is shortened on its own', async () => {
+    // A hex dump or state dump, then the line that says why the program died.
+    const script =
+      "process.stderr.write('x'.repeat(300000) + '\\n' + 'y'.repeat(5000) + '\\n\\n' +" +
+      " '  at frame (f.js:1:1)\\n' + 'Traceback: boom\\n'); process.exitCode = 9";
+    const command = `node -e "${script}"`;
+    const message = await createProcessTarget({
+      command,
+      device: DEFAULT_DEVICE,
+      profile: 'docs',
+      timeoutMs: 5000,
+    }).then(
+      () => 'started',
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    const x = (n: number): string => 'x'.repeat(n);
+    const y = (n: number): string => 'y'.repeat(n);
+    expect(message).toBe(
+      `\`${command}\` exited (code 9); its last stderr lines: ` +
+        `${x(85)} ... (300000 characters) ... ${x(85)} | ` +
+        `${y(86)} ... (5000 characters) ... ${y(86)} | Traceback: boom`,
+    );
+    expect(message.length).toBeLessThanOrEqual(1000);
+  });
 });

@@ -8,13 +8,13 @@ import { describe } from '../model/calls.js';
 import type { DeviceConfig } from '../model/device.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
-import { TargetFault } from './callTarget.js';
+import { messageCharsMax, TargetFault } from './callTarget.js';
 import { answered } from './heartbeat.js';
 import { START_TIMEOUT_MS } from './startTimeout.js';
+import { StderrTail } from './stderrTail.js';
 import { normalize, normalizeOutcome } from './wire.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
-const stderrKeepBytes = 4096;
 /** Ranges one touched answer may list. */
 const touchedRangesMax = 1 << 16;
 const PROTOCOL_VERSION = 1;
@@ -40,10 +40,11 @@ class Child {
   private parts: Buffer[] = [];
   private have = 0;
   private pending: Pending | undefined;
-  private stderrTail = '';
+  private readonly stderr = new StderrTail();
   private dead: TargetFault | undefined;
 
-  constructor(private readonly command: string) {
+  constructor(command: string) {
+    const named = quoted(command); // as messages name it
     // Its own process group, so kill() reaches the program the shell started, not only the
     // shell: a hung target never reads the EOF that would otherwise end it.
     this.proc = spawn('/bin/sh', ['-c', execed(command)], {
@@ -51,12 +52,10 @@ class Child {
       detached: true,
     });
     this.proc.stdout?.on('data', (d: Buffer) => this.onData(d));
-    this.proc.stderr?.on('data', (d: Buffer) => {
-      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-stderrKeepBytes);
-    });
-    this.proc.on('error', (e) => this.fail(`cannot start \`${command}\`: ${e.message}`));
+    this.proc.stderr?.on('data', (d: Buffer) => this.stderr.push(d));
+    this.proc.on('error', (e) => this.fail(`cannot start ${named}: ${e.message}`));
     this.proc.on('exit', (code, signal) => {
-      const exited = `\`${this.command}\` exited (${signal ?? `code ${code}`})`;
+      const exited = `${named} exited (${signal ?? `code ${code}`})`;
       this.killGroup(); // what it left running in the background, holding its pipes perhaps
       // Its last words may still be in the stderr pipe when the exit status arrives: fail once
       // the pipes are drained, so the message is the same every time (or soon, if held open).
@@ -65,16 +64,10 @@ class Child {
     });
     // A closed pipe usually means the child is exiting: give its exit status a moment to arrive.
     this.proc.stdin?.on('error', () => {
-      setTimeout(
-        () => this.exitUnseen() && this.fail(`\`${command}\` closed its input`),
-        200,
-      ).unref();
+      setTimeout(() => this.exitUnseen() && this.fail(`${named} closed its input`), 200).unref();
     });
     this.proc.stdout?.on('end', () => {
-      setTimeout(
-        () => this.exitUnseen() && this.fail(`\`${command}\` closed its output`),
-        200,
-      ).unref();
+      setTimeout(() => this.exitUnseen() && this.fail(`${named} closed its output`), 200).unref();
     });
   }
 
@@ -85,7 +78,8 @@ class Child {
 
   private fail(message: string, timeout = false): void {
     if (this.dead !== undefined) return;
-    const tail = stderrLines(this.stderrTail);
+    // Within the bound on a fault's message, so that the stderr's last line is never cut off.
+    const tail = this.stderr.summary(Math.max(messageCharsMax - message.length - 2, 200));
     this.dead = new TargetFault(tail === '' ? message : `${message}; ${tail}`, timeout);
     this.pending?.reject(this.dead);
     this.pending = undefined;
@@ -308,22 +302,13 @@ function touchedRanges(raw: unknown): TouchedRanges {
 
 export { Child as ProcessChild };
 
-/**
- * The end of a child's stderr for a one-line message: its last few lines, without the indented
- * frames of a stack trace (a runtime's last line is often its version banner, the cause above).
- */
-export function stderrLines(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '' && !/^\s+at /.test(l))
-    .slice(-stderrLinesShown);
-  if (lines.length === 0) return '';
-  const what = lines.length === 1 ? 'its last stderr line' : 'its last stderr lines';
-  return `${what}: ${lines.map((l) => l.trim()).join(' | ')}`;
+/** A command in backquotes for a message; a long one by its ends, so the message stays short. */
+function quoted(command: string): string {
+  const edge = 100;
+  return command.length <= 2 * edge
+    ? `\`${command}\``
+    : `\`${command.slice(0, edge)}...${command.slice(-edge)}\` (${command.length} characters)`;
 }
-
-const stderrLinesShown = 4;
 
 /** What a frame header that is really text says (a print to stdout is the usual cause). */
 function strayText(bytes: Buffer): string {
