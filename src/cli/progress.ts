@@ -12,6 +12,72 @@ export interface ProgressOptions {
   readonly write: (text: string) => void;
   /** Seconds between status lines in 'lines' and 'json' modes. */
   readonly everySeconds?: number;
+  /** A time budget (--time): the bar measures the time spent against it, not `done`. */
+  readonly timeMs?: number | undefined;
+  /** What `done` counts, named beside it when the bar measures time (default "done"). */
+  readonly unit?: string;
+}
+
+/** What the bar shows: set up once, with the values of each update. */
+export interface BarLayout {
+  readonly format: string;
+  /** The bar's total: items, or milliseconds for a time budget. */
+  readonly total: number;
+  /** The bar's value and the format's other fields after `done` items in `elapsedMs`. */
+  frame(
+    done: number,
+    elapsedMs: number,
+    status: string,
+  ): { value: number; payload: Record<string, string> };
+}
+
+/**
+ * A count against its total (`[███░░] 28/3000`); for a time budget, the time spent against it
+ * with the count beside it (`[███░░] 12s/30s | 4476 cases`: a count has no total then); with
+ * neither, the count alone.
+ */
+export function barLayout(
+  label: string,
+  total: number,
+  o: { timeMs?: number | undefined; unit?: string } = {},
+): BarLayout {
+  const timeMs = o.timeMs;
+  if (timeMs !== undefined && timeMs > 0 && total <= 0) {
+    const budget = clock(timeMs);
+    return {
+      format: `vpdma ${label} [{bar}] {elapsed}/{budget} | {done} ${o.unit ?? 'done'} {status}`,
+      total: timeMs,
+      frame: (done, elapsedMs, status) => ({
+        value: Math.min(Math.max(elapsedMs, 0), timeMs),
+        payload: {
+          elapsed: clock(Math.min(elapsedMs, timeMs)),
+          budget,
+          done: String(done),
+          status: status === '' ? '' : `| ${status}`,
+        },
+      }),
+    };
+  }
+  if (total > 0)
+    return {
+      format: `vpdma ${label} [{bar}] {value}/{total} {status}`,
+      total,
+      frame: (done, _elapsedMs, status) => ({ value: done, payload: { status } }),
+    };
+  return {
+    format: `vpdma ${label} {done} {status}`,
+    total: 1,
+    frame: (done, _elapsedMs, status) => ({ value: 0, payload: { done: String(done), status } }),
+  };
+}
+
+/** 12_400 → "12s", 754_000 → "12m34s", 7_380_000 → "2h03m". */
+export function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
 }
 
 export function progressMode(
@@ -36,6 +102,8 @@ function line(label: string, done: number, total: number, fields: Fields): strin
 
 export class Progress {
   private bar: SingleBar | undefined;
+  private layout: BarLayout | undefined;
+  private started = 0;
   private last = 0;
   private done = 0;
   private fields: Fields = {};
@@ -45,23 +113,27 @@ export class Progress {
     private readonly total: number,
     private readonly options: ProgressOptions,
   ) {
+    this.started = performance.now();
     if (options.mode === 'bar') {
-      const format = `vpdma ${label} [{bar}] {value}/{total} {status}`;
+      const layout = barLayout(label, total, options);
+      this.layout = layout;
       this.bar = new SingleBar(
-        { format, hideCursor: true, clearOnComplete: true, stream: process.stderr },
+        { format: layout.format, hideCursor: true, clearOnComplete: true, stream: process.stderr },
         Presets.shades_classic,
       );
-      this.bar.start(Math.max(total, 1), 0, { status: '' });
+      const { value, payload } = layout.frame(0, 0, '');
+      this.bar.start(layout.total, value, payload);
     }
-    this.last = performance.now();
+    this.last = this.started;
   }
 
   update(done: number, fields: Fields = {}): void {
     this.done = done;
     this.fields = fields;
     const status = human(fields).join(' | ');
-    if (this.bar !== undefined) {
-      this.bar.update(done, { status });
+    if (this.bar !== undefined && this.layout !== undefined) {
+      const { value, payload } = this.layout.frame(done, performance.now() - this.started, status);
+      this.bar.update(value, payload);
       return;
     }
     const now = performance.now();

@@ -176,6 +176,8 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
   const progress = new Progress('fuzz', total, {
     mode: progressMode(opts, process.stderr.isTTY),
     write: ctx.io.err,
+    timeMs: b.timeMs,
+    unit: 'cases',
   });
   const update = (c: CampaignProgress): void => {
     const secs = Math.max(c.elapsedMs / 1000, 1e-3);

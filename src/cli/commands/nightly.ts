@@ -198,7 +198,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
         log: (t) => ctx.io.err(t),
       },
-      new Progress('fuzz', budget.runs ?? 0, { mode, write: ctx.io.err }),
+      new Progress('fuzz', budget.runs ?? 0, {
+        mode,
+        write: ctx.io.err,
+        timeMs: budget.timeMs,
+        unit: 'cases',
+      }),
       () => interrupt.received() !== undefined,
     );
     const fuzzMs = performance.now() - fuzzStarted;
