@@ -17,6 +17,17 @@ describe('history file', () => {
     expect(await readHistory(join(dir, 'none.json'))).toEqual({ ok: true, value: emptyHistory() });
   });
 
+  it('reads an empty file as an empty history, and a file with a BOM as without it', async () => {
+    for (const [i, text] of ['', '\n', ' \r\n', '\uFEFF'].entries()) {
+      const path = join(dir, `empty-${i}.json`);
+      writeFileSync(path, text);
+      expect(await readHistory(path)).toEqual({ ok: true, value: emptyHistory() });
+    }
+    const path = join(dir, 'bom.json');
+    writeFileSync(path, `\uFEFF${historyJson(sample())}`);
+    expect(await readHistory(path)).toEqual({ ok: true, value: sample() });
+  });
+
   it('writes atomically and reads back what it wrote', async () => {
     const path = join(dir, 'sub', 'history.json');
     await writeHistory(path, sample());
@@ -28,7 +39,7 @@ describe('history file', () => {
   it('reports a corrupted or wrong-version file by path and leaves it as it was', async () => {
     const cases: [string, RegExp][] = [
       ['{"format":"vpdma-history","version":1,"buck', /not valid JSON/],
-      ['', /not valid JSON/],
+      ['\uFEFF{"format":"vpdma-history","version":1,"buck', /not valid JSON/],
       ['{"format":"vpdma-history","version":7,"buckets":[]}', /version 7 is not supported/],
     ];
     for (const [i, [text, error]] of cases.entries()) {
