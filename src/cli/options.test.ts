@@ -1,6 +1,6 @@
 // Option parsing: one spelling per seed, whole numbers only, bounded echoes of bad values.
 import { describe, expect, it } from 'vitest';
-import { positiveInt, seedOption } from './options.js';
+import { positiveInt, seedOption, workerHeapOption } from './options.js';
 
 describe('seedOption', () => {
   it('gives one seed, spelled one way, for the same number or SHA however written', () => {
@@ -25,5 +25,17 @@ describe('positiveInt', () => {
     expect(positiveInt('--runs', undefined, 5)).toBe(5);
     for (const bad of ['1e3', '0x10', ' 5', '5 ', '-1', '0', '1.5', ''])
       expect(() => positiveInt('--runs', bad, 5), bad).toThrow(/^--runs: expected a whole number/);
+  });
+});
+
+describe('workerHeapOption', () => {
+  it('states the range it takes: from 16 MiB, the least a worker starts with', () => {
+    expect(workerHeapOption(undefined)).toBeUndefined();
+    expect(workerHeapOption('16')).toBe(16);
+    expect(workerHeapOption('1048576')).toBe(1048576);
+    for (const bad of ['0', '1', '15', '1048577', '16.5', 'x'])
+      expect(() => workerHeapOption(bad), bad).toThrow(
+        new RegExp(`^--worker-heap-mb: expected a whole number from 16 to 1048576, got "${bad}"$`),
+      );
   });
 });

@@ -43,12 +43,13 @@ export function positiveInt(
   text: string | undefined,
   fallback: number,
   max = Number.MAX_SAFE_INTEGER,
+  min = 1,
 ): number {
   if (text === undefined) return fallback;
   // Digits only: Number() would also take "1e3", "0x10" and " 5".
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new UserError(`${name}: expected a whole number from 1 to ${max}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UserError(`${name}: expected a whole number from ${min} to ${max}, got "${text}"`);
   return n;
 }
 
@@ -108,10 +109,6 @@ export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = pr
 /** --worker-heap-mb: applied to every pool the command creates (undefined: Node's default). */
 export function workerHeapOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const mb = positiveInt('--worker-heap-mb', text, 0, 1 << 20);
-  if (mb < 16)
-    throw new UserError(
-      `--worker-heap-mb: at least 16 (a worker needs that to start), got "${text}"`,
-    );
-  return mb;
+  // From 16: a worker needs that much to start.
+  return positiveInt('--worker-heap-mb', text, 0, 1 << 20, 16);
 }

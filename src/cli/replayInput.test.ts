@@ -136,7 +136,7 @@ describe('vpdma replay on bad input', () => {
     [['--target', 'mutant:nope'], /unknown mutant "nope"/],
     [['--target', 'bogus'], /unknown target "bogus"/],
     [['--workers', '0'], /--workers: expected a whole number/],
-    [['--worker-heap-mb', '8'], /--worker-heap-mb: at least 16/],
+    [['--worker-heap-mb', '8'], /--worker-heap-mb: expected a whole number from 16 to 1048576/],
     [
       ['--json', join(kitchen, 'r.json')],
       /--json .*kitchen\.jsonl\/r\.json: not writable \(.* is not a directory\)/,
