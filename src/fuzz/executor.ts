@@ -9,6 +9,11 @@ import { runFuzzTask } from './runCases.js';
 
 export interface FuzzExecutor {
   readonly workers: number;
+  /**
+   * Worker threads started so far: 0 when every case ran in this thread (a campaign that
+   * ended before the workers were needed). Absent: all `workers` (a pool starts them at once).
+   */
+  workersStarted?(): number;
   run(next: () => FuzzTask | undefined, control?: TaskControl<FuzzTask, CaseResult>): Promise<void>;
   close(): Promise<void>;
 }
@@ -193,6 +198,10 @@ export class WarmingPool implements FuzzExecutor {
     await pooled;
   }
 
+  workersStarted(): number {
+    return this.pool === undefined ? 0 : this.workers;
+  }
+
   close(): Promise<void> {
     return this.pool?.close() ?? Promise.resolve();
   }
@@ -200,6 +209,10 @@ export class WarmingPool implements FuzzExecutor {
 
 export class InlineFuzzExecutor implements FuzzExecutor {
   readonly workers = 1;
+
+  workersStarted(): number {
+    return 0; // every case runs in this thread
+  }
 
   async run(
     next: () => FuzzTask | undefined,

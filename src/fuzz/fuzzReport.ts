@@ -93,7 +93,13 @@ export interface FuzzReport extends RunIdentity {
   readonly setupError?: string;
   readonly warnings: readonly string[];
   readonly timing: {
+    /** Worker threads asked for (--workers). */
     readonly workers: number;
+    /**
+     * Worker threads that started: fewer (0) when the campaign ended before it needed them
+     * and ran in the main thread alone (docs/fuzzing.md). Absent in merged reports.
+     */
+    readonly workersStarted?: number;
     readonly fuzzMs: number;
     readonly minimizeMs: number;
     readonly wallMs: number;
@@ -162,6 +168,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     warnings: m.warnings,
     timing: {
       workers: m.workers,
+      workersStarted: r.workersStarted,
       fuzzMs: Math.round(r.fuzzMs),
       minimizeMs: Math.round(r.minimizeMs),
       wallMs: Math.round(m.wallMs),
@@ -171,12 +178,18 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
   };
 }
 
+/** Where the cases ran: the workers that started, or the main thread when none did. */
+function threads(t: FuzzReport['timing']): string {
+  const n = t.workersStarted ?? t.workers;
+  return n === 0 ? 'in the main thread (no worker started)' : `${n} worker${n === 1 ? '' : 's'}`;
+}
+
 /** The human summary printed after a run. */
 export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
   const lines = [
     '',
-    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${t.workers} worker${t.workers === 1 ? '' : 's'}`,
+    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${r.corpus.dir}`}`,
     `target ${r.target}, oracle ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
   ];

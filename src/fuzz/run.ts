@@ -71,6 +71,8 @@ export interface FuzzRunResult {
   readonly unconfirmed: readonly Unconfirmed[];
   readonly fuzzMs: number;
   readonly minimizeMs: number;
+  /** Worker threads that were started for the campaign (0: it ran in this thread alone). */
+  readonly workersStarted: number;
 }
 
 export interface Unconfirmed {
@@ -133,7 +135,7 @@ async function fuzzPhase(
     });
     const keptFiles = (await Promise.all(kept)).filter((k) => k !== undefined);
     if (notKept > 1) io.warn?.(`${notKept} new cases in all could not be kept in the corpus`);
-    return { campaign, keptFiles };
+    return { campaign, keptFiles, workersStarted: ex.workersStarted?.() ?? ex.workers };
   } finally {
     await ex.close();
   }
@@ -172,6 +174,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     unconfirmed,
     fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
+    workersStarted: phase.workersStarted,
   };
 }
 

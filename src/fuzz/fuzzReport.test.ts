@@ -1,0 +1,74 @@
+// The summary after a fuzz run says where its cases ran (dist/ must be built for the workers):
+// a campaign that ends within the main thread's head start never starts a worker.
+import { describe, expect, it } from 'vitest';
+import { fuzzIo } from '../cli/commands/fuzz.js';
+import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
+import { encodeVpt } from '../trace/vpt.js';
+import { createFuzzPool, type FuzzPoolOptions } from './executor.js';
+import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
+import { reportFindingOf } from './outputs.js';
+import type { FuzzSettings } from './protocol.js';
+import { runFuzz } from './run.js';
+
+const settings: FuzzSettings = {
+  target: 'model',
+  timeoutMs: 1000,
+  sampleBytes: 512,
+  callsMax: 32,
+  seed: 5,
+  seedText: '5',
+};
+
+async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
+  const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const io = {
+    ...fuzzIo({
+      keep: (t) => Promise.resolve(contentName(encodeVpt(t))),
+      writeFinding: (f) =>
+        Promise.resolve(reportFindingOf(f, settings, { jsonl: 'm', txt: 'm', vpt: 'm' })),
+    }),
+    fuzzExecutor: (n: number, t: string) => createFuzzPool(n, t, pool),
+  };
+  const shard = { index: 0, count: 1 };
+  const options = { settings, base, shard, runs: 12, workers: 2, perGroup: 2, attemptsMax: 100 };
+  const r = await runFuzz(options, io);
+  return buildFuzzReport(r, {
+    seed: '5',
+    vpdmaVersion: 'test',
+    modelRevision: 'test',
+    target: 'model',
+    profile: 'docs',
+    shard: '1/1',
+    budget: { runs: 12 },
+    callsMax: 32,
+    interrupted: false,
+    warnings: [],
+    workers: 2,
+    wallMs: 0,
+  });
+}
+
+const firstLine = (r: FuzzReport): string => formatFuzzSummary(r).split('\n')[1] ?? '';
+
+describe('the fuzz summary', () => {
+  it('says the cases ran in the main thread when the campaign ended before a worker started', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    expect(r.cases).toBe(12);
+    expect(r.timing).toMatchObject({ workers: 2, workersStarted: 0 });
+    expect(firstLine(r)).toMatch(/ calls\/s, in the main thread \(no worker started\)$/);
+  });
+
+  it('counts the workers that started', async () => {
+    const r = await fuzz({ soloMs: 0, tasksHereMax: 1 });
+    expect(r.timing).toMatchObject({ workers: 2, workersStarted: 2 });
+    expect(firstLine(r)).toMatch(/ calls\/s, 2 workers$/);
+  });
+
+  it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    const timing: Record<string, unknown> = { ...r.timing };
+    delete timing['workersStarted'];
+    const old = { ...r, timing } as unknown as FuzzReport;
+    expect(firstLine(old)).toMatch(/ calls\/s, 2 workers$/);
+  });
+});
