@@ -4,7 +4,7 @@
 // is written through (its target replaced, the link kept), and a FIFO or a device
 // (`--json /dev/stdout`) is written to directly, since renaming over it would replace the
 // device node itself.
-import { lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -46,7 +46,8 @@ export class AtomicWriter {
   static async create(path: string, fresh = false): Promise<AtomicWriter> {
     const to = fresh ? { path, direct: false } : await destination(path);
     if (to.direct) return new AtomicWriter(await open(to.path, 'w'), to.path, to.path, true);
-    // pid + counter: unique within this machine's live processes, and deterministic.
+    // pid + counter: unique within this machine's live processes, and deterministic. The pid
+    // also tells whose it is: removeStaleTemps() removes those of processes no longer running.
     const temp = join(dirname(to.path), `.${basename(to.path)}.${process.pid}.${counter++}.tmp`);
     return new AtomicWriter(await open(temp, 'wx'), temp, to.path);
   }
@@ -91,6 +92,43 @@ export class AtomicWriter {
     await this.fh.close().catch(() => undefined);
     if (!this.direct) await unlink(this.tempPath).catch(() => undefined);
   }
+}
+
+/** The pid in a temporary file's name (`.NAME.PID.N.tmp`, as create() makes it), else undefined. */
+export function tempFileOwner(name: string): number | undefined {
+  const m = /^\..+\.([0-9]{1,9})\.[0-9]+\.tmp$/.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Whether process `pid` is running (one of another user's too: EPERM), or may be. */
+function running(pid: number): boolean {
+  if (pid === process.pid || pid < 1) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` (its listing: `names`) left by writers that died
+ * mid-write (SIGKILL, a crash, a power cut): those whose pid is not a running process. A live
+ * process's are left alone, so a concurrent run's writes go on. Best effort: resolves to the
+ * number removed, whatever failed.
+ */
+export async function removeStaleTemps(dir: string, names?: readonly string[]): Promise<number> {
+  const listed = names ?? (await readdir(dir).catch(() => []));
+  let removed = 0;
+  for (const name of listed) {
+    const pid = tempFileOwner(name);
+    if (pid === undefined || running(pid)) continue;
+    await unlink(join(dir, name)).then(
+      () => removed++,
+      () => undefined, // gone already (another run's sweep), or not ours to remove
+    );
+  }
+  return removed;
 }
 
 async function syncDir(dir: string): Promise<void> {

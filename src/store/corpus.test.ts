@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,5 +65,23 @@ describe('corpusKeeper', () => {
     await rm(blocked);
     const name = await keep(trace(4));
     expect(await readdir(blocked)).toEqual([name]);
+  });
+
+  it('removes the temporary files of a run killed mid-write, not those of a live one', async () => {
+    // A finished child's pid: no longer a running process (the pid is not reused this soon).
+    const dead = spawnSync('true').pid;
+    const live = process.ppid; // another process, running
+    const entry = contentName(encodeVpt(trace(9)));
+    const stale = [`.${entry}.${dead}.0.tmp`, `.${entry}.${dead}.17.tmp`, `.r.jsonl.${dead}.0.tmp`];
+    const kept = [
+      `.${entry}.${live}.3.tmp`, // a concurrent run's write in progress
+      `.${entry}.${process.pid}.99999.tmp`, // this process's own
+      '.notes.tmp', // not a temporary file of ours: no pid
+      `.x.${dead}.tmp`,
+      `x.${dead}.0.tmp`, // not hidden
+    ];
+    for (const n of [...stale, ...kept]) await writeFile(join(dir, n), 'partial');
+    const name = await corpusKeeper(dir)(trace(5));
+    expect((await readdir(dir)).sort()).toEqual([...kept, name].sort());
   });
 });

@@ -1,6 +1,7 @@
 // The fuzzing corpus on disk: one .vpt file per kept case, named by the SHA-256 of its bytes
 // (content-addressed: the same case kept twice is one file), written atomically, so a run
-// interrupted at any point leaves only whole files. Reading skips any file that does not
+// interrupted at any point leaves only whole files (and, after SIGKILL, hidden temporary files,
+// which the next run to keep a case removes). Reading skips any file that does not
 // decode, with a warning naming it; a damaged entry must not stop a nightly run.
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { encodeVpt } from '../trace/vpt.js';
+import { removeStaleTemps } from './atomicFile.js';
 import { formatOf, readTrace, writeTraceAtomic } from './traceFiles.js';
 import { writeFileAtomic } from './writeFile.js';
 
@@ -90,7 +92,13 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
   let listing: Promise<Set<string>> | undefined;
   const present = (): Promise<Set<string>> =>
     (listing ??= ensureDir(dir)
-      .then(async () => new Set(await readdir(dir)))
+      .then(async () => {
+        const names = await readdir(dir);
+        // Temporary files of a run killed mid-write (kill -9): readers skip them, but a corpus
+        // that CI keeps from night to night would gather them for good.
+        await removeStaleTemps(dir, names);
+        return new Set(names);
+      })
       .catch((e: unknown) => {
         listing = undefined; // a later case tries again
         throw e;
