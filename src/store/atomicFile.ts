@@ -112,18 +112,36 @@ function running(pid: number): boolean {
 }
 
 /**
- * Removes the temporary files in `dir` (its listing: `names`) left by writers that died
- * mid-write (SIGKILL, a crash, a power cut): those whose pid is not a running process. A live
- * process's are left alone, so a concurrent run's writes go on. Best effort: resolves to the
- * number removed, whatever failed.
+ * A temporary file younger than this is left alone even if its pid looks dead: a run in
+ * another container sharing the directory has pids this one cannot see, and its writes take
+ * milliseconds, not minutes.
  */
-export async function removeStaleTemps(dir: string, names?: readonly string[]): Promise<number> {
+export const STALE_TEMP_AGE_MS = 10 * 60_000;
+
+/**
+ * Removes the temporary files in `dir` (its listing: `names`) left by writers that died
+ * mid-write (SIGKILL, a crash, a power cut): those whose pid is not a running process and that
+ * were last written STALE_TEMP_AGE_MS or more before `nowMs`. A live process's are left alone,
+ * so a concurrent run's writes go on. Best effort: resolves to the number removed, whatever
+ * failed.
+ */
+export async function removeStaleTemps(
+  dir: string,
+  names?: readonly string[],
+  nowMs = Date.now(),
+): Promise<number> {
   const listed = names ?? (await readdir(dir).catch(() => []));
   let removed = 0;
   for (const name of listed) {
     const pid = tempFileOwner(name);
     if (pid === undefined || running(pid)) continue;
-    await unlink(join(dir, name)).then(
+    const path = join(dir, name);
+    const written = await lstat(path).then(
+      (st) => st.mtimeMs,
+      () => nowMs, // gone already: nothing to remove
+    );
+    if (nowMs - written < STALE_TEMP_AGE_MS) continue;
+    await unlink(path).then(
       () => removed++,
       () => undefined, // gone already (another run's sweep), or not ours to remove
     );

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyHeader, type Trace } from '../trace/trace.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { contentName, corpusKeeper, readCorpusDir } from './corpus.js';
+import { STALE_TEMP_AGE_MS } from './atomicFile.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -80,7 +81,14 @@ describe('corpusKeeper', () => {
       `.x.${dead}.tmp`,
       `x.${dead}.0.tmp`, // not hidden
     ];
-    for (const n of [...stale, ...kept]) await writeFile(join(dir, n), 'partial');
+    // A dead pid's file written just now may be another container's run (pids it cannot see).
+    const young = `.${entry}.${dead}.5.tmp`;
+    kept.push(young);
+    const old = new Date(Date.now() - STALE_TEMP_AGE_MS - 60_000);
+    for (const n of [...stale, ...kept]) {
+      await writeFile(join(dir, n), 'partial');
+      if (n !== young) await utimes(join(dir, n), old, old);
+    }
     const name = await corpusKeeper(dir)(trace(5));
     expect((await readdir(dir)).sort()).toEqual([...kept, name].sort());
   });
