@@ -5,10 +5,11 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
 
@@ -68,6 +69,38 @@ describe('vpdma nightly on bad usage and input', () => {
       const c = await run(['nightly', '--out', clash, '--runs', '5', ...extra, '--quiet']);
       expect([c.code, c.err]).toEqual([2, `vpdma: ${message}\n`]);
     }
+  });
+
+  it('refuses a --json or --history that is a trace it replays (or links to one) or is in the corpus', async () => {
+    const captures = join(dir, 'captures');
+    mkdirSync(captures);
+    const trace = join(captures, 'legacy-mapdma-flags.jsonl');
+    const original = readFileSync(join('corpus', 'legacy-mapdma-flags.jsonl'), 'utf8');
+    writeFileSync(trace, original);
+    symlinkSync(trace, join(dir, 'link.jsonl'));
+    const out = join(dir, 'reports-apart');
+    // An earlier night's finding: its repro is replayed first, so it is an input too.
+    const repro = join(out, 'findings', 'k', 'Fn', '0123abcd', 'repro.jsonl');
+    mkdirSync(dirname(repro), { recursive: true });
+    writeFileSync(repro, original);
+    const isTrace = (flag: string, path: string): string =>
+      `vpdma: ${flag} ${path}: is one of the traces to replay; give another file\n`;
+    for (const [extra, message] of [
+      [['--json', trace], isTrace('--json', trace)],
+      [['--json', join(dir, 'link.jsonl')], isTrace('--json', join(dir, 'link.jsonl'))],
+      [['--history', trace], isTrace('--history', trace)],
+      [['--json', repro], isTrace('--json', repro)],
+      [
+        ['--json', join(out, 'corpus', 'r.jsonl')],
+        `vpdma: --json ${join(out, 'corpus', 'r.jsonl')}: is in the corpus directory ${join(out, 'corpus')}, which every later run reads; give another file\n`,
+      ],
+    ] as const) {
+      const r = await run(['nightly', '--replay', captures, '--out', out, '--runs', '5', ...extra]);
+      expect([r.code, r.err]).toEqual([2, message]);
+    }
+    expect(readFileSync(trace, 'utf8')).toBe(original);
+    expect(readFileSync(repro, 'utf8')).toBe(original);
+    expect(existsSync(join(out, 'corpus')), 'refused before any directory is made').toBe(false);
   });
 
   it('refuses --runs with --time, as fuzz does, and blames VPDMA_SEED for a bad seed it gave', async () => {

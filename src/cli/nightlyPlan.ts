@@ -55,17 +55,28 @@ async function regressions(dir: string, depth = 0, out: string[] = []): Promise<
   return out;
 }
 
-/** Regressions first (a repro that once failed must keep passing once fixed), then the corpus. */
+export interface NightlyTraces {
+  /** Regressions first (a repro that once failed must keep passing once fixed), then --replay. */
+  readonly files: string[];
+  /** --replay directories without a trace: skipped, with a warning once the usage is good. */
+  readonly empty: string[];
+}
+
 export async function collectNightlyTraces(
   out: string,
   dirs: readonly string[],
-  warn: (text: string) => void,
-): Promise<string[]> {
+): Promise<NightlyTraces> {
   const first = await regressions(join(out, 'findings'));
   const found = await collectTraces(dirs);
   if ('error' in found) throw new UserError(`--replay: ${found.error}`);
-  for (const dir of found.empty) warn(`vpdma nightly: --replay ${emptyDirMessage(dir)}; skipped\n`);
-  return [...first, ...found.files.filter((f) => !first.includes(f))];
+  return {
+    files: [...first, ...found.files.filter((f) => !first.includes(f))],
+    empty: found.empty,
+  };
+}
+
+export function emptyReplayDirWarning(dir: string): string {
+  return `vpdma nightly: --replay ${emptyDirMessage(dir)}; skipped\n`;
 }
 
 /**

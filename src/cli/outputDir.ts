@@ -1,7 +1,7 @@
 // Output directories are checked before the work, not after an hour of fuzzing.
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { checkWritableDir } from '../store/ensureDir.js';
 import { formatOf } from '../store/traceFiles.js';
 import { writeFileAtomic } from '../store/writeFile.js';
@@ -77,5 +77,39 @@ export async function checkOutputFile(flag: string, file: string): Promise<void>
  * not the link), so an output that links to an input is caught as that input.
  */
 export async function landsIn(path: string): Promise<string> {
-  return realpath(path).catch(() => resolve(path));
+  const full = resolve(path);
+  const real = await realpath(full).catch(() => undefined);
+  if (real !== undefined) return real;
+  // Not there yet: where its nearest existing directory really is (`out/corpus/x.jsonl` before
+  // `out` is made, under a linked directory), so it compares with paths that do exist.
+  const parent = dirname(full);
+  return parent === full ? full : join(await landsIn(parent), basename(full));
+}
+
+/**
+ * Report files (and other files a run writes: `--history`), named by their flags, checked
+ * before any work: one that is a trace to replay, or a link to one, would replace that trace
+ * (a capture perhaps nobody can make again); one in a corpus directory would be read back by
+ * every later run as a corrupted corpus entry.
+ */
+export async function checkReportPaths(
+  reports: readonly (readonly [flag: string, path: string | undefined])[],
+  traces: readonly string[],
+  corpusDirs: readonly string[] = [],
+): Promise<void> {
+  const inputs = new Set(await Promise.all(traces.map(landsIn)));
+  const dirs = await Promise.all(corpusDirs.map(async (d) => [d, await landsIn(d)] as const));
+  for (const [flag, path] of reports) {
+    if (path === undefined || path === STDOUT_FILE || path === '') continue;
+    const lands = await landsIn(path);
+    if (inputs.has(lands))
+      throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
+    for (const [dir, real] of dirs) {
+      const rel = relative(real, lands);
+      if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
+        throw new UserError(
+          `${flag} ${path}: is in the corpus directory ${dir}, which every later run reads; give another file`,
+        );
+    }
+  }
 }

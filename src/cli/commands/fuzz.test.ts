@@ -195,6 +195,24 @@ describe('vpdma fuzz', () => {
     expect(existsSync(slip)).toBe(false);
   });
 
+  it('refuses a --json in the corpus directory: every later run would skip it as a corrupted entry', async () => {
+    const out = join(dir, 'json-in-corpus');
+    for (const [args, corpus] of [
+      [['--json', join(out, 'corpus', 'r.jsonl')], join(out, 'corpus')],
+      [
+        ['--corpus', join(dir, 'seeds'), '--json', join(dir, 'seeds', 'r.json')],
+        join(dir, 'seeds'),
+      ],
+    ] as const) {
+      const r = await run(['fuzz', '--runs', '5', '--out', out, ...args, '--quiet']);
+      expect([r.code, r.err]).toEqual([
+        2,
+        `vpdma: --json ${args[args.length - 1] ?? ''}: is in the corpus directory ${corpus}, which every later run reads; give another file\n`,
+      ]);
+    }
+    expect(existsSync(out), 'nothing made').toBe(false);
+  });
+
   it('on SIGINT (even a double tap), writes the report and corpus for the completed cases and exits 130', async () => {
     const out = join(dir, 'sigint');
     const corpus = join(out, 'corpus');

@@ -34,7 +34,13 @@ import {
 } from '../options.js';
 import { Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputDir, checkOutputFile, summaryTo, writeReportFile } from '../outputDir.js';
+import {
+  checkOutputDir,
+  checkOutputFile,
+  checkReportPaths,
+  summaryTo,
+  writeReportFile,
+} from '../outputDir.js';
 import { packageVersion } from '../version.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
@@ -200,6 +206,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const perGroup = positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000);
   const attemptsMax = positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000);
+  // A report in a corpus directory would be read back by every later run as a corrupted entry.
+  await checkReportPaths([['--json', opts.json]], [], [p.corpusDir, bundledCorpusDir()]);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(p.spec, p.settings.timeoutMs);
   // Made last: a refused run leaves no directories behind.

@@ -15,7 +15,13 @@ import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/n
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
-import { checkOutputDir, checkOutputFile, landsIn, summaryTo } from '../outputDir.js';
+import {
+  checkOutputDir,
+  checkOutputFile,
+  checkReportPaths,
+  landsIn,
+  summaryTo,
+} from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
@@ -249,6 +255,11 @@ async function merge(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
     );
   checkOutputNames(opts.out, opts.json, opts.history);
+  const reports = [
+    ['--json', opts.json],
+    ['--history', opts.history],
+  ] as const;
+  await checkReportPaths(reports, [], [join(opts.out, 'corpus')]);
   const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);

@@ -2,7 +2,7 @@
 // earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
-import { checkOutputDir, checkOutputFile, summaryTo } from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
 import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
@@ -16,6 +16,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
   collectNightlyTraces,
+  emptyReplayDirWarning,
   exitForNightly,
   parseFailOn,
   type NightlyOptions,
@@ -130,17 +131,29 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     opts.budgetReplay === undefined
       ? undefined
       : durationOption('--budget-replay', opts.budgetReplay);
-  // The history first: a bad one is refused before any directory is made.
+  const corpusDir = opts.corpus ?? defaultCorpusDir(out);
   checkOutputNames(out, opts.json, opts.history);
+  const traces = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
+  const { files } = traces;
+  // A report never replaces a trace to replay, nor lands in a corpus later runs read.
+  await checkReportPaths(
+    [
+      ['--json', opts.json],
+      ['--history', opts.history],
+    ],
+    files,
+    [corpusDir, bundledCorpusDir()],
+  );
+  // The history next: a bad one is refused before any directory is made.
   const history = await loadHistory(opts.history);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   await checkTarget(spec, timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', out);
-  await checkOutputDir('--corpus', opts.corpus ?? defaultCorpusDir(out));
+  await checkOutputDir('--corpus', corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
-  const files = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()], ctx.io.err);
+  for (const dir of traces.empty) ctx.io.err(emptyReplayDirWarning(dir));
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
   );
@@ -191,7 +204,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         budgetText: budget.text,
         workers,
         out,
-        corpusDir: opts.corpus ?? defaultCorpusDir(out),
+        corpusDir,
         perGroup: 2,
         attemptsMax: 2000,
         signal: interrupt.signal,
