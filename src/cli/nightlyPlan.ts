@@ -1,7 +1,7 @@
 // The nightly job's options and decisions: which traces replay first, and what exit code a
 // run earns under --fail-on.
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { collectTraces, emptyDirMessage } from '../store/collect.js';
 import { UserError } from './context.js';
@@ -37,22 +37,44 @@ export function parseFailOn(text: string | undefined): FailOn {
   throw new UserError(`--fail-on: expected new, any or none, got "${v}"`);
 }
 
-/** repro.jsonl of every finding an earlier run left in OUT/findings, sorted. */
-async function regressions(dir: string, depth = 0, out: string[] = []): Promise<string[]> {
-  if (depth > 8) return out;
+/** The repro files a finding directory holds (fuzz/outputs.ts), and its finding.json. */
+const FINDING_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json'];
+
+/**
+ * Whether the finding in `dir` was never minimized (its finding.json says so): the night that
+ * found it was interrupted first, or it is flaky. One without a readable finding.json counts
+ * as minimized, so a repro is never dropped from the regressions on a guess.
+ */
+async function unminimized(dir: string): Promise<boolean> {
+  try {
+    const json = JSON.parse(await readFile(join(dir, 'finding.json'), 'utf8')) as unknown;
+    return typeof json === 'object' && json !== null && 'minimized' in json && !json.minimized;
+  } catch {
+    return false;
+  }
+}
+
+/** repro.jsonl of every finding an earlier run left in OUT/findings, sorted, by kind. */
+async function regressions(
+  dir: string,
+  found: { repros: string[]; unminimized: string[] },
+  depth = 0,
+): Promise<void> {
+  if (depth > 8) return;
   let names: string[];
   try {
     names = (await readdir(dir)).sort();
   } catch {
-    return out;
+    return;
   }
   for (const n of names) {
     const p = join(dir, n);
-    if (n === 'repro.jsonl') out.push(p);
-    else if ((await stat(p).catch(() => undefined))?.isDirectory() === true)
-      await regressions(p, depth + 1, out);
+    if (n === 'repro.jsonl') {
+      if (await unminimized(dir)) found.unminimized.push(dir);
+      else found.repros.push(p);
+    } else if ((await stat(p).catch(() => undefined))?.isDirectory() === true)
+      await regressions(p, found, depth + 1);
   }
-  return out;
 }
 
 export interface NightlyTraces {
@@ -60,23 +82,65 @@ export interface NightlyTraces {
   readonly files: string[];
   /** --replay directories without a trace: skipped, with a warning once the usage is good. */
   readonly empty: string[];
+  /**
+   * Directories in OUT/findings of earlier findings that were never minimized: not
+   * regressions (README: reported by their night, never recorded), replayed by no later night.
+   */
+  readonly unminimized: string[];
 }
 
 export async function collectNightlyTraces(
   out: string,
   dirs: readonly string[],
 ): Promise<NightlyTraces> {
-  const first = await regressions(join(out, 'findings'));
-  const found = await collectTraces(dirs);
-  if ('error' in found) throw new UserError(`--replay: ${found.error}`);
+  const found = { repros: [] as string[], unminimized: [] as string[] };
+  await regressions(join(out, 'findings'), found);
+  const first = found.repros;
+  const traces = await collectTraces(dirs);
+  if ('error' in traces) throw new UserError(`--replay: ${traces.error}`);
+  // A --replay directory holding OUT/findings would give an unminimized repro back as a trace.
+  const skip = new Set([...first, ...found.unminimized.map((d) => join(d, 'repro.jsonl'))]);
   return {
-    files: [...first, ...found.files.filter((f) => !first.includes(f))],
-    empty: found.empty,
+    files: [...first, ...traces.files.filter((f) => !skip.has(f))],
+    empty: traces.empty,
+    unminimized: found.unminimized,
   };
 }
 
 export function emptyReplayDirWarning(dir: string): string {
   return `vpdma nightly: --replay ${emptyDirMessage(dir)}; skipped\n`;
+}
+
+export function unminimizedNote(out: string, count: number): string {
+  const one = count === 1;
+  return `vpdma nightly: ${count} unminimized finding${one ? '' : 's'} of an earlier run in ${join(out, 'findings')} (interrupted first, or flaky): not replayed as ${one ? 'a regression' : 'regressions'}; removed once this night ends\n`;
+}
+
+/**
+ * Removes the earlier unminimized findings (`dirs`) but those in `keep` (this night wrote
+ * them again): their files, then each directory left empty up to OUT/findings. Anything else
+ * a user put there stays. Resolves to how many findings went.
+ */
+export async function removeFindings(
+  out: string,
+  dirs: readonly string[],
+  keep: ReadonlySet<string>,
+): Promise<number> {
+  const top = resolve(out, 'findings');
+  let removed = 0;
+  for (const dir of dirs) {
+    if (keep.has(resolve(dir))) continue;
+    await Promise.all(FINDING_FILES.map((f) => rm(join(dir, f), { force: true })));
+    removed++;
+    for (let d = resolve(dir); d.startsWith(top + sep); d = dirname(d)) {
+      const gone = await rmdir(d).then(
+        () => true,
+        () => false,
+      );
+      if (!gone) break;
+    }
+  }
+  return removed;
 }
 
 /**

@@ -3,7 +3,7 @@
 // fold the findings into --history, and write report.json, junit.xml, results.sarif and
 // report.html into --out.
 import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
@@ -19,6 +19,8 @@ import {
   emptyReplayDirWarning,
   exitForNightly,
   parseFailOn,
+  removeFindings,
+  unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
@@ -154,6 +156,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
   for (const dir of traces.empty) ctx.io.err(emptyReplayDirWarning(dir));
+  if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
   );
@@ -270,6 +273,13 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     for (const x of replay.results) {
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
       if (x.damage !== undefined) ctx.io.err(`vpdma: ${x.damage}: ${DAMAGE_NOTE}\n`);
+    }
+    // Earlier unminimized findings go once a night ran to its end (it found their bugs again).
+    if (!interrupted && fuzz.report.setupError === undefined && traces.unminimized.length > 0) {
+      const wrote = new Set(fuzz.report.findings.map((f) => resolve(dirname(f.trace))));
+      await removeFindings(out, traces.unminimized, wrote).catch((e: unknown) =>
+        ctx.io.err(`vpdma: ${e instanceof Error ? e.message : String(e)}\n`),
+      );
     }
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined)

@@ -1,0 +1,109 @@
+// Which traces a night replays first, and the findings an interrupted (or flaky) night left
+// unminimized: not regressions, and gone once a later night ran to its end.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectNightlyTraces, removeFindings } from './nightlyPlan.js';
+import { runCli } from './runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
+const TRACE = join('corpus', 'legacy-mapdma-flags.jsonl');
+
+/** A finding directory as fuzz/outputs.ts writes it; finding.json only when `minimized` is given. */
+function finding(out: string, signature: string, minimized?: boolean): string {
+  const d = join(out, 'findings', ...signature.split('/'));
+  mkdirSync(d, { recursive: true });
+  for (const f of ['repro.jsonl', 'repro.txt', 'repro.vpt']) writeFileSync(join(d, f), 'x');
+  if (minimized !== undefined)
+    writeFileSync(join(d, 'finding.json'), JSON.stringify({ signature, minimized }));
+  return d;
+}
+
+describe('collectNightlyTraces and removeFindings', () => {
+  it('replays earlier minimized findings first, and lists the unminimized apart', async () => {
+    const out = join(dir, 'collect');
+    finding(out, 'k/A/11111111', true);
+    const un = finding(out, 'k/B/22222222', false);
+    finding(out, 'k/C/33333333'); // no finding.json: kept as a regression, not dropped on a guess
+    const t = await collectNightlyTraces(out, [TRACE]);
+    expect(t.files).toEqual([
+      join(out, 'findings', 'k', 'A', '11111111', 'repro.jsonl'),
+      join(out, 'findings', 'k', 'C', '33333333', 'repro.jsonl'),
+      TRACE,
+    ]);
+    expect(t.unminimized).toEqual([un]);
+    // A --replay of OUT itself does not give the unminimized repro back as a trace.
+    const all = await collectNightlyTraces(out, [out]);
+    expect(all.files).not.toContain(join(un, 'repro.jsonl'));
+  });
+
+  it('removes only the finding files, then the directories left empty, sparing those kept', async () => {
+    const out = join(dir, 'remove');
+    const a = finding(out, 'k/A/11111111', false);
+    const b = finding(out, 'k/B/22222222', false);
+    const noted = finding(out, 'k/B/33333333', false);
+    writeFileSync(join(noted, 'notes.txt'), 'mine');
+    const kept = finding(out, 'k/C/44444444', false);
+    expect(await removeFindings(out, [a, b, noted, kept], new Set([resolve(kept)]))).toBe(3);
+    expect(existsSync(join(out, 'findings', 'k', 'A')), 'emptied, so removed').toBe(false);
+    expect(existsSync(b)).toBe(false);
+    expect(readdirSync(noted)).toEqual(['notes.txt']);
+    expect(readdirSync(kept).sort()).toEqual([
+      'finding.json',
+      'repro.jsonl',
+      'repro.txt',
+      'repro.vpt',
+    ]);
+    expect(existsSync(join(out, 'findings'))).toBe(true);
+  });
+});
+
+describe('vpdma nightly after a night that left an unminimized finding', () => {
+  it('neither reports it as still failing nor keeps it, and records no bucket for it', async () => {
+    const out = join(dir, 'night');
+    const history = join(dir, 'history.json');
+    const night = (): ReturnType<typeof runCli> =>
+      runCli([
+        ...['nightly', '--target', 'mutant:drops-map-registers', '--runs', '20'],
+        ...['--replay', TRACE, '--out', out, '--history', history, '--quiet'],
+      ]);
+    const first = await night();
+    expect(first.code, first.err).toBe(1);
+    const found = join(out, 'findings', 'transfer-state-changed', 'MapDmaMemory');
+    const [hash] = readdirSync(found);
+    // What an interrupted night leaves: a repro that fails, never minimized, a signature of
+    // its own (here, the real finding's files under another hash).
+    const stale = join(found, 'deadbeef');
+    cpSync(join(found, hash ?? ''), stale, { recursive: true });
+    const json = JSON.parse(readFileSync(join(stale, 'finding.json'), 'utf8')) as object;
+    writeFileSync(join(stale, 'finding.json'), JSON.stringify({ ...json, minimized: false }));
+    const second = await night();
+    expect(second.code, second.err).toBe(1);
+    expect(second.out).not.toContain('[still failing]');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      stillFailing: string[];
+      findings: { signature: string; status: string }[];
+      corpus: { traces: { trace: string }[] };
+    };
+    expect(report.stillFailing).toEqual([]);
+    expect(report.corpus.traces.map((t) => t.trace)).not.toContain(join(stale, 'repro.jsonl'));
+    expect(report.findings.map((f) => [f.signature, f.status])).toEqual([
+      [`transfer-state-changed/MapDmaMemory/${hash ?? ''}`, 'open'],
+    ]);
+    expect(existsSync(stale), 'removed: it does not pile up night after night').toBe(false);
+    expect(readdirSync(found)).toEqual([hash]);
+    expect(readFileSync(history, 'utf8')).not.toContain('deadbeef');
+    expect(second.err).toContain(
+      `vpdma nightly: 1 unminimized finding of an earlier run in ${join(out, 'findings')} (interrupted first, or flaky): not replayed as a regression; removed once this night ends\n`,
+    );
+  });
+});
