@@ -28,6 +28,8 @@ export interface FuzzPhase {
   readonly signal: AbortSignal;
   readonly warn: (message: string) => void;
   readonly log: (text: string) => void;
+  /** The target is known not to start (phase 1 found so): no case is run, and this is why. */
+  readonly setupError?: string;
 }
 
 /** Seconds between points of the time series. */
@@ -92,11 +94,11 @@ export async function fuzzPhase(
         workers: p.workers,
         perGroup: p.perGroup,
         attemptsMax: p.attemptsMax,
-        signal: p.signal,
+        signal: p.setupError === undefined ? p.signal : AbortSignal.abort(),
       },
       io,
     );
-    const report = buildFuzzReport(result, {
+    const built = buildFuzzReport(result, {
       seed: p.settings.seedText,
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
@@ -111,6 +113,10 @@ export async function fuzzPhase(
       workers: p.workers,
       wallMs: performance.now() - started,
     });
+    const report: FuzzReport =
+      p.setupError === undefined
+        ? built
+        : { ...built, stoppedBy: 'setup', setupError: p.setupError };
     return { report, series };
   } finally {
     progress.stop();

@@ -15,12 +15,23 @@ export interface ReplayRun {
   readonly calls: number;
 }
 
+export interface ReplayRunOptions {
+  /**
+   * The first `head` traces, in order, go out before the rest (one a task), so that a
+   * decision on them (nightly's: can the target start at all?) comes early.
+   */
+  readonly head?: number;
+  /** Hears each trace's result as it comes, in completion order. */
+  readonly onItem?: (r: ItemResult) => void;
+}
+
 export async function runReplays(
   files: readonly string[],
   settings: ReplaySettings,
   workers: number,
   progress: Progress,
   signal?: AbortSignal,
+  options: ReplayRunOptions = {},
 ): Promise<ReplayRun> {
   const sizes = await Promise.all(
     files.map((f) =>
@@ -48,13 +59,19 @@ export async function runReplays(
   };
   const ticker = setInterval(report, tickMs);
   try {
-    const results = await executor.run(makeTasks(items, settings, executor.workers), {
+    const head = Math.min(options.head ?? 0, items.length);
+    const tasks = [
+      ...items.slice(0, head).map((i) => ({ settings, items: [i] })),
+      ...makeTasks(items.slice(head), settings, executor.workers),
+    ];
+    const results = await executor.run(tasks, {
       ...(signal === undefined ? {} : { signal }),
       onItem: (r) => {
         done++;
         calls += r.result?.calls ?? 0;
         violations += r.result?.violations.length ?? 0;
         report();
+        options.onItem?.(r);
       },
     });
     return { results, wallMs: performance.now() - started, calls };

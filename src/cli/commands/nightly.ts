@@ -23,6 +23,7 @@ import {
   unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
+import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
@@ -39,7 +40,6 @@ import {
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
-import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
 import { packageVersion } from '../version.js';
 
@@ -175,15 +175,21 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       timeoutMs,
       sampleBytes: DEFAULT_SAMPLE_BYTES,
     };
-    const replay = await runReplays(
+    const replay = await replayPhase(
       files,
       settings,
       workers,
       new Progress('corpus', files.length, { mode, write: ctx.io.err }),
-      replayStop.signal,
+      replayStop,
     );
     clearTimeout(timer);
-    if (replay.results.length < files.length && interrupt.received() === undefined) {
+    // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
+    const cannotStart = replay.cannotStart;
+    if (
+      cannotStart === undefined &&
+      replay.results.length < files.length &&
+      interrupt.received() === undefined
+    ) {
       ctx.io.err(
         `vpdma nightly: --budget-replay reached: ${files.length - replay.results.length} traces not replayed\n`,
       );
@@ -213,6 +219,11 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         signal: interrupt.signal,
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
         log: (t) => ctx.io.err(t),
+        ...(cannotStart === undefined
+          ? {}
+          : {
+              setupError: `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`,
+            }),
       },
       new Progress('fuzz', budget.runs ?? 0, {
         mode,

@@ -1,0 +1,102 @@
+// Phase 1 of `vpdma nightly` stops early on a target that cannot start: decided from the first
+// traces in order (the same for any number of workers), the night ending with exit 3.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ItemResult } from '../replay/protocol.js';
+import { NOT_STARTED, violation } from '../replay/violation.js';
+import { STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
+
+const unstarted = (id: number): ItemResult => ({
+  id,
+  label: `t${id}`,
+  result: {
+    outcome: 'timeout',
+    calls: 0,
+    violations: [violation('target-timeout', '(start)', 0, `${NOT_STARTED}: did not answer hello`)],
+  },
+});
+const passed = (id: number): ItemResult => ({
+  id,
+  label: `t${id}`,
+  result: { outcome: 'pass', calls: 3, violations: [] },
+});
+const unreadable = (id: number): ItemResult => ({ id, label: `t${id}`, inputError: 'bad' });
+
+/** The ids, fed in this order: the one whose result decided, if any. */
+function decide(results: readonly ItemResult[]): number | undefined {
+  const w = new StartWatch();
+  const at = results.findIndex((r) => w.note(r));
+  return at < 0 ? undefined : results[at]?.id;
+}
+
+describe('StartWatch', () => {
+  it('decides from the first traces in order, whatever order their results come in', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => i);
+    expect(decide(ids.map(unstarted))).toBe(STARTS_FAILED_MAX - 1);
+    // Later traces first: only the result completing the first eight decides.
+    const late = [...ids.slice(8), 3, 1, 0, 7, 6, 5, 4, 2].map(unstarted);
+    expect(decide(late)).toBe(2);
+    const w = new StartWatch();
+    for (const r of late) w.note(r);
+    expect(w.verdict).toEqual({
+      lastId: STARTS_FAILED_MAX - 1,
+      message: `${NOT_STARTED}: did not answer hello`,
+    });
+  });
+
+  it('skips unreadable traces (the target was not tried), and never decides once one started', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => i);
+    expect(decide(ids.map((i) => (i === 2 ? unreadable(i) : unstarted(i))))).toBe(8);
+    expect(decide(ids.map((i) => (i === 5 ? passed(i) : unstarted(i))))).toBeUndefined();
+    const setup = (id: number): ItemResult => ({ id, label: '', setupError: 'killed its thread' });
+    expect(decide(ids.map(setup))).toBe(7);
+  });
+});
+
+describe('vpdma nightly with a process target that never answers its hello', () => {
+  it('stops after the first traces fail to start, reports them and exits 3, in seconds', () => {
+    const out = join(dir, 'out');
+    const command = 'sleep 997.25';
+    const started = performance.now();
+    // As a user runs it (bin/vpdma.js, built): each start waits out the 5 s hello timeout,
+    // so the first eight run side by side.
+    const r = spawnSync(
+      process.execPath,
+      [
+        ...['bin/vpdma.js', 'nightly', '--target', `process:${command}`, '--runs', '20'],
+        ...['--workers', String(STARTS_FAILED_MAX), '--timeout', '100', '--out', out, '--quiet'],
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.status, r.stderr).toBe(3);
+    // 21 bundled traces, one hello timeout each: 21 failed starts (100 s on 1 worker) before.
+    expect(seconds).toBeLessThan(15);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^vpdma: the target could not be set up: ${NOT_STARTED}: .* \\(in each of the first 8 traces; 13 more not replayed, no case fuzzed\\)$`,
+        'm',
+      ),
+    );
+    expect(r.stdout).toContain('corpus: 8 traces, 0 passed, 0 with violations, 8 crashed or hung');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      corpus: { traces: { outcome: string }[] };
+      fuzz: { cases: number };
+      fuzzDetail: { stoppedBy: string };
+    };
+    expect(report.corpus.traces.map((t) => t.outcome)).toEqual(Array(8).fill('timeout'));
+    expect([report.fuzz.cases, report.fuzzDetail.stoppedBy]).toEqual([0, 'setup']);
+    let left = '';
+    try {
+      left = execFileSync('pgrep', ['-f', command], { encoding: 'utf8' });
+    } catch {
+      // pgrep exits 1 when nothing matches
+    }
+    expect(left, 'no target left running').toBe('');
+  });
+});
