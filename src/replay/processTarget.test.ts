@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEVICE } from '../model/device.js';
 import { createProcessTarget } from './processTarget.js';
 
+/** 'started', or why the target could not start. */
+function startMessage(command: string): Promise<string> {
+  return createProcessTarget({
+    command,
+    device: DEFAULT_DEVICE,
+    profile: 'docs',
+    timeoutMs: 5000,
+  }).then(
+    () => 'started',
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+}
+
 describe('createProcessTarget', () => {
   it('names a dead child’s last stderr lines every time, not only when the pipe won the race', async () => {
     // The exit status can arrive before the last of stderr is read; many children at once make
@@ -10,19 +23,7 @@ describe('createProcessTarget', () => {
     const messages: string[] = [];
     for (let round = 0; round < 8; round++)
       messages.push(
-        ...(await Promise.all(
-          Array.from({ length: 25 }, () =>
-            createProcessTarget({
-              command,
-              device: DEFAULT_DEVICE,
-              profile: 'docs',
-              timeoutMs: 5000,
-            }).then(
-              () => 'started',
-              (e: unknown) => (e instanceof Error ? e.message : String(e)),
-            ),
-          ),
-        )),
+        ...(await Promise.all(Array.from({ length: 25 }, () => startMessage(command)))),
       );
     expect(new Set(messages)).toEqual(
       new Set([
@@ -37,15 +38,7 @@ describe('createProcessTarget', () => {
       "process.stderr.write('x'.repeat(300000) + '\\n' + 'y'.repeat(5000) + '\\n\\n' +" +
       " '  at frame (f.js:1:1)\\n' + 'Traceback: boom\\n'); process.exitCode = 9";
     const command = `node -e "${script}"`;
-    const message = await createProcessTarget({
-      command,
-      device: DEFAULT_DEVICE,
-      profile: 'docs',
-      timeoutMs: 5000,
-    }).then(
-      () => 'started',
-      (e: unknown) => (e instanceof Error ? e.message : String(e)),
-    );
+    const message = await startMessage(command);
     const x = (n: number): string => 'x'.repeat(n);
     const y = (n: number): string => 'y'.repeat(n);
     expect(message).toBe(
