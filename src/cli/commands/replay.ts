@@ -31,7 +31,14 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
-import { checkOutputFile, landsIn, STDOUT_FILE, summaryTo, writeReportFile } from '../outputDir.js';
+import {
+  checkOutputFile,
+  checkReportPaths,
+  landsIn,
+  STDOUT_FILE,
+  summaryTo,
+  writeReportFile,
+} from '../outputDir.js';
 import { formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
@@ -126,18 +133,17 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
-  const inputs = new Set(await Promise.all(found.files.map(landsIn)));
   if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
     throw new UserError('--json - and --junit -: only one report can go to stdout');
-  const outputs = new Map<string, string>();
-  for (const [flag, path] of [
+  const reports = [
     ['--json', opts.json],
     ['--junit', opts.junit],
-  ] as const) {
+  ] as const;
+  await checkReportPaths(reports, found.files);
+  const outputs = new Map<string, string>();
+  for (const [flag, path] of reports) {
     if (path === undefined || path === STDOUT_FILE) continue;
     const lands = await landsIn(path);
-    if (inputs.has(lands))
-      throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
     const other = outputs.get(lands);
     if (other !== undefined)
       throw new UserError(`${flag} ${path}: is also ${other}'s file; one report per file`);
