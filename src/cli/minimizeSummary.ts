@@ -1,5 +1,6 @@
 // The human summary after `vpdma minimize`: sizes, cost, the file written, and the command
 // that reproduces the violation (STYLE lesson 15).
+import { oneLine } from '../core/oneLine.js';
 import { shellWord } from '../core/shellWord.js';
 import type { MinimizeResult } from '../minimize/minimize.js';
 import type { Violation } from '../replay/violation.js';
@@ -28,7 +29,7 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
       `the attempt budget (--attempts ${s.attemptsMax}) ran out: the repro fails, but may not be 1-minimal`,
     );
   if (r.aborted) lines.push('interrupted: this is the shortest repro found so far');
-  lines.push(`wrote ${s.out}`);
+  lines.push(`wrote ${oneLine(s.out)}`);
   if (s.again === undefined)
     lines.push('warning: the repro did not fail again when replayed once more (a flaky target?)');
   else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);

@@ -17,7 +17,7 @@ export function formatReplaySummary(r: ReplayReport): string {
           `${s.detached} traces stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
         ]
       : []),
-    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}); target ${r.target}, oracle profile ${r.profile}, seed=${r.seed}`,
+    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
   ];
   const kinds = Object.entries(s.byKind);
   if (kinds.length > 0) {
@@ -37,12 +37,14 @@ export function formatReplaySummary(r: ReplayReport): string {
     }
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
-      lines.push(`  ${v.trace}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
+      lines.push(`  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
   for (const t of bad.slice(0, shownMax))
-    lines.push(t.damage === undefined ? `  ${t.error ?? ''}` : `  ${t.damage}: ${DAMAGE_NOTE}`);
+    lines.push(
+      `  ${oneLine(t.damage === undefined ? (t.error ?? '') : `${t.damage}: ${DAMAGE_NOTE}`)}`,
+    );
   if (bad.length > shownMax)
     lines.push(`  ... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
   return `${lines.join('\n')}\n`;

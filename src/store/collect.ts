@@ -2,6 +2,7 @@
 // file under it. Sorted, so the order (and with it every report) never depends on readdir.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { oneLine } from '../core/oneLine.js';
 import { formatOf } from './traceFiles.js';
 
 /** Walks at most this deep. */
@@ -17,7 +18,7 @@ export type Collected =
 
 /** What is said of a directory with no trace file in it. */
 export const emptyDirMessage = (dir: string): string =>
-  `${dir}: no trace files (.jsonl, .vpt, .txt) in this directory`;
+  `${oneLine(dir)}: no trace files (.jsonl, .vpt, .txt) in this directory`;
 
 /** A directory under a replay argument that cannot be listed (the whole run is refused). */
 class Unlistable extends Error {}

@@ -16,4 +16,9 @@ describe('formatTraceError', () => {
     const line = formatTraceError({ file: 'a.jsonl', message: `a\r\nb\n${'x'.repeat(1000)}` });
     expect(line).toMatch(/^a\.jsonl: a b x{396}\.\.\. \(1004 characters\)$/);
   });
+
+  it('escapes the file name as well', () => {
+    const line = formatTraceError({ file: 'x\u001b[31mred\nline.jsonl', line: 2, message: 'm' });
+    expect(line).toBe('x\\u001b[31mred line.jsonl:2: m');
+  });
 });

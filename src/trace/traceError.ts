@@ -47,7 +47,8 @@ export function traceError(where: Where, field: string | undefined, message: str
 
 /** `file:7: args.length: message` or `file: byte 4096: call 12: message`, always one line. */
 export function formatTraceError(e: TraceError): string {
-  let place = e.file ?? '<input>';
+  // A file name is text from outside too: a newline or an ESC in it must not reach the terminal.
+  let place = oneLine(e.file ?? '<input>');
   if (e.line !== undefined) place += `:${e.line}`;
   const parts = [place];
   if (e.offset !== undefined) parts.push(`byte ${e.offset}`);

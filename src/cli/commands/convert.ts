@@ -7,6 +7,7 @@ import {
   writeTraceItemsAtomic,
 } from '../../store/traceFiles.js';
 import { formatTraceError, type TraceError } from '../../trace/traceError.js';
+import { oneLine } from '../../core/oneLine.js';
 import { untilDamage, type TraceBatchItem } from '../../trace/items.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError } from '../context.js';
@@ -73,7 +74,7 @@ export async function convert(
   }
   const signal = interrupt.received();
   if (signal !== undefined) {
-    ctx.io.err(`vpdma convert: ${signal}: stopped; ${output} is as it was\n`);
+    ctx.io.err(`vpdma convert: ${signal}: stopped; ${oneLine(output)} is as it was\n`);
     return EXIT.interrupted;
   }
   if (!r.ok) {
@@ -82,7 +83,7 @@ export async function convert(
   }
   const salvaged =
     damage === undefined ? '' : ` (salvaged: ${formatTraceError(damage)}; the rest dropped)`;
-  ctx.io.out(`${input} -> ${output}: ${r.value.calls} calls${salvaged}\n`);
+  ctx.io.out(`${oneLine(`${input} -> ${output}`)}: ${r.value.calls} calls${salvaged}\n`);
   return EXIT.ok;
 }
 

@@ -71,7 +71,7 @@ async function runMinimize(
   const job = await prepare(file, opts);
   if (job.damage !== undefined)
     ctx.io.err(
-      `vpdma: ${job.damage}: damaged; minimizing the ${job.trace.calls.length} calls before it\n`,
+      `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${job.trace.calls.length} calls before it\n`,
     );
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const executor = new PiscinaExecutor(job.workers);
@@ -82,14 +82,18 @@ async function runMinimize(
     const v = first?.result === undefined ? undefined : pickViolation(first.result, opts);
     if (v === undefined) {
       const which = opts.kind !== undefined || opts.fn !== undefined ? ' matching --kind/--fn' : '';
-      ctx.io.err(`vpdma: ${file} shows no violation${which} against ${job.settings.target}\n`);
+      ctx.io.err(
+        `vpdma: ${oneLine(file)} shows no violation${which} against ${oneLine(job.settings.target)}\n`,
+      );
       return EXIT.badInput;
     }
     if (notStarted(v)) {
       ctx.io.err(`vpdma: the target could not be set up: ${oneLine(v.message)}\n`);
       return EXIT.crash;
     }
-    ctx.io.out(`${file}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`);
+    ctx.io.out(
+      `${oneLine(file)}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`,
+    );
     const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
     await write(ctx, job, executor, v, r);
     return interrupt.received() !== undefined ? EXIT.interrupted : EXIT.violations;

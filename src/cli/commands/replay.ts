@@ -1,6 +1,7 @@
 // `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
 // pool, with a progress display, a summary, and --json / --junit reports.
 import { tableRevision } from '../../model/calls.js';
+import { oneLine } from '../../core/oneLine.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
@@ -152,7 +153,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   }
   await checkTarget(spec, settings.timeoutMs);
   ctx.io.err(
-    `vpdma replay: seed=${seed.text} target=${settings.target} traces=${found.files.length} workers=${workers}\n`,
+    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${found.files.length} workers=${workers}\n`,
   );
   const progress = new Progress('replay', found.files.length, {
     mode: progressMode(opts, process.stderr.isTTY),
