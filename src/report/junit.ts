@@ -1,7 +1,13 @@
 // JUnit XML, the format every CI dashboard reads (GitLab, Jenkins, GitHub test reporters):
 // testsuites > testsuite > testcase, a <failure> per violation, an <error> for traces that could
-// not be read or whose target crashed. `vpdma replay` writes one suite; `vpdma nightly` writes
-// a corpus suite and a findings suite through the same writer.
+// not be read, were damaged or whose target crashed. `vpdma replay` writes one suite; `vpdma
+// nightly` writes a corpus suite and a findings suite through the same writer.
+//
+// The counts follow JUnit's own (Ant's writer, which Jenkins and GitLab read): `failures` and
+// `errors` count test cases, each case once, so that tests - failures - errors is the number
+// that passed. A case with an <error> (a trace not checked to its end: a crash, a timeout,
+// damage) counts as an error even when the violations found before it are <failure>s in it,
+// as the exit code ranks a crash or bad input above violations.
 import { DAMAGE_NOTE, type ReportViolation, type TraceEntry } from './replayReport.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -124,8 +130,8 @@ export function interruptedCase(message: string): JunitCase {
 }
 
 function counts(cases: readonly JunitCase[]): string {
-  const failures = cases.filter((c) => c.failures.length > 0).length;
   const errors = cases.filter((c) => c.error !== undefined).length;
+  const failures = cases.filter((c) => c.error === undefined && c.failures.length > 0).length;
   return `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
 }
 
