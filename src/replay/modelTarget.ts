@@ -2,6 +2,7 @@
 // exports createModelTarget); the bundled mutants are built the same way.
 import { isProfile, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
+import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
 import type { CallOutcome } from '../model/values.js';
 import {
   readOrUndefined,
@@ -67,6 +68,27 @@ function freezeState<T extends object>(v: T): T {
   return Object.freeze(v);
 }
 
+/**
+ * The model as a target, for a library user's own targets: its options are checked (a profile
+ * other than "docs" or "reactos", a device a trace header could not hold, rejects with a
+ * TypeError or RangeError naming the option; a device may be given in the trace header's
+ * spelling or as DeviceConfig, in part), and its `call` throws a TypeError for a function the
+ * call table does not have instead of answering nothing. createModelTargetSync, which the
+ * harness uses with options it has validated, checks neither.
+ */
 export function createModelTarget(options: ModelTargetOptions): Promise<ModelTarget> {
-  return Promise.resolve(createModelTargetSync(options));
+  let target: ModelTarget;
+  try {
+    target = createModelTargetSync(checkModelTargetOptions(options));
+  } catch (e) {
+    // A bad option rejects, never throws (STYLE lesson 5).
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  return Promise.resolve({
+    ...target,
+    call(c) {
+      checkModelCall(c);
+      return target.call(c);
+    },
+  });
 }

@@ -65,7 +65,8 @@ function prefixed(prefix: string, field: string): string {
   return field === '' ? prefix : `${prefix}.${field}`;
 }
 
-function validateDevice(raw: unknown): DeviceSpec | Bad {
+/** A header's `device`, or a library user's (replay/modelTargetOptions.ts). */
+export function validateDevice(raw: unknown): DeviceSpec | Bad {
   if (!isPlainObject(raw)) return new Bad('', `expected an object, got ${describeValue(raw)}`);
   const extra = unknownKey(raw, DEVICE_KEYS);
   if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'device field'));
@@ -118,7 +119,7 @@ function validateAperture(raw: unknown): Aperture | Bad {
   if (!isIntIn(length, 1, apertureBytesMax)) {
     return new Bad('length', rangeMessage(1, apertureBytesMax, length));
   }
-  if (base + BigInt(length) > U64_LIMIT) return new Bad('length', 'aperture ends beyond 2^64');
+  if (base + BigInt(length) > U64_LIMIT) return new Bad('length', BEYOND_2_64);
   if (space !== 'memory' && space !== 'io') {
     return new Bad('space', `expected "memory" or "io", got ${describeValue(space)}`);
   }
@@ -157,8 +158,16 @@ function isIntIn(v: unknown, min: number, max: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 
+const RANGE_EXPECTED = 'expected an integer in';
+const BEYOND_2_64 = 'aperture ends beyond 2^64';
+
 function rangeMessage(min: number, max: number, v: unknown): string {
-  return `expected an integer in [${min}, ${max}], got ${describeValue(v)}`;
+  return `${RANGE_EXPECTED} [${min}, ${max}], got ${describeValue(v)}`;
+}
+
+/** validateDevice's message for a number out of range (a RangeError to a library user). */
+export function isRangeMessage(message: string): boolean {
+  return message.startsWith(RANGE_EXPECTED) || message === BEYOND_2_64;
 }
 
 /** The JSONL spelling of a header: device as written, addresses as "0x..." strings. */

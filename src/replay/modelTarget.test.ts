@@ -1,0 +1,86 @@
+// createModelTarget, the library API: options checked like a trace header, one-line errors
+// naming the option, and a call the table does not have refused rather than answered with {}.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DEVICE, resolveDevice } from '../model/device.js';
+import { KITCHEN_DEVICE } from './kitchenSink.js';
+import { createModelTarget, type ModelTargetOptions } from './modelTarget.js';
+
+/** A user's JavaScript may pass anything. */
+const make = (options: unknown) => createModelTarget(options as ModelTargetOptions);
+const getMdl = { fn: 'VideoPortGetMdl', args: { hwDeviceExtension: 1n, pDma: 0x1234n } };
+const oneLine = /^createModelTarget: [^\n]+$/;
+
+describe('createModelTarget options', () => {
+  it.each([
+    [undefined, TypeError, 'options: expected {device, profile}, got nothing'],
+    [null, TypeError, 'options: expected {device, profile}, got null'],
+    [{ device: {}, profile: 'foo' }, TypeError, 'profile: expected "docs" or "reactos", got "foo"'],
+    [{ device: {}, profile: 'ReactOS' }, TypeError, 'profile: expected "docs" or "reactos"'],
+    [{ device: {}, profile: 7 }, TypeError, 'profile: expected "docs" or "reactos", got 7'],
+    [{ device: {}, profile: 'docs', layout: 'x' }, TypeError, 'layout: expected "default" or'],
+    [{ device: 'big', profile: 'docs' }, TypeError, 'device: expected an object, got "big"'],
+    [
+      { device: { systemMemoryBytes: -5 }, profile: 'docs' },
+      RangeError,
+      'device.systemMemoryBytes: expected an integer in [1, ',
+    ],
+    [
+      { device: { dma: { mapRegisters: 1.5 } }, profile: 'docs' },
+      RangeError,
+      'device.dma.mapRegisters: expected an integer in',
+    ],
+    [
+      { device: { dma: { scatterGather: 1 } }, profile: 'docs' },
+      TypeError,
+      'device.dma.scatterGather: expected true or false, got 1',
+    ],
+    [
+      { device: { apertures: [{ name: 'fb', base: 'e0000000', length: 4096, space: 'memory' }] } },
+      TypeError,
+      'device.apertures.0.base: expected "0x...", got "e0000000"',
+    ],
+    [{ device: { ram: 1 }, profile: 'docs' }, TypeError, 'device.ram: unknown device field "ram"'],
+  ])('refuses %j', async (options, type, message) => {
+    const e: unknown = await make(options).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(type);
+    expect((e as Error).message).toMatch(oneLine);
+    expect((e as Error).message).toContain(`createModelTarget: ${message}`);
+  });
+
+  it('rejects rather than throws', () => {
+    const p = make({ profile: 'nope' });
+    expect(p).toBeInstanceOf(Promise);
+    return expect(p).rejects.toThrow(TypeError);
+  });
+
+  it('takes what the harness gives, the profiles as they differ, and defaults', async () => {
+    for (const device of [DEFAULT_DEVICE, resolveDevice(KITCHEN_DEVICE)]) {
+      const t = await make({ device, profile: 'docs' });
+      expect(t.model.state.device).toEqual(device);
+    }
+    expect((await make({ device: {}, profile: 'docs' })).call(getMdl)).toEqual({ ret: 0x1234n });
+    expect((await make({ device: {}, profile: 'reactos' })).call(getMdl)).toEqual({ ret: 0n });
+    expect((await make({})).call(getMdl)).toEqual({ ret: 0x1234n }); // docs, default device
+  });
+
+  it('takes a device in part, in the trace header spelling too', async () => {
+    const fb = { name: 'fb', base: '0xd0000000', length: 65536, space: 'memory' };
+    const t = await make({ device: { apertures: [fb] }, profile: 'docs' });
+    expect(t.model.state.device.apertures).toEqual([{ ...fb, base: 0xd0000000n }]);
+    expect(t.model.state.device.dma).toEqual(DEFAULT_DEVICE.dma);
+  });
+});
+
+describe('createModelTarget call', () => {
+  it('refuses a function the call table does not have, and a call that is not one', async () => {
+    const t = await make({ device: {}, profile: 'docs' });
+    expect(() => t.call({ fn: 'Nope', args: {} })).toThrow(
+      new TypeError('createModelTarget: call: fn: unknown function "Nope"'),
+    );
+    expect(() => t.call(null as never)).toThrow(/^createModelTarget: call: expected \{fn, args\}/);
+    expect(() => t.call({ fn: 'VideoPortGetMdl' } as never)).toThrow(
+      /^createModelTarget: call: VideoPortGetMdl: args: expected an object, got nothing$/,
+    );
+    expect(t.call(getMdl)).toEqual({ ret: 0x1234n }); // and still answers the calls it has
+  });
+});
