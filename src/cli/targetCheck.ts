@@ -1,11 +1,11 @@
 // Failing early on a target that cannot be set up at all, before any work starts: a missing
 // module, one without a factory or an unknown mutant is a usage error (exit 2); a module that
 // throws, exits or hangs while loading is a target that crashed (exit 3).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createSession } from '../replay/sessions.js';
+import { createSession, IS_A_DIRECTORY } from '../replay/sessions.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -21,7 +21,7 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
   if (spec.kind === 'module') {
     const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
     if (bad === undefined) return;
-    const usage = bad === DOES_NOT_EXIST || bad === NO_FACTORY;
+    const usage = bad === DOES_NOT_EXIST || bad === NO_FACTORY || bad === IS_A_DIRECTORY;
     throw new UserError(
       `--target: target module ${spec.path} ${bad}`,
       usage ? EXIT.badInput : EXIT.crash,
@@ -41,10 +41,14 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
 function loadsInAThread(path: string, timeoutMs: number): Promise<string | undefined> {
   const full = resolve(path);
   if (!existsSync(full)) return Promise.resolve(DOES_NOT_EXIST);
+  if (statSync(full).isDirectory()) return Promise.resolve(IS_A_DIRECTORY);
   const url = JSON.stringify(pathToFileURL(full).href);
-  // Success is a message, not an exit code: a module may itself call process.exit(0).
+  // Success is a message, not an exit code: a module may itself call process.exit(0). The
+  // thread's event loop running dry before the import settled (beforeExit, which
+  // process.exit does not raise) is a top-level await that can never finish.
   const w = new Worker(
     `const { parentPort } = require('node:worker_threads');
+     process.on('beforeExit', () => parentPort.postMessage('never-settles'));
      import(${url}).then(
        (m) => parentPort.postMessage(typeof m.default === 'function' ? 'ok' : 'no-factory'),
        (e) => parentPort.postMessage('failed to load: ' + (e instanceof Error ? e.message : String(e))),
@@ -59,13 +63,18 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
       done(why);
     };
     const timer = setTimeout(
-      () => finish(`did not finish loading within ${timeoutMs} ms (a loop at its top level?)`),
+      () =>
+        finish(
+          `did not finish loading within ${timeoutMs} ms (a loop or a long await at its top level?)`,
+        ),
       timeoutMs,
     );
     w.on('message', (m: unknown) => {
       answer = String(m);
       if (answer === 'ok') finish(undefined);
       else if (answer === 'no-factory') finish(NO_FACTORY);
+      else if (answer === 'never-settles')
+        finish('never finished loading: its top-level await waits on a promise nothing settles');
       else finish(answer);
     });
     w.on('error', (e) => finish(`failed to load: ${e.message}`));

@@ -29,16 +29,29 @@ export class TargetFault extends Error {
         : `${message.slice(0, messageCharsMax)}... (${message.length} characters in all)`,
     );
   }
+  /** Never throws, even for a thrown Proxy whose traps do. */
   static is(e: unknown): e is TargetFault {
-    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
+    try {
+      return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[brand] === true;
+    } catch {
+      return false;
+    }
   }
 }
 
-/** What a target threw, for a message: `Name: message`, or the thrown value as text. */
+/**
+ * What a target threw, for a message: `Name: message`, or the thrown value as text. Never
+ * throws: a value whose toString, name or message getter throws, or a Proxy whose traps do,
+ * is described as such.
+ */
 export function describeThrown(e: unknown): string {
-  if (TargetFault.is(e)) return e.message;
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
+  try {
+    if (TargetFault.is(e)) return String(e.message);
+    if (e instanceof Error) return `${String(e.name)}: ${String(e.message)}`;
+    return String(e);
+  } catch {
+    return `a value of type ${typeof e} that could not be turned into text`;
+  }
 }
 
 function checkShape(fn: string, o: unknown): CallOutcome {
@@ -129,7 +142,16 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Synchronous for a synchronous target; throws (or rejects with) TargetFault. */
+function threw(fn: string, e: unknown): TargetFault {
+  return TargetFault.is(e) ? e : new TargetFault(`${fn}: the target threw ${describeThrown(e)}`);
+}
+
+/**
+ * Synchronous for a synchronous target; throws (or rejects with) TargetFault. The answer is
+ * checked inside the try that is there for the call anyway: a getter of the answer that
+ * throws is the target's fault. (A module target's answers come here already copied into
+ * plain values by guardTarget; this is the last line for a Target handed to the Replayer.)
+ */
 export function callTargetMaybe(
   target: Target,
   call: TraceCallIn,
@@ -138,18 +160,20 @@ export function callTargetMaybe(
   let r: unknown;
   try {
     r = target.call(call);
+    if (!(r instanceof Promise)) return checkShape(call.fn, r);
   } catch (e) {
-    throw TargetFault.is(e)
-      ? e
-      : new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+    throw threw(call.fn, e);
   }
-  if (!(r instanceof Promise)) return checkShape(call.fn, r);
   return withTimeout(r, timeoutMs, call.fn).then(
-    (v) => checkShape(call.fn, v),
+    (v) => {
+      try {
+        return checkShape(call.fn, v);
+      } catch (e) {
+        throw threw(call.fn, e);
+      }
+    },
     (e: unknown) => {
-      throw TargetFault.is(e)
-        ? e
-        : new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+      throw threw(call.fn, e);
     },
   );
 }
@@ -163,7 +187,6 @@ export async function callTarget(
     const r = target.call(call);
     return checkShape(call.fn, r instanceof Promise ? await withTimeout(r, timeoutMs, call.fn) : r);
   } catch (e) {
-    if (TargetFault.is(e)) throw e;
-    throw new TargetFault(`${call.fn}: the target threw ${describeThrown(e)}`);
+    throw threw(call.fn, e);
   }
 }

@@ -1,4 +1,5 @@
 // A string of plain data (bigint-aware), for cheap deep comparison of target states.
+import { canonicalPlain } from './plainData.js';
 
 const memo = new WeakMap<object, string>();
 
@@ -14,20 +15,12 @@ export function canonical(value: unknown): string {
   return stringify(value);
 }
 
+/**
+ * Bounded and guarded (canonicalPlain): a state that contains itself, nests too deep or throws
+ * while read is the target failing, a TargetFault, not a stack overflow in the harness.
+ */
 function stringify(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `0x${v.toString(16)}`;
-    if (v instanceof Uint8Array) return Array.from(v);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(o)
-          .sort()
-          .map((k) => [k, o[k]]),
-      );
-    }
-    return v;
-  });
+  return JSON.stringify(canonicalPlain(value, 'state()'));
 }
 
 /** The first top-level key whose value differs between two canonical object strings. */

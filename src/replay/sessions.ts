@@ -1,11 +1,12 @@
 // Opening a fresh target for each trace from a SPEC. A session lives as long as a worker: a
 // module is imported once, a process child is reused until it faults.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Result } from '../core/result.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
 import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
+import { guardTarget } from './guardedTarget.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, findMutant, MUTANTS } from './mutants.js';
 import { createProcessTarget, type ProcessChild } from './processTarget.js';
@@ -20,9 +21,14 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** A usage error: module: names a file (a directory's index is not looked for). */
+export const IS_A_DIRECTORY = 'is a directory; name the module file in it';
+
 async function loadFactory(path: string): Promise<Result<TargetFactory, string>> {
   const full = resolve(path);
   if (!existsSync(full)) return { ok: false, error: `target module ${path} does not exist` };
+  if (statSync(full).isDirectory())
+    return { ok: false, error: `target module ${path} ${IS_A_DIRECTORY}` };
   let mod: unknown;
   try {
     mod = await import(pathToFileURL(full).href);
@@ -42,8 +48,9 @@ async function loadFactory(path: string): Promise<Result<TargetFactory, string>>
 }
 
 /**
- * A target from a module's factory. A factory that throws, rejects, answers no object or does
- * not answer in time is the target failing to start (a TargetFault), not a harness bug.
+ * A target from a module's factory, behind guardTarget. A factory that throws, rejects,
+ * answers no object or does not answer in time is the target failing to start (a
+ * TargetFault), not a harness bug.
  */
 async function openModule(
   factory: TargetFactory,
@@ -56,11 +63,7 @@ async function openModule(
   } catch (e) {
     throw TargetFault.is(e) ? e : new TargetFault(`the factory threw ${describeThrown(e)}`);
   }
-  if (typeof made !== 'object' || made === null || typeof (made as Target).call !== 'function')
-    throw new TargetFault('the factory returned no target (an object with call and read)');
-  if (typeof (made as Target).read !== 'function')
-    throw new TargetFault('the factory returned a target without a read function');
-  return made as Target;
+  return guardTarget(made, timeoutMs);
 }
 
 function simple(open: TargetSession['open']): TargetSession {

@@ -1,0 +1,169 @@
+// A module target (untrusted JavaScript in the harness's own thread) behind one guard: each
+// method is read once, each answer is settled (a thenable awaited, as `await` would), timed
+// and copied into plain values once, and whatever the target throws along the way becomes a
+// TargetFault naming the method. The harness then reads only values of its own. The model,
+// mutant and process targets are the harness's own code and are not wrapped: their answers
+// cost nothing extra.
+import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
+import { ownBytes, plainCopy } from './plainData.js';
+import type { CallOutcome, Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
+
+type Method = (this: unknown, ...args: never[]) => unknown;
+
+/** A method of the target, called with the target as `this`. */
+function invoke(f: Method, self: unknown, args: readonly unknown[]): unknown {
+  return Reflect.apply(f as (...a: unknown[]) => unknown, self, args);
+}
+
+/**
+ * A fault for a throw or rejection of the target, in the words callTargetMaybe and
+ * targetAnswers.ts use; `reported` for a read, where a throw is how a target says the memory
+ * is not mapped (see memory.ts unreadable).
+ */
+function threw(a: Ask<unknown>, e: unknown): TargetFault {
+  const who = a.isCall === true ? `${a.what}: the target` : a.what;
+  return new TargetFault(`${who} threw ${describeThrown(e)}`, false, a.reported === true);
+}
+
+/** Whether v is a promise or a thenable; reads `then`, so only inside a guard. */
+function isThenable(v: unknown): boolean {
+  return (
+    v instanceof Promise ||
+    (((typeof v === 'object' && v !== null) || typeof v === 'function') &&
+      typeof (v as { then?: unknown }).then === 'function')
+  );
+}
+
+interface Ask<T> {
+  /** For messages: `VideoPortX`, `read() of 16 bytes at 0x1000`, `state()`. */
+  readonly what: string;
+  readonly ask: () => unknown;
+  /** The answer made plain and checked; throws TargetFault only. */
+  readonly check: (v: unknown) => T;
+  /** Rejects after this long (none for call: callTargetMaybe times it). */
+  readonly timeoutMs?: number;
+  readonly reported?: boolean;
+  readonly isCall?: boolean;
+}
+
+function answer<T>(a: Ask<T>): T | Promise<T> {
+  let got: unknown;
+  try {
+    got = a.ask();
+  } catch (e) {
+    throw threw(a, e);
+  }
+  let thenable: boolean;
+  try {
+    thenable = isThenable(got);
+  } catch (e) {
+    const who = a.isCall === true ? `${a.what}: the target` : a.what;
+    throw new TargetFault(`${who} answered a value that could not be read: ${describeThrown(e)}`);
+  }
+  if (!thenable) return a.check(got);
+  // A native promise of our own, whatever `got` is: resolving with it runs its `then` (or
+  // a throwing getter of it) as a job, whose throw becomes this promise's rejection.
+  const settled = new Promise<unknown>((resolve) => resolve(got)).then(a.check, (e: unknown) => {
+    throw threw(a, e);
+  });
+  return a.timeoutMs === undefined ? settled : withTimeout(settled, a.timeoutMs, a.what);
+}
+
+function outcomeOf(fn: string): (v: unknown) => CallOutcome {
+  // The shape (null, a number, a wrong type) is callTargetMaybe's checkShape's to judge.
+  return (v) => plainCopy(v, `${fn}: the target`) as CallOutcome;
+}
+
+function bytesOf(): (v: unknown) => Uint8Array | undefined {
+  return (v) => {
+    if (v === undefined) return undefined;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = ownBytes(v);
+    } catch (e) {
+      throw new TargetFault(`read(): its answer could not be read: ${describeThrown(e)}`);
+    }
+    // Anything else (the wrong length, an Array) memory.ts checkRead reports as garbage.
+    return bytes ?? (plainCopy(v, 'read(): the target') as Uint8Array);
+  };
+}
+
+/** The target's methods, each read once (a getter or Proxy trap may throw: a TargetFault). */
+function methodsOf(t: object): Record<'call' | 'read' | 'state' | 'touched' | 'close', unknown> {
+  try {
+    const m = t as Record<string, unknown>;
+    return {
+      call: m['call'],
+      read: m['read'],
+      state: m['state'],
+      touched: m['touched'],
+      close: m['close'],
+    };
+  } catch (e) {
+    throw new TargetFault(`the factory's target could not be read: ${describeThrown(e)}`);
+  }
+}
+
+/** t behind the guard; TargetFault if it has no call or read function. */
+export function guardTarget(t: unknown, timeoutMs: number): Target {
+  if (typeof t !== 'object' || t === null)
+    throw new TargetFault('the factory returned no target (an object with call and read)');
+  const m = methodsOf(t);
+  if (typeof m.call !== 'function')
+    throw new TargetFault('the factory returned no target (an object with call and read)');
+  if (typeof m.read !== 'function')
+    throw new TargetFault('the factory returned a target without a read function');
+  const call = m.call as Method;
+  const read = m.read as Method;
+  const g: Target = {
+    call: (c: TraceCallIn) =>
+      answer({
+        what: c.fn,
+        ask: () => invoke(call, t, [c]),
+        check: outcomeOf(c.fn),
+        isCall: true,
+      }),
+    read: (address: bigint, length: number) =>
+      answer({
+        what: `read() of ${length} bytes at 0x${address.toString(16)}`,
+        ask: () => invoke(read, t, [address, length]),
+        check: bytesOf(),
+        timeoutMs,
+        reported: true,
+      }) as Uint8Array | Promise<Uint8Array>,
+  };
+  if (typeof m.state === 'function') {
+    const state = m.state as Method;
+    g.state = () =>
+      answer({
+        what: 'state()',
+        ask: () => invoke(state, t, []),
+        check: (v) => plainCopy(v, 'state()') as TargetState,
+        timeoutMs,
+      });
+  }
+  if (typeof m.touched === 'function') {
+    const touched = m.touched as Method;
+    g.touched = () =>
+      answer({
+        what: 'touched()',
+        ask: () => invoke(touched, t, []),
+        check: (v) => plainCopy(v, 'touched()') as TouchedRanges,
+        timeoutMs,
+      });
+  }
+  if (typeof m.close === 'function') {
+    const close = m.close as Method;
+    // After the trace's result: a close that fails or hangs has nothing left to spoil.
+    g.close = () =>
+      withTimeout(
+        new Promise<unknown>((resolve) => resolve(invoke(close, t, []))),
+        timeoutMs,
+        'close()',
+      ).then(
+        () => undefined,
+        () => undefined,
+      );
+  }
+  return g;
+}
