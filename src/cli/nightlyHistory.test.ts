@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TraceEntry } from '../report/replayReport.js';
+import { traceEntry, type TraceEntry } from '../report/replayReport.js';
+import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
 import { foldFindings, regressionResults } from './nightlyHistory.js';
@@ -31,6 +32,28 @@ describe('regressionResults', () => {
       'memory-corrupted/MapDmaMemory/aaaa0003',
     ]);
     expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/aaaa0002']);
+  });
+
+  it('a repro whose replay could not start the target counts for neither (a broken build reopens nothing)', () => {
+    const notStarted = { ...entry(repro('cccc0001'), 'timeout', 1), notStarted: true as const };
+    const r = regressionResults([notStarted, entry(repro('cccc0002'), 'crash', 1)]);
+    expect([...r.stillFailing]).toEqual(['memory-corrupted/MapDmaMemory/cccc0002']);
+    expect([...r.passing]).toEqual([]);
+  });
+
+  it("a replay's entry says when the target did not start, and only then", () => {
+    const ended = (message: string): TraceEntry =>
+      traceEntry({
+        id: 0,
+        label: repro('dddd0001'),
+        result: {
+          outcome: 'crash',
+          calls: 0,
+          violations: [violation('target-crashed', '(start)', 0, message)],
+        },
+      });
+    expect(ended(`${NOT_STARTED}: exited (code 1)`).notStarted).toBe(true);
+    expect(ended('the target exited (code 9)').notStarted).toBeUndefined();
   });
 
   it('over shards: failing in any shard is still failing, in any order', () => {

@@ -90,7 +90,8 @@ export function regressionResults(...runs: (readonly TraceEntry[])[]): Regressio
         /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
           t.trace,
         );
-      if (m === null) continue;
+      // A replay that could not start the target neither saw the bug nor missed it.
+      if (m === null || t.notStarted === true) continue;
       const signature = `${m[1]}/${m[2]}/${m[3]}`;
       if (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout')
         stillFailing.add(signature);

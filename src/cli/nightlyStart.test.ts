@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
-import { failedToStart, STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
+import { STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
 
@@ -33,25 +33,6 @@ function decide(results: readonly ItemResult[]): number | undefined {
   const at = results.findIndex((r) => w.note(r));
   return at < 0 ? undefined : results[at]?.id;
 }
-
-describe('failedToStart', () => {
-  it('is true only for a result whose target did not start', () => {
-    expect(failedToStart(unstarted(0))).toBe(true);
-    expect(failedToStart(passed(1))).toBe(false);
-    expect(failedToStart(unreadable(2))).toBe(false);
-    expect(failedToStart({ id: 3, label: 't3', setupError: 'no such module' })).toBe(true);
-    const crashedLater: ItemResult = {
-      id: 4,
-      label: 't4',
-      result: {
-        outcome: 'crash',
-        calls: 5,
-        violations: [violation('target-crashed', '@write', 4, 'the target exited (code 9)')],
-      },
-    };
-    expect(failedToStart(crashedLater)).toBe(false);
-  });
-});
 
 describe('StartWatch', () => {
   it('decides from the first traces in order, whatever order their results come in', () => {

@@ -22,14 +22,6 @@ function startFailure(r: ItemResult): string | undefined | null {
 }
 
 /**
- * Whether `r` ended because its target did not start: such a result says nothing about the
- * trace, so a regression repro's says neither that the bug is still there nor that it is gone.
- */
-export function failedToStart(r: ItemResult): boolean {
-  return typeof startFailure(r) === 'string';
-}
-
-/**
  * Decides, from the results in trace order whatever order they come in (so the same for any
  * number of workers), whether the first `max` traces that reached the target all failed to
  * start it. Once one started, it never decides so.

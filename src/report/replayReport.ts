@@ -3,7 +3,7 @@
 // same traces, target and seed give byte-identical reports for any number of workers.
 import type { ItemResult } from '../replay/protocol.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
-import type { Violation, ViolationKind } from '../replay/violation.js';
+import { notStarted, type Violation, type ViolationKind } from '../replay/violation.js';
 
 export const REPORT_SCHEMA = 'vpdma-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -35,6 +35,11 @@ export interface TraceEntry {
   readonly error?: string;
   /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
   readonly damage?: string;
+  /**
+   * The target did not start for this trace (its one violation says why): the outcome says
+   * nothing about the trace itself, so a regression repro's counts neither as seen nor as gone.
+   */
+  readonly notStarted?: true;
 }
 
 export interface ReplaySummary {
@@ -92,6 +97,9 @@ export function traceEntry(r: ItemResult): TraceEntry {
     ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
+    ...(res.violations[0] !== undefined && notStarted(res.violations[0])
+      ? { notStarted: true as const }
+      : {}),
   };
 }
 

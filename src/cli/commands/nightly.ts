@@ -23,7 +23,7 @@ import {
   unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
-import { failedToStart, replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
+import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
@@ -246,8 +246,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         runId: startedAt,
         target,
         complete,
-        // A repro whose replay could not start the target neither saw its bug nor missed it.
-        ...regressionResults(replay.results.filter((r) => !failedToStart(r)).map(traceEntry)),
+        ...regressionResults(replay.results.map(traceEntry)),
       },
     );
     const report = buildNightlyReport({
