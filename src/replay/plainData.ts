@@ -48,7 +48,8 @@ class Walk {
   values = 0;
   failure: TargetFault | undefined;
   private readonly path: (string | number)[] = [];
-  private readonly open = new Set<object>();
+  /** The objects being walked, outermost first (a cycle is looked for only at the limit). */
+  private readonly open: object[] = [];
 
   constructor(
     private readonly what: string,
@@ -60,8 +61,21 @@ class Walk {
     throw this.failure;
   }
 
-  private where(): string {
-    return this.path.length === 0 ? 'at its top' : `at ${this.path.map(step).join('')}`;
+  private where(depth = this.path.length): string {
+    return depth === 0 ? 'at its top' : `at ${this.path.slice(0, depth).map(step).join('')}`;
+  }
+
+  /**
+   * At the depth limit: a cycle if an object repeats along the path, named where it first
+   * contains itself; else data nested too deep. (A Set of the open objects, consulted for every
+   * object, made copying a large state several times slower.)
+   */
+  private tooDeep(v: object): never {
+    const open = [...this.open, v];
+    for (let j = 1; j < open.length; j++)
+      if (open.indexOf(open[j] as object) < j)
+        this.fail(`an object that contains itself (${this.where(j)})`);
+    this.fail(`data nested deeper than ${plainDepthMax} levels (${this.where()})`);
   }
 
   private count(n: number): void {
@@ -73,17 +87,20 @@ class Walk {
     if (typeof v === 'bigint') return this.canonical ? `0x${v.toString(16)}` : v;
     if (typeof v === 'function' || typeof v === 'symbol') return this.canonical ? undefined : v;
     if (typeof v !== 'object' || v === null) return v;
-    if (this.open.has(v)) this.fail(`an object that contains itself (${this.where()})`);
-    if (this.open.size >= plainDepthMax)
-      this.fail(`data nested deeper than ${plainDepthMax} levels (${this.where()})`);
-    const bytes = ownBytes(v);
-    if (bytes !== undefined) {
-      this.count(this.canonical ? bytes.length : 1);
-      return this.canonical ? Array.from(bytes) : bytes;
+    if (this.open.length >= plainDepthMax) this.tooDeep(v);
+    // Arrays and plain objects first: most of a state, and neither is a byte array, whose
+    // check costs a getter call.
+    const isArray = Array.isArray(v);
+    if (!isArray && Object.getPrototypeOf(v) !== Object.prototype) {
+      const bytes = ownBytes(v);
+      if (bytes !== undefined) {
+        this.count(this.canonical ? bytes.length : 1);
+        return this.canonical ? Array.from(bytes) : bytes;
+      }
     }
-    this.open.add(v);
-    const copy = Array.isArray(v) ? this.array(v as unknown[]) : this.object(v);
-    this.open.delete(v);
+    this.open.push(v);
+    const copy = isArray ? this.array(v as unknown[]) : this.object(v);
+    this.open.pop();
     return copy;
   }
 
@@ -104,15 +121,22 @@ class Walk {
     this.count(keys.length);
     if (this.canonical) keys.sort();
     const o = v as Record<string, unknown>;
-    // fromEntries defines each key, so a "__proto__" key is a key, not a prototype.
-    return Object.fromEntries(
-      keys.map((k) => {
-        this.path.push(k);
-        const got: unknown = this.value(o[k]);
-        this.path.pop();
-        return [k, got];
-      }),
-    );
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      this.path.push(k);
+      const got: unknown = this.value(o[k]);
+      this.path.pop();
+      // Defined, so that a "__proto__" key is a key, not the copy's prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {
+          value: got,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[k] = got;
+    }
+    return out;
   }
 }
 
