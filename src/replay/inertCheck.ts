@@ -23,6 +23,7 @@ import {
   type Maybe,
   type Span,
 } from './memory.js';
+import { inSpans, namedSpans } from './namedSpans.js';
 import { show } from './show.js';
 import { stateOf, touchedOf } from './targetAnswers.js';
 import type { Target, TargetState } from './target.js';
@@ -50,6 +51,8 @@ export interface InertBefore {
   readonly state?: TargetState;
   readonly spans: Span[];
   readonly bytes: (Uint8Array | undefined)[];
+  /** Of `spans`, those the call's arguments name (namedSpans.ts), when cheap. */
+  readonly named: readonly Span[];
 }
 
 const MAP_DMA = 'VideoPortMapDmaMemory';
@@ -85,14 +88,24 @@ export function vrpSpans(args: Args, cheap: boolean): Span[] {
   return spans;
 }
 
+/** The oracle's live range at an address, without listing live memory. */
+function rangeAt(model: Model): (address: bigint) => Span | undefined {
+  return (address) => {
+    const r = model.state.ranges.find(address, 1);
+    return r === undefined ? undefined : { address: r.va, length: r.length };
+  };
+}
+
 export function inertBefore(c: InertContext): Maybe<InertBefore> {
   return andThen(stateOf(c.target), (state) =>
     andThen(c.cheap ? touchedOf(c.target) : undefined, () => {
+      // Not cheap, the full spans hold the named ones already.
+      const named = c.cheap ? namedSpans(c.plan.desc.args, c.modelArgs, rangeAt(c.model)) : [];
       const spans = c.cheap
-        ? [...c.sample, ...vrpSpans(c.modelArgs, true)]
+        ? [...c.sample, ...vrpSpans(c.modelArgs, true), ...named]
         : [...c.full, ...vrpSpans(c.modelArgs, false)];
       return andThen(snapshotTarget(c.target, c.book, spans), (bytes) =>
-        state === undefined ? { spans, bytes } : { state, spans, bytes },
+        state === undefined ? { spans, bytes, named } : { state, spans, bytes, named },
       );
     }),
   );
@@ -223,8 +236,14 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
     }
     return andThen(snapshotTarget(c.target, c.book, before.spans), (afterBytes) => {
       const d = diffSnapshots(before.spans, before.bytes, afterBytes);
-      if (d !== undefined)
-        found.push(corrupted(c, d, c.cheap ? 'sampled bytes' : 'full comparison'));
+      if (d !== undefined) {
+        const how = inSpans(before.named, d.address)
+          ? 'in the memory its arguments name'
+          : c.cheap
+            ? 'sampled bytes'
+            : 'full comparison';
+        found.push(corrupted(c, d, how));
+      }
       const read = { found, spans: before.spans, bytes: afterBytes, touched: [] };
       if (!c.cheap) return read;
       return andThen(touchedOf(c.target), (ranges) => {

@@ -1,0 +1,46 @@
+// The memory an obsolete call's own arguments name (VideoPortMapDmaMemory's and
+// UnmapDmaMemory's virtualAddress): compared around the call even when touched() claims no
+// write there. A target whose obsolete call writes into the very buffer it was handed, and
+// does not list the write in touched(), is the bug this tool exists for; left to the rotating
+// sample, it was found late (a mismatch calls later) or not at all.
+import type { ArgDesc } from '../model/callTypes.js';
+import type { Args } from '../model/values.js';
+import type { Span } from './memory.js';
+
+/** Read at the head and the tail of the live range from the named address, this many bytes each. */
+export const namedEdgeBytes = 256;
+
+function namesCpu(a: ArgDesc): boolean {
+  return a.role.kind === 'consumes' && a.role.res === 'cpu';
+}
+
+/** The live range (oracle space) holding an address, if any: the model's O(log n) lookup. */
+export type RangeAt = (address: bigint) => Span | undefined;
+
+/**
+ * For each CPU-address argument in `args` (oracle space) inside a live range: the bytes from
+ * it to the end of that range, whole up to two edges' worth, else their head and tail.
+ */
+export function namedSpans(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Span[] {
+  const spans: Span[] = [];
+  for (const a of args) {
+    if (!namesCpu(a)) continue;
+    const address = values[a.name];
+    if (typeof address !== 'bigint' || address === 0n) continue;
+    const r = rangeAt(address);
+    if (r === undefined) continue;
+    const end = r.address + BigInt(r.length);
+    const length = Number(end - address);
+    if (length <= 2 * namedEdgeBytes) spans.push({ address, length });
+    else {
+      spans.push({ address, length: namedEdgeBytes });
+      spans.push({ address: end - BigInt(namedEdgeBytes), length: namedEdgeBytes });
+    }
+  }
+  return spans;
+}
+
+/** Whether `address` lies in one of `spans`. */
+export function inSpans(spans: readonly Span[], address: bigint): boolean {
+  return spans.some((s) => address >= s.address && address < s.address + BigInt(s.length));
+}
