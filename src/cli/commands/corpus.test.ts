@@ -1,10 +1,12 @@
 // `vpdma corpus prune` in-process through main(): a trace that adds no coverage goes, the
 // rest stay; --dry-run only lists; a damaged file is warned about and left alone. And once as
 // a child process that gets SIGINT while it measures: nothing deleted, one line, exit 130.
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STALE_TEMP_AGE_MS } from '../../store/atomicFile.js';
 import { interruptCli, runCli } from '../runCli.js';
 
 const corpus = resolve(import.meta.dirname, '../../../corpus');
@@ -44,6 +46,25 @@ describe('vpdma corpus prune', () => {
       'events.jsonl',
       'pool-helpers.jsonl',
     ]);
+  });
+
+  it('removes the temporary files of a run killed mid-write, once they are old', async () => {
+    const d = await fill('t');
+    const dead = spawnSync('true').pid;
+    const stale = join(d, `.x.vpt.${dead}.0.tmp`);
+    const young = join(d, `.y.vpt.${dead}.0.tmp`);
+    await writeFile(stale, 'partial');
+    await writeFile(young, 'partial');
+    const old = new Date(Date.now() - STALE_TEMP_AGE_MS - 60_000);
+    await utimes(stale, old, old);
+    const dry = await runCli(['corpus', 'prune', d, '--dry-run']);
+    expect(dry.out).not.toContain('temporary');
+    const r = await runCli(['corpus', 'prune', d]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('removed 1 temporary file of runs killed mid-write\n');
+    const left = await readdir(d);
+    expect(left).toContain(`.y.vpt.${dead}.0.tmp`);
+    expect(left).not.toContain(`.x.vpt.${dead}.0.tmp`);
   });
 
   it('--dry-run lists what it would delete and deletes nothing', async () => {

@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { access, unlink } from 'node:fs/promises';
 import { pruneCorpusUntil } from '../../fuzz/prune.js';
 import type { Profile } from '../../model/device.js';
+import { removeStaleTemps } from '../../store/atomicFile.js';
 import { readCorpusDir } from '../../store/corpus.js';
 import { isDir } from '../../store/ensureDir.js';
 import { ioMessage } from '../../store/fileChunks.js';
@@ -94,6 +95,12 @@ async function pruneOrStop(
         throw new UserError(`${path}: cannot delete (${ioMessage(e)})`);
       });
   }
+  // Temporary files of runs killed mid-write (kill -9), as a campaign sweeps them.
+  const swept = opts.dryRun === true ? 0 : await removeStaleTemps(dir);
+  if (swept > 0)
+    ctx.io.out(
+      `removed ${swept} temporary file${swept === 1 ? '' : 's'} of runs killed mid-write\n`,
+    );
   const verb = opts.dryRun === true ? 'would keep' : 'kept';
   ctx.io.out(
     `vpdma corpus prune: ${verb} ${r.keep.length} of ${files.length} traces; coverage ${r.keys} keys, unchanged\n`,
