@@ -3,9 +3,12 @@ import { canonicalPlain } from './plainData.js';
 
 const memo = new WeakMap<object, string>();
 
-/** Memoized per object: a target may hand back the same state object while nothing changed. */
+/**
+ * Memoized per frozen object: a target may hand back the same frozen state while nothing
+ * changed. An object that is not frozen may have been changed in place since: never memoized.
+ */
 export function canonical(value: unknown): string {
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object' && value !== null && Object.isFrozen(value)) {
     const hit = memo.get(value);
     if (hit !== undefined) return hit;
     const text = stringify(value);

@@ -49,6 +49,11 @@ export interface InertContext {
 
 export interface InertBefore {
   readonly state?: TargetState;
+  /**
+   * `state` as text, taken before the call when the object is not frozen: a target may change
+   * that very object in place during the call and hand it back.
+   */
+  readonly stateText?: string;
   readonly spans: Span[];
   readonly bytes: (Uint8Array | undefined)[];
   /** Of `spans`, those the call's arguments name (namedSpans.ts), when cheap. */
@@ -104,9 +109,11 @@ export function inertBefore(c: InertContext): Maybe<InertBefore> {
       const spans = c.cheap
         ? [...c.sample, ...vrpSpans(c.modelArgs, true), ...named]
         : [...c.full, ...vrpSpans(c.modelArgs, false)];
-      return andThen(snapshotTarget(c.target, c.book, spans), (bytes) =>
-        state === undefined ? { spans, bytes, named } : { state, spans, bytes, named },
-      );
+      return andThen(snapshotTarget(c.target, c.book, spans), (bytes) => {
+        if (state === undefined) return { spans, bytes, named };
+        if (Object.isFrozen(state)) return { state, spans, bytes, named };
+        return { state, stateText: canonical(state), spans, bytes, named };
+      });
     }),
   );
 }
@@ -231,7 +238,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
   const afterState = before.state !== undefined ? stateOf(c.target) : undefined;
   return andThen(afterState, (state) => {
     if (state !== undefined && before.state !== undefined) {
-      const v = stateChanged(c, before.state, state);
+      const v = stateChanged(c, before.state, before.stateText, state);
       if (v !== undefined) found.push(v);
     }
     return andThen(snapshotTarget(c.target, c.book, before.spans), (afterBytes) => {
@@ -267,13 +274,14 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
 function stateChanged(
   c: InertContext,
   before: TargetState,
+  beforeText: string | undefined,
   after: TargetState,
 ): Violation | undefined {
   const fn = c.plan.desc.fn;
   // A frozen state object handed back again is the target's promise that nothing changed
   // (the model target does this); anything else is compared in full.
-  if (after === before && Object.isFrozen(after)) return undefined;
-  const beforeText = canonical(before);
+  if (after === before && beforeText === undefined) return undefined;
+  beforeText ??= canonical(before);
   const afterText = canonical(after);
   if (afterText === beforeText) return undefined;
   const key = firstDifferentKey(beforeText, afterText);

@@ -263,7 +263,8 @@ export async function createProcessTarget(
     target.state = async (): Promise<TargetState> => {
       if (stateNow !== undefined) return stateNow;
       const r = await child.request({ op: 'state' }, t);
-      stateNow = (r['state'] ?? {}) as TargetState;
+      // Frozen: the same object answered again is then known unchanged (canonical.ts).
+      stateNow = Object.freeze((r['state'] ?? {}) as TargetState);
       return stateNow;
     };
   }
