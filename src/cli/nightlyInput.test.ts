@@ -94,6 +94,10 @@ describe('vpdma nightly on bad usage and input', () => {
         ['--json', join(out, 'corpus', 'r.jsonl')],
         `vpdma: --json ${join(out, 'corpus', 'r.jsonl')}: is in the corpus directory ${join(out, 'corpus')}, which every later run reads; give another file\n`,
       ],
+      [
+        ['--json', join(captures, 'tonight.jsonl')],
+        `vpdma: --json ${join(captures, 'tonight.jsonl')}: is named like a trace in ${captures}, which is replayed: the next run would read the report as a trace; give another name\n`,
+      ],
     ] as const) {
       const r = await run(['nightly', '--replay', captures, '--out', out, '--runs', '5', ...extra]);
       expect([r.code, r.err]).toEqual([2, message]);

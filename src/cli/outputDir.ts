@@ -96,20 +96,35 @@ export async function checkReportPaths(
   reports: readonly (readonly [flag: string, path: string | undefined])[],
   traces: readonly string[],
   corpusDirs: readonly string[] = [],
+  /** Paths given to replay: a report named like a trace in one would be read back as one. */
+  replayPaths: readonly string[] = [],
 ): Promise<void> {
   const inputs = new Set(await Promise.all(traces.map(landsIn)));
-  const dirs = await Promise.all(corpusDirs.map(async (d) => [d, await landsIn(d)] as const));
+  const real = (ds: readonly string[]) =>
+    Promise.all(ds.map(async (d) => [d, await landsIn(d)] as const));
+  const dirs = await real(corpusDirs);
+  const replayDirs = await real(replayPaths);
   for (const [flag, path] of reports) {
     if (path === undefined || path === STDOUT_FILE || path === '') continue;
     const lands = await landsIn(path);
     if (inputs.has(lands))
       throw new UserError(`${flag} ${path}: is one of the traces to replay; give another file`);
-    for (const [dir, real] of dirs) {
-      const rel = relative(real, lands);
-      if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
+    for (const [dir, realDir] of dirs)
+      if (isUnder(realDir, lands))
         throw new UserError(
           `${flag} ${path}: is in the corpus directory ${dir}, which every later run reads; give another file`,
         );
-    }
+    if (formatOf(path) === undefined) continue;
+    for (const [dir, realDir] of replayDirs)
+      if (isUnder(realDir, lands))
+        throw new UserError(
+          `${flag} ${path}: is named like a trace in ${dir}, which is replayed: the next run would read the report as a trace; give another name`,
+        );
   }
+}
+
+/** Whether `path` lies inside directory `dir` (both as landsIn gives them). */
+function isUnder(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

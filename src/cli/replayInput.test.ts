@@ -1,6 +1,13 @@
 // `vpdma replay` on bad input, end to end: a wrong trace is refused naming the place, a
 // damaged capture replays up to the damage, and the other traces are still reported.
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -213,6 +220,21 @@ describe('vpdma replay on bad input', () => {
       ]);
       expect(readFileSync(copy, 'utf8')).toBe(readFileSync(kitchen, 'utf8'));
     }
+  });
+
+  it('refuses a report named like a trace in a directory it replays, not one named otherwise', async () => {
+    const captures = mkdtempSync(join(tmpdir(), 'vpdma-named-'));
+    writeFileSync(join(captures, 'a.jsonl'), readFileSync(kitchen));
+    const named = join(captures, 'report.jsonl');
+    const r = await run(['replay', captures, '--json', named, '--quiet']);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `vpdma: --json ${named}: is named like a trace in ${captures}, which is replayed: the next run would read the report as a trace; give another name\n`,
+    ]);
+    expect(existsSync(named)).toBe(false);
+    const json = join(captures, 'report.json');
+    expect((await run(['replay', captures, '--json', json, '--quiet'])).code).toBe(0);
+    expect(existsSync(json)).toBe(true);
   });
 
   it('skips an empty directory beside traces with a warning, and still writes the reports', async () => {

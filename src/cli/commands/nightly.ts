@@ -145,6 +145,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     ],
     files,
     [corpusDir, bundledCorpusDir()],
+    [...(opts.replay ?? [bundledCorpusDir()]), join(out, 'findings')],
   );
   // The history next: a bad one is refused before any directory is made.
   const history = await loadHistory(opts.history);

@@ -140,7 +140,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     ['--json', opts.json],
     ['--junit', opts.junit],
   ] as const;
-  await checkReportPaths(reports, found.files);
+  await checkReportPaths(reports, found.files, [], paths);
   const outputs = new Map<string, string>();
   for (const [flag, path] of reports) {
     if (path === undefined || path === STDOUT_FILE) continue;
