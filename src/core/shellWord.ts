@@ -1,13 +1,12 @@
 // Quoting for the commands vpdma prints so that a failure can be reproduced by pasting them.
 
+import { UNPRINTABLE_CLASS } from './oneLine.js';
+
 const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
 
-/**
- * What must not reach a terminal raw (as core/oneLine.ts escapes it): C0 and C1 controls, DEL,
- * bidirectional overrides.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const ESCAPED = /[\\'\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** What must not reach a terminal raw, as oneLine.ts escapes it; and what $'...' escapes. */
+const UNPRINTABLE = new RegExp(`[${UNPRINTABLE_CLASS}]`);
+const ESCAPED = new RegExp(`[\\\\'${UNPRINTABLE_CLASS}]`, 'g');
 
 /**
  * POSIX shell quoting: plain words stay as they are, anything else is single-quoted. A word
