@@ -1,14 +1,16 @@
 // A string of plain data (bigint-aware), for cheap deep comparison of target states.
+import { isUnchanging } from './unchanging.js';
 import { canonicalPlain } from './plainData.js';
 
 const memo = new WeakMap<object, string>();
 
 /**
- * Memoized per frozen object: a target may hand back the same frozen state while nothing
- * changed. An object that is not frozen may have been changed in place since: never memoized.
+ * Memoized per object that cannot change (unchanging.ts): a target may hand back the same
+ * frozen state while nothing changed. Anything else may have been changed in place since (a
+ * frozen object's lists too): never memoized.
  */
 export function canonical(value: unknown): string {
-  if (typeof value === 'object' && value !== null && Object.isFrozen(value)) {
+  if (typeof value === 'object' && value !== null && isUnchanging(value)) {
     const hit = memo.get(value);
     if (hit !== undefined) return hit;
     const text = stringify(value);

@@ -4,6 +4,7 @@
 // TargetFault naming the method. The harness then reads only values of its own. The model,
 // mutant and process targets are the harness's own code and are not wrapped: their answers
 // cost nothing extra.
+import { isUnchanging, owned } from './unchanging.js';
 import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
 import { ownBytes, plainCopy } from './plainData.js';
 import type { CallOutcome, Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
@@ -89,26 +90,21 @@ function bytesOf(): (v: unknown) => Uint8Array | undefined {
 }
 
 /**
- * `copy`, but the same copy again for the same frozen object: a target that answers state()
- * with one frozen object while nothing changed (as the model target does) keeps the harness's
- * comparison of it O(1), instead of a deep copy and a deep comparison of every live object
- * around every obsolete call (27 times slower over the replay benchmark's traces). A frozen
- * object's entries are trusted as the harness trusts them unguarded (canonical.ts).
+ * `copy`, but the same copy again for the same deeply frozen object: a target that answers
+ * state() with one frozen object while nothing changed (as the model target does) keeps the
+ * harness's comparison of it O(1), instead of a deep copy and a deep comparison of every live
+ * object around every obsolete call (27 times slower over the replay benchmark's traces). An
+ * object frozen only at the top may have had its lists changed in place: copied afresh.
  */
 function lastCopy<T extends object>(copy: (v: unknown) => T): (v: unknown) => T {
   let last: { readonly raw: unknown; readonly copy: T } | undefined;
   return (v) => {
-    let frozen = false;
-    try {
-      frozen = Object.isFrozen(v);
-    } catch {
-      // A Proxy's trap threw: copied (and judged) below, as a fresh answer.
-    }
-    if (frozen && last !== undefined && v === last.raw) return last.copy;
+    if (last !== undefined && v === last.raw) return last.copy;
     const c = copy(v);
-    // Frozen as the answer was: the same frozen object again is how the comparison
+    // Unchanging as the answer was: the same object again is how the comparison
     // (inertCheck.ts stateChanged) knows without reading it that nothing changed.
-    last = { raw: v, copy: frozen ? Object.freeze(c) : c };
+    if (!isUnchanging(v)) return c;
+    last = { raw: v, copy: owned(c) };
     return last.copy;
   };
 }

@@ -7,6 +7,7 @@ import { valueEquals } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical, firstDifferentKey } from './canonical.js';
+import { isUnchanging } from './unchanging.js';
 import {
   adoptBytes,
   adoptFromTarget,
@@ -50,8 +51,8 @@ export interface InertContext {
 export interface InertBefore {
   readonly state?: TargetState;
   /**
-   * `state` as text, taken before the call when the object is not frozen: a target may change
-   * that very object in place during the call and hand it back.
+   * `state` as text, taken before the call when the object may change (unchanging.ts): a
+   * target may change that very object in place during the call and hand it back.
    */
   readonly stateText?: string;
   readonly spans: Span[];
@@ -111,7 +112,7 @@ export function inertBefore(c: InertContext): Maybe<InertBefore> {
         : [...c.full, ...vrpSpans(c.modelArgs, false)];
       return andThen(snapshotTarget(c.target, c.book, spans), (bytes) => {
         if (state === undefined) return { spans, bytes, named };
-        if (Object.isFrozen(state)) return { state, spans, bytes, named };
+        if (isUnchanging(state)) return { state, spans, bytes, named };
         return { state, stateText: canonical(state), spans, bytes, named };
       });
     }),
@@ -278,8 +279,8 @@ function stateChanged(
   after: TargetState,
 ): Violation | undefined {
   const fn = c.plan.desc.fn;
-  // A frozen state object handed back again is the target's promise that nothing changed
-  // (the model target does this); anything else is compared in full.
+  // A deeply frozen state object handed back again cannot have changed (the model target
+  // does this); anything else is compared in full.
   if (after === before && beforeText === undefined) return undefined;
   beforeText ??= canonical(before);
   const afterText = canonical(after);

@@ -2,6 +2,7 @@
 // exports createModelTarget); the bundled mutants are built the same way.
 import { isProfile, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
+import { owned } from './unchanging.js';
 import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
 import type { CallOutcome } from '../model/values.js';
 import {
@@ -32,7 +33,7 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     if (cached?.version !== model.state.version) {
       cached = {
         version: model.state.version,
-        state: freezeState(model.liveState()) as unknown as Record<string, unknown>,
+        state: owned(model.liveState()) as unknown as Record<string, unknown>,
       };
     }
     return cached.state;
@@ -57,15 +58,6 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     state,
     touched: () => model.touched(),
   };
-}
-
-/**
- * Frozen (the object and its lists; the entries are fresh objects nobody else holds): the
- * harness may then trust an identical object to be unchanged.
- */
-function freezeState<T extends object>(v: T): T {
-  for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) Object.freeze(x);
-  return Object.freeze(v);
 }
 
 /**

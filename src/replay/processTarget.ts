@@ -9,6 +9,7 @@ import type { DeviceConfig } from '../model/device.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
 import { messageCharsMax, TargetFault } from './callTarget.js';
+import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
 import { START_TIMEOUT_MS } from './startTimeout.js';
 import { StderrTail } from './stderrTail.js';
@@ -263,8 +264,8 @@ export async function createProcessTarget(
     target.state = async (): Promise<TargetState> => {
       if (stateNow !== undefined) return stateNow;
       const r = await child.request({ op: 'state' }, t);
-      // Frozen: the same object answered again is then known unchanged (canonical.ts).
-      stateNow = Object.freeze((r['state'] ?? {}) as TargetState);
+      // The harness's own: the same object answered again is known unchanged (unchanging.ts).
+      stateNow = owned((r['state'] ?? {}) as TargetState);
       return stateNow;
     };
   }
