@@ -5,8 +5,18 @@ import type { TraceCall } from '../model/values.js';
 import { recordedViolations, type CheckContext } from './conformance.js';
 import type { Violation } from './violation.js';
 
+/** What the oracle did in the call whose recorded values are checked. */
+export interface RecordedStep {
+  /** An obsolete-family call: its documented answer is a constant, whatever came before. */
+  readonly inert: boolean;
+  /** The oracle's objects or memory changed in this call. */
+  readonly oracleChanged: boolean;
+}
+
 export class RecordedCheck {
-  private diverged = false;
+  /** The first call from which the capture was no longer compared (but for obsolete calls). */
+  private detachedAt: number | undefined;
+  private detachedBy: 'divergence' | 'misuse' | undefined;
   private readsTrusted = true;
 
   /**
@@ -19,18 +29,38 @@ export class RecordedCheck {
 
   /**
    * Up to (not at) the first misuse, whose answer the documentation leaves undefined and the
-   * oracle merely chooses, and up to the first disagreement.
+   * oracle merely chooses, and up to the first disagreement at a call that changed the oracle
+   * (from there on it no longer describes the captured system). A disagreement at a call that
+   * changed nothing cannot have put the two apart, and an obsolete call's answer is checked
+   * always: it must not hide behind an unrelated earlier one.
    */
-  check(call: TraceCall, stepped: Stepped, context: () => CheckContext): Violation[] {
-    if (this.diverged) return [];
+  check(
+    call: TraceCall,
+    stepped: Stepped,
+    step: RecordedStep,
+    index: number,
+    context: () => CheckContext,
+  ): Violation[] {
+    if (this.detachedAt !== undefined && !step.inert) return [];
     if (stepped.misuse !== undefined) {
-      this.diverged = true;
+      this.detach(index, 'misuse');
       return [];
     }
     if (call.ret === undefined && call.out === undefined) return [];
     if (call.fn === '@read' && !this.readsTrusted) return [];
     const found = recordedViolations(context(), call, stepped);
-    if (found.length > 0) this.diverged = true;
+    if (found.length > 0 && step.oracleChanged) this.detach(index, 'divergence');
     return found;
+  }
+
+  /** ReplayResult's fields for where the comparison stopped, if it did. */
+  detached(): { recordedDetachedAt?: number; recordedDetachedBy?: 'divergence' | 'misuse' } {
+    if (this.detachedAt === undefined || this.detachedBy === undefined) return {};
+    return { recordedDetachedAt: this.detachedAt, recordedDetachedBy: this.detachedBy };
+  }
+
+  private detach(index: number, by: 'divergence' | 'misuse'): void {
+    this.detachedAt ??= index;
+    this.detachedBy ??= by;
   }
 }

@@ -31,7 +31,7 @@ import {
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
 import { LiveSpansCache } from './liveSpansCache.js';
-import { RecordedCheck } from './recordedCheck.js';
+import { RecordedCheck, type RecordedStep } from './recordedCheck.js';
 import {
   adoptFromTarget,
   andThen,
@@ -145,14 +145,9 @@ export class Replayer {
     const stepped = this.model.step(call.fn, modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
-    this.checkRecorded(call, stepped, modelArgs);
-    this.checkConformance(
-      call.fn,
-      stepped,
-      observed,
-      modelArgs,
-      this.oracleVersion() !== oracleBefore,
-    );
+    const oracleChanged = this.oracleVersion() !== oracleBefore;
+    this.recordedAgainst(call, stepped, modelArgs, { inert: false, oracleChanged });
+    this.checkConformance(call.fn, stepped, observed, modelArgs, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
     const checked = this.checkTouched(call.fn);
@@ -187,7 +182,7 @@ export class Replayer {
     const stepped = this.model.step(call.fn, inert.modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
-    this.checkRecorded(call, stepped, inert.modelArgs);
+    this.recordedAgainst(call, stepped, inert.modelArgs, { inert: true, oracleChanged: false });
     for (const v of inertValues(inert, stepped.ret, observed, got)) this.found.add(v);
     return andThen(this.afterInert(inert, before), () => {
       learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);
@@ -254,8 +249,8 @@ export class Replayer {
     });
   }
 
-  private checkRecorded(call: TraceCall, stepped: Stepped, modelArgs: Args): void {
-    for (const v of this.recorded.check(call, stepped, () => this.check(modelArgs)))
+  private recordedAgainst(call: TraceCall, s: Stepped, modelArgs: Args, step: RecordedStep): void {
+    for (const v of this.recorded.check(call, s, step, this.index, () => this.check(modelArgs)))
       this.found.add(v);
   }
 
@@ -394,6 +389,7 @@ export class Replayer {
       ...(unlisted === undefined ? {} : { unlisted }),
       ...(this.detachedAt === undefined ? {} : { detachedAt: this.detachedAt }),
       ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
+      ...this.recorded.detached(),
     };
   }
 }

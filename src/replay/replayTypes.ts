@@ -44,6 +44,12 @@ export interface ReplayResult {
   /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
   readonly detachedAt?: number;
   readonly detachedBy?: 'divergence' | 'misuse';
+  /**
+   * A captured trace's recorded values were compared with the oracle up to this call (its
+   * obsolete calls' always): a divergence that changed the oracle, or misuse.
+   */
+  readonly recordedDetachedAt?: number;
+  readonly recordedDetachedBy?: 'divergence' | 'misuse';
 }
 
 /** Bytes of live memory re-read around each inert call (the rotating sample). */

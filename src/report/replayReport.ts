@@ -31,6 +31,9 @@ export interface TraceEntry {
   readonly unlisted?: Partial<Record<ViolationKind, number>>;
   readonly detachedAt?: number;
   readonly detachedBy?: string;
+  /** Where a captured trace's recorded values stopped being compared (ReplayResult). */
+  readonly recordedDetachedAt?: number;
+  readonly recordedDetachedBy?: string;
   /** Why the trace could not be read or the target not started. */
   readonly error?: string;
   /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
@@ -96,6 +99,8 @@ export function traceEntry(r: ItemResult): TraceEntry {
     ...(res.unlisted === undefined ? {} : { unlisted: res.unlisted }),
     ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
+    ...(res.recordedDetachedAt === undefined ? {} : { recordedDetachedAt: res.recordedDetachedAt }),
+    ...(res.recordedDetachedBy === undefined ? {} : { recordedDetachedBy: res.recordedDetachedBy }),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
     ...(res.violations[0] !== undefined && notStarted(res.violations[0])
       ? { notStarted: true as const }
