@@ -12,11 +12,20 @@ export function isUserVa(va: bigint, length: number): boolean {
   return va >= USER_VA_MIN && va + BigInt(length) <= USER_VA_MAX;
 }
 
+/**
+ * Whether [va, va + length), held by no one live range, is plain user memory: in user space
+ * and sharing no byte with a live range. An access running past the end of a view mapped into
+ * user space reaches whatever the implementation placed beyond it: unmapped, not user memory.
+ */
+function plainUser(s: ModelState, va: bigint, length: number): boolean {
+  return isUserVa(va, length) && !s.ranges.overlaps(va, length);
+}
+
 /** The page keys a [va, va + length) access spans, pinning user pages; undefined if invalid. */
 export function pinPages(s: ModelState, va: bigint, length: number): number[] | undefined {
   const r = s.ranges.find(va, length);
   if (r !== undefined) return rangeKeys(r, Number(va - r.va), length);
-  if (!isUserVa(va, length) || !userPagesFit(s, va, length)) return undefined;
+  if (!plainUser(s, va, length) || !userPagesFit(s, va, length)) return undefined;
   const keys: number[] = [];
   const first = va >> 12n;
   const last = (va + BigInt(length) - 1n) >> 12n;
@@ -88,7 +97,7 @@ export function visitVa(
 ): boolean | undefined {
   const r = s.ranges.find(va, length);
   if (r !== undefined) return visitRange(s.mem, r, Number(va - r.va), length, visit);
-  if (!isUserVa(va, length)) return undefined;
+  if (!plainUser(s, va, length)) return undefined;
   let going = true;
   forUserPages(va, length, (page, pageOff, at, n) => {
     if (!going) return;
@@ -105,7 +114,7 @@ export function writeVa(s: ModelState, va: bigint, data: Uint8Array): boolean {
     writeRange(s.mem, r, Number(va - r.va), data);
     return true;
   }
-  if (!isUserVa(va, data.length) || !userPagesFit(s, va, data.length)) return false;
+  if (!plainUser(s, va, data.length) || !userPagesFit(s, va, data.length)) return false;
   let okAll = true;
   forUserPages(va, data.length, (page, pageOff, at, n) => {
     const key = userPage(s, page, true);

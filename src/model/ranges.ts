@@ -94,6 +94,18 @@ export class RangeTable {
     return undefined;
   }
 
+  /** Whether any live range shares a byte with [va, va + length). O(log n). */
+  overlaps(va: bigint, length: number): boolean {
+    const end = va + BigInt(Math.max(1, length));
+    const last = this.lowerBound(end); // first range starting at or after the access's end
+    const stop = this.overlapping ? Math.max(0, last - overlapScan) : Math.max(0, last - 1);
+    for (let i = last - 1; i >= stop; i--) {
+      const r = this.sorted[i];
+      if (r !== undefined && r.va + BigInt(r.length) > va) return true;
+    }
+    return false;
+  }
+
   /** The range a RAM page backs, if any. */
   ownerOf(key: PageKey): CpuRange | undefined {
     return this.owners.get(key);

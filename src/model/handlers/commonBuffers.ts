@@ -5,6 +5,7 @@ import { big, flag, num } from '../args.js';
 import { misuse, ok, type StepResult } from '../result.js';
 import { pagesFor, type CommonBuffer, type ModelState } from '../state.js';
 import type { Args } from '../values.js';
+import { pagesLocked } from './locking.js';
 
 const REACTOS_GET_MAX = 0x40000;
 const U32_MAX_ADDR = 0xffffffffn;
@@ -79,6 +80,7 @@ export function releaseCommonBuffer(s: ModelState, a: Args): StepResult {
   if (adapter === 0n && s.reactos) return ok('null-adapter');
   const b = s.commonBuffers.get(big(a, 'virtualAddress'));
   if (b === undefined) return misuse('release-unknown-buffer');
+  if (pagesLocked(s, b.pages)) return misuse('release-locked-buffer');
   const exact = b.api === 'allocate' && matches(b, a, adapter);
   if (exact) {
     free(s, b);
@@ -115,6 +117,7 @@ export function freeCommonBuffer(s: ModelState, a: Args): StepResult {
   }
   const b = s.commonBuffers.get(big(a, 'virtualAddress'));
   if (b === undefined) return misuse('free-unknown-buffer');
+  if (pagesLocked(s, b.pages)) return misuse('free-locked-buffer');
   if (b.api === 'get' && matches(b, a, adapter)) {
     free(s, b);
     return ok('ok');

@@ -14,6 +14,18 @@ import type { Args, Struct } from '../values.js';
 
 type LockResult = { mdl: Mdl } | { fail: string; misuse: boolean };
 
+/**
+ * Whether a live MDL locks any of these RAM pages. Freeing memory under a lock is a use after
+ * free (spec §3: an MDL stays locked until unlocked): the device's DMA would land in whatever
+ * reuses the pages, and which allocation that is belongs to the implementation.
+ */
+export function pagesLocked(s: ModelState, pages: readonly number[]): boolean {
+  if (s.mdls.size === 0 || pages.length === 0) return false;
+  const freed = new Set(pages);
+  for (const mdl of s.mdls.values()) for (const k of mdl.keys) if (freed.has(k)) return true;
+  return false;
+}
+
 function lock(
   s: ModelState,
   va: bigint,

@@ -68,6 +68,21 @@ describe.each(PROFILES)('VideoPortMapMemory (%s)', (profile) => {
     expect(r.model.liveState().views[0]).toMatchObject({ va, process: PROCESS, length: 0x4000 });
   });
 
+  it('an access running past the end of a user-space view is misuse, not user memory', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x1000, 0, PROCESS));
+    const before = r.model.version();
+    // Starting inside the view, or just before it: either way part of it is the view's.
+    for (const at of [va + 0x1dn, va - 0x10n]) {
+      expect(write(r, at, pattern(0x1000)).misuse).toBe('write-unmapped');
+      expect(r.call('@read', { va: at, length: 0x1000 }).misuse).toBe('read-unmapped');
+    }
+    expect(r.model.version()).toBe(before);
+    // Wholly inside it, or wholly beside it in user memory, as before.
+    expect(write(r, va + 0x1dn, pattern(0x10)).misuse).toBeUndefined();
+    expect(write(r, va + 0x1000n, pattern(0x10)).misuse).toBeUndefined();
+  });
+
   it('USER_MODE with a NULL handle maps into the current process', () => {
     const r = driver(profile);
     const got = map(r, FRAMEBUFFER, 0x1000, VIDEO_MEMORY_SPACE_USER_MODE);

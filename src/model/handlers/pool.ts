@@ -5,6 +5,7 @@ import { big, num } from '../args.js';
 import { misuse, ok, type StepResult } from '../result.js';
 import { pagesFor, type ModelState, type PoolBlock } from '../state.js';
 import type { Args } from '../values.js';
+import { pagesLocked } from './locking.js';
 
 const POOL_TYPES = new Set([0, 1, 4, 5]);
 
@@ -35,6 +36,7 @@ export function allocatePool(s: ModelState, a: Args): StepResult {
 export function freePool(s: ModelState, a: Args): StepResult {
   const b = s.blocks.get(big(a, 'ptr'));
   if (b === undefined || b.kind !== 'pool') return misuse('free-unknown-pool');
+  if (pagesLocked(s, b.pages)) return misuse('free-locked-pool');
   freeBlock(s, b);
   return ok('ok');
 }
@@ -49,6 +51,7 @@ export function allocateBuffer(s: ModelState, a: Args): StepResult {
 export function releaseBuffer(s: ModelState, a: Args): StepResult {
   const b = s.blocks.get(big(a, 'buffer'));
   if (b === undefined || b.kind !== 'buffer') return misuse('release-unknown-buffer');
+  if (pagesLocked(s, b.pages)) return misuse('release-locked-buffer');
   freeBlock(s, b);
   return ok('ok');
 }
