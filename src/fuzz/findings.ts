@@ -172,7 +172,9 @@ export async function processFindings(
       const flaky = !f.minimized && f.confirmed && deps.signal?.aborted !== true;
       const have = bySignature.get(f.signature);
       if (have !== undefined) {
-        bySignature.set(f.signature, { ...have, cases: [...have.cases, r.index] });
+        // Ascending, not in group order: a merge of shards must give the same list.
+        const cases = [...have.cases, r.index].sort((a, b) => a - b);
+        bySignature.set(f.signature, { ...have, cases });
         continue;
       }
       bySignature.set(f.signature, f);

@@ -43,7 +43,8 @@ export function mergeShards(reports: readonly FuzzReport[], perGroup: number): M
       groups.set(key, m);
     }
   }
-  // A signature's cases: the unsharded selection's cases that minimized to it, ascending.
+  // A signature's cases: the unsharded selection's cases that minimized to it (ascending, as
+  // processFindings lists them, once all groups are in).
   const casesOf = new Map<string, number[]>();
   const hits: Record<string, number> = {};
   for (const [key, g] of groups) {
@@ -59,7 +60,7 @@ export function mergeShards(reports: readonly FuzzReport[], perGroup: number): M
       const have = findings.get(f.signature);
       const cases = casesOf.get(f.signature);
       if (cases !== undefined && (have === undefined || f.caseIndex < have.caseIndex))
-        findings.set(f.signature, { ...f, cases });
+        findings.set(f.signature, { ...f, cases: [...cases].sort((a, b) => a - b) });
     }
   return {
     cases: reports.reduce((n, r) => n + r.cases, 0),
