@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../../src/model/device.js';
 import { INERT_FNS } from '../../src/model/calls.js';
 import { Recorder } from '../../src/model/recorder.js';
+import { deviceBaseArgs } from '../../src/model/testDevice.js';
 import type { TraceCall } from '../../src/model/values.js';
 import { KITCHEN_DEVICE, kitchenSink } from '../../src/replay/kitchenSink.js';
 import { createProcessTarget, type ProcessChild } from '../../src/replay/processTarget.js';
@@ -16,6 +17,7 @@ import type { ReplayOptions, ReplayResult } from '../../src/replay/replay.js';
 import { replayTrace } from '../../src/replay/replayTrace.js';
 import type { Target } from '../../src/replay/target.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
+import { parseText } from '../../src/trace/textParse.js';
 import type { TraceHeader } from '../../src/trace/trace.js';
 import { randomDriverTrace } from './randomDriver.js';
 import { BINARY, DIR, FILLER, mapDmaSession, running } from './testKit.js';
@@ -115,6 +117,31 @@ describe('the C target replays clean', () => {
 
   it('answers a read of nothing, however long, with nothing (as the model), not an error', async () => {
     const r = await replayC(header({}), [{ fn: '@read', args: { va: 0n, length: 0xffffffff } }]);
+    expect(show(r)).toEqual([]);
+  });
+
+  it('answers a readable @read longer than a trace can carry with nothing, as the model', async () => {
+    // A fuzzed @read of 16 MiB of a frame-buffer view: misuse (the oracle answers no bytes),
+    // once answered with an error, a target-crashed finding.
+    const view = { fn: 'VideoPortGetDeviceBase', args: deviceBaseArgs(0x1000000) };
+    const r = await replayC(header({}), [
+      view,
+      { fn: '@read', args: { va: 0xffffc00000000000n, length: 0x1000000 } },
+    ]);
+    expect(show(r)).toEqual([]);
+  });
+
+  it('a request buffer running from a user view past its end is not compared with the oracle', async () => {
+    // The oracle maps nothing past the view; the C target has user memory there. A fuzzed
+    // MapDmaMemory whose pVrp output buffer did so was a memory-mismatch "found by the sample".
+    const text = [
+      '#! vpdma-trace v1 profile=docs',
+      'VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=1, inIoSpace=0, virtualAddress=0xffffffffffffffff)',
+      'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0x20000000000, outputBufferLength=262145}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)',
+    ].join('\n');
+    const parsed = parseText(text);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const r = await replayC(parsed.value.header, parsed.value.calls);
     expect(show(r)).toEqual([]);
   });
 

@@ -186,6 +186,7 @@ typedef struct {
 } call;
 
 #define READ_MAX (15u << 20) /* bytes one answer may carry (frames are at most 16 MiB) */
+#define TRACE_BYTES_MAX (1u << 20) /* bytes one trace value may hold (vpdma's bytesArgMax) */
 
 /* videoport.c: reading arguments (absent or mistyped ones read as 0, as the model's do) and
  * building replies; allocation helpers shared with vpdma.c. */

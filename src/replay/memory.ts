@@ -34,6 +34,9 @@ export function traceAddressText(book: AddressBook, address: bigint): string {
   return `0x${book.map('cpu', 'model', 'trace', address).toString(16)}`;
 }
 
+/** ByteDiff.expected where the oracle maps no byte of the range as a whole. */
+export const UNMAPPED = 'unmapped';
+
 export function firstDiff(
   address: bigint,
   expected: Uint8Array | undefined,
@@ -45,7 +48,7 @@ export function firstDiff(
   if (expected === undefined || actual === undefined || expected.length !== actual.length) {
     return {
       address,
-      expected: expected === undefined ? 'unmapped' : `${expected.length} readable bytes`,
+      expected: expected === undefined ? UNMAPPED : `${expected.length} readable bytes`,
       actual: actual === undefined ? 'unreadable' : `${actual.length} bytes`,
     };
   }
