@@ -120,7 +120,8 @@ export function summarize(
       byKind[k] = (byKind[k] ?? 0) + n;
   return {
     traces: entries.length,
-    passed: count('pass'),
+    // Calls were lost with the damage: a damaged trace never counts as passed, violations or not.
+    passed: entries.filter((e) => e.outcome === 'pass' && e.damage === undefined).length,
     failed: count('fail'),
     crashed: count('crash'),
     timedOut: count('timeout'),
