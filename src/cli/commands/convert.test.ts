@@ -1,9 +1,12 @@
-// `vpdma convert` interrupted: the output is left as it was and no temporary file remains.
+// `vpdma convert`: interrupted, the output is left as it was and no temporary file remains;
+// a .txt too big for replay to read whole is pointed out.
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../context.js';
 import { interruptCli, runCli } from '../runCli.js';
+import { warnIfTooBigToReplay } from './convert.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +61,21 @@ describe('vpdma convert, output', () => {
     const r = await runCli(['convert', 'corpus/events.jsonl', out]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe('vpdma convert to a .txt too big for replay to read whole', () => {
+  it('says so, and only for a .txt', async () => {
+    const file = join(dir, 'big.txt');
+    writeFileSync(file, 'x'.repeat(3 * 1024 * 1024));
+    writeFileSync(join(dir, 'big.vpt'), 'x'.repeat(3 * 1024 * 1024));
+    const err: string[] = [];
+    const ctx = { io: { err: (s: string) => err.push(s) } } as unknown as CliContext;
+    await warnIfTooBigToReplay(ctx, file, 2 * 1024 * 1024);
+    await warnIfTooBigToReplay(ctx, file, 4 * 1024 * 1024);
+    await warnIfTooBigToReplay(ctx, join(dir, 'big.vpt'), 2 * 1024 * 1024);
+    expect(err).toEqual([
+      `vpdma convert: note: ${file} is 3 MiB; vpdma replay reads a .txt whole and refuses one above 2 MiB: replay the .vpt or JSONL form\n`,
+    ]);
   });
 });

@@ -6,7 +6,9 @@ import {
   traceNameError,
   writeTraceItemsAtomic,
 } from '../../store/traceFiles.js';
+import { stat } from 'node:fs/promises';
 import { formatTraceError, type TraceError } from '../../trace/traceError.js';
+import { wholeFileBytesMax } from '../../trace/traceLimits.js';
 import { oneLine } from '../../core/oneLine.js';
 import { untilDamage, type TraceBatchItem } from '../../trace/items.js';
 import type { CliContext, RegisterCommand } from '../context.js';
@@ -84,7 +86,26 @@ export async function convert(
   const salvaged =
     damage === undefined ? '' : ` (salvaged: ${formatTraceError(damage)}; the rest dropped)`;
   ctx.io.out(`${oneLine(`${input} -> ${output}`)}: ${r.value.calls} calls${salvaged}\n`);
+  await warnIfTooBigToReplay(ctx, output);
   return EXIT.ok;
+}
+
+/**
+ * `replay` reads a .txt whole: one above wholeFileBytesMax is refused there (show and convert
+ * stream it). Said now, while the .vpt or JSONL it came from is at hand.
+ */
+export async function warnIfTooBigToReplay(
+  ctx: CliContext,
+  output: string,
+  limit = wholeFileBytesMax,
+): Promise<void> {
+  if (formatOf(output) !== 'txt') return;
+  const size = (await stat(output)).size;
+  if (size <= limit) return;
+  const mib = (n: number): string => `${Math.ceil(n / 2 ** 20)} MiB`;
+  ctx.io.err(
+    `vpdma convert: note: ${oneLine(output)} is ${mib(size)}; vpdma replay reads a .txt whole and refuses one above ${mib(limit)}: replay the .vpt or JSONL form\n`,
+  );
 }
 
 /** The items until `signal` aborts, then an error item that ends the writing. */
