@@ -24,10 +24,33 @@ const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>>
 };
 const ELEMENT_FIELDS: Readonly<Record<string, ArgType>> = { address: 'u64', length: 'u32' };
 
+/** Entries of a list shown in a message; the rest are counted. */
+const shownEntriesMax = 8;
+
+/**
+ * Bytes as their count and long lists cut: the message is cut to 1,000 characters anyway, and
+ * a 16 MiB bin where a number belongs once became 33 million characters of JSON first.
+ */
+function wireText(v: unknown): string {
+  // The holder's own value: a Buffer's toJSON (a list of every byte) has run by the time the
+  // replacer sees its second argument.
+  function replacer(this: Record<string, unknown>, k: string, json: unknown): unknown {
+    const x = this[k];
+    if (typeof x === 'bigint') return x.toString();
+    if (x instanceof Uint8Array) return `<${x.length} bytes>`;
+    if (Array.isArray(x) && x.length > shownEntriesMax)
+      return [
+        ...(x as unknown[]).slice(0, shownEntriesMax),
+        `<${x.length - shownEntriesMax} more>`,
+      ];
+    return json;
+  }
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  return JSON.stringify(v, replacer) ?? 'nothing';
+}
+
 function bad(where: string, v: unknown): never {
-  const text =
-    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'nothing';
-  throw new TargetFault(`sent garbage: ${where} is ${text}`);
+  throw new TargetFault(`sent garbage: ${where} is ${wireText(v)}`);
 }
 
 function asStruct(v: unknown, fields: Readonly<Record<string, ArgType>>, where: string): Struct {
