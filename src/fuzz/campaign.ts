@@ -6,6 +6,7 @@
 // (the corpus for the next run) but never mutated in this one (docs/fuzzing.md).
 import type { FuzzExecutor } from './executor.js';
 import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
+import { wallClock } from './runCases.js';
 import { shardCases, shardIndex, type Shard } from './shard.js';
 import { notStarted } from '../replay/violation.js';
 
@@ -83,6 +84,13 @@ export function failureKey(r: CaseResult): string {
 
 /** Cases in the first task; each later one doubles, up to the batch size. */
 const firstBatch = 4;
+/**
+ * Work a task is sized to with a time budget, ms (from the time per case measured so far): a
+ * task handed out just before the budget ends overshoots it by about this much, not by 64 slow
+ * cases (a 40 ms-per-request target took 36 s for --time 4s). Tasks of fast cases stay at the
+ * batch size, far above Piscina's ~50 us per task.
+ */
+const taskSliceMs = 200;
 /** Failed starts in a row, from the first case, that make a target one that cannot be set up. */
 const startsFailedMax = 8;
 
@@ -91,6 +99,24 @@ function batchFor(o: CampaignOptions, workers: number): number {
   if (o.runs === undefined) return 64;
   const per = Math.ceil(shardCases(o.shard, o.runs) / (workers * 8));
   return Math.min(128, Math.max(4, per));
+}
+
+/**
+ * Cases in a task of about taskSliceMs of work, at least one, and no more than the time left:
+ * per-thread time per case from what came back so far (counting every worker busy, which errs
+ * toward smaller tasks). Unbounded without a budget or before any result.
+ */
+export function timeSlice(
+  timeMs: number | undefined,
+  elapsedMs: number,
+  received: number,
+  workers: number,
+): number {
+  if (timeMs === undefined || received === 0) return Number.POSITIVE_INFINITY;
+  const perCaseMs = (Math.max(elapsedMs, 0) * Math.max(1, workers)) / received;
+  if (perCaseMs <= 0) return Number.POSITIVE_INFINITY;
+  const aimMs = Math.min(taskSliceMs, timeMs - elapsedMs);
+  return Math.max(1, Math.floor(aimMs / perCaseMs));
 }
 
 export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise<CampaignResult> {
@@ -102,21 +128,35 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   let nextJ = 0;
   let tasks = 0;
   let timeUp = false;
+  /** Results received, in any order: with the time spent, the time a case takes. */
+  let received = 0;
   const next = (): FuzzTask | undefined => {
     if (o.signal?.aborted === true || st.setupError !== undefined || st.full) return undefined;
-    if (o.timeMs !== undefined && now() - started >= o.timeMs) timeUp = true;
+    const elapsed = now() - started;
+    if (o.timeMs !== undefined && elapsed >= o.timeMs) timeUp = true;
     if (timeUp || nextJ >= total) return undefined;
     // Small tasks first, so the first results (and findings) come back quickly.
-    const n = Math.min(batch, firstBatch * 2 ** Math.min(tasks++, 16), total - nextJ);
+    const n = Math.min(
+      batch,
+      firstBatch * 2 ** Math.min(tasks++, 16),
+      total - nextJ,
+      timeSlice(o.timeMs, elapsed, received, ex.workers),
+    );
     const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));
     nextJ += n;
-    return { settings: o.settings, base: o.base, cases };
+    const task: FuzzTask = { settings: o.settings, base: o.base, cases };
+    // A task still running when the budget ends stops before its next case (wall clock, so
+    // worker threads can read it).
+    return o.timeMs === undefined
+      ? task
+      : { ...task, stopAt: wallClock() + Math.max(0, o.timeMs - elapsed) };
   };
   const pending = new Map<number, CaseResult>();
   let doneJ = 0;
   await ex.run(next, {
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onResults: (_task, results) => {
+      received += results.length;
       for (const r of results) pending.set(r.index, r);
       for (
         let r = pending.get(shardIndex(o.shard, doneJ));

@@ -36,6 +36,12 @@ export interface FuzzTask {
   readonly base: SharedBase;
   /** Case indices, ascending (a run of the shard's residue class). */
   readonly cases: readonly number[];
+  /**
+   * With a time budget: when it ends (wallClock(), ms). Past it the task stops before its next
+   * case; its first case always runs, so every task makes progress. The cases it leaves out
+   * come after those it ran, so the campaign's gap-free prefix stops before them.
+   */
+  readonly stopAt?: number;
   /** [case index or -1, call index, calls done, fn index]: the pool's watchdog reads it. */
   readonly heartbeat?: SharedArrayBuffer;
 }

@@ -35,6 +35,9 @@ const fullCheckBytesMax = 128 << 10;
 /** Violations a case result carries (the first one decides its finding). */
 const violationsKept = 4;
 
+/** Milliseconds since the epoch, comparable between threads (unlike performance.now()). */
+export const wallClock = (): number => performance.timeOrigin + performance.now();
+
 function liveBytes(m: Model): number {
   let n = 0;
   for (const r of m.state.ranges.all()) n += r.length;
@@ -111,7 +114,10 @@ export async function runCase(
   };
 }
 
-/** Runs a task's cases in order; `onCase` sees each result as soon as its case ends. */
+/**
+ * Runs a task's cases in order; `onCase` sees each result as soon as its case ends. Past
+ * `stopAt` it stops before the next case (a case once started runs to its end).
+ */
 export async function runFuzzTask(
   task: FuzzTask,
   onCase?: (r: CaseResult) => void,
@@ -144,6 +150,7 @@ export async function runFuzzTask(
   const seen = new Set<number>();
   const out: CaseResult[] = [];
   for (const index of indices) {
+    if (task.stopAt !== undefined && out.length > 0 && wallClock() >= task.stopAt) break;
     holding(hb, index);
     const r = await runCase(task, ctx, session, index, seen, hb);
     holding(hb, -1);
