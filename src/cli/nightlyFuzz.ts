@@ -11,14 +11,14 @@ import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
-import type { Progress } from './progress.js';
+import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { packageVersion } from './version.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
   readonly profile?: Profile;
   readonly shard: Shard;
-  readonly budget: { runs?: number; timeMs?: number };
+  readonly budget: { runs?: number; timeMs?: number; minimizeTimeMs?: number };
   readonly budgetText: FuzzReport['budget'];
   readonly workers: number;
   readonly out: string;
@@ -41,7 +41,9 @@ export async function fuzzPhase(
   p: FuzzPhase,
   progress: Progress,
   interrupted: () => boolean,
+  shown: Pick<ProgressOptions, 'mode' | 'write'>,
 ): Promise<{ report: FuzzReport; series: SamplePoint[] }> {
+  const minimizing = minimizeProgress(progress, shown);
   const started = performance.now();
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -82,6 +84,7 @@ export async function fuzzPhase(
       lastT = t;
       if (series.length > seriesMax) series = series.filter((_, i) => i % 2 === 0);
     },
+    minimizing: (s) => minimizing.update(s),
     log: p.log,
   });
   try {
@@ -120,6 +123,7 @@ export async function fuzzPhase(
     return { report, series };
   } finally {
     progress.stop();
+    minimizing.stop();
   }
 }
 

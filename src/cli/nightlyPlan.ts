@@ -12,6 +12,7 @@ export interface NightlyOptions {
   readonly profile?: string;
   readonly seed?: string;
   readonly time?: string;
+  readonly minimizeTime?: string;
   readonly runs?: string;
   readonly budgetReplay?: string;
   readonly replay?: string[];

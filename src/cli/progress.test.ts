@@ -1,6 +1,6 @@
 // What the terminal's bar shows, without a terminal: its format, total and values.
 import { describe, expect, it } from 'vitest';
-import { barLayout, clock } from './progress.js';
+import { barLayout, clock, minimizeProgress, Progress } from './progress.js';
 
 describe('the progress bar', () => {
   it('measures a --time budget by the time spent, the count beside it', () => {
@@ -44,5 +44,40 @@ describe('the progress bar', () => {
       '1h00m',
       '2h03m',
     ]);
+  });
+});
+
+describe('minimization progress after a campaign', () => {
+  it('JSON lines: the campaign ends, then minimize lines follow, each a JSON object', () => {
+    const out: string[] = [];
+    const o = { mode: 'json' as const, write: (t: string) => out.push(t), everySeconds: 0 };
+    const fuzz = new Progress('fuzz', 0, { ...o, timeMs: 5000 });
+    fuzz.update(40, { coverage: 9 });
+    const m = minimizeProgress(fuzz, o);
+    m.update({ current: 1, total: 3, attempts: 0 });
+    m.update({ current: 2, total: 3, attempts: 412 });
+    m.stop();
+    fuzz.stop();
+    const lines = out
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((p) => p['progress'])).toEqual([
+      'fuzz',
+      'fuzz', // the campaign's final state, once
+      'minimize',
+      'minimize',
+      'minimize', // the final state
+    ]);
+    expect(parsed[3]).toEqual({ progress: 'minimize', done: 2, total: 3, attempts: 412 });
+  });
+
+  it('lines: "vpdma minimize: 2/3 | attempts 412"', () => {
+    const out: string[] = [];
+    const o = { mode: 'lines' as const, write: (t: string) => out.push(t), everySeconds: 0 };
+    const m = minimizeProgress(new Progress('fuzz', 0, o), o);
+    m.update({ current: 2, total: 3, attempts: 412 });
+    expect(out).toEqual(['vpdma minimize: 2/3 | attempts 412\n']);
   });
 });

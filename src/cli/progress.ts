@@ -164,6 +164,37 @@ export class Progress {
   private stopped = false;
 }
 
+/** What minimization reports (src/fuzz/run.ts MinimizeStatus). */
+interface MinimizeStatus {
+  readonly current: number;
+  readonly total: number;
+  readonly attempts: number;
+}
+
+/**
+ * Minimization's progress, after the campaign's: at its first status the campaign's display
+ * ends and this one starts, as a bar ("vpdma minimize [███░░] 3/20 | attempts 412"), a status
+ * line every 10 s ("vpdma minimize: 3/20 | attempts 412": minimizing the third of 20 failing
+ * cases, 412 replays so far), or JSON lines. A night's minimization may take as long as its
+ * fuzzing; without this a CI log showed nothing all that while.
+ */
+export function minimizeProgress(
+  campaign: Progress,
+  options: ProgressOptions,
+): { update(s: MinimizeStatus): void; stop(): void } {
+  let progress: Progress | undefined;
+  return {
+    update: (s) => {
+      if (progress === undefined) {
+        campaign.stop();
+        progress = new Progress('minimize', s.total, { ...options, timeMs: undefined });
+      }
+      progress.update(s.current, { attempts: s.attempts });
+    },
+    stop: () => progress?.stop(),
+  };
+}
+
 /** 1234567 → "1.2M": progress numbers people can read at a glance. */
 export function compact(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)}G`;

@@ -93,6 +93,55 @@ describe('processFindings', () => {
   });
 });
 
+describe('processFindings, stopped (the minimization budget spent)', () => {
+  const groups = groupFailures([failing(4), failing(11)], 2);
+
+  it('reports every case left unminimized, each re-run once', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    const found = await processFindings(groups, { ...d, stopping: () => true });
+    expect(d.minimized).toBe(0);
+    expect(d.replays).toBe(2);
+    expect(found.map((f) => [f.cases, f.minimized, f.reproduced, f.reproCalls])).toEqual([
+      [[4, 11], false, '1/1', 10],
+    ]);
+  });
+
+  it('stopping midway: the cases before are minimized, those after are not', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    const three = groupFailures([failing(4), { ...failing(11), calls: 12 }], 2);
+    const found = await processFindings(three, { ...d, stopping: () => d.minimized > 0 });
+    expect(found.map((f) => [f.caseIndex, f.minimized, f.reproduced])).toEqual([
+      [4, true, '1/1'], // stopped after its minimization: its repro re-run once
+      [11, false, '1/1'],
+    ]);
+    expect(d.minimized).toBe(1);
+  });
+});
+
+describe('processFindings, a minimized repro flakier than its case', () => {
+  it('reports the case unminimized, with how often the minimized repro failed', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    // The case fails every time; its 2-call minimized repro only once in three runs.
+    const found = await processFindings(groupFailures([failing(4), failing(11)], 2), {
+      ...d,
+      reproduce: (t, seen, times) => {
+        d.replays += times;
+        const count = t.calls.length === 2 ? 1 : times;
+        return Promise.resolve({ count, seen });
+      },
+    });
+    expect(d.minimized).toBe(1); // a flaky finding: the group's other case is skipped
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      minimized: false,
+      reproduced: '3/3',
+      minimizedReproduced: '1/3',
+      reproCalls: 10,
+      exhausted: false,
+    });
+  });
+});
+
 describe('signatureOf', () => {
   const calls = kitchenSink().slice(0, 6);
   const trace = (cs: typeof calls): Trace => ({ header: KITCHEN_HEADER, calls: cs });

@@ -37,6 +37,11 @@ export interface FindingDeps {
   /** Replays `trace` `times` times on fresh targets: how many showed the same violation. */
   reproduce(trace: Trace, v: Violation, times: number): Promise<Reproduced>;
   readonly signal?: AbortSignal;
+  /**
+   * True once minimizing must stop (its time budget is spent): as after an interrupt, the
+   * cases left are re-run once and reported unminimized.
+   */
+  stopping?(): boolean;
 }
 
 export interface Reproduced {
@@ -69,6 +74,11 @@ export interface FuzzFinding {
   readonly minimized: boolean;
   readonly exhausted: boolean;
   readonly attempts: number;
+  /**
+   * Set when the minimized repro failed on fewer re-runs than the case (e.g. "1/3"): the case
+   * is reported unminimized instead (`minimized` false).
+   */
+  readonly minimizedReproduced?: string;
   readonly repro: Trace;
 }
 
@@ -121,19 +131,28 @@ export function signatureOf(kind: string, fn: string, repro: Trace): string {
   return `${kind}/${shortFn(fn)}/${h}`;
 }
 
+/** Minimizing has to stop: interrupted, or its time budget is spent. */
+const stopped = (deps: FindingDeps): boolean =>
+  deps.signal?.aborted === true || deps.stopping?.() === true;
+
 async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
   const original = deps.regenerate(r.index, r.calls);
-  const aborted = deps.signal?.aborted === true;
   // A case that does not fail every time it runs (a flaky target) is not minimized: each
   // candidate would be a coin toss, and the whole attempt budget spent on noise.
-  const before = aborted ? undefined : await deps.reproduce(original, v, REPRODUCE_TIMES);
-  const steady = before?.count === REPRODUCE_TIMES && deps.signal?.aborted !== true;
+  const before = stopped(deps) ? undefined : await deps.reproduce(original, v, REPRODUCE_TIMES);
+  const steady = before?.count === REPRODUCE_TIMES && !stopped(deps);
   const m = steady ? await deps.minimize(original, v) : undefined;
-  const repro = m?.trace ?? original;
-  // Unminimized, the runs before are the count; after an interrupt, one run will do.
+  // Unminimized, the runs before are the count; once stopped, one run will do.
   const reuse = m === undefined && before !== undefined;
-  const times = reuse || deps.signal?.aborted !== true ? REPRODUCE_TIMES : 1;
-  const again = reuse ? before : await deps.reproduce(repro, v, times);
+  const times = reuse || !stopped(deps) ? REPRODUCE_TIMES : 1;
+  const after = reuse ? before : await deps.reproduce(m?.trace ?? original, v, times);
+  // A minimized repro that fails on fewer runs than the case did (3/3) is flaky after all: its
+  // candidates were accepted by chance (a target that hangs at random). The case as it ran is
+  // the better repro, and is reported unminimized, as flaky ones are.
+  const fellBack = m !== undefined && before !== undefined && after.count < times;
+  const repro = m !== undefined && !fellBack ? m.trace : original;
+  const again = fellBack ? before : after;
+  const runs = fellBack ? REPRODUCE_TIMES : times;
   // Named after what the repro shows first at that call: one wrong answer whose cases led with
   // its ret or with its out parameter is one finding, not two with the same repro.
   const shown = again.lead ?? again.seen ?? v;
@@ -147,11 +166,12 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
     originalCalls: original.calls.length,
     caseIndex: r.index,
     cases: [r.index],
-    reproduced: `${again.count}/${times}`,
+    reproduced: `${again.count}/${runs}`,
     confirmed: again.count > 0,
-    minimized: m !== undefined,
-    exhausted: m?.exhausted ?? false,
+    minimized: m !== undefined && !fellBack,
+    exhausted: !fellBack && (m?.exhausted ?? false),
     attempts: m?.attempts ?? 0,
+    ...(fellBack ? { minimizedReproduced: `${after.count}/${times}` } : {}),
     repro,
   };
 }
@@ -169,7 +189,7 @@ export async function processFindings(
       if (v === undefined) continue;
       const f = await one(r, v, deps);
       // A flaky failure's other cases would only add unminimized copies of it.
-      const flaky = !f.minimized && f.confirmed && deps.signal?.aborted !== true;
+      const flaky = !f.minimized && f.confirmed && !stopped(deps);
       const have = bySignature.get(f.signature);
       if (have !== undefined) {
         // Ascending, not in group order: a merge of shards must give the same list.

@@ -3,6 +3,7 @@
 // never fail again are kept apart as unconfirmed.
 import type { ReplaySettings } from '../replay/protocol.js';
 import type { Violation } from '../replay/violation.js';
+import type { Trace } from '../trace/trace.js';
 import type { CaseContext } from './caseGen.js';
 import { generateCase } from './caseGen.js';
 import { processFindings, type FailureGroup } from './findings.js';
@@ -11,20 +12,66 @@ import { ReplayCheck } from './replayCheck.js';
 import type { FuzzRunIo, FuzzRunOptions, Unconfirmed } from './run.js';
 import { minimizeDeep } from './shorten.js';
 
+/** What ended minimization early: the time budget (--minimize-time) or an interrupt. */
+export type MinimizeStop = 'time' | 'signal';
+
+/**
+ * The time budget and the interrupt, polled between candidate batches and cases (so an
+ * injected clock decides it); `signal` aborts once it has said stop, for the minimizer.
+ */
+class Budget {
+  readonly stop = new AbortController();
+  stoppedBy: MinimizeStop | undefined;
+  private readonly started: number;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly timeMs: number | undefined,
+    private readonly interrupt: AbortSignal | undefined,
+  ) {
+    this.started = now();
+  }
+
+  stopping(): boolean {
+    if (this.stop.signal.aborted) return true;
+    if (this.interrupt?.aborted === true) this.stoppedBy = 'signal';
+    else if (this.timeMs !== undefined && this.now() - this.started >= this.timeMs)
+      this.stoppedBy = 'time';
+    else return false;
+    this.stop.abort();
+    return true;
+  }
+}
+
 export async function findingsPhase(
   o: FuzzRunOptions,
   io: FuzzRunIo,
   ctx: CaseContext,
   groups: readonly FailureGroup[],
+  now: () => number,
 ): Promise<{
   findings: ReportFinding[];
   minimized: Map<number, string>;
   unconfirmed: Unconfirmed[];
+  stoppedBy?: MinimizeStop;
 }> {
   const findings: ReportFinding[] = [];
   const unconfirmed: Unconfirmed[] = [];
   const minimized = new Map<number, string>();
   if (groups.length === 0) return { findings, minimized, unconfirmed };
+  const budget = new Budget(now, o.minimizeTimeMs, o.signal);
+  const onInterrupt = (): void => void budget.stopping();
+  o.signal?.addEventListener('abort', onInterrupt);
+  const stop = budget.stop.signal;
+  const total = groups.reduce((n, g) => n + g.cases.length, 0);
+  let started = 0;
+  const status = (): void =>
+    io.minimizing?.({
+      done: Math.max(0, started - 1),
+      current: started,
+      total,
+      attempts: [...checks.values()].reduce((n, c) => n + c.replays, 0),
+    });
   const s = o.settings;
   const settings: ReplaySettings = {
     target: s.target,
@@ -45,27 +92,45 @@ export async function findingsPhase(
     return c;
   };
   const batchSize = Math.max(1, o.workers * 4);
+  // Once stopped, candidates are not replayed: each answers "passes", and the minimizer,
+  // seeing its signal aborted, ends with the shortest repro it has.
+  const stillFails =
+    (v: Violation) =>
+    (cands: readonly Trace[]): Promise<boolean[]> => {
+      status();
+      return budget.stopping()
+        ? Promise.resolve(cands.map(() => false))
+        : checkFor(v).failsSame(cands, v);
+    };
   try {
     const all = await processFindings(
       groups,
       {
-        regenerate: (index, calls) => generateCase(ctx, index, calls),
-        minimize: (trace, v: Violation) =>
-          minimizeDeep(
+        regenerate: (index, calls) => {
+          started++; // each case starts here
+          status();
+          return generateCase(ctx, index, calls);
+        },
+        minimize: async (trace, v: Violation) => {
+          const m = await minimizeDeep(
             trace,
             v.callIndex,
-            (cands) => checkFor(v).failsSame(cands, v),
-            (t, stillFails, failingIndex) =>
-              io.minimize(t, stillFails, {
+            stillFails(v),
+            (t, fails, failingIndex) =>
+              io.minimize(t, fails, {
                 attemptsMax: o.attemptsMax,
                 ...(failingIndex === undefined ? {} : { failingIndex }),
                 batchSize,
-                ...(o.signal === undefined ? {} : { signal: o.signal }),
+                signal: stop,
               }),
-            o.signal,
-          ),
+            stop,
+          );
+          // Cut short: it still fails, but may not be 1-minimal (as with the attempt budget).
+          return stop.aborted ? { ...m, exhausted: true } : m;
+        },
         reproduce: (trace, v, times) => checkFor(v).reproduce(trace, v, times),
         ...(o.signal === undefined ? {} : { signal: o.signal }),
+        stopping: () => budget.stopping(),
       },
       (f) =>
         io.log?.(
@@ -80,7 +145,9 @@ export async function findingsPhase(
       else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
     }
   } finally {
+    o.signal?.removeEventListener('abort', onInterrupt);
     for (const c of checks.values()) await c.close();
   }
-  return { findings, minimized, unconfirmed };
+  const stoppedBy = budget.stoppedBy;
+  return { findings, minimized, unconfirmed, ...(stoppedBy === undefined ? {} : { stoppedBy }) };
 }

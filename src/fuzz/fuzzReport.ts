@@ -37,8 +37,13 @@ export interface ReportFinding extends FindingBase {
   readonly files: { readonly jsonl: string; readonly txt: string; readonly vpt: string };
   /** Every minimized case with this signature. */
   readonly cases: readonly number[];
-  /** false when the run was interrupted before this repro could be minimized. */
+  /**
+   * false when the run was interrupted, or minimization's time budget was spent, before this
+   * repro could be minimized; or when it fails on some runs only (flaky).
+   */
   readonly minimized: boolean;
+  /** The minimized repro failed on fewer re-runs than the case (e.g. "1/3"): not kept. */
+  readonly minimizedReproduced?: string;
   /** The minimization budget ran out (the repro still fails, but may not be 1-minimal). */
   readonly exhausted: boolean;
 }
@@ -56,7 +61,12 @@ export interface FuzzReport extends RunIdentity {
   readonly command: 'fuzz';
   /** "K/N". */
   readonly shard: string;
-  readonly budget: { readonly runs?: number; readonly time?: string };
+  readonly budget: {
+    readonly runs?: number;
+    readonly time?: string;
+    /** --minimize-time (with --time, the same duration by default). */
+    readonly minimizeTime?: string;
+  };
   readonly callsMax: number;
   /** Cases run (a gap-free prefix of this shard's cases). */
   readonly cases: number;
@@ -90,6 +100,11 @@ export interface FuzzReport extends RunIdentity {
   }[];
   readonly interrupted: boolean;
   readonly stoppedBy: string;
+  /**
+   * Why minimization ended before every finding was minimized: "time" (--minimize-time
+   * spent) or "signal"; absent when it ran to its end. The rest are reported unminimized.
+   */
+  readonly minimizeStoppedBy?: 'time' | 'signal';
   readonly setupError?: string;
   readonly warnings: readonly string[];
   readonly timing: {
@@ -164,6 +179,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     violations: violationsOf(r.findings),
     interrupted: m.interrupted,
     stoppedBy: c.stoppedBy,
+    ...(r.minimizeStoppedBy === undefined ? {} : { minimizeStoppedBy: r.minimizeStoppedBy }),
     ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
     warnings: m.warnings,
     timing: {
@@ -204,13 +220,20 @@ export function formatFuzzSummary(r: FuzzReport): string {
       ? `minimized to ${f.reproCalls} calls`
       : shown !== runs && runs !== '1'
         ? `not minimized (${f.reproCalls} calls; flaky: not every run fails)`
-        : `not minimized (${f.reproCalls} calls)`;
+        : f.minimizedReproduced !== undefined
+          ? `not minimized (${f.reproCalls} calls; flaky: the minimized repro failed ${f.minimizedReproduced})`
+          : `not minimized (${f.reproCalls} calls)`;
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
       `    ${oneLine(f.message)}`,
       `    ${f.command}`,
     );
   }
+  if (r.minimizeStoppedBy === 'time')
+    lines.push(
+      '',
+      `minimization stopped: its time budget${r.budget.minimizeTime === undefined ? '' : ` (--minimize-time ${r.budget.minimizeTime})`} was spent; the findings left are reported not minimized`,
+    );
   if (r.interrupted)
     lines.push('', 'interrupted: results cover the cases completed before the signal');
   return `${lines.join('\n')}\n`;

@@ -79,6 +79,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     ...setupErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
+    ...minimizeStoppedByOf(reports),
     warnings: [...reports.flatMap((r) => r.warnings), ...covered.warnings],
     timing: {
       workers: sum((r) => r.timing.workers),
@@ -89,6 +90,14 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
   };
+}
+
+/** A shard whose minimization stopped early leaves findings unminimized in the merge too. */
+function minimizeStoppedByOf(
+  reports: readonly FuzzReport[],
+): Pick<FuzzReport, 'minimizeStoppedBy'> {
+  const why = reports.find((r) => r.minimizeStoppedBy !== undefined)?.minimizeStoppedBy;
+  return why === undefined ? {} : { minimizeStoppedBy: why };
 }
 
 /** A shard whose target could not be set up makes the merged run one too. */

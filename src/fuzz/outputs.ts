@@ -53,6 +53,7 @@ export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPat
     reproduced: f.reproduced,
     command: replayCommand(files.jsonl, s),
     minimized: f.minimized,
+    ...(f.minimizedReproduced === undefined ? {} : { minimizedReproduced: f.minimizedReproduced }),
     exhausted: f.exhausted,
   };
 }

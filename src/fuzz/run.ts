@@ -12,7 +12,7 @@ import type { FuzzExecutor } from './executor.js';
 import { groupFailures, type FuzzFinding, type Minimized } from './findings.js';
 import type { ReportFinding, ReportGroup } from './fuzzReport.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
-import { findingsPhase } from './findingsPhase.js';
+import { findingsPhase, type MinimizeStop } from './findingsPhase.js';
 
 export interface FuzzRunOptions {
   readonly settings: FuzzSettings;
@@ -24,6 +24,11 @@ export interface FuzzRunOptions {
   /** Lowest-indexed failing cases minimized per (kind, function) group. */
   readonly perGroup: number;
   readonly attemptsMax: number;
+  /**
+   * Minimization's time budget (from the end of fuzzing); past it the findings left are
+   * reported unminimized. Unbounded without it.
+   */
+  readonly minimizeTimeMs?: number;
   /** Stop fuzzing at the case that makes this many failing cases. */
   readonly failuresMax?: number;
   readonly signal?: AbortSignal;
@@ -54,9 +59,21 @@ export interface FuzzRunIo {
   /** Writes a finding's files; resolves to its report entry. */
   writeFinding(f: FuzzFinding): Promise<ReportFinding>;
   progress?(p: CampaignProgress): void;
+  /** Minimization's progress: at each case and each batch of candidates. */
+  minimizing?(p: MinimizeStatus): void;
   log?(text: string): void;
   /** A problem the run survives (it goes into the report's warnings). */
   warn?(message: string): void;
+}
+
+export interface MinimizeStatus {
+  /** Failing cases done, of `total` (the lowest-indexed per group). */
+  readonly done: number;
+  /** The case being minimized or re-run (1-based; 0 before the first). */
+  readonly current: number;
+  readonly total: number;
+  /** Replays so far: candidates and re-runs. */
+  readonly attempts: number;
 }
 
 export interface FuzzRunResult {
@@ -71,6 +88,8 @@ export interface FuzzRunResult {
   readonly unconfirmed: readonly Unconfirmed[];
   readonly fuzzMs: number;
   readonly minimizeMs: number;
+  /** Minimization ended before every finding was minimized: its time budget, or a signal. */
+  readonly minimizeStoppedBy?: MinimizeStop;
   /** Worker threads that were started for the campaign (0: it ran in this thread alone). */
   readonly workersStarted: number;
 }
@@ -154,7 +173,13 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     campaign.setupError === undefined
       ? groupFailures(campaign.failing, o.perGroup, campaign.hits)
       : [];
-  const { findings, minimized, unconfirmed } = await findingsPhase(o, io, ctx, groups);
+  const { findings, minimized, unconfirmed, stoppedBy } = await findingsPhase(
+    o,
+    io,
+    ctx,
+    groups,
+    now,
+  );
   const reportGroups: ReportGroup[] = groups.map((g) => ({
     kind: g.kind,
     fn: g.fn,
@@ -174,6 +199,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     unconfirmed,
     fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
+    ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
     workersStarted: phase.workersStarted,
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
 import { interruptCli, runCli } from '../runCli.js';
+import { budgetOptions } from './fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-fuzz-'));
 const BUNDLED = readdirSync('corpus').filter((n) => n.endsWith('.jsonl')).length;
@@ -161,6 +162,7 @@ describe('vpdma fuzz', () => {
       ['--target', 'nonsense'],
       ['--runs', '0'],
       ['--time', 'soon'],
+      ['--time', '1s', '--minimize-time', '0s'],
       ['--attempts-max', '0'],
       ['--repros-per-kind', '-1'],
       ['--target', 'module:test/fixtures/no-factory.mjs'],
@@ -246,5 +248,22 @@ describe('vpdma fuzz', () => {
     const again = await run(['fuzz', '--runs', '10', '--out', out, '--quiet']);
     expect(again.code).toBe(0);
     expect(report(join(out, 'report.json')).corpus.base).toBe(BUNDLED + onDisk);
+  });
+});
+
+describe('--minimize-time', () => {
+  it('defaults to --time, and to no limit with --runs (which stays deterministic)', () => {
+    expect(budgetOptions({ time: '90s' })).toEqual({
+      budget: { timeMs: 90_000, minimizeTimeMs: 90_000 },
+      text: { time: '90s', minimizeTime: '90s' },
+    });
+    expect(budgetOptions({ time: '90s', minimizeTime: '5m' }).budget.minimizeTimeMs).toBe(300_000);
+    expect(budgetOptions({ runs: '20' })).toEqual({ budget: { runs: 20 }, text: { runs: 20 } });
+    expect(budgetOptions({}).budget).toEqual({ runs: 1000 });
+    expect(budgetOptions({ runs: '20', minimizeTime: '1m' }).budget).toEqual({
+      runs: 20,
+      minimizeTimeMs: 60_000,
+    });
+    expect(() => budgetOptions({ time: '1s', minimizeTime: 'later' })).toThrow(/--minimize-time/);
   });
 });

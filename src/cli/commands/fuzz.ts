@@ -32,7 +32,7 @@ import {
   workerHeapOption,
   workersOption,
 } from '../options.js';
-import { Progress, progressMode } from '../progress.js';
+import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
 import {
   checkOutputDir,
@@ -53,6 +53,7 @@ export interface FuzzCliOptions {
   readonly seed?: string;
   readonly runs?: string;
   readonly time?: string;
+  readonly minimizeTime?: string;
   readonly workers?: string;
   readonly workerHeapMb?: string;
   readonly corpus?: string;
@@ -82,7 +83,14 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.profile)
     .option(...SHARED_OPTIONS.seed)
     .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
-    .option('--time <duration>', 'run for this long instead, e.g. 90s, 30m (then minimize)')
+    .option(
+      '--time <duration>',
+      'fuzz for this long instead, e.g. 90s, 30m (a case under way finishes), then minimize',
+    )
+    .option(
+      '--minimize-time <duration>',
+      'minimize for at most this long; the findings left are reported unminimized (default: --time, else no limit)',
+    )
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
@@ -113,7 +121,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
 
 /** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
 export function fuzzIo(
-  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'log' | 'warn'> & {
+  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'minimizing' | 'log' | 'warn'> & {
     profile?: Profile | undefined;
   },
 ): FuzzRunIo {
@@ -132,11 +140,31 @@ export function fuzzIo(
   };
 }
 
-function budget(opts: FuzzCliOptions): { runs?: number; timeMs?: number } {
-  if (opts.runs !== undefined && opts.time !== undefined)
+type Budget = { runs?: number; timeMs?: number; minimizeTimeMs?: number };
+
+/**
+ * --runs or --time, and --minimize-time: by default as long as --time (a night's job then
+ * takes at most about twice --time), and unbounded with --runs, which stays deterministic.
+ */
+export function budgetOptions(o: { runs?: string; time?: string; minimizeTime?: string }): {
+  budget: Budget;
+  text: FuzzReport['budget'];
+} {
+  if (o.runs !== undefined && o.time !== undefined)
     throw new UserError('--runs and --time: give one budget, not both');
-  if (opts.time !== undefined) return { timeMs: durationOption('--time', opts.time) };
-  return { runs: positiveInt('--runs', opts.runs, 1000) };
+  const minimizeTime = o.minimizeTime ?? o.time;
+  const minimize =
+    minimizeTime === undefined
+      ? {}
+      : { minimizeTimeMs: durationOption('--minimize-time', minimizeTime) };
+  const minimizeText = minimizeTime === undefined ? {} : { minimizeTime };
+  if (o.time !== undefined)
+    return {
+      budget: { timeMs: durationOption('--time', o.time), ...minimize },
+      text: { time: o.time, ...minimizeText },
+    };
+  const runs = positiveInt('--runs', o.runs, 1000);
+  return { budget: { runs, ...minimize }, text: { runs, ...minimizeText } };
 }
 
 interface Parsed {
@@ -144,7 +172,8 @@ interface Parsed {
   readonly spec: TargetSpec;
   readonly profile: Profile | undefined;
   readonly shard: Shard;
-  readonly budget: { runs?: number; timeMs?: number };
+  readonly budget: Budget;
+  readonly budgetText: FuzzReport['budget'];
   readonly workers: number;
   readonly out: string;
   readonly corpusDir: string;
@@ -155,12 +184,14 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   const spec = targetOption(opts.target);
   const profile = profileOption(opts.profile);
   const out = opts.out ?? 'vpdma-out';
+  const b = budgetOptions(opts);
   return {
     seed,
     spec,
     profile,
     shard: shardOption(opts.shard),
-    budget: budget(opts),
+    budget: b.budget,
+    budgetText: b.text,
     workers: workersOption(opts.workers),
     out,
     corpusDir: opts.corpus ?? join(out, 'corpus'),
@@ -196,7 +227,11 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
       failing: c.failing,
     });
   };
-  return { progress, update };
+  const minimizing = minimizeProgress(progress, {
+    mode: progressMode(opts, process.stderr.isTTY),
+    write: ctx.io.err,
+  });
+  return { progress, update, minimizing };
 }
 
 export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitCode> {
@@ -227,13 +262,14 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   ctx.io.err(
     `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${p.workers} corpus=${base.length}\n`,
   );
-  const { progress, update } = progressSink(ctx, opts, p, base.length);
+  const { progress, update, minimizing } = progressSink(ctx, opts, p, base.length);
   const interrupt = onInterrupt(ctx.io.err);
   const io = fuzzIo({
     profile: p.profile,
     keep: corpusKeeper(p.corpusDir),
     writeFinding: findingWriter(p.out, p.settings),
     progress: update,
+    minimizing: (s) => minimizing.update(s),
     log: (text) => ctx.io.err(text),
     warn,
   });
@@ -257,7 +293,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       target: p.settings.target,
       profile: p.profile ?? 'docs',
       shard: `${p.shard.index + 1}/${p.shard.count}`,
-      budget: p.budget.runs === undefined ? { time: opts.time ?? '' } : { runs: p.budget.runs },
+      budget: p.budgetText,
       callsMax: p.settings.callsMax,
       corpusDir: p.corpusDir,
       interrupted: interrupt.received() !== undefined,
@@ -267,6 +303,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     });
   } finally {
     progress.stop();
+    minimizing.stop();
     interrupt.dispose();
   }
   await writeReports(ctx.io, report, p.out, opts.json);

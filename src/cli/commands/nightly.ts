@@ -10,7 +10,7 @@ import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
-import { UserError, type CliContext, type RegisterCommand } from '../context.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -39,6 +39,7 @@ import {
   workersOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
+import { budgetOptions } from './fuzz.js';
 import { Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
 import { packageVersion } from '../version.js';
@@ -52,7 +53,14 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.target)
     .option(...SHARED_OPTIONS.profile)
     .option(...SHARED_OPTIONS.seed)
-    .option('--time <duration>', 'fuzzing budget, e.g. 30s, 30m, 2h (default: 30s)')
+    .option(
+      '--time <duration>',
+      'fuzzing budget, e.g. 30s, 30m, 2h (default: 30s; a case under way finishes)',
+    )
+    .option(
+      '--minimize-time <duration>',
+      'minimize for at most this long; the findings left are reported unminimized (default: --time, else no limit)',
+    )
     .option(
       '--runs <n>',
       'fuzz exactly this many cases instead of --time (reproducible across machines and shards)',
@@ -100,19 +108,14 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     });
 };
 
-function budgetOf(opts: NightlyOptions): {
-  runs?: number;
-  timeMs?: number;
-  text: { runs?: number; time?: string };
-} {
-  if (opts.runs !== undefined && opts.time !== undefined)
-    throw new UserError('--runs and --time: give one budget, not both');
-  if (opts.runs !== undefined) {
-    const runs = positiveInt('--runs', opts.runs, 1000);
-    return { runs, text: { runs } };
-  }
-  const time = opts.time ?? '30s';
-  return { timeMs: durationOption('--time', time), text: { time } };
+/** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */
+function budgetOf(opts: NightlyOptions): ReturnType<typeof budgetOptions> {
+  const time = opts.runs === undefined ? (opts.time ?? '30s') : opts.time;
+  return budgetOptions({
+    ...(opts.runs === undefined ? {} : { runs: opts.runs }),
+    ...(time === undefined ? {} : { time }),
+    ...(opts.minimizeTime === undefined ? {} : { minimizeTime: opts.minimizeTime }),
+  });
 }
 
 async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode> {
@@ -207,10 +210,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         },
         ...(profile === undefined ? {} : { profile }),
         shard,
-        budget: {
-          ...(budget.runs === undefined ? {} : { runs: budget.runs }),
-          ...(budget.timeMs === undefined ? {} : { timeMs: budget.timeMs }),
-        },
+        budget: budget.budget,
         budgetText: budget.text,
         workers,
         out,
@@ -226,13 +226,14 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
               setupError: `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`,
             }),
       },
-      new Progress('fuzz', budget.runs ?? 0, {
+      new Progress('fuzz', budget.budget.runs ?? 0, {
         mode,
         write: ctx.io.err,
-        timeMs: budget.timeMs,
+        timeMs: budget.budget.timeMs,
         unit: 'cases',
       }),
       () => interrupt.received() !== undefined,
+      { mode, write: ctx.io.err },
     );
     const fuzzMs = performance.now() - fuzzStarted;
     // Phase 3: history and reports.
@@ -318,6 +319,11 @@ function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): 
     ...r.stillFailing.map(
       (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,
     ),
+    ...(r.fuzzDetail.minimizeStoppedBy === 'time'
+      ? [
+          `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the findings left are reported not minimized`,
+        ]
+      : []),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
     ...(r.interrupted
       ? ['interrupted: the reports cover what finished; the next run resumes from the corpus']

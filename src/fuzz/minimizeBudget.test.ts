@@ -1,0 +1,109 @@
+// Minimization's time budget, on an injected clock (dist/ must be built for the pool): once it is
+// spent, the findings left are still reported, unminimized, and the report says why; without
+// it every finding is minimized. Time moves only when minimization reports progress, so what
+// is cut does not depend on the machine.
+import { describe, expect, it } from 'vitest';
+import { fuzzIo } from '../cli/commands/fuzz.js';
+import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
+import { encodeVpt } from '../trace/vpt.js';
+import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
+import { reportFindingOf } from './outputs.js';
+import type { FuzzSettings } from './protocol.js';
+import { runFuzz, type MinimizeStatus } from './run.js';
+
+const settings: FuzzSettings = {
+  target: 'mutant:drops-map-registers',
+  timeoutMs: 1000,
+  sampleBytes: 512,
+  callsMax: 48,
+  seed: 1234,
+  seedText: '1234',
+};
+const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+
+/** A run of 160 cases; each minimization status moves the clock on by `stepMs`. */
+async function run(minimizeTimeMs: number | undefined, stepMs: number) {
+  let t = 0;
+  const statuses: MinimizeStatus[] = [];
+  const io = fuzzIo({
+    keep: (trace) => Promise.resolve(contentName(encodeVpt(trace))),
+    writeFinding: (f) =>
+      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+    minimizing: (s) => {
+      statuses.push(s);
+      t += stepMs;
+    },
+  });
+  const r = await runFuzz(
+    {
+      settings,
+      base,
+      shard: { index: 0, count: 1 },
+      runs: 160,
+      workers: 1,
+      perGroup: 2,
+      attemptsMax: 800,
+      ...(minimizeTimeMs === undefined ? {} : { minimizeTimeMs }),
+      now: () => t,
+    },
+    io,
+  );
+  const report = buildFuzzReport(r, {
+    seed: '1234',
+    vpdmaVersion: 'test',
+    modelRevision: 'test',
+    target: settings.target,
+    profile: 'docs',
+    shard: '1/1',
+    budget: { runs: 160, ...(minimizeTimeMs === undefined ? {} : { minimizeTime: '1s' }) },
+    callsMax: 48,
+    interrupted: false,
+    warnings: [],
+    workers: 1,
+    wallMs: 0,
+  });
+  return { report, statuses };
+}
+
+const minimizedOf = (r: FuzzReport): boolean[] => r.findings.map((f) => f.minimized);
+
+describe('--minimize-time', () => {
+  let whole: FuzzReport;
+
+  it('unbounded: every finding is minimized, and progress counts cases and attempts', async () => {
+    const { report, statuses } = await run(undefined, 1000);
+    whole = report;
+    expect(report.minimizeStoppedBy).toBeUndefined();
+    expect(report.findings.length).toBeGreaterThan(1);
+    expect(minimizedOf(report).every((m) => m)).toBe(true);
+    const last = statuses[statuses.length - 1];
+    expect(last?.current).toBe(last?.total);
+    expect(last?.attempts).toBeGreaterThan(10);
+    expect(statuses.map((s) => s.attempts)).toEqual(
+      [...statuses.map((s) => s.attempts)].sort((a, b) => a - b),
+    );
+  });
+
+  it('spent: the findings left are reported unminimized, and the report says why', async () => {
+    // 1 s of budget, 400 ms per status: spent during the first case's minimization.
+    const { report, statuses } = await run(1000, 400);
+    expect(report.minimizeStoppedBy).toBe('time');
+    expect(statuses.length).toBeLessThan(40);
+    // Every group is still reported: as findings, or as cases that did not fail again.
+    const groupsShown = new Set(
+      [...report.findings, ...report.unconfirmed].map((f) => `${f.kind} ${f.fn}`),
+    );
+    expect(groupsShown.size).toBeGreaterThanOrEqual(whole.groups.length);
+    const unminimized = report.findings.filter((f) => !f.minimized);
+    expect(unminimized.length).toBeGreaterThan(0);
+    for (const f of unminimized) {
+      expect(f.reproduced).toBe('1/1');
+      expect(f.reproCalls).toBe(f.originalCalls);
+    }
+    // The first case's minimization was cut short: kept, but not known to be 1-minimal.
+    expect(report.findings[0]).toMatchObject({ minimized: true, exhausted: true });
+    expect(formatFuzzSummary(report)).toContain(
+      'minimization stopped: its time budget (--minimize-time 1s) was spent',
+    );
+  });
+});
