@@ -106,6 +106,24 @@ describe('processFindings, stopped (the minimization budget spent)', () => {
     ]);
   });
 
+  it('with reproduceEach, re-runs the cases left together, in one batch', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    const batches: number[] = [];
+    const found = await processFindings(groupFailures([failing(4), failing(11)], 2), {
+      ...d,
+      stopping: () => true,
+      reproduceEach: (items) => {
+        batches.push(items.length);
+        return Promise.resolve(items.map(({ v: seen }) => ({ count: 1, seen })));
+      },
+    });
+    expect(batches).toEqual([2]);
+    expect(d.replays).toBe(0);
+    expect(found.map((f) => [f.cases, f.minimized, f.reproduced])).toEqual([
+      [[4, 11], false, '1/1'],
+    ]);
+  });
+
   it('stopping midway: the cases before are minimized, those after are not', async () => {
     const d = deps(REPRODUCE_TIMES);
     const three = groupFailures([failing(4), { ...failing(11), calls: 12 }], 2);

@@ -42,6 +42,10 @@ export interface FindingDeps {
    * cases left are re-run once and reported unminimized.
    */
   stopping?(): boolean;
+  /** Replays each trace once, all in one batch: how many (0 or 1) showed its violation. */
+  readonly reproduceEach?: (
+    items: readonly { trace: Trace; v: Violation }[],
+  ) => Promise<Reproduced[]>;
 }
 
 export interface Reproduced {
@@ -153,6 +157,23 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
   const repro = m !== undefined && !fellBack ? m.trace : original;
   const again = fellBack ? before : after;
   const runs = fellBack ? REPRODUCE_TIMES : times;
+  return findingOf(r, v, original, repro, again, runs, {
+    minimized: m !== undefined && !fellBack,
+    exhausted: !fellBack && (m?.exhausted ?? false),
+    attempts: m?.attempts ?? 0,
+    ...(fellBack ? { minimizedReproduced: `${after.count}/${times}` } : {}),
+  });
+}
+
+function findingOf(
+  r: CaseResult,
+  v: Violation,
+  original: Trace,
+  repro: Trace,
+  again: Reproduced,
+  runs: number,
+  how: Pick<FuzzFinding, 'minimized' | 'exhausted' | 'attempts' | 'minimizedReproduced'>,
+): FuzzFinding {
   // Named after what the repro shows first at that call: one wrong answer whose cases led with
   // its ret or with its out parameter is one finding, not two with the same repro.
   const shown = again.lead ?? again.seen ?? v;
@@ -168,12 +189,25 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
     cases: [r.index],
     reproduced: `${again.count}/${runs}`,
     confirmed: again.count > 0,
-    minimized: m !== undefined && !fellBack,
-    exhausted: !fellBack && (m?.exhausted ?? false),
-    attempts: m?.attempts ?? 0,
-    ...(fellBack ? { minimizedReproduced: `${after.count}/${times}` } : {}),
+    ...how,
     repro,
   };
+}
+
+/** The cases left once stopped, unminimized, each re-run once: all in one batch. */
+async function leftOver(
+  left: readonly { r: CaseResult; v: Violation }[],
+  reproduceEach: NonNullable<FindingDeps['reproduceEach']>,
+  deps: FindingDeps,
+): Promise<FuzzFinding[]> {
+  if (left.length === 0) return [];
+  const traces = left.map(({ r }) => deps.regenerate(r.index, r.calls));
+  const runs = await reproduceEach(traces.map((trace, k) => ({ trace, v: left[k]!.v })));
+  return left.map(({ r, v }, k) => {
+    const t = traces[k]!;
+    const again = runs[k] ?? { count: 0 };
+    return findingOf(r, v, t, t, again, 1, { minimized: false, exhausted: false, attempts: 0 });
+  });
 }
 
 /** Minimizes the selected cases of every group, in order; one finding per signature. */
@@ -183,24 +217,37 @@ export async function processFindings(
   onFinding?: (f: FuzzFinding) => void,
 ): Promise<FuzzFinding[]> {
   const bySignature = new Map<string, FuzzFinding>();
+  /** Adds f, or its case to the finding with its signature; true when it is new. */
+  const add = (f: FuzzFinding): boolean => {
+    const have = bySignature.get(f.signature);
+    if (have !== undefined) {
+      // Ascending, not in group order: a merge of shards must give the same list.
+      const cases = [...have.cases, f.caseIndex].sort((a, b) => a - b);
+      bySignature.set(f.signature, { ...have, cases });
+      return false;
+    }
+    bySignature.set(f.signature, f);
+    onFinding?.(f);
+    return true;
+  };
+  // Once stopped, the cases left are re-run together (in parallel where the pool allows),
+  // not one after another: against a hanging target each run is a whole timeout.
+  const left: { r: CaseResult; v: Violation }[] = [];
+  const batched = deps.reproduceEach;
   for (const g of groups) {
     for (const r of g.cases) {
       const v = firstViolation(r);
       if (v === undefined) continue;
+      if (batched !== undefined && (left.length > 0 || stopped(deps))) {
+        left.push({ r, v });
+        continue;
+      }
       const f = await one(r, v, deps);
       // A flaky failure's other cases would only add unminimized copies of it.
       const flaky = !f.minimized && f.confirmed && !stopped(deps);
-      const have = bySignature.get(f.signature);
-      if (have !== undefined) {
-        // Ascending, not in group order: a merge of shards must give the same list.
-        const cases = [...have.cases, r.index].sort((a, b) => a - b);
-        bySignature.set(f.signature, { ...have, cases });
-        continue;
-      }
-      bySignature.set(f.signature, f);
-      onFinding?.(f);
-      if (flaky) break;
+      if (add(f) && flaky) break;
     }
   }
+  if (batched !== undefined) for (const f of await leftOver(left, batched, deps)) add(f);
   return [...bySignature.values()];
 }

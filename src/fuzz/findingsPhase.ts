@@ -6,7 +6,7 @@ import type { Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
 import type { CaseContext } from './caseGen.js';
 import { generateCase } from './caseGen.js';
-import { processFindings, type FailureGroup } from './findings.js';
+import { processFindings, type FailureGroup, type Reproduced } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
 import { ReplayCheck } from './replayCheck.js';
 import type { FuzzRunIo, FuzzRunOptions, Unconfirmed } from './run.js';
@@ -129,6 +129,20 @@ export async function findingsPhase(
           return stop.aborted ? { ...m, exhausted: true } : m;
         },
         reproduce: (trace, v, times) => checkFor(v).reproduce(trace, v, times),
+        reproduceEach: async (items) => {
+          // Hangs and the rest replay where each kind does (checkFor), each kind in one run.
+          const out = new Array<Reproduced>(items.length);
+          for (const hangs of [true, false]) {
+            const mine = items.flatMap((x, k) =>
+              (x.v.kind === 'target-timeout') === hangs ? [k] : [],
+            );
+            const first = items[mine[0] ?? -1];
+            if (first === undefined) continue;
+            const got = await checkFor(first.v).reproduceEach(mine.map((k) => items[k]!));
+            mine.forEach((k, j) => (out[k] = got[j] ?? { count: 0 }));
+          }
+          return out;
+        },
         ...(o.signal === undefined ? {} : { signal: o.signal }),
         stopping: () => budget.stopping(),
       },

@@ -40,19 +40,33 @@ export class ReplayCheck {
   }
 
   async reproduce(trace: Trace, v: Violation, times: number): Promise<Reproduced> {
-    const results = await this.run(Array.from({ length: times }, () => trace));
-    let count = 0;
-    let seen: Violation | undefined;
-    let lead: Violation | undefined;
-    for (const r of results) {
-      const all = r.result?.violations ?? [];
-      const hit = all.find((x) => same(x, v));
-      if (hit === undefined) continue;
-      count++;
-      if (seen !== undefined) continue;
-      seen = hit;
-      lead = all.find((x) => x.callIndex === hit.callIndex && x.fn === hit.fn);
-    }
-    return seen === undefined ? { count } : { count, seen, ...(lead && { lead }) };
+    return tally(await this.run(Array.from({ length: times }, () => trace)), v);
   }
+
+  /** Each trace replayed once, all in one run of the pool. */
+  async reproduceEach(items: readonly { trace: Trace; v: Violation }[]): Promise<Reproduced[]> {
+    const results = await this.run(items.map((x) => x.trace));
+    const byId = new Map(results.map((r) => [r.id, r]));
+    return items.map((x, id) => {
+      const r = byId.get(id);
+      return tally(r === undefined ? [] : [r], x.v);
+    });
+  }
+}
+
+/** How many of `results` showed a violation of v's kind in v's function, and the first. */
+function tally(results: readonly ItemResult[], v: Violation): Reproduced {
+  let count = 0;
+  let seen: Violation | undefined;
+  let lead: Violation | undefined;
+  for (const r of results) {
+    const all = r.result?.violations ?? [];
+    const hit = all.find((x) => same(x, v));
+    if (hit === undefined) continue;
+    count++;
+    if (seen !== undefined) continue;
+    seen = hit;
+    lead = all.find((x) => x.callIndex === hit.callIndex && x.fn === hit.fn);
+  }
+  return seen === undefined ? { count } : { count, seen, ...(lead && { lead }) };
 }
