@@ -3,6 +3,7 @@
 // that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
 import { oneLine } from '../../core/oneLine.js';
 import { basename } from 'node:path';
+import { minimizeDeep } from '../../fuzz/shorten.js';
 import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
@@ -122,19 +123,38 @@ async function shrink(
     write: ctx.io.err,
   });
   const started = performance.now();
+  const rounds: MinimizeResult[] = [];
   try {
-    const r = await minimize(job.trace, stillFails, {
-      attemptsMax: job.attemptsMax,
-      failingIndex: v.callIndex,
-      // Speculative parallelism: the result is the same for any batch size.
-      batchSize: job.workers,
-      profile: job.trace.header.profile ?? 'docs',
-      // Only a captured trace can show a recorded-mismatch: keep what it recorded.
-      resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
+    // Minimized, then reshaped and minimized again as fuzz does (minimizeDeep), so that a
+    // finding minimized again here comes out as the repro fuzz wrote.
+    const deep = await minimizeDeep(
+      job.trace,
+      v.callIndex,
+      stillFails,
+      async (t, fails, failingIndex) => {
+        const before = sum(rounds, t);
+        const m = await minimize(t, fails, {
+          attemptsMax: job.attemptsMax,
+          ...(failingIndex === undefined ? {} : { failingIndex }),
+          // Speculative parallelism: the result is the same for any batch size.
+          batchSize: job.workers,
+          profile: job.trace.header.profile ?? 'docs',
+          // Only a captured trace can show a recorded-mismatch: keep what it recorded.
+          resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
+          signal,
+          onProgress: (p) =>
+            progress.update(before.attempts + p.attempts, {
+              calls: p.calls,
+              accepted: before.accepted + p.accepted,
+              pass: p.pass,
+            }),
+        });
+        rounds.push(m);
+        return m;
+      },
       signal,
-      onProgress: (p) =>
-        progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
-    });
+    );
+    const r = sum(rounds, deep.trace);
     // The last line shows the result, not the last candidate reported along the way.
     progress.update(r.attempts, {
       calls: r.trace.calls.length,
@@ -145,6 +165,20 @@ async function shrink(
   } finally {
     progress.stop();
   }
+}
+
+/** The rounds of one minimization as one result, ending at `trace`. */
+function sum(rounds: readonly MinimizeResult[], trace: Trace): MinimizeResult {
+  return {
+    trace,
+    attempts: rounds.reduce((n, m) => n + m.attempts, 0),
+    accepted: rounds.reduce((n, m) => n + m.accepted, 0),
+    passesRun: rounds.reduce((n, m) => n + m.passesRun, 0),
+    exhausted: rounds.some((m) => m.exhausted),
+    aborted: rounds.some((m) => m.aborted),
+    passes: rounds.flatMap((m) => m.passes),
+    evaluated: rounds.reduce((n, m) => n + m.evaluated, 0),
+  };
 }
 
 async function write(
