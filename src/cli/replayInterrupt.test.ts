@@ -6,6 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { interruptCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-int-'));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Processes whose command line holds `marker`. */
+function running(marker: string): string[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+}
 
 describe('vpdma replay, interrupted', () => {
   it('writes the report for what finished on SIGINT', async () => {
@@ -30,7 +44,11 @@ describe('vpdma replay, interrupted', () => {
         '--junit',
         junit,
       ],
-      2500,
+      // Once the target runs, vpdma is replaying: a fixed delay raced its start on a loaded machine.
+      async () => {
+        for (let i = 0; i < 400 && running(marker).length === 0; i++) await sleep(50);
+        await sleep(200);
+      },
     );
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
@@ -47,15 +65,6 @@ describe('vpdma replay, interrupted', () => {
       `<testcase classname="vpdma" name="interrupted">\n      <error message="interrupted: ${missing} trace${missing === 1 ? '' : 's'} not replayed" type="interrupted"/>`,
     );
     // The target's process did not outlive vpdma (its worker thread was terminated).
-    const left = readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((p) => {
-        try {
-          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
-        } catch {
-          return false;
-        }
-      });
-    expect(left).toEqual([]);
+    expect(running(marker)).toEqual([]);
   });
 });
