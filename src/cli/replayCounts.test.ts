@@ -29,6 +29,7 @@ describe('vpdma replay', () => {
       fn: 'VideoPortCreateEvent',
       args: { hwDeviceExtension: '0x0', eventFlag: 0, unused: '0x0' },
       ret: 0xc0000001,
+      out: { ppEvent: '0x0' },
     };
     const header = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta: {} };
     const lines = [header, ...Array.from({ length: 1005 }, () => user), event];

@@ -114,16 +114,25 @@ function sameValue(
   }
 }
 
+/**
+ * What an `actual` that leaves a value out means: `unwritten` (a target's answer: the call did
+ * not write it, so it holds its entry value) or `unrecorded` (a captured trace's: the capture
+ * did not record it, so there is nothing to check).
+ */
+export type Absent = 'unwritten' | 'unrecorded';
+
 /** Every field where `actual` is not what the oracle allows. */
 export function compareOutcome(
   plan: CallPlan,
   expected: { ret?: Value; out?: Args },
   actual: { ret?: Value; out?: Args },
   ctx: CompareContext,
+  absent: Absent = 'unwritten',
 ): Mismatch[] {
   const found: Mismatch[] = [];
   const r = plan.ret;
-  if (r !== undefined && !sameValue(r, expected.ret, actual.ret, ctx)) {
+  const skipRet = absent === 'unrecorded' && actual.ret === undefined;
+  if (r !== undefined && !skipRet && !sameValue(r, expected.ret, actual.ret, ctx)) {
     found.push({
       field: 'ret',
       expected: describe(r, expected.ret),
@@ -132,8 +141,10 @@ export function compareOutcome(
   }
   for (const o of plan.outs) {
     const e = expected.out?.[o.name];
+    const recorded = actual.out?.[o.name];
+    if (recorded === undefined && absent === 'unrecorded') continue;
     // Left out of the answer means not written: the entry value, or the poison of an out-only one.
-    const a = actual.out?.[o.name] ?? ctx.modelArgs[o.name] ?? poison(o.type);
+    const a = recorded ?? ctx.modelArgs[o.name] ?? poison(o.type);
     if (!sameValue(o, e, a, ctx)) {
       found.push({ field: `out.${o.name}`, expected: describe(o, e), actual: describe(o, a) });
     }

@@ -57,7 +57,9 @@ export function recordedViolations(
   const expected: { ret?: Value; out?: Args } = {};
   if (plan.ret !== undefined && stepped.ret !== undefined) expected.ret = stepped.ret;
   if (call.out !== undefined) expected.out = stepped.out ?? {};
-  return compareOutcome(plan, expected, recorded, c).map((m) =>
+  // Only what the capture recorded is checked: a `ret` or an `out` key it left out is not
+  // recorded, not "unwritten" (DESIGN.md makes both optional).
+  return compareOutcome(plan, expected, recorded, c, 'unrecorded').map((m) =>
     violation(
       'recorded-mismatch',
       call.fn,
