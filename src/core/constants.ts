@@ -34,3 +34,6 @@ export const INITIAL_EVENT_STATE_SIGNALED = 2;
 /** x64 layouts (spec §3): VP_SCATTER_GATHER_LIST header and element sizes. */
 export const SG_LIST_HEADER_BYTES = 16;
 export const SG_ELEMENT_BYTES = 24;
+/** x86 layouts (spec §3): what a 32-bit system (NT4, say) hands back. */
+export const SG_LIST_X86_HEADER_BYTES = 8;
+export const SG_ELEMENT_X86_BYTES = 16;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Args } from '../model/values.js';
+import type { Args, Struct } from '../model/values.js';
 import { planOf, type CallPlan } from './callPlan.js';
-import { compareOutcome } from './compare.js';
+import { compareOutcome, isSgListBytes } from './compare.js';
 
 function plan(fn: string): CallPlan {
   const p = planOf(fn);
@@ -43,6 +43,53 @@ describe('compareOutcome, a captured trace (absent = unrecorded)', () => {
     // The oracle wrote a view; a target answering without virtualAddress did not.
     expect(compareOutcome(mapMem, mapMemOracle, { ret: 0 }, ctx)).toEqual([
       { field: 'out.virtualAddress', expected: 'a new view (0x1000)', actual: 'NULL' },
+    ]);
+  });
+});
+
+const vrp = (outputBufferLength: number): Struct => ({
+  ioControlCode: 2301952,
+  statusBlock: 0xffffa00000000000n,
+  // 10 KiB from 0x100 into a page: three pages, so one to three elements.
+  inputBuffer: 0x1230100n,
+  inputBufferLength: 10240,
+  outputBuffer: 0xffffa00000002000n,
+  outputBufferLength,
+});
+
+describe('LockPages outputBufferLength (a VP_SCATTER_GATHER_LIST size)', () => {
+  const entry = vrp(0);
+
+  it.each([
+    [40, 'x64 1 element, or x86 2'],
+    [64, 'x64 2 elements'],
+    [88, 'x64 3 elements'],
+    [24, 'x86 1 element'],
+    [56, 'x86 3 elements'],
+  ])('accepts %i (%s)', (n) => {
+    expect(isSgListBytes(n, entry)).toBe(true);
+  });
+
+  it.each([
+    [0, 'empty'],
+    [16, 'a header alone'],
+    [112, 'x64 4 elements, more than the three pages'],
+    [72, 'x86 4 elements, more than the three pages'],
+    [48, 'neither layout'],
+    [65, 'neither layout'],
+  ])('refuses %i (%s)', (n) => {
+    expect(isSgListBytes(n, entry)).toBe(false);
+  });
+
+  it('a wrong recorded size is a mismatch; a right x86 one is not', () => {
+    const lockPages = plan('VideoPortLockPages');
+    const c = { modelArgs: { pVrp: entry }, singleElement: false };
+    const oracle = { ret: true, out: { pVrp: vrp(64) } };
+    const x86 = { ret: true, out: { pVrp: vrp(56) } };
+    expect(compareOutcome(lockPages, oracle, x86, c, 'unrecorded')).toEqual([]);
+    const wrong = { ret: true, out: { pVrp: vrp(60) } };
+    expect(compareOutcome(lockPages, oracle, wrong, c, 'unrecorded')).toMatchObject([
+      { field: 'out.pVrp' },
     ]);
   });
 });

@@ -2,6 +2,12 @@
 // oracle's. Both are in the oracle's address space by the time they get here. Produced values
 // are implementation-defined: only NULL versus non-NULL is compared. Defined values are
 // compared by the rule the call table gives them.
+import {
+  SG_ELEMENT_BYTES,
+  SG_ELEMENT_X86_BYTES,
+  SG_LIST_HEADER_BYTES,
+  SG_LIST_X86_HEADER_BYTES,
+} from '../core/constants.js';
 import { poison, POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
@@ -32,9 +38,18 @@ function sameProduced(expected: Value | undefined, actual: Value | undefined): b
   return isNullish(expected) === isNullish(actual);
 }
 
-/** Bytes of a VP_SCATTER_GATHER_LIST (x64) for some element count from 1 to one per page. */
-function isSgListBytes(actual: Value | undefined, vrp: Value | undefined): boolean {
-  if (typeof actual !== 'number' || actual < 16 + 24 || (actual - 16) % 24 !== 0) return false;
+/** VP_SCATTER_GATHER_LIST header and element sizes, x64 and x86 (spec §3). */
+const SG_LAYOUTS: readonly (readonly [header: number, element: number])[] = [
+  [SG_LIST_HEADER_BYTES, SG_ELEMENT_BYTES],
+  [SG_LIST_X86_HEADER_BYTES, SG_ELEMENT_X86_BYTES],
+];
+
+/**
+ * Bytes of a VP_SCATTER_GATHER_LIST for some element count from 1 to one per page, in either
+ * layout: a trace does not say which architecture it was captured on (an NT4 capture is x86).
+ */
+export function isSgListBytes(actual: Value | undefined, vrp: Value | undefined): boolean {
+  if (typeof actual !== 'number') return false;
   const input =
     typeof vrp === 'object' && !(vrp instanceof Uint8Array) && !Array.isArray(vrp)
       ? (vrp as Struct)
@@ -43,7 +58,10 @@ function isSgListBytes(actual: Value | undefined, vrp: Value | undefined): boole
   const length = input['inputBufferLength'];
   if (typeof va !== 'bigint' || typeof length !== 'number') return false;
   const pages = Number(((va & 0xfffn) + BigInt(length) + 0xfffn) >> 12n);
-  return (actual - 16) / 24 <= pages;
+  return SG_LAYOUTS.some(([header, element]) => {
+    const n = (actual - header) / element;
+    return Number.isInteger(n) && n >= 1 && n <= pages;
+  });
 }
 
 function sameField(
