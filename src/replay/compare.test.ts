@@ -81,15 +81,46 @@ describe('LockPages outputBufferLength (a VP_SCATTER_GATHER_LIST size)', () => {
     expect(isSgListBytes(n, entry)).toBe(false);
   });
 
-  it('a wrong recorded size is a mismatch; a right x86 one is not', () => {
+  it('a wrong recorded size is a mismatch naming the member; a right x86 one is not', () => {
     const lockPages = plan('VideoPortLockPages');
     const c = { modelArgs: { pVrp: entry }, singleElement: false };
     const oracle = { ret: true, out: { pVrp: vrp(64) } };
     const x86 = { ret: true, out: { pVrp: vrp(56) } };
     expect(compareOutcome(lockPages, oracle, x86, c, 'unrecorded')).toEqual([]);
     const wrong = { ret: true, out: { pVrp: vrp(60) } };
-    expect(compareOutcome(lockPages, oracle, wrong, c, 'unrecorded')).toMatchObject([
-      { field: 'out.pVrp' },
+    expect(compareOutcome(lockPages, oracle, wrong, c, 'unrecorded')).toEqual([
+      { field: 'out.pVrp.outputBufferLength', expected: '64', actual: '60' },
+    ]);
+  });
+});
+
+describe('a mismatch inside a structure or list names the member', () => {
+  it('a request packet: the first differing field', () => {
+    const lockPages = plan('VideoPortLockPages');
+    const c = { modelArgs: { pVrp: vrp(0) }, singleElement: false };
+    const oracle = { ret: true, out: { pVrp: vrp(64) } };
+    const target = { ret: true, out: { pVrp: { ...vrp(64), outputBuffer: 0n } } };
+    expect(compareOutcome(lockPages, oracle, target, c)).toEqual([
+      {
+        field: 'out.pVrp.outputBuffer',
+        expected: 'a new lockedList (0xffffa00000002000)',
+        actual: 'NULL',
+      },
+    ]);
+  });
+
+  it('a scatter/gather list split alike: the element; split otherwise: the whole list', () => {
+    const execute = plan('@executeDma');
+    const c = { modelArgs: {}, singleElement: false };
+    const el = (address: bigint, length: number): Struct => ({ address, length });
+    const oracle = { out: { elements: [el(0x1000n, 4096), el(0x3000n, 4096)] } };
+    const sameSplit = { out: { elements: [el(0x1000n, 4096), el(0x3000n, 4095)] } };
+    expect(compareOutcome(execute, oracle, sameSplit, c, 'unrecorded')).toEqual([
+      { field: 'out.elements[1].length', expected: '4096', actual: '4095' },
+    ]);
+    const otherSplit = { out: { elements: [el(0x1000n, 8191)] } };
+    expect(compareOutcome(execute, oracle, otherSplit, c, 'unrecorded')).toMatchObject([
+      { field: 'out.elements' },
     ]);
   });
 });

@@ -151,11 +151,7 @@ export function compareOutcome(
   const r = plan.ret;
   const skipRet = absent === 'unrecorded' && actual.ret === undefined;
   if (r !== undefined && !skipRet && !sameValue(r, expected.ret, actual.ret, ctx)) {
-    found.push({
-      field: 'ret',
-      expected: describe(r, expected.ret),
-      actual: describe(r, actual.ret),
-    });
+    found.push(mismatch(r, 'ret', expected.ret, actual.ret, ctx));
   }
   for (const o of plan.outs) {
     const e = expected.out?.[o.name];
@@ -163,14 +159,60 @@ export function compareOutcome(
     if (recorded === undefined && absent === 'unrecorded') continue;
     // Left out of the answer means not written: the entry value, or the poison of an out-only one.
     const a = recorded ?? ctx.modelArgs[o.name] ?? poison(o.type);
-    if (!sameValue(o, e, a, ctx)) {
-      found.push({ field: `out.${o.name}`, expected: describe(o, e), actual: describe(o, a) });
-    }
+    if (!sameValue(o, e, a, ctx)) found.push(mismatch(o, `out.${o.name}`, e, a, ctx));
   }
   return found;
 }
 
+function isStruct(v: Value | undefined): v is Struct {
+  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v);
+}
+
+/**
+ * The mismatch named by its first differing member where there is one (`out.pVrp.outputBuffer
+ * Length`, `out.elements[1].length`), so that the message shows the difference and not two
+ * whole structures with it cut off at the end; else the whole value.
+ */
+function mismatch(
+  p: ValuePlan,
+  field: string,
+  e: Value | undefined,
+  a: Value | undefined,
+  ctx: CompareContext,
+): Mismatch {
+  if (p.type === 'vrp' && isStruct(e) && isStruct(a)) {
+    const k = Object.keys(e).find((key) => !sameField(p, key, e[key], a[key], ctx));
+    if (k !== undefined) {
+      const produces = p.fieldProduces?.[k];
+      return {
+        field: `${field}.${k}`,
+        expected: describeProduced(produces?.res, e[k]),
+        actual: describeProduced(produces?.res, a[k]),
+      };
+    }
+  }
+  // Only the total length is compared, so a member names the difference only when both lists
+  // split it alike up to that element (and a one-element list is not required instead).
+  if (p.type === 'sglist' && Array.isArray(e) && Array.isArray(a) && e.length === a.length) {
+    const es = e as readonly Struct[];
+    const as = a as readonly Struct[];
+    const i = es.findIndex((x, n) => !valueEquals(x['length'], as[n]?.['length']));
+    if (i >= 0 && !(ctx.singleElement && a.length !== 1)) {
+      return {
+        field: `${field}[${i}].length`,
+        expected: show(es[i]?.['length']),
+        actual: show(as[i]?.['length']),
+      };
+    }
+  }
+  return { field, expected: describe(p, e), actual: describe(p, a) };
+}
+
 function describe(p: ValuePlan, v: Value | undefined): string {
-  if (p.produces === undefined || v === POISON_PTR || isNullish(v)) return show(v);
-  return `a new ${p.produces.res} (${show(v)})`;
+  return describeProduced(p.produces?.res, v);
+}
+
+function describeProduced(res: string | undefined, v: Value | undefined): string {
+  if (res === undefined || v === POISON_PTR || isNullish(v)) return show(v);
+  return `a new ${res} (${show(v)})`;
 }
