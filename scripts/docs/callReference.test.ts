@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CALLS } from '../../src/model/calls.js';
-import { callReference } from './callReference.js';
+import { normalizeScalar, type ScalarType } from '../../src/trace/scalars.js';
+import { callReference, example } from './callReference.js';
 
 describe('docs/calls.md', () => {
   it('is what the call table generates', () => {
@@ -16,6 +17,20 @@ describe('docs/calls.md', () => {
     for (const c of CALLS) {
       expect(text).toContain(`### ${c.fn}\n`);
       for (const a of c.args) expect(text).toContain(`| \`${a.name}\` |`);
+    }
+  });
+
+  it('spells every example value as the trace reader reads it back', () => {
+    for (const c of CALLS) {
+      for (const a of c.args) {
+        for (const v of a.values ?? []) {
+          const shown = example(a.type, v);
+          // The page shows "0x..." strings unquoted; anything else is JSON.
+          const json: unknown = shown.startsWith('0x') ? shown : JSON.parse(shown);
+          const back = normalizeScalar(a.type as ScalarType, json);
+          expect(back, `${c.fn} ${a.name} ${shown}`).toEqual(v);
+        }
+      }
     }
   });
 });

@@ -7,11 +7,13 @@
 import type {
   ArgDesc,
   ArgRole,
+  ArgType,
   CallDesc,
   OutDesc,
   Produces,
   RetDesc,
 } from '../../src/model/callTypes.js';
+import { valueToJson } from '../../src/trace/json.js';
 
 const FAMILY: Record<CallDesc['family'], string> = {
   api: 'checked against the oracle',
@@ -37,9 +39,14 @@ function produces(p: Produces | undefined): string {
   return p.extent === undefined ? `a new ${p.res}` : `a new ${p.res} (extent: ${p.extent})`;
 }
 
-/** A generation hint as a trace spells it: pointers and 64-bit values in hex. */
-function example(v: number | bigint | boolean): string {
-  return typeof v === 'bigint' ? `0x${v.toString(16)}` : String(v);
+/**
+ * A generation hint as a trace spells it, by the JSONL writer's own rule for its type, so the
+ * page never shows a spelling the reader refuses (an i64 -10000 is -10000, not hex of a
+ * negative number).
+ */
+export function example(type: ArgType, v: number | bigint | boolean): string {
+  const json = valueToJson(type, v);
+  return typeof json === 'string' ? json : JSON.stringify(json);
 }
 
 function argRow(a: ArgDesc): string {
@@ -48,7 +55,10 @@ function argRow(a: ArgDesc): string {
     a.outOnly === true ? 'out only: may be left out of `args`' : '',
     a.optional === true ? 'optional' : '',
     a.values !== undefined && a.values.length > 0
-      ? `e.g. ${a.values.slice(0, 4).map(example).join(', ')}`
+      ? `e.g. ${a.values
+          .slice(0, 4)
+          .map((v) => example(a.type, v))
+          .join(', ')}`
       : '',
   ].filter((n) => n !== '');
   return `| \`${a.name}\` | ${a.type} | ${role(a.role)} | ${notes.join('; ')} |`;
@@ -98,12 +108,13 @@ export function callReference(calls: readonly CallDesc[]): string {
     'Every function and event a trace may hold, as the harness validates, generates and replays',
     "it: a call's `args` (all of them, in C signature order), its `ret` and the fields of its",
     '`out`. Types are the trace format\'s (`ptr` and `u64` as `"0x..."` strings in JSONL, `u32`',
-    'and friends as numbers, `bytes` as hex, `vrp` a VIDEO_REQUEST_PACKET object, `sglist` a list',
-    'of `{address, length}`; see DESIGN.md). A process or module target receives `args` in its',
-    'own address space and answers `{ret, out}` with the same names. "A live X" is a value an',
-    'earlier call produced; "a new X" is one this call produces, which the harness learns (its',
-    'value is the target\'s own choice) rather than compares. "Compared truthy" means only',
-    'zero against nonzero is checked.',
+    'and friends as numbers, `i64` a number (`-10000`), or beyond 2^53 a `"0x..."` string of its',
+    '64-bit two\'s complement (`"0xffffffffffffd8f0"` is -10000 too), `bytes` as hex, `vrp` a',
+    'VIDEO_REQUEST_PACKET object, `sglist` a list of `{address, length}`; see DESIGN.md). A',
+    'process or module target receives `args` in its own address space and answers `{ret, out}`',
+    'with the same names. "A live X" is a value an earlier call produced; "a new X" is one this',
+    "call produces, which the harness learns (its value is the target's own choice) rather than",
+    'compares. "Compared truthy" means only zero against nonzero is checked.',
   ];
   return `${[head.join('\n'), ...calls.map(entry)].join('\n\n')}\n`;
 }
