@@ -55,7 +55,7 @@ export function validateHeader(raw: unknown, where: Where): Result<TraceHeader, 
   }
   const device = raw['device'] === undefined ? {} : validateDevice(raw['device']);
   if (device instanceof Bad) return fail(prefixed('device', device.field), device.message);
-  const meta = raw['meta'] === undefined ? {} : validateMeta(raw['meta']);
+  const meta = validateMeta(raw['meta'] ?? {});
   if (meta instanceof Bad) return fail(prefixed('meta', meta.field), meta.message);
   const base = { format: TRACE_FORMAT, version: TRACE_VERSION } as const;
   return ok(profile === undefined ? { ...base, device, meta } : { ...base, profile, device, meta });

@@ -1,12 +1,17 @@
 // The header's free-form `meta`: any JSON, copied into fresh objects with bounded depth, width
-// and size, and without keys that could reach Object.prototype.
+// and size. Its objects have a null prototype, so "constructor" or "prototype" are plain own
+// keys a capture tool may use (and a key meta lacks never reads as an inherited one). Only
+// "__proto__" is refused: a consumer that copies meta by assignment would set a prototype.
 import { jsonDepthMax, jsonFieldsMax } from '../core/limits.js';
 import type { JsonValue } from './trace.js';
 import { metaBytesMax } from './traceLimits.js';
-import { FORBIDDEN_KEYS, isPlainObject } from './structs.js';
+import { isPlainObject } from './structs.js';
 import { Bad } from './validateValue.js';
 import { isWellFormed } from './unicode.js';
 import { describeValue } from './traceError.js';
+
+/** The one key meta refuses (README, "Capturing traces"). */
+const META_FORBIDDEN_KEY = '__proto__';
 
 interface Budget {
   bytes: number;
@@ -49,10 +54,12 @@ function copyJson(raw: unknown, depth: number, budget: Budget): JsonValue | Bad 
 }
 
 function copyObject(raw: Record<string, unknown>, depth: number, budget: Budget): JsonValue | Bad {
-  const out: Record<string, JsonValue> = {};
+  const out = Object.create(null) as Record<string, JsonValue>;
   let fields = 0;
-  for (const k in raw) {
-    if (FORBIDDEN_KEYS.has(k)) return new Bad(k, `forbidden key ${JSON.stringify(k)}`);
+  // Own keys only: `raw` comes from JSON.parse, a .vpt decoder or the text parser, but a
+  // caller's object could inherit enumerable ones.
+  for (const k of Object.keys(raw)) {
+    if (k === META_FORBIDDEN_KEY) return new Bad(k, `forbidden key ${JSON.stringify(k)}`);
     if (!isWellFormed(k)) return new Bad('', 'key is not valid Unicode (lone surrogate)');
     if (++fields > jsonFieldsMax) return new Bad('', `more than ${jsonFieldsMax} fields`);
     budget.bytes += k.length;
