@@ -5,12 +5,13 @@
  *   file       := line*                      (lines end in "\n"; surrounding blanks ignored)
  *   line       := blank | comment | directive | call
  *   comment    := "#" not followed by "!", then anything
- *   directive  := "#! vpdma-trace v" VERSION [" profile=" ("docs" | "reactos")]   (first)
+ *   directive  := "#! vpdma-trace v" VERSION [" profile=" ("docs" | "reactos")] [comment]
  *               | "#! device " JSON           (the header's device, JSONL spelling; optional)
  *               | "#! meta " JSON             (the header's meta; optional)
- *                 Directives come before the first call.
+ *                 The vpdma-trace line first; directives come before the first call.
+ *                 docs/text-format.md is the user's reference.
  *   call       := [NAME " = "] FN "(" [field ("," field)*] ")" [" -> " value]
- *                 [" out(" [field ("," field)*] ")"]
+ *                 [" out(" [field ("," field)*] ")"] [comment]
  *   field      := IDENT "=" value
  *   value      := HEX | DEC | "true" | "false" | BYTES | struct | list | ref | def
  *   struct     := "{" [field ("," field)*] "}"

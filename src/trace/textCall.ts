@@ -56,7 +56,9 @@ export function parseCallLine(c: Cursor, names: ReadonlyMap<string, bigint>): Pa
     c.expect('(');
     raw['out'] = parseFields(s, ')', 0);
   }
-  if (!c.atEnd()) c.fail(`unexpected text${c.found()}`);
+  // No call token contains '#' (byte literals are hex digits only), so one here is unambiguously
+  // a trailing comment.
+  if (!c.atEnd() && c.peek() !== '#') c.fail(`unexpected text${c.found()}`);
   return { raw, defs: s.defs };
 }
 

@@ -87,7 +87,9 @@ export class TextLineDecoder {
       c.expect('=');
       raw['profile'] = c.ident();
     }
-    if (!c.atEnd()) c.fail(`unexpected text${c.found()}`);
+    // A trailing comment, as after a call; `device` and `meta` cannot have one (their JSON
+    // strings may hold '#').
+    if (!c.atEnd() && c.peek() !== '#') c.fail(`unexpected text${c.found()}`);
     for (const k of ['format', 'version', 'profile']) this.headerLines.set(k, where.line ?? 0);
     this.rawHeader = raw;
     return [];
