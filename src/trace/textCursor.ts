@@ -78,7 +78,23 @@ export class Cursor {
   }
 
   hex(): string | undefined {
-    return this.match(HEX);
+    const h = this.match(HEX);
+    if (h === undefined) this.misspelledHex();
+    return h;
+  }
+
+  /** Fails on the near misses of a hex literal, which would otherwise read as a decimal 0. */
+  private misspelledHex(): void {
+    const m = /(-?)0([xX])/y;
+    m.lastIndex = this.pos;
+    const found = m.exec(this.text);
+    if (found === null) return;
+    if (found[1] === '' && found[2] === 'x') this.fail('expected hex digits after 0x');
+    if (found[1] === '-') {
+      this.fail('hex literals are unsigned: write a negative value in decimal (-16)');
+    }
+    // JSONL refuses "0X..." too: one spelling everywhere.
+    this.fail(`hex literals are written 0x..., with a lower-case x${this.found()}`);
   }
 
   decimal(): string | undefined {
@@ -88,6 +104,20 @@ export class Cursor {
   /** The hex digits of x"...", or undefined if the next token is not a byte string. */
   bytes(): string | undefined {
     const m = this.match(BYTES);
-    return m === undefined ? undefined : m.slice(2, -1);
+    if (m !== undefined) return m.slice(2, -1);
+    if (/^[xX]"/.test(this.text.slice(this.pos, this.pos + 2))) this.brokenBytes();
+    return undefined;
+  }
+
+  /** Says what is wrong with a byte literal the BYTES pattern refused (else "expected a value"). */
+  private brokenBytes(): never {
+    const at = this.pos;
+    if (this.text[at] === 'X') this.fail('byte literals are written x"...", with a lower-case x');
+    if (this.text.indexOf('"', at + 2) === -1)
+      this.fail('byte literal x"... has no closing \'"\'', at);
+    // Some character before the closing quote is not a hex digit.
+    const bad = at + 2 + this.text.slice(at + 2).search(/[^0-9a-fA-F]/);
+    const ch = JSON.stringify(this.text[bad]);
+    this.fail(`byte literal x"...": ${ch} is not a hex digit (write x"0df0ad0b", no spaces)`, bad);
   }
 }
