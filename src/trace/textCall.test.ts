@@ -79,3 +79,14 @@ describe('text format: broken literals', () => {
     );
   });
 });
+
+describe('text format: error columns', () => {
+  it('count from the line as written, indentation included', () => {
+    expect(error(`${h}@read(va=NULL, length=1)`)).toBe(
+      "r.txt:2: column 10: expected a value, found 'NULL'",
+    );
+    expect(error(`${h}  \t@read(va=NULL, length=1)`)).toBe(
+      "r.txt:2: column 13: expected a value, found 'NULL'",
+    );
+  });
+});

@@ -33,7 +33,8 @@ export class TextLineDecoder {
   line(text: string, line: number): TraceItem[] {
     const where = this.where(line);
     if (text.length > lineBytesMax) return [fail(where, `line longer than ${lineBytesMax} bytes`)];
-    const t = (line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text).trim();
+    const untrimmed = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const t = untrimmed.trim();
     if (t === '' || (t.startsWith('#') && !t.startsWith('#!'))) return [];
     try {
       if (t.startsWith('#!')) return this.directive(t, where);
@@ -47,7 +48,9 @@ export class TextLineDecoder {
       return [...items, { kind: 'call', call: c.value }];
     } catch (e) {
       if (!(e instanceof TextSyntaxError)) throw e;
-      return [fail(where, `column ${e.column}: ${e.message}`)];
+      // Columns count from the line as written, indentation included.
+      const indent = untrimmed.length - untrimmed.trimStart().length;
+      return [fail(where, `column ${e.column + indent}: ${e.message}`)];
     }
   }
 
