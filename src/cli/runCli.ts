@@ -29,9 +29,15 @@ export async function interruptCli(
   argv: readonly string[],
   ready: number | ((stderr: () => string) => Promise<void>),
   twice = false,
-): Promise<{ code: number | null; out: string; err: string }> {
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
-  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code, s) => {
+      signal = s;
+      r(code);
+    }),
+  );
   let err = '';
   let out = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -44,5 +50,5 @@ export async function interruptCli(
     child.kill('SIGINT');
   }
   const code = await exited;
-  return { code, out, err };
+  return { code, signal, out, err };
 }

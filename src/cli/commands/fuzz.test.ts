@@ -228,7 +228,7 @@ describe('vpdma fuzz', () => {
   it('on SIGINT (even a double tap), writes the report and corpus for the completed cases and exits 130', async () => {
     const out = join(dir, 'sigint');
     const corpus = join(out, 'corpus');
-    const { code, err } = await interruptCli(
+    const { code, signal, err } = await interruptCli(
       ['fuzz', '--runs', '1000000', '--workers', '2', '--out', out, '--quiet'],
       async () => {
         for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
@@ -237,7 +237,11 @@ describe('vpdma fuzz', () => {
       true,
     );
     expect(err).toContain('SIGINT');
-    expect(code).toBe(130);
+    // 130, or the second tap's default action once node is past its handlers on the way out,
+    // after the report was written (a shell shows 130 for both): the report is checked below.
+    expect(code === 130 || (code === null && signal === 'SIGINT'), `${code} ${signal} ${err}`).toBe(
+      true,
+    );
     const rep = report(join(out, 'report.json'));
     expect(rep.interrupted).toBe(true);
     expect(rep.cases).toBe(rep.runsEquivalent);
