@@ -84,10 +84,15 @@ class Child {
     this.dead = new TargetFault(tail === '' ? message : `${message}; ${tail}`, timeout);
     this.pending?.reject(this.dead);
     this.pending = undefined;
+    this.parts = [];
+    this.have = 0;
     this.kill();
   }
 
   private onData(d: Buffer): void {
+    // Once failed, its output is nobody's: a process it left outside its group may still hold
+    // the pipe and flood it, and every chunk kept (and joined) would cost more than the last.
+    if (this.dead !== undefined) return;
     this.parts.push(d);
     this.have += d.length;
     if (this.have < 4) return;
