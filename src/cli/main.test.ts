@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, access, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from './main.js';
@@ -174,6 +174,18 @@ describe('vpdma convert', () => {
     const bad = await run('convert', '--salvage', p('bad.jsonl'), p('bad.vpt'));
     expect(bad.code).toBe(2);
     await expect(access(p('bad.vpt'))).rejects.toThrow();
+  });
+
+  it('refuses an output that links to a file of another format: the input, say', async () => {
+    await writeFile(p('linked.jsonl'), await readFile(p('good.jsonl')));
+    await symlink('linked.jsonl', p('link.vpt'));
+    const r = await run('convert', p('linked.jsonl'), p('link.vpt'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/link\.vpt: links to .*linked\.jsonl, which a \.vpt trace would replace/);
+    expect(await readFile(p('linked.jsonl'))).toEqual(await readFile(p('good.jsonl')));
+    // A link to a file of its own format is written through, as before.
+    await symlink('linked.jsonl', p('same.jsonl'));
+    expect((await run('convert', p('a.vpt'), p('same.jsonl'))).code).toBe(0);
   });
 
   it('rejects unknown extensions', async () => {

@@ -16,7 +16,7 @@ import { UserError } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import type { ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
-import { checkOutputFile } from '../outputDir.js';
+import { checkOutputFile, landsIn } from '../outputDir.js';
 
 export const registerConvert: RegisterCommand = (program, ctx) => {
   program
@@ -49,6 +49,13 @@ export async function convert(
   }
   // Its directory is made if missing, as for every other output vpdma writes.
   await checkOutputFile('output', output);
+  // Written through a link, it replaces the file linked to: under another extension (the input
+  // itself, say) that file would then hold a trace its name does not say.
+  const lands = await landsIn(output);
+  if (formatOf(lands) !== formatOf(output))
+    throw new UserError(
+      `${oneLine(output)}: links to ${oneLine(lands)}, which a .${formatOf(output) ?? '?'} trace would replace under the wrong name; give another file`,
+    );
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
   const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
