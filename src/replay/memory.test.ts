@@ -226,4 +226,17 @@ describe('touchedSpans', () => {
     const got = touchedSpans([], [{ address: 0n, length: 0xffffffff }], counting());
     expect(got.reduce((n, p) => n + p.length, 0)).toBe(0x3000 + (1 << 20));
   });
+
+  it('counts a claim made many times once, and overlapping claims as their union', () => {
+    const all = { address: 0n, length: 0xffffffff };
+    const once = touchedSpans([], [all], counting());
+    expect(touchedSpans([], Array<Span>(65_536).fill(all), counting())).toEqual(once);
+    const halves = [
+      { address: 0x10800n, length: 0x1000 },
+      { address: 0x10000n, length: 0x1000 },
+      { address: 0x10400n, length: 0x100 },
+    ];
+    // Their union runs 0x800 past the live span: read too, as the claim says (withinLive).
+    expect(touchedSpans([], halves, counting())).toEqual([{ address: 0x10000n, length: 0x1800 }]);
+  });
 });

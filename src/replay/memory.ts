@@ -288,8 +288,12 @@ export function touchedSpans(
   claimed: readonly Span[],
   live: { mergedNow(): readonly Span[] },
 ): readonly Span[] {
-  if (claimed.length === 0 || coveredBy(claimed, spans)) return spans;
-  for (const s of withinLive(claimed, live.mergedNow())) spans.push(s);
+  if (claimed.length === 0) return spans;
+  // Merged first: a target may claim one range 65,536 times, and each claim is clipped to every
+  // live span it covers (65,536 copies over 50 pool blocks took 31 s and 1.1 GB, not 0.4 s).
+  const merged = claimed.length > 1 ? mergeSpans(claimed) : claimed;
+  if (coveredBy(merged, spans)) return spans;
+  for (const s of withinLive(merged, live.mergedNow())) spans.push(s);
   return mergeSpans(spans);
 }
 
