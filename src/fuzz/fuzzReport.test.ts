@@ -64,6 +64,18 @@ describe('the fuzz summary', () => {
     expect(firstLine(r)).toMatch(/ calls\/s, 2 workers$/);
   });
 
+  it('names a corpus directory and a target with line breaks or escapes on one line each', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    const odd = {
+      ...r,
+      target: 'process:./t\n--evil',
+      corpus: { ...r.corpus, dir: 'o\nut\u001b[2J/corpus' },
+    } as FuzzReport;
+    const lines = formatFuzzSummary(odd).split('\n');
+    expect(lines[2]).toMatch(/ kept in o ut\\u001b\[2J\/corpus$/);
+    expect(lines[3]).toMatch(/^target process:\.\/t --evil, oracle /);
+  });
+
   it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const timing: Record<string, unknown> = { ...r.timing };
