@@ -1,6 +1,6 @@
 // Writing the nightly reports, every one atomically: report.json, junit.xml, results.sarif
 // and report.html in --out, and the same JSON at --json FILE.
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { nightlyHtml } from '../report/html.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { nightlyJunitXml } from '../report/nightlyJunit.js';
@@ -46,7 +46,9 @@ export async function writeNightlyReports(
     await writeFileAtomic(join(out, 'report.json'), text);
     await writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report));
     await writeFileAtomic(join(out, 'results.sarif'), nightlySarifJson(report));
-    await writeFileAtomic(join(out, 'report.html'), nightlyHtml(report));
+    // Links from the page in --out to the traces, named from where the run started.
+    const fromOut = (trace: string): string => relative(resolve(out), resolve(trace));
+    await writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, fromOut));
     if (json !== undefined) await writeReportFile(io, json, text);
   } catch (e) {
     throw new UserError(

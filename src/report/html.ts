@@ -36,8 +36,14 @@ function header(r: NightlyReport): string {
     .join('\n');
 }
 
-/** The whole page. */
-export function nightlyHtml(r: NightlyReport): string {
+/**
+ * The whole page. `traceLink`: where a replayed trace's link points from the page (the report
+ * names traces from where the run started; the page sits in --out).
+ */
+export function nightlyHtml(
+  r: NightlyReport,
+  traceLink: (trace: string) => string = (t) => t,
+): string {
   const title = `vpdma ${r.command}: ${r.findings.length} findings, ${r.target}`;
   return [
     '<!DOCTYPE html>',
@@ -56,7 +62,7 @@ export function nightlyHtml(r: NightlyReport): string {
     summarySection(r),
     findingsSection(r),
     fixedSection(r),
-    corpusSection(r),
+    corpusSection(r, traceLink),
     plotsSection(r),
     '</main>',
     `<footer class="muted"><p>vpdma ${esc(r.vpdmaVersion)}, model revision <code>${esc(r.modelRevision)}</code>.</p></footer>`,

@@ -85,14 +85,17 @@ export function summarySection(r: NightlyReport): string {
   ].join('\n');
 }
 
-export function corpusSection(r: NightlyReport): string {
+export function corpusSection(
+  r: NightlyReport,
+  traceLink: (trace: string) => string = (t) => t,
+): string {
   const rows = r.corpus.traces.map((t) => {
     const note =
       t.error ??
       (t.damage === undefined ? undefined : `${t.damage}: ${DAMAGE_NOTE}`) ??
       (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
     return [
-      `<tr><td><a href="${pathHref(t.trace)}">${esc(t.trace)}</a></td>`,
+      `<tr><td><a href="${pathHref(traceLink(t.trace))}">${esc(t.trace)}</a></td>`,
       `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}</td>`,
       `<td class="num">${formatInt(t.calls)}</td><td class="num">${formatInt(t.violations)}</td>`,
       `<td>${esc(note)}</td></tr>`,
