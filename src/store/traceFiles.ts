@@ -23,6 +23,7 @@ import { fileChunks, ioMessage } from './fileChunks.js';
 import type { IoStatus } from './fileChunks.js';
 import { AtomicWriter } from './atomicFile.js';
 import { isDir } from './ensureDir.js';
+import { withFormatHint } from './formatHint.js';
 
 export type TraceFormat = 'jsonl' | 'vpt' | 'txt';
 
@@ -69,7 +70,7 @@ export async function* streamTraceBatches(
   }
   const io: IoStatus = {};
   const chunks = fileChunks(path, io);
-  yield* untilIoError(
+  const items = untilIoError(
     format === 'vpt'
       ? readVptFrames(chunks, path, o)
       : format === 'jsonl'
@@ -78,6 +79,10 @@ export async function* streamTraceBatches(
     io,
     path,
   );
+  for await (const item of items)
+    yield item.kind === 'error'
+      ? { ...item, error: await withFormatHint(path, format, item.error) }
+      : item;
 }
 
 async function* singly(items: AsyncIterable<TraceItem>): AsyncGenerator<TraceBatchItem> {
@@ -130,7 +135,7 @@ export async function readTrace(path: string): Promise<Result<Trace, TraceError>
   } catch (e) {
     return err({ file: path, message: `cannot read: ${ioMessage(e)}` });
   }
-  if (format === 'vpt') return decodeVpt(bytes, path);
+  if (format === 'vpt') return hinted(path, format, decodeVpt(bytes, path));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -138,7 +143,15 @@ export async function readTrace(path: string): Promise<Result<Trace, TraceError>
     // The line reader names the line (and sees a cut inside the last line's character).
     return collectTrace(streamTraceBatches(path));
   }
-  return format === 'jsonl' ? parseJsonl(text, path) : parseText(text, path);
+  return hinted(path, format, format === 'jsonl' ? parseJsonl(text, path) : parseText(text, path));
+}
+
+async function hinted(
+  path: string,
+  format: 'jsonl' | 'vpt' | 'txt',
+  r: Result<Trace, TraceError>,
+): Promise<Result<Trace, TraceError>> {
+  return r.ok ? r : err(await withFormatHint(path, format, r.error));
 }
 
 /**
