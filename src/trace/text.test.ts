@@ -193,6 +193,10 @@ describe('text format', () => {
     expect(error('#! vpdma-trace v1 profile=weird\n#! meta {}\n\n\n@read(va=0x10, length=1)')).toBe(
       'r.txt:1: profile: expected "docs" or "reactos", got "weird"',
     );
+    // An empty profile is not the absent one: the writer meant to name one.
+    expect(error('#! vpdma-trace v1 profile=\n')).toBe(
+      'r.txt:1: column 27: expected a profile (docs or reactos) at the end of the line',
+    );
     expect(
       error('#! vpdma-trace v1\n#! device {"dma":{"mapRegisters":-1}}\n\n@read(va=0x10, length=1)'),
     ).toBe('r.txt:2: device.dma.mapRegisters: expected an integer in [0, 65536], got -1');

@@ -88,7 +88,10 @@ export class TextLineDecoder {
     const raw: Record<string, unknown> = { format: 'vpdma-trace', version };
     if (c.eat('profile')) {
       c.expect('=');
-      raw['profile'] = c.ident();
+      // An empty value would read as no profile at all: the writer meant one, say which.
+      const profile = c.ident();
+      if (profile === undefined) c.fail(`expected a profile (docs or reactos)${c.found()}`);
+      raw['profile'] = profile;
     }
     // A trailing comment, as after a call; `device` and `meta` cannot have one (their JSON
     // strings may hold '#').
