@@ -50,3 +50,21 @@ describe('a trace misnamed for another format', () => {
     expect(await firstError(path)).not.toMatch(/rename it/);
   });
 });
+
+describe('byte-order marks read from a file', () => {
+  it('one at the start is dropped; a second is an error, read whole or streamed', async () => {
+    const bom = '\uFEFF';
+    const one = join(dir, 'bom1.jsonl');
+    writeFileSync(one, bom + bodies.jsonl);
+    const r = await readTrace(one);
+    expect(r.ok).toBe(true);
+    // Past 1 MiB a file is streamed: the line reader must keep the BOM for the reader too.
+    for (const pad of [0, 2 << 20]) {
+      const two = join(dir, `bom2-${pad}.jsonl`);
+      writeFileSync(two, bom + bom + bodies.jsonl + ' '.repeat(pad));
+      expect(await firstError(two)).toBe(
+        'a byte-order mark where JSON belongs (one is allowed, at the very start)',
+      );
+    }
+  });
+});

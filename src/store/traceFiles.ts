@@ -138,7 +138,8 @@ export async function readTrace(path: string): Promise<Result<Trace, TraceError>
   if (format === 'vpt') return hinted(path, format, decodeVpt(bytes, path));
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The BOM kept, as the line reader keeps it (the format's reader drops one).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     // The line reader names the line (and sees a cut inside the last line's character).
     return collectTrace(streamTraceBatches(path));

@@ -52,6 +52,9 @@ describe('parseJsonl', () => {
 
   it('accepts CRLF line ends and a UTF-8 byte-order mark', () => {
     expect(parsed(`\uFEFF${HEADER}\r\n${FREE}\r\n`).calls).toHaveLength(1);
+    expect(error(`\uFEFF\uFEFF${HEADER}\n`)).toBe(
+      'a.jsonl:1: a byte-order mark where JSON belongs (one is allowed, at the very start)',
+    );
   });
 
   it('allows empty lines only at the very end', () => {

@@ -34,6 +34,14 @@ export class JsonlLineDecoder {
     const where = this.file === undefined ? { line } : { file: this.file, line };
     // Windows tools often start UTF-8 files with a byte-order mark.
     const text = line === 1 && input.startsWith('\uFEFF') ? input.slice(1) : input;
+    if (text.startsWith('\uFEFF'))
+      return fail(
+        traceError(
+          where,
+          undefined,
+          'a byte-order mark where JSON belongs (one is allowed, at the very start)',
+        ),
+      );
     if (BLANK.test(text)) {
       if (line === 1) return fail(traceError(where, undefined, 'line 1 must be the header'));
       if (this.blankLine === 0) this.blankLine = line;

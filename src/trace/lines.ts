@@ -36,7 +36,8 @@ export async function* splitLineBatches(
   chunks: AsyncIterable<Uint8Array>,
   maxBytes = lineBytesMax,
 ): AsyncGenerator<readonly LineEvent[]> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // A BOM is kept: the format's reader drops one before the header, and a second is an error.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let line = 1;
