@@ -45,6 +45,19 @@ describe('compareOutcome, a captured trace (absent = unrecorded)', () => {
       { field: 'out.virtualAddress', expected: 'a new view (0x1000)', actual: 'NULL' },
     ]);
   });
+
+  it('calls a handle-like out-parameter left at its entry value that, not a new one', () => {
+    // MapMemory's *VirtualAddress holds a process handle on entry (here -1, the current one).
+    const entry = { ...mapMemArgs, virtualAddress: 0xffffffffffffffffn };
+    const left = { ret: 0, out: { length: 4096, virtualAddress: 0xffffffffffffffffn } };
+    expect(compareOutcome(mapMem, mapMemOracle, left, { ...ctx, modelArgs: entry })).toEqual([
+      {
+        field: 'out.virtualAddress',
+        expected: 'a new view (0x1000)',
+        actual: '0xffffffffffffffff, its value on entry (not written)',
+      },
+    ]);
+  });
 });
 
 const vrp = (outputBufferLength: number): Struct => ({

@@ -205,7 +205,16 @@ function mismatch(
       };
     }
   }
-  return { field, expected: describe(p, e), actual: describe(p, a) };
+  if (!field.startsWith('out.')) return { field, expected: describe(p, e), actual: describe(p, a) };
+  // A handle-like out-parameter still holding its entry value was not written: "a new buffer
+  // (0x1234)" would name a value the call never produced.
+  const entry = ctx.modelArgs[p.name];
+  const told = (v: Value | undefined): string => {
+    const d = describe(p, v);
+    const unwritten = entry !== undefined && v !== undefined && valueEquals(v, entry);
+    return unwritten && d !== show(v) ? `${show(v)}, its value on entry (not written)` : d;
+  };
+  return { field, expected: told(e), actual: told(a) };
 }
 
 function describe(p: ValuePlan, v: Value | undefined): string {
