@@ -98,6 +98,8 @@ export class ModelState {
   readonly deadAdapters = new Set<bigint>();
   readonly commonBuffers = new Map<bigint, CommonBuffer>();
   readonly mdls = new Map<bigint, Mdl>();
+  /** Page key → live MDLs locking it: what a free under a lock is told by (locking.ts). */
+  readonly lockedPages = new Map<number, number>();
   readonly transfers = new Map<bigint, Transfer>();
   readonly views = new Map<bigint, View>();
   readonly events = new Map<bigint, EventObject>();

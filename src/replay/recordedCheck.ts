@@ -13,6 +13,13 @@ export interface RecordedStep {
   readonly oracleChanged: boolean;
 }
 
+/** The three kinds of step, shared: one is passed for every call of a replay. */
+export const RECORDED_STEP = {
+  changed: { inert: false, oracleChanged: true },
+  unchanged: { inert: false, oracleChanged: false },
+  inert: { inert: true, oracleChanged: false },
+} as const satisfies Record<string, RecordedStep>;
+
 export class RecordedCheck {
   /** The first call from which the capture was no longer compared (but for obsolete calls). */
   private detachedAt: number | undefined;

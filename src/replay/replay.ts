@@ -31,7 +31,7 @@ import {
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
 import { LiveSpansCache } from './liveSpansCache.js';
-import { RecordedCheck, type RecordedStep } from './recordedCheck.js';
+import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
 import {
   adoptFromTarget,
   andThen,
@@ -146,7 +146,8 @@ export class Replayer {
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
-    this.recordedAgainst(call, stepped, modelArgs, { inert: false, oracleChanged });
+    const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
+    this.recordedAgainst(call, stepped, modelArgs, step);
     this.checkConformance(call.fn, stepped, observed, modelArgs, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
@@ -182,7 +183,7 @@ export class Replayer {
     const stepped = this.model.step(call.fn, inert.modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
-    this.recordedAgainst(call, stepped, inert.modelArgs, { inert: true, oracleChanged: false });
+    this.recordedAgainst(call, stepped, inert.modelArgs, RECORDED_STEP.inert);
     for (const v of inertValues(inert, stepped.ret, observed, got)) this.found.add(v);
     return andThen(this.afterInert(inert, before), () => {
       learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);

@@ -20,10 +20,18 @@ type LockResult = { mdl: Mdl } | { fail: string; misuse: boolean };
  * reuses the pages, and which allocation that is belongs to the implementation.
  */
 export function pagesLocked(s: ModelState, pages: readonly number[]): boolean {
-  if (s.mdls.size === 0 || pages.length === 0) return false;
-  const freed = new Set(pages);
-  for (const mdl of s.mdls.values()) for (const k of mdl.keys) if (freed.has(k)) return true;
+  if (s.lockedPages.size === 0) return false;
+  for (const k of pages) if (s.lockedPages.has(k)) return true;
   return false;
+}
+
+/** Counts (+1) or uncounts (-1) the pages an MDL locks in s.lockedPages. */
+function countLocks(s: ModelState, mdl: Mdl, by: 1 | -1): void {
+  for (const k of mdl.keys) {
+    const n = (s.lockedPages.get(k) ?? 0) + by;
+    if (n > 0) s.lockedPages.set(k, n);
+    else s.lockedPages.delete(k);
+  }
 }
 
 function lock(
@@ -42,6 +50,7 @@ function lock(
     return { fail: s.reactos ? 'unhandled-probe-exception' : 'invalid-buffer', misuse: true };
   const mdl: Mdl = { handle: s.newHandle(), va, length, operation: op, origin, keys, inFlight: 0 };
   s.mdls.set(mdl.handle, mdl);
+  countLocks(s, mdl, 1);
   s.bump();
   return { mdl };
 }
@@ -58,6 +67,7 @@ export function unlockBuffer(s: ModelState, a: Args): StepResult {
   const mdl = s.mdls.get(handle);
   if (mdl === undefined) return misuse('unlock-unknown-mdl');
   s.mdls.delete(handle);
+  countLocks(s, mdl, -1);
   s.bump();
   return mdl.inFlight > 0 ? misuse('unlock-with-transfer-in-flight') : ok('ok');
 }
