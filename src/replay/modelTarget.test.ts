@@ -37,7 +37,7 @@ describe('createModelTarget options', () => {
     [
       { device: { apertures: [{ name: 'fb', base: 'e0000000', length: 4096, space: 'memory' }] } },
       TypeError,
-      'device.apertures.0.base: expected "0x...", got "e0000000"',
+      'device.apertures[0].base: expected "0x...", got "e0000000"',
     ],
     [{ device: { ram: 1 }, profile: 'docs' }, TypeError, 'device.ram: unknown device field "ram"'],
   ])('refuses %j', async (options, type, message) => {

@@ -11,7 +11,7 @@ describe('repeatedKey', () => {
   it('names the first key an object repeats, by its path', () => {
     expect(check('{"fn":"a","args":{"x":1,"x":2}}')).toBe('args.x');
     expect(check('{"ret":"0x0","ret":"0x1"}')).toBe('ret');
-    expect(check('{"a":[{"k":1},{"k":1,"k":2}]}')).toBe('a.1.k');
+    expect(check('{"a":[{"k":1},{"k":1,"k":2}]}')).toBe('a[1].k');
     expect(check('{"__proto__":1,"__proto__":2}')).toBe('__proto__');
     expect(check('{"a\\"b":1,"a\\u0022b":2}')).toBe('a"b');
   });

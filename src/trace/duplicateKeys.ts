@@ -2,6 +2,8 @@
 // would reach the checks as one value the capture never had alone. A JSONL line whose parse
 // holds fewer keys than the text has colons is scanned here for the repeated key.
 
+import { indexName, joinPath } from './fieldPath.js';
+
 /** Reused by keysIn: its work list (a JSON value may nest deeper than the call stack). */
 const pending: unknown[] = [];
 
@@ -67,14 +69,15 @@ export function repeatedKey(text: string, parsed: unknown): string | undefined {
     const top = stack.at(-1);
     if (c === ':' && top?.keys !== undefined) {
       if (top.keys.has(lastString)) {
-        return [...stack.slice(1).map((e) => e.name), lastString].join('.');
+        return joinPath([...stack.slice(1).map((e) => e.name), lastString]);
       }
       top.keys.add(lastString);
       pendingKey = lastString;
     } else if (c === ',' && top !== undefined && top.keys === undefined) {
       top.index++;
     } else if (c === '{' || c === '[') {
-      const name = top === undefined ? '' : top.keys === undefined ? String(top.index) : pendingKey;
+      const name =
+        top === undefined ? '' : top.keys === undefined ? indexName(top.index) : pendingKey;
       stack.push({ keys: c === '{' ? new Set() : undefined, name, index: 0 });
     } else if (c === '}' || c === ']') stack.pop();
     i++;

@@ -49,13 +49,13 @@ describe('validateHeader', () => {
       { name: 'fb', base: 0xe0000000n, length: 4096, space: 'memory' },
     ]);
     expect(line({ ...base, device: { apertures: [{ ...ap, space: 'port' }] } })).toBe(
-      'h.jsonl:1: device.apertures.0.space: expected "memory" or "io", got "port"',
+      'h.jsonl:1: device.apertures[0].space: expected "memory" or "io", got "port"',
     );
     expect(line({ ...base, device: { apertures: [{ ...ap, length: 0 }] } })).toMatch(
-      /^h.jsonl:1: device.apertures.0.length: expected an integer in \[1, 68719476736\], got 0$/,
+      /^h.jsonl:1: device.apertures\[0\]\.length: expected an integer in \[1, 68719476736\], got 0$/,
     );
     expect(line({ ...base, device: { apertures: [{ ...ap, base: '0xfffffffffffff001' }] } })).toBe(
-      'h.jsonl:1: device.apertures.0.length: aperture ends beyond 2^64',
+      'h.jsonl:1: device.apertures[0].length: aperture ends beyond 2^64',
     );
     expect(line({ ...base, device: { gpu: true } })).toBe(
       'h.jsonl:1: device.gpu: unknown device field "gpu"',

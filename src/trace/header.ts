@@ -98,7 +98,7 @@ function validateApertures(raw: unknown): Aperture[] | Bad {
   const out: Aperture[] = [];
   for (let i = 0; i < raw.length; i++) {
     const a = validateAperture(raw[i]);
-    if (a instanceof Bad) return a.under(String(i));
+    if (a instanceof Bad) return a.under(i);
     out.push(a);
   }
   return out;

@@ -29,20 +29,25 @@ function encode(n: Node): Uint8Array {
   return concat([head, ...n.entries.flatMap(([k, v]) => [key(k), encode(v)])]);
 }
 
+/** Names joined by dots, an index (`[1]`) without one. */
+function dotted(path: readonly string[]): string {
+  return path.map((p, i) => (i === 0 || p.startsWith('[') ? p : `.${p}`)).join('');
+}
+
 /** The reference: the first repeated or non-string key in stream order, and its path. */
 function firstProblem(n: Node, path: readonly string[] = []): string | undefined {
   if ('scalar' in n) return undefined;
   if ('list' in n) {
     for (const [i, el] of n.list.entries()) {
-      const p = firstProblem(el, [...path, String(i)]);
+      const p = firstProblem(el, [...path, `[${i}]`]);
       if (p !== undefined) return p;
     }
     return undefined;
   }
   const seen = new Set<string>();
   for (const [k, v] of n.entries) {
-    if (typeof k !== 'string') return `${path.join('.')}: map key is not a string`;
-    if (seen.has(k)) return `${[...path, k].join('.')}: key appears twice in one map`;
+    if (typeof k !== 'string') return `${dotted(path)}: map key is not a string`;
+    if (seen.has(k)) return `${dotted([...path, k])}: key appears twice in one map`;
     seen.add(k);
     const p = firstProblem(v, [...path, k]);
     if (p !== undefined) return p;

@@ -10,6 +10,8 @@
 // extensions that read the value after them (0x65 Error, 0x73 Set, 0x78 RegExp). Inline
 // record definitions and bundled strings, which .vpt does not use, stop the walk.
 
+import { indexName, joinPath } from './fieldPath.js';
+
 export interface KeyProblem {
   /** The element of the top-level list it is in (0 when the top is not a list). */
   readonly item: number;
@@ -244,7 +246,7 @@ export class MapKeyScanner {
     }
     // An item's own name (its index in the list) is not part of its fields' paths.
     if (last !== undefined && this.stack.length >= below) parts.push(last);
-    return parts.join('.');
+    return joinPath(parts);
   }
 
   private report(last: string | undefined, message: string): void {
@@ -274,7 +276,7 @@ function asciiAt(bytes: Uint8Array, start: number, length: number): string | und
 function nameIn(o: Open): string | undefined {
   switch (o.kind) {
     case ARRAY:
-      return String(o.index);
+      return indexName(o.index);
     case MAP:
       return o.key;
     case RECORD:

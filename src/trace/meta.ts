@@ -44,7 +44,7 @@ function copyJson(raw: unknown, depth: number, budget: Budget): JsonValue | Bad 
     const out: JsonValue[] = [];
     for (let i = 0; i < raw.length; i++) {
       const v = copyJson(raw[i], depth + 1, budget);
-      if (v instanceof Bad) return v.under(String(i));
+      if (v instanceof Bad) return v.under(i);
       out.push(v);
     }
     return out;

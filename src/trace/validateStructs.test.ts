@@ -78,7 +78,9 @@ describe('validateCall: structures', () => {
           { address: '0x1', length: 2 ** 32 },
         ]),
       ),
-    ).toBe('t.jsonl:3: out.elements.1.length: expected an unsigned 32-bit integer, got 4294967296');
+    ).toBe(
+      't.jsonl:3: out.elements[1].length: expected an unsigned 32-bit integer, got 4294967296',
+    );
     const tooMany = Array.from({ length: 4097 }, () => ({ address: '0x0', length: 0 }));
     expect(line(exec(tooMany))).toMatch(/out.elements: expected an array of at most 4096/);
   });

@@ -14,15 +14,20 @@ import {
   unknownKeyMessage,
   VRP_FIELDS,
 } from './structs.js';
+import { indexName, joinPath } from './fieldPath.js';
 
 export class Bad {
   constructor(
     readonly field: string,
     readonly message: string,
   ) {}
-  /** The same failure one level down: `inputBufferLength` under `pVrp`. */
-  under(prefix: string): Bad {
-    return new Bad(this.field === '' ? prefix : `${prefix}.${this.field}`, this.message);
+  /**
+   * The same failure one level down: `inputBufferLength` under `pVrp`; an index is spelled
+   * `[1]`, as the replay's violations spell paths (`out.elements[1].length`).
+   */
+  under(prefix: string | number): Bad {
+    const head = typeof prefix === 'number' ? indexName(prefix) : prefix;
+    return new Bad(joinPath([head, this.field]), this.message);
   }
 }
 
@@ -84,9 +89,9 @@ function validateSgList(raw: unknown, inPlace: boolean): Value | Bad {
   const out: Struct[] = inPlace ? (raw as Struct[]) : [];
   for (let i = 0; i < raw.length; i++) {
     const el: unknown = raw[i];
-    if (!isPlainObject(el)) return expected('sglist', raw).under(String(i));
+    if (!isPlainObject(el)) return expected('sglist', raw).under(i);
     const s = validateStruct(SG_ELEMENT_FIELDS, el, inPlace);
-    if (s instanceof Bad) return s.under(String(i));
+    if (s instanceof Bad) return s.under(i);
     if (!inPlace) out.push(s);
   }
   return out;
