@@ -106,7 +106,6 @@ describe('vpdma replay', () => {
         'return-mismatch VideoPortUnmapMemory ret', // F: UnmapMemory always NO_ERROR
         'out-param-mismatch VideoPortLockPages out.pVrp.outputBuffer', // C: OutputBuffer NULLed first
         'out-param-mismatch VideoPortLockPages out.pVrp.outputBufferLength', // C: the MDL, not a list
-        'out-param-mismatch VideoPortAllocateBuffer out.buffer', // G: *Buffer always written
         'return-mismatch VideoPortGetCommonBuffer ret', // B: the 0x40000 cap
         'out-param-mismatch VideoPortGetCommonBuffer out.pActualLength', // B: ... *pActualLength unwritten
         'out-param-mismatch VideoPortGetCommonBuffer out.logicalAddress', // B: ... nor *LogicalAddress

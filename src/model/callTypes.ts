@@ -108,8 +108,8 @@ export interface Produces {
 
 /**
  * How a defined value is compared with the oracle's: exactly, by zero/nonzero (the API
- * promises only "nonzero"), as a mapped length (at least the request, at most the oracle's
- * page-rounded size: MapMemory's "*Length ... maybe rounded up"), or as the byte size of a
+ * promises only "nonzero"), as a mapped length (at least the request, at most whole pages
+ * from the start of the address's page: MapMemory's "*Length ... maybe rounded up"), or as the byte size of a
  * VP_SCATTER_GATHER_LIST for the request's input buffer (LockPages' OutputBufferLength: the
  * element count depends on physical layout, but is at least one and at most one per page).
  */

@@ -10,6 +10,11 @@ export interface StepResult {
   readonly branch: string;
   /** Set when the call breaks a documented rule; the outcome is defined, never an exception. */
   readonly misuse?: string;
+  /**
+   * Out-parameters whose value this path leaves to the implementation (the documentation
+   * promises nothing of them on a failure): whatever a target writes there, or not, is right.
+   */
+  readonly unspecified?: readonly string[];
 }
 
 export const ok = (branch: string, ret?: Value, wrote?: Args): StepResult =>
@@ -20,6 +25,12 @@ export const ok = (branch: string, ret?: Value, wrote?: Args): StepResult =>
     : wrote === undefined
       ? { branch, ret }
       : { branch, ret, wrote };
+
+/** The same result, with out-parameters whose value it leaves to the implementation. */
+export const leaving = (r: StepResult, ...unspecified: string[]): StepResult => ({
+  ...r,
+  unspecified,
+});
 
 export const misuse = (rule: string, ret?: Value, wrote?: Args): StepResult => ({
   ...ok(rule, ret, wrote),

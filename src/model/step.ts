@@ -69,6 +69,8 @@ export interface Stepped {
   readonly out?: Args;
   readonly branch: string;
   readonly misuse?: string;
+  /** Out-parameters left to the implementation on this path (StepResult.unspecified). */
+  readonly unspecified?: readonly string[];
 }
 
 interface Plan {
@@ -101,5 +103,6 @@ export function step(s: ModelState, fn: string, a: Args): Stepped {
   }
   if (r.ret !== undefined) result.ret = r.ret;
   if (r.misuse !== undefined) result.misuse = r.misuse;
+  if (r.unspecified !== undefined) result.unspecified = r.unspecified;
   return result;
 }

@@ -54,9 +54,10 @@ export function recordedViolations(
   // Plain assignments, not conditional spreads: this runs for every call of a captured trace,
   // and a spread of `cond ? {} : {...}` took 5% of the replay in a profile.
   const recorded = toModelSpace(c.book, call.fn, 'trace', call);
-  const expected: { ret?: Value; out?: Args } = {};
+  const expected: { ret?: Value; out?: Args; unspecified?: readonly string[] } = {};
   if (plan.ret !== undefined && stepped.ret !== undefined) expected.ret = stepped.ret;
   if (call.out !== undefined) expected.out = stepped.out ?? {};
+  if (stepped.unspecified !== undefined) expected.unspecified = stepped.unspecified;
   // Only what the capture recorded is checked: a `ret` or an `out` key it left out is not
   // recorded, not "unwritten" (DESIGN.md makes both optional).
   return compareOutcome(plan, expected, recorded, c, 'unrecorded').map((m) =>

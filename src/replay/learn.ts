@@ -1,6 +1,7 @@
 // Learning produced values: after each call, every handle or range the call produced is
 // entered in the address book under the trace's name for it (recorded, or the oracle's when
 // the trace recorded nothing), with the oracle's and the target's values.
+import { POISON_PTR } from '../model/args.js';
 import { RESOURCE_SPACE, type Produces } from '../model/callTypes.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, Struct, TraceCall, Value } from '../model/values.js';
@@ -21,8 +22,9 @@ function learnOne(
   target: Value | undefined,
   length: number,
 ): void {
-  if (typeof model !== 'bigint' || typeof target !== 'bigint' || model === 0n || target === 0n)
-    return;
+  // The poison is an out-only handle the oracle did not write: nothing to pair a target's with.
+  if (typeof model !== 'bigint' || typeof target !== 'bigint') return;
+  if (model === 0n || target === 0n || model === POISON_PTR) return;
   const name = typeof trace === 'bigint' && trace !== 0n ? trace : model;
   book.learn(RESOURCE_SPACE[p.res], name, model, target, length, p.res);
 }

@@ -52,7 +52,12 @@ describe.each(PROFILES)('VideoPortAllocateCommonBuffer (%s)', (profile) => {
     const a = getAdapter(r);
     const before = r.model.version();
     const got = allocateCommon(r, a, length);
-    expect(got).toEqual({ ret: 0n, branch, out: { logicalAddress: ENTRY_LOGICAL } });
+    expect(got).toEqual({
+      ret: 0n,
+      branch,
+      out: { logicalAddress: ENTRY_LOGICAL },
+      unspecified: ['logicalAddress'],
+    });
     expect(r.model.version()).toBe(before);
   });
 

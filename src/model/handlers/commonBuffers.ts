@@ -2,7 +2,7 @@
 // contiguous; the logical address the device uses is the physical one.
 import { allocationBytesMax, objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { big, flag, num } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, type StepResult } from '../result.js';
 import { pagesFor, type CommonBuffer, type ModelState } from '../state.js';
 import type { Args } from '../values.js';
 import { pagesLocked } from './locking.js';
@@ -62,7 +62,9 @@ export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
     handle,
     flag(a, 'cacheEnabled'),
   );
-  if (b === undefined) return ok(num(a, 'desiredLength') === 0 ? 'zero-length' : 'no-memory', 0n);
+  // Neither source says what a failure leaves in *LogicalAddress (ReactOS: "unverified").
+  const branch = num(a, 'desiredLength') === 0 ? 'zero-length' : 'no-memory';
+  if (b === undefined) return leaving(ok(branch, 0n), 'logicalAddress');
   return ok('ok', b.va, { logicalAddress: b.logical });
 }
 
@@ -103,8 +105,14 @@ export function getCommonBuffer(s: ModelState, a: Args): StepResult {
     if (first.value.dma64) highest = U64_MAX_ADDR;
   }
   const b = allocate(s, length, highest, 'get', adapter, flag(a, 'cacheEnabled'));
-  if (b === undefined)
-    return ok(length === 0 ? 'zero-length' : 'no-memory', 0n, { pActualLength: 0 });
+  if (b === undefined) {
+    // ReactOS writes *pActualLength = 0 once it reaches the allocation (spec §4.6); the docs
+    // promise neither out-parameter on a failure.
+    const failed = ok(length === 0 ? 'zero-length' : 'no-memory', 0n, { pActualLength: 0 });
+    return s.reactos
+      ? leaving(failed, 'logicalAddress')
+      : leaving(failed, 'logicalAddress', 'pActualLength');
+  }
   return ok('ok', b.va, { logicalAddress: b.logical, pActualLength: length });
 }
 

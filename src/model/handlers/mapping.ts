@@ -10,7 +10,7 @@ import {
 } from '../../core/constants.js';
 import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { big, num } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, type StepResult } from '../result.js';
 import type { ModelState, View } from '../state.js';
 import type { Args } from '../values.js';
 
@@ -156,14 +156,15 @@ export function mapMemory(s: ModelState, a: Args): StepResult {
   if (!inAperture(s, r)) {
     // ReactOS: bus translation failure is ERROR_NOT_ENOUGH_MEMORY and *VirtualAddress = NULL.
     if (s.reactos) return ok('no-aperture', ERROR_NOT_ENOUGH_MEMORY, { virtualAddress: 0n });
-    return ok('no-aperture', ERROR_INVALID_PARAMETER);
+    // The docs promise *VirtualAddress and *Length only on success.
+    return leaving(ok('no-aperture', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
   }
   const view = mapView(s, r);
   if (view === undefined) {
     // ReactOS reports NO_ERROR with a NULL address when the mapping itself fails (a bug).
     return s.reactos
       ? ok('map-failed', NO_ERROR, { virtualAddress: 0n })
-      : ok('limit', ERROR_INVALID_PARAMETER);
+      : leaving(ok('limit', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
   }
   if (s.reactos)
     return ok(r.process === 0n ? 'kernel' : 'user', NO_ERROR, { virtualAddress: view.va });

@@ -2,7 +2,7 @@
 import { ERROR_NOT_ENOUGH_MEMORY, NO_ERROR } from '../../core/constants.js';
 import { allocationBytesMax, objectsMax } from '../../core/limits.js';
 import { big, num } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, type StepResult } from '../result.js';
 import { pagesFor, type ModelState, type PoolBlock } from '../state.js';
 import type { Args } from '../values.js';
 import { pagesLocked } from './locking.js';
@@ -45,7 +45,8 @@ export function allocateBuffer(s: ModelState, a: Args): StepResult {
   const va = allocateBlock(s, num(a, 'size'), 'buffer');
   if (va !== undefined) return ok('ok', NO_ERROR, { buffer: va });
   // ReactOS always writes *Buffer (spec §1 G); the docs promise nothing on failure.
-  return ok('no-memory', ERROR_NOT_ENOUGH_MEMORY, s.reactos ? { buffer: 0n } : undefined);
+  if (s.reactos) return ok('no-memory', ERROR_NOT_ENOUGH_MEMORY, { buffer: 0n });
+  return leaving(ok('no-memory', ERROR_NOT_ENOUGH_MEMORY), 'buffer');
 }
 
 export function releaseBuffer(s: ModelState, a: Args): StepResult {
