@@ -56,8 +56,10 @@ describe('vpdma replay on bad input', () => {
     const r = await run(['replay', many, '--quiet']);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/22 unreadable/);
-    expect(r.out.match(/bad-\d\d\.txt:1/g)).toHaveLength(20);
-    expect(r.out).toContain('  ... and 2 more unreadable or damaged (see --json)\n');
+    // Named on standard error, as exit code 2 promises, one line each.
+    expect(r.out).not.toMatch(/bad-\d\d\.txt:1/);
+    expect(r.err.match(/^vpdma replay: .*bad-\d\d\.txt:1: .*$/gm)).toHaveLength(20);
+    expect(r.err).toContain('vpdma replay: ... and 2 more unreadable or damaged (see --json)\n');
   });
 
   it('replays a capture cut off mid-line up to the cut: its violations, the damage, exit 2', async () => {
@@ -82,7 +84,7 @@ describe('vpdma replay on bad input', () => {
     expect(r.code).toBe(2);
     const lines = text.split('\n').length;
     expect(r.out).toMatch(/1 damaged \(replayed up to the damage\)/);
-    expect(r.out).toContain(`${cut}:${lines}: truncated: the last line stops before its newline`);
+    expect(r.err).toContain(`${cut}:${lines}: truncated: the last line stops before its newline`);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
       summary: { damaged: number };
       traces: { outcome: string; calls: number; damage?: string }[];
@@ -109,8 +111,8 @@ describe('vpdma replay on bad input', () => {
     const target = 'mutant:crash-on-double-free-pool';
     const r = await run(['replay', cut, '--target', target, '--quiet', '--junit', junit]);
     expect(r.code).toBe(3);
-    expect(r.out).toContain(`${cut}:6: truncated: `);
-    expect(r.out).toContain(': damaged; only the calls before it were replayed');
+    expect(r.err).toContain(`${cut}:6: truncated: `);
+    expect(r.err).toContain(': damaged; only the calls before it were replayed');
     expect(r.out).toMatch(/crash-then-cut\.jsonl:call 2: target-crashed/);
     expect(readFileSync(junit, 'utf8')).toMatch(
       /<error message="[^"]*double free \(and [^"]*crash-then-cut\.jsonl:6: truncated: [^"]*: damaged; only the calls before it were replayed\)" type="target-crashed"/,
@@ -129,7 +131,7 @@ describe('vpdma replay on bad input', () => {
     );
     const r = await run(['replay', broken]);
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(
+    expect(r.err).toMatch(
       /broken\.jsonl:\d+: .*args\.(vpDmaAdapter|mdl): .*which no earlier call returned/,
     );
   });

@@ -40,14 +40,21 @@ export function formatReplaySummary(r: ReplayReport): string {
       lines.push(`  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
-  const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
-  for (const t of bad.slice(0, shownMax))
-    lines.push(
-      `  ${oneLine(t.damage === undefined ? (t.error ?? '') : `${t.damage}: ${DAMAGE_NOTE}`)}`,
-    );
-  if (bad.length > shownMax)
-    lines.push(`  ... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line per unreadable or damaged trace, naming the place, for standard error (the exit
+ * code 2 contract), the first 20 of them; '' when every trace was read whole.
+ */
+export function formatInputProblems(r: ReplayReport): string {
+  const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
+  const lines = bad
+    .slice(0, shownMax)
+    .map((t) => oneLine(t.damage === undefined ? (t.error ?? '') : `${t.damage}: ${DAMAGE_NOTE}`));
+  if (bad.length > shownMax)
+    lines.push(`... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
+  return lines.length === 0 ? '' : `${lines.map((l) => `vpdma replay: ${l}`).join('\n')}\n`;
 }
 
 /** Where the rest are: all in --json, or there beyond a trace's first ones only by kind. */

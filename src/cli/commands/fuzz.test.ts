@@ -270,4 +270,9 @@ describe('--minimize-time', () => {
     });
     expect(() => budgetOptions({ time: '1s', minimizeTime: 'later' })).toThrow(/--minimize-time/);
   });
+
+  it('does not take the blame for a bad --time it was not given', () => {
+    expect(() => budgetOptions({ time: '0s' })).toThrow(/^--time: must be more than zero$/);
+    expect(() => budgetOptions({ time: '1h30m' })).toThrow(/^--time: expected a duration/);
+  });
 });

@@ -152,17 +152,16 @@ export function budgetOptions(o: { runs?: string; time?: string; minimizeTime?: 
 } {
   if (o.runs !== undefined && o.time !== undefined)
     throw new UserError('--runs and --time: give one budget, not both');
+  // --time first: a bad --time is named as itself, not as the --minimize-time it defaults.
+  const timeMs = o.time === undefined ? undefined : durationOption('--time', o.time);
   const minimizeTime = o.minimizeTime ?? o.time;
   const minimize =
     minimizeTime === undefined
       ? {}
       : { minimizeTimeMs: durationOption('--minimize-time', minimizeTime) };
   const minimizeText = minimizeTime === undefined ? {} : { minimizeTime };
-  if (o.time !== undefined)
-    return {
-      budget: { timeMs: durationOption('--time', o.time), ...minimize },
-      text: { time: o.time, ...minimizeText },
-    };
+  if (o.time !== undefined && timeMs !== undefined)
+    return { budget: { timeMs, ...minimize }, text: { time: o.time, ...minimizeText } };
   const runs = positiveInt('--runs', o.runs, 1000);
   return { budget: { runs, ...minimize }, text: { runs, ...minimizeText } };
 }

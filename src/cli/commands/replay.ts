@@ -40,7 +40,7 @@ import {
   summaryTo,
   writeReportFile,
 } from '../outputDir.js';
-import { formatReplaySummary } from '../summary.js';
+import { formatInputProblems, formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 
 interface ReplayOptions {
@@ -176,6 +176,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     interrupt.received() !== undefined,
   );
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report));
+  const problems = formatInputProblems(report);
+  if (problems !== '') ctx.io.err(problems);
   await writeReports(ctx.io, report, opts, found.files.length);
   if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
