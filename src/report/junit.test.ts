@@ -17,7 +17,7 @@ const totals = (xml: string): string[] =>
   );
 
 describe('JUnit counts', () => {
-  it('counts a damaged trace with violations once, as an error, and keeps its failures', () => {
+  it('counts a damaged trace with violations once, as an error, and lists them in it', () => {
     const entry: TraceEntry = {
       trace: 'cut.jsonl',
       outcome: 'fail',
@@ -34,8 +34,27 @@ describe('JUnit counts', () => {
       'tests="1" failures="0" errors="1"',
       'tests="1" failures="0" errors="1"',
     ]);
-    expect(xml.match(/<failure /g)).toHaveLength(2);
+    // One result element per case (Ant's schema; dashboards show only the first).
+    expect(xml.match(/<failure /g)).toBeNull();
     expect(xml.match(/<error [^>]*type="damaged"/g)).toHaveLength(1);
+    expect(xml).toMatch(/Violations before it:[^<]*return-mismatch[^<]*memory-mismatch/);
+  });
+
+  it('puts every violation of a case in one <failure>, named by the first', () => {
+    const entry: TraceEntry = { trace: 'f.jsonl', outcome: 'fail', calls: 7, violations: 3 };
+    const vs = [
+      violation('f.jsonl', 'return-mismatch', 1),
+      violation('f.jsonl', 'memory-mismatch', 4),
+      violation('f.jsonl', 'out-param-mismatch', 5),
+    ];
+    const xml = junitXml('vpdma replay', [caseForTrace(entry, vs)]);
+    expect(totals(xml)).toEqual([
+      'tests="1" failures="1" errors="0"',
+      'tests="1" failures="1" errors="0"',
+    ]);
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+    expect(xml).toMatch(/<failure message="return-mismatch at call 1 \(F\) \(and 2 more\)"/);
+    expect(xml).toMatch(/return-mismatch[^<]*memory-mismatch[^<]*out-param-mismatch/);
   });
 
   it('counts a crash after violations as an error; every case once in all', () => {

@@ -1,12 +1,12 @@
 // JUnit XML, the format every CI dashboard reads (GitLab, Jenkins, GitHub test reporters):
-// testsuites > testsuite > testcase, a <failure> per violation, an <error> for traces that could
-// not be read, were damaged or whose target crashed. `vpdma replay` writes one suite; `vpdma
+// testsuites > testsuite > testcase, a <failure> for violations, an <error> for traces that
+// could not be read, were damaged or whose target crashed (then with the violations before it). `vpdma replay` writes one suite; `vpdma
 // nightly` writes a corpus suite and a findings suite through the same writer.
 //
 // The counts follow JUnit's own (Ant's writer, which Jenkins and GitLab read): `failures` and
 // `errors` count test cases, each case once, so that tests - failures - errors is the number
 // that passed. A case with an <error> (a trace not checked to its end: a crash, a timeout,
-// damage) counts as an error even when the violations found before it are <failure>s in it,
+// damage) counts as an error even when violations were found before it (its body lists them),
 // as the exit code ranks a crash or bad input above violations.
 import { DAMAGE_NOTE, type ReportViolation, type TraceEntry } from './replayReport.js';
 
@@ -135,19 +135,25 @@ function counts(cases: readonly JunitCase[]): string {
   return `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
 }
 
+/**
+ * One <failure> or one <error> per test case, as Ant's schema has it (Jenkins and GitLab show
+ * only a case's first): the first violation names it, and the body lists every one.
+ */
 function caseLines(c: JunitCase): string[] {
   const lines = [`    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}">`];
-  for (const f of c.failures) {
-    lines.push(
-      `      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.type)}">${xmlText(f.body)}</failure>`,
-    );
-  }
+  const bodies = c.failures.map((f) => f.body);
+  const first = c.failures[0];
   if (c.error !== undefined) {
     const attrs = `message="${xmlAttr(c.error.message)}" type="${xmlAttr(c.error.type)}"`;
+    const before = bodies.length === 0 ? [] : [`Violations before it:\n\n${bodies.join('\n\n')}`];
+    const body = [...(c.error.body === undefined ? [] : [c.error.body]), ...before].join('\n\n');
     lines.push(
-      c.error.body === undefined
-        ? `      <error ${attrs}/>`
-        : `      <error ${attrs}>${xmlText(c.error.body)}</error>`,
+      body === '' ? `      <error ${attrs}/>` : `      <error ${attrs}>${xmlText(body)}</error>`,
+    );
+  } else if (first !== undefined) {
+    const more = c.failures.length > 1 ? ` (and ${c.failures.length - 1} more)` : '';
+    lines.push(
+      `      <failure message="${xmlAttr(first.message + more)}" type="${xmlAttr(first.type)}">${xmlText(bodies.join('\n\n'))}</failure>`,
     );
   }
   lines.push('    </testcase>');
