@@ -28,7 +28,7 @@ describe('vpdma replay, interrupted', () => {
     // A target that never answers, with a marker to find it by once vpdma has exited.
     const marker = `vpdma-leak-check-${process.pid}-${Date.now()}`;
     const slow = `process:node -e "setInterval(()=>{},1000)" ${marker}`;
-    const { code, err } = await interruptCli(
+    const { code, out, err } = await interruptCli(
       [
         'replay',
         'corpus',
@@ -61,6 +61,8 @@ describe('vpdma replay, interrupted', () => {
     const missing =
       readdirSync('corpus').filter((f) => /\.(jsonl|vpt|txt)$/.test(f)).length -
       report.summary.traces;
+    const total = missing + report.summary.traces;
+    expect(out).toContain(`interrupted: ${missing} of ${total} traces not replayed`);
     expect(readFileSync(junit, 'utf8')).toContain(
       `<testcase classname="vpdma" name="interrupted">\n      <error message="interrupted: ${missing} trace${missing === 1 ? '' : 's'} not replayed" type="interrupted"/>`,
     );

@@ -175,7 +175,11 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     wallMs,
     interrupt.received() !== undefined,
   );
-  summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report));
+  const missing = found.files.length - report.traces.length;
+  const stopped = report.interrupted
+    ? `interrupted: ${missing} of ${found.files.length} traces not replayed; the counts above are those that finished\n`
+    : '';
+  summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
   await writeReports(ctx.io, report, opts, found.files.length);
