@@ -78,7 +78,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     violations: violationsOf(findings),
     ...setupErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
-    stoppedBy: reports.some((r) => r.interrupted) ? 'signal' : first.stoppedBy,
+    stoppedBy: stoppedByOf(reports),
     ...minimizeStoppedByOf(reports),
     warnings: [...reports.flatMap((r) => r.warnings), ...covered.warnings],
     timing: {
@@ -90,6 +90,13 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
   };
+}
+
+/** Why the merged run stopped: a signal or a target that could not start in any shard wins. */
+function stoppedByOf(reports: readonly FuzzReport[]): string {
+  if (reports.some((r) => r.interrupted)) return 'signal';
+  if (reports.some((r) => r.stoppedBy === 'setup')) return 'setup';
+  return reports[0]?.stoppedBy ?? 'runs';
 }
 
 /** A shard whose minimization stopped early leaves findings unminimized in the merge too. */
@@ -121,11 +128,17 @@ function coveredCases(reports: readonly FuzzReport[]): { every: number; warnings
   const every = Math.min(...ends.map((e) => e.next));
   const beyond = Math.max(...ends.map((e) => e.last)) + 1;
   if (beyond <= every) return { every, warnings: [] };
-  // Why: a --time budget, or a shard interrupted before its --runs.
-  const short = reports.filter((_, i) => ends[i]?.next === every).map((r) => r.shard);
+  // Why: a shard interrupted before its --runs, one whose target could not start, or a --time
+  // budget (only then: shards of one --runs stop at it otherwise).
+  const short = reports.filter((_, i) => ends[i]?.next === every);
+  const named = `${short.length > 1 ? 'shards' : 'shard'} ${short.map((r) => r.shard).join(', ')}`;
   const why = reports.some((r) => r.interrupted)
-    ? `${short.length > 1 ? 'shards' : 'shard'} ${short.join(', ')} stopped first, interrupted`
-    : 'a --time budget';
+    ? `${named} stopped first, interrupted`
+    : short.some((r) => r.setupError !== undefined)
+      ? `${named} stopped first: the target could not start`
+      : reports.some((r) => r.budget.time !== undefined)
+        ? 'a --time budget'
+        : `${named} stopped first`;
   return {
     every,
     warnings: [

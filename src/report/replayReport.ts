@@ -43,6 +43,11 @@ export interface TraceEntry {
    * nothing about the trace itself, so a regression repro's counts neither as seen nor as gone.
    */
   readonly notStarted?: true;
+  /**
+   * A merged nightly report only: the shards whose replay of this trace failed, when the
+   * others' passed (a target that depends on its machine); the entry is the first of them.
+   */
+  readonly failedIn?: readonly string[];
 }
 
 export interface ReplaySummary {

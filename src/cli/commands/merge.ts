@@ -3,6 +3,7 @@
 // count: reports, corpus, findings (deduplicated across shards).
 import { constants, existsSync } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
+import { oneLine } from '../../core/oneLine.js';
 import { shellWord } from '../../core/shellWord.js';
 import { damagedEntry } from '../../store/corpus.js';
 import { ioMessage } from '../../store/fileChunks.js';
@@ -24,6 +25,7 @@ import {
 } from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
+import { mergeCorpusReplay } from '../mergeReplay.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 
 interface MergeOptions {
@@ -236,7 +238,7 @@ async function merge(
   opts: MergeOptions,
 ): Promise<ExitCode> {
   const failOn = parseFailOn(opts.failOn);
-  // In shard order, whatever the order given: the first one's corpus replay is the merged one's.
+  // In shard order, whatever the order given: the first one's order of corpus traces is kept.
   const shardNumber = (s: Shard): number => Number((s.report.shard ?? '1/1').split('/')[0]);
   const shards = (await Promise.all(dirs.map(readShard))).sort(
     (a, b) => shardNumber(a) - shardNumber(b),
@@ -249,7 +251,10 @@ async function merge(
       `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
     );
   const count = Number((names[0] ?? '1/1').split('/')[1]);
-  const complete = names.length === count && shards.every((s) => !s.report.interrupted);
+  // A shard whose target could not start explored nothing: as for nightly, nothing is fixed.
+  const complete =
+    names.length === count &&
+    shards.every((s) => !s.report.interrupted && s.report.fuzzDetail.setupError === undefined);
   if (names.length !== count)
     ctx.io.err(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
@@ -323,13 +328,21 @@ async function merge(
     fixed,
     stillFailing,
   });
+  const corpus = mergeCorpusReplay(shards);
   const merged: NightlyReportWithDetail = {
     ...report,
-    corpus: first.corpus,
-    violations: [...first.corpus.violations, ...report.violations],
+    corpus,
+    violations: [...corpus.violations, ...report.violations],
   };
   await writeNightlyReports(ctx.io, merged, opts.out, opts.json);
   await saveHistory();
+  for (const s of shards) {
+    const setup = s.report.fuzzDetail.setupError;
+    if (setup !== undefined)
+      ctx.io.err(
+        `vpdma merge: shard ${s.report.shard ?? '1/1'}: the target could not be set up: ${oneLine(setup)}\n`,
+      );
+  }
   const stale = await staleFindings(opts.out, new Set(findings.map((f) => f.signature)));
   if (stale.length > 0)
     ctx.io.err(

@@ -1,0 +1,135 @@
+// `vpdma merge` of shards whose corpus replays disagree: every shard replays the whole corpus
+// (and the earlier findings' repros), so a failure any shard saw is the merged run's: in
+// report.json, junit.xml and the exit code. A shard whose target could not start is too.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mergeCorpusReplay } from './mergeReplay.js';
+import { runCli as run } from './runCli.js';
+import type { Shard } from './shardReport.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-replay-'));
+
+interface Merged {
+  interrupted: boolean;
+  corpus: {
+    summary: { failed: number; passed: number; traces: number };
+    traces: { trace: string; outcome: string; violations: number; failedIn?: string[] }[];
+  };
+  violations: { kind: string; trace: string }[];
+  fuzzDetail: { stoppedBy: string; setupError?: string };
+}
+const reportOf = (out: string): Merged =>
+  JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Merged;
+/** junit.xml's root counts. */
+const junitCounts = (out: string): string =>
+  /<testsuites[^>]*>/.exec(readFileSync(join(out, 'junit.xml'), 'utf8'))?.[0] ?? '';
+
+afterEach(() => {
+  delete process.env['VPDMA_FIXTURE_MUTANT'];
+  delete process.env['VPDMA_FIXTURE_BROKEN'];
+});
+
+describe('vpdma merge, the corpus replay of every shard', () => {
+  it('keeps a corpus violation only shard 2 saw, naming the shard', async () => {
+    const args = ['--target', 'module:test/fixtures/mutant-target.mjs', '--seed', '4'];
+    const more = ['--runs', '4', '--workers', '1', '--quiet', '--fail-on', 'none'];
+    const s1 = join(dir, 'env-s1');
+    const s2 = join(dir, 'env-s2');
+    expect((await run(['nightly', ...args, ...more, '--shard', '1/2', '--out', s1])).code).toBe(0);
+    // Shard 2's machine has the bug: its replay of the corpus fails.
+    process.env['VPDMA_FIXTURE_MUTANT'] = 'mapdma-writes-length';
+    expect((await run(['nightly', ...args, ...more, '--shard', '2/2', '--out', s2])).code).toBe(0);
+    delete process.env['VPDMA_FIXTURE_MUTANT'];
+    const shard2 = reportOf(s2).corpus.summary.failed;
+    expect(shard2).toBeGreaterThan(0);
+    for (const order of [
+      [s1, s2],
+      [s2, s1],
+    ]) {
+      const out = join(dir, `env-merged-${order[0] === s1 ? 'a' : 'b'}`);
+      const r = await run(['merge', ...order, '--out', out, '--fail-on', 'any']);
+      expect(r.code, r.err).toBe(1);
+      const m = reportOf(out);
+      expect(m.corpus.summary.failed).toBe(shard2);
+      const failing = m.corpus.traces.filter((t) => t.outcome !== 'pass');
+      expect(failing.length).toBe(shard2);
+      for (const t of failing) expect(t.failedIn).toEqual(['2/2']);
+      expect(m.violations.some((v) => v.kind === 'map-dma-wrote-out-param')).toBe(true);
+      expect(junitCounts(out)).not.toMatch(/failures="0"/);
+    }
+  });
+
+  it('carries a shard whose target could not start: its violations, stoppedBy and exit 3', async () => {
+    const target = `process:${process.execPath} ${join(root, 'test/fixtures/env-broken-process-target.mjs')}`;
+    const args = ['--target', target, '--seed', '4', '--runs', '6', '--workers', '1'];
+    const more = ['--quiet', '--fail-on', 'none'];
+    const s1 = join(dir, 'broken-s1');
+    const s2 = join(dir, 'broken-s2');
+    expect((await run(['nightly', ...args, ...more, '--shard', '1/2', '--out', s1])).code).toBe(0);
+    process.env['VPDMA_FIXTURE_BROKEN'] = '1';
+    expect((await run(['nightly', ...args, ...more, '--shard', '2/2', '--out', s2])).code).toBe(3);
+    delete process.env['VPDMA_FIXTURE_BROKEN'];
+    const out = join(dir, 'broken-merged');
+    const r = await run(['merge', s1, s2, '--out', out, '--fail-on', 'new']);
+    expect(r.code, r.err).toBe(3);
+    const m = reportOf(out);
+    expect(m.fuzzDetail.stoppedBy).toBe('setup');
+    expect(m.fuzzDetail.setupError).toMatch(/could not start/);
+    expect(m.violations.filter((v) => v.kind === 'target-crashed').length).toBe(8);
+    expect(junitCounts(out)).not.toMatch(/errors="0"/);
+    // The shards stopped at different cases because one could not start, not by --time.
+    expect(r.err).not.toContain('--time');
+    expect(r.err).toContain('shard 2/2: the target could not be set up');
+  });
+});
+
+describe('mergeCorpusReplay', () => {
+  /** A shard whose corpus replay is `traces` (each failing one with one violation). */
+  const shard = (k: number, traces: [string, 'pass' | 'fail'][]): Shard =>
+    ({
+      dir: `s${k}`,
+      report: {
+        shard: `${k}/2`,
+        corpus: {
+          traces: traces.map(([trace, outcome]) => ({
+            trace,
+            outcome,
+            calls: 3,
+            violations: outcome === 'fail' ? 1 : 0,
+          })),
+          violations: traces
+            .filter(([, o]) => o === 'fail')
+            .map(([trace]) => ({
+              kind: 'return-mismatch',
+              fn: 'F',
+              callIndex: 1,
+              message: 'm',
+              trace,
+            })),
+        },
+      },
+    }) as unknown as Shard;
+
+  it('matches a regression repro across the shards by its signature, keeping the failure', () => {
+    const repro = (k: number): string => `s${k}/findings/return-mismatch/F/abcd1234/repro.jsonl`;
+    const m = mergeCorpusReplay([
+      shard(1, [
+        [repro(1), 'pass'],
+        ['corpus/a.jsonl', 'pass'],
+      ]),
+      shard(2, [
+        [repro(2), 'fail'],
+        ['corpus/a.jsonl', 'pass'],
+      ]),
+    ]);
+    expect(m.traces.map((t) => [t.trace, t.outcome, t.failedIn])).toEqual([
+      [repro(2), 'fail', ['2/2']],
+      ['corpus/a.jsonl', 'pass', undefined],
+    ]);
+    expect(m.violations.map((v) => v.trace)).toEqual([repro(2)]);
+    expect(m.summary).toMatchObject({ traces: 2, passed: 1, failed: 1, violations: 1 });
+  });
+});

@@ -1,0 +1,66 @@
+// The corpus section of a merged nightly report. Phase 1 of `vpdma nightly` takes no --shard:
+// every shard replays the whole corpus and every earlier finding's repro. The shards of a
+// healthy run agree, and the merge is any one shard's replay; where they disagree (a target
+// that depends on its machine, a flaky one, one that could not start on one shard) the merge
+// keeps the failure, so a violation seen by any shard is in the merged report and exit code.
+import { summarize, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
+import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { Shard } from './shardReport.js';
+
+export type MergedCorpus = NightlyReportWithDetail['corpus'];
+
+/**
+ * What identifies a trace across shards: a regression repro lives in each shard's own
+ * OUT/findings (`s1/findings/<signature>/repro.jsonl`, `s2/findings/...`), so it is its
+ * signature and file; any other trace is its path as replayed.
+ */
+export function traceKey(trace: string): string {
+  const m =
+    /(?:^|[\\/])(findings[\\/][^\\/]+[\\/][^\\/]+[\\/][^\\/]+[\\/]repro\.(?:jsonl|txt|vpt))$/.exec(
+      trace,
+    );
+  return m?.[1] === undefined ? trace : m[1].replace(/\\/g, '/');
+}
+
+/** Whether a shard's replay of a trace found anything wrong (its exit code would say so). */
+function failed(e: TraceEntry): boolean {
+  return e.outcome !== 'pass' || e.violations > 0 || e.damage !== undefined;
+}
+
+interface Seen {
+  readonly shard: string;
+  readonly entry: TraceEntry;
+  readonly violations: readonly ReportViolation[];
+}
+
+/**
+ * Each trace once, in the order the first shard replayed them (then any only later shards
+ * replayed): the first shard's replay of it if no shard's failed, else the first failing
+ * one's, which names in `failedIn` the shards that saw the failure when others did not.
+ */
+export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
+  const byKey = new Map<string, Seen[]>();
+  for (const s of shards) {
+    const shard = s.report.shard ?? '1/1';
+    const mine = new Map<string, ReportViolation[]>();
+    for (const v of s.report.corpus.violations)
+      mine.set(v.trace, [...(mine.get(v.trace) ?? []), v]);
+    for (const entry of s.report.corpus.traces) {
+      const key = traceKey(entry.trace);
+      const seen = byKey.get(key) ?? [];
+      seen.push({ shard, entry, violations: mine.get(entry.trace) ?? [] });
+      byKey.set(key, seen);
+    }
+  }
+  const traces: TraceEntry[] = [];
+  const violations: ReportViolation[] = [];
+  for (const seen of byKey.values()) {
+    const failing = seen.filter((x) => failed(x.entry));
+    const chosen = failing[0] ?? seen[0];
+    if (chosen === undefined) continue;
+    const split = failing.length > 0 && failing.length < seen.length;
+    traces.push(split ? { ...chosen.entry, failedIn: failing.map((x) => x.shard) } : chosen.entry);
+    violations.push(...chosen.violations);
+  }
+  return { summary: summarize(traces, violations), traces, violations };
+}
