@@ -25,6 +25,7 @@ import {
 } from '../outputDir.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
+import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay } from '../mergeReplay.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 
@@ -59,40 +60,6 @@ before the first one is written.`,
       ctx.exitCode = await merge(ctx, dirs, opts);
     });
 };
-
-/** Shards of different campaigns cannot be merged: refuse, naming the field. */
-function checkCompatible(shards: readonly Shard[]): string[] {
-  const first = shards[0]?.report;
-  if (first === undefined) throw new UserError('merge: give at least one shard directory');
-  const same = (label: string, f: (r: NightlyReportWithDetail) => unknown): void => {
-    for (const s of shards) {
-      if (JSON.stringify(f(s.report)) !== JSON.stringify(f(first))) {
-        throw new UserError(
-          `merge: ${s.dir} has ${label} ${JSON.stringify(f(s.report))}, ${shards[0]?.dir} has ${JSON.stringify(f(first))}: not shards of one run`,
-        );
-      }
-    }
-  };
-  same('seed', (r) => r.seed);
-  same('vpdma version', (r) => r.vpdmaVersion);
-  same('model revision', (r) => r.modelRevision);
-  same('target', (r) => r.target);
-  same('profile', (r) => r.profile);
-  same('budget', (r) => r.fuzzDetail.budget);
-  same('calls per case', (r) => r.fuzzDetail.callsMax);
-  same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);
-  // Case i depends on the corpus the run started from: every shard must start from the same.
-  const base = (r: NightlyReportWithDetail): string | undefined => r.fuzzDetail.corpus.baseId;
-  const other = shards.find((s) => base(s.report) !== base(first));
-  if (other !== undefined)
-    throw new UserError(
-      `merge: ${other.dir} started from a different base corpus than ${shards[0]?.dir} (${other.report.fuzzDetail.corpus.base} against ${first.fuzzDetail.corpus.base} traces): not shards of one run; give every shard the same --corpus`,
-    );
-  const names = shards.map((s) => s.report.shard ?? '1/1');
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new UserError(`merge: shard ${dup} given twice`);
-  return names;
-}
 
 /**
  * A shard's file copied whole or not at all (a temporary file beside `to`, renamed over it): a
@@ -190,20 +157,6 @@ async function writeFinding(src: FindingSource, out: string): Promise<ReportFind
   return entry;
 }
 
-/** The shard's corpus directory: its OUT/corpus if unpacked there, else as recorded. */
-function corpusDirOf(s: Shard): string {
-  const local = join(s.dir, 'corpus');
-  return existsSync(local) ? local : (s.report.fuzzDetail.corpus.dir ?? local);
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
-  } catch {
-    return [];
-  }
-}
-
 /**
  * The merged corpus: what every shard started from (entries no shard kept this run) plus the
  * entries the unsharded run would have kept, each from the shard that kept it. Planned (and
@@ -243,7 +196,7 @@ async function merge(
   const shards = (await Promise.all(dirs.map(readShard))).sort(
     (a, b) => shardNumber(a) - shardNumber(b),
   );
-  const names = checkCompatible(shards);
+  const names = await checkCompatible(shards);
   const out = await landsIn(opts.out);
   const shardDirs = await Promise.all(shards.map((s) => landsIn(s.dir)));
   if (shardDirs.includes(out))
@@ -265,6 +218,7 @@ async function merge(
     ['--history', opts.history],
   ] as const;
   await checkReportPaths(reports, [], [join(opts.out, 'corpus')]);
+  await checkNotShardInputs(reports, shards);
   const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
   let fuzz = mergeFuzzReports(details, 2);

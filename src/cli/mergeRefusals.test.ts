@@ -1,0 +1,61 @@
+// What `vpdma merge` refuses before writing anything, and how it says so: an output that is
+// one of the files it reads from a shard, and shards that started from different corpora.
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli as run } from './runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-refusals-'));
+const s1 = join(dir, 's1');
+const s2 = join(dir, 's2');
+
+beforeAll(async () => {
+  const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
+  expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(0);
+  expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
+}, 60_000);
+
+describe('vpdma merge refuses', () => {
+  it('a --json or --history that is a file it reads from a shard, writing nothing', async () => {
+    const input = join(s1, 'report.json');
+    const before = readFileSync(input, 'utf8');
+    const entry = readdirSync(join(s2, 'corpus'))[0] ?? 'none';
+    for (const [flag, path] of [
+      ['--json', input],
+      ['--history', input],
+      ['--json', join(s2, 'corpus', entry)],
+    ] as const) {
+      const out = join(dir, 'refused');
+      const r = await run(['merge', s1, s2, '--out', out, flag, path]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(
+        new RegExp(
+          `^vpdma: merge: ${flag} .*: is in shard .*, which this merge reads; give a file outside the shards\\n$`,
+        ),
+      );
+    }
+    expect(readFileSync(input, 'utf8')).toBe(before);
+  });
+
+  it('shards of different base corpora of one size, naming the first entry that differs', async () => {
+    // Two corpora of one size: shard 1's corpus, each with one trace of its own added.
+    const trace = readFileSync(join(import.meta.dirname, '../../corpus/events.jsonl'), 'utf8');
+    const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
+    const seeds: string[] = [];
+    for (const [i, name] of ['a', 'b'].entries()) {
+      const base = join(dir, `corpus-${name}`);
+      cpSync(join(s1, 'corpus'), base, { recursive: true });
+      writeFileSync(join(base, `${name}-extra.jsonl`), trace);
+      const out = join(dir, `seeds-${name}`);
+      const shard = ['--corpus', base, '--shard', `${i + 1}/2`];
+      expect((await run(['nightly', '--out', out, ...shard, ...args])).code).toBe(0);
+      seeds.push(out);
+    }
+    const r = await run(['merge', ...seeds, '--out', join(dir, 'bad-base')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /same count, different entries \(first difference: a-extra\.jsonl, in .*seeds-a only\)/,
+    );
+  });
+});
