@@ -59,6 +59,10 @@ describe('vpdma merge, the corpus replay of every shard', () => {
       for (const t of failing) expect(t.failedIn).toEqual(['2/2']);
       expect(m.violations.some((v) => v.kind === 'map-dma-wrote-out-param')).toBe(true);
       expect(junitCounts(out)).not.toMatch(/failures="0"/);
+      // The summary is nightly's: the corpus, each finding with its status, what was fixed.
+      expect(r.out).toMatch(/^corpus: \d+ traces, \d+ passed, [1-9]\d* with violations/m);
+      expect(r.out).toMatch(/^findings: \d+ \(\d+ new, 0 open, 0 regressed\), 0 fixed$/m);
+      expect(r.out).toMatch(/^ {2}\[new\] map-dma-wrote-out-param in VideoPortMapDmaMemory: /m);
     }
   });
 

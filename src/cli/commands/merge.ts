@@ -27,6 +27,7 @@ import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay } from '../mergeReplay.js';
+import { nightlySummary } from '../nightlySummary.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 
 interface MergeOptions {
@@ -306,7 +307,7 @@ async function merge(
     ctx.io,
     opts.json,
   )(
-    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n`,
+    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out)}`,
   );
   return exitForNightly(merged, failOn);
 }

@@ -42,6 +42,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { budgetOptions } from './fuzz.js';
 import { Progress, progressMode } from '../progress.js';
 import { checkTarget } from '../targetCheck.js';
+import { nightlySummary } from '../nightlySummary.js';
 import { packageVersion } from '../version.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
@@ -302,34 +303,6 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   } finally {
     interrupt.dispose();
   }
-}
-
-function nightlySummary(r: ReturnType<typeof buildNightlyReport>, out: string): string {
-  const c = r.corpus.summary;
-  const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
-  const lines = [
-    '',
-    `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
-    `fuzz: ${r.fuzz.cases} cases, ${r.fuzz.calls} calls, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
-    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
-    ...r.findings.map(
-      (f) =>
-        `  [${f.status}] ${f.kind} in ${f.fn}: ${f.reproCalls} calls, reproduced ${f.reproduced}: ${f.command}`,
-    ),
-    ...r.stillFailing.map(
-      (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,
-    ),
-    ...(r.fuzzDetail.minimizeStoppedBy === 'time'
-      ? [
-          `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the findings left are reported not minimized`,
-        ]
-      : []),
-    `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
-    ...(r.interrupted
-      ? ['interrupted: the reports cover what finished; the next run resumes from the corpus']
-      : []),
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
 export { EXIT };
