@@ -15,7 +15,8 @@ import { REPRO_HERE, writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
-import { exitForNightly, parseFailOn } from '../nightlyPlan.js';
+import { onInterrupt } from '../interrupt.js';
+import { exitForNightly, parseFailOn, type FailOn } from '../nightlyPlan.js';
 import {
   checkOutputDir,
   checkOutputFile,
@@ -23,7 +24,12 @@ import {
   landsIn,
   summaryTo,
 } from '../outputDir.js';
-import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
+import {
+  foldFindings,
+  loadHistory,
+  regressionResults,
+  type HistoryFile,
+} from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay } from '../mergeReplay.js';
@@ -55,7 +61,8 @@ anything else, naming the field. The result is what one machine writes for that 
 count: report.json, junit.xml, results.sarif, report.html, findings/ and corpus/ under --out.
 Shards of a --time budget stop at different cases: their findings are merged all the same, and
 the report (and a warning) says below which case every shard ran. Every shard file is checked
-before the first one is written.`,
+before the first one is written. Ctrl-C stops the corpus copy; the reports, marked
+interrupted, are written all the same (exit 130).`,
     )
     .action(async (dirs: string[], opts: MergeOptions) => {
       ctx.exitCode = await merge(ctx, dirs, opts);
@@ -205,10 +212,9 @@ async function merge(
       `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
     );
   const count = Number((names[0] ?? '1/1').split('/')[1]);
+  const allShards = names.length === count && shards.every((s) => !s.report.interrupted);
   // A shard whose target could not start explored nothing: as for nightly, nothing is fixed.
-  const complete =
-    names.length === count &&
-    shards.every((s) => !s.report.interrupted && s.report.fuzzDetail.setupError === undefined);
+  const setUp = shards.every((s) => s.report.fuzzDetail.setupError === undefined);
   if (names.length !== count)
     ctx.io.err(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
@@ -222,7 +228,7 @@ async function merge(
   await checkNotShardInputs(reports, shards);
   const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
-  let fuzz = mergeFuzzReports(details, 2);
+  const fuzz = mergeFuzzReports(details, 2);
   const known = new Set(details.flatMap((d) => d.warnings));
   for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);
   // Every input is found and readable before the first file is written.
@@ -231,16 +237,77 @@ async function merge(
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
-  for (const c of corpusCopies) {
-    const to = join(corpusDir, c.name);
-    if (existsSync(to)) continue;
-    const bytes = await readFile(c.from);
-    if (damagedEntry(c.name, bytes)) {
-      ctx.io.err(`vpdma merge: ${c.from}: damaged (its bytes do not match its name); not copied\n`);
-      continue;
-    }
-    await writeFileAtomic(to, bytes, { durable: false });
+  // From here on a signal stops the corpus copy; the findings (a few files) and the reports,
+  // marked interrupted, are written all the same.
+  const interrupt = onInterrupt(ctx.io.err);
+  try {
+    const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal);
+    const stopped = interrupt.received() !== undefined;
+    return await writeMerged(ctx, opts, shards, names, fuzz, sources, corpusDir, {
+      failOn,
+      history,
+      interrupted: !allShards || stopped,
+      complete: allShards && setUp && !stopped,
+    }).then((code) => {
+      if (!stopped) return code;
+      ctx.io.err(
+        `vpdma merge: interrupted: ${copied} of ${corpusCopies.length} corpus entries copied; the reports are written and say interrupted; merge again into ${opts.out} to finish\n`,
+      );
+      return EXIT.interrupted;
+    });
+  } finally {
+    interrupt.dispose();
   }
+}
+
+/** The corpus entries copied into `corpusDir`, until `signal`: how many are there now. */
+async function copyCorpus(
+  ctx: CliContext,
+  copies: readonly { name: string; from: string }[],
+  corpusDir: string,
+  signal: AbortSignal,
+): Promise<number> {
+  ctx.io.err(`vpdma merge: copying ${copies.length} corpus entries into ${corpusDir}\n`);
+  let copied = 0;
+  for (const c of copies) {
+    if (signal.aborted) break;
+    const to = join(corpusDir, c.name);
+    if (!existsSync(to)) {
+      const bytes = await readFile(c.from);
+      if (damagedEntry(c.name, bytes)) {
+        ctx.io.err(
+          `vpdma merge: ${c.from}: damaged (its bytes do not match its name); not copied\n`,
+        );
+        continue;
+      }
+      await writeFileAtomic(to, bytes, { durable: false });
+    }
+    copied++;
+  }
+  return copied;
+}
+
+interface MergeVerdict {
+  readonly failOn: FailOn;
+  readonly history: HistoryFile | undefined;
+  /** Not every shard, or not all of each, or the merge itself stopped by a signal. */
+  readonly interrupted: boolean;
+  /** The history may mark findings fixed: every shard ran to its end, its target started. */
+  readonly complete: boolean;
+}
+
+/** The findings' files, the reports and the history of the merged run; its exit code. */
+async function writeMerged(
+  ctx: CliContext,
+  opts: MergeOptions,
+  shards: readonly Shard[],
+  names: readonly string[],
+  mergedFuzz: FuzzReport,
+  sources: readonly FindingSource[],
+  corpusDir: string,
+  v: MergeVerdict,
+): Promise<ExitCode> {
+  let fuzz = mergedFuzz;
   const moved: ReportFinding[] = [];
   for (const src of sources) moved.push(await writeFinding(src, opts.out));
   fuzz = {
@@ -254,11 +321,11 @@ async function merge(
   const { findings, fixed, stillFailing, saveHistory } = foldFindings(
     fuzz.findings,
     opts.out,
-    history,
+    v.history,
     {
       runId: first.startedAt,
       target: first.target,
-      complete,
+      complete: v.complete,
       // Every shard replays the regression repros; one failing anywhere is not fixed.
       ...regressionResults(...shards.map((s) => s.report.corpus.traces)),
     },
@@ -273,7 +340,7 @@ async function merge(
       profile: first.profile,
       shards: [...names].sort(),
       startedAt: first.startedAt,
-      interrupted: !complete,
+      interrupted: v.interrupted,
       timing: mergedTiming(shards.map((s) => s.report)),
     },
     corpus: [],
@@ -309,7 +376,7 @@ async function merge(
   )(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out)}`,
   );
-  return exitForNightly(merged, failOn);
+  return exitForNightly(merged, v.failOn);
 }
 
 /** Signatures under OUT/findings/<kind>/<fn>/<hash>/ that are not `mine`, sorted. */
