@@ -26,11 +26,12 @@ export const ok = (branch: string, ret?: Value, wrote?: Args): StepResult =>
       ? { branch, ret }
       : { branch, ret, wrote };
 
-/** The same result, with out-parameters whose value it leaves to the implementation. */
-export const leaving = (r: StepResult, ...unspecified: string[]): StepResult => ({
-  ...r,
-  unspecified,
-});
+/**
+ * The same result, with out-parameters whose value it leaves to the implementation; frozen,
+ * since the handlers keep these as constants (failures are common in fuzzed and hostile traces).
+ */
+export const leaving = (r: StepResult, ...unspecified: string[]): StepResult =>
+  Object.freeze({ ...r, unspecified: Object.freeze(unspecified) });
 
 export const misuse = (rule: string, ret?: Value, wrote?: Args): StepResult => ({
   ...ok(rule, ret, wrote),

@@ -46,6 +46,19 @@ function free(s: ModelState, b: CommonBuffer): void {
   s.phys.release(b.pages);
 }
 
+// Neither source says what a failure leaves in *LogicalAddress (ReactOS: "unverified").
+const ALLOCATE_ZERO = leaving(ok('zero-length', 0n), 'logicalAddress');
+const ALLOCATE_FAILED = leaving(ok('no-memory', 0n), 'logicalAddress');
+
+// A failed GetCommonBuffer, [zero length, no memory]. ReactOS writes *pActualLength = 0 once
+// it reaches the allocation (spec §4.6); the docs promise neither out-parameter on a failure.
+const getFailed = (...open: string[]): readonly [StepResult, StepResult] => [
+  leaving(ok('zero-length', 0n, { pActualLength: 0 }), ...open),
+  leaving(ok('no-memory', 0n, { pActualLength: 0 }), ...open),
+];
+const GET_FAILED = getFailed('logicalAddress', 'pActualLength');
+const GET_FAILED_REACTOS = getFailed('logicalAddress');
+
 export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
   const handle = big(a, 'vpDmaAdapter');
   const adapter = s.adapters.get(handle);
@@ -62,9 +75,7 @@ export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
     handle,
     flag(a, 'cacheEnabled'),
   );
-  // Neither source says what a failure leaves in *LogicalAddress (ReactOS: "unverified").
-  const branch = num(a, 'desiredLength') === 0 ? 'zero-length' : 'no-memory';
-  if (b === undefined) return leaving(ok(branch, 0n), 'logicalAddress');
+  if (b === undefined) return num(a, 'desiredLength') === 0 ? ALLOCATE_ZERO : ALLOCATE_FAILED;
   return ok('ok', b.va, { logicalAddress: b.logical });
 }
 
@@ -106,12 +117,8 @@ export function getCommonBuffer(s: ModelState, a: Args): StepResult {
   }
   const b = allocate(s, length, highest, 'get', adapter, flag(a, 'cacheEnabled'));
   if (b === undefined) {
-    // ReactOS writes *pActualLength = 0 once it reaches the allocation (spec §4.6); the docs
-    // promise neither out-parameter on a failure.
-    const failed = ok(length === 0 ? 'zero-length' : 'no-memory', 0n, { pActualLength: 0 });
-    return s.reactos
-      ? leaving(failed, 'logicalAddress')
-      : leaving(failed, 'logicalAddress', 'pActualLength');
+    const failed = s.reactos ? GET_FAILED_REACTOS : GET_FAILED;
+    return failed[length === 0 ? 0 : 1];
   }
   return ok('ok', b.va, { logicalAddress: b.logical, pActualLength: length });
 }

@@ -151,20 +151,21 @@ function mapRequestOf(s: ModelState, a: Args): MapRequest {
   };
 }
 
+// The docs promise *VirtualAddress and *Length only on success.
+const NO_APERTURE = leaving(ok('no-aperture', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
+const LIMIT = leaving(ok('limit', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
+
 export function mapMemory(s: ModelState, a: Args): StepResult {
   const r = mapRequestOf(s, a);
   if (!inAperture(s, r)) {
     // ReactOS: bus translation failure is ERROR_NOT_ENOUGH_MEMORY and *VirtualAddress = NULL.
     if (s.reactos) return ok('no-aperture', ERROR_NOT_ENOUGH_MEMORY, { virtualAddress: 0n });
-    // The docs promise *VirtualAddress and *Length only on success.
-    return leaving(ok('no-aperture', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
+    return NO_APERTURE;
   }
   const view = mapView(s, r);
   if (view === undefined) {
     // ReactOS reports NO_ERROR with a NULL address when the mapping itself fails (a bug).
-    return s.reactos
-      ? ok('map-failed', NO_ERROR, { virtualAddress: 0n })
-      : leaving(ok('limit', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
+    return s.reactos ? ok('map-failed', NO_ERROR, { virtualAddress: 0n }) : LIMIT;
   }
   if (s.reactos)
     return ok(r.process === 0n ? 'kernel' : 'user', NO_ERROR, { virtualAddress: view.va });

@@ -41,12 +41,14 @@ export function freePool(s: ModelState, a: Args): StepResult {
   return ok('ok');
 }
 
+const BUFFER_OPEN = leaving(ok('no-memory', ERROR_NOT_ENOUGH_MEMORY), 'buffer');
+
 export function allocateBuffer(s: ModelState, a: Args): StepResult {
   const va = allocateBlock(s, num(a, 'size'), 'buffer');
   if (va !== undefined) return ok('ok', NO_ERROR, { buffer: va });
   // ReactOS always writes *Buffer (spec §1 G); the docs promise nothing on failure.
   if (s.reactos) return ok('no-memory', ERROR_NOT_ENOUGH_MEMORY, { buffer: 0n });
-  return leaving(ok('no-memory', ERROR_NOT_ENOUGH_MEMORY), 'buffer');
+  return BUFFER_OPEN;
 }
 
 export function releaseBuffer(s: ModelState, a: Args): StepResult {
