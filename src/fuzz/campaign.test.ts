@@ -100,11 +100,22 @@ describe('a campaign is the same for any number of workers and any sharding', ()
       warnings: [],
     });
     // Shards whose --time ran out at different cases: only the cases every shard reached count.
-    const short = { ...shards[0], cases: (shards[0]?.cases ?? 0) - 10 } as FuzzReport;
-    const uneven = mergeFuzzReports([short, shards[1] as FuzzReport], PER_GROUP);
+    const timed = { time: '30s' };
+    const short = {
+      ...shards[0],
+      budget: timed,
+      cases: (shards[0]?.cases ?? 0) - 10,
+    } as FuzzReport;
+    const other = { ...shards[1], budget: timed } as FuzzReport;
+    const uneven = mergeFuzzReports([short, other], PER_GROUP);
     expect(uneven.runsEquivalent).toBe(RUNS - 20);
     expect(uneven.warnings).toEqual([
       `the shards stopped at different cases (a --time budget): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
+    ]);
+    // With --runs, no budget stops a shard early: the one that stopped first is named.
+    const runsOnly = { ...shards[0], cases: (shards[0]?.cases ?? 0) - 10 } as FuzzReport;
+    expect(mergeFuzzReports([runsOnly, shards[1] as FuzzReport], PER_GROUP).warnings).toEqual([
+      `the shards stopped at different cases (shard 1/2 stopped first): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
     ]);
     // ... or a shard interrupted before its --runs: that one is named.
     const stopped = { ...short, interrupted: true } as FuzzReport;
