@@ -1,17 +1,15 @@
 // Checking traces against the target the campaign fuzzed, through the replay pool: the
-// minimizer's batched "still fails the same way" predicate (same violation kind in the same
-// function), and the re-runs that count how often a repro reproduces. Each replay opens a
+// minimizer's batched "still fails the same way" predicate (stillFails.ts's signatureOf: the
+// same violation kind in the same function, or memory found late anywhere), and the re-runs that count how often a repro reproduces. Each replay opens a
 // fresh target, exactly as `vpdma replay` on the repro file would.
 import type { Executor } from '../replay/executor.js';
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
+import { failsSameWay, signatureOf } from '../replay/stillFails.js';
 import type { Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { Reproduced } from './findings.js';
-
-const same = (a: Violation, b: Pick<Violation, 'kind' | 'fn'>): boolean =>
-  a.kind === b.kind && a.fn === b.fn;
 
 export class ReplayCheck {
   /** Replays run so far (for reports and tests). */
@@ -28,11 +26,14 @@ export class ReplayCheck {
     return this.executor.run(makeTasks(items, this.settings, this.executor.workers));
   }
 
-  /** For each trace: does it still show a violation of v's kind in v's function? */
-  async failsSame(traces: readonly Trace[], v: Pick<Violation, 'kind' | 'fn'>): Promise<boolean[]> {
+  /** For each trace: does it still fail the way v did (signatureOf: kind and function)? */
+  async failsSame(traces: readonly Trace[], v: Violation): Promise<boolean[]> {
+    const sig = signatureOf(v);
     const results = await this.run(traces);
     const byId = new Map(results.map((r) => [r.id, r]));
-    return traces.map((_, id) => (byId.get(id)?.result?.violations ?? []).some((x) => same(x, v)));
+    return traces.map((_, id) =>
+      (byId.get(id)?.result?.violations ?? []).some((x) => failsSameWay(x, sig)),
+    );
   }
 
   close(): Promise<void> {
@@ -54,14 +55,15 @@ export class ReplayCheck {
   }
 }
 
-/** How many of `results` showed a violation of v's kind in v's function, and the first. */
+/** How many of `results` failed the way v did, and the first such violation. */
 function tally(results: readonly ItemResult[], v: Violation): Reproduced {
+  const sig = signatureOf(v);
   let count = 0;
   let seen: Violation | undefined;
   let lead: Violation | undefined;
   for (const r of results) {
     const all = r.result?.violations ?? [];
-    const hit = all.find((x) => same(x, v));
+    const hit = all.find((x) => failsSameWay(x, sig));
     if (hit === undefined) continue;
     count++;
     if (seen !== undefined) continue;

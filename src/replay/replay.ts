@@ -238,6 +238,7 @@ export class Replayer {
         c.plan.desc.fn,
         stale,
         'found by the rotating sample: it changed at or before this call',
+        true,
       );
     return andThen(inertAfter(c, before), (after) => {
       for (const v of after.found) this.found.add(v);
@@ -298,6 +299,7 @@ export class Replayer {
     fn: string,
     d: { address: bigint; expected: string; actual: string },
     how: string,
+    late = false,
   ): void {
     const where = traceAddressText(this.book, d.address);
     this.found.add(
@@ -306,7 +308,9 @@ export class Replayer {
         fn,
         this.index,
         `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`,
-        { field: where, expected: d.expected, actual: d.actual },
+        late
+          ? { field: where, expected: d.expected, actual: d.actual, foundLate: true }
+          : { field: where, expected: d.expected, actual: d.actual },
       ),
     );
     this.detach('divergence');
@@ -371,7 +375,7 @@ export class Replayer {
     try {
       const d = await compareWithModel(this.model, this.target, this.book, liveSpans(this.model));
       if (d !== undefined)
-        this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory');
+        this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory', true);
     } catch (e) {
       return this.fault(lastFn, e);
     } finally {

@@ -46,6 +46,27 @@ describe('the same way', () => {
     expect(sameFailure(undefined, signatureOf(a))).toBe(false);
   });
 
+  it('memory found late is any memory difference at any call; found at its call, its own', () => {
+    const detail = { field: '0x1000', expected: '01', actual: 'ff' };
+    const late = violation('memory-mismatch', 'VideoPortSetEvent', 9, 'm', {
+      ...detail,
+      foundLate: true,
+    });
+    const sooner = violation('memory-corrupted', 'VideoPortMapDmaMemory', 3, 'm', detail);
+    const atCall = violation('memory-mismatch', '@deviceDma', 4, 'm', detail);
+    expect(signatureOf(late)).toEqual({
+      kind: 'memory-mismatch',
+      fn: 'VideoPortSetEvent',
+      anyMemory: true,
+    });
+    expect(sameFailure(result(sooner), signatureOf(late))).toBe(true);
+    expect(sameFailure(result(atCall), signatureOf(late))).toBe(true);
+    expect(sameFailure(result(a), signatureOf(late))).toBe(false);
+    // Found at the call that wrote it, it is that call's: no other memory difference will do.
+    expect(signatureOf(atCall)).toEqual({ kind: 'memory-mismatch', fn: '@deviceDma' });
+    expect(sameFailure(result(late), signatureOf(atCall))).toBe(false);
+  });
+
   it('pickViolation takes the first, or the first of a kind and/or function', () => {
     expect(pickViolation(result(a, b))).toBe(a);
     expect(pickViolation(result(a, b), { kind: 'recorded-mismatch' })).toBe(b);

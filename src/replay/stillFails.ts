@@ -29,16 +29,28 @@ export interface FailureSignature {
   readonly field?: string;
   readonly expected?: string;
   readonly actual?: string;
+  /**
+   * Memory that differs, found at any call: the original was found late (the rotating sample
+   * or the final sweep), so its function is where it showed, not where it happened.
+   */
+  readonly anyMemory?: true;
 }
+
+/** The kinds that say bytes of memory differ from the oracle's. */
+const MEMORY_KINDS: ReadonlySet<ViolationKind> = new Set(['memory-mismatch', 'memory-corrupted']);
 
 /**
  * "The same way" for a violation: its kind and function. A recorded-mismatch also keeps its
  * field and both values: a call whose context was removed disagrees with what the capture
  * recorded anyway (an adapter gone, so StartDma fails), and only the same oracle value
- * against the same recorded one is still the original discrepancy.
+ * against the same recorded one is still the original discrepancy. Memory found changed late
+ * is any memory difference at any call: a repro that shows it sooner, at the call that made
+ * it, is the same bug better located (otherwise each case would keep the calls that moved the
+ * sample or ended the case, and one bug would be a finding per last call).
  */
 export function signatureOf(v: Violation): FailureSignature {
   const sig = { kind: v.kind, fn: v.fn };
+  if (v.foundLate === true && MEMORY_KINDS.has(v.kind)) return { ...sig, anyMemory: true };
   if (v.kind !== 'recorded-mismatch') return sig;
   return {
     ...sig,
@@ -48,7 +60,9 @@ export function signatureOf(v: Violation): FailureSignature {
   };
 }
 
-function matches(v: Violation, sig: FailureSignature): boolean {
+/** Whether `v` fails the way `sig` describes. */
+export function failsSameWay(v: Violation, sig: FailureSignature): boolean {
+  if (sig.anyMemory === true) return MEMORY_KINDS.has(v.kind);
   return (
     v.kind === sig.kind &&
     v.fn === sig.fn &&
@@ -63,7 +77,7 @@ export function findFailure(
   r: ReplayResult | undefined,
   sig: FailureSignature,
 ): Violation | undefined {
-  return r?.violations.find((v) => matches(v, sig));
+  return r?.violations.find((v) => failsSameWay(v, sig));
 }
 
 export function sameFailure(r: ReplayResult | undefined, sig: FailureSignature): boolean {

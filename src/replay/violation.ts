@@ -57,6 +57,11 @@ export interface Violation {
   readonly field?: string;
   readonly expected?: string;
   readonly actual?: string;
+  /**
+   * Memory found changed by the rotating sample or the final sweep: it changed at or before
+   * this call, so `fn` is where it showed, not necessarily where it happened.
+   */
+  readonly foundLate?: true;
 }
 
 export function violation(
@@ -64,7 +69,7 @@ export function violation(
   fn: string,
   callIndex: number,
   message: string,
-  detail: { field?: string; expected?: string; actual?: string } = {},
+  detail: { field?: string; expected?: string; actual?: string; foundLate?: true } = {},
 ): Violation {
   return { kind, fn, callIndex, message, ...detail };
 }
