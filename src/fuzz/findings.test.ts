@@ -174,9 +174,19 @@ describe('signatureOf', () => {
   });
 
   it('tells repros apart that call different functions', () => {
+    const sig = signatureOf('return-mismatch', 'VideoPortStartDma', trace(calls));
+    const fewer = calls.filter((c) => c.fn !== calls[0]?.fn);
+    expect(signatureOf('return-mismatch', 'VideoPortStartDma', trace(fewer))).not.toBe(sig);
+    expect(signatureOf('out-param-mismatch', 'VideoPortStartDma', trace(calls))).not.toBe(sig);
+  });
+
+  it('is one finding per obsolete call and way it was not inert, whatever the repro set up', () => {
     const sig = signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(calls));
     const fewer = calls.filter((c) => c.fn !== calls[0]?.fn);
-    expect(signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(fewer))).not.toBe(sig);
-    expect(signatureOf('memory-mismatch', 'VideoPortMapDmaMemory', trace(calls))).not.toBe(sig);
+    expect(signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', trace(fewer))).toBe(sig);
+    expect(signatureOf('memory-corrupted', 'VideoPortGetMdl', trace(calls))).not.toBe(sig);
+    expect(signatureOf('transfer-state-changed', 'VideoPortMapDmaMemory', trace(calls))).not.toBe(
+      sig,
+    );
   });
 });

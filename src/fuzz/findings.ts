@@ -3,7 +3,8 @@
 // re-run to see that they fail every time (a flaky failure is reported unminimized), minimized
 // against the target ("still fails the same way" = a violation of the same kind in the same
 // function), re-run a few times to count how often the repro reproduces, and
-// deduplicated by signature: kind, function and the minimized repro's call sequence. Picking
+// deduplicated by signature: kind, function and the functions the minimized repro calls (none
+// for an obsolete call that was not inert). Picking
 // the lowest indices makes the result the same however the cases were spread over workers
 // or shards (merge.ts combines shards the same way).
 import { hashString } from '../core/hash.js';
@@ -124,13 +125,31 @@ export function groupFailures(
 const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
 
 /**
+ * The kinds that say an obsolete call was not inert: what it did wrong is the bug, whatever
+ * state the repro set up first (the pool buffer or the common buffer it corrupted).
+ */
+const INERTNESS_KINDS: ReadonlySet<string> = new Set<ViolationKind>([
+  'map-dma-returned-non-null',
+  'map-dma-wrote-out-param',
+  'inert-return-mismatch',
+  'inert-wrote-out-param',
+  'memory-corrupted',
+  'transfer-state-changed',
+  'object-state-changed',
+  'view-torn-down',
+]);
+
+/**
  * Dedup key: kind, function and a hash of the functions the repro calls, as
  * "kind/Function/hash" (also its directory under findings/). A set, not the sequence: two
  * seeds often minimize one bug to the same calls in another order (LockBuffer before or
- * after GetDmaAdapter), which would be a new finding every night.
+ * after GetDmaAdapter), which would be a new finding every night. An obsolete call that is
+ * not inert hashes no calls: one such bug was a finding per buffer it happened to corrupt.
  */
 export function signatureOf(kind: string, fn: string, repro: Trace): string {
-  const sequence = [...new Set(repro.calls.map((c) => c.fn))].sort().join('\n');
+  const sequence = INERTNESS_KINDS.has(kind)
+    ? ''
+    : [...new Set(repro.calls.map((c) => c.fn))].sort().join('\n');
   const h = hashString(sequence).toString(16).padStart(14, '0').slice(-8);
   return `${kind}/${shortFn(fn)}/${h}`;
 }

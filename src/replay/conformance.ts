@@ -79,13 +79,16 @@ export function conformanceViolations(
 ): Violation[] {
   const plan = planOf(fn);
   if (plan === undefined) return [];
-  return compareOutcome(plan, stepped, observed, c).map((m) =>
-    violation(
-      mismatchKind(fn, m.field),
+  return compareOutcome(plan, stepped, observed, c).map((m) => {
+    const kind = mismatchKind(fn, m.field);
+    // A read changes nothing: bytes it finds wrong were wrong before it (found late).
+    const detail = kind === 'memory-mismatch' ? { ...m, foundLate: true as const } : m;
+    return violation(
+      kind,
       fn,
       c.index,
       `${fn} ${m.field}: expected ${m.expected} (${c.profile} oracle), got ${m.actual}`,
-      m,
-    ),
-  );
+      detail,
+    );
+  });
 }
