@@ -302,17 +302,10 @@ export class Replayer {
     late = false,
   ): void {
     const where = traceAddressText(this.book, d.address);
-    this.found.add(
-      violation(
-        'memory-mismatch',
-        fn,
-        this.index,
-        `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`,
-        late
-          ? { field: where, expected: d.expected, actual: d.actual, foundLate: true }
-          : { field: where, expected: d.expected, actual: d.actual },
-      ),
-    );
+    const detail = { field: where, expected: d.expected, actual: d.actual };
+    const message = `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`;
+    const v = violation('memory-mismatch', fn, this.index, message, detail);
+    this.found.add(late ? { ...v, foundLate: true } : v);
     this.detach('divergence');
   }
 
