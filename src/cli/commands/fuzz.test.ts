@@ -101,6 +101,35 @@ describe('vpdma fuzz', () => {
     expect(replay.out).toContain('view-torn-down');
   });
 
+  it("names an earlier run's findings left in a reused --out, which its report does not list", async () => {
+    const out = join(dir, 'reused');
+    const first = await run([
+      'fuzz',
+      '--target',
+      'mutant:unmapdma-tears-down-view',
+      '--runs',
+      '80',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    const mine = report(join(out, 'report.json')).findings.map((f) => f.signature);
+    expect(first.err).not.toContain('did not write');
+    const again = await run([
+      'fuzz',
+      '--target',
+      'mutant:mapdma-writes-length',
+      '--runs',
+      '20',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(again.err).toContain(
+      `${out}/findings holds ${mine.length} finding(s) this fuzz did not write (${mine.sort().slice(0, 3).join(', ')}`,
+    );
+  });
+
   it('resumes from --corpus, skipping a corrupted file with a warning that names it', async () => {
     const out = join(dir, 'resume');
     const corpus = join(dir, 'resume-corpus');

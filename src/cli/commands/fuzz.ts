@@ -46,6 +46,7 @@ import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { findingWriter } from '../../fuzz/outputs.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
+import { warnStaleFindings } from '../staleFindings.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -306,6 +307,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     interrupt.dispose();
   }
   await writeReports(ctx.io, report, p.out, opts.json);
+  await warnStaleFindings(ctx.io, 'fuzz', p.out, new Set(report.findings.map((f) => f.signature)));
   summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));
   if (report.interrupted) return EXIT.interrupted;
   if (report.setupError !== undefined) {

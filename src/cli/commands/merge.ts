@@ -2,7 +2,7 @@
 // campaign combined into what one machine would have written for the same seed and case
 // count: reports, corpus, findings (deduplicated across shards).
 import { constants, existsSync } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
 import { shellWord } from '../../core/shellWord.js';
 import { damagedEntry } from '../../store/corpus.js';
@@ -34,6 +34,7 @@ import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay } from '../mergeReplay.js';
 import { nightlySummary } from '../nightlySummary.js';
+import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 
 interface MergeOptions {
@@ -365,11 +366,7 @@ async function writeMerged(
         `vpdma merge: shard ${s.report.shard ?? '1/1'}: the target could not be set up: ${oneLine(setup)}\n`,
       );
   }
-  const stale = await staleFindings(opts.out, new Set(findings.map((f) => f.signature)));
-  if (stale.length > 0)
-    ctx.io.err(
-      `vpdma merge: ${opts.out}/findings holds ${stale.length} finding(s) this merge did not write (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}): an earlier run's; merge into an empty directory to leave them out\n`,
-    );
+  await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(findings.map((f) => f.signature)));
   summaryTo(
     ctx.io,
     opts.json,
@@ -377,19 +374,4 @@ async function writeMerged(
     `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out)}`,
   );
   return exitForNightly(merged, v.failOn);
-}
-
-/** Signatures under OUT/findings/<kind>/<fn>/<hash>/ that are not `mine`, sorted. */
-async function staleFindings(out: string, mine: ReadonlySet<string>): Promise<string[]> {
-  const list = async (dir: string): Promise<string[]> =>
-    readdir(dir, { withFileTypes: true }).then(
-      (es) => es.filter((e) => e.isDirectory()).map((e) => e.name),
-      () => [],
-    );
-  const root = join(out, 'findings');
-  const found: string[] = [];
-  for (const kind of await list(root))
-    for (const fn of await list(join(root, kind)))
-      for (const hash of await list(join(root, kind, fn))) found.push(`${kind}/${fn}/${hash}`);
-  return found.filter((s) => !mine.has(s)).sort();
 }
