@@ -110,6 +110,7 @@ export async function fuzzPhase(
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,
+      timeoutMs: p.settings.timeoutMs,
       corpusDir: p.corpusDir,
       interrupted: interrupted(),
       warnings,

@@ -68,6 +68,8 @@ export interface FuzzReport extends RunIdentity {
     readonly minimizeTime?: string;
   };
   readonly callsMax: number;
+  /** --timeout: it decides which slow calls are target-timeout findings (absent from older reports). */
+  readonly timeoutMs?: number;
   /** Cases run (a gap-free prefix of this shard's cases). */
   readonly cases: number;
   /** `--runs` (with the same --shard) that runs exactly these cases again. */
@@ -140,7 +142,7 @@ export function violationsOf(findings: readonly FindingViolation[]): FindingViol
 
 /** What the report says that the campaign's result does not. */
 export type ReportMeta = RunIdentity &
-  Pick<FuzzReport, 'shard' | 'budget' | 'callsMax' | 'interrupted' | 'warnings'> & {
+  Pick<FuzzReport, 'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'interrupted' | 'warnings'> & {
     readonly corpusDir?: string;
     readonly workers: number;
     readonly wallMs: number;
@@ -161,6 +163,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     shard: m.shard,
     budget: m.budget,
     callsMax: m.callsMax,
+    ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
     cases: c.cases,
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,

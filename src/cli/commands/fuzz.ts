@@ -295,6 +295,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,
+      timeoutMs: p.settings.timeoutMs,
       corpusDir: p.corpusDir,
       interrupted: interrupt.received() !== undefined,
       warnings,
