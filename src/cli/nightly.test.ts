@@ -222,6 +222,11 @@ describe('vpdma nightly', () => {
     // ... or with another --timeout, which decides what is a target-timeout.
     const slow = join(dir, 'other-timeout');
     await run(['nightly', '--out', slow, '--shard', '2/2', '--timeout', '50', ...args]);
+    // One shard of two, its partner lost on the way: reported, but never a clean exit.
+    const lone = await run(['merge', outOf(MUTANT, 's1'), '--out', join(dir, 'partial-merge')]);
+    expect(lone.code).toBe(2);
+    expect(lone.err).toContain('1 of 2 shards given; the merged report covers only those');
+    expect(existsSync(join(dir, 'partial-merge', 'report.json'))).toBe(true);
     const t = await run(['merge', outOf(MUTANT, 's1'), slow, '--out', join(dir, 'bad-merge-t')]);
     expect(t.code).toBe(2);
     expect(t.err).toMatch(

@@ -218,7 +218,7 @@ async function merge(
   const setUp = shards.every((s) => s.report.fuzzDetail.setupError === undefined);
   if (names.length !== count)
     ctx.io.err(
-      `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those\n`,
+      `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those (exit 2: a night with a shard missing is not a clean one)\n`,
     );
   checkOutputNames(opts.out, opts.json, opts.history);
   const reports = [
@@ -250,6 +250,8 @@ async function merge(
       interrupted: !allShards || stopped,
       complete: allShards && setUp && !stopped,
     }).then((code) => {
+      // A shard lost on the way (a failed upload) must not leave a green merge behind it.
+      if (!stopped && names.length !== count) return code === EXIT.crash ? code : EXIT.badInput;
       if (!stopped) return code;
       ctx.io.err(
         `vpdma merge: interrupted: ${copied} of ${corpusCopies.length} corpus entries copied; the reports are written and say interrupted; merge again into ${opts.out} to finish\n`,
