@@ -9,7 +9,7 @@
 // or shards (merge.ts combines shards the same way).
 import { hashString } from '../core/hash.js';
 import type { Trace } from '../trace/trace.js';
-import type { Violation, ViolationKind } from '../replay/violation.js';
+import { INERTNESS_KINDS, type Violation, type ViolationKind } from '../replay/violation.js';
 import { failureKey } from './campaign.js';
 import type { CaseResult } from './protocol.js';
 
@@ -125,28 +125,13 @@ export function groupFailures(
 const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
 
 /**
- * The kinds that say an obsolete call was not inert: what it did wrong is the bug, whatever
- * state the repro set up first (the pool buffer or the common buffer it corrupted).
- */
-const INERTNESS_KINDS: ReadonlySet<string> = new Set<ViolationKind>([
-  'map-dma-returned-non-null',
-  'map-dma-wrote-out-param',
-  'inert-return-mismatch',
-  'inert-wrote-out-param',
-  'memory-corrupted',
-  'transfer-state-changed',
-  'object-state-changed',
-  'view-torn-down',
-]);
-
-/**
  * Dedup key: kind, function and a hash of the functions the repro calls, as
  * "kind/Function/hash" (also its directory under findings/). A set, not the sequence: two
  * seeds often minimize one bug to the same calls in another order (LockBuffer before or
  * after GetDmaAdapter), which would be a new finding every night. An obsolete call that is
  * not inert hashes no calls: one such bug was a finding per buffer it happened to corrupt.
  */
-export function signatureOf(kind: string, fn: string, repro: Trace): string {
+export function signatureOf(kind: ViolationKind, fn: string, repro: Trace): string {
   const sequence = INERTNESS_KINDS.has(kind)
     ? ''
     : [...new Set(repro.calls.map((c) => c.fn))].sort().join('\n');

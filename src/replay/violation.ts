@@ -31,6 +31,7 @@ export type ViolationKind =
   | 'target-timeout';
 
 export const VIOLATION_KINDS: readonly ViolationKind[] = [
+  // The first eight are about inertness (INERTNESS_KINDS).
   'map-dma-returned-non-null',
   'map-dma-wrote-out-param',
   'inert-return-mismatch',
@@ -73,6 +74,12 @@ export function violation(
 ): Violation {
   return { kind, fn, callIndex, message, ...detail };
 }
+
+/**
+ * The kinds that say an obsolete call was not inert (the first eight above): what the call
+ * did wrong is the bug, whatever state the trace set up before it.
+ */
+export const INERTNESS_KINDS: ReadonlySet<ViolationKind> = new Set(VIOLATION_KINDS.slice(0, 8));
 
 /** How a violation of a target that never started begins (its trace ran no call). */
 export const NOT_STARTED = 'the target could not start';
