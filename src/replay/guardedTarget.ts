@@ -6,6 +6,7 @@
 // cost nothing extra.
 import { isUnchanging, owned } from './unchanging.js';
 import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
+import { ownArgs, withInPlaceWrites } from './argsInPlace.js';
 import { ownBytes, plainCopy } from './plainData.js';
 import type { CallOutcome, Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
@@ -137,13 +138,17 @@ export function guardTarget(t: unknown, timeoutMs: number): Target {
   const call = m.call as Method;
   const read = m.read as Method;
   const g: Target = {
-    call: (c: TraceCallIn) =>
-      answer({
+    call: (c: TraceCallIn) => {
+      // Its own copy of the arguments: see argsInPlace.ts.
+      const given = { fn: c.fn, args: ownArgs(c.args) };
+      const plain = outcomeOf(c.fn);
+      return answer({
         what: c.fn,
-        ask: () => invoke(call, t, [c]),
-        check: outcomeOf(c.fn),
+        ask: () => invoke(call, t, [given]),
+        check: (v) => withInPlaceWrites(c.fn, c.args, given.args, plain(v)),
         isCall: true,
-      }),
+      });
+    },
     read: (address: bigint, length: number) =>
       answer({
         what: `read() of ${length} bytes at 0x${address.toString(16)}`,
