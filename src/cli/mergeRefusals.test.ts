@@ -58,4 +58,27 @@ describe('vpdma merge refuses', () => {
       /same count, different entries \(first difference: a-extra\.jsonl, in .*seeds-a only\)/,
     );
   });
+
+  it('shards run with another --timeout, which decides what is a target-timeout', async () => {
+    const slow = join(dir, 'other-timeout');
+    const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
+    await run(['nightly', '--out', slow, '--shard', '2/2', '--timeout', '50', ...args]);
+    const r = await run(['merge', s1, slow, '--out', join(dir, 'bad-timeout')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /other-timeout has --timeout \(ms\) 50, .* has 1000: not shards of one run/,
+    );
+  });
+});
+
+describe('vpdma merge given some of the shards', () => {
+  it('merges them, but a clean run with a shard lost on the way is not a clean exit', async () => {
+    const r = await run(['merge', s1, '--out', join(dir, 'partial')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('1 of 2 shards given; the merged report covers only those');
+    const report = JSON.parse(readFileSync(join(dir, 'partial', 'report.json'), 'utf8')) as {
+      interrupted: boolean;
+    };
+    expect(report.interrupted).toBe(true);
+  });
 });

@@ -219,19 +219,6 @@ describe('vpdma nightly', () => {
     expect(b.err).toMatch(
       /vpdma: merge: .*grown-base started from a different base corpus than .* \(22 against 21 traces\): not shards of one run; give every shard the same --corpus\n$/,
     );
-    // ... or with another --timeout, which decides what is a target-timeout.
-    const slow = join(dir, 'other-timeout');
-    await run(['nightly', '--out', slow, '--shard', '2/2', '--timeout', '50', ...args]);
-    // One shard of two, its partner lost on the way: reported, but never a clean exit.
-    const lone = await run(['merge', outOf(MUTANT, 's1'), '--out', join(dir, 'partial-merge')]);
-    expect(lone.code).toBe(2);
-    expect(lone.err).toContain('1 of 2 shards given; the merged report covers only those');
-    expect(existsSync(join(dir, 'partial-merge', 'report.json'))).toBe(true);
-    const t = await run(['merge', outOf(MUTANT, 's1'), slow, '--out', join(dir, 'bad-merge-t')]);
-    expect(t.code).toBe(2);
-    expect(t.err).toMatch(
-      /other-timeout has --timeout \(ms\) 50, .* has 1000: not shards of one run/,
-    );
     // A fuzz shard is not a nightly shard; a report of another schema version is refused.
     const fuzzShard = join(dir, 'fuzz-shard');
     await run(['fuzz', '--runs', '10', '--shard', '1/2', '--out', fuzzShard, '--quiet']);
