@@ -1,6 +1,6 @@
 // What the harness may trust never to change: what it built and holds alone, or what is frozen
 // all the way down with no getters, typed arrays or maps, within the plain-data limits.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isUnchanging, owned } from './unchanging.js';
 
 describe('isUnchanging', () => {
@@ -51,5 +51,17 @@ describe('owned', () => {
     expect(Object.isFrozen(v)).toBe(true);
     expect(Object.isFrozen(v.a)).toBe(true);
     expect(Object.isFrozen(v.c)).toBe(false);
+  });
+});
+
+describe('owned, across copies of this module', () => {
+  it("is known to another copy's isUnchanging (a worker bundle guarding a target that imports the package)", async () => {
+    vi.resetModules();
+    const other = await import('./unchanging.js');
+    expect(other.isUnchanging).not.toBe(isUnchanging); // a second module instance
+    // Its lists are frozen, its entries not: only the shared record makes it unchanging.
+    const state = owned({ mdls: [{ handle: 1n }] });
+    expect(other.isUnchanging(state)).toBe(true);
+    expect(other.isUnchanging({ mdls: [{ handle: 1n }] })).toBe(false);
   });
 });

@@ -3,8 +3,15 @@
 // object's lists may still be changed in place, and a frozen getter may answer anything.
 import { plainDepthMax, plainValuesMax } from './plainData.js';
 
-/** Objects known never to change: deeply frozen, or the harness's own (`owned`). */
-const known = new WeakSet<object>();
+/**
+ * Objects known never to change: deeply frozen, or the harness's own (`owned`). One set per
+ * thread, not per copy of this module: a module target that wraps `createModelTarget` imports
+ * the package, while the worker running it is a bundle with a copy of its own, and a state the
+ * package's copy marked owned must be known to the bundle's guard (else every state answer
+ * was copied afresh: the README's example target replayed 9 times slower).
+ */
+const known = ((globalThis as Record<symbol, unknown>)[Symbol.for('vpdma.unchanging')] ??=
+  new WeakSet<object>()) as WeakSet<object>;
 
 function plainContainer(v: object): boolean {
   if (Array.isArray(v)) return true;
