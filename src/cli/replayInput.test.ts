@@ -28,6 +28,18 @@ const topExit = join(dir, 'top-exit.mjs');
 writeFileSync(topExit, 'process.exit(5);\nexport default async () => ({});\n');
 const topThrow = join(dir, 'top-throw.mjs');
 writeFileSync(topThrow, 'throw new Error("boom at load");\nexport default async () => ({});\n');
+// CommonJS requiring the package: fine in vpdma's own thread (Node >= 20.19), not in workers.
+const cjsRequire = join(dir, 'requires-vpdma.cjs');
+const dist = join(import.meta.dirname, '../../dist/index.js');
+writeFileSync(
+  cjsRequire,
+  `const v = require(${JSON.stringify(dist)});\nmodule.exports = v.createModelTarget;\n`,
+);
+const defaultObject = join(dir, 'default-object.mjs');
+writeFileSync(
+  defaultObject,
+  'export default { call() { return {}; }, read: () => new Uint8Array(0) };\n',
+);
 const topExit0 = join(dir, 'top-exit-0.mjs');
 writeFileSync(topExit0, 'process.exit(0);\nexport default async () => ({});\n');
 
@@ -152,6 +164,10 @@ describe('vpdma replay on bad input', () => {
     ],
     [['--json', dir], /^vpdma: --json .*: is a directory; give the file to write\n$/],
     [['--junit', ''], /^vpdma: --junit: an empty file name\n$/],
+    [
+      ['--target', `module:${defaultObject}`],
+      /^vpdma: --target: target module .*default-object\.mjs has a default export that is an object, not a function creating a target/,
+    ],
   ])('usage error %j: one line, exit 2', async (extra, message) => {
     const r = await run(['replay', kitchen, ...extra]);
     expect(r.code).toBe(2);
@@ -176,6 +192,10 @@ describe('vpdma replay on bad input', () => {
     [
       ['--target', `module:${topThrow}`],
       /^vpdma: --target: target module .*top-throw\.mjs failed to load: boom at load\n$/,
+    ],
+    [
+      ['--target', `module:${cjsRequire}`],
+      /^vpdma: --target: target module .*requires-vpdma\.cjs failed to load: require\(\) of ES Module .*a CommonJS target loads vpdma with await import\('vpdma'\)\)\n$/,
     ],
   ])(
     'a module that crashes while loading %j: one line, exit 3, before any work',

@@ -5,6 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { oneLine } from '../core/oneLine.js';
+import { refusedWorkerFlags, workerExecArgv } from '../replay/pool.js';
 import { createSession, IS_A_DIRECTORY } from '../replay/sessions.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
@@ -12,6 +14,23 @@ import { EXIT } from './exitCodes.js';
 
 const DOES_NOT_EXIST = 'does not exist';
 const NO_FACTORY = 'has no default export creating a target (see DESIGN.md)';
+const NOT_A_FACTORY = 'has a default export that is';
+/** Node's words when require() meets an ES module (workers run without require(esm)). */
+const REQUIRED_ESM = /require\(\) of ES Module/;
+
+/** Starts `code` in a worker with the flags the pool's workers get (the same module loading). */
+function checkWorker(code: string): Worker {
+  let argv = workerExecArgv();
+  for (;;) {
+    try {
+      return new Worker(code, { eval: true, execArgv: argv });
+    } catch (e) {
+      const refused = refusedWorkerFlags(e);
+      if (refused === undefined || refused.size === 0) throw e;
+      argv = argv.filter((f) => !refused.has(f));
+    }
+  }
+}
 
 /** How long a module target may take to load, whatever --timeout says (a load happens once). */
 export const LOAD_TIMEOUT_MS = 5000;
@@ -21,7 +40,11 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
   if (spec.kind === 'module') {
     const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
     if (bad === undefined) return;
-    const usage = bad === DOES_NOT_EXIST || bad === NO_FACTORY || bad === IS_A_DIRECTORY;
+    const usage =
+      bad === DOES_NOT_EXIST ||
+      bad === NO_FACTORY ||
+      bad === IS_A_DIRECTORY ||
+      bad.startsWith(NOT_A_FACTORY);
     throw new UserError(
       `--target: target module ${spec.path} ${bad}`,
       usage ? EXIT.badInput : EXIT.crash,
@@ -46,14 +69,13 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
   // Success is a message, not an exit code: a module may itself call process.exit(0). The
   // thread's event loop running dry before the import settled (beforeExit, which
   // process.exit does not raise) is a top-level await that can never finish.
-  const w = new Worker(
+  const w = checkWorker(
     `const { parentPort } = require('node:worker_threads');
      process.on('beforeExit', () => parentPort.postMessage('never-settles'));
      import(${url}).then(
-       (m) => parentPort.postMessage(typeof m.default === 'function' ? 'ok' : 'no-factory'),
+       (m) => parentPort.postMessage(typeof m.default === 'function' ? 'ok' : m.default === undefined ? 'no-factory' : 'not-a-factory:' + (m.default === null ? 'null' : Array.isArray(m.default) ? 'an array' : typeof m.default === 'object' ? 'an object' : 'a ' + typeof m.default)),
        (e) => parentPort.postMessage('failed to load: ' + (e instanceof Error ? e.message : String(e))),
      ).then(() => process.exit(0));`,
-    { eval: true },
   );
   return new Promise((done) => {
     let answer: string | undefined;
@@ -73,9 +95,17 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
       answer = String(m);
       if (answer === 'ok') finish(undefined);
       else if (answer === 'no-factory') finish(NO_FACTORY);
+      else if (answer.startsWith('not-a-factory:'))
+        finish(
+          `${NOT_A_FACTORY} ${answer.slice('not-a-factory:'.length)}, not a function creating a target (see DESIGN.md)`,
+        );
+      else if (REQUIRED_ESM.test(answer))
+        finish(
+          `${oneLine(answer)} (vpdma runs targets without require() of ES modules: a CommonJS target loads vpdma with await import('vpdma'))`,
+        );
       else if (answer === 'never-settles')
         finish('never finished loading: its top-level await waits on a promise nothing settles');
-      else finish(answer);
+      else finish(oneLine(answer));
     });
     w.on('error', (e) => finish(`failed to load: ${e.message}`));
     w.on('exit', (code) => {

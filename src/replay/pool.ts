@@ -33,7 +33,7 @@ function workerFile(): string {
  * import() then trips an internal assertion (seen intermittently in long fuzz runs). Workers
  * go straight to import() instead.
  */
-function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] {
   const flag = '--experimental-require-module';
   const inherited = withoutTsx(process.execArgv);
   return process.allowedNodeEnvironmentFlags.has(flag)
