@@ -35,6 +35,14 @@ describe('replayTrace against correct targets', () => {
     expect(r.detachedBy).toBe('misuse');
   });
 
+  it('refuses a call of a function it does not know, rather than pass a trace that never ran', async () => {
+    const target = createModelTargetSync({ device, profile: 'docs' });
+    const typo = { fn: 'VideoPortMapDmaMemroy', args: {} };
+    await expect(replayTrace(header(), [typo], target)).rejects.toThrow(
+      /^Replayer\.step: unknown function "VideoPortMapDmaMemroy" at call 0 \(validate calls built in code with validateCall\)$/,
+    );
+  });
+
   it('checks a captured trace against the oracle and reports what it recorded wrongly', async () => {
     const calls = kitchenSink(true);
     const i = calls.findIndex((c) => c.fn === 'VideoPortStartDma');

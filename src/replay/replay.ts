@@ -93,19 +93,24 @@ export class Replayer {
    * target is (the in-process model targets are): no promise, no microtask per call.
    */
   step(call: TraceCall): Maybe<boolean> {
+    const plan = planOf(call.fn);
+    // Readers reject unknown functions; a library caller's call reaching here is a bug of its
+    // own, and skipping it would pass a trace that never ran.
+    if (plan === undefined)
+      throw new TypeError(
+        `Replayer.step: unknown function ${JSON.stringify(call.fn)} at call ${this.index} (validate calls built in code with validateCall)`,
+      );
     // A fault anywhere in the step (the call, or the target's state() or touched() around it)
     // ends the replay at this call.
     try {
-      const done = this.stepChecked(call);
+      const done = this.stepChecked(call, plan);
       return done instanceof Promise ? done.catch((e: unknown) => this.fault(call.fn, e)) : done;
     } catch (e) {
       return this.fault(call.fn, e);
     }
   }
 
-  private stepChecked(call: TraceCall): Maybe<boolean> {
-    const plan = planOf(call.fn);
-    if (plan === undefined) return true; // validation rejects unknown functions before replay
+  private stepChecked(call: TraceCall, plan: CallPlan): Maybe<boolean> {
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
     if (plan.inert) return this.stepInert(call, plan, modelArgs, targetArgs);

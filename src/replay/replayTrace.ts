@@ -9,7 +9,13 @@ import type { Target } from './target.js';
 /** A whole trace's calls, or a stream of them in batches (a .vpt file's frames). */
 type Calls = readonly TraceCall[] | AsyncIterable<readonly TraceCall[]>;
 
-/** Replays a whole trace (an array, or batches streamed from a big file) against a target. */
+/**
+ * Replays a whole trace (an array, or batches streamed from a big file) against a target. The
+ * header and calls must be valid, as the readers (readTrace, parseJsonl) make them; build
+ * them in code and check them with validateHeader and validateCall (an unknown function
+ * throws a TypeError; a missing argument would be blamed on the target). The target's
+ * failures are values in the result; `close()` is the caller's to call.
+ */
 export async function replayTrace(
   header: TraceHeader,
   calls: Calls,

@@ -22,7 +22,11 @@ export interface ReplayOptions {
    * function, the rest counted in `unlisted`.
    */
   readonly violationsMax?: number;
-  /** A call that does not answer within this is a target-timeout (default 5000). */
+  /**
+   * A call whose promise does not settle within this is a target-timeout (default 5000). A
+   * synchronous target that never returns cannot be stopped in its own thread: the CLI runs
+   * targets in worker threads, which it terminates.
+   */
   readonly callTimeoutMs?: number;
   /** Called before each call goes to the target (the pool's heartbeat). */
   readonly onCall?: (index: number, fn: string) => void;
