@@ -67,7 +67,7 @@ export type {
   TraceCallIn,
 } from './replay/target.js';
 export { createModelTarget, createModelTargetSync } from './replay/modelTarget.js';
-export type { ModelTarget, ModelTargetOptions } from './replay/modelTarget.js';
+export type { ModelTarget, ModelTargetInput, ModelTargetOptions } from './replay/modelTarget.js';
 export { createMutantTarget, findMutant, MUTANTS } from './replay/mutants.js';
 export type { Mutant } from './replay/mutants.js';
 export { Replayer } from './replay/replay.js';

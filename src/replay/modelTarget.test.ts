@@ -11,6 +11,14 @@ const getMdl = { fn: 'VideoPortGetMdl', args: { hwDeviceExtension: 1n, pDma: 0x1
 const oneLine = /^createModelTarget: [^\n]+$/;
 
 describe('createModelTarget options', () => {
+  it('takes a partial device as a header spells it, and no profile, as its types say', async () => {
+    // Compiles under strict TypeScript (npm test type-checks the tests): the documented input.
+    const partial = await createModelTarget({ device: { systemMemoryBytes: 1 << 24 } });
+    expect(partial.model.state.reactos).toBe(false);
+    const none = await createModelTarget({});
+    expect(none.read(0xe0000000n, 4)).toEqual(new Uint8Array(4));
+  });
+
   it.each([
     [undefined, TypeError, 'options: expected {device, profile}, got nothing'],
     [null, TypeError, 'options: expected {device, profile}, got null'],

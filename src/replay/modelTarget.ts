@@ -1,6 +1,6 @@
 // The reference model as a target. Users wrap it to study one change (DESIGN.md: the package
 // exports createModelTarget); the bundled mutants are built the same way.
-import { isProfile, type Profile } from '../model/device.js';
+import { isProfile, type DeviceConfig, type DeviceSpec, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import { owned } from './unchanging.js';
 import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
@@ -15,6 +15,16 @@ import {
 
 export interface ModelTargetOptions extends TargetOptions {
   /** 'alternate' allocates every handle and address differently from the oracle. */
+  readonly layout?: 'default' | 'alternate';
+}
+
+/**
+ * What createModelTarget takes: the device as a factory is given it or as a trace header
+ * spells it (any subset: the rest are the defaults), the profile ("docs" when missing).
+ */
+export interface ModelTargetInput {
+  readonly device?: DeviceConfig | DeviceSpec;
+  readonly profile?: string;
   readonly layout?: 'default' | 'alternate';
 }
 
@@ -68,7 +78,7 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
  * call table does not have instead of answering nothing. createModelTargetSync, which the
  * harness uses with options it has validated, checks neither.
  */
-export function createModelTarget(options: ModelTargetOptions): Promise<ModelTarget> {
+export function createModelTarget(options: ModelTargetInput): Promise<ModelTarget> {
   let target: ModelTarget;
   try {
     target = createModelTargetSync(checkModelTargetOptions(options));
