@@ -16,7 +16,16 @@ const impureProps = [
 const upward = (dirs) => dirs.map((d) => `**/${d}/**`);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'coverage/**', 'vpdma-out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-check/**',
+      'node_modules/**',
+      'coverage/**',
+      'vpdma-out/**',
+      '.readme-example-*/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
