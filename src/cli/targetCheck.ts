@@ -13,7 +13,7 @@ import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
 
 const DOES_NOT_EXIST = 'does not exist';
-const NO_FACTORY = 'has no default export creating a target (see DESIGN.md)';
+const NO_FACTORY = 'has no default export creating a target (see README.md, Writing a target)';
 const NOT_A_FACTORY = 'has a default export that is';
 /** Node's words when require() meets an ES module (workers run without require(esm)). */
 const REQUIRED_ESM = /require\(\) of ES Module/;
@@ -97,7 +97,7 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
       else if (answer === 'no-factory') finish(NO_FACTORY);
       else if (answer.startsWith('not-a-factory:'))
         finish(
-          `${NOT_A_FACTORY} ${answer.slice('not-a-factory:'.length)}, not a function creating a target (see DESIGN.md)`,
+          `${NOT_A_FACTORY} ${answer.slice('not-a-factory:'.length)}, not a function creating a target (see README.md, Writing a target)`,
         );
       else if (REQUIRED_ESM.test(answer))
         finish(

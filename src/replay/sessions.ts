@@ -42,7 +42,7 @@ async function loadFactory(path: string): Promise<Result<TargetFactory, string>>
   if (typeof factory !== 'function')
     return {
       ok: false,
-      error: `target module ${path} has no default export creating a target (see DESIGN.md)`,
+      error: `target module ${path} has no default export creating a target (see README.md, Writing a target)`,
     };
   return { ok: true, value: factory as TargetFactory };
 }
