@@ -72,8 +72,26 @@ function checkShape(fn: string, o: unknown): CallOutcome {
   if (out !== undefined) {
     const fields = out as Record<string, unknown>;
     for (const d of desc.out) checkType(fn, `out.${d.name}`, fields[d.name], d.type);
+    // A key the call has no out-parameter of is a typo more often than not (`logicalAdress`),
+    // and the parameter it meant would be compared as unwritten without a word about it.
+    for (const k in fields) if (!outNamesOf(fn, desc.out).has(k)) strayOut(fn, k, desc.out);
   }
   return o;
+}
+
+const OUT_NAMES = new Map<string, ReadonlySet<string>>();
+
+function outNamesOf(fn: string, outs: readonly { readonly name: string }[]): ReadonlySet<string> {
+  let names = OUT_NAMES.get(fn);
+  if (names === undefined) OUT_NAMES.set(fn, (names = new Set(outs.map((d) => d.name))));
+  return names;
+}
+
+function strayOut(fn: string, key: string, outs: readonly { readonly name: string }[]): never {
+  const list = outs.length === 0 ? 'none' : outs.map((d) => d.name).join(', ');
+  throw new TargetFault(
+    `${fn}: the target answered out.${key.length > 40 ? `${key.slice(0, 40)}...` : key}, which is not an out-parameter of ${fn} (its out-parameters: ${list})`,
+  );
 }
 
 /** What each trace type is in memory (DESIGN.md "Target module interface"). */

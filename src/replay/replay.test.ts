@@ -319,6 +319,11 @@ describe('a module target that answers values of the wrong JavaScript type', () 
       (o: { out?: unknown }) => ({ ...o, out: { ...(o.out as object), logicalAddress: 'nope' } }),
       /out\.logicalAddress is the string "nope"/,
     ],
+    [
+      'VideoPortAllocateCommonBuffer',
+      (o: { ret?: unknown }) => ({ ret: o.ret, out: { logicalAdress: 0x1000n } }),
+      /answered out\.logicalAdress, which is not an out-parameter of VideoPortAllocateCommonBuffer \(its out-parameters: logicalAddress\)/,
+    ],
     ['VideoPortMapDmaMemory', (o: object) => ({ ...o, ret: 'x' }), /ret is the string "x"/],
     ['VideoPortMapDmaMemory', () => null, /answered null, not an outcome object/],
     [
