@@ -104,7 +104,13 @@ export async function checkNotShardInputs(
     shards.map(async (s) => ({
       dir: s.dir,
       paths: await Promise.all(
-        [join(s.dir, 'report.json'), corpusDirOf(s), join(s.dir, 'findings')].map(landsIn),
+        // What it reads, and the shard's other reports (a --json over its junit.xml).
+        [
+          join(s.dir, 'report.json'),
+          corpusDirOf(s),
+          join(s.dir, 'findings'),
+          ...['junit.xml', 'results.sarif', 'report.html'].map((f) => join(s.dir, f)),
+        ].map(landsIn),
       ),
     })),
   );

@@ -25,6 +25,7 @@ describe('vpdma merge refuses', () => {
       ['--json', input],
       ['--history', input],
       ['--json', join(s2, 'corpus', entry)],
+      ['--json', join(s1, 'junit.xml')],
     ] as const) {
       const out = join(dir, 'refused');
       const r = await run(['merge', s1, s2, '--out', out, flag, path]);
@@ -76,6 +77,9 @@ describe('vpdma merge given some of the shards', () => {
     const r = await run(['merge', s1, '--out', join(dir, 'partial')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('1 of 2 shards given; the merged report covers only those');
+    // Said as what it is: nothing was interrupted, a shard is missing.
+    expect(r.out).toContain('incomplete: 1 of 2 shards given; the reports cover those');
+    expect(r.out).not.toContain('interrupted');
     const report = JSON.parse(readFileSync(join(dir, 'partial', 'report.json'), 'utf8')) as {
       interrupted: boolean;
     };

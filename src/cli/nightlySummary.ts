@@ -4,7 +4,12 @@
 import { join } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 
-export function nightlySummary(r: NightlyReportWithDetail, out: string): string {
+/** `incomplete`: what to say of a report marked interrupted (merge: shards missing). */
+export function nightlySummary(
+  r: NightlyReportWithDetail,
+  out: string,
+  incomplete = 'interrupted: the reports cover what finished; the next run resumes from the corpus',
+): string {
   const c = r.corpus.summary;
   const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
   const lines = [
@@ -25,9 +30,7 @@ export function nightlySummary(r: NightlyReportWithDetail, out: string): string 
         ]
       : []),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
-    ...(r.interrupted
-      ? ['interrupted: the reports cover what finished; the next run resumes from the corpus']
-      : []),
+    ...(r.interrupted ? [incomplete] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

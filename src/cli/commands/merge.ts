@@ -249,6 +249,11 @@ async function merge(
       history,
       interrupted: !allShards || stopped,
       complete: allShards && setUp && !stopped,
+      incomplete: stopped
+        ? 'interrupted: the corpus copy stopped; the reports cover the findings and what was copied'
+        : names.length !== count
+          ? `incomplete: ${names.length} of ${count} shards given; the reports cover those`
+          : 'incomplete: a shard was interrupted; the reports cover the cases the shards finished',
     }).then((code) => {
       // A shard lost on the way (a failed upload) must not leave a green merge behind it.
       if (!stopped && names.length !== count) return code === EXIT.crash ? code : EXIT.badInput;
@@ -297,6 +302,8 @@ interface MergeVerdict {
   readonly interrupted: boolean;
   /** The history may mark findings fixed: every shard ran to its end, its target started. */
   readonly complete: boolean;
+  /** What the summary says of a merged report marked interrupted. */
+  readonly incomplete: string;
 }
 
 /** The findings' files, the reports and the history of the merged run; its exit code. */
@@ -373,7 +380,7 @@ async function writeMerged(
     ctx.io,
     opts.json,
   )(
-    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out)}`,
+    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
   );
   return exitForNightly(merged, v.failOn);
 }
