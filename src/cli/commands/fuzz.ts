@@ -86,7 +86,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
     .option(
       '--time <duration>',
-      'fuzz for this long instead, e.g. 90s, 30m (a case under way finishes), then minimize',
+      'fuzz for this long instead, e.g. 90s, 30m, 1h (a bare number is seconds; a case under way finishes), then minimize',
     )
     .option(
       '--minimize-time <duration>',

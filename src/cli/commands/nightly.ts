@@ -56,7 +56,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.seed)
     .option(
       '--time <duration>',
-      'fuzzing budget, e.g. 30s, 30m, 2h (default: 30s; a case under way finishes)',
+      'fuzzing budget, e.g. 30s, 30m, 2h; a bare number is seconds (default: 30s; a case under way finishes)',
     )
     .option(
       '--minimize-time <duration>',
