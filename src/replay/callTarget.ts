@@ -74,7 +74,8 @@ function checkShape(fn: string, o: unknown): CallOutcome {
     for (const d of desc.out) checkType(fn, `out.${d.name}`, fields[d.name], d.type);
     // A key the call has no out-parameter of is a typo more often than not (`logicalAdress`),
     // and the parameter it meant would be compared as unwritten without a word about it.
-    for (const k in fields) if (!outNamesOf(fn, desc.out).has(k)) strayOut(fn, k, desc.out);
+    const names = outNamesOf(fn, desc.out);
+    for (const k in fields) if (!names.has(k)) strayOut(fn, k, desc.out);
   }
   return o;
 }
