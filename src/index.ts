@@ -76,3 +76,7 @@ export type { ReplayOptions, ReplayOutcome, ReplayResult } from './replay/replay
 export type { Violation, ViolationKind } from './replay/violation.js';
 export { VIOLATION_KINDS } from './replay/violation.js';
 export { checkReferences } from './trace/references.js';
+
+// Minimizing a failing trace against a target built in code.
+export { minimizeTrace } from './cli/minimizeTrace.js';
+export type { MinimizeTraceOptions, MinimizeTraceResult } from './cli/minimizeTrace.js';

@@ -1,5 +1,6 @@
-// README's library example, run as a user runs it: the block written to a file inside this
-// repository (where `vpdma` resolves to it) and run by node; what it prints is what it says.
+// README's library examples, run as a user runs them: each block written to a file inside
+// this repository (where `vpdma` resolves to it) and run by node; the last line it prints is
+// what its last comment says.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,22 +8,29 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Using vpdma as a library'));
-const block = /^```js\n([\s\S]*?)^```$/m.exec(section)?.[1] ?? '';
+const start = readme.indexOf('## Using vpdma as a library');
+const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+const blocks = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 
-describe("README's library example", () => {
-  it('runs as written and prints what its comment says', () => {
+describe("README's library examples", () => {
+  it('are there: replaying and minimizing', () => {
+    expect(blocks.length).toBe(2);
+    expect(blocks[0]).toContain('replayTrace(');
+    expect(blocks[1]).toContain('minimizeTrace(');
+  });
+
+  it.each(blocks.map((b, i) => [i, b] as const))('block %i runs as written', (_, block) => {
     expect(block).toContain("from 'vpdma'");
-    const said = /\/\/ (pass \d+ \d+)\n$/.exec(block)?.[1];
+    const said = /\/\/ ([^\n]*)\n$/.exec(block)?.[1];
     expect(said).toBeDefined();
     // Inside the repository, so that the package name resolves to it (the example says so).
     const dir = mkdtempSync(join(root, '.readme-example-'));
     try {
-      const file = join(dir, 'check.mjs');
+      const file = join(dir, 'example.mjs');
       writeFileSync(file, block);
       const r = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8' });
       expect(r.stderr).toBe('');
-      expect(r.stdout.trim()).toBe(said);
+      expect(r.stdout.trim().split('\n').at(-1)).toBe(said);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

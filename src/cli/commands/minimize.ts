@@ -3,8 +3,7 @@
 // that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
 import { oneLine } from '../../core/oneLine.js';
 import { basename } from 'node:path';
-import { minimizeDeep } from '../../fuzz/shorten.js';
-import { minimize, type MinimizeResult } from '../../minimize/minimize.js';
+import type { MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import {
@@ -17,7 +16,6 @@ import {
 } from '../../replay/stillFails.js';
 import { notStarted, type Violation } from '../../replay/violation.js';
 import { writeTraceAtomic } from '../../store/traceFiles.js';
-import type { Trace } from '../../trace/trace.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -25,6 +23,7 @@ import { onInterrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
 import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
 import { SHARED_OPTIONS, workerHeapOption } from '../options.js';
+import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode } from '../progress.js';
 
 export const registerMinimize: RegisterCommand = (program, ctx) => {
@@ -123,38 +122,14 @@ async function shrink(
     write: ctx.io.err,
   });
   const started = performance.now();
-  const rounds: MinimizeResult[] = [];
   try {
-    // Minimized, then reshaped and minimized again as fuzz does (minimizeDeep), so that a
-    // finding minimized again here comes out as the repro fuzz wrote.
-    const deep = await minimizeDeep(
-      job.trace,
-      v.callIndex,
-      stillFails,
-      async (t, fails, failingIndex) => {
-        const before = sum(rounds, t);
-        const m = await minimize(t, fails, {
-          attemptsMax: job.attemptsMax,
-          ...(failingIndex === undefined ? {} : { failingIndex }),
-          // Speculative parallelism: the result is the same for any batch size.
-          batchSize: job.workers,
-          profile: job.trace.header.profile ?? 'docs',
-          // Only a captured trace can show a recorded-mismatch: keep what it recorded.
-          resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
-          signal,
-          onProgress: (p) =>
-            progress.update(before.attempts + p.attempts, {
-              calls: p.calls,
-              accepted: before.accepted + p.accepted,
-              pass: p.pass,
-            }),
-        });
-        rounds.push(m);
-        return m;
-      },
+    const r = await shrinkTrace(job.trace, v, stillFails, {
+      attemptsMax: job.attemptsMax,
+      batchSize: job.workers,
       signal,
-    );
-    const r = sum(rounds, deep.trace);
+      onProgress: (p) =>
+        progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
+    });
     // The last line shows the result, not the last candidate reported along the way.
     progress.update(r.attempts, {
       calls: r.trace.calls.length,
@@ -167,20 +142,6 @@ async function shrink(
   }
 }
 
-/** The rounds of one minimization as one result, ending at `trace`. */
-function sum(rounds: readonly MinimizeResult[], trace: Trace): MinimizeResult {
-  return {
-    trace,
-    attempts: rounds.reduce((n, m) => n + m.attempts, 0),
-    accepted: rounds.reduce((n, m) => n + m.accepted, 0),
-    passesRun: rounds.reduce((n, m) => n + m.passesRun, 0),
-    exhausted: rounds.some((m) => m.exhausted),
-    aborted: rounds.some((m) => m.aborted),
-    passes: rounds.flatMap((m) => m.passes),
-    evaluated: rounds.reduce((n, m) => n + m.evaluated, 0),
-  };
-}
-
 async function write(
   ctx: CliContext,
   job: Job,
@@ -188,18 +149,7 @@ async function write(
   v: Violation,
   r: MinimizeResult & { readonly ms: number },
 ): Promise<void> {
-  const h = r.trace.header;
-  const minimized = {
-    from: basename(job.file),
-    calls: job.trace.calls.length,
-    kind: v.kind,
-    fn: v.fn,
-  };
-  // Shrunk against the oracle, the repro records no values of the capture: not captured now.
-  const { captured, ...rest } = h.meta;
-  const recorded = r.trace.calls.some((c) => c.ret !== undefined || c.out !== undefined);
-  const meta = { ...rest, ...(recorded && captured !== undefined ? { captured } : {}), minimized };
-  const repro: Trace = { header: { ...h, meta }, calls: r.trace.calls };
+  const repro = reproOf(r.trace, v, { from: basename(job.file), calls: job.trace.calls.length });
   const w = await writeTraceAtomic(job.out, repro);
   if (!w.ok) throw new UserError(formatTraceError(w.error));
   const [again] = await replayTraces(executor, job.settings, [repro]);

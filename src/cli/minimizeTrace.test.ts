@@ -1,0 +1,132 @@
+// The library's minimizeTrace against targets built in code, and against the command: the
+// same trace and target give the same repro. The command's candidates replay in the pool,
+// whose workers run dist/: `npm run build` first.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDevice } from '../model/device.js';
+import { createModelTargetSync } from '../replay/modelTarget.js';
+import { createMutantTarget, findMutant } from '../replay/mutants.js';
+import { replayTrace } from '../replay/replayTrace.js';
+import type { Target } from '../replay/target.js';
+import { readTrace } from '../store/traceFiles.js';
+import { printText } from '../trace/text.js';
+import type { Trace } from '../trace/trace.js';
+import { minimizeTrace } from './minimizeTrace.js';
+import { runCli } from './runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixture = join(root, 'test/fixtures/reshape-case.txt');
+let dir = '';
+let trace: Trace;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vpdma-minimize-trace-'));
+  const r = await readTrace(fixture);
+  if (!r.ok) throw new Error(r.error.message);
+  trace = r.value;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Fresh mutant targets, counting how many were made and closed. */
+function mutantFactory(name: string): { make: () => Target; made: number; closed: number } {
+  const m = findMutant(name);
+  if (m === undefined) throw new Error(name);
+  const f = {
+    made: 0,
+    closed: 0,
+    make: (): Target => {
+      f.made++;
+      const t = createMutantTarget(m, {
+        device: resolveDevice(trace.header.device),
+        profile: 'docs',
+      });
+      return { ...t, close: () => void f.closed++ };
+    },
+  };
+  return f;
+}
+
+describe('minimizeTrace', () => {
+  it('shrinks a fuzz case to the repro `vpdma minimize` writes for it', async () => {
+    const f = mutantFactory('drops-map-registers');
+    const r = await minimizeTrace(trace, f.make);
+    if (r.outcome !== 'minimized') throw new Error(r.outcome);
+    expect(r.violation.kind).toBe('transfer-state-changed');
+    expect(r.reproduced).toBe(true);
+    expect(r.exhausted).toBe(false);
+    expect(r.trace.calls.length).toBeLessThan(trace.calls.length);
+    expect(r.trace.header.meta['minimized']).toEqual({
+      calls: trace.calls.length,
+      kind: 'transfer-state-changed',
+      fn: r.violation.fn,
+    });
+    // Every target made was closed: one per replay.
+    expect(f.closed).toBe(f.made);
+    expect(f.made).toBeGreaterThan(r.attempts);
+    // The bug is the mutant's: the plain model replays the repro cleanly.
+    const plain = createModelTargetSync({
+      device: resolveDevice(r.trace.header.device),
+      profile: 'docs',
+    });
+    expect((await replayTrace(r.trace.header, r.trace.calls, plain)).outcome).toBe('pass');
+
+    const out = join(dir, 'cli.txt');
+    const cli = await runCli([
+      'minimize',
+      fixture,
+      '--target',
+      'mutant:drops-map-registers',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(cli.code).toBe(1);
+    const written = await readTrace(out);
+    if (!written.ok) throw new Error(written.error.message);
+    expect(printText({ header: trace.header, calls: r.trace.calls })).toBe(
+      printText({ header: trace.header, calls: written.value.calls }),
+    );
+    expect(await readFile(out, 'utf8')).toContain('profile=docs');
+  });
+
+  it('keeps the violation asked for, and says so when the trace shows none', async () => {
+    const f = mutantFactory('drops-map-registers');
+    const none = await minimizeTrace(trace, f.make, { kind: 'map-dma-returned-non-null' });
+    expect(none.outcome).toBe('passes');
+    const model = (): Target =>
+      createModelTargetSync({ device: resolveDevice(trace.header.device), profile: 'docs' });
+    const clean = await minimizeTrace(trace, model);
+    if (clean.outcome !== 'passes') throw new Error(clean.outcome);
+    expect(clean.replay.outcome).toBe('pass');
+  });
+
+  it('stops at the attempt budget and says the repro may not be minimal', async () => {
+    const f = mutantFactory('drops-map-registers');
+    const r = await minimizeTrace(trace, f.make, { attemptsMax: 3 });
+    if (r.outcome !== 'minimized') throw new Error(r.outcome);
+    expect(r.exhausted).toBe(true);
+    expect(r.attempts).toBe(3);
+    expect(r.reproduced).toBe(true);
+  });
+
+  it('ends with the shortest repro so far when aborted', async () => {
+    const f = mutantFactory('drops-map-registers');
+    const stop = new AbortController();
+    const r = await minimizeTrace(
+      trace,
+      () => {
+        if (f.made === 5) stop.abort();
+        return f.make();
+      },
+      { signal: stop.signal },
+    );
+    if (r.outcome !== 'minimized') throw new Error(r.outcome);
+    expect(r.aborted).toBe(true);
+    expect(r.attempts).toBeLessThan(10);
+    expect(r.reproduced).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+// `vpdma minimize` for a target built in code (the library's): the same violation picked, the
+// same "fails the same way", the same passes (shrinkTrace), so a target gives the repro the
+// command gives. Candidates replay one at a time in this thread, each against a fresh target
+// from the caller's factory, which is closed after its replay.
+import type { Profile } from '../model/device.js';
+import type { ReplayOptions, ReplayResult } from '../replay/replayTypes.js';
+import { replayTrace } from '../replay/replayTrace.js';
+import { findFailure, pickViolation, signatureOf } from '../replay/stillFails.js';
+import type { Target } from '../replay/target.js';
+import type { Violation, ViolationKind } from '../replay/violation.js';
+import type { Trace } from '../trace/trace.js';
+import { DEFAULT_ATTEMPTS } from './minimizeJob.js';
+import { reproOf, shrinkTrace } from './shrinkTrace.js';
+
+export interface MinimizeTraceOptions {
+  /** The violation to keep (default: the first of the trace's replay). */
+  readonly kind?: ViolationKind;
+  readonly fn?: string;
+  /** Candidates to try at most (default 10,000, as the command). */
+  readonly attemptsMax?: number;
+  /** For every replay; its `profile` also goes into the repro's header. */
+  readonly replay?: ReplayOptions;
+  /** Aborting ends the search with the shortest repro found so far. */
+  readonly signal?: AbortSignal;
+}
+
+export type MinimizeTraceResult =
+  /** The trace's replay shows no violation (of `kind` and `fn`, when given). */
+  | { readonly outcome: 'passes'; readonly replay: ReplayResult }
+  | {
+      readonly outcome: 'minimized';
+      /**
+       * The repro: it still fails as `violation` did, unless `reproduced` is false. Its
+       * header's `meta.minimized` says what it was minimized from (calls, kind, fn).
+       */
+      readonly trace: Trace;
+      /** The violation kept, as the original trace showed it. */
+      readonly violation: Violation;
+      /** The repro's replay shows it again (false: the target is flaky). */
+      readonly reproduced: boolean;
+      readonly attempts: number;
+      /** The attempt budget ran out: the repro may not be 1-minimal. */
+      readonly exhausted: boolean;
+      readonly aborted: boolean;
+    };
+
+/**
+ * Shrinks a failing trace (valid, as the readers make it: see replayTrace) to a short repro
+ * that fails the same way: the same violation kind in the same function. `makeTarget` is
+ * called for every replay and must give a target that remembers nothing of earlier ones. The
+ * target's failures are values, as in replayTrace; a factory that throws rejects.
+ */
+export async function minimizeTrace(
+  trace: Trace,
+  makeTarget: () => Target | Promise<Target>,
+  options: MinimizeTraceOptions = {},
+): Promise<MinimizeTraceResult> {
+  const replay = options.replay ?? {};
+  // The repro records the profile it was minimized under, so replaying it needs no option.
+  const profile: Profile = replay.profile ?? trace.header.profile ?? 'docs';
+  const start: Trace = { header: { ...trace.header, profile }, calls: trace.calls };
+  const run = async (t: Trace): Promise<ReplayResult> => {
+    const target = await makeTarget();
+    try {
+      return await replayTrace(t.header, t.calls, target, { ...replay, profile });
+    } finally {
+      await target.close?.();
+    }
+  };
+  const first = await run(start);
+  const v = pickViolation(first, options);
+  if (v === undefined) return { outcome: 'passes', replay: first };
+  const sig = signatureOf(v);
+  const stillFails = async (cands: readonly Trace[]): Promise<boolean[]> => {
+    const out: boolean[] = [];
+    for (const c of cands) out.push(findFailure(await run(c), sig) !== undefined);
+    return out;
+  };
+  const r = await shrinkTrace(start, v, stillFails, {
+    attemptsMax: options.attemptsMax ?? DEFAULT_ATTEMPTS,
+    batchSize: 1,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const repro = reproOf(r.trace, v, { calls: trace.calls.length });
+  const again = await run(repro);
+  return {
+    outcome: 'minimized',
+    trace: repro,
+    violation: v,
+    reproduced: findFailure(again, sig) !== undefined,
+    attempts: r.attempts,
+    exhausted: r.exhausted,
+    aborted: r.aborted,
+  };
+}

@@ -1,0 +1,90 @@
+// One minimization the way `vpdma minimize` does it: minimize, then reshape and minimize again
+// as fuzz does (minimizeDeep), the rounds summed into one result. The command and the
+// library's minimizeTrace share it, so a finding minimized again, by either, comes out as the
+// repro fuzz wrote.
+import { minimizeDeep } from '../fuzz/shorten.js';
+import {
+  minimize,
+  type MinimizeProgress,
+  type MinimizeResult,
+  type StillFails,
+} from '../minimize/minimize.js';
+import type { Violation } from '../replay/violation.js';
+import type { Trace } from '../trace/trace.js';
+
+export interface ShrinkOptions {
+  readonly attemptsMax: number;
+  /** Candidates judged at once (speculative parallelism: the result is the same for any). */
+  readonly batchSize: number;
+  readonly signal?: AbortSignal;
+  /** Progress with attempts and acceptances counted over all rounds. */
+  readonly onProgress?: (p: MinimizeProgress) => void;
+}
+
+/** `trace` shrunk while it fails as `v` did (`stillFails` decides). */
+export async function shrinkTrace(
+  trace: Trace,
+  v: Violation,
+  stillFails: StillFails,
+  o: ShrinkOptions,
+): Promise<MinimizeResult> {
+  const rounds: MinimizeResult[] = [];
+  const deep = await minimizeDeep(
+    trace,
+    v.callIndex,
+    stillFails,
+    async (t, fails, failingIndex) => {
+      const before = sum(rounds, t);
+      const m = await minimize(t, fails, {
+        attemptsMax: o.attemptsMax,
+        ...(failingIndex === undefined ? {} : { failingIndex }),
+        batchSize: o.batchSize,
+        profile: trace.header.profile ?? 'docs',
+        // Only a captured trace can show a recorded-mismatch: keep what it recorded.
+        resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+        onProgress: (p) =>
+          o.onProgress?.({
+            ...p,
+            attempts: before.attempts + p.attempts,
+            accepted: before.accepted + p.accepted,
+          }),
+      });
+      rounds.push(m);
+      return m;
+    },
+    o.signal,
+  );
+  return sum(rounds, deep.trace);
+}
+
+/** The rounds of one minimization as one result, ending at `trace`. */
+function sum(rounds: readonly MinimizeResult[], trace: Trace): MinimizeResult {
+  return {
+    trace,
+    attempts: rounds.reduce((n, m) => n + m.attempts, 0),
+    accepted: rounds.reduce((n, m) => n + m.accepted, 0),
+    passesRun: rounds.reduce((n, m) => n + m.passesRun, 0),
+    exhausted: rounds.some((m) => m.exhausted),
+    aborted: rounds.some((m) => m.aborted),
+    passes: rounds.flatMap((m) => m.passes),
+    evaluated: rounds.reduce((n, m) => n + m.evaluated, 0),
+  };
+}
+
+/**
+ * The repro as written: its header's meta says what it was minimized from. Shrunk against the
+ * oracle, a repro of a capture records none of its values: then it is not `captured` now.
+ */
+export function reproOf(
+  shrunk: Trace,
+  v: Violation,
+  from: { readonly from?: string; readonly calls: number },
+): Trace {
+  const h = shrunk.header;
+  const minimized = { ...from, kind: v.kind, fn: v.fn };
+  const { captured, ...rest } = h.meta;
+  const recorded = shrunk.calls.some((c) => c.ret !== undefined || c.out !== undefined);
+  const meta = { ...rest, ...(recorded && captured !== undefined ? { captured } : {}), minimized };
+  return { header: { ...h, meta }, calls: shrunk.calls };
+}
