@@ -77,6 +77,8 @@ export type { Violation, ViolationKind } from './replay/violation.js';
 export { VIOLATION_KINDS } from './replay/violation.js';
 export { checkReferences } from './trace/references.js';
 
-// Minimizing a failing trace against a target built in code.
+// Minimizing and fuzzing against a target built in code.
 export { minimizeTrace } from './cli/minimizeTrace.js';
 export type { MinimizeTraceOptions, MinimizeTraceResult } from './cli/minimizeTrace.js';
+export { fuzzTarget } from './cli/fuzzTarget.js';
+export type { FuzzTargetFinding, FuzzTargetOptions, FuzzTargetResult } from './cli/fuzzTarget.js';

@@ -13,10 +13,11 @@ const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
 const blocks = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 
 describe("README's library examples", () => {
-  it('are there: replaying and minimizing', () => {
-    expect(blocks.length).toBe(2);
+  it('are there: replaying, minimizing and fuzzing', () => {
+    expect(blocks.length).toBe(3);
     expect(blocks[0]).toContain('replayTrace(');
     expect(blocks[1]).toContain('minimizeTrace(');
+    expect(blocks[2]).toContain('fuzzTarget(');
   });
 
   it.each(blocks.map((b, i) => [i, b] as const))('block %i runs as written', (_, block) => {

@@ -39,6 +39,24 @@ export async function sessionFor(spec: string, timeoutMs: number): Promise<Targe
   return s.value;
 }
 
+/**
+ * Makes `spec` name `session` in this thread until the returned function is called: how a
+ * target built in code (the library's fuzzTarget) reaches the inline executors, which look
+ * sessions up by SPEC.
+ */
+export function provideSession(
+  spec: string,
+  timeoutMs: number,
+  session: TargetSession,
+): () => void {
+  const key = `${spec}\u0000${timeoutMs}`;
+  if (sessions.has(key)) throw new Error(`a session is already provided for ${spec}`);
+  sessions.set(key, session);
+  return () => {
+    sessions.delete(key);
+  };
+}
+
 /** What reading a streamed trace to its end found wrong: bad input, or damage after a good part. */
 interface Finished {
   readonly inputError?: string;

@@ -76,6 +76,11 @@ function simple(open: TargetSession['open']): TargetSession {
   };
 }
 
+/** A session over a factory given in code (the library's), each target behind guardTarget. */
+export function factorySession(factory: TargetFactory, timeoutMs: number): TargetSession {
+  return simple((device, profile) => openModule(factory, { device, profile }, timeoutMs));
+}
+
 export async function createSession(
   spec: TargetSpec,
   timeoutMs: number,

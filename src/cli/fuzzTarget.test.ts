@@ -1,0 +1,106 @@
+// The library's fuzzTarget against targets built in code, and against the command: the same
+// seed and runs give the same findings, repro for repro. The command's workers run dist/:
+// `npm run build` first.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMutantTarget, findMutant } from '../replay/mutants.js';
+import { createModelTargetSync } from '../replay/modelTarget.js';
+import type { TargetFactory } from '../replay/target.js';
+import { printText } from '../trace/text.js';
+import { fuzzTarget } from './fuzzTarget.js';
+import { runCli } from './runCli.js';
+
+function mutant(name: string): TargetFactory {
+  const m = findMutant(name);
+  if (m === undefined) throw new Error(name);
+  return (o) => Promise.resolve(createMutantTarget(m, o));
+}
+
+interface ReportFinding {
+  signature: string;
+  kind: string;
+  fn: string;
+  caseIndex: number;
+  reproCalls: number;
+  files: { txt: string };
+}
+
+describe('fuzzTarget', () => {
+  it('finds what `vpdma fuzz` finds with the same seed and runs', async () => {
+    const name = 'unmapdma-tears-down-view';
+    const r = await fuzzTarget(mutant(name), { seed: 7, runs: 150 });
+    expect(r.setupError).toBeUndefined();
+    expect(r.cases).toBe(150);
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) {
+      expect(f.reproduced).toBe('3/3');
+      expect(f.minimized).toBe(true);
+      expect(f.repro.calls.length).toBeLessThan(f.originalCalls + 1);
+    }
+
+    const out = await mkdtemp(join(tmpdir(), 'vpdma-fuzz-target-'));
+    const cli = await runCli([
+      'fuzz',
+      '--target',
+      `mutant:${name}`,
+      '--seed',
+      '7',
+      '--runs',
+      '150',
+      '--workers',
+      '2',
+      '--out',
+      out,
+      '--json',
+      '-',
+      '--quiet',
+    ]);
+    await rm(out, { recursive: true, force: true });
+    expect(cli.code).toBe(1);
+    const report = JSON.parse(cli.out) as {
+      findings: ReportFinding[];
+      coverage: number;
+      cases: number;
+    };
+    const mine = r.findings.map((f) => [
+      f.signature,
+      f.kind,
+      f.fn,
+      f.caseIndex,
+      f.repro.calls.length,
+    ]);
+    const theirs = report.findings.map((f) => [
+      f.signature,
+      f.kind,
+      f.fn,
+      f.caseIndex,
+      f.reproCalls,
+    ]);
+    expect(mine).toEqual(theirs);
+    expect(r.coverage).toBe(report.coverage);
+    expect(printText(r.findings[0]!.repro)).toContain('VideoPortUnmapDmaMemory');
+  });
+
+  it('finds nothing in the model, and keeps the cases that reach new coverage', async () => {
+    const r = await fuzzTarget((o) => Promise.resolve(createModelTargetSync(o)), { runs: 100 });
+    expect(r.findings).toEqual([]);
+    expect(r.unconfirmed).toBe(0);
+    expect(r.kept.length).toBeGreaterThan(0);
+    expect(r.calls).toBeGreaterThan(r.cases);
+    expect(r.seed).toBe('20261128');
+  });
+
+  it('says so when the target cannot be started at all', async () => {
+    const r = await fuzzTarget(() => Promise.reject(new Error('no device')), { runs: 20 });
+    expect(r.setupError).toContain('no device');
+    expect(r.findings).toEqual([]);
+  });
+
+  it('refuses a bad seed and two budgets', async () => {
+    const model: TargetFactory = (o) => Promise.resolve(createModelTargetSync(o));
+    await expect(fuzzTarget(model, { seed: 'not a seed' })).rejects.toThrow(/seed/);
+    await expect(fuzzTarget(model, { runs: 1, timeMs: 1 })).rejects.toThrow(/one budget/);
+  });
+});

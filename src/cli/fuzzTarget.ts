@@ -1,0 +1,179 @@
+// `vpdma fuzz` for a target built in code (the library's): the same cases from the same seed,
+// the same base corpus (the bundled one, plus any traces given), the same grouping,
+// minimization and re-runs (runFuzz), with nothing written: kept cases and findings come
+// back as values. Everything runs in the caller's thread, one case after another.
+import { minimize } from '../minimize/minimize.js';
+import { parseSeed } from '../core/rng.js';
+import type { Profile } from '../model/device.js';
+import type { NamedTrace } from '../fuzz/base.js';
+import { InlineFuzzExecutor } from '../fuzz/executor.js';
+import type { FuzzFinding } from '../fuzz/findings.js';
+import { reportFindingOf } from '../fuzz/outputs.js';
+import type { FuzzSettings } from '../fuzz/protocol.js';
+import { runFuzz } from '../fuzz/run.js';
+import { InlineExecutor } from '../replay/executor.js';
+import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
+import { provideSession } from '../replay/runTask.js';
+import { factorySession } from '../replay/sessions.js';
+import type { TargetFactory } from '../replay/target.js';
+import type { ViolationKind } from '../replay/violation.js';
+import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import type { Trace } from '../trace/trace.js';
+import { DEFAULT_SEED } from './options.js';
+
+export interface FuzzTargetOptions {
+  /** A number, or text as `--seed` takes it (decimal, or a git SHA); default as the command's. */
+  readonly seed?: number | string;
+  /** Cases to run (default 1000); or `timeMs` instead. */
+  readonly runs?: number;
+  readonly timeMs?: number;
+  /** Calls per case at most (default 64). */
+  readonly callsMax?: number;
+  /** The oracle profile (default: each base trace's, else docs). */
+  readonly profile?: Profile;
+  /** A call (or a factory) whose promise does not settle within this is a hang (default 1000). */
+  readonly timeoutMs?: number;
+  /** Traces mutated besides the bundled corpus (as `--corpus`), each under its name. */
+  readonly corpus?: readonly { readonly name: string; readonly trace: Trace }[];
+  /** Failing cases minimized per violation kind and function (default 2). */
+  readonly reprosPerKind?: number;
+  /** Replays one minimization may use (default 2000). */
+  readonly attemptsMax?: number;
+  /** Stops fuzzing (the cases run so far count) and ends minimization early. */
+  readonly signal?: AbortSignal;
+}
+
+export interface FuzzTargetFinding {
+  /** What findings are deduplicated by (kind, function, the repro's calls), as in reports. */
+  readonly signature: string;
+  readonly kind: ViolationKind;
+  readonly fn: string;
+  readonly message: string;
+  /** The case it came from (with the seed, `vpdma fuzz` regenerates it). */
+  readonly caseIndex: number;
+  /** The minimized repro (or, when `minimized` is false, the case). */
+  readonly repro: Trace;
+  readonly originalCalls: number;
+  /** How often it failed when re-run, e.g. "3/3". */
+  readonly reproduced: string;
+  readonly minimized: boolean;
+  /** Minimization ran out of attempts: the repro may not be 1-minimal. */
+  readonly exhausted: boolean;
+}
+
+export interface FuzzTargetResult {
+  readonly seed: string;
+  /** Cases run, and `runs` that reproduces exactly them. */
+  readonly cases: number;
+  readonly runsEquivalent: number;
+  readonly calls: number;
+  /** Coverage keys reached, the base corpus's included. */
+  readonly coverage: number;
+  /** Cases that reached new coverage (what `vpdma fuzz` writes to --corpus). */
+  readonly kept: readonly Trace[];
+  /** Distinct findings, confirmed by re-running them. */
+  readonly findings: readonly FuzzTargetFinding[];
+  /** Failing cases that never failed again when re-run (a flaky target). */
+  readonly unconfirmed: number;
+  readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
+  /** The target could not be started at all (its factory throws, say): nothing was fuzzed. */
+  readonly setupError?: string;
+}
+
+let sessions = 0;
+
+/**
+ * Fuzzes the target `factory` makes (called for every case with the device and profile, as a
+ * module target's default export is): what `vpdma fuzz --target module:...` finds with the
+ * same seed and runs, as values. The target's failures are findings; a synchronous call that
+ * never returns cannot be stopped in this thread (the command runs module targets in workers).
+ */
+export async function fuzzTarget(
+  factory: TargetFactory,
+  options: FuzzTargetOptions = {},
+): Promise<FuzzTargetResult> {
+  const seed = parseSeed(String(options.seed ?? DEFAULT_SEED));
+  if (seed === undefined) throw new RangeError(`seed: expected a number or a hex string`);
+  if (options.runs !== undefined && options.timeMs !== undefined)
+    throw new RangeError('runs and timeMs: give one budget, not both');
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const target = `library:${++sessions}`;
+  const settings: FuzzSettings = {
+    target,
+    timeoutMs,
+    sampleBytes: DEFAULT_SAMPLE_BYTES,
+    callsMax: options.callsMax ?? 64,
+    seed: seed.value,
+    seedText: seed.text,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
+  const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const base: NamedTrace[] = [...bundled, ...(options.corpus ?? [])];
+  const kept: Trace[] = [];
+  const found: FuzzFinding[] = [];
+  const withdraw = provideSession(target, timeoutMs, factorySession(factory, timeoutMs));
+  try {
+    const r = await runFuzz(
+      {
+        settings,
+        base,
+        shard: { index: 0, count: 1 },
+        ...(options.timeMs === undefined ? { runs: options.runs ?? 1000 } : {}),
+        ...(options.timeMs === undefined ? {} : { timeMs: options.timeMs }),
+        workers: 1,
+        perGroup: options.reprosPerKind ?? 2,
+        attemptsMax: options.attemptsMax ?? 2000,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      {
+        fuzzExecutor: () => new InlineFuzzExecutor(),
+        replayExecutor: () => new InlineExecutor(),
+        minimize: async (trace, stillFails, m) => {
+          const profile = options.profile ?? trace.header.profile ?? 'docs';
+          const done = await minimize(trace, stillFails, { ...m, profile });
+          return { trace: done.trace, exhausted: done.exhausted, attempts: done.attempts };
+        },
+        keep: (trace) => {
+          kept.push(trace);
+          return Promise.resolve(`(kept ${kept.length})`);
+        },
+        // Called for confirmed findings only.
+        writeFinding: (f) => {
+          found.push(f);
+          const nowhere = { jsonl: '', txt: '', vpt: '' };
+          return Promise.resolve(reportFindingOf(f, settings, nowhere));
+        },
+      },
+    );
+    const c = r.campaign;
+    return {
+      seed: seed.text,
+      cases: c.cases,
+      runsEquivalent: c.runsEquivalent,
+      calls: c.calls,
+      coverage: c.coverage,
+      kept,
+      findings: found.map(findingOf),
+      unconfirmed: r.unconfirmed.length,
+      stoppedBy: c.stoppedBy,
+      ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
+    };
+  } finally {
+    withdraw();
+  }
+}
+
+function findingOf(f: FuzzFinding): FuzzTargetFinding {
+  return {
+    signature: f.signature,
+    kind: f.kind,
+    fn: f.fn,
+    message: f.message,
+    caseIndex: f.caseIndex,
+    repro: f.repro,
+    originalCalls: f.originalCalls,
+    reproduced: f.reproduced,
+    minimized: f.minimized,
+    exhausted: f.exhausted,
+  };
+}
