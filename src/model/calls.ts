@@ -8,12 +8,12 @@ import { LEGACY_CALLS } from './calls/legacy.js';
 import { MAPPING_CALLS } from './calls/mapping.js';
 import { DMA_CALLS } from './calls/packetDma.js';
 
-export const CALLS: readonly CallDesc[] = [
-  ...DMA_CALLS,
-  ...LEGACY_CALLS,
-  ...MAPPING_CALLS,
-  ...ENVIRONMENT_CALLS,
-];
+const TABLE = [...DMA_CALLS, ...LEGACY_CALLS, ...MAPPING_CALLS, ...ENVIRONMENT_CALLS] as const;
+
+export const CALLS: readonly CallDesc[] = TABLE;
+
+/** The table's function names, as a type: a map keyed by it must name every one. */
+export type CallName = (typeof TABLE)[number]['fn'];
 
 const BY_NAME: ReadonlyMap<string, CallDesc> = new Map(CALLS.map((c) => [c.fn, c]));
 

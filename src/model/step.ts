@@ -1,7 +1,8 @@
-// step(): one call against the model. The handler table is keyed by the names in calls.ts;
-// a test checks the two agree, so a function described but not modelled cannot slip by.
+// step(): one call against the model. The handler table is keyed by the names in calls.ts
+// (CallName): a function described but not modelled, or a handler for one the table lacks,
+// does not compile.
 import { poison } from './args.js';
-import { describe } from './calls.js';
+import { describe, type CallName } from './calls.js';
 import type { OutDesc } from './callTypes.js';
 import * as adapters from './handlers/adapters.js';
 import * as common from './handlers/commonBuffers.js';
@@ -18,7 +19,8 @@ import type { Args, Value } from './values.js';
 
 export type Handler = (s: ModelState, a: Args) => StepResult;
 
-export const HANDLERS: Readonly<Record<string, Handler>> = {
+// Keyed by CallName: a function the table describes and no handler models does not compile.
+export const HANDLERS: Readonly<Record<CallName, Handler>> = {
   VideoPortGetDmaAdapter: adapters.getDmaAdapter,
   VideoPortPutDmaAdapter: adapters.putDmaAdapter,
   VideoPortAllocateCommonBuffer: common.allocateCommonBuffer,
@@ -84,7 +86,10 @@ const PLANS = new Map<string, Plan>();
 function planOf(fn: string): Plan {
   let plan = PLANS.get(fn);
   if (plan === undefined) {
-    plan = { handler: HANDLERS[fn], outs: describe(fn)?.out ?? [] };
+    plan = {
+      handler: (HANDLERS as Partial<Record<string, Handler>>)[fn],
+      outs: describe(fn)?.out ?? [],
+    };
     PLANS.set(fn, plan);
   }
   return plan;

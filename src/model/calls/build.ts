@@ -32,14 +32,16 @@ export const produce = (res: Produces['res'], extent?: string): Produces =>
 export const out = (name: string, type: ArgType, produces?: Produces): OutDesc =>
   produces === undefined ? { name, type } : { name, type, produces };
 
-export function call(
-  desc: Omit<CallDesc, 'out' | 'weight' | 'obsolete'> & Partial<CallDesc>,
-): CallDesc {
+/** A table entry; its name stays a literal type, so the table's names are a type (CallName). */
+export function call<F extends string>(
+  desc: Omit<CallDesc, 'fn' | 'out' | 'weight' | 'obsolete'> &
+    Partial<Omit<CallDesc, 'fn'>> & { readonly fn: F },
+): CallDesc & { readonly fn: F } {
   return { out: [], weight: 10, obsolete: false, ...desc };
 }
-export const inert = (
-  fn: string,
+export const inert = <F extends string>(
+  fn: F,
   args: readonly ArgDesc[],
-  rest: Partial<CallDesc> = {},
-): CallDesc =>
+  rest: Omit<Partial<CallDesc>, 'fn'> = {},
+): CallDesc & { readonly fn: F } =>
   call({ fn, section: 'E', family: 'inert', obsolete: true, args: [ext, ...args], ...rest });

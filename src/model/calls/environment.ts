@@ -1,8 +1,7 @@
 // Environment events: the driver touching memory, the port calling back, the device moving data.
-import type { CallDesc } from '../callTypes.js';
 import { adapterArg, arg, call, consumes, DATA, out, produce } from './build.js';
 
-export const ENVIRONMENT_CALLS: readonly CallDesc[] = [
+export const ENVIRONMENT_CALLS = [
   // Environment events: the driver touching memory, the port calling back, the device moving data.
   call({
     fn: '@write',
@@ -49,4 +48,4 @@ export const ENVIRONMENT_CALLS: readonly CallDesc[] = [
     ret: { type: 'u32' },
     weight: 12,
   }),
-];
+] as const;

@@ -1,5 +1,4 @@
 // Section E of the spec: the legacy PDMA family, obsolete and inert.
-import type { CallDesc } from '../callTypes.js';
 import {
   arg,
   consumes,
@@ -12,7 +11,7 @@ import {
   pdmaArg,
 } from './build.js';
 
-export const LEGACY_CALLS: readonly CallDesc[] = [
+export const LEGACY_CALLS = [
   // E. The legacy PDMA family: obsolete and inert.
   inert(
     'VideoPortDoDma',
@@ -76,4 +75,4 @@ export const LEGACY_CALLS: readonly CallDesc[] = [
     ],
     { ret: { type: 'bool' }, weight: 15 },
   ),
-];
+] as const;

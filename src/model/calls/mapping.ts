@@ -1,5 +1,4 @@
 // Sections F–H of the spec: memory mapping, pool helpers, events.
-import type { CallDesc } from '../callTypes.js';
 import {
   arg,
   call,
@@ -13,7 +12,7 @@ import {
   produce,
 } from './build.js';
 
-export const MAPPING_CALLS: readonly CallDesc[] = [
+export const MAPPING_CALLS = [
   // F. Memory mapping
   call({
     fn: 'VideoPortGetDeviceBase',
@@ -195,4 +194,4 @@ export const MAPPING_CALLS: readonly CallDesc[] = [
     ret: { type: 'u32' },
     weight: 3,
   }),
-];
+] as const;

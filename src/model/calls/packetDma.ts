@@ -1,5 +1,4 @@
 // Sections A–D of the spec: adapters, common buffers, locking, packet-based DMA.
-import type { CallDesc } from '../callTypes.js';
 import {
   adapterArg,
   arg,
@@ -14,7 +13,7 @@ import {
   produce,
 } from './build.js';
 
-export const DMA_CALLS: readonly CallDesc[] = [
+export const DMA_CALLS = [
   // A. Adapter objects
   call({
     fn: 'VideoPortGetDmaAdapter',
@@ -204,4 +203,4 @@ export const DMA_CALLS: readonly CallDesc[] = [
     ret: { type: 'u32' },
     weight: 12,
   }),
-];
+] as const;
