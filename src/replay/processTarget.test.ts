@@ -48,4 +48,19 @@ describe('createProcessTarget', () => {
     );
     expect(message.length).toBeLessThanOrEqual(1000);
   });
+
+  it('names the last stderr lines of a child that sent garbage just after writing them', async () => {
+    // A stray print on stdout, read as a frame's length, right after the reason on stderr:
+    // the garbage is seen while stderr may still be unread; the message must not depend on it.
+    const command = "printf 'loading\\nconfig bad\\nfalling back\\n' >&2; echo stray; sleep 5";
+    const messages: string[] = [];
+    for (let round = 0; round < 4; round++)
+      messages.push(
+        ...(await Promise.all(Array.from({ length: 25 }, () => startMessage(command)))),
+      );
+    expect(new Set(messages.map((m) => m.replace(/^.*?(its last stderr)/, '$1')))).toEqual(
+      new Set(['its last stderr lines: loading | config bad | falling back']),
+    );
+    expect(messages[0]).toContain('stray');
+  });
 });

@@ -43,6 +43,8 @@ class Child {
   private pending: Pending | undefined;
   private readonly stderr = new StderrTail();
   private dead: TargetFault | undefined;
+  /** A fault seen on stdout, its message waiting for stderr to drain (failDrained). */
+  private failing = false;
 
   constructor(command: string) {
     const named = quoted(command); // as messages name it
@@ -89,30 +91,48 @@ class Child {
     this.kill();
   }
 
+  /**
+   * A fault seen on stdout while the child lives: what it wrote to stderr just before may not
+   * all be read yet. It is killed at once, and the message made once its pipes are drained (or
+   * soon, if something outside its group holds them open), so that it names the child's last
+   * stderr lines every time, not only when the stderr pipe won the race.
+   */
+  private failDrained(message: string): void {
+    if (this.dead !== undefined || this.failing) return;
+    this.failing = true;
+    this.parts = [];
+    this.have = 0;
+    this.kill();
+    const late = setTimeout(() => this.fail(message), 200).unref();
+    this.proc.once('close', () => (clearTimeout(late), this.fail(message)));
+  }
+
   private onData(d: Buffer): void {
     // Once failed, its output is nobody's: a process it left outside its group may still hold
     // the pipe and flood it, and every chunk kept (and joined) would cost more than the last.
-    if (this.dead !== undefined) return;
+    if (this.dead !== undefined || this.failing) return;
     this.parts.push(d);
     this.have += d.length;
     if (this.have < 4) return;
     const head = (this.parts[0]?.length ?? 0) >= 4 ? this.parts[0] : Buffer.concat(this.parts);
     const n = head?.readUInt32LE(0) ?? 0;
     if (n > frameBytesMax)
-      return this.fail(`sent a frame claiming ${n} bytes${strayText(Buffer.concat(this.parts))}`);
+      return this.failDrained(
+        `sent a frame claiming ${n} bytes${strayText(Buffer.concat(this.parts))}`,
+      );
     if (this.have < 4 + n) return;
     if (this.pending === undefined || this.have > 4 + n)
-      return this.fail('wrote output nobody asked for');
+      return this.failDrained('wrote output nobody asked for');
     const whole = this.parts.length === 1 ? d : Buffer.concat(this.parts, this.have);
     this.parts = [];
     this.have = 0;
     const payload = whole.subarray(4, 4 + n);
     const msg = unpackMessage(payload);
-    if (msg === undefined) return this.fail('sent a frame that is not a MessagePack map');
+    if (msg === undefined) return this.failDrained('sent a frame that is not a MessagePack map');
     const error = msg['error'];
     // Checked while the request is still pending, so that fail() rejects it.
     if (error !== undefined && typeof error !== 'string')
-      return this.fail('sent garbage: an error that is not a string');
+      return this.failDrained('sent garbage: an error that is not a string');
     const p = this.pending;
     this.pending = undefined;
     answered();
