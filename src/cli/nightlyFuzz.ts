@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tableRevision } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { Shard } from '../fuzz/campaign.js';
-import { buildFuzzReport, type FuzzReport } from '../fuzz/fuzzReport.js';
+import { buildFuzzReport, setupFailed, type FuzzReport } from '../fuzz/fuzzReport.js';
 import { findingWriter } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
@@ -117,10 +117,7 @@ export async function fuzzPhase(
       workers: p.workers,
       wallMs: performance.now() - started,
     });
-    const report: FuzzReport =
-      p.setupError === undefined
-        ? built
-        : { ...built, stoppedBy: 'setup', setupError: p.setupError };
+    const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
     return { report, series };
   } finally {
     progress.stop();

@@ -1,6 +1,8 @@
 // Failing early on a target that cannot be set up at all, before any work starts: a missing
 // module, one without a factory or an unknown mutant is a usage error (exit 2); a module that
-// throws, exits or hangs while loading is a target that crashed (exit 3).
+// throws, exits or hangs while loading is a target that crashed (exit 3). `fuzz` and
+// `nightly` instead report a module that cannot be loaded, whatever the reason, as a target
+// that cannot be set up: in their reports, with exit 3.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,21 +40,46 @@ export const LOAD_TIMEOUT_MS = 5000;
 export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
   if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case
   if (spec.kind === 'module') {
-    const bad = await loadsInAThread(spec.path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
+    const bad = await moduleLoadFailure(spec.path, timeoutMs);
     if (bad === undefined) return;
-    const usage =
-      bad === DOES_NOT_EXIST ||
-      bad === NO_FACTORY ||
-      bad === IS_A_DIRECTORY ||
-      bad.startsWith(NOT_A_FACTORY);
-    throw new UserError(
-      `--target: target module ${spec.path} ${bad}`,
-      usage ? EXIT.badInput : EXIT.crash,
-    );
+    throw new UserError(`--target: ${bad.message}`, bad.usage ? EXIT.badInput : EXIT.crash);
   }
   const s = await createSession(spec, timeoutMs);
   if (!s.ok) throw new UserError(`--target: ${s.error}`);
   await s.value.close();
+}
+
+/**
+ * For `fuzz` and `nightly`, whose reports a CI job reads: a `module:` target that cannot be
+ * loaded at all (missing, no factory, or crashing, exiting or hanging while loading) is a
+ * target that cannot be set up, why (the run then writes its reports, `stoppedBy: "setup"`,
+ * exit 3, as for a process that cannot start); undefined when it loads. Any other SPEC is
+ * checked as checkTarget does (an unknown mutant is still a usage error, thrown).
+ */
+export async function targetSetupFailure(
+  spec: TargetSpec,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  if (spec.kind !== 'module') {
+    await checkTarget(spec, timeoutMs);
+    return undefined;
+  }
+  return (await moduleLoadFailure(spec.path, timeoutMs))?.message;
+}
+
+/** Why a module target cannot be loaded, and whether that is a usage error; undefined if it can. */
+async function moduleLoadFailure(
+  path: string,
+  timeoutMs: number,
+): Promise<{ readonly message: string; readonly usage: boolean } | undefined> {
+  const bad = await loadsInAThread(path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
+  if (bad === undefined) return undefined;
+  const usage =
+    bad === DOES_NOT_EXIST ||
+    bad === NO_FACTORY ||
+    bad === IS_A_DIRECTORY ||
+    bad.startsWith(NOT_A_FACTORY);
+  return { message: `target module ${path} ${bad}`, usage };
 }
 
 /**

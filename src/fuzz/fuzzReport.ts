@@ -197,6 +197,14 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
   };
 }
 
+/**
+ * `r` of a run whose target was known not to start before any case ran (a module that cannot
+ * be loaded; nightly's corpus replay that could not start it): stopped by "setup", and why.
+ */
+export function setupFailed(r: FuzzReport, why: string): FuzzReport {
+  return { ...r, stoppedBy: 'setup', setupError: why };
+}
+
 /** Where the cases ran: the workers that started, or the main thread when none did. */
 function threads(t: FuzzReport['timing']): string {
   const n = t.workersStarted ?? t.workers;

@@ -2,7 +2,8 @@
 // "findings" suite with one per minimized finding. A finding's case is named after its
 // signature's short form, kind and function, so a dashboard tracks it across nights; its
 // failure body holds everything needed to act on it: message, status, the replay command and
-// the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay.
+// the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay,
+// and so is a target that could not be set up (in the findings suite: nothing was fuzzed).
 import { corpusReplayCommand, shortSignature } from './command.js';
 import {
   caseForTrace,
@@ -69,20 +70,45 @@ function properties(r: NightlyReport): [string, string][] {
   return props;
 }
 
-export function nightlyJunitSuites(r: NightlyReport): JunitSuite[] {
+/**
+ * A nightly report, with the fuzz phase's own report when there is one: the reason a target
+ * could not be set up is there (nightlyBuild.ts NightlyReportWithDetail).
+ */
+export type NightlyJunitReport = NightlyReport & {
+  readonly fuzzDetail?: { readonly setupError?: string };
+};
+
+/**
+ * A target that could not be set up, as an error case of its own: with nothing fuzzed (and,
+ * for a module that cannot be loaded, nothing replayed), a dashboard must not read the night
+ * as a green one.
+ */
+export function setupCase(message: string): JunitCase {
+  return {
+    classname: 'vpdma',
+    name: 'target setup',
+    failures: [],
+    error: { message, type: 'setup-failed' },
+  };
+}
+
+export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   const props = properties(r);
   const corpus = r.corpus.traces.map((t) =>
     caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) }),
   );
   if (r.interrupted)
     corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
+  const findings = r.findings.map(caseForFinding);
+  const setup = r.fuzzDetail?.setupError;
+  if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));
   return [
     { name: CORPUS_SUITE, properties: props, cases: corpus },
-    { name: FINDINGS_SUITE, properties: props, cases: r.findings.map(caseForFinding) },
+    { name: FINDINGS_SUITE, properties: props, cases: findings },
   ];
 }
 
 /** The whole junit.xml; the same report gives the same bytes. */
-export function nightlyJunitXml(r: NightlyReport): string {
+export function nightlyJunitXml(r: NightlyJunitReport): string {
   return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r));
 }

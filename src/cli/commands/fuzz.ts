@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import type { Profile } from '../../model/device.js';
 import { createFuzzPool } from '../../fuzz/executor.js';
-import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from '../../fuzz/fuzzReport.js';
+import {
+  buildFuzzReport,
+  formatFuzzSummary,
+  setupFailed,
+  type FuzzReport,
+} from '../../fuzz/fuzzReport.js';
 import type { FuzzSettings } from '../../fuzz/protocol.js';
 import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
 import { minimize } from '../../minimize/minimize.js';
@@ -33,7 +38,7 @@ import {
   workersOption,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
-import { checkTarget } from '../targetCheck.js';
+import { targetSetupFailure } from '../targetCheck.js';
 import {
   checkOutputDir,
   checkOutputFile,
@@ -244,7 +249,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   // A report in a corpus directory would be read back by every later run as a corrupted entry.
   await checkReportPaths([['--json', opts.json]], [], [p.corpusDir, bundledCorpusDir()]);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  await checkTarget(p.spec, p.settings.timeoutMs);
+  // A module that cannot be loaded is no usage error here: the run's reports say so (exit 3).
+  const cannotLoad = await targetSetupFailure(p.spec, p.settings.timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', p.out);
   await checkOutputDir('--corpus', p.corpusDir);
@@ -283,10 +289,10 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       workers: p.workers,
       perGroup,
       attemptsMax,
-      signal: interrupt.signal,
+      signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
     const result = await runFuzz(options, io);
-    report = buildFuzzReport(result, {
+    const built = buildFuzzReport(result, {
       seed: seed.text,
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
@@ -302,6 +308,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       workers: p.workers,
       wallMs: performance.now() - started,
     });
+    report =
+      cannotLoad === undefined ? built : setupFailed(built, `${cannotLoad} (no case fuzzed)`);
   } finally {
     progress.stop();
     minimizing.stop();

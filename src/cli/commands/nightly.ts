@@ -41,7 +41,7 @@ import {
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { budgetOptions } from './fuzz.js';
 import { Progress, progressMode } from '../progress.js';
-import { checkTarget } from '../targetCheck.js';
+import { targetSetupFailure } from '../targetCheck.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { packageVersion } from '../version.js';
 
@@ -154,7 +154,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   // The history next: a bad one is refused before any directory is made.
   const history = await loadHistory(opts.history);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  await checkTarget(spec, timeoutMs);
+  // A module that cannot be loaded is no usage error here: the night's reports say so (exit 3).
+  const cannotLoad = await targetSetupFailure(spec, timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', out);
   await checkOutputDir('--corpus', corpusDir);
@@ -180,18 +181,27 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       timeoutMs,
       sampleBytes: DEFAULT_SAMPLE_BYTES,
     };
-    const replay = await replayPhase(
-      files,
-      settings,
-      workers,
-      new Progress('corpus', files.length, { mode, write: ctx.io.err }),
-      replayStop,
-    );
+    const replay =
+      cannotLoad === undefined
+        ? await replayPhase(
+            files,
+            settings,
+            workers,
+            new Progress('corpus', files.length, { mode, write: ctx.io.err }),
+            replayStop,
+          )
+        : { results: [], wallMs: 0, calls: 0 };
     clearTimeout(timer);
     // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
     const cannotStart = replay.cannotStart;
+    const setupError =
+      cannotLoad !== undefined
+        ? `${cannotLoad} (no trace replayed, no case fuzzed)`
+        : cannotStart === undefined
+          ? undefined
+          : `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`;
     if (
-      cannotStart === undefined &&
+      setupError === undefined &&
       replay.results.length < files.length &&
       interrupt.received() === undefined
     ) {
@@ -221,11 +231,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         signal: interrupt.signal,
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
         log: (t) => ctx.io.err(t),
-        ...(cannotStart === undefined
-          ? {}
-          : {
-              setupError: `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`,
-            }),
+        ...(setupError === undefined ? {} : { setupError }),
       },
       new Progress('fuzz', budget.budget.runs ?? 0, {
         mode,
