@@ -10,6 +10,13 @@ const brand = Symbol.for('vpdma.TargetFault');
 /** Target-supplied text in a fault (an error string, a garbage value) is cut to this. */
 export const messageCharsMax = 1000;
 
+/** `text` cut to messageCharsMax characters, saying how long it was. */
+export function cutTargetText(text: string): string {
+  return text.length <= messageCharsMax
+    ? text
+    : `${text.slice(0, messageCharsMax)}... (${text.length} characters in all)`;
+}
+
 export class TargetFault extends Error {
   readonly [brand] = true;
   override readonly name = 'TargetFault';
@@ -23,11 +30,7 @@ export class TargetFault extends Error {
     readonly timeout = false,
     readonly reported = false,
   ) {
-    super(
-      message.length <= messageCharsMax
-        ? message
-        : `${message.slice(0, messageCharsMax)}... (${message.length} characters in all)`,
-    );
+    super(cutTargetText(message));
   }
   /** Never throws, even for a thrown Proxy whose traps do. */
   static is(e: unknown): e is TargetFault {

@@ -20,12 +20,13 @@ import {
   snapshotTarget,
   traceAddressText,
   UNMAPPED,
-  withinLive,
   type ByteDiff,
   type Maybe,
   type Span,
+  type TargetBytes,
 } from './memory.js';
 import { inSpans, namedSpans } from './namedSpans.js';
+import { withinLive } from './touchedSpans.js';
 import { show } from './show.js';
 import { stateOf, touchedOf } from './targetAnswers.js';
 import type { Target, TargetState } from './target.js';
@@ -57,7 +58,7 @@ export interface InertBefore {
    */
   readonly stateText?: string;
   readonly spans: Span[];
-  readonly bytes: (Uint8Array | undefined)[];
+  readonly bytes: TargetBytes[];
   /** Of `spans`, those the call's arguments name (namedSpans.ts), when cheap. */
   readonly named: readonly Span[];
 }
@@ -196,7 +197,7 @@ export interface InertAfter {
   readonly found: Violation[];
   /** The before/after spans, with their bytes after the call, chunk by chunk (see chunks()). */
   readonly spans: readonly Span[];
-  readonly bytes: readonly (Uint8Array | undefined)[];
+  readonly bytes: readonly TargetBytes[];
   /** The touched() ranges compared with the oracle (cheap only). */
   readonly touched: readonly Span[];
 }

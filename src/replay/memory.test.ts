@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { AddressBook } from './addressBook.js';
 import { TargetFault } from './callTarget.js';
-import {
-  firstDiff,
-  firstDiffWithModel,
-  mergeSpans,
-  readTargetMaybe,
-  touchedSpans,
-  withinLive,
-  type Span,
-} from './memory.js';
+import { diffSnapshots, firstDiff, firstDiffWithModel, readTargetMaybe } from './memory.js';
 import type { Target } from './target.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { resolveDevice } from '../model/device.js';
@@ -126,9 +118,10 @@ describe('readTargetMaybe', () => {
     expect(readTargetMaybe(lying, book, { address: block, length: 3 })).toEqual(
       new Uint8Array([0xee, 2, 3]),
     );
-    expect(readTargetMaybe(lying, book, { address: 0xffff_f000_0000_0000n, length: 3 })).toBe(
-      undefined,
-    );
+    // Its read throws there (the model's quiet read is not the wrapper's): said in its words.
+    expect(readTargetMaybe(lying, book, { address: 0xffff_f000_0000_0000n, length: 3 })).toEqual({
+      unreadable: 'RangeError: unmapped: 0xfffff00000000000+3',
+    });
   });
 });
 
@@ -141,11 +134,40 @@ describe('readTargetMaybe', () => {
     },
   });
 
-  it('reads an error the target answered, or any a module throws, as unmapped memory', () => {
+  it('reads an error the target answered, or any a module throws, as unreadable, in its words', () => {
     const book = new AddressBook();
-    expect(readTargetMaybe(throwing(new RangeError('unmapped')), book, span)).toBeUndefined();
+    expect(readTargetMaybe(throwing(new RangeError('unmapped')), book, span)).toEqual({
+      unreadable: 'RangeError: unmapped',
+    });
     const answered = new TargetFault('reported an error: unmapped', false, true);
-    expect(readTargetMaybe(throwing(answered), book, span)).toBeUndefined();
+    expect(readTargetMaybe(throwing(answered), book, span)).toEqual({
+      unreadable: 'reported an error: unmapped',
+    });
+    // Cut as other target text is, once (a TargetFault's message is cut already).
+    const long = readTargetMaybe(throwing(new Error('x'.repeat(5000))), book, span);
+    expect(long).toEqual({ unreadable: `Error: ${'x'.repeat(993)}... (5007 characters in all)` });
+    const faultLong = new TargetFault(`reported an error: ${'y'.repeat(5000)}`, false, true);
+    expect(readTargetMaybe(throwing(faultLong), book, span)).toEqual({
+      unreadable: faultLong.message,
+    });
+    expect(faultLong.message).toMatch(/\.\.\. \(5019 characters in all\)$/);
+  });
+
+  it('says why a read the oracle can answer was refused, and a refusal where it cannot is none', () => {
+    const { r, block } = modelWithBlock();
+    const refused = { unreadable: 'read() of 16 bytes at 0x10 threw Error: EFAULT' };
+    expect(firstDiffWithModel(r.model, block, 16, refused)).toEqual({
+      address: block,
+      expected: '16 readable bytes',
+      actual: 'unreadable (read() of 16 bytes at 0x10 threw Error: EFAULT)',
+    });
+    expect(firstDiffWithModel(r.model, 0xffff_f000_0000_0000n, 16, refused)).toBeUndefined();
+    // Refused before a call and after it: no change, whatever the words.
+    const span16 = [{ address: block, length: 16 }];
+    expect(diffSnapshots(span16, [refused], [{ unreadable: 'other words' }])).toBeUndefined();
+    expect(diffSnapshots(span16, [new Uint8Array(16)], [refused])?.actual).toBe(
+      `unreadable (${refused.unreadable})`,
+    );
   });
 
   it('lets a dead, hung or garbling target through as the fault it is', async () => {
@@ -157,86 +179,5 @@ describe('readTargetMaybe', () => {
       read: () => Promise.reject(new TargetFault('did not answer read within 5 ms', true)),
     };
     await expect(readTargetMaybe(hung, book, span)).rejects.toThrow(/did not answer read/);
-  });
-});
-
-describe('withinLive', () => {
-  const live = mergeSpans([
-    { address: 0x20000n, length: 0x2000 },
-    { address: 0x10000n, length: 0x1000 },
-  ]);
-
-  it('keeps a claim inside live memory as it is', () => {
-    expect(withinLive([{ address: 0x20800n, length: 0x100 }], live)).toEqual([
-      { address: 0x20800n, length: 0x100 },
-    ]);
-  });
-
-  it('cuts a lying claim to live memory and the first megabyte outside it', () => {
-    const parts = withinLive([{ address: 0n, length: 0xffffffff }], live);
-    const inside = parts.filter((p) => live.some((l) => p.address === l.address));
-    expect(inside).toEqual(live);
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    expect(total).toBe(0x3000 + (1 << 20));
-  });
-});
-
-describe('touchedSpans', () => {
-  const live = [
-    { address: 0x10000n, length: 0x1000 },
-    { address: 0x20000n, length: 0x2000 },
-  ];
-  const counting = (): { mergedNow(): readonly Span[]; asked: number } => {
-    const c = {
-      asked: 0,
-      mergedNow: () => {
-        c.asked++;
-        return live;
-      },
-    };
-    return c;
-  };
-
-  it('compares the oracle’s writes alone, without listing live memory, when they cover the claim', () => {
-    const l = counting();
-    const wrote = [{ address: 0x20000n, length: 0x800 }];
-    expect(touchedSpans([...wrote], [{ address: 0x20100n, length: 0x10 }], l)).toEqual(wrote);
-    expect(touchedSpans([...wrote], [], l)).toEqual(wrote);
-    expect(l.asked).toBe(0);
-  });
-
-  it('adds what the target claims beyond the oracle’s writes, merged, each byte once', () => {
-    const l = counting();
-    const got = touchedSpans(
-      [{ address: 0x20000n, length: 0x800 }],
-      [
-        { address: 0x20400n, length: 0x800 },
-        { address: 0x10010n, length: 0x10 },
-      ],
-      l,
-    );
-    expect(got).toEqual([
-      { address: 0x10010n, length: 0x10 },
-      { address: 0x20000n, length: 0xc00 },
-    ]);
-    expect(l.asked).toBe(1);
-  });
-
-  it('keeps the lying claim’s cut beyond live memory (withinLive) on the general path', () => {
-    const got = touchedSpans([], [{ address: 0n, length: 0xffffffff }], counting());
-    expect(got.reduce((n, p) => n + p.length, 0)).toBe(0x3000 + (1 << 20));
-  });
-
-  it('counts a claim made many times once, and overlapping claims as their union', () => {
-    const all = { address: 0n, length: 0xffffffff };
-    const once = touchedSpans([], [all], counting());
-    expect(touchedSpans([], Array<Span>(65_536).fill(all), counting())).toEqual(once);
-    const halves = [
-      { address: 0x10800n, length: 0x1000 },
-      { address: 0x10000n, length: 0x1000 },
-      { address: 0x10400n, length: 0x100 },
-    ];
-    // Their union runs 0x800 past the live span: read too, as the claim says (withinLive).
-    expect(touchedSpans([], halves, counting())).toEqual([{ address: 0x10000n, length: 0x1800 }]);
   });
 });

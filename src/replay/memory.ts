@@ -4,7 +4,7 @@ import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
 import { readOrUndefined, type QuietRead, type Target } from './target.js';
-import { garbageText, TargetFault } from './callTarget.js';
+import { cutTargetText, describeThrown, garbageText, TargetFault } from './callTarget.js';
 
 export interface Span {
   readonly address: bigint;
@@ -37,11 +37,36 @@ export function traceAddressText(book: AddressBook, address: bigint): string {
 /** ByteDiff.expected where the oracle maps no byte of the range as a whole. */
 export const UNMAPPED = 'unmapped';
 
+/**
+ * A read the target refused: a module's read() threw or rejected, a process child answered
+ * `{error}`. That is how a target says the memory is not mapped, so it compares as unreadable;
+ * `unreadable` keeps the target's words (cut as other target text is) for the report.
+ */
+export interface Unreadable {
+  readonly unreadable: string;
+}
+
+/** What a read of the target gave: its bytes, a refusal, or (a quiet read) not mapped. */
+export type TargetBytes = Uint8Array | Unreadable | undefined;
+
+/** The bytes of a read, or undefined when there are none (refused or not mapped). */
+export function bytesIn(got: TargetBytes): Uint8Array | undefined {
+  return got instanceof Uint8Array ? got : undefined;
+}
+
+/** ByteDiff.actual for a read that gave no bytes: why, when the target said. */
+function unreadableText(got: TargetBytes): string {
+  return got === undefined || got instanceof Uint8Array
+    ? 'unreadable'
+    : `unreadable (${got.unreadable})`;
+}
+
 export function firstDiff(
   address: bigint,
   expected: Uint8Array | undefined,
-  actual: Uint8Array | undefined,
+  got: TargetBytes,
 ): ByteDiff | undefined {
+  const actual = bytesIn(got);
   if (expected === undefined && actual === undefined) return undefined;
   if (expected !== undefined && actual !== undefined && sameBytes(expected, actual))
     return undefined;
@@ -49,7 +74,7 @@ export function firstDiff(
     return {
       address,
       expected: expected === undefined ? UNMAPPED : `${expected.length} readable bytes`,
-      actual: actual === undefined ? 'unreadable' : `${actual.length} bytes`,
+      actual: actual === undefined ? unreadableText(got) : `${actual.length} bytes`,
     };
   }
   for (let i = 0; i < expected.length; i++) {
@@ -75,10 +100,11 @@ export function firstDiffWithModel(
   model: Model,
   address: bigint,
   length: number,
-  actual: Uint8Array | undefined,
+  got: TargetBytes,
 ): ByteDiff | undefined {
+  const actual = bytesIn(got);
   if (actual === undefined || actual.length !== length) {
-    return firstDiff(address, model.read(address, length), actual);
+    return firstDiff(address, model.read(address, length), got);
   }
   let diff: ByteDiff | undefined;
   const mapped = model.visit(address, length, (page, pageOff, n, at) => {
@@ -170,14 +196,11 @@ function checkRead(bytes: unknown, length: number): Uint8Array | undefined {
 }
 
 /**
- * The target's bytes, or undefined if it cannot read them (unmapped, or it threw); without a
- * promise when the target answers synchronously.
+ * The target's bytes, Unreadable if it refused to read them (it threw, or answered an error),
+ * or undefined if its quiet read says they are not mapped; without a promise when the target
+ * answers synchronously.
  */
-export function readTargetMaybe(
-  target: Target,
-  book: AddressBook,
-  span: Span,
-): Maybe<Uint8Array | undefined> {
+export function readTargetMaybe(target: Target, book: AddressBook, span: Span): Maybe<TargetBytes> {
   const quiet = (target.read as { [readOrUndefined]?: QuietRead })[readOrUndefined];
   if (quiet !== undefined)
     return checkRead(quiet(targetAddress(book, span.address), span.length), span.length);
@@ -197,11 +220,14 @@ export function readTargetMaybe(
 /**
  * A read that failed is unmapped memory, unless the target failed: a process child that died,
  * hung or answered garbage ends the trace as target-crashed or target-timeout, not as a
- * memory difference at some address.
+ * memory difference at some address. What the target said is kept for the report.
  */
-function unreadable(e: unknown): undefined {
-  if (TargetFault.is(e) && !e.reported) throw e;
-  return undefined;
+function unreadable(e: unknown): Unreadable {
+  if (TargetFault.is(e)) {
+    if (!e.reported) throw e;
+    return { unreadable: e.message }; // cut already
+  }
+  return { unreadable: cutTargetText(describeThrown(e)) };
 }
 
 /** The first byte where the target's memory differs from the oracle's, over the spans. */
@@ -230,86 +256,6 @@ export function compareWithModel(
   return from(0);
 }
 
-/** Bytes of a touched() answer outside live memory still compared, per answer. */
-const outsideBytesMax = 1 << 20;
-
-/**
- * `ranges` (a target's touched() answer, in the oracle's space) as they will be compared:
- * inside live memory all of it; outside, where the oracle has no memory and a readable byte
- * in the target is itself a mismatch, the first outsideBytesMax. A lying answer ([0, 4 GiB])
- * then costs a pass over live memory and a megabyte, not a spin over gigabytes. `spans`: the
- * live spans merged and sorted (mergeSpans), which callers keep while the oracle is unchanged.
- */
-export function withinLive(ranges: readonly Span[], spans: readonly Span[]): Span[] {
-  if (ranges.length === 0) return [];
-  const out: Span[] = [];
-  let outside = outsideBytesMax;
-  const gap = (from: bigint, to: bigint): void => {
-    if (to <= from || outside <= 0) return;
-    const n = to - from < BigInt(outside) ? Number(to - from) : outside;
-    out.push({ address: from, length: n });
-    outside -= n;
-  };
-  for (const r of ranges) {
-    const end = r.address + BigInt(r.length);
-    // The first live span ending after r starts.
-    let lo = 0;
-    let hi = spans.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const s = spans[mid] as Span;
-      if (s.address + BigInt(s.length) <= r.address) lo = mid + 1;
-      else hi = mid;
-    }
-    let at = r.address;
-    for (let i = lo; i < spans.length && at < end; i++) {
-      const s = spans[i] as Span;
-      if (s.address >= end) break;
-      gap(at, s.address);
-      const from = s.address > at ? s.address : at;
-      const sEnd = s.address + BigInt(s.length);
-      const to = sEnd < end ? sEnd : end;
-      if (to > from) out.push({ address: from, length: Number(to - from) });
-      at = to;
-    }
-    gap(at, end);
-  }
-  return out;
-}
-
-/**
- * What to compare after a call: the oracle's written `spans` (extended in place) plus the
- * target's `claimed` ones as withinLive keeps them, each byte once. Live memory is listed only
- * when the claim goes beyond the oracle's writes (usually both wrote the same bytes).
- */
-export function touchedSpans(
-  spans: Span[],
-  claimed: readonly Span[],
-  live: { mergedNow(): readonly Span[] },
-): readonly Span[] {
-  if (claimed.length === 0) return spans;
-  // Merged first: each claim is clipped to every live span it covers (one range claimed 65,536
-  // times over 50 pool blocks took 31 s and 1.1 GB).
-  const merged = mergeSpans(claimed);
-  if (coveredBy(merged, spans)) return spans;
-  for (const s of withinLive(merged, live.mergedNow())) spans.push(s);
-  return mergeSpans(spans);
-}
-
-/** Whether every range lies inside one of `spans`; false for long lists (the general path). */
-function coveredBy(ranges: readonly Span[], spans: readonly Span[]): boolean {
-  if (ranges.length * spans.length > 64) return false;
-  for (const r of ranges) if (!insideOne(r, spans)) return false;
-  return true;
-}
-
-function insideOne(r: Span, spans: readonly Span[]): boolean {
-  const end = r.address + BigInt(r.length);
-  for (const s of spans)
-    if (r.address >= s.address && end <= s.address + BigInt(s.length)) return true;
-  return false;
-}
-
 /** Every live CPU range the oracle knows of. */
 export function liveSpans(model: Model): Span[] {
   return model
@@ -334,12 +280,12 @@ export function comparable(model: Model, address: bigint): boolean {
 export function adoptBytes(
   model: Model,
   spans: readonly Span[],
-  bytes: readonly (Uint8Array | undefined)[],
+  bytes: readonly TargetBytes[],
 ): boolean {
   let i = 0;
   let wrote = false;
   for (const chunk of chunks(spans)) {
-    const got = bytes[i++];
+    const got = bytesIn(bytes[i++]);
     if (got === undefined || !comparable(model, chunk.address)) continue;
     if (firstDiffWithModel(model, chunk.address, chunk.length, got) !== undefined)
       wrote = model.write(chunk.address, got) || wrote;
@@ -362,10 +308,10 @@ export function snapshotTarget(
   target: Target,
   book: AddressBook,
   spans: readonly Span[],
-): Maybe<(Uint8Array | undefined)[]> {
+): Maybe<TargetBytes[]> {
   const list = chunks(spans);
-  const out: (Uint8Array | undefined)[] = [];
-  const from = (start: number): Maybe<(Uint8Array | undefined)[]> => {
+  const out: TargetBytes[] = [];
+  const from = (start: number): Maybe<TargetBytes[]> => {
     for (let i = start; i < list.length; i++) {
       const c = list[i];
       if (c === undefined) continue;
@@ -386,12 +332,12 @@ export function snapshotTarget(
 /** The first span chunk whose bytes changed between two snapshots of the same spans. */
 export function diffSnapshots(
   spans: readonly Span[],
-  before: readonly (Uint8Array | undefined)[],
-  after: readonly (Uint8Array | undefined)[],
+  before: readonly TargetBytes[],
+  after: readonly TargetBytes[],
 ): ByteDiff | undefined {
   let i = 0;
   for (const c of chunks(spans)) {
-    const diff = firstDiff(c.address, before[i], after[i]);
+    const diff = firstDiff(c.address, bytesIn(before[i]), after[i]);
     if (diff !== undefined) return diff;
     i++;
   }

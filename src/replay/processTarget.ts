@@ -33,7 +33,12 @@ export interface ProcessTargetOptions {
   readonly timeoutMs: number;
 }
 
-type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: TargetFault) => void };
+type Pending = {
+  resolve: (v: Record<string, unknown>) => void;
+  reject: (e: TargetFault) => void;
+  /** Put before "reported an error: ..." when the child answers the request with one. */
+  readonly asked: string;
+};
 
 class Child {
   private readonly proc: ChildProcess;
@@ -137,11 +142,15 @@ class Child {
     this.pending = undefined;
     answered();
     if (typeof error === 'string')
-      return p.reject(new TargetFault(`reported an error: ${error}`, false, true));
+      return p.reject(new TargetFault(`${p.asked}reported an error: ${error}`, false, true));
     p.resolve(msg);
   }
 
-  request(msg: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
+  request(
+    msg: Record<string, unknown>,
+    timeoutMs: number,
+    asked = '',
+  ): Promise<Record<string, unknown>> {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     const payload = packMessage(msg);
     const frame = Buffer.alloc(4 + payload.length);
@@ -155,6 +164,7 @@ class Child {
       this.pending = {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
+        asked,
       };
       this.proc.stdin?.write(frame);
     });
@@ -273,7 +283,9 @@ export async function createProcessTarget(
       return { ...outcome, out: { ...filled, ...outcome.out } };
     },
     async read(address: bigint, length: number): Promise<Uint8Array> {
-      const r = await child.request({ op: 'read', address, length }, t);
+      // Its error answer (how it says "not mapped") names the read, as a module's throw does.
+      const what = `read of ${length} bytes at 0x${address.toString(16)}: the target `;
+      const r = await child.request({ op: 'read', address, length }, t, what);
       const data = r['data'];
       // Garbage, not unmapped memory (that is an error answer): the trace ends target-crashed.
       if (!(data instanceof Uint8Array))

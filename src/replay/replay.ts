@@ -38,13 +38,13 @@ import {
   comparable,
   compareWithModel,
   liveSpans,
-  touchedSpans,
   traceAddressText,
   type ByteDiff,
   type Maybe,
   type Span,
 } from './memory.js';
 import { Sampler } from './sampler.js';
+import { touchedSpans } from './touchedSpans.js';
 import { touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
 import { translateArgs } from './translate.js';
