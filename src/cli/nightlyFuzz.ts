@@ -11,6 +11,7 @@ import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
+import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { packageVersion } from './version.js';
 
@@ -87,6 +88,7 @@ export async function fuzzPhase(
     minimizing: (s) => minimizing.update(s),
     log: p.log,
   });
+  let closing = '';
   try {
     const result = await runFuzz(
       {
@@ -118,10 +120,12 @@ export async function fuzzPhase(
       wallMs: performance.now() - started,
     });
     const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
+    closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
     return { report, series };
   } finally {
     progress.stop();
     minimizing.stop();
+    if (closing !== '') p.log(closing);
   }
 }
 

@@ -70,10 +70,21 @@ export interface CampaignResult {
   /** Failing cases per group (`failureKey`), kept or not. */
   readonly hits: ReadonlyMap<string, number>;
   readonly setupError?: string;
+  /**
+   * Cases after which the target's close() failed, and the lowest one's reason: a warning for
+   * the user (it changes no result; not in the report).
+   */
+  readonly closeErrors?: CloseErrors;
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   readonly elapsedMs: number;
   /** When the first failing case was processed (time to find), if any. */
   readonly firstFailureMs?: number;
+}
+
+/** How many traces or cases a target's close() failed after, and why, the first time. */
+export interface CloseErrors {
+  readonly first: string;
+  readonly count: number;
 }
 
 /** A failing case's group: the kind and function of its first violation ('' without one). */
@@ -192,6 +203,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     failingCount: st.failingCount,
     hits: st.hits,
     ...(st.setupError === undefined ? {} : { setupError: st.setupError }),
+    ...(st.closeErrors === undefined ? {} : { closeErrors: st.closeErrors }),
     stoppedBy,
     elapsedMs: now() - started,
     ...(st.firstFailureMs === undefined ? {} : { firstFailureMs: st.firstFailureMs }),
@@ -207,6 +219,7 @@ class State {
   readonly hits = new Map<string, number>();
   calls = 0;
   setupError: string | undefined;
+  closeErrors: CloseErrors | undefined;
   firstFailureMs: number | undefined;
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
@@ -240,6 +253,11 @@ class State {
       this.setupError ??= r.setupError;
       return;
     }
+    if (r.closeError !== undefined)
+      this.closeErrors = {
+        first: this.closeErrors?.first ?? r.closeError,
+        count: (this.closeErrors?.count ?? 0) + 1,
+      };
     this.startsFailed = this.noteStart(r);
     if (this.startsFailed < 0 && this.unstarted.size > 0) {
       for (const k of this.unstarted) this.kinds.add(k);

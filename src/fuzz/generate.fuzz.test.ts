@@ -68,7 +68,7 @@ describe('generated cases', () => {
           },
         });
       },
-      release: () => Promise.resolve(),
+      release: () => Promise.resolve(undefined),
       close: () => Promise.resolve(),
     };
     const settings = { target: 'model', timeoutMs: 1000, sampleBytes: 512, callsMax: 48 };

@@ -57,4 +57,6 @@ export interface CaseResult {
   readonly keys: readonly number[];
   /** Set when the target could not be created at all (not a finding: a setup failure). */
   readonly setupError?: string;
+  /** Set when the target's close() failed after the case: a warning, no part of the result. */
+  readonly closeError?: string;
 }

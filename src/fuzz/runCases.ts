@@ -104,13 +104,14 @@ export async function runCase(
       outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
     }
   const result = r.result(outcome);
-  await session.release(target, outcome !== undefined);
+  const closeError = await session.release(target, outcome !== undefined);
   return {
     index,
     calls: b.count,
     outcome: result.outcome,
     violations: result.violations.slice(0, violationsKept),
     keys: cov.take(),
+    ...(closeError === undefined ? {} : { closeError }),
   };
 }
 

@@ -176,7 +176,8 @@ export function guardTarget(t: unknown, timeoutMs: number): Target {
   }
   if (typeof m.close === 'function') {
     const close = m.close as Method;
-    // After the trace's result: a close that fails or hangs has nothing left to spoil.
+    // After the trace's result: a close that fails or hangs has nothing left to spoil, but the
+    // user is told (sessions.ts release): a TargetFault naming it, as for the other methods.
     g.close = () =>
       withTimeout(
         new Promise<unknown>((resolve) => resolve(invoke(close, t, []))),
@@ -184,7 +185,9 @@ export function guardTarget(t: unknown, timeoutMs: number): Target {
         'close()',
       ).then(
         () => undefined,
-        () => undefined,
+        (e: unknown) => {
+          throw TargetFault.is(e) ? e : new TargetFault(`close() threw ${describeThrown(e)}`);
+        },
       );
   }
   return g;

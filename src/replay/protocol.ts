@@ -48,6 +48,8 @@ export interface ItemResult {
   readonly damage?: string;
   /** Set when the target could not be created at all. */
   readonly setupError?: string;
+  /** Set when the target's close() failed after the trace: a warning, no part of the result. */
+  readonly closeError?: string;
 }
 
 export const HEARTBEAT_SLOTS = 6;

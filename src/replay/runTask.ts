@@ -197,13 +197,23 @@ async function runItem(
     callTimeoutMs: s.timeoutMs,
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
   });
-  await session.release(target, result.outcome === 'crash' || result.outcome === 'timeout');
+  const closeError = await session.release(
+    target,
+    result.outcome === 'crash' || result.outcome === 'timeout',
+  );
+  const closed = closeError === undefined ? {} : { closeError };
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
   const late = await trace.finish?.();
   if (late?.inputError !== undefined)
-    return { id: item.id, label: item.label, inputError: late.inputError };
+    return { id: item.id, label: item.label, inputError: late.inputError, ...closed };
   const damage = trace.damage ?? late?.damage;
-  return { id: item.id, label: item.label, result, ...(damage === undefined ? {} : { damage }) };
+  return {
+    id: item.id,
+    label: item.label,
+    result,
+    ...(damage === undefined ? {} : { damage }),
+    ...closed,
+  };
 }
 
 export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {

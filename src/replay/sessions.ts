@@ -16,8 +16,12 @@ import type { TargetSpec } from './targetSpec.js';
 export interface TargetSession {
   /** A fresh target for one trace (rejects with TargetFault if it cannot start). */
   open(device: DeviceConfig, profile: Profile): Promise<Target>;
-  /** Done with a target; `faulted` retires a process child instead of reusing it. */
-  release(target: Target, faulted: boolean): Promise<void>;
+  /**
+   * Done with a target; `faulted` retires a process child instead of reusing it. Resolves to
+   * why the target's close() failed (threw, rejected, hung), if it did: a warning for the
+   * user, which changes no result.
+   */
+  release(target: Target, faulted: boolean): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -70,7 +74,12 @@ function simple(open: TargetSession['open']): TargetSession {
   return {
     open,
     release: async (t) => {
-      await t.close?.();
+      try {
+        await t.close?.();
+        return undefined;
+      } catch (e) {
+        return describeThrown(e);
+      }
     },
     close: () => Promise.resolve(),
   };
@@ -139,7 +148,8 @@ function processSession(command: string, timeoutMs: number): TargetSession {
         child?.kill();
         child = undefined;
       }
-      return Promise.resolve();
+      // The child serves the next trace: its exit status, if ever, is not looked at.
+      return Promise.resolve(undefined);
     },
     close() {
       child?.kill();

@@ -39,6 +39,7 @@ import {
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
+import { closeWarning } from '../closeWarning.js';
 import {
   checkOutputDir,
   checkOutputFile,
@@ -280,6 +281,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     warn,
   });
   let report: FuzzReport;
+  let closing = '';
   try {
     const options = {
       settings: p.settings,
@@ -310,11 +312,13 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     });
     report =
       cannotLoad === undefined ? built : setupFailed(built, `${cannotLoad} (no case fuzzed)`);
+    closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
   } finally {
     progress.stop();
     minimizing.stop();
     interrupt.dispose();
   }
+  if (closing !== '') ctx.io.err(closing);
   await writeReports(ctx.io, report, p.out, opts.json);
   await warnStaleFindings(ctx.io, 'fuzz', p.out, new Set(report.findings.map((f) => f.signature)));
   summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));

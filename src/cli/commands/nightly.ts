@@ -42,6 +42,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { budgetOptions } from './fuzz.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
+import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { packageVersion } from '../version.js';
 
@@ -192,6 +193,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
           )
         : { results: [], wallMs: 0, calls: 0 };
     clearTimeout(timer);
+    const closing = closeWarning(target, closeErrorsOf(replay.results), 'trace');
+    if (closing !== '') ctx.io.err(closing);
     // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
     const cannotStart = replay.cannotStart;
     const setupError =

@@ -32,6 +32,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
+import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
   checkOutputFile,
   checkReportPaths,
@@ -167,6 +168,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     interrupt.dispose();
   }
   const { results, wallMs } = run;
+  const closing = closeWarning(settings.target, closeErrorsOf(results), 'trace');
+  if (closing !== '') ctx.io.err(closing);
   const report = buildReport(
     results,
     settings,
