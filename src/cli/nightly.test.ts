@@ -63,6 +63,11 @@ describe('vpdma nightly', () => {
     expect(rep.corpus.summary.traces).toBeGreaterThanOrEqual(21);
     expect(rep.fuzz.cases).toBe(200);
     expect(rep.findings).toEqual([]);
+    // junit.xml times the night and its suites in seconds, from report.json's timing.
+    const t = rep['timing'] as Record<'wallMs' | 'replayMs' | 'fuzzMs' | 'minimizeMs', number>;
+    const s = (ms: number): string => ` time="${(ms / 1000).toFixed(3)}">`;
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    for (const ms of [t.wallMs, t.replayMs, t.fuzzMs + t.minimizeMs]) expect(xml).toContain(s(ms));
   });
 
   it('finds a planted bug, reports it in every format, and replays it first on the next night', async () => {

@@ -20,6 +20,7 @@ describe('JUnit helpers', () => {
     expect(xmlText(']]>')).toBe(']]&gt;');
   });
 
+  // No time attribute anywhere: replay's --junit is the same bytes for any --workers.
   it('keeps vpdma replay output: one suite, a failure per violation, an error per crash', () => {
     const entries: TraceEntry[] = [
       { trace: 'a/b.jsonl', outcome: 'fail', calls: 3, violations: 1 },
@@ -89,15 +90,30 @@ describe('nightly junit.xml', () => {
 
   it('has a case per corpus trace and per finding, with the right totals', () => {
     expect(testcases(xml)).toHaveLength(report.corpus.traces.length + report.findings.length);
-    expect(xml).toContain('<testsuites name="vpdma nightly" tests="7" failures="3" errors="1">');
     expect(xml).toContain(
-      '<testsuite name="vpdma nightly: corpus" tests="4" failures="1" errors="0">',
+      '<testsuites name="vpdma nightly" tests="7" failures="3" errors="1" time="66.240">',
     );
     expect(xml).toContain(
-      '<testsuite name="vpdma nightly: findings" tests="3" failures="2" errors="1">',
+      '<testsuite name="vpdma nightly: corpus" tests="4" failures="1" errors="0" time="1.830">',
+    );
+    expect(xml).toContain(
+      '<testsuite name="vpdma nightly: findings" tests="3" failures="2" errors="1" time="64.210">',
     );
     expect(xml).toContain('<property name="seed" value="20261128"/>');
     expect(xml).toContain('<property name="shard" value="2/4"/>');
+  });
+
+  it("times the night and each suite in seconds from the report's timing, and nothing else", () => {
+    // The whole run; the corpus replay; fuzzing plus minimizing (the findings suite's work).
+    const times = [...xml.matchAll(/ time="([^"]*)"/g)].map((m) => m[1]);
+    expect(times).toEqual(['66.240', '1.830', '64.210']);
+    expect(xml).not.toMatch(/<testcase [^>]*time=/);
+    // Another run of the same night differs there and only there (as in startedAt).
+    const timing = { ...report.timing, replayMs: 2000, wallMs: 70_000 };
+    const other = nightlyJunitXml({ ...report, timing });
+    expect(other.replace(/ time="[^"]*"/g, '')).toBe(xml.replace(/ time="[^"]*"/g, ''));
+    expect(other).toContain(' time="70.000">');
+    expect(other).toContain(' time="2.000">');
   });
 
   it('names a finding by short signature, kind and function', () => {

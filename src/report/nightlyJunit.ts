@@ -102,13 +102,16 @@ export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   const findings = r.findings.map(caseForFinding);
   const setup = r.fuzzDetail?.setupError;
   if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));
+  // Times from the report's own `timing`, the part that differs between runs anyway (as
+  // `startedAt` does): the corpus replay's, fuzzing and minimizing's, and the whole night's.
+  const t = r.timing;
   return [
-    { name: CORPUS_SUITE, properties: props, cases: corpus },
-    { name: FINDINGS_SUITE, properties: props, cases: findings },
+    { name: CORPUS_SUITE, properties: props, cases: corpus, timeMs: t.replayMs },
+    { name: FINDINGS_SUITE, properties: props, cases: findings, timeMs: t.fuzzMs + t.minimizeMs },
   ];
 }
 
 /** The whole junit.xml; the same report gives the same bytes. */
 export function nightlyJunitXml(r: NightlyJunitReport): string {
-  return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r));
+  return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r), r.timing.wallMs);
 }
