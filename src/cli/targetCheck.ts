@@ -59,19 +59,25 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
 export async function targetSetupFailure(
   spec: TargetSpec,
   timeoutMs: number,
-): Promise<string | undefined> {
+): Promise<LoadFailure | undefined> {
   if (spec.kind !== 'module') {
     await checkTarget(spec, timeoutMs);
     return undefined;
   }
-  return (await moduleLoadFailure(spec.path, timeoutMs))?.message;
+  return moduleLoadFailure(spec.path, timeoutMs);
+}
+
+/** Why a module cannot be loaded; `usage` when the SPEC is wrong (no file, no factory): exit 2. */
+export interface LoadFailure {
+  readonly message: string;
+  readonly usage: boolean;
 }
 
 /** Why a module target cannot be loaded, and whether that is a usage error; undefined if it can. */
 async function moduleLoadFailure(
   path: string,
   timeoutMs: number,
-): Promise<{ readonly message: string; readonly usage: boolean } | undefined> {
+): Promise<LoadFailure | undefined> {
   const bad = await loadsInAThread(path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
   if (bad === undefined) return undefined;
   const usage =

@@ -250,7 +250,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   // A report in a corpus directory would be read back by every later run as a corrupted entry.
   await checkReportPaths([['--json', opts.json]], [], [p.corpusDir, bundledCorpusDir()]);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  // A module that cannot be loaded is no usage error here: the run's reports say so (exit 3).
+  // A module that cannot be loaded still gets the run's reports, saying so (exit 2 for a SPEC
+  // naming no module or no factory, else 3).
   const cannotLoad = await targetSetupFailure(p.spec, p.settings.timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', p.out);
@@ -311,7 +312,9 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       wallMs: performance.now() - started,
     });
     report =
-      cannotLoad === undefined ? built : setupFailed(built, `${cannotLoad} (no case fuzzed)`);
+      cannotLoad === undefined
+        ? built
+        : setupFailed(built, `${cannotLoad.message} (no case fuzzed)`);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
   } finally {
     progress.stop();
@@ -325,7 +328,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   if (report.interrupted) return EXIT.interrupted;
   if (report.setupError !== undefined) {
     ctx.io.err(`vpdma: the target could not be set up: ${oneLine(report.setupError)}\n`);
-    return EXIT.crash;
+    return cannotLoad?.usage === true ? EXIT.badInput : EXIT.crash;
   }
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
 }

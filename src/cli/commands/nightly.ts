@@ -155,7 +155,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   // The history next: a bad one is refused before any directory is made.
   const history = await loadHistory(opts.history);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
-  // A module that cannot be loaded is no usage error here: the night's reports say so (exit 3).
+  // A module that cannot be loaded still gets the night's reports, saying so (exit 2 for a SPEC
+  // naming no module or no factory, else 3).
   const cannotLoad = await targetSetupFailure(spec, timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', out);
@@ -199,7 +200,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     const cannotStart = replay.cannotStart;
     const setupError =
       cannotLoad !== undefined
-        ? `${cannotLoad} (no trace replayed, no case fuzzed)`
+        ? `${cannotLoad.message} (no trace replayed, no case fuzzed)`
         : cannotStart === undefined
           ? undefined
           : `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`;
@@ -308,7 +309,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     if (setup !== undefined)
       ctx.io.err(`vpdma: the target could not be set up: ${oneLine(setup)}\n`);
     if (interrupted) return EXIT.interrupted;
-    return exitForNightly(report, failOn);
+    const code = exitForNightly(report, failOn);
+    return cannotLoad?.usage === true && code === EXIT.crash ? EXIT.badInput : code;
   } finally {
     interrupt.dispose();
   }
