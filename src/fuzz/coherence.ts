@@ -3,7 +3,8 @@
 // allocation's exact arguments, a CompleteDma on the adapter and direction of its list, a
 // length that fits its buffer) or report what must exist first. Incoherent calls skip this,
 // and are where hostile values reach the target.
-import type { ModelState } from '../model/state.js';
+import { pagesLocked } from '../model/handlers/locking.js';
+import type { ModelState, PoolBlock } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
 import { driverHolds } from '../model/live.js';
 import {
@@ -23,6 +24,25 @@ import {
 export type { MutArgs, Verdict } from './fit.js';
 
 type Fixup = (a: MutArgs, s: ModelState) => Verdict;
+
+/**
+ * A pool block or buffer a careful driver may free: the one named if no MDL locks it, else
+ * the first that none does (freeing a locked one is misuse, and nearly half the generated
+ * FreePool calls named a block a LockBuffer still held), else one made first.
+ */
+const freeable =
+  (arg: string, kind: 'pool' | 'buffer'): Fixup =>
+  (a, s) => {
+    const ok = (b: PoolBlock | undefined): b is PoolBlock =>
+      b?.kind === kind && !pagesLocked(s, b.pages);
+    if (ok(s.blocks.get(big(a[arg])))) return undefined;
+    for (const b of s.blocks.values())
+      if (ok(b)) {
+        a[arg] = b.va;
+        return undefined;
+      }
+    return kind;
+  };
 
 const eventArg =
   (arg: string): Fixup =>
@@ -128,9 +148,8 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
     a['pVrp'] = packet as Struct;
     return r;
   },
-  VideoPortFreePool: (a, s) => (s.blocks.get(big(a['ptr']))?.kind === 'pool' ? undefined : 'pool'),
-  VideoPortReleaseBuffer: (a, s) =>
-    s.blocks.get(big(a['buffer']))?.kind === 'buffer' ? undefined : 'buffer',
+  VideoPortFreePool: freeable('ptr', 'pool'),
+  VideoPortReleaseBuffer: freeable('buffer', 'buffer'),
   VideoPortDeleteEvent: eventArg('pEvent'),
   VideoPortSetEvent: eventArg('pEvent'),
   VideoPortClearEvent: eventArg('pEvent'),
