@@ -1,13 +1,14 @@
 // The base corpus of a campaign, fixed when it starts: the bundled corpus and the --corpus
 // directory, in name order. Workers get it as shared .vpt bytes; this thread lifts it too (to
 // regenerate cases) and measures the coverage it already reaches, against which novelty is
-// judged.
+// judged and from which each entry's energy comes (energy.ts; shared with the workers too).
 import { hashString } from '../core/hash.js';
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { materialize, type BaseEntry } from './caseGen.js';
 import { coverageKey } from './coverage.js';
+import { energies } from './energy.js';
 import { liftTrace } from './lift.js';
 import type { SharedBase } from './protocol.js';
 import { resolveDevice } from '../model/device.js';
@@ -31,7 +32,7 @@ function shared(bytes: Uint8Array): SharedArrayBuffer {
   return sab;
 }
 
-function share(named: readonly NamedTrace[]): SharedBase {
+function share(named: readonly NamedTrace[], weights: readonly number[]): SharedBase {
   const encoded = named.map((n) => encodeVpt(n.trace));
   const total = encoded.reduce((s, b) => s + b.length, 0);
   const bytes = new SharedArrayBuffer(Math.max(1, total));
@@ -45,9 +46,11 @@ function share(named: readonly NamedTrace[]): SharedBase {
     at += b.length;
   });
   const names = named.map((n) => n.name);
-  const id = `${names.length}:${total}:${hashString(names.join('\n'))}`;
+  const id = `${names.length}:${total}:${hashString(names.join('\n'))}:${hashString(weights.join())}`;
   const nameBytes = shared(new TextEncoder().encode(JSON.stringify(names)));
-  return { id, bytes, offsets: offsets.buffer, names: nameBytes };
+  const w = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * weights.length)));
+  w.set(weights);
+  return { id, bytes, offsets: offsets.buffer, names: nameBytes, weights: w.buffer };
 }
 
 let cached: { id: string; entries: readonly BaseEntry[] } | undefined;
@@ -63,17 +66,23 @@ export function baseEntries(base: SharedBase): readonly BaseEntry[] {
   ) as string[];
   const offsets = new Float64Array(base.offsets);
   const bytes = new Uint8Array(base.bytes);
+  const weights = new Uint32Array(base.weights);
   const entries: BaseEntry[] = [];
   names.forEach((name, i) => {
     const r = decodeVpt(bytes.slice(offsets[2 * i] ?? 0, offsets[2 * i + 1] ?? 0), name);
-    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value) });
+    const weight = weights[i] ?? 1;
+    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value), weight });
   });
   cached = { id: base.id, entries };
   return entries;
 }
 
 /** Coverage keys an entry reaches when materialized under `profile`. */
-export function entryKeys(e: BaseEntry, callsMax: number, profile?: Profile): number[] {
+export function entryKeys(
+  e: Omit<BaseEntry, 'weight'>,
+  callsMax: number,
+  profile?: Profile,
+): number[] {
   const header = profile === undefined ? e.header : { ...e.header, profile };
   const trace = materialize({ header, program: e.program }, Math.max(callsMax, e.program.length));
   const model = new Model({
@@ -87,14 +96,17 @@ export function entryKeys(e: BaseEntry, callsMax: number, profile?: Profile): nu
 
 export function buildBase(named: readonly NamedTrace[], callsMax: number, profile?: Profile): Base {
   const sorted = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const entries: BaseEntry[] = sorted.map((n) => ({
+  const lifted = sorted.map((n) => ({
     name: n.name,
     header: n.trace.header,
     program: liftTrace(n.trace),
   }));
+  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile)));
   const keys = new Set<number>();
-  for (const e of entries) for (const k of entryKeys(e, callsMax, profile)) keys.add(k);
-  const shared = share(sorted);
+  for (const r of reached) for (const k of r) keys.add(k);
+  const weights = energies(reached);
+  const entries: BaseEntry[] = lifted.map((e, i) => ({ ...e, weight: weights[i] ?? 1 }));
+  const shared = share(sorted, weights);
   // What a worker decodes from `shared` is what this thread lifted (the .vpt round trip is
   // lossless), so cases this thread runs itself need no second decoding.
   cached = { id: shared.id, entries };

@@ -1,12 +1,13 @@
 // Case i of a campaign, from (seed, i, the base corpus) alone: a fresh program drawn through
-// fast-check from the call table, or a mutation of a base-corpus program, with the swarm
-// configuration of its slot. `caseProgram` is what workers run; `generateCase` materializes
-// the same calls against a private oracle, which is how the main thread recovers a case's
-// trace (for the corpus, for a repro) without anything from the worker.
+// fast-check from the call table, or a mutation of a base-corpus program (entries chosen by
+// their energy, energy.ts), with the swarm configuration of its slot. `caseProgram` is what
+// workers run; `generateCase` materializes the same calls against a private oracle, which is
+// how the main thread recovers a case's trace (for the corpus, for a repro) without anything
+// from the worker.
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { memo } from '../core/memo.js';
-import { chance, int, rngFor } from '../core/rng.js';
+import { chance, int, rngFor, weighted } from '../core/rng.js';
 import { resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { TraceCall } from '../model/values.js';
@@ -22,6 +23,8 @@ export interface BaseEntry {
   readonly name: string;
   readonly header: TraceHeader;
   readonly program: Program;
+  /** Relative chance of being chosen for mutation (energy.ts), >= 1. */
+  readonly weight: number;
 }
 
 export interface CaseContext {
@@ -59,25 +62,33 @@ function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader 
   };
 }
 
-const donorLists = new WeakMap<readonly BaseEntry[], readonly Program[]>();
+interface Listed {
+  readonly donors: readonly Program[];
+  readonly weights: readonly number[];
+  readonly total: number;
+}
 
-/** The base's programs, listed once per base rather than for every case. */
-function donorsOf(base: readonly BaseEntry[]): readonly Program[] {
-  let donors = donorLists.get(base);
-  if (donors === undefined) {
-    donors = base.map((b) => b.program);
-    donorLists.set(base, donors);
+const lists = new WeakMap<readonly BaseEntry[], Listed>();
+
+/** The base's programs and weights, listed once per base rather than for every case. */
+function listed(base: readonly BaseEntry[]): Listed {
+  let l = lists.get(base);
+  if (l === undefined) {
+    const weights = base.map((b) => b.weight);
+    l = { donors: base.map((b) => b.program), weights, total: weights.reduce((s, w) => s + w, 0) };
+    lists.set(base, l);
   }
-  return donors;
+  return l;
 }
 
 export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
   const rng = rngFor(ctx.seed, index);
   const sw = swarmFor(ctx.seed, swarmSlotOf(index));
   if (ctx.base.length > 0 && chance(rng, mutatePct, 100)) {
-    const from = ctx.base[int(rng, 0, ctx.base.length - 1)] as BaseEntry;
-    const donors = donorsOf(ctx.base);
-    const program = mutate(from.program, { rng, swarm: sw, callsMax: ctx.callsMax, donors });
+    const { donors, weights, total } = listed(ctx.base);
+    const from = ctx.base[weighted(rng, weights, total)] as BaseEntry;
+    const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
+    const program = mutate(from.program, m);
     return { header: header(ctx, index, from), program };
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));

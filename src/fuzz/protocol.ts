@@ -29,6 +29,8 @@ export interface SharedBase {
   readonly offsets: SharedArrayBuffer;
   /** The entries' names as a UTF-8 JSON array. */
   readonly names: SharedArrayBuffer;
+  /** Uint32 per entry: how often it is chosen for mutation, relatively (energy.ts). */
+  readonly weights: SharedArrayBuffer;
 }
 
 export interface FuzzTask {

@@ -1,0 +1,20 @@
+// How often each base entry is chosen for mutation (libFuzzer's entropic scheduling in
+// miniature): every coverage key the base reaches is worth one share, split equally among the
+// entries that reach it, and every entry gets one share on top. An entry that alone reaches a
+// state (a transfer in flight beside a live common buffer, say) is picked more often than one
+// whose every key others reach too, and near-copies of an entry split its energy instead of
+// multiplying it. Integers, so the choice is one draw of the project Rng.
+
+/** Weight units per share. */
+const unit = 16;
+
+/** One weight (>= unit) per entry, from the distinct coverage keys each reaches. */
+export function energies(keysPerEntry: readonly ReadonlySet<number>[]): number[] {
+  const reach = new Map<number, number>();
+  for (const keys of keysPerEntry) for (const k of keys) reach.set(k, (reach.get(k) ?? 0) + 1);
+  return keysPerEntry.map((keys) => {
+    let shares = 0;
+    for (const k of keys) shares += 1 / (reach.get(k) ?? 1);
+    return unit + Math.round(unit * shares);
+  });
+}
