@@ -2,15 +2,17 @@
 // call's slots are resolved just before it runs (so the values are the ones the model
 // produced), coherent calls are fixed up, and missing objects are produced first. The same
 // builder drives generation inside replay (the replayer's oracle) and on its own (a plain
-// Model), which is how the main thread regenerates a case from (seed, index) alone.
+// Model), which is how the main thread regenerates a case from (seed, index) alone. It also
+// runs the case's watch calls at each new shape of the DMA state (watch.ts).
 import type { ResourceKind } from '../model/callTypes.js';
-import { describe } from '../model/calls.js';
+import { describe, INERT_FNS } from '../model/calls.js';
 import type { ModelState } from '../model/state.js';
 import type { TraceCall, Value } from '../model/values.js';
 import { cohere, type MutArgs } from './coherence.js';
 import { producerFor } from './producers.js';
 import type { AbsCall, Program } from './program.js';
 import { resolveSlot, type Need, type Resolver } from './resolve.js';
+import { dmaShape } from './coverage.js';
 
 interface Intent {
   readonly call: AbsCall;
@@ -52,12 +54,19 @@ function isNeed(v: Value | { need: Need }): v is { need: Need } {
 export class CaseBuilder {
   private readonly queue: Intent[] = [];
   private readonly used = new Map<ResourceKind, Set<bigint>>();
+  /** `fn|shape` for each obsolete function and DMA shape met in this case (with a watch). */
+  private readonly met = new Set<string>();
+  /** The watch calls' own `used` (stale picks), so they never change what the program builds. */
+  private readonly watchUsed = new Map<ResourceKind, Set<bigint>>();
   private at = 0;
   private emitted = 0;
+  /** Of those, the watch's (not counted where producers vary by position). */
+  private watchRan = 0;
 
   constructor(
     private readonly program: Program,
     private readonly callsMax: number,
+    private readonly watch: Program = [],
   ) {}
 
   /** Calls handed out so far. */
@@ -69,20 +78,48 @@ export class CaseBuilder {
   next(state: ModelState): TraceCall | undefined {
     if (this.emitted >= this.callsMax) return undefined;
     const r: Resolver = { state, used: this.used };
+    const watched = this.watched({ state, used: this.watchUsed });
+    if (watched !== undefined) {
+      this.watchRan++;
+      return this.emit(watched, state);
+    }
     const bound = stepsPerCallMax + this.program.length - this.at;
     for (let step = 0; step < bound; step++) {
       const intent = this.queue.shift() ?? this.fromProgram();
       if (intent === undefined) return undefined;
       const built = materialize(r, intent.call);
       if (built === 'skip') continue;
-      if ('call' in built) {
-        this.emitted++;
-        return built.call;
-      }
-      const producer = producerFor(built.need, this.emitted + intent.depth);
+      if ('call' in built) return this.emit(built.call, state);
+      const producer = producerFor(built.need, this.emitted - this.watchRan + intent.depth);
       if (producer === undefined || intent.depth >= depthMax || intent.tries >= triesMax) continue;
       intent.tries++;
       this.queue.unshift({ call: producer, depth: intent.depth + 1, tries: 0 }, intent);
+    }
+    return undefined;
+  }
+
+  private emit(call: TraceCall, state: ModelState): TraceCall {
+    if (this.watch.length > 0 && INERT_FNS.has(call.fn))
+      this.met.add(`${call.fn}|${dmaShape(state)}`);
+    this.emitted++;
+    return call;
+  }
+
+  /**
+   * A watch call to run now: the DMA state has a shape (something live) at which no call of
+   * its function ran yet, and the program is not done.
+   */
+  private watched(r: Resolver): TraceCall | undefined {
+    if (this.watch.length === 0) return undefined;
+    if (this.at >= this.program.length && this.queue.length === 0) return undefined;
+    const shape = dmaShape(r.state);
+    if (shape === 0) return undefined;
+    for (const w of this.watch) {
+      const key = `${w.fn}|${shape}`;
+      if (this.met.has(key)) continue;
+      this.met.add(key);
+      const built = materialize(r, w);
+      if (built !== 'skip' && 'call' in built) return built.call;
     }
     return undefined;
   }

@@ -25,8 +25,8 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     timeoutMs: 1000,
     sampleBytes: 512,
     callsMax: 48,
-    seed: 1234,
-    seedText: '1234',
+    seed: 7,
+    seedText: '7',
   };
   const io = {
     ...fuzzIo({
@@ -44,7 +44,7 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     io,
   );
   return buildFuzzReport(r, {
-    seed: '1234',
+    seed: '7',
     vpdmaVersion: 'test',
     modelRevision: 'test',
     target,

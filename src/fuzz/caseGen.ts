@@ -1,9 +1,9 @@
 // Case i of a campaign, from (seed, i, the base corpus) alone: a fresh program drawn through
 // fast-check from the call table, or a mutation of a base-corpus program (entries chosen by
-// their energy, energy.ts), with the swarm configuration of its slot. `caseProgram` is what
-// workers run; `generateCase` materializes the same calls against a private oracle, which is
-// how the main thread recovers a case's trace (for the corpus, for a repro) without anything
-// from the worker.
+// their energy, energy.ts), with the swarm configuration of its slot, and the case's watch
+// call (watch.ts). `caseProgram` is what workers run; `generateCase` materializes the same
+// calls against a private oracle, which is how the main thread recovers a case's trace (for
+// the corpus, for a repro) without anything from the worker.
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { memo } from '../core/memo.js';
@@ -16,6 +16,7 @@ import { programArb } from './arbitraries.js';
 import { CaseBuilder } from './builder.js';
 import { atMoments, mutate } from './mutate.js';
 import type { Program } from './program.js';
+import { watchCalls } from './watch.js';
 import { swarmFor, swarmSlotOf, type Swarm } from './weights.js';
 
 export interface BaseEntry {
@@ -40,6 +41,8 @@ export interface CaseContext {
 export interface CaseProgram {
   readonly header: TraceHeader;
   readonly program: Program;
+  /** Obsolete calls run at each new shape of the DMA state (watch.ts). */
+  readonly watch?: Program;
 }
 
 /** Out of 100: cases that mutate a base program when there is one. */
@@ -89,12 +92,12 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     const from = ctx.base[weighted(rng, weights, total)] as BaseEntry;
     const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
     const program = mutate(from.program, m);
-    return { header: header(ctx, index, from), program };
+    return { header: header(ctx, index, from), program, watch: watchCalls(m) };
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
   const drawn = arbFor(ctx.seed, sw, ctx.callsMax).generate(random, undefined).value;
-  const program = atMoments(drawn, { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] });
-  return { header: header(ctx, index), program };
+  const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] };
+  return { header: header(ctx, index), program: atMoments(drawn, m), watch: watchCalls(m) };
 }
 
 /** Materializes a program against a fresh oracle (default layout), as a generated trace. */
@@ -103,7 +106,7 @@ export function materialize(c: CaseProgram, callsMax: number, callsLimit = calls
     device: resolveDevice(c.header.device),
     profile: c.header.profile ?? 'docs',
   });
-  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit));
+  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit), c.watch);
   const calls: TraceCall[] = [];
   for (let call = b.next(model.state); call !== undefined; call = b.next(model.state)) {
     calls.push(call);

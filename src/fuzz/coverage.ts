@@ -29,6 +29,14 @@ export function stateShape(s: ModelState): number {
   );
 }
 
+/** stateShape's bits for common buffers, MDLs, pending and delivered transfers, and views. */
+const DMA_BITS = 2 | 4 | 8 | 16 | 32;
+
+/** The DMA and mapping part of the shape (0: none of them live); see watch.ts. */
+export function dmaShape(s: ModelState): number {
+  return stateShape(s) & DMA_BITS;
+}
+
 export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number {
   const misuse = stepped.misuse === undefined ? '' : '!';
   return hashString(`${fn}|${stepped.branch}${misuse}|${stateShape(s)}|${s.profile}`);

@@ -16,8 +16,8 @@ const settings: FuzzSettings = {
   timeoutMs: 1000,
   sampleBytes: 512,
   callsMax: 48,
-  seed: 1234,
-  seedText: '1234',
+  seed: 7,
+  seedText: '7',
 };
 const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 
@@ -49,7 +49,7 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
     io,
   );
   const report = buildFuzzReport(r, {
-    seed: '1234',
+    seed: '7',
     vpdmaVersion: 'test',
     modelRevision: 'test',
     target: settings.target,

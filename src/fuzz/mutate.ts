@@ -40,7 +40,8 @@ function fcRandom(rng: Rng): fc.Random {
   return new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
 }
 
-function generated(m: MutationContext, fn?: string, random = fcRandom(m.rng)): AbsCall {
+/** A call of `fn` (or of any function, by the swarm's weights), drawn through fast-check. */
+export function generated(m: MutationContext, fn?: string, random = fcRandom(m.rng)): AbsCall {
   const desc = fn === undefined ? undefined : describe(fn);
   const arb = desc === undefined ? anyCallArb(m.swarm) : callArb(desc, m.swarm);
   return arb.generate(random, undefined).value;

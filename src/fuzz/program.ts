@@ -30,6 +30,11 @@ export type Slot =
       readonly pick: number;
       readonly place: Place;
     }
+  /**
+   * The bus address of the `pick`-th live view (board memory the driver mapped, as it would
+   * pass it to VideoPortMapDmaMemory), `place` in; `or` when nothing is mapped.
+   */
+  | { readonly s: 'mapped'; readonly pick: number; readonly place: Place; readonly or: Slot }
   /** A bus address in no aperture, or a wild pointer. */
   | { readonly s: 'wild'; readonly v: bigint }
   /** Current-process user memory (demand-zero, valid to lock, read and write), `off` in. */

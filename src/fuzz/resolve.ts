@@ -124,6 +124,10 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
       return USER_BUFFER + BigInt(slot.off);
     case 'bus':
       return bus(r, slot);
+    case 'mapped': {
+      const v = nth(r.state.views.values(), r.state.views.size, slot.pick);
+      return v === undefined ? resolveSlot(r, slot.or, strict) : place(v.bus, v.length, slot.place);
+    }
     case 'stale':
       return stale(r, slot.res, slot.pick);
     case 'live': {

@@ -83,7 +83,7 @@ export async function runCase(
     },
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
   });
-  const b = new CaseBuilder(cp.program, s.callsMax);
+  const b = new CaseBuilder(cp.program, s.callsMax, cp.watch);
   let outcome: ReplayOutcome | undefined;
   let last = '';
   let tail = 0;
