@@ -13,6 +13,7 @@ import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.j
 import { fuzzIo } from './commands/fuzz.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
+import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
 import { packageVersion } from './version.js';
 
 export interface FuzzPhase {
@@ -108,7 +109,7 @@ export async function fuzzPhase(
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
       target: p.settings.target,
-      profile: p.profile ?? 'docs',
+      profile: p.profile ?? PROFILE_PER_TRACE,
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,

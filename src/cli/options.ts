@@ -16,7 +16,10 @@ export const SHARED_OPTIONS = {
     'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
     'model',
   ],
-  profile: ['--profile <profile>', 'oracle profile: docs or reactos (default: docs)'],
+  profile: [
+    '--profile <profile>',
+    "oracle profile: docs or reactos (default: each trace header's, else docs; a fuzz case's is its base trace's)",
+  ],
   seed: ['--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)'],
   workers: ['--workers <n>', 'worker threads (default: the number of cores)'],
   quiet: ['--quiet', 'no progress output'],

@@ -9,6 +9,13 @@ export interface RunIdentity {
   readonly modelRevision: string;
   /** The target as --target spells it. */
   readonly target: string;
-  /** The oracle profile ("per trace header" for a replay that left it to each trace). */
+  /** The oracle profile: --profile's, or PROFILE_PER_TRACE when the run left it to each trace. */
   readonly profile: string;
 }
+
+/**
+ * A report's profile when no --profile was given: every trace replays under its header's
+ * profile, and every fuzz case under its base trace's (docs for a header without one). A
+ * reproduce command then gives no --profile either: the repro's header carries its own.
+ */
+export const PROFILE_PER_TRACE = 'per trace header';

@@ -19,6 +19,7 @@ import { InlineExecutor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
+import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { reportJson } from '../../report/replayReport.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
@@ -300,7 +301,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
       target: p.settings.target,
-      profile: p.profile ?? 'docs',
+      profile: p.profile ?? PROFILE_PER_TRACE,
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
+import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
@@ -269,7 +270,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         vpdmaVersion: packageVersion(),
         modelRevision: tableRevision(),
         target,
-        profile: profile ?? 'docs',
+        profile: profile ?? PROFILE_PER_TRACE,
         shard: `${shard.index + 1}/${shard.count}`,
         startedAt,
         interrupted,

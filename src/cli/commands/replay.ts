@@ -5,6 +5,7 @@ import { oneLine } from '../../core/oneLine.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
+import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { caseForTrace, interruptedCase, junitXml } from '../../report/junit.js';
 import {
   REPORT_SCHEMA,
@@ -209,7 +210,7 @@ function buildReport(
     vpdmaVersion: packageVersion(),
     modelRevision: tableRevision(),
     target: s.target,
-    profile: s.profile ?? 'per trace header',
+    profile: s.profile ?? PROFILE_PER_TRACE,
     summary,
     traces: entries,
     violations,
