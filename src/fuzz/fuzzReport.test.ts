@@ -76,6 +76,13 @@ describe('the fuzz summary', () => {
     expect(lines[3]).toMatch(/^target process:\.\/t --evil, oracle /);
   });
 
+  it('says from which corpus --runs with the case count reached reproduces a --time run', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    expect(firstLine({ ...r, runsEquivalent: 2586 })).toMatch(
+      /^cases 12 \(--runs 2586 reproduces them from the same starting corpus\), calls /,
+    );
+  });
+
   it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const timing: Record<string, unknown> = { ...r.timing };

@@ -216,7 +216,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
   const lines = [
     '',
-    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
+    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them from the same starting corpus)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,

@@ -81,7 +81,8 @@ Case i depends only on (seed, i) and the corpus as it was when the run started (
 corpus plus --corpus DIR): cases kept during a run are written to --corpus for the next run
 but not mutated in this one, so a seed and a case count give the same findings for any
 --workers and any --shard K/N. With --time, the report records the case count reached;
---runs with that count reproduces the same findings. See docs/fuzzing.md.`;
+--runs with that count reproduces the same findings from the same starting corpus (a fresh
+--out, or a --corpus holding what this run's held when it started). See docs/fuzzing.md.`;
 
 export const registerFuzz: RegisterCommand = (program, ctx) => {
   program
