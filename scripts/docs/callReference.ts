@@ -110,7 +110,7 @@ export function callReference(calls: readonly CallDesc[]): string {
     '`out`. Types are the trace format\'s (`ptr` and `u64` as `"0x..."` strings in JSONL, `u32`',
     'and friends as numbers, `i64` a number (`-10000`), or beyond 2^53 a `"0x..."` string of its',
     '64-bit two\'s complement (`"0xffffffffffffd8f0"` is -10000 too), `bytes` as hex, `vrp` a',
-    'VIDEO_REQUEST_PACKET object, `sglist` a list of `{address, length}`; see DESIGN.md). A',
+    'VIDEO_REQUEST_PACKET object, `sglist` a list of `{address, length}`; see [design.md](design.md)). A',
     'process or module target receives `args` in its own address space and answers `{ret, out}`',
     'with the same names. "A live X" is a value an earlier call produced; "a new X" is one this',
     "call produces, which the harness learns (its value is the target's own choice) rather than",
