@@ -217,8 +217,9 @@ describe('vpdma usage', () => {
     expect(r.out).toMatch(/show \[options\] <trace>/);
     expect(r.out).toMatch(/convert \[options\] <in> <out>/);
     expect(r.out).toContain(
-      'Exit codes: 0 ok, 1 violations, 2 bad input or usage, 3 harness or target crash, 130 interrupted.',
+      'Exit codes: 0 ok; 1 violations; 2 bad input or usage; 3 a target that cannot start (or that crashed or hung in replay) or a harness crash; 130 interrupted.',
     );
+    expect(r.out).toContain('crashes or hangs on a call as a violation: 1.)');
   });
 
   it('unknown commands and options and a missing argument exit 2 with one line', async () => {

@@ -42,8 +42,10 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      `\nExit codes: ${EXIT.ok} ok, ${EXIT.violations} violations, ${EXIT.badInput} bad input or usage, ` +
-        `${EXIT.crash} harness or target crash, ${EXIT.interrupted} interrupted.\nTrace formats by extension: .jsonl, .vpt, .txt.`,
+      `\nExit codes: ${EXIT.ok} ok; ${EXIT.violations} violations; ${EXIT.badInput} bad input or usage; ` +
+        `${EXIT.crash} a target that cannot start (or that crashed or hung in replay) or a harness crash; ` +
+        `${EXIT.interrupted} interrupted.\n(fuzz, nightly and minimize report a target that crashes or hangs ` +
+        `on a call as a violation: ${EXIT.violations}.)\nTrace formats by extension: .jsonl, .vpt, .txt.`,
     );
   // Subcommands copy the parent's output and exitOverride settings when created: set them first.
   for (const register of COMMANDS) register(program, ctx);
