@@ -4,6 +4,7 @@
  * Environment (for tests of the harness):
  *   VPDMA_C_FAULT=mapdma-nonnull     VideoPortMapDmaMemory returns a non-NULL pointer
  *   VPDMA_C_FAULT=corrupt-on-mapdma  VideoPortMapDmaMemory flips a byte of a common buffer
+ *                                    (with none, of the first live range)
  *   VPDMA_C_FAULT=corrupt-silently-on-mapdma   the same, left out of the touched answer
  *   VPDMA_C_FAULT=crash-after:N      abort() on call request N+1 (counted over the process)
  *   VPDMA_C_FAULT=hang-after:N       stop answering at call request N+1

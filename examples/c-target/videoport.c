@@ -248,7 +248,8 @@ static void get_mdl(vp_t *s, call *c) { (void)s, ret_u(c, num(c, "pDma")); }
 
 static void map_dma_memory(vp_t *s, call *c)
 {
-    /* Test switches: flip a byte of the first common buffer, reported by touched or not. */
+    /* Test switches: flip the first byte of the first common buffer (with none, of the first
+     * live range), reported by touched or not. */
     if (s->fault_corrupt_mapdma || s->fault_corrupt_silently) {
         range *r = s->cbufs.n ? vec_find(&s->ranges, ((cbuf *)vec_at(&s->cbufs, 0))->va)
                               : s->ranges.n ? vec_at(&s->ranges, 0) : NULL;
