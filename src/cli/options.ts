@@ -4,18 +4,14 @@ import { availableParallelism } from 'node:os';
 import { parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
-import { parseTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
+import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 
 export const DEFAULT_SEED = '20261128';
 
 /** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
 export const SHARED_OPTIONS = {
-  target: [
-    '--target <spec>',
-    'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
-    'model',
-  ],
+  target: ['--target <spec>', TARGET_SPECS.join(' | '), 'model'],
   profile: [
     '--profile <profile>',
     "oracle profile: docs or reactos (default: each trace header's, else docs; a fuzz case's is its base trace's)",

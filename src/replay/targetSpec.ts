@@ -1,7 +1,26 @@
-// Target SPECs (DESIGN.md "Command line"): model, model:docs, model:reactos, model:alternate,
-// module:PATH, process:COMMAND, mutant:NAME.
-import { isProfile, type Profile } from '../model/device.js';
+// Target SPECs (docs/design.md "Command line"): model, model:docs, model:reactos, model:alternate,
+// module:PATH, process:COMMAND, mutant:NAME (TARGET_SPECS).
+import { isProfile, PROFILES, type Profile } from '../model/device.js';
 import type { Result } from '../core/result.js';
+
+/** The model SPECs: the reference model, by profile, and with the alternate allocator. */
+export const MODEL_SPECS: readonly string[] = [
+  'model',
+  ...PROFILES.map((p) => `model:${p}`),
+  'model:alternate',
+];
+
+/** Every form of SPEC, as help texts and error messages list them. */
+export const TARGET_SPECS: readonly string[] = [
+  ...MODEL_SPECS,
+  'module:PATH',
+  'process:COMMAND',
+  'mutant:NAME',
+];
+
+/** "a, b or c". */
+const orList = (items: readonly string[]): string =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 
 export type TargetSpec =
   | { readonly kind: 'model'; readonly profile?: Profile; readonly layout: 'default' | 'alternate' }
@@ -21,7 +40,7 @@ export function parseTargetSpec(text: string): Result<TargetSpec, string> {
         return { ok: true, value: { kind: 'model', profile: rest, layout: 'default' } };
       return {
         ok: false,
-        error: `unknown model profile "${rest}" (use model, model:docs, model:reactos or model:alternate)`,
+        error: `unknown model profile "${rest}" (use ${orList(MODEL_SPECS)})`,
       };
     }
     case 'module':
@@ -39,7 +58,7 @@ export function parseTargetSpec(text: string): Result<TargetSpec, string> {
     default:
       return {
         ok: false,
-        error: `unknown target "${text}" (use model, model:reactos, module:PATH, process:COMMAND or mutant:NAME)`,
+        error: `unknown target "${text}" (use ${orList(TARGET_SPECS)})`,
       };
   }
 }

@@ -36,11 +36,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
         'input, 3 when the target cannot run',
     )
     .argument('<trace>', 'the failing trace (.jsonl, .vpt or .txt)')
-    .option(
-      '--target <spec>',
-      'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
-      'model',
-    )
+    .option(...SHARED_OPTIONS.target)
     .option('--profile <profile>', "oracle profile: docs or reactos (default: the trace header's)")
     .option(
       '--out <file>',

@@ -67,11 +67,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       'replay traces against a target in lockstep with the oracle model and report every violation',
     )
     .argument('<trace-or-dir...>', 'trace files (.jsonl, .vpt, .txt) or directories of them')
-    .option(
-      '--target <spec>',
-      'model | model:reactos | model:alternate | module:PATH | process:COMMAND | mutant:NAME',
-      'model',
-    )
+    .option(...SHARED_OPTIONS.target)
     .option(
       '--profile <profile>',
       "oracle profile: docs or reactos (default: each trace header's, else docs)",
