@@ -56,10 +56,12 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
     .addHelpText(
       'after',
       `
-The shards must be the N shards of one run: the same --seed, --runs, --target, --profile,
---calls-max and vpdma, each started from the same --corpus (cases depend on it); merge refuses
-anything else, naming the field. The result is what one machine writes for that seed and case
-count: report.json, junit.xml, results.sarif, report.html, findings/ and corpus/ under --out.
+The shards must be the N shards of one nightly run, each given once: the same --seed, budget
+(--runs, or --time; and --minimize-time), --target, --profile (or none), --calls-max, --timeout,
+shard count N, vpdma version and model revision, each started from the same --corpus contents
+(cases depend on them); merge refuses anything else, naming the field. The result is what one
+machine writes for that seed and case count: report.json, junit.xml, results.sarif,
+report.html, findings/ and corpus/ under --out.
 Shards of a --time budget stop at different cases: their findings are merged all the same, and
 the report (and a warning) says below which case every shard ran. Every shard file is checked
 before the first one is written. Ctrl-C stops the corpus copy; the reports, marked
