@@ -48,6 +48,40 @@ describe('createModelTarget options', () => {
       'device.apertures[0].base: expected "0x...", got "e0000000"',
     ],
     [{ device: { ram: 1 }, profile: 'docs' }, TypeError, 'device.ram: unknown device field "ram"'],
+    // A value of the wrong type is a TypeError, even where a number would be checked for range.
+    [
+      { device: { systemMemoryBytes: 'x' } },
+      TypeError,
+      'device.systemMemoryBytes: expected an integer in [1, 68719476736], got "x"',
+    ],
+    [
+      { device: { dma: { mapRegisters: '64' } } },
+      TypeError,
+      'device.dma.mapRegisters: expected an integer in',
+    ],
+    [
+      {
+        device: {
+          apertures: [{ name: 'fb', base: '0xe0000000', length: '4096', space: 'memory' }],
+        },
+      },
+      TypeError,
+      'device.apertures[0].length: expected an integer in',
+    ],
+    [
+      { device: { systemMemoryBytes: NaN } },
+      RangeError,
+      'device.systemMemoryBytes: expected an integer in [1, ',
+    ],
+    [
+      {
+        device: {
+          apertures: [{ name: 'hi', base: '0xffffffffffffff00', length: 4096, space: 'memory' }],
+        },
+      },
+      RangeError,
+      'device.apertures[0].length: aperture ends beyond 2^64',
+    ],
   ])('refuses %j', async (options, type, message) => {
     const e: unknown = await make(options).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(type);

@@ -7,7 +7,7 @@
 import { oneLine } from '../core/oneLine.js';
 import { describe as describeCall } from '../model/calls.js';
 import { isProfile, resolveDevice, type DeviceConfig, type Profile } from '../model/device.js';
-import { isRangeMessage, validateDevice } from '../trace/header.js';
+import { validateDevice } from '../trace/header.js';
 import { Bad } from '../trace/validateValue.js';
 import { isPlainObject } from '../trace/structs.js';
 import { describeValue } from '../trace/traceError.js';
@@ -47,7 +47,7 @@ export function checkModelTargetOptions(options: unknown): CheckedModelTargetOpt
   const spec = validateDevice(raw);
   if (spec instanceof Bad) {
     const option = spec.field === '' ? 'device' : `device.${spec.field}`;
-    fail(isRangeMessage(spec.message) ? RangeError : TypeError, option, spec.message);
+    fail(spec.outOfRange ? RangeError : TypeError, option, spec.message);
   }
   return { device: resolveDevice(spec), profile, layout };
 }

@@ -79,7 +79,7 @@ export function validateDevice(raw: unknown): DeviceSpec | Bad {
   const mem = raw['systemMemoryBytes'];
   if (mem !== undefined) {
     if (!isIntIn(mem, 1, systemMemoryBytesMax)) {
-      return new Bad('systemMemoryBytes', rangeMessage(1, systemMemoryBytesMax, mem));
+      return notInRange('systemMemoryBytes', 1, systemMemoryBytesMax, mem);
     }
     spec.systemMemoryBytes = mem;
   }
@@ -117,9 +117,9 @@ function validateAperture(raw: unknown): Aperture | Bad {
   if (base === undefined)
     return new Bad('base', `expected "0x...", got ${describeValue(raw['base'])}`);
   if (!isIntIn(length, 1, apertureBytesMax)) {
-    return new Bad('length', rangeMessage(1, apertureBytesMax, length));
+    return notInRange('length', 1, apertureBytesMax, length);
   }
-  if (base + BigInt(length) > U64_LIMIT) return new Bad('length', BEYOND_2_64);
+  if (base + BigInt(length) > U64_LIMIT) return new Bad('length', BEYOND_2_64, true);
   if (space !== 'memory' && space !== 'io') {
     return new Bad('space', `expected "memory" or "io", got ${describeValue(space)}`);
   }
@@ -141,13 +141,13 @@ function validateDma(raw: unknown): Partial<DmaConfig> | Bad {
   const { maximumLength, mapRegisters } = raw;
   if (maximumLength !== undefined) {
     if (!isIntIn(maximumLength, 0, 0xffffffff)) {
-      return new Bad('maximumLength', rangeMessage(0, 0xffffffff, maximumLength));
+      return notInRange('maximumLength', 0, 0xffffffff, maximumLength);
     }
     out.maximumLength = maximumLength + 0; // -0 → 0
   }
   if (mapRegisters !== undefined) {
     if (!isIntIn(mapRegisters, 0, mapRegistersMax)) {
-      return new Bad('mapRegisters', rangeMessage(0, mapRegistersMax, mapRegisters));
+      return notInRange('mapRegisters', 0, mapRegistersMax, mapRegisters);
     }
     out.mapRegisters = mapRegisters + 0;
   }
@@ -158,16 +158,19 @@ function isIntIn(v: unknown, min: number, max: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 
-const RANGE_EXPECTED = 'expected an integer in';
 const BEYOND_2_64 = 'aperture ends beyond 2^64';
 
-function rangeMessage(min: number, max: number, v: unknown): string {
-  return `${RANGE_EXPECTED} [${min}, ${max}], got ${describeValue(v)}`;
-}
-
-/** validateDevice's message for a number out of range (a RangeError to a library user). */
-export function isRangeMessage(message: string): boolean {
-  return message.startsWith(RANGE_EXPECTED) || message === BEYOND_2_64;
+/**
+ * A value that is not an integer in [min, max]: out of range if it is a number (a fraction,
+ * NaN, too small or too large), of the wrong type otherwise (as Node's own argument checks
+ * tell a RangeError from a TypeError).
+ */
+function notInRange(field: string, min: number, max: number, v: unknown): Bad {
+  return new Bad(
+    field,
+    `expected an integer in [${min}, ${max}], got ${describeValue(v)}`,
+    typeof v === 'number',
+  );
 }
 
 /** The JSONL spelling of a header: device as written, addresses as "0x..." strings. */

@@ -20,6 +20,8 @@ export class Bad {
   constructor(
     readonly field: string,
     readonly message: string,
+    /** A number out of range, not a value of the wrong type (a RangeError to a library user). */
+    readonly outOfRange = false,
   ) {}
   /**
    * The same failure one level down: `inputBufferLength` under `pVrp`; an index is spelled
@@ -27,7 +29,7 @@ export class Bad {
    */
   under(prefix: string | number): Bad {
     const head = typeof prefix === 'number' ? indexName(prefix) : prefix;
-    return new Bad(joinPath([head, this.field]), this.message);
+    return new Bad(joinPath([head, this.field]), this.message, this.outOfRange);
   }
 }
 
