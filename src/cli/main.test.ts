@@ -124,7 +124,7 @@ describe('vpdma show', () => {
       expect(r.out).toMatch(/VideoPortGetDmaAdapter/);
       expect(r.out).not.toMatch(/VideoPortPutDmaAdapter/);
       expect(r.err).toMatch(
-        /^vpdma: .*cut-show\.jsonl:3: truncated: .*: damaged; the 1 calls before it are (shown|counted)\n$/,
+        /^vpdma: .*cut-show\.jsonl:3: truncated: .*: damaged; the 1 call before it is (shown|counted)\n$/,
       );
     }
   });
@@ -167,7 +167,7 @@ describe('vpdma convert', () => {
     const r = await run('convert', '--salvage', p('cut-capture.jsonl'), p('salvaged.jsonl'));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /: 1 calls \(salvaged: .*cut-capture\.jsonl:3: truncated: the last line stops before its newline .*; the rest dropped\)\n$/,
+      /: 1 call \(salvaged: .*cut-capture\.jsonl:3: truncated: the last line stops before its newline .*; the rest dropped\)\n$/,
     );
     expect(await readFile(p('salvaged.jsonl'), 'utf8')).toBe(`${HEADER}\n${GET}\n`);
     // Bad input that is not damage is still refused: nothing to salvage from a wrong call.

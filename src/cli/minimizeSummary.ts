@@ -1,5 +1,6 @@
 // The human summary after `vpdma minimize`: sizes, cost, the file written, and the command
 // that reproduces the violation (STYLE lesson 15).
+import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
 import { shellWord } from '../core/shellWord.js';
 import type { MinimizeResult } from '../minimize/minimize.js';
@@ -38,5 +39,3 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   );
   return `${lines.join('\n')}\n`;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

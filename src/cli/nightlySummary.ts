@@ -1,6 +1,7 @@
 // The human summary of a nightly report, printed by `vpdma nightly` and by `vpdma merge` for
 // the merged one: the corpus replay, the fuzzing, each finding with its history status, what
 // was fixed and which earlier repros still fail.
+import { plural } from '../core/plural.js';
 import { join } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 
@@ -15,11 +16,11 @@ export function nightlySummary(
   const lines = [
     '',
     `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
-    `fuzz: ${r.fuzz.cases} cases, ${r.fuzz.calls} calls, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
+    `fuzz: ${plural(r.fuzz.cases, 'case')}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
     ...r.findings.map(
       (f) =>
-        `  [${f.status}] ${f.kind} in ${f.fn}: ${f.reproCalls} calls, reproduced ${f.reproduced}: ${f.command}`,
+        `  [${f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, reproduced ${f.reproduced}: ${f.command}`,
     ),
     ...r.stillFailing.map(
       (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,

@@ -1,6 +1,7 @@
 // The findings phase of a run: failing cases, grouped, minimized against the target in the
 // replay pool (the minimizer, then reshaping), re-run to confirm, and written; those that
 // never fail again are kept apart as unconfirmed.
+import { plural } from '../core/plural.js';
 import type { ReplaySettings } from '../replay/protocol.js';
 import type { Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
@@ -149,7 +150,7 @@ export async function findingsPhase(
       (f) =>
         io.log?.(
           f.confirmed
-            ? `finding ${f.signature}: ${f.reproCalls} calls (case ${f.caseIndex})\n`
+            ? `finding ${f.signature}: ${plural(f.reproCalls, 'call')} (case ${f.caseIndex})\n`
             : `case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
         ),
     );

@@ -83,6 +83,24 @@ describe('the fuzz summary', () => {
     );
   });
 
+  it('says "1 call" for a one-call repro', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    const one = {
+      signature: 'view-torn-down/UnmapDmaMemory/b8a02000',
+      kind: 'view-torn-down',
+      fn: 'VideoPortUnmapDmaMemory',
+      message: 'm',
+      command: 'c',
+      minimized: true,
+      reproCalls: 1,
+      reproduced: '3/3',
+      caseIndex: 9,
+    } as FuzzReport['findings'][number];
+    const text = formatFuzzSummary({ ...r, findings: [one, { ...one, reproCalls: 2 }] });
+    expect(text).toContain(', minimized to 1 call, reproduced 3/3');
+    expect(text).toContain(', minimized to 2 calls, reproduced 3/3');
+  });
+
   it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const timing: Record<string, unknown> = { ...r.timing };

@@ -3,6 +3,7 @@
 // signature), the findings with their seed, case and the command that reproduces them, and
 // what merging shards needs (first case per new coverage key, minimized cases per group).
 // Everything except `timing` is the same for any number of workers.
+import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
@@ -229,12 +230,12 @@ export function formatFuzzSummary(r: FuzzReport): string {
   for (const f of r.findings) {
     const [shown, runs] = f.reproduced.split('/');
     const how = f.minimized
-      ? `minimized to ${f.reproCalls} calls`
+      ? `minimized to ${plural(f.reproCalls, 'call')}`
       : shown !== runs && runs !== '1'
-        ? `not minimized (${f.reproCalls} calls; flaky: not every run fails)`
+        ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: not every run fails)`
         : f.minimizedReproduced !== undefined
-          ? `not minimized (${f.reproCalls} calls; flaky: the minimized repro failed ${f.minimizedReproduced})`
-          : `not minimized (${f.reproCalls} calls)`;
+          ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: the minimized repro failed ${f.minimizedReproduced})`
+          : `not minimized (${plural(f.reproCalls, 'call')})`;
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
       `    ${oneLine(f.message)}`,

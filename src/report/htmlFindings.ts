@@ -1,6 +1,7 @@
 // The findings section of the HTML report: one <article> per finding with its status, facts,
 // the replay command (with a copy button) and the minimized repro in the text format, the
 // failing call marked. Element ids come from the finding's position, never from its strings.
+import { plural } from '../core/plural.js';
 import { shortSignature } from './command.js';
 import { formatInt } from './format.js';
 import { esc, pathHref } from './htmlEscape.js';
@@ -33,7 +34,7 @@ function facts(f: Finding): string {
     ['Reproduced', esc(f.reproduced)],
     [
       'Repro',
-      `<a href="${pathHref(f.trace)}">${esc(f.trace)}</a>: ${formatInt(f.reproCalls)} calls (minimized from ${formatInt(f.originalCalls)}), fails at call ${formatInt(f.callIndex)}`,
+      `<a href="${pathHref(f.trace)}">${esc(f.trace)}</a>: ${plural(f.reproCalls, 'call', formatInt(f.reproCalls))} (minimized from ${formatInt(f.originalCalls)}), fails at call ${formatInt(f.callIndex)}`,
     ],
     ['Found by', `seed <code>${esc(f.seed)}</code>, case ${formatInt(f.caseIndex)}`],
   ];
@@ -57,7 +58,7 @@ function findingArticle(f: Finding, i: number): string {
     `<button type="button" data-copy="${id}-cmd" aria-label="Copy the replay command of finding ${i + 1}">Copy</button>`,
     `<span id="${id}-cmd-status" role="status" aria-live="polite"></span>`,
     '</div>',
-    `<h4 id="${id}-repro-h">Minimized repro (${formatInt(f.reproCalls)} calls, text format)</h4>`,
+    `<h4 id="${id}-repro-h">Minimized repro (${plural(f.reproCalls, 'call', formatInt(f.reproCalls))}, text format)</h4>`,
     `<pre class="repro" id="${id}-repro" aria-labelledby="${id}-repro-h">${reproHtml(f.reproText, f.callIndex)}</pre>`,
     '</article>',
   ].join('\n');

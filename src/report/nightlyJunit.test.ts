@@ -3,7 +3,7 @@ import { shellWord } from '../core/shellWord.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
 import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
-import { findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
+import { findingBody, findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
 
 const testcases = (xml: string): string[] =>
@@ -60,6 +60,14 @@ describe('JUnit helpers', () => {
     expect(classOf('./x.jsonl')).toBe('traces');
     expect(classOf('/abs/night/x.jsonl')).toBe('abs.night');
     expect(classOf('x.jsonl')).toBe('traces');
+  });
+});
+
+describe('a finding in JUnit', () => {
+  it('counts its repro\'s calls in words: "1 call", "2 calls"', () => {
+    const bodies = nightlyFixture().findings.map(findingBody).join('\n');
+    expect(bodies).toContain('(1 call, minimized from 31;');
+    expect(bodies).toContain('(2 calls, minimized from');
   });
 });
 

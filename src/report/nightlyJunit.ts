@@ -4,6 +4,7 @@
 // failure body holds everything needed to act on it: message, status, the replay command and
 // the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay,
 // and so is a target that could not be set up (in the findings suite: nothing was fuzzed).
+import { plural } from '../core/plural.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
 import {
   caseForTrace,
@@ -35,7 +36,7 @@ export function findingBody(f: Finding): string {
     statusLine(f),
     `signature: ${f.signature}`,
     `reproduced: ${f.reproduced}`,
-    `repro: ${f.trace} (${f.reproCalls} calls, minimized from ${f.originalCalls}; fails at call ${f.callIndex})`,
+    `repro: ${f.trace} (${plural(f.reproCalls, 'call')}, minimized from ${f.originalCalls}; fails at call ${f.callIndex})`,
     `found by: seed ${f.seed}, case ${f.caseIndex}`,
     '',
     'Reproduce:',

@@ -1,5 +1,6 @@
 // `vpdma convert <in> <out>`: formats from the extensions; streams .vpt ↔ .jsonl in bounded
 // memory; writes atomically, so a failed or interrupted conversion leaves <out> as it was.
+import { plural } from '../../core/plural.js';
 import {
   formatOf,
   streamTraceBatches,
@@ -92,7 +93,7 @@ export async function convert(
   }
   const salvaged =
     damage === undefined ? '' : ` (salvaged: ${formatTraceError(damage)}; the rest dropped)`;
-  ctx.io.out(`${oneLine(`${input} -> ${output}`)}: ${r.value.calls} calls${salvaged}\n`);
+  ctx.io.out(`${oneLine(`${input} -> ${output}`)}: ${plural(r.value.calls, 'call')}${salvaged}\n`);
   await warnIfTooBigToReplay(ctx, output);
   return EXIT.ok;
 }

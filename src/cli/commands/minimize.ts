@@ -1,6 +1,7 @@
 // `vpdma minimize <trace>`: replay the trace to find its violation, shrink it to a short repro
 // that still fails the same way (same kind, same function), write it, and print the command
 // that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
+import { plural } from '../../core/plural.js';
 import { oneLine } from '../../core/oneLine.js';
 import { basename } from 'node:path';
 import type { MinimizeResult } from '../../minimize/minimize.js';
@@ -67,7 +68,7 @@ async function runMinimize(
   const job = await prepare(file, opts);
   if (job.damage !== undefined)
     ctx.io.err(
-      `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${job.trace.calls.length} calls before it\n`,
+      `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${plural(job.trace.calls.length, 'call')} before it\n`,
     );
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const executor = new PiscinaExecutor(job.workers);

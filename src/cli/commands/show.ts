@@ -1,4 +1,5 @@
 // `vpdma show <trace>`: the trace as text (a valid repro file) after a summary in comments.
+import { plural } from '../../core/plural.js';
 import { streamTraceBatches } from '../../store/traceFiles.js';
 import { formatTraceError, type TraceError } from '../../trace/traceError.js';
 import { printTextStreamed } from '../../trace/textStream.js';
@@ -65,7 +66,7 @@ function damaged(
 ): ExitCode {
   if (damage === undefined) return EXIT.ok;
   ctx.io.err(
-    `vpdma: ${formatTraceError(damage)}: damaged; the ${calls} calls before it are ${what}\n`,
+    `vpdma: ${formatTraceError(damage)}: damaged; the ${plural(calls, 'call')} before it ${calls === 1 ? 'is' : 'are'} ${what}\n`,
   );
   return EXIT.badInput;
 }

@@ -1,0 +1,21 @@
+// The nightly (and merge) summary counts in words: "1 call", "2 calls".
+import { describe, expect, it } from 'vitest';
+import { nightlyFixture } from '../report/fixtures.js';
+import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import { nightlySummary } from './nightlySummary.js';
+
+describe('the nightly summary', () => {
+  it('says "1 call" for a one-call repro and "N calls" otherwise', () => {
+    const r = nightlyFixture();
+    const withDetail = {
+      ...r,
+      fuzz: { ...r.fuzz, cases: 1, calls: 1 },
+      fuzzDetail: { budget: { runs: 1 } },
+    } as unknown as NightlyReportWithDetail;
+    const text = nightlySummary(withDetail, 'out');
+    expect(text).toContain('fuzz: 1 case, 1 call, coverage ');
+    expect(text).toContain('  [new] target-crashed in VideoPortUnmapDmaMemory: 1 call, reproduced');
+    expect(text).toMatch(/: [2-9] calls, reproduced/);
+    expect(text).not.toMatch(/\b1 calls\b/);
+  });
+});
