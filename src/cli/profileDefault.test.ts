@@ -3,7 +3,7 @@
 // and no reproduce command adds a --profile the run did not use; merge still compares them.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
 import { runCli as run } from './runCli.js';
@@ -15,7 +15,7 @@ const common = ['--target', 'model:reactos', '--runs', '10', '--workers', '1', '
 
 interface Report {
   profile: string;
-  findings: { command: string }[];
+  findings: { command: string; kind: string; trace: string }[];
   corpus: { violations: Violation[] };
   violations: Violation[];
 }
@@ -93,6 +93,31 @@ describe('fuzz without --profile', () => {
     expect(rep.findings.length).toBeGreaterThan(0);
     for (const f of rep.findings) expect(f.command).not.toContain('--profile');
     expect(r.out).toContain(`oracle profile ${PROFILE_PER_TRACE}`);
+  });
+});
+
+describe('fuzz cases grown from a reactos trace, without --profile', () => {
+  it("record the repro's profile in finding.json, and its command reproduces the finding", async () => {
+    const corpus = join(dir, 'rx-corpus');
+    mkdirSync(corpus);
+    writeFileSync(join(corpus, 'ra.jsonl'), readFileSync(trace));
+    const out = join(dir, 'fuzz-rx');
+    const args = ['--target', 'model:docs', '--corpus', corpus, '--runs', '60', '--workers', '1'];
+    const r = await run(['fuzz', '--out', out, ...args, '--quiet']);
+    expect(r.code, r.err).toBe(1);
+    const rep = report(out);
+    expect(rep.profile).toBe(PROFILE_PER_TRACE);
+    const f = rep.findings.find((x) => x.kind === 'inert-return-mismatch');
+    if (f === undefined) throw new Error(`no inert-return-mismatch: ${r.out}`);
+    const header = JSON.parse(readFileSync(f.trace, 'utf8').split('\n')[0] ?? '') as Report;
+    expect(header.profile).toBe('reactos');
+    const json = readReport(join(dirname(f.trace), 'finding.json'));
+    expect(json.profile).toBe('reactos');
+    expect(f.command).not.toContain('--profile');
+    const [, , repro = '', ...rest] = f.command.split(' ');
+    const again = await run(['replay', repro, ...rest, '--quiet']);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('inert-return-mismatch');
   });
 });
 

@@ -83,7 +83,8 @@ export function findingWriter(
     const dir = join(out, 'findings', ...f.signature.split('/'));
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro));
     const here = replayCommandHere(s, process.cwd());
-    await writeFindingJson(dir, entry, s.target, s.profile, here);
+    // Without --profile, the repro's own header says which oracle it failed against.
+    await writeFindingJson(dir, entry, s.target, s.profile ?? f.repro.header.profile, here);
     return entry;
   };
 }
