@@ -92,6 +92,25 @@ describe('fuzzTarget', () => {
     expect(r.seed).toBe('20261128');
   });
 
+  it('never calls the functions it is told the target lacks', async () => {
+    const lacking = ['VideoPortGetCommonBuffer', 'VideoPortMapBankedMemory'];
+    const partial: TargetFactory = (o) => {
+      const t = createModelTargetSync(o);
+      return Promise.resolve({
+        ...t,
+        call: (c) => {
+          if (lacking.includes(c.fn)) throw new Error(`not implemented: ${c.fn}`);
+          return t.call(c);
+        },
+      });
+    };
+    const without = await fuzzTarget(partial, { runs: 100 });
+    expect(without.findings.map((f) => f.fn).sort()).toEqual(lacking);
+    const r = await fuzzTarget(partial, { runs: 100, disabled: lacking });
+    expect(r.findings).toEqual([]);
+    await expect(fuzzTarget(partial, { runs: 1, disabled: ['Nope'] })).rejects.toThrow(/Nope/);
+  });
+
   it('says so when the target cannot be started at all', async () => {
     const r = await fuzzTarget(() => Promise.reject(new Error('no device')), { runs: 20 });
     expect(r.setupError).toContain('no device');

@@ -4,6 +4,7 @@
 // back as values. Everything runs in the caller's thread, one case after another.
 import { minimize } from '../minimize/minimize.js';
 import { parseSeed } from '../core/rng.js';
+import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { NamedTrace } from '../fuzz/base.js';
 import { InlineFuzzExecutor } from '../fuzz/executor.js';
@@ -39,6 +40,8 @@ export interface FuzzTargetOptions {
   readonly reprosPerKind?: number;
   /** Replays one minimization may use (default 2000). */
   readonly attemptsMax?: number;
+  /** Functions the target does not implement, never called (as `--disable`: table names). */
+  readonly disabled?: readonly string[];
   /** Stops fuzzing (the cases run so far count) and ends minimization early. */
   readonly signal?: AbortSignal;
 }
@@ -97,6 +100,9 @@ export async function fuzzTarget(
   if (options.runs !== undefined && options.timeMs !== undefined)
     throw new RangeError('runs and timeMs: give one budget, not both');
   const timeoutMs = options.timeoutMs ?? 1000;
+  const unknown = (options.disabled ?? []).find((fn) => describe(fn) === undefined);
+  if (unknown !== undefined) throw new RangeError(`disabled: unknown function "${unknown}"`);
+  const disabled = [...new Set(options.disabled ?? [])].sort();
   const target = `library:${++sessions}`;
   const settings: FuzzSettings = {
     target,
@@ -106,6 +112,7 @@ export async function fuzzTarget(
     seed: seed.value,
     seedText: seed.text,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(disabled.length === 0 ? {} : { disabled }),
   };
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base: NamedTrace[] = [...bundled, ...(options.corpus ?? [])];

@@ -44,6 +44,7 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('budget', (r) => r.fuzzDetail.budget);
   same('calls per case', (r) => r.fuzzDetail.callsMax);
   same('--timeout (ms)', (r) => r.fuzzDetail.timeoutMs);
+  same('--disable', (r) => r.fuzzDetail.disabled ?? []);
   same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);
   // Case i depends on the corpus the run started from: every shard must start from the same.
   const base = (r: NightlyReportWithDetail): string | undefined => r.fuzzDetail.corpus.baseId;

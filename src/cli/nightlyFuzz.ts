@@ -113,6 +113,7 @@ export async function fuzzPhase(
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,
+      ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
       timeoutMs: p.settings.timeoutMs,
       corpusDir: p.corpusDir,
       interrupted: interrupted(),

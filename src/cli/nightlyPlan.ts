@@ -4,6 +4,7 @@ import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { collectTraces, emptyDirMessage } from '../store/collect.js';
+import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { UserError } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 
@@ -25,6 +26,7 @@ export interface NightlyOptions {
   readonly failOn?: string;
   readonly json?: string;
   readonly callsMax?: string;
+  readonly disable?: readonly string[];
   readonly timeout?: string;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
@@ -106,6 +108,18 @@ export async function collectNightlyTraces(
     empty: traces.empty,
     unminimized: found.unminimized,
   };
+}
+
+/**
+ * The bundled corpus traces that call any of `disabled`: a night with --disable and no
+ * --replay leaves them out (the target would fail them for lacking the function).
+ */
+export async function bundledCalling(disabled: readonly string[]): Promise<Set<string>> {
+  const off = new Set(disabled);
+  const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined);
+  return new Set(
+    bundled.filter((f) => f.trace.calls.some((c) => off.has(c.fn))).map((f) => resolve(f.path)),
+  );
 }
 
 export function emptyReplayDirWarning(dir: string): string {

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
+import { describe } from '../model/calls.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 
@@ -23,11 +24,37 @@ export const SHARED_OPTIONS = {
     '--worker-heap-mb <n>',
     "each worker thread's JavaScript heap limit, MiB: a module: target that outgrows it is a target-crashed of that trace or case (default: Node's)",
   ],
+  disable: [
+    '--disable <functions>',
+    'functions the target does not implement: the fuzzer never calls them (comma-separated, the VideoPort prefix optional; repeatable)',
+    (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
+  ],
   jsonProgress: [
     '--json-progress',
     'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end)',
   ],
 } as const;
+
+/**
+ * --disable's functions as the table names them, sorted and once each (undefined: none). An
+ * unknown name, or an event (the harness's, which every target handles), is a usage error.
+ */
+export function disableOption(values: readonly string[] | undefined): string[] | undefined {
+  const names = new Set<string>();
+  for (const v of values ?? [])
+    for (const raw of v.split(',')) {
+      const t = raw.trim();
+      if (t === '') continue;
+      const fn = describe(t) !== undefined ? t : `VideoPort${t}`;
+      if (t.startsWith('@'))
+        throw new UserError(`--disable: ${t} is an event, not a function a target may lack`);
+      if (describe(fn) === undefined)
+        throw new UserError(`--disable: unknown function "${t}" (see docs/calls.md)`);
+      names.add(fn);
+    }
+  if (names.size === 0) return undefined;
+  return [...names].sort();
+}
 
 export function workersOption(text: string | undefined): number {
   if (text === undefined) return Math.max(1, availableParallelism());

@@ -77,14 +77,17 @@ export function baseEntries(base: SharedBase): readonly BaseEntry[] {
   return entries;
 }
 
-/** Coverage keys an entry reaches when materialized under `profile`. */
+/** Coverage keys an entry reaches when materialized under `profile` (without `disabled`). */
 export function entryKeys(
   e: Omit<BaseEntry, 'weight'>,
   callsMax: number,
   profile?: Profile,
+  disabled?: readonly string[],
 ): number[] {
   const header = profile === undefined ? e.header : { ...e.header, profile };
-  const trace = materialize({ header, program: e.program }, Math.max(callsMax, e.program.length));
+  const off = disabled === undefined ? {} : { disabled: new Set(disabled) };
+  const program = { header, program: e.program, ...off };
+  const trace = materialize(program, Math.max(callsMax, e.program.length));
   const model = new Model({
     device: resolveDevice(header.device),
     profile: header.profile ?? 'docs',
@@ -94,14 +97,19 @@ export function entryKeys(
   return keys;
 }
 
-export function buildBase(named: readonly NamedTrace[], callsMax: number, profile?: Profile): Base {
+export function buildBase(
+  named: readonly NamedTrace[],
+  callsMax: number,
+  profile?: Profile,
+  disabled?: readonly string[],
+): Base {
   const sorted = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const lifted = sorted.map((n) => ({
     name: n.name,
     header: n.trace.header,
     program: liftTrace(n.trace),
   }));
-  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile)));
+  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile, disabled)));
   const keys = new Set<number>();
   for (const r of reached) for (const k of r) keys.add(k);
   const weights = energies(reached);

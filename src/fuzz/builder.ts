@@ -51,6 +51,8 @@ function isNeed(v: Value | { need: Need }): v is { need: Need } {
   return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) && 'need' in v;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 export class CaseBuilder {
   private readonly queue: Intent[] = [];
   private readonly used = new Map<ResourceKind, Set<bigint>>();
@@ -67,6 +69,8 @@ export class CaseBuilder {
     private readonly program: Program,
     private readonly callsMax: number,
     private readonly watch: Program = [],
+    /** Functions never emitted (`--disable`): a call of one, or its producer, is skipped. */
+    private readonly disabled: ReadonlySet<string> = NONE,
   ) {}
 
   /** Calls handed out so far. */
@@ -87,6 +91,7 @@ export class CaseBuilder {
     for (let step = 0; step < bound; step++) {
       const intent = this.queue.shift() ?? this.fromProgram();
       if (intent === undefined) return undefined;
+      if (this.disabled.has(intent.call.fn)) continue;
       const built = materialize(r, intent.call);
       if (built === 'skip') continue;
       if ('call' in built) return this.emit(built.call, state);
@@ -115,6 +120,7 @@ export class CaseBuilder {
     const shape = dmaShape(r.state);
     if (shape === 0) return undefined;
     for (const w of this.watch) {
+      if (this.disabled.has(w.fn)) continue;
       const key = `${w.fn}|${shape}`;
       if (this.met.has(key)) continue;
       this.met.add(key);

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { memo } from '../core/memo.js';
 import { chance, int, rngFor, weighted } from '../core/rng.js';
+import { CALLS } from '../model/calls.js';
 import { resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { TraceCall } from '../model/values.js';
@@ -36,6 +37,8 @@ export interface CaseContext {
   readonly base: readonly BaseEntry[];
   /** The oracle profile (default: each base trace's, else docs). */
   readonly profile?: Profile;
+  /** Functions never called (`--disable`). */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 export interface CaseProgram {
@@ -43,6 +46,8 @@ export interface CaseProgram {
   readonly program: Program;
   /** Obsolete calls run at each new shape of the DMA state (watch.ts). */
   readonly watch?: Program;
+  /** Functions the builder never emits (`--disable`). */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 /** Out of 100: cases that mutate a base program when there is one. */
@@ -50,8 +55,21 @@ const mutatePct = 50;
 
 const arbs = new Map<string, fc.Arbitrary<Program>>();
 
-function arbFor(seed: number, sw: Swarm, callsMax: number): fc.Arbitrary<Program> {
-  return memo(arbs, `${seed}:${sw.slot}:${callsMax}`, 64, () => programArb(sw, callsMax));
+function arbFor(
+  seed: number,
+  sw: Swarm,
+  callsMax: number,
+  disabled: ReadonlySet<string> | undefined,
+): fc.Arbitrary<Program> {
+  const off = disabled === undefined || disabled.size === 0 ? '' : [...disabled].join(',');
+  return memo(arbs, `${seed}:${sw.slot}:${callsMax}:${off}`, 64, () =>
+    programArb(off === '' ? sw : withoutDisabled(sw, disabled), callsMax),
+  );
+}
+
+/** The configuration with disabled functions weighted 0: fresh programs spend no call on them. */
+function withoutDisabled(sw: Swarm, disabled: ReadonlySet<string> | undefined): Swarm {
+  return { ...sw, weights: sw.weights.map((w, i) => (disabled?.has(CALLS[i]?.fn ?? '') ? 0 : w)) };
 }
 
 function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader {
@@ -92,12 +110,19 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     const from = ctx.base[weighted(rng, weights, total)] as BaseEntry;
     const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
     const program = mutate(from.program, m);
-    return { header: header(ctx, index, from), program, watch: watchCalls(m) };
+    return withDisabled(ctx, { header: header(ctx, index, from), program, watch: watchCalls(m) });
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
-  const drawn = arbFor(ctx.seed, sw, ctx.callsMax).generate(random, undefined).value;
+  const drawn = arbFor(ctx.seed, sw, ctx.callsMax, ctx.disabled).generate(random, undefined).value;
   const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] };
-  return { header: header(ctx, index), program: atMoments(drawn, m), watch: watchCalls(m) };
+  const program = atMoments(drawn, m);
+  return withDisabled(ctx, { header: header(ctx, index), program, watch: watchCalls(m) });
+}
+
+function withDisabled(ctx: CaseContext, c: CaseProgram): CaseProgram {
+  return ctx.disabled === undefined || ctx.disabled.size === 0
+    ? c
+    : { ...c, disabled: ctx.disabled };
 }
 
 /** Materializes a program against a fresh oracle (default layout), as a generated trace. */
@@ -106,7 +131,7 @@ export function materialize(c: CaseProgram, callsMax: number, callsLimit = calls
     device: resolveDevice(c.header.device),
     profile: c.header.profile ?? 'docs',
   });
-  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit), c.watch);
+  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit), c.watch, c.disabled);
   const calls: TraceCall[] = [];
   for (let call = b.next(model.state); call !== undefined; call = b.next(model.state)) {
     calls.push(call);

@@ -71,6 +71,8 @@ export interface FuzzReport extends RunIdentity {
   readonly callsMax: number;
   /** --timeout: it decides which slow calls are target-timeout findings (absent from older reports). */
   readonly timeoutMs?: number;
+  /** --disable: the functions no case called (absent when none). */
+  readonly disabled?: readonly string[];
   /** Cases run (a gap-free prefix of this shard's cases). */
   readonly cases: number;
   /** `--runs` (with the same --shard) that runs exactly these cases again. */
@@ -143,7 +145,10 @@ export function violationsOf(findings: readonly FindingViolation[]): FindingViol
 
 /** What the report says that the campaign's result does not. */
 export type ReportMeta = RunIdentity &
-  Pick<FuzzReport, 'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'interrupted' | 'warnings'> & {
+  Pick<
+    FuzzReport,
+    'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'disabled' | 'interrupted' | 'warnings'
+  > & {
     readonly corpusDir?: string;
     readonly workers: number;
     readonly wallMs: number;
@@ -165,6 +170,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     budget: m.budget,
     callsMax: m.callsMax,
     ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
+    ...(m.disabled === undefined ? {} : { disabled: m.disabled }),
     cases: c.cases,
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,
@@ -221,6 +227,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     // A directory or target named with a line break or an escape stays on its line, harmless.
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
+    ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
   ];
   // Nothing was tested then: "no findings" would read as a clean target.
   if (r.setupError !== undefined)

@@ -13,6 +13,8 @@ export interface FuzzSettings {
   readonly callsMax: number;
   readonly seed: number;
   readonly seedText: string;
+  /** Functions never called (`--disable`), sorted; absent when none. */
+  readonly disabled?: readonly string[];
 }
 
 /**

@@ -108,6 +108,7 @@ export function caseContext(s: FuzzSettings, base: CaseContext['base']): CaseCon
     callsMax: s.callsMax,
     base,
     ...(s.profile === undefined ? {} : { profile: s.profile }),
+    ...(s.disabled === undefined ? {} : { disabled: new Set(s.disabled) }),
   };
 }
 
@@ -162,7 +163,7 @@ async function fuzzPhase(
 
 export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRunResult> {
   const now = o.now ?? ((): number => performance.now());
-  const base = buildBase(o.base, o.settings.callsMax, o.settings.profile);
+  const base = buildBase(o.base, o.settings.callsMax, o.settings.profile, o.settings.disabled);
   const ctx = caseContext(o.settings, base.entries);
   const t0 = now();
   const phase = await fuzzPhase(o, io, ctx, base.keys, base.shared);

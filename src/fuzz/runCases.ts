@@ -83,7 +83,7 @@ export async function runCase(
     },
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
   });
-  const b = new CaseBuilder(cp.program, s.callsMax, cp.watch);
+  const b = new CaseBuilder(cp.program, s.callsMax, cp.watch, cp.disabled);
   let outcome: ReplayOutcome | undefined;
   let last = '';
   let tail = 0;
@@ -144,6 +144,7 @@ export async function runFuzzTask(
     callsMax: s.callsMax,
     base: baseEntries(task.base),
     ...(s.profile === undefined ? {} : { profile: s.profile }),
+    ...(s.disabled === undefined ? {} : { disabled: new Set(s.disabled) }),
   };
   const hb =
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);

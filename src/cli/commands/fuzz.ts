@@ -28,6 +28,7 @@ import { oneLine } from '../../core/oneLine.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
+  disableOption,
   durationOption,
   positiveInt,
   profileOption,
@@ -72,6 +73,7 @@ export interface FuzzCliOptions {
   readonly timeout?: string;
   readonly reprosPerKind?: string;
   readonly attemptsMax?: string;
+  readonly disable?: readonly string[];
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
 }
@@ -110,6 +112,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       'also write the report here (- for stdout; the summary goes to stderr)',
     )
     .option('--calls-max <n>', 'calls per case at most', '64')
+    .option(...SHARED_OPTIONS.disable)
     .option(
       '--timeout <ms>',
       'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
@@ -193,6 +196,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   const profile = profileOption(opts.profile);
   const out = opts.out ?? 'vpdma-out';
   const b = budgetOptions(opts);
+  const disabled = disableOption(opts.disable);
   return {
     seed,
     spec,
@@ -211,6 +215,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
       callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
       seed: seed.value,
       seedText: seed.text,
+      ...(disabled === undefined ? {} : { disabled }),
     },
   };
 }
@@ -306,6 +311,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       shard: `${p.shard.index + 1}/${p.shard.count}`,
       budget: p.budgetText,
       callsMax: p.settings.callsMax,
+      ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
       timeoutMs: p.settings.timeoutMs,
       corpusDir: p.corpusDir,
       interrupted: interrupt.received() !== undefined,

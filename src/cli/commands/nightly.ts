@@ -13,9 +13,11 @@ import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
+import { plural } from '../../core/plural.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
+  bundledCalling,
   collectNightlyTraces,
   emptyReplayDirWarning,
   exitForNightly,
@@ -29,6 +31,7 @@ import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
+  disableOption,
   durationOption,
   positiveInt,
   profileOption,
@@ -100,6 +103,11 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     )
     .option('--calls-max <n>', 'calls per fuzz case at most', '64')
     .option(
+      SHARED_OPTIONS.disable[0],
+      `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
+      SHARED_OPTIONS.disable[2],
+    )
+    .option(
       '--timeout <ms>',
       'a target call (for process:, each request) that takes longer is a target-timeout',
       '1000',
@@ -135,6 +143,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const out = opts.out ?? 'vpdma-out';
   const target = formatTargetSpec(spec);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 1000, 3_600_000);
+  const callsMax = positiveInt('--calls-max', opts.callsMax, 64, 100_000);
+  const disabled = disableOption(opts.disable);
   const replayBudgetMs =
     opts.budgetReplay === undefined
       ? undefined
@@ -142,7 +152,13 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const corpusDir = opts.corpus ?? defaultCorpusDir(out);
   checkOutputNames(out, opts.json, opts.history);
   const traces = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
-  const { files } = traces;
+  // The bundled traces calling a --disable'd function: the target lacks it (a --replay
+  // directory is the user's own choice, replayed whole).
+  const lacking =
+    opts.replay === undefined && disabled !== undefined
+      ? await bundledCalling(disabled)
+      : new Set<string>();
+  const files = traces.files.filter((f) => !lacking.has(resolve(f)));
   // A report never replaces a trace to replay, nor lands in a corpus later runs read.
   await checkReportPaths(
     [
@@ -169,6 +185,10 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
   );
+  if (lacking.size > 0)
+    ctx.io.err(
+      `vpdma nightly: ${plural(lacking.size, 'bundled trace')} not replayed: calling a --disable'd function\n`,
+    );
   const mode = progressMode(opts, process.stderr.isTTY);
   const interrupt = onInterrupt(ctx.io.err);
   try {
@@ -220,7 +240,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       {
         settings: {
           ...settings,
-          callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
+          callsMax,
+          ...(disabled === undefined ? {} : { disabled }),
           seed: seed.value,
           seedText: seed.text,
         },

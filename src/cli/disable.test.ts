@@ -1,0 +1,83 @@
+// --disable, for a target that lacks some functions: the fuzzer never calls them (so they are
+// no findings, and cases do not end on them), the report says which, the nightly leaves out
+// the bundled traces that call them, and shards of runs with other --disable do not merge.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli as run } from './runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-disable-'));
+const target = 'module:test/fixtures/partial-target.mjs';
+const lacking = 'MapBankedMemory,VideoPortGetCommonBuffer';
+const base = ['--target', target, '--runs', '150', '--workers', '2', '--quiet'];
+
+interface Report {
+  disabled?: string[];
+  findings: { kind: string; fn: string }[];
+  cases: number;
+}
+const report = (out: string): Report =>
+  JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+
+describe('--disable', () => {
+  it('fuzz: the functions a target lacks are findings without it, never called with it', async () => {
+    const without = await run(['fuzz', ...base, '--out', join(dir, 'without')]);
+    expect(without.code).toBe(1);
+    const crashed = report(join(dir, 'without')).findings.map((f) => `${f.kind} ${f.fn}`);
+    expect(crashed).toEqual(
+      expect.arrayContaining([
+        'target-crashed VideoPortGetCommonBuffer',
+        'target-crashed VideoPortMapBankedMemory',
+      ]),
+    );
+
+    const out = join(dir, 'with');
+    const r = await run(['fuzz', ...base, '--disable', lacking, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'never called (--disable): VideoPortGetCommonBuffer, VideoPortMapBankedMemory',
+    );
+    const rep = report(out);
+    expect(rep.disabled).toEqual(['VideoPortGetCommonBuffer', 'VideoPortMapBankedMemory']);
+    expect(rep.findings).toEqual([]);
+    expect(rep.cases).toBe(150);
+  });
+
+  it('refuses a name the table does not have, and an event, before any work', async () => {
+    const bad = await run(['fuzz', ...base, '--disable', 'MapDmaMemry', '--out', join(dir, 'x')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toBe(
+      'vpdma: --disable: unknown function "MapDmaMemry" (see docs/calls.md)',
+    );
+    const event = await run(['fuzz', ...base, '--disable', '@write', '--out', join(dir, 'y')]);
+    expect(event.code).toBe(2);
+    expect(event.err).toMatch(/--disable: @write is an event/);
+  });
+
+  it('nightly: the bundled traces calling them are not replayed; its shards merge only with the same --disable', async () => {
+    const args = ['nightly', ...base, '--runs', '20', '--disable', lacking];
+    const s1 = join(dir, 'n1');
+    const r = await run([...args, '--shard', '1/2', '--out', s1]);
+    expect(r.err).toMatch(/\d+ bundled traces? not replayed: calling a --disable'd function/);
+    expect(r.code).toBe(0);
+    const other = join(dir, 'n2-other');
+    await run([
+      'nightly',
+      ...base,
+      '--runs',
+      '20',
+      '--disable',
+      'MapBankedMemory',
+      '--shard',
+      '2/2',
+      '--out',
+      other,
+    ]);
+    const m = await run(['merge', s1, other, '--out', join(dir, 'merged')]);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(
+      /has --disable \["VideoPortMapBankedMemory"\], .* has \["VideoPortGetCommonBuffer","VideoPortMapBankedMemory"\]: not shards of one run/,
+    );
+  });
+});
