@@ -161,6 +161,23 @@ describe('vpdma convert', () => {
     await expect(access(p('cut.jsonl'))).rejects.toThrow();
   });
 
+  it('refuses a .vpt with a flipped byte in its header frame, --salvage too: nothing is before it', async () => {
+    const vpt = await readFile(p('a.vpt'));
+    // In the writer's call-table revision: a header that would still decode, to another revision.
+    const at = vpt.indexOf(tableRevision());
+    expect(at).toBeGreaterThan(6);
+    vpt[at] = (vpt[at] as number) ^ 0x01;
+    await writeFile(p('hdr.vpt'), vpt);
+    for (const args of [[], ['--salvage']]) {
+      const r = await run('convert', ...args, p('hdr.vpt'), p('hdr.jsonl'));
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`vpdma: ${p('hdr.vpt')}: byte 6: frame checksum mismatch\n`);
+      await expect(access(p('hdr.jsonl'))).rejects.toThrow();
+    }
+    const shown = await run('show', p('hdr.vpt'));
+    expect([shown.code, shown.out]).toEqual([2, '']);
+  });
+
   it('--salvage writes the calls before the damage, and says what it dropped', async () => {
     // A capture cut off inside its last line: the first call is whole.
     await writeFile(p('cut-capture.jsonl'), `${HEADER}\n${GET}\n${PUT.slice(0, 30)}`);

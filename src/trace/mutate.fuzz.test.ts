@@ -1,6 +1,9 @@
 // Property: decoders never throw on damaged input. Valid files of every format are mutated
 // (bit flips, truncation, insertion, deletion) and every decoder must return a Result whose
 // error renders as one line; anything it accepts must be a valid trace (it re-encodes).
+// .vpt frames are checksummed, so there damage is detected: a .vpt decodes to its own trace
+// or, cut at a frame boundary, to the header and the calls before the cut, never to other
+// content; and one flipped byte anywhere, the header frame included, is always an error.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { traceArbitrary } from './traceArbitrary.js';
@@ -65,6 +68,14 @@ function checkResult(r: Result<Trace, TraceError>): void {
   expect(r.error.message.length).toBeGreaterThan(0);
 }
 
+/** checkResult, and what a damaged .vpt decodes to is the original or a prefix of it. */
+function checkVptResult(r: Result<Trace, TraceError>, original: Trace): void {
+  checkResult(r);
+  if (!r.ok) return;
+  expect(r.value.header).toEqual(original.header);
+  expect(r.value.calls).toEqual(original.calls.slice(0, r.value.calls.length));
+}
+
 async function* once(b: Uint8Array): AsyncGenerator<Uint8Array> {
   yield b;
   return Promise.resolve();
@@ -86,8 +97,33 @@ describe('decoders on damaged input', () => {
     await fc.assert(
       fc.asyncProperty(mutated, async ([t, ms]) => {
         const b = mutate(encodeVpt(t), ms);
-        checkResult(decodeVpt(b, 'm.vpt'));
-        await checkStream(readVptCalls(once(b), 'm.vpt'));
+        checkVptResult(decodeVpt(b, 'm.vpt'), t);
+        checkVptResult(await collectTrace(readVptCalls(once(b), 'm.vpt')), t);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('.vpt: one flipped byte, anywhere or in the header frame, is always detected', async () => {
+    const flip = fc.record({
+      t: traceArbitrary({ maxCalls: 12 }),
+      inHeaderFrame: fc.boolean(),
+      at: fc.nat(),
+      mask: fc.integer({ min: 1, max: 255 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(flip, async ({ t, inHeaderFrame, at, mask }) => {
+        const b = encodeVpt(t);
+        // The header frame: its 8-byte frame header and its payload, after the 6-byte prelude.
+        const headerFrameBytes = 8 + new DataView(b.buffer, b.byteOffset).getUint32(6, true);
+        const i = inHeaderFrame ? 6 + (at % headerFrameBytes) : at % b.length;
+        b[i] = (b[i] as number) ^ mask;
+        const whole = decodeVpt(b, 'm.vpt');
+        expect(whole.ok).toBe(false);
+        checkResult(whole);
+        const streamed = await collectTrace(readVptCalls(once(b), 'm.vpt'));
+        expect(streamed.ok).toBe(false);
+        checkResult(streamed);
       }),
       { numRuns: 300 },
     );

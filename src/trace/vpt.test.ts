@@ -162,6 +162,35 @@ describe('.vpt encode/decode', () => {
     );
   });
 
+  it('detects any flipped byte in the header frame as bad input, with nothing to salvage', async () => {
+    const end = offsets[1] as number;
+    let flips = 0;
+    for (let at = PRELUDE_BYTES; at < end; at++) {
+      for (const mask of [0x01, 0x20, 0xff]) {
+        const damaged = bytes.slice();
+        damaged[at] = (damaged[at] as number) ^ mask;
+        const whole = decodeVpt(damaged, 't.vpt');
+        expect(whole.ok, `byte ${at} ^ ${mask}`).toBe(false);
+        if (whole.ok) continue;
+        const line = formatTraceError(whole.error);
+        // Payload and checksum: a checksum mismatch; the length: a frame of another length.
+        expect(line, `byte ${at} ^ ${mask}`).toMatch(
+          at >= PRELUDE_BYTES + 4
+            ? /^t\.vpt: byte 6: frame checksum mismatch$/
+            : /^t\.vpt: byte 6: (frame checksum mismatch|truncated frame \(\d+ of \d+ payload bytes\)|frame length \d+ outside 1\.\.16777216: damaged file)$/,
+        );
+        // Damage before any call: not salvageable damage, just a bad file.
+        expect(whole.error.damaged).toBeUndefined();
+        const items = await stream(damaged);
+        expect(items.map((i) => i.kind)).toEqual(['error']);
+        expect(errorOf(items)).toBe(line);
+        flips++;
+      }
+    }
+    expect(flips).toBe(3 * (end - PRELUDE_BYTES));
+    expect(end - PRELUDE_BYTES).toBeGreaterThan(FRAME_HEADER_BYTES + 50);
+  });
+
   it('treats a length field claiming gigabytes as damage, without allocating it', async () => {
     const second = offsets[2] as number;
     const damaged = bytes.slice();
