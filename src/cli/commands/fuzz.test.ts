@@ -7,6 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
 import { interruptCli, runCli } from '../runCli.js';
 import { budgetOptions } from './fuzz.js';
+import { parseSeed } from '../../core/rng.js';
+import { buildBase, type NamedTrace } from '../../fuzz/base.js';
+import { generateCase } from '../../fuzz/caseGen.js';
+import type { FuzzSettings } from '../../fuzz/protocol.js';
+import { caseContext } from '../../fuzz/run.js';
+import { runFuzzTask } from '../../fuzz/runCases.js';
+import { DEFAULT_SAMPLE_BYTES } from '../../replay/replayTypes.js';
+import { bundledCorpusDir, readCorpusDir } from '../../store/corpus.js';
+import { decodeVpt } from '../../trace/vpt.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-fuzz-'));
 const BUNDLED = readdirSync('corpus').filter((n) => n.endsWith('.jsonl')).length;
@@ -15,6 +24,48 @@ const run = runCli;
 
 const report = (path: string): FuzzReport => JSON.parse(readFileSync(path, 'utf8')) as FuzzReport;
 const vpt = (d: string): string[] => readdirSync(d).filter((n) => n.endsWith('.vpt'));
+
+/**
+ * Runs each case `rep` kept once more, here (same seed, settings and base corpus: the bundled
+ * one and `resumedFrom`), and expects its corpus file to hold exactly the calls that ran:
+ * the generated program up to where the case stopped. Returns how many stopped early.
+ */
+async function expectKeptAsRun(
+  rep: FuzzReport,
+  corpus: string,
+  resumedFrom: readonly NamedTrace[],
+): Promise<number> {
+  const seed = parseSeed(rep.seed);
+  if (seed === undefined) throw new Error(`report seed ${rep.seed}`);
+  const settings: FuzzSettings = {
+    target: rep.target,
+    timeoutMs: rep.timeoutMs ?? 1000,
+    sampleBytes: DEFAULT_SAMPLE_BYTES,
+    callsMax: rep.callsMax,
+    seed: seed.value,
+    seedText: seed.text,
+  };
+  const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const base = buildBase([...bundled, ...resumedFrom], settings.callsMax);
+  const ctx = caseContext(settings, base.entries);
+  const kept = rep.corpus.keptFiles;
+  const ran = await runFuzzTask({
+    settings,
+    base: base.shared,
+    cases: kept.map((k) => k.caseIndex),
+  });
+  expect(ran.map((r) => r.index)).toEqual(kept.map((k) => k.caseIndex));
+  let early = 0;
+  kept.forEach((k, i) => {
+    const calls = ran[i]?.calls ?? -1;
+    const generated = generateCase(ctx, k.caseIndex);
+    const onDisk = decodeVpt(readFileSync(join(corpus, k.file)), k.file);
+    expect(onDisk.ok && onDisk.value.calls.length, `case ${k.caseIndex}`).toBe(calls);
+    expect(onDisk).toEqual({ ok: true, value: generateCase(ctx, k.caseIndex, calls) });
+    if (calls < generated.calls.length) early++;
+  });
+  return early;
+}
 
 describe('vpdma fuzz', () => {
   it('finds nothing in the model, prints the seed first, and writes the report and corpus', async () => {
@@ -136,6 +187,11 @@ describe('vpdma fuzz', () => {
     await run(['fuzz', '--runs', '30', '--out', out, '--corpus', corpus, '--quiet']);
     const kept = vpt(corpus);
     expect(kept.length).toBeGreaterThan(0);
+    const first = report(join(out, 'report.json'));
+    // What the second run resumes from: each kept case as it ran, not as it was generated.
+    const cut = await expectKeptAsRun(first, corpus, []);
+    const base = await readCorpusDir(corpus, () => undefined);
+    expect(base).toHaveLength(kept.length);
     const bad = join(corpus, 'damaged.vpt');
     writeFileSync(bad, 'VPDT\u0001\u0000 this is not a trace');
     const r = await run(['fuzz', '--runs', '30', '--out', out, '--corpus', corpus, '--quiet']);
@@ -144,6 +200,10 @@ describe('vpdma fuzz', () => {
     const rep = report(join(out, 'report.json'));
     expect(rep.corpus.base).toBe(BUNDLED + kept.length);
     expect(rep.warnings.join('\n')).toContain(bad);
+    expect(rep.corpus.kept).toBeGreaterThan(0);
+    const cutAgain = await expectKeptAsRun(rep, corpus, base);
+    // Cases that stopped before their last generated call (two calls after a misuse) were kept.
+    expect(cut + cutAgain).toBeGreaterThan(0);
   });
 
   it('a target that never starts is a set-up failure (exit 3), not a finding with a 0-call repro', async () => {
