@@ -9,7 +9,8 @@ export default defineConfig({
       'examples/**/*.test.ts',
     ],
     setupFiles: ['./vitest.setup.ts'],
-    globalSetup: ['./test/buildCTarget.ts', './test/tempRoot.ts'],
+    // buildDist first: it rebuilds dist/ if the source is newer (tests run the built workers).
+    globalSetup: ['./test/buildDist.ts', './test/buildCTarget.ts', './test/tempRoot.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
