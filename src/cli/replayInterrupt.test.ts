@@ -25,9 +25,15 @@ describe('vpdma replay, interrupted', () => {
   it('writes the report for what finished on SIGINT', async () => {
     const json = join(dir, 'interrupted.json');
     const junit = join(dir, 'interrupted.xml');
-    // A target that never answers, with a marker to find it by once vpdma has exited.
+    // A target that never answers. It says it started by a file of its own, ready-<its pid>
+    // (vpdma's command line holds the target's, so only the target can say so), and carries a
+    // marker to find it by once vpdma has exited.
+    const ready = mkdtempSync(join(dir, 'ready-'));
+    expect(ready).toMatch(/^[\w/.-]+$/); // goes into the command inside '...'
     const marker = `vpdma-leak-check-${process.pid}-${Date.now()}`;
-    const slow = `process:node -e "setInterval(()=>{},1000)" ${marker}`;
+    const started = `require('fs').writeFileSync('${ready}/ready-'+process.pid,'')`;
+    const slow = `process:node -e "${started};setInterval(()=>{},1000)" ${marker}`;
+    let targets: string[] = [];
     const { code, out, err } = await interruptCli(
       [
         'replay',
@@ -46,10 +52,14 @@ describe('vpdma replay, interrupted', () => {
       ],
       // Once the target runs, vpdma is replaying: a fixed delay raced its start on a loaded machine.
       async () => {
-        for (let i = 0; i < 400 && running(marker).length === 0; i++) await sleep(50);
-        await sleep(200);
+        for (let i = 0; i < 600 && targets.length === 0; i++) {
+          await sleep(50);
+          targets = readdirSync(ready);
+        }
       },
     );
+    // The target did start before the signal: the check at the end means something.
+    expect(targets).toHaveLength(1);
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
