@@ -1,6 +1,6 @@
 // Phase 1 of `vpdma nightly` stops early on a target that cannot start: decided from the first
 // traces in order (the same for any number of workers), the night ending with exit 3.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import { STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
+import { pgrep } from '../../test/pgrep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
 
@@ -91,12 +92,6 @@ describe('vpdma nightly with a process target that never answers its hello', () 
     };
     expect(report.corpus.traces.map((t) => t.outcome)).toEqual(Array(8).fill('timeout'));
     expect([report.fuzz.cases, report.fuzzDetail.stoppedBy]).toEqual([0, 'setup']);
-    let left = '';
-    try {
-      left = execFileSync('pgrep', ['-f', command], { encoding: 'utf8' });
-    } catch {
-      // pgrep exits 1 when nothing matches
-    }
-    expect(left, 'no target left running').toBe('');
+    expect(pgrep(['-f', command]), 'no target left running').toBe('');
   });
 });

@@ -2,12 +2,13 @@
 // child speaking the protocol): every trace it serves is a target-crashed violation with a
 // message saying what it sent, a fresh child serves the next trace, the report is written, and
 // `vpdma replay` exits 3. No child outlives the run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
+import { pgrep } from '../../test/pgrep.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixture = join(root, 'test/fixtures/bad-process-target.mjs');
@@ -23,23 +24,9 @@ interface Report {
   violations: { kind: string; message: string; trace: string; callIndex: number }[];
 }
 
-function childrenOf(pid: number): string {
-  try {
-    return execFileSync('pgrep', ['-f', '-P', String(pid), 'bad-process-target'], {
-      encoding: 'utf8',
-    });
-  } catch {
-    return ''; // pgrep exits 1 when nothing matches
-  }
-}
-
-function running(command: string): string {
-  try {
-    return execFileSync('pgrep', ['-f', command], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
+// '' when nothing matches; a pgrep that is missing or fails throws (test/pgrep.ts).
+const childrenOf = (pid: number): string => pgrep(['-f', '-P', String(pid), 'bad-process-target']);
+const running = (command: string): string => pgrep(['-f', command]);
 
 describe('a process target that misbehaves on the wire', () => {
   const bad = (mode: string): string => `process:${process.execPath} ${fixture} ${mode}`;
