@@ -342,12 +342,16 @@ describe('vpdma nightly', () => {
 
   it('on SIGINT writes valid reports for what finished, and the next run resumes from the corpus', async () => {
     const out = join(dir, 'interrupted');
-    // Let it get well into fuzzing (the corpus replay takes about a second).
+    const corpus = join(out, 'corpus');
+    const keptSoFar = (): number => (existsSync(corpus) ? readdirSync(corpus).length : 0);
+    // Once fuzzing has kept a few cases, after the corpus replay (not after a fixed delay).
     const {
       code,
       out: printed,
       err,
-    } = await interruptCli(['nightly', '--out', out, '--time', '120s', '--quiet'], 8000);
+    } = await interruptCli(['nightly', '--out', out, '--time', '120s', '--quiet'], async () => {
+      for (let i = 0; i < 900 && keptSoFar() < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    });
     expect(err).toContain('SIGINT');
     expect(code).toBe(130);
     expect(printed).toMatch(/^interrupted: the reports cover what finished/m);
