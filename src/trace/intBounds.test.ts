@@ -83,6 +83,14 @@ const SITES: Record<'ptr' | 'u8' | 'u32' | 'i32' | 'usize' | 'u64' | 'i64', Site
 
 const SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1
 const REFUSED = Symbol('refused');
+const UNSIGNED_64: readonly (readonly [string, unknown])[] = [
+  ['0', 0n],
+  ['0x0', 0n],
+  [String(SAFE), BigInt(SAFE)],
+  ['0xffffffffffffffff', (1n << 64n) - 1n],
+  ['0x10000000000000000', REFUSED],
+  ['-1', REFUSED],
+];
 /** Spellings (decimal, or "0x..." hex) and what each reads as. */
 const BOUNDS: Record<keyof typeof SITES, readonly (readonly [string, unknown])[]> = {
   u8: [
@@ -123,22 +131,9 @@ const BOUNDS: Record<keyof typeof SITES, readonly (readonly [string, unknown])[]
     ['0x20000000000000', REFUSED],
     ['-1', REFUSED],
   ],
-  ptr: [
-    ['0', 0n],
-    ['0x0', 0n],
-    [String(SAFE), BigInt(SAFE)],
-    ['0xffffffffffffffff', (1n << 64n) - 1n],
-    ['0x10000000000000000', REFUSED],
-    ['-1', REFUSED],
-  ],
-  u64: [
-    ['0', 0n],
-    ['0x0', 0n],
-    [String(SAFE), BigInt(SAFE)],
-    ['0xffffffffffffffff', (1n << 64n) - 1n],
-    ['0x10000000000000000', REFUSED],
-    ['-1', REFUSED],
-  ],
+  // A pointer is a 64-bit unsigned value on the wire.
+  ptr: UNSIGNED_64,
+  u64: UNSIGNED_64,
   i64: [
     [String(-SAFE), BigInt(-SAFE)],
     ['0x8000000000000000', -(1n << 63n)],
