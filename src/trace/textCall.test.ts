@@ -72,7 +72,11 @@ describe('text format: broken literals', () => {
       /^r.txt:3: column 13: hex literals are written 0x/,
     );
     expect(error(`${h}@read(va=-0x10, length=1)`)).toBe(
-      'r.txt:2: column 10: hex literals are unsigned: write a negative value in decimal (-16)',
+      'r.txt:2: column 10: hex literals are unsigned: write a negative value in decimal (-0x10 is -16)',
+    );
+    // The hint is the literal's own value.
+    expect(error(`${h}@read(va=-0x20, length=1)`)).toBe(
+      'r.txt:2: column 10: hex literals are unsigned: write a negative value in decimal (-0x20 is -32)',
     );
     expect(error(`${h}@read(va=0x, length=1)`)).toBe(
       'r.txt:2: column 10: expected hex digits after 0x',

@@ -91,7 +91,12 @@ export class Cursor {
     if (found === null) return;
     if (found[1] === '' && found[2] === 'x') this.fail('expected hex digits after 0x');
     if (found[1] === '-') {
-      this.fail('hex literals are unsigned: write a negative value in decimal (-16)');
+      // The literal's value in decimal, as the user should write it.
+      const digits = /-0[xX]([0-9a-fA-F]{1,32})/y;
+      digits.lastIndex = this.pos;
+      const d = digits.exec(this.text)?.[1];
+      const hint = d === undefined ? '' : ` (-0x${d} is -${BigInt(`0x${d}`)})`;
+      this.fail(`hex literals are unsigned: write a negative value in decimal${hint}`);
     }
     // JSONL refuses "0X..." too: one spelling everywhere.
     this.fail(`hex literals are written 0x..., with a lower-case x${this.found()}`);
