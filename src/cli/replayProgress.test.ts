@@ -28,7 +28,9 @@ describe('replay progress', () => {
     const during = seen.filter((p) => p.done === 0).map((p) => p.calls);
     expect(during.length).toBeGreaterThan(0);
     expect(Math.max(...during)).toBeGreaterThan(0);
-    expect(Math.max(...during)).toBeLessThan(42);
+    // Calls begun, never more than the trace has: a target's start is no call (it used to
+    // count as one, and a display caught between the last call and the result said 43).
+    expect(Math.max(...during)).toBeLessThanOrEqual(42);
     expect(seen[seen.length - 1]).toMatchObject({ done: 1, calls: 42 });
   });
 });

@@ -3,7 +3,8 @@
 // 2 = a counter bumped at every call, 3 = that call's function (fnIndex.ts), 4 = the item or
 // case in hand, loading included (-1 when none): what a worker that died was working on;
 // 5 = a counter bumped at every answer a process target sends, so one call made of many
-// requests (the call, touched, state, reads) is not taken for a hang while answers come.
+// requests (the call, touched, state, reads) is not taken for a hang while answers come;
+// 6 = the targets started (each start bumps 2 as well, as progress: callsMade subtracts it).
 import { fnIndex, fnName } from './fnIndex.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
 
@@ -27,6 +28,7 @@ export function starting(hb: Int32Array | undefined, id: number): void {
   Atomics.store(hb, 3, -1);
   Atomics.store(hb, 0, id);
   Atomics.add(hb, 2, 1);
+  Atomics.add(hb, 6, 1);
 }
 
 /** The heartbeat of the task this worker runs (one task at a time per worker). */
@@ -45,6 +47,11 @@ export function answered(): void {
 /** Pool side: changes while the worker makes progress (calls, or answers within one). */
 export function progressCount(hb: Int32Array): number {
   return Atomics.load(hb, 2) + Atomics.load(hb, 5);
+}
+
+/** Pool side: calls begun in the task so far (the progress display's; starts not counted). */
+export function callsMade(hb: Int32Array): number {
+  return Atomics.load(hb, 2) - Atomics.load(hb, 6);
 }
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */

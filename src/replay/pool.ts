@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
-import { deadWorkerViolation, heldItem, hungCallViolation, progressCount } from './heartbeat.js';
+import {
+  deadWorkerViolation,
+  heldItem,
+  callsMade,
+  hungCallViolation,
+  progressCount,
+} from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
 import { startTimeoutMs } from './startTimeout.js';
 
@@ -238,7 +244,7 @@ export class TaskPool<T extends PooledTask, R> {
    */
   callsInFlight(): number {
     let n = 0;
-    for (const r of this.running) n += Atomics.load(r.beat, 2);
+    for (const r of this.running) n += callsMade(r.beat);
     return n;
   }
 

@@ -52,4 +52,4 @@ export interface ItemResult {
   readonly closeError?: string;
 }
 
-export const HEARTBEAT_SLOTS = 6;
+export const HEARTBEAT_SLOTS = 7;
