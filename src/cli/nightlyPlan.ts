@@ -5,6 +5,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { collectTraces, emptyDirMessage } from '../store/collect.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import { readTrace } from '../store/traceFiles.js';
+import type { Trace } from '../trace/trace.js';
 import { UserError } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 
@@ -83,6 +85,8 @@ async function regressions(
 export interface NightlyTraces {
   /** Regressions first (a repro that once failed must keep passing once fixed), then --replay. */
   readonly files: string[];
+  /** Of those, the regressions: the repros of earlier findings in OUT/findings. */
+  readonly repros: readonly string[];
   /** --replay directories without a trace: skipped, with a warning once the usage is good. */
   readonly empty: string[];
   /**
@@ -105,21 +109,36 @@ export async function collectNightlyTraces(
   const skip = new Set([...first, ...found.unminimized.map((d) => join(d, 'repro.jsonl'))]);
   return {
     files: [...first, ...traces.files.filter((f) => !skip.has(f))],
+    repros: first,
     empty: traces.empty,
     unminimized: found.unminimized,
   };
 }
 
 /**
- * The bundled corpus traces that call any of `disabled`: a night with --disable and no
- * --replay leaves them out (the target would fail them for lacking the function).
+ * The traces a night with --disable leaves out, as resolved paths: the bundled corpus traces
+ * (without --replay) and the earlier findings' repros that call a disabled function. The
+ * target lacks it: they would fail every night, and a repro not replayed is never marked fixed
+ * (it stays open in --history until a night without --disable replays it).
  */
-export async function bundledCalling(disabled: readonly string[]): Promise<Set<string>> {
+export async function callingDisabled(
+  disabled: readonly string[],
+  repros: readonly string[],
+  bundled: boolean,
+): Promise<{ readonly bundled: Set<string>; readonly repros: Set<string> }> {
   const off = new Set(disabled);
-  const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined);
-  return new Set(
-    bundled.filter((f) => f.trace.calls.some((c) => off.has(c.fn))).map((f) => resolve(f.path)),
-  );
+  const calls = (t: Trace): boolean => t.calls.some((c) => off.has(c.fn));
+  const corpus = bundled ? await readCorpusDir(bundledCorpusDir(), () => undefined) : [];
+  const mine = new Set<string>();
+  for (const p of repros) {
+    const r = await readTrace(p);
+    // An unreadable repro is replayed, and reported as such.
+    if (r.ok && calls(r.value)) mine.add(resolve(p));
+  }
+  return {
+    bundled: new Set(corpus.filter((f) => calls(f.trace)).map((f) => resolve(f.path))),
+    repros: mine,
+  };
 }
 
 export function emptyReplayDirWarning(dir: string): string {

@@ -17,7 +17,7 @@ import { plural } from '../../core/plural.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
-  bundledCalling,
+  callingDisabled,
   collectNightlyTraces,
   emptyReplayDirWarning,
   exitForNightly,
@@ -152,13 +152,15 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const corpusDir = opts.corpus ?? defaultCorpusDir(out);
   checkOutputNames(out, opts.json, opts.history);
   const traces = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
-  // The bundled traces calling a --disable'd function: the target lacks it (a --replay
-  // directory is the user's own choice, replayed whole).
+  // Traces calling a --disable'd function: the target lacks it. A --replay directory is the
+  // user's own choice, replayed whole.
   const lacking =
-    opts.replay === undefined && disabled !== undefined
-      ? await bundledCalling(disabled)
-      : new Set<string>();
-  const files = traces.files.filter((f) => !lacking.has(resolve(f)));
+    disabled === undefined
+      ? { bundled: new Set<string>(), repros: new Set<string>() }
+      : await callingDisabled(disabled, traces.repros, opts.replay === undefined);
+  const files = traces.files.filter(
+    (f) => !lacking.bundled.has(resolve(f)) && !lacking.repros.has(resolve(f)),
+  );
   // A report never replaces a trace to replay, nor lands in a corpus later runs read.
   await checkReportPaths(
     [
@@ -185,9 +187,16 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
   );
-  if (lacking.size > 0)
+  if (lacking.bundled.size > 0 || lacking.repros.size > 0)
     ctx.io.err(
-      `vpdma nightly: ${plural(lacking.size, 'bundled trace')} not replayed: calling a --disable'd function\n`,
+      `vpdma nightly: not replayed, calling a --disable'd function: ${[
+        ...(lacking.bundled.size > 0 ? [plural(lacking.bundled.size, 'bundled trace')] : []),
+        ...(lacking.repros.size > 0
+          ? [
+              `${lacking.repros.size} earlier ${lacking.repros.size === 1 ? "finding's repro" : "findings' repros"}`,
+            ]
+          : []),
+      ].join(', ')}\n`,
     );
   const mode = progressMode(opts, process.stderr.isTTY);
   const interrupt = onInterrupt(ctx.io.err);
