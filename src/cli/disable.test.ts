@@ -61,6 +61,9 @@ describe('--disable', () => {
     const r = await run([...args, '--shard', '1/2', '--out', s1]);
     expect(r.err).toMatch(/not replayed, calling a --disable'd function: \d+ bundled traces?\n/);
     expect(r.code).toBe(0);
+    expect(r.out + r.err).toContain(
+      'never called (--disable): VideoPortGetCommonBuffer, VideoPortMapBankedMemory',
+    );
     const other = join(dir, 'n2-other');
     await run([
       'nightly',

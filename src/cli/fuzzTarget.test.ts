@@ -117,9 +117,28 @@ describe('fuzzTarget', () => {
     expect(r.findings).toEqual([]);
   });
 
-  it('refuses a bad seed and two budgets', async () => {
+  it('refuses what the command refuses: a bad seed, two budgets, bad numbers and names', async () => {
     const model: TargetFactory = (o) => Promise.resolve(createModelTargetSync(o));
     await expect(fuzzTarget(model, { seed: 'not a seed' })).rejects.toThrow(/seed/);
     await expect(fuzzTarget(model, { runs: 1, timeMs: 1 })).rejects.toThrow(/one budget/);
+    await expect(fuzzTarget(model, { runs: Number.NaN })).rejects.toThrow(/runs/);
+    await expect(fuzzTarget(model, { runs: 2.5 })).rejects.toThrow(/runs/);
+    await expect(fuzzTarget(model, { callsMax: -1 })).rejects.toThrow(/callsMax/);
+    await expect(fuzzTarget(model, { reprosPerKind: 0 })).rejects.toThrow(/reprosPerKind/);
+    await expect(fuzzTarget(model, { timeMs: 0 })).rejects.toThrow(/timeMs/);
+    await expect(fuzzTarget(model, { profile: 'bogus' as never })).rejects.toThrow(TypeError);
+    await expect(fuzzTarget(model, { disabled: ['@write'] })).rejects.toThrow(/event/);
+    // The command's spellings: the VideoPort prefix may be left out.
+    const short = await fuzzTarget(model, { runs: 20, disabled: ['GetMdl'] });
+    expect(short.findings).toEqual([]);
+  });
+
+  it('hears an abort from a timer while a synchronous target runs', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const model: TargetFactory = (o) => Promise.resolve(createModelTargetSync(o));
+    const r = await fuzzTarget(model, { runs: 1_000_000, signal: stop.signal });
+    expect(r.stoppedBy).toBe('signal');
+    expect(r.cases).toBeLessThan(1_000_000);
   });
 });

@@ -4,8 +4,8 @@
 // back as values. Everything runs in the caller's thread, one case after another.
 import { minimize } from '../minimize/minimize.js';
 import { parseSeed } from '../core/rng.js';
-import { describe } from '../model/calls.js';
-import type { Profile } from '../model/device.js';
+import { isProfile, type Profile } from '../model/device.js';
+import { disabledNames } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
 import { InlineFuzzExecutor } from '../fuzz/executor.js';
 import type { FuzzFinding } from '../fuzz/findings.js';
@@ -40,7 +40,7 @@ export interface FuzzTargetOptions {
   readonly reprosPerKind?: number;
   /** Replays one minimization may use (default 2000). */
   readonly attemptsMax?: number;
-  /** Functions the target does not implement, never called (as `--disable`: table names). */
+  /** Functions the target does not implement, never called (as `--disable`'s names). */
   readonly disabled?: readonly string[];
   /** Stops fuzzing (the cases run so far count) and ends minimization early. */
   readonly signal?: AbortSignal;
@@ -100,9 +100,10 @@ export async function fuzzTarget(
   if (options.runs !== undefined && options.timeMs !== undefined)
     throw new RangeError('runs and timeMs: give one budget, not both');
   const timeoutMs = options.timeoutMs ?? 1000;
-  const unknown = (options.disabled ?? []).find((fn) => describe(fn) === undefined);
-  if (unknown !== undefined) throw new RangeError(`disabled: unknown function "${unknown}"`);
-  const disabled = [...new Set(options.disabled ?? [])].sort();
+  checkOptions(options);
+  const named = disabledNames(options.disabled ?? []);
+  if (!named.ok) throw new RangeError(`disabled: ${named.error}`);
+  const disabled = named.value ?? [];
   const target = `library:${++sessions}`;
   const settings: FuzzSettings = {
     target,
@@ -183,4 +184,21 @@ function findingOf(f: FuzzFinding): FuzzTargetFinding {
     minimized: f.minimized,
     exhausted: f.exhausted,
   };
+}
+
+/** Options the command would refuse as usage errors: a TypeError or RangeError naming them. */
+function checkOptions(o: FuzzTargetOptions): void {
+  const whole = (name: string, n: number | undefined, max = Number.MAX_SAFE_INTEGER): void => {
+    if (n !== undefined && (!Number.isSafeInteger(n) || n < 1 || n > max))
+      throw new RangeError(`${name}: expected a whole number from 1 to ${max}, got ${String(n)}`);
+  };
+  whole('runs', o.runs);
+  whole('callsMax', o.callsMax, 100_000);
+  whole('timeoutMs', o.timeoutMs, 3_600_000);
+  whole('reprosPerKind', o.reprosPerKind);
+  whole('attemptsMax', o.attemptsMax);
+  if (o.timeMs !== undefined && !(Number.isFinite(o.timeMs) && o.timeMs > 0))
+    throw new RangeError(`timeMs: expected a number of milliseconds > 0, got ${String(o.timeMs)}`);
+  if (o.profile !== undefined && !isProfile(o.profile))
+    throw new TypeError(`profile: expected "docs" or "reactos", got ${JSON.stringify(o.profile)}`);
 }

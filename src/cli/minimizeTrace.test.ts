@@ -129,4 +129,45 @@ describe('minimizeTrace', () => {
     expect(r.attempts).toBeLessThan(10);
     expect(r.reproduced).toBe(true);
   });
+
+  it('hears an abort from a timer while a synchronous target replays', async () => {
+    const f = mutantFactory('drops-map-registers');
+    const stop = new AbortController();
+    // Every replay slowed, so that the whole minimization would take seconds.
+    const slow = (): Target => {
+      const t = f.make();
+      const call = t.call.bind(t);
+      return {
+        ...t,
+        call: (c) => {
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          return call(c);
+        },
+      };
+    };
+    setTimeout(() => stop.abort(), 300);
+    const r = await minimizeTrace(trace, slow, { signal: stop.signal });
+    if (r.outcome !== 'minimized') throw new Error(r.outcome);
+    expect(r.aborted).toBe(true);
+  });
+
+  it('takes a target that fails to start or to close as the command does, and refuses bad options', async () => {
+    const none = await minimizeTrace(trace, () => null as unknown as Target);
+    expect(none.outcome).toBe('cannot-start');
+    const f = mutantFactory('drops-map-registers');
+    const badClose = (): Target => ({
+      ...f.make(),
+      close: () => {
+        throw new Error('close failed');
+      },
+    });
+    const r = await minimizeTrace(trace, badClose);
+    expect(r.outcome).toBe('minimized');
+    await expect(minimizeTrace(trace, f.make, { attemptsMax: 0 })).rejects.toThrow(/attemptsMax/);
+    await expect(minimizeTrace(trace, f.make, { kind: 'no-such-kind' as never })).rejects.toThrow(
+      /unknown violation kind/,
+    );
+    await expect(minimizeTrace(trace, f.make, { fn: 'VideoPortNope' })).rejects.toThrow(/fn/);
+  });
 });

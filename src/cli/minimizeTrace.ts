@@ -1,8 +1,15 @@
 // `vpdma minimize` for a target built in code (the library's): the same violation picked, the
 // same "fails the same way", the same passes (shrinkTrace), so a target gives the repro the
 // command gives. Candidates replay one at a time in this thread, each against a fresh target
-// from the caller's factory, which is closed after its replay.
-import type { Profile } from '../model/device.js';
+// from the caller's factory behind the guard a module target has (a copy of the arguments,
+// answers checked, a factory or close() that throws or never settles a fault, not a hang),
+// closed after its replay; between candidates the event loop gets a turn, so an abort from a
+// timer or a signal handler is heard even when the target is synchronous.
+import { describe } from '../model/calls.js';
+import { resolveDevice, type Profile } from '../model/device.js';
+import { TargetFault } from '../replay/callTarget.js';
+import { factorySession } from '../replay/sessions.js';
+import { VIOLATION_KINDS } from '../replay/violation.js';
 import type { ReplayOptions, ReplayResult } from '../replay/replayTypes.js';
 import { replayTrace } from '../replay/replayTrace.js';
 import { findFailure, pickViolation, signatureOf } from '../replay/stillFails.js';
@@ -27,6 +34,8 @@ export interface MinimizeTraceOptions {
 export type MinimizeTraceResult =
   /** The trace's replay shows no violation (of `kind` and `fn`, when given). */
   | { readonly outcome: 'passes'; readonly replay: ReplayResult }
+  /** `makeTarget` gave no target for the first replay (it threw, or answered no target). */
+  | { readonly outcome: 'cannot-start'; readonly error: string }
   | {
       readonly outcome: 'minimized';
       /**
@@ -55,25 +64,41 @@ export async function minimizeTrace(
   makeTarget: () => Target | Promise<Target>,
   options: MinimizeTraceOptions = {},
 ): Promise<MinimizeTraceResult> {
+  checkOptions(options);
   const replay = options.replay ?? {};
   // The repro records the profile it was minimized under, so replaying it needs no option.
   const profile: Profile = replay.profile ?? trace.header.profile ?? 'docs';
   const start: Trace = { header: { ...trace.header, profile }, calls: trace.calls };
-  const run = async (t: Trace): Promise<ReplayResult> => {
-    const target = await makeTarget();
+  const session = factorySession(
+    () => Promise.resolve(makeTarget()),
+    replay.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+  );
+  const device = resolveDevice(trace.header.device);
+  const run = async (t: Trace): Promise<ReplayResult | TargetFault> => {
+    await new Promise<void>((r) => setImmediate(r));
+    let target;
+    try {
+      target = await session.open(device, profile);
+    } catch (e) {
+      if (TargetFault.is(e)) return e;
+      throw e;
+    }
     try {
       return await replayTrace(t.header, t.calls, target, { ...replay, profile });
     } finally {
-      await target.close?.();
+      await session.release(target, false);
     }
   };
   const first = await run(start);
+  if (TargetFault.is(first)) return { outcome: 'cannot-start', error: first.message };
   const v = pickViolation(first, options);
   if (v === undefined) return { outcome: 'passes', replay: first };
   const sig = signatureOf(v);
+  const fails = (r: ReplayResult | TargetFault): boolean =>
+    !TargetFault.is(r) && findFailure(r, sig) !== undefined;
   const stillFails = async (cands: readonly Trace[]): Promise<boolean[]> => {
     const out: boolean[] = [];
-    for (const c of cands) out.push(findFailure(await run(c), sig) !== undefined);
+    for (const c of cands) out.push(fails(await run(c)));
     return out;
   };
   const r = await shrinkTrace(start, v, stillFails, {
@@ -87,9 +112,23 @@ export async function minimizeTrace(
     outcome: 'minimized',
     trace: repro,
     violation: v,
-    reproduced: findFailure(again, sig) !== undefined,
+    reproduced: fails(again),
     attempts: r.attempts,
     exhausted: r.exhausted,
     aborted: r.aborted,
   };
+}
+
+/** As replayTrace's default: a call whose promise does not settle within it is a hang. */
+const DEFAULT_CALL_TIMEOUT_MS = 5000;
+
+/** Options the command would refuse as usage errors: a TypeError or RangeError naming them. */
+function checkOptions(o: MinimizeTraceOptions): void {
+  if (o.kind !== undefined && !(VIOLATION_KINDS as readonly string[]).includes(o.kind))
+    throw new RangeError(`kind: unknown violation kind "${String(o.kind)}"`);
+  if (o.fn !== undefined && describe(o.fn) === undefined)
+    throw new RangeError(`fn: unknown function "${o.fn}"`);
+  const n = o.attemptsMax;
+  if (n !== undefined && (!Number.isSafeInteger(n) || n < 1))
+    throw new RangeError(`attemptsMax: expected a whole number >= 1, got ${String(n)}`);
 }

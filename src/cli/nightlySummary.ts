@@ -30,6 +30,9 @@ export function nightlySummary(
           `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the findings left are reported not minimized`,
         ]
       : []),
+    ...(r.fuzzDetail.disabled === undefined
+      ? []
+      : [`never called (--disable): ${r.fuzzDetail.disabled.join(', ')}`]),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
     ...(r.interrupted ? [incomplete] : []),
   ];

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
-import { describe } from '../model/calls.js';
+import { disabledNames } from '../fuzz/disabledNames.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 
@@ -35,25 +35,11 @@ export const SHARED_OPTIONS = {
   ],
 } as const;
 
-/**
- * --disable's functions as the table names them, sorted and once each (undefined: none). An
- * unknown name, or an event (the harness's, which every target handles), is a usage error.
- */
+/** --disable's functions as the table names them (undefined: none); a bad one is a usage error. */
 export function disableOption(values: readonly string[] | undefined): string[] | undefined {
-  const names = new Set<string>();
-  for (const v of values ?? [])
-    for (const raw of v.split(',')) {
-      const t = raw.trim();
-      if (t === '') continue;
-      const fn = describe(t) !== undefined ? t : `VideoPort${t}`;
-      if (t.startsWith('@'))
-        throw new UserError(`--disable: ${t} is an event, not a function a target may lack`);
-      if (describe(fn) === undefined)
-        throw new UserError(`--disable: unknown function "${t}" (see docs/calls.md)`);
-      names.add(fn);
-    }
-  if (names.size === 0) return undefined;
-  return [...names].sort();
+  const r = disabledNames(values ?? []);
+  if (!r.ok) throw new UserError(`--disable: ${r.error}`);
+  return r.value;
 }
 
 export function workersOption(text: string | undefined): number {

@@ -219,6 +219,9 @@ export class InlineFuzzExecutor implements FuzzExecutor {
     control: TaskControl<FuzzTask, CaseResult> = {},
   ): Promise<void> {
     for (let task = next(); task !== undefined; task = next()) {
+      // A turn of the event loop between tasks: an abort from a timer or a signal handler is
+      // heard even when the target is synchronous (the library's fuzzTarget runs here).
+      await new Promise<void>((r) => setImmediate(r));
       if (control.signal?.aborted === true) return;
       control.onResults?.(task, await runFuzzTask(task));
     }

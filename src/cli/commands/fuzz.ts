@@ -79,8 +79,8 @@ export interface FuzzCliOptions {
 }
 
 const DETERMINISM = `
-Case i depends only on (seed, i) and the corpus as it was when the run started (the bundled
-corpus plus --corpus DIR): cases kept during a run are written to --corpus for the next run
+Case i depends only on (seed, i), the corpus as it was when the run started (the bundled
+corpus plus --corpus DIR) and --disable: cases kept during a run are written to --corpus for the next run
 but not mutated in this one, so a seed and a case count give the same findings for any
 --workers and any --shard K/N. With --time, the report records the case count reached;
 --runs with that count reproduces the same findings from the same starting corpus (a fresh

@@ -1,0 +1,25 @@
+// The functions a target does not implement (`--disable`, fuzzTarget's `disabled`), as the
+// table names them: one reading for the command and the library.
+import type { Result } from '../core/result.js';
+import { describe } from '../model/calls.js';
+
+/**
+ * Names (each may be a comma-separated list; the VideoPort prefix optional) as table names,
+ * sorted and once each; undefined for none. An unknown name, or an event (the harness's own,
+ * which every target handles), is an error naming it.
+ */
+export function disabledNames(values: readonly string[]): Result<string[] | undefined, string> {
+  const names = new Set<string>();
+  for (const v of values)
+    for (const raw of v.split(',')) {
+      const t = raw.trim();
+      if (t === '') continue;
+      if (t.startsWith('@'))
+        return { ok: false, error: `${t} is an event, not a function a target may lack` };
+      const fn = describe(t) !== undefined ? t : `VideoPort${t}`;
+      if (describe(fn) === undefined)
+        return { ok: false, error: `unknown function "${t}" (see docs/calls.md)` };
+      names.add(fn);
+    }
+  return { ok: true, value: names.size === 0 ? undefined : [...names].sort() };
+}
