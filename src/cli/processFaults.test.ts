@@ -79,7 +79,7 @@ describe('a process target that misbehaves on the wire', () => {
       expect(rep.traces).toHaveLength(2);
       expect(rep.traces.map((t) => t.outcome)).toEqual(['crash', 'crash']);
       // Each trace ends in target-crashed saying why: a fresh child served the second one and
-      // failed the same way.
+      // failed the same way (for shout, whose error is well-formed, the same child did).
       for (const t of traces) {
         const last = rep.violations.filter((v) => v.trace === t).at(-1);
         expect(last?.kind).toBe('target-crashed');

@@ -1,6 +1,7 @@
 // A target that is an external program speaking docs/target-protocol.md over stdin/stdout.
 // Every fault the program can commit (exit, hang, garbage, floods, partial frames) becomes a
-// TargetFault; the caller reports it and starts a fresh child for the next trace.
+// TargetFault; the caller reports it and starts a fresh child for the next trace. An `{error}`
+// answer is no fault of the child's: it is reported too, but the child serves the next trace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { frameBytesMax } from '../core/limits.js';
 import { poison } from '../model/args.js';
@@ -50,6 +51,8 @@ class Child {
   private dead: TargetFault | undefined;
   /** A fault seen on stdout, its message waiting for stderr to drain (failDrained). */
   private failing = false;
+  /** The last request was answered with a well-formed `{error: "text"}`. */
+  private erred = false;
 
   constructor(command: string) {
     const named = quoted(command); // as messages name it
@@ -141,8 +144,10 @@ class Child {
     const p = this.pending;
     this.pending = undefined;
     answered();
-    if (typeof error === 'string')
+    if (typeof error === 'string') {
+      this.erred = true;
       return p.reject(new TargetFault(`${p.asked}reported an error: ${error}`, false, true));
+    }
     p.resolve(msg);
   }
 
@@ -152,6 +157,7 @@ class Child {
     asked = '',
   ): Promise<Record<string, unknown>> {
     if (this.dead !== undefined) return Promise.reject(this.dead);
+    this.erred = false;
     const payload = packMessage(msg);
     const frame = Buffer.alloc(4 + payload.length);
     frame.writeUInt32LE(payload.length, 0);
@@ -172,6 +178,21 @@ class Child {
 
   get alive(): boolean {
     return this.dead === undefined;
+  }
+
+  /**
+   * Whether a trace that ended in a fault may leave this child to the next one: only when the
+   * fault was its own `{error}` answer to the last request, and it is alive and said nothing
+   * amiss since. Garbage found above the wire (a call answer of the wrong shape) comes after an
+   * answer that was no error, so it does not qualify.
+   */
+  get reusableAfterFault(): boolean {
+    return this.erred && this.dead === undefined && !this.failing;
+  }
+
+  /** Never to serve again: killed, and a request to it is refused at once. */
+  retire(): void {
+    this.fail('retired by vpdma after a fault');
   }
 
   kill(): void {
@@ -220,13 +241,12 @@ function poisoned(fn: string, args: Args): Record<string, Value> | undefined {
   return filled;
 }
 
-/** Starts (or reuses) a child and greets it for one trace. */
-export async function createProcessTarget(
+/** Sends hello; the features its answer lists, or a TargetFault. */
+async function greet(
+  child: Child,
   options: ProcessTargetOptions,
-  reuse?: Child,
-): Promise<Target & { child: Child }> {
-  const fresh = reuse?.alive !== true;
-  const child = fresh ? new Child(options.command) : reuse;
+  fresh: boolean,
+): Promise<unknown[]> {
   // A fresh child's hello also waits for the program to start (a runtime loading its code),
   // which a per-call --timeout of a few hundred ms is not meant for: as a module's load.
   const hello = await child.request(
@@ -247,7 +267,25 @@ export async function createProcessTarget(
   const listed = hello['features'] ?? [];
   if (!Array.isArray(listed))
     throw new TargetFault('sent garbage: hello answered features that are not a list');
-  const features = listed as unknown[];
+  return listed as unknown[];
+}
+
+/** Starts (or reuses) a child and greets it for one trace. */
+export async function createProcessTarget(
+  options: ProcessTargetOptions,
+  reuse?: Child,
+): Promise<Target & { child: Child }> {
+  const fresh = reuse?.alive !== true;
+  const child = fresh ? new Child(options.command) : reuse;
+  let features: unknown[];
+  try {
+    features = await greet(child, options, fresh);
+  } catch (e) {
+    // Not left running unheld (a fresh child the caller never gets) or to serve on after
+    // garbage; a child it holds that answered hello with {error} serves the next trace.
+    if (fresh || !child.reusableAfterFault) child.retire();
+    throw e;
+  }
   const t = options.timeoutMs;
   const inCall = features.includes('touched') && features.includes('touched-in-call');
   /** touched-in-call: the ranges the call answers reported since touched() was last asked. */

@@ -1,5 +1,6 @@
 // Opening a fresh target for each trace from a SPEC. A session lives as long as a worker: a
-// module is imported once, a process child is reused until it faults.
+// module is imported once, a process child is reused until it faults (an `{error}` answer is
+// no fault of the child's).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,8 @@ export interface TargetSession {
   /** A fresh target for one trace (rejects with TargetFault if it cannot start). */
   open(device: DeviceConfig, profile: Profile): Promise<Target>;
   /**
-   * Done with a target; `faulted` retires a process child instead of reusing it. Resolves to
+   * Done with a target; `faulted` retires a process child instead of reusing it, unless the
+   * fault was the child's own `{error}` answer (docs/target-protocol.md). Resolves to
    * why the target's close() failed (threw, rejected, hung), if it did: a warning for the
    * user, which changes no result.
    */
@@ -144,7 +146,9 @@ function processSession(command: string, timeoutMs: number): TargetSession {
       return t;
     },
     release(_t, faulted) {
-      if (faulted) {
+      // A trace that ended in the child's {error} answer (a function it does not implement,
+      // say) leaves it alive and well: the next trace starts with hello, not a new process.
+      if (faulted && child?.reusableAfterFault !== true) {
         child?.kill();
         child = undefined;
       }
