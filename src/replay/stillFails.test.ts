@@ -63,8 +63,17 @@ describe('the same way', () => {
     expect(sameFailure(result(atCall), signatureOf(late))).toBe(true);
     expect(sameFailure(result(a), signatureOf(late))).toBe(false);
     // Found at the call that wrote it, it is that call's: no other memory difference will do.
-    expect(signatureOf(atCall)).toEqual({ kind: 'memory-mismatch', fn: '@deviceDma' });
+    expect(signatureOf(atCall)).toEqual({
+      kind: 'memory-mismatch',
+      fn: '@deviceDma',
+      atCall: true,
+    });
     expect(sameFailure(result(late), signatureOf(atCall))).toBe(false);
+    // Nor a difference of the same kind blamed on the same function but found only by a later
+    // check (the final sweep blames whichever call came last): a candidate showing only that
+    // kept a 7-call repro of a corruption that two calls show at the call that made it.
+    expect(sameFailure(result({ ...atCall, foundLate: true }), signatureOf(atCall))).toBe(false);
+    expect(sameFailure(result({ ...atCall, callIndex: 1 }), signatureOf(atCall))).toBe(true);
   });
 
   it('pickViolation takes the first, or the first of a kind and/or function', () => {

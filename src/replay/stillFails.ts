@@ -34,6 +34,12 @@ export interface FailureSignature {
    * or the final sweep), so its function is where it showed, not where it happened.
    */
   readonly anyMemory?: true;
+  /**
+   * Memory found differing at the call that made it (not late): a candidate whose difference
+   * only a later check found (the final sweep, blamed on whichever call came last) is another
+   * place, not the same failure.
+   */
+  readonly atCall?: true;
 }
 
 /** The kinds that say bytes of memory differ from the oracle's. */
@@ -50,7 +56,8 @@ const MEMORY_KINDS: ReadonlySet<ViolationKind> = new Set(['memory-mismatch', 'me
  */
 export function signatureOf(v: Violation): FailureSignature {
   const sig = { kind: v.kind, fn: v.fn };
-  if (v.foundLate === true && MEMORY_KINDS.has(v.kind)) return { ...sig, anyMemory: true };
+  if (MEMORY_KINDS.has(v.kind))
+    return v.foundLate === true ? { ...sig, anyMemory: true } : { ...sig, atCall: true };
   if (v.kind !== 'recorded-mismatch') return sig;
   return {
     ...sig,
@@ -63,6 +70,7 @@ export function signatureOf(v: Violation): FailureSignature {
 /** Whether `v` fails the way `sig` describes. */
 export function failsSameWay(v: Violation, sig: FailureSignature): boolean {
   if (sig.anyMemory === true) return MEMORY_KINDS.has(v.kind);
+  if (sig.atCall === true && v.foundLate === true) return false;
   return (
     v.kind === sig.kind &&
     v.fn === sig.fn &&
