@@ -63,13 +63,13 @@ function arbFor(
 ): fc.Arbitrary<Program> {
   const off = disabled === undefined || disabled.size === 0 ? '' : [...disabled].join(',');
   return memo(arbs, `${seed}:${sw.slot}:${callsMax}:${off}`, 64, () =>
-    programArb(off === '' ? sw : withoutDisabled(sw, disabled), callsMax),
+    programArb(disabled === undefined || off === '' ? sw : withoutDisabled(sw, disabled), callsMax),
   );
 }
 
 /** The configuration with disabled functions weighted 0: fresh programs spend no call on them. */
-function withoutDisabled(sw: Swarm, disabled: ReadonlySet<string> | undefined): Swarm {
-  return { ...sw, weights: sw.weights.map((w, i) => (disabled?.has(CALLS[i]?.fn ?? '') ? 0 : w)) };
+function withoutDisabled(sw: Swarm, disabled: ReadonlySet<string>): Swarm {
+  return { ...sw, weights: sw.weights.map((w, i) => (disabled.has(CALLS[i]?.fn ?? '') ? 0 : w)) };
 }
 
 function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader {
