@@ -82,3 +82,4 @@ export { minimizeTrace } from './cli/minimizeTrace.js';
 export type { MinimizeTraceOptions, MinimizeTraceResult } from './cli/minimizeTrace.js';
 export { fuzzTarget } from './cli/fuzzTarget.js';
 export type { FuzzTargetFinding, FuzzTargetOptions, FuzzTargetResult } from './cli/fuzzTarget.js';
+export type { FunctionReached, ReachedTable } from './fuzz/reached.js';

@@ -2,6 +2,7 @@
 // the same base corpus (the bundled one, plus any traces given), the same grouping,
 // minimization and re-runs (runFuzz), with nothing written: kept cases and findings come
 // back as values. Everything runs in the caller's thread, one case after another.
+import { unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
 import { parseSeed } from '../core/rng.js';
 import { isProfile, type Profile } from '../model/device.js';
@@ -72,6 +73,10 @@ export interface FuzzTargetResult {
   readonly calls: number;
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
+  /** Per function, the model's branches reached (docs/fuzzing.md, "What was reached"). */
+  readonly reached: ReachedTable;
+  /** VideoPort functions no call reached (`disabled` ones left out). */
+  readonly unreached: readonly string[];
   /** Cases that reached new coverage (what `vpdma fuzz` writes to --corpus). */
   readonly kept: readonly Trace[];
   /** Distinct findings, confirmed by re-running them. */
@@ -160,6 +165,8 @@ export async function fuzzTarget(
       runsEquivalent: c.runsEquivalent,
       calls: c.calls,
       coverage: c.coverage,
+      reached: r.reached,
+      unreached: unreached(r.reached, settings.disabled),
       kept,
       findings: found.map(findingOf),
       unconfirmed: r.unconfirmed.length,

@@ -18,4 +18,19 @@ describe('the nightly summary', () => {
     expect(text).toMatch(/: [2-9] calls, reproduced/);
     expect(text).not.toMatch(/\b1 calls\b/);
   });
+
+  it('says what the fuzzer reached, after the fuzz line', () => {
+    const r = nightlyFixture();
+    const text = nightlySummary(
+      { ...r, fuzzDetail: { budget: {} } } as unknown as NightlyReportWithDetail,
+      'out',
+    );
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('fuzz: '));
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      'reached 3 of 4 functions, 4 model branches (1 of them misuse); VideoPortMapDmaMemory called in 2 of the 3 live states met',
+      'never reached: VideoPortDoDma',
+      expect.stringMatching(/^findings: /),
+    ]);
+  });
 });

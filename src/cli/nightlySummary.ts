@@ -3,6 +3,7 @@
 // was fixed and which earlier repros still fail.
 import { plural } from '../core/plural.js';
 import { join } from 'node:path';
+import { reachedLines } from '../fuzz/reached.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 
 /** `incomplete`: what to say of a report marked interrupted (merge: shards missing). */
@@ -17,6 +18,7 @@ export function nightlySummary(
     '',
     `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     `fuzz: ${plural(r.fuzz.cases, 'case')}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
+    ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
     ...r.findings.map(
       (f) =>

@@ -7,7 +7,8 @@ import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { materialize, type BaseEntry } from './caseGen.js';
-import { coverageKey } from './coverage.js';
+import { coverageKey, stateShape } from './coverage.js';
+import { reachedLabel } from './reached.js';
 import { energies } from './energy.js';
 import { liftTrace } from './lift.js';
 import type { SharedBase } from './protocol.js';
@@ -23,6 +24,8 @@ export interface Base {
   readonly shared: SharedBase;
   readonly entries: readonly BaseEntry[];
   readonly keys: ReadonlySet<number>;
+  /** The keys' labels (reached.ts), sorted. */
+  readonly reached: readonly string[];
 }
 
 /** A copy of `bytes` in shared memory. */
@@ -83,6 +86,8 @@ export function entryKeys(
   callsMax: number,
   profile?: Profile,
   disabled?: readonly string[],
+  /** Filled with the keys' labels (reached.ts). */
+  labels?: Set<string>,
 ): number[] {
   const header = profile === undefined ? e.header : { ...e.header, profile };
   const off = disabled === undefined ? {} : { disabled: new Set(disabled) };
@@ -93,7 +98,11 @@ export function entryKeys(
     profile: header.profile ?? 'docs',
   });
   const keys: number[] = [];
-  for (const c of trace.calls) keys.push(coverageKey(c.fn, model.step(c.fn, c.args), model.state));
+  for (const c of trace.calls) {
+    const stepped = model.step(c.fn, c.args);
+    keys.push(coverageKey(c.fn, stepped, model.state));
+    labels?.add(reachedLabel(c.fn, stepped, stateShape(model.state)));
+  }
   return keys;
 }
 
@@ -109,7 +118,8 @@ export function buildBase(
     header: n.trace.header,
     program: liftTrace(n.trace),
   }));
-  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile, disabled)));
+  const labels = new Set<string>();
+  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile, disabled, labels)));
   const keys = new Set<number>();
   for (const r of reached) for (const k of r) keys.add(k);
   const weights = energies(reached);
@@ -118,5 +128,5 @@ export function buildBase(
   // What a worker decodes from `shared` is what this thread lifted (the .vpt round trip is
   // lossless), so cases this thread runs itself need no second decoding.
   cached = { id: shared.id, entries };
-  return { shared, entries, keys };
+  return { shared, entries, keys, reached: [...labels].sort() };
 }

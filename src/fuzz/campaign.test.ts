@@ -99,6 +99,12 @@ describe('a campaign is the same for any number of workers and any sharding', ()
       runsEquivalent: RUNS,
       warnings: [],
     });
+    // What was reached, by function: the union of the shards' is the unsharded run's.
+    expect(Object.keys(unsharded.reached ?? {}).length).toBeGreaterThan(30);
+    expect(shards[0]?.reached).not.toEqual(unsharded.reached);
+    const merged2 = mergeFuzzReports(shards, PER_GROUP);
+    expect(merged2.reached).toEqual(unsharded.reached);
+    expect(merged2.unreached).toEqual(unsharded.unreached);
     // Shards whose --time ran out at different cases: only the cases every shard reached count.
     const timed = { time: '30s' };
     const short = {

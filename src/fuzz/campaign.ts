@@ -61,6 +61,8 @@ export interface CampaignResult {
   readonly coverage: number;
   /** New keys, each with the first case index that reached it. */
   readonly firstSeen: ReadonlyMap<number, number>;
+  /** Labels (`fn|branch`, reached.ts) of the keys the cases reached, base not included. */
+  readonly reached: readonly string[];
   /** Indices of the kept cases, ascending. */
   readonly kept: readonly number[];
   /** Cases with a violation, crash or hang, ascending (at most failingPerGroup per group). */
@@ -198,6 +200,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     calls: st.calls,
     coverage: st.seen.size,
     firstSeen: st.firstSeen,
+    reached: [...st.reached].sort(),
     kept: st.kept,
     failing: st.failing,
     failingCount: st.failingCount,
@@ -213,6 +216,8 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
 class State {
   readonly seen: Set<number>;
   readonly firstSeen = new Map<number, number>();
+  /** The labels of the keys the cases reached (reached.ts). */
+  readonly reached = new Set<string>();
   readonly kept: number[] = [];
   readonly failing: CaseResult[] = [];
   failingCount = 0;
@@ -264,6 +269,7 @@ class State {
       this.unstarted.clear();
     }
     this.calls += r.calls;
+    for (const l of r.reached ?? []) this.reached.add(l);
     const fresh: number[] = [];
     for (const k of r.keys) {
       if (this.seen.has(k)) continue;

@@ -7,6 +7,7 @@ import { hashString } from '../core/hash.js';
 import type { Model } from '../model/model.js';
 import type { ModelState } from '../model/state.js';
 import type { Stepped } from '../model/step.js';
+import { reachedLabel } from './reached.js';
 
 /** Bits of the live-state shape. */
 export function stateShape(s: ModelState): number {
@@ -42,15 +43,21 @@ export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number
   return hashString(`${fn}|${stepped.branch}${misuse}|${stateShape(s)}|${s.profile}`);
 }
 
-/** Collects one case's keys, dropping those already reported earlier in the same task. */
+/**
+ * Collects one case's keys, dropping those already reported earlier in the same task, and
+ * their labels (reached.ts): the text is built only for a key new to the task.
+ */
 export class CoverageSink {
   private readonly mine = new Set<number>();
+  private readonly labels = new Set<string>();
 
   constructor(private readonly seenInTask: Set<number>) {}
 
   readonly onStep = (fn: string, stepped: Stepped, model: Model): void => {
     const key = coverageKey(fn, stepped, model.state);
-    if (!this.seenInTask.has(key)) this.mine.add(key);
+    if (this.seenInTask.has(key) || this.mine.has(key)) return;
+    this.mine.add(key);
+    this.labels.add(reachedLabel(fn, stepped, stateShape(model.state)));
   };
 
   /** This case's new keys (sorted, so results do not depend on insertion order). */
@@ -58,5 +65,10 @@ export class CoverageSink {
     const keys = [...this.mine].sort((a, b) => a - b);
     for (const k of keys) this.seenInTask.add(k);
     return keys;
+  }
+
+  /** The labels of this case's new keys, sorted. */
+  reached(): string[] {
+    return [...this.labels].sort();
   }
 }

@@ -8,6 +8,7 @@ import { oneLine } from '../core/oneLine.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
+import { reachedLines, unreached, type ReachedTable } from './reached.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
 export interface FindingBase {
@@ -88,6 +89,13 @@ export interface FuzzReport extends RunIdentity {
     readonly kept: number;
     readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
   };
+  /**
+   * Per function, the model's branches reached (base corpus and cases; docs/fuzzing.md,
+   * "What was reached"). Absent from older reports.
+   */
+  readonly reached?: ReachedTable;
+  /** VideoPort functions no call reached, --disable'd ones left out (absent from older reports). */
+  readonly unreached?: readonly string[];
   /** [coverage key, first case that reached it] for every key the base did not reach. */
   readonly newCoverage: readonly (readonly [number, number])[];
   readonly groups: readonly ReportGroup[];
@@ -182,6 +190,8 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
       kept: r.keptFiles.length,
       keptFiles: r.keptFiles,
     },
+    reached: r.reached,
+    unreached: unreached(r.reached, m.disabled),
     newCoverage: [...c.firstSeen].sort((a, b) => a[0] - b[0]),
     groups: r.groups,
     findings: r.findings,
@@ -228,6 +238,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
     ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
+    ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),
   ];
   // Nothing was tested then: "no findings" would read as a clean target.
   if (r.setupError !== undefined)

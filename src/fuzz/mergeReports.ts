@@ -3,6 +3,7 @@
 import type { FuzzReport, ReportGroup } from './fuzzReport.js';
 import { violationsOf } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
+import { mergeReached, unreached } from './reached.js';
 
 function mergeGroups(reports: readonly FuzzReport[], perGroup: number): ReportGroup[] {
   const byKey = new Map<
@@ -68,6 +69,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     calls: m.calls,
     coverage: baseKeys + firstSeen.size,
     corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
+    ...reachedOf(reports),
     newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
     groups,
     findings,
@@ -90,6 +92,13 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
   };
+}
+
+/** What the shards reached together: the union (absent if a shard's report lacks it). */
+function reachedOf(reports: readonly FuzzReport[]): Pick<FuzzReport, 'reached' | 'unreached'> {
+  if (reports.some((r) => r.reached === undefined)) return {};
+  const table = mergeReached(reports.map((r) => r.reached ?? {}));
+  return { reached: table, unreached: unreached(table, reports[0]?.disabled) };
 }
 
 /** Why the merged run stopped: a signal or a target that could not start in any shard wins. */

@@ -59,6 +59,8 @@ export interface CaseResult {
   readonly violations: readonly Violation[];
   /** Coverage keys not reported by an earlier case of the same task. */
   readonly keys: readonly number[];
+  /** Labels (`fn|branch`, reached.ts) of those keys, when there are any. */
+  readonly reached?: readonly string[];
   /** Set when the target could not be created at all (not a finding: a setup failure). */
   readonly setupError?: string;
   /** Set when the target's close() failed after the case: a warning, no part of the result. */

@@ -2,6 +2,7 @@
 // campaign in the fuzz pool (kept cases to the corpus as they come), then minimize, re-run
 // and write every new finding, and assemble the report. The CLI supplies files, pools, the
 // minimizer and the clock; nothing here touches the file system.
+import { reachedTable, type ReachedTable } from './reached.js';
 import { notStarted } from '../replay/violation.js';
 import type { Executor } from '../replay/executor.js';
 import type { Trace } from '../trace/trace.js';
@@ -82,6 +83,8 @@ export interface FuzzRunResult {
   /** The base corpus's identity (count, bytes and a hash of the names): shards must share it. */
   readonly baseId: string;
   readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
+  /** The functions and model branches the base corpus and the cases reached (reached.ts). */
+  readonly reached: ReachedTable;
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
   /** Failing cases whose repro never failed again when re-run (flaky, or a slow machine). */
@@ -195,6 +198,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     baseSize: base.entries.length,
     baseId: base.shared.id,
     keptFiles,
+    reached: reachedTable([...base.reached, ...campaign.reached]),
     groups: reportGroups,
     findings,
     unconfirmed,

@@ -44,6 +44,11 @@ function liveBytes(m: Model): number {
   return n;
 }
 
+function labelsOf(cov: CoverageSink): { reached?: string[] } {
+  const reached = cov.reached();
+  return reached.length === 0 ? {} : { reached };
+}
+
 function crashedAtStart(index: number, e: TargetFault): CaseResult {
   const kind = e.timeout ? 'target-timeout' : 'target-crashed';
   const v = violation(kind, '(start)', 0, `${NOT_STARTED}: ${e.message}`);
@@ -111,6 +116,7 @@ export async function runCase(
     outcome: result.outcome,
     violations: result.violations.slice(0, violationsKept),
     keys: cov.take(),
+    ...labelsOf(cov),
     ...(closeError === undefined ? {} : { closeError }),
   };
 }

@@ -2,6 +2,7 @@
 // corpus traces with one failing, three findings new/open/regressed, one fixed bucket and a
 // fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
 // XML and JSON. Renderer tests and the browser test build their pages from these.
+import { reachedTable } from '../fuzz/reached.js';
 import { nightlyViolations } from './nightlyBuild.js';
 import type { Finding, NightlyReport, SamplePoint } from './nightlySchema.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
@@ -158,6 +159,14 @@ export function nightlyFixture(): NightlyReport {
       coverage: last.coverage,
       corpusSize: 17,
       newCorpusEntries: 2,
+      reached: reachedTable([
+        'VideoPortGetDmaAdapter|ok|adapter',
+        'VideoPortMapDmaMemory|null|adapter',
+        'VideoPortMapDmaMemory|null|adapter+mdl+transfer-pending',
+        'VideoPortPutDmaAdapter|ok|idle',
+        'VideoPortPutDmaAdapter|double-put!|idle',
+      ]),
+      unreached: ['VideoPortDoDma'],
       series: points,
     },
     findings,
@@ -213,9 +222,14 @@ export function hostileNightlyFixture(): NightlyReport {
     error: HOSTILE.message,
   };
   const traces = [...base.corpus.traces, trace];
+  // A report read back from disk (merge) may hold anything in its table.
+  const reached = {
+    [HOSTILE.fn]: { branches: [HOSTILE.message], misuse: [], states: [HOSTILE.trace] },
+  };
   return {
     ...base,
     corpus: { ...base.corpus, traces, summary: summarize(traces, base.corpus.violations) },
+    fuzz: { ...base.fuzz, reached, unreached: [HOSTILE.fn] },
     findings: [evil, ...base.findings.slice(1)],
   };
 }

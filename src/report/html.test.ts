@@ -50,6 +50,21 @@ describe('report.html', () => {
       expect(html).toContain(`>${v}<`);
   });
 
+  it('has the table of what was reached, by function', () => {
+    expect(html).toContain('>Reached (3 functions and events)</h2>');
+    const open = '<th scope="row"><code>VideoPortPutDmaAdapter</code></th>';
+    const from = html.indexOf(open) + open.length;
+    expect(html.slice(from, html.indexOf('</tr>', from))).toBe(
+      '<td><code>ok</code></td><td><code>double-put</code></td><td class="num" title="idle">1</td>',
+    );
+    expect(html).toContain('title="adapter\nadapter+mdl+transfer-pending">2</td>');
+    expect(html).toContain('Never reached: <code>VideoPortDoDma</code>.');
+    const { reached, unreached, ...fuzz } = report.fuzz;
+    expect(reached).toBeDefined();
+    expect(unreached).toBeDefined();
+    expect(nightlyHtml({ ...report, fuzz })).not.toContain('id="reached"');
+  });
+
   it('uses accessible markup: headed tables, labelled plots and copy buttons', () => {
     expect(count(html, /<th scope="col">Trace<\/th>/g)).toBe(1);
     expect(count(html, /<th scope="row">/g)).toBeGreaterThan(20);
@@ -65,6 +80,8 @@ describe('report.html', () => {
     expect(evil).toContain(esc(HOSTILE.message));
     expect(evil).toContain(esc(HOSTILE.reproLine));
     expect(evil).toContain(`<code>${esc(HOSTILE.fn)}</code>`);
+    expect(evil).toContain(`<td><code>${esc(HOSTILE.message)}</code></td>`);
+    expect(evil).toContain(`title="${esc(HOSTILE.trace)}"`);
     expect(evil).toContain('href="findings/%22%3E%3Csvg%20onload%3Dalert(1)%3E/repro.jsonl"');
   });
 

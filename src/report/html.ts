@@ -2,6 +2,7 @@
 // that forbids every request), readable from file://. Sections: summary, findings, fixed,
 // corpus, fuzz plots. Untrusted strings are escaped where they are written (htmlEscape.ts);
 // the same report object always renders to the same bytes.
+import { reachedSection } from './htmlReached.js';
 import { formatInt } from './format.js';
 import { CSP, CSS, SCRIPT } from './htmlAssets.js';
 import { esc } from './htmlEscape.js';
@@ -64,6 +65,7 @@ export function nightlyHtml(
     fixedSection(r),
     corpusSection(r, traceLink),
     plotsSection(r),
+    reachedSection(r),
     '</main>',
     `<footer class="muted"><p>vpdma ${esc(r.vpdmaVersion)}, model revision <code>${esc(r.modelRevision)}</code>.</p></footer>`,
     `<script>${SCRIPT}</script>`,

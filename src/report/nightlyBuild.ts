@@ -76,6 +76,8 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       coverage: p.fuzz.coverage,
       corpusSize: p.fuzz.corpus.base + p.fuzz.corpus.kept,
       newCorpusEntries: p.fuzz.corpus.kept,
+      ...(p.fuzz.reached === undefined ? {} : { reached: p.fuzz.reached }),
+      ...(p.fuzz.unreached === undefined ? {} : { unreached: p.fuzz.unreached }),
       series: p.series,
     },
     findings: p.findings,

@@ -2,6 +2,7 @@
 // the corpus, fuzz campaign, minimized findings and the history verdict on each. JUnit, SARIF
 // and HTML are all rendered from this one object.
 import type { FindingBase } from '../fuzz/fuzzReport.js';
+import type { ReachedTable } from '../fuzz/reached.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ReplaySummary, ReportViolation, TraceEntry } from './replayReport.js';
 
@@ -65,6 +66,10 @@ export interface NightlyReport extends RunIdentity {
     readonly coverage: number;
     readonly corpusSize: number;
     readonly newCorpusEntries: number;
+    /** Per function, the branches and live states reached (docs/fuzzing.md); absent from older reports. */
+    readonly reached?: ReachedTable;
+    /** VideoPort functions no call reached, --disable'd ones left out. */
+    readonly unreached?: readonly string[];
     readonly series: readonly SamplePoint[];
   };
   readonly findings: readonly Finding[];
