@@ -1,7 +1,7 @@
 // --disable, for a target that lacks some functions: the fuzzer never calls them (so they are
 // no findings, and cases do not end on them), the report says which, the nightly leaves out
 // the bundled traces that call them, and shards of runs with other --disable do not merge.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,34 @@ describe('--disable', () => {
     const event = await run(['fuzz', ...base, '--disable', '@write', '--out', join(dir, 'y')]);
     expect(event.code).toBe(2);
     expect(event.err).toMatch(/--disable: @write is an event/);
+  });
+
+  it('refuses a value naming no function (it would disable nothing), in fuzz and nightly', async () => {
+    for (const [cmd, value] of [
+      ['fuzz', ''],
+      ['fuzz', ','],
+      ['nightly', ' , '],
+    ] as const) {
+      const out = join(dir, `empty-${cmd}-${value.trim()}`);
+      const r = await run([cmd, ...base, '--disable', value, '--out', out]);
+      expect(r.code, `${cmd} --disable "${value}"`).toBe(2);
+      expect(r.err).toBe(
+        `vpdma: --disable: expected function names (comma-separated), got ${JSON.stringify(value)}\n`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+    // A list with an empty item still names its functions.
+    const ok = await run([
+      'fuzz',
+      ...base,
+      '--runs',
+      '5',
+      '--disable',
+      'GetMdl,',
+      '--out',
+      join(dir, 'trailing'),
+    ]);
+    expect(ok.code).toBe(0);
   });
 
   it('nightly: the bundled traces calling them are not replayed; its shards merge only with the same --disable', async () => {

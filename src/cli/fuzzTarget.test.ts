@@ -128,6 +128,9 @@ describe('fuzzTarget', () => {
     await expect(fuzzTarget(model, { timeMs: 0 })).rejects.toThrow(/timeMs/);
     await expect(fuzzTarget(model, { profile: 'bogus' as never })).rejects.toThrow(TypeError);
     await expect(fuzzTarget(model, { disabled: ['@write'] })).rejects.toThrow(/event/);
+    await expect(fuzzTarget(model, { disabled: [','] })).rejects.toThrow(
+      /^disabled: expected function names/,
+    );
     // The command's spellings: the VideoPort prefix may be left out.
     const short = await fuzzTarget(model, { runs: 20, disabled: ['GetMdl'] });
     expect(short.findings).toEqual([]);

@@ -5,12 +5,18 @@ import { describe } from '../model/calls.js';
 
 /**
  * Names (each may be a comma-separated list; the VideoPort prefix optional) as table names,
- * sorted and once each; undefined for none. An unknown name, or an event (the harness's own,
- * which every target handles), is an error naming it.
+ * sorted and once each; undefined for none. An unknown name, an event (the harness's own,
+ * which every target handles), or a value naming no function at all ("", ","), which would
+ * silently disable nothing, is an error naming it.
  */
 export function disabledNames(values: readonly string[]): Result<string[] | undefined, string> {
   const names = new Set<string>();
-  for (const v of values)
+  for (const v of values) {
+    if (v.split(',').every((raw) => raw.trim() === ''))
+      return {
+        ok: false,
+        error: `expected function names (comma-separated), got ${JSON.stringify(v)}`,
+      };
     for (const raw of v.split(',')) {
       const t = raw.trim();
       if (t === '') continue;
@@ -21,5 +27,6 @@ export function disabledNames(values: readonly string[]): Result<string[] | unde
         return { ok: false, error: `unknown function "${t}" (see docs/calls.md)` };
       names.add(fn);
     }
+  }
   return { ok: true, value: names.size === 0 ? undefined : [...names].sort() };
 }
