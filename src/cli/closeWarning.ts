@@ -1,6 +1,7 @@
 // A module target whose close() threw, rejected or hung after a trace or case: one warning line
 // on stderr naming the target, once per phase (the first failure's reason and how often). The
-// results, reports and exit code stay what they are: the trace was over.
+// results, reports and exit code stay what they are: the trace was over. The library's
+// fuzzTarget gives the same words as a value, in its result's `warnings`.
 import { oneLine } from '../core/oneLine.js';
 import type { CloseErrors } from '../fuzz/campaign.js';
 import type { ItemResult } from '../replay/protocol.js';
@@ -12,13 +13,27 @@ export function closeErrorsOf(results: readonly ItemResult[]): CloseErrors | und
   return first === undefined ? undefined : { first, count: failed.length };
 }
 
+/**
+ * What the first failing close() did and how often one failed, e.g. "close() threw Error: x
+ * (after 3 cases; ignored: results unchanged)"; undefined when close() never failed.
+ */
+export function closeFailure(
+  errors: CloseErrors | undefined,
+  unit: 'trace' | 'case',
+  unchanged = 'results',
+): string | undefined {
+  if (errors === undefined) return undefined;
+  const after = `after ${errors.count} ${unit}${errors.count === 1 ? '' : 's'}`;
+  return `${oneLine(errors.first)} (${after}; ignored: ${unchanged} unchanged)`;
+}
+
 /** The warning line, or '' when close() never failed. */
 export function closeWarning(
   target: string,
   errors: CloseErrors | undefined,
   unit: 'trace' | 'case',
 ): string {
-  if (errors === undefined) return '';
-  const after = `after ${errors.count} ${unit}${errors.count === 1 ? '' : 's'}`;
-  return `vpdma: warning: target ${oneLine(target)}: ${oneLine(errors.first)} (${after}; ignored: results and exit code unchanged)\n`;
+  const failure = closeFailure(errors, unit, 'results and exit code');
+  if (failure === undefined) return '';
+  return `vpdma: warning: target ${oneLine(target)}: ${failure}\n`;
 }

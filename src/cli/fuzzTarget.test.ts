@@ -136,6 +136,35 @@ describe('fuzzTarget', () => {
     expect(short.findings).toEqual([]);
   });
 
+  it('reports a close() that fails as a warning, a value, and changes nothing else', async () => {
+    const closing =
+      (close: () => void | Promise<void>): TargetFactory =>
+      (o) =>
+        Promise.resolve({ ...createModelTargetSync(o), close });
+    const ok = await fuzzTarget(
+      closing(() => undefined),
+      { runs: 20 },
+    );
+    expect(ok.warnings).toEqual([]);
+    const threw = await fuzzTarget(
+      closing(() => {
+        throw new TypeError('handle gone');
+      }),
+      { runs: 20 },
+    );
+    expect(threw.warnings).toEqual([
+      'close() threw TypeError: handle gone (after 20 cases; ignored: results unchanged)',
+    ]);
+    expect({ ...threw, warnings: [] }).toEqual(ok);
+    const hung = await fuzzTarget(
+      closing(() => new Promise(() => {})),
+      { runs: 2, timeoutMs: 20 },
+    );
+    expect(hung.warnings).toEqual([
+      'close(): no answer within 20 ms (after 2 cases; ignored: results unchanged)',
+    ]);
+  });
+
   it('hears an abort from a timer while a synchronous target runs', async () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);

@@ -21,6 +21,7 @@ import type { TargetFactory } from '../replay/target.js';
 import type { ViolationKind } from '../replay/violation.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
+import { closeFailure } from './closeWarning.js';
 import { DEFAULT_SEED } from './options.js';
 
 export interface FuzzTargetOptions {
@@ -86,6 +87,12 @@ export interface FuzzTargetResult {
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   /** The target could not be started at all (its factory throws, say): nothing was fuzzed. */
   readonly setupError?: string;
+  /**
+   * What the run survived and changes no result, one line each, as the command warns on
+   * stderr: a target's close() that threw, rejected or hung after a case (the first failure,
+   * and after how many cases).
+   */
+  readonly warnings: readonly string[];
 }
 
 let sessions = 0;
@@ -159,6 +166,7 @@ export async function fuzzTarget(
       },
     );
     const c = r.campaign;
+    const closing = closeFailure(c.closeErrors, 'case');
     return {
       seed: seed.text,
       cases: c.cases,
@@ -172,6 +180,7 @@ export async function fuzzTarget(
       unconfirmed: r.unconfirmed.length,
       stoppedBy: c.stoppedBy,
       ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
+      warnings: closing === undefined ? [] : [closing],
     };
   } finally {
     withdraw();
