@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CREATING_FNS } from '../fuzz/disabledNames.js';
 import { runCli as run } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-disable-'));
@@ -81,6 +82,45 @@ describe('--disable', () => {
       join(dir, 'trailing'),
     ]);
     expect(ok.code).toBe(0);
+  });
+
+  it('warns, and goes on, when MapDmaMemory or every function creating an object is disabled', async () => {
+    const mapDma =
+      'vpdma: warning: --disable: VideoPortMapDmaMemory is never called, so the fuzzer does not check the MapDmaMemory property (NULL returned, nothing changed)\n';
+    const nothingLive =
+      'vpdma: warning: --disable: no function that creates an object is left (an adapter, buffer, MDL, mapping or event): generated cases have nothing live to use or check\n';
+    const small = ['--runs', '5', '--disable', lacking];
+    const plain = await run(['fuzz', ...base, ...small, '--out', join(dir, 'w0')]);
+    expect(plain.err).not.toContain('warning: --disable');
+    const f = await run([
+      'fuzz',
+      ...base,
+      ...small,
+      '--disable',
+      'MapDmaMemory',
+      '--out',
+      join(dir, 'w1'),
+    ]);
+    expect(f.code).toBe(0);
+    expect(f.err).toContain(mapDma);
+    expect(f.err).not.toContain(nothingLive);
+    expect(report(join(dir, 'w1')).cases).toBe(5);
+    const n = await run([
+      'nightly',
+      ...base,
+      ...small,
+      '--disable',
+      'MapDmaMemory',
+      '--out',
+      join(dir, 'w2'),
+    ]);
+    expect(n.code).toBe(0);
+    expect(n.err).toContain(mapDma);
+    const all = CREATING_FNS.join(',');
+    const none = await run(['fuzz', ...base, ...small, '--disable', all, '--out', join(dir, 'w3')]);
+    expect(none.code).toBe(0);
+    expect(none.err).toContain(nothingLive);
+    expect(none.err).not.toContain(mapDma);
   });
 
   it('nightly: the bundled traces calling them are not replayed; its shards merge only with the same --disable', async () => {

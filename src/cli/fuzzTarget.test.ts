@@ -109,6 +109,13 @@ describe('fuzzTarget', () => {
     const r = await fuzzTarget(partial, { runs: 100, disabled: lacking });
     expect(r.findings).toEqual([]);
     await expect(fuzzTarget(partial, { runs: 1, disabled: ['Nope'] })).rejects.toThrow(/Nope/);
+    expect(r.warnings).toEqual([]);
+    // What the command warns about on stderr, the library returns (and prints nothing).
+    const noMapDma = await fuzzTarget(partial, { runs: 5, disabled: [...lacking, 'MapDmaMemory'] });
+    expect(noMapDma.warnings).toEqual([
+      'disabled: VideoPortMapDmaMemory is never called, so the fuzzer does not check the MapDmaMemory property (NULL returned, nothing changed)',
+    ]);
+    expect(noMapDma.cases).toBe(5);
   });
 
   it('says so when the target cannot be started at all', async () => {

@@ -6,7 +6,7 @@ import { unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
 import { parseSeed } from '../core/rng.js';
 import { isProfile, type Profile } from '../model/device.js';
-import { disabledNames } from '../fuzz/disabledNames.js';
+import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
 import { InlineFuzzExecutor } from '../fuzz/executor.js';
 import type { FuzzFinding } from '../fuzz/findings.js';
@@ -88,9 +88,10 @@ export interface FuzzTargetResult {
   /** The target could not be started at all (its factory throws, say): nothing was fuzzed. */
   readonly setupError?: string;
   /**
-   * What the run survived and changes no result, one line each, as the command warns on
-   * stderr: a target's close() that threw, rejected or hung after a case (the first failure,
-   * and after how many cases).
+   * What the run survived or gave up without a change to any result, one line each, as the
+   * command warns on stderr: what `disabled` leaves unchecked (VideoPortMapDmaMemory's
+   * property, or every function that creates an object), and a target's close() that threw,
+   * rejected or hung after a case (the first failure, and after how many cases).
    */
   readonly warnings: readonly string[];
 }
@@ -180,7 +181,10 @@ export async function fuzzTarget(
       unconfirmed: r.unconfirmed.length,
       stoppedBy: c.stoppedBy,
       ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
-      warnings: closing === undefined ? [] : [closing],
+      warnings: [
+        ...disabledWarnings(disabled).map((w) => `disabled: ${w}`),
+        ...(closing === undefined ? [] : [closing]),
+      ],
     };
   } finally {
     withdraw();

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
-import { disabledNames } from '../fuzz/disabledNames.js';
+import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 
@@ -26,7 +26,7 @@ export const SHARED_OPTIONS = {
   ],
   disable: [
     '--disable <functions>',
-    'functions the target does not implement: the fuzzer never calls them (comma-separated, the VideoPort prefix optional; repeatable)',
+    'functions the target does not implement: the fuzzer never calls them (comma-separated, the VideoPort prefix optional; repeatable; warns when that leaves out MapDmaMemory, or every function that creates an object)',
     (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
   ],
   jsonProgress: [
@@ -40,6 +40,13 @@ export function disableOption(values: readonly string[] | undefined): string[] |
   const r = disabledNames(values ?? []);
   if (!r.ok) throw new UserError(`--disable: ${r.error}`);
   return r.value;
+}
+
+/** The warning lines for what --disable gives up ('' for nothing): printed, and the run goes on. */
+export function disableWarnings(disabled: readonly string[] | undefined): string {
+  return disabledWarnings(disabled ?? [])
+    .map((w) => `vpdma: warning: --disable: ${w}\n`)
+    .join('');
 }
 
 export function workersOption(text: string | undefined): number {

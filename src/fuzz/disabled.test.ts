@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { generateCase, type CaseContext } from './caseGen.js';
+import { CREATING_FNS, disabledWarnings } from './disabledNames.js';
 
 const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 // A producer many calls need (an adapter), the watch call's function, and a pool producer.
@@ -52,5 +53,32 @@ describe('disabled functions', () => {
     expect(with_.some((fn) => off.includes(fn))).toBe(true);
     expect(without.length).toBeGreaterThan(0);
     expect(without.some((fn) => off.includes(fn))).toBe(false);
+  });
+
+  it('warn when they take MapDmaMemory, or every function that creates an object', () => {
+    expect(disabledWarnings([])).toEqual([]);
+    expect(disabledWarnings(['VideoPortGetMdl', 'VideoPortUnmapDmaMemory'])).toEqual([]);
+    expect(disabledWarnings(['VideoPortMapDmaMemory'])).toEqual([
+      'VideoPortMapDmaMemory is never called, so the fuzzer does not check the MapDmaMemory property (NULL returned, nothing changed)',
+    ]);
+    // The creators come from the table: every function whose answer is a handle or a range.
+    expect(CREATING_FNS).toEqual(
+      expect.arrayContaining([
+        'VideoPortGetDmaAdapter',
+        'VideoPortMapMemory',
+        'VideoPortCreateEvent',
+      ]),
+    );
+    expect(CREATING_FNS).not.toContain('VideoPortMapDmaMemory');
+    expect(CREATING_FNS.some((fn) => fn.startsWith('@'))).toBe(false);
+    const none = [
+      'no function that creates an object is left (an adapter, buffer, MDL, mapping or event): generated cases have nothing live to use or check',
+    ];
+    expect(disabledWarnings(CREATING_FNS)).toEqual(none);
+    expect(disabledWarnings(CREATING_FNS.slice(1))).toEqual([]);
+    // What the warning says: with them all off, no case calls one.
+    const ctx = context(5, CREATING_FNS);
+    for (let i = 0; i < 50; i++)
+      for (const c of generateCase(ctx, i).calls) expect(CREATING_FNS).not.toContain(c.fn);
   });
 });

@@ -1,7 +1,8 @@
 // The functions a target does not implement (`--disable`, fuzzTarget's `disabled`), as the
-// table names them: one reading for the command and the library.
+// table names them, and what disabling them gives up: one reading for the command and the
+// library.
 import type { Result } from '../core/result.js';
-import { describe } from '../model/calls.js';
+import { CALLS, describe } from '../model/calls.js';
 
 /**
  * Names (each may be a comma-separated list; the VideoPort prefix optional) as table names,
@@ -29,4 +30,31 @@ export function disabledNames(values: readonly string[]): Result<string[] | unde
     }
   }
   return { ok: true, value: names.size === 0 ? undefined : [...names].sort() };
+}
+
+/** The functions that create something later calls use: a handle, a mapping, a buffer. */
+export const CREATING_FNS: readonly string[] = CALLS.filter(
+  (c) =>
+    c.family !== 'event' &&
+    (c.ret?.produces !== undefined ||
+      c.out.some((o) => o.produces !== undefined || o.fieldProduces !== undefined)),
+).map((c) => c.fn);
+
+/**
+ * What a run with these functions disabled gives up, one line each (the command prints them
+ * after "--disable: ", the library returns them after "disabled: "): the property the tool
+ * exists to prove, or every object a case could create. The run still goes on.
+ */
+export function disabledWarnings(disabled: readonly string[]): string[] {
+  const off = new Set(disabled);
+  const warnings: string[] = [];
+  if (off.has('VideoPortMapDmaMemory'))
+    warnings.push(
+      'VideoPortMapDmaMemory is never called, so the fuzzer does not check the MapDmaMemory property (NULL returned, nothing changed)',
+    );
+  if (CREATING_FNS.every((fn) => off.has(fn)))
+    warnings.push(
+      'no function that creates an object is left (an adapter, buffer, MDL, mapping or event): generated cases have nothing live to use or check',
+    );
+  return warnings;
 }

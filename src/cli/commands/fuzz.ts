@@ -29,6 +29,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
   disableOption,
+  disableWarnings,
   durationOption,
   positiveInt,
   profileOption,
@@ -265,6 +266,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   await checkOutputDir('--corpus', p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
+  const givenUp = disableWarnings(p.settings.disabled);
+  if (givenUp !== '') ctx.io.err(givenUp);
   const warnings: string[] = [];
   const warn = (m: string): void => {
     warnings.push(m);

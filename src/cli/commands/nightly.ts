@@ -32,6 +32,7 @@ import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
+  disableWarnings,
   durationOption,
   positiveInt,
   profileOption,
@@ -182,6 +183,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   await checkOutputDir('--corpus', corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);
+  const givenUp = disableWarnings(disabled);
+  if (givenUp !== '') ctx.io.err(givenUp);
   for (const dir of traces.empty) ctx.io.err(emptyReplayDirWarning(dir));
   if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
   ctx.io.err(
