@@ -132,6 +132,18 @@ describe('--disable', () => {
     expect(r.out + r.err).toContain(
       'never called (--disable): VideoPortGetCommonBuffer, VideoPortMapBankedMemory',
     );
+    // Every report a CI job reads says so too.
+    const both = 'VideoPortGetCommonBuffer,VideoPortMapBankedMemory';
+    expect(readFileSync(join(s1, 'junit.xml'), 'utf8')).toContain(
+      `<property name="disabled" value="${both}"/>`,
+    );
+    const sarif = JSON.parse(readFileSync(join(s1, 'results.sarif'), 'utf8')) as {
+      runs: { properties: { disabled?: string[] } }[];
+    };
+    expect(sarif.runs[0]?.properties.disabled).toEqual(both.split(','));
+    expect(readFileSync(join(s1, 'report.html'), 'utf8')).toContain(
+      '<p>Never called (--disable): <code>VideoPortGetCommonBuffer</code>, <code>VideoPortMapBankedMemory</code>.</p>',
+    );
     const other = join(dir, 'n2-other');
     await run([
       'nightly',

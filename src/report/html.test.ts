@@ -113,4 +113,17 @@ describe('report.html', () => {
     expect(count(page, />no samples</g)).toBe(3);
     expect(page).not.toMatch(/NaN|undefined|Infinity/);
   });
+
+  it("names the run's --disable'd functions in the header, and only when there are some", () => {
+    expect(html).not.toContain('--disable');
+    const disabled = ['VideoPortGetCommonBuffer', 'VideoPortMapBankedMemory'];
+    const page = nightlyHtml({ ...report, fuzzDetail: { disabled } });
+    const head = between(page, '<header>', '</header>');
+    expect(head).toContain(
+      '<p>Never called (--disable): <code>VideoPortGetCommonBuffer</code>, <code>VideoPortMapBankedMemory</code>.</p>',
+    );
+    expect(nightlyHtml({ ...report, fuzzDetail: { disabled: ['<b>'] } })).toContain(
+      '<code>&lt;b&gt;</code>',
+    );
+  });
 });

@@ -8,7 +8,7 @@ import { CSP, CSS, SCRIPT } from './htmlAssets.js';
 import { esc } from './htmlEscape.js';
 import { findingsSection } from './htmlFindings.js';
 import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
-import type { NightlyReport } from './nightlySchema.js';
+import { disabledOf, type NightlyRendered } from './nightlySchema.js';
 
 const SECTIONS = [
   ['summary', 'Summary'],
@@ -18,13 +18,17 @@ const SECTIONS = [
   ['fuzz', 'Fuzz campaign'],
 ] as const;
 
-function header(r: NightlyReport): string {
+function header(r: NightlyRendered): string {
   const n = r.findings.length;
+  const disabled = disabledOf(r);
   const lead = `${formatInt(n)} finding${n === 1 ? '' : 's'}, ${formatInt(r.corpus.summary.violations)} corpus violation${r.corpus.summary.violations === 1 ? '' : 's'}`;
   return [
     '<header>',
     `<h1>vpdma ${esc(r.command)} report</h1>`,
     `<p>${esc(lead)} against <code>${esc(r.target)}</code> (profile ${esc(r.profile)}), seed <code>${esc(r.seed)}</code>, started ${esc(r.startedAt)}.</p>`,
+    disabled.length === 0
+      ? ''
+      : `<p>Never called (--disable): ${disabled.map((fn) => `<code>${esc(fn)}</code>`).join(', ')}.</p>`,
     r.interrupted
       ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
       : '',
@@ -42,7 +46,7 @@ function header(r: NightlyReport): string {
  * names traces from where the run started; the page sits in --out).
  */
 export function nightlyHtml(
-  r: NightlyReport,
+  r: NightlyRendered,
   traceLink: (trace: string) => string = (t) => t,
 ): string {
   const title = `vpdma ${r.command}: ${r.findings.length} findings, ${r.target}`;

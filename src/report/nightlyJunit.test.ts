@@ -163,4 +163,15 @@ describe('nightly junit.xml', () => {
         'error',
       ]).toContain(m[1]);
   });
+
+  it("names the run's --disable'd functions as a property of each suite, as --disable takes them", () => {
+    expect(xml).not.toContain('name="disabled"');
+    const disabled = ['VideoPortGetCommonBuffer', 'VideoPortMapBankedMemory'];
+    const with_ = nightlyJunitXml({ ...report, fuzzDetail: { disabled } });
+    const prop =
+      '<property name="disabled" value="VideoPortGetCommonBuffer,VideoPortMapBankedMemory"/>';
+    expect(with_.split(prop)).toHaveLength(3);
+    // One line more in each suite's properties, and nothing else.
+    expect(with_.split('\n').filter((l) => !l.includes(prop))).toEqual(xml.split('\n'));
+  });
 });

@@ -13,7 +13,7 @@ import {
   type JunitCase,
   type JunitSuite,
 } from './junit.js';
-import type { Finding, NightlyReport } from './nightlySchema.js';
+import { disabledOf, type Finding, type NightlyRendered } from './nightlySchema.js';
 
 export const CORPUS_SUITE = 'vpdma nightly: corpus';
 export const FINDINGS_SUITE = 'vpdma nightly: findings';
@@ -56,7 +56,7 @@ export function caseForFinding(f: Finding): JunitCase {
   return { ...base, failures: [{ message, type: f.kind, body }] };
 }
 
-function properties(r: NightlyReport): [string, string][] {
+function properties(r: NightlyRendered): [string, string][] {
   const props: [string, string][] = [
     ['seed', r.seed],
     ['target', r.target],
@@ -68,16 +68,14 @@ function properties(r: NightlyReport): [string, string][] {
   ];
   if (r.shard !== undefined) props.push(['shard', r.shard]);
   if (r.shards !== undefined) props.push(['shards', r.shards.join(' ')]);
+  // As --disable takes them, so the value can be given back to it.
+  const disabled = disabledOf(r);
+  if (disabled.length > 0) props.push(['disabled', disabled.join(',')]);
   return props;
 }
 
-/**
- * A nightly report, with the fuzz phase's own report when there is one: the reason a target
- * could not be set up is there (nightlyBuild.ts NightlyReportWithDetail).
- */
-export type NightlyJunitReport = NightlyReport & {
-  readonly fuzzDetail?: { readonly setupError?: string };
-};
+/** A nightly report with what junit.xml reads of the fuzz phase's (NightlyRendered). */
+export type NightlyJunitReport = NightlyRendered;
 
 /**
  * A target that could not be set up, as an error case of its own: with nothing fuzzed (and,

@@ -87,3 +87,17 @@ export interface NightlyReport extends RunIdentity {
     readonly workers: number;
   };
 }
+
+/**
+ * A nightly report as junit.xml, results.sarif and report.html read it: with what they need of
+ * the fuzz phase's own report when there is one (nightlyBuild.ts NightlyReportWithDetail): why
+ * the target could not be set up, and the functions --disable kept out of the run.
+ */
+export type NightlyRendered = NightlyReport & {
+  readonly fuzzDetail?: { readonly setupError?: string; readonly disabled?: readonly string[] };
+};
+
+/** The run's --disable'd functions (none: an empty list). */
+export function disabledOf(r: NightlyRendered): readonly string[] {
+  return r.fuzzDetail?.disabled ?? [];
+}

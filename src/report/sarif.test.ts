@@ -141,4 +141,13 @@ describe('results.sarif', () => {
     const l = nightlySarif({ ...report, interrupted: true });
     expect(l.runs[0].invocations[0].executionSuccessful).toBe(false);
   });
+
+  it("names the run's --disable'd functions in the run's properties, and only when there are some", () => {
+    expect(log.runs[0].properties).not.toHaveProperty('disabled');
+    const disabled = ['VideoPortGetCommonBuffer', 'VideoPortMapBankedMemory'];
+    const l = nightlySarif({ ...report, fuzzDetail: { disabled } });
+    expect(l.runs[0].properties['disabled']).toEqual(disabled);
+    checkShape(JSON.parse(JSON.stringify(l)) as Json);
+    expect(nightlySarif({ ...report, fuzzDetail: {} })).toEqual(log);
+  });
 });

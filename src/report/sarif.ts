@@ -4,7 +4,7 @@
 // report's directory (base REPORTDIR), corpus paths to the directory the run started in
 // (SRCROOT); a JSONL line is callIndex + 2, the header being line 1. Other trace formats have
 // no line per call, so their results carry the call index in the message only.
-import type { Finding, NightlyReport } from './nightlySchema.js';
+import { disabledOf, type Finding, type NightlyRendered } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 
@@ -32,6 +32,9 @@ export interface SarifResult {
   readonly properties: Readonly<Record<string, string | number>>;
 }
 
+/** The run's property bag: what identifies it, and --disable's functions (`disabled`). */
+export type SarifRunProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
+
 export interface SarifLog {
   readonly $schema: typeof SARIF_SCHEMA;
   readonly version: '2.1.0';
@@ -52,7 +55,7 @@ export interface SarifLog {
       ];
       readonly columnKind: 'utf16CodeUnits';
       readonly results: readonly SarifResult[];
-      readonly properties: Readonly<Record<string, string | boolean>>;
+      readonly properties: SarifRunProperties;
     },
   ];
 }
@@ -115,7 +118,8 @@ function corpusResult(v: ReportViolation, index: ReadonlyMap<string, number>): S
   };
 }
 
-function runProperties(r: NightlyReport): Record<string, string | boolean> {
+function runProperties(r: NightlyRendered): SarifRunProperties {
+  const disabled = disabledOf(r);
   return {
     seed: r.seed,
     target: r.target,
@@ -124,11 +128,12 @@ function runProperties(r: NightlyReport): Record<string, string | boolean> {
     interrupted: r.interrupted,
     ...(r.shard === undefined ? {} : { shard: r.shard }),
     ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
+    ...(disabled.length === 0 ? {} : { disabled }),
   };
 }
 
 /** The SARIF log: results sorted (corpus by trace, call, kind; findings by signature). */
-export function nightlySarif(r: NightlyReport): SarifLog {
+export function nightlySarif(r: NightlyRendered): SarifLog {
   const rules = sarifRules([...r.findings, ...r.corpus.violations].map((x) => x.kind));
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const corpus = [...r.corpus.violations].sort(
@@ -161,6 +166,6 @@ export function nightlySarif(r: NightlyReport): SarifLog {
   };
 }
 
-export function nightlySarifJson(r: NightlyReport): string {
+export function nightlySarifJson(r: NightlyRendered): string {
   return `${JSON.stringify(nightlySarif(r), null, 2)}\n`;
 }
