@@ -19,10 +19,15 @@ const SHAPE_NAMES = [
   'two-adapters',
 ] as const;
 
-/** A state shape as text: what was live, e.g. "adapter+mdl+transfer-pending"; "idle". */
-export function shapeName(shape: number): string {
+/** Every shape's name, made once: a worker labels a third of its steps' keys (new to its task). */
+const NAMES: readonly string[] = Array.from({ length: 1 << SHAPE_NAMES.length }, (_, shape) => {
   const on = SHAPE_NAMES.filter((_, bit) => (shape & (1 << bit)) !== 0);
   return on.length === 0 ? 'idle' : on.join('+');
+});
+
+/** A state shape as text: what was live, e.g. "adapter+mdl+transfer-pending"; "idle". */
+export function shapeName(shape: number): string {
+  return NAMES[shape] ?? 'idle';
 }
 
 /**
