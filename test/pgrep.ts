@@ -15,3 +15,21 @@ export function pgrep(args: readonly string[], command = 'pgrep'): string {
   const how = r.status === null ? `killed by ${r.signal ?? 'a signal'}` : `exit ${r.status}`;
   throw new Error(`${what} failed (${how}): ${r.stderr.trim()}`);
 }
+
+/**
+ * `look()` polled until it finds nothing, for at most `ms`: a killed process is gone only once
+ * the kernel has run its exit, which on a loaded machine can lag the kill by a moment; a leaked
+ * one is still there when the wait ends. Returns what the last look found.
+ */
+export async function stillThere<T extends string | readonly unknown[]>(
+  look: () => T,
+  ms = 3000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  let found = look();
+  while (found.length > 0 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 25));
+    found = look();
+  }
+  return found;
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import { STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
-import { pgrep } from '../../test/pgrep.js';
+import { pgrep, stillThere } from '../../test/pgrep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
 
@@ -60,7 +60,7 @@ describe('StartWatch', () => {
 });
 
 describe('vpdma nightly with a process target that never answers its hello', () => {
-  it('stops after the first traces fail to start, reports them and exits 3, trying no more', () => {
+  it('stops after the first traces fail to start, reports them and exits 3, trying no more', async () => {
     const out = join(dir, 'out');
     const command = 'sleep 997.25';
     // Each start of the target adds a line to `starts`, then it never answers.
@@ -98,6 +98,6 @@ describe('vpdma nightly with a process target that never answers its hello', () 
     };
     expect(report.corpus.traces.map((t) => t.outcome)).toEqual(Array(8).fill('timeout'));
     expect([report.fuzz.cases, report.fuzzDetail.stoppedBy]).toEqual([0, 'setup']);
-    expect(pgrep(['-f', command]), 'no target left running').toBe('');
+    expect(await stillThere(() => pgrep(['-f', command])), 'no target left running').toBe('');
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
-import { pgrep } from '../../test/pgrep.js';
+import { pgrep, stillThere } from '../../test/pgrep.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixture = join(root, 'test/fixtures/bad-process-target.mjs');
@@ -85,12 +85,12 @@ describe('a process target that misbehaves on the wire', () => {
         expect(last?.kind).toBe('target-crashed');
         expect(last?.message).toMatch(why);
       }
-      expect(childrenOf(process.pid)).toBe('');
+      expect(await stillThere(() => childrenOf(process.pid))).toBe('');
       expect(JSON.stringify(rep).length).toBeLessThan(100_000);
     },
   );
 
-  it('kills what a target that exited left running in its process group', () => {
+  it('kills what a target that exited left running in its process group', async () => {
     // As a user runs it (bin/vpdma.js): the orphan mode starts a background sleep and exits.
     const argv = [join(root, 'bin/vpdma.js'), 'replay', traces[0] ?? '', '--quiet'];
     const r = spawnSync(process.execPath, [...argv, '--target', bad('orphan')], {
@@ -98,7 +98,7 @@ describe('a process target that misbehaves on the wire', () => {
       timeout: 60_000,
     });
     expect(r.status).toBe(3);
-    expect(running('sleep 31.4159')).toBe('');
+    expect(await stillThere(() => running('sleep 31.4159'))).toBe('');
   });
 
   it('bounds the touched ranges call answers pile up while --paranoid asks for none', async () => {

@@ -1,4 +1,5 @@
 // `vpdma replay` stopped by Ctrl-C: the reports for what finished, marked as interrupted.
+import { stillThere } from '../../test/pgrep.js';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,6 @@ describe('vpdma replay, interrupted', () => {
       `<testcase classname="vpdma" name="interrupted">\n      <error message="interrupted: ${missing} trace${missing === 1 ? '' : 's'} not replayed" type="interrupted"/>`,
     );
     // The target's process did not outlive vpdma (its worker thread was terminated).
-    expect(running(marker)).toEqual([]);
+    expect(await stillThere(() => running(marker))).toEqual([]);
   });
 });
