@@ -1,7 +1,7 @@
 // The published entry point, as a user runs it (needs `npm run build`; `npm test` builds first).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -128,6 +128,38 @@ describe('bin/vpdma.js', () => {
     const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect([r.status, r.stdout]).toEqual([0, `${pkg.version}\n`]);
+  });
+
+  it('refuses to be run through dist/cli/entry.js: one line naming bin/vpdma.js, exit 2', () => {
+    // It only re-exports main: run as a script it did nothing and exited 0, so a CI step
+    // calling it always passed. Through a link (npm's .bin) and without the extension too.
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-entry-'));
+    try {
+      const link = join(dir, 'entry.js');
+      symlinkSync(join(root, 'dist/cli/entry.js'), link);
+      for (const [script, shown] of [
+        ['dist/cli/entry.js', 'entry.js'],
+        ['dist/cli/entry', 'entry.js'],
+        ['dist/cli/entry.bundle.js', 'entry.bundle.js'],
+        [link, 'entry.js'],
+      ] as const) {
+        const argv = [script, 'replay', 'corpus', '--quiet'];
+        const r = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8' });
+        expect([r.status, r.stdout], script).toEqual([2, '']);
+        expect(r.stderr, script).toBe(
+          `vpdma: dist/cli/${shown} is the module bin/vpdma.js loads, not the command: run \`node bin/vpdma.js ARGS\` (or \`npx vpdma ARGS\`)\n`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Imported, it says nothing: bin/vpdma.js (above) and a library user are unaffected.
+    const imported = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import('./dist/cli/entry.js').then((m) => typeof m.main)"],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect([imported.status, imported.stderr]).toEqual([0, '']);
   });
 
   it('survives a module target that calls process.exit(0) from a timer once loaded', () => {
