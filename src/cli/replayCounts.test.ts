@@ -58,4 +58,27 @@ describe('vpdma replay', () => {
     expect(rep.violations.at(-1)).toMatchObject({ kind: 'recorded-mismatch', callIndex: 1005 });
     expect(r.out).toContain('... and 987 more (--json lists all but 6:');
   });
+
+  it('counts one trace in the singular, and reports the workers that ran, not those asked for', async () => {
+    // Two NULL-description GetDmaAdapter calls: misuse, so the oracle stops being compared.
+    const trace = join(dir, 'misuse.txt');
+    const call =
+      'VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription=0x0)';
+    writeFileSync(trace, `#! vpdma-trace v1 profile=docs\n${call}\n${call}\n`);
+    const json = join(dir, 'misuse.json');
+    const r = await run(['replay', trace, '--workers', '2', '--quiet', '--json', json]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('\n1 trace stopped being compared with the oracle early (');
+    expect(r.out).toMatch(/ calls\/s, 1 worker\); target model/);
+    expect(r.err).toMatch(/ traces=1 workers=1\n/);
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as { timing: { workers: number } };
+    expect(rep.timing.workers).toBe(1);
+    // Two traces on two workers: both are used, and the counts are plural.
+    const copy = join(dir, 'misuse-2.txt');
+    writeFileSync(copy, readFileSync(trace));
+    const both = await run(['replay', trace, copy, '--workers', '2', '--quiet']);
+    expect(both.out).toContain('\n2 traces stopped being compared');
+    expect(both.out).toMatch(/ calls\/s, 2 workers\)/);
+    expect(both.err).toMatch(/ traces=2 workers=2\n/);
+  });
 });

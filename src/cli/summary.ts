@@ -1,6 +1,7 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
 import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
+import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
 import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
 import { compact } from './progress.js';
@@ -14,7 +15,7 @@ export function formatReplaySummary(r: ReplayReport): string {
     `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}`,
     ...(s.detached > 0
       ? [
-          `${s.detached} traces stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
+          `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
         ]
       : []),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,

@@ -124,11 +124,13 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     timeoutMs: positiveInt('--timeout', opts.timeout, 5000, 3_600_000),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
-  const workers = workersOption(opts.workers);
+  const asked = workersOption(opts.workers);
   setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
   const seed = seedOption(opts.seed);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
+  // The workers that run: no more than there are traces (the start line and --json say so).
+  const workers = Math.min(asked, Math.max(1, found.files.length));
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
