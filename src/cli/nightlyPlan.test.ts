@@ -44,6 +44,9 @@ describe('collectNightlyTraces and removeFindings', () => {
     // A --replay of OUT itself does not give the unminimized repro back as a trace.
     const all = await collectNightlyTraces(out, [out]);
     expect(all.files).not.toContain(join(un, 'repro.jsonl'));
+    // Nor a repro's .txt and .vpt beside its .jsonl: each finding is replayed once.
+    expect(all.files).toEqual(t.files.slice(0, 2));
+    expect(all.alternates.map((a) => a.skipped)).toContain(join(un, 'repro.txt'));
   });
 
   it('removes only the finding files, then the directories left empty, sparing those kept', async () => {

@@ -3,7 +3,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import { collectTraces, emptyDirMessage } from '../store/collect.js';
+import { collectTraces, emptyDirMessage, type Alternate } from '../store/collect.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { readTrace } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
@@ -89,6 +89,8 @@ export interface NightlyTraces {
   readonly repros: readonly string[];
   /** --replay directories without a trace: skipped, with a warning once the usage is good. */
   readonly empty: string[];
+  /** --replay files left out for the same name in a preferred format (collectTraces). */
+  readonly alternates: Alternate[];
   /**
    * Directories in OUT/findings of earlier findings that were never minimized: not
    * regressions (README: reported by their night, never recorded), replayed by no later night.
@@ -111,6 +113,7 @@ export async function collectNightlyTraces(
     files: [...first, ...traces.files.filter((f) => !skip.has(f))],
     repros: first,
     empty: traces.empty,
+    alternates: traces.alternates,
     unminimized: found.unminimized,
   };
 }

@@ -1,5 +1,5 @@
 // `vpdma replay`'s counts when a trace has more violations than its report lists.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,38 @@ describe('vpdma replay', () => {
     expect(both.out).toContain('\n2 traces stopped being compared');
     expect(both.out).toMatch(/ calls\/s, 2 workers\)/);
     expect(both.err).toMatch(/ traces=2 workers=2\n/);
+  });
+
+  it('replays a finding stored as .jsonl, .txt and .vpt once, from its .jsonl, saying so', async () => {
+    // What a fuzz finding's directory holds: the same repro in the three formats.
+    const finding = join(dir, 'findings', 'map-dma-wrote-out-param', 'f');
+    mkdirSync(finding, { recursive: true });
+    const txt = join(finding, 'repro.txt');
+    writeFileSync(
+      txt,
+      [
+        '#! vpdma-trace v1 profile=docs',
+        'r0 = VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0) -> 0xffff9d0020000000',
+        'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp=0x0, boardAddress=0xe0000000, length=4096, inIoSpace=2, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=r0)',
+        '',
+      ].join('\n'),
+    );
+    for (const ext of ['jsonl', 'vpt'])
+      expect((await run(['convert', txt, join(finding, `repro.${ext}`)])).code).toBe(0);
+    writeFileSync(join(finding, 'finding.json'), '{}\n');
+    const findings = join(dir, 'findings');
+    const target = 'mutant:mapdma-writes-length';
+    const r = await run(['replay', findings, '--target', target, '--quiet']);
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toContain('traces 1: 0 passed, 1 with violations');
+    expect(r.out.match(/map-dma-wrote-out-param: /g)).toHaveLength(1);
+    expect(r.out).toContain(`${join(finding, 'repro.jsonl')}:call 1: map-dma-wrote-out-param: `);
+    expect(r.err).toContain(
+      `vpdma replay: skipped 2 files that repeat traces in another format (${txt} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it\n`,
+    );
+    // Named, each format is replayed.
+    const named = await run(['replay', txt, join(finding, 'repro.vpt'), '--target', target]);
+    expect(named.out).toContain('traces 2: 0 passed, 2 with violations');
+    expect(named.err).not.toContain('skipped');
   });
 });

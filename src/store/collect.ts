@@ -1,5 +1,6 @@
 // Finding trace files: the arguments of `vpdma replay`, where a directory means every trace
-// file under it. Sorted, so the order (and with it every report) never depends on readdir.
+// file under it, one per name (a finding's repro.jsonl, repro.txt and repro.vpt are one
+// trace). Sorted, so the order (and with it every report) never depends on readdir.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
@@ -13,6 +14,8 @@ export type Collected =
       readonly files: string[];
       /** Directories named that hold no trace file (the caller warns, or refuses if all are). */
       readonly empty: string[];
+      /** Files in a directory left out for the same name in a preferred format (see walk). */
+      readonly alternates: Alternate[];
     }
   | { readonly error: string };
 
@@ -23,12 +26,27 @@ export const emptyDirMessage = (dir: string): string =>
 /** A directory under a replay argument that cannot be listed (the whole run is refused). */
 class Unlistable extends Error {}
 
-async function walk(dir: string, depth: number, out: string[], seen: Set<string>): Promise<void> {
+/** A directory's trace stored in several formats is replayed from one: the first of these. */
+const PREFERRED = ['jsonl', 'vpt', 'txt'] as const;
+
+/** A file left out because the same name is in the directory in a format preferred to it. */
+export interface Alternate {
+  readonly skipped: string;
+  readonly kept: string;
+}
+
+interface Walk {
+  readonly files: string[];
+  readonly alternates: Alternate[];
+  readonly seen: Set<string>;
+}
+
+async function walk(dir: string, depth: number, w: Walk): Promise<void> {
   if (depth > depthMax) return;
   // Each directory once, however many links lead to it (a link to a parent is a loop).
   const real = await realpath(dir).catch(() => dir);
-  if (seen.has(real)) return;
-  seen.add(real);
+  if (w.seen.has(real)) return;
+  w.seen.add(real);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -36,20 +54,60 @@ async function walk(dir: string, depth: number, out: string[], seen: Set<string>
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new Unlistable(`${dir}: cannot list this directory (${code})`);
   }
+  const listed: { path: string; dir: boolean }[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     // A link is followed; a dangling one named like a trace is kept,
     // so that reading it reports it rather than the run skipping it without a word.
     const linked = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : undefined;
-    if (e.isDirectory() || linked?.isDirectory() === true) await walk(p, depth + 1, out, seen);
-    else if ((e.isFile() || e.isSymbolicLink()) && formatOf(p) !== undefined) out.push(p);
+    if (e.isDirectory() || linked?.isDirectory() === true) listed.push({ path: p, dir: true });
+    else if ((e.isFile() || e.isSymbolicLink()) && formatOf(p) !== undefined)
+      listed.push({ path: p, dir: false });
   }
+  const kept = keptByName(listed.filter((l) => !l.dir).map((l) => l.path));
+  for (const l of listed) {
+    if (l.dir) await walk(l.path, depth + 1, w);
+    else {
+      const k = kept.get(stem(l.path)) ?? l.path;
+      if (k === l.path) w.files.push(l.path);
+      else w.alternates.push({ skipped: l.path, kept: k });
+    }
+  }
+}
+
+/** The name without its trace extension (`repro` for repro.jsonl, repro.txt and repro.vpt). */
+const stem = (path: string): string => path.replace(/\.(jsonl|vpt|txt)$/i, '');
+
+/** For each name, the file replayed: the preferred format among those present. */
+function keptByName(traces: readonly string[]): Map<string, string> {
+  const kept = new Map<string, string>();
+  const rank = (p: string): number => PREFERRED.indexOf(formatOf(p) ?? 'txt');
+  for (const p of traces) {
+    const have = kept.get(stem(p));
+    if (have === undefined || rank(p) < rank(have)) kept.set(stem(p), p);
+  }
+  return kept;
+}
+
+/**
+ * The one line said of the files left out, '' when none were: a findings directory holds each
+ * repro as .jsonl, .txt and .vpt, and replaying all three reported every violation three times.
+ */
+export function alternatesMessage(alternates: readonly Alternate[]): string {
+  const [first] = alternates;
+  if (first === undefined) return '';
+  const n = alternates.length;
+  const files = n === 1 ? 'a file that repeats a trace' : `${n} files that repeat traces`;
+  return oneLine(
+    `skipped ${files} in another format (${first.skipped} beside ${first.kept}${n > 1 ? ', ...' : ''}): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it`,
+  );
 }
 
 export async function collectTraces(paths: readonly string[]): Promise<Collected> {
   const files: string[] = [];
   const empty: string[] = [];
+  const alternates: Alternate[] = [];
   for (const p of paths) {
     let s;
     try {
@@ -60,7 +118,7 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
     if (s.isDirectory()) {
       const before = files.length;
       try {
-        await walk(p, 0, files, new Set());
+        await walk(p, 0, { files, alternates, seen: new Set() });
       } catch (e) {
         if (e instanceof Unlistable) return { error: e.message };
         throw e;
@@ -80,5 +138,10 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
     named.add(resolve(f));
     once.push(f);
   }
-  return { files: once, empty };
+  // Named on its own, a file is replayed whatever else its directory holds.
+  return {
+    files: once,
+    empty,
+    alternates: alternates.filter((a) => !named.has(resolve(a.skipped))),
+  };
 }

@@ -11,6 +11,7 @@ import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { buildNightlyReport } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
+import { alternatesMessage } from '../../store/collect.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
 import { plural } from '../../core/plural.js';
@@ -186,6 +187,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const givenUp = disableWarnings(disabled);
   if (givenUp !== '') ctx.io.err(givenUp);
   for (const dir of traces.empty) ctx.io.err(emptyReplayDirWarning(dir));
+  const alternates = alternatesMessage(traces.alternates);
+  if (alternates !== '') ctx.io.err(`vpdma nightly: --replay: ${alternates}\n`);
   if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,

@@ -16,7 +16,7 @@ import {
   traceEntry,
   type ReplayReport,
 } from '../../report/replayReport.js';
-import { collectTraces, emptyDirMessage } from '../../store/collect.js';
+import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -66,7 +66,10 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .description(
       'replay traces against a target in lockstep with the oracle model and report every violation',
     )
-    .argument('<trace-or-dir...>', 'trace files (.jsonl, .vpt, .txt) or directories of them')
+    .argument(
+      '<trace-or-dir...>',
+      "trace files (.jsonl, .vpt, .txt) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt)",
+    )
     .option(...SHARED_OPTIONS.target)
     .option(
       '--profile <profile>',
@@ -133,6 +136,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const workers = Math.min(asked, Math.max(1, found.files.length));
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
+  const alternates = alternatesMessage(found.alternates);
+  if (alternates !== '') ctx.io.err(`vpdma replay: ${alternates}\n`);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
   if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
     throw new UserError('--json - and --junit -: only one report can go to stdout');
