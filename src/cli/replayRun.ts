@@ -23,6 +23,8 @@ export interface ReplayRunOptions {
   readonly head?: number;
   /** Hears each trace's result as it comes, in completion order. */
   readonly onItem?: (r: ItemResult) => void;
+  /** Takes `--explain`'s text (settings.explain), all of it before runReplays returns. */
+  readonly onExplain?: (text: string) => void;
 }
 
 export async function runReplays(
@@ -66,6 +68,7 @@ export async function runReplays(
     ];
     const results = await executor.run(tasks, {
       ...(signal === undefined ? {} : { signal }),
+      ...(options.onExplain === undefined ? {} : { onExplain: options.onExplain }),
       onItem: (r) => {
         done++;
         calls += r.result?.calls ?? 0;

@@ -8,6 +8,11 @@ export interface RunControl {
   readonly onItem?: (r: ItemResult) => void;
   /** Stop early (Ctrl-C): results for finished items are still returned. */
   readonly signal?: AbortSignal;
+  /**
+   * Takes `--explain`'s text (tasks with settings.explain), in order, as it is ready; the
+   * pool's last text may come after run() and before close() returns.
+   */
+  readonly onExplain?: (text: string) => void;
 }
 
 export interface Executor {
@@ -27,7 +32,7 @@ export class InlineExecutor implements Executor {
     const out: ItemResult[] = [];
     for (const t of tasks) {
       if (control.signal?.aborted === true) break;
-      for (const r of await runReplayTask(t)) {
+      for (const r of await runReplayTask(t, control.onExplain)) {
         out.push(r);
         control.onItem?.(r);
       }

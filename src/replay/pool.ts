@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
-import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
+import { explainText, HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
 import {
   deadWorkerViolation,
   heldItem,
@@ -262,6 +262,15 @@ export class TaskPool<T extends PooledTask, R> {
     }
   }
 
+  /**
+   * Hears what workers send besides results (`parentPort.postMessage`), in the order each
+   * worker sent it, until close() returns: a worker's messages are all heard by the time its
+   * thread has exited, even when it was killed.
+   */
+  onMessage(listener: (message: unknown) => void): void {
+    this.pool.on('message', listener);
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }
@@ -312,6 +321,8 @@ function replayAfterDeath(
 
 export class PiscinaExecutor implements Executor {
   private readonly tasks: TaskPool<ReplayTask, ItemResult>;
+  /** The last run's --explain listener: its text may still come in until close(). */
+  private explain: ((text: string) => void) | undefined;
 
   constructor(readonly workers: number) {
     this.tasks = new TaskPool(workers, {
@@ -320,6 +331,10 @@ export class PiscinaExecutor implements Executor {
       startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,
+    });
+    this.tasks.onMessage((m) => {
+      const text = explainText(m);
+      if (text !== undefined) this.explain?.(text);
     });
   }
 
@@ -331,6 +346,7 @@ export class PiscinaExecutor implements Executor {
   async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
     const results = new Map<number, ItemResult>();
     const queue = [...tasks];
+    this.explain = control.onExplain;
     await this.tasks.run(() => queue.shift(), {
       ...(control.signal === undefined ? {} : { signal: control.signal }),
       onResults: (_task, items) => {

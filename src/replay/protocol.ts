@@ -22,6 +22,8 @@ export interface ReplaySettings {
   readonly paranoid: boolean;
   readonly timeoutMs: number;
   readonly sampleBytes: number;
+  /** Tell each call as it replays (`vpdma replay --explain`; one trace). */
+  readonly explain?: boolean;
 }
 
 export interface ReplayTask {
@@ -53,3 +55,16 @@ export interface ItemResult {
 }
 
 export const HEARTBEAT_SLOTS = 7;
+
+/**
+ * The key of a worker's message carrying `--explain` text (`{[EXPLAIN_MESSAGE]: text}`): sent
+ * apart from the task's result as the replay goes, so the pool hears it in the order sent.
+ */
+export const EXPLAIN_MESSAGE = 'vpdmaExplain';
+
+/** The text of an --explain message, or undefined for any other message. */
+export function explainText(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const text = (message as Record<string, unknown>)[EXPLAIN_MESSAGE];
+  return typeof text === 'string' ? text : undefined;
+}

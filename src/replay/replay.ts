@@ -76,7 +76,7 @@ export class Replayer {
       profile: options.profile ?? header.profile ?? 'docs',
     });
     this.live = new LiveSpansCache(this.model);
-    this.found = new ViolationList(options.violationsMax);
+    this.found = new ViolationList(options.violationsMax, options.onViolation);
     this.violations = this.found.list;
     this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
     if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
@@ -86,6 +86,7 @@ export class Replayer {
     if (this.detachedAt !== undefined) return;
     this.detachedAt = this.index;
     this.detachedBy = by;
+    this.options.onDetach?.(this.index, by);
   }
 
   /**
@@ -123,7 +124,7 @@ export class Replayer {
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean> {
-    this.options.onCall?.(this.index, call.fn);
+    this.options.onCall?.(this.index, call.fn, targetArgs, call);
     const got = callTargetMaybe(
       this.target,
       { fn: call.fn, args: targetArgs },
@@ -148,7 +149,7 @@ export class Replayer {
   ): Maybe<boolean> {
     const oracleBefore = this.oracleVersion();
     const stepped = this.model.step(call.fn, modelArgs);
-    this.options.onStep?.(call.fn, stepped, this.model);
+    this.options.onStep?.(call.fn, stepped, this.model, got);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
@@ -186,7 +187,7 @@ export class Replayer {
     got: CallOutcome,
   ): Maybe<boolean> {
     const stepped = this.model.step(call.fn, inert.modelArgs);
-    this.options.onStep?.(call.fn, stepped, this.model);
+    this.options.onStep?.(call.fn, stepped, this.model, got);
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     this.recordedAgainst(call, stepped, inert.modelArgs, RECORDED_STEP.inert);
     for (const v of inertValues(inert, stepped.ret, observed, got)) this.found.add(v);

@@ -2,6 +2,7 @@
 import type { Model } from '../model/model.js';
 import type { Profile } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
+import type { Args, CallOutcome, TraceCall } from '../model/values.js';
 import type { Violation, ViolationKind } from './violation.js';
 
 export interface ReplayOptions {
@@ -28,10 +29,20 @@ export interface ReplayOptions {
    * targets in worker threads, which it terminates.
    */
   readonly callTimeoutMs?: number;
-  /** Called before each call goes to the target (the pool's heartbeat). */
-  readonly onCall?: (index: number, fn: string) => void;
-  /** Called after every oracle step, for coverage. */
-  readonly onStep?: (fn: string, stepped: Stepped, model: Model) => void;
+  /**
+   * Called before each call goes to the target (the pool's heartbeat), with the call as the
+   * trace has it and its arguments as the target gets them (in its own address space).
+   */
+  readonly onCall?: (index: number, fn: string, targetArgs: Args, call: TraceCall) => void;
+  /**
+   * Called after every oracle step (coverage), with the target's answer to the call (in its
+   * own address space) beside the oracle's.
+   */
+  readonly onStep?: (fn: string, stepped: Stepped, model: Model, answer: CallOutcome) => void;
+  /** Called with each violation as it is found (`vpdma replay --explain`). */
+  readonly onViolation?: (v: Violation) => void;
+  /** Called once, at the call after which the oracle stops being compared (`detachedAt`). */
+  readonly onDetach?: (index: number, by: 'divergence' | 'misuse') => void;
 }
 
 export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';

@@ -15,6 +15,7 @@ import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { NOT_STARTED, violation } from './violation.js';
 import { beat, holding, starting, watchedBy } from './heartbeat.js';
+import { callLines, Explainer } from './explain.js';
 
 const sessions = new Map<string, TargetSession>();
 
@@ -158,10 +159,15 @@ async function runItem(
   session: TargetSession,
   item: TraceItem,
   hb: Int32Array | undefined,
+  explain: ((text: string) => void) | undefined,
 ): Promise<ItemResult> {
   holding(hb, item.id);
   const trace = await load(item);
   if (typeof trace === 'string') return { id: item.id, label: item.label, inputError: trace };
+  const ex =
+    explain === undefined
+      ? undefined
+      : new Explainer(item.label, await callLines(item.path), explain);
   const s = task.settings;
   const profile = s.profile ?? trace.header.profile ?? 'docs';
   let target;
@@ -182,6 +188,7 @@ async function runItem(
       0,
       `${NOT_STARTED}: ${e.message}`,
     );
+    ex?.end(undefined, v.message);
     return {
       id: item.id,
       label: item.label,
@@ -196,6 +203,7 @@ async function runItem(
     sampleBytes: s.sampleBytes,
     callTimeoutMs: s.timeoutMs,
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
+    ...ex?.hooks(hb === undefined ? undefined : (i, fn) => beat(hb, i, fn)),
   });
   const closeError = await session.release(
     target,
@@ -204,6 +212,7 @@ async function runItem(
   const closed = closeError === undefined ? {} : { closeError };
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
   const late = await trace.finish?.();
+  ex?.end(result, late?.inputError ?? trace.damage ?? late?.damage);
   if (late?.inputError !== undefined)
     return { id: item.id, label: item.label, inputError: late.inputError, ...closed };
   const damage = trace.damage ?? late?.damage;
@@ -216,7 +225,14 @@ async function runItem(
   };
 }
 
-export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {
+/**
+ * Runs a task's traces in order; `explain` (with settings.explain) takes the text of
+ * `vpdma replay --explain` as it is ready.
+ */
+export async function runReplayTask(
+  task: ReplayTask,
+  explain?: (text: string) => void,
+): Promise<ItemResult[]> {
   const session = await sessionFor(task.settings.target, task.settings.timeoutMs);
   if (typeof session === 'string')
     return task.items.map((i) => ({ id: i.id, label: i.label, setupError: session }));
@@ -225,7 +241,9 @@ export async function runReplayTask(task: ReplayTask): Promise<ItemResult[]> {
   watchedBy(hb);
   const out: ItemResult[] = [];
   for (const item of task.items) {
-    out.push(await runItem(task, session, item, hb));
+    out.push(
+      await runItem(task, session, item, hb, task.settings.explain === true ? explain : undefined),
+    );
     // Between traces nothing is being called: the watchdog must not count loading time.
     holding(hb, -1);
   }

@@ -11,9 +11,14 @@ export class ViolationList {
   readonly unlisted: Partial<Record<ViolationKind, number>> = {};
   private readonly pairs = new Set<string>();
 
-  constructor(private readonly max = VIOLATIONS_LISTED_MAX) {}
+  constructor(
+    private readonly max = VIOLATIONS_LISTED_MAX,
+    /** Hears every violation added, listed or not. */
+    private readonly heard?: (v: Violation) => void,
+  ) {}
 
   add(v: Violation): void {
+    this.heard?.(v);
     const pair = `${v.kind} ${v.fn}`;
     if (this.list.length < this.max || !this.pairs.has(pair)) {
       this.list.push(v);

@@ -176,3 +176,22 @@ export async function* readTextCalls(
   }
   yield* d.end(last);
 }
+
+/**
+ * The 1-based line of each call in a text trace, by TextLineDecoder.line's rule: blank lines
+ * and comments (`#` not followed by `!`) are no call, nor are `#!` directives. For pointing at
+ * a call (`vpdma replay --explain`); the text is assumed to parse.
+ */
+export function textCallLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    const raw = text.slice(start, nl);
+    const t = (line === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw).trim();
+    if (t !== '' && !t.startsWith('#')) lines.push(line);
+    start = nl + 1;
+  }
+  return lines;
+}

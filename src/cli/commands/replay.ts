@@ -58,6 +58,7 @@ interface ReplayOptions {
   readonly seed?: string;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
+  readonly explain?: boolean;
 }
 
 export const registerReplay: RegisterCommand = (program, ctx) => {
@@ -97,6 +98,10 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       String(DEFAULT_SAMPLE_BYTES),
     )
     .option('--seed <seed>', 'recorded in the report (replay itself uses no randomness)')
+    .option(
+      '--explain',
+      "print each call of one trace on stdout: its index and line, its arguments as the target got them, the target's answer, the oracle's, and the violations found at it (one trace: a file, or a directory holding one)",
+    )
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (paths: string[], opts: ReplayOptions) => {
@@ -123,6 +128,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const settings: ReplaySettings = {
     target: formatTargetSpec(spec),
     ...(profile === undefined ? {} : { profile }),
+    ...(opts.explain === true ? { explain: true } : {}),
     paranoid: opts.paranoid === true,
     timeoutMs: positiveInt('--timeout', opts.timeout, 5000, 3_600_000),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
@@ -134,6 +140,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   if ('error' in found) throw new UserError(found.error);
   // The workers that run: no more than there are traces (the start line and --json say so).
   const workers = Math.min(asked, Math.max(1, found.files.length));
+  if (opts.explain === true) checkExplain(found.files, opts);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
   const alternates = alternatesMessage(found.alternates);
@@ -161,13 +168,19 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${found.files.length} workers=${workers}\n`,
   );
   const progress = new Progress('replay', found.files.length, {
-    mode: progressMode(opts, process.stderr.isTTY),
+    // The explanation is the progress, and a bar would be drawn into it on a terminal.
+    mode: progressMode(
+      { ...opts, quiet: opts.quiet === true || opts.explain === true },
+      process.stderr.isTTY,
+    ),
     write: ctx.io.err,
   });
   const interrupt = onInterrupt(ctx.io.err);
   let run;
   try {
-    run = await runReplays(found.files, settings, workers, progress, interrupt.signal);
+    run = await runReplays(found.files, settings, workers, progress, interrupt.signal, {
+      ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
+    });
   } finally {
     interrupt.dispose();
   }
@@ -192,6 +205,20 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   await writeReports(ctx.io, report, opts, found.files.length);
   if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
+}
+
+/** --explain tells one trace on stdout: refused for several, or beside a report on stdout. */
+function checkExplain(files: readonly string[], opts: ReplayOptions): void {
+  if (files.length !== 1)
+    throw new UserError(
+      `--explain tells the replay of one trace; ${files.length} were given (a directory counts each trace in it): name one file`,
+    );
+  for (const [flag, path] of [
+    ['--json', opts.json],
+    ['--junit', opts.junit],
+  ] as const)
+    if (path === STDOUT_FILE)
+      throw new UserError(`--explain writes to stdout: ${flag} - cannot go there too; name a file`);
 }
 
 function buildReport(

@@ -1,0 +1,148 @@
+// `vpdma replay --explain`'s text, from the Replayer's hooks: each call as the target got it,
+// both answers, and each violation under the call it was found at.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveDevice } from '../model/device.js';
+import { parseText } from '../trace/textParse.js';
+import { textCallLines } from '../trace/textParse.js';
+import { callLines, explainLineCharsMax, Explainer } from './explain.js';
+import { createModelTargetSync } from './modelTarget.js';
+import { createMutantTarget, findMutant } from './mutants.js';
+import { replayTrace } from './replayTrace.js';
+import type { Target } from './target.js';
+
+const REPRO = [
+  '#! vpdma-trace v1 profile=docs',
+  '# a comment, then a blank line: calls are on lines 4 and 6',
+  '',
+  'r0 = VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0) -> 0xffffc00000000000',
+  '   # indented comment',
+  'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp=0x0, boardAddress=0xe0000000, length=4096, inIoSpace=2, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=r0)',
+  '',
+].join('\n');
+
+async function explained(target: (o: { device: ReturnType<typeof resolveDevice> }) => Target) {
+  const trace = parseText(REPRO);
+  if (!trace.ok) throw new Error(trace.error.message);
+  const lines = textCallLines(REPRO);
+  const out: string[] = [];
+  const ex = new Explainer(
+    'repro.txt',
+    (i) => lines[i],
+    (t) => void out.push(t),
+  );
+  const device = resolveDevice(trace.value.header.device);
+  const result = await replayTrace(trace.value.header, trace.value.calls, target({ device }), {
+    ...ex.hooks(),
+  });
+  ex.end(result);
+  return { text: out.join(''), chunks: out, result };
+}
+
+describe('Explainer', () => {
+  it('shows a mutant writing *Length under the call that did it, beside the oracle', async () => {
+    const bug = findMutant('mapdma-writes-length');
+    if (bug === undefined) throw new Error('no such mutant');
+    const { text, chunks } = await explained((o) =>
+      createMutantTarget(bug, { ...o, profile: 'docs' }),
+    );
+    const args =
+      'hwDeviceExtension=0xffffe00000001000, pVrp=0x0, boardAddress=0xe0000000, length=4096, inIoSpace=2, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0xffffc00000000000';
+    expect(text.split('\n').slice(1)).toEqual([
+      'call 0 (line 4): VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0)',
+      "  recorded: -> 0xffffc00000000000 (in the trace's addresses)",
+      '  target and oracle: -> 0xffffc00000000000',
+      `call 1 (line 6): VideoPortMapDmaMemory(${args})`,
+      '  target:   -> 0x0 out(pVrp=0x0, length=0, inIoSpace=2, virtualAddress=0xffffc00000000000)',
+      '  oracle:   -> 0x0 out(pVrp=0x0, length=4096, inIoSpace=2, virtualAddress=0xffffc00000000000)',
+      '  VIOLATION map-dma-wrote-out-param: VideoPortMapDmaMemory wrote length: 4096 became 0',
+      '# end: 2 calls replayed, 1 violation, outcome fail',
+      '',
+    ]);
+    expect(text).toMatch(/^# repro\.txt: each call with its arguments as the target got them/);
+    // Each call's own line goes out before the call reaches the target (a hang shows it),
+    // its answers with the next.
+    expect(chunks).toHaveLength(3);
+    for (const [i, chunk] of chunks.slice(0, 2).entries()) {
+      const own = chunk.slice(chunk.indexOf(`call ${i} `));
+      expect(own).not.toMatch(/\n {2}(target|oracle|VIOLATION)/);
+    }
+  });
+
+  it('shows the arguments in the target’s addresses, its answer apart from the oracle’s', async () => {
+    // model:alternate allocates elsewhere: the view it returns is what it is given back.
+    const { text } = await explained((o) =>
+      createModelTargetSync({ ...o, profile: 'docs', layout: 'alternate' }),
+    );
+    const target = /target: {3}-> (0x[0-9a-f]+)\n/.exec(text)?.[1];
+    expect(target).toBeDefined();
+    expect(target).not.toBe('0xffffc00000000000');
+    expect(text).toContain('  oracle:   -> 0xffffc00000000000\n');
+    expect(text).toContain(`virtualAddress=${target})\n`);
+    expect(text).not.toContain('VIOLATION');
+  });
+
+  it('says where the oracle stops being compared, and where the documentation forbids a call', async () => {
+    const call =
+      'VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription=0x0)';
+    const trace = parseText(`#! vpdma-trace v1\n${call}\n${call}\n`);
+    if (!trace.ok) throw new Error(trace.error.message);
+    const out: string[] = [];
+    const ex = new Explainer(
+      'm.txt',
+      () => undefined,
+      (t) => void out.push(t),
+    );
+    const target = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+    ex.end(await replayTrace(trace.value.header, trace.value.calls, target, ex.hooks()));
+    const text = out.join('');
+    expect(text.match(/misuse: {3}null-description/g)).toHaveLength(2);
+    expect(text.match(/the trace misuses the API at call 0: /g)).toHaveLength(1);
+    expect(text).toContain(`\ncall 1: ${call}\n`); // a trace without lines (a .vpt)
+  });
+
+  it('keeps the ends of a very long line', async () => {
+    const data = 'ab'.repeat(4000);
+    const base = REPRO.split('\n')[3] ?? '';
+    const trace = parseText(`#! vpdma-trace v1\n${base}\n@write(va=r0, data=x"${data}")\n`);
+    if (!trace.ok) throw new Error(trace.error.message);
+    const out: string[] = [];
+    const ex = new Explainer(
+      'w.txt',
+      () => undefined,
+      (t) => void out.push(t),
+    );
+    const target = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+    ex.end(await replayTrace(trace.value.header, trace.value.calls, target, ex.hooks()));
+    const long = out
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('call 1: @write'));
+    expect(long?.length).toBeLessThanOrEqual(explainLineCharsMax);
+    expect(long).toMatch(
+      /^call 1: @write\(va=0x[0-9a-f]+, data=x"abab.* \.\.\. \(\d+ characters\) \.\.\. [ab]+"\)$/,
+    );
+  });
+});
+
+describe('callLines', () => {
+  it('numbers JSONL calls from line 2, reads a .txt for its call lines, and gives a .vpt none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-explain-'));
+    const txt = join(dir, 'r.txt');
+    writeFileSync(txt, `\uFEFF${REPRO.replace(/\n/g, '\r\n')}`);
+    const ofTxt = await callLines(txt);
+    expect([ofTxt(0), ofTxt(1), ofTxt(2)]).toEqual([4, 6, undefined]);
+    const ofJsonl = await callLines(join(dir, 'r.jsonl'));
+    expect([ofJsonl(0), ofJsonl(7)]).toEqual([2, 9]);
+    expect((await callLines(join(dir, 'r.vpt')))(0)).toBeUndefined();
+    expect((await callLines(undefined))(0)).toBeUndefined();
+  });
+
+  it('agrees with the parser on which lines are calls', () => {
+    const parsed = parseText(REPRO);
+    expect(parsed.ok && parsed.value.calls.length).toBe(textCallLines(REPRO).length);
+    expect(textCallLines('#! vpdma-trace v1\n#!x\n  #c\nF()\n\n  G()\n')).toEqual([4, 6]);
+  });
+});

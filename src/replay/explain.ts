@@ -1,0 +1,155 @@
+// `vpdma replay --explain`: one trace's replay told call by call, for the person who has to
+// find the faulty line of their implementation. Per call: its index (and line in a .jsonl or
+// .txt file), the function and its arguments as the target got them, the target's answer,
+// the oracle's, and each violation found at that call. Built from the Replayer's hooks, so a
+// replay without --explain pays nothing for it.
+import { readFile } from 'node:fs/promises';
+import { oneLine } from '../core/oneLine.js';
+import type { Stepped } from '../model/step.js';
+import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
+import { textCallLines } from '../trace/textParse.js';
+import { printCall } from '../trace/textPrint.js';
+import { formatOf } from '../store/traceFiles.js';
+import type { ReplayOptions, ReplayResult } from './replayTypes.js';
+import type { Violation } from './violation.js';
+
+/** A printed line longer than this keeps its two ends around its length (a long @write). */
+export const explainLineCharsMax = 2000;
+
+/** The hooks explain uses; a heartbeat's onCall, if any, still runs. */
+type Hooks = Required<Pick<ReplayOptions, 'onCall' | 'onStep' | 'onViolation' | 'onDetach'>>;
+
+export class Explainer {
+  /** The call being explained (-1: none yet). */
+  private index = -1;
+  private pending: string[] = [];
+
+  constructor(
+    label: string,
+    /** The file line of call i, when the format has one. */
+    private readonly lineOf: (i: number) => number | undefined,
+    /** Takes the text as it is ready: everything up to a call's own line goes before it. */
+    private readonly emit: (text: string) => void,
+  ) {
+    this.pending.push(
+      `# ${oneLine(label)}: each call with its arguments as the target got them (in its own addresses), the target's answer, the oracle's (in the oracle's addresses), and each violation found at it`,
+    );
+  }
+
+  /** The Replayer options that feed this explainer, `onCall` also calling `beat` (heartbeat). */
+  hooks(beat?: (index: number, fn: string) => void): Hooks {
+    return {
+      onCall: (i, fn, args, call) => {
+        beat?.(i, fn);
+        this.call(i, fn, args, call);
+      },
+      onStep: (fn, stepped, _model, answer) => this.answers(fn, answer, stepped),
+      onViolation: (v) => this.violation(v),
+      onDetach: (i, by) => this.detached(i, by),
+    };
+  }
+
+  private where(i: number): string {
+    const line = this.lineOf(i);
+    return line === undefined ? `call ${i}` : `call ${i} (line ${line})`;
+  }
+
+  /** Before the call goes to the target: sent at once, so a target that hangs on it shows it. */
+  private call(i: number, fn: string, args: Args, call: TraceCall): void {
+    this.index = i;
+    this.pending.push(`${this.where(i)}: ${printed(() => printCall({ fn, args }, new Map()))}`);
+    if (call.ret !== undefined || call.out !== undefined)
+      this.pending.push(`  recorded: ${answerText(fn, call)} (in the trace's addresses)`);
+    this.flush();
+  }
+
+  private answers(fn: string, answer: CallOutcome, stepped: Stepped): void {
+    const target = answerText(fn, answer);
+    const oracle = answerText(fn, stepped);
+    const open = stepped.unspecified ?? [];
+    const latitude = open.length > 0 ? ` (any value allowed in ${open.join(', ')})` : '';
+    if (target === oracle) this.pending.push(`  target and oracle: ${target}${latitude}`);
+    else this.pending.push(`  target:   ${target}`, `  oracle:   ${oracle}${latitude}`);
+    if (stepped.misuse !== undefined)
+      this.pending.push(`  misuse:   ${stepped.misuse} (the documentation forbids this call here)`);
+  }
+
+  private violation(v: Violation): void {
+    // Found before the call reached the target (its state() or a read around it failed).
+    if (v.callIndex !== this.index) {
+      this.index = v.callIndex;
+      this.pending.push(`${this.where(v.callIndex)}: ${v.fn}`);
+    }
+    this.pending.push(`  VIOLATION ${v.kind}: ${oneLine(v.message)}`);
+  }
+
+  private detached(i: number, by: 'divergence' | 'misuse'): void {
+    const why = by === 'misuse' ? 'the trace misuses the API' : 'the target diverged';
+    this.pending.push(
+      `  (${why} at call ${i}: after it the oracle's answers are shown but no longer compared with the target's; the obsolete calls are still checked)`,
+    );
+  }
+
+  /** After the replay: what is left, and how it ended. */
+  end(result: ReplayResult | undefined, trouble?: string): void {
+    if (trouble !== undefined) this.pending.push(`# ${oneLine(trouble)}`);
+    if (result !== undefined) {
+      const n = result.violations.length + Object.values(result.unlisted ?? {}).reduce(sum, 0);
+      this.pending.push(
+        `# end: ${result.calls} call${result.calls === 1 ? '' : 's'} replayed, ${n} violation${n === 1 ? '' : 's'}, outcome ${result.outcome}`,
+      );
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.emit(`${this.pending.map(clip).join('\n')}\n`);
+    this.pending = [];
+  }
+}
+
+const sum = (a: number, b: number | undefined): number => a + (b ?? 0);
+
+/** `-> ret out(...)` as the text format prints them; 'nothing' for neither. */
+function answerText(fn: string, a: { readonly ret?: Value; readonly out?: Args }): string {
+  const shown = printed(() => {
+    const call: TraceCall = {
+      fn,
+      args: {},
+      ...(a.ret === undefined ? {} : { ret: a.ret }),
+      ...(a.out === undefined ? {} : { out: a.out }),
+    };
+    return printCall(call, new Map()).slice(`${fn}()`.length).trim();
+  });
+  return shown === '' ? 'nothing returned' : shown;
+}
+
+/** The text format's printing, or why it refused (a value of the wrong type). */
+function printed(print: () => string): string {
+  try {
+    return print();
+  } catch (e) {
+    return `(cannot print: ${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
+function clip(line: string): string {
+  if (line.length <= explainLineCharsMax) return line;
+  const edge = explainLineCharsMax / 2 - 40;
+  return `${line.slice(0, edge)} ... (${line.length} characters) ... ${line.slice(-edge)}`;
+}
+
+/**
+ * Where call i is in the file: JSONL has the header on line 1 and a call a line (blank lines
+ * only at the end); a .txt file is read for its call lines; a .vpt has no lines.
+ */
+export async function callLines(
+  path: string | undefined,
+): Promise<(i: number) => number | undefined> {
+  const format = path === undefined ? undefined : formatOf(path);
+  if (format === 'jsonl') return (i) => i + 2;
+  if (format !== 'txt' || path === undefined) return () => undefined;
+  const lines = textCallLines(await readFile(path, 'utf8').catch(() => ''));
+  return (i) => lines[i];
+}
