@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayDirs } from './nightlyPlan.js';
 import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-input-'));
@@ -154,5 +155,40 @@ describe('vpdma nightly on bad usage and input', () => {
       `vpdma nightly: --replay ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory; skipped\n`,
     );
     expect((report(out).corpus as { traces: unknown[] }).traces).toHaveLength(21);
+  });
+
+  it('replays the bundled corpus beside a --replay directory when told bundled', async () => {
+    // A user's regression repros, kept in their repository, besides the bundled corpus.
+    const regress = join(dir, 'regress');
+    mkdirSync(regress);
+    writeFileSync(join(regress, 'mine.jsonl'), readFileSync('corpus/events.jsonl'));
+    const traces = async (...replay: string[]): Promise<string[]> => {
+      const out = join(dir, `b-${replay.length}`);
+      const r = await run(['nightly', ...replay, '--out', out, '--runs', '2', '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      const entries = (report(out).corpus as { traces: { trace: string }[] }).traces;
+      return entries.map((t) => t.trace);
+    };
+    // Alone, --replay replaces the bundled corpus; `bundled` adds it (--replay repeats).
+    expect(await traces('--replay', regress)).toEqual([join(regress, 'mine.jsonl')]);
+    const both = await traces('--replay', 'bundled', '--replay', regress);
+    expect(both).toHaveLength(22);
+    expect(both).toContain(join(regress, 'mine.jsonl'));
+    expect(both.filter((t) => t.endsWith(join('corpus', 'events.jsonl')))).toHaveLength(1);
+    // Named so, the bundled corpus loses its traces calling a --disable'd function, as by default.
+    const off = ['--disable', 'MapBankedMemory', '--replay', 'bundled', '--replay', regress];
+    const d = await run(['nightly', ...off, '--out', join(dir, 'b-off'), '--runs', '2']);
+    expect(d.code, d.err).toBe(0);
+    expect(d.err).toContain("not replayed, calling a --disable'd function: 1 bundled trace\n");
+    // A directory named bundled where nightly runs would be ambiguous: refused, one line.
+    const here = join(dir, 'here');
+    mkdirSync(join(here, 'bundled'), { recursive: true });
+    await expect(replayDirs(['bundled'], here)).rejects.toThrow(
+      '--replay bundled: names the bundled corpus, and there is also a bundled here; write ./bundled for that one (both: --replay bundled ./bundled)',
+    );
+    expect(await replayDirs(['./bundled', regress], here)).toEqual({
+      dirs: ['./bundled', regress],
+      bundled: false,
+    });
   });
 });

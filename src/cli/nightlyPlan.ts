@@ -98,6 +98,27 @@ export interface NightlyTraces {
   readonly unminimized: string[];
 }
 
+/** `--replay`'s word for the bundled corpus: `--replay bundled regress/` replays both. */
+export const BUNDLED = 'bundled';
+
+/**
+ * The directories `--replay` names, `bundled` as the bundled corpus's path, and whether it is
+ * one of them; without --replay, the bundled corpus alone. A directory named `bundled` here
+ * is ambiguous, so refused: `./bundled` names it.
+ */
+export async function replayDirs(
+  given: readonly string[] | undefined,
+  cwd = '.',
+): Promise<{ readonly dirs: string[]; readonly bundled: boolean }> {
+  if (given === undefined) return { dirs: [bundledCorpusDir()], bundled: true };
+  const bundled = given.includes(BUNDLED);
+  if (bundled && (await stat(join(cwd, BUNDLED)).catch(() => undefined)) !== undefined)
+    throw new UserError(
+      `--replay ${BUNDLED}: names the bundled corpus, and there is also a ${BUNDLED} here; write ./${BUNDLED} for that one (both: --replay ${BUNDLED} ./${BUNDLED})`,
+    );
+  return { dirs: given.map((d) => (d === BUNDLED ? bundledCorpusDir() : d)), bundled };
+}
+
 export async function collectNightlyTraces(
   out: string,
   dirs: readonly string[],
@@ -120,7 +141,7 @@ export async function collectNightlyTraces(
 
 /**
  * The traces a night with --disable leaves out, as resolved paths: the bundled corpus traces
- * (without --replay) and the earlier findings' repros that call a disabled function. The
+ * (when it is replayed: without --replay, or with --replay bundled) and the earlier findings' repros that call a disabled function. The
  * target lacks it: they would fail every night, and a repro not replayed is never marked fixed
  * (it stays open in --history until a night without --disable replays it).
  */

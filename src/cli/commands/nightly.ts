@@ -24,6 +24,7 @@ import {
   exitForNightly,
   parseFailOn,
   removeFindings,
+  replayDirs,
   unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
@@ -79,7 +80,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--replay <dir...>',
-      'trace directories to replay before fuzzing (default: the bundled corpus)',
+      'trace directories to replay before fuzzing, instead of the bundled corpus (default), which the word bundled names: --replay bundled regress/ replays both (repeatable)',
     )
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
@@ -153,13 +154,14 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       : durationOption('--budget-replay', opts.budgetReplay);
   const corpusDir = opts.corpus ?? defaultCorpusDir(out);
   checkOutputNames(out, opts.json, opts.history);
-  const traces = await collectNightlyTraces(out, opts.replay ?? [bundledCorpusDir()]);
+  const replaying = await replayDirs(opts.replay);
+  const traces = await collectNightlyTraces(out, replaying.dirs);
   // Traces calling a --disable'd function: the target lacks it. A --replay directory is the
-  // user's own choice, replayed whole.
+  // user's own choice, replayed whole; the bundled corpus is not.
   const lacking =
     disabled === undefined
       ? { bundled: new Set<string>(), repros: new Set<string>() }
-      : await callingDisabled(disabled, traces.repros, opts.replay === undefined);
+      : await callingDisabled(disabled, traces.repros, replaying.bundled);
   const files = traces.files.filter(
     (f) => !lacking.bundled.has(resolve(f)) && !lacking.repros.has(resolve(f)),
   );
@@ -171,7 +173,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     ],
     files,
     [corpusDir, bundledCorpusDir()],
-    [...(opts.replay ?? [bundledCorpusDir()]), join(out, 'findings')],
+    [...replaying.dirs, join(out, 'findings')],
   );
   // The history next: a bad one is refused before any directory is made.
   const history = await loadHistory(opts.history);
