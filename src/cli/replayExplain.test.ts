@@ -1,6 +1,6 @@
 // `vpdma replay --explain` end to end (the real pool; dist/ is built before the tests): one
 // trace told call by call on stdout, from a worker thread, before the summary.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,21 @@ describe('vpdma replay --explain', () => {
       );
       expect(r.out, target).not.toContain('VIOLATION');
     }
+  });
+
+  it("keeps a process target's stderr where the SPEC redirects it (docs/debugging.md)", async () => {
+    // The SPEC goes through /bin/sh: a redirection and leading VAR=value words apply to it.
+    const wrapper = join(dir, 'debug-target.sh');
+    const fixture = join(import.meta.dirname, '../../test/fixtures/slow-process-target.mjs');
+    writeFileSync(
+      wrapper,
+      `echo "DBG $VPDMA_DBG from the target" >&2\nexec "${process.execPath}" "${fixture}"\n`,
+    );
+    const log = join(dir, 'dbg.log');
+    const target = `process:VPDMA_DBG=hello sh ${wrapper} 2>>${log}`;
+    const r = await run(['replay', repro, '--target', target, '--explain']);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('DBG hello from the target\n');
   });
 
   it('shows the call a target hangs in, although its worker thread is killed', async () => {

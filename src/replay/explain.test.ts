@@ -1,6 +1,6 @@
 // `vpdma replay --explain`'s text, from the Replayer's hooks: each call as the target got it,
 // both answers, and each violation under the call it was found at.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,5 +144,39 @@ describe('callLines', () => {
     const parsed = parseText(REPRO);
     expect(parsed.ok && parsed.value.calls.length).toBe(textCallLines(REPRO).length);
     expect(textCallLines('#! vpdma-trace v1\n#!x\n  #c\nF()\n\n  G()\n')).toEqual([4, 6]);
+  });
+});
+
+describe('docs/debugging.md', () => {
+  it('shows what --explain prints for its example', async () => {
+    // Its target allocates as model:alternate does and writes *Length in MapDmaMemory.
+    const doc = readFileSync(new URL('../../docs/debugging.md', import.meta.url), 'utf8');
+    const blocks = [...doc.matchAll(/\n\n((?: {4}.*\n|\n)+)/g)].map((m) =>
+      (m[1] ?? '').replace(/^ {4}/gm, '').trimEnd(),
+    );
+    const repro = blocks.find((b) => b.startsWith('#! vpdma-trace'));
+    const shown = blocks.find((b) => b.startsWith('# repro.txt: '));
+    if (repro === undefined || shown === undefined) throw new Error('the example is gone');
+    const trace = parseText(`${repro}\n`);
+    if (!trace.ok) throw new Error(trace.error.message);
+    const lines = textCallLines(`${repro}\n`);
+    const out: string[] = [];
+    const ex = new Explainer(
+      'repro.txt',
+      (i) => lines[i],
+      (t) => void out.push(t),
+    );
+    const device = resolveDevice(trace.value.header.device);
+    const model = createModelTargetSync({ device, profile: 'docs', layout: 'alternate' });
+    const target: Target = {
+      ...model,
+      call: (c) => {
+        const r = model.call(c);
+        const writes = c.fn === 'VideoPortMapDmaMemory' && c.args['virtualAddress'] !== 0n;
+        return writes ? { ...r, out: { ...r.out, length: 0 } } : r;
+      },
+    };
+    ex.end(await replayTrace(trace.value.header, trace.value.calls, target, ex.hooks()));
+    expect(out.join('').trimEnd()).toBe(shown);
   });
 });
