@@ -55,6 +55,20 @@ describe('vpdma show', () => {
     expect(again).toEqual(parseJsonl(GOOD));
   });
 
+  it('--oracle explains the calls in comments as repro.txt does; the trace stays the same', async () => {
+    const r = await run('show', '--oracle', p('good.jsonl'));
+    expect([r.code, r.err]).toEqual([0, '']);
+    const plain = await run('show', p('good.jsonl'));
+    // The same summary; then the listing with the oracle's answers (the reactos profile's), in
+    // the trace's own values: the adapter the oracle makes is the one the capture recorded.
+    expect(r.out.startsWith(plain.out.slice(0, plain.out.indexOf('#! vpdma-trace')))).toBe(true);
+    expect(r.out).toContain('-> 0xffffc00000000010\n# oracle at call 0: as recorded\n');
+    expect(r.out).toContain('length=4096 means *Length == 4096');
+    expect(parseText(r.out, 'show.txt')).toEqual(parseJsonl(GOOD));
+    // Without it, show is unchanged: no comment among the calls.
+    expect(plain.out).not.toContain('# oracle');
+  });
+
   it('--summary prints only the summary', async () => {
     const r = await run('show', '--summary', p('good.jsonl'));
     expect(r.code).toBe(0);

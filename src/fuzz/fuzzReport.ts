@@ -24,7 +24,7 @@ export interface FindingBase {
   readonly originalCalls: number;
   /** Path of the repro in JSONL form (DESIGN.md `trace`). */
   readonly trace: string;
-  /** The repro in the text format, for people. */
+  /** The repro in the text format, for people: repro.txt's text, explained in comments. */
   readonly reproText: string;
   readonly seed: string;
   readonly caseIndex: number;

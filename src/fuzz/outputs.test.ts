@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellWord } from '../core/shellWord.js';
+import { readTrace } from '../store/traceFiles.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/vpdma.js');
@@ -69,5 +70,25 @@ describe('finding.json', () => {
     expect(inCwd.stdout).toContain('view-torn-down');
     // `command` anywhere else does not find the repro: what `cwd` and `commandHere` are for.
     expect(sh(f.command, artifact).status).toBe(2);
+  });
+
+  it('repro.txt explains itself in comments, and holds the same trace as repro.jsonl', async () => {
+    // The finding the test above made.
+    const files = join(dir, 'project/out/findings');
+    const report = JSON.parse(readFileSync(join(dir, 'project/out/report.json'), 'utf8')) as {
+      findings: { signature: string; reproText: string }[];
+    };
+    const first = report.findings[0];
+    const txt = join(files, first?.signature ?? '', 'repro.txt');
+    const text = readFileSync(txt, 'utf8');
+    expect(text).toMatch(/^# oracle at call 0: /m);
+    expect(text).toContain('are the values pointed to on entry');
+    // report.json (and so report.html and junit.xml) shows the same text.
+    expect(first?.reproText).toBe(text);
+    const [fromTxt, fromJsonl] = await Promise.all([
+      readTrace(txt),
+      readTrace(join(files, first?.signature ?? '', 'repro.jsonl')),
+    ]);
+    expect(fromTxt.ok && fromTxt.value).toStrictEqual(fromJsonl.ok && fromJsonl.value);
   });
 });

@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import { writeRepro, type ReproPaths } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
-import { printText } from '../trace/text.js';
+import { printRepro } from '../replay/reproText.js';
 import type { FuzzFinding } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
 import type { FuzzSettings } from './protocol.js';
@@ -35,7 +35,12 @@ export function replayCommandHere(s: CommandSettings, cwd: string): string {
 }
 
 /** A finding's report entry, its repro stored at `files`. */
-export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPaths): ReportFinding {
+export function reportFindingOf(
+  f: FuzzFinding,
+  s: FuzzSettings,
+  files: ReproPaths,
+  reproText = printRepro(f.repro),
+): ReportFinding {
   return {
     signature: f.signature,
     kind: f.kind,
@@ -46,7 +51,7 @@ export function reportFindingOf(f: FuzzFinding, s: FuzzSettings, files: ReproPat
     originalCalls: f.originalCalls,
     trace: files.jsonl,
     files,
-    reproText: printText(f.repro),
+    reproText,
     seed: s.seedText,
     caseIndex: f.caseIndex,
     cases: f.cases,
@@ -81,7 +86,8 @@ export function findingWriter(
 ): (f: FuzzFinding) => Promise<ReportFinding> {
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
-    const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro));
+    const text = printRepro(f.repro);
+    const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro, text), text);
     const here = replayCommandHere(s, process.cwd());
     // Without --profile, the repro's own header says which oracle it failed against.
     await writeFindingJson(dir, entry, s.target, s.profile ?? f.repro.header.profile, here);

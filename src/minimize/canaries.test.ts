@@ -13,6 +13,9 @@ import {
   padded,
 } from '../../scripts/bench/minimizeCases.js';
 import { MUTANTS, type Mutant } from '../replay/mutants.js';
+import { oracleAnswers } from '../replay/reproText.js';
+import { parseText, printText } from '../trace/text.js';
+import { printTextAnnotated } from '../trace/textAnnotate.js';
 import type { Trace } from '../trace/trace.js';
 
 const reached: Record<string, Record<string, string>> = {
@@ -28,6 +31,14 @@ async function check(m: Mutant, trace: Trace, bound: number): Promise<string> {
   expect(r.stillFails).toBe(true);
   const calls = r.result?.trace.calls.length ?? Infinity;
   expect(calls).toBeLessThanOrEqual(bound);
+  // The repro as a .txt file explains itself in comments only: it reads back as the same trace.
+  const repro = r.result?.trace;
+  if (repro !== undefined) {
+    const text = printTextAnnotated(repro, oracleAnswers(repro));
+    expect(text).toContain('# oracle at call ');
+    const [back, bare] = [parseText(text), parseText(printText(repro))];
+    expect(back.ok && back.value).toStrictEqual(bare.ok && bare.value);
+  }
   return `${r.start} -> ${calls} (minimalCalls ${m.minimalCalls})`;
 }
 

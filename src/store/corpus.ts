@@ -134,8 +134,11 @@ export interface ReproPaths {
   readonly vpt: string;
 }
 
-/** A finding's repro in all three formats (repro.jsonl, repro.txt, repro.vpt) under `dir`. */
-export async function writeRepro(dir: string, trace: Trace): Promise<ReproPaths> {
+/**
+ * A finding's repro in all three formats (repro.jsonl, repro.txt, repro.vpt) under `dir`;
+ * repro.txt holds `text` (the annotated form, which parses to `trace`).
+ */
+export async function writeRepro(dir: string, trace: Trace, text: string): Promise<ReproPaths> {
   await ensureDir(dir);
   const paths = {
     jsonl: join(dir, 'repro.jsonl'),
@@ -143,7 +146,7 @@ export async function writeRepro(dir: string, trace: Trace): Promise<ReproPaths>
     vpt: join(dir, 'repro.vpt'),
   };
   for (const p of [paths.jsonl, paths.txt, paths.vpt]) {
-    const r = await writeTraceAtomic(p, trace);
+    const r = await writeTraceAtomic(p, trace, text);
     if (!r.ok) throw new Error(formatTraceError(r.error));
   }
   return paths;

@@ -166,15 +166,28 @@ export async function readTracePrefix(path: string): Promise<Result<SalvagedTrac
   return collectTracePrefix(streamTraceBatches(path));
 }
 
-/** Writes a trace atomically in the format its name says. */
+/**
+ * Writes a trace atomically in the format its name says. `text` is the .txt form to write
+ * instead of printText's (an annotated repro, which must parse to `trace`); other formats
+ * ignore it.
+ */
 export async function writeTraceAtomic(
   path: string,
   trace: Trace,
+  text?: string,
 ): Promise<Result<{ calls: number }, TraceError>> {
+  if (text !== undefined && formatOf(path) === 'txt')
+    return writeAtomic(path, { text, calls: trace.calls.length });
   return writeTraceItemsAtomic(path, traceItems(trace));
 }
 
 type Items = AsyncIterable<TraceItem | TraceBatchItem> | Iterable<TraceItem | TraceBatchItem>;
+
+/** A trace's text already printed (writeTraceAtomic's `text`). */
+interface Printed {
+  readonly text: string;
+  readonly calls: number;
+}
 
 /** A trace that can be read again from its start (a file): `open` is called once per pass. */
 export interface Reopenable {
@@ -199,6 +212,13 @@ export async function writeTraceItemsAtomic(
   path: string,
   source: TraceSource,
 ): Promise<Result<{ calls: number }, TraceError>> {
+  return writeAtomic(path, source);
+}
+
+async function writeAtomic(
+  path: string,
+  source: TraceSource | Printed,
+): Promise<Result<{ calls: number }, TraceError>> {
   const format = formatOf(path);
   if (format === undefined) return err({ file: path, message: UNKNOWN_FORMAT });
   let w: AtomicWriter;
@@ -209,11 +229,13 @@ export async function writeTraceItemsAtomic(
   }
   try {
     const r =
-      format !== 'txt'
-        ? await writeStreamed(w, isReopenable(source) ? source.open() : source, format)
-        : isReopenable(source)
-          ? await writeTextStreamed(w, source)
-          : await writeText(w, source);
+      'text' in source
+        ? await writePrinted(w, source)
+        : format !== 'txt'
+          ? await writeStreamed(w, isReopenable(source) ? source.open() : source, format)
+          : isReopenable(source)
+            ? await writeTextStreamed(w, source)
+            : await writeText(w, source);
     if (!r.ok) {
       await w.abort();
       return r;
@@ -294,6 +316,14 @@ async function writeTextStreamed(
   }
   if (!header) return err({ file: w.path, message: 'nothing to write: the input has no header' });
   return ok({ calls });
+}
+
+async function writePrinted(
+  w: AtomicWriter,
+  p: Printed,
+): Promise<Result<{ calls: number }, TraceError>> {
+  await w.write(p.text);
+  return ok({ calls: p.calls });
 }
 
 async function writeText(

@@ -49,6 +49,8 @@ interface Known {
   readonly extent: number;
   /** Its rN name (second pass only, when a later call refers to it). */
   name?: string;
+  /** The call that produced it and where in that call (producerRefs only). */
+  origin?: { readonly call: number; readonly at: string };
 }
 
 /**
@@ -74,9 +76,17 @@ class Productions {
     return out;
   }
 
-  /** Records a call's productions; `onEach` sees each (to name it) before it is findable. */
-  add(call: TraceCall, onEach?: (k: Known, p: Production) => void): void {
+  /**
+   * Records a call's productions (those `keep` accepts); `onEach` sees each (to name it)
+   * before it is findable.
+   */
+  add(
+    call: TraceCall,
+    onEach?: (k: Known, p: Production) => void,
+    keep?: (p: Production) => boolean,
+  ): void {
     for (const p of productionsOf(call)) {
+      if (keep !== undefined && !keep(p)) continue;
       const k: Known = { idx: this.count++, value: p.value, extent: p.extent };
       onEach?.(k, p);
       // Re-inserted, so the first entries are the least recently used values.
@@ -179,4 +189,40 @@ export function nameProductions(calls: readonly TraceCall[]): Map<string, string
   for (const call of calls) scan.add(call);
   const namer = scan.namer();
   return calls.map((call) => namer.notes(call));
+}
+
+/** A value a call was given that an earlier call produced (producerRefs). */
+export interface ProducerRef {
+  /** Where the value sits in the consuming call: "args.mdl", "args.pVrp.outputBuffer". */
+  readonly path: string;
+  /** The producing call's index. */
+  readonly call: number;
+  /** Where it sits in the producing call: "ret", "out.virtualAddress", "out.elements.0.address". */
+  readonly at: string;
+  /** The value's offset from the produced one (an address inside a produced range). */
+  readonly offset: bigint;
+}
+
+/**
+ * For every call, the values it is given that an earlier call produced, found as the printer
+ * finds what to name (the same lookups and bounds), among the productions `keep` accepts.
+ */
+export function producerRefs(
+  calls: readonly TraceCall[],
+  keep?: (callIndex: number, p: Production) => boolean,
+): ProducerRef[][] {
+  const productions = new Productions(namedExactKept);
+  return calls.map((call, i) => {
+    const refs: ProducerRef[] = [];
+    for (const [path, k, offset] of productions.refsOf(call))
+      if (k.origin !== undefined) refs.push({ path, ...k.origin, offset });
+    productions.add(
+      call,
+      (k, p) => {
+        k.origin = { call: i, at: producedPath(p.at) };
+      },
+      keep === undefined ? undefined : (p) => keep(i, p),
+    );
+    return refs;
+  });
 }

@@ -60,6 +60,13 @@ export function printCall(call: TraceCall, notes: Annotations): string {
   return line;
 }
 
+/** A value as the printer writes it, without names (for comments). */
+export function printPlainValue(type: ArgType, v: Value): string {
+  return printValue(type, v, '', NO_NOTES);
+}
+
+const NO_NOTES: Annotations = new Map();
+
 function printValue(type: ArgType, v: Value, path: string, notes: Annotations): string {
   switch (type) {
     case 'vrp':

@@ -60,8 +60,12 @@ describe('vpdma minimize', () => {
       '--quiet',
     );
     expect(r.code).toBe(1); // the repro fails, as it should
+    // The call lines, without the comments that explain them (no call token holds a '#').
     const calls = async (file: string): Promise<string[]> =>
-      (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      (await readFile(file, 'utf8'))
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'))
+        .map((l) => l.replace(/\s+#.*$/, ''));
     const fuzzed = await calls(join(root, 'test/fixtures/reshape-case.fuzz-repro.txt'));
     expect(fuzzed).toHaveLength(6);
     expect(await calls(p('reshaped.txt'))).toEqual(fuzzed);
@@ -115,8 +119,11 @@ describe('vpdma minimize', () => {
       "#! vpdma-trace v1 profile=docs
       #! device {"dma":{"mapRegisters":4}}
       #! meta {"minimized":{"from":"sink.jsonl","calls":32,"kind":"inert-return-mismatch","fn":"VideoPortGetBytesUsed"}}
+      # Arguments for pointer parameters (PULONG Length, PVOID *VirtualAddress) are the values pointed to on entry: length=4096 means *Length == 4096.
+      # Comments are not checked: "# oracle at call N:" is what the reference model answers to call N (counting from 0, as replay does); "x = call N's *X" says where argument x came from.
       VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=4096)
       VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0)
+      # oracle at call 1: -> 0
       "
     `);
     const again = await run(
@@ -185,10 +192,16 @@ describe('vpdma minimize', () => {
     expect(text.split('\n')[2]).toMatch(/^#! meta \{"captured":true,"minimized":/);
     // The same discrepancy, not one made by removing the adapter: recorded 32768, oracle 16384.
     expect(text.split('\n').slice(3).join('\n')).toMatchInlineSnapshot(`
-      "r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000
+      "# Arguments for pointer parameters (PULONG Length, PVOID *VirtualAddress) are the values pointed to on entry: length=4096 means *Length == 4096.
+      # Comments are not checked: "# oracle at call N:" is what the reference model answers to call N (counting from 0, as replay does); "x = call N's *X" says where argument x came from.
+      r0 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffffe00010000000
+      # oracle at call 0: as recorded
       r1 = VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=32768, tag=1634550870) -> 0xffffa00000000000
+      # oracle at call 1: as recorded
       r2 = VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=r1, length=32768, operation=2) -> 0xffffe00010000200
+      # oracle at call 2: as recorded
       VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=32768, executeDmaRoutine=0xfffff80000a01000, context=0xffffa00000000000, writeToDevice=true) -> 0 out(pLength=32768)
+      # oracle at call 3: -> 0 out(pLength=16384)
       "
     `);
     // The repro, arguments as captured, shows that discrepancy on its own.

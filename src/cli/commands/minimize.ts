@@ -15,6 +15,7 @@ import {
   stillFailsPredicate,
   TargetSetupError,
 } from '../../replay/stillFails.js';
+import { printRepro } from '../../replay/reproText.js';
 import { notStarted, type Violation } from '../../replay/violation.js';
 import { writeTraceAtomic } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
@@ -147,7 +148,8 @@ async function write(
   r: MinimizeResult & { readonly ms: number },
 ): Promise<void> {
   const repro = reproOf(r.trace, v, { from: basename(job.file), calls: job.trace.calls.length });
-  const w = await writeTraceAtomic(job.out, repro);
+  // A .txt repro is explained in comments (the oracle's answers); it parses to `repro`.
+  const w = await writeTraceAtomic(job.out, repro, printRepro(repro));
   if (!w.ok) throw new UserError(formatTraceError(w.error));
   const [again] = await replayTraces(executor, job.settings, [repro]);
   const same = findFailure(again?.result, signatureOf(v));

@@ -5,6 +5,8 @@ import { formatTraceError, type TraceError } from '../../trace/traceError.js';
 import { printTextStreamed } from '../../trace/textStream.js';
 import { formatSummary, SummaryBuilder } from '../../trace/summary.js';
 import { untilDamage, type TraceBatchItem } from '../../trace/items.js';
+import { printRepro } from '../../replay/reproText.js';
+import type { TraceCall } from '../../model/values.js';
 import type { TraceHeader } from '../../trace/trace.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError, writeLong } from '../context.js';
@@ -13,6 +15,7 @@ import type { ExitCode } from '../exitCodes.js';
 
 interface ShowOptions {
   readonly summary?: boolean;
+  readonly oracle?: boolean;
 }
 
 export const registerShow: RegisterCommand = (program, ctx) => {
@@ -24,6 +27,11 @@ export const registerShow: RegisterCommand = (program, ctx) => {
     )
     .argument('<trace>', 'trace file (.jsonl, .vpt or .txt)')
     .option('--summary', 'print only the summary (one pass over the file instead of two)')
+    .option(
+      '--oracle',
+      "explain the calls in comments as repro.txt does: the oracle's answer after each call, " +
+        'and which earlier call produced a value (reads the trace whole)',
+    )
     .action(async (file: string, opts: ShowOptions) => {
       ctx.exitCode = await show(ctx, file, opts);
     });
@@ -46,6 +54,7 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     ctx.io.out(summary.text());
     return damaged(ctx, damage, summary.calls, 'counted');
   }
+  if (opts.oracle === true) return showExplained(ctx, open, summary, () => damage);
   // The listing in two passes (trace/textStream.ts); the summary comes from the first.
   const chunks = printTextStreamed({ file, open, onItem: (item) => summary.onItem(item) });
   let first = true;
@@ -56,6 +65,27 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     if (!(await writeLong(ctx.io, chunk.text))) break;
   }
   return damaged(ctx, damage, summary.calls, 'shown');
+}
+
+/** The listing as a repro is written (comments with the oracle's answers), the trace whole. */
+async function showExplained(
+  ctx: CliContext,
+  open: () => AsyncIterable<TraceBatchItem>,
+  summary: Summarizing,
+  damage: () => TraceError | undefined,
+): Promise<ExitCode> {
+  let header: TraceHeader | undefined;
+  const calls: TraceCall[] = [];
+  for await (const item of open()) {
+    if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
+    summary.onItem(item);
+    if (item.kind === 'header') header = item.header;
+    else if (item.kind === 'calls') for (const c of item.calls) calls.push(c);
+  }
+  const text = summary.text();
+  if (header !== undefined && (await writeLong(ctx.io, text)))
+    await writeLong(ctx.io, printRepro({ header, calls }));
+  return damaged(ctx, damage(), summary.calls, 'shown');
 }
 
 function damaged(

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTrace } from '../store/traceFiles.js';
+import { parseText, printText } from '../trace/text.js';
+import { REPRO_NOTES, printTextAnnotated } from '../trace/textAnnotate.js';
+import { traceArbitrary } from '../trace/traceArbitrary.js';
+import type { Trace } from '../trace/trace.js';
+import { oracleAnswers, printRepro } from './reproText.js';
+
+function parsed(text: string): Trace {
+  const r = parseText(text, 'repro.txt');
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** The calls of a repro as text, without the header lines and the notes. */
+function body(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('#!') && !REPRO_NOTES.includes(l))
+    .join('\n');
+}
+
+const HEADER = '#! vpdma-trace v1 profile=docs\n';
+
+describe('printRepro', () => {
+  it("says what the oracle answered and which call produced a later argument's value", () => {
+    // Probe R's finding B: UnmapDmaMemory of the view MapMemory made, 0x20000000000 unexplained.
+    const bare = `${HEADER}VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)
+VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x20000000000, processHandle=0x0, boardMemoryHandle=0x0)
+`;
+    const trace = parsed(bare);
+    const text = printRepro(trace);
+    expect(body(text)).toMatchInlineSnapshot(`
+      "VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)
+      # oracle at call 0: -> 0 out(virtualAddress=0x20000000000)
+      VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x20000000000, processHandle=0x0, boardMemoryHandle=0x0)  # virtualAddress = call 0's *VirtualAddress
+      # oracle at call 1: -> false
+      "
+    `);
+    // Comments only: the same trace as the bare text, recording nothing the replay would check.
+    expect(parsed(text)).toStrictEqual(trace);
+    expect(text.split('\n')[0]).toBe('#! vpdma-trace v1 profile=docs');
+    expect(text).toContain('length=4096 means *Length == 4096');
+  });
+
+  it('names structure fields and interior addresses; says when nothing was written', () => {
+    const trace =
+      parsed(`${HEADER}VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=4096, tag=1)
+VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0xffffa00000000010, outputBufferLength=64}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)
+@write(va=0xffffa00000000180, data=x"00112233445566778899aabbccddeeff0011")
+@read(va=0xffffa00000000180, length=18)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+`);
+    const text = printRepro(trace);
+    expect(body(text)).toMatchInlineSnapshot(`
+      "VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=4096, tag=1)
+      # oracle at call 0: -> 0xffffa00000000000
+      VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0xffffa00000000010, outputBufferLength=64}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)  # pVrp.outputBuffer = call 0's return value + 0x10
+      # oracle at call 1: -> 0x0, out-parameters unchanged
+      @write(va=0xffffa00000000180, data=x"00112233445566778899aabbccddeeff0011")  # va = call 0's return value + 0x180
+      @read(va=0xffffa00000000180, length=18)  # va = call 0's return value + 0x180
+      # oracle at call 3: -> x"00112233445566778899aabbccddeeff..." (18 bytes)
+      VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)  # ptr = call 0's return value
+      VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)  # ptr = call 0's return value
+      # oracle at call 5: misuse: free-unknown-pool
+      "
+    `);
+    expect(parsed(text)).toStrictEqual(trace);
+  });
+
+  it('says which out-parameters a failing call leaves to the implementation', () => {
+    const trace = parsed(
+      `${HEADER}VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0x1000, length=4096, inIoSpace=0, virtualAddress=0x0)\n`,
+    );
+    expect(body(printRepro(trace))).toContain(
+      '# oracle at call 0: -> 87, any value accepted in *VirtualAddress, *Length',
+    );
+  });
+
+  it("shows a capture's answers in its own values, and where it recorded something else", () => {
+    // Recorded with other addresses than the oracle's: they are learned and translated back.
+    const trace =
+      parsed(`${HEADER}VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=8192, tag=1) -> 0xffff900000000000
+VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffff800000000040
+VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=0xffff900000000000, length=8192, operation=2) -> 0xffff800000000100
+VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=0xffff800000000040, mdl=0xffff800000000100, offset=0, pLength=8192, executeDmaRoutine=0xfffff80000a01000, context=0x0, writeToDevice=true) -> 0 out(pLength=4096)
+`);
+    const text = printRepro(trace);
+    expect(body(text)).toMatchInlineSnapshot(`
+      "r0 = VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=8192, tag=1) -> 0xffff900000000000
+      # oracle at call 0: as recorded
+      r1 = VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}) -> 0xffff800000000040
+      # oracle at call 1: as recorded
+      r2 = VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=r0, length=8192, operation=2) -> 0xffff800000000100
+      # oracle at call 2: as recorded
+      VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r1, mdl=r2, offset=0, pLength=8192, executeDmaRoutine=0xfffff80000a01000, context=0x0, writeToDevice=true) -> 0 out(pLength=4096)
+      # oracle at call 3: -> 0, out-parameters unchanged
+      "
+    `);
+    expect(parsed(text)).toStrictEqual(trace);
+  });
+
+  it('is what docs/text-format.md shows in its example', async () => {
+    const doc = await readFile(join(import.meta.dirname, '../../docs/text-format.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Repros explained in comments'));
+    const example = /^```text\n([\s\S]*?)^```$/m.exec(section)?.[1] ?? '';
+    expect(example).toContain('# oracle at call 1: -> 0 out(virtualAddress=0x20000000000)');
+    expect(printRepro(parsed(example))).toBe(example);
+  });
+
+  it('parses to the trace it annotates: every corpus trace, and any valid trace', async () => {
+    const dir = join(import.meta.dirname, '../../corpus');
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.jsonl'))) {
+      const r = await readTrace(join(dir, name));
+      if (!r.ok) throw new Error(r.error.message);
+      const text = printTextAnnotated(r.value, oracleAnswers(r.value));
+      expect(parsed(text), name).toStrictEqual(r.value);
+      expect(text.length).toBeGreaterThan(printText(r.value).length);
+    }
+    fc.assert(
+      fc.property(traceArbitrary({ maxCalls: 12 }), (t) => {
+        // Not printRepro, which falls back to the bare text: the annotation itself must hold.
+        expect(parsed(printTextAnnotated(t, oracleAnswers(t)))).toStrictEqual(t);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
