@@ -51,7 +51,46 @@ describe('summarize', () => {
     expect(lines).toContain(
       '# calls: 3; captured: partly (2 of the 3 calls with a result record ret/out)',
     );
-    expect(lines).toContain('# objects created: sgElement 1, sgList 1');
+    // The second CreateEvent recorded nothing: it may have created an event too.
+    expect(lines).toContain(
+      '# objects created: sgElement 1, sgList 1 recorded; unknown for 1 call that can create one (results not captured)',
+    );
+  });
+
+  it('does not say "none" for a trace whose calls create objects without recording them', () => {
+    // Probe R: a generated repro (no results) whose first call maps a view.
+    const map = {
+      fn: 'VideoPortMapMemory',
+      args: {
+        hwDeviceExtension: 0xffffe00000001000n,
+        physicalAddress: 0xe0000000n,
+        length: 4096,
+        inIoSpace: 0,
+        virtualAddress: 0n,
+      },
+    };
+    const unmap = {
+      fn: 'VideoPortUnmapDmaMemory',
+      args: {
+        hwDeviceExtension: 0xffffe00000001000n,
+        virtualAddress: 0x20000000000n,
+        processHandle: 0n,
+        boardMemoryHandle: 0n,
+      },
+    };
+    const generated = summarize({ ...trace, calls: [map, unmap] });
+    expect([generated.objects, generated.unrecordedCreators]).toEqual([[], 1]);
+    expect(formatSummary(generated, 'repro.txt')).toContain(
+      '# objects created: unknown (results not captured: 1 call that can create one)',
+    );
+    // Recorded, it is counted as before; and a trace of calls that create nothing says none.
+    const recorded = { ...map, ret: 0, out: { length: 4096, virtualAddress: 0x20000000000n } };
+    expect(formatSummary(summarize({ ...trace, calls: [recorded, unmap] }), 'r.txt')).toContain(
+      '# objects created: view 1',
+    );
+    expect(formatSummary(summarize({ ...trace, calls: [unmap] }), 'r.txt')).toContain(
+      '# objects created: none',
+    );
   });
 
   it('keeps every line a comment when names carry line breaks', () => {

@@ -1,6 +1,6 @@
 // What `vpdma show` says about a trace besides its calls: header facts, call counts per
 // function, objects created per resource kind, and whether the trace is captured.
-import type { ResourceKind } from '../model/callTypes.js';
+import type { CallDesc, ResourceKind } from '../model/callTypes.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
 import { resolveDevice } from '../model/device.js';
 import { describe, tableRevision } from '../model/calls.js';
@@ -8,6 +8,7 @@ import type { TraceCall } from '../model/values.js';
 import type { Trace, TraceHeader } from './trace.js';
 import { productionsOf } from './produced.js';
 import { oneLine } from '../core/oneLine.js';
+import { plural } from '../core/plural.js';
 
 export interface TraceSummary {
   readonly version: number;
@@ -17,8 +18,13 @@ export interface TraceSummary {
   readonly calls: number;
   /** Calls per function, most frequent first. */
   readonly perFunction: readonly (readonly [string, number])[];
-  /** Non-NULL produced values per resource kind. */
+  /** Non-NULL produced values per resource kind, as recorded. */
   readonly objects: readonly (readonly [ResourceKind, number])[];
+  /**
+   * Calls that can create an object but recorded no value where they would put it (a
+   * generated trace records none): what they created is not in the trace.
+   */
+  readonly unrecordedCreators: number;
   /** Calls recording a ret or out (a captured trace records them all). */
   readonly capturedCalls: number;
   /** Calls that have a ret or out to record (a VOID call without out-parameters has none). */
@@ -42,6 +48,7 @@ export class SummaryBuilder {
   private readonly objects = new Map<ResourceKind, number>();
   private captured = 0;
   private capturable = 0;
+  private unrecordedCreators = 0;
   private calls = 0;
 
   add(call: TraceCall): void {
@@ -52,6 +59,7 @@ export class SummaryBuilder {
     if (d !== undefined && (d.ret !== undefined || d.out.length > 0)) this.capturable++;
     for (const p of productionsOf(call))
       this.objects.set(p.res, (this.objects.get(p.res) ?? 0) + 1);
+    if (d !== undefined && createsUnrecorded(d, call)) this.unrecordedCreators++;
   }
 
   result(header: TraceHeader, modelRevision?: string): TraceSummary {
@@ -63,11 +71,22 @@ export class SummaryBuilder {
       calls: this.calls,
       perFunction: [...this.fns].sort(byCountThenName),
       objects: [...this.objects].sort(byCountThenName),
+      unrecordedCreators: this.unrecordedCreators,
       capturedCalls: this.captured,
       capturableCalls: this.capturable,
       ...(modelRevision === undefined ? {} : { modelRevision }),
     };
   }
+}
+
+/** Whether the call can create an object where it recorded no value (its ret, an out). */
+function createsUnrecorded(d: CallDesc, call: TraceCall): boolean {
+  if (d.ret?.produces !== undefined && call.ret === undefined) return true;
+  return d.out.some(
+    (o) =>
+      (o.produces !== undefined || o.fieldProduces !== undefined) &&
+      call.out?.[o.name] === undefined,
+  );
 }
 
 /**
@@ -101,8 +120,7 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
   ];
   const width = Math.max(0, ...s.perFunction.map(([fn]) => fn.length));
   for (const [fn, n] of s.perFunction) lines.push(`#   ${fn.padEnd(width)} ${n}`);
-  const objs = s.objects.map(([k, n]) => `${k} ${n}`).join(', ');
-  lines.push(`# objects created: ${objs === '' ? 'none' : objs}`);
+  lines.push(`# objects created: ${objectsText(s)}`);
   // A trace written with another call table may mean other things by the same names. Only
   // .vpt files record the table; a JSONL or text trace, or a .vpt from another writer, does not.
   const ours = tableRevision();
@@ -116,4 +134,17 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The objects the trace records as created. A call that did not record its result may have
+ * created one too: then the count is a lower bound, or unknown when nothing was recorded.
+ */
+function objectsText(s: TraceSummary): string {
+  const objs = s.objects.map(([k, n]) => `${k} ${n}`).join(', ');
+  if (s.unrecordedCreators === 0) return objs === '' ? 'none' : objs;
+  const calls = `${plural(s.unrecordedCreators, 'call')} that can create one`;
+  return objs === ''
+    ? `unknown (results not captured: ${calls})`
+    : `${objs} recorded; unknown for ${calls} (results not captured)`;
 }
