@@ -50,7 +50,7 @@ describe('hostile file names on the terminal', () => {
     ]);
     expect(r.code).toBe(2);
     expectOneLineNames(r);
-    expect(r.out).toContain(`${ESCAPED}.jsonl:call 0: inert-return-mismatch`);
+    expect(r.out).toContain(`${ESCAPED}.jsonl:2 (call 0): inert-return-mismatch`);
     expect(r.out).toContain(`${ESCAPED}-cut.jsonl:`);
     expect(r.err).toContain(`${ESCAPED}-bad.jsonl:1:`);
     expect(r.err).toContain(`${ESCAPED}-empty: no trace files`);

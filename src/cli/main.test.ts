@@ -69,6 +69,17 @@ describe('vpdma show', () => {
     expect(plain.out).not.toContain('# oracle');
   });
 
+  it('--numbers ends each call with its number as replay counts it; the trace stays the same', async () => {
+    const r = await run('show', '--numbers', p('good.jsonl'));
+    expect(r.code).toBe(0);
+    const calls = r.out.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(calls.map((l) => / {2}# call \d+$/.exec(l)?.[0])).toEqual(['  # call 0', '  # call 1']);
+    expect(parseText(r.out, 'show.txt')).toEqual(parseJsonl(GOOD));
+    const both = await run('show', '--numbers', '--oracle', p('good.jsonl'));
+    expect(both.out).toContain('vpDmaAdapter=r0)  # call 1\n');
+    expect(parseText(both.out, 'show.txt')).toEqual(parseJsonl(GOOD));
+  });
+
   it('--summary prints only the summary', async () => {
     const r = await run('show', '--summary', p('good.jsonl'));
     expect(r.code).toBe(0);

@@ -125,7 +125,7 @@ describe('vpdma replay on bad input', () => {
     expect(r.code).toBe(3);
     expect(r.err).toContain(`${cut}:6: truncated: `);
     expect(r.err).toContain(': damaged; only the calls before it were replayed');
-    expect(r.out).toMatch(/crash-then-cut\.jsonl:call 2: target-crashed/);
+    expect(r.out).toMatch(/crash-then-cut\.jsonl:4 \(call 2\): target-crashed/);
     expect(readFileSync(junit, 'utf8')).toMatch(
       /<error message="[^"]*double free \(and [^"]*crash-then-cut\.jsonl:6: truncated: [^"]*: damaged; only the calls before it were replayed\)" type="target-crashed"/,
     );

@@ -1,5 +1,5 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
-import { DAMAGE_NOTE, type ReplayReport } from '../report/replayReport.js';
+import { DAMAGE_NOTE, type ReplayReport, type ReportViolation } from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
@@ -38,10 +38,18 @@ export function formatReplaySummary(r: ReplayReport): string {
     }
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
-      lines.push(`  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
+      lines.push(`  ${where(v)}: ${v.kind}: ${oneLine(v.message)}`);
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** "repro.txt:4 (call 1)" where the file has lines, else "repro.vpt:call 1". */
+function where(v: ReportViolation): string {
+  const trace = oneLine(v.trace);
+  return v.line === undefined
+    ? `${trace}:call ${v.callIndex}`
+    : `${trace}:${v.line} (call ${v.callIndex})`;
 }
 
 /**

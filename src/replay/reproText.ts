@@ -57,9 +57,9 @@ export function oracleAnswers(trace: Trace): (OracleAnswer | undefined)[] {
  * oracle answers, which call produced a value). It parses to the same trace. Should the
  * explaining fail, the bare text is written: a comment is not worth losing a repro over.
  */
-export function printRepro(trace: Trace): string {
+export function printRepro(trace: Trace, options: { readonly numbers?: boolean } = {}): string {
   try {
-    return printTextAnnotated(trace, oracleAnswers(trace));
+    return printTextAnnotated(trace, oracleAnswers(trace), options);
   } catch {
     return printText(trace);
   }

@@ -11,6 +11,11 @@ export const REPORT_SCHEMA_VERSION = 1;
 export interface ReportViolation extends Violation {
   /** The trace file (or the repro, for fuzz findings) that shows it. */
   readonly trace: string;
+  /**
+   * `vpdma replay` only: the 1-based line of the call (`callIndex`) in `trace`, for a .jsonl
+   * or .txt file (absent for a .vpt, which has no lines).
+   */
+  readonly line?: number;
 }
 
 export type TraceOutcome = 'pass' | 'fail' | 'crash' | 'timeout' | 'invalid' | 'setup-failed';

@@ -45,11 +45,13 @@ const ELEMENTS_SHOWN = 4;
  * The trace as printText prints it, with REPRO_NOTES after the header, a trailing comment on
  * each call given a value an earlier call produced (unless the text already names it rN), and
  * a `# oracle at call N:` line after each call the oracle answers something to. `answers` is
- * index-aligned with the calls (undefined: nothing to say).
+ * index-aligned with the calls (undefined: nothing to say). `numbers` starts each call's
+ * trailing comment with `call N`.
  */
 export function printTextAnnotated(
   trace: Trace,
   answers: readonly (OracleAnswer | undefined)[],
+  options: { readonly numbers?: boolean } = {},
 ): string {
   const { calls } = trace;
   const notes = nameProductions(calls);
@@ -62,6 +64,7 @@ export function printTextAnnotated(
   calls.forEach((call, i) => {
     const named = notes[i] ?? new Map<string, string>();
     const sources = (refs[i] ?? []).filter((r) => !named.has(r.path)).map((r) => source(r, calls));
+    if (options.numbers === true) sources.unshift(`call ${i}`);
     const line = printCall(call, named);
     lines.push(sources.length === 0 ? line : `${line}  # ${sources.join('; ')}`);
     const a = answers[i];

@@ -37,6 +37,22 @@ describe('printTextStreamed', () => {
     );
   });
 
+  it('numbers the calls in any batching (numbers), and reads back the same trace', async () => {
+    await fc.assert(
+      fc.asyncProperty(traceArbitrary(), fc.integer({ min: 1, max: 7 }), async (t, size) => {
+        const open = (): AsyncGenerator<TraceBatchItem> => batches(t, size);
+        const text = textOf(await collect(printTextStreamed({ file: 't', open, numbers: true })));
+        const calls = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+        expect(calls.map((l) => /# call (\d+)$/.exec(l)?.[1])).toEqual(
+          t.calls.map((_c, i) => String(i)),
+        );
+        const back = parseText(text, 't.txt');
+        expect(back.ok && back.value).toStrictEqual(t);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('stays lossless when old produced values are forgotten (they print as literals)', async () => {
     let forgot = 0;
     await fc.assert(

@@ -20,6 +20,8 @@ export interface TextPasses {
   readonly onItem?: (item: TraceBatchItem) => void;
   /** Produced values kept findable by exact value (default namedExactKept; for tests). */
   readonly exactKept?: number;
+  /** End each call's line with `  # call N` (N counted from 0, as replay counts calls). */
+  readonly numbers?: boolean;
 }
 
 /** Text handed out at a time, characters: one line can hold a megabyte of hex. */
@@ -39,8 +41,11 @@ export async function* printTextStreamed(p: TextPasses): AsyncGenerator<TextChun
   let printed = 0;
   let lines: string[] = [];
   let chars = 0;
+  let index = 0;
   const print = (call: TraceCall): void => {
-    const line = printCall(call, namer.notes(call));
+    const text = printCall(call, namer.notes(call));
+    const line = p.numbers === true ? `${text}  # call ${index}` : text;
+    index++;
     lines.push(line);
     chars += line.length + 1;
   };

@@ -15,7 +15,9 @@ import {
   summarize,
   traceEntry,
   type ReplayReport,
+  type ReportViolation,
 } from '../../report/replayReport.js';
+import { callLines } from '../../store/callLines.js';
 import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -187,7 +189,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const { results, wallMs } = run;
   const closing = closeWarning(settings.target, closeErrorsOf(results), 'trace');
   if (closing !== '') ctx.io.err(closing);
-  const report = buildReport(
+  const report = await buildReport(
     results,
     settings,
     seed.text,
@@ -221,16 +223,16 @@ function checkExplain(files: readonly string[], opts: ReplayOptions): void {
       throw new UserError(`--explain writes to stdout: ${flag} - cannot go there too; name a file`);
 }
 
-function buildReport(
+async function buildReport(
   results: readonly ItemResult[],
   s: ReplaySettings,
   seed: string,
   workers: number,
   wallMs: number,
   interrupted: boolean,
-): ReplayReport {
+): Promise<ReplayReport> {
   const entries = results.map(traceEntry);
-  const violations = reportViolations(results);
+  const violations = await withLines(reportViolations(results));
   const summary = summarize(entries, violations);
   return {
     schema: REPORT_SCHEMA,
@@ -251,6 +253,22 @@ function buildReport(
       callsPerSecond: Math.round(summary.calls / Math.max(wallMs / 1000, 1e-3)),
     },
   };
+}
+
+/** The violations with the line of their call, where the trace file has lines. */
+async function withLines(violations: ReportViolation[]): Promise<ReportViolation[]> {
+  const byTrace = new Map<string, Set<number>>();
+  for (const v of violations) {
+    const indices = byTrace.get(v.trace) ?? new Set<number>();
+    indices.add(v.callIndex);
+    byTrace.set(v.trace, indices);
+  }
+  const lines = new Map<string, Map<number, number>>();
+  for (const [trace, indices] of byTrace) lines.set(trace, await callLines(trace, indices));
+  return violations.map((v) => {
+    const line = lines.get(v.trace)?.get(v.callIndex);
+    return line === undefined ? v : { ...v, line };
+  });
 }
 
 async function writeReports(

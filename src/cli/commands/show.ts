@@ -16,6 +16,7 @@ import type { ExitCode } from '../exitCodes.js';
 interface ShowOptions {
   readonly summary?: boolean;
   readonly oracle?: boolean;
+  readonly numbers?: boolean;
 }
 
 export const registerShow: RegisterCommand = (program, ctx) => {
@@ -27,6 +28,7 @@ export const registerShow: RegisterCommand = (program, ctx) => {
     )
     .argument('<trace>', 'trace file (.jsonl, .vpt or .txt)')
     .option('--summary', 'print only the summary (one pass over the file instead of two)')
+    .option('--numbers', 'end each call with a `# call N` comment (N from 0, as replay counts)')
     .option(
       '--oracle',
       "explain the calls in comments as repro.txt does: the oracle's answer after each call, " +
@@ -54,9 +56,11 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     ctx.io.out(summary.text());
     return damaged(ctx, damage, summary.calls, 'counted');
   }
-  if (opts.oracle === true) return showExplained(ctx, open, summary, () => damage);
+  const numbers = opts.numbers === true;
+  if (opts.oracle === true) return showExplained(ctx, open, summary, () => damage, numbers);
   // The listing in two passes (trace/textStream.ts); the summary comes from the first.
-  const chunks = printTextStreamed({ file, open, onItem: (item) => summary.onItem(item) });
+  const onItem = (item: TraceBatchItem): void => summary.onItem(item);
+  const chunks = printTextStreamed({ file, open, onItem, numbers });
   let first = true;
   for await (const chunk of chunks) {
     if (chunk.kind === 'error') throw new UserError(formatTraceError(chunk.error));
@@ -73,6 +77,7 @@ async function showExplained(
   open: () => AsyncIterable<TraceBatchItem>,
   summary: Summarizing,
   damage: () => TraceError | undefined,
+  numbers: boolean,
 ): Promise<ExitCode> {
   let header: TraceHeader | undefined;
   const calls: TraceCall[] = [];
@@ -84,7 +89,7 @@ async function showExplained(
   }
   const text = summary.text();
   if (header !== undefined && (await writeLong(ctx.io, text)))
-    await writeLong(ctx.io, printRepro({ header, calls }));
+    await writeLong(ctx.io, printRepro({ header, calls }, { numbers }));
   return damaged(ctx, damage(), summary.calls, 'shown');
 }
 
