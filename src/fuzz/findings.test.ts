@@ -2,7 +2,8 @@
 // failure (one that does not happen on every run) turns into.
 import { describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_HEADER } from '../replay/kitchenSink.js';
-import type { Violation } from '../replay/violation.js';
+import { readFile } from 'node:fs/promises';
+import { INERTNESS_KINDS, type Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';
 import {
   groupFailures,
@@ -178,6 +179,24 @@ describe('signatureOf', () => {
     const fewer = calls.filter((c) => c.fn !== calls[0]?.fn);
     expect(signatureOf('return-mismatch', 'VideoPortStartDma', trace(fewer))).not.toBe(sig);
     expect(signatureOf('out-param-mismatch', 'VideoPortStartDma', trace(calls))).not.toBe(sig);
+  });
+
+  it("hashes no calls for the inertness kinds: b8a02000, as README's findings layout says", async () => {
+    // A dedup key users' --history files hold: these values must never move.
+    for (const kind of INERTNESS_KINDS)
+      expect(signatureOf(kind, 'VideoPortMapDmaMemory', trace(calls))).toBe(
+        `${kind}/MapDmaMemory/b8a02000`,
+      );
+    const four = ['GetDmaAdapter', 'AllocatePool', 'LockBuffer', 'StartDma'];
+    const set = kitchenSink().filter((c) => four.includes(c.fn.replace(/^VideoPort/, '')));
+    const example = signatureOf('return-mismatch', 'VideoPortStartDma', trace(set));
+    expect(example).toBe('return-mismatch/StartDma/fedbb9b8');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const layout = readme.slice(readme.indexOf('A signature is `kind/Function/hash`'));
+    expect(layout).toContain(`\`${example}\``);
+    const paragraph = layout.slice(0, layout.indexOf('\n\n'));
+    expect(paragraph).toContain('`b8a02000`, the hash of the empty string');
+    for (const kind of INERTNESS_KINDS) expect(paragraph).toContain(`\`${kind}\``);
   });
 
   it('is one finding per obsolete call and way it was not inert, whatever the repro set up', () => {
