@@ -105,7 +105,9 @@ describe('vpdma replay', () => {
     expect(r.code, r.err).toBe(1);
     expect(r.out).toContain('traces 1: 0 passed, 1 with violations');
     expect(r.out.match(/map-dma-wrote-out-param: /g)).toHaveLength(1);
-    expect(r.out).toContain(`${join(finding, 'repro.jsonl')}:call 1: map-dma-wrote-out-param: `);
+    expect(r.out).toContain(
+      `${join(finding, 'repro.jsonl')}:3 (call 1): map-dma-wrote-out-param: `,
+    );
     expect(r.err).toContain(
       `vpdma replay: skipped 2 files that repeat traces in another format (${txt} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it\n`,
     );

@@ -36,7 +36,7 @@ describe('vpdma replay --explain', () => {
       'call 0 (line 3): VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0)',
     );
     expect(summary).toMatch(/^0 passed, 1 with violations/);
-    expect(summary).toContain(`${repro}:call 1: map-dma-wrote-out-param: `);
+    expect(summary).toContain(`${repro}:5 (call 1): map-dma-wrote-out-param: `);
   });
 
   it('shows a conforming target (the model, a process target) with no violation, exit 0', async () => {
@@ -79,7 +79,7 @@ describe('vpdma replay --explain', () => {
     expect(r.code, r.err).toBe(3);
     const [explained = ''] = r.out.split('\n\ntraces 1: ');
     expect(explained.split('\n').at(-1)).toMatch(/^call 1 \(line 5\): VideoPortMapDmaMemory\(/);
-    expect(r.out).toContain(`${repro}:call 1: target-timeout: `);
+    expect(r.out).toContain(`${repro}:5 (call 1): target-timeout: `);
   });
 
   it('takes one trace: several, a directory of several, or a report on stdout are refused', async () => {
