@@ -39,6 +39,7 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('seed', (r) => r.seed);
   same('vpdma version', (r) => r.vpdmaVersion);
   same('model revision', (r) => r.modelRevision);
+  checkBuilds(shards);
   same('target', (r) => r.target);
   same('profile', (r) => r.profile);
   same('budget', (r) => r.fuzzDetail.budget);
@@ -64,6 +65,26 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new UserError(`merge: shard ${dup} given twice`);
   return names;
+}
+
+/**
+ * Every shard from one build (the same code and fast-check/pure-rand: buildRevision), or else
+ * a seed's cases differ between them. Reports without a build revision come from a vpdma
+ * before it was recorded: shards that all lack it merge as before (nothing to compare), but
+ * one without it beside one with it are two builds.
+ */
+function checkBuilds(shards: readonly Shard[]): void {
+  const first = shards[0];
+  if (first === undefined) return;
+  const named = (s: Shard): string =>
+    s.report.buildRevision === undefined
+      ? 'no build revision (an older vpdma)'
+      : `build revision ${s.report.buildRevision}`;
+  const other = shards.find((s) => s.report.buildRevision !== first.report.buildRevision);
+  if (other !== undefined)
+    throw new UserError(
+      `merge: ${other.dir} has ${named(other)}, ${first.dir} has ${named(first)}: not shards of one run; build every shard from the same vpdma commit and lockfile`,
+    );
 }
 
 /**

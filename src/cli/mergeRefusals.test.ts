@@ -1,9 +1,11 @@
 // What `vpdma merge` refuses before writing anything, and how it says so: an output that is
-// one of the files it reads from a shard, and shards that started from different corpora.
+// one of the files it reads from a shard, and shards that started from different corpora or
+// were run by different builds.
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildRevision } from './buildRevision.js';
 import { runCli as run } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-refusals-'));
@@ -12,9 +14,26 @@ const s2 = join(dir, 's2');
 
 beforeAll(async () => {
   const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
-  expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(0);
+  const first = await run(['nightly', '--out', s1, '--shard', '1/2', ...args]);
+  expect(first.code).toBe(0);
+  expect(first.err).toContain(` build=${buildRevision()} out=`);
   expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
 }, 60_000);
+
+/** A copy of shard `from` whose report.json says `buildRevision` (none: undefined). */
+function otherBuild(from: string, name: string, revision: string | undefined): string {
+  const to = join(dir, name);
+  cpSync(from, to, { recursive: true });
+  const path = join(to, 'report.json');
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const detail = r['fuzzDetail'] as Record<string, unknown>;
+  for (const o of [r, detail]) {
+    if (revision === undefined) delete o['buildRevision'];
+    else o['buildRevision'] = revision;
+  }
+  writeFileSync(path, JSON.stringify(r));
+  return to;
+}
 
 describe('vpdma merge refuses', () => {
   it('a --json or --history that is a file it reads from a shard, writing nothing', async () => {
@@ -69,6 +88,47 @@ describe('vpdma merge refuses', () => {
     expect(r.err).toMatch(
       /other-timeout has --timeout \(ms\) 50, .* has 1000: not shards of one run/,
     );
+  });
+});
+
+describe('vpdma merge and build revisions', () => {
+  it('records the build revision in every shard report and in the merge', async () => {
+    const out = join(dir, 'same-build');
+    expect((await run(['merge', s1, s2, '--out', out])).code).toBe(0);
+    for (const d of [s1, s2, out]) {
+      const r = JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')) as {
+        buildRevision: string;
+        fuzzDetail: { buildRevision: string };
+      };
+      expect(r.buildRevision).toMatch(/^[0-9a-f]{12}$/);
+      expect(r.buildRevision).toBe(buildRevision());
+      expect(r.fuzzDetail.buildRevision).toBe(r.buildRevision);
+    }
+  });
+
+  it('refuses shards of two builds, naming both revisions', async () => {
+    const other = otherBuild(s2, 'build-other', '0123456789ab');
+    const r = await run(['merge', s1, other, '--out', join(dir, 'bad-build')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `vpdma: merge: ${other} has build revision 0123456789ab, ${s1} has build revision ${buildRevision()}: not shards of one run; build every shard from the same vpdma commit and lockfile\n`,
+    );
+  });
+
+  it('refuses a shard without one (an older vpdma) beside one with it', async () => {
+    const older = otherBuild(s2, 'build-none', undefined);
+    const r = await run(['merge', s1, older, '--out', join(dir, 'bad-older')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${older} has no build revision (an older vpdma), ${s1} has build`);
+  });
+
+  it('merges shards that all lack it (older reports) as before, the merge without one', async () => {
+    const a = otherBuild(s1, 'old-1', undefined);
+    const b = otherBuild(s2, 'old-2', undefined);
+    const out = join(dir, 'old-merged');
+    expect((await run(['merge', a, b, '--out', out])).code).toBe(0);
+    const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as object;
+    expect(r).not.toHaveProperty('buildRevision');
   });
 });
 

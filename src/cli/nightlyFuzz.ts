@@ -15,6 +15,7 @@ import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
 import { packageVersion } from './version.js';
+import { buildRevision } from './buildRevision.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -108,6 +109,7 @@ export async function fuzzPhase(
       seed: p.settings.seedText,
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
+      buildRevision: buildRevision(),
       target: p.settings.target,
       profile: p.profile ?? PROFILE_PER_TRACE,
       shard: `${p.shard.index + 1}/${p.shard.count}`,

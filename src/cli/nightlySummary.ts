@@ -35,7 +35,7 @@ export function nightlySummary(
     ...(r.fuzzDetail.disabled === undefined
       ? []
       : [`never called (--disable): ${r.fuzzDetail.disabled.join(', ')}`]),
-    `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}`,
+    `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}${r.buildRevision === undefined ? '' : ` build=${r.buildRevision}`}`,
     ...(r.interrupted ? [incomplete] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_HEADER } from '../replay/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
+import { buildRevision } from './buildRevision.js';
 import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-'));
@@ -74,8 +75,14 @@ describe('vpdma replay', () => {
       expect(r.out).toMatch(/0 with violations, 0 crashed/);
       expect(r.code, target).toBe(0);
       // The corpus has no misuse: the oracle is compared against for every call of every trace.
-      const report = JSON.parse(readFileSync(json, 'utf8')) as { summary: { detached: number } };
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        summary: { detached: number };
+        buildRevision: string;
+      };
       expect(report.summary.detached, target).toBe(0);
+      // The build that replayed: recorded, and on the start line.
+      expect(report.buildRevision).toBe(buildRevision());
+      expect(r.err).toMatch(new RegExp(`^vpdma replay: seed=.* build=${buildRevision()}\\n`));
     }
   });
 

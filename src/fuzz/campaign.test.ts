@@ -47,6 +47,7 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     seed: '7',
     vpdmaVersion: 'test',
     modelRevision: 'test',
+    buildRevision: 'test',
     target,
     profile: 'docs',
     shard: `${shard.index + 1}/${shard.count}`,

@@ -36,6 +36,7 @@ async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
     seed: '5',
     vpdmaVersion: 'test',
     modelRevision: 'test',
+    buildRevision: 'test',
     target: 'model',
     profile: 'docs',
     shard: '1/1',

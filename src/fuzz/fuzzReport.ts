@@ -153,6 +153,7 @@ export function violationsOf(findings: readonly FindingViolation[]): FindingViol
 
 /** What the report says that the campaign's result does not. */
 export type ReportMeta = RunIdentity &
+  Required<Pick<RunIdentity, 'buildRevision'>> &
   Pick<
     FuzzReport,
     'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'disabled' | 'interrupted' | 'warnings'
@@ -172,6 +173,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     seed: m.seed,
     vpdmaVersion: m.vpdmaVersion,
     modelRevision: m.modelRevision,
+    buildRevision: m.buildRevision,
     target: m.target,
     profile: m.profile,
     shard: m.shard,

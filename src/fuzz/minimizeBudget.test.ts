@@ -52,6 +52,7 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
     seed: '7',
     vpdmaVersion: 'test',
     modelRevision: 'test',
+    buildRevision: 'test',
     target: settings.target,
     profile: 'docs',
     shard: '1/1',

@@ -7,6 +7,11 @@ export interface RunIdentity {
   readonly vpdmaVersion: string;
   /** The call-description table's hash (model/calls.ts). */
   readonly modelRevision: string;
+  /**
+   * Which build made the report: a hash of the built code and of the fast-check and pure-rand
+   * versions loaded (src/cli/buildRevision.ts). Every report has it but older ones.
+   */
+  readonly buildRevision?: string;
   /** The target as --target spells it. */
   readonly target: string;
   /** The oracle profile: --profile's, or PROFILE_PER_TRACE when the run left it to each trace. */

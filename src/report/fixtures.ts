@@ -147,6 +147,7 @@ export function nightlyFixture(): NightlyReport {
     seed: '20261128',
     vpdmaVersion: '0.1.0',
     modelRevision: 'c0ffee1234ab',
+    buildRevision: '5eed0b1d2c3a',
     target: TARGET,
     profile: 'docs',
     shard: '2/4',
@@ -232,4 +233,11 @@ export function hostileNightlyFixture(): NightlyReport {
     fuzz: { ...base.fuzz, reached, unreached: [HOSTILE.fn] },
     findings: [evil, ...base.findings.slice(1)],
   };
+}
+
+/** `r` as a report written before buildRevision was recorded. */
+export function withoutBuildRevision<T extends { readonly buildRevision?: string }>(r: T): T {
+  const { buildRevision, ...older } = r;
+  void buildRevision;
+  return older as T;
 }

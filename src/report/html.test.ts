@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import {
+  HOSTILE,
+  hostileNightlyFixture,
+  nightlyFixture,
+  withoutBuildRevision,
+} from './fixtures.js';
 import { nightlyHtml } from './html.js';
 import { CSP } from './htmlAssets.js';
 import { esc, pathHref } from './htmlEscape.js';
@@ -48,6 +53,13 @@ describe('report.html', () => {
     expect(count(html, /data-points="12"/g)).toBe(3);
     for (const v of ['20,400', '469,200', '823', '2/4', '1 min 6.2 s', '4.2 s'])
       expect(html).toContain(`>${v}<`);
+  });
+
+  it('names the build revision in the Run table and the footer, when the report has one', () => {
+    expect(html).toContain('<th scope="row">Build revision</th><td><code>5eed0b1d2c3a</code>');
+    expect(html).toContain(', build revision <code>5eed0b1d2c3a</code>.</p></footer>');
+    const older = withoutBuildRevision(report);
+    expect(nightlyHtml(older)).not.toMatch(/build revision/i);
   });
 
   it('has the table of what was reached, by function', () => {

@@ -71,7 +71,7 @@ export function nightlyHtml(
     plotsSection(r),
     reachedSection(r),
     '</main>',
-    `<footer class="muted"><p>vpdma ${esc(r.vpdmaVersion)}, model revision <code>${esc(r.modelRevision)}</code>.</p></footer>`,
+    `<footer class="muted"><p>vpdma ${esc(r.vpdmaVersion)}, model revision <code>${esc(r.modelRevision)}</code>${r.buildRevision === undefined ? '' : `, build revision <code>${esc(r.buildRevision)}</code>`}.</p></footer>`,
     `<script>${SCRIPT}</script>`,
     '</body>',
     '</html>',

@@ -26,6 +26,9 @@ function runRows(r: NightlyReport): Row[] {
     ['Oracle profile', esc(r.profile)],
     ['vpdma version', esc(r.vpdmaVersion)],
     ['Model revision', `<code>${esc(r.modelRevision)}</code>`],
+    ...(r.buildRevision === undefined
+      ? []
+      : [['Build revision', `<code>${esc(r.buildRevision)}</code>`] satisfies Row]),
     ['Started', esc(r.startedAt)],
   ];
   if (r.shard !== undefined) rows.push(['Shard', esc(r.shard)]);

@@ -59,6 +59,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     seed: m.seed,
     vpdmaVersion: m.vpdmaVersion,
     modelRevision: m.modelRevision,
+    ...(m.buildRevision === undefined ? {} : { buildRevision: m.buildRevision }),
     target: m.target,
     profile: m.profile,
     ...(m.shard === undefined ? {} : { shard: m.shard }),

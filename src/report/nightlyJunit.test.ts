@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { shellWord } from '../core/shellWord.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
-import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import {
+  HOSTILE,
+  hostileNightlyFixture,
+  nightlyFixture,
+  withoutBuildRevision,
+} from './fixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
 import { findingBody, findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
@@ -109,6 +114,10 @@ describe('nightly junit.xml', () => {
     );
     expect(xml).toContain('<property name="seed" value="20261128"/>');
     expect(xml).toContain('<property name="shard" value="2/4"/>');
+    expect(xml).toContain('<property name="buildRevision" value="5eed0b1d2c3a"/>');
+    // An older report, without one, has no such property.
+    const older = withoutBuildRevision(report);
+    expect(nightlyJunitXml(older)).not.toContain('buildRevision');
   });
 
   it("times the night and each suite in seconds from the report's timing, and nothing else", () => {

@@ -66,6 +66,7 @@ function properties(r: NightlyRendered): [string, string][] {
     ['startedAt', r.startedAt],
     ['interrupted', String(r.interrupted)],
   ];
+  if (r.buildRevision !== undefined) props.push(['buildRevision', r.buildRevision]);
   if (r.shard !== undefined) props.push(['shard', r.shard]);
   if (r.shards !== undefined) props.push(['shards', r.shards.join(' ')]);
   // As --disable takes them, so the value can be given back to it.

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { VIOLATION_KINDS } from '../replay/violation.js';
-import { HOSTILE, hostileNightlyFixture, nightlyFixture } from './fixtures.js';
+import {
+  HOSTILE,
+  hostileNightlyFixture,
+  nightlyFixture,
+  withoutBuildRevision,
+} from './fixtures.js';
 import type { NightlyReport } from './nightlySchema.js';
 import {
   CORPUS_FINGERPRINT,
@@ -140,6 +145,12 @@ describe('results.sarif', () => {
   it('marks an interrupted run as not successful', () => {
     const l = nightlySarif({ ...report, interrupted: true });
     expect(l.runs[0].invocations[0].executionSuccessful).toBe(false);
+  });
+
+  it("records the run's build revision in its properties, when the report has one", () => {
+    expect(log.runs[0].properties['buildRevision']).toBe('5eed0b1d2c3a');
+    const older = withoutBuildRevision(report);
+    expect(nightlySarif(older).runs[0].properties).not.toHaveProperty('buildRevision');
   });
 
   it("names the run's --disable'd functions in the run's properties, and only when there are some", () => {

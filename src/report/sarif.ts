@@ -125,6 +125,7 @@ function runProperties(r: NightlyRendered): SarifRunProperties {
     target: r.target,
     profile: r.profile,
     modelRevision: r.modelRevision,
+    ...(r.buildRevision === undefined ? {} : { buildRevision: r.buildRevision }),
     interrupted: r.interrupted,
     ...(r.shard === undefined ? {} : { shard: r.shard }),
     ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),

@@ -76,8 +76,11 @@ describe('vpdma fuzz', () => {
     expect(r.code).toBe(0);
     expect(again.code).toBe(0);
     expect(r.err.split('\n')[0]).toMatch(/^seed=\S+$/);
+    // The start line names the build; the report records it.
+    expect(r.err.split('\n')[1]).toMatch(/^vpdma fuzz: target=model .* build=[0-9a-f]{12}$/);
     expect(r.out).toContain('no findings');
     const rep = report(join(out, 'report.json'));
+    expect(r.err).toContain(`build=${rep.buildRevision}\n`);
     expect(rep).toMatchObject({ command: 'fuzz', cases: 60, runsEquivalent: 60, violations: [] });
     expect(rep.corpus.kept).toBeGreaterThan(0);
     expect(vpt(join(out, 'corpus')).sort()).toEqual(rep.corpus.keptFiles.map((k) => k.file).sort());

@@ -51,6 +51,7 @@ import {
   writeReportFile,
 } from '../outputDir.js';
 import { packageVersion } from '../version.js';
+import { buildRevision } from '../buildRevision.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { findingWriter } from '../../fuzz/outputs.js';
@@ -278,7 +279,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     ...(await readCorpusDir(p.corpusDir, warn)),
   ];
   ctx.io.err(
-    `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${p.workers} corpus=${base.length}\n`,
+    `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${p.workers} corpus=${base.length} build=${buildRevision()}\n`,
   );
   const { progress, update, minimizing } = progressSink(ctx, opts, p, base.length);
   const interrupt = onInterrupt(ctx.io.err);
@@ -309,6 +310,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       seed: seed.text,
       vpdmaVersion: packageVersion(),
       modelRevision: tableRevision(),
+      buildRevision: buildRevision(),
       target: p.settings.target,
       profile: p.profile ?? PROFILE_PER_TRACE,
       shard: `${p.shard.index + 1}/${p.shard.count}`,

@@ -348,6 +348,7 @@ async function writeMerged(
       seed: first.seed,
       vpdmaVersion: first.vpdmaVersion,
       modelRevision: first.modelRevision,
+      ...(first.buildRevision === undefined ? {} : { buildRevision: first.buildRevision }),
       target: first.target,
       profile: first.profile,
       shards: [...names].sort(),

@@ -52,6 +52,7 @@ import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { packageVersion } from '../version.js';
+import { buildRevision } from '../buildRevision.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   program
@@ -193,7 +194,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   if (alternates !== '') ctx.io.err(`vpdma nightly: --replay: ${alternates}\n`);
   if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
   ctx.io.err(
-    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} out=${out}\n`,
+    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} build=${buildRevision()} out=${out}\n`,
   );
   if (lacking.bundled.size > 0 || lacking.repros.size > 0)
     ctx.io.err(
@@ -307,6 +308,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         seed: seed.text,
         vpdmaVersion: packageVersion(),
         modelRevision: tableRevision(),
+        buildRevision: buildRevision(),
         target,
         profile: profile ?? PROFILE_PER_TRACE,
         shard: `${shard.index + 1}/${shard.count}`,

@@ -46,6 +46,7 @@ import {
 } from '../outputDir.js';
 import { formatInputProblems, formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
+import { buildRevision } from '../buildRevision.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -167,7 +168,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   }
   await checkTarget(spec, settings.timeoutMs);
   ctx.io.err(
-    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${found.files.length} workers=${workers}\n`,
+    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${found.files.length} workers=${workers} build=${buildRevision()}\n`,
   );
   const progress = new Progress('replay', found.files.length, {
     // The explanation is the progress, and a bar would be drawn into it on a terminal.
@@ -241,6 +242,7 @@ async function buildReport(
     seed,
     vpdmaVersion: packageVersion(),
     modelRevision: tableRevision(),
+    buildRevision: buildRevision(),
     target: s.target,
     profile: s.profile ?? PROFILE_PER_TRACE,
     summary,
