@@ -1,7 +1,7 @@
 // What `vpdma merge` refuses before writing anything, and how it says so: an output that is
 // one of the files it reads from a shard, and shards that started from different corpora or
 // were run by different builds.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,28 @@ describe('vpdma merge refuses', () => {
     expect(r.err).toMatch(
       /same count, different entries \(first difference: a-extra\.jsonl, in .*seeds-a only\)/,
     );
+  });
+
+  it('shards of base corpora that differ by one byte of an entry of one name and size', async () => {
+    const legacy = join(import.meta.dirname, '../../corpus/legacy-mapdma-during-transfers.jsonl');
+    const trace = readFileSync(legacy, 'utf8');
+    const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
+    const outs: string[] = [];
+    for (const [i, text] of [
+      trace,
+      trace.replace(/("fn":"@write".*?"data":")70/, '$1ff'),
+    ].entries()) {
+      const base = join(dir, `byte-corpus-${i}`);
+      mkdirSync(base);
+      writeFileSync(join(base, 'mine.jsonl'), text);
+      const out = join(dir, `byte-${i}`);
+      const shard = ['--corpus', base, '--shard', `${i + 1}/2`];
+      expect((await run(['nightly', '--out', out, ...shard, ...args])).code).toBe(0);
+      outs.push(out);
+    }
+    const r = await run(['merge', ...outs, '--out', join(dir, 'bad-bytes')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/started from a different base corpus .*same count, different entries/);
   });
 
   it('shards run with another --timeout, which decides what is a target-timeout', async () => {

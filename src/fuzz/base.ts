@@ -2,7 +2,7 @@
 // directory, in name order. Workers get it as shared .vpt bytes; this thread lifts it too (to
 // regenerate cases) and measures the coverage it already reaches, against which novelty is
 // judged and from which each entry's energy comes (energy.ts; shared with the workers too).
-import { hashString } from '../core/hash.js';
+import { hashBytes, hashString } from '../core/hash.js';
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
@@ -49,7 +49,13 @@ function share(named: readonly NamedTrace[], weights: readonly number[]): Shared
     at += b.length;
   });
   const names = named.map((n) => n.name);
-  const id = `${names.length}:${total}:${hashString(names.join('\n'))}:${hashString(weights.join())}`;
+  // The entries' bytes too (their lengths seed the hash): one byte edited in place, of
+  // the same length, is another base, whose cases differ.
+  const contents = hashBytes(
+    view.subarray(0, total),
+    hashString(encoded.map((b) => b.length).join()),
+  );
+  const id = `${names.length}:${total}:${hashString(names.join('\n'))}:${hashString(weights.join())}:${contents}`;
   const nameBytes = shared(new TextEncoder().encode(JSON.stringify(names)));
   const w = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * weights.length)));
   w.set(weights);

@@ -84,7 +84,7 @@ export interface FuzzReport extends RunIdentity {
   readonly corpus: {
     readonly dir?: string;
     readonly base: number;
-    /** The base corpus's identity: the shards of one run started from the same base. */
+    /** The base corpus's identity (its entries' names, weights and bytes): one run's shards share it. */
     readonly baseId?: string;
     readonly kept: number;
     readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
