@@ -45,6 +45,9 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('budget', (r) => r.fuzzDetail.budget);
   same('calls per case', (r) => r.fuzzDetail.callsMax);
   same('--timeout (ms)', (r) => r.fuzzDetail.timeoutMs);
+  // Older reports lack these; nightly then always used 2 and 2000.
+  same('--repros-per-kind', (r) => r.fuzzDetail.reprosPerKind ?? 2);
+  same('--attempts-max', (r) => r.fuzzDetail.attemptsMax ?? 2000);
   same('--disable', (r) => r.fuzzDetail.disabled ?? []);
   same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);
   // Case i depends on the corpus the run started from: every shard must start from the same.

@@ -20,20 +20,25 @@ beforeAll(async () => {
   expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
 }, 60_000);
 
-/** A copy of shard `from` whose report.json says `buildRevision` (none: undefined). */
-function otherBuild(from: string, name: string, revision: string | undefined): string {
+type Json = Record<string, unknown>;
+
+/** A copy of shard `from` as `name`, its report.json and the fuzzDetail in it edited. */
+function editedShard(from: string, name: string, edit: (o: Json) => void): string {
   const to = join(dir, name);
   cpSync(from, to, { recursive: true });
   const path = join(to, 'report.json');
-  const r = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const detail = r['fuzzDetail'] as Record<string, unknown>;
-  for (const o of [r, detail]) {
-    if (revision === undefined) delete o['buildRevision'];
-    else o['buildRevision'] = revision;
-  }
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Json;
+  for (const o of [r, r['fuzzDetail'] as Json]) edit(o);
   writeFileSync(path, JSON.stringify(r));
   return to;
 }
+
+/** A copy of shard `from` whose reports say `buildRevision` (none: undefined). */
+const otherBuild = (from: string, name: string, revision: string | undefined): string =>
+  editedShard(from, name, (o) => {
+    if (revision === undefined) delete o['buildRevision'];
+    else o['buildRevision'] = revision;
+  });
 
 describe('vpdma merge refuses', () => {
   it('a --json or --history that is a file it reads from a shard, writing nothing', async () => {
@@ -151,6 +156,31 @@ describe('vpdma merge and build revisions', () => {
     expect((await run(['merge', a, b, '--out', out])).code).toBe(0);
     const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as object;
     expect(r).not.toHaveProperty('buildRevision');
+  });
+});
+
+describe('vpdma merge and the minimization settings', () => {
+  it('keeps --repros-per-kind and --attempts-max, and refuses shards run with others', async () => {
+    const out = join(dir, 'settings-merged');
+    expect((await run(['merge', s1, s2, '--out', out])).code).toBe(0);
+    const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      fuzzDetail: Json;
+    };
+    expect(merged.fuzzDetail).toMatchObject({ reprosPerKind: 2, attemptsMax: 2000 });
+    const other = editedShard(s2, 'other-attempts', (o) => {
+      if ('attemptsMax' in o) o['attemptsMax'] = 50;
+    });
+    const r = await run(['merge', s1, other, '--out', join(dir, 'bad-attempts')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /other-attempts has --attempts-max 50, .* has 2000: not shards of one run/,
+    );
+    // A shard without them (an older report) ran nightly's fixed 2 and 2000: it merges.
+    const older = editedShard(s1, 'no-settings', (o) => {
+      delete o['reprosPerKind'];
+      delete o['attemptsMax'];
+    });
+    expect((await run(['merge', older, s2, '--out', join(dir, 'older-settings')])).code).toBe(0);
   });
 });
 

@@ -117,6 +117,8 @@ export async function fuzzPhase(
       callsMax: p.settings.callsMax,
       ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
       timeoutMs: p.settings.timeoutMs,
+      reprosPerKind: p.perGroup,
+      attemptsMax: p.attemptsMax,
       corpusDir: p.corpusDir,
       interrupted: interrupted(),
       warnings,

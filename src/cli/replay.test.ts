@@ -156,6 +156,18 @@ describe('vpdma replay', () => {
       );
   });
 
+  it('records --paranoid, --sample-bytes and --timeout, which decide its verdicts', async () => {
+    const plain = join(dir, 'settings-default.json');
+    const given = join(dir, 'settings-given.json');
+    const trace = ['replay', 'corpus/events.jsonl', '--quiet', '--json'];
+    expect((await run([...trace, plain])).code).toBe(0);
+    const options = ['--paranoid', '--sample-bytes', '1024', '--timeout', '2000'];
+    expect((await run([...trace, given, ...options])).code).toBe(0);
+    const read = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'));
+    expect(read(plain)).toMatchObject({ paranoid: false, sampleBytes: 512, timeoutMs: 5000 });
+    expect(read(given)).toMatchObject({ paranoid: true, sampleBytes: 1024, timeoutMs: 2000 });
+  });
+
   it('writes a report named - to stdout, and the summary to stderr then', async () => {
     const common = ['replay', kitchen, '--target', 'model:reactos', '--profile', 'docs'];
     const file = join(dir, 'file.json');

@@ -53,6 +53,8 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     shard: `${shard.index + 1}/${shard.count}`,
     budget: { runs: RUNS },
     callsMax: 48,
+    reprosPerKind: PER_GROUP,
+    attemptsMax: 800,
     interrupted: false,
     warnings: [],
     workers,

@@ -42,6 +42,8 @@ async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
     shard: '1/1',
     budget: { runs: 12 },
     callsMax: 32,
+    reprosPerKind: 2,
+    attemptsMax: 100,
     interrupted: false,
     warnings: [],
     workers: 2,

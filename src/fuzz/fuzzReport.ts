@@ -72,6 +72,16 @@ export interface FuzzReport extends RunIdentity {
   readonly callsMax: number;
   /** --timeout: it decides which slow calls are target-timeout findings (absent from older reports). */
   readonly timeoutMs?: number;
+  /**
+   * --repros-per-kind: failing cases minimized per kind and function, which decides the
+   * findings (absent from older reports; nightly's is always 2).
+   */
+  readonly reprosPerKind?: number;
+  /**
+   * --attempts-max: candidate replays one minimization may use, which decides the repros
+   * (absent from older reports; nightly's is always 2000).
+   */
+  readonly attemptsMax?: number;
   /** --disable: the functions no case called (absent when none). */
   readonly disabled?: readonly string[];
   /** Cases run (a gap-free prefix of this shard's cases). */
@@ -157,7 +167,8 @@ export type ReportMeta = RunIdentity &
   Pick<
     FuzzReport,
     'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'disabled' | 'interrupted' | 'warnings'
-  > & {
+  > &
+  Required<Pick<FuzzReport, 'reprosPerKind' | 'attemptsMax'>> & {
     readonly corpusDir?: string;
     readonly workers: number;
     readonly wallMs: number;
@@ -180,6 +191,8 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     budget: m.budget,
     callsMax: m.callsMax,
     ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
+    reprosPerKind: m.reprosPerKind,
+    attemptsMax: m.attemptsMax,
     ...(m.disabled === undefined ? {} : { disabled: m.disabled }),
     cases: c.cases,
     runsEquivalent: c.runsEquivalent,

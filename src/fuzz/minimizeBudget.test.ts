@@ -58,6 +58,8 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
     shard: '1/1',
     budget: { runs: 160, ...(minimizeTimeMs === undefined ? {} : { minimizeTime: '1s' }) },
     callsMax: 48,
+    reprosPerKind: 2,
+    attemptsMax: 800,
     interrupted: false,
     warnings: [],
     workers: 1,

@@ -75,6 +75,14 @@ export interface ReplayReport extends RunIdentity {
   readonly schema: typeof REPORT_SCHEMA;
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly command: 'replay';
+  /**
+   * The settings that decide the verdicts (absent from older reports): --paranoid (every
+   * message says "full comparison" or "sampled bytes"), --sample-bytes, and --timeout, which
+   * decides what is a target-timeout.
+   */
+  readonly paranoid?: boolean;
+  readonly sampleBytes?: number;
+  readonly timeoutMs?: number;
   readonly summary: ReplaySummary;
   readonly traces: readonly TraceEntry[];
   readonly violations: readonly ReportViolation[];

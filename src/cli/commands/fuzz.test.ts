@@ -140,6 +140,8 @@ describe('vpdma fuzz', () => {
     const rep = report(join(out, 'report.json'));
     const f = rep.findings.find((x) => x.kind === 'view-torn-down');
     expect(f).toMatchObject({ reproCalls: 2, reproduced: '3/3', minimized: true });
+    // The settings that decide which findings and repros: the defaults, recorded.
+    expect(rep).toMatchObject({ reprosPerKind: 2, attemptsMax: 2000, callsMax: 64 });
     expect(rep.violations).toContainEqual(
       expect.objectContaining({ kind: 'view-torn-down', trace: f?.trace, reproCalls: 2 }),
     );

@@ -318,6 +318,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       callsMax: p.settings.callsMax,
       ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
       timeoutMs: p.settings.timeoutMs,
+      reprosPerKind: perGroup,
+      attemptsMax,
       corpusDir: p.corpusDir,
       interrupted: interrupt.received() !== undefined,
       warnings,

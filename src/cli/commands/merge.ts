@@ -231,7 +231,8 @@ async function merge(
   await checkNotShardInputs(reports, shards);
   const history = await loadHistory(opts.history);
   const details = shards.map((s) => s.report.fuzzDetail);
-  const fuzz = mergeFuzzReports(details, 2);
+  // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
+  const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? 2);
   const known = new Set(details.flatMap((d) => d.warnings));
   for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);
   // Every input is found and readable before the first file is written.
