@@ -113,6 +113,34 @@ describe('minimizeTrace', () => {
     expect(r.reproduced).toBe(true);
   });
 
+  it('caps all its rounds together at attemptsMax, as `vpdma minimize --attempts` does', async () => {
+    // This capture minimizes to 8 calls within 10 (or 30) attempts, and reshaping then finds
+    // a shorter repro: each later round used to get the whole budget again (20 and 60 in all).
+    const legacy = join(root, 'corpus/legacy-mapdma-during-transfers.jsonl');
+    const read = await readTrace(legacy);
+    if (!read.ok) throw new Error(read.error.message);
+    const m = findMutant('mapdma-corrupts-common-buffer');
+    if (m === undefined) throw new Error('no such mutant');
+    const device = resolveDevice(read.value.header.device);
+    const make = (): Target => createMutantTarget(m, { device, profile: 'docs' });
+    for (const attemptsMax of [10, 30]) {
+      const r = await minimizeTrace(read.value, make, { attemptsMax });
+      if (r.outcome !== 'minimized') throw new Error(r.outcome);
+      expect(r.attempts).toBe(attemptsMax);
+      expect(r.exhausted).toBe(true);
+      const out = join(dir, `capped-${attemptsMax}.txt`);
+      const cli = await runCli([
+        ...['minimize', legacy, '--target', 'mutant:mapdma-corrupts-common-buffer'],
+        ...['--attempts', String(attemptsMax), '--out', out, '--quiet'],
+      ]);
+      expect(cli.code).toBe(1);
+      expect(cli.out).toContain(`: ${attemptsMax} attempts (`);
+      const written = await readTrace(out);
+      if (!written.ok) throw new Error(written.error.message);
+      expect(written.value.calls).toEqual(r.trace.calls);
+    }
+  });
+
   it('ends with the shortest repro so far when aborted', async () => {
     const f = mutantFactory('drops-map-registers');
     const stop = new AbortController();

@@ -23,7 +23,7 @@ export interface MinimizeTraceOptions {
   /** The violation to keep (default: the first of the trace's replay). */
   readonly kind?: ViolationKind;
   readonly fn?: string;
-  /** Candidates to try at most (default 10,000, as the command). */
+  /** Candidates to try at most, over all rounds (default 10,000, as the command). */
   readonly attemptsMax?: number;
   /** For every replay; its `profile` also goes into the repro's header. */
   readonly replay?: ReplayOptions;

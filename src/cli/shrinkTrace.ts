@@ -33,10 +33,11 @@ export async function shrinkTrace(
     trace,
     v.callIndex,
     stillFails,
-    async (t, fails, failingIndex) => {
+    async (t, fails, failingIndex, attemptsMax) => {
       const before = sum(rounds, t);
       const m = await minimize(t, fails, {
-        attemptsMax: o.attemptsMax,
+        // What the earlier rounds left: --attempts caps them all together.
+        attemptsMax,
         ...(failingIndex === undefined ? {} : { failingIndex }),
         batchSize: o.batchSize,
         profile: trace.header.profile ?? 'docs',
@@ -53,6 +54,7 @@ export async function shrinkTrace(
       rounds.push(m);
       return m;
     },
+    o.attemptsMax,
     o.signal,
   );
   return sum(rounds, deep.trace);

@@ -117,13 +117,15 @@ export async function findingsPhase(
             trace,
             v.callIndex,
             stillFails(v),
-            (t, fails, failingIndex) =>
+            // --attempts-max caps all rounds together: each gets what the earlier ones left.
+            (t, fails, failingIndex, attemptsMax) =>
               io.minimize(t, fails, {
-                attemptsMax: o.attemptsMax,
+                attemptsMax,
                 ...(failingIndex === undefined ? {} : { failingIndex }),
                 batchSize,
                 signal: stop,
               }),
+            o.attemptsMax,
             stop,
           );
           // Cut short: it still fails, but may not be 1-minimal (as with the attempt budget).

@@ -122,24 +122,33 @@ export type Minimizer = (
   trace: Trace,
   stillFails: StillFails,
   failingIndex: number | undefined,
+  /** Attempts this round may use: what the earlier rounds left of the whole budget (>= 1). */
+  attemptsMax: number,
 ) => Promise<Shortened>;
 
 /** Rounds of reshape + minimize after the first minimization. */
 const roundsMax = 4;
 
-/** Minimize, then reshape and minimize again while that makes the repro shorter. */
+/**
+ * Minimize, then reshape and minimize again while that makes the repro shorter. `attemptsMax`
+ * caps the attempts of all rounds together (each round gets what the earlier ones left); once
+ * they have used it, no further round runs.
+ */
 export async function minimizeDeep(
   trace: Trace,
   failingIndex: number,
   stillFails: StillFails,
   minimize: Minimizer,
+  attemptsMax: number,
   signal?: AbortSignal,
 ): Promise<Shortened> {
-  let m = await minimize(trace, stillFails, failingIndex);
+  let m = await minimize(trace, stillFails, failingIndex, attemptsMax);
   for (let round = 0; round < roundsMax && signal?.aborted !== true; round++) {
+    const left = attemptsMax - m.attempts;
+    if (left < 1) break;
     const shorter = await reshape(m.trace, stillFails);
     if (shorter === undefined) break;
-    const again = await minimize(shorter, stillFails, undefined);
+    const again = await minimize(shorter, stillFails, undefined, left);
     m = {
       trace: again.trace,
       exhausted: m.exhausted || again.exhausted,

@@ -121,7 +121,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       '1000',
     )
     .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
-    .option('--attempts-max <n>', 'replays one minimization may use', '2000')
+    .option('--attempts-max <n>', 'replays one minimization may use, over all its rounds', '2000')
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .addHelpText(

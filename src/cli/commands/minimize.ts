@@ -46,7 +46,11 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     )
     .option('--workers <n>', 'worker threads replaying candidates (default: the number of cores)')
     .option(...SHARED_OPTIONS.workerHeapMb)
-    .option('--attempts <n>', 'candidates to try at most', String(DEFAULT_ATTEMPTS))
+    .option(
+      '--attempts <n>',
+      'candidates to try at most, over all minimization rounds',
+      String(DEFAULT_ATTEMPTS),
+    )
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
     .option(
