@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Args, Struct } from '../model/values.js';
+import { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { compareOutcome, isSgListBytes } from './compare.js';
 
@@ -136,6 +137,34 @@ describe('a mismatch inside a structure or list names the member', () => {
     const otherSplit = { out: { elements: [el(0x1000n, 8191)] } };
     expect(compareOutcome(execute, oracle, otherSplit, c, 'unrecorded')).toMatchObject([
       { field: 'out.elements' },
+    ]);
+  });
+});
+
+describe('the values a mismatch shows, given the address book', () => {
+  // The request packet's input buffer lies in a buffer the trace, the oracle and the target
+  // each put somewhere else.
+  const book = new AddressBook();
+  book.learn('cpu', 0x1230000n, 0xffffa00000100000n, 0xffffb80000500000n, 0x4000);
+  const inModel = (inputBuffer: bigint): Struct => ({ ...vrp(64), inputBuffer });
+  const lockPages = plan('VideoPortLockPages');
+  const c = { modelArgs: { pVrp: inModel(0xffffa00000100100n) }, singleElement: false, book };
+  const oracle = { ret: true, out: { pVrp: inModel(0xffffa00000100100n) } };
+  const answer = { ret: true, out: { pVrp: inModel(0xffffa00000100104n) } };
+
+  it("a target's answer: as the target has the address, then as the trace does", () => {
+    expect(compareOutcome(lockPages, oracle, answer, c)).toEqual([
+      {
+        field: 'out.pVrp.inputBuffer',
+        expected: '0xffffb80000500100 (trace 0x1230100)',
+        actual: '0xffffb80000500104 (trace 0x1230104)',
+      },
+    ]);
+  });
+
+  it('a recording: as the trace has it', () => {
+    expect(compareOutcome(lockPages, oracle, answer, c, 'unrecorded')).toEqual([
+      { field: 'out.pVrp.inputBuffer', expected: '0x1230100', actual: '0x1230104' },
     ]);
   });
 });

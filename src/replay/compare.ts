@@ -1,7 +1,8 @@
 // Comparing an observed outcome (the target's, or the one a captured trace recorded) with the
-// oracle's. Both are in the oracle's address space by the time they get here. Produced values
-// are implementation-defined: only NULL versus non-NULL is compared. Defined values are
-// compared by the rule the call table gives them.
+// oracle's. Both are in the oracle's address space by the time they get here (a mismatch shows
+// them in the target's or the trace's, see CompareContext.book). Produced values are
+// implementation-defined: only NULL versus non-NULL is compared. Defined values are compared
+// by the rule the call table gives them.
 import {
   SG_ELEMENT_BYTES,
   SG_ELEMENT_X86_BYTES,
@@ -12,7 +13,10 @@ import { poison, POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
+import type { AddressBook } from './addressBook.js';
+import { valueText, type ValueSpace } from './addressText.js';
 import { show } from './show.js';
+import { memberSpace, translateValue } from './translate.js';
 
 export interface Mismatch {
   readonly field: string;
@@ -25,6 +29,25 @@ export interface CompareContext {
   readonly modelArgs: Args;
   /** Scatter/gather lists of a non-scatter/gather adapter must have exactly one element. */
   readonly singleElement: boolean;
+  /**
+   * For showing a mismatch's values, which are in the oracle's space here, in the space their
+   * reader knows (addressText.ts): a target's answer as the target's, a recording as the
+   * trace's. Without it, as they are.
+   */
+  readonly book?: AddressBook;
+}
+
+/** A value of the given address space as a message shows it. */
+type Shown = (space: ValueSpace, v: Value | undefined) => string;
+
+function shownFor(ctx: CompareContext, absent: Absent): Shown {
+  const book = ctx.book;
+  if (book === undefined) return (_space, v) => show(v);
+  if (absent === 'unwritten') return (space, v) => valueText(book, space, 'model', v);
+  return (space, v) =>
+    v === undefined || space === 'none'
+      ? show(v)
+      : show(translateValue(book, space, 'model', 'trace', v));
 }
 
 function isNullish(v: Value | undefined): boolean {
@@ -140,7 +163,8 @@ function sameValue(
 /**
  * What an `actual` that leaves a value out means: `unwritten` (a target's answer: the call did
  * not write it, so it holds its entry value) or `unrecorded` (a captured trace's: the capture
- * did not record it, so there is nothing to check).
+ * did not record it, so there is nothing to check). Whose answer it is also decides the space
+ * a mismatch shows values in (CompareContext.book).
  */
 export type Absent = 'unwritten' | 'unrecorded';
 
@@ -156,7 +180,7 @@ export function compareOutcome(
   const r = plan.ret;
   const skipRet = absent === 'unrecorded' && actual.ret === undefined;
   if (r !== undefined && !skipRet && !sameValue(r, expected.ret, actual.ret, ctx)) {
-    found.push(mismatch(r, 'ret', expected.ret, actual.ret, ctx));
+    found.push(mismatch(r, 'ret', expected.ret, actual.ret, ctx, absent));
   }
   for (const o of plan.outs) {
     const e = expected.out?.[o.name];
@@ -165,7 +189,7 @@ export function compareOutcome(
     if (expected.unspecified?.includes(o.name) === true) continue;
     // Left out of the answer means not written: the entry value, or the poison of an out-only one.
     const a = recorded ?? ctx.modelArgs[o.name] ?? poison(o.type);
-    if (!sameValue(o, e, a, ctx)) found.push(mismatch(o, `out.${o.name}`, e, a, ctx));
+    if (!sameValue(o, e, a, ctx)) found.push(mismatch(o, `out.${o.name}`, e, a, ctx, absent));
   }
   return found;
 }
@@ -185,15 +209,18 @@ function mismatch(
   e: Value | undefined,
   a: Value | undefined,
   ctx: CompareContext,
+  absent: Absent,
 ): Mismatch {
+  const shown = shownFor(ctx, absent);
   if (p.type === 'vrp' && isStruct(e) && isStruct(a)) {
     const k = Object.keys(e).find((key) => !sameField(p, key, e[key], a[key], ctx));
     if (k !== undefined) {
       const produces = p.fieldProduces?.[k];
+      const space = memberSpace(k);
       return {
         field: `${field}.${k}`,
-        expected: describeProduced(produces?.res, e[k]),
-        actual: describeProduced(produces?.res, a[k]),
+        expected: describeProduced(produces?.res, shown(space, e[k]), e[k]),
+        actual: describeProduced(produces?.res, shown(space, a[k]), a[k]),
       };
     }
   }
@@ -211,23 +238,23 @@ function mismatch(
       };
     }
   }
-  if (!field.startsWith('out.')) return { field, expected: describe(p, e), actual: describe(p, a) };
+  const describe = (v: Value | undefined): string =>
+    describeProduced(p.produces?.res, shown(p.space, v), v);
+  if (!field.startsWith('out.')) return { field, expected: describe(e), actual: describe(a) };
   // A handle-like out-parameter still holding its entry value was not written: "a new buffer
   // (0x1234)" would name a value the call never produced.
   const entry = ctx.modelArgs[p.name];
   const told = (v: Value | undefined): string => {
-    const d = describe(p, v);
+    const text = shown(p.space, v);
+    const d = describeProduced(p.produces?.res, text, v);
     const unwritten = entry !== undefined && v !== undefined && valueEquals(v, entry);
-    return unwritten && d !== show(v) ? `${show(v)}, its value on entry (not written)` : d;
+    return unwritten && d !== text ? `${text}, its value on entry (not written)` : d;
   };
   return { field, expected: told(e), actual: told(a) };
 }
 
-function describe(p: ValuePlan, v: Value | undefined): string {
-  return describeProduced(p.produces?.res, v);
-}
-
-function describeProduced(res: string | undefined, v: Value | undefined): string {
-  if (res === undefined || v === POISON_PTR || isNullish(v)) return show(v);
-  return `a new ${res} (${show(v)})`;
+/** `text` (the value `v`, shown) as what it is: "a new buffer (0x...)" for a produced one. */
+function describeProduced(res: string | undefined, text: string, v: Value | undefined): string {
+  if (res === undefined || v === POISON_PTR || isNullish(v)) return text;
+  return `a new ${res} (${text})`;
 }

@@ -5,6 +5,13 @@ import type { Model } from '../model/model.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
+import {
+  addressText,
+  targetAddressText,
+  valueText,
+  withTrace,
+  type ValueSpace,
+} from './addressText.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical, firstDifferentKey } from './canonical.js';
 import { isUnchanging } from './unchanging.js';
@@ -18,7 +25,6 @@ import {
   diffSnapshots,
   firstDiffWithModel,
   snapshotTarget,
-  traceAddressText,
   UNMAPPED,
   type ByteDiff,
   type Maybe,
@@ -26,8 +32,9 @@ import {
   type TargetBytes,
 } from './memory.js';
 import { inSpans, namedSpans } from './namedSpans.js';
-import { withinLive } from './touchedSpans.js';
 import { show } from './show.js';
+import { withinLive } from './touchedSpans.js';
+import { memberSpace } from './translate.js';
 import { stateOf, touchedOf } from './targetAnswers.js';
 import type { Target, TargetState } from './target.js';
 import { violation, type Violation, type ViolationKind } from './violation.js';
@@ -41,6 +48,8 @@ export interface InertContext {
   readonly modelArgs: Args;
   /** The arguments as the target got them, in its own address space. */
   readonly targetArgs: Args;
+  /** The arguments as the trace has them. */
+  readonly traceArgs: Args;
   /** The oracle's live spans, merged and sorted (cached by the replayer). */
   readonly liveMerged: () => readonly Span[];
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
@@ -132,19 +141,25 @@ function kinds(fn: string): { ret: ViolationKind; out: ViolationKind } {
  * an out-parameter changed is judged in the target's own space (`got`, what it answered,
  * against what it was sent): translated back, an address two oracle objects share in the
  * target (ReactOS gives GetDeviceBase and MapMemory of one range the same view) could come
- * back as the other one, a change the target never made.
+ * back as the other one, a change the target never made. The values are shown as the target
+ * had them, with the trace's where they differ (addressText.ts).
  */
 export function inertValues(
   c: InertContext,
   expectedRet: Value | undefined,
   observed: { ret?: Value; out?: Args },
-  got: { out?: Args },
+  got: { ret?: Value; out?: Args },
 ): Violation[] {
   const fn = c.plan.desc.fn;
   const k = kinds(fn);
   const found: Violation[] = [];
-  if (c.plan.ret !== undefined && !valueEquals(expectedRet, observed.ret)) {
-    const detail = { field: 'ret', expected: show(expectedRet), actual: show(observed.ret) };
+  const r = c.plan.ret;
+  if (r !== undefined && !valueEquals(expectedRet, observed.ret)) {
+    const detail = {
+      field: 'ret',
+      expected: valueText(c.book, r.space, 'model', expectedRet),
+      actual: valueText(c.book, r.space, 'target', got.ret),
+    };
     found.push(
       violation(
         k.ret,
@@ -157,22 +172,68 @@ export function inertValues(
   }
   for (const o of c.plan.outs) {
     const sent = c.targetArgs[o.name];
-    if (valueEquals(sent, got.out?.[o.name] ?? sent)) continue;
+    const wrote = got.out?.[o.name] ?? sent;
+    if (valueEquals(sent, wrote)) continue;
     const entry = c.modelArgs[o.name];
     const after = observed.out?.[o.name] ?? entry;
     if (valueEquals(entry, after)) continue; // a write of what it was sent, in other words
-    const detail = { field: `out.${o.name}`, expected: show(entry), actual: show(after) };
+    const at = changedAt(o.name, o.space, sent, wrote, c.traceArgs[o.name]);
+    // What it was sent, as the trace has it: the target's value may stand for two of the
+    // trace's (see above), and translated back would name the other one.
+    const detail = {
+      field: `out.${at.name}`,
+      expected: withTrace(show(at.sent), show(at.traced)),
+      actual: valueText(c.book, at.space, 'target', at.wrote),
+    };
     found.push(
       violation(
         k.out,
         fn,
         c.index,
-        `${fn} wrote ${o.name}: ${detail.expected} became ${detail.actual}`,
+        `${fn} wrote ${at.name}: ${detail.expected} became ${detail.actual}`,
         detail,
       ),
     );
   }
   return found;
+}
+
+const isStruct = (v: Value | undefined): v is Struct =>
+  typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v);
+
+/** An out-parameter written, or the member of it: its name, and its values. */
+interface Written {
+  readonly name: string;
+  readonly space: ValueSpace;
+  readonly sent: Value | undefined;
+  readonly wrote: Value | undefined;
+  readonly traced: Value | undefined;
+}
+
+/**
+ * A structure's first member written (`pVrp.outputBufferLength`), else the whole value: the
+ * message shows the change, not two whole request packets with it somewhere inside.
+ */
+function changedAt(
+  name: string,
+  space: ValueSpace,
+  sent: Value | undefined,
+  wrote: Value | undefined,
+  traced: Value | undefined,
+): Written {
+  const whole = { name, space, sent, wrote, traced };
+  if (!isStruct(sent) || !isStruct(wrote)) return whole;
+  const keys = [...new Set([...Object.keys(sent), ...Object.keys(wrote)])];
+  const k = keys.find((m) => !valueEquals(sent[m], wrote[m]));
+  if (k === undefined) return whole;
+  const member = isStruct(traced) ? traced[k] : undefined;
+  return {
+    name: `${name}.${k}`,
+    space: memberSpace(k),
+    sent: sent[k],
+    wrote: wrote[k],
+    traced: member,
+  };
 }
 
 /** Changes to the target's objects, which the oracle cannot be made to share. */
@@ -221,14 +282,14 @@ function stateKind(fn: string, key: string): ViolationKind {
 
 function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
   const fn = c.plan.desc.fn;
-  const where = traceAddressText(c.book, d.address);
+  const where = addressText(c.book, d.address);
   return violation(
     'memory-corrupted',
     fn,
     c.index,
     `${fn} changed memory at ${where} (${how}): ${d.expected} became ${d.actual}`,
     {
-      field: where,
+      field: targetAddressText(c.book, d.address),
       expected: d.expected,
       actual: d.actual,
     },

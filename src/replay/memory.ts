@@ -25,15 +25,6 @@ export function targetAddress(book: AddressBook, address: bigint): bigint {
   return book.map('cpu', 'model', 'target', address);
 }
 
-/**
- * An oracle address as a report names it: in the trace's own space, the one a user can find
- * in the file (a capture's buffers sit where the real system put them, not where the oracle
- * did).
- */
-export function traceAddressText(book: AddressBook, address: bigint): string {
-  return `0x${book.map('cpu', 'model', 'trace', address).toString(16)}`;
-}
-
 /** ByteDiff.expected where the oracle maps no byte of the range as a whole. */
 export const UNMAPPED = 'unmapped';
 

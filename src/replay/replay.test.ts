@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../model/device.js';
-import type { Args, Struct, TraceCall } from '../model/values.js';
+import type { Args, CallOutcome, Struct, TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
@@ -141,8 +141,12 @@ describe('an out-parameter two oracle objects share in the target', () => {
       };
       const r = await replayTrace(t.value.header, t.value.calls, writing);
       expect(r.violations.map((v) => [v.kind, v.field])).toEqual([
-        ['map-dma-wrote-out-param', 'out.pVrp'],
+        ['map-dma-wrote-out-param', 'out.pVrp.outputBuffer'],
       ]);
+      // The member written, not two whole request packets.
+      expect(r.violations[0]?.message).toMatch(
+        /^VideoPortMapDmaMemory wrote pVrp\.outputBuffer: 0x[0-9a-f]+ became NULL$/,
+      );
     },
   );
 });
@@ -218,27 +222,40 @@ describe('memory checks without touched()', () => {
 });
 
 describe('addresses in reports', () => {
-  // A capture's buffers sit where the real system put them; the oracle allocates its own. A
-  // report naming the oracle's address would point at nothing in the user's file.
+  // A capture's buffers sit where the real system put them, the target's where it put them,
+  // and the oracle allocates its own. A report names the byte as the target has it (what its
+  // maintainer can look for), then as the trace has it (what the file names), never by the
+  // oracle's number.
   it.each(['mapdma-corrupts-common-buffer', 'devicedma-drops-last-byte'])(
-    '%s: names the byte by the address the trace uses',
+    "%s: names the byte by the target's address, then by the trace's",
     async (name) => {
       const m = MUTANTS.find((x) => x.name === name);
       if (m === undefined) throw new Error('mutant missing');
       const captured = kitchenSink(true, 'alternate');
-      const r = await replayTrace(
-        header(),
-        captured,
-        createMutantTarget(m, { device, profile: 'docs' }),
-      );
+      const mutant = createMutantTarget(m, { device, profile: 'docs' });
+      const returned: bigint[] = [];
+      const target: Target = {
+        ...mutant,
+        call: (c) => {
+          const o = mutant.call(c) as CallOutcome;
+          if (typeof o.ret === 'bigint' && o.ret !== 0n) returned.push(o.ret);
+          return o;
+        },
+      };
+      const r = await replayTrace(header(), captured, target);
       const v = r.violations.find((x) => x.kind.startsWith('memory-'));
       expect(v?.field).toMatch(/^0x[0-9a-f]+$/);
-      const at = BigInt(v?.field ?? 0);
-      expect(v?.message).toContain(v?.field);
-      // Inside a buffer or view one of the trace's own calls returned (at most 1 MiB long).
-      const inTrace = captured.some(
-        (c) => typeof c.ret === 'bigint' && c.ret !== 0n && at >= c.ret && at < c.ret + 0x100000n,
+      // The target's: inside a buffer or view the target returned (at most 1 MiB long).
+      const within = (at: bigint, bases: readonly bigint[]): boolean =>
+        bases.some((base) => at >= base && at < base + 0x100000n);
+      expect(within(BigInt(v?.field ?? 0), returned), v?.message).toBe(true);
+      const traced = /\(trace (0x[0-9a-f]+)\)/.exec(v?.message ?? '')?.[1] ?? '0x0';
+      expect(v?.message).toContain(`${v?.field} (trace ${traced})`);
+      // The trace's: inside one its own calls returned.
+      const recorded = captured.flatMap((c) =>
+        typeof c.ret === 'bigint' && c.ret !== 0n ? [c.ret] : [],
       );
+      const inTrace = within(BigInt(traced), recorded);
       expect(inTrace, v?.message).toBe(true);
     },
   );

@@ -10,6 +10,7 @@ import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { liveSnapshot } from '../model/live.js';
 import { AddressBook } from './addressBook.js';
+import { addressText, targetAddressText } from './addressText.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
@@ -38,7 +39,6 @@ import {
   comparable,
   compareWithModel,
   liveSpans,
-  traceAddressText,
   type ByteDiff,
   type Maybe,
   type Span,
@@ -174,7 +174,7 @@ export class Replayer {
     modelArgs: Args,
     targetArgs: Args,
   ): Maybe<boolean> {
-    const inert = this.inertContext(plan, modelArgs, targetArgs);
+    const inert = this.inertContext(plan, call.args, modelArgs, targetArgs);
     return andThen(inertBefore(inert), (before) =>
       this.callTarget(call, targetArgs, (got) => this.completeInert(call, inert, before, got)),
     );
@@ -199,6 +199,7 @@ export class Replayer {
 
   private inertContext(
     plan: NonNullable<ReturnType<typeof planOf>>,
+    traceArgs: Args,
     modelArgs: Args,
     targetArgs: Args,
   ): InertContext {
@@ -213,6 +214,7 @@ export class Replayer {
       index: this.index,
       modelArgs,
       targetArgs,
+      traceArgs,
       liveMerged: () => this.live.mergedNow(),
       cheap,
       sample,
@@ -307,8 +309,9 @@ export class Replayer {
     how: string,
     late = false,
   ): void {
-    const where = traceAddressText(this.book, d.address);
-    const detail = { field: where, expected: d.expected, actual: d.actual };
+    const where = addressText(this.book, d.address);
+    const field = targetAddressText(this.book, d.address);
+    const detail = { field, expected: d.expected, actual: d.actual };
     const message = `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`;
     const v = violation('memory-mismatch', fn, this.index, message, detail);
     this.found.add(late ? { ...v, foundLate: true } : v);

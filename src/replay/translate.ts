@@ -6,6 +6,11 @@ import type { CallPlan, ValuePlan } from './callPlan.js';
 
 const VRP_POINTERS = ['statusBlock', 'inputBuffer', 'outputBuffer'] as const;
 
+/** The space a member of a structure argument translates in (the request packet's pointers). */
+export function memberSpace(member: string): 'cpu' | 'none' {
+  return (VRP_POINTERS as readonly string[]).includes(member) ? 'cpu' : 'none';
+}
+
 export function translateValue(
   book: AddressBook,
   space: AddressSpace | 'none',

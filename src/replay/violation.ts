@@ -54,8 +54,15 @@ export interface Violation {
   /** 0-based position of the call in the trace (header not counted). */
   readonly callIndex: number;
   readonly message: string;
-  /** The parameter or field concerned ("ret", "out.pLength", "state.transfers", an address). */
+  /**
+   * The parameter or field concerned ("ret", "out.pLength", "state.transfers", or the target's
+   * address of the first byte of memory that differs).
+   */
   readonly field?: string;
+  /**
+   * The values as the message quotes them: addresses and handles as the target has them, the
+   * trace's in parentheses where it differs (addressText.ts; a recorded-mismatch: the trace's).
+   */
   readonly expected?: string;
   readonly actual?: string;
   /**
