@@ -27,17 +27,3 @@ export function canonical(value: unknown): string {
 function stringify(value: unknown): string {
   return JSON.stringify(canonicalPlain(value, 'state()'));
 }
-
-/** The first top-level key whose value differs between two canonical object strings. */
-export function firstDifferentKey(before: string, after: string): string {
-  try {
-    const a = JSON.parse(before) as Record<string, unknown>;
-    const b = JSON.parse(after) as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return k;
-    }
-  } catch {
-    // not objects: fall through
-  }
-  return 'state';
-}

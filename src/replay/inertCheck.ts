@@ -13,7 +13,8 @@ import {
   type ValueSpace,
 } from './addressText.js';
 import type { CallPlan } from './callPlan.js';
-import { canonical, firstDifferentKey } from './canonical.js';
+import { canonical } from './canonical.js';
+import { stateChangeText, stateDiff } from './stateDiff.js';
 import { isUnchanging } from './unchanging.js';
 import {
   adoptBytes,
@@ -348,10 +349,15 @@ function stateChanged(
   beforeText ??= canonical(before);
   const afterText = canonical(after);
   if (afterText === beforeText) return undefined;
-  const key = firstDifferentKey(beforeText, afterText);
-  return violation(stateKind(fn, key), fn, c.index, `${fn} changed the target's live ${key}`, {
-    field: `state.${key}`,
-  });
+  const d = stateDiff(beforeText, afterText);
+  const { tail, ...values } = stateChangeText(d);
+  return violation(
+    stateKind(fn, d.key),
+    fn,
+    c.index,
+    `${fn} changed the target's live ${d.key}${tail}`,
+    { field: `state.${d.key}`, ...values },
+  );
 }
 
 /** Whether the sampled bytes already differed from the oracle before the call. */
