@@ -14,7 +14,7 @@ import {
 } from './addressText.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical } from './canonical.js';
-import { stateChangeText, stateDiff } from './stateDiff.js';
+import { stateChangeText, stateDiff, stateKind } from './stateDiff.js';
 import { isUnchanging } from './unchanging.js';
 import {
   adoptBytes,
@@ -273,12 +273,6 @@ export function adoptTargetBytes(c: InertContext, after: InertAfter): Maybe<bool
   const wrote = adoptBytes(c.model, after.spans, after.bytes);
   if (after.touched.length === 0) return wrote;
   return andThen(adoptFromTarget(c.model, c.target, c.book, after.touched), (w) => w || wrote);
-}
-
-function stateKind(fn: string, key: string): ViolationKind {
-  if (key === 'transfers' || key === 'adapters') return 'transfer-state-changed';
-  if (key === 'views' && fn === 'VideoPortUnmapDmaMemory') return 'view-torn-down';
-  return 'object-state-changed';
 }
 
 function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {

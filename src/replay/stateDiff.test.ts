@@ -1,4 +1,5 @@
 // A state change names the entry that changed, not only the key it is under.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
@@ -7,7 +8,13 @@ import { emptyHeader } from '../trace/trace.js';
 import { canonical } from './canonical.js';
 import { createMutantTarget, MUTANTS } from './mutants.js';
 import { replayTrace } from './replayTrace.js';
-import { entryCharsMax, stateChangeText, stateDiff } from './stateDiff.js';
+import {
+  entryCharsMax,
+  STATE_KEY_KINDS,
+  stateChangeText,
+  stateDiff,
+  stateKind,
+} from './stateDiff.js';
 
 const diff = (before: unknown, after: unknown) => {
   const d = stateDiff(canonical(before), canonical(after));
@@ -127,5 +134,32 @@ describe('stateChangeText', () => {
     const d = stateDiff('{', '}');
     expect(d).toEqual({ key: 'state' });
     expect(stateChangeText(d)).toEqual({ tail: '' });
+  });
+});
+
+describe('the state keys that decide a kind, as docs/target-protocol.md lists them', () => {
+  const doc = readFileSync(new URL('../../docs/target-protocol.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('### The keys of `state`'), doc.indexOf('## Faults'));
+  const rows = [...section.matchAll(/^\| `(\w+)` \| (.*) \|$/gm)].map((m) => ({
+    key: m[1] ?? '',
+    text: m[2] ?? '',
+  }));
+
+  it('lists exactly the keys that decide one, each with its kind and function', () => {
+    expect(rows.map((r) => r.key).sort()).toEqual(STATE_KEY_KINDS.map((r) => r.key).sort());
+    for (const row of rows) {
+      const rule = STATE_KEY_KINDS.find((r) => r.key === row.key);
+      expect(row.text.startsWith(`\`${rule?.kind ?? ''}\``), row.key).toBe(true);
+      if (rule?.fn !== undefined) expect(row.text).toContain(`during \`${rule.fn}\``);
+    }
+  });
+
+  it('decides as documented: another name, or another function, is object-state-changed', () => {
+    expect(stateKind('VideoPortUnmapDmaMemory', 'views')).toBe('view-torn-down');
+    expect(stateKind('VideoPortUnmapDmaMemory', 'mappings')).toBe('object-state-changed');
+    expect(stateKind('VideoPortMapDmaMemory', 'views')).toBe('object-state-changed');
+    expect(stateKind('VideoPortDoDma', 'adapters')).toBe('transfer-state-changed');
+    expect(stateKind('VideoPortDoDma', 'transfers')).toBe('transfer-state-changed');
+    expect(stateKind('VideoPortDoDma', 'state')).toBe('object-state-changed');
   });
 });

@@ -2,6 +2,7 @@
 // key whose value differs (it decides the kind, inertCheck.ts stateKind) and, under it, the
 // first entry that differs, before and after, as short text. The state is the target's own
 // answer, so it is quoted in the target's address space, as the target spelled it.
+import type { ViolationKind } from './violation.js';
 
 /** One entry of the state, before and after the call ("(none)": not there). */
 export interface EntryDiff {
@@ -171,4 +172,26 @@ export function stateChangeText(d: StateDiff): {
         : `${e.before} became ${e.after}`;
   const more = e.more === 0 ? '' : ` (and ${e.more} more ${e.more === 1 ? 'change' : 'changes'})`;
   return { tail: `: ${what}${more}`, expected: e.before, actual: e.after };
+}
+
+/**
+ * The top-level state keys that decide a kind when they are the first to differ (in sorted
+ * order), and the obsolete function they decide it for (any, when left out). Every other key,
+ * and a state that is no map, is object-state-changed. A target has to use these names
+ * (docs/target-protocol.md "state", which lists them: a test holds the two together).
+ */
+export const STATE_KEY_KINDS: readonly {
+  readonly key: string;
+  readonly kind: ViolationKind;
+  readonly fn?: string;
+}[] = [
+  { key: 'adapters', kind: 'transfer-state-changed' },
+  { key: 'transfers', kind: 'transfer-state-changed' },
+  { key: 'views', kind: 'view-torn-down', fn: 'VideoPortUnmapDmaMemory' },
+];
+
+/** The kind of a change first seen under `key` of the target's state, during `fn`. */
+export function stateKind(fn: string, key: string): ViolationKind {
+  const rule = STATE_KEY_KINDS.find((r) => r.key === key && (r.fn === undefined || r.fn === fn));
+  return rule?.kind ?? 'object-state-changed';
 }
