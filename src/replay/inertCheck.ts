@@ -5,15 +5,10 @@ import type { Model } from '../model/model.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
-import {
-  addressText,
-  targetAddressText,
-  valueText,
-  withTrace,
-  type ValueSpace,
-} from './addressText.js';
+import { valueText, withTrace, type ValueSpace } from './addressText.js';
 import type { CallPlan } from './callPlan.js';
 import { canonical } from './canonical.js';
+import { diffText, notes } from './diffText.js';
 import { stateChangeText, stateDiff, stateKind } from './stateDiff.js';
 import { isUnchanging } from './unchanging.js';
 import {
@@ -24,7 +19,7 @@ import {
   comparable,
   compareWithModel,
   diffSnapshots,
-  firstDiffWithModel,
+  reportedDiffWithModel,
   snapshotTarget,
   UNMAPPED,
   type ByteDiff,
@@ -32,7 +27,14 @@ import {
   type Span,
   type TargetBytes,
 } from './memory.js';
-import { inSpans, namedSpans } from './namedSpans.js';
+import {
+  argumentRegions,
+  inSpans,
+  namedSpans,
+  regionAt,
+  vrpBuffers,
+  type Region,
+} from './namedSpans.js';
 import { show } from './show.js';
 import { withinLive } from './touchedSpans.js';
 import { memberSpace } from './translate.js';
@@ -69,8 +71,13 @@ export interface InertBefore {
   readonly stateText?: string;
   readonly spans: Span[];
   readonly bytes: TargetBytes[];
-  /** Of `spans`, those the call's arguments name (namedSpans.ts), when cheap. */
+  /**
+   * Of `spans`, those read because the call's arguments name them (namedSpans.ts, and the
+   * request packet's buffers), when cheap.
+   */
   readonly named: readonly Span[];
+  /** The memory the call's arguments name, whole, for naming where a difference lies. */
+  readonly regions: readonly Region[];
 }
 
 const MAP_DMA = 'VideoPortMapDmaMemory';
@@ -84,23 +91,13 @@ export const vrpEdgeBytes = 256;
 
 /** The request packet's buffers: they must not change either (their edges only, if cheap). */
 export function vrpSpans(args: Args, cheap: boolean): Span[] {
-  const vrp = args['pVrp'];
-  if (typeof vrp !== 'object' || vrp instanceof Uint8Array || Array.isArray(vrp)) return [];
-  const s = vrp as Struct;
   const spans: Span[] = [];
-  for (const [p, n] of [
-    ['inputBuffer', 'inputBufferLength'],
-    ['outputBuffer', 'outputBufferLength'],
-  ] as const) {
-    const address = s[p];
-    const length = s[n];
-    if (typeof address === 'bigint' && address !== 0n && typeof length === 'number' && length > 0) {
-      if (!cheap || length <= 2 * vrpEdgeBytes)
-        spans.push({ address, length: Math.min(length, vrpBytesMax) });
-      else {
-        spans.push({ address, length: vrpEdgeBytes });
-        spans.push({ address: address + BigInt(length - vrpEdgeBytes), length: vrpEdgeBytes });
-      }
+  for (const { address, length } of vrpBuffers(args)) {
+    if (!cheap || length <= 2 * vrpEdgeBytes)
+      spans.push({ address, length: Math.min(length, vrpBytesMax) });
+    else {
+      spans.push({ address, length: vrpEdgeBytes });
+      spans.push({ address: address + BigInt(length - vrpEdgeBytes), length: vrpEdgeBytes });
     }
   }
   return spans;
@@ -117,15 +114,20 @@ function rangeAt(model: Model): (address: bigint) => Span | undefined {
 export function inertBefore(c: InertContext): Maybe<InertBefore> {
   return andThen(stateOf(c.target), (state) =>
     andThen(c.cheap ? touchedOf(c.target) : undefined, () => {
+      const at = rangeAt(c.model);
+      const regions = argumentRegions(c.plan.desc.args, c.modelArgs, at);
       // Not cheap, the full spans hold the named ones already.
-      const named = c.cheap ? namedSpans(c.plan.desc.args, c.modelArgs, rangeAt(c.model)) : [];
+      const named = c.cheap
+        ? [...vrpSpans(c.modelArgs, true), ...namedSpans(c.plan.desc.args, c.modelArgs, at)]
+        : [];
       const spans = c.cheap
-        ? [...c.sample, ...vrpSpans(c.modelArgs, true), ...named]
+        ? [...c.sample, ...named]
         : [...c.full, ...vrpSpans(c.modelArgs, false)];
       return andThen(snapshotTarget(c.target, c.book, spans), (bytes) => {
-        if (state === undefined) return { spans, bytes, named };
-        if (isUnchanging(state)) return { state, spans, bytes, named };
-        return { state, stateText: canonical(state), spans, bytes, named };
+        const read = { spans, bytes, named, regions };
+        if (state === undefined) return read;
+        if (isUnchanging(state)) return { state, ...read };
+        return { state, stateText: canonical(state), ...read };
       });
     }),
   );
@@ -275,19 +277,18 @@ export function adoptTargetBytes(c: InertContext, after: InertAfter): Maybe<bool
   return andThen(adoptFromTarget(c.model, c.target, c.book, after.touched), (w) => w || wrote);
 }
 
-function corrupted(c: InertContext, d: ByteDiff, how: string): Violation {
+function corrupted(c: InertContext, before: InertBefore, d: ByteDiff, how: string): Violation {
   const fn = c.plan.desc.fn;
-  const where = addressText(c.book, d.address);
+  const t = diffText(c.book, d);
+  const region = regionAt(before.regions, d.address);
+  const found = region === undefined ? how : `${how}, at ${region}`;
+  const shown = t.shown === undefined ? '' : `${t.shown}: `;
   return violation(
     'memory-corrupted',
     fn,
     c.index,
-    `${fn} changed memory at ${where} (${how}): ${d.expected} became ${d.actual}`,
-    {
-      field: targetAddressText(c.book, d.address),
-      expected: d.expected,
-      actual: d.actual,
-    },
+    `${fn} changed memory at ${t.where} (${notes(t, found)}): ${shown}${t.expected} became ${t.actual}`,
+    { field: t.field, expected: t.expected, actual: t.actual },
   );
 }
 
@@ -308,7 +309,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
           : c.cheap
             ? 'sampled bytes'
             : 'full comparison';
-        found.push(corrupted(c, d, how));
+        found.push(corrupted(c, before, d, how));
       }
       const read = { found, spans: before.spans, bytes: afterBytes, touched: [] };
       if (!c.cheap) return read;
@@ -322,7 +323,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
         return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
           // The byte the sample already caught is one report, not two.
           if (diff !== undefined && diff.address !== d?.address)
-            found.push(corrupted(c, diff, 'reported by touched()'));
+            found.push(corrupted(c, before, diff, 'reported by touched()'));
           return { ...read, touched };
         });
       });
@@ -360,7 +361,7 @@ export function sampleAgreed(c: InertContext, before: InertBefore): ByteDiff | u
   for (const chunk of chunks(before.spans)) {
     const bytes = before.bytes[i++];
     if (!comparable(c.model, chunk.address)) continue;
-    const diff = firstDiffWithModel(c.model, chunk.address, chunk.length, bytes);
+    const diff = reportedDiffWithModel(c.model, chunk.address, chunk.length, bytes);
     // The oracle holds no bytes there to compare with (a request buffer running from a view
     // past its end, say, whose tail lies wherever the implementation put things).
     if (diff !== undefined && diff.expected !== UNMAPPED) return diff;

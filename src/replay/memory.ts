@@ -4,6 +4,7 @@ import { PAGE_SIZE } from '../core/limits.js';
 import type { Model } from '../model/model.js';
 import type { AddressBook } from './addressBook.js';
 import { readOrUndefined, type QuietRead, type Target } from './target.js';
+import { extentOf, type DiffExtent } from './byteExtent.js';
 import { cutTargetText, describeThrown, garbageText, TargetFault } from './callTarget.js';
 
 export interface Span {
@@ -14,8 +15,11 @@ export interface Span {
 export interface ByteDiff {
   /** Oracle-space address of the first differing byte. */
   readonly address: bigint;
+  /** That byte on each side ("0x5a"), or why a side had none ("unmapped", "unreadable"). */
   readonly expected: string;
   readonly actual: string;
+  /** Where both sides had bytes: how far the differences reach (see withExtent). */
+  readonly extent?: DiffExtent;
 }
 
 /** Largest single read, so a 1 GiB view is compared without a 1 GiB buffer. */
@@ -78,6 +82,34 @@ export function firstDiff(
     }
   }
   return undefined;
+}
+
+/**
+ * `diff` (found in these bytes at `address`) with its extent, for a report: computed only
+ * then, so that the comparisons that merely ask whether bytes differ stay a memcmp.
+ */
+export function withExtent(
+  diff: ByteDiff | undefined,
+  address: bigint,
+  expected: Uint8Array | undefined,
+  got: TargetBytes,
+): ByteDiff | undefined {
+  const actual = bytesIn(got);
+  if (diff === undefined || expected === undefined || actual === undefined) return diff;
+  if (expected.length !== actual.length) return diff;
+  const first = Number(diff.address - address);
+  return { ...diff, extent: extentOf(address, expected, actual, first) };
+}
+
+/** firstDiffWithModel, with the extent of a difference found (for a report). */
+export function reportedDiffWithModel(
+  model: Model,
+  address: bigint,
+  length: number,
+  got: TargetBytes,
+): ByteDiff | undefined {
+  const d = firstDiffWithModel(model, address, length, got);
+  return d === undefined ? d : withExtent(d, address, model.read(address, length), got);
 }
 
 const zeroPage = new Uint8Array(PAGE_SIZE);
@@ -221,7 +253,10 @@ function unreadable(e: unknown): Unreadable {
   return { unreadable: cutTargetText(describeThrown(e)) };
 }
 
-/** The first byte where the target's memory differs from the oracle's, over the spans. */
+/**
+ * The first byte where the target's memory differs from the oracle's, over the spans, with the
+ * extent of the differences in its chunk.
+ */
 export function compareWithModel(
   model: Model,
   target: Target,
@@ -236,10 +271,10 @@ export function compareWithModel(
       const got = readTargetMaybe(target, book, c);
       if (got instanceof Promise) {
         return got.then(
-          (bytes) => firstDiffWithModel(model, c.address, c.length, bytes) ?? from(i + 1),
+          (bytes) => reportedDiffWithModel(model, c.address, c.length, bytes) ?? from(i + 1),
         );
       }
-      const diff = firstDiffWithModel(model, c.address, c.length, got);
+      const diff = reportedDiffWithModel(model, c.address, c.length, got);
       if (diff !== undefined) return diff;
     }
     return undefined;
@@ -320,7 +355,10 @@ export function snapshotTarget(
   return from(0);
 }
 
-/** The first span chunk whose bytes changed between two snapshots of the same spans. */
+/**
+ * The first byte that changed between two snapshots of the same spans, with the extent of the
+ * changes in its chunk.
+ */
 export function diffSnapshots(
   spans: readonly Span[],
   before: readonly TargetBytes[],
@@ -328,8 +366,9 @@ export function diffSnapshots(
 ): ByteDiff | undefined {
   let i = 0;
   for (const c of chunks(spans)) {
-    const diff = firstDiff(c.address, bytesIn(before[i]), after[i]);
-    if (diff !== undefined) return diff;
+    const was = bytesIn(before[i]);
+    const diff = firstDiff(c.address, was, after[i]);
+    if (diff !== undefined) return withExtent(diff, c.address, was, after[i]);
     i++;
   }
   return undefined;

@@ -63,6 +63,8 @@ describe('a MapDmaMemory that writes into the view it was handed and does not sa
     expect(res.violations.map((v) => `${v.callIndex} ${v.kind} ${v.field ?? ''}`)[0]).toBe(
       `1 memory-corrupted ${at}`,
     );
-    expect(res.violations[0]?.message).toContain('(in the memory its arguments name)');
+    expect(res.violations[0]?.message).toContain(
+      '(in the memory its arguments name, at virtualAddress+0x10)',
+    );
   });
 });

@@ -4,7 +4,7 @@
 // does not list the write in touched(), is the bug this tool exists for; left to the rotating
 // sample, it was found late (a mismatch calls later) or not at all.
 import type { ArgDesc } from '../model/callTypes.js';
-import type { Args } from '../model/values.js';
+import type { Args, Struct } from '../model/values.js';
 import type { Span } from './memory.js';
 
 /** Read at the head and the tail of the live range from the named address, this many bytes each. */
@@ -43,4 +43,55 @@ export function namedSpans(args: readonly ArgDesc[], values: Args, rangeAt: Rang
 /** Whether `address` lies in one of `spans`. */
 export function inSpans(spans: readonly Span[], address: bigint): boolean {
   return spans.some((s) => address >= s.address && address < s.address + BigInt(s.length));
+}
+
+/** The request packet's buffers, whole (oracle space), named as their members are. */
+export function vrpBuffers(args: Args): { name: string; address: bigint; length: number }[] {
+  const vrp = args['pVrp'];
+  if (typeof vrp !== 'object' || vrp instanceof Uint8Array || Array.isArray(vrp)) return [];
+  const s = vrp as Struct;
+  const out: { name: string; address: bigint; length: number }[] = [];
+  for (const [p, n] of [
+    ['inputBuffer', 'inputBufferLength'],
+    ['outputBuffer', 'outputBufferLength'],
+  ] as const) {
+    const address = s[p];
+    const length = s[n];
+    if (typeof address === 'bigint' && address !== 0n && typeof length === 'number' && length > 0)
+      out.push({ name: `pVrp.${p}`, address, length });
+  }
+  return out;
+}
+
+/** Memory an argument names, whole: a request packet's buffer, or an address to its range's end. */
+export interface Region {
+  readonly name: string;
+  readonly address: bigint;
+  readonly length: number;
+}
+
+/** Every region the call's arguments name (oracle space), for labelling a difference. */
+export function argumentRegions(
+  args: readonly ArgDesc[],
+  values: Args,
+  rangeAt: RangeAt,
+): Region[] {
+  const regions: Region[] = vrpBuffers(values);
+  for (const a of args) {
+    if (!namesCpu(a)) continue;
+    const address = values[a.name];
+    if (typeof address !== 'bigint' || address === 0n) continue;
+    const r = rangeAt(address);
+    if (r === undefined) continue;
+    regions.push({ name: a.name, address, length: Number(r.address + BigInt(r.length) - address) });
+  }
+  return regions;
+}
+
+/** Where in the regions an address lies, as "pVrp.outputBuffer+0x4" (undefined: none). */
+export function regionAt(regions: readonly Region[], address: bigint): string | undefined {
+  const r = regions.find((x) => address >= x.address && address < x.address + BigInt(x.length));
+  if (r === undefined) return undefined;
+  const off = address - r.address;
+  return off === 0n ? r.name : `${r.name}+0x${off.toString(16)}`;
 }

@@ -10,10 +10,10 @@ import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { liveSnapshot } from '../model/live.js';
 import { AddressBook } from './addressBook.js';
-import { addressText, targetAddressText } from './addressText.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
+import { diffText, notes } from './diffText.js';
 import {
   DEFAULT_SAMPLE_BYTES,
   type ReplayOptions,
@@ -303,16 +303,13 @@ export class Replayer {
     return this.model.state.version * 0x100000000 + this.model.state.mem.writes;
   }
 
-  private memoryMismatch(
-    fn: string,
-    d: { address: bigint; expected: string; actual: string },
-    how: string,
-    late = false,
-  ): void {
-    const where = addressText(this.book, d.address);
-    const field = targetAddressText(this.book, d.address);
-    const detail = { field, expected: d.expected, actual: d.actual };
-    const message = `memory at ${where} is ${d.actual}; the oracle says ${d.expected} (${how})`;
+  private memoryMismatch(fn: string, d: ByteDiff, how: string, late = false): void {
+    const t = diffText(this.book, d);
+    const detail = { field: t.field, expected: t.expected, actual: t.actual };
+    const message =
+      t.shown === undefined
+        ? `memory at ${t.where} is ${t.actual}; the oracle says ${t.expected} (${how})`
+        : `memory at ${t.where} differs from the oracle (${notes(t, how)}): ${t.shown} are ${t.actual}; the oracle says ${t.expected}`;
     const v = violation('memory-mismatch', fn, this.index, message, detail);
     this.found.add(late ? { ...v, foundLate: true } : v);
     this.detach('divergence');

@@ -61,7 +61,8 @@ export interface Violation {
   readonly field?: string;
   /**
    * The values as the message quotes them: addresses and handles as the target has them, the
-   * trace's in parentheses where it differs (addressText.ts; a recorded-mismatch: the trace's).
+   * trace's in parentheses where it differs (addressText.ts; a recorded-mismatch: the trace's);
+   * for memory, the bytes shown, in hex words (diffText.ts).
    */
   readonly expected?: string;
   readonly actual?: string;
