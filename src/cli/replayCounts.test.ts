@@ -70,7 +70,7 @@ describe('vpdma replay', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('\n1 trace stopped being compared with the oracle early (');
     expect(r.out).toMatch(/ calls\/s, 1 worker\); target model/);
-    expect(r.err).toMatch(/ traces=1 workers=1\n/);
+    expect(r.err).toMatch(/ traces=1 workers=1 build=[0-9a-f]{12}\n/);
     const rep = JSON.parse(readFileSync(json, 'utf8')) as { timing: { workers: number } };
     expect(rep.timing.workers).toBe(1);
     // Two traces on two workers: both are used, and the counts are plural.

@@ -19,7 +19,7 @@ describe('vpdma replay --explain', () => {
     const target = 'mutant:mapdma-writes-length';
     const r = await run(['replay', repro, '--target', target, '--explain', '--workers', '4']);
     expect(r.code, r.err).toBe(1);
-    expect(r.err).toMatch(/ traces=1 workers=1\n/);
+    expect(r.err).toMatch(/ traces=1 workers=1 build=[0-9a-f]{12}\n/);
     const [explained = '', summary = ''] = r.out.split('\n\ntraces 1: ');
     const lines = explained.split('\n');
     const at = lines.findIndex((l) => l.startsWith('call 1 (line 5): VideoPortMapDmaMemory('));
