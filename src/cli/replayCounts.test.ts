@@ -79,7 +79,7 @@ describe('vpdma replay', () => {
     const both = await run(['replay', trace, copy, '--workers', '2', '--quiet']);
     expect(both.out).toContain('\n2 traces stopped being compared');
     expect(both.out).toMatch(/ calls\/s, 2 workers\)/);
-    expect(both.err).toMatch(/ traces=2 workers=2\n/);
+    expect(both.err).toMatch(/ traces=2 workers=2 build=[0-9a-f]{12}\n/);
   });
 
   it('replays a finding stored as .jsonl, .txt and .vpt once, from its .jsonl, saying so', async () => {
