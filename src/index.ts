@@ -83,3 +83,4 @@ export type { MinimizeTraceOptions, MinimizeTraceResult } from './cli/minimizeTr
 export { fuzzTarget } from './cli/fuzzTarget.js';
 export type { FuzzTargetFinding, FuzzTargetOptions, FuzzTargetResult } from './cli/fuzzTarget.js';
 export type { FunctionReached, ReachedTable } from './fuzz/reached.js';
+export type { ViolationAtCall } from './fuzz/findings.js';

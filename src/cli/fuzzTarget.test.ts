@@ -118,6 +118,29 @@ describe('fuzzTarget', () => {
     expect(noMapDma.cases).toBe(5);
   });
 
+  it('keeps every violation at the failing call, the one it is named after first', async () => {
+    // The NT4-compat bug of a C port: *Length and *VirtualAddress both cleared at once.
+    const both: TargetFactory = (o) => {
+      const t = createModelTargetSync(o);
+      return Promise.resolve({
+        ...t,
+        call: (c) => {
+          const r = t.call(c);
+          if (c.fn !== 'VideoPortMapDmaMemory' || c.args['virtualAddress'] === 0n) return r;
+          return { ...r, out: { ...r.out, length: 0, virtualAddress: 0n } };
+        },
+      });
+    };
+    const r = await fuzzTarget(both, { runs: 40 });
+    const f = r.findings.find((x) => x.kind === 'map-dma-wrote-out-param');
+    expect(f?.reproduced).toBe('3/3');
+    expect(f?.violationsAtCall.map((v) => [v.kind, v.field])).toEqual([
+      ['map-dma-wrote-out-param', 'out.length'],
+      ['map-dma-wrote-out-param', 'out.virtualAddress'],
+    ]);
+    expect(f?.violationsAtCall[0]?.message).toBe(f?.message);
+  });
+
   it('says so when the target cannot be started at all', async () => {
     const r = await fuzzTarget(() => Promise.reject(new Error('no device')), { runs: 20 });
     expect(r.setupError).toContain('no device');

@@ -9,7 +9,7 @@ import { isProfile, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
 import { InlineFuzzExecutor } from '../fuzz/executor.js';
-import type { FuzzFinding } from '../fuzz/findings.js';
+import type { FuzzFinding, ViolationAtCall } from '../fuzz/findings.js';
 import { reportFindingOf } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
@@ -54,6 +54,8 @@ export interface FuzzTargetFinding {
   readonly kind: ViolationKind;
   readonly fn: string;
   readonly message: string;
+  /** Every violation at the repro's failing call, the one it is named after first. */
+  readonly violationsAtCall: readonly ViolationAtCall[];
   /** The case it came from (with the seed, `vpdma fuzz` regenerates it). */
   readonly caseIndex: number;
   /** The minimized repro (or, when `minimized` is false, the case). */
@@ -197,6 +199,7 @@ function findingOf(f: FuzzFinding): FuzzTargetFinding {
     kind: f.kind,
     fn: f.fn,
     message: f.message,
+    violationsAtCall: f.violationsAtCall,
     caseIndex: f.caseIndex,
     repro: f.repro,
     originalCalls: f.originalCalls,

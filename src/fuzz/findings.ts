@@ -58,6 +58,23 @@ export interface Reproduced {
    * wrong answer, a ret before an out parameter): what a user replaying the repro sees first.
    */
   readonly lead?: Violation;
+  /**
+   * Everything that run reported at that call (same call index and function), lead first: a
+   * call can be wrong in several ways at once (*Length and *VirtualAddress both written).
+   */
+  readonly atCall?: readonly Violation[];
+}
+
+/** One violation at a finding's failing call, as reports list them. */
+export interface ViolationAtCall {
+  readonly kind: ViolationKind;
+  /** The parameter or field concerned, when the violation names one. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+export function violationAtCall(v: Violation): ViolationAtCall {
+  return { kind: v.kind, ...(v.field === undefined ? {} : { field: v.field }), message: v.message };
 }
 
 export interface FuzzFinding {
@@ -67,6 +84,11 @@ export interface FuzzFinding {
   /** Index of the failing call in the repro (as replayed by the reproduction runs). */
   readonly callIndex: number;
   readonly message: string;
+  /**
+   * Every violation the repro showed at its failing call, the one the finding is named after
+   * (kind, message) first. Not part of the signature.
+   */
+  readonly violationsAtCall: readonly ViolationAtCall[];
   readonly reproCalls: number;
   readonly originalCalls: number;
   readonly caseIndex: number;
@@ -187,6 +209,7 @@ function findingOf(
     fn: shown.fn,
     callIndex: again.seen?.callIndex ?? Math.max(0, repro.calls.length - 1),
     message: shown.message,
+    violationsAtCall: (again.atCall ?? [shown]).map(violationAtCall),
     reproCalls: repro.calls.length,
     originalCalls: original.calls.length,
     caseIndex: r.index,

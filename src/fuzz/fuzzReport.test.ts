@@ -104,6 +104,40 @@ describe('the fuzz summary', () => {
     expect(text).toContain(', minimized to 2 calls, reproduced 3/3');
   });
 
+  it('lists every other violation at the failing call under the message, one line each', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    const v = (field: string, message: string) =>
+      ({ kind: 'map-dma-wrote-out-param', field, message }) as const;
+    const f = {
+      signature: 'map-dma-wrote-out-param/MapDmaMemory/b8a02000',
+      kind: 'map-dma-wrote-out-param',
+      fn: 'VideoPortMapDmaMemory',
+      callIndex: 0,
+      message: 'wrote length: 4096 became 0',
+      violationsAtCall: [
+        v('out.length', 'wrote length: 4096 became 0'),
+        v('out.virtualAddress', 'wrote virtualAddress:\n0x20000000000 became NULL'),
+      ],
+      command: 'c',
+      minimized: true,
+      reproCalls: 1,
+      reproduced: '3/3',
+      caseIndex: 0,
+    } as unknown as FuzzReport['findings'][number];
+    const lines = formatFuzzSummary({ ...r, findings: [f] }).split('\n');
+    const at = lines.indexOf('    wrote length: 4096 became 0');
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '    also at call 0: map-dma-wrote-out-param: wrote virtualAddress: 0x20000000000 became NULL',
+      '    c',
+    ]);
+    // Past five others, a count: the rest are in finding.json.
+    const many = Array.from({ length: 8 }, (_, i) => v(`out.f${i}`, `m${i}`));
+    const text = formatFuzzSummary({ ...r, findings: [{ ...f, violationsAtCall: many }] });
+    expect(text).toContain('    also at call 0: map-dma-wrote-out-param: m5\n');
+    expect(text).not.toContain(': m6\n');
+    expect(text).toContain('    and 2 more at call 0 (violationsAtCall in finding.json)\n');
+  });
+
   it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const timing: Record<string, unknown> = { ...r.timing };

@@ -7,6 +7,7 @@ import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
+import type { ViolationAtCall } from './findings.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
 import { reachedLines, unreached, type ReachedTable } from './reached.js';
 
@@ -18,6 +19,12 @@ export interface FindingBase {
   /** Index of the failing call in the minimized repro. */
   readonly callIndex: number;
   readonly message: string;
+  /**
+   * Every violation the repro showed at its failing call, the one the finding is named after
+   * (`kind`, `message`) first: fix them all before the next night. Not part of the signature.
+   * Absent from older reports.
+   */
+  readonly violationsAtCall?: readonly ViolationAtCall[];
   /** Calls in the minimized repro. */
   readonly reproCalls: number;
   /** Calls in the case as the fuzzer first found it. */
@@ -243,6 +250,28 @@ function threads(t: FuzzReport['timing']): string {
   return n === 0 ? 'in the main thread (no worker started)' : `${n} worker${n === 1 ? '' : 's'}`;
 }
 
+/** Extra violations at a finding's failing call listed in a text summary before "and N more". */
+export const ALSO_AT_CALL_SHOWN = 5;
+
+/**
+ * The lines under a finding's message in a text summary for the other violations at its
+ * failing call (none when it showed one), each on one line.
+ */
+export function alsoAtCallLines(
+  f: Pick<FindingBase, 'callIndex' | 'violationsAtCall'>,
+  indent: string,
+): string[] {
+  const rest = (f.violationsAtCall ?? []).slice(1);
+  const lines = rest
+    .slice(0, ALSO_AT_CALL_SHOWN)
+    .map((v) => `${indent}also at call ${f.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
+  if (rest.length > ALSO_AT_CALL_SHOWN)
+    lines.push(
+      `${indent}and ${rest.length - ALSO_AT_CALL_SHOWN} more at call ${f.callIndex} (violationsAtCall in finding.json)`,
+    );
+  return lines;
+}
+
 /** The human summary printed after a run. */
 export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
@@ -272,6 +301,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
       `    ${oneLine(f.message)}`,
+      ...alsoAtCallLines(f, '    '),
       `    ${f.command}`,
     );
   }

@@ -47,6 +47,7 @@ export function reportFindingOf(
     fn: f.fn,
     callIndex: f.callIndex,
     message: f.message,
+    violationsAtCall: f.violationsAtCall,
     reproCalls: f.reproCalls,
     originalCalls: f.originalCalls,
     trace: files.jsonl,

@@ -55,12 +55,12 @@ export class ReplayCheck {
   }
 }
 
-/** How many of `results` failed the way v did, and the first such violation. */
+/** How many of `results` failed the way v did, the first such violation, and all at its call. */
 function tally(results: readonly ItemResult[], v: Violation): Reproduced {
   const sig = signatureOf(v);
   let count = 0;
   let seen: Violation | undefined;
-  let lead: Violation | undefined;
+  let atCall: Violation[] = [];
   for (const r of results) {
     const all = r.result?.violations ?? [];
     const hit = all.find((x) => failsSameWay(x, sig));
@@ -68,7 +68,8 @@ function tally(results: readonly ItemResult[], v: Violation): Reproduced {
     count++;
     if (seen !== undefined) continue;
     seen = hit;
-    lead = all.find((x) => x.callIndex === hit.callIndex && x.fn === hit.fn);
+    atCall = all.filter((x) => x.callIndex === hit.callIndex && x.fn === hit.fn);
   }
-  return seen === undefined ? { count } : { count, seen, ...(lead && { lead }) };
+  const lead = atCall[0];
+  return seen === undefined ? { count } : { count, seen, ...(lead && { lead }), atCall };
 }

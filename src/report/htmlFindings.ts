@@ -45,12 +45,31 @@ function facts(f: Finding): string {
   ].join('\n');
 }
 
+/**
+ * Every violation at the failing call, when there is more than the one the finding is named
+ * after (a call that wrote both *Length and *VirtualAddress): fixing one leaves the others.
+ */
+function atCallList(f: Finding): string[] {
+  const all = f.violationsAtCall ?? [];
+  if (all.length < 2) return [];
+  return [
+    `<p>All ${formatInt(all.length)} violations at call ${formatInt(f.callIndex)}:</p>`,
+    '<ul class="at-call">',
+    ...all.map(
+      (v) =>
+        `<li><strong>${esc(v.kind)}</strong>${v.field === undefined ? '' : ` (<code>${esc(v.field)}</code>)`}: ${esc(v.message)}</li>`,
+    ),
+    '</ul>',
+  ];
+}
+
 function findingArticle(f: Finding, i: number): string {
   const id = `finding-${i + 1}`;
   return [
     `<article class="finding" id="${id}" aria-labelledby="${id}-h">`,
     `<h3 id="${id}-h"><span class="status status-${esc(f.status)}">${esc(f.status)}</span> <code class="sig">${esc(shortSignature(f.signature))}</code> ${esc(f.kind)} in <code>${esc(f.fn)}</code></h3>`,
     `<p class="message">${esc(f.message)}</p>`,
+    ...atCallList(f),
     facts(f),
     `<h4 id="${id}-cmd-h">Reproduce</h4>`,
     '<div class="command">',

@@ -24,6 +24,7 @@ export function nightlyFinding(f: ReportFinding, relative: (path: string) => str
     fn: f.fn,
     callIndex: f.callIndex,
     message: f.message,
+    ...(f.violationsAtCall === undefined ? {} : { violationsAtCall: f.violationsAtCall }),
     reproCalls: f.reproCalls,
     originalCalls: f.originalCalls,
     trace: relative(f.trace),

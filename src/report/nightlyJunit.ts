@@ -29,9 +29,21 @@ function statusLine(f: Finding): string {
   return `status: ${f.status}${first}${seen}`;
 }
 
+/** The other violations at the failing call (none when it showed one), one line each. */
+function alsoAtCall(f: Finding): string[] {
+  const rest = (f.violationsAtCall ?? []).slice(1);
+  if (rest.length === 0) return [];
+  return [
+    '',
+    `also at call ${f.callIndex}:`,
+    ...rest.map((v) => `  ${v.kind}${v.field === undefined ? '' : ` (${v.field})`}: ${v.message}`),
+  ];
+}
+
 export function findingBody(f: Finding): string {
   return [
     f.message,
+    ...alsoAtCall(f),
     '',
     statusLine(f),
     `signature: ${f.signature}`,
@@ -49,7 +61,8 @@ export function findingBody(f: Finding): string {
 
 export function caseForFinding(f: Finding): JunitCase {
   const base = { classname: 'findings', name: findingCaseName(f) };
-  const message = `${f.kind} at call ${f.callIndex} (${f.fn}) [${f.status}]`;
+  const more = (f.violationsAtCall?.length ?? 1) - 1;
+  const message = `${f.kind} at call ${f.callIndex} (${f.fn}) [${f.status}]${more > 0 ? ` (and ${more} more at this call)` : ''}`;
   const body = findingBody(f);
   if (f.kind === 'target-crashed' || f.kind === 'target-timeout')
     return { ...base, failures: [], error: { message, type: f.kind, body } };

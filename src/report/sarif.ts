@@ -74,13 +74,21 @@ export function sarifLocation(path: string, callIndex: number, base: Base): Sari
   return { physicalLocation: { artifactLocation, ...region } };
 }
 
+/** The other violations at the failing call, as a sentence to follow the message ('' if none). */
+function alsoAtCall(f: Finding): string {
+  const rest = (f.violationsAtCall ?? []).slice(1);
+  if (rest.length === 0) return '';
+  return ` Also at call ${f.callIndex}: ${rest.map((v) => `${v.kind}: ${v.message}`).join('; ')}.`;
+}
+
 function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifResult {
+  const atCall = f.violationsAtCall?.length ?? 1;
   return {
     ruleId: f.kind,
     ruleIndex: index.get(f.kind) ?? -1,
     level: 'error',
     message: {
-      text: `${f.message} (${f.fn}, call ${f.callIndex} of a ${f.reproCalls}-call repro; ${f.status}). Reproduce: ${f.command}`,
+      text: `${f.message} (${f.fn}, call ${f.callIndex} of a ${f.reproCalls}-call repro; ${f.status}).${alsoAtCall(f)} Reproduce: ${f.command}`,
     },
     locations: [sarifLocation(f.trace, f.callIndex, 'REPORTDIR')],
     partialFingerprints: { [FINDING_FINGERPRINT]: f.signature },
@@ -93,6 +101,7 @@ function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifRes
       seed: f.seed,
       caseIndex: f.caseIndex,
       command: f.command,
+      ...(atCall > 1 ? { violationsAtCall: atCall } : {}),
     },
   };
 }

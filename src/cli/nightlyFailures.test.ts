@@ -1,0 +1,71 @@
+// What a night tells about each failure, end to end (the real CLI, a user's target module with
+// the "NT4 compat" bug: MapDmaMemory clears both *VirtualAddress and *Length): every violation
+// at a finding's failing call, in every report.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from './runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const TARGET = `module:${join(root, 'test/fixtures/nt4-compat-target.mjs')}`;
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-failures-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const LENGTH = /VideoPortMapDmaMemory wrote length: \d+ became 0/;
+const VA = /VideoPortMapDmaMemory wrote virtualAddress: 0x[0-9a-f]+ became NULL/;
+
+interface AtCall {
+  kind: string;
+  field?: string;
+  message: string;
+}
+interface Finding {
+  signature: string;
+  message: string;
+  trace: string;
+  violationsAtCall?: AtCall[];
+}
+
+const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
+
+describe('a nightly finding whose failing call shows two violations', () => {
+  const out = join(dir, 'night');
+  let night: CliRun;
+  beforeAll(async () => {
+    night = await runCli(['nightly', '--target', TARGET, '--runs', '60', '--out', out, '--quiet']);
+  });
+
+  it('keeps both, the one it is named after first, in finding.json and report.json', () => {
+    expect(night.code).toBe(1);
+    const report = JSON.parse(read(out, 'report.json')) as { findings: Finding[] };
+    const f = report.findings.find((x) => x.signature.startsWith('map-dma-wrote-out-param/'));
+    expect(f?.message).toMatch(LENGTH);
+    expect(f?.violationsAtCall?.map((v) => v.field)).toEqual(['out.length', 'out.virtualAddress']);
+    expect(f?.violationsAtCall?.[0]?.message).toBe(f?.message);
+    expect(f?.violationsAtCall?.[1]?.message).toMatch(VA);
+    const json = JSON.parse(read(out, f?.trace ?? '', '../finding.json')) as Finding;
+    expect(json.violationsAtCall).toEqual(f?.violationsAtCall);
+  });
+
+  it('shows both in junit.xml, results.sarif and report.html', () => {
+    const junit = read(out, 'junit.xml');
+    const failure = junit.slice(junit.indexOf('<testcase classname="findings"'));
+    expect(failure).toMatch(/\[new\] \(and 1 more at this call\)"/);
+    expect(failure).toMatch(
+      new RegExp(
+        `also at call 0:\\n  map-dma-wrote-out-param \\(out\\.virtualAddress\\): ${VA.source}`,
+      ),
+    );
+    const sarif = JSON.parse(read(out, 'results.sarif')) as {
+      runs: { results: { message: { text: string }; partialFingerprints: object }[] }[];
+    };
+    const result = sarif.runs[0]?.results.find((r) => 'vpdmaSignature/v1' in r.partialFingerprints);
+    expect(result?.message.text).toMatch(
+      new RegExp(`Also at call 0: map-dma-wrote-out-param: ${VA.source}\\.`),
+    );
+    const html = read(out, 'report.html');
+    expect(html).toContain('<p>All 2 violations at call 0:</p>');
+    expect(html).toMatch(new RegExp(`<code>out\\.virtualAddress</code>\\): ${VA.source}</li>`));
+  });
+});
