@@ -33,4 +33,34 @@ describe('the nightly summary', () => {
       expect.stringMatching(/^findings: /),
     ]);
   });
+
+  it('says each finding’s message on the line under it, on one line, and the others at its call', () => {
+    const r = nightlyFixture();
+    const [first, ...rest] = r.findings;
+    if (first === undefined) throw new Error('fixture');
+    const two = {
+      ...first,
+      message: 'wrote length:\n4096 became 0',
+      violationsAtCall: [
+        { kind: first.kind, field: 'out.length', message: 'wrote length:\n4096 became 0' },
+        { kind: first.kind, field: 'out.virtualAddress', message: 'wrote virtualAddress' },
+      ],
+    } as (typeof r.findings)[number];
+    const text = nightlySummary(
+      {
+        ...r,
+        findings: [two, ...rest],
+        fuzzDetail: { budget: {} },
+      } as unknown as NightlyReportWithDetail,
+      'out',
+    );
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`  [${first.status}] ${first.kind} in `));
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '    wrote length: 4096 became 0',
+      `    also at call ${first.callIndex}: ${first.kind}: wrote virtualAddress`,
+      expect.stringMatching(/^  \[open\] inert-return-mismatch in VideoPortDoDma: 2 calls, /),
+    ]);
+    expect(lines[at + 4]).toBe('    VideoPortDoDma returned 0x1, expected NULL');
+  });
 });

@@ -1,8 +1,10 @@
 // The human summary of a nightly report, printed by `vpdma nightly` and by `vpdma merge` for
-// the merged one: the corpus replay, the fuzzing, each finding with its history status, what
-// was fixed and which earlier repros still fail.
-import { plural } from '../core/plural.js';
+// the merged one: the corpus replay, the fuzzing, each finding with its history status and
+// message, what was fixed and which earlier repros still fail.
 import { join } from 'node:path';
+import { oneLine } from '../core/oneLine.js';
+import { plural } from '../core/plural.js';
+import { alsoAtCallLines } from '../fuzz/fuzzReport.js';
 import { reachedLines } from '../fuzz/reached.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 
@@ -20,10 +22,12 @@ export function nightlySummary(
     `fuzz: ${plural(r.fuzz.cases, 'case')}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
-    ...r.findings.map(
-      (f) =>
-        `  [${f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, reproduced ${f.reproduced}: ${f.command}`,
-    ),
+    // Under each finding, its message (and the others at its failing call), as fuzz's summary.
+    ...r.findings.flatMap((f) => [
+      `  [${f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, reproduced ${f.reproduced}: ${f.command}`,
+      `    ${oneLine(f.message)}`,
+      ...alsoAtCallLines(f, '    '),
+    ]),
     ...r.stillFailing.map(
       (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,
     ),
