@@ -1,10 +1,13 @@
 // What a night tells about each failure, end to end (the real CLI, a user's target module with
 // the "NT4 compat" bug: MapDmaMemory clears both *VirtualAddress and *Length): every violation
-// at a finding's failing call, in every report.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// at a finding's failing call, in every report and the summary; each failing corpus trace, in
+// the summary, with the command that minimizes it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellWord } from '../core/shellWord.js';
 import { runCli, type CliRun } from './runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -76,5 +79,31 @@ describe('a nightly finding whose failing call shows two violations', () => {
     expect(lines[at + 2]).toMatch(
       new RegExp(`^    also at call 0: map-dma-wrote-out-param: ${VA.source}$`),
     );
+  });
+  it('lists each failing corpus trace with the vpdma minimize command that shrinks it, which works', () => {
+    const lines = night.out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed, '));
+    expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
+    const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
+    const i = lines.indexOf(
+      `  ${flags}:call 11: map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
+    );
+    expect(i).toBeGreaterThan(at);
+    const command = lines[i + 1]?.trim() ?? '';
+    expect(command).toBe(
+      `vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
+    );
+    // Pasted into a shell elsewhere: the repro lands there, not in the corpus.
+    const cwd = mkdtempSync(join(dir, 'paste-'));
+    const vpdma = [process.execPath, join(root, 'bin/vpdma.js')].map(shellWord).join(' ');
+    const line = `${vpdma}${command.slice('vpdma'.length)} --quiet --workers 1`;
+    const run = spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(1);
+    const repro = read(cwd, 'legacy-mapdma-flags.min.txt');
+    // One call: the MapDmaMemory that wrote *Length.
+    expect(repro.split('\n').filter((l) => /^\w/.test(l))).toEqual([
+      expect.stringMatching(/^VideoPortMapDmaMemory\(/),
+    ]);
+    expect(existsSync(join(root, 'corpus/legacy-mapdma-flags.min.txt'))).toBe(false);
   });
 });

@@ -76,6 +76,15 @@ export interface Regressions {
   readonly passing: Set<string>;
 }
 
+/** The signature of a regression repro (OUT/findings/<kind>/<fn>/<hash>/repro.*), else undefined. */
+export function regressionSignature(trace: string): string | undefined {
+  const m =
+    /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
+      trace,
+    );
+  return m === null ? undefined : `${m[1]}/${m[2]}/${m[3]}`;
+}
+
 /**
  * The regression repros (traces under some OUT/findings/<kind>/<fn>/<hash>/, which
  * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
@@ -86,13 +95,9 @@ export function regressionResults(...runs: (readonly TraceEntry[])[]): Regressio
   const passing = new Set<string>();
   for (const traces of runs)
     for (const t of traces) {
-      const m =
-        /(?:^|[\\/])findings[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]repro\.(?:jsonl|txt|vpt)$/.exec(
-          t.trace,
-        );
+      const signature = regressionSignature(t.trace);
       // A replay that could not start the target neither saw the bug nor missed it.
-      if (m === null || t.notStarted === true) continue;
-      const signature = `${m[1]}/${m[2]}/${m[3]}`;
+      if (signature === undefined || t.notStarted === true) continue;
       if (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout')
         stillFailing.add(signature);
       else if (t.outcome === 'pass' && t.damage === undefined) passing.add(signature);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { nightlyFixture } from '../report/fixtures.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { nightlySummary } from './nightlySummary.js';
 
 describe('the nightly summary', () => {
@@ -62,5 +63,89 @@ describe('the nightly summary', () => {
       expect.stringMatching(/^  \[open\] inert-return-mismatch in VideoPortDoDma: 2 calls, /),
     ]);
     expect(lines[at + 4]).toBe('    VideoPortDoDma returned 0x1, expected NULL');
+  });
+
+  describe('lists the corpus traces that failed', () => {
+    const r = nightlyFixture();
+    const summary = (over: object, detail: object = { budget: {}, timeoutMs: 1000 }): string[] =>
+      nightlySummary(
+        { ...r, ...over, fuzzDetail: detail } as unknown as NightlyReportWithDetail,
+        'out',
+      ).split('\n');
+    const TARGET = `'process:./build/videoprt-shim --trace-io'`;
+
+    it('under the corpus line: its first violation, and the vpdma minimize command for it', () => {
+      const lines = summary({});
+      const at = lines.findIndex((l) => l.startsWith('corpus: '));
+      expect(lines.slice(at + 1, at + 5)).toEqual([
+        'corpus traces that failed, the first violation of each (vpdma minimize shrinks one to a repro):',
+        '  corpus/legacy-mapdma-flags.jsonl:call 11: map-dma-returned-non-null in VideoPortMapDmaMemory: VideoPortMapDmaMemory returned 0xffffc00000002000, expected NULL',
+        `    vpdma minimize corpus/legacy-mapdma-flags.jsonl --kind map-dma-returned-non-null --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --profile docs --timeout 1000`,
+        expect.stringMatching(/^fuzz: /),
+      ]);
+      // No --timeout when the report does not say (an older one); no --profile per trace header.
+      const old = summary({ profile: 'per trace header' }, { budget: {} });
+      expect(old).toContain(
+        `    vpdma minimize corpus/legacy-mapdma-flags.jsonl --kind map-dma-returned-non-null --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET}`,
+      );
+    });
+
+    it('the first ten, then how many more; not a trace the target never started for', () => {
+      const entry = (i: number): TraceEntry => ({
+        trace: `caps/t${i}.vpt`,
+        outcome: i === 3 ? 'crash' : 'fail',
+        calls: 5,
+        violations: 1,
+        ...(i === 0 ? { notStarted: true as const } : {}),
+      });
+      const violation = (i: number): ReportViolation => ({
+        kind: i === 3 ? 'target-crashed' : 'return-mismatch',
+        fn: 'VideoPortLockPages',
+        callIndex: i,
+        message: `bad\n${i}`,
+        trace: `caps/t${i}.vpt`,
+      });
+      const n = 13;
+      const traces = Array.from({ length: n }, (_, i) => entry(i));
+      const violations = Array.from({ length: n }, (_, i) => violation(i));
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      const listed = lines.filter((l) => l.startsWith('  caps/'));
+      expect(listed).toHaveLength(10);
+      expect(listed[0]).toBe('  caps/t1.vpt:call 1: return-mismatch in VideoPortLockPages: bad 1');
+      expect(listed[2]).toBe('  caps/t3.vpt:call 3: target-crashed in VideoPortLockPages: bad 3');
+      expect(lines).toContain(
+        "  and 2 more (report.html's corpus section and report.json's corpus.violations list them all)",
+      );
+      expect(lines.filter((l) => l.startsWith('    vpdma minimize caps/t'))).toHaveLength(10);
+      expect(lines.join('\n')).not.toContain('caps/t0.vpt');
+    });
+
+    it('an earlier finding’s repro, already minimal, with its replay command; shards that saw it', () => {
+      const trace = 'out/findings/view-torn-down/UnmapDmaMemory/b8a02000/repro.jsonl';
+      const traces: TraceEntry[] = [
+        { trace, outcome: 'fail', calls: 2, violations: 1, failedIn: ['shard-2'] },
+      ];
+      const violations: ReportViolation[] = [
+        {
+          kind: 'view-torn-down',
+          fn: 'VideoPortUnmapDmaMemory',
+          callIndex: 1,
+          message: 'm',
+          trace,
+        },
+      ];
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      const at = lines.findIndex((l) => l.startsWith(`  ${trace}:call 1: `));
+      expect(lines.slice(at, at + 2)).toEqual([
+        `  ${trace}:call 1: view-torn-down in VideoPortUnmapDmaMemory: m (failed in shard-2)`,
+        `    vpdma replay ${trace} --target ${TARGET} --profile docs`,
+      ]);
+    });
+
+    it('nothing when every trace passed', () => {
+      const traces = r.corpus.traces.map((t) => ({ ...t, outcome: 'pass', violations: 0 }));
+      const lines = summary({ corpus: { ...r.corpus, traces, violations: [] } });
+      expect(lines.join('\n')).not.toContain('corpus traces that failed');
+    });
   });
 });

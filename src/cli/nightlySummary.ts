@@ -1,12 +1,57 @@
 // The human summary of a nightly report, printed by `vpdma nightly` and by `vpdma merge` for
-// the merged one: the corpus replay, the fuzzing, each finding with its history status and
-// message, what was fixed and which earlier repros still fail.
+// the merged one: the corpus replay (each failing trace with its first violation and the
+// command that minimizes it), the fuzzing, each finding with its history status and message,
+// what was fixed and which earlier repros still fail.
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
 import { alsoAtCallLines } from '../fuzz/fuzzReport.js';
 import { reachedLines } from '../fuzz/reached.js';
+import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { ReportViolation } from '../report/replayReport.js';
+import { regressionSignature } from './nightlyHistory.js';
+
+/** Failing corpus traces the summary lists (each with its first violation) before a count. */
+export const CORPUS_FAILURES_SHOWN = 10;
+
+/**
+ * The corpus traces that failed (their target started), in the order replayed: each with its
+ * first violation on one line and, under it, the command that shrinks it to a repro of that
+ * violation (`vpdma minimize`; an earlier finding's repro, already minimal: `vpdma replay`).
+ */
+function corpusFailureLines(r: NightlyReportWithDetail): string[] {
+  const first = new Map<string, ReportViolation>();
+  for (const v of r.corpus.violations) if (!first.has(v.trace)) first.set(v.trace, v);
+  const failing = r.corpus.traces.flatMap((t) => {
+    const v = first.get(t.trace);
+    // Nothing to minimize in a trace the target never started for: the night says why.
+    if (v === undefined || t.notStarted === true) return [];
+    first.delete(t.trace); // a trace named twice is listed once
+    return [{ v, failedIn: t.failedIn }];
+  });
+  if (failing.length === 0) return [];
+  const lines = [
+    'corpus traces that failed, the first violation of each (vpdma minimize shrinks one to a repro):',
+  ];
+  for (const { v, failedIn } of failing.slice(0, CORPUS_FAILURES_SHOWN)) {
+    const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;
+    const command =
+      regressionSignature(v.trace) === undefined
+        ? corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs)
+        : corpusReplayCommand(r, v.trace);
+    lines.push(
+      `  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
+      `    ${command}`,
+    );
+  }
+  const more = failing.length - CORPUS_FAILURES_SHOWN;
+  if (more > 0)
+    lines.push(
+      `  and ${more} more (report.html's corpus section and report.json's corpus.violations list them all)`,
+    );
+  return lines;
+}
 
 /** `incomplete`: what to say of a report marked interrupted (merge: shards missing). */
 export function nightlySummary(
@@ -19,6 +64,7 @@ export function nightlySummary(
   const lines = [
     '',
     `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
+    ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,

@@ -1,5 +1,6 @@
-// Small helpers shared by the nightly renderers: the short form of a finding's signature and
-// the shell command that replays a corpus trace the way the run did.
+// Small helpers shared by the nightly renderers: the short form of a finding's signature, the
+// shell command that replays a corpus trace the way the run did, and the one that minimizes it.
+import { basename } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import type { NightlyReport } from './nightlySchema.js';
 
@@ -23,5 +24,28 @@ export function corpusReplayCommand(
   const words = ['vpdma', 'replay', trace, '--target', report.target];
   if (report.profile === 'docs' || report.profile === 'reactos')
     words.push('--profile', report.profile);
+  return words.map(shellWord).join(' ');
+}
+
+/**
+ * `vpdma minimize TRACE --kind K --fn F --out NAME.min.txt --target T [--profile P]
+ * [--timeout MS]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
+ * that violation. The repro goes to the directory it runs in: minimize's default, beside the
+ * trace, would put a new trace into the corpus directory the next night replays.
+ */
+export function corpusMinimizeCommand(
+  report: Pick<NightlyReport, 'target' | 'profile'>,
+  v: { readonly trace: string; readonly kind: string; readonly fn: string },
+  timeoutMs?: number,
+): string {
+  // A path that starts with '-' would read as an option.
+  const trace = v.trace.startsWith('-') ? `./${v.trace}` : v.trace;
+  const name = basename(v.trace).replace(/\.(?:jsonl|vpt|txt)$/i, '');
+  const out = `${name.startsWith('-') ? `./${name}` : name}.min.txt`;
+  const words = ['vpdma', 'minimize', trace, '--kind', v.kind, '--fn', v.fn, '--out', out];
+  words.push('--target', report.target);
+  if (report.profile === 'docs' || report.profile === 'reactos')
+    words.push('--profile', report.profile);
+  if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
   return words.map(shellWord).join(' ');
 }
