@@ -107,3 +107,33 @@ describe('a nightly finding whose failing call shows two violations', () => {
     expect(existsSync(join(root, 'corpus/legacy-mapdma-flags.min.txt'))).toBe(false);
   });
 });
+
+describe('vpdma merge of two such shards', () => {
+  it('says the same in its summary: failing corpus traces with their command, messages', async () => {
+    const shards = [1, 2].map((k) => join(dir, `shard-${k}`));
+    for (const [i, out] of shards.entries()) {
+      const shard = `${i + 1}/2`;
+      const args = ['--runs', '60', '--shard', shard, '--out', out, '--quiet'];
+      const night = await runCli(['nightly', '--target', TARGET, ...args]);
+      expect(night.code, night.err).toBe(1);
+    }
+    const merged = join(dir, 'merged');
+    const m = await runCli(['merge', ...shards, '--out', merged]);
+    expect(m.code, m.err).toBe(1);
+    const lines = m.out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed, '));
+    expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
+    const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
+    const i = lines.findIndex((l) => l.startsWith(`  ${flags}:call 11: map-dma-wrote-out-param `));
+    expect(lines[i + 1]).toBe(
+      `    vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
+    );
+    const f = lines.findIndex((l) => l.startsWith('  [new] map-dma-wrote-out-param in '));
+    expect(lines[f + 1]).toMatch(new RegExp(`^    ${LENGTH.source}$`));
+    expect(lines[f + 2]).toMatch(
+      new RegExp(`^    also at call 0: map-dma-wrote-out-param: ${VA.source}$`),
+    );
+    const report = JSON.parse(read(merged, 'report.json')) as { findings: Finding[] };
+    expect(report.findings[0]?.violationsAtCall).toHaveLength(2);
+  });
+});
