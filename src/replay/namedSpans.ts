@@ -23,21 +23,28 @@ export type RangeAt = (address: bigint) => Span | undefined;
  */
 export function namedSpans(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Span[] {
   const spans: Span[] = [];
+  for (const { address, length } of cpuArgRegions(args, values, rangeAt)) {
+    if (length <= 2 * namedEdgeBytes) spans.push({ address, length });
+    else {
+      spans.push({ address, length: namedEdgeBytes });
+      spans.push({ address: address + BigInt(length - namedEdgeBytes), length: namedEdgeBytes });
+    }
+  }
+  return spans;
+}
+
+/** Each CPU-address argument inside a live range, from it to that range's end (oracle space). */
+function cpuArgRegions(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Region[] {
+  const regions: Region[] = [];
   for (const a of args) {
     if (!namesCpu(a)) continue;
     const address = values[a.name];
     if (typeof address !== 'bigint' || address === 0n) continue;
     const r = rangeAt(address);
     if (r === undefined) continue;
-    const end = r.address + BigInt(r.length);
-    const length = Number(end - address);
-    if (length <= 2 * namedEdgeBytes) spans.push({ address, length });
-    else {
-      spans.push({ address, length: namedEdgeBytes });
-      spans.push({ address: end - BigInt(namedEdgeBytes), length: namedEdgeBytes });
-    }
+    regions.push({ name: a.name, address, length: Number(r.address + BigInt(r.length) - address) });
   }
-  return spans;
+  return regions;
 }
 
 /** Whether `address` lies in one of `spans`. */
@@ -76,16 +83,7 @@ export function argumentRegions(
   values: Args,
   rangeAt: RangeAt,
 ): Region[] {
-  const regions: Region[] = vrpBuffers(values);
-  for (const a of args) {
-    if (!namesCpu(a)) continue;
-    const address = values[a.name];
-    if (typeof address !== 'bigint' || address === 0n) continue;
-    const r = rangeAt(address);
-    if (r === undefined) continue;
-    regions.push({ name: a.name, address, length: Number(r.address + BigInt(r.length) - address) });
-  }
-  return regions;
+  return [...vrpBuffers(values), ...cpuArgRegions(args, values, rangeAt)];
 }
 
 /** Where in the regions an address lies, as "pVrp.outputBuffer+0x4" (undefined: none). */
