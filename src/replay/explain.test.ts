@@ -23,14 +23,22 @@ const REPRO = [
   '',
 ].join('\n');
 
-async function explained(target: (o: { device: ReturnType<typeof resolveDevice> }) => Target) {
-  const trace = parseText(REPRO);
+const modelTarget = (o: { device: ReturnType<typeof resolveDevice> }): Target =>
+  createModelTargetSync({ ...o, profile: 'docs' });
+
+/** `source` explained against `target`; `lined`: as a .txt, else without lines (a .vpt). */
+async function explained(
+  target: (o: { device: ReturnType<typeof resolveDevice> }) => Target,
+  source = REPRO,
+  lined = true,
+) {
+  const trace = parseText(source);
   if (!trace.ok) throw new Error(trace.error.message);
-  const lines = textCallLines(REPRO);
+  const lines = textCallLines(source);
   const out: string[] = [];
   const ex = new Explainer(
     'repro.txt',
-    (i) => lines[i],
+    (i) => (lined ? lines[i] : undefined),
     (t) => void out.push(t),
   );
   const device = resolveDevice(trace.value.header.device);
@@ -87,17 +95,7 @@ describe('Explainer', () => {
   it('says where the oracle stops being compared, and where the documentation forbids a call', async () => {
     const call =
       'VideoPortGetDmaAdapter(hwDeviceExtension=0xffffe00000001000, vpDeviceDescription=0x0)';
-    const trace = parseText(`#! vpdma-trace v1\n${call}\n${call}\n`);
-    if (!trace.ok) throw new Error(trace.error.message);
-    const out: string[] = [];
-    const ex = new Explainer(
-      'm.txt',
-      () => undefined,
-      (t) => void out.push(t),
-    );
-    const target = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
-    ex.end(await replayTrace(trace.value.header, trace.value.calls, target, ex.hooks()));
-    const text = out.join('');
+    const { text } = await explained(modelTarget, `#! vpdma-trace v1\n${call}\n${call}\n`, false);
     expect(text.match(/misuse: {3}null-description/g)).toHaveLength(2);
     expect(text.match(/the trace misuses the API at call 0: /g)).toHaveLength(1);
     expect(text).toContain(`\ncall 1: ${call}\n`); // a trace without lines (a .vpt)
@@ -106,18 +104,8 @@ describe('Explainer', () => {
   it('keeps the ends of a very long line', async () => {
     const data = 'ab'.repeat(4000);
     const base = REPRO.split('\n')[3] ?? '';
-    const trace = parseText(`#! vpdma-trace v1\n${base}\n@write(va=r0, data=x"${data}")\n`);
-    if (!trace.ok) throw new Error(trace.error.message);
-    const out: string[] = [];
-    const ex = new Explainer(
-      'w.txt',
-      () => undefined,
-      (t) => void out.push(t),
-    );
-    const target = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
-    ex.end(await replayTrace(trace.value.header, trace.value.calls, target, ex.hooks()));
-    const long = out
-      .join('')
+    const source = `#! vpdma-trace v1\n${base}\n@write(va=r0, data=x"${data}")\n`;
+    const long = (await explained(modelTarget, source, false)).text
       .split('\n')
       .find((l) => l.startsWith('call 1: @write'));
     expect(long?.length).toBeLessThanOrEqual(explainLineCharsMax);
