@@ -5,6 +5,7 @@
 // keeps the failure, so a violation seen by any shard is in the merged report and exit code.
 import { summarize, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { NotReplayed } from '../report/nightlySchema.js';
 import type { Shard } from './shardReport.js';
 
 export type MergedCorpus = NightlyReportWithDetail['corpus'];
@@ -62,5 +63,20 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     traces.push(split ? { ...chosen.entry, failedIn: failing.map((x) => x.shard) } : chosen.entry);
     violations.push(...chosen.violations);
   }
-  return { summary: summarize(traces, violations), traces, violations };
+  // A trace some shard's --budget-replay left out is replayed if any other shard replayed it.
+  const notReplayed = new Map<string, NotReplayed>();
+  for (const s of shards)
+    for (const t of s.report.corpus.notReplayed ?? [])
+      if (!byKey.has(traceKey(t.trace)) && !notReplayed.has(traceKey(t.trace)))
+        notReplayed.set(traceKey(t.trace), t);
+  const budgetReplay = shards.find((s) => s.report.corpus.budgetReplay !== undefined)?.report.corpus
+    .budgetReplay;
+  const summary = summarize(traces, violations);
+  return {
+    summary: notReplayed.size === 0 ? summary : { ...summary, notReplayed: notReplayed.size },
+    traces,
+    violations,
+    ...(budgetReplay === undefined ? {} : { budgetReplay }),
+    ...(notReplayed.size === 0 ? {} : { notReplayed: [...notReplayed.values()] }),
+  };
 }

@@ -3,6 +3,8 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { NotReplayed } from '../report/nightlySchema.js';
+import type { ItemResult } from '../replay/protocol.js';
 import { collectTraces, emptyDirMessage, type Alternate } from '../store/collect.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { readTrace } from '../store/traceFiles.js';
@@ -165,6 +167,22 @@ export async function callingDisabled(
   };
 }
 
+/**
+ * The traces of `files` phase 1 has no result for (--budget-replay ran out first), in replay
+ * order, the earlier findings' repros (`repros`) marked as regressions.
+ */
+export function skippedTraces(
+  files: readonly string[],
+  results: readonly Pick<ItemResult, 'id'>[],
+  repros: readonly string[],
+): NotReplayed[] {
+  const done = new Set(results.map((r) => r.id));
+  const mine = new Set(repros);
+  return files.flatMap((trace, id) =>
+    done.has(id) ? [] : [mine.has(trace) ? { trace, regression: true as const } : { trace }],
+  );
+}
+
 export function emptyReplayDirWarning(dir: string): string {
   return `vpdma nightly: --replay ${emptyDirMessage(dir)}; skipped\n`;
 }
@@ -204,7 +222,10 @@ export async function removeFindings(
 /**
  * The exit code of a nightly report, from the report alone (so a merge of shards decides as
  * one machine does): 3 a target that could not be set up, 2 unreadable or damaged corpus
- * traces, then --fail-on.
+ * traces, then --fail-on. Under --fail-on any, an earlier finding's repro that --budget-replay
+ * left unreplayed fails the night as a corpus violation would: it was not checked, so the night
+ * must not look green (as an interrupted replay is not). Other traces left unreplayed do not:
+ * capping the corpus replay is what --budget-replay is for, and every report names them.
  */
 export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): ExitCode {
   const traces = r.corpus.traces;
@@ -212,7 +233,10 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
     return EXIT.crash;
   if (traces.some((t) => t.outcome === 'invalid' || t.damage !== undefined)) return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;
-  const corpusFailed = r.corpus.violations.length > 0;
+  // An earlier finding's repro --budget-replay left unchecked: the night cannot say it passes.
+  const corpusFailed =
+    r.corpus.violations.length > 0 ||
+    (r.corpus.notReplayed ?? []).some((t) => t.regression === true);
   if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;
   return r.findings.some((f) => f.status === 'new' || f.status === 'regressed')
     ? EXIT.violations

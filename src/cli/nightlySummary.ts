@@ -53,6 +53,25 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
   return lines;
 }
 
+/** The traces --budget-replay left unreplayed: a count, then the first of them by name. */
+function notReplayedLines(r: NightlyReportWithDetail): string[] {
+  const skipped = r.corpus.notReplayed ?? [];
+  if (skipped.length === 0) return [];
+  const budget = r.corpus.budgetReplay === undefined ? '' : ` ${r.corpus.budgetReplay}`;
+  const repros = skipped.filter((t) => t.regression === true).length;
+  const more = skipped.length - CORPUS_FAILURES_SHOWN;
+  return [
+    `corpus: ${plural(skipped.length, 'trace')} not replayed (--budget-replay${budget} ran out first)${repros === 0 ? '' : `, ${repros} of them earlier findings' repros: not checked, so the night fails under --fail-on any`}:`,
+    ...skipped
+      .slice(0, CORPUS_FAILURES_SHOWN)
+      .map(
+        (t) =>
+          `  ${oneLine(t.trace)}${t.regression === true ? " (an earlier finding's repro)" : ''}`,
+      ),
+    ...(more > 0 ? [`  and ${more} more (report.json's corpus.notReplayed lists them all)`] : []),
+  ];
+}
+
 /** `incomplete`: what to say of a report marked interrupted (merge: shards missing). */
 export function nightlySummary(
   r: NightlyReportWithDetail,
@@ -64,6 +83,7 @@ export function nightlySummary(
   const lines = [
     '',
     `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
+    ...notReplayedLines(r),
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),

@@ -108,15 +108,29 @@ export function corpusSection(
     (v) =>
       `<li><code>${esc(v.trace)}</code> call ${formatInt(v.callIndex)} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`,
   );
+  const skipped = r.corpus.notReplayed ?? [];
+  const budget = r.corpus.budgetReplay === undefined ? '' : ` ${r.corpus.budgetReplay}`;
+  const notReplayed =
+    skipped.length === 0
+      ? []
+      : [
+          `<h3>Not replayed (${formatInt(skipped.length)}): <code>--budget-replay${esc(budget)}</code> ran out first</h3><ul>`,
+          ...skipped.map(
+            (t) =>
+              `<li><code>${esc(t.trace)}</code>${t.regression === true ? ": <strong>an earlier finding's repro, not checked</strong>" : ''}</li>`,
+          ),
+          '</ul>',
+        ];
   return [
     '<section id="corpus" aria-labelledby="corpus-h">',
-    `<h2 id="corpus-h">Corpus (${formatInt(r.corpus.traces.length)} traces)</h2>`,
+    `<h2 id="corpus-h">Corpus (${formatInt(r.corpus.traces.length)} traces${skipped.length === 0 ? '' : `, ${formatInt(skipped.length)} not replayed`})</h2>`,
     '<table><thead><tr><th scope="col">Trace</th><th scope="col">Outcome</th>',
     '<th scope="col" class="num">Calls</th><th scope="col" class="num">Violations</th>',
     '<th scope="col">Note</th></tr></thead><tbody>',
     ...rows,
     '</tbody></table>',
     ...(violations.length === 0 ? [] : ['<h3>Corpus violations</h3><ul>', ...violations, '</ul>']),
+    ...notReplayed,
     '</section>',
   ].join('\n');
 }

@@ -53,6 +53,8 @@ export interface JunitCase {
   readonly name: string;
   readonly failures: readonly JunitFailure[];
   readonly error?: { readonly message: string; readonly type: string; readonly body?: string };
+  /** Not run (nightly: --budget-replay ran out first): written as <skipped message="..."/>. */
+  readonly skipped?: string;
 }
 
 export interface JunitSuite {
@@ -138,7 +140,9 @@ export function interruptedCase(message: string): JunitCase {
 function counts(cases: readonly JunitCase[]): string {
   const errors = cases.filter((c) => c.error !== undefined).length;
   const failures = cases.filter((c) => c.error === undefined && c.failures.length > 0).length;
-  return `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
+  const skipped = cases.filter((c) => c.skipped !== undefined && c.error === undefined).length;
+  // `skipped` only when some are: the reports of runs that skip nothing keep their bytes.
+  return `tests="${cases.length}" failures="${failures}" errors="${errors}"${skipped > 0 ? ` skipped="${skipped}"` : ''}`;
 }
 
 /**
@@ -161,6 +165,8 @@ function caseLines(c: JunitCase): string[] {
     lines.push(
       `      <failure message="${xmlAttr(first.message + more)}" type="${xmlAttr(first.type)}">${xmlText(bodies.join('\n\n'))}</failure>`,
     );
+  } else if (c.skipped !== undefined) {
+    lines.push(`      <skipped message="${xmlAttr(c.skipped)}"/>`);
   }
   lines.push('    </testcase>');
   return lines;

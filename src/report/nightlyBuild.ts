@@ -9,7 +9,13 @@ import {
 } from '../fuzz/fuzzReport.js';
 import type { ItemResult } from '../replay/protocol.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
-import type { Finding, FixedFinding, NightlyReport, SamplePoint } from './nightlySchema.js';
+import type {
+  Finding,
+  FixedFinding,
+  NightlyReport,
+  NotReplayed,
+  SamplePoint,
+} from './nightlySchema.js';
 import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
 
 /** What the report says about the run itself, beside its phases' results. */
@@ -45,6 +51,16 @@ export interface NightlyParts {
   readonly findings: readonly Finding[];
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];
+  /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
+  readonly budgetReplay?: string;
+  readonly notReplayed?: readonly NotReplayed[];
+}
+
+/** The warning a night whose --budget-replay ran out carries in fuzzDetail.warnings. */
+export function notReplayedWarning(budget: string, skipped: readonly NotReplayed[]): string {
+  const repros = skipped.filter((t) => t.regression === true).length;
+  const of = repros === 0 ? '' : `, ${repros} of them earlier findings' repros (not checked)`;
+  return `--budget-replay ${budget} reached: ${skipped.length} corpus trace${skipped.length === 1 ? '' : 's'} not replayed${of}`;
 }
 
 export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: FuzzReport };
@@ -53,6 +69,12 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const entries = p.corpus.map(traceEntry);
   const corpusViolations = reportViolations(p.corpus);
   const m = p.meta;
+  const skipped = p.notReplayed ?? [];
+  const summary = summarize(entries, corpusViolations);
+  const fuzz =
+    skipped.length === 0 || p.budgetReplay === undefined
+      ? p.fuzz
+      : { ...p.fuzz, warnings: [...p.fuzz.warnings, notReplayedWarning(p.budgetReplay, skipped)] };
   return {
     schema: 'vpdma-report',
     schemaVersion: 1,
@@ -68,9 +90,11 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     startedAt: m.startedAt,
     interrupted: m.interrupted,
     corpus: {
-      summary: summarize(entries, corpusViolations),
+      summary: skipped.length === 0 ? summary : { ...summary, notReplayed: skipped.length },
       traces: entries,
       violations: corpusViolations,
+      ...(p.budgetReplay === undefined ? {} : { budgetReplay: p.budgetReplay }),
+      ...(skipped.length === 0 ? {} : { notReplayed: skipped }),
     },
     fuzz: {
       cases: p.fuzz.cases,
@@ -87,7 +111,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     stillFailing: p.stillFailing,
     violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
-    fuzzDetail: p.fuzz,
+    fuzzDetail: fuzz,
   };
 }
 

@@ -13,7 +13,12 @@ import {
   type JunitCase,
   type JunitSuite,
 } from './junit.js';
-import { disabledOf, type Finding, type NightlyRendered } from './nightlySchema.js';
+import {
+  disabledOf,
+  type Finding,
+  type NightlyRendered,
+  type NotReplayed,
+} from './nightlySchema.js';
 
 export const CORPUS_SUITE = 'vpdma nightly: corpus';
 export const FINDINGS_SUITE = 'vpdma nightly: findings';
@@ -105,10 +110,25 @@ export function setupCase(message: string): JunitCase {
   };
 }
 
+/**
+ * A trace --budget-replay left unreplayed, named as a replayed one would be: <skipped/>, but an
+ * earlier finding's repro is an <error> (the night did not check it, so it must not look green).
+ */
+export function notReplayedCase(t: NotReplayed, budget?: string): JunitCase {
+  const base = caseForTrace({ trace: t.trace, outcome: 'pass', calls: 0, violations: 0 }, []);
+  const why = `not replayed: --budget-replay${budget === undefined ? '' : ` ${budget}`} reached first`;
+  return t.regression === true
+    ? { ...base, error: { message: `earlier finding's repro ${why}`, type: 'not-replayed' } }
+    : { ...base, skipped: why };
+}
+
 export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   const props = properties(r);
   const corpus = r.corpus.traces.map((t) =>
     caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) }),
+  );
+  corpus.push(
+    ...(r.corpus.notReplayed ?? []).map((t) => notReplayedCase(t, r.corpus.budgetReplay)),
   );
   if (r.interrupted)
     corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));

@@ -45,6 +45,13 @@ export interface PhaseTiming {
   readonly reportMs: number;
 }
 
+/** A trace phase 1 did not replay: --budget-replay ran out before it. */
+export interface NotReplayed {
+  readonly trace: string;
+  /** An earlier finding's regression repro (OUT/findings): the night did not check it. */
+  readonly regression?: true;
+}
+
 export interface NightlyReport extends RunIdentity {
   readonly schema: 'vpdma-report';
   readonly schemaVersion: 1;
@@ -59,6 +66,14 @@ export interface NightlyReport extends RunIdentity {
     readonly summary: ReplaySummary;
     readonly traces: readonly TraceEntry[];
     readonly violations: readonly ReportViolation[];
+    /** --budget-replay as given (absent without one). */
+    readonly budgetReplay?: string;
+    /**
+     * The traces --budget-replay left unreplayed, in the order they would have run
+     * (regressions first); absent when every trace was replayed. `summary.notReplayed` counts
+     * them. Under --fail-on any, an earlier finding's repro among them fails the night (exit 1).
+     */
+    readonly notReplayed?: readonly NotReplayed[];
   };
   readonly fuzz: {
     readonly cases: number;

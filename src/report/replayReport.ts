@@ -69,6 +69,8 @@ export interface ReplaySummary {
   readonly calls: number;
   readonly violations: number;
   readonly byKind: Partial<Record<ViolationKind, number>>;
+  /** Nightly only: traces --budget-replay left unreplayed (absent when none; not in `traces`). */
+  readonly notReplayed?: number;
 }
 
 export interface ReplayReport extends RunIdentity {

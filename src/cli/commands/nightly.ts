@@ -8,7 +8,7 @@ import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
-import { buildNightlyReport } from '../../report/nightlyBuild.js';
+import { buildNightlyReport, notReplayedWarning } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import { alternatesMessage } from '../../store/collect.js';
@@ -25,6 +25,7 @@ import {
   parseFailOn,
   removeFindings,
   replayDirs,
+  skippedTraces,
   unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
@@ -243,15 +244,14 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         : cannotStart === undefined
           ? undefined
           : `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`;
-    if (
-      setupError === undefined &&
-      replay.results.length < files.length &&
-      interrupt.received() === undefined
-    ) {
-      ctx.io.err(
-        `vpdma nightly: --budget-replay reached: ${files.length - replay.results.length} traces not replayed\n`,
-      );
-    }
+    // Cut short by --budget-replay (not by a signal, nor a target that cannot start): the
+    // traces left, named in every report; an earlier finding's repro among them was not checked.
+    const notReplayed =
+      setupError === undefined && interrupt.received() === undefined
+        ? skippedTraces(files, replay.results, traces.repros)
+        : [];
+    if (notReplayed.length > 0 && opts.budgetReplay !== undefined)
+      ctx.io.err(`vpdma nightly: ${notReplayedWarning(opts.budgetReplay, notReplayed)}\n`);
     // Phase 2: fuzz, minimizing and writing every new finding.
     const fuzzStarted = performance.now();
     const fuzz = await fuzzPhase(
@@ -330,6 +330,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
       findings,
       fixed,
       stillFailing,
+      ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
+      notReplayed,
     });
     await writeNightlyReports(ctx.io, report, out, opts.json);
     await saveHistory();
