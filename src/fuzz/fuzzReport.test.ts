@@ -81,8 +81,16 @@ describe('the fuzz summary', () => {
 
   it('says from which corpus --runs with the case count reached reproduces a --time run', async () => {
     const r = await fuzz({ soloMs: 60_000 });
+    // This run's --calls-max 32 is not the default: the hint gives it, as every case depends on it.
     expect(firstLine({ ...r, runsEquivalent: 2586 })).toMatch(
-      /^cases 12 \(--runs 2586 reproduces them from the same starting corpus\), calls /,
+      /^cases 12 \(--runs 2586 --calls-max 32 reproduces them from the same starting corpus\), calls /,
+    );
+    // Defaults left out; a shard, another --timeout and --disable given back as options.
+    const other = { ...r, runsEquivalent: 25, callsMax: 64, timeoutMs: 1000 };
+    expect(firstLine(other)).toMatch(/^cases 12 \(--runs 25 reproduces them from /);
+    const odd = { ...other, shard: '2/3', timeoutMs: 2500, disabled: ['VideoPortA', 'VideoPortB'] };
+    expect(firstLine(odd)).toMatch(
+      /^cases 12 \(--runs 25 --shard 2\/3 --timeout 2500 --disable VideoPortA,VideoPortB reproduces /,
     );
   });
 

@@ -272,12 +272,44 @@ export function alsoAtCallLines(
   return lines;
 }
 
+/** `--calls-max` and `--timeout` when not given (fuzz's and nightly's). */
+export const CALLS_MAX_DEFAULT = 64;
+export const TIMEOUT_MS_DEFAULT = 1000;
+
+/**
+ * The options that run a report's cases again, with its seed and target: `--runs N` (its
+ * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
+ * `--calls-max`, `--timeout` and `--disable` when they are not their defaults.
+ */
+export function rerunOptions(
+  r: Pick<FuzzReport, 'runsEquivalent' | 'shard' | 'callsMax' | 'timeoutMs' | 'disabled'>,
+): string {
+  return [
+    `--runs ${r.runsEquivalent}`,
+    ...(r.shard === '1/1' ? [] : [`--shard ${r.shard}`]),
+    ...(r.callsMax === CALLS_MAX_DEFAULT ? [] : [`--calls-max ${r.callsMax}`]),
+    ...(r.timeoutMs === undefined || r.timeoutMs === TIMEOUT_MS_DEFAULT
+      ? []
+      : [`--timeout ${r.timeoutMs}`]),
+    ...(r.disabled === undefined || r.disabled.length === 0
+      ? []
+      : [`--disable ${r.disabled.join(',')}`]),
+  ].join(' ');
+}
+
+/** The hint after a case count: which options run the same cases again ('' when none ran). */
+export function rerunHint(r: FuzzReport): string {
+  return r.runsEquivalent > 0 && r.setupError === undefined
+    ? ` (${rerunOptions(r)} reproduces them from the same starting corpus)`
+    : '';
+}
+
 /** The human summary printed after a run. */
 export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
   const lines = [
     '',
-    `cases ${r.cases}${r.runsEquivalent > 0 && r.setupError === undefined ? ` (--runs ${r.runsEquivalent} reproduces them from the same starting corpus)` : ''}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
+    `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
     `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,

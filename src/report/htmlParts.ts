@@ -3,7 +3,13 @@
 // report goes through esc(); numbers are formatted locale-free.
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
 import { esc, pathHref } from './htmlEscape.js';
-import type { NightlyReport, SamplePoint } from './nightlySchema.js';
+import {
+  disabledOf,
+  rerunFacts,
+  type NightlyRendered,
+  type NightlyReport,
+  type SamplePoint,
+} from './nightlySchema.js';
 import { DAMAGE_NOTE } from './replayReport.js';
 import { linePlot } from './plot.js';
 
@@ -19,7 +25,15 @@ function factTable(caption: string, rows: readonly Row[], numeric = false): stri
   ].join('\n');
 }
 
-function runRows(r: NightlyReport): Row[] {
+const RERUN_LABELS: Readonly<Record<string, string>> = {
+  budget: 'Fuzz budget',
+  runsEquivalent: '--runs that reproduces the cases',
+  callsMax: 'Calls per case at most (--calls-max)',
+  timeoutMs: 'Call timeout, ms (--timeout)',
+  baseId: 'Base corpus id',
+};
+
+function runRows(r: NightlyRendered): Row[] {
   const rows: Row[] = [
     ['Seed', `<code>${esc(r.seed)}</code>`],
     ['Target', `<code>${esc(r.target)}</code>`],
@@ -33,6 +47,10 @@ function runRows(r: NightlyReport): Row[] {
   ];
   if (r.shard !== undefined) rows.push(['Shard', esc(r.shard)]);
   if (r.shards !== undefined) rows.push(['Shards merged', esc(r.shards.join(', '))]);
+  for (const [k, v] of rerunFacts(r)) rows.push([RERUN_LABELS[k] ?? k, `<code>${esc(v)}</code>`]);
+  const disabled = disabledOf(r);
+  if (disabled.length > 0)
+    rows.push(['Disabled (--disable)', `<code>${esc(disabled.join(','))}</code>`]);
   rows.push(
     ['Fuzz cases', formatInt(r.fuzz.cases)],
     ['Fuzz calls', formatInt(r.fuzz.calls)],
@@ -77,7 +95,7 @@ function countRows(r: NightlyReport): Row[] {
   ];
 }
 
-export function summarySection(r: NightlyReport): string {
+export function summarySection(r: NightlyRendered): string {
   return [
     '<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>',
     '<div class="grid2">',

@@ -15,6 +15,7 @@ import {
 } from './junit.js';
 import {
   disabledOf,
+  rerunFacts,
   type Finding,
   type NightlyRendered,
   type NotReplayed,
@@ -90,6 +91,7 @@ function properties(r: NightlyRendered): [string, string][] {
   // As --disable takes them, so the value can be given back to it.
   const disabled = disabledOf(r);
   if (disabled.length > 0) props.push(['disabled', disabled.join(',')]);
+  props.push(...rerunFacts(r));
   return props;
 }
 

@@ -1,7 +1,7 @@
 // The nightly report (report.json of `vpdma nightly`, schema version 1): one run's replay of
 // the corpus, fuzz campaign, minimized findings and the history verdict on each. JUnit, SARIF
 // and HTML are all rendered from this one object.
-import type { FindingBase } from '../fuzz/fuzzReport.js';
+import type { FindingBase, FuzzReport } from '../fuzz/fuzzReport.js';
 import type { ReachedTable } from '../fuzz/reached.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ReplaySummary, ReportViolation, TraceEntry } from './replayReport.js';
@@ -109,8 +109,40 @@ export interface NightlyReport extends RunIdentity {
  * the target could not be set up, and the functions --disable kept out of the run.
  */
 export type NightlyRendered = NightlyReport & {
-  readonly fuzzDetail?: { readonly setupError?: string; readonly disabled?: readonly string[] };
+  readonly fuzzDetail?: Partial<
+    Pick<
+      FuzzReport,
+      'setupError' | 'disabled' | 'budget' | 'runsEquivalent' | 'callsMax' | 'timeoutMs'
+    >
+  > & { readonly corpus?: { readonly baseId?: string } };
 };
+
+/** The fuzz budget as options: `--runs N` or `--time D`, and `--minimize-time D` when given. */
+function budgetText(b: FuzzReport['budget']): string {
+  return [
+    ...(b.runs === undefined ? [] : [`--runs ${b.runs}`]),
+    ...(b.time === undefined ? [] : [`--time ${b.time}`]),
+    ...(b.minimizeTime === undefined ? [] : [`--minimize-time ${b.minimizeTime}`]),
+  ].join(' ');
+}
+
+/**
+ * What re-running the night's fuzz phase needs beside the seed, target, profile and shard, as
+ * [name, value] (JUnit and SARIF properties, the HTML Run table): the budget, runsEquivalent
+ * (the --runs that runs the same cases), callsMax, timeoutMs and the base corpus's baseId.
+ * Only those the report has (a merge of older reports may lack some).
+ */
+export function rerunFacts(r: NightlyRendered): [string, string][] {
+  const d = r.fuzzDetail;
+  if (d === undefined) return [];
+  const facts: [string, string][] = [];
+  if (d.budget !== undefined) facts.push(['budget', budgetText(d.budget)]);
+  if (d.runsEquivalent !== undefined) facts.push(['runsEquivalent', String(d.runsEquivalent)]);
+  if (d.callsMax !== undefined) facts.push(['callsMax', String(d.callsMax)]);
+  if (d.timeoutMs !== undefined) facts.push(['timeoutMs', String(d.timeoutMs)]);
+  if (d.corpus?.baseId !== undefined) facts.push(['baseId', d.corpus.baseId]);
+  return facts;
+}
 
 /** The run's --disable'd functions (none: an empty list). */
 export function disabledOf(r: NightlyRendered): readonly string[] {

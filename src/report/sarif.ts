@@ -4,7 +4,7 @@
 // report's directory (base REPORTDIR), corpus paths to the directory the run started in
 // (SRCROOT); a JSONL line is callIndex + 2, the header being line 1. Other trace formats have
 // no line per call, so their results carry the call index in the message only.
-import { disabledOf, type Finding, type NightlyRendered } from './nightlySchema.js';
+import { disabledOf, rerunFacts, type Finding, type NightlyRendered } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 
@@ -32,7 +32,10 @@ export interface SarifResult {
   readonly properties: Readonly<Record<string, string | number>>;
 }
 
-/** The run's property bag: what identifies it, and --disable's functions (`disabled`). */
+/**
+ * The run's property bag: what identifies it, --disable's functions (`disabled`) and what a
+ * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId; nightlySchema rerunFacts).
+ */
 export type SarifRunProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
 
 export interface SarifLog {
@@ -139,6 +142,7 @@ function runProperties(r: NightlyRendered): SarifRunProperties {
     ...(r.shard === undefined ? {} : { shard: r.shard }),
     ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
     ...(disabled.length === 0 ? {} : { disabled }),
+    ...Object.fromEntries(rerunFacts(r)),
   };
 }
 
