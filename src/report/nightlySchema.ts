@@ -59,7 +59,11 @@ export interface NightlyReport extends RunIdentity {
   /** "K/N" when sharded; merged reports list the shards they combine. */
   readonly shard?: string;
   readonly shards?: readonly string[];
-  /** ISO time the run started (the only clock reading in the report besides timings). */
+  /**
+   * ISO time the run started. One of the clock readings that differ run to run with the same
+   * seed and options: `timing` (and `fuzzDetail.timing`), `startedAt` and `fuzz.series` (README,
+   * "The nightly job").
+   */
   readonly startedAt: string;
   readonly interrupted: boolean;
   readonly corpus: {
@@ -85,6 +89,10 @@ export interface NightlyReport extends RunIdentity {
     readonly reached?: ReachedTable;
     /** VideoPort functions no call reached, --disable'd ones left out. */
     readonly unreached?: readonly string[];
+    /**
+     * Sampled by the clock (seconds, rates, and how many points depend on the machine's speed):
+     * like `timing`, not the same from one run to the next.
+     */
     readonly series: readonly SamplePoint[];
   };
   readonly findings: readonly Finding[];
