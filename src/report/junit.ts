@@ -95,11 +95,20 @@ export function caseForTrace(
 ): JunitCase {
   const slash = e.trace.lastIndexOf('/');
   const name = slash < 0 ? e.trace : e.trace.slice(slash + 1);
-  // The directory as dotted words: `../captures/` is "captures", `./` and none "traces".
-  const words = e.trace
+  // The directory as dotted words: `../captures/` is "captures", `./` and none "traces". Of an
+  // absolute path only its last directory ("corpus" for the bundled corpus, wherever vpdma is
+  // installed), or from `findings` on for an earlier finding's repro: a test's identity must
+  // not change with the machine's directory layout.
+  const all = e.trace
     .slice(0, Math.max(slash, 0))
     .split('/')
     .filter((w) => w !== '' && w !== '.' && w !== '..');
+  const findings = all.lastIndexOf('findings');
+  const words = !e.trace.startsWith('/')
+    ? all
+    : findings >= 0
+      ? all.slice(findings)
+      : all.slice(-1);
   const classname = words.length === 0 ? 'traces' : words.join('.');
   const mine = violations.filter((v) => v.trace === e.trace);
   const failures = mine

@@ -63,7 +63,14 @@ describe('JUnit helpers', () => {
       caseForTrace({ trace, outcome: 'pass', calls: 1, violations: 0 }, []).classname;
     expect(classOf('../captures/x.jsonl')).toBe('captures');
     expect(classOf('./x.jsonl')).toBe('traces');
-    expect(classOf('/abs/night/x.jsonl')).toBe('abs.night');
+    // Absolute: the last directory, or from findings/ on, whatever the install location.
+    expect(classOf('/abs/night/x.jsonl')).toBe('night');
+    expect(classOf('/work/main/corpus/x.jsonl')).toBe('corpus');
+    expect(classOf('/opt/node_modules/vpdma/corpus/x.jsonl')).toBe('corpus');
+    expect(classOf('/ci/out/findings/k/VideoPortF/b8a02000/repro.jsonl')).toBe(
+      'findings.k.VideoPortF.b8a02000',
+    );
+    expect(classOf('out/findings/k/f/h/repro.jsonl')).toBe('out.findings.k.f.h');
     expect(classOf('x.jsonl')).toBe('traces');
   });
 });
