@@ -30,6 +30,9 @@ afterAll(async () => {
 });
 
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
+/** minimize's first line on stderr for a trace whose meta records no seed. */
+const SEEDLESS =
+  'vpdma minimize: draws nothing at random (no seed of its own); the trace records no seed in its meta\n';
 
 /**
  * The captured kitchen sink with the first call of `fn` recording `change` instead of what the
@@ -60,6 +63,10 @@ describe('vpdma minimize', () => {
       '--quiet',
     );
     expect(r.code).toBe(1); // the repro fails, as it should
+    // No seed of its own, said first even with --quiet; the one the case was found with.
+    expect(r.err.split('\n')[0]).toBe(
+      'vpdma minimize: draws nothing at random (no seed of its own); the trace records seed=5 in its meta',
+    );
     // The call lines, without the comments that explain them (no call token holds a '#').
     const calls = async (file: string): Promise<string[]> =>
       (await readFile(file, 'utf8'))
@@ -84,7 +91,8 @@ describe('vpdma minimize', () => {
     );
     expect(r.code).toBe(3);
     expect(r.err).toBe(
-      'vpdma: the target could not be set up: the target could not start: the factory threw Error: boom\n',
+      SEEDLESS +
+        'vpdma: the target could not be set up: the target could not start: the factory threw Error: boom\n',
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -148,7 +156,7 @@ describe('vpdma minimize', () => {
     const r = await run('minimize', p('cut.jsonl'), '--target', target, '--out', out, '--quiet');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /^vpdma: .*cut\.jsonl:33: truncated: .*: damaged; minimizing the 31 calls before it\n/,
+      /^vpdma minimize: .*\nvpdma: .*cut\.jsonl:33: truncated: .*: damaged; minimizing the 31 calls before it\n/,
     );
     expect(r.out).toMatch(/^minimized 31 -> 2 calls/m);
     const repro = await readTrace(out);
@@ -242,7 +250,7 @@ describe('vpdma minimize', () => {
       '1',
       '--quiet',
     );
-    expect(ok.err).toBe('');
+    expect(ok.err).toBe(SEEDLESS);
     expect(ok.code).toBe(1);
     expect(existsSync(deep)).toBe(true);
   });
@@ -252,7 +260,7 @@ describe('vpdma minimize', () => {
     expect(clean).toEqual({
       code: 2,
       out: '',
-      err: `vpdma: ${p('sink.jsonl')} shows no violation against model\n`,
+      err: `${SEEDLESS}vpdma: ${p('sink.jsonl')} shows no violation against model\n`,
     });
     const none = await run(
       'minimize',
@@ -266,7 +274,7 @@ describe('vpdma minimize', () => {
     );
     expect([none.code, none.err]).toEqual([
       2,
-      `vpdma: ${p('sink.jsonl')} shows no violation matching --kind/--fn against mutant:bytes-used-remembered\n`,
+      `${SEEDLESS}vpdma: ${p('sink.jsonl')} shows no violation matching --kind/--fn against mutant:bytes-used-remembered\n`,
     ]);
     expect((await run('minimize', p('sink.jsonl'), '--kind', 'wrong')).err).toMatch(
       /^vpdma: --kind: unknown kind "wrong" \(map-dma-returned-non-null, /,
@@ -330,7 +338,7 @@ describe('vpdma minimize', () => {
     ];
     const two = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
     expect(two.status).toBe(1);
-    expect(two.stderr).toBe('');
+    expect(two.stderr).toBe(SEEDLESS);
     // 6 by call removal; reshaping (as fuzz does) moves a call and drops one more.
     expect(two.stdout).toContain('minimized 32 -> 5 calls');
     expect(await readFile(p('two.txt'), 'utf8')).toBe(await readFile(p('one.txt'), 'utf8'));

@@ -71,6 +71,10 @@ async function runMinimize(
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
   const job = await prepare(file, opts);
+  // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options give
+  // the same repro); the seed the input was found with, if its meta records one, is what
+  // reproduces it from the fuzzer.
+  ctx.io.err(`${seedLine(job.trace.header.meta['seed'])}\n`);
   if (job.damage !== undefined)
     ctx.io.err(
       `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${plural(job.trace.calls.length, 'call')} before it\n`,
@@ -107,6 +111,15 @@ async function runMinimize(
     interrupt.dispose();
     await executor.close();
   }
+}
+
+/** What `vpdma minimize` prints first: it draws nothing at random, and the trace's seed. */
+export function seedLine(recorded: unknown): string {
+  const seed =
+    typeof recorded === 'string' || typeof recorded === 'number'
+      ? `seed=${oneLine(String(recorded))} in its meta`
+      : 'no seed in its meta';
+  return `vpdma minimize: draws nothing at random (no seed of its own); the trace records ${seed}`;
 }
 
 async function shrink(
