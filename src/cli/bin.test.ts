@@ -110,6 +110,26 @@ describe('bin/vpdma.js', () => {
     expect(r.status).toBe(0);
   });
 
+  it('says in one line that its output could not be written (a full disk): exit 2, no stack', () => {
+    // /dev/full refuses every write with ENOSPC.
+    const replay = (target: string): ReturnType<typeof spawnSync> =>
+      spawnSync(
+        'sh',
+        [
+          '-c',
+          `"${process.execPath}" "${bin}" replay corpus/events.jsonl --target ${target} --quiet > /dev/full`,
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+    for (const target of ['model', 'mutant:dodma-signals-event']) {
+      const r = replay(target);
+      expect(String(r.stderr)).not.toMatch(/\n\s+at /);
+      expect(String(r.stderr)).toContain('\nvpdma: stdout: no space left on device\n');
+      // Clean (0) or with violations (1), the output was lost: the environment's 2.
+      expect(r.status, target).toBe(2);
+    }
+  });
+
   it('runs its workers under node flags a worker thread refuses (V8 and per-process ones)', () => {
     // `node --max-old-space-size=4096 bin/vpdma.js ...` used to end in an internal error.
     const flags = ['--max-old-space-size=4096', '--stack-size=2000', '--enable-source-maps'];
