@@ -138,7 +138,7 @@ describe('the nightly summary', () => {
       const at = lines.findIndex((l) => l.startsWith(`  ${trace}:call 1: `));
       expect(lines.slice(at, at + 2)).toEqual([
         `  ${trace}:call 1: view-torn-down in VideoPortUnmapDmaMemory: m (failed in shard-2)`,
-        `    vpdma replay ${trace} --target ${TARGET} --profile docs`,
+        `    vpdma replay ${trace} --target ${TARGET} --profile docs --timeout 1000`,
       ]);
     });
 

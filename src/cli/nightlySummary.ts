@@ -39,7 +39,7 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     const command =
       regressionSignature(v.trace) === undefined
         ? corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs)
-        : corpusReplayCommand(r, v.trace);
+        : corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs);
     lines.push(
       `  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${command}`,
@@ -82,7 +82,7 @@ export function nightlySummary(
   const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
   const lines = [
     '',
-    `corpus: ${c.traces} traces, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
+    `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     ...notReplayedLines(r),
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,

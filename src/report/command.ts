@@ -20,10 +20,13 @@ export function shortSignature(signature: string): string {
 export function corpusReplayCommand(
   report: Pick<NightlyReport, 'target' | 'profile'>,
   trace: string,
+  /** The night's --timeout: replay's own default (5000 ms) could turn a hang into another outcome. */
+  timeoutMs?: number,
 ): string {
   const words = ['vpdma', 'replay', trace, '--target', report.target];
   if (report.profile === 'docs' || report.profile === 'reactos')
     words.push('--profile', report.profile);
+  if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
   return words.map(shellWord).join(' ');
 }
 

@@ -94,6 +94,9 @@ describe('shell commands and short signatures', () => {
     expect(corpusReplayCommand({ target: 'model', profile: 'per trace header' }, 'a')).toBe(
       'vpdma replay a --target model',
     );
+    expect(corpusReplayCommand({ target: 'model', profile: 'docs' }, 'a', 1000)).toBe(
+      'vpdma replay a --target model --profile docs --timeout 1000',
+    );
   });
 
   it('shortens a signature to the first 12 characters of its last part', () => {
