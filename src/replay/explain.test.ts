@@ -109,8 +109,15 @@ describe('Explainer', () => {
       .split('\n')
       .find((l) => l.startsWith('call 1: @write'));
     expect(long?.length).toBeLessThanOrEqual(explainLineCharsMax);
+    // What is left out and what is shown add up to the whole line.
+    const marker = / \.\.\. \((\d+) of the line's (\d+) characters left out\) \.\.\. /.exec(
+      long ?? '',
+    );
+    const [shown, out, whole] = [long?.length ?? 0, Number(marker?.[1]), Number(marker?.[2])];
+    expect(shown - (marker?.[0].length ?? 0) + out).toBe(whole);
+    expect(whole).toBeGreaterThan(8000);
     expect(long).toMatch(
-      /^call 1: @write\(va=0x[0-9a-f]+, data=x"abab.* \.\.\. \(\d+ characters\) \.\.\. [ab]+"\)$/,
+      /^call 1: @write\(va=0x[0-9a-f]+, data=x"abab.* \.\.\. \(\d+ of the line's \d+ characters left out\) \.\.\. [ab]+"\)$/,
     );
   });
 });

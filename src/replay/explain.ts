@@ -137,7 +137,7 @@ function printed(print: () => string): string {
 function clip(line: string): string {
   if (line.length <= explainLineCharsMax) return line;
   const edge = explainLineCharsMax / 2 - 40;
-  return `${line.slice(0, edge)} ... (${line.length} characters) ... ${line.slice(-edge)}`;
+  return `${line.slice(0, edge)} ... (${line.length - 2 * edge} of the line's ${line.length} characters left out) ... ${line.slice(-edge)}`;
 }
 
 /**
