@@ -61,7 +61,7 @@ export interface CampaignResult {
   readonly coverage: number;
   /** New keys, each with the first case index that reached it. */
   readonly firstSeen: ReadonlyMap<number, number>;
-  /** Labels (`fn|branch`, reached.ts) of the keys the cases reached, base not included. */
+  /** Labels (`fn|branch|state`, reached.ts) of the keys the cases reached, base not included. */
   readonly reached: readonly string[];
   /** Indices of the kept cases, ascending. */
   readonly kept: readonly number[];

@@ -39,8 +39,12 @@ export function dmaShape(s: ModelState): number {
 }
 
 export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number {
+  return keyOf(fn, stepped, stateShape(s), s.profile);
+}
+
+function keyOf(fn: string, stepped: Stepped, shape: number, profile: string): number {
   const misuse = stepped.misuse === undefined ? '' : '!';
-  return hashString(`${fn}|${stepped.branch}${misuse}|${stateShape(s)}|${s.profile}`);
+  return hashString(`${fn}|${stepped.branch}${misuse}|${shape}|${profile}`);
 }
 
 /**
@@ -54,10 +58,11 @@ export class CoverageSink {
   constructor(private readonly seenInTask: Set<number>) {}
 
   readonly onStep = (fn: string, stepped: Stepped, model: Model): void => {
-    const key = coverageKey(fn, stepped, model.state);
+    const shape = stateShape(model.state);
+    const key = keyOf(fn, stepped, shape, model.state.profile);
     if (this.seenInTask.has(key) || this.mine.has(key)) return;
     this.mine.add(key);
-    this.labels.add(reachedLabel(fn, stepped, stateShape(model.state)));
+    this.labels.add(reachedLabel(fn, stepped, shape));
   };
 
   /** This case's new keys (sorted, so results do not depend on insertion order). */

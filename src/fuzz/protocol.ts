@@ -59,7 +59,7 @@ export interface CaseResult {
   readonly violations: readonly Violation[];
   /** Coverage keys not reported by an earlier case of the same task. */
   readonly keys: readonly number[];
-  /** Labels (`fn|branch`, reached.ts) of those keys, when there are any. */
+  /** Labels (`fn|branch|state`, reached.ts) of those keys, when there are any. */
   readonly reached?: readonly string[];
   /** Set when the target could not be created at all (not a finding: a setup failure). */
   readonly setupError?: string;
