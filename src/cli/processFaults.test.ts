@@ -40,6 +40,8 @@ describe('a process target that misbehaves on the wire', () => {
       /sent a frame claiming 1819043176 bytes; its first bytes read as text "hello from a stray printf.*" \(a stray print to stdout\?\)/,
     ],
     ['chatter', bad('chatter'), /wrote output nobody asked for/],
+    // A misspelled out-parameter, refused as a module's is, not dropped (read as unwritten).
+    ['typo', bad('typo'), /answered out\.notAParam, which is not an out-parameter of /],
     // Garbage in the error field is a crash at once, not a request left to time out.
     ['errnum', bad('errnum'), /sent garbage: an error that is not a string/],
     // The exception's own line, not only Node's closing version line.

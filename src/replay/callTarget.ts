@@ -91,7 +91,12 @@ function outNamesOf(fn: string, outs: readonly { readonly name: string }[]): Rea
   return names;
 }
 
-function strayOut(fn: string, key: string, outs: readonly { readonly name: string }[]): never {
+/** A key of `out` that names no out-parameter of fn: a typo, refused as garbage (any target). */
+export function strayOut(
+  fn: string,
+  key: string,
+  outs: readonly { readonly name: string }[],
+): never {
   const list = outs.length === 0 ? 'none' : outs.map((d) => d.name).join(', ');
   throw new TargetFault(
     `${fn}: the target answered out.${key.length > 40 ? `${key.slice(0, 40)}...` : key}, which is not an out-parameter of ${fn} (its out-parameters: ${list})`,

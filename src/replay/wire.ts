@@ -4,7 +4,7 @@
 import { describe } from '../model/calls.js';
 import type { ArgType } from '../model/callTypes.js';
 import type { CallOutcome, Struct, Value } from '../model/values.js';
-import { TargetFault } from './callTarget.js';
+import { strayOut, TargetFault } from './callTarget.js';
 
 const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>> = {
   vrp: {
@@ -111,6 +111,9 @@ export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOu
     for (const o of desc.out) {
       if (Object.hasOwn(src, o.name)) out[o.name] = normalize(src[o.name], o.type, `out.${o.name}`);
     }
+    // A misspelled key was dropped here, so the parameter it meant read as unwritten: a
+    // MapDmaMemory that wrote `Length` passed as one that wrote nothing (as a module's is).
+    for (const k in src) if (!Object.hasOwn(out, k)) strayOut(fn, k, desc.out);
     outcome.out = out;
   }
   return outcome;
