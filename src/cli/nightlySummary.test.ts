@@ -20,6 +20,25 @@ describe('the nightly summary', () => {
     expect(text).not.toMatch(/\b1 calls\b/);
   });
 
+  it('ends the fuzz line with where the cases ran, the workers that started', () => {
+    const r = nightlyFixture();
+    const fuzzLine = (timing: object | undefined): string => {
+      const detail = { budget: {}, ...(timing === undefined ? {} : { timing }) };
+      const text = nightlySummary(
+        { ...r, fuzzDetail: detail } as unknown as NightlyReportWithDetail,
+        'out',
+      );
+      return text.split('\n').find((l) => l.startsWith('fuzz: ')) ?? '';
+    };
+    expect(fuzzLine({ workers: 2, workersStarted: 0 })).toMatch(
+      /\), in the main thread \(no worker started\)$/,
+    );
+    expect(fuzzLine({ workers: 4, workersStarted: 4 })).toMatch(/\), 4 workers$/);
+    expect(fuzzLine({ workers: 1, workersStarted: 1 })).toMatch(/\), 1 worker$/);
+    // A report without it (hand-made) says nothing of threads.
+    expect(fuzzLine(undefined)).toMatch(/\(\+\d+\)$/);
+  });
+
   it('says what the fuzzer reached, after the fuzz line', () => {
     const r = nightlyFixture();
     const text = nightlySummary(

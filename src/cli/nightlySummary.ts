@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
-import { alsoAtCallLines, rerunHint } from '../fuzz/fuzzReport.js';
+import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fuzzReport.js';
 import { reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -80,12 +80,15 @@ export function nightlySummary(
 ): string {
   const c = r.corpus.summary;
   const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
+  // Where the cases ran, as the fuzz summary says it (not in a report that lacks its timing).
+  const timing = r.fuzzDetail.timing as FuzzReport['timing'] | undefined;
+  const ran = timing === undefined ? '' : `, ${threads(timing)}`;
   const lines = [
     '',
     `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     ...notReplayedLines(r),
     ...corpusFailureLines(r),
-    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})`,
+    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.

@@ -27,6 +27,11 @@ export interface ReplayRunOptions {
   readonly onExplain?: (text: string) => void;
 }
 
+/** The workers a replay of `traces` traces starts: no more than there are traces, and one. */
+export function replayWorkers(asked: number, traces: number): number {
+  return Math.min(asked, Math.max(1, traces));
+}
+
 export async function runReplays(
   files: readonly string[],
   settings: ReplaySettings,
@@ -44,7 +49,7 @@ export async function runReplays(
     ),
   );
   const items = files.map((path, id) => ({ id, label: path, path, size: sizes[id] ?? 0 }));
-  const executor = new PiscinaExecutor(Math.min(workers, Math.max(1, items.length)));
+  const executor = new PiscinaExecutor(replayWorkers(workers, items.length));
   const started = performance.now();
   let done = 0;
   let calls = 0;

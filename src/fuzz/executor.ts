@@ -80,7 +80,7 @@ export function fuzzAfterDeath(
 }
 
 export interface FuzzPoolOptions {
-  /** How long this thread runs cases alone before the workers start (default `soloMs`). */
+  /** How long this thread runs cases alone before the workers start (default `SOLO_MS`). */
   readonly soloMs?: number;
   /** Tasks this thread runs at most (default: until a worker's first task is back). */
   readonly tasksHereMax?: number;
@@ -100,13 +100,17 @@ export function createFuzzPool(
       afterKill: fuzzAfterKill,
       afterDeath: fuzzAfterDeath,
     });
-  return target !== undefined && inProcess(target)
-    ? new WarmingPool(workers, pool, o.soloMs ?? soloMs, o.tasksHereMax ?? Infinity)
+  return target !== undefined && startsWorkersLate(target)
+    ? new WarmingPool(workers, pool, o.soloMs ?? SOLO_MS, o.tasksHereMax ?? Infinity)
     : pool();
 }
 
-/** In-process targets whose calls cannot block this thread (hangs in them are promises). */
-const inProcess = (spec: string): boolean => /^(model|mutant)(:|$)/.test(spec);
+/**
+ * In-process targets whose calls cannot block this thread (hangs in them are promises): the
+ * pool for them starts its workers only once this thread has run cases for `SOLO_MS`, so a
+ * campaign that ends sooner starts none. Other targets' pools start all of them at once.
+ */
+export const startsWorkersLate = (spec: string): boolean => /^(model|mutant)(:|$)/.test(spec);
 
 /**
  * How long this thread runs cases alone before the worker threads start. A worker costs about
@@ -115,7 +119,7 @@ const inProcess = (spec: string): boolean => /^(model|mutant)(:|$)/.test(spec);
  * about 2x for the first 200 to 300 ms, the very cases where shallow bugs are found. A long
  * campaign loses at most this long of parallelism; a short one may never need workers.
  */
-const soloMs = 100;
+export const SOLO_MS = 100;
 
 /**
  * The pool, started late, with this thread running tasks until the first pool task comes

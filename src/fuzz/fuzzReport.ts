@@ -245,7 +245,7 @@ export function setupFailed(r: FuzzReport, why: string): FuzzReport {
 }
 
 /** Where the cases ran: the workers that started, or the main thread when none did. */
-function threads(t: FuzzReport['timing']): string {
+export function threads(t: Pick<FuzzReport['timing'], 'workers' | 'workersStarted'>): string {
   const n = t.workersStarted ?? t.workers;
   return n === 0 ? 'in the main thread (no worker started)' : `${n} worker${n === 1 ? '' : 's'}`;
 }

@@ -57,6 +57,7 @@ import type { Seed } from '../../core/rng.js';
 import { findingWriter } from '../../fuzz/outputs.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
+import { fuzzWorkersText } from '../workersLine.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -279,7 +280,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     ...(await readCorpusDir(p.corpusDir, warn)),
   ];
   ctx.io.err(
-    `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${p.workers} corpus=${base.length} build=${buildRevision()}\n`,
+    `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${fuzzWorkersText(p.workers, p.settings.target)} corpus=${base.length} build=${buildRevision()}\n`,
   );
   const { progress, update, minimizing } = progressSink(ctx, opts, p, base.length);
   const interrupt = onInterrupt(ctx.io.err);

@@ -54,6 +54,8 @@ import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
+import { replayWorkers } from '../replayRun.js';
+import { nightlyWorkersText } from '../workersLine.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   program
@@ -194,8 +196,10 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const alternates = alternatesMessage(traces.alternates);
   if (alternates !== '') ctx.io.err(`vpdma nightly: --replay: ${alternates}\n`);
   if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
+  // The corpus replay's workers (none when the module cannot be loaded) and the campaign's.
+  const replayThreads = cannotLoad === undefined ? replayWorkers(workers, files.length) : 0;
   ctx.io.err(
-    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${workers} traces=${files.length} build=${buildRevision()} out=${out}\n`,
+    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${nightlyWorkersText(replayThreads, workers, target)} traces=${files.length} build=${buildRevision()} out=${out}\n`,
   );
   if (lacking.bundled.size > 0 || lacking.repros.size > 0)
     ctx.io.err(

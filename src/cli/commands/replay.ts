@@ -33,7 +33,7 @@ import {
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
-import { runReplays } from '../replayRun.js';
+import { replayWorkers, runReplays } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
@@ -142,7 +142,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
   // The workers that run: no more than there are traces (the start line and --json say so).
-  const workers = Math.min(asked, Math.max(1, found.files.length));
+  const workers = replayWorkers(asked, found.files.length);
   if (opts.explain === true) checkExplain(found.files, opts);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
