@@ -184,6 +184,29 @@ describe('vpdma merge and the minimization settings', () => {
   });
 });
 
+describe('vpdma merge and --worker-heap-mb', () => {
+  it('refuses shards run with another heap limit: it decides whether a leak is a finding', async () => {
+    const limited = editedShard(s2, 'heap-64', (o) => {
+      if ('attemptsMax' in o) o['workerHeapMb'] = 64;
+    });
+    const r = await run(['merge', s1, limited, '--out', join(dir, 'bad-heap')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `vpdma: merge: ${limited} has --worker-heap-mb 64, ${s1} has "Node's default": not shards of one run\n`,
+    );
+    // Shards run with the same limit merge, and the merged report keeps it.
+    const both = editedShard(s1, 'heap-64-first', (o) => {
+      if ('attemptsMax' in o) o['workerHeapMb'] = 64;
+    });
+    const out = join(dir, 'heap-merged');
+    expect((await run(['merge', both, limited, '--out', out])).code).toBe(0);
+    const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      fuzzDetail: Json;
+    };
+    expect(merged.fuzzDetail['workerHeapMb']).toBe(64);
+  });
+});
+
 describe('vpdma merge given some of the shards', () => {
   it('merges them, but a clean run with a shard lost on the way is not a clean exit', async () => {
     const r = await run(['merge', s1, '--out', join(dir, 'partial')]);

@@ -28,6 +28,8 @@ export interface FuzzPhase {
   readonly corpusDir: string;
   readonly perGroup: number;
   readonly attemptsMax: number;
+  /** --worker-heap-mb (absent: Node's own), recorded in the report. */
+  readonly workerHeapMb?: number;
   readonly signal: AbortSignal;
   readonly warn: (message: string) => void;
   readonly log: (text: string) => void;
@@ -119,6 +121,7 @@ export async function fuzzPhase(
       timeoutMs: p.settings.timeoutMs,
       reprosPerKind: p.perGroup,
       attemptsMax: p.attemptsMax,
+      ...(p.workerHeapMb === undefined ? {} : { workerHeapMb: p.workerHeapMb }),
       corpusDir: p.corpusDir,
       interrupted: interrupted(),
       warnings,

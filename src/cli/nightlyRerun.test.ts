@@ -1,6 +1,7 @@
 // What re-running a night's fuzz phase needs, in every output people read: the summary's
 // "--runs N ... reproduces them" (runsEquivalent, not the shard's case count), and the budget,
-// runsEquivalent, callsMax, timeoutMs and baseId in junit.xml, results.sarif and report.html.
+// runsEquivalent, callsMax, timeoutMs, baseId and workerHeapMb in junit.xml, results.sarif and
+// report.html.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
   fuzz: { cases: number };
-  fuzzDetail: { runsEquivalent: number; corpus: { baseId: string } };
+  fuzzDetail: { runsEquivalent: number; workerHeapMb?: number; corpus: { baseId: string } };
 }
 
-describe('a sharded night with non-default --calls-max and --timeout', () => {
+describe('a sharded night with non-default --calls-max, --timeout and --worker-heap-mb', () => {
   const out = join(dir, 'night');
   let night: CliRun;
   let report: Report;
@@ -34,6 +35,8 @@ describe('a sharded night with non-default --calls-max and --timeout', () => {
       '20',
       '--timeout',
       '2000',
+      '--worker-heap-mb',
+      '256',
       '--workers',
       '1',
       '--out',
@@ -46,8 +49,10 @@ describe('a sharded night with non-default --calls-max and --timeout', () => {
   it('prints the --runs that reproduces the fuzz phase, with the options that change its cases', () => {
     expect(report.fuzz.cases).toBe(21);
     expect(report.fuzzDetail.runsEquivalent).toBe(41);
+    // A lower heap limit can turn a leaking module: target's case into a target-crashed.
+    expect(report.fuzzDetail.workerHeapMb).toBe(256);
     expect(night.out).toContain(
-      'fuzz: 21 cases (--runs 41 --shard 1/2 --calls-max 20 --timeout 2000 reproduces them from the same starting corpus), ',
+      'fuzz: 21 cases (--runs 41 --shard 1/2 --calls-max 20 --timeout 2000 --worker-heap-mb 256 reproduces them from the same starting corpus), ',
     );
   });
 
@@ -60,6 +65,7 @@ describe('a sharded night with non-default --calls-max and --timeout', () => {
       ['callsMax', '20'],
       ['timeoutMs', '2000'],
       ['baseId', baseId],
+      ['workerHeapMb', '256'],
     ])
       expect(junit).toContain(`<property name="${k}" value="${v}"/>`);
     const sarif = JSON.parse(readFileSync(join(out, 'results.sarif'), 'utf8')) as {
@@ -71,6 +77,7 @@ describe('a sharded night with non-default --calls-max and --timeout', () => {
       callsMax: '20',
       timeoutMs: '2000',
       baseId,
+      workerHeapMb: '256',
     });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain(
@@ -80,5 +87,8 @@ describe('a sharded night with non-default --calls-max and --timeout', () => {
       '<th scope="row">Call timeout, ms (--timeout)</th><td><code>2000</code>',
     );
     expect(html).toContain(`<code>${baseId}</code>`);
+    expect(html).toContain(
+      '<th scope="row">Worker heap limit, MiB (--worker-heap-mb)</th><td><code>256</code>',
+    );
   });
 });

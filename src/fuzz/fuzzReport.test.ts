@@ -94,6 +94,17 @@ describe('the fuzz summary', () => {
     );
   });
 
+  it('records --worker-heap-mb when given, and gives it back in the re-run hint', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    // Not given: Node's own limit, nothing recorded, nothing to give back.
+    expect(r).not.toHaveProperty('workerHeapMb');
+    expect(firstLine(r)).not.toContain('--worker-heap-mb');
+    const limited = { ...r, workerHeapMb: 64 };
+    expect(firstLine(limited)).toMatch(
+      /^cases 12 \(--runs 12 --calls-max 32 --worker-heap-mb 64 reproduces them from /,
+    );
+  });
+
   it('says "1 call" for a one-call repro', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const one = {

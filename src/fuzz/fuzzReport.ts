@@ -91,6 +91,12 @@ export interface FuzzReport extends RunIdentity {
   readonly attemptsMax?: number;
   /** --disable: the functions no case called (absent when none). */
   readonly disabled?: readonly string[];
+  /**
+   * --worker-heap-mb: each worker thread's JavaScript heap limit, MiB, which decides whether a
+   * leaking module: target is a target-crashed finding (absent: Node's own limit; and in
+   * reports from before it was recorded).
+   */
+  readonly workerHeapMb?: number;
   /** Cases run (a gap-free prefix of this shard's cases). */
   readonly cases: number;
   /** `--runs` (with the same --shard) that runs exactly these cases again. */
@@ -173,7 +179,14 @@ export type ReportMeta = RunIdentity &
   Required<Pick<RunIdentity, 'buildRevision'>> &
   Pick<
     FuzzReport,
-    'shard' | 'budget' | 'callsMax' | 'timeoutMs' | 'disabled' | 'interrupted' | 'warnings'
+    | 'shard'
+    | 'budget'
+    | 'callsMax'
+    | 'timeoutMs'
+    | 'disabled'
+    | 'workerHeapMb'
+    | 'interrupted'
+    | 'warnings'
   > &
   Required<Pick<FuzzReport, 'reprosPerKind' | 'attemptsMax'>> & {
     readonly corpusDir?: string;
@@ -201,6 +214,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     reprosPerKind: m.reprosPerKind,
     attemptsMax: m.attemptsMax,
     ...(m.disabled === undefined ? {} : { disabled: m.disabled }),
+    ...(m.workerHeapMb === undefined ? {} : { workerHeapMb: m.workerHeapMb }),
     cases: c.cases,
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,
@@ -279,10 +293,14 @@ export const TIMEOUT_MS_DEFAULT = 1000;
 /**
  * The options that run a report's cases again, with its seed and target: `--runs N` (its
  * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
- * `--calls-max`, `--timeout` and `--disable` when they are not their defaults.
+ * `--calls-max`, `--timeout`, `--disable` and `--worker-heap-mb` when they are not their
+ * defaults.
  */
 export function rerunOptions(
-  r: Pick<FuzzReport, 'runsEquivalent' | 'shard' | 'callsMax' | 'timeoutMs' | 'disabled'>,
+  r: Pick<
+    FuzzReport,
+    'runsEquivalent' | 'shard' | 'callsMax' | 'timeoutMs' | 'disabled' | 'workerHeapMb'
+  >,
 ): string {
   return [
     `--runs ${r.runsEquivalent}`,
@@ -294,6 +312,7 @@ export function rerunOptions(
     ...(r.disabled === undefined || r.disabled.length === 0
       ? []
       : [`--disable ${r.disabled.join(',')}`]),
+    ...(r.workerHeapMb === undefined ? [] : [`--worker-heap-mb ${r.workerHeapMb}`]),
   ].join(' ');
 }
 

@@ -30,6 +30,7 @@ const RERUN_LABELS: Readonly<Record<string, string>> = {
   runsEquivalent: '--runs that reproduces the cases',
   callsMax: 'Calls per case at most (--calls-max)',
   timeoutMs: 'Call timeout, ms (--timeout)',
+  workerHeapMb: 'Worker heap limit, MiB (--worker-heap-mb)',
   baseId: 'Base corpus id',
 };
 

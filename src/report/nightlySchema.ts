@@ -120,7 +120,13 @@ export type NightlyRendered = NightlyReport & {
   readonly fuzzDetail?: Partial<
     Pick<
       FuzzReport,
-      'setupError' | 'disabled' | 'budget' | 'runsEquivalent' | 'callsMax' | 'timeoutMs'
+      | 'setupError'
+      | 'disabled'
+      | 'budget'
+      | 'runsEquivalent'
+      | 'callsMax'
+      | 'timeoutMs'
+      | 'workerHeapMb'
     >
   > & { readonly corpus?: { readonly baseId?: string } };
 };
@@ -137,8 +143,9 @@ function budgetText(b: FuzzReport['budget']): string {
 /**
  * What re-running the night's fuzz phase needs beside the seed, target, profile and shard, as
  * [name, value] (JUnit and SARIF properties, the HTML Run table): the budget, runsEquivalent
- * (the --runs that runs the same cases), callsMax, timeoutMs and the base corpus's baseId.
- * Only those the report has (a merge of older reports may lack some).
+ * (the --runs that runs the same cases), callsMax, timeoutMs, the base corpus's baseId and
+ * workerHeapMb when --worker-heap-mb was given. Only those the report has (a merge of older
+ * reports may lack some).
  */
 export function rerunFacts(r: NightlyRendered): [string, string][] {
   const d = r.fuzzDetail;
@@ -148,6 +155,7 @@ export function rerunFacts(r: NightlyRendered): [string, string][] {
   if (d.runsEquivalent !== undefined) facts.push(['runsEquivalent', String(d.runsEquivalent)]);
   if (d.callsMax !== undefined) facts.push(['callsMax', String(d.callsMax)]);
   if (d.timeoutMs !== undefined) facts.push(['timeoutMs', String(d.timeoutMs)]);
+  if (d.workerHeapMb !== undefined) facts.push(['workerHeapMb', String(d.workerHeapMb)]);
   if (d.corpus?.baseId !== undefined) facts.push(['baseId', d.corpus.baseId]);
   return facts;
 }

@@ -85,6 +85,11 @@ export interface ReplayReport extends RunIdentity {
   readonly paranoid?: boolean;
   readonly sampleBytes?: number;
   readonly timeoutMs?: number;
+  /**
+   * --worker-heap-mb, which decides whether a leaking module: target is a target-crashed
+   * (absent: Node's own limit, and in older reports).
+   */
+  readonly workerHeapMb?: number;
   readonly summary: ReplaySummary;
   readonly traces: readonly TraceEntry[];
   readonly violations: readonly ReportViolation[];

@@ -34,7 +34,8 @@ export interface SarifResult {
 
 /**
  * The run's property bag: what identifies it, --disable's functions (`disabled`) and what a
- * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId; nightlySchema rerunFacts).
+ * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId, workerHeapMb when given;
+ * nightlySchema rerunFacts).
  */
 export type SarifRunProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
 

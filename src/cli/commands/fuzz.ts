@@ -254,7 +254,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const started = performance.now();
   const seed = seedOption(opts.seed);
   const p = parse(opts, seed);
-  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
+  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
+  setWorkerHeapLimit(workerHeapMb);
   const perGroup = positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000);
   const attemptsMax = positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000);
   // A report in a corpus directory would be read back by every later run as a corrupted entry.
@@ -319,6 +320,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       callsMax: p.settings.callsMax,
       ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
       timeoutMs: p.settings.timeoutMs,
+      ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
       reprosPerKind: perGroup,
       attemptsMax,
       corpusDir: p.corpusDir,

@@ -146,7 +146,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const shard = shardOption(opts.shard);
   const budget = budgetOf(opts);
   const workers = workersOption(opts.workers);
-  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
+  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
+  setWorkerHeapLimit(workerHeapMb);
   const out = opts.out ?? 'vpdma-out';
   const target = formatTargetSpec(spec);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 1000, 3_600_000);
@@ -276,6 +277,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
         corpusDir,
         perGroup: 2,
         attemptsMax: 2000,
+        ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
         signal: interrupt.signal,
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
         log: (t) => ctx.io.err(t),

@@ -137,7 +137,8 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
   const asked = workersOption(opts.workers);
-  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
+  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
+  setWorkerHeapLimit(workerHeapMb);
   const seed = seedOption(opts.seed);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
@@ -197,6 +198,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     workers,
     wallMs,
     interrupt.received() !== undefined,
+    workerHeapMb,
   );
   const missing = found.files.length - report.traces.length;
   const stopped = report.interrupted
@@ -231,6 +233,7 @@ async function buildReport(
   workers: number,
   wallMs: number,
   interrupted: boolean,
+  workerHeapMb: number | undefined,
 ): Promise<ReplayReport> {
   const entries = results.map(traceEntry);
   const violations = await withLines(reportViolations(results));
@@ -248,6 +251,7 @@ async function buildReport(
     paranoid: s.paranoid,
     sampleBytes: s.sampleBytes,
     timeoutMs: s.timeoutMs,
+    ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
     summary,
     traces: entries,
     violations,
