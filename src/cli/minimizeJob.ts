@@ -13,7 +13,13 @@ import { checkTarget } from './targetCheck.js';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
-import { positiveInt, profileOption, targetOption, workersOption } from './options.js';
+import {
+  positiveInt,
+  profileOption,
+  targetOption,
+  workerHeapOption,
+  workersOption,
+} from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
 
 export interface MinimizeCliOptions {
@@ -46,6 +52,8 @@ export interface Job {
   readonly settings: ReplaySettings;
   readonly attemptsMax: number;
   readonly workers: number;
+  /** --worker-heap-mb (undefined: Node's own limit). */
+  readonly workerHeapMb?: number;
   /** The trace is damaged here; `trace` holds the intact calls before it. */
   readonly damage?: string;
 }
@@ -63,6 +71,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
     throw new UserError(`--fn: unknown function "${opts.fn}"`);
   const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
   const workers = workersOption(opts.workers);
+  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, 3_600_000);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
@@ -94,6 +103,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
     settings,
     attemptsMax,
     workers,
+    ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
     ...(damage === undefined ? {} : { damage: formatTraceError(damage) }),
   };
 }

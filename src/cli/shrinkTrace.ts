@@ -75,16 +75,34 @@ function sum(rounds: readonly MinimizeResult[], trace: Trace): MinimizeResult {
 }
 
 /**
- * The repro as written: its header's meta says what it was minimized from. Shrunk against the
- * oracle, a repro of a capture records none of its values: then it is not `captured` now.
+ * What `vpdma minimize` records beside what the repro was minimized from: everything that
+ * decides the repro, so that the same input and these give the same repro, byte for byte.
+ * `seed` is null: minimizing draws nothing at random (the input's own `seed`, the one that
+ * finds its case with `vpdma fuzz`, stays in the meta as it was).
+ */
+export interface MinimizedRun {
+  readonly seed: null;
+  readonly target: string;
+  readonly timeoutMs: number;
+  /** --attempts: the candidate budget, which decides the repro when it runs out. */
+  readonly attempts: number;
+  /** --worker-heap-mb, when given. */
+  readonly workerHeapMb?: number;
+}
+
+/**
+ * The repro as written: its header's meta says what it was minimized from (and, for the
+ * command, how: `run`). Shrunk against the oracle, a repro of a capture records none of its
+ * values: then it is not `captured` now.
  */
 export function reproOf(
   shrunk: Trace,
   v: Violation,
   from: { readonly from?: string; readonly calls: number },
+  run?: MinimizedRun,
 ): Trace {
   const h = shrunk.header;
-  const minimized = { ...from, kind: v.kind, fn: v.fn };
+  const minimized = { ...from, kind: v.kind, fn: v.fn, ...run };
   const { captured, ...rest } = h.meta;
   const recorded = shrunk.calls.some((c) => c.ret !== undefined || c.out !== undefined);
   const meta = { ...rest, ...(recorded && captured !== undefined ? { captured } : {}), minimized };

@@ -24,7 +24,7 @@ import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
 import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
-import { SHARED_OPTIONS, workerHeapOption } from '../options.js';
+import { SHARED_OPTIONS } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode } from '../progress.js';
 
@@ -79,7 +79,7 @@ async function runMinimize(
     ctx.io.err(
       `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${plural(job.trace.calls.length, 'call')} before it\n`,
     );
-  setWorkerHeapLimit(workerHeapOption(opts.workerHeapMb));
+  setWorkerHeapLimit(job.workerHeapMb);
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
   try {
@@ -164,7 +164,18 @@ async function write(
   v: Violation,
   r: MinimizeResult & { readonly ms: number },
 ): Promise<void> {
-  const repro = reproOf(r.trace, v, { from: basename(job.file), calls: job.trace.calls.length });
+  const repro = reproOf(
+    r.trace,
+    v,
+    { from: basename(job.file), calls: job.trace.calls.length },
+    {
+      seed: null,
+      target: job.settings.target,
+      timeoutMs: job.settings.timeoutMs,
+      attempts: job.attemptsMax,
+      ...(job.workerHeapMb === undefined ? {} : { workerHeapMb: job.workerHeapMb }),
+    },
+  );
   // A .txt repro is explained in comments (the oracle's answers); it parses to `repro`.
   const w = await writeTraceAtomic(job.out, repro, printRepro(repro));
   if (!w.ok) throw new UserError(formatTraceError(w.error));
