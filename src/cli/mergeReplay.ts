@@ -4,7 +4,8 @@
 // that depends on its machine, a flaky one, one that could not start on one shard) the merge
 // keeps the failure, so a violation seen by any shard is in the merged report and exit code.
 import { summarize, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
-import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { FuzzReport } from '../fuzz/fuzzReport.js';
+import { notReplayedWarning, type NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { NotReplayed } from '../report/nightlySchema.js';
 import type { Shard } from './shardReport.js';
 
@@ -79,4 +80,16 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     ...(budgetReplay === undefined ? {} : { budgetReplay }),
     ...(notReplayed.size === 0 ? {} : { notReplayed: [...notReplayed.values()] }),
   };
+}
+
+/**
+ * A shard's fuzzDetail without the warning its --budget-replay added (nightlyBuild.ts): the
+ * traces one shard left out, another may have replayed; the merged report says which none did.
+ */
+export function withoutBudgetWarning(s: Shard): FuzzReport {
+  const d = s.report.fuzzDetail;
+  const { budgetReplay, notReplayed } = s.report.corpus;
+  if (budgetReplay === undefined || notReplayed === undefined || notReplayed.length === 0) return d;
+  const own = notReplayedWarning(budgetReplay, notReplayed);
+  return { ...d, warnings: d.warnings.filter((w) => w !== own) };
 }

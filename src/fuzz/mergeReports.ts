@@ -82,7 +82,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: stoppedByOf(reports),
     ...minimizeStoppedByOf(reports),
-    warnings: [...reports.flatMap((r) => r.warnings), ...covered.warnings],
+    warnings: [...shardWarnings(reports), ...covered.warnings],
     timing: {
       workers: sum((r) => r.timing.workers),
       fuzzMs,
@@ -92,6 +92,20 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
   };
+}
+
+/**
+ * The shards' warnings, each saying whose it is ("shard 2/3: ..."; one several shards gave,
+ * "shards 1/3, 2/3: ..."), in the order first given: a shard's warning is about that shard's
+ * run, not the merged one's (a corpus entry it could not read, a case it could not keep).
+ */
+export function shardWarnings(reports: readonly FuzzReport[]): string[] {
+  const from = new Map<string, string[]>();
+  for (const r of reports)
+    for (const w of r.warnings) from.set(w, [...(from.get(w) ?? []), r.shard]);
+  return [...from].map(
+    ([w, shards]) => `${shards.length > 1 ? 'shards' : 'shard'} ${shards.join(', ')}: ${w}`,
+  );
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */

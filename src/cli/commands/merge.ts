@@ -10,7 +10,7 @@ import { ioMessage } from '../../store/fileChunks.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
-import { mergeFuzzReports } from '../../fuzz/mergeReports.js';
+import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
 import { REPRO_HERE, writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
@@ -32,7 +32,7 @@ import {
 } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
-import { mergeCorpusReplay } from '../mergeReplay.js';
+import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
@@ -58,7 +58,7 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
       `
 The shards must be the N shards of one nightly run, each given once: the same --seed, budget
 (--runs, or --time; and --minimize-time), --target, --profile (or none), --calls-max, --timeout, --disable,
---worker-heap-mb, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
+--worker-heap-mb, --budget-replay, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
 (cases depend on them); merge refuses anything else, naming the field. The result is what one
 machine writes for that seed and case count: report.json, junit.xml, results.sarif,
 report.html, findings/ and corpus/ under --out.
@@ -230,10 +230,11 @@ async function merge(
   await checkReportPaths(reports, [], [join(opts.out, 'corpus')]);
   await checkNotShardInputs(reports, shards);
   const history = await loadHistory(opts.history);
-  const details = shards.map((s) => s.report.fuzzDetail);
+  const details = shards.map(withoutBudgetWarning);
   // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
   const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? 2);
-  const known = new Set(details.flatMap((d) => d.warnings));
+  // The merge's own warnings (the shards' were printed by each shard).
+  const known = new Set(shardWarnings(details));
   for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);
   // Every input is found and readable before the first file is written.
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
@@ -343,6 +344,7 @@ async function writeMerged(
       ...regressionResults(...shards.map((s) => s.report.corpus.traces)),
     },
   );
+  const corpus = mergeCorpusReplay(shards);
   const report = buildNightlyReport({
     meta: {
       command: 'merge',
@@ -363,8 +365,10 @@ async function writeMerged(
     findings,
     fixed,
     stillFailing,
+    // The merged run's own --budget-replay warning, for the traces no shard replayed.
+    ...(corpus.budgetReplay === undefined ? {} : { budgetReplay: corpus.budgetReplay }),
+    ...(corpus.notReplayed === undefined ? {} : { notReplayed: corpus.notReplayed }),
   });
-  const corpus = mergeCorpusReplay(shards);
   const merged: NightlyReportWithDetail = {
     ...report,
     corpus,

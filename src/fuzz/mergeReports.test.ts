@@ -1,0 +1,55 @@
+// What the merged fuzz report says of its shards' runs: each shard's warnings named as that
+// shard's (not the merged run's).
+import { describe, expect, it } from 'vitest';
+import type { FuzzReport } from './fuzzReport.js';
+import { mergeFuzzReports, shardWarnings } from './mergeReports.js';
+
+/** Shard `shard` of a --runs 20 campaign that ran its 10 cases, reduced to what merging reads. */
+function shard(name: string, warnings: string[]): FuzzReport {
+  return {
+    shard: name,
+    budget: { runs: 20 },
+    cases: 10,
+    calls: 100,
+    coverage: 5,
+    newCoverage: [],
+    corpus: { base: 0, kept: 0, keptFiles: [] },
+    groups: [],
+    findings: [],
+    unconfirmed: [],
+    interrupted: false,
+    stoppedBy: 'runs',
+    warnings,
+    timing: { workers: 2, fuzzMs: 1000, minimizeMs: 0, wallMs: 1000 },
+  } as unknown as FuzzReport;
+}
+
+describe("a merged report's warnings", () => {
+  it('name the shard each came from, once for a warning several shards gave', () => {
+    const both = 'corpus/x.vpt: damaged (its bytes do not match its name); skipped';
+    const shards = [
+      shard('1/3', [both, 'case 3 not kept in the corpus: no space left on device']),
+      shard('2/3', []),
+      shard('3/3', [both]),
+    ];
+    expect(shardWarnings(shards)).toEqual([
+      `shards 1/3, 3/3: ${both}`,
+      'shard 1/3: case 3 not kept in the corpus: no space left on device',
+    ]);
+    expect(mergeFuzzReports(shards, 2).warnings).toEqual(shardWarnings(shards));
+  });
+
+  it("keep the merge's own after them, unlabelled: it is the merged run's", () => {
+    // Shard 2 of 2 stopped after 4 of its 10 cases: every case below 9 ran.
+    const short = { ...shard('2/2', []), cases: 4, interrupted: true } as FuzzReport;
+    const merged = mergeFuzzReports([shard('1/2', ['w']), short], 2);
+    expect(merged.warnings[0]).toBe('shard 1/2: w');
+    expect(merged.warnings.slice(1)).toEqual([
+      expect.stringMatching(/^the shards stopped at different cases \(shard 2\/2 stopped first/),
+    ]);
+  });
+
+  it('are none when no shard warned', () => {
+    expect(mergeFuzzReports([shard('1/2', []), shard('2/2', [])], 2).warnings).toEqual([]);
+  });
+});
