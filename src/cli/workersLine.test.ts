@@ -1,6 +1,7 @@
 // The start lines' `workers=` says what is known before the run, and the summary what happened:
 // a short campaign against an in-process target may start no worker, so its start line does
-// not promise them; a module target's pool starts them all, and its line says the number.
+// not promise them; a module target's pool starts them all, and its line says the number. A
+// merged report sums the workers its shards started.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ describe('the workers a start line names', () => {
   });
 });
 
-describe('vpdma fuzz and nightly, start line and summary', () => {
+describe('vpdma fuzz, nightly and merge: start line and summary', () => {
   it('fuzz against the model: "up to", then where the cases did run', async () => {
     const out = join(dir, 'model');
     const r = await run(['fuzz', '--runs', '8', '--workers', '2', '--out', out, '--quiet']);
@@ -75,6 +76,34 @@ describe('vpdma fuzz and nightly, start line and summary', () => {
       new RegExp(
         `\\nfuzz: 8 cases .*, corpus \\d+ \\(\\+\\d+\\), ${ran === 0 ? 'in the main thread \\(no worker started\\)' : '2 workers'}\\n`,
       ),
+    );
+  });
+
+  it('merge: the workers the shards started, summed, as the merged summary says', async () => {
+    const shards = ['1/2', '2/2'].map((k) => join(dir, `shard-${k[0] ?? ''}`));
+    const args = ['--runs', '40', '--workers', '1', '--quiet'];
+    for (const [i, out] of shards.entries()) {
+      const r = await run(['nightly', ...args, '--shard', `${i + 1}/2`, '--out', out]);
+      expect(r.code, r.err).toBe(0);
+    }
+    type Timing = { workers: number; workersStarted: number };
+    const timing = (out: string): Timing =>
+      (
+        JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+          fuzzDetail: { timing: Timing };
+        }
+      ).fuzzDetail.timing;
+    const out = join(dir, 'merged');
+    const m = await run(['merge', ...shards, '--out', out]);
+    expect(m.code, m.err).toBe(0);
+    const started = shards.reduce((n, s) => n + timing(s).workersStarted, 0);
+    expect(timing(out)).toEqual(expect.objectContaining({ workers: 2, workersStarted: started }));
+    const where =
+      started === 0
+        ? 'in the main thread (no worker started)'
+        : `${started} worker${started === 1 ? '' : 's'}`;
+    expect(m.out).toMatch(
+      new RegExp(`\\nfuzz: 40 cases .*\\), ${where.replace(/[()]/g, '\\$&')}\\n`),
     );
   });
 });

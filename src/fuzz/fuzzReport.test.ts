@@ -157,7 +157,7 @@ describe('the fuzz summary', () => {
     expect(text).toContain('    and 2 more at call 0 (violationsAtCall in finding.json)\n');
   });
 
-  it('reads a report without workersStarted (merged, or from before) by its workers', async () => {
+  it('reads a report without workersStarted (from before it was recorded) by its workers', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     const timing: Record<string, unknown> = { ...r.timing };
     delete timing['workersStarted'];

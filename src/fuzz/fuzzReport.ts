@@ -148,7 +148,8 @@ export interface FuzzReport extends RunIdentity {
     readonly workers: number;
     /**
      * Worker threads that started: fewer (0) when the campaign ended before it needed them
-     * and ran in the main thread alone (docs/fuzzing.md). Absent in merged reports.
+     * and ran in the main thread alone (docs/fuzzing.md). In a merged report, the shards'
+     * sum, as `workers` is (absent when a shard's report lacks it: older ones).
      */
     readonly workersStarted?: number;
     readonly fuzzMs: number;

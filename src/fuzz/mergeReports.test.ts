@@ -1,5 +1,5 @@
 // What the merged fuzz report says of its shards' runs: each shard's warnings named as that
-// shard's (not the merged run's).
+// shard's (not the merged run's), and the worker threads they started, in all.
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from './fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from './mergeReports.js';
@@ -23,6 +23,28 @@ function shard(name: string, warnings: string[]): FuzzReport {
     timing: { workers: 2, fuzzMs: 1000, minimizeMs: 0, wallMs: 1000 },
   } as unknown as FuzzReport;
 }
+
+describe("a merged report's timing", () => {
+  const started = (n: number | undefined): FuzzReport => {
+    const r = shard('1/2', []);
+    const timing = { ...r.timing, ...(n === undefined ? {} : { workersStarted: n }) };
+    return { ...r, timing };
+  };
+
+  it('sums the workers the shards started, as it sums those asked for', () => {
+    const t = mergeFuzzReports([started(0), { ...started(2), shard: '2/2' }], 2).timing;
+    expect(t).toMatchObject({ workers: 4, workersStarted: 2 });
+    // No shard started one: every case of the merged run ran in a main thread.
+    const none = mergeFuzzReports([started(0), { ...started(0), shard: '2/2' }], 2).timing;
+    expect(none.workersStarted).toBe(0);
+  });
+
+  it('leaves it out when a shard does not say (a report from before it was recorded)', () => {
+    const t = mergeFuzzReports([started(2), { ...started(undefined), shard: '2/2' }], 2).timing;
+    expect(t.workers).toBe(4);
+    expect(t).not.toHaveProperty('workersStarted');
+  });
+});
 
 describe("a merged report's warnings", () => {
   it('name the shard each came from, once for a warning several shards gave', () => {

@@ -85,6 +85,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     warnings: [...shardWarnings(reports), ...covered.warnings],
     timing: {
       workers: sum((r) => r.timing.workers),
+      ...workersStartedOf(reports),
       fuzzMs,
       minimizeMs: Math.max(...reports.map((r) => r.timing.minimizeMs)),
       wallMs: Math.max(...reports.map((r) => r.timing.wallMs)),
@@ -106,6 +107,18 @@ export function shardWarnings(reports: readonly FuzzReport[]): string[] {
   return [...from].map(
     ([w, shards]) => `${shards.length > 1 ? 'shards' : 'shard'} ${shards.join(', ')}: ${w}`,
   );
+}
+
+/** The worker threads the shards started, in all (unknown if a shard's report lacks it). */
+function workersStartedOf(
+  reports: readonly FuzzReport[],
+): Pick<FuzzReport['timing'], 'workersStarted'> {
+  let n = 0;
+  for (const r of reports) {
+    if (r.timing.workersStarted === undefined) return {};
+    n += r.timing.workersStarted;
+  }
+  return { workersStarted: n };
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */
