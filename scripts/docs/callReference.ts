@@ -23,8 +23,10 @@ const FAMILY: Record<CallDesc['family'], string> = {
 
 function role(r: ArgRole): string {
   switch (r.kind) {
-    case 'consumes':
-      return r.res === 'cpu' ? 'an address inside any live CPU range' : `a live ${r.res}`;
+    case 'consumes': {
+      const what = r.res === 'cpu' ? 'an address inside any live CPU range' : `a live ${r.res}`;
+      return r.releases === true ? `${what}, which the call ends` : what;
+    }
     case 'bus':
       return `a bus address (${r.space} space)`;
     case 'opaque':

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { chance, int, pick, type Rng } from '../core/rng.js';
-import { describe, INERT_FNS } from '../model/calls.js';
+import { describe, INERT_FNS, RELEASING_FNS } from '../model/calls.js';
 import { anyCallArb, callArb } from './arbitraries.js';
 import type { AbsCall, Program, Slot } from './program.js';
 import type { Swarm } from './weights.js';
@@ -130,23 +130,9 @@ const flipCoherence: Mutation = (p, m) => {
   if (old !== undefined) p[at] = { ...old, coherent: !old.coherent };
 };
 
-/** Calls that end an object's life: repeating one on the same value is a double free. */
-const DESTRUCTORS: ReadonlySet<string> = new Set([
-  'VideoPortFreePool',
-  'VideoPortReleaseBuffer',
-  'VideoPortUnlockBuffer',
-  'VideoPortPutDmaAdapter',
-  'VideoPortReleaseCommonBuffer',
-  'VideoPortFreeCommonBuffer',
-  'VideoPortFreeDeviceBase',
-  'VideoPortUnmapMemory',
-  'VideoPortDeleteEvent',
-  'VideoPortCompleteDma',
-]);
-
-/** Repeats a destructor later on the same (now stale) object. */
+/** Repeats a call that ends an object (table: `releases`) later on the same (now stale) object. */
 const refree: Mutation = (p, m) => {
-  const at = p.flatMap((c, i) => (DESTRUCTORS.has(c.fn) ? [i] : []));
+  const at = p.flatMap((c, i) => (RELEASING_FNS.has(c.fn) ? [i] : []));
   if (at.length === 0) return;
   const i = pick(m.rng, at);
   const c = p[i] as AbsCall;

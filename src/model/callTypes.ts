@@ -71,13 +71,14 @@ export const RESOURCE_SPACE: Readonly<Record<ResourceKind, AddressSpace>> = {
 
 /**
  * What an argument means beyond its type:
- * - consumes: a value produced earlier (translated by the replayer, generated from live ones)
+ * - consumes: a value produced earlier (translated by the replayer, generated from live ones);
+ *   `releases`: a call that takes effect ends that object's life (a free, unlock, put, delete)
  * - bus: a bus-relative address the device description fixes (never translated)
  * - opaque: a driver-side value passed through (device extension, routine, context, process)
  * - flags / length / enum: plain data, with generation hints in `values`
  */
 export type ArgRole =
-  | { readonly kind: 'consumes'; readonly res: ResourceKind }
+  | { readonly kind: 'consumes'; readonly res: ResourceKind; readonly releases?: true }
   | { readonly kind: 'bus'; readonly space: 'memory' | 'io' | 'any' }
   | { readonly kind: 'opaque' }
   | { readonly kind: 'data' };

@@ -1,6 +1,13 @@
 // The call-description table against the spec and the handler table.
 import { describe, expect, it } from 'vitest';
-import { CALLS, describe as describeCall, INERT_FNS, tableRevision } from './calls.js';
+import {
+  CALLS,
+  describe as describeCall,
+  INERT_FNS,
+  RELEASING_FNS,
+  releasesObject,
+  tableRevision,
+} from './calls.js';
 import type { ArgType } from './callTypes.js';
 import { HANDLERS } from './step.js';
 
@@ -139,6 +146,35 @@ describe('the call-description table', () => {
       'VideoPortDeleteEvent',
     ])
       expect(describeCall(fn)?.reactos, fn).toBeTruthy();
+  });
+
+  it('marks the calls that end an object, each ending a kind some call produces', () => {
+    const produced = new Set(
+      CALLS.flatMap((c) => [
+        ...(c.ret?.produces === undefined ? [] : [c.ret.produces.res]),
+        ...c.out.flatMap((o) => (o.produces === undefined ? [] : [o.produces.res])),
+      ]),
+    );
+    for (const c of CALLS)
+      for (const a of c.args.filter(releasesObject)) {
+        expect(c.family, c.fn).toBe('api');
+        if (a.role.kind === 'consumes') expect(produced, `${c.fn}.${a.name}`).toContain(a.role.res);
+      }
+    // The calls spec §1 says free, unmap, unlock, put, delete or complete; a call that only
+    // uses a handle (SetEvent, StartDma's MDL) ends nothing.
+    expect([...RELEASING_FNS].sort()).toEqual([
+      'VideoPortCompleteDma',
+      'VideoPortDeleteEvent',
+      'VideoPortFreeCommonBuffer',
+      'VideoPortFreeDeviceBase',
+      'VideoPortFreePool',
+      'VideoPortPutDmaAdapter',
+      'VideoPortReleaseBuffer',
+      'VideoPortReleaseCommonBuffer',
+      'VideoPortUnlockBuffer',
+      'VideoPortUnmapMemory',
+    ]);
+    expect(RELEASING_FNS.has('VideoPortSetEvent')).toBe(false);
   });
 
   it('has a stable revision that is a function of the table', () => {

@@ -2,7 +2,7 @@
 // event, as data. Validation, the text printer/parser, generation, translation and
 // minimization are all driven from here, so adding a function touches its section file in
 // ./calls/ and its semantics in ./handlers/.
-import type { CallDesc } from './callTypes.js';
+import type { ArgDesc, CallDesc } from './callTypes.js';
 import { ENVIRONMENT_CALLS } from './calls/environment.js';
 import { LEGACY_CALLS } from './calls/legacy.js';
 import { MAPPING_CALLS } from './calls/mapping.js';
@@ -24,6 +24,16 @@ export function describe(fn: string): CallDesc | undefined {
 /** The inert family: calls that must leave every byte and object exactly as they were. */
 export const INERT_FNS: ReadonlySet<string> = new Set(
   CALLS.filter((c) => c.family === 'inert').map((c) => c.fn),
+);
+
+/** Whether an argument names an object the call ends (table: `releases`). */
+export function releasesObject(a: ArgDesc): boolean {
+  return a.role.kind === 'consumes' && a.role.releases === true;
+}
+
+/** Calls that end an object's life: frees, unlocks, puts, deletes, CompleteDma. */
+export const RELEASING_FNS: ReadonlySet<string> = new Set(
+  CALLS.filter((c) => c.args.some(releasesObject)).map((c) => c.fn),
 );
 
 /** FNV-1a over the table's canonical JSON: changes whenever a description changes. */

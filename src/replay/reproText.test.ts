@@ -65,11 +65,68 @@ VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
       @read(va=0xffffa00000000180, length=18)  # va = call 0's return value + 0x180
       # oracle at call 3: -> x"00112233445566778899aabbccddeeff..." (18 bytes)
       VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)  # ptr = call 0's return value
-      VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)  # ptr = call 0's return value
+      VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)  # ptr = call 0's return value (freed at call 4)
       # oracle at call 5: misuse: free-unknown-pool
       "
     `);
     expect(parsed(text)).toStrictEqual(trace);
+  });
+
+  it('says an argument names a freed object, and names the newest live producer', () => {
+    // The probe's trace: a literal base address freed again and again; call 0's base went at 1.
+    const pair = `VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0)
+VideoPortFreeDeviceBase(hwDeviceExtension=0xffffe00000001000, mappedAddress=0xffffc00000000000)
+`;
+    const lines = body(printRepro(parsed(`${HEADER}${pair.repeat(500)}`))).split('\n');
+    const frees = lines.filter((l) => l.startsWith('VideoPortFreeDeviceBase'));
+    expect(frees).toHaveLength(500);
+    expect(frees[0]).toMatch(/  # mappedAddress = call 0's return value$/);
+    for (const l of frees.slice(1))
+      expect(l).toMatch(/  # mappedAddress = call 0's return value \(freed at call 1\)$/);
+    expect(lines.at(-2)).toBe('# oracle at call 999: misuse: free-unknown-base');
+    // Recreated at the same address (a capture records it): each free names its own producer.
+    const ret = ' -> 0xffffc00000000000';
+    const captured = pair.replace('inIoSpace=0)', `inIoSpace=0)${ret}`).repeat(3);
+    const text = printRepro(parsed(`${HEADER}${captured}`));
+    expect(text).not.toContain('freed at');
+    expect(text).toContain('r2 = VideoPortGetDeviceBase(');
+    expect(text).toContain('mappedAddress=r2)\n');
+    // A misused free ends nothing: the pool a locked MDL holds is still call 0's, live.
+    const pool = `${HEADER}VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=4096, tag=1)
+VideoPortLockBuffer(hwDeviceExtension=0xffffe00000001000, baseAddress=0xffffa00000000000, length=4096, operation=2)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+VideoPortUnlockBuffer(hwDeviceExtension=0xffffe00000001000, mdl=0xffffe00010000000)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+`;
+    const freed = body(printRepro(parsed(pool)))
+      .split('\n')
+      .filter((l) => l.includes('FreePool('));
+    expect(freed.map((l) => l.slice(l.indexOf('  # ')))).toEqual([
+      "  # ptr = call 0's return value",
+      "  # ptr = call 0's return value",
+      "  # ptr = call 0's return value (freed at call 4)",
+    ]);
+  });
+
+  it('prefers a live range holding an address to a freed one', () => {
+    // Made-up overlapping blocks: the newer 4 KiB one, inside the 16 KiB one, is freed first.
+    const trace =
+      parsed(`${HEADER}VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=16384, tag=1) -> 0xffffa00000000000
+VideoPortAllocatePool(hwDeviceExtension=0xffffe00000001000, poolType=0, numberOfBytes=4096, tag=1) -> 0xffffa00000001000
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000001000)
+@read(va=0xffffa00000001010, length=4)
+VideoPortFreePool(hwDeviceExtension=0xffffe00000001000, ptr=0xffffa00000000000)
+@read(va=0xffffa00000001010, length=4)
+`);
+    const reads = body(printRepro(trace))
+      .split('\n')
+      .filter((l) => l.startsWith('@read'));
+    // Both freed: the newest producer, as before either was.
+    expect(reads).toEqual([
+      '@read(va=r0+0x1010, length=4)',
+      "@read(va=r1+0x10, length=4)  # va = call 1's return value + 0x10 (freed at call 2)",
+    ]);
   });
 
   it('says which out-parameters a failing call leaves to the implementation', () => {

@@ -59,11 +59,15 @@ export function printTextAnnotated(
   // out-parameter left as it was produced nothing).
   const merged = calls.map((c, i) => withAnswer(c, answers[i]));
   const keep = (i: number, p: Production): boolean => produced(calls[i], answers[i], p);
-  const refs = producerRefs(merged, keep);
+  // A misused call changed nothing, so a free the documentation forbids ended no object.
+  const refs = producerRefs(merged, keep, (i) => answers[i]?.misuse === undefined);
   const lines = [...printTextHeader(trace.header), ...REPRO_NOTES];
   calls.forEach((call, i) => {
     const named = notes[i] ?? new Map<string, string>();
-    const sources = (refs[i] ?? []).filter((r) => !named.has(r.path)).map((r) => source(r, calls));
+    // A value the text names rN needs no comment, unless its object is gone.
+    const sources = (refs[i] ?? [])
+      .filter((r) => !named.has(r.path) || r.freedAt !== undefined)
+      .map((r) => source(r, calls));
     if (options.numbers === true) sources.unshift(`call ${i}`);
     const line = printCall(call, named);
     lines.push(sources.length === 0 ? line : `${line}  # ${sources.join('; ')}`);
@@ -93,11 +97,16 @@ function produced(
   return call?.out?.[p.at.name] !== undefined || a?.written.includes(p.at.name) === true;
 }
 
-/** "virtualAddress = call 0's *VirtualAddress", "va = call 2's return value + 0x180". */
+/**
+ * "virtualAddress = call 0's *VirtualAddress", "va = call 2's return value + 0x180",
+ * "mappedAddress = call 0's return value (freed at call 1)".
+ */
 function source(r: ProducerRef, calls: readonly TraceCall[]): string {
   const fn = calls[r.call]?.fn ?? '';
   const offset = r.offset === 0n ? '' : ` + 0x${r.offset.toString(16)}`;
-  return `${r.path.replace(/^args\./, '')} = call ${r.call}'s ${producedName(fn, r.at)}${offset}`;
+  const freed = r.freedAt === undefined ? '' : ` (freed at call ${r.freedAt})`;
+  const where = `call ${r.call}'s ${producedName(fn, r.at)}${offset}${freed}`;
+  return `${r.path.replace(/^args\./, '')} = ${where}`;
 }
 
 /** A C programmer's name for where a call put a value: *VirtualAddress, pVrp->OutputBuffer. */

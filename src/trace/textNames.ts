@@ -1,7 +1,10 @@
 // The text format's naming passes: which produced values later args refer to (ReferenceScan),
 // and the rN name each referenced production gets (Namer), in file order. Two passes, so a
-// streamed trace can be named too (textStream.ts).
-import { describe } from '../model/calls.js';
+// streamed trace can be named too (textStream.ts). producerRefs finds the same references for
+// the provenance comments of an annotated repro. All follow the table's `releases`: a value
+// refers to the newest producer still live, and to one whose object ended only when no live
+// one holds it (a comment then says when it was freed).
+import { describe, releasesObject } from '../model/calls.js';
 import type { TraceCall } from '../model/values.js';
 import { isStruct } from '../model/values.js';
 import type { ProducedAt, Production } from './produced.js';
@@ -51,6 +54,8 @@ interface Known {
   name?: string;
   /** The call that produced it and where in that call (producerRefs only). */
   origin?: { readonly call: number; readonly at: string };
+  /** The call that ended its object (lookups prefer a production not ended). */
+  endedAt?: number;
 }
 
 /**
@@ -74,6 +79,18 @@ class Productions {
       if (found !== undefined) out.push([path, found, v - found.value]);
     }
     return out;
+  }
+
+  /**
+   * Ends the objects a call names exactly in an argument the table marks `releases` (`refs`:
+   * what refsOf found for it), as the call numbered `at`; an object already ended stays ended
+   * where it was.
+   */
+  release(call: TraceCall, refs: readonly [string, Known, bigint][], at: number): void {
+    const ends = endingPaths(call);
+    if (ends.size === 0) return;
+    for (const [path, k, offset] of refs)
+      if (offset === 0n && k.endedAt === undefined && ends.has(path)) k.endedAt = at;
   }
 
   /**
@@ -103,19 +120,26 @@ class Productions {
     }
   }
 
+  /**
+   * The newest production holding v: its exact value, else a range it is inside; one whose
+   * object has ended only when no live one holds v.
+   */
   private lookup(v: bigint): Known | undefined {
     const hit = this.exact.get(v);
     if (hit !== undefined) {
       // Least recently used goes first: a handle a long capture keeps using stays named.
       this.exact.delete(v);
       this.exact.set(v, hit);
-      return hit;
+      if (hit.endedAt === undefined) return hit;
     }
+    let ended = hit;
     for (let i = this.ranged.length - 1; i >= 0; i--) {
       const k = this.ranged[i] as Known;
-      if (v > k.value && v < k.value + BigInt(k.extent)) return k;
+      if (v <= k.value || v >= k.value + BigInt(k.extent)) continue;
+      if (k.endedAt === undefined) return k;
+      ended ??= k;
     }
-    return undefined;
+    return ended;
   }
 }
 
@@ -129,13 +153,15 @@ export const namedExactKept = 1 << 16;
 export class ReferenceScan {
   private readonly productions: Productions;
   private bits = new Uint8Array(1024);
+  private index = 0;
 
   constructor(private readonly exactKept = namedExactKept) {
     this.productions = new Productions(exactKept);
   }
 
   add(call: TraceCall): void {
-    for (const [, k] of this.productions.refsOf(call)) {
+    const refs = this.productions.refsOf(call);
+    for (const [, k] of refs) {
       const byte = k.idx >>> 3;
       if (byte >= this.bits.length) {
         const grown = new Uint8Array(Math.max(this.bits.length * 2, byte + 1));
@@ -144,6 +170,7 @@ export class ReferenceScan {
       }
       this.bits[byte] = (this.bits[byte] ?? 0) | (1 << (k.idx & 7));
     }
+    this.productions.release(call, refs, this.index++);
     this.productions.add(call);
   }
 
@@ -157,6 +184,7 @@ export class ReferenceScan {
 export class Namer {
   private readonly productions: Productions;
   private named = 0;
+  private index = 0;
 
   constructor(
     private readonly used: Uint8Array,
@@ -168,11 +196,13 @@ export class Namer {
   /** The next call's annotations. */
   notes(call: TraceCall): Map<string, string> {
     const notes = new Map<string, string>();
-    for (const [path, k, offset] of this.productions.refsOf(call)) {
+    const refs = this.productions.refsOf(call);
+    for (const [path, k, offset] of refs) {
       // Pass one marked it, so pass two named it when it was produced.
       const name = k.name ?? '';
       notes.set(path, offset === 0n ? name : `${name}+0x${offset.toString(16)}`);
     }
+    this.productions.release(call, refs, this.index++);
     this.productions.add(call, (k, p) => {
       if (((this.used[k.idx >>> 3] ?? 0) & (1 << (k.idx & 7))) === 0) return;
       k.name = `r${this.named++}`;
@@ -201,21 +231,32 @@ export interface ProducerRef {
   readonly at: string;
   /** The value's offset from the produced one (an address inside a produced range). */
   readonly offset: bigint;
+  /** The call that ended the produced object, when it had ended before this call. */
+  readonly freedAt?: number;
 }
 
 /**
  * For every call, the values it is given that an earlier call produced, found as the printer
- * finds what to name (the same lookups and bounds), among the productions `keep` accepts.
+ * finds what to name (the same lookups and bounds), among the productions `keep` accepts. A
+ * call ends what it releases unless `takesEffect` says it did nothing (a misused one does
+ * not: the printer, knowing no answers, takes every call to). A reference that finds only an
+ * ended object says when it ended.
  */
 export function producerRefs(
   calls: readonly TraceCall[],
   keep?: (callIndex: number, p: Production) => boolean,
+  takesEffect?: (callIndex: number) => boolean,
 ): ProducerRef[][] {
   const productions = new Productions(namedExactKept);
   return calls.map((call, i) => {
     const refs: ProducerRef[] = [];
-    for (const [path, k, offset] of productions.refsOf(call))
-      if (k.origin !== undefined) refs.push({ path, ...k.origin, offset });
+    const found = productions.refsOf(call);
+    for (const [path, k, offset] of found) {
+      if (k.origin === undefined) continue;
+      const freedAt = k.endedAt;
+      refs.push({ path, ...k.origin, offset, ...(freedAt === undefined ? {} : { freedAt }) });
+    }
+    if (takesEffect?.(i) !== false) productions.release(call, found, i);
     productions.add(
       call,
       (k, p) => {
@@ -225,4 +266,17 @@ export function producerRefs(
     );
     return refs;
   });
+}
+
+const endingByFn = new Map<string, ReadonlySet<string>>();
+
+/** The argument paths of a call that name an object it ends ("args.mappedAddress"). */
+function endingPaths(call: TraceCall): ReadonlySet<string> {
+  let paths = endingByFn.get(call.fn);
+  if (paths === undefined) {
+    const args = describe(call.fn)?.args.filter(releasesObject) ?? [];
+    paths = new Set(args.map((a) => `args.${a.name}`));
+    endingByFn.set(call.fn, paths);
+  }
+  return paths;
 }

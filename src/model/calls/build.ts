@@ -11,6 +11,8 @@ import type {
 } from '../callTypes.js';
 
 export const consumes = (res: ResourceKind): ArgRole => ({ kind: 'consumes', res });
+/** A consumed value whose object the call ends: freed, unlocked, put, deleted, completed. */
+export const releases = (res: ResourceKind): ArgRole => ({ kind: 'consumes', res, releases: true });
 export const OPAQUE: ArgRole = { kind: 'opaque' };
 export const DATA: ArgRole = { kind: 'data' };
 

@@ -10,6 +10,7 @@ import {
   OPAQUE,
   out,
   produce,
+  releases,
 } from './build.js';
 
 export const MAPPING_CALLS = [
@@ -31,7 +32,7 @@ export const MAPPING_CALLS = [
     fn: 'VideoPortFreeDeviceBase',
     section: 'F',
     family: 'api',
-    args: [ext, arg('mappedAddress', 'ptr', consumes('view'))],
+    args: [ext, arg('mappedAddress', 'ptr', releases('view'))],
     reactos: 'unknown addresses fall back to unmapping a user view at that address',
     weight: 4,
   }),
@@ -59,7 +60,7 @@ export const MAPPING_CALLS = [
     family: 'api',
     args: [
       ext,
-      arg('virtualAddress', 'ptr', consumes('view')),
+      arg('virtualAddress', 'ptr', releases('view')),
       arg('processHandle', 'ptr', OPAQUE, { values: [0n, 0xffffffffffffffffn] }),
     ],
     ret: { type: 'u32' },
@@ -109,7 +110,7 @@ export const MAPPING_CALLS = [
     fn: 'VideoPortFreePool',
     section: 'G',
     family: 'api',
-    args: [ext, arg('ptr', 'ptr', consumes('pool'))],
+    args: [ext, arg('ptr', 'ptr', releases('pool'))],
     weight: 3,
   }),
   call({
@@ -132,7 +133,7 @@ export const MAPPING_CALLS = [
     section: 'G',
     family: 'api',
     obsolete: true,
-    args: [ext, arg('buffer', 'ptr', consumes('buffer'))],
+    args: [ext, arg('buffer', 'ptr', releases('buffer'))],
     weight: 2,
   }),
   // H. Events
@@ -154,7 +155,7 @@ export const MAPPING_CALLS = [
     fn: 'VideoPortDeleteEvent',
     section: 'H',
     family: 'api',
-    args: [ext, arg('pEvent', 'ptr', consumes('event'))],
+    args: [ext, arg('pEvent', 'ptr', releases('event'))],
     ret: { type: 'u32' },
     reactos: 'ERROR_INVALID_PARAMETER for a NULL event',
     weight: 3,

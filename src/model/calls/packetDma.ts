@@ -11,6 +11,7 @@ import {
   out,
   pdmaArg,
   produce,
+  releases,
 } from './build.js';
 
 export const DMA_CALLS = [
@@ -27,7 +28,7 @@ export const DMA_CALLS = [
     fn: 'VideoPortPutDmaAdapter',
     section: 'A',
     family: 'api',
-    args: [ext, adapterArg],
+    args: [ext, arg('vpDmaAdapter', 'ptr', releases('adapter'))],
     reactos: 'handle not validated: double put is a use-after-free',
     weight: 3,
   }),
@@ -56,8 +57,8 @@ export const DMA_CALLS = [
       ext,
       adapterArg,
       arg('length', 'u32', DATA, { values: lengths }),
-      arg('logicalAddress', 'u64', consumes('logical')),
-      arg('virtualAddress', 'ptr', consumes('commonBuffer')),
+      arg('logicalAddress', 'u64', releases('logical')),
+      arg('virtualAddress', 'ptr', releases('commonBuffer')),
       arg('cacheEnabled', 'bool', DATA, { values: [false, true] }),
     ],
     reactos: 'silent for a NULL adapter; otherwise frees by address without validation',
@@ -92,8 +93,8 @@ export const DMA_CALLS = [
     args: [
       ext,
       arg('length', 'u32', DATA, { values: lengths }),
-      arg('virtualAddress', 'ptr', consumes('commonBuffer')),
-      arg('logicalAddress', 'u64', consumes('logical')),
+      arg('virtualAddress', 'ptr', releases('commonBuffer')),
+      arg('logicalAddress', 'u64', releases('logical')),
       arg('cacheEnabled', 'bool', DATA, { values: [false, true] }),
     ],
     reactos: 'uses the first adapter of the device; with none, an ASSERT (no graceful failure)',
@@ -132,7 +133,7 @@ export const DMA_CALLS = [
     fn: 'VideoPortUnlockBuffer',
     section: 'C',
     family: 'api',
-    args: [ext, arg('mdl', 'ptr', consumes('mdl'))],
+    args: [ext, arg('mdl', 'ptr', releases('mdl'))],
     reactos: 'NULL is a no-op; MDLs are untracked, so a double unlock is undefined',
     weight: 5,
   }),
@@ -197,7 +198,7 @@ export const DMA_CALLS = [
     args: [
       ext,
       adapterArg,
-      arg('vpScatterGather', 'ptr', consumes('sgList')),
+      arg('vpScatterGather', 'ptr', releases('sgList')),
       arg('writeToDevice', 'bool', DATA, { values: [true, false] }),
     ],
     ret: { type: 'u32' },
