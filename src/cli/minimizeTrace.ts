@@ -40,7 +40,8 @@ export type MinimizeTraceResult =
       readonly outcome: 'minimized';
       /**
        * The repro: it still fails as `violation` did, unless `reproduced` is false. Its
-       * header's `meta.minimized` says what it was minimized from (calls, kind, fn).
+       * header's `meta.minimized` says what it was minimized from (calls, kind, fn), and a
+       * `meta.description` says so before the original's text (reproOf).
        */
       readonly trace: Trace;
       /** The violation kept, as the original trace showed it. */

@@ -9,8 +9,11 @@ import {
   type MinimizeResult,
   type StillFails,
 } from '../minimize/minimize.js';
+import { plural } from '../core/plural.js';
 import type { Violation } from '../replay/violation.js';
+import { validateMeta } from '../trace/meta.js';
 import type { Trace } from '../trace/trace.js';
+import { Bad } from '../trace/validateValue.js';
 
 export interface ShrinkOptions {
   readonly attemptsMax: number;
@@ -91,9 +94,12 @@ export interface MinimizedRun {
 }
 
 /**
- * The repro as written: its header's meta says what it was minimized from (and, for the
- * command, how: `run`). Shrunk against the oracle, a repro of a capture records none of its
- * values: then it is not `captured` now.
+ * The repro as written: its header's meta says what it was minimized from (`minimized`:
+ * `from`, `calls`, `kind`, `fn`, and for the command how: `run`). A description of the
+ * original no longer describes the calls left, so it is kept behind what was done: "minimized
+ * from a.jsonl (32 calls -> 4 calls): A texture upload ..." (one that is not a string moves
+ * to `minimized.description`). Shrunk against the oracle, a repro of a capture records none
+ * of its values: then it is not `captured` now.
  */
 export function reproOf(
   shrunk: Trace,
@@ -102,9 +108,18 @@ export function reproOf(
   run?: MinimizedRun,
 ): Trace {
   const h = shrunk.header;
-  const minimized = { ...from, kind: v.kind, fn: v.fn, ...run };
-  const { captured, ...rest } = h.meta;
+  const { captured, description, ...rest } = h.meta;
   const recorded = shrunk.calls.some((c) => c.ret !== undefined || c.out !== undefined);
-  const meta = { ...rest, ...(recorded && captured !== undefined ? { captured } : {}), minimized };
-  return { header: { ...h, meta }, calls: shrunk.calls };
+  const what = `minimized from ${from.from ?? 'a trace'} (${plural(from.calls, 'call')} -> ${plural(shrunk.calls.length, 'call')})`;
+  const told = typeof description === 'string' ? { description: `${what}: ${description}` } : {};
+  const moved = description === undefined || typeof description === 'string' ? {} : { description };
+  const minimized = { ...from, kind: v.kind, fn: v.fn, ...moved, ...run };
+  const kept = recorded && captured !== undefined ? { captured } : {};
+  const meta = { ...rest, ...kept, ...told, minimized };
+  // The description grew: should meta outgrow its limit, the original's text goes.
+  const fits = told.description === undefined || !(validateMeta(meta) instanceof Bad);
+  return {
+    header: { ...h, meta: fits ? meta : { ...meta, description: what } },
+    calls: shrunk.calls,
+  };
 }

@@ -21,7 +21,8 @@ beforeAll(async () => {
     throw new Error('dist/ is missing: run `npm run build` first');
   dir = await mkdtemp(join(tmpdir(), 'vpdma-minimize-'));
   // Captured: a repro shrunk against the oracle records none of its values, and must say so.
-  const meta = { captured: true };
+  // Its description says what the 32 calls do, which the repro's must not claim.
+  const meta = { captured: true, description: 'every call of the table, once' };
   const header = { format: 'vpdma-trace', version: 1, device: KITCHEN_DEVICE, meta } as const;
   await writeFile(p('sink.jsonl'), formatJsonl({ header, calls: kitchenSink(true) }));
 });
@@ -126,7 +127,7 @@ describe('vpdma minimize', () => {
     expect(await readFile(p('sink.min.txt'), 'utf8')).toMatchInlineSnapshot(`
       "#! vpdma-trace v1 profile=docs
       #! device {"dma":{"mapRegisters":4}}
-      #! meta {"minimized":{"from":"sink.jsonl","calls":32,"kind":"inert-return-mismatch","fn":"VideoPortGetBytesUsed","seed":null,"target":"mutant:bytes-used-remembered","timeoutMs":5000,"attempts":10000}}
+      #! meta {"description":"minimized from sink.jsonl (32 calls -> 2 calls): every call of the table, once","minimized":{"from":"sink.jsonl","calls":32,"kind":"inert-return-mismatch","fn":"VideoPortGetBytesUsed","seed":null,"target":"mutant:bytes-used-remembered","timeoutMs":5000,"attempts":10000}}
       # Arguments for pointer parameters (PULONG Length, PVOID *VirtualAddress) are the values pointed to on entry: length=4096 means *Length == 4096.
       # Comments are not checked: "# oracle at call N:" is what the reference model answers to call N (counting from 0, as replay does); "x = call N's *X" says where argument x came from.
       VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=4096)
