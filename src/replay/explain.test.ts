@@ -62,6 +62,7 @@ describe('Explainer', () => {
       'call 0 (line 4): VideoPortGetDeviceBase(hwDeviceExtension=0xffffe00000001000, ioAddress=0xe0000000, numberOfUchars=4096, inIoSpace=0)',
       "  recorded: -> 0xffffc00000000000 (in the trace's addresses)",
       '  target and oracle: -> 0xffffc00000000000',
+      '  objects:  created view 0xffffc00000000000; live: 1 view',
       `call 1 (line 6): VideoPortMapDmaMemory(${args})`,
       '  target:   -> 0x0 out(pVrp=0x0, length=0, inIoSpace=2, virtualAddress=0xffffc00000000000)',
       '  oracle:   -> 0x0 out(pVrp=0x0, length=4096, inIoSpace=2, virtualAddress=0xffffc00000000000)',
@@ -99,6 +100,55 @@ describe('Explainer', () => {
     expect(text.match(/misuse: {3}null-description/g)).toHaveLength(2);
     expect(text.match(/the trace misuses the API at call 0: /g)).toHaveLength(1);
     expect(text).toContain(`\ncall 1: ${call}\n`); // a trace without lines (a .vpt)
+  });
+
+  it("says under each call what it did to the oracle's objects, and what is live", async () => {
+    const ext = 'hwDeviceExtension=0xffffe00000001000';
+    const desc =
+      'vpDeviceDescription={scatterGather=true, dma32BitAddresses=true, dma64BitAddresses=false, maximumLength=1048576}';
+    const source = `#! vpdma-trace v1
+r0 = VideoPortGetDmaAdapter(${ext}, ${desc}) -> 0xffffe00010000000
+r1 = VideoPortAllocatePool(${ext}, poolType=0, numberOfBytes=8192, tag=1) -> 0xffffa00000000000
+r2 = VideoPortLockBuffer(${ext}, baseAddress=r1, length=8192, operation=0) -> 0xffffe00010000100
+VideoPortStartDma(${ext}, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=8192, executeDmaRoutine=0xfffff80000a01000, context=0x0, writeToDevice=true)
+@executeDma(vpDmaAdapter=r0)
+VideoPortCompleteDma(${ext}, vpDmaAdapter=r0, vpScatterGather=0xffffe00010000200, writeToDevice=true)
+VideoPortUnlockBuffer(${ext}, mdl=r2)
+VideoPortCreateEvent(${ext}, eventFlag=0, unused=0x0)
+VideoPortSetEvent(${ext}, pEvent=0xffffe00010000300)
+VideoPortFreePool(${ext}, ptr=r1)
+VideoPortFreePool(${ext}, ptr=r1)
+VideoPortPutDmaAdapter(${ext}, vpDmaAdapter=r0)
+`;
+    const { text } = await explained(modelTarget, source, false);
+    const objects = text.split('\n').filter((l) => /^call \d+|^ {2}objects:/.test(l));
+    expect(objects.map((l) => l.replace(/^(call \d+): .*/, '$1'))).toEqual([
+      'call 0',
+      '  objects:  created adapter 0xffffe00010000000; live: 1 adapter (0 of 64 map registers in use)',
+      'call 1',
+      '  objects:  created pool block 0xffffa00000000000; live: 1 adapter (0 of 64 map registers in use), 1 pool block',
+      'call 2',
+      '  objects:  created MDL 0xffffe00010000100; live: 1 adapter (0 of 64 map registers in use), 1 MDL, 1 pool block',
+      'call 3',
+      '  objects:  created pending transfer 0xffffe00010000200; live: 1 adapter (2 of 64 map registers in use), 1 MDL, 1 pending transfer, 1 pool block',
+      'call 4',
+      '  objects:  now delivered transfer 0xffffe00010000200; live: 1 adapter (2 of 64 map registers in use), 1 MDL, 1 delivered transfer, 1 pool block',
+      'call 5',
+      '  objects:  freed delivered transfer 0xffffe00010000200; live: 1 adapter (0 of 64 map registers in use), 1 MDL, 1 pool block',
+      'call 6',
+      '  objects:  freed MDL 0xffffe00010000100; live: 1 adapter (0 of 64 map registers in use), 1 pool block',
+      'call 7',
+      '  objects:  created event 0xffffe00010000300; live: 1 adapter (0 of 64 map registers in use), 1 event, 1 pool block',
+      // SetEvent changes an event's state but creates and frees nothing: no line.
+      'call 8',
+      'call 9',
+      '  objects:  freed pool block 0xffffa00000000000; live: 1 adapter (0 of 64 map registers in use), 1 event',
+      // A double free is misuse: the oracle frees nothing.
+      'call 10',
+      'call 11',
+      '  objects:  freed adapter 0xffffe00010000000; live: 1 event',
+    ]);
+    expect(text).toMatch(/\n {2}misuse: {3}free-unknown-pool /);
   });
 
   it('keeps the ends of a very long line', async () => {

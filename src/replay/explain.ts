@@ -1,15 +1,18 @@
 // `vpdma replay --explain`: one trace's replay told call by call, for the person who has to
 // find the faulty line of their implementation. Per call: its index (and line in a .jsonl or
 // .txt file), the function and its arguments as the target got them, the target's answer,
-// the oracle's, and each violation found at that call. Built from the Replayer's hooks, so a
-// replay without --explain pays nothing for it.
+// the oracle's, each violation found at that call, and what the call did to the oracle's
+// objects. Built from the Replayer's hooks, so a replay without --explain pays nothing for it.
 import { readFile } from 'node:fs/promises';
 import { oneLine } from '../core/oneLine.js';
+import { censusOf, EMPTY_CENSUS, type Census } from '../model/census.js';
+import type { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import { textCallLines } from '../trace/textParse.js';
 import { printCall } from '../trace/textPrint.js';
 import { formatOf } from '../store/traceFiles.js';
+import { objectsLine } from './objectsLine.js';
 import type { ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Violation } from './violation.js';
 
@@ -23,6 +26,9 @@ export class Explainer {
   /** The call being explained (-1: none yet). */
   private index = -1;
   private pending: string[] = [];
+  /** The oracle's objects after the last call that changed any, and its state's version then. */
+  private census: Census = EMPTY_CENSUS;
+  private version = -1;
 
   constructor(
     label: string,
@@ -32,7 +38,7 @@ export class Explainer {
     private readonly emit: (text: string) => void,
   ) {
     this.pending.push(
-      `# ${oneLine(label)}: each call with its arguments as the target got them (in its own addresses), the target's answer, the oracle's (in the oracle's addresses), and each violation found at it`,
+      `# ${oneLine(label)}: each call with its arguments as the target got them (in its own addresses), the target's answer, the oracle's (in the oracle's addresses), each violation found at it, and the oracle's objects a call created or freed`,
     );
   }
 
@@ -43,7 +49,10 @@ export class Explainer {
         beat?.(i, fn);
         this.call(i, fn, args, call);
       },
-      onStep: (fn, stepped, _model, answer) => this.answers(fn, answer, stepped),
+      onStep: (fn, stepped, model, answer) => {
+        this.answers(fn, answer, stepped);
+        this.objects(model);
+      },
       onViolation: (v) => this.violation(v),
       onDetach: (i, by) => this.detached(i, by),
     };
@@ -72,6 +81,17 @@ export class Explainer {
     else this.pending.push(`  target:   ${target}`, `  oracle:   ${oracle}${latitude}`);
     if (stepped.misuse !== undefined)
       this.pending.push(`  misuse:   ${stepped.misuse} (the documentation forbids this call here)`);
+  }
+
+  /** Under a call that created, freed or changed an oracle object: which, and what is live. */
+  private objects(model: Model): void {
+    // Every object change bumps the version: a call that changed none costs nothing here.
+    if (model.state.version === this.version) return;
+    this.version = model.state.version;
+    const after = censusOf(model.state);
+    const line = objectsLine(this.census, after);
+    this.census = after;
+    if (line !== undefined) this.pending.push(`  objects:  ${line}`);
   }
 
   private violation(v: Violation): void {
