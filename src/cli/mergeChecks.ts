@@ -7,6 +7,7 @@ import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
 import { landsIn, STDOUT_FILE } from './outputDir.js';
 import type { Shard } from './shardReport.js';
+import { plural } from '../core/plural.js';
 
 /** The shard's corpus directory: its OUT/corpus if unpacked there, else as recorded. */
 export function corpusDirOf(s: Shard): string {
@@ -59,7 +60,7 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   const other = shards.find((s) => base(s.report) !== base(first));
   const firstShard = shards[0];
   if (other !== undefined && firstShard !== undefined) {
-    const counts = `${other.report.fuzzDetail.corpus.base} against ${first.fuzzDetail.corpus.base} traces`;
+    const counts = `${other.report.fuzzDetail.corpus.base} against ${plural(first.fuzzDetail.corpus.base, 'trace')}`;
     const differ =
       other.report.fuzzDetail.corpus.base === first.fuzzDetail.corpus.base
         ? `same count, different entries${await firstDifference(firstShard, other)}`

@@ -18,7 +18,7 @@ export function formatReplaySummary(r: ReplayReport): string {
           `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, or a divergence): see detachedAt in --json`,
         ]
       : []),
-    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
+    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
   ];
   const kinds = Object.entries(s.byKind);
   if (kinds.length > 0) {

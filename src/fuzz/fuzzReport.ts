@@ -262,7 +262,7 @@ export function setupFailed(r: FuzzReport, why: string): FuzzReport {
 /** Where the cases ran: the workers that started, or the main thread when none did. */
 export function threads(t: Pick<FuzzReport['timing'], 'workers' | 'workersStarted'>): string {
   const n = t.workersStarted ?? t.workers;
-  return n === 0 ? 'in the main thread (no worker started)' : `${n} worker${n === 1 ? '' : 's'}`;
+  return n === 0 ? 'in the main thread (no worker started)' : plural(n, 'worker');
 }
 
 /** Extra violations at a finding's failing call listed in a text summary before "and N more". */
@@ -331,7 +331,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     '',
     `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
-    `coverage ${r.coverage} keys; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
+    `coverage ${plural(r.coverage, 'key')}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
     ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
     ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),

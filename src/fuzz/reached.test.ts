@@ -83,7 +83,7 @@ describe('the reached table', () => {
       'reached 0 of 0 functions, 1 model branch (0 of them misuse)',
     ]);
     expect(reachedLines(reachedTable(['@write|ok|idle']), ['VideoPortMapDmaMemory'])[0]).toBe(
-      'reached 0 of 1 functions, 1 model branch (0 of them misuse); VideoPortMapDmaMemory called in 0 of the 1 live states met',
+      'reached 0 of 1 function, 1 model branch (0 of them misuse); VideoPortMapDmaMemory called in 0 of the 1 live state met',
     );
   });
 });

@@ -5,6 +5,7 @@
 // keys' projection: the same for any worker count or shard, and merged by union.
 import { CALLS } from '../model/calls.js';
 import type { Stepped } from '../model/step.js';
+import { plural } from '../core/plural.js';
 
 /** What each bit of coverage.ts's stateShape means (its order). */
 const SHAPE_NAMES = [
@@ -149,7 +150,7 @@ export function reachedLines(table: ReachedTable, never: readonly string[]): str
   // Not reached and not listed as never reached: --disable'd, and said so elsewhere.
   const offered = mapDma > 0 || never.includes(MAP_DMA);
   return [
-    `reached ${functions} of ${functions + never.length} functions, ${branches} model branch${branches === 1 ? '' : 'es'} (${misuse} of them misuse)${offered ? `; ${MAP_DMA} called in ${mapDma} of the ${states.size} live states met` : ''}`,
+    `reached ${functions} of ${plural(functions + never.length, 'function')}, ${plural(branches, 'model branch', undefined, 'model branches')} (${misuse} of them misuse)${offered ? `; ${MAP_DMA} called in ${mapDma} of the ${plural(states.size, 'live state')} met` : ''}`,
     ...(never.length === 0 ? [] : [`never reached: ${never.join(', ')}`]),
     ...(wrongOnly.length === 0 ? [] : [`reached only by misuse: ${wrongOnly.join(', ')}`]),
   ];

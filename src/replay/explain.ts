@@ -15,6 +15,7 @@ import { formatOf } from '../store/traceFiles.js';
 import { objectsLine } from './objectsLine.js';
 import type { ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Violation } from './violation.js';
+import { plural } from '../core/plural.js';
 
 /** A printed line longer than this keeps its two ends around its length (a long @write). */
 export const explainLineCharsMax = 2000;
@@ -116,7 +117,7 @@ export class Explainer {
     if (result !== undefined) {
       const n = result.violations.length + Object.values(result.unlisted ?? {}).reduce(sum, 0);
       this.pending.push(
-        `# end: ${result.calls} call${result.calls === 1 ? '' : 's'} replayed, ${n} violation${n === 1 ? '' : 's'}, outcome ${result.outcome}`,
+        `# end: ${plural(result.calls, 'call')} replayed, ${plural(n, 'violation')}, outcome ${result.outcome}`,
       );
     }
     this.flush();

@@ -39,6 +39,21 @@ describe('report.html', () => {
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`);
   });
 
+  it('counts one of a thing in the singular', () => {
+    const one = nightlyFixture();
+    const single = {
+      ...one,
+      findings: one.findings.slice(0, 1),
+      corpus: { ...one.corpus, traces: one.corpus.traces.slice(0, 1) },
+      fuzz: { ...one.fuzz, cases: 1, calls: 1, series: one.fuzz.series.slice(0, 1) },
+    };
+    const page = nightlyHtml(single);
+    expect(page).toMatch(/<title>vpdma [a-z]+: 1 finding, /);
+    expect(page).toContain('>Corpus (1 trace)</h2>');
+    expect(page).toMatch(/<p>1 case, 1 call \(.*; 1 sample\.<\/p>/);
+    expect(html).toMatch(/<title>vpdma [a-z]+: 3 findings, /);
+  });
+
   it('has the summary, every finding, the fixed list, the corpus table and three plots', () => {
     for (const h of ['Summary', 'Findings (3)', 'Fixed (1)', 'Corpus (4 traces)', 'Fuzz campaign'])
       expect(html).toContain(`>${h}</h2>`);

@@ -9,6 +9,7 @@ import { esc } from './htmlEscape.js';
 import { findingsSection } from './htmlFindings.js';
 import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
 import { disabledOf, type NightlyRendered } from './nightlySchema.js';
+import { plural } from '../core/plural.js';
 
 const SECTIONS = [
   ['summary', 'Summary'],
@@ -21,7 +22,8 @@ const SECTIONS = [
 function header(r: NightlyRendered): string {
   const n = r.findings.length;
   const disabled = disabledOf(r);
-  const lead = `${formatInt(n)} finding${n === 1 ? '' : 's'}, ${formatInt(r.corpus.summary.violations)} corpus violation${r.corpus.summary.violations === 1 ? '' : 's'}`;
+  const v = r.corpus.summary.violations;
+  const lead = `${plural(n, 'finding', formatInt(n))}, ${plural(v, 'corpus violation', formatInt(v))}`;
   return [
     '<header>',
     `<h1>vpdma ${esc(r.command)} report</h1>`,
@@ -49,7 +51,7 @@ export function nightlyHtml(
   r: NightlyRendered,
   traceLink: (trace: string) => string = (t) => t,
 ): string {
-  const title = `vpdma ${r.command}: ${r.findings.length} findings, ${r.target}`;
+  const title = `vpdma ${r.command}: ${plural(r.findings.length, 'finding')}, ${r.target}`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

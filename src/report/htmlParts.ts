@@ -12,6 +12,7 @@ import {
 } from './nightlySchema.js';
 import { DAMAGE_NOTE } from './replayReport.js';
 import { linePlot } from './plot.js';
+import { plural } from '../core/plural.js';
 
 type Row = readonly [string, string];
 
@@ -142,7 +143,7 @@ export function corpusSection(
         ];
   return [
     '<section id="corpus" aria-labelledby="corpus-h">',
-    `<h2 id="corpus-h">Corpus (${formatInt(r.corpus.traces.length)} traces${skipped.length === 0 ? '' : `, ${formatInt(skipped.length)} not replayed`})</h2>`,
+    `<h2 id="corpus-h">Corpus (${plural(r.corpus.traces.length, 'trace', formatInt(r.corpus.traces.length))}${skipped.length === 0 ? '' : `, ${formatInt(skipped.length)} not replayed`})</h2>`,
     '<table><thead><tr><th scope="col">Trace</th><th scope="col">Outcome</th>',
     '<th scope="col" class="num">Calls</th><th scope="col" class="num">Violations</th>',
     '<th scope="col">Note</th></tr></thead><tbody>',
@@ -178,7 +179,7 @@ export function plotsSection(r: NightlyReport): string {
     `<figure>${linePlot({ id, title, xLabel: 'seconds since the fuzz phase started', yLabel, points: s.map((p) => [p.t, y(p)] as const) })}</figure>`;
   return [
     '<section id="fuzz" aria-labelledby="fuzz-h"><h2 id="fuzz-h">Fuzz campaign</h2>',
-    `<p>${formatInt(r.fuzz.cases)} cases, ${formatInt(r.fuzz.calls)} calls (${formatCompact(r.fuzz.calls / Math.max(r.timing.fuzzMs / 1000, 1e-3))} calls/s on average), coverage ${formatInt(r.fuzz.coverage)}; ${formatInt(s.length)} samples.</p>`,
+    `<p>${plural(r.fuzz.cases, 'case', formatInt(r.fuzz.cases))}, ${plural(r.fuzz.calls, 'call', formatInt(r.fuzz.calls))} (${formatCompact(r.fuzz.calls / Math.max(r.timing.fuzzMs / 1000, 1e-3))} calls/s on average), coverage ${formatInt(r.fuzz.coverage)}; ${plural(s.length, 'sample', formatInt(s.length))}.</p>`,
     '<div class="grid2">',
     plot('plot-cases', 'Cases per second', 'cases/s', (p) => p.casesPerSecond),
     plot('plot-calls', 'Calls per second', 'calls/s', (p) => p.callsPerSecond),

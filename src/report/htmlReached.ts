@@ -3,6 +3,7 @@
 import { formatInt } from './format.js';
 import { esc } from './htmlEscape.js';
 import type { NightlyReport } from './nightlySchema.js';
+import { plural } from '../core/plural.js';
 
 const names = (list: readonly string[]): string =>
   list.length === 0
@@ -23,7 +24,7 @@ export function reachedSection(r: NightlyReport): string {
   );
   return [
     '<section id="reached" aria-labelledby="reached-h">',
-    `<h2 id="reached-h">Reached (${formatInt(Object.keys(table).length)} functions and events)</h2>`,
+    `<h2 id="reached-h">Reached (${plural(Object.keys(table).length, 'function and event', undefined, 'functions and events')})</h2>`,
     `<p>The model's branches each function's calls took, the misuse branches (calls that broke the API's rules) and how many live states they were made in (hover for the list), over the base corpus and every case. ${never.length === 0 ? 'Every function was reached.' : `Never reached: ${names(never)}.`}</p>`,
     '<table><thead><tr><th scope="col">Function</th><th scope="col">Branches</th>',
     '<th scope="col">Misuse</th><th scope="col" class="num">Live states</th></tr></thead><tbody>',

@@ -17,6 +17,7 @@ import type {
   SamplePoint,
 } from './nightlySchema.js';
 import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
+import { plural } from '../core/plural.js';
 
 /** What the report says about the run itself, beside its phases' results. */
 export type NightlyMeta = RunIdentity &
@@ -60,7 +61,7 @@ export interface NightlyParts {
 export function notReplayedWarning(budget: string, skipped: readonly NotReplayed[]): string {
   const repros = skipped.filter((t) => t.regression === true).length;
   const of = repros === 0 ? '' : `, ${repros} of them earlier findings' repros (not checked)`;
-  return `--budget-replay ${budget} reached: ${skipped.length} corpus trace${skipped.length === 1 ? '' : 's'} not replayed${of}`;
+  return `--budget-replay ${budget} reached: ${plural(skipped.length, 'corpus trace')} not replayed${of}`;
 }
 
 export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: FuzzReport };

@@ -4,6 +4,7 @@
 // rounded to 0.1 px and every number is formatted without the locale.
 import { formatCompact, formatDecimal } from './format.js';
 import { esc } from './htmlEscape.js';
+import { plural } from '../core/plural.js';
 
 export interface PlotSpec {
   /** Unique in the page; prefixes the ids of the title and description. */
@@ -87,7 +88,7 @@ function describe(spec: PlotSpec): string {
   const ys = spec.points.map((p) => p[1]);
   if (ys.length === 0) return `${spec.title}: no samples.`;
   const last = ys[ys.length - 1] ?? 0;
-  return `${spec.title}: ${ys.length} samples; minimum ${formatCompact(least(ys, Infinity))}, maximum ${formatCompact(most(ys, -Infinity))}, last ${formatCompact(last)}.`;
+  return `${spec.title}: ${plural(ys.length, 'sample')}; minimum ${formatCompact(least(ys, Infinity))}, maximum ${formatCompact(most(ys, -Infinity))}, last ${formatCompact(last)}.`;
 }
 
 /** The <svg> element (role img, named by its <title>, described by its <desc>). */

@@ -6,6 +6,7 @@ import type { TraceBatchItem } from './items.js';
 import { ReferenceScan, type Namer } from './textNames.js';
 import { printCall, printTextHeader } from './textPrint.js';
 import type { TraceError } from './traceError.js';
+import { plural } from '../core/plural.js';
 
 export type TextChunk =
   | { readonly kind: 'text'; readonly text: string }
@@ -69,7 +70,7 @@ export async function* printTextStreamed(p: TextPasses): AsyncGenerator<TextChun
   }
   if (lines.length > 0) yield { kind: 'text', text: `${lines.join('\n')}\n` };
   if (printed !== calls) {
-    const message = `changed while being read: ${calls} calls, then ${printed > calls ? 'more' : printed}`;
+    const message = `changed while being read: ${plural(calls, 'call')}, then ${printed > calls ? 'more' : printed}`;
     yield { kind: 'error', error: { file: p.file, message } };
   }
 }

@@ -12,6 +12,7 @@ import { UserError, type CliContext, type RegisterCommand } from '../context.js'
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt, type Interrupt } from '../interrupt.js';
 import { profileOption } from '../options.js';
+import { plural } from '../../core/plural.js';
 
 interface PruneOptions {
   readonly dryRun?: boolean;
@@ -98,12 +99,10 @@ async function pruneOrStop(
   // Temporary files of runs killed mid-write (kill -9), as a campaign sweeps them.
   const swept = opts.dryRun === true ? 0 : await removeStaleTemps(dir);
   if (swept > 0)
-    ctx.io.out(
-      `removed ${swept} temporary file${swept === 1 ? '' : 's'} of runs killed mid-write\n`,
-    );
+    ctx.io.out(`removed ${plural(swept, 'temporary file')} of runs killed mid-write\n`);
   const verb = opts.dryRun === true ? 'would keep' : 'kept';
   ctx.io.out(
-    `vpdma corpus prune: ${verb} ${r.keep.length} of ${files.length} traces; coverage ${r.keys} keys, unchanged\n`,
+    `vpdma corpus prune: ${verb} ${r.keep.length} of ${plural(files.length, 'trace')}; coverage ${plural(r.keys, 'key')}, unchanged\n`,
   );
   const late = interrupt.received();
   if (late === undefined) return EXIT.ok;

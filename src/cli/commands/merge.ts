@@ -36,6 +36,7 @@ import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
+import { plural } from '../../core/plural.js';
 
 interface MergeOptions {
   readonly out: string;
@@ -263,7 +264,7 @@ async function merge(
       if (!stopped && names.length !== count) return code === EXIT.crash ? code : EXIT.badInput;
       if (!stopped) return code;
       ctx.io.err(
-        `vpdma merge: interrupted: ${copied} of ${corpusCopies.length} corpus entries copied; the reports are written and say interrupted; merge again into ${opts.out} to finish\n`,
+        `vpdma merge: interrupted: ${copied} of ${plural(corpusCopies.length, 'corpus entry', undefined, 'corpus entries')} copied; the reports are written and say interrupted; merge again into ${opts.out} to finish\n`,
       );
       return EXIT.interrupted;
     });
@@ -279,7 +280,9 @@ async function copyCorpus(
   corpusDir: string,
   signal: AbortSignal,
 ): Promise<number> {
-  ctx.io.err(`vpdma merge: copying ${copies.length} corpus entries into ${corpusDir}\n`);
+  ctx.io.err(
+    `vpdma merge: copying ${plural(copies.length, 'corpus entry', undefined, 'corpus entries')} into ${corpusDir}\n`,
+  );
   let copied = 0;
   for (const c of copies) {
     if (signal.aborted) break;
@@ -388,7 +391,7 @@ async function writeMerged(
     ctx.io,
     opts.json,
   )(
-    `vpdma merge: ${names.length} shards, ${fuzz.cases} cases, ${findings.length} findings -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
+    `vpdma merge: ${plural(names.length, 'shard')}, ${plural(fuzz.cases, 'case')}, ${plural(findings.length, 'finding')} -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
   );
   return exitForNightly(merged, v.failOn);
 }

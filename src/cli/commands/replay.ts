@@ -47,6 +47,7 @@ import {
 import { formatInputProblems, formatReplaySummary } from '../summary.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
+import { plural } from '../../core/plural.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -202,7 +203,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   );
   const missing = found.files.length - report.traces.length;
   const stopped = report.interrupted
-    ? `interrupted: ${missing} of ${found.files.length} traces not replayed; the counts above are those that finished\n`
+    ? `interrupted: ${missing} of ${plural(found.files.length, 'trace')} not replayed; the counts above are those that finished\n`
     : '';
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report) + stopped);
   const problems = formatInputProblems(report);
@@ -292,9 +293,8 @@ async function writeReports(
       const cases = report.traces.map((t) => caseForTrace(t, report.violations));
       // A dashboard shows the cases it is given: a stopped run must not read as a green one.
       const missing = given - report.traces.length;
-      const s = missing === 1 ? '' : 's';
       if (report.interrupted)
-        cases.push(interruptedCase(`interrupted: ${missing} trace${s} not replayed`));
+        cases.push(interruptedCase(`interrupted: ${plural(missing, 'trace')} not replayed`));
       await writeReportFile(io, opts.junit, junitXml('vpdma replay', cases));
     }
   } catch (e) {
