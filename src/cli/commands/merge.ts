@@ -37,6 +37,7 @@ import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
+import { type RunLocks, withRunLocks } from '../runLock.js';
 
 interface MergeOptions {
   readonly out: string;
@@ -69,7 +70,7 @@ before the first one is written. Ctrl-C stops the corpus copy; the reports, mark
 interrupted, are written all the same (exit 130).`,
     )
     .action(async (dirs: string[], opts: MergeOptions) => {
-      ctx.exitCode = await merge(ctx, dirs, opts);
+      ctx.exitCode = await withRunLocks((locks) => merge(ctx, dirs, opts, locks));
     });
 };
 
@@ -201,6 +202,7 @@ async function merge(
   ctx: CliContext,
   dirs: readonly string[],
   opts: MergeOptions,
+  locks: RunLocks,
 ): Promise<ExitCode> {
   const failOn = parseFailOn(opts.failOn);
   // In shard order, whatever the order given: the first one's order of corpus traces is kept.
@@ -230,6 +232,7 @@ async function merge(
   ] as const;
   await checkReportPaths(reports, [], [join(opts.out, 'corpus')]);
   await checkNotShardInputs(reports, shards);
+  await locks.history(opts.history, ctx.io.err);
   const history = await loadHistory(opts.history);
   const details = shards.map(withoutBudgetWarning);
   // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
@@ -241,10 +244,10 @@ async function merge(
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
+  await locks.out(opts.out, ctx.io.err);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
-  // From here on a signal stops the corpus copy; the findings (a few files) and the reports,
-  // marked interrupted, are written all the same.
+  // From here a signal stops the corpus copy; findings and reports are written all the same.
   const interrupt = onInterrupt(ctx.io.err);
   try {
     const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal);

@@ -56,6 +56,7 @@ import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { replayWorkers } from '../replayRun.js';
 import { nightlyWorkersText } from '../workersLine.js';
+import { type RunLocks, withRunLocks } from '../runLock.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   program
@@ -122,7 +123,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (opts: NightlyOptions) => {
-      ctx.exitCode = await nightly(ctx, opts);
+      ctx.exitCode = await withRunLocks((locks) => nightly(ctx, opts, locks));
     });
 };
 
@@ -136,7 +137,7 @@ function budgetOf(opts: NightlyOptions): ReturnType<typeof budgetOptions> {
   });
 }
 
-async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode> {
+async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): Promise<ExitCode> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const seed = seedOption(opts.seed);
@@ -180,7 +181,9 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
     [corpusDir, bundledCorpusDir()],
     [...replaying.dirs, join(out, 'findings')],
   );
-  // The history next: a bad one is refused before any directory is made.
+  // The history next: a bad one is refused before any directory is made. Held from its
+  // reading to its writing: a night sharing it would otherwise lose this one's findings.
+  await locks.history(opts.history, ctx.io.err);
   const history = await loadHistory(opts.history);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   // A module that cannot be loaded still gets the night's reports, saying so (exit 2 for a SPEC
@@ -188,6 +191,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions): Promise<ExitCode>
   const cannotLoad = await targetSetupFailure(spec, timeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', out);
+  await locks.out(out, ctx.io.err);
   await checkOutputDir('--corpus', corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`seed=${seed.text}\n`);

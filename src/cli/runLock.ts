@@ -1,0 +1,145 @@
+// Exclusive lock files for runs that read something, work for a while, then rewrite it: a
+// `--history` file, an `--out` directory. Two nightlies sharing one history each read it,
+// and the last to write it dropped the other's findings; two sharing one `--out` counted one
+// night twice. The lock is a file made with O_EXCL holding who holds it; a run that finds
+// one held refuses (a user error, exit 2), and takes over one whose holder is no longer
+// running on this machine. Released when the run ends, however it ends short of SIGKILL.
+import { hostname } from 'node:os';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { UserError } from './context.js';
+import { ensureDir } from '../store/ensureDir.js';
+import { dirname, join } from 'node:path';
+
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+/** A lock file being written right now is empty for a moment; one empty this long is left over. */
+const emptyStaleMs = 60_000;
+const lockBytesMax = 4096;
+
+const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+function parseHolder(text: string): Holder | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { pid, host, since } = v as Record<string, unknown>;
+    return Number.isSafeInteger(pid) && typeof host === 'string' && typeof since === 'string'
+      ? { pid: pid as number, host, since }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return code(e) !== 'ESRCH';
+  }
+}
+
+/** Why the lock at `path` is not ours to take, or undefined when it is left over. */
+async function heldBy(path: string): Promise<{ holder?: Holder; stale: boolean }> {
+  const [text, st] = await Promise.all([
+    readFile(path, 'utf8').catch(() => undefined),
+    stat(path).catch(() => undefined),
+  ]);
+  // Gone meanwhile: free.
+  if (text === undefined || st === undefined) return { stale: true };
+  const holder = text.length <= lockBytesMax ? parseHolder(text) : undefined;
+  if (holder === undefined) return { stale: Date.now() - st.mtimeMs > emptyStaleMs };
+  return { holder, stale: holder.host === hostname() && !running(holder.pid) };
+}
+
+/** The lock in an --out directory, there while a run writes into it. */
+export const OUT_LOCK = '.vpdma.lock';
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** Every lock a run took, released together when it ends. */
+export class RunLocks {
+  private readonly held: HeldLock[] = [];
+
+  /**
+   * Takes the lock at `path` for `what` (`--history h.json`), or throws a UserError naming
+   * its holder. `note` hears of a left-over lock taken over.
+   */
+  async take(path: string, what: string, note: (line: string) => void): Promise<void> {
+    await ensureDir(dirname(path));
+    const mine = JSON.stringify({
+      pid: process.pid,
+      host: hostname(),
+      since: new Date().toISOString(),
+    });
+    // Twice at most: a left-over lock is removed once, then someone else may win the race.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const file = await open(path, 'wx').catch((e: unknown) => {
+        if (code(e) === 'EEXIST') return undefined;
+        throw new UserError(`${what}: cannot make its lock file ${path} (${String(e)})`);
+      });
+      if (file !== undefined) {
+        try {
+          await file.writeFile(`${mine}\n`);
+        } finally {
+          await file.close();
+        }
+        this.held.push({ release: () => releaseIfMine(path, mine) });
+        return;
+      }
+      const h = await heldBy(path);
+      if (!h.stale || attempt > 0) throw new UserError(inUse(path, what, h.holder));
+      note(
+        `vpdma: ${what}: taking over the lock ${path}${h.holder === undefined ? ', left empty' : ` of pid ${h.holder.pid}, which is no longer running`}\n`,
+      );
+      await unlink(path).catch(() => undefined);
+    }
+  }
+
+  /** The --history file's lock, when there is one: held from its reading to its writing. */
+  history(path: string | undefined, note: (line: string) => void): Promise<void> {
+    return path === undefined
+      ? Promise.resolve()
+      : this.take(`${path}.lock`, `--history ${path}`, note);
+  }
+
+  /** The --out directory's (made already): two runs writing one would mix their files. */
+  out(dir: string, note: (line: string) => void): Promise<void> {
+    return this.take(join(dir, OUT_LOCK), `--out ${dir}`, note);
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const l of this.held.splice(0).reverse()) await l.release();
+  }
+}
+
+function inUse(path: string, what: string, holder: Holder | undefined): string {
+  const who =
+    holder === undefined
+      ? 'another vpdma run'
+      : `another vpdma run (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
+  return `${what} is in use by ${who}: runs sharing it must run one after another; if none is running, remove ${path}`;
+}
+
+async function releaseIfMine(path: string, mine: string): Promise<void> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text?.trim() === mine) await unlink(path).catch(() => undefined);
+}
+
+/** Runs `f` with a fresh set of locks, released when it ends. */
+export async function withRunLocks<T>(f: (locks: RunLocks) => Promise<T>): Promise<T> {
+  const locks = new RunLocks();
+  try {
+    return await f(locks);
+  } finally {
+    await locks.releaseAll();
+  }
+}
