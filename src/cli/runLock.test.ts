@@ -1,7 +1,7 @@
 // Lock files around a run's --history and --out: one run at a time, a left-over lock taken
 // over, and two nightlies sharing a history no longer losing one's findings.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ const quiet = (): void => undefined;
 /** A pid that ran on this machine and has exited. */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '0']);
-  return child.pid as number;
+  return child.pid;
 }
 
 const holder = (pid: number): string =>
@@ -53,6 +53,21 @@ describe('RunLocks', () => {
       `vpdma: --out o: taking over the lock ${path} of pid ${pid}, which is no longer running\n`,
     ]);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("another machine's lock is held while touched, and taken over once untouched for 5 minutes", async () => {
+    const path = join(dir, 'far.lock');
+    writeFileSync(path, holder(1).replace(hostname(), 'ci-runner-7'));
+    await expect(new RunLocks().take(path, '--out o', quiet)).rejects.toThrow(
+      'is in use by another vpdma run (pid 1 on ci-runner-7, since',
+    );
+    const old = new Date(Date.now() - 6 * 60_000);
+    utimesSync(path, old, old);
+    const notes: string[] = [];
+    await withRunLocks((locks) => locks.take(path, '--out o', (l) => notes.push(l)));
+    expect(notes).toEqual([
+      `vpdma: --out o: taking over the lock ${path} of pid 1 on ci-runner-7, untouched for over 5 minutes\n`,
+    ]);
   });
 
   it('an unreadable lock is held while fresh (its writer may be writing it)', async () => {

@@ -3,9 +3,10 @@
 // and the last to write it dropped the other's findings; two sharing one `--out` counted one
 // night twice. The lock is a file made with O_EXCL holding who holds it; a run that finds
 // one held refuses (a user error, exit 2), and takes over one whose holder is no longer
-// running on this machine. Released when the run ends, however it ends short of SIGKILL.
+// running on this machine, or that nobody touched for minutes (the holder touches it every
+// half minute). Released when the run ends, however it ends short of SIGKILL.
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { UserError } from './context.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { dirname, join } from 'node:path';
@@ -16,8 +17,13 @@ interface Holder {
   readonly since: string;
 }
 
-/** A lock file being written right now is empty for a moment; one empty this long is left over. */
-const emptyStaleMs = 60_000;
+/**
+ * The holder touches its lock this often; one untouched for staleMs is left over, whoever
+ * held it: a run killed on another machine sharing the file system, or an --out directory a
+ * CI cache saved with the lock in it and restored on another runner.
+ */
+const heartbeatMs = 30_000;
+const staleMs = 5 * 60_000;
 const lockBytesMax = 4096;
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
@@ -54,8 +60,10 @@ async function heldBy(path: string): Promise<{ holder?: Holder; stale: boolean }
   // Gone meanwhile: free.
   if (text === undefined || st === undefined) return { stale: true };
   const holder = text.length <= lockBytesMax ? parseHolder(text) : undefined;
-  if (holder === undefined) return { stale: Date.now() - st.mtimeMs > emptyStaleMs };
-  return { holder, stale: holder.host === hostname() && !running(holder.pid) };
+  // Unreadable: its writer may be writing it right now, unless it has long stopped.
+  const untouched = Date.now() - st.mtimeMs > staleMs;
+  if (holder === undefined) return { stale: untouched };
+  return { holder, stale: untouched || (holder.host === hostname() && !running(holder.pid)) };
 }
 
 /** The lock in an --out directory, there while a run writes into it. */
@@ -92,14 +100,22 @@ export class RunLocks {
         } finally {
           await file.close();
         }
-        this.held.push({ release: () => releaseIfMine(path, mine) });
+        const beat = setInterval(() => {
+          const now = new Date();
+          utimes(path, now, now).catch(() => undefined);
+        }, heartbeatMs);
+        beat.unref();
+        this.held.push({
+          release: () => {
+            clearInterval(beat);
+            return releaseIfMine(path, mine);
+          },
+        });
         return;
       }
       const h = await heldBy(path);
       if (!h.stale || attempt > 0) throw new UserError(inUse(path, what, h.holder));
-      note(
-        `vpdma: ${what}: taking over the lock ${path}${h.holder === undefined ? ', left empty' : ` of pid ${h.holder.pid}, which is no longer running`}\n`,
-      );
+      note(`vpdma: ${what}: taking over the lock ${path}${leftBy(h.holder)}\n`);
       await unlink(path).catch(() => undefined);
     }
   }
@@ -119,6 +135,13 @@ export class RunLocks {
   async releaseAll(): Promise<void> {
     for (const l of this.held.splice(0).reverse()) await l.release();
   }
+}
+
+function leftBy(holder: Holder | undefined): string {
+  if (holder === undefined) return ', left unreadable';
+  return holder.host === hostname() && !running(holder.pid)
+    ? ` of pid ${holder.pid}, which is no longer running`
+    : ` of pid ${holder.pid} on ${holder.host}, untouched for over ${staleMs / 60_000} minutes`;
 }
 
 function inUse(path: string, what: string, holder: Holder | undefined): string {
