@@ -86,7 +86,7 @@ describe('a nightly finding whose failing call shows two violations', () => {
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
     const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
     const i = lines.indexOf(
-      `  ${flags}:call 11: map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
+      `  ${flags}:13 (call 11): map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
     );
     expect(i).toBeGreaterThan(at);
     const command = lines[i + 1]?.trim() ?? '';
@@ -124,7 +124,9 @@ describe('vpdma merge of two such shards', () => {
     const at = lines.findIndex((l) => l.startsWith('corpus traces that failed, '));
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
     const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
-    const i = lines.findIndex((l) => l.startsWith(`  ${flags}:call 11: map-dma-wrote-out-param `));
+    const i = lines.findIndex((l) =>
+      l.startsWith(`  ${flags}:13 (call 11): map-dma-wrote-out-param `),
+    );
     expect(lines[i + 1]).toBe(
       `    vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
     );

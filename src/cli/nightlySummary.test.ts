@@ -161,6 +161,21 @@ describe('the nightly summary', () => {
       ]);
     });
 
+    it('places a violation by line where the report has one, as vpdma replay does', () => {
+      const traces: TraceEntry[] = [
+        { trace: 'caps/a.txt', outcome: 'fail', calls: 3, violations: 1 },
+        { trace: 'caps/b.vpt', outcome: 'fail', calls: 3, violations: 1 },
+      ];
+      const v = { kind: 'return-mismatch', fn: 'VideoPortLockPages', callIndex: 2, message: 'm' };
+      const violations: ReportViolation[] = [
+        { ...v, trace: 'caps/a.txt', line: 9 } as ReportViolation,
+        { ...v, trace: 'caps/b.vpt' } as ReportViolation,
+      ];
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      expect(lines).toContain('  caps/a.txt:9 (call 2): return-mismatch in VideoPortLockPages: m');
+      expect(lines).toContain('  caps/b.vpt:call 2: return-mismatch in VideoPortLockPages: m');
+    });
+
     it('nothing when every trace passed', () => {
       const traces = r.corpus.traces.map((t) => ({ ...t, outcome: 'pass', violations: 0 }));
       const lines = summary({ corpus: { ...r.corpus, traces, violations: [] } });

@@ -11,6 +11,7 @@ import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { regressionSignature } from './nightlyHistory.js';
+import { violationPlace } from './summary.js';
 
 /** Failing corpus traces the summary lists (each with its first violation) before a count. */
 export const CORPUS_FAILURES_SHOWN = 10;
@@ -41,7 +42,7 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
         ? corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs)
         : corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs);
     lines.push(
-      `  ${oneLine(v.trace)}:call ${v.callIndex}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
+      `  ${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${command}`,
     );
   }

@@ -38,14 +38,17 @@ export function formatReplaySummary(r: ReplayReport): string {
     }
     lines.push('', 'first violations:');
     for (const v of r.violations.slice(0, shownMax))
-      lines.push(`  ${where(v)}: ${v.kind}: ${oneLine(v.message)}`);
+      lines.push(`  ${violationPlace(v)}: ${v.kind}: ${oneLine(v.message)}`);
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** "repro.txt:4 (call 1)" where the file has lines, else "repro.vpt:call 1". */
-function where(v: ReportViolation): string {
+/**
+ * "repro.txt:4 (call 1)" where the file has lines, else "repro.vpt:call 1": how `vpdma replay`
+ * and the nightly summary name a violation's place.
+ */
+export function violationPlace(v: Pick<ReportViolation, 'trace' | 'callIndex' | 'line'>): string {
   const trace = oneLine(v.trace);
   return v.line === undefined
     ? `${trace}:call ${v.callIndex}`

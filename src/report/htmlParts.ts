@@ -124,10 +124,15 @@ export function corpusSection(
       `<td>${esc(note)}</td></tr>`,
     ].join('');
   });
-  const violations = r.corpus.violations.map(
-    (v) =>
-      `<li><code>${esc(v.trace)}</code> call ${formatInt(v.callIndex)} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`,
-  );
+  // Placed as `vpdma replay` places it: `trace:LINE (call N)` where the file has lines.
+  const violations = r.corpus.violations.map((v) => {
+    const call = `call ${formatInt(v.callIndex)}`;
+    const at =
+      v.line === undefined
+        ? `<code>${esc(v.trace)}</code> ${call}`
+        : `<code>${esc(v.trace)}:${v.line}</code> (${call})`;
+    return `<li>${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`;
+  });
   const skipped = r.corpus.notReplayed ?? [];
   const budget = r.corpus.budgetReplay === undefined ? '' : ` ${r.corpus.budgetReplay}`;
   const notReplayed =

@@ -78,6 +78,11 @@ export interface CaseOptions {
 const isCrash = (v: ReportViolation): boolean =>
   v.kind === 'target-crashed' || v.kind === 'target-timeout';
 
+/** "call 11", or "line 13 (call 11)" where the trace file has lines (ReportViolation.line). */
+function callPlace(v: ReportViolation): string {
+  return v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
+}
+
 /** The message, then field/expected/actual when known, then the command that reproduces it. */
 export function violationBody(v: ReportViolation, command?: string): string {
   const lines = [v.message];
@@ -114,7 +119,8 @@ export function caseForTrace(
   const failures = mine
     .filter((v) => !isCrash(v))
     .map((v) => ({
-      message: `${v.kind} at call ${v.callIndex} (${v.fn})`,
+      // Placed as the summary places it: by line too where the file has lines.
+      message: `${v.kind} at ${callPlace(v)} (${v.fn})`,
       type: v.kind,
       body: violationBody(v, options.command),
     }));

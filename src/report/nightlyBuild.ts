@@ -55,6 +55,8 @@ export interface NightlyParts {
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
+  /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
+  readonly lineOf?: (v: ReportViolation) => number | undefined;
 }
 
 /** The warning a night whose --budget-replay ran out carries in fuzzDetail.warnings. */
@@ -68,7 +70,10 @@ export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: Fuz
 
 export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const entries = p.corpus.map(traceEntry);
-  const corpusViolations = reportViolations(p.corpus);
+  const corpusViolations = reportViolations(p.corpus).map((v) => {
+    const line = p.lineOf?.(v);
+    return line === undefined ? v : { ...v, line };
+  });
   const m = p.meta;
   const skipped = p.notReplayed ?? [];
   const summary = summarize(entries, corpusViolations);

@@ -12,8 +12,9 @@ export interface ReportViolation extends Violation {
   /** The trace file (or the repro, for fuzz findings) that shows it. */
   readonly trace: string;
   /**
-   * `vpdma replay` only: the 1-based line of the call (`callIndex`) in `trace`, for a .jsonl
-   * or .txt file (absent for a .vpt, which has no lines).
+   * `vpdma replay`, and the corpus violations of `vpdma nightly` and `merge`: the 1-based line
+   * of the call (`callIndex`) in `trace`, for a .jsonl or .txt file (absent for a .vpt, which
+   * has no lines, and for a fuzz finding, whose repro is found by `callIndex`).
    */
   readonly line?: number;
 }

@@ -2,8 +2,9 @@
 // finding (located at its failing call in the repro JSONL, fingerprinted by its signature) and
 // one per corpus violation (located in the corpus trace). Repro paths are relative to the
 // report's directory (base REPORTDIR), corpus paths to the directory the run started in
-// (SRCROOT); a JSONL line is callIndex + 2, the header being line 1. Other trace formats have
-// no line per call, so their results carry the call index in the message only.
+// (SRCROOT); a corpus violation's line is the report's (`line`, a .txt trace's too), else a
+// JSONL line is callIndex + 2, the header being line 1. A .vpt has no line per call, so its
+// results carry the call index in the message only.
 import { disabledOf, rerunFacts, type Finding, type NightlyRendered } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
@@ -67,14 +68,21 @@ export interface SarifLog {
 const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A relative path as a URI reference under `base`; an absolute one as a file: URI. */
-export function sarifLocation(path: string, callIndex: number, base: Base): SarifLocation {
+export function sarifLocation(
+  path: string,
+  callIndex: number,
+  base: Base,
+  /** The call's line when known (a .txt trace's calls are not one a line): used over the rule. */
+  line?: number,
+): SarifLocation {
   const slashed = path.replace(/\\/g, '/');
   const absolute = slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed);
   const encoded = slashed.split('/').map(encodeURIComponent).join('/');
   const artifactLocation = absolute
     ? { uri: `file://${slashed.startsWith('/') ? '' : '/'}${encoded.replace('%3A', ':')}` }
     : { uri: encoded, uriBaseId: base };
-  const region = /\.jsonl$/i.test(path) ? { region: { startLine: callIndex + 2 } } : {};
+  const startLine = line ?? (/\.jsonl$/i.test(path) ? callIndex + 2 : undefined);
+  const region = startLine === undefined ? {} : { region: { startLine } };
   return { physicalLocation: { artifactLocation, ...region } };
 }
 
@@ -111,19 +119,22 @@ function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifRes
 }
 
 function corpusResult(v: ReportViolation, index: ReadonlyMap<string, number>): SarifResult {
-  const where = `${v.fn}, call ${v.callIndex} of corpus trace ${v.trace}`;
+  const call =
+    v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
+  const where = `${v.fn}, ${call} of corpus trace ${v.trace}`;
   return {
     ruleId: v.kind,
     ruleIndex: index.get(v.kind) ?? -1,
     level: 'error',
     message: { text: `${v.message} (${where})` },
-    locations: [sarifLocation(v.trace, v.callIndex, 'SRCROOT')],
+    locations: [sarifLocation(v.trace, v.callIndex, 'SRCROOT', v.line)],
     partialFingerprints: {
       [CORPUS_FINGERPRINT]: `${v.trace}|${v.callIndex}|${v.kind}|${v.fn}`,
     },
     properties: {
       trace: v.trace,
       callIndex: v.callIndex,
+      ...(v.line === undefined ? {} : { line: v.line }),
       ...(v.field === undefined ? {} : { field: v.field }),
       ...(v.expected === undefined ? {} : { expected: v.expected }),
       ...(v.actual === undefined ? {} : { actual: v.actual }),

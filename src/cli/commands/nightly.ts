@@ -9,7 +9,7 @@ import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { buildNightlyReport, notReplayedWarning } from '../../report/nightlyBuild.js';
-import { DAMAGE_NOTE, traceEntry } from '../../report/replayReport.js';
+import { DAMAGE_NOTE, reportViolations, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import { alternatesMessage } from '../../store/collect.js';
 import type { CliContext, RegisterCommand } from '../context.js';
@@ -52,6 +52,7 @@ import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
+import { violationLines } from '../violationLines.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { replayWorkers } from '../replayRun.js';
@@ -312,6 +313,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         ...regressionResults(replay.results.map(traceEntry)),
       },
     );
+    // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
+    const lineOf = await violationLines(reportViolations(replay.results));
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
@@ -342,6 +345,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       stillFailing,
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
+      lineOf,
     });
     await writeNightlyReports(ctx.io, report, out, opts.json);
     await saveHistory();

@@ -15,9 +15,7 @@ import {
   summarize,
   traceEntry,
   type ReplayReport,
-  type ReportViolation,
 } from '../../report/replayReport.js';
-import { callLines } from '../../store/callLines.js';
 import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -45,6 +43,7 @@ import {
   writeReportFile,
 } from '../outputDir.js';
 import { formatInputProblems, formatReplaySummary } from '../summary.js';
+import { withLines } from '../violationLines.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
@@ -263,22 +262,6 @@ async function buildReport(
       callsPerSecond: Math.round(summary.calls / Math.max(wallMs / 1000, 1e-3)),
     },
   };
-}
-
-/** The violations with the line of their call, where the trace file has lines. */
-async function withLines(violations: ReportViolation[]): Promise<ReportViolation[]> {
-  const byTrace = new Map<string, Set<number>>();
-  for (const v of violations) {
-    const indices = byTrace.get(v.trace) ?? new Set<number>();
-    indices.add(v.callIndex);
-    byTrace.set(v.trace, indices);
-  }
-  const lines = new Map<string, Map<number, number>>();
-  for (const [trace, indices] of byTrace) lines.set(trace, await callLines(trace, indices));
-  return violations.map((v) => {
-    const line = lines.get(v.trace)?.get(v.callIndex);
-    return line === undefined ? v : { ...v, line };
-  });
 }
 
 async function writeReports(
