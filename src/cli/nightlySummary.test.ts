@@ -157,8 +157,30 @@ describe('the nightly summary', () => {
       const at = lines.findIndex((l) => l.startsWith(`  ${trace}:call 1: `));
       expect(lines.slice(at, at + 2)).toEqual([
         `  ${trace}:call 1: view-torn-down in VideoPortUnmapDmaMemory: m (failed in shard-2)`,
-        `    vpdma replay ${trace} --target ${TARGET} --profile docs --timeout 1000`,
+        `    vpdma replay ${trace} --target ${TARGET} --profile docs --timeout 1000 --explain`,
       ]);
+    });
+
+    it('a trace whose meta says it is a repro already: replay --explain, not minimize', () => {
+      const entry = (trace: string, minimizedRepro: boolean): TraceEntry => ({
+        trace,
+        outcome: 'fail',
+        calls: 2,
+        violations: 1,
+        ...(minimizedRepro ? { minimizedRepro: true as const } : {}),
+      });
+      const v = { kind: 'return-mismatch', fn: 'VideoPortLockPages', callIndex: 1, message: 'm' };
+      const traces = [entry('caps/a.min.txt', true), entry('caps/a.jsonl', false)];
+      const violations = traces.map((t) => ({ ...v, trace: t.trace }) as ReportViolation);
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      const under = (trace: string): string | undefined =>
+        lines[lines.findIndex((l) => l.startsWith(`  ${trace}:call 1: `)) + 1];
+      expect(under('caps/a.min.txt')).toBe(
+        `    vpdma replay caps/a.min.txt --target ${TARGET} --profile docs --timeout 1000 --explain`,
+      );
+      expect(under('caps/a.jsonl')).toBe(
+        `    vpdma minimize caps/a.jsonl --kind return-mismatch --fn VideoPortLockPages --out a.min.txt --target ${TARGET} --profile docs --timeout 1000`,
+      );
     });
 
     it('places a violation by line where the report has one, as vpdma replay does', () => {

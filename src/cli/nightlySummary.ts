@@ -19,7 +19,8 @@ export const CORPUS_FAILURES_SHOWN = 10;
 /**
  * The corpus traces that failed (their target started), in the order replayed: each with its
  * first violation on one line and, under it, the command that shrinks it to a repro of that
- * violation (`vpdma minimize`; an earlier finding's repro, already minimal: `vpdma replay`).
+ * violation (`vpdma minimize`), or for a trace that is a repro already (an earlier finding's,
+ * or one whose meta says `minimized`) the one that tells its replay (`vpdma replay --explain`).
  */
 function corpusFailureLines(r: NightlyReportWithDetail): string[] {
   const first = new Map<string, ReportViolation>();
@@ -29,18 +30,19 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     // Nothing to minimize in a trace the target never started for: the night says why.
     if (v === undefined || t.notStarted === true) return [];
     first.delete(t.trace); // a trace named twice is listed once
-    return [{ v, failedIn: t.failedIn }];
+    // Minimal already (an earlier finding's repro, or one vpdma minimize wrote): replay it.
+    const minimal = t.minimizedRepro === true || regressionSignature(t.trace) !== undefined;
+    return [{ v, failedIn: t.failedIn, minimal }];
   });
   if (failing.length === 0) return [];
   const lines = [
     'corpus traces that failed, the first violation of each (vpdma minimize shrinks one to a repro):',
   ];
-  for (const { v, failedIn } of failing.slice(0, CORPUS_FAILURES_SHOWN)) {
+  for (const { v, failedIn, minimal } of failing.slice(0, CORPUS_FAILURES_SHOWN)) {
     const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;
-    const command =
-      regressionSignature(v.trace) === undefined
-        ? corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs)
-        : corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs);
+    const command = minimal
+      ? corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs, true)
+      : corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs);
     lines.push(
       `  ${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${command}`,

@@ -16,17 +16,22 @@ export function shortSignature(signature: string): string {
   return (tail === '' ? signature : tail).slice(0, SHORT_LENGTH);
 }
 
-/** `vpdma replay TRACE --target T [--profile P]`, quoted for a POSIX shell. */
+/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--explain]`, quoted for a POSIX shell. */
 export function corpusReplayCommand(
   report: Pick<NightlyReport, 'target' | 'profile'>,
   trace: string,
   /** The night's --timeout: replay's own default (5000 ms) could turn a hang into another outcome. */
   timeoutMs?: number,
+  /** Tell the replay call by call: the next step for a trace that is a repro already. */
+  explain = false,
 ): string {
-  const words = ['vpdma', 'replay', trace, '--target', report.target];
+  // A path that starts with '-' would read as an option.
+  const words = ['vpdma', 'replay', trace.startsWith('-') ? `./${trace}` : trace];
+  words.push('--target', report.target);
   if (report.profile === 'docs' || report.profile === 'reactos')
     words.push('--profile', report.profile);
   if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
+  if (explain) words.push('--explain');
   return words.map(shellWord).join(' ');
 }
 

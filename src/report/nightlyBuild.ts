@@ -55,6 +55,8 @@ export interface NightlyParts {
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
+  /** The corpus traces (labels) that are minimized repros already (TraceEntry.minimizedRepro). */
+  readonly minimizedRepros?: ReadonlySet<string>;
   /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
   readonly lineOf?: (v: ReportViolation) => number | undefined;
 }
@@ -69,7 +71,10 @@ export function notReplayedWarning(budget: string, skipped: readonly NotReplayed
 export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: FuzzReport };
 
 export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
-  const entries = p.corpus.map(traceEntry);
+  const entries = p.corpus.map((r) => {
+    const e = traceEntry(r);
+    return p.minimizedRepros?.has(e.trace) === true ? { ...e, minimizedRepro: true as const } : e;
+  });
   const corpusViolations = reportViolations(p.corpus).map((v) => {
     const line = p.lineOf?.(v);
     return line === undefined ? v : { ...v, line };

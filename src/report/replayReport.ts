@@ -54,6 +54,11 @@ export interface TraceEntry {
    * others' passed (a target that depends on its machine); the entry is the first of them.
    */
   readonly failedIn?: readonly string[];
+  /**
+   * Nightly only, on a trace that showed a violation: its header's meta records `minimized`
+   * (a repro `vpdma minimize` wrote), so it is minimal already and not minimized again.
+   */
+  readonly minimizedRepro?: true;
 }
 
 export interface ReplaySummary {

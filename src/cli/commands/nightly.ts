@@ -53,6 +53,7 @@ import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { violationLines } from '../violationLines.js';
+import { minimizedRepros } from '../minimalTraces.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { replayWorkers } from '../replayRun.js';
@@ -346,6 +347,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
+      minimizedRepros: await minimizedRepros(replay.results),
     });
     await writeNightlyReports(ctx.io, report, out, opts.json);
     await saveHistory();
