@@ -1,10 +1,11 @@
 // `vpdma merge` of shards whose corpus replays disagree: every shard replays the whole corpus
 // (and the earlier findings' repros), so a failure any shard saw is the merged run's: in
 // report.json, junit.xml and the exit code. A shard whose target could not start is too.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { corpusOwner } from './corpusMinimizePlan.js';
 import { mergeCorpusReplay } from './mergeReplay.js';
 import { runCli as run } from './runCli.js';
 import type { Shard } from './shardReport.js';
@@ -17,6 +18,7 @@ interface Merged {
   corpus: {
     summary: { failed: number; passed: number; traces: number };
     traces: { trace: string; outcome: string; violations: number; failedIn?: string[] }[];
+    repros?: { signature: string; trace: string }[];
   };
   violations: { kind: string; trace: string }[];
   fuzzDetail: { stoppedBy: string; setupError?: string };
@@ -63,6 +65,15 @@ describe('vpdma merge, the corpus replay of every shard', () => {
       expect(r.out).toMatch(/^corpus: \d+ traces, \d+ passed, [1-9]\d* with violations/m);
       expect(r.out).toMatch(/^findings: \d+ \(\d+ new, 0 open, 0 regressed\), 0 fixed$/m);
       expect(r.out).toMatch(/^ {2}\[new\] map-dma-wrote-out-param in VideoPortMapDmaMemory: /m);
+      // The failure's signature is minimized by its owner shard alone, which here saw it: its
+      // repro, copied into the merge. (Owned by shard 1, which passed, it would keep its
+      // vpdma minimize command: no shard minimizes another's signature.)
+      const signature = 'map-dma-wrote-out-param/VideoPortMapDmaMemory';
+      const sawIt = corpusOwner(signature, 2) === 1;
+      const repros = m.corpus.repros ?? [];
+      expect(repros.map((x) => x.signature)).toEqual(sawIt ? [signature] : []);
+      for (const x of repros) expect(existsSync(join(out, x.trace))).toBe(true);
+      expect(reportOf(s1).corpus.repros).toBeUndefined();
     }
   });
 
@@ -135,5 +146,18 @@ describe('mergeCorpusReplay', () => {
     ]);
     expect(m.violations.map((v) => v.trace)).toEqual([repro(2)]);
     expect(m.summary).toMatchObject({ traces: 2, passed: 1, failed: 1, violations: 1 });
+  });
+
+  it('says the corpus minimization stopped when any shard’s did, time over a signal', () => {
+    const stopped = (k: number, by?: 'time' | 'signal'): Shard => {
+      const s = shard(k, [['corpus/a.jsonl', 'fail']]);
+      const corpus = { ...s.report.corpus, ...(by === undefined ? {} : { minimizeStoppedBy: by }) };
+      return { ...s, report: { ...s.report, corpus } };
+    };
+    expect(mergeCorpusReplay([stopped(1), stopped(2)]).minimizeStoppedBy).toBeUndefined();
+    expect(mergeCorpusReplay([stopped(1), stopped(2, 'signal')]).minimizeStoppedBy).toBe('signal');
+    expect(mergeCorpusReplay([stopped(1, 'signal'), stopped(2, 'time')]).minimizeStoppedBy).toBe(
+      'time',
+    );
   });
 });

@@ -73,12 +73,20 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
   const budgetReplay = shards.find((s) => s.report.corpus.budgetReplay !== undefined)?.report.corpus
     .budgetReplay;
   const summary = summarize(traces, violations);
+  // A shard that ran out of --minimize-time (or was stopped) left its corpus failures unminimized.
+  const stops = shards.map((s) => s.report.corpus.minimizeStoppedBy);
+  const stoppedBy = stops.includes('time')
+    ? 'time'
+    : stops.includes('signal')
+      ? 'signal'
+      : undefined;
   return {
     summary: notReplayed.size === 0 ? summary : { ...summary, notReplayed: notReplayed.size },
     traces,
     violations,
     ...(budgetReplay === undefined ? {} : { budgetReplay }),
     ...(notReplayed.size === 0 ? {} : { notReplayed: [...notReplayed.values()] }),
+    ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
   };
 }
 

@@ -1,7 +1,9 @@
 // A corpus trace that is a repro already (its meta says `minimized`: `vpdma minimize` wrote
 // it) is not one to minimize again: the nightly summary gives the `vpdma replay --explain`
-// command under it, and the `vpdma minimize` command under a trace that is not. A real night
-// against a mutant target, dist/ built.
+// command under it, and the night does not minimize it (the shortest trace failing so that is
+// no repro is minimized instead); a trace that is no repro, and that the night did not
+// minimize, keeps its `vpdma minimize` command. A real night against a mutant target, dist/
+// built.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,8 @@ describe('a nightly replaying a repro vpdma minimize wrote, and a trace it did n
   const out = join(dir, 'out');
   const capture = join(regress, 'capture.txt');
   const repro = join(regress, 'capture.min.txt');
+  // Longer than capture.txt, failing the same way: not the one the night minimizes.
+  const longer = join(regress, 'capture-long.txt');
   let night: CliRun;
   beforeAll(async () => {
     mkdirSync(regress);
@@ -33,6 +37,7 @@ describe('a nightly replaying a repro vpdma minimize wrote, and a trace it did n
     const m = await runCli(['minimize', capture, '--target', TARGET, '--workers', '1', '--quiet']);
     expect(m.code, m.err).toBe(1);
     expect(readFileSync(repro, 'utf8')).toMatch(/^#! meta \{.*"minimized":\{/m);
+    writeFileSync(longer, `${TRACE}${TRACE.split('\n').slice(1).join('\n')}`);
     const args = ['--replay', regress, '--runs', '5', '--out', out, '--quiet', '--workers', '1'];
     night = await runCli(['nightly', '--target', TARGET, ...args]);
     expect(night.code, night.err).toBe(1);
@@ -57,9 +62,16 @@ describe('a nightly replaying a repro vpdma minimize wrote, and a trace it did n
     expect(run.stdout).toContain('VIOLATION inert-return-mismatch');
   });
 
-  it('gives the trace that is no repro its vpdma minimize command', () => {
+  it('minimizes the shortest trace that is no repro, not the repro, shorter as it is', () => {
+    const repros = join(out, 'corpus-repros/inert-return-mismatch/GetBytesUsed/repro.jsonl');
     expect(under(capture)).toBe(
-      `    vpdma minimize ${capture} --kind inert-return-mismatch --fn VideoPortGetBytesUsed --out capture.min.txt --target ${TARGET} --timeout 1000`,
+      `    minimized to 2 calls: vpdma replay ${repros} --target ${TARGET} --timeout 1000 --explain`,
+    );
+  });
+
+  it('gives a trace that is no repro, and that the night did not minimize, its vpdma minimize command', () => {
+    expect(under(longer)).toBe(
+      `    vpdma minimize ${longer} --kind inert-return-mismatch --fn VideoPortGetBytesUsed --out capture-long.min.txt --target ${TARGET} --timeout 1000`,
     );
   });
 
@@ -69,6 +81,7 @@ describe('a nightly replaying a repro vpdma minimize wrote, and a trace it did n
     };
     const mine = report.corpus.traces.filter((t) => t.trace.startsWith(regress));
     expect(mine.map((t) => [t.trace, t.minimizedRepro])).toEqual([
+      [longer, undefined],
       [repro, true],
       [capture, undefined],
     ]);

@@ -11,6 +11,7 @@ import { readTrace } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
 import { UserError } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
+import { budgetOptions } from './commands/fuzz.js';
 
 export interface NightlyOptions {
   readonly target?: string;
@@ -241,4 +242,14 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
   return r.findings.some((f) => f.status === 'new' || f.status === 'regressed')
     ? EXIT.violations
     : EXIT.ok;
+}
+
+/** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */
+export function budgetOf(opts: NightlyOptions): ReturnType<typeof budgetOptions> {
+  const time = opts.runs === undefined ? (opts.time ?? '30s') : opts.time;
+  return budgetOptions({
+    ...(opts.runs === undefined ? {} : { runs: opts.runs }),
+    ...(time === undefined ? {} : { time }),
+    ...(opts.minimizeTime === undefined ? {} : { minimizeTime: opts.minimizeTime }),
+  });
 }

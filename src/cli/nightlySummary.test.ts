@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { nightlyFixture } from '../report/fixtures.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { nightlySummary } from './nightlySummary.js';
 
@@ -97,7 +98,7 @@ describe('the nightly summary', () => {
       const lines = summary({});
       const at = lines.findIndex((l) => l.startsWith('corpus: '));
       expect(lines.slice(at + 1, at + 5)).toEqual([
-        'corpus traces that failed, the first violation of each (vpdma minimize shrinks one to a repro):',
+        'corpus traces that failed, the first violation of each and what to run next (its repro, if the night minimized it):',
         '  corpus/legacy-mapdma-flags.jsonl:call 11: map-dma-returned-non-null in VideoPortMapDmaMemory: VideoPortMapDmaMemory returned 0xffffc00000002000, expected NULL',
         `    vpdma minimize corpus/legacy-mapdma-flags.jsonl --kind map-dma-returned-non-null --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --profile docs --timeout 1000`,
         expect.stringMatching(/^fuzz: /),
@@ -196,6 +197,73 @@ describe('the nightly summary', () => {
       const lines = summary({ corpus: { ...r.corpus, traces, violations } });
       expect(lines).toContain('  caps/a.txt:9 (call 2): return-mismatch in VideoPortLockPages: m');
       expect(lines).toContain('  caps/b.vpt:call 2: return-mismatch in VideoPortLockPages: m');
+    });
+
+    it('a trace the night minimized: its repro’s command, past the first ten too, and what to mind', () => {
+      const entry = (i: number): TraceEntry => ({
+        trace: `caps/t${i}.jsonl`,
+        outcome: 'fail',
+        calls: 5,
+        violations: 1,
+      });
+      const v = (i: number): ReportViolation => ({
+        kind: 'return-mismatch',
+        fn: `VideoPortF${i}`,
+        callIndex: 1,
+        message: 'm',
+        trace: `caps/t${i}.jsonl`,
+      });
+      const repro = (i: number, over: Partial<CorpusRepro> = {}): CorpusRepro => ({
+        signature: `return-mismatch/VideoPortF${i}`,
+        kind: 'return-mismatch',
+        fn: `VideoPortF${i}`,
+        from: `caps/t${i}.jsonl`,
+        fromCalls: 5,
+        callIndex: 0,
+        message: 'm',
+        reproCalls: 1,
+        trace: `corpus-repros/return-mismatch/F${i}/repro.jsonl`,
+        reproText: '',
+        reproduced: true,
+        exhausted: false,
+        command: `vpdma replay out/corpus-repros/return-mismatch/F${i}/repro.jsonl --explain`,
+        ...over,
+      });
+      const n = 13;
+      const traces = Array.from({ length: n }, (_, i) => entry(i));
+      const violations = Array.from({ length: n }, (_, i) => v(i));
+      const repros = [
+        repro(1, { exhausted: true, reproCalls: 3 }),
+        repro(2, { reproduced: false }),
+        repro(12),
+      ];
+      const lines = summary({ corpus: { ...r.corpus, traces, violations, repros } });
+      const under = (i: number): string | undefined =>
+        lines[lines.findIndex((l) => l.startsWith(`  caps/t${i}.jsonl:`)) + 1];
+      expect(under(1)).toBe(
+        '    minimized to 3 calls (cut short: it fails, but may not be 1-minimal): vpdma replay out/corpus-repros/return-mismatch/F1/repro.jsonl --explain',
+      );
+      expect(under(2)).toBe(
+        '    minimized to 1 call (it did not fail again when replayed once more: a flaky target?): vpdma replay out/corpus-repros/return-mismatch/F2/repro.jsonl --explain',
+      );
+      expect(under(0)).toMatch(/^ {4}vpdma minimize caps\/t0\.jsonl /);
+      // The eleventh to the thirteenth: only the one minimized is listed, then a count.
+      expect(under(12)).toBe(
+        '    minimized to 1 call: vpdma replay out/corpus-repros/return-mismatch/F12/repro.jsonl --explain',
+      );
+      expect(lines.filter((l) => /^ {2}caps\/t\d+\.jsonl:/.test(l))).toHaveLength(11);
+      expect(lines).toContain(
+        "  and 2 more (report.html's corpus section and report.json's corpus.violations list them all)",
+      );
+    });
+
+    it('says when --minimize-time ran out before the corpus traces, as for the findings', () => {
+      const detail = { budget: { minimizeTime: '5m' }, timeoutMs: 1000 };
+      const stopped = summary({ corpus: { ...r.corpus, minimizeStoppedBy: 'time' } }, detail);
+      expect(stopped).toContain(
+        'minimization stopped: --minimize-time 5m spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)',
+      );
+      expect(summary({}, detail).join('\n')).not.toContain('minimization stopped');
     });
 
     it('nothing when every trace passed', () => {

@@ -1,6 +1,6 @@
 // The human summary of a nightly report, printed by `vpdma nightly` and by `vpdma merge` for
-// the merged one: the corpus replay (each failing trace with its first violation and the
-// command that minimizes it), the fuzzing, each finding with its history status and message,
+// the merged one: the corpus replay (each failing trace with its first violation and its repro
+// or the command that minimizes it), the fuzzing, each finding with its history status and message,
 // what was fixed and which earlier repros still fail.
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
@@ -9,6 +9,7 @@ import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fu
 import { reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { regressionSignature } from './nightlyHistory.js';
 import { violationPlace } from './summary.js';
@@ -18,13 +19,15 @@ export const CORPUS_FAILURES_SHOWN = 10;
 
 /**
  * The corpus traces that failed (their target started), in the order replayed: each with its
- * first violation on one line and, under it, the command that shrinks it to a repro of that
- * violation (`vpdma minimize`), or for a trace that is a repro already (an earlier finding's,
- * or one whose meta says `minimized`) the one that tells its replay (`vpdma replay --explain`).
+ * first violation on one line and, under it, what to run next: for a trace the night minimized,
+ * its repro's `vpdma replay --explain`; for one that is a repro already (an earlier finding's,
+ * or one whose meta says `minimized`), its own; else the `vpdma minimize` that shrinks it.
+ * The first ten, and every one the night minimized.
  */
 function corpusFailureLines(r: NightlyReportWithDetail): string[] {
   const first = new Map<string, ReportViolation>();
   for (const v of r.corpus.violations) if (!first.has(v.trace)) first.set(v.trace, v);
+  const repros = new Map((r.corpus.repros ?? []).map((x) => [x.from, x]));
   const failing = r.corpus.traces.flatMap((t) => {
     const v = first.get(t.trace);
     // Nothing to minimize in a trace the target never started for: the night says why.
@@ -32,28 +35,41 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     first.delete(t.trace); // a trace named twice is listed once
     // Minimal already (an earlier finding's repro, or one vpdma minimize wrote): replay it.
     const minimal = t.minimizedRepro === true || regressionSignature(t.trace) !== undefined;
-    return [{ v, failedIn: t.failedIn, minimal }];
+    return [{ v, failedIn: t.failedIn, minimal, repro: repros.get(t.trace) }];
   });
   if (failing.length === 0) return [];
   const lines = [
-    'corpus traces that failed, the first violation of each (vpdma minimize shrinks one to a repro):',
+    'corpus traces that failed, the first violation of each and what to run next (its repro, if the night minimized it):',
   ];
-  for (const { v, failedIn, minimal } of failing.slice(0, CORPUS_FAILURES_SHOWN)) {
+  const shown = failing.filter((f, i) => i < CORPUS_FAILURES_SHOWN || f.repro !== undefined);
+  for (const { v, failedIn, minimal, repro } of shown) {
     const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;
-    const command = minimal
-      ? corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs, true)
-      : corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs);
+    const next =
+      repro !== undefined
+        ? `minimized to ${plural(repro.reproCalls, 'call')}${reproNotes(repro)}: ${repro.command}`
+        : minimal
+          ? corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs, true)
+          : corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs);
     lines.push(
       `  ${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
-      `    ${command}`,
+      `    ${next}`,
     );
   }
-  const more = failing.length - CORPUS_FAILURES_SHOWN;
+  const more = failing.length - shown.length;
   if (more > 0)
     lines.push(
       `  and ${more} more (report.html's corpus section and report.json's corpus.violations list them all)`,
     );
   return lines;
+}
+
+/** What a corpus repro's line says beside its length: cut short, or not failing again. */
+function reproNotes(x: CorpusRepro): string {
+  const notes = [
+    ...(x.exhausted ? ['cut short: it fails, but may not be 1-minimal'] : []),
+    ...(x.reproduced ? [] : ['it did not fail again when replayed once more: a flaky target?']),
+  ];
+  return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
 }
 
 /** The traces --budget-replay left unreplayed: a count, then the first of them by name. */
@@ -106,6 +122,12 @@ export function nightlySummary(
     ...(r.fuzzDetail.minimizeStoppedBy === 'time'
       ? [
           `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the findings left are reported not minimized`,
+        ]
+      : []),
+    // The failing corpus traces had what the findings left of the same budget.
+    ...(r.corpus.minimizeStoppedBy === 'time'
+      ? [
+          `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)`,
         ]
       : []),
     ...(r.fuzzDetail.disabled === undefined

@@ -1,6 +1,7 @@
 // Sections of the HTML report other than the findings: the run summary (with timings and
 // counts), the corpus table, the fixed findings and the fuzz plots. Every value from the
 // report goes through esc(); numbers are formatted locale-free.
+import { corpusReprosHtml } from './htmlCorpusRepros.js';
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
 import { esc, pathHref } from './htmlEscape.js';
 import {
@@ -155,6 +156,7 @@ export function corpusSection(
     ...rows,
     '</tbody></table>',
     ...(violations.length === 0 ? [] : ['<h3>Corpus violations</h3><ul>', ...violations, '</ul>']),
+    ...corpusReprosHtml(r, traceLink),
     ...notReplayed,
     '</section>',
   ].join('\n');

@@ -55,6 +55,8 @@ export interface NightlyParts {
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
+  /** The failing corpus traces this night minimized, and why it stopped early if it did. */
+  readonly corpusRepros?: Pick<NightlyReport['corpus'], 'repros' | 'minimizeStoppedBy'>;
   /** The corpus traces (labels) that are minimized repros already (TraceEntry.minimizedRepro). */
   readonly minimizedRepros?: ReadonlySet<string>;
   /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
@@ -82,6 +84,8 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const m = p.meta;
   const skipped = p.notReplayed ?? [];
   const summary = summarize(entries, corpusViolations);
+  const repros = p.corpusRepros?.repros ?? [];
+  const stoppedBy = p.corpusRepros?.minimizeStoppedBy;
   const fuzz =
     skipped.length === 0 || p.budgetReplay === undefined
       ? p.fuzz
@@ -106,6 +110,8 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       violations: corpusViolations,
       ...(p.budgetReplay === undefined ? {} : { budgetReplay: p.budgetReplay }),
       ...(skipped.length === 0 ? {} : { notReplayed: skipped }),
+      ...(repros.length === 0 ? {} : { repros }),
+      ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
     },
     fuzz: {
       cases: p.fuzz.cases,

@@ -52,6 +52,34 @@ export interface NotReplayed {
   readonly regression?: true;
 }
 
+/**
+ * A failing corpus trace the night minimized: for each kind and function of a corpus trace's
+ * first violation, the shortest trace failing so (src/cli/corpusMinimizePlan.ts), shrunk as
+ * `vpdma minimize` shrinks it, within what --minimize-time left after the findings.
+ */
+export interface CorpusRepro {
+  /** `kind/function` of the first violation it keeps. */
+  readonly signature: string;
+  readonly kind: string;
+  readonly fn: string;
+  /** The corpus trace it was minimized from, as replayed, and how many calls that replayed. */
+  readonly from: string;
+  readonly fromCalls: number;
+  /** The repro's failing call (its last when it did not fail again) and its message. */
+  readonly callIndex: number;
+  readonly message: string;
+  readonly reproCalls: number;
+  /** Its repro.jsonl, relative to the report's directory (repro.txt and repro.vpt beside it). */
+  readonly trace: string;
+  readonly reproText: string;
+  /** It failed the same way when replayed once more (false: a flaky target?). */
+  readonly reproduced: boolean;
+  /** Cut short (the attempt cap, or --minimize-time): it fails, but may not be 1-minimal. */
+  readonly exhausted: boolean;
+  /** `vpdma replay REPRO ... --explain`, its path as the run printed it. */
+  readonly command: string;
+}
+
 export interface NightlyReport extends RunIdentity {
   readonly schema: 'vpdma-report';
   readonly schemaVersion: 1;
@@ -78,6 +106,13 @@ export interface NightlyReport extends RunIdentity {
      * them. Under --fail-on any, an earlier finding's repro among them fails the night (exit 1).
      */
     readonly notReplayed?: readonly NotReplayed[];
+    /** The failing corpus traces the night minimized, in replay order (absent: none). */
+    readonly repros?: readonly CorpusRepro[];
+    /**
+     * Why minimizing the failing corpus traces stopped before each was done: --minimize-time
+     * spent (`time`, the findings' minimization first), or a signal. Absent when it did not.
+     */
+    readonly minimizeStoppedBy?: 'time' | 'signal';
   };
   readonly fuzz: {
     readonly cases: number;

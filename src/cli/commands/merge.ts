@@ -1,17 +1,14 @@
 // `vpdma merge <out-dir>... --out DIR`: the --out directories of the N shards of one nightly
 // campaign combined into what one machine would have written for the same seed and case
-// count: reports, corpus, findings (deduplicated across shards).
-import { constants, existsSync } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+// count: reports, corpus, findings (deduplicated across shards), the corpus failures' repros.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
-import { shellWord } from '../../core/shellWord.js';
 import { damagedEntry } from '../../store/corpus.js';
-import { ioMessage } from '../../store/fileChunks.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
-import { REPRO_HERE, writeFindingJson } from '../../fuzz/outputs.js';
 import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -33,10 +30,16 @@ import {
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
+import {
+  copyCorpusRepros,
+  corpusReproSources,
+  type CorpusReproSource,
+} from '../mergeCorpusRepros.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
+import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 
 interface MergeOptions {
@@ -63,7 +66,7 @@ The shards must be the N shards of one nightly run, each given once: the same --
 --worker-heap-mb, --budget-replay, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
 (cases depend on them); merge refuses anything else, naming the field. The result is what one
 machine writes for that seed and case count: report.json, junit.xml, results.sarif,
-report.html, findings/ and corpus/ under --out.
+report.html, findings/, corpus-repros/ and corpus/ under --out.
 Shards of a --time budget stop at different cases: their findings are merged all the same, and
 the report (and a warning) says below which case every shard ran. Every shard file is checked
 before the first one is written. Ctrl-C stops the corpus copy; the reports, marked
@@ -73,102 +76,6 @@ interrupted, are written all the same (exit 130).`,
       ctx.exitCode = await withRunLocks((locks) => merge(ctx, dirs, opts, locks));
     });
 };
-
-/**
- * A shard's file copied whole or not at all (a temporary file beside `to`, renamed over it): a
- * copy that fails midway (a full disk) or is killed leaves what `to` held; a failed one also
- * removes its temporary file.
- */
-async function copyInto(from: string, to: string): Promise<void> {
-  const bytes = await readFile(from).catch((e: unknown) => {
-    throw new UserError(`merge: ${from}: cannot read (${ioMessage(e)})`);
-  });
-  await writeFileAtomic(to, bytes).catch((e: unknown) => {
-    throw new UserError(`merge: cannot write ${to} (${ioMessage(e)})`);
-  });
-}
-
-/** Where a shard keeps a finding's files: its own --out, wherever CI unpacked it. */
-function findingDir(root: string, signature: string): string {
-  return join(root, 'findings', ...signature.split('/'));
-}
-
-/** A finding found in the shard that holds it, checked readable before anything is written. */
-interface FindingSource {
-  readonly finding: ReportFinding;
-  readonly from: string;
-  readonly target: string;
-  readonly profile: string | undefined;
-  /** The replay to run in the finding's directory: it moves with the files unchanged. */
-  readonly commandHere: string;
-}
-
-const REPRO_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt'] as const;
-
-async function locateFinding(f: ReportFinding, shards: readonly Shard[]): Promise<FindingSource> {
-  const holder = shards.find((s) =>
-    s.report.fuzzDetail.findings.some(
-      (x) => x.signature === f.signature && x.caseIndex === f.caseIndex,
-    ),
-  );
-  if (holder === undefined) throw new UserError(`merge: no shard holds finding ${f.signature}`);
-  const from = findingDir(holder.dir, f.signature);
-  const unreadable = (name: string, e: unknown): UserError =>
-    new UserError(
-      ioMessage(e) === 'no such file'
-        ? `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`
-        : `merge: ${join(from, name)}: cannot read (${ioMessage(e)})`,
-    );
-  for (const name of REPRO_FILES) {
-    try {
-      await access(join(from, name), constants.R_OK);
-    } catch (e) {
-      throw unreadable(name, e);
-    }
-  }
-  let found: { target?: unknown; profile?: unknown; commandHere?: unknown };
-  try {
-    found = JSON.parse(await readFile(join(from, 'finding.json'), 'utf8')) as typeof found;
-  } catch (e) {
-    throw unreadable('finding.json', e);
-  }
-  if (typeof found !== 'object' || found === null || Array.isArray(found))
-    throw new UserError(`merge: ${join(from, 'finding.json')}: not a finding (not a JSON object)`);
-  return {
-    finding: f,
-    from,
-    target: typeof found.target === 'string' ? found.target : holder.report.target,
-    profile: typeof found.profile === 'string' ? found.profile : undefined,
-    commandHere:
-      typeof found.commandHere === 'string'
-        ? found.commandHere
-        : f.command.replace(shellWord(f.files.jsonl), REPRO_HERE),
-  };
-}
-
-/**
- * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
- * entry then points there, and its cases are the merged run's (the shard saw only its own).
- */
-async function writeFinding(src: FindingSource, out: string): Promise<ReportFinding> {
-  const f = src.finding;
-  const dir = findingDir(out, f.signature);
-  const files = {
-    jsonl: join(dir, 'repro.jsonl'),
-    txt: join(dir, 'repro.txt'),
-    vpt: join(dir, 'repro.vpt'),
-  };
-  for (const name of REPRO_FILES) await copyInto(join(src.from, name), join(dir, name));
-  const entry: ReportFinding = {
-    ...f,
-    trace: files.jsonl,
-    files,
-    // The command quotes the path as shellWord did when the shard wrote it.
-    command: f.command.replace(shellWord(f.files.jsonl), shellWord(files.jsonl)),
-  };
-  await writeFindingJson(dir, entry, src.target, src.profile, src.commandHere);
-  return entry;
-}
 
 /**
  * The merged corpus: what every shard started from (entries no shard kept this run) plus the
@@ -243,6 +150,7 @@ async function merge(
   // Every input is found and readable before the first file is written.
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
+  const repros = await corpusReproSources(shards);
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
@@ -252,7 +160,7 @@ async function merge(
   try {
     const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal);
     const stopped = interrupt.received() !== undefined;
-    return await writeMerged(ctx, opts, shards, names, fuzz, sources, corpusDir, {
+    return await writeMerged(ctx, opts, shards, names, fuzz, [sources, repros], corpusDir, {
       failOn,
       history,
       interrupted: !allShards || stopped,
@@ -323,7 +231,7 @@ async function writeMerged(
   shards: readonly Shard[],
   names: readonly string[],
   mergedFuzz: FuzzReport,
-  sources: readonly FindingSource[],
+  [sources, repros]: readonly [readonly FindingSource[], readonly CorpusReproSource[]],
   corpusDir: string,
   v: MergeVerdict,
 ): Promise<ExitCode> {
@@ -350,7 +258,8 @@ async function writeMerged(
       ...regressionResults(...shards.map((s) => s.report.corpus.traces)),
     },
   );
-  const corpus = mergeCorpusReplay(shards);
+  const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs);
+  const corpus = { ...mergeCorpusReplay(shards), ...(copied.length > 0 ? { repros: copied } : {}) };
   const report = buildNightlyReport({
     meta: {
       command: 'merge',

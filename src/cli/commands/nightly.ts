@@ -1,7 +1,8 @@
 // `vpdma nightly`: the whole scheduled job in one command. Replay the regressions (repros of
 // earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
-// fold the findings into --history, and write report.json, junit.xml, results.sarif and
-// report.html into --out.
+// then (in what --minimize-time left) the shortest failing corpus trace of each kind and
+// function, fold the findings into --history, and write report.json, junit.xml, results.sarif
+// and report.html into --out.
 import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
 import { dirname, join, resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
@@ -21,6 +22,7 @@ import {
   callingDisabled,
   collectNightlyTraces,
   emptyReplayDirWarning,
+  budgetOf,
   exitForNightly,
   parseFailOn,
   removeFindings,
@@ -47,13 +49,13 @@ import {
   workersOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
-import { budgetOptions } from './fuzz.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { violationLines } from '../violationLines.js';
 import { minimizedRepros } from '../minimalTraces.js';
+import { budgetLeft, minimizeCorpusFailures } from '../corpusMinimize.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { replayWorkers } from '../replayRun.js';
@@ -75,7 +77,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--minimize-time <duration>',
-      'minimize for at most this long; the findings left are reported unminimized (default: --time, else no limit)',
+      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized (default: --time, else no limit)',
     )
     .option(
       '--runs <n>',
@@ -92,7 +94,11 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
-    .option('--out <dir>', 'reports, findings and (by default) the corpus go here', 'vpdma-out')
+    .option(
+      '--out <dir>',
+      "reports, findings, the failing corpus traces' repros and (by default) the corpus go here",
+      'vpdma-out',
+    )
     .option(
       '--shard <k/n>',
       'run only this shard of the campaign; combine shards with vpdma merge',
@@ -129,15 +135,8 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     });
 };
 
-/** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */
-function budgetOf(opts: NightlyOptions): ReturnType<typeof budgetOptions> {
-  const time = opts.runs === undefined ? (opts.time ?? '30s') : opts.time;
-  return budgetOptions({
-    ...(opts.runs === undefined ? {} : { runs: opts.runs }),
-    ...(time === undefined ? {} : { time }),
-    ...(opts.minimizeTime === undefined ? {} : { minimizeTime: opts.minimizeTime }),
-  });
-}
+/** Candidates a minimization tries at most: each finding's, and each failing corpus trace's. */
+const ATTEMPTS_MAX = 2000;
 
 async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): Promise<ExitCode> {
   const started = performance.now();
@@ -282,7 +281,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         out,
         corpusDir,
         perGroup: 2,
-        attemptsMax: 2000,
+        attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
         signal: interrupt.signal,
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
@@ -299,7 +298,25 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       { mode, write: ctx.io.err },
     );
     const fuzzMs = performance.now() - fuzzStarted;
-    // Phase 3: history and reports.
+    // Phase 3: the failing corpus traces, one per kind and function, in what --minimize-time left.
+    const minimal = await minimizedRepros(replay.results);
+    const corpusRepros =
+      setupError === undefined && fuzz.report.setupError === undefined
+        ? await minimizeCorpusFailures({
+            results: replay.results,
+            minimal,
+            shard,
+            settings,
+            workers,
+            out,
+            attemptsMax: ATTEMPTS_MAX,
+            budgetMs: budgetLeft(budget.budget.minimizeTimeMs, fuzz.report),
+            signal: interrupt.signal,
+            progress: { mode, write: ctx.io.err },
+            log: (t) => ctx.io.err(t),
+          })
+        : { repros: [], ms: 0 };
+    // Phase 4: history and reports.
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
     const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
@@ -331,7 +348,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         timing: {
           replayMs: Math.round(replay.wallMs),
           fuzzMs: Math.round(fuzzMs - fuzz.report.timing.minimizeMs),
-          minimizeMs: fuzz.report.timing.minimizeMs,
+          minimizeMs: fuzz.report.timing.minimizeMs + Math.round(corpusRepros.ms),
           reportMs: Math.round(performance.now() - reportStarted),
           wallMs: Math.round(performance.now() - started),
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -347,7 +364,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
-      minimizedRepros: await minimizedRepros(replay.results),
+      minimizedRepros: minimal,
+      corpusRepros,
     });
     await writeNightlyReports(ctx.io, report, out, opts.json);
     await saveHistory();

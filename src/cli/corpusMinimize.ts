@@ -1,0 +1,190 @@
+// The nightly job's last minimization: the failing corpus traces (corpusMinimizePlan.ts picks
+// one per kind and function of the first violation), each shrunk exactly as `vpdma minimize
+// TRACE --kind K --fn F --attempts A` shrinks it (shrinkTrace, candidates replayed in the pool:
+// the repro is the same for any --workers), replayed once more, and written into
+// OUT/corpus-repros/<kind>/<function>/ as repro.jsonl, repro.txt and repro.vpt, each file
+// atomically. It has what --minimize-time left after the findings: past it the traces left
+// keep their `vpdma minimize` command, as the findings left are reported not minimized.
+import { basename, join, relative } from 'node:path';
+import { oneLine } from '../core/oneLine.js';
+import { plural } from '../core/plural.js';
+import type { FuzzReport } from '../fuzz/fuzzReport.js';
+import type { Shard } from '../fuzz/shard.js';
+import type { Profile } from '../model/device.js';
+import type { CorpusRepro } from '../report/nightlySchema.js';
+import { corpusReplayCommand } from '../report/command.js';
+import { PiscinaExecutor } from '../replay/pool.js';
+import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
+import { printRepro } from '../replay/reproText.js';
+import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
+import {
+  findFailure,
+  replayTraces,
+  signatureOf,
+  stillFailsPredicate,
+  TargetSetupError,
+} from '../replay/stillFails.js';
+import { writeRepro } from '../store/corpus.js';
+import { readTracePrefix } from '../store/traceFiles.js';
+import { formatTraceError } from '../trace/traceError.js';
+import { planCorpusMinimization, type CorpusTarget } from './corpusMinimizePlan.js';
+import { Progress, type ProgressOptions } from './progress.js';
+import { reproOf, shrinkTrace } from './shrinkTrace.js';
+
+export const CORPUS_REPROS_DIR = 'corpus-repros';
+
+/** `kind/VideoPortFoo` → OUT/corpus-repros/kind/Foo, named as a finding's directory is. */
+export function corpusReproDir(out: string, t: Pick<CorpusTarget, 'violation'>): string {
+  const fn = t.violation.fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
+  return join(out, CORPUS_REPROS_DIR, t.violation.kind, fn);
+}
+
+export interface CorpusMinimizeInput {
+  readonly results: readonly ItemResult[];
+  /** The traces whose meta says `minimized` (minimalTraces.ts): not minimized again. */
+  readonly minimal: ReadonlySet<string>;
+  readonly shard: Shard;
+  /** The night's replay settings: its target, --profile (if any) and --timeout. */
+  readonly settings: ReplaySettings;
+  readonly workers: number;
+  readonly attemptsMax: number;
+  readonly out: string;
+  /** What --minimize-time left (undefined: no limit; 0 or less: none left). */
+  readonly budgetMs: number | undefined;
+  readonly signal: AbortSignal;
+  readonly progress: Pick<ProgressOptions, 'mode' | 'write'>;
+  readonly log: (text: string) => void;
+}
+
+export interface CorpusMinimized {
+  readonly repros: CorpusRepro[];
+  readonly minimizeStoppedBy?: 'time' | 'signal';
+  readonly ms: number;
+}
+
+/**
+ * What --minimize-time (`minimizeTimeMs`) left once the findings were minimized: undefined
+ * without a limit, 0 when their minimization spent it all.
+ */
+export function budgetLeft(
+  minimizeTimeMs: number | undefined,
+  fuzz: Pick<FuzzReport, 'minimizeStoppedBy' | 'timing'>,
+): number | undefined {
+  if (minimizeTimeMs === undefined) return undefined;
+  if (fuzz.minimizeStoppedBy === 'time') return 0;
+  return Math.max(0, minimizeTimeMs - fuzz.timing.minimizeMs);
+}
+
+export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<CorpusMinimized> {
+  const started = performance.now();
+  const plan = planCorpusMinimization(o.results, o.minimal, o.shard);
+  const repros: CorpusRepro[] = [];
+  if (plan.length === 0) return { repros, ms: 0 };
+  if (o.signal.aborted) return { repros, minimizeStoppedBy: 'signal', ms: 0 };
+  if (o.budgetMs !== undefined && o.budgetMs <= 0)
+    return { repros, minimizeStoppedBy: 'time', ms: 0 };
+  const stop = new AbortController();
+  let stoppedBy: 'time' | 'signal' | undefined;
+  const end = (why: 'time' | 'signal'): void => {
+    stoppedBy ??= why;
+    stop.abort();
+  };
+  const onSignal = (): void => end('signal');
+  o.signal.addEventListener('abort', onSignal);
+  const timer = o.budgetMs === undefined ? undefined : setTimeout(() => end('time'), o.budgetMs);
+  const executor = new PiscinaExecutor(o.workers);
+  const progress = new Progress('minimize corpus', plan.length, { ...o.progress });
+  let done = 0; // traces tried, minimized or not
+  try {
+    for (const [i, t] of plan.entries()) {
+      if (stop.signal.aborted) break;
+      progress.update(i + 1, { trace: oneLine(basename(t.trace)) }); // the (i+1)-th of them under way
+      const r = await minimizeOne(o, t, executor, stop.signal);
+      done++;
+      if ('skipped' in r) {
+        o.log(`vpdma: ${oneLine(t.trace)}: not minimized: ${oneLine(r.skipped)}\n`);
+        if (r.setup === true) break; // no other trace would fare better
+        continue;
+      }
+      repros.push(r);
+      o.log(
+        `corpus repro ${t.signature}: ${plural(r.reproCalls, 'call')} (from ${oneLine(t.trace)})\n`,
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onSignal);
+    progress.stop();
+    await executor.close();
+  }
+  // A stop after the last trace was done left nothing unminimized.
+  const left = done < plan.length;
+  return {
+    repros,
+    ...(left && stoppedBy !== undefined ? { minimizeStoppedBy: stoppedBy } : {}),
+    ms: performance.now() - started,
+  };
+}
+
+/** Why a trace was not minimized; `setup`: the target could not be set up at all. */
+type Skipped = { readonly skipped: string; readonly setup?: true };
+
+/** One trace minimized, replayed once more and written; or why not. */
+async function minimizeOne(
+  o: CorpusMinimizeInput,
+  t: CorpusTarget,
+  executor: PiscinaExecutor,
+  signal: AbortSignal,
+): Promise<CorpusRepro | Skipped> {
+  // A damaged trace is minimized from its intact part, as `vpdma minimize` does.
+  const read = await readTracePrefix(t.trace);
+  if (!read.ok) return { skipped: formatTraceError(read.error) };
+  const { header, calls } = read.value.trace;
+  // The repro records the profile it was minimized under, as `vpdma minimize` writes it.
+  const profile: Profile = o.settings.profile ?? header.profile ?? 'docs';
+  const settings: ReplaySettings = { ...o.settings, profile };
+  const trace = { header: { ...header, profile }, calls };
+  const v = t.violation;
+  const failure = signatureOf(v);
+  try {
+    const stillFails = stillFailsPredicate({ executor, settings, failure, signal });
+    const r = await shrinkTrace(trace, v, stillFails, {
+      attemptsMax: o.attemptsMax,
+      batchSize: o.workers,
+      signal,
+    });
+    const repro = reproOf(r.trace, v, { from: basename(t.trace), calls: calls.length });
+    const [again] = await replayTraces(executor, settings, [repro]);
+    const seen = findFailure(again?.result, failure);
+    const text = printRepro(repro);
+    const dir = corpusReproDir(o.out, t);
+    const files = await writeRepro(dir, repro, text).catch((e: unknown) => ({
+      skipped: `cannot write ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+    }));
+    if ('skipped' in files) return files;
+    return {
+      signature: t.signature,
+      kind: v.kind,
+      fn: v.fn,
+      from: t.trace,
+      fromCalls: t.calls,
+      callIndex: seen?.callIndex ?? Math.max(0, repro.calls.length - 1),
+      message: seen?.message ?? v.message,
+      reproCalls: repro.calls.length,
+      trace: relative(o.out, files.jsonl),
+      reproText: text,
+      reproduced: seen !== undefined,
+      exhausted: r.exhausted || r.aborted,
+      // --profile only when the night had one: the repro's header records the one it used.
+      command: corpusReplayCommand(
+        { target: o.settings.target, profile: o.settings.profile ?? PROFILE_PER_TRACE },
+        files.jsonl,
+        o.settings.timeoutMs,
+        true,
+      ),
+    };
+  } catch (e) {
+    if (TargetSetupError.is(e)) return { skipped: e.message, setup: true };
+    throw e;
+  }
+}

@@ -1,0 +1,71 @@
+// The repros a nightly made of failing corpus traces (OUT/corpus-repros), merged: each shard
+// minimizes the signatures it owns (corpusMinimizePlan.ts), so a signature has one repro in
+// all; were two shards to hold one (shards that disagree), the first in shard order's is
+// taken. Every file is checked readable before merge writes anything, then copied whole
+// (temp + rename) under the merged --out, the entry's command naming it there.
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CorpusRepro, NightlyReport } from '../report/nightlySchema.js';
+import { corpusReplayCommand } from '../report/command.js';
+import { ioMessage } from '../store/fileChunks.js';
+import { writeFileAtomic } from '../store/writeFile.js';
+import { UserError } from './context.js';
+import type { Shard } from './shardReport.js';
+
+const FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt'] as const;
+
+export interface CorpusReproSource {
+  readonly repro: CorpusRepro;
+  /** Its directory in the shard that wrote it. */
+  readonly from: string;
+}
+
+/** One repro per signature, from the first shard holding it, each file checked readable. */
+export async function corpusReproSources(shards: readonly Shard[]): Promise<CorpusReproSource[]> {
+  const chosen = new Map<string, CorpusReproSource>();
+  for (const s of shards)
+    for (const repro of s.report.corpus.repros ?? [])
+      if (!chosen.has(repro.signature))
+        chosen.set(repro.signature, { repro, from: join(s.dir, dirname(repro.trace)) });
+  for (const { from } of chosen.values())
+    for (const name of FILES)
+      await access(join(from, name), constants.R_OK).catch((e: unknown) => {
+        throw new UserError(
+          ioMessage(e) === 'no such file'
+            ? `merge: ${join(from, name)} is missing: copy each shard's whole --out directory`
+            : `merge: ${join(from, name)}: cannot read (${ioMessage(e)})`,
+        );
+      });
+  // In replay order (every shard replays the whole corpus in one order), as one machine lists them.
+  const order = new Map(shards[0]?.report.corpus.traces.map((t, i) => [t.trace, i]));
+  const at = (x: CorpusReproSource): number => order.get(x.repro.from) ?? order.size;
+  return [...chosen.values()].sort(
+    (a, b) => at(a) - at(b) || (a.repro.signature < b.repro.signature ? -1 : 1),
+  );
+}
+
+/** The repros copied under `out`: their entries, in the order given. */
+export async function copyCorpusRepros(
+  sources: readonly CorpusReproSource[],
+  out: string,
+  run: Pick<NightlyReport, 'target' | 'profile'>,
+  /** The night's --timeout, which the replay command passes on. */
+  timeoutMs: number | undefined,
+): Promise<CorpusRepro[]> {
+  const copied: CorpusRepro[] = [];
+  for (const { repro, from } of sources) {
+    const to = join(out, dirname(repro.trace));
+    for (const name of FILES) {
+      const bytes = await readFile(join(from, name)).catch((e: unknown) => {
+        throw new UserError(`merge: ${join(from, name)}: cannot read (${ioMessage(e)})`);
+      });
+      await writeFileAtomic(join(to, name), bytes).catch((e: unknown) => {
+        throw new UserError(`merge: cannot write ${join(to, name)} (${ioMessage(e)})`);
+      });
+    }
+    const command = corpusReplayCommand(run, join(out, repro.trace), timeoutMs, true);
+    copied.push({ ...repro, command });
+  }
+  return copied;
+}

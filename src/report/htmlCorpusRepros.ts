@@ -1,0 +1,49 @@
+// The corpus section's repros of the HTML report: each failing corpus trace the night
+// minimized (one per kind and function of the first violation), with the trace it came from,
+// its replay command and its text, the failing call marked; and, when --minimize-time ran out
+// before every one was done, that the rest were not.
+import { plural } from '../core/plural.js';
+import { formatInt } from './format.js';
+import { esc, pathHref } from './htmlEscape.js';
+import { reproHtml } from './htmlFindings.js';
+import type { CorpusRepro, NightlyReport } from './nightlySchema.js';
+
+function notes(x: CorpusRepro): string {
+  const said = [
+    ...(x.exhausted ? ['cut short: it fails, but may not be 1-minimal'] : []),
+    ...(x.reproduced ? [] : ['it did not fail again when replayed once more (a flaky target?)']),
+  ];
+  return said.length === 0 ? '' : ` <strong>${esc(said.join('; '))}</strong>.`;
+}
+
+function item(x: CorpusRepro, traceLink: (trace: string) => string): string {
+  return [
+    `<li><a href="${pathHref(x.trace)}">${esc(x.trace)}</a>: <strong>${esc(x.kind)}</strong> in <code>${esc(x.fn)}</code>,`,
+    `${plural(x.reproCalls, 'call', formatInt(x.reproCalls))}, fails at call ${formatInt(x.callIndex)}; minimized from`,
+    `<a href="${pathHref(traceLink(x.from))}">${esc(x.from)}</a> (${plural(x.fromCalls, 'call', formatInt(x.fromCalls))}).${notes(x)}`,
+    `<br><code>${esc(x.command)}</code>`,
+    `<pre class="repro">${reproHtml(x.reproText, x.callIndex)}</pre></li>`,
+  ].join('\n');
+}
+
+/** The repros' heading and list, and the stop note; nothing when there is neither. */
+export function corpusReprosHtml(
+  r: Pick<NightlyReport, 'corpus'>,
+  traceLink: (trace: string) => string,
+): string[] {
+  const repros = r.corpus.repros ?? [];
+  const stopped =
+    r.corpus.minimizeStoppedBy === undefined
+      ? []
+      : [
+          `<p>Minimizing the failing corpus traces stopped (${r.corpus.minimizeStoppedBy === 'time' ? '<code>--minimize-time</code> spent' : 'interrupted'}): those left were not minimized.</p>`,
+        ];
+  if (repros.length === 0) return stopped;
+  return [
+    `<h3>Repros minimized from corpus traces (${formatInt(repros.length)})</h3>`,
+    '<ul class="corpus-repros">',
+    ...repros.map((x) => item(x, traceLink)),
+    '</ul>',
+    ...stopped,
+  ];
+}
