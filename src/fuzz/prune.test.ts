@@ -51,6 +51,31 @@ describe('pruneCorpus', () => {
 
   it('is deterministic', () => {
     expect(pruneCorpus([...traces].reverse())).toEqual(pruneCorpus(traces));
+    const limits = { entriesMax: 4 };
+    expect(pruneCorpus([...traces].reverse(), undefined, limits)).toEqual(
+      pruneCorpus(traces, undefined, limits),
+    );
+  });
+
+  it('under --entries-max keeps that many, and counts the coverage lost with the rest', () => {
+    const whole = pruneCorpus(traces);
+    expect(whole.keysKept).toBe(whole.keys);
+    const r = pruneCorpus(traces, undefined, { entriesMax: 4 });
+    expect(r.keep.length).toBe(4);
+    const kept = union(traces.filter((t) => r.keep.includes(t.name)));
+    expect(r.keysKept).toBe(kept.size);
+    expect(r.keysKept).toBeLessThan(r.keys);
+    // A key lost that a single trace reached is one whose trace went.
+    const reach = new Map<number, number>();
+    for (const t of traces) for (const k of coverageOf(t)) reach.set(k, (reach.get(k) ?? 0) + 1);
+    const rareLost = [...reach].filter(([k, n]) => n === 1 && !kept.has(k)).length;
+    expect(r.rareLost).toBe(rareLost);
+  });
+
+  it('under --bytes-max keeps what fits, counting each trace by its size', () => {
+    const sized = traces.map((t) => ({ ...t, bytes: 1000 }));
+    const r = pruneCorpus(sized, undefined, { bytesMax: 3500 });
+    expect([r.keep.length, r.bytesKept, r.bytes]).toEqual([3, 3000, 1000 * traces.length]);
   });
 
   it('pruneCorpusUntil gives the same, or undefined once its signal has aborted', async () => {

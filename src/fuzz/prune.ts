@@ -1,28 +1,35 @@
-// Corpus pruning (`vpdma corpus prune`), as afl-cmin and libFuzzer's -merge do it: for every
-// coverage key the corpus reaches, keep the smallest trace that reaches it; everything else
-// adds nothing. Deterministic: ties go to the lexically first name.
+// Corpus pruning (`vpdma corpus prune`): keep a small set of traces that reaches the same
+// coverage, by a greedy set cover weighted by rarity (cover.ts), and, under a limit of entries
+// or bytes, the traces that matter most: rare keys first. Deterministic: the same files give
+// the same choice whatever order they are listed in, on any machine.
 import type { Profile } from '../model/device.js';
+import { encodeVpt } from '../trace/vpt.js';
 import type { NamedTrace } from './base.js';
 import { entryKeys } from './base.js';
+import { chooseCover, type CoverEntry, type CoverLimits } from './cover.js';
 import { liftTrace } from './lift.js';
+
+export type { CoverLimits as PruneLimits } from './cover.js';
+
+/** A trace to prune, with its size on disk (default: its .vpt encoding's). */
+export interface PruneInput extends NamedTrace {
+  readonly bytes?: number;
+}
 
 export interface Pruned {
   /** Names to keep, sorted. */
   readonly keep: readonly string[];
-  /** Names that add no coverage, sorted. */
+  /** Names to delete, sorted: those adding no coverage, and those a limit leaves out. */
   readonly drop: readonly string[];
-  /** Coverage keys the whole corpus reaches (and the kept part still does). */
+  /** Coverage keys the whole corpus reaches. */
   readonly keys: number;
-}
-
-interface Measured {
-  readonly name: string;
-  readonly calls: number;
-  readonly keys: ReadonlySet<number>;
-}
-
-function smaller(a: Measured, b: Measured): boolean {
-  return a.calls < b.calls || (a.calls === b.calls && a.name < b.name);
+  /** Of those, the keys the kept traces reach (all of them without a limit). */
+  readonly keysKept: number;
+  /** Keys only one trace reached, lost with it (0 without a limit). */
+  readonly rareLost: number;
+  /** Sizes on disk: all the traces', and the kept ones'. */
+  readonly bytes: number;
+  readonly bytesKept: number;
 }
 
 export function coverageOf(t: NamedTrace, profile?: Profile): Set<number> {
@@ -32,12 +39,24 @@ export function coverageOf(t: NamedTrace, profile?: Profile): Set<number> {
   );
 }
 
-function measure(t: NamedTrace, profile: Profile | undefined): Measured {
-  return { name: t.name, calls: t.trace.calls.length, keys: coverageOf(t, profile) };
+function measure(t: PruneInput, profile: Profile | undefined): CoverEntry {
+  return {
+    name: t.name,
+    calls: t.trace.calls.length,
+    bytes: t.bytes ?? encodeVpt(t.trace).length,
+    keys: coverageOf(t, profile),
+  };
 }
 
-export function pruneCorpus(traces: readonly NamedTrace[], profile?: Profile): Pruned {
-  return choose(traces.map((t) => measure(t, profile)));
+export function pruneCorpus(
+  traces: readonly PruneInput[],
+  profile?: Profile,
+  limits?: CoverLimits,
+): Pruned {
+  return choose(
+    traces.map((t) => measure(t, profile)),
+    limits,
+  );
 }
 
 /** The event loop's turn at least this often while measuring, so a signal is heard. */
@@ -48,11 +67,12 @@ const YIELD_MS = 20;
  * corpus), so Ctrl-C is heard; undefined once `signal` aborts.
  */
 export async function pruneCorpusUntil(
-  traces: readonly NamedTrace[],
+  traces: readonly PruneInput[],
   profile: Profile | undefined,
   signal: AbortSignal,
+  limits?: CoverLimits,
 ): Promise<Pruned | undefined> {
-  const measured: Measured[] = [];
+  const measured: CoverEntry[] = [];
   let turn = performance.now();
   for (const t of traces) {
     if (performance.now() - turn >= YIELD_MS) {
@@ -62,22 +82,18 @@ export async function pruneCorpusUntil(
     if (signal.aborted) return undefined;
     measured.push(measure(t, profile));
   }
-  return signal.aborted ? undefined : choose(measured);
+  return signal.aborted ? undefined : choose(measured, limits);
 }
 
-function choose(measured: readonly Measured[]): Pruned {
-  const best = new Map<number, Measured>();
-  for (const m of measured) {
-    for (const k of m.keys) {
-      const have = best.get(k);
-      if (have === undefined || smaller(m, have)) best.set(k, m);
-    }
-  }
-  const keep = new Set([...best.values()].map((m) => m.name));
-  const names = measured.map((m) => m.name).sort();
+function choose(measured: readonly CoverEntry[], limits: CoverLimits | undefined): Pruned {
+  const c = chooseCover(measured, limits);
   return {
-    keep: names.filter((n) => keep.has(n)),
-    drop: names.filter((n) => !keep.has(n)),
-    keys: best.size,
+    keep: [...c.keep].sort(),
+    drop: c.drop,
+    keys: c.keys,
+    keysKept: c.keysKept,
+    rareLost: c.rareLost,
+    bytes: measured.reduce((s, m) => s + m.bytes, 0),
+    bytesKept: c.bytesKept,
   };
 }

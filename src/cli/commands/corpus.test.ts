@@ -39,7 +39,7 @@ describe('vpdma corpus prune', () => {
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/^vpdma: skipping corrupted corpus file .*damaged\.vpt: /);
     expect(r.out).toMatch(
-      /^vpdma corpus prune: kept 2 of 3 traces; coverage \d+ keys, unchanged\n$/,
+      /^vpdma corpus prune: kept 2 of 3 traces \([\d.]+ KiB of [\d.]+ KiB\); coverage \d+ keys, unchanged\n$/,
     );
     expect((await readdir(d)).sort()).toEqual([
       'damaged.vpt',
@@ -72,7 +72,45 @@ describe('vpdma corpus prune', () => {
     const r = await runCli(['corpus', 'prune', d, '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`would delete ${join(d, 'zz-events-again.jsonl')}\n`);
-    expect(r.out).toMatch(/would keep 2 of 3 traces/);
+    expect(r.out).toMatch(/would keep 2 of 3 traces \(/);
+    expect((await readdir(d)).length).toBe(4);
+  });
+
+  it('--entries-max keeps that many and says what coverage went with the rest', async () => {
+    const d = await fill('m');
+    const dry = await runCli(['corpus', 'prune', d, '--entries-max', '1', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const line =
+      /would keep 1 of 3 traces \(.* of .*\), the most --entries-max 1 allows; coverage (\d+) of (\d+) keys: (\d+) lost \((\d+) of them reached by one trace alone\)\n$/;
+    const [, kept, all, lost] = line.exec(dry.out) ?? [];
+    expect(dry.out).toMatch(line);
+    expect(Number(kept) + Number(lost)).toBe(Number(all));
+    expect(Number(lost)).toBeGreaterThan(0);
+    expect((await readdir(d)).length).toBe(4);
+    const r = await runCli(['corpus', 'prune', d, '--entries-max', '1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`vpdma corpus prune: kept 1 of 3 traces`);
+    // The damaged file is not a trace of the corpus: it stays, and one trace with it.
+    expect((await readdir(d)).length).toBe(2);
+  });
+
+  it('--bytes-max keeps what fits; a bad size is one line, exit 2', async () => {
+    const d = await fill('s');
+    const r = await runCli(['corpus', 'prune', d, '--bytes-max', '1', '--dry-run']);
+    expect(r.out).toMatch(
+      /would keep 0 of 3 traces \(0 B of [\d.]+ KiB\), the most --bytes-max 1 allows; coverage 0 of \d+ keys/,
+    );
+    const big = await runCli(['corpus', 'prune', d, '--bytes-max', '1G', '--dry-run']);
+    expect(big.out).toMatch(/would keep 2 of 3 traces .*; coverage \d+ keys, unchanged\n$/);
+    for (const [flag, value] of [
+      ['--bytes-max', '2X'],
+      ['--bytes-max', '0'],
+      ['--entries-max', '-1'],
+    ] as const) {
+      const bad = await runCli(['corpus', 'prune', d, flag, value]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(new RegExp(`^vpdma: ${flag}: expected .*"${value}"\n$`));
+    }
     expect((await readdir(d)).length).toBe(4);
   });
 
