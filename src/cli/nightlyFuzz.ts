@@ -11,6 +11,7 @@ import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
+import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
@@ -26,6 +27,8 @@ export interface FuzzPhase {
   readonly workers: number;
   readonly out: string;
   readonly corpusDir: string;
+  /** --corpus-max: entries of corpusDir at most (corpusCap.ts). */
+  readonly corpusMax?: number;
   readonly perGroup: number;
   readonly attemptsMax: number;
   /** --worker-heap-mb (absent: Node's own), recorded in the report. */
@@ -56,12 +59,13 @@ export async function fuzzPhase(
     p.warn(m);
   };
   const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
-  const mine = await readCorpusDir(p.corpusDir, warn);
+  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;
   const io = fuzzIo({
     profile: p.profile,
     keep: corpusKeeper(p.corpusDir),
+    drop: mine.drop,
     warn,
     writeFinding: findingWriter(p.out, p.settings),
     progress: (x) => {
@@ -71,7 +75,7 @@ export async function fuzzPhase(
         'cases/s': Math.round(x.cases / secs),
         'calls/s': Math.round(x.calls / secs),
         coverage: x.coverage,
-        corpus: bundled.length + mine.length + x.kept,
+        corpus: bundled.length + mine.size() + x.kept,
         findings: x.kinds,
         failing: x.failing,
       });
@@ -97,7 +101,8 @@ export async function fuzzPhase(
     const result = await runFuzz(
       {
         settings: p.settings,
-        base: [...bundled, ...mine],
+        base: [...bundled, ...mine.files],
+        ...(mine.cap === undefined ? {} : { cap: mine.cap }),
         shard: p.shard,
         ...p.budget,
         workers: p.workers,
@@ -123,6 +128,8 @@ export async function fuzzPhase(
       attemptsMax: p.attemptsMax,
       ...(p.workerHeapMb === undefined ? {} : { workerHeapMb: p.workerHeapMb }),
       corpusDir: p.corpusDir,
+      corpusFound: mine.found,
+      ...(p.corpusMax === undefined ? {} : { corpusMax: p.corpusMax }),
       interrupted: interrupted(),
       warnings,
       workers: p.workers,

@@ -25,6 +25,7 @@ export interface NightlyOptions {
   readonly workers?: string;
   readonly workerHeapMb?: string;
   readonly corpus?: string;
+  readonly corpusMax?: string;
   readonly out?: string;
   readonly shard?: string;
   readonly history?: string;

@@ -6,13 +6,16 @@ import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { nightlySummary } from './nightlySummary.js';
 
+/** The fuzz report's corpus, as a run without a --corpus directory has it. */
+const corpus = { base: 21, kept: 0, keptFiles: [] };
+
 describe('the nightly summary', () => {
   it('says "1 call" for a one-call repro and "N calls" otherwise', () => {
     const r = nightlyFixture();
     const withDetail = {
       ...r,
       fuzz: { ...r.fuzz, cases: 1, calls: 1 },
-      fuzzDetail: { budget: { runs: 1 } },
+      fuzzDetail: { budget: { runs: 1 }, corpus },
     } as unknown as NightlyReportWithDetail;
     const text = nightlySummary(withDetail, 'out');
     expect(text).toContain('fuzz: 1 case, 1 call, coverage ');
@@ -43,7 +46,7 @@ describe('the nightly summary', () => {
   it('says what the fuzzer reached, after the fuzz line', () => {
     const r = nightlyFixture();
     const text = nightlySummary(
-      { ...r, fuzzDetail: { budget: {} } } as unknown as NightlyReportWithDetail,
+      { ...r, fuzzDetail: { budget: {}, corpus } } as unknown as NightlyReportWithDetail,
       'out',
     );
     const lines = text.split('\n');
@@ -71,7 +74,7 @@ describe('the nightly summary', () => {
       {
         ...r,
         findings: [two, ...rest],
-        fuzzDetail: { budget: {} },
+        fuzzDetail: { budget: {}, corpus },
       } as unknown as NightlyReportWithDetail,
       'out',
     );
@@ -85,9 +88,26 @@ describe('the nightly summary', () => {
     expect(lines[at + 4]).toBe('    VideoPortDoDma returned 0x1, expected NULL');
   });
 
+  it('says what --corpus-max deleted, under what the fuzzer reached', () => {
+    const r = nightlyFixture();
+    const capped = { corpusMax: 9, entries: 12, deleted: 3, keys: 40, keysKept: 38, rareLost: 1 };
+    const detail = { budget: {}, corpusMax: 9, corpus: { ...corpus, dir: 'out/corpus', capped } };
+    const lines = nightlySummary(
+      { ...r, fuzzDetail: detail } as unknown as NightlyReportWithDetail,
+      'out',
+    ).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('findings: '));
+    expect(lines[at - 1]).toBe(
+      'corpus: out/corpus held 12 entries, more than --corpus-max 9: 3 deleted before fuzzing, those adding least; 2 of the 40 coverage keys its entries reached were lost with them (1 of those reached by one entry alone)',
+    );
+  });
+
   describe('lists the corpus traces that failed', () => {
     const r = nightlyFixture();
-    const summary = (over: object, detail: object = { budget: {}, timeoutMs: 1000 }): string[] =>
+    const summary = (
+      over: object,
+      detail: object = { budget: {}, timeoutMs: 1000, corpus },
+    ): string[] =>
       nightlySummary(
         { ...r, ...over, fuzzDetail: detail } as unknown as NightlyReportWithDetail,
         'out',
@@ -104,7 +124,7 @@ describe('the nightly summary', () => {
         expect.stringMatching(/^fuzz: /),
       ]);
       // No --timeout when the report does not say (an older one); no --profile per trace header.
-      const old = summary({ profile: 'per trace header' }, { budget: {} });
+      const old = summary({ profile: 'per trace header' }, { budget: {}, corpus });
       expect(old).toContain(
         `    vpdma minimize corpus/legacy-mapdma-flags.jsonl --kind map-dma-returned-non-null --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET}`,
       );

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
 import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fuzzReport.js';
+import { corpusNote } from '../fuzz/corpusNote.js';
 import { reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -109,6 +110,7 @@ export function nightlySummary(
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
+    ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.
     ...r.findings.flatMap((f) => [

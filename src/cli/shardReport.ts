@@ -1,6 +1,7 @@
 // One shard's report.json, read and checked whole before merge writes anything.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { corpusNote } from '../fuzz/corpusNote.js';
 import { mergeFuzzReports } from '../fuzz/mergeReports.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
@@ -54,6 +55,7 @@ function probe(path: string, r: NightlyReportWithDetail): void {
     mergeFuzzReports([r.fuzzDetail], 2);
     regressionResults(r.corpus.traces);
     mergedTiming([r]);
+    corpusNote(r.fuzzDetail);
     for (const [name, list] of [
       ['corpus.traces', r.corpus.traces],
       ['corpus.violations', r.corpus.violations],

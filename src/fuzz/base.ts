@@ -11,6 +11,7 @@ import { coverageKey, stateShape } from './coverage.js';
 import { reachedLabel } from './reached.js';
 import { energies } from './energy.js';
 import { liftTrace } from './lift.js';
+import { chooseCover } from './cover.js';
 import type { SharedBase } from './protocol.js';
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
@@ -92,8 +93,8 @@ export function entryKeys(
   callsMax: number,
   profile?: Profile,
   disabled?: readonly string[],
-  /** Filled with the keys' labels (reached.ts). */
-  labels?: Set<string>,
+  /** Filled with each key's label (reached.ts), the first time it is met. */
+  labels?: Map<number, string>,
 ): number[] {
   const header = profile === undefined ? e.header : { ...e.header, profile };
   const off = disabled === undefined ? {} : { disabled: new Set(disabled) };
@@ -106,10 +107,33 @@ export function entryKeys(
   const keys: number[] = [];
   for (const c of trace.calls) {
     const stepped = model.step(c.fn, c.args);
-    keys.push(coverageKey(c.fn, stepped, model.state));
-    labels?.add(reachedLabel(c.fn, stepped, stateShape(model.state)));
+    const key = coverageKey(c.fn, stepped, model.state);
+    keys.push(key);
+    if (labels !== undefined && !labels.has(key))
+      labels.set(key, reachedLabel(c.fn, stepped, stateShape(model.state)));
   }
   return keys;
+}
+
+/** A cap on the base's entries from the --corpus directory (`--corpus-max`). */
+export interface BaseCap {
+  readonly entriesMax: number;
+  /** The entries it applies to, by name; the others (the bundled corpus) always stay. */
+  readonly capped: ReadonlySet<string>;
+}
+
+/** What a cap left out (only when there were more entries than it allows). */
+export interface Capped {
+  readonly entriesMax: number;
+  /** Capped entries before: more than entriesMax. */
+  readonly entries: number;
+  /** Names left out, sorted. */
+  readonly dropped: readonly string[];
+  /** Keys the capped entries reached beyond the others', and how many of them the kept reach. */
+  readonly keys: number;
+  readonly keysKept: number;
+  /** Keys one capped entry alone reached, lost with it. */
+  readonly rareLost: number;
 }
 
 export function buildBase(
@@ -117,22 +141,54 @@ export function buildBase(
   callsMax: number,
   profile?: Profile,
   disabled?: readonly string[],
-): Base {
-  const sorted = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const lifted = sorted.map((n) => ({
-    name: n.name,
-    header: n.trace.header,
-    program: liftTrace(n.trace),
-  }));
-  const labels = new Set<string>();
-  const reached = lifted.map((e) => new Set(entryKeys(e, callsMax, profile, disabled, labels)));
+  cap?: BaseCap,
+): Base & { readonly capped?: Capped } {
+  const byName = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const labels = new Map<number, string>();
+  const measured = byName.map((n) => {
+    const e = { name: n.name, header: n.trace.header, program: liftTrace(n.trace) };
+    return { n, e, keys: new Set(entryKeys(e, callsMax, profile, disabled, labels)) };
+  });
+  const cut = cap === undefined ? undefined : capBase(measured, cap);
+  const kept = cut === undefined ? measured : measured.filter((m) => !cut.dropSet.has(m.n.name));
   const keys = new Set<number>();
-  for (const r of reached) for (const k of r) keys.add(k);
-  const weights = energies(reached);
-  const entries: BaseEntry[] = lifted.map((e, i) => ({ ...e, weight: weights[i] ?? 1 }));
-  const shared = share(sorted, weights);
+  for (const m of kept) for (const k of m.keys) keys.add(k);
+  const weights = energies(kept.map((m) => m.keys));
+  const entries: BaseEntry[] = kept.map((m, i) => ({ ...m.e, weight: weights[i] ?? 1 }));
+  const shared = share(
+    kept.map((m) => m.n),
+    weights,
+  );
   // What a worker decodes from `shared` is what this thread lifted (the .vpt round trip is
   // lossless), so cases this thread runs itself need no second decoding.
   cached = { id: shared.id, entries };
-  return { shared, entries, keys, reached: [...labels].sort() };
+  const reached = [...new Set([...keys].map((k) => labels.get(k) ?? ''))].sort();
+  return { shared, entries, keys, reached, ...(cut === undefined ? {} : { capped: cut.capped }) };
+}
+
+/** Which capped entries go (cover.ts's order, the others' keys counted as covered). */
+function capBase(
+  measured: readonly { n: NamedTrace; keys: ReadonlySet<number> }[],
+  cap: BaseCap,
+): { capped: Capped; dropSet: ReadonlySet<string> } | undefined {
+  const mine = measured.filter((m) => cap.capped.has(m.n.name));
+  if (mine.length <= cap.entriesMax) return undefined;
+  const covered = new Set<number>();
+  for (const m of measured) if (!cap.capped.has(m.n.name)) for (const k of m.keys) covered.add(k);
+  const entries = mine.map((m) => ({
+    name: m.n.name,
+    calls: m.n.trace.calls.length,
+    bytes: 0,
+    keys: m.keys,
+  }));
+  const c = chooseCover(entries, { entriesMax: cap.entriesMax }, covered);
+  const capped = {
+    entriesMax: cap.entriesMax,
+    entries: mine.length,
+    dropped: c.drop,
+    keys: c.keys,
+    keysKept: c.keysKept,
+    rareLost: c.rareLost,
+  };
+  return { capped, dropSet: new Set(c.drop) };
 }

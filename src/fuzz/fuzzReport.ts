@@ -9,6 +9,7 @@ import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
 import type { ViolationAtCall } from './findings.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
+import { cappedOf, corpusNote, type CorpusCapped } from './corpusNote.js';
 import { reachedLines, unreached, type ReachedTable } from './reached.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
@@ -77,6 +78,8 @@ export interface FuzzReport extends RunIdentity {
     readonly minimizeTime?: string;
   };
   readonly callsMax: number;
+  /** --corpus-max (absent without one): the --corpus directory's entries at most. */
+  readonly corpusMax?: number;
   /** --timeout: it decides which slow calls are target-timeout findings (absent from older reports). */
   readonly timeoutMs?: number;
   /**
@@ -111,6 +114,10 @@ export interface FuzzReport extends RunIdentity {
     readonly baseId?: string;
     readonly kept: number;
     readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
+    /** The --corpus directory as the run found it: readable entries, their bytes. */
+    readonly found?: { readonly entries: number; readonly bytes: number };
+    /** --corpus-max, when the directory held more (corpusNote.ts says it). */
+    readonly capped?: CorpusCapped;
   };
   /**
    * Per function, the model's branches reached (base corpus and cases; docs/fuzzing.md,
@@ -154,6 +161,8 @@ export interface FuzzReport extends RunIdentity {
     readonly workersStarted?: number;
     readonly fuzzMs: number;
     readonly minimizeMs: number;
+    /** Reading the --corpus directory and building the base from it, before the first case. */
+    readonly loadMs?: number;
     readonly wallMs: number;
     readonly casesPerSecond: number;
     readonly callsPerSecond: number;
@@ -186,11 +195,18 @@ export type ReportMeta = RunIdentity &
     | 'timeoutMs'
     | 'disabled'
     | 'workerHeapMb'
+    | 'corpusMax'
     | 'interrupted'
     | 'warnings'
   > &
   Required<Pick<FuzzReport, 'reprosPerKind' | 'attemptsMax'>> & {
     readonly corpusDir?: string;
+    /** The --corpus directory as read, and how long reading it took. */
+    readonly corpusFound?: {
+      readonly entries: number;
+      readonly bytes: number;
+      readonly readMs: number;
+    };
     readonly workers: number;
     readonly wallMs: number;
   };
@@ -211,6 +227,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     shard: m.shard,
     budget: m.budget,
     callsMax: m.callsMax,
+    ...(m.corpusMax === undefined ? {} : { corpusMax: m.corpusMax }),
     ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
     reprosPerKind: m.reprosPerKind,
     attemptsMax: m.attemptsMax,
@@ -226,6 +243,10 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
       baseId: r.baseId,
       kept: r.keptFiles.length,
       keptFiles: r.keptFiles,
+      ...(m.corpusFound === undefined
+        ? {}
+        : { found: { entries: m.corpusFound.entries, bytes: m.corpusFound.bytes } }),
+      ...(r.capped === undefined ? {} : { capped: cappedOf(r.capped) }),
     },
     reached: r.reached,
     unreached: unreached(r.reached, m.disabled),
@@ -244,6 +265,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
       workersStarted: r.workersStarted,
       fuzzMs: Math.round(r.fuzzMs),
       minimizeMs: Math.round(r.minimizeMs),
+      loadMs: Math.round(r.baseMs + (m.corpusFound?.readMs ?? 0)),
       wallMs: Math.round(m.wallMs),
       casesPerSecond: Math.round(c.cases / secs),
       callsPerSecond: Math.round(c.calls / secs),
@@ -332,6 +354,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
     `coverage ${plural(r.coverage, 'key')}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
+    ...[corpusNote(r)].filter((l) => l !== undefined),
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
     ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
     ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),

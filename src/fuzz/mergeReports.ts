@@ -88,6 +88,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       ...workersStartedOf(reports),
       fuzzMs,
       minimizeMs: Math.max(...reports.map((r) => r.timing.minimizeMs)),
+      ...loadMsOf(reports),
       wallMs: Math.max(...reports.map((r) => r.timing.wallMs)),
       casesPerSecond: Math.round(m.cases / Math.max(fuzzMs / 1000, 1e-3)),
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
@@ -119,6 +120,12 @@ function workersStartedOf(
     n += r.timing.workersStarted;
   }
   return { workersStarted: n };
+}
+
+/** The slowest shard's start-up (absent if a shard's report lacks it). */
+function loadMsOf(reports: readonly FuzzReport[]): { loadMs?: number } {
+  const ms = reports.map((r) => r.timing.loadMs);
+  return ms.every((m) => m !== undefined) ? { loadMs: Math.max(...ms) } : {};
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */

@@ -6,7 +6,7 @@ import { reachedTable, type ReachedTable } from './reached.js';
 import { notStarted } from '../replay/violation.js';
 import type { Executor } from '../replay/executor.js';
 import type { Trace } from '../trace/trace.js';
-import { buildBase, type NamedTrace } from './base.js';
+import { buildBase, type BaseCap, type Capped, type NamedTrace } from './base.js';
 import { runCampaign, type CampaignProgress, type CampaignResult, type Shard } from './campaign.js';
 import { generateCase, type CaseContext } from './caseGen.js';
 import type { FuzzExecutor } from './executor.js';
@@ -18,6 +18,8 @@ import { findingsPhase, type MinimizeStop } from './findingsPhase.js';
 export interface FuzzRunOptions {
   readonly settings: FuzzSettings;
   readonly base: readonly NamedTrace[];
+  /** `--corpus-max`: the base's --corpus entries beyond it are left out, and io.drop deletes them. */
+  readonly cap?: BaseCap;
   readonly shard: Shard;
   readonly runs?: number;
   readonly timeMs?: number;
@@ -57,6 +59,8 @@ export interface FuzzRunIo {
   readonly minimize: MinimizeFn;
   /** Stores a kept case; resolves to its corpus file name. */
   keep(trace: Trace): Promise<string>;
+  /** Deletes the corpus entries a cap left out of the base (before the campaign starts). */
+  drop?(names: readonly string[]): Promise<void>;
   /** Writes a finding's files; resolves to its report entry. */
   writeFinding(f: FuzzFinding): Promise<ReportFinding>;
   progress?(p: CampaignProgress): void;
@@ -82,6 +86,10 @@ export interface FuzzRunResult {
   readonly baseSize: number;
   /** The base corpus's identity (count, bytes and a hash of the names): shards must share it. */
   readonly baseId: string;
+  /** What `cap` left out of the base (absent when the corpus was within it). */
+  readonly capped?: Capped;
+  /** Building the base: lifting and measuring every entry, packing it for the workers. */
+  readonly baseMs: number;
   readonly keptFiles: readonly { readonly caseIndex: number; readonly file: string }[];
   /** The functions and model branches the base corpus and the cases reached (reached.ts). */
   readonly reached: ReachedTable;
@@ -166,7 +174,10 @@ async function fuzzPhase(
 
 export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRunResult> {
   const now = o.now ?? ((): number => performance.now());
-  const base = buildBase(o.base, o.settings.callsMax, o.settings.profile, o.settings.disabled);
+  const b0 = now();
+  const s = o.settings;
+  const base = buildBase(o.base, s.callsMax, s.profile, s.disabled, o.cap);
+  if (base.capped !== undefined) await io.drop?.(base.capped.dropped);
   const ctx = caseContext(o.settings, base.entries);
   const t0 = now();
   const phase = await fuzzPhase(o, io, ctx, base.keys, base.shared);
@@ -197,6 +208,8 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     campaign,
     baseSize: base.entries.length,
     baseId: base.shared.id,
+    ...(base.capped === undefined ? {} : { capped: base.capped }),
+    baseMs: t0 - b0,
     keptFiles,
     reached: reachedTable([...base.reached, ...campaign.reached]),
     groups: reportGroups,

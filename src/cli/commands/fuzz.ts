@@ -58,6 +58,7 @@ import { findingWriter } from '../../fuzz/outputs.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
+import { CORPUS_MAX_OPTION, corpusMaxOption, loadCorpus } from '../corpusCap.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -69,6 +70,7 @@ export interface FuzzCliOptions {
   readonly workers?: string;
   readonly workerHeapMb?: string;
   readonly corpus?: string;
+  readonly corpusMax?: string;
   readonly out?: string;
   readonly shard?: string;
   readonly json?: string;
@@ -108,6 +110,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
+    .option(...CORPUS_MAX_OPTION)
     .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
     .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
     .option(
@@ -136,7 +139,10 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
 
 /** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
 export function fuzzIo(
-  o: Pick<FuzzRunIo, 'keep' | 'writeFinding' | 'progress' | 'minimizing' | 'log' | 'warn'> & {
+  o: Pick<
+    FuzzRunIo,
+    'keep' | 'drop' | 'writeFinding' | 'progress' | 'minimizing' | 'log' | 'warn'
+  > & {
     profile?: Profile | undefined;
   },
 ): FuzzRunIo {
@@ -191,6 +197,7 @@ interface Parsed {
   readonly workers: number;
   readonly out: string;
   readonly corpusDir: string;
+  readonly corpusMax: number | undefined;
   readonly settings: FuzzSettings;
 }
 
@@ -210,6 +217,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
     workers: workersOption(opts.workers),
     out,
     corpusDir: opts.corpus ?? join(out, 'corpus'),
+    corpusMax: corpusMaxOption(opts.corpusMax),
     settings: {
       target: formatTargetSpec(spec),
       ...(profile === undefined ? {} : { profile }),
@@ -223,7 +231,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   };
 }
 
-function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: number) {
+function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: () => number) {
   const b = p.budget;
   const total = b.runs === undefined ? 0 : Math.ceil((b.runs - p.shard.index) / p.shard.count);
   const progress = new Progress('fuzz', total, {
@@ -238,7 +246,7 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
       'cases/s': Math.round(c.cases / secs),
       'calls/s': Math.round(c.calls / secs),
       coverage: c.coverage,
-      corpus: corpus + c.kept,
+      corpus: corpus() + c.kept,
       findings: c.kinds,
       failing: c.failing,
     });
@@ -276,18 +284,19 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     warnings.push(m);
     ctx.io.err(`vpdma: ${m}\n`);
   };
-  const base = [
-    ...(await readCorpusDir(bundledCorpusDir(), warn, 'corpus/')),
-    ...(await readCorpusDir(p.corpusDir, warn)),
-  ];
+  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
+  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
+  const base = [...bundled, ...mine.files];
   ctx.io.err(
     `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${fuzzWorkersText(p.workers, p.settings.target)} corpus=${base.length} build=${buildRevision()}\n`,
   );
-  const { progress, update, minimizing } = progressSink(ctx, opts, p, base.length);
+  const sized = (): number => bundled.length + mine.size();
+  const { progress, update, minimizing } = progressSink(ctx, opts, p, sized);
   const interrupt = onInterrupt(ctx.io.err);
   const io = fuzzIo({
     profile: p.profile,
     keep: corpusKeeper(p.corpusDir),
+    drop: mine.drop,
     writeFinding: findingWriter(p.out, p.settings),
     progress: update,
     minimizing: (s) => minimizing.update(s),
@@ -300,6 +309,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     const options = {
       settings: p.settings,
       base,
+      ...(mine.cap === undefined ? {} : { cap: mine.cap }),
       shard: p.shard,
       ...p.budget,
       workers: p.workers,
@@ -324,6 +334,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       reprosPerKind: perGroup,
       attemptsMax,
       corpusDir: p.corpusDir,
+      corpusFound: mine.found,
+      ...(p.corpusMax === undefined ? {} : { corpusMax: p.corpusMax }),
       interrupted: interrupt.received() !== undefined,
       warnings,
       workers: p.workers,

@@ -49,6 +49,7 @@ import {
   workersOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
+import { CORPUS_MAX_OPTION, corpusMaxOption } from '../corpusCap.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -94,6 +95,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
+    .option(...CORPUS_MAX_OPTION)
     .option(
       '--out <dir>',
       "reports, findings, the failing corpus traces' repros and (by default) the corpus go here",
@@ -160,6 +162,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ? undefined
       : durationOption('--budget-replay', opts.budgetReplay);
   const corpusDir = opts.corpus ?? defaultCorpusDir(out);
+  const corpusMax = corpusMaxOption(opts.corpusMax);
   checkOutputNames(out, opts.json, opts.history);
   const replaying = await replayDirs(opts.replay);
   const traces = await collectNightlyTraces(out, replaying.dirs);
@@ -280,6 +283,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         workers,
         out,
         corpusDir,
+        ...(corpusMax === undefined ? {} : { corpusMax }),
         perGroup: 2,
         attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
