@@ -97,6 +97,8 @@ describe('nightly --corpus-max', () => {
     expect(r.out).toContain(
       `\ncorpus: ${join(whole, 'corpus')} held ${start.length} entries, more than --corpus-max ${MAX}: ${start.length - MAX} deleted before fuzzing, those adding least; ${lost} of the ${c.keys} coverage keys`,
     );
+    // Given back with the same starting corpus, the cap picks the same base (the runs below).
+    expect(r.out).toContain(`(--runs 120 --corpus-max ${MAX} reproduces them from the same`);
     // Left: MAX entries of the night's start, and what the night kept.
     const left = corpusOf(whole);
     const kept = new Set(d.corpus.keptFiles.map((k) => k.file));

@@ -317,12 +317,19 @@ export const TIMEOUT_MS_DEFAULT = 1000;
  * The options that run a report's cases again, with its seed and target: `--runs N` (its
  * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
  * `--calls-max`, `--timeout`, `--disable` and `--worker-heap-mb` when they are not their
- * defaults.
+ * defaults, and `--corpus-max` when given (it decides which entries of the starting corpus
+ * the base holds).
  */
 export function rerunOptions(
   r: Pick<
     FuzzReport,
-    'runsEquivalent' | 'shard' | 'callsMax' | 'timeoutMs' | 'disabled' | 'workerHeapMb'
+    | 'runsEquivalent'
+    | 'shard'
+    | 'callsMax'
+    | 'timeoutMs'
+    | 'disabled'
+    | 'workerHeapMb'
+    | 'corpusMax'
   >,
 ): string {
   return [
@@ -336,6 +343,7 @@ export function rerunOptions(
       ? []
       : [`--disable ${r.disabled.join(',')}`]),
     ...(r.workerHeapMb === undefined ? [] : [`--worker-heap-mb ${r.workerHeapMb}`]),
+    ...(r.corpusMax === undefined ? [] : [`--corpus-max ${r.corpusMax}`]),
   ].join(' ');
 }
 
