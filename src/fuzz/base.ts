@@ -2,6 +2,8 @@
 // directory, in name order. Workers get it as shared .vpt bytes; this thread lifts it too (to
 // regenerate cases) and measures the coverage it already reaches, against which novelty is
 // judged and from which each entry's energy comes (energy.ts; shared with the workers too).
+// Under --corpus-max the directory's entries are measured all the same, and those a greedy
+// cover ranks past the cap (cover.ts) are left out of the base here, before case 0.
 import { hashBytes, hashString } from '../core/hash.js';
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
