@@ -27,7 +27,7 @@ describe('the nightly summary', () => {
   it('ends the fuzz line with where the cases ran, the workers that started', () => {
     const r = nightlyFixture();
     const fuzzLine = (timing: object | undefined): string => {
-      const detail = { budget: {}, ...(timing === undefined ? {} : { timing }) };
+      const detail = { budget: {}, corpus, ...(timing === undefined ? {} : { timing }) };
       const text = nightlySummary(
         { ...r, fuzzDetail: detail } as unknown as NightlyReportWithDetail,
         'out',
@@ -278,7 +278,7 @@ describe('the nightly summary', () => {
     });
 
     it('says when --minimize-time ran out before the corpus traces, as for the findings', () => {
-      const detail = { budget: { minimizeTime: '5m' }, timeoutMs: 1000 };
+      const detail = { budget: { minimizeTime: '5m' }, timeoutMs: 1000, corpus };
       const stopped = summary({ corpus: { ...r.corpus, minimizeStoppedBy: 'time' } }, detail);
       expect(stopped).toContain(
         'minimization stopped: --minimize-time 5m spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)',
