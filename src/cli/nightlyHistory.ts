@@ -5,7 +5,13 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
-import { updateHistory, withHistory, type History, type HistoryRun } from '../report/history.js';
+import {
+  oldSchemeBuckets,
+  updateHistory,
+  withHistory,
+  type History,
+  type HistoryRun,
+} from '../report/history.js';
 import { nightlyFinding } from '../report/nightlyBuild.js';
 import type { Finding, FixedFinding } from '../report/nightlySchema.js';
 import type { TraceEntry } from '../report/replayReport.js';
@@ -33,6 +39,20 @@ export async function loadHistory(path: string | undefined): Promise<HistoryFile
   return { path, history: r.value };
 }
 
+/**
+ * The one-time note for a version 1 history (report/history.ts, "Signature schemes"), printed
+ * by the night that upgrades it; '' for any other.
+ */
+export function upgradeNote(command: string, file: HistoryFile | undefined): string {
+  if (file?.history.upgradedFrom !== 1) return '';
+  const old = oldSchemeBuckets(file.history);
+  const kept =
+    old === 0
+      ? ''
+      : `; its ${old} ${old === 1 ? 'bucket' : 'buckets'} of kinds whose signature changed keep it (signatureScheme 1): a finding of the same kind and function as an open one of them is open, not new, and each is fixed once its repro in OUT/findings passes`;
+  return `vpdma ${command}: --history ${file.path}: version 1, written back as version 2, whose signatures name what failed (kind, function, the part of the answer that differs), not the calls a repro kept${kept}\n`;
+}
+
 /** The findings as the nightly report shows them (paths relative to `out`), with history. */
 export function foldFindings(
   found: readonly ReportFinding[],
@@ -50,8 +70,8 @@ export function foldFindings(
   const stillFailing = [...(run.stillFailing ?? [])].filter((s) => !foundNow.has(s)).sort();
   if (file === undefined)
     return { findings, fixed: [], stillFailing, saveHistory: () => Promise.resolve() };
-  // An unminimized repro (the night was interrupted first, or the failure is flaky) has a
-  // signature of its own every night: recorded, it would be a bucket that never recurs.
+  // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
+  // replayed by later nights: recorded, its bucket could never be marked fixed.
   const recorded = findings.filter((_, i) => found[i]?.minimized !== false);
   const u = updateHistory(file.history, recorded, run);
   return {

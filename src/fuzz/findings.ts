@@ -2,14 +2,20 @@
 // first violation; the lowest-indexed few of each group are regenerated from (seed, index),
 // re-run to see that they fail every time (a flaky failure is reported unminimized), minimized
 // against the target ("still fails the same way" = a violation of the same kind in the same
-// function), re-run a few times to count how often the repro reproduces, and
-// deduplicated by signature: kind, function and the functions the minimized repro calls (none
-// for an obsolete call that was not inert). Picking
+// function, about the same part of the answer: replayCheck.ts), re-run a few times to count
+// how often the repro reproduces, and deduplicated by signature: what the violation is (kind,
+// function, and for the kinds that are not about inertness the part of the answer that
+// differs), never which calls the repro kept. Picking
 // the lowest indices makes the result the same however the cases were spread over workers
 // or shards (merge.ts combines shards the same way).
 import { hashString } from '../core/hash.js';
 import type { Trace } from '../trace/trace.js';
-import { INERTNESS_KINDS, type Violation, type ViolationKind } from '../replay/violation.js';
+import {
+  INERTNESS_KINDS,
+  violationPart,
+  type Violation,
+  type ViolationKind,
+} from '../replay/violation.js';
 import { failureKey } from './campaign.js';
 import type { CaseResult } from './protocol.js';
 
@@ -147,18 +153,30 @@ export function groupFailures(
 const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
 
 /**
- * Dedup key: kind, function and a hash of the functions the repro calls, as
- * "kind/Function/hash" (also its directory under findings/). A set, not the sequence: two
- * seeds often minimize one bug to the same calls in another order (LockBuffer before or
- * after GetDmaAdapter), which would be a new finding every night. An obsolete call that is
- * not inert hashes no calls: one such bug was a finding per buffer it happened to corrupt.
+ * Which scheme `signatureOf` follows (history files record it: report/history.ts). Scheme 1
+ * hashed the set of functions the repro called for the kinds that are not about inertness, so
+ * one bug got a new signature whenever its repro kept another incidental call.
  */
-export function signatureOf(kind: ViolationKind, fn: string, repro: Trace): string {
-  const sequence = INERTNESS_KINDS.has(kind)
-    ? ''
-    : [...new Set(repro.calls.map((c) => c.fn))].sort().join('\n');
-  const h = hashString(sequence).toString(16).padStart(14, '0').slice(-8);
+export const SIGNATURE_SCHEME = 2;
+
+/**
+ * Dedup key, as "kind/Function/hash" (also its directory under findings/): what failed, never
+ * how the repro got there. The hash covers the part of the answer that differs
+ * (violationPart: "ret", "out.pLength", "memory", none for a crash) for the kinds that are not
+ * about inertness, so a StartDma that returns the wrong value and one that writes a wrong
+ * *pLength are two findings, whatever calls, addresses or seed led to them. For an inertness
+ * kind it covers nothing (always b8a02000, the hash of ""): the obsolete call was not inert,
+ * that is the bug, whichever byte, object or out-parameter showed it first.
+ */
+export function signatureOf(kind: ViolationKind, fn: string, field?: string): string {
+  const part = INERTNESS_KINDS.has(kind) ? '' : violationPart(field);
+  const h = hashString(part).toString(16).padStart(14, '0').slice(-8);
   return `${kind}/${shortFn(fn)}/${h}`;
+}
+
+/** The signature of the finding a violation would be (known before minimizing). */
+export function signatureOfViolation(v: Pick<Violation, 'kind' | 'fn' | 'field'>): string {
+  return signatureOf(v.kind, v.fn, v.field);
 }
 
 /** Minimizing has to stop: interrupted, or its time budget is spent. */
@@ -204,7 +222,7 @@ function findingOf(
   // its ret or with its out parameter is one finding, not two with the same repro.
   const shown = again.lead ?? again.seen ?? v;
   return {
-    signature: signatureOf(shown.kind, shown.fn, repro),
+    signature: signatureOfViolation(shown),
     kind: shown.kind,
     fn: shown.fn,
     callIndex: again.seen?.callIndex ?? Math.max(0, repro.calls.length - 1),

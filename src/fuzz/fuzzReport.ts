@@ -14,7 +14,7 @@ import { reachedLines, unreached, type ReachedTable } from './reached.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
 export interface FindingBase {
-  /** Dedup key: kind, function and the set of functions the minimized repro calls. */
+  /** Dedup key: kind, function and the part of the answer that differs (findings.ts). */
   readonly signature: string;
   readonly fn: string;
   /** Index of the failing call in the minimized repro. */

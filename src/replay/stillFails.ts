@@ -8,7 +8,7 @@ import type { Executor } from './executor.js';
 import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
 import type { ReplayResult } from './replay.js';
 import { makeTasks } from './tasks.js';
-import type { Violation, ViolationKind } from './violation.js';
+import { violationPart, type Violation, type ViolationKind } from './violation.js';
 
 const brand = Symbol.for('vpdma.TargetSetupError');
 
@@ -29,6 +29,8 @@ export interface FailureSignature {
   readonly field?: string;
   readonly expected?: string;
   readonly actual?: string;
+  /** Also required when set: the part of the answer the violation is about (violationPart). */
+  readonly part?: string;
   /**
    * Memory that differs, found at any call: the original was found late (the rotating sample
    * or the final sweep), so its function is where it showed, not where it happened.
@@ -75,6 +77,7 @@ export function failsSameWay(v: Violation, sig: FailureSignature): boolean {
     v.kind === sig.kind &&
     v.fn === sig.fn &&
     (sig.field === undefined || v.field === sig.field) &&
+    (sig.part === undefined || violationPart(v.field) === sig.part) &&
     (sig.expected === undefined || v.expected === sig.expected) &&
     (sig.actual === undefined || v.actual === sig.actual)
   );

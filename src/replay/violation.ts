@@ -89,6 +89,20 @@ export function violation(
  */
 export const INERTNESS_KINDS: ReadonlySet<ViolationKind> = new Set(VIOLATION_KINDS.slice(0, 8));
 
+/**
+ * What part of a call's answer a violation is about, without what a trace happened to set up:
+ * "ret"; "out.<parameter>" with its member ("out.pVrp.outputBufferLength") but not an element's
+ * index ("out.elements[].length"); "state.<key>"; "memory" for a byte's address (memory kinds);
+ * "" when the violation names no field (a crash, a timeout). Part of a finding's signature.
+ */
+export function violationPart(field: string | undefined): string {
+  if (field === undefined || field === '') return '';
+  if (field === 'ret') return 'ret';
+  if (field.startsWith('out.') || field.startsWith('state.'))
+    return field.replace(/\[\d+\]/g, '[]');
+  return 'memory';
+}
+
 /** How a violation of a target that never started begins (its trace ran no call). */
 export const NOT_STARTED = 'the target could not start';
 

@@ -15,14 +15,26 @@
 // A bucket whose regression repro still fails in the run is seen by it (lastSeen, timesSeen),
 // never marked fixed, and a fixed one whose repro fails again is open again, whatever the
 // fuzzer found.
-// A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared). Nothing is
+// A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared).
+//
+// Signature schemes. Version 1 files were written when a signature hashed the set of functions
+// the repro called (for the kinds not about inertness), so one bug got a new signature
+// whenever its repro kept another incidental call; version 2 signatures name what failed
+// (src/fuzz/findings.ts signatureOf). A version 1 file reads as version 2, its buckets of the
+// kinds not about inertness marked `signatureScheme: 1` (inertness signatures did not change):
+// no finding will have their signatures again, so a finding with no bucket of its own whose
+// kind and function have an open scheme-1 bucket of its target is that bug, seen again: open,
+// not new, its bucket starting from that one's firstSeen and timesSeen. A scheme-1 bucket
+// itself lives on until its repro (still in OUT/findings) passes and marks it fixed. Nothing is
 // ever deleted, so the history only grows by what runs saw. Applying one run twice (a merge job
 // re-run on the same shards has the same runId) counts it once.
 import { assert } from '../core/assert.js';
+import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
 export const HISTORY_FORMAT = 'vpdma-history';
-export const HISTORY_VERSION = 1;
+/** Version 2: signatures of scheme 2 (see above); version 1 files are read and upgraded. */
+export const HISTORY_VERSION = 2;
 
 export interface HistoryBucket {
   readonly signature: string;
@@ -34,6 +46,8 @@ export interface HistoryBucket {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly timesSeen: number;
+  /** 1: its signature is of the first scheme (see above), which no finding has any more. */
+  readonly signatureScheme?: 1;
   /** Set while the bucket is fixed: the first complete run that did not see it. */
   readonly fixedSince?: string;
   /** The run that saw it again after it was fixed, while that is its last sighting. */
@@ -45,6 +59,18 @@ export interface History {
   readonly version: typeof HISTORY_VERSION;
   /** Sorted by signature, then target. */
   readonly buckets: readonly HistoryBucket[];
+  /** The version of the file it was read from, when older (not written). */
+  readonly upgradedFrom?: 1;
+}
+
+/** Whether a version 1 bucket's signature is of the first scheme (it changed in the second). */
+export function oldScheme(kind: string): boolean {
+  return !INERTNESS_KINDS.has(kind as ViolationKind);
+}
+
+/** Scheme-1 buckets (their kinds, targets): what a history upgraded now says about itself. */
+export function oldSchemeBuckets(h: History): number {
+  return h.buckets.filter((b) => b.signatureScheme === 1).length;
 }
 
 export interface HistoryRun {
@@ -100,7 +126,21 @@ function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): H
     firstSeen: old?.firstSeen ?? run.runId,
     lastSeen: run.runId,
     timesSeen: (old?.timesSeen ?? 0) + (old?.lastSeen === run.runId ? 0 : 1),
+    ...(old?.signatureScheme === undefined ? {} : { signatureScheme: old.signatureScheme }),
     ...(statusOf(old, run) === 'regressed' ? { regressedIn: run.runId } : {}),
+  };
+}
+
+/** A scheme-1 bucket as the start of the bucket of the finding that continues it. */
+function newScheme(b: HistoryBucket): HistoryBucket {
+  return {
+    signature: b.signature,
+    target: b.target,
+    kind: b.kind,
+    fn: b.fn,
+    firstSeen: b.firstSeen,
+    lastSeen: b.lastSeen,
+    timesSeen: b.timesSeen,
   };
 }
 
@@ -120,7 +160,23 @@ export function unfixed(b: HistoryBucket): HistoryBucket {
     firstSeen: b.firstSeen,
     lastSeen: b.lastSeen,
     timesSeen: b.timesSeen,
+    ...(b.signatureScheme === undefined ? {} : { signatureScheme: b.signatureScheme }),
   };
+}
+
+/**
+ * For each kind and function, the open scheme-1 bucket first seen earliest: what a finding
+ * with no bucket of its own continues (see above).
+ */
+function oldOpen(mine: ReadonlyMap<string, HistoryBucket>): Map<string, HistoryBucket> {
+  const open = new Map<string, HistoryBucket>();
+  for (const b of mine.values()) {
+    if (b.signatureScheme !== 1 || b.fixedSince !== undefined) continue;
+    const key = `${b.kind}\u0000${b.fn}`;
+    const have = open.get(key);
+    if (have === undefined || b.firstSeen < have.firstSeen) open.set(key, b);
+  }
+  return open;
 }
 
 function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
@@ -141,9 +197,11 @@ export function updateHistory(
   }
   const statuses = new Map<string, FindingHistory>();
   const next = new Map<string, HistoryBucket>();
+  const continued = oldOpen(mine);
   for (const f of findings) {
     if (next.has(f.signature)) continue; // one run counts a signature once
-    const old = mine.get(f.signature);
+    const was = continued.get(`${f.kind}\u0000${f.fn}`);
+    const old = mine.get(f.signature) ?? (was === undefined ? undefined : newScheme(was));
     const b = seen(old, f, run);
     next.set(f.signature, b);
     statuses.set(f.signature, {

@@ -1,11 +1,15 @@
-// The history file format, version 1 (pure: text in, text out):
+// The history file format, version 2 (pure: text in, text out):
 //
-//   {"format": "vpdma-history", "version": 1, "buckets": [
+//   {"format": "vpdma-history", "version": 2, "buckets": [
 //     {"signature": "...", "target": "...", "kind": "...", "fn": "...", "firstSeen": "...",
-//      "lastSeen": "...", "timesSeen": 3, "regressedIn": "...", "fixedSince": "..."}, ...]}
+//      "lastSeen": "...", "timesSeen": 3, "signatureScheme": 1, "regressedIn": "...",
+//      "fixedSince": "..."}, ...]}
 //
 // (regressedIn, optional, was added after the first release of version 1: a re-applied run
-// keeps its verdict. Files without it read as before.)
+// keeps its verdict. Files without it read as before.) Version 2 changed what signatures mean
+// (history.ts, "Signature schemes"): a version 1 file is read as version 2, each bucket of a
+// kind not about inertness marked "signatureScheme": 1, and written back as version 2; that
+// field is optional, and 1 is its only value.
 //
 // Buckets sorted by signature, then target; keys in this order; two-space indentation; so the
 // file diffs well when kept in a repository. Reading is strict: another format or version, a
@@ -16,6 +20,7 @@ import {
   compareBuckets,
   HISTORY_FORMAT,
   HISTORY_VERSION,
+  oldScheme,
   type History,
   type HistoryBucket,
   unfixed,
@@ -23,7 +28,14 @@ import {
 
 const STRING_FIELDS = ['signature', 'target', 'kind', 'fn', 'firstSeen', 'lastSeen'] as const;
 const OPTIONAL_FIELDS = ['regressedIn', 'fixedSince'] as const;
-const FIELDS = new Set<string>([...STRING_FIELDS, 'timesSeen', ...OPTIONAL_FIELDS]);
+const FIELDS = new Set<string>([
+  ...STRING_FIELDS,
+  'timesSeen',
+  'signatureScheme',
+  ...OPTIONAL_FIELDS,
+]);
+/** The versions this vpdma reads: 1 is upgraded as it is read. */
+const READS = [1, HISTORY_VERSION];
 
 /** Canonical JSON of a history (buckets sorted, keys in format order). */
 export function historyJson(h: History): string {
@@ -38,7 +50,7 @@ export function historyJson(h: History): string {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parseBucket(v: unknown, at: string): Result<HistoryBucket, string> {
+function parseBucket(v: unknown, at: string, version: number): Result<HistoryBucket, string> {
   if (!isRecord(v)) return err(`${at}: not an object`);
   for (const k of Object.keys(v)) if (!FIELDS.has(k)) return err(`${at}: unknown field "${k}"`);
   for (const k of STRING_FIELDS) {
@@ -53,8 +65,11 @@ function parseBucket(v: unknown, at: string): Result<HistoryBucket, string> {
     if (s !== undefined && (typeof s !== 'string' || s === ''))
       return err(`${at}.${k}: expected a non-empty string`);
   }
+  const scheme = v['signatureScheme'];
+  if (scheme !== undefined && (version === 1 || scheme !== 1))
+    return err(`${at}.signatureScheme: expected 1 or nothing, in a version 2 file`);
   const b = v as unknown as HistoryBucket;
-  return ok({ ...b });
+  return ok(version === 1 && oldScheme(b.kind) ? { ...b, signatureScheme: 1 } : { ...b });
 }
 
 /** Parses and validates a history file's text. */
@@ -67,9 +82,10 @@ export function parseHistory(text: string): Result<History, string> {
   }
   if (!isRecord(v) || v['format'] !== HISTORY_FORMAT)
     return err(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);
-  if (v['version'] !== HISTORY_VERSION) {
+  const version = v['version'];
+  if (typeof version !== 'number' || !READS.includes(version)) {
     return err(
-      `history version ${JSON.stringify(v['version'])} is not supported (this vpdma reads version ${HISTORY_VERSION})`,
+      `history version ${JSON.stringify(version)} is not supported (this vpdma reads versions ${READS.join(' and ')})`,
     );
   }
   for (const k of Object.keys(v))
@@ -79,7 +95,7 @@ export function parseHistory(text: string): Result<History, string> {
   const buckets: HistoryBucket[] = [];
   const keys = new Set<string>();
   for (const [i, item] of raw.entries()) {
-    const b = parseBucket(item, `buckets[${i}]`);
+    const b = parseBucket(item, `buckets[${i}]`, version);
     if (!b.ok) return b;
     const key = JSON.stringify([b.value.signature, b.value.target]);
     if (keys.has(key))
@@ -88,5 +104,10 @@ export function parseHistory(text: string): Result<History, string> {
     buckets.push(b.value);
   }
   buckets.sort(compareBuckets);
-  return ok({ format: HISTORY_FORMAT, version: HISTORY_VERSION, buckets });
+  return ok({
+    format: HISTORY_FORMAT,
+    version: HISTORY_VERSION,
+    buckets,
+    ...(version === 1 ? { upgradedFrom: 1 as const } : {}),
+  });
 }

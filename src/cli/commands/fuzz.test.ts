@@ -127,7 +127,7 @@ describe('vpdma fuzz', () => {
     expect(r.code).toBe(1);
     const rep = report(join(out, 'report.json'));
     expect(rep.findings.map((f) => f.signature)).toEqual([
-      'return-mismatch/AllocateCommonBuffer/f4005b25',
+      'return-mismatch/AllocateCommonBuffer/f586ddc4',
     ]);
     expect(rep.findings[0]?.cases).toEqual(expect.arrayContaining([31, 32]));
   });

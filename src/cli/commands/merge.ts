@@ -25,6 +25,7 @@ import {
   foldFindings,
   loadHistory,
   regressionResults,
+  upgradeNote,
   type HistoryFile,
 } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
@@ -153,6 +154,8 @@ async function merge(
   const repros = await corpusReproSources(shards);
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
+  const upgrading = upgradeNote('merge', history);
+  if (upgrading !== '') ctx.io.err(upgrading);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
   // From here a signal stops the corpus copy; findings and reports are written all the same.

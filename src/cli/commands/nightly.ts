@@ -33,7 +33,7 @@ import {
 } from '../nightlyPlan.js';
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
-import { foldFindings, loadHistory, regressionResults } from '../nightlyHistory.js';
+import { foldFindings, loadHistory, regressionResults, upgradeNote } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -207,6 +207,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
   // The corpus replay's workers (none when the module cannot be loaded) and the campaign's.
   const replayThreads = cannotLoad === undefined ? replayWorkers(workers, files.length) : 0;
+  const upgrading = upgradeNote('nightly', history);
+  if (upgrading !== '') ctx.io.err(upgrading);
   ctx.io.err(
     `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${nightlyWorkersText(replayThreads, workers, target)} traces=${files.length} build=${buildRevision()} out=${out}\n`,
   );
