@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { traceEntry, type TraceEntry } from '../report/replayReport.js';
+import { traceEntry, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
-import { foldFindings, regressionResults } from './nightlyHistory.js';
+import { foldFindings, regressionResults, type ReplayedRun } from './nightlyHistory.js';
 
 const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry => ({
   trace,
@@ -15,29 +15,48 @@ const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): T
   calls: 3,
   violations,
 });
-const repro = (hash: string): string =>
-  `out/findings/memory-corrupted/MapDmaMemory/${hash}/repro.jsonl`;
+/** The repro of memory-corrupted in VideoPort<fn>: its signature is memory-corrupted/<fn>/b8a02000. */
+const repro = (fn: string): string => `out/findings/memory-corrupted/${fn}/b8a02000/repro.jsonl`;
+const sig = (fn: string): string => `memory-corrupted/${fn}/b8a02000`;
+/** Each entry with violations shows one: memory-corrupted in the function its path names. */
+const ran = (
+  traces: TraceEntry[],
+  shows = (_t: string): ReportViolation | undefined => undefined,
+): ReplayedRun => ({
+  traces,
+  violations: traces.flatMap((t) => {
+    if (t.violations === 0) return [];
+    const fn = /memory-corrupted\/([^/]+)\//.exec(t.trace)?.[1] ?? 'MapDmaMemory';
+    return [
+      shows(t.trace) ?? {
+        ...violation('memory-corrupted', `VideoPort${fn}`, 1, 'x'),
+        trace: t.trace,
+      },
+    ];
+  }),
+});
 
 describe('regressionResults', () => {
   it('sorts the repros into still failing and passing; other traces and unreadable ones count for neither', () => {
     const r = regressionResults([
-      entry(repro('aaaa0001'), 'fail', 1),
-      entry(repro('aaaa0002'), 'pass'),
-      entry(repro('aaaa0003'), 'crash'),
-      entry(repro('aaaa0004'), 'invalid'),
-      entry('corpus/events.jsonl', 'fail', 2),
+      ran([
+        entry(repro('MapDmaMemory'), 'fail', 1),
+        entry(repro('GetMdl'), 'pass'),
+        entry(repro('DoDma'), 'crash', 1),
+        entry(repro('SetBytesUsed'), 'invalid'),
+        entry('corpus/events.jsonl', 'fail', 2),
+      ]),
     ]);
-    expect([...r.stillFailing].sort()).toEqual([
-      'memory-corrupted/MapDmaMemory/aaaa0001',
-      'memory-corrupted/MapDmaMemory/aaaa0003',
-    ]);
-    expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/aaaa0002']);
+    expect([...r.stillFailing].sort()).toEqual([sig('DoDma'), sig('MapDmaMemory')]);
+    expect([...r.passing]).toEqual([sig('GetMdl')]);
+    // The corpus trace shows what it failed with first.
+    expect([...r.shown]).toEqual([[sig('MapDmaMemory'), 'corpus/events.jsonl']]);
   });
 
   it('a repro whose replay could not start the target counts for neither (a broken build reopens nothing)', () => {
-    const notStarted = { ...entry(repro('cccc0001'), 'timeout', 1), notStarted: true as const };
-    const r = regressionResults([notStarted, entry(repro('cccc0002'), 'crash', 1)]);
-    expect([...r.stillFailing]).toEqual(['memory-corrupted/MapDmaMemory/cccc0002']);
+    const notStarted = { ...entry(repro('GetMdl'), 'timeout', 1), notStarted: true as const };
+    const r = regressionResults([ran([notStarted, entry(repro('DoDma'), 'crash', 1)])]);
+    expect([...r.stillFailing]).toEqual([sig('DoDma')]);
     expect([...r.passing]).toEqual([]);
   });
 
@@ -45,7 +64,7 @@ describe('regressionResults', () => {
     const ended = (message: string): TraceEntry =>
       traceEntry({
         id: 0,
-        label: repro('dddd0001'),
+        label: repro('MapDmaMemory'),
         result: {
           outcome: 'crash',
           calls: 0,
@@ -57,11 +76,11 @@ describe('regressionResults', () => {
   });
 
   it('over shards: failing in any shard is still failing, in any order', () => {
-    const one = [entry(repro('bbbb0001'), 'pass'), entry(repro('bbbb0002'), 'pass')];
-    const two = [entry(repro('bbbb0001'), 'fail', 1)];
-    for (const r of [regressionResults(one, two), regressionResults(two, one)]) {
-      expect([...r.stillFailing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0001']);
-      expect([...r.passing]).toEqual(['memory-corrupted/MapDmaMemory/bbbb0002']);
+    const one = ran([entry(repro('GetMdl'), 'pass'), entry(repro('DoDma'), 'pass')]);
+    const two = ran([entry(repro('GetMdl'), 'fail', 1)]);
+    for (const r of [regressionResults([one, two]), regressionResults([two, one])]) {
+      expect([...r.stillFailing]).toEqual([sig('GetMdl')]);
+      expect([...r.passing]).toEqual([sig('DoDma')]);
     }
   });
 });

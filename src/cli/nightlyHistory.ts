@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { signatureOfViolation } from '../fuzz/findings.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import {
   oldSchemeBuckets,
@@ -13,8 +14,8 @@ import {
   type HistoryRun,
 } from '../report/history.js';
 import { nightlyFinding } from '../report/nightlyBuild.js';
-import type { Finding, FixedFinding } from '../report/nightlySchema.js';
-import type { TraceEntry } from '../report/replayReport.js';
+import type { Finding, FixedFinding, RegressedByReplay } from '../report/nightlySchema.js';
+import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { readHistory, writeHistory } from '../store/historyFile.js';
 import { UserError } from './context.js';
@@ -53,33 +54,61 @@ export function upgradeNote(command: string, file: HistoryFile | undefined): str
   return `vpdma ${command}: --history ${file.path}: version 1, written back as version 2, whose signatures name what failed (kind, function, the part of the answer that differs), not the calls a repro kept${kept}\n`;
 }
 
+/** What a night's history says beside its findings' statuses (all empty without --history). */
+export interface Folded {
+  readonly findings: Finding[];
+  readonly fixed: readonly FixedFinding[];
+  readonly stillFailing: readonly string[];
+  readonly regressedByReplay: readonly RegressedByReplay[];
+  readonly saveHistory: () => Promise<void>;
+}
+
 /** The findings as the nightly report shows them (paths relative to `out`), with history. */
 export function foldFindings(
   found: readonly ReportFinding[],
   out: string,
   file: HistoryFile | undefined,
-  run: HistoryRun,
-): {
-  findings: Finding[];
-  fixed: readonly FixedFinding[];
-  stillFailing: readonly string[];
-  saveHistory: () => Promise<void>;
-} {
+  run: Omit<HistoryRun, 'stillFailing' | 'passing' | 'shown'>,
+  replays: Regressions = emptyRegressions(),
+): Folded {
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
   const foundNow = new Set(findings.map((f) => f.signature));
-  const stillFailing = [...(run.stillFailing ?? [])].filter((s) => !foundNow.has(s)).sort();
-  if (file === undefined)
-    return { findings, fixed: [], stillFailing, saveHistory: () => Promise.resolve() };
+  const stillFailing = [...replays.stillFailing].filter((s) => !foundNow.has(s)).sort();
+  const shown = new Set(replays.shown.keys());
+  const full: HistoryRun = { ...run, ...replays, shown };
   // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
   // replayed by later nights: recorded, its bucket could never be marked fixed.
   const recorded = findings.filter((_, i) => found[i]?.minimized !== false);
-  const u = updateHistory(file.history, recorded, run);
+  const u = file === undefined ? undefined : updateHistory(file.history, recorded, full);
+  const mine = new Map(
+    (file?.history.buckets ?? [])
+      .filter((b) => b.target === run.target)
+      .map((b) => [b.signature, b]),
+  );
+  const withStatus = u === undefined ? findings : withHistory(findings, u.statuses);
+  const regressedByReplay: RegressedByReplay[] = [];
+  for (const [signature, h] of u?.replayed ?? []) {
+    const b = mine.get(signature);
+    const trace = replays.repros.get(signature) ?? replays.shown.get(signature);
+    if (h.status !== 'regressed' || b === undefined || trace === undefined) continue;
+    regressedByReplay.push({
+      signature,
+      kind: b.kind,
+      fn: b.fn,
+      trace,
+      firstSeen: h.firstSeen,
+      ...(h.fixedSince === undefined ? {} : { fixedSince: h.fixedSince }),
+    });
+  }
+  regressedByReplay.sort((a, b) => (a.signature < b.signature ? -1 : 1));
   return {
-    findings: withHistory(findings, u.statuses),
-    fixed: u.fixed,
+    findings: withStatus,
+    fixed: u?.fixed ?? [],
     stillFailing,
+    regressedByReplay,
     // Written after the reports, so a history that cannot be written loses nothing else.
     saveHistory: async () => {
+      if (file === undefined || u === undefined) return;
       try {
         await writeHistory(file.path, u.history);
       } catch (e) {
@@ -94,6 +123,23 @@ export interface Regressions {
   readonly stillFailing: Set<string>;
   /** Signatures whose repro was replayed and passed (in every list given, for shards). */
   readonly passing: Set<string>;
+  /** By signature, the repro replayed for it (the first, over shards). */
+  readonly repros: Map<string, string>;
+  /**
+   * The signatures of the first violations of the other traces that failed (not repros in
+   * OUT/findings: --replay traces, committed copies of repros among them), each with the
+   * first trace that showed it.
+   */
+  readonly shown: Map<string, string>;
+}
+
+export function emptyRegressions(): Regressions {
+  return {
+    stillFailing: new Set(),
+    passing: new Set(),
+    repros: new Map(),
+    shown: new Map(),
+  };
 }
 
 /** The signature of a regression repro (OUT/findings/<kind>/<fn>/<hash>/repro.*), else undefined. */
@@ -105,23 +151,46 @@ export function regressionSignature(trace: string): string | undefined {
   return m === null ? undefined : `${m[1]}/${m[2]}/${m[3]}`;
 }
 
+/** One run's corpus replay, as its report has it: each trace's entry, and every violation. */
+export interface ReplayedRun {
+  readonly traces: readonly TraceEntry[];
+  readonly violations: readonly ReportViolation[];
+}
+
 /**
  * The regression repros (traces under some OUT/findings/<kind>/<fn>/<hash>/, which
  * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
- * a repro that failed anywhere is still failing.
+ * a repro that failed anywhere is still failing. The other traces that failed show what they
+ * failed with first.
  */
-export function regressionResults(...runs: (readonly TraceEntry[])[]): Regressions {
-  const stillFailing = new Set<string>();
-  const passing = new Set<string>();
-  for (const traces of runs)
-    for (const t of traces) {
-      const signature = regressionSignature(t.trace);
-      // A replay that could not start the target neither saw the bug nor missed it.
-      if (signature === undefined || t.notStarted === true) continue;
-      if (t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout')
-        stillFailing.add(signature);
-      else if (t.outcome === 'pass' && t.damage === undefined) passing.add(signature);
+export function regressionResults(runs: readonly ReplayedRun[]): Regressions {
+  const r = emptyRegressions();
+  for (const run of runs) {
+    const violations = new Map<string, ReportViolation[]>();
+    for (const v of run.violations) {
+      const list = violations.get(v.trace);
+      if (list === undefined) violations.set(v.trace, [v]);
+      else list.push(v);
     }
-  for (const s of stillFailing) passing.delete(s);
-  return { stillFailing, passing };
+    for (const t of run.traces) {
+      // A replay that could not start the target neither saw the bug nor missed it.
+      if (t.notStarted === true) continue;
+      const failed = t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout';
+      const seen = violations.get(t.trace) ?? [];
+      const signature = regressionSignature(t.trace);
+      if (signature === undefined) {
+        const first = seen[0];
+        if (failed && first !== undefined) {
+          const s = signatureOfViolation(first);
+          if (!r.shown.has(s)) r.shown.set(s, t.trace);
+        }
+        continue;
+      }
+      if (!r.repros.has(signature)) r.repros.set(signature, t.trace);
+      if (failed) r.stillFailing.add(signature);
+      else if (t.outcome === 'pass' && t.damage === undefined) r.passing.add(signature);
+    }
+  }
+  for (const s of r.stillFailing) r.passing.delete(s);
+  return r;
 }

@@ -3,7 +3,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import type { NotReplayed } from '../report/nightlySchema.js';
+import type { FindingStatus, NightlyReport, NotReplayed } from '../report/nightlySchema.js';
 import type { ItemResult } from '../replay/protocol.js';
 import { collectTraces, emptyDirMessage, type Alternate } from '../store/collect.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
@@ -224,7 +224,7 @@ export async function removeFindings(
 /**
  * The exit code of a nightly report, from the report alone (so a merge of shards decides as
  * one machine does): 3 a target that could not be set up, 2 unreadable or damaged corpus
- * traces, then --fail-on. Under --fail-on any, an earlier finding's repro that --budget-replay
+ * traces, then --fail-on (new: failsOnNew). Under --fail-on any, an earlier finding's repro that --budget-replay
  * left unreplayed fails the night as a corpus violation would: it was not checked, so the night
  * must not look green (as an interrupted replay is not). Other traces left unreplayed do not:
  * capping the corpus replay is what --budget-replay is for, and every report names them.
@@ -240,9 +240,16 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
     r.corpus.violations.length > 0 ||
     (r.corpus.notReplayed ?? []).some((t) => t.regression === true);
   if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;
-  return r.findings.some((f) => f.status === 'new' || f.status === 'regressed')
-    ? EXIT.violations
-    : EXIT.ok;
+  return failsOnNew(r) ? EXIT.violations : EXIT.ok;
+}
+
+/**
+ * What `--fail-on new` fails on: a new or regressed finding; an earlier finding, fixed before,
+ * that a replayed trace showed again (regressedByReplay: its repro, or a --replay trace).
+ */
+export function failsOnNew(r: NightlyReport): boolean {
+  const fresh = (s: FindingStatus): boolean => s === 'new' || s === 'regressed';
+  return r.findings.some((f) => fresh(f.status)) || (r.regressedByReplay ?? []).length > 0;
 }
 
 /** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */

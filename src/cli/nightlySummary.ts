@@ -14,6 +14,7 @@ import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { regressionSignature } from './nightlyHistory.js';
 import { violationPlace } from './summary.js';
+import { replayedCount, replayedLines } from './nightlyVerdicts.js';
 
 /** Failing corpus traces the summary lists (each with its first violation) before a count. */
 export const CORPUS_FAILURES_SHOWN = 10;
@@ -111,16 +112,14 @@ export function nightlySummary(
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
-    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed`,
+    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed${replayedCount(r)}`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.
     ...r.findings.flatMap((f) => [
       `  [${f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, reproduced ${f.reproduced}: ${f.command}`,
       `    ${oneLine(f.message)}`,
       ...alsoAtCallLines(f, '    '),
     ]),
-    ...r.stillFailing.map(
-      (s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`,
-    ),
+    ...replayedLines(r),
     ...(r.fuzzDetail.minimizeStoppedBy === 'time'
       ? [
           `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the findings left are reported not minimized`,

@@ -53,7 +53,7 @@ export async function readShard(dir: string): Promise<Shard> {
 function probe(path: string, r: NightlyReportWithDetail): void {
   try {
     mergeFuzzReports([r.fuzzDetail], 2);
-    regressionResults(r.corpus.traces);
+    regressionResults([r.corpus]);
     mergedTiming([r]);
     corpusNote(r.fuzzDetail);
     for (const [name, list] of [

@@ -117,6 +117,45 @@ describe('updateHistory', () => {
     });
   });
 
+  it('says which buckets it saw through a replay only: a fixed one whose repro fails again is regressed', () => {
+    const fixed = updateHistory(first.history, [A], run('2026-11-02'));
+    const again = { ...run('2026-11-03'), stillFailing: new Set([B.signature]) };
+    const reopened = updateHistory(fixed.history, [A], again);
+    expect([...reopened.replayed]).toEqual([
+      [
+        B.signature,
+        { status: 'regressed', firstSeen: '2026-11-01', timesSeen: 2, fixedSince: '2026-11-02' },
+      ],
+    ]);
+    // Applied again (a re-run merge job): the same verdict and history.
+    const twice = updateHistory(reopened.history, [A], again);
+    expect(twice.replayed.get(B.signature)?.status).toBe('regressed');
+    expect(twice.history).toEqual(reopened.history);
+    // An open one seen through its repro is open.
+    const open = updateHistory(first.history, [A], {
+      ...run('2026-11-02'),
+      stillFailing: new Set([B.signature]),
+    });
+    expect(open.replayed.get(B.signature)?.status).toBe('open');
+  });
+
+  it('a fixed bucket another replayed trace fails with is regressed; an open one is only kept from being fixed', () => {
+    const fixed = updateHistory(first.history, [A], run('2026-11-02'));
+    const shown = { ...run('2026-11-03'), shown: new Set([B.signature]) };
+    const back = updateHistory(fixed.history, [A], shown);
+    expect(back.replayed.get(B.signature)?.status).toBe('regressed');
+    expect(back.history.buckets[1]).toMatchObject({ regressedIn: '2026-11-03', timesSeen: 2 });
+    expect(back.history.buckets[1]).not.toHaveProperty('fixedSince');
+    // Open, its repro passing, a committed copy failing: not fixed, not seen.
+    const held = updateHistory(first.history, [A], {
+      ...run('2026-11-02'),
+      shown: new Set([B.signature]),
+    });
+    expect(held.fixed).toEqual([]);
+    expect(held.replayed.size).toBe(0);
+    expect(held.history.buckets[1]).toEqual(first.history.buckets[1]);
+  });
+
   it('marks nothing fixed after a partial run, but records what it saw', () => {
     const partial = updateHistory(first.history, [A], run('2026-11-02', false));
     expect(partial.fixed).toEqual([]);

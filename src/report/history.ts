@@ -12,9 +12,11 @@
 //   - `complete`: false for a run that was interrupted, crashed, timed out early, or explored
 //     only one shard of a sharded campaign (the merge of all shards is complete). Such a run
 //     still records what it saw (new, open, regressed) but marks nothing fixed.
-// A bucket whose regression repro still fails in the run is seen by it (lastSeen, timesSeen),
-// never marked fixed, and a fixed one whose repro fails again is open again, whatever the
-// fuzzer found.
+// A bucket whose regression repro still fails in the run (the same way: its signature) is seen
+// by it (lastSeen, timesSeen), never marked fixed, and a fixed one whose repro fails again is
+// regressed, whatever the fuzzer found. So is a fixed one that another replayed trace shows
+// (`shown`: a committed copy of its repro under another name, say); an open one is only kept
+// from being marked fixed by that (corpus traces are not findings, and have no history).
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared).
 //
 // Signature schemes. Version 1 files were written when a signature hashed the set of functions
@@ -89,6 +91,12 @@ export interface HistoryRun {
   readonly stillFailing?: ReadonlySet<string>;
   /** Signatures whose regression repro this run replayed and saw pass: the only ones it can fix. */
   readonly passing?: ReadonlySet<string>;
+  /**
+   * Signatures another replayed trace failed with (a --replay trace's first violation, say a
+   * committed copy of a repro; or what a repro of another finding fails with now): not fixed
+   * by this run, and a fixed one is seen again, regressed. An open one is left as it is.
+   */
+  readonly shown?: ReadonlySet<string>;
 }
 
 export interface FindingHistory {
@@ -103,6 +111,11 @@ export interface HistoryUpdate {
   readonly statuses: ReadonlyMap<string, FindingHistory>;
   /** Buckets of this target that this run marked fixed, sorted by signature. */
   readonly fixed: readonly FixedFinding[];
+  /**
+   * By signature, the buckets this run saw through a replayed trace only (stillFailing, or
+   * shown when fixed), not among its findings: open, or regressed with when it had been fixed.
+   */
+  readonly replayed: ReadonlyMap<string, FindingHistory & { readonly fixedSince?: string }>;
 }
 
 export type FindingKey = Pick<Finding, 'signature' | 'kind' | 'fn'>;
@@ -211,17 +224,28 @@ export function updateHistory(
     });
   }
   const fixed: FixedFinding[] = [];
+  const replayed = new Map<string, FindingHistory & { fixedSince?: string }>();
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
-    if (run.stillFailing?.has(signature) === true) {
-      // Its repro failing again is seeing it again, if not through the fuzzer.
-      next.set(signature, seen(b, b, run));
+    const shown = run.shown?.has(signature) === true;
+    // Its repro failing again is seeing it again, if not through the fuzzer; so is another
+    // trace failing with it once it was fixed (applied again: once it regressed in this run).
+    const reopens = shown && (b.fixedSince !== undefined || b.regressedIn === run.runId);
+    if (run.stillFailing?.has(signature) === true || reopens) {
+      const again = seen(b, b, run);
+      next.set(signature, again);
+      replayed.set(signature, {
+        status: statusOf(b, run),
+        firstSeen: again.firstSeen,
+        timesSeen: again.timesSeen,
+        ...(b.fixedSince === undefined ? {} : { fixedSince: b.fixedSince }),
+      });
       continue;
     }
     // Fixed by this very run, applied before: listed again, as the first time.
     const fixesNow = b.fixedSince === run.runId;
     const canFix =
-      run.complete && b.fixedSince === undefined && run.passing?.has(signature) === true;
+      run.complete && b.fixedSince === undefined && run.passing?.has(signature) === true && !shown;
     if (!fixesNow && !canFix) {
       next.set(signature, b);
       continue;
@@ -239,7 +263,7 @@ export function updateHistory(
   }
   const buckets = [...others, ...next.values()].sort(compareBuckets);
   fixed.sort((a, b) => cmp(a.signature, b.signature));
-  return { history: { ...emptyHistory(), buckets }, statuses, fixed };
+  return { history: { ...emptyHistory(), buckets }, statuses, fixed, replayed };
 }
 
 /** The findings with status, firstSeen and timesSeen from an update. */

@@ -87,6 +87,14 @@ function countRows(r: NightlyReport): Row[] {
     ...(r.stillFailing.length > 0
       ? [['Earlier findings whose repro still fails', formatInt(r.stillFailing.length)] as Row]
       : []),
+    ...((r.regressedByReplay ?? []).length > 0
+      ? [
+          [
+            'Regressed, seen again by a replayed trace only',
+            formatInt(r.regressedByReplay?.length ?? 0),
+          ] as Row,
+        ]
+      : []),
     ['Corpus traces passed', formatInt(c.passed)],
     ['Corpus traces with violations', formatInt(c.failed)],
     ['Corpus traces crashed', formatInt(c.crashed)],

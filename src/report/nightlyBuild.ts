@@ -14,6 +14,7 @@ import type {
   FixedFinding,
   NightlyReport,
   NotReplayed,
+  RegressedByReplay,
   SamplePoint,
 } from './nightlySchema.js';
 import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
@@ -52,6 +53,7 @@ export interface NightlyParts {
   readonly findings: readonly Finding[];
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];
+  readonly regressedByReplay?: readonly RegressedByReplay[];
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
@@ -126,6 +128,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     findings: p.findings,
     fixed: p.fixed,
     stillFailing: p.stillFailing,
+    ...(p.regressedByReplay === undefined || p.regressedByReplay.length === 0
+      ? {}
+      : { regressedByReplay: p.regressedByReplay }),
     violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
     fuzzDetail: fuzz,

@@ -27,6 +27,22 @@ export interface FixedFinding {
   readonly fixedSince: string;
 }
 
+/**
+ * An earlier finding, fixed before, that a replayed trace showed again though this run's
+ * fuzzer did not find it: its repro in OUT/findings failed the same way, or a --replay trace
+ * (a committed copy of the repro, say) failed first with its signature. Regressed.
+ */
+export interface RegressedByReplay {
+  readonly signature: string;
+  readonly kind: string;
+  readonly fn: string;
+  /** The trace that showed it, as the corpus entries name it. */
+  readonly trace: string;
+  readonly firstSeen: string;
+  /** Since when it had been fixed (absent when the run is applied to the history again). */
+  readonly fixedSince?: string;
+}
+
 /** One point of the fuzz campaign's time series (for the HTML plots). */
 export interface SamplePoint {
   /** Seconds since the fuzz phase started. */
@@ -137,6 +153,8 @@ export interface NightlyReport extends RunIdentity {
    * again in this run's corpus replay, sorted; those this run's fuzzer found too are findings.
    */
   readonly stillFailing: readonly string[];
+  /** With --history: those of them fixed before, regressed (and --replay traces); absent if none. */
+  readonly regressedByReplay?: readonly RegressedByReplay[];
   /** DESIGN.md's violations array: corpus violations, then one entry per finding. */
   readonly violations: readonly (ReportViolation & { reproCalls?: number; signature?: string })[];
   readonly timing: PhaseTiming & {

@@ -249,20 +249,17 @@ async function writeMerged(
   };
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
-  const { findings, fixed, stillFailing, saveHistory } = foldFindings(
+  const folded = foldFindings(
     fuzz.findings,
     opts.out,
     v.history,
-    {
-      runId: first.startedAt,
-      target: first.target,
-      complete: v.complete,
-      // Every shard replays the regression repros; one failing anywhere is not fixed.
-      ...regressionResults(...shards.map((s) => s.report.corpus.traces)),
-    },
+    { runId: first.startedAt, target: first.target, complete: v.complete },
+    // Every shard replays the regression repros; one failing anywhere is not fixed.
+    regressionResults(shards.map((s) => s.report.corpus)),
   );
   const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs);
   const corpus = { ...mergeCorpusReplay(shards), ...(copied.length > 0 ? { repros: copied } : {}) };
+  const { findings, fixed, stillFailing, regressedByReplay } = folded;
   const report = buildNightlyReport({
     meta: {
       command: 'merge',
@@ -286,6 +283,7 @@ async function writeMerged(
     // The merged run's own --budget-replay warning, for the traces no shard replayed.
     ...(corpus.budgetReplay === undefined ? {} : { budgetReplay: corpus.budgetReplay }),
     ...(corpus.notReplayed === undefined ? {} : { notReplayed: corpus.notReplayed }),
+    regressedByReplay,
   });
   const merged: NightlyReportWithDetail = {
     ...report,
@@ -293,7 +291,7 @@ async function writeMerged(
     violations: [...corpus.violations, ...report.violations],
   };
   await writeNightlyReports(ctx.io, merged, opts.out, opts.json);
-  await saveHistory();
+  await folded.saveHistory();
   for (const s of shards) {
     const setup = s.report.fuzzDetail.setupError;
     if (setup !== undefined)

@@ -112,7 +112,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--fail-on <when>',
-      'exit 1 on: new (new or regressed findings), any (any finding or corpus violation), none',
+      'exit 1 on: new (new or regressed findings, also when only a replayed repro shows them), any (any finding or corpus violation), none',
       'any',
     )
     .option(
@@ -326,19 +326,18 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
     const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
-    const { findings, fixed, stillFailing, saveHistory } = foldFindings(
+    const folded = foldFindings(
       fuzz.report.findings,
       out,
       history,
-      {
-        runId: startedAt,
-        target,
-        complete,
-        ...regressionResults(replay.results.map(traceEntry)),
-      },
+      { runId: startedAt, target, complete },
+      regressionResults([
+        { traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) },
+      ]),
     );
     // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
     const lineOf = await violationLines(reportViolations(replay.results));
+    const { findings, fixed, stillFailing, regressedByReplay } = folded;
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
@@ -367,6 +366,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       findings,
       fixed,
       stillFailing,
+      regressedByReplay,
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
@@ -374,7 +374,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       corpusRepros,
     });
     await writeNightlyReports(ctx.io, report, out, opts.json);
-    await saveHistory();
+    await folded.saveHistory();
     summaryTo(ctx.io, opts.json)(nightlySummary(report, out));
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results) {

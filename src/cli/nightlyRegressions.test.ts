@@ -1,0 +1,158 @@
+// A fixed bug back, caught only by a replayed repro, is regressed that very night. End to end: the real CLI, a week of --history nights
+// against the C target, whose bug changes with VPDMA_C_FAULT behind one stable --target SPEC
+// (a harness script reading the fault from a file, as a CI job building another videoprt).
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from './runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-regressions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MEMORY = 'memory-corrupted/MapDmaMemory/b8a02000';
+
+interface Bucket {
+  signature: string;
+  fixedSince?: string;
+  regressedIn?: string;
+}
+interface Report {
+  findings: { signature: string; status: string }[];
+  fixed: { signature: string }[];
+  stillFailing: string[];
+  regressedByReplay?: { signature: string; trace: string; fixedSince?: string }[];
+}
+
+/** A harness in `home` running the C target with the fault `home/fault` names. */
+function harness(home: string): string {
+  mkdirSync(home, { recursive: true });
+  const script = join(home, 'harness.sh');
+  const bin = join(root, 'examples/c-target/vpdma-c-target');
+  writeFileSync(script, `#!/bin/sh\nVPDMA_C_FAULT=$(cat "${home}/fault") exec "${bin}"\n`);
+  chmodSync(script, 0o755);
+  return `process:${script}`;
+}
+
+function nights(home: string) {
+  const target = harness(home);
+  const out = join(home, 'out');
+  const history = join(home, 'history.json');
+  return {
+    out,
+    bucket: (signature: string): Bucket | undefined =>
+      (JSON.parse(readFileSync(history, 'utf8')) as { buckets: Bucket[] }).buckets.find(
+        (b) => b.signature === signature,
+      ),
+    /** One night with `fault`; `more` options (a small --calls-max keeps the fuzzer off it). */
+    run: async (fault: string, seed: string, more: string[] = []): Promise<[CliRun, Report]> => {
+      writeFileSync(join(home, 'fault'), fault);
+      const r = await runCli([
+        'nightly',
+        '--target',
+        target,
+        '--seed',
+        seed,
+        '--runs',
+        '150',
+        '--workers',
+        '2',
+        '--out',
+        out,
+        '--history',
+        history,
+        '--fail-on',
+        'new',
+        '--quiet',
+        ...more,
+      ]);
+      return [r, JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report];
+    },
+  };
+}
+
+describe('nights: found, fixed, back where only its repro sees it', () => {
+  const n = nights(join(dir, 'week'));
+  const week: [CliRun, Report][] = [];
+  const buckets: (Bucket | undefined)[] = [];
+  beforeAll(async () => {
+    week.push(await n.run('corrupt-on-mapdma', '1', ['--runs', '300']));
+    week.push(await n.run('', '2'));
+    // The first bug back, out of the fuzzer's reach: its repro alone catches it.
+    week.push(await n.run('corrupt-on-mapdma', '4', ['--calls-max', '1']));
+    buckets.push(n.bucket(MEMORY));
+    week.push(await n.run('corrupt-on-mapdma', '5', ['--calls-max', '1']));
+  }, 240_000);
+
+  it('night 1 finds it, night 2 fixes it', () => {
+    expect(week[0]?.[0].code).toBe(1);
+    expect(week[0]?.[1].findings.map((f) => [f.signature, f.status])).toEqual([[MEMORY, 'new']]);
+    expect(week[1]?.[0].code).toBe(0);
+    expect(week[1]?.[1].fixed.map((f) => f.signature)).toEqual([MEMORY]);
+  });
+
+  it('night 3: its repro failing again is a regression that night (exit 1 under --fail-on new)', () => {
+    const [r, report] = week[2]!;
+    expect(report.findings.map((f) => f.signature)).not.toContain(MEMORY);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /findings: \d+ \(0 new, 0 open, 0 regressed\), 0 fixed, 1 regressed by a replayed trace/,
+    );
+    expect(r.out).toContain(
+      `  [regressed] ${MEMORY}: its regression repro failed again (fixed since `,
+    );
+    expect(report.regressedByReplay?.map((x) => x.signature)).toEqual([MEMORY]);
+    expect(report.regressedByReplay?.[0]?.trace).toContain(`findings/${MEMORY}/repro.`);
+    expect(buckets[0]).not.toHaveProperty('fixedSince');
+    expect(buckets[0]).toHaveProperty('regressedIn');
+  });
+
+  it('night 4: still there, open: exit 0', () => {
+    const [r, report] = week[3]!;
+    expect(r.out).toContain(
+      `  [still failing] ${MEMORY}: its regression repro from an earlier run failed again`,
+    );
+    expect(report.regressedByReplay).toBeUndefined();
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('a committed copy of a fixed repro, replayed with --replay, failing again', () => {
+  const home = join(dir, 'committed');
+  const n = nights(home);
+  const regressions = join(home, 'vpdma-regressions');
+  let back: [CliRun, Report];
+  beforeAll(async () => {
+    await n.run('corrupt-on-mapdma', '1', ['--runs', '300']);
+    mkdirSync(regressions);
+    cpSync(join(n.out, 'findings', MEMORY, 'repro.txt'), join(regressions, 'mapdma-corrupts.txt'));
+    await n.run('', '2', ['--replay', 'bundled', regressions]);
+    // The cache that held OUT/findings was evicted: only the committed copy is left.
+    rmSync(join(n.out, 'findings'), { recursive: true });
+    back = await n.run('corrupt-on-mapdma', '3', ['--calls-max', '1', '--replay', regressions]);
+  }, 120_000);
+
+  it('is the fixed finding regressed (exit 1 under --fail-on new)', () => {
+    const [r, report] = back;
+    expect(n.bucket(MEMORY)).not.toHaveProperty('fixedSince');
+    expect(report.regressedByReplay).toEqual([
+      expect.objectContaining({
+        signature: MEMORY,
+        trace: join(regressions, 'mapdma-corrupts.txt'),
+      }),
+    ]);
+    expect(r.out).toContain(
+      `  [regressed] ${MEMORY}: ${join(regressions, 'mapdma-corrupts.txt')} failed with it first (fixed since `,
+    );
+    expect(r.code).toBe(1);
+  });
+});

@@ -1,0 +1,30 @@
+// The history's verdicts beyond the findings, as the nightly summary lists them: the earlier
+// findings seen again through a replayed trace (regressed, or still failing).
+import { oneLine } from '../core/oneLine.js';
+import type { NightlyReport } from '../report/nightlySchema.js';
+import { regressionSignature } from './nightlyHistory.js';
+
+/** ", 2 regressed by a replayed trace" for the findings line ('' when none). */
+export function replayedCount(r: NightlyReport): string {
+  const n = (r.regressedByReplay ?? []).length;
+  return n === 0 ? '' : `, ${n} regressed by a replayed trace`;
+}
+
+/** One line each: regressed by a replay, still failing. */
+export function replayedLines(r: NightlyReport): string[] {
+  const regressed = r.regressedByReplay ?? [];
+  const named = new Set(regressed.map((x) => x.signature));
+  return [
+    ...regressed.map((x) => {
+      const since = x.fixedSince === undefined ? '' : ` (fixed since ${x.fixedSince})`;
+      const how =
+        regressionSignature(x.trace) === x.signature
+          ? 'its regression repro failed again'
+          : `${oneLine(x.trace)} failed with it first`;
+      return `  [regressed] ${x.signature}: ${how}${since}`;
+    }),
+    ...r.stillFailing
+      .filter((s) => !named.has(s))
+      .map((s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`),
+  ];
+}
