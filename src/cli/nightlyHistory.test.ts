@@ -49,8 +49,43 @@ describe('regressionResults', () => {
     ]);
     expect([...r.stillFailing].sort()).toEqual([sig('DoDma'), sig('MapDmaMemory')]);
     expect([...r.passing]).toEqual([sig('GetMdl')]);
+    expect([...r.changed.keys()]).toEqual([]);
     // The corpus trace shows what it failed with first.
     expect([...r.shown]).toEqual([[sig('MapDmaMemory'), 'corpus/events.jsonl']]);
+  });
+
+  it('a repro that fails another way is neither still failing nor passing: it changed', () => {
+    const other = (t: string): ReportViolation | undefined =>
+      t.includes('/GetMdl/')
+        ? {
+            ...violation('map-dma-returned-non-null', 'VideoPortMapDmaMemory', 1, 'non-NULL'),
+            trace: t,
+          }
+        : undefined;
+    const traces = [entry(repro('GetMdl'), 'fail', 1), entry(repro('MapDmaMemory'), 'fail', 1)];
+    const r = regressionResults([ran(traces, other)]);
+    expect([...r.stillFailing]).toEqual([sig('MapDmaMemory')]);
+    expect([...r.passing]).toEqual([]);
+    expect(r.changed.get(sig('GetMdl'))).toMatchObject({
+      trace: repro('GetMdl'),
+      now: { kind: 'map-dma-returned-non-null', message: 'non-NULL' },
+    });
+    // Another shard where it failed as its finding did: still failing, not changed.
+    const both = regressionResults([ran(traces, other), ran([entry(repro('GetMdl'), 'fail', 1)])]);
+    expect([...both.stillFailing].sort()).toEqual([sig('GetMdl'), sig('MapDmaMemory')]);
+    expect(both.changed.size).toBe(0);
+  });
+
+  it('a scheme-1 signature fails the same way with the same kind and function, whatever its hash', () => {
+    const old = 'return-mismatch/StartDma/6b03782f';
+    const t = `out/findings/${old}/repro.jsonl`;
+    const wrongRet = {
+      ...violation('return-mismatch', 'VideoPortStartDma', 4, 'ret', { field: 'ret' }),
+      trace: t,
+    };
+    const run = { traces: [entry(t, 'fail', 1)], violations: [wrongRet] };
+    expect([...regressionResults([run], (s) => s === old).stillFailing]).toEqual([old]);
+    expect([...regressionResults([run]).changed.keys()]).toEqual([old]);
   });
 
   it('a repro whose replay could not start the target counts for neither (a broken build reopens nothing)', () => {

@@ -14,7 +14,13 @@ import {
   type HistoryRun,
 } from '../report/history.js';
 import { nightlyFinding } from '../report/nightlyBuild.js';
-import type { Finding, FixedFinding, RegressedByReplay } from '../report/nightlySchema.js';
+import type {
+  Finding,
+  FindingStatus,
+  FixedFinding,
+  RegressedByReplay,
+  ReproChanged,
+} from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { readHistory, writeHistory } from '../store/historyFile.js';
@@ -55,11 +61,25 @@ export function upgradeNote(command: string, file: HistoryFile | undefined): str
 }
 
 /** What a night's history says beside its findings' statuses (all empty without --history). */
+/** The scheme-1 signatures of `target` in the history (report/history.ts): none without one. */
+export function oldSchemeOf(
+  file: HistoryFile | undefined,
+  target: string,
+): (signature: string) => boolean {
+  const old = new Set(
+    (file?.history.buckets ?? [])
+      .filter((b) => b.target === target && b.signatureScheme === 1)
+      .map((b) => b.signature),
+  );
+  return (signature) => old.has(signature);
+}
+
 export interface Folded {
   readonly findings: Finding[];
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];
   readonly regressedByReplay: readonly RegressedByReplay[];
+  readonly reprosChanged: readonly ReproChanged[];
   readonly saveHistory: () => Promise<void>;
 }
 
@@ -74,7 +94,10 @@ export function foldFindings(
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
   const foundNow = new Set(findings.map((f) => f.signature));
   const stillFailing = [...replays.stillFailing].filter((s) => !foundNow.has(s)).sort();
-  const shown = new Set(replays.shown.keys());
+  const shown = new Set([
+    ...replays.shown.keys(),
+    ...[...replays.changed.values()].map((c) => signatureOfViolation(c.now)),
+  ]);
   const full: HistoryRun = { ...run, ...replays, shown };
   // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
   // replayed by later nights: recorded, its bucket could never be marked fixed.
@@ -101,11 +124,36 @@ export function foldFindings(
     });
   }
   regressedByReplay.sort((a, b) => (a.signature < b.signature ? -1 : 1));
+  // What a changed repro fails with now is named with its status tonight: a finding's, a
+  // bucket's (open unless this night saw it regress), else new (nothing has seen it yet).
+  const statusOfSig = (sig: string): FindingStatus =>
+    withStatus.find((f) => f.signature === sig)?.status ??
+    u?.replayed.get(sig)?.status ??
+    (mine.has(sig) ? 'open' : 'new');
+  const reprosChanged: ReproChanged[] = [...replays.changed]
+    .filter(([signature]) => !foundNow.has(signature))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([signature, c]) => {
+      const now = signatureOfViolation(c.now);
+      return {
+        signature,
+        trace: c.trace,
+        now: {
+          signature: now,
+          kind: c.now.kind,
+          fn: c.now.fn,
+          callIndex: c.now.callIndex,
+          message: c.now.message,
+          status: statusOfSig(now),
+        },
+      };
+    });
   return {
     findings: withStatus,
     fixed: u?.fixed ?? [],
     stillFailing,
     regressedByReplay,
+    reprosChanged,
     // Written after the reports, so a history that cannot be written loses nothing else.
     saveHistory: async () => {
       if (file === undefined || u === undefined) return;
@@ -119,10 +167,16 @@ export function foldFindings(
 }
 
 export interface Regressions {
-  /** Signatures whose repro failed: their bug is not fixed. */
+  /** Signatures whose repro failed the way its finding did: their bug is not fixed. */
   readonly stillFailing: Set<string>;
   /** Signatures whose repro was replayed and passed (in every list given, for shards). */
   readonly passing: Set<string>;
+  /**
+   * Repros that failed, but not the way their finding did (another kind, function or part of
+   * the answer): by signature, the repro and the first violation it showed. Neither still
+   * failing nor passing: the finding is neither seen nor fixed by it.
+   */
+  readonly changed: Map<string, { readonly trace: string; readonly now: ReportViolation }>;
   /** By signature, the repro replayed for it (the first, over shards). */
   readonly repros: Map<string, string>;
   /**
@@ -137,6 +191,7 @@ export function emptyRegressions(): Regressions {
   return {
     stillFailing: new Set(),
     passing: new Set(),
+    changed: new Map(),
     repros: new Map(),
     shown: new Map(),
   };
@@ -158,12 +213,28 @@ export interface ReplayedRun {
 }
 
 /**
+ * Whether a repro of `signature` that showed `v` fails the way its finding did: `v` has that
+ * signature; for a scheme-1 signature (`oldScheme`, report/history.ts), which named the calls
+ * the repro kept, the same kind and function.
+ */
+export function failsAsFound(signature: string, v: ReportViolation, oldScheme: boolean): boolean {
+  const now = signatureOfViolation(v);
+  if (now === signature) return true;
+  const kindFn = (s: string): string => s.slice(0, s.lastIndexOf('/'));
+  return oldScheme && kindFn(now) === kindFn(signature);
+}
+
+/**
  * The regression repros (traces under some OUT/findings/<kind>/<fn>/<hash>/, which
  * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
- * a repro that failed anywhere is still failing. The other traces that failed show what they
- * failed with first.
+ * a repro that failed as its finding did anywhere is still failing; one that failed otherwise
+ * (and nowhere as its finding did) changed. The other traces that failed show what they failed
+ * with first. `oldScheme` tells the scheme-1 signatures of the history.
  */
-export function regressionResults(runs: readonly ReplayedRun[]): Regressions {
+export function regressionResults(
+  runs: readonly ReplayedRun[],
+  oldScheme: (signature: string) => boolean = () => false,
+): Regressions {
   const r = emptyRegressions();
   for (const run of runs) {
     const violations = new Map<string, ReportViolation[]>();
@@ -187,10 +258,19 @@ export function regressionResults(runs: readonly ReplayedRun[]): Regressions {
         continue;
       }
       if (!r.repros.has(signature)) r.repros.set(signature, t.trace);
-      if (failed) r.stillFailing.add(signature);
+      const old = oldScheme(signature);
+      // Violations past the report's cap are not listed: failing, as far as anyone can tell.
+      if (failed && (seen.length === 0 || seen.some((v) => failsAsFound(signature, v, old))))
+        r.stillFailing.add(signature);
+      else if (failed && !r.changed.has(signature))
+        r.changed.set(signature, { trace: t.trace, now: seen[0]! });
       else if (t.outcome === 'pass' && t.damage === undefined) r.passing.add(signature);
     }
   }
-  for (const s of r.stillFailing) r.passing.delete(s);
+  for (const s of r.stillFailing) {
+    r.passing.delete(s);
+    r.changed.delete(s);
+  }
+  for (const s of r.changed.keys()) r.passing.delete(s);
   return r;
 }

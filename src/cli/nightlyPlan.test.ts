@@ -10,9 +10,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { nightlyFixture } from '../report/fixtures.js';
+import type { FindingStatus, NightlyReport } from '../report/nightlySchema.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectNightlyTraces, removeFindings } from './nightlyPlan.js';
+import { collectNightlyTraces, failsOnNew, removeFindings } from './nightlyPlan.js';
 import { runCli } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
@@ -108,5 +110,52 @@ describe('vpdma nightly after a night that left an unminimized finding', () => {
     expect(second.err).toContain(
       `vpdma nightly: 1 unminimized finding of an earlier run in ${join(out, 'findings')} (interrupted first, or flaky): not replayed as a regression; removed once this night ends\n`,
     );
+  });
+});
+
+describe('failsOnNew (--fail-on new)', () => {
+  const open = nightlyFixture();
+  const quiet = {
+    ...open,
+    findings: open.findings.map((f) => ({ ...f, status: 'open' as const })),
+  };
+  const changed = (status: FindingStatus): NightlyReport => ({
+    ...quiet,
+    reprosChanged: [
+      {
+        signature: 'memory-corrupted/MapDmaMemory/b8a02000',
+        trace: 'out/findings/memory-corrupted/MapDmaMemory/b8a02000/repro.jsonl',
+        now: {
+          signature: 'map-dma-returned-non-null/MapDmaMemory/b8a02000',
+          kind: 'map-dma-returned-non-null',
+          fn: 'VideoPortMapDmaMemory',
+          callIndex: 1,
+          message: 'non-NULL',
+          status,
+        },
+      },
+    ],
+  });
+
+  it('fails on a new or regressed finding, a regression only a replay saw, and what a changed repro newly fails with', () => {
+    expect(failsOnNew(quiet)).toBe(false);
+    expect(failsOnNew(open)).toBe(true); // the fixture has a new and a regressed finding
+    const regressed = {
+      ...quiet,
+      regressedByReplay: [
+        {
+          signature: 'memory-corrupted/MapDmaMemory/b8a02000',
+          kind: 'memory-corrupted',
+          fn: 'VideoPortMapDmaMemory',
+          trace: 'regress/mapdma.txt',
+          firstSeen: 'n1',
+          fixedSince: 'n2',
+        },
+      ],
+    };
+    expect(failsOnNew(regressed)).toBe(true);
+    expect(failsOnNew(changed('new'))).toBe(true);
+    expect(failsOnNew(changed('regressed'))).toBe(true);
+    expect(failsOnNew(changed('open'))).toBe(false);
   });
 });

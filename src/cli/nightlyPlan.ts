@@ -245,11 +245,16 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
 
 /**
  * What `--fail-on new` fails on: a new or regressed finding; an earlier finding, fixed before,
- * that a replayed trace showed again (regressedByReplay: its repro, or a --replay trace).
+ * that a replayed trace showed again (regressedByReplay: its repro, or a --replay trace); what
+ * an earlier finding's repro fails with now when that is new or regressed (reprosChanged).
  */
 export function failsOnNew(r: NightlyReport): boolean {
   const fresh = (s: FindingStatus): boolean => s === 'new' || s === 'regressed';
-  return r.findings.some((f) => fresh(f.status)) || (r.regressedByReplay ?? []).length > 0;
+  return (
+    r.findings.some((f) => fresh(f.status)) ||
+    (r.regressedByReplay ?? []).length > 0 ||
+    (r.reprosChanged ?? []).some((c) => fresh(c.now.status))
+  );
 }
 
 /** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */

@@ -1,4 +1,5 @@
-// A fixed bug back, caught only by a replayed repro, is regressed that very night. End to end: the real CLI, a week of --history nights
+// A fixed bug back, caught only by a replayed repro, is regressed that very night; a repro
+// that fails another way reopens nothing. End to end: the real CLI, a week of --history nights
 // against the C target, whose bug changes with VPDMA_C_FAULT behind one stable --target SPEC
 // (a harness script reading the fault from a file, as a CI job building another videoprt).
 import {
@@ -20,6 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-regressions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MEMORY = 'memory-corrupted/MapDmaMemory/b8a02000';
+const NONNULL = 'map-dma-returned-non-null/MapDmaMemory/b8a02000';
 
 interface Bucket {
   signature: string;
@@ -31,6 +33,7 @@ interface Report {
   fixed: { signature: string }[];
   stillFailing: string[];
   regressedByReplay?: { signature: string; trace: string; fixedSince?: string }[];
+  reprosChanged?: { signature: string; now: { signature: string; status: string } }[];
 }
 
 /** A harness in `home` running the C target with the fault `home/fault` names. */
@@ -80,13 +83,16 @@ function nights(home: string) {
   };
 }
 
-describe('nights: found, fixed, back where only its repro sees it', () => {
+describe('a week of nights: fixed, a different bug, the old one back (only its repro sees it)', () => {
   const n = nights(join(dir, 'week'));
   const week: [CliRun, Report][] = [];
   const buckets: (Bucket | undefined)[] = [];
   beforeAll(async () => {
     week.push(await n.run('corrupt-on-mapdma', '1', ['--runs', '300']));
     week.push(await n.run('', '2'));
+    // Another bug: the repro of the fixed one fails, but not the way it did.
+    week.push(await n.run('mapdma-nonnull', '3', ['--calls-max', '1']));
+    buckets.push(n.bucket(MEMORY));
     // The first bug back, out of the fuzzer's reach: its repro alone catches it.
     week.push(await n.run('corrupt-on-mapdma', '4', ['--calls-max', '1']));
     buckets.push(n.bucket(MEMORY));
@@ -100,24 +106,41 @@ describe('nights: found, fixed, back where only its repro sees it', () => {
     expect(week[1]?.[1].fixed.map((f) => f.signature)).toEqual([MEMORY]);
   });
 
-  it('night 3: its repro failing again is a regression that night (exit 1 under --fail-on new)', () => {
+  it('night 3: "repro of X now fails with Y", and X stays fixed', () => {
     const [r, report] = week[2]!;
+    expect(r.out).toContain(
+      `  [changed] repro of ${MEMORY} now fails with ${NONNULL} [new]: map-dma-returned-non-null in VideoPortMapDmaMemory at call 1: `,
+    );
+    expect(report.reprosChanged?.map((c) => [c.signature, c.now.signature, c.now.status])).toEqual([
+      [MEMORY, NONNULL, 'new'],
+    ]);
+    expect(report.stillFailing).toEqual([]);
+    expect(r.out).not.toContain('[still failing]');
+    expect(buckets[0]).toHaveProperty('fixedSince');
+    expect(buckets[0]).not.toHaveProperty('regressedIn');
+    expect(r.code).toBe(1); // map-dma-returned-non-null is new
+  });
+
+  it('night 4: its repro failing again is a regression that night (exit 1 under --fail-on new)', () => {
+    const [r, report] = week[3]!;
     expect(report.findings.map((f) => f.signature)).not.toContain(MEMORY);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /findings: \d+ \(0 new, 0 open, 0 regressed\), 0 fixed, 1 regressed by a replayed trace/,
+      /findings: \d+ \(0 new, 0 open, 0 regressed\), 1 fixed, 1 regressed by a replayed trace/,
     );
     expect(r.out).toContain(
       `  [regressed] ${MEMORY}: its regression repro failed again (fixed since `,
     );
     expect(report.regressedByReplay?.map((x) => x.signature)).toEqual([MEMORY]);
     expect(report.regressedByReplay?.[0]?.trace).toContain(`findings/${MEMORY}/repro.`);
-    expect(buckets[0]).not.toHaveProperty('fixedSince');
-    expect(buckets[0]).toHaveProperty('regressedIn');
+    expect(buckets[1]).not.toHaveProperty('fixedSince');
+    expect(buckets[1]).toHaveProperty('regressedIn');
+    // ... and the bug of night 3, gone again, is fixed.
+    expect(report.fixed.map((f) => f.signature)).toEqual([NONNULL]);
   });
 
-  it('night 4: still there, open: exit 0', () => {
-    const [r, report] = week[3]!;
+  it('night 5: still there, open: exit 0', () => {
+    const [r, report] = week[4]!;
     expect(r.out).toContain(
       `  [still failing] ${MEMORY}: its regression repro from an earlier run failed again`,
     );

@@ -1,5 +1,6 @@
 // The history's verdicts beyond the findings, as the nightly summary lists them: the earlier
-// findings seen again through a replayed trace (regressed, or still failing).
+// findings seen again through a replayed trace (regressed, or still failing), and the repros
+// that fail another way than their finding did.
 import { oneLine } from '../core/oneLine.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
 import { regressionSignature } from './nightlyHistory.js';
@@ -10,7 +11,7 @@ export function replayedCount(r: NightlyReport): string {
   return n === 0 ? '' : `, ${n} regressed by a replayed trace`;
 }
 
-/** One line each: regressed by a replay, still failing. */
+/** One line each: regressed by a replay, still failing, a repro that fails another way. */
 export function replayedLines(r: NightlyReport): string[] {
   const regressed = r.regressedByReplay ?? [];
   const named = new Set(regressed.map((x) => x.signature));
@@ -26,5 +27,9 @@ export function replayedLines(r: NightlyReport): string[] {
     ...r.stillFailing
       .filter((s) => !named.has(s))
       .map((s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`),
+    ...(r.reprosChanged ?? []).map(
+      (c) =>
+        `  [changed] repro of ${c.signature} now fails with ${c.now.signature} [${c.now.status}]: ${c.now.kind} in ${c.now.fn} at call ${c.now.callIndex}: ${oneLine(c.now.message)}`,
+    ),
   ];
 }

@@ -95,6 +95,14 @@ function countRows(r: NightlyReport): Row[] {
           ] as Row,
         ]
       : []),
+    ...((r.reprosChanged ?? []).length > 0
+      ? [
+          [
+            'Earlier findings whose repro now fails another way',
+            formatInt(r.reprosChanged?.length ?? 0),
+          ] as Row,
+        ]
+      : []),
     ['Corpus traces passed', formatInt(c.passed)],
     ['Corpus traces with violations', formatInt(c.failed)],
     ['Corpus traces crashed', formatInt(c.crashed)],

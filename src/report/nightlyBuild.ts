@@ -15,6 +15,7 @@ import type {
   NightlyReport,
   NotReplayed,
   RegressedByReplay,
+  ReproChanged,
   SamplePoint,
 } from './nightlySchema.js';
 import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
@@ -54,6 +55,7 @@ export interface NightlyParts {
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];
   readonly regressedByReplay?: readonly RegressedByReplay[];
+  readonly reprosChanged?: readonly ReproChanged[];
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
@@ -131,6 +133,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(p.regressedByReplay === undefined || p.regressedByReplay.length === 0
       ? {}
       : { regressedByReplay: p.regressedByReplay }),
+    ...(p.reprosChanged === undefined || p.reprosChanged.length === 0
+      ? {}
+      : { reprosChanged: p.reprosChanged }),
     violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
     fuzzDetail: fuzz,

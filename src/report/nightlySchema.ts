@@ -43,6 +43,24 @@ export interface RegressedByReplay {
   readonly fixedSince?: string;
 }
 
+/**
+ * An earlier finding's repro (OUT/findings/<signature>/) that failed, but not the way its
+ * finding did: the finding is neither seen nor fixed by it, and what the repro fails with now
+ * is a failure of its own, with its status (new when no finding or bucket has it).
+ */
+export interface ReproChanged {
+  readonly signature: string;
+  readonly trace: string;
+  readonly now: {
+    readonly signature: string;
+    readonly kind: string;
+    readonly fn: string;
+    readonly callIndex: number;
+    readonly message: string;
+    readonly status: FindingStatus;
+  };
+}
+
 /** One point of the fuzz campaign's time series (for the HTML plots). */
 export interface SamplePoint {
   /** Seconds since the fuzz phase started. */
@@ -155,6 +173,8 @@ export interface NightlyReport extends RunIdentity {
   readonly stillFailing: readonly string[];
   /** With --history: those of them fixed before, regressed (and --replay traces); absent if none. */
   readonly regressedByReplay?: readonly RegressedByReplay[];
+  /** Earlier findings' repros that failed another way than their finding; absent if none. */
+  readonly reprosChanged?: readonly ReproChanged[];
   /** DESIGN.md's violations array: corpus violations, then one entry per finding. */
   readonly violations: readonly (ReportViolation & { reproCalls?: number; signature?: string })[];
   readonly timing: PhaseTiming & {

@@ -24,6 +24,7 @@ import {
 import {
   foldFindings,
   loadHistory,
+  oldSchemeOf,
   regressionResults,
   upgradeNote,
   type HistoryFile,
@@ -255,11 +256,14 @@ async function writeMerged(
     v.history,
     { runId: first.startedAt, target: first.target, complete: v.complete },
     // Every shard replays the regression repros; one failing anywhere is not fixed.
-    regressionResults(shards.map((s) => s.report.corpus)),
+    regressionResults(
+      shards.map((s) => s.report.corpus),
+      oldSchemeOf(v.history, first.target),
+    ),
   );
   const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs);
   const corpus = { ...mergeCorpusReplay(shards), ...(copied.length > 0 ? { repros: copied } : {}) };
-  const { findings, fixed, stillFailing, regressedByReplay } = folded;
+  const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;
   const report = buildNightlyReport({
     meta: {
       command: 'merge',
@@ -284,6 +288,7 @@ async function writeMerged(
     ...(corpus.budgetReplay === undefined ? {} : { budgetReplay: corpus.budgetReplay }),
     ...(corpus.notReplayed === undefined ? {} : { notReplayed: corpus.notReplayed }),
     regressedByReplay,
+    reprosChanged,
   });
   const merged: NightlyReportWithDetail = {
     ...report,

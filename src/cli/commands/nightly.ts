@@ -33,7 +33,13 @@ import {
 } from '../nightlyPlan.js';
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
-import { foldFindings, loadHistory, regressionResults, upgradeNote } from '../nightlyHistory.js';
+import {
+  foldFindings,
+  loadHistory,
+  oldSchemeOf,
+  regressionResults,
+  upgradeNote,
+} from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -331,13 +337,14 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       out,
       history,
       { runId: startedAt, target, complete },
-      regressionResults([
-        { traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) },
-      ]),
+      regressionResults(
+        [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
+        oldSchemeOf(history, target),
+      ),
     );
     // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
     const lineOf = await violationLines(reportViolations(replay.results));
-    const { findings, fixed, stillFailing, regressedByReplay } = folded;
+    const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
@@ -367,6 +374,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       fixed,
       stillFailing,
       regressedByReplay,
+      reprosChanged,
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
