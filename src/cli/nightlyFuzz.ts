@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { tableRevision } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { Shard } from '../fuzz/campaign.js';
-import { buildFuzzReport, setupFailed, type FuzzReport } from '../fuzz/fuzzReport.js';
+import {
+  buildFuzzReport,
+  setupFailed,
+  type FuzzReport,
+  type ReportFinding,
+} from '../fuzz/fuzzReport.js';
 import { findingWriter } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
@@ -36,6 +41,8 @@ export interface FuzzPhase {
   readonly signal: AbortSignal;
   readonly warn: (message: string) => void;
   readonly log: (text: string) => void;
+  /** Earlier findings not to minimize again (knownRepros.ts). */
+  readonly known?: ReadonlyMap<string, ReportFinding>;
   /** The target is known not to start (phase 1 found so): no case is run, and this is why. */
   readonly setupError?: string;
 }
@@ -108,6 +115,7 @@ export async function fuzzPhase(
         workers: p.workers,
         perGroup: p.perGroup,
         attemptsMax: p.attemptsMax,
+        ...(p.known === undefined ? {} : { known: p.known }),
         signal: p.setupError === undefined ? p.signal : AbortSignal.abort(),
       },
       io,

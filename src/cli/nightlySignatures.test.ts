@@ -105,9 +105,15 @@ describe('nights with --history --fail-on new against one planted bug', () => {
   const out = join(dir, 'nights');
   const history = join(dir, 'nights.json');
   const runs: CliRun[] = [];
+  const reports: (Finding & { seed: string; kept?: boolean })[][] = [];
+  const findingJson: string[] = [];
+  const dirOf = join(out, 'findings/out-param-mismatch/StartDma/a63cbecb');
   beforeAll(async () => {
-    for (const seed of ['1', '2', '3'])
+    for (const seed of ['1', '2', '3']) {
       runs.push(await night('mutant:startdma-ignores-offset', seed, out, history));
+      reports.push(findingsOf(out) as (Finding & { seed: string; kept?: boolean })[]);
+      findingJson.push(readFileSync(join(dirOf, 'finding.json'), 'utf8'));
+    }
   }, 120_000);
 
   it('is new on the first night only, and open (exit 0) on every other', () => {
@@ -125,6 +131,19 @@ describe('nights with --history --fail-on new against one planted bug', () => {
     expect(h.buckets.map((b) => [b.signature, b.timesSeen])).toEqual([
       ['out-param-mismatch/StartDma/a63cbecb', 3],
     ]);
+  });
+
+  it('minimizes it once: later nights keep the first repro (its files, seed and case) as it is', () => {
+    expect(reports.map((fs) => fs.map((f) => [f.seed, f.kept ?? false]))).toEqual([
+      [['1', false]],
+      [['1', true]],
+      [['1', true]],
+    ]);
+    expect(findingJson[1]).toBe(findingJson[0]);
+    expect(findingJson[2]).toBe(findingJson[0]);
+    expect(runs[2]?.out).toContain(
+      '[open] out-param-mismatch in VideoPortStartDma: 3 calls, kept: an earlier night minimized it: vpdma replay ',
+    );
   });
 });
 

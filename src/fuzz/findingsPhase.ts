@@ -9,6 +9,7 @@ import type { CaseContext } from './caseGen.js';
 import { generateCase } from './caseGen.js';
 import { processFindings, type FailureGroup, type Reproduced } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
+import { keep, keptFindings, setAsideKnown } from './knownFindings.js';
 import { ReplayCheck } from './replayCheck.js';
 import type { FuzzRunIo, FuzzRunOptions, Unconfirmed } from './run.js';
 import { minimizeDeep } from './shorten.js';
@@ -48,7 +49,7 @@ export async function findingsPhase(
   o: FuzzRunOptions,
   io: FuzzRunIo,
   ctx: CaseContext,
-  groups: readonly FailureGroup[],
+  all: readonly FailureGroup[],
   now: () => number,
 ): Promise<{
   findings: ReportFinding[];
@@ -59,7 +60,14 @@ export async function findingsPhase(
   const findings: ReportFinding[] = [];
   const unconfirmed: Unconfirmed[] = [];
   const minimized = new Map<number, string>();
-  if (groups.length === 0) return { findings, minimized, unconfirmed };
+  // Known findings whose repro still fails are not minimized again (knownFindings.ts).
+  const { groups, kept } = setAsideKnown(all, o.known);
+  const known = o.known ?? new Map<string, ReportFinding>();
+  const withKept = (): ReportFinding[] => {
+    for (const [signature, cases] of kept) for (const c of cases) minimized.set(c, signature);
+    return [...findings, ...keptFindings(kept, known)];
+  };
+  if (groups.length === 0) return { findings: withKept(), minimized, unconfirmed };
   const budget = new Budget(now, o.minimizeTimeMs, o.signal);
   const onInterrupt = (): void => void budget.stopping();
   o.signal?.addEventListener('abort', onInterrupt);
@@ -104,7 +112,7 @@ export async function findingsPhase(
         : checkFor(v).failsSame(cands, v);
     };
   try {
-    const all = await processFindings(
+    const found = await processFindings(
       groups,
       {
         regenerate: (index, calls) => {
@@ -156,9 +164,11 @@ export async function findingsPhase(
             : `case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
         ),
     );
-    for (const f of all) {
+    for (const f of found) {
       for (const c of f.cases) minimized.set(c, f.signature);
-      if (f.confirmed) findings.push(await io.writeFinding(f));
+      // Minimized into a known finding after all: that one's repro stays.
+      if (f.confirmed && known.has(f.signature)) keep(kept, f.signature, f.cases);
+      else if (f.confirmed) findings.push(await io.writeFinding(f));
       else unconfirmed.push({ caseIndex: f.caseIndex, kind: f.kind, fn: f.fn, message: f.message });
     }
   } finally {
@@ -166,5 +176,10 @@ export async function findingsPhase(
     for (const c of checks.values()) await c.close();
   }
   const stoppedBy = budget.stoppedBy;
-  return { findings, minimized, unconfirmed, ...(stoppedBy === undefined ? {} : { stoppedBy }) };
+  return {
+    findings: withKept(),
+    minimized,
+    unconfirmed,
+    ...(stoppedBy === undefined ? {} : { stoppedBy }),
+  };
 }

@@ -40,6 +40,12 @@ export interface FindingBase {
   readonly reproduced: string;
   /** `vpdma replay ...`: the exact command that reproduces it without the fuzzer. */
   readonly command: string;
+  /**
+   * Not minimized again: an earlier night's repro of this finding, which still failed in this
+   * night's replay (`nightly` with --history, its bucket open), is kept as it was, with its
+   * seed and case; a report's `cases` are this run's (FuzzRunOptions.known).
+   */
+  readonly kept?: true;
 }
 
 export interface ReportFinding extends FindingBase {

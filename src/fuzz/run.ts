@@ -32,6 +32,12 @@ export interface FuzzRunOptions {
    * reported unminimized. Unbounded without it.
    */
   readonly minimizeTimeMs?: number;
+  /**
+   * By signature, findings an earlier run left whose repro still fails: a case whose first
+   * violation has one of these signatures is not minimized, and the finding is reported as it
+   * is here (`kept`); its files are not rewritten.
+   */
+  readonly known?: ReadonlyMap<string, ReportFinding>;
   /** Stop fuzzing at the case that makes this many failing cases. */
   readonly failuresMax?: number;
   readonly signal?: AbortSignal;

@@ -42,6 +42,7 @@ export function nightlyFinding(f: ReportFinding, relative: (path: string) => str
     caseIndex: f.caseIndex,
     reproduced: f.reproduced,
     command: f.command,
+    ...(f.kept === true ? { kept: true as const } : {}),
     status: 'new',
   };
 }

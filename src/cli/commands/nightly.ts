@@ -1,8 +1,8 @@
 // `vpdma nightly`: the whole scheduled job in one command. Replay the regressions (repros of
-// earlier findings) and the corpus, fuzz for --time, minimize and re-verify every new finding,
-// then (in what --minimize-time left) the shortest failing corpus trace of each kind and
-// function, fold the findings into --history, and write report.json, junit.xml, results.sarif
-// and report.html into --out.
+// earlier findings) and the corpus, fuzz for --time, minimize and re-verify every finding not
+// known already (knownRepros.ts), then (in what --minimize-time left) the shortest failing
+// corpus trace of each kind and function, fold the findings into --history, and write
+// report.json, junit.xml, results.sarif and report.html into --out.
 import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
 import { dirname, join, resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
@@ -33,6 +33,7 @@ import {
 } from '../nightlyPlan.js';
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
+import { knownRepros } from '../knownRepros.js';
 import {
   foldFindings,
   loadHistory,
@@ -273,7 +274,20 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         : [];
     if (notReplayed.length > 0 && opts.budgetReplay !== undefined)
       ctx.io.err(`vpdma nightly: ${notReplayedWarning(opts.budgetReplay, notReplayed)}\n`);
-    // Phase 2: fuzz, minimizing and writing every new finding.
+    // What the regressions showed: an open finding whose repro failed again is not minimized.
+    const replays = regressionResults(
+      [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
+      oldSchemeOf(history, target),
+    );
+    const known = await knownRepros(
+      out,
+      history,
+      target,
+      replays.stillFailing,
+      settings,
+      shard.count > 1,
+    );
+    // Phase 2: fuzz, minimizing and writing every finding not known already.
     const fuzzStarted = performance.now();
     const fuzz = await fuzzPhase(
       {
@@ -293,6 +307,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         corpusDir,
         ...(corpusMax === undefined ? {} : { corpusMax }),
         perGroup: 2,
+        known,
         attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
         signal: interrupt.signal,
@@ -337,10 +352,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       out,
       history,
       { runId: startedAt, target, complete },
-      regressionResults(
-        [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
-        oldSchemeOf(history, target),
-      ),
+      replays,
     );
     // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
     const lineOf = await violationLines(reportViolations(replay.results));
