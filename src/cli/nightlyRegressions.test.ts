@@ -86,17 +86,23 @@ function nights(home: string) {
 describe('a week of nights: fixed, a different bug, the old one back (only its repro sees it)', () => {
   const n = nights(join(dir, 'week'));
   const week: [CliRun, Report][] = [];
+  const junit: string[] = [];
   const buckets: (Bucket | undefined)[] = [];
+  const night = async (...args: Parameters<typeof n.run>): Promise<[CliRun, Report]> => {
+    const r = await n.run(...args);
+    junit.push(readFileSync(join(n.out, 'junit.xml'), 'utf8'));
+    return r;
+  };
   beforeAll(async () => {
-    week.push(await n.run('corrupt-on-mapdma', '1', ['--runs', '300']));
-    week.push(await n.run('', '2'));
+    week.push(await night('corrupt-on-mapdma', '1', ['--runs', '300']));
+    week.push(await night('', '2'));
     // Another bug: the repro of the fixed one fails, but not the way it did.
-    week.push(await n.run('mapdma-nonnull', '3', ['--calls-max', '1']));
+    week.push(await night('mapdma-nonnull', '3', ['--calls-max', '1']));
     buckets.push(n.bucket(MEMORY));
     // The first bug back, out of the fuzzer's reach: its repro alone catches it.
-    week.push(await n.run('corrupt-on-mapdma', '4', ['--calls-max', '1']));
+    week.push(await night('corrupt-on-mapdma', '4', ['--calls-max', '1']));
     buckets.push(n.bucket(MEMORY));
-    week.push(await n.run('corrupt-on-mapdma', '5', ['--calls-max', '1']));
+    week.push(await night('corrupt-on-mapdma', '5', ['--calls-max', '1']));
   }, 240_000);
 
   it('night 1 finds it, night 2 fixes it', () => {
@@ -104,6 +110,13 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     expect(week[0]?.[1].findings.map((f) => [f.signature, f.status])).toEqual([[MEMORY, 'new']]);
     expect(week[1]?.[0].code).toBe(0);
     expect(week[1]?.[1].fixed.map((f) => f.signature)).toEqual([MEMORY]);
+    // Named in the summary and, as a passing case under the finding's name, in junit.xml.
+    expect(week[1]?.[0].out).toMatch(
+      new RegExp(`\\n  \\[fixed\\] ${MEMORY} \\(first seen \\S+, last seen \\S+\\)\\n`),
+    );
+    expect(junit[1]).toMatch(
+      /<testcase classname="findings" name="b8a02000 memory-corrupted VideoPortMapDmaMemory">\n {6}<system-out>fixed: memory-corrupted\/MapDmaMemory\/b8a02000 \(first seen /,
+    );
   });
 
   it('night 3: "repro of X now fails with Y", and X stays fixed', () => {
@@ -133,6 +146,9 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     );
     expect(report.regressedByReplay?.map((x) => x.signature)).toEqual([MEMORY]);
     expect(report.regressedByReplay?.[0]?.trace).toContain(`findings/${MEMORY}/repro.`);
+    expect(junit[3]).toContain(
+      '<testcase classname="findings" name="b8a02000 memory-corrupted VideoPortMapDmaMemory">\n      <failure message="memory-corrupted (VideoPortMapDmaMemory) [regressed]: ',
+    );
     expect(buckets[1]).not.toHaveProperty('fixedSince');
     expect(buckets[1]).toHaveProperty('regressedIn');
     // ... and the bug of night 3, gone again, is fixed.

@@ -1,6 +1,6 @@
-// The history's verdicts beyond the findings, as the nightly summary lists them: the earlier
-// findings seen again through a replayed trace (regressed, or still failing), and the repros
-// that fail another way than their finding did.
+// The history's verdicts beyond the findings, as the nightly summary lists them: what was
+// fixed, the earlier findings seen again through a replayed trace (regressed, or still
+// failing), and the repros that fail another way than their finding did.
 import { oneLine } from '../core/oneLine.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
 import { regressionSignature } from './nightlyHistory.js';
@@ -11,11 +11,17 @@ export function replayedCount(r: NightlyReport): string {
   return n === 0 ? '' : `, ${n} regressed by a replayed trace`;
 }
 
-/** One line each: regressed by a replay, still failing, a repro that fails another way. */
+/**
+ * One line each: fixed (with its dates), regressed by a replay, still failing, a repro that
+ * fails another way.
+ */
 export function replayedLines(r: NightlyReport): string[] {
   const regressed = r.regressedByReplay ?? [];
   const named = new Set(regressed.map((x) => x.signature));
   return [
+    ...r.fixed.map(
+      (x) => `  [fixed] ${x.signature} (first seen ${x.firstSeen}, last seen ${x.lastSeen})`,
+    ),
     ...regressed.map((x) => {
       const since = x.fixedSince === undefined ? '' : ` (fixed since ${x.fixedSince})`;
       const how =

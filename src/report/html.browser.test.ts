@@ -125,7 +125,9 @@ describe('report.html in Chromium from file://', () => {
       };
     }, xml);
     expect(parsed.error).toBeNull();
-    expect(parsed.cases).toBe(report.corpus.traces.length + report.findings.length);
+    expect(parsed.cases).toBe(
+      report.corpus.traces.length + report.findings.length + report.fixed.length,
+    );
     for (const f of report.findings)
       expect(
         parsed.bodies.some((b) => b.includes(f.reproText.trimEnd()) && b.includes(f.command)),

@@ -55,6 +55,8 @@ export interface JunitCase {
   readonly error?: { readonly message: string; readonly type: string; readonly body?: string };
   /** Not run (nightly: --budget-replay ran out first): written as <skipped message="..."/>. */
   readonly skipped?: string;
+  /** Written as <system-out> (nightly: a known finding's details, a fixed one's dates). */
+  readonly systemOut?: string;
 }
 
 export interface JunitSuite {
@@ -183,6 +185,8 @@ function caseLines(c: JunitCase): string[] {
   } else if (c.skipped !== undefined) {
     lines.push(`      <skipped message="${xmlAttr(c.skipped)}"/>`);
   }
+  if (c.systemOut !== undefined)
+    lines.push(`      <system-out>${xmlText(c.systemOut)}</system-out>`);
   lines.push('    </testcase>');
   return lines;
 }

@@ -23,7 +23,10 @@ import { plural } from '../core/plural.js';
 
 /** What the report says about the run itself, beside its phases' results. */
 export type NightlyMeta = RunIdentity &
-  Pick<NightlyReport, 'command' | 'shard' | 'shards' | 'startedAt' | 'interrupted' | 'timing'>;
+  Pick<
+    NightlyReport,
+    'command' | 'shard' | 'shards' | 'startedAt' | 'interrupted' | 'failOn' | 'timing'
+  >;
 
 /** A fuzz finding as the nightly report shows it; `trace` relative to the report directory. */
 export function nightlyFinding(f: ReportFinding, relative: (path: string) => string): Finding {
@@ -109,6 +112,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.shards === undefined ? {} : { shards: m.shards }),
     startedAt: m.startedAt,
     interrupted: m.interrupted,
+    ...(m.failOn === undefined ? {} : { failOn: m.failOn }),
     corpus: {
       summary: skipped.length === 0 ? summary : { ...summary, notReplayed: skipped.length },
       traces: entries,

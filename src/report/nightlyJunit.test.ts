@@ -8,7 +8,7 @@ import {
   withoutBuildRevision,
 } from './fixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
-import { findingBody, findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
+import { caseForFinding, findingBody, findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
 
 const testcases = (xml: string): string[] =>
@@ -111,16 +111,18 @@ describe('nightly junit.xml', () => {
   const report = nightlyFixture();
   const xml = nightlyJunitXml(report);
 
-  it('has a case per corpus trace and per finding, with the right totals', () => {
-    expect(testcases(xml)).toHaveLength(report.corpus.traces.length + report.findings.length);
+  it('has a case per corpus trace, per finding and per fixed finding, with the right totals', () => {
+    expect(testcases(xml)).toHaveLength(
+      report.corpus.traces.length + report.findings.length + report.fixed.length,
+    );
     expect(xml).toContain(
-      '<testsuites name="vpdma nightly" tests="7" failures="3" errors="1" time="66.240">',
+      '<testsuites name="vpdma nightly" tests="8" failures="3" errors="1" time="66.240">',
     );
     expect(xml).toContain(
       '<testsuite name="vpdma nightly: corpus" tests="4" failures="1" errors="0" time="1.830">',
     );
     expect(xml).toContain(
-      '<testsuite name="vpdma nightly: findings" tests="3" failures="2" errors="1" time="64.210">',
+      '<testsuite name="vpdma nightly: findings" tests="4" failures="2" errors="1" time="64.210">',
     );
     expect(xml).toContain('<property name="seed" value="20261128"/>');
     expect(xml).toContain('<property name="shard" value="2/4"/>');
@@ -180,6 +182,8 @@ describe('nightly junit.xml', () => {
         'testcase',
         'failure',
         'error',
+        'skipped',
+        'system-out',
       ]).toContain(m[1]);
   });
 
@@ -192,5 +196,53 @@ describe('nightly junit.xml', () => {
     expect(with_.split(prop)).toHaveLength(3);
     // One line more in each suite's properties, and nothing else.
     expect(with_.split('\n').filter((l) => !l.includes(prop))).toEqual(xml.split('\n'));
+  });
+});
+
+describe('nightly junit.xml and --fail-on', () => {
+  const report = nightlyFixture();
+  const open = report.findings.find((f) => f.status === 'open');
+
+  it('under --fail-on new, an open finding is known (<skipped>, details in <system-out>), not a failure', () => {
+    if (open === undefined) throw new Error('the fixture has an open finding');
+    const c = caseForFinding(open, 'new');
+    expect(c.failures).toEqual([]);
+    expect(c.skipped).toMatch(/^known: .* \[open\].*; --fail-on new does not fail on it$/);
+    expect(c.systemOut).toBe(findingBody(open));
+    const xml = nightlyJunitXml({ ...report, failOn: 'new' });
+    expect(xml).toContain(
+      '<testsuite name="vpdma nightly: findings" tests="4" failures="1" errors="1" skipped="1"',
+    );
+    expect(xml).toContain(`<system-out>${xmlText(findingBody(open))}</system-out>`);
+    // New and regressed ones still fail it; under any, or a report without failOn, all do.
+    for (const f of report.findings.filter((x) => x.status !== 'open'))
+      expect(caseForFinding(f, 'new').skipped).toBeUndefined();
+    expect(caseForFinding(open, 'any').failures).toHaveLength(1);
+    expect(caseForFinding(open).failures).toHaveLength(1);
+  });
+
+  it("names what was fixed as a passing case, and what a replay saw regress as a failing one, under the finding's name", () => {
+    const fixed = report.fixed[0];
+    if (fixed === undefined) throw new Error('the fixture has a fixed finding');
+    const xml = nightlyJunitXml({
+      ...report,
+      regressedByReplay: [
+        {
+          signature: 'memory-corrupted/MapDmaMemory/b8a02000',
+          kind: 'memory-corrupted',
+          fn: 'VideoPortMapDmaMemory',
+          trace: 'regress/mapdma.txt',
+          firstSeen: '2026-10-01',
+          fixedSince: '2026-10-09',
+        },
+      ],
+    });
+    const name = xmlAttr(findingCaseName(fixed));
+    expect(xml).toContain(
+      `<testcase classname="findings" name="${name}">\n      <system-out>fixed: ${fixed.signature} (first seen ${fixed.firstSeen}, last seen ${fixed.lastSeen}, fixed since ${fixed.fixedSince})</system-out>\n    </testcase>`,
+    );
+    expect(xml).toContain(
+      `name="b8a02000 memory-corrupted VideoPortMapDmaMemory">\n      <failure message="memory-corrupted (VideoPortMapDmaMemory) [regressed]: regress/mapdma.txt failed with it again (fixed since 2026-10-09)"`,
+    );
   });
 });

@@ -2,8 +2,11 @@
 // "findings" suite with one per minimized finding. A finding's case is named after its
 // signature's short form, kind and function, so a dashboard tracks it across nights; its
 // failure body holds everything needed to act on it: message, status, the replay command and
-// the repro in the text format. Crashes and timeouts of the target are <error>s, as in replay,
-// and so is a target that could not be set up (in the findings suite: nothing was fuzzed).
+// the repro in the text format. Its failures are what fails the night under the report's
+// --fail-on (an open finding under new is <skipped>, "known"); a finding a replayed trace saw
+// regress fails under its name, and one marked fixed passes under it. Crashes and timeouts of
+// the target are <error>s, as in replay, and so is a target that could not be set up (in the
+// findings suite: nothing was fuzzed).
 import { plural } from '../core/plural.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
 import {
@@ -17,8 +20,10 @@ import {
   disabledOf,
   rerunFacts,
   type Finding,
+  type FixedFinding,
   type NightlyRendered,
   type NotReplayed,
+  type RegressedByReplay,
 } from './nightlySchema.js';
 
 export const CORPUS_SUITE = 'vpdma nightly: corpus';
@@ -65,14 +70,54 @@ export function findingBody(f: Finding): string {
   ].join('\n');
 }
 
-export function caseForFinding(f: Finding): JunitCase {
+/**
+ * A finding's test case. Under --fail-on new an open finding does not fail the night, so it is
+ * no <failure> either (a CI widget would be red on a green night): it is <skipped>, "known",
+ * its details in <system-out>. Under any (and none, whose exit code says nothing), every
+ * finding is a failure.
+ */
+export function caseForFinding(f: Finding, failOn?: NightlyRendered['failOn']): JunitCase {
   const base = { classname: 'findings', name: findingCaseName(f) };
   const more = (f.violationsAtCall?.length ?? 1) - 1;
   const message = `${f.kind} at call ${f.callIndex} (${f.fn}) [${f.status}]${more > 0 ? ` (and ${more} more at this call)` : ''}`;
   const body = findingBody(f);
+  if (failOn === 'new' && f.status === 'open') {
+    const since = f.firstSeen === undefined ? '' : `, open since ${f.firstSeen}`;
+    const skipped = `known: ${message}${since}; --fail-on new does not fail on it`;
+    return { ...base, failures: [], skipped, systemOut: body };
+  }
   if (f.kind === 'target-crashed' || f.kind === 'target-timeout')
     return { ...base, failures: [], error: { message, type: f.kind, body } };
   return { ...base, failures: [{ message, type: f.kind, body }] };
+}
+
+/**
+ * An earlier finding, fixed before, that a replayed trace showed again: a failure under the
+ * finding's own test case name, so a dashboard tracking it sees it fail again.
+ */
+export function caseForRegressedByReplay(x: RegressedByReplay): JunitCase {
+  const since = x.fixedSince === undefined ? '' : ` (fixed since ${x.fixedSince})`;
+  return {
+    classname: 'findings',
+    name: findingCaseName(x),
+    failures: [
+      {
+        message: `${x.kind} (${x.fn}) [regressed]: ${x.trace} failed with it again${since}`,
+        type: x.kind,
+        body: `signature: ${x.signature}\nstatus: regressed, first seen ${x.firstSeen}\nseen again by: ${x.trace}`,
+      },
+    ],
+  };
+}
+
+/** A finding this run marked fixed: a passing test case under its name, its dates in system-out. */
+export function caseForFixed(x: FixedFinding): JunitCase {
+  return {
+    classname: 'findings',
+    name: findingCaseName(x),
+    failures: [],
+    systemOut: `fixed: ${x.signature} (first seen ${x.firstSeen}, last seen ${x.lastSeen}, fixed since ${x.fixedSince})`,
+  };
 }
 
 function properties(r: NightlyRendered): [string, string][] {
@@ -134,7 +179,9 @@ export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   );
   if (r.interrupted)
     corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
-  const findings = r.findings.map(caseForFinding);
+  const findings = r.findings.map((f) => caseForFinding(f, r.failOn));
+  findings.push(...(r.regressedByReplay ?? []).map(caseForRegressedByReplay));
+  findings.push(...r.fixed.map(caseForFixed));
   const setup = r.fuzzDetail?.setupError;
   if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));
   // Times from the report's own `timing`, the part that differs between runs anyway (as

@@ -128,6 +128,11 @@ export interface NightlyReport extends RunIdentity {
    */
   readonly startedAt: string;
   readonly interrupted: boolean;
+  /**
+   * The --fail-on the run was given (absent from older reports): junit.xml shows as failures
+   * what fails the run under it (nightlyJunit.ts).
+   */
+  readonly failOn?: 'new' | 'any' | 'none';
   readonly corpus: {
     readonly summary: ReplaySummary;
     readonly traces: readonly TraceEntry[];

@@ -276,6 +276,7 @@ async function writeMerged(
       shards: [...names].sort(),
       startedAt: first.startedAt,
       interrupted: v.interrupted,
+      failOn: v.failOn,
       timing: mergedTiming(shards.map((s) => s.report)),
     },
     corpus: [],

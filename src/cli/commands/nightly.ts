@@ -369,6 +369,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         shard: `${shard.index + 1}/${shard.count}`,
         startedAt,
         interrupted,
+        failOn,
         timing: {
           replayMs: Math.round(replay.wallMs),
           fuzzMs: Math.round(fuzzMs - fuzz.report.timing.minimizeMs),
