@@ -12,51 +12,39 @@ import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { buildNightlyReport, notReplayedWarning } from '../../report/nightlyBuild.js';
 import { DAMAGE_NOTE, reportViolations, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
-import { alternatesMessage } from '../../store/collect.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
-import { plural } from '../../core/plural.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
   callingDisabled,
   collectNightlyTraces,
-  emptyReplayDirWarning,
   budgetOf,
   exitForNightly,
   parseFailOn,
   removeFindings,
   replayDirs,
   skippedTraces,
-  unminimizedNote,
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
-import {
-  foldFindings,
-  loadHistory,
-  oldSchemeOf,
-  regressionResults,
-  upgradeNote,
-} from '../nightlyHistory.js';
+import { foldFindings, loadHistory, oldSchemeOf, regressionResults } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
-  disableWarnings,
   durationOption,
   positiveInt,
   profileOption,
   seedOption,
-  SHARED_OPTIONS,
   shardOption,
   targetOption,
   workerHeapOption,
   workersOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
-import { CORPUS_MAX_OPTION, corpusMaxOption } from '../corpusCap.js';
+import { corpusMaxOption } from '../corpusCap.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -68,80 +56,14 @@ import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { replayWorkers } from '../replayRun.js';
 import { nightlyWorkersText } from '../workersLine.js';
+import { startNotes } from '../nightlyNotes.js';
+import { nightlyCommand } from '../nightlyCommand.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
-  program
-    .command('nightly')
-    .description(
-      'the scheduled job: replay regressions and the corpus, fuzz, minimize, and write JSON, JUnit, SARIF and HTML reports',
-    )
-    .option(...SHARED_OPTIONS.target)
-    .option(...SHARED_OPTIONS.profile)
-    .option(...SHARED_OPTIONS.seed)
-    .option(
-      '--time <duration>',
-      'fuzzing budget, e.g. 30s, 30m, 2h; a bare number is seconds (default: 30s; a case under way finishes)',
-    )
-    .option(
-      '--minimize-time <duration>',
-      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized (default: --time, else no limit)',
-    )
-    .option(
-      '--runs <n>',
-      'fuzz exactly this many cases instead of --time (reproducible across machines and shards)',
-    )
-    .option(
-      '--budget-replay <duration>',
-      'stop replaying the corpus after this long (default: no limit)',
-    )
-    .option(
-      '--replay <dir...>',
-      'trace directories to replay before fuzzing, instead of the bundled corpus (default), which the word bundled names: --replay bundled regress/ replays both (repeatable)',
-    )
-    .option(...SHARED_OPTIONS.workers)
-    .option(...SHARED_OPTIONS.workerHeapMb)
-    .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
-    .option(...CORPUS_MAX_OPTION)
-    .option(
-      '--out <dir>',
-      "reports, findings, the failing corpus traces' repros and (by default) the corpus go here",
-      'vpdma-out',
-    )
-    .option(
-      '--shard <k/n>',
-      'run only this shard of the campaign; combine shards with vpdma merge',
-      '1/1',
-    )
-    .option(
-      '--history <file>',
-      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed)',
-    )
-    .option(
-      '--fail-on <when>',
-      'exit 1 on: new (new or regressed findings, also when only a replayed repro shows them), any (any finding or corpus violation), none',
-      'any',
-    )
-    .option(
-      '--json <file>',
-      'also write report.json here (- for stdout; the summary goes to stderr)',
-    )
-    .option('--calls-max <n>', 'calls per fuzz case at most', '64')
-    .option(
-      SHARED_OPTIONS.disable[0],
-      `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
-      SHARED_OPTIONS.disable[2],
-    )
-    .option(
-      '--timeout <ms>',
-      'a target call (for process:, each request) that takes longer is a target-timeout',
-      '1000',
-    )
-    .option(...SHARED_OPTIONS.quiet)
-    .option(...SHARED_OPTIONS.jsonProgress)
-    .action(async (opts: NightlyOptions) => {
-      ctx.exitCode = await withRunLocks((locks) => nightly(ctx, opts, locks));
-    });
+  nightlyCommand(program).action(async (opts: NightlyOptions) => {
+    ctx.exitCode = await withRunLocks((locks) => nightly(ctx, opts, locks));
+  });
 };
 
 /** Candidates a minimization tries at most: each finding's, and each failing corpus trace's. */
@@ -205,31 +127,23 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   await locks.out(out, ctx.io.err);
   await checkOutputDir('--corpus', corpusDir);
   // First once the usage is known good: a usage error stays one line.
-  ctx.io.err(`seed=${seed.text}\n`);
-  const givenUp = disableWarnings(disabled);
-  if (givenUp !== '') ctx.io.err(givenUp);
-  for (const dir of traces.empty) ctx.io.err(emptyReplayDirWarning(dir));
-  const alternates = alternatesMessage(traces.alternates);
-  if (alternates !== '') ctx.io.err(`vpdma nightly: --replay: ${alternates}\n`);
-  if (traces.unminimized.length > 0) ctx.io.err(unminimizedNote(out, traces.unminimized.length));
-  // The corpus replay's workers (none when the module cannot be loaded) and the campaign's.
-  const replayThreads = cannotLoad === undefined ? replayWorkers(workers, files.length) : 0;
-  const upgrading = upgradeNote('nightly', history);
-  if (upgrading !== '') ctx.io.err(upgrading);
-  ctx.io.err(
-    `vpdma nightly: target=${target} shard=${shard.index + 1}/${shard.count} workers=${nightlyWorkersText(replayThreads, workers, target)} traces=${files.length} build=${buildRevision()} out=${out}\n`,
-  );
-  if (lacking.bundled.size > 0 || lacking.repros.size > 0)
-    ctx.io.err(
-      `vpdma nightly: not replayed, calling a --disable'd function: ${[
-        ...(lacking.bundled.size > 0 ? [plural(lacking.bundled.size, 'bundled trace')] : []),
-        ...(lacking.repros.size > 0
-          ? [
-              `${lacking.repros.size} earlier ${lacking.repros.size === 1 ? "finding's repro" : "findings' repros"}`,
-            ]
-          : []),
-      ].join(', ')}\n`,
-    );
+  startNotes(ctx.io.err, {
+    seed: seed.text,
+    disabled,
+    traces,
+    out,
+    history,
+    target,
+    shard: `${shard.index + 1}/${shard.count}`,
+    // The corpus replay's workers (none when the module cannot be loaded) and the campaign's.
+    workers: nightlyWorkersText(
+      cannotLoad === undefined ? replayWorkers(workers, files.length) : 0,
+      workers,
+      target,
+    ),
+    files: files.length,
+    lacking,
+  });
   const mode = progressMode(opts, process.stderr.isTTY);
   const interrupt = onInterrupt(ctx.io.err);
   try {

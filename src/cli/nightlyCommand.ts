@@ -1,0 +1,75 @@
+// `vpdma nightly`'s options and their help; commands/nightly.ts runs the night.
+import type { Command } from 'commander';
+import { CORPUS_MAX_OPTION } from './corpusCap.js';
+import { SHARED_OPTIONS } from './options.js';
+
+export function nightlyCommand(program: Command): Command {
+  return program
+    .command('nightly')
+    .description(
+      'the scheduled job: replay regressions and the corpus, fuzz, minimize, and write JSON, JUnit, SARIF and HTML reports',
+    )
+    .option(...SHARED_OPTIONS.target)
+    .option(...SHARED_OPTIONS.profile)
+    .option(...SHARED_OPTIONS.seed)
+    .option(
+      '--time <duration>',
+      'fuzzing budget, e.g. 30s, 30m, 2h; a bare number is seconds (default: 30s; a case under way finishes)',
+    )
+    .option(
+      '--minimize-time <duration>',
+      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized (default: --time, else no limit)',
+    )
+    .option(
+      '--runs <n>',
+      'fuzz exactly this many cases instead of --time (reproducible across machines and shards)',
+    )
+    .option(
+      '--budget-replay <duration>',
+      'stop replaying the corpus after this long (default: no limit)',
+    )
+    .option(
+      '--replay <dir...>',
+      'trace directories to replay before fuzzing, instead of the bundled corpus (default), which the word bundled names: --replay bundled regress/ replays both (repeatable)',
+    )
+    .option(...SHARED_OPTIONS.workers)
+    .option(...SHARED_OPTIONS.workerHeapMb)
+    .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
+    .option(...CORPUS_MAX_OPTION)
+    .option(
+      '--out <dir>',
+      "reports, findings, the failing corpus traces' repros and (by default) the corpus go here",
+      'vpdma-out',
+    )
+    .option(
+      '--shard <k/n>',
+      'run only this shard of the campaign; combine shards with vpdma merge',
+      '1/1',
+    )
+    .option(
+      '--history <file>',
+      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed)',
+    )
+    .option(
+      '--fail-on <when>',
+      'exit 1 on: new (new or regressed findings, also when only a replayed repro shows them), any (any finding or corpus violation), none',
+      'any',
+    )
+    .option(
+      '--json <file>',
+      'also write report.json here (- for stdout; the summary goes to stderr)',
+    )
+    .option('--calls-max <n>', 'calls per fuzz case at most', '64')
+    .option(
+      SHARED_OPTIONS.disable[0],
+      `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
+      SHARED_OPTIONS.disable[2],
+    )
+    .option(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a target-timeout',
+      '1000',
+    )
+    .option(...SHARED_OPTIONS.quiet)
+    .option(...SHARED_OPTIONS.jsonProgress);
+}

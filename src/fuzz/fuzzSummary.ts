@@ -1,0 +1,124 @@
+// The fuzz run's text summary and its parts that nightly's summary shares: where the cases
+// ran, the other violations at a finding's call, and the options that run the cases again.
+import { plural } from '../core/plural.js';
+import { oneLine } from '../core/oneLine.js';
+import { corpusNote } from './corpusNote.js';
+import { reachedLines } from './reached.js';
+import type { FindingBase, FuzzReport } from './fuzzReport.js';
+
+/** Where the cases ran: the workers that started, or the main thread when none did. */
+export function threads(t: Pick<FuzzReport['timing'], 'workers' | 'workersStarted'>): string {
+  const n = t.workersStarted ?? t.workers;
+  return n === 0 ? 'in the main thread (no worker started)' : plural(n, 'worker');
+}
+
+/** Extra violations at a finding's failing call listed in a text summary before "and N more". */
+export const ALSO_AT_CALL_SHOWN = 5;
+
+/**
+ * The lines under a finding's message in a text summary for the other violations at its
+ * failing call (none when it showed one), each on one line.
+ */
+export function alsoAtCallLines(
+  f: Pick<FindingBase, 'callIndex' | 'violationsAtCall'>,
+  indent: string,
+): string[] {
+  const rest = (f.violationsAtCall ?? []).slice(1);
+  const lines = rest
+    .slice(0, ALSO_AT_CALL_SHOWN)
+    .map((v) => `${indent}also at call ${f.callIndex}: ${v.kind}: ${oneLine(v.message)}`);
+  if (rest.length > ALSO_AT_CALL_SHOWN)
+    lines.push(
+      `${indent}and ${rest.length - ALSO_AT_CALL_SHOWN} more at call ${f.callIndex} (violationsAtCall in finding.json)`,
+    );
+  return lines;
+}
+
+/** `--calls-max` and `--timeout` when not given (fuzz's and nightly's). */
+export const CALLS_MAX_DEFAULT = 64;
+export const TIMEOUT_MS_DEFAULT = 1000;
+
+/**
+ * The options that run a report's cases again, with its seed and target: `--runs N` (its
+ * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
+ * `--calls-max`, `--timeout`, `--disable` and `--worker-heap-mb` when they are not their
+ * defaults, and `--corpus-max` when given (it decides which entries of the starting corpus
+ * the base holds).
+ */
+export function rerunOptions(
+  r: Pick<
+    FuzzReport,
+    | 'runsEquivalent'
+    | 'shard'
+    | 'callsMax'
+    | 'timeoutMs'
+    | 'disabled'
+    | 'workerHeapMb'
+    | 'corpusMax'
+  >,
+): string {
+  return [
+    `--runs ${r.runsEquivalent}`,
+    ...(r.shard === '1/1' ? [] : [`--shard ${r.shard}`]),
+    ...(r.callsMax === CALLS_MAX_DEFAULT ? [] : [`--calls-max ${r.callsMax}`]),
+    ...(r.timeoutMs === undefined || r.timeoutMs === TIMEOUT_MS_DEFAULT
+      ? []
+      : [`--timeout ${r.timeoutMs}`]),
+    ...(r.disabled === undefined || r.disabled.length === 0
+      ? []
+      : [`--disable ${r.disabled.join(',')}`]),
+    ...(r.workerHeapMb === undefined ? [] : [`--worker-heap-mb ${r.workerHeapMb}`]),
+    ...(r.corpusMax === undefined ? [] : [`--corpus-max ${r.corpusMax}`]),
+  ].join(' ');
+}
+
+/** The hint after a case count: which options run the same cases again ('' when none ran). */
+export function rerunHint(r: FuzzReport): string {
+  return r.runsEquivalent > 0 && r.setupError === undefined
+    ? ` (${rerunOptions(r)} reproduces them from the same starting corpus)`
+    : '';
+}
+
+/** The human summary printed after a run. */
+export function formatFuzzSummary(r: FuzzReport): string {
+  const t = r.timing;
+  const lines = [
+    '',
+    `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
+    // A directory or target named with a line break or an escape stays on its line, harmless.
+    `coverage ${plural(r.coverage, 'key')}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
+    ...[corpusNote(r)].filter((l) => l !== undefined),
+    `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
+    ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
+    ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),
+  ];
+  // Nothing was tested then: "no findings" would read as a clean target.
+  if (r.setupError !== undefined)
+    lines.push('', `the target could not be set up: ${oneLine(r.setupError)}`);
+  else if (r.findings.length === 0) lines.push('', 'no findings');
+  else lines.push('', `${r.findings.length} finding(s):`);
+  for (const f of r.findings) {
+    const [shown, runs] = f.reproduced.split('/');
+    const how = f.minimized
+      ? `minimized to ${plural(f.reproCalls, 'call')}`
+      : shown !== runs && runs !== '1'
+        ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: not every run fails)`
+        : f.minimizedReproduced !== undefined
+          ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: the minimized repro failed ${f.minimizedReproduced})`
+          : `not minimized (${plural(f.reproCalls, 'call')})`;
+    lines.push(
+      `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
+      `    ${oneLine(f.message)}`,
+      ...alsoAtCallLines(f, '    '),
+      `    ${f.command}`,
+    );
+  }
+  if (r.minimizeStoppedBy === 'time')
+    lines.push(
+      '',
+      `minimization stopped: its time budget${r.budget.minimizeTime === undefined ? '' : ` (--minimize-time ${r.budget.minimizeTime})`} was spent; the findings left are reported not minimized`,
+    );
+  if (r.interrupted)
+    lines.push('', 'interrupted: results cover the cases completed before the signal');
+  return `${lines.join('\n')}\n`;
+}
