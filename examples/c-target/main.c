@@ -14,13 +14,23 @@
  *   VPDMA_C_NO_TOUCHED=1             do not offer the touched feature (vpdma then re-reads
  *                                    all live memory around every obsolete call)
  *   VPDMA_C_NO_TOUCHED_IN_CALL=1     offer touched only as its own request, not inside call
- *                                    answers (one more round trip per call) */
+ *                                    answers (one more round trip per call)
+ *
+ * Built with -DVPDMA_COV and vpcov.c (make vpdma-c-target-cov), it also offers the coverage
+ * feature: the edges of the instrumented sources that calls hit (vpcov.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vp.h"
+#ifdef VPDMA_COV
+#include "vpcov.h"
+#define COV_FEATURE 1u
+#else
+#define COV_FEATURE 0u
+static int vpcov_on;
+#endif
 
 #define FRAME_MAX (16u << 20)
 #define MEMORY_MAX (64ULL << 30)
@@ -123,15 +133,19 @@ static const char *hello(const mp_node *msg)
     S.tracking = touched_on && !noop;
     if (vp_reset(&S)) return "cannot allocate the physical page map";
     ready = 1;
+#ifdef VPDMA_COV
+    vpcov_reset();
+#endif
     in_call = touched_on && in_call_on && accepts(msg, "touched-in-call");
     begin_reply();
     mpw_map(&reply, 3);
     mpw_str(&reply, "version"), mpw_uint(&reply, 1);
     mpw_str(&reply, "name"), mpw_str(&reply, noop ? "vpdma-c-target (no-op)" : "vpdma-c-target");
-    mpw_str(&reply, "features"), mpw_arr(&reply, 1u + touched_on + in_call);
+    mpw_str(&reply, "features"), mpw_arr(&reply, 1u + touched_on + in_call + COV_FEATURE);
     mpw_str(&reply, "state");
     if (touched_on) mpw_str(&reply, "touched");
     if (in_call) mpw_str(&reply, "touched-in-call");
+    if (COV_FEATURE) mpw_str(&reply, "coverage");
     send_reply();
     return NULL;
 }
@@ -163,7 +177,10 @@ static const char *do_call(const mp_node *msg)
     }
     call c = {&doc, args, &retw, &outw, 0, 0, NULL};
     retw.n = outw.n = 0;
-    if (vp_call(&S, (const char *)fn->v.p, fn->n, &c)) return "unknown function";
+    vpcov_on = 1;
+    int unknown = vp_call(&S, (const char *)fn->v.p, fn->n, &c);
+    vpcov_on = 0;
+    if (unknown) return "unknown function";
     if (c.error) return c.error;
     mpw_map(&reply, (uint32_t)(c.has_ret + (c.nout > 0) + in_call));
     if (c.has_ret) mpw_str(&reply, "ret"), mpw_raw(&reply, retw.b, retw.n);
@@ -207,6 +224,19 @@ static const char *handle(const uint8_t *buf, size_t len)
         send_reply();
         return NULL;
     }
+#ifdef VPDMA_COV
+    if (mp_is_str(op, "coverage")) { /* {edges: bin}, little-endian u32 ids */
+        uint32_t n;
+        const uint32_t *ids = vpcov_take(&n);
+        begin_reply();
+        mpw_map(&reply, 1), mpw_str(&reply, "edges");
+        uint8_t *p = mpw_bin_open(&reply, (size_t)n * 4);
+        for (uint32_t i = 0; i < n; i++)
+            for (int k = 0; k < 4; k++) p[4 * i + k] = (uint8_t)(ids[i] >> (8 * k));
+        send_reply();
+        return NULL;
+    }
+#endif
     if (!mp_is_str(op, "state")) return "unknown op";
     begin_reply();
     mpw_map(&reply, 1), mpw_str(&reply, "state");

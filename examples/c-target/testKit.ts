@@ -12,6 +12,8 @@ import { packMessage, unpackMessage } from '../../src/trace/codec.js';
 
 export const DIR = path.dirname(fileURLToPath(import.meta.url));
 export const BINARY = path.join(DIR, 'vpdma-c-target');
+/** The same with its own coverage (make vpdma-c-target-cov; README, "Coverage"). */
+export const COV_BINARY = path.join(DIR, 'vpdma-c-target-cov');
 
 /** An obsolete call that only moves the rotating sample on (512 bytes of live memory). */
 export const FILLER = { fn: 'VideoPortGetBytesUsed', args: { pDma: 0n } } as const;
@@ -81,8 +83,9 @@ export const hello = msg({ op: 'hello', version: 1, profile: 'docs', device: res
 export function talk(
   input: Buffer,
   env: Record<string, string> = {},
+  binary = BINARY,
 ): { status: number | null; signal: string | null; answers: unknown[] } {
-  const r = spawnSync(BINARY, [], { input, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
+  const r = spawnSync(binary, [], { input, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   const answers: unknown[] = [];
   let at = 0;
   while (at + 4 <= r.stdout.length) {

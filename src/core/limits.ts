@@ -21,6 +21,11 @@ export const allocationBytesMax = 1024 * 1024 * 1024;
 export const apertureBytesMax = 64 * 1024 * 1024 * 1024;
 /** Largest `.vpt` frame payload, bytes (a length field above this is damage, not a frame). */
 export const frameBytesMax = 16 * 1024 * 1024;
+/**
+ * Edge ids in one coverage answer of a target (docs/target-protocol.md; 4 MiB as a process
+ * target's bin): far above the basic blocks of any VideoPort implementation.
+ */
+export const coverageEdgesMax = 1 << 20;
 /** Depth of nested JSON values in one call. */
 export const jsonDepthMax = 8;
 /** Fields in one JSON object. */

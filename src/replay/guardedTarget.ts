@@ -8,6 +8,7 @@ import { isUnchanging, owned } from './unchanging.js';
 import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
 import { ownArgs, withInPlaceWrites } from './argsInPlace.js';
 import { ownBytes, plainCopy } from './plainData.js';
+import { edgesFromModule } from './targetCoverage.js';
 import type { CallOutcome, Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
 type Method = (this: unknown, ...args: never[]) => unknown;
@@ -110,8 +111,20 @@ function lastCopy<T extends object>(copy: (v: unknown) => T): (v: unknown) => T 
   };
 }
 
+/** coverage()'s answer as ids of our own; a getter or Proxy trap that throws is a TargetFault. */
+function moduleEdges(v: unknown): Uint32Array {
+  try {
+    return edgesFromModule(v);
+  } catch (e) {
+    if (TargetFault.is(e)) throw e;
+    throw new TargetFault(`coverage(): its answer could not be read: ${describeThrown(e)}`);
+  }
+}
+
 /** The target's methods, each read once (a getter or Proxy trap may throw: a TargetFault). */
-function methodsOf(t: object): Record<'call' | 'read' | 'state' | 'touched' | 'close', unknown> {
+function methodsOf(
+  t: object,
+): Record<'call' | 'read' | 'state' | 'touched' | 'coverage' | 'close', unknown> {
   try {
     const m = t as Record<string, unknown>;
     return {
@@ -119,6 +132,7 @@ function methodsOf(t: object): Record<'call' | 'read' | 'state' | 'touched' | 'c
       read: m['read'],
       state: m['state'],
       touched: m['touched'],
+      coverage: m['coverage'],
       close: m['close'],
     };
   } catch (e) {
@@ -171,6 +185,16 @@ export function guardTarget(t: unknown, timeoutMs: number): Target {
         what: 'touched()',
         ask: () => invoke(touched, t, []),
         check: (v) => plainCopy(v, 'touched()') as TouchedRanges,
+        timeoutMs,
+      });
+  }
+  if (typeof m.coverage === 'function') {
+    const coverage = m.coverage as Method;
+    g.coverage = () =>
+      answer({
+        what: 'coverage()',
+        ask: () => invoke(coverage, t, []),
+        check: moduleEdges,
         timeoutMs,
       });
   }

@@ -14,11 +14,10 @@ import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
 import { START_TIMEOUT_MS } from './startTimeout.js';
 import { StderrTail } from './stderrTail.js';
-import { normalize, normalizeOutcome } from './wire.js';
+import { normalizeOutcome, touchedRanges, touchedRangesMax } from './wire.js';
+import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
-/** Ranges one touched answer may list. */
-const touchedRangesMax = 1 << 16;
 const PROTOCOL_VERSION = 1;
 /**
  * Extensions of version 1 vpdma asks for in hello; a child takes up those it knows by listing
@@ -344,6 +343,10 @@ export async function createProcessTarget(
       return stateNow;
     };
   }
+  if (features.includes('coverage')) {
+    target.coverage = async (): Promise<Uint32Array> =>
+      edgesFromBin((await child.request({ op: 'coverage' }, t))['edges']);
+  }
   if (inCall) {
     // Only calls write, so this is what a touched request would answer now, without asking.
     target.touched = (): TouchedRanges => {
@@ -358,23 +361,6 @@ export async function createProcessTarget(
     };
   }
   return target;
-}
-
-/** `ranges: [[address, length], ...]`, typed; anything else is garbage from the target. */
-function touchedRanges(raw: unknown): TouchedRanges {
-  if (!Array.isArray(raw))
-    throw new TargetFault('sent garbage: touched ranges are not a list of [address, length]');
-  if (raw.length > touchedRangesMax)
-    throw new TargetFault(
-      `sent garbage: touched listed ${raw.length} ranges, more than ${touchedRangesMax}; join adjacent ones`,
-    );
-  return raw.map((pair, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2)
-      throw new TargetFault(`sent garbage: touched range ${i} is not [address, length]`);
-    const address = normalize(pair[0], 'ptr', `ranges[${i}][0]`) as bigint;
-    const length = normalize(pair[1], 'u32', `ranges[${i}][1]`) as number;
-    return { address, length };
-  });
 }
 
 export { Child as ProcessChild };

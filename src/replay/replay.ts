@@ -133,11 +133,10 @@ export class Replayer {
     return got instanceof Promise ? got.then(then) : then(got);
   }
 
-  private fault(fn: string, e: unknown): false {
+  /** A TargetFault as a violation at call `at`; also one after the calls (coverageAsk.ts). */
+  fault(fn: string, e: unknown, at = this.index): false {
     if (!TargetFault.is(e)) throw e;
-    this.found.add(
-      violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, this.index, e.message),
-    );
+    this.found.add(violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, at, e.message));
     return false;
   }
 

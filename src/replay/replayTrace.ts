@@ -2,6 +2,7 @@
 // one Replayer, awaiting only when a step really is asynchronous.
 import type { TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
+import { coverageAfterCalls } from './coverageAsk.js';
 import { Replayer } from './replay.js';
 import type { ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Target } from './target.js';
@@ -24,10 +25,12 @@ export async function replayTrace(
 ): Promise<ReplayResult> {
   const r = new Replayer(header, target, options);
   let lastFn = '';
+  let count = 0;
   // A plain loop per batch: awaiting only when a step really is asynchronous.
   const batch = async (list: readonly TraceCall[]): Promise<boolean> => {
     for (const call of list) {
       lastFn = call.fn;
+      count++;
       const ok = r.step(call);
       if (!(ok instanceof Promise ? await ok : ok)) return false;
     }
@@ -39,6 +42,8 @@ export async function replayTrace(
     for await (const list of calls) if (!(await batch(list))) return crashed(r);
   }
   if (!(await r.finish(lastFn))) return crashed(r);
+  // Asked and dropped: a bad answer is the same fault here as under vpdma fuzz (coverageAsk.ts).
+  if ((await coverageAfterCalls(r, target, lastFn, count)) === false) return crashed(r);
   return r.result();
 }
 

@@ -7,6 +7,9 @@ export type TargetState = Readonly<Record<string, unknown>>;
 
 export type TouchedRanges = Array<{ address: bigint; length: number }>;
 
+/** Edge ids a target's coverage() answers. */
+export type EdgeIds = Uint32Array | readonly number[];
+
 export interface TraceCallIn {
   readonly fn: string;
   readonly args: Args;
@@ -21,6 +24,14 @@ export interface Target {
    * an extension of DESIGN.md's synchronous signature: synchronous targets are unaffected.
    */
   touched?(): TouchedRanges | Promise<TouchedRanges>;
+  /**
+   * The target's own coverage, an optional extension of DESIGN.md's interface: the edge ids
+   * (unsigned 32-bit, any order, duplicates allowed) it hit since it was last asked, or since
+   * it was created. `vpdma fuzz` asks once per case, after its calls, and keeps a case that
+   * reaches an edge no earlier case did (docs/fuzzing.md, "Target coverage"). The ids must be
+   * a function of the calls alone: no addresses that move between runs, no timing.
+   */
+  coverage?(): EdgeIds | Promise<EdgeIds>;
   close?(): void | Promise<void>;
 }
 

@@ -5,6 +5,10 @@ import { describe } from '../model/calls.js';
 import type { ArgType } from '../model/callTypes.js';
 import type { CallOutcome, Struct, Value } from '../model/values.js';
 import { strayOut, TargetFault } from './callTarget.js';
+import type { TouchedRanges } from './target.js';
+
+/** Ranges one touched answer may list. */
+export const touchedRangesMax = 1 << 16;
 
 const STRUCT_FIELDS: Partial<Record<ArgType, Readonly<Record<string, ArgType>>>> = {
   vrp: {
@@ -117,4 +121,21 @@ export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOu
     outcome.out = out;
   }
   return outcome;
+}
+
+/** `ranges: [[address, length], ...]`, typed; anything else is garbage from the target. */
+export function touchedRanges(raw: unknown): TouchedRanges {
+  if (!Array.isArray(raw))
+    throw new TargetFault('sent garbage: touched ranges are not a list of [address, length]');
+  if (raw.length > touchedRangesMax)
+    throw new TargetFault(
+      `sent garbage: touched listed ${raw.length} ranges, more than ${touchedRangesMax}; join adjacent ones`,
+    );
+  return raw.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new TargetFault(`sent garbage: touched range ${i} is not [address, length]`);
+    const address = normalize(pair[0], 'ptr', `ranges[${i}][0]`) as bigint;
+    const length = normalize(pair[1], 'u32', `ranges[${i}][1]`) as number;
+    return { address, length };
+  });
 }
