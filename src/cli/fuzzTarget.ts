@@ -46,6 +46,8 @@ export interface FuzzTargetOptions {
   readonly disabled?: readonly string[];
   /** Stops fuzzing (the cases run so far count) and ends minimization early. */
   readonly signal?: AbortSignal;
+  /** false: never ask the target's coverage() (as `--no-target-coverage`). */
+  readonly targetCoverage?: boolean;
 }
 
 export interface FuzzTargetFinding {
@@ -76,6 +78,8 @@ export interface FuzzTargetResult {
   readonly calls: number;
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
+  /** The target's own edges reached, when it has coverage() (docs/fuzzing.md, "Target coverage"). */
+  readonly targetEdges?: number;
   /** Per function, the model's branches reached (docs/fuzzing.md, "What was reached"). */
   readonly reached: ReachedTable;
   /** VideoPort functions no call reached (`disabled` ones left out). */
@@ -129,6 +133,7 @@ export async function fuzzTarget(
     seedText: seed.text,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(disabled.length === 0 ? {} : { disabled }),
+    ...(options.targetCoverage === false ? { targetCoverage: false } : {}),
   };
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base: NamedTrace[] = [...bundled, ...(options.corpus ?? [])];
@@ -176,6 +181,7 @@ export async function fuzzTarget(
       runsEquivalent: c.runsEquivalent,
       calls: c.calls,
       coverage: c.coverage,
+      ...(c.edgesFirstSeen === undefined ? {} : { targetEdges: c.edgesFirstSeen.size }),
       reached: r.reached,
       unreached: unreached(r.reached, settings.disabled),
       kept,

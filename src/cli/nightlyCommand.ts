@@ -65,6 +65,7 @@ export function nightlyCommand(program: Command): Command {
       `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
       SHARED_OPTIONS.disable[2],
     )
+    .option(...SHARED_OPTIONS.targetCoverage)
     .option(
       '--timeout <ms>',
       'a target call (for process:, each request) that takes longer is a target-timeout',

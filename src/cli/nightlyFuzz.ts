@@ -82,6 +82,7 @@ export async function fuzzPhase(
         'cases/s': Math.round(x.cases / secs),
         'calls/s': Math.round(x.calls / secs),
         coverage: x.coverage,
+        ...(x.targetEdges === undefined ? {} : { edges: x.targetEdges }),
         corpus: bundled.length + mine.size() + x.kept,
         findings: x.kinds,
         failing: x.failing,

@@ -33,6 +33,8 @@ export interface NightlyOptions {
   readonly json?: string;
   readonly callsMax?: string;
   readonly disable?: readonly string[];
+  /** false with --no-target-coverage. */
+  readonly targetCoverage?: boolean;
   readonly timeout?: string;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;

@@ -29,11 +29,20 @@ export const SHARED_OPTIONS = {
     'functions the target does not implement: the fuzzer never calls them (comma-separated, the VideoPort prefix optional; repeatable; warns when that leaves out MapDmaMemory, or every function that creates an object)',
     (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
   ],
+  targetCoverage: [
+    '--no-target-coverage',
+    "never ask the target for its own coverage (a process target's coverage feature, a module's coverage()): cases are kept for new model coverage alone, for comparison",
+  ],
   jsonProgress: [
     '--json-progress',
     'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end)',
   ],
 } as const;
+
+/** FuzzSettings' part for --no-target-coverage (commander's targetCoverage: false). */
+export function targetCoverageOption(on: boolean | undefined): { targetCoverage?: false } {
+  return on === false ? { targetCoverage: false } : {};
+}
 
 /** --disable's functions as the table names them (undefined: none); a bad one is a usage error. */
 export function disableOption(values: readonly string[] | undefined): string[] | undefined {

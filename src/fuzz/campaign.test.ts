@@ -1,14 +1,16 @@
 // Determinism of whole campaigns in the Piscina pool (dist/ must be built): the same seed and
 // case count give the same coverage, kept corpus and findings for 1 and 2 workers, and the
-// shards 1/2 and 2/2, merged, give exactly what the unsharded run gives. Runs the real
+// shards 1/2 and 2/2, merged, give exactly what the unsharded run gives; the same for a
+// process target's own coverage (target edges). Runs the real
 // minimizer and replay pool, with kept cases and findings in memory.
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { Shard } from './campaign.js';
 import { createFuzzPool } from './executor.js';
-import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
+import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
 import { mergeFuzzReports } from './mergeReports.js';
 import { reportFindingOf } from './outputs.js';
@@ -18,7 +20,12 @@ import { runFuzz } from './run.js';
 const PER_GROUP = 2;
 const RUNS = 160;
 
-async function campaign(target: string, workers: number, shard: Shard): Promise<FuzzReport> {
+async function campaign(
+  target: string,
+  workers: number,
+  shard: Shard,
+  more: Partial<FuzzSettings> = {},
+): Promise<FuzzReport> {
   const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const settings: FuzzSettings = {
     target,
@@ -27,6 +34,7 @@ async function campaign(target: string, workers: number, shard: Shard): Promise<
     callsMax: 48,
     seed: 7,
     seedText: '7',
+    ...more,
   };
   const io = {
     ...fuzzIo({
@@ -131,6 +139,54 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     expect(mergeFuzzReports([stopped, shards[1] as FuzzReport], PER_GROUP).warnings).toEqual([
       `the shards stopped at different cases (shard 1/2 stopped first, interrupted): every case below ${RUNS - 20} ran (--runs ${RUNS - 20} reruns them), and some up to ${RUNS - 1}`,
     ]);
+  });
+});
+
+describe("the target's own coverage is as deterministic as the model's", () => {
+  // A real process target with its own coverage (examples/c-target, built by globalSetup).
+  const cov = `process:${resolve(import.meta.dirname, '../../examples/c-target/vpdma-c-target-cov')}`;
+  let unsharded: FuzzReport;
+
+  it('1 and 2 workers: identical reports, target edges and the cases they kept included', async () => {
+    unsharded = await campaign(cov, 2, ONE);
+    expect(unsharded.cases).toBe(RUNS);
+    expect(unsharded.targetEdges).toBeGreaterThan(100);
+    expect(unsharded.newTargetEdges).toHaveLength(unsharded.targetEdges ?? 0);
+    expect(formatFuzzSummary(unsharded)).toContain(`, ${unsharded.targetEdges} target edges;`);
+    expect(stable(await campaign(cov, 1, ONE))).toEqual(stable(unsharded));
+  });
+
+  it('shards 1/2 and 2/2, merged: the unsharded edges and kept corpus', async () => {
+    const shards = [
+      await campaign(cov, 2, { index: 0, count: 2 }),
+      await campaign(cov, 1, { index: 1, count: 2 }),
+    ];
+    // Each shard keeps the first case of its own to reach an edge: more than the merge keeps.
+    const keptByShards = (shards[0]?.corpus.kept ?? 0) + (shards[1]?.corpus.kept ?? 0);
+    expect(keptByShards).toBeGreaterThan(unsharded.corpus.kept);
+    const merged = mergeFuzzReports(shards, PER_GROUP);
+    expect(merged.targetEdges).toBe(unsharded.targetEdges);
+    expect(merged.newTargetEdges).toEqual(unsharded.newTargetEdges);
+    expect(merged.coverage).toBe(unsharded.coverage);
+    expect(merged.corpus.keptFiles).toEqual(unsharded.corpus.keptFiles);
+  });
+
+  it('--no-target-coverage: no edges; the same findings, and a corpus it contains', async () => {
+    const off = await campaign(cov, 1, ONE, { targetCoverage: false });
+    expect(off.targetEdges).toBeUndefined();
+    expect(off.newTargetEdges).toBeUndefined();
+    expect(formatFuzzSummary(off)).not.toContain('target edge');
+    expect(off.coverage).toBe(unsharded.coverage);
+    expect(off.findings).toEqual(unsharded.findings);
+    // Kept for a new model key either way; with the target's edges, for those too.
+    const on = new Set(unsharded.corpus.keptFiles.map((k) => k.caseIndex));
+    const kept = off.corpus.keptFiles.map((k) => k.caseIndex);
+    expect(kept.every((i) => on.has(i))).toBe(true);
+    expect(on.size).toBeGreaterThan(kept.length);
+    // A target without coverage is never asked: the default C binary.
+    const plain = await campaign(cov.replace(/-cov$/, ''), 1, ONE);
+    expect(plain.targetEdges).toBeUndefined();
+    expect(plain.corpus.keptFiles).toEqual(off.corpus.keptFiles);
   });
 });
 

@@ -35,7 +35,10 @@ export interface CampaignOptions {
   readonly batch?: number;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
-  /** A case reached coverage nothing before it did (called in case order). */
+  /**
+   * A case reached coverage nothing before it did (called in case order): model keys
+   * (`newKeys`) or the target's own edges (r.edges; docs/fuzzing.md, "Target coverage").
+   */
   readonly onKept?: (r: CaseResult, newKeys: number[]) => void;
   readonly onProgress?: (p: CampaignProgress) => void;
 }
@@ -44,6 +47,8 @@ export interface CampaignProgress {
   readonly cases: number;
   readonly calls: number;
   readonly coverage: number;
+  /** The target's own edges reached (undefined: it was never asked; see CaseResult.edges). */
+  readonly targetEdges?: number;
   readonly kept: number;
   readonly failing: number;
   /** Distinct (violation kind, function) among the failing cases: findings-to-be. */
@@ -61,6 +66,11 @@ export interface CampaignResult {
   readonly coverage: number;
   /** New keys, each with the first case index that reached it. */
   readonly firstSeen: ReadonlyMap<number, number>;
+  /**
+   * The target's own edges the cases reached, each with the first case that did (the base
+   * corpus's are not measured); undefined when no case asked the target (CaseResult.edges).
+   */
+  readonly edgesFirstSeen?: ReadonlyMap<number, number>;
   /** Labels (`fn|branch|state`, reached.ts) of the keys the cases reached, base not included. */
   readonly reached: readonly string[];
   /** Indices of the kept cases, ascending. */
@@ -200,6 +210,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     calls: st.calls,
     coverage: st.seen.size,
     firstSeen: st.firstSeen,
+    ...(st.edgesAsked ? { edgesFirstSeen: st.edgesFirstSeen } : {}),
     reached: [...st.reached].sort(),
     kept: st.kept,
     failing: st.failing,
@@ -216,6 +227,10 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
 class State {
   readonly seen: Set<number>;
   readonly firstSeen = new Map<number, number>();
+  /** The target's own edges, a namespace of their own beside the model's keys. */
+  readonly edgesFirstSeen = new Map<number, number>();
+  /** Some case asked the target for its coverage. */
+  edgesAsked = false;
   /** The labels of the keys the cases reached (reached.ts). */
   readonly reached = new Set<string>();
   readonly kept: number[] = [];
@@ -277,7 +292,16 @@ class State {
       this.firstSeen.set(k, r.index);
       fresh.push(k);
     }
-    if (fresh.length > 0) {
+    let freshEdges = 0;
+    if (r.edges !== undefined) {
+      this.edgesAsked = true;
+      for (const e of r.edges) {
+        if (this.edgesFirstSeen.has(e)) continue;
+        this.edgesFirstSeen.set(e, r.index);
+        freshEdges++;
+      }
+    }
+    if (fresh.length > 0 || freshEdges > 0) {
       this.kept.push(r.index);
       o.onKept?.(r, fresh);
     }
@@ -302,6 +326,7 @@ class State {
       cases,
       calls: this.calls,
       coverage: this.seen.size,
+      ...(this.edgesAsked ? { targetEdges: this.edgesFirstSeen.size } : {}),
       kept: this.kept.length,
       failing: this.failingCount,
       kinds: this.kinds.size,

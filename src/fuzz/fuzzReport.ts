@@ -111,6 +111,12 @@ export interface FuzzReport extends RunIdentity {
   readonly calls: number;
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
+  /**
+   * The target's own edges the cases reached (docs/fuzzing.md, "Target coverage"; the base
+   * corpus's are not measured). Absent when the target was never asked: it offers no
+   * coverage, or `--no-target-coverage`.
+   */
+  readonly targetEdges?: number;
   readonly corpus: {
     readonly dir?: string;
     readonly base: number;
@@ -132,6 +138,8 @@ export interface FuzzReport extends RunIdentity {
   readonly unreached?: readonly string[];
   /** [coverage key, first case that reached it] for every key the base did not reach. */
   readonly newCoverage: readonly (readonly [number, number])[];
+  /** [edge id, first case that reached it] for every target edge (with targetEdges). */
+  readonly newTargetEdges?: readonly (readonly [number, number])[];
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
   /** Failing cases whose repro did not fail again on any re-run: not findings. */
@@ -241,6 +249,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,
     coverage: c.coverage,
+    ...(c.edgesFirstSeen === undefined ? {} : { targetEdges: c.edgesFirstSeen.size }),
     corpus: {
       ...(m.corpusDir === undefined ? {} : { dir: m.corpusDir }),
       base: r.baseSize,
@@ -255,6 +264,9 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     reached: r.reached,
     unreached: unreached(r.reached, m.disabled),
     newCoverage: [...c.firstSeen].sort((a, b) => a[0] - b[0]),
+    ...(c.edgesFirstSeen === undefined
+      ? {}
+      : { newTargetEdges: [...c.edgesFirstSeen].sort((a, b) => a[0] - b[0]) }),
     groups: r.groups,
     findings: r.findings,
     unconfirmed: r.unconfirmed,

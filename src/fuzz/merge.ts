@@ -1,6 +1,6 @@
 // Combining the reports of shards 1/N..N/N of one campaign (same seed, runs and base corpus)
 // into what the unsharded run would have reported. A case is kept when it was the first to
-// reach some coverage key, and a group's minimized cases are its lowest-indexed failures:
+// reach some coverage key (a model key or a target edge), and a group's minimized cases are its lowest-indexed failures:
 // both are minima over case indices, so taking the minimum across shards gives exactly the
 // unsharded selection, and the unsharded run's findings are those minimized cases'
 // signatures (each shard minimized its own lowest cases, which include the global lowest).
@@ -21,15 +21,21 @@ export interface MergedShards {
 
 export function mergeShards(reports: readonly FuzzReport[], perGroup: number): MergedShards {
   const first = new Map<number, number>();
+  const firstEdge = new Map<number, number>();
   const files = new Map<number, string>();
   for (const r of reports) {
     for (const [key, index] of r.newCoverage) {
       const have = first.get(key);
       if (have === undefined || index < have) first.set(key, index);
     }
+    // The target's own edges, a namespace of their own: a case first to reach one is kept too.
+    for (const [edge, index] of r.newTargetEdges ?? []) {
+      const have = firstEdge.get(edge);
+      if (have === undefined || index < have) firstEdge.set(edge, index);
+    }
     for (const k of r.corpus.keptFiles) files.set(k.caseIndex, k.file);
   }
-  const kept = [...new Set(first.values())].sort((a, b) => a - b);
+  const kept = [...new Set([...first.values(), ...firstEdge.values()])].sort((a, b) => a - b);
   const groups = new Map<
     string,
     { hits: number; minimized: { caseIndex: number; signature: string }[] }

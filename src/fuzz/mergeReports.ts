@@ -68,6 +68,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     runsEquivalent: covered.every,
     calls: m.calls,
     coverage: baseKeys + firstSeen.size,
+    ...targetEdgesOf(reports),
     corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
     ...reachedOf(reports),
     newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
@@ -126,6 +127,20 @@ function workersStartedOf(
 function loadMsOf(reports: readonly FuzzReport[]): { loadMs?: number } {
   const ms = reports.map((r) => r.timing.loadMs);
   return ms.every((m) => m !== undefined) ? { loadMs: Math.max(...ms) } : {};
+}
+
+/** The target edges the shards reached together: the union, each at its lowest case. */
+function targetEdgesOf(
+  reports: readonly FuzzReport[],
+): Pick<FuzzReport, 'targetEdges' | 'newTargetEdges'> {
+  if (reports.every((r) => r.newTargetEdges === undefined)) return {};
+  const first = new Map<number, number>();
+  for (const r of reports)
+    for (const [edge, index] of r.newTargetEdges ?? []) {
+      const have = first.get(edge);
+      if (have === undefined || index < have) first.set(edge, index);
+    }
+  return { targetEdges: first.size, newTargetEdges: [...first].sort((a, b) => a[0] - b[0]) };
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */

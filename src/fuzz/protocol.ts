@@ -15,6 +15,11 @@ export interface FuzzSettings {
   readonly seedText: string;
   /** Functions never called (`--disable`), sorted; absent when none. */
   readonly disabled?: readonly string[];
+  /**
+   * false (`--no-target-coverage`): never ask the target for its own coverage. Absent or
+   * true: ask once per case when the target offers it (Target.coverage).
+   */
+  readonly targetCoverage?: boolean;
 }
 
 /**
@@ -61,6 +66,12 @@ export interface CaseResult {
   readonly keys: readonly number[];
   /** Labels (`fn|branch|state`, reached.ts) of those keys, when there are any. */
   readonly reached?: readonly string[];
+  /**
+   * The target's own edge ids the case hit that no earlier case of the same task reported,
+   * ascending; absent when the target was not asked (it offers no coverage, it is turned
+   * off, or the case crashed or hung before it could be).
+   */
+  readonly edges?: readonly number[];
   /** Set when the target could not be created at all (not a finding: a setup failure). */
   readonly setupError?: string;
   /** Set when the target's close() failed after the case: a warning, no part of the result. */

@@ -12,7 +12,9 @@ import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
 import { TargetFault } from '../replay/callTarget.js';
 import { HEARTBEAT_SLOTS } from '../replay/protocol.js';
+import { coverageAfterCalls } from '../replay/coverageAsk.js';
 import { Replayer, type ReplayOutcome } from '../replay/replay.js';
+import { newEdges } from '../replay/targetCoverage.js';
 import { sessionFor } from '../replay/runTask.js';
 import type { TargetSession } from '../replay/sessions.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
@@ -49,6 +51,10 @@ function labelsOf(cov: CoverageSink): { reached?: string[] } {
   return reached.length === 0 ? {} : { reached };
 }
 
+function crashedOutcome(r: Replayer): 'timeout' | 'crash' {
+  return r.violations[r.violations.length - 1]?.kind === 'target-timeout' ? 'timeout' : 'crash';
+}
+
 function crashedAtStart(index: number, e: TargetFault): CaseResult {
   const kind = e.timeout ? 'target-timeout' : 'target-crashed';
   const v = violation(kind, '(start)', 0, `${NOT_STARTED}: ${e.message}`);
@@ -62,6 +68,7 @@ export async function runCase(
   index: number,
   seen: Set<number>,
   hb?: Int32Array,
+  seenEdges = new Set<number>(),
 ): Promise<CaseResult> {
   const s = task.settings;
   const cp = caseProgram(ctx, index);
@@ -92,8 +99,10 @@ export async function runCase(
   let outcome: ReplayOutcome | undefined;
   let last = '';
   let tail = 0;
+  let sent = 0;
   for (let call = b.next(r.model.state); call !== undefined; call = b.next(r.model.state)) {
     last = call.fn;
+    sent++;
     // Synchronous for in-process targets: no microtask per call.
     const stepped = r.step(call);
     if (!(stepped instanceof Promise ? await stepped : stepped)) {
@@ -108,6 +117,13 @@ export async function runCase(
       const v = r.violations[r.violations.length - 1];
       outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
     }
+  // Once per case, after its calls (docs/fuzzing.md, "Target coverage").
+  let edges: number[] | undefined;
+  if (outcome === undefined && s.targetCoverage !== false) {
+    const got = await coverageAfterCalls(r, target, last, sent);
+    if (got === false) outcome = crashedOutcome(r);
+    else if (got !== undefined) edges = newEdges(got, seenEdges);
+  }
   const result = r.result(outcome);
   const closeError = await session.release(target, outcome !== undefined);
   return {
@@ -117,6 +133,7 @@ export async function runCase(
     violations: result.violations.slice(0, violationsKept),
     keys: cov.take(),
     ...labelsOf(cov),
+    ...(edges === undefined ? {} : { edges }),
     ...(closeError === undefined ? {} : { closeError }),
   };
 }
@@ -156,11 +173,12 @@ export async function runFuzzTask(
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
   watchedBy(hb);
   const seen = new Set<number>();
+  const seenEdges = new Set<number>();
   const out: CaseResult[] = [];
   for (const index of indices) {
     if (task.stopAt !== undefined && out.length > 0 && wallClock() >= task.stopAt) break;
     holding(hb, index);
-    const r = await runCase(task, ctx, session, index, seen, hb);
+    const r = await runCase(task, ctx, session, index, seen, hb, seenEdges);
     holding(hb, -1);
     out.push(r);
     onCase?.(r);

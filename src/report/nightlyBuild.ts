@@ -126,6 +126,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       cases: p.fuzz.cases,
       calls: p.fuzz.calls,
       coverage: p.fuzz.coverage,
+      ...(p.fuzz.targetEdges === undefined ? {} : { targetEdges: p.fuzz.targetEdges }),
       corpusSize: p.fuzz.corpus.base + p.fuzz.corpus.kept,
       newCorpusEntries: p.fuzz.corpus.kept,
       ...(p.fuzz.reached === undefined ? {} : { reached: p.fuzz.reached }),

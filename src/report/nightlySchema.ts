@@ -157,6 +157,11 @@ export interface NightlyReport extends RunIdentity {
     readonly cases: number;
     readonly calls: number;
     readonly coverage: number;
+    /**
+     * The target's own edges the cases reached (docs/fuzzing.md, "Target coverage"); absent
+     * when the target was never asked (it offers no coverage, or --no-target-coverage).
+     */
+    readonly targetEdges?: number;
     readonly corpusSize: number;
     readonly newCorpusEntries: number;
     /** Per function, the branches and live states reached (docs/fuzzing.md); absent from older reports. */

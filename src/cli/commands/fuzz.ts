@@ -36,6 +36,7 @@ import {
   seedOption,
   SHARED_OPTIONS,
   shardOption,
+  targetCoverageOption,
   targetOption,
   workerHeapOption,
   workersOption,
@@ -79,6 +80,8 @@ export interface FuzzCliOptions {
   readonly reprosPerKind?: string;
   readonly attemptsMax?: string;
   readonly disable?: readonly string[];
+  /** false with --no-target-coverage. */
+  readonly targetCoverage?: boolean;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
 }
@@ -119,6 +122,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     )
     .option('--calls-max <n>', 'calls per case at most', '64')
     .option(...SHARED_OPTIONS.disable)
+    .option(...SHARED_OPTIONS.targetCoverage)
     .option(
       '--timeout <ms>',
       'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
@@ -227,6 +231,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
       seed: seed.value,
       seedText: seed.text,
       ...(disabled === undefined ? {} : { disabled }),
+      ...targetCoverageOption(opts.targetCoverage),
     },
   };
 }
@@ -246,6 +251,7 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
       'cases/s': Math.round(c.cases / secs),
       'calls/s': Math.round(c.calls / secs),
       coverage: c.coverage,
+      ...(c.targetEdges === undefined ? {} : { edges: c.targetEdges }),
       corpus: corpus() + c.kept,
       findings: c.kinds,
       failing: c.failing,

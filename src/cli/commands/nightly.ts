@@ -34,6 +34,7 @@ import { foldFindings, loadHistory, oldSchemeOf, regressionResults } from '../ni
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
+  targetCoverageOption,
   durationOption,
   positiveInt,
   profileOption,
@@ -209,6 +210,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
           ...settings,
           callsMax,
           ...(disabled === undefined ? {} : { disabled }),
+          ...targetCoverageOption(opts.targetCoverage),
           seed: seed.value,
           seedText: seed.text,
         },
