@@ -6,6 +6,8 @@
  *   VPDMA_C_FAULT=corrupt-on-mapdma  VideoPortMapDmaMemory flips a byte of a common buffer
  *                                    (with none, of the first live range)
  *   VPDMA_C_FAULT=corrupt-silently-on-mapdma   the same, left out of the touched answer
+ *   VPDMA_C_FAULT=corrupt-on-mapdma-run   the same flip, only at the 8th MapDmaMemory in a
+ *                                    row with one VirtualAddress and Length (videoport.c)
  *   VPDMA_C_FAULT=crash-after:N      abort() on call request N+1 (counted over the process)
  *   VPDMA_C_FAULT=hang-after:N       stop answering at call request N+1
  *   VPDMA_C_FAULT=garbage-after:N    answer call request N+1 with a malformed frame
@@ -259,6 +261,7 @@ static void parse_env(void)
     if (strcmp(f, "mapdma-nonnull") == 0) S.fault_mapdma_nonnull = 1;
     else if (strcmp(f, "corrupt-on-mapdma") == 0) S.fault_corrupt_mapdma = 1;
     else if (strcmp(f, "corrupt-silently-on-mapdma") == 0) S.fault_corrupt_silently = 1;
+    else if (strcmp(f, "corrupt-on-mapdma-run") == 0) S.fault_mapdma_run = 1;
     for (int i = 0; i < 3; i++) {
         size_t k = strlen(after[i]);
         if (strncmp(f, after[i], k) != 0) continue;
@@ -266,7 +269,8 @@ static void parse_env(void)
         if (end == f + k || *end) break;
         fault = i == 0 ? F_CRASH : i == 1 ? F_HANG : F_GARBAGE;
     }
-    if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma && !S.fault_corrupt_silently) {
+    if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma && !S.fault_corrupt_silently &&
+        !S.fault_mapdma_run) {
         fprintf(stderr, "vpdma-c-target: unknown VPDMA_C_FAULT '%s'\n", f);
         exit(2);
     }

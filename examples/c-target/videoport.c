@@ -246,18 +246,55 @@ static void ret_false(vp_t *s, call *c) { (void)s, ret_b(c, 0); }
 static void no_op(vp_t *s, call *c) { (void)s, (void)c; }
 static void get_mdl(vp_t *s, call *c) { (void)s, ret_u(c, num(c, "pDma")); }
 
+/* Test switch: flip the first byte of the first common buffer (with none, of the first live
+ * range), reported by touched or not. */
+static void corrupt_first_byte(vp_t *s)
+{
+    range *r = s->cbufs.n ? vec_find(&s->ranges, ((cbuf *)vec_at(&s->cbufs, 0))->va)
+                          : s->ranges.n ? vec_at(&s->ranges, 0) : NULL;
+    uint8_t b;
+    s->untracked = s->fault_corrupt_silently;
+    if (r && !mem_read(s, r->va, 1, &b)) b ^= 0x5a, mem_write(s, r->va, &b, 1);
+    s->untracked = 0;
+}
+
+/* Planted bug behind a condition only this code tells apart (VPDMA_C_FAULT=corrupt-on-mapdma-
+ * run): the RUN_BUG-th VideoPortMapDmaMemory in a row with the same VirtualAddress and Length
+ * corrupts memory. Every step of the run is a branch of its own, nested as libFuzzer's "FUZZ"
+ * example is, so a case one step further along reaches code no case reached before. */
+#define RUN_BUG 8
+static volatile unsigned run_steps[RUN_BUG + 1];
+static void mapdma_run(vp_t *s, call *c)
+{
+    uint64_t va = num(c, "virtualAddress");
+    uint32_t len = u32(c, "length");
+    if (s->run_n > 0 && va == s->run_va && len == s->run_len) s->run_n++;
+    else s->run_va = va, s->run_len = len, s->run_n = 1;
+    if (s->run_n >= 2) {
+        run_steps[2]++;
+        if (s->run_n >= 3) {
+            run_steps[3]++;
+            if (s->run_n >= 4) {
+                run_steps[4]++;
+                if (s->run_n >= 5) {
+                    run_steps[5]++;
+                    if (s->run_n >= 6) {
+                        run_steps[6]++;
+                        if (s->run_n >= 7) {
+                            run_steps[7]++;
+                            if (s->run_n >= RUN_BUG) run_steps[8]++, corrupt_first_byte(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 static void map_dma_memory(vp_t *s, call *c)
 {
-    /* Test switches: flip the first byte of the first common buffer (with none, of the first
-     * live range), reported by touched or not. */
-    if (s->fault_corrupt_mapdma || s->fault_corrupt_silently) {
-        range *r = s->cbufs.n ? vec_find(&s->ranges, ((cbuf *)vec_at(&s->cbufs, 0))->va)
-                              : s->ranges.n ? vec_at(&s->ranges, 0) : NULL;
-        uint8_t b;
-        s->untracked = s->fault_corrupt_silently;
-        if (r && !mem_read(s, r->va, 1, &b)) b ^= 0x5a, mem_write(s, r->va, &b, 1);
-        s->untracked = 0;
-    }
+    if (s->fault_corrupt_mapdma || s->fault_corrupt_silently) corrupt_first_byte(s);
+    if (s->fault_mapdma_run) mapdma_run(s, c);
     ret_u(c, s->fault_mapdma_nonnull ? 0xffffd0000000beefULL : 0);
 }
 
@@ -337,6 +374,7 @@ int vp_reset(vp_t *s)
     s->next_view = VIEW_VA_BASE;
     s->next_uview = USER_VIEW_VA_BASE;
     s->windows = 0;
+    s->run_va = 0, s->run_len = 0, s->run_n = 0;
     return vp_mem_reset(s);
 }
 

@@ -148,7 +148,11 @@ typedef struct {
     touch_set touched;
     int tracking;  /* the touched feature is on: record writes */
     int untracked; /* test switch: the write under way is left out of touched */
-    int fault_mapdma_nonnull, fault_corrupt_mapdma, fault_corrupt_silently;
+    int fault_mapdma_nonnull, fault_corrupt_mapdma, fault_corrupt_silently, fault_mapdma_run;
+    /* fault_mapdma_run: this trace's run of VideoPortMapDmaMemory calls with one VirtualAddress
+     * and Length (other calls between them do not break it); reset by vp_reset. */
+    uint64_t run_va;
+    uint32_t run_len, run_n;
 } vp_t;
 
 /* vpmem.c: pages, the physical allocator, CPU ranges and accesses by virtual address. */
