@@ -7,11 +7,15 @@
 //    at `generationsMax`. Cases and seconds to the find, medians.
 // 2. The throughput cost of asking (one round trip per case): `throughputCases` cases of the
 //    clean coverage build with and without --no-target-coverage, alternated `rounds` times.
+// 3. The same cost as round trips, which a loaded machine blurs less: one child, a call and a
+//    coverage request alternated 4,000 times, the median time of each.
 //   npx tsx scripts/bench/targetCoverage.ts [seeds=5] [cases=200] [generationsMax=5] [throughputCases=800] [rounds=3]
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { buildBase } from '../../src/fuzz/base.js';
 import { createFuzzPool } from '../../src/fuzz/executor.js';
+import { DEFAULT_DEVICE } from '../../src/model/device.js';
+import { createProcessTarget } from '../../src/replay/processTarget.js';
 import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
 import { generations, type GenerationsResult } from './coverageGenerations.js';
 import { campaignOn, fuzzSettings } from './fuzzSetup.js';
@@ -77,6 +81,8 @@ const named = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/'
 const base = buildBase(named, 64);
 const clean = `process:${binary}`;
 const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+let callsRun = 0;
+let casesRun = 0;
 for (let round = 0; round < rounds; round++)
   for (const mode of round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
     const settings = {
@@ -87,6 +93,8 @@ for (let round = 0; round < rounds; round++)
       runs: throughputCases,
     });
     const rate = r.calls / (r.elapsedMs / 1000);
+    callsRun += r.calls;
+    casesRun += r.cases;
     rates[mode].push(rate);
     console.log(
       `round ${round + 1} target coverage ${mode.padEnd(3)}: ${r.cases} cases, ${r.calls} calls in ${(r.elapsedMs / 1000).toFixed(1)} s: ${Math.round(rate)} calls/s, ${r.kept.length} kept`,
@@ -96,4 +104,30 @@ const on = median(rates.on);
 const off = median(rates.off);
 console.log(
   `calls/s median: with ${Math.round(on)}, without ${Math.round(off)}: with / without ${(on / off).toFixed(3)}`,
+);
+
+// 3. Round trips on one child: a call (an obsolete one that changes nothing) and a coverage
+// request, alternated.
+const child = await createProcessTarget({
+  command: binary,
+  device: DEFAULT_DEVICE,
+  profile: 'docs',
+  timeoutMs: 5000,
+});
+const callUs: number[] = [];
+const coverageUs: number[] = [];
+const filler = { fn: 'VideoPortGetBytesUsed', args: { hwDeviceExtension: 1n, pDma: 0n } };
+for (let i = 0; i < 4000; i++) {
+  const t0 = performance.now();
+  await child.call(filler);
+  const t1 = performance.now();
+  await child.coverage?.();
+  const t2 = performance.now();
+  callUs.push((t1 - t0) * 1000);
+  coverageUs.push((t2 - t1) * 1000);
+}
+child.child.kill();
+const perCase = Math.round(callsRun / Math.max(casesRun, 1));
+console.log(
+  `round trip medians: call ${median(callUs).toFixed(0)} us, coverage ${median(coverageUs).toFixed(0)} us; one coverage request per case of about ${perCase} calls is ${((100 * median(coverageUs)) / (perCase * median(callUs))).toFixed(1)}% more request time`,
 );
