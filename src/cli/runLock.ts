@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { UserError } from './context.js';
 import { ensureDir } from '../store/ensureDir.js';
+import { ioMessage } from '../store/fileChunks.js';
 import { dirname, join } from 'node:path';
 
 interface Holder {
@@ -82,7 +83,11 @@ export class RunLocks {
    * its holder. `note` hears of a left-over lock taken over.
    */
   async take(path: string, what: string, note: (line: string) => void): Promise<void> {
-    await ensureDir(dirname(path));
+    const unwritable = (e: unknown): UserError =>
+      new UserError(`${what}: not writable (its lock file ${path}: ${ioMessage(e)})`);
+    await ensureDir(dirname(path)).catch((e: unknown) => {
+      throw unwritable(e);
+    });
     const mine = JSON.stringify({
       pid: process.pid,
       host: hostname(),
@@ -92,7 +97,7 @@ export class RunLocks {
     for (let attempt = 0; attempt < 2; attempt++) {
       const file = await open(path, 'wx').catch((e: unknown) => {
         if (code(e) === 'EEXIST') return undefined;
-        throw new UserError(`${what}: cannot make its lock file ${path} (${String(e)})`);
+        throw unwritable(e);
       });
       if (file !== undefined) {
         try {
