@@ -17,6 +17,11 @@ interface Entry {
   readonly target: bigint;
   /** 0 for handles: exact matches only. */
   readonly length: number;
+  /**
+   * The target's extent, where its answer differs from the oracle's for a range whose size is
+   * the implementation's (the scatter/gather list LockPages returns): listReach.ts.
+   */
+  readonly targetLength?: number;
   /** Learning order: when ranges overlap (a reused address), the latest wins. */
   readonly seq: number;
   /** What produced it, for asking whether it is still live (undefined: never asked). */
@@ -122,8 +127,17 @@ class SpaceBook {
     target: bigint,
     length: number,
     kind: ResourceKind | undefined,
+    targetLength: number | undefined,
   ): void {
-    const e: Entry = { trace, model, target, length, seq: this.seq++, kind };
+    const e: Entry = {
+      trace,
+      model,
+      target,
+      length,
+      seq: this.seq++,
+      kind,
+      ...(targetLength === undefined || targetLength === length ? {} : { targetLength }),
+    };
     if (this.shared && (trace !== model || trace !== target)) this.split();
     this.exact.trace.set(trace, e);
     if (!this.shared) {
@@ -232,10 +246,34 @@ export class AddressBook {
     target: bigint,
     length = 0,
     kind?: ResourceKind,
+    targetLength?: number,
   ): void {
     if (trace !== model) this.sameModel = false;
     if (trace !== target || model !== target) this.sameTarget = false;
-    this.spaces[space].learn(trace, model, target, space === 'handle' ? 0 : length, kind);
+    const range = space !== 'handle';
+    this.spaces[space].learn(
+      trace,
+      model,
+      target,
+      range ? length : 0,
+      kind,
+      range ? targetLength : undefined,
+    );
+  }
+
+  /**
+   * Where v lies in a learned range whose extent the target answered differently from the
+   * oracle: its offset there and both extents (undefined for any other value).
+   */
+  resized(
+    space: AddressSpace,
+    from: Side,
+    v: bigint,
+  ): { offset: number; length: number; targetLength: number } | undefined {
+    const found = this.spaces[space].find(from, v);
+    const e = found?.[0];
+    if (found === undefined || e?.targetLength === undefined) return undefined;
+    return { offset: Number(found[1]), length: e.length, targetLength: e.targetLength };
   }
 
   /** Whether translating between these sides can change any value (false: skip it). */

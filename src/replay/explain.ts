@@ -13,7 +13,7 @@ import { textCallLines } from '../trace/textParse.js';
 import { printCall } from '../trace/textPrint.js';
 import { formatOf } from '../store/traceFiles.js';
 import { objectsLine } from './objectsLine.js';
-import type { ReplayOptions, ReplayResult } from './replayTypes.js';
+import type { DetachReason, ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Violation } from './violation.js';
 import { plural } from '../core/plural.js';
 
@@ -55,7 +55,7 @@ export class Explainer {
         this.objects(model);
       },
       onViolation: (v) => this.violation(v),
-      onDetach: (i, by) => this.detached(i, by),
+      onDetach: (i, by, detail) => this.detached(i, by, detail),
     };
   }
 
@@ -104,10 +104,13 @@ export class Explainer {
     this.pending.push(`  VIOLATION ${v.kind}: ${oneLine(v.message)}`);
   }
 
-  private detached(i: number, by: 'divergence' | 'misuse'): void {
-    const why = by === 'misuse' ? 'the trace misuses the API' : 'the target diverged';
+  private detached(i: number, by: DetachReason, detail?: string): void {
+    const why =
+      by === 'latitude'
+        ? `the oracle cannot judge the target at call ${i} (${detail ?? 'a size the implementation chooses'})`
+        : `${by === 'misuse' ? 'the trace misuses the API' : 'the target diverged'} at call ${i}`;
     this.pending.push(
-      `  (${why} at call ${i}: after it the oracle's answers are shown but no longer compared with the target's; the obsolete calls are still checked)`,
+      `  (${why}: after it the oracle's answers are shown but no longer compared with the target's; the obsolete calls are still checked)`,
     );
   }
 

@@ -1,6 +1,7 @@
 // Learning produced values: after each call, every handle or range the call produced is
 // entered in the address book under the trace's name for it (recorded, or the oracle's when
-// the trace recorded nothing), with the oracle's and the target's values.
+// the trace recorded nothing), with the oracle's and the target's values, and the target's
+// extent where the API lets it differ from the oracle's (listReach.ts).
 import { POISON_PTR } from '../model/args.js';
 import { RESOURCE_SPACE, type Produces } from '../model/callTypes.js';
 import type { Stepped } from '../model/step.js';
@@ -21,12 +22,14 @@ function learnOne(
   model: Value | undefined,
   target: Value | undefined,
   length: number,
+  targetLength?: Value,
 ): void {
   // The poison is an out-only handle the oracle did not write: nothing to pair a target's with.
   if (typeof model !== 'bigint' || typeof target !== 'bigint') return;
   if (model === 0n || target === 0n || model === POISON_PTR) return;
   const name = typeof trace === 'bigint' && trace !== 0n ? trace : model;
-  book.learn(RESOURCE_SPACE[p.res], name, model, target, length, p.res);
+  const theirs = typeof targetLength === 'number' ? targetLength : undefined;
+  book.learn(RESOURCE_SPACE[p.res], name, model, target, length, p.res, theirs);
 }
 
 function field(v: Value | undefined, f: string): Value | undefined {
@@ -102,6 +105,12 @@ export function learnProduced(
       const modelStruct = stepped.out?.[o.name];
       const extent = p.extent === undefined ? undefined : field(modelStruct, p.extent);
       const length = typeof extent === 'number' ? extent : 0;
+      // A size the API leaves to the implementation (a list's, compared by a rule of its own):
+      // the target's may be another, and a later call must not reach past its end unnoticed.
+      const theirs =
+        p.extent !== undefined && (o.fieldCompare?.[p.extent] ?? 'exact') !== 'exact'
+          ? field(got.out?.[o.name], p.extent)
+          : undefined;
       learnOne(
         book,
         p,
@@ -109,6 +118,7 @@ export function learnProduced(
         field(modelStruct, f),
         field(got.out?.[o.name], f),
         length,
+        theirs,
       );
     }
   }

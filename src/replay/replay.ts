@@ -1,8 +1,8 @@
 // Lockstep replay of one trace: every call goes to the target and to the oracle model; values
 // the API leaves to the implementation are learned, defined ones compared. After the first
-// conformance violation, misuse or change an obsolete call made, the oracle no longer describes
-// the target, so comparing against it stops ("detached"); the inert-family checks, which need
-// no oracle, go on.
+// conformance violation, misuse, change an obsolete call made, or call past the end of a list
+// the target sized differently (listReach.ts), the oracle no longer describes the target, so
+// comparing against it stops ("detached"); the inert-family checks, which need no oracle, go on.
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
@@ -16,6 +16,7 @@ import { conformanceViolations, toModelSpace, type CheckContext } from './confor
 import { diffText, notes } from './diffText.js';
 import {
   DEFAULT_SAMPLE_BYTES,
+  type DetachReason,
   type ReplayOptions,
   type ReplayOutcome,
   type ReplayResult,
@@ -31,12 +32,12 @@ import {
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
+import { implementationBytes } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
 import {
   adoptFromTarget,
   andThen,
-  comparable,
   compareWithModel,
   liveSpans,
   type ByteDiff,
@@ -61,7 +62,7 @@ export class Replayer {
   private readonly sampler: Sampler;
   private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
-  private detachedBy: 'divergence' | 'misuse' | undefined;
+  private detachedBy: DetachReason | undefined;
   private readonly recorded = new RecordedCheck();
   private readonly live: LiveSpansCache;
   private index = 0;
@@ -82,11 +83,11 @@ export class Replayer {
     if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
   }
 
-  private detach(by: 'divergence' | 'misuse'): void {
+  private detach(by: DetachReason, why?: string): void {
     if (this.detachedAt !== undefined) return;
     this.detachedAt = this.index;
     this.detachedBy = by;
-    this.options.onDetach?.(this.index, by);
+    this.options.onDetach?.(this.index, by, why);
   }
 
   /**
@@ -286,10 +287,8 @@ export class Replayer {
     oracleChanged: boolean,
   ): void {
     if (this.detachedAt !== undefined || stepped.misuse !== undefined) return;
-    // A driver reading memory whose contents are the implementation's (the scatter/gather list
-    // LockPages returns holds physical addresses) sees whatever the target put there.
-    const va = modelArgs['va'];
-    if (fn === '@read' && typeof va === 'bigint' && !comparable(this.model, va)) return;
+    const u = implementationBytes(this.model, this.book, fn, modelArgs);
+    if (u !== undefined) return 'detach' in u ? this.detach('latitude', u.detach) : undefined;
     const found = conformanceViolations(this.check(modelArgs), fn, stepped, observed);
     for (const v of found) this.found.add(v);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)

@@ -41,11 +41,21 @@ export interface ReplayOptions {
   readonly onStep?: (fn: string, stepped: Stepped, model: Model, answer: CallOutcome) => void;
   /** Called with each violation as it is found (`vpdma replay --explain`). */
   readonly onViolation?: (v: Violation) => void;
-  /** Called once, at the call after which the oracle stops being compared (`detachedAt`). */
-  readonly onDetach?: (index: number, by: 'divergence' | 'misuse') => void;
+  /**
+   * Called once, at the call after which the oracle stops being compared (`detachedAt`), with
+   * why (for 'latitude', `why` says which list the call reached past the end of).
+   */
+  readonly onDetach?: (index: number, by: DetachReason, why?: string) => void;
 }
 
 export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
+
+/**
+ * Why the oracle stopped being compared: a divergence that changed it, misuse in the trace, or
+ * a call reaching past the end of a list the target sized differently (listReach.ts), whose
+ * answer the documentation leaves to the implementation.
+ */
+export type DetachReason = 'divergence' | 'misuse' | 'latitude';
 
 export interface ReplayResult {
   readonly outcome: ReplayOutcome;
@@ -56,9 +66,9 @@ export interface ReplayResult {
    * and function is listed (see ViolationList).
    */
   readonly unlisted?: Partial<Record<ViolationKind, number>>;
-  /** Index of the first call after which the oracle was not compared against (divergence or misuse). */
+  /** Index of the first call after which the oracle was not compared against (why: detachedBy). */
   readonly detachedAt?: number;
-  readonly detachedBy?: 'divergence' | 'misuse';
+  readonly detachedBy?: DetachReason;
   /**
    * A captured trace's recorded values were compared with the oracle up to this call (its
    * obsolete calls' always): a divergence that changed the oracle, or misuse.

@@ -70,7 +70,7 @@ export interface ReplaySummary {
   readonly invalid: number;
   /** Traces replayed up to damage in the file (counted under their outcome as well). */
   readonly damaged: number;
-  /** Traces where the oracle stopped being compared early (misuse in the trace, or divergence). */
+  /** Traces where the oracle stopped being compared early (why: each entry's detachedBy). */
   readonly detached: number;
   readonly calls: number;
   readonly violations: number;
