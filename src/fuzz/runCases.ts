@@ -2,7 +2,8 @@
 // index, base corpus), generate its calls against the replayer's own oracle while replaying
 // them against a fresh target, and return plain results with the coverage the oracle reached.
 // A case stops at the first call that shows a violation, and two calls after the first
-// misuse (the oracle stops describing the target there; only the inert checks go on, and
+// misuse or call the oracle cannot judge (one past the end of a list the target sized
+// differently: the oracle stops describing the target there; only the inert checks go on, and
 // they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
@@ -24,7 +25,7 @@ import { CoverageSink } from './coverage.js';
 import { baseEntries } from './base.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
 
-/** Calls still run after the first misuse: the inert checks go on, the oracle does not. */
+/** Calls still run after the first misuse (or latitude detach): the inert checks go on. */
 const detachedTailMax = 2;
 /** Live memory up to which a case ends with the replayer's full sweep, bytes. */
 const sweepBytesMax = 1 << 20;
@@ -92,6 +93,9 @@ export async function runCase(
     onStep: (fn: string, stepped: Stepped, model: Model) => {
       cov.onStep(fn, stepped, model);
       if (stepped.misuse !== undefined) misused = true;
+    },
+    onDetach: (_i, by) => {
+      if (by === 'latitude') misused = true;
     },
     ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
   });
