@@ -51,3 +51,10 @@ export function diffText(book: AddressBook, d: ByteDiff): DiffText {
 export function notes(t: DiffText, how: string): string {
   return t.count === undefined ? how : `${t.count}; ${how}`;
 }
+
+/** A memory-mismatch violation's message. */
+export function mismatchMessage(t: DiffText, how: string): string {
+  return t.shown === undefined
+    ? `memory at ${t.where} is ${t.actual}; the oracle says ${t.expected} (${how})`
+    : `memory at ${t.where} differs from the oracle (${notes(t, how)}): ${t.shown} are ${t.actual}; the oracle says ${t.expected}`;
+}

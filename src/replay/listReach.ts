@@ -4,16 +4,17 @@
 // three elements where the target's, as correct, holds one.
 //
 // - A @read of a list sees whatever the target put there: its answer is not compared.
+// - A @deviceDma of a transfer from an MDL over a list moves its bytes to the device: where
+//   they land they are the implementation's too, so where they differ the oracle takes the
+//   target's bytes over instead of reporting a memory-mismatch, and compares on.
 // - A call over bytes of the oracle's list that the target's list does not have (LockBuffer of
 //   the whole list, a @write near its end) asks the two different questions, and the
 //   documentation answers neither for the target: its list ends there, and what lies beyond
 //   is not the driver's. So the oracle stops being compared at that call (the replay detaches,
 //   as after misuse); the obsolete-call checks go on. Reaching no further than the target's
 //   list, the call is compared as any other; further than the oracle's, the oracle judges it
-//   (misuse).
-//
-// Translating the length instead (the target's whole list for the oracle's) would leave the
-// two MDLs different lengths, and every StartDma on them a different grant.
+//   (misuse). Translating the length instead (the target's whole list for the oracle's) would
+//   leave the two MDLs different lengths, and every StartDma on them a different grant.
 import type { Model } from '../model/model.js';
 import { isStruct, type Args, type Value } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
@@ -70,4 +71,16 @@ export function implementationBytes(
   return {
     detach: `it reaches byte ${end - 1} of a scatter/gather list whose size is the implementation's; the target's holds ${r.targetLength} bytes, the oracle's ${r.length}`,
   };
+}
+
+/**
+ * Whether this call (after the oracle's step) moved bytes of a list to the device: a
+ * @deviceDma of a host-to-device transfer from an MDL over a list.
+ */
+export function movesListBytes(model: Model, fn: string, modelArgs: Args): boolean {
+  if (fn !== '@deviceDma') return false;
+  const sg = modelArgs['sgList'];
+  const t = typeof sg === 'bigint' ? model.state.transfers.get(sg) : undefined;
+  const mdl = t?.writeToDevice === true ? model.state.mdls.get(t.mdl) : undefined;
+  return mdl !== undefined && !comparable(model, mdl.va);
 }
