@@ -15,7 +15,7 @@ export function formatReplaySummary(r: ReplayReport): string {
     `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}`,
     ...(s.detached > 0
       ? [
-          `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call past the end of a list the target sized differently): see detachedAt and detachedBy in --json`,
+          `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,
         ]
       : []),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,

@@ -2,9 +2,9 @@
 // index, base corpus), generate its calls against the replayer's own oracle while replaying
 // them against a fresh target, and return plain results with the coverage the oracle reached.
 // A case stops at the first call that shows a violation, and two calls after the first
-// misuse or call the oracle cannot judge (one past the end of a list the target sized
-// differently: the oracle stops describing the target there; only the inert checks go on, and
-// they then read all live memory around every call). The final sweep of all live memory runs
+// misuse or call the oracle cannot judge (one depending on a scatter/gather list the target
+// made differently: the oracle stops describing the target there; only the inert checks go on,
+// and they then read all live memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
 import { beat, holding, starting, watchedBy } from '../replay/heartbeat.js';

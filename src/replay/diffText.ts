@@ -5,6 +5,7 @@ import type { AddressBook } from './addressBook.js';
 import { hexText, targetAddressText, withTrace } from './addressText.js';
 import { hexWords } from './byteExtent.js';
 import type { ByteDiff } from './memory.js';
+import { violation, type Violation } from './violation.js';
 
 export interface DiffText {
   /** The differing bytes' addresses, the target's then the trace's ("0x...5 (trace 0x...5)"). */
@@ -52,9 +53,21 @@ export function notes(t: DiffText, how: string): string {
   return t.count === undefined ? how : `${t.count}; ${how}`;
 }
 
-/** A memory-mismatch violation's message. */
-export function mismatchMessage(t: DiffText, how: string): string {
-  return t.shown === undefined
-    ? `memory at ${t.where} is ${t.actual}; the oracle says ${t.expected} (${how})`
-    : `memory at ${t.where} differs from the oracle (${notes(t, how)}): ${t.shown} are ${t.actual}; the oracle says ${t.expected}`;
+/** The memory-mismatch violation for a difference found at call `index`, `how`. */
+export function mismatchViolation(
+  book: AddressBook,
+  d: ByteDiff,
+  fn: string,
+  index: number,
+  how: string,
+  late: boolean,
+): Violation {
+  const t = diffText(book, d);
+  const message =
+    t.shown === undefined
+      ? `memory at ${t.where} is ${t.actual}; the oracle says ${t.expected} (${how})`
+      : `memory at ${t.where} differs from the oracle (${notes(t, how)}): ${t.shown} are ${t.actual}; the oracle says ${t.expected}`;
+  const detail = { field: t.field, expected: t.expected, actual: t.actual };
+  const v = violation('memory-mismatch', fn, index, message, detail);
+  return late ? { ...v, foundLate: true } : v;
 }

@@ -4,9 +4,9 @@
 // three elements where the target's, as correct, holds one.
 //
 // - A @read of a list sees whatever the target put there: its answer is not compared.
-// - A @deviceDma of a transfer from an MDL over a list moves its bytes to the device: where
-//   they land they are the implementation's too, so where they differ the oracle takes the
-//   target's bytes over instead of reporting a memory-mismatch, and compares on.
+// - A @deviceDma of a transfer from an MDL over a list sends its bytes to the device, where
+//   they are the implementation's too and go on to wherever the device puts them: when the
+//   target's differ from the oracle's, the oracle stops being compared there (detached).
 // - A call over bytes of the oracle's list that the target's list does not have (LockBuffer of
 //   the whole list, a @write near its end) asks the two different questions, and the
 //   documentation answers neither for the target: its list ends there, and what lies beyond
@@ -18,7 +18,8 @@
 import type { Model } from '../model/model.js';
 import { isStruct, type Args, type Value } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
-import { comparable } from './memory.js';
+import { andThen, comparable, firstDiffWithModel, readTargetMaybe, type Maybe } from './memory.js';
+import type { Target } from './target.js';
 
 /** The bytes a call reaches from an address argument, in the oracle's address space. */
 function reachOf(fn: string, a: Args): [bigint, number] | undefined {
@@ -74,13 +75,28 @@ export function implementationBytes(
 }
 
 /**
- * Whether this call (after the oracle's step) moved bytes of a list to the device: a
- * @deviceDma of a host-to-device transfer from an MDL over a list.
+ * After a host-to-device @deviceDma from an MDL over a list, why the oracle cannot judge on
+ * when the bytes it sent differ between the oracle's list and the target's: they now sit in
+ * device memory, mapped or not, where no comparison could tell them from a fault, and flow on
+ * from there (into a view mapped later, back into host memory). Undefined, synchronously, for
+ * every other call.
  */
-export function movesListBytes(model: Model, fn: string, modelArgs: Args): boolean {
-  if (fn !== '@deviceDma') return false;
+export function listBytesSent(
+  model: Model,
+  target: Target,
+  book: AddressBook,
+  fn: string,
+  modelArgs: Args,
+): Maybe<string | undefined> | undefined {
+  if (fn !== '@deviceDma') return undefined;
   const sg = modelArgs['sgList'];
   const t = typeof sg === 'bigint' ? model.state.transfers.get(sg) : undefined;
   const mdl = t?.writeToDevice === true ? model.state.mdls.get(t.mdl) : undefined;
-  return mdl !== undefined && !comparable(model, mdl.va);
+  if (t === undefined || mdl === undefined || comparable(model, mdl.va)) return undefined;
+  const address = mdl.va + BigInt(t.offset);
+  return andThen(readTargetMaybe(target, book, { address, length: t.length }), (got) =>
+    firstDiffWithModel(model, address, t.length, got) === undefined
+      ? undefined
+      : "it sends the device bytes of a scatter/gather list, physical addresses that are each implementation's own, and the target's differ from the oracle's",
+  );
 }

@@ -1,8 +1,8 @@
 // Lockstep replay of one trace: every call goes to the target and to the oracle model; values
 // the API leaves to the implementation are learned, defined ones compared. After the first
-// conformance violation, misuse, change an obsolete call made, or call past the end of a list
-// the target sized differently (listReach.ts), the oracle no longer describes the target, so
-// comparing against it stops ("detached"); the inert-family checks, which need no oracle, go on.
+// conformance violation, misuse, change an obsolete call made, or call whose outcome depends on
+// a scatter/gather list the target made differently (listReach.ts), the oracle no longer
+// describes the target, so comparing against it stops ("detached"); the inert checks go on.
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
@@ -13,7 +13,7 @@ import { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
-import { diffText, mismatchMessage } from './diffText.js';
+import { mismatchViolation } from './diffText.js';
 import {
   DEFAULT_SAMPLE_BYTES,
   type DetachReason,
@@ -32,7 +32,7 @@ import {
   type InertContext,
 } from './inertCheck.js';
 import { learnProduced } from './learn.js';
-import { implementationBytes, movesListBytes } from './listReach.js';
+import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
 import {
@@ -66,8 +66,6 @@ export class Replayer {
   private readonly recorded = new RecordedCheck();
   private readonly live: LiveSpansCache;
   private index = 0;
-  /** The call moved bytes of a scatter/gather list to the device (listReach.ts). */
-  private listBytesMoved = false;
 
   constructor(
     header: TraceHeader,
@@ -159,8 +157,15 @@ export class Replayer {
     this.checkConformance(call.fn, stepped, observed, modelArgs, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
-    this.listBytesMoved = movesListBytes(this.model, call.fn, modelArgs);
-    const checked = this.checkTouched(call.fn);
+    const sent = listBytesSent(this.model, this.target, this.book, call.fn, modelArgs);
+    if (sent !== undefined) return andThen(sent, (why) => this.afterCall(call.fn, why));
+    return this.afterCall(call.fn);
+  }
+
+  /** The touched check (after detaching, when `why` says the oracle cannot judge on). */
+  private afterCall(fn: string, why?: string): Maybe<boolean> {
+    if (why !== undefined) this.detach('latitude', why);
+    const checked = this.checkTouched(fn);
     if (checked instanceof Promise) return checked.then(() => this.advance());
     return this.advance();
   }
@@ -305,10 +310,7 @@ export class Replayer {
   }
 
   private memoryMismatch(fn: string, d: ByteDiff, how: string, late = false): void {
-    const t = diffText(this.book, d);
-    const detail = { field: t.field, expected: t.expected, actual: t.actual };
-    const v = violation('memory-mismatch', fn, this.index, mismatchMessage(t, how), detail);
-    this.found.add(late ? { ...v, foundLate: true } : v);
+    this.found.add(mismatchViolation(this.book, d, fn, this.index, how, late));
     this.detach('divergence');
   }
 
@@ -344,7 +346,6 @@ export class Replayer {
 
   private touchedResult(fn: string, d: ByteDiff | undefined, spans: readonly Span[]): Maybe<void> {
     if (d === undefined) return;
-    if (this.listBytesMoved) return this.followTarget(spans); // the target's are as right
     this.memoryMismatch(fn, d, 'after this call');
     return this.cheap() ? this.followTarget(spans) : undefined;
   }

@@ -43,7 +43,7 @@ export interface ReplayOptions {
   readonly onViolation?: (v: Violation) => void;
   /**
    * Called once, at the call after which the oracle stops being compared (`detachedAt`), with
-   * why (for 'latitude', `why` says which list the call reached past the end of).
+   * why (for 'latitude', `why` says what the call did with which list).
    */
   readonly onDetach?: (index: number, by: DetachReason, why?: string) => void;
 }
@@ -52,8 +52,8 @@ export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
 
 /**
  * Why the oracle stopped being compared: a divergence that changed it, misuse in the trace, or
- * a call reaching past the end of a list the target sized differently (listReach.ts), whose
- * answer the documentation leaves to the implementation.
+ * a call whose outcome depends on a scatter/gather list the target made differently (reaching
+ * past the end of its shorter list, or sending the device its other bytes: listReach.ts).
  */
 export type DetachReason = 'divergence' | 'misuse' | 'latitude';
 
