@@ -5,7 +5,14 @@
 import { POISON_PTR } from '../model/args.js';
 import { RESOURCE_SPACE, type Produces } from '../model/callTypes.js';
 import type { Stepped } from '../model/step.js';
-import type { Args, CallOutcome, Struct, TraceCall, Value } from '../model/values.js';
+import {
+  valueEquals,
+  type Args,
+  type CallOutcome,
+  type Struct,
+  type TraceCall,
+  type Value,
+} from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
 
@@ -103,6 +110,12 @@ export function learnProduced(
         continue;
       }
       const modelStruct = stepped.out?.[o.name];
+      // An in/out structure's field the oracle left as the call gave it (a LockPages that
+      // failed, OutputBuffer untouched) was not produced: learned, any pointer the driver
+      // passed would become a range of whatever OutputBufferLength it passed (4 GiB, say),
+      // newer than the buffers it overlaps, and translate their addresses to itself.
+      const given = field(modelArgs[o.name], f);
+      if (given !== undefined && valueEquals(given, field(modelStruct, f))) continue;
       const extent = p.extent === undefined ? undefined : field(modelStruct, p.extent);
       const length = typeof extent === 'number' ? extent : 0;
       // A size the API leaves to the implementation (a list's, compared by a rule of its own):

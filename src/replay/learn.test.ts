@@ -1,0 +1,55 @@
+// What a call produced is learned; what it merely handed back is not. A LockPages that fails
+// leaves the request packet as it was given, OutputBuffer and OutputBufferLength included: a
+// fuzzed one gave a pointer 4 KiB below a common buffer and a length of 4 GiB, and learning
+// that as a list made every later address in the common buffer translate to itself, a
+// memory-mismatch of VideoPortMapDmaMemory against model:alternate (a correct target).
+import { describe, expect, it } from 'vitest';
+import { resolveDevice } from '../model/device.js';
+import { parseText } from '../trace/textParse.js';
+import { createModelTargetSync } from './modelTarget.js';
+import { Replayer } from './replay.js';
+
+const EXT = 'hwDeviceExtension=0xffffe00000001000';
+const lockPages = (dmaFlags: number, inputLength: number): string =>
+  `VideoPortLockPages(${EXT}, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0xffffa00000000000, inputBufferLength=${inputLength}, outputBuffer=0xffffa00000001000, outputBufferLength=4294967295}, pUEvent=0x0, pDisplayEvent=0x0, dmaFlags=${dmaFlags})`;
+
+/** The replayer after the calls (a pool block, an adapter, a common buffer, then `lines`). */
+function replayed(...lines: string[]): Replayer {
+  const parsed = parseText(
+    [
+      '#! vpdma-trace v1 profile=docs',
+      `VideoPortAllocatePool(${EXT}, poolType=0, numberOfBytes=256, tag=1634550870)`,
+      `VideoPortGetDmaAdapter(${EXT}, vpDeviceDescription={scatterGather=false, dma32BitAddresses=false, dma64BitAddresses=false, maximumLength=0})`,
+      `VideoPortAllocateCommonBuffer(${EXT}, vpDmaAdapter=0xffffe00010000000, desiredLength=4096, cacheEnabled=false, reserved=0x0)`,
+      ...lines,
+      `VideoPortMapDmaMemory(${EXT}, pVrp=0x0, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0xffffa00000002000)`,
+    ].join('\n'),
+  );
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const device = resolveDevice({});
+  const target = createModelTargetSync({ device, profile: 'docs', layout: 'alternate' });
+  const r = new Replayer(parsed.value.header, target);
+  for (const c of parsed.value.calls) expect(r.step(c)).toBe(true);
+  return r;
+}
+
+describe('learning what a call produced', () => {
+  it('a LockPages that failed, its request packet untouched, teaches nothing', () => {
+    const r = replayed(lockPages(3, 0)); // zero length: FALSE, OutputBuffer left as given
+    expect(r.violations).toEqual([]);
+    // The common buffer's last bytes translate into the target's common buffer.
+    expect(r.book.map('cpu', 'model', 'target', 0xffffa00000002f00n)).toBe(0xffffb10000002f00n);
+    expect(r.book.knows('cpu', 'model', 0xffffa00000001000n)).toBe(false);
+  });
+
+  it('a LockPages that locked hands back a new list, which is learned', () => {
+    const r = replayed(lockPages(3, 64));
+    expect(r.violations).toEqual([]);
+    const list = r.model.state.blocks;
+    const lists = [...list.values()].filter((b) => b.kind === 'lockedList');
+    expect(lists.length).toBe(1);
+    const va = lists[0]?.va ?? 0n;
+    expect(r.book.knows('cpu', 'model', va + 8n)).toBe(true);
+    expect(r.book.map('cpu', 'model', 'target', va)).not.toBe(va);
+  });
+});
