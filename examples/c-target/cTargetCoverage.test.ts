@@ -56,6 +56,27 @@ describe('vpdma-c-target-cov answers coverage', () => {
     expect(b).toEqual(a); // the first hello's call was forgotten by the second hello
   });
 
+  it('the same ids after an earlier trace on the process grew its bookkeeping', () => {
+    // The first write a process records takes room (touched_mark): were it kept across hello,
+    // a later trace would skip that branch, and its ids would depend on the traces before it.
+    const pool = msg({
+      op: 'call',
+      fn: 'VideoPortAllocatePool',
+      args: { hwDeviceExtension: 0n, poolType: 0, numberOfBytes: 4096, tag: 0 },
+    });
+    // The same address every session (the C target allocates deterministically).
+    const va = BigInt((talk(Buffer.concat([hello, pool])).answers[1] as { ret: bigint }).ret);
+    const write = msg({ op: 'call', fn: '@write', args: { va, data: Uint8Array.of(1, 2, 3) } });
+    const trace = [hello, pool, write, coverage];
+    const fresh = talk(Buffer.concat([...trace, close]), {}, COV_BINARY);
+    const second = talk(Buffer.concat([...trace, ...trace, close]), {}, COV_BINARY);
+    const a = ids(fresh.answers[3]).sort((x, y) => x - y);
+    const b = ids(second.answers[7]).sort((x, y) => x - y);
+    expect(ids(second.answers[3]).sort((x, y) => x - y)).toEqual(a);
+    expect(a.length).toBeGreaterThan(10);
+    expect(b).toEqual(a);
+  });
+
   it('reads and state requests add no edges: only calls count', () => {
     const read = msg({ op: 'read', address: 0xffffb80000000000n, length: 16 });
     const r = talk(

@@ -175,6 +175,7 @@ uint64_t va_take(uint64_t *next, uint64_t bytes);
  * ranges whose bytes were written since the last request, and forgets them. */
 void touched_mark(vp_t *s, uint64_t key, uint32_t lo, uint32_t hi);
 void touched_reset(vp_t *s);
+void touched_free(vp_t *s);
 /* The touched answer {ranges: [...]}, or only its list (a call answer's `touched`). */
 void vp_touched(vp_t *s, mp_w *w);
 void vp_touched_list(vp_t *s, mp_w *w);

@@ -211,7 +211,7 @@ __attribute__((no_sanitize_coverage)) int vp_mem_reset(vp_t *s)
     map_free(&s->pages, 1);
     map_free(&s->user, 0);
     map_free(&s->owner, 0);
-    touched_reset(s);
+    touched_free(s);
     for (size_t i = 0; i < s->ranges.n; i++) free(((range *)vec_at(&s->ranges, i))->pages);
     vec_init(&s->ranges, sizeof(range));
     free(s->free_bits);

@@ -46,6 +46,17 @@ void touched_reset(vp_t *s)
     t->n = 0;
 }
 
+/* Forgets the recorded writes and the room they took, at hello (vp_mem_reset): kept room
+ * would make the growth branches of touched_mark and map_put depend on the traces an earlier
+ * hello served, and a trace's coverage (vpcov.c) must be a function of its own calls. */
+__attribute__((no_sanitize_coverage)) void touched_free(vp_t *s)
+{
+    touch_set *t = &s->touched;
+    map_free(&t->at, 0);
+    free(t->e);
+    t->e = NULL, t->n = 0, t->cap = 0;
+}
+
 /* A CPU range to report, and the mapping it lies in (reports never cross mappings: a read
  * of the joined range would fail on both sides and check nothing). */
 typedef struct {
