@@ -6,6 +6,7 @@
 // scripts/bench/targetCoverage.ts and examples/c-target/coverageCanary.test.ts.
 import { buildBase, type NamedTrace } from '../../src/fuzz/base.js';
 import { generateCase } from '../../src/fuzz/caseGen.js';
+import { withEdges } from '../../src/fuzz/edgeMeta.js';
 import { createFuzzPool } from '../../src/fuzz/executor.js';
 import type { CaseResult } from '../../src/fuzz/protocol.js';
 import { caseContext } from '../../src/fuzz/run.js';
@@ -37,7 +38,7 @@ export interface GenerationsResult {
   readonly ms: number;
   /** Corpus entries kept, over all generations. */
   readonly kept: number;
-  /** Target edges per generation (undefined: not asked). */
+  /** Target edges per generation, its base's recorded ones included (undefined: not asked). */
   readonly edges: readonly (number | undefined)[];
 }
 
@@ -62,7 +63,9 @@ export async function generations(o: GenerationsOptions): Promise<GenerationsRes
       failuresMax: 1,
       counts: o.found,
       onKept: (c) => {
-        const trace = generateCase(ctx, c.index, c.calls);
+        const made = generateCase(ctx, c.index, c.calls);
+        // As vpdma fuzz keeps it: its target edges recorded (src/fuzz/edgeMeta.ts).
+        const trace = c.edges === undefined ? made : withEdges(made, c.edges);
         mine.push({ name: contentName(encodeVpt(trace)), trace });
       },
     });
@@ -70,7 +73,9 @@ export async function generations(o: GenerationsOptions): Promise<GenerationsRes
     const names = new Set(kept.map((k) => k.name));
     kept.push(...mine.filter((k) => !names.has(k.name)));
     kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    edges.push(r.edgesFirstSeen?.size);
+    edges.push(
+      r.edgesFirstSeen === undefined ? undefined : (r.baseEdges ?? 0) + r.edgesFirstSeen.size,
+    );
     const hit = r.failing.find(o.found);
     calls += r.calls;
     if (hit !== undefined) {

@@ -181,7 +181,9 @@ export async function fuzzTarget(
       runsEquivalent: c.runsEquivalent,
       calls: c.calls,
       coverage: c.coverage,
-      ...(c.edgesFirstSeen === undefined ? {} : { targetEdges: c.edgesFirstSeen.size }),
+      ...(c.edgesFirstSeen === undefined
+        ? {}
+        : { targetEdges: (c.baseEdges ?? 0) + c.edgesFirstSeen.size }),
       reached: r.reached,
       unreached: unreached(r.reached, settings.disabled),
       kept,

@@ -4,6 +4,8 @@
 // judged and from which each entry's energy comes (energy.ts; shared with the workers too).
 // Under --corpus-max the directory's entries are measured all the same, and those a greedy
 // cover ranks past the cap (cover.ts) are left out of the base here, before case 0.
+// The target edges an entry's meta records (edgeMeta.ts) count too, without running the
+// target: covered already, and keys of their own namespace in the energy.
 import { hashBytes, hashString } from '../core/hash.js';
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
@@ -14,6 +16,7 @@ import { reachedLabel } from './reached.js';
 import { energies } from './energy.js';
 import { liftTrace } from './lift.js';
 import { chooseCover } from './cover.js';
+import { edgeKey, recordedEdges } from './edgeMeta.js';
 import type { SharedBase } from './protocol.js';
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
@@ -27,6 +30,8 @@ export interface Base {
   readonly shared: SharedBase;
   readonly entries: readonly BaseEntry[];
   readonly keys: ReadonlySet<number>;
+  /** The target edge ids the entries' meta records (edgeMeta.ts): covered before case 0. */
+  readonly edges: ReadonlySet<number>;
   /** The keys' labels (reached.ts), sorted. */
   readonly reached: readonly string[];
 }
@@ -149,13 +154,25 @@ export function buildBase(
   const labels = new Map<number, string>();
   const measured = byName.map((n) => {
     const e = { name: n.name, header: n.trace.header, program: liftTrace(n.trace) };
-    return { n, e, keys: new Set(entryKeys(e, callsMax, profile, disabled, labels)) };
+    const keys = new Set(entryKeys(e, callsMax, profile, disabled, labels));
+    return { n, e, keys, edges: recordedEdges(n.trace.header) };
   });
-  const cut = cap === undefined ? undefined : capBase(measured, cap);
+  // The cap's cover counts recorded edges as keys too: an entry kept for edges stays.
+  const cut =
+    cap === undefined
+      ? undefined
+      : capBase(
+          measured.map((m) => ({ n: m.n, keys: withEdgeKeys(m.keys, m.edges) })),
+          cap,
+        );
   const kept = cut === undefined ? measured : measured.filter((m) => !cut.dropSet.has(m.n.name));
   const keys = new Set<number>();
   for (const m of kept) for (const k of m.keys) keys.add(k);
-  const weights = energies(kept.map((m) => m.keys));
+  const edges = new Set<number>();
+  for (const m of kept) for (const e of m.edges) edges.add(e);
+  // Recorded edges are worth a share each, as model keys are: an entry alone in reaching
+  // one is picked more often.
+  const weights = energies(kept.map((m) => withEdgeKeys(m.keys, m.edges)));
   const entries: BaseEntry[] = kept.map((m, i) => ({ ...m.e, weight: weights[i] ?? 1 }));
   const shared = share(
     kept.map((m) => m.n),
@@ -165,7 +182,21 @@ export function buildBase(
   // lossless), so cases this thread runs itself need no second decoding.
   cached = { id: shared.id, entries };
   const reached = [...new Set([...keys].map((k) => labels.get(k) ?? ''))].sort();
-  return { shared, entries, keys, reached, ...(cut === undefined ? {} : { capped: cut.capped }) };
+  return {
+    shared,
+    entries,
+    keys,
+    edges,
+    reached,
+    ...(cut === undefined ? {} : { capped: cut.capped }),
+  };
+}
+
+/** Model keys and recorded edges (as edgeKey) in one set, for energies and covers. */
+export function withEdgeKeys(keys: ReadonlySet<number>, edges: readonly number[]): Set<number> {
+  const all = new Set(keys);
+  for (const e of edges) all.add(edgeKey(e));
+  return all;
 }
 
 /** Which capped entries go (cover.ts's order, the others' keys counted as covered). */

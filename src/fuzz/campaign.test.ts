@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
+import type { NamedTrace } from './base.js';
 import type { Shard } from './campaign.js';
+import { recordedEdges } from './edgeMeta.js';
 import { createFuzzPool } from './executor.js';
 import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
@@ -25,8 +27,11 @@ async function campaign(
   workers: number,
   shard: Shard,
   more: Partial<FuzzSettings> = {},
+  /** Entries beside the bundled corpus; and where the kept cases go. */
+  corpus: { readonly mine?: readonly NamedTrace[]; readonly kept?: NamedTrace[] } = {},
 ): Promise<FuzzReport> {
-  const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
+  const base = [...bundled, ...(corpus.mine ?? [])];
   const settings: FuzzSettings = {
     target,
     timeoutMs: 1000,
@@ -38,7 +43,11 @@ async function campaign(
   };
   const io = {
     ...fuzzIo({
-      keep: (t) => Promise.resolve(contentName(encodeVpt(t))),
+      keep: (t) => {
+        const name = contentName(encodeVpt(t));
+        corpus.kept?.push({ name, trace: t });
+        return Promise.resolve(name);
+      },
       writeFinding: (f) =>
         Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
     }),
@@ -187,6 +196,67 @@ describe("the target's own coverage is as deterministic as the model's", () => {
     const plain = await campaign(cov.replace(/-cov$/, ''), 1, ONE);
     expect(plain.targetEdges).toBeUndefined();
     expect(plain.corpus.keptFiles).toEqual(off.corpus.keptFiles);
+  });
+});
+
+describe("the next run's base counts the edges a run's kept cases record", () => {
+  const cov = `process:${resolve(import.meta.dirname, '../../examples/c-target/vpdma-c-target-cov')}`;
+  const mine: NamedTrace[] = [];
+  const recorded = new Set<number>();
+  let next: FuzzReport;
+
+  it('each kept case records the edges it reached, its first ones included', async () => {
+    const first = await campaign(cov, 1, ONE, {}, { kept: mine });
+    expect(mine).toHaveLength(first.corpus.kept);
+    for (const k of mine) {
+      const edges = recordedEdges(k.trace.header);
+      expect(edges.length).toBeGreaterThan(0);
+      expect(edges).toEqual([...edges].sort((a, b) => a - b));
+      for (const e of edges) recorded.add(e);
+    }
+    // No base edges were recorded yet: every edge is the cases' own, and each is recorded by
+    // the case first to reach it (kept for it), so the entries record them all.
+    expect(first.targetEdges).toBe(first.newTargetEdges?.length);
+    expect(recorded.size).toBe(first.targetEdges);
+    for (const [edge, index] of first.newTargetEdges ?? []) {
+      const by = mine.find((k) => k.trace.header.meta['case'] === index);
+      if (by === undefined) throw new Error(`case ${index} was not kept`);
+      expect(recordedEdges(by.trace.header)).toContain(edge);
+    }
+  });
+
+  it('covers them before case 0: no case is kept for one, targetEdges counts them once', async () => {
+    next = await campaign(cov, 2, { index: 0, count: 1 }, { seed: 8, seedText: '8' }, { mine });
+    const fresh = next.newTargetEdges ?? [];
+    expect(fresh.every(([edge]) => !recorded.has(edge))).toBe(true);
+    expect(next.targetEdges).toBe(recorded.size + fresh.length);
+    expect(formatFuzzSummary(next)).toContain(`, ${next.targetEdges} target edges;`);
+    // The same run on a base without the records keeps cases for edges the records have.
+    const bare = mine.map((k) => {
+      const meta = Object.fromEntries(
+        Object.entries(k.trace.header.meta).filter(([key]) => !key.startsWith('targetEdges')),
+      );
+      return { ...k, trace: { ...k.trace, header: { ...k.trace.header, meta } } };
+    });
+    const blind = await campaign(cov, 1, ONE, { seed: 8, seedText: '8' }, { mine: bare });
+    expect((blind.newTargetEdges ?? []).some(([edge]) => recorded.has(edge))).toBe(true);
+    expect(blind.corpus.base).toBe(next.corpus.base);
+    expect(blind.corpus.baseId).not.toBe(next.corpus.baseId);
+  });
+
+  it('the same for 1 worker, and for shards 1/2 and 2/2 merged', async () => {
+    const seed = { seed: 8, seedText: '8' };
+    expect(stable(await campaign(cov, 1, ONE, seed, { mine }))).toEqual(stable(next));
+    const shards = [
+      await campaign(cov, 1, { index: 0, count: 2 }, seed, { mine }),
+      await campaign(cov, 2, { index: 1, count: 2 }, seed, { mine }),
+    ];
+    for (const s of shards)
+      expect(s.targetEdges).toBe(recorded.size + (s.newTargetEdges?.length ?? 0));
+    const merged = mergeFuzzReports(shards, PER_GROUP);
+    expect(merged.targetEdges).toBe(next.targetEdges);
+    expect(merged.newTargetEdges).toEqual(next.newTargetEdges);
+    expect(merged.corpus.keptFiles).toEqual(next.corpus.keptFiles);
   });
 });
 

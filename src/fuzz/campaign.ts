@@ -17,6 +17,11 @@ export interface CampaignOptions {
   readonly base: SharedBase;
   /** Coverage keys the base corpus reaches. */
   readonly baseKeys: ReadonlySet<number>;
+  /**
+   * Target edges the base corpus's entries record (base.ts): covered before case 0, so no
+   * case is kept for one of them.
+   */
+  readonly baseEdges?: ReadonlySet<number>;
   readonly shard: Shard;
   /** Total cases over all shards (indices 0..runs-1); or, without it, until `timeMs`. */
   readonly runs?: number;
@@ -47,7 +52,10 @@ export interface CampaignProgress {
   readonly cases: number;
   readonly calls: number;
   readonly coverage: number;
-  /** The target's own edges reached (undefined: it was never asked; see CaseResult.edges). */
+  /**
+   * The target's own edges reached, the base's recorded ones included (undefined: it was
+   * never asked; see CaseResult.edges).
+   */
   readonly targetEdges?: number;
   readonly kept: number;
   readonly failing: number;
@@ -67,10 +75,12 @@ export interface CampaignResult {
   /** New keys, each with the first case index that reached it. */
   readonly firstSeen: ReadonlyMap<number, number>;
   /**
-   * The target's own edges the cases reached, each with the first case that did (the base
-   * corpus's are not measured); undefined when no case asked the target (CaseResult.edges).
+   * The target's own edges the cases reached that the base's entries do not record, each
+   * with the first case that did; undefined when no case asked the target (CaseResult.edges).
    */
   readonly edgesFirstSeen?: ReadonlyMap<number, number>;
+  /** Edges the base records (baseEdges), with edgesFirstSeen: all the edges reached. */
+  readonly baseEdges?: number;
   /** Labels (`fn|branch|state`, reached.ts) of the keys the cases reached, base not included. */
   readonly reached: readonly string[];
   /** Indices of the kept cases, ascending. */
@@ -147,7 +157,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   const started = now();
   const total = o.runs === undefined ? Number.POSITIVE_INFINITY : shardCases(o.shard, o.runs);
   const batch = batchFor(o, ex.workers);
-  const st = new State(o.baseKeys);
+  const st = new State(o.baseKeys, o.baseEdges);
   let nextJ = 0;
   let tasks = 0;
   let timeUp = false;
@@ -210,7 +220,9 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     calls: st.calls,
     coverage: st.seen.size,
     firstSeen: st.firstSeen,
-    ...(st.edgesAsked ? { edgesFirstSeen: st.edgesFirstSeen } : {}),
+    ...(st.edgesAsked
+      ? { edgesFirstSeen: st.edgesFirstSeen, baseEdges: st.edgesSeen.size - st.edgesFirstSeen.size }
+      : {}),
     reached: [...st.reached].sort(),
     kept: st.kept,
     failing: st.failing,
@@ -229,6 +241,8 @@ class State {
   readonly firstSeen = new Map<number, number>();
   /** The target's own edges, a namespace of their own beside the model's keys. */
   readonly edgesFirstSeen = new Map<number, number>();
+  /** The base's recorded edges and edgesFirstSeen's. */
+  readonly edgesSeen: Set<number>;
   /** Some case asked the target for its coverage. */
   edgesAsked = false;
   /** The labels of the keys the cases reached (reached.ts). */
@@ -249,8 +263,9 @@ class State {
   readonly kinds = new Set<string>();
   private readonly unstarted = new Set<string>();
 
-  constructor(base: ReadonlySet<number>) {
+  constructor(base: ReadonlySet<number>, baseEdges: ReadonlySet<number> = new Set()) {
     this.seen = new Set(base);
+    this.edgesSeen = new Set(baseEdges);
   }
 
   /**
@@ -296,7 +311,8 @@ class State {
     if (r.edges !== undefined) {
       this.edgesAsked = true;
       for (const e of r.edges) {
-        if (this.edgesFirstSeen.has(e)) continue;
+        if (this.edgesSeen.has(e)) continue;
+        this.edgesSeen.add(e);
         this.edgesFirstSeen.set(e, r.index);
         freshEdges++;
       }
@@ -326,7 +342,7 @@ class State {
       cases,
       calls: this.calls,
       coverage: this.seen.size,
-      ...(this.edgesAsked ? { targetEdges: this.edgesFirstSeen.size } : {}),
+      ...(this.edgesAsked ? { targetEdges: this.edgesSeen.size } : {}),
       kept: this.kept.length,
       failing: this.failingCount,
       kinds: this.kinds.size,

@@ -5,7 +5,7 @@ import { runCampaign, type CampaignOptions, type CampaignResult } from './campai
 import type { FuzzExecutor } from './executor.js';
 import type { FuzzSettings } from './protocol.js';
 
-type Rest = Omit<CampaignOptions, 'settings' | 'base' | 'baseKeys' | 'shard'>;
+type Rest = Omit<CampaignOptions, 'settings' | 'base' | 'baseKeys' | 'baseEdges' | 'shard'>;
 
 /**
  * Every case of `base` (shard 1/1); closes `ex` when it ends. `endedAt`: performance.now()
@@ -22,6 +22,7 @@ export async function campaignOn(
       settings,
       base: base.shared,
       baseKeys: base.keys,
+      baseEdges: base.edges,
       shard: { index: 0, count: 1 },
       ...rest,
     });

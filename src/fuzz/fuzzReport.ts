@@ -112,8 +112,9 @@ export interface FuzzReport extends RunIdentity {
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
   /**
-   * The target's own edges the cases reached (docs/fuzzing.md, "Target coverage"; the base
-   * corpus's are not measured). Absent when the target was never asked: it offers no
+   * The target's own edges reached (docs/fuzzing.md, "Target coverage"): those the base
+   * corpus's entries record (edgeMeta.ts; the target never runs the corpus) and the cases'
+   * new ones (newTargetEdges). Absent when the target was never asked: it offers no
    * coverage, or `--no-target-coverage`.
    */
   readonly targetEdges?: number;
@@ -138,7 +139,10 @@ export interface FuzzReport extends RunIdentity {
   readonly unreached?: readonly string[];
   /** [coverage key, first case that reached it] for every key the base did not reach. */
   readonly newCoverage: readonly (readonly [number, number])[];
-  /** [edge id, first case that reached it] for every target edge (with targetEdges). */
+  /**
+   * [edge id, first case that reached it] for every target edge the base's entries do not
+   * record (with targetEdges).
+   */
   readonly newTargetEdges?: readonly (readonly [number, number])[];
   readonly groups: readonly ReportGroup[];
   readonly findings: readonly ReportFinding[];
@@ -249,7 +253,9 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,
     coverage: c.coverage,
-    ...(c.edgesFirstSeen === undefined ? {} : { targetEdges: c.edgesFirstSeen.size }),
+    ...(c.edgesFirstSeen === undefined
+      ? {}
+      : { targetEdges: (c.baseEdges ?? 0) + c.edgesFirstSeen.size }),
     corpus: {
       ...(m.corpusDir === undefined ? {} : { dir: m.corpusDir }),
       base: r.baseSize,

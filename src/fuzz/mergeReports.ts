@@ -140,7 +140,13 @@ function targetEdgesOf(
       const have = first.get(edge);
       if (have === undefined || index < have) first.set(edge, index);
     }
-  return { targetEdges: first.size, newTargetEdges: [...first].sort((a, b) => a[0] - b[0]) };
+  // The base's recorded edges (the same for every shard: one base) and the new ones.
+  const r0 = reports.find((r) => r.newTargetEdges !== undefined);
+  const baseEdges = (r0?.targetEdges ?? 0) - (r0?.newTargetEdges?.length ?? 0);
+  return {
+    targetEdges: baseEdges + first.size,
+    newTargetEdges: [...first].sort((a, b) => a[0] - b[0]),
+  };
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */

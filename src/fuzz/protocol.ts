@@ -67,8 +67,8 @@ export interface CaseResult {
   /** Labels (`fn|branch|state`, reached.ts) of those keys, when there are any. */
   readonly reached?: readonly string[];
   /**
-   * The target's own edge ids the case hit that no earlier case of the same task reported,
-   * ascending; absent when the target was not asked (it offers no coverage, it is turned
+   * The target's own edge ids the case hit, distinct and ascending (all of them, not only
+   * those new to the task: a kept case records them in its corpus entry); absent when the target was not asked (it offers no coverage, it is turned
    * off, or the case crashed or hung before it could be).
    */
   readonly edges?: readonly number[];

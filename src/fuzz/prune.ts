@@ -5,7 +5,8 @@
 import type { Profile } from '../model/device.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { NamedTrace } from './base.js';
-import { entryKeys } from './base.js';
+import { entryKeys, withEdgeKeys } from './base.js';
+import { recordedEdges } from './edgeMeta.js';
 import { chooseCover, type CoverEntry, type CoverLimits } from './cover.js';
 import { liftTrace } from './lift.js';
 
@@ -34,9 +35,14 @@ export interface Pruned {
 
 export function coverageOf(t: NamedTrace, profile?: Profile): Set<number> {
   const program = liftTrace(t.trace);
-  return new Set(
-    entryKeys({ name: t.name, header: t.trace.header, program }, program.length, profile),
+  const keys = entryKeys(
+    { name: t.name, header: t.trace.header, program },
+    program.length,
+    profile,
   );
+  // The target edges its meta records (edgeMeta.ts) are keys of their own: an entry kept for
+  // edges alone is not dropped as adding nothing.
+  return withEdgeKeys(new Set(keys), recordedEdges(t.trace.header));
 }
 
 function measure(t: PruneInput, profile: Profile | undefined): CoverEntry {

@@ -9,6 +9,7 @@ import type { Trace } from '../trace/trace.js';
 import { buildBase, type BaseCap, type Capped, type NamedTrace } from './base.js';
 import { runCampaign, type CampaignProgress, type CampaignResult, type Shard } from './campaign.js';
 import { generateCase, type CaseContext } from './caseGen.js';
+import { withEdges } from './edgeMeta.js';
 import type { FuzzExecutor } from './executor.js';
 import { groupFailures, type FuzzFinding, type Minimized } from './findings.js';
 import type { ReportFinding, ReportGroup } from './fuzzReport.js';
@@ -133,8 +134,7 @@ async function fuzzPhase(
   o: FuzzRunOptions,
   io: FuzzRunIo,
   ctx: CaseContext,
-  keys: ReadonlySet<number>,
-  shared: ReturnType<typeof buildBase>['shared'],
+  base: ReturnType<typeof buildBase>,
 ) {
   const ex = io.fuzzExecutor(o.workers, o.settings.target);
   const kept: Promise<{ caseIndex: number; file: string } | undefined>[] = [];
@@ -142,7 +142,9 @@ async function fuzzPhase(
   // its findings and the report go on. The first failure is a warning, the rest a count.
   let notKept = 0;
   const keep = (r: CaseResult): void => {
-    const trace = generateCase(ctx, r.index, r.calls);
+    const made = generateCase(ctx, r.index, r.calls);
+    // Its target edges, recorded for the next run's base (edgeMeta.ts).
+    const trace = r.edges === undefined ? made : withEdges(made, r.edges);
     kept.push(
       io.keep(trace).then(
         (file) => ({ caseIndex: r.index, file }),
@@ -156,8 +158,9 @@ async function fuzzPhase(
   try {
     const campaign = await runCampaign(ex, {
       settings: o.settings,
-      base: shared,
-      baseKeys: keys,
+      base: base.shared,
+      baseKeys: base.keys,
+      baseEdges: base.edges,
       shard: o.shard,
       ...(o.runs === undefined ? {} : { runs: o.runs }),
       ...(o.failuresMax === undefined ? {} : { failuresMax: o.failuresMax }),
@@ -186,7 +189,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   if (base.capped !== undefined) await io.drop?.(base.capped.dropped);
   const ctx = caseContext(o.settings, base.entries);
   const t0 = now();
-  const phase = await fuzzPhase(o, io, ctx, base.keys, base.shared);
+  const phase = await fuzzPhase(o, io, ctx, base);
   const { keptFiles } = phase;
   const campaign = neverStarted(phase.campaign);
   const t1 = now();

@@ -69,7 +69,6 @@ export async function runCase(
   index: number,
   seen: Set<number>,
   hb?: Int32Array,
-  seenEdges = new Set<number>(),
 ): Promise<CaseResult> {
   const s = task.settings;
   const cp = caseProgram(ctx, index);
@@ -126,7 +125,8 @@ export async function runCase(
   if (outcome === undefined && s.targetCoverage !== false) {
     const got = await coverageAfterCalls(r, target, last, sent);
     if (got === false) outcome = crashedOutcome(r);
-    else if (got !== undefined) edges = newEdges(got, seenEdges);
+    // All the case hit, not only those new to the task: a kept case records them (edgeMeta.ts).
+    else if (got !== undefined) edges = newEdges(got, new Set());
   }
   const result = r.result(outcome);
   const closeError = await session.release(target, outcome !== undefined);
@@ -177,12 +177,11 @@ export async function runFuzzTask(
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
   watchedBy(hb);
   const seen = new Set<number>();
-  const seenEdges = new Set<number>();
   const out: CaseResult[] = [];
   for (const index of indices) {
     if (task.stopAt !== undefined && out.length > 0 && wallClock() >= task.stopAt) break;
     holding(hb, index);
-    const r = await runCase(task, ctx, session, index, seen, hb, seenEdges);
+    const r = await runCase(task, ctx, session, index, seen, hb);
     holding(hb, -1);
     out.push(r);
     onCase?.(r);
