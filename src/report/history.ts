@@ -146,15 +146,9 @@ function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): H
 
 /** A scheme-1 bucket as the start of the bucket of the finding that continues it. */
 function newScheme(b: HistoryBucket): HistoryBucket {
-  return {
-    signature: b.signature,
-    target: b.target,
-    kind: b.kind,
-    fn: b.fn,
-    firstSeen: b.firstSeen,
-    lastSeen: b.lastSeen,
-    timesSeen: b.timesSeen,
-  };
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what a new-scheme bucket drops
+  const { signatureScheme, ...rest } = unfixed(b);
+  return rest;
 }
 
 /** This run's verdict on a bucket it saw; the same if the run is applied again. */
