@@ -6,7 +6,8 @@
 // running on this machine, or that nobody touched for minutes (the holder touches it every
 // half minute). Released when the run ends, however it ends short of SIGKILL.
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { UserError } from './context.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { ioMessage } from '../store/fileChunks.js';
@@ -95,16 +96,7 @@ export class RunLocks {
     });
     // Twice at most: a left-over lock is removed once, then someone else may win the race.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const file = await open(path, 'wx').catch((e: unknown) => {
-        if (code(e) === 'EEXIST') return undefined;
-        throw unwritable(e);
-      });
-      if (file !== undefined) {
-        try {
-          await file.writeFile(`${mine}\n`);
-        } finally {
-          await file.close();
-        }
+      if (await create(path, `${mine}\n`).catch((e: unknown) => Promise.reject(unwritable(e)))) {
         const beat = setInterval(() => {
           const now = new Date();
           utimes(path, now, now).catch(() => undefined);
@@ -140,6 +132,38 @@ export class RunLocks {
   async releaseAll(): Promise<void> {
     for (const l of this.held.splice(0).reverse()) await l.release();
   }
+}
+
+/**
+ * Makes the lock file with its content in one step, or answers false if it exists: written
+ * beside it, then hard-linked to its name (which fails if the name is taken), so that a run
+ * finding it never reads it half written. A file system without hard links gets O_EXCL.
+ */
+async function create(path: string, content: string): Promise<boolean> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, content, { flag: 'wx' });
+    await link(temp, path);
+    return true;
+  } catch (e) {
+    if (code(e) === 'EEXIST') return false;
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(e) ?? '')) throw e;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  let file;
+  try {
+    file = await open(path, 'wx');
+  } catch (e) {
+    if (code(e) === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await file.writeFile(content);
+  } finally {
+    await file.close();
+  }
+  return true;
 }
 
 function leftBy(holder: Holder | undefined): string {
