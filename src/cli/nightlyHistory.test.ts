@@ -7,7 +7,12 @@ import { traceEntry, type ReportViolation, type TraceEntry } from '../report/rep
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
-import { foldFindings, regressionResults, type ReplayedRun } from './nightlyHistory.js';
+import {
+  foldFindings,
+  otherTargetsNote,
+  regressionResults,
+  type ReplayedRun,
+} from './nightlyHistory.js';
 
 const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry => ({
   trace,
@@ -150,5 +155,36 @@ describe('foldFindings', () => {
     expect(saved.buckets.map((b) => b.signature)).toEqual([
       'memory-corrupted/MapDmaMemory/cccc0001',
     ]);
+  });
+});
+
+describe('otherTargetsNote', () => {
+  const bucket = (target: string) => ({
+    signature: 'return-mismatch/StartDma/f586ddc4',
+    target,
+    kind: 'return-mismatch',
+    fn: 'VideoPortStartDma',
+    firstSeen: 'r1',
+    lastSeen: 'r1',
+    timesSeen: 1,
+  });
+  const file = (...targets: string[]) => ({
+    path: 'h.json',
+    history: { ...emptyHistory(), buckets: targets.map(bucket) },
+  });
+
+  it('speaks when the history holds findings of other targets only, naming three of them', () => {
+    expect(otherTargetsNote('nightly', file('module:/ci/t.mjs'), 'module:./t.mjs')).toBe(
+      'vpdma nightly: --history h.json holds findings of other targets only (module:/ci/t.mjs); they are kept per --target SPEC as written, so module:./t.mjs starts a history of its own: spell the target as earlier nights did to carry theirs on\n',
+    );
+    const many = otherTargetsNote('merge', file('d', 'c', 'b', 'a\nx'), 'e');
+    expect(many).toContain('(a x, b, c, and 1 more)');
+    expect(many.split('\n')).toHaveLength(2);
+  });
+
+  it('is silent without a history, with an empty one, and when the target has findings there', () => {
+    expect(otherTargetsNote('nightly', undefined, 't')).toBe('');
+    expect(otherTargetsNote('nightly', file(), 't')).toBe('');
+    expect(otherTargetsNote('nightly', file('u', 't'), 't')).toBe('');
   });
 });

@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { oneLine } from '../core/oneLine.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import {
@@ -60,7 +61,6 @@ export function upgradeNote(command: string, file: HistoryFile | undefined): str
   return `vpdma ${command}: --history ${file.path}: version 1, written back as version 2, whose signatures name what failed (kind, function, the part of the answer that differs), not the calls a repro kept${kept}\n`;
 }
 
-/** What a night's history says beside its findings' statuses (all empty without --history). */
 /** The scheme-1 signatures of `target` in the history (report/history.ts): none without one. */
 export function oldSchemeOf(
   file: HistoryFile | undefined,
@@ -74,6 +74,27 @@ export function oldSchemeOf(
   return (signature) => old.has(signature);
 }
 
+/**
+ * A history that holds findings of other targets only: buckets are kept per --target SPEC as
+ * written, so this spelling starts a history of its own, and the others' stay open for ever
+ * (a night's `module:./t.mjs` after `module:/ci/t.mjs`); '' for any other.
+ */
+export function otherTargetsNote(
+  command: string,
+  file: HistoryFile | undefined,
+  target: string,
+): string {
+  const targets = [...new Set((file?.history.buckets ?? []).map((b) => b.target))].sort();
+  if (file === undefined || targets.length === 0 || targets.includes(target)) return '';
+  const shown = targets
+    .slice(0, 3)
+    .map((t) => oneLine(t))
+    .join(', ');
+  const more = targets.length > 3 ? `, and ${targets.length - 3} more` : '';
+  return `vpdma ${command}: --history ${file.path} holds findings of other targets only (${shown}${more}); they are kept per --target SPEC as written, so ${oneLine(target)} starts a history of its own: spell the target as earlier nights did to carry theirs on\n`;
+}
+
+/** What a night's history says beside its findings' statuses (all empty without --history). */
 export interface Folded {
   readonly findings: Finding[];
   readonly fixed: readonly FixedFinding[];

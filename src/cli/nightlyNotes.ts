@@ -3,7 +3,7 @@
 import { plural } from '../core/plural.js';
 import { alternatesMessage, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
-import { upgradeNote, type HistoryFile } from './nightlyHistory.js';
+import { otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
 import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
 import { disableWarnings } from './options.js';
 
@@ -33,8 +33,11 @@ export function startNotes(err: (text: string) => void, n: StartNotes): void {
   const alternates = alternatesMessage(n.traces.alternates);
   if (alternates !== '') err(`vpdma nightly: --replay: ${alternates}\n`);
   if (n.traces.unminimized.length > 0) err(unminimizedNote(n.out, n.traces.unminimized.length));
-  const upgrading = upgradeNote('nightly', n.history);
-  if (upgrading !== '') err(upgrading);
+  for (const note of [
+    upgradeNote('nightly', n.history),
+    otherTargetsNote('nightly', n.history, n.target),
+  ])
+    if (note !== '') err(note);
   err(
     `vpdma nightly: target=${n.target} shard=${n.shard} workers=${n.workers} traces=${n.files} build=${buildRevision()} out=${n.out}\n`,
   );

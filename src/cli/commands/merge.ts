@@ -26,6 +26,7 @@ import {
   loadHistory,
   oldSchemeOf,
   regressionResults,
+  otherTargetsNote,
   upgradeNote,
   type HistoryFile,
 } from '../nightlyHistory.js';
@@ -155,8 +156,9 @@ async function merge(
   const repros = await corpusReproSources(shards);
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
-  const upgrading = upgradeNote('merge', history);
-  if (upgrading !== '') ctx.io.err(upgrading);
+  const target = shards[0]?.report.target ?? '';
+  for (const note of [upgradeNote('merge', history), otherTargetsNote('merge', history, target)])
+    if (note !== '') ctx.io.err(note);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   const corpusDir = join(opts.out, 'corpus');
   // From here a signal stops the corpus copy; findings and reports are written all the same.
