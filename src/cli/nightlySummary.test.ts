@@ -130,6 +130,29 @@ describe('the nightly summary', () => {
       );
     });
 
+    it("an earlier finding's repro failing as tonight's finding is listed under it, not twice", () => {
+      const repro = 'out/findings/memory-corrupted/MapDmaMemory/3f9a6c0e/repro.jsonl';
+      const other = 'out/findings/return-mismatch/StartDma/f586ddc4/repro.jsonl';
+      const traces: TraceEntry[] = [repro, other].map((trace) => ({
+        trace,
+        outcome: 'fail',
+        calls: 3,
+        violations: 1,
+      }));
+      const violations: ReportViolation[] = [repro, other].map((trace) => ({
+        kind: 'memory-corrupted',
+        fn: 'VideoPortMapDmaMemory',
+        callIndex: 2,
+        message: 'changed',
+        trace,
+      }));
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      expect(lines).toContain("1 earlier finding's repro failed again: under findings below");
+      // The finding of tonight is listed once, under findings; a repro of none still is here.
+      expect(lines.filter((l) => l.includes('3f9a6c0e/repro.jsonl:'))).toEqual([]);
+      expect(lines.filter((l) => l.startsWith(`  ${other}:`))).toHaveLength(1);
+    });
+
     it('the first ten, then how many more; not a trace the target never started for', () => {
       const entry = (i: number): TraceEntry => ({
         trace: `caps/t${i}.vpt`,

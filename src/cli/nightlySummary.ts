@@ -30,17 +30,32 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
   const first = new Map<string, ReportViolation>();
   for (const v of r.corpus.violations) if (!first.has(v.trace)) first.set(v.trace, v);
   const repros = new Map((r.corpus.repros ?? []).map((x) => [x.from, x]));
+  // An earlier finding's repro that failed as a finding of tonight's: listed there, once.
+  const below = new Set(r.findings.map((f) => f.signature));
+  let listedBelow = 0;
   const failing = r.corpus.traces.flatMap((t) => {
     const v = first.get(t.trace);
     // Nothing to minimize in a trace the target never started for: the night says why.
     if (v === undefined || t.notStarted === true) return [];
     first.delete(t.trace); // a trace named twice is listed once
+    const of = regressionSignature(t.trace);
+    if (of !== undefined && below.has(of)) {
+      listedBelow++;
+      return [];
+    }
     // Minimal already (an earlier finding's repro, or one vpdma minimize wrote): replay it.
-    const minimal = t.minimizedRepro === true || regressionSignature(t.trace) !== undefined;
+    const minimal = t.minimizedRepro === true || of !== undefined;
     return [{ v, failedIn: t.failedIn, minimal, repro: repros.get(t.trace) }];
   });
-  if (failing.length === 0) return [];
+  const again =
+    listedBelow === 0
+      ? []
+      : [
+          `${plural(listedBelow, "earlier finding's repro", String(listedBelow), "earlier findings' repros")} failed again: under findings below`,
+        ];
+  if (failing.length === 0) return again;
   const lines = [
+    ...again,
     'corpus traces that failed, the first violation of each and what to run next (its repro, if the night minimized it):',
   ];
   const shown = failing.filter((f, i) => i < CORPUS_FAILURES_SHOWN || f.repro !== undefined);
