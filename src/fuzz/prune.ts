@@ -7,7 +7,7 @@ import { encodeVpt } from '../trace/vpt.js';
 import type { NamedTrace } from './base.js';
 import { entryKeys, withEdgeKeys } from './base.js';
 import { recordedEdges } from './edgeMeta.js';
-import { chooseCover, type CoverEntry, type CoverLimits } from './cover.js';
+import { chooseCover, type Cover, type CoverEntry, type CoverLimits } from './cover.js';
 import { liftTrace } from './lift.js';
 
 export type { CoverLimits as PruneLimits } from './cover.js';
@@ -17,20 +17,10 @@ export interface PruneInput extends NamedTrace {
   readonly bytes?: number;
 }
 
-export interface Pruned {
-  /** Names to keep, sorted. */
-  readonly keep: readonly string[];
-  /** Names to delete, sorted: those adding no coverage, and those a limit leaves out. */
-  readonly drop: readonly string[];
-  /** Coverage keys the whole corpus reaches. */
-  readonly keys: number;
-  /** Of those, the keys the kept traces reach (all of them without a limit). */
-  readonly keysKept: number;
-  /** Keys only one trace reached, lost with it (0 without a limit). */
-  readonly rareLost: number;
-  /** Sizes on disk: all the traces', and the kept ones'. */
+/** The cover (cover.ts) of the whole corpus, its names to keep sorted, and its size on disk. */
+export interface Pruned extends Cover {
+  /** Sizes on disk of all the traces (`bytesKept`: of the kept ones). */
   readonly bytes: number;
-  readonly bytesKept: number;
 }
 
 export function coverageOf(t: NamedTrace, profile?: Profile): Set<number> {
@@ -93,13 +83,5 @@ export async function pruneCorpusUntil(
 
 function choose(measured: readonly CoverEntry[], limits: CoverLimits | undefined): Pruned {
   const c = chooseCover(measured, limits);
-  return {
-    keep: [...c.keep].sort(),
-    drop: c.drop,
-    keys: c.keys,
-    keysKept: c.keysKept,
-    rareLost: c.rareLost,
-    bytes: measured.reduce((s, m) => s + m.bytes, 0),
-    bytesKept: c.bytesKept,
-  };
+  return { ...c, keep: [...c.keep].sort(), bytes: measured.reduce((s, m) => s + m.bytes, 0) };
 }
