@@ -53,19 +53,25 @@ function running(pid: number): boolean {
   }
 }
 
-/** Why the lock at `path` is not ours to take, or undefined when it is left over. */
-async function heldBy(path: string): Promise<{ holder?: Holder; stale: boolean }> {
+/**
+ * Who holds the lock at `path`, and, when it is left over, why (what the line taking it over
+ * says after its path).
+ */
+async function heldBy(path: string): Promise<{ holder?: Holder; leftOver?: string }> {
   const [text, st] = await Promise.all([
     readFile(path, 'utf8').catch(() => undefined),
     stat(path).catch(() => undefined),
   ]);
   // Gone meanwhile: free.
-  if (text === undefined || st === undefined) return { stale: true };
+  if (text === undefined || st === undefined) return { leftOver: '' };
   const holder = text.length <= lockBytesMax ? parseHolder(text) : undefined;
   // Unreadable: its writer may be writing it right now, unless it has long stopped.
   const untouched = Date.now() - st.mtimeMs > staleMs;
-  if (holder === undefined) return { stale: untouched };
-  return { holder, stale: untouched || (holder.host === hostname() && !running(holder.pid)) };
+  if (holder === undefined) return untouched ? { leftOver: ', left unreadable' } : {};
+  if (holder.host === hostname() && !running(holder.pid))
+    return { holder, leftOver: ` of pid ${holder.pid}, which is no longer running` };
+  const away = ` of pid ${holder.pid} on ${holder.host}, untouched for over ${staleMs / 60_000} minutes`;
+  return untouched ? { holder, leftOver: away } : { holder };
 }
 
 /** The lock in an --out directory, there while a run writes into it. */
@@ -111,8 +117,8 @@ export class RunLocks {
         return;
       }
       const h = await heldBy(path);
-      if (!h.stale || attempt > 0) throw new UserError(inUse(path, what, h.holder));
-      note(`vpdma: ${what}: taking over the lock ${path}${leftBy(h.holder)}\n`);
+      if (h.leftOver === undefined || attempt > 0) throw new UserError(inUse(path, what, h.holder));
+      note(`vpdma: ${what}: taking over the lock ${path}${h.leftOver}\n`);
       await unlink(path).catch(() => undefined);
     }
   }
@@ -164,13 +170,6 @@ async function create(path: string, content: string): Promise<boolean> {
     await file.close();
   }
   return true;
-}
-
-function leftBy(holder: Holder | undefined): string {
-  if (holder === undefined) return ', left unreadable';
-  return holder.host === hostname() && !running(holder.pid)
-    ? ` of pid ${holder.pid}, which is no longer running`
-    : ` of pid ${holder.pid} on ${holder.host}, untouched for over ${staleMs / 60_000} minutes`;
 }
 
 function inUse(path: string, what: string, holder: Holder | undefined): string {
