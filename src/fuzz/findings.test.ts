@@ -193,7 +193,7 @@ describe('signatureOf', () => {
     expect(signatureOf('return-mismatch', 'VideoPortCompleteDma', 'ret')).not.toBe(sig);
   });
 
-  it("hashes nothing for the inertness kinds: b8a02000, as README's findings layout says", async () => {
+  it('hashes nothing for the inertness kinds: b8a02000, as docs/fuzzing.md says', async () => {
     // A dedup key users' --history files hold: these values must never move.
     for (const kind of INERTNESS_KINDS)
       for (const field of [undefined, 'ret', 'out.length', 'state.transfers', '0x5000'])
@@ -201,8 +201,8 @@ describe('signatureOf', () => {
           `${kind}/MapDmaMemory/b8a02000`,
         );
     const example = signatureOf('return-mismatch', 'VideoPortStartDma', 'ret');
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const layout = readme.slice(readme.indexOf('A signature is `kind/Function/hash`'));
+    const doc = await readFile(new URL('../../docs/fuzzing.md', import.meta.url), 'utf8');
+    const layout = doc.slice(doc.indexOf('A signature is `kind/Function/hash`'));
     expect(layout).toContain(`\`${example}\``);
     const paragraph = layout.slice(0, layout.indexOf('\n\n'));
     expect(paragraph).toContain('`b8a02000`, the hash of the empty string');

@@ -1,4 +1,4 @@
-// README's library examples, run as a user runs them: each block written to a file inside
+// docs/library.md's examples, run as a user runs them: each block written to a file inside
 // this repository (where `vpdma` resolves to it) and run by node; the last line it prints is
 // what its last comment says.
 import { spawnSync } from 'node:child_process';
@@ -7,12 +7,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const start = readme.indexOf('## Using vpdma as a library');
-const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-const blocks = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+const doc = readFileSync(join(root, 'docs/library.md'), 'utf8');
+const blocks = [...doc.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 
-describe("README's library examples", () => {
+describe("docs/library.md's examples", () => {
   it('are there: replaying, minimizing and fuzzing', () => {
     expect(blocks.length).toBe(3);
     expect(blocks[0]).toContain('replayTrace(');
