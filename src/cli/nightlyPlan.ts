@@ -99,7 +99,7 @@ export interface NightlyTraces {
   readonly alternates: Alternate[];
   /**
    * Directories in OUT/findings of earlier findings that were never minimized: not
-   * regressions (README: reported by their night, never recorded), replayed by no later night.
+   * regressions (docs/nightly.md: reported by their night, never recorded), replayed by no later night.
    */
   readonly unminimized: string[];
 }

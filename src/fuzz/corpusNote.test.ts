@@ -30,7 +30,7 @@ describe('corpusNote', () => {
       timing: { ...timing, loadMs: 4712 },
     };
     expect(corpusNote(r)).toBe(
-      'corpus: out/corpus held 3140 entries (7.3 MiB, 4.7 s to load; every thread holds them all) and grows with every run: bound it with --corpus-max N, or vpdma corpus prune out/corpus --entries-max N (README, "Keeping the corpus bounded")',
+      'corpus: out/corpus held 3140 entries (7.3 MiB, 4.7 s to load; every thread holds them all) and grows with every run: bound it with --corpus-max N, or vpdma corpus prune out/corpus --entries-max N (docs/nightly.md, "Keeping the corpus bounded")',
     );
     // Bounded already (within its --corpus-max): the operator chose the size.
     expect(corpusNote({ ...r, corpusMax: 5000 })).toBeUndefined();

@@ -1,7 +1,7 @@
 // What a run's report and summary say about its --corpus directory: what --corpus-max
 // deleted before fuzzing, and the coverage that went with it; or, once the directory is large
 // and nothing bounds it, what it costs and how to bound it. No run removes a case an earlier
-// one kept, so a nightly corpus only grows (README, "Keeping the corpus bounded").
+// one kept, so a nightly corpus only grows (docs/nightly.md, "Keeping the corpus bounded").
 import { oneLine } from '../core/oneLine.js';
 import { shellWord } from '../core/shellWord.js';
 import { sizeText } from '../core/sizeText.js';
@@ -56,5 +56,5 @@ export function corpusNote(
     return undefined;
   const load =
     r.timing.loadMs === undefined ? '' : `, ${(r.timing.loadMs / 1000).toFixed(1)} s to load`;
-  return `corpus: ${oneLine(dir)} held ${found.entries} entries (${sizeText(found.bytes)}${load}; every thread holds them all) and grows with every run: bound it with --corpus-max N, or vpdma corpus prune ${oneLine(shellWord(dir))} --entries-max N (README, "Keeping the corpus bounded")`;
+  return `corpus: ${oneLine(dir)} held ${found.entries} entries (${sizeText(found.bytes)}${load}; every thread holds them all) and grows with every run: bound it with --corpus-max N, or vpdma corpus prune ${oneLine(shellWord(dir))} --entries-max N (docs/nightly.md, "Keeping the corpus bounded")`;
 }

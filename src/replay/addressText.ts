@@ -1,4 +1,4 @@
-// How violations name addresses and handles (README "What it checks"): as the target saw
+// How violations name addresses and handles (docs/checks.md): as the target saw
 // them, the values its maintainer finds in their own logs or sets a watchpoint on, followed by
 // the trace's in parentheses where that differs (the value the trace file names). The oracle's
 // own numbers are internal and never shown as such; only an object the oracle made and the

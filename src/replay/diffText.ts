@@ -1,4 +1,4 @@
-// A memory difference as a violation shows it (README "What it checks"): where, as the target
+// A memory difference as a violation shows it (docs/checks.md): where, as the target
 // has the address, then the trace; how far the differences reach; and up to 16 bytes of both
 // sides around the first, in hex words.
 import type { AddressBook } from './addressBook.js';

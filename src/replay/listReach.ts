@@ -1,6 +1,6 @@
 // Calls over bytes that are the implementation's: the scatter/gather list LockPages returns.
 // Its contents (physical addresses) are, and so is its size: one element per physically
-// contiguous run of the locked pages (README "What it checks"), so the oracle's list may hold
+// contiguous run of the locked pages (docs/checks.md), so the oracle's list may hold
 // three elements where the target's, as correct, holds one.
 //
 // - A @read of a list sees whatever the target put there: its answer is not compared.

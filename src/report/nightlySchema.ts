@@ -123,8 +123,8 @@ export interface NightlyReport extends RunIdentity {
   readonly shards?: readonly string[];
   /**
    * ISO time the run started. One of the clock readings that differ run to run with the same
-   * seed and options: `timing` (and `fuzzDetail.timing`), `startedAt` and `fuzz.series` (README,
-   * "The nightly job").
+   * seed and options: `timing` (and `fuzzDetail.timing`), `startedAt` and `fuzz.series`
+   * (docs/nightly.md).
    */
   readonly startedAt: string;
   readonly interrupted: boolean;

@@ -10,7 +10,7 @@ import { Bad } from './validateValue.js';
 import { isWellFormed } from './unicode.js';
 import { describeValue } from './traceError.js';
 
-/** The one key meta refuses (README, "Capturing traces"). */
+/** The one key meta refuses (docs/capturing.md). */
 const META_FORBIDDEN_KEY = '__proto__';
 
 interface Budget {
