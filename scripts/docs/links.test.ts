@@ -1,7 +1,10 @@
 // Every relative link in the repository's Markdown resolves inside the repository: to a file
 // that exists and, for a `#fragment`, to a heading of that file (GitHub's anchor for it). A
-// clone holds nothing outside its own directory, so no link may leave it.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// clone holds nothing outside its own directory, so no link may leave it. The README is the
+// front door: it links every page of docs/.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -23,29 +26,49 @@ function prose(text: string): string {
   return text.replace(/^```[^]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
 }
 
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as '-'. */
+/** GitHub's anchor for a heading: its text (links by their text), lower case, punctuation
+ * dropped, spaces as '-'. */
 function anchorOf(heading: string): string {
   return heading
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .trim()
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
 }
 
+/** Every anchor of a file; a heading met again gets `-1`, `-2`, ... as on GitHub. */
 function anchors(file: string): Set<string> {
   const text = readFileSync(file, 'utf8').replace(/^```[^]*?^```/gm, '');
-  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1] ?? '')));
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = anchorOf(m[1] ?? '');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
 }
 
-function problems(file: string): string[] {
+/** The link targets of a Markdown text: inline `[text](target)` and reference definitions. */
+function links(text: string): string[] {
+  const p = prose(text);
+  const inline = [...p.matchAll(/\]\(<?([^)\s>]+)>?(?:\s+"[^"]*")?\)/g)].map((m) => m[1] ?? '');
+  const defined = [...p.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map(
+    (m) => m[1] ?? '',
+  );
+  return [...inline, ...defined];
+}
+
+function problems(file: string, top = root): string[] {
   const found: string[] = [];
-  for (const m of prose(readFileSync(file, 'utf8')).matchAll(/\]\(([^)\s]+)\)/g)) {
-    const link = m[1] ?? '';
-    if (/^[a-z]+:/i.test(link)) continue; // https:, mailto:
+  for (const link of links(readFileSync(file, 'utf8'))) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue; // https:, mailto:
     const [path = '', fragment] = link.split('#');
-    const target = path === '' ? file : resolve(dirname(file), path);
-    const where = `${relative(root, file)}: ${link}`;
-    if (!`${target}${sep}`.startsWith(`${root}${sep}`))
+    const target = path === '' ? file : resolve(dirname(file), decodeURI(path));
+    const where = `${relative(top, file)}: ${link}`;
+    if (!`${target}${sep}`.startsWith(`${top}${sep}`))
       found.push(`${where}: outside the repository`);
     else if (!existsSync(target)) found.push(`${where}: no such file`);
     else if (fragment !== undefined && target.endsWith('.md') && !anchors(target).has(fragment))
@@ -56,9 +79,54 @@ function problems(file: string): string[] {
 
 describe('Markdown links', () => {
   it('every relative link resolves to a file (and heading) inside the repository', () => {
-    const files = markdownFiles(root);
-    expect(files.map((f) => relative(root, f))).toContain('docs/design.md');
-    expect(files.flatMap(problems)).toEqual([]);
+    const files = markdownFiles(root).map((f) => relative(root, f));
+    expect(files).toContain('README.md');
+    const docs = readdirSync(join(root, 'docs')).filter((n) => n.endsWith('.md'));
+    for (const name of docs) expect(files).toContain(`docs/${name}`);
+    expect(files.flatMap((f) => problems(join(root, f)))).toEqual([]);
+  });
+
+  it('finds the links there are to check: the README links every page of docs/', () => {
+    const readme = join(root, 'README.md');
+    const linked = new Set(
+      links(readFileSync(readme, 'utf8'))
+        .filter((l) => !/^[a-z]+:/i.test(l) && !l.startsWith('#'))
+        .map((l) => relative(root, resolve(root, l.split('#')[0] ?? ''))),
+    );
+    const pages = markdownFiles(join(root, 'docs')).map((f) => relative(root, f));
+    expect(pages.length).toBeGreaterThan(10);
+    expect(pages.filter((p) => !linked.has(p))).toEqual([]);
+    // And the README's links into docs/ with anchors are among those checked above.
+    expect(links(readFileSync(readme, 'utf8')).some((l) => /^docs\/.+\.md#./.test(l))).toBe(true);
+  });
+
+  it('reports a missing file, a missing heading and a link leaving the repository', () => {
+    const top = mkdtempSync(join(tmpdir(), 'vpdma-links-'));
+    try {
+      mkdirSync(join(top, 'docs'));
+      writeFileSync(
+        join(top, 'docs/a.md'),
+        '# A page\n\n## Same\n\n## Same\n\n### `--x` flag: on\n',
+      );
+      const text = [
+        'Good: [a](docs/a.md), [top](docs/a.md#a-page), [again](docs/a.md#same-1),',
+        '[flag](docs/a.md#--x-flag-on), [self](#readme), [web](https://example.com/x.md#nope).',
+        'Bad: [gone](docs/b.md), [no heading](docs/a.md#same-2), [out](../elsewhere.md),',
+        '[ref]: docs/c.md',
+        '`[code](docs/not-a-link.md)`',
+        '```\n[fenced](docs/not-a-link-either.md)\n```',
+        '# Readme',
+      ].join('\n');
+      writeFileSync(join(top, 'README.md'), text);
+      expect(problems(join(top, 'README.md'), top)).toEqual([
+        'README.md: docs/b.md: no such file',
+        'README.md: docs/a.md#same-2: no such heading',
+        'README.md: ../elsewhere.md: outside the repository',
+        'README.md: docs/c.md: no such file',
+      ]);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it("takes GitHub's anchors for headings and skips code", () => {
@@ -67,6 +135,12 @@ describe('Markdown links', () => {
     expect(anchorOf('What vpdma found in the ReactOS profile')).toBe(
       'what-vpdma-found-in-the-reactos-profile',
     );
+    expect(anchorOf('What fails the night in `junit.xml`')).toBe(
+      'what-fails-the-night-in-junitxml',
+    );
+    expect(anchorOf('1. Regressions first')).toBe('1-regressions-first');
+    expect(anchorOf("Node's own flags")).toBe('nodes-own-flags');
+    expect(anchorOf('See [the spec](spec.md) here')).toBe('see-the-spec-here');
     expect(prose('[a](x) `[b](y)`\n```\n[c](z)\n```\n')).toBe('[a](x) \n\n');
   });
 });
