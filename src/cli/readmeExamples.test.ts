@@ -56,7 +56,8 @@ describe('README', () => {
     if (!read.ok) throw new Error(read.error.message);
     const { header, calls } = read.value;
     expect(calls.map((c) => c.fn)).toContain('VideoPortMapDmaMemory');
-    const target = await createModelTarget({ device: header.device, profile: header.profile });
+    const profile = header.profile ?? 'docs';
+    const target = await createModelTarget({ device: header.device, profile });
     const result = await replayTrace(header, calls, target);
     expect(result.violations).toEqual([]);
     expect(result.outcome).toBe('pass');
