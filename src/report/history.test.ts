@@ -246,6 +246,20 @@ describe('history file format', () => {
       [file([{ ...bucket, fixedSince: 3 }]), /buckets\[0\]\.fixedSince/],
       [file([bucket, bucket]), /buckets\[1\]: a second bucket/],
       [file([null]), /buckets\[0\]: not an object/],
+      // Not JSON: where it can be told. A merge conflict committed into the file, one cut short.
+      [
+        `<<<<<<< HEAD\n${historyJson(h)}=======\n${historyJson(h)}>>>>>>> theirs\n`,
+        /^line 1: a merge conflict marker \(<<<<<<<\): not valid JSON$/,
+      ],
+      [
+        `${historyJson(h)}=======\n`,
+        new RegExp(
+          `^line ${historyJson(h).split('\n').length}: a merge conflict marker \\(=======\\)`,
+        ),
+      ],
+      ['{\n  "format": "vpdma-history",\n  "buckets": [\n', /^not valid JSON: it ends at line 3 /],
+      ['{"format":"vpdma-history"}\n\nx', /^line 3: not valid JSON \(Unexpected non-whitespace/],
+      ['{\n  "buckets": [\n    {"fn": "x",\n  ', /^not valid JSON: it ends at line 3 before/],
     ];
     for (const [text, error] of cases) {
       const r = parseHistory(text);

@@ -72,13 +72,32 @@ function parseBucket(v: unknown, at: string, version: number): Result<HistoryBuc
   return ok(version === 1 && oldScheme(b.kind) ? { ...b, signatureScheme: 1 } : { ...b });
 }
 
+/** The 1-based line of offset `at` in `text`. */
+const lineAt = (text: string, at: number): number => text.slice(0, at).split('\n').length;
+
+/**
+ * Why `text` is not JSON, and where when that can be told: a merge conflict committed into the
+ * file (its marker's line), a file cut short (its last line), a position V8 gave.
+ */
+function jsonProblem(text: string, message: string): string {
+  const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
+  if (conflict !== null)
+    return `line ${lineAt(text, conflict.index)}: a merge conflict marker (${conflict[1]}): not valid JSON`;
+  const end = text.trimEnd().length;
+  const at = /at position (\d+)/.exec(message);
+  if (message === 'Unexpected end of JSON input' || (at !== null && Number(at[1]) >= end))
+    return `not valid JSON: it ends at line ${lineAt(text, end)} before the history does (cut short?)`;
+  const where = at === null ? '' : `line ${lineAt(text, Number(at[1]))}: `;
+  return `${where}not valid JSON (${message})`;
+}
+
 /** Parses and validates a history file's text. */
 export function parseHistory(text: string): Result<History, string> {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return err(`not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    return err(jsonProblem(text, e instanceof Error ? e.message : String(e)));
   }
   if (!isRecord(v) || v['format'] !== HISTORY_FORMAT)
     return err(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);
