@@ -1,6 +1,7 @@
 // `vpdma nightly`'s options and their help; commands/nightly.ts runs the night.
 import type { Command } from 'commander';
 import { CORPUS_MAX_OPTION } from './corpusCap.js';
+import { HISTORY_RECOVER_OPTION } from './historyRecover.js';
 import { SHARED_OPTIONS } from './options.js';
 
 export function nightlyCommand(program: Command): Command {
@@ -48,8 +49,9 @@ export function nightlyCommand(program: Command): Command {
     )
     .option(
       '--history <file>',
-      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed)',
+      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed); each write keeps the version it replaces as FILE.prev',
     )
+    .option(...HISTORY_RECOVER_OPTION)
     .option(
       '--fail-on <when>',
       'exit 1 on: new (new or regressed findings, also when only a replayed repro shows them), any (any finding or corpus violation), none',

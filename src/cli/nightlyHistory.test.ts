@@ -137,7 +137,7 @@ describe('foldFindings', () => {
 
   it('reports an unminimized finding but keeps it out of the history', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
-    const file = { path, history: emptyHistory() };
+    const file = { path, history: emptyHistory(), text: '', note: '' };
     const run = { runId: 'night-1', target: 'model', complete: false };
     const r = foldFindings(
       [finding('cccc0001', true), finding('cccc0002', false)],
@@ -171,6 +171,8 @@ describe('otherTargetsNote', () => {
   const file = (...targets: string[]) => ({
     path: 'h.json',
     history: { ...emptyHistory(), buckets: targets.map(bucket) },
+    text: '',
+    note: '',
   });
 
   it('speaks when the history holds findings of other targets only, naming three of them', () => {

@@ -1,5 +1,6 @@
 // --history for `vpdma nightly` and `vpdma merge`: read before any work (a file vpdma cannot
-// read is a usage error, and is never overwritten), then the run's findings folded into it:
+// read is a usage error, and is never overwritten unless --history-recover says so:
+// historyRecover.ts), then the run's findings folded into it:
 // each marked new, open or regressed, the buckets that stayed away listed as fixed.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -19,32 +20,95 @@ import type {
   Finding,
   FindingStatus,
   FixedFinding,
+  HistoryRecovered,
   RegressedByReplay,
   ReproChanged,
 } from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { ioMessage } from '../store/fileChunks.js';
-import { readHistory, writeHistory } from '../store/historyFile.js';
+import { prevPath, readHistory, writeHistory } from '../store/historyFile.js';
+import {
+  damagedRefusal,
+  keepDamagedHistory,
+  prevBesideEmptyNote,
+  RECOVER_FLAG,
+  recoverFrom,
+  recoveredText,
+  type PlannedRecovery,
+} from './historyRecover.js';
 import { UserError } from './context.js';
 import { checkOutputFile } from './outputDir.js';
 
 export interface HistoryFile {
   readonly path: string;
   readonly history: History;
+  /** The text read ('' when missing, or recovered): kept in FILE.prev when the run replaces it. */
+  readonly text: string;
+  /** --history-recover on a damaged file: what the run starts from, until keepDamagedFile. */
+  readonly planned?: PlannedRecovery;
+  /** Set by keepDamagedFile: --history-recover replaced a damaged file. */
+  readonly recovered?: HistoryRecovered;
+  /** What to say on stderr before the run's work about the file; '' for nothing. */
+  readonly note: string;
 }
 
-export async function loadHistory(path: string | undefined): Promise<HistoryFile | undefined> {
-  if (path === undefined) return undefined;
+/**
+ * The --history file, read under its lock. A damaged one is refused with what to do (one line,
+ * exit 2), unless `recover` (--history-recover): then it is replaced by what historyRecover.ts
+ * plans, once keepDamagedFile has kept its bytes.
+ */
+export async function loadHistory(
+  path: string | undefined,
+  recover = false,
+): Promise<HistoryFile | undefined> {
+  if (path === undefined) {
+    if (recover) throw new UserError(`${RECOVER_FLAG}: give --history FILE, the file to recover`);
+    return undefined;
+  }
   const r = await readHistory(path);
-  if (!r.ok) throw new UserError(`--history: ${r.error}`);
-  // It is written at the end: a place it cannot go, or a file made read-only, is refused now.
+  if (!r.ok && !r.error.damaged) throw new UserError(`--history: ${r.error.message}`);
+  if (!r.ok && !recover) throw new UserError(await damagedRefusal(path, r.error));
+  // It is written at the end: a place it cannot go, or a file made read-only, is refused now;
+  // so is a FILE.prev that is not a file, which every write but the first replaces.
   await checkOutputFile('--history', path);
   const st = await stat(path).catch(() => undefined);
   if (st?.isFile() === true)
     await access(path, constants.W_OK).catch((e: unknown) => {
       throw new UserError(`--history ${path}: not writable (${ioMessage(e)})`);
     });
-  return { path, history: r.value };
+  const prev = await stat(prevPath(path)).catch(() => undefined);
+  if (prev !== undefined && !prev.isFile())
+    throw new UserError(
+      `--history ${path}: ${prevPath(path)}, where a write keeps the version it replaces, is not a regular file; move it away`,
+    );
+  if (!r.ok) {
+    const { read, plan } = await recoverFrom(path, r.error);
+    return { path, ...read, planned: plan, note: '' };
+  }
+  return { path, ...r.value, note: await prevBesideEmptyNote(path, r.value) };
+}
+
+/**
+ * A planned recovery carried out: the damaged file's bytes kept beside it (called once the run
+ * is sure to go ahead, so a refused run leaves nothing behind), and the note saying so.
+ */
+export async function keepDamagedFile(
+  file: HistoryFile | undefined,
+): Promise<HistoryFile | undefined> {
+  if (file?.planned === undefined) return file;
+  const recovered = await keepDamagedHistory(file.planned, new Date());
+  return {
+    path: file.path,
+    history: file.history,
+    text: file.text,
+    recovered,
+    note: `${RECOVER_FLAG}: ${recoveredText(recovered)}`,
+  };
+}
+
+/** HistoryFile.note as a line of `vpdma COMMAND`'s stderr; '' for none. */
+export function historyNote(command: string, file: HistoryFile | undefined): string {
+  return file === undefined || file.note === '' ? '' : `vpdma ${command}: ${file.note}\n`;
 }
 
 /**
@@ -179,7 +243,7 @@ export function foldFindings(
     saveHistory: async () => {
       if (file === undefined || u === undefined) return;
       try {
-        await writeHistory(file.path, u.history);
+        await writeHistory(file.path, u.history, file.text);
       } catch (e) {
         throw new UserError(`--history ${file.path}: cannot write (${ioMessage(e)})`);
       }

@@ -3,7 +3,7 @@
 import { plural } from '../core/plural.js';
 import { alternatesMessage, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
-import { otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
+import { historyNote, otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
 import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
 import { disableWarnings } from './options.js';
 
@@ -34,6 +34,7 @@ export function startNotes(err: (text: string) => void, n: StartNotes): void {
   if (alternates !== '') err(`vpdma nightly: --replay: ${alternates}\n`);
   if (n.traces.unminimized.length > 0) err(unminimizedNote(n.out, n.traces.unminimized.length));
   for (const note of [
+    historyNote('nightly', n.history),
     upgradeNote('nightly', n.history),
     otherTargetsNote('nightly', n.history, n.target),
   ])

@@ -29,6 +29,7 @@ export interface NightlyOptions {
   readonly out?: string;
   readonly shard?: string;
   readonly history?: string;
+  readonly historyRecover?: boolean;
   readonly failOn?: string;
   readonly json?: string;
   readonly callsMax?: string;

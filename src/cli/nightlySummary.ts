@@ -12,6 +12,7 @@ import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
+import { recoveredText } from './historyRecover.js';
 import { regressionSignature } from './nightlyHistory.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
@@ -149,6 +150,9 @@ export function nightlySummary(
     ...(r.fuzzDetail.disabled === undefined
       ? []
       : [`never called (--disable): ${r.fuzzDetail.disabled.join(', ')}`]),
+    ...(r.historyRecovered === undefined
+      ? []
+      : [`history recovered (--history-recover): ${recoveredText(r.historyRecovered)}`]),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}${r.buildRevision === undefined ? '' : ` build=${r.buildRevision}`}`,
     ...(r.interrupted ? [incomplete] : []),
   ];

@@ -25,7 +25,14 @@ import { plural } from '../core/plural.js';
 export type NightlyMeta = RunIdentity &
   Pick<
     NightlyReport,
-    'command' | 'shard' | 'shards' | 'startedAt' | 'interrupted' | 'failOn' | 'timing'
+    | 'command'
+    | 'shard'
+    | 'shards'
+    | 'startedAt'
+    | 'interrupted'
+    | 'historyRecovered'
+    | 'failOn'
+    | 'timing'
   >;
 
 /** A fuzz finding as the nightly report shows it; `trace` relative to the report directory. */
@@ -112,6 +119,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.shards === undefined ? {} : { shards: m.shards }),
     startedAt: m.startedAt,
     interrupted: m.interrupted,
+    ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),
     corpus: {
       summary: skipped.length === 0 ? summary : { ...summary, notReplayed: skipped.length },

@@ -61,6 +61,25 @@ export interface ReproChanged {
   };
 }
 
+/**
+ * A damaged --history file the run was told to recover (--history-recover): what was wrong
+ * with it, where its bytes were kept, and what the run started from instead. Paths as given.
+ */
+export interface HistoryRecovered {
+  /** The --history file. */
+  readonly file: string;
+  /** What was wrong with it, and where in it (as the refusal without the flag says). */
+  readonly reason: string;
+  /** Its bytes, kept beside it: FILE.damaged-<UTC time>. The run's history replaced FILE. */
+  readonly keptAs: string;
+  /** FILE.prev (its previous version, which every write keeps), or "empty" when that did not read. */
+  readonly from: string;
+  /** With `from` FILE.prev: when it was written (its modification time, ISO). */
+  readonly prevWritten?: string;
+  /** With `from` "empty": why FILE.prev was not used (missing, empty, or what is wrong). */
+  readonly prevUnusable?: string;
+}
+
 /** One point of the fuzz campaign's time series (for the HTML plots). */
 export interface SamplePoint {
   /** Seconds since the fuzz phase started. */
@@ -128,6 +147,8 @@ export interface NightlyReport extends RunIdentity {
    */
   readonly startedAt: string;
   readonly interrupted: boolean;
+  /** Absent unless --history-recover replaced a damaged --history file (never silently). */
+  readonly historyRecovered?: HistoryRecovered;
   /**
    * The --fail-on the run was given (absent from older reports): junit.xml shows as failures
    * what fails the run under it (nightlyJunit.ts).

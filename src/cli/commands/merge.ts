@@ -23,6 +23,8 @@ import {
 } from '../outputDir.js';
 import {
   foldFindings,
+  historyNote,
+  keepDamagedFile,
   loadHistory,
   oldSchemeOf,
   regressionResults,
@@ -44,10 +46,12 @@ import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
 import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
+import { HISTORY_RECOVER_OPTION } from '../historyRecover.js';
 
 interface MergeOptions {
   readonly out: string;
   readonly history?: string;
+  readonly historyRecover?: boolean;
   readonly json?: string;
   readonly failOn?: string;
 }
@@ -58,7 +62,11 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
     .description('combine the --out directories of the shards of one nightly run into one')
     .argument('<out-dir...>', "the shards' --out directories (each holds report.json)")
     .requiredOption('--out <dir>', 'where the merged reports, corpus and findings go')
-    .option('--history <file>', 'fold the merged findings into this history file')
+    .option(
+      '--history <file>',
+      'fold the merged findings into this history file (the version it replaces kept as FILE.prev)',
+    )
+    .option(...HISTORY_RECOVER_OPTION)
     .option('--json <file>', 'also write the merged report.json here (- for stdout)')
     .option('--fail-on <when>', 'exit 1 on: new, any, none (as vpdma nightly)', 'any')
     .addHelpText(
@@ -143,7 +151,7 @@ async function merge(
   await checkReportPaths(reports, [], [join(opts.out, 'corpus')]);
   await checkNotShardInputs(reports, shards);
   await locks.history(opts.history, ctx.io.err);
-  const history = await loadHistory(opts.history);
+  const loaded = await loadHistory(opts.history, opts.historyRecover === true);
   const details = shards.map(withoutBudgetWarning);
   // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
   const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? 2);
@@ -157,9 +165,15 @@ async function merge(
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
   const target = shards[0]?.report.target ?? '';
-  for (const note of [upgradeNote('merge', history), otherTargetsNote('merge', history, target)])
-    if (note !== '') ctx.io.err(note);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
+  // Going ahead: a damaged history --history-recover replaces has its bytes kept aside now.
+  const history = await keepDamagedFile(loaded);
+  for (const note of [
+    historyNote('merge', history),
+    upgradeNote('merge', history),
+    otherTargetsNote('merge', history, target),
+  ])
+    if (note !== '') ctx.io.err(note);
   const corpusDir = join(opts.out, 'corpus');
   // From here a signal stops the corpus copy; findings and reports are written all the same.
   const interrupt = onInterrupt(ctx.io.err);
@@ -278,6 +292,7 @@ async function writeMerged(
       shards: [...names].sort(),
       startedAt: first.startedAt,
       interrupted: v.interrupted,
+      ...(v.history?.recovered === undefined ? {} : { historyRecovered: v.history.recovered }),
       failOn: v.failOn,
       timing: mergedTiming(shards.map((s) => s.report)),
     },

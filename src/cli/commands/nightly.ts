@@ -30,7 +30,13 @@ import {
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
-import { foldFindings, loadHistory, oldSchemeOf, regressionResults } from '../nightlyHistory.js';
+import {
+  foldFindings,
+  keepDamagedFile,
+  loadHistory,
+  oldSchemeOf,
+  regressionResults,
+} from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -118,7 +124,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   // The history next: a bad one is refused before any directory is made. Held from its
   // reading to its writing: a night sharing it would otherwise lose this one's findings.
   await locks.history(opts.history, ctx.io.err);
-  const history = await loadHistory(opts.history);
+  const loaded = await loadHistory(opts.history, opts.historyRecover === true);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   // A module that cannot be loaded still gets the night's reports, saying so (exit 2 for a SPEC
   // naming no module or no factory, else 3).
@@ -127,6 +133,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   await checkOutputDir('--out', out);
   await locks.out(out, ctx.io.err);
   await checkOutputDir('--corpus', corpusDir);
+  // Going ahead: a damaged history --history-recover replaces has its bytes kept aside now.
+  const history = await keepDamagedFile(loaded);
   // First once the usage is known good: a usage error stays one line.
   startNotes(ctx.io.err, {
     seed: seed.text,
@@ -285,6 +293,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         shard: `${shard.index + 1}/${shard.count}`,
         startedAt,
         interrupted,
+        ...(history?.recovered === undefined ? {} : { historyRecovered: history.recovered }),
         failOn,
         timing: {
           replayMs: Math.round(replay.wallMs),
