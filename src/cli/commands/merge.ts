@@ -81,7 +81,10 @@ report.html, findings/, corpus-repros/ and corpus/ under --out.
 Shards of a --time budget stop at different cases: their findings are merged all the same, and
 the report (and a warning) says below which case every shard ran. Every shard file is checked
 before the first one is written. Ctrl-C stops the corpus copy; the reports, marked
-interrupted, are written all the same (exit 130).`,
+interrupted, are written all the same (exit 130).
+--history is held (FILE.lock) and written as nightly's: the version it replaces kept as
+FILE.prev. A damaged one is refused (exit 2) saying what to do; --history-recover replaces it
+by FILE.prev, else by an empty history, keeping it as FILE.damaged-<UTC time>, and says so.`,
     )
     .action(async (dirs: string[], opts: MergeOptions) => {
       ctx.exitCode = await withRunLocks((locks) => merge(ctx, dirs, opts, locks));
