@@ -57,14 +57,20 @@ const described = (p: Prev & { kind: 'good' }): string =>
  * The refusal of a damaged history, one line: what is wrong and where, then what to do: restore
  * FILE.prev by hand, or let --history-recover do it (or start empty when there is none).
  */
-export async function damagedRefusal(path: string, problem: HistoryProblem): Promise<string> {
+export async function damagedRefusal(
+  path: string,
+  problem: HistoryProblem,
+  /** How the reader runs the recovery: nightly and merge are run again with the flag. */
+  recoverBy = `run again with ${RECOVER_FLAG}`,
+  flag = '--history: ',
+): Promise<string> {
   const prev = await readPrev(path);
   const kept = `keeping the damaged file as ${path}.damaged-<UTC time>`;
   const advice =
     prev.kind === 'good'
-      ? `the previous version is ${described(prev)}: restore it with \`cp ${shellWord(prev.path)} ${shellWord(path)}\`, or run again with ${RECOVER_FLAG} to start from it, ${kept}`
-      : `${prev.kind === 'none' ? `there is no earlier version to restore (${prev.path}: ${prev.why})` : `its earlier version ${prev.path} is damaged too (${prev.why})`}: fix it, or run again with ${RECOVER_FLAG} to start an empty history, ${kept}`;
-  return `--history: ${problem.message}; vpdma will not overwrite it: ${advice}`;
+      ? `the previous version is ${described(prev)}: restore it with \`cp ${shellWord(prev.path)} ${shellWord(path)}\`, or ${recoverBy} to start from it, ${kept}`
+      : `${prev.kind === 'none' ? `there is no earlier version to restore (${prev.path}: ${prev.why})` : `its earlier version ${prev.path} is damaged too (${prev.why})`}: fix it, or ${recoverBy} to start an empty history, ${kept}`;
+  return `${flag}${problem.message}; vpdma will not overwrite it: ${advice}`;
 }
 
 /** A recovery decided on (recoverFrom) whose damaged file is not yet kept aside. */

@@ -13,6 +13,7 @@ import { registerMinimize } from './commands/minimize.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerNightly } from './commands/nightly.js';
 import { registerMerge } from './commands/merge.js';
+import { registerHistory } from './commands/history.js';
 import { packageVersion } from './version.js';
 
 // One line per command; each command file exports its register function.
@@ -25,6 +26,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerNightly, // vpdma nightly [--time D] [--out DIR] ...
   registerMerge, // vpdma merge <out-dir>... --out DIR
   registerCorpus, // vpdma corpus prune <dir>
+  registerHistory, // vpdma history show|forget <file>
 ];
 
 export function buildProgram(ctx: CliContext): Command {

@@ -70,6 +70,11 @@ export function oldScheme(kind: string): boolean {
   return !INERTNESS_KINDS.has(kind as ViolationKind);
 }
 
+/** Where a bucket stands: fixed (fixedSince), regressed (seen again last after a fix), or open. */
+export function bucketStatus(b: HistoryBucket): 'open' | 'fixed' | 'regressed' {
+  return b.fixedSince !== undefined ? 'fixed' : b.regressedIn !== undefined ? 'regressed' : 'open';
+}
+
 /** Scheme-1 buckets (their kinds, targets): what a history upgraded now says about itself. */
 export function oldSchemeBuckets(h: History): number {
   return h.buckets.filter((b) => b.signatureScheme === 1).length;
