@@ -198,7 +198,7 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
     expect(history(h).buckets.map((b) => b.timesSeen)).toEqual([1]);
   }, 60_000);
 
-  it('refuses --history-recover without --history, and a FILE.prev that is not a file', async () => {
+  it('refuses --history-recover without --history, a run refused later keeps nothing aside, a FILE.prev that is not a file', async () => {
     const dir = fresh('usage');
     const r = await runCli([
       'nightly',
@@ -212,6 +212,16 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
       2,
       'vpdma: --history-recover: give --history FILE, the file to recover\n',
     ]);
+    // A run refused after reading the history keeps nothing aside and replaces nothing.
+    writeFileSync(join(dir, 'h.json'), '{');
+    writeFileSync(join(dir, 'a-file'), '');
+    const out = join(dir, 'a-file', 'out');
+    const refused = await runCli([...nightArgs(dir, '3', '--history-recover'), '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^vpdma: --out .*: not writable/);
+    expect(readdirSync(dir).sort()).toEqual(['a-file', 'h.json']);
+    expect(readFileSync(join(dir, 'h.json'), 'utf8')).toBe('{');
+    rmSync(join(dir, 'h.json'));
     mkdirSync(join(dir, 'h.json.prev'));
     const p = await night(dir, '3');
     expect(p.code).toBe(2);
