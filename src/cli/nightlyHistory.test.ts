@@ -7,6 +7,7 @@ import { traceEntry, type ReportViolation, type TraceEntry } from '../report/rep
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
+import { readHistory } from '../store/historyFile.js';
 import {
   foldFindings,
   otherTargetsNote,
@@ -125,6 +126,69 @@ describe('regressionResults', () => {
   });
 });
 
+describe('regressionResults, the traces --history judges', () => {
+  it('judges each failing trace by its first violation, and says which traces passed', () => {
+    const r = regressionResults([
+      ran([
+        entry(repro('MapDmaMemory'), 'fail', 1),
+        entry(repro('GetMdl'), 'pass'),
+        entry('corpus/a.jsonl', 'fail', 2),
+        entry('corpus/b.jsonl', 'pass'),
+        { ...entry('corpus/c.jsonl', 'crash', 1), notStarted: true },
+      ]),
+    ]);
+    // The repro by its finding's signature; the corpus trace by its first violation's.
+    expect([...r.judged]).toEqual([
+      ['corpus/a.jsonl', sig('MapDmaMemory')],
+      [`findings/${sig('MapDmaMemory')}/repro.jsonl`, sig('MapDmaMemory')],
+    ]);
+    // What --history records: the traces other than repros failing as their finding did.
+    expect([...r.sightings]).toEqual([
+      [
+        sig('MapDmaMemory'),
+        {
+          kind: 'memory-corrupted',
+          fn: 'VideoPortMapDmaMemory',
+          traces: new Set(['corpus/a.jsonl']),
+        },
+      ],
+    ]);
+    // A trace the target never started for is neither.
+    expect([...r.tracesPassing].sort()).toEqual([
+      'corpus/b.jsonl',
+      `findings/${sig('GetMdl')}/repro.jsonl`,
+    ]);
+  });
+
+  it('a repro that changed is judged, and recorded, by what it fails with now', () => {
+    const other = (t: string): ReportViolation | undefined =>
+      t.includes('/GetMdl/')
+        ? { ...violation('map-dma-returned-non-null', 'VideoPortMapDmaMemory', 1, 'x'), trace: t }
+        : undefined;
+    const r = regressionResults([ran([entry(repro('GetMdl'), 'fail', 1)], other)]);
+    const now = 'map-dma-returned-non-null/MapDmaMemory/b8a02000';
+    expect([...r.judged]).toEqual([[`findings/${sig('GetMdl')}/repro.jsonl`, now]]);
+    expect([...(r.sightings.get(now)?.traces ?? [])]).toEqual([
+      `findings/${sig('GetMdl')}/repro.jsonl`,
+    ]);
+  });
+
+  it('over shards: a trace passes only if no shard saw it fail; each shard names its repro its own way', () => {
+    const shard = (k: number, outcome: 'pass' | 'fail') =>
+      ran([
+        entry(`s${k}/${repro('GetMdl')}`, 'pass'),
+        entry('corpus/a.jsonl', outcome, outcome === 'fail' ? 1 : 0),
+      ]);
+    for (const r of [
+      regressionResults([shard(1, 'pass'), shard(2, 'fail')]),
+      regressionResults([shard(2, 'fail'), shard(1, 'pass')]),
+    ]) {
+      expect([...r.tracesPassing]).toEqual([`findings/${sig('GetMdl')}/repro.jsonl`]);
+      expect([...r.judged]).toEqual([['corpus/a.jsonl', sig('MapDmaMemory')]]);
+    }
+  });
+});
+
 describe('foldFindings', () => {
   const finding = (hash: string, minimized: boolean): ReportFinding =>
     ({
@@ -154,6 +218,52 @@ describe('foldFindings', () => {
     const saved = JSON.parse(readFileSync(path, 'utf8')) as { buckets: { signature: string }[] };
     expect(saved.buckets.map((b) => b.signature)).toEqual([
       'memory-corrupted/MapDmaMemory/cccc0001',
+    ]);
+  });
+});
+
+describe('foldFindings, the verdicts on failing traces', () => {
+  const failing = ran([entry('corpus/a.jsonl', 'fail', 1), entry('corpus/b.jsonl', 'pass')]);
+  const run = (runId: string) => ({ runId, target: 'model', complete: true });
+
+  it('new without --history; with it, new, then open, fixed once the trace passes, then regressed', async () => {
+    const none = foldFindings([], 'out', undefined, run('n1'), regressionResults([failing]));
+    expect([...none.traces]).toEqual([
+      ['corpus/a.jsonl', { signature: sig('MapDmaMemory'), status: 'new' }],
+    ]);
+    const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
+    const said: string[] = [];
+    const nights = [failing, failing, ran([entry('corpus/a.jsonl', 'pass')]), failing];
+    for (const [i, night] of nights.entries()) {
+      const read = await readHistory(path);
+      const history = read.ok ? read.value : emptyHistory();
+      const r = foldFindings(
+        [],
+        'out',
+        { path, history },
+        run(`n${i + 1}`),
+        regressionResults([night]),
+      );
+      await r.saveHistory();
+      said.push(r.traces.get('corpus/a.jsonl')?.status ?? r.fixed.map((f) => f.signature).join());
+    }
+    expect(said).toEqual(['new', 'open', sig('MapDmaMemory'), 'regressed']);
+  });
+  it("an earlier finding's repro failing as it did, with no bucket yet, is recorded: new once", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
+    const night = ran([entry(repro('DoDma'), 'fail', 1)]);
+    const said: (string | undefined)[] = [];
+    for (const id of ['n1', 'n2']) {
+      const read = await readHistory(path);
+      const history = read.ok ? read.value : emptyHistory();
+      const r = foldFindings([], 'out', { path, history }, run(id), regressionResults([night]));
+      await r.saveHistory();
+      said.push(r.traces.get(`findings/${sig('DoDma')}/repro.jsonl`)?.status);
+    }
+    expect(said).toEqual(['new', 'open']);
+    const saved = await readHistory(path);
+    expect(saved.ok && saved.value.buckets).toEqual([
+      expect.objectContaining({ signature: sig('DoDma'), fn: 'VideoPortDoDma', timesSeen: 2 }),
     ]);
   });
 });

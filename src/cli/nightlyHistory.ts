@@ -16,6 +16,7 @@ import {
   type HistoryRun,
 } from '../report/history.js';
 import { nightlyFinding } from '../report/nightlyBuild.js';
+import { traceKey } from './mergeReplay.js';
 import type {
   Finding,
   FindingStatus,
@@ -23,6 +24,7 @@ import type {
   HistoryRecovered,
   RegressedByReplay,
   ReproChanged,
+  TraceVerdict,
 } from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { ioMessage } from '../store/fileChunks.js';
@@ -161,6 +163,8 @@ export function otherTargetsNote(
 /** What a night's history says beside its findings' statuses (all empty without --history). */
 export interface Folded {
   readonly findings: Finding[];
+  /** By trace (traceKey), the verdict on each failing trace the target started for. */
+  readonly traces: ReadonlyMap<string, TraceVerdict>;
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];
   readonly regressedByReplay: readonly RegressedByReplay[];
@@ -173,26 +177,39 @@ export function foldFindings(
   found: readonly ReportFinding[],
   out: string,
   file: HistoryFile | undefined,
-  run: Omit<HistoryRun, 'stillFailing' | 'passing' | 'shown'>,
+  run: Pick<HistoryRun, 'runId' | 'target' | 'complete'>,
   replays: Regressions = emptyRegressions(),
 ): Folded {
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
   const foundNow = new Set(findings.map((f) => f.signature));
   const stillFailing = [...replays.stillFailing].filter((s) => !foundNow.has(s)).sort();
-  const shown = new Set([
-    ...replays.shown.keys(),
-    ...[...replays.changed.values()].map((c) => signatureOfViolation(c.now)),
-  ]);
-  const full: HistoryRun = { ...run, ...replays, shown };
-  // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
-  // replayed by later nights: recorded, its bucket could never be marked fixed.
-  const recorded = findings.filter((_, i) => found[i]?.minimized !== false);
-  const u = file === undefined ? undefined : updateHistory(file.history, recorded, full);
+  const full: HistoryRun = {
+    ...run,
+    stillFailing: replays.stillFailing,
+    passing: replays.passing,
+    shown: new Map(
+      [...replays.sightings].map(([s, x]) => [
+        s,
+        { kind: x.kind, fn: x.fn, traces: [...x.traces] },
+      ]),
+    ),
+    tracesPassing: replays.tracesPassing,
+    reprosChanged: new Set(replays.changed.keys()),
+  };
   const mine = new Map(
     (file?.history.buckets ?? [])
       .filter((b) => b.target === run.target)
       .map((b) => [b.signature, b]),
   );
+  // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
+  // replayed by later nights: recorded, its bucket could never be marked fixed. An earlier
+  // finding's repro failing as it did, of a finding the history has no bucket for (an OUT
+  // older than the --history), is that finding seen, and recorded as one.
+  const unknown = [...replays.foundAs]
+    .filter(([s]) => !foundNow.has(s) && !mine.has(s))
+    .map(([signature, x]) => ({ signature, kind: x.kind, fn: x.fn }));
+  const recorded = [...findings.filter((_, i) => found[i]?.minimized !== false), ...unknown];
+  const u = file === undefined ? undefined : updateHistory(file.history, recorded, full);
   const withStatus = u === undefined ? findings : withHistory(findings, u.statuses);
   const regressedByReplay: RegressedByReplay[] = [];
   for (const [signature, h] of u?.replayed ?? []) {
@@ -209,11 +226,12 @@ export function foldFindings(
     });
   }
   regressedByReplay.sort((a, b) => (a.signature < b.signature ? -1 : 1));
-  // What a changed repro fails with now is named with its status tonight: a finding's, a
-  // bucket's (open unless this night saw it regress), else new (nothing has seen it yet).
+  // What a trace (or a changed repro) fails with is named with its status tonight: the
+  // history's verdict on it (a finding's, a bucket's), else new (nothing has seen it yet).
   const statusOfSig = (sig: string): FindingStatus =>
-    withStatus.find((f) => f.signature === sig)?.status ??
+    u?.statuses.get(sig)?.status ??
     u?.replayed.get(sig)?.status ??
+    withStatus.find((f) => f.signature === sig)?.status ??
     (mine.has(sig) ? 'open' : 'new');
   const reprosChanged: ReproChanged[] = [...replays.changed]
     .filter(([signature]) => !foundNow.has(signature))
@@ -233,8 +251,15 @@ export function foldFindings(
         },
       };
     });
+  const traces = new Map(
+    [...replays.judged].map(([trace, signature]) => [
+      trace,
+      { signature, status: statusOfSig(signature) },
+    ]),
+  );
   return {
     findings: withStatus,
+    traces,
     fixed: u?.fixed ?? [],
     stillFailing,
     regressedByReplay,
@@ -270,6 +295,18 @@ export interface Regressions {
    * first trace that showed it.
    */
   readonly shown: Map<string, string>;
+  /**
+   * By signature, the traces (traceKey) that failed first with it, other than earlier
+   * findings' repros failing as their finding did: the other traces (as `shown`), and the
+   * changed repros. What --history judges them by (HistoryRun.shown).
+   */
+  readonly sightings: Map<string, { kind: string; fn: string; traces: Set<string> }>;
+  /** By trace (traceKey), the signature each failing trace is judged by (TraceVerdict). */
+  readonly judged: Map<string, string>;
+  /** Traces (traceKey) replayed and passing in every run that replayed them (started). */
+  readonly tracesPassing: Set<string>;
+  /** Of `stillFailing`, the kind and function of the violation each repro failed with so. */
+  readonly foundAs: Map<string, { kind: string; fn: string }>;
 }
 
 export function emptyRegressions(): Regressions {
@@ -279,6 +316,10 @@ export function emptyRegressions(): Regressions {
     changed: new Map(),
     repros: new Map(),
     shown: new Map(),
+    sightings: new Map(),
+    judged: new Map(),
+    tracesPassing: new Set(),
+    foundAs: new Map(),
   };
 }
 
@@ -321,6 +362,14 @@ export function regressionResults(
   oldScheme: (signature: string) => boolean = () => false,
 ): Regressions {
   const r = emptyRegressions();
+  const failedTraces = new Set<string>();
+  const sight = (v: ReportViolation, trace: string): string => {
+    const s = signatureOfViolation(v);
+    const x = r.sightings.get(s) ?? { kind: v.kind, fn: v.fn, traces: new Set<string>() };
+    x.traces.add(trace);
+    r.sightings.set(s, x);
+    return s;
+  };
   for (const run of runs) {
     const violations = new Map<string, ReportViolation[]>();
     for (const v of run.violations) {
@@ -332,22 +381,30 @@ export function regressionResults(
       // A replay that could not start the target neither saw the bug nor missed it.
       if (t.notStarted === true) continue;
       const failed = t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout';
+      const passed = t.outcome === 'pass' && t.damage === undefined && t.violations === 0;
+      const key = traceKey(t.trace);
+      if (failed) failedTraces.add(key);
+      else if (passed) r.tracesPassing.add(key);
       const seen = violations.get(t.trace) ?? [];
       const signature = regressionSignature(t.trace);
       if (signature === undefined) {
         const first = seen[0];
         if (failed && first !== undefined) {
-          const s = signatureOfViolation(first);
+          const s = sight(first, key);
           if (!r.shown.has(s)) r.shown.set(s, t.trace);
+          if (!r.judged.has(key)) r.judged.set(key, s);
         }
         continue;
       }
       if (!r.repros.has(signature)) r.repros.set(signature, t.trace);
       const old = oldScheme(signature);
       // Violations past the report's cap are not listed: failing, as far as anyone can tell.
-      if (failed && (seen.length === 0 || seen.some((v) => failsAsFound(signature, v, old))))
+      const as = seen.find((v) => failsAsFound(signature, v, old));
+      if (failed && (seen.length === 0 || as !== undefined)) {
         r.stillFailing.add(signature);
-      else if (failed && !r.changed.has(signature))
+        if (as !== undefined && !r.foundAs.has(signature))
+          r.foundAs.set(signature, { kind: as.kind, fn: as.fn });
+      } else if (failed && !r.changed.has(signature))
         r.changed.set(signature, { trace: t.trace, now: seen[0]! });
       else if (t.outcome === 'pass' && t.damage === undefined) r.passing.add(signature);
     }
@@ -355,7 +412,13 @@ export function regressionResults(
   for (const s of r.stillFailing) {
     r.passing.delete(s);
     r.changed.delete(s);
+    const repro = r.repros.get(s);
+    if (repro !== undefined) r.judged.set(traceKey(repro), s);
   }
-  for (const s of r.changed.keys()) r.passing.delete(s);
+  for (const [s, c] of r.changed) {
+    r.passing.delete(s);
+    r.judged.set(traceKey(c.trace), sight(c.now, traceKey(c.trace)));
+  }
+  for (const t of failedTraces) r.tracesPassing.delete(t);
   return r;
 }

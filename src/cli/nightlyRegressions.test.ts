@@ -25,6 +25,7 @@ const NONNULL = 'map-dma-returned-non-null/MapDmaMemory/b8a02000';
 
 interface Bucket {
   signature: string;
+  traces?: string[];
   fixedSince?: string;
   regressedIn?: string;
 }
@@ -101,7 +102,7 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     buckets.push(n.bucket(MEMORY));
     // The first bug back, out of the fuzzer's reach: its repro alone catches it.
     week.push(await night('corrupt-on-mapdma', '4', ['--calls-max', '1']));
-    buckets.push(n.bucket(MEMORY));
+    buckets.push(n.bucket(MEMORY), n.bucket(NONNULL));
     week.push(await night('corrupt-on-mapdma', '5', ['--calls-max', '1']));
   }, 240_000);
 
@@ -139,7 +140,7 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     expect(report.findings.map((f) => f.signature)).not.toContain(MEMORY);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /findings: \d+ \(0 new, 0 open, 0 regressed\), 1 fixed, 1 regressed by a replayed trace/,
+      /findings: \d+ \(0 new, 0 open, 0 regressed\), 0 fixed, 1 regressed by a replayed trace/,
     );
     expect(r.out).toContain(
       `  [regressed] ${MEMORY}: its regression repro failed again (fixed since `,
@@ -151,8 +152,12 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     );
     expect(buckets[1]).not.toHaveProperty('fixedSince');
     expect(buckets[1]).toHaveProperty('regressedIn');
-    // ... and the bug of night 3, gone again, is fixed.
-    expect(report.fixed.map((f) => f.signature)).toEqual([NONNULL]);
+    // The bug of night 3 is not fixed yet: the traces that showed it (the repro of the first,
+    // bundled traces) fail first with that one now, so they cannot tell; open (known) until
+    // they pass.
+    expect(report.fixed).toEqual([]);
+    expect(buckets[2]).not.toHaveProperty('fixedSince');
+    expect(buckets[2]?.traces).toContain(`findings/${MEMORY}/repro.jsonl`);
   });
 
   it('night 5: still there, open: exit 0', () => {

@@ -7,6 +7,7 @@ import {
   type FindingKey,
   type History,
   type HistoryRun,
+  type Sighting,
 } from './history.js';
 import { historyJson, parseHistory } from './historyFormat.js';
 
@@ -27,6 +28,10 @@ const run = (runId: string, complete = true, target = 'model:reactos'): HistoryR
   complete,
   passing: new Set([A.signature, B.signature]),
 });
+
+/** `shown` of a run in which `traces` failed first with the signature of `f`. */
+const showing = (f: FindingKey, ...traces: string[]): ReadonlyMap<string, Sighting> =>
+  new Map([[f.signature, { kind: f.kind, fn: f.fn, traces }]]);
 
 function deepFreeze<T>(v: T): T {
   if (typeof v === 'object' && v !== null) {
@@ -139,21 +144,30 @@ describe('updateHistory', () => {
     expect(open.replayed.get(B.signature)?.status).toBe('open');
   });
 
-  it('a fixed bucket another replayed trace fails with is regressed; an open one is only kept from being fixed', () => {
+  it('a fixed bucket another replayed trace fails with is regressed; an open one is seen, not fixed', () => {
     const fixed = updateHistory(first.history, [A], run('2026-11-02'));
-    const shown = { ...run('2026-11-03'), shown: new Set([B.signature]) };
+    const shown = { ...run('2026-11-03'), shown: showing(B, 'regress/b.txt') };
     const back = updateHistory(fixed.history, [A], shown);
     expect(back.replayed.get(B.signature)?.status).toBe('regressed');
     expect(back.history.buckets[1]).toMatchObject({ regressedIn: '2026-11-03', timesSeen: 2 });
     expect(back.history.buckets[1]).not.toHaveProperty('fixedSince');
-    // Open, its repro passing, a committed copy failing: not fixed, not seen.
+    // Open, its repro passing, a committed copy failing: seen (open), not fixed.
     const held = updateHistory(first.history, [A], {
       ...run('2026-11-02'),
-      shown: new Set([B.signature]),
+      shown: showing(B, 'regress/b.txt'),
     });
     expect(held.fixed).toEqual([]);
-    expect(held.replayed.size).toBe(0);
-    expect(held.history.buckets[1]).toEqual(first.history.buckets[1]);
+    expect(held.replayed.get(B.signature)).toEqual({
+      status: 'open',
+      firstSeen: '2026-11-01',
+      timesSeen: 2,
+    });
+    expect(held.history.buckets[1]).toEqual({
+      ...first.history.buckets[1],
+      lastSeen: '2026-11-02',
+      timesSeen: 2,
+      traces: ['regress/b.txt'],
+    });
   });
 
   it('marks nothing fixed after a partial run, but records what it saw', () => {
@@ -244,6 +258,9 @@ describe('history file format', () => {
       [file([{ ...bucket, fn: '' }]), /buckets\[0\]\.fn: expected a non-empty string/],
       [file([{ ...bucket, timesSeen: 0 }]), /buckets\[0\]\.timesSeen/],
       [file([{ ...bucket, fixedSince: 3 }]), /buckets\[0\]\.fixedSince/],
+      [file([{ ...bucket, traces: [] }]), /buckets\[0\]\.traces: expected a non-empty array/],
+      [file([{ ...bucket, traces: ['a', 3] }]), /buckets\[0\]\.traces/],
+      [file([{ ...bucket, traces: 'a' }]), /buckets\[0\]\.traces/],
       [file([bucket, bucket]), /buckets\[1\]: a second bucket/],
       [file([null]), /buckets\[0\]: not an object/],
       // Not JSON: where it can be told. A merge conflict committed into the file, one cut short.

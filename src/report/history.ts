@@ -2,22 +2,29 @@
 // recording when it was first and last seen, how often, and since when it is fixed. Pure: the
 // caller reads and writes the file (src/store/historyFile.ts).
 //
-// When is a bucket fixed? When a run replayed its regression repro (OUT/findings/<signature>/)
-// and saw it pass, and could have found it by fuzzing and did not. A run that did not replay
-// the repro (a fresh --out, a shard whose findings were not restored) says nothing about it.
-// Two more things make a run unable to vouch for an absence, and `HistoryRun` states both:
+// What sees a bucket? A finding of the run's fuzzer with its signature; its regression repro
+// (OUT/findings/<signature>/) failing the same way (`stillFailing`); and any other replayed
+// trace failing first with it (`shown`: a corpus or --replay trace, or an earlier finding's
+// repro failing another way than its finding did), which opens a bucket if there is none: a
+// failing corpus trace is judged as a finding is (new, open or regressed). Such a bucket keeps
+// the traces that failed with it (`traces`, named as HistoryRun.shown names them).
+//
+// When is a bucket fixed? When a run that could have seen it saw everything that failed with it
+// pass: its regression repro, if the run replayed one (and a bucket no trace showed must have
+// one: the repro is all there is to check), and each of its `traces`. A run that did not
+// replay them (a fresh --out, a --replay left out, a trace --budget-replay skipped or
+// --disable left out) says nothing about it: the bucket stays open (known, failing nothing) and
+// is fixed by the first run that replays them all and sees them pass. Nor does a run whose
+// replay of its repro failed another way (neither seen nor fixed). Two more things make a run
+// unable to vouch for an absence, and `HistoryRun` states both:
 //   - `target`: a run only speaks for the target it tested. Buckets of other targets are left
 //     as they are (one history file may serve several targets; a signature seen against two
 //     targets is two buckets). Put the profile in it when it matters ("model:reactos").
 //   - `complete`: false for a run that was interrupted, crashed, timed out early, or explored
 //     only one shard of a sharded campaign (the merge of all shards is complete). Such a run
 //     still records what it saw (new, open, regressed) but marks nothing fixed.
-// A bucket whose regression repro still fails in the run (the same way: its signature) is seen
-// by it (lastSeen, timesSeen), never marked fixed, and a fixed one whose repro fails again is
-// regressed, whatever the fuzzer found. So is a fixed one that another replayed trace shows
-// (`shown`: a committed copy of its repro under another name, say); an open one is only kept
-// from being marked fixed by that (corpus traces are not findings, and have no history).
-// A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared).
+// A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared), whatever saw
+// it: the fuzzer, its repro, or another trace.
 //
 // Signature schemes. Version 1 files were written when a signature hashed the set of functions
 // the repro called (for the kinds not about inertness), so one bug got a new signature
@@ -52,6 +59,11 @@ export interface HistoryBucket {
   readonly signatureScheme?: 1;
   /** Set while the bucket is fixed: the first complete run that did not see it. */
   readonly fixedSince?: string;
+  /**
+   * The replayed traces that failed first with it (HistoryRun.shown), sorted: each must pass
+   * before it is fixed (see above). Absent when only the fuzzer and its repro saw it.
+   */
+  readonly traces?: readonly string[];
   /** The run that saw it again after it was fixed, while that is its last sighting. */
   readonly regressedIn?: string;
 }
@@ -97,11 +109,26 @@ export interface HistoryRun {
   /** Signatures whose regression repro this run replayed and saw pass: the only ones it can fix. */
   readonly passing?: ReadonlySet<string>;
   /**
-   * Signatures another replayed trace failed with (a --replay trace's first violation, say a
-   * committed copy of a repro; or what a repro of another finding fails with now): not fixed
-   * by this run, and a fixed one is seen again, regressed. An open one is left as it is.
+   * By signature, what the other replayed traces failed with first (a corpus or --replay
+   * trace, or a repro of another finding that fails another way now): seen, as a finding is,
+   * its bucket opened if there is none, each trace added to its `traces`.
    */
-  readonly shown?: ReadonlySet<string>;
+  readonly shown?: ReadonlyMap<string, Sighting>;
+  /**
+   * Traces (as `shown` names them) this run replayed and saw pass, in every shard that replayed
+   * them: what can fix a bucket that has them among its `traces`.
+   */
+  readonly tracesPassing?: ReadonlySet<string>;
+  /** Signatures whose regression repro failed another way than its finding: neither seen nor fixed. */
+  readonly reprosChanged?: ReadonlySet<string>;
+}
+
+/** One signature as the replayed traces other than its own repro showed it (HistoryRun.shown). */
+export interface Sighting {
+  readonly kind: string;
+  readonly fn: string;
+  /** The traces that failed first with it. */
+  readonly traces: readonly string[];
 }
 
 export interface FindingHistory {
@@ -117,8 +144,8 @@ export interface HistoryUpdate {
   /** Buckets of this target that this run marked fixed, sorted by signature. */
   readonly fixed: readonly FixedFinding[];
   /**
-   * By signature, the buckets this run saw through a replayed trace only (stillFailing, or
-   * shown when fixed), not among its findings: open, or regressed with when it had been fixed.
+   * By signature, the buckets this run saw through a replayed trace only (stillFailing or
+   * shown), not among its findings: new, open, or regressed with when it had been fixed.
    */
   readonly replayed: ReadonlyMap<string, FindingHistory & { readonly fixedSince?: string }>;
 }
@@ -145,8 +172,16 @@ function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): H
     lastSeen: run.runId,
     timesSeen: (old?.timesSeen ?? 0) + (old?.lastSeen === run.runId ? 0 : 1),
     ...(old?.signatureScheme === undefined ? {} : { signatureScheme: old.signatureScheme }),
+    ...(old?.traces === undefined ? {} : { traces: old.traces }),
     ...(statusOf(old, run) === 'regressed' ? { regressedIn: run.runId } : {}),
   };
+}
+
+/** The bucket with `more` among its traces (sorted, each once). */
+function withTraces(b: HistoryBucket, more: readonly string[] | undefined): HistoryBucket {
+  if (more === undefined || more.length === 0) return b;
+  const traces = [...new Set([...(b.traces ?? []), ...more])].sort(cmp);
+  return { ...b, traces };
 }
 
 /** A scheme-1 bucket as the start of the bucket of the finding that continues it. */
@@ -162,7 +197,7 @@ function statusOf(old: HistoryBucket | undefined, run: HistoryRun): FindingStatu
   return old.fixedSince !== undefined || old.regressedIn === run.runId ? 'regressed' : 'open';
 }
 
-/** The bucket without fixedSince and regressedIn, its fields in the file's order. */
+/** The bucket without fixedSince and regressedIn, its other fields in the file's order. */
 export function unfixed(b: HistoryBucket): HistoryBucket {
   return {
     signature: b.signature,
@@ -173,6 +208,7 @@ export function unfixed(b: HistoryBucket): HistoryBucket {
     lastSeen: b.lastSeen,
     timesSeen: b.timesSeen,
     ...(b.signatureScheme === undefined ? {} : { signatureScheme: b.signatureScheme }),
+    ...(b.traces === undefined ? {} : { traces: b.traces }),
   };
 }
 
@@ -195,6 +231,18 @@ function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
   return { ...b, fixedSince: run.runId };
 }
 
+/**
+ * Whether `run` saw everything that failed with open bucket `b` pass (see above): its repro,
+ * if replayed (one there must be when no trace showed it), and each of its traces.
+ */
+function passesNow(b: HistoryBucket, run: HistoryRun): boolean {
+  if (!run.complete || b.fixedSince !== undefined) return false;
+  if (run.reprosChanged?.has(b.signature) === true) return false;
+  const traces = b.traces ?? [];
+  if (!traces.every((t) => run.tracesPassing?.has(t) === true)) return false;
+  return run.passing?.has(b.signature) === true || traces.length > 0;
+}
+
 export function updateHistory(
   history: History,
   findings: readonly FindingKey[],
@@ -214,7 +262,7 @@ export function updateHistory(
     if (next.has(f.signature)) continue; // one run counts a signature once
     const was = continued.get(`${f.kind}\u0000${f.fn}`);
     const old = mine.get(f.signature) ?? (was === undefined ? undefined : newScheme(was));
-    const b = seen(old, f, run);
+    const b = withTraces(seen(old, f, run), run.shown?.get(f.signature)?.traces);
     next.set(f.signature, b);
     statuses.set(f.signature, {
       status: statusOf(old, run),
@@ -224,28 +272,33 @@ export function updateHistory(
   }
   const fixed: FixedFinding[] = [];
   const replayed = new Map<string, FindingHistory & { fixedSince?: string }>();
+  const sawByReplay = (signature: string, old: HistoryBucket | undefined, b: HistoryBucket) => {
+    next.set(signature, b);
+    replayed.set(signature, {
+      status: statusOf(old, run),
+      firstSeen: b.firstSeen,
+      timesSeen: b.timesSeen,
+      ...(old?.fixedSince === undefined ? {} : { fixedSince: old.fixedSince }),
+    });
+  };
+  // Another trace failing with it is seeing it, as a finding would: a bucket of its own if
+  // there is none (continuing an open scheme-1 one of its kind and function, as a finding does).
+  for (const [signature, s] of run.shown ?? []) {
+    if (next.has(signature)) continue;
+    const was = continued.get(`${s.kind}\u0000${s.fn}`);
+    const old = mine.get(signature) ?? (was === undefined ? undefined : newScheme(was));
+    const key = { signature, kind: s.kind, fn: s.fn };
+    sawByReplay(signature, old, withTraces(seen(old, key, run), s.traces));
+  }
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
-    const shown = run.shown?.has(signature) === true;
-    // Its repro failing again is seeing it again, if not through the fuzzer; so is another
-    // trace failing with it once it was fixed (applied again: once it regressed in this run).
-    const reopens = shown && (b.fixedSince !== undefined || b.regressedIn === run.runId);
-    if (run.stillFailing?.has(signature) === true || reopens) {
-      const again = seen(b, b, run);
-      next.set(signature, again);
-      replayed.set(signature, {
-        status: statusOf(b, run),
-        firstSeen: again.firstSeen,
-        timesSeen: again.timesSeen,
-        ...(b.fixedSince === undefined ? {} : { fixedSince: b.fixedSince }),
-      });
+    // Its repro failing again is seeing it again, if not through the fuzzer.
+    if (run.stillFailing?.has(signature) === true) {
+      sawByReplay(signature, b, seen(b, b, run));
       continue;
     }
     // Fixed by this very run, applied before: listed again, as the first time.
-    const fixesNow = b.fixedSince === run.runId;
-    const canFix =
-      run.complete && b.fixedSince === undefined && run.passing?.has(signature) === true && !shown;
-    if (!fixesNow && !canFix) {
+    if (b.fixedSince !== run.runId && !passesNow(b, run)) {
       next.set(signature, b);
       continue;
     }

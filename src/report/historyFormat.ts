@@ -2,11 +2,13 @@
 //
 //   {"format": "vpdma-history", "version": 2, "buckets": [
 //     {"signature": "...", "target": "...", "kind": "...", "fn": "...", "firstSeen": "...",
-//      "lastSeen": "...", "timesSeen": 3, "signatureScheme": 1, "regressedIn": "...",
-//      "fixedSince": "..."}, ...]}
+//      "lastSeen": "...", "timesSeen": 3, "signatureScheme": 1, "traces": ["..."],
+//      "regressedIn": "...", "fixedSince": "..."}, ...]}
 //
 // (regressedIn, optional, was added after the first release of version 1: a re-applied run
-// keeps its verdict. Files without it read as before.) Version 2 changed what signatures mean
+// keeps its verdict. traces, optional, was added to version 2 when failing corpus traces got
+// verdicts: the replayed traces that failed with the bucket's signature, sorted, each once.
+// Files without them read as before.) Version 2 changed what signatures mean
 // (history.ts, "Signature schemes"): a version 1 file is read as version 2, each bucket of a
 // kind not about inertness marked "signatureScheme": 1, and written back as version 2; that
 // field is optional, and 1 is its only value.
@@ -32,6 +34,7 @@ const FIELDS = new Set<string>([
   ...STRING_FIELDS,
   'timesSeen',
   'signatureScheme',
+  'traces',
   ...OPTIONAL_FIELDS,
 ]);
 /** The versions this vpdma reads: 1 is upgraded as it is read. */
@@ -65,10 +68,21 @@ function parseBucket(v: unknown, at: string, version: number): Result<HistoryBuc
     if (s !== undefined && (typeof s !== 'string' || s === ''))
       return err(`${at}.${k}: expected a non-empty string`);
   }
+  const traces = v['traces'];
+  if (
+    traces !== undefined &&
+    (!Array.isArray(traces) ||
+      traces.length === 0 ||
+      traces.some((t) => typeof t !== 'string' || t === ''))
+  )
+    return err(`${at}.traces: expected a non-empty array of non-empty strings`);
   const scheme = v['signatureScheme'];
   if (scheme !== undefined && (version === 1 || scheme !== 1))
     return err(`${at}.signatureScheme: expected 1 or nothing, in a version 2 file`);
-  const b = v as unknown as HistoryBucket;
+  const read = v as unknown as HistoryBucket;
+  // Sorted, each once, as they are written: a hand-edited list compares as the same one.
+  const b =
+    read.traces === undefined ? read : { ...read, traces: [...new Set(read.traces)].sort() };
   return ok(version === 1 && oldScheme(b.kind) ? { ...b, signatureScheme: 1 } : { ...b });
 }
 

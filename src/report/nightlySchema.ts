@@ -80,6 +80,17 @@ export interface HistoryRecovered {
   readonly prevUnusable?: string;
 }
 
+/**
+ * A failing replayed trace (its target started) as --history judges it, as a finding is judged:
+ * by the signature of its first violation (an earlier finding's repro failing the way its
+ * finding did: by that finding's), new without --history or when no bucket had it, open when
+ * one did, regressed when that one was fixed. On its entry in `corpus.traces`.
+ */
+export interface TraceVerdict {
+  readonly signature: string;
+  readonly status: FindingStatus;
+}
+
 /** One point of the fuzz campaign's time series (for the HTML plots). */
 export interface SamplePoint {
   /** Seconds since the fuzz phase started. */

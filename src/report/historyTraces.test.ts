@@ -1,0 +1,141 @@
+// Buckets that failing replayed traces opened or saw (HistoryRun.shown): judged as findings are,
+// fixed once every trace that failed with them passes on a complete run.
+import { describe, expect, it } from 'vitest';
+import {
+  emptyHistory,
+  updateHistory,
+  type FindingKey,
+  type History,
+  type HistoryRun,
+  type Sighting,
+} from './history.js';
+import { historyJson, parseHistory } from './historyFormat.js';
+
+const A: FindingKey = {
+  signature: 'sha256:aaaa',
+  kind: 'memory-corrupted',
+  fn: 'VideoPortMapDmaMemory',
+};
+
+/** `shown` of a run in which `traces` failed first with the signature of `f`. */
+const showing = (f: FindingKey, ...traces: string[]): ReadonlyMap<string, Sighting> =>
+  new Map([[f.signature, { kind: f.kind, fn: f.fn, traces }]]);
+
+describe('updateHistory, buckets of failing traces', () => {
+  // A partial port: two bundled traces crash in a function it lacks; the fuzzer never finds it.
+  const C: FindingKey = {
+    signature: 'target-crashed/GetCommonBuffer/b8a02000',
+    kind: 'target-crashed',
+    fn: 'VideoPortGetCommonBuffer',
+  };
+  const [T1, T2] = ['/v/corpus/a.jsonl', '/v/corpus/b.jsonl'];
+  const night = (runId: string, more: Partial<HistoryRun> = {}): HistoryRun => ({
+    runId,
+    target: 'model',
+    complete: true,
+    ...more,
+  });
+  const failing = (runId: string, ...traces: string[]): HistoryRun =>
+    night(runId, { shown: showing(C, ...traces) });
+  const first = updateHistory(emptyHistory(), [], failing('n1', T1, T2));
+
+  it('opens a bucket for a signature only a trace showed: new, then open, with its traces', () => {
+    expect(first.replayed.get(C.signature)).toEqual({
+      status: 'new',
+      firstSeen: 'n1',
+      timesSeen: 1,
+    });
+    expect(first.history.buckets).toEqual([
+      {
+        ...C,
+        target: 'model',
+        firstSeen: 'n1',
+        lastSeen: 'n1',
+        timesSeen: 1,
+        traces: [T1, T2],
+      },
+    ]);
+    const second = updateHistory(first.history, [], failing('n2', T2));
+    expect(second.replayed.get(C.signature)?.status).toBe('open');
+    expect(second.history.buckets[0]).toMatchObject({ timesSeen: 2, traces: [T1, T2] });
+    // Applied again (a re-run merge job): the same verdicts and history.
+    expect(updateHistory(first.history, [], failing('n1', T1, T2))).toEqual(first);
+  });
+
+  it('is fixed by a complete run that replayed every trace that failed with it and saw each pass', () => {
+    const both = night('n2', { tracesPassing: new Set([T1, T2]) });
+    const fixed = updateHistory(first.history, [], both);
+    expect(fixed.fixed.map((f) => [f.signature, f.fixedSince])).toEqual([[C.signature, 'n2']]);
+    // Back: regressed, as a finding would be.
+    const back = updateHistory(fixed.history, [], failing('n3', T2));
+    expect(back.replayed.get(C.signature)).toMatchObject({ status: 'regressed', fixedSince: 'n2' });
+    expect(back.history.buckets[0]).not.toHaveProperty('fixedSince');
+  });
+
+  it('is not fixed by a run that left one of them out, was not complete, or saw its repro change', () => {
+    const cases: HistoryRun[] = [
+      // --budget-replay skipped it, --disable left it out, or the --replay was not given.
+      night('n2', { tracesPassing: new Set([T1]) }),
+      night('n2', { tracesPassing: new Set() }),
+      // Interrupted, or one shard.
+      night('n2', { tracesPassing: new Set([T1, T2]), complete: false }),
+      // Its regression repro (a finding with its signature, since) failed another way.
+      night('n2', { tracesPassing: new Set([T1, T2]), reprosChanged: new Set([C.signature]) }),
+    ];
+    for (const run of cases) {
+      const u = updateHistory(first.history, [], run);
+      expect(u.fixed, JSON.stringify([...(run.tracesPassing ?? [])])).toEqual([]);
+      expect(u.history).toEqual(first.history);
+    }
+  });
+
+  it("a finding's bucket a trace showed too waits for that trace as for its repro", () => {
+    const found = updateHistory(emptyHistory(), [A], night('n1', { shown: showing(A, T1) }));
+    expect(found.statuses.get(A.signature)?.status).toBe('new');
+    expect(found.history.buckets[0]?.traces).toEqual([T1]);
+    const reproOnly = night('n2', { passing: new Set([A.signature]) });
+    expect(updateHistory(found.history, [], reproOnly).fixed).toEqual([]);
+    const all = night('n2', { passing: new Set([A.signature]), tracesPassing: new Set([T1]) });
+    expect(updateHistory(found.history, [], all).fixed.map((f) => f.signature)).toEqual([
+      A.signature,
+    ]);
+  });
+
+  it('continues an open scheme-1 bucket of its kind and function, as a finding does', () => {
+    const old = {
+      signature: 'target-crashed/GetCommonBuffer/11111111',
+      target: 'model',
+      kind: C.kind,
+      fn: C.fn,
+      firstSeen: 'n0',
+      lastSeen: 'n0',
+      timesSeen: 4,
+      signatureScheme: 1 as const,
+    };
+    const h: History = { ...emptyHistory(), buckets: [old] };
+    const u = updateHistory(h, [], failing('n1', T1));
+    expect(u.replayed.get(C.signature)).toEqual({ status: 'open', firstSeen: 'n0', timesSeen: 5 });
+  });
+
+  it("writes a bucket's traces after timesSeen, sorted, and reads them back", () => {
+    const shown = new Map([[A.signature, { kind: A.kind, fn: A.fn, traces: ['t/b', 't/a'] }]]);
+    const withTraces = updateHistory(emptyHistory(), [], { ...night('r3'), shown }).history;
+    const text = historyJson(withTraces);
+    expect(parseHistory(text)).toEqual({ ok: true, value: withTraces });
+    const bucket = (JSON.parse(text) as History).buckets[0] ?? {};
+    expect(Object.keys(bucket)).toEqual([
+      'signature',
+      'target',
+      'kind',
+      'fn',
+      'firstSeen',
+      'lastSeen',
+      'timesSeen',
+      'traces',
+    ]);
+    expect(bucket).toHaveProperty('traces', ['t/a', 't/b']);
+    // Hand-edited out of order, or twice: read as written.
+    const edited = text.replace('"t/a",', '"t/b", "t/a",');
+    expect(parseHistory(edited)).toEqual({ ok: true, value: withTraces });
+  });
+});
