@@ -49,12 +49,12 @@ export function nightlyCommand(program: Command): Command {
     )
     .option(
       '--history <file>',
-      'findings across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings replayed and passed); each write keeps the version it replaces as FILE.prev',
+      'findings and failing corpus traces across runs: which are new, still open, regressed or fixed (fixed: its repro in OUT/findings, and every trace that failed with it, replayed and passed); each write keeps the version it replaces as FILE.prev',
     )
     .option(...HISTORY_RECOVER_OPTION)
     .option(
       '--fail-on <when>',
-      'exit 1 on: new (new or regressed findings, also when only a replayed repro shows them), any (any finding or corpus violation), none',
+      'exit 1 on: new (new or regressed findings and failing corpus traces, judged by --history: without it every one is new), any (any finding or corpus violation), none',
       'any',
     )
     .option(

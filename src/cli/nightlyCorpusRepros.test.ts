@@ -57,7 +57,7 @@ const night = (out: string, ...more: string[]): Promise<CliRun> =>
 /** The line under the summary line of `trace`'s first violation. */
 const under = (run: CliRun, trace: string): string | undefined => {
   const lines = run.out.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`  ${trace}:`));
+  const at = lines.findIndex((l) => l.startsWith(`  [new] ${trace}:`));
   expect(at, run.out).toBeGreaterThan(0);
   return lines[at + 1];
 };

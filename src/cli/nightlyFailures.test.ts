@@ -82,11 +82,11 @@ describe('a nightly finding whose failing call shows two violations', () => {
   });
   it('lists each failing corpus trace with the vpdma minimize command that shrinks it, which works', () => {
     const lines = night.out.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed, '));
+    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed ('));
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
     const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
     const i = lines.indexOf(
-      `  ${flags}:13 (call 11): map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
+      `  [new] ${flags}:13 (call 11): map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
     );
     expect(i).toBeGreaterThan(at);
     const command = lines[i + 1]?.trim() ?? '';
@@ -121,11 +121,11 @@ describe('vpdma merge of two such shards', () => {
     const m = await runCli(['merge', ...shards, '--out', merged]);
     expect(m.code, m.err).toBe(1);
     const lines = m.out.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed, '));
+    const at = lines.findIndex((l) => l.startsWith('corpus traces that failed ('));
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
     const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
     const i = lines.findIndex((l) =>
-      l.startsWith(`  ${flags}:13 (call 11): map-dma-wrote-out-param `),
+      l.startsWith(`  [new] ${flags}:13 (call 11): map-dma-wrote-out-param `),
     );
     expect(lines[i + 1]).toBe(
       `    vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,

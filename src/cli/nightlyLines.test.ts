@@ -46,9 +46,13 @@ describe('a nightly whose corpus traces fail', () => {
     const lines = night.out.split('\n');
     const message =
       'inert-return-mismatch in VideoPortGetBytesUsed: VideoPortGetBytesUsed returned';
-    expect(lines).toContainEqual(expect.stringMatching(`^  ${txt}:5 \\(call 1\\): ${message}`));
-    expect(lines).toContainEqual(expect.stringMatching(`^  ${jsonl}:3 \\(call 1\\): ${message}`));
-    expect(lines).toContainEqual(expect.stringMatching(`^  ${vpt}:call 1: ${message}`));
+    expect(lines).toContainEqual(
+      expect.stringMatching(`^  \\[new\\] ${txt}:5 \\(call 1\\): ${message}`),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(`^  \\[new\\] ${jsonl}:3 \\(call 1\\): ${message}`),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(`^  \\[new\\] ${vpt}:call 1: ${message}`));
   });
 
   it('records it in report.json: line beside callIndex, in corpus.violations and violations', () => {
@@ -70,7 +74,7 @@ describe('a nightly whose corpus traces fail', () => {
   it('names it in junit.xml, results.sarif and report.html', () => {
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     const at = (place: string): string =>
-      `<failure message="inert-return-mismatch at ${place} (VideoPortGetBytesUsed)"`;
+      `<failure message="inert-return-mismatch at ${place} (VideoPortGetBytesUsed) [new]"`;
     expect(junit).toContain(at('line 5 (call 1)'));
     expect(junit).toContain(at('line 3 (call 1)'));
     expect(junit).toContain(at('call 1'));
@@ -86,7 +90,7 @@ describe('a nightly whose corpus traces fail', () => {
     };
     const results = sarif.runs[0]?.results ?? [];
     const of = (trace: string) =>
-      results.find((r) => r.message.text.endsWith(`of corpus trace ${trace})`));
+      results.find((r) => r.message.text.endsWith(`of corpus trace ${trace}; new)`));
     // A .txt trace's line is the report's: its calls are not one a line, so not callIndex + 2.
     expect(of(txt ?? '')?.locations[0]?.physicalLocation.region).toEqual({ startLine: 5 });
     expect(of(txt ?? '')?.message.text).toContain('(VideoPortGetBytesUsed, line 5 (call 1) of ');

@@ -45,7 +45,7 @@ describe('a nightly replaying a repro vpdma minimize wrote, and a trace it did n
 
   const under = (trace: string): string | undefined => {
     const lines = night.out.split('\n');
-    const at = lines.findIndex((l) => l.startsWith(`  ${trace}:`));
+    const at = lines.findIndex((l) => l.startsWith(`  [new] ${trace}:`));
     expect(at, night.out).toBeGreaterThan(0);
     return lines[at + 1];
   };

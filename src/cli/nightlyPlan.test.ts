@@ -158,4 +158,19 @@ describe('failsOnNew (--fail-on new)', () => {
     expect(failsOnNew(changed('regressed'))).toBe(true);
     expect(failsOnNew(changed('open'))).toBe(false);
   });
+
+  it("fails on a failing corpus trace whose verdict is new or regressed, not on a known one's", () => {
+    const judged = (status: FindingStatus): NightlyReport => ({
+      ...quiet,
+      corpus: {
+        ...quiet.corpus,
+        traces: quiet.corpus.traces.map((t) =>
+          t.violations > 0 ? { ...t, signature: 'k/F/00000001', status } : t,
+        ),
+      },
+    });
+    expect(failsOnNew(judged('new'))).toBe(true);
+    expect(failsOnNew(judged('regressed'))).toBe(true);
+    expect(failsOnNew(judged('open'))).toBe(false);
+  });
 });

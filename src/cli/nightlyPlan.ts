@@ -247,14 +247,18 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
 }
 
 /**
- * What `--fail-on new` fails on: a new or regressed finding; an earlier finding, fixed before,
- * that a replayed trace showed again (regressedByReplay: its repro, or a --replay trace); what
- * an earlier finding's repro fails with now when that is new or regressed (reprosChanged).
+ * What `--fail-on new` fails on: a new or regressed finding; a failing replayed trace whose
+ * verdict is new or regressed (TraceEntry.status: a corpus or --replay trace, an earlier
+ * finding's repro); an earlier finding, fixed before, that a replayed trace showed again
+ * (regressedByReplay: its repro, or a --replay trace); what an earlier finding's repro fails
+ * with now when that is new or regressed (reprosChanged). The last two are said by the traces'
+ * verdicts too, and kept for reports older than those.
  */
 export function failsOnNew(r: NightlyReport): boolean {
-  const fresh = (s: FindingStatus): boolean => s === 'new' || s === 'regressed';
+  const fresh = (s: FindingStatus | undefined): boolean => s === 'new' || s === 'regressed';
   return (
     r.findings.some((f) => fresh(f.status)) ||
+    r.corpus.traces.some((t) => fresh(t.status)) ||
     (r.regressedByReplay ?? []).length > 0 ||
     (r.reprosChanged ?? []).some((c) => fresh(c.now.status))
   );

@@ -130,6 +130,37 @@ describe('the nightly summary', () => {
       );
     });
 
+    it('gives each its --history verdict, [new], [open] or [regressed], counted in the header', () => {
+      const statuses = ['new', 'open', 'regressed', 'open'] as const;
+      const traces: TraceEntry[] = statuses.map((status, i) => ({
+        trace: `regress/t${i}.txt`,
+        outcome: 'fail',
+        calls: 3,
+        violations: 1,
+        signature: `return-mismatch/LockPages/0000000${i}`,
+        status,
+      }));
+      const violations: ReportViolation[] = traces.map((t) => ({
+        kind: 'return-mismatch',
+        fn: 'VideoPortLockPages',
+        callIndex: 2,
+        line: 9,
+        message: 'm',
+        trace: t.trace,
+      }));
+      const lines = summary({ corpus: { ...r.corpus, traces, violations } });
+      const at = lines.findIndex((l) => l.startsWith('corpus traces that failed'));
+      expect(lines[at]).toBe(
+        'corpus traces that failed (1 new, 2 open, 1 regressed), the first violation of each and what to run next (its repro, if the night minimized it):',
+      );
+      expect(lines.filter((l) => l.includes(': return-mismatch in '))).toEqual(
+        statuses.map(
+          (s, i) =>
+            `  [${s}] regress/t${i}.txt:9 (call 2): return-mismatch in VideoPortLockPages: m`,
+        ),
+      );
+    });
+
     it("an earlier finding's repro failing as tonight's finding is listed under it, not twice", () => {
       const repro = 'out/findings/memory-corrupted/MapDmaMemory/3f9a6c0e/repro.jsonl';
       const other = 'out/findings/return-mismatch/StartDma/f586ddc4/repro.jsonl';

@@ -1,6 +1,6 @@
 // The human summary of a nightly report, printed by `vpdma nightly` and by `vpdma merge` for
-// the merged one: the corpus replay (each failing trace with its first violation and its repro
-// or the command that minimizes it), the fuzzing, each finding with its history status and message,
+// the merged one: the corpus replay (each failing trace with --history's verdict on it, its
+// first violation and its repro or the command that minimizes it), the fuzzing, each finding with its history status and message,
 // what was fixed and which earlier repros still fail.
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
@@ -46,7 +46,7 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     }
     // Minimal already (an earlier finding's repro, or one vpdma minimize wrote): replay it.
     const minimal = t.minimizedRepro === true || of !== undefined;
-    return [{ v, failedIn: t.failedIn, minimal, repro: repros.get(t.trace) }];
+    return [{ v, failedIn: t.failedIn, minimal, repro: repros.get(t.trace), status: t.status }];
   });
   const again =
     listedBelow === 0
@@ -57,10 +57,10 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
   if (failing.length === 0) return again;
   const lines = [
     ...again,
-    'corpus traces that failed, the first violation of each and what to run next (its repro, if the night minimized it):',
+    `corpus traces that failed${statusCounts(failing.map((f) => f.status))}, the first violation of each and what to run next (its repro, if the night minimized it):`,
   ];
   const shown = failing.filter((f, i) => i < CORPUS_FAILURES_SHOWN || f.repro !== undefined);
-  for (const { v, failedIn, minimal, repro } of shown) {
+  for (const { v, failedIn, minimal, repro, status } of shown) {
     const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;
     const next =
       repro !== undefined
@@ -69,7 +69,7 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
           ? corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs, true)
           : corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs);
     lines.push(
-      `  ${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
+      `  ${status === undefined ? '' : `[${status}] `}${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${next}`,
     );
   }
@@ -79,6 +79,16 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
       `  and ${more} more (report.html's corpus section and report.json's corpus.violations list them all)`,
     );
   return lines;
+}
+
+/**
+ * " (2 new, 3 open, 0 regressed)": --history's verdicts on the failing traces listed (TraceEntry
+ * status; '' for a report older than them).
+ */
+function statusCounts(statuses: readonly (string | undefined)[]): string {
+  if (statuses.every((s) => s === undefined)) return '';
+  const n = (s: string): number => statuses.filter((x) => x === s).length;
+  return ` (${n('new')} new, ${n('open')} open, ${n('regressed')} regressed)`;
 }
 
 /** What a corpus repro's line says beside its length: cut short, or not failing again. */

@@ -70,6 +70,19 @@ describe('report.html', () => {
       expect(html).toContain(`>${v}<`);
   });
 
+  it("shows a failing corpus trace's --history verdict beside its outcome, and counts them", () => {
+    expect(html).not.toContain('Failing corpus traces, new');
+    const traces = report.corpus.traces.map((t) =>
+      t.violations > 0 ? { ...t, signature: 'k/F/00000001', status: 'regressed' as const } : t,
+    );
+    const judged = nightlyHtml({ ...report, corpus: { ...report.corpus, traces } });
+    expect(judged).toContain(
+      '<td class="outcome-fail">fail <span class="status status-regressed" title="k/F/00000001">regressed</span></td>',
+    );
+    expect(judged).toMatch(/Failing corpus traces, regressed<\/th><td[^>]*>1</);
+    expect(judged).toMatch(/Failing corpus traces, new<\/th><td[^>]*>0</);
+  });
+
   it('names the build revision in the Run table and the footer, when the report has one', () => {
     expect(html).toContain('<th scope="row">Build revision</th><td><code>5eed0b1d2c3a</code>');
     expect(html).toContain(', build revision <code>5eed0b1d2c3a</code>.</p></footer>');

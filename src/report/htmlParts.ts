@@ -103,6 +103,7 @@ function countRows(r: NightlyReport): Row[] {
           ] as Row,
         ]
       : []),
+    ...corpusStatusRows(r),
     ['Corpus traces passed', formatInt(c.passed)],
     ['Corpus traces with violations', formatInt(c.failed)],
     ['Corpus traces crashed', formatInt(c.crashed)],
@@ -111,6 +112,18 @@ function countRows(r: NightlyReport): Row[] {
     ...(c.damaged > 0
       ? [['Corpus traces damaged (replayed up to the damage)', formatInt(c.damaged)] as Row]
       : []),
+  ];
+}
+
+/** The failing corpus traces by --history's verdict (none in a report older than them). */
+function corpusStatusRows(r: NightlyReport): Row[] {
+  const judged = r.corpus.traces.filter((t) => t.status !== undefined);
+  if (judged.length === 0) return [];
+  const by = (s: string): string => formatInt(judged.filter((t) => t.status === s).length);
+  return [
+    ['Failing corpus traces, new', by('new')],
+    ['Failing corpus traces, open', by('open')],
+    ['Failing corpus traces, regressed', by('regressed')],
   ];
 }
 
@@ -134,9 +147,14 @@ export function corpusSection(
       t.error ??
       (t.damage === undefined ? undefined : `${t.damage}: ${DAMAGE_NOTE}`) ??
       (t.detachedAt === undefined ? '' : `detached at call ${t.detachedAt}`);
+    // --history's verdict on a failing trace, as a finding's status (its signature as a title).
+    const status =
+      t.status === undefined
+        ? ''
+        : ` <span class="status status-${esc(t.status)}" title="${esc(t.signature ?? '')}">${esc(t.status)}</span>`;
     return [
       `<tr><td><a href="${pathHref(traceLink(t.trace))}">${esc(t.trace)}</a></td>`,
-      `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}</td>`,
+      `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}${status}</td>`,
       `<td class="num">${formatInt(t.calls)}</td><td class="num">${formatInt(t.violations)}</td>`,
       `<td>${esc(note)}</td></tr>`,
     ].join('');

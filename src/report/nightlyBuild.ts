@@ -17,8 +17,15 @@ import type {
   RegressedByReplay,
   ReproChanged,
   SamplePoint,
+  TraceVerdict,
 } from './nightlySchema.js';
-import { reportViolations, summarize, traceEntry, type ReportViolation } from './replayReport.js';
+import {
+  reportViolations,
+  summarize,
+  traceEntry,
+  type ReportViolation,
+  type TraceEntry,
+} from './replayReport.js';
 import { plural } from '../core/plural.js';
 
 /** What the report says about the run itself, beside its phases' results. */
@@ -76,6 +83,8 @@ export interface NightlyParts {
   readonly minimizedRepros?: ReadonlySet<string>;
   /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
   readonly lineOf?: (v: ReportViolation) => number | undefined;
+  /** --history's verdict on a failing corpus trace (by its label), as TraceEntry has it. */
+  readonly verdictOf?: (trace: string) => TraceVerdict | undefined;
 }
 
 /** The warning a night whose --budget-replay ran out carries in fuzzDetail.warnings. */
@@ -90,7 +99,9 @@ export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: Fuz
 export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const entries = p.corpus.map((r) => {
     const e = traceEntry(r);
-    return p.minimizedRepros?.has(e.trace) === true ? { ...e, minimizedRepro: true as const } : e;
+    const minimal =
+      p.minimizedRepros?.has(e.trace) === true ? { ...e, minimizedRepro: true as const } : e;
+    return withVerdict(minimal, p.verdictOf);
   });
   const corpusViolations = reportViolations(p.corpus).map((v) => {
     const line = p.lineOf?.(v);
@@ -154,6 +165,15 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     timing: m.timing,
     fuzzDetail: fuzz,
   };
+}
+
+/** A corpus entry with --history's verdict on it, when it failed and its target started. */
+export function withVerdict(
+  e: TraceEntry,
+  verdictOf: ((trace: string) => TraceVerdict | undefined) | undefined,
+): TraceEntry {
+  const v = e.notStarted === true ? undefined : verdictOf?.(e.trace);
+  return v === undefined ? e : { ...e, signature: v.signature, status: v.status };
 }
 
 /** DESIGN.md's violations array: the corpus's violations, then one entry per finding. */

@@ -8,7 +8,13 @@ import {
   withoutBuildRevision,
 } from './fixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
-import { caseForFinding, findingBody, findingCaseName, nightlyJunitXml } from './nightlyJunit.js';
+import {
+  caseForCorpusTrace,
+  caseForFinding,
+  findingBody,
+  findingCaseName,
+  nightlyJunitXml,
+} from './nightlyJunit.js';
 import type { ReportViolation, TraceEntry } from './replayReport.js';
 
 const testcases = (xml: string): string[] =>
@@ -244,5 +250,62 @@ describe('nightly junit.xml and --fail-on', () => {
     expect(xml).toContain(
       `name="b8a02000 memory-corrupted VideoPortMapDmaMemory">\n      <failure message="memory-corrupted (VideoPortMapDmaMemory) [regressed]: regress/mapdma.txt failed with it again (fixed since 2026-10-09)"`,
     );
+  });
+});
+
+describe('a failing corpus trace with --history verdict (TraceEntry.status)', () => {
+  const base = nightlyFixture();
+  const TRACE = 'corpus/legacy-mapdma-flags.jsonl';
+  const SIG = 'map-dma-returned-non-null/MapDmaMemory/0b7e3a2c';
+  const judged = (
+    status: 'new' | 'open' | 'regressed',
+    failOn: 'new' | 'any',
+    more: Partial<TraceEntry> = {},
+  ) => {
+    const traces = base.corpus.traces.map((t) =>
+      t.trace === TRACE ? { ...t, signature: SIG, status, ...more } : t,
+    );
+    const r = { ...base, failOn, corpus: { ...base.corpus, traces } };
+    return caseForCorpusTrace(traces[1]!, r);
+  };
+
+  it('under --fail-on new, a known (open) one is skipped, "known: SIGNATURE", its failures in system-out', () => {
+    const c = judged('open', 'new');
+    expect(c.failures).toEqual([]);
+    expect(c.error).toBeUndefined();
+    expect(c.skipped).toBe(`known: ${SIG}; --fail-on new does not fail on it`);
+    expect(c.systemOut).toContain(`status: open, signature: ${SIG}`);
+    expect(c.systemOut).toContain('map-dma-wrote-out-param at call 11 (VideoPortMapDmaMemory)');
+    expect(c.systemOut).toContain('field: out.length\nexpected: 4096\nactual: 0');
+    // The whole file: one skipped case in the corpus suite, no failure.
+    const traces = base.corpus.traces.map((t) =>
+      t.trace === TRACE ? { ...t, signature: SIG, status: 'open' as const } : t,
+    );
+    const xml = nightlyJunitXml({ ...base, failOn: 'new', corpus: { ...base.corpus, traces } });
+    expect(xml).toMatch(
+      /<testsuite name="vpdma nightly: corpus" tests="4" failures="0" errors="0" skipped="1"/,
+    );
+  });
+
+  it('a new or regressed one, or any under --fail-on any, is a failure naming its status', () => {
+    for (const [status, failOn] of [
+      ['new', 'new'],
+      ['regressed', 'new'],
+      ['open', 'any'],
+    ] as const) {
+      const c = judged(status, failOn);
+      expect(c.skipped).toBeUndefined();
+      expect(c.failures.map((f) => f.message)).toEqual([
+        `map-dma-returned-non-null at call 11 (VideoPortMapDmaMemory) [${status}]`,
+        'map-dma-wrote-out-param at call 11 (VideoPortMapDmaMemory)',
+      ]);
+    }
+  });
+
+  it('a damaged known one still fails (it fails any night), its status on the first failure', () => {
+    const c = judged('open', 'new', { damage: 'cut short at byte 9' });
+    expect(c.skipped).toBeUndefined();
+    expect(c.error?.type).toBe('damaged');
+    expect(c.failures[0]?.message).toMatch(/\[open\]$/);
   });
 });

@@ -9,6 +9,7 @@
 // findings suite: nothing was fuzzed).
 import { plural } from '../core/plural.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
+import type { TraceEntry } from './replayReport.js';
 import {
   caseForTrace,
   interruptedCase,
@@ -169,11 +170,42 @@ export function notReplayedCase(t: NotReplayed, budget?: string): JunitCase {
     : { ...base, skipped: why };
 }
 
+/**
+ * A corpus trace's test case with --history's verdict on it (TraceEntry.status), as a finding's:
+ * under --fail-on new a known one (open) does not fail the night, so it is no <failure> either
+ * but <skipped>, "known: SIGNATURE", its failures in <system-out> (not a damaged one: that
+ * fails any night, exit 2). Else the status follows the message of its first violation, its
+ * first <failure> (or the <error> of a crash, when that came first).
+ */
+export function caseForCorpusTrace(
+  t: TraceEntry,
+  r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile'>,
+): JunitCase {
+  const c = caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) });
+  if (t.status === undefined || t.signature === undefined) return c;
+  if (r.failOn === 'new' && t.status === 'open' && t.damage === undefined) {
+    const out = [
+      ...c.failures.map((f) => `${f.message}\n${f.body}`),
+      ...(c.error === undefined ? [] : [`${c.error.message}\n${c.error.body ?? ''}`]),
+    ];
+    return {
+      classname: c.classname,
+      name: c.name,
+      failures: [],
+      skipped: `known: ${t.signature}; --fail-on new does not fail on it`,
+      systemOut: [`status: open, signature: ${t.signature}`, ...out].join('\n\n'),
+    };
+  }
+  const tag = (message: string): string => `${message} [${t.status}]`;
+  const [first, ...rest] = c.failures;
+  if (first !== undefined)
+    return { ...c, failures: [{ ...first, message: tag(first.message) }, ...rest] };
+  return c.error === undefined ? c : { ...c, error: { ...c.error, message: tag(c.error.message) } };
+}
+
 export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   const props = properties(r);
-  const corpus = r.corpus.traces.map((t) =>
-    caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) }),
-  );
+  const corpus = r.corpus.traces.map((t) => caseForCorpusTrace(t, r));
   corpus.push(
     ...(r.corpus.notReplayed ?? []).map((t) => notReplayedCase(t, r.corpus.budgetReplay)),
   );

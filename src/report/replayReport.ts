@@ -59,6 +59,13 @@ export interface TraceEntry {
    * (a repro `vpdma minimize` wrote), so it is minimal already and not minimized again.
    */
   readonly minimizedRepro?: true;
+  /**
+   * Nightly and merge only, on a failing trace the target started for: the signature it is
+   * judged by (its first violation's) and --history's verdict on it (nightlySchema.ts
+   * TraceVerdict): new, open or regressed, as a finding's status.
+   */
+  readonly signature?: string;
+  readonly status?: 'new' | 'open' | 'regressed';
 }
 
 export interface ReplaySummary {

@@ -111,6 +111,28 @@ describe('results.sarif', () => {
     });
   });
 
+  it("carries a failing trace's --history verdict on the result of its first violation", () => {
+    const traces = report.corpus.traces.map((t) =>
+      t.violations > 0 ? { ...t, signature: 'k/F/00000001', status: 'open' as const } : t,
+    );
+    const judged = nightlySarif({ ...report, corpus: { ...report.corpus, traces } }).runs[0];
+    const corpus = judged.results.filter((r) => CORPUS_FINGERPRINT in r.partialFingerprints);
+    // Sorted by trace, call, then kind: the first violation (map-dma-returned-non-null) first.
+    expect(corpus.map((r) => [r.ruleId, r.baselineState, r.properties['status']])).toEqual([
+      ['map-dma-returned-non-null', 'unchanged', 'open'],
+      ['map-dma-wrote-out-param', undefined, undefined],
+    ]);
+    expect(corpus[0]?.properties['signature']).toBe('k/F/00000001');
+    expect(corpus[0]?.message.text).toMatch(
+      / of corpus trace corpus\/legacy-mapdma-flags\.jsonl; open\)$/,
+    );
+    // Without one (an older report, or `vpdma replay`'s), nothing is said.
+    for (const r of results.filter((x) => CORPUS_FINGERPRINT in x.partialFingerprints)) {
+      expect(r.baselineState).toBeUndefined();
+      expect(r.properties).not.toHaveProperty('status');
+    }
+  });
+
   it('orders results stably whatever the order of the report', () => {
     const shuffled: NightlyReport = {
       ...report,

@@ -5,7 +5,13 @@
 // (SRCROOT); a corpus violation's line is the report's (`line`, a .txt trace's too), else a
 // JSONL line is callIndex + 2, the header being line 1. A .vpt has no line per call, so its
 // results carry the call index in the message only.
-import { disabledOf, rerunFacts, type Finding, type NightlyRendered } from './nightlySchema.js';
+import {
+  disabledOf,
+  rerunFacts,
+  type Finding,
+  type NightlyRendered,
+  type TraceVerdict,
+} from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 
@@ -118,7 +124,16 @@ function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifRes
   };
 }
 
-function corpusResult(v: ReportViolation, index: ReadonlyMap<string, number>): SarifResult {
+/**
+ * A corpus violation's result. The first violation of a failing trace carries --history's
+ * verdict on the trace (TraceEntry.status), as a finding's result does: `status` and `signature`
+ * in its properties, and baselineState (unchanged when open).
+ */
+function corpusResult(
+  v: ReportViolation,
+  index: ReadonlyMap<string, number>,
+  verdict?: TraceVerdict,
+): SarifResult {
   const call =
     v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
   const where = `${v.fn}, ${call} of corpus trace ${v.trace}`;
@@ -126,12 +141,18 @@ function corpusResult(v: ReportViolation, index: ReadonlyMap<string, number>): S
     ruleId: v.kind,
     ruleIndex: index.get(v.kind) ?? -1,
     level: 'error',
-    message: { text: `${v.message} (${where})` },
+    message: {
+      text: `${v.message} (${where}${verdict === undefined ? '' : `; ${verdict.status}`})`,
+    },
     locations: [sarifLocation(v.trace, v.callIndex, 'SRCROOT', v.line)],
     partialFingerprints: {
       [CORPUS_FINGERPRINT]: `${v.trace}|${v.callIndex}|${v.kind}|${v.fn}`,
     },
+    ...(verdict === undefined
+      ? {}
+      : { baselineState: verdict.status === 'open' ? ('unchanged' as const) : ('new' as const) }),
     properties: {
+      ...(verdict === undefined ? {} : { status: verdict.status, signature: verdict.signature }),
       trace: v.trace,
       callIndex: v.callIndex,
       ...(v.line === undefined ? {} : { line: v.line }),
@@ -170,6 +191,15 @@ export function nightlySarif(r: NightlyRendered): SarifLog {
       cmp(a.message, b.message),
   );
   const findings = [...r.findings].sort((a, b) => cmp(a.signature, b.signature));
+  // Each failing trace's verdict, on its first violation (the one it is judged by).
+  const firstOf = new Map<string, ReportViolation>();
+  for (const v of r.corpus.violations) if (!firstOf.has(v.trace)) firstOf.set(v.trace, v);
+  const verdicts = new Map<ReportViolation, TraceVerdict>();
+  for (const t of r.corpus.traces) {
+    const first = firstOf.get(t.trace);
+    if (first !== undefined && t.status !== undefined && t.signature !== undefined)
+      verdicts.set(first, { status: t.status, signature: t.signature });
+  }
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -183,7 +213,7 @@ export function nightlySarif(r: NightlyRendered): SarifLog {
         invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
         columnKind: 'utf16CodeUnits',
         results: [
-          ...corpus.map((v) => corpusResult(v, index)),
+          ...corpus.map((v) => corpusResult(v, index, verdicts.get(v))),
           ...findings.map((f) => findingResult(f, index)),
         ],
         properties: runProperties(r),

@@ -9,7 +9,11 @@ import { writeFileAtomic } from '../../store/writeFile.js';
 import { join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
-import { buildNightlyReport, type NightlyReportWithDetail } from '../../report/nightlyBuild.js';
+import {
+  buildNightlyReport,
+  withVerdict,
+  type NightlyReportWithDetail,
+} from '../../report/nightlyBuild.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -34,7 +38,7 @@ import {
 } from '../nightlyHistory.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
-import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
+import { mergeCorpusReplay, traceKey, withoutBudgetWarning } from '../mergeReplay.js';
 import {
   copyCorpusRepros,
   corpusReproSources,
@@ -281,7 +285,13 @@ async function writeMerged(
     ),
   );
   const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs);
-  const corpus = { ...mergeCorpusReplay(shards), ...(copied.length > 0 ? { repros: copied } : {}) };
+  const replayed = mergeCorpusReplay(shards);
+  const corpus = {
+    ...replayed,
+    // --history's verdict on each failing trace, as one machine's night gives it.
+    traces: replayed.traces.map((e) => withVerdict(e, (t) => folded.traces.get(traceKey(t)))),
+    ...(copied.length > 0 ? { repros: copied } : {}),
+  };
   const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;
   const report = buildNightlyReport({
     meta: {

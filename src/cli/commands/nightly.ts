@@ -37,6 +37,7 @@ import {
   oldSchemeOf,
   regressionResults,
 } from '../nightlyHistory.js';
+import { traceKey } from '../mergeReplay.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -316,6 +317,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
+      verdictOf: (trace) => folded.traces.get(traceKey(trace)),
       minimizedRepros: minimal,
       corpusRepros,
     });
