@@ -236,11 +236,11 @@ describe('foldFindings, the verdicts on failing traces', () => {
     const nights = [failing, failing, ran([entry('corpus/a.jsonl', 'pass')]), failing];
     for (const [i, night] of nights.entries()) {
       const read = await readHistory(path);
-      const history = read.ok ? read.value : emptyHistory();
+      const history = read.ok ? read.value.history : emptyHistory();
       const r = foldFindings(
         [],
         'out',
-        { path, history },
+        { path, history, text: read.ok ? read.value.text : '', note: '' },
         run(`n${i + 1}`),
         regressionResults([night]),
       );
@@ -255,14 +255,21 @@ describe('foldFindings, the verdicts on failing traces', () => {
     const said: (string | undefined)[] = [];
     for (const id of ['n1', 'n2']) {
       const read = await readHistory(path);
-      const history = read.ok ? read.value : emptyHistory();
-      const r = foldFindings([], 'out', { path, history }, run(id), regressionResults([night]));
+      const history = read.ok ? read.value.history : emptyHistory();
+      const text = read.ok ? read.value.text : '';
+      const r = foldFindings(
+        [],
+        'out',
+        { path, history, text, note: '' },
+        run(id),
+        regressionResults([night]),
+      );
       await r.saveHistory();
       said.push(r.traces.get(`findings/${sig('DoDma')}/repro.jsonl`)?.status);
     }
     expect(said).toEqual(['new', 'open']);
     const saved = await readHistory(path);
-    expect(saved.ok && saved.value.buckets).toEqual([
+    expect(saved.ok && saved.value.history.buckets).toEqual([
       expect.objectContaining({ signature: sig('DoDma'), fn: 'VideoPortDoDma', timesSeen: 2 }),
     ]);
   });
