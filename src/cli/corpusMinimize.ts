@@ -30,6 +30,7 @@ import { formatTraceError } from '../trace/traceError.js';
 import { planCorpusMinimization, type CorpusTarget } from './corpusMinimizePlan.js';
 import { Progress, type ProgressOptions } from './progress.js';
 import { reproOf, shrinkTrace } from './shrinkTrace.js';
+import { budgetTimer } from './budgetTimer.js';
 
 export const CORPUS_REPROS_DIR = 'corpus-repros';
 
@@ -91,7 +92,8 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
   };
   const onSignal = (): void => end('signal');
   o.signal.addEventListener('abort', onSignal);
-  const timer = o.budgetMs === undefined ? undefined : setTimeout(() => end('time'), o.budgetMs);
+  const cancelTimer =
+    o.budgetMs === undefined ? undefined : budgetTimer(o.budgetMs, () => end('time'));
   const executor = new PiscinaExecutor(o.workers);
   const progress = new Progress('minimize corpus', plan.length, { ...o.progress });
   let done = 0; // traces tried, minimized or not
@@ -112,7 +114,7 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
       );
     }
   } finally {
-    clearTimeout(timer);
+    cancelTimer?.();
     o.signal.removeEventListener('abort', onSignal);
     progress.stop();
     await executor.close();

@@ -85,4 +85,22 @@ describe('nightly --budget-replay', () => {
     expect(run.out).toContain('traces not replayed (--budget-replay 1ms ran out first)');
     expect(run.code).toBe(0);
   });
+
+  it('takes a budget longer than a timer can wait (600h) as given: every trace is replayed', async () => {
+    const out = join(dir, 'long');
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const run = await runCli([
+      ...['nightly', '--seed', '42', '--runs', '1', '--workers', '1', '--quiet'],
+      ...['--budget-replay', '600h', '--out', out],
+    ]).finally(() => process.off('warning', onWarning));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.corpus.budgetReplay).toBe('600h');
+    expect(report.corpus.summary.traces).toBeGreaterThan(0);
+    expect(report.corpus.notReplayed).toBeUndefined();
+    expect(run.out).not.toContain('not replayed');
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+    expect(run.code).toBe(0);
+  });
 });

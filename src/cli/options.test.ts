@@ -1,6 +1,6 @@
 // Option parsing: one spelling per seed, whole numbers only, bounded echoes of bad values.
 import { describe, expect, it } from 'vitest';
-import { positiveInt, seedOption, workerHeapOption } from './options.js';
+import { durationOption, positiveInt, seedOption, workerHeapOption } from './options.js';
 
 describe('seedOption', () => {
   it('gives one seed, spelled one way, for the same number or SHA however written', () => {
@@ -25,6 +25,17 @@ describe('positiveInt', () => {
     expect(positiveInt('--runs', undefined, 5)).toBe(5);
     for (const bad of ['1e3', '0x10', ' 5', '5 ', '-1', '0', '1.5', ''])
       expect(() => positiveInt('--runs', bad, 5), bad).toThrow(/^--runs: expected a whole number/);
+  });
+});
+
+describe('durationOption', () => {
+  it('takes any length a report can record, beyond what one setTimeout can wait', () => {
+    expect(durationOption('--budget-replay', '600h')).toBe(600 * 3_600_000);
+    expect(durationOption('--budget-replay', '9999999')).toBe(9_999_999_000);
+    expect(() => durationOption('--budget-replay', '9'.repeat(400))).toThrow(
+      /^--budget-replay: expected at most 9007199254740991 ms, got "9{400}"$/,
+    );
+    expect(() => durationOption('--time', '0s')).toThrow(/^--time: must be more than zero$/);
   });
 });
 

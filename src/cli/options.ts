@@ -83,7 +83,7 @@ export function positiveInt(
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 
-/** "90s", "30m", "1.5h", "500ms", or plain seconds. */
+/** "90s", "30m", "1.5h", "500ms", or plain seconds; any length (cli/budgetTimer.ts waits it out). */
 export function durationOption(name: string, text: string): number {
   const m = DURATION_RE.exec(text.trim());
   if (m === null)
@@ -99,6 +99,9 @@ export function durationOption(name: string, text: string): number {
           ? value * 60_000
           : value * 3_600_000;
   if (ms <= 0) throw new UserError(`${name}: must be more than zero`);
+  // Reports record it in ms: a number of digits JSON would write as null is no duration.
+  if (ms > Number.MAX_SAFE_INTEGER)
+    throw new UserError(`${name}: expected at most ${Number.MAX_SAFE_INTEGER} ms, got "${text}"`);
   return ms;
 }
 

@@ -67,6 +67,7 @@ import { nightlyWorkersText } from '../workersLine.js';
 import { startNotes } from '../nightlyNotes.js';
 import { nightlyCommand } from '../nightlyCommand.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
+import { budgetTimer } from '../budgetTimer.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   nightlyCommand(program).action(async (opts: NightlyOptions) => {
@@ -161,7 +162,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const replayStop = new AbortController();
     const stopReplay = (): void => replayStop.abort();
     interrupt.signal.addEventListener('abort', stopReplay);
-    const timer = replayBudgetMs === undefined ? undefined : setTimeout(stopReplay, replayBudgetMs);
+    const cancelTimer =
+      replayBudgetMs === undefined ? undefined : budgetTimer(replayBudgetMs, stopReplay);
     const settings = {
       target,
       ...(profile === undefined ? {} : { profile }),
@@ -179,7 +181,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
             replayStop,
           )
         : { results: [], wallMs: 0, calls: 0 };
-    clearTimeout(timer);
+    cancelTimer?.();
     const closing = closeWarning(target, closeErrorsOf(replay.results), 'trace');
     if (closing !== '') ctx.io.err(closing);
     // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
