@@ -19,6 +19,7 @@ import type { Target } from '../../src/replay/target.js';
 import { parseJsonl } from '../../src/trace/jsonl.js';
 import { parseText } from '../../src/trace/textParse.js';
 import type { TraceHeader } from '../../src/trace/trace.js';
+import { testSeed } from '../../test/seed.js';
 import { randomDriverTrace } from './randomDriver.js';
 import { BINARY, DIR, FILLER, mapDmaSession, running } from './testKit.js';
 import { audited, type Audit } from './touchedAudit.js';
@@ -151,7 +152,7 @@ describe('the C target replays clean', () => {
   });
 
   it('randomized driver-shaped traces, differentially against the model', async () => {
-    const seed = Number(process.env['VPDMA_SEED'] ?? 20261128);
+    const seed = testSeed.value;
     let calls = 0;
     for (let i = 0; i < 60; i++) {
       const t = randomDriverTrace(seed, i, 120);
@@ -218,7 +219,7 @@ describe('a long trace against addresses of its own', () => {
 
 describe('touched covers every byte the C target changes', () => {
   it('randomized driver-shaped traces and the kitchen sink, audited call by call', async () => {
-    const seed = Number(process.env['VPDMA_SEED'] ?? 20261128);
+    const seed = testSeed.value;
     const audit: Audit = { missed: [], changed: 0 };
     for (let i = 0; i < 12; i++) {
       const t = randomDriverTrace(seed, 1000 + i, 120);

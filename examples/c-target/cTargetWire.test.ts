@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, int } from '../../src/core/rng.js';
 import { resolveDevice } from '../../src/model/device.js';
 import { packMessage } from '../../src/trace/codec.js';
+import { testSeed } from '../../test/seed.js';
 import { frame, hello, isError, msg, talk } from './testKit.js';
 
 describe('malformed input is answered with an error, never undefined behaviour', () => {
@@ -47,7 +48,7 @@ describe('malformed input is answered with an error, never undefined behaviour',
   });
 
   it('random payloads never crash it', () => {
-    const rng = createRng(Number(process.env['VPDMA_SEED'] ?? 20261128));
+    const rng = createRng(testSeed.value);
     const frames = Array.from({ length: 500 }, () => {
       const valid = packMessage({
         op: 'call',

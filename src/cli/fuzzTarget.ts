@@ -4,7 +4,7 @@
 // back as values. Everything runs in the caller's thread, one case after another.
 import { unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
-import { parseSeed } from '../core/rng.js';
+import { DEFAULT_SEED, parseSeed } from '../core/rng.js';
 import { isProfile, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
@@ -22,7 +22,6 @@ import type { ViolationKind } from '../replay/violation.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
 import { closeFailure } from './closeWarning.js';
-import { DEFAULT_SEED } from './options.js';
 
 export interface FuzzTargetOptions {
   /** A number, or text as `--seed` takes it (decimal, or a git SHA); default as the command's. */

@@ -1,14 +1,12 @@
 // Option values as typed, validated data: one parser per kind of value, each naming the option
 // in its error (STYLE lesson 15).
 import { availableParallelism } from 'node:os';
-import { parseSeed, type Seed } from '../core/rng.js';
+import { DEFAULT_SEED, parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
-
-export const DEFAULT_SEED = '20261128';
 
 /** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
 export const SHARED_OPTIONS = {

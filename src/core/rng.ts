@@ -12,6 +12,9 @@ export interface Seed {
   readonly value: number;
 }
 
+/** The seed when neither --seed nor VPDMA_SEED gives one (the test suite's too). */
+export const DEFAULT_SEED = '20261128';
+
 const DECIMAL_RE = /^\d{1,15}$/;
 const HEXISH_RE = /^(?:0x)?[0-9a-fA-F]{1,64}$/;
 

@@ -9,9 +9,9 @@ import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
+import { testSeed } from '../../test/seed.js';
 
-const seedText = process.env['VPDMA_SEED'] ?? '20261128';
-const seed = Number(seedText) % 0x1_0000_0000;
+const { text: seedText, value: seed } = testSeed;
 
 async function hunt(
   m: Mutant,
