@@ -3,6 +3,7 @@
 // allocation's exact arguments, a CompleteDma on the adapter and direction of its list, a
 // length that fits its buffer) or report what must exist first. Incoherent calls skip this,
 // and are where hostile values reach the target.
+import type { CallName } from '../model/calls.js';
 import { pagesLocked } from '../model/handlers/locking.js';
 import type { ModelState, PoolBlock } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
@@ -49,7 +50,8 @@ const eventArg =
   (a, s) =>
     s.events.has(big(a[arg])) ? undefined : 'event';
 
-const FIXUPS: Readonly<Record<string, Fixup>> = {
+// Keyed by CallName: a misspelled function does not compile (it would silently never apply).
+const FIXUPS: Readonly<Partial<Record<CallName, Fixup>>> = {
   VideoPortGetDmaAdapter: (a) => {
     if (typeof a['vpDeviceDescription'] === 'bigint')
       a['vpDeviceDescription'] = {
@@ -162,5 +164,5 @@ const FIXUPS: Readonly<Record<string, Fixup>> = {
 
 /** Applies the fix-up of `fn` (in place); calls without one are coherent as resolved. */
 export function cohere(fn: string, a: MutArgs, s: ModelState): Verdict {
-  return FIXUPS[fn]?.(a, s);
+  return FIXUPS[fn as CallName]?.(a, s);
 }
