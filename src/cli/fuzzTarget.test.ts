@@ -155,6 +155,11 @@ describe('fuzzTarget', () => {
     await expect(fuzzTarget(model, { runs: 2.5 })).rejects.toThrow(/runs/);
     await expect(fuzzTarget(model, { callsMax: -1 })).rejects.toThrow(/callsMax/);
     await expect(fuzzTarget(model, { reprosPerKind: 0 })).rejects.toThrow(/reprosPerKind/);
+    // The command's bounds (fuzz/fuzzDefaults.ts), not just 'a whole number'.
+    await expect(fuzzTarget(model, { attemptsMax: 10_000_001 })).rejects.toThrow(
+      /^attemptsMax: expected a whole number from 1 to 10000000, got 10000001$/,
+    );
+    await expect(fuzzTarget(model, { reprosPerKind: 1001 })).rejects.toThrow(/to 1000,/);
     await expect(fuzzTarget(model, { timeMs: 0 })).rejects.toThrow(/timeMs/);
     await expect(fuzzTarget(model, { profile: 'bogus' as never })).rejects.toThrow(TypeError);
     await expect(fuzzTarget(model, { disabled: ['@write'] })).rejects.toThrow(/event/);

@@ -13,6 +13,7 @@ import type { FuzzFinding, ViolationAtCall } from '../fuzz/findings.js';
 import { reportFindingOf } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
+import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { InlineExecutor } from '../replay/executor.js';
 import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
 import { provideSession } from '../replay/runTask.js';
@@ -117,7 +118,7 @@ export async function fuzzTarget(
   if (seed === undefined) throw new RangeError(`seed: expected a number or a hex string`);
   if (options.runs !== undefined && options.timeMs !== undefined)
     throw new RangeError('runs and timeMs: give one budget, not both');
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs;
   checkOptions(options);
   const named = disabledNames(options.disabled ?? []);
   if (!named.ok) throw new RangeError(`disabled: ${named.error}`);
@@ -127,7 +128,7 @@ export async function fuzzTarget(
     target,
     timeoutMs,
     sampleBytes: DEFAULT_SAMPLE_BYTES,
-    callsMax: options.callsMax ?? 64,
+    callsMax: options.callsMax ?? FUZZ_DEFAULTS.callsMax,
     seed: seed.value,
     seedText: seed.text,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -145,11 +146,11 @@ export async function fuzzTarget(
         settings,
         base,
         shard: { index: 0, count: 1 },
-        ...(options.timeMs === undefined ? { runs: options.runs ?? 1000 } : {}),
+        ...(options.timeMs === undefined ? { runs: options.runs ?? FUZZ_DEFAULTS.runs } : {}),
         ...(options.timeMs === undefined ? {} : { timeMs: options.timeMs }),
         workers: 1,
-        perGroup: options.reprosPerKind ?? 2,
-        attemptsMax: options.attemptsMax ?? 2000,
+        perGroup: options.reprosPerKind ?? FUZZ_DEFAULTS.reprosPerKind,
+        attemptsMax: options.attemptsMax ?? FUZZ_DEFAULTS.attemptsMax,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       },
       {
@@ -223,10 +224,10 @@ function checkOptions(o: FuzzTargetOptions): void {
       throw new RangeError(`${name}: expected a whole number from 1 to ${max}, got ${String(n)}`);
   };
   whole('runs', o.runs);
-  whole('callsMax', o.callsMax, 100_000);
-  whole('timeoutMs', o.timeoutMs, 3_600_000);
-  whole('reprosPerKind', o.reprosPerKind);
-  whole('attemptsMax', o.attemptsMax);
+  whole('callsMax', o.callsMax, FUZZ_MAX.callsMax);
+  whole('timeoutMs', o.timeoutMs, FUZZ_MAX.timeoutMs);
+  whole('reprosPerKind', o.reprosPerKind, FUZZ_MAX.reprosPerKind);
+  whole('attemptsMax', o.attemptsMax, FUZZ_MAX.attemptsMax);
   if (o.timeMs !== undefined && !(Number.isFinite(o.timeMs) && o.timeMs > 0))
     throw new RangeError(`timeMs: expected a number of milliseconds > 0, got ${String(o.timeMs)}`);
   if (o.profile !== undefined && !isProfile(o.profile))

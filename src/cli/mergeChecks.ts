@@ -8,6 +8,7 @@ import { UserError } from './context.js';
 import { landsIn, STDOUT_FILE } from './outputDir.js';
 import type { Shard } from './shardReport.js';
 import { plural } from '../core/plural.js';
+import { FUZZ_DEFAULTS } from '../fuzz/fuzzDefaults.js';
 
 /** The shard's corpus directory: its OUT/corpus if unpacked there, else as recorded. */
 export function corpusDirOf(s: Shard): string {
@@ -46,9 +47,9 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('budget', (r) => r.fuzzDetail.budget);
   same('calls per case', (r) => r.fuzzDetail.callsMax);
   same('--timeout (ms)', (r) => r.fuzzDetail.timeoutMs);
-  // Older reports lack these; nightly then always used 2 and 2000.
-  same('--repros-per-kind', (r) => r.fuzzDetail.reprosPerKind ?? 2);
-  same('--attempts-max', (r) => r.fuzzDetail.attemptsMax ?? 2000);
+  // Older reports lack these; nightly then always used the defaults (2 and 2000).
+  same('--repros-per-kind', (r) => r.fuzzDetail.reprosPerKind ?? FUZZ_DEFAULTS.reprosPerKind);
+  same('--attempts-max', (r) => r.fuzzDetail.attemptsMax ?? FUZZ_DEFAULTS.attemptsMax);
   same('--disable', (r) => r.fuzzDetail.disabled ?? []);
   // A worker that outgrows a lower limit makes a leaking module: target's case a finding.
   same('--worker-heap-mb', (r) => r.fuzzDetail.workerHeapMb ?? "Node's default");

@@ -21,6 +21,7 @@ import {
   workersOption,
 } from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
+import { timeoutMsMax } from '../core/limits.js';
 
 export interface MinimizeCliOptions {
   readonly target?: string;
@@ -72,7 +73,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
   const workers = workersOption(opts.workers);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
-  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, 3_600_000);
+  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
   // A damaged capture is minimized from its intact part (the violation may well be in it).

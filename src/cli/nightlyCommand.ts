@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CORPUS_MAX_OPTION } from './corpusCap.js';
 import { HISTORY_RECOVER_OPTION } from './historyRecover.js';
-import { SHARED_OPTIONS } from './options.js';
+import { FUZZ_OPTIONS, SHARED_OPTIONS } from './options.js';
 
 export function nightlyCommand(program: Command): Command {
   return program
@@ -61,18 +61,14 @@ export function nightlyCommand(program: Command): Command {
       '--json <file>',
       'also write report.json here (- for stdout; the summary goes to stderr)',
     )
-    .option('--calls-max <n>', 'calls per fuzz case at most', '64')
+    .option(...FUZZ_OPTIONS.callsMax)
     .option(
       SHARED_OPTIONS.disable[0],
       `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
       SHARED_OPTIONS.disable[2],
     )
     .option(...SHARED_OPTIONS.targetCoverage)
-    .option(
-      '--timeout <ms>',
-      'a target call (for process:, each request) that takes longer is a target-timeout',
-      '1000',
-    )
+    .option(...FUZZ_OPTIONS.timeout)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress);
 }

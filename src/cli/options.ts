@@ -6,6 +6,7 @@ import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
+import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { UserError } from './context.js';
 
 /** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
@@ -36,6 +37,39 @@ export const SHARED_OPTIONS = {
     'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end)',
   ],
 } as const;
+
+/** fuzz's and nightly's whole-number options, as `.option()` arguments (fuzz/fuzzDefaults.ts). */
+export const FUZZ_OPTIONS = {
+  callsMax: ['--calls-max <n>', 'calls per fuzz case at most', String(FUZZ_DEFAULTS.callsMax)],
+  timeout: [
+    '--timeout <ms>',
+    'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
+    String(FUZZ_DEFAULTS.timeoutMs),
+  ],
+  reprosPerKind: [
+    '--repros-per-kind <n>',
+    'failing cases minimized per violation kind and function',
+    String(FUZZ_DEFAULTS.reprosPerKind),
+  ],
+  attemptsMax: [
+    '--attempts-max <n>',
+    'replays one minimization may use, over all its rounds',
+    String(FUZZ_DEFAULTS.attemptsMax),
+  ],
+} as const;
+
+const FUZZ_INT_KEYS = {
+  '--calls-max': 'callsMax',
+  '--timeout': 'timeoutMs',
+  '--repros-per-kind': 'reprosPerKind',
+  '--attempts-max': 'attemptsMax',
+} as const;
+
+/** One of FUZZ_OPTIONS' values: its default when not given, else from 1 to its FUZZ_MAX. */
+export function fuzzIntOption(name: keyof typeof FUZZ_INT_KEYS, text: string | undefined): number {
+  const key = FUZZ_INT_KEYS[name];
+  return positiveInt(name, text, FUZZ_DEFAULTS[key], FUZZ_MAX[key]);
+}
 
 /** FuzzSettings' part for --no-target-coverage (commander's targetCoverage: false). */
 export function targetCoverageOption(on: boolean | undefined): { targetCoverage?: false } {

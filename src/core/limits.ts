@@ -30,3 +30,5 @@ export const coverageEdgesMax = 1 << 20;
 export const jsonDepthMax = 8;
 /** Fields in one JSON object. */
 export const jsonFieldsMax = 64;
+/** A target call's --timeout, ms, in every command (an hour: longer is no longer a hang check). */
+export const timeoutMsMax = 3_600_000;

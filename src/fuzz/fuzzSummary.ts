@@ -3,6 +3,7 @@
 import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
 import { corpusNote } from './corpusNote.js';
+import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
 import { reachedLines } from './reached.js';
 import type { FindingBase, FuzzReport } from './fuzzReport.js';
 
@@ -34,10 +35,6 @@ export function alsoAtCallLines(
   return lines;
 }
 
-/** `--calls-max` and `--timeout` when not given (fuzz's and nightly's). */
-export const CALLS_MAX_DEFAULT = 64;
-export const TIMEOUT_MS_DEFAULT = 1000;
-
 /**
  * The options that run a report's cases again, with its seed and target: `--runs N` (its
  * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
@@ -60,8 +57,8 @@ export function rerunOptions(
   return [
     `--runs ${r.runsEquivalent}`,
     ...(r.shard === '1/1' ? [] : [`--shard ${r.shard}`]),
-    ...(r.callsMax === CALLS_MAX_DEFAULT ? [] : [`--calls-max ${r.callsMax}`]),
-    ...(r.timeoutMs === undefined || r.timeoutMs === TIMEOUT_MS_DEFAULT
+    ...(r.callsMax === FUZZ_DEFAULTS.callsMax ? [] : [`--calls-max ${r.callsMax}`]),
+    ...(r.timeoutMs === undefined || r.timeoutMs === FUZZ_DEFAULTS.timeoutMs
       ? []
       : [`--timeout ${r.timeoutMs}`]),
     ...(r.disabled === undefined || r.disabled.length === 0

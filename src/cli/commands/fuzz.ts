@@ -31,6 +31,8 @@ import {
   disableOption,
   disableWarnings,
   durationOption,
+  FUZZ_OPTIONS,
+  fuzzIntOption,
   positiveInt,
   profileOption,
   seedOption,
@@ -55,6 +57,7 @@ import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
+import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
 import { findingWriter } from '../../fuzz/outputs.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
@@ -101,7 +104,10 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.target)
     .option(...SHARED_OPTIONS.profile)
     .option(...SHARED_OPTIONS.seed)
-    .option('--runs <n>', 'cases to run, over all shards (default 1000 without --time)')
+    .option(
+      '--runs <n>',
+      `cases to run, over all shards (default ${FUZZ_DEFAULTS.runs} without --time)`,
+    )
     .option(
       '--time <duration>',
       'fuzz for this long instead, e.g. 90s, 30m, 1h (a bare number is seconds; a case under way finishes), then minimize',
@@ -120,16 +126,12 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       '--json <file>',
       'also write the report here (- for stdout; the summary goes to stderr)',
     )
-    .option('--calls-max <n>', 'calls per case at most', '64')
+    .option(...FUZZ_OPTIONS.callsMax)
     .option(...SHARED_OPTIONS.disable)
     .option(...SHARED_OPTIONS.targetCoverage)
-    .option(
-      '--timeout <ms>',
-      'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
-      '1000',
-    )
-    .option('--repros-per-kind <n>', 'failing cases minimized per violation kind and function', '2')
-    .option('--attempts-max <n>', 'replays one minimization may use, over all its rounds', '2000')
+    .option(...FUZZ_OPTIONS.timeout)
+    .option(...FUZZ_OPTIONS.reprosPerKind)
+    .option(...FUZZ_OPTIONS.attemptsMax)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .addHelpText(
@@ -187,7 +189,7 @@ export function budgetOptions(o: { runs?: string; time?: string; minimizeTime?: 
   const minimizeText = minimizeTime === undefined ? {} : { minimizeTime };
   if (o.time !== undefined && timeMs !== undefined)
     return { budget: { timeMs, ...minimize }, text: { time: o.time, ...minimizeText } };
-  const runs = positiveInt('--runs', o.runs, 1000);
+  const runs = positiveInt('--runs', o.runs, FUZZ_DEFAULTS.runs);
   return { budget: { runs, ...minimize }, text: { runs, ...minimizeText } };
 }
 
@@ -225,9 +227,9 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
     settings: {
       target: formatTargetSpec(spec),
       ...(profile === undefined ? {} : { profile }),
-      timeoutMs: positiveInt('--timeout', opts.timeout, 1000, 3_600_000),
+      timeoutMs: fuzzIntOption('--timeout', opts.timeout),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
-      callsMax: positiveInt('--calls-max', opts.callsMax, 64, 100_000),
+      callsMax: fuzzIntOption('--calls-max', opts.callsMax),
       seed: seed.value,
       seedText: seed.text,
       ...(disabled === undefined ? {} : { disabled }),
@@ -270,8 +272,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const p = parse(opts, seed);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
-  const perGroup = positiveInt('--repros-per-kind', opts.reprosPerKind, 2, 1000);
-  const attemptsMax = positiveInt('--attempts-max', opts.attemptsMax, 2000, 10_000_000);
+  const perGroup = fuzzIntOption('--repros-per-kind', opts.reprosPerKind);
+  const attemptsMax = fuzzIntOption('--attempts-max', opts.attemptsMax);
   // A report in a corpus directory would be read back by every later run as a corrupted entry.
   await checkReportPaths([['--json', opts.json]], [], [p.corpusDir, bundledCorpusDir()]);
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);

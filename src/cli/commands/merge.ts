@@ -51,6 +51,7 @@ import { plural } from '../../core/plural.js';
 import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 import { HISTORY_RECOVER_OPTION } from '../historyRecover.js';
+import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
 
 interface MergeOptions {
   readonly out: string;
@@ -161,7 +162,7 @@ async function merge(
   const loaded = await loadHistory(opts.history, opts.historyRecover === true);
   const details = shards.map(withoutBudgetWarning);
   // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
-  const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? 2);
+  const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? FUZZ_DEFAULTS.reprosPerKind);
   // The merge's own warnings (the shards' were printed by each shard).
   const known = new Set(shardWarnings(details));
   for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);

@@ -43,7 +43,7 @@ import {
   disableOption,
   targetCoverageOption,
   durationOption,
-  positiveInt,
+  fuzzIntOption,
   profileOption,
   seedOption,
   shardOption,
@@ -68,6 +68,7 @@ import { startNotes } from '../nightlyNotes.js';
 import { nightlyCommand } from '../nightlyCommand.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 import { budgetTimer } from '../budgetTimer.js';
+import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   nightlyCommand(program).action(async (opts: NightlyOptions) => {
@@ -76,7 +77,7 @@ export const registerNightly: RegisterCommand = (program, ctx) => {
 };
 
 /** Candidates a minimization tries at most: each finding's, and each failing corpus trace's. */
-const ATTEMPTS_MAX = 2000;
+const ATTEMPTS_MAX = FUZZ_DEFAULTS.attemptsMax;
 
 async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): Promise<ExitCode> {
   const started = performance.now();
@@ -92,8 +93,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   setWorkerHeapLimit(workerHeapMb);
   const out = opts.out ?? 'vpdma-out';
   const target = formatTargetSpec(spec);
-  const timeoutMs = positiveInt('--timeout', opts.timeout, 1000, 3_600_000);
-  const callsMax = positiveInt('--calls-max', opts.callsMax, 64, 100_000);
+  const timeoutMs = fuzzIntOption('--timeout', opts.timeout);
+  const callsMax = fuzzIntOption('--calls-max', opts.callsMax);
   const disabled = disableOption(opts.disable);
   const replayBudgetMs =
     opts.budgetReplay === undefined
@@ -233,7 +234,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         out,
         corpusDir,
         ...(corpusMax === undefined ? {} : { corpusMax }),
-        perGroup: 2,
+        perGroup: FUZZ_DEFAULTS.reprosPerKind,
         known,
         attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),

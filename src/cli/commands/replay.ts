@@ -47,6 +47,7 @@ import { withLines } from '../violationLines.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
+import { timeoutMsMax } from '../../core/limits.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -133,7 +134,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     ...(profile === undefined ? {} : { profile }),
     ...(opts.explain === true ? { explain: true } : {}),
     paranoid: opts.paranoid === true,
-    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, 3_600_000),
+    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
   const asked = workersOption(opts.workers);
