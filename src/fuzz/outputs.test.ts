@@ -91,4 +91,30 @@ describe('finding.json', () => {
     ]);
     expect(fromTxt.ok && fromTxt.value).toStrictEqual(fromJsonl.ok && fromJsonl.value);
   });
+
+  it("guards an --out that starts with '-': the printed command does not read it as an option", () => {
+    const project = join(dir, 'dash');
+    mkdirSync(project);
+    const target = `module:${join(root, 'test/fixtures/mutant-target.mjs')}`;
+    const args = ['fuzz', '--target', target, '--runs', '80', '--workers', '1', '--out=-out'];
+    const run = spawnSync(process.execPath, [bin, ...args, '--quiet'], {
+      cwd: project,
+      env,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(project, '-out/report.json'), 'utf8')) as {
+      findings: { signature: string; command: string }[];
+    };
+    const sig = report.findings[0]?.signature ?? '';
+    const command = report.findings[0]?.command ?? '';
+    expect(command).toMatch(/^vpdma replay \.\/-out\/findings\//);
+    const f = JSON.parse(
+      readFileSync(join(project, '-out/findings', sig, 'finding.json'), 'utf8'),
+    ) as FindingJson;
+    expect(f.command).toBe(command);
+    const replayed = sh(command, project);
+    expect(replayed.status, replayed.stderr).toBe(1);
+    expect(replayed.stdout).toContain('view-torn-down');
+  });
 });

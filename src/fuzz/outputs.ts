@@ -3,7 +3,7 @@
 // and the exact `vpdma replay` command that reproduces it without the fuzzer: as the run gave
 // it, from `cwd`, and as `commandHere`, from the finding's own directory wherever it was copied).
 import { isAbsolute, join, resolve } from 'node:path';
-import { shellWord } from '../core/shellWord.js';
+import { replayCommandLine } from '../core/replayCommand.js';
 import { writeRepro, type ReproPaths } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { printRepro } from '../replay/reproText.js';
@@ -13,11 +13,9 @@ import type { FuzzSettings } from './protocol.js';
 
 type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
 
+/** The finding's replay: always with the run's --timeout (replay's default is another). */
 export function replayCommand(trace: string, s: CommandSettings): string {
-  const words = ['vpdma', 'replay', trace, '--target', s.target];
-  if (s.profile !== undefined) words.push('--profile', s.profile);
-  words.push('--timeout', String(s.timeoutMs));
-  return words.map(shellWord).join(' ');
+  return replayCommandLine(trace, { target: s.target, profile: s.profile, timeoutMs: s.timeoutMs });
 }
 
 /** The repro's name in commandHere: the finding's directory is where it runs. */

@@ -1,6 +1,7 @@
 // Small helpers shared by the nightly renderers: the short form of a finding's signature, the
 // shell command that replays a corpus trace the way the run did, and the one that minimizes it.
 import { basename } from 'node:path';
+import { pathArgument, replayCommandLine } from '../core/replayCommand.js';
 import { shellWord } from '../core/shellWord.js';
 import type { NightlyReport } from './nightlySchema.js';
 
@@ -25,14 +26,9 @@ export function corpusReplayCommand(
   /** Tell the replay call by call: the next step for a trace that is a repro already. */
   explain = false,
 ): string {
-  // A path that starts with '-' would read as an option.
-  const words = ['vpdma', 'replay', trace.startsWith('-') ? `./${trace}` : trace];
-  words.push('--target', report.target);
-  if (report.profile === 'docs' || report.profile === 'reactos')
-    words.push('--profile', report.profile);
-  if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
-  if (explain) words.push('--explain');
-  return words.map(shellWord).join(' ');
+  const profile =
+    report.profile === 'docs' || report.profile === 'reactos' ? report.profile : undefined;
+  return replayCommandLine(trace, { target: report.target, profile, timeoutMs, explain });
 }
 
 /**
@@ -46,10 +42,9 @@ export function corpusMinimizeCommand(
   v: { readonly trace: string; readonly kind: string; readonly fn: string },
   timeoutMs?: number,
 ): string {
-  // A path that starts with '-' would read as an option.
-  const trace = v.trace.startsWith('-') ? `./${v.trace}` : v.trace;
   const name = basename(v.trace).replace(/\.(?:jsonl|vpt|txt)$/i, '');
-  const out = `${name.startsWith('-') ? `./${name}` : name}.min.txt`;
+  const out = `${pathArgument(name)}.min.txt`;
+  const trace = pathArgument(v.trace);
   const words = ['vpdma', 'minimize', trace, '--kind', v.kind, '--fn', v.fn, '--out', out];
   words.push('--target', report.target);
   if (report.profile === 'docs' || report.profile === 'reactos')

@@ -1,0 +1,26 @@
+// The `vpdma replay` command that reproduces a trace, quoted for a POSIX shell: one builder for
+// a fuzz finding's (fuzz/outputs.ts) and a nightly corpus trace's (report/command.ts).
+import { shellWord } from './shellWord.js';
+
+/** A path as a command's argument: one that starts with '-' would read as an option. */
+export function pathArgument(path: string): string {
+  return path.startsWith('-') ? `./${path}` : path;
+}
+
+export interface ReplayCommandOptions {
+  readonly target: string;
+  readonly profile?: string | undefined;
+  /** The run's --timeout: replay's own default could turn a hang into another outcome. */
+  readonly timeoutMs?: number | undefined;
+  /** Tell the replay call by call. */
+  readonly explain?: boolean | undefined;
+}
+
+/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--explain]`. */
+export function replayCommandLine(trace: string, o: ReplayCommandOptions): string {
+  const words = ['vpdma', 'replay', pathArgument(trace), '--target', o.target];
+  if (o.profile !== undefined) words.push('--profile', o.profile);
+  if (o.timeoutMs !== undefined) words.push('--timeout', String(o.timeoutMs));
+  if (o.explain === true) words.push('--explain');
+  return words.map(shellWord).join(' ');
+}
