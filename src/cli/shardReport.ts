@@ -1,10 +1,13 @@
 // One shard's report.json, read and checked whole before merge writes anything.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ReportShapeError } from '../core/reportShapeError.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
+import { FUZZ_DEFAULTS } from '../fuzz/fuzzDefaults.js';
 import { mergeFuzzReports } from '../fuzz/mergeReports.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
+import { checkShardShape } from './shardShape.js';
 import { regressionResults } from './nightlyHistory.js';
 
 export interface Shard {
@@ -46,29 +49,30 @@ export async function readShard(dir: string): Promise<Shard> {
 }
 
 /**
- * Runs what merge computes from one report on this report alone, before anything is written:
- * a field that is missing or of the wrong type (a hand-edited or damaged file) is then a
- * one-line error naming the file, not a crash halfway through writing --out.
+ * Checks the fields merge reads (shardShape.ts), then runs what merge computes from one report
+ * on this report alone, before anything is written: a field that is missing or of the wrong
+ * type (a hand-edited or damaged file) is then a one-line error naming the file, not a crash
+ * halfway through writing --out.
  */
 function probe(path: string, r: NightlyReportWithDetail): void {
-  try {
-    mergeFuzzReports([r.fuzzDetail], 2);
+  asReportProblem(path, () => {
+    checkShardShape(r);
+    mergeFuzzReports([r.fuzzDetail], FUZZ_DEFAULTS.reprosPerKind);
     regressionResults([r.corpus]);
     mergedTiming([r]);
     corpusNote(r.fuzzDetail);
-    for (const [name, list] of [
-      ['corpus.traces', r.corpus.traces],
-      ['corpus.violations', r.corpus.violations],
-      ['fuzz.series', r.fuzz.series],
-      ['fuzzDetail.findings', r.fuzzDetail.findings],
-      ['fuzzDetail.corpus.keptFiles', r.fuzzDetail.corpus.keptFiles],
-    ] as const)
-      if (!Array.isArray(list)) throw new TypeError(`${name} is not a list`);
-    for (const f of r.fuzzDetail.findings)
-      if (typeof f.signature !== 'string' || !Number.isInteger(f.caseIndex))
-        throw new TypeError('a finding without a signature or case index');
+  });
+}
+
+/**
+ * `fn()`, with a ReportShapeError (the file's fault) as the user's error naming `path`; any
+ * other error is merge's own bug and goes on as it is, to be reported as one.
+ */
+export function asReportProblem<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
   } catch (e) {
-    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    if (!ReportShapeError.is(e)) throw e;
     throw new UserError(`${path}: not a well-formed vpdma nightly report: ${e.message}`);
   }
 }

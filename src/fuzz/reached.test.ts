@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ReportShapeError } from '../core/reportShapeError.js';
 import { fuzzTarget } from '../cli/fuzzTarget.js';
 import { CALLS } from '../model/calls.js';
 import { resolveDevice } from '../model/device.js';
@@ -40,7 +41,7 @@ describe('the reached table', () => {
     expect(shapeName(256 | 1)).toBe('adapter+two-adapters');
   });
 
-  it('merges tables by union, and refuses a damaged one with a TypeError', () => {
+  it('merges tables by union, and refuses a damaged one with a ReportShapeError', () => {
     const a = reachedTable(['VideoPortGetDmaAdapter|ok|adapter', '@write|ok|idle']);
     const b = reachedTable(['VideoPortGetDmaAdapter|limit|adapter+two-adapters']);
     expect(mergeReached([a, b])).toEqual(
@@ -53,8 +54,20 @@ describe('the reached table', () => {
     const damaged = { VideoPortGetDmaAdapter: { branches: 'ok', misuse: [], states: [] } };
     expect(() => mergeReached([damaged as never])).toThrow(/reached.VideoPortGetDmaAdapter/);
     const numbers = { VideoPortGetDmaAdapter: { branches: [1], misuse: [], states: [] } };
-    expect(() => mergeReached([numbers as never])).toThrow(TypeError);
-    expect(() => mergeReached([null as never])).toThrow(TypeError);
+    const shapeError = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return ReportShapeError.is(e) ? e.message : e;
+      }
+      return 'nothing thrown';
+    };
+    expect(shapeError(() => mergeReached([numbers as never]))).toMatch(/^reached\.Video/);
+    expect(shapeError(() => mergeReached([null as never]))).toBe(
+      'reached is not a table of functions',
+    );
+    const nullFn = { VideoPortGetDmaAdapter: null };
+    expect(shapeError(() => mergeReached([nullFn as never]))).toMatch(/^reached\.Video/);
   });
 
   it('lists the functions never reached, without memory events or disabled ones', () => {

@@ -6,6 +6,7 @@
 import { CALLS } from '../model/calls.js';
 import type { Stepped } from '../model/step.js';
 import { plural } from '../core/plural.js';
+import { ReportShapeError } from '../core/reportShapeError.js';
 
 /** What each bit of coverage.ts's stateShape means (its order). */
 const SHAPE_NAMES = [
@@ -99,23 +100,28 @@ export function reachedTable(labels: Iterable<string>): ReachedTable {
 
 /**
  * The union of tables (the shards of one run). A table read back from a report may be
- * damaged: a TypeError names what is wrong.
+ * damaged: a ReportShapeError names what is wrong.
  */
 export function mergeReached(tables: readonly ReachedTable[]): ReachedTable {
   const by = new Map<string, Sets>();
   const names = (v: unknown, fn: string): string[] => {
     if (!Array.isArray(v) || !v.every((b) => typeof b === 'string'))
-      throw new TypeError(`reached.${fn} is not three lists of names`);
+      throw new ReportShapeError(`reached.${fn} is not three lists of names`);
     return v;
   };
-  for (const t of tables)
+  for (const t of tables) {
+    if (typeof t !== 'object' || t === null || Array.isArray(t))
+      throw new ReportShapeError('reached is not a table of functions');
     for (const [fn, f] of Object.entries(t)) {
       if (!ORDER.has(fn)) continue;
+      if (typeof f !== 'object' || f === null)
+        throw new ReportShapeError(`reached.${fn} is not three lists of names`);
       const into = setsOf(by, fn);
       for (const b of names(f.branches, fn)) into.branches.add(b);
       for (const b of names(f.misuse, fn)) into.misuse.add(b);
       for (const b of names(f.states, fn)) into.states.add(b);
     }
+  }
   return tableOf(by);
 }
 
