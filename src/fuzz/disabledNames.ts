@@ -2,7 +2,7 @@
 // table names them, and what disabling them gives up: one reading for the command and the
 // library.
 import type { Result } from '../core/result.js';
-import { CALLS, describe } from '../model/calls.js';
+import { CALLS, describe, producesObject } from '../model/calls.js';
 
 /**
  * Names (each may be a comma-separated list; the VideoPort prefix optional) as table names,
@@ -33,11 +33,9 @@ export function disabledNames(values: readonly string[]): Result<string[] | unde
 }
 
 /** The functions that create something later calls use: a handle, a mapping, a buffer. */
+/** Events are left out: they are the environment's, never --disable'd. */
 export const CREATING_FNS: readonly string[] = CALLS.filter(
-  (c) =>
-    c.family !== 'event' &&
-    (c.ret?.produces !== undefined ||
-      c.out.some((o) => o.produces !== undefined || o.fieldProduces !== undefined)),
+  (c) => c.family !== 'event' && producesObject(c),
 ).map((c) => c.fn);
 
 /**

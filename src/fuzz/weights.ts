@@ -6,7 +6,7 @@
 import { hashString } from '../core/hash.js';
 import { memo } from '../core/memo.js';
 import { chance, pick, rngFor, type Rng } from '../core/rng.js';
-import { CALLS } from '../model/calls.js';
+import { CALLS, producesObject } from '../model/calls.js';
 
 export interface Swarm {
   /** Index of the configuration (0 = the table's weights). */
@@ -33,12 +33,10 @@ const KEEP: ReadonlySet<string> = new Set([
   'VideoPortGetDmaAdapter',
 ]);
 
+// Events too (calls.ts producesObject): @executeDma hands out the list later calls use.
 const producesSomething = (i: number): boolean => {
   const c = CALLS[i];
-  return (
-    c !== undefined &&
-    (c.ret?.produces !== undefined || c.out.some((o) => o.produces ?? o.fieldProduces))
-  );
+  return c !== undefined && producesObject(c);
 };
 
 function multiplier(rng: Rng, i: number): number {

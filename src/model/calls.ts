@@ -36,6 +36,18 @@ export const RELEASING_FNS: ReadonlySet<string> = new Set(
   CALLS.filter((c) => c.args.some(releasesObject)).map((c) => c.fn),
 );
 
+/**
+ * Whether a call creates something later calls use: a handle, mapping, buffer or list it
+ * returns or writes to an out-parameter or a field of one (table: `produces`, `fieldProduces`).
+ * Events included (@executeDma produces its list): filter them where they cannot count.
+ */
+export function producesObject(c: CallDesc): boolean {
+  return (
+    c.ret?.produces !== undefined ||
+    c.out.some((o) => o.produces !== undefined || o.fieldProduces !== undefined)
+  );
+}
+
 /** FNV-1a over the table's canonical JSON: changes whenever a description changes. */
 export function tableRevision(): string {
   const text = JSON.stringify(CALLS, (_k, v: unknown) =>
