@@ -153,9 +153,11 @@ export function groupFailures(
 const shortFn = (fn: string): string => fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
 
 /**
- * Which scheme `signatureOf` follows (history files record it: report/history.ts). Scheme 1
- * hashed the set of functions the repro called for the kinds that are not about inertness, so
- * one bug got a new signature whenever its repro kept another incidental call.
+ * Which scheme `signatureOf` follows. Scheme 1 hashed the set of functions the repro called
+ * for the kinds that are not about inertness, so one bug got a new signature whenever its repro
+ * kept another incidental call. A history file's version is the scheme of its signatures
+ * (report/history.ts HISTORY_VERSION, which does not compile unless it equals this): changing
+ * `signatureOf` means a new scheme here, and a new history version that reads the older files.
  */
 export const SIGNATURE_SCHEME = 2;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nightlyFixture } from './fixtures.js';
 import {
   emptyHistory,
+  HISTORY_VERSION,
   updateHistory,
   withHistory,
   type FindingKey,
@@ -10,6 +11,7 @@ import {
   type Sighting,
 } from './history.js';
 import { historyJson, parseHistory } from './historyFormat.js';
+import { SIGNATURE_SCHEME, signatureOf } from '../fuzz/findings.js';
 
 const A: FindingKey = {
   signature: 'sha256:aaaa',
@@ -389,5 +391,24 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     expect(updateHistory(h, [other], run('2026-10-10')).statuses.get(other.signature)?.status).toBe(
       'new',
     );
+  });
+});
+
+describe('the history version and the signature scheme', () => {
+  it('are one number: a file written now says the scheme of the signatures in it', () => {
+    expect(HISTORY_VERSION).toBe(SIGNATURE_SCHEME);
+    const sig = signatureOf('memory-corrupted', 'VideoPortMapDmaMemory', 'memory');
+    const h = updateHistory(
+      emptyHistory(),
+      [{ signature: sig, kind: 'memory-corrupted', fn: 'VideoPortMapDmaMemory' }],
+      {
+        runId: 'r1',
+        target: 'model',
+        complete: true,
+      },
+    ).history;
+    const written = JSON.parse(historyJson(h)) as { version: number; buckets: unknown[] };
+    expect(written.version).toBe(SIGNATURE_SCHEME);
+    expect(written.buckets).toHaveLength(1);
   });
 });

@@ -38,12 +38,19 @@
 // ever deleted, so the history only grows by what runs saw. Applying one run twice (a merge job
 // re-run on the same shards has the same runId) counts it once.
 import { assert } from '../core/assert.js';
+import type { SIGNATURE_SCHEME } from '../fuzz/findings.js';
 import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
 export const HISTORY_FORMAT = 'vpdma-history';
-/** Version 2: signatures of scheme 2 (see above); version 1 files are read and upgraded. */
-export const HISTORY_VERSION = 2;
+/**
+ * Version 2: signatures of scheme 2 (see above); version 1 files are read and upgraded. A
+ * file's version is the scheme of its signatures, so it must be fuzz/findings.ts's
+ * SIGNATURE_SCHEME (`satisfies` fails to compile otherwise): a new scheme needs a new version
+ * and a way to read the older files (historyFormat.ts), or every open bucket would look fixed,
+ * and its finding new.
+ */
+export const HISTORY_VERSION = 2 satisfies typeof SIGNATURE_SCHEME;
 
 export interface HistoryBucket {
   readonly signature: string;
