@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { oneLine } from '../core/oneLine.js';
 import { refusedWorkerFlags, workerExecArgv } from '../replay/pool.js';
 import { createSession, IS_A_DIRECTORY } from '../replay/sessions.js';
+import { START_TIMEOUT_MS } from '../replay/startTimeout.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -34,8 +35,11 @@ function checkWorker(code: string): Worker {
   }
 }
 
-/** How long a module target may take to load, whatever --timeout says (a load happens once). */
-export const LOAD_TIMEOUT_MS = 5000;
+/**
+ * How long a module target may take to load, whatever --timeout says (a load happens once):
+ * as long as a process target may take to start.
+ */
+export const LOAD_TIMEOUT_MS = START_TIMEOUT_MS;
 
 export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
   if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case

@@ -3,7 +3,7 @@
 // per-call coverage, libFuzzer's -print_coverage). A coverage key hashes (function, branch,
 // misuse, state shape, profile); its label is that without the profile, so the table is the
 // keys' projection: the same for any worker count or shard, and merged by union.
-import { CALLS } from '../model/calls.js';
+import { CALLS, MAP_DMA_FN } from '../model/calls.js';
 import type { Stepped } from '../model/step.js';
 import { plural } from '../core/plural.js';
 import { ReportShapeError } from '../core/reportShapeError.js';
@@ -136,8 +136,6 @@ export function unreached(table: ReachedTable, disabled: readonly string[] = [])
   );
 }
 
-const MAP_DMA = 'VideoPortMapDmaMemory';
-
 /** The summary's lines: how much was reached, and the functions never (or only wrongly) called. */
 export function reachedLines(table: ReachedTable, never: readonly string[]): string[] {
   let functions = 0;
@@ -152,11 +150,11 @@ export function reachedLines(table: ReachedTable, never: readonly string[]): str
     if (f.branches.length === 0 && !fn.startsWith('@')) wrongOnly.push(fn);
     for (const st of f.states) states.add(st);
   }
-  const mapDma = table[MAP_DMA]?.states.length ?? 0;
+  const mapDma = table[MAP_DMA_FN]?.states.length ?? 0;
   // Not reached and not listed as never reached: --disable'd, and said so elsewhere.
-  const offered = mapDma > 0 || never.includes(MAP_DMA);
+  const offered = mapDma > 0 || never.includes(MAP_DMA_FN);
   return [
-    `reached ${functions} of ${plural(functions + never.length, 'function')}, ${plural(branches, 'model branch', undefined, 'model branches')} (${misuse} of them misuse)${offered ? `; ${MAP_DMA} called in ${mapDma} of the ${plural(states.size, 'live state')} met` : ''}`,
+    `reached ${functions} of ${plural(functions + never.length, 'function')}, ${plural(branches, 'model branch', undefined, 'model branches')} (${misuse} of them misuse)${offered ? `; ${MAP_DMA_FN} called in ${mapDma} of the ${plural(states.size, 'live state')} met` : ''}`,
     ...(never.length === 0 ? [] : [`never reached: ${never.join(', ')}`]),
     ...(wrongOnly.length === 0 ? [] : [`reached only by misuse: ${wrongOnly.join(', ')}`]),
   ];

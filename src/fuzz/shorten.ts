@@ -5,13 +5,12 @@
 // deleted pool block locks the common buffer that is now first). Candidates are tried shortest first, in a fixed order, in batches through the same
 // predicate; the first that still fails wins. Like syzkaller's prog minimization, but on
 // resource slots instead of producer indices.
+import type { StillFails } from '../trace/stillFails.js';
 import type { Trace } from '../trace/trace.js';
 import { materialize } from './caseGen.js';
 import { liftTrace } from './lift.js';
 import { RESOURCE_SPACE } from '../model/callTypes.js';
 import type { AbsCall, Program, Slot } from './program.js';
-
-export type StillFails = (candidates: readonly Trace[]) => Promise<boolean[]>;
 
 /** Calls above which reshaping is not tried (the candidate count grows as n^5). */
 export const reshapeCallsMax = 12;

@@ -21,9 +21,10 @@ import {
   type RemovalVariant,
   type SlotCursor,
 } from './passes.js';
-import { Search, type StillFails } from './search.js';
+import type { StillFails } from '../trace/stillFails.js';
+import { Search } from './search.js';
 
-export type { StillFails } from './search.js';
+export type { StillFails } from '../trace/stillFails.js';
 export type { RemovalVariant } from './passes.js';
 
 export interface MinimizeOptions {

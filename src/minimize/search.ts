@@ -5,11 +5,9 @@
 // batch size; results evaluated past the accepted one are only remembered, never committed
 // early. Candidates whose trace was already tried are skipped by digest.
 import { assert } from '../core/assert.js';
+import type { StillFails } from '../trace/stillFails.js';
 import type { Trace } from '../trace/trace.js';
 import { traceKey } from './materialize.js';
-
-/** Does each candidate still fail the same way? One answer per candidate, in order. */
-export type StillFails = (candidates: readonly Trace[]) => Promise<boolean[]>;
 
 export interface Found<C> {
   readonly trace: Trace;

@@ -21,6 +21,9 @@ export function describe(fn: string): CallDesc | undefined {
   return BY_NAME.get(fn);
 }
 
+/** The function whose property the harness exists to prove: it returns NULL, changing nothing. */
+export const MAP_DMA_FN: CallName = 'VideoPortMapDmaMemory';
+
 /** The inert family: calls that must leave every byte and object exactly as they were. */
 export const INERT_FNS: ReadonlySet<string> = new Set(
   CALLS.filter((c) => c.family === 'inert').map((c) => c.fn),

@@ -1,6 +1,7 @@
 // The headline check (DESIGN.md "What the checks must catch" 1–3): around every call of the
 // obsolete inert family, nothing may change. The checks are relative to the target itself
 // (its state and bytes before and after), so they hold even once the oracle has lost track.
+import { MAP_DMA_FN } from '../model/calls.js';
 import type { Model } from '../model/model.js';
 import type { Args, Struct, Value } from '../model/values.js';
 import { valueEquals } from '../model/values.js';
@@ -80,7 +81,6 @@ export interface InertBefore {
   readonly regions: readonly Region[];
 }
 
-const MAP_DMA = 'VideoPortMapDmaMemory';
 const vrpBytesMax = 1 << 20;
 /**
  * With touched() (cheap), each request-packet buffer is read only at its head and its tail,
@@ -134,7 +134,7 @@ export function inertBefore(c: InertContext): Maybe<InertBefore> {
 }
 
 function kinds(fn: string): { ret: ViolationKind; out: ViolationKind } {
-  return fn === MAP_DMA
+  return fn === MAP_DMA_FN
     ? { ret: 'map-dma-returned-non-null', out: 'map-dma-wrote-out-param' }
     : { ret: 'inert-return-mismatch', out: 'inert-wrote-out-param' };
 }
