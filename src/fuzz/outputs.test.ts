@@ -6,7 +6,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellWord } from '../core/shellWord.js';
 import { readTrace } from '../store/traceFiles.js';
 
@@ -32,26 +32,39 @@ interface FindingJson {
   readonly commandHere: string;
 }
 
+/** One fuzz run in `project` against a relative module: target, with a finding (beforeAll). */
+const project = join(dir, 'project');
+const fixture = join(root, 'test/fixtures/mutant-target.mjs');
+const target = `module:${relative(project, fixture)}`;
+let signature = '';
+
+beforeAll(() => {
+  mkdirSync(project);
+  const args = ['fuzz', '--target', target, '--runs', '80', '--workers', '1', '--out', 'out'];
+  const run = spawnSync(process.execPath, [bin, ...args, '--quiet'], {
+    cwd: project,
+    env,
+    encoding: 'utf8',
+  });
+  expect(run.status, run.stderr).toBe(1);
+  signature = reportOf(project).findings[0]?.signature ?? '';
+  expect(signature).not.toBe('');
+});
+
+interface Report {
+  readonly findings: readonly { signature: string; command: string; reproText: string }[];
+}
+
+function reportOf(project: string): Report {
+  return JSON.parse(readFileSync(join(project, 'out/report.json'), 'utf8')) as Report;
+}
+
 describe('finding.json', () => {
   it('says where `command` runs (cwd), and gives `commandHere` for the finding directory', () => {
-    const project = join(dir, 'project');
-    mkdirSync(project);
-    const fixture = join(root, 'test/fixtures/mutant-target.mjs');
-    const target = `module:${relative(project, fixture)}`;
-    const args = ['fuzz', '--target', target, '--runs', '80', '--workers', '1', '--out', 'out'];
-    const run = spawnSync(process.execPath, [bin, ...args, '--quiet'], {
-      cwd: project,
-      env,
-      encoding: 'utf8',
-    });
-    expect(run.status, run.stderr).toBe(1);
-    const report = JSON.parse(readFileSync(join(project, 'out/report.json'), 'utf8')) as {
-      findings: { signature: string; command: string }[];
-    };
-    const sig = report.findings[0]?.signature ?? '';
-    const files = join(project, 'out/findings', sig);
+    const report = reportOf(project);
+    const files = join(project, 'out/findings', signature);
     const f = JSON.parse(readFileSync(join(files, 'finding.json'), 'utf8')) as FindingJson;
-    const repro = `out/findings/${sig}/repro.jsonl`;
+    const repro = `out/findings/${signature}/repro.jsonl`;
     expect(f).toMatchObject({
       cwd: project,
       // As before, and as report.json has it: from the directory the run started in.
@@ -73,13 +86,9 @@ describe('finding.json', () => {
   });
 
   it('repro.txt explains itself in comments, and holds the same trace as repro.jsonl', async () => {
-    // The finding the test above made.
-    const files = join(dir, 'project/out/findings');
-    const report = JSON.parse(readFileSync(join(dir, 'project/out/report.json'), 'utf8')) as {
-      findings: { signature: string; reproText: string }[];
-    };
-    const first = report.findings[0];
-    const txt = join(files, first?.signature ?? '', 'repro.txt');
+    const first = reportOf(project).findings[0];
+    const files = join(project, 'out/findings', signature);
+    const txt = join(files, 'repro.txt');
     const text = readFileSync(txt, 'utf8');
     expect(text).toMatch(/^# oracle at call 0: /m);
     expect(text).toContain('are the values pointed to on entry');
@@ -87,33 +96,41 @@ describe('finding.json', () => {
     expect(first?.reproText).toBe(text);
     const [fromTxt, fromJsonl] = await Promise.all([
       readTrace(txt),
-      readTrace(join(files, first?.signature ?? '', 'repro.jsonl')),
+      readTrace(join(files, 'repro.jsonl')),
     ]);
     expect(fromTxt.ok && fromTxt.value).toStrictEqual(fromJsonl.ok && fromJsonl.value);
   });
 
   it("guards an --out that starts with '-': the printed command does not read it as an option", () => {
-    const project = join(dir, 'dash');
-    mkdirSync(project);
-    const target = `module:${join(root, 'test/fixtures/mutant-target.mjs')}`;
-    const args = ['fuzz', '--target', target, '--runs', '80', '--workers', '1', '--out=-out'];
+    const dash = join(dir, 'dash');
+    mkdirSync(dash);
+    const args = [
+      'fuzz',
+      '--target',
+      `module:${fixture}`,
+      '--runs',
+      '80',
+      '--workers',
+      '1',
+      '--out=-out',
+    ];
     const run = spawnSync(process.execPath, [bin, ...args, '--quiet'], {
-      cwd: project,
+      cwd: dash,
       env,
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(1);
-    const report = JSON.parse(readFileSync(join(project, '-out/report.json'), 'utf8')) as {
+    const report = JSON.parse(readFileSync(join(dash, '-out/report.json'), 'utf8')) as {
       findings: { signature: string; command: string }[];
     };
     const sig = report.findings[0]?.signature ?? '';
     const command = report.findings[0]?.command ?? '';
     expect(command).toMatch(/^vpdma replay \.\/-out\/findings\//);
     const f = JSON.parse(
-      readFileSync(join(project, '-out/findings', sig, 'finding.json'), 'utf8'),
+      readFileSync(join(dash, '-out/findings', sig, 'finding.json'), 'utf8'),
     ) as FindingJson;
     expect(f.command).toBe(command);
-    const replayed = sh(command, project);
+    const replayed = sh(command, dash);
     expect(replayed.status, replayed.stderr).toBe(1);
     expect(replayed.stdout).toContain('view-torn-down');
   });
