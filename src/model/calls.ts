@@ -1,7 +1,11 @@
 // The call-description table: every VideoPort function of spec §1–2 and every environment
 // event, as data. Validation, the text printer/parser, generation, translation and
-// minimization are all driven from here, so adding a function touches its section file in
-// ./calls/ and its semantics in ./handlers/.
+// minimization are all driven from here. Adding a function still takes more than its entry in
+// a section file in ./calls/: its semantics in ./handlers/ and its line in step.ts HANDLERS
+// (which does not compile without it), with handler tests; docs/calls.md regenerated, the spec
+// list in calls.test.ts, and the C example target's dispatch, which tests hold to the table;
+// and, for the fuzzer to reach it well, what README "Adding a function" lists (a coherence
+// fix-up, MOMENTS, a producer for a new kind of object, a corpus scenario).
 import type { ArgDesc, CallDesc } from './callTypes.js';
 import { ENVIRONMENT_CALLS } from './calls/environment.js';
 import { LEGACY_CALLS } from './calls/legacy.js';
