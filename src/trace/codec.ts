@@ -40,6 +40,9 @@
  * msgpackr keeps one of two equal keys). Every call is validated before
  * it is encoded and after it is decoded (STYLE lesson 5), by the callers (vpt.ts).
  *
+ * Reading call frames: a frame that repeats the previous frame's structures block byte for
+ * byte skips decoding and checking it again.
+ *
  * Also here, as the one msgpackr user: plain MessagePack (maps, no records) for the process
  * target protocol (docs/target-protocol.md), which other languages must be able to speak.
  */
@@ -157,16 +160,24 @@ export class CallFramePacker {
   }
 }
 
-export interface UnpackedCalls {
-  readonly value: unknown;
+/** A call frame's parts: its body, and the structure list its records refer to. */
+export interface CallFrameParts {
+  /** The MessagePack after the structures block, copied into memory nobody else holds. */
   readonly body: Uint8Array;
+  /** The structure list, checked; the same array while frames repeat or extend it. */
   readonly structures: readonly (readonly string[])[];
+}
+
+export interface UnpackedCalls extends CallFrameParts {
+  readonly value: unknown;
 }
 
 /** One per file read: keeps compiled record readers while frames repeat the same list. */
 export class CallFrameUnpacker {
   private live: string[][] = [];
   private unpackr = this.fresh();
+  /** The last structures block, as bytes (a private copy): a frame that repeats it is known. */
+  private lastBlock: Uint8Array | undefined;
 
   private fresh(): Unpackr {
     // getStructures is msgpackr's documented hook for shared structures: it is asked again
@@ -180,22 +191,35 @@ export class CallFrameUnpacker {
   }
 
   /**
-   * The frame's calls, unvalidated, plain maps as Map, with the bytes they came from and the
-   * structure list those were read with (for mapKeys.ts); any malformation comes back as a
-   * message.
+   * The frame's structure list (checked, and adopted as the live list) and a private copy of
+   * its body; any malformation of the list comes back as a message.
    */
-  unpack(payload: Uint8Array): UnpackedCalls | { error: string } {
+  parts(payload: Uint8Array): CallFrameParts | { error: string } {
     if (payload.length < 4) return { error: 'call frame shorter than its structures length' };
     const size = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
     if (size > payload.length - 4) return { error: 'structures block runs past the frame' };
-    const list = unpackPlain(payload.subarray(4, 4 + size));
-    if ('error' in list) return list;
-    const structures = checkStructures(list.value, recordStructuresMax);
-    if (typeof structures === 'string') return { error: structures };
-    this.adopt(structures);
-    const body = payload.slice(4 + size);
+    const block = payload.subarray(4, 4 + size);
+    if (this.lastBlock === undefined || !sameBytes(block, this.lastBlock)) {
+      // Frames of one writer repeat the list, or extend it: most frames skip this.
+      this.lastBlock = undefined;
+      const list = unpackPlain(block);
+      if ('error' in list) return list;
+      const structures = checkStructures(list.value, recordStructuresMax);
+      if (typeof structures === 'string') return { error: structures };
+      this.adopt(structures);
+      this.lastBlock = Uint8Array.prototype.slice.call(block);
+    }
+    // Uint8Array's slice copies, where a Buffer's would return a view of the caller's memory.
+    return { body: Uint8Array.prototype.slice.call(payload, 4 + size), structures: this.live };
+  }
+
+  /**
+   * The frame's calls as msgpackr decodes them, unvalidated, plain maps as Map, with the parts
+   * they came from (for mapKeys.ts); any malformation comes back as a message.
+   */
+  unpack(parts: CallFrameParts): UnpackedCalls | { error: string } {
     try {
-      return { value: this.unpackr.unpack(body) as unknown, body, structures };
+      return { ...parts, value: this.unpackr.unpack(parts.body) as unknown };
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }
@@ -214,6 +238,12 @@ export class CallFrameUnpacker {
       this.live.push(structures[i] as string[]);
     }
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One protocol message as plain MessagePack, in a fresh array. */

@@ -261,6 +261,25 @@ describe('.vpt encode/decode', () => {
     expect(Array.from(data)).toEqual([2, 1, 2]);
   });
 
+  it('byte strings do not alias a Buffer passed in either (every call frame is copied)', () => {
+    // A Buffer's own slice() is a view: frames read after the first (whose structures msgpackr
+    // loads, copying its input) used to keep views of the caller's memory.
+    const w = new VptWriter(emptyHeader());
+    const parts = [w.start()];
+    for (let i = 0; i < 1200; i++) {
+      const f = w.push(call(i));
+      if (f !== undefined) parts.push(f);
+    }
+    parts.push(w.finish() as Uint8Array);
+    const file = Buffer.concat(parts);
+    const r = decodeVpt(file);
+    if (!r.ok) throw new Error(formatTraceError(r.error));
+    file.fill(0xee);
+    const data = r.value.calls.map((c) => c.args['data'] as Uint8Array);
+    expect(data.every((d) => d.constructor === Uint8Array)).toBe(true);
+    expect(data.map((d) => d[0])).toEqual(Array.from({ length: 1200 }, (_, i) => i & 0xff));
+  });
+
   it('each call frame carries its record structures: frames of different writers splice', () => {
     const read: TraceCall = { fn: '@read', args: { va: 5n, length: 4 }, ret: new Uint8Array(4) };
     const a = new CallFramePacker();

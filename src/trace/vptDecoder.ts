@@ -105,7 +105,9 @@ export class VptDecoder {
       if (bad !== undefined) return this.fail(offset, bad.message, bad.field);
       return this.headerFrame(mapsToObjects(unpacked.value).value, offset);
     }
-    const unpacked = this.unpacker.unpack(payload);
+    const parts = this.unpacker.parts(payload);
+    if ('error' in parts) return this.damage(offset, `undecodable frame: ${parts.error}`);
+    const unpacked = this.unpacker.unpack(parts);
     if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
     return this.callFrame(unpacked, offset);
   }
