@@ -41,7 +41,10 @@
  * it is encoded and after it is decoded (STYLE lesson 5), by the callers (vpt.ts).
  *
  * Reading call frames: a frame that repeats the previous frame's structures block byte for
- * byte skips decoding and checking it again.
+ * byte skips decoding and checking it again. The body is then read first by
+ * callFrameReader.ts, which reads only what this writer writes (records, scalars, byte
+ * strings) and validates as it reads; msgpackr and the validators read any frame it gives up
+ * on, so what a file means and every error message stay theirs.
  *
  * Also here, as the one msgpackr user: plain MessagePack (maps, no records) for the process
  * target protocol (docs/target-protocol.md), which other languages must be able to speak.

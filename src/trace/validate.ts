@@ -17,7 +17,7 @@ import { Bad, validateValue } from './validateValue.js';
 
 export { validateHeader } from './header.js';
 
-interface FieldPlan {
+export interface FieldPlan {
   readonly name: string;
   readonly type: ArgType;
   readonly index: number;
@@ -25,7 +25,9 @@ interface FieldPlan {
 }
 
 /** `args` or `out` of one function: its typed fields, in table order. */
-interface RecordPlan {
+export interface RecordPlan {
+  /** Its place among all plans' records (0, 1, ...), for callers that cache per plan. */
+  readonly id: number;
   readonly prefix: 'args' | 'out';
   readonly what: string;
   readonly fields: readonly FieldPlan[];
@@ -33,15 +35,18 @@ interface RecordPlan {
   readonly required: number;
 }
 
-interface CallPlan {
+export interface CallPlan {
   readonly desc: CallDesc;
   readonly args: RecordPlan;
   readonly out: RecordPlan;
 }
 
+let recordPlans = 0;
+
 function recordPlan(prefix: 'args' | 'out', what: string, fields: FieldPlan[]): RecordPlan {
   const byName = new Map(fields.map((f) => [f.name, f]));
-  return { prefix, what, fields, byName, required: fields.filter((f) => f.required).length };
+  const required = fields.filter((f) => f.required).length;
+  return { id: recordPlans++, prefix, what, fields, byName, required };
 }
 
 const PLANS: ReadonlyMap<string, CallPlan> = new Map(
@@ -68,6 +73,16 @@ const PLANS: ReadonlyMap<string, CallPlan> = new Map(
     ];
   }),
 );
+
+/** Every function's plan, for readers that find a plan by other means than its name. */
+export function callPlans(): IterableIterator<CallPlan> {
+  return PLANS.values();
+}
+
+/** How many RecordPlan ids there are. */
+export function recordPlanCount(): number {
+  return recordPlans;
+}
 
 type Outcome = Result<TraceCall, TraceError>;
 

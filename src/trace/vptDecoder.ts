@@ -13,6 +13,7 @@ import { mapsToObjects } from './mapsToObjects.js';
 import { type KeyProblem, MapKeyScanner } from './mapKeys.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
+import { CallFrameReader } from './callFrameReader.js';
 import { isPlainObject } from './structs.js';
 import {
   FRAME_HEADER_BYTES,
@@ -32,6 +33,7 @@ export class VptDecoder {
   private header: TraceHeader | undefined;
   private calls = 0;
   private readonly unpacker = new CallFrameUnpacker();
+  private readonly reader = new CallFrameReader();
 
   constructor(
     private readonly file?: string,
@@ -107,6 +109,12 @@ export class VptDecoder {
     }
     const parts = this.unpacker.parts(payload);
     if ('error' in parts) return this.damage(offset, `undecodable frame: ${parts.error}`);
+    // Frames as our writer makes them take the fast path; anything it gives up on, this one.
+    const calls = this.reader.read(parts.body, parts.structures, this.callsLimit - this.calls);
+    if (calls !== undefined) {
+      this.calls += calls.length;
+      return { calls };
+    }
     const unpacked = this.unpacker.unpack(parts);
     if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
     return this.callFrame(unpacked, offset);
