@@ -8,7 +8,7 @@
 import type { Shard } from '../fuzz/shard.js';
 import type { ItemResult } from '../replay/protocol.js';
 import { notStarted, type Violation } from '../replay/violation.js';
-import { regressionSignature } from './nightlyHistory.js';
+import { regressionSignature } from './regressionResults.js';
 
 export interface CorpusTarget {
   /** `kind/function` of the first violation. */

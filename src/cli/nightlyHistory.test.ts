@@ -8,12 +8,8 @@ import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
 import { readHistory } from '../store/historyFile.js';
-import {
-  foldFindings,
-  otherTargetsNote,
-  regressionResults,
-  type ReplayedRun,
-} from './nightlyHistory.js';
+import { foldFindings, otherTargetsNote } from './nightlyHistory.js';
+import { regressionResults, type ReplayedRun } from './regressionResults.js';
 
 const entry = (trace: string, outcome: TraceEntry['outcome'], violations = 0): TraceEntry => ({
   trace,

@@ -13,7 +13,7 @@ import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { recoveredText } from './historyRecover.js';
-import { regressionSignature } from './nightlyHistory.js';
+import { regressionSignature } from './regressionResults.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
 

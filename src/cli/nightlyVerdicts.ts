@@ -3,7 +3,7 @@
 // failing), and the repros that fail another way than their finding did.
 import { oneLine } from '../core/oneLine.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
-import { regressionSignature } from './nightlyHistory.js';
+import { regressionSignature } from './regressionResults.js';
 
 /** ", 2 regressed by a replayed trace" for the findings line ('' when none). */
 export function replayedCount(r: NightlyReport): string {

@@ -8,7 +8,7 @@ import { mergeFuzzReports } from '../fuzz/mergeReports.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
 import { checkShardShape } from './shardShape.js';
-import { regressionResults } from './nightlyHistory.js';
+import { regressionResults } from './regressionResults.js';
 
 export interface Shard {
   readonly dir: string;

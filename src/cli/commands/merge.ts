@@ -31,11 +31,11 @@ import {
   keepDamagedFile,
   loadHistory,
   oldSchemeOf,
-  regressionResults,
   otherTargetsNote,
   upgradeNote,
   type HistoryFile,
 } from '../nightlyHistory.js';
+import { regressionResults } from '../regressionResults.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay, traceKey, withoutBudgetWarning } from '../mergeReplay.js';

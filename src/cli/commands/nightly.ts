@@ -30,13 +30,8 @@ import {
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
-import {
-  foldFindings,
-  keepDamagedFile,
-  loadHistory,
-  oldSchemeOf,
-  regressionResults,
-} from '../nightlyHistory.js';
+import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
+import { regressionResults } from '../regressionResults.js';
 import { traceKey } from '../mergeReplay.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
