@@ -16,7 +16,7 @@ import {
   readHistory,
   type HistoryProblem,
   type HistoryRead,
-} from '../store/historyFile.js';
+} from './historyFile.js';
 import { UserError } from './context.js';
 
 export const RECOVER_FLAG = '--history-recover';

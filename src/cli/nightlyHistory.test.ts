@@ -7,7 +7,7 @@ import { traceEntry, type ReportViolation, type TraceEntry } from '../report/rep
 import { NOT_STARTED, violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
-import { readHistory } from '../store/historyFile.js';
+import { readHistory } from './historyFile.js';
 import { foldFindings, otherTargetsNote } from './nightlyHistory.js';
 import { regressionResults, type ReplayedRun } from './regressionResults.js';
 

@@ -27,7 +27,7 @@ import type {
   TraceVerdict,
 } from '../report/nightlySchema.js';
 import { ioMessage } from '../store/fileChunks.js';
-import { prevPath, readHistory, writeHistory } from '../store/historyFile.js';
+import { prevPath, readHistory, writeHistory } from './historyFile.js';
 import {
   damagedRefusal,
   keepDamagedHistory,

@@ -1,6 +1,6 @@
 // Finding history across nightly runs (`--history FILE`): one bucket per (target, signature)
 // recording when it was first and last seen, how often, and since when it is fixed. Pure: the
-// caller reads and writes the file (src/store/historyFile.ts).
+// caller reads and writes the file (src/cli/historyFile.ts).
 //
 // What sees a bucket? A finding of the run's fuzzer with its signature; its regression repro
 // (OUT/findings/<signature>/) failing the same way (`stillFailing`); and any other replayed

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
 import { plural } from '../../core/plural.js';
 import { bucketStatus, unfixed, type History, type HistoryBucket } from '../../report/history.js';
-import { prevPath, readHistory, writeHistory, type HistoryRead } from '../../store/historyFile.js';
+import { prevPath, readHistory, writeHistory, type HistoryRead } from '../historyFile.js';
 import { ioMessage } from '../../store/fileChunks.js';
 import { UserError, writeLong, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';

@@ -15,8 +15,8 @@ import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../core/result.js';
 import { emptyHistory, type History } from '../report/history.js';
 import { historyJson, parseHistory } from '../report/historyFormat.js';
-import { ioMessage } from './fileChunks.js';
-import { writeFileAtomic } from './writeFile.js';
+import { ioMessage } from '../store/fileChunks.js';
+import { writeFileAtomic } from '../store/writeFile.js';
 
 /** A history this large is not one vpdma wrote (a bucket is ~300 bytes). */
 export const historyBytesMax = 64 * 1024 * 1024;
