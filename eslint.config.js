@@ -174,6 +174,45 @@ export default tseslint.config(
     },
   },
   {
+    // store is the file I/O for traces, the corpus and outputs: it sits beside trace, below
+    // replay (whose workers read trace files through it), so it imports nothing above it.
+    files: ['src/store/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: upward(['replay', 'fuzz', 'minimize', 'report', 'cli']),
+              message: 'store sits beside trace: imports go downward only.',
+            },
+          ],
+          paths: libBan(['piscina', 'msgpackr']),
+        },
+      ],
+    },
+  },
+  {
+    // Reports are built from results in memory; the CLI reads and writes their files.
+    files: ['src/report/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: upward(['cli', 'store']),
+              message: 'Reports are built in memory: the CLI reads and writes them.',
+            },
+          ],
+          paths: libBan(['piscina', 'msgpackr']),
+        },
+      ],
+    },
+  },
+  {
     // Generation must depend only on (seed, case index, base corpus): randomness comes from
     // the seeded Rng or fast-check's seeded Random, never the global one or the clock.
     files: ['src/fuzz/**/*.ts'],
