@@ -3,6 +3,7 @@
 // conformance violation, misuse, change an obsolete call made, or call whose outcome depends on
 // a scatter/gather list the target made differently (listReach.ts), the oracle no longer
 // describes the target, so comparing against it stops ("detached"); the inert checks go on.
+// An obsolete-family call takes the inert path (inertStep.ts), on this replayer's state.
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
@@ -21,16 +22,7 @@ import {
   type ReplayOutcome,
   type ReplayResult,
 } from './replayTypes.js';
-import {
-  adoptTargetBytes,
-  changedTarget,
-  inertAfter,
-  inertBefore,
-  inertValues,
-  sampleAgreed,
-  type InertBefore,
-  type InertContext,
-} from './inertCheck.js';
+import { InertStep } from './inertStep.js';
 import { learnProduced } from './learn.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
@@ -44,7 +36,6 @@ import {
   type Maybe,
   type Span,
 } from './memory.js';
-import { Sampler } from './sampler.js';
 import { touchedSpans } from './touchedSpans.js';
 import { touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
@@ -59,12 +50,11 @@ export class Replayer {
   readonly book = new AddressBook(() => liveSnapshot(this.model.state));
   private readonly found: ViolationList;
   readonly violations: Violation[];
-  private readonly sampler: Sampler;
-  private readonly window: Sampler | undefined;
   private detachedAt: number | undefined;
   private detachedBy: DetachReason | undefined;
   private readonly recorded = new RecordedCheck();
   private readonly live: LiveSpansCache;
+  private readonly inert: InertStep;
   private index = 0;
 
   constructor(
@@ -79,8 +69,23 @@ export class Replayer {
     this.live = new LiveSpansCache(this.model);
     this.found = new ViolationList(options.violationsMax, options.onViolation);
     this.violations = this.found.list;
-    this.sampler = new Sampler(options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
-    if (options.fullBytesMax !== undefined) this.window = new Sampler(options.fullBytesMax);
+    this.inert = new InertStep({
+      model: this.model,
+      target,
+      book: this.book,
+      live: this.live,
+      options,
+      index: () => this.index,
+      detached: () => this.detachedAt !== undefined,
+      cheap: () => this.cheap(),
+      callTarget: (call, targetArgs, then) => this.callTarget(call, targetArgs, then),
+      recordedAgainst: (call, s, modelArgs, step) => this.recordedAgainst(call, s, modelArgs, step),
+      add: (v) => this.found.add(v),
+      memoryMismatch: (fn, d, how, late) => this.memoryMismatch(fn, d, how, late),
+      detach: (by) => this.detach(by),
+      adopted: (wrote) => this.adopted(wrote),
+      advance: () => this.advance(),
+    });
   }
 
   private detach(by: DetachReason, why?: string): void {
@@ -115,7 +120,7 @@ export class Replayer {
   private stepChecked(call: TraceCall, plan: CallPlan): Maybe<boolean> {
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
-    if (plan.inert) return this.stepInert(call, plan, modelArgs, targetArgs);
+    if (plan.inert) return this.inert.step(call, plan, modelArgs, targetArgs);
     return this.callTarget(call, targetArgs, (got) => this.complete(call, plan, modelArgs, got));
   }
 
@@ -175,96 +180,12 @@ export class Replayer {
     return true;
   }
 
-  /** An obsolete-family call with its before/after checks; synchronous if the target is. */
-  private stepInert(
-    call: TraceCall,
-    plan: CallPlan,
-    modelArgs: Args,
-    targetArgs: Args,
-  ): Maybe<boolean> {
-    const inert = this.inertContext(plan, call.args, modelArgs, targetArgs);
-    return andThen(inertBefore(inert), (before) =>
-      this.callTarget(call, targetArgs, (got) => this.completeInert(call, inert, before, got)),
-    );
-  }
-
-  private completeInert(
-    call: TraceCall,
-    inert: InertContext,
-    before: InertBefore,
-    got: CallOutcome,
-  ): Maybe<boolean> {
-    const stepped = this.model.step(call.fn, inert.modelArgs);
-    this.options.onStep?.(call.fn, stepped, this.model, got);
-    const observed = toModelSpace(this.book, call.fn, 'target', got);
-    this.recordedAgainst(call, stepped, inert.modelArgs, RECORDED_STEP.inert);
-    for (const v of inertValues(inert, stepped.ret, observed, got)) this.found.add(v);
-    return andThen(this.afterInert(inert, before), () => {
-      learnProduced(this.book, inert.plan, call, stepped, got, inert.modelArgs);
-      return this.advance();
-    });
-  }
-
-  private inertContext(
-    plan: NonNullable<ReturnType<typeof planOf>>,
-    traceArgs: Args,
-    modelArgs: Args,
-    targetArgs: Args,
-  ): InertContext {
-    const cheap = this.cheap();
-    const sample: Span[] = cheap ? this.sampler.next(this.live.now()) : [];
-    const full: Span[] = cheap ? [] : this.fullSpans();
-    return {
-      model: this.model,
-      target: this.target,
-      book: this.book,
-      plan,
-      index: this.index,
-      modelArgs,
-      targetArgs,
-      traceArgs,
-      liveMerged: () => this.live.mergedNow(),
-      cheap,
-      sample,
-      full,
-    };
-  }
-
   /**
    * Whether touched() stands in for reading all live memory around obsolete calls; also once
    * detached, as the oracle's memory then follows the target's writes (followTarget).
    */
   private cheap(): boolean {
     return this.target.touched !== undefined && this.options.paranoid !== true;
-  }
-
-  /** All live memory, or a rotating window of fullBytesMax when there is more. */
-  private fullSpans(): Span[] {
-    const live = this.live.now();
-    if (this.window === undefined) return live;
-    let bytes = 0;
-    for (const s of live) bytes += s.length;
-    return bytes <= (this.options.fullBytesMax ?? 0) ? live : this.window.next(live);
-  }
-
-  private afterInert(c: InertContext, before: InertBefore): Maybe<void> {
-    const stale = c.cheap && this.detachedAt === undefined ? sampleAgreed(c, before) : undefined;
-    if (stale !== undefined)
-      this.memoryMismatch(
-        c.plan.desc.fn,
-        stale,
-        'found by the rotating sample: it changed at or before this call',
-        true,
-      );
-    return andThen(inertAfter(c, before), (after) => {
-      for (const v of after.found) this.found.add(v);
-      // Compared with the oracle from here on, the change would be reported again and again:
-      // the oracle takes the bytes over, or (changed objects) stops being compared.
-      const changed = changedTarget(after.found);
-      if (changed === 'state') this.detach('divergence');
-      if (changed !== 'none' || stale !== undefined)
-        return andThen(adoptTargetBytes(c, after), (w) => this.adopted(w));
-    });
   }
 
   private recordedAgainst(call: TraceCall, s: Stepped, modelArgs: Args, step: RecordedStep): void {
