@@ -6,7 +6,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
-import { REPRO_HERE, writeFindingJson } from '../fuzz/outputs.js';
+import { REPRO_HERE, writeFindingJson } from './findingFiles.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
@@ -107,6 +107,6 @@ export async function writeFinding(src: FindingSource, out: string): Promise<Rep
     // The command quotes the path as shellWord did when the shard wrote it.
     command: f.command.replace(shellWord(f.files.jsonl), shellWord(files.jsonl)),
   };
-  await writeFindingJson(dir, entry, src.target, src.profile, src.commandHere);
+  await writeFindingJson(dir, entry, src.target, src.profile, src.commandHere, process.cwd());
   return entry;
 }

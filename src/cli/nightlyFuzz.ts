@@ -10,7 +10,7 @@ import {
   type FuzzReport,
   type ReportFinding,
 } from '../fuzz/fuzzReport.js';
-import { findingWriter } from '../fuzz/outputs.js';
+import { findingWriter } from './findingFiles.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
@@ -74,7 +74,7 @@ export async function fuzzPhase(
     keep: corpusKeeper(p.corpusDir),
     drop: mine.drop,
     warn,
-    writeFinding: findingWriter(p.out, p.settings),
+    writeFinding: findingWriter(p.out, p.settings, process.cwd()),
     progress: (x) => {
       const t = x.elapsedMs / 1000;
       const secs = Math.max(t, 1e-3);

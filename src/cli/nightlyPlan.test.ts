@@ -20,7 +20,7 @@ import { runCli } from './runCli.js';
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
 const TRACE = join('corpus', 'legacy-mapdma-flags.jsonl');
 
-/** A finding directory as fuzz/outputs.ts writes it; finding.json only when `minimized` is given. */
+/** A finding directory as cli/findingFiles.ts writes it; finding.json only when `minimized` is given. */
 function finding(out: string, signature: string, minimized?: boolean): string {
   const d = join(out, 'findings', ...signature.split('/'));
   mkdirSync(d, { recursive: true });

@@ -49,7 +49,7 @@ export function parseFailOn(text: string | undefined): FailOn {
   throw new UserError(`--fail-on: expected new, any or none, got "${v}"`);
 }
 
-/** The repro files a finding directory holds (fuzz/outputs.ts), and its finding.json. */
+/** The repro files a finding directory holds (cli/findingFiles.ts), and its finding.json. */
 const FINDING_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json'];
 
 /**

@@ -58,7 +58,7 @@ import { buildRevision } from '../buildRevision.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
-import { findingWriter } from '../../fuzz/outputs.js';
+import { findingWriter } from '../findingFiles.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
@@ -305,7 +305,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     profile: p.profile,
     keep: corpusKeeper(p.corpusDir),
     drop: mine.drop,
-    writeFinding: findingWriter(p.out, p.settings),
+    writeFinding: findingWriter(p.out, p.settings, process.cwd()),
     progress: update,
     minimizing: (s) => minimizing.update(s),
     log: (text) => ctx.io.err(text),
