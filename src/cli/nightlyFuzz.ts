@@ -1,7 +1,6 @@
 // The nightly job's fuzz phase: `vpdma fuzz`'s campaign with progress sampled into the time
 // series the HTML report plots.
 import { join } from 'node:path';
-import { tableRevision } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
 import type { Shard } from '../fuzz/campaign.js';
 import {
@@ -11,6 +10,7 @@ import {
   type ReportFinding,
 } from '../fuzz/fuzzReport.js';
 import { findingWriter } from './findingFiles.js';
+import { fuzzReportMeta } from './fuzzReportMeta.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
@@ -19,9 +19,6 @@ import { fuzzIo } from './commands/fuzz.js';
 import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
-import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
-import { packageVersion } from './version.js';
-import { buildRevision } from './buildRevision.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -121,29 +118,15 @@ export async function fuzzPhase(
       },
       io,
     );
-    const built = buildFuzzReport(result, {
-      seed: p.settings.seedText,
-      vpdmaVersion: packageVersion(),
-      modelRevision: tableRevision(),
-      buildRevision: buildRevision(),
-      target: p.settings.target,
-      profile: p.profile ?? PROFILE_PER_TRACE,
-      shard: `${p.shard.index + 1}/${p.shard.count}`,
-      budget: p.budgetText,
-      callsMax: p.settings.callsMax,
-      ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
-      timeoutMs: p.settings.timeoutMs,
-      reprosPerKind: p.perGroup,
-      attemptsMax: p.attemptsMax,
-      ...(p.workerHeapMb === undefined ? {} : { workerHeapMb: p.workerHeapMb }),
-      corpusDir: p.corpusDir,
-      corpusFound: mine.found,
-      ...(p.corpusMax === undefined ? {} : { corpusMax: p.corpusMax }),
-      interrupted: interrupted(),
-      warnings,
-      workers: p.workers,
-      wallMs: performance.now() - started,
-    });
+    const built = buildFuzzReport(
+      result,
+      fuzzReportMeta(p, {
+        corpusFound: mine.found,
+        interrupted: interrupted(),
+        warnings,
+        wallMs: performance.now() - started,
+      }),
+    );
     const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
     return { report, series };

@@ -2,7 +2,6 @@
 // corpus in --corpus, every new finding minimized, re-run and written under --out, and a
 // report (DESIGN.md "Command line"). Wiring only: the campaign is src/fuzz/run.ts.
 import { join } from 'node:path';
-import { tableRevision } from '../../model/calls.js';
 import type { Profile } from '../../model/device.js';
 import { createFuzzPool } from '../../fuzz/executor.js';
 import {
@@ -19,7 +18,6 @@ import { InlineExecutor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { reportJson } from '../../report/replayReport.js';
 import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
@@ -53,12 +51,12 @@ import {
   summaryTo,
   writeReportFile,
 } from '../outputDir.js';
-import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
 import { findingWriter } from '../findingFiles.js';
+import { fuzzReportMeta } from '../fuzzReportMeta.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
@@ -326,29 +324,18 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
     const result = await runFuzz(options, io);
-    const built = buildFuzzReport(result, {
-      seed: seed.text,
-      vpdmaVersion: packageVersion(),
-      modelRevision: tableRevision(),
-      buildRevision: buildRevision(),
-      target: p.settings.target,
-      profile: p.profile ?? PROFILE_PER_TRACE,
-      shard: `${p.shard.index + 1}/${p.shard.count}`,
-      budget: p.budgetText,
-      callsMax: p.settings.callsMax,
-      ...(p.settings.disabled === undefined ? {} : { disabled: p.settings.disabled }),
-      timeoutMs: p.settings.timeoutMs,
-      ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
-      reprosPerKind: perGroup,
-      attemptsMax,
-      corpusDir: p.corpusDir,
-      corpusFound: mine.found,
-      ...(p.corpusMax === undefined ? {} : { corpusMax: p.corpusMax }),
-      interrupted: interrupt.received() !== undefined,
-      warnings,
-      workers: p.workers,
-      wallMs: performance.now() - started,
-    });
+    const built = buildFuzzReport(
+      result,
+      fuzzReportMeta(
+        { ...p, perGroup, attemptsMax, workerHeapMb },
+        {
+          corpusFound: mine.found,
+          interrupted: interrupt.received() !== undefined,
+          warnings,
+          wallMs: performance.now() - started,
+        },
+      ),
+    );
     report =
       cannotLoad === undefined
         ? built
