@@ -1,6 +1,6 @@
 // The corpus in memory: each scenario's JSONL text, and the checks every corpus trace must
 // pass (shared by build.ts, which refuses to write a bad corpus, and by corpus.test.ts).
-import { PROFILES } from '../../src/model/device.js';
+import { PROFILES, profileOf } from '../../src/model/device.js';
 import { formatJsonl } from '../../src/trace/jsonl.js';
 import type { Trace } from '../../src/trace/trace.js';
 import { describeHits, misuseOf } from './misuse.js';
@@ -38,7 +38,7 @@ export function problems(b: Built): string[] {
   const s = b.scenario;
   const found: string[] = [];
   const exact = misuseOf(b.trace, {
-    profile: b.trace.header.profile ?? 'docs',
+    profile: profileOf(b.trace.header),
     layout: s.layout ?? 'default',
   });
   if (exact.length > 0) found.push(`${s.name}: misuse on re-run: ${describeHits(exact)}`);

@@ -11,6 +11,7 @@ import { plural } from '../core/plural.js';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import type { Shard } from '../fuzz/shard.js';
 import type { Profile } from '../model/device.js';
+import { profileOf } from '../model/device.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import { corpusReplayCommand } from '../report/command.js';
 import { PiscinaExecutor } from '../replay/pool.js';
@@ -143,7 +144,7 @@ async function minimizeOne(
   if (!read.ok) return { skipped: formatTraceError(read.error) };
   const { header, calls } = read.value.trace;
   // The repro records the profile it was minimized under, as `vpdma minimize` writes it.
-  const profile: Profile = o.settings.profile ?? header.profile ?? 'docs';
+  const profile: Profile = profileOf(header, o.settings.profile);
   const settings: ReplaySettings = { ...o.settings, profile };
   const trace = { header: { ...header, profile }, calls };
   const v = t.violation;

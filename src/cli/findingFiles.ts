@@ -4,6 +4,7 @@
 // it, from `cwd`, and as `commandHere`, from the finding's own directory wherever it was copied).
 // The report entry itself is fuzz/outputs.ts's (reportFindingOf).
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_PROFILE } from '../model/device.js';
 import type { FuzzFinding } from '../fuzz/findings.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { replayCommand, reportFindingOf } from '../fuzz/outputs.js';
@@ -41,7 +42,7 @@ export async function writeFindingJson(
   commandHere: string,
   cwd: string,
 ): Promise<void> {
-  const json = { ...entry, target, profile: profile ?? 'docs', cwd, commandHere };
+  const json = { ...entry, target, profile: profile ?? DEFAULT_PROFILE, cwd, commandHere };
   await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 

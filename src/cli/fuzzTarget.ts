@@ -5,7 +5,7 @@
 import { unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
 import { DEFAULT_SEED, parseSeed } from '../core/rng.js';
-import { isProfile, type Profile } from '../model/device.js';
+import { isProfile, profileOf, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
 import { InlineFuzzExecutor } from '../fuzz/executor.js';
@@ -157,7 +157,7 @@ export async function fuzzTarget(
         fuzzExecutor: () => new InlineFuzzExecutor(),
         replayExecutor: () => new InlineExecutor(),
         minimize: async (trace, stillFails, m) => {
-          const profile = options.profile ?? trace.header.profile ?? 'docs';
+          const profile = profileOf(trace.header, options.profile);
           const done = await minimize(trace, stillFails, { ...m, profile });
           return { trace: done.trace, exhausted: done.exhausted, attempts: done.attempts };
         },

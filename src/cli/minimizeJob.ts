@@ -3,6 +3,7 @@
 import { basename, dirname, join } from 'node:path';
 import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
+import { profileOf } from '../model/device.js';
 import type { ReplaySettings } from '../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
 import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
@@ -84,7 +85,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const broken = checkReferences(read.value.trace, file);
   if (broken !== undefined) throw new UserError(formatTraceError(broken));
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
-  const profile: Profile = profileOption(opts.profile) ?? header.profile ?? 'docs';
+  const profile: Profile = profileOf(header, profileOption(opts.profile));
   const trace: Trace = { header: { ...header, profile }, calls };
   const damage = read.value.damage;
   await checkTarget(spec, timeoutMs);

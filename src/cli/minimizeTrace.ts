@@ -6,7 +6,7 @@
 // closed after its replay; between candidates the event loop gets a turn, so an abort from a
 // timer or a signal handler is heard even when the target is synchronous.
 import { describe } from '../model/calls.js';
-import { resolveDevice, type Profile } from '../model/device.js';
+import { profileOf, resolveDevice, type Profile } from '../model/device.js';
 import { TargetFault } from '../replay/callTarget.js';
 import { factorySession } from '../replay/sessions.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
@@ -68,7 +68,7 @@ export async function minimizeTrace(
   checkOptions(options);
   const replay = options.replay ?? {};
   // The repro records the profile it was minimized under, so replaying it needs no option.
-  const profile: Profile = replay.profile ?? trace.header.profile ?? 'docs';
+  const profile: Profile = profileOf(trace.header, replay.profile);
   const start: Trace = { header: { ...trace.header, profile }, calls: trace.calls };
   const session = factorySession(
     () => Promise.resolve(makeTarget()),

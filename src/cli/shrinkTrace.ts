@@ -3,6 +3,7 @@
 // library's minimizeTrace share it, so a finding minimized again, by either, comes out as the
 // repro fuzz wrote.
 import { minimizeDeep } from '../fuzz/shorten.js';
+import { profileOf } from '../model/device.js';
 import {
   minimize,
   type MinimizeProgress,
@@ -43,7 +44,7 @@ export async function shrinkTrace(
         attemptsMax,
         ...(failingIndex === undefined ? {} : { failingIndex }),
         batchSize: o.batchSize,
-        profile: trace.header.profile ?? 'docs',
+        profile: profileOf(trace.header),
         // Only a captured trace can show a recorded-mismatch: keep what it recorded.
         resolution: v.kind === 'recorded-mismatch' ? 'recorded' : 'oracle',
         ...(o.signal === undefined ? {} : { signal: o.signal }),

@@ -18,7 +18,7 @@ import { liftTrace } from './lift.js';
 import { chooseCover } from './cover.js';
 import { edgeKey, recordedEdges } from './edgeMeta.js';
 import type { SharedBase } from './protocol.js';
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 
 export interface NamedTrace {
@@ -109,7 +109,7 @@ export function entryKeys(
   const trace = materialize(program, Math.max(callsMax, e.program.length));
   const model = new Model({
     device: resolveDevice(header.device),
-    profile: header.profile ?? 'docs',
+    profile: profileOf(header),
   });
   const keys: number[] = [];
   for (const c of trace.calls) {

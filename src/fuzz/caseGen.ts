@@ -9,7 +9,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { memo } from '../core/memo.js';
 import { chance, int, rngFor, weighted } from '../core/rng.js';
 import { CALLS } from '../model/calls.js';
-import { resolveDevice, type Profile } from '../model/device.js';
+import { profileOf, resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { TraceCall } from '../model/values.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceHeader } from '../trace/trace.js';
@@ -77,7 +77,7 @@ function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader 
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
-    profile: ctx.profile ?? from?.header.profile ?? 'docs',
+    profile: profileOf(from?.header, ctx.profile),
     device: from?.header.device ?? {},
     meta: from === undefined ? meta : { ...meta, parent: from.name },
   };
@@ -129,7 +129,7 @@ function withDisabled(ctx: CaseContext, c: CaseProgram): CaseProgram {
 export function materialize(c: CaseProgram, callsMax: number, callsLimit = callsMax): Trace {
   const model = new Model({
     device: resolveDevice(c.header.device),
-    profile: c.header.profile ?? 'docs',
+    profile: profileOf(c.header),
   });
   const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit), c.watch, c.disabled);
   const calls: TraceCall[] = [];

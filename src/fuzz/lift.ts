@@ -5,7 +5,7 @@
 // another implementation's values: they are translated to the oracle's first, as replay does.
 import { describe } from '../model/calls.js';
 import { RESOURCE_SPACE, type ArgDesc, type ResourceKind } from '../model/callTypes.js';
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { ModelState } from '../model/state.js';
 import { isStruct, type Struct, type Value } from '../model/values.js';
@@ -63,7 +63,7 @@ function liftArg(s: ModelState, a: ArgDesc, v: Value): Slot {
 export function liftTrace(trace: Trace): Program {
   const model = new Model({
     device: resolveDevice(trace.header.device),
-    profile: trace.header.profile ?? 'docs',
+    profile: profileOf(trace.header),
   });
   const book = new AddressBook(() => liveSnapshot(model.state));
   const out: AbsCall[] = [];

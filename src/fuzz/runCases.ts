@@ -8,7 +8,7 @@
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
 import { beat, holding, starting, watchedBy } from '../replay/heartbeat.js';
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Model } from '../model/model.js';
 import { TargetFault } from '../replay/callTarget.js';
@@ -72,7 +72,7 @@ export async function runCase(
 ): Promise<CaseResult> {
   const s = task.settings;
   const cp = caseProgram(ctx, index);
-  const profile = s.profile ?? cp.header.profile ?? 'docs';
+  const profile = profileOf(cp.header, s.profile);
   let target;
   starting(hb, index);
   try {

@@ -10,6 +10,7 @@ import { assert } from '../core/assert.js';
 import { RESOURCE_SPACE, type AddressSpace, type ArgDesc } from '../model/callTypes.js';
 import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
+import { profileOf } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Args, Struct, TraceCall, Value } from '../model/values.js';
 import { isStruct } from '../model/values.js';
@@ -132,7 +133,7 @@ function recordedAt(call: TraceCall, at: ProducedAt): Value | undefined {
 
 /** Resolves every reference of a trace; the oracle runs with the header's device. */
 export function link(trace: Trace, profile?: Profile): Linked {
-  const p = profile ?? trace.header.profile ?? 'docs';
+  const p = profileOf(trace.header, profile);
   const model = new Model({ device: trace.header.device, profile: p });
   const book = new Book();
   const calls = trace.calls.map((call, i): LinkedCall => {

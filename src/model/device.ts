@@ -64,3 +64,14 @@ export const PROFILES: readonly Profile[] = ['docs', 'reactos'];
 export function isProfile(text: string): text is Profile {
   return text === 'docs' || text === 'reactos';
 }
+
+/** The oracle profile when neither the run (--profile) nor the trace's header names one. */
+export const DEFAULT_PROFILE: Profile = 'docs';
+
+/** The profile a trace replays under: the run's `override`, else its header's, else docs. */
+export function profileOf(
+  header: { readonly profile?: Profile | undefined } | undefined,
+  override?: Profile,
+): Profile {
+  return override ?? header?.profile ?? DEFAULT_PROFILE;
+}

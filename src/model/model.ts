@@ -1,6 +1,12 @@
 // The model facade: construct from a device and profile, step calls, and look inside.
 import { readVa, visitVa, writeVa } from './access.js';
-import { resolveDevice, type DeviceConfig, type DeviceSpec, type Profile } from './device.js';
+import {
+  DEFAULT_PROFILE,
+  resolveDevice,
+  type DeviceConfig,
+  type DeviceSpec,
+  type Profile,
+} from './device.js';
 import { ALTERNATE_LAYOUT, DEFAULT_LAYOUT } from './layout.js';
 import {
   liveRanges,
@@ -26,7 +32,11 @@ export class Model {
 
   constructor(options: ModelOptions = {}) {
     const layout = options.layout === 'alternate' ? ALTERNATE_LAYOUT : DEFAULT_LAYOUT;
-    this.state = new ModelState(resolveDevice(options.device), options.profile ?? 'docs', layout);
+    this.state = new ModelState(
+      resolveDevice(options.device),
+      options.profile ?? DEFAULT_PROFILE,
+      layout,
+    );
   }
 
   step(fn: string, args: Args): Stepped {

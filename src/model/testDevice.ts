@@ -3,6 +3,7 @@
 // Imported by tests only; pure like the rest of the model.
 import { NO_ERROR, VpModifyAccess } from '../core/constants.js';
 import type { DeviceSpec, Profile } from './device.js';
+import { DEFAULT_PROFILE } from './device.js';
 import { Recorder } from './recorder.js';
 import type { Stepped } from './step.js';
 import type { Args, Struct } from './values.js';
@@ -52,7 +53,7 @@ export function tinyDevice(dma: DeviceSpec['dma'] = {}): DeviceSpec {
 }
 
 export function driver(
-  profile: Profile = 'docs',
+  profile: Profile = DEFAULT_PROFILE,
   device: DeviceSpec = tinyDevice(),
   layout: 'default' | 'alternate' = 'default',
 ): Recorder {

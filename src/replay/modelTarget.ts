@@ -1,6 +1,12 @@
 // The reference model as a target. Users wrap it to study one change (DESIGN.md: the package
 // exports createModelTarget); the bundled mutants are built the same way.
-import { isProfile, type DeviceConfig, type DeviceSpec, type Profile } from '../model/device.js';
+import {
+  DEFAULT_PROFILE,
+  isProfile,
+  type DeviceConfig,
+  type DeviceSpec,
+  type Profile,
+} from '../model/device.js';
 import { Model } from '../model/model.js';
 import { owned } from './unchanging.js';
 import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
@@ -35,7 +41,7 @@ export interface ModelTarget extends Target {
 }
 
 export function createModelTargetSync(options: ModelTargetOptions): ModelTarget {
-  const profile: Profile = isProfile(options.profile) ? options.profile : 'docs';
+  const profile: Profile = isProfile(options.profile) ? options.profile : DEFAULT_PROFILE;
   const model = new Model({ device: options.device, profile, layout: options.layout ?? 'default' });
   // The same object while no object changed, so the harness's comparison of it is O(1).
   let cached: { version: number; state: Record<string, unknown> } | undefined;

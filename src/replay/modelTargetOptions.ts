@@ -6,7 +6,13 @@
 // option.
 import { oneLine } from '../core/oneLine.js';
 import { describe as describeCall } from '../model/calls.js';
-import { isProfile, resolveDevice, type DeviceConfig, type Profile } from '../model/device.js';
+import {
+  DEFAULT_PROFILE,
+  isProfile,
+  resolveDevice,
+  type DeviceConfig,
+  type Profile,
+} from '../model/device.js';
 import { validateDevice } from '../trace/header.js';
 import { Bad } from '../trace/validateValue.js';
 import { isPlainObject } from '../trace/structs.js';
@@ -35,7 +41,7 @@ export function checkModelTargetOptions(options: unknown): CheckedModelTargetOpt
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     fail(TypeError, 'options', `expected {device, profile}, got ${describeValue(options)}`);
   const o = options as Record<string, unknown>;
-  const profile = o['profile'] ?? 'docs';
+  const profile = o['profile'] ?? DEFAULT_PROFILE;
   if (typeof profile !== 'string' || !isProfile(profile))
     fail(TypeError, 'profile', `expected "docs" or "reactos", got ${describeValue(profile)}`);
   const layout = o['layout'] ?? 'default';

@@ -4,7 +4,7 @@
 // a scatter/gather list the target made differently (listReach.ts), the oracle no longer
 // describes the target, so comparing against it stops ("detached"); the inert checks go on.
 // An obsolete-family call takes the inert path (inertStep.ts), on this replayer's state.
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
@@ -64,7 +64,7 @@ export class Replayer {
   ) {
     this.model = new Model({
       device: resolveDevice(header.device),
-      profile: options.profile ?? header.profile ?? 'docs',
+      profile: profileOf(header, options.profile),
     });
     this.live = new LiveSpansCache(this.model);
     this.found = new ViolationList(options.violationsMax, options.onViolation);

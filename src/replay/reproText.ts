@@ -4,7 +4,7 @@
 // the answers translated back, so a comment shows the values the text uses. (A generated or
 // minimized repro names values by the oracle's own layout: nothing moves.)
 import { poison } from '../model/args.js';
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { liveSnapshot } from '../model/live.js';
 import { Model } from '../model/model.js';
 import { valueEquals, type Value } from '../model/values.js';
@@ -20,7 +20,7 @@ import { translateArgs, translateOut } from './translate.js';
 export function oracleAnswers(trace: Trace): (OracleAnswer | undefined)[] {
   const model = new Model({
     device: resolveDevice(trace.header.device),
-    profile: trace.header.profile ?? 'docs',
+    profile: profileOf(trace.header),
   });
   const book = new AddressBook(() => liveSnapshot(model.state));
   return trace.calls.map((call) => {

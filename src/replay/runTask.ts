@@ -1,6 +1,6 @@
 // The worker's side of a replay task (also run inline when there is one worker): read each
 // trace, open a fresh target for it, replay, and return plain results in item order.
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { stat } from 'node:fs/promises';
 import type { TraceCall } from '../model/values.js';
 import { formatOf, readTracePrefix, streamTraceBatches } from '../store/traceFiles.js';
@@ -169,7 +169,7 @@ async function runItem(
       ? undefined
       : new Explainer(item.label, await callLines(item.path), explain);
   const s = task.settings;
-  const profile = s.profile ?? trace.header.profile ?? 'docs';
+  const profile = profileOf(trace.header, s.profile);
   let target;
   starting(hb, item.id);
   try {

@@ -2,6 +2,7 @@
 // shell command that replays a corpus trace the way the run did, and the one that minimizes it.
 import { basename } from 'node:path';
 import { pathArgument, replayCommandLine } from '../core/replayCommand.js';
+import { isProfile } from '../model/device.js';
 import { shellWord } from '../core/shellWord.js';
 import type { NightlyReport } from './nightlySchema.js';
 
@@ -26,8 +27,7 @@ export function corpusReplayCommand(
   /** Tell the replay call by call: the next step for a trace that is a repro already. */
   explain = false,
 ): string {
-  const profile =
-    report.profile === 'docs' || report.profile === 'reactos' ? report.profile : undefined;
+  const profile = isProfile(report.profile) ? report.profile : undefined;
   return replayCommandLine(trace, { target: report.target, profile, timeoutMs, explain });
 }
 
@@ -47,8 +47,7 @@ export function corpusMinimizeCommand(
   const trace = pathArgument(v.trace);
   const words = ['vpdma', 'minimize', trace, '--kind', v.kind, '--fn', v.fn, '--out', out];
   words.push('--target', report.target);
-  if (report.profile === 'docs' || report.profile === 'reactos')
-    words.push('--profile', report.profile);
+  if (isProfile(report.profile)) words.push('--profile', report.profile);
   if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
   return words.map(shellWord).join(' ');
 }

@@ -2,7 +2,7 @@
 // function, objects created per resource kind, and whether the trace is captured.
 import type { CallDesc, ResourceKind } from '../model/callTypes.js';
 import type { DeviceConfig, Profile } from '../model/device.js';
-import { resolveDevice } from '../model/device.js';
+import { profileOf, resolveDevice } from '../model/device.js';
 import { describe, tableRevision } from '../model/calls.js';
 import type { TraceCall } from '../model/values.js';
 import type { Trace, TraceHeader } from './trace.js';
@@ -65,7 +65,7 @@ export class SummaryBuilder {
   result(header: TraceHeader, modelRevision?: string): TraceSummary {
     return {
       version: header.version,
-      profile: header.profile ?? 'docs',
+      profile: profileOf(header),
       profileExplicit: header.profile !== undefined,
       device: resolveDevice(header.device),
       calls: this.calls,

@@ -1,6 +1,7 @@
 // The in-memory trace: the JSONL header plus an ordered list of calls (DESIGN.md "Trace
 // interchange format"). Codecs (jsonl.ts, codec.ts, text.ts) convert to and from this shape.
 import type { DeviceSpec, Profile } from '../model/device.js';
+import { DEFAULT_PROFILE } from '../model/device.js';
 import type { TraceCall } from '../model/values.js';
 
 export type JsonValue =
@@ -26,5 +27,11 @@ export const TRACE_FORMAT = 'vpdma-trace';
 export const TRACE_VERSION = 1;
 
 export function emptyHeader(meta: TraceHeader['meta'] = {}): TraceHeader {
-  return { format: TRACE_FORMAT, version: TRACE_VERSION, profile: 'docs', device: {}, meta };
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    profile: DEFAULT_PROFILE,
+    device: {},
+    meta,
+  };
 }

@@ -3,6 +3,7 @@
 // report (DESIGN.md "Command line"). Wiring only: the campaign is src/fuzz/run.ts.
 import { join } from 'node:path';
 import type { Profile } from '../../model/device.js';
+import { profileOf } from '../../model/device.js';
 import { createFuzzPool } from '../../fuzz/executor.js';
 import {
   buildFuzzReport,
@@ -158,7 +159,7 @@ export function fuzzIo(
     replayExecutor: (n, target, hangs) =>
       !hangs && /^(model|mutant)(:|$)/.test(target) ? new InlineExecutor() : new PiscinaExecutor(n),
     minimize: async (trace, stillFails, m) => {
-      const profile = o.profile ?? trace.header.profile ?? 'docs';
+      const profile = profileOf(trace.header, o.profile);
       const r = await minimize(trace, stillFails, { ...m, profile });
       return { trace: r.trace, exhausted: r.exhausted, attempts: r.attempts };
     },
