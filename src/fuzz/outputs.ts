@@ -15,7 +15,10 @@ export function replayCommand(trace: string, s: CommandSettings): string {
   return replayCommandLine(trace, { target: s.target, profile: s.profile, timeoutMs: s.timeoutMs });
 }
 
-/** A finding's report entry, its repro stored at `files`. */
+/**
+ * A finding's report entry, its repro stored at `files` (key set tested:
+ * cli/findingRecords.test.ts).
+ */
 export function reportFindingOf(
   f: FuzzFinding,
   s: FuzzSettings,

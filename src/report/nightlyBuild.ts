@@ -42,7 +42,10 @@ export type NightlyMeta = RunIdentity &
     | 'timing'
   >;
 
-/** A fuzz finding as the nightly report shows it; `trace` relative to the report directory. */
+/**
+ * A fuzz finding as the nightly report shows it; `trace` relative to the report directory (key
+ * set tested: cli/findingRecords.test.ts).
+ */
 export function nightlyFinding(f: ReportFinding, relative: (path: string) => string): Finding {
   return {
     signature: f.signature,
