@@ -2,6 +2,7 @@
 // a driver could hold (live handles and buffers from the recording model), with sizes and
 // offsets that reach the failure paths too. A call the model deems misuse ends the trace, so
 // the oracle keeps describing every call that remains.
+import { EXECUTE_DMA_ROUTINE } from '../../src/core/constants.js';
 import { int, pick, rngFor, type Rng } from '../../src/core/rng.js';
 import type { DeviceSpec } from '../../src/model/device.js';
 import { Recorder } from '../../src/model/recorder.js';
@@ -156,7 +157,7 @@ const MAKERS: readonly Maker[] = [
     );
     if (a === undefined || m === undefined) return undefined;
     const start = { vpDmaAdapter: a, mdl: m.handle, offset: int(rng, 0, m.length - 1) };
-    const routine = { executeDmaRoutine: 0xfffff80000a01000n, context: BigInt(int(rng, 0, 99)) };
+    const routine = { executeDmaRoutine: EXECUTE_DMA_ROUTINE, context: BigInt(int(rng, 0, 99)) };
     const pLength = pick(rng, [0, 1, 0x1000, 0x7000, 0x100000]);
     return [
       'VideoPortStartDma',

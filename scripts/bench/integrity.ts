@@ -12,6 +12,7 @@
 // costs the same however much memory is mapped: ratio (1 GiB / 1 MiB) <= 1.5. For scale,
 // the naive alternative (checksum every mapped byte before and after) is timed at 1 MiB.
 import { performance } from 'node:perf_hooks';
+import { HW_DEVICE_EXTENSION } from '../../src/core/constants.js';
 import { crc32 } from '../../src/core/crc32.js';
 import { Model } from '../../src/model/model.js';
 import type { Args } from '../../src/model/values.js';
@@ -23,7 +24,7 @@ function setup(mapped: number): { m: Model; args: Args; pagesWithData: number } 
   const view = mapAndFill((fn, args) => m.step(fn, args), mapped, 16384);
   m.touched();
   const args: Args = {
-    hwDeviceExtension: 0xffffe00000001000n,
+    hwDeviceExtension: HW_DEVICE_EXTENSION,
     pVrp: 0n,
     boardAddress: FB,
     length: mapped,

@@ -2,6 +2,7 @@
 // its benchmark (minimize.ts) share: every bundled mutant minimized against the real replayer
 // from the kitchen sink, from a padded kitchen sink, and from traces laid out for the two
 // mutants whose minimalCalls the kitchen sink cannot reach.
+import { EXECUTE_DMA_ROUTINE } from '../../src/core/constants.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
 import {
@@ -120,7 +121,7 @@ export function laidOut(name: 'drops-map-registers' | 'devicedma-drops-last-byte
       mdl,
       offset: 0,
       pLength: 0x1000,
-      executeDmaRoutine: 0xfffff80000a01000n,
+      executeDmaRoutine: EXECUTE_DMA_ROUTINE,
       context: 0n,
       writeToDevice: true,
     });

@@ -10,6 +10,7 @@
 //   no-data   the frame loop with no memory traffic (goal: >= 2 million calls/s)
 //   data      the same plus @write (256 B-4 KiB), @read (256 B) and @deviceDma (4-16 KiB)
 import { performance } from 'node:perf_hooks';
+import { EXECUTE_DMA_ROUTINE } from '../../src/core/constants.js';
 import { Model, type ModelOptions } from '../../src/model/model.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { TraceCall } from '../../src/model/values.js';
@@ -65,7 +66,7 @@ function packetDma({ r, adapter, pool, data }: Frame, f: number): void {
     mdl,
     offset: 0,
     pLength: length,
-    executeDmaRoutine: 0xfffff80000a01000n,
+    executeDmaRoutine: EXECUTE_DMA_ROUTINE,
     context: 0n,
     writeToDevice: f % 2 === 0,
   });

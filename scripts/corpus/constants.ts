@@ -5,7 +5,9 @@ import type { Struct } from '../../src/model/values.js';
 
 export {
   ERROR_NOT_ENOUGH_MEMORY,
+  EXECUTE_DMA_ROUTINE as EXECUTE_DMA,
   NO_ERROR,
+  POOL_TAG as TAG,
   VIDEO_MEMORY_SPACE_DENSE as DENSE,
   VIDEO_MEMORY_SPACE_IO as IO,
   VIDEO_MEMORY_SPACE_MEMORY as MEMORY,
@@ -31,11 +33,8 @@ export const MMIO_BYTES = 0x10000;
 export const VGA = 0x3c0n;
 export const VGA_PORTS = 0x20;
 
-/** The miniport's HwVidExecuteDma routine and a nonpaged context inside its extension. */
-export const EXECUTE_DMA = 0xfffff80000a01000n;
+/** A nonpaged context inside the miniport's extension, for its HwVidExecuteDma routine. */
 export const DMA_CONTEXT = 0xffffe00000001200n;
-/** Pool tag 'VDma'. */
-export const TAG = 0x616d4456;
 /** NtCurrentProcess(), and the handle a display driver passes in VIDEO_SHARE_MEMORY. */
 export const CURRENT_PROCESS = 0xffffffffffffffffn;
 export const CLIENT_PROCESS = 0x4c8n;

@@ -31,6 +31,15 @@ export const VpPagedPoolCacheAligned = 5;
 export const NOTIFICATION_EVENT = 1;
 export const INITIAL_EVENT_STATE_SIGNALED = 2;
 
+/**
+ * What a miniport passes through without the port reading it, as every trace, table entry and
+ * generated case here spells it: its HwDeviceExtension, its HwVidExecuteDma routine, and its
+ * pool tag 'VDma'.
+ */
+export const HW_DEVICE_EXTENSION = 0xffffe00000001000n;
+export const EXECUTE_DMA_ROUTINE = 0xfffff80000a01000n;
+export const POOL_TAG = 0x616d4456;
+
 /** x64 layouts (spec §3): VP_SCATTER_GATHER_LIST header and element sizes. */
 export const SG_LIST_HEADER_BYTES = 16;
 export const SG_ELEMENT_BYTES = 24;

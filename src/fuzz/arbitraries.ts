@@ -4,6 +4,7 @@
 // fast-check value costs about a microsecond here: a program skeleton costs a few
 // microseconds per call, and what it means is decided later, against the live model.
 import fc from 'fast-check';
+import { HW_DEVICE_EXTENSION } from '../core/constants.js';
 import { CALLS } from '../model/calls.js';
 import {
   RESOURCE_SPACE,
@@ -12,7 +13,7 @@ import {
   type ResourceKind,
 } from '../model/callTypes.js';
 import type { Value } from '../model/values.js';
-import { EXT, deviceDescription } from './producers.js';
+import { deviceDescription } from './producers.js';
 import { BASE, lit, type AbsCall, type Place, type Program, type Slot } from './program.js';
 import type { Swarm } from './weights.js';
 
@@ -128,7 +129,7 @@ function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
     case 'bytes':
       return fc.nat(WORD).map((x) => lit(decodeBytes(x)));
     default:
-      if (a.name === 'hwDeviceExtension') return fc.constant(lit(EXT));
+      if (a.name === 'hwDeviceExtension') return fc.constant(lit(HW_DEVICE_EXTENSION));
       return fc.constantFrom(...valuesFor(a)).map((v) => (v === undefined ? undefined : lit(v)));
   }
 }

@@ -2,15 +2,12 @@
 // the call that makes one (syzkaller's resource constructors), itself resolved and made
 // coherent, so a fresh program reaches deep states (adapter → buffer → MDL → transfer →
 // delivered list) without having to be lucky.
+import { EXECUTE_DMA_ROUTINE, HW_DEVICE_EXTENSION, POOL_TAG } from '../core/constants.js';
 import type { Value } from '../model/values.js';
 import { BASE, lit, type AbsCall, type Slot } from './program.js';
 import type { Need } from './resolve.js';
 
-export const EXT = 0xffffe00000001000n;
-export const EXECUTE_DMA_ROUTINE = 0xfffff80000a01000n;
-export const TAG = 0x616d4456;
-
-const ext = lit(EXT);
+const ext = lit(HW_DEVICE_EXTENSION);
 const live = (res: Extract<Slot, { s: 'live' }>['res'], pick: number): Slot => ({
   s: 'live',
   res,
@@ -40,7 +37,7 @@ export function producerFor(need: Need, pick: number): AbsCall | undefined {
         hwDeviceExtension: ext,
         poolType: lit(0),
         numberOfBytes: lit([0x3000, 0x1000, 0x8000][pick % 3] ?? 0x3000),
-        tag: lit(TAG),
+        tag: lit(POOL_TAG),
       });
     case 'mdl':
       return call('VideoPortLockBuffer', {

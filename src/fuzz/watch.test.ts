@@ -10,7 +10,7 @@ import { emptyHeader } from '../trace/trace.js';
 import { programArb } from './arbitraries.js';
 import { materialize } from './caseGen.js';
 import { dmaShape } from './coverage.js';
-import { EXT } from './producers.js';
+import { HW_DEVICE_EXTENSION } from '../core/constants.js';
 import { BASE, lit, type AbsCall, type Program } from './program.js';
 import { watchCalls } from './watch.js';
 import { swarmFor } from './weights.js';
@@ -41,7 +41,7 @@ describe('the watch call', () => {
     const view: AbsCall = {
       fn: 'VideoPortGetDeviceBase',
       args: {
-        hwDeviceExtension: lit(EXT),
+        hwDeviceExtension: lit(HW_DEVICE_EXTENSION),
         ioAddress: { s: 'bus', space: 'memory', pick: 1, place: BASE },
         numberOfUchars: lit(0x1000),
         inIoSpace: lit(0),
@@ -63,7 +63,7 @@ describe('the watch call', () => {
     const complete: AbsCall = {
       fn: 'VideoPortCompleteDma',
       args: {
-        hwDeviceExtension: lit(EXT),
+        hwDeviceExtension: lit(HW_DEVICE_EXTENSION),
         vpDmaAdapter: { s: 'live', res: 'adapter', pick: 0, place: BASE },
         vpScatterGather: { s: 'live', res: 'sgList', pick: 0, place: BASE },
         writeToDevice: lit(true),

@@ -1,4 +1,5 @@
 // Small driver-shaped traces for the minimizer's tests (not shipped in any command).
+import { POOL_TAG } from '../core/constants.js';
 import { Recorder } from '../model/recorder.js';
 import type { Struct } from '../model/values.js';
 import { emptyHeader, type Trace } from '../trace/trace.js';
@@ -20,7 +21,7 @@ export function smallTrace(captured = false): Trace {
   const pool = r.ptr('VideoPortAllocatePool', {
     poolType: 0,
     numberOfBytes: 0x1000,
-    tag: 0x616d4456,
+    tag: POOL_TAG,
   });
   const adapter = r.ptr('VideoPortGetDmaAdapter', { vpDeviceDescription: SG_DESCRIPTION });
   const cb = r.ptr('VideoPortAllocateCommonBuffer', {

@@ -1,11 +1,10 @@
 // A driver-shaped way to write call streams: each call runs against a model and is recorded
 // with what the model returned, giving a captured-style trace. Used by tests and by the
 // corpus scenarios (scripts/corpus).
+import { HW_DEVICE_EXTENSION } from '../core/constants.js';
 import { Model, type ModelOptions } from './model.js';
 import type { Stepped } from './step.js';
 import type { Args, TraceCall, Value } from './values.js';
-
-export const HW_DEVICE_EXTENSION = 0xffffe00000001000n;
 
 export class Recorder {
   readonly model: Model;

@@ -4,7 +4,8 @@ import { POISON_PTR, POISON_U32 } from './args.js';
 import { CALLS } from './calls.js';
 import { PROFILES } from './device.js';
 import { Model } from './model.js';
-import { HW_DEVICE_EXTENSION, Recorder } from './recorder.js';
+import { HW_DEVICE_EXTENSION } from '../core/constants.js';
+import { Recorder } from './recorder.js';
 import { HANDLERS, step } from './step.js';
 import { deviceDescription, driver, getAdapter } from './testDevice.js';
 

@@ -1,7 +1,7 @@
 // Small helpers so model tests read like driver code: a device description, a tiny device,
 // and the usual sequences (get an adapter, lock a pool buffer, run one packet-DMA cycle).
 // Imported by tests only; pure like the rest of the model.
-import { NO_ERROR, VpModifyAccess } from '../core/constants.js';
+import { EXECUTE_DMA_ROUTINE, NO_ERROR, POOL_TAG, VpModifyAccess } from '../core/constants.js';
 import type { DeviceSpec, Profile } from './device.js';
 import { DEFAULT_PROFILE } from './device.js';
 import { Recorder } from './recorder.js';
@@ -14,7 +14,6 @@ export const MMIO = 0xf0000000n;
 export const VGA_PORTS = 0x3c0n;
 /** A driver-side address nobody mapped: kernel space, not in any live range. */
 export const WILD_VA = 0xffff800012345000n;
-export const EXECUTE_DMA = 0xfffff80000a01000n;
 export const DMA_CONTEXT = 0xffffe00000002000n;
 
 /** VideoPortGetDeviceBase's arguments for a view of the frame buffer's first bytes. */
@@ -65,7 +64,7 @@ export function getAdapter(r: Recorder, over: Struct = {}): bigint {
 }
 
 export function allocatePool(r: Recorder, bytes: number): bigint {
-  return r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: bytes, tag: 0x616d4456 });
+  return r.ptr('VideoPortAllocatePool', { poolType: 0, numberOfBytes: bytes, tag: POOL_TAG });
 }
 
 export interface Locked {
@@ -132,7 +131,7 @@ export function startArgs(adapter: bigint, mdl: bigint, o: DmaOptions): Args {
     mdl,
     offset: o.offset ?? 0,
     pLength: o.length,
-    executeDmaRoutine: EXECUTE_DMA,
+    executeDmaRoutine: EXECUTE_DMA_ROUTINE,
     context: DMA_CONTEXT,
     writeToDevice: o.writeToDevice,
   };

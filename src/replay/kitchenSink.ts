@@ -1,5 +1,6 @@
 // One driver-shaped trace that exercises every bundled mutant's trigger, for tests: a correct
 // target replays it cleanly, and each mutant must be reported with its own violation kind.
+import { EXECUTE_DMA_ROUTINE, POOL_TAG } from '../core/constants.js';
 import { Recorder } from '../model/recorder.js';
 import type { DeviceSpec } from '../model/device.js';
 import type { Struct, TraceCall } from '../model/values.js';
@@ -44,7 +45,7 @@ export function kitchenSink(
   const pool = r.ptr('VideoPortAllocatePool', {
     poolType: 0,
     numberOfBytes: 0x8000,
-    tag: 0x616d4456,
+    tag: POOL_TAG,
   });
   r.call('@write', { va: pool, data: Uint8Array.from({ length: 0x40 }, (_, i) => i + 1) });
   r.call('@write', {
@@ -55,7 +56,7 @@ export function kitchenSink(
   const start = {
     vpDmaAdapter: adapter,
     mdl,
-    executeDmaRoutine: 0xfffff80000a01000n,
+    executeDmaRoutine: EXECUTE_DMA_ROUTINE,
     context: pool,
   };
   r.call('VideoPortStartDma', { ...start, offset: 0, pLength: 0x8000, writeToDevice: true });

@@ -1,5 +1,6 @@
 // Arbitraries of in-memory values for each ArgType, edge values weighted in.
 import fc from 'fast-check';
+import { HW_DEVICE_EXTENSION } from '../core/constants.js';
 import type { ArgType } from '../model/callTypes.js';
 import type { Struct, Value } from '../model/values.js';
 import type { FieldDesc } from './structs.js';
@@ -27,7 +28,7 @@ function scalarArbitrary(type: ArgType): fc.Arbitrary<Value> {
   switch (type) {
     case 'ptr':
     case 'u64':
-      return withEdges([0n, 1n, U64_MAX, 0xffffe00000001000n], fc.bigInt(0n, U64_MAX));
+      return withEdges([0n, 1n, U64_MAX, HW_DEVICE_EXTENSION], fc.bigInt(0n, U64_MAX));
     case 'u8':
       return withEdges([0, 255], fc.integer({ min: 0, max: 255 }));
     case 'u32':

@@ -1,5 +1,6 @@
 // Builders for the call-description table: short constructors so each entry reads like the
 // C signature it describes.
+import { HW_DEVICE_EXTENSION } from '../../core/constants.js';
 import type {
   ArgDesc,
   ArgRole,
@@ -24,7 +25,7 @@ export function arg(
 ): ArgDesc {
   return { name, type, role, ...extra };
 }
-export const ext = arg('hwDeviceExtension', 'ptr', OPAQUE, { values: [0xffffe00000001000n] });
+export const ext = arg('hwDeviceExtension', 'ptr', OPAQUE, { values: [HW_DEVICE_EXTENSION] });
 export const adapterArg = arg('vpDmaAdapter', 'ptr', consumes('adapter'));
 export const pdmaArg = (name: string): ArgDesc => arg(name, 'ptr', consumes('pdma'));
 export const lengths = [0x1000, 0, 1, 0x40000, 0x40001, 0x100000, 0xffffffff];

@@ -1,4 +1,5 @@
 // Sections F–H of the spec: memory mapping, pool helpers, events.
+import { POOL_TAG } from '../../core/constants.js';
 import {
   arg,
   call,
@@ -101,7 +102,7 @@ export const MAPPING_CALLS = [
       ext,
       arg('poolType', 'u32', DATA, { values: [0, 1, 4, 5] }),
       arg('numberOfBytes', 'usize', DATA, { values: [0x100, 0x1000, 0, 0x10000] }),
-      arg('tag', 'u32', DATA, { values: [0x616d4456] }),
+      arg('tag', 'u32', DATA, { values: [POOL_TAG] }),
     ],
     ret: { type: 'ptr', produces: produce('pool', 'numberOfBytes') },
     weight: 6,

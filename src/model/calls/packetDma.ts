@@ -1,4 +1,5 @@
 // Sections A–D of the spec: adapters, common buffers, locking, packet-based DMA.
+import { EXECUTE_DMA_ROUTINE } from '../../core/constants.js';
 import {
   adapterArg,
   arg,
@@ -182,7 +183,7 @@ export const DMA_CALLS = [
       arg('mdl', 'ptr', consumes('mdl')),
       arg('offset', 'u32', DATA, { values: [0, 0x800, 0x1000, 0xffffffff] }),
       arg('pLength', 'u32', DATA, { inout: true, values: lengths }),
-      arg('executeDmaRoutine', 'ptr', OPAQUE, { values: [0xfffff80000a01000n] }),
+      arg('executeDmaRoutine', 'ptr', OPAQUE, { values: [EXECUTE_DMA_ROUTINE] }),
       arg('context', 'ptr', OPAQUE, { values: [0xffffe00000002000n, 0n] }),
       arg('writeToDevice', 'bool', DATA, { values: [true, false] }),
     ],
