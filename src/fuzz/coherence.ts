@@ -6,7 +6,7 @@
 import type { CallName } from '../model/calls.js';
 import { pagesLocked } from '../model/handlers/locking.js';
 import type { ModelState, PoolBlock } from '../model/state.js';
-import type { Struct, Value } from '../model/values.js';
+import { isStruct, type Struct, type Value } from '../model/values.js';
 import { driverHolds } from '../model/live.js';
 import {
   big,
@@ -143,8 +143,8 @@ const FIXUPS: Readonly<Partial<Record<CallName, Fixup>>> = {
   },
   VideoPortLockPages: (a, s) => {
     const vrp = a['pVrp'];
-    if (typeof vrp !== 'object' || vrp instanceof Uint8Array || Array.isArray(vrp)) return 'skip';
-    const packet = { ...(vrp as Record<string, Value>) };
+    if (!isStruct(vrp)) return 'skip';
+    const packet: Record<string, Value> = { ...vrp };
     const r = fitRange(packet, s, 'inputBuffer', 'inputBufferLength');
     packet['outputBufferLength'] = packet['inputBufferLength'] ?? 0;
     a['pVrp'] = packet as Struct;

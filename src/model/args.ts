@@ -2,7 +2,7 @@
 // keeps. Validation (trace/validate.ts) guarantees the types; the fallbacks keep the model
 // total even for a hand-built call that skipped it.
 import type { ArgType } from './callTypes.js';
-import type { Args, Struct, Value } from './values.js';
+import { isStruct, type Args, type Struct, type Value } from './values.js';
 
 export const POISON_PTR = 0xccccccccccccccccn;
 export const POISON_U32 = 0xcccccccc;
@@ -47,9 +47,7 @@ export function bytes(a: Args, name: string): Uint8Array {
 /** A structure argument, or undefined when the pointer is NULL. */
 export function struct(a: Args, name: string): Struct | undefined {
   const v = a[name];
-  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v)
-    ? (v as Struct)
-    : undefined;
+  return isStruct(v) ? v : undefined;
 }
 
 export function field(s: Struct, name: string): bigint | number | boolean {

@@ -11,7 +11,7 @@ import {
 } from '../core/constants.js';
 import { poison, POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
-import { valueEquals } from '../model/values.js';
+import { isStruct, valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
 import type { AddressBook } from './addressBook.js';
 import { valueText, type ValueSpace } from './addressText.js';
@@ -73,10 +73,7 @@ const SG_LAYOUTS: readonly (readonly [header: number, element: number])[] = [
  */
 export function isSgListBytes(actual: Value | undefined, vrp: Value | undefined): boolean {
   if (typeof actual !== 'number') return false;
-  const input =
-    typeof vrp === 'object' && !(vrp instanceof Uint8Array) && !Array.isArray(vrp)
-      ? (vrp as Struct)
-      : {};
+  const input: Struct = isStruct(vrp) ? vrp : {};
   const va = input['inputBuffer'];
   const length = input['inputBufferLength'];
   if (typeof va !== 'bigint' || typeof length !== 'number') return false;
@@ -107,10 +104,8 @@ function sameStruct(
   actual: Value | undefined,
   ctx: CompareContext,
 ): boolean {
-  if (typeof actual !== 'object' || actual instanceof Uint8Array || Array.isArray(actual))
-    return false;
-  const a = actual as Struct;
-  return Object.keys(expected).every((k) => sameField(p, k, expected[k], a[k], ctx));
+  if (!isStruct(actual)) return false;
+  return Object.keys(expected).every((k) => sameField(p, k, expected[k], actual[k], ctx));
 }
 
 function sgTotal(v: Value | undefined): number {
@@ -133,14 +128,7 @@ function sameValue(
     if (ctx.singleElement && actual.length !== 1) return false;
     return sgTotal(expected) === sgTotal(actual);
   }
-  if (
-    p.type === 'vrp' &&
-    typeof expected === 'object' &&
-    !(expected instanceof Uint8Array) &&
-    !Array.isArray(expected)
-  ) {
-    return sameStruct(p, expected as Struct, actual, ctx);
-  }
+  if (p.type === 'vrp' && isStruct(expected)) return sameStruct(p, expected, actual, ctx);
   switch (p.compare) {
     case 'truthy':
       return isNullish(expected) === isNullish(actual);
@@ -192,10 +180,6 @@ export function compareOutcome(
     if (!sameValue(o, e, a, ctx)) found.push(mismatch(o, `out.${o.name}`, e, a, ctx, absent));
   }
   return found;
-}
-
-function isStruct(v: Value | undefined): v is Struct {
-  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v);
 }
 
 /**

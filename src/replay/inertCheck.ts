@@ -3,8 +3,8 @@
 // (its state and bytes before and after), so they hold even once the oracle has lost track.
 import { MAP_DMA_FN } from '../model/calls.js';
 import type { Model } from '../model/model.js';
-import type { Args, Struct, Value } from '../model/values.js';
-import { valueEquals } from '../model/values.js';
+import type { Args, Value } from '../model/values.js';
+import { isStruct, valueEquals } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import { valueText, withTrace, type ValueSpace } from './addressText.js';
 import type { CallPlan } from './callPlan.js';
@@ -200,9 +200,6 @@ export function inertValues(
   }
   return found;
 }
-
-const isStruct = (v: Value | undefined): v is Struct =>
-  typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v);
 
 /** An out-parameter written, or the member of it: its name, and its values. */
 interface Written {

@@ -6,6 +6,7 @@ import { POISON_PTR } from '../model/args.js';
 import { RESOURCE_SPACE, type Produces } from '../model/callTypes.js';
 import type { Stepped } from '../model/step.js';
 import {
+  isStruct,
   valueEquals,
   type Args,
   type CallOutcome,
@@ -40,9 +41,7 @@ function learnOne(
 }
 
 function field(v: Value | undefined, f: string): Value | undefined {
-  return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v)
-    ? (v as Struct)[f]
-    : undefined;
+  return isStruct(v) ? v[f] : undefined;
 }
 
 function learnElements(

@@ -4,7 +4,7 @@
 // does not list the write in touched(), is the bug this tool exists for; left to the rotating
 // sample, it was found late (a mismatch calls later) or not at all.
 import type { ArgDesc } from '../model/callTypes.js';
-import type { Args, Struct } from '../model/values.js';
+import { isStruct, type Args } from '../model/values.js';
 import type { Span } from './memory.js';
 
 /** Read at the head and the tail of the live range from the named address, this many bytes each. */
@@ -54,9 +54,8 @@ export function inSpans(spans: readonly Span[], address: bigint): boolean {
 
 /** The request packet's buffers, whole (oracle space), named as their members are. */
 export function vrpBuffers(args: Args): { name: string; address: bigint; length: number }[] {
-  const vrp = args['pVrp'];
-  if (typeof vrp !== 'object' || vrp instanceof Uint8Array || Array.isArray(vrp)) return [];
-  const s = vrp as Struct;
+  const s = args['pVrp'];
+  if (!isStruct(s)) return [];
   const out: { name: string; address: bigint; length: number }[] = [];
   for (const [p, n] of [
     ['inputBuffer', 'inputBufferLength'],
