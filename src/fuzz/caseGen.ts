@@ -126,12 +126,12 @@ function withDisabled(ctx: CaseContext, c: CaseProgram): CaseProgram {
 }
 
 /** Materializes a program against a fresh oracle (default layout), as a generated trace. */
-export function materialize(c: CaseProgram, callsMax: number, callsLimit = callsMax): Trace {
+export function materialize(c: CaseProgram, callsMax: number, callsReplayed = callsMax): Trace {
   const model = new Model({
     device: resolveDevice(c.header.device),
     profile: profileOf(c.header),
   });
-  const b = new CaseBuilder(c.program, Math.min(callsMax, callsLimit), c.watch, c.disabled);
+  const b = new CaseBuilder(c.program, Math.min(callsMax, callsReplayed), c.watch, c.disabled);
   const calls: TraceCall[] = [];
   for (let call = b.next(model.state); call !== undefined; call = b.next(model.state)) {
     calls.push(call);
@@ -140,7 +140,7 @@ export function materialize(c: CaseProgram, callsMax: number, callsLimit = calls
   return { header: c.header, calls };
 }
 
-/** Case `index` as a trace: the calls a worker replayed (cut to `callsLimit` if it stopped). */
-export function generateCase(ctx: CaseContext, index: number, callsLimit?: number): Trace {
-  return materialize(caseProgram(ctx, index), ctx.callsMax, callsLimit);
+/** Case `index` as a trace: the calls a worker replayed (cut to `callsReplayed` if it stopped). */
+export function generateCase(ctx: CaseContext, index: number, callsReplayed?: number): Trace {
+  return materialize(caseProgram(ctx, index), ctx.callsMax, callsReplayed);
 }

@@ -36,7 +36,7 @@ const atLeast =
 /** A random trace and a predicate it satisfies, built from its own calls. */
 const caseArb = fc
   .record({
-    trace: traceArbitrary({ maxCalls: 14 }),
+    trace: traceArbitrary({ callsMax: 14 }),
     i: fc.nat(),
     j: fc.nat(),
     k: fc.nat(),
@@ -65,7 +65,7 @@ const has = (t: Trace, fn: string): boolean => t.calls.some((c) => c.fn === fn);
  */
 const nonMonotoneArb = fc
   .record({
-    trace: traceArbitrary({ maxCalls: 14 }),
+    trace: traceArbitrary({ callsMax: 14 }),
     i: fc.nat(),
     j: fc.nat(),
     k: fc.nat(),

@@ -110,9 +110,9 @@ class SpaceBook {
   private seq = 0;
   /** Values and ranges held, and how many more before the next compaction. */
   private values = 0;
-  private valuesLimit = 2 * exactKept;
+  private valuesMax = 2 * exactKept;
   private rangeCount = 0;
-  private rangesLimit = 2 * rangesKept;
+  private rangesMax = 2 * rangesKept;
 
   constructor(private readonly liveness: Liveness | undefined) {
     const map = new Map<bigint, Entry>();
@@ -145,10 +145,10 @@ class SpaceBook {
       this.exact.target.set(target, e);
     }
     // Amortized: a compaction costs what is held, and comes after at least as many learns.
-    if (++this.values > this.valuesLimit) {
+    if (++this.values > this.valuesMax) {
       this.compactValues();
       this.values = this.exact.trace.size;
-      this.valuesLimit = 2 * Math.max(exactKept, this.values);
+      this.valuesMax = 2 * Math.max(exactKept, this.values);
     }
     if (length === 0) return;
     this.ranges.trace.add(e);
@@ -156,7 +156,7 @@ class SpaceBook {
       this.ranges.model.add(e);
       this.ranges.target.add(e);
     }
-    if (++this.rangeCount > this.rangesLimit) {
+    if (++this.rangeCount > this.rangesMax) {
       const keep = this.keeper(rangesKept);
       this.ranges.trace.retain(keep);
       if (!this.shared) {
@@ -164,7 +164,7 @@ class SpaceBook {
         this.ranges.target.retain(keep);
       }
       this.rangeCount = this.ranges.trace.size();
-      this.rangesLimit = 2 * Math.max(rangesKept, this.rangeCount);
+      this.rangesMax = 2 * Math.max(rangesKept, this.rangeCount);
     }
   }
 

@@ -179,7 +179,7 @@ VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=0xffff80000
       expect(text.length).toBeGreaterThan(printText(r.value).length);
     }
     fc.assert(
-      fc.property(traceArbitrary({ maxCalls: 12 }), (t) => {
+      fc.property(traceArbitrary({ callsMax: 12 }), (t) => {
         // Not printRepro, which falls back to the bare text: the annotation itself must hold.
         expect(parsed(printTextAnnotated(t, oracleAnswers(t)))).toStrictEqual(t);
       }),

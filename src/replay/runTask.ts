@@ -115,7 +115,7 @@ async function sizeOf(item: TraceItem): Promise<number> {
  */
 async function streamed(path: string, label: string): Promise<Loaded | string> {
   // No call limit: the replay holds a batch at a time, however long the trace.
-  const frames = streamTraceBatches(path, { callsLimit: Number.POSITIVE_INFINITY })[
+  const frames = streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })[
     Symbol.asyncIterator
   ]();
   const first = await frames.next();

@@ -56,7 +56,7 @@ export function streamTraceCalls(path: string): AsyncGenerator<TraceItem> {
 
 /**
  * Streams a trace file in batches of calls (a .vpt frame, the lines of a JSONL chunk; a text
- * trace a call at a time): for consumers that work through calls synchronously. `callsLimit`
+ * trace a call at a time): for consumers that work through calls synchronously. `traceCallsMax`
  * applies to .vpt and JSONL (a text trace, written by hand, keeps callsMax).
  */
 export async function* streamTraceBatches(

@@ -22,7 +22,7 @@ export interface StreamOptions {
    * Calls a trace may hold (default callsMax): a consumer that keeps no calls (a conversion,
    * a streamed replay, a summary) passes Infinity, since its memory does not grow with them.
    */
-  readonly callsLimit?: number;
+  readonly traceCallsMax?: number;
 }
 
 /** A batched stream one call at a time (for consumers that take calls singly). */

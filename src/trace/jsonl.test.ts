@@ -139,9 +139,9 @@ describe('readJsonlBatches', () => {
 
   it('holds to callsMax unless told otherwise (a reader that keeps no calls)', async () => {
     const three = `${HEADER}\n${FREE}\n${FREE}\n${FREE}\n`;
-    const kinds = async (callsLimit?: number): Promise<string[]> => {
+    const kinds = async (traceCallsMax?: number): Promise<string[]> => {
       const out: string[] = [];
-      const o = callsLimit === undefined ? {} : { callsLimit };
+      const o = traceCallsMax === undefined ? {} : { traceCallsMax };
       for await (const i of readJsonlBatches(chunked(three, 1 << 16), 'a.jsonl', o))
         out.push(i.kind === 'error' ? formatTraceError(i.error) : i.kind);
       return out;

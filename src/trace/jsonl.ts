@@ -26,7 +26,7 @@ export class JsonlLineDecoder {
   constructor(
     private readonly file?: string,
     /** Calls a trace may hold (a reader that keeps none may pass Infinity). */
-    private readonly callsLimit = callsMax,
+    private readonly traceCallsMax = callsMax,
   ) {}
 
   /** `unterminated`: the input ended in this line, before its newline. */
@@ -67,8 +67,8 @@ export class JsonlLineDecoder {
       const h = validateHeader(raw, where);
       return h.ok ? { kind: 'header', header: h.value } : fail(h.error);
     }
-    if (++this.calls > this.callsLimit) {
-      return fail(traceError(where, undefined, `more than ${this.callsLimit} calls`));
+    if (++this.calls > this.traceCallsMax) {
+      return fail(traceError(where, undefined, `more than ${this.traceCallsMax} calls`));
     }
     const c = adoptCall(raw, where);
     return c.ok ? { kind: 'call', call: c.value } : fail(c.error);
@@ -140,7 +140,7 @@ export async function* readJsonlBatches(
   file?: string,
   o: StreamOptions = {},
 ): AsyncGenerator<TraceBatchItem> {
-  const decoder = new JsonlLineDecoder(file, o.callsLimit);
+  const decoder = new JsonlLineDecoder(file, o.traceCallsMax);
   for await (const events of splitLineBatches(chunks)) {
     let calls: TraceCall[] = [];
     for (const ev of events) {

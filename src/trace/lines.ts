@@ -22,9 +22,9 @@ const NL = 0x0a;
 /** Yields each line (without its "\n"; a final line without "\n" counts too). */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
-  maxBytes = lineBytesMax,
+  bytesMax = lineBytesMax,
 ): AsyncGenerator<LineEvent> {
-  for await (const batch of splitLineBatches(chunks, maxBytes)) yield* batch;
+  for await (const batch of splitLineBatches(chunks, bytesMax)) yield* batch;
 }
 
 /**
@@ -34,27 +34,27 @@ export async function* splitLines(
  */
 export async function* splitLineBatches(
   chunks: AsyncIterable<Uint8Array>,
-  maxBytes = lineBytesMax,
+  bytesMax = lineBytesMax,
 ): AsyncGenerator<readonly LineEvent[]> {
   // A BOM is kept: the format's reader drops one before the header, and a second is an error.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let line = 1;
-  // Past maxBytes of one line: read on without keeping it, to learn whether a newline ends it
+  // Past bytesMax of one line: read on without keeping it, to learn whether a newline ends it
   // (a line too long) or the input does (a writer cut off in its last line: damage).
   let skipping = false;
   for await (const chunk of chunks) {
     if (skipping) {
       if (chunk.indexOf(NL) === -1) continue;
-      yield [tooLong(line, maxBytes)];
+      yield [tooLong(line, bytesMax)];
       return;
     }
     const out: LineEvent[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
-      if (pendingBytes + nl - start > maxBytes) {
-        out.push(tooLong(line, maxBytes));
+      if (pendingBytes + nl - start > bytesMax) {
+        out.push(tooLong(line, bytesMax));
         yield out;
         return;
       }
@@ -73,7 +73,7 @@ export async function* splitLineBatches(
     }
     if (start < chunk.length) {
       pendingBytes += chunk.length - start;
-      if (pendingBytes > maxBytes) {
+      if (pendingBytes > bytesMax) {
         if (out.length > 0) yield out;
         pending = [];
         skipping = true;
@@ -85,7 +85,7 @@ export async function* splitLineBatches(
     if (out.length > 0) yield out;
   }
   if (skipping) {
-    yield [{ ...tooLong(line, maxBytes), unterminated: true }];
+    yield [{ ...tooLong(line, bytesMax), unterminated: true }];
     return;
   }
   if (pendingBytes > 0) {

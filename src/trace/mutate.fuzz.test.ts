@@ -88,7 +88,7 @@ async function checkStream(items: AsyncIterable<TraceItem>): Promise<void> {
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const mutated = fc.tuple(
-  traceArbitrary({ maxCalls: 12 }),
+  traceArbitrary({ callsMax: 12 }),
   fc.array(mutation, { minLength: 1, maxLength: 4 }),
 );
 
@@ -106,7 +106,7 @@ describe('decoders on damaged input', () => {
 
   it('.vpt: one flipped byte, anywhere or in the header frame, is always detected', async () => {
     const flip = fc.record({
-      t: traceArbitrary({ maxCalls: 12 }),
+      t: traceArbitrary({ callsMax: 12 }),
       inHeaderFrame: fc.boolean(),
       at: fc.nat(),
       mask: fc.integer({ min: 1, max: 255 }),

@@ -47,7 +47,7 @@ describe('format round trips', () => {
   it('the streaming readers agree with the whole-buffer decoders at any chunk size', async () => {
     await fc.assert(
       fc.asyncProperty(
-        traceArbitrary({ maxCalls: 10 }),
+        traceArbitrary({ callsMax: 10 }),
         fc.integer({ min: 1, max: 300 }),
         async (t, size) => {
           const vpt = encodeVpt(t);

@@ -126,7 +126,7 @@ describe('printTextStreamed', () => {
 
   it('ends in an error when the file changed between the passes', async () => {
     const t = fc.sample(
-      traceArbitrary({ maxCalls: 10 }).filter((x) => x.calls.length > 2),
+      traceArbitrary({ callsMax: 10 }).filter((x) => x.calls.length > 2),
       {
         numRuns: 1,
         seed: 7,

@@ -118,11 +118,11 @@ function normalizeHeader(h: TraceHeader): TraceHeader {
 }
 
 /** Random valid, normalized traces (as a decoder would return them). */
-export function traceArbitrary(constraints: { maxCalls?: number } = {}): fc.Arbitrary<Trace> {
+export function traceArbitrary(constraints: { callsMax?: number } = {}): fc.Arbitrary<Trace> {
   return fc
     .record({
       header: headerArbitrary(),
-      drafts: fc.array(ANY_CALL, { maxLength: constraints.maxCalls ?? 30 }),
+      drafts: fc.array(ANY_CALL, { maxLength: constraints.callsMax ?? 30 }),
     })
     .map(({ header, drafts }) => ({ header: normalizeHeader(header), calls: resolve(drafts) }));
 }

@@ -118,9 +118,9 @@ describe('.vpt encode/decode', () => {
   });
 
   it('holds to callsMax unless told otherwise (a reader that keeps no calls)', async () => {
-    const kinds = async (callsLimit: number): Promise<string[]> => {
+    const kinds = async (traceCallsMax: number): Promise<string[]> => {
       const out: string[] = [];
-      for await (const i of readVptFrames(chunks(bytes, 4096), 't.vpt', { callsLimit }))
+      for await (const i of readVptFrames(chunks(bytes, 4096), 't.vpt', { traceCallsMax }))
         out.push(i.kind === 'error' ? formatTraceError(i.error) : i.kind);
       return out;
     };

@@ -154,7 +154,7 @@ export async function* readVptFrames(
   file?: string,
   o: StreamOptions = {},
 ): AsyncGenerator<TraceBatchItem> {
-  const d = new VptDecoder(file, o.callsLimit);
+  const d = new VptDecoder(file, o.traceCallsMax);
   const q = new ByteQueue(chunks);
   try {
     const bad = d.prelude(await q.read(PRELUDE_BYTES));

@@ -59,13 +59,13 @@ export async function convert(
     );
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
-  const callsLimit = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
+  const traceCallsMax = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
   let damage: TraceError | undefined;
   // Ctrl-C or SIGTERM ends the stream as an error would: the writer drops its temporary file.
   const interrupt = onInterrupt(ctx.io.err, 'stopping; the output is left as it was');
   const items = (): AsyncIterable<TraceBatchItem> =>
     untilSignal(
-      streamTraceBatches(input, callsLimit === undefined ? {} : { callsLimit }),
+      streamTraceBatches(input, traceCallsMax === undefined ? {} : { traceCallsMax }),
       interrupt.signal,
     );
   let r;

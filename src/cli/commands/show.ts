@@ -44,7 +44,7 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
   // intact part, then the damage (exit 2).
   let damage: TraceError | undefined;
   const open = () =>
-    untilDamage(streamTraceBatches(file, { callsLimit: Number.POSITIVE_INFINITY }), (e) => {
+    untilDamage(streamTraceBatches(file, { traceCallsMax: Number.POSITIVE_INFINITY }), (e) => {
       damage = e;
     });
   const summary = new Summarizing(file);
