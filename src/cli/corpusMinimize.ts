@@ -33,10 +33,10 @@ import { Progress, type ProgressOptions } from './progress.js';
 import { reproOf, shrinkTrace } from './shrinkTrace.js';
 import { budgetTimer } from './budgetTimer.js';
 
-export const CORPUS_REPROS_DIR = 'corpus-repros';
+const CORPUS_REPROS_DIR = 'corpus-repros';
 
 /** `kind/VideoPortFoo` → OUT/corpus-repros/kind/Foo, named as a finding's directory is. */
-export function corpusReproDir(out: string, t: Pick<CorpusTarget, 'violation'>): string {
+function corpusReproDir(out: string, t: Pick<CorpusTarget, 'violation'>): string {
   const fn = t.violation.fn.replace(/^VideoPort/, '').replace(/^@/, 'at-');
   return join(out, CORPUS_REPROS_DIR, t.violation.kind, fn);
 }

@@ -23,7 +23,7 @@ export const REPRO_HERE = 'repro.jsonl';
  * `module:` target by its absolute path (a module path is a file, resolved against `cwd`). A
  * `process:` target is a shell command, left as written: it runs where the user runs it.
  */
-export function replayCommandHere(s: CommandSettings, cwd: string): string {
+function replayCommandHere(s: CommandSettings, cwd: string): string {
   const m = /^module:(.+)$/s.exec(s.target)?.[1];
   const target = m === undefined || isAbsolute(m) ? s.target : `module:${resolve(cwd, m)}`;
   return replayCommand(REPRO_HERE, { ...s, target });

@@ -41,7 +41,7 @@ export interface MinimizeCliOptions {
 export const DEFAULT_ATTEMPTS = 10_000;
 
 /** foo.jsonl → foo.min.txt beside it: the text repro format, readable in a bug report. */
-export function defaultOut(file: string): string {
+function defaultOut(file: string): string {
   const base = basename(file).replace(/\.(jsonl|vpt|txt)$/i, '');
   return join(dirname(file), `${base}.min.txt`);
 }

@@ -36,7 +36,7 @@ function placeOf(res: ResourceKind, sub: number, frac: number): Place {
 }
 
 /** One integer decides a handle slot: live (which one, where in it) or hostile (which way). */
-export function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
+function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
   const pickN = (x >>> 10) & 7;
   const sub = (x >>> 13) & 7;
   const frac = ((x >>> 16) & 0x3fff) << 2;
@@ -59,7 +59,7 @@ export function decodeResource(res: ResourceKind, x: number, hostility: number):
   }
 }
 
-export function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
+function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
   const sub = x & 15;
   const pickN = (x >>> 4) & 7;
   const frac = ((x >>> 7) & 0x3fff) << 2;

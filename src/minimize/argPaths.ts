@@ -1,18 +1,11 @@
 // Addressing one argument, or one field of a structure argument, by a path: "mdl" or
-// "pVrp.inputBuffer". Reads and copy-on-write updates, so a linked trace is never changed.
+// "pVrp.inputBuffer". Copy-on-write updates, so a linked trace is never changed.
 import type { Args, Struct, Value } from '../model/values.js';
 import { isStruct } from '../model/values.js';
 
 export function splitPath(path: string): [string, string | undefined] {
   const dot = path.indexOf('.');
   return dot < 0 ? [path, undefined] : [path.slice(0, dot), path.slice(dot + 1)];
-}
-
-export function getArg(args: Args, path: string): Value | undefined {
-  const [name, field] = splitPath(path);
-  const v = args[name];
-  if (field === undefined) return v;
-  return isStruct(v) ? v[field] : undefined;
 }
 
 /** A copy of args with the value at path replaced (deleted when value is undefined). */

@@ -65,7 +65,7 @@ interface Site {
 }
 
 /** The non-NULL values of a call that the replayer would translate. */
-export function sitesOf(call: TraceCall): Site[] {
+function sitesOf(call: TraceCall): Site[] {
   const desc = describe(call.fn);
   assert(desc !== undefined, `unknown function ${call.fn}`);
   const sites: Site[] = [];

@@ -4,7 +4,7 @@ import { Recorder } from '../model/recorder.js';
 import type { Struct } from '../model/values.js';
 import { emptyHeader, type Trace } from '../trace/trace.js';
 
-export const SG_DESCRIPTION: Struct = {
+const SG_DESCRIPTION: Struct = {
   scatterGather: true,
   dma32BitAddresses: true,
   dma64BitAddresses: false,

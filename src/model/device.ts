@@ -32,13 +32,13 @@ export interface DeviceSpec {
   readonly dma?: Partial<DmaConfig>;
 }
 
-export const DEFAULT_APERTURES: readonly Aperture[] = [
+const DEFAULT_APERTURES: readonly Aperture[] = [
   { name: 'framebuffer', base: 0xe0000000n, length: 16777216, space: 'memory' },
   { name: 'mmio', base: 0xf0000000n, length: 65536, space: 'memory' },
   { name: 'vga', base: 0x3c0n, length: 32, space: 'io' },
 ];
 
-export const DEFAULT_DMA: DmaConfig = {
+const DEFAULT_DMA: DmaConfig = {
   scatterGather: true,
   dma32BitAddresses: true,
   dma64BitAddresses: false,
@@ -46,7 +46,7 @@ export const DEFAULT_DMA: DmaConfig = {
   mapRegisters: 64,
 };
 
-export const DEFAULT_SYSTEM_MEMORY_BYTES = 268435456;
+const DEFAULT_SYSTEM_MEMORY_BYTES = 268435456;
 
 export function resolveDevice(spec: DeviceSpec = {}): DeviceConfig {
   return {

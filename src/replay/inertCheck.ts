@@ -90,7 +90,7 @@ const vrpBytesMax = 1 << 20;
 export const vrpEdgeBytes = 256;
 
 /** The request packet's buffers: they must not change either (their edges only, if cheap). */
-export function vrpSpans(args: Args, cheap: boolean): Span[] {
+function vrpSpans(args: Args, cheap: boolean): Span[] {
   const spans: Span[] = [];
   for (const { address, length } of vrpBuffers(args)) {
     if (!cheap || length <= 2 * vrpEdgeBytes)

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { ensureDir, isDir } from './ensureDir.js';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
@@ -131,11 +131,6 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
     }
     return name;
   };
-}
-
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
 }
 
 export interface ReproPaths {

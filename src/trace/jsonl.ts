@@ -18,7 +18,7 @@ import { repeatedKey } from './duplicateKeys.js';
 const BLANK = /^\s*$/;
 
 /** Decodes JSONL line by line; `line` returns undefined for a trailing blank line. */
-export class JsonlLineDecoder {
+class JsonlLineDecoder {
   private sawHeader = false;
   private blankLine = 0;
   private calls = 0;
