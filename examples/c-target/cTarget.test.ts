@@ -11,7 +11,7 @@ import { INERT_FNS } from '../../src/model/calls.js';
 import { Recorder } from '../../src/model/recorder.js';
 import { deviceBaseArgs } from '../../src/model/testDevice.js';
 import type { TraceCall } from '../../src/model/values.js';
-import { KITCHEN_DEVICE, kitchenSink } from '../../src/replay/kitchenSink.js';
+import { KITCHEN_DEVICE, kitchenSink } from '../../test/support/kitchenSink.js';
 import { createProcessTarget, type ProcessChild } from '../../src/replay/processTarget.js';
 import type { ReplayOptions, ReplayResult } from '../../src/replay/replay.js';
 import { replayTrace } from '../../src/replay/replayTrace.js';

@@ -16,4 +16,4 @@ export function fuzzSettings(
   };
 }
 
-export { campaignOn } from '../../src/fuzz/campaignOn.js';
+export { campaignOn } from '../../test/support/campaignOn.js';

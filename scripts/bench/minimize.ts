@@ -22,7 +22,7 @@ import fc from 'fast-check';
 import { cpus } from 'node:os';
 import { InlineExecutor, type Executor } from '../../src/replay/executor.js';
 import { PiscinaExecutor } from '../../src/replay/pool.js';
-import { kitchenSink } from '../../src/replay/kitchenSink.js';
+import { kitchenSink } from '../../test/support/kitchenSink.js';
 import { MUTANTS, type Mutant } from '../../src/replay/mutants.js';
 import { stillFailsPredicate, type FailureSignature } from '../../src/replay/stillFails.js';
 import type { Trace } from '../../src/trace/trace.js';

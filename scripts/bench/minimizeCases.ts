@@ -12,7 +12,7 @@ import {
 } from '../../src/minimize/minimize.js';
 import type { Executor } from '../../src/replay/executor.js';
 import { InlineExecutor } from '../../src/replay/executor.js';
-import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../../src/replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import type { Mutant } from '../../src/replay/mutants.js';
 import type { ReplaySettings } from '../../src/replay/protocol.js';
 import {

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../report/chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.js';
 import { interruptCli, runCli, type CliRun } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));

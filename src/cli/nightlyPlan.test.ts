@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { nightlyFixture } from '../report/fixtures.js';
+import { nightlyFixture } from '../../test/support/reportFixtures.js';
 import type { FindingStatus, NightlyReport } from '../report/nightlySchema.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

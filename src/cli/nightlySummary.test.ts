@@ -1,6 +1,6 @@
 // The nightly (and merge) summary counts in words: "1 call", "2 calls".
 import { describe, expect, it } from 'vitest';
-import { nightlyFixture } from '../report/fixtures.js';
+import { nightlyFixture } from '../../test/support/reportFixtures.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';

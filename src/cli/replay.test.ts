@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_HEADER } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { buildRevision } from './buildRevision.js';

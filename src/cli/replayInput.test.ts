@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { runCli } from './runCli.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { failureKey, runCampaign, type CampaignResult } from './campaign.js';
-import { campaignOn } from './campaignOn.js';
+import { campaignOn } from '../../test/support/campaignOn.js';
 import { createFuzzPool, InlineFuzzExecutor, WarmingPool, type FuzzExecutor } from './executor.js';
 import { groupFailures } from './findings.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';

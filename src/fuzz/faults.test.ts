@@ -7,7 +7,7 @@ import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
 import { buildBase, type NamedTrace } from './base.js';
 import type { CampaignResult } from './campaign.js';
-import { campaignOn } from './campaignOn.js';
+import { campaignOn } from '../../test/support/campaignOn.js';
 import { createFuzzPool } from './executor.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';

@@ -1,7 +1,7 @@
 // From failing cases to findings, with the replay faked: what gets minimized, and what a flaky
 // failure (one that does not happen on every run) turns into.
 import { describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_HEADER } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { readFile } from 'node:fs/promises';
 import { INERTNESS_KINDS, type Violation } from '../replay/violation.js';
 import type { Trace } from '../trace/trace.js';

@@ -11,7 +11,7 @@ import { replayTrace } from '../replay/replayTrace.js';
 import type { TargetSession } from '../replay/sessions.js';
 import { callToJson } from '../trace/json.js';
 import { validateCall } from '../trace/validate.js';
-import { kitchenSink, KITCHEN_DEVICE } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE } from '../../test/support/kitchenSink.js';
 import { emptyHeader } from '../trace/trace.js';
 import { buildBase } from './base.js';
 import { generateCase, type CaseContext } from './caseGen.js';

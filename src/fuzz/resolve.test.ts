@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RESOURCE_SPACE, type ResourceKind } from '../model/callTypes.js';
 import { Model } from '../model/model.js';
-import { KITCHEN_DEVICE, kitchenSink } from '../replay/kitchenSink.js';
+import { KITCHEN_DEVICE, kitchenSink } from '../../test/support/kitchenSink.js';
 import { emptyHeader } from '../trace/trace.js';
 import { buildBase } from './base.js';
 import { generateCase } from './caseGen.js';

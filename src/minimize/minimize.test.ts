@@ -3,7 +3,7 @@ import type { Trace } from '../trace/trace.js';
 import { printText } from '../trace/text.js';
 import { traceKey } from './materialize.js';
 import { minimize, type StillFails } from './minimize.js';
-import { smallTrace } from './testTraces.js';
+import { smallTrace } from '../../test/support/testTraces.js';
 
 /** A predicate over the function sequence, counting what it is asked. */
 function byFns(test: (fns: string[]) => boolean): StillFails & { seen: string[]; batches: number } {

@@ -13,7 +13,7 @@ import {
   simplifications,
 } from './passes.js';
 import { link } from './references.js';
-import { smallTrace } from './testTraces.js';
+import { smallTrace } from '../../test/support/testTraces.js';
 
 const linked = link(smallTrace());
 const text = (c: Candidate): string => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ALTERNATE_LAYOUT } from '../model/layout.js';
 import { Recorder } from '../model/recorder.js';
-import { kitchenSink, KITCHEN_DEVICE } from '../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE } from '../../test/support/kitchenSink.js';
 import { emptyHeader, type Trace } from '../trace/trace.js';
 import { chainOf, dependents, link, type Linked } from './references.js';
-import { smallTrace } from './testTraces.js';
+import { smallTrace } from '../../test/support/testTraces.js';
 
 const refsOf = (l: Linked): string[] =>
   l.calls.flatMap((c, i) =>

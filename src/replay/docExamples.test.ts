@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { parseText } from '../trace/text.js';
-import { accepted } from '../trace/testResult.js';
+import { accepted } from '../../test/support/testResult.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
 

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/runCli.js';
-import { campaignOn } from '../fuzz/campaignOn.js';
+import { campaignOn } from '../../test/support/campaignOn.js';
 import { buildBase } from '../fuzz/base.js';
 import { createFuzzPool } from '../fuzz/executor.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { formatJsonl } from '../trace/jsonl.js';
-import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-hostile-'));
 const kitchen = join(dir, 'kitchen.jsonl');

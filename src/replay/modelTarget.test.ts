@@ -2,7 +2,7 @@
 // naming the option, and a call the table does not have refused rather than answered with {}.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEVICE, resolveDevice } from '../model/device.js';
-import { KITCHEN_DEVICE } from './kitchenSink.js';
+import { KITCHEN_DEVICE } from '../../test/support/kitchenSink.js';
 import { createModelTarget, type ModelTargetOptions } from './modelTarget.js';
 
 /** A user's JavaScript may pass anything. */

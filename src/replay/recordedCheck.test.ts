@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import type { TraceCall } from '../model/values.js';
-import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE } from '../../test/support/kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveDevice, type DeviceSpec } from '../model/device.js';
 import type { Args, CallOutcome, Struct, TraceCall } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
-import { kitchenSink, KITCHEN_DEVICE } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE } from '../../test/support/kitchenSink.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { createMutantTarget, MUTANTS } from './mutants.js';
 import { parseText } from '../trace/textParse.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
-import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
 import { runReplayTask, streamBytesMin } from './runTask.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_HEADER } from './kitchenSink.js';
+import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { InlineExecutor } from './executor.js';
 import type { ReplaySettings } from './protocol.js';
 import type { ReplayResult } from './replay.js';

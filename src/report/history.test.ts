@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nightlyFixture } from './fixtures.js';
+import { nightlyFixture } from '../../test/support/reportFixtures.js';
 import {
   emptyHistory,
   updateHistory,

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
-import { HOSTILE, hostileNightlyFixture } from './fixtures.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.js';
+import { HOSTILE, hostileNightlyFixture } from '../../test/support/reportFixtures.js';
 import { nightlyHtml } from './html.js';
 import { nightlyJunitXml } from './nightlyJunit.js';
 

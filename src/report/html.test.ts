@@ -5,7 +5,7 @@ import {
   hostileNightlyFixture,
   nightlyFixture,
   withoutBuildRevision,
-} from './fixtures.js';
+} from '../../test/support/reportFixtures.js';
 import { nightlyHtml } from './html.js';
 import { CSP } from './htmlAssets.js';
 import { esc, pathHref } from './htmlEscape.js';

@@ -6,7 +6,7 @@ import {
   hostileNightlyFixture,
   nightlyFixture,
   withoutBuildRevision,
-} from './fixtures.js';
+} from '../../test/support/reportFixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
 import {
   caseForCorpusTrace,

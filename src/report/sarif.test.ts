@@ -5,7 +5,7 @@ import {
   hostileNightlyFixture,
   nightlyFixture,
   withoutBuildRevision,
-} from './fixtures.js';
+} from '../../test/support/reportFixtures.js';
 import type { NightlyReport } from './nightlySchema.js';
 import {
   CORPUS_FINGERPRINT,

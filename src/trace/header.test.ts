@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headerToJson, validateHeader } from './header.js';
-import { accepted, verdict } from './testResult.js';
+import { accepted, verdict } from '../../test/support/testResult.js';
 import type { TraceHeader } from './trace.js';
 
 const where = { file: 'h.jsonl', line: 1 };

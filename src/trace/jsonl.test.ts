@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatJsonl, parseJsonl, readJsonlBatches, readJsonlCalls } from './jsonl.js';
 import { collectTrace, collectTracePrefix } from './items.js';
 import type { TraceBatchItem, TraceItem } from './items.js';
-import { accepted, verdict } from './testResult.js';
+import { accepted, verdict } from '../../test/support/testResult.js';
 import { formatTraceError, type TraceError } from './traceError.js';
 import type { Trace } from './trace.js';
 

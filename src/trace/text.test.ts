@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseText, printText, readTextCalls } from './text.js';
 import { collectTrace } from './items.js';
-import { accepted, verdict } from './testResult.js';
+import { accepted, verdict } from '../../test/support/testResult.js';
 import type { Trace } from './trace.js';
 import type { TraceCall } from '../model/values.js';
 

@@ -2,7 +2,7 @@
 // what a broken byte or hex literal is instead of "expected a value".
 import { describe, expect, it } from 'vitest';
 import { parseText } from './text.js';
-import { accepted, verdict } from './testResult.js';
+import { accepted, verdict } from '../../test/support/testResult.js';
 
 const h = '#! vpdma-trace v1\n';
 const BASE =

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText, printText } from './text.js';
-import { accepted } from './testResult.js';
+import { accepted } from '../../test/support/testResult.js';
 
 const DOC = 'docs/text-format.md';
 const doc = readFileSync(new URL(`../../${DOC}`, import.meta.url), 'utf8');

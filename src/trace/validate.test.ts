@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCall } from './validate.js';
-import { accepted } from './testResult.js';
+import { accepted } from '../../test/support/testResult.js';
 import { formatTraceError } from './traceError.js';
 import type { TraceError } from './traceError.js';
 import type { TraceCall } from '../model/values.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCall } from './validate.js';
-import { accepted, verdict } from './testResult.js';
+import { accepted, verdict } from '../../test/support/testResult.js';
 import type { TraceCall } from '../model/values.js';
 
 const where = { file: 't.jsonl', line: 3 };

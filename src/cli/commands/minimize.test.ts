@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kitchenSink, KITCHEN_DEVICE } from '../../replay/kitchenSink.js';
+import { kitchenSink, KITCHEN_DEVICE } from '../../../test/support/kitchenSink.js';
 import { readTrace } from '../../store/traceFiles.js';
 import { formatJsonl } from '../../trace/jsonl.js';
 import type { TraceCall } from '../../model/values.js';

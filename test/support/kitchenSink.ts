@@ -1,10 +1,10 @@
 // One driver-shaped trace that exercises every bundled mutant's trigger, for tests: a correct
 // target replays it cleanly, and each mutant must be reported with its own violation kind.
-import { EXECUTE_DMA_ROUTINE, POOL_TAG } from '../core/constants.js';
-import { Recorder } from '../model/recorder.js';
-import type { DeviceSpec } from '../model/device.js';
-import type { Struct, TraceCall } from '../model/values.js';
-import type { TraceHeader } from '../trace/trace.js';
+import { EXECUTE_DMA_ROUTINE, POOL_TAG } from '../../src/core/constants.js';
+import { Recorder } from '../../src/model/recorder.js';
+import type { DeviceSpec } from '../../src/model/device.js';
+import type { Struct, TraceCall } from '../../src/model/values.js';
+import type { TraceHeader } from '../../src/trace/trace.js';
 
 export const KITCHEN_DEVICE: DeviceSpec = { dma: { mapRegisters: 4 } };
 

@@ -1,6 +1,6 @@
 // Test support: a decoder's or validator's Result as tests want it, errors as people read them.
-import type { Result } from '../core/result.js';
-import { formatTraceError, type TraceError } from './traceError.js';
+import type { Result } from '../../src/core/result.js';
+import { formatTraceError, type TraceError } from '../../src/trace/traceError.js';
 
 /** The value; a rejection fails the test with the formatted error. */
 export function accepted<T>(r: Result<T, TraceError>): T {

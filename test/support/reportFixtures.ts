@@ -2,11 +2,11 @@
 // corpus traces with one failing, three findings new/open/regressed, one fixed bucket and a
 // fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
 // XML and JSON. Renderer tests and the browser test build their pages from these.
-import { reachedTable } from '../fuzz/reached.js';
-import { nightlyViolations } from './nightlyBuild.js';
-import type { Finding, NightlyReport, SamplePoint } from './nightlySchema.js';
-import type { ReportViolation, TraceEntry } from './replayReport.js';
-import { summarize } from './replayReport.js';
+import { reachedTable } from '../../src/fuzz/reached.js';
+import { nightlyViolations } from '../../src/report/nightlyBuild.js';
+import type { Finding, NightlyReport, SamplePoint } from '../../src/report/nightlySchema.js';
+import type { ReportViolation, TraceEntry } from '../../src/report/replayReport.js';
+import { summarize } from '../../src/report/replayReport.js';
 
 const TARGET = 'process:./build/videoprt-shim --trace-io';
 const EXT = 'hwDeviceExtension=0xffffe00000001000';

@@ -1,9 +1,9 @@
 // One whole (unsharded) campaign on a built base, its executor closed afterwards: the set-up
 // tests and benchmarks share.
-import type { Base } from './base.js';
-import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign.js';
-import type { FuzzExecutor } from './executor.js';
-import type { FuzzSettings } from './protocol.js';
+import type { Base } from '../../src/fuzz/base.js';
+import { runCampaign, type CampaignOptions, type CampaignResult } from '../../src/fuzz/campaign.js';
+import type { FuzzExecutor } from '../../src/fuzz/executor.js';
+import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 
 type Rest = Omit<CampaignOptions, 'settings' | 'base' | 'baseKeys' | 'baseEdges' | 'shard'>;
 

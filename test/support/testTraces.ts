@@ -1,8 +1,8 @@
 // Small driver-shaped traces for the minimizer's tests (not shipped in any command).
-import { POOL_TAG } from '../core/constants.js';
-import { Recorder } from '../model/recorder.js';
-import type { Struct } from '../model/values.js';
-import { emptyHeader, type Trace } from '../trace/trace.js';
+import { POOL_TAG } from '../../src/core/constants.js';
+import { Recorder } from '../../src/model/recorder.js';
+import type { Struct } from '../../src/model/values.js';
+import { emptyHeader, type Trace } from '../../src/trace/trace.js';
 
 const SG_DESCRIPTION: Struct = {
   scatterGather: true,
