@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { readTrace } from '../../src/store/traceFiles.js';
 import { formatJsonl } from '../../src/trace/jsonl.js';
 import { BINARY, FILLER, mapDmaSession } from './testKit.js';

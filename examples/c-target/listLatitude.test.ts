@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { resolveDevice } from '../../src/model/device.js';
 import { isStruct } from '../../src/model/values.js';
 import { createProcessTarget, type ProcessChild } from '../../src/replay/processTarget.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CREATING_FNS } from '../fuzz/disabledNames.js';
-import { runCli as run } from './runCli.js';
+import { runCli as run } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-disable-'));
 const target = 'module:test/fixtures/partial-target.mjs';

@@ -10,7 +10,7 @@ import { createModelTargetSync } from '../replay/modelTarget.js';
 import type { TargetFactory } from '../replay/target.js';
 import { printText } from '../trace/text.js';
 import { fuzzTarget } from './fuzzTarget.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 function mutant(name: string): TargetFactory {
   const m = findMutant(name);

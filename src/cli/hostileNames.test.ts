@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from './runCli.js';
+import { runCli, type CliRun } from '../../test/support/runCli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vpdma-names-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

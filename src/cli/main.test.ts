@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from './main.js';
 import type { CliIo } from './context.js';
-import { runCli, type CliRun } from './runCli.js';
+import { runCli, type CliRun } from '../../test/support/runCli.js';
 import { parseText } from '../trace/text.js';
 import { parseJsonl } from '../trace/jsonl.js';
 import { tableRevision } from '../model/calls.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notReplayedWarning } from '../report/nightlyBuild.js';
 import type { NotReplayed } from '../report/nightlySchema.js';
-import { runCli as run } from './runCli.js';
+import { runCli as run } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-budget-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interruptCli, runCli as run } from './runCli.js';
+import { interruptCli, runCli as run } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-interrupt-'));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusOwner } from './corpusMinimizePlan.js';
 import { mergeCorpusReplay } from './mergeReplay.js';
-import { runCli as run } from './runCli.js';
+import { runCli as run } from '../../test/support/runCli.js';
 import type { Shard } from './shardReport.js';
 
 const root = resolve(import.meta.dirname, '../..');

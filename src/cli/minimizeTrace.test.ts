@@ -14,7 +14,7 @@ import { readTrace } from '../store/traceFiles.js';
 import { printText } from '../trace/text.js';
 import type { Trace } from '../trace/trace.js';
 import { minimizeTrace } from './minimizeTrace.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixture = join(root, 'test/fixtures/reshape-case.txt');

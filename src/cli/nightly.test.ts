@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.js';
-import { interruptCli, runCli, type CliRun } from './runCli.js';
+import { interruptCli, runCli, type CliRun } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-'));
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellWord } from '../core/shellWord.js';
-import { runCli, type CliRun } from './runCli.js';
+import { runCli, type CliRun } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGET = `module:${join(root, 'test/fixtures/nt4-compat-target.mjs')}`;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayDirs } from './nightlyPlan.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-input-'));
 const run = runCli;

@@ -15,7 +15,7 @@ import type { FindingStatus, NightlyReport } from '../report/nightlySchema.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectNightlyTraces, failsOnNew, removeFindings } from './nightlyPlan.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
 const TRACE = join('corpus', 'legacy-mapdma-flags.jsonl');

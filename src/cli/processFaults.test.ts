@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { pgrep, stillThere } from '../../test/pgrep.js';
 
 const root = resolve(import.meta.dirname, '../..');

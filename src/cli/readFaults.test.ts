@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const trace = join(root, 'corpus/pool-helpers.jsonl');

@@ -7,7 +7,7 @@ import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { buildRevision } from './buildRevision.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-'));
 const kitchen = join(dir, 'kitchen.jsonl');

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interruptCli } from './runCli.js';
+import { interruptCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-int-'));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { printRepro } from '../replay/reproText.js';
 import { parseText } from '../trace/text.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-lines-'));
 const BARE = `#! vpdma-trace v1 profile=docs

@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from './context.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { OUT_LOCK, RunLocks, withRunLocks } from './runLock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-run-lock-'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-target-check-'));
 const missing = join(dir, 'does-not-exist.js');

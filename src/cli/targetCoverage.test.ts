@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli as run } from './runCli.js';
+import { runCli as run } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-target-coverage-'));
 const moduleTarget = 'module:test/fixtures/coverage-target.mjs';

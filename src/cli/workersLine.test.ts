@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SOLO_MS } from '../fuzz/executor.js';
-import { runCli as run } from './runCli.js';
+import { runCli as run } from '../../test/support/runCli.js';
 import { fuzzWorkersText, nightlyWorkersText } from './workersLine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-workers-line-'));

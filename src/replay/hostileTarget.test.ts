@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { campaignOn } from '../../test/support/campaignOn.js';
 import { buildBase } from '../fuzz/base.js';
 import { createFuzzPool } from '../fuzz/executor.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../context.js';
-import { interruptCli, runCli } from '../runCli.js';
+import { interruptCli, runCli } from '../../../test/support/runCli.js';
 import { warnIfTooBigToReplay } from './convert.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-convert-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STALE_TEMP_AGE_MS } from '../../store/atomicFile.js';
-import { interruptCli, runCli } from '../runCli.js';
+import { interruptCli, runCli } from '../../../test/support/runCli.js';
 
 const corpus = resolve(import.meta.dirname, '../../../corpus');
 let dir = '';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
-import { interruptCli, runCli } from '../runCli.js';
+import { interruptCli, runCli } from '../../../test/support/runCli.js';
 import { budgetOptions } from './fuzz.js';
 import { parseSeed } from '../../core/rng.js';
 import { buildBase, type NamedTrace } from '../../fuzz/base.js';

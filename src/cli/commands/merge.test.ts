@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
+import { runCli } from '../../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/vpdma.js');

@@ -10,7 +10,7 @@ import { kitchenSink, KITCHEN_DEVICE } from '../../../test/support/kitchenSink.j
 import { readTrace } from '../../store/traceFiles.js';
 import { formatJsonl } from '../../trace/jsonl.js';
 import type { TraceCall } from '../../model/values.js';
-import { runCli, type CliRun } from '../runCli.js';
+import { runCli, type CliRun } from '../../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 let dir = '';

@@ -1,8 +1,8 @@
 // Test support: main() run in-process, its stdout and stderr captured; the built CLI run as a
 // child process and interrupted.
 import { spawn } from 'node:child_process';
-import type { CliIo } from './context.js';
-import { main } from './main.js';
+import type { CliIo } from '../../src/cli/context.js';
+import { main } from '../../src/cli/main.js';
 
 export interface CliRun {
   readonly code: number;
