@@ -1,5 +1,5 @@
 // What the fuzz benchmarks share: settings as `vpdma fuzz` would make them, and a whole
-// (unsharded) campaign on a built base (src/fuzz/campaignOn.ts, which the tests use too).
+// (unsharded) campaign on a built base (test/support/campaignOn.ts, which the tests use too).
 import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 
 export function fuzzSettings(

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { History } from '../report/history.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vpdma-history-recover-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // A damaged --history file (a hand edit gone wrong, a CI cache that restored half of it, a
 // merge conflict committed into it): refused, as before, with what to do about it in the same
 // line; or, with --history-recover, replaced by its previous version (FILE.prev,
-// which every write keeps: src/store/historyFile.ts), else by an empty history. Never
+// which every write keeps: src/cli/historyFile.ts), else by an empty history. Never
 // silently: the run says so on stderr, in its summary and in report.json
 // (`historyRecovered`), and the damaged bytes are kept beside it, never deleted.
 import { stat } from 'node:fs/promises';

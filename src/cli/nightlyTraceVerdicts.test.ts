@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from './runCli.js';
+import { runCli, type CliRun } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGET = 'module:test/fixtures/partial-target.mjs';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportShapeError } from '../core/reportShapeError.js';
 import { UserError } from './context.js';
-import { runCli } from './runCli.js';
+import { runCli } from '../../test/support/runCli.js';
 import { asReportProblem, readShard } from './shardReport.js';
 import { checkShardShape } from './shardShape.js';
 

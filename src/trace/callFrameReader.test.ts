@@ -73,7 +73,7 @@ function agree(frame: Uint8Array, room = Infinity, bare = false): TraceCall[] | 
 describe('CallFrameReader', () => {
   it('reads every frame the writer makes, as the general path does', () => {
     fc.assert(
-      fc.property(traceArbitrary({ maxCalls: 40 }), (t) => {
+      fc.property(traceArbitrary({ callsMax: 40 }), (t) => {
         fc.pre(t.calls.length > 0);
         const fast = agree(new CallFramePacker().frame(t.calls));
         expect(fast).toBeDefined();
@@ -87,7 +87,7 @@ describe('CallFrameReader', () => {
     const packer = new CallFramePacker();
     const unpacker = new CallFrameUnpacker();
     const reader = new CallFrameReader();
-    const traces = fc.sample(traceArbitrary({ maxCalls: 30 }), { numRuns: 250, seed: 7 });
+    const traces = fc.sample(traceArbitrary({ callsMax: 30 }), { numRuns: 250, seed: 7 });
     let structures = 0;
     for (const t of traces.filter((x) => x.calls.length > 0)) {
       const parts = partsOf(packer.frame(t.calls).subarray(8), unpacker);
@@ -110,7 +110,7 @@ describe('CallFrameReader', () => {
     );
     let accepted = 0;
     fc.assert(
-      fc.property(traceArbitrary({ maxCalls: 12 }), damage, (t, ds) => {
+      fc.property(traceArbitrary({ callsMax: 12 }), damage, (t, ds) => {
         fc.pre(t.calls.length > 0);
         const parts = partsOf(
           new CallFramePacker().frame(t.calls).subarray(8),
@@ -138,7 +138,7 @@ describe('CallFrameReader', () => {
       maxLength: 40,
     });
     fc.assert(
-      fc.property(traceArbitrary({ maxCalls: 8 }), list, fc.nat(), (t, other, seed) => {
+      fc.property(traceArbitrary({ callsMax: 8 }), list, fc.nat(), (t, other, seed) => {
         fc.pre(t.calls.length > 0);
         const parts = partsOf(
           new CallFramePacker().frame(t.calls).subarray(8),

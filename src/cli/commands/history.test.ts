@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
+import { runCli } from '../../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-history-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
