@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
-import { STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
+import { keptAfterStop, STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
 import { pgrep, stillThere } from '../../test/pgrep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
@@ -99,5 +99,23 @@ describe('vpdma nightly with a process target that never answers its hello', () 
     expect(report.corpus.traces.map((t) => t.outcome)).toEqual(Array(8).fill('timeout'));
     expect([report.fuzz.cases, report.fuzzDetail.stoppedBy]).toEqual([0, 'setup']);
     expect(await stillThere(() => pgrep(['-f', command])), 'no target left running').toBe('');
+  });
+});
+
+describe('keptAfterStop', () => {
+  it('keeps a trace stopped part way only if it showed a violation before the stop', () => {
+    const v = violation('recorded-mismatch', 'VideoPortMapDmaMemory', 10, 'ret');
+    const stopped = (id: number, violations: (typeof v)[]): ItemResult => ({
+      id,
+      label: `t${id}`,
+      result: {
+        outcome: violations.length > 0 ? 'fail' : 'pass',
+        calls: 50,
+        violations,
+        interrupted: true,
+      },
+    });
+    const kept = keptAfterStop([passed(0), stopped(1, [v]), stopped(2, []), unreadable(3)]);
+    expect(kept.map((r) => r.id)).toEqual([0, 1, 3]);
   });
 });

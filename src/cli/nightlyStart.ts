@@ -57,6 +57,15 @@ export class StartWatch {
   }
 }
 
+/**
+ * The results the night keeps: a trace stopped part way (Ctrl-C, --budget-replay) counts if it
+ * showed a violation before the stop (it fails, whatever the rest holds); one that showed none
+ * says nothing and is not replayed, as before (an earlier finding's repro is then unchecked).
+ */
+export function keptAfterStop(results: readonly ItemResult[]): ItemResult[] {
+  return results.filter((r) => r.result?.interrupted !== true || r.result.violations.length > 0);
+}
+
 export interface ReplayPhase extends ReplayRun {
   /** Set when the target could not start: why, and how many traces were not replayed. */
   readonly cannotStart?: { readonly message: string; readonly notReplayed: number };
@@ -82,12 +91,14 @@ export async function replayPhase(
     },
   });
   const v = watch.verdict;
-  if (v === undefined) return run;
-  const results = run.results.filter((r) => r.id <= v.lastId);
+  const shown = keptAfterStop(run.results);
+  const results = v === undefined ? shown : shown.filter((r) => r.id <= v.lastId);
+  const calls = results.reduce((n, r) => n + (r.result?.calls ?? 0), 0);
+  if (v === undefined) return { ...run, results, calls };
   return {
     ...run,
     results,
-    calls: results.reduce((n, r) => n + (r.result?.calls ?? 0), 0),
+    calls,
     cannotStart: { message: v.message, notReplayed: files.length - results.length },
   };
 }

@@ -1,6 +1,6 @@
 // `vpdma replay` stopped by Ctrl-C: the reports for what finished, marked as interrupted.
 import { stillThere } from '../../test/pgrep.js';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,5 +79,66 @@ describe('vpdma replay, interrupted', () => {
     );
     // The target's process did not outlive vpdma (its worker thread was terminated).
     expect(await stillThere(() => running(marker))).toEqual([]);
+  });
+
+  it('keeps the trace stopped part way: its calls and the violations found before the signal', async () => {
+    // A capture whose call 10 recorded a non-NULL VideoPortMapDmaMemory (a recorded-mismatch),
+    // then 300 reads: at about 60 ms a call (slow-target), 18 s to the end.
+    const head = readFileSync('corpus/legacy-mapdma-flags.jsonl', 'utf8').split('\n').slice(0, 12);
+    head[11] = (head[11] ?? '').replace('"ret":"0x0"', '"ret":"0xffffd0000000beef"');
+    const read = '{"fn":"@read","args":{"va":"0xffffc00000000000","length":4}}';
+    const trace = join(dir, 'long-capture.jsonl');
+    writeFileSync(trace, `${[...head, ...Array<string>(300).fill(read)].join('\n')}\n`);
+    const json = join(dir, 'partial.json');
+    const junit = join(dir, 'partial.xml');
+    let seen = 0;
+    const { code, out } = await interruptCli(
+      [
+        'replay',
+        trace,
+        '--target',
+        'module:test/fixtures/slow-target.mjs',
+        '--json-progress',
+        '--json',
+        json,
+        '--junit',
+        junit,
+      ],
+      // Signalled once progress shows the replay past call 10 (and far from the trace's end).
+      async (stderr) => {
+        for (let i = 0; i < 600 && seen < 12; i++) {
+          await sleep(50);
+          for (const l of stderr().split('\n'))
+            if (l.startsWith('{"progress"'))
+              seen = Math.max(seen, (JSON.parse(l) as { calls: number }).calls);
+        }
+      },
+    );
+    expect(seen).toBeGreaterThanOrEqual(12);
+    expect(code).toBe(130);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      interrupted: boolean;
+      summary: { traces: number; calls: number; violations: number; interrupted?: number };
+      traces: { outcome: string; calls: number; violations: number; interrupted?: boolean }[];
+      violations: { kind: string; callIndex: number; line?: number }[];
+    };
+    expect(report.interrupted).toBe(true);
+    const [t] = report.traces;
+    expect(t).toMatchObject({ outcome: 'fail', interrupted: true, violations: 1 });
+    expect(t?.calls).toBeGreaterThanOrEqual(seen);
+    expect(t?.calls).toBeLessThan(311);
+    expect(report.summary).toMatchObject({ traces: 1, violations: 1, interrupted: 1 });
+    expect(report.summary.calls).toBe(t?.calls);
+    expect(report.violations).toEqual([
+      expect.objectContaining({ kind: 'recorded-mismatch', callIndex: 10, line: 12 }),
+    ]);
+    expect(out).toContain('1 interrupted part way');
+    expect(out).toContain('long-capture.jsonl:12 (call 10): recorded-mismatch');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain(`interrupted after ${t?.calls} calls`);
+    // One <error> per case: the violations before the stop are in its body.
+    expect(xml).toMatch(
+      /<error message="interrupted after \d+ calls: the rest of the trace was not replayed" type="interrupted">Violations before it:\s+the trace recorded ret = 0xffffd0000000beef/,
+    );
   });
 });

@@ -12,7 +12,7 @@ export function formatReplaySummary(r: ReplayReport): string {
   const s = r.summary;
   const lines = [
     '',
-    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}`,
+    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}${(s.interrupted ?? 0) > 0 ? `, ${s.interrupted} interrupted part way (replayed up to the stop)` : ''}`,
     ...(s.detached > 0
       ? [
           `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,

@@ -4,7 +4,10 @@
 // case in hand, loading included (-1 when none): what a worker that died was working on;
 // 5 = a counter bumped at every answer a process target sends, so one call made of many
 // requests (the call, touched, state, reads) is not taken for a hang while answers come;
-// 6 = the targets started (each start bumps 2 as well, as progress: callsMade subtracts it).
+// 6 = the targets started (each start bumps 2 as well, as progress: callsMade subtracts it);
+// 7 = stop: set by the pool when the run is interrupted, read by the replay loop before each
+// call, which then returns what it has so far; 8 = violations found in the task so far
+// (listed or not), for progress.
 import { fnIndex, fnName } from './fnIndex.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
 
@@ -52,6 +55,26 @@ export function progressCount(hb: Int32Array): number {
 /** Pool side: calls begun in the task so far (the progress display's; starts not counted). */
 export function callsMade(hb: Int32Array): number {
   return Atomics.load(hb, 2) - Atomics.load(hb, 6);
+}
+
+/** Pool side: asks the task to stop where it is and return what it has so far. */
+export function askStop(hb: Int32Array): void {
+  Atomics.store(hb, 7, 1);
+}
+
+/** Worker side: the pool asked the task to stop (askStop). */
+export function stopAsked(hb: Int32Array | undefined): boolean {
+  return hb !== undefined && Atomics.load(hb, 7) !== 0;
+}
+
+/** Worker side: a violation was found (listed or not). */
+export function violationFound(hb: Int32Array): void {
+  Atomics.add(hb, 8, 1);
+}
+
+/** Pool side: violations found in the task so far (the progress display's). */
+export function violationsFound(hb: Int32Array): number {
+  return Atomics.load(hb, 8);
 }
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */

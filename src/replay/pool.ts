@@ -12,11 +12,13 @@ import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { explainText, HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
 import {
+  askStop,
   deadWorkerViolation,
   heldItem,
   callsMade,
   hungCallViolation,
   progressCount,
+  violationsFound,
 } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
 import { startTimeoutMs } from './startTimeout.js';
@@ -123,6 +125,12 @@ export interface TaskKind<T extends PooledTask, R> {
   timeoutMs(task: T): number;
   /** The same before the first call, while the target starts (default: timeoutMs). */
   startTimeoutMs?(task: T): number;
+  /**
+   * On a stop (TaskControl.signal): how long a running task has to return what it has so far
+   * after being asked to (heartbeat askStop) before its worker is terminated. Default 0: the
+   * worker is terminated at once and its task's results are lost.
+   */
+  readonly stopGraceMs?: number;
   /** After a kill: results for what was stuck, and the rest of the task to run again. */
   afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
   /** After the worker died (`why`): the same, for the item it had in hand. */
@@ -135,7 +143,10 @@ class HarnessError extends Error {}
 export interface TaskControl<T, R> {
   /** Called with each task's results as it finishes, in completion order. */
   readonly onResults?: (task: T, results: R[]) => void;
-  /** Stop: running tasks are abandoned, no new ones start. */
+  /**
+   * Stop: no new tasks start; running ones are asked to stop and return what they have
+   * (within the kind's stopGraceMs), else abandoned.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -213,7 +224,15 @@ export class TaskPool<T extends PooledTask, R> {
       lastChange: Date.now(),
     };
     const signal = control.signal;
-    const onStop = (): void => r.abort.abort();
+    const graceMs = this.kind.stopGraceMs ?? 0;
+    let grace: NodeJS.Timeout | undefined;
+    // A task asked to stop returns what it has; one hung in a call is terminated after the grace.
+    const onStop = (): void => {
+      if (graceMs <= 0) return r.abort.abort();
+      askStop(beat);
+      grace = setTimeout(() => r.abort.abort(), graceMs);
+    };
+    if (signal?.aborted === true) onStop();
     signal?.addEventListener('abort', onStop);
     this.running.add(r);
     try {
@@ -233,18 +252,19 @@ export class TaskPool<T extends PooledTask, R> {
       control.onResults?.(task, after.results);
       return after.redo;
     } finally {
+      clearTimeout(grace);
       this.running.delete(r);
       signal?.removeEventListener('abort', onStop);
     }
   }
 
   /**
-   * Calls made so far by the tasks still running (their heartbeats count every call): with
-   * the finished tasks' results, live progress through a long trace.
+   * `count` (callsMade, violationsFound) summed over the tasks still running (their
+   * heartbeats): with the finished tasks' results, live progress through a long trace.
    */
-  callsInFlight(): number {
+  inFlight(count: (beat: Int32Array) => number): number {
     let n = 0;
-    for (const r of this.running) n += callsMade(r.beat);
+    for (const r of this.running) n += count(r.beat);
     return n;
   }
 
@@ -319,6 +339,12 @@ function replayAfterDeath(
   return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
 }
 
+/**
+ * How long a replay task has after Ctrl-C to return the traces it is in part way (it stops at
+ * its next call); a target hung in a call has its worker terminated after it, as before.
+ */
+export const STOP_GRACE_MS = 2000;
+
 export class PiscinaExecutor implements Executor {
   private readonly tasks: TaskPool<ReplayTask, ItemResult>;
   /** The last run's --explain listener: its text may still come in until close(). */
@@ -329,6 +355,7 @@ export class PiscinaExecutor implements Executor {
       filename: workerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
       startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
+      stopGraceMs: STOP_GRACE_MS,
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,
     });
@@ -338,9 +365,14 @@ export class PiscinaExecutor implements Executor {
     });
   }
 
-  /** See TaskPool.callsInFlight. */
+  /** Calls made so far by the traces still running (see TaskPool.inFlight). */
   callsInFlight(): number {
-    return this.tasks.callsInFlight();
+    return this.tasks.inFlight(callsMade);
+  }
+
+  /** Violations found so far by the tasks still running, listed or not. */
+  violationsInFlight(): number {
+    return this.tasks.inFlight(violationsFound);
   }
 
   async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {

@@ -24,11 +24,17 @@ export async function replayTrace(
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const r = new Replayer(header, target, options);
+  const stopped = options.stopped;
   let lastFn = '';
   let count = 0;
+  let stop = false;
   // A plain loop per batch: awaiting only when a step really is asynchronous.
   const batch = async (list: readonly TraceCall[]): Promise<boolean> => {
     for (const call of list) {
+      if (stopped?.() === true) {
+        stop = true;
+        return false;
+      }
       lastFn = call.fn;
       count++;
       const ok = r.step(call);
@@ -37,9 +43,10 @@ export async function replayTrace(
     return true;
   };
   if (isBatch(calls)) {
-    if (!(await batch(calls))) return crashed(r);
+    if (!(await batch(calls))) return stop ? interrupted(r) : crashed(r);
   } else {
-    for await (const list of calls) if (!(await batch(list))) return crashed(r);
+    for await (const list of calls)
+      if (!(await batch(list))) return stop ? interrupted(r) : crashed(r);
   }
   if (!(await r.finish(lastFn))) return crashed(r);
   // Asked and dropped: a bad answer is the same fault here as under vpdma fuzz (coverageAsk.ts).
@@ -49,6 +56,11 @@ export async function replayTrace(
 
 function isBatch(calls: Calls): calls is readonly TraceCall[] {
   return Array.isArray(calls);
+}
+
+/** Stopped when asked, before the trace's end: what was found so far. */
+function interrupted(r: Replayer): ReplayResult {
+  return { ...r.result(), interrupted: true };
 }
 
 function crashed(r: Replayer): ReplayResult {

@@ -39,6 +39,11 @@ export interface ReplayOptions {
    * own address space) beside the oracle's.
    */
   readonly onStep?: (fn: string, stepped: Stepped, model: Model, answer: CallOutcome) => void;
+  /**
+   * Asked before each call: true stops the replay there (Ctrl-C), and the result is what was
+   * found so far, marked `interrupted` (no final sweep: the trace did not end).
+   */
+  readonly stopped?: () => boolean;
   /** Called with each violation as it is found (`vpdma replay --explain`). */
   readonly onViolation?: (v: Violation) => void;
   /**
@@ -75,6 +80,11 @@ export interface ReplayResult {
    */
   readonly recordedDetachedAt?: number;
   readonly recordedDetachedBy?: 'divergence' | 'misuse';
+  /**
+   * The replay was stopped (options.stopped) before the trace's end: `calls` and `violations`
+   * are those so far, and `outcome` is 'fail' or 'pass' by them alone.
+   */
+  readonly interrupted?: true;
 }
 
 /** Bytes of live memory re-read around each inert call (the rotating sample). */

@@ -13,8 +13,8 @@ import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } fro
 import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
-import { NOT_STARTED, violation } from './violation.js';
-import { beat, holding, starting, watchedBy } from './heartbeat.js';
+import { NOT_STARTED, violation, type Violation } from './violation.js';
+import { beat, holding, starting, stopAsked, violationFound, watchedBy } from './heartbeat.js';
 import { callLines, Explainer } from './explain.js';
 
 const sessions = new Map<string, TargetSession>();
@@ -154,6 +154,14 @@ async function streamed(path: string, label: string): Promise<Loaded | string> {
   };
 }
 
+/** Counts each violation in the heartbeat (progress), then tells `also` (--explain). */
+function counted(hb: Int32Array, also?: (v: Violation) => void): (v: Violation) => void {
+  return (v) => {
+    violationFound(hb);
+    also?.(v);
+  };
+}
+
 async function runItem(
   task: ReplayTask,
   session: TargetSession,
@@ -197,13 +205,17 @@ async function runItem(
     };
   }
   if (hb !== undefined) Atomics.store(hb, 0, item.id);
+  const hooks = ex?.hooks(hb === undefined ? undefined : (i, fn) => beat(hb, i, fn));
   const result = await replayTrace(trace.header, trace.calls, target, {
     profile,
     paranoid: s.paranoid,
     sampleBytes: s.sampleBytes,
     callTimeoutMs: s.timeoutMs,
-    ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
-    ...ex?.hooks(hb === undefined ? undefined : (i, fn) => beat(hb, i, fn)),
+    ...(hb === undefined
+      ? {}
+      : { onCall: (i: number, fn: string) => beat(hb, i, fn), stopped: () => stopAsked(hb) }),
+    ...hooks,
+    ...(hb === undefined ? {} : { onViolation: counted(hb, hooks?.onViolation) }),
   });
   const closeError = await session.release(
     target,
@@ -211,6 +223,17 @@ async function runItem(
   );
   const closed = closeError === undefined ? {} : { closeError };
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
+  if (result.interrupted === true) {
+    // Stopped when asked (Ctrl-C): what was found so far, without reading the rest of the file.
+    ex?.end(result, trace.damage ?? 'interrupted: the rest of the trace was not replayed');
+    return {
+      id: item.id,
+      label: item.label,
+      result,
+      ...(trace.damage === undefined ? {} : { damage: trace.damage }),
+      ...closed,
+    };
+  }
   const late = await trace.finish?.();
   ex?.end(result, late?.inputError ?? trace.damage ?? late?.damage);
   if (late?.inputError !== undefined)
@@ -241,6 +264,8 @@ export async function runReplayTask(
   watchedBy(hb);
   const out: ItemResult[] = [];
   for (const item of task.items) {
+    // Stopped (Ctrl-C): the traces not begun are not replayed; the pool reports them so.
+    if (stopAsked(hb)) break;
     out.push(
       await runItem(task, session, item, hb, task.settings.explain === true ? explain : undefined),
     );

@@ -1,7 +1,8 @@
 // JUnit XML, the format every CI dashboard reads (GitLab, Jenkins, GitHub test reporters):
 // testsuites > testsuite > testcase, a <failure> for violations, an <error> for traces that
-// could not be read, were damaged or whose target crashed (then with the violations before it). `vpdma replay` writes one suite; `vpdma
-// nightly` writes a corpus suite and a findings suite through the same writer.
+// could not be read, were damaged, stopped part way by an interrupt or whose target crashed (then
+// with the violations before it). `vpdma replay` writes one suite; `vpdma nightly` writes a
+// corpus suite and a findings suite through the same writer.
 //
 // The counts follow JUnit's own (Ant's writer, which Jenkins and GitLab read): `failures` and
 // `errors` count test cases, each case once, so that tests - failures - errors is the number
@@ -141,6 +142,10 @@ export function caseForTrace(
   }
   if (damage !== undefined)
     return { classname, name, failures, error: { message: damage, type: 'damaged' } };
+  if (e.interrupted === true) {
+    const message = `interrupted after ${e.calls} calls: the rest of the trace was not replayed`;
+    return { classname, name, failures, error: { message, type: 'interrupted' } };
+  }
   return { classname, name, failures };
 }
 

@@ -45,6 +45,12 @@ export interface TraceEntry {
   /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
   readonly damage?: string;
   /**
+   * The run was stopped (Ctrl-C, SIGTERM) part way through this trace: `calls` and
+   * `violations` are those before the stop; the outcome ('pass' or 'fail') says nothing of
+   * the rest, so it never counts as passed.
+   */
+  readonly interrupted?: true;
+  /**
    * The target did not start for this trace (its one violation says why): the outcome says
    * nothing about the trace itself, so a regression repro's counts neither as seen nor as gone.
    */
@@ -82,6 +88,8 @@ export interface ReplaySummary {
   readonly calls: number;
   readonly violations: number;
   readonly byKind: Partial<Record<ViolationKind, number>>;
+  /** Traces stopped part way by an interrupt (absent when none; counted under their outcome). */
+  readonly interrupted?: number;
   /** Nightly only: traces --budget-replay left unreplayed (absent when none; not in `traces`). */
   readonly notReplayed?: number;
 }
@@ -140,6 +148,7 @@ export function traceEntry(r: ItemResult): TraceEntry {
     ...(res.recordedDetachedAt === undefined ? {} : { recordedDetachedAt: res.recordedDetachedAt }),
     ...(res.recordedDetachedBy === undefined ? {} : { recordedDetachedBy: res.recordedDetachedBy }),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
+    ...(res.interrupted === true ? { interrupted: true as const } : {}),
     ...(res.violations[0] !== undefined && notStarted(res.violations[0])
       ? { notStarted: true as const }
       : {}),
@@ -156,10 +165,13 @@ export function summarize(
   for (const e of entries)
     for (const [k, n] of Object.entries(e.unlisted ?? {}) as [ViolationKind, number][])
       byKind[k] = (byKind[k] ?? 0) + n;
+  const interrupted = entries.filter((e) => e.interrupted === true).length;
   return {
     traces: entries.length,
-    // Calls were lost with the damage: a damaged trace never counts as passed, violations or not.
-    passed: entries.filter((e) => e.outcome === 'pass' && e.damage === undefined).length,
+    // Calls were lost with the damage or the stop: such a trace never counts as passed.
+    passed: entries.filter(
+      (e) => e.outcome === 'pass' && e.damage === undefined && e.interrupted !== true,
+    ).length,
     failed: count('fail'),
     crashed: count('crash'),
     timedOut: count('timeout'),
@@ -169,6 +181,7 @@ export function summarize(
     calls: entries.reduce((n, e) => n + e.calls, 0),
     violations: entries.reduce((n, e) => n + e.violations, 0),
     byKind,
+    ...(interrupted === 0 ? {} : { interrupted }),
   };
 }
 

@@ -202,8 +202,9 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     workerHeapMb,
   );
   const missing = found.files.length - report.traces.length;
+  const partway = report.summary.interrupted ?? 0;
   const stopped = report.interrupted
-    ? `interrupted: ${missing} of ${plural(found.files.length, 'trace')} not replayed; the counts above are those that finished\n`
+    ? `interrupted: ${missing} of ${plural(found.files.length, 'trace')} not replayed; the counts above are those that finished${partway > 0 ? `, and the calls and violations so far of the ${plural(partway, 'trace')} stopped part way` : ''}\n`
     : '';
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report) + stopped);
   const problems = formatInputProblems(report);

@@ -1,0 +1,80 @@
+// A long trace's replay keeps what it found when it cannot go to the end: stopped when asked
+// (Ctrl-C), the calls and violations so far come back, marked interrupted.
+import { describe, expect, it } from 'vitest';
+import { Recorder } from '../model/recorder.js';
+import { resolveDevice } from '../model/device.js';
+import { KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { createMutantTarget, MUTANTS } from './mutants.js';
+import { HEARTBEAT_SLOTS } from './protocol.js';
+import { askStop } from './heartbeat.js';
+import { replayTrace } from './replayTrace.js';
+import { runReplayTask } from './runTask.js';
+
+/** A violation at call 1 (under bytes-used-remembered), then 3,000 calls that pass. */
+function longTrace(): Recorder {
+  const r = new Recorder({}, true);
+  r.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+  r.call('VideoPortGetBytesUsed', { pDma: 0n });
+  const fb = r.ptr('VideoPortGetDeviceBase', {
+    ioAddress: 0xe0000000n,
+    numberOfUchars: 0x10000,
+    inIoSpace: 0,
+  });
+  for (let i = 0; i < 1500; i++) {
+    r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, 1]) });
+    r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
+  }
+  return r;
+}
+
+function mutant(): ReturnType<typeof createMutantTarget> {
+  const m = MUTANTS.find((x) => x.name === 'bytes-used-remembered');
+  if (m === undefined) throw new Error('mutant missing');
+  return createMutantTarget(m, { device: resolveDevice(KITCHEN_HEADER.device), profile: 'docs' });
+}
+
+describe('replayTrace stopped when asked', () => {
+  it('returns the calls and violations so far, marked interrupted', async () => {
+    const { calls } = longTrace();
+    let asked = 0;
+    const r = await replayTrace(KITCHEN_HEADER, calls, mutant(), {
+      stopped: () => ++asked > 100,
+    });
+    expect(r.interrupted).toBe(true);
+    expect(r.calls).toBe(100);
+    expect(r.outcome).toBe('fail');
+    expect(r.violations[0]).toMatchObject({ kind: 'inert-return-mismatch', callIndex: 1 });
+    // Not asked to stop, the same trace runs to its end and is not marked.
+    const whole = await replayTrace(KITCHEN_HEADER, calls, mutant());
+    expect(whole.interrupted).toBeUndefined();
+    expect(whole.calls).toBe(calls.length);
+  });
+
+  it('stops between batches of a streamed trace as well', async () => {
+    const { calls } = longTrace();
+    const batches = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<readonly (typeof calls)[number][]> {
+        for (let i = 0; i < calls.length; i += 512)
+          yield await Promise.resolve(calls.slice(i, i + 512));
+      },
+    };
+    let asked = 0;
+    const r = await replayTrace(KITCHEN_HEADER, batches, mutant(), {
+      stopped: () => ++asked > 600,
+    });
+    expect(r).toMatchObject({ interrupted: true, calls: 600, outcome: 'fail' });
+  });
+});
+
+describe('runReplayTask asked to stop', () => {
+  it('begins no trace once the stop is set', async () => {
+    const heartbeat = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
+    askStop(new Int32Array(heartbeat));
+    const out = await runReplayTask({
+      settings: { target: 'model', paranoid: false, timeoutMs: 5000, sampleBytes: 512 },
+      items: [{ id: 0, label: 'corpus/events.jsonl', path: 'corpus/events.jsonl' }],
+      heartbeat,
+    });
+    expect(out).toEqual([]);
+  });
+});
