@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_DEVICE, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { formatJsonl } from '../trace/jsonl.js';
+import { Recorder } from '../model/recorder.js';
 import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-input-'));
@@ -145,6 +146,47 @@ describe('vpdma replay on bad input', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /broken\.jsonl:\d+: .*args\.(vpDmaAdapter|mdl): .*which no earlier call returned/,
+    );
+  });
+
+  it('keeps the violations found before a bad line: counted, listed, said with the error; exit 2', async () => {
+    // bytes-used-remembered fails call 1; the bad line is call 40 (line 42) of 60.
+    const rec = new Recorder({}, true);
+    rec.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+    for (let i = 0; i < 59; i++) rec.call('VideoPortGetBytesUsed', { pDma: 0n });
+    const lines = formatJsonl({ header: KITCHEN_HEADER, calls: rec.calls }).trimEnd().split('\n');
+    lines[41] = '{"fn":"VideoPortGetBytesUsed","args":{"pDma":"not-a-pointer"}}';
+    const bad = join(dir, 'late-bad.jsonl');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const json = join(dir, 'late-bad.json');
+    const r = await run([
+      'replay',
+      bad,
+      '--target',
+      'mutant:bytes-used-remembered',
+      '--json',
+      json,
+    ]);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      summary: { calls: number; violations: number; invalid: number };
+      traces: { outcome: string; calls: number; violations: number; error?: string }[];
+      violations: { kind: string; callIndex: number; line?: number }[];
+    };
+    expect(report.traces[0]).toMatchObject({ outcome: 'invalid', calls: 40 });
+    expect(report.traces[0]?.error).toMatch(/late-bad\.jsonl:42: args\.pDma/);
+    const found = report.traces[0]?.violations ?? 0;
+    expect(found).toBeGreaterThan(0);
+    expect(report.summary).toMatchObject({ calls: 40, violations: found, invalid: 1 });
+    expect(report.violations[0]).toMatchObject({
+      kind: 'inert-return-mismatch',
+      callIndex: 1,
+      line: 3,
+    });
+    expect(r.err).toMatch(
+      new RegExp(
+        `late-bad\\.jsonl:42: args\\.pDma: .*; 40 calls replayed before it, ${found} violations? found there`,
+      ),
     );
   });
 

@@ -1,5 +1,10 @@
 // The human summary after a replay: counts by outcome and kind, then the first violations.
-import { DAMAGE_NOTE, type ReplayReport, type ReportViolation } from '../report/replayReport.js';
+import {
+  DAMAGE_NOTE,
+  type ReplayReport,
+  type ReportViolation,
+  type TraceEntry,
+} from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
@@ -63,10 +68,18 @@ export function formatInputProblems(r: ReplayReport): string {
   const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
   const lines = bad
     .slice(0, shownMax)
-    .map((t) => oneLine(t.damage === undefined ? (t.error ?? '') : `${t.damage}: ${DAMAGE_NOTE}`));
+    .map((t) =>
+      oneLine(t.damage === undefined ? (t.error ?? '') + before(t) : `${t.damage}: ${DAMAGE_NOTE}`),
+    );
   if (bad.length > shownMax)
     lines.push(`... and ${bad.length - shownMax} more unreadable or damaged (see --json)`);
   return lines.length === 0 ? '' : `${lines.map((l) => `vpdma replay: ${l}`).join('\n')}\n`;
+}
+
+/** After bad input part way: what the calls before it showed (in the counts above too). */
+function before(t: TraceEntry): string {
+  if (t.outcome !== 'invalid' || t.calls === 0) return '';
+  return `; ${plural(t.calls, 'call')} replayed before it, ${plural(t.violations, 'violation')} found there`;
 }
 
 /** Where the rest are: all in --json, or there beyond a trace's first ones only by kind. */

@@ -123,8 +123,21 @@ export interface ReplayReport extends RunIdentity {
 }
 
 export function traceEntry(r: ItemResult): TraceEntry {
-  if (r.inputError !== undefined)
-    return { trace: r.label, outcome: 'invalid', calls: 0, violations: 0, error: r.inputError };
+  // Bad input part way: the calls before it, and their violations, are counted and listed.
+  if (r.inputError !== undefined) {
+    const before =
+      r.result === undefined
+        ? undefined
+        : traceEntry({ id: r.id, label: r.label, result: r.result });
+    return {
+      trace: r.label,
+      outcome: 'invalid',
+      calls: before?.calls ?? 0,
+      violations: before?.violations ?? 0,
+      ...(before?.unlisted === undefined ? {} : { unlisted: before.unlisted }),
+      error: r.inputError,
+    };
+  }
   if (r.setupError !== undefined || r.result === undefined) {
     return {
       trace: r.label,
