@@ -1,5 +1,11 @@
 // Progress during one long trace: the display hears of calls before the trace is done.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { Recorder } from '../model/recorder.js';
+import { formatJsonl } from '../trace/jsonl.js';
 import { Progress, progressMode } from './progress.js';
 import { runReplays } from './replayRun.js';
 
@@ -32,6 +38,62 @@ describe('replay progress', () => {
     // count as one, and a display caught between the last call and the result said 43).
     expect(Math.max(...during)).toBeLessThanOrEqual(42);
     expect(seen[seen.length - 1]).toMatchObject({ done: 1, calls: 42 });
+  });
+});
+
+describe('replay progress counts violations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpdma-progress-'));
+  const settings = { target: 'model', paranoid: false, timeoutMs: 5000, sampleBytes: 512 };
+  const jsonLines = (): { lines: string[]; progress: Progress } => {
+    const lines: string[] = [];
+    const progress = new Progress('replay', 1, {
+      mode: 'json',
+      everySeconds: 0,
+      write: (text) => lines.push(text),
+    });
+    return { lines, progress };
+  };
+  type Line = { done: number; calls: number; violations: number };
+
+  it('as found in a trace still running, not only when it ends', async () => {
+    // Call 10 recorded a non-NULL VideoPortMapDmaMemory (a recorded-mismatch); 40 calls after
+    // it at about 60 ms each (slow-target): seconds of replay after the violation.
+    const head = readFileSync('corpus/legacy-mapdma-flags.jsonl', 'utf8').split('\n').slice(0, 12);
+    head[11] = (head[11] ?? '').replace('"ret":"0x0"', '"ret":"0xffffd0000000beef"');
+    const read = '{"fn":"@read","args":{"va":"0xffffc00000000000","length":4}}';
+    const trace = join(dir, 'late.jsonl');
+    writeFileSync(trace, `${[...head, ...Array<string>(40).fill(read)].join('\n')}\n`);
+    const { lines, progress } = jsonLines();
+    await runReplays(
+      [trace],
+      { ...settings, target: 'module:test/fixtures/slow-target.mjs' },
+      1,
+      progress,
+    );
+    const seen = lines.map((l) => JSON.parse(l) as Line);
+    const during = seen.filter((p) => p.done === 0 && p.calls > 11);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((p) => p.violations === 1)).toBe(true);
+    expect(seen[seen.length - 1]).toMatchObject({ done: 1, calls: 51, violations: 1 });
+  });
+
+  it('all of them at the end, listed or not (past 1000 in a trace)', async () => {
+    const rec = new Recorder({}, true);
+    rec.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
+    for (let i = 0; i < 1500; i++) rec.call('VideoPortGetBytesUsed', { pDma: 0n });
+    const trace = join(dir, 'many.jsonl');
+    writeFileSync(trace, formatJsonl({ header: KITCHEN_HEADER, calls: rec.calls }));
+    const { lines, progress } = jsonLines();
+    const run = await runReplays(
+      [trace],
+      { ...settings, target: 'mutant:bytes-used-remembered' },
+      1,
+      progress,
+    );
+    // Every GetBytesUsed fails under this mutant: 1000 listed, 500 counted in unlisted.
+    expect(run.results[0]?.result?.violations.length).toBe(1000);
+    const last = JSON.parse(lines[lines.length - 1] ?? '{}') as Line;
+    expect(last).toMatchObject({ done: 1, calls: 1501, violations: 1500 });
   });
 });
 

@@ -61,7 +61,8 @@ export async function runReplays(
     progress.update(done, {
       calls: now,
       'calls/s': Math.round(now / Math.max(secs, 1e-3)),
-      violations,
+      // Found so far, listed or not: a long trace's show before it ends.
+      violations: violations + executor.violationsInFlight(),
     });
   };
   const ticker = setInterval(report, tickMs);
@@ -77,7 +78,7 @@ export async function runReplays(
       onItem: (r) => {
         done++;
         calls += r.result?.calls ?? 0;
-        violations += r.result?.violations.length ?? 0;
+        violations += violationsOf(r);
         report();
         options.onItem?.(r);
       },
@@ -88,4 +89,11 @@ export async function runReplays(
     progress.stop();
     await executor.close();
   }
+}
+
+/** A trace's violations, listed or not (the report's count, not the capped list's length). */
+export function violationsOf(r: ItemResult): number {
+  let n = r.result?.violations.length ?? 0;
+  for (const k of Object.values(r.result?.unlisted ?? {})) n += k;
+  return n;
 }
