@@ -1,5 +1,5 @@
 // What the terminal's bar shows, without a terminal: its format, total and values.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { barLayout, clock, minimizeProgress, Progress } from './progress.js';
 
 describe('the progress bar', () => {
@@ -21,11 +21,20 @@ describe('the progress bar', () => {
 
   it('measures a --runs budget by the count', () => {
     const bar = barLayout('fuzz', 3000, { unit: 'cases' });
-    expect(bar.format).toBe('vpdma fuzz [{bar}] {value}/{total} {status}');
+    expect(bar.format).toBe('vpdma fuzz [{bar}] {done}/{total} {status}');
     expect(bar.total).toBe(3000);
-    expect(bar.frame(28, 5_000, 's')).toEqual({ value: 28, payload: { status: 's' } });
+    expect(bar.frame(28, 5_000, 's')).toEqual({ value: 28, payload: { done: '28', status: 's' } });
     // A count wins over a time given with it.
     expect(barLayout('replay', 21, { timeMs: 1000 }).total).toBe(21);
+  });
+
+  it('fills by the fraction of the work done when one is known, the count beside it', () => {
+    const bar = barLayout('replay', 1);
+    // One long trace, 45% of its bytes read: the bar is not empty until it ends.
+    expect(bar.frame(0, 5_000, 's', 0.45)).toEqual({
+      value: 0.45,
+      payload: { done: '0', status: 's' },
+    });
   });
 
   it('shows the count alone with neither a total nor a time', () => {
@@ -44,6 +53,29 @@ describe('the progress bar', () => {
       '1h00m',
       '2h03m',
     ]);
+  });
+});
+
+describe('progress with a fraction of the work done', () => {
+  it('says how much is read and, once there is a pace, the time left', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const out: string[] = [];
+      const o = { write: (t: string) => out.push(t), everySeconds: 0 };
+      const lines = new Progress('replay', 1, { ...o, mode: 'lines' });
+      const json = new Progress('replay', 1, { ...o, mode: 'json' });
+      lines.update(0, { calls: 5 }, 0.004); // no pace yet: no ETA
+      vi.advanceTimersByTime(10_000);
+      lines.update(0, { calls: 50 }, 0.25);
+      json.update(0, { calls: 50 }, 0.25);
+      expect(out).toEqual([
+        'vpdma replay: 0/1 | calls 5 | read 0%\n',
+        'vpdma replay: 0/1 | calls 50 | read 25% | eta 30s\n',
+        '{"progress":"replay","done":0,"total":1,"calls":50,"fraction":0.25,"etaSeconds":30}\n',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -28,6 +28,7 @@ export interface BarLayout {
     done: number,
     elapsedMs: number,
     status: string,
+    fraction?: number,
   ): { value: number; payload: Record<string, string> };
 }
 
@@ -60,9 +61,13 @@ export function barLayout(
   }
   if (total > 0)
     return {
-      format: `vpdma ${label} [{bar}] {value}/{total} {status}`,
+      // The bar fills by `fraction` of the work when known (bytes read), else by the count.
+      format: `vpdma ${label} [{bar}] {done}/{total} {status}`,
       total,
-      frame: (done, _elapsedMs, status) => ({ value: done, payload: { status } }),
+      frame: (done, _elapsedMs, status, fraction) => ({
+        value: fraction === undefined ? done : Math.min(fraction, 1) * total,
+        payload: { done: String(done), status },
+      }),
     };
   return {
     format: `vpdma ${label} {done} {status}`,
@@ -127,12 +132,18 @@ export class Progress {
     this.last = this.started;
   }
 
-  update(done: number, fields: Fields = {}): void {
+  /**
+   * `fraction`: of the whole work done, when known (replay: bytes of the traces read), which
+   * fills the bar and adds how much is read and an ETA to the status ("read 45% | eta 3m20s";
+   * in JSON lines `fraction` and `etaSeconds`).
+   */
+  update(done: number, fields: Fields = {}, fraction?: number): void {
+    const elapsedMs = performance.now() - this.started;
     this.done = done;
-    this.fields = fields;
-    const status = human(fields).join(' | ');
+    this.fields = { ...fields, ...this.fractionFields(fraction, elapsedMs) };
+    const status = human(this.fields).join(' | ');
     if (this.bar !== undefined && this.layout !== undefined) {
-      const { value, payload } = this.layout.frame(done, performance.now() - this.started, status);
+      const { value, payload } = this.layout.frame(done, elapsedMs, status, fraction);
       this.bar.update(value, payload);
       return;
     }
@@ -140,6 +151,22 @@ export class Progress {
     if (now - this.last < (this.options.everySeconds ?? 10) * 1000) return;
     this.last = now;
     this.emit();
+  }
+
+  private fractionFields(fraction: number | undefined, elapsedMs: number): Fields {
+    if (fraction === undefined) return {};
+    const f = Math.min(Math.max(fraction, 0), 1);
+    // An ETA from the pace so far, once there is one (the first percent and two seconds).
+    const etaMs = f >= 0.01 && f < 1 && elapsedMs >= 2000 ? (elapsedMs * (1 - f)) / f : undefined;
+    if (this.options.mode === 'json')
+      return {
+        fraction: Math.round(f * 1e4) / 1e4,
+        ...(etaMs === undefined ? {} : { etaSeconds: Math.round(etaMs / 1000) }),
+      };
+    return {
+      read: `${Math.floor(f * 100)}%`,
+      ...(etaMs === undefined ? {} : { eta: clock(etaMs) }),
+    };
   }
 
   private emit(): void {

@@ -97,6 +97,48 @@ describe('replay progress counts violations', () => {
   });
 });
 
+describe('replay progress through one long trace', () => {
+  it('gives the fraction of its bytes read, and stops part way when aborted', async () => {
+    // 3 MiB streamed in 1 MiB chunks: 8 KiB writes at about 60 ms a call (slow-target).
+    const dir = mkdtempSync(join(tmpdir(), 'vpdma-progress-bytes-'));
+    const head = readFileSync('corpus/legacy-mapdma-flags.jsonl', 'utf8').split('\n').slice(0, 11);
+    const write = `{"fn":"@write","args":{"va":"0xffffc00000002000","data":"${'ab'.repeat(8192)}"}}`;
+    const trace = join(dir, 'long.jsonl');
+    writeFileSync(trace, `${[...head, ...Array<string>(190).fill(write)].join('\n')}\n`);
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const seen: { done: number; fraction?: number }[] = [];
+    const progress = new Progress('replay', 1, {
+      mode: 'json',
+      everySeconds: 0,
+      write: (text) => {
+        lines.push(text);
+        const p = JSON.parse(text) as { done: number; fraction?: number };
+        seen.push(p);
+        if (p.done === 0 && (p.fraction ?? 0) > 0) stop.abort();
+      },
+    });
+    const run = await runReplays(
+      [trace],
+      {
+        target: 'module:test/fixtures/slow-target.mjs',
+        paranoid: false,
+        timeoutMs: 5000,
+        sampleBytes: 512,
+      },
+      1,
+      progress,
+      stop.signal,
+    );
+    const during = seen.filter((p) => p.done === 0 && (p.fraction ?? 0) > 0);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during[0]?.fraction).toBeLessThan(1);
+    // Stopped at its next call: its calls so far come back, marked interrupted.
+    expect(run.results[0]?.result?.interrupted).toBe(true);
+    expect(run.results[0]?.result?.calls).toBeLessThan(200);
+  });
+});
+
 describe('progress for machines (--json-progress)', () => {
   it('writes numbers as numbers, no total for a time budget, and a last line at stop', () => {
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 // Running a set of trace files through the pool with progress: shared by `replay` and the
 // nightly job's corpus phase.
 import { stat } from 'node:fs/promises';
+import { bytesRead, callsMade, violationsFound } from '../replay/heartbeat.js';
 import { PiscinaExecutor } from '../replay/pool.js';
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
@@ -54,16 +55,24 @@ export async function runReplays(
   let done = 0;
   let calls = 0;
   let violations = 0;
+  let bytes = 0;
+  const bytesTotal = sizes.reduce((n, s) => n + s, 0);
   const report = (): void => {
     // Finished traces' calls plus the running ones' so far: a single long trace shows progress.
-    const now = calls + executor.callsInFlight();
+    const now = calls + executor.inFlight(callsMade);
     const secs = (performance.now() - started) / 1000;
-    progress.update(done, {
-      calls: now,
-      'calls/s': Math.round(now / Math.max(secs, 1e-3)),
-      // Found so far, listed or not: a long trace's show before it ends.
-      violations: violations + executor.violationsInFlight(),
-    });
+    // The bytes of finished traces and those streamed so far: a fraction of the whole, and an ETA.
+    const read = bytes + executor.inFlight(bytesRead);
+    progress.update(
+      done,
+      {
+        calls: now,
+        'calls/s': Math.round(now / Math.max(secs, 1e-3)),
+        // Found so far, listed or not: a long trace's show before it ends.
+        violations: violations + executor.inFlight(violationsFound),
+      },
+      bytesTotal > 0 ? read / bytesTotal : undefined,
+    );
   };
   const ticker = setInterval(report, tickMs);
   try {
@@ -77,6 +86,7 @@ export async function runReplays(
       ...(options.onExplain === undefined ? {} : { onExplain: options.onExplain }),
       onItem: (r) => {
         done++;
+        bytes += sizes[r.id] ?? 0;
         calls += r.result?.calls ?? 0;
         violations += violationsOf(r);
         report();

@@ -7,7 +7,8 @@
 // 6 = the targets started (each start bumps 2 as well, as progress: callsMade subtracts it);
 // 7 = stop: set by the pool when the run is interrupted, read by the replay loop before each
 // call, which then returns what it has so far; 8 = violations found in the task so far
-// (listed or not), for progress.
+// (listed or not), for progress; 9 = KiB of streamed trace files read in the task so far (a
+// long trace's fraction done: Int32 KiB reach 2 TiB).
 import { fnIndex, fnName } from './fnIndex.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
 
@@ -75,6 +76,16 @@ export function violationFound(hb: Int32Array): void {
 /** Pool side: violations found in the task so far (the progress display's). */
 export function violationsFound(hb: Int32Array): number {
   return Atomics.load(hb, 8);
+}
+
+/** Worker side: `kib` more KiB of a streamed trace file were read. */
+export function readKib(hb: Int32Array, kib: number): void {
+  Atomics.add(hb, 9, kib);
+}
+
+/** Pool side: bytes of streamed trace files read in the task so far (to the KiB). */
+export function bytesRead(hb: Int32Array): number {
+  return Atomics.load(hb, 9) * 1024;
 }
 
 /** Worker side: call `callIndex` (function `fn`) is starting. */

@@ -15,10 +15,8 @@ import {
   askStop,
   deadWorkerViolation,
   heldItem,
-  callsMade,
   hungCallViolation,
   progressCount,
-  violationsFound,
 } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
 import { startTimeoutMs } from './startTimeout.js';
@@ -365,14 +363,12 @@ export class PiscinaExecutor implements Executor {
     });
   }
 
-  /** Calls made so far by the traces still running (see TaskPool.inFlight). */
-  callsInFlight(): number {
-    return this.tasks.inFlight(callsMade);
-  }
-
-  /** Violations found so far by the tasks still running, listed or not. */
-  violationsInFlight(): number {
-    return this.tasks.inFlight(violationsFound);
+  /**
+   * `count` summed over the tasks still running: heartbeat.ts's callsMade, violationsFound or
+   * bytesRead, for live progress through a long trace (see TaskPool.inFlight).
+   */
+  inFlight(count: (beat: Int32Array) => number): number {
+    return this.tasks.inFlight(count);
   }
 
   async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {

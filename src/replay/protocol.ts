@@ -31,7 +31,7 @@ export interface ReplayTask {
   readonly items: readonly TraceItem[];
   /**
    * [item id or -1, call index, calls done, fn index, item in hand or -1, target answers,
-   * targets started, stop, violations found]: the pool's watchdog reads it, the pool asks a
+   * targets started, stop, violations found, KiB read]: the pool's watchdog reads it, the pool asks a
    * task to stop by it, and after a worker died it says which item it died on (heartbeat.ts).
    */
   readonly heartbeat?: SharedArrayBuffer;
@@ -55,7 +55,7 @@ export interface ItemResult {
   readonly closeError?: string;
 }
 
-export const HEARTBEAT_SLOTS = 9;
+export const HEARTBEAT_SLOTS = 10;
 
 /**
  * The key of a worker's message carrying `--explain` text (`{[EXPLAIN_MESSAGE]: text}`): sent

@@ -14,7 +14,15 @@ import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
-import { beat, holding, starting, stopAsked, violationFound, watchedBy } from './heartbeat.js';
+import {
+  beat,
+  holding,
+  readKib,
+  starting,
+  stopAsked,
+  violationFound,
+  watchedBy,
+} from './heartbeat.js';
 import { callLines, Explainer } from './explain.js';
 
 const sessions = new Map<string, TargetSession>();
@@ -77,7 +85,7 @@ interface Loaded {
   readonly finish?: () => Promise<Finished>;
 }
 
-async function load(item: TraceItem): Promise<Loaded | string> {
+async function load(item: TraceItem, hb: Int32Array | undefined): Promise<Loaded | string> {
   if (item.bytes !== undefined) {
     const r = decodeVpt(item.bytes, item.label);
     return r.ok ? r.value : formatTraceError(r.error);
@@ -85,7 +93,7 @@ async function load(item: TraceItem): Promise<Loaded | string> {
   if (item.path === undefined) return `${item.label}: nothing to replay`;
   const format = formatOf(item.path);
   if ((format === 'vpt' || format === 'jsonl') && (await sizeOf(item)) > streamBytesMin)
-    return streamed(item.path, item.label);
+    return streamed(item.path, item.label, hb);
   // A damaged trace (cut short, a bad checksum) replays up to the damage, which is reported.
   const r = await readTracePrefix(item.path);
   const bad = r.ok ? checkReferences(r.value.trace, item.label) : r.error;
@@ -129,11 +137,22 @@ async function sizeOf(item: TraceItem): Promise<number> {
  * whole read's intact part does. (Checking in a pass of its own first
  * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
  */
-async function streamed(path: string, label: string): Promise<Loaded | string> {
+async function streamed(path: string, label: string, hb?: Int32Array): Promise<Loaded | string> {
+  let kib = 0;
   // No call limit: the replay holds a batch at a time, however long the trace.
-  const frames = streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })[
-    Symbol.asyncIterator
-  ]();
+  const frames = streamTraceBatches(path, {
+    traceCallsMax: Number.POSITIVE_INFINITY,
+    // The KiB read so far (the heartbeat's, for progress through one long trace).
+    ...(hb === undefined
+      ? {}
+      : {
+          onBytes: (n: number) => {
+            const now = Math.floor(n / 1024);
+            readKib(hb, now - kib);
+            kib = now;
+          },
+        }),
+  })[Symbol.asyncIterator]();
   const first = await frames.next();
   if (first.done === true) return `${label}: no header`;
   if (first.value.kind === 'error') return formatTraceError(first.value.error);
@@ -204,7 +223,7 @@ async function runItem(
   explain: ((text: string) => void) | undefined,
 ): Promise<ItemResult> {
   holding(hb, item.id);
-  const trace = await load(item);
+  const trace = await load(item, hb);
   if (typeof trace === 'string') return { id: item.id, label: item.label, inputError: trace };
   const ex =
     explain === undefined

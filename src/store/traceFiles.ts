@@ -69,7 +69,7 @@ export async function* streamTraceBatches(
     return;
   }
   const io: IoStatus = {};
-  const chunks = fileChunks(path, io);
+  const chunks = counted(fileChunks(path, io), o.onBytes);
   const items = untilIoError(
     format === 'vpt'
       ? readVptFrames(chunks, path, o)
@@ -83,6 +83,23 @@ export async function* streamTraceBatches(
     yield item.kind === 'error'
       ? { ...item, error: await withFormatHint(path, format, item.error) }
       : item;
+}
+
+/** The chunks, telling `onBytes` the bytes read so far after each. */
+async function* counted(
+  chunks: AsyncGenerator<Uint8Array>,
+  onBytes: ((bytesRead: number) => void) | undefined,
+): AsyncGenerator<Uint8Array> {
+  if (onBytes === undefined) {
+    yield* chunks;
+    return;
+  }
+  let n = 0;
+  for await (const c of chunks) {
+    n += c.length;
+    onBytes(n);
+    yield c;
+  }
 }
 
 async function* singly(items: AsyncIterable<TraceItem>): AsyncGenerator<TraceBatchItem> {

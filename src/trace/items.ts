@@ -23,6 +23,8 @@ export interface StreamOptions {
    * a streamed replay, a summary) passes Infinity, since its memory does not grow with them.
    */
   readonly traceCallsMax?: number;
+  /** Hears the bytes read from the file so far, after each chunk (progress through a big file). */
+  readonly onBytes?: (bytesRead: number) => void;
 }
 
 /** A batched stream one call at a time (for consumers that take calls singly). */
