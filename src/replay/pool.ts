@@ -257,7 +257,7 @@ export class TaskPool<T extends PooledTask, R> {
   }
 
   /**
-   * `count` (callsMade, violationsFound) summed over the tasks still running (their
+   * `count` (callsMade, violationsFound, bytesRead) summed over the tasks still running (their
    * heartbeats): with the finished tasks' results, live progress through a long trace.
    */
   inFlight(count: (beat: Int32Array) => number): number {

@@ -133,9 +133,10 @@ async function sizeOf(item: TraceItem): Promise<number> {
  * chunk's lines) feed the replay as they are read, and every call and handle reference is
  * checked on the way. Bad input found part way (an invalid call, a reference no earlier call
  * produced) is the same input error a whole read reports, with the result of the calls
- * replayed before it (their violations are not lost to a bad line 4 GB in); damage (a truncated or corrupted frame) ends the trace there, as a
- * whole read's intact part does. (Checking in a pass of its own first
- * decoded every frame twice: 0.9 to 1.3 s of a 4 s replay of a 555,000-call trace.)
+ * replayed before it (their violations are not lost to a bad line 4 GB in); damage (a
+ * truncated or corrupted frame) ends the trace there, as a whole read's intact part does.
+ * (Checking in a pass of its own first decoded every frame twice: 0.9 to 1.3 s of a 4 s
+ * replay of a 555,000-call trace.)
  */
 async function streamed(path: string, label: string, hb?: Int32Array): Promise<Loaded | string> {
   let kib = 0;
