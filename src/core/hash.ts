@@ -19,6 +19,37 @@ export function hashString(text: string, seed = 0): number {
 }
 
 /**
+ * hashString over pieces of text as if they were one string, without building it (pieces may
+ * add up to more than the longest string V8 allows): `add` each in order, then read `value`.
+ */
+export class StringHash {
+  private h1: number;
+  private h2: number;
+
+  constructor(seed = 0) {
+    this.h1 = 0x811c9dc5 ^ seed;
+    this.h2 = 0x01000193 ^ (seed >>> 1);
+  }
+
+  add(text: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** What hashString gives for the pieces added so far, joined. */
+  get value(): number {
+    return (this.h1 >>> 0) * 0x200000 + (this.h2 >>> 11);
+  }
+}
+
+/**
  * hashString's FNV-1a over bytes: fast enough for megabytes (fnv1a64's BigInt steps are not).
  * Each step is a bijection of the state, so two inputs of one length that differ in any one
  * byte always hash differently.

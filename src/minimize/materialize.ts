@@ -3,7 +3,7 @@
 // the kept calls and every reference gets the value its producer now has (removing a call
 // moves every later allocation, and a generated-style trace names values by the oracle's
 // default layout); in 'recorded' mode calls keep their recorded ret/out, which name the values.
-import { hashString } from '../core/hash.js';
+import { StringHash } from '../core/hash.js';
 import { Model } from '../model/model.js';
 import type { Args, TraceCall, Value } from '../model/values.js';
 import { callToJson } from '../trace/json.js';
@@ -95,12 +95,23 @@ function stepped(model: Model, call: TraceCall): TraceCall {
 }
 
 /**
- * A digest of a trace's calls in their canonical JSONL spelling (the header is the same for
- * every candidate): two FNV-style lanes plus the length, for skipping candidates already tried.
+ * A digest of a trace's calls in their canonical JSONL spelling, one line per call (the header
+ * is the same for every candidate): two FNV-style lanes plus the text's length, for skipping
+ * candidates already tried. Hashed a call at a time: a long trace's text as one string would
+ * pass V8's string limit (about 512 MiB, some 1.7M calls of a capture).
  */
 export function traceKey(trace: Trace): string {
-  const text = trace.calls.map((c) => JSON.stringify(callToJson(c))).join('\n');
-  const a = hashString(text, 0);
-  const b = hashString(text, 0x5bd1e995);
-  return `${a.toString(36)}.${b.toString(36)}.${text.length.toString(36)}`;
+  const a = new StringHash(0);
+  const b = new StringHash(0x5bd1e995);
+  let length = 0;
+  const add = (text: string): void => {
+    a.add(text);
+    b.add(text);
+    length += text.length;
+  };
+  trace.calls.forEach((c, i) => {
+    if (i > 0) add('\n');
+    add(JSON.stringify(callToJson(c)));
+  });
+  return `${a.value.toString(36)}.${b.value.toString(36)}.${length.toString(36)}`;
 }
