@@ -4,7 +4,9 @@
 // the repro is the same for any --workers), replayed once more, and written into
 // OUT/corpus-repros/<kind>/<function>/ as repro.jsonl, repro.txt and repro.vpt, each file
 // atomically. It has what --minimize-time left after the findings: past it the traces left
-// keep their `vpdma minimize` command, as the findings left are reported not minimized.
+// keep their `vpdma minimize` command, as the findings left are reported not minimized. A
+// fault while minimizing one (a harness bug) is that trace not minimized, said on stderr: it
+// keeps its command, and the night's reports are written all the same.
 import { basename, join, relative } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
@@ -102,7 +104,8 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
     for (const [i, t] of plan.entries()) {
       if (stop.signal.aborted) break;
       progress.update(i + 1, { trace: oneLine(basename(t.trace)) }); // the (i+1)-th of them under way
-      const r = await minimizeOne(o, t, executor, stop.signal);
+      // A fault minimizing one trace is that trace not minimized: the reports still get written.
+      const r = await minimizeOne(o, t, executor, stop.signal).catch(faulted);
       done++;
       if ('skipped' in r) {
         o.log(`vpdma: ${oneLine(t.trace)}: not minimized: ${oneLine(r.skipped)}\n`);
@@ -131,6 +134,13 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
 
 /** Why a trace was not minimized; `setup`: the target could not be set up at all. */
 type Skipped = { readonly skipped: string; readonly setup?: true };
+
+/** A minimization that threw: a harness bug, told as the reason the trace was not minimized. */
+function faulted(e: unknown): Skipped {
+  if (TargetSetupError.is(e)) return { skipped: e.message, setup: true };
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { skipped: `internal error (please report it): ${what}` };
+}
 
 /** One trace minimized, replayed once more and written; or why not. */
 async function minimizeOne(
@@ -187,7 +197,6 @@ async function minimizeOne(
       ),
     };
   } catch (e) {
-    if (TargetSetupError.is(e)) return { skipped: e.message, setup: true };
-    throw e;
+    return faulted(e);
   }
 }
