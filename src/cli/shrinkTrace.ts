@@ -23,6 +23,8 @@ export interface ShrinkOptions {
   readonly signal?: AbortSignal;
   /** Progress with attempts and acceptances counted over all rounds. */
   readonly onProgress?: (p: MinimizeProgress) => void;
+  /** `trace` is a longer trace's calls up to `v`'s, read no further (MinimizeOptions.inputCut). */
+  readonly inputCut?: boolean;
 }
 
 /** `trace` shrunk while it fails as `v` did (`stillFails` decides). */
@@ -33,8 +35,14 @@ export async function shrinkTrace(
   o: ShrinkOptions,
 ): Promise<MinimizeResult> {
   const rounds: MinimizeResult[] = [];
+  // The calls after v's go first: the first pass would cut them anyway, and this way they are
+  // never linked or keyed (the work before the cut grew with the whole trace).
+  const end = v.callIndex + 1;
+  const start =
+    trace.calls.length > end ? { header: trace.header, calls: trace.calls.slice(0, end) } : trace;
+  const inputCut = o.inputCut === true || start !== trace;
   const deep = await minimizeDeep(
-    trace,
+    start,
     v.callIndex,
     stillFails,
     async (t, fails, failingIndex, attemptsMax) => {
@@ -43,6 +51,7 @@ export async function shrinkTrace(
         // What the earlier rounds left: --attempts caps them all together.
         attemptsMax,
         ...(failingIndex === undefined ? {} : { failingIndex }),
+        ...(inputCut && t === start ? { inputCut } : {}),
         batchSize: o.batchSize,
         profile: profileOf(trace.header),
         // Only a captured trace can show a recorded-mismatch: keep what it recorded.

@@ -23,7 +23,7 @@ export class Driver {
   ) {
     this.linked = link(trace, options.profile);
     this.resolution = options.resolution ?? 'oracle';
-    search.know(trace);
+    if (options.inputCut !== true) search.know(trace);
   }
 
   get length(): number {

@@ -32,6 +32,12 @@ export interface MinimizeOptions {
   readonly attemptsMax: number;
   /** Index of the failing call (the violation's callIndex); enables passes (a) and (b). */
   readonly failingIndex?: number;
+  /**
+   * The trace is a longer one already cut after the failing call (the caller read or kept no
+   * further): it is not marked as tried, so pass (a) tries it exactly as it would have tried
+   * the cut of the longer trace (the same attempts, the same result).
+   */
+  readonly inputCut?: boolean;
   /** Candidates handed to the predicate at once (default 1). Never changes the result. */
   readonly batchSize?: number;
   /** The oracle profile the predicate replays with (default: the header's, else docs). */
