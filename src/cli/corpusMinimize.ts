@@ -28,7 +28,7 @@ import {
   TargetSetupError,
 } from '../replay/stillFails.js';
 import { writeRepro } from '../store/corpus.js';
-import { readTracePrefix } from '../store/traceFiles.js';
+import { readTraceStart } from '../store/tracePrefix.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { planCorpusMinimization, type CorpusTarget } from './corpusMinimizePlan.js';
 import { Progress, type ProgressOptions } from './progress.js';
@@ -149,15 +149,16 @@ async function minimizeOne(
   executor: PiscinaExecutor,
   signal: AbortSignal,
 ): Promise<CorpusRepro | Skipped> {
-  // A damaged trace is minimized from its intact part, as `vpdma minimize` does.
-  const read = await readTracePrefix(t.trace);
+  const v = t.violation;
+  // Only the calls up to the failing one are held (the first pass cuts the rest), the others
+  // counted; a damaged trace is minimized from its intact part, as `vpdma minimize` does.
+  const read = await readTraceStart(t.trace, v.callIndex + 1);
   if (!read.ok) return { skipped: formatTraceError(read.error) };
   const { header, calls } = read.value.trace;
   // The repro records the profile it was minimized under, as `vpdma minimize` writes it.
   const profile: Profile = profileOf(header, o.settings.profile);
   const settings: ReplaySettings = { ...o.settings, profile };
   const trace = { header: { ...header, profile }, calls };
-  const v = t.violation;
   const failure = signatureOf(v);
   try {
     const stillFails = stillFailsPredicate({ executor, settings, failure, signal });
@@ -165,8 +166,9 @@ async function minimizeOne(
       attemptsMax: o.attemptsMax,
       batchSize: o.workers,
       signal,
+      inputCut: calls.length < read.value.calls,
     });
-    const repro = reproOf(r.trace, v, { from: basename(t.trace), calls: calls.length });
+    const repro = reproOf(r.trace, v, { from: basename(t.trace), calls: read.value.calls });
     const [again] = await replayTraces(executor, settings, [repro]);
     const seen = findFailure(again?.result, failure);
     const text = printRepro(repro);

@@ -1,5 +1,6 @@
-// `vpdma minimize` options as a validated job: the trace read, the output path, the target
-// checked, the replay settings every candidate uses.
+// `vpdma minimize` options as a validated job: the trace's header read, the output path, the
+// target checked, the replay settings every candidate uses. The calls are read once the first
+// replay (of the file, streamed) has found the failing call, and only up to it.
 import { basename, dirname, join } from 'node:path';
 import { describe } from '../model/calls.js';
 import type { Profile } from '../model/device.js';
@@ -8,10 +9,16 @@ import type { ReplaySettings } from '../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
 import { formatTargetSpec, type TargetSpec } from '../replay/targetSpec.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
-import { formatOf, readTracePrefix } from '../store/traceFiles.js';
+import type { Executor } from '../replay/executor.js';
+import type { ItemResult } from '../replay/protocol.js';
+import { TargetSetupError } from '../replay/stillFails.js';
+import { makeTasks } from '../replay/tasks.js';
+import type { Violation } from '../replay/violation.js';
+import { formatOf, streamTraceBatches } from '../store/traceFiles.js';
+import { readTraceStart } from '../store/tracePrefix.js';
 import { checkReferences } from '../trace/references.js';
 import { checkTarget } from './targetCheck.js';
-import type { Trace } from '../trace/trace.js';
+import type { Trace, TraceHeader } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError } from './context.js';
 import {
@@ -50,14 +57,13 @@ export interface Job {
   readonly file: string;
   readonly out: string;
   readonly spec: TargetSpec;
-  readonly trace: Trace;
+  /** The trace's header, its profile the one minimized under. */
+  readonly header: TraceHeader;
   readonly settings: ReplaySettings;
   readonly attemptsMax: number;
   readonly workers: number;
   /** --worker-heap-mb (undefined: Node's own limit). */
   readonly workerHeapMb?: number;
-  /** The trace is damaged here; `trace` holds the intact calls before it. */
-  readonly damage?: string;
 }
 
 export async function prepare(file: string, opts: MinimizeCliOptions): Promise<Job> {
@@ -77,17 +83,10 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
-  // A damaged capture is minimized from its intact part (the violation may well be in it).
-  const read = await readTracePrefix(file);
-  if (!read.ok) throw new UserError(formatTraceError(read.error));
-  const { header, calls } = read.value.trace;
-  // A handle no call returned is bad input here as in replay (which would say so per candidate).
-  const broken = checkReferences(read.value.trace, file);
-  if (broken !== undefined) throw new UserError(formatTraceError(broken));
+  const first = await readHeader(file);
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
-  const profile: Profile = profileOf(header, profileOption(opts.profile));
-  const trace: Trace = { header: { ...header, profile }, calls };
-  const damage = read.value.damage;
+  const profile: Profile = profileOf(first, profileOption(opts.profile));
+  const header: TraceHeader = { ...first, profile };
   await checkTarget(spec, timeoutMs);
   const target = formatTargetSpec(spec);
   const settings = {
@@ -101,11 +100,58 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
     file,
     out,
     spec,
-    trace,
+    header,
     settings,
     attemptsMax,
     workers,
     ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
-    ...(damage === undefined ? {} : { damage: formatTraceError(damage) }),
   };
+}
+
+/** The trace's header; a file that has none (or no such file) is bad input. */
+async function readHeader(file: string): Promise<TraceHeader> {
+  for await (const item of streamTraceBatches(file)) {
+    if (item.kind === 'header') return item.header;
+    if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
+  }
+  throw new UserError(`${file}: no header`);
+}
+
+/**
+ * The trace replayed from its file, streamed as `vpdma replay` streams it (memory does not
+ * grow with its length): bad input anywhere in it (or a handle no call returned) is a
+ * UserError; damage leaves the replay of the intact part, with `damage` set.
+ */
+export async function replayInput(executor: Executor, job: Job): Promise<ItemResult> {
+  const items = [{ id: 0, label: job.file, path: job.file }];
+  const [r] = await executor.run(makeTasks(items, job.settings, executor.workers), {});
+  if (r?.setupError !== undefined)
+    throw new TargetSetupError(`the target cannot be set up: ${r.setupError}`);
+  if (r?.inputError !== undefined) throw new UserError(r.inputError);
+  if (r?.result === undefined) throw new UserError(`${job.file}: not replayed`);
+  return r;
+}
+
+/** What is minimized: the calls up to the failing one, and how many the trace held. */
+export interface Failing {
+  readonly trace: Trace;
+  readonly calls: number;
+}
+
+/**
+ * The trace's calls up to `v`'s (the first pass would cut the rest), read again from the file;
+ * `first` is its replay (one that ran to the end counted every call, so the rest is not read).
+ */
+export async function readFailing(job: Job, first: ItemResult, v: Violation): Promise<Failing> {
+  const ran = first.result?.outcome === 'pass' || first.result?.outcome === 'fail';
+  const read = await readTraceStart(
+    job.file,
+    v.callIndex + 1,
+    ran ? first.result?.calls : undefined,
+  );
+  if (!read.ok) throw new UserError(formatTraceError(read.error));
+  // The replay checked every reference already; this is the same check on what is kept.
+  const broken = checkReferences(read.value.trace, job.file);
+  if (broken !== undefined) throw new UserError(formatTraceError(broken));
+  return { trace: { header: job.header, calls: read.value.trace.calls }, calls: read.value.calls };
 }

@@ -23,7 +23,15 @@ import { UserError, type CliContext, type RegisterCommand } from '../context.js'
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
-import { DEFAULT_ATTEMPTS, prepare, type Job, type MinimizeCliOptions } from '../minimizeJob.js';
+import {
+  DEFAULT_ATTEMPTS,
+  prepare,
+  readFailing,
+  replayInput,
+  type Failing,
+  type Job,
+  type MinimizeCliOptions,
+} from '../minimizeJob.js';
 import { SHARED_OPTIONS } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode } from '../progress.js';
@@ -71,21 +79,23 @@ async function runMinimize(
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
   const job = await prepare(file, opts);
-  // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options give
-  // the same repro); the seed the input was found with, if its meta records one, is what
-  // reproduces it from the fuzzer.
-  ctx.io.err(`${seedLine(job.trace.header.meta['seed'])}\n`);
-  if (job.damage !== undefined)
-    ctx.io.err(
-      `vpdma: ${oneLine(job.damage)}: damaged; minimizing the ${plural(job.trace.calls.length, 'call')} before it\n`,
-    );
   setWorkerHeapLimit(job.workerHeapMb);
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
   try {
-    const [first] = await replayTraces(executor, job.settings, [job.trace]);
-    if (first?.inputError !== undefined) throw new UserError(first.inputError);
-    const v = first?.result === undefined ? undefined : pickViolation(first.result, opts);
+    // The file replayed streamed, for its violation; only then are its calls read, up to it.
+    // Bad input anywhere in it is refused here, in one line, as a whole read refused it.
+    const first = await replayInput(executor, job);
+    // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options
+    // give the same repro); the seed the input was found with, if its meta records one, is
+    // what reproduces it from the fuzzer.
+    ctx.io.err(`${seedLine(job.header.meta['seed'])}\n`);
+    // A damaged capture is minimized from its intact part (the violation may well be in it).
+    if (first.damage !== undefined)
+      ctx.io.err(
+        `vpdma: ${oneLine(first.damage)}: damaged; minimizing the ${plural(first.result?.calls ?? 0, 'call')} before it\n`,
+      );
+    const v = first.result === undefined ? undefined : pickViolation(first.result, opts);
     if (v === undefined) {
       const which = opts.kind !== undefined || opts.fn !== undefined ? ' matching --kind/--fn' : '';
       ctx.io.err(
@@ -100,8 +110,9 @@ async function runMinimize(
     ctx.io.out(
       `${oneLine(file)}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`,
     );
-    const r = await shrink(ctx, job, executor, v, opts, interrupt.signal);
-    await write(ctx, job, executor, v, r);
+    const failing = await readFailing(job, first, v);
+    const r = await shrink(ctx, job, failing, executor, v, opts, interrupt.signal);
+    await write(ctx, job, failing.calls, executor, v, r);
     return interrupt.received() !== undefined ? EXIT.interrupted : EXIT.violations;
   } catch (e) {
     if (!TargetSetupError.is(e)) throw e;
@@ -125,6 +136,7 @@ export function seedLine(recorded: unknown): string {
 async function shrink(
   ctx: CliContext,
   job: Job,
+  failing: Failing,
   executor: Executor,
   v: Violation,
   opts: MinimizeCliOptions,
@@ -138,10 +150,11 @@ async function shrink(
   });
   const started = performance.now();
   try {
-    const r = await shrinkTrace(job.trace, v, stillFails, {
+    const r = await shrinkTrace(failing.trace, v, stillFails, {
       attemptsMax: job.attemptsMax,
       batchSize: job.workers,
       signal,
+      inputCut: failing.trace.calls.length < failing.calls,
       onProgress: (p) =>
         progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
     });
@@ -160,6 +173,8 @@ async function shrink(
 async function write(
   ctx: CliContext,
   job: Job,
+  /** Calls in the trace minimized (its intact part when damaged). */
+  calls: number,
   executor: Executor,
   v: Violation,
   r: MinimizeResult & { readonly ms: number },
@@ -167,7 +182,7 @@ async function write(
   const repro = reproOf(
     r.trace,
     v,
-    { from: basename(job.file), calls: job.trace.calls.length },
+    { from: basename(job.file), calls },
     {
       seed: null,
       target: job.settings.target,
@@ -183,7 +198,7 @@ async function write(
   const same = findFailure(again?.result, signatureOf(v));
   ctx.io.out(
     formatMinimizeSummary({
-      before: job.trace.calls.length,
+      before: calls,
       result: r,
       ms: r.ms,
       attemptsMax: job.attemptsMax,
