@@ -120,11 +120,17 @@ async function readHeader(file: string): Promise<TraceHeader> {
 /**
  * The trace replayed from its file, streamed as `vpdma replay` streams it (memory does not
  * grow with its length): bad input anywhere in it (or a handle no call returned) is a
- * UserError; damage leaves the replay of the intact part, with `damage` set.
+ * UserError; damage leaves the replay of the intact part, with `damage` set. Undefined when
+ * `signal` stopped it.
  */
-export async function replayInput(executor: Executor, job: Job): Promise<ItemResult> {
+export async function replayInput(
+  executor: Executor,
+  job: Job,
+  signal: AbortSignal,
+): Promise<ItemResult | undefined> {
   const items = [{ id: 0, label: job.file, path: job.file }];
-  const [r] = await executor.run(makeTasks(items, job.settings, executor.workers), {});
+  const [r] = await executor.run(makeTasks(items, job.settings, executor.workers), { signal });
+  if (signal.aborted) return undefined;
   if (r?.setupError !== undefined)
     throw new TargetSetupError(`the target cannot be set up: ${r.setupError}`);
   if (r?.inputError !== undefined) throw new UserError(r.inputError);

@@ -85,11 +85,12 @@ async function runMinimize(
   try {
     // The file replayed streamed, for its violation; only then are its calls read, up to it.
     // Bad input anywhere in it is refused here, in one line, as a whole read refused it.
-    const first = await replayInput(executor, job);
+    const first = await replayInput(executor, job, interrupt.signal);
     // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options
     // give the same repro); the seed the input was found with, if its meta records one, is
     // what reproduces it from the fuzzer.
     ctx.io.err(`${seedLine(job.header.meta['seed'])}\n`);
+    if (first === undefined) return nothingFound(ctx, file);
     // A damaged capture is minimized from its intact part (the violation may well be in it).
     if (first.damage !== undefined)
       ctx.io.err(
@@ -112,6 +113,8 @@ async function runMinimize(
     );
     const failing = await readFailing(job, first, v);
     const r = await shrink(ctx, job, failing, executor, v, opts, interrupt.signal);
+    // Interrupted before a candidate was accepted, the "repro" would be the input itself.
+    if (r.aborted && r.accepted === 0) return nothingFound(ctx, file);
     await write(ctx, job, failing.calls, executor, v, r);
     return interrupt.received() !== undefined ? EXIT.interrupted : EXIT.violations;
   } catch (e) {
@@ -122,6 +125,14 @@ async function runMinimize(
     interrupt.dispose();
     await executor.close();
   }
+}
+
+/** Interrupted before anything shorter was found to fail: no repro is written. */
+function nothingFound(ctx: CliContext, file: string): ExitCode {
+  ctx.io.err(
+    `vpdma: interrupted before a shorter trace was found to fail: nothing written (${oneLine(file)} is still the shortest repro)\n`,
+  );
+  return EXIT.interrupted;
 }
 
 /** What `vpdma minimize` prints first: it draws nothing at random, and the trace's seed. */

@@ -1,0 +1,69 @@
+// Ctrl-C on `vpdma minimize` before any shorter trace was found to fail writes no "repro" (it
+// would be the input itself, a 178 MB copy of a long capture once): it says so, exit 130.
+// The built CLI against a target taking 60 ms a call (test/fixtures/slow-target.mjs), so the
+// replays last.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { interruptCli } from '../../test/support/runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const TARGET = `module:${join(root, 'test/fixtures/slow-target.mjs')}`;
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-minimize-interrupt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const SET = (n: number): string =>
+  `VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=${n})\n`;
+// A recorded-mismatch at call 30 (the oracle says 0), with `after` calls after it: the first
+// replay takes (31 + after) * 60 ms, the cut (31 calls), the first candidate, about 1.9 s.
+const capture = (name: string, after: number): string => {
+  const p = join(dir, name);
+  writeFileSync(
+    p,
+    '#! vpdma-trace v1 profile=docs\n' +
+      Array.from({ length: 30 }, (_, i) => SET(i)).join('') +
+      'VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0) -> 0x5\n' +
+      Array.from({ length: after }, (_, i) => SET(i)).join(''),
+  );
+  return p;
+};
+const nothing = (trace: string): string =>
+  `vpdma: interrupted before a shorter trace was found to fail: nothing written (${trace} is still the shortest repro)\n`;
+
+describe('vpdma minimize interrupted before anything was accepted', () => {
+  it('during the first candidate: writes nothing, says so, exit 130', async () => {
+    const trace = capture('cand.txt', 30);
+    const out = join(dir, 'cand.min.txt');
+    const r = await interruptCli(
+      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out],
+      async (err) => {
+        // The seed line comes once the first replay found the violation.
+        for (let t = 0; t < 4000 && !err().includes('draws nothing at random'); t++) await sleep(5);
+      },
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toContain(nothing(trace));
+    expect(r.out).toContain('recorded-mismatch in VideoPortGetBytesUsed at call 30');
+    expect(r.out).not.toContain('wrote');
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('during the first replay: stops it, writes nothing, exit 130', async () => {
+    // 180 calls after the failure: the first replay takes 12.6 s.
+    const trace = capture('first.txt', 180);
+    const out = join(dir, 'first.min.txt');
+    const started = performance.now();
+    const r = await interruptCli(
+      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out],
+      1000,
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toContain(nothing(trace));
+    expect(r.out).toBe('');
+    expect(existsSync(out)).toBe(false);
+    // The replay (12.6 s at least) did not run to its end first.
+    expect(performance.now() - started).toBeLessThan(9000);
+  }, 60_000);
+});
