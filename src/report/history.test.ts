@@ -1,45 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nightlyFixture } from '../../test/support/reportFixtures.js';
-import {
-  emptyHistory,
-  updateHistory,
-  withHistory,
-  type FindingKey,
-  type History,
-  type HistoryRun,
-  type Sighting,
-} from './history.js';
+import { A, B, BUCKET_KEYS, deepFreeze, run, showing } from '../../test/support/historyFixtures.js';
+import { emptyHistory, updateHistory, withHistory, type History } from './history.js';
 import { historyJson, parseHistory } from './historyFormat.js';
-
-const A: FindingKey = {
-  signature: 'sha256:aaaa',
-  kind: 'memory-corrupted',
-  fn: 'VideoPortMapDmaMemory',
-};
-const B: FindingKey = {
-  signature: 'sha256:bbbb',
-  kind: 'inert-return-mismatch',
-  fn: 'VideoPortDoDma',
-};
-/** A run that replayed both regression repros and saw them pass (unless it saw them fail). */
-const run = (runId: string, complete = true, target = 'model:reactos'): HistoryRun => ({
-  runId,
-  target,
-  complete,
-  passing: new Set([A.signature, B.signature]),
-});
-
-/** `shown` of a run in which `traces` failed first with the signature of `f`. */
-const showing = (f: FindingKey, ...traces: string[]): ReadonlyMap<string, Sighting> =>
-  new Map([[f.signature, { kind: f.kind, fn: f.fn, traces }]]);
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 describe('updateHistory', () => {
   const first = updateHistory(emptyHistory(), [B, A], run('2026-11-01'));
@@ -225,13 +188,7 @@ describe('history file format', () => {
     const shuffled: History = { ...h, buckets: [...h.buckets].reverse() };
     expect(historyJson(shuffled)).toBe(text);
     expect(Object.keys((JSON.parse(text) as History).buckets[1] ?? {})).toEqual([
-      'signature',
-      'target',
-      'kind',
-      'fn',
-      'firstSeen',
-      'lastSeen',
-      'timesSeen',
+      ...BUCKET_KEYS,
       'fixedSince',
     ]);
   });

@@ -1,25 +1,15 @@
 // Buckets that failing replayed traces opened or saw (HistoryRun.shown): judged as findings are,
 // fixed once every trace that failed with them passes on a complete run.
 import { describe, expect, it } from 'vitest';
+import { A, BUCKET_KEYS, showing } from '../../test/support/historyFixtures.js';
 import {
   emptyHistory,
   updateHistory,
   type FindingKey,
   type History,
   type HistoryRun,
-  type Sighting,
 } from './history.js';
 import { historyJson, parseHistory } from './historyFormat.js';
-
-const A: FindingKey = {
-  signature: 'sha256:aaaa',
-  kind: 'memory-corrupted',
-  fn: 'VideoPortMapDmaMemory',
-};
-
-/** `shown` of a run in which `traces` failed first with the signature of `f`. */
-const showing = (f: FindingKey, ...traces: string[]): ReadonlyMap<string, Sighting> =>
-  new Map([[f.signature, { kind: f.kind, fn: f.fn, traces }]]);
 
 describe('updateHistory, buckets of failing traces', () => {
   // A partial port: two bundled traces crash in a function it lacks; the fuzzer never finds it.
@@ -123,16 +113,7 @@ describe('updateHistory, buckets of failing traces', () => {
     const text = historyJson(withTraces);
     expect(parseHistory(text)).toEqual({ ok: true, value: withTraces });
     const bucket = (JSON.parse(text) as History).buckets[0] ?? {};
-    expect(Object.keys(bucket)).toEqual([
-      'signature',
-      'target',
-      'kind',
-      'fn',
-      'firstSeen',
-      'lastSeen',
-      'timesSeen',
-      'traces',
-    ]);
+    expect(Object.keys(bucket)).toEqual([...BUCKET_KEYS, 'traces']);
     expect(bucket).toHaveProperty('traces', ['t/a', 't/b']);
     // Hand-edited out of order, or twice: read as written.
     const edited = text.replace('"t/a",', '"t/b", "t/a",');

@@ -1,33 +1,15 @@
 // History files of version 1 (signatures of the first scheme), and the version's tie to the scheme.
 import { describe, expect, it } from 'vitest';
+import { A, BUCKET_KEYS, run } from '../../test/support/historyFixtures.js';
 import {
   emptyHistory,
   HISTORY_VERSION,
   updateHistory,
   type FindingKey,
   type History,
-  type HistoryRun,
 } from './history.js';
 import { historyJson, parseHistory } from './historyFormat.js';
 import { SIGNATURE_SCHEME, signatureOf } from '../fuzz/findings.js';
-
-const A: FindingKey = {
-  signature: 'sha256:aaaa',
-  kind: 'memory-corrupted',
-  fn: 'VideoPortMapDmaMemory',
-};
-const B: FindingKey = {
-  signature: 'sha256:bbbb',
-  kind: 'inert-return-mismatch',
-  fn: 'VideoPortDoDma',
-};
-/** A run that replayed both regression repros and saw them pass (unless it saw them fail). */
-const run = (runId: string, complete = true, target = 'model:reactos'): HistoryRun => ({
-  runId,
-  target,
-  complete,
-  passing: new Set([A.signature, B.signature]),
-});
 
 describe('a version 1 history (signatures of the first scheme)', () => {
   // Scheme 1 hashed the functions a repro called: one StartDma bug, two buckets.
@@ -70,13 +52,7 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     expect(again.ok && again.value.upgradedFrom).toBeUndefined();
     expect(again.ok && again.value.buckets).toEqual(h.buckets);
     expect(Object.keys((JSON.parse(text) as History).buckets[0] ?? {})).toEqual([
-      'signature',
-      'target',
-      'kind',
-      'fn',
-      'firstSeen',
-      'lastSeen',
-      'timesSeen',
+      ...BUCKET_KEYS,
       'signatureScheme',
     ]);
   });
