@@ -21,6 +21,7 @@ import { callPlans, recordPlanCount } from './validate.js';
 import { normalizeScalar } from './scalars.js';
 import { Bad, validateValue } from './validateValue.js';
 import { frameCallsMax } from './traceLimits.js';
+import { FIXED_NUMBERS } from './msgpackNumbers.js';
 
 interface Name {
   readonly bytes: Uint8Array;
@@ -317,22 +318,11 @@ const SCALAR_BYTES: readonly (number | undefined)[] = (() => {
   const set = (token: number, n: number): void => void (sizes[token - 0xc0] = n);
   set(0xc2, 0);
   set(0xc3, 0);
-  for (const [token, n] of [
-    [0xc4, 1],
-    [0xc5, 2],
-    [0xc6, 4],
-    [0xca, 4],
-    [0xcb, 8],
-    [0xcc, 1],
-    [0xcd, 2],
-    [0xce, 4],
-    [0xcf, 8],
-    [0xd0, 1],
-    [0xd1, 2],
-    [0xd2, 4],
-    [0xd3, 8],
-  ] as const)
-    set(token, n);
+  // bin 8/16/32: the bytes of the length.
+  set(0xc4, 1);
+  set(0xc5, 2);
+  set(0xc6, 4);
+  for (const [token, n] of FIXED_NUMBERS) set(token, n);
   return sizes;
 })();
 

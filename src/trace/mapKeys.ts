@@ -11,6 +11,7 @@
 // record definitions and bundled strings, which .vpt does not use, stop the walk.
 
 import { indexName, joinPath } from './fieldPath.js';
+import { FIXED_NUMBERS } from './msgpackNumbers.js';
 
 export interface KeyProblem {
   /** The element of the top-level list it is in (0 when the top is not a list). */
@@ -47,18 +48,7 @@ const INLINE_RECORD = 0x72;
 const unused = ', which a .vpt frame does not use';
 const BUNDLED_STRINGS = 0x62;
 /** Bytes after the token: fixed-size scalars. */
-const SCALAR_BYTES: ReadonlyMap<number, number> = new Map([
-  [0xca, 4],
-  [0xcb, 8],
-  [0xcc, 1],
-  [0xcd, 2],
-  [0xce, 4],
-  [0xcf, 8],
-  [0xd0, 1],
-  [0xd1, 2],
-  [0xd2, 4],
-  [0xd3, 8],
-]);
+const SCALAR_BYTES: ReadonlyMap<number, number> = new Map(FIXED_NUMBERS);
 
 /** Walks one frame lazily: asked about element i, it reads only up to the end of element i. */
 export class MapKeyScanner {
