@@ -53,13 +53,14 @@ describe('history file', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual(['history.json']); // no temporary left
   });
 
-  it('reports a corrupted or wrong-version file by path as damaged and leaves it as it was', async () => {
-    const cases: [string, RegExp][] = [
-      ['{"format":"vpdma-history","version":1,"buck', /not valid JSON/],
-      ['\uFEFF{"format":"vpdma-history","version":1,"buck', /not valid JSON/],
-      ['{"format":"vpdma-history","version":7,"buckets":[]}', /version 7 is not supported/],
+  it('reports a corrupted or wrong-version file by path as damaged (a newer one as not) and leaves it as it was', async () => {
+    const cases: [string, RegExp, boolean][] = [
+      ['{"format":"vpdma-history","version":1,"buck', /not valid JSON/, true],
+      ['\uFEFF{"format":"vpdma-history","version":1,"buck', /not valid JSON/, true],
+      ['{"format":"vpdma-history","version":0,"buckets":[]}', /version 0 is not supported/, true],
+      ['{"format":"vpdma-history","version":7,"buckets":[]}', /7 was written by a newer/, false],
     ];
-    for (const [i, [text, error]] of cases.entries()) {
+    for (const [i, [text, error, damaged]] of cases.entries()) {
       const path = join(dir, `bad-${i}.json`);
       writeFileSync(path, text);
       const r = await readHistory(path);
@@ -67,7 +68,7 @@ describe('history file', () => {
       if (!r.ok) {
         expect(r.error.reason).toMatch(error);
         expect(r.error.message).toBe(`history file ${path}: ${r.error.reason}`);
-        expect(r.error.damaged).toBe(true);
+        expect(r.error.damaged).toBe(damaged);
       }
       expect(readFileSync(path, 'utf8')).toBe(text);
     }

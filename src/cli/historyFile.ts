@@ -1,8 +1,9 @@
 // Reading and writing the `--history` file. A missing or empty file is an empty history (the
 // first run), and a leading BOM is ignored; any other problem is an error value naming the
-// file, for the caller to report as bad input (exit 2): unreadable or not a regular file, or
-// `damaged` (too large, not JSON, another format or version, a bad bucket), which only an
-// explicit recovery (src/cli/historyRecover.ts) may replace. The caller must not write a
+// file, for the caller to report as bad input (exit 2): unreadable or not a regular file, of a
+// version a newer vpdma wrote (upgrade to read it), or `damaged` (too large, not JSON, another
+// format or an unknown older version, a bad bucket), which only an explicit recovery
+// (src/cli/historyRecover.ts) may replace. The caller must not write a
 // history it could not read: the file is never silently replaced.
 //
 // Writes are atomic (temporary file, fsync, rename), so a failed or interrupted write leaves
@@ -14,7 +15,7 @@ import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../core/result.js';
 import { emptyHistory, type History } from '../report/history.js';
-import { historyJson, parseHistory } from '../report/historyFormat.js';
+import { historyJson, readHistoryText } from '../report/historyFormat.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 
@@ -38,7 +39,8 @@ export interface HistoryProblem {
   readonly reason: string;
   /**
    * A regular file vpdma read that holds no history it reads: damaged, which a recovery may
-   * replace. False for one it could not read at all (permissions, a directory): not damage.
+   * replace. False for one it could not read at all (permissions, a directory), and for one a
+   * newer vpdma wrote (a higher version): not damage.
    */
   readonly damaged: boolean;
 }
@@ -59,8 +61,10 @@ export async function readHistory(path: string): Promise<Result<HistoryRead, His
     // cache primed empty) is a history with nothing in it yet, as a missing one is.
     const json = text.replace(/^\uFEFF/, '');
     if (json.trim() === '') return ok({ history: emptyHistory(), text });
-    const parsed = parseHistory(json);
-    return parsed.ok ? ok({ history: parsed.value, text }) : problem(parsed.error, true);
+    const parsed = readHistoryText(json);
+    if (parsed.ok) return ok({ history: parsed.value, text });
+    // A newer vpdma's history is good: refused, never replaced as damage.
+    return problem(parsed.error.message, parsed.error.newerVersion === undefined);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return ok({ history: emptyHistory(), text: '' });

@@ -248,6 +248,26 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
   }, 60_000);
 });
 
+describe('a --history a newer vpdma wrote (a higher version)', () => {
+  it('is refused with or without --history-recover, never replaced as damage', async () => {
+    const dir = fresh('newer');
+    const h = join(dir, 'h.json');
+    const newer = '{"format": "vpdma-history", "version": 3, "buckets": [], "since": "v3"}\n';
+    writeFileSync(h, newer);
+    // A good FILE.prev, which a recovery of damage would start from.
+    writeFileSync(`${h}.prev`, '{"format": "vpdma-history", "version": 2, "buckets": []}\n');
+    const line = `history file ${h}: history version 3 was written by a newer vpdma (this vpdma reads versions 1 and 2): upgrade vpdma to use it\n`;
+    for (const extra of [[], ['--history-recover']]) {
+      const r = await night(dir, '3', ...extra);
+      expect([r.code, r.err]).toEqual([2, `vpdma: --history: ${line}`]);
+    }
+    const shown = await runCli(['history', 'show', h]);
+    expect([shown.code, shown.err]).toEqual([2, `vpdma: ${line}`]);
+    expect(readFileSync(h, 'utf8')).toBe(newer);
+    expect(readdirSync(dir).sort()).toEqual(['h.json', 'h.json.prev']);
+  }, 60_000);
+});
+
 describe('merge --history: FILE.prev and --history-recover', () => {
   const dir = fresh('merge');
   const shards = [join(dir, 's1'), join(dir, 's2')];

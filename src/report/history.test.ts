@@ -203,8 +203,17 @@ describe('history file format', () => {
       [JSON.stringify({ format: 'vpdma-report', version: 1, buckets: [] }), /not a vpdma history/],
       [
         JSON.stringify({ format: 'vpdma-history', version: 3, buckets: [] }),
-        /version 3 is not supported \(this vpdma reads versions 1 and 2\)/,
+        /^history version 3 was written by a newer vpdma \(this vpdma reads versions 1 and 2\): upgrade vpdma to use it$/,
       ],
+      [
+        JSON.stringify({ format: 'vpdma-history', version: 0, buckets: [] }),
+        /^history version 0 is not supported \(this vpdma reads versions 1 and 2\)$/,
+      ],
+      [
+        JSON.stringify({ format: 'vpdma-history', version: '3', buckets: [] }),
+        /version "3" is not/,
+      ],
+      [JSON.stringify({ format: 'vpdma-history', version: 2.5, buckets: [] }), /2.5 is not supp/],
       [file([{ ...bucket, signatureScheme: 1 }]), /buckets\[0\]\.signatureScheme/],
       [
         file([{ ...bucket, signatureScheme: 2 }], { version: 2 }),

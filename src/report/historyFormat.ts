@@ -16,7 +16,9 @@
 // Buckets sorted by signature, then target; keys in this order; two-space indentation; so the
 // file diffs well when kept in a repository. Reading is strict: another format or version, a
 // missing or mistyped field, an unknown field or a duplicate bucket is an error naming the
-// place, never a silent drop, so whatever a file holds survives the next write.
+// place, never a silent drop, so whatever a file holds survives the next write. A version above
+// HISTORY_VERSION is told apart (readHistoryText's newerVersion): a newer vpdma's file, not
+// damage, which --history-recover must not replace.
 import { err, ok, type Result } from '../core/result.js';
 import {
   compareBuckets,
@@ -86,6 +88,8 @@ function parseBucket(v: unknown, at: string, version: number): Result<HistoryBuc
   return ok(version === 1 && oldScheme(b.kind) ? { ...b, signatureScheme: 1 } : { ...b });
 }
 
+const problem = (message: string) => err<HistoryTextProblem>({ message });
+
 /** The 1-based line of offset `at` in `text`. */
 const lineAt = (text: string, at: number): number => text.slice(0, at).split('\n').length;
 
@@ -105,34 +109,53 @@ function jsonProblem(text: string, message: string): string {
   return `${where}not valid JSON (${message})`;
 }
 
+/** Why a history file's text is not a history this vpdma reads. */
+export interface HistoryTextProblem {
+  readonly message: string;
+  /**
+   * Set when the file is well-formed up to a version above HISTORY_VERSION: a newer vpdma wrote
+   * it, so it is not damage, and nothing may replace it.
+   */
+  readonly newerVersion?: number;
+}
+
 /** Parses and validates a history file's text. */
 export function parseHistory(text: string): Result<History, string> {
+  const r = readHistoryText(text);
+  return r.ok ? r : err(r.error.message);
+}
+
+/** parseHistory, telling a file a newer vpdma wrote (newerVersion) from a damaged one. */
+export function readHistoryText(text: string): Result<History, HistoryTextProblem> {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return err(jsonProblem(text, e instanceof Error ? e.message : String(e)));
+    return problem(jsonProblem(text, e instanceof Error ? e.message : String(e)));
   }
   if (!isRecord(v) || v['format'] !== HISTORY_FORMAT)
-    return err(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);
+    return problem(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);
   const version = v['version'];
-  if (typeof version !== 'number' || !READS.includes(version)) {
-    return err(
-      `history version ${JSON.stringify(version)} is not supported (this vpdma reads versions ${READS.join(' and ')})`,
-    );
+  const reads = `this vpdma reads versions ${READS.join(' and ')}`;
+  if (Number.isSafeInteger(version) && (version as number) > HISTORY_VERSION) {
+    const message = `history version ${version as number} was written by a newer vpdma (${reads}): upgrade vpdma to use it`;
+    return err({ message, newerVersion: version as number });
   }
+  if (typeof version !== 'number' || !READS.includes(version))
+    return problem(`history version ${JSON.stringify(version)} is not supported (${reads})`);
   for (const k of Object.keys(v))
-    if (k !== 'format' && k !== 'version' && k !== 'buckets') return err(`unknown field "${k}"`);
+    if (k !== 'format' && k !== 'version' && k !== 'buckets')
+      return problem(`unknown field "${k}"`);
   const raw = v['buckets'];
-  if (!Array.isArray(raw)) return err('buckets: expected an array');
+  if (!Array.isArray(raw)) return problem('buckets: expected an array');
   const buckets: HistoryBucket[] = [];
   const keys = new Set<string>();
   for (const [i, item] of raw.entries()) {
     const b = parseBucket(item, `buckets[${i}]`, version);
-    if (!b.ok) return b;
+    if (!b.ok) return problem(b.error);
     const key = JSON.stringify([b.value.signature, b.value.target]);
     if (keys.has(key))
-      return err(`buckets[${i}]: a second bucket for the same signature and target`);
+      return problem(`buckets[${i}]: a second bucket for the same signature and target`);
     keys.add(key);
     buckets.push(b.value);
   }
