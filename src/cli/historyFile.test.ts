@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyHistory, updateHistory, type History } from '../report/history.js';
 import { historyJson } from '../report/historyFormat.js';
-import { fileStamp, keepDamaged, prevPath, readHistory, writeHistory } from './historyFile.js';
+import {
+  damagedCopiesMax,
+  fileStamp,
+  keepDamaged,
+  prevPath,
+  pruneDamaged,
+  readHistory,
+  writeHistory,
+} from './historyFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-history-'));
 const finding = { signature: 'sha256:aaaa', kind: 'memory-corrupted', fn: 'VideoPortMapDmaMemory' };
@@ -142,6 +150,49 @@ describe('history file', () => {
     ]);
     for (const kept of [first, second, path]) expect(readFileSync(kept)).toEqual(bytes);
     expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('deletes the damaged copies beyond the newest few, by the time and number in their names', async () => {
+    expect(damagedCopiesMax).toBe(3);
+    const d = mkdtempSync(join(dir, 'pruned-'));
+    const path = join(d, 'h.json');
+    writeFileSync(path, '{');
+    const names = [
+      'h.json.damaged-20260101T000000Z',
+      'h.json.damaged-20260301T000000Z',
+      'h.json.damaged-20260301T000000Z-2',
+      'h.json.damaged-20260301T000000Z-10',
+      // Not keepDamaged's: another history's copy, a note, a name of another shape.
+      'g.json.damaged-20250101T000000Z',
+      'h.json.damaged-20250101T000000Z.txt',
+      'h.json.damaged-old',
+    ];
+    for (const name of names) writeFileSync(join(d, name), 'x');
+    const kept = await keepDamaged(path, new Date('2026-05-01T02:03:04Z'));
+    const deleted = await pruneDamaged(path, kept);
+    // The one kept now, then the two newest others: -10 after -2 at the same time.
+    expect(deleted).toEqual([
+      `${path}.damaged-20260301T000000Z`,
+      `${path}.damaged-20260101T000000Z`,
+    ]);
+    expect(readdirSync(d).sort()).toEqual([
+      'g.json.damaged-20250101T000000Z',
+      'h.json',
+      'h.json.damaged-20250101T000000Z.txt',
+      'h.json.damaged-20260301T000000Z-10',
+      'h.json.damaged-20260301T000000Z-2',
+      'h.json.damaged-20260501T020304Z',
+      'h.json.damaged-old',
+    ]);
+    expect(await pruneDamaged(path, kept)).toEqual([]); // at the limit: nothing more
+    // The copy just kept stays, whatever its time (a clock set back).
+    const early = await keepDamaged(path, new Date('2020-01-01T00:00:00Z'));
+    expect(await pruneDamaged(path, early)).toEqual([`${path}.damaged-20260301T000000Z-2`]);
+    expect(readdirSync(d).filter((f) => /^h\.json\.damaged-\d{8}T\d{6}Z(-\d+)?$/.test(f))).toEqual([
+      'h.json.damaged-20200101T000000Z',
+      'h.json.damaged-20260301T000000Z-10',
+      'h.json.damaged-20260501T020304Z',
+    ]);
   });
 
   it('keeps the old file when a write fails', async () => {

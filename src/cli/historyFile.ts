@@ -11,7 +11,7 @@
 // FILE.prev (see writeHistory), for the day FILE is damaged after all (a hand edit, a CI cache
 // that restored half of it, a merge conflict committed into it).
 import { constants } from 'node:fs';
-import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../core/result.js';
 import { emptyHistory, type History } from '../report/history.js';
@@ -132,4 +132,38 @@ export async function keepDamaged(path: string, at: Date): Promise<string> {
     throw e;
   }
   return kept;
+}
+
+/** How many FILE.damaged-<stamp> copies a recovery leaves: the one it keeps and the newest others. */
+export const damagedCopiesMax = 3;
+
+/** `<stamp>` or `<stamp>-<n>` after `FILE.damaged-`, as keepDamaged names them. */
+const DAMAGED_SUFFIX = /^(\d{8}T\d{6}Z)(?:-(\d+))?$/;
+
+/**
+ * Deletes the copies keepDamaged made of `path` beyond the newest `damagedCopiesMax` (by the
+ * time and number in their names), never `kept` (the one just made), so they do not pile up
+ * night after night: the paths deleted. Only names keepDamaged makes are touched; one that
+ * cannot be deleted stays, unsaid.
+ */
+export async function pruneDamaged(path: string, kept: string): Promise<string[]> {
+  const prefix = `${basename(path)}.damaged-`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const older = names
+    .flatMap((name) => {
+      const suffix = name.slice(prefix.length);
+      const m = name.startsWith(prefix) ? DAMAGED_SUFFIX.exec(suffix) : null;
+      if (m === null || name === basename(kept)) return [];
+      return [{ file: `${path}.damaged-${suffix}`, stamp: m[1] ?? '', n: Number(m[2] ?? 1) }];
+    })
+    .sort((a, b) => (a.stamp === b.stamp ? b.n - a.n : a.stamp < b.stamp ? 1 : -1));
+  const deleted: string[] = [];
+  for (const { file } of older.slice(damagedCopiesMax - 1)) {
+    const gone = await unlink(file).then(
+      () => true,
+      () => false,
+    );
+    if (gone) deleted.push(file);
+  }
+  return deleted;
 }

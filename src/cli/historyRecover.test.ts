@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { History } from '../report/history.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
@@ -161,6 +161,9 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
       `vpdma: --history: history file ${h}: buckets[0].signature: expected a non-empty string; vpdma will not overwrite it: there is no earlier version to restore (${h}.prev: missing): fix it, or run again with --history-recover to start an empty history, keeping the damaged file as ${h}.damaged-<UTC time>\n`,
     );
     expect(existsSync(join(dir, 'out')), 'a refused night makes nothing').toBe(false);
+    // Copies earlier recoveries kept: with this night's, the newest 3 stay.
+    const older = ['20261001T000000Z', '20261002T000000Z', '20261003T000000Z'];
+    for (const t of older) writeFileSync(`${h}.damaged-${t}`, 'x');
     const r = await night(dir, '30', '--history-recover');
     expect(r.code, r.err).toBe(1);
     const rec = report(join(dir, 'out')).historyRecovered;
@@ -169,8 +172,17 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
       reason: 'buckets[0].signature: expected a non-empty string',
       from: 'empty',
       prevUnusable: `${h}.prev: missing`,
+      olderDeleted: [`${h}.damaged-20261001T000000Z`],
     });
     expect(readFileSync(rec?.keptAs ?? '', 'utf8')).toBe(bad);
+    expect(damagedCopies(dir).sort()).toEqual([
+      'h.json.damaged-20261002T000000Z',
+      'h.json.damaged-20261003T000000Z',
+      basename(rec?.keptAs ?? ''),
+    ]);
+    expect(r.err).toContain(
+      `the damaged file is kept as ${rec?.keptAs} (1 older damaged copy deleted, keeping the newest 3: ${h}.damaged-20261001T000000Z)\n`,
+    );
     expect(r.err).toContain(`started from an empty history (${h}.prev: missing)`);
     expect(report(join(dir, 'out')).findings.map((f) => f.status)).toEqual(['new']);
     expect(history(h).buckets.map((b) => b.signature)).toEqual([SIGNATURE]);

@@ -3,7 +3,8 @@
 // line; or, with --history-recover, replaced by its previous version (FILE.prev,
 // which every write keeps: src/cli/historyFile.ts), else by an empty history. Never
 // silently: the run says so on stderr, in its summary and in report.json
-// (`historyRecovered`), and the damaged bytes are kept beside it, never deleted.
+// (`historyRecovered`), and the damaged bytes are kept beside it: the newest few copies
+// (damagedCopiesMax), older ones deleted, and said.
 import { stat } from 'node:fs/promises';
 import { plural } from '../core/plural.js';
 import { shellWord } from '../core/shellWord.js';
@@ -11,8 +12,10 @@ import { emptyHistory } from '../report/history.js';
 import type { HistoryRecovered } from '../report/nightlySchema.js';
 import { ioMessage } from '../store/fileChunks.js';
 import {
+  damagedCopiesMax,
   keepDamaged,
   prevPath,
+  pruneDamaged,
   readHistory,
   type HistoryProblem,
   type HistoryRead,
@@ -24,7 +27,7 @@ export const RECOVER_FLAG = '--history-recover';
 /** The option, for nightly and merge. */
 export const HISTORY_RECOVER_OPTION = [
   RECOVER_FLAG,
-  'if the --history file is damaged, start from FILE.prev (else from an empty history) instead of refusing, keeping the damaged file as FILE.damaged-<UTC time>; said on stderr and in report.json (historyRecovered)',
+  `if the --history file is damaged, start from FILE.prev (else from an empty history) instead of refusing, keeping the damaged file as FILE.damaged-<UTC time> (the newest ${damagedCopiesMax} such copies are kept, older ones deleted); said on stderr and in report.json (historyRecovered)`,
 ] as const;
 
 /** What FILE.prev holds: a history, nothing (missing, empty), or damage. */
@@ -109,7 +112,14 @@ export async function keepDamagedHistory(
       `--history ${plan.file}: damaged (${plan.reason}); ${RECOVER_FLAG}: cannot keep a copy of it beside it (${ioMessage(e)}), so it is not replaced`,
     );
   });
-  return { file: plan.file, reason: plan.reason, keptAs, ...withoutFileAndReason(plan) };
+  const olderDeleted = await pruneDamaged(plan.file, keptAs);
+  return {
+    file: plan.file,
+    reason: plan.reason,
+    keptAs,
+    ...withoutFileAndReason(plan),
+    ...(olderDeleted.length === 0 ? {} : { olderDeleted }),
+  };
 }
 
 function withoutFileAndReason(p: PlannedRecovery): Omit<PlannedRecovery, 'file' | 'reason'> {
@@ -126,7 +136,12 @@ export function recoveredText(r: HistoryRecovered): string {
     r.from === 'empty'
       ? `an empty history (${r.prevUnusable ?? 'no earlier version'})`
       : `the previous version, ${r.from}${r.prevWritten === undefined ? '' : ` (written ${r.prevWritten})`}`;
-  return `--history ${r.file} was damaged (${r.reason}): started from ${from}; the damaged file is kept as ${r.keptAs}`;
+  const deleted = r.olderDeleted ?? [];
+  const pruned =
+    deleted.length === 0
+      ? ''
+      : ` (${plural(deleted.length, 'older damaged copy', undefined, 'older damaged copies')} deleted, keeping the newest ${damagedCopiesMax}: ${deleted.join(', ')})`;
+  return `--history ${r.file} was damaged (${r.reason}): started from ${from}; the damaged file is kept as ${r.keptAs}${pruned}`;
 }
 
 /**

@@ -78,6 +78,11 @@ export interface HistoryRecovered {
   readonly prevWritten?: string;
   /** With `from` "empty": why FILE.prev was not used (missing, empty, or what is wrong). */
   readonly prevUnusable?: string;
+  /**
+   * Older FILE.damaged-<UTC time> copies deleted, so that only the newest 3 (keptAs among them)
+   * stay; absent when none was.
+   */
+  readonly olderDeleted?: readonly string[];
 }
 
 /**
