@@ -181,7 +181,7 @@ describe('nightly --history-recover without a usable FILE.prev', () => {
       basename(rec?.keptAs ?? ''),
     ]);
     expect(r.err).toContain(
-      `the damaged file is kept as ${rec?.keptAs} (1 older damaged copy deleted, keeping the newest 3: ${h}.damaged-20261001T000000Z)\n`,
+      `the damaged file is kept as ${rec?.keptAs} (1 older damaged copy deleted: ${h}.damaged-20261001T000000Z)\n`,
     );
     expect(r.err).toContain(`started from an empty history (${h}.prev: missing)`);
     expect(report(join(dir, 'out')).findings.map((f) => f.status)).toEqual(['new']);

@@ -130,20 +130,6 @@ function withoutFileAndReason(p: PlannedRecovery): Omit<PlannedRecovery, 'file' 
   };
 }
 
-/** What a recovery did, in a line (stderr at the start, and the summary). */
-export function recoveredText(r: HistoryRecovered): string {
-  const from =
-    r.from === 'empty'
-      ? `an empty history (${r.prevUnusable ?? 'no earlier version'})`
-      : `the previous version, ${r.from}${r.prevWritten === undefined ? '' : ` (written ${r.prevWritten})`}`;
-  const deleted = r.olderDeleted ?? [];
-  const pruned =
-    deleted.length === 0
-      ? ''
-      : ` (${plural(deleted.length, 'older damaged copy', undefined, 'older damaged copies')} deleted, keeping the newest ${damagedCopiesMax}: ${deleted.join(', ')})`;
-  return `--history ${r.file} was damaged (${r.reason}): started from ${from}; the damaged file is kept as ${r.keptAs}${pruned}`;
-}
-
 /**
  * A missing or empty history beside a FILE.prev that holds one (FILE deleted by hand, say):
  * the run starts empty, as for a first night, and says where the earlier history is; '' else.

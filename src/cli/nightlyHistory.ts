@@ -34,9 +34,9 @@ import {
   prevBesideEmptyNote,
   RECOVER_FLAG,
   recoverFrom,
-  recoveredText,
   type PlannedRecovery,
 } from './historyRecover.js';
+import { recoveredText } from '../report/historyRecovered.js';
 import { UserError } from './context.js';
 import { checkOutputFile } from './outputDir.js';
 

@@ -12,7 +12,7 @@ import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
-import { recoveredText } from './historyRecover.js';
+import { recoveredText } from '../report/historyRecovered.js';
 import { regressionSignature } from './regressionResults.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';

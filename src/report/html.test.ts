@@ -4,6 +4,8 @@ import {
   HOSTILE,
   hostileNightlyFixture,
   nightlyFixture,
+  RECOVERED,
+  RECOVERED_TEXT,
   withoutBuildRevision,
 } from '../../test/support/reportFixtures.js';
 import { nightlyHtml } from './html.js';
@@ -37,6 +39,14 @@ describe('report.html', () => {
     expect(CSP).toContain(`'sha256-${hash(between(html, '<style>', '</style>'))}'`);
     expect(CSP).toContain(`'sha256-${hash(between(html, '<script>', '</script>'))}'`);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`);
+  });
+
+  it('says what --history-recover did in a notice under the heading, and only then', () => {
+    expect(html).not.toContain('History recovered');
+    const page = nightlyHtml({ ...report, historyRecovered: RECOVERED });
+    const notice = `<p class="banner" role="note">History recovered (--history-recover): ${esc(RECOVERED_TEXT)}.</p>`;
+    expect(page).toContain(`</p>\n${notice}\n<nav`);
+    expect(page).not.toContain('<h>');
   });
 
   it('counts one of a thing in the singular', () => {

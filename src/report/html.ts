@@ -7,6 +7,7 @@ import { formatInt } from './format.js';
 import { CSP, CSS, SCRIPT } from './htmlAssets.js';
 import { esc } from './htmlEscape.js';
 import { findingsSection } from './htmlFindings.js';
+import { recoveredText } from './historyRecovered.js';
 import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
 import { disabledOf, type NightlyRendered } from './nightlySchema.js';
 import { plural } from '../core/plural.js';
@@ -34,6 +35,9 @@ function header(r: NightlyRendered): string {
     r.interrupted
       ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
       : '',
+    r.historyRecovered === undefined
+      ? ''
+      : `<p class="banner" role="note">History recovered (--history-recover): ${esc(recoveredText(r.historyRecovered))}.</p>`,
     '<nav aria-label="Sections"><ul>',
     ...SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`),
     '</ul></nav>',

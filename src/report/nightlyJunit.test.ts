@@ -5,6 +5,8 @@ import {
   HOSTILE,
   hostileNightlyFixture,
   nightlyFixture,
+  RECOVERED,
+  RECOVERED_TEXT,
   withoutBuildRevision,
 } from '../../test/support/reportFixtures.js';
 import { caseForTrace, junitXml, xmlAttr, xmlEscape, xmlText } from './junit.js';
@@ -136,6 +138,14 @@ describe('nightly junit.xml', () => {
     // An older report, without one, has no such property.
     const older = withoutBuildRevision(report);
     expect(nightlyJunitXml(older)).not.toContain('buildRevision');
+  });
+
+  it('says what --history-recover did in a property of each suite, and only then', () => {
+    expect(xml).not.toContain('historyRecovered');
+    const recovered = nightlyJunitXml({ ...report, historyRecovered: RECOVERED });
+    const property = `<property name="historyRecovered" value="${xmlAttr(RECOVERED_TEXT)}"/>`;
+    expect(recovered.split(property)).toHaveLength(3); // corpus and findings
+    expect(recovered.replace(/\n *<property name="historyRecovered" [^\n]*/g, '')).toBe(xml);
   });
 
   it("times the night and each suite in seconds from the report's timing, and nothing else", () => {

@@ -10,6 +10,7 @@
 import { plural } from '../core/plural.js';
 import { corpusReplayCommand, shortSignature } from './command.js';
 import type { TraceEntry } from './replayReport.js';
+import { recoveredText } from './historyRecovered.js';
 import {
   caseForTrace,
   interruptedCase,
@@ -134,6 +135,8 @@ function properties(r: NightlyRendered): [string, string][] {
   if (r.buildRevision !== undefined) props.push(['buildRevision', r.buildRevision]);
   if (r.shard !== undefined) props.push(['shard', r.shard]);
   if (r.shards !== undefined) props.push(['shards', r.shards.join(' ')]);
+  if (r.historyRecovered !== undefined)
+    props.push(['historyRecovered', recoveredText(r.historyRecovered)]);
   // As --disable takes them, so the value can be given back to it.
   const disabled = disabledOf(r);
   if (disabled.length > 0) props.push(['disabled', disabled.join(',')]);

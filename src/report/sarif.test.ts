@@ -4,6 +4,8 @@ import {
   HOSTILE,
   hostileNightlyFixture,
   nightlyFixture,
+  RECOVERED,
+  RECOVERED_TEXT,
   withoutBuildRevision,
 } from '../../test/support/reportFixtures.js';
 import type { NightlyReport } from './nightlySchema.js';
@@ -173,6 +175,13 @@ describe('results.sarif', () => {
     expect(log.runs[0].properties['buildRevision']).toBe('5eed0b1d2c3a');
     const older = withoutBuildRevision(report);
     expect(nightlySarif(older).runs[0].properties).not.toHaveProperty('buildRevision');
+  });
+
+  it("says what --history-recover did in the run's properties, and only then", () => {
+    expect(log.runs[0].properties).not.toHaveProperty('historyRecovered');
+    const l = nightlySarif({ ...report, historyRecovered: RECOVERED });
+    expect(l.runs[0].properties['historyRecovered']).toBe(RECOVERED_TEXT);
+    checkShape(JSON.parse(JSON.stringify(l)) as Json);
   });
 
   it("names the run's --disable'd functions in the run's properties, and only when there are some", () => {

@@ -14,6 +14,7 @@ import {
 } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
+import { recoveredText } from './historyRecovered.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINDING_FINGERPRINT = 'vpdmaSignature/v1';
@@ -40,9 +41,9 @@ export interface SarifResult {
 }
 
 /**
- * The run's property bag: what identifies it, --disable's functions (`disabled`) and what a
+ * The run's property bag: what identifies it, --disable's functions (`disabled`), what a
  * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId, workerHeapMb when given;
- * nightlySchema rerunFacts).
+ * nightlySchema rerunFacts) and what --history-recover did (`historyRecovered`, its line).
  */
 export type SarifRunProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
 
@@ -174,6 +175,9 @@ function runProperties(r: NightlyRendered): SarifRunProperties {
     interrupted: r.interrupted,
     ...(r.shard === undefined ? {} : { shard: r.shard }),
     ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
+    ...(r.historyRecovered === undefined
+      ? {}
+      : { historyRecovered: recoveredText(r.historyRecovered) }),
     ...(disabled.length === 0 ? {} : { disabled }),
     ...Object.fromEntries(rerunFacts(r)),
   };

@@ -4,7 +4,12 @@
 // XML and JSON. Renderer tests and the browser test build their pages from these.
 import { reachedTable } from '../../src/fuzz/reached.js';
 import { nightlyViolations } from '../../src/report/nightlyBuild.js';
-import type { Finding, NightlyReport, SamplePoint } from '../../src/report/nightlySchema.js';
+import type {
+  Finding,
+  HistoryRecovered,
+  NightlyReport,
+  SamplePoint,
+} from '../../src/report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../../src/report/replayReport.js';
 import { summarize } from '../../src/report/replayReport.js';
 
@@ -241,3 +246,18 @@ export function withoutBuildRevision<T extends { readonly buildRevision?: string
   void buildRevision;
   return older as T;
 }
+
+/**
+ * A --history-recover that started from FILE.prev and deleted an older damaged copy, its file
+ * named with markup; and the line every format says it in.
+ */
+export const RECOVERED: HistoryRecovered = {
+  file: 'ci/<h>&"history".json',
+  reason: 'buckets[0].timesSeen: expected a positive integer',
+  keptAs: 'ci/<h>&"history".json.damaged-20261128T020304Z',
+  from: 'ci/<h>&"history".json.prev',
+  prevWritten: '2026-11-27T02:00:00Z',
+  olderDeleted: ['ci/<h>&"history".json.damaged-20261101T020304Z'],
+};
+export const RECOVERED_TEXT =
+  '--history ci/<h>&"history".json was damaged (buckets[0].timesSeen: expected a positive integer): started from the previous version, ci/<h>&"history".json.prev (written 2026-11-27T02:00:00Z); the damaged file is kept as ci/<h>&"history".json.damaged-20261128T020304Z (1 older damaged copy deleted: ci/<h>&"history".json.damaged-20261101T020304Z)';
