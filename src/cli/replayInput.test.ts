@@ -128,7 +128,7 @@ describe('vpdma replay on bad input', () => {
     expect(r.err).toContain(': damaged; only the calls before it were replayed');
     expect(r.out).toMatch(/crash-then-cut\.jsonl:4 \(call 2\): target-crashed/);
     expect(readFileSync(junit, 'utf8')).toMatch(
-      /<error message="[^"]*double free \(and [^"]*crash-then-cut\.jsonl:6: truncated: [^"]*: damaged; only the calls before it were replayed\)" type="target-crashed"/,
+      /<error message="target-crashed at line 4 \(call 2\) \(VideoPortFreePool\): [^"]*double free \(and [^"]*crash-then-cut\.jsonl:6: truncated: [^"]*: damaged; only the calls before it were replayed\)" type="target-crashed"/,
     );
   });
 

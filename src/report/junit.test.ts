@@ -79,3 +79,26 @@ describe('JUnit counts', () => {
     ]);
   });
 });
+
+describe('JUnit errors', () => {
+  const crashed = (v: Partial<ReportViolation>): string | undefined => {
+    const entry: TraceEntry = { trace: 't.jsonl', outcome: 'crash', calls: 3, violations: 1 };
+    const crash = { ...violation('t.jsonl', 'target-crashed', 2), message: 'boom', ...v };
+    return caseForTrace(entry, [crash]).error?.message;
+  };
+
+  it('places a crash in a call as a failure is placed: by line where the file has lines', () => {
+    expect(crashed({ line: 4 })).toBe('target-crashed at line 4 (call 2) (F): boom');
+    expect(crashed({})).toBe('target-crashed at call 2 (F): boom');
+    expect(crashed({ kind: 'target-timeout', line: 4 })).toBe(
+      'target-timeout at line 4 (call 2) (F): boom',
+    );
+  });
+
+  it('gives no place to a target that died before its first call, or never started', () => {
+    const before = 'the worker thread died before the first call (x)';
+    expect(crashed({ fn: '(start)', callIndex: 0, message: before })).toBe(before);
+    const never = 'the target could not start: no such file';
+    expect(crashed({ callIndex: 0, message: never })).toBe(never);
+  });
+});

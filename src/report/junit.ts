@@ -10,6 +10,7 @@
 // damage) counts as an error even when violations were found before it (its body lists them),
 // as the exit code ranks a crash or bad input above violations.
 import { DAMAGE_NOTE, type ReportViolation, type TraceEntry } from './replayReport.js';
+import { notStarted } from '../replay/violation.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -86,6 +87,9 @@ function callPlace(v: ReportViolation): string {
   return v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
 }
 
+/** A crash or timeout in a call of the trace: not one of a target that never started. */
+const crashedInCall = (v: ReportViolation): boolean => !notStarted(v) && v.fn !== '(start)';
+
 /** The message, then field/expected/actual when known, then the command that reproduces it. */
 export function violationBody(v: ReportViolation, command?: string): string {
   const lines = [v.message];
@@ -136,7 +140,11 @@ export function caseForTrace(
   const damage = e.damage === undefined ? undefined : `${e.damage}: ${DAMAGE_NOTE}`;
   if (crash !== undefined) {
     // One <error> per test case: a crash comes first, and the damage after it is said too.
-    const message = damage === undefined ? crash.message : `${crash.message} (and ${damage})`;
+    // Placed as a failure is, when it happened in a call (not before the first one).
+    const placed = crashedInCall(crash)
+      ? `${crash.kind} at ${callPlace(crash)} (${crash.fn}): ${crash.message}`
+      : crash.message;
+    const message = damage === undefined ? placed : `${placed} (and ${damage})`;
     const body = cmd === undefined ? {} : { body: violationBody(crash, cmd) };
     return { classname, name, failures, error: { message, type: crash.kind, ...body } };
   }

@@ -57,7 +57,7 @@ describe('JUnit helpers', () => {
         '      <failure message="return-mismatch at call 2 (F)" type="return-mismatch">bad</failure>',
         '    </testcase>',
         '    <testcase classname="traces" name="c.jsonl">',
-        '      <error message="boom" type="target-crashed"/>',
+        '      <error message="target-crashed at call 0 (G): boom" type="target-crashed"/>',
         '    </testcase>',
         '  </testsuite>',
         '</testsuites>',
