@@ -1,5 +1,6 @@
 // `vpdma show <trace>`: the trace as text (a valid repro file) after a summary in comments.
 import { plural } from '../../core/plural.js';
+import { shellWord } from '../../core/shellWord.js';
 import { streamTraceBatches } from '../../store/traceFiles.js';
 import { formatTraceError, type TraceError } from '../../trace/traceError.js';
 import { printTextStreamed } from '../../trace/textStream.js';
@@ -19,6 +20,12 @@ interface ShowOptions {
   readonly numbers?: boolean;
 }
 
+/**
+ * The most calls --oracle explains: it holds the trace whole, and its text, at about 4 KiB a
+ * call (400,000 calls took 1.7 GB), so a capture of millions would run out of memory.
+ */
+export const oracleCallsMax = 200_000;
+
 export const registerShow: RegisterCommand = (program, ctx) => {
   program
     .command('show')
@@ -32,14 +39,20 @@ export const registerShow: RegisterCommand = (program, ctx) => {
     .option(
       '--oracle',
       "explain the calls in comments as repro.txt does: the oracle's answer after each call, " +
-        'and which earlier call produced a value (reads the trace whole)',
+        `and which earlier call produced a value (reads the trace whole: at most ${oracleCallsMax.toLocaleString('en-US')} calls)`,
     )
     .action(async (file: string, opts: ShowOptions) => {
       ctx.exitCode = await show(ctx, file, opts);
     });
 };
 
-export async function show(ctx: CliContext, file: string, opts: ShowOptions): Promise<ExitCode> {
+export async function show(
+  ctx: CliContext,
+  file: string,
+  opts: ShowOptions,
+  /** --oracle's limit (oracleCallsMax); tests give a small one. */
+  callsMax = oracleCallsMax,
+): Promise<ExitCode> {
   // Both forms stream: a trace of any size, in bounded memory. A damaged trace shows its
   // intact part, then the damage (exit 2).
   let damage: TraceError | undefined;
@@ -57,7 +70,8 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
     return damaged(ctx, damage, summary.calls, 'counted');
   }
   const numbers = opts.numbers === true;
-  if (opts.oracle === true) return showExplained(ctx, open, summary, () => damage, numbers);
+  if (opts.oracle === true)
+    return showExplained(ctx, { file, open, summary, damage: () => damage, numbers, callsMax });
   // The listing in two passes (trace/textStream.ts); the summary comes from the first.
   const onItem = (item: TraceBatchItem): void => summary.onItem(item);
   const chunks = printTextStreamed({ file, open, onItem, numbers });
@@ -71,26 +85,43 @@ export async function show(ctx: CliContext, file: string, opts: ShowOptions): Pr
   return damaged(ctx, damage, summary.calls, 'shown');
 }
 
-/** The listing as a repro is written (comments with the oracle's answers), the trace whole. */
-async function showExplained(
-  ctx: CliContext,
-  open: () => AsyncIterable<TraceBatchItem>,
-  summary: Summarizing,
-  damage: () => TraceError | undefined,
-  numbers: boolean,
-): Promise<ExitCode> {
+interface Explained {
+  readonly file: string;
+  readonly open: () => AsyncIterable<TraceBatchItem>;
+  readonly summary: Summarizing;
+  readonly damage: () => TraceError | undefined;
+  readonly numbers: boolean;
+  readonly callsMax: number;
+}
+
+/**
+ * The listing as a repro is written (comments with the oracle's answers), the trace whole: so
+ * a trace of more than `callsMax` calls is refused as soon as the read passes it, before it
+ * has printed anything or grown without bound.
+ */
+async function showExplained(ctx: CliContext, x: Explained): Promise<ExitCode> {
   let header: TraceHeader | undefined;
   const calls: TraceCall[] = [];
-  for await (const item of open()) {
+  for await (const item of x.open()) {
     if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
-    summary.onItem(item);
+    x.summary.onItem(item);
     if (item.kind === 'header') header = item.header;
-    else if (item.kind === 'calls') for (const c of item.calls) calls.push(c);
+    else if (item.kind === 'calls') {
+      if (calls.length + item.calls.length > x.callsMax) throw tooLong(x.file, x.callsMax);
+      for (const c of item.calls) calls.push(c);
+    }
   }
-  const text = summary.text();
+  const text = x.summary.text();
   if (header !== undefined && (await writeLong(ctx.io, text)))
-    await writeLong(ctx.io, printRepro({ header, calls }, { numbers }));
-  return damaged(ctx, damage(), summary.calls, 'shown');
+    await writeLong(ctx.io, printRepro({ header, calls }, { numbers: x.numbers }));
+  return damaged(ctx, x.damage(), x.summary.calls, 'shown');
+}
+
+function tooLong(file: string, callsMax: number): UserError {
+  const max = callsMax.toLocaleString('en-US');
+  return new UserError(
+    `show --oracle: ${file} has more than ${max} calls, more than --oracle explains (it holds the trace whole); \`vpdma replay ${shellWord(file)} --explain\` explains every call as it streams, and \`vpdma show\` without --oracle lists any trace`,
+  );
 }
 
 function damaged(
