@@ -37,6 +37,7 @@ import {
   type PlannedRecovery,
 } from './historyRecover.js';
 import { recoveredText } from '../report/historyRecovered.js';
+import { historyTraceNames } from './historyTraceName.js';
 import { UserError } from './context.js';
 import { checkOutputFile } from './outputDir.js';
 
@@ -84,9 +85,11 @@ export async function loadHistory(
     );
   if (!r.ok) {
     const { read, plan } = await recoverFrom(path, r.error);
-    return { path, ...read, planned: plan, note: '' };
+    return { path, ...read, history: historyTraceNames(read.history), planned: plan, note: '' };
   }
-  return { path, ...r.value, note: await prevBesideEmptyNote(path, r.value) };
+  const note = await prevBesideEmptyNote(path, r.value);
+  // An older history's bundled corpus traces, by absolute path, under their stable names.
+  return { path, ...r.value, history: historyTraceNames(r.value.history), note };
 }
 
 /**
@@ -162,7 +165,7 @@ export function otherTargetsNote(
 /** What a night's history says beside its findings' statuses (all empty without --history). */
 export interface Folded {
   readonly findings: Finding[];
-  /** By trace (traceKey), the verdict on each failing trace the target started for. */
+  /** By trace (historyTraceName), the verdict on each failing trace the target started for. */
   readonly traces: ReadonlyMap<string, TraceVerdict>;
   readonly fixed: readonly FixedFinding[];
   readonly stillFailing: readonly string[];

@@ -140,11 +140,12 @@ describe('a partial port, night after night, under --history --fail-on new', () 
     );
     expect(corpusSuite(junit)).toMatch(/ failures="0" errors="2">$/);
     expect(junit).toContain(`: not implemented: ${GET_COMMON} [new]"`);
+    // Named the same wherever vpdma is installed (historyTraceName.ts).
     expect(buckets).toEqual([
       expect.objectContaining({
         signature: COMMON,
         timesSeen: 1,
-        traces: COMMON_TRACES.map(bundled),
+        traces: COMMON_TRACES.map((t) => `corpus:${t}`),
       }),
     ]);
   });
@@ -169,10 +170,11 @@ describe('a partial port, night after night, under --history --fail-on new', () 
     expect(judged(report)).toContainEqual(['banked.jsonl', 'new', BANKED]);
     expect(judged(report)).toContainEqual([COMMON_TRACES[0], 'open', COMMON]);
     expect(r.out).toContain(`  [new] ${mine}:2 (call 0): target-crashed in ${BANK}: `);
-    // The file keeps them sorted; which comes first depends on where the checkout lives.
-    expect(buckets.find((b) => b.signature === BANKED)?.traces).toEqual(
-      [bundled('divergence-map-banked-memory.jsonl'), mine].sort(),
-    );
+    // The file keeps them sorted: the user's trace by its path as replayed (absolute here).
+    expect(buckets.find((b) => b.signature === BANKED)?.traces).toEqual([
+      mine,
+      'corpus:divergence-map-banked-memory.jsonl',
+    ]);
   });
 
   it('night 4: complete, but what failed was not replayed: nothing is fixed', () => {

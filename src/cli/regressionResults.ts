@@ -3,7 +3,7 @@
 // traces are judged by (nightlyHistory.ts folds them into the history).
 import { signatureOfViolation } from '../fuzz/findings.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
-import { traceKey } from './mergeReplay.js';
+import { historyTraceName } from './historyTraceName.js';
 
 export interface Regressions {
   /** Signatures whose repro failed the way its finding did: their bug is not fixed. */
@@ -25,14 +25,14 @@ export interface Regressions {
    */
   readonly shown: Map<string, string>;
   /**
-   * By signature, the traces (traceKey) that failed first with it, other than earlier
+   * By signature, the traces (historyTraceName) that failed first with it, other than earlier
    * findings' repros failing as their finding did: the other traces (as `shown`), and the
    * changed repros. What --history judges them by (HistoryRun.shown).
    */
   readonly sightings: Map<string, { kind: string; fn: string; traces: Set<string> }>;
-  /** By trace (traceKey), the signature each failing trace is judged by (TraceVerdict). */
+  /** By trace (historyTraceName), the signature each failing trace is judged by (TraceVerdict). */
   readonly judged: Map<string, string>;
-  /** Traces (traceKey) replayed and passing in every run that replayed them (started). */
+  /** Traces (historyTraceName) replayed and passing in every run that replayed them (started). */
   readonly tracesPassing: Set<string>;
   /** Of `stillFailing`, the kind and function of the violation each repro failed with so. */
   readonly foundAs: Map<string, { kind: string; fn: string }>;
@@ -111,7 +111,7 @@ export function regressionResults(
       if (t.notStarted === true) continue;
       const failed = t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout';
       const passed = t.outcome === 'pass' && t.damage === undefined && t.violations === 0;
-      const key = traceKey(t.trace);
+      const key = historyTraceName(t.trace);
       if (failed) failedTraces.add(key);
       else if (passed) r.tracesPassing.add(key);
       const seen = violations.get(t.trace) ?? [];
@@ -142,11 +142,11 @@ export function regressionResults(
     r.passing.delete(s);
     r.changed.delete(s);
     const repro = r.repros.get(s);
-    if (repro !== undefined) r.judged.set(traceKey(repro), s);
+    if (repro !== undefined) r.judged.set(historyTraceName(repro), s);
   }
   for (const [s, c] of r.changed) {
     r.passing.delete(s);
-    r.judged.set(traceKey(c.trace), sight(c.now, traceKey(c.trace)));
+    r.judged.set(historyTraceName(c.trace), sight(c.now, historyTraceName(c.trace)));
   }
   for (const t of failedTraces) r.tracesPassing.delete(t);
   return r;

@@ -38,7 +38,8 @@ import {
 import { regressionResults } from '../regressionResults.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
-import { mergeCorpusReplay, traceKey, withoutBudgetWarning } from '../mergeReplay.js';
+import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
+import { historyTraceName } from '../historyTraceName.js';
 import {
   copyCorpusRepros,
   corpusReproSources,
@@ -290,7 +291,9 @@ async function writeMerged(
   const corpus = {
     ...replayed,
     // --history's verdict on each failing trace, as one machine's night gives it.
-    traces: replayed.traces.map((e) => withVerdict(e, (t) => folded.traces.get(traceKey(t)))),
+    traces: replayed.traces.map((e) =>
+      withVerdict(e, (t) => folded.traces.get(historyTraceName(t))),
+    ),
     ...(copied.length > 0 ? { repros: copied } : {}),
   };
   const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;

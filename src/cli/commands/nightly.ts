@@ -32,7 +32,7 @@ import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
-import { traceKey } from '../mergeReplay.js';
+import { historyTraceName } from '../historyTraceName.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -315,7 +315,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
-      verdictOf: (trace) => folded.traces.get(traceKey(trace)),
+      verdictOf: (trace) => folded.traces.get(historyTraceName(trace)),
       minimizedRepros: minimal,
       corpusRepros,
     });

@@ -1,0 +1,57 @@
+// A replayed trace as --history names it in a bucket's `traces` (and as a night's verdicts are
+// looked up): a stable name, the same on every machine, so that a history kept across machines
+// (a CI cache, nights merged from runners with other install paths) sees one trace once.
+//   - an earlier finding's repro: `findings/<kind>/<fn>/<hash>/repro.<ext>` (traceKey);
+//   - a trace of the bundled corpus: `corpus:<name>`, wherever vpdma is installed: this
+//     vpdma's corpus directory, or an absolute path to a file of the same name in a directory
+//     named `corpus` (another machine's install, in a shard's report);
+//   - any other trace: its path as replayed (as --replay gave it).
+// Histories written before this held the bundled corpus's absolute paths: loadHistory renames
+// them (historyTraceNames), so they read as before and are written back stable.
+import { readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import type { History } from '../report/history.js';
+import { bundledCorpusDir } from '../store/corpus.js';
+import { traceKey } from './mergeReplay.js';
+
+/** The prefix of a bundled corpus trace's name. */
+const BUNDLED_TRACE = 'corpus:';
+
+/** By corpus directory, the names of its files (read once). */
+const bundledNames = new Map<string, ReadonlySet<string>>();
+
+function bundledFiles(dir: string): ReadonlySet<string> {
+  let names = bundledNames.get(dir);
+  if (names === undefined) {
+    try {
+      names = new Set(readdirSync(dir));
+    } catch {
+      names = new Set();
+    }
+    bundledNames.set(dir, names);
+  }
+  return names;
+}
+
+export function historyTraceName(trace: string, corpusDir = bundledCorpusDir()): string {
+  const key = traceKey(trace);
+  if (key !== trace || !isAbsolute(trace)) return key;
+  const inside = relative(corpusDir, trace);
+  if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside))
+    return `${BUNDLED_TRACE}${inside.split(sep).join('/')}`;
+  const name = basename(trace);
+  if (basename(dirname(trace)) === 'corpus' && bundledFiles(corpusDir).has(name))
+    return `${BUNDLED_TRACE}${name}`;
+  return trace;
+}
+
+/** `h` with its buckets' traces named by historyTraceName (older histories' paths renamed). */
+export function historyTraceNames(h: History, corpusDir = bundledCorpusDir()): History {
+  if (!h.buckets.some((b) => b.traces !== undefined)) return h;
+  const buckets = h.buckets.map((b) => {
+    if (b.traces === undefined) return b;
+    const traces = [...new Set(b.traces.map((t) => historyTraceName(t, corpusDir)))].sort();
+    return { ...b, traces };
+  });
+  return { ...h, buckets };
+}
