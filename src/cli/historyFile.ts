@@ -3,8 +3,8 @@
 // file, for the caller to report as bad input (exit 2): unreadable or not a regular file, of a
 // version a newer vpdma wrote (upgrade to read it), or `damaged` (too large, not JSON, another
 // format or an unknown older version, a bad bucket), which only an explicit recovery
-// (src/cli/historyRecover.ts) may replace. The caller must not write a
-// history it could not read: the file is never silently replaced.
+// (src/cli/historyRecover.ts) may replace. The caller must not write a history it could not
+// read: the file is never silently replaced.
 //
 // Writes are atomic (temporary file, fsync, rename), so a failed or interrupted write leaves
 // the previous file exactly as it was; and the version a write replaces is kept beside it, in
@@ -134,7 +134,7 @@ export async function keepDamaged(path: string, at: Date): Promise<string> {
   return kept;
 }
 
-/** How many FILE.damaged-<stamp> copies a recovery leaves: the one it keeps and the newest others. */
+/** The FILE.damaged-<stamp> copies a recovery leaves: the one it keeps, the newest others. */
 export const damagedCopiesMax = 3;
 
 /** `<stamp>` or `<stamp>-<n>` after `FILE.damaged-`, as keepDamaged names them. */
