@@ -8,15 +8,9 @@ import { runCli, type CliRun } from '../../test/support/runCli.js';
 import { parseText } from '../trace/text.js';
 import { parseJsonl } from '../trace/jsonl.js';
 import { tableRevision } from '../model/calls.js';
+import { GET, HEADER, PUT } from '../../test/support/jsonlLines.js';
 
 let dir = '';
-const HEADER = '{"format":"vpdma-trace","version":1,"profile":"reactos","device":{},"meta":{}}';
-const GET =
-  '{"fn":"VideoPortGetDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDeviceDescription":' +
-  '{"scatterGather":true,"dma32BitAddresses":true,"dma64BitAddresses":false,"maximumLength":65536}},' +
-  '"ret":"0xffffc00000000010"}';
-const PUT =
-  '{"fn":"VideoPortPutDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDmaAdapter":"0xffffc00000000010"}}';
 const GOOD = `${HEADER}\n${GET}\n${PUT}\n`;
 
 beforeAll(async () => {

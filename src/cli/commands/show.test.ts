@@ -7,17 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext, UserError } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { oracleCallsMax, show } from './show.js';
+import { GET, HEADER, PUT } from '../../../test/support/jsonlLines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-show-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const HEADER = '{"format":"vpdma-trace","version":1,"profile":"reactos","device":{},"meta":{}}';
-const GET =
-  '{"fn":"VideoPortGetDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDeviceDescription":' +
-  '{"scatterGather":true,"dma32BitAddresses":true,"dma64BitAddresses":false,"maximumLength":65536}},' +
-  '"ret":"0xffffc00000000010"}';
-const PUT =
-  '{"fn":"VideoPortPutDmaAdapter","args":{"hwDeviceExtension":"0xffffe00000001000","vpDmaAdapter":"0xffffc00000000010"}}';
 
 /** A trace of `n` calls: an adapter got and put back, over and over. */
 function traceOf(n: number): string {
