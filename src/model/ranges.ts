@@ -3,7 +3,7 @@
 // always hit the same range), so a driver holding thousands of buffers costs log n per access.
 import { PAGE_SIZE } from '../core/limits.js';
 import { PageOwners } from './pageOwners.js';
-import { ioPageKey, memoryPageKey, type PageKey, type PhysMem } from './physmem.js';
+import type { PageKey, PhysMem } from './physmem.js';
 
 export type RangeKind =
   'commonBuffer' | 'contiguous' | 'pool' | 'buffer' | 'view' | 'userView' | 'lockedList' | 'user';
@@ -18,18 +18,6 @@ export interface CpuRange {
   readonly length: number;
   readonly kind: RangeKind;
   readonly backing: Backing;
-}
-
-/** Page key and in-page offset of byte `off` of a range. */
-export function locate(r: CpuRange, off: number): [PageKey, number] {
-  const b = r.backing;
-  if (b.kind === 'pages') {
-    const pageOff = Number(r.va & 0xfffn) + off;
-    return [b.keys[Math.floor(pageOff / PAGE_SIZE)] ?? 0, pageOff % PAGE_SIZE];
-  }
-  const addr = b.base + BigInt(off);
-  const key = b.space === 'io' ? ioPageKey(addr) : memoryPageKey(addr);
-  return [key, Number(addr & 0xfffn)];
 }
 
 /** Predecessors looked at when ranges may overlap (ReactOS hands out port numbers as VAs). */
@@ -139,8 +127,9 @@ export class RangeTable {
 
 function inside(r: CpuRange, va: bigint, length: number): boolean {
   if (va < r.va) return false;
-  const off = va - r.va;
-  return off + BigInt(length) <= BigInt(r.length);
+  // One BigInt operation, not three: this runs for every access. An offset beyond 2^53, made
+  // inexact by Number, is beyond any range's length all the same.
+  return Number(va - r.va) + length <= r.length;
 }
 
 /** One page's share of an access: `page` is undefined for a page never written (zeros). */
@@ -159,22 +148,52 @@ export function visitRange(
   length: number,
   visit: PageVisitor,
 ): boolean {
+  const b = r.backing;
+  // Byte `off` lies `start` bytes into the range's first page (page number `page` of a bus
+  // window): no pair and no BigInt arithmetic per page.
+  let start = 0;
+  let page = 0;
+  if (b.kind === 'pages') start = Number(r.va & 0xfffn) + off;
+  else {
+    const address = b.base + BigInt(off);
+    start = Number(address & 0xfffn);
+    page = Number(address >> 12n);
+  }
   let done = 0;
   while (done < length) {
-    const [key, pageOff] = locate(r, off + done);
+    const pageOff = (start + done) % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - pageOff, length - done);
-    if (!visit(mem.readPage(key), pageOff, n, done)) return false;
+    if (!visit(mem.readPage(keyAt(b, start + done, page)), pageOff, n, done)) return false;
     done += n;
   }
   return true;
 }
 
 export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Array): void {
+  const b = r.backing;
+  // Byte `off` lies `start` bytes into the range's first page (page number `page` of a bus
+  // window): no pair and no BigInt arithmetic per page.
+  let start = 0;
+  let page = 0;
+  if (b.kind === 'pages') start = Number(r.va & 0xfffn) + off;
+  else {
+    const address = b.base + BigInt(off);
+    start = Number(address & 0xfffn);
+    page = Number(address >> 12n);
+  }
   let done = 0;
   while (done < data.length) {
-    const [key, pageOff] = locate(r, off + done);
+    const pageOff = (start + done) % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - pageOff, data.length - done);
-    mem.writeFrom(key, pageOff, data, done, n);
+    mem.writeFrom(keyAt(b, start + done, page), pageOff, data, done, n);
     done += n;
   }
+}
+
+/** The key of the page holding position `pos` counted from `start` (see visitRange). */
+function keyAt(b: Backing, pos: number, page: number): PageKey {
+  const i = Math.floor(pos / PAGE_SIZE);
+  if (b.kind === 'pages') return b.keys[i] ?? 0;
+  // As memoryPageKey and ioPageKey (physmem.ts) number them.
+  return b.space === 'io' ? -(page + i) - 1 : page + i;
 }
