@@ -19,9 +19,10 @@ interface Entry {
   readonly length: number;
   /**
    * The target's extent, where its answer differs from the oracle's for a range whose size is
-   * the implementation's (the scatter/gather list LockPages returns): listReach.ts.
+   * the implementation's (the scatter/gather list LockPages returns): listReach.ts. Always
+   * present (undefined when the same), so every entry has one shape.
    */
-  readonly targetLength?: number;
+  readonly targetLength: number | undefined;
   /** Learning order: when ranges overlap (a reused address), the latest wins. */
   readonly seq: number;
   /** What produced it, for asking whether it is still live (undefined: never asked). */
@@ -107,6 +108,8 @@ class SpaceBook {
   private exact: Record<Side, Map<bigint, Entry>>;
   private ranges: Record<Side, SortedRanges>;
   private shared = true;
+  /** Whether any entry learned has a targetLength (else resized() need not look). */
+  resizedAny = false;
   private seq = 0;
   /** Values and ranges held, and how many more before the next compaction. */
   private values = 0;
@@ -129,15 +132,10 @@ class SpaceBook {
     kind: ResourceKind | undefined,
     targetLength: number | undefined,
   ): void {
-    const e: Entry = {
-      trace,
-      model,
-      target,
-      length,
-      seq: this.seq++,
-      kind,
-      ...(targetLength === undefined || targetLength === length ? {} : { targetLength }),
-    };
+    // No conditional spread: this runs for every value a call produces.
+    const theirs = targetLength === length ? undefined : targetLength;
+    const e: Entry = { trace, model, target, length, targetLength: theirs, seq: this.seq++, kind };
+    if (theirs !== undefined) this.resizedAny = true;
     if (this.shared && (trace !== model || trace !== target)) this.split();
     this.exact.trace.set(trace, e);
     if (!this.shared) {
@@ -270,7 +268,11 @@ export class AddressBook {
     from: Side,
     v: bigint,
   ): { offset: number; length: number; targetLength: number } | undefined {
-    const found = this.spaces[space].find(from, v);
+    const book = this.spaces[space];
+    // Against a target whose lists are the oracle's (nearly always), no entry is resized:
+    // no lookup for every @write.
+    if (!book.resizedAny) return undefined;
+    const found = book.find(from, v);
     const e = found?.[0];
     if (found === undefined || e?.targetLength === undefined) return undefined;
     return { offset: Number(found[1]), length: e.length, targetLength: e.targetLength };

@@ -15,6 +15,7 @@ import { isStruct, valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
 import type { AddressBook } from './addressBook.js';
 import { valueText, type ValueSpace } from './addressText.js';
+import { sameBytes } from './memory.js';
 import { show } from './show.js';
 import { memberSpace, translateValue } from './translate.js';
 
@@ -144,8 +145,17 @@ function sameValue(
       return actual >= entry && actual <= expected + pageOffset;
     }
     default:
-      return valueEquals(expected, actual);
+      return sameData(expected, actual);
   }
+}
+
+/**
+ * valueEquals, with byte strings compared at memcmp speed: a @read's data (up to a page) is
+ * compared twice a call, with the target's answer and with the recorded one.
+ */
+function sameData(a: Value | undefined, b: Value | undefined): boolean {
+  if (a instanceof Uint8Array) return b instanceof Uint8Array && sameBytes(a, b);
+  return valueEquals(a, b);
 }
 
 /**

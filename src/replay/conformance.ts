@@ -27,9 +27,10 @@ export function toModelSpace(
   from: 'trace' | 'target',
   o: { ret?: Value; out?: Args },
 ): { ret?: Value; out?: Args } {
-  const plan = planOf(fn);
   // The usual case against an in-process model: every value is the same on both sides.
-  if (plan === undefined || !book.moves(from, 'model')) return o;
+  if (!book.moves(from, 'model')) return o;
+  const plan = planOf(fn);
+  if (plan === undefined) return o;
   const res: { ret?: Value; out?: Args } = {};
   if (o.ret !== undefined)
     res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');

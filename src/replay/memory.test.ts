@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { AddressBook } from './addressBook.js';
 import { TargetFault } from './callTarget.js';
-import { diffSnapshots, firstDiff, firstDiffWithModel, readTargetMaybe } from './memory.js';
+import {
+  diffSnapshots,
+  firstDiff,
+  firstDiffWithModel,
+  mergeSpans,
+  readTargetMaybe,
+} from './memory.js';
 import type { Target } from './target.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { resolveDevice } from '../model/device.js';
@@ -179,5 +185,40 @@ describe('readTargetMaybe', () => {
       read: () => Promise.reject(new TargetFault('did not answer read within 5 ms', true)),
     };
     await expect(readTargetMaybe(hung, book, span)).rejects.toThrow(/did not answer read/);
+  });
+});
+
+describe('mergeSpans', () => {
+  /** Every byte the spans cover, as a set of addresses (spans are short here). */
+  const bytesOf = (spans: readonly { address: bigint; length: number }[]): Set<bigint> => {
+    const out = new Set<bigint>();
+    for (const s of spans) for (let i = 0; i < s.length; i++) out.add(s.address + BigInt(i));
+    return out;
+  };
+  const spanArb = fc.record({
+    address: fc.bigInt({ min: 0n, max: 200n }),
+    length: fc.integer({ min: 0, max: 40 }),
+  });
+  // Sorted lists too, with and without gaps: mergeSpans takes shortcuts for those.
+  const listArb = fc.oneof(
+    fc.array(spanArb, { maxLength: 8 }),
+    fc
+      .array(spanArb, { maxLength: 8 })
+      .map((l) => [...l].sort((a, b) => (a.address < b.address ? -1 : 1))),
+  );
+
+  it('covers the same bytes, sorted, with no two spans overlapping or touching', () => {
+    fc.assert(
+      fc.property(listArb, (spans) => {
+        const merged = mergeSpans(spans);
+        expect(bytesOf(merged)).toEqual(bytesOf(spans));
+        for (let i = 1; i < merged.length; i++) {
+          const a = merged[i - 1];
+          const b = merged[i];
+          if (a === undefined || b === undefined) throw new Error('hole');
+          expect(a.address + BigInt(a.length)).toBeLessThan(b.address);
+        }
+      }),
+    );
   });
 });

@@ -162,16 +162,16 @@ function compareAt(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, n: 
 }
 
 /** memcmp speed: the byte loop below only runs to locate a difference already known. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && compareAt(a, 0, b, 0, a.length) === 0;
 }
 
 /** Sorted, with overlapping and adjacent spans joined. */
 export function mergeSpans(spans: readonly Span[]): readonly Span[] {
-  if (spans.length < 2) return spans;
-  const sorted = [...spans].sort((a, b) =>
-    a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
-  );
+  if (spans.length < 2 || sortedApart(spans)) return spans;
+  const sorted = inOrder(spans)
+    ? spans
+    : [...spans].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const out: Span[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
@@ -183,6 +183,25 @@ export function mergeSpans(spans: readonly Span[]): readonly Span[] {
     } else out.push(s);
   }
   return out;
+}
+
+/**
+ * Whether spans are sorted with a gap between each and the next, as a call's touched() spans
+ * nearly always are: mergeSpans then has nothing to do, and no copy to sort.
+ */
+function sortedApart(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) {
+    const a = spans[i - 1] as Span;
+    if (a.address + BigInt(a.length) >= (spans[i] as Span).address) return false;
+  }
+  return true;
+}
+
+/** Whether spans are sorted by address (a call's per-page touched spans, say). */
+function inOrder(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++)
+    if ((spans[i - 1] as Span).address > (spans[i] as Span).address) return false;
+  return true;
 }
 
 /** Splits spans into chunks of at most chunkBytesMax (the spans themselves when all fit). */

@@ -121,7 +121,10 @@ export class Replayer {
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
     if (plan.inert) return this.inert.step(call, plan, modelArgs, targetArgs);
-    return this.callTarget(call, targetArgs, (got) => this.complete(call, plan, modelArgs, got));
+    // No closure unless the target answers asynchronously: this runs for every call.
+    const got = this.ask(call, targetArgs);
+    if (got instanceof Promise) return got.then((g) => this.complete(call, plan, modelArgs, g));
+    return this.complete(call, plan, modelArgs, got);
   }
 
   /** The call to the target, then `then` with its answer (a fault: see step). */
@@ -130,13 +133,18 @@ export class Replayer {
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean> {
+    const got = this.ask(call, targetArgs);
+    return got instanceof Promise ? got.then(then) : then(got);
+  }
+
+  /** The target's answer to the call (a fault: see step). */
+  private ask(call: TraceCall, targetArgs: Args): Maybe<CallOutcome> {
     this.options.onCall?.(this.index, call.fn, targetArgs, call);
-    const got = callTargetMaybe(
+    return callTargetMaybe(
       this.target,
       { fn: call.fn, args: targetArgs },
       this.options.callTimeoutMs,
     );
-    return got instanceof Promise ? got.then(then) : then(got);
   }
 
   /** A TargetFault as a violation at call `at`; also one after the calls (coverageAsk.ts). */

@@ -34,8 +34,9 @@ function checkState(v: unknown): TargetState {
 
 function checkTouched(v: unknown): TouchedRanges {
   if (!Array.isArray(v)) throw new TargetFault(`touched() answered ${typeof v}, not an array`);
-  v.forEach((r: unknown, i) => {
-    const t = r as { address?: unknown; length?: unknown } | null;
+  // A plain loop, no closure: this runs after every call.
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i] as { address?: unknown; length?: unknown } | null;
     if (
       typeof t !== 'object' ||
       t === null ||
@@ -47,7 +48,7 @@ function checkTouched(v: unknown): TouchedRanges {
       throw new TargetFault(
         `touched() answered a bad range at [${i}]: expected {address: bigint, length: a whole number >= 0}`,
       );
-  });
+  }
   return v as TouchedRanges;
 }
 
