@@ -56,8 +56,8 @@ const NONE: ReadonlySet<string> = new Set();
 export class CaseBuilder {
   private readonly queue: Intent[] = [];
   private readonly used = new Map<ResourceKind, Set<bigint>>();
-  /** `fn|shape` for each obsolete function and DMA shape met in this case (with a watch). */
-  private readonly met = new Set<string>();
+  /** The DMA shapes met in this case by each obsolete function (with a watch). */
+  private readonly met = new Map<string, Set<number>>();
   /** The watch calls' own `used` (stale picks), so they never change what the program builds. */
   private readonly watchUsed = new Map<ResourceKind, Set<bigint>>();
   private at = 0;
@@ -104,10 +104,18 @@ export class CaseBuilder {
   }
 
   private emit(call: TraceCall, state: ModelState): TraceCall {
-    if (this.watch.length > 0 && INERT_FNS.has(call.fn))
-      this.met.add(`${call.fn}|${dmaShape(state)}`);
+    if (this.watch.length > 0 && INERT_FNS.has(call.fn)) this.meet(call.fn, dmaShape(state));
     this.emitted++;
     return call;
+  }
+
+  /** Records that `fn` met `shape`; whether that was new. */
+  private meet(fn: string, shape: number): boolean {
+    let shapes = this.met.get(fn);
+    if (shapes === undefined) this.met.set(fn, (shapes = new Set()));
+    if (shapes.has(shape)) return false;
+    shapes.add(shape);
+    return true;
   }
 
   /**
@@ -121,9 +129,8 @@ export class CaseBuilder {
     if (shape === 0) return undefined;
     for (const w of this.watch) {
       if (this.disabled.has(w.fn)) continue;
-      const key = `${w.fn}|${shape}`;
-      if (this.met.has(key)) continue;
-      this.met.add(key);
+      // Not a `fn|shape` string per watch call per step: a set of shapes per function.
+      if (!this.meet(w.fn, shape)) continue;
       const built = materialize(r, w);
       if (built !== 'skip' && 'call' in built) return built.call;
     }

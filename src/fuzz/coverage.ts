@@ -42,7 +42,28 @@ export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number
   return keyOf(fn, stepped, stateShape(s), s.profile);
 }
 
+/**
+ * keyOf's answers by profile, function and branch, then shape and misuse: a step's key costs
+ * a few lookups instead of building a string and hashing it. All four come from finite sets
+ * (the call table, the model's branch names, 9 bits of shape, two profiles), so it stays small.
+ */
+const keyMemo = new Map<string, Map<string, Map<string, Map<number, number>>>>();
+
 function keyOf(fn: string, stepped: Stepped, shape: number, profile: string): number {
+  let byFn = keyMemo.get(profile);
+  if (byFn === undefined)
+    keyMemo.set(profile, (byFn = new Map<string, Map<string, Map<number, number>>>()));
+  let byBranch = byFn.get(fn);
+  if (byBranch === undefined) byFn.set(fn, (byBranch = new Map<string, Map<number, number>>()));
+  let byShape = byBranch.get(stepped.branch);
+  if (byShape === undefined) byBranch.set(stepped.branch, (byShape = new Map<number, number>()));
+  const k = shape * 2 + (stepped.misuse === undefined ? 0 : 1);
+  let key = byShape.get(k);
+  if (key === undefined) byShape.set(k, (key = keyText(fn, stepped, shape, profile)));
+  return key;
+}
+
+function keyText(fn: string, stepped: Stepped, shape: number, profile: string): number {
   const misuse = stepped.misuse === undefined ? '' : '!';
   return hashString(`${fn}|${stepped.branch}${misuse}|${shape}|${profile}`);
 }
