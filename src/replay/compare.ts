@@ -15,7 +15,7 @@ import { isStruct, valueEquals } from '../model/values.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
 import type { AddressBook } from './addressBook.js';
 import { valueText, type ValueSpace } from './addressText.js';
-import { sameBytes } from './memory.js';
+import { sameBytes } from './sameBytes.js';
 import { show } from './show.js';
 import { memberSpace, translateValue } from './translate.js';
 
@@ -166,6 +166,8 @@ function sameData(a: Value | undefined, b: Value | undefined): boolean {
  */
 export type Absent = 'unwritten' | 'unrecorded';
 
+const NO_MISMATCH: readonly Mismatch[] = Object.freeze([]);
+
 /** Every field where `actual` is not what the oracle allows. */
 export function compareOutcome(
   plan: CallPlan,
@@ -173,12 +175,12 @@ export function compareOutcome(
   actual: { ret?: Value; out?: Args },
   ctx: CompareContext,
   absent: Absent = 'unwritten',
-): Mismatch[] {
-  const found: Mismatch[] = [];
+): readonly Mismatch[] {
+  let found: Mismatch[] | undefined; // made at the first mismatch: this runs twice a call
   const r = plan.ret;
   const skipRet = absent === 'unrecorded' && actual.ret === undefined;
   if (r !== undefined && !skipRet && !sameValue(r, expected.ret, actual.ret, ctx)) {
-    found.push(mismatch(r, 'ret', expected.ret, actual.ret, ctx, absent));
+    (found ??= []).push(mismatch(r, 'ret', expected.ret, actual.ret, ctx, absent));
   }
   for (const o of plan.outs) {
     const e = expected.out?.[o.name];
@@ -187,9 +189,10 @@ export function compareOutcome(
     if (expected.unspecified?.includes(o.name) === true) continue;
     // Left out of the answer means not written: the entry value, or the poison of an out-only one.
     const a = recorded ?? ctx.modelArgs[o.name] ?? poison(o.type);
-    if (!sameValue(o, e, a, ctx)) found.push(mismatch(o, `out.${o.name}`, e, a, ctx, absent));
+    if (!sameValue(o, e, a, ctx))
+      (found ??= []).push(mismatch(o, `out.${o.name}`, e, a, ctx, absent));
   }
-  return found;
+  return found ?? NO_MISMATCH;
 }
 
 /**

@@ -16,6 +16,9 @@ export interface CheckContext {
   readonly singleElement: boolean;
 }
 
+/** What both checks find nearly always: one shared empty list, not two new ones per call. */
+const NONE: readonly Violation[] = Object.freeze([]);
+
 function mismatchKind(fn: string, field: string): Violation['kind'] {
   if (fn === '@read' && field === 'ret') return 'memory-mismatch';
   return field === 'ret' ? 'return-mismatch' : 'out-param-mismatch';
@@ -49,9 +52,9 @@ export function recordedViolations(
   c: CheckContext,
   call: TraceCall,
   stepped: Stepped,
-): Violation[] {
+): readonly Violation[] {
   const plan = planOf(call.fn);
-  if (plan === undefined) return [];
+  if (plan === undefined) return NONE;
   // Plain assignments, not conditional spreads: this runs for every call of a captured trace,
   // and a spread of `cond ? {} : {...}` took 5% of the replay in a profile.
   const recorded = toModelSpace(c.book, call.fn, 'trace', call);
@@ -61,7 +64,9 @@ export function recordedViolations(
   if (stepped.unspecified !== undefined) expected.unspecified = stepped.unspecified;
   // Only what the capture recorded is checked: a `ret` or an `out` key it left out is not
   // recorded, not "unwritten" (DESIGN.md makes both optional).
-  return compareOutcome(plan, expected, recorded, c, 'unrecorded').map((m) =>
+  const found = compareOutcome(plan, expected, recorded, c, 'unrecorded');
+  if (found.length === 0) return NONE;
+  return found.map((m) =>
     violation(
       'recorded-mismatch',
       call.fn,
@@ -77,10 +82,12 @@ export function conformanceViolations(
   fn: string,
   stepped: Stepped,
   observed: { ret?: Value; out?: Args },
-): Violation[] {
+): readonly Violation[] {
   const plan = planOf(fn);
-  if (plan === undefined) return [];
-  return compareOutcome(plan, stepped, observed, c).map((m) => {
+  if (plan === undefined) return NONE;
+  const found = compareOutcome(plan, stepped, observed, c);
+  if (found.length === 0) return NONE;
+  return found.map((m) => {
     const kind = mismatchKind(fn, m.field);
     // A read changes nothing: bytes it finds wrong were wrong before it (found late).
     const detail = kind === 'memory-mismatch' ? { ...m, foundLate: true as const } : m;

@@ -55,7 +55,7 @@ export interface InertContext {
   /** The arguments as the trace has them. */
   readonly traceArgs: Args;
   /** The oracle's live spans, merged and sorted (cached by the replayer). */
-  readonly liveMerged: () => readonly Span[];
+  readonly live: { mergedNow(): readonly Span[] };
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
   readonly cheap: boolean;
   readonly sample: Span[];
@@ -116,18 +116,16 @@ export function inertBefore(c: InertContext): Maybe<InertBefore> {
     andThen(c.cheap ? touchedOf(c.target) : undefined, () => {
       const at = rangeAt(c.model);
       const regions = argumentRegions(c.plan.desc.args, c.modelArgs, at);
-      // Not cheap, the full spans hold the named ones already.
+      // Not cheap, the full spans hold the named ones already. (concat, not spreads: this
+      // runs for every obsolete call.)
       const named = c.cheap
-        ? [...vrpSpans(c.modelArgs, true), ...namedSpans(c.plan.desc.args, c.modelArgs, at)]
+        ? vrpSpans(c.modelArgs, true).concat(namedSpans(c.plan.desc.args, c.modelArgs, at))
         : [];
-      const spans = c.cheap
-        ? [...c.sample, ...named]
-        : [...c.full, ...vrpSpans(c.modelArgs, false)];
-      return andThen(snapshotTarget(c.target, c.book, spans), (bytes) => {
-        const read = { spans, bytes, named, regions };
-        if (state === undefined) return read;
-        if (isUnchanging(state)) return { state, ...read };
-        return { state, stateText: canonical(state), ...read };
+      const spans = c.cheap ? c.sample.concat(named) : c.full.concat(vrpSpans(c.modelArgs, false));
+      return andThen(snapshotTarget(c.target, c.book, spans), (bytes): InertBefore => {
+        if (state === undefined) return { spans, bytes, named, regions };
+        if (isUnchanging(state)) return { state, spans, bytes, named, regions };
+        return { state, stateText: canonical(state), spans, bytes, named, regions };
       });
     }),
   );
@@ -316,7 +314,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
           address: c.book.map('cpu', 'target', 'model', t.address),
           length: t.length,
         }));
-        const touched = withinLive(claimed, c.liveMerged());
+        const touched = withinLive(claimed, c.live.mergedNow());
         return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
           // The byte the sample already caught is one report, not two.
           if (diff !== undefined && diff.address !== d?.address)

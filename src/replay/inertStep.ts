@@ -110,7 +110,7 @@ export class InertStep {
       modelArgs,
       targetArgs,
       traceArgs,
-      liveMerged: () => r.live.mergedNow(),
+      live: r.live,
       cheap,
       sample,
       full,

@@ -6,6 +6,7 @@ import type { AddressBook } from './addressBook.js';
 import { readOrUndefined, type QuietRead, type Target } from './target.js';
 import { extentOf, type DiffExtent } from './byteExtent.js';
 import { cutTargetText, describeThrown, garbageText, TargetFault } from './callTarget.js';
+import { compareAt, sameBytes } from './sameBytes.js';
 
 export interface Span {
   readonly address: bigint;
@@ -144,28 +145,6 @@ export function firstDiffWithModel(
   return diff;
 }
 
-// Buffer's compare works on any Uint8Array as `this`, so no Buffer object is made per page.
-const bufferCompare: (
-  this: Uint8Array,
-  target: Uint8Array,
-  targetStart: number,
-  targetEnd: number,
-  sourceStart: number,
-  sourceEnd: number,
-) => number =
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with .call
-  Buffer.alloc(0).compare;
-
-/** memcmp of a[aOff, aOff + n) and b[bOff, bOff + n), without allocating. */
-function compareAt(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, n: number): number {
-  return bufferCompare.call(a, b, bOff, bOff + n, aOff, aOff + n);
-}
-
-/** memcmp speed: the byte loop below only runs to locate a difference already known. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && compareAt(a, 0, b, 0, a.length) === 0;
-}
-
 /** Sorted, with overlapping and adjacent spans joined. */
 export function mergeSpans(spans: readonly Span[]): readonly Span[] {
   if (spans.length < 2 || sortedApart(spans)) return spans;
@@ -282,23 +261,32 @@ export function compareWithModel(
   book: AddressBook,
   spans: Iterable<Span>,
 ): Maybe<ByteDiff | undefined> {
-  const list = chunks(spans);
-  const from = (start: number): Maybe<ByteDiff | undefined> => {
-    for (let i = start; i < list.length; i++) {
-      const c = list[i];
-      if (c === undefined || !comparable(model, c.address)) continue;
-      const got = readTargetMaybe(target, book, c);
-      if (got instanceof Promise) {
-        return got.then(
-          (bytes) => reportedDiffWithModel(model, c.address, c.length, bytes) ?? from(i + 1),
-        );
-      }
-      const diff = reportedDiffWithModel(model, c.address, c.length, got);
-      if (diff !== undefined) return diff;
+  return compareFrom(model, target, book, chunks(spans), 0);
+}
+
+/** compareWithModel from chunk `start` on: no closure unless the target answers later. */
+function compareFrom(
+  model: Model,
+  target: Target,
+  book: AddressBook,
+  list: readonly Span[],
+  start: number,
+): Maybe<ByteDiff | undefined> {
+  for (let i = start; i < list.length; i++) {
+    const c = list[i];
+    if (c === undefined || !comparable(model, c.address)) continue;
+    const got = readTargetMaybe(target, book, c);
+    if (got instanceof Promise) {
+      return got.then(
+        (bytes) =>
+          reportedDiffWithModel(model, c.address, c.length, bytes) ??
+          compareFrom(model, target, book, list, i + 1),
+      );
     }
-    return undefined;
-  };
-  return from(0);
+    const diff = reportedDiffWithModel(model, c.address, c.length, got);
+    if (diff !== undefined) return diff;
+  }
+  return undefined;
 }
 
 /** Every live CPU range the oracle knows of. */
@@ -354,24 +342,30 @@ export function snapshotTarget(
   book: AddressBook,
   spans: readonly Span[],
 ): Maybe<TargetBytes[]> {
-  const list = chunks(spans);
-  const out: TargetBytes[] = [];
-  const from = (start: number): Maybe<TargetBytes[]> => {
-    for (let i = start; i < list.length; i++) {
-      const c = list[i];
-      if (c === undefined) continue;
-      const got = readTargetMaybe(target, book, c);
-      if (got instanceof Promise) {
-        return got.then((bytes) => {
-          out.push(bytes);
-          return from(i + 1);
-        });
-      }
-      out.push(got);
+  return snapshotFrom(target, book, chunks(spans), 0, []);
+}
+
+/** snapshotTarget from chunk `start` on, into `out`: no closure unless the target answers later. */
+function snapshotFrom(
+  target: Target,
+  book: AddressBook,
+  list: readonly Span[],
+  start: number,
+  out: TargetBytes[],
+): Maybe<TargetBytes[]> {
+  for (let i = start; i < list.length; i++) {
+    const c = list[i];
+    if (c === undefined) continue;
+    const got = readTargetMaybe(target, book, c);
+    if (got instanceof Promise) {
+      return got.then((bytes) => {
+        out.push(bytes);
+        return snapshotFrom(target, book, list, i + 1, out);
+      });
     }
-    return out;
-  };
-  return from(0);
+    out.push(got);
+  }
+  return out;
 }
 
 /**

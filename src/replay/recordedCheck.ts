@@ -20,6 +20,8 @@ export const RECORDED_STEP = {
   inert: { inert: true, oracleChanged: false },
 } as const satisfies Record<string, RecordedStep>;
 
+const NONE: readonly Violation[] = Object.freeze([]);
+
 export class RecordedCheck {
   /** The first call from which the capture was no longer compared (but for obsolete calls). */
   private detachedAt: number | undefined;
@@ -46,16 +48,16 @@ export class RecordedCheck {
     stepped: Stepped,
     step: RecordedStep,
     index: number,
-    context: () => CheckContext,
-  ): Violation[] {
-    if (this.detachedAt !== undefined && !step.inert) return [];
+    context: CheckContext,
+  ): readonly Violation[] {
+    if (this.detachedAt !== undefined && !step.inert) return NONE;
     if (stepped.misuse !== undefined) {
       this.detach(index, 'misuse');
-      return [];
+      return NONE;
     }
-    if (call.ret === undefined && call.out === undefined) return [];
-    if (call.fn === '@read' && !this.readsTrusted) return [];
-    const found = recordedViolations(context(), call, stepped);
+    if (call.ret === undefined && call.out === undefined) return NONE;
+    if (call.fn === '@read' && !this.readsTrusted) return NONE;
+    const found = recordedViolations(context, call, stepped);
     if (found.length > 0 && step.oracleChanged) this.detach(index, 'divergence');
     return found;
   }

@@ -166,8 +166,10 @@ export class Replayer {
     const observed = toModelSpace(this.book, call.fn, 'target', got);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
-    this.recordedAgainst(call, stepped, modelArgs, step);
-    this.checkConformance(call.fn, stepped, observed, modelArgs, oracleChanged);
+    // One context for both checks of the call's answer.
+    const ctx = this.check(modelArgs);
+    this.recordedWith(call, stepped, step, ctx);
+    this.checkConformance(call.fn, stepped, observed, ctx, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
     const sent = listBytesSent(this.model, this.target, this.book, call.fn, modelArgs);
@@ -197,8 +199,11 @@ export class Replayer {
   }
 
   private recordedAgainst(call: TraceCall, s: Stepped, modelArgs: Args, step: RecordedStep): void {
-    for (const v of this.recorded.check(call, s, step, this.index, () => this.check(modelArgs)))
-      this.found.add(v);
+    this.recordedWith(call, s, step, this.check(modelArgs));
+  }
+
+  private recordedWith(call: TraceCall, s: Stepped, step: RecordedStep, ctx: CheckContext): void {
+    for (const v of this.recorded.check(call, s, step, this.index, ctx)) this.found.add(v);
   }
 
   private check(modelArgs: Args): CheckContext {
@@ -220,13 +225,13 @@ export class Replayer {
     fn: string,
     stepped: Stepped,
     observed: { ret?: Value; out?: Args },
-    modelArgs: Args,
+    ctx: CheckContext,
     oracleChanged: boolean,
   ): void {
     if (this.detachedAt !== undefined || stepped.misuse !== undefined) return;
-    const u = implementationBytes(this.model, this.book, fn, modelArgs);
+    const u = implementationBytes(this.model, this.book, fn, ctx.modelArgs);
     if (u !== undefined) return 'detach' in u ? this.detach('latitude', u.detach) : undefined;
-    const found = conformanceViolations(this.check(modelArgs), fn, stepped, observed);
+    const found = conformanceViolations(ctx, fn, stepped, observed);
     for (const v of found) this.found.add(v);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
