@@ -1,14 +1,19 @@
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEVICE } from '../model/device.js';
 import { createProcessTarget } from './processTarget.js';
 
+const fixture = join(resolve(import.meta.dirname, '../..'), 'test/fixtures/frame-fault-target.mjs');
+/** A child that answers hello wrong on the wire (test/fixtures/frame-fault-target.mjs). */
+const framing = (mode: string): string => `${process.execPath} ${fixture} ${mode}`;
+
 /** 'started', or why the target could not start. */
-function startMessage(command: string): Promise<string> {
+function startMessage(command: string, timeoutMs = 5000): Promise<string> {
   return createProcessTarget({
     command,
     device: DEFAULT_DEVICE,
     profile: 'docs',
-    timeoutMs: 5000,
+    timeoutMs,
   }).then(
     () => 'started',
     (e: unknown) => (e instanceof Error ? e.message : String(e)),
@@ -63,4 +68,20 @@ describe('createProcessTarget', () => {
     );
     expect(messages[0]).toContain('stray');
   });
+
+  it('quotes a stray print every time, however its text and the frame after it were read', async () => {
+    // The text, then the answer, in two writes: read in one chunk or two, the message (and so
+    // report.json) is the same, and it quotes the text up to its line break.
+    const messages: string[] = [];
+    for (let round = 0; round < 3; round++)
+      messages.push(
+        ...(await Promise.all(Array.from({ length: 8 }, () => startMessage(framing('stray'))))),
+      );
+    expect(new Set(messages)).toEqual(
+      new Set([
+        'sent a frame claiming 1819042147 bytes; its first bytes read as text ' +
+          '"calling VideoPortCreateEvent" (a stray print to stdout?)',
+      ]),
+    );
+  }, 60_000);
 });

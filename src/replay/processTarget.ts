@@ -14,6 +14,7 @@ import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
 import { START_TIMEOUT_MS } from './startTimeout.js';
 import { StderrTail } from './stderrTail.js';
+import { strayCharsMax, strayText } from './frameText.js';
 import { normalizeOutcome, touchedRanges, touchedRangesMax } from './wire.js';
 import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
@@ -50,6 +51,12 @@ class Child {
   private dead: TargetFault | undefined;
   /** A fault seen on stdout, its message waiting for stderr to drain (failDrained). */
   private failing = false;
+  /**
+   * While failing: the bad output from its first byte on, and what follows it up to keptMax
+   * bytes, for a message made once the pipes are drained (so it is the same every run).
+   */
+  private kept: Buffer[] = [];
+  private keptMax = 0;
   /** The last request was answered with a well-formed `{error: "text"}`. */
   private erred = false;
 
@@ -95,6 +102,7 @@ class Child {
     this.pending = undefined;
     this.parts = [];
     this.have = 0;
+    this.kept = [];
     this.kill();
   }
 
@@ -104,20 +112,36 @@ class Child {
    * soon, if something outside its group holds them open), so that it names the child's last
    * stderr lines every time, not only when the stderr pipe won the race.
    */
-  private failDrained(message: string): void {
+  private failDrained(message: string | ((kept: Buffer) => string), keptMax = 0): void {
     if (this.dead !== undefined || this.failing) return;
     this.failing = true;
+    // What the child wrote before it was killed is still read from the pipe: a message built
+    // from it does not depend on how its output was cut into chunks.
+    this.kept = this.parts;
+    this.keptMax = keptMax;
     this.parts = [];
     this.have = 0;
     this.kill();
-    const late = setTimeout(() => this.fail(message), 200).unref();
-    this.proc.once('close', () => (clearTimeout(late), this.fail(message)));
+    const text = (): string =>
+      typeof message === 'string'
+        ? message
+        : message(Buffer.concat(this.kept).subarray(0, this.keptMax));
+    const late = setTimeout(() => this.fail(text()), 200).unref();
+    this.proc.once('close', () => (clearTimeout(late), this.fail(text())));
+  }
+
+  /** Output after a fault: kept up to keptMax bytes for its message, the rest dropped. */
+  private keep(d: Buffer): void {
+    let n = 0;
+    for (const b of this.kept) n += b.length;
+    if (n < this.keptMax) this.kept.push(d.subarray(0, this.keptMax - n));
   }
 
   private onData(d: Buffer): void {
     // Once failed, its output is nobody's: a process it left outside its group may still hold
     // the pipe and flood it, and every chunk kept (and joined) would cost more than the last.
-    if (this.dead !== undefined || this.failing) return;
+    if (this.dead !== undefined) return;
+    if (this.failing) return this.keep(d);
     this.parts.push(d);
     this.have += d.length;
     if (this.have < 4) return;
@@ -125,7 +149,8 @@ class Child {
     const n = head?.readUInt32LE(0) ?? 0;
     if (n > frameBytesMax)
       return this.failDrained(
-        `sent a frame claiming ${n} bytes${strayText(Buffer.concat(this.parts))}`,
+        (kept) => `sent a frame claiming ${n} bytes${strayText(kept)}`,
+        strayCharsMax,
       );
     if (this.have < 4 + n) return;
     if (this.pending === undefined || this.have > 4 + n)
@@ -371,13 +396,4 @@ function quoted(command: string): string {
   return command.length <= 2 * edge
     ? `\`${command}\``
     : `\`${command.slice(0, edge)}...${command.slice(-edge)}\` (${command.length} characters)`;
-}
-
-/** What a frame header that is really text says (a print to stdout is the usual cause). */
-function strayText(bytes: Buffer): string {
-  const head = bytes.subarray(0, 40);
-  if (head.length < 4 || !head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x09))
-    return '';
-  const text = head.toString('latin1').replace(/\s+/g, ' ');
-  return `; its first bytes read as text "${text}" (a stray print to stdout?)`;
 }
