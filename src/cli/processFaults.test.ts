@@ -39,7 +39,12 @@ describe('a process target that misbehaves on the wire', () => {
       bad('junk'),
       /sent a frame claiming 1819043176 bytes; its first bytes read as text "hello from a stray printf.*" \(a stray print to stdout\?\)/,
     ],
-    ['chatter', bad('chatter'), /wrote output nobody asked for/],
+    // The first unasked frame's prefix and value ({unasked: 0}), whatever chunk they came in.
+    [
+      'chatter',
+      bad('chatter'),
+      /^wrote output nobody asked for \(its first bytes: 0c 00 00 00 de 00 01 a7\)$/,
+    ],
     // A misspelled out-parameter, refused as a module's is, not dropped (read as unwritten).
     ['typo', bad('typo'), /answered out\.notAParam, which is not an out-parameter of /],
     // Garbage in the error field is a crash at once, not a request left to time out.

@@ -1,6 +1,10 @@
 // What a process target's bad frame says in a message (docs/target-protocol.md "Faults"):
 // built from bytes read once the child's pipes are drained, so the same fault reads the same
 // however its output was cut into chunks.
+import { firstValueBytes } from '../trace/codec.js';
+
+/** Bytes after a frame that did not decode, kept for its message (where its value may end). */
+export const afterFrameBytesMax = 4096;
 
 /** Characters of a stray print that a message quotes. */
 export const strayCharsMax = 40;
@@ -20,4 +24,53 @@ export function strayText(bytes: Buffer): string {
   const text = bytes.subarray(0, end).toString('latin1').replace(/\s+/g, ' ');
   const more = end === strayCharsMax ? '...' : '';
   return `; its first bytes read as text "${text}${more}" (a stray print to stdout?)`;
+}
+
+/** Bytes as hex, as a message shows them: `19 00 00 00`. */
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/**
+ * Why a request went unanswered within the timeout: nothing came, or only part of a frame
+ * (`partial`, from its length prefix on). A whole MessagePack value in that part says the
+ * length prefix was too large.
+ */
+export function unansweredText(op: string, timeoutMs: number, partial: Buffer): string {
+  const within = `within ${timeoutMs} ms`;
+  if (partial.length === 0) return `did not answer ${op} ${within}`;
+  if (partial.length < 4)
+    return `sent ${partial.length} of the 4 bytes of a frame's length prefix to answer ${op}, then nothing more ${within}`;
+  const n = partial.readUInt32LE(0);
+  const body = partial.subarray(4);
+  const k = body.length === 0 ? undefined : firstValueBytes(body);
+  const hint =
+    k === undefined
+      ? ''
+      : `; a whole MessagePack value ended after ${k} of them: is the length prefix ${n - k} too large?`;
+  return `sent a frame of ${n} bytes to answer ${op}, only ${body.length} arrived ${within}${hint}`;
+}
+
+/**
+ * Why a whole frame is no MessagePack map. `kept` is the frame from its length prefix on and
+ * what the child wrote after it (up to afterFrameBytesMax bytes): a value that ends before
+ * the frame does, or runs past it, says which way its length prefix is wrong.
+ */
+export function badFrameText(kept: Buffer): string {
+  const n = kept.readUInt32LE(0);
+  if (n === 0) return 'sent an empty frame (length prefix 0), not a MessagePack map';
+  const k = firstValueBytes(kept.subarray(4, 4 + n));
+  if (k !== undefined && k < n)
+    return `sent a frame of ${n} bytes whose MessagePack value ended ${n - k} bytes before the frame did (is the length prefix too large?)`;
+  const past = k === undefined ? firstValueBytes(kept.subarray(4)) : undefined;
+  if (past !== undefined && past > n)
+    return `sent a frame of ${n} bytes whose MessagePack value ran ${past - n} bytes past its end (is the length prefix too small?)`;
+  return 'sent a frame that is not a MessagePack map';
+}
+
+/** Output nobody asked for (from its first byte on): its first bytes, as text if they are. */
+export function unaskedText(bytes: Buffer): string {
+  const text = strayText(bytes);
+  if (text !== '') return `wrote output nobody asked for${text}`;
+  return `wrote output nobody asked for (its first bytes: ${hex(bytes.subarray(0, 8))})`;
 }

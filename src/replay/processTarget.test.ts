@@ -84,4 +84,21 @@ describe('createProcessTarget', () => {
       ]),
     );
   }, 60_000);
+
+  it('says which way a wrong length prefix is wrong, not "no answer" or "not a map"', async () => {
+    // Hello's answer in one write, its prefix 3 more or 3 less than its 53 or 54 bytes, or 0.
+    const [long, short, empty] = await Promise.all(
+      ['long-prefix', 'short-prefix', 'empty'].map((m) => startMessage(framing(m), 300)),
+    );
+    // A fresh child's hello gets 5 s (START_TIMEOUT_MS) under a shorter timeout.
+    expect(long).toBe(
+      'sent a frame of 56 bytes to answer hello, only 53 arrived within 5000 ms; ' +
+        'a whole MessagePack value ended after 53 of them: is the length prefix 3 too large?',
+    );
+    expect(short).toBe(
+      'sent a frame of 51 bytes whose MessagePack value ran 3 bytes past its end ' +
+        '(is the length prefix too small?)',
+    );
+    expect(empty).toBe('sent an empty frame (length prefix 0), not a MessagePack map');
+  }, 60_000);
 });

@@ -14,7 +14,15 @@ import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
 import { START_TIMEOUT_MS } from './startTimeout.js';
 import { StderrTail } from './stderrTail.js';
-import { strayCharsMax, strayText } from './frameText.js';
+import { execed, quoted } from './childCommand.js';
+import {
+  afterFrameBytesMax,
+  badFrameText,
+  strayCharsMax,
+  strayText,
+  unansweredText,
+  unaskedText,
+} from './frameText.js';
 import { normalizeOutcome, touchedRanges, touchedRangesMax } from './wire.js';
 import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
@@ -153,14 +161,15 @@ class Child {
         strayCharsMax,
       );
     if (this.have < 4 + n) return;
-    if (this.pending === undefined || this.have > 4 + n)
-      return this.failDrained('wrote output nobody asked for');
+    if (this.pending === undefined) return this.failDrained(unaskedText, strayCharsMax);
     const whole = this.parts.length === 1 ? d : Buffer.concat(this.parts, this.have);
+    const msg = unpackMessage(whole.subarray(4, 4 + n));
+    // Said once what the child wrote after the frame is read too (a value running past it).
+    if (msg === undefined) return this.failDrained(badFrameText, 4 + n + afterFrameBytesMax);
+    if (this.have > 4 + n)
+      return this.failDrained((kept) => unaskedText(kept.subarray(4 + n)), 4 + n + strayCharsMax);
     this.parts = [];
     this.have = 0;
-    const payload = whole.subarray(4, 4 + n);
-    const msg = unpackMessage(payload);
-    if (msg === undefined) return this.failDrained('sent a frame that is not a MessagePack map');
     const error = msg['error'];
     // Checked while the request is still pending, so that fail() rejects it.
     if (error !== undefined && typeof error !== 'string')
@@ -187,10 +196,11 @@ class Child {
     frame.writeUInt32LE(payload.length, 0);
     frame.set(payload, 4);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.fail(`did not answer ${String(msg['op'])} within ${timeoutMs} ms`, true),
-        timeoutMs,
-      );
+      // The part of a frame that came (a length prefix too large) is named, not "no answer".
+      const timer = setTimeout(() => {
+        const partial = Buffer.concat(this.parts, this.have);
+        this.fail(unansweredText(String(msg['op']), timeoutMs, partial), true);
+      }, timeoutMs);
       this.pending = {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
@@ -243,18 +253,6 @@ class Child {
       // nothing left in the group
     }
   }
-}
-
-/**
- * A simple command (no list, pipe, subshell or substitution) run by `exec env`, so the shell
- * is replaced by the program and does not hold its pipes open: dash waits for a child of
- * `sh -c` instead, and a target that closes its output would look hung, not gone, until the
- * timeout. `env` keeps leading VAR=value words working. Anything else runs as written.
- */
-function execed(command: string): string {
-  return /^[^;&|`()\n]*$/.test(command) && !/^\s*(-|exec\b)/.test(command)
-    ? `exec env ${command}`
-    : command;
 }
 
 /** Out-only parameters the trace omits, with the poison they arrive with (the protocol). */
@@ -389,11 +387,3 @@ export async function createProcessTarget(
 }
 
 export { Child as ProcessChild };
-
-/** A command in backquotes for a message; a long one by its ends, so the message stays short. */
-function quoted(command: string): string {
-  const edge = 100;
-  return command.length <= 2 * edge
-    ? `\`${command}\``
-    : `\`${command.slice(0, edge)}...${command.slice(-edge)}\` (${command.length} characters)`;
-}

@@ -129,6 +129,23 @@ export function unpackPlain(payload: Uint8Array): { value: unknown } | { error: 
   return unpackWith(plainUnpackr, payload);
 }
 
+/**
+ * How many bytes the first MessagePack value in `bytes` takes, or undefined if no whole value
+ * begins there (what a frame whose length prefix is wrong really held).
+ */
+export function firstValueBytes(bytes: Uint8Array): number | undefined {
+  let end: number | undefined;
+  try {
+    plainUnpackr.unpackMultiple(bytes, (_value: unknown, _start?: number, e?: number) => {
+      end = e;
+      return false;
+    });
+  } catch {
+    // no whole value, or bytes that are no MessagePack
+  }
+  return end;
+}
+
 /** The header frame's value, its maps as Map; errors come back as a message. */
 export function unpackHeaderFrame(payload: Uint8Array): { value: unknown } | { error: string } {
   return unpackWith(headerUnpackr, payload);
