@@ -47,6 +47,18 @@ describe('a process target that misbehaves on the wire', () => {
     ],
     // A misspelled out-parameter, refused as a module's is, not dropped (read as unwritten).
     ['typo', bad('typo'), /answered out\.notAParam, which is not an out-parameter of /],
+    // Garbage in a call answer names the call and the type that belongs there, as a module's.
+    [
+      'retstring',
+      bad('retstring'),
+      /^VideoPort(CreateEvent|AllocatePool): the target answered garbage: ret is the string "0x1", not an integer \((u32|ptr)\)$/,
+    ],
+    // touched in a call answer is named as such, not as a touched request's ranges.
+    [
+      'touchedstr',
+      bad('touchedstr'),
+      /^VideoPort(CreateEvent|AllocatePool): the target answered garbage: touched\[0\]\[0\] is the string "0x10", not an integer \(ptr\)$/,
+    ],
     // Garbage in the error field is a crash at once, not a request left to time out.
     ['errnum', bad('errnum'), /sent garbage: an error that is not a string/],
     // The exception's own line, not only Node's closing version line.

@@ -63,7 +63,9 @@ describe('a process child that answers {error}', () => {
     const { target, starts } = spec('GARBAGE=VideoPortLockBuffer');
     const r = await replay(target);
     expect(r.map((x) => x.outcome)).toEqual(['crash', 'crash', 'pass']);
-    expect(r[0]?.last?.message).toBe('sent garbage: ret is "garbage"');
+    expect(r[0]?.last?.message).toBe(
+      'VideoPortLockBuffer: the target answered garbage: ret is the string "garbage", not an integer (ptr)',
+    );
     expect(starts()).toBe(3);
   }, 60_000);
 

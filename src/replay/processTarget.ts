@@ -329,7 +329,7 @@ export async function createProcessTarget(
           throw new TargetFault(
             'sent garbage: a call answered without touched (its hello listed touched-in-call)',
           );
-        const ranges = touchedRanges(answer['touched']);
+        const ranges = touchedRanges(answer['touched'], 'touched', `${c.fn}: `);
         // Obsolete calls under --paranoid do not ask touched(): bounded as one answer is.
         if (written.length + ranges.length > touchedRangesMax)
           throw new TargetFault(

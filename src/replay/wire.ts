@@ -53,23 +53,68 @@ function wireText(v: unknown): string {
   return JSON.stringify(v, replacer) ?? 'nothing';
 }
 
-function bad(where: string, v: unknown): never {
-  throw new TargetFault(`sent garbage: ${where} is ${wireText(v)}`);
+/** What each trace type is on the wire (docs/target-protocol.md), for a message. */
+const EXPECTED: Readonly<Record<ArgType, string>> = {
+  ptr: 'an integer',
+  u64: 'an integer',
+  i64: 'an integer',
+  bool: 'true or false',
+  bytes: 'bin',
+  sglist: 'an array of {address, length}',
+  vrp: 'a map or 0',
+  devdesc: 'a map or 0',
+  u8: 'an integer',
+  u32: 'an integer',
+  i32: 'an integer',
+  usize: 'an integer',
+};
+
+/** A value a process target answered, as MessagePack calls it, for a message. */
+function wireValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'nil';
+  if (typeof v === 'boolean') return `the bool ${v}`;
+  if (typeof v === 'bigint') return `the integer ${v}`;
+  if (typeof v === 'number') return `the ${Number.isInteger(v) ? 'integer' : 'float'} ${v}`;
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (v instanceof Uint8Array) return `bin of ${v.length} bytes`;
+  return `${Array.isArray(v) ? 'the array' : 'the map'} ${wireText(v)}`;
 }
 
-function asStruct(v: unknown, fields: Readonly<Record<string, ArgType>>, where: string): Struct {
+/**
+ * Garbage where a value of another type belongs, worded as a module target's is
+ * (callTarget.ts): `VideoPortLockPages: the target answered garbage: ret is the integer 0,
+ * not true or false (bool)`. `who` names the request: `VideoPortX: `, `touched: `.
+ */
+function bad(who: string, where: string, v: unknown, expected: string): never {
+  throw new TargetFault(
+    `${who}the target answered garbage: ${where} is ${wireValue(v)}, not ${expected}`,
+  );
+}
+
+function asStruct(
+  v: unknown,
+  fields: Readonly<Record<string, ArgType>>,
+  where: string,
+  who: string,
+  expected: string,
+): Struct {
   if (typeof v !== 'object' || v === null || v instanceof Uint8Array || Array.isArray(v))
-    return bad(where, v);
+    return bad(who, where, v, expected);
   const src = v as Record<string, unknown>;
   const out: Record<string, bigint | number | boolean | Uint8Array> = {};
   for (const [k, t] of Object.entries(fields)) {
-    if (!Object.hasOwn(src, k)) return bad(`${where}.${k}`, undefined);
-    out[k] = normalize(src[k], t, `${where}.${k}`) as bigint | number | boolean;
+    if (!Object.hasOwn(src, k))
+      return bad(who, `${where}.${k}`, undefined, `${EXPECTED[t]} (${t})`);
+    out[k] = normalize(src[k], t, `${where}.${k}`, who) as bigint | number | boolean;
   }
   return out;
 }
 
-export function normalize(v: unknown, type: ArgType, where: string): Value {
+/** v as the trace type `type`; garbage is a TargetFault naming `who` and `where` it was. */
+export function normalize(v: unknown, type: ArgType, where: string, who = ''): Value {
+  const no = (): never => bad(who, where, v, `${EXPECTED[type]} (${type})`);
   switch (type) {
     case 'ptr':
     case 'u64':
@@ -78,18 +123,21 @@ export function normalize(v: unknown, type: ArgType, where: string): Value {
         return type === 'i64' ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
       if (typeof v === 'number' && Number.isSafeInteger(v))
         return type === 'i64' ? BigInt(v) : BigInt.asUintN(64, BigInt(v));
-      return bad(where, v);
+      return no();
     case 'bool':
-      return typeof v === 'boolean' ? v : bad(where, v);
+      return typeof v === 'boolean' ? v : no();
     case 'bytes':
-      return v instanceof Uint8Array ? new Uint8Array(v) : bad(where, v);
+      return v instanceof Uint8Array ? new Uint8Array(v) : no();
     case 'sglist':
-      if (!Array.isArray(v) || v.length > 4096) return bad(where, v);
-      return v.map((e, i) => asStruct(e, ELEMENT_FIELDS, `${where}[${i}]`));
+      if (!Array.isArray(v)) return no();
+      if (v.length > 4096) return bad(who, where, v, 'an array of at most 4096 elements');
+      return v.map((e, i) =>
+        asStruct(e, ELEMENT_FIELDS, `${where}[${i}]`, who, 'a map {address, length}'),
+      );
     case 'vrp':
     case 'devdesc':
       if (v === 0 || v === 0n) return 0n;
-      return asStruct(v, STRUCT_FIELDS[type] ?? {}, where);
+      return asStruct(v, STRUCT_FIELDS[type] ?? {}, where, who, `${EXPECTED[type]} (${type})`);
     default:
       if (
         typeof v === 'bigint' &&
@@ -97,23 +145,26 @@ export function normalize(v: unknown, type: ArgType, where: string): Value {
         v >= BigInt(Number.MIN_SAFE_INTEGER)
       )
         return Number(v);
-      return typeof v === 'number' && Number.isInteger(v) ? v : bad(where, v);
+      return typeof v === 'number' && Number.isInteger(v) ? v : no();
   }
 }
 
 /** A child's answer to a call, typed by the call table. */
 export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOutcome {
   const desc = describe(fn);
+  const who = `${fn}: `;
   const outcome: CallOutcome = {};
   if (desc?.ret !== undefined && r['ret'] !== undefined)
-    outcome.ret = normalize(r['ret'], desc.ret.type, 'ret');
+    outcome.ret = normalize(r['ret'], desc.ret.type, 'ret', who);
   const rawOut = r['out'];
   if (rawOut !== undefined && desc !== undefined) {
-    if (typeof rawOut !== 'object' || rawOut === null) return bad('out', rawOut);
+    if (typeof rawOut !== 'object' || rawOut === null || Array.isArray(rawOut))
+      return bad(who, 'out', rawOut, 'a map of out-parameters');
     const src = rawOut as Record<string, unknown>;
     const out: Record<string, Value> = {};
     for (const o of desc.out) {
-      if (Object.hasOwn(src, o.name)) out[o.name] = normalize(src[o.name], o.type, `out.${o.name}`);
+      if (Object.hasOwn(src, o.name))
+        out[o.name] = normalize(src[o.name], o.type, `out.${o.name}`, who);
     }
     // A misspelled key was dropped here, so the parameter it meant read as unwritten: a
     // MapDmaMemory that wrote `Length` passed as one that wrote nothing (as a module's is).
@@ -123,19 +174,21 @@ export function normalizeOutcome(fn: string, r: Record<string, unknown>): CallOu
   return outcome;
 }
 
-/** `ranges: [[address, length], ...]`, typed; anything else is garbage from the target. */
-export function touchedRanges(raw: unknown): TouchedRanges {
-  if (!Array.isArray(raw))
-    throw new TargetFault('sent garbage: touched ranges are not a list of [address, length]');
+/**
+ * `[[address, length], ...]`, typed; anything else is garbage from the target. `where` is the
+ * key it came in (`ranges` of a touched answer, `touched` of a call answer), `who` the request.
+ */
+export function touchedRanges(raw: unknown, where = 'ranges', who = 'touched: '): TouchedRanges {
+  if (!Array.isArray(raw)) return bad(who, where, raw, 'a list of [address, length]');
   if (raw.length > touchedRangesMax)
     throw new TargetFault(
-      `sent garbage: touched listed ${raw.length} ranges, more than ${touchedRangesMax}; join adjacent ones`,
+      `${who}the target answered garbage: ${where} listed ${raw.length} ranges, more than ${touchedRangesMax}; join adjacent ones`,
     );
   return raw.map((pair, i) => {
     if (!Array.isArray(pair) || pair.length !== 2)
-      throw new TargetFault(`sent garbage: touched range ${i} is not [address, length]`);
-    const address = normalize(pair[0], 'ptr', `ranges[${i}][0]`) as bigint;
-    const length = normalize(pair[1], 'u32', `ranges[${i}][1]`) as number;
+      return bad(who, `${where}[${i}]`, pair, '[address, length]');
+    const address = normalize(pair[0], 'ptr', `${where}[${i}][0]`, who) as bigint;
+    const length = normalize(pair[1], 'u32', `${where}[${i}][1]`, who) as number;
     return { address, length };
   });
 }
