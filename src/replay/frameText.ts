@@ -1,6 +1,7 @@
 // What a process target's bad frame says in a message (docs/target-protocol.md "Faults"):
 // built from bytes read once the child's pipes are drained, so the same fault reads the same
 // however its output was cut into chunks.
+import { frameBytesMax } from '../core/limits.js';
 import { firstValueBytes } from '../trace/codec.js';
 
 /** Bytes after a frame that did not decode, kept for its message (where its value may end). */
@@ -73,4 +74,15 @@ export function unaskedText(bytes: Buffer): string {
   const text = strayText(bytes);
   if (text !== '') return `wrote output nobody asked for${text}`;
   return `wrote output nobody asked for (its first bytes: ${hex(bytes.subarray(0, 8))})`;
+}
+
+/**
+ * A length prefix over the limit (`kept`: the output from the prefix on): the text it was, if
+ * it was text, or its bytes (big-endian, or the top bytes of a size the writer got wrong).
+ */
+export function oversizeText(n: number, kept: Buffer): string {
+  const limit = `over the ${frameBytesMax / (1 << 20)} MiB limit`;
+  const text = strayText(kept);
+  if (text !== '') return `sent a frame claiming ${n} bytes (${limit})${text}`;
+  return `sent a frame claiming ${n} bytes (${limit}; the length prefix is little-endian uint32, and came as ${hex(kept.subarray(0, 4))})`;
 }

@@ -79,7 +79,7 @@ describe('createProcessTarget', () => {
       );
     expect(new Set(messages)).toEqual(
       new Set([
-        'sent a frame claiming 1819042147 bytes; its first bytes read as text ' +
+        'sent a frame claiming 1819042147 bytes (over the 16 MiB limit); its first bytes read as text ' +
           '"calling VideoPortCreateEvent" (a stray print to stdout?)',
       ]),
     );
@@ -100,5 +100,19 @@ describe('createProcessTarget', () => {
         '(is the length prefix too small?)',
     );
     expect(empty).toBe('sent an empty frame (length prefix 0), not a MessagePack map');
+  }, 60_000);
+
+  it('a length prefix over the limit shows its bytes; a hello without version says so', async () => {
+    const [big, none] = await Promise.all(
+      ['big-endian', 'no-version'].map((m) => startMessage(framing(m))),
+    );
+    // 52 bytes, big-endian: 00 00 00 34 read as 0x34000000.
+    expect(big).toBe(
+      'sent a frame claiming 872415232 bytes (over the 16 MiB limit; ' +
+        'the length prefix is little-endian uint32, and came as 00 00 00 34)',
+    );
+    expect(none).toBe(
+      'sent garbage: hello answered no version; expected {version: 1, name, features}',
+    );
   }, 60_000);
 });

@@ -18,12 +18,12 @@ import { execed, quoted } from './childCommand.js';
 import {
   afterFrameBytesMax,
   badFrameText,
+  oversizeText,
   strayCharsMax,
-  strayText,
   unansweredText,
   unaskedText,
 } from './frameText.js';
-import { normalizeOutcome, touchedRanges, touchedRangesMax } from './wire.js';
+import { normalizeOutcome, touchedRanges, touchedRangesMax, wireValue } from './wire.js';
 import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
@@ -155,11 +155,7 @@ class Child {
     if (this.have < 4) return;
     const head = (this.parts[0]?.length ?? 0) >= 4 ? this.parts[0] : Buffer.concat(this.parts);
     const n = head?.readUInt32LE(0) ?? 0;
-    if (n > frameBytesMax)
-      return this.failDrained(
-        (kept) => `sent a frame claiming ${n} bytes${strayText(kept)}`,
-        strayCharsMax,
-      );
+    if (n > frameBytesMax) return this.failDrained((kept) => oversizeText(n, kept), strayCharsMax);
     if (this.have < 4 + n) return;
     if (this.pending === undefined) return this.failDrained(unaskedText, strayCharsMax);
     const whole = this.parts.length === 1 ? d : Buffer.concat(this.parts, this.have);
@@ -282,10 +278,13 @@ async function greet(
     fresh ? Math.max(options.timeoutMs, START_TIMEOUT_MS) : options.timeoutMs,
   );
   // A reply, not an echo of the request (a child such as `cat` would pass every other check).
-  if ('op' in hello || hello['version'] !== PROTOCOL_VERSION)
+  const v = hello['version'];
+  if ('op' in hello || v !== PROTOCOL_VERSION) {
+    const version = v === undefined ? 'no version' : `${wireValue(v)} as its version`;
     throw new TargetFault(
-      `sent garbage: hello answered ${'op' in hello ? 'with the request itself' : `version ${String(hello['version'])}`}; expected {version: ${PROTOCOL_VERSION}, name, features}`,
+      `sent garbage: hello answered ${'op' in hello ? 'with the request itself' : version}; expected {version: ${PROTOCOL_VERSION}, name, features}`,
     );
+  }
   const listed = hello['features'] ?? [];
   if (!Array.isArray(listed))
     throw new TargetFault('sent garbage: hello answered features that are not a list');

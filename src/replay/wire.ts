@@ -70,7 +70,7 @@ const EXPECTED: Readonly<Record<ArgType, string>> = {
 };
 
 /** A value a process target answered, as MessagePack calls it, for a message. */
-function wireValue(v: unknown): string {
+export function wireValue(v: unknown): string {
   if (v === undefined) return 'missing';
   if (v === null) return 'nil';
   if (typeof v === 'boolean') return `the bool ${v}`;
