@@ -2,7 +2,7 @@
 // built from bytes read once the child's pipes are drained, so the same fault reads the same
 // however its output was cut into chunks.
 import { frameBytesMax } from '../core/limits.js';
-import { firstValueBytes } from '../trace/codec.js';
+import { leadingMapBytes } from '../trace/codec.js';
 
 /** Bytes after a frame that did not decode, kept for its message (where its value may end). */
 export const afterFrameBytesMax = 4096;
@@ -34,7 +34,7 @@ function hex(bytes: Uint8Array): string {
 
 /**
  * Why a request went unanswered within the timeout: nothing came, or only part of a frame
- * (`partial`, from its length prefix on). A whole MessagePack value in that part says the
+ * (`partial`, from its length prefix on). A whole MessagePack map in that part says the
  * length prefix was too large.
  */
 export function unansweredText(op: string, timeoutMs: number, partial: Buffer): string {
@@ -44,28 +44,28 @@ export function unansweredText(op: string, timeoutMs: number, partial: Buffer): 
     return `sent ${partial.length} of the 4 bytes of a frame's length prefix to answer ${op}, then nothing more ${within}`;
   const n = partial.readUInt32LE(0);
   const body = partial.subarray(4);
-  const k = body.length === 0 ? undefined : firstValueBytes(body);
+  const k = body.length === 0 ? undefined : leadingMapBytes(body);
   const hint =
     k === undefined
       ? ''
-      : `; a whole MessagePack value ended after ${k} of them: is the length prefix ${n - k} too large?`;
+      : `; a whole MessagePack map ended after ${k} of them: is the length prefix ${n - k} too large?`;
   return `sent a frame of ${n} bytes to answer ${op}, only ${body.length} arrived ${within}${hint}`;
 }
 
 /**
  * Why a whole frame is no MessagePack map. `kept` is the frame from its length prefix on and
- * what the child wrote after it (up to afterFrameBytesMax bytes): a value that ends before
- * the frame does, or runs past it, says which way its length prefix is wrong.
+ * what the child wrote after it (up to afterFrameBytesMax bytes): a map that ends before the
+ * frame does, or runs past it, says which way its length prefix is wrong.
  */
 export function badFrameText(kept: Buffer): string {
   const n = kept.readUInt32LE(0);
   if (n === 0) return 'sent an empty frame (length prefix 0), not a MessagePack map';
-  const k = firstValueBytes(kept.subarray(4, 4 + n));
+  const k = leadingMapBytes(kept.subarray(4, 4 + n));
   if (k !== undefined && k < n)
-    return `sent a frame of ${n} bytes whose MessagePack value ended ${n - k} bytes before the frame did (is the length prefix too large?)`;
-  const past = k === undefined ? firstValueBytes(kept.subarray(4)) : undefined;
+    return `sent a frame of ${n} bytes whose MessagePack map ended ${n - k} bytes before the frame did (is the length prefix too large?)`;
+  const past = k === undefined ? leadingMapBytes(kept.subarray(4)) : undefined;
   if (past !== undefined && past > n)
-    return `sent a frame of ${n} bytes whose MessagePack value ran ${past - n} bytes past its end (is the length prefix too small?)`;
+    return `sent a frame of ${n} bytes whose MessagePack map ran ${past - n} bytes past its end (is the length prefix too small?)`;
   return 'sent a frame that is not a MessagePack map';
 }
 

@@ -93,10 +93,10 @@ describe('createProcessTarget', () => {
     // A fresh child's hello gets 5 s (START_TIMEOUT_MS) under a shorter timeout.
     expect(long).toBe(
       'sent a frame of 56 bytes to answer hello, only 53 arrived within 5000 ms; ' +
-        'a whole MessagePack value ended after 53 of them: is the length prefix 3 too large?',
+        'a whole MessagePack map ended after 53 of them: is the length prefix 3 too large?',
     );
     expect(short).toBe(
-      'sent a frame of 51 bytes whose MessagePack value ran 3 bytes past its end ' +
+      'sent a frame of 51 bytes whose MessagePack map ran 3 bytes past its end ' +
         '(is the length prefix too small?)',
     );
     expect(empty).toBe('sent an empty frame (length prefix 0), not a MessagePack map');

@@ -130,14 +130,14 @@ export function unpackPlain(payload: Uint8Array): { value: unknown } | { error: 
 }
 
 /**
- * How many bytes the first MessagePack value in `bytes` takes, or undefined if no whole value
- * begins there (what a frame whose length prefix is wrong really held).
+ * How many bytes the MessagePack map that `bytes` begins with takes, or undefined if they do
+ * not begin with a whole map (what a frame whose length prefix is wrong really held).
  */
-export function firstValueBytes(bytes: Uint8Array): number | undefined {
+export function leadingMapBytes(bytes: Uint8Array): number | undefined {
   let end: number | undefined;
   try {
-    plainUnpackr.unpackMultiple(bytes, (_value: unknown, _start?: number, e?: number) => {
-      end = e;
+    plainUnpackr.unpackMultiple(bytes, (value: unknown, _start?: number, e?: number) => {
+      if (isPlainMap(value)) end = e;
       return false;
     });
   } catch {
@@ -279,7 +279,15 @@ export function unpackMessage(payload: Uint8Array): Record<string, unknown> | un
   const r = unpackPlain(payload);
   if ('error' in r) return undefined;
   const v = r.value;
-  const isMap =
-    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-  return isMap ? (v as Record<string, unknown>) : undefined;
+  return isPlainMap(v) ? v : undefined;
+}
+
+/**
+ * A MessagePack map as plain data: not an array, bytes, or a value msgpackr makes a class of
+ * (the reserved byte 0xc1 decodes as a C1Type object, which an answer must not pass as `{}`).
+ */
+function isPlainMap(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
