@@ -63,6 +63,12 @@ describe('a process target that misbehaves on the wire', () => {
       bad('touchedstr'),
       /^VideoPort(CreateEvent|AllocatePool): the target answered garbage: touched\[0\]\[0\] is the string "0x10", not an integer \(ptr\)$/,
     ],
+    // It took up seq: an answer that repeats another request's seq is not this one's answer.
+    [
+      'stale',
+      bad('stale'),
+      /^answered (call|read) request seq \d+ with seq \d+ \(an answer to another request\? its hello listed seq\)$/,
+    ],
     // Garbage in the error field is a crash at once, not a request left to time out.
     ['errnum', bad('errnum'), /sent garbage: an error that is not a string/],
     // The exception's own line, not only Node's closing version line.

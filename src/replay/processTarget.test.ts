@@ -115,4 +115,34 @@ describe('createProcessTarget', () => {
       'sent garbage: hello answered no version; expected {version: 1, name, features}',
     );
   }, 60_000);
+
+  it('numbers the requests of a child that takes up seq, and only of such a child', async () => {
+    const bad = join(resolve(import.meta.dirname, '../..'), 'test/fixtures/bad-process-target.mjs');
+    const call = {
+      fn: 'VideoPortCreateEvent',
+      args: { hwDeviceExtension: 0x1000n, eventFlag: 0, unused: 0n },
+    };
+    const start = (mode: string) =>
+      createProcessTarget({
+        command: `${process.execPath} ${bad} ${mode}`,
+        device: DEFAULT_DEVICE,
+        profile: 'docs',
+        timeoutMs: 5000,
+      });
+    // Its answers' ret is the seq its requests carried: 1, 2, 3 after hello.
+    const numbered = await start('seq');
+    const rets = [];
+    for (let i = 0; i < 3; i++) rets.push((await numbered.call(call)).ret);
+    expect(rets).toEqual([1, 2, 3]);
+    numbered.child.retire();
+    // A child that did not take it up never sees one (its ret would be 99).
+    const plain = await start('seqless');
+    expect((await plain.call(call)).ret).toBe(0);
+    plain.child.retire();
+    // An answer carrying the seq before its request's: a stale answer of the same shape.
+    const stale = await start('stale');
+    await expect(stale.call(call)).rejects.toThrow(
+      /^answered call request seq 1 with seq 0 \(an answer to another request\? its hello listed seq\)$/,
+    );
+  }, 60_000);
 });

@@ -12,7 +12,6 @@ import { packMessage, unpackMessage } from '../trace/codec.js';
 import { messageCharsMax, TargetFault } from './callTarget.js';
 import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
-import { START_TIMEOUT_MS } from './startTimeout.js';
 import { StderrTail } from './stderrTail.js';
 import { execed, quoted } from './childCommand.js';
 import {
@@ -24,16 +23,9 @@ import {
   unaskedText,
 } from './frameText.js';
 import { normalizeOutcome, touchedRanges, touchedRangesMax, wireValue } from './wire.js';
+import { greet } from './hello.js';
 import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
-
-const PROTOCOL_VERSION = 1;
-/**
- * Extensions of version 1 vpdma asks for in hello; a child takes up those it knows by listing
- * them in its features. touched-in-call: every call answer carries the touched ranges, which
- * saves a round trip per call.
- */
-const ACCEPTS = ['touched-in-call'];
 
 export interface ProcessTargetOptions {
   readonly command: string;
@@ -47,6 +39,9 @@ type Pending = {
   reject: (e: TargetFault) => void;
   /** Put before "reported an error: ..." when the child answers the request with one. */
   readonly asked: string;
+  readonly op: string;
+  /** The seq the request carried (the seq extension), which its answer must repeat. */
+  readonly seq: number | undefined;
 };
 
 class Child {
@@ -67,6 +62,8 @@ class Child {
   private keptMax = 0;
   /** The last request was answered with a well-formed `{error: "text"}`. */
   private erred = false;
+  /** The seq of the next request, while the child has taken up the seq extension. */
+  private seq: number | undefined;
 
   constructor(command: string) {
     const named = quoted(command); // as messages name it
@@ -166,11 +163,16 @@ class Child {
       return this.failDrained((kept) => unaskedText(kept.subarray(4 + n)), 4 + n + strayCharsMax);
     this.parts = [];
     this.have = 0;
+    const p = this.pending;
+    // An answer to another request (a stale one, of the same shape perhaps) is no answer.
+    if (p.seq !== undefined && !sameSeq(msg['seq'], p.seq))
+      return this.failDrained(
+        `answered ${p.op} request seq ${p.seq} with ${seqText(msg['seq'])} (an answer to another request? its hello listed seq)`,
+      );
     const error = msg['error'];
     // Checked while the request is still pending, so that fail() rejects it.
     if (error !== undefined && typeof error !== 'string')
       return this.failDrained('sent garbage: an error that is not a string');
-    const p = this.pending;
     this.pending = undefined;
     answered();
     if (typeof error === 'string') {
@@ -187,7 +189,12 @@ class Child {
   ): Promise<Record<string, unknown>> {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     this.erred = false;
-    const payload = packMessage(msg);
+    const op = String(msg['op']);
+    // hello never carries one: a child takes the extension up (again) in its answer.
+    if (op === 'hello') this.seq = undefined;
+    const seq = this.seq;
+    if (seq !== undefined) this.seq = seq + 1;
+    const payload = packMessage(seq === undefined ? msg : { ...msg, seq });
     const frame = Buffer.alloc(4 + payload.length);
     frame.writeUInt32LE(payload.length, 0);
     frame.set(payload, 4);
@@ -195,15 +202,22 @@ class Child {
       // The part of a frame that came (a length prefix too large) is named, not "no answer".
       const timer = setTimeout(() => {
         const partial = Buffer.concat(this.parts, this.have);
-        this.fail(unansweredText(String(msg['op']), timeoutMs, partial), true);
+        this.fail(unansweredText(op, timeoutMs, partial), true);
       }, timeoutMs);
       this.pending = {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
         asked,
+        op,
+        seq,
       };
       this.proc.stdin?.write(frame);
     });
+  }
+
+  /** After hello: the child took up the seq extension; its requests are numbered from 1. */
+  numberRequests(): void {
+    this.seq = 1;
   }
 
   get alive(): boolean {
@@ -259,38 +273,6 @@ function poisoned(fn: string, args: Args): Record<string, Value> | undefined {
   return filled;
 }
 
-/** Sends hello; the features its answer lists, or a TargetFault. */
-async function greet(
-  child: Child,
-  options: ProcessTargetOptions,
-  fresh: boolean,
-): Promise<unknown[]> {
-  // A fresh child's hello also waits for the program to start (a runtime loading its code),
-  // which a per-call --timeout of a few hundred ms is not meant for: as a module's load.
-  const hello = await child.request(
-    {
-      op: 'hello',
-      version: PROTOCOL_VERSION,
-      profile: options.profile,
-      device: options.device,
-      accepts: ACCEPTS,
-    },
-    fresh ? Math.max(options.timeoutMs, START_TIMEOUT_MS) : options.timeoutMs,
-  );
-  // A reply, not an echo of the request (a child such as `cat` would pass every other check).
-  const v = hello['version'];
-  if ('op' in hello || v !== PROTOCOL_VERSION) {
-    const version = v === undefined ? 'no version' : `${wireValue(v)} as its version`;
-    throw new TargetFault(
-      `sent garbage: hello answered ${'op' in hello ? 'with the request itself' : version}; expected {version: ${PROTOCOL_VERSION}, name, features}`,
-    );
-  }
-  const listed = hello['features'] ?? [];
-  if (!Array.isArray(listed))
-    throw new TargetFault('sent garbage: hello answered features that are not a list');
-  return listed as unknown[];
-}
-
 /** Starts (or reuses) a child and greets it for one trace. */
 export async function createProcessTarget(
   options: ProcessTargetOptions,
@@ -307,6 +289,7 @@ export async function createProcessTarget(
     if (fresh || !child.reusableAfterFault) child.retire();
     throw e;
   }
+  if (features.includes('seq')) child.numberRequests();
   const t = options.timeoutMs;
   const inCall = features.includes('touched') && features.includes('touched-in-call');
   /** touched-in-call: the ranges the call answers reported since touched() was last asked. */
@@ -386,3 +369,15 @@ export async function createProcessTarget(
 }
 
 export { Child as ProcessChild };
+
+/** Whether an answer's seq (an integer of any encoding) is the request's. */
+function sameSeq(got: unknown, want: number): boolean {
+  return got === want || got === BigInt(want);
+}
+
+/** An answer's seq, for a message: `seq 4`, `no seq`, `the string "4" as its seq`. */
+function seqText(got: unknown): string {
+  if (got === undefined) return 'no seq';
+  const n = typeof got === 'number' && Number.isInteger(got);
+  return n || typeof got === 'bigint' ? `seq ${String(got)}` : `${wireValue(got)} as its seq`;
+}
