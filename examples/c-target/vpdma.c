@@ -278,13 +278,14 @@ void vp_map_memory(vp_t *s, call *c)
     out_u(c, "length", pages_for(off + len) * PAGE - off);
 }
 
-/* An interior address releases the whole view; ProcessHandle must be the map-time one. */
+/* An interior address releases the whole view; ProcessHandle is 0 (any view) or the map-time
+ * one (a view mapped with USER_MODE and no handle is the current process's, -1). */
 void vp_unmap_memory(vp_t *s, call *c)
 {
     uint64_t va = num(c, "virtualAddress"), process = num(c, "processHandle");
     size_t i = vec_lower(&s->views, va == UINT64_MAX ? va : va + 1);
     view *v = i ? vec_at(&s->views, i - 1) : NULL;
-    int owner = v && (v->process == process || (!process && v->process == CURRENT_PROCESS));
+    int owner = v && (!process || v->process == process);
     if (!owner || va - v->va >= v->length) { ret_u(c, ERROR_INVALID_PARAMETER); return; }
     unmap_view(s, v);
     ret_u(c, NO_ERROR);

@@ -179,10 +179,27 @@ describe.each(PROFILES)('VideoPortUnmapMemory (%s)', (profile) => {
     const expected = profile === 'docs' ? ERROR_INVALID_PARAMETER : NO_ERROR;
     expect(unmap(r, 0xffff800000000000n)).toEqual({ ret: expected, branch: 'not-found' });
     if (profile === 'docs') {
-      expect(unmap(r, va, 0n)).toEqual({ ret: expected, branch: 'not-found' });
       expect(unmap(r, va, PROCESS + 4n).ret).toBe(ERROR_INVALID_PARAMETER);
+      expect(unmap(r, va, CURRENT_PROCESS).ret).toBe(ERROR_INVALID_PARAMETER);
     }
     expect(r.model.version()).toBe(before);
+  });
+
+  // Spec §1 F: "ProcessHandle = 0 or the map-time handle" (docs/spec-gaps.md, ProcessHandle).
+  it('ProcessHandle 0 releases a view mapped into any process; another handle only its own', () => {
+    const r = driver(profile);
+    const mine = vaOf(map(r, FRAMEBUFFER, 0x1000, 0, PROCESS));
+    expect(unmap(r, mine, 0n)).toEqual({ ret: NO_ERROR, branch: 'ok' });
+    const current = vaOf(map(r, FRAMEBUFFER, 0x1000, VIDEO_MEMORY_SPACE_USER_MODE));
+    const kernel = vaOf(map(r, FRAMEBUFFER + 0x1000n, 0x1000));
+    if (profile === 'docs') {
+      // A kernel view was mapped with no handle: a process handle is not its map-time one.
+      expect(unmap(r, kernel, PROCESS).ret).toBe(ERROR_INVALID_PARAMETER);
+      // USER_MODE without a handle maps into the current process, which -1 names.
+      expect(unmap(r, current, CURRENT_PROCESS)).toEqual({ ret: NO_ERROR, branch: 'ok' });
+    }
+    expect(unmap(r, kernel, 0n).ret).toBe(NO_ERROR);
+    expect(r.model.liveState().views).toHaveLength(profile === 'docs' ? 0 : 1);
   });
 
   it('ReactOS: drops one reference of a reused kernel mapping; never unmaps a port', () => {

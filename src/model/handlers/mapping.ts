@@ -189,10 +189,12 @@ export function unmapMemory(s: ModelState, a: Args): StepResult {
     unmapView(s, v);
     return ok('ok', NO_ERROR);
   }
+  // Docs: ProcessHandle "should be set to zero, or to the process handle specified" at map
+  // time (spec §1 F), so 0 releases any view; another handle must be the map-time one, where
+  // a view mapped with USER_MODE and no handle is the current process's (NtCurrentProcess()).
   const process = big(a, 'processHandle');
   for (const v of s.views.values()) {
-    const owner = v.process === 0n ? 0n : v.process;
-    const matchesOwner = owner === process || (process === 0n && v.process === CURRENT_PROCESS);
+    const matchesOwner = process === 0n || process === v.process;
     if (matchesOwner && va >= v.va && va < v.va + BigInt(v.length)) {
       unmapView(s, v); // an interior address releases the whole mapping
       return ok(va === v.va ? 'ok' : 'interior', NO_ERROR);
