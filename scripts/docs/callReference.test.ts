@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CALLS } from '../../src/model/calls.js';
 import { normalizeScalar, type ScalarType } from '../../src/trace/scalars.js';
+import { CALL_NOTES } from './callNotes.js';
 import { callReference, example } from './callReference.js';
 
 describe('docs/calls.md', () => {
@@ -17,6 +18,16 @@ describe('docs/calls.md', () => {
     for (const c of CALLS) {
       expect(text).toContain(`### ${c.fn}\n`);
       for (const a of c.args) expect(text).toContain(`| \`${a.name}\` |`);
+    }
+  });
+
+  it('prints every "For a target" note, each under a call the table has', () => {
+    const text = callReference(CALLS);
+    const names = new Set(CALLS.map((c) => c.fn));
+    for (const [fn, notes] of Object.entries(CALL_NOTES)) {
+      expect(names.has(fn), fn).toBe(true);
+      const entry = text.split(`### ${fn}\n`)[1]?.split('\n### ')[0] ?? '';
+      for (const note of notes) expect(entry).toContain(`- For a target: ${note}\n`);
     }
   });
 

@@ -14,6 +14,7 @@ import type {
   RetDesc,
 } from '../../src/model/callTypes.js';
 import { valueToJson } from '../../src/trace/json.js';
+import { CALL_NOTES } from './callNotes.js';
 
 const FAMILY: Record<CallDesc['family'], string> = {
   api: 'checked against the oracle',
@@ -98,6 +99,7 @@ function entry(c: CallDesc): string {
   lines.push('', retLine(c.ret));
   if (c.out.length > 0) lines.push('- `out` after the call:', ...c.out.map(outLine));
   if (c.reactos !== undefined) lines.push(`- ReactOS profile: ${c.reactos}`);
+  for (const note of CALL_NOTES[c.fn] ?? []) lines.push(`- For a target: ${note}`);
   return lines.join('\n');
 }
 
@@ -116,7 +118,10 @@ export function callReference(calls: readonly CallDesc[]): string {
     'process or module target receives `args` in its own address space and answers `{ret, out}`',
     'with the same names. "A live X" is a value an earlier call produced; "a new X" is one this',
     "call produces, which the harness learns (its value is the target's own choice) rather than",
-    'compares. "Compared truthy" means only zero against nonzero is checked.',
+    'compares. "Compared truthy" means only zero against nonzero is checked. "For a target" notes',
+    "give the model's rules where the specification leaves a choice ([spec-gaps.md](spec-gaps.md))",
+    'and how to answer the misuse the fuzzer sends',
+    '([target-protocol.md](target-protocol.md#answering-misuse)).',
   ];
   return `${[head.join('\n'), ...calls.map(entry)].join('\n\n')}\n`;
 }

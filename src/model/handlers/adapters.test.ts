@@ -9,6 +9,7 @@ import {
   getAdapter,
   lockPool,
   startDma,
+  tinyDevice,
 } from '../testDevice.js';
 
 describe.each(PROFILES)('VideoPortGetDmaAdapter (%s)', (profile) => {
@@ -41,6 +42,14 @@ describe.each(PROFILES)('VideoPortGetDmaAdapter (%s)', (profile) => {
     getAdapter(r, { maximumLength: 0x2000 });
     getAdapter(r, { maximumLength: 0x2001 });
     expect(r.model.liveState().adapters.map((x) => x.mapRegisters)).toEqual([3, 4]);
+  });
+
+  // docs/calls.md, GetDmaAdapter: the smaller MaximumLength of description and device counts.
+  it("sizes map registers by the smaller of the description's and the device's MaximumLength", () => {
+    const r = driver(profile, tinyDevice({ maximumLength: 0x2000 }));
+    getAdapter(r, { maximumLength: 0x100000 });
+    getAdapter(r, { maximumLength: 0x1000 });
+    expect(r.model.liveState().adapters.map((x) => x.mapRegisters)).toEqual([3, 2]);
   });
 
   it('NULL description is misuse and creates nothing', () => {
