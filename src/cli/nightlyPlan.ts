@@ -10,6 +10,7 @@ import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { readTrace } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
 import { UserError } from './context.js';
+import { firstDisabledCall } from './disabledTraces.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import { budgetOptions } from './commands/fuzz.js';
 
@@ -158,7 +159,7 @@ export async function callingDisabled(
   bundled: boolean,
 ): Promise<{ readonly bundled: Set<string>; readonly repros: Set<string> }> {
   const off = new Set(disabled);
-  const calls = (t: Trace): boolean => t.calls.some((c) => off.has(c.fn));
+  const calls = (t: Trace): boolean => firstDisabledCall(t, off) !== undefined;
   const corpus = bundled ? await readCorpusDir(bundledCorpusDir(), () => undefined) : [];
   const mine = new Set<string>();
   for (const p of repros) {

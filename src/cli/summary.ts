@@ -23,6 +23,7 @@ export function formatReplaySummary(r: ReplayReport): string {
           `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,
         ]
       : []),
+    ...skippedLines(r),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
   ];
   const kinds = Object.entries(s.byKind);
@@ -47,6 +48,19 @@ export function formatReplaySummary(r: ReplayReport): string {
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The traces --disable left out, the first 20 by name with the function each calls. */
+function skippedLines(r: ReplayReport): string[] {
+  const skipped = r.skipped ?? [];
+  if (skipped.length === 0) return [];
+  const lines = [
+    `${plural(skipped.length, 'trace')} skipped, not replayed or counted above (--disable):`,
+    ...skipped.slice(0, shownMax).map((t) => `  ${oneLine(t.trace)}: ${t.reason}`),
+  ];
+  if (skipped.length > shownMax)
+    lines.push(`  ... and ${skipped.length - shownMax} more (see --json's skipped)`);
+  return lines;
 }
 
 /**

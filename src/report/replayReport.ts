@@ -92,6 +92,8 @@ export interface ReplaySummary {
   readonly interrupted?: number;
   /** Nightly only: traces --budget-replay left unreplayed (absent when none; not in `traces`). */
   readonly notReplayed?: number;
+  /** Replay only: traces --disable left out (absent when none; not in `traces`). */
+  readonly skipped?: number;
 }
 
 export interface ReplayReport extends RunIdentity {
@@ -111,8 +113,15 @@ export interface ReplayReport extends RunIdentity {
    * (absent: Node's own limit, and in older reports).
    */
   readonly workerHeapMb?: number;
+  /** --disable's functions, as the table names them (absent without it, and in older reports). */
+  readonly disabled?: readonly string[];
   readonly summary: ReplaySummary;
   readonly traces: readonly TraceEntry[];
+  /**
+   * With --disable: the traces not replayed because they call one of its functions, each with
+   * the first it calls (`reason`: "calls VideoPortMapBankedMemory, which --disable names").
+   */
+  readonly skipped?: readonly { readonly trace: string; readonly reason: string }[];
   readonly violations: readonly ReportViolation[];
   readonly interrupted: boolean;
   readonly timing: {

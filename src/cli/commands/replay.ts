@@ -21,6 +21,7 @@ import { UserError, type CliContext, type CliIo, type RegisterCommand } from '..
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
+  disableOption,
   positiveInt,
   profileOption,
   seedOption,
@@ -48,6 +49,7 @@ import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
+import { skipDisabled, type SkippedTrace } from '../disabledTraces.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -63,6 +65,7 @@ interface ReplayOptions {
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
   readonly explain?: boolean;
+  readonly disable?: readonly string[];
 }
 
 export const registerReplay: RegisterCommand = (program, ctx) => {
@@ -94,6 +97,11 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--timeout <ms>',
       'a target call (for process:, each request) that takes longer is a target-timeout',
       '5000',
+    )
+    .option(
+      '--disable <functions>',
+      "functions the target does not implement: traces that call one are skipped, and the summary and --json's skipped list them (comma-separated, the VideoPort prefix optional; repeatable; as fuzz's --disable)",
+      SHARED_OPTIONS.disable[2],
     )
     .option('--paranoid', 'compare all live memory with the oracle around every call')
     .option(
@@ -141,10 +149,16 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
   const seed = seedOption(opts.seed);
+  const disabled = disableOption(opts.disable);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
+  // Traces calling a function the target lacks: left out, and listed (summary, --json, --junit).
+  const { files, skipped } =
+    disabled === undefined
+      ? { files: found.files, skipped: [] }
+      : await skipDisabled(found.files, disabled);
   // The workers that run: no more than there are traces (the start line and --json say so).
-  const workers = replayWorkers(asked, found.files.length);
+  const workers = replayWorkers(asked, files.length);
   if (opts.explain === true) checkExplain(found.files, opts);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
@@ -170,9 +184,9 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   }
   await checkTarget(spec, settings.timeoutMs);
   ctx.io.err(
-    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${found.files.length} workers=${workers} build=${buildRevision()}\n`,
+    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${files.length}${skipped.length > 0 ? ` skipped=${skipped.length}` : ''} workers=${workers} build=${buildRevision()}\n`,
   );
-  const progress = new Progress('replay', found.files.length, {
+  const progress = new Progress('replay', files.length, {
     // The explanation is the progress, and a bar would be drawn into it on a terminal.
     mode: progressMode(
       { ...opts, quiet: opts.quiet === true || opts.explain === true },
@@ -183,7 +197,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const interrupt = onInterrupt(ctx.io.err);
   let run;
   try {
-    run = await runReplays(found.files, settings, workers, progress, interrupt.signal, {
+    run = await runReplays(files, settings, workers, progress, interrupt.signal, {
       ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
     });
   } finally {
@@ -200,16 +214,18 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     wallMs,
     interrupt.received() !== undefined,
     workerHeapMb,
+    { disabled, skipped },
   );
-  const missing = found.files.length - report.traces.length;
+  const missing = files.length - report.traces.length;
   const partway = report.summary.interrupted ?? 0;
   const stopped = report.interrupted
-    ? `interrupted: ${missing} of ${plural(found.files.length, 'trace')} not replayed; the counts above are those that finished${partway > 0 ? `, and the calls and violations so far of the ${plural(partway, 'trace')} stopped part way` : ''}\n`
+    ? `interrupted: ${missing} of ${plural(files.length, 'trace')} not replayed; the counts above are those that finished${partway > 0 ? `, and the calls and violations so far of the ${plural(partway, 'trace')} stopped part way` : ''}
+`
     : '';
   summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
-  await writeReports(ctx.io, report, opts, found.files.length);
+  await writeReports(ctx.io, report, opts, files.length);
   if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
 }
@@ -236,10 +252,13 @@ async function buildReport(
   wallMs: number,
   interrupted: boolean,
   workerHeapMb: number | undefined,
+  left: { disabled: readonly string[] | undefined; skipped: readonly SkippedTrace[] },
 ): Promise<ReplayReport> {
   const entries = results.map(traceEntry);
   const violations = await withLines(reportViolations(results));
-  const summary = summarize(entries, violations);
+  const counted = summarize(entries, violations);
+  const skipped = left.skipped.length;
+  const summary = skipped > 0 ? { ...counted, skipped } : counted;
   return {
     schema: REPORT_SCHEMA,
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -254,8 +273,10 @@ async function buildReport(
     sampleBytes: s.sampleBytes,
     timeoutMs: s.timeoutMs,
     ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
+    ...(left.disabled === undefined ? {} : { disabled: left.disabled }),
     summary,
     traces: entries,
+    ...(left.disabled === undefined ? {} : { skipped: left.skipped }),
     violations,
     interrupted,
     timing: {
@@ -276,6 +297,12 @@ async function writeReports(
     if (opts.json !== undefined) await writeReportFile(io, opts.json, reportJson(report));
     if (opts.junit !== undefined) {
       const cases = report.traces.map((t) => caseForTrace(t, report.violations));
+      // A skipped trace is a test case that did not run, saying why.
+      for (const { trace, reason } of report.skipped ?? [])
+        cases.push({
+          ...caseForTrace({ trace, outcome: 'pass', calls: 0, violations: 0 }, []),
+          skipped: reason,
+        });
       // A dashboard shows the cases it is given: a stopped run must not read as a green one.
       const missing = given - report.traces.length;
       if (report.interrupted)

@@ -1,0 +1,37 @@
+// `--disable` for traces: which of them call a function the target does not implement.
+// `vpdma replay --disable` skips them, and `vpdma nightly --disable` leaves out the bundled
+// corpus traces and earlier repros that do (nightlyPlan.ts callingDisabled).
+import { readTrace } from '../store/traceFiles.js';
+import type { Trace } from '../trace/trace.js';
+
+/** The first function of `off` the trace calls, in call order; undefined for none. */
+export function firstDisabledCall(trace: Trace, off: ReadonlySet<string>): string | undefined {
+  return trace.calls.find((c) => off.has(c.fn))?.fn;
+}
+
+/** A trace `vpdma replay --disable` leaves out, and why (report.json's `skipped`). */
+export interface SkippedTrace {
+  readonly trace: string;
+  readonly reason: string;
+}
+
+/**
+ * The files to replay, and those left out because they call a disabled function (in the
+ * given order). A file that cannot be read whole is replayed, and reported as the replay
+ * finds it: its damage says more than a skip would.
+ */
+export async function skipDisabled(
+  files: readonly string[],
+  disabled: readonly string[],
+): Promise<{ files: string[]; skipped: SkippedTrace[] }> {
+  const off = new Set(disabled);
+  const kept: string[] = [];
+  const skipped: SkippedTrace[] = [];
+  for (const f of files) {
+    const r = await readTrace(f);
+    const fn = r.ok ? firstDisabledCall(r.value, off) : undefined;
+    if (fn === undefined) kept.push(f);
+    else skipped.push({ trace: f, reason: `calls ${fn}, which --disable names` });
+  }
+  return { files: kept, skipped };
+}
