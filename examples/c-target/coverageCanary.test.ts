@@ -105,5 +105,6 @@ describe('corrupt-on-mapdma-run', () => {
     expect(off.found).toBeUndefined();
     expect(off.cases).toBe(450);
     expect(off.edges).toEqual([undefined, undefined, undefined]);
-  });
+    // About 30 s alone on 2 cores: more under a full run's load.
+  }, 120_000);
 });
