@@ -1,6 +1,7 @@
 // The minimizer's driver: holds the current trace (linked), runs a pass's candidate generator
-// through the ordered search, re-links after every accepted candidate, resumes the pass at the
-// accepted candidate's cursor, and keeps per-pass counts.
+// through the ordered search, re-links after every accepted candidate (unless it is a prefix
+// of the same calls), resumes the pass at the accepted candidate's cursor, and keeps per-pass
+// counts.
 import type { Trace } from '../trace/trace.js';
 import { materialize, type Candidate, type Resolution } from './materialize.js';
 import type { MinimizeOptions, PassName, PassStats } from './minimize.js';
@@ -42,7 +43,7 @@ export class Driver {
     for (let i = 0; i < this.options.attemptsMax + 1; i++) {
       const found = await this.search.first(this.build(gen(this.linked, at)));
       if (found === undefined) break;
-      this.linked = link(found.trace, this.linked.profile);
+      this.linked = relink(this.linked, found.trace);
       at = found.cursor;
       changed = true;
       this.options.onProgress?.({
@@ -92,4 +93,19 @@ export class Driver {
     }
     return changed;
   }
+}
+
+/**
+ * `next` linked. A prefix of `linked`'s own calls (the same objects, as materialize leaves a
+ * call it did not change) is the prefix of its links: link() resolves a call from the calls
+ * before it alone, so linking it again (23 s for a 499,000-call cut) would give the same.
+ */
+export function relink(linked: Linked, next: Trace): Linked {
+  const n = next.calls.length;
+  const prefix =
+    n <= linked.calls.length &&
+    next.header === linked.trace.header &&
+    next.calls.every((c, i) => c === linked.calls[i]?.call);
+  if (!prefix) return link(next, linked.profile);
+  return { trace: next, profile: linked.profile, calls: linked.calls.slice(0, n) };
 }

@@ -63,15 +63,21 @@ export function materialize(
     for (const r of lc.refs) {
       if (edit !== undefined && covers(edit.path, r.path)) continue;
       const v = values.get(key(r.from.call, r.from.at));
+      // The value the argument holds already (its producer's name, kept): left as it is.
+      if (v !== undefined && v === linked.calls[r.from.call]?.names.get(r.from.at)) continue;
       if (v !== undefined) args = setArg(args, r.path, v + r.offset);
       else if (cand.orphan === 'null') args = setArg(args, r.path, 0n);
     }
-    const checked = validateCall(
-      resolution === 'oracle' ? { fn: lc.call.fn, args } : { ...lc.call, args },
-      {},
-    );
-    if (!checked.ok) return undefined;
-    const call = checked.value;
+    // A call left as it was is the linked trace's own (valid already): the Driver sees a
+    // candidate made of the same calls, in order, and need not link it again.
+    const same =
+      args === lc.call.args &&
+      (resolution === 'recorded' || (lc.call.ret === undefined && lc.call.out === undefined));
+    const checked = same
+      ? undefined
+      : validateCall(resolution === 'oracle' ? { fn: lc.call.fn, args } : { ...lc.call, args }, {});
+    if (checked !== undefined && !checked.ok) return undefined;
+    const call = checked === undefined ? lc.call : checked.value;
     calls.push(call);
     if (model === undefined) {
       for (const [at, name] of lc.names) values.set(key(i, at), name);
