@@ -18,12 +18,9 @@ import { productionsOf, type ProducedAt } from '../trace/produced.js';
 import { producedPath } from '../trace/textNames.js';
 import type { Trace } from '../trace/trace.js';
 import { setArg } from './argPaths.js';
+import { Book, type ProdRef } from './book.js';
 
-/** A production: the call that made it and where in its ret/out ("ret", "out.sgList"). */
-export interface ProdRef {
-  readonly call: number;
-  readonly at: string;
-}
+export type { ProdRef } from './book.js';
 
 export interface RefSite {
   /** The referring argument: "mdl", or a VRP field such as "pVrp.inputBuffer". */
@@ -47,8 +44,6 @@ export interface Linked {
 }
 
 const VRP_POINTERS = ['statusBlock', 'inputBuffer', 'outputBuffer'] as const;
-/** Interior addresses match this many most recent ranges, like the replayer's book. */
-const rangesMax = 1024;
 
 /** The space an argument translates in (replay/callPlan.ts argSpace), or none. */
 export function argSpace(a: ArgDesc): AddressSpace | 'none' {
@@ -87,40 +82,6 @@ function sitesOf(call: TraceCall): Site[] {
   return sites;
 }
 
-interface Entry {
-  readonly from: ProdRef;
-  readonly name: bigint;
-  readonly model: bigint;
-  readonly length: number;
-}
-
-/** The replayer's address book, trace side only: name → production. */
-class Book {
-  private readonly exact = new Map<AddressSpace, Map<bigint, Entry>>();
-  private readonly ranges = new Map<AddressSpace, Entry[]>();
-
-  learn(space: AddressSpace, e: Entry): void {
-    let m = this.exact.get(space);
-    if (m === undefined) this.exact.set(space, (m = new Map<bigint, Entry>()));
-    m.set(e.name, e);
-    if (space === 'handle' || e.length <= 0) return;
-    let r = this.ranges.get(space);
-    if (r === undefined) this.ranges.set(space, (r = []));
-    r.unshift(e);
-    if (r.length > rangesMax) r.length = rangesMax;
-  }
-
-  find(space: AddressSpace, v: bigint): [Entry, bigint] | undefined {
-    const hit = this.exact.get(space)?.get(v);
-    if (hit !== undefined) return [hit, 0n];
-    for (const e of this.ranges.get(space) ?? []) {
-      const off = v - e.name;
-      if (off > 0n && off < BigInt(e.length)) return [e, off];
-    }
-    return undefined;
-  }
-}
-
 /** The value a call recorded at a production's place, if any. */
 function recordedAt(call: TraceCall, at: ProducedAt): Value | undefined {
   if (at.in === 'ret') return call.ret;
@@ -131,35 +92,39 @@ function recordedAt(call: TraceCall, at: ProducedAt): Value | undefined {
   return isStruct(v) ? v[at.field] : undefined;
 }
 
+const NO_REFS: readonly RefSite[] = Object.freeze([]);
+const NO_NAMES: ReadonlyMap<string, bigint> = new Map();
+
 /** Resolves every reference of a trace; the oracle runs with the header's device. */
 export function link(trace: Trace, profile?: Profile): Linked {
   const p = profileOf(trace.header, profile);
   const model = new Model({ device: trace.header.device, profile: p });
   const book = new Book();
   const calls = trace.calls.map((call, i): LinkedCall => {
-    const refs: RefSite[] = [];
+    // Most calls refer to nothing or produce nothing: they share the empty list and map.
+    let refs: RefSite[] | undefined;
     let modelArgs: Args = call.args;
     for (const s of sitesOf(call)) {
       const hit = book.find(s.space, s.value);
       if (hit === undefined) continue;
       const [e, offset] = hit;
-      refs.push({ path: s.path, from: e.from, offset });
+      (refs ??= []).push({ path: s.path, from: e.from, offset });
       if (e.model !== e.name) modelArgs = setArg(modelArgs, s.path, e.model + offset);
     }
     const stepped = model.step(call.fn, modelArgs);
-    const asModel: TraceCall = {
+    const asModel: { -readonly [K in keyof TraceCall]: TraceCall[K] } = {
       fn: call.fn,
       args: modelArgs,
-      ...(stepped.ret === undefined ? {} : { ret: stepped.ret }),
-      ...(stepped.out === undefined ? {} : { out: stepped.out }),
     };
-    const names = new Map<string, bigint>();
+    if (stepped.ret !== undefined) asModel.ret = stepped.ret;
+    if (stepped.out !== undefined) asModel.out = stepped.out;
+    let names: Map<string, bigint> | undefined;
     for (const prod of productionsOf(asModel)) {
       const rec = recordedAt(call, prod.at);
       const space = RESOURCE_SPACE[prod.res];
       const at = producedPath(prod.at);
       const name = typeof rec === 'bigint' && rec !== 0n ? rec : prod.value;
-      names.set(at, name);
+      (names ??= new Map<string, bigint>()).set(at, name);
       book.learn(space, {
         from: { call: i, at },
         name,
@@ -167,7 +132,7 @@ export function link(trace: Trace, profile?: Profile): Linked {
         length: space === 'handle' ? 0 : prod.extent,
       });
     }
-    return { call, refs, names };
+    return { call, refs: refs ?? NO_REFS, names: names ?? NO_NAMES };
   });
   return { trace, profile: p, calls };
 }
