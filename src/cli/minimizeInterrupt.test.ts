@@ -16,14 +16,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const SET = (n: number): string =>
   `VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=${n})\n`;
-// A recorded-mismatch at call 30 (the oracle says 0), with `after` calls after it: the first
-// replay takes (31 + after) * 60 ms, the cut (31 calls), the first candidate, about 1.9 s.
-const capture = (name: string, after: number): string => {
+// A recorded-mismatch at call `before` (the oracle says 0), with `after` calls after it: the
+// first replay stops there, (before + 1) * 60 ms; the first candidate (the cut) takes as long.
+const capture = (name: string, after: number, before = 30): string => {
   const p = join(dir, name);
   writeFileSync(
     p,
     '#! vpdma-trace v1 profile=docs\n' +
-      Array.from({ length: 30 }, (_, i) => SET(i)).join('') +
+      Array.from({ length: before }, (_, i) => SET(i)).join('') +
       'VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0) -> 0x5\n' +
       Array.from({ length: after }, (_, i) => SET(i)).join(''),
   );
@@ -51,8 +51,8 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
   }, 60_000);
 
   it('during the first replay: stops it, writes nothing, exit 130', async () => {
-    // 180 calls after the failure: the first replay takes 12.6 s.
-    const trace = capture('first.txt', 180);
+    // The failure at call 180: the first replay takes 10.9 s.
+    const trace = capture('first.txt', 0, 180);
     const out = join(dir, 'first.min.txt');
     const started = performance.now();
     const r = await interruptCli(
@@ -63,7 +63,7 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     expect(r.err).toContain(nothing(trace));
     expect(r.out).toBe('');
     expect(existsSync(out)).toBe(false);
-    // The replay (12.6 s at least) did not run to its end first.
+    // The replay (10.9 s at least) did not run to its end first.
     expect(performance.now() - started).toBeLessThan(9000);
   }, 60_000);
 });

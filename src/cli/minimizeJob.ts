@@ -119,17 +119,20 @@ async function readHeader(file: string): Promise<TraceHeader> {
 
 /**
  * The trace replayed from its file, streamed as `vpdma replay` streams it (memory does not
- * grow with its length): bad input anywhere in it (or a handle no call returned) is a
- * UserError; damage leaves the replay of the intact part, with `damage` set. Undefined when
- * `signal` stopped it.
+ * grow with its length), up to the call showing the first violation matching `want` (the
+ * first one, by default): the rest is read and checked, not replayed. Bad input anywhere in
+ * it (or a handle no call returned) is a UserError; damage leaves the replay of the intact
+ * part, with `damage` set. Undefined when `signal` stopped it.
  */
 export async function replayInput(
   executor: Executor,
   job: Job,
+  want: { readonly kind?: string; readonly fn?: string },
   signal: AbortSignal,
 ): Promise<ItemResult | undefined> {
   const items = [{ id: 0, label: job.file, path: job.file }];
-  const [r] = await executor.run(makeTasks(items, job.settings, executor.workers), { signal });
+  const settings = { ...job.settings, stopAtViolation: want };
+  const [r] = await executor.run(makeTasks(items, settings, executor.workers), { signal });
   if (signal.aborted) return undefined;
   if (r?.setupError !== undefined)
     throw new TargetSetupError(`the target cannot be set up: ${r.setupError}`);
@@ -145,14 +148,15 @@ export interface Failing {
 
 /**
  * The trace's calls up to `v`'s (the first pass would cut the rest), read again from the file;
- * `first` is its replay (one that ran to the end counted every call, so the rest is not read).
+ * `first` is its replay (its traceCalls, or the calls of one that ran to the end, count the
+ * trace's calls, so the rest is not read).
  */
 export async function readFailing(job: Job, first: ItemResult, v: Violation): Promise<Failing> {
   const ran = first.result?.outcome === 'pass' || first.result?.outcome === 'fail';
   const read = await readTraceStart(
     job.file,
     v.callIndex + 1,
-    ran ? first.result?.calls : undefined,
+    first.traceCalls ?? (ran ? first.result?.calls : undefined),
   );
   if (!read.ok) throw new UserError(formatTraceError(read.error));
   // The replay checked every reference already; this is the same check on what is kept.

@@ -24,6 +24,13 @@ export interface ReplaySettings {
   readonly sampleBytes: number;
   /** Tell each call as it replays (`vpdma replay --explain`; one trace). */
   readonly explain?: boolean;
+  /**
+   * Stop replaying after the call that shows the first violation matching this (each field
+   * left out matches any): `vpdma minimize`'s first replay. The rest of the trace is still
+   * read and checked (bad input there is the trace's inputError), not replayed; the item's
+   * `traceCalls` counts its calls.
+   */
+  readonly stopAtViolation?: { readonly kind?: string; readonly fn?: string };
 }
 
 export interface ReplayTask {
@@ -51,6 +58,11 @@ export interface ItemResult {
   readonly damage?: string;
   /** Set when the target could not be created at all. */
   readonly setupError?: string;
+  /**
+   * Set when the replay stopped at settings.stopAtViolation's violation (result.interrupted,
+   * result.calls the calls replayed): the calls in the trace (its intact part when damaged).
+   */
+  readonly traceCalls?: number;
   /** Set when the target's close() failed after the trace: a warning, no part of the result. */
   readonly closeError?: string;
 }

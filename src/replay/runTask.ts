@@ -70,6 +70,8 @@ export function provideSession(
 interface Finished {
   readonly inputError?: string;
   readonly damage?: string;
+  /** Calls read (before the damage or bad input, if any). */
+  readonly calls: number;
 }
 
 /** A trace to replay: whole in memory, or streamed from its file a frame at a time. */
@@ -160,6 +162,7 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
   if (first.value.kind !== 'header') return `${label}: no header`;
   const refs = new ReferenceCheck(label);
   let bad: TraceError | undefined;
+  let read = 0;
   /** Set at a broken reference: the replay has its last calls; the rest are only checked. */
   let cut = false;
   /** Takes the next frame's calls, checking them; undefined at the end or at bad input. */
@@ -171,6 +174,7 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
         return undefined;
       }
       if (v.kind !== 'calls') continue;
+      read += v.calls.length;
       if (cut) {
         for (const call of v.calls) refs.add(call);
         return v.calls;
@@ -200,12 +204,21 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
     calls: calls(),
     finish: async () => {
       while ((await nextCalls()) !== undefined); // a replay that stopped early left these
-      if (bad !== undefined && bad.damaged !== true) return { inputError: formatTraceError(bad) };
+      const calls = read;
+      if (bad !== undefined && bad.damaged !== true)
+        return { inputError: formatTraceError(bad), calls };
       const broken = refs.result();
-      if (broken !== undefined) return { inputError: formatTraceError(broken) };
-      return bad === undefined ? {} : { damage: formatTraceError(bad) };
+      if (broken !== undefined) return { inputError: formatTraceError(broken), calls };
+      return bad === undefined ? { calls } : { damage: formatTraceError(bad), calls };
     },
   };
+}
+
+/** Whether `v` is what settings.stopAtViolation asks for. */
+function matches(v: Violation, want: { readonly kind?: string; readonly fn?: string }): boolean {
+  return (
+    (want.kind === undefined || v.kind === want.kind) && (want.fn === undefined || v.fn === want.fn)
+  );
 }
 
 /** Counts each violation in the heartbeat (progress), then tells `also` (--explain). */
@@ -260,16 +273,26 @@ async function runItem(
   }
   if (hb !== undefined) Atomics.store(hb, 0, item.id);
   const hooks = ex?.hooks(hb === undefined ? undefined : (i, fn) => beat(hb, i, fn));
+  const heard = hb === undefined ? hooks?.onViolation : counted(hb, hooks?.onViolation);
+  const want = s.stopAtViolation;
+  /** Set once the violation settings.stopAtViolation asks for is found: the replay ends. */
+  let found = false;
+  const onViolation =
+    want === undefined
+      ? heard
+      : (v: Violation) => {
+          found ||= matches(v, want);
+          heard?.(v);
+        };
   const result = await replayTrace(trace.header, trace.calls, target, {
     profile,
     paranoid: s.paranoid,
     sampleBytes: s.sampleBytes,
     callTimeoutMs: s.timeoutMs,
-    ...(hb === undefined
-      ? {}
-      : { onCall: (i: number, fn: string) => beat(hb, i, fn), stopped: () => stopAsked(hb) }),
+    ...(hb === undefined ? {} : { onCall: (i: number, fn: string) => beat(hb, i, fn) }),
+    ...(hb === undefined && want === undefined ? {} : { stopped: () => found || stopAsked(hb) }),
     ...hooks,
-    ...(hb === undefined ? {} : { onViolation: counted(hb, hooks?.onViolation) }),
+    ...(onViolation === undefined ? {} : { onViolation }),
   });
   const closeError = await session.release(
     target,
@@ -277,7 +300,7 @@ async function runItem(
   );
   const closed = closeError === undefined ? {} : { closeError };
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
-  if (result.interrupted === true) {
+  if (result.interrupted === true && !found) {
     // Stopped when asked (Ctrl-C): what was found so far, without reading the rest of the file.
     ex?.end(result, trace.damage ?? 'interrupted: the rest of the trace was not replayed');
     return {
@@ -290,15 +313,28 @@ async function runItem(
   }
   const late = await trace.finish?.();
   ex?.end(result, late?.inputError ?? trace.damage ?? late?.damage);
+  // Stopped at the violation asked for: the rest was read (and checked) above, not replayed.
+  const total =
+    result.interrupted === true
+      ? { traceCalls: late?.calls ?? (trace.calls as readonly TraceCall[]).length }
+      : {};
   // Bad input part way: the calls before it were replayed, and what they showed is kept.
   if (late?.inputError !== undefined)
-    return { id: item.id, label: item.label, inputError: late.inputError, result, ...closed };
+    return {
+      id: item.id,
+      label: item.label,
+      inputError: late.inputError,
+      result,
+      ...total,
+      ...closed,
+    };
   const damage = trace.damage ?? late?.damage;
   return {
     id: item.id,
     label: item.label,
     result,
     ...(damage === undefined ? {} : { damage }),
+    ...total,
     ...closed,
   };
 }

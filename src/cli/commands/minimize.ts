@@ -85,7 +85,7 @@ async function runMinimize(
   try {
     // The file replayed streamed, for its violation; only then are its calls read, up to it.
     // Bad input anywhere in it is refused here, in one line, as a whole read refused it.
-    const first = await replayInput(executor, job, interrupt.signal);
+    const first = await replayInput(executor, job, wanted(opts), interrupt.signal);
     // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options
     // give the same repro); the seed the input was found with, if its meta records one, is
     // what reproduces it from the fuzzer.
@@ -94,7 +94,7 @@ async function runMinimize(
     // A damaged capture is minimized from its intact part (the violation may well be in it).
     if (first.damage !== undefined)
       ctx.io.err(
-        `vpdma: ${oneLine(first.damage)}: damaged; minimizing the ${plural(first.result?.calls ?? 0, 'call')} before it\n`,
+        `vpdma: ${oneLine(first.damage)}: damaged; minimizing the ${plural(first.traceCalls ?? first.result?.calls ?? 0, 'call')} before it\n`,
       );
     const v = first.result === undefined ? undefined : pickViolation(first.result, opts);
     if (v === undefined) {
@@ -125,6 +125,14 @@ async function runMinimize(
     interrupt.dispose();
     await executor.close();
   }
+}
+
+/** The violation minimized: the first, or the first of --kind and --fn. */
+function wanted(opts: MinimizeCliOptions): { kind?: string; fn?: string } {
+  return {
+    ...(opts.kind === undefined ? {} : { kind: opts.kind }),
+    ...(opts.fn === undefined ? {} : { fn: opts.fn }),
+  };
 }
 
 /** Interrupted before anything shorter was found to fail: no repro is written. */
