@@ -113,3 +113,21 @@ describe('minimization progress after a campaign', () => {
     expect(out).toEqual(['vpdma minimize: 2/3 | attempts 412\n']);
   });
 });
+
+describe('Progress.mark (a phase starting)', () => {
+  it('is a JSON line at once, and a status line once the run has lasted an interval', () => {
+    const seen: string[] = [];
+    const write = (t: string): void => {
+      seen.push(t);
+    };
+    new Progress('minimize', 0, { mode: 'json', write }).mark(0, { phase: 'replaying' });
+    expect(seen).toEqual(['{"progress":"minimize","done":0,"phase":"replaying"}\n']);
+    seen.length = 0;
+    // A short run stays quiet in status lines, as before.
+    new Progress('minimize', 0, { mode: 'lines', write }).mark(0, { phase: 'replaying' });
+    expect(seen).toEqual([]);
+    const long = { mode: 'lines' as const, write, startedAt: performance.now() - 20_000 };
+    new Progress('minimize', 0, long).mark(0, { phase: 'preparing (linking 5 calls)' });
+    expect(seen).toEqual(['vpdma minimize: 0 | phase preparing (linking 5 calls)\n']);
+  });
+});

@@ -16,6 +16,8 @@ export interface ProgressOptions {
   readonly timeMs?: number | undefined;
   /** What `done` counts, named beside it when the bar measures time (default "done"). */
   readonly unit?: string;
+  /** When the run began (performance.now()), if before this display: a later phase's. */
+  readonly startedAt?: number;
 }
 
 /** What the bar shows: set up once, with the values of each update. */
@@ -118,7 +120,7 @@ export class Progress {
     private readonly total: number,
     private readonly options: ProgressOptions,
   ) {
-    this.started = performance.now();
+    this.started = options.startedAt ?? performance.now();
     if (options.mode === 'bar') {
       const layout = barLayout(label, total, options);
       this.layout = layout;
@@ -151,6 +153,19 @@ export class Progress {
     if (now - this.last < (this.options.everySeconds ?? 10) * 1000) return;
     this.last = now;
     this.emit();
+  }
+
+  /**
+   * A phase starting (`vpdma minimize`'s, before linking, which holds the thread: the bar is
+   * drawn before it): a JSON line at once; a status line at once too once the run has lasted
+   * a status line's interval (a short run stays as quiet as before).
+   */
+  mark(done: number, fields: Fields = {}): void {
+    const everyMs = (this.options.everySeconds ?? 10) * 1000;
+    if (this.options.mode === 'json' || performance.now() - this.started >= everyMs)
+      this.last = Number.NEGATIVE_INFINITY;
+    this.update(done, fields);
+    this.bar?.render();
   }
 
   private fractionFields(fraction: number | undefined, elapsedMs: number): Fields {

@@ -34,7 +34,8 @@ import {
 } from '../minimizeJob.js';
 import { SHARED_OPTIONS } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
-import { Progress, progressMode } from '../progress.js';
+import { type Progress, progressMode, type ProgressOptions } from '../progress.js';
+import { firstReplayProgress, minimizingProgress } from '../minimizeProgress.js';
 
 export const registerMinimize: RegisterCommand = (program, ctx) => {
   program
@@ -85,7 +86,18 @@ async function runMinimize(
   try {
     // The file replayed streamed, for its violation; only then are its calls read, up to it.
     // Bad input anywhere in it is refused here, in one line, as a whole read refused it.
-    const first = await replayInput(executor, job, wanted(opts), interrupt.signal);
+    const display: ProgressOptions = {
+      mode: progressMode(opts, process.stderr.isTTY),
+      write: ctx.io.err,
+      startedAt: performance.now(),
+    };
+    const replayed = await firstReplayProgress(display, executor, file);
+    let first;
+    try {
+      first = await replayInput(executor, job, wanted(opts), interrupt.signal);
+    } finally {
+      replayed(first?.result?.calls);
+    }
     // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options
     // give the same repro); the seed the input was found with, if its meta records one, is
     // what reproduces it from the fuzzer.
@@ -111,8 +123,17 @@ async function runMinimize(
     ctx.io.out(
       `${oneLine(file)}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`,
     );
-    const failing = await readFailing(job, first, v);
-    const r = await shrink(ctx, job, failing, executor, v, opts, interrupt.signal);
+    const progress = minimizingProgress(display);
+    let failing: Failing;
+    let r;
+    try {
+      progress.mark(0, { phase: `preparing (reading ${v.callIndex + 1} calls)` });
+      failing = await readFailing(job, first, v);
+      progress.mark(0, { phase: `preparing (linking ${failing.trace.calls.length} calls)` });
+      r = await shrink(job, failing, executor, v, progress, interrupt.signal);
+    } finally {
+      progress.stop();
+    }
     // Interrupted before a candidate was accepted, the "repro" would be the input itself.
     if (r.aborted && r.accepted === 0) return nothingFound(ctx, file);
     await write(ctx, job, failing.calls, executor, v, r);
@@ -153,40 +174,37 @@ export function seedLine(recorded: unknown): string {
 }
 
 async function shrink(
-  ctx: CliContext,
   job: Job,
   failing: Failing,
   executor: Executor,
   v: Violation,
-  opts: MinimizeCliOptions,
+  progress: Progress,
   signal: AbortSignal,
 ): Promise<MinimizeResult & { readonly ms: number }> {
   const failure = signatureOf(v);
   const stillFails = stillFailsPredicate({ executor, settings: job.settings, failure, signal });
-  const progress = new Progress('minimize', job.attemptsMax, {
-    mode: progressMode(opts, process.stderr.isTTY),
-    write: ctx.io.err,
-  });
   const started = performance.now();
-  try {
-    const r = await shrinkTrace(failing.trace, v, stillFails, {
-      attemptsMax: job.attemptsMax,
-      batchSize: job.workers,
-      signal,
-      inputCut: failing.trace.calls.length < failing.calls,
-      onProgress: (p) =>
-        progress.update(p.attempts, { calls: p.calls, accepted: p.accepted, pass: p.pass }),
-    });
-    // The last line shows the result, not the last candidate reported along the way.
-    progress.update(r.attempts, {
-      calls: r.trace.calls.length,
-      accepted: r.accepted,
-      pass: 'done',
-    });
-    return { ...r, ms: performance.now() - started };
-  } finally {
-    progress.stop();
-  }
+  const r = await shrinkTrace(failing.trace, v, stillFails, {
+    attemptsMax: job.attemptsMax,
+    batchSize: job.workers,
+    signal,
+    inputCut: failing.trace.calls.length < failing.calls,
+    onProgress: (p) =>
+      progress.update(p.attempts, {
+        phase: 'minimizing',
+        calls: p.calls,
+        accepted: p.accepted,
+        pass: p.pass,
+      }),
+  });
+  // The last line shows the result, not the last candidate reported along the way.
+  progress.update(r.attempts, {
+    phase: 'minimizing',
+    calls: r.trace.calls.length,
+    accepted: r.accepted,
+    pass: 'done',
+  });
+  return { ...r, ms: performance.now() - started };
 }
 
 async function write(
