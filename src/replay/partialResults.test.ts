@@ -8,6 +8,7 @@ import { formatJsonl } from '../trace/jsonl.js';
 import { Recorder } from '../model/recorder.js';
 import { resolveDevice } from '../model/device.js';
 import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { framebufferTraffic } from '../../test/support/testTraces.js';
 import { createMutantTarget, MUTANTS } from './mutants.js';
 import { HEARTBEAT_SLOTS } from './protocol.js';
 import { askStop } from './heartbeat.js';
@@ -45,15 +46,7 @@ function longTrace(): Recorder {
   const r = new Recorder({}, true);
   r.call('VideoPortSetBytesUsed', { pDma: 0n, bytesUsed: 0x1000 });
   r.call('VideoPortGetBytesUsed', { pDma: 0n });
-  const fb = r.ptr('VideoPortGetDeviceBase', {
-    ioAddress: 0xe0000000n,
-    numberOfUchars: 0x10000,
-    inIoSpace: 0,
-  });
-  for (let i = 0; i < 1500; i++) {
-    r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, 1]) });
-    r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
-  }
+  framebufferTraffic(r, 1500);
   return r;
 }
 

@@ -8,6 +8,7 @@ import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { framebufferTraffic } from '../../test/support/testTraces.js';
 import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
 import { runReplayTask, streamBytesMin } from './runTask.js';
 
@@ -100,15 +101,7 @@ describe('runReplayTask on a big .vpt (streamed)', () => {
   function damagedLate(name: string, prefix: (r: Recorder) => void, damage = true): string {
     const r = new Recorder({}, true);
     prefix(r);
-    const fb = r.ptr('VideoPortGetDeviceBase', {
-      ioAddress: 0xe0000000n,
-      numberOfUchars: 0x10000,
-      inIoSpace: 0,
-    });
-    for (let i = 0; i < 1500; i++) {
-      r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, 1]) });
-      r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
-    }
+    framebufferTraffic(r, 1500);
     const bytes = encodeVpt({ header: KITCHEN_HEADER, calls: r.calls });
     if (damage) bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0x40;
     return file(name, bytes);

@@ -1,4 +1,4 @@
-// Small driver-shaped traces for the minimizer's tests (not shipped in any command).
+// Small driver-shaped traces for the minimizer's and the replay worker's tests (not shipped in any command).
 import { POOL_TAG } from '../../src/core/constants.js';
 import { Recorder } from '../../src/model/recorder.js';
 import type { Struct } from '../../src/model/values.js';
@@ -49,4 +49,17 @@ export function smallTrace(captured = false): Trace {
   });
   r.call('VideoPortFreePool', { ptr: pool });
   return { header: emptyHeader(), calls: r.calls };
+}
+
+/** A framebuffer from GetDeviceBase, then `pairs` @write/@read pairs through it (2 calls each). */
+export function framebufferTraffic(r: Recorder, pairs: number): void {
+  const fb = r.ptr('VideoPortGetDeviceBase', {
+    ioAddress: 0xe0000000n,
+    numberOfUchars: 0x10000,
+    inIoSpace: 0,
+  });
+  for (let i = 0; i < pairs; i++) {
+    r.call('@write', { va: fb + BigInt(i * 16), data: new Uint8Array([i & 0xff, 1]) });
+    r.call('@read', { va: fb + BigInt(i * 16), length: 2 });
+  }
 }
