@@ -148,6 +148,25 @@ export function visitRange(
   length: number,
   visit: PageVisitor,
 ): boolean {
+  return eachPage(r, off, length, (key, pageOff, n, done) =>
+    visit(mem.readPage(key), pageOff, n, done),
+  );
+}
+
+export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Array): void {
+  eachPage(r, off, data.length, (key, pageOff, n, done) => {
+    mem.writeFrom(key, pageOff, data, done, n);
+    return true;
+  });
+}
+
+/** Each page's key and share of [off, off + length) of r, in order; stops on false. */
+function eachPage(
+  r: CpuRange,
+  off: number,
+  length: number,
+  each: (key: PageKey, pageOff: number, n: number, done: number) => boolean,
+): boolean {
   const b = r.backing;
   // Byte `off` lies `start` bytes into the range's first page (page number `page` of a bus
   // window): no pair and no BigInt arithmetic per page.
@@ -163,34 +182,13 @@ export function visitRange(
   while (done < length) {
     const pageOff = (start + done) % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - pageOff, length - done);
-    if (!visit(mem.readPage(keyAt(b, start + done, page)), pageOff, n, done)) return false;
+    if (!each(keyAt(b, start + done, page), pageOff, n, done)) return false;
     done += n;
   }
   return true;
 }
 
-export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Array): void {
-  const b = r.backing;
-  // Byte `off` lies `start` bytes into the range's first page (page number `page` of a bus
-  // window): no pair and no BigInt arithmetic per page.
-  let start = 0;
-  let page = 0;
-  if (b.kind === 'pages') start = Number(r.va & 0xfffn) + off;
-  else {
-    const address = b.base + BigInt(off);
-    start = Number(address & 0xfffn);
-    page = Number(address >> 12n);
-  }
-  let done = 0;
-  while (done < data.length) {
-    const pageOff = (start + done) % PAGE_SIZE;
-    const n = Math.min(PAGE_SIZE - pageOff, data.length - done);
-    mem.writeFrom(keyAt(b, start + done, page), pageOff, data, done, n);
-    done += n;
-  }
-}
-
-/** The key of the page holding position `pos` counted from `start` (see visitRange). */
+/** The key of the page holding position `pos` counted from `start` (see eachPage). */
 function keyAt(b: Backing, pos: number, page: number): PageKey {
   const i = Math.floor(pos / PAGE_SIZE);
   if (b.kind === 'pages') return b.keys[i] ?? 0;
