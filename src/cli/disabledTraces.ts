@@ -1,7 +1,7 @@
 // `--disable` for traces: which of them call a function the target does not implement.
 // `vpdma replay --disable` skips them, and `vpdma nightly --disable` leaves out the bundled
 // corpus traces and earlier repros that do (nightlyPlan.ts callingDisabled).
-import { readTrace } from '../store/traceFiles.js';
+import { streamTraceBatches } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
 
 /** The first function of `off` the trace calls, in call order; undefined for none. */
@@ -17,8 +17,9 @@ export interface SkippedTrace {
 
 /**
  * The files to replay, and those left out because they call a disabled function (in the
- * given order). A file that cannot be read whole is replayed, and reported as the replay
- * finds it: its damage says more than a skip would.
+ * given order). Each file is streamed to its end, in bounded memory, however long it is. A
+ * file with damage anywhere is replayed, and reported as the replay finds it: its damage says
+ * more than a skip would.
  */
 export async function skipDisabled(
   files: readonly string[],
@@ -28,10 +29,23 @@ export async function skipDisabled(
   const kept: string[] = [];
   const skipped: SkippedTrace[] = [];
   for (const f of files) {
-    const r = await readTrace(f);
-    const fn = r.ok ? firstDisabledCall(r.value, off) : undefined;
+    const fn = await firstDisabledInFile(f, off);
     if (fn === undefined) kept.push(f);
     else skipped.push({ trace: f, reason: `calls ${fn}, which --disable names` });
   }
   return { files: kept, skipped };
+}
+
+/** The first function of `off` the file calls; undefined for none, or for a damaged file. */
+async function firstDisabledInFile(
+  path: string,
+  off: ReadonlySet<string>,
+): Promise<string | undefined> {
+  let first: string | undefined;
+  for await (const item of streamTraceBatches(path)) {
+    if (item.kind === 'error') return undefined;
+    if (item.kind === 'calls' && first === undefined)
+      first = item.calls.find((c) => off.has(c.fn))?.fn;
+  }
+  return first;
 }
