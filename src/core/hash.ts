@@ -7,15 +7,9 @@ const MASK = (1n << 64n) - 1n;
 
 /** FNV-1a over a string's UTF-16 code units, split into two 32-bit lanes for speed. */
 export function hashString(text: string, seed = 0): number {
-  let h1 = 0x811c9dc5 ^ seed;
-  let h2 = 0x01000193 ^ (seed >>> 1);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  // 32 + 21 bits: a safe integer, so it can key a Map without allocation.
-  return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+  const h = new StringHash(seed);
+  h.add(text);
+  return h.value;
 }
 
 /**
@@ -45,6 +39,7 @@ export class StringHash {
 
   /** What hashString gives for the pieces added so far, joined. */
   get value(): number {
+    // 32 + 21 bits: a safe integer, so it can key a Map without allocation.
     return (this.h1 >>> 0) * 0x200000 + (this.h2 >>> 11);
   }
 }
