@@ -5,7 +5,10 @@ import { streamTraceBatches } from '../store/traceFiles.js';
 import type { Trace } from '../trace/trace.js';
 
 /** The first function of `off` the trace calls, in call order; undefined for none. */
-export function firstDisabledCall(trace: Trace, off: ReadonlySet<string>): string | undefined {
+export function firstDisabledCall(
+  trace: Pick<Trace, 'calls'>,
+  off: ReadonlySet<string>,
+): string | undefined {
   return trace.calls.find((c) => off.has(c.fn))?.fn;
 }
 
@@ -36,16 +39,18 @@ export async function skipDisabled(
   return { files: kept, skipped };
 }
 
-/** The first function of `off` the file calls; undefined for none, or for a damaged file. */
+/**
+ * The first function of `off` the file calls; undefined for none, or for a file with bad
+ * input anywhere (read to its end, however many calls it holds, as the replay reads it).
+ */
 async function firstDisabledInFile(
   path: string,
   off: ReadonlySet<string>,
 ): Promise<string | undefined> {
   let first: string | undefined;
-  for await (const item of streamTraceBatches(path)) {
+  for await (const item of streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })) {
     if (item.kind === 'error') return undefined;
-    if (item.kind === 'calls' && first === undefined)
-      first = item.calls.find((c) => off.has(c.fn))?.fn;
+    if (item.kind === 'calls') first ??= firstDisabledCall(item, off);
   }
   return first;
 }

@@ -152,13 +152,6 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const disabled = disableOption(opts.disable);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
-  // Traces calling a function the target lacks: left out, and listed (summary, --json, --junit).
-  const { files, skipped } =
-    disabled === undefined
-      ? { files: found.files, skipped: [] }
-      : await skipDisabled(found.files, disabled);
-  // The workers that run: no more than there are traces (the start line and --json say so).
-  const workers = replayWorkers(asked, files.length);
   if (opts.explain === true) checkExplain(found.files, opts);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
@@ -183,6 +176,14 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
     await checkOutputFile(flag, path);
   }
   await checkTarget(spec, settings.timeoutMs);
+  // After every cheap check: each trace is streamed to decide. Traces calling a function the
+  // target lacks are left out, and listed (summary, --json, --junit).
+  const { files, skipped } =
+    disabled === undefined
+      ? { files: found.files, skipped: [] }
+      : await skipDisabled(found.files, disabled);
+  // The workers that run: no more than there are traces (the start line and --json say so).
+  const workers = replayWorkers(asked, files.length);
   ctx.io.err(
     `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${files.length}${skipped.length > 0 ? ` skipped=${skipped.length}` : ''} workers=${workers} build=${buildRevision()}\n`,
   );
