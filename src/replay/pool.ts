@@ -128,7 +128,7 @@ export interface TaskKind<T extends PooledTask, R> {
    * after being asked to (heartbeat askStop) before its worker is terminated. Default 0: the
    * worker is terminated at once and its task's results are lost.
    */
-  readonly stopGraceMs?: number;
+  stopGraceMs?(task: T): number;
   /** After a kill: results for what was stuck, and the rest of the task to run again. */
   afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
   /** After the worker died (`why`): the same, for the item it had in hand. */
@@ -222,7 +222,7 @@ export class TaskPool<T extends PooledTask, R> {
       lastChange: Date.now(),
     };
     const signal = control.signal;
-    const graceMs = this.kind.stopGraceMs ?? 0;
+    const graceMs = this.kind.stopGraceMs?.(task) ?? 0;
     let grace: NodeJS.Timeout | undefined;
     // A task asked to stop returns what it has; one hung in a call is terminated after the grace.
     const onStop = (): void => {
@@ -230,12 +230,11 @@ export class TaskPool<T extends PooledTask, R> {
       askStop(beat);
       grace = setTimeout(() => r.abort.abort(), graceMs);
     };
-    if (signal?.aborted === true) onStop();
     signal?.addEventListener('abort', onStop);
     this.running.add(r);
     try {
       const reply = await this.pool.run({ ...task, heartbeat }, { signal: r.abort.signal });
-      // Out of the running set before its results count: callsInFlight never counts twice.
+      // Out of the running set before its results count: inFlight never counts twice.
       this.running.delete(r);
       if ('harnessError' in reply) throw new HarnessError(reply.harnessError);
       control.onResults?.(task, reply.results);
@@ -339,7 +338,8 @@ function replayAfterDeath(
 
 /**
  * How long a replay task has after Ctrl-C to return the traces it is in part way (it stops at
- * its next call); a target hung in a call has its worker terminated after it, as before.
+ * its next call), at least: a call in flight has its --timeout on top, so a slow call is not
+ * taken for a hung one. A target hung in a call has its worker terminated after it, as before.
  */
 export const STOP_GRACE_MS = 2000;
 
@@ -353,7 +353,7 @@ export class PiscinaExecutor implements Executor {
       filename: workerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
       startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
-      stopGraceMs: STOP_GRACE_MS,
+      stopGraceMs: (t) => STOP_GRACE_MS + t.settings.timeoutMs,
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,
     });

@@ -203,7 +203,8 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
     header: first.value.header,
     calls: calls(),
     finish: async () => {
-      while ((await nextCalls()) !== undefined); // a replay that stopped early left these
+      // A replay that stopped early left these; a Ctrl-C stops reading them (runItem sees it).
+      while (!stopAsked(hb) && (await nextCalls()) !== undefined);
       const calls = read;
       if (bad !== undefined && bad.damaged !== true)
         return { inputError: formatTraceError(bad), calls };
@@ -300,18 +301,21 @@ async function runItem(
   );
   const closed = closeError === undefined ? {} : { closeError };
   holding(hb, item.id); // reading the rest is not a call the watchdog should time
-  if (result.interrupted === true && !found) {
-    // Stopped when asked (Ctrl-C): what was found so far, without reading the rest of the file.
+  /** Stopped when asked (Ctrl-C): what was found so far, without the rest of the file. */
+  const stoppedHere = (): ItemResult => {
     ex?.end(result, trace.damage ?? 'interrupted: the rest of the trace was not replayed');
     return {
       id: item.id,
       label: item.label,
-      result,
+      result: result.interrupted === true ? result : { ...result, interrupted: true },
       ...(trace.damage === undefined ? {} : { damage: trace.damage }),
       ...closed,
     };
-  }
+  };
+  if (result.interrupted === true && (!found || stopAsked(hb))) return stoppedHere();
   const late = await trace.finish?.();
+  // Ctrl-C while the rest was read (finish stops reading then): as if stopped at the end.
+  if (stopAsked(hb)) return stoppedHere();
   ex?.end(result, late?.inputError ?? trace.damage ?? late?.damage);
   // Stopped at the violation asked for: the rest was read (and checked) above, not replayed.
   const total =
@@ -357,9 +361,16 @@ export async function runReplayTask(
   for (const item of task.items) {
     // Stopped (Ctrl-C): the traces not begun are not replayed; the pool reports them so.
     if (stopAsked(hb)) break;
-    out.push(
-      await runItem(task, session, item, hb, task.settings.explain === true ? explain : undefined),
+    const r = await runItem(
+      task,
+      session,
+      item,
+      hb,
+      task.settings.explain === true ? explain : undefined,
     );
+    // Asked to stop while it loaded or its target started: not begun, so not replayed.
+    if (r.result?.interrupted === true && r.result.calls === 0 && stopAsked(hb)) break;
+    out.push(r);
     // Between traces nothing is being called: the watchdog must not count loading time.
     holding(hb, -1);
   }
