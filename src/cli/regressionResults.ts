@@ -146,7 +146,8 @@ export function regressionResults(
   }
   for (const [s, c] of r.changed) {
     r.passing.delete(s);
-    r.judged.set(historyTraceName(c.trace), sight(c.now, historyTraceName(c.trace)));
+    const name = historyTraceName(c.trace);
+    r.judged.set(name, sight(c.now, name));
   }
   for (const t of failedTraces) r.tracesPassing.delete(t);
   return r;

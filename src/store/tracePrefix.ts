@@ -53,7 +53,9 @@ export async function readTraceStart(
     }
     if (item.kind === 'header') header = item.header;
     else if (item.kind === 'calls') {
-      for (const call of item.calls) if (calls.length < kept) calls.push(call);
+      // Only the calls kept are visited (push(...) of a large batch could overflow the stack).
+      for (let i = 0; i < item.calls.length && calls.length < kept; i++)
+        calls.push(item.calls[i] as TraceCall);
       count += item.calls.length;
       if (callsKnown !== undefined && calls.length >= kept) return done();
     }
