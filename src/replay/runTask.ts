@@ -98,9 +98,9 @@ async function load(item: TraceItem, hb: Int32Array | undefined): Promise<Loaded
     return streamed(item.path, item.label, hb);
   // A damaged trace (cut short, a bad checksum) replays up to the damage, which is reported.
   const r = await readTracePrefix(item.path);
-  const bad = r.ok ? checkReferences(r.value.trace, item.label) : r.error;
-  if (bad !== undefined) return beforeBadInput(item.path, item.label, format, bad);
-  if (!r.ok) return formatTraceError(r.error); // (checked above; for the type)
+  if (!r.ok) return beforeBadInput(item.path, item.label, format, r.error, hb);
+  const broken = checkReferences(r.value.trace, item.label);
+  if (broken !== undefined) return beforeBadInput(item.path, item.label, format, broken, hb);
   const { trace, damage } = r.value;
   return damage === undefined ? trace : { ...trace, damage: formatTraceError(damage) };
 }
@@ -115,9 +115,10 @@ async function beforeBadInput(
   label: string,
   format: ReturnType<typeof formatOf>,
   error: TraceError,
+  hb: Int32Array | undefined,
 ): Promise<Loaded | string> {
   if (format !== 'vpt' && format !== 'jsonl') return formatTraceError(error);
-  const s = await streamed(path, label);
+  const s = await streamed(path, label, hb);
   return typeof s === 'string' ? formatTraceError(error) : s;
 }
 
