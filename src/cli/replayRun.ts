@@ -6,6 +6,7 @@ import { PiscinaExecutor } from '../replay/pool.js';
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
 import type { Progress } from './progress.js';
+import { violationCount } from '../report/replayReport.js';
 
 /** How often the progress display hears of calls in traces still running. */
 const tickMs = 1000;
@@ -88,7 +89,7 @@ export async function runReplays(
         done++;
         bytes += sizes[r.id] ?? 0;
         calls += r.result?.calls ?? 0;
-        violations += violationsOf(r);
+        violations += violationCount(r);
         report();
         options.onItem?.(r);
       },
@@ -99,11 +100,4 @@ export async function runReplays(
     progress.stop();
     await executor.close();
   }
-}
-
-/** A trace's violations, listed or not (the report's count, not the capped list's length). */
-export function violationsOf(r: ItemResult): number {
-  let n = r.result?.violations.length ?? 0;
-  for (const k of Object.values(r.result?.unlisted ?? {})) n += k;
-  return n;
 }

@@ -157,13 +157,11 @@ export function traceEntry(r: ItemResult): TraceEntry {
     };
   }
   const res = r.result;
-  let unlisted = 0;
-  for (const n of Object.values(res.unlisted ?? {})) unlisted += n;
   return {
     trace: r.label,
     outcome: res.outcome,
     calls: res.calls,
-    violations: res.violations.length + unlisted,
+    violations: violationCount(r),
     ...(res.unlisted === undefined ? {} : { unlisted: res.unlisted }),
     ...(res.detachedAt === undefined ? {} : { detachedAt: res.detachedAt }),
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
@@ -216,4 +214,11 @@ export function reportViolations(results: readonly ItemResult[]): ReportViolatio
 /** JSON with keys in a stable order and bigint spelled as hex. */
 export function reportJson(report: object): string {
   return `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v), 2)}\n`;
+}
+
+/** A trace's violations, listed or not (the report's count, not the capped list's length). */
+export function violationCount(r: ItemResult): number {
+  let n = r.result?.violations.length ?? 0;
+  for (const k of Object.values(r.result?.unlisted ?? {})) n += k;
+  return n;
 }
