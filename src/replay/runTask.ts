@@ -13,7 +13,7 @@ import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } fro
 import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
-import { NOT_STARTED, violation, type Violation } from './violation.js';
+import { isWanted, NOT_STARTED, violation, type Violation } from './violation.js';
 import {
   beat,
   holding,
@@ -217,12 +217,6 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
 }
 
 /** Whether `v` is what settings.stopAtViolation asks for. */
-function matches(v: Violation, want: { readonly kind?: string; readonly fn?: string }): boolean {
-  return (
-    (want.kind === undefined || v.kind === want.kind) && (want.fn === undefined || v.fn === want.fn)
-  );
-}
-
 /** Counts each violation in the heartbeat (progress), then tells `also` (--explain). */
 function counted(hb: Int32Array, also?: (v: Violation) => void): (v: Violation) => void {
   return (v) => {
@@ -283,7 +277,7 @@ async function runItem(
     want === undefined
       ? heard
       : (v: Violation) => {
-          found ||= matches(v, want);
+          found ||= isWanted(v, want);
           heard?.(v);
         };
   const result = await replayTrace(trace.header, trace.calls, target, {

@@ -8,7 +8,13 @@ import type { Executor } from './executor.js';
 import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
 import type { ReplayResult } from './replay.js';
 import { makeTasks } from './tasks.js';
-import { violationPart, type Violation, type ViolationKind } from './violation.js';
+import {
+  isWanted,
+  violationPart,
+  type Violation,
+  type ViolationKind,
+  type WantedViolation,
+} from './violation.js';
 
 const brand = Symbol.for('vpdma.TargetSetupError');
 
@@ -96,15 +102,8 @@ export function sameFailure(r: ReplayResult | undefined, sig: FailureSignature):
 }
 
 /** The first violation of a replay, or the first matching the given kind and/or fn. */
-export function pickViolation(
-  r: ReplayResult,
-  want: { readonly kind?: string; readonly fn?: string } = {},
-): Violation | undefined {
-  return r.violations.find(
-    (v) =>
-      (want.kind === undefined || v.kind === want.kind) &&
-      (want.fn === undefined || v.fn === want.fn),
-  );
+export function pickViolation(r: ReplayResult, want: WantedViolation = {}): Violation | undefined {
+  return r.violations.find((v) => isWanted(v, want));
 }
 
 export interface StillFailsOptions {

@@ -112,3 +112,16 @@ export function notStarted(v: Violation): boolean {
     v.message.startsWith(`${NOT_STARTED}: `)
   );
 }
+
+/** The violations a user asked for (minimize's --kind and --fn): any, if neither is given. */
+export interface WantedViolation {
+  readonly kind?: string;
+  readonly fn?: string;
+}
+
+/** Whether `v` is one `want` asks for (the first replay's stop and pickViolation agree). */
+export function isWanted(v: Violation, want: WantedViolation): boolean {
+  return (
+    (want.kind === undefined || v.kind === want.kind) && (want.fn === undefined || v.fn === want.fn)
+  );
+}
