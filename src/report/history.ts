@@ -26,11 +26,13 @@
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared), whatever saw
 // it: the fuzzer, its repro, or another trace.
 //
-// Signature schemes. Version 1 files were written when a signature hashed the set of functions
-// the repro called (for the kinds not about inertness), so one bug got a new signature
-// whenever its repro kept another incidental call; version 2 signatures name what failed
-// (src/fuzz/findings.ts signatureOf). A version 1 file reads as version 2, its buckets of the
-// kinds not about inertness marked `signatureScheme: 1` (inertness signatures did not change):
+// Signature schemes. Version 1 files were written when a signature hashed the calls the repro
+// kept (their sequence, later their set), so one bug got a new signature whenever its repro
+// kept another incidental call; version 2 signatures name what failed (src/fuzz/findings.ts
+// signatureOf). The inertness kinds stopped hashing calls (kind/Fn/b8a02000) a little before
+// version 2, so a version 1 file can hold either form of theirs. A version 1 file reads as
+// version 2, each bucket whose signature is not one a finding has now (oldScheme: every one but
+// an inertness bucket of that last form) marked `signatureScheme: 1`:
 // no finding will have their signatures again, so a finding with no bucket of its own whose
 // kind and function have an open scheme-1 bucket of its target is that bug, seen again: open,
 // not new, its bucket starting from that one's firstSeen and timesSeen. A scheme-1 bucket
@@ -38,7 +40,7 @@
 // ever deleted, so the history only grows by what runs saw. Applying one run twice (a merge job
 // re-run on the same shards has the same runId) counts it once.
 import { assert } from '../core/assert.js';
-import type { SIGNATURE_SCHEME } from '../fuzz/findings.js';
+import { signatureOf, type SIGNATURE_SCHEME } from '../fuzz/findings.js';
 import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
@@ -84,9 +86,14 @@ export interface History {
   readonly upgradedFrom?: 1;
 }
 
-/** Whether a version 1 bucket's signature is of the first scheme (it changed in the second). */
-export function oldScheme(kind: string): boolean {
-  return !INERTNESS_KINDS.has(kind as ViolationKind);
+/**
+ * Whether a version 1 bucket's signature is of the first scheme: not the one a finding of its
+ * kind and function has now. Only an inertness signature can be (it hashes nothing now); one
+ * from before that hashed the calls, as the other kinds' did.
+ */
+export function oldScheme(b: Pick<HistoryBucket, 'signature' | 'kind' | 'fn'>): boolean {
+  const kind = b.kind as ViolationKind;
+  return !INERTNESS_KINDS.has(kind) || b.signature !== signatureOf(kind, b.fn);
 }
 
 /** Where a bucket stands: fixed (fixedSince), regressed (seen again last after a fix), or open. */

@@ -9,9 +9,9 @@
 // keeps its verdict. traces, optional, was added to version 2 when failing corpus traces got
 // verdicts: the replayed traces that failed with the bucket's signature, sorted, each once.
 // Files without them read as before.) Version 2 changed what signatures mean
-// (history.ts, "Signature schemes"): a version 1 file is read as version 2, each bucket of a
-// kind not about inertness marked "signatureScheme": 1, and written back as version 2; that
-// field is optional, and 1 is its only value.
+// (history.ts, "Signature schemes"): a version 1 file is read as version 2, each bucket whose
+// signature no finding has now (history.ts oldScheme) marked "signatureScheme": 1, and written
+// back as version 2; that field is optional, and 1 is its only value.
 //
 // Buckets sorted by signature, then target; keys in this order; two-space indentation; so the
 // file diffs well when kept in a repository. Reading is strict: another format or version, a
@@ -85,7 +85,7 @@ function parseBucket(v: unknown, at: string, version: number): Result<HistoryBuc
   // Sorted, each once, as they are written: a hand-edited list compares as the same one.
   const b =
     read.traces === undefined ? read : { ...read, traces: [...new Set(read.traces)].sort() };
-  return ok(version === 1 && oldScheme(b.kind) ? { ...b, signatureScheme: 1 } : { ...b });
+  return ok(version === 1 && oldScheme(b) ? { ...b, signatureScheme: 1 } : { ...b });
 }
 
 const problem = (message: string) => err<HistoryTextProblem>({ message });

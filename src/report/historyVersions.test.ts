@@ -1,6 +1,13 @@
 // History files of version 1 (signatures of the first scheme), and the version's tie to the scheme.
 import { describe, expect, it } from 'vitest';
-import { A, BUCKET_KEYS, run } from '../../test/support/historyFixtures.js';
+import {
+  A,
+  BUCKET_KEYS,
+  run,
+  V1_INERT,
+  V1_OTHER,
+  v1HistoryText,
+} from '../../test/support/historyFixtures.js';
 import {
   emptyHistory,
   HISTORY_VERSION,
@@ -23,7 +30,16 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     timesSeen,
     ...extra,
   });
-  const inert = { ...A, target: 'model:reactos', firstSeen: 'n1', lastSeen: 'n1', timesSeen: 1 };
+  // An inertness bucket written after its signature took today's form (hashing nothing).
+  const inertSignature = signatureOf(A.kind as 'memory-corrupted', A.fn);
+  const inert = {
+    ...A,
+    signature: inertSignature,
+    target: 'model:reactos',
+    firstSeen: 'n1',
+    lastSeen: 'n1',
+    timesSeen: 1,
+  };
   const v1 = JSON.stringify({
     format: 'vpdma-history',
     version: 1,
@@ -37,13 +53,13 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     fn: 'VideoPortStartDma',
   };
 
-  it('reads as version 2, marking the buckets whose signatures changed (not the inertness ones)', () => {
+  it('reads as version 2, marking the buckets whose signatures changed (not an inertness one of the form it has now)', () => {
     expect(parsed.ok).toBe(true);
     expect(h.upgradedFrom).toBe(1);
     expect(h.buckets.map((b) => [b.signature, b.signatureScheme])).toEqual([
+      [inertSignature, undefined],
       ['return-mismatch/StartDma/11111111', 1],
       ['return-mismatch/StartDma/22222222', 1],
-      [A.signature, undefined],
     ]);
     const text = historyJson(h);
     expect(text).toContain('"version": 2');
@@ -51,7 +67,7 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     const again = parseHistory(text);
     expect(again.ok && again.value.upgradedFrom).toBeUndefined();
     expect(again.ok && again.value.buckets).toEqual(h.buckets);
-    expect(Object.keys((JSON.parse(text) as History).buckets[0] ?? {})).toEqual([
+    expect(Object.keys((JSON.parse(text) as History).buckets[1] ?? {})).toEqual([
       ...BUCKET_KEYS,
       'signatureScheme',
     ]);
@@ -108,6 +124,41 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     expect(updateHistory(h, [other], run('2026-10-10')).statuses.get(other.signature)?.status).toBe(
       'new',
     );
+  });
+});
+
+describe('a version 1 history written before inertness signatures took their form (vpdma 3afc7cd)', () => {
+  const parsed = parseHistory(v1HistoryText());
+  const h = parsed.ok ? parsed.value : emptyHistory();
+  const finding: FindingKey = { signature: V1_INERT.now, kind: V1_INERT.kind, fn: V1_INERT.fn };
+
+  it('marks every bucket scheme 1: the inertness signature hashed the calls too', () => {
+    expect(parsed.ok).toBe(true);
+    expect(h.buckets.map((b) => [b.signature, b.signatureScheme])).toEqual([
+      [V1_INERT.signature, 1],
+      [V1_OTHER.signature, 1],
+    ]);
+    expect(signatureOf(V1_INERT.kind, V1_INERT.fn)).toBe(V1_INERT.now);
+  });
+
+  it('the same inertness bug found now is open, not new, and continues the old bucket', () => {
+    const night = { runId: 'n2', target: V1_INERT.target, complete: true };
+    const u = updateHistory(h, [finding], {
+      ...night,
+      stillFailing: new Set([V1_INERT.signature]),
+    });
+    expect(u.statuses.get(V1_INERT.now)).toEqual({
+      status: 'open',
+      firstSeen: '2026-12-06T18:42:26.702Z',
+      timesSeen: 2,
+    });
+    // Fixed together once the bug is: the old repro passes and the fuzzer finds nothing.
+    const later = updateHistory(u.history, [], {
+      ...night,
+      runId: 'n3',
+      passing: new Set([V1_INERT.signature, V1_INERT.now]),
+    });
+    expect(later.fixed.map((f) => f.signature)).toEqual([V1_INERT.signature, V1_INERT.now]);
   });
 });
 

@@ -1,5 +1,7 @@
 // Test support: the findings, runs and sightings the --history tests (src/report/history*.test.ts)
-// feed updateHistory, and the key order a written bucket starts with.
+// feed updateHistory, the key order a written bucket starts with, and a real version 1 history.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FindingKey, HistoryRun, Sighting } from '../../src/report/history.js';
 
 /** A finding in VideoPortMapDmaMemory; its signature sorts first. */
@@ -47,3 +49,29 @@ export function deepFreeze<T>(v: T): T {
   }
   return v;
 }
+
+/**
+ * A version 1 history and the OUT/findings it went with, as vpdma 3afc7cd (4 Dec 2026, before
+ * signatures changed) wrote them, byte for byte: `vpdma nightly --seed 77 --runs 300 --history
+ * history.json` against mutant:mapdma-writes-length, then mutant:startdma-ignores-offset. Each
+ * signature hashed the calls its repro kept, the inertness kinds' too (map-dma-wrote-out-param).
+ */
+export const V1_DIR = fileURLToPath(new URL('../fixtures/history-v1-3afc7cd/', import.meta.url));
+
+/** V1_DIR's history.json, as text. */
+export const v1HistoryText = (): string => readFileSync(`${V1_DIR}history.json`, 'utf8');
+
+/** Its bucket of an inertness kind, and the signature a finding of that bug has now. */
+export const V1_INERT = {
+  signature: 'map-dma-wrote-out-param/MapDmaMemory/50118c36',
+  target: 'mutant:mapdma-writes-length',
+  kind: 'map-dma-wrote-out-param',
+  fn: 'VideoPortMapDmaMemory',
+  now: 'map-dma-wrote-out-param/MapDmaMemory/b8a02000',
+} as const;
+
+/** Its bucket of a kind not about inertness. */
+export const V1_OTHER = {
+  signature: 'out-param-mismatch/StartDma/cf6eef0f',
+  target: 'mutant:startdma-ignores-offset',
+} as const;
