@@ -186,7 +186,7 @@ describe('a version 1 history, upgraded by the first night that reads it', () =>
     expect(run.err).toContain(
       `vpdma nightly: --history ${history}: version 1, written back as version 2`,
     );
-    expect(run.err).toContain('its 2 buckets of kinds whose signature changed keep it');
+    expect(run.err).toContain('its 2 buckets whose signature changed keep it');
     expect(run.code).toBe(0);
     expect(run.out).toContain('[open] out-param-mismatch in VideoPortStartDma');
     const f = findingsOf(out).find((x) => x.fn === 'VideoPortStartDma');
