@@ -125,7 +125,7 @@ export function upgradeNote(command: string, file: HistoryFile | undefined): str
   const kept =
     old === 0
       ? ''
-      : `; its ${old} ${old === 1 ? 'bucket' : 'buckets'} whose signature changed keep it (signatureScheme 1): a finding of the same kind and function as an open one of them is open, not new, and each is fixed once its repro in OUT/findings passes`;
+      : `; its ${old} ${old === 1 ? 'bucket' : 'buckets'} whose signature changed ${old === 1 ? 'keeps' : 'keep'} it (signatureScheme 1): a finding of the same kind and function as an open one of them is open, not new, and each is fixed once its repro in OUT/findings passes`;
   return `vpdma ${command}: --history ${file.path}: version 1, written back as version 2, whose signatures name what failed (kind, function, the part of the answer that differs), not the calls a repro kept${kept}\n`;
 }
 

@@ -5,8 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { V1_DIR, V1_INERT, V1_OTHER } from '../../test/support/historyFixtures.js';
+import { parseHistory } from '../report/historyFormat.js';
+import { V1_DIR, V1_INERT, V1_OTHER, v1HistoryText } from '../../test/support/historyFixtures.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
+import { upgradeNote } from './nightlyHistory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-history-v1-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +76,25 @@ describe('a night of today’s vpdma over a version 1 history of vpdma 3afc7cd',
       [V1_OTHER.signature, '2026-12-06T18:42:52.320Z', 1, 1],
     ]);
     expect(h.buckets.some((b) => b.fixedSince !== undefined)).toBe(false);
+  });
+});
+
+describe('the upgrade note', () => {
+  /** The note for the fixture's history holding only its inertness bucket, `signature` set. */
+  const noteFor = (signature: string): string => {
+    const v1 = JSON.parse(v1HistoryText()) as { buckets: { signature: string }[] };
+    const buckets = v1.buckets.slice(0, 1).map((b) => ({ ...b, signature }));
+    const h = parseHistory(JSON.stringify({ ...v1, buckets }));
+    if (!h.ok) throw new Error(h.error);
+    return upgradeNote('nightly', { path: 'h.json', history: h.value, text: '', note: '' });
+  };
+
+  it('counts an inertness bucket that hashed the calls among those kept as scheme 1, one of today’s form not', () => {
+    expect(noteFor(V1_INERT.signature)).toContain(
+      'its 1 bucket whose signature changed keeps it (signatureScheme 1)',
+    );
+    const today = noteFor(V1_INERT.now);
+    expect(today).toContain('version 1, written back as version 2');
+    expect(today).not.toContain('signatureScheme');
   });
 });
