@@ -5,7 +5,10 @@ import { open } from 'node:fs/promises';
 export const CHUNK_BYTES = 1024 * 1024;
 
 export interface IoStatus {
+  /** A read failed (reported as `cannot read: ...`). */
   error?: string;
+  /** The source ended the bytes early for this reason (a gzip stream's damage or refusal). */
+  stop?: { readonly message: string; readonly damaged?: true };
 }
 
 export function ioMessage(e: unknown): string {

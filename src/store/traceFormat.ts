@@ -1,0 +1,21 @@
+// What a trace file's name says: its format (.jsonl, .vpt, .txt), and whether it is
+// gzip-compressed (the same names ending in .gz).
+
+export type TraceFormat = 'jsonl' | 'vpt' | 'txt';
+
+const TRACE_NAME = /\.(jsonl|vpt|txt)(\.gz)?$/i;
+
+/** The trace format a name says (FILE.jsonl.gz is a JSONL trace), if any. */
+export function formatOf(path: string): TraceFormat | undefined {
+  const m = TRACE_NAME.exec(path);
+  return m === null ? undefined : (m[1]?.toLowerCase() as TraceFormat);
+}
+
+/** A gzip-compressed trace, by its name. */
+export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
+
+/** The name without its trace extension (`repro` for repro.jsonl and repro.vpt.gz). */
+export const traceStem = (path: string): string => path.replace(TRACE_NAME, '');
+
+export const UNKNOWN_FORMAT =
+  'unknown trace format: the name must end in .jsonl, .vpt or .txt (or those with .gz, compressed)';
