@@ -27,6 +27,8 @@ export interface SkippedTrace {
 export async function skipDisabled(
   files: readonly string[],
   disabled: readonly string[],
+  /** A file's name in the list, where not its path (a spooled stdin's). */
+  labels: ReadonlyMap<string, string> = new Map(),
 ): Promise<{ files: string[]; skipped: SkippedTrace[] }> {
   const off = new Set(disabled);
   const kept: string[] = [];
@@ -34,7 +36,7 @@ export async function skipDisabled(
   for (const f of files) {
     const fn = await firstDisabledInFile(f, off);
     if (fn === undefined) kept.push(f);
-    else skipped.push({ trace: f, reason: `calls ${fn}, which --disable names` });
+    else skipped.push({ trace: labels.get(f) ?? f, reason: `calls ${fn}, which --disable names` });
   }
   return { files: kept, skipped };
 }

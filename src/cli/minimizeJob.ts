@@ -49,7 +49,7 @@ export const DEFAULT_ATTEMPTS = 10_000;
 
 /** foo.jsonl → foo.min.txt beside it: the text repro format, readable in a bug report. */
 function defaultOut(file: string): string {
-  const base = basename(file).replace(/\.(jsonl|vpt|txt)$/i, '');
+  const base = basename(file).replace(/\.(jsonl|vpt|txt)(\.gz)?$/i, '');
   return join(dirname(file), `${base}.min.txt`);
 }
 
@@ -70,7 +70,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const spec = targetOption(opts.target);
   const out = opts.out ?? defaultOut(file);
   if (formatOf(out) === undefined)
-    throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt`);
+    throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt (or those .gz)`);
   if ((await landsIn(out)) === (await landsIn(file)))
     throw new UserError(`--out: ${out}: is the trace being minimized; give another file`);
   if (opts.kind !== undefined && !(VIOLATION_KINDS as readonly string[]).includes(opts.kind))

@@ -25,6 +25,8 @@ export interface ReplayRunOptions {
   readonly head?: number;
   /** Hears each trace's result as it comes, in completion order. */
   readonly onItem?: (r: ItemResult) => void;
+  /** A file's name in messages and reports, where not its path (a spooled stdin's). */
+  readonly labels?: ReadonlyMap<string, string>;
   /** Takes `--explain`'s text (settings.explain), all of it before runReplays returns. */
   readonly onExplain?: (text: string) => void;
 }
@@ -50,7 +52,12 @@ export async function runReplays(
       ),
     ),
   );
-  const items = files.map((path, id) => ({ id, label: path, path, size: sizes[id] ?? 0 }));
+  const items = files.map((path, id) => ({
+    id,
+    label: options.labels?.get(path) ?? path,
+    path,
+    size: sizes[id] ?? 0,
+  }));
   const executor = new PiscinaExecutor(replayWorkers(workers, items.length));
   const started = performance.now();
   let done = 0;

@@ -11,7 +11,7 @@ import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import { textCallLines } from '../trace/textParse.js';
 import { printCall } from '../trace/textPrint.js';
-import { formatOf } from '../store/traceFiles.js';
+import { formatOf, isGzipPath } from '../store/traceFiles.js';
 import { objectsLine } from './objectsLine.js';
 import type { DetachReason, ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Violation } from './violation.js';
@@ -173,7 +173,8 @@ export async function callLines(
 ): Promise<(i: number) => number | undefined> {
   const format = path === undefined ? undefined : formatOf(path);
   if (format === 'jsonl') return (i) => i + 2;
-  if (format !== 'txt' || path === undefined) return () => undefined;
+  // A .txt.gz is not read for its lines: a help, not worth inflating the trace again for.
+  if (format !== 'txt' || path === undefined || isGzipPath(path)) return () => undefined;
   const lines = textCallLines(await readFile(path, 'utf8').catch(() => ''));
   return (i) => lines[i];
 }

@@ -3,7 +3,7 @@
 import { profileOf, resolveDevice } from '../model/device.js';
 import { stat } from 'node:fs/promises';
 import type { TraceCall } from '../model/values.js';
-import { formatOf, readTracePrefix, streamTraceBatches } from '../store/traceFiles.js';
+import { formatOf, isGzipPath, readTracePrefix, streamTraceBatches } from '../store/traceFiles.js';
 import { formatTraceError, type TraceError } from '../trace/traceError.js';
 import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
@@ -94,10 +94,11 @@ async function load(item: TraceItem, hb: Int32Array | undefined): Promise<Loaded
   }
   if (item.path === undefined) return `${item.label}: nothing to replay`;
   const format = formatOf(item.path);
-  if ((format === 'vpt' || format === 'jsonl') && (await sizeOf(item)) > streamBytesMin)
-    return streamed(item.path, item.label, hb);
+  // A .gz streams whatever its size: how many bytes it inflates to is known only at its end.
+  const big = isGzipPath(item.path) || (await sizeOf(item)) > streamBytesMin;
+  if ((format === 'vpt' || format === 'jsonl') && big) return streamed(item.path, item.label, hb);
   // A damaged trace (cut short, a bad checksum) replays up to the damage, which is reported.
-  const r = await readTracePrefix(item.path);
+  const r = await readTracePrefix(item.path, item.label);
   if (!r.ok) return beforeBadInput(item.path, item.label, format, r.error, hb);
   const broken = checkReferences(r.value.trace, item.label);
   if (broken !== undefined) return beforeBadInput(item.path, item.label, format, broken, hb);
@@ -145,6 +146,7 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
   let kib = 0;
   // No call limit: the replay holds a batch at a time, however long the trace.
   const frames = streamTraceBatches(path, {
+    label,
     traceCallsMax: Number.POSITIVE_INFINITY,
     // The KiB read so far (the heartbeat's, for progress through one long trace).
     ...(hb === undefined

@@ -42,7 +42,7 @@ export function corpusMinimizeCommand(
   v: { readonly trace: string; readonly kind: string; readonly fn: string },
   timeoutMs?: number,
 ): string {
-  const name = basename(v.trace).replace(/\.(?:jsonl|vpt|txt)$/i, '');
+  const name = basename(v.trace).replace(/\.(?:jsonl|vpt|txt)(?:\.gz)?$/i, '');
   const out = `${pathArgument(name)}.min.txt`;
   const trace = pathArgument(v.trace);
   const words = ['vpdma', 'minimize', trace, '--kind', v.kind, '--fn', v.fn, '--out', out];

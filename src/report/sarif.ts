@@ -88,7 +88,7 @@ export function sarifLocation(
   const artifactLocation = absolute
     ? { uri: `file://${slashed.startsWith('/') ? '' : '/'}${encoded.replace('%3A', ':')}` }
     : { uri: encoded, uriBaseId: base };
-  const startLine = line ?? (/\.jsonl$/i.test(path) ? callIndex + 2 : undefined);
+  const startLine = line ?? (/\.jsonl(\.gz)?$/i.test(path) ? callIndex + 2 : undefined);
   const region = startLine === undefined ? {} : { region: { startLine } };
   return { physicalLocation: { artifactLocation, ...region } };
 }

@@ -4,7 +4,8 @@
 // last call asked for). A .vpt file has no lines.
 import { splitLineBatches } from '../trace/lines.js';
 import { fileChunks, type IoStatus } from './fileChunks.js';
-import { formatOf } from './traceFiles.js';
+import { formatOf, isGzipPath } from './traceFormat.js';
+import { gunzipChunks } from './gzipChunks.js';
 
 /**
  * The 1-based line of each of the calls `indices` names (0-based, as replay counts them) in
@@ -23,7 +24,8 @@ export async function callLines(
   const last = Math.max(...wanted);
   const status: IoStatus = {};
   let call = -1;
-  for await (const batch of splitLineBatches(fileChunks(path, status))) {
+  const chunks = isGzipPath(path) ? gunzipChunks(path, status) : fileChunks(path, status);
+  for await (const batch of splitLineBatches(chunks)) {
     for (const e of batch) {
       if (e.kind === 'error') return lines;
       // As the text reader tells them apart: blank, a comment or a directive, else a call.

@@ -4,7 +4,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
-import { formatOf } from './traceFiles.js';
+import { formatOf, isGzipPath, traceStem } from './traceFormat.js';
 
 /** Walks at most this deep. */
 const depthMax = 16;
@@ -21,7 +21,7 @@ export type Collected =
 
 /** What is said of a directory with no trace file in it. */
 export const emptyDirMessage = (dir: string): string =>
-  `${oneLine(dir)}: no trace files (.jsonl, .vpt, .txt) in this directory`;
+  `${oneLine(dir)}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory`;
 
 /** A directory under a replay argument that cannot be listed (the whole run is refused). */
 class Unlistable extends Error {}
@@ -77,12 +77,14 @@ async function walk(dir: string, depth: number, w: Walk): Promise<void> {
 }
 
 /** The name without its trace extension (`repro` for repro.jsonl, repro.txt and repro.vpt). */
-const stem = (path: string): string => path.replace(/\.(jsonl|vpt|txt)$/i, '');
+const stem = traceStem;
 
 /** For each name, the file replayed: the preferred format among those present. */
 function keptByName(traces: readonly string[]): Map<string, string> {
   const kept = new Map<string, string>();
-  const rank = (p: string): number => PREFERRED.indexOf(formatOf(p) ?? 'txt');
+  // Uncompressed before compressed: the same trace, read without inflating it.
+  const rank = (p: string): number =>
+    PREFERRED.indexOf(formatOf(p) ?? 'txt') * 2 + (isGzipPath(p) ? 1 : 0);
   for (const p of traces) {
     const have = kept.get(stem(p));
     if (have === undefined || rank(p) < rank(have)) kept.set(stem(p), p);
@@ -100,7 +102,7 @@ export function alternatesMessage(alternates: readonly Alternate[]): string {
   const n = alternates.length;
   const files = n === 1 ? 'a file that repeats a trace' : `${n} files that repeat traces`;
   return oneLine(
-    `skipped ${files} in another format (${first.skipped} beside ${first.kept}${n > 1 ? ', ...' : ''}): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it`,
+    `skipped ${files} in another format (${first.skipped} beside ${first.kept}${n > 1 ? ', ...' : ''}): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it`,
   );
 }
 
@@ -125,7 +127,7 @@ export async function collectTraces(paths: readonly string[]): Promise<Collected
       }
       if (files.length === before) empty.push(p);
     } else if (formatOf(p) === undefined) {
-      return { error: `${p}: unknown trace format (use .jsonl, .vpt or .txt)` };
+      return { error: `${p}: unknown trace format (use .jsonl, .vpt or .txt, or those .gz)` };
     } else files.push(p);
   }
   const [first] = empty;

@@ -126,7 +126,7 @@ function unproduced(
     const v = call.args[a.name];
     if (typeof v === 'bigint' && v !== 0n && !seen.has(v)) {
       // JSONL: the header is line 1, call i is line i + 2.
-      const line = file?.endsWith('.jsonl') === true ? { line: i + 2 } : {};
+      const line = /\.jsonl(\.gz)?$/i.test(file ?? '') ? { line: i + 2 } : {};
       const where = file === undefined ? { callIndex: i } : { file, callIndex: i, ...line };
       return traceError(
         where,

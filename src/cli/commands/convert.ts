@@ -3,6 +3,7 @@
 import { plural } from '../../core/plural.js';
 import {
   formatOf,
+  isGzipPath,
   streamTraceBatches,
   traceNameError,
   writeTraceItemsAtomic,
@@ -18,13 +19,16 @@ import { EXIT } from '../exitCodes.js';
 import type { ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkOutputFile, landsIn } from '../outputDir.js';
+import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 
 export const registerConvert: RegisterCommand = (program, ctx) => {
   program
     .command('convert')
-    .description('convert a trace between formats, chosen by extension: .jsonl, .vpt, .txt')
-    .argument('<in>', 'trace to read')
-    .argument('<out>', 'file to write (replaced atomically)')
+    .description(
+      'convert a trace between formats, chosen by extension: .jsonl, .vpt, .txt, each also gzip-compressed as .gz',
+    )
+    .argument('<in>', 'trace to read (- reads standard input, its format from its first bytes)')
+    .argument('<out>', 'file to write (replaced atomically; gzip-compressed if it ends in .gz)')
     .option(
       '--salvage',
       'a damaged input (cut short, a bad checksum): write the calls before the damage',
@@ -44,7 +48,7 @@ export async function convert(
   output: string,
   opts: ConvertOptions = {},
 ): Promise<ExitCode> {
-  for (const path of [input, output]) {
+  for (const path of input === STDIN_TRACE ? [output] : [input, output]) {
     const bad = await traceNameError(path);
     if (bad !== undefined) throw new UserError(formatTraceError(bad));
   }
@@ -53,10 +57,25 @@ export async function convert(
   // Written through a link, it replaces the file linked to: under another extension (the input
   // itself, say) that file would then hold a trace its name does not say.
   const lands = await landsIn(output);
-  if (formatOf(lands) !== formatOf(output))
+  if (formatOf(lands) !== formatOf(output) || isGzipPath(lands) !== isGzipPath(output))
     throw new UserError(
       `${oneLine(output)}: links to ${oneLine(lands)}, which a .${formatOf(output) ?? '?'} trace would replace under the wrong name; give another file`,
     );
+  const stdin = input === STDIN_TRACE ? await spoolStdin() : undefined;
+  try {
+    return await convertFile(ctx, stdin ?? { path: input, label: input }, output, opts);
+  } finally {
+    await stdin?.dispose();
+  }
+}
+
+async function convertFile(
+  ctx: CliContext,
+  from: { readonly path: string; readonly label: string },
+  output: string,
+  opts: ConvertOptions,
+): Promise<ExitCode> {
+  const input = from.label;
   // Streamed (a .txt in two passes). No call limit for .vpt and JSONL; a .txt keeps callsMax,
   // the most a text trace may hold to be read back.
   const traceCallsMax = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
@@ -65,7 +84,10 @@ export async function convert(
   const interrupt = onInterrupt(ctx.io.err, 'stopping; the output is left as it was');
   const items = (): AsyncIterable<TraceBatchItem> =>
     untilSignal(
-      streamTraceBatches(input, traceCallsMax === undefined ? {} : { traceCallsMax }),
+      streamTraceBatches(from.path, {
+        label: input,
+        ...(traceCallsMax === undefined ? {} : { traceCallsMax }),
+      }),
       interrupt.signal,
     );
   let r;

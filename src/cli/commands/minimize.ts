@@ -46,7 +46,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
         'written (it still shows the violation), 2 when the trace shows no violation or is bad ' +
         'input, 3 when the target cannot run',
     )
-    .argument('<trace>', 'the failing trace (.jsonl, .vpt or .txt)')
+    .argument('<trace>', 'the failing trace (.jsonl, .vpt or .txt, or one of them .gz)')
     .option(...SHARED_OPTIONS.target)
     .option('--profile <profile>', "oracle profile: docs or reactos (default: the trace header's)")
     .option(

@@ -50,6 +50,7 @@ import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
 import { skipDisabled, type SkippedTrace } from '../disabledTraces.js';
+import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -76,7 +77,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .argument(
       '<trace-or-dir...>',
-      "trace files (.jsonl, .vpt, .txt) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt)",
+      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
     )
     .option(...SHARED_OPTIONS.target)
     .option(
@@ -134,7 +135,24 @@ export function exitFor(results: readonly ItemResult[]): ExitCode {
   return results.some((r) => (r.result?.violations.length ?? 0) > 0) ? EXIT.violations : EXIT.ok;
 }
 
-async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Promise<ExitCode> {
+async function replay(ctx: CliContext, given: string[], opts: ReplayOptions): Promise<ExitCode> {
+  const stdin = given.includes(STDIN_TRACE) ? await spoolStdin() : undefined;
+  try {
+    const paths = given.map((p) => (p === STDIN_TRACE && stdin !== undefined ? stdin.path : p));
+    const labels = new Map(stdin === undefined ? [] : [[stdin.path, stdin.label]]);
+    return await replayPaths(ctx, paths, opts, labels);
+  } finally {
+    await stdin?.dispose();
+  }
+}
+
+async function replayPaths(
+  ctx: CliContext,
+  paths: string[],
+  opts: ReplayOptions,
+  /** The names of spooled files in messages and reports (stdin's `<stdin>`). */
+  labels: ReadonlyMap<string, string>,
+): Promise<ExitCode> {
   const spec = targetOption(opts.target);
   const profile = profileOption(opts.profile);
   const settings: ReplaySettings = {
@@ -181,7 +199,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   const { files, skipped } =
     disabled === undefined
       ? { files: found.files, skipped: [] }
-      : await skipDisabled(found.files, disabled);
+      : await skipDisabled(found.files, disabled, labels);
   // The workers that run: no more than there are traces (the start line and --json say so).
   const workers = replayWorkers(asked, files.length);
   ctx.io.err(
@@ -199,6 +217,7 @@ async function replay(ctx: CliContext, paths: string[], opts: ReplayOptions): Pr
   let run;
   try {
     run = await runReplays(files, settings, workers, progress, interrupt.signal, {
+      labels,
       ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
     });
   } finally {

@@ -12,6 +12,7 @@ import type { TraceHeader } from '../../trace/trace.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError, writeLong } from '../context.js';
 import { EXIT } from '../exitCodes.js';
+import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import type { ExitCode } from '../exitCodes.js';
 
 interface ShowOptions {
@@ -33,7 +34,10 @@ export const registerShow: RegisterCommand = (program, ctx) => {
       'print a trace as text after a summary (format version, profile, resolved device, calls ' +
         'per function, objects created, captured or not); the output is itself a valid .txt trace',
     )
-    .argument('<trace>', 'trace file (.jsonl, .vpt or .txt)')
+    .argument(
+      '<trace>',
+      'trace file (.jsonl, .vpt or .txt, or one of them gzip-compressed as .gz; - reads standard input)',
+    )
     .option('--summary', 'print only the summary (one pass over the file instead of two)')
     .option('--numbers', 'end each call with a `# call N` comment (N from 0, as replay counts)')
     .option(
@@ -48,16 +52,32 @@ export const registerShow: RegisterCommand = (program, ctx) => {
 
 export async function show(
   ctx: CliContext,
-  file: string,
+  given: string,
   opts: ShowOptions,
   /** --oracle's limit (oracleCallsMax); tests give a small one. */
   callsMax = oracleCallsMax,
 ): Promise<ExitCode> {
+  const stdin = given === STDIN_TRACE ? await spoolStdin() : undefined;
+  try {
+    return await showFile(ctx, stdin?.path ?? given, stdin?.label ?? given, opts, callsMax);
+  } finally {
+    await stdin?.dispose();
+  }
+}
+
+async function showFile(
+  ctx: CliContext,
+  path: string,
+  file: string,
+  opts: ShowOptions,
+  callsMax: number,
+): Promise<ExitCode> {
   // Both forms stream: a trace of any size, in bounded memory. A damaged trace shows its
   // intact part, then the damage (exit 2).
   let damage: TraceError | undefined;
+  const read = { label: file, traceCallsMax: Number.POSITIVE_INFINITY };
   const open = () =>
-    untilDamage(streamTraceBatches(file, { traceCallsMax: Number.POSITIVE_INFINITY }), (e) => {
+    untilDamage(streamTraceBatches(path, read), (e) => {
       damage = e;
     });
   const summary = new Summarizing(file);
