@@ -52,3 +52,25 @@ export async function interruptCli(
   const code = await exited;
   return { code, signal, out, err };
 }
+
+/**
+ * bin/vpdma.js (the built CLI) as a child process, `stdin` piped in (nothing: an empty stdin),
+ * run to its end: its exit code and output.
+ */
+export async function childCli(
+  argv: readonly string[],
+  o: { stdin?: Uint8Array; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], {
+    stdio: 'pipe',
+    env: { ...process.env, ...o.env },
+  });
+  let err = '';
+  let out = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? -1)));
+  child.stdin.on('error', () => undefined); // a child that exits before reading it all
+  child.stdin.end(o.stdin ?? new Uint8Array(0));
+  return { code: await exited, out, err };
+}
