@@ -88,9 +88,27 @@ async function gzipFailure(path: string, e: unknown, gz: Gunzip): Promise<string
 /**
  * Where zlib fails, exactly: zlib reports the input it consumed only at the end of each step,
  * so the failing step began at `from`. Inflating again, the bytes before it in bulk (their
- * output dropped) and then one at a time, the byte whose arrival makes zlib fail is the one.
+ * output dropped) and then a few at a time, the piece whose arrival makes zlib fail holds the
+ * byte; once more, that piece a byte at a time names it.
  */
 async function pinpoint(path: string, from: number): Promise<number | undefined> {
+  const piece = await failingStep(path, from, pieceBytes, pinpointBytesMax);
+  return piece === undefined ? undefined : failingStep(path, piece, 1, pieceBytes);
+}
+
+/** Bytes fed at a time in pinpoint's first search. */
+const pieceBytes = 256;
+
+/**
+ * The offset of the first `step`-byte piece after `from` (up to `span` bytes on) at whose
+ * arrival zlib fails, the bytes before `from` fed in bulk; undefined if none does.
+ */
+async function failingStep(
+  path: string,
+  from: number,
+  step: number,
+  span: number,
+): Promise<number | undefined> {
   const fh = await open(path, 'r');
   const gz = createGunzip();
   gz.resume();
@@ -114,9 +132,10 @@ async function pinpoint(path: string, from: number): Promise<number | undefined>
       if (bytesRead === 0 || !(await feed(buf.subarray(0, bytesRead)))) return undefined;
       at += bytesRead;
     }
-    const tail = new Uint8Array(pinpointBytesMax);
+    const tail = new Uint8Array(span);
     const { bytesRead } = await fh.read(tail, 0, tail.length, from);
-    for (let i = 0; i < bytesRead; i++) if (!(await feed(tail.subarray(i, i + 1)))) return from + i;
+    for (let i = 0; i < bytesRead; i += step)
+      if (!(await feed(tail.subarray(i, Math.min(i + step, bytesRead))))) return from + i;
     return undefined;
   } finally {
     gz.destroy();
