@@ -38,6 +38,7 @@ const gz = gzipSync(jsonlText);
 writeFileSync(files.jsonlGz, gz);
 writeFileSync(files.vptGz, gzipSync(encodeVpt(trace)));
 
+let reports = 0;
 const replayArgs = ['--target', 'model:reactos', '--profile', 'docs', '--quiet'];
 
 interface Report {
@@ -51,7 +52,7 @@ async function replay(
   file: string,
   stdin?: Uint8Array,
 ): Promise<{ code: number; err: string; report: Report }> {
-  const json = join(dir, `report-${Math.random().toString(36).slice(2)}.json`);
+  const json = join(dir, `report-${reports++}.json`);
   const run = await childCli(['replay', file, ...replayArgs, '--json', json], {
     env,
     ...(stdin === undefined ? {} : { stdin }),

@@ -228,7 +228,7 @@ describe('vpdma convert', () => {
     const r = await run('convert', p('good.jsonl'), p('out.json'));
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      `vpdma: ${p('out.json')}: unknown trace format: the name must end in .jsonl, .vpt or .txt\n`,
+      `vpdma: ${p('out.json')}: unknown trace format: the name must end in .jsonl, .vpt or .txt (or those with .gz, compressed)\n`,
     );
   });
 
@@ -240,7 +240,7 @@ describe('vpdma convert', () => {
       const r = await run(...args);
       expect(r.code).toBe(2);
       expect(r.err).toBe(
-        `vpdma: ${dir}: is a directory: give one trace file (.jsonl, .vpt or .txt)\n`,
+        `vpdma: ${dir}: is a directory: give one trace file (.jsonl, .vpt or .txt, or one of them .gz)\n`,
       );
     }
   });

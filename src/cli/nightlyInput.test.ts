@@ -152,7 +152,7 @@ describe('vpdma nightly on bad usage and input', () => {
     const r = await run(['nightly', '--replay', 'corpus', empty, '--out', out, '--runs', '5']);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(
-      `vpdma nightly: --replay ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory; skipped\n`,
+      `vpdma nightly: --replay ${empty}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory; skipped\n`,
     );
     expect((report(out).corpus as { traces: unknown[] }).traces).toHaveLength(21);
   });

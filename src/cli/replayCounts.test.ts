@@ -109,7 +109,7 @@ describe('vpdma replay', () => {
       `${join(finding, 'repro.jsonl')}:3 (call 1): map-dma-wrote-out-param: `,
     );
     expect(r.err).toContain(
-      `vpdma replay: skipped 2 files that repeat traces in another format (${txt} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it\n`,
+      `vpdma replay: skipped 2 files that repeat traces in another format (${txt} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it\n`,
     );
     // Named, each format is replayed.
     const named = await run(['replay', txt, join(finding, 'repro.vpt'), '--target', target]);

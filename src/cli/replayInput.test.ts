@@ -309,14 +309,14 @@ describe('vpdma replay on bad input', () => {
     const r = await run(['replay', kitchen, empty, '--json', json, '--quiet']);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(
-      `vpdma replay: ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory; skipped\n`,
+      `vpdma replay: ${empty}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory; skipped\n`,
     );
     const rep = JSON.parse(readFileSync(json, 'utf8')) as { summary: { traces: number } };
     expect(rep.summary.traces).toBe(1);
     const alone = await run(['replay', empty, '--quiet']);
     expect([alone.code, alone.err]).toEqual([
       2,
-      `vpdma: ${empty}: no trace files (.jsonl, .vpt, .txt) in this directory\n`,
+      `vpdma: ${empty}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory\n`,
     ]);
   });
 

@@ -49,7 +49,7 @@ describe('collectTraces', () => {
       alternates: [],
     });
     expect(await collectTraces([empty])).toEqual({
-      error: `${empty}: no trace files (.jsonl, .vpt, .txt) in this directory`,
+      error: `${empty}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory`,
     });
   });
 
@@ -81,7 +81,7 @@ describe('collectTraces', () => {
       ],
     });
     expect('alternates' in got && alternatesMessage(got.alternates)).toBe(
-      `skipped 3 files that repeat traces in another format (${join(finding, 'repro.txt')} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt; name a file to replay it`,
+      `skipped 3 files that repeat traces in another format (${join(finding, 'repro.txt')} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it`,
     );
     // A file named on its own is replayed, and not said to be skipped.
     const txt = join(finding, 'repro.txt');

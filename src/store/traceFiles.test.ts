@@ -69,7 +69,7 @@ describe('trace files', () => {
     // A directory without a trace's extension (vpdma show corpus/) is named for what it is.
     await mkdir(join(dir, 'traces'));
     expect(error(await readTrace(join(dir, 'traces')))).toBe(
-      `${join(dir, 'traces')}: is a directory: give one trace file (.jsonl, .vpt or .txt)`,
+      `${join(dir, 'traces')}: is a directory: give one trace file (.jsonl, .vpt or .txt, or one of them .gz)`,
     );
     const fromStream: TraceItem[] = [];
     for await (const i of streamTraceCalls(join(dir, 'traces'))) fromStream.push(i);
@@ -78,7 +78,7 @@ describe('trace files', () => {
         kind: 'error',
         error: {
           file: join(dir, 'traces'),
-          message: 'is a directory: give one trace file (.jsonl, .vpt or .txt)',
+          message: 'is a directory: give one trace file (.jsonl, .vpt or .txt, or one of them .gz)',
         },
       },
     ]);
