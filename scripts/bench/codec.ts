@@ -1,11 +1,15 @@
 // Decode throughput: the same corpus-like trace from .vpt and from JSONL, both into a
-// validated in-memory Trace. Goal: .vpt at least 4x JSONL.
+// validated in-memory Trace. Goal: .vpt at least 4x JSONL. Then both streamed, in memory and
+// from files, plain and gzip-compressed (.jsonl.gz, .vpt.gz).
 //   npx tsx scripts/bench/codec.ts [calls=1000000] [rounds=3]
 // Reports wall-clock and process CPU time (user + system, GC threads included); on a busy
 // machine the CPU figure is the steadier one. Each round decodes JSONL then .vpt and drops
 // the result; the best round of each counts.
-import { resolve } from 'node:path';
-import { cpus } from 'node:os';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { streamTraceBatches } from '../../src/store/traceFiles.js';
 import type { TraceBatchItem } from '../../src/trace/items.js';
 import {
   formatJsonl,
@@ -122,4 +126,50 @@ for (const [how, f] of Object.entries(streams)) {
   console.log(
     `streaming ${how}, calls dropped (best of ${rounds}): JSONL ${rate(b.jsonl.wall)} (cpu ${rate(b.jsonl.cpu)}), .vpt ${rate(b.vpt.wall)} (cpu ${rate(b.vpt.cpu)}), ratio wall ${(b.jsonl.wall / b.vpt.wall).toFixed(2)}x, cpu ${(b.jsonl.cpu / b.vpt.cpu).toFixed(2)}x`,
   );
+}
+
+// From files, as the commands read them (streamTraceBatches: a file's chunks, or a .gz's
+// inflated chunks, into batches of calls, dropped): each format plain and gzip-compressed
+// (level 6, gzip's default), alternating within each round so that load hits all alike.
+// CPU time counts zlib's threads too (process.cpuUsage is the whole process's).
+const dir = await mkdtemp(join(tmpdir(), 'vpdma-codec-'));
+try {
+  const files = {
+    jsonl: join(dir, 't.jsonl'),
+    'jsonl.gz': join(dir, 't.jsonl.gz'),
+    vpt: join(dir, 't.vpt'),
+    'vpt.gz': join(dir, 't.vpt.gz'),
+  };
+  await writeFile(files.jsonl, jsonl);
+  await writeFile(files['jsonl.gz'], gzipSync(jsonl));
+  await writeFile(files.vpt, vpt);
+  await writeFile(files['vpt.gz'], gzipSync(vpt));
+  const sizes = await Promise.all(Object.values(files).map(async (f) => (await stat(f)).size));
+  console.log(
+    `files: ${Object.keys(files)
+      .map((k, i) => `${k} ${mib(sizes[i] ?? 0)}`)
+      .join(', ')}`,
+  );
+  const fb: Record<string, Timing> = {};
+  for (let i = 0; i < rounds; i++)
+    for (const [k, path] of Object.entries(files)) {
+      const t = await measureAsync(k, () =>
+        drainBatches(streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })),
+      );
+      const b = (fb[k] ??= { wall: Infinity, cpu: Infinity });
+      b.wall = Math.min(b.wall, t.wall);
+      b.cpu = Math.min(b.cpu, t.cpu);
+    }
+  for (const k of Object.keys(files)) {
+    const t = fb[k] as Timing;
+    const plain = fb[k.replace('.gz', '')] as Timing;
+    const ratio = k.endsWith('.gz')
+      ? `; ${(plain.cpu / t.cpu).toFixed(2)}x the uncompressed file's rate (cpu), ${(plain.wall / t.wall).toFixed(2)}x (wall)`
+      : '';
+    console.log(
+      `from a file, ${k} (best of ${rounds}): ${rate(t.wall)} (cpu ${rate(t.cpu)})${ratio}`,
+    );
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
 }
