@@ -164,6 +164,10 @@ describe('compressed captures', { timeout: 120_000 }, () => {
     expect((await childCli(['convert', out, back], { env })).code).toBe(0);
     expect(readFileSync(back, 'utf8')).toBe(jsonlText);
     expect(readdirSync(spoolDir)).toEqual([]);
+    // Refused after the spool (a bad option): the spool is removed all the same.
+    const refused = await childCli(['replay', '-', '--workers', '0'], { env, stdin: gz });
+    expect(refused.code).toBe(2);
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
 
   it('lists FILE.jsonl before FILE.jsonl.gz in a directory, and a lone .vpt.gz', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatByContent } from '../store/formatHint.js';
 import { GZIP_MAGIC, gunzipChunks } from '../store/gzipChunks.js';
 import type { IoStatus } from '../store/fileChunks.js';
+import { sizeText } from '../core/sizeText.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
 
@@ -62,7 +63,7 @@ export async function spoolStdin(
         n += b.length;
         if (n > bytesMax)
           throw new UserError(
-            `${STDIN_LABEL}: more than ${Math.round(bytesMax / 2 ** 20)} MiB on standard input, the most vpdma spools; save it to a file and name that`,
+            `${STDIN_LABEL}: more than ${sizeText(bytesMax)} on standard input, the most vpdma spools; save it to a file and name that`,
           );
         await fh.write(b);
       }
