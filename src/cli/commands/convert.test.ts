@@ -1,6 +1,7 @@
-// `vpdma convert`: interrupted, the output is left as it was and no temporary file remains;
+// `vpdma convert`: interrupted or failed, the output (a .gz too) is left as it was and no
+// temporary file remains;
 // a .txt too big for replay to read whole is pointed out.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ function longTrace(path: string, writes: number): void {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('vpdma convert, interrupted', () => {
-  it.each(['out.vpt', 'out.txt'])(
+  it.each(['out.vpt', 'out.txt', 'out.jsonl.gz'])(
     'exits 130, %s untouched, its temporary file removed',
     async (name) => {
       const input = join(dir, 'long.jsonl');
@@ -61,6 +62,19 @@ describe('vpdma convert, output', () => {
     const r = await runCli(['convert', 'corpus/events.jsonl', out]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it('leaves a .gz output as it was when the input fails part way', async () => {
+    const out = join(dir, 'kept.vpt.gz');
+    expect((await runCli(['convert', 'corpus/events.jsonl', out])).code).toBe(0);
+    const before = readFileSync(out);
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, readFileSync('corpus/events.jsonl', 'utf8').slice(0, -40));
+    const r = await runCli(['convert', cut, out]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/damaged; --salvage writes the calls before it/);
+    expect(readFileSync(out)).toEqual(before);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
