@@ -3,6 +3,14 @@
 // ranges that holds it inside. The ranges are kept sorted by base, so an interior address is
 // found by a binary search and a look at the ranges that start close enough below it, not by
 // scanning all of them (link() of a 500,000-call capture scanned up to 1,024 per argument).
+//
+// Not shared with replay/addressBook.ts's SortedRanges, though both keep ranges sorted by
+// base: only the binary search is alike. This one forgets the oldest range at every add and
+// finds the latest holding range exactly (every range starting within the longest length
+// below), so link() names one production for a value whatever the overlap; the replayer's
+// keeps live ranges past its newest 4,096, is sorted by any of three sides, compacts in
+// batches and looks at 16 candidates only, a bound it takes on every argument replayed.
+// One structure for both would change one's links or cost the replay's hot path a callback.
 import type { AddressSpace } from '../model/callTypes.js';
 
 /** A production: the call that made it and where in its ret/out ("ret", "out.sgList"). */
@@ -21,7 +29,7 @@ export interface Entry {
   readonly length: number;
 }
 
-/** Interior addresses match this many most recent ranges, like the replayer's book. */
+/** Interior addresses match this many most recent ranges (the replayer: 4,096 and live ones). */
 export const rangesMax = 1024;
 
 interface Range {

@@ -46,7 +46,13 @@ const exactKept = 1 << 14;
 /** Overlapping candidates looked at below an address (reuse makes a few, not many). */
 const overlapScan = 16;
 
-/** One side's ranges sorted by that side's base, for binary search. */
+/**
+ * One side's ranges sorted by that side's base, for binary search. Not shared with
+ * minimize/book.ts's Ranges: that one holds the trace side only, forgets strictly the oldest
+ * at each add and searches every range that may hold a value (exact links for the minimizer);
+ * this one is re-sorted by another side when the sides split, trimmed in batches by liveness,
+ * and looks at `overlapScan` candidates at most, a bound paid for on every argument replayed.
+ */
 class SortedRanges {
   constructor(
     private readonly side: Side,
