@@ -151,8 +151,9 @@ async function minimizeOne(
 ): Promise<CorpusRepro | Skipped> {
   const v = t.violation;
   // Only the calls up to the failing one are held (the first pass cuts the rest), the others
-  // counted; a damaged trace is minimized from its intact part, as `vpdma minimize` does.
-  const read = await readTraceStart(t.trace, v.callIndex + 1);
+  // not read again when the night's replay counted them; a damaged trace is minimized from
+  // its intact part, as `vpdma minimize` does.
+  const read = await readTraceStart(t.trace, v.callIndex + 1, t.traceCalls);
   if (!read.ok) return { skipped: formatTraceError(read.error) };
   const { header, calls } = read.value.trace;
   // The repro records the profile it was minimized under, as `vpdma minimize` writes it.

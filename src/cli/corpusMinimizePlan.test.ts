@@ -9,10 +9,12 @@ import { corpusOwner, planCorpusMinimization } from './corpusMinimizePlan.js';
 const violation = (kind: string, fn: string, message = 'm'): Violation =>
   ({ kind, fn, callIndex: 0, message }) as Violation;
 
+/** A trace that failed with `v` after `calls` calls, which its replay counted (traceCalls). */
 const failing = (id: number, label: string, calls: number, v: Violation): ItemResult => ({
   id,
   label,
   result: { outcome: 'fail', calls, violations: [v] },
+  traceCalls: calls + id,
 });
 
 const MAP = violation('map-dma-wrote-out-param', 'VideoPortMapDmaMemory');
@@ -30,9 +32,10 @@ describe('planCorpusMinimization', () => {
       failing(5, 'f.txt', 4, USED),
     ] as ItemResult[];
     const plan = planCorpusMinimization(results, new Set(), ONE);
-    expect(plan.map((t) => [t.signature, t.trace, t.calls])).toEqual([
-      ['map-dma-wrote-out-param/VideoPortMapDmaMemory', 'b.jsonl', 9],
-      ['inert-return-mismatch/VideoPortGetBytesUsed', 'f.txt', 4],
+    // Each carries its trace's count, so the night does not read the file again to count.
+    expect(plan.map((t) => [t.signature, t.trace, t.calls, t.traceCalls])).toEqual([
+      ['map-dma-wrote-out-param/VideoPortMapDmaMemory', 'b.jsonl', 9, 10],
+      ['inert-return-mismatch/VideoPortGetBytesUsed', 'f.txt', 4, 9],
     ]);
     expect(plan[0]?.violation).toBe(MAP);
   });

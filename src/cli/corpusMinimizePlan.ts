@@ -17,6 +17,8 @@ export interface CorpusTarget {
   readonly trace: string;
   /** Calls its replay ran: shortest first. */
   readonly calls: number;
+  /** Calls in the trace, when its replay read it to the end (ItemResult.traceCalls). */
+  readonly traceCalls: number | undefined;
   /** The violation to keep. */
   readonly violation: Violation;
 }
@@ -54,7 +56,15 @@ export function planCorpusMinimization(
     const signature = `${v.kind}/${v.fn}`;
     const now = best.get(signature);
     if (now !== undefined && now.calls <= r.result.calls) return;
-    best.set(signature, { signature, trace: r.label, calls: r.result.calls, violation: v, order });
+    const calls = r.result.calls;
+    best.set(signature, {
+      signature,
+      trace: r.label,
+      calls,
+      traceCalls: r.traceCalls,
+      violation: v,
+      order,
+    });
   });
   return [...best.values()]
     .filter((t) => corpusOwner(t.signature, shard.count) === shard.index)

@@ -148,16 +148,10 @@ export interface Failing {
 
 /**
  * The trace's calls up to `v`'s (the first pass would cut the rest), read again from the file;
- * `first` is its replay (its traceCalls, or the calls of one that ran to the end, count the
- * trace's calls, so the rest is not read).
+ * `first` is its replay (its traceCalls counts the trace's calls, so the rest is not read).
  */
 export async function readFailing(job: Job, first: ItemResult, v: Violation): Promise<Failing> {
-  const ran = first.result?.outcome === 'pass' || first.result?.outcome === 'fail';
-  const read = await readTraceStart(
-    job.file,
-    v.callIndex + 1,
-    first.traceCalls ?? (ran ? first.result?.calls : undefined),
-  );
+  const read = await readTraceStart(job.file, v.callIndex + 1, first.traceCalls);
   if (!read.ok) throw new UserError(formatTraceError(read.error));
   // The replay checked every reference already; this is the same check on what is kept.
   const broken = checkReferences(read.value.trace, job.file);

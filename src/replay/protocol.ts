@@ -59,8 +59,11 @@ export interface ItemResult {
   /** Set when the target could not be created at all. */
   readonly setupError?: string;
   /**
-   * Set when the replay stopped at settings.stopAtViolation's violation (result.interrupted,
-   * result.calls the calls replayed): the calls in the trace (its intact part when damaged).
+   * The calls in the trace (its intact part when damaged, those before bad input), set
+   * whenever it was read to its end: also when the replay stopped at
+   * settings.stopAtViolation's violation (result.interrupted, result.calls the calls
+   * replayed), or the target never started. Unset when the file could not be read, or a
+   * Ctrl-C stopped the reading. Callers use it rather than read the file again to count.
    */
   readonly traceCalls?: number;
   /** Set when the target's close() failed after the trace: a warning, no part of the result. */

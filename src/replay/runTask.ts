@@ -218,7 +218,15 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
   };
 }
 
-/** Whether `v` is what settings.stopAtViolation asks for. */
+/**
+ * The calls in a trace read to its end (before its damage or bad input): what the replay's
+ * caller would otherwise read the file again to count (ItemResult.traceCalls).
+ */
+function callsIn(trace: Loaded, late: Finished | undefined): number | undefined {
+  if (late !== undefined) return late.calls;
+  return trace.finish === undefined ? (trace.calls as readonly TraceCall[]).length : undefined;
+}
+
 /** Counts each violation in the heartbeat (progress), then tells `also` (--explain). */
 function counted(hb: Int32Array, also?: (v: Violation) => void): (v: Violation) => void {
   return (v) => {
@@ -254,6 +262,8 @@ async function runItem(
     if (bad?.inputError !== undefined)
       return { id: item.id, label: item.label, inputError: bad.inputError };
     const damage = trace.damage ?? bad?.damage;
+    // A Ctrl-C stops finish() part way: the count is then of what was read, not the trace.
+    const count = stopAsked(hb) ? undefined : callsIn(trace, bad);
     const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
     const v = violation(
       e.timeout ? 'target-timeout' : 'target-crashed',
@@ -267,6 +277,7 @@ async function runItem(
       label: item.label,
       result: { outcome: e.timeout ? 'timeout' : 'crash', calls: 0, violations: [v] },
       ...(damage === undefined ? {} : { damage }),
+      ...(count === undefined ? {} : { traceCalls: count }),
     };
   }
   if (hb !== undefined) Atomics.store(hb, 0, item.id);
@@ -314,11 +325,10 @@ async function runItem(
   // Ctrl-C while the rest was read (finish stops reading then): as if stopped at the end.
   if (stopAsked(hb)) return stoppedHere();
   ex?.end(result, late?.inputError ?? trace.damage ?? late?.damage);
-  // Stopped at the violation asked for: the rest was read (and checked) above, not replayed.
-  const total =
-    result.interrupted === true
-      ? { traceCalls: late?.calls ?? (trace.calls as readonly TraceCall[]).length }
-      : {};
+  // Read to its end (the rest after a stop at the violation asked for was read and checked
+  // above, not replayed): how many calls it holds.
+  const count = callsIn(trace, late);
+  const total = count === undefined ? {} : { traceCalls: count };
   // Bad input part way: the calls before it were replayed, and what they showed is kept.
   if (late?.inputError !== undefined)
     return {

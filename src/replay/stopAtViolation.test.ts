@@ -88,7 +88,7 @@ describe('stopAtViolation', () => {
     for (const r of await both(path, { stopAtViolation: { kind: 'memory-corrupted' } })) {
       expect(r?.result?.calls).toBe(3005);
       expect(r?.result?.interrupted).toBeUndefined();
-      expect(r?.traceCalls).toBeUndefined();
+      expect(r?.traceCalls).toBe(3005);
     }
   });
 
