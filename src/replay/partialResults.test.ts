@@ -126,5 +126,7 @@ describe('bad input part way through a trace', () => {
     // Every call before the one using the handle replayed, and none after it.
     expect(r.result?.calls).toBe(line - 2);
     expect(r.result?.violations).toEqual([]);
+    // The calls after it were still read and checked, not replayed.
+    expect(r.traceCalls).toBe(calls.length);
   });
 });

@@ -168,6 +168,17 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
   let read = 0;
   /** Set at a broken reference: the replay has its last calls; the rest are only checked. */
   let cut = false;
+  /**
+   * Checks calls[from..]: the index of the first whose reference is broken (calls.length if
+   * none, or once cut: every call is then checked, none replayed).
+   */
+  const check = (calls: readonly TraceCall[], from: number): number => {
+    for (let i = from; i < calls.length; i++) {
+      refs.add(calls[i] as TraceCall);
+      if (!cut && refs.result() !== undefined) return i;
+    }
+    return calls.length;
+  };
   /** Takes the next frame's calls, checking them; undefined at the end or at bad input. */
   const nextCalls = async (): Promise<readonly TraceCall[] | undefined> => {
     for (let it = await frames.next(); it.done !== true; it = await frames.next()) {
@@ -178,21 +189,13 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
       }
       if (v.kind !== 'calls') continue;
       read += v.calls.length;
-      if (cut) {
-        for (const call of v.calls) refs.add(call);
-        return v.calls;
-      }
-      for (let i = 0; i < v.calls.length; i++) {
-        refs.add(v.calls[i] as TraceCall);
-        // A captured trace's first handle no call returned: the replay ends before that call
-        // (the trace is bad input; the calls before it are what it can say anything about).
-        if (refs.result() !== undefined) {
-          cut = true;
-          for (const call of v.calls.slice(i + 1)) refs.add(call);
-          return v.calls.slice(0, i);
-        }
-      }
-      return v.calls;
+      const broken = check(v.calls, 0);
+      if (broken === v.calls.length) return v.calls;
+      // A captured trace's first handle no call returned: the replay ends before that call
+      // (the trace is bad input; the calls before it are what it can say anything about).
+      cut = true;
+      check(v.calls, broken + 1);
+      return v.calls.slice(0, broken);
     }
     return undefined;
   };
