@@ -167,7 +167,7 @@ async function minimizeOne(
       attemptsMax: o.attemptsMax,
       batchSize: o.workers,
       signal,
-      inputCut: calls.length < read.value.calls,
+      traceCalls: read.value.calls,
     });
     const repro = reproOf(r.trace, v, { from: basename(t.trace), calls: read.value.calls });
     const [again] = await replayTraces(executor, settings, [repro]);

@@ -1,6 +1,7 @@
 // shrinkTrace minimizes only the calls up to the failing one (the rest is never linked or
-// keyed), and a caller that read no further (`inputCut`) gets what the whole trace gave: the
-// same repro, attempts, passes and candidates asked, in the same order.
+// keyed), and a caller that read no further (its `traceCalls` more than it holds: the
+// MinimizeOptions.inputCut) gets what the whole trace gave: the same repro, attempts, passes
+// and candidates asked, in the same order.
 import { describe, expect, it } from 'vitest';
 import { minimizeDeep } from '../fuzz/shorten.js';
 import { traceKey } from '../minimize/materialize.js';
@@ -79,17 +80,26 @@ describe.each([false, true])(
       expect(shape(await shrinkTrace(trace, v, cut, o))).toEqual(expected);
       expect(cut.seen).toEqual(before.seen);
       const read = asked();
-      expect(shape(await shrinkTrace(prefix, v, read, { ...o, inputCut: true }))).toEqual(expected);
+      expect(
+        shape(await shrinkTrace(prefix, v, read, { ...o, traceCalls: trace.calls.length })),
+      ).toEqual(expected);
       expect(read.seen).toEqual(before.seen);
     });
 
     it('counts the cut as an attempt only when told the trace was cut', async () => {
       const known = await shrinkTrace(prefix, v, asked(), o);
-      const told = await shrinkTrace(prefix, v, asked(), { ...o, inputCut: true });
+      const told = await shrinkTrace(prefix, v, asked(), { ...o, traceCalls: trace.calls.length });
       // The cut tried: it is the prefix itself when nothing recorded is dropped (generated style).
       expect(told.passes[0]).toMatchObject({ pass: 'cut', attempts: 1, accepted: 1 });
       if (!captured) expect(known.attempts).toBe(told.attempts - 1);
       expect(printText(known.trace)).toBe(printText(told.trace));
+      // Told the trace holds just these calls: no cut, as when told nothing.
+      const whole = await shrinkTrace(prefix, v, asked(), {
+        ...o,
+        traceCalls: prefix.calls.length,
+      });
+      expect(whole.passes[0]).toEqual(known.passes[0]);
+      expect(whole.attempts).toBe(known.attempts);
     });
   },
 );

@@ -23,8 +23,12 @@ export interface ShrinkOptions {
   readonly signal?: AbortSignal;
   /** Progress with attempts and acceptances counted over all rounds. */
   readonly onProgress?: (p: MinimizeProgress) => void;
-  /** `trace` is a longer trace's calls up to `v`'s, read no further (MinimizeOptions.inputCut). */
-  readonly inputCut?: boolean;
+  /**
+   * Calls in the trace `trace` was read from, when `trace` holds only its calls up to `v`'s
+   * (read no further): more than `trace` has makes the first round's input a cut
+   * (MinimizeOptions.inputCut). Default: `trace` is all of it.
+   */
+  readonly traceCalls?: number;
 }
 
 /** `trace` shrunk while it fails as `v` did (`stillFails` decides). */
@@ -40,7 +44,9 @@ export async function shrinkTrace(
   const end = v.callIndex + 1;
   const start =
     trace.calls.length > end ? { header: trace.header, calls: trace.calls.slice(0, end) } : trace;
-  const inputCut = o.inputCut === true || start !== trace;
+  // The one place that says whether the first round starts from a cut: this one, or the
+  // caller's, who read no further than v's call.
+  const inputCut = start.calls.length < Math.max(trace.calls.length, o.traceCalls ?? 0);
   const deep = await minimizeDeep(
     start,
     v.callIndex,

@@ -188,7 +188,7 @@ async function shrink(
     attemptsMax: job.attemptsMax,
     batchSize: job.workers,
     signal,
-    inputCut: failing.trace.calls.length < failing.calls,
+    traceCalls: failing.calls,
     onProgress: (p) =>
       progress.update(p.attempts, {
         phase: 'minimizing',
