@@ -39,8 +39,3 @@ export async function firstReplayProgress(
     progress.stop();
   };
 }
-
-/** Minimizing's progress, from its preparation on: attempts done, no total. */
-export function minimizingProgress(options: ProgressOptions): Progress {
-  return new Progress('minimize', 0, options);
-}

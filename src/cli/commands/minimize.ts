@@ -34,8 +34,8 @@ import {
 } from '../minimizeJob.js';
 import { SHARED_OPTIONS } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
-import { type Progress, progressMode, type ProgressOptions } from '../progress.js';
-import { firstReplayProgress, minimizingProgress } from '../minimizeProgress.js';
+import { Progress, progressMode, type ProgressOptions } from '../progress.js';
+import { firstReplayProgress } from '../minimizeProgress.js';
 
 export const registerMinimize: RegisterCommand = (program, ctx) => {
   program
@@ -123,7 +123,8 @@ async function runMinimize(
     ctx.io.out(
       `${oneLine(file)}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`,
     );
-    const progress = minimizingProgress(display);
+    // Attempts done, no total: --attempts caps them, it does not measure the work.
+    const progress = new Progress('minimize', 0, display);
     let failing: Failing;
     let r;
     try {
