@@ -37,9 +37,13 @@ export function damagedEntry(name: string, bytes: Uint8Array): boolean {
   return /^[0-9a-f]{32}\.vpt$/.test(name) && contentName(bytes) !== name;
 }
 
+// Made once per process: the nightly's history looks it up for every trace it names
+// (historyTraceName), and it cannot change while vpdma runs.
+const bundledDir = fileURLToPath(new URL('../../corpus/', import.meta.url));
+
 /** The corpus shipped with vpdma (the package's corpus/ directory). */
 export function bundledCorpusDir(): string {
-  return fileURLToPath(new URL('../../corpus/', import.meta.url));
+  return bundledDir;
 }
 
 /** Corpus files read at once. */
