@@ -1,5 +1,6 @@
 // How replay tasks run: in this thread (tests, one-off calls) or in the Piscina pool. Both
 // return results ordered by item id, so which one ran cannot change a report (STYLE lesson 9).
+import { askStop, newHeartbeat } from './heartbeat.js';
 import type { ItemResult, ReplayTask } from './protocol.js';
 import { runReplayTask } from './runTask.js';
 
@@ -25,6 +26,26 @@ export function byId(results: Iterable<ItemResult>): ItemResult[] {
   return [...results].sort((a, b) => a.id - b.id);
 }
 
+/**
+ * A task run in this thread, stopped the way the pool stops a worker's (heartbeat askStop) when
+ * `control.signal` aborts: the trace in progress stops at its next call and is returned
+ * interrupted, with its calls and violations so far; the task's later traces are not begun.
+ * (The signal is heard only while the replay awaits: a target whose calls all return at once
+ * runs a trace read whole to its end first.)
+ */
+async function runStoppable(task: ReplayTask, control: RunControl): Promise<ItemResult[]> {
+  const signal = control.signal;
+  if (signal === undefined) return runReplayTask(task, control.onExplain);
+  const { buffer: heartbeat, beat } = newHeartbeat();
+  const onStop = (): void => askStop(beat);
+  signal.addEventListener('abort', onStop);
+  try {
+    return await runReplayTask({ ...task, heartbeat }, control.onExplain);
+  } finally {
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
 export class InlineExecutor implements Executor {
   readonly workers = 1;
 
@@ -32,7 +53,7 @@ export class InlineExecutor implements Executor {
     const out: ItemResult[] = [];
     for (const t of tasks) {
       if (control.signal?.aborted === true) break;
-      for (const r of await runReplayTask(t, control.onExplain)) {
+      for (const r of await runStoppable(t, control)) {
         out.push(r);
         control.onItem?.(r);
       }

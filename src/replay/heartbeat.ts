@@ -10,7 +10,18 @@
 // (listed or not), for progress; 9 = KiB of streamed trace files read in the task so far (a
 // long trace's fraction done: Int32 KiB reach 2 TiB).
 import { fnIndex, fnName } from './fnIndex.js';
+import { HEARTBEAT_SLOTS } from './protocol.js';
 import { NOT_STARTED, violation, type Violation } from './violation.js';
+
+/** A task's heartbeat (shared, for a worker) before it starts: no item, case or call in hand. */
+export function newHeartbeat(): { readonly buffer: SharedArrayBuffer; readonly beat: Int32Array } {
+  const buffer = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
+  const beat = new Int32Array(buffer);
+  Atomics.store(beat, 0, -1);
+  Atomics.store(beat, 3, -1);
+  Atomics.store(beat, 4, -1);
+  return { buffer, beat };
+}
 
 /** Worker side: item or case `id` is in hand (reading it, starting its target, replaying it). */
 export function holding(hb: Int32Array | undefined, id: number): void {

@@ -10,12 +10,13 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
-import { explainText, HEARTBEAT_SLOTS, type ItemResult, type ReplayTask } from './protocol.js';
+import { explainText, type ItemResult, type ReplayTask } from './protocol.js';
 import {
   askStop,
   deadWorkerViolation,
   heldItem,
   hungCallViolation,
+  newHeartbeat,
   progressCount,
 } from './heartbeat.js';
 import type { WorkerReply } from './workerReply.js';
@@ -208,11 +209,7 @@ export class TaskPool<T extends PooledTask, R> {
 
   /** Runs one task; returns what to re-run when its worker had to be killed. */
   private async runOne(task: T, control: TaskControl<T, R>): Promise<T | undefined> {
-    const heartbeat = new SharedArrayBuffer(HEARTBEAT_SLOTS * 4);
-    const beat = new Int32Array(heartbeat);
-    Atomics.store(beat, 0, -1);
-    Atomics.store(beat, 3, -1);
-    Atomics.store(beat, 4, -1);
+    const { buffer: heartbeat, beat } = newHeartbeat();
     const r: Running = {
       timeoutMs: this.kind.timeoutMs(task),
       startTimeoutMs: this.kind.startTimeoutMs?.(task) ?? this.kind.timeoutMs(task),
