@@ -2,7 +2,7 @@
 // demand-zero user memory (the buffers user mode hands a miniport in an IOCTL).
 import { PAGE_SIZE } from '../core/limits.js';
 import { zeroed } from '../core/zeroed.js';
-import { visitRange, writeRange, type CpuRange, type PageVisitor } from './ranges.js';
+import { readRange, visitRange, writeRange, type CpuRange, type PageVisitor } from './ranges.js';
 import type { ModelState } from './state.js';
 
 export const USER_VA_MIN = 0x10000n;
@@ -76,8 +76,14 @@ function userPage(s: ModelState, page: bigint, allocate: boolean): number | unde
 
 /** Reads [va, va + length); undefined when any byte is unmapped. */
 export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | undefined {
+  const r = s.ranges.find(va, length);
+  if (r !== undefined) {
+    const got = zeroed(length);
+    readRange(s.mem, r, Number(va - r.va), got);
+    return got;
+  }
   let out: Uint8Array | undefined; // made at the first page: an unmapped read allocates nothing
-  const mapped = visitVa(s, va, length, (page, pageOff, n, at) => {
+  const mapped = visitUser(s, va, length, (page, pageOff, n, at) => {
     out ??= zeroed(length);
     if (page !== undefined) out.set(page.subarray(pageOff, pageOff + n), at);
     return true;
@@ -97,6 +103,16 @@ export function visitVa(
 ): boolean | undefined {
   const r = s.ranges.find(va, length);
   if (r !== undefined) return visitRange(s.mem, r, Number(va - r.va), length, visit);
+  return visitUser(s, va, length, visit);
+}
+
+/** visitVa for an access no live range holds. */
+function visitUser(
+  s: ModelState,
+  va: bigint,
+  length: number,
+  visit: PageVisitor,
+): boolean | undefined {
   if (!plainUser(s, va, length)) return undefined;
   let going = true;
   forUserPages(va, length, (page, pageOff, at, n) => {
