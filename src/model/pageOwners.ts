@@ -4,6 +4,7 @@
 // those). The answers are those of a page → owner map where adding takes pages over from
 // whoever had them and removing drops only the pages still the remover's.
 import type { PageKey } from './physmem.js';
+import { insertAt, removeAt } from './sorted.js';
 
 interface Run<T> {
   readonly start: PageKey;
@@ -17,14 +18,31 @@ export class PageOwners<T> {
   private runs: Run<T>[] = [];
 
   add(keys: readonly PageKey[], owner: T): void {
-    for (const [start, end] of runsOf(keys)) {
-      this.carve(start, end, undefined);
-      this.runs.splice(this.firstAfter(start), 0, { start, end, owner });
-    }
+    this.byRuns(keys, owner, true);
   }
 
   remove(keys: readonly PageKey[], owner: T): void {
-    for (const [start, end] of runsOf(keys)) this.carve(start, end, owner);
+    this.byRuns(keys, owner, false);
+  }
+
+  /** Adds or removes each maximal run of consecutive keys, ascending or descending, in order. */
+  private byRuns(keys: readonly PageKey[], owner: T, adding: boolean): void {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i <= keys.length; i++) {
+      const k = keys[i];
+      if (k !== undefined && hi > lo && k === hi) hi++;
+      else if (k !== undefined && hi > lo && k === lo - 1) lo--;
+      else {
+        if (hi > lo) {
+          if (adding) this.addRun(lo, hi, owner);
+          else this.carve(lo, hi, owner);
+        }
+        if (k === undefined) return;
+        lo = k;
+        hi = k + 1;
+      }
+    }
   }
 
   get(key: PageKey): T | undefined {
@@ -37,9 +55,29 @@ export class PageOwners<T> {
     return this.runs.length;
   }
 
+  private addRun(start: PageKey, end: PageKey, owner: T): void {
+    this.carve(start, end, undefined);
+    insertAt(this.runs, this.firstAfter(start), { start, end, owner });
+  }
+
   /** Takes [start, end) out of every run there (of `only`'s runs, when given). */
   private carve(start: PageKey, end: PageKey, only: T | undefined): void {
     const from = Math.max(0, this.firstAfter(start) - 1);
+    // The usual cases first, without building a list: no run to cut (fresh pages), or one
+    // run wholly inside (a buffer's own run, freed).
+    let hits = 0;
+    let hit = -1;
+    for (let to = from, r = this.runs[to]; r !== undefined && r.start < end; r = this.runs[++to]) {
+      if (r.end <= start || (only !== undefined && r.owner !== only)) continue;
+      hits++;
+      hit = to;
+    }
+    if (hits === 0) return;
+    const one = this.runs[hit];
+    if (hits === 1 && one !== undefined && one.start >= start && one.end <= end) {
+      removeAt(this.runs, hit);
+      return;
+    }
     const kept: Run<T>[] = [];
     let to = from;
     for (let r = this.runs[to]; r !== undefined && r.start < end; r = this.runs[++to]) {
@@ -64,22 +102,4 @@ export class PageOwners<T> {
     }
     return lo;
   }
-}
-
-/** Maximal runs of consecutive keys, ascending or descending, as [start, end) pairs. */
-function runsOf(keys: readonly PageKey[]): Array<[PageKey, PageKey]> {
-  const out: Array<[PageKey, PageKey]> = [];
-  let lo = 0;
-  let hi = 0;
-  for (const k of keys) {
-    if (hi > lo && k === hi) hi++;
-    else if (hi > lo && k === lo - 1) lo--;
-    else {
-      if (hi > lo) out.push([lo, hi]);
-      lo = k;
-      hi = k + 1;
-    }
-  }
-  if (hi > lo) out.push([lo, hi]);
-  return out;
 }

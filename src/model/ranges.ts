@@ -4,6 +4,7 @@
 import { PAGE_SIZE } from '../core/limits.js';
 import { PageOwners } from './pageOwners.js';
 import type { PageKey, PhysMem } from './physmem.js';
+import { insertAt, removeAt } from './sorted.js';
 
 export type RangeKind =
   'commonBuffer' | 'contiguous' | 'pool' | 'buffer' | 'view' | 'userView' | 'lockedList' | 'user';
@@ -45,7 +46,7 @@ export class RangeTable {
     ) {
       this.overlapping = true;
     }
-    this.sorted.splice(i, 0, r);
+    insertAt(this.sorted, i, r);
     if (r.backing.kind === 'pages') this.owners.add(r.backing.keys, r);
     else this.linear.add(r);
   }
@@ -55,7 +56,7 @@ export class RangeTable {
     if (r === undefined) return undefined;
     this.live.delete(va);
     const i = this.sorted.indexOf(r, this.lowerBound(va));
-    if (i >= 0) this.sorted.splice(i, 1);
+    if (i >= 0) removeAt(this.sorted, i);
     if (r.backing.kind === 'pages') this.owners.remove(r.backing.keys, r);
     else this.linear.delete(r);
     if (this.last === r) this.last = undefined;
