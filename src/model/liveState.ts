@@ -1,6 +1,7 @@
 // Plain-data views of the model's state: the live objects (what a target's optional state()
 // returns, in its own address space), the live CPU ranges, and what memory a call touched.
 import { PAGE_SIZE } from '../core/limits.js';
+import { extentHi, extentLo } from './physmem.js';
 import type { CpuRange } from './ranges.js';
 import type { ModelState } from './state.js';
 
@@ -99,14 +100,16 @@ export function touchedRanges(s: ModelState): AddressRange[] {
   const touched = s.mem.drainTouched();
   if (touched.size === 0) return [];
   const out: AddressRange[] = [];
-  for (const [key, [lo, hi]] of touched) {
+  touched.forEach((e, key) => {
+    const lo = extentLo(e);
+    const hi = extentHi(e);
     const user = s.userPageOf.get(key);
     if (user !== undefined) out.push({ address: (user << 12n) + BigInt(lo), length: hi - lo });
     // A RAM page backs one range; a bus page shows through every view of it.
     const owner = s.ranges.ownerOf(key);
     if (owner !== undefined) rangeSpanOfKey(owner, key, lo, hi, out);
     else for (const r of s.ranges.views()) rangeSpanOfKey(r, key, lo, hi, out);
-  }
+  });
   return out;
 }
 
@@ -118,16 +121,23 @@ function rangeSpanOfKey(
   out: AddressRange[],
 ): void {
   const b = r.backing;
-  const startInPage = Number(r.va & 0xfffn);
   let index: number;
   if (b.kind === 'pages') index = b.keys.indexOf(key);
   else {
-    const baseKey = b.space === 'io' ? -Number(b.base >> 12n) - 1 : Number(b.base >> 12n);
-    index = b.space === 'io' ? baseKey - key : key - baseKey;
+    const basePage = busPage(b.base);
+    index = b.space === 'io' ? -basePage - 1 - key : key - basePage;
   }
+  const startInPage = Number(r.va & 0xfffn);
   const pages = Math.ceil((startInPage + r.length) / PAGE_SIZE);
   if (index < 0 || index >= pages) return;
   const from = Math.max(0, index * PAGE_SIZE + lo - startInPage);
   const to = Math.min(r.length, index * PAGE_SIZE + hi - startInPage);
   if (to > from) out.push({ address: r.va + BigInt(from), length: to - from });
 }
+
+/** base >> 12 as a number; in Number arithmetic (no BigInt made) when base is exact there. */
+function busPage(base: bigint): number {
+  return base <= exactMax ? Math.floor(Number(base) / PAGE_SIZE) : Number(base >> 12n);
+}
+
+const exactMax = BigInt(Number.MAX_SAFE_INTEGER);

@@ -15,14 +15,23 @@ export function ioPageKey(port: bigint): PageKey {
   return -Number(port >> 12n) - 1;
 }
 
+/**
+ * A touched page's byte extent [lo, hi) packed in one number (both at most PAGE_SIZE), so
+ * marking a page allocates no pair.
+ */
+const extentSpan = 2 * PAGE_SIZE;
+const extent = (lo: number, hi: number): number => lo * extentSpan + hi;
+export const extentLo = (e: number): number => Math.floor(e / extentSpan);
+export const extentHi = (e: number): number => e % extentSpan;
+
 /** Dropped page arrays kept for reuse: a fresh 4 KiB typed array costs microseconds. */
 const sparePagesMax = 256;
 
 export class PhysMem {
   private readonly pages = new Map<PageKey, Uint8Array>();
   private readonly spare: Uint8Array[] = [];
-  /** Byte extents written since the last drainTouched(): page → [lo, hi). */
-  private touched = new Map<PageKey, [number, number]>();
+  /** Byte extents written since the last drainTouched(): page → [lo, hi) as one number. */
+  private touched = new Map<PageKey, number>();
   /** Counts every byte-changing write; equal counters mean equal memory. */
   writes = 0;
 
@@ -66,11 +75,9 @@ export class PhysMem {
 
   private mark(key: PageKey, lo: number, hi: number): void {
     const t = this.touched.get(key);
-    if (t === undefined) this.touched.set(key, [lo, hi]);
-    else {
-      if (lo < t[0]) t[0] = lo;
-      if (hi > t[1]) t[1] = hi;
-    }
+    if (t === undefined) this.touched.set(key, extent(lo, hi));
+    else if (lo < extentLo(t) || hi > extentHi(t))
+      this.touched.set(key, extent(Math.min(lo, extentLo(t)), Math.max(hi, extentHi(t))));
   }
 
   /** Zeroes a page (fresh allocations start zeroed, like the kernel's zeroed pool). */
@@ -106,8 +113,8 @@ export class PhysMem {
     if (this.spare.length < sparePagesMax) this.spare.push(page);
   }
 
-  /** The byte extents written since the last drain, in first-write order. */
-  drainTouched(): Map<PageKey, [number, number]> {
+  /** The byte extents written since the last drain (see extentLo), in first-write order. */
+  drainTouched(): Map<PageKey, number> {
     const t = this.touched;
     if (t.size > 0) this.touched = new Map();
     return t;

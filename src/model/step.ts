@@ -99,6 +99,9 @@ export function step(s: ModelState, fn: string, a: Args): Stepped {
   s.tick++;
   const { handler, outs } = planOf(fn);
   const r = handler === undefined ? misuse('unknown-function') : handler(s, a);
+  // With no out-parameter to fill, the handler's result already is the Stepped, keys in the
+  // same order (ok, misuse and leaving build them so): no second object per step.
+  if (outs.length === 0 && r.wrote === undefined) return r;
   const result: { -readonly [K in keyof Stepped]: Stepped[K] } = { branch: r.branch };
   if (outs.length > 0) {
     const wrote = r.wrote;
