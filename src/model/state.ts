@@ -112,6 +112,8 @@ export class ModelState {
   readonly kernelVa: VaBump;
   readonly viewVa: VaBump;
   readonly userViewVa: VaBump;
+  /** Each aperture's end (base + length), by index of device.apertures: asked on every map. */
+  readonly apertureEnds: readonly bigint[];
   private nextHandle: bigint;
   private adapterCount = 0;
   /** Bumped on every object change. */
@@ -133,6 +135,25 @@ export class ModelState {
     this.viewVa = new VaBump(layout.viewVaBase);
     this.userViewVa = new VaBump(layout.userViewVaBase);
     this.nextHandle = layout.handleBase;
+    this.apertureEnds = device.apertures.map((a) => a.base + BigInt(a.length));
+  }
+
+  /** Index of the aperture of this space holding all of [bus, end), or -1. */
+  apertureOf(space: 'memory' | 'io', bus: bigint, end: bigint): number {
+    const aps = this.device.apertures;
+    for (let i = 0; i < aps.length; i++) {
+      const ap = aps[i];
+      const apEnd = this.apertureEnds[i];
+      if (
+        ap !== undefined &&
+        apEnd !== undefined &&
+        ap.space === space &&
+        bus >= ap.base &&
+        end <= apEnd
+      )
+        return i;
+    }
+    return -1;
   }
 
   get reactos(): boolean {

@@ -28,11 +28,7 @@ interface MapRequest {
 
 function inAperture(s: ModelState, r: MapRequest): boolean {
   if (r.length === 0) return false;
-  const space = r.io ? 'io' : 'memory';
-  const end = r.bus + BigInt(r.length);
-  return s.device.apertures.some(
-    (ap) => ap.space === space && r.bus >= ap.base && end <= ap.base + BigInt(ap.length),
-  );
+  return s.apertureOf(r.io ? 'io' : 'memory', r.bus, r.bus + BigInt(r.length)) >= 0;
 }
 
 /** Creates (or, for ReactOS kernel memory, reuses) a view; undefined at the object limit. */
@@ -88,12 +84,13 @@ function unmapView(s: ModelState, v: View): void {
 
 function aliasMismatch(s: ModelState, r: MapRequest): boolean {
   const end = r.bus + BigInt(r.length);
+  // The caching test first: views that agree on it (nearly all) need no end computed.
   for (const v of s.views.values()) {
     if (
+      v.p6cache !== r.p6cache &&
       v.space === (r.io ? 'io' : 'memory') &&
       v.bus < end &&
-      r.bus < v.bus + BigInt(v.length) &&
-      v.p6cache !== r.p6cache
+      r.bus < v.bus + BigInt(v.length)
     )
       return true;
   }

@@ -146,10 +146,7 @@ export function deviceDma(s: ModelState, a: Args): StepResult {
   if (mdl === undefined) return misuse('device-dma-after-unlock', 0);
   const device = big(a, 'deviceAddress');
   const end = device + BigInt(t.length);
-  const aperture = s.device.apertures.find(
-    (ap) => ap.space === 'memory' && device >= ap.base && end <= ap.base + BigInt(ap.length),
-  );
-  if (aperture === undefined) return misuse('device-address-outside-aperture', 0);
+  if (s.apertureOf('memory', device, end) < 0) return misuse('device-address-outside-aperture', 0);
   moveBytes(s, mdl, t, device);
   return ok(t.writeToDevice ? 'to-device' : 'from-device', t.length);
 }
