@@ -1,7 +1,6 @@
 // Plain-data views of the model's state: the live objects (what a target's optional state()
 // returns, in its own address space), the live CPU ranges, and what memory a call touched.
 import { PAGE_SIZE } from '../core/limits.js';
-import { extentHi, extentLo } from './physmem.js';
 import type { CpuRange } from './ranges.js';
 import type { ModelState } from './state.js';
 
@@ -97,19 +96,21 @@ export function liveRanges(s: ModelState): CpuRange[] {
  * number of touched pages times live ranges: independent of how much memory is mapped.
  */
 export function touchedRanges(s: ModelState): AddressRange[] {
-  const touched = s.mem.drainTouched();
-  if (touched.size === 0) return [];
+  const touched = s.mem.touched;
+  if (touched.count === 0) return [];
   const out: AddressRange[] = [];
-  touched.forEach((e, key) => {
-    const lo = extentLo(e);
-    const hi = extentHi(e);
+  for (let i = 0; i < touched.count; i++) {
+    const key = touched.key(i);
+    const lo = touched.lo(i);
+    const hi = touched.hi(i);
     const user = s.userPageOf.get(key);
     if (user !== undefined) out.push({ address: (user << 12n) + BigInt(lo), length: hi - lo });
     // A RAM page backs one range; a bus page shows through every view of it.
     const owner = s.ranges.ownerOf(key);
     if (owner !== undefined) rangeSpanOfKey(owner, key, lo, hi, out);
     else for (const r of s.ranges.views()) rangeSpanOfKey(r, key, lo, hi, out);
-  });
+  }
+  touched.clear();
   return out;
 }
 

@@ -3,6 +3,7 @@
 // write records its page, so "what did this call change?" costs what the call touched.
 import { PAGE_SIZE } from '../core/limits.js';
 import { zeroed } from '../core/zeroed.js';
+import { TouchedPages } from './touched.js';
 
 /** Page keys: memory-space page number, or -(port page + 1) for I/O space. */
 export type PageKey = number;
@@ -15,23 +16,14 @@ export function ioPageKey(port: bigint): PageKey {
   return -Number(port >> 12n) - 1;
 }
 
-/**
- * A touched page's byte extent [lo, hi) packed in one number (both at most PAGE_SIZE), so
- * marking a page allocates no pair.
- */
-const extentSpan = 2 * PAGE_SIZE;
-const extent = (lo: number, hi: number): number => lo * extentSpan + hi;
-export const extentLo = (e: number): number => Math.floor(e / extentSpan);
-export const extentHi = (e: number): number => e % extentSpan;
-
 /** Dropped page arrays kept for reuse: a fresh 4 KiB typed array costs microseconds. */
 const sparePagesMax = 256;
 
 export class PhysMem {
   private readonly pages = new Map<PageKey, Uint8Array>();
   private readonly spare: Uint8Array[] = [];
-  /** Byte extents written since the last drainTouched(): page → [lo, hi) as one number. */
-  private touched = new Map<PageKey, number>();
+  /** Pages written since the replayer last asked, with the bytes written (touchedRanges). */
+  readonly touched = new TouchedPages();
   /** Counts every byte-changing write; equal counters mean equal memory. */
   writes = 0;
 
@@ -74,10 +66,7 @@ export class PhysMem {
   }
 
   private mark(key: PageKey, lo: number, hi: number): void {
-    const t = this.touched.get(key);
-    if (t === undefined) this.touched.set(key, extent(lo, hi));
-    else if (lo < extentLo(t) || hi > extentHi(t))
-      this.touched.set(key, extent(Math.min(lo, extentLo(t)), Math.max(hi, extentHi(t))));
+    this.touched.mark(key, lo, hi);
   }
 
   /** Zeroes a page (fresh allocations start zeroed, like the kernel's zeroed pool). */
@@ -111,13 +100,6 @@ export class PhysMem {
 
   private recycle(page: Uint8Array): void {
     if (this.spare.length < sparePagesMax) this.spare.push(page);
-  }
-
-  /** The byte extents written since the last drain (see extentLo), in first-write order. */
-  drainTouched(): Map<PageKey, number> {
-    const t = this.touched;
-    if (t.size > 0) this.touched = new Map();
-    return t;
   }
 
   /** Pages holding data (for digests and snapshots). */
