@@ -69,6 +69,8 @@ export function ramRuns(
 /** Free physical pages as sorted, coalesced [start, end) runs. */
 export class PhysAllocator {
   private runs: Array<[number, number]>;
+  /** The pages in runs, kept as they change: asked before every allocation. */
+  private freePages = 0;
 
   constructor(
     ramPages: number,
@@ -76,15 +78,18 @@ export class PhysAllocator {
     holes: readonly (readonly [number, number])[] = [],
   ) {
     this.runs = ramRuns(ramPages, holes);
+    for (const [a, b] of this.runs) this.freePages += b - a;
   }
 
   /** n physically contiguous pages whose last byte is at or below `highest`; first fit. */
   contiguous(n: number, highest: bigint): number | undefined {
-    const order = this.topDown ? [...this.runs.keys()].reverse() : [...this.runs.keys()];
     // Pages below this one end at or below `highest` (clamped: `highest` may be 2^64 - 1).
     const limit = Number(BigInt.asUintN(64, highest + 1n) >> PAGE_SHIFT);
     const ceiling = highest >= 0xffffffffffffffffn ? Number.MAX_SAFE_INTEGER : limit;
-    for (const i of order) {
+    // Run by run from the bottom (top-down: from the top), without listing their indexes.
+    const count = this.runs.length;
+    for (let k = 0; k < count; k++) {
+      const i = this.topDown ? count - 1 - k : k;
       const run = this.runs[i];
       if (run === undefined || run[1] - run[0] < n) continue;
       // Top-down takes the highest fit under the ceiling, not just the run's top.
@@ -120,15 +125,14 @@ export class PhysAllocator {
   }
 
   free(): number {
-    let total = 0;
-    for (const [a, b] of this.runs) total += b - a;
-    return total;
+    return this.freePages;
   }
 
   private take(i: number, start: number, n: number): void {
     const run = this.runs[i];
     if (run === undefined) return;
     const [a, b] = run;
+    this.freePages -= n; // callers take from within one run
     // Taking from either end (the usual case) shrinks the run in place.
     if (start === a && start + n < b) run[0] = start + n;
     else if (start > a && start + n === b) run[1] = start;
@@ -137,6 +141,7 @@ export class PhysAllocator {
   }
 
   private insert(page: number): void {
+    this.freePages++;
     let lo = 0;
     let hi = this.runs.length;
     while (lo < hi) {

@@ -5,6 +5,7 @@ import {
   VideoPortDmaInitOnly,
 } from '../../core/constants.js';
 import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
+import { zeroed } from '../../core/zeroed.js';
 import { pinPages } from '../access.js';
 import { big, field, num, struct } from '../args.js';
 import { misuse, ok, type StepResult } from '../result.js';
@@ -119,8 +120,8 @@ function buildSgListBlock(s: ModelState, mdl: Mdl): [bigint, number] | undefined
   const va = s.kernelVa.take(size);
   s.blocks.set(va, { va, length: size, kind: 'lockedList', pages });
   s.addRamRange(va, size, 'lockedList', pages);
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  const bytes = zeroed(size); // a slab region: an array of its own costs microseconds
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   view.setUint32(0, elements.length, true);
   elements.forEach((e, i) => {
     view.setBigUint64(SG_LIST_HEADER_BYTES + i * SG_ELEMENT_BYTES, e.address, true);
