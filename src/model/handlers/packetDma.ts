@@ -151,15 +151,21 @@ export function deviceDma(s: ModelState, a: Args): StepResult {
   return ok(t.writeToDevice ? 'to-device' : 'from-device', t.length);
 }
 
+/** Device addresses below this stay exact in Number arithmetic for any transfer (< 2^32). */
+const exactDeviceMax = BigInt(Number.MAX_SAFE_INTEGER) - 0x100000000n;
+
 function moveBytes(s: ModelState, mdl: Mdl, t: Transfer, device: bigint): void {
   let done = 0;
   let byte = Number(mdl.va & 0xfffn) + t.offset;
+  // Apertures sit far below 2^53: each chunk's page and offset without BigInt arithmetic.
+  const exact = device <= exactDeviceMax;
+  const base = exact ? Number(device) : 0;
   while (done < t.length) {
     const ramKey = mdl.keys[Math.floor(byte / PAGE_SIZE)] ?? 0;
     const ramOff = byte % PAGE_SIZE;
-    const devAddr = device + BigInt(done);
-    const devKey = Number(devAddr >> 12n);
-    const devOff = Number(devAddr & 0xfffn);
+    const devAddr = exact ? 0n : device + BigInt(done);
+    const devKey = exact ? Math.floor((base + done) / PAGE_SIZE) : Number(devAddr >> 12n);
+    const devOff = exact ? (base + done) % PAGE_SIZE : Number(devAddr & 0xfffn);
     const n = Math.min(PAGE_SIZE - ramOff, PAGE_SIZE - devOff, t.length - done);
     if (t.writeToDevice) s.mem.copy(ramKey, ramOff, devKey, devOff, n);
     else s.mem.copy(devKey, devOff, ramKey, ramOff, n);
