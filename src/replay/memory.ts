@@ -7,6 +7,7 @@ import { readOrUndefined, type QuietRead, type Target } from './target.js';
 import { extentOf, type DiffExtent } from './byteExtent.js';
 import { cutTargetText, describeThrown, garbageText, TargetFault } from './callTarget.js';
 import { compareAt, sameBytes } from './sameBytes.js';
+import { pagesOf, samePages } from './samePages.js';
 
 export interface Span {
   readonly address: bigint;
@@ -272,9 +273,14 @@ function compareFrom(
   list: readonly Span[],
   start: number,
 ): Maybe<ByteDiff | undefined> {
+  const inPlace = pagesOf(target);
   for (let i = start; i < list.length; i++) {
     const c = list[i];
     if (c === undefined || !comparable(model, c.address)) continue;
+    // The model target's pages, compared where they lie: only a chunk that may differ is read.
+    if (inPlace !== undefined) {
+      if (samePages(model, inPlace, c.address, targetAddress(book, c.address), c.length)) continue;
+    }
     const got = readTargetMaybe(target, book, c);
     if (got instanceof Promise) {
       return got.then(

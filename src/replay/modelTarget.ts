@@ -12,7 +12,9 @@ import { owned } from './unchanging.js';
 import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
 import type { CallOutcome } from '../model/values.js';
 import {
+  pagesInPlace,
   readOrUndefined,
+  type PagesInPlace,
   type QuietRead,
   type Target,
   type TargetOptions,
@@ -61,6 +63,8 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
   };
   const quiet: QuietRead = (address, length) => model.read(address, length);
   Object.defineProperty(read, readOrUndefined, { value: quiet });
+  const pages: PagesInPlace = (address, length, visit) => model.visit(address, length, visit);
+  Object.defineProperty(read, pagesInPlace, { value: pages });
   return {
     model,
     call(c) {

@@ -1,5 +1,6 @@
 // The target module interface (DESIGN.md "Target module interface"): what the replayer drives.
 import type { DeviceConfig } from '../model/device.js';
+import type { PageVisitor } from '../model/ranges.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 
 /** Live objects a target reports, for the inertness checks. Any plain data; compared deeply. */
@@ -44,6 +45,19 @@ export interface Target {
 export const readOrUndefined: unique symbol = Symbol('vpdma.readOrUndefined');
 
 export type QuietRead = (address: bigint, length: number) => Uint8Array | undefined;
+
+/**
+ * The model target's `read` also carries, under this key, its pages in place (Model.visit):
+ * the memory checks compare them with the oracle's without copying the target's bytes. Like
+ * readOrUndefined, a wrapper that replaces `read` loses it.
+ */
+export const pagesInPlace: unique symbol = Symbol('vpdma.pagesInPlace');
+
+export type PagesInPlace = (
+  address: bigint,
+  length: number,
+  visit: PageVisitor,
+) => boolean | undefined;
 
 export interface TargetOptions {
   readonly device: DeviceConfig;
