@@ -3,12 +3,14 @@
 import type { Stepped } from '../model/step.js';
 import type { Args, TraceCall, Value } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
-import { planOf } from './callPlan.js';
+import { planOf, type CallPlan } from './callPlan.js';
 import { compareOutcome } from './compare.js';
 import { translateOut } from './translate.js';
 import { violation, type Violation } from './violation.js';
 
 export interface CheckContext {
+  /** The call's plan, looked up once per call (by name, a map lookup of a string). */
+  readonly plan: CallPlan;
   readonly book: AddressBook;
   readonly index: number;
   readonly profile: string;
@@ -29,10 +31,11 @@ export function toModelSpace(
   fn: string,
   from: 'trace' | 'target',
   o: { ret?: Value; out?: Args },
+  known?: CallPlan,
 ): { ret?: Value; out?: Args } {
   // The usual case against an in-process model: every value is the same on both sides.
   if (!book.moves(from, 'model')) return o;
-  const plan = planOf(fn);
+  const plan = known ?? planOf(fn);
   if (plan === undefined) return o;
   const res: { ret?: Value; out?: Args } = {};
   if (o.ret !== undefined)
@@ -53,11 +56,10 @@ export function recordedViolations(
   call: TraceCall,
   stepped: Stepped,
 ): readonly Violation[] {
-  const plan = planOf(call.fn);
-  if (plan === undefined) return NONE;
+  const plan = c.plan;
   // Plain assignments, not conditional spreads: this runs for every call of a captured trace,
   // and a spread of `cond ? {} : {...}` took 5% of the replay in a profile.
-  const recorded = toModelSpace(c.book, call.fn, 'trace', call);
+  const recorded = toModelSpace(c.book, call.fn, 'trace', call, plan);
   const expected: { ret?: Value; out?: Args; unspecified?: readonly string[] } = {};
   if (plan.ret !== undefined && stepped.ret !== undefined) expected.ret = stepped.ret;
   if (call.out !== undefined) expected.out = stepped.out ?? {};
@@ -83,9 +85,7 @@ export function conformanceViolations(
   stepped: Stepped,
   observed: { ret?: Value; out?: Args },
 ): readonly Violation[] {
-  const plan = planOf(fn);
-  if (plan === undefined) return NONE;
-  const found = compareOutcome(plan, stepped, observed, c);
+  const found = compareOutcome(c.plan, stepped, observed, c);
   if (found.length === 0) return NONE;
   return found.map((m) => {
     const kind = mismatchKind(fn, m.field);

@@ -46,7 +46,13 @@ export interface InertHost {
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean>;
-  recordedAgainst(call: TraceCall, s: Stepped, modelArgs: Args, step: RecordedStep): void;
+  recordedAgainst(
+    call: TraceCall,
+    plan: CallPlan,
+    s: Stepped,
+    modelArgs: Args,
+    step: RecordedStep,
+  ): void;
   add(v: Violation): void;
   memoryMismatch(fn: string, d: ByteDiff, how: string, late: boolean): void;
   detach(by: DetachReason): void;
@@ -82,8 +88,8 @@ export class InertStep {
     const r = this.r;
     const stepped = r.model.step(call.fn, inert.modelArgs);
     r.options.onStep?.(call.fn, stepped, r.model, got);
-    const observed = toModelSpace(r.book, call.fn, 'target', got);
-    r.recordedAgainst(call, stepped, inert.modelArgs, RECORDED_STEP.inert);
+    const observed = toModelSpace(r.book, call.fn, 'target', got, inert.plan);
+    r.recordedAgainst(call, inert.plan, stepped, inert.modelArgs, RECORDED_STEP.inert);
     for (const v of inertValues(inert, stepped.ret, observed, got)) r.add(v);
     return andThen(this.after(inert, before), () => {
       learnProduced(r.book, inert.plan, call, stepped, got, inert.modelArgs);

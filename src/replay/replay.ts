@@ -79,7 +79,8 @@ export class Replayer {
       detached: () => this.detachedAt !== undefined,
       cheap: () => this.cheap(),
       callTarget: (call, targetArgs, then) => this.callTarget(call, targetArgs, then),
-      recordedAgainst: (call, s, modelArgs, step) => this.recordedAgainst(call, s, modelArgs, step),
+      recordedAgainst: (call, plan, s, modelArgs, step) =>
+        this.recordedAgainst(call, plan, s, modelArgs, step),
       add: (v) => this.found.add(v),
       memoryMismatch: (fn, d, how, late) => this.memoryMismatch(fn, d, how, late),
       detach: (by) => this.detach(by),
@@ -163,11 +164,11 @@ export class Replayer {
     const oracleBefore = this.oracleVersion();
     const stepped = this.model.step(call.fn, modelArgs);
     this.options.onStep?.(call.fn, stepped, this.model, got);
-    const observed = toModelSpace(this.book, call.fn, 'target', got);
+    const observed = toModelSpace(this.book, call.fn, 'target', got, plan);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
     // One context for both checks of the call's answer.
-    const ctx = this.check(modelArgs);
+    const ctx = this.check(plan, modelArgs);
     this.recordedWith(call, stepped, step, ctx);
     this.checkConformance(call.fn, stepped, observed, ctx, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
@@ -198,16 +199,23 @@ export class Replayer {
     return this.target.touched !== undefined && this.options.paranoid !== true;
   }
 
-  private recordedAgainst(call: TraceCall, s: Stepped, modelArgs: Args, step: RecordedStep): void {
-    this.recordedWith(call, s, step, this.check(modelArgs));
+  private recordedAgainst(
+    call: TraceCall,
+    plan: CallPlan,
+    s: Stepped,
+    modelArgs: Args,
+    step: RecordedStep,
+  ): void {
+    this.recordedWith(call, s, step, this.check(plan, modelArgs));
   }
 
   private recordedWith(call: TraceCall, s: Stepped, step: RecordedStep, ctx: CheckContext): void {
     for (const v of this.recorded.check(call, s, step, this.index, ctx)) this.found.add(v);
   }
 
-  private check(modelArgs: Args): CheckContext {
+  private check(plan: CallPlan, modelArgs: Args): CheckContext {
     return {
+      plan,
       book: this.book,
       index: this.index,
       profile: this.model.state.profile,
