@@ -43,6 +43,7 @@ export interface InertHost {
   /** The call to the target, then `then` with its answer. */
   callTarget(
     call: TraceCall,
+    plan: CallPlan,
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean>;
@@ -75,7 +76,7 @@ export class InertStep {
   step(call: TraceCall, plan: CallPlan, modelArgs: Args, targetArgs: Args): Maybe<boolean> {
     const inert = this.context(plan, call.args, modelArgs, targetArgs);
     return andThen(inertBefore(inert), (before) =>
-      this.r.callTarget(call, targetArgs, (got) => this.complete(call, inert, before, got)),
+      this.r.callTarget(call, plan, targetArgs, (got) => this.complete(call, inert, before, got)),
     );
   }
 
@@ -86,9 +87,10 @@ export class InertStep {
     got: CallOutcome,
   ): Maybe<boolean> {
     const r = this.r;
-    const stepped = r.model.step(call.fn, inert.modelArgs);
-    r.options.onStep?.(call.fn, stepped, r.model, got);
-    const observed = toModelSpace(r.book, call.fn, 'target', got, inert.plan);
+    const fn = inert.plan.desc.fn; // the call table's string (Replayer.ask)
+    const stepped = r.model.step(fn, inert.modelArgs);
+    r.options.onStep?.(fn, stepped, r.model, got);
+    const observed = toModelSpace(r.book, fn, 'target', got, inert.plan);
     r.recordedAgainst(call, inert.plan, stepped, inert.modelArgs, RECORDED_STEP.inert);
     for (const v of inertValues(inert, stepped.ret, observed, got)) r.add(v);
     return andThen(this.after(inert, before), () => {

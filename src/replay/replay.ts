@@ -78,7 +78,7 @@ export class Replayer {
       index: () => this.index,
       detached: () => this.detachedAt !== undefined,
       cheap: () => this.cheap(),
-      callTarget: (call, targetArgs, then) => this.callTarget(call, targetArgs, then),
+      callTarget: (call, plan, targetArgs, then) => this.callTarget(call, plan, targetArgs, then),
       recordedAgainst: (call, plan, s, modelArgs, step) =>
         this.recordedAgainst(call, plan, s, modelArgs, step),
       add: (v) => this.found.add(v),
@@ -123,7 +123,7 @@ export class Replayer {
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
     if (plan.inert) return this.inert.step(call, plan, modelArgs, targetArgs);
     // No closure unless the target answers asynchronously: this runs for every call.
-    const got = this.ask(call, targetArgs);
+    const got = this.ask(call, plan, targetArgs);
     if (got instanceof Promise) return got.then((g) => this.complete(call, plan, modelArgs, g));
     return this.complete(call, plan, modelArgs, got);
   }
@@ -131,19 +131,22 @@ export class Replayer {
   /** The call to the target, then `then` with its answer (a fault: see step). */
   private callTarget(
     call: TraceCall,
+    plan: CallPlan,
     targetArgs: Args,
     then: (got: CallOutcome) => Maybe<boolean>,
   ): Maybe<boolean> {
-    const got = this.ask(call, targetArgs);
+    const got = this.ask(call, plan, targetArgs);
     return got instanceof Promise ? got.then(then) : then(got);
   }
 
   /** The target's answer to the call (a fault: see step). */
-  private ask(call: TraceCall, targetArgs: Args): Maybe<CallOutcome> {
+  private ask(call: TraceCall, plan: CallPlan, targetArgs: Args): Maybe<CallOutcome> {
     this.options.onCall?.(this.index, call.fn, targetArgs, call);
+    // The call table's own string for the name (the same text): the lookups by name after
+    // this one, the target's and the oracle's, find it without hashing a string per call.
     return callTargetMaybe(
       this.target,
-      { fn: call.fn, args: targetArgs },
+      { fn: plan.desc.fn, args: targetArgs },
       this.options.callTimeoutMs,
     );
   }
@@ -162,20 +165,21 @@ export class Replayer {
     got: CallOutcome,
   ): Maybe<boolean> {
     const oracleBefore = this.oracleVersion();
-    const stepped = this.model.step(call.fn, modelArgs);
-    this.options.onStep?.(call.fn, stepped, this.model, got);
-    const observed = toModelSpace(this.book, call.fn, 'target', got, plan);
+    const fn = plan.desc.fn; // the call table's string (see ask)
+    const stepped = this.model.step(fn, modelArgs);
+    this.options.onStep?.(fn, stepped, this.model, got);
+    const observed = toModelSpace(this.book, fn, 'target', got, plan);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
     // One context for both checks of the call's answer.
     const ctx = this.check(plan, modelArgs);
     this.recordedWith(call, stepped, step, ctx);
-    this.checkConformance(call.fn, stepped, observed, ctx, oracleChanged);
+    this.checkConformance(fn, stepped, observed, ctx, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
     learnProduced(this.book, plan, call, stepped, got, modelArgs);
-    const sent = listBytesSent(this.model, this.target, this.book, call.fn, modelArgs);
-    if (sent !== undefined) return andThen(sent, (why) => this.afterCall(call.fn, why));
-    return this.afterCall(call.fn);
+    const sent = listBytesSent(this.model, this.target, this.book, fn, modelArgs);
+    if (sent !== undefined) return andThen(sent, (why) => this.afterCall(fn, why));
+    return this.afterCall(fn);
   }
 
   /** The touched check (after detaching, when `why` says the oracle cannot judge on). */
@@ -210,7 +214,9 @@ export class Replayer {
   }
 
   private recordedWith(call: TraceCall, s: Stepped, step: RecordedStep, ctx: CheckContext): void {
-    for (const v of this.recorded.check(call, s, step, this.index, ctx)) this.found.add(v);
+    // Indexed loops, not for-of: no iterator per call.
+    const found = this.recorded.check(call, s, step, this.index, ctx);
+    for (let i = 0; i < found.length; i++) this.found.add(found[i] as Violation);
   }
 
   private check(plan: CallPlan, modelArgs: Args): CheckContext {
@@ -240,7 +246,7 @@ export class Replayer {
     const u = implementationBytes(this.model, this.book, fn, ctx.modelArgs);
     if (u !== undefined) return 'detach' in u ? this.detach('latitude', u.detach) : undefined;
     const found = conformanceViolations(ctx, fn, stepped, observed);
-    for (const v of found) this.found.add(v);
+    for (let i = 0; i < found.length; i++) this.found.add(found[i] as Violation);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
     if (found.length > 0 && oracleChanged) this.detach('divergence');

@@ -61,7 +61,18 @@ export function stateOf(target: Target): Maybe<TargetState | undefined> {
 /** What the target wrote since last asked, or undefined if it has no touched(). */
 export function touchedOf(target: Target): Maybe<TouchedRanges | undefined> {
   if (target.touched === undefined) return undefined;
-  return guarded('touched()', () => target.touched?.(), checkTouched);
+  // As guarded(), without a closure: this runs after every call.
+  let got: Maybe<unknown>;
+  try {
+    got = target.touched?.();
+  } catch (e) {
+    throw thrown('touched()', e);
+  }
+  if (got instanceof Promise)
+    return got.then(checkTouched, (e: unknown) => {
+      throw thrown('touched()', e);
+    });
+  return checkTouched(got);
 }
 
 /** touchedOf, with no touched() meaning nothing reported. */
