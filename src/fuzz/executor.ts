@@ -97,6 +97,9 @@ export function createFuzzPool(
       filename: fuzzWorkerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
       startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
+      // Fuzz tasks are short (64 cases of the model take about 15 ms): one queued behind each
+      // running one keeps the worker from waiting on this thread between them.
+      tasksPerWorker: 2,
       afterKill: fuzzAfterKill,
       afterDeath: fuzzAfterDeath,
     });

@@ -130,6 +130,8 @@ export interface TaskKind<T extends PooledTask, R> {
    * worker is terminated at once and its task's results are lost.
    */
   stopGraceMs?(task: T): number;
+  /** Tasks per worker given to Piscina at once (default 1): with 2, the next one waits queued. */
+  readonly tasksPerWorker?: number;
   /** After a kill: results for what was stuck, and the rest of the task to run again. */
   afterKill(task: T, beat: Int32Array): { readonly results: R[]; readonly redo?: T };
   /** After the worker died (`why`): the same, for the item it had in hand. */
@@ -194,13 +196,14 @@ export class TaskPool<T extends PooledTask, R> {
     const redo: T[] = [];
     const timer = setInterval(() => this.watch(), watchdogMs);
     try {
-      const lanes = Array.from({ length: this.workers }, async () => {
+      const lane = async (): Promise<void> => {
         for (let task = redo.shift() ?? next(); task !== undefined; task = redo.shift() ?? next()) {
           if (control.signal?.aborted === true) return;
           const again = await this.runOne(task, control);
           if (again !== undefined) redo.unshift(again);
         }
-      });
+      };
+      const lanes = Array.from({ length: this.workers * (this.kind.tasksPerWorker ?? 1) }, lane);
       await Promise.all(lanes);
     } finally {
       clearInterval(timer);
@@ -266,7 +269,8 @@ export class TaskPool<T extends PooledTask, R> {
     const now = Date.now();
     for (const r of this.running) {
       const count = progressCount(r.beat);
-      if (count !== r.lastCount) {
+      // Not started (queued, tasksPerWorker) is not silent.
+      if (count !== r.lastCount || (count === 0 && heldItem(r.beat) < 0)) {
         r.lastCount = count;
         r.lastChange = now;
       } else if (Atomics.load(r.beat, 0) >= 0) {
