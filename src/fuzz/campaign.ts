@@ -152,7 +152,11 @@ export function timeSlice(
   return Math.max(1, Math.floor(aimMs / perCaseMs));
 }
 
+/** Campaigns started in this process: each task names its own (FuzzTask.campaign). */
+let campaigns = 0;
+
 export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise<CampaignResult> {
+  const campaign = ++campaigns;
   const now = o.now ?? ((): number => performance.now());
   const started = now();
   const total = o.runs === undefined ? Number.POSITIVE_INFINITY : shardCases(o.shard, o.runs);
@@ -177,7 +181,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     );
     const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));
     nextJ += n;
-    const task: FuzzTask = { settings: o.settings, base: o.base, cases };
+    const task: FuzzTask = { settings: o.settings, base: o.base, cases, campaign };
     // A task still running when the budget ends stops before its next case (wall clock, so
     // worker threads can read it).
     return o.timeMs === undefined
@@ -190,7 +194,10 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onResults: (_task, results) => {
       received += results.length;
-      for (const r of results) pending.set(r.index, r);
+      for (const r of results) {
+        pending.set(r.index, r);
+        st.noteLabels(r);
+      }
       for (
         let r = pending.get(shardIndex(o.shard, doneJ));
         r !== undefined && !st.full && st.setupError === undefined;
@@ -223,7 +230,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     ...(st.edgesAsked
       ? { edgesFirstSeen: st.edgesFirstSeen, baseEdges: st.edgesSeen.size - st.edgesFirstSeen.size }
       : {}),
-    reached: [...st.reached].sort(),
+    reached: st.reached(),
     kept: st.kept,
     failing: st.failing,
     failingCount: st.failingCount,
@@ -236,6 +243,14 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   };
 }
 
+/** Without its labels, which depend on what its thread ran before (CaseResult.labels). */
+function unlabelled(r: CaseResult): CaseResult {
+  if (r.labelKeys === undefined) return r;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what a kept failing case drops
+  const { labelKeys, labels, ...rest } = r;
+  return rest;
+}
+
 class State {
   readonly seen: Set<number>;
   readonly firstSeen = new Map<number, number>();
@@ -245,8 +260,9 @@ class State {
   readonly edgesSeen: Set<number>;
   /** Some case asked the target for its coverage. */
   edgesAsked = false;
-  /** The labels of the keys the cases reached (reached.ts). */
-  readonly reached = new Set<string>();
+  /** The keys the cases reached, base or not, and their labels (reached.ts) as they came. */
+  private readonly reachedKeys = new Set<number>();
+  private readonly labelOf = new Map<number, string>();
   readonly kept: number[] = [];
   readonly failing: CaseResult[] = [];
   failingCount = 0;
@@ -299,9 +315,9 @@ class State {
       this.unstarted.clear();
     }
     this.calls += r.calls;
-    for (const l of r.reached ?? []) this.reached.add(l);
     const fresh: number[] = [];
     for (const k of r.keys) {
+      this.reachedKeys.add(k);
       if (this.seen.has(k)) continue;
       this.seen.add(k);
       this.firstSeen.set(k, r.index);
@@ -326,7 +342,7 @@ class State {
       const hits = (this.hits.get(key) ?? 0) + 1;
       this.hits.set(key, hits);
       this.failingCount++;
-      if (hits <= (o.failingPerGroup ?? Number.POSITIVE_INFINITY)) this.failing.push(r);
+      if (hits <= (o.failingPerGroup ?? Number.POSITIVE_INFINITY)) this.failing.push(unlabelled(r));
       const v = r.violations[0];
       // Not-started cases from the first on may yet be a target that cannot be set up, which
       // is no finding: their kind counts once some case has started the target.
@@ -335,6 +351,25 @@ class State {
       if (o.counts?.(r) ?? true) this.counted++;
       if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
     }
+  }
+
+  /** A result's labels, whatever its order: a later case's keys may be labelled here only. */
+  noteLabels(r: CaseResult): void {
+    const keys = r.labelKeys ?? [];
+    for (let i = 0; i < keys.length; i++)
+      this.labelOf.set(keys[i] as number, r.labels?.[i] as string);
+  }
+
+  /** The labels of the keys the cases reached, sorted. */
+  reached(): string[] {
+    const labels = new Set<string>();
+    for (const k of this.reachedKeys) {
+      const l = this.labelOf.get(k);
+      // Each thread labels a key before or with the first case it reports it in.
+      if (l === undefined) throw new Error(`coverage key ${k} came without its label`);
+      labels.add(l);
+    }
+    return [...labels].sort();
   }
 
   progress(cases: number, elapsedMs: number): CampaignProgress {

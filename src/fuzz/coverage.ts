@@ -70,20 +70,24 @@ function keyText(fn: string, stepped: Stepped, shape: number, profile: string): 
 
 /**
  * Collects one case's keys, dropping those already reported earlier in the same task, and
- * their labels (reached.ts): the text is built only for a key new to the task.
+ * the labels (reached.ts) of those `labelled` (the thread's, for the task's campaign) lacks:
+ * the text is built only for a key new to both.
  */
 export class CoverageSink {
   private readonly mine = new Set<number>();
-  private readonly labels = new Set<string>();
+  private readonly labels = new Map<number, string>();
 
-  constructor(private readonly seenInTask: Set<number>) {}
+  constructor(
+    private readonly seenInTask: Set<number>,
+    private readonly labelled: Set<number>,
+  ) {}
 
   readonly onStep = (fn: string, stepped: Stepped, model: Model): void => {
     const shape = stateShape(model.state);
     const key = keyOf(fn, stepped, shape, model.state.profile);
     if (this.seenInTask.has(key) || this.mine.has(key)) return;
     this.mine.add(key);
-    this.labels.add(reachedLabel(fn, stepped, shape));
+    if (!this.labelled.has(key)) this.labels.set(key, reachedLabel(fn, stepped, shape));
   };
 
   /** This case's new keys (sorted, so results do not depend on insertion order). */
@@ -93,8 +97,11 @@ export class CoverageSink {
     return keys;
   }
 
-  /** The labels of this case's new keys, sorted. */
-  reached(): string[] {
-    return [...this.labels].sort();
+  /** The labels of this case's keys new to `labelled`, which now has them, by key. */
+  takeLabels(): { labelKeys?: number[]; labels?: string[] } {
+    if (this.labels.size === 0) return {};
+    const labelKeys = [...this.labels.keys()].sort((a, b) => a - b);
+    for (const k of labelKeys) this.labelled.add(k);
+    return { labelKeys, labels: labelKeys.map((k) => this.labels.get(k) ?? '') };
   }
 }

@@ -85,7 +85,7 @@ describe('generated cases', () => {
         base: base.shared,
         cases: [index],
       };
-      const r = await runCase(task, c, session, index, new Set());
+      const r = await runCase(task, c, session, index, new Set(), new Set());
       expect(r.violations).toEqual([]);
       expect(seen).toEqual(generateCase(c, index, r.calls).calls);
     }

@@ -51,6 +51,11 @@ export interface FuzzTask {
    * come after those it ran, so the campaign's gap-free prefix stops before them.
    */
   readonly stopAt?: number;
+  /**
+   * The campaign the task belongs to, distinct in this process: a thread labels a coverage key
+   * once per campaign (CaseResult.labels), not once per task. Absent: once per task.
+   */
+  readonly campaign?: number;
   /** [case index or -1, call index, calls done, fn index]: the pool's watchdog reads it. */
   readonly heartbeat?: SharedArrayBuffer;
 }
@@ -64,8 +69,14 @@ export interface CaseResult {
   readonly violations: readonly Violation[];
   /** Coverage keys not reported by an earlier case of the same task. */
   readonly keys: readonly number[];
-  /** Labels (`fn|branch|state`, reached.ts) of those keys, when there are any. */
-  readonly reached?: readonly string[];
+  /**
+   * Labels (`fn|branch|state`, reached.ts) of those of `keys` this thread had not labelled yet
+   * in the task's campaign: `labels[i]` is key `labelKeys[i]`'s. A key's label is a function of
+   * the key, so the campaign keeps each as it comes and maps the keys it is given; sent once per
+   * thread, they were most of a result's bytes (12 of 70 characters per case).
+   */
+  readonly labelKeys?: readonly number[];
+  readonly labels?: readonly string[];
   /**
    * The target's own edge ids the case hit, distinct and ascending (all of them, not only
    * those new to the task: a kept case records them in its corpus entry); absent when the target was not asked (it offers no coverage, it is turned

@@ -47,11 +47,6 @@ function liveBytes(m: Model): number {
   return n;
 }
 
-function labelsOf(cov: CoverageSink): { reached?: string[] } {
-  const reached = cov.reached();
-  return reached.length === 0 ? {} : { reached };
-}
-
 function crashedOutcome(r: Replayer): 'timeout' | 'crash' {
   return r.violations[r.violations.length - 1]?.kind === 'target-timeout' ? 'timeout' : 'crash';
 }
@@ -68,6 +63,7 @@ export async function runCase(
   session: TargetSession,
   index: number,
   seen: Set<number>,
+  labelled: Set<number>,
   hb?: Int32Array,
 ): Promise<CaseResult> {
   const s = task.settings;
@@ -82,7 +78,7 @@ export async function runCase(
     return crashedAtStart(index, e);
   }
   if (hb !== undefined) Atomics.store(hb, 0, index);
-  const cov = new CoverageSink(seen);
+  const cov = new CoverageSink(seen, labelled);
   let misused = false;
   const r = new Replayer(cp.header, target, {
     profile,
@@ -136,10 +132,24 @@ export async function runCase(
     outcome: result.outcome,
     violations: result.violations.slice(0, violationsKept),
     keys: cov.take(),
-    ...labelsOf(cov),
+    ...cov.takeLabels(),
     ...(edges === undefined ? {} : { edges }),
     ...(closeError === undefined ? {} : { closeError }),
   };
+}
+
+/**
+ * The keys whose labels this thread has sent in one campaign (FuzzTask.campaign). A result
+ * sent is a result received (a worker whose reply is lost is terminated, with this), so the
+ * campaign has each of these already.
+ */
+let labelledIn: { readonly campaign: number; readonly keys: Set<number> } | undefined;
+
+function labelledFor(task: FuzzTask): Set<number> {
+  if (task.campaign === undefined) return new Set();
+  if (labelledIn?.campaign !== task.campaign)
+    labelledIn = { campaign: task.campaign, keys: new Set() };
+  return labelledIn.keys;
 }
 
 /**
@@ -177,11 +187,12 @@ export async function runFuzzTask(
     task.heartbeat === undefined ? undefined : new Int32Array(task.heartbeat, 0, HEARTBEAT_SLOTS);
   watchedBy(hb);
   const seen = new Set<number>();
+  const labelled = labelledFor(task);
   const out: CaseResult[] = [];
   for (const index of indices) {
     if (task.stopAt !== undefined && out.length > 0 && wallClock() >= task.stopAt) break;
     holding(hb, index);
-    const r = await runCase(task, ctx, session, index, seen, hb);
+    const r = await runCase(task, ctx, session, index, seen, labelled, hb);
     holding(hb, -1);
     out.push(r);
     onCase?.(r);
