@@ -49,7 +49,14 @@ describe('a fuzz case past a latitude detach', () => {
       // Cases that detach for this reason, with more than two calls after it to cut.
       if (whole.detachedBy !== 'latitude' || at === undefined || t.calls.length <= at + 3) continue;
       expect(whole.violations).toEqual([]);
-      const r = await runCase({ ...task, cases: [index] }, ctx, session, index, new Set(), new Set());
+      const r = await runCase(
+        { ...task, cases: [index] },
+        ctx,
+        session,
+        index,
+        new Set(),
+        new Set(),
+      );
       expect({ index, calls: r.calls, violations: r.violations }).toEqual({
         index,
         calls: at + 3,
