@@ -3,6 +3,7 @@
 // and the exact `vpdma replay` command that reproduces it without the fuzzer: as the run gave
 // it, from `cwd`, and as `commandHere`, from the finding's own directory wherever it was copied).
 // The report entry itself is fuzz/outputs.ts's (reportFindingOf).
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_PROFILE } from '../model/device.js';
 import type { FuzzFinding } from '../fuzz/findings.js';
@@ -46,7 +47,70 @@ export async function writeFindingJson(
   await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 
-/** Writes a finding's files under `out` (relative to `cwd`); resolves to its report entry. */
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The report entry finding.json holds for `signature`, if it is a minimized one vpdma wrote. */
+function entryOf(
+  json: unknown,
+  signature: string,
+): Omit<ReportFinding, 'trace' | 'files' | 'command'> | undefined {
+  if (!isRecord(json) || json['signature'] !== signature || json['minimized'] !== true)
+    return undefined;
+  const strings = ['kind', 'fn', 'message', 'reproText', 'seed', 'reproduced'];
+  const numbers = ['callIndex', 'reproCalls', 'originalCalls', 'caseIndex'];
+  if (strings.some((k) => typeof json[k] !== 'string')) return undefined;
+  if (numbers.some((k) => !Number.isSafeInteger(json[k]))) return undefined;
+  if (!Array.isArray(json['cases']) || typeof json['exhausted'] !== 'boolean') return undefined;
+  const f = json as unknown as ReportFinding;
+  return {
+    signature,
+    kind: f.kind,
+    fn: f.fn,
+    callIndex: f.callIndex,
+    message: f.message,
+    ...(Array.isArray(f.violationsAtCall) ? { violationsAtCall: f.violationsAtCall } : {}),
+    reproCalls: f.reproCalls,
+    originalCalls: f.originalCalls,
+    reproText: f.reproText,
+    seed: f.seed,
+    caseIndex: f.caseIndex,
+    cases: f.cases,
+    reproduced: f.reproduced,
+    minimized: true,
+    exhausted: f.exhausted,
+  };
+}
+
+/**
+ * The minimized finding of `signature` an earlier run left in `dir` (its finding.json says so),
+ * as a report entry pointing at its files; undefined for none, an unminimized one, or one that
+ * cannot be read.
+ */
+export async function minimizedFindingIn(
+  dir: string,
+  signature: string,
+  settings: CommandSettings,
+): Promise<ReportFinding | undefined> {
+  const json = await readFile(join(dir, 'finding.json'), 'utf8')
+    .then((t) => JSON.parse(t) as unknown)
+    .catch(() => undefined);
+  const entry = entryOf(json, signature);
+  if (entry === undefined) return undefined;
+  const files = {
+    jsonl: join(dir, 'repro.jsonl'),
+    txt: join(dir, 'repro.txt'),
+    vpt: join(dir, 'repro.vpt'),
+  };
+  return { ...entry, trace: files.jsonl, files, command: replayCommand(files.jsonl, settings) };
+}
+
+/**
+ * Writes a finding's files under `out` (relative to `cwd`); resolves to its report entry. An
+ * unminimized finding (minimizing was cut short, or it is flaky) never replaces the minimized
+ * repro an earlier run left of the same signature: it is reported with that one (`kept`, this
+ * run's cases), and nothing is written, so a later night neither loses it nor removes it.
+ */
 export function findingWriter(
   out: string,
   s: FuzzSettings,
@@ -54,6 +118,8 @@ export function findingWriter(
 ): (f: FuzzFinding) => Promise<ReportFinding> {
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
+    const earlier = f.minimized ? undefined : await minimizedFindingIn(dir, f.signature, s);
+    if (earlier !== undefined) return { ...earlier, cases: f.cases, kept: true };
     const text = printRepro(f.repro);
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro, text), text);
     const here = replayCommandHere(s, cwd);

@@ -204,13 +204,17 @@ export function foldFindings(
       .map((b) => [b.signature, b]),
   );
   // An unminimized repro (the night was interrupted first, or the failure is flaky) is not
-  // replayed by later nights: recorded, its bucket could never be marked fixed. An earlier
+  // replayed by later nights: recorded, its bucket could never be marked fixed. Of a bucket
+  // there is already, it is that bucket seen (regressed if it had been fixed). An earlier
   // finding's repro failing as it did, of a finding the history has no bucket for (an OUT
   // older than the --history), is that finding seen, and recorded as one.
   const unknown = [...replays.foundAs]
     .filter(([s]) => !foundNow.has(s) && !mine.has(s))
     .map(([signature, x]) => ({ signature, kind: x.kind, fn: x.fn }));
-  const recorded = [...findings.filter((_, i) => found[i]?.minimized !== false), ...unknown];
+  const recorded = [
+    ...findings.filter((f, i) => found[i]?.minimized !== false || mine.has(f.signature)),
+    ...unknown,
+  ];
   const u = file === undefined ? undefined : updateHistory(file.history, recorded, full);
   const withStatus = u === undefined ? findings : withHistory(findings, u.statuses);
   const regressedByReplay: RegressedByReplay[] = [];

@@ -70,6 +70,20 @@ describe('collectNightlyTraces and removeFindings', () => {
     ]);
     expect(existsSync(join(out, 'findings'))).toBe(true);
   });
+
+  it('never removes a minimized repro, though listed as unminimized when the night began', async () => {
+    const out = join(dir, 'remove-minimized');
+    const listed = finding(out, 'k/A/11111111', false);
+    // Rewritten minimized since the list was made (and not named in `keep`).
+    finding(out, 'k/A/11111111', true);
+    expect(await removeFindings(out, [listed], new Set())).toBe(0);
+    expect(readdirSync(listed).sort()).toEqual([
+      'finding.json',
+      'repro.jsonl',
+      'repro.txt',
+      'repro.vpt',
+    ]);
+  });
 });
 
 describe('vpdma nightly after a night that left an unminimized finding', () => {

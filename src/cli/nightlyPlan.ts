@@ -200,7 +200,7 @@ export function unminimizedNote(out: string, count: number): string {
 
 /**
  * Removes the earlier unminimized findings (`dirs`) but those in `keep` (this night wrote
- * them again): their files, then each directory left empty up to OUT/findings. Anything else
+ * them again) and any whose finding.json no longer says unminimized: their files, then each directory left empty up to OUT/findings. Anything else
  * a user put there stays. Resolves to how many findings went.
  */
 export async function removeFindings(
@@ -211,7 +211,8 @@ export async function removeFindings(
   const top = resolve(out, 'findings');
   let removed = 0;
   for (const dir of dirs) {
-    if (keep.has(resolve(dir))) continue;
+    // Read again: a minimized repro written there since (by this night) is never removed.
+    if (keep.has(resolve(dir)) || !(await unminimized(dir))) continue;
     await Promise.all(FINDING_FILES.map((f) => rm(join(dir, f), { force: true })));
     removed++;
     for (let d = resolve(dir); d.startsWith(top + sep); d = dirname(d)) {

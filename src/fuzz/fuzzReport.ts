@@ -41,7 +41,9 @@ export interface FindingBase {
   /**
    * Not minimized again: an earlier night's repro of this finding, which still failed in this
    * night's replay (`nightly` with --history, its bucket open), is kept as it was, with its
-   * seed and case; a report's `cases` are this run's (FuzzRunOptions.known).
+   * seed and case; a report's `cases` are this run's (FuzzRunOptions.known). So is an earlier
+   * run's minimized repro of a finding this run found again but did not minimize (cut short,
+   * or flaky): an unminimized repro never replaces a minimized one (cli/findingFiles.ts).
    */
   readonly kept?: true;
 }

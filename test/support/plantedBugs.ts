@@ -1,0 +1,42 @@
+// Test support: a module target, the reference model with bugs planted by a file it reads at
+// each start, so one --target SPEC (as a --history keeps it) gets another bug from night to
+// night. A: VideoPortGetBytesUsed returns 7. B: VideoPortDoDma returns 0x1234.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface PlantedBugs {
+  /** `module:DIR/planted.mjs`. */
+  readonly target: string;
+  /** Plants these bugs for the next run ('' for none). */
+  plant(bugs: string): void;
+}
+
+export function plantedBugs(dir: string): PlantedBugs {
+  const bugs = join(dir, 'bugs');
+  const index = pathToFileURL(join(root, 'dist/index.js')).href;
+  const module = join(dir, 'planted.mjs');
+  writeFileSync(
+    module,
+    `import { readFileSync } from 'node:fs';
+import { createModelTarget } from ${JSON.stringify(index)};
+export default async function createTarget(opts) {
+  const bugs = readFileSync(${JSON.stringify(bugs)}, 'utf8').split(',');
+  const model = await createModelTarget(opts);
+  return {
+    ...model,
+    call(call) {
+      const outcome = model.call(call);
+      if (bugs.includes('A') && call.fn === 'VideoPortGetBytesUsed') return { ...outcome, ret: 7 };
+      if (bugs.includes('B') && call.fn === 'VideoPortDoDma') return { ...outcome, ret: 0x1234n };
+      return outcome;
+    },
+  };
+}
+`,
+  );
+  writeFileSync(bugs, '');
+  return { target: `module:${module}`, plant: (b) => writeFileSync(bugs, b) };
+}
