@@ -123,16 +123,18 @@ export function caseForTrace(
       : all.slice(-1);
   const classname = words.length === 0 ? 'traces' : words.join('.');
   const mine = violations.filter((v) => v.trace === e.trace);
-  const failures = mine
-    .filter((v) => !isCrash(v))
-    .map((v) => ({
-      // Placed as the summary places it: by line too where the file has lines.
-      message: `${v.kind} at ${callPlace(v)} (${v.fn})`,
-      type: v.kind,
-      body: violationBody(v, options.command),
-    }));
   const crash = mine.find(isCrash);
   const cmd = options.command;
+  const plain = mine.filter((v) => !isCrash(v));
+  // The command once, after the last violation, unless the <error>'s own body gives it.
+  const cmdAt = crash === undefined && e.error === undefined ? plain.length - 1 : -1;
+  const failures = plain.map((v, i) => {
+    // Placed as the summary places it: by line too where the file has lines.
+    const message = `${v.kind} at ${callPlace(v)} (${v.fn})`;
+    const body = violationBody(v, i === cmdAt ? cmd : undefined);
+    // Several in one body (caseLines): each under its place, else they read as one repeated.
+    return { message, type: v.kind, body: plain.length > 1 ? `${message}:\n${body}` : body };
+  });
   if (e.error !== undefined) {
     const body = cmd === undefined ? {} : { body: `${e.error}\n\nReproduce: ${cmd}` };
     return { classname, name, failures, error: { message: e.error, type: e.outcome, ...body } };

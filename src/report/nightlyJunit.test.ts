@@ -263,6 +263,77 @@ describe('nightly junit.xml and --fail-on', () => {
   });
 });
 
+describe('a corpus trace failing at several calls', () => {
+  it('names each call in the one body, and gives the command once, with the night’s --timeout', () => {
+    const base = nightlyFixture();
+    const trace = '/opt/vpdma/corpus/legacy-mapdma-request-packets.jsonl';
+    const message = 'VideoPortGetBytesUsed returned 7; it must return 0';
+    const violations: ReportViolation[] = [23, 31, 42].map((line, i) => ({
+      kind: 'inert-return-mismatch',
+      fn: 'VideoPortGetBytesUsed',
+      callIndex: 21 + i * 8,
+      line,
+      message,
+      field: 'ret',
+      trace,
+    }));
+    const entry: TraceEntry = { trace, outcome: 'fail', calls: 60, violations: 3 };
+    const r = {
+      ...base,
+      failOn: 'any' as const,
+      corpus: { ...base.corpus, traces: [entry], violations },
+      fuzzDetail: { timeoutMs: 1000 },
+    };
+    const xml = nightlyJunitXml(r);
+    const body =
+      /name="legacy-mapdma-request-packets\.jsonl">\n {6}<failure message="([^"]*)"[^>]*>([^<]*)</.exec(
+        xml,
+      );
+    expect(body?.[1]).toBe(
+      'inert-return-mismatch at line 23 (call 21) (VideoPortGetBytesUsed) (and 2 more)',
+    );
+    const text = body?.[2] ?? '';
+    for (const [line, call] of [
+      [23, 21],
+      [31, 29],
+      [42, 37],
+    ])
+      expect(text).toContain(
+        `inert-return-mismatch at line ${line} (call ${call}) (VideoPortGetBytesUsed):\n${message}`,
+      );
+    expect(text.match(/Reproduce: /g)).toHaveLength(1);
+    expect(text).toMatch(/Reproduce: vpdma replay \S+ --target \S+ .*--timeout 1000$/);
+    // Known (open) under --fail-on new: the same places in <system-out>, none twice.
+    const open = caseForCorpusTrace(
+      { ...entry, status: 'open', signature: 'inert-return-mismatch/GetBytesUsed/b8a02000' },
+      { ...r, failOn: 'new' },
+    );
+    expect(open.systemOut?.match(/at line 31 \(call 29\)/g)).toHaveLength(1);
+  });
+});
+
+describe('one test case per (classname, name)', () => {
+  it("keeps a finding's own case over a replay's regression and a fix of the same signature", () => {
+    const report = nightlyFixture();
+    const f = report.findings[0];
+    if (f === undefined) throw new Error('the fixture has a finding');
+    const same = { signature: f.signature, kind: f.kind, fn: f.fn, firstSeen: '2026-10-01' };
+    const xml = nightlyJunitXml({
+      ...report,
+      regressedByReplay: [{ ...same, trace: 'regress/x.txt', fixedSince: '2026-10-09' }],
+      fixed: [...report.fixed, { ...same, lastSeen: '2026-10-02', fixedSince: '2026-10-03' }],
+    });
+    const ids = testcases(xml);
+    expect(new Set(ids).size).toBe(ids.length);
+    const name = `name="${xmlAttr(findingCaseName(f))}"`;
+    expect(ids.filter((c) => c.includes(name))).toHaveLength(1);
+    // The one kept is the finding's: its failure message and status.
+    expect(xml).toContain(
+      `${name}>\n      <failure message="${xmlAttr(caseForFinding(f).failures[0]!.message)}"`,
+    );
+  });
+});
+
 describe('a failing corpus trace with --history verdict (TraceEntry.status)', () => {
   const base = nightlyFixture();
   const TRACE = 'corpus/legacy-mapdma-flags.jsonl';

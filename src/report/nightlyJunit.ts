@@ -182,13 +182,17 @@ export function notReplayedCase(t: NotReplayed, budget?: string): JunitCase {
  */
 export function caseForCorpusTrace(
   t: TraceEntry,
-  r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile'>,
+  r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile' | 'fuzzDetail'>,
 ): JunitCase {
-  const c = caseForTrace(t, r.corpus.violations, { command: corpusReplayCommand(r, t.trace) });
+  // With the night's --timeout, as the summary gives it: replay's default could turn a hang
+  // into another outcome.
+  const command = corpusReplayCommand(r, t.trace, r.fuzzDetail?.timeoutMs);
+  const c = caseForTrace(t, r.corpus.violations, { command });
   if (t.status === undefined || t.signature === undefined) return c;
   if (r.failOn === 'new' && t.status === 'open' && t.damage === undefined) {
     const out = [
-      ...c.failures.map((f) => `${f.message}\n${f.body}`),
+      // A body of several starts with its place already (caseForTrace).
+      ...c.failures.map((f) => (c.failures.length > 1 ? f.body : `${f.message}\n${f.body}`)),
       ...(c.error === undefined ? [] : [`${c.error.message}\n${c.error.body ?? ''}`]),
     ];
     return {
@@ -206,6 +210,17 @@ export function caseForCorpusTrace(
   return c.error === undefined ? c : { ...c, error: { ...c.error, message: tag(c.error.message) } };
 }
 
+/** The first case of each (classname, name): CI dashboards merge or reject a repeated id. */
+export function oncePerName(cases: readonly JunitCase[]): JunitCase[] {
+  const seen = new Set<string>();
+  return cases.filter((c) => {
+    const id = `${c.classname}\u0000${c.name}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   const props = properties(r);
   const corpus = r.corpus.traces.map((t) => caseForCorpusTrace(t, r));
@@ -214,9 +229,12 @@ export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   );
   if (r.interrupted)
     corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
-  const findings = r.findings.map((f) => caseForFinding(f, r.failOn));
-  findings.push(...(r.regressedByReplay ?? []).map(caseForRegressedByReplay));
-  findings.push(...r.fixed.map(caseForFixed));
+  // One test case per name: a finding's own says what a replay's regression or a fix would.
+  const findings = oncePerName([
+    ...r.findings.map((f) => caseForFinding(f, r.failOn)),
+    ...(r.regressedByReplay ?? []).map(caseForRegressedByReplay),
+    ...r.fixed.map(caseForFixed),
+  ]);
   const setup = r.fuzzDetail?.setupError;
   if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));
   // Times from the report's own `timing`, the part that differs between runs anyway (as
