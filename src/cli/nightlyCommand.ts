@@ -19,7 +19,7 @@ export function nightlyCommand(program: Command): Command {
     )
     .option(
       '--minimize-time <duration>',
-      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized (default: --time, else no limit)',
+      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized, or with the minimized repro an earlier run left of their signature (default: --time, else no limit)',
     )
     .option(
       '--runs <n>',

@@ -24,8 +24,10 @@ import type {
   HistoryRecovered,
   RegressedByReplay,
   ReproChanged,
+  StillOpen,
   TraceVerdict,
 } from '../report/nightlySchema.js';
+import { stillOpenOf } from './stillOpen.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { prevPath, readHistory, writeHistory } from './historyFile.js';
 import {
@@ -171,6 +173,7 @@ export interface Folded {
   readonly stillFailing: readonly string[];
   readonly regressedByReplay: readonly RegressedByReplay[];
   readonly reprosChanged: readonly ReproChanged[];
+  readonly stillOpen: readonly StillOpen[];
   readonly saveHistory: () => Promise<void>;
 }
 
@@ -270,6 +273,7 @@ export function foldFindings(
     stillFailing,
     regressedByReplay,
     reprosChanged,
+    stillOpen: u === undefined ? [] : stillOpenOf(u, run.target, replays, run.complete),
     // Written after the reports, so a history that cannot be written loses nothing else.
     saveHistory: async () => {
       if (file === undefined || u === undefined) return;

@@ -5,15 +5,19 @@ import { oneLine } from '../core/oneLine.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
 import { regressionSignature } from './regressionResults.js';
 
-/** ", 2 regressed by a replayed trace" for the findings line ('' when none). */
+/**
+ * ", 2 regressed by a replayed trace, 1 open but not seen" for the findings line ('' when
+ * none of either).
+ */
 export function replayedCount(r: NightlyReport): string {
   const n = (r.regressedByReplay ?? []).length;
-  return n === 0 ? '' : `, ${n} regressed by a replayed trace`;
+  const open = (r.stillOpen ?? []).length;
+  return `${n === 0 ? '' : `, ${n} regressed by a replayed trace`}${open === 0 ? '' : `, ${open} open but not seen`}`;
 }
 
 /**
- * One line each: fixed (with its dates), regressed by a replay, still failing, a repro that
- * fails another way.
+ * One line each: fixed (with its dates), regressed by a replay, open though nothing showed it,
+ * still failing, a repro that fails another way.
  */
 export function replayedLines(r: NightlyReport): string[] {
   const regressed = r.regressedByReplay ?? [];
@@ -30,6 +34,7 @@ export function replayedLines(r: NightlyReport): string[] {
           : `${oneLine(x.trace)} failed with it first`;
       return `  [regressed] ${x.signature}: ${how}${since}`;
     }),
+    ...(r.stillOpen ?? []).map((x) => `  [open] ${x.signature}: ${x.why}`),
     ...r.stillFailing
       .filter((s) => !named.has(s))
       .map((s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`),

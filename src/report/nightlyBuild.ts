@@ -16,6 +16,7 @@ import type {
   NotReplayed,
   RegressedByReplay,
   ReproChanged,
+  StillOpen,
   SamplePoint,
   TraceVerdict,
 } from './nightlySchema.js';
@@ -77,6 +78,7 @@ export interface NightlyParts {
   readonly stillFailing: readonly string[];
   readonly regressedByReplay?: readonly RegressedByReplay[];
   readonly reprosChanged?: readonly ReproChanged[];
+  readonly stillOpen?: readonly StillOpen[];
   /** --budget-replay as given, and the traces it left unreplayed (none: an empty list). */
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
@@ -164,6 +166,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(p.reprosChanged === undefined || p.reprosChanged.length === 0
       ? {}
       : { reprosChanged: p.reprosChanged }),
+    ...(p.stillOpen === undefined || p.stillOpen.length === 0 ? {} : { stillOpen: p.stillOpen }),
     violations: nightlyViolations(corpusViolations, p.findings),
     timing: m.timing,
     fuzzDetail: fuzz,

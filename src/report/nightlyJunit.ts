@@ -26,6 +26,7 @@ import {
   type NightlyRendered,
   type NotReplayed,
   type RegressedByReplay,
+  type StillOpen,
 } from './nightlySchema.js';
 
 export const CORPUS_SUITE = 'vpdma nightly: corpus';
@@ -119,6 +120,20 @@ export function caseForFixed(x: FixedFinding): JunitCase {
     name: findingCaseName(x),
     failures: [],
     systemOut: `fixed: ${x.signature} (first seen ${x.firstSeen}, last seen ${x.lastSeen}, fixed since ${x.fixedSince})`,
+  };
+}
+
+/**
+ * A bucket still open that nothing showed this run: <skipped> under the finding's name, with
+ * why, so the test case a dashboard tracks does not vanish until the bucket is fixed.
+ */
+export function caseForStillOpen(x: StillOpen): JunitCase {
+  return {
+    classname: 'findings',
+    name: findingCaseName(x),
+    failures: [],
+    skipped: `open: ${x.why}`,
+    systemOut: `open: ${x.signature} (first seen ${x.firstSeen}, last seen ${x.lastSeen})`,
   };
 }
 
@@ -234,6 +249,7 @@ export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
     ...r.findings.map((f) => caseForFinding(f, r.failOn)),
     ...(r.regressedByReplay ?? []).map(caseForRegressedByReplay),
     ...r.fixed.map(caseForFixed),
+    ...(r.stillOpen ?? []).map(caseForStillOpen),
   ]);
   const setup = r.fuzzDetail?.setupError;
   if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));

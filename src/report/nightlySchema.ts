@@ -28,6 +28,24 @@ export interface FixedFinding {
 }
 
 /**
+ * A bucket of the target still open that nothing showed this run (no finding, no replayed
+ * trace failing with it) and that the run did not mark fixed: say, its repro passed, but a
+ * trace that failed with it once fails first with another bug now. Listed every run it stays
+ * so, so a dashboard keeps its test case.
+ */
+export interface StillOpen {
+  readonly signature: string;
+  readonly kind: string;
+  readonly fn: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** Its traces (as the history names them) that did not pass, each with what it failed with first now. */
+  readonly waitingFor: readonly { readonly trace: string; readonly now?: string }[];
+  /** Why it is still open, for people: "not seen tonight; its repro passed; still open while ...". */
+  readonly why: string;
+}
+
+/**
  * An earlier finding, fixed before, that a replayed trace showed again though this run's
  * fuzzer did not find it: its repro in OUT/findings failed the same way, or a --replay trace
  * (a committed copy of the repro, say) failed first with its signature. Regressed.
@@ -222,6 +240,8 @@ export interface NightlyReport extends RunIdentity {
   readonly regressedByReplay?: readonly RegressedByReplay[];
   /** Earlier findings' repros that failed another way than their finding; absent if none. */
   readonly reprosChanged?: readonly ReproChanged[];
+  /** With --history: the buckets still open that nothing showed this run; absent if none. */
+  readonly stillOpen?: readonly StillOpen[];
   /** DESIGN.md's violations array: corpus violations, then one entry per finding. */
   readonly violations: readonly (ReportViolation & { reproCalls?: number; signature?: string })[];
   readonly timing: PhaseTiming & {

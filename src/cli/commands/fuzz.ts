@@ -113,7 +113,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--minimize-time <duration>',
-      'minimize for at most this long; the findings left are reported unminimized (default: --time, else no limit)',
+      'minimize for at most this long; the findings left are reported unminimized, or with the minimized repro an earlier run left of their signature (default: --time, else no limit)',
     )
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)

@@ -296,7 +296,7 @@ async function writeMerged(
     ),
     ...(copied.length > 0 ? { repros: copied } : {}),
   };
-  const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;
+  const { findings, fixed, stillFailing, regressedByReplay, reprosChanged, stillOpen } = folded;
   const report = buildNightlyReport({
     meta: {
       command: 'merge',
@@ -324,6 +324,7 @@ async function writeMerged(
     ...(corpus.notReplayed === undefined ? {} : { notReplayed: corpus.notReplayed }),
     regressedByReplay,
     reprosChanged,
+    stillOpen,
   });
   const merged: NightlyReportWithDetail = {
     ...report,

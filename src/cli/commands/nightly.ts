@@ -279,7 +279,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     );
     // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
     const lineOf = await violationLines(reportViolations(replay.results));
-    const { findings, fixed, stillFailing, regressedByReplay, reprosChanged } = folded;
+    const { findings, fixed, stillFailing, regressedByReplay, reprosChanged, stillOpen } = folded;
     const report = buildNightlyReport({
       meta: {
         command: 'nightly',
@@ -312,6 +312,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       stillFailing,
       regressedByReplay,
       reprosChanged,
+      stillOpen,
       ...(opts.budgetReplay === undefined ? {} : { budgetReplay: opts.budgetReplay }),
       notReplayed,
       lineOf,
