@@ -216,6 +216,33 @@ describe('foldFindings', () => {
       'memory-corrupted/MapDmaMemory/cccc0001',
     ]);
   });
+
+  it('gives an unminimized finding the status of the bucket it has: regressed when fixed, open when not', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
+    const bucket = (hash: string, fixedSince?: string) => ({
+      signature: `memory-corrupted/MapDmaMemory/${hash}`,
+      target: 'model',
+      kind: 'memory-corrupted',
+      fn: 'VideoPortMapDmaMemory',
+      firstSeen: 'night-0',
+      lastSeen: 'night-0',
+      timesSeen: 1,
+      ...(fixedSince === undefined ? {} : { fixedSince }),
+    });
+    const history = {
+      ...emptyHistory(),
+      buckets: [bucket('dddd0001', 'night-1'), bucket('dddd0002')],
+    };
+    const file = { path, history, text: '', note: '' };
+    const r = foldFindings([finding('dddd0001', false), finding('dddd0002', false)], 'out', file, {
+      runId: 'night-2',
+      target: 'model',
+      complete: true,
+    });
+    expect(r.findings.map((f) => f.status)).toEqual(['regressed', 'open']);
+    expect(r.regressedByReplay).toEqual([]);
+    expect(r.fixed).toEqual([]);
+  });
 });
 
 describe('foldFindings, the verdicts on failing traces', () => {
