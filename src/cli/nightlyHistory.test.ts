@@ -217,7 +217,7 @@ describe('foldFindings', () => {
     ]);
   });
 
-  it('gives an unminimized finding the status of the bucket it has: regressed when fixed, open when not', async () => {
+  it('gives an unminimized finding the status of the bucket it has: regressed when fixed, open when not', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
     const bucket = (hash: string, fixedSince?: string) => ({
       signature: `memory-corrupted/MapDmaMemory/${hash}`,
