@@ -19,6 +19,8 @@ import { fuzzIo } from './commands/fuzz.js';
 import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
+import { corpusRoom, diskFree } from './corpusRoom.js';
+import { startupWarning } from './fuzzStartup.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -44,6 +46,18 @@ export interface FuzzPhase {
   readonly setupError?: string;
 }
 
+export interface FuzzPhaseResult {
+  readonly report: FuzzReport;
+  readonly series: SamplePoint[];
+  /**
+   * When the first cases came back, ms on the campaign's clock (which --time bounds): worker
+   * threads started, the base unpacked, the target set up. Undefined: none came back.
+   */
+  readonly firstCasesMs?: number;
+  /** Why the corpus stopped growing (a full disk, corpusRoom.ts); undefined if it did not. */
+  readonly corpusStopped?: string;
+}
+
 /** Seconds between points of the time series. */
 const sampleEverySeconds = 1;
 /** Points kept: beyond this the series is thinned to every other point. */
@@ -54,7 +68,7 @@ export async function fuzzPhase(
   progress: Progress,
   interrupted: () => boolean,
   shown: Pick<ProgressOptions, 'mode' | 'write'>,
-): Promise<{ report: FuzzReport; series: SamplePoint[] }> {
+): Promise<FuzzPhaseResult> {
   const minimizing = minimizeProgress(progress, shown);
   const started = performance.now();
   const warnings: string[] = [];
@@ -66,13 +80,16 @@ export async function fuzzPhase(
   const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;
+  let firstCasesMs: number | undefined;
+  const room = corpusRoom(corpusKeeper(p.corpusDir), p.corpusDir, diskFree);
   const io = fuzzIo({
     profile: p.profile,
-    keep: corpusKeeper(p.corpusDir),
+    keep: room.keep,
     drop: mine.drop,
     warn,
     writeFinding: findingWriter(p.out, p.settings, process.cwd()),
     progress: (x) => {
+      firstCasesMs ??= x.elapsedMs;
       const t = x.elapsedMs / 1000;
       const secs = Math.max(t, 1e-3);
       progress.update(x.cases, {
@@ -118,6 +135,15 @@ export async function fuzzPhase(
       },
       io,
     );
+    const slow = startupWarning({
+      loadMs: result.baseMs + mine.found.readMs,
+      ...(firstCasesMs === undefined ? {} : { firstCasesMs }),
+      ...(p.budget.timeMs === undefined ? {} : { timeMs: p.budget.timeMs }),
+      ...(p.budgetText.time === undefined ? {} : { timeText: p.budgetText.time }),
+      cases: result.campaign.cases,
+      entries: result.baseSize,
+    });
+    if (slow !== undefined && p.setupError === undefined && !interrupted()) warn(slow);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(p, {
@@ -129,7 +155,13 @@ export async function fuzzPhase(
     );
     const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
-    return { report, series };
+    const stopped = room.stopped();
+    return {
+      report,
+      series,
+      ...(firstCasesMs === undefined ? {} : { firstCasesMs }),
+      ...(stopped === undefined ? {} : { corpusStopped: stopped }),
+    };
   } finally {
     progress.stop();
     minimizing.stop();

@@ -35,24 +35,50 @@ export function checkOutputNames(out: string, json?: string, history?: string): 
   }
 }
 
+/** Reports a night could not write: their names (or --json's path), and the first reason. */
+export interface Unwritten {
+  readonly files: readonly string[];
+  readonly reason: string;
+}
+
+/**
+ * Every report, each tried even when one before it failed (a full disk may still take the
+ * smaller ones); a report not written keeps what it held (the night before's, or nothing).
+ */
 export async function writeNightlyReports(
   io: CliIo,
   report: NightlyReportWithDetail,
   out: string,
   json?: string,
-): Promise<void> {
-  try {
-    const text = reportJson(report);
-    await writeFileAtomic(join(out, 'report.json'), text);
-    await writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report));
-    await writeFileAtomic(join(out, 'results.sarif'), nightlySarifJson(report));
-    // Links from the page in --out to the traces, named from where the run started.
-    const fromOut = (trace: string): string => relative(resolve(out), resolve(trace));
-    await writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, fromOut));
-    if (json !== undefined) await writeReportFile(io, json, text);
-  } catch (e) {
-    throw new UserError(
-      `cannot write the reports to ${out}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+): Promise<Unwritten | undefined> {
+  const text = reportJson(report);
+  // Links from the page in --out to the traces, named from where the run started.
+  const fromOut = (trace: string): string => relative(resolve(out), resolve(trace));
+  const writes: [string, () => Promise<void>][] = [
+    ['report.json', () => writeFileAtomic(join(out, 'report.json'), text)],
+    ['junit.xml', () => writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report))],
+    ['results.sarif', () => writeFileAtomic(join(out, 'results.sarif'), nightlySarifJson(report))],
+    ['report.html', () => writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, fromOut))],
+  ];
+  if (json !== undefined) writes.push([`--json ${json}`, () => writeReportFile(io, json, text)]);
+  const files: string[] = [];
+  let reason: string | undefined;
+  for (const [name, write] of writes) {
+    try {
+      await write();
+    } catch (e) {
+      files.push(name);
+      reason ??= e instanceof Error ? e.message : String(e);
+    }
   }
+  return reason === undefined ? undefined : { files, reason };
+}
+
+/** The one line for reports not written (exit 2, as main.ts says any file the machine refused). */
+export function unwrittenError(out: string, u: Unwritten, history?: string): UserError {
+  const held = u.files.length === 1 ? 'it holds' : 'they hold';
+  const notHistory = history === undefined ? '' : `; --history ${history} was not written either`;
+  return new UserError(
+    `cannot write ${u.files.join(', ')} to ${out} (${u.reason}): ${held} what an earlier run wrote, if any${notHistory}`,
+  );
 }

@@ -16,6 +16,8 @@ import { recoveredText } from '../report/historyRecovered.js';
 import { regressionSignature } from './regressionResults.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
+import { startupLine, startupWarning, type FuzzStartup } from './fuzzStartup.js';
+import { durationOption } from './options.js';
 
 /** Failing corpus traces the summary lists (each with its first violation) before a count. */
 export const CORPUS_FAILURES_SHOWN = 10;
@@ -124,6 +126,7 @@ export function nightlySummary(
   r: NightlyReportWithDetail,
   out: string,
   incomplete = 'interrupted: the reports cover what finished; the next run resumes from the corpus',
+  corpusStopped?: string,
 ): string {
   const c = r.corpus.summary;
   const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
@@ -136,6 +139,10 @@ export function nightlySummary(
     ...notReplayedLines(r),
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
+    ...startupLines(r),
+    ...(corpusStopped === undefined
+      ? []
+      : [`corpus: stopped growing: ${corpusStopped} (exit 2: free space there)`]),
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed${replayedCount(r)}`,
@@ -167,4 +174,22 @@ export function nightlySummary(
     ...(r.interrupted ? [incomplete] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** How long the fuzz phase took to start, and a warning when that ate most of --time. */
+function startupLines(r: NightlyReportWithDetail): string[] {
+  const timing = r.fuzzDetail.timing as FuzzReport['timing'] | undefined;
+  if (r.timing.fuzzStartupMs === undefined || timing?.loadMs === undefined) return [];
+  const budget = r.fuzzDetail.budget;
+  const s: FuzzStartup = {
+    loadMs: timing.loadMs,
+    ...(r.timing.firstCasesMs === undefined ? {} : { firstCasesMs: r.timing.firstCasesMs }),
+    ...(budget.time === undefined || budget.runs !== undefined
+      ? {}
+      : { timeMs: durationOption('--time', budget.time), timeText: budget.time }),
+    cases: r.fuzz.cases,
+    entries: r.fuzz.corpusSize,
+  };
+  const warning = startupWarning(s);
+  return [startupLine(s), ...(warning === undefined ? [] : [`  ${warning}`])];
 }

@@ -248,6 +248,14 @@ export interface NightlyReport extends RunIdentity {
     readonly wallMs: number;
     readonly peakRssBytes: number;
     readonly workers: number;
+    /**
+     * The fuzz phase's start-up: reading the corpus and building the base (before the --time
+     * clock; fuzzDetail.timing.loadMs), then until the first cases came back (firstCasesMs:
+     * worker threads starting, the target set up; on the --time clock). Absent from older
+     * reports, and firstCasesMs when no case came back.
+     */
+    readonly fuzzStartupMs?: number;
+    readonly firstCasesMs?: number;
   };
 }
 

@@ -28,12 +28,12 @@ import {
   type NightlyOptions,
 } from '../nightlyPlan.js';
 import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
-import { defaultCorpusDir, fuzzPhase } from '../nightlyFuzz.js';
+import { defaultCorpusDir, fuzzPhase, type FuzzPhaseResult } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
 import { historyTraceName } from '../historyTraceName.js';
-import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
+import { checkOutputNames, unwrittenError, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
   targetCoverageOption,
@@ -300,6 +300,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
           minimizeMs: fuzz.report.timing.minimizeMs + Math.round(corpusRepros.ms),
           reportMs: Math.round(performance.now() - reportStarted),
           wallMs: Math.round(performance.now() - started),
+          ...startupTiming(fuzz),
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
           workers,
         },
@@ -320,9 +321,17 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       minimizedRepros: minimal,
       corpusRepros,
     });
-    await writeNightlyReports(ctx.io, report, out, opts.json);
-    await folded.saveHistory();
-    summaryTo(ctx.io, opts.json)(nightlySummary(report, out));
+    // Each report is tried, and the summary printed, whatever the disk refused. A history
+    // written past reports that were lost would judge the next night against one nobody saw.
+    const unwritten = await writeNightlyReports(ctx.io, report, out, opts.json);
+    const historyFailed =
+      unwritten === undefined
+        ? await folded.saveHistory().then(
+            () => undefined,
+            (e: unknown) => ({ e }),
+          )
+        : undefined;
+    summaryTo(ctx.io, opts.json)(nightlySummary(report, out, undefined, fuzz.corpusStopped));
     // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
     for (const x of replay.results) {
       if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
@@ -338,12 +347,28 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined)
       ctx.io.err(`vpdma: the target could not be set up: ${oneLine(setup)}\n`);
+    if (unwritten !== undefined) throw unwrittenError(out, unwritten, opts.history);
+    if (historyFailed !== undefined) throw historyFailed.e;
     if (interrupted) return EXIT.interrupted;
     const code = exitForNightly(report, failOn);
-    return cannotLoad?.usage === true && code === EXIT.crash ? EXIT.badInput : code;
+    if (cannotLoad?.usage === true && code === EXIT.crash) return EXIT.badInput;
+    // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
+    if (fuzz.corpusStopped === undefined || code === EXIT.crash) return code;
+    ctx.io.err(`vpdma: the corpus stopped growing: ${fuzz.corpusStopped}; free space there\n`);
+    return EXIT.badInput;
   } finally {
     interrupt.dispose();
   }
+}
+
+/** report.json's timing.fuzzStartupMs and firstCasesMs (nightlySchema.ts). */
+function startupTiming(fuzz: FuzzPhaseResult): { fuzzStartupMs?: number; firstCasesMs?: number } {
+  const loadMs = fuzz.report.timing.loadMs;
+  if (loadMs === undefined || fuzz.report.setupError !== undefined) return {};
+  const first = fuzz.firstCasesMs;
+  return first === undefined
+    ? { fuzzStartupMs: loadMs + fuzz.report.timing.fuzzMs }
+    : { fuzzStartupMs: Math.round(loadMs + first), firstCasesMs: Math.round(first) };
 }
 
 export { EXIT };
