@@ -15,11 +15,11 @@ export function nightlyCommand(program: Command): Command {
     .option(...SHARED_OPTIONS.seed)
     .option(
       '--time <duration>',
-      'fuzzing budget, e.g. 30s, 30m, 2h; a bare number is seconds (default: 30s; a case under way finishes)',
+      "fuzzing budget, e.g. 30s, 30m, 2h; a bare number is seconds (default: 30s; a case under way finishes); the workers' start-up is on it, reading the corpus and the other phases come on top",
     )
     .option(
       '--minimize-time <duration>',
-      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized, or with the minimized repro an earlier run left of their signature (default: --time, else no limit)',
+      'minimize the findings, then the failing corpus traces, for at most this long in all; those left are reported unminimized, or with the minimized repro an earlier run left of their signature (default: --time, else no limit: give it with --runs)',
     )
     .option(
       '--runs <n>',

@@ -109,7 +109,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--time <duration>',
-      'fuzz for this long instead, e.g. 90s, 30m, 1h (a bare number is seconds; a case under way finishes), then minimize',
+      "fuzz for this long instead, e.g. 90s, 30m, 1h (a bare number is seconds; a case under way finishes; the workers' start-up is on it), then minimize",
     )
     .option(
       '--minimize-time <duration>',
