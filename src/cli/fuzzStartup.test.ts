@@ -13,9 +13,9 @@ describe('startupWarning', () => {
 
   it('says what start-up cost when it took half of --time or more', () => {
     expect(startupWarning({ ...base, firstCasesMs: 14_200 })).toBe(
-      '--time 15s fuzzed 1 case: worker start-up took 14.2 s of it (threads loading 3131 corpus entries, the target starting), after 10.8 s reading the corpus before it; give --time well over the start-up, or bound the corpus (--corpus-max)',
+      '--time 15s fuzzed 1 case: the first cases came back 14.2 s into it (worker start-up: threads loading 3131 corpus entries, the target starting), after 10.8 s reading the corpus before it; give --time well over the start-up, or bound the corpus (--corpus-max)',
     );
-    expect(startupWarning({ ...base, firstCasesMs: 7500 })).toMatch(/took 7\.5 s of it/);
+    expect(startupWarning({ ...base, firstCasesMs: 7500 })).toMatch(/came back 7\.5 s into it/);
     expect(startupWarning({ ...base, cases: 0 })).toMatch(
       /^--time 15s fuzzed 0 cases: no case came back within it /,
     );
@@ -50,7 +50,7 @@ describe('vpdma nightly --time with a slow start-up', () => {
     const warned = r.err.split('\n').filter((l) => l.includes('give --time well over'));
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(
-      /^vpdma: --time 2s fuzzed \d+ cases?: (worker start-up took \d+\.\d s of it|no case came back within it) \(threads loading \d+ corpus entries/,
+      /^vpdma: --time 2s fuzzed \d+ cases?: (the first cases came back \d+\.\d s into it|no case came back within it) \(worker start-up: threads loading \d+ corpus entries/,
     );
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
       timing: { fuzzStartupMs?: number; firstCasesMs?: number };

@@ -27,9 +27,9 @@ export function startupWarning(s: FuzzStartup): string | undefined {
   if (first !== undefined && first < s.timeMs / 2) return undefined;
   const took =
     first === undefined
-      ? `no case came back within it`
-      : `worker start-up took ${secs(first)} of it`;
-  return `--time ${s.timeText ?? secs(s.timeMs)} fuzzed ${cases(s.cases)}: ${took} (threads loading ${s.entries} corpus entries, the target starting), after ${secs(s.loadMs)} reading the corpus before it; give --time well over the start-up, or bound the corpus (--corpus-max)`;
+      ? 'no case came back within it'
+      : `the first cases came back ${secs(first)} into it`;
+  return `--time ${s.timeText ?? secs(s.timeMs)} fuzzed ${cases(s.cases)}: ${took} (worker start-up: threads loading ${s.entries} corpus entries, the target starting), after ${secs(s.loadMs)} reading the corpus before it; give --time well over the start-up, or bound the corpus (--corpus-max)`;
 }
 
 /** The summary's line: the whole start-up and the part of it --time paid for. */

@@ -184,7 +184,7 @@ function startupLines(r: NightlyReportWithDetail): string[] {
   const s: FuzzStartup = {
     loadMs: timing.loadMs,
     ...(r.timing.firstCasesMs === undefined ? {} : { firstCasesMs: r.timing.firstCasesMs }),
-    ...(budget.time === undefined || budget.runs !== undefined
+    ...(budget.time === undefined
       ? {}
       : { timeMs: durationOption('--time', budget.time), timeText: budget.time }),
     cases: r.fuzz.cases,
