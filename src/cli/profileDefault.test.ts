@@ -18,6 +18,7 @@ interface Report {
   findings: { command: string; kind: string; trace: string }[];
   corpus: { violations: Violation[] };
   violations: Violation[];
+  fuzzDetail: { timeoutMs: number };
 }
 const readReport = (file: string): Report => JSON.parse(readFileSync(file, 'utf8')) as Report;
 const report = (out: string): Report => readReport(join(out, 'report.json'));
@@ -42,8 +43,12 @@ describe('nightly without --profile', () => {
     expect(report(out).profile).toBe(PROFILE_PER_TRACE);
     const lines = reproduceLines(out);
     expect(lines.length).toBeGreaterThan(0);
+    // With the night's --timeout, as its summary gives it.
+    const timeout = String(report(out).fuzzDetail.timeoutMs);
     for (const line of lines)
-      expect(line).toBe(`Reproduce: vpdma replay ${trace} --target model:reactos`);
+      expect(line).toBe(
+        `Reproduce: vpdma replay ${trace} --target model:reactos --timeout ${timeout}`,
+      );
     for (const f of report(out).findings) expect(f.command).not.toContain('--profile');
     // The printed command gives what the night saw: the reactos oracle's recorded-mismatches.
     const json = join(dir, 'again.json');
@@ -78,7 +83,7 @@ describe('nightly without --profile', () => {
     expect(report(out).profile).toBe('docs');
     const lines = reproduceLines(out);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/ --profile docs$/);
+    for (const line of lines) expect(line).toMatch(/ --profile docs --timeout \d+$/);
   });
 });
 
