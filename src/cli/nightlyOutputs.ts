@@ -8,6 +8,7 @@ import { reportJson } from '../report/replayReport.js';
 import { nightlySarifJson } from '../report/sarif.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError, type CliIo } from './context.js';
+import { historyTraceName } from './historyTraceName.js';
 import { writeReportFile } from './outputDir.js';
 
 export const REPORT_FILES = ['report.json', 'junit.xml', 'results.sarif', 'report.html'] as const;
@@ -57,7 +58,14 @@ export async function writeNightlyReports(
   const writes: [string, () => Promise<void>][] = [
     ['report.json', () => writeFileAtomic(join(out, 'report.json'), text)],
     ['junit.xml', () => writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report))],
-    ['results.sarif', () => writeFileAtomic(join(out, 'results.sarif'), nightlySarifJson(report))],
+    [
+      'results.sarif',
+      () =>
+        writeFileAtomic(
+          join(out, 'results.sarif'),
+          nightlySarifJson(report, (t) => historyTraceName(t)),
+        ),
+    ],
     ['report.html', () => writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, fromOut))],
   ];
   if (json !== undefined) writes.push([`--json ${json}`, () => writeReportFile(io, json, text)]);

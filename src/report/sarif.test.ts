@@ -135,6 +135,86 @@ describe('results.sarif', () => {
     }
   });
 
+  // The bundled corpus as two installs replay it (a CI runner's checkout elsewhere).
+  const installedAt = (root: string): NightlyReport => {
+    const trace = `${root}/corpus/legacy-mapdma-request-packets.jsonl`;
+    const at = (callIndex: number, fn: string, message: string) => ({
+      trace,
+      kind: 'inert-return-mismatch' as const,
+      fn,
+      callIndex,
+      line: callIndex + 2,
+      message,
+    });
+    const violations = [
+      at(16, 'VideoPortDoDma', 'VideoPortDoDma returned 0x1234; it must return NULL'),
+      at(21, 'VideoPortGetBytesUsed', 'VideoPortGetBytesUsed returned 7; it must return 0'),
+      at(24, 'VideoPortDoDma', 'VideoPortDoDma returned 0x1234; it must return NULL'),
+      at(29, 'VideoPortGetBytesUsed', 'VideoPortGetBytesUsed returned 7; it must return 0'),
+      at(31, 'VideoPortDoDma', 'VideoPortDoDma returned 0x1234; it must return NULL'),
+    ];
+    const t = { trace, outcome: 'fail' as const, calls: 40, violations: violations.length };
+    const judged = {
+      ...t,
+      signature: 'inert-return-mismatch/DoDma/b8a02000',
+      status: 'new' as const,
+    };
+    const f = report.findings[0]!;
+    const finding = {
+      ...f,
+      signature: 'inert-return-mismatch/GetBytesUsed/b8a02000',
+      status: 'open' as const,
+    };
+    return {
+      ...report,
+      findings: [finding],
+      corpus: { ...report.corpus, traces: [judged], violations },
+    };
+  };
+  const bundled = (t: string): string =>
+    t.includes('/corpus/') ? `corpus:${t.slice(t.lastIndexOf('/') + 1)}` : t;
+  const corpusOf = (l: ReturnType<typeof nightlySarif>): SarifResult[] =>
+    l.runs[0].results.filter((x) => CORPUS_FINGERPRINT in x.partialFingerprints);
+
+  it('names a bundled corpus trace under VPDMACORPUS, the same wherever vpdma is installed', () => {
+    const here = nightlySarifJson(installedAt('/work/main'), bundled);
+    const there = nightlySarifJson(installedAt('/builds/r7/0/vpdma'), bundled);
+    expect(there).toBe(here);
+    expect(here).not.toContain('/work/main');
+    const [first] = corpusOf(JSON.parse(here) as ReturnType<typeof nightlySarif>);
+    expect(first?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'legacy-mapdma-request-packets.jsonl', uriBaseId: 'VPDMACORPUS' },
+      region: { startLine: 18 },
+    });
+    expect(first?.partialFingerprints[CORPUS_FINGERPRINT]).toBe(
+      'corpus:legacy-mapdma-request-packets.jsonl|inert-return-mismatch/DoDma/b8a02000',
+    );
+    checkShape(JSON.parse(here) as Json);
+  });
+
+  it('gives one result per trace and signature, its other calls as relatedLocations', () => {
+    const corpus = corpusOf(nightlySarif(installedAt('/work/main'), bundled));
+    expect(corpus.map((x) => [x.properties['callIndex'], x.properties['violations']])).toEqual([
+      [16, 3],
+      [21, 2],
+    ]);
+    expect(corpus[0]?.relatedLocations?.map((x) => [x.id, x.physicalLocation.region])).toEqual([
+      [0, { startLine: 26 }],
+      [1, { startLine: 33 }],
+    ]);
+    expect(corpus[0]?.message.text).toContain('also at 2 more calls: line 26 (call 24), line 33');
+    expect(corpus[1]?.relatedLocations?.[0]?.message?.text).toMatch(/^line 31 \(call 29\): /);
+  });
+
+  it("sets baselineState on each result a verdict covers: the trace's own, or a finding's", () => {
+    const corpus = corpusOf(nightlySarif(installedAt('/work/main'), bundled));
+    // The trace is judged [new] by its first violation (DoDma); GetBytesUsed is an open finding.
+    expect(corpus.map((x) => [x.baselineState, x.properties['status']])).toEqual([
+      ['new', 'new'],
+      ['unchanged', 'open'],
+    ]);
+  });
+
   it('orders results stably whatever the order of the report', () => {
     const shuffled: NightlyReport = {
       ...report,

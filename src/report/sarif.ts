@@ -1,10 +1,14 @@
 // results.sarif of `vpdma nightly`: SARIF 2.1.0 for code-scanning dashboards. One result per
 // finding (located at its failing call in the repro JSONL, fingerprinted by its signature) and
-// one per corpus violation (located in the corpus trace). Repro paths are relative to the
-// report's directory (base REPORTDIR), corpus paths to the directory the run started in
-// (SRCROOT); a corpus violation's line is the report's (`line`, a .txt trace's too), else a
-// JSONL line is callIndex + 2, the header being line 1. A .vpt has no line per call, so its
-// results carry the call index in the message only.
+// one per failing corpus trace and signature (located at the first call that shows it, the
+// other calls as relatedLocations: SARIF 2.1.0 §3.27.12 keeps `locations` for places that must
+// all change to fix it, and one bug is one fix however many calls show it). Repro paths are
+// relative to the report's directory (base REPORTDIR); a trace of the bundled corpus to
+// vpdma's corpus directory (VPDMACORPUS), named and fingerprinted as the history names it
+// (`corpus:NAME`), so an alert does not move with the install path; other corpus paths to the
+// directory the run started in (SRCROOT). A corpus violation's line is the report's (`line`, a
+// .txt trace's too), else a JSONL line is callIndex + 2, the header being line 1. A .vpt has no
+// line per call, so its results carry the call index in the message only.
 import {
   disabledOf,
   rerunFacts,
@@ -15,14 +19,27 @@ import {
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 import { recoveredText } from './historyRecovered.js';
+import { signatureOfViolation } from '../fuzz/findings.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINDING_FINGERPRINT = 'vpdmaSignature/v1';
-export const CORPUS_FINGERPRINT = 'vpdmaCorpusViolation/v1';
+// v2: `NAME|SIGNATURE`, NAME the trace's stable name (v1 was the path as replayed and the call).
+export const CORPUS_FINGERPRINT = 'vpdmaCorpusViolation/v2';
+/** The prefix of a bundled corpus trace's stable name (src/cli/historyTraceName.ts). */
+const BUNDLED_TRACE = 'corpus:';
 
-type Base = 'REPORTDIR' | 'SRCROOT';
+type Base = 'REPORTDIR' | 'SRCROOT' | 'VPDMACORPUS';
+
+/**
+ * A replayed trace's stable name, the same wherever vpdma is installed (the history's:
+ * `corpus:NAME` for a bundled corpus trace); the path as replayed when it has none.
+ */
+export type TraceName = (trace: string) => string;
 
 export interface SarifLocation {
+  /** In relatedLocations: its index there, as SARIF asks of a location a message may link. */
+  readonly id?: number;
+  readonly message?: { readonly text: string };
   readonly physicalLocation: {
     readonly artifactLocation: { readonly uri: string; readonly uriBaseId?: Base };
     readonly region?: { readonly startLine: number };
@@ -35,6 +52,7 @@ export interface SarifResult {
   readonly level: 'error';
   readonly message: { readonly text: string };
   readonly locations: readonly SarifLocation[];
+  readonly relatedLocations?: readonly SarifLocation[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly baselineState?: 'new' | 'unchanged';
   readonly properties: Readonly<Record<string, string | number>>;
@@ -125,19 +143,39 @@ function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifRes
   };
 }
 
+/** Where a corpus trace is: a bundled one under VPDMACORPUS by its name, others as replayed. */
+function traceLocation(v: ReportViolation, name: string): SarifLocation {
+  return name.startsWith(BUNDLED_TRACE)
+    ? sarifLocation(name.slice(BUNDLED_TRACE.length), v.callIndex, 'VPDMACORPUS', v.line)
+    : sarifLocation(v.trace, v.callIndex, 'SRCROOT', v.line);
+}
+
+const callOf = (v: ReportViolation): string =>
+  v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
+
+/** The violations of one trace with one signature: one result. */
+interface CorpusGroup {
+  readonly name: string;
+  readonly signature: string;
+  /** In call order; the first is where the result is located. */
+  readonly violations: readonly [ReportViolation, ...ReportViolation[]];
+  readonly verdict?: TraceVerdict;
+}
+
 /**
- * A corpus violation's result. The first violation of a failing trace carries --history's
- * verdict on the trace (TraceEntry.status), as a finding's result does: `status` and `signature`
- * in its properties, and baselineState (unchanged when open).
+ * A failing corpus trace's result for one signature: located at its first call showing it, the
+ * others its relatedLocations. It carries --history's verdict (`status` and `signature` in its
+ * properties, and baselineState, unchanged when open) when one covers the signature: the
+ * trace's own (the signature of its first violation), or a finding's or another trace's.
  */
-function corpusResult(
-  v: ReportViolation,
-  index: ReadonlyMap<string, number>,
-  verdict?: TraceVerdict,
-): SarifResult {
-  const call =
-    v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
-  const where = `${v.fn}, ${call} of corpus trace ${v.trace}`;
+function corpusResult(g: CorpusGroup, index: ReadonlyMap<string, number>): SarifResult {
+  const [v, ...rest] = g.violations;
+  const also =
+    rest.length === 0
+      ? ''
+      : `; also at ${rest.length === 1 ? '' : `${rest.length} more calls: `}${rest.map(callOf).join(', ')}`;
+  const where = `${v.fn}, ${callOf(v)} of corpus trace ${g.name}${also}`;
+  const { verdict } = g;
   return {
     ruleId: v.kind,
     ruleIndex: index.get(v.kind) ?? -1,
@@ -145,23 +183,86 @@ function corpusResult(
     message: {
       text: `${v.message} (${where}${verdict === undefined ? '' : `; ${verdict.status}`})`,
     },
-    locations: [sarifLocation(v.trace, v.callIndex, 'SRCROOT', v.line)],
-    partialFingerprints: {
-      [CORPUS_FINGERPRINT]: `${v.trace}|${v.callIndex}|${v.kind}|${v.fn}`,
-    },
+    locations: [traceLocation(v, g.name)],
+    ...(rest.length === 0
+      ? {}
+      : {
+          relatedLocations: rest.map((x, id) => ({
+            id,
+            message: { text: `${callOf(x)}: ${x.message}` },
+            ...traceLocation(x, g.name),
+          })),
+        }),
+    partialFingerprints: { [CORPUS_FINGERPRINT]: `${g.name}|${g.signature}` },
     ...(verdict === undefined
       ? {}
       : { baselineState: verdict.status === 'open' ? ('unchanged' as const) : ('new' as const) }),
     properties: {
       ...(verdict === undefined ? {} : { status: verdict.status, signature: verdict.signature }),
-      trace: v.trace,
+      trace: g.name,
       callIndex: v.callIndex,
       ...(v.line === undefined ? {} : { line: v.line }),
+      ...(rest.length === 0 ? {} : { violations: g.violations.length }),
       ...(v.field === undefined ? {} : { field: v.field }),
       ...(v.expected === undefined ? {} : { expected: v.expected }),
       ...(v.actual === undefined ? {} : { actual: v.actual }),
     },
   };
+}
+
+/**
+ * The corpus violations grouped by trace and signature, sorted by the trace's stable name, then
+ * first call, kind and message; each with the verdict that covers it, if any.
+ */
+function corpusGroups(r: NightlyRendered, traceName: TraceName): CorpusGroup[] {
+  const sorted = [...r.corpus.violations].sort(
+    (a, b) =>
+      cmp(traceName(a.trace), traceName(b.trace)) ||
+      cmp(a.callIndex, b.callIndex) ||
+      cmp(a.kind, b.kind) ||
+      cmp(a.message, b.message),
+  );
+  // Each failing trace is judged by its first violation; a finding or another trace may have
+  // judged the signature of a later one.
+  const firstOf = new Map<string, ReportViolation>();
+  for (const v of r.corpus.violations) if (!firstOf.has(v.trace)) firstOf.set(v.trace, v);
+  const ownVerdict = new Map<string, TraceVerdict>();
+  const bySignature = new Map<string, TraceVerdict>();
+  for (const f of r.findings) bySignature.set(f.signature, f);
+  for (const t of r.corpus.traces)
+    if (t.status !== undefined && t.signature !== undefined) {
+      const verdict = { status: t.status, signature: t.signature };
+      ownVerdict.set(t.trace, verdict);
+      if (!bySignature.has(t.signature)) bySignature.set(t.signature, verdict);
+    }
+  const groups = new Map<string, { name: string; signature: string; vs: ReportViolation[] }>();
+  for (const v of sorted) {
+    const name = traceName(v.trace);
+    const signature = signatureOfViolation(v);
+    const key = `${name}\n${signature}`;
+    const g = groups.get(key) ?? { name, signature, vs: [] };
+    g.vs.push(v);
+    groups.set(key, g);
+  }
+  const out: CorpusGroup[] = [];
+  for (const { name, signature, vs } of groups.values()) {
+    const [first, ...rest] = vs;
+    if (first === undefined) continue;
+    const own = vs.some((v) => firstOf.get(v.trace) === v)
+      ? ownVerdict.get(first.trace)
+      : undefined;
+    const found = bySignature.get(signature);
+    const verdict =
+      own ??
+      (found === undefined ? undefined : { status: found.status, signature: found.signature });
+    out.push({
+      name,
+      signature,
+      violations: [first, ...rest],
+      ...(verdict === undefined ? {} : { verdict }),
+    });
+  }
+  return out;
 }
 
 function runProperties(r: NightlyRendered): SarifRunProperties {
@@ -183,27 +284,14 @@ function runProperties(r: NightlyRendered): SarifRunProperties {
   };
 }
 
-/** The SARIF log: results sorted (corpus by trace, call, kind; findings by signature). */
-export function nightlySarif(r: NightlyRendered): SarifLog {
+/**
+ * The SARIF log: results sorted (corpus by trace, call, kind; findings by signature).
+ * `traceName` names the replayed traces as the history does (the CLI's historyTraceName).
+ */
+export function nightlySarif(r: NightlyRendered, traceName: TraceName = (t) => t): SarifLog {
   const rules = sarifRules([...r.findings, ...r.corpus.violations].map((x) => x.kind));
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const corpus = [...r.corpus.violations].sort(
-    (a, b) =>
-      cmp(a.trace, b.trace) ||
-      cmp(a.callIndex, b.callIndex) ||
-      cmp(a.kind, b.kind) ||
-      cmp(a.message, b.message),
-  );
   const findings = [...r.findings].sort((a, b) => cmp(a.signature, b.signature));
-  // Each failing trace's verdict, on its first violation (the one it is judged by).
-  const firstOf = new Map<string, ReportViolation>();
-  for (const v of r.corpus.violations) if (!firstOf.has(v.trace)) firstOf.set(v.trace, v);
-  const verdicts = new Map<ReportViolation, TraceVerdict>();
-  for (const t of r.corpus.traces) {
-    const first = firstOf.get(t.trace);
-    if (first !== undefined && t.status !== undefined && t.signature !== undefined)
-      verdicts.set(first, { status: t.status, signature: t.signature });
-  }
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -213,11 +301,16 @@ export function nightlySarif(r: NightlyRendered): SarifLog {
         originalUriBaseIds: {
           REPORTDIR: { description: { text: 'The directory of report.json; findings/ is in it.' } },
           SRCROOT: { description: { text: 'The directory vpdma ran in (corpus paths).' } },
+          VPDMACORPUS: {
+            description: {
+              text: "vpdma's bundled corpus: the corpus/ directory where vpdma is installed.",
+            },
+          },
         },
         invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
         columnKind: 'utf16CodeUnits',
         results: [
-          ...corpus.map((v) => corpusResult(v, index, verdicts.get(v))),
+          ...corpusGroups(r, traceName).map((g) => corpusResult(g, index)),
           ...findings.map((f) => findingResult(f, index)),
         ],
         properties: runProperties(r),
@@ -226,6 +319,6 @@ export function nightlySarif(r: NightlyRendered): SarifLog {
   };
 }
 
-export function nightlySarifJson(r: NightlyRendered): string {
-  return `${JSON.stringify(nightlySarif(r), null, 2)}\n`;
+export function nightlySarifJson(r: NightlyRendered, traceName?: TraceName): string {
+  return `${JSON.stringify(nightlySarif(r, traceName), null, 2)}\n`;
 }
