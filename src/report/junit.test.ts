@@ -101,4 +101,21 @@ describe('JUnit errors', () => {
     const never = 'the target could not start: no such file';
     expect(crashed({ callIndex: 0, message: never })).toBe(never);
   });
+
+  it("names an earlier finding's repro by its findings/ path, whatever --out is called", () => {
+    const names = ['out', 'nightly-out', '/builds/7/out'].map((dir) => {
+      const trace = `${dir}/findings/inert-return-mismatch/GetBytesUsed/b8a02000/repro.jsonl`;
+      const c = caseForTrace({ trace, outcome: 'pass', calls: 1, violations: 0 }, []);
+      return `${c.classname} ${c.name}`;
+    });
+    expect(new Set(names)).toEqual(
+      new Set(['findings.inert-return-mismatch.GetBytesUsed.b8a02000 repro.jsonl']),
+    );
+    // A directory of the user's that happens to be called findings keeps its whole path.
+    const own = caseForTrace(
+      { trace: 'qa/findings/x.jsonl', outcome: 'pass', calls: 1, violations: 0 },
+      [],
+    );
+    expect(own.classname).toBe('qa.findings');
+  });
 });

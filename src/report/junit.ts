@@ -109,18 +109,22 @@ export function caseForTrace(
   const name = slash < 0 ? e.trace : e.trace.slice(slash + 1);
   // The directory as dotted words: `../captures/` is "captures", `./` and none "traces". Of an
   // absolute path only its last directory ("corpus" for the bundled corpus, wherever vpdma is
-  // installed), or from `findings` on for an earlier finding's repro: a test's identity must
-  // not change with the machine's directory layout.
+  // installed), and of an earlier finding's repro (`findings/KIND/FN/HASH/repro.*`, absolute or
+  // not) from `findings` on: a test's identity must change neither with the machine's
+  // directory layout nor with the --out directory's name.
   const all = e.trace
     .slice(0, Math.max(slash, 0))
     .split('/')
     .filter((w) => w !== '' && w !== '.' && w !== '..');
   const findings = all.lastIndexOf('findings');
-  const words = !e.trace.startsWith('/')
-    ? all
-    : findings >= 0
+  const repro =
+    /^repro\.(?:jsonl|txt|vpt)$/.test(name) && findings >= 0 && findings === all.length - 4;
+  const words =
+    repro || (e.trace.startsWith('/') && findings >= 0)
       ? all.slice(findings)
-      : all.slice(-1);
+      : e.trace.startsWith('/')
+        ? all.slice(-1)
+        : all;
   const classname = words.length === 0 ? 'traces' : words.join('.');
   const mine = violations.filter((v) => v.trace === e.trace);
   const crash = mine.find(isCrash);

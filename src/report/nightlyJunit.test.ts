@@ -78,7 +78,8 @@ describe('JUnit helpers', () => {
     expect(classOf('/ci/out/findings/k/VideoPortF/b8a02000/repro.jsonl')).toBe(
       'findings.k.VideoPortF.b8a02000',
     );
-    expect(classOf('out/findings/k/f/h/repro.jsonl')).toBe('out.findings.k.f.h');
+    // A repro relative to where the run started: from findings/ on too, whatever --out is called.
+    expect(classOf('out/findings/k/f/h/repro.jsonl')).toBe('findings.k.f.h');
     expect(classOf('x.jsonl')).toBe('traces');
   });
 });
