@@ -2,6 +2,7 @@
 // and report.html in --out, and the same JSON at --json FILE.
 import { join, relative, resolve } from 'node:path';
 import { nightlyHtml } from '../report/html.js';
+import type { TraceRefOf } from '../report/htmlEscape.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { nightlyJunitXml } from '../report/nightlyJunit.js';
 import { reportJson } from '../report/replayReport.js';
@@ -36,6 +37,19 @@ export function checkOutputNames(out: string, json?: string, history?: string): 
   }
 }
 
+/**
+ * The page's traces: a bundled corpus trace by its stable name (`corpus:NAME`) and no link, as
+ * neither a downloaded --out nor another machine has vpdma's install path; others linked from
+ * --out, where the page sits, to the path the run named from where it started.
+ */
+export function pageTraceRef(out: string): TraceRefOf {
+  return (trace) => {
+    const name = historyTraceName(trace);
+    if (name.startsWith('corpus:')) return { text: name };
+    return { text: trace, href: relative(resolve(out), resolve(trace)) };
+  };
+}
+
 /** Reports a night could not write: their names (or --json's path), and the first reason. */
 export interface Unwritten {
   readonly files: readonly string[];
@@ -53,8 +67,6 @@ export async function writeNightlyReports(
   json?: string,
 ): Promise<Unwritten | undefined> {
   const text = reportJson(report);
-  // Links from the page in --out to the traces, named from where the run started.
-  const fromOut = (trace: string): string => relative(resolve(out), resolve(trace));
   const writes: [string, () => Promise<void>][] = [
     ['report.json', () => writeFileAtomic(join(out, 'report.json'), text)],
     ['junit.xml', () => writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report))],
@@ -66,7 +78,10 @@ export async function writeNightlyReports(
           nightlySarifJson(report, (t) => historyTraceName(t)),
         ),
     ],
-    ['report.html', () => writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, fromOut))],
+    [
+      'report.html',
+      () => writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, pageTraceRef(out))),
+    ],
   ];
   if (json !== undefined) writes.push([`--json ${json}`, () => writeReportFile(io, json, text)]);
   const files: string[] = [];

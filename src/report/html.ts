@@ -5,7 +5,7 @@
 import { reachedSection } from './htmlReached.js';
 import { formatInt } from './format.js';
 import { CSP, CSS, SCRIPT } from './htmlAssets.js';
-import { esc } from './htmlEscape.js';
+import { esc, traceAsNamed, type TraceRefOf } from './htmlEscape.js';
 import { findingsSection } from './htmlFindings.js';
 import { recoveredText } from './historyRecovered.js';
 import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
@@ -48,13 +48,10 @@ function header(r: NightlyRendered): string {
 }
 
 /**
- * The whole page. `traceLink`: where a replayed trace's link points from the page (the report
- * names traces from where the run started; the page sits in --out).
+ * The whole page. `refOf`: how a replayed trace is shown and where its link points from the
+ * page (the report names traces from where the run started; the page sits in --out).
  */
-export function nightlyHtml(
-  r: NightlyRendered,
-  traceLink: (trace: string) => string = (t) => t,
-): string {
+export function nightlyHtml(r: NightlyRendered, refOf: TraceRefOf = traceAsNamed): string {
   const title = `vpdma ${r.command}: ${plural(r.findings.length, 'finding')}, ${r.target}`;
   return [
     '<!DOCTYPE html>',
@@ -73,7 +70,7 @@ export function nightlyHtml(
     summarySection(r),
     findingsSection(r),
     fixedSection(r),
-    corpusSection(r, traceLink),
+    corpusSection(r, refOf),
     plotsSection(r),
     reachedSection(r),
     '</main>',

@@ -4,7 +4,7 @@
 // before every one was done, that the rest were not.
 import { plural } from '../core/plural.js';
 import { formatInt } from './format.js';
-import { esc, pathHref } from './htmlEscape.js';
+import { esc, pathHref, traceHtml, type TraceRefOf } from './htmlEscape.js';
 import { reproHtml } from './htmlFindings.js';
 import type { CorpusRepro, NightlyReport } from './nightlySchema.js';
 
@@ -16,21 +16,18 @@ function notes(x: CorpusRepro): string {
   return said.length === 0 ? '' : ` <strong>${esc(said.join('; '))}</strong>.`;
 }
 
-function item(x: CorpusRepro, traceLink: (trace: string) => string): string {
+function item(x: CorpusRepro, refOf: TraceRefOf): string {
   return [
     `<li><a href="${pathHref(x.trace)}">${esc(x.trace)}</a>: <strong>${esc(x.kind)}</strong> in <code>${esc(x.fn)}</code>,`,
     `${plural(x.reproCalls, 'call', formatInt(x.reproCalls))}, fails at call ${formatInt(x.callIndex)}; minimized from`,
-    `<a href="${pathHref(traceLink(x.from))}">${esc(x.from)}</a> (${plural(x.fromCalls, 'call', formatInt(x.fromCalls))}).${notes(x)}`,
+    `${traceHtml(refOf(x.from))} (${plural(x.fromCalls, 'call', formatInt(x.fromCalls))}).${notes(x)}`,
     `<br><code>${esc(x.command)}</code>`,
     `<pre class="repro">${reproHtml(x.reproText, x.callIndex)}</pre></li>`,
   ].join('\n');
 }
 
 /** The repros' heading and list, and the stop note; nothing when there is neither. */
-export function corpusReprosHtml(
-  r: Pick<NightlyReport, 'corpus'>,
-  traceLink: (trace: string) => string,
-): string[] {
+export function corpusReprosHtml(r: Pick<NightlyReport, 'corpus'>, refOf: TraceRefOf): string[] {
   const repros = r.corpus.repros ?? [];
   const stopped =
     r.corpus.minimizeStoppedBy === undefined
@@ -42,7 +39,7 @@ export function corpusReprosHtml(
   return [
     `<h3>Repros minimized from corpus traces (${formatInt(repros.length)})</h3>`,
     '<ul class="corpus-repros">',
-    ...repros.map((x) => item(x, traceLink)),
+    ...repros.map((x) => item(x, refOf)),
     '</ul>',
     ...stopped,
   ];

@@ -27,3 +27,24 @@ export function pathHref(path: string): string {
   if (/^[A-Za-z]:\//.test(slashed)) return esc(`file:///${encoded.replace('%3A', ':')}`);
   return esc(encoded); // ':' is %3A in every segment: no scheme
 }
+
+/**
+ * How the page shows a replayed trace: its text, and where its link points from the page (no
+ * link: a file a downloaded copy of --out would not have, e.g. vpdma's bundled corpus).
+ */
+export interface TraceRef {
+  readonly text: string;
+  readonly href?: string;
+}
+
+export type TraceRefOf = (trace: string) => TraceRef;
+
+/** As the report names it, linked there (the page's tests, a report of relative paths). */
+export const traceAsNamed: TraceRefOf = (trace) => ({ text: trace, href: trace });
+
+/** A trace as a link, or as code when it has none. */
+export function traceHtml(ref: TraceRef): string {
+  return ref.href === undefined
+    ? `<code>${esc(ref.text)}</code>`
+    : `<a href="${pathHref(ref.href)}">${esc(ref.text)}</a>`;
+}

@@ -3,7 +3,7 @@
 // report goes through esc(); numbers are formatted locale-free.
 import { corpusReprosHtml } from './htmlCorpusRepros.js';
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
-import { esc, pathHref } from './htmlEscape.js';
+import { esc, traceAsNamed, traceHtml, type TraceRefOf } from './htmlEscape.js';
 import {
   disabledOf,
   rerunFacts,
@@ -138,10 +138,7 @@ export function summarySection(r: NightlyRendered): string {
   ].join('\n');
 }
 
-export function corpusSection(
-  r: NightlyReport,
-  traceLink: (trace: string) => string = (t) => t,
-): string {
+export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed): string {
   const rows = r.corpus.traces.map((t) => {
     const note =
       t.error ??
@@ -153,7 +150,7 @@ export function corpusSection(
         ? ''
         : ` <span class="status status-${esc(t.status)}" title="${esc(t.signature ?? '')}">${esc(t.status)}</span>`;
     return [
-      `<tr><td><a href="${pathHref(traceLink(t.trace))}">${esc(t.trace)}</a></td>`,
+      `<tr><td>${traceHtml(refOf(t.trace))}</td>`,
       `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}${status}</td>`,
       `<td class="num">${formatInt(t.calls)}</td><td class="num">${formatInt(t.violations)}</td>`,
       `<td>${esc(note)}</td></tr>`,
@@ -164,8 +161,8 @@ export function corpusSection(
     const call = `call ${formatInt(v.callIndex)}`;
     const at =
       v.line === undefined
-        ? `<code>${esc(v.trace)}</code> ${call}`
-        : `<code>${esc(v.trace)}:${v.line}</code> (${call})`;
+        ? `<code>${esc(refOf(v.trace).text)}</code> ${call}`
+        : `<code>${esc(refOf(v.trace).text)}:${v.line}</code> (${call})`;
     return `<li>${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`;
   });
   const skipped = r.corpus.notReplayed ?? [];
@@ -177,7 +174,7 @@ export function corpusSection(
           `<h3>Not replayed (${formatInt(skipped.length)}): <code>--budget-replay${esc(budget)}</code> ran out first</h3><ul>`,
           ...skipped.map(
             (t) =>
-              `<li><code>${esc(t.trace)}</code>${t.regression === true ? ": <strong>an earlier finding's repro, not checked</strong>" : ''}</li>`,
+              `<li><code>${esc(refOf(t.trace).text)}</code>${t.regression === true ? ": <strong>an earlier finding's repro, not checked</strong>" : ''}</li>`,
           ),
           '</ul>',
         ];
@@ -190,7 +187,7 @@ export function corpusSection(
     ...rows,
     '</tbody></table>',
     ...(violations.length === 0 ? [] : ['<h3>Corpus violations</h3><ul>', ...violations, '</ul>']),
-    ...corpusReprosHtml(r, traceLink),
+    ...corpusReprosHtml(r, refOf),
     ...notReplayed,
     '</section>',
   ].join('\n');
