@@ -114,7 +114,7 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
       }
       repros.push(r);
       o.log(
-        `corpus repro ${t.signature}: ${plural(r.reproCalls, 'call')} (from ${oneLine(t.trace)})\n`,
+        `vpdma nightly: corpus repro ${t.signature}: ${plural(r.reproCalls, 'call')} (from ${oneLine(t.trace)})\n`,
       );
     }
   } finally {

@@ -116,7 +116,7 @@ describe('a night whose corpus traces fail in two ways', () => {
     expect(under(run, long)).toMatch(/^ {4}vpdma minimize .*long\.txt --kind recorded-mismatch /);
     const flags = bundled('legacy-mapdma-flags.jsonl');
     expect(under(run, flags)).toMatch(/^ {4}vpdma minimize .*legacy-mapdma-flags\.jsonl --kind /);
-    expect(run.err).toContain(`corpus repro ${RECORDED}: 1 call (from ${short})\n`);
+    expect(run.err).toContain(`vpdma nightly: corpus repro ${RECORDED}: 1 call (from ${short})\n`);
     // The command replays the repro call by call, failing as the trace did.
     const vpdma = [process.execPath, join(root, 'bin/vpdma.js')].map(shellWord).join(' ');
     const replay = spawnSync('sh', ['-c', `${vpdma}${command.slice('vpdma'.length)}`], {

@@ -26,7 +26,7 @@ export interface StartNotes {
 }
 
 export function startNotes(err: (text: string) => void, n: StartNotes): void {
-  err(`seed=${n.seed}\n`);
+  err(`vpdma nightly: seed=${n.seed}\n`);
   const givenUp = disableWarnings(n.disabled === undefined ? undefined : [...n.disabled]);
   if (givenUp !== '') err(givenUp);
   for (const dir of n.traces.empty) err(emptyReplayDirWarning(dir));

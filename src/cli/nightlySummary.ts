@@ -133,8 +133,8 @@ export function nightlySummary(
   // Where the cases ran, as the fuzz summary says it (not in a report that lacks its timing).
   const timing = r.fuzzDetail.timing as FuzzReport['timing'] | undefined;
   const ran = timing === undefined ? '' : `, ${threads(timing)}`;
+  // No blank first line: the summary is the first thing on stdout, and a CI log shows it as is.
   const lines = [
-    '',
     `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     ...notReplayedLines(r),
     ...corpusFailureLines(r),

@@ -114,6 +114,26 @@ describe('minimization progress after a campaign', () => {
   });
 });
 
+describe("a campaign's status lines", () => {
+  it('say "starting" while no case is done (workers loading), then the counts', () => {
+    const out: string[] = [];
+    const o = { mode: 'lines' as const, write: (t: string) => out.push(t), everySeconds: 0 };
+    const p = new Progress('fuzz', 0, { ...o, idle: 'starting' });
+    p.update(0, { 'cases/s': 0, coverage: 6209 });
+    p.update(3, { 'cases/s': 1, coverage: 6215 });
+    expect(out).toEqual(['vpdma fuzz: starting\n', 'vpdma fuzz: 3 | cases/s 1 | coverage 6215\n']);
+    // JSON lines keep the zeros: a machine reads the fields, not the words.
+    const json: string[] = [];
+    new Progress('fuzz', 0, {
+      ...o,
+      mode: 'json',
+      write: (t) => json.push(t),
+      idle: 'starting',
+    }).update(0);
+    expect(json).toEqual(['{"progress":"fuzz","done":0}\n']);
+  });
+});
+
 describe('Progress.mark (a phase starting)', () => {
   it('is a JSON line at once, and a status line once the run has lasted an interval', () => {
     const seen: string[] = [];

@@ -16,6 +16,11 @@ export interface ProgressOptions {
   readonly timeMs?: number | undefined;
   /** What `done` counts, named beside it when the bar measures time (default "done"). */
   readonly unit?: string;
+  /**
+   * What a status line says while nothing is done yet (`starting`: a campaign's workers still
+   * loading the corpus), instead of a line of zero counts and rates. Lines mode only.
+   */
+  readonly idle?: string;
   /** When the run began (performance.now()), if before this display: a later phase's. */
   readonly startedAt?: number;
 }
@@ -186,7 +191,11 @@ export class Progress {
 
   private emit(): void {
     if (this.options.mode === 'lines')
-      this.options.write(line(this.label, this.done, this.total, this.fields));
+      this.options.write(
+        this.done === 0 && this.options.idle !== undefined
+          ? `vpdma ${this.label}: ${this.options.idle}\n`
+          : line(this.label, this.done, this.total, this.fields),
+      );
     if (this.options.mode === 'json') {
       const total = this.total > 0 ? { total: this.total } : {}; // none for a --time budget
       this.options.write(

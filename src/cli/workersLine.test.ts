@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vpdma-workers-line-'));
 const LATE = `(started if the cases outlast ${SOLO_MS} ms in this thread)`;
 const MODULE = 'module:test/fixtures/mutant-target.mjs';
 
-/** The start line of a run's stderr (the one after seed=). */
+/** The start line of a run's stderr (the one after the seed's). */
 const startLine = (err: string, command: string): string =>
   err.split('\n').find((l) => l.startsWith(`vpdma ${command}: target=`)) ?? '';
 

@@ -160,8 +160,8 @@ export async function findingsPhase(
       (f) =>
         io.log?.(
           f.confirmed
-            ? `finding ${f.signature}: ${plural(f.reproCalls, 'call')} (case ${f.caseIndex})\n`
-            : `case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
+            ? `vpdma fuzz: finding ${f.signature}: ${plural(f.reproCalls, 'call')} (case ${f.caseIndex})\n`
+            : `vpdma fuzz: case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
         ),
     );
     for (const f of found) {

@@ -75,7 +75,7 @@ describe('vpdma fuzz', () => {
     const again = await run(['fuzz', '--runs', '60', '--out', join(dir, 'm2'), '--json', json]);
     expect(r.code).toBe(0);
     expect(again.code).toBe(0);
-    expect(r.err.split('\n')[0]).toMatch(/^seed=\S+$/);
+    expect(r.err.split('\n')[0]).toMatch(/^vpdma fuzz: seed=\S+$/);
     // The start line names the build; the report records it.
     expect(r.err.split('\n')[1]).toMatch(/^vpdma fuzz: target=model .* build=[0-9a-f]{12}$/);
     expect(r.out).toContain('no findings');

@@ -245,6 +245,7 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
     write: ctx.io.err,
     timeMs: b.timeMs,
     unit: 'cases',
+    idle: 'starting',
   });
   const update = (c: CampaignProgress): void => {
     const secs = Math.max(c.elapsedMs / 1000, 1e-3);
@@ -283,7 +284,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   await checkOutputDir('--out', p.out);
   await checkOutputDir('--corpus', p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
-  ctx.io.err(`seed=${seed.text}\n`);
+  ctx.io.err(`vpdma fuzz: seed=${seed.text}\n`);
   const givenUp = disableWarnings(p.settings.disabled);
   if (givenUp !== '') ctx.io.err(givenUp);
   const warnings: string[] = [];

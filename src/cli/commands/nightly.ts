@@ -243,6 +243,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         write: ctx.io.err,
         timeMs: budget.budget.timeMs,
         unit: 'cases',
+        idle: 'starting',
       }),
       () => interrupt.received() !== undefined,
       { mode, write: ctx.io.err },
