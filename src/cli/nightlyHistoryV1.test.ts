@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../report/historyFormat.js';
 import { V1_DIR, V1_INERT, V1_OTHER, v1HistoryText } from '../../test/support/historyFixtures.js';
+import { nightlyArgs } from '../../test/support/nightlyArgs.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
 import { upgradeNote } from './nightlyHistory.js';
 
@@ -28,24 +29,9 @@ describe('a night of today’s vpdma over a version 1 history of vpdma 3afc7cd',
   beforeAll(async () => {
     cpSync(join(V1_DIR, 'history.json'), history);
     cpSync(join(V1_DIR, 'findings'), join(out, 'findings'), { recursive: true });
-    run = await runCli([
-      'nightly',
-      '--target',
-      V1_INERT.target,
-      '--seed',
-      '78',
-      '--runs',
-      '100',
-      '--workers',
-      '2',
-      '--out',
-      out,
-      '--history',
-      history,
-      '--fail-on',
-      'new',
-      '--quiet',
-    ]);
+    run = await runCli(
+      nightlyArgs({ target: V1_INERT.target, seed: '78', runs: 100, out, history }),
+    );
   }, 120_000);
 
   it('calls the inertness bug it holds open, with its old first sighting, and exits 0 under --fail-on new', () => {

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nightlyArgs } from '../../test/support/nightlyArgs.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -60,25 +61,7 @@ function nights(home: string) {
     /** One night with `fault`; `more` options (a small --calls-max keeps the fuzzer off it). */
     run: async (fault: string, seed: string, more: string[] = []): Promise<[CliRun, Report]> => {
       writeFileSync(join(home, 'fault'), fault);
-      const r = await runCli([
-        'nightly',
-        '--target',
-        target,
-        '--seed',
-        seed,
-        '--runs',
-        '150',
-        '--workers',
-        '2',
-        '--out',
-        out,
-        '--history',
-        history,
-        '--fail-on',
-        'new',
-        '--quiet',
-        ...more,
-      ]);
+      const r = await runCli(nightlyArgs({ target, seed, runs: 150, out, history }, more));
       return [r, JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report];
     },
   };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { violationPart } from '../replay/violation.js';
+import { nightlyArgs } from '../../test/support/nightlyArgs.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-signatures-'));
@@ -80,26 +81,7 @@ const night = (
   out: string,
   history: string,
   more: string[] = [],
-): Promise<CliRun> =>
-  runCli([
-    'nightly',
-    '--target',
-    target,
-    '--seed',
-    seed,
-    '--runs',
-    '200',
-    '--workers',
-    '2',
-    '--out',
-    out,
-    '--history',
-    history,
-    '--fail-on',
-    'new',
-    '--quiet',
-    ...more,
-  ]);
+): Promise<CliRun> => runCli(nightlyArgs({ target, seed, runs: 200, out, history }, more));
 
 describe('nights with --history --fail-on new against one planted bug', () => {
   const out = join(dir, 'nights');

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nightlyArgs } from '../../test/support/nightlyArgs.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
 import { plantedBugs } from '../../test/support/plantedBugs.js';
 import type { NightlyReport } from '../report/nightlySchema.js';
@@ -24,24 +25,15 @@ describe('bug A fixed while a trace it failed now fails first with bug B', () =>
   const nights: [CliRun, NightlyReport, string][] = [];
   const night = async (planted: string, seed: string): Promise<void> => {
     bugs.plant(planted);
-    const r = await runCli([
-      'nightly',
-      '--target',
-      bugs.target,
-      '--seed',
-      seed,
-      '--runs',
-      '100',
-      '--workers',
-      '2',
-      '--out',
-      out,
-      '--history',
-      join(dir, 'history.json'),
-      '--fail-on',
-      'new',
-      '--quiet',
-    ]);
+    const r = await runCli(
+      nightlyArgs({
+        target: bugs.target,
+        seed,
+        runs: 100,
+        out,
+        history: join(dir, 'history.json'),
+      }),
+    );
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as NightlyReport;
     nights.push([r, report, readFileSync(join(out, 'junit.xml'), 'utf8')]);
   };

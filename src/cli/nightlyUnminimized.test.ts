@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nightlyArgs } from '../../test/support/nightlyArgs.js';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
 import { plantedBugs } from '../../test/support/plantedBugs.js';
 
@@ -44,25 +45,9 @@ describe('a minimized repro, then a night that finds its bug again and cannot mi
     more: string[] = [],
   ): Promise<[CliRun, Report, string]> => {
     bugs.plant(planted);
-    const r = await runCli([
-      'nightly',
-      '--target',
-      bugs.target,
-      '--seed',
-      seed,
-      '--runs',
-      '200',
-      '--workers',
-      '2',
-      '--replay',
-      replay,
-      '--out',
-      out,
-      '--fail-on',
-      'new',
-      '--quiet',
-      ...more,
-    ]);
+    const r = await runCli(
+      nightlyArgs({ target: bugs.target, seed, runs: 200, out }, ['--replay', replay, ...more]),
+    );
     expect(existsSync(join(out, 'report.json')), r.err).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     return [r, report, readFileSync(join(out, 'junit.xml'), 'utf8')];
