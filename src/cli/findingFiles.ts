@@ -14,7 +14,8 @@ import { printRepro } from '../replay/reproText.js';
 import { writeRepro } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 
-type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
+/** What a finding's replay command is made of. */
+export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
 
 /** The repro's name in commandHere: the finding's directory is where it runs. */
 export const REPRO_HERE = 'repro.jsonl';
@@ -106,11 +107,23 @@ export async function minimizedFindingIn(
 }
 
 /**
- * Writes a finding's files under `out` (relative to `cwd`); resolves to its report entry. An
+ * The rule every writer of findings/ follows (nightly's and fuzz's below, merge's copy): an
  * unminimized finding (minimizing was cut short, or it is flaky) never replaces the minimized
- * repro an earlier run left of the same signature: it is reported with that one (`kept`, this
- * run's cases), and nothing is written, so a later night neither loses it nor removes it.
+ * repro an earlier run left in `dir` of the same signature. This is the entry to report
+ * instead, that repro's (`kept`, this run's `cases`), when there is one; then nothing is
+ * written, so a later night neither loses it nor removes it.
  */
+export async function keptInstead(
+  dir: string,
+  f: Pick<ReportFinding, 'signature' | 'minimized' | 'cases'>,
+  settings: CommandSettings,
+): Promise<ReportFinding | undefined> {
+  if (f.minimized) return undefined;
+  const earlier = await minimizedFindingIn(dir, f.signature, settings);
+  return earlier === undefined ? undefined : { ...earlier, cases: f.cases, kept: true };
+}
+
+/** Writes a finding's files under `out` (relative to `cwd`); resolves to its report entry. */
 export function findingWriter(
   out: string,
   s: FuzzSettings,
@@ -118,8 +131,8 @@ export function findingWriter(
 ): (f: FuzzFinding) => Promise<ReportFinding> {
   return async (f) => {
     const dir = join(out, 'findings', ...f.signature.split('/'));
-    const earlier = f.minimized ? undefined : await minimizedFindingIn(dir, f.signature, s);
-    if (earlier !== undefined) return { ...earlier, cases: f.cases, kept: true };
+    const kept = await keptInstead(dir, f, s);
+    if (kept !== undefined) return kept;
     const text = printRepro(f.repro);
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro, text), text);
     const here = replayCommandHere(s, cwd);

@@ -6,7 +6,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
-import { REPRO_HERE, writeFindingJson } from './findingFiles.js';
+import { keptInstead, REPRO_HERE, writeFindingJson, type CommandSettings } from './findingFiles.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
@@ -90,10 +90,18 @@ export async function locateFinding(
 /**
  * Copies a finding's repro files into the merged --out and writes its finding.json anew: the
  * entry then points there, and its cases are the merged run's (the shard saw only its own).
+ * An unminimized one leaves a minimized repro of its signature there as it is, as nightly's
+ * writer does (keptInstead): the entry is then that repro's, `kept`.
  */
-export async function writeFinding(src: FindingSource, out: string): Promise<ReportFinding> {
+export async function writeFinding(
+  src: FindingSource,
+  out: string,
+  settings: CommandSettings,
+): Promise<ReportFinding> {
   const f = src.finding;
   const dir = findingDir(out, f.signature);
+  const kept = await keptInstead(dir, f, settings);
+  if (kept !== undefined) return kept;
   const files = {
     jsonl: join(dir, 'repro.jsonl'),
     txt: join(dir, 'repro.txt'),

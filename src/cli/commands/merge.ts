@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
 import { damagedEntry } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
 import {
@@ -50,6 +50,8 @@ import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
 import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
+import type { CommandSettings } from '../findingFiles.js';
+import { isProfile } from '../../model/device.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 import { HISTORY_RECOVER_OPTION } from '../historyRecover.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
@@ -266,7 +268,14 @@ async function writeMerged(
 ): Promise<ExitCode> {
   let fuzz = mergedFuzz;
   const moved: ReportFinding[] = [];
-  for (const src of sources) moved.push(await writeFinding(src, opts.out));
+  for (const src of sources) {
+    const entry = await writeFinding(src, opts.out, commandSettings(fuzz));
+    if (entry.kept === true)
+      ctx.io.err(
+        `vpdma merge: finding ${entry.signature}: kept the minimized repro in ${dirname(entry.trace)}; the shard's is not minimized (not copied)\n`,
+      );
+    moved.push(entry);
+  }
   fuzz = {
     ...fuzz,
     findings: moved,
@@ -348,4 +357,13 @@ async function writeMerged(
     `vpdma merge: ${plural(names.length, 'shard')}, ${plural(fuzz.cases, 'case')}, ${plural(findings.length, 'finding')} -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
   );
   return exitForNightly(merged, v.failOn);
+}
+
+/** A finding's replay command as each shard's writer made it: --target, --profile if given, --timeout. */
+function commandSettings(fuzz: FuzzReport): CommandSettings {
+  return {
+    target: fuzz.target,
+    ...(isProfile(fuzz.profile) ? { profile: fuzz.profile } : {}),
+    timeoutMs: fuzz.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs,
+  };
 }
