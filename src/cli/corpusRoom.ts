@@ -75,3 +75,13 @@ export function corpusRoom(
     },
   };
 }
+
+/** The run's last line when the corpus stopped growing (campaignGuards.ts). */
+export function corpusStoppedLine(stopped: string): string {
+  return `the corpus stopped growing: ${stopped}; free space there`;
+}
+
+/** The summary's line when the corpus stopped growing. */
+export function corpusStoppedSummary(stopped: string): string {
+  return `corpus: stopped growing: ${stopped} (exit 2: free space there)`;
+}

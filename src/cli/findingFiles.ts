@@ -11,11 +11,17 @@ import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { replayCommand, reportFindingOf } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { printRepro } from '../replay/reproText.js';
+import { plural } from '../core/plural.js';
 import { writeRepro } from '../store/corpus.js';
+import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 
 /** What a finding's replay command is made of. */
 export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
+
+/** Where a finding's files go under --out. */
+const findingDir = (out: string, signature: string): string =>
+  join(out, 'findings', ...signature.split('/'));
 
 /** The repro's name in commandHere: the finding's directory is where it runs. */
 export const REPRO_HERE = 'repro.jsonl';
@@ -130,7 +136,7 @@ export function findingWriter(
   cwd: string,
 ): (f: FuzzFinding) => Promise<ReportFinding> {
   return async (f) => {
-    const dir = join(out, 'findings', ...f.signature.split('/'));
+    const dir = findingDir(out, f.signature);
     const kept = await keptInstead(dir, f, s);
     if (kept !== undefined) return kept;
     const text = printRepro(f.repro);
@@ -139,5 +145,45 @@ export function findingWriter(
     // Without --profile, the repro's own header says which oracle it failed against.
     await writeFindingJson(dir, entry, s.target, s.profile ?? f.repro.header.profile, here, cwd);
     return entry;
+  };
+}
+
+export interface FindingWrites {
+  readonly write: (f: FuzzFinding) => Promise<ReportFinding>;
+  /** The one line for findings whose files could not be written (undefined: all were). */
+  readonly lost: () => string | undefined;
+}
+
+/**
+ * findingWriter, whatever the disk refuses: a finding whose files cannot be written (a full
+ * disk, a directory it may not write) is reported all the same, its repro as text in the
+ * report (`reproText`), and the run goes on to its reports and summary; `lost` says which.
+ */
+export function findingWrites(out: string, s: FuzzSettings, cwd: string): FindingWrites {
+  const write = findingWriter(out, s, cwd);
+  const failed: { dir: string; reason: string }[] = [];
+  return {
+    write: async (f) => {
+      try {
+        return await write(f);
+      } catch (e) {
+        const dir = findingDir(out, f.signature);
+        failed.push({ dir, reason: ioMessage(e) });
+        // Where its files would be: the entry keeps the report's shape (and its command).
+        const files = {
+          jsonl: join(dir, REPRO_HERE),
+          txt: join(dir, 'repro.txt'),
+          vpt: join(dir, 'repro.vpt'),
+        };
+        return reportFindingOf(f, s, files);
+      }
+    },
+    lost: () => {
+      const [first, ...more] = failed;
+      if (first === undefined) return undefined;
+      const others =
+        more.length === 0 ? '' : `, nor those of ${plural(more.length, 'more finding')}`;
+      return `cannot write ${first.dir} (${first.reason})${others}: the report gives each repro as text (reproText)`;
+    },
   };
 }

@@ -9,18 +9,16 @@ import {
   type FuzzReport,
   type ReportFinding,
 } from '../fuzz/fuzzReport.js';
-import { findingWriter } from './findingFiles.js';
 import { fuzzReportMeta } from './fuzzReportMeta.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
-import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../store/corpus.js';
+import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { fuzzIo } from './commands/fuzz.js';
 import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
-import { corpusRoom, diskFree } from './corpusRoom.js';
-import { startupWarning } from './fuzzStartup.js';
+import { campaignGuards } from './campaignGuards.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -56,6 +54,8 @@ export interface FuzzPhaseResult {
   readonly firstCasesMs?: number;
   /** Why the corpus stopped growing (a full disk, corpusRoom.ts); undefined if it did not. */
   readonly corpusStopped?: string;
+  /** What the disk refused, one line each, for the night's end (campaignGuards.ts). */
+  readonly faults: readonly string[];
 }
 
 /** Seconds between points of the time series. */
@@ -80,16 +80,15 @@ export async function fuzzPhase(
   const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;
-  let firstCasesMs: number | undefined;
-  const room = corpusRoom(corpusKeeper(p.corpusDir), p.corpusDir, diskFree);
+  const guards = campaignGuards({ ...p, cwd: process.cwd() });
   const io = fuzzIo({
     profile: p.profile,
-    keep: room.keep,
+    keep: guards.keep,
     drop: mine.drop,
     warn,
-    writeFinding: findingWriter(p.out, p.settings, process.cwd()),
+    writeFinding: guards.writeFinding,
     progress: (x) => {
-      firstCasesMs ??= x.elapsedMs;
+      guards.seen(x);
       const t = x.elapsedMs / 1000;
       const secs = Math.max(t, 1e-3);
       progress.update(x.cases, {
@@ -135,14 +134,7 @@ export async function fuzzPhase(
       },
       io,
     );
-    const slow = startupWarning({
-      loadMs: result.baseMs + mine.found.readMs,
-      ...(firstCasesMs === undefined ? {} : { firstCasesMs }),
-      ...(p.budget.timeMs === undefined ? {} : { timeMs: p.budget.timeMs }),
-      ...(p.budgetText.time === undefined ? {} : { timeText: p.budgetText.time }),
-      cases: result.campaign.cases,
-      entries: result.baseSize,
-    });
+    const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     if (slow !== undefined && p.setupError === undefined && !interrupted()) warn(slow);
     const built = buildFuzzReport(
       result,
@@ -155,12 +147,14 @@ export async function fuzzPhase(
     );
     const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
-    const stopped = room.stopped();
+    const stopped = guards.corpusStopped();
+    const firstCasesMs = guards.firstCasesMs();
     return {
       report,
       series,
       ...(firstCasesMs === undefined ? {} : { firstCasesMs }),
       ...(stopped === undefined ? {} : { corpusStopped: stopped }),
+      faults: guards.faults(),
     };
   } finally {
     progress.stop();

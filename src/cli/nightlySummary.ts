@@ -17,6 +17,7 @@ import { regressionSignature } from './regressionResults.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
 import { startupLine, startupWarning, type FuzzStartup } from './fuzzStartup.js';
+import { corpusStoppedSummary } from './corpusRoom.js';
 import { durationOption } from './options.js';
 
 /** Failing corpus traces the summary lists (each with its first violation) before a count. */
@@ -140,9 +141,7 @@ export function nightlySummary(
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...startupLines(r),
-    ...(corpusStopped === undefined
-      ? []
-      : [`corpus: stopped growing: ${corpusStopped} (exit 2: free space there)`]),
+    ...(corpusStopped === undefined ? [] : [corpusStoppedSummary(corpusStopped)]),
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed${replayedCount(r)}`,

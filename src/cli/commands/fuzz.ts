@@ -20,7 +20,7 @@ import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { reportJson } from '../../report/replayReport.js';
-import { bundledCorpusDir, readCorpusDir, corpusKeeper } from '../../store/corpus.js';
+import { bundledCorpusDir, readCorpusDir } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
@@ -56,7 +56,8 @@ import { buildRevision } from '../buildRevision.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
 import type { Seed } from '../../core/rng.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
-import { findingWriter } from '../findingFiles.js';
+import { campaignGuards, exitWithFaults } from '../campaignGuards.js';
+import { corpusStoppedSummary } from '../corpusRoom.js';
 import { fuzzReportMeta } from '../fuzzReportMeta.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
@@ -301,12 +302,17 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const sized = (): number => bundled.length + mine.size();
   const { progress, update, minimizing } = progressSink(ctx, opts, p, sized);
   const interrupt = onInterrupt(ctx.io.err);
+  // As nightly's: a disk that fills stops the corpus, not the findings or the reports.
+  const guards = campaignGuards({ ...p, cwd: process.cwd() });
   const io = fuzzIo({
     profile: p.profile,
-    keep: corpusKeeper(p.corpusDir),
+    keep: guards.keep,
     drop: mine.drop,
-    writeFinding: findingWriter(p.out, p.settings, process.cwd()),
-    progress: update,
+    writeFinding: guards.writeFinding,
+    progress: (c) => {
+      guards.seen(c);
+      update(c);
+    },
     minimizing: (s) => minimizing.update(s),
     log: (text) => ctx.io.err(text),
     warn,
@@ -326,6 +332,9 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
     const result = await runFuzz(options, io);
+    const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
+    if (slow !== undefined && cannotLoad === undefined && interrupt.received() === undefined)
+      warn(slow);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(
@@ -349,28 +358,39 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     interrupt.dispose();
   }
   if (closing !== '') ctx.io.err(closing);
-  await writeReports(ctx.io, report, p.out, opts.json);
+  // The summary is printed, and what the disk refused said, whatever could not be written.
+  const unwritten = await writeReports(ctx.io, report, p.out, opts.json);
   await warnStaleFindings(ctx.io, 'fuzz', p.out, new Set(report.findings.map((f) => f.signature)));
-  summaryTo(ctx.io, opts.json)(formatFuzzSummary(report));
+  const stopped = guards.corpusStopped();
+  const stoppedLine = stopped === undefined ? '' : `\n${corpusStoppedSummary(stopped)}\n`;
+  summaryTo(ctx.io, opts.json)(`${formatFuzzSummary(report)}${stoppedLine}`);
+  const code = exitWithFaults(ctx.io.err, verdict(ctx, report, cannotLoad?.usage), guards.faults());
+  if (unwritten !== undefined) throw unwritten;
+  return code;
+}
+
+function verdict(ctx: CliContext, report: FuzzReport, usage: boolean | undefined): ExitCode {
   if (report.interrupted) return EXIT.interrupted;
   if (report.setupError !== undefined) {
     ctx.io.err(`vpdma: the target could not be set up: ${oneLine(report.setupError)}\n`);
-    return cannotLoad?.usage === true ? EXIT.badInput : EXIT.crash;
+    return usage === true ? EXIT.badInput : EXIT.crash;
   }
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
 }
 
+/** report.json and --json; what could not be written is the run's last line (exit 2). */
 async function writeReports(
   io: CliIo,
   report: FuzzReport,
   out: string,
   json?: string,
-): Promise<void> {
+): Promise<UserError | undefined> {
   try {
     const text = reportJson(report);
     await writeFileAtomic(join(out, 'report.json'), text);
     if (json !== undefined) await writeReportFile(io, json, text);
+    return undefined;
   } catch (e) {
-    throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
+    return new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

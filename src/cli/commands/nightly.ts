@@ -64,6 +64,7 @@ import { nightlyCommand } from '../nightlyCommand.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 import { budgetTimer } from '../budgetTimer.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
+import { exitWithFaults } from '../campaignGuards.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   nightlyCommand(program).action(async (opts: NightlyOptions) => {
@@ -348,15 +349,17 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined)
       ctx.io.err(`vpdma: the target could not be set up: ${oneLine(setup)}\n`);
+    const verdict = exitForNightly(report, failOn);
+    const code = interrupted
+      ? EXIT.interrupted
+      : cannotLoad?.usage === true && verdict === EXIT.crash
+        ? EXIT.badInput
+        : verdict;
+    // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
+    const exit = exitWithFaults(ctx.io.err, code, fuzz.faults);
     if (unwritten !== undefined) throw unwrittenError(out, unwritten, opts.history);
     if (historyFailed !== undefined) throw historyFailed.e;
-    if (interrupted) return EXIT.interrupted;
-    const code = exitForNightly(report, failOn);
-    if (cannotLoad?.usage === true && code === EXIT.crash) return EXIT.badInput;
-    // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
-    if (fuzz.corpusStopped === undefined || code === EXIT.crash) return code;
-    ctx.io.err(`vpdma: the corpus stopped growing: ${fuzz.corpusStopped}; free space there\n`);
-    return EXIT.badInput;
+    return exit;
   } finally {
     interrupt.dispose();
   }
