@@ -167,6 +167,9 @@ export function findingWrites(out: string, s: FuzzSettings, cwd: string): Findin
       try {
         return await write(f);
       } catch (e) {
+        // A bug of vpdma's own stays one (main.ts: an internal error, exit 3).
+        if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError)
+          throw e;
         const dir = findingDir(out, f.signature);
         failed.push({ dir, reason: ioMessage(e) });
         // Where its files would be: the entry keeps the report's shape (and its command).

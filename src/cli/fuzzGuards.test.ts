@@ -36,8 +36,11 @@ vi.mock('../store/corpus.js', async (importOriginal) => {
     writeRepro: (...a: Parameters<typeof real.writeRepro>): ReturnType<typeof real.writeRepro> => {
       if (disk.fullUnder === '' || !resolve(a[0]).startsWith(disk.fullUnder))
         return real.writeRepro(...a);
-      const e = new Error('ENOSPC: no space left on device, write');
-      return Promise.reject(Object.assign(e, { code: 'ENOSPC', syscall: 'write' }));
+      // As writeRepro says a failed write (store/traceWrite.ts): the file, then the reason.
+      const file = join(a[0], 'repro.jsonl');
+      return Promise.reject(
+        new Error(`${file}: cannot write: ENOSPC: no space left on device, write`),
+      );
     },
   };
 });
@@ -95,11 +98,27 @@ describe('vpdma fuzz --time shorter than its start-up', () => {
   });
 });
 
+describe('vpdma fuzz, a report it cannot write', () => {
+  it('prints the summary first, then names it in the last line, exit 2', async () => {
+    const out = join(dir, 'json-full');
+    const args = ['fuzz', '--runs', '5', '--workers', '1', '--out', out, '--quiet'];
+    const r = await runCli([...args, '--json', '/dev/full']);
+    expect(r.code, r.err).toBe(2);
+    expect(r.out).toMatch(/^no findings$/m);
+    expect(r.err.trim().split('\n').at(-1)).toMatch(
+      /^vpdma: cannot write the report: .*\/dev\/full.*ENOSPC/,
+    );
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+  });
+});
+
 describe('a finding whose repro cannot be written', () => {
   const args = ['--runs', '60', '--target', 'mutant:unmapdma-tears-down-view', '--workers', '1'];
   const SIG = 'view-torn-down/UnmapDmaMemory/b8a02000';
-  const lostLine = (out: string): string =>
-    `vpdma: cannot write ${join(out, 'findings', ...SIG.split('/'))} (ENOSPC: no space left on device, write): the report gives each repro as text (reproText)`;
+  const lostLine = (out: string): string => {
+    const at = join(out, 'findings', ...SIG.split('/'));
+    return `vpdma: cannot write ${at} (${at}/repro.jsonl: cannot write: ENOSPC: no space left on device, write): the report gives each repro as text (reproText)`;
+  };
 
   it('vpdma fuzz: reports it with its repro as text, prints the summary, names it, exit 2', async () => {
     const out = join(dir, 'fuzz-full');
