@@ -23,6 +23,15 @@ export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeout
 const findingDir = (out: string, signature: string): string =>
   join(out, 'findings', ...signature.split('/'));
 
+/** A finding's repro files in `dir`, as writeRepro names them. */
+export function reproFiles(dir: string): { jsonl: string; txt: string; vpt: string } {
+  return {
+    jsonl: join(dir, 'repro.jsonl'),
+    txt: join(dir, 'repro.txt'),
+    vpt: join(dir, 'repro.vpt'),
+  };
+}
+
 /** The repro's name in commandHere: the finding's directory is where it runs. */
 export const REPRO_HERE = 'repro.jsonl';
 
@@ -104,11 +113,7 @@ export async function minimizedFindingIn(
     .catch(() => undefined);
   const entry = entryOf(json, signature);
   if (entry === undefined) return undefined;
-  const files = {
-    jsonl: join(dir, 'repro.jsonl'),
-    txt: join(dir, 'repro.txt'),
-    vpt: join(dir, 'repro.vpt'),
-  };
+  const files = reproFiles(dir);
   return { ...entry, trace: files.jsonl, files, command: replayCommand(files.jsonl, settings) };
 }
 
@@ -173,12 +178,7 @@ export function findingWrites(out: string, s: FuzzSettings, cwd: string): Findin
         const dir = findingDir(out, f.signature);
         failed.push({ dir, reason: ioMessage(e) });
         // Where its files would be: the entry keeps the report's shape (and its command).
-        const files = {
-          jsonl: join(dir, REPRO_HERE),
-          txt: join(dir, 'repro.txt'),
-          vpt: join(dir, 'repro.vpt'),
-        };
-        return reportFindingOf(f, s, files);
+        return reportFindingOf(f, s, reproFiles(dir));
       }
     },
     lost: () => {

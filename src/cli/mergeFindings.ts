@@ -6,7 +6,13 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
-import { keptInstead, REPRO_HERE, writeFindingJson, type CommandSettings } from './findingFiles.js';
+import {
+  keptInstead,
+  REPRO_HERE,
+  reproFiles,
+  writeFindingJson,
+  type CommandSettings,
+} from './findingFiles.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
@@ -102,11 +108,7 @@ export async function writeFinding(
   const dir = findingDir(out, f.signature);
   const kept = await keptInstead(dir, f, settings);
   if (kept !== undefined) return kept;
-  const files = {
-    jsonl: join(dir, 'repro.jsonl'),
-    txt: join(dir, 'repro.txt'),
-    vpt: join(dir, 'repro.vpt'),
-  };
+  const files = reproFiles(dir);
   for (const name of REPRO_FILES) await copyInto(join(src.from, name), join(dir, name));
   const entry: ReportFinding = {
     ...f,
