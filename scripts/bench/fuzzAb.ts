@@ -75,7 +75,11 @@ const text = (x: unknown): string =>
   );
 
 /** Cases 0..n-1 in tasks of taskCases, as a worker runs them: calls, and a hash of the results. */
-async function run(b: Build, base: SharedBase, n: number): Promise<{ calls: number; hash: number }> {
+async function run(
+  b: Build,
+  base: SharedBase,
+  n: number,
+): Promise<{ calls: number; hash: number }> {
   let calls = 0;
   let hash = 0;
   for (let i = 0; i < n; i += taskCases) {

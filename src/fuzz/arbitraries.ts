@@ -3,6 +3,9 @@
 // Slots are cheap to draw (one integer per handle or address, a constant per flag), since a
 // fast-check value costs about a microsecond here: a program skeleton costs a few
 // microseconds per call, and what it means is decided later, against the live model.
+// The fuzzer itself draws through `drawProgram` and `drawCall` (draw.ts): the same integers
+// from the same fc.Random in the same order, without fast-check's Value, tuple and map
+// objects around each one (draw.test.ts holds the two to the same output).
 import fc from 'fast-check';
 import { HW_DEVICE_EXTENSION } from '../core/constants.js';
 import { CALLS } from '../model/calls.js';
@@ -17,11 +20,11 @@ import { deviceDescription } from './producers.js';
 import { BASE, lit, type AbsCall, type Place, type Program, type Slot } from './program.js';
 import type { Swarm } from './weights.js';
 
-const WORD = 0x3fffffff;
+export const WORD = 0x3fffffff;
 const LENGTHS = [0x1000, 0, 1, 0x40000, 0x40001, 0x100000, 0xffffffff, 0x10, 0x1800, 0x3000];
-const IOCTLS = [0x230000, 0x232000, 0x23000c, 0];
+export const IOCTLS = [0x230000, 0x232000, 0x23000c, 0];
 /** Request-packet buffer lengths: mostly small (every byte is checked around the call). */
-const VRP_LENGTHS = [0x40, 0x10, 0x100, 0x1000, 0x40, 0x10, 0, 1, 0x40001, 0xffffffff];
+export const VRP_LENGTHS = [0x40, 0x10, 0x100, 0x1000, 0x40, 0x10, 0, 1, 0x40001, 0xffffffff];
 const WILD = 0xffff800012345000n;
 const MAX_LENGTHS = [0x100000, 0x10000, 0x1000, 0, 0xffffffff, 0x2000];
 const BYTE_LENGTHS = [1, 2, 4, 8, 16, 64, 256, 4096];
@@ -36,7 +39,7 @@ function placeOf(res: ResourceKind, sub: number, frac: number): Place {
 }
 
 /** One integer decides a handle slot: live (which one, where in it) or hostile (which way). */
-function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
+export function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
   const pickN = (x >>> 10) & 7;
   const sub = (x >>> 13) & 7;
   const frac = ((x >>> 16) & 0x3fff) << 2;
@@ -59,7 +62,7 @@ function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
   }
 }
 
-function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
+export function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
   const sub = x & 15;
   const pickN = (x >>> 4) & 7;
   const frac = ((x >>> 7) & 0x3fff) << 2;
@@ -70,7 +73,7 @@ function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
   return { s: 'wild', v: [0x1000n, 0xffffffff00000000n, 0n, 0xdffff000n][sub - 12] ?? 0n };
 }
 
-function decodeBytes(x: number): Uint8Array {
+export function decodeBytes(x: number): Uint8Array {
   const n = BYTE_LENGTHS[x & 7] ?? 1;
   const first = (x >>> 3) & 0xff;
   const step = (x >>> 11) & 7;
@@ -79,13 +82,13 @@ function decodeBytes(x: number): Uint8Array {
   return out;
 }
 
-function decodeDesc(x: number): Value {
+export function decodeDesc(x: number): Value {
   if ((x & 15) === 0) return 0n;
   return deviceDescription((x & 16) === 0, MAX_LENGTHS[(x >>> 6) % MAX_LENGTHS.length] ?? 0);
 }
 
 /** Hint values three times over, then the hostile extras for the type. */
-function valuesFor(a: ArgDesc): readonly (Value | undefined)[] {
+export function valuesFor(a: ArgDesc): readonly (Value | undefined)[] {
   if (a.name === 'inIoSpace')
     return [...Array.from({ length: 16 }, (_, i) => i), a.type === 'u8' ? 0xff : 0xffffffff];
   const hints: readonly Value[] = a.values ?? [];
@@ -104,6 +107,9 @@ function valuesFor(a: ArgDesc): readonly (Value | undefined)[] {
   const base = [...hints, ...hints, ...hints, ...extras];
   return a.optional === true ? [...base, undefined] : base;
 }
+
+/** The inputs of a call, in the order their slots are drawn. */
+export const inputsOf = (desc: CallDesc): ArgDesc[] => desc.args.filter((a) => a.outOnly !== true);
 
 function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
   const role = a.role;
@@ -169,7 +175,7 @@ export function callArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
 }
 
 function buildCallArb(desc: CallDesc, sw: Swarm): fc.Arbitrary<AbsCall> {
-  const inputs = desc.args.filter((a) => a.outOnly !== true);
+  const inputs = inputsOf(desc);
   return fc
     .tuple(fc.nat(99), ...inputs.map((a) => argArb(a, sw)))
     .map(([coherent, ...slots]): AbsCall => {
@@ -188,13 +194,21 @@ export function anyCallArb(sw: Swarm): fc.Arbitrary<AbsCall> {
 }
 
 function buildAnyCallArb(sw: Swarm): fc.Arbitrary<AbsCall> {
-  const choices = CALLS.flatMap((c, i) => {
-    const weight = sw.weights[i] ?? 0;
-    return weight > 0 ? [{ arbitrary: callArb(c, sw), weight }] : [];
-  });
+  const choices = choicesOf(sw).map((c) => ({ arbitrary: callArb(c.desc, sw), weight: c.weight }));
   return fc.oneof(...choices);
 }
 
+/** The calls a swarm configuration draws from, and their weights (those above 0), in order. */
+export function choicesOf(sw: Swarm): { readonly desc: CallDesc; readonly weight: number }[] {
+  return CALLS.flatMap((c, i) => {
+    const weight = sw.weights[i] ?? 0;
+    return weight > 0 ? [{ desc: c, weight }] : [];
+  });
+}
+
+/** Programs' lengths: 1 to this. */
+export const lengthMax = (callsMax: number): number => Math.max(1, callsMax);
+
 export function programArb(sw: Swarm, callsMax: number): fc.Arbitrary<Program> {
-  return fc.array(anyCallArb(sw), { minLength: 1, maxLength: Math.max(1, callsMax), size: 'max' });
+  return fc.array(anyCallArb(sw), { minLength: 1, maxLength: lengthMax(callsMax), size: 'max' });
 }

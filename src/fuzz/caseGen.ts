@@ -1,7 +1,7 @@
-// Case i of a campaign, from (seed, i, the base corpus) alone: a fresh program drawn through
-// fast-check from the call table, or a mutation of a base-corpus program (entries chosen by
-// their energy, energy.ts), with the swarm configuration of its slot, and the case's watch
-// call (watch.ts). `caseProgram` is what workers run; `generateCase` materializes the same
+// Case i of a campaign, from (seed, i, the base corpus) alone: a fresh program drawn from the
+// call table with fast-check's Random (draw.ts), or a mutation of a base-corpus program
+// (entries chosen by their energy, energy.ts), with the swarm configuration of its slot, and
+// the case's watch call (watch.ts). `caseProgram` is what workers run; `generateCase` materializes the same
 // calls against a private oracle, which is how the main thread recovers a case's trace (for
 // the corpus, for a repro) without anything from the worker.
 import fc from 'fast-check';
@@ -13,8 +13,8 @@ import { profileOf, resolveDevice, type Profile } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { TraceCall } from '../model/values.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceHeader } from '../trace/trace.js';
-import { programArb } from './arbitraries.js';
 import { CaseBuilder } from './builder.js';
+import { drawProgram } from './draw.js';
 import { atMoments, mutate } from './mutate.js';
 import type { Program } from './program.js';
 import { watchCalls } from './watch.js';
@@ -53,18 +53,13 @@ export interface CaseProgram {
 /** Out of 100: cases that mutate a base program when there is one. */
 const mutatePct = 50;
 
-const arbs = new Map<string, fc.Arbitrary<Program>>();
+const programSwarms = new Map<string, Swarm>();
 
-function arbFor(
-  seed: number,
-  sw: Swarm,
-  callsMax: number,
-  disabled: ReadonlySet<string> | undefined,
-): fc.Arbitrary<Program> {
-  const off = disabled === undefined || disabled.size === 0 ? '' : [...disabled].join(',');
-  return memo(arbs, `${seed}:${sw.slot}:${callsMax}:${off}`, 64, () =>
-    programArb(disabled === undefined || off === '' ? sw : withoutDisabled(sw, disabled), callsMax),
-  );
+/** The configuration fresh programs are drawn with: `sw` without the disabled functions. */
+function programSwarm(seed: number, sw: Swarm, disabled: ReadonlySet<string> | undefined): Swarm {
+  if (disabled === undefined || disabled.size === 0) return sw;
+  const off = [...disabled].join(',');
+  return memo(programSwarms, `${seed}:${sw.slot}:${off}`, 64, () => withoutDisabled(sw, disabled));
 }
 
 /** The configuration with disabled functions weighted 0: fresh programs spend no call on them. */
@@ -113,7 +108,7 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     return withDisabled(ctx, { header: header(ctx, index, from), program, watch: watchCalls(m) });
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
-  const drawn = arbFor(ctx.seed, sw, ctx.callsMax, ctx.disabled).generate(random, undefined).value;
+  const drawn = drawProgram(programSwarm(ctx.seed, sw, ctx.disabled), ctx.callsMax, random);
   const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] };
   const program = atMoments(drawn, m);
   return withDisabled(ctx, { header: header(ctx, index), program, watch: watchCalls(m) });

@@ -2,12 +2,12 @@
 // project Rng: insert a generated call, insert an obsolete call right after a call that made
 // or changed something (the "interesting moments" for VideoPortMapDmaMemory), delete a run of
 // calls, splice in another program's tail, change one argument, flip coherence, duplicate.
-// Only inserted calls and changed arguments go through fast-check, one call at a time.
+// Only inserted calls and changed arguments are drawn (draw.ts), one call at a time.
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { chance, int, pick, type Rng } from '../core/rng.js';
 import { describe, INERT_FNS, RELEASING_FNS } from '../model/calls.js';
-import { anyCallArb, callArb } from './arbitraries.js';
+import { anyCallDrawer, callDrawer } from './draw.js';
 import type { AbsCall, Program, Slot } from './program.js';
 import type { Swarm } from './weights.js';
 
@@ -40,11 +40,10 @@ function fcRandom(rng: Rng): fc.Random {
   return new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
 }
 
-/** A call of `fn` (or of any function, by the swarm's weights), drawn through fast-check. */
+/** A call of `fn` (or of any function, by the swarm's weights), drawn as fast-check would (draw.ts). */
 export function generated(m: MutationContext, fn?: string, random = fcRandom(m.rng)): AbsCall {
   const desc = fn === undefined ? undefined : describe(fn);
-  const arb = desc === undefined ? anyCallArb(m.swarm) : callArb(desc, m.swarm);
-  return arb.generate(random, undefined).value;
+  return (desc === undefined ? anyCallDrawer(m.swarm) : callDrawer(desc, m.swarm))(random);
 }
 
 type Mutation = (p: AbsCall[], m: MutationContext) => void;
