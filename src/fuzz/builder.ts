@@ -60,6 +60,8 @@ export class CaseBuilder {
   private readonly met = new Map<string, Set<number>>();
   /** The watch calls' own `used` (stale picks), so they never change what the program builds. */
   private readonly watchUsed = new Map<ResourceKind, Set<bigint>>();
+  /** The resolvers of the model state last given (a case's oracle keeps one), made once. */
+  private resolvers: { readonly program: Resolver; readonly watch: Resolver } | undefined;
   private at = 0;
   private emitted = 0;
   /** Of those, the watch's (not counted where producers vary by position). */
@@ -81,8 +83,13 @@ export class CaseBuilder {
   /** The next concrete call for the model in `state`, or undefined when the case is done. */
   next(state: ModelState): TraceCall | undefined {
     if (this.emitted >= this.callsMax) return undefined;
-    const r: Resolver = { state, used: this.used };
-    const watched = this.watched({ state, used: this.watchUsed });
+    if (this.resolvers?.program.state !== state)
+      this.resolvers = {
+        program: { state, used: this.used },
+        watch: { state, used: this.watchUsed },
+      };
+    const r = this.resolvers.program;
+    const watched = this.watched(this.resolvers.watch);
     if (watched !== undefined) {
       this.watchRan++;
       return this.emit(watched, state);

@@ -43,23 +43,40 @@ export function coverageKey(fn: string, stepped: Stepped, s: ModelState): number
 }
 
 /**
- * keyOf's answers by profile, function and branch, then shape and misuse: a step's key costs
- * a few lookups instead of building a string and hashing it. All four come from finite sets
- * (the call table, the model's branch names, 9 bits of shape, two profiles), so it stays small.
+ * keyOf's answers by profile, function and branch, then shape and misuse (`shape * 2 + 1` for
+ * misuse): a step's key costs a few lookups instead of building a string and hashing it. All
+ * four come from finite sets (the call table, the model's branch names, 9 bits of shape, two
+ * profiles), so it stays small. The last level is an array of tagged values (filled with
+ * undefined: not unboxed doubles, which each read would box again).
  */
-const keyMemo = new Map<string, Map<string, Map<string, Map<number, number>>>>();
+type ByFn = Map<string, Map<string, (number | undefined)[]>>;
+const keyMemo = new Map<string, ByFn>();
+/** stateShape's 9 bits and misuse. */
+const keysPerBranch = 1 << 10;
 
-function keyOf(fn: string, stepped: Stepped, shape: number, profile: string): number {
+function byFnOf(profile: string): ByFn {
   let byFn = keyMemo.get(profile);
   if (byFn === undefined)
-    keyMemo.set(profile, (byFn = new Map<string, Map<string, Map<number, number>>>()));
+    keyMemo.set(profile, (byFn = new Map<string, Map<string, (number | undefined)[]>>()));
+  return byFn;
+}
+
+function keyOf(fn: string, stepped: Stepped, shape: number, profile: string): number {
+  return keyIn(byFnOf(profile), fn, stepped, shape, profile);
+}
+
+function keyIn(byFn: ByFn, fn: string, stepped: Stepped, shape: number, profile: string): number {
   let byBranch = byFn.get(fn);
-  if (byBranch === undefined) byFn.set(fn, (byBranch = new Map<string, Map<number, number>>()));
+  if (byBranch === undefined) byFn.set(fn, (byBranch = new Map<string, (number | undefined)[]>()));
   let byShape = byBranch.get(stepped.branch);
-  if (byShape === undefined) byBranch.set(stepped.branch, (byShape = new Map<number, number>()));
+  if (byShape === undefined)
+    byBranch.set(
+      stepped.branch,
+      (byShape = Array.from({ length: keysPerBranch }, () => undefined)),
+    );
   const k = shape * 2 + (stepped.misuse === undefined ? 0 : 1);
-  let key = byShape.get(k);
-  if (key === undefined) byShape.set(k, (key = keyText(fn, stepped, shape, profile)));
+  let key = byShape[k];
+  if (key === undefined) byShape[k] = key = keyText(fn, stepped, shape, profile);
   return key;
 }
 
@@ -76,6 +93,9 @@ function keyText(fn: string, stepped: Stepped, shape: number, profile: string): 
 export class CoverageSink {
   private readonly mine = new Set<number>();
   private readonly labels = new Map<number, string>();
+  /** keyMemo's entry for the last step's profile (a case keeps one). */
+  private profile: string | undefined;
+  private byFn: ByFn | undefined;
 
   constructor(
     private readonly seenInTask: Set<number>,
@@ -83,8 +103,13 @@ export class CoverageSink {
   ) {}
 
   readonly onStep = (fn: string, stepped: Stepped, model: Model): void => {
-    const shape = stateShape(model.state);
-    const key = keyOf(fn, stepped, shape, model.state.profile);
+    const s = model.state;
+    const shape = stateShape(s);
+    if (this.byFn === undefined || s.profile !== this.profile) {
+      this.profile = s.profile;
+      this.byFn = byFnOf(s.profile);
+    }
+    const key = keyIn(this.byFn, fn, stepped, shape, s.profile);
     if (this.seenInTask.has(key) || this.mine.has(key)) return;
     this.mine.add(key);
     if (!this.labelled.has(key)) this.labels.set(key, reachedLabel(fn, stepped, shape));

@@ -79,16 +79,20 @@ function buildCallDrawer(desc: CallDesc, sw: Swarm): DrawCall {
   };
 }
 
-/** Per (hostility, coherence, function), as arbitraries.ts's callArbs. */
-const callDrawers = new Map<string, DrawCall>();
+/**
+ * Per configuration and function: looked up for each call a mutation inserts or changes, so
+ * by object rather than by a key string built each time (a drawer costs little to build).
+ */
+const callDrawers = new WeakMap<Swarm, Map<CallDesc, DrawCall>>();
 
 /** What callArb(desc, sw) generates, drawn directly. */
 export function callDrawer(desc: CallDesc, sw: Swarm): DrawCall {
-  const key = `${sw.hostility}:${sw.coherentPct}:${desc.fn}`;
-  let d = callDrawers.get(key);
+  let bySwarm = callDrawers.get(sw);
+  if (bySwarm === undefined) callDrawers.set(sw, (bySwarm = new Map<CallDesc, DrawCall>()));
+  let d = bySwarm.get(desc);
   if (d === undefined) {
     d = buildCallDrawer(desc, sw);
-    callDrawers.set(key, d);
+    bySwarm.set(desc, d);
   }
   return d;
 }
