@@ -13,8 +13,8 @@
 // result (calls, outcome, violations, coverage keys and labels) and each case regenerated as
 // a trace (`generateCase`, what the corpus and the repros are written from): a change meant to
 // keep the generated stream must print the same hashes for both builds.
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { k, load3, printRatio } from './abSummary.js';
 import type { buildBase } from '../../src/fuzz/base.js';
 import type { generateCase } from '../../src/fuzz/caseGen.js';
 import type { FuzzSettings, SharedBase } from '../../src/fuzz/protocol.js';
@@ -104,20 +104,10 @@ function generated(b: Build, base: SharedBase, n: number): number {
   return hash;
 }
 
-const load3 = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
-const k = (x: number): string => `${(x / 1000).toFixed(0)} K`;
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
-
 const builds = [await load(baseDir), await load(newDir)] as const;
 console.log(`${cases} cases a round, tasks of ${taskCases}; load average ${load3()}`);
 for (const b of builds) {
-  // Fresh campaigns (1 and 2): labels are sent once per campaign and thread.
+  // Every run is campaign 1: a key's label goes out the first time each build meets it.
   const withBase = await run(b, b.base.shared, checked);
   const fresh = await run(b, b.empty.shared, checked);
   console.log(
@@ -136,11 +126,5 @@ for (let i = 0; i < rounds; i++) {
     console.log(`round ${i + 1} ${b.dir}: ${k(cps)} calls/s (${calls} calls)`);
   }
 }
-for (const b of builds)
-  console.log(
-    `${b.dir}: best ${k(Math.max(...b.rounds))}, median ${k(median(b.rounds))} calls/s of CPU`,
-  );
 const [o, n] = builds;
-console.log(
-  `ratio new/base: best ${(Math.max(...n.rounds) / Math.max(...o.rounds)).toFixed(2)}, median ${(median(n.rounds) / median(o.rounds)).toFixed(2)}; load average ${load3()}`,
-);
+printRatio(o, n);

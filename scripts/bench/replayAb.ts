@@ -10,8 +10,8 @@
 // a shared machine, CPU time (process.cpuUsage) much less so. Prints calls/s of CPU per
 // round, best and median per build, their ratio (new / base), and per trace the best
 // microseconds per call.
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { k, load3, printRatio } from './abSummary.js';
 import type { resolveDevice } from '../../src/model/device.js';
 import type { TraceCall } from '../../src/model/values.js';
 import type { createModelTargetSync } from '../../src/replay/modelTarget.js';
@@ -92,16 +92,6 @@ async function round(b: Build): Promise<number> {
   return (c.user + c.system) / 1e6;
 }
 
-const load3 = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
-const k = (x: number): string => `${(x / 1000).toFixed(0)} K`;
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
-
 console.log(`${mix.length} traces, ${total} calls a round; load average ${load3()}`);
 for (const b of builds) await round(b); // warm-up: module loading and JIT, not counted
 builds.forEach((b) => b.perTrace.clear());
@@ -112,14 +102,8 @@ for (let i = 0; i < rounds; i++) {
     console.log(`round ${i + 1} ${b.dir}: ${k(cps)} calls/s`);
   }
 }
-for (const b of builds)
-  console.log(
-    `${b.dir}: best ${k(Math.max(...b.rounds))}, median ${k(median(b.rounds))} calls/s of CPU`,
-  );
 const [o, n] = builds;
-console.log(
-  `ratio new/base: best ${(Math.max(...n.rounds) / Math.max(...o.rounds)).toFixed(2)}, median ${(median(n.rounds) / median(o.rounds)).toFixed(2)}; load average ${load3()}`,
-);
+printRatio(o, n);
 console.log('\n| trace | base, us/call | new, us/call |\n| --- | ---: | ---: |');
 for (const t of mix)
   console.log(
