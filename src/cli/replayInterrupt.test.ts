@@ -26,7 +26,9 @@ describe('vpdma replay, interrupted', () => {
   it('writes the report for what finished on SIGINT', async () => {
     const json = join(dir, 'interrupted.json');
     const junit = join(dir, 'interrupted.xml');
-    // A target that never answers. It says it started by a file of its own, ready-<its pid>
+    // A target that never answers. vpdma waits out the call in flight (its hello) before the
+    // reports, so --timeout is the start's 5 s floor (startTimeout.ts), not 20 s: the same
+    // path, 15 s sooner. It says it started by a file of its own, ready-<its pid>
     // (vpdma's command line holds the target's, so only the target can say so), and carries a
     // marker to find it by once vpdma has exited.
     const ready = mkdtempSync(join(dir, 'ready-'));
@@ -42,7 +44,7 @@ describe('vpdma replay, interrupted', () => {
         '--target',
         slow,
         '--timeout',
-        '20000',
+        '5000',
         '--workers',
         '1',
         '--quiet',
