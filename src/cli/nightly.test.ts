@@ -82,6 +82,7 @@ describe('vpdma nightly', () => {
         '600',
         '--target',
         MUTANT,
+        ...['--workers', '1'],
         '--history',
         history,
         ...more,
