@@ -82,9 +82,7 @@ describe('vpdma nightly', () => {
         '600',
         '--target',
         MUTANT,
-        ...['--workers', '1'],
-        '--history',
-        history,
+        ...['--workers', '1', '--history', history],
         ...more,
       ]);
     const first = await night('--quiet');
