@@ -126,7 +126,10 @@ describe('report.html in Chromium from file://', () => {
     }, xml);
     expect(parsed.error).toBeNull();
     expect(parsed.cases).toBe(
-      report.corpus.traces.length + report.findings.length + report.fixed.length,
+      report.corpus.traces.length +
+        report.findings.length +
+        report.fixed.length +
+        (report.stillOpen?.length ?? 0),
     );
     for (const f of report.findings)
       expect(

@@ -6,6 +6,7 @@ import {
   nightlyFixture,
   RECOVERED,
   RECOVERED_TEXT,
+  STILL_OPEN,
   withoutBuildRevision,
 } from '../../test/support/reportFixtures.js';
 import { nightlyHtml } from './html.js';
@@ -14,6 +15,11 @@ import { esc, pathHref } from './htmlEscape.js';
 import { reproHtml } from './htmlFindings.js';
 import type { NightlyReport } from './nightlySchema.js';
 
+const withoutStillOpen = (r: NightlyReport): NightlyReport => {
+  const { stillOpen, ...older } = r;
+  void stillOpen;
+  return older;
+};
 const count = (text: string, needle: RegExp): number => text.match(needle)?.length ?? 0;
 const between = (text: string, open: string, close: string): string =>
   text.slice(text.indexOf(open) + open.length, text.indexOf(close));
@@ -131,6 +137,7 @@ describe('report.html', () => {
     expect(evil).toContain(esc(HOSTILE.reproLine));
     expect(evil).toContain(`<code>${esc(HOSTILE.fn)}</code>`);
     expect(evil).toContain(`<td><code>${esc(HOSTILE.message)}</code></td>`);
+    expect(evil).toContain(`<span class="status status-open">open</span> ${esc(HOSTILE.message)}</td>`);
     expect(evil).toContain(`title="${esc(HOSTILE.trace)}"`);
     expect(evil).toContain('href="findings/%22%3E%3Csvg%20onload%3Dalert(1)%3E/repro.jsonl"');
   });
@@ -146,6 +153,27 @@ describe('report.html', () => {
     expect(reproHtml(text, 1)).toBe(
       '#! vpdma-trace v1\n# comment\nA()\n\n<mark title="failing call">B() -&gt; 0x1</mark>\nC()',
     );
+  });
+
+  it('shows each bucket still open that nothing showed, with why, and counts them', () => {
+    const at = html.indexOf('<section id="still-open"');
+    const section = html.slice(at, html.indexOf('</section>', at));
+    expect(html).toContain('>Still open, not seen (1)</h2>');
+    expect(html).toContain('<li><a href="#still-open">Still open</a></li>');
+    expect(section).toContain(
+      `<tr><td><code>${STILL_OPEN.signature}</code></td><td>${STILL_OPEN.kind}</td><td><code>${STILL_OPEN.fn}</code></td><td>${STILL_OPEN.firstSeen}</td><td>${STILL_OPEN.lastSeen}</td><td><span class="status status-open">open</span> ${esc(STILL_OPEN.why)}</td></tr>`,
+    );
+    expect(html).toMatch(/Still open, not seen this run<\/th><td class="num">1</);
+    // After Fixed, before Corpus, in the page as in its navigation.
+    expect(html.indexOf('id="fixed"')).toBeLessThan(html.indexOf('id="still-open"'));
+    expect(html.indexOf('id="still-open"')).toBeLessThan(html.indexOf('id="corpus"'));
+    // None: no section, no link, no count, and no line left where they were.
+    const none = nightlyHtml({ ...report, stillOpen: [] });
+    expect(none).not.toMatch(/still-open|Still open/);
+    expect(none).toBe(nightlyHtml(withoutStillOpen(report)));
+    // The section's lines, its link and its count row.
+    const lines = section.split('\n').length + 2;
+    expect(none.split('\n')).toHaveLength(html.split('\n').length - lines);
   });
 
   it('renders an empty, interrupted run without inventing anything', () => {

@@ -1,6 +1,6 @@
 // report.html of `vpdma nightly`: one self-contained page (inline CSS, script and SVG; a CSP
 // that forbids every request), readable from file://. Sections: summary, findings, fixed,
-// corpus, fuzz plots. Untrusted strings are escaped where they are written (htmlEscape.ts);
+// still open (when some are), corpus, fuzz plots. Untrusted strings are escaped where they are written (htmlEscape.ts);
 // the same report object always renders to the same bytes.
 import { reachedSection } from './htmlReached.js';
 import { formatInt } from './format.js';
@@ -8,17 +8,28 @@ import { CSP, CSS, SCRIPT } from './htmlAssets.js';
 import { esc, traceAsNamed, type TraceRefOf } from './htmlEscape.js';
 import { findingsSection } from './htmlFindings.js';
 import { recoveredText } from './historyRecovered.js';
-import { corpusSection, fixedSection, plotsSection, summarySection } from './htmlParts.js';
+import {
+  corpusSection,
+  fixedSection,
+  plotsSection,
+  STILL_OPEN_ID,
+  stillOpenSection,
+  summarySection,
+} from './htmlParts.js';
 import { disabledOf, type NightlyRendered } from './nightlySchema.js';
 import { plural } from '../core/plural.js';
 
-const SECTIONS = [
-  ['summary', 'Summary'],
-  ['findings', 'Findings'],
-  ['fixed', 'Fixed'],
-  ['corpus', 'Corpus'],
-  ['fuzz', 'Fuzz campaign'],
-] as const;
+/** The sections, in page order; the still-open one only when there is one. */
+function sections(r: NightlyRendered): (readonly [string, string])[] {
+  return [
+    ['summary', 'Summary'],
+    ['findings', 'Findings'],
+    ['fixed', 'Fixed'],
+    ...((r.stillOpen ?? []).length > 0 ? [[STILL_OPEN_ID, 'Still open'] as const] : []),
+    ['corpus', 'Corpus'],
+    ['fuzz', 'Fuzz campaign'],
+  ];
+}
 
 function header(r: NightlyRendered): string {
   const n = r.findings.length;
@@ -39,7 +50,7 @@ function header(r: NightlyRendered): string {
       ? ''
       : `<p class="banner" role="note">History recovered (--history-recover): ${esc(recoveredText(r.historyRecovered))}.</p>`,
     '<nav aria-label="Sections"><ul>',
-    ...SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`),
+    ...sections(r).map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`),
     '</ul></nav>',
     '</header>',
   ]
@@ -70,6 +81,7 @@ export function nightlyHtml(r: NightlyRendered, refOf: TraceRefOf = traceAsNamed
     summarySection(r),
     findingsSection(r),
     fixedSection(r),
+    ...stillOpenSection(r),
     corpusSection(r, refOf),
     plotsSection(r),
     reachedSection(r),

@@ -1,5 +1,5 @@
 // Sections of the HTML report other than the findings: the run summary (with timings and
-// counts), the corpus table, the fixed findings and the fuzz plots. Every value from the
+// counts), the corpus table, the fixed findings, the buckets still open unseen and the fuzz plots. Every value from the
 // report goes through esc(); numbers are formatted locale-free.
 import { corpusReprosHtml } from './htmlCorpusRepros.js';
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
@@ -84,6 +84,9 @@ function countRows(r: NightlyReport): Row[] {
     ['Open findings', by('open')],
     ['Regressed findings', by('regressed')],
     ['Fixed since last run', formatInt(r.fixed.length)],
+    ...((r.stillOpen ?? []).length > 0
+      ? [['Still open, not seen this run', formatInt(r.stillOpen?.length ?? 0)] as Row]
+      : []),
     ...(r.stillFailing.length > 0
       ? [['Earlier findings whose repro still fails', formatInt(r.stillFailing.length)] as Row]
       : []),
@@ -210,6 +213,31 @@ export function fixedSection(r: NightlyReport): string {
     '</tbody></table></section>',
   ].join('\n');
 }
+
+/**
+ * The buckets still open that nothing showed this run (report.json's stillOpen), each with why:
+ * without a row here one would vanish from the page until fixed. No lines when there are none.
+ */
+export function stillOpenSection(r: NightlyReport): string[] {
+  const open = r.stillOpen ?? [];
+  if (open.length === 0) return [];
+  const rows = open.map(
+    (x) =>
+      `<tr><td><code>${esc(x.signature)}</code></td><td>${esc(x.kind)}</td><td><code>${esc(x.fn)}</code></td><td>${esc(x.firstSeen)}</td><td>${esc(x.lastSeen)}</td><td><span class="status status-open">open</span> ${esc(x.why)}</td></tr>`,
+  );
+  return [
+    `<section id="${STILL_OPEN_ID}" aria-labelledby="${STILL_OPEN_ID}-h"><h2 id="${STILL_OPEN_ID}-h">Still open, not seen (${formatInt(open.length)})</h2>`,
+    '<p>Earlier failures nothing showed this run (no finding, no replayed trace failing with them) that the run did not mark fixed.</p>',
+    '<table><thead><tr><th scope="col">Signature</th><th scope="col">Kind</th>',
+    '<th scope="col">Function</th><th scope="col">First seen</th><th scope="col">Last seen</th>',
+    '<th scope="col">Why still open</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table></section>',
+  ];
+}
+
+/** The still-open section's id (html.ts links it when the section is there). */
+export const STILL_OPEN_ID = 'still-open';
 
 export function plotsSection(r: NightlyReport): string {
   const s = r.fuzz.series;

@@ -120,18 +120,21 @@ describe('nightly junit.xml', () => {
   const report = nightlyFixture();
   const xml = nightlyJunitXml(report);
 
-  it('has a case per corpus trace, per finding and per fixed finding, with the right totals', () => {
+  it('has a case per corpus trace, finding, fixed finding and bucket still open, with the right totals', () => {
     expect(testcases(xml)).toHaveLength(
-      report.corpus.traces.length + report.findings.length + report.fixed.length,
+      report.corpus.traces.length +
+        report.findings.length +
+        report.fixed.length +
+        (report.stillOpen?.length ?? 0),
     );
     expect(xml).toContain(
-      '<testsuites name="vpdma nightly" tests="8" failures="3" errors="1" time="66.240">',
+      '<testsuites name="vpdma nightly" tests="9" failures="3" errors="1" skipped="1" time="66.240">',
     );
     expect(xml).toContain(
       '<testsuite name="vpdma nightly: corpus" tests="4" failures="1" errors="0" time="1.830">',
     );
     expect(xml).toContain(
-      '<testsuite name="vpdma nightly: findings" tests="4" failures="2" errors="1" time="64.210">',
+      '<testsuite name="vpdma nightly: findings" tests="5" failures="2" errors="1" skipped="1" time="64.210">',
     );
     expect(xml).toContain('<property name="seed" value="20261128"/>');
     expect(xml).toContain('<property name="shard" value="2/4"/>');
@@ -228,7 +231,7 @@ describe('nightly junit.xml and --fail-on', () => {
     expect(c.systemOut).toBe(findingBody(open));
     const xml = nightlyJunitXml({ ...report, failOn: 'new' });
     expect(xml).toContain(
-      '<testsuite name="vpdma nightly: findings" tests="4" failures="1" errors="1" skipped="1"',
+      '<testsuite name="vpdma nightly: findings" tests="5" failures="1" errors="1" skipped="2"',
     );
     expect(xml).toContain(`<system-out>${xmlText(findingBody(open))}</system-out>`);
     // New and regressed ones still fail it; under any, or a report without failOn, all do.

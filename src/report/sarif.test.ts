@@ -6,6 +6,7 @@ import {
   nightlyFixture,
   RECOVERED,
   RECOVERED_TEXT,
+  STILL_OPEN,
   withoutBuildRevision,
 } from '../../test/support/reportFixtures.js';
 import type { NightlyReport } from './nightlySchema.js';
@@ -271,5 +272,16 @@ describe('results.sarif', () => {
     expect(l.runs[0].properties['disabled']).toEqual(disabled);
     checkShape(JSON.parse(JSON.stringify(l)) as Json);
     expect(nightlySarif({ ...report, fuzzDetail: {} })).toEqual(log);
+  });
+
+  it("lists the buckets still open that nothing showed in the run's properties, as report.json does", () => {
+    // No result carries one: no finding and no failing trace showed it tonight.
+    expect(log.runs[0].properties['stillOpen']).toEqual([STILL_OPEN]);
+    const text = nightlySarifJson(report);
+    const back = JSON.parse(text) as { runs: { properties: Record<string, unknown> }[] };
+    expect(back.runs[0]?.properties['stillOpen']).toEqual([STILL_OPEN]);
+    expect(results.some((r) => JSON.stringify(r).includes(STILL_OPEN.signature))).toBe(false);
+    for (const none of [{ ...report, stillOpen: [] }, { ...report, stillOpen: undefined }])
+      expect(nightlySarif(none).runs[0].properties).not.toHaveProperty('stillOpen');
   });
 });

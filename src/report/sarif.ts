@@ -14,6 +14,7 @@ import {
   rerunFacts,
   type Finding,
   type NightlyRendered,
+  type StillOpen,
   type TraceVerdict,
 } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
@@ -61,9 +62,13 @@ export interface SarifResult {
 /**
  * The run's property bag: what identifies it, --disable's functions (`disabled`), what a
  * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId, workerHeapMb when given;
- * nightlySchema rerunFacts) and what --history-recover did (`historyRecovered`, its line).
+ * nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line) and the
+ * buckets still open that nothing showed (`stillOpen`, as report.json lists them: they have no
+ * result to carry them, having no finding and no failing trace tonight).
  */
-export type SarifRunProperties = Readonly<Record<string, string | boolean | readonly string[]>>;
+export type SarifRunProperties = Readonly<
+  Record<string, string | boolean | readonly string[] | readonly StillOpen[]>
+>;
 
 export interface SarifLog {
   readonly $schema: typeof SARIF_SCHEMA;
@@ -281,6 +286,7 @@ function runProperties(r: NightlyRendered): SarifRunProperties {
       : { historyRecovered: recoveredText(r.historyRecovered) }),
     ...(disabled.length === 0 ? {} : { disabled }),
     ...Object.fromEntries(rerunFacts(r)),
+    ...((r.stillOpen ?? []).length === 0 ? {} : { stillOpen: r.stillOpen ?? [] }),
   };
 }
 

@@ -1,6 +1,6 @@
 // Test support: a realistic nightly report (a sharded run against a process target, four
-// corpus traces with one failing, three findings new/open/regressed, one fixed bucket and a
-// fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
+// corpus traces with one failing, three findings new/open/regressed, one fixed bucket, one
+// bucket still open that nothing showed and a fuzz time series), plus a hostile variant whose untrusted strings try to break out of HTML,
 // XML and JSON. Renderer tests and the browser test build their pages from these.
 import { reachedTable } from '../../src/fuzz/reached.js';
 import { nightlyViolations } from '../../src/report/nightlyBuild.js';
@@ -9,6 +9,7 @@ import type {
   HistoryRecovered,
   NightlyReport,
   SamplePoint,
+  StillOpen,
 } from '../../src/report/nightlySchema.js';
 import type { ReportViolation, TraceEntry } from '../../src/report/replayReport.js';
 import { summarize } from '../../src/report/replayReport.js';
@@ -120,6 +121,22 @@ const findings: readonly Finding[] = [
   },
 ];
 
+/** A bucket whose repro passed, waiting for a bundled trace that fails first with another bug. */
+export const STILL_OPEN: StillOpen = {
+  signature: 'inert-wrote-out-param/GetBytesUsed/5b2c91d0',
+  kind: 'inert-wrote-out-param',
+  fn: 'VideoPortGetBytesUsed',
+  firstSeen: '2026-11-10',
+  lastSeen: '2026-11-21',
+  waitingFor: [
+    {
+      trace: 'corpus:legacy-mapdma-request-packets.jsonl',
+      now: 'inert-return-mismatch/DoDma/a07be2c4',
+    },
+  ],
+  why: 'not seen tonight; its repro passed; still open while corpus:legacy-mapdma-request-packets.jsonl fails (now with inert-return-mismatch/DoDma/a07be2c4)',
+};
+
 /** 12 samples, every 5 s, of a campaign that warms up, then levels off. */
 function series(): SamplePoint[] {
   const points: SamplePoint[] = [];
@@ -187,6 +204,7 @@ export function nightlyFixture(): NightlyReport {
         fixedSince: '2026-11-28',
       },
     ],
+    stillOpen: [STILL_OPEN],
     violations: nightlyViolations(corpusViolations, findings),
     timing: {
       replayMs: 1830,
@@ -237,6 +255,7 @@ export function hostileNightlyFixture(): NightlyReport {
     corpus: { ...base.corpus, traces, summary: summarize(traces, base.corpus.violations) },
     fuzz: { ...base.fuzz, reached, unreached: [HOSTILE.fn] },
     findings: [evil, ...base.findings.slice(1)],
+    stillOpen: [{ ...STILL_OPEN, fn: HOSTILE.fn, why: HOSTILE.message }],
   };
 }
 
