@@ -10,12 +10,10 @@
 // them (historyTraceNames), so they read as before and are written back stable.
 import { readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { BUNDLED_TRACE } from '../report/command.js';
 import type { History } from '../report/history.js';
 import { bundledCorpusDir } from '../store/corpus.js';
 import { traceKey } from './mergeReplay.js';
-
-/** The prefix of a bundled corpus trace's name. */
-const BUNDLED_TRACE = 'corpus:';
 
 /** By corpus directory, the names of its files (read once). */
 const bundledNames = new Map<string, ReadonlySet<string>>();
@@ -43,6 +41,16 @@ export function historyTraceName(trace: string, corpusDir = bundledCorpusDir()):
   if (basename(dirname(trace)) === 'corpus' && bundledFiles(corpusDir).has(name))
     return `${BUNDLED_TRACE}${name}`;
   return trace;
+}
+
+/**
+ * A corpus trace as a command line names it (the nightly's Reproduce lines): a bundled one by
+ * its `corpus:NAME`, which replay, show and minimize take wherever vpdma is installed; any
+ * other (a trace of yours, an earlier finding's repro) by its path as replayed.
+ */
+export function commandTraceName(trace: string, corpusDir = bundledCorpusDir()): string {
+  const name = historyTraceName(trace, corpusDir);
+  return name.startsWith(BUNDLED_TRACE) ? name : trace;
 }
 
 /** `h` with its buckets' traces named by historyTraceName (older histories' paths renamed). */

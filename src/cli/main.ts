@@ -47,7 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
       `\nExit codes: ${EXIT.ok} ok; ${EXIT.violations} violations; ${EXIT.badInput} bad input or usage; ` +
         `${EXIT.crash} a target that cannot start (or that crashed or hung in replay) or a harness crash; ` +
         `${EXIT.interrupted} interrupted.\n(fuzz, nightly and minimize report a target that crashes or hangs ` +
-        `on a call as a violation: ${EXIT.violations}.)\nTrace formats by extension: .jsonl, .vpt, .txt, each also gzip-compressed as .gz; - as the trace of replay, show or convert reads standard input.`,
+        `on a call as a violation: ${EXIT.violations}.)\nTrace formats by extension: .jsonl, .vpt, .txt, each also gzip-compressed as .gz; - as the trace of replay, show, convert or minimize reads standard input, and corpus:NAME names a trace of the bundled corpus (as the nightly reports name them).`,
     );
   // Subcommands copy the parent's output and exitOverride settings when created: set them first.
   for (const register of COMMANDS) register(program, ctx);

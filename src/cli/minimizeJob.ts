@@ -47,14 +47,29 @@ export interface MinimizeCliOptions {
 
 export const DEFAULT_ATTEMPTS = 10_000;
 
-/** foo.jsonl → foo.min.txt beside it: the text repro format, readable in a bug report. */
-function defaultOut(file: string): string {
+/**
+ * foo.jsonl → foo.min.txt beside it: the text repro format, readable in a bug report. `here`:
+ * in the current directory instead, for an input that is no file of the user's (stdin's spool,
+ * removed afterwards, is stdin.jsonl; a bundled trace is in vpdma's own corpus directory).
+ */
+function defaultOut(file: string, here: boolean): string {
   const base = basename(file).replace(/\.(jsonl|vpt|txt)(\.gz)?$/i, '');
-  return join(dirname(file), `${base}.min.txt`);
+  return here ? `${base}.min.txt` : join(dirname(file), `${base}.min.txt`);
+}
+
+/** The trace minimized: the file read, and how messages and the repro's meta name it. */
+export interface MinimizeInput {
+  readonly path: string;
+  readonly label: string;
+  /** Its repro goes to the current directory by default, not beside it (defaultOut). */
+  readonly outHere: boolean;
 }
 
 export interface Job {
+  /** The file read. */
   readonly file: string;
+  /** How messages and the repro's `meta.minimized.from` name it (`<stdin>` for `-`). */
+  readonly label: string;
   readonly out: string;
   readonly spec: TargetSpec;
   /** The trace's header, its profile the one minimized under. */
@@ -66,9 +81,10 @@ export interface Job {
   readonly workerHeapMb?: number;
 }
 
-export async function prepare(file: string, opts: MinimizeCliOptions): Promise<Job> {
+export async function prepare(input: MinimizeInput, opts: MinimizeCliOptions): Promise<Job> {
+  const file = input.path;
   const spec = targetOption(opts.target);
-  const out = opts.out ?? defaultOut(file);
+  const out = opts.out ?? defaultOut(file, input.outHere);
   if (formatOf(out) === undefined)
     throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt (or those .gz)`);
   if ((await landsIn(out)) === (await landsIn(file)))
@@ -83,7 +99,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
-  const first = await readHeader(file);
+  const first = await readHeader(file, input.label);
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
   const profile: Profile = profileOf(first, profileOption(opts.profile));
   const header: TraceHeader = { ...first, profile };
@@ -98,6 +114,7 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
   };
   return {
     file,
+    label: input.label,
     out,
     spec,
     header,
@@ -109,12 +126,12 @@ export async function prepare(file: string, opts: MinimizeCliOptions): Promise<J
 }
 
 /** The trace's header; a file that has none (or no such file) is bad input. */
-async function readHeader(file: string): Promise<TraceHeader> {
-  for await (const item of streamTraceBatches(file)) {
+async function readHeader(file: string, label: string): Promise<TraceHeader> {
+  for await (const item of streamTraceBatches(file, { label })) {
     if (item.kind === 'header') return item.header;
     if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
   }
-  throw new UserError(`${file}: no header`);
+  throw new UserError(`${label}: no header`);
 }
 
 /**
@@ -130,14 +147,14 @@ export async function replayInput(
   want: { readonly kind?: string; readonly fn?: string },
   signal: AbortSignal,
 ): Promise<ItemResult | undefined> {
-  const items = [{ id: 0, label: job.file, path: job.file }];
+  const items = [{ id: 0, label: job.label, path: job.file }];
   const settings = { ...job.settings, stopAtViolation: want };
   const [r] = await executor.run(makeTasks(items, settings, executor.workers), { signal });
   if (signal.aborted) return undefined;
   if (r?.setupError !== undefined)
     throw new TargetSetupError(`the target cannot be set up: ${r.setupError}`);
   if (r?.inputError !== undefined) throw new UserError(r.inputError);
-  return r ?? { id: 0, label: job.file };
+  return r ?? { id: 0, label: job.label };
 }
 
 /** What is minimized: the calls up to the failing one, and how many the trace held. */
@@ -154,7 +171,7 @@ export async function readFailing(job: Job, first: ItemResult, v: Violation): Pr
   const read = await readTraceStart(job.file, v.callIndex + 1, first.traceCalls);
   if (!read.ok) throw new UserError(formatTraceError(read.error));
   // The replay checked every reference already; this is the same check on what is kept.
-  const broken = checkReferences(read.value.trace, job.file);
+  const broken = checkReferences(read.value.trace, job.label);
   if (broken !== undefined) throw new UserError(formatTraceError(broken));
   return { trace: { header: job.header, calls: read.value.trace.calls }, calls: read.value.calls };
 }

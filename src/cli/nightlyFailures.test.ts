@@ -90,8 +90,9 @@ describe('a nightly finding whose failing call shows two violations', () => {
     );
     expect(i).toBeGreaterThan(at);
     const command = lines[i + 1]?.trim() ?? '';
+    // The bundled trace by its corpus:NAME: the line works wherever vpdma is installed.
     expect(command).toBe(
-      `vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
+      `vpdma minimize corpus:legacy-mapdma-flags.jsonl --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
     );
     // Pasted into a shell elsewhere: the repro lands there, not in the corpus.
     const cwd = mkdtempSync(join(dir, 'paste-'));
@@ -105,6 +106,10 @@ describe('a nightly finding whose failing call shows two violations', () => {
       expect.stringMatching(/^VideoPortMapDmaMemory\(/),
     ]);
     expect(existsSync(join(root, 'corpus/legacy-mapdma-flags.min.txt'))).toBe(false);
+    // junit.xml's Reproduce lines name the bundled traces so too, never by this install's path.
+    const junit = read(out, 'junit.xml');
+    expect(junit).toContain('Reproduce: vpdma replay corpus:legacy-mapdma-flags.jsonl --target ');
+    expect(junit).not.toContain(`Reproduce: vpdma replay ${join(root, 'corpus')}`);
   });
 });
 
@@ -128,7 +133,7 @@ describe('vpdma merge of two such shards', () => {
       l.startsWith(`  [new] ${flags}:13 (call 11): map-dma-wrote-out-param `),
     );
     expect(lines[i + 1]).toBe(
-      `    vpdma minimize ${flags} --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
+      `    vpdma minimize corpus:legacy-mapdma-flags.jsonl --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,
     );
     const f = lines.findIndex((l) => l.startsWith('  [new] map-dma-wrote-out-param in '));
     expect(lines[f + 1]).toMatch(new RegExp(`^    ${LENGTH.source}$`));

@@ -1,6 +1,7 @@
 // Writing the nightly reports, every one atomically: report.json, junit.xml, results.sarif
 // and report.html in --out, and the same JSON at --json FILE.
 import { join, relative, resolve } from 'node:path';
+import { BUNDLED_TRACE } from '../report/command.js';
 import { nightlyHtml } from '../report/html.js';
 import type { TraceRefOf } from '../report/htmlEscape.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -9,7 +10,7 @@ import { reportJson } from '../report/replayReport.js';
 import { nightlySarifJson } from '../report/sarif.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError, type CliIo } from './context.js';
-import { historyTraceName } from './historyTraceName.js';
+import { commandTraceName, historyTraceName } from './historyTraceName.js';
 import { writeReportFile } from './outputDir.js';
 
 export const REPORT_FILES = ['report.json', 'junit.xml', 'results.sarif', 'report.html'] as const;
@@ -45,7 +46,7 @@ export function checkOutputNames(out: string, json?: string, history?: string): 
 export function pageTraceRef(out: string): TraceRefOf {
   return (trace) => {
     const name = historyTraceName(trace);
-    if (name.startsWith('corpus:')) return { text: name };
+    if (name.startsWith(BUNDLED_TRACE)) return { text: name };
     return { text: trace, href: relative(resolve(out), resolve(trace)) };
   };
 }
@@ -69,7 +70,14 @@ export async function writeNightlyReports(
   const text = reportJson(report);
   const writes: [string, () => Promise<void>][] = [
     ['report.json', () => writeFileAtomic(join(out, 'report.json'), text)],
-    ['junit.xml', () => writeFileAtomic(join(out, 'junit.xml'), nightlyJunitXml(report))],
+    [
+      'junit.xml',
+      () =>
+        writeFileAtomic(
+          join(out, 'junit.xml'),
+          nightlyJunitXml(report, (t) => commandTraceName(t)),
+        ),
+    ],
     [
       'results.sarif',
       () =>

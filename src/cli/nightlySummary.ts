@@ -13,6 +13,7 @@ import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { recoveredText } from '../report/historyRecovered.js';
+import { commandTraceName } from './historyTraceName.js';
 import { regressionSignature } from './regressionResults.js';
 import { violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
@@ -69,8 +70,12 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
       repro !== undefined
         ? `minimized to ${plural(repro.reproCalls, 'call')}${reproNotes(repro)}: ${repro.command}`
         : minimal
-          ? corpusReplayCommand(r, v.trace, r.fuzzDetail.timeoutMs, true)
-          : corpusMinimizeCommand(r, v, r.fuzzDetail.timeoutMs);
+          ? corpusReplayCommand(r, commandTraceName(v.trace), r.fuzzDetail.timeoutMs, true)
+          : corpusMinimizeCommand(
+              r,
+              { ...v, trace: commandTraceName(v.trace) },
+              r.fuzzDetail.timeoutMs,
+            );
     lines.push(
       `  ${status === undefined ? '' : `[${status}] `}${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${next}`,

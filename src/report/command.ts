@@ -9,6 +9,18 @@ import type { NightlyReport } from './nightlySchema.js';
 const SHORT_LENGTH = 12;
 
 /**
+ * The prefix of a bundled corpus trace's stable name, `corpus:NAME` (src/cli/historyTraceName.ts),
+ * which replay, show, minimize and convert take as a trace (src/cli/bundledTrace.ts).
+ */
+export const BUNDLED_TRACE = 'corpus:';
+
+/**
+ * A replayed trace's stable name, the same wherever vpdma is installed (the history's:
+ * `corpus:NAME` for a bundled corpus trace); the path as replayed when it has none.
+ */
+export type TraceName = (trace: string) => string;
+
+/**
  * The short form of a signature, for test names and headings: the part after the last ':' or
  * '/' (the hash of "kind/Function/hash", src/fuzz/findings.ts, or of "sha256:…"), cut to 12 characters.
  */
@@ -35,14 +47,16 @@ export function corpusReplayCommand(
  * `vpdma minimize TRACE --kind K --fn F --out NAME.min.txt --target T [--profile P]
  * [--timeout MS]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
  * that violation. The repro goes to the directory it runs in: minimize's default, beside the
- * trace, would put a new trace into the corpus directory the next night replays.
+ * trace, would put a new trace into the corpus directory the next night replays. TRACE may be
+ * a bundled trace's `corpus:NAME`.
  */
 export function corpusMinimizeCommand(
   report: Pick<NightlyReport, 'target' | 'profile'>,
   v: { readonly trace: string; readonly kind: string; readonly fn: string },
   timeoutMs?: number,
 ): string {
-  const name = basename(v.trace).replace(/\.(?:jsonl|vpt|txt)(?:\.gz)?$/i, '');
+  const file = v.trace.startsWith(BUNDLED_TRACE) ? v.trace.slice(BUNDLED_TRACE.length) : v.trace;
+  const name = basename(file).replace(/\.(?:jsonl|vpt|txt)(?:\.gz)?$/i, '');
   const out = `${pathArgument(name)}.min.txt`;
   const trace = pathArgument(v.trace);
   const words = ['vpdma', 'minimize', trace, '--kind', v.kind, '--fn', v.fn, '--out', out];

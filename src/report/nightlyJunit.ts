@@ -8,7 +8,7 @@
 // the target are <error>s, as in replay, and so is a target that could not be set up (in the
 // findings suite: nothing was fuzzed).
 import { plural } from '../core/plural.js';
-import { corpusReplayCommand, shortSignature } from './command.js';
+import { corpusReplayCommand, shortSignature, type TraceName } from './command.js';
 import type { TraceEntry } from './replayReport.js';
 import { recoveredText } from './historyRecovered.js';
 import {
@@ -198,10 +198,12 @@ export function notReplayedCase(t: NotReplayed, budget?: string): JunitCase {
 export function caseForCorpusTrace(
   t: TraceEntry,
   r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile' | 'fuzzDetail'>,
+  /** The trace as its Reproduce line names it (a bundled one's `corpus:NAME`). */
+  commandName: TraceName = (x) => x,
 ): JunitCase {
   // With the night's --timeout, as the summary gives it: replay's default could turn a hang
   // into another outcome.
-  const command = corpusReplayCommand(r, t.trace, r.fuzzDetail?.timeoutMs);
+  const command = corpusReplayCommand(r, commandName(t.trace), r.fuzzDetail?.timeoutMs);
   const c = caseForTrace(t, r.corpus.violations, { command });
   if (t.status === undefined || t.signature === undefined) return c;
   if (r.failOn === 'new' && t.status === 'open' && t.damage === undefined) {
@@ -236,9 +238,9 @@ export function oncePerName(cases: readonly JunitCase[]): JunitCase[] {
   });
 }
 
-export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
+export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceName): JunitSuite[] {
   const props = properties(r);
-  const corpus = r.corpus.traces.map((t) => caseForCorpusTrace(t, r));
+  const corpus = r.corpus.traces.map((t) => caseForCorpusTrace(t, r, commandName));
   corpus.push(
     ...(r.corpus.notReplayed ?? []).map((t) => notReplayedCase(t, r.corpus.budgetReplay)),
   );
@@ -262,7 +264,11 @@ export function nightlyJunitSuites(r: NightlyJunitReport): JunitSuite[] {
   ];
 }
 
-/** The whole junit.xml; the same report gives the same bytes. */
-export function nightlyJunitXml(r: NightlyJunitReport): string {
-  return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r), r.timing.wallMs);
+/**
+ * The whole junit.xml; the same report gives the same bytes. `commandName` names a corpus trace
+ * in its Reproduce line (the CLI's commandTraceName: a bundled trace's `corpus:NAME`, which works
+ * wherever vpdma is installed).
+ */
+export function nightlyJunitXml(r: NightlyJunitReport, commandName?: TraceName): string {
+  return junitSuitesXml('vpdma nightly', nightlyJunitSuites(r, commandName), r.timing.wallMs);
 }

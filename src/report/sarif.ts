@@ -21,21 +21,16 @@ import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 import { recoveredText } from './historyRecovered.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
+import { BUNDLED_TRACE, type TraceName } from './command.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINDING_FINGERPRINT = 'vpdmaSignature/v1';
 // v2: `NAME|SIGNATURE`, NAME the trace's stable name (v1 was the path as replayed and the call).
 export const CORPUS_FINGERPRINT = 'vpdmaCorpusViolation/v2';
-/** The prefix of a bundled corpus trace's stable name (src/cli/historyTraceName.ts). */
-const BUNDLED_TRACE = 'corpus:';
 
 type Base = 'REPORTDIR' | 'SRCROOT' | 'VPDMACORPUS';
 
-/**
- * A replayed trace's stable name, the same wherever vpdma is installed (the history's:
- * `corpus:NAME` for a bundled corpus trace); the path as replayed when it has none.
- */
-export type TraceName = (trace: string) => string;
+export type { TraceName } from './command.js';
 
 export interface SarifLocation {
   /** In relatedLocations: its index there, as SARIF asks of a location a message may link. */

@@ -20,6 +20,7 @@ import type { ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkOutputFile, landsIn } from '../outputDir.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
+import { traceArgument } from '../bundledTrace.js';
 
 export const registerConvert: RegisterCommand = (program, ctx) => {
   program
@@ -27,7 +28,10 @@ export const registerConvert: RegisterCommand = (program, ctx) => {
     .description(
       'convert a trace between formats, chosen by extension: .jsonl, .vpt, .txt, each also gzip-compressed as .gz',
     )
-    .argument('<in>', 'trace to read (- reads standard input, its format from its first bytes)')
+    .argument(
+      '<in>',
+      "trace to read (- reads standard input, its format from its first bytes; corpus:NAME the bundled corpus's trace NAME)",
+    )
     .argument('<out>', 'file to write (replaced atomically; gzip-compressed if it ends in .gz)')
     .option(
       '--salvage',
@@ -44,10 +48,11 @@ interface ConvertOptions {
 
 export async function convert(
   ctx: CliContext,
-  input: string,
+  given: string,
   output: string,
   opts: ConvertOptions = {},
 ): Promise<ExitCode> {
+  const input = await traceArgument(given);
   for (const path of input === STDIN_TRACE ? [output] : [input, output]) {
     const bad = await traceNameError(path);
     if (bad !== undefined) throw new UserError(formatTraceError(bad));

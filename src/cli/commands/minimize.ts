@@ -31,7 +31,10 @@ import {
   type Failing,
   type Job,
   type MinimizeCliOptions,
+  type MinimizeInput,
 } from '../minimizeJob.js';
+import { isBundledRef, traceArgument } from '../bundledTrace.js';
+import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { SHARED_OPTIONS } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
@@ -46,12 +49,15 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
         'written (it still shows the violation), 2 when the trace shows no violation or is bad ' +
         'input, 3 when the target cannot run',
     )
-    .argument('<trace>', 'the failing trace (.jsonl, .vpt or .txt, or one of them .gz)')
+    .argument(
+      '<trace>',
+      "the failing trace (.jsonl, .vpt or .txt, or one of them .gz; corpus:NAME the bundled corpus's NAME; - reads standard input)",
+    )
     .option(...SHARED_OPTIONS.target)
     .option('--profile <profile>', "oracle profile: docs or reactos (default: the trace header's)")
     .option(
       '--out <file>',
-      'the repro, format by extension (default: beside the trace, foo.jsonl -> foo.min.txt)',
+      'the repro, format by extension (default: beside the trace, foo.jsonl -> foo.min.txt; for - ./stdin.min.txt, for corpus:NAME ./NAME.min.txt, in the current directory)',
     )
     .option('--workers <n>', 'worker threads replaying candidates (default: the number of cores)')
     .option(...SHARED_OPTIONS.workerHeapMb)
@@ -76,10 +82,29 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
 
 async function runMinimize(
   ctx: CliContext,
-  file: string,
+  given: string,
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
-  const job = await prepare(file, opts);
+  const named = await traceArgument(given);
+  // The repro of an input that is no file of the user's goes to the current directory: stdin's
+  // spool is removed afterwards, and the bundled corpus is vpdma's own (replayed every night).
+  const outHere = given === STDIN_TRACE || isBundledRef(given);
+  const stdin = given === STDIN_TRACE ? await spoolStdin() : undefined;
+  try {
+    const input = { path: stdin?.path ?? named, label: stdin?.label ?? named, outHere };
+    return await minimizeInput(ctx, input, opts);
+  } finally {
+    await stdin?.dispose();
+  }
+}
+
+async function minimizeInput(
+  ctx: CliContext,
+  input: MinimizeInput,
+  opts: MinimizeCliOptions,
+): Promise<ExitCode> {
+  const file = input.label;
+  const job = await prepare(input, opts);
   setWorkerHeapLimit(job.workerHeapMb);
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
@@ -91,7 +116,7 @@ async function runMinimize(
       write: ctx.io.err,
       startedAt: performance.now(),
     };
-    const replayed = await firstReplayProgress(display, executor, file);
+    const replayed = await firstReplayProgress(display, executor, job.file);
     let first;
     try {
       first = await replayInput(executor, job, wanted(opts), interrupt.signal);
@@ -220,7 +245,7 @@ async function write(
   const repro = reproOf(
     r.trace,
     v,
-    { from: basename(job.file), calls },
+    { from: basename(job.label), calls },
     {
       seed: null,
       target: job.settings.target,

@@ -51,6 +51,7 @@ import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
 import { skipDisabled, type SkippedTrace } from '../disabledTraces.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
+import { traceArguments } from '../bundledTrace.js';
 
 interface ReplayOptions {
   readonly target?: string;
@@ -77,7 +78,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .argument(
       '<trace-or-dir...>',
-      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
+      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input; corpus:NAME is the bundled corpus's trace NAME, as the nightly reports name it) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
     )
     .option(...SHARED_OPTIONS.target)
     .option(
@@ -135,7 +136,8 @@ export function exitFor(results: readonly ItemResult[]): ExitCode {
   return results.some((r) => (r.result?.violations.length ?? 0) > 0) ? EXIT.violations : EXIT.ok;
 }
 
-async function replay(ctx: CliContext, given: string[], opts: ReplayOptions): Promise<ExitCode> {
+async function replay(ctx: CliContext, args: string[], opts: ReplayOptions): Promise<ExitCode> {
+  const given = await traceArguments(args);
   const stdin = given.includes(STDIN_TRACE) ? await spoolStdin() : undefined;
   try {
     const paths = given.map((p) => (p === STDIN_TRACE && stdin !== undefined ? stdin.path : p));

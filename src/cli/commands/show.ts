@@ -13,6 +13,7 @@ import type { CliContext, RegisterCommand } from '../context.js';
 import { UserError, writeLong } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
+import { traceArgument } from '../bundledTrace.js';
 import type { ExitCode } from '../exitCodes.js';
 
 interface ShowOptions {
@@ -36,7 +37,7 @@ export const registerShow: RegisterCommand = (program, ctx) => {
     )
     .argument(
       '<trace>',
-      'trace file (.jsonl, .vpt or .txt, or one of them gzip-compressed as .gz; - reads standard input)',
+      "trace file (.jsonl, .vpt or .txt, or one of them gzip-compressed as .gz; - reads standard input; corpus:NAME the bundled corpus's trace NAME)",
     )
     .option('--summary', 'print only the summary (one pass over the file instead of two)')
     .option('--numbers', 'end each call with a `# call N` comment (N from 0, as replay counts)')
@@ -57,9 +58,10 @@ export async function show(
   /** --oracle's limit (oracleCallsMax); tests give a small one. */
   callsMax = oracleCallsMax,
 ): Promise<ExitCode> {
-  const stdin = given === STDIN_TRACE ? await spoolStdin() : undefined;
+  const named = await traceArgument(given);
+  const stdin = named === STDIN_TRACE ? await spoolStdin() : undefined;
   try {
-    return await showFile(ctx, stdin?.path ?? given, stdin?.label ?? given, opts, callsMax);
+    return await showFile(ctx, stdin?.path ?? named, stdin?.label ?? named, opts, callsMax);
   } finally {
     await stdin?.dispose();
   }
