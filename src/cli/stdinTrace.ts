@@ -2,7 +2,7 @@
 // and convert's two passes) read a file, so stdin is written out once, bounded, named for the
 // format its first bytes show, and removed afterwards: at the end, on an error, and on a
 // signal or process.exit (a second Ctrl-C).
-import { rmSync } from 'node:fs';
+import { rmSync, writeSync } from 'node:fs';
 import { mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,8 +42,12 @@ export async function spoolStdin(
     );
   const dir = await mkdtemp(join(tmpdir(), 'vpdma-stdin-'));
   const removeNow = (): void => rmSync(dir, { recursive: true, force: true });
-  const onSignal = (): void => {
+  // Nothing has begun, so nothing is there to finish: the spool goes, and the process, at once.
+  const onSignal = (name: NodeJS.Signals): void => {
     removeNow();
+    say(
+      `vpdma: ${name} while reading the trace on standard input: stopped before anything was done with it; nothing written\n`,
+    );
     process.exit(EXIT.interrupted);
   };
   process.on('exit', removeNow);
@@ -80,6 +84,15 @@ export async function spoolStdin(
     // From here a signal goes to the command's own handling; its finally disposes.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** One line to stderr, synchronously: the process exits right after. */
+function say(text: string): void {
+  try {
+    writeSync(process.stderr.fd, text);
+  } catch {
+    // stderr gone: the exit code says it.
   }
 }
 

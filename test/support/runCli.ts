@@ -1,6 +1,7 @@
 // Test support: main() run in-process, its stdout and stderr captured; the built CLI run as a
 // child process and interrupted.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 
@@ -29,8 +30,15 @@ export async function interruptCli(
   argv: readonly string[],
   ready: number | ((stderr: () => string) => Promise<void>),
   twice = false,
+  /** `stdin`: written to its standard input, which stays open (a pipe that has not ended). */
+  o: { stdin?: Uint8Array; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], { stdio: 'pipe' });
+  const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], {
+    stdio: 'pipe',
+    env: { ...process.env, ...o.env },
+  });
+  child.stdin.on('error', () => undefined); // it exits with the pipe still open
+  if (o.stdin !== undefined) child.stdin.write(o.stdin);
   let signal: NodeJS.Signals | null = null;
   const exited = new Promise<number | null>((r) =>
     child.on('exit', (code, s) => {
@@ -53,17 +61,21 @@ export async function interruptCli(
   return { code, signal, out, err };
 }
 
+/** bin/vpdma.js, wherever the child runs. */
+const BIN = fileURLToPath(new URL('../../bin/vpdma.js', import.meta.url));
+
 /**
  * bin/vpdma.js (the built CLI) as a child process, `stdin` piped in (nothing: an empty stdin),
- * run to its end: its exit code and output.
+ * run to its end (in `cwd`, by default this process's): its exit code and output.
  */
 export async function childCli(
   argv: readonly string[],
-  o: { stdin?: Uint8Array; env?: NodeJS.ProcessEnv } = {},
+  o: { stdin?: Uint8Array; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], {
+  const child = spawn(process.execPath, [BIN, ...argv], {
     stdio: 'pipe',
     env: { ...process.env, ...o.env },
+    ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
   });
   let err = '';
   let out = '';

@@ -1,0 +1,78 @@
+// Standard input as a trace, where only a real process shows it: `vpdma minimize -` (its repro
+// in the current directory, stdin's spool gone), and Ctrl-C while stdin is still being spooled
+// (the pipe open): exit 130, one line, the spool removed.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { childCli, interruptCli } from '../../test/support/runCli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'vpdma-stdin-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const flags = readFileSync(join(root, 'corpus/legacy-mapdma-flags.jsonl'));
+
+/** A fresh directory under the test's, for a child's TMPDIR or working directory. */
+const fresh = (name: string): string => mkdtempSync(join(dir, `${name}-`));
+
+describe('vpdma minimize -', () => {
+  it('minimizes a trace piped in, its repro in ./stdin.min.txt, and leaves no spool behind', async () => {
+    const [cwd, spool] = [fresh('cwd'), fresh('spool')];
+    const target = 'mutant:mapdma-writes-length';
+    const argv = ['minimize', '-', '--target', target, '--workers', '1', '--quiet'];
+    const r = await childCli(argv, { stdin: gzipSync(flags), env: { TMPDIR: spool }, cwd });
+    expect(r.code, r.err).toBe(1);
+    expect(r.out.split('\n')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^<stdin>: map-dma-wrote-out-param in VideoPortMapDmaMemory at call 11: /,
+        ),
+        'wrote stdin.min.txt',
+        `reproduce: vpdma replay stdin.min.txt --target ${target} --timeout 5000`,
+      ]),
+    );
+    expect(readdirSync(cwd)).toEqual(['stdin.min.txt']);
+    const meta = /^#! meta (.*)$/m.exec(readFileSync(join(cwd, 'stdin.min.txt'), 'utf8'))?.[1];
+    const minimized = (JSON.parse(meta ?? '{}') as { minimized?: { from?: string } }).minimized;
+    expect(minimized?.from).toBe('<stdin>');
+    expect(readdirSync(spool)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C while standard input is being spooled', () => {
+  it('exits 130 at once with one line, the spool removed', async () => {
+    const spool = fresh('spool');
+    // The header and some calls, and the pipe left open: the CLI is still reading when the
+    // signal comes, once the spool file holds what was written (not after a fixed wait).
+    const head = flags.subarray(0, flags.indexOf('\n', 2000) + 1);
+    const spooled = async (): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const [sub] = readdirSync(spool);
+        const size = sub === undefined ? 0 : statOr0(join(spool, sub, 'stdin'));
+        if (size === head.length) return;
+        if (Date.now() > deadline) throw new Error(`stdin not spooled: ${size} bytes`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const r = await interruptCli(['replay', '-', '--quiet'], spooled, false, {
+      stdin: head,
+      env: { TMPDIR: spool },
+    });
+    expect([r.code, r.signal]).toEqual([130, null]);
+    expect(r.err).toBe(
+      'vpdma: SIGINT while reading the trace on standard input: stopped before anything was done with it; nothing written\n',
+    );
+    expect(r.out).toBe('');
+    expect(readdirSync(spool)).toEqual([]);
+  });
+});
+
+function statOr0(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
