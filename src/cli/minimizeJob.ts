@@ -81,22 +81,45 @@ export interface Job {
   readonly workerHeapMb?: number;
 }
 
-export async function prepare(input: MinimizeInput, opts: MinimizeCliOptions): Promise<Job> {
-  const file = input.path;
+/** The options on their own, parsed: usage errors come before any input is read (`-`'s too). */
+export interface MinimizeOptions {
+  readonly spec: TargetSpec;
+  readonly attemptsMax: number;
+  readonly workers: number;
+  readonly workerHeapMb: number | undefined;
+  readonly timeoutMs: number;
+}
+
+const OUT_FORMATS = 'the name must end in .jsonl, .vpt or .txt (or those .gz)';
+
+export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
   const spec = targetOption(opts.target);
-  const out = opts.out ?? defaultOut(file, input.outHere);
-  if (formatOf(out) === undefined)
-    throw new UserError(`--out: ${out}: the name must end in .jsonl, .vpt or .txt (or those .gz)`);
-  if ((await landsIn(out)) === (await landsIn(file)))
-    throw new UserError(`--out: ${out}: is the trace being minimized; give another file`);
+  if (opts.out !== undefined && formatOf(opts.out) === undefined)
+    throw new UserError(`--out: ${opts.out}: ${OUT_FORMATS}`);
   if (opts.kind !== undefined && !(VIOLATION_KINDS as readonly string[]).includes(opts.kind))
     throw new UserError(`--kind: unknown kind "${opts.kind}" (${VIOLATION_KINDS.join(', ')})`);
   if (opts.fn !== undefined && describe(opts.fn) === undefined)
     throw new UserError(`--fn: unknown function "${opts.fn}"`);
-  const attemptsMax = positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
-  const workers = workersOption(opts.workers);
-  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
-  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
+  return {
+    spec,
+    attemptsMax: positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS),
+    workers: workersOption(opts.workers),
+    workerHeapMb: workerHeapOption(opts.workerHeapMb),
+    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
+  };
+}
+
+export async function prepare(
+  input: MinimizeInput,
+  opts: MinimizeCliOptions,
+  parsed = minimizeOptions(opts),
+): Promise<Job> {
+  const file = input.path;
+  const { spec, attemptsMax, workers, workerHeapMb, timeoutMs } = parsed;
+  const out = opts.out ?? defaultOut(file, input.outHere);
+  if (formatOf(out) === undefined) throw new UserError(`--out: ${out}: ${OUT_FORMATS}`);
+  if ((await landsIn(out)) === (await landsIn(file)))
+    throw new UserError(`--out: ${out}: is the trace being minimized; give another file`);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
   const first = await readHeader(file, input.label);

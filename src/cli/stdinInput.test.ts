@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childCli, interruptCli } from '../../test/support/runCli.js';
+import { childCli, interruptCli, runCli } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-stdin-input-'));
@@ -37,6 +37,17 @@ describe('vpdma minimize -', () => {
     const minimized = (JSON.parse(meta ?? '{}') as { minimized?: { from?: string } }).minimized;
     expect(minimized?.from).toBe('<stdin>');
     expect(readdirSync(spool)).toEqual([]);
+  });
+
+  it('refuses bad usage before reading standard input (in-process: it is never read)', async () => {
+    for (const [flag, value, message] of [
+      ['--kind', 'wrong', /^vpdma: --kind: unknown kind "wrong" /],
+      ['--out', 'repro.json', /^vpdma: --out: repro\.json: the name must end in \.jsonl, /],
+    ] as const) {
+      const r = await runCli(['minimize', '-', flag, value]);
+      expect([r.code, r.out]).toEqual([2, '']);
+      expect(r.err).toMatch(message);
+    }
   });
 });
 

@@ -32,6 +32,8 @@ import {
   type Job,
   type MinimizeCliOptions,
   type MinimizeInput,
+  minimizeOptions,
+  type MinimizeOptions,
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
@@ -86,13 +88,15 @@ async function runMinimize(
   opts: MinimizeCliOptions,
 ): Promise<ExitCode> {
   const named = await traceArgument(given);
+  // A usage error before standard input is read (all of it, for `-`).
+  const parsed = minimizeOptions(opts);
   // The repro of an input that is no file of the user's goes to the current directory: stdin's
   // spool is removed afterwards, and the bundled corpus is vpdma's own (replayed every night).
   const outHere = given === STDIN_TRACE || isBundledRef(given);
   const stdin = given === STDIN_TRACE ? await spoolStdin() : undefined;
   try {
     const input = { path: stdin?.path ?? named, label: stdin?.label ?? named, outHere };
-    return await minimizeInput(ctx, input, opts);
+    return await minimizeInput(ctx, input, opts, parsed);
   } finally {
     await stdin?.dispose();
   }
@@ -102,9 +106,10 @@ async function minimizeInput(
   ctx: CliContext,
   input: MinimizeInput,
   opts: MinimizeCliOptions,
+  parsed: MinimizeOptions,
 ): Promise<ExitCode> {
   const file = input.label;
-  const job = await prepare(input, opts);
+  const job = await prepare(input, opts, parsed);
   setWorkerHeapLimit(job.workerHeapMb);
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
