@@ -55,9 +55,14 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     const trace = capture('first.txt', 0, 180);
     const out = join(dir, 'first.min.txt');
     const started = performance.now();
+    // Once the first replay has begun (its phase line, printed after the signal handler is in
+    // place): a fixed wait lost the race to a loaded machine's start-up, and Node's default
+    // SIGINT ended the process.
     const r = await interruptCli(
-      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out],
-      1000,
+      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out, '--json-progress'],
+      async (err) => {
+        for (let t = 0; t < 6000 && !err().includes('"phase":"replaying"'); t++) await sleep(5);
+      },
     );
     expect(r.code, r.err).toBe(130);
     expect(r.err).toContain(nothing(trace));
