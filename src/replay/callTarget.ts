@@ -152,6 +152,7 @@ export function garbageText(v: unknown): string {
     return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
   if (typeof v === 'number') return `the number ${v}`;
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (v instanceof Uint8Array) return `${v.length} bytes`;
   if (Array.isArray(v)) return 'an array';
   return `a value of type ${typeof v}`;

@@ -291,11 +291,19 @@ describe('a target whose state() or touched() fails or lies', () => {
   };
 
   it.each([
-    ['state-throws', firstInert, /^state\(\) threw Error: state-throws says no$/],
-    ['state-number', firstInert, /^state\(\) answered number, not an object$/],
-    ['touched-throws', 0, /^touched\(\) threw Error: touched-throws says no$/],
-    ['touched-bad-range', 0, /^touched\(\) answered a bad range at \[0\]/],
-    ['touched-not-array', 0, /^touched\(\) answered string, not an array$/],
+    [
+      'state-throws',
+      firstInert,
+      /^VideoPortMapDmaMemory: state\(\) threw Error: state-throws says no$/,
+    ],
+    [
+      'state-number',
+      firstInert,
+      /^VideoPortMapDmaMemory: state\(\) answered the number 42, not an object$/,
+    ],
+    ['touched-throws', 0, /^\w+: touched\(\) threw Error: touched-throws says no$/],
+    ['touched-bad-range', 0, /^\w+: touched\(\) answered a bad range at \[0\]: length is -1;/],
+    ['touched-not-array', 0, /^\w+: touched\(\) answered the string "all of it", not an array$/],
   ])('%s: target-crashed at the call it failed on, nothing thrown', async (mode, at, message) => {
     for (const async of [false, true]) {
       const r = await replayTrace(header(), kitchenSink(), lie(mode, async));
@@ -303,6 +311,8 @@ describe('a target whose state() or touched() fails or lies', () => {
       expect(r.violations).toHaveLength(1);
       expect(r.violations[0]).toMatchObject({ kind: 'target-crashed', callIndex: at });
       expect(r.violations[0]?.message).toMatch(message);
+      // The call it names is the one the violation is at.
+      expect(r.violations[0]?.message.startsWith(`${r.violations[0]?.fn}: `)).toBe(true);
     }
   });
 });

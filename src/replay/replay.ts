@@ -37,7 +37,7 @@ import {
   type Span,
 } from './memory.js';
 import { touchedSpans } from './touchedSpans.js';
-import { touchedOrNone } from './targetAnswers.js';
+import { faultAtCall, touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
 import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
@@ -154,7 +154,8 @@ export class Replayer {
   /** A TargetFault as a violation at call `at`; also one after the calls (coverageAsk.ts). */
   fault(fn: string, e: unknown, at = this.index): false {
     if (!TargetFault.is(e)) throw e;
-    this.found.add(violation(e.timeout ? 'target-timeout' : 'target-crashed', fn, at, e.message));
+    const kind = e.timeout ? 'target-timeout' : 'target-crashed';
+    this.found.add(violation(kind, fn, at, faultAtCall(fn, e.message)));
     return false;
   }
 
