@@ -67,24 +67,24 @@ describe('a module target answering hostile values', () => {
     [
       'state-proxy',
       'target-crashed',
-      /^state\(\) answered a value that could not be read: Error: hostile-target: state \w+$/,
+      /^\S+: state\(\) answered a value that could not be read: Error: hostile-target: state \w+$/,
     ],
     [
       'state-cycle',
       'target-crashed',
-      /^state\(\) answered an object that contains itself \(at \.self\)$/,
+      /^\S+: state\(\) answered an object that contains itself \(at \.self\)$/,
     ],
     [
       'state-deep',
       'target-crashed',
-      /^state\(\) answered data nested deeper than 64 levels \(at \.deep(\[0\])+\)$/,
+      /^\S+: state\(\) answered data nested deeper than 64 levels \(at \.deep(\[0\])+\)$/,
     ],
     [
       'target-proxy',
       'target-crashed',
       /could not start: the factory's target could not be read: Error: hostile-target: target get$/,
     ],
-    ['state-hang', 'target-timeout', /^state\(\): no answer within 400 ms$/],
+    ['state-hang', 'target-timeout', /^\S+: state\(\): no answer within 400 ms$/],
     [
       'read-hang',
       'target-timeout',
