@@ -18,7 +18,10 @@ export const SHARED_OPTIONS = {
   ],
   seed: ['--seed <seed>', 'decimal or a git SHA (default: $VPDMA_SEED, else fixed)'],
   workers: ['--workers <n>', 'worker threads (default: the number of cores)'],
-  quiet: ['--quiet', 'no progress output'],
+  quiet: [
+    '--quiet',
+    'no progress output (the seed line, warnings and results still print; --json-progress wins over it)',
+  ],
   workerHeapMb: [
     '--worker-heap-mb <n>',
     "each worker thread's JavaScript heap limit, MiB: a module: target that outgrows it is a target-crashed of that trace or case (default: Node's)",
@@ -34,7 +37,7 @@ export const SHARED_OPTIONS = {
   ],
   jsonProgress: [
     '--json-progress',
-    'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end)',
+    'progress as JSON lines on stderr (lines starting with "{"; numbers as numbers; the last at the end; given with --quiet, the JSON lines still print)',
   ],
 } as const;
 
