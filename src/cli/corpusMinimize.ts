@@ -1,6 +1,6 @@
 // The nightly job's last minimization: the failing corpus traces (corpusMinimizePlan.ts picks
 // one per kind and function of the first violation), each shrunk exactly as `vpdma minimize
-// TRACE --kind K --fn F --attempts A` shrinks it (shrinkTrace, candidates replayed in the pool:
+// TRACE --kind K --fn F --attempts-max A` shrinks it (shrinkTrace, candidates replayed in the pool:
 // the repro is the same for any --workers), replayed once more, and written into
 // OUT/corpus-repros/<kind>/<function>/ as repro.jsonl, repro.txt and repro.vpt, each file
 // atomically. It has what --minimize-time left after the findings: past it the traces left

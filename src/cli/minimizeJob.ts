@@ -37,6 +37,8 @@ export interface MinimizeCliOptions {
   readonly out?: string;
   readonly workers?: string;
   readonly workerHeapMb?: string;
+  readonly attemptsMax?: string;
+  /** --attempts, the older name of --attempts-max (kept: scripts pass it). */
   readonly attempts?: string;
   readonly kind?: string;
   readonly fn?: string;
@@ -102,7 +104,7 @@ export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
     throw new UserError(`--fn: unknown function "${opts.fn}"`);
   return {
     spec,
-    attemptsMax: positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS),
+    attemptsMax: attemptsOption(opts),
     workers: workersOption(opts.workers),
     workerHeapMb: workerHeapOption(opts.workerHeapMb),
     timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
@@ -197,4 +199,13 @@ export async function readFailing(job: Job, first: ItemResult, v: Violation): Pr
   const broken = checkReferences(read.value.trace, job.label);
   if (broken !== undefined) throw new UserError(formatTraceError(broken));
   return { trace: { header: job.header, calls: read.value.trace.calls }, calls: read.value.calls };
+}
+
+/** --attempts-max, or --attempts (its older name, as fuzz and the library name it attemptsMax). */
+function attemptsOption(opts: MinimizeCliOptions): number {
+  if (opts.attempts !== undefined && opts.attemptsMax !== undefined)
+    throw new UserError('--attempts: the older name of --attempts-max; give one of them');
+  if (opts.attempts !== undefined)
+    return positiveInt('--attempts', opts.attempts, DEFAULT_ATTEMPTS);
+  return positiveInt('--attempts-max', opts.attemptsMax, DEFAULT_ATTEMPTS);
 }

@@ -2,7 +2,7 @@
 // the fraction of the file read and an ETA), preparing (reading and linking the calls up to the
 // failing one: linking holds the thread, so the phase is shown before it starts), then
 // minimizing (attempts so far, the calls left, candidates accepted, the pass). No total: the
-// attempts cap (--attempts) bounds the attempts, it does not measure the work (a cut and a
+// attempts cap (--attempts-max) bounds the attempts, it does not measure the work (a cut and a
 // chain are often all it takes: 2 attempts of 10,000).
 import { stat } from 'node:fs/promises';
 import { bytesRead, callsMade } from '../replay/heartbeat.js';

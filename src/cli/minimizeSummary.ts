@@ -27,7 +27,7 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   ];
   if (r.exhausted)
     lines.push(
-      `the attempt budget (--attempts ${s.attemptsMax}) ran out: the repro fails, but may not be 1-minimal`,
+      `the attempt budget (--attempts-max ${s.attemptsMax}) ran out: the repro fails, but may not be 1-minimal`,
     );
   if (r.aborted) lines.push('interrupted: this is the shortest repro found so far');
   lines.push(`wrote ${oneLine(s.out)}`);

@@ -113,7 +113,7 @@ describe('minimizeTrace', () => {
     expect(r.reproduced).toBe(true);
   });
 
-  it('caps all its rounds together at attemptsMax, as `vpdma minimize --attempts` does', async () => {
+  it('caps all its rounds together at attemptsMax, as `vpdma minimize --attempts-max` does', async () => {
     // This capture minimizes to 8 calls within 10 (or 30) attempts, and reshaping then finds
     // a shorter repro: each later round used to get the whole budget again (20 and 60 in all).
     const legacy = join(root, 'corpus/legacy-mapdma-during-transfers.jsonl');
@@ -131,7 +131,9 @@ describe('minimizeTrace', () => {
       const out = join(dir, `capped-${attemptsMax}.txt`);
       const cli = await runCli([
         ...['minimize', legacy, '--target', 'mutant:mapdma-corrupts-common-buffer'],
-        ...['--attempts', String(attemptsMax), '--out', out, '--quiet'],
+        // Both names: --attempts-max as fuzz has it, --attempts its older one.
+        ...[attemptsMax === 10 ? '--attempts-max' : '--attempts', String(attemptsMax)],
+        ...['--out', out, '--quiet'],
       ]);
       expect(cli.code).toBe(1);
       expect(cli.out).toContain(`: ${attemptsMax} attempts (`);

@@ -54,7 +54,7 @@ export async function shrinkTrace(
     async (t, fails, failingIndex, attemptsMax) => {
       const before = sum(rounds, t);
       const m = await minimize(t, fails, {
-        // What the earlier rounds left: --attempts caps them all together.
+        // What the earlier rounds left: --attempts-max caps them all together.
         attemptsMax,
         ...(failingIndex === undefined ? {} : { failingIndex }),
         ...(inputCut && t === start ? { inputCut } : {}),

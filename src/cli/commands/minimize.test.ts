@@ -281,6 +281,15 @@ describe('vpdma minimize', () => {
       /^vpdma: --kind: unknown kind "wrong" \(map-dma-returned-non-null, /,
     );
     expect((await run('minimize', p('sink.jsonl'), '--out', p('x.json'))).code).toBe(2);
+    // --attempts is --attempts-max's older name: both at once is ambiguous.
+    const both = await run('minimize', p('sink.jsonl'), '--attempts', '5', '--attempts-max', '9');
+    expect([both.code, both.err]).toEqual([
+      2,
+      'vpdma: --attempts: the older name of --attempts-max; give one of them\n',
+    ]);
+    expect((await run('minimize', p('sink.jsonl'), '--attempts-max', '0')).err).toMatch(
+      /^vpdma: --attempts-max: /,
+    );
     const over = await run('minimize', p('sink.jsonl'), '--out', p('sink.jsonl'));
     expect([over.code, over.err]).toEqual([
       2,

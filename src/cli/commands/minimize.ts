@@ -64,10 +64,10 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     .option('--workers <n>', 'worker threads replaying candidates (default: the number of cores)')
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option(
-      '--attempts <n>',
-      'candidates to try at most, over all minimization rounds',
-      String(DEFAULT_ATTEMPTS),
+      '--attempts-max <n>',
+      `candidates to try at most, over all minimization rounds (default: ${DEFAULT_ATTEMPTS})`,
     )
+    .option('--attempts <n>', 'the same as --attempts-max (its older name)')
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
     .option(
@@ -153,7 +153,7 @@ async function minimizeInput(
     ctx.io.out(
       `${oneLine(file)}: ${v.kind} in ${v.fn} at call ${v.callIndex}: ${oneLine(v.message)}\n`,
     );
-    // Attempts done, no total: --attempts caps them, it does not measure the work.
+    // Attempts done, no total: --attempts-max caps them, it does not measure the work.
     const progress = new Progress('minimize', 0, display);
     let failing: Failing;
     let r;
