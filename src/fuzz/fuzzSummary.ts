@@ -2,6 +2,7 @@
 // ran, the other violations at a finding's call, and the options that run the cases again.
 import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
+import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
 import { reachedLines } from './reached.js';
@@ -91,7 +92,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
   ];
   // Nothing was tested then: "no findings" would read as a clean target.
   if (r.setupError !== undefined)
-    lines.push('', `the target could not be set up: ${oneLine(r.setupError)}`);
+    lines.push('', setUpFailed(oneLine(r.setupError)));
   else if (r.findings.length === 0) lines.push('', 'no findings');
   else lines.push('', `${r.findings.length} finding(s):`);
   for (const f of r.findings) {

@@ -106,6 +106,15 @@ export function violationPart(field: string | undefined): string {
 /** How a violation of a target that never started begins (its trace ran no call). */
 export const NOT_STARTED = 'the target could not start';
 
+/**
+ * The line for a target that could not be set up: the reason without the "could not start" a
+ * violation's message begins with, which would say the same thing twice.
+ */
+export function setUpFailed(why: string): string {
+  const said = `${NOT_STARTED}: `;
+  return `the target could not be set up: ${why.startsWith(said) ? why.slice(said.length) : why}`;
+}
+
 export function notStarted(v: Violation): boolean {
   return (
     (v.kind === 'target-crashed' || v.kind === 'target-timeout') &&

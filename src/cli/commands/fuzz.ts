@@ -24,6 +24,7 @@ import { bundledCorpusDir, readCorpusDir } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
+import { setUpFailed } from '../../replay/violation.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -372,7 +373,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
 function verdict(ctx: CliContext, report: FuzzReport, usage: boolean | undefined): ExitCode {
   if (report.interrupted) return EXIT.interrupted;
   if (report.setupError !== undefined) {
-    ctx.io.err(`vpdma: the target could not be set up: ${oneLine(report.setupError)}\n`);
+    ctx.io.err(`vpdma: ${setUpFailed(oneLine(report.setupError))}\n`);
     return usage === true ? EXIT.badInput : EXIT.crash;
   }
   return report.findings.length > 0 ? EXIT.violations : EXIT.ok;

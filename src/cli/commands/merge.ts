@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
+import { setUpFailed } from '../../replay/violation.js';
 import { damagedEntry } from '../../store/corpus.js';
 import { writeFileAtomic } from '../../store/writeFile.js';
 import { dirname, join } from 'node:path';
@@ -346,7 +347,7 @@ async function writeMerged(
     const setup = s.report.fuzzDetail.setupError;
     if (setup !== undefined)
       ctx.io.err(
-        `vpdma merge: shard ${s.report.shard ?? '1/1'}: the target could not be set up: ${oneLine(setup)}\n`,
+        `vpdma merge: shard ${s.report.shard ?? '1/1'}: ${setUpFailed(oneLine(setup))}\n`,
       );
   }
   await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(findings.map((f) => f.signature)));

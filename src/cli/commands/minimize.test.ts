@@ -93,7 +93,7 @@ describe('vpdma minimize', () => {
     expect(r.code).toBe(3);
     expect(r.err).toBe(
       SEEDLESS +
-        'vpdma: the target could not be set up: the target could not start: the factory threw Error: boom\n',
+        'vpdma: the target could not be set up: the factory threw Error: boom\n',
     );
     expect(existsSync(out)).toBe(false);
   });

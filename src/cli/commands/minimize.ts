@@ -16,7 +16,7 @@ import {
   TargetSetupError,
 } from '../../replay/stillFails.js';
 import { printRepro } from '../../replay/reproText.js';
-import { notStarted, type Violation } from '../../replay/violation.js';
+import { notStarted, setUpFailed, type Violation } from '../../replay/violation.js';
 import { writeTraceAtomic } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
@@ -147,7 +147,7 @@ async function minimizeInput(
       return EXIT.badInput;
     }
     if (notStarted(v)) {
-      ctx.io.err(`vpdma: the target could not be set up: ${oneLine(v.message)}\n`);
+      ctx.io.err(`vpdma: ${setUpFailed(oneLine(v.message))}\n`);
       return EXIT.crash;
     }
     ctx.io.out(

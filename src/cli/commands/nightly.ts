@@ -14,6 +14,7 @@ import { DAMAGE_NOTE, reportViolations, traceEntry } from '../../report/replayRe
 import { bundledCorpusDir } from '../../store/corpus.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { oneLine } from '../../core/oneLine.js';
+import { setUpFailed } from '../../replay/violation.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -348,7 +349,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     }
     const setup = report.fuzzDetail.setupError;
     if (setup !== undefined)
-      ctx.io.err(`vpdma: the target could not be set up: ${oneLine(setup)}\n`);
+      ctx.io.err(`vpdma: ${setUpFailed(oneLine(setup))}\n`);
     const verdict = exitForNightly(report, failOn);
     const code = interrupted
       ? EXIT.interrupted
