@@ -103,7 +103,8 @@ describe('vpdma replay', () => {
     const target = 'mutant:mapdma-writes-length';
     const r = await run(['replay', findings, '--target', target, '--quiet']);
     expect(r.code, r.err).toBe(1);
-    expect(r.out).toContain('traces 1: 0 passed, 1 with violations');
+    // The summary starts stdout: no blank line before it.
+    expect(r.out).toMatch(/^traces 1: 0 passed, 1 with violations/);
     expect(r.out.match(/map-dma-wrote-out-param: /g)).toHaveLength(1);
     expect(r.out).toContain(
       `${join(finding, 'repro.jsonl')}:3 (call 1): map-dma-wrote-out-param: `,

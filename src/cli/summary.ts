@@ -15,8 +15,8 @@ const shownMax = 20;
 
 export function formatReplaySummary(r: ReplayReport): string {
   const s = r.summary;
+  // No blank line first: stdout starts with the summary (the bar, on stderr, clears itself).
   const lines = [
-    '',
     `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}${(s.interrupted ?? 0) > 0 ? `, ${s.interrupted} interrupted part way (replayed up to the stop)` : ''}`,
     ...(s.detached > 0
       ? [

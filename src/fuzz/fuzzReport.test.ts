@@ -51,7 +51,7 @@ async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
   });
 }
 
-const firstLine = (r: FuzzReport): string => formatFuzzSummary(r).split('\n')[1] ?? '';
+const firstLine = (r: FuzzReport): string => formatFuzzSummary(r).split('\n')[0] ?? '';
 
 describe('the fuzz summary', () => {
   it('says the cases ran in the main thread when the campaign ended before a worker started', async () => {
@@ -75,8 +75,8 @@ describe('the fuzz summary', () => {
       corpus: { ...r.corpus, dir: 'o\nut\u001b[2J/corpus' },
     } as FuzzReport;
     const lines = formatFuzzSummary(odd).split('\n');
-    expect(lines[2]).toMatch(/ kept in o ut\\u001b\[2J\/corpus$/);
-    expect(lines[3]).toMatch(/^target process:\.\/t --evil, oracle /);
+    expect(lines[1]).toMatch(/ kept in o ut\\u001b\[2J\/corpus$/);
+    expect(lines[2]).toMatch(/^target process:\.\/t --evil, oracle /);
   });
 
   it('says from which corpus --runs with the case count reached reproduces a --time run', async () => {

@@ -80,8 +80,8 @@ export function rerunHint(r: FuzzReport): string {
 /** The human summary printed after a run. */
 export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
+  // No blank line first: stdout starts with the summary (the bar, on stderr, clears itself).
   const lines = [
-    '',
     `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
     `coverage ${plural(r.coverage, 'key')}${r.targetEdges === undefined ? '' : `, ${plural(r.targetEdges, 'target edge')}`}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,

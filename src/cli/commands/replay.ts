@@ -244,7 +244,9 @@ async function replayPaths(
     ? `interrupted: ${missing} of ${plural(files.length, 'trace')} not replayed; the counts above are those that finished${partway > 0 ? `, and the calls and violations so far of the ${plural(partway, 'trace')} stopped part way` : ''}
 `
     : '';
-  summaryTo(ctx.io, opts.json, opts.junit)(formatReplaySummary(report) + stopped);
+  // A blank line between --explain's account and the summary, both on stdout.
+  const gap = opts.explain === true ? '\n' : '';
+  summaryTo(ctx.io, opts.json, opts.junit)(gap + formatReplaySummary(report) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
   await writeReports(ctx.io, report, opts, files.length);
