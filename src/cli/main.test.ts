@@ -187,12 +187,24 @@ describe('vpdma convert', () => {
     expect(at).toBeGreaterThan(6);
     vpt[at] = (vpt[at] as number) ^ 0x01;
     await writeFile(p('hdr.vpt'), vpt);
-    for (const args of [[], ['--salvage']]) {
+    for (const salvage of [false, true]) {
+      const args = salvage ? ['--salvage'] : [];
       const r = await run('convert', ...args, p('hdr.vpt'), p('hdr.jsonl'));
       expect(r.code).toBe(2);
-      expect(r.err).toBe(`vpdma: ${p('hdr.vpt')}: byte 6: frame checksum mismatch\n`);
+      // --salvage says why it did not help, rather than repeating the plain refusal.
+      const why = salvage ? ': no whole call before it, so --salvage has nothing to salvage' : '';
+      expect(r.err).toBe(`vpdma: ${p('hdr.vpt')}: byte 6: frame checksum mismatch${why}\n`);
       await expect(access(p('hdr.jsonl'))).rejects.toThrow();
     }
+    // Cut inside the header frame, as a capture killed at once leaves it.
+    await writeFile(p('cut-hdr.vpt'), vpt.subarray(0, 12));
+    const cut = await run('convert', '--salvage', p('cut-hdr.vpt'), p('cut-hdr.jsonl'));
+    expect([cut.code, cut.err]).toEqual([
+      2,
+      expect.stringMatching(
+        /: byte 6: truncated frame.*: no whole call before it, so --salvage has nothing to salvage\n$/,
+      ),
+    ]);
     const shown = await run('show', p('hdr.vpt'));
     expect([shown.code, shown.out]).toEqual([2, '']);
   });

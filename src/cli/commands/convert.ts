@@ -85,6 +85,8 @@ async function convertFile(
   // the most a text trace may hold to be read back.
   const traceCallsMax = formatOf(output) === 'txt' ? undefined : Number.POSITIVE_INFINITY;
   let damage: TraceError | undefined;
+  /** Calls read in the latest pass: none when --salvage fails means nothing was before it. */
+  let callsRead = 0;
   // Ctrl-C or SIGTERM ends the stream as an error would: the writer drops its temporary file.
   const interrupt = onInterrupt(ctx.io.err, 'stopping; the output is left as it was');
   const items = (): AsyncIterable<TraceBatchItem> =>
@@ -99,12 +101,17 @@ async function convertFile(
   try {
     r = await writeTraceItemsAtomic(output, {
       file: input,
-      open: () =>
-        opts.salvage === true
-          ? untilDamage(items(), (e) => {
-              damage = e;
-            })
-          : items(),
+      open: () => {
+        callsRead = 0;
+        return counted(
+          opts.salvage === true
+            ? untilDamage(items(), (e) => {
+                damage = e;
+              })
+            : items(),
+          (n) => (callsRead += n),
+        );
+      },
     });
   } finally {
     interrupt.dispose();
@@ -115,7 +122,12 @@ async function convertFile(
     return EXIT.interrupted;
   }
   if (!r.ok) {
-    const hint = r.error.damaged === true ? ': damaged; --salvage writes the calls before it' : '';
+    const hint =
+      r.error.damaged === true
+        ? ': damaged; --salvage writes the calls before it'
+        : opts.salvage === true && callsRead === 0
+          ? ': no whole call before it, so --salvage has nothing to salvage'
+          : '';
     throw new UserError(`${formatTraceError(r.error)}${hint}`);
   }
   const salvaged =
@@ -153,6 +165,17 @@ async function* untilSignal(
       yield { kind: 'error', error: { message: 'interrupted' } };
       return;
     }
+    yield item;
+  }
+}
+
+/** The stream as it is, telling `onCalls` how many calls each batch brings. */
+async function* counted(
+  items: AsyncIterable<TraceBatchItem>,
+  onCalls: (n: number) => void,
+): AsyncGenerator<TraceBatchItem> {
+  for await (const item of items) {
+    if (item.kind === 'calls') onCalls(item.calls.length);
     yield item;
   }
 }
