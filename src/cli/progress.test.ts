@@ -79,6 +79,34 @@ describe('progress with a fraction of the work done', () => {
   });
 });
 
+describe('progress once a stop was asked for', () => {
+  it('the ETA gives way to the wait for a call in progress, counting down', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const out: string[] = [];
+      const o = { write: (t: string) => out.push(t), everySeconds: 0 };
+      const lines = new Progress('replay', 21, { ...o, mode: 'lines' });
+      const json = new Progress('replay', 21, { ...o, mode: 'json' });
+      vi.advanceTimersByTime(10_000);
+      lines.update(12, { calls: 50 }, 0.5);
+      lines.stopping(performance.now() + 62_000);
+      json.stopping(performance.now() + 62_000);
+      lines.update(12, { calls: 50 }, 0.4); // frozen: the pace would say 15s, then more
+      vi.advanceTimersByTime(30_000);
+      lines.update(12, { calls: 50 }, 0.4);
+      json.update(12, { calls: 50 }, 0.4);
+      expect(out).toEqual([
+        'vpdma replay: 12/21 | calls 50 | read 50% | eta 10s\n',
+        'vpdma replay: 12/21 | calls 50 | read 40% | stopping: waiting up to 1m02s for a call in progress\n',
+        'vpdma replay: 12/21 | calls 50 | read 40% | stopping: waiting up to 32s for a call in progress\n',
+        '{"progress":"replay","done":12,"total":21,"calls":50,"fraction":0.4,"stoppingSeconds":32}\n',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('minimization progress after a campaign', () => {
   it('JSON lines: the campaign ends, then minimize lines follow, each a JSON object', () => {
     const out: string[] = [];

@@ -103,7 +103,9 @@ export function progressMode(
 }
 
 function human(fields: Fields): string[] {
-  return Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? compact(v) : v}`);
+  return Object.entries(fields).map(([k, v]) =>
+    k === 'stopping' ? `stopping: ${v}` : `${k} ${typeof v === 'number' ? compact(v) : v}`,
+  );
 }
 
 function line(label: string, done: number, total: number, fields: Fields): string {
@@ -147,7 +149,7 @@ export class Progress {
   update(done: number, fields: Fields = {}, fraction?: number): void {
     const elapsedMs = performance.now() - this.started;
     this.done = done;
-    this.fields = { ...fields, ...this.fractionFields(fraction, elapsedMs) };
+    this.fields = { ...fields, ...this.fractionFields(fraction, elapsedMs), ...this.stopFields() };
     const status = human(this.fields).join(' | ');
     if (this.bar !== undefined && this.layout !== undefined) {
       const { value, payload } = this.layout.frame(done, elapsedMs, status, fraction);
@@ -173,11 +175,30 @@ export class Progress {
     this.bar?.render();
   }
 
+  /**
+   * After Ctrl-C the run stops by `byMs` (performance.now()) at the latest: the ETA, which
+   * would grow while a hung call holds the run, gives way to that wait, counting down.
+   */
+  stopping(byMs: number): void {
+    this.stopBy = byMs;
+  }
+
+  private stopBy: number | undefined;
+
+  private stopFields(): Fields {
+    if (this.stopBy === undefined) return {};
+    const leftMs = Math.max(0, this.stopBy - performance.now());
+    if (this.options.mode === 'json') return { stoppingSeconds: Math.ceil(leftMs / 1000) };
+    return { stopping: `waiting up to ${clock(leftMs + 999)} for a call in progress` };
+  }
+
   private fractionFields(fraction: number | undefined, elapsedMs: number): Fields {
     if (fraction === undefined) return {};
     const f = Math.min(Math.max(fraction, 0), 1);
-    // An ETA from the pace so far, once there is one (the first percent and two seconds).
-    const etaMs = f >= 0.01 && f < 1 && elapsedMs >= 2000 ? (elapsedMs * (1 - f)) / f : undefined;
+    // An ETA from the pace so far, once there is one (the first percent and two seconds), and
+    // none once stopping: the pace no longer says when the run ends.
+    const paced = f >= 0.01 && f < 1 && elapsedMs >= 2000 && this.stopBy === undefined;
+    const etaMs = paced ? (elapsedMs * (1 - f)) / f : undefined;
     if (this.options.mode === 'json')
       return {
         fraction: Math.round(f * 1e4) / 1e4,

@@ -2,7 +2,7 @@
 // nightly job's corpus phase.
 import { stat } from 'node:fs/promises';
 import { bytesRead, callsMade, violationsFound } from '../replay/heartbeat.js';
-import { PiscinaExecutor } from '../replay/pool.js';
+import { PiscinaExecutor, STOP_GRACE_MS } from '../replay/pool.js';
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
 import type { Progress } from './progress.js';
@@ -83,6 +83,12 @@ export async function runReplays(
     );
   };
   const ticker = setInterval(report, tickMs);
+  // Stopped, the run waits at most for a call in flight (its --timeout) and the grace after it.
+  const stopping = (): void => {
+    progress.stopping(performance.now() + settings.timeoutMs + STOP_GRACE_MS);
+    report();
+  };
+  signal?.addEventListener('abort', stopping, { once: true });
   try {
     const head = Math.min(options.head ?? 0, items.length);
     const tasks = [
@@ -104,6 +110,7 @@ export async function runReplays(
     return { results, wallMs: performance.now() - started, calls };
   } finally {
     clearInterval(ticker);
+    signal?.removeEventListener('abort', stopping);
     progress.stop();
     await executor.close();
   }
