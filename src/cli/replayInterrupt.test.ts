@@ -94,7 +94,7 @@ describe('vpdma replay, interrupted', () => {
     const json = join(dir, 'partial.json');
     const junit = join(dir, 'partial.xml');
     let seen = 0;
-    const { code, out } = await interruptCli(
+    const { code, out, err } = await interruptCli(
       [
         'replay',
         trace,
@@ -118,6 +118,11 @@ describe('vpdma replay, interrupted', () => {
     );
     expect(seen).toBeGreaterThanOrEqual(12);
     expect(code).toBe(130);
+    // The last progress line, after the signal: how long the stop may wait, not an ETA.
+    const progressed = err.split('\n').filter((l) => l.startsWith('{"progress"'));
+    const final = JSON.parse(progressed.at(-1) ?? '{}') as Record<string, unknown>;
+    expect(final['stoppingSeconds']).toEqual(expect.any(Number));
+    expect(final).not.toHaveProperty('etaSeconds');
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
       interrupted: boolean;
       summary: { traces: number; calls: number; violations: number; interrupted?: number };
