@@ -85,3 +85,31 @@ export { fuzzTarget } from './cli/fuzzTarget.js';
 export type { FuzzTargetFinding, FuzzTargetOptions, FuzzTargetResult } from './cli/fuzzTarget.js';
 export type { FunctionReached, ReachedTable } from './fuzz/reached.js';
 export type { ViolationAtCall } from './fuzz/findings.js';
+
+// report.json of replay, fuzz and nightly (docs/report-json.md: every field and what is stable).
+export type {
+  ReplayReport,
+  ReplaySummary,
+  ReportViolation,
+  TraceEntry,
+  TraceOutcome,
+} from './report/replayReport.js';
+export { REPORT_SCHEMA, REPORT_SCHEMA_VERSION } from './report/replayReport.js';
+export type {
+  FindingBase,
+  FindingViolation,
+  FuzzReport,
+  ReportFinding,
+  ReportGroup,
+} from './fuzz/fuzzReport.js';
+export type { NightlyReportWithDetail as NightlyReport } from './report/nightlyBuild.js';
+export type {
+  CorpusRepro,
+  Finding as NightlyFinding,
+  FindingStatus,
+  FixedFinding,
+  StillOpen,
+} from './report/nightlySchema.js';
+export type { AnyReport } from './report/anyReport.js';
+// The key that matches one bug across replay, fuzz, nightly and --history.
+export { signatureOf, signatureOfViolation } from './fuzz/findings.js';

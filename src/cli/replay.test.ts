@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kitchenSink, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { signatureOf } from '../fuzz/findings.js';
 import { MUTANTS } from '../replay/mutants.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { buildRevision } from './buildRevision.js';
@@ -36,6 +37,7 @@ afterEach(() => {
 interface FaultReport {
   traces: { trace: string; outcome: string }[];
   violations: { kind: string; fn: string; callIndex: number; message: string }[];
+  harnessError?: string;
 }
 
 /**
@@ -222,8 +224,15 @@ describe('vpdma replay', () => {
     expect(code).toBe(3);
     expect(report.traces.map((t) => t.outcome)).toEqual(['pass', 'timeout', 'pass']);
     expect(report.violations).toEqual([
-      expect.objectContaining({ kind: 'target-timeout', fn: 'VideoPortMapDmaMemory' }),
+      expect.objectContaining({
+        kind: 'target-timeout',
+        fn: 'VideoPortMapDmaMemory',
+        // The key --history and fuzz findings use (docs/report-json.md).
+        signature: signatureOf('target-timeout', 'VideoPortMapDmaMemory'),
+      }),
     ]);
+    // Exit 3 by the target's doing: no harnessError (replayHarnessError.test.ts has one).
+    expect(report.harnessError).toBeUndefined();
   });
 
   it.each([

@@ -7,6 +7,7 @@ import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
 import type { Progress } from './progress.js';
 import { violationCount } from '../report/replayReport.js';
+import { oneLine } from '../core/oneLine.js';
 
 /** How often the progress display hears of calls in traces still running. */
 const tickMs = 1000;
@@ -113,5 +114,47 @@ export async function runReplays(
     signal?.removeEventListener('abort', stopping);
     progress.stop();
     await executor.close();
+  }
+}
+
+/** A run the harness itself failed part way: the traces finished before, and the fault. */
+export interface FaultedRun extends ReplayRun {
+  /** The fault's one-line message, as report.json's `harnessError` says it. */
+  readonly harnessError?: string;
+  /** Thrown again once the reports are written: main() tells it as an internal error (exit 3). */
+  readonly fault?: unknown;
+}
+
+/**
+ * runReplays, but a fault of the harness (a bug: pool.ts HarnessError, anything else thrown)
+ * ends in the results finished before it, so that --json still says what ran, and that it was
+ * vpdma and not the target that failed (exit 3 means either).
+ */
+export async function runReplaysOrFault(
+  files: readonly string[],
+  settings: ReplaySettings,
+  workers: number,
+  progress: Progress,
+  signal?: AbortSignal,
+  options: ReplayRunOptions = {},
+): Promise<FaultedRun> {
+  const finished: ItemResult[] = [];
+  const started = performance.now();
+  const onItem = (r: ItemResult): void => {
+    finished.push(r);
+    options.onItem?.(r);
+  };
+  try {
+    return await runReplays(files, settings, workers, progress, signal, { ...options, onItem });
+  } catch (e) {
+    // A worker's fault arrives as its whole stack: the first line says what it was.
+    const what = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
+    return {
+      results: finished.sort((a, b) => a.id - b.id),
+      wallMs: performance.now() - started,
+      calls: finished.reduce((n, r) => n + (r.result?.calls ?? 0), 0),
+      harnessError: oneLine(`internal error (please report it): ${what ?? ''}`),
+      fault: e,
+    };
   }
 }

@@ -158,6 +158,11 @@ export interface FuzzReport extends RunIdentity {
     readonly trace: string;
     readonly reproCalls: number;
     readonly signature: string;
+    /**
+     * The parameter or field concerned, as a replayed violation's `field` (the first of the
+     * finding's violationsAtCall); absent when it names none, and from older reports.
+     */
+    readonly field?: string;
   }[];
   readonly interrupted: boolean;
   readonly stoppedBy: string;
@@ -190,16 +195,22 @@ export interface FuzzReport extends RunIdentity {
 /** A finding as DESIGN.md's violations array lists it. */
 export type FindingViolation = FuzzReport['violations'][number];
 
-export function violationsOf(findings: readonly FindingViolation[]): FindingViolation[] {
-  return findings.map((f) => ({
-    kind: f.kind,
-    fn: f.fn,
-    callIndex: f.callIndex,
-    message: f.message,
-    trace: f.trace,
-    reproCalls: f.reproCalls,
-    signature: f.signature,
-  }));
+export function violationsOf(
+  findings: readonly (FindingViolation & Pick<FindingBase, 'violationsAtCall'>)[],
+): FindingViolation[] {
+  return findings.map((f) => {
+    const field = f.violationsAtCall?.[0]?.field;
+    return {
+      kind: f.kind,
+      fn: f.fn,
+      callIndex: f.callIndex,
+      message: f.message,
+      trace: f.trace,
+      reproCalls: f.reproCalls,
+      signature: f.signature,
+      ...(field === undefined ? {} : { field }),
+    };
+  });
 }
 
 /** What the report says that the campaign's result does not. */

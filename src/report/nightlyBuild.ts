@@ -188,5 +188,5 @@ export function nightlyViolations(
   findings: readonly Finding[],
 ): NightlyReport['violations'] {
   // A nightly finding's kind is a string in the schema; every one came from a ReportFinding.
-  return [...corpus, ...violationsOf(findings as readonly FindingViolation[])];
+  return [...corpus, ...violationsOf(findings as readonly (FindingViolation & Finding)[])];
 }

@@ -1,6 +1,7 @@
 // The machine-readable report of a replay (DESIGN.md: `--json` holds at least kind, fn,
 // callIndex, message and trace per violation). Everything but `timing` is deterministic: the
 // same traces, target and seed give byte-identical reports for any number of workers.
+import { signatureOfViolation } from '../fuzz/findings.js';
 import type { ItemResult } from '../replay/protocol.js';
 import type { RunIdentity } from '../replay/runIdentity.js';
 import { notStarted, type Violation, type ViolationKind } from '../replay/violation.js';
@@ -17,6 +18,14 @@ export interface ReportViolation extends Violation {
    * has no lines, and for a fuzz finding, whose repro is found by `callIndex`).
    */
   readonly line?: number;
+  /**
+   * The finding signature of this violation (fuzz/findings.ts signatureOf: kind, short function
+   * name and a hash of the part of the answer that differs), the key a fuzz finding and
+   * --history use: the same bug has the same signature whichever command found it
+   * (docs/report-json.md). On every violation of replay, nightly and merge reports; absent from
+   * reports written before it was added.
+   */
+  readonly signature?: string;
 }
 
 export type TraceOutcome = 'pass' | 'fail' | 'crash' | 'timeout' | 'invalid' | 'setup-failed';
@@ -124,6 +133,12 @@ export interface ReplayReport extends RunIdentity {
   readonly skipped?: readonly { readonly trace: string; readonly reason: string }[];
   readonly violations: readonly ReportViolation[];
   readonly interrupted: boolean;
+  /**
+   * vpdma itself failed part way (a bug; exit 3): what it said. The traces listed are those
+   * finished before. Absent otherwise: exit 3 without it is the target's doing (a trace's
+   * outcome crash, timeout or setup-failed).
+   */
+  readonly harnessError?: string;
   readonly timing: {
     readonly workers: number;
     readonly wallMs: number;
@@ -207,7 +222,11 @@ export function summarize(
 
 export function reportViolations(results: readonly ItemResult[]): ReportViolation[] {
   return results.flatMap((r) =>
-    (r.result?.violations ?? []).map((v) => ({ ...v, trace: r.label })),
+    (r.result?.violations ?? []).map((v) => ({
+      ...v,
+      trace: r.label,
+      signature: signatureOfViolation(v),
+    })),
   );
 }
 

@@ -32,7 +32,7 @@ import {
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
-import { replayWorkers, runReplays } from '../replayRun.js';
+import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { checkTarget } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
@@ -218,7 +218,7 @@ async function replayPaths(
   const interrupt = onInterrupt(ctx.io.err);
   let run;
   try {
-    run = await runReplays(files, settings, workers, progress, interrupt.signal, {
+    run = await runReplaysOrFault(files, settings, workers, progress, interrupt.signal, {
       labels,
       ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
     });
@@ -237,6 +237,7 @@ async function replayPaths(
     interrupt.received() !== undefined,
     workerHeapMb,
     { disabled, skipped },
+    run.harnessError,
   );
   const missing = files.length - report.traces.length;
   const partway = report.summary.interrupted ?? 0;
@@ -250,6 +251,8 @@ async function replayPaths(
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
   await writeReports(ctx.io, report, opts, files.length);
+  // The reports say what ran; main() tells the fault itself, with its stack (exit 3).
+  if (run.fault !== undefined) throw run.fault;
   if (interrupt.received() !== undefined) return EXIT.interrupted;
   return exitFor(results);
 }
@@ -277,6 +280,7 @@ async function buildReport(
   interrupted: boolean,
   workerHeapMb: number | undefined,
   left: { disabled: readonly string[] | undefined; skipped: readonly SkippedTrace[] },
+  harnessError: string | undefined,
 ): Promise<ReplayReport> {
   const entries = results.map(traceEntry);
   const violations = await withLines(reportViolations(results));
@@ -303,6 +307,7 @@ async function buildReport(
     ...(left.disabled === undefined ? {} : { skipped: left.skipped }),
     violations,
     interrupted,
+    ...(harnessError === undefined ? {} : { harnessError }),
     timing: {
       workers,
       wallMs: Math.round(wallMs),
