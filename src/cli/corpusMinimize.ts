@@ -10,6 +10,7 @@
 import { basename, join, relative } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
+import { signatureOfViolation } from '../fuzz/findings.js';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import type { Shard } from '../fuzz/shard.js';
 import type { Profile } from '../model/device.js';
@@ -180,6 +181,7 @@ async function minimizeOne(
     if ('skipped' in files) return files;
     return {
       signature: t.signature,
+      violationSignature: signatureOfViolation(v),
       kind: v.kind,
       fn: v.fn,
       from: t.trace,

@@ -31,6 +31,7 @@ const RECORDED = 'recorded-mismatch/VideoPortGetBytesUsed';
 
 interface Repro {
   signature: string;
+  violationSignature?: string;
   from: string;
   fromCalls: number;
   trace: string;
@@ -42,7 +43,11 @@ interface Repro {
   reproText: string;
 }
 interface Report {
-  corpus: { repros?: Repro[]; minimizeStoppedBy?: string };
+  corpus: {
+    repros?: Repro[];
+    minimizeStoppedBy?: string;
+    violations: { trace: string; signature?: string }[];
+  };
 }
 const report = (out: string): Report =>
   JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
@@ -92,6 +97,17 @@ describe('a night whose corpus traces fail in two ways', () => {
       exhausted: false,
     });
     expect(map?.trace).toBe('corpus-repros/map-dma-wrote-out-param/MapDmaMemory/repro.jsonl');
+    // Its violationSignature is the key its trace's replayed violation has (report-json.md).
+    const violations = report(out).corpus.violations;
+    for (const x of repros)
+      expect(violations.filter((v) => v.trace === x.from).map((v) => v.signature)).toContain(
+        x.violationSignature,
+      );
+    expect(
+      repros.every((x) =>
+        x.violationSignature?.startsWith(`${x.signature.replace('/VideoPort', '/')}/`),
+      ),
+    ).toBe(true);
     for (const x of repros)
       for (const ext of ['jsonl', 'txt', 'vpt'])
         expect(existsSync(join(out, x.trace.replace(/jsonl$/, ext)))).toBe(true);

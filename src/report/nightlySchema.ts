@@ -145,8 +145,14 @@ export interface NotReplayed {
  * `vpdma minimize` shrinks it, within what --minimize-time left after the findings.
  */
 export interface CorpusRepro {
-  /** `kind/function` of the first violation it keeps. */
+  /** `kind/function` of the first violation it keeps (its directory; not a finding signature). */
   readonly signature: string;
+  /**
+   * The finding signature (fuzz/findings.ts signatureOf) of the violation it keeps: the key
+   * violations[].signature, findings[].signature and --history use (docs/report-json.md).
+   * Absent from older reports.
+   */
+  readonly violationSignature?: string;
   readonly kind: string;
   readonly fn: string;
   /** The corpus trace it was minimized from, as replayed, and how many calls that replayed. */
