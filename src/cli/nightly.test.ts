@@ -24,7 +24,7 @@ const run = runCli;
 interface Report {
   seed: string;
   findings: { signature: string; status: string; trace: string; reproText: string }[];
-  corpus: { summary: { traces: number }; violations: { signature?: string }[] };
+  corpus: { summary: { traces: number } };
   fuzz: { cases: number; series: unknown[] };
   violations: { kind: string; fn: string; callIndex: number; message: string; trace: string }[];
   interrupted: boolean;
@@ -106,8 +106,6 @@ describe('vpdma nightly', () => {
     expect(second.code).toBe(0);
     const again = report(out);
     expect(again.findings.map((x) => x.status)).toEqual(['open']);
-    // Its repro, replayed, has the finding's signature: one key whichever phase saw the bug.
-    expect(again.corpus.violations.map((v) => v.signature)).toContain(f.signature);
     expect(again.corpus.summary.traces).toBe(rep.corpus.summary.traces + 1);
     // A night too short for the fuzzer to find it (on copies: the HTML test reads `out`): its
     // repro still fails in the replay phase, so it is not fixed.
@@ -146,9 +144,6 @@ describe('vpdma nightly', () => {
     ]);
     expect(fresh.code).toBe(1); // two bundled traces show the planted bug: seen, not fixed
     expect(report(join(dir, 'mutant-fresh'))).toMatchObject({ findings: [], fixed: [] });
-    // ... and those bundled traces' violations carry the signature the fuzzer's finding had.
-    const freshCorpus = report(join(dir, 'mutant-fresh')).corpus.violations;
-    expect(freshCorpus.map((v) => v.signature)).toContain(signature);
     const h4 = readFileSync(history4, 'utf8');
     expect([h4.match(/"timesSeen": 3/g)?.length, h4.includes('fixedSince')]).toEqual([1, false]);
     expect(h4).toMatch(/"traces": \[\n.*lockpages\.jsonl",\n.*packets\.jsonl"\n/);

@@ -99,6 +99,15 @@ describe('nights with --history --fail-on new against one planted bug', () => {
     }
   }, 120_000);
 
+  it("gives the finding's repro, replayed in the corpus phase, the finding's signature", () => {
+    // One key for the bug whether the fuzzer found it or the replay showed it (report-json.md).
+    type Corpus = { corpus: { violations: { trace: string; signature?: string }[] } };
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Corpus;
+    const replayed = report.corpus.violations.filter((v) => v.trace.startsWith(dirOf));
+    expect(replayed.map((v) => v.signature)).toContain('out-param-mismatch/StartDma/a63cbecb');
+    expect(reports[2]?.map((f) => f.signature)).toContain('out-param-mismatch/StartDma/a63cbecb');
+  });
+
   it('is new on the first night only, and open (exit 0) on every other', () => {
     expect(runs.map((r) => r.code)).toEqual([1, 0, 0]);
     expect(runs[0]?.out).toContain('[new] out-param-mismatch in VideoPortStartDma');

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type * as Pool from '../replay/pool.js';
 import type { ItemResult } from '../replay/protocol.js';
 import type { ReplayReport } from '../report/replayReport.js';
 import { runCli } from '../../test/support/runCli.js';
@@ -17,7 +18,7 @@ const finished: ItemResult = {
 };
 
 vi.mock('../replay/pool.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../replay/pool.js')>();
+  const real = await importOriginal<typeof Pool>();
   class FailingExecutor {
     readonly workers = 1;
     inFlight(): number {

@@ -122,7 +122,7 @@ export interface FaultedRun extends ReplayRun {
   /** The fault's one-line message, as report.json's `harnessError` says it. */
   readonly harnessError?: string;
   /** Thrown again once the reports are written: main() tells it as an internal error (exit 3). */
-  readonly fault?: unknown;
+  readonly fault?: Error;
 }
 
 /**
@@ -154,7 +154,7 @@ export async function runReplaysOrFault(
       wallMs: performance.now() - started,
       calls: finished.reduce((n, r) => n + (r.result?.calls ?? 0), 0),
       harnessError: oneLine(`internal error (please report it): ${what ?? ''}`),
-      fault: e,
+      fault: e instanceof Error ? e : new Error(String(e)),
     };
   }
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FuzzReport, ReportFinding } from '../fuzz/fuzzReport.js';
+import type { FindingBase, FuzzReport, ReportFinding } from '../fuzz/fuzzReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro, Finding, NightlyReport } from '../report/nightlySchema.js';
 import type {
@@ -66,11 +66,11 @@ const fuzzViolation: Keys<FuzzReport['violations'][number]> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, trace: true, reproCalls: true },
   ...{ signature: true, field: true },
 };
-const findingBase = {
+const findingBase: Keys<FindingBase> & { readonly kind: true } = {
   ...{ signature: true, kind: true, fn: true, callIndex: true, message: true },
   ...{ violationsAtCall: true, reproCalls: true, originalCalls: true, trace: true },
   ...{ reproText: true, seed: true, caseIndex: true, reproduced: true, command: true, kept: true },
-} as const;
+};
 const fuzzFinding: Keys<ReportFinding> = {
   ...findingBase,
   ...{ files: true, cases: true, minimized: true, minimizedReproduced: true, exhausted: true },
