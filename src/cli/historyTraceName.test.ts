@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyHistory, updateHistory } from '../report/history.js';
 import { bundledCorpusDir } from '../store/corpus.js';
-import { historyTraceName, historyTraceNames } from './historyTraceName.js';
+import { historyTraceName, historyTraceNames, traceIdOf } from './historyTraceName.js';
 import { loadHistory } from './nightlyHistory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-trace-names-'));
@@ -32,6 +32,27 @@ describe('historyTraceName', () => {
     expect(historyTraceName(`/s1/out/findings/${SIGNATURE}/repro.jsonl`)).toBe(
       `findings/${SIGNATURE}/repro.jsonl`,
     );
+  });
+});
+
+describe('traceIdOf', () => {
+  it("names a trace of this install's corpus corpus:<name>, however the path was given", () => {
+    expect(traceIdOf(here('events.jsonl'))).toBe('corpus:events.jsonl');
+    // The tests run at the repository's root, where corpus/ is the bundled corpus.
+    expect(traceIdOf('corpus/events.jsonl')).toBe('corpus:events.jsonl');
+    expect(traceIdOf('out/findings/target-crashed/GetCommonBuffer/b8a02000/repro.txt')).toBe(
+      'findings/target-crashed/GetCommonBuffer/b8a02000/repro.txt',
+    );
+  });
+
+  it("keeps every other trace as given, a user's corpus/ of bundled names too", () => {
+    for (const t of [
+      'regress/a.jsonl',
+      '<stdin>',
+      elsewhere('events.jsonl'),
+      '/home/me/corpus/events.jsonl',
+    ])
+      expect(traceIdOf(t)).toBe(t);
   });
 });
 

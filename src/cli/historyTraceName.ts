@@ -9,7 +9,7 @@
 // Histories written before this held the bundled corpus's absolute paths: loadHistory renames
 // them (historyTraceNames), so they read as before and are written back stable.
 import { readdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { BUNDLED_TRACE } from '../report/command.js';
 import type { History } from '../report/history.js';
 import { bundledCorpusDir } from '../store/corpus.js';
@@ -49,8 +49,26 @@ export function historyTraceName(trace: string, corpusDir = bundledCorpusDir()):
  * other (a trace of yours, an earlier finding's repro) by its path as replayed.
  */
 export function commandTraceName(trace: string, corpusDir = bundledCorpusDir()): string {
-  const name = historyTraceName(trace, corpusDir);
+  // This install's corpus only (traceIdOf): a user's own corpus/NAME is replayed by its path.
+  const name = traceIdOf(trace, corpusDir);
   return name.startsWith(BUNDLED_TRACE) ? name : trace;
+}
+
+/**
+ * A trace's `traceId` in report.json (docs/report-json.md): `corpus:NAME` for a trace of this
+ * vpdma's bundled corpus and `findings/...` for an earlier finding's repro, as --history and
+ * SARIF name them, however the path was given (relative, through node_modules); otherwise the
+ * path as given. Only this install's corpus counts: a user's own `corpus/` directory holding a
+ * file of a bundled name is the user's (historyTraceName's guess is for other machines' paths).
+ */
+export function traceIdOf(trace: string, corpusDir = bundledCorpusDir()): string {
+  const path = resolve(trace);
+  const key = traceKey(path);
+  if (key !== path) return key;
+  const inside = relative(corpusDir, path);
+  if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside))
+    return `${BUNDLED_TRACE}${inside.split(sep).join('/')}`;
+  return trace;
 }
 
 /** `h` with its buckets' traces named by historyTraceName (older histories' paths renamed). */

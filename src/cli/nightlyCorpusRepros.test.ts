@@ -47,6 +47,7 @@ interface Report {
     repros?: Repro[];
     minimizeStoppedBy?: string;
     violations: { trace: string; signature?: string }[];
+    traces: { trace: string; traceId?: string }[];
   };
 }
 const report = (out: string): Report =>
@@ -97,6 +98,12 @@ describe('a night whose corpus traces fail in two ways', () => {
       exhausted: false,
     });
     expect(map?.trace).toBe('corpus-repros/map-dma-wrote-out-param/MapDmaMemory/repro.jsonl');
+    // Each corpus entry's traceId: the bundled corpus as corpus:NAME, the user's as replayed.
+    const ids = new Map(report(out).corpus.traces.map((t) => [t.trace, t.traceId]));
+    expect([ids.get(bundled('legacy-lockpages.jsonl')), ids.get(short)]).toEqual([
+      'corpus:legacy-lockpages.jsonl',
+      short,
+    ]);
     // Its violationSignature is the key its trace's replayed violation has (report-json.md).
     const violations = report(out).corpus.violations;
     for (const x of repros)

@@ -44,7 +44,7 @@ const summary: Keys<ReplaySummary> = {
   ...{ interrupted: true, notReplayed: true, skipped: true },
 };
 const traceEntry: Keys<TraceEntry> = {
-  ...{ trace: true, outcome: true, calls: true, violations: true, unlisted: true },
+  ...{ trace: true, traceId: true, outcome: true, calls: true, violations: true, unlisted: true },
   ...{ detachedAt: true, detachedBy: true, recordedDetachedAt: true, recordedDetachedBy: true },
   ...{ error: true, damage: true, interrupted: true, notStarted: true, failedIn: true },
   ...{ minimizedRepro: true, signature: true, status: true },
@@ -192,6 +192,11 @@ describe('real reports have the documented fields', () => {
     checkAgainst('replay', replayed);
     checkAgainst('replay.summary', replayed['summary']);
     checkAgainst('replay.traces[]', replayed['traces']);
+    // Relative paths into the bundled corpus: named as --history and SARIF name them.
+    expect((replayed['traces'] as TraceEntry[]).map((t) => t.traceId)).toEqual([
+      'corpus:legacy-lockpages.jsonl',
+      'corpus:events.jsonl',
+    ]);
     expect((replayed['violations'] as unknown[]).length).toBeGreaterThan(0);
     checkAgainst('replay.violations[]', replayed['violations']);
   });

@@ -24,6 +24,7 @@ import {
   reportViolations,
   summarize,
   traceEntry,
+  withTraceId,
   type ReportViolation,
   type TraceEntry,
 } from './replayReport.js';
@@ -88,6 +89,8 @@ export interface NightlyParts {
   readonly minimizedRepros?: ReadonlySet<string>;
   /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
   readonly lineOf?: (v: ReportViolation) => number | undefined;
+  /** A corpus trace's traceId (cli/historyTraceName.ts traceIdOf); absent: none recorded. */
+  readonly traceIdOf?: (trace: string) => string;
   /** --history's verdict on a failing corpus trace (by its label), as TraceEntry has it. */
   readonly verdictOf?: (trace: string) => TraceVerdict | undefined;
 }
@@ -103,7 +106,8 @@ export type NightlyReportWithDetail = NightlyReport & { readonly fuzzDetail: Fuz
 
 export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const entries = p.corpus.map((r) => {
-    const e = traceEntry(r);
+    const entry = traceEntry(r);
+    const e = p.traceIdOf === undefined ? entry : withTraceId(entry, p.traceIdOf(entry.trace));
     const minimal =
       p.minimizedRepros?.has(e.trace) === true ? { ...e, minimizedRepro: true as const } : e;
     return withVerdict(minimal, p.verdictOf);

@@ -35,6 +35,12 @@ export const DAMAGE_NOTE = 'damaged; only the calls before it were replayed';
 
 export interface TraceEntry {
   readonly trace: string;
+  /**
+   * The trace's stable name (cli/historyTraceName.ts traceIdOf): `corpus:NAME` for a bundled
+   * corpus trace, `findings/<kind>/<fn>/<hash>/repro.<ext>` for an earlier finding's repro,
+   * else `trace` as given. Replay, nightly and merge; absent from older reports.
+   */
+  readonly traceId?: string;
   readonly outcome: TraceOutcome;
   readonly calls: number;
   /** All of the trace's violations, listed or not. */
@@ -188,6 +194,12 @@ export function traceEntry(r: ItemResult): TraceEntry {
       ? { notStarted: true as const }
       : {}),
   };
+}
+
+/** `e` with its traceId, right after its trace (the key a CI script reads beside it). */
+export function withTraceId(e: TraceEntry, traceId: string): TraceEntry {
+  const { trace, ...rest } = e;
+  return { trace, traceId, ...rest };
 }
 
 export function summarize(

@@ -40,6 +40,7 @@ import { regressionResults } from '../regressionResults.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
+import { withTraceId } from '../../report/replayReport.js';
 import { historyTraceName } from '../historyTraceName.js';
 import {
   copyCorpusRepros,
@@ -302,7 +303,11 @@ async function writeMerged(
     ...replayed,
     // --history's verdict on each failing trace, as one machine's night gives it.
     traces: replayed.traces.map((e) =>
-      withVerdict(e, (t) => folded.traces.get(historyTraceName(t))),
+      withVerdict(
+        // A shard's own traceId; an older shard's, named as --history names it.
+        e.traceId === undefined ? withTraceId(e, historyTraceName(e.trace)) : e,
+        (t) => folded.traces.get(historyTraceName(t)),
+      ),
     ),
     ...(copied.length > 0 ? { repros: copied } : {}),
   };

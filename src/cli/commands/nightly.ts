@@ -33,7 +33,7 @@ import { defaultCorpusDir, fuzzPhase, type FuzzPhaseResult } from '../nightlyFuz
 import { knownRepros } from '../knownRepros.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
-import { historyTraceName } from '../historyTraceName.js';
+import { historyTraceName, traceIdOf } from '../historyTraceName.js';
 import { checkOutputNames, unwrittenError, writeNightlyReports } from '../nightlyOutputs.js';
 import {
   disableOption,
@@ -321,6 +321,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       notReplayed,
       lineOf,
       verdictOf: (trace) => folded.traces.get(historyTraceName(trace)),
+      traceIdOf,
       minimizedRepros: minimal,
       corpusRepros,
     });

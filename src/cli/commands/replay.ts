@@ -14,6 +14,7 @@ import {
   reportViolations,
   summarize,
   traceEntry,
+  withTraceId,
   type ReplayReport,
 } from '../../report/replayReport.js';
 import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
@@ -33,6 +34,7 @@ import {
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
+import { traceIdOf } from '../historyTraceName.js';
 import { checkTarget } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
@@ -282,7 +284,7 @@ async function buildReport(
   left: { disabled: readonly string[] | undefined; skipped: readonly SkippedTrace[] },
   harnessError: string | undefined,
 ): Promise<ReplayReport> {
-  const entries = results.map(traceEntry);
+  const entries = results.map(traceEntry).map((e) => withTraceId(e, traceIdOf(e.trace)));
   const violations = await withLines(reportViolations(results));
   const counted = summarize(entries, violations);
   const skipped = left.skipped.length;
