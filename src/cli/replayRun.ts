@@ -131,13 +131,9 @@ export interface FaultedRun extends ReplayRun {
  * vpdma and not the target that failed (exit 3 means either).
  */
 export async function runReplaysOrFault(
-  files: readonly string[],
-  settings: ReplaySettings,
-  workers: number,
-  progress: Progress,
-  signal?: AbortSignal,
-  options: ReplayRunOptions = {},
+  ...args: Parameters<typeof runReplays>
 ): Promise<FaultedRun> {
+  const [files, settings, workers, progress, signal, options = {}] = args;
   const finished: ItemResult[] = [];
   const started = performance.now();
   const onItem = (r: ItemResult): void => {
