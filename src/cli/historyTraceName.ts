@@ -49,8 +49,7 @@ export function historyTraceName(trace: string, corpusDir = bundledCorpusDir()):
  * other (a trace of yours, an earlier finding's repro) by its path as replayed.
  */
 export function commandTraceName(trace: string, corpusDir = bundledCorpusDir()): string {
-  // This install's corpus only (traceIdOf): a user's own corpus/NAME is replayed by its path.
-  const name = traceIdOf(trace, corpusDir);
+  const name = historyTraceName(trace, corpusDir);
   return name.startsWith(BUNDLED_TRACE) ? name : trace;
 }
 
