@@ -24,7 +24,7 @@ function plainUser(s: ModelState, va: bigint, length: number): boolean {
 /** The page keys a [va, va + length) access spans, pinning user pages; undefined if invalid. */
 export function pinPages(s: ModelState, va: bigint, length: number): number[] | undefined {
   const r = s.ranges.find(va, length);
-  if (r !== undefined) return rangeKeys(r, Number(va - r.va), length);
+  if (r !== undefined) return rangeKeys(r, s.ranges.foundOffset, length, s.ranges.foundVaPage);
   if (!plainUser(s, va, length) || !userPagesFit(s, va, length)) return undefined;
   const keys: number[] = [];
   const first = va >> 12n;
@@ -37,10 +37,10 @@ export function pinPages(s: ModelState, va: bigint, length: number): number[] | 
   return keys;
 }
 
-function rangeKeys(r: CpuRange, off: number, length: number): number[] {
+function rangeKeys(r: CpuRange, off: number, length: number, vaPage: number): number[] {
   const b = r.backing;
-  const startPage = Math.floor((Number(r.va & 0xfffn) + off) / PAGE_SIZE);
-  const endPage = Math.floor((Number(r.va & 0xfffn) + off + length - 1) / PAGE_SIZE);
+  const startPage = Math.floor((vaPage + off) / PAGE_SIZE);
+  const endPage = Math.floor((vaPage + off + length - 1) / PAGE_SIZE);
   const keys: number[] = [];
   for (let i = startPage; i <= endPage; i++) {
     if (b.kind === 'pages') keys.push(b.keys[i] ?? 0);
@@ -79,7 +79,7 @@ export function readVa(s: ModelState, va: bigint, length: number): Uint8Array | 
   const r = s.ranges.find(va, length);
   if (r !== undefined) {
     const got = zeroed(length);
-    readRange(s.mem, r, Number(va - r.va), got);
+    readRange(s.mem, r, s.ranges.foundOffset, got, s.ranges.foundVaPage);
     return got;
   }
   let out: Uint8Array | undefined; // made at the first page: an unmapped read allocates nothing
@@ -102,7 +102,10 @@ export function visitVa(
   visit: PageVisitor,
 ): boolean | undefined {
   const r = s.ranges.find(va, length);
-  if (r !== undefined) return visitRange(s.mem, r, Number(va - r.va), length, visit);
+  if (r !== undefined) {
+    const { foundOffset, foundVaPage } = s.ranges;
+    return visitRange(s.mem, r, foundOffset, length, visit, foundVaPage);
+  }
   return visitUser(s, va, length, visit);
 }
 
@@ -127,7 +130,7 @@ function visitUser(
 export function writeVa(s: ModelState, va: bigint, data: Uint8Array): boolean {
   const r = s.ranges.find(va, data.length);
   if (r !== undefined) {
-    writeRange(s.mem, r, Number(va - r.va), data);
+    writeRange(s.mem, r, s.ranges.foundOffset, data, s.ranges.foundVaPage);
     return true;
   }
   if (!plainUser(s, va, data.length) || !userPagesFit(s, va, data.length)) return false;

@@ -34,6 +34,15 @@ export class RangeTable {
   private readonly linear = new Set<CpuRange>();
   private overlapping = false;
   private last: CpuRange | undefined;
+  /** last.va's offset in its page: one BigInt operation per range found, not per access. */
+  private lastVaPage = 0;
+  /**
+   * Where the access the last find() placed starts: its offset in the range, and that range's
+   * va offset in its page (valid only when find() returned a range). Callers read these
+   * instead of subtracting BigInts again: every @read and @write comes through find().
+   */
+  foundOffset = 0;
+  foundVaPage = 0;
 
   add(r: CpuRange): void {
     this.live.set(r.va, r);
@@ -70,13 +79,24 @@ export class RangeTable {
   /** The live range holding all of [va, va + length), if one does. O(log n). */
   find(va: bigint, length: number): CpuRange | undefined {
     const hit = this.last;
-    if (hit !== undefined && inside(hit, va, length)) return hit;
+    if (hit !== undefined) {
+      const off = offsetIn(hit, va, length);
+      if (off >= 0) {
+        this.foundOffset = off;
+        this.foundVaPage = this.lastVaPage;
+        return hit;
+      }
+    }
     const end = this.lowerBound(va + 1n); // first range starting after va
     const stop = this.overlapping ? Math.max(0, end - overlapScan) : Math.max(0, end - 1);
     for (let i = end - 1; i >= stop; i--) {
       const r = this.sorted[i];
-      if (r !== undefined && inside(r, va, length)) {
+      const off = r === undefined ? -1 : offsetIn(r, va, length);
+      if (r !== undefined && off >= 0) {
         this.last = r;
+        this.lastVaPage = Number(r.va & 0xfffn);
+        this.foundOffset = off;
+        this.foundVaPage = this.lastVaPage;
         return r;
       }
     }
@@ -126,11 +146,13 @@ export class RangeTable {
   }
 }
 
-function inside(r: CpuRange, va: bigint, length: number): boolean {
-  if (va < r.va) return false;
+/** The offset of va in r when r holds all of [va, va + length), else -1. */
+function offsetIn(r: CpuRange, va: bigint, length: number): number {
+  if (va < r.va) return -1;
   // One BigInt operation, not three: this runs for every access. An offset beyond 2^53, made
   // inexact by Number, is beyond any range's length all the same.
-  return Number(va - r.va) + length <= r.length;
+  const off = Number(va - r.va);
+  return off + length <= r.length ? off : -1;
 }
 
 /** One page's share of an access: `page` is undefined for a page never written (zeros). */
@@ -148,11 +170,12 @@ export function visitRange(
   off: number,
   length: number,
   visit: PageVisitor,
+  vaPage = -1,
 ): boolean {
   // Loops here and in writeRange/readRange rather than one walker taking a closure: every
   // @read and @write comes through, and a closure per access was a tenth of a step's garbage.
   const b = r.backing;
-  const start = startOf(r, off);
+  const start = startOf(r, off, vaPage);
   const page = b.kind === 'pages' ? 0 : firstBusPage(b.base, off);
   let done = 0;
   while (done < length) {
@@ -165,9 +188,15 @@ export function visitRange(
 }
 
 /** Copies [off, off + out.length) of r into out, which must hold zeros (unwritten pages). */
-export function readRange(mem: PhysMem, r: CpuRange, off: number, out: Uint8Array): void {
+export function readRange(
+  mem: PhysMem,
+  r: CpuRange,
+  off: number,
+  out: Uint8Array,
+  vaPage = -1,
+): void {
   const b = r.backing;
-  const start = startOf(r, off);
+  const start = startOf(r, off, vaPage);
   const page = b.kind === 'pages' ? 0 : firstBusPage(b.base, off);
   const length = out.length;
   let done = 0;
@@ -180,9 +209,15 @@ export function readRange(mem: PhysMem, r: CpuRange, off: number, out: Uint8Arra
   }
 }
 
-export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Array): void {
+export function writeRange(
+  mem: PhysMem,
+  r: CpuRange,
+  off: number,
+  data: Uint8Array,
+  vaPage = -1,
+): void {
   const b = r.backing;
-  const start = startOf(r, off);
+  const start = startOf(r, off, vaPage);
   const page = b.kind === 'pages' ? 0 : firstBusPage(b.base, off);
   const length = data.length;
   let done = 0;
@@ -197,10 +232,13 @@ export function writeRange(mem: PhysMem, r: CpuRange, off: number, data: Uint8Ar
 /** Bus windows below this base take byte offsets in Number arithmetic, exactly (off < 2^32). */
 const exactBaseMax = BigInt(Number.MAX_SAFE_INTEGER) - 0x100000000n;
 
-/** Byte `off` of r lies this many bytes into the first page keyAt counts from. */
-function startOf(r: CpuRange, off: number): number {
+/**
+ * Byte `off` of r lies this many bytes into the first page keyAt counts from. vaPage is
+ * r.va's offset in its page when the caller has it (RangeTable.foundVaPage), else -1.
+ */
+function startOf(r: CpuRange, off: number, vaPage: number): number {
   const b = r.backing;
-  if (b.kind === 'pages') return Number(r.va & 0xfffn) + off;
+  if (b.kind === 'pages') return (vaPage >= 0 ? vaPage : Number(r.va & 0xfffn)) + off;
   return b.base <= exactBaseMax
     ? (Number(b.base) + off) % PAGE_SIZE
     : Number((b.base + BigInt(off)) & 0xfffn);
