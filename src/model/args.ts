@@ -2,7 +2,7 @@
 // keeps. Validation (trace/validate.ts) guarantees the types; the fallbacks keep the model
 // total even for a hand-built call that skipped it.
 import type { ArgType } from './callTypes.js';
-import { isStruct, type Args, type Struct, type Value } from './values.js';
+import { isStruct, type Struct, type Value } from './values.js';
 
 export const POISON_PTR = 0xccccccccccccccccn;
 export const POISON_U32 = 0xcccccccc;
@@ -25,28 +25,27 @@ export function poison(type: ArgType): Value {
   }
 }
 
-export function num(a: Args, name: string): number {
-  const v = a[name];
+// The readers take the value, not the arguments and a name: each handler's own `a['name']`
+// is a property load that sees one call's argument shape, where a load inside a shared
+// reader saw every call's (megamorphic: a slow lookup for every argument of every step).
+export function num(v: Value | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
-export function big(a: Args, name: string): bigint {
-  const v = a[name];
+export function big(v: Value | undefined): bigint {
   return typeof v === 'bigint' ? v : 0n;
 }
 
-export function flag(a: Args, name: string): boolean {
-  return a[name] === true;
+export function flag(v: Value | undefined): boolean {
+  return v === true;
 }
 
-export function bytes(a: Args, name: string): Uint8Array {
-  const v = a[name];
+export function bytes(v: Value | undefined): Uint8Array {
   return v instanceof Uint8Array ? v : new Uint8Array(0);
 }
 
 /** A structure argument, or undefined when the pointer is NULL. */
-export function struct(a: Args, name: string): Struct | undefined {
-  const v = a[name];
+export function struct(v: Value | undefined): Struct | undefined {
   return isStruct(v) ? v : undefined;
 }
 

@@ -37,3 +37,9 @@ export const misuse = (rule: string, ret?: Value, wrote?: Args): StepResult => (
   ...ok(rule, ret, wrote),
   misuse: rule,
 });
+
+/**
+ * The result of a common path that carries nothing of its own (a write, a free): one frozen
+ * object for every call, since step() hands a result without out-parameters on as is.
+ */
+export const OK = Object.freeze(ok('ok'));

@@ -1,12 +1,12 @@
 // A. DMA adapter objects (spec §1 A).
 import { deadAdaptersMax, objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { field, struct } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { misuse, ok, OK, type StepResult } from '../result.js';
 import type { ModelState } from '../state.js';
 import type { Args } from '../values.js';
 
 export function getDmaAdapter(s: ModelState, a: Args): StepResult {
-  const desc = struct(a, 'vpDeviceDescription');
+  const desc = struct(a['vpDeviceDescription']);
   if (desc === undefined)
     return misuse(s.reactos ? 'null-description-crash' : 'null-description', 0n);
   if (s.adapters.size >= objectsMax) return ok('limit', 0n);
@@ -43,5 +43,5 @@ export function putDmaAdapter(s: ModelState, a: Args): StepResult {
     if (b.adapter === handle) return misuse('put-with-live-buffers');
   for (const t of s.transfers.values())
     if (t.adapter === handle) return misuse('put-with-live-transfers');
-  return ok('ok');
+  return OK;
 }

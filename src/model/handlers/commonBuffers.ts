@@ -2,7 +2,7 @@
 // contiguous; the logical address the device uses is the physical one.
 import { allocationBytesMax, objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { big, flag, num } from '../args.js';
-import { leaving, misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, OK, type StepResult } from '../result.js';
 import { pagesFor, type CommonBuffer, type ModelState } from '../state.js';
 import type { Args } from '../values.js';
 import { pagesLocked } from './locking.js';
@@ -60,7 +60,7 @@ const GET_FAILED = getFailed('logicalAddress', 'pActualLength');
 const GET_FAILED_REACTOS = getFailed('logicalAddress');
 
 export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
-  const handle = big(a, 'vpDmaAdapter');
+  const handle = big(a['vpDmaAdapter']);
   const adapter = s.adapters.get(handle);
   if (adapter === undefined) {
     if (handle === 0n && s.reactos) return ok('null-adapter', 0n);
@@ -69,35 +69,35 @@ export function allocateCommonBuffer(s: ModelState, a: Args): StepResult {
   const highest = adapter.dma64 ? U64_MAX_ADDR : U32_MAX_ADDR;
   const b = allocate(
     s,
-    num(a, 'desiredLength'),
+    num(a['desiredLength']),
     highest,
     'allocate',
     handle,
-    flag(a, 'cacheEnabled'),
+    flag(a['cacheEnabled']),
   );
-  if (b === undefined) return num(a, 'desiredLength') === 0 ? ALLOCATE_ZERO : ALLOCATE_FAILED;
+  if (b === undefined) return num(a['desiredLength']) === 0 ? ALLOCATE_ZERO : ALLOCATE_FAILED;
   return ok('ok', b.va, { logicalAddress: b.logical });
 }
 
 function matches(b: CommonBuffer, a: Args, adapter: bigint): boolean {
   return (
     b.adapter === adapter &&
-    b.length === num(a, 'length') &&
-    b.logical === big(a, 'logicalAddress') &&
-    b.cacheEnabled === flag(a, 'cacheEnabled')
+    b.length === num(a['length']) &&
+    b.logical === big(a['logicalAddress']) &&
+    b.cacheEnabled === flag(a['cacheEnabled'])
   );
 }
 
 export function releaseCommonBuffer(s: ModelState, a: Args): StepResult {
-  const adapter = big(a, 'vpDmaAdapter');
+  const adapter = big(a['vpDmaAdapter']);
   if (adapter === 0n && s.reactos) return ok('null-adapter');
-  const b = s.commonBuffers.get(big(a, 'virtualAddress'));
+  const b = s.commonBuffers.get(big(a['virtualAddress']));
   if (b === undefined) return misuse('release-unknown-buffer');
   if (pagesLocked(s, b.pages)) return misuse('release-locked-buffer');
   const exact = b.api === 'allocate' && matches(b, a, adapter);
   if (exact) {
     free(s, b);
-    return ok('ok');
+    return OK;
   }
   // ReactOS forwards to the kernel unvalidated: the buffer at that address goes.
   if (s.reactos) free(s, b);
@@ -105,7 +105,7 @@ export function releaseCommonBuffer(s: ModelState, a: Args): StepResult {
 }
 
 export function getCommonBuffer(s: ModelState, a: Args): StepResult {
-  const length = num(a, 'desiredLength');
+  const length = num(a['desiredLength']);
   let adapter = 0n;
   let highest = U32_MAX_ADDR;
   if (s.reactos) {
@@ -115,7 +115,7 @@ export function getCommonBuffer(s: ModelState, a: Args): StepResult {
     adapter = first.value.handle;
     if (first.value.dma64) highest = U64_MAX_ADDR;
   }
-  const b = allocate(s, length, highest, 'get', adapter, flag(a, 'cacheEnabled'));
+  const b = allocate(s, length, highest, 'get', adapter, flag(a['cacheEnabled']));
   if (b === undefined) {
     const failed = s.reactos ? GET_FAILED_REACTOS : GET_FAILED;
     return failed[length === 0 ? 0 : 1];
@@ -130,24 +130,24 @@ export function freeCommonBuffer(s: ModelState, a: Args): StepResult {
     if (first.done === true) return misuse('free-without-adapter-asserts');
     adapter = first.value.handle;
   }
-  const b = s.commonBuffers.get(big(a, 'virtualAddress'));
+  const b = s.commonBuffers.get(big(a['virtualAddress']));
   if (b === undefined) return misuse('free-unknown-buffer');
   if (pagesLocked(s, b.pages)) return misuse('free-locked-buffer');
   if (b.api === 'get' && matches(b, a, adapter)) {
     free(s, b);
-    return ok('ok');
+    return OK;
   }
   if (s.reactos) free(s, b);
   return misuse(b.api === 'get' ? 'free-mismatch' : 'free-of-allocate-buffer');
 }
 
 export function allocateContiguousMemory(s: ModelState, a: Args): StepResult {
-  const length = num(a, 'numberOfBytes');
+  const length = num(a['numberOfBytes']);
   if (length === 0 || length > allocationBytesMax || s.blocks.size >= objectsMax) {
     return ok(length === 0 ? 'zero-length' : 'too-large', 0n);
   }
   const n = pagesFor(length);
-  const first = s.phys.contiguous(n, big(a, 'highestAcceptableAddress'));
+  const first = s.phys.contiguous(n, big(a['highestAcceptableAddress']));
   if (first === undefined) return ok('no-memory', 0n);
   const pages = Array.from({ length: n }, (_, i) => first + i);
   const va = s.kernelVa.take(length);

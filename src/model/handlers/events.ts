@@ -9,13 +9,13 @@ import {
 } from '../../core/constants.js';
 import { objectsMax } from '../../core/limits.js';
 import { big, num } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { misuse, ok, OK, type StepResult } from '../result.js';
 import type { ModelState } from '../state.js';
 import type { Args } from '../values.js';
 
 export function createEvent(s: ModelState, a: Args): StepResult {
   if (s.events.size >= objectsMax) return ok('limit', ERROR_NOT_ENOUGH_MEMORY);
-  const flags = num(a, 'eventFlag');
+  const flags = num(a['eventFlag']);
   const handle = s.newHandle();
   s.events.set(handle, { handle, notification: (flags & 1) !== 0, signaled: (flags & 2) !== 0 });
   s.bump();
@@ -23,7 +23,7 @@ export function createEvent(s: ModelState, a: Args): StepResult {
 }
 
 export function deleteEvent(s: ModelState, a: Args): StepResult {
-  const handle = big(a, 'pEvent');
+  const handle = big(a['pEvent']);
   if (!s.events.has(handle)) {
     // ReactOS defines the NULL case; anything else is a stale or wild handle.
     if (handle === 0n && s.reactos) return ok('null', ERROR_INVALID_PARAMETER);
@@ -35,7 +35,7 @@ export function deleteEvent(s: ModelState, a: Args): StepResult {
 }
 
 export function setEvent(s: ModelState, a: Args): StepResult {
-  const e = s.events.get(big(a, 'pEvent'));
+  const e = s.events.get(big(a['pEvent']));
   if (e === undefined) return misuse('set-unknown-event', 0);
   const was = e.signaled;
   if (!was) {
@@ -46,23 +46,23 @@ export function setEvent(s: ModelState, a: Args): StepResult {
 }
 
 export function clearEvent(s: ModelState, a: Args): StepResult {
-  const e = s.events.get(big(a, 'pEvent'));
+  const e = s.events.get(big(a['pEvent']));
   if (e === undefined) return misuse('clear-unknown-event');
   if (e.signaled) {
     e.signaled = false;
     s.bump();
   }
-  return ok('ok');
+  return OK;
 }
 
 export function readStateEvent(s: ModelState, a: Args): StepResult {
-  const e = s.events.get(big(a, 'pEvent'));
+  const e = s.events.get(big(a['pEvent']));
   if (e === undefined) return misuse('read-unknown-event', 0);
   return ok(e.signaled ? 'signaled' : 'clear', e.signaled ? 1 : 0);
 }
 
 export function waitForSingleObject(s: ModelState, a: Args): StepResult {
-  const e = s.events.get(big(a, 'object'));
+  const e = s.events.get(big(a['object']));
   if (e === undefined) return misuse('wait-unknown-object', ERROR_INVALID_PARAMETER);
   if (e.signaled) {
     if (!e.notification) {

@@ -6,17 +6,24 @@ import { ok, type StepResult } from '../result.js';
 import type { ModelState } from '../state.js';
 import type { Args } from '../values.js';
 
-export const doDma = (): StepResult => ok('null', 0n);
-export const getDmaContext = (): StepResult => ok('null', 0n);
-export const setDmaContext = (): StepResult => ok('no-op');
-export const signalDmaComplete = (): StepResult => ok('false', false);
-export const associateEventsWithDmaHandle = (): StepResult => ok('null', 0n);
-export const getBytesUsed = (): StepResult => ok('zero', 0);
-export const setBytesUsed = (): StepResult => ok('no-op');
-export const mapDmaMemory = (): StepResult => ok('null', 0n);
-export const unmapDmaMemory = (): StepResult => ok('false', false);
+// Constants: step() hands a result without out-parameters on as is, so these calls allocate
+// nothing.
+const NULL = Object.freeze(ok('null', 0n));
+const NO_OP = Object.freeze(ok('no-op'));
+const FALSE = Object.freeze(ok('false', false));
+const ZERO = Object.freeze(ok('zero', 0));
+
+export const doDma = (): StepResult => NULL;
+export const getDmaContext = (): StepResult => NULL;
+export const setDmaContext = (): StepResult => NO_OP;
+export const signalDmaComplete = (): StepResult => FALSE;
+export const associateEventsWithDmaHandle = (): StepResult => NULL;
+export const getBytesUsed = (): StepResult => ZERO;
+export const setBytesUsed = (): StepResult => NO_OP;
+export const mapDmaMemory = (): StepResult => NULL;
+export const unmapDmaMemory = (): StepResult => FALSE;
 
 /** Docs: returns pDma "for compatibility"; ReactOS: a stub returning NULL. */
 export function getMdl(s: ModelState, a: Args): StepResult {
-  return s.reactos ? ok('stub-null', 0n) : ok('echo', big(a, 'pDma'));
+  return s.reactos ? ok('stub-null', 0n) : ok('echo', big(a['pDma']));
 }

@@ -8,7 +8,7 @@ import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { zeroed } from '../../core/zeroed.js';
 import { pinPages } from '../access.js';
 import { big, field, num, struct } from '../args.js';
-import { misuse, ok, type StepResult } from '../result.js';
+import { misuse, ok, OK, type StepResult } from '../result.js';
 import { writeRange } from '../ranges.js';
 import { pagesFor, type Mdl, type ModelState, type SgElement } from '../state.js';
 import type { Args, Struct } from '../values.js';
@@ -57,20 +57,20 @@ function lock(
 }
 
 export function lockBuffer(s: ModelState, a: Args): StepResult {
-  const r = lock(s, big(a, 'baseAddress'), num(a, 'length'), num(a, 'operation'), 'LockBuffer');
+  const r = lock(s, big(a['baseAddress']), num(a['length']), num(a['operation']), 'LockBuffer');
   if ('mdl' in r) return ok('ok', r.mdl.handle);
   return r.misuse ? misuse(r.fail, 0n) : ok(r.fail, 0n);
 }
 
 export function unlockBuffer(s: ModelState, a: Args): StepResult {
-  const handle = big(a, 'mdl');
+  const handle = big(a['mdl']);
   if (handle === 0n) return s.reactos ? ok('null') : misuse('unlock-null');
   const mdl = s.mdls.get(handle);
   if (mdl === undefined) return misuse('unlock-unknown-mdl');
   s.mdls.delete(handle);
   countLocks(s, mdl, -1);
   s.bump();
-  return mdl.inFlight > 0 ? misuse('unlock-with-transfer-in-flight') : ok('ok');
+  return mdl.inFlight > 0 ? misuse('unlock-with-transfer-in-flight') : OK;
 }
 
 /** Physically contiguous runs of a page list, as scatter/gather elements. */
@@ -133,9 +133,9 @@ function buildSgListBlock(s: ModelState, mdl: Mdl): [bigint, number] | undefined
 }
 
 export function lockPages(s: ModelState, a: Args): StepResult {
-  const vrp = struct(a, 'pVrp');
+  const vrp = struct(a['pVrp']);
   if (vrp === undefined) return misuse('null-vrp', false);
-  const flags = num(a, 'dmaFlags');
+  const flags = num(a['dmaFlags']);
   // ReactOS clears OutputBuffer before looking at anything else.
   const cleared: Struct = s.reactos ? { ...vrp, outputBuffer: 0n } : vrp;
   if (flags !== VideoPortDmaInitOnly) return ok('not-init-only', false, { pVrp: cleared });

@@ -10,7 +10,7 @@ import {
 } from '../../core/constants.js';
 import { objectsMax, PAGE_SIZE } from '../../core/limits.js';
 import { big, num } from '../args.js';
-import { leaving, misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, OK, type StepResult } from '../result.js';
 import type { ModelState, View } from '../state.js';
 import type { Args } from '../values.js';
 
@@ -98,11 +98,11 @@ function aliasMismatch(s: ModelState, r: MapRequest): boolean {
 }
 
 export function getDeviceBase(s: ModelState, a: Args): StepResult {
-  const flags = num(a, 'inIoSpace');
+  const flags = num(a['inIoSpace']);
   const user = s.reactos && (flags & VIDEO_MEMORY_SPACE_USER_MODE) !== 0;
   const r: MapRequest = {
-    bus: big(a, 'ioAddress'),
-    length: num(a, 'numberOfUchars'),
+    bus: big(a['ioAddress']),
+    length: num(a['numberOfUchars']),
     io: (flags & VIDEO_MEMORY_SPACE_IO) !== 0,
     // ReactOS strips P6CACHE: write-combining is unsupported.
     p6cache: !s.reactos && (flags & VIDEO_MEMORY_SPACE_P6CACHE) !== 0,
@@ -116,7 +116,7 @@ export function getDeviceBase(s: ModelState, a: Args): StepResult {
 }
 
 export function freeDeviceBase(s: ModelState, a: Args): StepResult {
-  const va = big(a, 'mappedAddress');
+  const va = big(a['mappedAddress']);
   const v = s.views.get(va);
   if (v !== undefined && v.process === 0n && v.recorded) {
     if (--v.refcount > 0) {
@@ -124,7 +124,7 @@ export function freeDeviceBase(s: ModelState, a: Args): StepResult {
       return ok('refcount');
     }
     unmapView(s, v);
-    return ok('ok');
+    return OK;
   }
   // ReactOS never records a port "mapping", and the user-view fallback fails on it.
   if (s.reactos && v?.space === 'io') return ok('port-not-mapped');
@@ -136,12 +136,12 @@ export function freeDeviceBase(s: ModelState, a: Args): StepResult {
 }
 
 function mapRequestOf(s: ModelState, a: Args): MapRequest {
-  const flags = num(a, 'inIoSpace');
-  const handle = big(a, 'virtualAddress');
+  const flags = num(a['inIoSpace']);
+  const handle = big(a['virtualAddress']);
   const user = handle !== 0n || (flags & VIDEO_MEMORY_SPACE_USER_MODE) !== 0;
   return {
-    bus: big(a, 'physicalAddress'),
-    length: num(a, 'length'),
+    bus: big(a['physicalAddress']),
+    length: num(a['length']),
     io: (flags & VIDEO_MEMORY_SPACE_IO) !== 0,
     p6cache: !s.reactos && (flags & VIDEO_MEMORY_SPACE_P6CACHE) !== 0,
     process: user ? (handle === 0n ? CURRENT_PROCESS : handle) : 0n,
@@ -175,7 +175,7 @@ export function mapMemory(s: ModelState, a: Args): StepResult {
 }
 
 export function unmapMemory(s: ModelState, a: Args): StepResult {
-  const va = big(a, 'virtualAddress');
+  const va = big(a['virtualAddress']);
   if (s.reactos) {
     const v = s.views.get(va);
     if (v === undefined || v.space === 'io') return ok('not-found', NO_ERROR);
@@ -189,7 +189,7 @@ export function unmapMemory(s: ModelState, a: Args): StepResult {
   // Docs: ProcessHandle "should be set to zero, or to the process handle specified" at map
   // time (spec §1 F), so 0 releases any view; another handle must be the map-time one, where
   // a view mapped with USER_MODE and no handle is the current process's (NtCurrentProcess()).
-  const process = big(a, 'processHandle');
+  const process = big(a['processHandle']);
   for (const v of s.views.values()) {
     const matchesOwner = process === 0n || process === v.process;
     if (matchesOwner && va >= v.va && va < v.va + BigInt(v.length)) {

@@ -68,12 +68,12 @@ function elementsFor(
 }
 
 export function startDma(s: ModelState, a: Args): StepResult {
-  const pLength = num(a, 'pLength');
-  const adapter = s.adapters.get(big(a, 'vpDmaAdapter'));
-  const mdl = s.mdls.get(big(a, 'mdl'));
+  const pLength = num(a['pLength']);
+  const adapter = s.adapters.get(big(a['vpDmaAdapter']));
+  const mdl = s.mdls.get(big(a['mdl']));
   if (adapter === undefined) return misuse('unknown-adapter', ERROR_NOT_ENOUGH_MEMORY);
   if (mdl === undefined) return misuse('unknown-mdl', ERROR_NOT_ENOUGH_MEMORY);
-  const offset = s.reactos ? 0 : num(a, 'offset');
+  const offset = s.reactos ? 0 : num(a['offset']);
   if (offset >= mdl.length)
     return misuse('offset-beyond-buffer', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
   if (!s.reactos && pLength === 0)
@@ -90,8 +90,8 @@ export function startDma(s: ModelState, a: Args): StepResult {
     mdl: mdl.handle,
     offset,
     length: granted,
-    writeToDevice: flag(a, 'writeToDevice'),
-    context: big(a, 'context'),
+    writeToDevice: flag(a['writeToDevice']),
+    context: big(a['context']),
     mapRegisters: registers,
     firstRegister: run.first,
     elements: elementsFor(adapter, mdl, offset, granted, run.first),
@@ -107,7 +107,7 @@ export function startDma(s: ModelState, a: Args): StepResult {
 }
 
 export function completeDma(s: ModelState, a: Args): StepResult {
-  const t = s.transfers.get(big(a, 'vpScatterGather'));
+  const t = s.transfers.get(big(a['vpScatterGather']));
   if (t === undefined) return misuse('complete-unknown-list', NO_ERROR);
   if (t.state === 'pending') return misuse('complete-before-execute', NO_ERROR);
   s.transfers.delete(t.sgList);
@@ -116,14 +116,14 @@ export function completeDma(s: ModelState, a: Args): StepResult {
   const mdl = s.mdls.get(t.mdl);
   if (mdl !== undefined) mdl.inFlight--;
   s.bump();
-  if (big(a, 'vpDmaAdapter') !== t.adapter) return misuse('complete-wrong-adapter', NO_ERROR);
-  if (flag(a, 'writeToDevice') !== t.writeToDevice)
+  if (big(a['vpDmaAdapter']) !== t.adapter) return misuse('complete-wrong-adapter', NO_ERROR);
+  if (flag(a['writeToDevice']) !== t.writeToDevice)
     return misuse('complete-direction-mismatch', NO_ERROR);
   return ok(t.length === mdl?.length ? 'ok' : 'ok-partial', NO_ERROR);
 }
 
 export function executeDma(s: ModelState, a: Args): StepResult {
-  const adapter = big(a, 'vpDmaAdapter');
+  const adapter = big(a['vpDmaAdapter']);
   for (const t of s.transfers.values()) {
     if (t.adapter !== adapter || t.state !== 'pending') continue;
     t.state = 'delivered';
@@ -140,11 +140,11 @@ export function executeDma(s: ModelState, a: Args): StepResult {
 
 /** The device executes a delivered list: bytes move between the MDL's pages and the aperture. */
 export function deviceDma(s: ModelState, a: Args): StepResult {
-  const t = s.transfers.get(big(a, 'sgList'));
+  const t = s.transfers.get(big(a['sgList']));
   if (t === undefined || t.state !== 'delivered') return misuse('device-dma-without-list', 0);
   const mdl = s.mdls.get(t.mdl);
   if (mdl === undefined) return misuse('device-dma-after-unlock', 0);
-  const device = big(a, 'deviceAddress');
+  const device = big(a['deviceAddress']);
   const end = device + BigInt(t.length);
   if (s.apertureOf('memory', device, end) < 0) return misuse('device-address-outside-aperture', 0);
   moveBytes(s, mdl, t, device);

@@ -2,7 +2,7 @@
 import { ERROR_NOT_ENOUGH_MEMORY, NO_ERROR } from '../../core/constants.js';
 import { allocationBytesMax, objectsMax } from '../../core/limits.js';
 import { big, num } from '../args.js';
-import { leaving, misuse, ok, type StepResult } from '../result.js';
+import { leaving, misuse, ok, OK, type StepResult } from '../result.js';
 import { pagesFor, type ModelState, type PoolBlock } from '../state.js';
 import type { Args } from '../values.js';
 import { pagesLocked } from './locking.js';
@@ -26,25 +26,25 @@ function freeBlock(s: ModelState, b: PoolBlock): void {
 }
 
 export function allocatePool(s: ModelState, a: Args): StepResult {
-  if (!POOL_TYPES.has(num(a, 'poolType'))) return misuse('bad-pool-type', 0n);
-  const va = allocateBlock(s, num(a, 'numberOfBytes'), 'pool');
+  if (!POOL_TYPES.has(num(a['poolType']))) return misuse('bad-pool-type', 0n);
+  const va = allocateBlock(s, num(a['numberOfBytes']), 'pool');
   return va === undefined
-    ? ok(num(a, 'numberOfBytes') === 0 ? 'zero-length' : 'no-memory', 0n)
+    ? ok(num(a['numberOfBytes']) === 0 ? 'zero-length' : 'no-memory', 0n)
     : ok('ok', va);
 }
 
 export function freePool(s: ModelState, a: Args): StepResult {
-  const b = s.blocks.get(big(a, 'ptr'));
+  const b = s.blocks.get(big(a['ptr']));
   if (b === undefined || b.kind !== 'pool') return misuse('free-unknown-pool');
   if (pagesLocked(s, b.pages)) return misuse('free-locked-pool');
   freeBlock(s, b);
-  return ok('ok');
+  return OK;
 }
 
 const BUFFER_OPEN = leaving(ok('no-memory', ERROR_NOT_ENOUGH_MEMORY), 'buffer');
 
 export function allocateBuffer(s: ModelState, a: Args): StepResult {
-  const va = allocateBlock(s, num(a, 'size'), 'buffer');
+  const va = allocateBlock(s, num(a['size']), 'buffer');
   if (va !== undefined) return ok('ok', NO_ERROR, { buffer: va });
   // ReactOS always writes *Buffer (spec §1 G); the docs promise nothing on failure.
   if (s.reactos) return ok('no-memory', ERROR_NOT_ENOUGH_MEMORY, { buffer: 0n });
@@ -52,9 +52,9 @@ export function allocateBuffer(s: ModelState, a: Args): StepResult {
 }
 
 export function releaseBuffer(s: ModelState, a: Args): StepResult {
-  const b = s.blocks.get(big(a, 'buffer'));
+  const b = s.blocks.get(big(a['buffer']));
   if (b === undefined || b.kind !== 'buffer') return misuse('release-unknown-buffer');
   if (pagesLocked(s, b.pages)) return misuse('release-locked-buffer');
   freeBlock(s, b);
-  return ok('ok');
+  return OK;
 }
