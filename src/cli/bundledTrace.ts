@@ -32,8 +32,7 @@ export async function traceArgument(
   const name = arg.slice(BUNDLED_TRACE.length);
   const path = join(corpusDir, name);
   const inside = relative(corpusDir, path);
-  const traceName =
-    name !== '' && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+  const traceName = name !== '' && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
   const found = traceName && formatOf(name) !== undefined && (await isFile(path));
   if (!found) throw new UserError(unknownMessage(arg, name, corpusDir, await namesIn(corpusDir)));
   if (await isFile(join(cwd, arg)))

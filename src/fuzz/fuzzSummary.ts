@@ -91,8 +91,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),
   ];
   // Nothing was tested then: "no findings" would read as a clean target.
-  if (r.setupError !== undefined)
-    lines.push('', setUpFailed(oneLine(r.setupError)));
+  if (r.setupError !== undefined) lines.push('', setUpFailed(oneLine(r.setupError)));
   else if (r.findings.length === 0) lines.push('', 'no findings');
   else lines.push('', `${r.findings.length} finding(s):`);
   for (const f of r.findings) {

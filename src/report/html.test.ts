@@ -137,7 +137,9 @@ describe('report.html', () => {
     expect(evil).toContain(esc(HOSTILE.reproLine));
     expect(evil).toContain(`<code>${esc(HOSTILE.fn)}</code>`);
     expect(evil).toContain(`<td><code>${esc(HOSTILE.message)}</code></td>`);
-    expect(evil).toContain(`<span class="status status-open">open</span> ${esc(HOSTILE.message)}</td>`);
+    expect(evil).toContain(
+      `<span class="status status-open">open</span> ${esc(HOSTILE.message)}</td>`,
+    );
     expect(evil).toContain(`title="${esc(HOSTILE.trace)}"`);
     expect(evil).toContain('href="findings/%22%3E%3Csvg%20onload%3Dalert(1)%3E/repro.jsonl"');
   });

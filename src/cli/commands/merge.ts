@@ -351,9 +351,7 @@ async function writeMerged(
   for (const s of shards) {
     const setup = s.report.fuzzDetail.setupError;
     if (setup !== undefined)
-      ctx.io.err(
-        `vpdma merge: shard ${s.report.shard ?? '1/1'}: ${setUpFailed(oneLine(setup))}\n`,
-      );
+      ctx.io.err(`vpdma merge: shard ${s.report.shard ?? '1/1'}: ${setUpFailed(oneLine(setup))}\n`);
   }
   await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(findings.map((f) => f.signature)));
   summaryTo(

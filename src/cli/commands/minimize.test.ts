@@ -92,8 +92,7 @@ describe('vpdma minimize', () => {
     );
     expect(r.code).toBe(3);
     expect(r.err).toBe(
-      SEEDLESS +
-        'vpdma: the target could not be set up: the factory threw Error: boom\n',
+      SEEDLESS + 'vpdma: the target could not be set up: the factory threw Error: boom\n',
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -349,8 +349,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       );
     }
     const setup = report.fuzzDetail.setupError;
-    if (setup !== undefined)
-      ctx.io.err(`vpdma: ${setUpFailed(oneLine(setup))}\n`);
+    if (setup !== undefined) ctx.io.err(`vpdma: ${setUpFailed(oneLine(setup))}\n`);
     const verdict = exitForNightly(report, failOn);
     const code = interrupted
       ? EXIT.interrupted
