@@ -50,6 +50,7 @@ export {
   writeTraceAtomic,
   writeTraceItemsAtomic,
 } from './store/traceFiles.js';
+export { bundledCorpusDir } from './store/corpus.js';
 
 // Command line.
 export { main } from './cli/main.js';
