@@ -6,7 +6,7 @@
 // cost nothing extra.
 import { isUnchanging, owned } from './unchanging.js';
 import { describeThrown, TargetFault, withTimeout } from './callTarget.js';
-import { ownArgs, withInPlaceWrites } from './argsInPlace.js';
+import { harnessTarget, ownArgs, withInPlaceWrites } from './argsInPlace.js';
 import { ownBytes, plainCopy } from './plainData.js';
 import { edgesFromModule } from './targetCoverage.js';
 import type { CallOutcome, Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
@@ -214,5 +214,6 @@ export function guardTarget(t: unknown, timeoutMs: number): Target {
         },
       );
   }
-  return g;
+  // It copies the arguments itself: the Replayer need not (withOwnArgs).
+  return harnessTarget(g);
 }

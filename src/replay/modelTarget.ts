@@ -8,6 +8,7 @@ import {
   type Profile,
 } from '../model/device.js';
 import { Model } from '../model/model.js';
+import { harnessTarget } from './argsInPlace.js';
 import { owned } from './unchanging.js';
 import { checkModelCall, checkModelTargetOptions } from './modelTargetOptions.js';
 import type { CallOutcome } from '../model/values.js';
@@ -65,7 +66,8 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
   Object.defineProperty(read, readOrUndefined, { value: quiet });
   const pages: PagesInPlace = (address, length, visit) => model.visit(address, length, visit);
   Object.defineProperty(read, pagesInPlace, { value: pages });
-  return {
+  // The model never changes its arguments: the Replayer need not copy them (withOwnArgs).
+  return harnessTarget({
     model,
     call(c) {
       const r = model.step(c.fn, c.args);
@@ -77,7 +79,7 @@ export function createModelTargetSync(options: ModelTargetOptions): ModelTarget 
     read,
     state,
     touched: () => model.touched(),
-  };
+  });
 }
 
 /**
@@ -96,11 +98,13 @@ export function createModelTarget(options: ModelTargetInput): Promise<ModelTarge
     // A bad option rejects, never throws (STYLE lesson 5).
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
-  return Promise.resolve({
-    ...target,
-    call(c) {
-      checkModelCall(c);
-      return target.call(c);
-    },
-  });
+  return Promise.resolve(
+    harnessTarget({
+      ...target,
+      call(c: TraceCallIn) {
+        checkModelCall(c);
+        return target.call(c);
+      },
+    }),
+  );
 }

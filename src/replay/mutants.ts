@@ -4,6 +4,7 @@
 import { VIDEO_MEMORY_SPACE_USER_MODE } from '../core/constants.js';
 import type { Args, CallOutcome } from '../model/values.js';
 import type { ViolationKind } from './violation.js';
+import { harnessTarget } from './argsInPlace.js';
 import { createModelTargetSync, type ModelTarget, type ModelTargetOptions } from './modelTarget.js';
 import type { Target, TraceCallIn } from './target.js';
 
@@ -296,8 +297,8 @@ export function createMutantTarget(m: Mutant, options: ModelTargetOptions): Targ
   const t = createModelTargetSync(options);
   const memo: Memo = {};
   const base = t.call.bind(t);
-  return {
+  return harnessTarget({
     ...t,
     call: (c) => m.hook(t, c, () => base(c), memo),
-  };
+  });
 }

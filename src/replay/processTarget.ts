@@ -9,6 +9,7 @@ import { describe } from '../model/calls.js';
 import type { DeviceConfig } from '../model/device.js';
 import type { Args, CallOutcome, Value } from '../model/values.js';
 import { packMessage, unpackMessage } from '../trace/codec.js';
+import { harnessTarget } from './argsInPlace.js';
 import { messageCharsMax, TargetFault } from './callTarget.js';
 import { owned } from './unchanging.js';
 import { answered } from './heartbeat.js';
@@ -365,7 +366,8 @@ export async function createProcessTarget(
       return touchedRanges(r['ranges']);
     };
   }
-  return target;
+  // Its arguments are encoded, never changed: the Replayer need not copy them (withOwnArgs).
+  return harnessTarget(target);
 }
 
 export { Child as ProcessChild };

@@ -11,6 +11,7 @@ import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { liveSnapshot } from '../model/live.js';
 import { AddressBook } from './addressBook.js';
+import { withOwnArgs } from './argsInPlace.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
@@ -57,11 +58,15 @@ export class Replayer {
   private readonly inert: InertStep;
   private index = 0;
 
+  private readonly target: Target;
+
   constructor(
     header: TraceHeader,
-    private readonly target: Target,
+    target: Target,
     private readonly options: ReplayOptions = {},
   ) {
+    // A target built in code gets its own copy of each call's arguments (argsInPlace.ts).
+    this.target = withOwnArgs(target);
     this.model = new Model({
       device: resolveDevice(header.device),
       profile: profileOf(header, options.profile),
@@ -71,7 +76,7 @@ export class Replayer {
     this.violations = this.found.list;
     this.inert = new InertStep({
       model: this.model,
-      target,
+      target: this.target,
       book: this.book,
       live: this.live,
       options,
