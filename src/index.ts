@@ -62,9 +62,11 @@ export { Recorder } from './model/recorder.js';
 export type { CallOutcome as TargetOutcome } from './model/values.js';
 export type {
   Target,
+  TargetCallArgs,
   TargetFactory,
   TargetOptions,
   TargetState,
+  TargetStruct,
   TraceCallIn,
 } from './replay/target.js';
 export { createModelTarget, createModelTargetSync } from './replay/modelTarget.js';

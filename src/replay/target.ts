@@ -1,7 +1,7 @@
 // The target module interface (DESIGN.md "Target module interface"): what the replayer drives.
 import type { DeviceConfig } from '../model/device.js';
 import type { PageVisitor } from '../model/ranges.js';
-import type { Args, CallOutcome, Value } from '../model/values.js';
+import type { CallOutcome, Scalar, Value } from '../model/values.js';
 
 /** Live objects a target reports, for the inertness checks. Any plain data; compared deeply. */
 export type TargetState = Readonly<Record<string, unknown>>;
@@ -11,9 +11,24 @@ export type TouchedRanges = Array<{ address: bigint; length: number }>;
 /** Edge ids a target's coverage() answers. */
 export type EdgeIds = Uint32Array | readonly number[];
 
+/** A structure among a call's arguments as a target gets it: its fields writable in place. */
+export interface TargetStruct {
+  [field: string]: Scalar;
+}
+
+/**
+ * A call's arguments as a target gets them: its own copy, where an out-parameter may be
+ * written in place (`args.length = 0`, or a field of a structure), as a port in JavaScript
+ * naturally does (docs/targets.md, "Arguments and state of a module target"). A trace's own
+ * calls (TraceCall's Args) stay read-only.
+ */
+export interface TargetCallArgs {
+  [name: string]: Scalar | TargetStruct | readonly TargetStruct[];
+}
+
 export interface TraceCallIn {
   readonly fn: string;
-  readonly args: Args;
+  readonly args: TargetCallArgs;
 }
 
 export interface Target {
