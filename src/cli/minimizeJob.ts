@@ -27,6 +27,7 @@ import {
   targetOption,
   workerHeapOption,
   workersOption,
+  loadTimeoutOption,
 } from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
 import { timeoutMsMax } from '../core/limits.js';
@@ -43,6 +44,7 @@ export interface MinimizeCliOptions {
   readonly kind?: string;
   readonly fn?: string;
   readonly timeout?: string;
+  readonly loadTimeout?: string;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
 }
@@ -128,7 +130,7 @@ export async function prepare(
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
   const profile: Profile = profileOf(first, profileOption(opts.profile));
   const header: TraceHeader = { ...first, profile };
-  await checkTarget(spec, timeoutMs);
+  await checkTarget(spec, timeoutMs, loadTimeoutOption(opts.loadTimeout, timeoutMs));
   const target = formatTargetSpec(spec);
   const settings = {
     target,

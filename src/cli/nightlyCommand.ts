@@ -69,6 +69,7 @@ export function nightlyCommand(program: Command): Command {
     )
     .option(...SHARED_OPTIONS.targetCoverage)
     .option(...FUZZ_OPTIONS.timeout)
+    .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress);
 }

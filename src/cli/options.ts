@@ -8,6 +8,20 @@ import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/targetSpec.js';
 import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { UserError } from './context.js';
+import { timeoutMsMax } from '../core/limits.js';
+
+/**
+ * How long a module target may take to load (once per run, in a thread of its own) before it
+ * is refused, unless --load-timeout says: a load that takes under a second on a quiet machine
+ * took over 5 s at a load average of 20 (a user probe), and a module that hangs while loading
+ * costs this wait once.
+ */
+export const LOAD_TIMEOUT_MS = 30_000;
+
+/** --load-timeout, ms: as given, else LOAD_TIMEOUT_MS or the call --timeout if longer. */
+export function loadTimeoutOption(text: string | undefined, timeoutMs: number): number {
+  return positiveInt('--load-timeout', text, Math.max(LOAD_TIMEOUT_MS, timeoutMs), timeoutMsMax);
+}
 
 /** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
 export const SHARED_OPTIONS = {
@@ -21,6 +35,10 @@ export const SHARED_OPTIONS = {
   quiet: [
     '--quiet',
     'no progress output (the seed line, warnings and results still print; --json-progress wins over it)',
+  ],
+  loadTimeout: [
+    '--load-timeout <ms>',
+    `a module: target that takes longer to load is refused, exit 3 (default ${LOAD_TIMEOUT_MS}, or --timeout if longer)`,
   ],
   workerHeapMb: [
     '--worker-heap-mb <n>',

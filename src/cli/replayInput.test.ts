@@ -201,6 +201,10 @@ describe('vpdma replay on bad input', () => {
     [['--workers', '0'], /--workers: expected a whole number/],
     [['--worker-heap-mb', '8'], /--worker-heap-mb: expected a whole number from 16 to 1048576/],
     [
+      ['--load-timeout', '0'],
+      /^vpdma: --load-timeout: expected a whole number from 1 to 3600000, got "0"\n$/,
+    ],
+    [
       ['--json', join(kitchen, 'r.json')],
       /--json .*kitchen\.jsonl\/r\.json: not writable \(.* is not a directory\)/,
     ],
@@ -220,8 +224,8 @@ describe('vpdma replay on bad input', () => {
 
   it.each([
     [
-      ['--target', `module:${topLoop}`, '--timeout', '300'],
-      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 5000 ms/,
+      ['--target', `module:${topLoop}`, '--timeout', '300', '--load-timeout', '1500'],
+      /^vpdma: --target: target module .*top-loop\.mjs did not finish loading within 1500 ms \(a loop or a long await at its top level\? or a machine too loaded: --load-timeout MS gives it longer\)\n$/,
     ],
     [
       ['--target', `module:${topExit}`],

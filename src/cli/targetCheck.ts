@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import { oneLine } from '../core/oneLine.js';
 import { refusedWorkerFlags, workerExecArgv } from '../replay/pool.js';
 import { createSession, IS_A_DIRECTORY } from '../replay/sessions.js';
-import { START_TIMEOUT_MS } from '../replay/startTimeout.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -35,16 +34,15 @@ function checkWorker(code: string): Worker {
   }
 }
 
-/**
- * How long a module target may take to load, whatever --timeout says (a load happens once):
- * as long as a process target may take to start.
- */
-export const LOAD_TIMEOUT_MS = START_TIMEOUT_MS;
-
-export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<void> {
+/** `loadTimeoutMs`: --load-timeout's (options.ts loadTimeoutOption), for a module target. */
+export async function checkTarget(
+  spec: TargetSpec,
+  timeoutMs: number,
+  loadTimeoutMs: number,
+): Promise<void> {
   if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case
   if (spec.kind === 'module') {
-    const bad = await moduleLoadFailure(spec.path, timeoutMs);
+    const bad = await moduleLoadFailure(spec.path, loadTimeoutMs);
     if (bad === undefined) return;
     throw new UserError(`--target: ${bad.message}`, bad.usage ? EXIT.badInput : EXIT.crash);
   }
@@ -63,12 +61,13 @@ export async function checkTarget(spec: TargetSpec, timeoutMs: number): Promise<
 export async function targetSetupFailure(
   spec: TargetSpec,
   timeoutMs: number,
+  loadTimeoutMs: number,
 ): Promise<LoadFailure | undefined> {
   if (spec.kind !== 'module') {
-    await checkTarget(spec, timeoutMs);
+    await checkTarget(spec, timeoutMs, loadTimeoutMs);
     return undefined;
   }
-  return moduleLoadFailure(spec.path, timeoutMs);
+  return moduleLoadFailure(spec.path, loadTimeoutMs);
 }
 
 /** Why a module cannot be loaded; `usage` when the SPEC is wrong (no file, no factory): exit 2. */
@@ -80,9 +79,9 @@ export interface LoadFailure {
 /** Why a module target cannot be loaded, and whether that is a usage error; undefined if it can. */
 async function moduleLoadFailure(
   path: string,
-  timeoutMs: number,
+  loadTimeoutMs: number,
 ): Promise<LoadFailure | undefined> {
-  const bad = await loadsInAThread(path, Math.max(timeoutMs, LOAD_TIMEOUT_MS));
+  const bad = await loadsInAThread(path, loadTimeoutMs);
   if (bad === undefined) return undefined;
   const usage =
     bad === DOES_NOT_EXIST ||
@@ -124,7 +123,7 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
     const timer = setTimeout(
       () =>
         finish(
-          `did not finish loading within ${timeoutMs} ms (a loop or a long await at its top level?)`,
+          `did not finish loading within ${timeoutMs} ms (a loop or a long await at its top level? or a machine too loaded: --load-timeout MS gives it longer)`,
         ),
       timeoutMs,
     );

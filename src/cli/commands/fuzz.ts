@@ -42,6 +42,7 @@ import {
   targetOption,
   workerHeapOption,
   workersOption,
+  loadTimeoutOption,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
@@ -81,6 +82,7 @@ export interface FuzzCliOptions {
   readonly json?: string;
   readonly callsMax?: string;
   readonly timeout?: string;
+  readonly loadTimeout?: string;
   readonly reprosPerKind?: string;
   readonly attemptsMax?: string;
   readonly disable?: readonly string[];
@@ -131,6 +133,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.disable)
     .option(...SHARED_OPTIONS.targetCoverage)
     .option(...FUZZ_OPTIONS.timeout)
+    .option(...SHARED_OPTIONS.loadTimeout)
     .option(...FUZZ_OPTIONS.reprosPerKind)
     .option(...FUZZ_OPTIONS.attemptsMax)
     .option(...SHARED_OPTIONS.quiet)
@@ -281,7 +284,11 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   // A module that cannot be loaded still gets the run's reports, saying so (exit 2 for a SPEC
   // naming no module or no factory, else 3).
-  const cannotLoad = await targetSetupFailure(p.spec, p.settings.timeoutMs);
+  const cannotLoad = await targetSetupFailure(
+    p.spec,
+    p.settings.timeoutMs,
+    loadTimeoutOption(opts.loadTimeout, p.settings.timeoutMs),
+  );
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', p.out);
   await checkOutputDir('--corpus', p.corpusDir);

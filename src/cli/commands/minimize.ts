@@ -75,6 +75,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
       'a target call (for process:, each request) that takes longer is a target-timeout',
       '5000',
     )
+    .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (file: string, opts: MinimizeCliOptions) => {

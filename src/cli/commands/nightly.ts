@@ -46,6 +46,7 @@ import {
   targetOption,
   workerHeapOption,
   workersOption,
+  loadTimeoutOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
@@ -128,7 +129,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   if (opts.json !== undefined) await checkOutputFile('--json', opts.json);
   // A module that cannot be loaded still gets the night's reports, saying so (exit 2 for a SPEC
   // naming no module or no factory, else 3).
-  const cannotLoad = await targetSetupFailure(spec, timeoutMs);
+  const loadTimeoutMs = loadTimeoutOption(opts.loadTimeout, timeoutMs);
+  const cannotLoad = await targetSetupFailure(spec, timeoutMs, loadTimeoutMs);
   // Made last: a refused run leaves no directories behind.
   await checkOutputDir('--out', out);
   await locks.out(out, ctx.io.err);

@@ -30,6 +30,7 @@ import {
   targetOption,
   workerHeapOption,
   workersOption,
+  loadTimeoutOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
@@ -63,6 +64,7 @@ interface ReplayOptions {
   readonly json?: string;
   readonly junit?: string;
   readonly timeout?: string;
+  readonly loadTimeout?: string;
   readonly paranoid?: boolean;
   readonly sampleBytes?: string;
   readonly seed?: string;
@@ -102,6 +104,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       'a target call (for process:, each request) that takes longer is a target-timeout',
       '5000',
     )
+    .option(...SHARED_OPTIONS.loadTimeout)
     .option(
       '--disable <functions>',
       "functions the target does not implement: traces that call one are skipped, and the summary and --json's skipped list them (comma-separated, the VideoPort prefix optional; repeatable; as fuzz's --disable)",
@@ -167,6 +170,7 @@ async function replayPaths(
     timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
+  const loadTimeoutMs = loadTimeoutOption(opts.loadTimeout, settings.timeoutMs);
   const asked = workersOption(opts.workers);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
@@ -197,7 +201,7 @@ async function replayPaths(
     outputs.set(lands, flag);
     await checkOutputFile(flag, path);
   }
-  await checkTarget(spec, settings.timeoutMs);
+  await checkTarget(spec, settings.timeoutMs, loadTimeoutMs);
   // After every cheap check: each trace is streamed to decide. Traces calling a function the
   // target lacks are left out, and listed (summary, --json, --junit).
   const { files, skipped } =
