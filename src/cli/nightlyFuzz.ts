@@ -14,6 +14,7 @@ import type { FuzzSettings } from '../fuzz/protocol.js';
 import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import { moduleStateWarning } from '../fuzz/moduleState.js';
 import { fuzzIo } from './commands/fuzz.js';
 import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
@@ -134,6 +135,13 @@ export async function fuzzPhase(
       },
       io,
     );
+    const shared = moduleStateWarning(
+      p.settings.target,
+      p.workers,
+      result.findings,
+      result.unconfirmed.length,
+    );
+    if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     if (slow !== undefined && p.setupError === undefined && !interrupted()) warn(slow);
     const built = buildFuzzReport(

@@ -46,6 +46,7 @@ import {
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
+import { moduleStateWarning } from '../../fuzz/moduleState.js';
 import { closeWarning } from '../closeWarning.js';
 import {
   checkOutputDir,
@@ -340,6 +341,13 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
     const result = await runFuzz(options, io);
+    const shared = moduleStateWarning(
+      p.settings.target,
+      p.workers,
+      result.findings,
+      result.unconfirmed.length,
+    );
+    if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     if (slow !== undefined && cannotLoad === undefined && interrupt.received() === undefined)
       warn(slow);
