@@ -62,8 +62,13 @@ export function withInPlaceWrites(
   return out === undefined ? answer : { ...answer, out };
 }
 
-/** The harness's own targets: they never change their arguments, or get copies (guardTarget). */
-const ownTargets = new WeakSet<object>();
+/**
+ * The harness's own targets: they never change their arguments, or get copies (guardTarget).
+ * One set per thread, as unchanging.ts's: a worker's bundle and the package a target imports
+ * are two copies of this module.
+ */
+const ownTargets = ((globalThis as Record<symbol, unknown>)[Symbol.for('vpdma.harnessTargets')] ??=
+  new WeakSet<object>()) as WeakSet<object>;
 
 /** `t`, marked as one of the harness's own: withOwnArgs hands it the arguments as they are. */
 export function harnessTarget<T extends Target>(t: T): T {
