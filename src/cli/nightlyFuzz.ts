@@ -135,12 +135,7 @@ export async function fuzzPhase(
       },
       io,
     );
-    const shared = moduleStateWarning(
-      p.settings.target,
-      p.workers,
-      result.findings,
-      result.unconfirmed.length,
-    );
+    const shared = moduleStateWarning(p.settings.target, p.workers, result);
     if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     if (slow !== undefined && p.setupError === undefined && !interrupted()) warn(slow);

@@ -17,15 +17,16 @@ const shownMax = 3;
 /**
  * One warning line when a `module:` target run with more than one worker thread has findings
  * that re-ran inconsistently (reproduced k/n, k < n) or failing cases that never failed again
- * (`unconfirmed`); undefined otherwise.
+ * (`unconfirmed`): a run's result; undefined otherwise.
  */
 export function moduleStateWarning(
   target: string,
   workers: number,
-  findings: readonly Rerun[],
-  unconfirmed: number,
+  run: { readonly findings: readonly Rerun[]; readonly unconfirmed: readonly unknown[] },
 ): string | undefined {
   if (!target.startsWith('module:') || workers < 2) return undefined;
+  const { findings } = run;
+  const unconfirmed = run.unconfirmed.length;
   const flaky = findings.filter((f) => {
     const [k, n] = f.reproduced.split('/').map(Number);
     return k !== undefined && n !== undefined && k < n;

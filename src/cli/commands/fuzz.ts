@@ -341,12 +341,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
     const result = await runFuzz(options, io);
-    const shared = moduleStateWarning(
-      p.settings.target,
-      p.workers,
-      result.findings,
-      result.unconfirmed.length,
-    );
+    const shared = moduleStateWarning(p.settings.target, p.workers, result);
     if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     if (slow !== undefined && cannotLoad === undefined && interrupt.received() === undefined)
