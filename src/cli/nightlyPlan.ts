@@ -12,7 +12,7 @@ import type { Trace } from '../trace/trace.js';
 import { UserError } from './context.js';
 import { firstDisabledCall } from './disabledTraces.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
-import { budgetOptions } from './commands/fuzz.js';
+import { budgetOptions } from './fuzzBudget.js';
 
 export interface NightlyOptions {
   readonly target?: string;

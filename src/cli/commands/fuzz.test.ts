@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
 import { interruptCli, runCli } from '../../../test/support/runCli.js';
-import { budgetOptions } from './fuzz.js';
+import { budgetOptions } from '../fuzzBudget.js';
 import { parseSeed } from '../../core/rng.js';
 import { buildBase, type NamedTrace } from '../../fuzz/base.js';
 import { generateCase } from '../../fuzz/caseGen.js';
