@@ -214,7 +214,11 @@ describe('bin/vpdma.js', () => {
       const out = join(dir, 'out');
       const args = ['fuzz', '--runs', '300', '--target', `module:${target}`, '--out', out];
       const r = spawnSync(process.execPath, [bin, ...args, '--quiet'], { encoding: 'utf8' });
-      expect(r.stderr).not.toMatch(/Error|vpdma: /);
+      // The exit is the module's top-level state (its timer): when a case it cut short does
+      // not fail again, the module-state warning says so (moduleState.ts); nothing else.
+      const stateWarning =
+        /^vpdma: warning: 1 failing case never failed again with 2 workers: a module target's top-level state .*\n/m;
+      expect(r.stderr.replace(stateWarning, '')).not.toMatch(/Error|vpdma: /);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/coverage \d+ keys/);
       const lines = readFileSync(marker, 'utf8').trim().split('\n');

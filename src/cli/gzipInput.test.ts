@@ -66,7 +66,8 @@ async function replay(
 function named(report: Report, name: string): Report {
   return {
     ...report,
-    traces: report.traces.map((t) => ({ ...t, trace: name })),
+    // traceId is the path as given (the file's own name, .gz or not): renamed with it.
+    traces: report.traces.map((t) => ({ ...t, trace: name, traceId: name })),
     violations: report.violations.map((v) => ({ ...v, trace: name })),
   };
 }
