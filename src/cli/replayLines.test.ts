@@ -54,7 +54,12 @@ describe('vpdma replay locations', () => {
       [1, 3],
       [1, undefined],
     ]);
-    // Added after the fields a report always had, which keep their names and order.
-    expect(Object.keys(report.violations[0] ?? {}).slice(-2)).toEqual(['trace', 'line']);
+    // Added after the fields a report always had, which keep their names and order (signature:
+    // session 25, docs/report-json.md).
+    expect(Object.keys(report.violations[0] ?? {}).slice(-3)).toEqual([
+      'trace',
+      'signature',
+      'line',
+    ]);
   });
 });
