@@ -54,10 +54,16 @@ describe('a minimized repro, then a night that finds its bug again and cannot mi
   };
   const h = ['--history', history];
   const files: Record<string, string>[] = [];
-  const snapshot = (): Record<string, string> =>
-    Object.fromEntries(
+  // A night that wrote no repro (a night that failed for another reason, under heavy load) is
+  // named with its exit code and stderr here, not as a bare ENOENT from beforeAll.
+  const snapshot = (): Record<string, string> => {
+    const last = nights.at(-1)?.[0];
+    if (!existsSync(findingDir))
+      throw new Error(`night ${nights.length} wrote no ${A}: exit ${last?.code}: ${last?.err}`);
+    return Object.fromEntries(
       ['repro.jsonl', 'finding.json'].map((f) => [f, readFileSync(join(findingDir, f), 'utf8')]),
     );
+  };
   const nights: [CliRun, Report, string][] = [];
   beforeAll(async () => {
     nights.push(await night('A', '1', h));
