@@ -58,6 +58,20 @@ describe('replay --disable', () => {
     expect(xml).toContain('skipped="3"');
   }, 60_000);
 
+  it('leaving out every trace given is exit 2, said in one line, with the reports still written', async () => {
+    const json = join(dir, 'none.json');
+    const trace = 'corpus/divergence-map-banked-memory.jsonl';
+    const args = ['replay', trace, '--target', 'module:test/fixtures/partial-target.mjs'];
+    const r = await run([...args, '--quiet', '--disable', 'MapBankedMemory', '--json', json]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(
+      'vpdma replay: nothing replayed: the one trace given calls a function --disable names, so nothing was checked (exit 2)\n',
+    );
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(rep.summary).toMatchObject({ traces: 0, skipped: 1 });
+    expect(rep.skipped?.map((s) => s.trace)).toEqual([trace]);
+  }, 60_000);
+
   it("refuses what fuzz's --disable refuses, before any work (exit 2)", async () => {
     for (const bad of ['MapDmaMemry', '@read', ','])
       expect((await run([...base, '--disable', bad])).code).toBe(2);

@@ -260,7 +260,18 @@ async function replayPaths(
   // The reports say what ran; main() tells the fault itself, with its stack (exit 3).
   if (run.fault !== undefined) throw run.fault;
   if (interrupt.received() !== undefined) return EXIT.interrupted;
+  // A run that checked nothing must not pass a CI job: every trace given was left out.
+  if (files.length === 0 && skipped.length > 0) {
+    ctx.io.err(`vpdma replay: ${nothingReplayed(skipped.length)}\n`);
+    return EXIT.badInput;
+  }
   return exitFor(results);
+}
+
+/** Why a replay whose every trace --disable left out exits 2. */
+function nothingReplayed(skipped: number): string {
+  const which = skipped === 1 ? 'the one trace given calls' : `all ${skipped} traces given call`;
+  return `nothing replayed: ${which} a function --disable names, so nothing was checked (exit 2)`;
 }
 
 /** --explain tells one trace on stdout: refused for several, or beside a report on stdout. */
