@@ -1,6 +1,12 @@
 // Option parsing: one spelling per seed, whole numbers only, bounded echoes of bad values.
 import { describe, expect, it } from 'vitest';
-import { durationOption, positiveInt, seedOption, workerHeapOption } from './options.js';
+import {
+  durationOption,
+  positiveInt,
+  seedOption,
+  stderrIntoStdoutWarning,
+  workerHeapOption,
+} from './options.js';
 
 describe('seedOption', () => {
   it('gives one seed, spelled one way, for the same number or SHA however written', () => {
@@ -48,5 +54,26 @@ describe('workerHeapOption', () => {
       expect(() => workerHeapOption(bad), bad).toThrow(
         new RegExp(`^--worker-heap-mb: expected a whole number from 16 to 1048576, got "${bad}"$`),
       );
+  });
+});
+
+describe('stderrIntoStdoutWarning', () => {
+  it('warns of a process SPEC whose stderr goes into the protocol, and of no other', () => {
+    for (const spec of [
+      'process:./t 2>&1',
+      'process:sh -c "./t" 2>&1 | cat',
+      'process:./t 2>&1 >x',
+    ])
+      expect(stderrIntoStdoutWarning(spec)).toMatch(/^--target: .*\(2>&1\).*2>>target\.log/);
+    for (const spec of [
+      undefined,
+      'model',
+      'module:./t 2>&1.mjs',
+      'process:./t',
+      'process:./t 2>>dbg.log',
+      'process:./t 12>&1',
+      'process:./t 2>&10',
+    ])
+      expect(stderrIntoStdoutWarning(spec)).toBeUndefined();
   });
 });

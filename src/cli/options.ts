@@ -171,6 +171,17 @@ export function shardOption(text: string | undefined): Shard {
   return s;
 }
 
+/**
+ * A warning for a process SPEC that sends the program's standard error into its standard
+ * output (`2>&1`), which carries the protocol's frames: the first line the program writes to
+ * stderr would then read as a stray print, or a frame of garbage. Undefined for any other SPEC.
+ */
+export function stderrIntoStdoutWarning(text: string | undefined): string | undefined {
+  if (text === undefined || !text.startsWith('process:')) return undefined;
+  if (!/(^|[^0-9])2>&1(?![0-9])/.test(text.slice('process:'.length))) return undefined;
+  return `--target: the command sends its standard error to standard output (2>&1), which carries the protocol's frames: anything it writes to stderr will read as garbage; redirect it to a file instead (2>>target.log)`;
+}
+
 export function targetOption(text: string | undefined): TargetSpec {
   const r = parseTargetSpec(text ?? 'model');
   if (!r.ok) throw new UserError(`--target: ${r.error}`);

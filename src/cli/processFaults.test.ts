@@ -169,6 +169,15 @@ describe('a process target that misbehaves on the wire', () => {
     expect(rep.traces.map((t) => [t.outcome, t.calls])).toEqual([['pass', 8]]);
   }, 60_000);
 
+  it('warns of a SPEC that sends stderr into the protocol, and replays as asked', async () => {
+    const target = `process:${process.execPath} ${join(root, 'test/fixtures/slow-process-target.mjs')} 0 2>&1`;
+    const r = await runCli(['replay', 'corpus/events.jsonl', '--target', target, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(
+      "vpdma replay: --target: the command sends its standard error to standard output (2>&1), which carries the protocol's frames",
+    );
+  }, 60_000);
+
   it('gives a fresh child 5 s to start under a shorter --timeout, in replay and fuzz', async () => {
     // 2.5 s to start, then prompt: --timeout 1000 (fuzz's default) bounds the calls, not the start.
     const late = `process:${process.execPath} ${join(root, 'test/fixtures/slow-process-target.mjs')} 0 2500`;

@@ -41,6 +41,7 @@ import {
   workerHeapOption,
   workersOption,
   loadTimeoutOption,
+  stderrIntoStdoutWarning,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
@@ -249,6 +250,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const started = performance.now();
   const seed = seedOption(opts.seed);
   const p = parse(opts, seed);
+  const stderrWarning = stderrIntoStdoutWarning(opts.target);
+  if (stderrWarning !== undefined) ctx.io.err(`vpdma fuzz: ${stderrWarning}\n`);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
   const perGroup = fuzzIntOption('--repros-per-kind', opts.reprosPerKind);

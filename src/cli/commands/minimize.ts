@@ -37,7 +37,7 @@ import {
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
-import { SHARED_OPTIONS } from '../options.js';
+import { SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
 import { firstReplayProgress } from '../minimizeProgress.js';
@@ -91,6 +91,8 @@ async function runMinimize(
   const named = await traceArgument(given);
   // A usage error before standard input is read (all of it, for `-`).
   const parsed = minimizeOptions(opts);
+  const stderrWarning = stderrIntoStdoutWarning(opts.target);
+  if (stderrWarning !== undefined) ctx.io.err(`vpdma minimize: ${stderrWarning}\n`);
   // The repro of an input that is no file of the user's goes to the current directory: stdin's
   // spool is removed afterwards, and the bundled corpus is vpdma's own (replayed every night).
   const outHere = given === STDIN_TRACE || isBundledRef(given);

@@ -47,6 +47,7 @@ import {
   workerHeapOption,
   workersOption,
   loadTimeoutOption,
+  stderrIntoStdoutWarning,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
@@ -82,6 +83,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   const startedAt = new Date().toISOString();
   const seed = seedOption(opts.seed);
   const spec = targetOption(opts.target);
+  const stderrWarning = stderrIntoStdoutWarning(opts.target);
+  if (stderrWarning !== undefined) ctx.io.err(`vpdma nightly: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
   const failOn = parseFailOn(opts.failOn);
   const shard = shardOption(opts.shard);

@@ -31,6 +31,7 @@ import {
   workerHeapOption,
   workersOption,
   loadTimeoutOption,
+  stderrIntoStdoutWarning,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
@@ -161,6 +162,8 @@ async function replayPaths(
   labels: ReadonlyMap<string, string>,
 ): Promise<ExitCode> {
   const spec = targetOption(opts.target);
+  const stderrWarning = stderrIntoStdoutWarning(opts.target);
+  if (stderrWarning !== undefined) ctx.io.err(`vpdma replay: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
   const settings: ReplaySettings = {
     target: formatTargetSpec(spec),
