@@ -72,7 +72,11 @@ describe('a process target that misbehaves on the wire', () => {
     // Garbage in the error field is a crash at once, not a request left to time out.
     ['errnum', bad('errnum'), /sent garbage: an error that is not a string/],
     // The exception's own line, not only Node's closing version line.
-    ['throw', bad('throw'), /its last stderr lines: .*Error: boom in VideoPort\w+ \| Node\.js v/],
+    [
+      'throw',
+      bad('throw'),
+      /exited \(code 1\) during (VideoPort\w+); its last stderr lines: .*Error: boom in \1 \| Node\.js v/,
+    ],
     ['mute', bad('mute'), /closed its output/],
     ['a script closing its output', `process:${closing}`, /closed its output/],
     ['orphan', bad('orphan'), /exited \(code 0\)/],
@@ -167,6 +171,18 @@ describe('a process target that misbehaves on the wire', () => {
     expect(r.code, r.out).toBe(0);
     const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
     expect(rep.traces.map((t) => [t.outcome, t.calls])).toEqual([['pass', 8]]);
+  }, 60_000);
+
+  it("names the call a target did not answer in time, as the line's index alone would not", async () => {
+    const stuck = `process:HANG=VideoPortCreateEvent ${process.execPath} ${join(root, 'test/fixtures/slow-process-target.mjs')}`;
+    const r = await runCli([
+      ...['replay', 'corpus/events.jsonl', '--target', stuck, '--workers', '1'],
+      ...['--timeout', '300', '--quiet'],
+    ]);
+    expect(r.code, r.err).toBe(3);
+    expect(r.out).toMatch(
+      /events\.jsonl:\d+ \(call 0\): target-timeout: did not answer VideoPortCreateEvent within 300 ms/,
+    );
   }, 60_000);
 
   it('warns of a SPEC that sends stderr into the protocol, and replays as asked', async () => {

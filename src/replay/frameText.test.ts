@@ -34,7 +34,9 @@ describe('frameText', () => {
   });
 
   it('a timeout names the part of a frame that came, or that nothing did', () => {
-    expect(unansweredText('call', 50, Buffer.alloc(0))).toBe('did not answer call within 50 ms');
+    expect(unansweredText('VideoPortCreateEvent', 50, Buffer.alloc(0))).toBe(
+      'did not answer VideoPortCreateEvent within 50 ms',
+    );
     expect(unansweredText('read', 50, Buffer.from([9, 0]))).toBe(
       "sent 2 of the 4 bytes of a frame's length prefix to answer read, then nothing more within 50 ms",
     );

@@ -41,6 +41,8 @@ type Pending = {
   /** Put before "reported an error: ..." when the child answers the request with one. */
   readonly asked: string;
   readonly op: string;
+  /** A call's function, which a message about its answer names ("did not answer X"). */
+  readonly fn: string | undefined;
   /** The seq the request carried (the seq extension), which its answer must repeat. */
   readonly seq: number | undefined;
 };
@@ -78,7 +80,10 @@ class Child {
     this.proc.stderr?.on('data', (d: Buffer) => this.stderr.push(d));
     this.proc.on('error', (e) => this.fail(`cannot start ${named}: ${e.message}`));
     this.proc.on('exit', (code, signal) => {
-      const exited = `${named} exited (${signal ?? `code ${code}`})`;
+      // The call it died on, which only --json would otherwise tell (the line names its index).
+      const fn = this.pending?.fn;
+      const during = fn === undefined ? '' : ` during ${fn}`;
+      const exited = `${named} exited (${signal ?? `code ${code}`})${during}`;
       this.killGroup(); // what it left running in the background, holding its pipes perhaps
       // Its last words may still be in the stderr pipe when the exit status arrives: fail once
       // the pipes are drained, so the message is the same every time (or soon, if held open).
@@ -191,6 +196,7 @@ class Child {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     this.erred = false;
     const op = String(msg['op']);
+    const fn = op === 'call' ? String(msg['fn']) : undefined;
     // hello never carries one: a child takes the extension up (again) in its answer.
     if (op === 'hello') this.seq = undefined;
     const seq = this.seq;
@@ -203,13 +209,14 @@ class Child {
       // The part of a frame that came (a length prefix too large) is named, not "no answer".
       const timer = setTimeout(() => {
         const partial = Buffer.concat(this.parts, this.have);
-        this.fail(unansweredText(op, timeoutMs, partial), true);
+        this.fail(unansweredText(fn ?? op, timeoutMs, partial), true);
       }, timeoutMs);
       this.pending = {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
         asked,
         op,
+        fn,
         seq,
       };
       this.proc.stdin?.write(frame);
