@@ -1,0 +1,261 @@
+// docs/contract.md against the real command line: every option a command's --help lists is in
+// DESIGN.md's command line (docs/design.md) or in that command's table in docs/contract.md; the
+// page names no option the command lacks, and DESIGN.md none it lacks (that would break the
+// contract); each table row says rightly whether DESIGN.md has the option; every exit code of
+// exitCodes.ts and every environment variable src/ reads is described. The options come from
+// the commander definitions themselves, in-process, so an option added undocumented fails here.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { CliContext } from './context.js';
+import { EXIT } from './exitCodes.js';
+import { buildProgram } from './main.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+/** Long flags (`--json`) in a text: `-V, --version` gives `--version`. */
+const flagsIn = (text: string): string[] =>
+  [...text.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]);
+
+/**
+ * Every command by its path (`vpdma`, `vpdma corpus prune`) with what its --help lists; a
+ * command that only groups others (`vpdma corpus`), with no option of its own, is left out.
+ */
+function helpFlags(program: Command): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const walk = (cmd: Command, path: string): void => {
+    // visibleOptions is what --help prints (the help option included); hidden ones count too.
+    const options = [...cmd.createHelp().visibleOptions(cmd), ...cmd.options];
+    const flags = new Set(options.flatMap((o) => flagsIn(o.flags)));
+    if (cmd.commands.length === 0 || cmd.options.length > 0) out.set(path, flags);
+    for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+  };
+  walk(program, program.name());
+  return out;
+}
+
+/** The text of a Markdown section, from its heading to the next heading of that level or higher. */
+function section(text: string, heading: string): string {
+  const level = /^#+/.exec(heading)?.[0].length ?? 2;
+  const whole = `\n${text}`;
+  const start = whole.indexOf(`\n${heading}\n`);
+  if (start < 0) return '';
+  const body = whole.slice(start + heading.length + 2);
+  const end = body.search(new RegExp(`^#{1,${level}} `, 'm'));
+  return end < 0 ? body : body.slice(0, end);
+}
+
+/** DESIGN.md's command line: each `vpdma CMD ...` line of the block, with its continuations. */
+function designFlags(design: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  let current: Set<string> | undefined;
+  for (const line of section(design, '### Command line').split('\n')) {
+    if (!line.startsWith('    ')) {
+      current = undefined;
+      continue;
+    }
+    const start = /^ {4}vpdma ([a-z]+)/.exec(line);
+    if (start !== null) {
+      current = new Set();
+      out.set(`vpdma ${start[1] ?? ''}`, current);
+    }
+    for (const flag of flagsIn(line)) current?.add(flag);
+  }
+  return out;
+}
+
+/** The cells of a Markdown table row (an escaped `\|` stays inside its cell). */
+const cells = (line: string): string[] =>
+  line
+    .replace(/\\\|/g, '\u0000')
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim().replace(/\u0000/g, '|'));
+
+interface Row {
+  readonly flags: readonly string[];
+  readonly source: string;
+}
+
+/** docs/contract.md's "Command line": per `### vpdma ...` heading, its table's options. */
+function contractRows(contract: string): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  const body = section(contract, '## Command line');
+  for (const part of body.split(/^### /m).slice(1)) {
+    const [heading = '', ...lines] = part.split('\n');
+    const rows = lines
+      .filter((l) => l.startsWith('|'))
+      .map(cells)
+      .map((c) => ({ flags: flagsIn(c[0] ?? ''), source: c[1] ?? '' }))
+      .filter((r) => r.flags.length > 0);
+    out.set(heading.trim(), rows);
+  }
+  return out;
+}
+
+/** Everything wrong between the parser, DESIGN.md and docs/contract.md, one line each. */
+function commandLineProblems(program: Command, design: string, contract: string): string[] {
+  const problems: string[] = [];
+  const help = helpFlags(program);
+  const designed = designFlags(design);
+  const documented = contractRows(contract);
+  const top = program.name();
+  const everywhere = new Set((documented.get(top) ?? []).flatMap((r) => r.flags));
+  for (const [path, flags] of help) {
+    const rows = documented.get(path);
+    if (rows === undefined) {
+      problems.push(`${path}: no "### ${path}" table in docs/contract.md`);
+      continue;
+    }
+    const named = new Set(rows.flatMap((r) => r.flags));
+    for (const flag of flags) {
+      const inDesign = designed.get(path)?.has(flag) === true;
+      if (!inDesign && !named.has(flag) && !(flag === '--help' && everywhere.has(flag)))
+        problems.push(
+          `${path} ${flag}: --help lists it, but neither DESIGN.md's command line nor docs/contract.md does`,
+        );
+    }
+    for (const row of rows) {
+      for (const flag of row.flags) {
+        if (!flags.has(flag))
+          problems.push(`${path} ${flag}: docs/contract.md names it, but --help does not list it`);
+        const inDesign = designed.get(path)?.has(flag) === true;
+        if (inDesign !== (row.source === 'DESIGN.md'))
+          problems.push(
+            `${path} ${flag}: docs/contract.md says "${row.source}", but DESIGN.md ${inDesign ? 'lists' : 'does not list'} it`,
+          );
+      }
+    }
+  }
+  for (const path of documented.keys())
+    if (!help.has(path))
+      problems.push(`${path}: docs/contract.md has a table, vpdma no such command`);
+  for (const [path, flags] of designed) {
+    const has = help.get(path);
+    if (has === undefined) problems.push(`${path}: DESIGN.md lists it, vpdma has no such command`);
+    else
+      for (const flag of flags)
+        if (!has.has(flag))
+          problems.push(`${path} ${flag}: DESIGN.md lists it, the command lacks it`);
+  }
+  return problems;
+}
+
+/** docs/contract.md's exit-code table: code → source column. */
+function contractExitCodes(contract: string): Map<number, string> {
+  const rows = section(contract, '## Exit codes')
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map(cells)
+    .filter((c) => /^\d+$/.test(c[0] ?? ''));
+  return new Map(rows.map((c) => [Number(c[0]), c[1] ?? '']));
+}
+
+/** The codes DESIGN.md's "Exit codes: 0 no violation; 1 ...; 3 ..." sentence gives. */
+function designExitCodes(design: string): number[] {
+  const sentence = /Exit codes: ([^]*?)`--json`/.exec(design)?.[1] ?? '';
+  return [...sentence.matchAll(/(?:^|; )(\d+) /g)].map((m) => Number(m[1]));
+}
+
+/** Environment variables the shipped code reads (`env['X']`, `process.env.X`), tests aside. */
+function environmentReads(dir: string, out = new Set<string>()): Set<string> {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) environmentReads(p, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+      const text = readFileSync(p, 'utf8');
+      for (const m of text.matchAll(/env(?:\[['"]([A-Z][A-Z0-9_]*)['"]\]|\.([A-Z][A-Z0-9_]*))/g))
+        out.add(m[1] ?? m[2] ?? '');
+    }
+  }
+  return out;
+}
+
+const quiet = new CliContext({ out: () => undefined, err: () => undefined });
+const design = read('docs/design.md');
+const contract = read('docs/contract.md');
+
+describe('docs/contract.md', () => {
+  it("covers every option of every command's --help, and names none a command lacks", () => {
+    const help = helpFlags(buildProgram(quiet));
+    // The walk finds the commands and their options (not an empty map passing vacuously).
+    expect(help.get('vpdma replay')).toContain('--load-timeout');
+    expect(help.get('vpdma corpus prune')).toContain('--dry-run');
+    expect(help.get('vpdma show')).toContain('--help');
+    expect(commandLineProblems(buildProgram(quiet), design, contract)).toEqual([]);
+  });
+
+  it("reads DESIGN.md's command line and the page's tables", () => {
+    const designed = designFlags(design);
+    expect([...designed.keys()].sort()).toEqual(
+      ['convert', 'fuzz', 'merge', 'minimize', 'nightly', 'replay', 'show'].map(
+        (c) => `vpdma ${c}`,
+      ),
+    );
+    expect([...(designed.get('vpdma fuzz') ?? [])]).toEqual([
+      '--target',
+      '--seed',
+      '--runs',
+      '--time',
+      '--workers',
+      '--corpus',
+      '--out',
+      '--shard',
+      '--json',
+    ]);
+    expect(designed.get('vpdma convert')?.size).toBe(0);
+    const rows = contractRows(contract);
+    expect(rows.get('vpdma nightly')?.find((r) => r.flags.includes('--fail-on'))?.source).toBe(
+      'vpdma',
+    );
+    expect(rows.get('vpdma')?.flatMap((r) => r.flags)).toEqual(['--version', '--help']);
+  });
+
+  it('reports an undocumented option, a documented one gone, a wrong source and a DESIGN.md option missing', () => {
+    const program = new Command('vpdma').version('1', '-V, --version');
+    program.command('show').option('--summary', 'x').option('--brand-new', 'x');
+    program.command('replay').option('--target <spec>', 'x');
+    program.command('fresh');
+    const fakeDesign =
+      '### Command line\n\n    vpdma replay [--target SPEC]\n                 [--json FILE]\n';
+    const table = (rows: string[]): string =>
+      ['| option | source |', '| --- | --- |', ...rows].join('\n');
+    const fakeContract = [
+      '## Command line',
+      '### vpdma',
+      table(['| `-V, --version` | vpdma |', '| `-h, --help` | vpdma |']),
+      '### vpdma show',
+      table(['| `--summary` | vpdma |', '| `--numbers` | vpdma |']),
+      '### vpdma replay',
+      table(['| `--target SPEC` | vpdma |']),
+      '## Exit codes',
+    ].join('\n');
+    expect(commandLineProblems(program, fakeDesign, fakeContract)).toEqual([
+      "vpdma show --brand-new: --help lists it, but neither DESIGN.md's command line nor docs/contract.md does",
+      'vpdma show --numbers: docs/contract.md names it, but --help does not list it',
+      'vpdma replay --target: docs/contract.md says "vpdma", but DESIGN.md lists it',
+      'vpdma fresh: no "### vpdma fresh" table in docs/contract.md',
+      'vpdma replay --json: DESIGN.md lists it, the command lacks it',
+    ]);
+  });
+
+  it('describes every exit code exitCodes.ts has, and marks the ones DESIGN.md gives', () => {
+    const codes = contractExitCodes(contract);
+    expect([...codes.keys()].sort((a, b) => a - b)).toEqual(
+      [...new Set(Object.values(EXIT))].sort((a, b) => a - b),
+    );
+    const fromDesign = designExitCodes(design);
+    expect(fromDesign).toEqual([0, 1, 2, 3]);
+    for (const [code, source] of codes)
+      expect([code, source]).toEqual([code, fromDesign.includes(code) ? 'DESIGN.md' : 'vpdma']);
+  });
+
+  it('lists every environment variable vpdma reads', () => {
+    const reads = environmentReads(join(root, 'src'));
+    expect(reads).toContain('VPDMA_SEED');
+    const listed = section(contract, '## Environment variables');
+    expect([...reads].filter((name) => !listed.includes(`\`${name}\``))).toEqual([]);
+  });
+});
