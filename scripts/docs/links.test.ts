@@ -1,7 +1,8 @@
 // Every relative link in the repository's Markdown resolves inside the repository: to a file
 // that exists and, for a `#fragment`, to a heading of that file (GitHub's anchor for it). A
 // clone holds nothing outside its own directory, so no link may leave it. The README is the
-// front door: it links every page of docs/.
+// front door: it links every page of docs/. A source file a page names in code (`src/...ts`)
+// exists too.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +99,19 @@ describe('Markdown links', () => {
     expect(pages.filter((p) => !linked.has(p))).toEqual([]);
     // And the README's links into docs/ with anchors are among those checked above.
     expect(links(readFileSync(readme, 'utf8')).some((l) => /^docs\/.+\.md#./.test(l))).toBe(true);
+  });
+
+  it('names only source files that exist, in code spans as `src/x/y.test.ts`', () => {
+    // Not links, so the check above misses them; a page citing a test that moved misleads.
+    const named = markdownFiles(root).flatMap((f) =>
+      [
+        ...readFileSync(f, 'utf8').matchAll(
+          /`((?:src|scripts|test|bin)\/[\w./-]+\.(?:ts|mjs|js))`/g,
+        ),
+      ].map((m) => `${relative(root, f)}: ${m[1] ?? ''}`),
+    );
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((n) => !existsSync(join(root, n.split(': ')[1] ?? '')))).toEqual([]);
   });
 
   it('reports a missing file, a missing heading and a link leaving the repository', () => {
