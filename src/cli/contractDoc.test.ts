@@ -2,7 +2,7 @@
 // DESIGN.md's command line (docs/design.md) or in that command's table in docs/contract.md; the
 // page names no option the command lacks, and DESIGN.md none it lacks (that would break the
 // contract); each table row says rightly whether DESIGN.md has the option; every exit code of
-// exitCodes.ts and every environment variable src/ reads is described. The options come from
+// exitCodes.ts, every target SPEC form and every environment variable src/ reads is described. The options come from
 // the commander definitions themselves, in-process, so an option added undocumented fails here.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CliContext } from './context.js';
 import { EXIT } from './exitCodes.js';
 import { buildProgram } from './main.js';
+import { TARGET_SPECS } from '../replay/targetSpec.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -250,6 +251,16 @@ describe('docs/contract.md', () => {
     expect(fromDesign).toEqual([0, 1, 2, 3]);
     for (const [code, source] of codes)
       expect([code, source]).toEqual([code, fromDesign.includes(code) ? 'DESIGN.md' : 'vpdma']);
+  });
+
+  it('lists every target SPEC form that DESIGN.md does not', () => {
+    const designed = /Target SPEC: ([^]*?)\. Exit codes/.exec(design)?.[1] ?? '';
+    expect(designed).toContain('`process:COMMAND`');
+    const listed = section(contract, '## Target SPECs');
+    const missing = TARGET_SPECS.filter(
+      (spec) => !designed.includes(`\`${spec}\``) && !listed.includes(`\`${spec}\``),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('lists every environment variable vpdma reads', () => {
