@@ -22,6 +22,7 @@ import {
   diffSnapshots,
   reportedDiffWithModel,
   snapshotTarget,
+  targetAddress,
   UNMAPPED,
   type ByteDiff,
   type Maybe,
@@ -29,13 +30,14 @@ import {
   type TargetBytes,
 } from './memory.js';
 import {
-  argumentRegions,
+  cpuArgRegions,
+  edgeSpans,
   inSpans,
-  namedSpans,
   regionAt,
   vrpBuffers,
   type Region,
 } from './namedSpans.js';
+import { pagesOf, sameInPlace } from './samePages.js';
 import { show } from './show.js';
 import { withinLive } from './touchedSpans.js';
 import { memberSpace } from './translate.js';
@@ -90,9 +92,9 @@ const vrpBytesMax = 1 << 20;
 export const vrpEdgeBytes = 256;
 
 /** The request packet's buffers: they must not change either (their edges only, if cheap). */
-function vrpSpans(args: Args, cheap: boolean): Span[] {
+function vrpSpans(buffers: readonly Region[], cheap: boolean): Span[] {
   const spans: Span[] = [];
-  for (const { address, length } of vrpBuffers(args)) {
+  for (const { address, length } of buffers) {
     if (!cheap || length <= 2 * vrpEdgeBytes)
       spans.push({ address, length: Math.min(length, vrpBytesMax) });
     else {
@@ -115,13 +117,14 @@ export function inertBefore(c: InertContext): Maybe<InertBefore> {
   return andThen(stateOf(c.target), (state) =>
     andThen(c.cheap ? touchedOf(c.target) : undefined, () => {
       const at = rangeAt(c.model);
-      const regions = argumentRegions(c.plan.desc.args, c.modelArgs, at);
-      // Not cheap, the full spans hold the named ones already. (concat, not spreads: this
-      // runs for every obsolete call.)
-      const named = c.cheap
-        ? vrpSpans(c.modelArgs, true).concat(namedSpans(c.plan.desc.args, c.modelArgs, at))
-        : [];
-      const spans = c.cheap ? c.sample.concat(named) : c.full.concat(vrpSpans(c.modelArgs, false));
+      // Each found once, for reading and for naming (concat, not spreads: this runs for
+      // every obsolete call).
+      const vrp = vrpBuffers(c.modelArgs);
+      const cpu = cpuArgRegions(c.plan.desc.args, c.modelArgs, at);
+      const regions = vrp.concat(cpu);
+      // Not cheap, the full spans hold the named ones already.
+      const named = c.cheap ? vrpSpans(vrp, true).concat(edgeSpans(cpu)) : [];
+      const spans = c.cheap ? c.sample.concat(named) : c.full.concat(vrpSpans(vrp, false));
       return andThen(snapshotTarget(c.target, c.book, spans), (bytes): InertBefore => {
         if (state === undefined) return { spans, bytes, named, regions };
         if (isUnchanging(state)) return { state, spans, bytes, named, regions };
@@ -296,8 +299,15 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
       const v = stateChanged(c, before.state, before.stateText, state);
       if (v !== undefined) found.push(v);
     }
-    return andThen(snapshotTarget(c.target, c.book, before.spans), (afterBytes) => {
-      const d = diffSnapshots(before.spans, before.bytes, afterBytes);
+    const afterRead = unchangedInPlace(c, before)
+      ? before.bytes
+      : snapshotTarget(c.target, c.book, before.spans);
+    return andThen(afterRead, (afterBytes) => {
+      // The same bytes in place (unchangedInPlace): nothing to diff.
+      const d =
+        afterBytes === before.bytes
+          ? undefined
+          : diffSnapshots(before.spans, before.bytes, afterBytes);
       if (d !== undefined) {
         const how = inSpans(before.named, d.address)
           ? 'in the memory its arguments name'
@@ -324,6 +334,24 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
       });
     });
   });
+}
+
+/**
+ * Whether the target's pages (the model target's), compared where they lie, still hold every
+ * byte read before the call: then the bytes after are those before, and need no copy. Else
+ * (a byte differs, anything unmapped or unreadable) they are read and compared as before.
+ */
+function unchangedInPlace(c: InertContext, before: InertBefore): boolean {
+  const theirs = pagesOf(c.target);
+  if (theirs === undefined) return false;
+  const list = chunks(before.spans);
+  for (let i = 0; i < list.length; i++) {
+    const chunk = list[i];
+    const bytes = before.bytes[i];
+    if (chunk === undefined || !(bytes instanceof Uint8Array)) return false;
+    if (!sameInPlace(theirs, targetAddress(c.book, chunk.address), bytes)) return false;
+  }
+  return true;
 }
 
 function stateChanged(

@@ -22,8 +22,13 @@ export type RangeAt = (address: bigint) => Span | undefined;
  * it to the end of that range, whole up to two edges' worth, else their head and tail.
  */
 export function namedSpans(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Span[] {
+  return edgeSpans(cpuArgRegions(args, values, rangeAt));
+}
+
+/** The regions cpuArgRegions found, as namedSpans reads them (whole, or head and tail). */
+export function edgeSpans(regions: readonly Region[]): Span[] {
   const spans: Span[] = [];
-  for (const { address, length } of cpuArgRegions(args, values, rangeAt)) {
+  for (const { address, length } of regions) {
     if (length <= 2 * namedEdgeBytes) spans.push({ address, length });
     else {
       spans.push({ address, length: namedEdgeBytes });
@@ -34,7 +39,7 @@ export function namedSpans(args: readonly ArgDesc[], values: Args, rangeAt: Rang
 }
 
 /** Each CPU-address argument inside a live range, from it to that range's end (oracle space). */
-function cpuArgRegions(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Region[] {
+export function cpuArgRegions(args: readonly ArgDesc[], values: Args, rangeAt: RangeAt): Region[] {
   const regions: Region[] = [];
   for (const a of args) {
     if (!namesCpu(a)) continue;
@@ -53,10 +58,10 @@ export function inSpans(spans: readonly Span[], address: bigint): boolean {
 }
 
 /** The request packet's buffers, whole (oracle space), named as their members are. */
-export function vrpBuffers(args: Args): { name: string; address: bigint; length: number }[] {
+export function vrpBuffers(args: Args): Region[] {
   const s = args['pVrp'];
   if (!isStruct(s)) return [];
-  const out: { name: string; address: bigint; length: number }[] = [];
+  const out: Region[] = [];
   for (const [p, n] of [
     ['inputBuffer', 'inputBufferLength'],
     ['outputBuffer', 'outputBufferLength'],
@@ -74,15 +79,6 @@ export interface Region {
   readonly name: string;
   readonly address: bigint;
   readonly length: number;
-}
-
-/** Every region the call's arguments name (oracle space), for labelling a difference. */
-export function argumentRegions(
-  args: readonly ArgDesc[],
-  values: Args,
-  rangeAt: RangeAt,
-): Region[] {
-  return [...vrpBuffers(values), ...cpuArgRegions(args, values, rangeAt)];
 }
 
 /** Where in the regions an address lies, as "pVrp.outputBuffer+0x4" (undefined: none). */

@@ -82,3 +82,26 @@ export function samePages(
     count = 0;
   }
 }
+
+// The bytes sameInPlace compares the target's pages with (scratch, as above).
+let held: Uint8Array = zeroPage;
+
+const againstHeld: PageVisitor = (page, pageOff, n, at) =>
+  compareAt(page ?? zeroPage, page === undefined ? 0 : pageOff, held, at, n) === 0;
+
+/**
+ * True when the target maps every byte of [targetAddress, + bytes.length) and holds `bytes`
+ * there, compared where its pages lie (no copy); false when it may not (read it, as before).
+ */
+export function sameInPlace(
+  theirs: PagesInPlace,
+  targetAddress: bigint,
+  bytes: Uint8Array,
+): boolean {
+  held = bytes;
+  try {
+    return theirs(targetAddress, bytes.length, againstHeld) === true;
+  } finally {
+    held = zeroPage;
+  }
+}
