@@ -6,7 +6,7 @@ import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
 import { firstDiffWithModel } from './memory.js';
 import { createModelTargetSync, type ModelTarget } from './modelTarget.js';
-import { pagesOf, samePages } from './samePages.js';
+import { pagesOf, sameInPlace, samePages } from './samePages.js';
 import { readOrUndefined, type QuietRead } from './target.js';
 
 const blockBytes = 0x10000;
@@ -109,5 +109,42 @@ describe('samePages', () => {
   it('is not offered by a target whose read was replaced', () => {
     const p = pair('default');
     expect(pagesOf({ ...p.target, read: (a, n) => p.target.read(a, n) })).toBeUndefined();
+  });
+});
+
+describe('sameInPlace', () => {
+  it('says "the same" exactly when the target maps the range and a read of it equals the bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('default' as const, 'alternate' as const),
+        fc.array(
+          fc.record({
+            off: fc.nat(blockBytes - 1),
+            data: fc.uint8Array({ minLength: 1, maxLength: 0x1800 }),
+          }),
+          { maxLength: 4 },
+        ),
+        fc.nat(blockBytes + 0x800),
+        fc.integer({ min: 0, max: 0x3000 }),
+        fc.option(fc.nat(0x2fff), { nil: undefined }),
+        (layout, writes, start, length, flip) => {
+          const p = pair(layout);
+          const pages = pagesOf(p.target);
+          if (pages === undefined) throw new Error('the model target offers no pages in place');
+          for (const w of writes) {
+            const data = w.data.subarray(0, Math.min(w.data.length, blockBytes - w.off));
+            p.target.call({ fn: '@write', args: { va: p.theirs + BigInt(w.off), data } });
+          }
+          const at = p.theirs + BigInt(start);
+          const read = p.target.model.read(at, length);
+          // What the check holds from before the call: the bytes read, one of them changed maybe.
+          const held = read === undefined ? new Uint8Array(length) : read.slice();
+          if (flip !== undefined && flip < length) held[flip] = (held[flip] ?? 0) ^ 0x40;
+          const equal = read !== undefined && read.every((b, i) => b === held[i]);
+          expect(sameInPlace(pages, at, held)).toBe(equal);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
