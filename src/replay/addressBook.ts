@@ -68,7 +68,7 @@ class SortedRanges {
   }
 
   add(e: Entry): void {
-    this.list.splice(this.lowerBound(e[this.side] + 1n), 0, e);
+    this.list.splice(this.upperBound(e[this.side]), 0, e);
   }
 
   /** Keeps only the entries `keep` accepts (used when trimming the oldest). */
@@ -82,7 +82,7 @@ class SortedRanges {
 
   find(v: bigint): [Entry, bigint] | undefined {
     let best: [Entry, bigint] | undefined;
-    const end = this.lowerBound(v + 1n);
+    const end = this.upperBound(v);
     for (let i = end - 1; i >= 0 && i >= end - overlapScan; i--) {
       const e = this.list[i];
       if (e === undefined) continue;
@@ -93,12 +93,13 @@ class SortedRanges {
     return best;
   }
 
-  private lowerBound(v: bigint): number {
+  /** The first index whose entry lies above v (no `v + 1n`: a new bigint per lookup). */
+  private upperBound(v: bigint): number {
     let lo = 0;
     let hi = this.list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.list[mid]?.[this.side] ?? 0n) < v) lo = mid + 1;
+      if ((this.list[mid]?.[this.side] ?? 0n) <= v) lo = mid + 1;
       else hi = mid;
     }
     return lo;

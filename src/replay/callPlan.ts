@@ -20,6 +20,8 @@ export interface ValuePlan {
   readonly produces?: Produces;
   readonly fieldProduces?: Readonly<Record<string, Produces>>;
   readonly fieldCompare?: Readonly<Record<string, CompareRule>>;
+  /** fieldProduces as entries, listed once here rather than by Object.entries per call. */
+  readonly fieldProducesList?: readonly (readonly [field: string, produces: Produces])[];
 }
 
 export interface CallPlan {
@@ -29,6 +31,8 @@ export interface CallPlan {
   readonly translated: readonly ValuePlan[];
   readonly ret?: ValuePlan;
   readonly outs: readonly ValuePlan[];
+  /** Whether the return or an out-parameter is a scatter/gather list (CheckContext.singleElement). */
+  readonly sglist: boolean;
 }
 
 function argSpace(a: ArgDesc | undefined): AddressSpace | 'none' {
@@ -60,7 +64,12 @@ function planFor(desc: CallDesc): CallPlan {
     return {
       ...plan,
       ...(o.produces === undefined ? {} : { produces: o.produces }),
-      ...(o.fieldProduces === undefined ? {} : { fieldProduces: o.fieldProduces }),
+      ...(o.fieldProduces === undefined
+        ? {}
+        : {
+            fieldProduces: o.fieldProduces,
+            fieldProducesList: Object.entries(o.fieldProduces),
+          }),
       ...(o.fieldCompare === undefined ? {} : { fieldCompare: o.fieldCompare }),
     };
   });
@@ -88,6 +97,7 @@ function planFor(desc: CallDesc): CallPlan {
     inert: desc.family === 'inert',
     translated,
     outs,
+    sglist: ret?.type === 'sglist' || outs.some((o) => o.type === 'sglist'),
     ...(ret === undefined ? {} : { ret }),
   };
 }

@@ -102,8 +102,8 @@ export function learnProduced(
         extentOf(o.produces, modelArgs, stepped.out),
       );
     }
-    if (o.fieldProduces === undefined) continue;
-    for (const [f, p] of Object.entries(o.fieldProduces)) {
+    if (o.fieldProducesList === undefined) continue;
+    for (const [f, p] of o.fieldProducesList) {
       if (o.type === 'sglist') {
         learnElements(book, p, call.out?.[o.name], stepped.out?.[o.name], got.out?.[o.name]);
         continue;

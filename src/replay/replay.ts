@@ -232,7 +232,8 @@ export class Replayer {
       index: this.index,
       profile: this.model.state.profile,
       modelArgs,
-      singleElement: this.singleElement(modelArgs),
+      // Asked only where a list is compared: an adapter lookup per call otherwise.
+      singleElement: plan.sglist && this.singleElement(modelArgs),
     };
   }
 
@@ -285,10 +286,14 @@ export class Replayer {
   ): Maybe<void> {
     if (this.detachedAt !== undefined && !this.cheap()) return;
     const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
-    const claimed = targetTouched.map((t) => ({
-      address: this.book.map('cpu', 'target', 'model', t.address),
-      length: t.length,
-    }));
+    // Nothing claimed (the model target, nearly always): no new empty list per call.
+    const claimed =
+      targetTouched.length === 0
+        ? targetTouched
+        : targetTouched.map((t) => ({
+            address: this.book.map('cpu', 'target', 'model', t.address),
+            length: t.length,
+          }));
     const merged = touchedSpans(spans, claimed, this.live);
     if (merged.length === 0) return;
     if (this.detachedAt !== undefined) return this.followTarget(merged);
