@@ -26,7 +26,11 @@ const triesMax = 2;
 /** Producer intents looked at for one emitted call, on top of the program's own calls. */
 const stepsPerCallMax = 64;
 
-type Built = { call: TraceCall } | { need: Need } | 'skip';
+/**
+ * The call, what it needs made first, or 'skip' (never a Need). Bare, not wrapped in an object
+ * per call: the builder makes one per slot of every program.
+ */
+type Built = TraceCall | Need | 'skip';
 
 function materialize(r: Resolver, c: AbsCall): Built {
   const desc = describe(c.fn);
@@ -36,15 +40,14 @@ function materialize(r: Resolver, c: AbsCall): Built {
     const slot = c.args[a.name];
     if (slot === undefined) continue;
     const v = resolveSlot(r, slot, c.coherent);
-    if (isNeed(v)) return v;
+    if (isNeed(v)) return v.need;
     args[a.name] = v;
   }
   if (c.coherent) {
     const verdict = cohere(c.fn, args, r.state);
-    if (verdict === 'skip') return 'skip';
-    if (verdict !== undefined) return { need: verdict };
+    if (verdict !== undefined) return verdict;
   }
-  return { call: { fn: c.fn, args } };
+  return { fn: c.fn, args };
 }
 
 function isNeed(v: Value | { need: Need }): v is { need: Need } {
@@ -96,16 +99,21 @@ export class CaseBuilder {
     }
     const bound = stepsPerCallMax + this.program.length - this.at;
     for (let step = 0; step < bound; step++) {
-      const intent = this.queue.shift() ?? this.fromProgram();
-      if (intent === undefined) return undefined;
-      if (this.disabled.has(intent.call.fn)) continue;
-      const built = materialize(r, intent.call);
+      // A program call gets an Intent only if it has to wait for a producer.
+      const intent = this.queue.shift();
+      const call = intent?.call ?? this.program[this.at];
+      if (call === undefined) return undefined;
+      if (intent === undefined) this.at++;
+      if (this.disabled.has(call.fn)) continue;
+      const built = materialize(r, call);
+      if (typeof built !== 'string') return this.emit(built, state);
       if (built === 'skip') continue;
-      if ('call' in built) return this.emit(built.call, state);
-      const producer = producerFor(built.need, this.emitted - this.watchRan + intent.depth);
-      if (producer === undefined || intent.depth >= depthMax || intent.tries >= triesMax) continue;
-      intent.tries++;
-      this.queue.unshift({ call: producer, depth: intent.depth + 1, tries: 0 }, intent);
+      const depth = intent?.depth ?? 0;
+      const producer = producerFor(built, this.emitted - this.watchRan + depth);
+      if (producer === undefined || depth >= depthMax || (intent?.tries ?? 0) >= triesMax) continue;
+      const waiting = intent ?? { call, depth: 0, tries: 0 };
+      waiting.tries++;
+      this.queue.unshift({ call: producer, depth: depth + 1, tries: 0 }, waiting);
     }
     return undefined;
   }
@@ -139,15 +147,8 @@ export class CaseBuilder {
       // Not a `fn|shape` string per watch call per step: a set of shapes per function.
       if (!this.meet(w.fn, shape)) continue;
       const built = materialize(r, w);
-      if (built !== 'skip' && 'call' in built) return built.call;
+      if (typeof built !== 'string') return built;
     }
     return undefined;
-  }
-
-  private fromProgram(): Intent | undefined {
-    const call = this.program[this.at];
-    if (call === undefined) return undefined;
-    this.at++;
-    return { call, depth: 0, tries: 0 };
   }
 }
