@@ -91,6 +91,35 @@ export function liveRanges(s: ModelState): CpuRange[] {
 }
 
 /**
+ * The spans of one touchedRanges() call, gathered in a list reused from call to call and
+ * copied out at their exact count: pushing onto a fresh [] gave every answer room for 17
+ * (about 150 bytes), where most answers hold one or two.
+ */
+class SpanList {
+  private readonly list: AddressRange[] = [];
+  private n = 0;
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  push(r: AddressRange): void {
+    if (this.n < this.list.length) this.list[this.n] = r;
+    else this.list.push(r);
+    this.n++;
+  }
+
+  take(): AddressRange[] {
+    const got = this.list.slice(0, this.n);
+    this.list.fill(noSpan, 0, this.n); // holds no answer's objects once handed out
+    return got;
+  }
+}
+
+const noSpan: AddressRange = { address: 0n, length: 0 };
+const spans = new SpanList();
+
+/**
  * The CPU address ranges whose bytes changed since the last call (per page, the span from the
  * first to the last byte written). Costs the
  * number of touched pages times live ranges: independent of how much memory is mapped.
@@ -98,20 +127,21 @@ export function liveRanges(s: ModelState): CpuRange[] {
 export function touchedRanges(s: ModelState): AddressRange[] {
   const touched = s.mem.touched;
   if (touched.count === 0) return [];
-  const out: AddressRange[] = [];
+  const out = spans;
+  out.clear();
   for (let i = 0; i < touched.count; i++) {
     const key = touched.key(i);
     const lo = touched.lo(i);
     const hi = touched.hi(i);
     const user = s.userPageOf.get(key);
-    if (user !== undefined) out.push({ address: (user << 12n) + BigInt(lo), length: hi - lo });
+    if (user !== undefined) out.push({ address: spanStart(user << 12n, lo), length: hi - lo });
     // A RAM page backs one range; a bus page shows through every view of it.
     const owner = s.ranges.ownerOf(key);
     if (owner !== undefined) rangeSpanOfKey(owner, key, lo, hi, out);
     else for (const r of s.ranges.views()) rangeSpanOfKey(r, key, lo, hi, out);
   }
   touched.clear();
-  return out;
+  return out.take();
 }
 
 function rangeSpanOfKey(
@@ -119,7 +149,7 @@ function rangeSpanOfKey(
   key: number,
   lo: number,
   hi: number,
-  out: AddressRange[],
+  out: SpanList,
 ): void {
   const b = r.backing;
   let index: number;
@@ -133,7 +163,12 @@ function rangeSpanOfKey(
   if (index < 0 || index >= pages) return;
   const from = Math.max(0, index * PAGE_SIZE + lo - startInPage);
   const to = Math.min(r.length, index * PAGE_SIZE + hi - startInPage);
-  if (to > from) out.push({ address: r.va + BigInt(from), length: to - from });
+  if (to > from) out.push({ address: spanStart(r.va, from), length: to - from });
+}
+
+/** base + offset: base itself at offset 0 (a write at a buffer's start, often), no sum made. */
+function spanStart(base: bigint, offset: number): bigint {
+  return offset === 0 ? base : base + BigInt(offset);
 }
 
 /**
