@@ -102,15 +102,22 @@ export function step(s: ModelState, fn: string, a: Args): Stepped {
   // With no out-parameter to fill, the handler's result already is the Stepped, keys in the
   // same order (ok, misuse and leaving build them so): no second object per step.
   if (outs.length === 0 && r.wrote === undefined) return r;
+  const out = outs.length > 0 ? filled(outs, r.wrote, a) : undefined;
+  // The common shapes made whole in one literal: a property added after an object literal's
+  // own goes to a separate property array, a second allocation per step.
+  if (r.misuse === undefined && r.unspecified === undefined && out !== undefined)
+    return r.ret === undefined ? { branch: r.branch, out } : { branch: r.branch, out, ret: r.ret };
   const result: { -readonly [K in keyof Stepped]: Stepped[K] } = { branch: r.branch };
-  if (outs.length > 0) {
-    const wrote = r.wrote;
-    const out: Record<string, Value> = {};
-    for (const o of outs) out[o.name] = wrote?.[o.name] ?? a[o.name] ?? poison(o.type);
-    result.out = out;
-  }
+  if (out !== undefined) result.out = out;
   if (r.ret !== undefined) result.ret = r.ret;
   if (r.misuse !== undefined) result.misuse = r.misuse;
   if (r.unspecified !== undefined) result.unspecified = r.unspecified;
   return result;
+}
+
+/** Every out-parameter in the table's order: written, else its entry value, else poison. */
+function filled(outs: readonly OutDesc[], wrote: Args | undefined, a: Args): Args {
+  const out: Record<string, Value> = {};
+  for (const o of outs) out[o.name] = wrote?.[o.name] ?? a[o.name] ?? poison(o.type);
+  return out;
 }
