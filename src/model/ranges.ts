@@ -49,9 +49,11 @@ export class RangeTable {
     const i = this.lowerBound(r.va);
     const prev = this.sorted[i - 1];
     const next = this.sorted[i];
+    // prev.va < r.va <= next.va: one BigInt operation a side, not two (a distance beyond 2^53,
+    // inexact in Number, is beyond any length all the same).
     if (
-      (prev !== undefined && prev.va + BigInt(prev.length) > r.va) ||
-      (next !== undefined && r.va + BigInt(r.length) > next.va)
+      (prev !== undefined && Number(r.va - prev.va) < prev.length) ||
+      (next !== undefined && Number(next.va - r.va) < r.length)
     ) {
       this.overlapping = true;
     }

@@ -24,7 +24,7 @@ function allocate(
   const n = pagesFor(length);
   const first = s.phys.contiguous(n, highest);
   if (first === undefined) return undefined;
-  const pages = Array.from({ length: n }, (_, i) => first + i);
+  const pages = run(first, n);
   const va = s.kernelVa.take(length);
   const buffer: CommonBuffer = {
     va,
@@ -38,6 +38,13 @@ function allocate(
   s.commonBuffers.set(va, buffer);
   s.addRamRange(va, length, 'commonBuffer', pages);
   return buffer;
+}
+
+/** Pages first .. first + n - 1, in a loop: Array.from({ length }, f) takes a slow generic path. */
+function run(first: number, n: number): number[] {
+  const pages: number[] = [];
+  for (let i = 0; i < n; i++) pages.push(first + i);
+  return pages;
 }
 
 function free(s: ModelState, b: CommonBuffer): void {
@@ -149,7 +156,7 @@ export function allocateContiguousMemory(s: ModelState, a: Args): StepResult {
   const n = pagesFor(length);
   const first = s.phys.contiguous(n, big(a['highestAcceptableAddress']));
   if (first === undefined) return ok('no-memory', 0n);
-  const pages = Array.from({ length: n }, (_, i) => first + i);
+  const pages = run(first, n);
   const va = s.kernelVa.take(length);
   s.blocks.set(va, { va, length, kind: 'contiguous', pages });
   s.addRamRange(va, length, 'contiguous', pages);
