@@ -144,13 +144,7 @@ export function touchedRanges(s: ModelState): AddressRange[] {
   return out.take();
 }
 
-function rangeSpanOfKey(
-  r: CpuRange,
-  key: number,
-  lo: number,
-  hi: number,
-  out: SpanList,
-): void {
+function rangeSpanOfKey(r: CpuRange, key: number, lo: number, hi: number, out: SpanList): void {
   const b = r.backing;
   let index: number;
   if (b.kind === 'pages') index = keyIndex(b.keys, key);
