@@ -36,7 +36,7 @@ const replay: Keys<ReplayReport> = {
   ...identity,
   ...{ paranoid: true, sampleBytes: true, timeoutMs: true, workerHeapMb: true, disabled: true },
   ...{ summary: true, traces: true, skipped: true, violations: true, interrupted: true },
-  ...{ harnessError: true, timing: true },
+  ...{ harnessError: true, setupError: true, timing: true },
 };
 const summary: Keys<ReplaySummary> = {
   ...{ traces: true, passed: true, failed: true, crashed: true, timedOut: true, invalid: true },

@@ -2,7 +2,8 @@
 // module, one without a factory or an unknown mutant is a usage error (exit 2); a module that
 // throws, exits or hangs while loading is a target that crashed (exit 3). `fuzz` and
 // `nightly` instead report a module that cannot be loaded, whatever the reason, as a target
-// that cannot be set up: in their reports, with exit 3.
+// that cannot be set up: in their reports, with the same exit code; `replay` refuses it in
+// one line but writes its --json and --junit first (targetSetupFailure).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

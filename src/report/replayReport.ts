@@ -145,6 +145,13 @@ export interface ReplayReport extends RunIdentity {
    * outcome crash, timeout or setup-failed).
    */
   readonly harnessError?: string;
+  /**
+   * A module: target that could not be loaded at all (missing, no factory, throwing, exiting
+   * or hanging while loading; exit 2 or 3, as the message on stderr): why. Every trace is
+   * then an entry with outcome setup-failed and this error, none replayed. Absent otherwise,
+   * and from older reports (which were not written in that case).
+   */
+  readonly setupError?: string;
   readonly timing: {
     readonly workers: number;
     readonly wallMs: number;

@@ -37,7 +37,7 @@ import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { traceIdOf } from '../historyTraceName.js';
-import { checkTarget } from '../targetCheck.js';
+import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
   checkOutputFile,
@@ -204,13 +204,42 @@ async function replayPaths(
     outputs.set(lands, flag);
     await checkOutputFile(flag, path);
   }
-  await checkTarget(spec, settings.timeoutMs, loadTimeoutMs);
+  const cannotLoad = await targetSetupFailure(spec, settings.timeoutMs, loadTimeoutMs);
   // After every cheap check: each trace is streamed to decide. Traces calling a function the
   // target lacks are left out, and listed (summary, --json, --junit).
-  const { files, skipped } =
+  const leftOut = async (): Promise<{ files: string[]; skipped: SkippedTrace[] }> =>
     disabled === undefined
       ? { files: found.files, skipped: [] }
       : await skipDisabled(found.files, disabled, labels);
+  if (cannotLoad !== undefined) {
+    // A CI job uploads --json and --junit whatever happened: they are written, each trace
+    // not run for the reason, and the message stays the one line it was (exit 2 or 3).
+    if (opts.json !== undefined || opts.junit !== undefined) {
+      const { files, skipped } = await leftOut();
+      const results = files.map((path, id) => ({
+        id,
+        label: labels.get(path) ?? path,
+        setupError: cannotLoad.message,
+      }));
+      const report = await buildReport(
+        results,
+        settings,
+        seed.text,
+        0,
+        0,
+        false,
+        workerHeapMb,
+        { disabled, skipped },
+        { setupError: cannotLoad.message },
+      );
+      await writeReports(ctx.io, report, opts, files.length);
+    }
+    throw new UserError(
+      `--target: ${cannotLoad.message}`,
+      cannotLoad.usage ? EXIT.badInput : EXIT.crash,
+    );
+  }
+  const { files, skipped } = await leftOut();
   // The workers that run: no more than there are traces (the start line and --json say so).
   const workers = replayWorkers(asked, files.length);
   ctx.io.err(
@@ -246,7 +275,7 @@ async function replayPaths(
     interrupt.received() !== undefined,
     workerHeapMb,
     { disabled, skipped },
-    run.harnessError,
+    run.harnessError === undefined ? {} : { harnessError: run.harnessError },
   );
   const missing = files.length - report.traces.length;
   const partway = report.summary.interrupted ?? 0;
@@ -300,7 +329,8 @@ async function buildReport(
   interrupted: boolean,
   workerHeapMb: number | undefined,
   left: { disabled: readonly string[] | undefined; skipped: readonly SkippedTrace[] },
-  harnessError: string | undefined,
+  /** vpdma's own fault part way, or a module target that never loaded (ReplayReport). */
+  failed: { readonly harnessError?: string; readonly setupError?: string } = {},
 ): Promise<ReplayReport> {
   const entries = results.map(traceEntry).map((e) => withTraceId(e, traceIdOf(e.trace)));
   const violations = await withLines(reportViolations(results));
@@ -327,7 +357,8 @@ async function buildReport(
     ...(left.disabled === undefined ? {} : { skipped: left.skipped }),
     violations,
     interrupted,
-    ...(harnessError === undefined ? {} : { harnessError }),
+    ...(failed.harnessError === undefined ? {} : { harnessError: failed.harnessError }),
+    ...(failed.setupError === undefined ? {} : { setupError: failed.setupError }),
     timing: {
       workers,
       wallMs: Math.round(wallMs),
