@@ -28,6 +28,7 @@ import {
   workerHeapOption,
   workersOption,
   loadTimeoutOption,
+  helloTimeoutOption,
 } from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
 import { timeoutMsMax } from '../core/limits.js';
@@ -137,6 +138,7 @@ export async function prepare(
     profile,
     paranoid: false,
     timeoutMs,
+    ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
     sampleBytes: DEFAULT_SAMPLE_BYTES,
   };
   return {

@@ -9,6 +9,7 @@ import { parseTargetSpec, TARGET_SPECS, type TargetSpec } from '../replay/target
 import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { UserError } from './context.js';
 import { timeoutMsMax } from '../core/limits.js';
+import { START_TIMEOUT_MS } from '../replay/startTimeout.js';
 
 /**
  * How long a module target may take to load (once per run, in a thread of its own) before it
@@ -21,6 +22,17 @@ export const LOAD_TIMEOUT_MS = 30_000;
 /** --load-timeout, ms: as given, else LOAD_TIMEOUT_MS or the call --timeout if longer. */
 export function loadTimeoutOption(text: string | undefined, timeoutMs: number): number {
   return positiveInt('--load-timeout', text, Math.max(LOAD_TIMEOUT_MS, timeoutMs), timeoutMsMax);
+}
+
+/**
+ * --load-timeout as a process: target's hello allowance, as settings spread it: only when
+ * given (replay/startTimeout.ts has the default, which stays short: see START_TIMEOUT_MS).
+ */
+export function helloTimeoutOption(
+  text: string | undefined,
+  timeoutMs: number,
+): { startTimeoutMs?: number } {
+  return text === undefined ? {} : { startTimeoutMs: loadTimeoutOption(text, timeoutMs) };
 }
 
 /** Options that several commands declare alike, as `.option()` arguments: flags, help, default. */
@@ -38,7 +50,7 @@ export const SHARED_OPTIONS = {
   ],
   loadTimeout: [
     '--load-timeout <ms>',
-    `a module: target that takes longer to load is refused, exit 3 (default ${LOAD_TIMEOUT_MS}, or --timeout if longer)`,
+    `a module: target that takes longer to load is refused, exit 3 (default ${LOAD_TIMEOUT_MS}, or --timeout if longer); a process: target's fresh child that takes longer to answer hello has not started (default ${START_TIMEOUT_MS}, or --timeout if longer)`,
   ],
   workerHeapMb: [
     '--worker-heap-mb <n>',

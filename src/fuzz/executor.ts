@@ -96,7 +96,8 @@ export function createFuzzPool(
     new TaskPool<FuzzTask, CaseResult>(workers, {
       filename: fuzzWorkerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
-      startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
+      startTimeoutMs: (t) =>
+        startTimeoutMs(t.settings.target, t.settings.timeoutMs, t.settings.startTimeoutMs),
       // Fuzz tasks are short (64 cases of the model take about 15 ms): one queued behind each
       // running one keeps the worker from waiting on this thread between them.
       tasksPerWorker: 2,

@@ -9,6 +9,11 @@ export interface FuzzSettings {
   readonly target: string;
   readonly profile?: Profile;
   readonly timeoutMs: number;
+  /**
+   * --load-timeout, when given: how long a fresh process: child may take to answer hello
+   * (default: replay/startTimeout.ts); a module's load is checked before the run instead.
+   */
+  readonly startTimeoutMs?: number;
   readonly sampleBytes: number;
   readonly callsMax: number;
   readonly seed: number;

@@ -2,7 +2,7 @@
 // what vpdma offers, and the features the child's answer takes up.
 import type { DeviceConfig } from '../model/device.js';
 import { TargetFault } from './callTarget.js';
-import { START_TIMEOUT_MS } from './startTimeout.js';
+import { helloTimeoutMs } from './startTimeout.js';
 import { wireValue } from './wire.js';
 
 const PROTOCOL_VERSION = 1;
@@ -23,6 +23,8 @@ interface HelloOptions {
   readonly device: DeviceConfig;
   readonly profile: string;
   readonly timeoutMs: number;
+  /** --load-timeout, when given: a fresh child's hello may take this long (startTimeout.ts). */
+  readonly startTimeoutMs?: number;
 }
 
 /** Sends hello; the features its answer lists, or a TargetFault. */
@@ -41,7 +43,7 @@ export async function greet(
       device: options.device,
       accepts: ACCEPTS,
     },
-    fresh ? Math.max(options.timeoutMs, START_TIMEOUT_MS) : options.timeoutMs,
+    fresh ? helloTimeoutMs(options.timeoutMs, options.startTimeoutMs) : options.timeoutMs,
   );
   // A reply, not an echo of the request (a child such as `cat` would pass every other check).
   const v = hello['version'];

@@ -353,7 +353,8 @@ export class PiscinaExecutor implements Executor {
     this.tasks = new TaskPool(workers, {
       filename: workerFile(),
       timeoutMs: (t) => t.settings.timeoutMs,
-      startTimeoutMs: (t) => startTimeoutMs(t.settings.target, t.settings.timeoutMs),
+      startTimeoutMs: (t) =>
+        startTimeoutMs(t.settings.target, t.settings.timeoutMs, t.settings.startTimeoutMs),
       stopGraceMs: (t) => STOP_GRACE_MS + t.settings.timeoutMs,
       afterKill: replayAfterKill,
       afterDeath: replayAfterDeath,

@@ -33,6 +33,8 @@ export interface ProcessTargetOptions {
   readonly device: DeviceConfig;
   readonly profile: string;
   readonly timeoutMs: number;
+  /** --load-timeout, when given: how long a fresh child may take to answer hello. */
+  readonly startTimeoutMs?: number;
 }
 
 type Pending = {

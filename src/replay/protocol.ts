@@ -21,6 +21,11 @@ export interface ReplaySettings {
   readonly profile?: Profile;
   readonly paranoid: boolean;
   readonly timeoutMs: number;
+  /**
+   * --load-timeout, when given: how long a fresh process: child may take to answer hello
+   * (default: replay/startTimeout.ts); a module's load is checked before the run instead.
+   */
+  readonly startTimeoutMs?: number;
   readonly sampleBytes: number;
   /** Tell each call as it replays (`vpdma replay --explain`; one trace). */
   readonly explain?: boolean;

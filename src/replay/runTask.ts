@@ -35,14 +35,18 @@ const sessions = new Map<string, TargetSession>();
  */
 export const streamBytesMin = 1 << 20;
 
-/** The worker's session for a target SPEC (one per SPEC and timeout, reused across tasks). */
-export async function sessionFor(spec: string, timeoutMs: number): Promise<TargetSession | string> {
-  const key = `${spec}\u0000${timeoutMs}`;
+/** The worker's session for a SPEC (one per SPEC and timeouts, reused across tasks). */
+export async function sessionFor(
+  spec: string,
+  timeoutMs: number,
+  startTimeoutMs?: number,
+): Promise<TargetSession | string> {
+  const key = `${spec}\u0000${timeoutMs}${startTimeoutMs === undefined ? '' : `\u0000${startTimeoutMs}`}`;
   const have = sessions.get(key);
   if (have !== undefined) return have;
   const parsed = parseTargetSpec(spec);
   if (!parsed.ok) return parsed.error;
-  const s = await createSession(parsed.value, timeoutMs);
+  const s = await createSession(parsed.value, timeoutMs, startTimeoutMs);
   if (!s.ok) return s.error;
   sessions.set(key, s.value);
   return s.value;
@@ -361,7 +365,8 @@ export async function runReplayTask(
   task: ReplayTask,
   explain?: (text: string) => void,
 ): Promise<ItemResult[]> {
-  const session = await sessionFor(task.settings.target, task.settings.timeoutMs);
+  const { target, timeoutMs, startTimeoutMs } = task.settings;
+  const session = await sessionFor(target, timeoutMs, startTimeoutMs);
   if (typeof session === 'string')
     return task.items.map((i) => ({ id: i.id, label: i.label, setupError: session }));
   const hb =

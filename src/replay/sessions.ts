@@ -95,6 +95,8 @@ export function factorySession(factory: TargetFactory, timeoutMs: number): Targe
 export async function createSession(
   spec: TargetSpec,
   timeoutMs: number,
+  /** --load-timeout, when given: a process child's hello allowance (startTimeout.ts). */
+  startTimeoutMs?: number,
 ): Promise<Result<TargetSession, string>> {
   switch (spec.kind) {
     case 'model':
@@ -133,15 +135,28 @@ export async function createSession(
       };
     }
     case 'process':
-      return { ok: true, value: processSession(spec.command, timeoutMs) };
+      return { ok: true, value: processSession(spec.command, timeoutMs, startTimeoutMs) };
   }
 }
 
-function processSession(command: string, timeoutMs: number): TargetSession {
+function processSession(
+  command: string,
+  timeoutMs: number,
+  startTimeoutMs: number | undefined,
+): TargetSession {
   let child: ProcessChild | undefined;
   return {
     async open(device, profile) {
-      const t = await createProcessTarget({ command, device, profile, timeoutMs }, child);
+      const t = await createProcessTarget(
+        {
+          command,
+          device,
+          profile,
+          timeoutMs,
+          ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
+        },
+        child,
+      );
       child = t.child;
       return t;
     },

@@ -42,6 +42,7 @@ import {
   workersOption,
   loadTimeoutOption,
   stderrIntoStdoutWarning,
+  helloTimeoutOption,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
@@ -192,6 +193,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   const out = opts.out ?? 'vpdma-out';
   const b = budgetOptions(opts);
   const disabled = disableOption(opts.disable);
+  const timeoutMs = fuzzIntOption('--timeout', opts.timeout);
   return {
     seed,
     spec,
@@ -206,7 +208,8 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
     settings: {
       target: formatTargetSpec(spec),
       ...(profile === undefined ? {} : { profile }),
-      timeoutMs: fuzzIntOption('--timeout', opts.timeout),
+      timeoutMs,
+      ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
       callsMax: fuzzIntOption('--calls-max', opts.callsMax),
       seed: seed.value,

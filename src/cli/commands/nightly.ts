@@ -48,6 +48,7 @@ import {
   workersOption,
   loadTimeoutOption,
   stderrIntoStdoutWarning,
+  helloTimeoutOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
@@ -172,6 +173,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ...(profile === undefined ? {} : { profile }),
       paranoid: false,
       timeoutMs,
+      ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
     };
     const replay =

@@ -32,6 +32,7 @@ import {
   workersOption,
   loadTimeoutOption,
   stderrIntoStdoutWarning,
+  helloTimeoutOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
@@ -165,12 +166,14 @@ async function replayPaths(
   const stderrWarning = stderrIntoStdoutWarning(opts.target);
   if (stderrWarning !== undefined) ctx.io.err(`vpdma replay: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
+  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
   const settings: ReplaySettings = {
     target: formatTargetSpec(spec),
     ...(profile === undefined ? {} : { profile }),
     ...(opts.explain === true ? { explain: true } : {}),
     paranoid: opts.paranoid === true,
-    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
+    timeoutMs,
+    ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
   const loadTimeoutMs = loadTimeoutOption(opts.loadTimeout, settings.timeoutMs);
