@@ -45,27 +45,45 @@ export async function corpusReproSources(shards: readonly Shard[]): Promise<Corp
   );
 }
 
-/** The repros copied under `out`: their entries, in the order given. */
+/**
+ * The repros copied under `out`: their entries, in the order given. One whose files cannot be
+ * read or written is left out, why told to `notCopied` (the merge reports the rest).
+ */
 export async function copyCorpusRepros(
   sources: readonly CorpusReproSource[],
   out: string,
   run: Pick<NightlyReport, 'target' | 'profile'>,
   /** The night's --timeout, which the replay command passes on. */
   timeoutMs: number | undefined,
+  notCopied: (why: string) => void,
 ): Promise<CorpusRepro[]> {
   const copied: CorpusRepro[] = [];
   for (const { repro, from } of sources) {
-    const to = join(out, dirname(repro.trace));
-    for (const name of FILES) {
-      const bytes = await readFile(join(from, name)).catch((e: unknown) => {
-        throw new UserError(`merge: ${join(from, name)}: cannot read (${ioMessage(e)})`);
-      });
-      await writeFileAtomic(join(to, name), bytes).catch((e: unknown) => {
-        throw new UserError(`merge: cannot write ${join(to, name)} (${ioMessage(e)})`);
-      });
+    const failed = await copyFiles(from, join(out, dirname(repro.trace)));
+    if (failed !== undefined) {
+      notCopied(`corpus repro ${repro.signature}: ${failed}`);
+      continue;
     }
     const command = corpusReplayCommand(run, join(out, repro.trace), timeoutMs, true);
     copied.push({ ...repro, command });
   }
   return copied;
+}
+
+/** Copies the repro's files from one directory to another; why not, if one failed. */
+async function copyFiles(from: string, to: string): Promise<string | undefined> {
+  for (const name of FILES) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(from, name));
+    } catch (e) {
+      return `${join(from, name)}: cannot read (${ioMessage(e)})`;
+    }
+    try {
+      await writeFileAtomic(join(to, name), bytes);
+    } catch (e) {
+      return `cannot write ${join(to, name)} (${ioMessage(e)})`;
+    }
+  }
+  return undefined;
 }

@@ -1,12 +1,8 @@
 // `vpdma merge <out-dir>... --out DIR`: the --out directories of the N shards of one nightly
 // campaign combined into what one machine would have written for the same seed and case
 // count: reports, corpus, findings (deduplicated across shards), the corpus failures' repros.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { oneLine } from '../../core/oneLine.js';
 import { setUpFailed } from '../../replay/violation.js';
-import { damagedEntry } from '../../store/corpus.js';
-import { writeFileAtomic } from '../../store/writeFile.js';
 import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
@@ -51,6 +47,8 @@ import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShard, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
+import { copyCorpus, notCopiedVerdict } from '../mergeCopy.js';
+import { ioMessage } from '../../store/fileChunks.js';
 import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
 import type { CommandSettings } from '../findingFiles.js';
 import { isProfile } from '../../model/device.js';
@@ -91,7 +89,8 @@ report.html, findings/, corpus-repros/ and corpus/ under --out.
 Shards of a --time budget stop at different cases: their findings are merged all the same, and
 the report (and a warning) says below which case every shard ran. Every shard file is checked
 before the first one is written. Ctrl-C stops the corpus copy; the reports, marked
-interrupted, are written all the same (exit 130).
+interrupted, are written all the same (exit 130). A file that cannot be copied (no
+permission, a full disk) is left out and named; the reports still are written (exit 2).
 --history is held (FILE.lock) and written as nightly's: the version it replaces kept as
 FILE.prev. A damaged one is refused (exit 2) saying what to do; --history-recover replaces it
 by FILE.prev, else by an empty history, keeping it as FILE.damaged-<UTC time>, and says so.`,
@@ -190,10 +189,12 @@ async function merge(
   const corpusDir = join(opts.out, 'corpus');
   // From here a signal stops the corpus copy; findings and reports are written all the same.
   const interrupt = onInterrupt(ctx.io.err);
+  // A file that cannot be copied (no permission, a full disk) is left out, not the reports.
+  const notCopied: string[] = [];
   try {
-    const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal);
+    const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal, notCopied);
     const stopped = interrupt.received() !== undefined;
-    return await writeMerged(ctx, opts, shards, names, fuzz, [sources, repros], corpusDir, {
+    const code = await writeMerged(ctx, opts, shards, names, fuzz, [sources, repros], corpusDir, {
       failOn,
       history,
       interrupted: !allShards || stopped,
@@ -203,6 +204,7 @@ async function merge(
         : names.length !== count
           ? `incomplete: ${names.length} of ${count} shards given; the reports cover those`
           : 'incomplete: a shard was interrupted; the reports cover the cases the shards finished',
+      notCopied,
     }).then((code) => {
       // A shard lost on the way (a failed upload) must not leave a green merge behind it.
       if (!stopped && names.length !== count) return code === EXIT.crash ? code : EXIT.badInput;
@@ -212,38 +214,10 @@ async function merge(
       );
       return EXIT.interrupted;
     });
+    return notCopiedVerdict(ctx, notCopied, code);
   } finally {
     interrupt.dispose();
   }
-}
-
-/** The corpus entries copied into `corpusDir`, until `signal`: how many are there now. */
-async function copyCorpus(
-  ctx: CliContext,
-  copies: readonly { name: string; from: string }[],
-  corpusDir: string,
-  signal: AbortSignal,
-): Promise<number> {
-  ctx.io.err(
-    `vpdma merge: copying ${plural(copies.length, 'corpus entry', undefined, 'corpus entries')} into ${corpusDir}\n`,
-  );
-  let copied = 0;
-  for (const c of copies) {
-    if (signal.aborted) break;
-    const to = join(corpusDir, c.name);
-    if (!existsSync(to)) {
-      const bytes = await readFile(c.from);
-      if (damagedEntry(c.name, bytes)) {
-        ctx.io.err(
-          `vpdma merge: ${c.from}: damaged (its bytes do not match its name); not copied\n`,
-        );
-        continue;
-      }
-      await writeFileAtomic(to, bytes, { durable: false });
-    }
-    copied++;
-  }
-  return copied;
 }
 
 interface MergeVerdict {
@@ -255,6 +229,8 @@ interface MergeVerdict {
   readonly complete: boolean;
   /** What the summary says of a merged report marked interrupted. */
   readonly incomplete: string;
+  /** Why each file not copied was not: filled as the merge goes. */
+  readonly notCopied: string[];
 }
 
 /** The findings' files, the reports and the history of the merged run; its exit code. */
@@ -271,7 +247,11 @@ async function writeMerged(
   let fuzz = mergedFuzz;
   const moved: ReportFinding[] = [];
   for (const src of sources) {
-    const entry = await writeFinding(src, opts.out, commandSettings(fuzz));
+    const entry = await writeFinding(src, opts.out, commandSettings(fuzz)).catch((e: unknown) => {
+      // Listed all the same, as the shard wrote it: its files are still in the shard.
+      v.notCopied.push(`finding ${src.finding.signature}: ${ioMessage(e)}; listed at ${src.from}`);
+      return src.finding;
+    });
     if (entry.kept === true)
       ctx.io.err(
         `vpdma merge: finding ${entry.signature}: kept the minimized repro in ${dirname(entry.trace)}; the shard's is not minimized (not copied)\n`,
@@ -297,7 +277,9 @@ async function writeMerged(
       oldSchemeOf(v.history, first.target),
     ),
   );
-  const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs);
+  const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs, (why) =>
+    v.notCopied.push(why),
+  );
   const replayed = mergeCorpusReplay(shards);
   const corpus = {
     ...replayed,
