@@ -102,6 +102,7 @@ export type {
   FindingBase,
   FindingViolation,
   FuzzReport,
+  FuzzSummary,
   ReportFinding,
   ReportGroup,
 } from './fuzz/fuzzReport.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FindingBase, FuzzReport, ReportFinding } from '../fuzz/fuzzReport.js';
+import type { FindingBase, FuzzReport, FuzzSummary, ReportFinding } from '../fuzz/fuzzReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro, Finding, NightlyReport } from '../report/nightlySchema.js';
 import type {
@@ -55,12 +55,16 @@ const violation: Keys<ReportViolation> = {
 };
 const fuzz: Keys<FuzzReport> = {
   ...identity,
-  ...{ shard: true, budget: true, callsMax: true, corpusMax: true, timeoutMs: true },
+  ...{ shard: true, budget: true, callsMax: true, corpusMax: true, timeoutMs: true, summary: true },
   ...{ reprosPerKind: true, attemptsMax: true, disabled: true, workerHeapMb: true, cases: true },
   ...{ runsEquivalent: true, calls: true, coverage: true, targetEdges: true, corpus: true },
   ...{ reached: true, unreached: true, newCoverage: true, newTargetEdges: true, groups: true },
   ...{ findings: true, unconfirmed: true, violations: true, interrupted: true, stoppedBy: true },
   ...{ minimizeStoppedBy: true, setupError: true, warnings: true, timing: true },
+};
+const fuzzSummary: Keys<FuzzSummary> = {
+  ...{ cases: true, calls: true, findings: true, unconfirmed: true, byKind: true },
+  newCorpusEntries: true,
 };
 const fuzzViolation: Keys<FuzzReport['violations'][number]> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, trace: true, reproCalls: true },
@@ -102,6 +106,7 @@ const TYPES: Record<string, Record<string, true>> = {
   'replay.traces[]': traceEntry,
   'replay.violations[]': violation,
   fuzz,
+  'fuzz.summary': fuzzSummary,
   'fuzz.violations[]': fuzzViolation,
   'fuzz.findings[]': fuzzFinding,
   nightly,
@@ -203,5 +208,17 @@ describe('real reports have the documented fields', () => {
 
   it('fuzz', () => {
     checkAgainst('fuzz', fuzzed);
+    checkAgainst('fuzz.summary', fuzzed['summary']);
+    // The summary counts what the report lists.
+    const r = fuzzed as unknown as FuzzReport;
+    expect(r.summary).toEqual({
+      cases: r.cases,
+      calls: r.calls,
+      findings: r.findings.length,
+      unconfirmed: r.unconfirmed.length,
+      byKind: expect.any(Object) as unknown,
+      newCorpusEntries: r.corpus.kept,
+    });
+    expect(r.summary?.cases).toBeGreaterThan(0);
   });
 });

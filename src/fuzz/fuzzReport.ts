@@ -106,6 +106,11 @@ export interface FuzzReport extends RunIdentity {
    * reports from before it was recorded).
    */
   readonly workerHeapMb?: number;
+  /**
+   * The counts a CI script reads first, as replay's `summary` gives them (fuzzSummaryOf):
+   * absent from reports written before it was added.
+   */
+  readonly summary?: FuzzSummary;
   /** Cases run (a gap-free prefix of this shard's cases). */
   readonly cases: number;
   /** `--runs` (with the same --shard) that runs exactly these cases again. */
@@ -192,6 +197,40 @@ export interface FuzzReport extends RunIdentity {
   };
 }
 
+/** fuzz report.json's `summary`: the counts, each also found elsewhere in the report. */
+export interface FuzzSummary {
+  /** Cases run (the report's `cases`). */
+  readonly cases: number;
+  /** Calls made in them (`calls`). */
+  readonly calls: number;
+  /** Findings: bugs, one per signature (`findings`). */
+  readonly findings: number;
+  /** Failing cases whose repro did not fail again (`unconfirmed`). */
+  readonly unconfirmed: number;
+  /** Findings by kind. */
+  readonly byKind: Partial<Record<ViolationKind, number>>;
+  /** Cases kept in the corpus this run (`corpus.kept`). */
+  readonly newCorpusEntries: number;
+}
+
+/** The summary of a fuzz report, from the fields it counts. */
+export function fuzzSummaryOf(
+  r: Pick<FuzzReport, 'cases' | 'calls' | 'findings' | 'unconfirmed'> & {
+    readonly corpus: Pick<FuzzReport['corpus'], 'kept'>;
+  },
+): FuzzSummary {
+  const byKind: Partial<Record<ViolationKind, number>> = {};
+  for (const f of r.findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  return {
+    cases: r.cases,
+    calls: r.calls,
+    findings: r.findings.length,
+    unconfirmed: r.unconfirmed.length,
+    byKind,
+    newCorpusEntries: r.corpus.kept,
+  };
+}
+
 /** A finding as DESIGN.md's violations array lists it. */
 export type FindingViolation = FuzzReport['violations'][number];
 
@@ -262,6 +301,13 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     attemptsMax: m.attemptsMax,
     ...(m.disabled === undefined ? {} : { disabled: m.disabled }),
     ...(m.workerHeapMb === undefined ? {} : { workerHeapMb: m.workerHeapMb }),
+    summary: fuzzSummaryOf({
+      cases: c.cases,
+      calls: c.calls,
+      findings: r.findings,
+      unconfirmed: r.unconfirmed,
+      corpus: { kept: r.keptFiles.length },
+    }),
     cases: c.cases,
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,

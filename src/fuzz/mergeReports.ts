@@ -1,7 +1,7 @@
 // The fuzz report of N shards combined into the one the unsharded campaign would have
 // written (mergeShards decides cases, kept entries and findings; this fills in the rest).
 import type { FuzzReport, ReportGroup } from './fuzzReport.js';
-import { violationsOf } from './fuzzReport.js';
+import { fuzzSummaryOf, violationsOf } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
 import { mergeReached, unreached } from './reached.js';
 
@@ -61,9 +61,20 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
   const sum = (f: (r: FuzzReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
   const covered = coveredCases(reports);
   const fuzzMs = Math.max(...reports.map((r) => r.timing.fuzzMs));
+  const unconfirmed = inGroupOrder(
+    reports.flatMap((r) => r.unconfirmed),
+    groups,
+  );
   return {
     ...first,
     shard: '1/1',
+    summary: fuzzSummaryOf({
+      cases: m.cases,
+      calls: m.calls,
+      findings,
+      unconfirmed,
+      corpus: { kept: keptFiles.length },
+    }),
     cases: m.cases,
     runsEquivalent: covered.every,
     calls: m.calls,
@@ -74,10 +85,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
     groups,
     findings,
-    unconfirmed: inGroupOrder(
-      reports.flatMap((r) => r.unconfirmed),
-      groups,
-    ),
+    unconfirmed,
     violations: violationsOf(findings),
     ...setupErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
