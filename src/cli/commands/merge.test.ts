@@ -69,7 +69,9 @@ describe('vpdma merge, a finding\u2019s files', () => {
     expect(r.status, String(r.stderr)).toBe(2);
     const path = join(to, 'repro.txt').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(String(r.stderr)).toMatch(
-      new RegExp(`(^|\\n)vpdma: merge: cannot write ${path} \\(.*\\)\\n$`),
+      new RegExp(
+        `\\nvpdma merge: not copied: finding \\S+: cannot write ${path} \\(.*\\); listed at \\S+; the reports cover what was copied\\n$`,
+      ),
     );
     expect(String(r.stderr)).not.toMatch(/\n\s+at /); // no stack trace
     expect(FILES.map((f) => readFileSync(join(to, f)))).toEqual(before);

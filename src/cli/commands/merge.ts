@@ -249,7 +249,9 @@ async function writeMerged(
   for (const src of sources) {
     const entry = await writeFinding(src, opts.out, commandSettings(fuzz)).catch((e: unknown) => {
       // Listed all the same, as the shard wrote it: its files are still in the shard.
-      v.notCopied.push(`finding ${src.finding.signature}: ${ioMessage(e)}; listed at ${src.from}`);
+      v.notCopied.push(
+        `finding ${src.finding.signature}: ${ioMessage(e).replace(/^merge: /, '')}; listed at ${src.from}`,
+      );
       return src.finding;
     });
     if (entry.kept === true)
