@@ -22,10 +22,14 @@ const FAMILY: Record<CallDesc['family'], string> = {
   event: 'an environment event, not a VideoPort function',
 };
 
+/** A CPU address argument: a range a call returned, or the process's user memory. */
+const CPU_ADDRESS =
+  'an address inside any live CPU range, or in user memory (`0x10000` to `0x7fffffff0000`, zero until written: [target-protocol.md](target-protocol.md#user-memory))';
+
 function role(r: ArgRole): string {
   switch (r.kind) {
     case 'consumes': {
-      const what = r.res === 'cpu' ? 'an address inside any live CPU range' : `a live ${r.res}`;
+      const what = r.res === 'cpu' ? CPU_ADDRESS : `a live ${r.res}`;
       return r.releases === true ? `${what}, which the call ends` : what;
     }
     case 'bus':
