@@ -11,7 +11,7 @@ export const CALL_NOTES: Readonly<Record<string, readonly string[]>> = {
   ],
   VideoPortLockPages: [
     // locking.test.ts ("locks user memory, ..."): LockPages locks through LockBuffer's lock().
-    '`pVrp.inputBuffer` is a CPU address as `LockBuffer`\'s `baseAddress` is: a live range, or user memory (`0x10000` to `0x7fffffff0000`: [target-protocol.md](target-protocol.md#user-memory)), which `corpus/legacy-lockpages.jsonl` locks',
+    "`pVrp.inputBuffer` is a CPU address as `LockBuffer`'s `baseAddress` is: a live range, or user memory (`0x10000` to `0x7fffffff0000`: [target-protocol.md](target-protocol.md#user-memory)), which `corpus/legacy-lockpages.jsonl` locks",
     // locking.test.ts ("docs: InitOnly locks ...") and src/replay/compare.ts isSgListBytes.
     "docs profile, on success (`dmaFlags` 3, DmaInitOnly): `outputBuffer` points to a new VP_SCATTER_GATHER_LIST in the x64 layout of spec §3: `NumberOfElements` (u32) at 0, `Reserved` at 8, then 24-byte elements from offset 16 (`Address` u64 at +0, `Length` u32 at +8, `Reserved` at +16), one element per physically contiguous run of the locked pages (not one per page); `outputBufferLength` is its size (40 bytes for one element). Its bytes are not compared (the addresses are the implementation's), and its size is accepted in either layout, x64 (16 + 24n) or x86 (8 + 16n), for any n from 1 to the pages the buffer spans",
   ],
