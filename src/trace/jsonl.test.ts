@@ -95,7 +95,7 @@ describe('readJsonlCalls', () => {
     expect(got.map((i) => i.kind)).toEqual(['header', 'error']);
     const last = got[1];
     expect(last?.kind === 'error' && formatTraceError(last.error)).toBe(
-      'a.jsonl:2: line longer than 4194304 bytes',
+      'a.jsonl:2: line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each',
     );
   });
 
@@ -209,14 +209,15 @@ describe('a JSONL capture cut off mid-line (damage, readable up to it)', () => {
     const cutLong = await streamed(new TextEncoder().encode(`${HEADER}\n${MAP}\n${tail}`), 1 << 16);
     expect(errorOf(cutLong)).toMatchObject({ line: 3, damaged: true });
     expect(formatTraceError(errorOf(cutLong) ?? { message: '' })).toBe(
-      'a.jsonl:3: truncated: the last line stops before its newline (line longer than 4194304 bytes)',
+      'a.jsonl:3: truncated: the last line stops before its newline (line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each)',
     );
     expect((await collectTracePrefix(cutLong)).ok).toBe(true);
     const whole = await streamed(new TextEncoder().encode(`${HEADER}\n${tail}\n${MAP}\n`), 1 << 16);
     expect(errorOf(whole)).toEqual({
       file: 'a.jsonl',
       line: 2,
-      message: 'line longer than 4194304 bytes',
+      message:
+        'line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each',
     });
   });
 

@@ -1,6 +1,14 @@
 // Splits a byte stream into lines without ever holding more than one line beyond the current
 // chunk: a line longer than lineBytesMax is an error, not an out-of-memory.
-import { lineBytesMax } from '../core/limits.js';
+import { bytesArgMax, lineBytesMax } from '../core/limits.js';
+
+/** What to do about a byte string over bytesArgMax, which is all that makes a line that long. */
+export const SPLIT_BYTES_HINT = `split the @write or @read into events of at most ${bytesArgMax} bytes each`;
+
+/** The message for a line over `max` bytes, ending with what to do. */
+export function lineTooLongMessage(max: number): string {
+  return `line longer than ${max} bytes; ${SPLIT_BYTES_HINT}`;
+}
 
 export type LineEvent =
   | {
@@ -98,7 +106,7 @@ export async function* splitLineBatches(
 }
 
 function tooLong(line: number, max: number): LineEvent {
-  return { kind: 'error', line, message: `line longer than ${max} bytes` };
+  return { kind: 'error', line, message: lineTooLongMessage(max) };
 }
 
 function join(parts: readonly Uint8Array[], bytes: number, last: Uint8Array): Uint8Array {

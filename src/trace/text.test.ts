@@ -167,6 +167,13 @@ describe('text format', () => {
     ]);
   });
 
+  it('rejects a line over 4 MiB saying how to split it', () => {
+    const huge = `#! vpdma-trace v1\n@write(va=0x10000, data=x"${'00'.repeat(2 * 1024 * 1024 + 1)}")\n`;
+    expect(error(huge)).toBe(
+      'r.txt:2: line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each',
+    );
+  });
+
   it('rejects bad lines with file, line, column or field', () => {
     const h = '#! vpdma-trace v1\n';
     expect(error(`${h}@read(va=0x10, length=16`)).toBe(

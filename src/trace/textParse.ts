@@ -12,7 +12,7 @@ import { adoptCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { Cursor, TextSyntaxError } from './textCursor.js';
 import { parseCallLine } from './textCall.js';
-import { splitLines } from './lines.js';
+import { lineTooLongMessage, splitLines } from './lines.js';
 import { repeatedKey } from './duplicateKeys.js';
 
 /** Decodes text lines; returns the items each line completes (the header comes with call 1). */
@@ -32,7 +32,7 @@ export class TextLineDecoder {
 
   line(text: string, line: number): TraceItem[] {
     const where = this.where(line);
-    if (text.length > lineBytesMax) return [fail(where, `line longer than ${lineBytesMax} bytes`)];
+    if (text.length > lineBytesMax) return [fail(where, lineTooLongMessage(lineBytesMax))];
     const untrimmed = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
     const t = untrimmed.trim();
     if (t === '' || (t.startsWith('#') && !t.startsWith('#!'))) return [];

@@ -121,9 +121,15 @@ describe('validateCall: scalar types', () => {
     expect(normalized('bytes', '')).toEqual(new Uint8Array(0));
     expect(invalid(withArg['bytes']?.('0f0')).field).toBe('args.data');
     expect(invalid(withArg['bytes']?.('zz')).field).toBe('args.data');
-    expect(invalid(withArg['bytes']?.('00'.repeat(1024 * 1024 + 1))).message).toMatch(
-      /at most 1048576 bytes, got 1048577 bytes$/,
+    // Too long, in either spelling, says what to do; the other reasons do not.
+    const split = 'split the @write or @read into events of at most 1048576 bytes each';
+    expect(invalid(withArg['bytes']?.('00'.repeat(1024 * 1024 + 1))).message).toBe(
+      `expected a hex byte string of at most 1048576 bytes, got 1048577 bytes; ${split}`,
     );
+    expect(invalid(withArg['bytes']?.(new Uint8Array(1024 * 1024 + 1))).message).toBe(
+      `expected a hex byte string of at most 1048576 bytes, got 1048577 bytes; ${split}`,
+    );
+    expect(invalid(withArg['bytes']?.('0f0')).message).not.toContain('split');
     // Each reason by name, not all of them read as "too long".
     expect(invalid(withArg['bytes']?.('0f0')).message).toMatch(
       /got an odd number of hex digits \(3\)$/,

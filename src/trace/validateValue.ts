@@ -3,7 +3,8 @@
 // path without the hot path ever building strings.
 import type { ArgType } from '../model/callTypes.js';
 import type { Struct, Value } from '../model/values.js';
-import { sgElementsMax } from '../core/limits.js';
+import { bytesArgMax, sgElementsMax } from '../core/limits.js';
+import { SPLIT_BYTES_HINT } from './lines.js';
 import { describeValue } from './traceError.js';
 import { EXPECTED, hexProblem, normalizeScalar, toU64 } from './scalars.js';
 import type { FieldDesc } from './structs.js';
@@ -42,7 +43,13 @@ const fieldMaps = new Map<readonly FieldDesc[], ReadonlyMap<string, FieldDesc>>(
 
 function expected(type: ArgType, v: unknown): Bad {
   const why = type === 'bytes' && typeof v === 'string' ? hexProblem(v) : undefined;
-  return new Bad('', `expected ${EXPECTED[type]}, got ${why ?? describeValue(v)}`);
+  const what = `expected ${EXPECTED[type]}, got ${why ?? describeValue(v)}`;
+  return new Bad('', type === 'bytes' && bytesTooLong(v) ? `${what}; ${SPLIT_BYTES_HINT}` : what);
+}
+
+function bytesTooLong(v: unknown): boolean {
+  if (typeof v === 'string') return v.length > 2 * bytesArgMax;
+  return v instanceof Uint8Array && v.length > bytesArgMax;
 }
 
 function validateStruct(
