@@ -22,7 +22,8 @@ const capture = (name: string, after: number, before = 30): string => {
   const p = join(dir, name);
   writeFileSync(
     p,
-    '#! vpdma-trace v1 profile=docs\n' +
+    // A seed in meta makes minimize print its seed line, the sign the first replay is done.
+    '#! vpdma-trace v1 profile=docs\n#! meta {"seed":1}\n' +
       Array.from({ length: before }, (_, i) => SET(i)).join('') +
       'VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0) -> 0x5\n' +
       Array.from({ length: after }, (_, i) => SET(i)).join(''),

@@ -11,6 +11,7 @@ import { readTrace } from '../../store/traceFiles.js';
 import { formatJsonl } from '../../trace/jsonl.js';
 import type { TraceCall } from '../../model/values.js';
 import { runCli, type CliRun } from '../../../test/support/runCli.js';
+import { seedLine } from './minimize.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 let dir = '';
@@ -31,9 +32,6 @@ afterAll(async () => {
 });
 
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv);
-/** minimize's first line on stderr for a trace whose meta records no seed. */
-const SEEDLESS =
-  'vpdma minimize: draws nothing at random (no seed of its own); the trace records no seed in its meta\n';
 
 /**
  * The captured kitchen sink with the first call of `fn` recording `change` instead of what the
@@ -48,6 +46,16 @@ async function tampered(name: string, fn: string, change: Partial<TraceCall>): P
   await writeFile(p(name), formatJsonl({ header, calls: edited }));
   return p(name);
 }
+
+describe('seedLine', () => {
+  it("names the trace's seed, and is nothing when the trace records none", () => {
+    expect(seedLine(5)).toBe(
+      'vpdma minimize: draws nothing at random (no seed of its own); the trace records seed=5 in its meta',
+    );
+    expect(seedLine('0x1f')).toContain('the trace records seed=0x1f in its meta');
+    for (const none of [undefined, null, { a: 1 }, true]) expect(seedLine(none)).toBeUndefined();
+  });
+});
 
 describe('vpdma minimize', () => {
   it('reshapes as fuzz does: an unminimized finding comes out as the repro fuzz wrote', async () => {
@@ -91,9 +99,7 @@ describe('vpdma minimize', () => {
       out,
     );
     expect(r.code).toBe(3);
-    expect(r.err).toBe(
-      SEEDLESS + 'vpdma: the target could not be set up: the factory threw Error: boom\n',
-    );
+    expect(r.err).toBe('vpdma: the target could not be set up: the factory threw Error: boom\n');
     expect(existsSync(out)).toBe(false);
   });
 
@@ -156,7 +162,7 @@ describe('vpdma minimize', () => {
     const r = await run('minimize', p('cut.jsonl'), '--target', target, '--out', out, '--quiet');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /^vpdma minimize: .*\nvpdma: .*cut\.jsonl:33: truncated: .*: damaged; minimizing the 31 calls before it\n/,
+      /^vpdma: .*cut\.jsonl:33: truncated: .*: damaged; minimizing the 31 calls before it\n/,
     );
     expect(r.out).toMatch(/^minimized 31 -> 2 calls/m);
     const repro = await readTrace(out);
@@ -250,7 +256,7 @@ describe('vpdma minimize', () => {
       '1',
       '--quiet',
     );
-    expect(ok.err).toBe(SEEDLESS);
+    expect(ok.err).toBe(''); // no seed line: the trace records none, minimize has none
     expect(ok.code).toBe(1);
     expect(existsSync(deep)).toBe(true);
   });
@@ -260,7 +266,7 @@ describe('vpdma minimize', () => {
     expect(clean).toEqual({
       code: 2,
       out: '',
-      err: `${SEEDLESS}vpdma: ${p('sink.jsonl')} shows no violation against model\n`,
+      err: `vpdma: ${p('sink.jsonl')} shows no violation against model\n`,
     });
     const none = await run(
       'minimize',
@@ -274,7 +280,7 @@ describe('vpdma minimize', () => {
     );
     expect([none.code, none.err]).toEqual([
       2,
-      `${SEEDLESS}vpdma: ${p('sink.jsonl')} shows no violation matching --kind/--fn against mutant:bytes-used-remembered\n`,
+      `vpdma: ${p('sink.jsonl')} shows no violation matching --kind/--fn against mutant:bytes-used-remembered\n`,
     ]);
     expect((await run('minimize', p('sink.jsonl'), '--kind', 'wrong')).err).toMatch(
       /^vpdma: --kind: unknown kind "wrong" \(map-dma-returned-non-null, /,
@@ -347,7 +353,7 @@ describe('vpdma minimize', () => {
     ];
     const two = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
     expect(two.status).toBe(1);
-    expect(two.stderr).toBe(SEEDLESS);
+    expect(two.stderr).toBe('');
     // 6 by call removal; reshaping (as fuzz does) moves a call and drops one more.
     expect(two.stdout).toContain('minimized 32 -> 5 calls');
     expect(await readFile(p('two.txt'), 'utf8')).toBe(await readFile(p('one.txt'), 'utf8'));

@@ -132,9 +132,11 @@ async function minimizeInput(
       replayed(first?.result?.calls);
     }
     // DESIGN.md: every run prints its seed. Minimizing has none (the same trace and options
-    // give the same repro); the seed the input was found with, if its meta records one, is
-    // what reproduces it from the fuzzer.
-    ctx.io.err(`${seedLine(job.header.meta['seed'])}\n`);
+    // give the same repro; its record says seed null); the seed the input was found with, if
+    // its meta records one, is what reproduces it from the fuzzer. Without one there is
+    // nothing to print.
+    const seed = seedLine(job.header.meta['seed']);
+    if (seed !== undefined) ctx.io.err(`${seed}\n`);
     if (first === undefined) return nothingFound(ctx, file);
     // A damaged capture is minimized from its intact part (the violation may well be in it).
     if (first.damage !== undefined)
@@ -198,13 +200,14 @@ function nothingFound(ctx: CliContext, file: string): ExitCode {
   return EXIT.interrupted;
 }
 
-/** What `vpdma minimize` prints first: it draws nothing at random, and the trace's seed. */
-export function seedLine(recorded: unknown): string {
-  const seed =
-    typeof recorded === 'string' || typeof recorded === 'number'
-      ? `seed=${oneLine(String(recorded))} in its meta`
-      : 'no seed in its meta';
-  return `vpdma minimize: draws nothing at random (no seed of its own); the trace records ${seed}`;
+/**
+ * What `vpdma minimize` prints first when the trace's meta records a seed (the one that finds
+ * the case again with `vpdma fuzz`); undefined when it records none, as minimizing draws
+ * nothing at random and has no seed of its own to print.
+ */
+export function seedLine(recorded: unknown): string | undefined {
+  if (typeof recorded !== 'string' && typeof recorded !== 'number') return undefined;
+  return `vpdma minimize: draws nothing at random (no seed of its own); the trace records seed=${oneLine(String(recorded))} in its meta`;
 }
 
 async function shrink(
