@@ -144,7 +144,7 @@ export function findingWriter(
     const dir = findingDir(out, f.signature);
     const kept = await keptInstead(dir, f, s);
     if (kept !== undefined) return kept;
-    const text = printRepro(f.repro);
+    const text = printRepro(f.repro, { found: f });
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro, text), text);
     const here = replayCommandHere(s, cwd);
     // Without --profile, the repro's own header says which oracle it failed against.

@@ -52,7 +52,14 @@ beforeAll(() => {
 });
 
 interface Report {
-  readonly findings: readonly { signature: string; command: string; reproText: string }[];
+  readonly findings: readonly {
+    signature: string;
+    command: string;
+    reproText: string;
+    callIndex: number;
+    kind: string;
+    message: string;
+  }[];
 }
 
 function reportOf(project: string): Report {
@@ -91,6 +98,13 @@ describe('finding.json', () => {
     const txt = join(files, 'repro.txt');
     const text = readFileSync(txt, 'utf8');
     expect(text).toMatch(/^# oracle at call 0: /m);
+    // Under the failing call, after the oracle's answer: what the target did (probe finding 13).
+    const line = `# violation at call ${first?.callIndex}: ${first?.kind}: ${first?.message}`;
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.startsWith('# violation at call '))).toEqual([line]);
+    expect(lines[lines.indexOf(line) - 1]).toMatch(
+      new RegExp(`^# oracle at call ${first?.callIndex}: |^[^#]`),
+    );
     expect(text).toContain('are the values pointed to on entry');
     // report.json (and so report.html and junit.xml) shows the same text.
     expect(first?.reproText).toBe(text);

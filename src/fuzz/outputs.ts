@@ -23,7 +23,7 @@ export function reportFindingOf(
   f: FuzzFinding,
   s: FuzzSettings,
   files: ReproPaths,
-  reproText = printRepro(f.repro),
+  reproText = printRepro(f.repro, { found: f }),
 ): ReportFinding {
   return {
     signature: f.signature,

@@ -26,6 +26,27 @@ function body(text: string): string {
 const HEADER = '#! vpdma-trace v1 profile=docs\n';
 
 describe('printRepro', () => {
+  it('names the violation under its call, after the oracle, without changing the trace', () => {
+    const bare = `${HEADER}VideoPortCreateEvent(hwDeviceExtension=0xffffe00000001000, eventFlag=0, unused=0x0)
+VideoPortReadStateEvent(hwDeviceExtension=0xffffe00000001000, pEvent=0xffffe00010000000)
+`;
+    const trace = parsed(bare);
+    const message = 'VideoPortReadStateEvent ret: expected 0 (docs oracle), got 1\nsecond line';
+    const found = { callIndex: 1, kind: 'return-mismatch', message };
+    const text = printRepro(trace, { found });
+    expect(body(text).split('\n').slice(-3)).toEqual([
+      '# oracle at call 1: -> 0',
+      '# violation at call 1: return-mismatch: VideoPortReadStateEvent ret: expected 0 (docs oracle), got 1 second line',
+      '',
+    ]);
+    expect(parsed(text)).toEqual(trace);
+    // Only under its own call: another index adds nothing there.
+    expect(printRepro(trace, { found: { ...found, callIndex: 0 } })).toContain(
+      'unused=0x0)\n# oracle at call 0: -> 0 out(ppEvent=0xffffe00010000000)\n# violation at call 0:',
+    );
+    expect(printRepro(trace)).not.toContain('# violation');
+  });
+
   it("says what the oracle answered and which call produced a later argument's value", () => {
     // Probe R's finding B: UnmapDmaMemory of the view MapMemory made, 0x20000000000 unexplained.
     const bare = `${HEADER}VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)

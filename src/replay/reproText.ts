@@ -8,7 +8,7 @@ import { profileOf, resolveDevice } from '../model/device.js';
 import { liveSnapshot } from '../model/live.js';
 import { Model } from '../model/model.js';
 import { valueEquals, type Value } from '../model/values.js';
-import { printTextAnnotated, type OracleAnswer } from '../trace/textAnnotate.js';
+import { printTextAnnotated, type FoundAt, type OracleAnswer } from '../trace/textAnnotate.js';
 import { printText } from '../trace/text.js';
 import type { Trace } from '../trace/trace.js';
 import { AddressBook } from './addressBook.js';
@@ -56,8 +56,13 @@ export function oracleAnswers(trace: Trace): (OracleAnswer | undefined)[] {
  * The repro as written to a .txt file: printText's trace, explained in comments (what the
  * oracle answers, which call produced a value). It parses to the same trace. Should the
  * explaining fail, the bare text is written: a comment is not worth losing a repro over.
+ * `found` is the violation the repro shows (a fuzz finding's, or minimize's replay of it), printed
+ * under its call so the text alone shows what the target answered.
  */
-export function printRepro(trace: Trace, options: { readonly numbers?: boolean } = {}): string {
+export function printRepro(
+  trace: Trace,
+  options: { readonly numbers?: boolean; readonly found?: FoundAt } = {},
+): string {
   try {
     return printTextAnnotated(trace, oracleAnswers(trace), options);
   } catch {

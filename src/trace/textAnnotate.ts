@@ -3,6 +3,7 @@
 // given. Comments only: the annotated text parses to exactly the trace printText writes, so
 // the repro checks what the bare one checks (a recorded `->` or `out(...)` would be compared
 // with the target's answers; a comment is not).
+import { oneLine } from '../core/oneLine.js';
 import type { ArgType } from '../model/callTypes.js';
 import { describe } from '../model/calls.js';
 import {
@@ -31,6 +32,14 @@ export interface OracleAnswer {
   readonly unspecified?: readonly string[];
 }
 
+/** The violation a repro shows, to print under its call beside the oracle's answer. */
+export interface FoundAt {
+  readonly callIndex: number;
+  readonly kind: string;
+  /** The violation's one line, which quotes what the target answered. */
+  readonly message: string;
+}
+
 /** The lines after the header that say how to read the rest. */
 export const REPRO_NOTES: readonly string[] = [
   '# Arguments for pointer parameters (PULONG Length, PVOID *VirtualAddress) are the values pointed to on entry: length=4096 means *Length == 4096.',
@@ -46,12 +55,14 @@ const ELEMENTS_SHOWN = 4;
  * each call given a value an earlier call produced (unless the text already names it rN), and
  * a `# oracle at call N:` line after each call the oracle answers something to. `answers` is
  * index-aligned with the calls (undefined: nothing to say). `numbers` starts each call's
- * trailing comment with `call N`.
+ * trailing comment with `call N`. `found`, the violation the repro shows, adds a
+ * `# violation at call N:` line under its call, after the oracle's: what the
+ * oracle answers alone does not show the bug.
  */
 export function printTextAnnotated(
   trace: Trace,
   answers: readonly (OracleAnswer | undefined)[],
-  options: { readonly numbers?: boolean } = {},
+  options: { readonly numbers?: boolean; readonly found?: FoundAt } = {},
 ): string {
   const { calls } = trace;
   const notes = nameProductions(calls);
@@ -75,6 +86,9 @@ export function printTextAnnotated(
     const said =
       a === undefined ? '' : asRecorded(call, a) ? 'as recorded' : answerText(call.fn, a);
     if (said !== '') lines.push(`# oracle at call ${i}: ${said}`);
+    const found = options.found;
+    if (found?.callIndex === i)
+      lines.push(`# violation at call ${i}: ${found.kind}: ${oneLine(found.message)}`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -138,6 +138,7 @@ describe('vpdma minimize', () => {
       VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=4096)
       VideoPortGetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0)
       # oracle at call 1: -> 0
+      # violation at call 1: inert-return-mismatch: VideoPortGetBytesUsed returned 4096; it must return 0
       "
     `);
     const again = await run(
@@ -216,6 +217,7 @@ describe('vpdma minimize', () => {
       # oracle at call 2: as recorded
       VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=r0, mdl=r2, offset=0, pLength=32768, executeDmaRoutine=0xfffff80000a01000, context=0xffffa00000000000, writeToDevice=true) -> 0 out(pLength=32768)
       # oracle at call 3: -> 0 out(pLength=16384)
+      # violation at call 3: recorded-mismatch: the trace recorded out.pLength = 32768; the docs oracle says 16384
       "
     `);
     // The repro, arguments as captured, shows that discrepancy on its own.

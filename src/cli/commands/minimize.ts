@@ -17,7 +17,7 @@ import {
 } from '../../replay/stillFails.js';
 import { printRepro } from '../../replay/reproText.js';
 import { notStarted, setUpFailed, type Violation } from '../../replay/violation.js';
-import { writeTraceAtomic } from '../../store/traceFiles.js';
+import { formatOf, writeTraceAtomic } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
@@ -270,6 +270,12 @@ async function write(
   if (!w.ok) throw new UserError(formatTraceError(w.error));
   const [again] = await replayTraces(executor, job.settings, [repro]);
   const same = findFailure(again?.result, signatureOf(v));
+  // The text repro names what the target answered at the violating call, known only now (the
+  // repro was written first so that a failing replay loses nothing).
+  if (same !== undefined && formatOf(job.out) === 'txt') {
+    const named = await writeTraceAtomic(job.out, repro, printRepro(repro, { found: same }));
+    if (!named.ok) throw new UserError(formatTraceError(named.error));
+  }
   ctx.io.out(
     formatMinimizeSummary({
       before: calls,
