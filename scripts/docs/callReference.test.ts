@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CALLS } from '../../src/model/calls.js';
 import { normalizeScalar, type ScalarType } from '../../src/trace/scalars.js';
 import { CALL_NOTES } from './callNotes.js';
+import { CALL_RETURNS } from './callReturns.js';
 import { callReference, example } from './callReference.js';
 
 describe('docs/calls.md', () => {
@@ -29,6 +30,23 @@ describe('docs/calls.md', () => {
       const entry = text.split(`### ${fn}\n`)[1]?.split('\n### ')[0] ?? '';
       for (const note of notes) expect(entry).toContain(`- For a target: ${note}\n`);
     }
+  });
+
+  it('gives the return values of every VideoPort function that returns something', () => {
+    const text = callReference(CALLS);
+    const returning = CALLS.filter((c) => c.ret !== undefined && c.family !== 'event');
+    expect(Object.keys(CALL_RETURNS).sort()).toEqual(returning.map((c) => c.fn).sort());
+    for (const c of returning) {
+      const entry = text.split(`### ${c.fn}\n`)[1]?.split('\n### ')[0] ?? '';
+      expect(entry).toContain(`- return values: ${CALL_RETURNS[c.fn]}\n`);
+    }
+    // The probe's four guesses (WAIT_TIMEOUT, AllocateBuffer's failure, NULL views, MapDmaMemory).
+    expect(CALL_RETURNS['VideoPortWaitForSingleObject']).toContain('WAIT_TIMEOUT (258, 0x102)');
+    expect(CALL_RETURNS['VideoPortAllocateBuffer']).toContain('ERROR_NOT_ENOUGH_MEMORY (8)');
+    expect(CALL_RETURNS['VideoPortGetDeviceBase']).toContain(
+      'NULL for a range outside every aperture',
+    );
+    expect(CALL_RETURNS['VideoPortMapDmaMemory']).toMatch(/^NULL, always/);
   });
 
   it('spells every example value as the trace reader reads it back', () => {

@@ -15,6 +15,7 @@ import type {
 } from '../../src/model/callTypes.js';
 import { valueToJson } from '../../src/trace/json.js';
 import { CALL_NOTES } from './callNotes.js';
+import { CALL_RETURNS } from './callReturns.js';
 
 const FAMILY: Record<CallDesc['family'], string> = {
   api: 'checked against the oracle',
@@ -101,6 +102,8 @@ function entry(c: CallDesc): string {
       ...c.args.map(argRow),
     );
   lines.push('', retLine(c.ret));
+  const values = CALL_RETURNS[c.fn];
+  if (values !== undefined) lines.push(`- return values: ${values}`);
   if (c.out.length > 0) lines.push('- `out` after the call:', ...c.out.map(outLine));
   if (c.reactos !== undefined) lines.push(`- ReactOS profile: ${c.reactos}`);
   for (const note of CALL_NOTES[c.fn] ?? []) lines.push(`- For a target: ${note}`);
