@@ -187,3 +187,25 @@ describe('runReplayTask on a big JSONL (streamed)', () => {
     expect(b?.result?.calls).toBe(5);
   });
 });
+
+describe('runReplayTask with a target that does not start', () => {
+  it('files the failure under fn (start), not under the first call it never reached', async () => {
+    const factory = join(import.meta.dirname, '../../test/fixtures/failing-factory.mjs');
+    const text = formatJsonl({ header: KITCHEN_HEADER, calls: kitchenSink() });
+    const path = file('never-started.jsonl', new TextEncoder().encode(text));
+    process.env['VPDMA_FIXTURE_FACTORY'] = 'throw';
+    try {
+      const [r] = await runReplayTask({
+        settings: { ...settings, target: `module:${factory}` },
+        items: [{ id: 0, label: path, path, size: 1 }],
+      });
+      expect(kitchenSink()[0]?.fn).not.toBe('(start)');
+      expect(r?.result?.violations).toEqual([
+        expect.objectContaining({ kind: 'target-crashed', fn: '(start)', callIndex: 0 }),
+      ]);
+      expect(r?.result?.violations[0]?.message).toMatch(/^the target could not start: /);
+    } finally {
+      delete process.env['VPDMA_FIXTURE_FACTORY'];
+    }
+  });
+});

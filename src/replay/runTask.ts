@@ -271,10 +271,10 @@ async function runItem(
     const damage = trace.damage ?? bad?.damage;
     // A Ctrl-C stops finish() part way: the count is then of what was read, not the trace.
     const count = stopAsked(hb) ? undefined : callsIn(trace, bad);
-    const first = Array.isArray(trace.calls) ? (trace.calls as TraceCall[])[0]?.fn : undefined;
+    // Filed under (start), as fuzz and the watchdog do: no call ran, so none is to blame.
     const v = violation(
       e.timeout ? 'target-timeout' : 'target-crashed',
-      first ?? '(start)',
+      '(start)',
       0,
       `${NOT_STARTED}: ${e.message}`,
     );
