@@ -47,10 +47,30 @@ describe('corpus:NAME as a trace argument', () => {
     );
     // Not a trace, outside the corpus, or no name at all.
     writeFileSync(join(dir, 'outside.jsonl'), '');
-    for (const arg of ['corpus:README.md', 'corpus:../outside.jsonl', 'corpus:', 'corpus:sub'])
+    for (const arg of ['corpus:README.md', 'corpus:../outside.jsonl', 'corpus:sub'])
       expect(await refusal(arg)).toMatch(
         /^corpus:\S*: no trace of that name in vpdma's bundled corpus/,
       );
+  });
+
+  it('takes a NAME without its extension when one trace has it, and corpus: alone as the corpus', async () => {
+    expect(await traceArgument('corpus:legacy-flags', corpus)).toBe(
+      join(corpus, 'legacy-flags.jsonl'),
+    );
+    expect(await traceArgument('corpus:sub/x', corpus)).toBe(join(corpus, 'sub/x.vpt'));
+    // Two formats of one name: which one is not guessed.
+    const two = join(dir, 'two');
+    mkdirSync(two);
+    for (const name of ['events.jsonl', 'events.vpt']) writeFileSync(join(two, name), '');
+    const e: unknown = await traceArgument('corpus:events', two).catch((x: unknown) => x);
+    expect(UserError.is(e) && e.message).toBe(
+      "corpus:events: no trace of that name in vpdma's bundled corpus; did you mean corpus:events.jsonl, corpus:events.vpt?",
+    );
+    // The whole corpus where a command takes directories (replay), one line elsewhere.
+    expect(await traceArgument('corpus:', corpus, '.', true)).toBe(corpus);
+    expect(await refusal('corpus:')).toBe(
+      'corpus: alone names the whole bundled corpus, which only replay takes; name one of its traces, corpus:NAME',
+    );
   });
 
   it('refuses a name that is also a file here, saying how to name that one', async () => {
@@ -93,9 +113,10 @@ describe('vpdma replay corpus:NAME', () => {
       "vpdma: corpus:event.jsonl: no trace of that name in vpdma's bundled corpus; did you mean corpus:events.jsonl?\n",
     );
     expect(bad.out).toBe('');
-    expect(await traceArguments(['-', 'corpus:events.jsonl'])).toEqual([
+    expect(await traceArguments(['-', 'corpus:events', 'corpus:'])).toEqual([
       '-',
       join(bundledCorpusDir(), 'events.jsonl'),
+      bundledCorpusDir(),
     ]);
   });
 });

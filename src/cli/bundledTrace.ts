@@ -13,44 +13,67 @@ import { UserError } from './context.js';
 /** Names suggested for a NAME not found, at most. */
 const SUGGESTED_MAX = 3;
 
+/** A trace file's name without its extension (`events.jsonl.gz` -> `events`). */
+const stemOf = (name: string): string => name.replace(/\.(?:jsonl|vpt|txt)(?:\.gz)?$/i, '');
+
 /** Whether a trace argument names a bundled trace (`corpus:NAME`). */
 export function isBundledRef(arg: string): boolean {
   return arg.startsWith(BUNDLED_TRACE);
 }
 
 /**
- * The file a trace argument names: a `corpus:NAME` one the bundled corpus's NAME, any other
- * itself. An unknown NAME, or a file here called `corpus:NAME` too, is a usage error (exit 2).
+ * The file a trace argument names: a `corpus:NAME` one the bundled corpus's NAME (with or
+ * without its extension, when that is unique), any other itself. `corpus:` alone is the whole
+ * bundled corpus (its directory) where `whole` allows it (replay). An unknown NAME, or a file
+ * here called `corpus:NAME` too, is a usage error (exit 2).
  */
 export async function traceArgument(
   arg: string,
   corpusDir = bundledCorpusDir(),
   /** Where a relative path is looked up (the process's working directory). */
   cwd = '.',
+  /** Whether `corpus:` alone may name the whole corpus (a command taking directories). */
+  whole = false,
 ): Promise<string> {
   if (!isBundledRef(arg)) return arg;
-  const name = arg.slice(BUNDLED_TRACE.length);
+  const given = arg.slice(BUNDLED_TRACE.length);
+  if (given === '' && !whole)
+    throw new UserError(
+      `${BUNDLED_TRACE} alone names the whole bundled corpus, which only replay takes; name one of its traces, ${BUNDLED_TRACE}NAME`,
+    );
+  const name = given === '' ? '' : await withExtension(given, corpusDir);
   const path = join(corpusDir, name);
   const inside = relative(corpusDir, path);
   const traceName = name !== '' && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
-  const found = traceName && formatOf(name) !== undefined && (await isFile(path));
+  const found =
+    given === '' || (traceName && formatOf(name) !== undefined && (await isFile(path)));
   if (!found) throw new UserError(unknownMessage(arg, name, corpusDir, await namesIn(corpusDir)));
   if (await isFile(join(cwd, arg)))
     throw new UserError(
       `${oneLine(arg)}: names a trace of the bundled corpus, and there is also a file of that name here; write ./${oneLine(arg)} for that one`,
     );
-  return path;
+  return given === '' ? corpusDir : path;
 }
 
-/** The arguments, each `corpus:NAME` as its file (traceArgument). */
+/** NAME itself when it has a trace extension; else the one trace NAME.<ext> if unique. */
+async function withExtension(name: string, corpusDir: string): Promise<string> {
+  if (formatOf(name) !== undefined) return name;
+  const slash = name.lastIndexOf('/');
+  const base = name.slice(slash + 1);
+  const names = await namesIn(join(corpusDir, name.slice(0, slash + 1)));
+  const same = names.filter((n) => stemOf(n) === base);
+  return same.length === 1 ? `${name.slice(0, slash + 1)}${same[0] ?? ''}` : name;
+}
+
+/** The arguments, each `corpus:NAME` as its file and `corpus:` as the corpus (traceArgument). */
 export async function traceArguments(args: readonly string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const a of args) out.push(await traceArgument(a));
+  for (const a of args) out.push(await traceArgument(a, undefined, undefined, true));
   return out;
 }
 
 function unknownMessage(arg: string, name: string, dir: string, names: string[]): string {
-  const stem = name.replace(/\.(?:jsonl|vpt|txt)(?:\.gz)?$/i, '').toLowerCase();
+  const stem = stemOf(name).toLowerCase();
   const close =
     stem === '' ? [] : names.filter((n) => n.toLowerCase().includes(stem)).slice(0, SUGGESTED_MAX);
   const hint =

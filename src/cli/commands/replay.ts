@@ -84,7 +84,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .argument(
       '<trace-or-dir...>',
-      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input; corpus:NAME is the bundled corpus's trace NAME, as the nightly reports name it) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
+      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input; corpus:NAME is the bundled corpus's trace NAME, as the nightly reports name it, its extension optional; corpus: alone the whole bundled corpus) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
     )
     .option(...SHARED_OPTIONS.target)
     .option(
