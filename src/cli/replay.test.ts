@@ -367,19 +367,21 @@ describe('vpdma replay', () => {
   });
 
   it('reports a process target that cannot start as a crash (exit 3)', async () => {
-    const r = await run([
-      'replay',
-      kitchen,
-      '--target',
-      'process:/nonexistent/vpdma-target',
-      '--quiet',
-    ]);
+    const r = await run(['replay', kitchen, '--target', 'process:false', '--quiet']);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/target-crashed: .*could not start/);
+    // A program that is not there is a typo in the SPEC: one line, exit 2, as a missing module.
+    const typo = await run([
+      ...['replay', kitchen, '--target', 'process:/nonexistent/vpdma-target', '--quiet'],
+    ]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toBe(
+      'vpdma: --target: process:/nonexistent/vpdma-target: /nonexistent/vpdma-target does not exist (looked for /nonexistent/vpdma-target)\n',
+    );
     // For many traces: one line says so, not one per trace (the report lists each).
     const json = join(dir, 'never-started.json');
     const many = await run([
-      ...['replay', 'corpus', '--target', 'process:/nonexistent/vpdma-target', '--quiet'],
+      ...['replay', 'corpus', '--target', 'process:false', '--quiet'],
       ...['--json', json],
     ]);
     expect(many.code).toBe(3);

@@ -3,7 +3,8 @@
 // throws, exits or hangs while loading is a target that crashed (exit 3). `fuzz` and
 // `nightly` instead report a module that cannot be loaded, whatever the reason, as a target
 // that cannot be set up: in their reports, with the same exit code; `replay` refuses it in
-// one line but writes its --json and --junit first (targetSetupFailure).
+// one line but writes its --json and --junit first (targetSetupFailure). A process: command
+// whose program is not there is a usage error too (processCommand.ts).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { createSession, IS_A_DIRECTORY } from '../replay/sessions.js';
 import type { TargetSpec } from '../replay/targetSpec.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
+import { processCommandFailure } from './processCommand.js';
 
 const DOES_NOT_EXIST = 'does not exist';
 const NO_FACTORY = 'has no default export creating a target (see README.md, Writing a target)';
@@ -41,7 +43,13 @@ export async function checkTarget(
   timeoutMs: number,
   loadTimeoutMs: number,
 ): Promise<void> {
-  if (spec.kind === 'process') return; // started per worker; a failure shows per trace or case
+  if (spec.kind === 'process') {
+    // Started per worker, a failure shown per trace or case; but a program that is not there
+    // is a typo in the SPEC, refused as a missing module is.
+    const bad = processCommandFailure(spec.command);
+    if (bad !== undefined) throw new UserError(`--target: ${bad}`, EXIT.badInput);
+    return;
+  }
   if (spec.kind === 'module') {
     const bad = await moduleLoadFailure(spec.path, loadTimeoutMs);
     if (bad === undefined) return;
@@ -64,6 +72,10 @@ export async function targetSetupFailure(
   timeoutMs: number,
   loadTimeoutMs: number,
 ): Promise<LoadFailure | undefined> {
+  if (spec.kind === 'process') {
+    const bad = processCommandFailure(spec.command);
+    return bad === undefined ? undefined : { message: bad, usage: true };
+  }
   if (spec.kind !== 'module') {
     await checkTarget(spec, timeoutMs, loadTimeoutMs);
     return undefined;
