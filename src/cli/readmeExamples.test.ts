@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayCommandLine } from '../core/replayCommand.js';
 import { createModelTarget } from '../replay/modelTarget.js';
 import { replayTrace } from '../replay/replayTrace.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
@@ -38,6 +39,19 @@ describe('README', () => {
     expect(commands.slice(0, 2)).toEqual(['npm install && npx vpdma nightly', 'npm test']);
     const run = readFileSync(join(root, '.ci/run'), 'utf8').trim().split('\n');
     expect(run.at(-1)).toBe(commands[1]);
+  });
+
+  it('says how to put on PATH the vpdma that printed reproduce commands start with', () => {
+    // The commands name the bin, the same on every machine; outside the checkout, npx does not
+    // find it, so the README must say how to get it (probe finding 2).
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const [bin] = Object.keys(pkg.bin);
+    expect(replayCommandLine('corpus:events.jsonl', { target: 'model' })).toMatch(
+      new RegExp(`^${bin ?? '?'} replay `),
+    );
+    expect(section('Quick start')).toMatch(new RegExp(`\`npm link\`[^]*\`${bin ?? '?'}\``));
   });
 
   it('names every violation kind in the table of What it checks', () => {
