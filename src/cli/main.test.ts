@@ -218,9 +218,10 @@ describe('vpdma convert', () => {
       /: 1 call \(salvaged: .*cut-capture\.jsonl:3: truncated: the last line stops before its newline .*; the rest dropped\)\n$/,
     );
     expect(await readFile(p('salvaged.jsonl'), 'utf8')).toBe(`${HEADER}\n${GET}\n`);
-    // Bad input that is not damage is still refused: nothing to salvage from a wrong call.
+    // An invalid first call: no valid call before it, so nothing to salvage.
     const bad = await run('convert', '--salvage', p('bad.jsonl'), p('bad.vpt'));
     expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/: no whole call before it, so --salvage has nothing to salvage\n$/);
     await expect(access(p('bad.vpt'))).rejects.toThrow();
   });
 

@@ -84,14 +84,19 @@ export function* traceItems(trace: Trace): Generator<TraceItem> {
 /**
  * The stream up to damage (TraceError.damaged), which ends it cleanly and is handed to
  * `onDamage` instead: the intact part of a damaged trace, for a reader that salvages it.
- * Any other error passes through.
+ * Any other error passes through, unless `anyError`: then an invalid call after a valid one
+ * ends it too (the valid calls before it kept, as replay replays up to it).
  */
 export async function* untilDamage<T extends TraceItem | TraceBatchItem>(
   items: AsyncIterable<T>,
   onDamage: (e: TraceError) => void,
+  anyError = false,
 ): AsyncGenerator<T> {
+  /** A valid call was passed on: an invalid one after it may end the stream. */
+  let called = false;
   for await (const item of items) {
-    if (item.kind === 'error' && item.error.damaged === true) {
+    if (item.kind === 'call' || (item.kind === 'calls' && item.calls.length > 0)) called = true;
+    if (item.kind === 'error' && (item.error.damaged === true || (anyError && called))) {
       onDamage(item.error);
       return;
     }

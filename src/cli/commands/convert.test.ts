@@ -78,6 +78,26 @@ describe('vpdma convert, output', () => {
   });
 });
 
+describe('vpdma convert --salvage, an invalid call mid-file', () => {
+  it('keeps the valid calls before it, naming its line and why; without --salvage, exit 2', async () => {
+    const lines = readFileSync('corpus/events.jsonl', 'utf8').trimEnd().split('\n');
+    // Line 5 (the fourth call) names a function that does not exist.
+    lines.splice(4, 1, '{"fn":"VideoPortNoSuchCall","args":{}}');
+    const bad = join(dir, 'bad-line.jsonl');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const out = join(dir, 'bad-line.salvaged.jsonl');
+    const refused = await runCli(['convert', bad, out]);
+    expect(refused.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    const r = await runCli(['convert', '--salvage', bad, out]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(
+      new RegExp(`: 3 calls \\(salvaged: ${bad}:5: .*unknown function.*; the rest dropped\\)\n$`),
+    );
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(4);
+  });
+});
+
 describe('vpdma convert to a .txt too big for replay to read whole', () => {
   it('says so, and only for a .txt', async () => {
     const file = join(dir, 'big.txt');

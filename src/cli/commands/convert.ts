@@ -35,7 +35,7 @@ export const registerConvert: RegisterCommand = (program, ctx) => {
     .argument('<out>', 'file to write (replaced atomically; gzip-compressed if it ends in .gz)')
     .option(
       '--salvage',
-      'a damaged input (cut short, a bad checksum): write the calls before the damage',
+      'a damaged input (cut short, a bad checksum) or one with an invalid call: write the calls before the first damage or invalid call (the line and why are printed)',
     )
     .action(async (input: string, output: string, opts: ConvertOptions) => {
       ctx.exitCode = await convert(ctx, input, output, opts);
@@ -105,9 +105,13 @@ async function convertFile(
         callsRead = 0;
         return counted(
           opts.salvage === true
-            ? untilDamage(items(), (e) => {
-                damage = e;
-              })
+            ? untilDamage(
+                items(),
+                (e) => {
+                  damage = e;
+                },
+                true,
+              )
             : items(),
           (n) => (callsRead += n),
         );
