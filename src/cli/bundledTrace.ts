@@ -45,8 +45,7 @@ export async function traceArgument(
   const path = join(corpusDir, name);
   const inside = relative(corpusDir, path);
   const traceName = name !== '' && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
-  const found =
-    given === '' || (traceName && formatOf(name) !== undefined && (await isFile(path)));
+  const found = given === '' || (traceName && formatOf(name) !== undefined && (await isFile(path)));
   if (!found) throw new UserError(unknownMessage(arg, name, corpusDir, await namesIn(corpusDir)));
   if (await isFile(join(cwd, arg)))
     throw new UserError(

@@ -27,7 +27,8 @@ export function processCommandFailure(
   if (program.includes('/')) {
     const file = resolve(cwd, program);
     const st = statSync(file, { throwIfNoEntry: false });
-    if (st === undefined) return `process:${command}: ${program} does not exist (looked for ${file})`;
+    if (st === undefined)
+      return `process:${command}: ${program} does not exist (looked for ${file})`;
     if (st.isDirectory()) return `process:${command}: ${program} is a directory`;
     if (!runnable(file))
       return `process:${command}: ${program} is not executable (chmod +x it, or name its interpreter: process:python3 ${program})`;
