@@ -116,17 +116,9 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     cpSync(out, out3, { recursive: true });
     cpSync(history, history3);
     const short = await run([
-      'nightly',
-      '--out',
-      out3,
-      '--runs',
-      '1',
-      '--corpus',
-      join(dir, 'short-corpus'), // the bundled corpus alone: its case 0 does not find it
-      '--target',
-      MUTANT,
-      '--history',
-      history3,
+      ...['nightly', '--out', out3, '--runs', '1', '--target', MUTANT, '--history', history3],
+      // The bundled corpus alone: its case 0 does not find it.
+      ...['--corpus', join(dir, 'short-corpus')],
     ]);
     expect(short.code).toBe(1); // the corpus (the repro) has a violation
     expect(report(out3).findings).toEqual([]);
