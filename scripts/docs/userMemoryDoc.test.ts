@@ -25,6 +25,16 @@ describe('user memory in the docs', () => {
     expect(isUserVa(USER_VA_MAX, 1)).toBe(false);
   });
 
+  it('the C example target backs the same range (examples/c-target/vp.h)', () => {
+    const header = readFileSync(new URL('../../examples/c-target/vp.h', import.meta.url), 'utf8');
+    const define = (name: string): bigint | undefined => {
+      const m = new RegExp(`^#define ${name} (0x[0-9a-fA-F]+)ULL`, 'm').exec(header);
+      return m?.[1] === undefined ? undefined : BigInt(m[1]);
+    };
+    expect(define('USER_VA_MIN')).toBe(USER_VA_MIN);
+    expect(define('USER_VA_MAX')).toBe(USER_VA_MAX);
+  });
+
   it('the example address the docs give lies in it', () => {
     expect(doc('target-protocol.md')).toContain('`0x1230100`');
     expect(isUserVa(0x1230100n, 1)).toBe(true);
