@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interruptCli } from '../../test/support/runCli.js';
+import { releaseOnceHeard } from '../../test/support/release.js';
 import { waitFor } from '../../test/support/waitFor.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -14,7 +15,6 @@ const TARGET = `module:${join(root, 'test/fixtures/slow-target.mjs')}`;
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-minimize-interrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const SET = (n: number): string =>
   `VideoPortSetBytesUsed(hwDeviceExtension=0xffffe00000001000, pDma=0x0, bytesUsed=${n})\n`;
 // A recorded-mismatch at call `before` (the oracle says 0), with `after` calls after it: the
@@ -38,19 +38,28 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
   it('during the first candidate: writes nothing, says so, exit 130', async () => {
     const trace = capture('cand.txt', 30);
     const out = join(dir, 'cand.min.txt');
+    // The first candidate's target holds at its first call until released, which is once the
+    // child has heard the signal: the candidate (1.9 s) cannot be accepted before it, however
+    // late a loaded machine delivers the signal.
+    const hold = mkdtempSync(join(dir, 'hold-'));
     const r = await interruptCli(
       ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out],
-      async (err) => {
-        // The seed line comes once the first replay found the violation.
-        for (let t = 0; t < 4000 && !err().includes('draws nothing at random'); t++) await sleep(5);
-      },
+      // The seed line comes once the first replay found the violation; held, the candidate runs.
+      async (err) =>
+        void (await waitFor(
+          () => err().includes('draws nothing at random') && existsSync(join(hold, 'held')),
+        )),
+      false,
+      { env: { SLOW_TARGET_HOLD: hold }, afterSignal: releaseOnceHeard(join(hold, 'release')) },
     );
+    // Two targets: the first replay's and the held candidate's (none was made in between).
+    expect(readFileSync(join(hold, 'starts'), 'utf8')).toBe('x\nx\n');
     expect(r.code, r.err).toBe(130);
     expect(r.err).toContain(nothing(trace));
     expect(r.out).toContain('recorded-mismatch in VideoPortGetBytesUsed at call 30');
     expect(r.out).not.toContain('wrote');
     expect(existsSync(out)).toBe(false);
-  }, 60_000);
+  }, 240_000);
 
   it('during the first replay: stops it, writes nothing, exit 130', async () => {
     // The failure at call 180: the first replay takes 10.9 s.
@@ -61,6 +70,9 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     const answeredFile = join(dir, 'first.answered');
     const answered = (): number =>
       existsSync(answeredFile) ? Number(readFileSync(answeredFile, 'utf8')) || 0 : 0;
+    // The first replay's target holds after its first call until the child has heard the
+    // signal, so the replay (10.9 s) cannot end before it however late the signal lands.
+    const hold = mkdtempSync(join(dir, 'hold-'));
     // Once the first replay has begun (its phase line, printed after the signal handler is in
     // place): a fixed wait lost the race to a loaded machine's start-up, and Node's default
     // SIGINT ended the process.
@@ -70,7 +82,15 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
       async (err) =>
         void (await waitFor(() => err().includes('"phase":"replaying"') && answered() > 0)),
       false,
-      { env: { SLOW_TARGET_CALLS_FILE: answeredFile } },
+      {
+        env: {
+          SLOW_TARGET_CALLS_FILE: answeredFile,
+          SLOW_TARGET_HOLD: hold,
+          SLOW_TARGET_HOLD_FROM: '1',
+          SLOW_TARGET_HOLD_CALL: '1',
+        },
+        afterSignal: releaseOnceHeard(join(hold, 'release')),
+      },
     );
     expect(r.code, r.err).toBe(130);
     expect(r.err).toContain(nothing(trace));

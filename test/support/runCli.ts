@@ -24,14 +24,19 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * bin/vpdma.js (the built CLI) as a child process, sent SIGINT once `ready` resolves (a number:
  * after that many milliseconds; a function is given what the child wrote to stderr so far),
- * `twice` a second time 50 ms later: its exit code and output.
+ * `twice` a second time 50 ms later: its exit code and output. `o.afterSignal` runs once the
+ * signal is sent (a test releases a fixture held until the child has heard it).
  */
 export async function interruptCli(
   argv: readonly string[],
   ready: number | ((stderr: () => string) => Promise<void>),
   twice = false,
   /** `stdin`: written to its standard input, which stays open (a pipe that has not ended). */
-  o: { stdin?: Uint8Array; env?: NodeJS.ProcessEnv } = {},
+  o: {
+    stdin?: Uint8Array;
+    env?: NodeJS.ProcessEnv;
+    afterSignal?: (stderr: () => string) => Promise<void>;
+  } = {},
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], {
     stdio: 'pipe',
@@ -57,6 +62,7 @@ export async function interruptCli(
     await sleep(50);
     child.kill('SIGINT');
   }
+  await o.afterSignal?.(() => err);
   const code = await exited;
   return { code, signal, out, err };
 }
