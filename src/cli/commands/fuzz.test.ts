@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../fuzz/fuzzReport.js';
 import { interruptCli, runCli } from '../../../test/support/runCli.js';
+import { waitFor } from '../../../test/support/waitFor.js';
 import { budgetOptions } from '../fuzzBudget.js';
 import { parseSeed } from '../../core/rng.js';
 import { buildBase, type NamedTrace } from '../../fuzz/base.js';
@@ -323,10 +324,9 @@ describe('vpdma fuzz', () => {
     const corpus = join(out, 'corpus');
     const { code, signal, err } = await interruptCli(
       ['fuzz', '--runs', '1000000', '--workers', '2', '--out', out, '--quiet'],
-      async () => {
-        for (let i = 0; i < 300 && !(existsSync(corpus) && vpt(corpus).length > 3); i++)
-          await new Promise((r) => setTimeout(r, 50));
-      },
+      // Once the campaign has kept a few cases (its handlers are in place by then): a deadline,
+      // not a count of polls, so a slow start under load is waited out rather than signalled.
+      async () => void (await waitFor(() => existsSync(corpus) && vpt(corpus).length > 3)),
       true,
     );
     expect(err).toContain('SIGINT');
@@ -345,7 +345,7 @@ describe('vpdma fuzz', () => {
     const again = await run(['fuzz', '--runs', '10', '--out', out, '--quiet']);
     expect(again.code).toBe(0);
     expect(report(join(out, 'report.json')).corpus.base).toBe(BUNDLED + onDisk);
-  });
+  }, 240_000);
 });
 
 describe('--minimize-time', () => {
