@@ -12,6 +12,8 @@ import { waitFor } from '../../test/support/waitFor.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const TARGET = `module:${join(root, 'test/fixtures/slow-target.mjs')}`;
+// One worker; --timeout over the fixture's 120 s bound on a hold: a held call is no timeout.
+const SLOW = ['--target', TARGET, '--workers', '1', '--timeout', '150000'];
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-minimize-interrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +45,7 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     // late a loaded machine delivers the signal.
     const hold = mkdtempSync(join(dir, 'hold-'));
     const r = await interruptCli(
-      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out],
+      ['minimize', trace, ...SLOW, '--out', out],
       // The seed line comes once the first replay found the violation; held, the candidate runs.
       async (err) =>
         void (await waitFor(
@@ -77,7 +79,7 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     // place): a fixed wait lost the race to a loaded machine's start-up, and Node's default
     // SIGINT ended the process.
     const r = await interruptCli(
-      ['minimize', trace, '--target', TARGET, '--workers', '1', '--out', out, '--json-progress'],
+      ['minimize', trace, ...SLOW, '--out', out, '--json-progress'],
       // ... and the target has answered its first call: the check below then means something.
       async (err) =>
         void (await waitFor(() => err().includes('"phase":"replaying"') && answered() > 0)),

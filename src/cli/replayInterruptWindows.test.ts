@@ -5,19 +5,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { releaseOnceHeard } from '../../test/support/release.js';
 import { interruptCli } from '../../test/support/runCli.js';
+import { waitFor } from '../../test/support/waitFor.js';
 import { stillThere } from '../../test/pgrep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-replay-windows-'));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** The first 11 calls of a bundled capture, as lines (header first). */
 const head = readFileSync('corpus/legacy-mapdma-flags.jsonl', 'utf8').split('\n').slice(0, 12);
 const READ = '{"fn":"@read","args":{"va":"0xffffc00000000000","length":4}}';
-
-/** Polls `look` every 50 ms, for at most 30 s, until it is true. */
-async function until(look: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !look(); i++) await sleep(50);
-}
 
 interface Report {
   interrupted: boolean;
@@ -46,6 +42,12 @@ describe('vpdma replay, interrupted while the pool drains', () => {
     writeFileSync(long, `${[...head, ...Array<string>(300).fill(READ)].join('\n')}\n`);
     const json = join(out, 'r.json');
     const junit = join(out, 'r.xml');
+    // The long trace's target holds before its 13th call until the child has heard the
+    // signal (the short one, 11 calls, never gets there): it cannot end before the signal.
+    const hold = mkdtempSync(join(dir, 'hold-'));
+    setEnv('SLOW_TARGET_HOLD', hold);
+    setEnv('SLOW_TARGET_HOLD_FROM', '1');
+    setEnv('SLOW_TARGET_HOLD_CALL', '12');
     let done = 0;
     let calls = 0;
     const { code, err } = await interruptCli(
@@ -57,6 +59,9 @@ describe('vpdma replay, interrupted while the pool drains', () => {
         'module:test/fixtures/slow-target.mjs',
         '--workers',
         '2',
+        // Held, a call lasts until the signal: not a target-timeout (5 s by default).
+        '--timeout',
+        '150000',
         '--json-progress',
         '--json',
         json,
@@ -65,7 +70,7 @@ describe('vpdma replay, interrupted while the pool drains', () => {
       ],
       // Signalled once the short trace is done and the long one is past its first 11 calls.
       async (stderr) =>
-        until(() => {
+        waitFor(() => {
           for (const l of stderr().split('\n'))
             if (l.startsWith('{"progress"')) {
               const p = JSON.parse(l) as { done: number; calls: number };
@@ -74,6 +79,8 @@ describe('vpdma replay, interrupted while the pool drains', () => {
             }
           return done >= 1 && calls >= 11 + 12;
         }),
+      false,
+      { afterSignal: releaseOnceHeard(join(hold, 'release')) },
     );
     expect([done, calls >= 23]).toEqual([1, true]);
     expect(err).toContain('vpdma: SIGINT');
@@ -106,14 +113,17 @@ function alive(pids: readonly string[]): string[] {
 }
 
 describe('vpdma replay, interrupted before the first call', () => {
-  // A module target whose factory takes 1.5 s, and a process target that says hello 1.5 s
-  // late (--timeout 20000: a loaded machine must not make that a timeout).
+  // A module target whose factory, and a process target whose hello, waits until the test
+  // releases it, once the child has heard the signal: the start cannot end before the signal
+  // (it took 1.5 s by the clock, which a loaded machine's signal could miss; --timeout 150000,
+  // over the fixtures' 120 s bound on the hold: the wait must not be a timeout).
   const targets = [
     {
       name: 'a module target whose factory is slow',
       target: 'module:test/fixtures/slow-start-target.mjs',
       started: (out: string) => {
         setEnv('VPDMA_FIXTURE_STARTED', out);
+        setEnv('VPDMA_FIXTURE_RELEASE', join(out, 'release'));
         return () => readdirSync(out).filter((f) => f.startsWith('started-'));
       },
     },
@@ -123,6 +133,7 @@ describe('vpdma replay, interrupted before the first call', () => {
       started: (out: string) => {
         const log = join(out, 'started.log');
         setEnv('STARTLOG', log);
+        setEnv('RELEASE', join(out, 'release'));
         return () => {
           try {
             return readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -150,7 +161,7 @@ describe('vpdma replay, interrupted before the first call', () => {
         '--target',
         t.target,
         '--timeout',
-        '20000',
+        '150000',
         '--quiet',
         '--json',
         json,
@@ -158,7 +169,9 @@ describe('vpdma replay, interrupted before the first call', () => {
         junit,
       ],
       // Signalled once the target's start is under way (it says so itself).
-      async () => until(() => started().length > 0),
+      async () => waitFor(() => started().length > 0),
+      false,
+      { afterSignal: releaseOnceHeard(join(out, 'release')) },
     );
     const pids = started();
     expect(pids).toHaveLength(1);

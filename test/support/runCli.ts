@@ -29,7 +29,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export async function interruptCli(
   argv: readonly string[],
-  ready: number | ((stderr: () => string) => Promise<void>),
+  ready: number | ((stderr: () => string) => Promise<unknown>),
   twice = false,
   /** `stdin`: written to its standard input, which stays open (a pipe that has not ended). */
   o: {
