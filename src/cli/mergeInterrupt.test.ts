@@ -1,14 +1,25 @@
 // `vpdma merge` stopped by Ctrl-C while it copies the corpus: it says so as the other commands
 // do, copies no more entries, writes the reports (marked interrupted: a partial corpus, and
 // nothing marked fixed) and leaves no temporary file; exit 130. The built CLI, a real signal.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HEARD_SIGINT } from '../../test/support/release.js';
 import { interruptCli, runCli as run } from '../../test/support/runCli.js';
+import { waitFor } from '../../test/support/waitFor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-interrupt-'));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Every file under `d`, hidden ones too, relative to it. */
 function allFiles(d: string): string[] {
@@ -24,15 +35,41 @@ describe('vpdma merge, interrupted', () => {
     const s2 = join(dir, 's2');
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(0);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
-    // A big corpus, so that copying it takes long enough to be interrupted.
+    // More corpus entries, one of them a FIFO (Linux: mkfifo) the copy waits at, reading it,
+    // until the test writes it, which is once the child has heard the signal: the copy cannot
+    // end before the signal, however slowly a loaded machine delivers it (a copy of 4,000
+    // files by the clock was the window before).
     const trace = readFileSync(join(import.meta.dirname, '../../corpus/events.jsonl'));
-    const bulk = 4000;
-    for (let i = 0; i < bulk; i++)
-      writeFileSync(join(s1, 'corpus', `bulk-${String(i).padStart(5, '0')}.jsonl`), trace);
+    const bulk = 20;
+    const name = (i: number): string =>
+      join(s1, 'corpus', `bulk-${String(i).padStart(5, '0')}.jsonl`);
+    const held = name(bulk / 2);
+    for (let i = 0; i < bulk; i++) if (i !== bulk / 2) writeFileSync(name(i), trace);
+    execFileSync('mkfifo', [held]);
+    const entries = new Set([
+      ...readdirSync(join(s1, 'corpus')),
+      ...readdirSync(join(s2, 'corpus')),
+    ]);
     const out = join(dir, 'merged');
-    const r = await interruptCli(['merge', s1, s2, '--out', out], async (err) => {
-      // Bounded: a merge that never says so is sent the signal all the same, and fails below.
-      for (let t = 0; t < 3000 && !err().includes('corpus entries'); t++) await sleep(5);
+    // Opened for writing once the copy has it open for reading (O_NONBLOCK: ENXIO until then).
+    let fd: number | undefined;
+    const reading = (): boolean => {
+      try {
+        fd = openSync(held, constants.O_WRONLY | constants.O_NONBLOCK);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const r = await interruptCli(['merge', s1, s2, '--out', out], () => waitFor(reading), false, {
+      afterSignal: async (err) => {
+        await waitFor(() => err().includes(HEARD_SIGINT));
+        // The whole trace fits the pipe's buffer (64 KiB): one write, then its end.
+        if (fd !== undefined) {
+          writeSync(fd, trace);
+          closeSync(fd);
+        }
+      },
     });
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/vpdma: SIGINT: finishing up/);
@@ -44,6 +81,11 @@ describe('vpdma merge, interrupted', () => {
     for (const f of ['junit.xml', 'results.sarif', 'report.html'])
       expect(readdirSync(out)).toContain(f);
     expect(allFiles(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(readdirSync(join(out, 'corpus')).length).toBeLessThan(bulk);
-  }, 60_000);
+    // The copy stopped at the held entry: none after it was copied.
+    const copied = readdirSync(join(out, 'corpus'));
+    expect(copied.length).toBeLessThan(entries.size);
+    expect(copied).toContain(basename(held));
+    expect(copied.filter((n) => n > basename(held) && n.startsWith('bulk-'))).toEqual([]);
+    expect(r.err).toContain(`: ${copied.length} of ${entries.size} corpus entries copied`);
+  }, 240_000);
 });
