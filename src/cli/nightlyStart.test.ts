@@ -7,57 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, violation } from '../replay/violation.js';
-import { keptAfterStop, STARTS_FAILED_MAX, StartWatch } from './nightlyStart.js';
+import { keptAfterStop } from './nightlyStart.js';
+import { passed, unreadable } from '../../test/support/itemResults.js';
+import { STARTS_FAILED_MAX } from './startWatch.js';
 import { pgrep, stillThere } from '../../test/pgrep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-start-'));
-
-const unstarted = (id: number): ItemResult => ({
-  id,
-  label: `t${id}`,
-  result: {
-    outcome: 'timeout',
-    calls: 0,
-    violations: [violation('target-timeout', '(start)', 0, `${NOT_STARTED}: did not answer hello`)],
-  },
-});
-const passed = (id: number): ItemResult => ({
-  id,
-  label: `t${id}`,
-  result: { outcome: 'pass', calls: 3, violations: [] },
-});
-const unreadable = (id: number): ItemResult => ({ id, label: `t${id}`, inputError: 'bad' });
-
-/** The ids, fed in this order: the one whose result decided, if any. */
-function decide(results: readonly ItemResult[]): number | undefined {
-  const w = new StartWatch();
-  const at = results.findIndex((r) => w.note(r));
-  return at < 0 ? undefined : results[at]?.id;
-}
-
-describe('StartWatch', () => {
-  it('decides from the first traces in order, whatever order their results come in', () => {
-    const ids = Array.from({ length: 20 }, (_, i) => i);
-    expect(decide(ids.map(unstarted))).toBe(STARTS_FAILED_MAX - 1);
-    // Later traces first: only the result completing the first eight decides.
-    const late = [...ids.slice(8), 3, 1, 0, 7, 6, 5, 4, 2].map(unstarted);
-    expect(decide(late)).toBe(2);
-    const w = new StartWatch();
-    for (const r of late) w.note(r);
-    expect(w.verdict).toEqual({
-      lastId: STARTS_FAILED_MAX - 1,
-      message: `${NOT_STARTED}: did not answer hello`,
-    });
-  });
-
-  it('skips unreadable traces (the target was not tried), and never decides once one started', () => {
-    const ids = Array.from({ length: 12 }, (_, i) => i);
-    expect(decide(ids.map((i) => (i === 2 ? unreadable(i) : unstarted(i))))).toBe(8);
-    expect(decide(ids.map((i) => (i === 5 ? passed(i) : unstarted(i))))).toBeUndefined();
-    const setup = (id: number): ItemResult => ({ id, label: '', setupError: 'killed its thread' });
-    expect(decide(ids.map(setup))).toBe(7);
-  });
-});
 
 describe('vpdma nightly with a process target that never answers its hello', () => {
   it('stops after the first traces fail to start, reports them and exits 3, trying no more', async () => {

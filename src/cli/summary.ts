@@ -10,19 +10,25 @@ import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
 import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
 import { compact } from './progress.js';
+import { NOT_TRIED } from './startWatch.js';
 
 const shownMax = 20;
+const reasonsShownMax = 3;
 
 export function formatReplaySummary(r: ReplayReport): string {
   const s = r.summary;
+  // Counted as invalid in --json, but said apart: such a trace was read, the target not started.
+  const unstarted = r.traces.filter((t) => t.outcome === 'setup-failed');
+  const tried = s.traces - unstarted.length;
   // No blank line first: stdout starts with the summary (the bar, on stderr, clears itself).
   const lines = [
-    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid} unreadable${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}${(s.interrupted ?? 0) > 0 ? `, ${s.interrupted} interrupted part way (replayed up to the stop)` : ''}`,
+    `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid - unstarted.length} unreadable${unstarted.length > 0 ? `, ${unstarted.length} not started` : ''}${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}${(s.interrupted ?? 0) > 0 ? `, ${s.interrupted} interrupted part way (replayed up to the stop)` : ''}`,
     ...(s.detached > 0
       ? [
           `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,
         ]
       : []),
+    ...notStartedLines(unstarted),
     ...skippedLines(r),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
   ];
@@ -35,11 +41,12 @@ export function formatReplaySummary(r: ReplayReport): string {
     const first = r.violations[0];
     if (
       first !== undefined &&
-      r.violations.length === s.traces &&
-      s.traces > 1 &&
+      r.violations.length === tried &&
+      tried > 1 &&
       r.violations.every((v) => v.message === first.message && v.message.startsWith(NOT_STARTED))
     ) {
-      lines.push('', `every trace: ${first.kind}: ${oneLine(first.message)}`);
+      const every = tried < s.traces ? `every trace tried (${tried})` : 'every trace';
+      lines.push('', `${every}: ${first.kind}: ${oneLine(first.message)}`);
       return `${lines.join('\n')}\n`;
     }
     lines.push('', 'first violations:');
@@ -48,6 +55,19 @@ export function formatReplaySummary(r: ReplayReport): string {
     if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Why traces were not started (setup-failed), once per reason: the first three reasons. */
+function notStartedLines(unstarted: readonly TraceEntry[]): string[] {
+  const by = new Map<string, number>();
+  for (const t of unstarted) by.set(t.error ?? '', (by.get(t.error ?? '') ?? 0) + 1);
+  const lines = [...by].slice(0, reasonsShownMax).map(([why, n]) => {
+    const said = why.startsWith(NOT_TRIED) ? why.slice(NOT_TRIED.length) : why;
+    return `${plural(n, 'trace')} not started: ${oneLine(said)}`;
+  });
+  if (by.size > reasonsShownMax)
+    lines.push(`  ... and ${by.size - reasonsShownMax} more reasons (see --json)`);
+  return lines;
 }
 
 /** The traces --disable left out, the first 20 by name with the function each calls. */
@@ -79,7 +99,10 @@ export function violationPlace(v: Pick<ReportViolation, 'trace' | 'callIndex' | 
  * code 2 contract), the first 20 of them; '' when every trace was read whole.
  */
 export function formatInputProblems(r: ReplayReport): string {
-  const bad = r.traces.filter((e) => e.error !== undefined || e.damage !== undefined);
+  // A trace not started is not bad input: the summary says why, once per reason.
+  const bad = r.traces.filter(
+    (e) => e.outcome !== 'setup-failed' && (e.error !== undefined || e.damage !== undefined),
+  );
   const lines = bad
     .slice(0, shownMax)
     .map((t) =>

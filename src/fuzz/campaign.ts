@@ -8,7 +8,7 @@ import type { FuzzExecutor } from './executor.js';
 import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
 import { wallClock } from './runCases.js';
 import { shardCases, shardIndex, type Shard } from './shard.js';
-import { notStarted } from '../replay/violation.js';
+import { notStarted, STARTS_FAILED_MAX } from '../replay/violation.js';
 
 export { parseShard, shardCases, shardIndex, type Shard } from './shard.js';
 
@@ -125,7 +125,7 @@ const firstBatch = 4;
  */
 const taskSliceMs = 200;
 /** Failed starts in a row, from the first case, that make a target one that cannot be set up. */
-const startsFailedMax = 8;
+const startsFailedMax = STARTS_FAILED_MAX;
 
 function batchFor(o: CampaignOptions, workers: number): number {
   if (o.batch !== undefined) return o.batch;

@@ -111,9 +111,21 @@ export const NOT_STARTED = 'the target could not start';
  * violation's message begins with, which would say the same thing twice.
  */
 export function setUpFailed(why: string): string {
-  const said = `${NOT_STARTED}: `;
-  return `the target could not be set up: ${why.startsWith(said) ? why.slice(said.length) : why}`;
+  return `the target could not be set up: ${withoutNotStarted(why)}`;
 }
+
+/** A failed start's reason without the "could not start" it may begin with. */
+export function withoutNotStarted(why: string): string {
+  const said = `${NOT_STARTED}: `;
+  return why.startsWith(said) ? why.slice(said.length) : why;
+}
+
+/**
+ * Traces or cases in a row, from the first, that must all fail to start the target before
+ * `replay`, `fuzz` and `nightly` stop starting it: a command that never answers costs this
+ * many hello allowances, not one per trace or case.
+ */
+export const STARTS_FAILED_MAX = 8;
 
 export function notStarted(v: Violation): boolean {
   return (

@@ -28,7 +28,8 @@ import {
   skippedTraces,
   type NightlyOptions,
 } from '../nightlyPlan.js';
-import { replayPhase, STARTS_FAILED_MAX } from '../nightlyStart.js';
+import { replayPhase } from '../nightlyStart.js';
+import { STARTS_FAILED_MAX } from '../startWatch.js';
 import { defaultCorpusDir, fuzzPhase, type FuzzPhaseResult } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';

@@ -37,6 +37,8 @@ import {
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
+import { watchStarts, withNotTried } from '../startWatch.js';
+import { checkExplain, nothingReplayed } from '../replayChecks.js';
 import { traceIdOf } from '../historyTraceName.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -257,15 +259,25 @@ async function replayPaths(
     write: ctx.io.err,
   });
   const interrupt = onInterrupt(ctx.io.err);
-  let run;
+  let watched;
   try {
-    run = await runReplaysOrFault(files, settings, workers, progress, interrupt.signal, {
-      labels,
-      ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
-    });
+    // A target that cannot start is started STARTS_FAILED_MAX times, not once per trace.
+    watched = await watchStarts(interrupt.signal, (signal, o) =>
+      runReplaysOrFault(files, settings, workers, progress, signal, {
+        ...o,
+        labels,
+        ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
+      }),
+    );
   } finally {
     interrupt.dispose();
   }
+  const v = watched.verdict;
+  const names = files.map((f) => labels.get(f) ?? f);
+  const run =
+    v === undefined
+      ? watched.run
+      : { ...watched.run, results: withNotTried(watched.run.results, v, names) };
   const { results, wallMs } = run;
   const closing = closeWarning(settings.target, closeErrorsOf(results), 'trace');
   if (closing !== '') ctx.io.err(closing);
@@ -301,26 +313,6 @@ async function replayPaths(
     return EXIT.badInput;
   }
   return exitFor(results);
-}
-
-/** Why a replay whose every trace --disable left out exits 2. */
-function nothingReplayed(skipped: number): string {
-  const which = skipped === 1 ? 'the one trace given calls' : `all ${skipped} traces given call`;
-  return `nothing replayed: ${which} a function --disable names, so nothing was checked (exit 2)`;
-}
-
-/** --explain tells one trace on stdout: refused for several, or beside a report on stdout. */
-function checkExplain(files: readonly string[], opts: ReplayOptions): void {
-  if (files.length !== 1)
-    throw new UserError(
-      `--explain tells the replay of one trace; ${files.length} were given (a directory counts each trace in it): name one file`,
-    );
-  for (const [flag, path] of [
-    ['--json', opts.json],
-    ['--junit', opts.junit],
-  ] as const)
-    if (path === STDOUT_FILE)
-      throw new UserError(`--explain writes to stdout: ${flag} - cannot go there too; name a file`);
 }
 
 async function buildReport(
