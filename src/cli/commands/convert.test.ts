@@ -89,6 +89,18 @@ describe('vpdma convert --salvage, an invalid call mid-file', () => {
     const refused = await runCli(['convert', bad, out]);
     expect(refused.code).toBe(2);
     expect(existsSync(out)).toBe(false);
+    // The line says what --salvage would keep; a .txt, written in two passes, the same.
+    const why = `${bad}:5: fn: unknown function "VideoPortNoSuchCall"`;
+    expect(refused.err).toBe(`vpdma: ${why}; --salvage keeps the 3 calls before it\n`);
+    const txt = await runCli(['convert', bad, join(dir, 'bad-line.txt')]);
+    expect([txt.code, txt.err]).toEqual([2, refused.err]);
+    // With no call before it, --salvage would keep nothing: no hint.
+    lines.splice(1, 1, '{"fn":"VideoPortNoSuchCall","args":{}}');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const first = await runCli(['convert', bad, out]);
+    expect(first.err).toBe(`vpdma: ${bad}:2: fn: unknown function "VideoPortNoSuchCall"\n`);
+    lines.splice(1, 1, readFileSync('corpus/events.jsonl', 'utf8').split('\n')[1] ?? '');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
     const r = await runCli(['convert', '--salvage', bad, out]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toMatch(

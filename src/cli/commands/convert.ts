@@ -87,6 +87,8 @@ async function convertFile(
   let damage: TraceError | undefined;
   /** Calls read in the latest pass: none when --salvage fails means nothing was before it. */
   let callsRead = 0;
+  /** The input's own error that ended the latest pass (not the writer's). */
+  let readError: TraceError | undefined;
   // Ctrl-C or SIGTERM ends the stream as an error would: the writer drops its temporary file.
   const interrupt = onInterrupt(ctx.io.err, 'stopping; the output is left as it was');
   const items = (): AsyncIterable<TraceBatchItem> =>
@@ -103,6 +105,7 @@ async function convertFile(
       file: input,
       open: () => {
         callsRead = 0;
+        readError = undefined;
         return counted(
           opts.salvage === true
             ? untilDamage(
@@ -114,6 +117,7 @@ async function convertFile(
               )
             : items(),
           (n) => (callsRead += n),
+          (e) => (readError = e),
         );
       },
     });
@@ -131,7 +135,9 @@ async function convertFile(
         ? ': damaged; --salvage writes the calls before it'
         : opts.salvage === true && callsRead === 0
           ? ': no whole call before it, so --salvage has nothing to salvage'
-          : '';
+          : r.error === readError && callsRead > 0
+            ? `; --salvage keeps the ${plural(callsRead, 'call')} before it`
+            : '';
     throw new UserError(`${formatTraceError(r.error)}${hint}`);
   }
   const salvaged =
@@ -173,13 +179,15 @@ async function* untilSignal(
   }
 }
 
-/** The stream as it is, telling `onCalls` how many calls each batch brings. */
+/** The stream as it is, telling `onCalls` how many calls each batch brings, and its error. */
 async function* counted(
   items: AsyncIterable<TraceBatchItem>,
   onCalls: (n: number) => void,
+  onError: (e: TraceError) => void,
 ): AsyncGenerator<TraceBatchItem> {
   for await (const item of items) {
     if (item.kind === 'calls') onCalls(item.calls.length);
+    if (item.kind === 'error') onError(item.error);
     yield item;
   }
 }
