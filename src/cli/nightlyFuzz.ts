@@ -20,6 +20,7 @@ import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { campaignGuards } from './campaignGuards.js';
+import { campaignStatus } from './campaignStatus.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -79,6 +80,7 @@ export async function fuzzPhase(
   };
   const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
   const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
+  const status = campaignStatus({ mode: shown.mode, timeMs: p.budget.timeMs });
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;
   const guards = campaignGuards({ ...p, cwd: process.cwd() });
@@ -92,15 +94,7 @@ export async function fuzzPhase(
       guards.seen(x);
       const t = x.elapsedMs / 1000;
       const secs = Math.max(t, 1e-3);
-      progress.update(x.cases, {
-        'cases/s': Math.round(x.cases / secs),
-        'calls/s': Math.round(x.calls / secs),
-        coverage: x.coverage,
-        ...(x.targetEdges === undefined ? {} : { edges: x.targetEdges }),
-        corpus: bundled.length + mine.size() + x.kept,
-        findings: x.kinds,
-        failing: x.failing,
-      });
+      progress.update(x.cases, status(x, bundled.length + mine.size() + x.kept));
       if (t - lastT < sampleEverySeconds) return;
       const prev = series[series.length - 1];
       const dt = prev === undefined ? secs : Math.max(t - prev.t, 1e-3);

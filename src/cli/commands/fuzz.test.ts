@@ -232,6 +232,12 @@ describe('vpdma fuzz', () => {
         .filter((l) => l.startsWith('{'))
         .at(-1) ?? '';
     expect(JSON.parse(last)).toMatchObject({ done: 8, findings: 0, failing: 8 });
+    // The time and the memory, for a log without timestamps (campaignStatus.ts).
+    expect(JSON.parse(last)).toMatchObject({
+      elapsedMs: expect.any(Number) as number,
+      rssMb: expect.any(Number) as number,
+      recentCasesPerSecond: expect.any(Number) as number,
+    });
     expect(existsSync(join(out, 'findings'))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as FuzzReport;
     expect(report.findings).toEqual([]);

@@ -45,6 +45,7 @@ import {
   helloTimeoutOption,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
+import { campaignStatus } from '../campaignStatus.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { moduleStateWarning } from '../../fuzz/moduleState.js';
 import { closeWarning } from '../closeWarning.js';
@@ -230,17 +231,12 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
     unit: 'cases',
     idle: 'starting',
   });
+  const status = campaignStatus({
+    mode: progressMode(opts, process.stderr.isTTY),
+    timeMs: b.timeMs,
+  });
   const update = (c: CampaignProgress): void => {
-    const secs = Math.max(c.elapsedMs / 1000, 1e-3);
-    progress.update(c.cases, {
-      'cases/s': Math.round(c.cases / secs),
-      'calls/s': Math.round(c.calls / secs),
-      coverage: c.coverage,
-      ...(c.targetEdges === undefined ? {} : { edges: c.targetEdges }),
-      corpus: corpus() + c.kept,
-      findings: c.kinds,
-      failing: c.failing,
-    });
+    progress.update(c.cases, status(c, corpus() + c.kept));
   };
   const minimizing = minimizeProgress(progress, {
     mode: progressMode(opts, process.stderr.isTTY),
