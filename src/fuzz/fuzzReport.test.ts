@@ -94,6 +94,19 @@ describe('the fuzz summary', () => {
     );
   });
 
+  it("gives back the user's --runs when it runs the same cases of a shard", async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    // --runs 300 --shard 1/2 ran cases 0, 2, ..., 298: --runs 299 does too, but 300 was typed.
+    const half = { ...r, callsMax: 64, shard: '1/2', budget: { runs: 300 }, runsEquivalent: 299 };
+    expect(firstLine(half)).toMatch(/^cases 12 \(--runs 300 --shard 1\/2 reproduces /);
+    // Shard 2/2 of --runs 300 ends at case 299: the same number either way.
+    expect(firstLine({ ...half, shard: '2/2', runsEquivalent: 300 })).toMatch(
+      /\(--runs 300 --shard/,
+    );
+    // Cut short (a signal): the cases that ran, not the budget.
+    expect(firstLine({ ...half, runsEquivalent: 101 })).toMatch(/\(--runs 101 --shard 1\/2 /);
+  });
+
   it('records --worker-heap-mb when given, and gives it back in the re-run hint', async () => {
     const r = await fuzz({ soloMs: 60_000 });
     // Not given: Node's own limit, nothing recorded, nothing to give back.

@@ -6,6 +6,7 @@ import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
 import { reachedLines } from './reached.js';
+import { parseShard, shardCases } from './shard.js';
 import type { FindingBase, FuzzReport } from './fuzzReport.js';
 
 /** Where the cases ran: the workers that started, or the main thread when none did. */
@@ -37,8 +38,9 @@ export function alsoAtCallLines(
 }
 
 /**
- * The options that run a report's cases again, with its seed and target: `--runs N` (its
- * runsEquivalent, not its case count: a shard's cases are every N-th), then `--shard`,
+ * The options that run a report's cases again, with its seed and target: `--runs N` (the
+ * user's --runs when it runs the same cases, as it does when the run was not cut short, else
+ * runsEquivalent; not the case count: a shard's cases are every N-th), then `--shard`,
  * `--calls-max`, `--timeout`, `--disable` and `--worker-heap-mb` when they are not their
  * defaults, and `--corpus-max` when given (it decides which entries of the starting corpus
  * the base holds).
@@ -53,10 +55,10 @@ export function rerunOptions(
     | 'disabled'
     | 'workerHeapMb'
     | 'corpusMax'
-  >,
+  > & { readonly budget?: FuzzReport['budget'] },
 ): string {
   return [
-    `--runs ${r.runsEquivalent}`,
+    `--runs ${sameCasesRuns(r)}`,
     ...(r.shard === '1/1' ? [] : [`--shard ${r.shard}`]),
     ...(r.callsMax === FUZZ_DEFAULTS.callsMax ? [] : [`--calls-max ${r.callsMax}`]),
     ...(r.timeoutMs === undefined || r.timeoutMs === FUZZ_DEFAULTS.timeoutMs
@@ -68,6 +70,24 @@ export function rerunOptions(
     ...(r.workerHeapMb === undefined ? [] : [`--worker-heap-mb ${r.workerHeapMb}`]),
     ...(r.corpusMax === undefined ? [] : [`--corpus-max ${r.corpusMax}`]),
   ].join(' ');
+}
+
+/**
+ * `--runs 300 --shard 1/2` runs cases 0, 2, ..., 298, and so does `--runs 299`: the 300 the
+ * user typed is given back, not 299, which surprised.
+ */
+function sameCasesRuns(r: {
+  readonly runsEquivalent: number;
+  readonly shard: string;
+  readonly budget?: FuzzReport['budget'];
+}): number {
+  const given = r.budget?.runs;
+  if (given === undefined || given < r.runsEquivalent) return r.runsEquivalent;
+  const shard = parseShard(r.shard);
+  if (typeof shard === 'string') return r.runsEquivalent;
+  return shardCases(shard, given) === shardCases(shard, r.runsEquivalent)
+    ? given
+    : r.runsEquivalent;
 }
 
 /** The hint after a case count: which options run the same cases again ('' when none ran). */
