@@ -36,6 +36,36 @@ describe('readCorpusDir', () => {
   });
 });
 
+describe('a corpus directory holding files that are no traces', () => {
+  it('calls them "not a trace, ignored", and a damaged trace corrupted, each by name', async () => {
+    const keep = corpusKeeper(dir);
+    const good = await keep(trace(1));
+    const vpt = await readFile(join(dir, good));
+    const files: Record<string, string | Buffer> = {
+      'notes.txt': 'remember to rotate the corpus\n',
+      'bad.jsonl': 'garbage\n',
+      'image.vpt': 'GIF89a...',
+      // Traces, damaged: their format's opening, then not what follows it.
+      'cut.vpt': vpt.subarray(0, vpt.length - 3),
+      'cut.jsonl':
+        '{"format":"vpdma-trace","version":1,"profile":"docs","device":{},"meta":{}\n{"fn"',
+      'cut.txt': '#! vpdma-trace v1 profile=docs\nVideoPortNoSuchCall(\n',
+    };
+    for (const [n, body] of Object.entries(files)) await writeFile(join(dir, n), body);
+    const warnings: string[] = [];
+    const read = await readCorpusDir(dir, (m) => warnings.push(m));
+    expect(read.map((f) => f.name)).toEqual([good]);
+    expect(warnings).toEqual([
+      `corpus file ${join(dir, 'bad.jsonl')}: not a trace, ignored (its first line is no trace header)`,
+      expect.stringMatching(/^skipping corrupted corpus file .*cut\.jsonl: /),
+      expect.stringMatching(/^skipping corrupted corpus file .*cut\.txt: /),
+      expect.stringMatching(/^skipping corrupted corpus file .*cut\.vpt: /),
+      `corpus file ${join(dir, 'image.vpt')}: not a trace, ignored (no .vpt magic "VPDT")`,
+      `corpus file ${join(dir, 'notes.txt')}: not a trace, ignored (no "#! vpdma-trace v1" header line)`,
+    ]);
+  });
+});
+
 describe('corpusKeeper', () => {
   it('makes the directory, writes each case once under its content address, and reads back', async () => {
     const corpus = join(dir, 'out', 'corpus');

@@ -13,6 +13,8 @@ import { formatTraceError } from '../trace/traceError.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { removeStaleTemps } from './atomicFile.js';
 import { formatOf, readTrace, writeTraceAtomic } from './traceFiles.js';
+import { notATrace } from './notATrace.js';
+import { oneLine } from '../core/oneLine.js';
 import { writeFileAtomic } from './writeFile.js';
 
 export interface CorpusFile {
@@ -69,6 +71,7 @@ export async function readCorpusDir(
   // 5 s of reading waiting for the file system. Results and warnings stay in name order.
   const read = new Array<Awaited<ReturnType<typeof readTrace>> | undefined>(names.length);
   const sizes = new Array<number>(names.length).fill(0);
+  const foreign = new Array<string | undefined>(names.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let i = next++; i < names.length && signal?.aborted !== true; i = next++) {
@@ -79,6 +82,7 @@ export async function readCorpusDir(
           (s) => s.size,
           () => 0,
         );
+      else foreign[i] = await notATrace(path);
     }
   };
   await Promise.all(Array.from({ length: Math.min(readsInFlight, names.length) }, lane));
@@ -89,6 +93,8 @@ export async function readCorpusDir(
     const r = read[i];
     if (r === undefined) return;
     if (r.ok) out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0 });
+    else if (foreign[i] !== undefined)
+      warn(`corpus file ${oneLine(path)}: not a trace, ignored (${foreign[i]})`);
     else warn(`skipping corrupted corpus file ${path}: ${formatTraceError(r.error)}`);
   });
   return out;

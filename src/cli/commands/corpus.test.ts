@@ -28,7 +28,7 @@ async function fill(sub: string): Promise<string> {
     await copyFile(join(corpus, n), join(d, n));
   // The same trace again under a name that sorts later: it adds nothing, so it is the one to go.
   await copyFile(join(corpus, 'events.jsonl'), join(d, 'zz-events-again.jsonl'));
-  await writeFile(join(d, 'damaged.vpt'), 'not a trace');
+  await writeFile(join(d, 'damaged.vpt'), 'VPDT\u0001 damaged'); // the magic, then damage
   return d;
 }
 
@@ -139,7 +139,7 @@ describe('vpdma corpus prune, interrupted', () => {
     const bundled = (await readdir(corpus)).filter((n) => n.endsWith('.jsonl'));
     for (let i = 0; i < 60; i++)
       for (const n of bundled) await copyFile(join(corpus, n), join(d, `${i}-${n}`));
-    await writeFile(join(d, 'damaged.vpt'), 'not a trace');
+    await writeFile(join(d, 'damaged.vpt'), 'VPDT\u0001 damaged'); // the magic, then damage
     const before = (await readdir(d)).sort();
     // The warning about the damaged file comes once every file is read: measuring begins.
     const measuring = async (stderr: () => string): Promise<void> => {
