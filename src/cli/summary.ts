@@ -15,7 +15,8 @@ import { NOT_TRIED } from './startWatch.js';
 const shownMax = 20;
 const reasonsShownMax = 3;
 
-export function formatReplaySummary(r: ReplayReport): string {
+/** `seed`: false leaves `seed=` out (replay was given none: it draws nothing at random). */
+export function formatReplaySummary(r: ReplayReport, o: { seed?: boolean } = {}): string {
   const s = r.summary;
   // Counted as invalid in --json, but said apart: such a trace was read, the target not started.
   const unstarted = r.traces.filter((t) => t.outcome === 'setup-failed');
@@ -30,7 +31,7 @@ export function formatReplaySummary(r: ReplayReport): string {
       : []),
     ...notStartedLines(unstarted),
     ...skippedLines(r),
-    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}, seed=${r.seed}`,
+    `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}${o.seed === false ? '' : `, seed=${r.seed}`}`,
   ];
   const kinds = Object.entries(s.byKind);
   if (kinds.length > 0) {

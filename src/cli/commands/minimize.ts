@@ -3,6 +3,7 @@
 // that reproduces it. Candidates replay in the pool; the repro does not depend on --workers.
 import { plural } from '../../core/plural.js';
 import { oneLine } from '../../core/oneLine.js';
+import { recordedSeedLine } from '../recordedSeed.js';
 import { basename } from 'node:path';
 import type { MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
@@ -206,8 +207,7 @@ function nothingFound(ctx: CliContext, file: string): ExitCode {
  * nothing at random and has no seed of its own to print.
  */
 export function seedLine(recorded: unknown): string | undefined {
-  if (typeof recorded !== 'string' && typeof recorded !== 'number') return undefined;
-  return `vpdma minimize: draws nothing at random (no seed of its own); the trace records seed=${oneLine(String(recorded))} in its meta`;
+  return recordedSeedLine('minimize', recorded);
 }
 
 async function shrink(

@@ -51,6 +51,7 @@ import {
   writeReportFile,
 } from '../outputDir.js';
 import { formatInputProblems, formatReplaySummary } from '../summary.js';
+import { replaySeed } from '../recordedSeed.js';
 import { withLines } from '../violationLines.js';
 import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
@@ -247,8 +248,9 @@ async function replayPaths(
   const { files, skipped } = await leftOut();
   // The workers that run: no more than there are traces (the start line and --json say so).
   const workers = replayWorkers(asked, files.length);
+  const seeds = await replaySeed(seed.text, opts.seed, files);
   ctx.io.err(
-    `vpdma replay: seed=${seed.text} target=${oneLine(settings.target)} traces=${files.length}${skipped.length > 0 ? ` skipped=${skipped.length}` : ''} workers=${workers} build=${buildRevision()}\n`,
+    `vpdma replay: ${seeds.onStart}target=${oneLine(settings.target)} traces=${files.length}${skipped.length > 0 ? ` skipped=${skipped.length}` : ''} workers=${workers} build=${buildRevision()}\n${seeds.line}`,
   );
   const progress = new Progress('replay', files.length, {
     // The explanation is the progress, and a bar would be drawn into it on a terminal.
@@ -300,7 +302,7 @@ async function replayPaths(
     : '';
   // A blank line between --explain's account and the summary, both on stdout.
   const gap = opts.explain === true ? '\n' : '';
-  summaryTo(ctx.io, opts.json, opts.junit)(gap + formatReplaySummary(report) + stopped);
+  summaryTo(ctx.io, opts.json, opts.junit)(gap + formatReplaySummary(report, seeds) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
   await writeReports(ctx.io, report, opts, files.length);
