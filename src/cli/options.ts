@@ -213,6 +213,11 @@ export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = pr
   return seed;
 }
 
+/** Whether a seed was given (--seed, or a VPDMA_SEED that is not empty), not the default. */
+export function seedGiven(text: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return text !== undefined || (env['VPDMA_SEED'] ?? '') !== '';
+}
+
 /** --worker-heap-mb: applied to every pool the command creates (undefined: Node's default). */
 export function workerHeapOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -4,6 +4,7 @@
 // have none).
 import { oneLine } from '../core/oneLine.js';
 import { streamTraceCalls } from '../store/traceFiles.js';
+import { seedGiven } from './options.js';
 
 /** The line saying so; undefined when the meta records no seed. */
 export function recordedSeedLine(command: string, recorded: unknown): string | undefined {
@@ -43,7 +44,7 @@ export async function replaySeed(
     files.length === 1 && only !== undefined
       ? recordedSeedLine('replay', await recordedSeed(only))
       : undefined;
-  const shown = given !== undefined || (env['VPDMA_SEED'] ?? '') !== '';
+  const shown = seedGiven(given, env);
   return {
     onStart: shown ? `seed=${seedText} ` : '',
     seed: shown, // formatReplaySummary's option

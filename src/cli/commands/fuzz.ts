@@ -33,6 +33,7 @@ import {
   FUZZ_OPTIONS,
   fuzzIntOption,
   profileOption,
+  seedGiven,
   seedOption,
   SHARED_OPTIONS,
   shardOption,
@@ -46,6 +47,7 @@ import {
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { campaignStatus } from '../campaignStatus.js';
+import { defaultSeedWarning } from '../seedWarning.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { moduleStateWarning } from '../../fuzz/moduleState.js';
 import { closeWarning } from '../closeWarning.js';
@@ -279,6 +281,13 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   };
   const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
   const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
+  const seedRepeats = defaultSeedWarning({
+    given: seedGiven(opts.seed),
+    seedText: seed.text,
+    timeMs: p.budget.timeMs,
+    entries: mine.files.length,
+  });
+  if (seedRepeats !== undefined) warn(seedRepeats);
   const base = [...bundled, ...mine.files];
   ctx.io.err(
     `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${fuzzWorkersText(p.workers, p.settings.target)} corpus=${base.length} build=${buildRevision()}\n`,
