@@ -5,13 +5,13 @@ import type { Profile } from '../model/device.js';
 import type { Shard } from '../fuzz/campaign.js';
 import {
   buildFuzzReport,
+  harnessFailed,
   setupFailed,
   type FuzzReport,
   type ReportFinding,
 } from '../fuzz/fuzzReport.js';
 import { fuzzReportMeta } from './fuzzReportMeta.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
-import { runFuzz } from '../fuzz/run.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { moduleStateWarning } from '../fuzz/moduleState.js';
@@ -21,6 +21,7 @@ import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { campaignGuards } from './campaignGuards.js';
 import { campaignStatus } from './campaignStatus.js';
+import { runFuzzOrFault } from './fuzzFault.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -58,6 +59,11 @@ export interface FuzzPhaseResult {
   readonly corpusStopped?: string;
   /** What the disk refused, one line each, for the night's end (campaignGuards.ts). */
   readonly faults: readonly string[];
+  /**
+   * vpdma's own failure part way (fuzzFault.ts): the report holds what came before it and
+   * says so (`harnessError`); the night writes its reports, then throws it (exit 3).
+   */
+  readonly fault?: Error;
 }
 
 /** Seconds between points of the time series. */
@@ -114,7 +120,7 @@ export async function fuzzPhase(
   });
   let closing = '';
   try {
-    const result = await runFuzz(
+    const run = await runFuzzOrFault(
       {
         settings: p.settings,
         base: [...bundled, ...mine.files],
@@ -129,10 +135,12 @@ export async function fuzzPhase(
       },
       io,
     );
+    const { result, harnessError, fault } = run;
     const shared = moduleStateWarning(p.settings.target, p.workers, result);
     if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
-    if (slow !== undefined && p.setupError === undefined && !interrupted()) warn(slow);
+    const cut = p.setupError !== undefined || interrupted() || fault !== undefined;
+    if (slow !== undefined && !cut) warn(slow);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(p, {
@@ -142,7 +150,12 @@ export async function fuzzPhase(
         wallMs: performance.now() - started,
       }),
     );
-    const report = p.setupError === undefined ? built : setupFailed(built, p.setupError);
+    const report =
+      harnessError !== undefined
+        ? harnessFailed(built, harnessError)
+        : p.setupError === undefined
+          ? built
+          : setupFailed(built, p.setupError);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
     const stopped = guards.corpusStopped();
     const firstCasesMs = guards.firstCasesMs();
@@ -152,6 +165,7 @@ export async function fuzzPhase(
       ...(firstCasesMs === undefined ? {} : { firstCasesMs }),
       ...(stopped === undefined ? {} : { corpusStopped: stopped }),
       faults: guards.faults(),
+      ...(fault === undefined ? {} : { fault }),
     };
   } finally {
     progress.stop();

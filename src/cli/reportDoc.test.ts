@@ -60,7 +60,8 @@ const fuzz: Keys<FuzzReport> = {
   ...{ runsEquivalent: true, calls: true, coverage: true, targetEdges: true, corpus: true },
   ...{ reached: true, unreached: true, newCoverage: true, newTargetEdges: true, groups: true },
   ...{ findings: true, unconfirmed: true, violations: true, interrupted: true, stoppedBy: true },
-  ...{ minimizeStoppedBy: true, setupError: true, warnings: true, timing: true },
+  ...{ minimizeStoppedBy: true, setupError: true, harnessError: true, warnings: true },
+  timing: true,
 };
 const fuzzSummary: Keys<FuzzSummary> = {
   ...{ cases: true, calls: true, findings: true, unconfirmed: true, byKind: true },
@@ -82,6 +83,7 @@ const fuzzFinding: Keys<ReportFinding> = {
 const nightly: Keys<NightlyReportWithDetail> = {
   ...identity,
   ...{ shard: true, shards: true, startedAt: true, interrupted: true, historyRecovered: true },
+  harnessError: true,
   ...{ failOn: true, corpus: true, fuzz: true, findings: true, fixed: true, stillFailing: true },
   ...{ regressedByReplay: true, reprosChanged: true, stillOpen: true, violations: true },
   ...{ timing: true, fuzzDetail: true },

@@ -177,6 +177,12 @@ export interface FuzzReport extends RunIdentity {
    */
   readonly minimizeStoppedBy?: 'time' | 'signal';
   readonly setupError?: string;
+  /**
+   * vpdma itself failed part way (a bug; its stack went to stderr, exit 3): the report holds
+   * what was gathered before (counts, corpus entries kept, findings written), `stoppedBy` is
+   * "harness". Absent otherwise.
+   */
+  readonly harnessError?: string;
   readonly warnings: readonly string[];
   readonly timing: {
     /** Worker threads asked for (--workers). */
@@ -360,6 +366,18 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
  */
 export function setupFailed(r: FuzzReport, why: string): FuzzReport {
   return { ...r, stoppedBy: 'setup', setupError: why };
+}
+
+/**
+ * `r` of a run vpdma itself cut short (cli/fuzzFault.ts): what it gathered, and the fault. The
+ * base's identity and what was reached are known only to the campaign that failed: left out.
+ */
+export function harnessFailed(r: FuzzReport, harnessError: string): FuzzReport {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what a faulted run cannot vouch for
+  const { reached, unreached, ...rest } = r;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- likewise
+  const { baseId, ...corpus } = r.corpus;
+  return { ...rest, corpus, stoppedBy: 'harness', harnessError };
 }
 
 // The text summaries' parts live in fuzzSummary.ts; re-exported for the callers here.

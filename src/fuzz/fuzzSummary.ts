@@ -137,5 +137,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
     );
   if (r.interrupted)
     lines.push('', 'interrupted: results cover the cases completed before the signal');
+  if (r.harnessError !== undefined)
+    lines.push('', 'vpdma failed part way (a bug): results cover what it gathered before');
   return `${lines.join('\n')}\n`;
 }

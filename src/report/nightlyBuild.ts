@@ -139,6 +139,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.shards === undefined ? {} : { shards: m.shards }),
     startedAt: m.startedAt,
     interrupted: m.interrupted,
+    ...(p.fuzz.harnessError === undefined ? {} : { harnessError: p.fuzz.harnessError }),
     ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),
     corpus: {

@@ -255,6 +255,14 @@ export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceNam
   ]);
   const setup = r.fuzzDetail?.setupError;
   if (setup !== undefined) findings.push(setupCase(`the target could not be set up: ${setup}`));
+  // vpdma itself failed part way: a night that did not finish must not read as a green one.
+  if (r.harnessError !== undefined)
+    findings.push({
+      classname: 'vpdma',
+      name: 'harness',
+      failures: [],
+      error: { message: r.harnessError, type: 'harness-error' },
+    });
   // Times from the report's own `timing`, the part that differs between runs anyway (as
   // `startedAt` does): the corpus replay's, fuzzing and minimizing's, and the whole night's.
   const t = r.timing;

@@ -187,6 +187,11 @@ export interface NightlyReport extends RunIdentity {
    */
   readonly startedAt: string;
   readonly interrupted: boolean;
+  /**
+   * vpdma itself failed part way (a bug; exit 3), as fuzzDetail.harnessError says: the report
+   * holds what came before it, and the night is incomplete in --history. Absent otherwise.
+   */
+  readonly harnessError?: string;
   /** Absent unless --history-recover replaced a damaged --history file (never silently). */
   readonly historyRecovered?: HistoryRecovered;
   /**

@@ -8,11 +8,13 @@ import { createFuzzPool } from '../../fuzz/executor.js';
 import {
   buildFuzzReport,
   formatFuzzSummary,
+  harnessFailed,
   setupFailed,
   type FuzzReport,
 } from '../../fuzz/fuzzReport.js';
 import type { FuzzSettings } from '../../fuzz/protocol.js';
-import { runFuzz, type FuzzRunIo } from '../../fuzz/run.js';
+import type { FuzzRunIo } from '../../fuzz/run.js';
+import { runFuzzOrFault } from '../fuzzFault.js';
 import { minimize } from '../../minimize/minimize.js';
 import { MUTANTS } from '../../replay/mutants.js';
 import { InlineExecutor } from '../../replay/executor.js';
@@ -311,6 +313,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     warn,
   });
   let report: FuzzReport;
+  let fault: Error | undefined;
   let closing = '';
   try {
     const options = {
@@ -324,12 +327,15 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       attemptsMax,
       signal: cannotLoad === undefined ? interrupt.signal : AbortSignal.abort(),
     };
-    const result = await runFuzz(options, io);
+    const run = await runFuzzOrFault(options, io);
+    const { result, harnessError } = run;
+    fault = run.fault;
     const shared = moduleStateWarning(p.settings.target, p.workers, result);
     if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
-    if (slow !== undefined && cannotLoad === undefined && interrupt.received() === undefined)
-      warn(slow);
+    const cut =
+      cannotLoad !== undefined || interrupt.received() !== undefined || fault !== undefined;
+    if (slow !== undefined && !cut) warn(slow);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(
@@ -343,9 +349,11 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       ),
     );
     report =
-      cannotLoad === undefined
-        ? built
-        : setupFailed(built, `${cannotLoad.message} (no case fuzzed)`);
+      harnessError !== undefined
+        ? harnessFailed(built, harnessError)
+        : cannotLoad === undefined
+          ? built
+          : setupFailed(built, `${cannotLoad.message} (no case fuzzed)`);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
   } finally {
     progress.stop();
@@ -355,11 +363,16 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   if (closing !== '') ctx.io.err(closing);
   // The summary is printed, and what the disk refused said, whatever could not be written.
   const unwritten = await writeReports(ctx.io, report, p.out, opts.json);
-  await warnStaleFindings(ctx.io, 'fuzz', p.out, new Set(report.findings.map((f) => f.signature)));
+  // A run cut short by a fault did not look for every finding: none of the others is stale.
+  const found = new Set(report.findings.map((f) => f.signature));
+  if (fault === undefined) await warnStaleFindings(ctx.io, 'fuzz', p.out, found);
   const stopped = guards.corpusStopped();
   const stoppedLine = stopped === undefined ? '' : `\n${corpusStoppedSummary(stopped)}\n`;
   summaryTo(ctx.io, opts.json)(`${formatFuzzSummary(report)}${stoppedLine}`);
   const code = exitWithFaults(ctx.io.err, verdict(ctx, report, cannotLoad?.usage), guards.faults());
+  // The reports say what ran; main() tells the fault itself, with its stack (exit 3).
+  if (fault !== undefined && unwritten !== undefined) ctx.io.err(`vpdma: ${unwritten.message}\n`);
+  if (fault !== undefined) throw fault;
   if (unwritten !== undefined) throw unwritten;
   return code;
 }

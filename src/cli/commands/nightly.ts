@@ -261,8 +261,9 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const fuzzMs = performance.now() - fuzzStarted;
     // Phase 3: the failing corpus traces, one per kind and function, in what --minimize-time left.
     const minimal = await minimizedRepros(replay.results);
+    // After a fault of vpdma's own, the reports come next: what it gathered is not risked further.
     const corpusRepros =
-      setupError === undefined && fuzz.report.setupError === undefined
+      setupError === undefined && fuzz.report.setupError === undefined && fuzz.fault === undefined
         ? await minimizeCorpusFailures({
             results: replay.results,
             minimal,
@@ -280,7 +281,9 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     // Phase 4: history and reports.
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
-    const complete = !interrupted && shard.count === 1 && fuzz.report.setupError === undefined;
+    // A night vpdma itself cut short is incomplete too: it marks nothing fixed in --history.
+    const ranOut = !interrupted && fuzz.report.setupError === undefined && fuzz.fault === undefined;
+    const complete = ranOut && shard.count === 1;
     const folded = foldFindings(
       fuzz.report.findings,
       out,
@@ -350,7 +353,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       if (x.damage !== undefined) ctx.io.err(`vpdma: ${x.damage}: ${DAMAGE_NOTE}\n`);
     }
     // Earlier unminimized findings go once a night ran to its end (it found their bugs again).
-    if (!interrupted && fuzz.report.setupError === undefined && traces.unminimized.length > 0) {
+    if (ranOut && traces.unminimized.length > 0) {
       const wrote = new Set(fuzz.report.findings.map((f) => resolve(dirname(f.trace))));
       await removeFindings(out, traces.unminimized, wrote).catch((e: unknown) =>
         ctx.io.err(`vpdma: ${e instanceof Error ? e.message : String(e)}\n`),
@@ -366,6 +369,13 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         : verdict;
     // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
     const exit = exitWithFaults(ctx.io.err, code, fuzz.faults);
+    // The reports and the history say what ran; main() tells the fault, with its stack (exit 3).
+    if (fuzz.fault !== undefined) {
+      const lost =
+        unwritten === undefined ? historyFailed?.e : unwrittenError(out, unwritten, opts.history);
+      if (lost instanceof Error) ctx.io.err(`vpdma: ${lost.message}\n`);
+      throw fuzz.fault;
+    }
     if (unwritten !== undefined) throw unwrittenError(out, unwritten, opts.history);
     if (historyFailed !== undefined) throw historyFailed.e;
     return exit;
