@@ -2,12 +2,14 @@
 // replay): `vpdma fuzz` and `vpdma nightly` still write their reports with what was gathered
 // before it (cases, the corpus entries kept), `harnessError` saying it was vpdma, then exit 3
 // with the internal error's stack; the night is incomplete in --history, so it marks nothing
-// fixed. In process: the campaign is made to throw once it has run its first cases.
+// fixed. In process: the campaign is made to throw once it has run its first cases, or the
+// minimizer at its first finding.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type * as Campaign from '../fuzz/campaign.js';
+import type * as Minimize from '../minimize/minimize.js';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { nightlyArgs } from '../../test/support/nightlyArgs.js';
@@ -15,7 +17,7 @@ import { plantedBugs } from '../../test/support/plantedBugs.js';
 import { runCli } from '../../test/support/runCli.js';
 import { REPORT_FILES } from './nightlyOutputs.js';
 
-const fault = vi.hoisted(() => ({ afterCases: 0 }));
+const fault = vi.hoisted(() => ({ afterCases: 0, inMinimize: false }));
 
 // A bug thrown once the campaign has run its first `afterCases` cases (0: no fault).
 vi.mock('../fuzz/campaign.js', async (importOriginal) => {
@@ -30,11 +32,22 @@ vi.mock('../fuzz/campaign.js', async (importOriginal) => {
   };
 });
 
+vi.mock('../minimize/minimize.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Minimize>();
+  return {
+    ...real,
+    minimize: (...a: Parameters<typeof real.minimize>) =>
+      fault.inMinimize
+        ? Promise.reject(new RangeError('Invalid array length'))
+        : real.minimize(...a),
+  };
+});
+
 const HARNESS_ERROR =
   "internal error (please report it): TypeError: Cannot read properties of undefined (reading 'kind')";
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-campaign-fault-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => void (fault.afterCases = 0));
+afterEach(() => void Object.assign(fault, { afterCases: 0, inMinimize: false }));
 
 const json = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 const vpt = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.vpt'));
@@ -77,6 +90,38 @@ describe('vpdma fuzz when vpdma itself fails part way through the campaign', () 
   });
 });
 
+describe('vpdma fuzz when vpdma itself fails while minimizing', () => {
+  it('writes the report with harnessError and the campaign as it ended, and exits 3', async () => {
+    const out = join(dir, 'fuzz-minimize');
+    fault.inMinimize = true;
+    const r = await runCli([
+      ...['fuzz', '--target', 'mutant:unmapdma-tears-down-view', '--runs', '60'],
+      ...['--workers', '1', '--out', out, '--quiet'],
+    ]);
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(
+      /\nvpdma: internal error \(please report it\)\nRangeError: Invalid array length\n\s+at /,
+    );
+    const report = json<FuzzReport>(join(out, 'report.json'));
+    expect(report).toMatchObject({
+      harnessError: 'internal error (please report it): RangeError: Invalid array length',
+      // The campaign ran to its end: its own stop, and what only it knew, are kept.
+      stoppedBy: 'runs',
+      cases: 60,
+      findings: [],
+    });
+    expect(report.corpus.baseId).toMatch(/\S/);
+    expect(report.newCoverage.length).toBeGreaterThan(0);
+    expect(Object.keys(report.reached ?? {}).length).toBeGreaterThan(0);
+    expect(report.corpus.keptFiles.map((k) => k.file).sort()).toEqual(
+      vpt(join(out, 'corpus')).sort(),
+    );
+    expect(report.warnings.join('\n')).toMatch(
+      /^\d+ failing cases? \(1 kind and function pair\) found before vpdma failed, 0 written as findings: the same seed and options with --runs 60 run these cases again$/m,
+    );
+  });
+});
+
 describe('vpdma nightly when vpdma itself fails part way through the campaign', () => {
   const A = 'inert-return-mismatch/GetBytesUsed/b8a02000';
   const bugs = plantedBugs(dir);
@@ -112,9 +157,12 @@ describe('vpdma nightly when vpdma itself fails part way through the campaign', 
     ).buckets.find((b) => b.signature === A);
     expect(bucket).toBeDefined();
     expect(bucket?.fixedSince).toBeUndefined();
+    expect(r.out).toContain(
+      '\nvpdma failed part way (a bug): the reports cover what it gathered before; the night marks nothing fixed\n',
+    );
     // A dashboard shows the night as not finished.
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(
       /<testcase classname="vpdma" name="harness">\n\s*<error message="internal error \(please report it\): TypeError: [^"]*" type="harness-error"/,
     );
-  }, 120_000);
+  }, 300_000);
 });

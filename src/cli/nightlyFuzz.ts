@@ -152,7 +152,7 @@ export async function fuzzPhase(
     );
     const report =
       harnessError !== undefined
-        ? harnessFailed(built, harnessError)
+        ? harnessFailed(built, harnessError, run.faultIn ?? 'campaign')
         : p.setupError === undefined
           ? built
           : setupFailed(built, p.setupError);

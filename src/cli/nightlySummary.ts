@@ -176,6 +176,11 @@ export function nightlySummary(
       : [`history recovered (--history-recover): ${recoveredText(r.historyRecovered)}`]),
     `reports: ${join(out, 'report.html')} (and report.json, junit.xml, results.sarif); seed=${r.seed}${r.buildRevision === undefined ? '' : ` build=${r.buildRevision}`}`,
     ...(r.interrupted ? [incomplete] : []),
+    ...(r.harnessError === undefined
+      ? []
+      : [
+          'vpdma failed part way (a bug): the reports cover what it gathered before; the night marks nothing fixed',
+        ]),
   ];
   return `${lines.join('\n')}\n`;
 }

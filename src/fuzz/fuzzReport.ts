@@ -179,8 +179,8 @@ export interface FuzzReport extends RunIdentity {
   readonly setupError?: string;
   /**
    * vpdma itself failed part way (a bug; its stack went to stderr, exit 3): the report holds
-   * what was gathered before (counts, corpus entries kept, findings written), `stoppedBy` is
-   * "harness". Absent otherwise.
+   * what was gathered before (counts, corpus entries kept, findings written); `stoppedBy` is
+   * "harness" when it failed in the campaign (harnessFailed). Absent otherwise.
    */
   readonly harnessError?: string;
   readonly warnings: readonly string[];
@@ -369,11 +369,17 @@ export function setupFailed(r: FuzzReport, why: string): FuzzReport {
 }
 
 /**
- * `r` of a run vpdma itself cut short (cli/fuzzFault.ts): what it gathered, and the fault. The
- * base's identity and what was reached are known only to the campaign that failed: left out.
+ * `r` of a run vpdma itself cut short (cli/fuzzFault.ts): what it gathered, and the fault. A
+ * fault in the campaign leaves out what only the campaign knew (the base's identity, what was
+ * reached), and the campaign was stopped by it ("harness"); after it, the campaign's are kept.
  */
-export function harnessFailed(r: FuzzReport, harnessError: string): FuzzReport {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what a faulted run cannot vouch for
+export function harnessFailed(
+  r: FuzzReport,
+  harnessError: string,
+  faultIn: 'campaign' | 'findings',
+): FuzzReport {
+  if (faultIn === 'findings') return { ...r, harnessError };
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what the campaign alone knew
   const { reached, unreached, ...rest } = r;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- likewise
   const { baseId, ...corpus } = r.corpus;

@@ -71,6 +71,11 @@ export interface FuzzRunIo {
   /** Writes a finding's files; resolves to its report entry. */
   writeFinding(f: FuzzFinding): Promise<ReportFinding>;
   progress?(p: CampaignProgress): void;
+  /**
+   * Fuzzing is done, the findings come next: what it gathered, so that a fault of vpdma's own
+   * after it still has a report to say (cli/fuzzFault.ts).
+   */
+  fuzzed?(r: Fuzzed): void;
   /** Minimization's progress: at each case and each batch of candidates. */
   minimizing?(p: MinimizeStatus): void;
   log?(text: string): void;
@@ -111,6 +116,12 @@ export interface FuzzRunResult {
   /** Worker threads that were started for the campaign (0: it ran in this thread alone). */
   readonly workersStarted: number;
 }
+
+/** A run's result as fuzzing leaves it, before its findings are minimized and written. */
+export type Fuzzed = Omit<
+  FuzzRunResult,
+  'groups' | 'findings' | 'unconfirmed' | 'minimizeMs' | 'minimizeStoppedBy'
+>;
 
 export interface Unconfirmed {
   readonly caseIndex: number;
@@ -193,6 +204,18 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   const { keptFiles } = phase;
   const campaign = neverStarted(phase.campaign);
   const t1 = now();
+  const fuzzed: Fuzzed = {
+    campaign,
+    baseSize: base.entries.length,
+    baseId: base.shared.id,
+    ...(base.capped === undefined ? {} : { capped: base.capped }),
+    baseMs: t0 - b0,
+    keptFiles,
+    reached: reachedTable([...base.reached, ...campaign.reached]),
+    fuzzMs: t1 - t0,
+    workersStarted: phase.workersStarted,
+  };
+  io.fuzzed?.(fuzzed);
   const groups =
     campaign.setupError === undefined
       ? groupFailures(campaign.failing, o.perGroup, campaign.hits)
@@ -214,20 +237,12 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     })),
   }));
   return {
-    campaign,
-    baseSize: base.entries.length,
-    baseId: base.shared.id,
-    ...(base.capped === undefined ? {} : { capped: base.capped }),
-    baseMs: t0 - b0,
-    keptFiles,
-    reached: reachedTable([...base.reached, ...campaign.reached]),
+    ...fuzzed,
     groups: reportGroups,
     findings,
     unconfirmed,
-    fuzzMs: t1 - t0,
     minimizeMs: now() - t1,
     ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
-    workersStarted: phase.workersStarted,
   };
 }
 

@@ -350,7 +350,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     );
     report =
       harnessError !== undefined
-        ? harnessFailed(built, harnessError)
+        ? harnessFailed(built, harnessError, run.faultIn ?? 'campaign')
         : cannotLoad === undefined
           ? built
           : setupFailed(built, `${cannotLoad.message} (no case fuzzed)`);
