@@ -149,8 +149,11 @@ async function merge(
     );
   const count = Number((names[0] ?? '1/1').split('/')[1]);
   const allShards = names.length === count && shards.every((s) => !s.report.interrupted);
-  // A shard whose target could not start explored nothing: as for nightly, nothing is fixed.
-  const setUp = shards.every((s) => s.report.fuzzDetail.setupError === undefined);
+  // A shard whose target could not start explored nothing, one vpdma itself cut short (its
+  // harnessError) only part: as for nightly, nothing is fixed.
+  const setUp = shards.every(
+    (s) => s.report.fuzzDetail.setupError === undefined && s.report.harnessError === undefined,
+  );
   if (names.length !== count)
     ctx.io.err(
       `vpdma merge: ${names.length} of ${count} shards given; the merged report covers only those (exit 2: a night with a shard missing is not a clean one)\n`,
