@@ -21,13 +21,9 @@ import { InlineExecutor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { reportJson } from '../../report/replayReport.js';
 import { bundledCorpusDir, readCorpusDir } from '../../store/corpus.js';
-import { writeFileAtomic } from '../../store/writeFile.js';
-import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
-import { oneLine } from '../../core/oneLine.js';
-import { setUpFailed } from '../../replay/violation.js';
-import { EXIT, type ExitCode } from '../exitCodes.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import type { ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
   disableOption,
@@ -53,13 +49,7 @@ import { defaultSeedWarning } from '../seedWarning.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { moduleStateWarning } from '../../fuzz/moduleState.js';
 import { closeWarning } from '../closeWarning.js';
-import {
-  checkOutputDir,
-  checkOutputFile,
-  checkReportPaths,
-  summaryTo,
-  writeReportFile,
-} from '../outputDir.js';
+import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
 import { buildRevision } from '../buildRevision.js';
 import { budgetOptions, type Budget } from '../fuzzBudget.js';
 import type { CampaignProgress, Shard } from '../../fuzz/campaign.js';
@@ -68,6 +58,7 @@ import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
 import { campaignGuards, exitWithFaults } from '../campaignGuards.js';
 import { corpusStoppedSummary } from '../corpusRoom.js';
 import { fuzzReportMeta } from '../fuzzReportMeta.js';
+import { verdict, writeReports } from '../fuzzReports.js';
 import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
@@ -375,30 +366,4 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   if (fault !== undefined) throw fault;
   if (unwritten !== undefined) throw unwritten;
   return code;
-}
-
-function verdict(ctx: CliContext, report: FuzzReport, usage: boolean | undefined): ExitCode {
-  if (report.interrupted) return EXIT.interrupted;
-  if (report.setupError !== undefined) {
-    ctx.io.err(`vpdma: ${setUpFailed(oneLine(report.setupError))}\n`);
-    return usage === true ? EXIT.badInput : EXIT.crash;
-  }
-  return report.findings.length > 0 ? EXIT.violations : EXIT.ok;
-}
-
-/** report.json and --json; what could not be written is the run's last line (exit 2). */
-async function writeReports(
-  io: CliIo,
-  report: FuzzReport,
-  out: string,
-  json?: string,
-): Promise<UserError | undefined> {
-  try {
-    const text = reportJson(report);
-    await writeFileAtomic(join(out, 'report.json'), text);
-    if (json !== undefined) await writeReportFile(io, json, text);
-    return undefined;
-  } catch (e) {
-    return new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
