@@ -14,12 +14,16 @@ import { corpusRoom, corpusStoppedLine, diskFree } from './corpusRoom.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import { findingWrites } from './findingFiles.js';
 import { startupWarning } from './fuzzStartup.js';
+import { originalWrites, type NewFinding, type OriginalWrites } from './originalWrites.js';
 
 export interface CampaignGuards {
   /** The corpus keeper, refusing once the disk is (nearly) full. */
   readonly keep: (trace: Trace) => Promise<string>;
   /** Writes a finding's files; a write that fails is remembered, the finding still reported. */
   readonly writeFinding: (f: FuzzFinding) => Promise<ReportFinding>;
+  /** A group's first failing case, written at once (originalWrites.ts). */
+  readonly original: OriginalWrites['write'];
+  readonly originalsSettled: OriginalWrites['settle'];
   /** Given every progress report: the first says when cases came back. */
   readonly seen: (p: CampaignProgress) => void;
   /** When the first cases came back, ms on the campaign's clock (undefined: none did). */
@@ -42,14 +46,19 @@ export function campaignGuards(o: {
   readonly settings: FuzzSettings;
   readonly corpusDir: string;
   readonly cwd: string;
+  /** Says that a group was first seen, and where its original is. */
+  readonly newFinding?: (n: NewFinding) => void;
 }): CampaignGuards {
   // diskFree passed in from its module: tests replace it there (fullDisk.test.ts).
   const room = corpusRoom(corpusKeeper(o.corpusDir), o.corpusDir, diskFree);
   const findings = findingWrites(o.out, o.settings, o.cwd);
+  const originals = originalWrites(o.out, (n) => o.newFinding?.(n));
   let firstCasesMs: number | undefined;
   return {
     keep: room.keep,
     writeFinding: findings.write,
+    original: originals.write,
+    originalsSettled: originals.settle,
     seen: (p) => void (firstCasesMs ??= p.elapsedMs),
     firstCasesMs: () => firstCasesMs,
     corpusStopped: room.stopped,

@@ -12,7 +12,7 @@ import { replayCommand, reportFindingOf } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { printRepro } from '../replay/reproText.js';
 import { plural } from '../core/plural.js';
-import { writeRepro } from '../store/corpus.js';
+import { writeOriginal, writeRepro } from '../store/corpus.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 
@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../store/writeFile.js';
 export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
 
 /** Where a finding's files go under --out. */
-const findingDir = (out: string, signature: string): string =>
+export const findingDir = (out: string, signature: string): string =>
   join(out, 'findings', ...signature.split('/'));
 
 /** A finding's repro files in `dir`, as writeRepro names them. */
@@ -146,6 +146,9 @@ export function findingWriter(
     if (kept !== undefined) return kept;
     const text = printRepro(f.repro, { found: f });
     const entry = reportFindingOf(f, s, await writeRepro(dir, f.repro, text), text);
+    // The case as it ran, beside its repro (originalWrites.ts wrote it early, maybe another's).
+    if (f.original !== undefined)
+      await writeOriginal(dir, f.original, f.original === f.repro ? text : printRepro(f.original));
     const here = replayCommandHere(s, cwd);
     // Without --profile, the repro's own header says which oracle it failed against.
     await writeFindingJson(dir, entry, s.target, s.profile ?? f.repro.header.profile, here, cwd);

@@ -36,6 +36,7 @@ const fuzzFinding: Required<FuzzFinding> = {
   attempts: 99,
   minimizedReproduced: '1/3',
   repro: { header: emptyHeader(), calls: [] },
+  original: { header: emptyHeader(), calls: [] },
 };
 
 const reportFinding: Required<ReportFinding> = {
@@ -104,6 +105,7 @@ describe('finding records copied field by field', () => {
     const files = { jsonl: 'f/repro.jsonl', txt: 'f/repro.txt', vpt: 'f/repro.vpt' };
     check(fuzzFinding, reportFindingOf(fuzzFinding, settings, files, 'text'), [
       'repro',
+      'original',
       'confirmed',
       'attempts',
     ]);
@@ -128,6 +130,7 @@ describe('finding records copied field by field', () => {
       'confirmed',
       'attempts',
       'minimizedReproduced',
+      'original',
     ]);
   });
 });

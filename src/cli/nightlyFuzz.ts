@@ -22,6 +22,7 @@ import { minimizeProgress, type Progress, type ProgressOptions } from './progres
 import { campaignGuards } from './campaignGuards.js';
 import { campaignStatus } from './campaignStatus.js';
 import { runFuzzOrFault } from './fuzzFault.js';
+import { newFindingText } from './originalWrites.js';
 
 export interface FuzzPhase {
   readonly settings: FuzzSettings;
@@ -89,13 +90,20 @@ export async function fuzzPhase(
   const status = campaignStatus({ mode: shown.mode, timeMs: p.budget.timeMs });
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;
-  const guards = campaignGuards({ ...p, cwd: process.cwd() });
+  const guards = campaignGuards({
+    ...p,
+    cwd: process.cwd(),
+    newFinding: (n) =>
+      progress.event(newFindingText('nightly', n, false), newFindingText('nightly', n, true)),
+  });
   const io = fuzzIo({
     profile: p.profile,
     keep: guards.keep,
     drop: mine.drop,
     warn,
     writeFinding: guards.writeFinding,
+    original: guards.original,
+    originalsSettled: guards.originalsSettled,
     progress: (x) => {
       guards.seen(x);
       const t = x.elapsedMs / 1000;

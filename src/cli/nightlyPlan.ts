@@ -51,8 +51,15 @@ export function parseFailOn(text: string | undefined): FailOn {
   throw new UserError(`--fail-on: expected new, any or none, got "${v}"`);
 }
 
-/** The repro files a finding directory holds (cli/findingFiles.ts), and its finding.json. */
-const FINDING_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt', 'finding.json'];
+/** The files a finding directory holds (cli/findingFiles.ts): repro, finding.json, original. */
+const FINDING_FILES = [
+  'repro.jsonl',
+  'repro.txt',
+  'repro.vpt',
+  'finding.json',
+  'original.txt',
+  'original.vpt',
+];
 
 /**
  * Whether the finding in `dir` was never minimized (its finding.json says so): the night that

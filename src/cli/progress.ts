@@ -225,6 +225,13 @@ export class Progress {
     }
   }
 
+  /** A line between status lines (above the bar), or `json` instead in JSON mode. */
+  event(text: string, json: string): void {
+    if (this.options.mode === 'json') return this.options.write(json);
+    this.options.write(this.bar === undefined ? text : `\r\x1b[2K${text}`);
+    this.bar?.render();
+  }
+
   /** Ends the display; JSON lines end with the final state, however short the run. */
   stop(): void {
     this.bar?.stop();

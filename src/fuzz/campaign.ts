@@ -45,6 +45,8 @@ export interface CampaignOptions {
    * (`newKeys`) or the target's own edges (r.edges; docs/fuzzing.md, "Target coverage").
    */
   readonly onKept?: (r: CaseResult, newKeys: number[]) => void;
+  /** A group's first failing case (in case order: its lowest index, for any --workers). */
+  readonly onNewGroup?: (r: CaseResult) => void;
   readonly onProgress?: (p: CampaignProgress) => void;
 }
 
@@ -277,7 +279,8 @@ class State {
   private startsFailed = 0;
   counted = 0;
   readonly kinds = new Set<string>();
-  private readonly unstarted = new Set<string>();
+  /** Not-started groups held back (noteStart), each with its first case. */
+  private readonly unstarted = new Map<string, CaseResult>();
 
   constructor(base: ReadonlySet<number>, baseEdges: ReadonlySet<number> = new Set()) {
     this.seen = new Set(base);
@@ -311,7 +314,7 @@ class State {
       };
     this.startsFailed = this.noteStart(r);
     if (this.startsFailed < 0 && this.unstarted.size > 0) {
-      for (const k of this.unstarted) this.kinds.add(k);
+      for (const [k, first] of this.unstarted) this.addKind(k, first, o);
       this.unstarted.clear();
     }
     this.calls += r.calls;
@@ -346,11 +349,19 @@ class State {
       const v = r.violations[0];
       // Not-started cases from the first on may yet be a target that cannot be set up, which
       // is no finding: their kind counts once some case has started the target.
-      if (v !== undefined)
-        (this.startsFailed > 0 ? this.unstarted : this.kinds).add(`${v.kind} ${v.fn}`);
+      const k = v === undefined ? undefined : `${v.kind} ${v.fn}`;
+      if (k !== undefined && this.startsFailed > 0) {
+        if (!this.unstarted.has(k)) this.unstarted.set(k, r);
+      } else if (k !== undefined) this.addKind(k, r, o);
       if (o.counts?.(r) ?? true) this.counted++;
       if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
     }
+  }
+
+  private addKind(k: string, r: CaseResult, o: CampaignOptions): void {
+    if (this.kinds.has(k)) return;
+    this.kinds.add(k);
+    o.onNewGroup?.(unlabelled(r));
   }
 
   /** A result's labels, whatever its order: a later case's keys may be labelled here only. */

@@ -113,6 +113,8 @@ export interface FuzzFinding {
    */
   readonly minimizedReproduced?: string;
   readonly repro: Trace;
+  /** Case `caseIndex` as it ran (the repro itself when not minimized): kept beside the repro. */
+  readonly original?: Trace;
 }
 
 export const REPRODUCE_TIMES = 3;
@@ -238,6 +240,7 @@ function findingOf(
     confirmed: again.count > 0,
     ...how,
     repro,
+    original,
   };
 }
 

@@ -6,6 +6,7 @@ import { reachedTable, type ReachedTable } from './reached.js';
 import { notStarted } from '../replay/violation.js';
 import type { Executor } from '../replay/executor.js';
 import type { Trace } from '../trace/trace.js';
+import type { Violation } from '../replay/violation.js';
 import { buildBase, type BaseCap, type Capped, type NamedTrace } from './base.js';
 import { runCampaign, type CampaignProgress, type CampaignResult, type Shard } from './campaign.js';
 import { generateCase, type CaseContext } from './caseGen.js';
@@ -70,6 +71,13 @@ export interface FuzzRunIo {
   drop?(names: readonly string[]): Promise<void>;
   /** Writes a finding's files; resolves to its report entry. */
   writeFinding(f: FuzzFinding): Promise<ReportFinding>;
+  /**
+   * A group's first failing case as it ran, `v` its first violation, while the campaign goes
+   * on: written at once, so a run killed before its end still leaves it (failures: warnings).
+   */
+  original?(trace: Trace, caseIndex: number, v: Violation): Promise<void>;
+  /** Once every finding is written: the originals beside no finding of the run go. */
+  originalsSettled?(findings: readonly ReportFinding[]): Promise<void>;
   progress?(p: CampaignProgress): void;
   /**
    * Fuzzing is done, the findings come next: what it gathered, so that a fault of vpdma's own
@@ -166,6 +174,19 @@ async function fuzzPhase(
       ),
     );
   };
+  const originals: Promise<void>[] = [];
+  let notWritten = 0;
+  const original = (r: CaseResult): void => {
+    const v = r.violations[0];
+    if (io.original === undefined || v === undefined) return;
+    const written = io.original(generateCase(ctx, r.index, r.calls), r.index, v);
+    originals.push(
+      written.catch((e: unknown) => {
+        if (notWritten++ === 0)
+          io.warn?.(`case ${r.index}'s original not written: ${messageOf(e)}`);
+      }),
+    );
+  };
   try {
     const campaign = await runCampaign(ex, {
       settings: o.settings,
@@ -180,11 +201,13 @@ async function fuzzPhase(
       ...(o.signal === undefined ? {} : { signal: o.signal }),
       ...(o.now === undefined ? {} : { now: o.now }),
       onKept: keep,
+      onNewGroup: original,
       ...(io.progress === undefined
         ? {}
         : { onProgress: (p: CampaignProgress) => io.progress?.(p) }),
     });
     const keptFiles = (await Promise.all(kept)).filter((k) => k !== undefined);
+    await Promise.all(originals);
     if (notKept > 1) io.warn?.(`${notKept} new cases in all could not be kept in the corpus`);
     return { campaign, keptFiles, workersStarted: ex.workersStarted?.() ?? ex.workers };
   } finally {
@@ -227,6 +250,7 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
     groups,
     now,
   );
+  await io.originalsSettled?.(findings);
   const reportGroups: ReportGroup[] = groups.map((g) => ({
     kind: g.kind,
     fn: g.fn,

@@ -154,15 +154,41 @@ export interface ReproPaths {
  * repro.txt holds `text` (the annotated form, which parses to `trace`).
  */
 export async function writeRepro(dir: string, trace: Trace, text: string): Promise<ReproPaths> {
-  await ensureDir(dir);
   const paths = {
     jsonl: join(dir, 'repro.jsonl'),
     txt: join(dir, 'repro.txt'),
     vpt: join(dir, 'repro.vpt'),
   };
-  for (const p of [paths.jsonl, paths.txt, paths.vpt]) {
+  await writeTraces(dir, [paths.jsonl, paths.txt, paths.vpt], trace, text);
+  return paths;
+}
+
+/** A finding's original (its failing case as it ran, unminimized): the files under `dir`. */
+export const originalFiles = (dir: string): { readonly txt: string; readonly vpt: string } => ({
+  txt: join(dir, 'original.txt'),
+  vpt: join(dir, 'original.vpt'),
+});
+
+/** original.txt (holding `text`, the annotated form) and original.vpt under `dir`. */
+export async function writeOriginal(
+  dir: string,
+  trace: Trace,
+  text: string,
+): Promise<ReturnType<typeof originalFiles>> {
+  const paths = originalFiles(dir);
+  await writeTraces(dir, [paths.txt, paths.vpt], trace, text);
+  return paths;
+}
+
+async function writeTraces(
+  dir: string,
+  paths: readonly string[],
+  trace: Trace,
+  text: string,
+): Promise<void> {
+  await ensureDir(dir);
+  for (const p of paths) {
     const r = await writeTraceAtomic(p, trace, text);
     if (!r.ok) throw new Error(formatTraceError(r.error));
   }
-  return paths;
 }

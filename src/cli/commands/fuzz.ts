@@ -63,6 +63,7 @@ import type { TargetSpec } from '../../replay/targetSpec.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
 import { CORPUS_MAX_OPTION, corpusMaxOption, loadCorpus } from '../corpusCap.js';
+import { newFindingText } from '../originalWrites.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -149,7 +150,15 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
 export function fuzzIo(
   o: Pick<
     FuzzRunIo,
-    'keep' | 'drop' | 'writeFinding' | 'progress' | 'minimizing' | 'log' | 'warn'
+    | 'keep'
+    | 'drop'
+    | 'writeFinding'
+    | 'original'
+    | 'originalsSettled'
+    | 'progress'
+    | 'minimizing'
+    | 'log'
+    | 'warn'
   > & {
     profile?: Profile | undefined;
   },
@@ -289,12 +298,19 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const { progress, update, minimizing } = progressSink(ctx, opts, p, sized);
   const interrupt = onInterrupt(ctx.io.err);
   // As nightly's: a disk that fills stops the corpus, not the findings or the reports.
-  const guards = campaignGuards({ ...p, cwd: process.cwd() });
+  const guards = campaignGuards({
+    ...p,
+    cwd: process.cwd(),
+    newFinding: (n) =>
+      progress.event(newFindingText('fuzz', n, false), newFindingText('fuzz', n, true)),
+  });
   const io = fuzzIo({
     profile: p.profile,
     keep: guards.keep,
     drop: mine.drop,
     writeFinding: guards.writeFinding,
+    original: guards.original,
+    originalsSettled: guards.originalsSettled,
     progress: (c) => {
       guards.seen(c);
       update(c);
