@@ -2,10 +2,14 @@
 // case count give the same coverage, kept corpus and findings for 1 and 2 workers, and the
 // shards 1/2 and 2/2, merged, give exactly what the unsharded run gives; the same for a
 // process target's own coverage (target edges). Runs the real
-// minimizer and replay pool, with kept cases and findings in memory.
-import { resolve } from 'node:path';
+// minimizer and replay pool, with kept cases in memory, and findings in memory or on disk.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzIo } from '../cli/commands/fuzz.js';
+import { findingWrites } from '../cli/findingFiles.js';
+import { originalWrites } from '../cli/originalWrites.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { NamedTrace } from './base.js';
@@ -32,6 +36,8 @@ async function campaign(
   /** Entries beside the bundled corpus; and where the kept cases go. */
   corpus: { readonly mine?: readonly NamedTrace[]; readonly kept?: NamedTrace[] } = {},
   runs = RUNS,
+  /** Findings and their originals written here (cli/campaignGuards.ts's writers), not kept in memory. */
+  out?: string,
 ): Promise<FuzzReport> {
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base = [...bundled, ...(corpus.mine ?? [])];
@@ -53,6 +59,7 @@ async function campaign(
       },
       writeFinding: (f) =>
         Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+      ...(out === undefined ? {} : onDisk(out, settings)),
     }),
     // A short campaign would run in this thread alone: with 2 workers, they run all but the
     // first task, so the comparison is between cases run here and cases run in workers.
@@ -82,6 +89,26 @@ async function campaign(
   });
 }
 
+function onDisk(out: string, settings: FuzzSettings) {
+  const originals = originalWrites(out, () => undefined);
+  return {
+    writeFinding: findingWrites(out, settings, process.cwd()).write,
+    original: originals.write,
+    originalsSettled: originals.settle,
+  };
+}
+
+/** Every file under `root` (relative path to content), sorted by path. */
+function filesUnder(root: string): [string, string][] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e): [string, string] => {
+      const path = join(e.parentPath, e.name);
+      return [relative(root, path), readFileSync(path, 'latin1')];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 /** Everything but timing. */
 const stable = (r: FuzzReport): Omit<FuzzReport, 'timing'> => {
   const { timing, ...rest } = r;
@@ -95,12 +122,20 @@ describe('a campaign is the same for any number of workers and any sharding', ()
   const target = 'mutant:bytes-used-remembered';
   let unsharded: FuzzReport;
 
-  it('1 and 2 workers: identical reports', async () => {
-    unsharded = await campaign(target, 2, ONE);
+  it('1 and 2 workers: identical reports, and identical files under findings/', async () => {
+    // One --out for both (finding.json names its paths), emptied in between.
+    const out = join(mkdtempSync(join(tmpdir(), 'vpdma-campaign-')), 'out');
+    unsharded = await campaign(target, 2, ONE, {}, {}, RUNS, out);
     expect(unsharded.cases).toBe(RUNS);
     expect(unsharded.findings.length).toBeGreaterThan(0);
     expect(unsharded.corpus.kept).toBeGreaterThan(0);
-    expect(stable(await campaign(target, 1, ONE))).toEqual(stable(unsharded));
+    const two = filesUnder(out);
+    rmSync(out, { recursive: true });
+    expect(stable(await campaign(target, 1, ONE, {}, {}, RUNS, out))).toEqual(stable(unsharded));
+    expect(filesUnder(out)).toEqual(two);
+    // Each finding's original beside its repro, and no other: those written early are settled.
+    const originals = two.flatMap(([p]) => (p.endsWith('original.vpt') ? [dirname(p)] : []));
+    expect(originals).toEqual(unsharded.findings.map((f) => join('findings', f.signature)).sort());
   });
 
   it('shards 1/2 and 2/2, merged: the unsharded corpus and findings', async () => {
