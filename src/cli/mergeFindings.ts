@@ -48,6 +48,13 @@ export interface FindingSource {
 }
 
 const REPRO_FILES = ['repro.jsonl', 'repro.txt', 'repro.vpt'] as const;
+const ORIGINAL_FILES = ['original.txt', 'original.vpt'] as const;
+
+const readable = (path: string): Promise<boolean> =>
+  access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
 
 export async function locateFinding(
   f: ReportFinding,
@@ -110,6 +117,9 @@ export async function writeFinding(
   if (kept !== undefined) return kept;
   const files = reproFiles(dir);
   for (const name of REPRO_FILES) await copyInto(join(src.from, name), join(dir, name));
+  // Its original, when the shard has one (an older vpdma's shard does not).
+  for (const name of ORIGINAL_FILES)
+    if (await readable(join(src.from, name))) await copyInto(join(src.from, name), join(dir, name));
   const entry: ReportFinding = {
     ...f,
     trace: files.jsonl,

@@ -179,3 +179,13 @@ describe('Progress.mark (a phase starting)', () => {
     expect(seen).toEqual(['vpdma minimize: 0 | phase preparing (linking 5 calls)\n']);
   });
 });
+
+describe('an event between status lines', () => {
+  it('is its line, or its JSON line instead in JSON mode (a new finding)', () => {
+    const out: string[] = [];
+    const o = { write: (t: string) => void out.push(t) };
+    for (const mode of ['lines', 'quiet', 'json'] as const)
+      new Progress('fuzz', 0, { ...o, mode }).event('line\n', '{"event":"e"}\n');
+    expect(out).toEqual(['line\n', 'line\n', '{"event":"e"}\n']);
+  });
+});

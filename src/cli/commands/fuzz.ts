@@ -148,18 +148,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
 
 /** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
 export function fuzzIo(
-  o: Pick<
-    FuzzRunIo,
-    | 'keep'
-    | 'drop'
-    | 'writeFinding'
-    | 'original'
-    | 'originalsSettled'
-    | 'progress'
-    | 'minimizing'
-    | 'log'
-    | 'warn'
-  > & {
+  o: Omit<FuzzRunIo, 'fuzzExecutor' | 'replayExecutor' | 'minimize'> & {
     profile?: Profile | undefined;
   },
 ): FuzzRunIo {
