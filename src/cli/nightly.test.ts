@@ -175,6 +175,12 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
       );
     expect(findingFiles(merged).length).toBeGreaterThan(0);
     expect(findingFiles(merged)).toEqual(findingFiles(whole));
+    // And its original, the case as it ran, copied from the shard that found it.
+    const originals = (out: string): string[] =>
+      report(out).findings.map((f) =>
+        readFileSync(join(out, dirname(f.trace), 'original.vpt')).toString('base64'),
+      );
+    expect(originals(merged)).toEqual(originals(whole));
     if (target !== MUTANT) return;
     // Merged again into the same --out, which holds a finding of some earlier run: said so.
     mkdirSync(join(merged, 'findings', 'memory-corrupted', 'MapDmaMemory', 'deadbeef'), {
