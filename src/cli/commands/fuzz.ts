@@ -64,6 +64,7 @@ import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
 import { CORPUS_MAX_OPTION, corpusMaxOption, loadCorpus } from '../corpusCap.js';
 import { newFindingText } from '../originalWrites.js';
+import { caseOption, writeCase } from '../fuzzCase.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -89,6 +90,7 @@ export interface FuzzCliOptions {
   readonly targetCoverage?: boolean;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
+  readonly case?: string;
 }
 
 const DETERMINISM = `
@@ -137,6 +139,10 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...FUZZ_OPTIONS.attemptsMax)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
+    .option(
+      '--case <n>',
+      'write case N (as generated) to OUT/case-N.txt and .vpt without running it',
+    )
     .addHelpText(
       'after',
       `${DETERMINISM}\n\nBundled canaries (--target mutant:NAME):\n${MUTANTS.map((m) => `  ${m.name}: ${m.description}`).join('\n')}`,
@@ -242,6 +248,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const started = performance.now();
   const seed = seedOption(opts.seed);
   const p = parse(opts, seed);
+  const caseIndex = caseOption(opts.case, opts);
   const stderrWarning = stderrIntoStdoutWarning(opts.target);
   if (stderrWarning !== undefined) ctx.io.err(`vpdma fuzz: ${stderrWarning}\n`);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
@@ -280,6 +287,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   });
   if (seedRepeats !== undefined) warn(seedRepeats);
   const base = [...bundled, ...mine.files];
+  if (caseIndex !== undefined) return writeCase(ctx.io, p, base, mine.cap, caseIndex);
   ctx.io.err(
     `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${fuzzWorkersText(p.workers, p.settings.target)} corpus=${base.length} build=${buildRevision()}\n`,
   );
