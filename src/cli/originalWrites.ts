@@ -39,6 +39,12 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
+const removedDir = (path: string): Promise<boolean> =>
+  rmdir(path).then(
+    () => true,
+    () => false,
+  );
+
 export function originalWrites(out: string, say: (n: NewFinding) => void): OriginalWrites {
   /** Signatures whose original this run wrote early. */
   const written = new Set<string>();
@@ -63,14 +69,8 @@ export function originalWrites(out: string, say: (n: NewFinding) => void): Origi
         const files = originalFiles(dir);
         await Promise.all([files.txt, files.vpt].map((f) => rm(f, { force: true })));
         // Its directories too, up to findings/, as far as they are left empty.
-        for (let d = resolve(dir); d.startsWith(top + sep); d = dirname(d))
-          if (
-            !(await rmdir(d).then(
-              () => true,
-              () => false,
-            ))
-          )
-            break;
+        let d = resolve(dir);
+        while (d.startsWith(top + sep) && (await removedDir(d))) d = dirname(d);
       }
     },
   };
