@@ -1,9 +1,10 @@
 // Minimization benchmark: every bundled mutant, minimized from the kitchen sink (captured and
 // generated style) and from the padded kitchen sink, against the real replayer in this thread.
-// For each: start length, final length vs the known minimum, candidates tried, candidate
-// replays, wall time; and, in the same run, fast-check's own shrinking of the same failure.
+// For each: start length, final length vs the known minimum, the repro's data bytes (@write's
+// data: what a person reads past), candidates tried, candidate replays, wall time; and, in the
+// same run, fast-check's own shrinking of the same failure.
 //
-//   npx tsx scripts/bench/minimize.ts [--inputs kitchen,generated,padded] [--only NAME]
+//   npx tsx scripts/bench/minimize.ts [--inputs kitchen,generated,padded,laid-out] [--only NAME]
 //                                     [--fc-seconds 120] [--workers N --batch B] [--no-fc]
 //
 // --workers replays our candidates in the Piscina pool (npm run build first) with batch size
@@ -30,6 +31,7 @@ import {
   header,
   kitchen,
   KITCHEN_MINIMUM,
+  laidOut,
   minimizeMutant,
   padded,
   settingsFor,
@@ -48,10 +50,16 @@ const withFc = !process.argv.includes('--no-fc');
 const executor: Executor =
   workers === undefined ? new InlineExecutor() : new PiscinaExecutor(workers);
 
-const INPUTS: Record<string, () => Trace> = {
+const LAID_OUT = ['drops-map-registers', 'devicedma-drops-last-byte'] as const;
+const INPUTS: Record<string, (m: Mutant) => Trace | undefined> = {
   kitchen,
   generated: () => ({ header, calls: kitchenSink(false) }),
   padded,
+  // Only the two mutants the kitchen sink cannot take to minimalCalls have a laid-out trace.
+  'laid-out': (m) => {
+    const name = LAID_OUT.find((n) => n === m.name);
+    return name === undefined ? undefined : laidOut(name);
+  },
 };
 
 interface Shrunk {
@@ -85,10 +93,18 @@ async function fastCheck(m: Mutant, trace: Trace, failure: FailureSignature): Pr
 }
 
 const pad = (s: string | number, n: number): string => String(s).padStart(n);
+/** Bytes of data the repro's calls carry (@write's data): what a person reads past. */
+const dataBytes = (t: Trace): number => {
+  let n = 0;
+  for (const c of t.calls)
+    for (const v of Object.values(c.args)) if (v instanceof Uint8Array) n += v.length;
+  return n;
+};
 const secs = (ms: number): string => (ms / 1000).toFixed(2);
 
 async function row(m: Mutant, input: string): Promise<void> {
-  const trace = (INPUTS[input] as () => Trace)();
+  const trace = INPUTS[input]?.(m);
+  if (trace === undefined) return;
   const ours = await minimizeMutant(m, trace, { batchSize }, executor);
   const r = ours.result;
   if (ours.failure === undefined || r === undefined) {
@@ -103,12 +119,12 @@ async function row(m: Mutant, input: string): Promise<void> {
   const flag = ours.stillFails ? '' : ' (repro did not fail again!)';
   console.log(
     `${m.name.padEnd(30)} ${input.padEnd(9)} ${pad(min, 4)} ${pad(trace.calls.length, 5)} | ` +
-      `${pad(r.trace.calls.length, 3)} ${pad(r.attempts, 6)} ${pad(r.evaluated, 6)} ${pad(secs(ours.ms), 7)} | ` +
+      `${pad(r.trace.calls.length, 3)} ${pad(dataBytes(r.trace), 5)} ${pad(r.attempts, 6)} ${pad(r.evaluated, 6)} ${pad(secs(ours.ms), 7)} | ` +
       `${pad(base.calls, 3)} ${pad(base.replays, 6)} ${pad(secs(base.ms), 7)}` +
       `${base.interrupted ? ' (time limit)' : ''}${flag}`,
   );
   totals.push({
-    ours: [r.trace.calls.length, r.evaluated, ours.ms],
+    ours: [r.trace.calls.length, r.evaluated, ours.ms, dataBytes(r.trace), r.attempts],
     fc: [base.calls, base.replays, base.ms],
   });
 }
@@ -134,13 +150,14 @@ console.log(
 );
 console.log(
   `${'mutant'.padEnd(30)} ${'input'.padEnd(9)} ${pad('min', 4)} ${pad('start', 5)} | ` +
-    `${pad('vpdma minimize: calls', 3)} tried replays     s | fast-check: calls replays   s`,
+    `${pad('vpdma minimize: calls', 3)} bytes tried replays     s | fast-check: calls replays   s`,
 );
 for (const input of inputs)
   for (const m of MUTANTS) if (only === undefined || m.name === only) await row(m, input);
 const sum = (k: 'ours' | 'fc', i: number): number => totals.reduce((s, t) => s + (t[k][i] ?? 0), 0);
 console.log(
-  `total: vpdma minimize ${sum('ours', 0)} calls, ${sum('ours', 1)} replays, ${secs(sum('ours', 2))} s; ` +
+  `total: vpdma minimize ${sum('ours', 0)} calls, ${sum('ours', 3)} data bytes, ` +
+    `${sum('ours', 4)} tried, ${sum('ours', 1)} replays, ${secs(sum('ours', 2))} s; ` +
     `fast-check ${sum('fc', 0)} calls, ${sum('fc', 1)} replays, ${secs(sum('fc', 2))} s`,
 );
 await executor.close();
