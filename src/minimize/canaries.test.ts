@@ -39,7 +39,13 @@ async function check(m: Mutant, trace: Trace, bound: number): Promise<string> {
     const [back, bare] = [parseText(text), parseText(printText(repro))];
     expect(back.ok && back.value).toStrictEqual(bare.ok && bare.value);
   }
-  return `${r.start} -> ${calls} (minimalCalls ${m.minimalCalls})`;
+  // Bytes the repro carries (@write's data): a blob shrinks to the byte that matters.
+  const bytes = (repro?.calls ?? []).reduce((n, c) => {
+    const data = c.args.data;
+    return n + (data instanceof Uint8Array ? data.length : 0);
+  }, 0);
+  const carried = bytes === 0 ? '' : `, data ${bytes} B`;
+  return `${r.start} -> ${calls} (minimalCalls ${m.minimalCalls})${carried}`;
 }
 
 describe('where the kitchen sink cannot reach minimalCalls, a trace laid out for it does', () => {
@@ -67,7 +73,7 @@ it('reaches these lengths (start -> repro)', () => {
         "bytes-used-remembered": "32 -> 2 (minimalCalls 2)",
         "completedma-from-device-fails": "32 -> 6 (minimalCalls 5)",
         "crash-on-double-free-pool": "32 -> 2 (minimalCalls 2)",
-        "devicedma-drops-last-byte": "32 -> 8 (minimalCalls 7)",
+        "devicedma-drops-last-byte": "32 -> 8 (minimalCalls 7), data 1 B",
         "dodma-signals-event": "32 -> 2 (minimalCalls 2)",
         "drops-map-registers": "32 -> 8 (minimalCalls 5)",
         "hang-on-signaled-wait": "32 -> 3 (minimalCalls 2)",
@@ -78,7 +84,7 @@ it('reaches these lengths (start -> repro)', () => {
         "unmapdma-tears-down-view": "32 -> 2 (minimalCalls 2)",
       },
       "laid out": {
-        "devicedma-drops-last-byte": "8 -> 7 (minimalCalls 7)",
+        "devicedma-drops-last-byte": "8 -> 7 (minimalCalls 7), data 1 B",
         "drops-map-registers": "7 -> 5 (minimalCalls 5)",
       },
       "padded": {
@@ -86,7 +92,7 @@ it('reaches these lengths (start -> repro)', () => {
         "bytes-used-remembered": "104 -> 2 (minimalCalls 2)",
         "completedma-from-device-fails": "104 -> 6 (minimalCalls 5)",
         "crash-on-double-free-pool": "104 -> 2 (minimalCalls 2)",
-        "devicedma-drops-last-byte": "104 -> 8 (minimalCalls 7)",
+        "devicedma-drops-last-byte": "104 -> 8 (minimalCalls 7), data 1 B",
         "dodma-signals-event": "104 -> 2 (minimalCalls 2)",
         "drops-map-registers": "104 -> 8 (minimalCalls 5)",
         "hang-on-signaled-wait": "104 -> 3 (minimalCalls 2)",

@@ -30,6 +30,8 @@ export interface Edit {
   /** "arg" or "arg.field"; the whole argument is removed when value is undefined. */
   readonly path: string;
   readonly value: Value | undefined;
+  /** A pointer argument of the same call moved by `by` (bytes laid out there lost a head). */
+  readonly advance?: { readonly path: string; readonly by: bigint };
 }
 
 export interface Candidate {
@@ -68,6 +70,10 @@ export function materialize(
       if (v !== undefined) args = setArg(args, r.path, v + r.offset);
       else if (cand.orphan === 'null') args = setArg(args, r.path, 0n);
     }
+    // After the references: the pointer moves from where its producer now puts it.
+    const moved = edit?.advance === undefined ? undefined : args[edit.advance.path];
+    if (edit?.advance !== undefined && typeof moved === 'bigint')
+      args = setArg(args, edit.advance.path, moved + edit.advance.by);
     // A call left as it was is the linked trace's own (valid already): the Driver sees a
     // candidate made of the same calls, in order, and need not link it again.
     const same =

@@ -108,7 +108,8 @@ describe('(d) argument simplification', () => {
           : typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean'
             ? String(v)
             : JSON.stringify(v);
-      return `${e?.call}.${e?.path}=${shown}`;
+      const moved = e?.advance === undefined ? '' : ` ${e.advance.path}+${e.advance.by}`;
+      return `${e?.call}.${e?.path}=${shown}${moved}`;
     });
     expect(proposals).toMatchInlineSnapshot(`
       [
@@ -124,7 +125,9 @@ describe('(d) argument simplification', () => {
         "3.va=0",
         "3.data=x""",
         "3.data=x"01"",
+        "3.data=x"04" va+3",
         "3.data=x"0102"",
+        "3.data=x"0304" va+2",
         "3.data=x"00000000"",
         "4.pVrp=0",
         "4.pVrp.ioControlCode=0",

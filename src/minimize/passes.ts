@@ -3,7 +3,7 @@
 // proposals lazily with a cursor: after a commit the driver resumes the pass at that cursor
 // on the new trace.
 import { resolveDevice } from '../model/device.js';
-import type { Candidate } from './materialize.js';
+import type { Candidate, Edit } from './materialize.js';
 import { chainOf, dependents, type Linked } from './references.js';
 import { slotsOf } from './simplify.js';
 
@@ -93,11 +93,13 @@ export function* simplifications(
     for (let slot = call === from.call ? from.slot : 0; slot < slots.length; slot++) {
       const s = slots[slot];
       if (s === undefined) break;
-      for (const value of s.values) {
-        yield {
-          cand: { removed: new Set(), orphan: 'literal', edit: { call, path: s.path, value } },
-          cursor: { call, slot },
-        };
+      for (const [k, value] of s.values.entries()) {
+        const by = s.advance?.by[k] ?? 0n;
+        const edit: Edit =
+          s.advance !== undefined && by !== 0n
+            ? { call, path: s.path, value, advance: { path: s.advance.path, by } }
+            : { call, path: s.path, value };
+        yield { cand: { removed: new Set(), orphan: 'literal', edit }, cursor: { call, slot } };
       }
     }
   }

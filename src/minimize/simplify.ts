@@ -1,6 +1,7 @@
 // Simpler values for one argument, from the call table: each value a call could take instead,
 // simplest first. Numbers and addresses move toward the table's `values` hints (most canonical
-// first), then 0; flags toward false; bytes toward shorter, then zeros; references and
+// first), then 0; flags toward false; bytes toward shorter (from either end: bytes laid out
+// at an address move it along), then zeros; references and
 // VRPs toward NULL; optional arguments away. Consumed handles and addresses (references or
 // dangling) only toward NULL. Every proposal is strictly simpler than the
 // current value in a well-founded order, so repeated simplification ends.
@@ -16,7 +17,21 @@ export interface Slot {
   readonly path: string;
   /** Proposals, simplest first; undefined removes the argument. */
   readonly values: readonly (Value | undefined)[];
+  /**
+   * The pointer argument the bytes are laid out at, and for each proposal how far it moves
+   * (0n: it stays): a tail keeps every byte where it was.
+   */
+  readonly advance?: { readonly path: string; readonly by: readonly bigint[] };
 }
+
+/**
+ * Bytes arguments laid out in memory at a pointer argument of the same call: byte i goes to
+ * that pointer + i. Only @write takes bytes (@read returns them); simplify.test.ts checks that
+ * every bytes argument of the table is listed here or said not to be laid out.
+ */
+export const BYTES_AT: Readonly<Record<string, { readonly bytes: string; readonly at: string }>> = {
+  '@write': { bytes: 'data', at: 'va' },
+};
 
 type Plain = bigint | number | boolean;
 
@@ -47,13 +62,44 @@ function sameKind(v: Plain, like: Plain): boolean {
   return typeof v === typeof like;
 }
 
-function bytesSimpler(b: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  if (b.length > 0) out.push(new Uint8Array(0));
-  if (b.length > 1) out.push(b.slice(0, 1));
-  if (b.length > 3) out.push(b.slice(0, b.length >> 1));
-  if (b.some((x) => x !== 0)) out.push(new Uint8Array(b.length));
+interface Shorter {
+  readonly bytes: Uint8Array;
+  /** Where it starts in the old bytes. */
+  readonly from: number;
+}
+
+/**
+ * Shorter bytes, then zeros: none, the first byte, the last, the first half, the second (the
+ * longer one when the length is odd, so halving reaches every byte). Tails only when `tails`
+ * (the bytes are laid out at an address that can move with them).
+ */
+export function bytesSimpler(b: Uint8Array, tails: boolean): Shorter[] {
+  const n = b.length;
+  const half = n >> 1;
+  const out: Shorter[] = [];
+  if (n > 0) out.push({ bytes: new Uint8Array(0), from: 0 });
+  if (n > 1) out.push({ bytes: b.slice(0, 1), from: 0 });
+  if (n > 1 && tails) out.push({ bytes: b.slice(n - 1), from: n - 1 });
+  if (n > 3) out.push({ bytes: b.slice(0, half), from: 0 });
+  // At 2 the second half is the last byte, at 3 it is two bytes (not a duplicate).
+  if (n > 2 && tails) out.push({ bytes: b.slice(half), from: half });
+  if (b.some((x) => x !== 0)) out.push({ bytes: new Uint8Array(n), from: 0 });
   return out;
+}
+
+function bytesSlot(fn: string, a: ArgDesc, b: Uint8Array, args: TraceCall['args']): Slot[] {
+  const at = BYTES_AT[fn];
+  const laid = at?.bytes === a.name ? at.at : undefined;
+  // A NULL or absent address stays so: moving it would make a write somewhere else.
+  const ptr = laid === undefined ? undefined : args[laid];
+  const tails = laid !== undefined && typeof ptr === 'bigint' && ptr !== 0n;
+  const shorter = bytesSimpler(b, tails);
+  if (shorter.length === 0) return [];
+  const values = shorter.map((s) => s.bytes);
+  if (!tails || laid === undefined) return [{ path: a.name, values }];
+  return [
+    { path: a.name, values, advance: { path: laid, by: shorter.map((s) => BigInt(s.from)) } },
+  ];
 }
 
 function fieldSlots(name: string, fields: readonly FieldDesc[], s: Value): Slot[] {
@@ -68,17 +114,14 @@ function fieldSlots(name: string, fields: readonly FieldDesc[], s: Value): Slot[
   return slots;
 }
 
-function argSlots(a: ArgDesc, v: Value, busBases: readonly bigint[]): Slot[] {
+function argSlots(call: TraceCall, a: ArgDesc, v: Value, busBases: readonly bigint[]): Slot[] {
   const slots: Slot[] = [];
   if (a.outOnly === true || a.optional === true) slots.push({ path: a.name, values: [undefined] });
   if (a.type === 'vrp' || a.type === 'devdesc') {
     if (isStruct(v) && a.type === 'vrp') slots.push({ path: a.name, values: [0n] });
     return [...slots, ...fieldSlots(a.name, a.type === 'vrp' ? VRP_FIELDS : DEVDESC_FIELDS, v)];
   }
-  if (v instanceof Uint8Array) {
-    const values = bytesSimpler(v);
-    return values.length > 0 ? [...slots, { path: a.name, values }] : slots;
-  }
+  if (v instanceof Uint8Array) return [...slots, ...bytesSlot(call.fn, a, v, call.args)];
   if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'boolean') return slots;
   const hints = (a.values ?? []).filter((h) => sameKind(h, v));
   const canonical: Plain[] =
@@ -105,7 +148,7 @@ export function slotsOf(call: TraceCall, device: DeviceConfig): Slot[] {
   const slots: Slot[] = [];
   for (const a of desc.args) {
     const v = call.args[a.name];
-    if (v !== undefined) slots.push(...argSlots(a, v, busBases));
+    if (v !== undefined) slots.push(...argSlots(call, a, v, busBases));
   }
   return slots;
 }
