@@ -65,7 +65,7 @@ const fuzz: Keys<FuzzReport> = {
 };
 const fuzzSummary: Keys<FuzzSummary> = {
   ...{ cases: true, calls: true, findings: true, unconfirmed: true, byKind: true },
-  newCorpusEntries: true,
+  ...{ newCorpusEntries: true, likelyOneBug: true },
 };
 const fuzzViolation: Keys<FuzzReport['violations'][number]> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, trace: true, reproCalls: true },
@@ -220,6 +220,7 @@ describe('real reports have the documented fields', () => {
       unconfirmed: r.unconfirmed.length,
       byKind: expect.any(Object) as unknown,
       newCorpusEntries: r.corpus.kept,
+      likelyOneBug: expect.any(Array) as unknown,
     });
     expect(r.summary?.cases).toBeGreaterThan(0);
   });

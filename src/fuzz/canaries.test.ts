@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { MUTANTS, type Mutant } from '../replay/mutants.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import { likelyOneBug, stateChange, type LikelyOneBug } from './likelyOneBug.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
@@ -13,9 +14,14 @@ import { testSeed } from '../../test/seed.js';
 
 const { text: seedText, value: seed } = testSeed;
 
-async function hunt(
-  m: Mutant,
-): Promise<{ lengths: number[]; reproduced: string[]; cases: number }> {
+async function hunt(m: Mutant): Promise<{
+  lengths: number[];
+  reproduced: string[];
+  cases: number;
+  /** Findings of its kind about the target's state, and how the summary groups them. */
+  stateful: number;
+  grouped: LikelyOneBug[];
+}> {
   const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const settings: FuzzSettings = {
     target: `mutant:${m.name}`,
@@ -55,6 +61,8 @@ async function hunt(
     lengths: mine.map((f) => f.reproCalls),
     reproduced: mine.map((f) => f.reproduced),
     cases: r.campaign.cases,
+    stateful: mine.filter((f) => stateChange(f) !== undefined).length,
+    grouped: likelyOneBug(mine),
   };
 }
 
@@ -70,6 +78,8 @@ describe(
       expect(r.lengths.length, `not found in ${r.cases} cases`).toBeGreaterThan(0);
       expect(Math.min(...r.lengths)).toBe(m.minimalCalls);
       expect(r.reproduced.every((x) => x === '3/3')).toBe(true);
+      // One planted bug is one bug in the summary, however many functions it showed in.
+      expect(r.grouped.map((g) => g.findings)).toEqual(r.stateful > 1 ? [r.stateful] : []);
     });
   },
 );

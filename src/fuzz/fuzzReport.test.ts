@@ -5,7 +5,12 @@ import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { createFuzzPool, type FuzzPoolOptions } from './executor.js';
-import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
+import {
+  buildFuzzReport,
+  formatFuzzSummary,
+  fuzzSummaryOf,
+  type FuzzReport,
+} from './fuzzReport.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
@@ -168,6 +173,33 @@ describe('the fuzz summary', () => {
     expect(text).toContain('    also at call 0: map-dma-wrote-out-param: m5\n');
     expect(text).not.toContain(': m6\n');
     expect(text).toContain('    and 2 more at call 0 (violationsAtCall in finding.json)\n');
+  });
+
+  it('ends the list with a line per group of findings likely one bug, and counts them in summary', async () => {
+    const r = await fuzz({ soloMs: 60_000 });
+    const dropped = (fn: string, caseIndex: number) => {
+      const message = `VideoPort${fn} changed the target's live adapters: {handle=0x1, mapRegistersUsed=1} became {handle=0x1, mapRegistersUsed=0}`;
+      const kind = 'transfer-state-changed' as const;
+      return {
+        ...{ signature: `${kind}/${fn}/b8a02000`, kind, fn: `VideoPort${fn}`, callIndex: 4 },
+        ...{ message, violationsAtCall: [{ kind, field: 'state.adapters', message }] },
+        ...{ command: 'c', minimized: true, reproCalls: 5, reproduced: '3/3', caseIndex },
+      } as unknown as FuzzReport['findings'][number];
+    };
+    const findings = [dropped('MapDmaMemory', 3), dropped('DoDma', 7)];
+    const lines = formatFuzzSummary({ ...r, findings })
+      .trimEnd()
+      .split('\n');
+    expect(lines.slice(-2)).toEqual([
+      '',
+      '2 findings, likely one bug: transfer-state-changed, state.adapters: mapRegistersUsed changed (in MapDmaMemory, DoDma)',
+    ]);
+    // Each is still its own finding above it.
+    expect(lines.filter((l) => l.startsWith('  transfer-state-changed/'))).toHaveLength(2);
+    expect(fuzzSummaryOf({ ...r, findings }).likelyOneBug).toMatchObject([
+      { findings: 2, change: 'mapRegistersUsed' },
+    ]);
+    expect(r.summary?.likelyOneBug).toEqual([]);
   });
 
   it('reads a report without workersStarted (from before it was recorded) by its workers', async () => {

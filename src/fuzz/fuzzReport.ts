@@ -8,6 +8,7 @@ import type { ViolationKind } from '../replay/violation.js';
 import type { ViolationAtCall } from './findings.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
 import { cappedOf, type CorpusCapped } from './corpusNote.js';
+import { likelyOneBug, type LikelyOneBug } from './likelyOneBug.js';
 import { unreached, type ReachedTable } from './reached.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
@@ -217,6 +218,11 @@ export interface FuzzSummary {
   readonly byKind: Partial<Record<ViolationKind, number>>;
   /** Cases kept in the corpus this run (`corpus.kept`). */
   readonly newCorpusEntries: number;
+  /**
+   * Findings likely to be one bug (likelyOneBug.ts), groups of two or more; absent from
+   * reports written before it was added.
+   */
+  readonly likelyOneBug?: readonly LikelyOneBug[];
 }
 
 /** The summary of a fuzz report, from the fields it counts. */
@@ -234,6 +240,7 @@ export function fuzzSummaryOf(
     unconfirmed: r.unconfirmed.length,
     byKind,
     newCorpusEntries: r.corpus.kept,
+    likelyOneBug: likelyOneBug(r.findings),
   };
 }
 

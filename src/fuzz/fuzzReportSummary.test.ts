@@ -19,6 +19,8 @@ describe('fuzzSummaryOf', () => {
       unconfirmed: 1,
       byKind: { leak: 2, 'double-free': 1 },
       newCorpusEntries: 7,
+      // None of these is a state change: nothing to group.
+      likelyOneBug: [],
     });
   });
 });

@@ -5,6 +5,7 @@ import { oneLine } from '../core/oneLine.js';
 import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
+import { likelyOneBug, likelyOneBugLines } from './likelyOneBug.js';
 import { reachedLines } from './reached.js';
 import { parseShard, shardCases } from './shard.js';
 import type { FindingBase, FuzzReport } from './fuzzReport.js';
@@ -130,6 +131,9 @@ export function formatFuzzSummary(r: FuzzReport): string {
       `    ${f.command}`,
     );
   }
+  // Grouped only in the summary: each stays its own finding (docs/fuzzing.md "Findings").
+  const grouped = likelyOneBugLines(likelyOneBug(r.findings));
+  if (grouped.length > 0) lines.push('', ...grouped);
   if (r.minimizeStoppedBy === 'time')
     lines.push(
       '',
