@@ -66,6 +66,8 @@ async function hunt(m: Mutant): Promise<{
   };
 }
 
+const STATE_KINDS = new Set(['transfer-state-changed', 'object-state-changed', 'view-torn-down']);
+
 // Work counted in cases and attempts, seconds of CPU a mutant: at load 30 that is minutes.
 const COUNTED = { timeout: 240_000 };
 
@@ -79,6 +81,8 @@ describe(
       expect(Math.min(...r.lengths)).toBe(m.minimalCalls);
       expect(r.reproduced.every((x) => x === '3/3')).toBe(true);
       // One planted bug is one bug in the summary, however many functions it showed in.
+      // Every finding about the target's state is read (the message's shape, inertCheck.ts).
+      expect(r.stateful).toBe(STATE_KINDS.has(m.kind) ? r.lengths.length : 0);
       expect(r.grouped.map((g) => g.findings)).toEqual(r.stateful > 1 ? [r.stateful] : []);
     });
   },
