@@ -47,6 +47,21 @@ describe('docs/calls.md', () => {
       'NULL for a range outside every aperture',
     );
     expect(CALL_RETURNS['VideoPortMapDmaMemory']).toMatch(/^NULL, always/);
+    // The spec audit's: ReactOS's StartDma ignores *pLength, so 0 is no failure there.
+    expect(CALL_RETURNS['VideoPortStartDma']).toContain(
+      'ReactOS profile: `*pLength` is ignored (0 is not a failure)',
+    );
+  });
+
+  it('calls no legacy PDMA argument live: the spec says none is ever created', () => {
+    const text = callReference(CALLS);
+    const pdmaArgs = CALLS.flatMap((c) =>
+      c.args.filter((a) => a.role.kind === 'consumes' && a.role.res === 'pdma'),
+    );
+    expect(pdmaArgs.length).toBeGreaterThan(0);
+    expect(text).not.toContain('a live pdma');
+    for (const a of pdmaArgs)
+      expect(text).toContain(`| \`${a.name}\` | ptr | any pointer: no PDMA`);
   });
 
   it('spells every example value as the trace reader reads it back', () => {

@@ -27,10 +27,17 @@ const FAMILY: Record<CallDesc['family'], string> = {
 const CPU_ADDRESS =
   'an address inside any live CPU range, or in user memory (`0x10000` to `0x7fffffff0000`, zero until written: [target-protocol.md](target-protocol.md#user-memory))';
 
+/**
+ * A legacy PDMA argument. Its resource kind stays 'pdma' for generation and validation; only
+ * the page's wording differs, since no call ever returns one (spec §4) and the model reads none.
+ */
+const ANY_PDMA =
+  'any pointer: no PDMA object is ever created (spec §4), and the model accepts any value';
+
 function role(r: ArgRole): string {
   switch (r.kind) {
     case 'consumes': {
-      const what = r.res === 'cpu' ? CPU_ADDRESS : `a live ${r.res}`;
+      const what = r.res === 'cpu' ? CPU_ADDRESS : r.res === 'pdma' ? ANY_PDMA : `a live ${r.res}`;
       return r.releases === true ? `${what}, which the call ends` : what;
     }
     case 'bus':

@@ -21,17 +21,17 @@ const SIZES =
 
 export const CALL_RETURNS: Readonly<Record<string, string>> = {
   VideoPortGetDmaAdapter:
-    'a new adapter handle; NULL on failure (spec §1 A; the model fails only with 4096 adapters live)',
+    'a new adapter handle; NULL on failure (spec §1 A; the model fails only with 4096 adapters live, in both profiles, although ReactOS itself has no count limit)',
   VideoPortAllocateCommonBuffer: `a new kernel VA; NULL on failure (spec §1 B): ${SIZES}`,
   VideoPortGetCommonBuffer: `a new kernel VA; NULL on failure (spec §1 B): ${SIZES}; the ReactOS profile also for \`desiredLength\` over 262144 (0x40000) or no adapter yet`,
-  VideoPortAllocateContiguousMemory: `a new kernel VA; NULL on failure (spec §1 B): ${SIZES}`,
+  VideoPortAllocateContiguousMemory: `a new kernel VA; NULL on failure (spec §1 B): ${SIZES}; also when no run of free RAM pages that long ends at or below \`highestAcceptableAddress\` (system RAM starts at 0x100000, so 0xfffff always fails)`,
   VideoPortLockBuffer:
-    'a new MDL handle; NULL when the buffer cannot be locked (spec §1 C: zero length, an address no live range or user memory holds, which is misuse; 4096 MDLs live)',
+    'a new MDL handle; NULL when the buffer cannot be locked (spec §1 C: zero length, an address no live range or user memory holds, which is misuse; 4096 MDLs live), and for an `operation` other than 0, 1 or 2, which the model makes misuse in both profiles ([spec-gaps.md](spec-gaps.md))',
   VideoPortLockPages:
     'TRUE when `dmaFlags` is DmaInitOnly (3) and the lock succeeds; FALSE for any other flags (spec §1 C) or a failed lock',
   VideoPortUnlockPages:
     'TRUE, always, in the docs profile; FALSE, always, in the ReactOS profile (spec §1 C)',
-  VideoPortStartDma: `${OK} or ${NOMEM} (spec §1 D): ${ERROR_NOT_ENOUGH_MEMORY} for a zero length or no free map register`,
+  VideoPortStartDma: `${OK} or ${NOMEM} (spec §1 D). Docs profile: ${ERROR_NOT_ENOUGH_MEMORY} for a zero \`*pLength\` or no free map register. ReactOS profile: \`*pLength\` is ignored (0 is not a failure); ${ERROR_NOT_ENOUGH_MEMORY} with \`*pLength\` = 0 when the whole MDL does not fit: longer than the adapter's \`maximumLength\`, or needing more map registers than its largest run of free ones (so also when the whole MDL needs more than the adapter has, with all of them free, and when registers are busy, where ReactOS may queue instead: [spec-gaps.md](spec-gaps.md))`,
   VideoPortCompleteDma: `${OK}, always (spec §1 D)`,
   VideoPortDoDma: 'NULL, always (spec §1 E)',
   VideoPortGetDmaContext: 'NULL, always (spec §1 E)',
@@ -46,7 +46,7 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   VideoPortMapMemory: `${OK} or ${INVALID} (spec §1 F): ${ERROR_INVALID_PARAMETER} for a range outside every aperture or a zero length; the ReactOS profile answers ${ERROR_NOT_ENOUGH_MEMORY} for a range outside every aperture`,
   VideoPortUnmapMemory: `${OK} or ${INVALID} for an address no view holds or the wrong process handle (spec §1 F); ${OK}, always, in the ReactOS profile`,
   VideoPortMapBankedMemory: `as \`MapMemory\` in the docs profile (spec §1 F: ${OK} or ${INVALID}); ERROR_INVALID_FUNCTION (${ERROR_INVALID_FUNCTION}), always, in the ReactOS profile`,
-  VideoPortAllocatePool: `a new kernel VA; NULL on failure (spec §1 G): ${SIZES}`,
+  VideoPortAllocatePool: `a new kernel VA; NULL on failure (spec §1 G): ${SIZES}; and for a \`poolType\` other than 0, 1, 4 or 5, which the model makes misuse in both profiles`,
   VideoPortAllocateBuffer: `${OK}, or ${NOMEM} for ${SIZES}; the spec (§1 G) also lists ERROR_INSUFFICIENT_BUFFER (${ERROR_INSUFFICIENT_BUFFER}, a quota), which the model never answers`,
   VideoPortCreateEvent: `${OK}; ${NOMEM} with 4096 events live (spec §1 H gives ${ERROR_NOT_ENOUGH_MEMORY} for an allocation failure)`,
   VideoPortDeleteEvent: `${OK}; ${INVALID} for an event no call created (spec §1 H)`,
