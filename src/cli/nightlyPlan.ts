@@ -244,7 +244,12 @@ export async function removeFindings(
  */
 export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): ExitCode {
   const traces = r.corpus.traces;
-  if (traces.some((t) => t.outcome === 'setup-failed') || r.fuzzDetail.setupError !== undefined)
+  // vpdma itself cut the run short (a merged shard's, as a night's own fault exits 3 too).
+  if (
+    traces.some((t) => t.outcome === 'setup-failed') ||
+    r.fuzzDetail.setupError !== undefined ||
+    r.harnessError !== undefined
+  )
     return EXIT.crash;
   if (traces.some((t) => t.outcome === 'invalid' || t.damage !== undefined)) return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;

@@ -88,6 +88,8 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     unconfirmed,
     violations: violationsOf(findings),
     ...setupErrorOf(reports),
+    // After ...first: the first shard's own harnessError is replaced by one naming its shard.
+    ...harnessErrorOf(reports),
     interrupted: reports.some((r) => r.interrupted),
     stoppedBy: stoppedByOf(reports),
     ...minimizeStoppedByOf(reports),
@@ -168,6 +170,7 @@ function reachedOf(reports: readonly FuzzReport[]): Pick<FuzzReport, 'reached' |
 function stoppedByOf(reports: readonly FuzzReport[]): string {
   if (reports.some((r) => r.interrupted)) return 'signal';
   if (reports.some((r) => r.stoppedBy === 'setup')) return 'setup';
+  if (reports.some((r) => r.stoppedBy === 'harness')) return 'harness';
   return reports[0]?.stoppedBy ?? 'runs';
 }
 
@@ -183,6 +186,17 @@ function minimizeStoppedByOf(
 function setupErrorOf(reports: readonly FuzzReport[]): { setupError?: string } {
   const e = reports.find((r) => r.setupError !== undefined)?.setupError;
   return e === undefined ? {} : { setupError: e };
+}
+
+/**
+ * A shard vpdma itself cut short (a bug) makes the merged run one too: the first such shard's
+ * harnessError, naming it ("shard 2/3: internal error ...").
+ */
+function harnessErrorOf(reports: readonly FuzzReport[]): { harnessError?: string } {
+  const r = reports.find((x) => x.harnessError !== undefined);
+  return r?.harnessError === undefined
+    ? {}
+    : { harnessError: `shard ${r.shard}: ${r.harnessError}` };
 }
 
 /**

@@ -339,6 +339,10 @@ async function writeMerged(
     const setup = s.report.fuzzDetail.setupError;
     if (setup !== undefined)
       ctx.io.err(`vpdma merge: shard ${s.report.shard ?? '1/1'}: ${setUpFailed(oneLine(setup))}\n`);
+    if (s.report.harnessError !== undefined)
+      ctx.io.err(
+        `vpdma merge: shard ${s.report.shard ?? '1/1'}: vpdma failed part way (${s.report.harnessError}); the merge marks nothing fixed\n`,
+      );
   }
   await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(findings.map((f) => f.signature)));
   summaryTo(
