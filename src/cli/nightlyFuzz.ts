@@ -46,6 +46,8 @@ export interface FuzzPhase {
   readonly known?: ReadonlyMap<string, ReportFinding>;
   /** The target is known not to start (phase 1 found so): no case is run, and this is why. */
   readonly setupError?: string;
+  /** vpdma itself failed in phase 1 (a bug): no case is run, and this is the report's harnessError. */
+  readonly harnessError?: string;
 }
 
 export interface FuzzPhaseResult {
@@ -139,15 +141,19 @@ export async function fuzzPhase(
         perGroup: p.perGroup,
         attemptsMax: p.attemptsMax,
         ...(p.known === undefined ? {} : { known: p.known }),
-        signal: p.setupError === undefined ? p.signal : AbortSignal.abort(),
+        signal:
+          p.setupError === undefined && p.harnessError === undefined
+            ? p.signal
+            : AbortSignal.abort(),
       },
       io,
     );
-    const { result, harnessError, fault } = run;
+    const { result, fault } = run;
+    const harnessError = run.harnessError ?? p.harnessError;
     const shared = moduleStateWarning(p.settings.target, p.workers, result);
     if (shared !== undefined) warn(shared);
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
-    const cut = p.setupError !== undefined || interrupted() || fault !== undefined;
+    const cut = p.setupError !== undefined || interrupted() || harnessError !== undefined;
     if (slow !== undefined && !cut) warn(slow);
     const built = buildFuzzReport(
       result,

@@ -3,7 +3,7 @@
 // with exit 3.
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import type { Progress } from './progress.js';
-import { runReplays, type ReplayRun } from './replayRun.js';
+import { runReplaysOrFault, type FaultedRun } from './replayRun.js';
 import { watchStarts } from './startWatch.js';
 
 /**
@@ -15,7 +15,7 @@ export function keptAfterStop(results: readonly ItemResult[]): ItemResult[] {
   return results.filter((r) => r.result?.interrupted !== true || r.result.violations.length > 0);
 }
 
-export interface ReplayPhase extends ReplayRun {
+export interface ReplayPhase extends FaultedRun {
   /** Set when the target could not start: why, and how many traces were not replayed. */
   readonly cannotStart?: { readonly message: string; readonly notReplayed: number };
 }
@@ -23,7 +23,8 @@ export interface ReplayPhase extends ReplayRun {
 /**
  * Phase 1's replay. When the target cannot start, the traces the verdict was drawn from are
  * the results (the same ones for any number of workers; others that finished meanwhile are
- * dropped, being no more than the same failed start) and the rest are not replayed.
+ * dropped, being no more than the same failed start) and the rest are not replayed. A fault of
+ * vpdma's own (a bug) ends it with the traces finished before, and the fault (harnessError).
  */
 export async function replayPhase(
   files: readonly string[],
@@ -33,7 +34,7 @@ export async function replayPhase(
   stop: AbortController,
 ): Promise<ReplayPhase> {
   const { run, verdict: v } = await watchStarts(stop.signal, (signal, options) =>
-    runReplays(files, settings, workers, progress, signal, options),
+    runReplaysOrFault(files, settings, workers, progress, signal, options),
   );
   const shown = keptAfterStop(run.results);
   const results = v === undefined ? shown : shown.filter((r) => r.id <= v.lastId);

@@ -247,6 +247,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
         log: (t) => ctx.io.err(t),
         ...(setupError === undefined ? {} : { setupError }),
+        ...(replay.harnessError === undefined ? {} : { harnessError: replay.harnessError }),
       },
       new Progress('fuzz', budget.budget.runs ?? 0, {
         mode,
@@ -259,11 +260,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       { mode, write: ctx.io.err },
     );
     const fuzzMs = performance.now() - fuzzStarted;
+    const fault = replay.fault ?? fuzz.fault; // vpdma's own, in phase 1 or 2
     // Phase 3: the failing corpus traces, one per kind and function, in what --minimize-time left.
     const minimal = await minimizedRepros(replay.results);
     // After a fault of vpdma's own, the reports come next: what it gathered is not risked further.
     const corpusRepros =
-      setupError === undefined && fuzz.report.setupError === undefined && fuzz.fault === undefined
+      setupError === undefined && fuzz.report.setupError === undefined && fault === undefined
         ? await minimizeCorpusFailures({
             results: replay.results,
             minimal,
@@ -282,7 +284,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const reportStarted = performance.now();
     const interrupted = interrupt.received() !== undefined;
     // A night vpdma itself cut short is incomplete too: it marks nothing fixed in --history.
-    const ranOut = !interrupted && fuzz.report.setupError === undefined && fuzz.fault === undefined;
+    const ranOut = !interrupted && fuzz.report.setupError === undefined && fault === undefined;
     const complete = ranOut && shard.count === 1;
     const folded = foldFindings(
       fuzz.report.findings,
@@ -370,11 +372,11 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
     const exit = exitWithFaults(ctx.io.err, code, fuzz.faults);
     // The reports and the history say what ran; main() tells the fault, with its stack (exit 3).
-    if (fuzz.fault !== undefined) {
+    if (fault !== undefined) {
       const lost =
         unwritten === undefined ? historyFailed?.e : unwrittenError(out, unwritten, opts.history);
       if (lost instanceof Error) ctx.io.err(`vpdma: ${lost.message}\n`);
-      throw fuzz.fault;
+      throw fault;
     }
     if (unwritten !== undefined) throw unwrittenError(out, unwritten, opts.history);
     if (historyFailed !== undefined) throw historyFailed.e;
