@@ -17,7 +17,7 @@ import { plantedBugs } from '../../test/support/plantedBugs.js';
 import { runCli } from '../../test/support/runCli.js';
 import { REPORT_FILES } from './nightlyOutputs.js';
 
-const fault = vi.hoisted(() => ({ afterCases: 0, inMinimize: false }));
+const fault = vi.hoisted(() => ({ afterCases: 0, inMinimize: false, diskFull: false }));
 
 // A bug thrown once the campaign has run its first `afterCases` cases (0: no fault).
 vi.mock('../fuzz/campaign.js', async (importOriginal) => {
@@ -27,6 +27,13 @@ vi.mock('../fuzz/campaign.js', async (importOriginal) => {
     runCampaign: async (...[ex, o]: Parameters<typeof real.runCampaign>) => {
       if (fault.afterCases === 0) return real.runCampaign(ex, o);
       await real.runCampaign(ex, { ...o, runs: fault.afterCases });
+      // As Node's fs says a full disk.
+      if (fault.diskFull)
+        throw Object.assign(new Error("ENOSPC: no space left on device, write '/ci/x.vpt'"), {
+          code: 'ENOSPC',
+          syscall: 'write',
+          path: '/ci/x.vpt',
+        });
       throw new TypeError("Cannot read properties of undefined (reading 'kind')");
     },
   };
@@ -47,7 +54,7 @@ const HARNESS_ERROR =
   "internal error (please report it): TypeError: Cannot read properties of undefined (reading 'kind')";
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-campaign-fault-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => void Object.assign(fault, { afterCases: 0, inMinimize: false }));
+afterEach(() => void Object.assign(fault, { afterCases: 0, inMinimize: false, diskFull: false }));
 
 const json = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 const vpt = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.vpt'));
@@ -87,6 +94,25 @@ describe('vpdma fuzz when vpdma itself fails part way through the campaign', () 
       /^\d+ failing cases? \(1 kind and function pair\) found before vpdma failed, 0 written as findings: the same seed and options with --runs 60 run these cases again$/m,
     );
     expect(r.out).toContain('vpdma failed part way (a bug): results cover what it gathered before');
+  });
+});
+
+describe('vpdma fuzz when the disk fails part way through the campaign', () => {
+  it('the report says what main() says of it: a disk error, not a bug; exit 2', async () => {
+    const out = join(dir, 'fuzz-disk');
+    Object.assign(fault, { afterCases: 20, diskFull: true });
+    const r = await runCli([
+      ...['fuzz', '--target', 'model', '--runs', '100'],
+      ...['--workers', '1', '--out', out, '--quiet'],
+    ]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(/\nvpdma: write \/ci\/x\.vpt: no space left on device\n$/);
+    expect(r.err).not.toContain('please report it');
+    expect(json<FuzzReport>(join(out, 'report.json'))).toMatchObject({
+      harnessError: 'write /ci/x.vpt: no space left on device',
+      stoppedBy: 'harness',
+      cases: 20,
+    });
   });
 });
 

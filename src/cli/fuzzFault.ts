@@ -13,7 +13,7 @@ import {
   type FuzzRunResult,
 } from '../fuzz/run.js';
 import { shardIndex } from '../fuzz/shard.js';
-import { oneLine } from '../core/oneLine.js';
+import { faultText } from './faultText.js';
 import { plural } from '../core/plural.js';
 
 export interface FaultedFuzz {
@@ -78,7 +78,6 @@ export async function runFuzzOrFault(o: FuzzRunOptions, io: FuzzRunIo): Promise<
   } catch (e) {
     const fault = e instanceof Error ? e : new Error(String(e));
     await Promise.allSettled([...writing]);
-    const what = `${fault.name}: ${fault.message}`.split('\n')[0] ?? '';
     const after = { groups: [], findings, unconfirmed: [] };
     const result: FuzzRunResult =
       fuzzed === undefined
@@ -93,7 +92,7 @@ export async function runFuzzOrFault(o: FuzzRunOptions, io: FuzzRunIo): Promise<
       );
     return {
       result,
-      harnessError: oneLine(`internal error (please report it): ${what}`),
+      harnessError: faultText(fault),
       faultIn: fuzzed === undefined ? 'campaign' : 'findings',
       fault,
     };

@@ -15,6 +15,7 @@ import { registerNightly } from './commands/nightly.js';
 import { registerMerge } from './commands/merge.js';
 import { registerHistory } from './commands/history.js';
 import { packageVersion } from './version.js';
+import { environmentFailure } from './faultText.js';
 
 // One line per command; each command file exports its register function.
 const COMMANDS: readonly RegisterCommand[] = [
@@ -95,33 +96,4 @@ function failure(e: unknown, io: CliIo): ExitCode {
     `vpdma: internal error (please report it)\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
   );
   return EXIT.crash;
-}
-
-/** What the machine refused (a full disk, no permission), not a fault of the harness. */
-const ENVIRONMENT_CODES = new Set([
-  'ENOSPC',
-  'EDQUOT',
-  'EACCES',
-  'EPERM',
-  'EROFS',
-  'EIO',
-  'EMFILE',
-  'ENFILE',
-  'EFBIG',
-]);
-
-/**
- * A file-system failure that no command turned into its own message: still one line naming
- * the file (Node's "ENOSPC: no space left on device, write '/x'" as "write /x: no space left
- * on device"), not an internal error with a stack.
- */
-function environmentFailure(e: unknown): string | undefined {
-  if (!(e instanceof Error)) return undefined;
-  const { code, path, syscall } = e as NodeJS.ErrnoException;
-  if (code === undefined || !ENVIRONMENT_CODES.has(code)) return undefined;
-  const text = e.message.replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
-  // A write through an open file handle carries no path: the call still failed outright.
-  return typeof path === 'string'
-    ? `${syscall ?? 'file'} ${path}: ${text}`
-    : `${syscall ?? 'file system'}: ${text}`;
 }

@@ -7,7 +7,7 @@ import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import { makeTasks } from '../replay/tasks.js';
 import type { Progress } from './progress.js';
 import { violationCount } from '../report/replayReport.js';
-import { oneLine } from '../core/oneLine.js';
+import { faultText } from './faultText.js';
 
 /** How often the progress display hears of calls in traces still running. */
 const tickMs = 1000;
@@ -143,13 +143,11 @@ export async function runReplaysOrFault(
   try {
     return await runReplays(files, settings, workers, progress, signal, { ...options, onItem });
   } catch (e) {
-    // A worker's fault arrives as its whole stack: the first line says what it was.
-    const what = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
     return {
       results: finished.sort((a, b) => a.id - b.id),
       wallMs: performance.now() - started,
       calls: finished.reduce((n, r) => n + (r.result?.calls ?? 0), 0),
-      harnessError: oneLine(`internal error (please report it): ${what ?? ''}`),
+      harnessError: faultText(e),
       fault: e instanceof Error ? e : new Error(String(e)),
     };
   }
