@@ -108,6 +108,9 @@ describe('vpdma fuzz when the disk fails part way through the campaign', () => {
     expect(r.code, r.err).toBe(2);
     expect(r.err).toMatch(/\nvpdma: write \/ci\/x\.vpt: no space left on device\n$/);
     expect(r.err).not.toContain('please report it');
+    expect(r.out).toContain(
+      '\nvpdma failed part way (write /ci/x.vpt: no space left on device): results cover',
+    );
     expect(json<FuzzReport>(join(out, 'report.json'))).toMatchObject({
       harnessError: 'write /ci/x.vpt: no space left on device',
       stoppedBy: 'harness',

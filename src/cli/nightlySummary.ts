@@ -7,6 +7,7 @@ import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
 import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fuzzReport.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
+import { faultKind } from '../fuzz/fuzzSummary.js';
 import { reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -179,7 +180,7 @@ export function nightlySummary(
     ...(r.harnessError === undefined
       ? []
       : [
-          'vpdma failed part way (a bug): the reports cover what it gathered before; the night marks nothing fixed',
+          `vpdma failed part way (${faultKind(r.harnessError)}): the reports cover what it gathered before; the night marks nothing fixed`,
         ]),
   ];
   return `${lines.join('\n')}\n`;

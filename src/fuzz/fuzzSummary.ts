@@ -142,6 +142,18 @@ export function formatFuzzSummary(r: FuzzReport): string {
   if (r.interrupted)
     lines.push('', 'interrupted: results cover the cases completed before the signal');
   if (r.harnessError !== undefined)
-    lines.push('', 'vpdma failed part way (a bug): results cover what it gathered before');
+    lines.push(
+      '',
+      `vpdma failed part way (${faultKind(r.harnessError)}): results cover what it gathered before`,
+    );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What cut the run short, as the summary says it: a bug, or what the machine refused (a full
+ * disk: harnessError is then main()'s one line for it, cli/faultText.ts).
+ */
+export function faultKind(harnessError: string): string {
+  // A merged report's names its shard first ("shard 2/3: internal error ...").
+  return /^(?:shard \S+: )?internal error/.test(harnessError) ? 'a bug' : harnessError;
 }
