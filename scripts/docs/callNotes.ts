@@ -25,6 +25,8 @@ export const CALL_NOTES: Readonly<Record<string, readonly string[]>> = {
   VideoPortUnmapMemory: [
     // mapping.test.ts ("ProcessHandle 0 releases ...").
     'docs profile: `processHandle` 0 releases any view, kernel or user, whatever process it was mapped into; any other handle must be the one the view was mapped with (-1 for a USER_MODE view mapped with no handle); otherwise `ERROR_INVALID_PARAMETER` (87) and nothing is released',
+    // mapping.test.ts ("a user view of another process ...").
+    'ReactOS profile: `processHandle` is ignored and the current process is searched, so a user view mapped with a handle other than -1 (`0xffffffffffffffff`) stays mapped, whatever handle is passed ([spec-gaps.md](spec-gaps.md))',
   ],
   '@write': [
     // memoryEvents.test.ts ("unmapped or overrunning accesses ...").

@@ -43,8 +43,8 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   VideoPortUnmapDmaMemory: 'FALSE, always (spec §1 E)',
   VideoPortGetDeviceBase:
     'a new view; NULL for a range outside every aperture (or of length 0), or with 4096 views live (spec §1 F says "VA or NULL" without naming the cases)',
-  VideoPortMapMemory: `${OK} or ${INVALID} (spec §1 F): ${ERROR_INVALID_PARAMETER} for a range outside every aperture or a zero length; the ReactOS profile answers ${ERROR_NOT_ENOUGH_MEMORY} for a range outside every aperture`,
-  VideoPortUnmapMemory: `${OK} or ${INVALID} for an address no view holds or the wrong process handle (spec §1 F); ${OK}, always, in the ReactOS profile`,
+  VideoPortMapMemory: `${OK} or ${INVALID} (spec §1 F): ${ERROR_INVALID_PARAMETER} for a range outside every aperture or a zero length; the ReactOS profile answers ${ERROR_NOT_ENOUGH_MEMORY} for a range outside every aperture, and for a zero length only at an address outside every aperture (in one: ${OK}, with \`*VirtualAddress\` NULL, the port number for I/O space, or a reused kernel mapping of that bus address; spec §1 F: "failed MmMapIoSpace / user-view map → NO_ERROR with NULL VA")`,
+  VideoPortUnmapMemory: `${OK} or ${INVALID} for an address no view holds or the wrong process handle (spec §1 F); ${OK}, always, in the ReactOS profile, which releases a user view only if it is the current process's ("ProcessHandle ignored (current process used)")`,
   VideoPortMapBankedMemory: `as \`MapMemory\` in the docs profile (spec §1 F: ${OK} or ${INVALID}); ERROR_INVALID_FUNCTION (${ERROR_INVALID_FUNCTION}), always, in the ReactOS profile`,
   VideoPortAllocatePool: `a new kernel VA; NULL on failure (spec §1 G): ${SIZES}; and for a \`poolType\` other than 0, 1, 4 or 5, which the model makes misuse in both profiles`,
   VideoPortAllocateBuffer: `${OK}, or ${NOMEM} for ${SIZES}; the spec (§1 G) also lists ERROR_INSUFFICIENT_BUFFER (${ERROR_INSUFFICIENT_BUFFER}, a quota), which the model never answers`,

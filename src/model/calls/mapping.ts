@@ -34,7 +34,8 @@ export const MAPPING_CALLS = [
     section: 'F',
     family: 'api',
     args: [ext, arg('mappedAddress', 'ptr', releases('view'))],
-    reactos: 'unknown addresses fall back to unmapping a user view at that address',
+    reactos:
+      'unknown addresses fall back to unmapping a user view at that address in the current process',
     weight: 4,
   }),
   call({

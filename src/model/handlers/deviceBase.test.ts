@@ -178,4 +178,17 @@ describe('VideoPortFreeDeviceBase (reactos)', () => {
     expect(free(r, va)).toEqual({ branch: 'fallback-user-unmap' });
     expect(r.model.liveState().views).toEqual([]);
   });
+
+  // Spec §1 F [R]: the fallback unmaps "in the **current** process".
+  it('leaves a user view of another process mapped', () => {
+    const r = driver('reactos');
+    const va = r.call('VideoPortMapMemory', {
+      physicalAddress: FRAMEBUFFER,
+      length: 0x1000,
+      inIoSpace: 0,
+      virtualAddress: 0x2a4n,
+    }).out?.['virtualAddress'] as bigint;
+    expect(free(r, va)).toMatchObject({ misuse: 'free-unknown-base' });
+    expect(r.model.liveState().views).toMatchObject([{ va, process: 0x2a4n }]);
+  });
 });

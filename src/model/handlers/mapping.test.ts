@@ -97,11 +97,17 @@ describe.each(PROFILES)('VideoPortMapMemory (%s)', (profile) => {
     expect(vaOf(got) === VGA_PORTS).toBe(profile === 'reactos');
   });
 
-  it.each([
-    ['outside every aperture', 0x1000n, 0x1000],
-    ['zero length', FRAMEBUFFER, 0],
-    ['past the aperture end', FRAMEBUFFER + 0xfff000n, 0x2000],
-  ])('%s: docs 87, outs left open; ReactOS 8 with *VirtualAddress = NULL', (_w, bus, n) => {
+  // A zero length inside an aperture translates under ReactOS: 'ReactOS, zero length' below.
+  it.each(
+    (
+      [
+        ['outside every aperture', 0x1000n, 0x1000],
+        ['zero length', FRAMEBUFFER, 0],
+        ['zero length outside every aperture', 0x1000n, 0],
+        ['past the aperture end', FRAMEBUFFER + 0xfff000n, 0x2000],
+      ] as const
+    ).filter(([what]) => profile === 'docs' || what !== 'zero length'),
+  )('%s: docs 87, outs left open; ReactOS 8 with *VirtualAddress = NULL', (_w, bus, n) => {
     const r = driver(profile);
     const got = map(r, bus, n, 0, PROCESS);
     if (profile === 'docs')
@@ -157,11 +163,30 @@ describe.each(PROFILES)('VideoPortUnmapMemory (%s)', (profile) => {
     expect(r.call('@write', { va, data: pattern(1) }).misuse).toBe('write-unmapped');
   });
 
-  it('releases a user mapping (ReactOS ignores ProcessHandle)', () => {
+  it('releases a user mapping of the current process (ReactOS ignores ProcessHandle)', () => {
+    const r = driver(profile);
+    const va = vaOf(map(r, FRAMEBUFFER, 0x2000, 0, CURRENT_PROCESS));
+    expect(unmap(r, va, profile === 'docs' ? CURRENT_PROCESS : 0x9999n)).toEqual({
+      ret: NO_ERROR,
+      branch: 'ok',
+    });
+    expect(r.model.liveState().views).toEqual([]);
+  });
+
+  // Spec §1 F [R]: "ProcessHandle ignored (current process used)".
+  it('a user view of another process: the docs release it with its handle; ReactOS never', () => {
     const r = driver(profile);
     const va = vaOf(map(r, FRAMEBUFFER, 0x2000, 0, PROCESS));
-    expect(unmap(r, va, PROCESS)).toEqual({ ret: NO_ERROR, branch: 'ok' });
-    expect(r.model.liveState().views).toEqual([]);
+    const before = r.model.version();
+    for (const handle of [PROCESS, 0n, CURRENT_PROCESS].slice(0, profile === 'docs' ? 1 : 3))
+      expect(unmap(r, va, handle)).toEqual({
+        ret: NO_ERROR,
+        branch: profile === 'docs' ? 'ok' : 'other-process',
+      });
+    if (profile === 'reactos') {
+      expect(r.model.version()).toBe(before);
+      expect(r.model.liveState().views).toMatchObject([{ va, process: PROCESS }]);
+    } else expect(r.model.liveState().views).toEqual([]);
   });
 
   it('an interior address: the docs release the whole mapping, ReactOS finds nothing', () => {
@@ -189,7 +214,11 @@ describe.each(PROFILES)('VideoPortUnmapMemory (%s)', (profile) => {
   it('ProcessHandle 0 releases a view mapped into any process; another handle only its own', () => {
     const r = driver(profile);
     const mine = vaOf(map(r, FRAMEBUFFER, 0x1000, 0, PROCESS));
-    expect(unmap(r, mine, 0n)).toEqual({ ret: NO_ERROR, branch: 'ok' });
+    // ReactOS unmaps in the current process only: another process's view stays.
+    expect(unmap(r, mine, 0n)).toEqual({
+      ret: NO_ERROR,
+      branch: profile === 'docs' ? 'ok' : 'other-process',
+    });
     const current = vaOf(map(r, FRAMEBUFFER, 0x1000, VIDEO_MEMORY_SPACE_USER_MODE));
     const kernel = vaOf(map(r, FRAMEBUFFER + 0x1000n, 0x1000));
     if (profile === 'docs') {
@@ -199,7 +228,7 @@ describe.each(PROFILES)('VideoPortUnmapMemory (%s)', (profile) => {
       expect(unmap(r, current, CURRENT_PROCESS)).toEqual({ ret: NO_ERROR, branch: 'ok' });
     }
     expect(unmap(r, kernel, 0n).ret).toBe(NO_ERROR);
-    expect(r.model.liveState().views).toHaveLength(profile === 'docs' ? 0 : 1);
+    expect(r.model.liveState().views).toHaveLength(profile === 'docs' ? 0 : 2);
   });
 
   it('ReactOS: drops one reference of a reused kernel mapping; never unmaps a port', () => {
@@ -250,5 +279,34 @@ describe.each(PROFILES)('VideoPortMapBankedMemory (%s)', (profile) => {
     expect(banked(r, 0x1000n).ret).toBe(
       profile === 'docs' ? ERROR_INVALID_PARAMETER : ERROR_INVALID_FUNCTION,
     );
+  });
+});
+
+describe('VideoPortMapMemory (reactos)', () => {
+  // Spec §1 F [R]: "bus-translation failure → 8 (not 87); failed MmMapIoSpace / user-view
+  // map → NO_ERROR with NULL VA"; HalTranslateBusAddress takes no length.
+  it('zero length in an aperture: NO_ERROR with a NULL VA, the port, or a reused view', () => {
+    const r = driver('reactos');
+    for (const flags of [0, VIDEO_MEMORY_SPACE_USER_MODE])
+      expect(map(r, FRAMEBUFFER, 0, flags)).toEqual({
+        ret: NO_ERROR,
+        branch: 'zero-length',
+        out: { length: 0, virtualAddress: 0n },
+      });
+    expect(map(r, FRAMEBUFFER, 0, 0, PROCESS).out?.['virtualAddress']).toBe(0n);
+    expect(map(r, VGA_PORTS, 0, VIDEO_MEMORY_SPACE_IO)).toEqual({
+      ret: NO_ERROR,
+      branch: 'io',
+      out: { length: 0, virtualAddress: VGA_PORTS },
+    });
+    expect(r.model.liveState().views).toEqual([]);
+    // The mapping list is searched before translating: length 0 ≤ any mapping's length.
+    const fb = mapFramebuffer(r, 0x1000);
+    expect(map(r, FRAMEBUFFER, 0)).toEqual({
+      ret: NO_ERROR,
+      branch: 'kernel',
+      out: { length: 0, virtualAddress: fb },
+    });
+    expect(r.model.liveState().views).toMatchObject([{ va: fb, refcount: 2 }]);
   });
 });

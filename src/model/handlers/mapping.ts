@@ -31,21 +31,26 @@ function inAperture(s: ModelState, r: MapRequest): boolean {
   return s.apertureOf(r.io ? 'io' : 'memory', r.bus, r.bus + BigInt(r.length)) >= 0;
 }
 
-/** Creates (or, for ReactOS kernel memory, reuses) a view; undefined at the object limit. */
-function mapView(s: ModelState, r: MapRequest): View | undefined {
-  if (s.reactos && r.process === 0n) {
-    // ReactOS: same bus address and a long enough kernel mapping → refcount++ (spec §1 F).
-    // Its list is head-inserted, so the newest match wins.
-    const views = [...s.views.values()];
-    for (let i = views.length - 1; i >= 0; i--) {
-      const v = views[i];
-      if (v !== undefined && v.recorded && v.bus === r.bus && v.length >= r.length) {
-        v.refcount++;
-        s.bump();
-        return v;
-      }
+/** ReactOS: same bus address and a long enough kernel mapping → refcount++ (spec §1 F). */
+function reuseKernelView(s: ModelState, r: MapRequest): View | undefined {
+  if (!s.reactos || r.process !== 0n) return undefined;
+  // Its list is head-inserted, so the newest match wins.
+  const views = [...s.views.values()];
+  for (let i = views.length - 1; i >= 0; i--) {
+    const v = views[i];
+    if (v !== undefined && v.recorded && v.bus === r.bus && v.length >= r.length) {
+      v.refcount++;
+      s.bump();
+      return v;
     }
   }
+  return undefined;
+}
+
+/** Creates (or, for ReactOS kernel memory, reuses) a view; undefined at the object limit. */
+function mapView(s: ModelState, r: MapRequest): View | undefined {
+  const reused = reuseKernelView(s, r);
+  if (reused !== undefined) return reused;
   if (s.views.size >= objectsMax) return undefined;
   const pageOff = Number(r.bus & 0xfffn);
   const bump = r.process === 0n ? s.viewVa : s.userViewVa;
@@ -128,8 +133,10 @@ export function freeDeviceBase(s: ModelState, a: Args): StepResult {
   }
   // ReactOS never records a port "mapping", and the user-view fallback fails on it.
   if (s.reactos && v?.space === 'io') return ok('port-not-mapped');
-  if (s.reactos && v !== undefined && v.process !== 0n) {
-    unmapView(s, v); // ReactOS falls back to unmapping a user view at that address
+  // ReactOS falls back to unmapping a user view at that address "in the current process"
+  // (spec §1 F), so a view mapped into another process stays and counts as unknown.
+  if (s.reactos && v !== undefined && v.process === CURRENT_PROCESS) {
+    unmapView(s, v);
     return ok('fallback-user-unmap');
   }
   return misuse('free-unknown-base');
@@ -152,8 +159,25 @@ function mapRequestOf(s: ModelState, a: Args): MapRequest {
 const NO_APERTURE = leaving(ok('no-aperture', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
 const LIMIT = leaving(ok('limit', ERROR_INVALID_PARAMETER), 'virtualAddress', 'length');
 
+/**
+ * ReactOS with `*Length` 0. Spec §1 F: the kernel mapping list is searched first ("same bus
+ * address and length ≥ request → refcount++"), and "bus-translation failure → 8 (not 87);
+ * failed MmMapIoSpace / user-view map → NO_ERROR with NULL VA". HalTranslateBusAddress takes
+ * no length, so only the address must lie in an aperture; I/O answers the port number
+ * ("nothing recorded"); a 0-byte MmMapIoSpace or user view is taken to fail.
+ */
+function reactosZeroLength(s: ModelState, r: MapRequest): StepResult {
+  const reused = reuseKernelView(s, r);
+  if (reused !== undefined) return ok('kernel', NO_ERROR, { virtualAddress: reused.va });
+  if (s.apertureOf(r.io ? 'io' : 'memory', r.bus, r.bus + 1n) < 0)
+    return ok('no-aperture', ERROR_NOT_ENOUGH_MEMORY, { virtualAddress: 0n });
+  if (r.io) return ok('io', NO_ERROR, { virtualAddress: r.bus });
+  return ok('zero-length', NO_ERROR, { virtualAddress: 0n });
+}
+
 export function mapMemory(s: ModelState, a: Args): StepResult {
   const r = mapRequestOf(s, a);
+  if (s.reactos && r.length === 0) return reactosZeroLength(s, r);
   if (!inAperture(s, r)) {
     // ReactOS: bus translation failure is ERROR_NOT_ENOUGH_MEMORY and *VirtualAddress = NULL.
     if (s.reactos) return ok('no-aperture', ERROR_NOT_ENOUGH_MEMORY, { virtualAddress: 0n });
@@ -183,6 +207,9 @@ export function unmapMemory(s: ModelState, a: Args): StepResult {
       s.bump();
       return ok('refcount', NO_ERROR);
     }
+    // Spec §1 F: "ProcessHandle ignored (current process used)": ZwUnmapViewOfSection in
+    // the current process finds no view mapped into another one.
+    if (!v.recorded && v.process !== CURRENT_PROCESS) return ok('other-process', NO_ERROR);
     unmapView(s, v);
     return ok('ok', NO_ERROR);
   }
