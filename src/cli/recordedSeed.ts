@@ -3,7 +3,7 @@
 // it for what it is, not a seed of their own (DESIGN.md: every run prints its seed; these
 // have none).
 import { oneLine } from '../core/oneLine.js';
-import { streamTraceCalls } from '../store/traceFiles.js';
+import { readTraceHeader } from '../store/traceFiles.js';
 import { seedGiven } from './options.js';
 
 /** The line saying so; undefined when the meta records no seed. */
@@ -12,19 +12,9 @@ export function recordedSeedLine(command: string, recorded: unknown): string | u
   return `vpdma ${command}: draws nothing at random (no seed of its own); the trace records seed=${oneLine(String(recorded))} in its meta`;
 }
 
-/** `meta.seed` of the trace at `path` (its header alone is read); undefined if unreadable. */
+/** `meta.seed` of the trace at `path` (its header alone is read, from a bounded prefix); undefined if none. */
 export async function recordedSeed(path: string): Promise<unknown> {
-  const items = streamTraceCalls(path);
-  try {
-    const first = await items.next();
-    return first.done !== true && first.value.kind === 'header'
-      ? first.value.header.meta['seed']
-      : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    await items.return(undefined).catch(() => undefined);
-  }
+  return (await readTraceHeader(path))?.meta['seed'];
 }
 
 /**

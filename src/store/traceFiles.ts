@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
-import type { Trace } from '../trace/trace.js';
+import type { Trace, TraceHeader } from '../trace/trace.js';
 import type { TraceError } from '../trace/traceError.js';
 import type { StreamOptions, TraceBatchItem, TraceItem } from '../trace/items.js';
 import type { SalvagedTrace } from '../trace/items.js';
@@ -99,6 +99,55 @@ export async function* streamTraceBatches(
         : item;
   } finally {
     await raw.return(undefined);
+  }
+}
+
+/** Bytes (decompressed) read to find a trace's header: a header is far smaller. */
+export const headerBytesMax = 1024 * 1024;
+
+/**
+ * The header of the trace at `path` from its first `bytesMax` bytes (decompressed), or
+ * undefined when it has none there or cannot be read. Reads no further, and never drains a
+ * .gz, whatever follows: a gzip bomb or a file of blank lines costs `bytesMax`, not the file.
+ */
+export async function readTraceHeader(
+  path: string,
+  bytesMax = headerBytesMax,
+): Promise<TraceHeader | undefined> {
+  const format = formatOf(path);
+  if (format === undefined) return undefined;
+  const io: IoStatus = {};
+  const raw = isGzipPath(path) ? gunzipChunks(path, io) : fileChunks(path, io);
+  const prefix = upTo(raw, bytesMax);
+  const items =
+    format === 'vpt'
+      ? readVptFrames(prefix, path, {})
+      : format === 'jsonl'
+        ? readJsonlBatches(prefix, path, {})
+        : singly(readTextCalls(prefix, path));
+  try {
+    const first = await items.next();
+    return first.done !== true && first.value.kind === 'header' ? first.value.header : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await items.return(undefined).catch(() => undefined);
+    await raw.return(undefined).catch(() => undefined);
+  }
+}
+
+/** The chunks of `source` up to `bytesMax` bytes in all; the source is left open (its caller closes it). */
+async function* upTo(
+  source: AsyncIterator<Uint8Array>,
+  bytesMax: number,
+): AsyncGenerator<Uint8Array> {
+  let left = bytesMax;
+  while (left > 0) {
+    const next = await source.next();
+    if (next.done === true) return;
+    const chunk = next.value.length > left ? next.value.subarray(0, left) : next.value;
+    left -= chunk.length;
+    yield chunk;
   }
 }
 
