@@ -14,7 +14,15 @@ const bin = join(root, 'bin/vpdma.js');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-merge-copy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const FILES = ['finding.json', 'repro.jsonl', 'repro.txt', 'repro.vpt'];
+// A finding's files, original.* (the failing case as found) beside repro.* (its minimized form).
+const FILES = [
+  'finding.json',
+  'original.txt',
+  'original.vpt',
+  'repro.jsonl',
+  'repro.txt',
+  'repro.vpt',
+];
 
 /** Each finding's directory under `out`, from its report. */
 function findingDirs(out: string): string[] {
