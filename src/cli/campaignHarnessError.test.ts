@@ -12,8 +12,7 @@ import type * as Campaign from '../fuzz/campaign.js';
 import type * as Minimize from '../minimize/minimize.js';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import { nightlyArgs } from '../../test/support/nightlyArgs.js';
-import { plantedBugs } from '../../test/support/plantedBugs.js';
+import { plantedNights } from '../../test/support/plantedBugs.js';
 import { runCli } from '../../test/support/runCli.js';
 import { REPORT_FILES } from './nightlyOutputs.js';
 
@@ -153,11 +152,8 @@ describe('vpdma fuzz when vpdma itself fails while minimizing', () => {
 
 describe('vpdma nightly when vpdma itself fails part way through the campaign', () => {
   const A = 'inert-return-mismatch/GetBytesUsed/b8a02000';
-  const bugs = plantedBugs(dir);
-  const out = join(dir, 'nightly');
-  const history = join(dir, 'history.json');
-  const night = (seed: string) =>
-    runCli(nightlyArgs({ target: bugs.target, seed, runs: 100, out, history }));
+  const bugs = plantedNights(dir);
+  const { out, history, night } = bugs;
 
   it('writes every report and the history, marks nothing fixed, and exits 3', async () => {
     bugs.plant('A');

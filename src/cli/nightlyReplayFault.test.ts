@@ -10,9 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Pool from '../replay/pool.js';
 import type { ItemResult } from '../replay/protocol.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
-import { nightlyArgs } from '../../test/support/nightlyArgs.js';
-import { plantedBugs } from '../../test/support/plantedBugs.js';
-import { runCli } from '../../test/support/runCli.js';
+import { plantedNights } from '../../test/support/plantedBugs.js';
 import { REPORT_FILES } from './nightlyOutputs.js';
 
 const fault = vi.hoisted(() => ({ on: false }));
@@ -50,11 +48,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const json = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
 describe('vpdma nightly when vpdma itself fails in the corpus replay', () => {
-  const bugs = plantedBugs(dir);
-  const out = join(dir, 'nightly');
-  const history = join(dir, 'history.json');
-  const night = (seed: string) =>
-    runCli(nightlyArgs({ target: bugs.target, seed, runs: 100, out, history }));
+  const bugs = plantedNights(dir);
+  const { out, history, night } = bugs;
 
   it('writes every report and the history, runs no case, marks nothing fixed, and exits 3', async () => {
     bugs.plant('A');

@@ -4,6 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nightlyArgs } from './nightlyArgs.js';
+import { runCli, type CliRun } from './runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -39,4 +41,18 @@ export default async function createTarget(opts) {
   );
   writeFileSync(bugs, '');
   return { target: `module:${module}`, plant: (b) => writeFileSync(bugs, b) };
+}
+
+/** Nights against planted bugs, in process: 100 cases each into DIR/nightly, one --history. */
+export function plantedNights(dir: string): PlantedBugs & {
+  readonly out: string;
+  readonly history: string;
+  readonly night: (seed: string) => Promise<CliRun>;
+} {
+  const bugs = plantedBugs(dir);
+  const out = join(dir, 'nightly');
+  const history = join(dir, 'history.json');
+  const night = (seed: string): Promise<CliRun> =>
+    runCli(nightlyArgs({ target: bugs.target, seed, runs: 100, out, history }));
+  return { ...bugs, plant: (b) => bugs.plant(b), out, history, night };
 }
