@@ -37,7 +37,7 @@ export const CALL_NOTES: Readonly<Record<string, readonly string[]>> = {
   ],
   '@executeDma': [
     // packetDma.test.ts and completeDma.test.ts (the misuse answers).
-    'with no list pending on that adapter (`misuse: no-pending-transfer`): deliver nothing; the oracle answers `out: {sgList: 0, context: 0, elements: []}`. With several pending, the oldest is delivered',
+    'with no list pending on that adapter (`misuse: no-pending-transfer`): deliver nothing; the oracle answers `out: {sgList: 0, context: 0, elements: []}`. With several pending, the oldest is delivered. In the ReactOS profile a start queued for busy map registers is not pending until a `CompleteDma` frees enough ([spec-gaps.md](spec-gaps.md))',
   ],
   '@deviceDma': [
     'on a list that is unknown or not yet delivered, whose MDL was unlocked, or at a `deviceAddress` outside every memory aperture (`misuse: device-dma-without-list`, `device-dma-after-unlock`, `device-address-outside-aperture`): move nothing and answer 0',

@@ -31,7 +31,7 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
     'TRUE when `dmaFlags` is DmaInitOnly (3) and the lock succeeds; FALSE for any other flags (spec §1 C) or a failed lock',
   VideoPortUnlockPages:
     'TRUE, always, in the docs profile; FALSE, always, in the ReactOS profile (spec §1 C)',
-  VideoPortStartDma: `${OK} or ${NOMEM} (spec §1 D). Docs profile: ${ERROR_NOT_ENOUGH_MEMORY} for a zero \`*pLength\` or no free map register. ReactOS profile: \`*pLength\` is ignored (0 is not a failure); ${ERROR_NOT_ENOUGH_MEMORY} with \`*pLength\` = 0 when the whole MDL does not fit: longer than the adapter's \`maximumLength\`, or needing more map registers than its largest run of free ones (so also when the whole MDL needs more than the adapter has, with all of them free, and when registers are busy, where ReactOS may queue instead: [spec-gaps.md](spec-gaps.md))`,
+  VideoPortStartDma: `${OK} or ${NOMEM} (spec §1 D). Docs profile: ${ERROR_NOT_ENOUGH_MEMORY} for a zero \`*pLength\` or no free map register. ReactOS profile: \`*pLength\` is ignored (0 is not a failure) and never written on success; ${ERROR_NOT_ENOUGH_MEMORY} with \`*pLength\` = 0 when the whole MDL can never fit: longer than the adapter's \`maximumLength\`, or needing more map registers than the adapter has. A start that fits but must wait for busy registers, or for a start queued before it on the same adapter, returns ${OK} and is queued: \`@executeDma\` delivers it only after a \`CompleteDma\` frees enough registers, in start order ([spec-gaps.md](spec-gaps.md))`,
   VideoPortCompleteDma: `${OK}, always (spec §1 D)`,
   VideoPortDoDma: 'NULL, always (spec §1 E)',
   VideoPortGetDmaContext: 'NULL, always (spec §1 E)',

@@ -14,8 +14,9 @@ export function stateShape(s: ModelState): number {
   let pending = 0;
   let delivered = 0;
   for (const t of s.transfers.values()) {
-    if (t.state === 'pending') pending = 1;
-    else delivered = 1;
+    // A queued transfer (ReactOS) is pending too: started, its list not yet delivered.
+    if (t.state === 'delivered') delivered = 1;
+    else pending = 1;
   }
   return (
     (s.adapters.size > 0 ? 1 : 0) |

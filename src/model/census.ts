@@ -8,6 +8,7 @@ export const OBJECT_KINDS = [
   'adapter',
   'common buffer',
   'MDL',
+  'queued transfer',
   'pending transfer',
   'delivered transfer',
   'view',
@@ -42,8 +43,11 @@ const BLOCK_KIND: Readonly<Record<PoolBlock['kind'], ObjectKind>> = {
   lockedList: 'locked list',
 };
 
-const transferKind = (t: Transfer): ObjectKind =>
-  t.state === 'pending' ? 'pending transfer' : 'delivered transfer';
+const TRANSFER_KIND: Readonly<Record<Transfer['state'], ObjectKind>> = {
+  queued: 'queued transfer',
+  pending: 'pending transfer',
+  delivered: 'delivered transfer',
+};
 
 /** The live objects of the state, now. Costs O(live objects). */
 export function censusOf(s: ModelState): Census {
@@ -60,7 +64,7 @@ export function censusOf(s: ModelState): Census {
   }
   for (const b of s.commonBuffers.values()) add('commonBuffer', 'common buffer', b.va);
   for (const m of s.mdls.values()) add('mdl', 'MDL', m.handle);
-  for (const t of s.transfers.values()) add('transfer', transferKind(t), t.sgList);
+  for (const t of s.transfers.values()) add('transfer', TRANSFER_KIND[t.state], t.sgList);
   for (const v of s.views.values()) add('view', v.process === 0n ? 'view' : 'user view', v.va);
   for (const e of s.events.values()) add('event', 'event', e.handle);
   for (const b of s.blocks.values()) add('block', BLOCK_KIND[b.kind], b.va);

@@ -53,11 +53,16 @@ export interface Transfer {
   readonly length: number;
   readonly writeToDevice: boolean;
   readonly context: bigint;
+  /** Map registers it holds; while queued, the ones it waits for. */
   readonly mapRegisters: number;
-  /** Index of the first of its map registers (they are consecutive). */
+  /** Index of the first of its map registers (they are consecutive; 0 while queued). */
   readonly firstRegister: number;
   readonly elements: readonly SgElement[];
-  state: 'pending' | 'delivered';
+  /**
+   * queued: ReactOS accepted the start but waits for busy map registers (packetDma.ts);
+   * pending: granted, its list not yet given to HwVidExecuteDma; delivered: given.
+   */
+  state: 'queued' | 'pending' | 'delivered';
 }
 
 export interface View {

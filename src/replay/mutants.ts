@@ -113,7 +113,7 @@ export const MUTANTS: readonly Mutant[] = [
       delete memo['armed'];
       for (const x of t.model.state.transfers.values()) {
         const a = t.model.state.adapters.get(x.adapter);
-        if (a !== undefined && a.mapRegistersUsed > 0) {
+        if (a !== undefined && a.mapRegistersUsed > 0 && x.state !== 'queued') {
           a.mapRegistersUsed -= x.mapRegisters;
           t.model.state.bump();
           break;

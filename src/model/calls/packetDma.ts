@@ -189,7 +189,8 @@ export const DMA_CALLS = [
     ],
     ret: { type: 'u32' },
     out: [out('pLength', 'u32')],
-    reactos: 'ignores Offset and *pLength, maps the whole MDL, leaves *pLength unwritten',
+    reactos:
+      'ignores Offset and *pLength and maps the whole MDL; *pLength unwritten on success, 0 on failure; a start that must wait for busy map registers is queued (NO_ERROR)',
     weight: 12,
   }),
   call({

@@ -1,6 +1,7 @@
 // D. VideoPortStartDma / CompleteDma and the events that drive them (@executeDma, @deviceDma).
 import { describe, expect, it } from 'vitest';
 import { ERROR_NOT_ENOUGH_MEMORY, NO_ERROR } from '../../core/constants.js';
+import { censusCounts, censusOf } from '../census.js';
 import { PROFILES } from '../device.js';
 import type { Recorder } from '../recorder.js';
 import {
@@ -152,6 +153,89 @@ describe('VideoPortStartDma (reactos)', () => {
       out: { pLength: 0 },
     });
     expect(r.model.liveState().transfers).toEqual([]);
+  });
+});
+
+describe('VideoPortStartDma (reactos): busy map registers queue the start', () => {
+  // tinyDevice: 8 map registers. Pool buffers are page-aligned: one register per page.
+  const states = (r: Recorder) => r.model.liveState().transfers.map((t) => t.state);
+  const used = (r: Recorder) => r.model.liveState().adapters[0]?.mapRegistersUsed;
+
+  it('NO_ERROR, *pLength unwritten, nothing to deliver until a CompleteDma frees enough', () => {
+    const r = driver('reactos');
+    const a = getAdapter(r);
+    const x = lockPool(r, 0x5000);
+    const y = lockPool(r, 0x4000);
+    const data = pattern(0x4000, 7);
+    write(r, y.va, data);
+    const fb = mapFramebuffer(r, 0x10000);
+    expect(startDma(r, a, x.mdl, { length: 0x5000, writeToDevice: true }).branch).toBe('ok');
+    expect(startDma(r, a, y.mdl, { length: 0x4000, writeToDevice: true })).toEqual({
+      ret: NO_ERROR,
+      branch: 'queued',
+      out: { pLength: 0x4000 },
+    });
+    expect(states(r)).toEqual(['pending', 'queued']);
+    expect(censusCounts(censusOf(r.model.state))).toContainEqual(['queued transfer', 1]);
+    expect(used(r)).toBe(5);
+    expect(r.model.liveState().mdls[1]?.inFlight).toBe(1);
+    const first = execute(r, a).out?.['sgList'] as bigint;
+    expect(execute(r, a).branch).toBe('no-pending-transfer');
+    expect(complete(r, a, first).ret).toBe(NO_ERROR);
+    expect(states(r)).toEqual(['pending']);
+    expect(used(r)).toBe(4);
+    const queued = r.model.liveState().transfers[0]?.sgList ?? 0n;
+    expect(execute(r, a).out?.['sgList']).toBe(queued);
+    r.call('@deviceDma', { sgList: queued, deviceAddress: FRAMEBUFFER });
+    expect(read(r, fb, 0x4000)).toEqual(data);
+  });
+
+  it('a start that would fit waits behind one already queued; grants go in start order', () => {
+    const r = driver('reactos');
+    const a = getAdapter(r);
+    const [x, y, z] = [0x6000, 0x8000, 0x1000].map((n) => lockPool(r, n).mdl);
+    for (const [mdl, n] of [
+      [x, 0x6000],
+      [y, 0x8000],
+      [z, 0x1000],
+    ] as const)
+      expect(startDma(r, a, mdl ?? 0n, { length: n, writeToDevice: false }).ret).toBe(NO_ERROR);
+    // z needs 1 of the 2 free registers but queues behind y.
+    expect(states(r)).toEqual(['pending', 'queued', 'queued']);
+    const ids = r.model.liveState().transfers.map((t) => t.sgList);
+    complete(r, a, execute(r, a).out?.['sgList'] as bigint, false);
+    // y takes all 8; z, next in line, still waits.
+    expect(states(r)).toEqual(['pending', 'queued']);
+    expect(execute(r, a).out?.['sgList']).toBe(ids[1]);
+    complete(r, a, ids[1] ?? 0n, false);
+    expect(states(r)).toEqual(['pending']);
+    expect(execute(r, a).out?.['sgList']).toBe(ids[2]);
+  });
+
+  it('without scatter/gather a granted window sits at the registers it got', () => {
+    const r = driver('reactos', tinyDevice({ scatterGather: false }));
+    const a = getAdapter(r);
+    const [w, x, y] = [0x1000, 0x4000, 0x4000].map((n) => lockPool(r, n).mdl);
+    const lists = [w, x].map((mdl) => {
+      startDma(r, a, mdl ?? 0n, { length: 0x1000, writeToDevice: true });
+      return execute(r, a).out;
+    });
+    expect(startDma(r, a, y ?? 0n, { length: 0x4000, writeToDevice: true }).branch).toBe('queued');
+    complete(r, a, lists[1]?.['sgList'] as bigint);
+    // Registers 1-4, where x's window was.
+    expect(execute(r, a).out?.['elements']).toEqual(lists[1]?.['elements']);
+  });
+
+  it("completing a queued list's handle is misuse and ends nothing", () => {
+    const r = driver('reactos');
+    const a = getAdapter(r);
+    const [x, y] = [0x8000, 0x1000].map((n) => lockPool(r, n).mdl);
+    startDma(r, a, x ?? 0n, { length: 0x8000, writeToDevice: true });
+    startDma(r, a, y ?? 0n, { length: 0x1000, writeToDevice: true });
+    const queued = r.model.liveState().transfers[1]?.sgList ?? 0n;
+    expect(complete(r, a, queued).misuse).toBe('complete-before-execute');
+    expect(states(r)).toEqual(['pending', 'queued']);
+    expect(used(r)).toBe(8);
   });
 });
 

@@ -16,7 +16,8 @@ function freeRun(s: ModelState, adapter: Adapter): { first: number; count: numbe
   if (adapter.mapRegistersUsed === 0) return { first: 0, count: adapter.mapRegisters };
   const used: Array<[number, number]> = [];
   for (const t of s.transfers.values())
-    if (t.adapter === adapter.handle) used.push([t.firstRegister, t.mapRegisters]);
+    if (t.adapter === adapter.handle && t.state !== 'queued')
+      used.push([t.firstRegister, t.mapRegisters]);
   used.sort((x, y) => x[0] - y[0]);
   used.push([adapter.mapRegisters, 0]);
   let best = { first: 0, count: 0 };
@@ -29,7 +30,6 @@ function freeRun(s: ModelState, adapter: Adapter): { first: number; count: numbe
 }
 
 function grant(
-  s: ModelState,
   adapter: Adapter,
   mdl: Mdl,
   offset: number,
@@ -38,9 +38,7 @@ function grant(
 ): number {
   const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
   const byRegisters = free * PAGE_SIZE - startInPage;
-  const wanted = s.reactos ? mdl.length : Math.min(requested, mdl.length - offset);
-  // ReactOS asks the kernel for the whole MDL at once: all of it or nothing.
-  if (s.reactos) return wanted <= byRegisters && wanted <= adapter.maximumLength ? wanted : 0;
+  const wanted = Math.min(requested, mdl.length - offset);
   return Math.max(0, Math.min(wanted, adapter.maximumLength, byRegisters));
 }
 
@@ -73,17 +71,15 @@ export function startDma(s: ModelState, a: Args): StepResult {
   const mdl = s.mdls.get(big(a['mdl']));
   if (adapter === undefined) return misuse('unknown-adapter', ERROR_NOT_ENOUGH_MEMORY);
   if (mdl === undefined) return misuse('unknown-mdl', ERROR_NOT_ENOUGH_MEMORY);
-  const offset = s.reactos ? 0 : num(a['offset']);
+  if (s.reactos) return startWhole(s, a, adapter, mdl);
+  const offset = num(a['offset']);
   if (offset >= mdl.length)
     return misuse('offset-beyond-buffer', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
-  if (!s.reactos && pLength === 0)
-    return ok('zero-length', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
+  if (pLength === 0) return ok('zero-length', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
   const run = freeRun(s, adapter);
   const granted =
-    s.transfers.size >= objectsMax ? 0 : grant(s, adapter, mdl, offset, pLength, run.count);
+    s.transfers.size >= objectsMax ? 0 : grant(adapter, mdl, offset, pLength, run.count);
   if (granted === 0) return ok('no-map-registers', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
-  const startInPage = Number((mdl.va + BigInt(offset)) & 0xfffn);
-  const registers = Math.ceil((startInPage + granted) / PAGE_SIZE);
   const t: Transfer = {
     sgList: s.newHandle(),
     adapter: adapter.handle,
@@ -92,27 +88,89 @@ export function startDma(s: ModelState, a: Args): StepResult {
     length: granted,
     writeToDevice: flag(a['writeToDevice']),
     context: big(a['context']),
-    mapRegisters: registers,
+    mapRegisters: registersFor(mdl, offset, granted),
     firstRegister: run.first,
     elements: elementsFor(adapter, mdl, offset, granted, run.first),
     state: 'pending',
   };
-  adapter.mapRegistersUsed += registers;
+  adapter.mapRegistersUsed += t.mapRegisters;
   mdl.inFlight++;
   s.transfers.set(t.sgList, t);
   s.bump();
-  const branch = granted < (s.reactos ? mdl.length : pLength) ? 'partial' : 'ok';
-  // ReactOS never writes *pLength on success (spec §1 D).
-  return s.reactos ? ok(branch, NO_ERROR) : ok(branch, NO_ERROR, { pLength: granted });
+  return ok(granted < pLength ? 'partial' : 'ok', NO_ERROR, { pLength: granted });
+}
+
+function registersFor(mdl: Mdl, offset: number, length: number): number {
+  return Math.ceil((Number((mdl.va + BigInt(offset)) & 0xfffn) + length) / PAGE_SIZE);
+}
+
+/**
+ * ReactOS asks the HAL for the whole MDL at once, Offset and *pLength ignored (spec §1 D). The
+ * HAL fails only a request that needs more map registers than the adapter has (8, *pLength =
+ * 0); one that must wait for busy registers it queues behind any already waiting on the
+ * adapter and returns success, and a CompleteDma that frees enough grants it
+ * (hal/halx86/generic/dma.c HalAllocateAdapterChannel, IoFreeAdapterChannel: spec-gaps.md).
+ * *pLength is never written on success.
+ */
+function startWhole(s: ModelState, a: Args, adapter: Adapter, mdl: Mdl): StepResult {
+  const registers = registersFor(mdl, 0, mdl.length);
+  if (
+    s.transfers.size >= objectsMax ||
+    mdl.length > adapter.maximumLength ||
+    registers > adapter.mapRegisters
+  )
+    return ok('no-map-registers', ERROR_NOT_ENOUGH_MEMORY, { pLength: 0 });
+  const t: Transfer = {
+    sgList: s.newHandle(),
+    adapter: adapter.handle,
+    mdl: mdl.handle,
+    offset: 0,
+    length: mdl.length,
+    writeToDevice: flag(a['writeToDevice']),
+    context: big(a['context']),
+    mapRegisters: registers,
+    firstRegister: 0,
+    // Placed at register 0; grantQueued moves a non-scatter/gather window to its registers.
+    elements: elementsFor(adapter, mdl, 0, mdl.length, 0),
+    state: 'queued',
+  };
+  mdl.inFlight++;
+  s.transfers.set(t.sgList, t);
+  grantQueued(s, adapter);
+  s.bump();
+  return s.transfers.get(t.sgList)?.state === 'queued'
+    ? ok('queued', NO_ERROR)
+    : ok('ok', NO_ERROR);
+}
+
+/**
+ * Grants the adapter's queued transfers in the order they were started, stopping at the first
+ * that does not fit the free map registers (as ReactOS's channel wait queue does). Replacing a
+ * map entry keeps its place, so @executeDma still delivers in start order.
+ */
+function grantQueued(s: ModelState, adapter: Adapter): void {
+  for (const t of s.transfers.values()) {
+    if (t.adapter !== adapter.handle || t.state !== 'queued') continue;
+    const run = freeRun(s, adapter);
+    if (t.mapRegisters > run.count) return;
+    const shift = BigInt(run.first * PAGE_SIZE);
+    const elements = adapter.scatterGather
+      ? t.elements
+      : t.elements.map((e) => ({ address: e.address + shift, length: e.length }));
+    s.transfers.set(t.sgList, { ...t, firstRegister: run.first, elements, state: 'pending' });
+    adapter.mapRegistersUsed += t.mapRegisters;
+  }
 }
 
 export function completeDma(s: ModelState, a: Args): StepResult {
   const t = s.transfers.get(big(a['vpScatterGather']));
   if (t === undefined) return misuse('complete-unknown-list', NO_ERROR);
-  if (t.state === 'pending') return misuse('complete-before-execute', NO_ERROR);
+  // A queued transfer's list does not exist yet: completing its handle is as early.
+  if (t.state !== 'delivered') return misuse('complete-before-execute', NO_ERROR);
   s.transfers.delete(t.sgList);
   const adapter = s.adapters.get(t.adapter);
   if (adapter !== undefined) adapter.mapRegistersUsed -= t.mapRegisters;
+  if (adapter !== undefined && s.reactos) grantQueued(s, adapter);
   const mdl = s.mdls.get(t.mdl);
   if (mdl !== undefined) mdl.inFlight--;
   s.bump();
