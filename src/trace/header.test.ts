@@ -36,11 +36,25 @@ describe('validateHeader', () => {
     expect(line({ format: 'vpdma-trace' })).toBe(
       'h.jsonl:1: version: unsupported version nothing (this vpdma reads version 1)',
     );
-    expect(line({ ...base, seed: 5 })).toBe('h.jsonl:1: seed: unknown header key "seed"');
+    expect(line({ ...base, seed: 5 })).toBe(
+      'h.jsonl:1: seed: unknown header key "seed" (a header holds only format, version, profile, device and meta: a capture tool\'s own fields, such as its name and version, belong in meta)',
+    );
     expect(line({ ...base, profile: 'windows' })).toBe(
       'h.jsonl:1: profile: expected "docs" or "reactos", got "windows"',
     );
     expect(line('{}')).toBe('h.jsonl:1: expected a header object, got "{}"');
+  });
+
+  it('names the key a misspelt one is close to, and a forbidden key before format', () => {
+    expect(line({ ...base, Meta: {} })).toBe(
+      'h.jsonl:1: Meta: unknown header key "Meta"; did you mean "meta"?',
+    );
+    expect(line({ ...base, device: { dma: { mapRegister: 8 } } })).toBe(
+      'h.jsonl:1: device.dma.mapRegister: unknown dma field "mapRegister"; did you mean "mapRegisters"?',
+    );
+    // JSON.parse makes "__proto__" an own key: the header's fields under it are not read.
+    const hidden = JSON.parse('{"__proto__":{"format":"vpdma-trace","version":1}}') as unknown;
+    expect(line(hidden)).toBe('h.jsonl:1: __proto__: forbidden key "__proto__"');
   });
 
   it('types and bounds every device field', () => {

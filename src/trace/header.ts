@@ -16,7 +16,7 @@ import {
   mapRegistersMax,
   systemMemoryBytesMax,
 } from './traceLimits.js';
-import { isPlainObject, unknownKey, unknownKeyMessage } from './structs.js';
+import { FORBIDDEN_KEYS, isPlainObject, unknownKey, unknownKeyMessage } from './structs.js';
 import { toU64 } from './scalars.js';
 import { validateMeta } from './meta.js';
 import { Bad } from './validateValue.js';
@@ -29,6 +29,8 @@ const HEADER_KEYS: ReadonlySet<string> = new Set([
   'device',
   'meta',
 ]);
+const HEADER_ONLY =
+  "a header holds only format, version, profile, device and meta: a capture tool's own fields, such as its name and version, belong in meta";
 const DEVICE_KEYS: ReadonlySet<string> = new Set(['apertures', 'systemMemoryBytes', 'dma']);
 const APERTURE_KEYS: ReadonlySet<string> = new Set(['name', 'base', 'length', 'space']);
 const DMA_BOOLS = ['scatterGather', 'dma32BitAddresses', 'dma64BitAddresses'] as const;
@@ -40,6 +42,9 @@ export function validateHeader(raw: unknown, where: Where): Result<TraceHeader, 
     err(traceError(where, field, message));
   if (!isPlainObject(raw))
     return fail(undefined, `expected a header object, got ${describeValue(raw)}`);
+  // Before `format`: JSON.parse makes "__proto__" an own key, and naming it beats "got nothing".
+  for (const k in raw)
+    if (FORBIDDEN_KEYS.has(k)) return fail(k, unknownKeyMessage(k, 'header key'));
   if (raw['format'] !== TRACE_FORMAT) {
     return fail('format', `expected "${TRACE_FORMAT}", got ${describeValue(raw['format'])}`);
   }
@@ -48,7 +53,9 @@ export function validateHeader(raw: unknown, where: Where): Result<TraceHeader, 
     return fail('version', `unsupported version ${v} (this vpdma reads version ${TRACE_VERSION})`);
   }
   const extra = unknownKey(raw, HEADER_KEYS);
-  if (extra !== undefined) return fail(extra, unknownKeyMessage(extra, 'header key'));
+  if (extra !== undefined) {
+    return fail(extra, unknownKeyMessage(extra, 'header key', HEADER_KEYS, HEADER_ONLY));
+  }
   const profile = raw['profile'];
   if (profile !== undefined && (typeof profile !== 'string' || !isProfile(profile))) {
     return fail('profile', `expected "docs" or "reactos", got ${describeValue(profile)}`);
@@ -69,7 +76,8 @@ function prefixed(prefix: string, field: string): string {
 export function validateDevice(raw: unknown): DeviceSpec | Bad {
   if (!isPlainObject(raw)) return new Bad('', `expected an object, got ${describeValue(raw)}`);
   const extra = unknownKey(raw, DEVICE_KEYS);
-  if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'device field'));
+  if (extra !== undefined)
+    return new Bad(extra, unknownKeyMessage(extra, 'device field', DEVICE_KEYS));
   const spec: { apertures?: Aperture[]; systemMemoryBytes?: number; dma?: Partial<DmaConfig> } = {};
   if (raw['apertures'] !== undefined) {
     const a = validateApertures(raw['apertures']);
@@ -107,7 +115,8 @@ function validateApertures(raw: unknown): Aperture[] | Bad {
 function validateAperture(raw: unknown): Aperture | Bad {
   if (!isPlainObject(raw)) return new Bad('', `expected an object, got ${describeValue(raw)}`);
   const extra = unknownKey(raw, APERTURE_KEYS);
-  if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'aperture field'));
+  if (extra !== undefined)
+    return new Bad(extra, unknownKeyMessage(extra, 'aperture field', APERTURE_KEYS));
   const { name, length, space } = raw;
   const badName = typeof name !== 'string' || name.length === 0 || name.length > apertureNameMax;
   if (badName || !isWellFormed(name)) {
@@ -129,7 +138,7 @@ function validateAperture(raw: unknown): Aperture | Bad {
 function validateDma(raw: unknown): Partial<DmaConfig> | Bad {
   if (!isPlainObject(raw)) return new Bad('', `expected an object, got ${describeValue(raw)}`);
   const extra = unknownKey(raw, DMA_KEYS);
-  if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'dma field'));
+  if (extra !== undefined) return new Bad(extra, unknownKeyMessage(extra, 'dma field', DMA_KEYS));
   const out: { -readonly [K in keyof DmaConfig]?: DmaConfig[K] } = {};
   for (const k of DMA_BOOLS) {
     const v = raw[k];

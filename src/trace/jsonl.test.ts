@@ -46,8 +46,12 @@ describe('parseJsonl', () => {
     expect(error(`${HEADER}\n${FREE.replace('"0x2"', '-2')}\n`)).toBe(
       'a.jsonl:2: args.ptr: expected a pointer ("0x..." of at most 64 bits), got -2',
     );
-    expect(error('')).toBe('a.jsonl:1: line 1 must be the header');
-    expect(error(`\n${HEADER}\n`)).toBe('a.jsonl:1: line 1 must be the header');
+    // The same words as the stream's for an empty file (see 'rejects ... an empty stream').
+    expect(error('')).toBe('a.jsonl: empty file: no header');
+    expect(error(`\n${HEADER}\n`)).toBe('a.jsonl:1: line 1 is blank, but it must be the header');
+    expect(error(`${HEADER}\n${FREE}\n${HEADER}\n${FREE}\n`)).toBe(
+      'a.jsonl:3: a second header: two captures concatenated? split them (a trace has one header, before its calls)',
+    );
   });
 
   it('accepts CRLF line ends and a UTF-8 byte-order mark', () => {
@@ -60,7 +64,7 @@ describe('parseJsonl', () => {
   it('allows empty lines only at the very end', () => {
     expect(parsed(`${HEADER}\n${FREE}\n\n\n`).calls).toHaveLength(1);
     expect(error(`${HEADER}\n\n${FREE}\n`)).toBe(
-      'a.jsonl:2: empty line (allowed only at the end of the file)',
+      'a.jsonl:2: empty line: a .jsonl trace has one JSON object on every line, blank lines only at its end (remove it; a .txt trace may have blank lines anywhere)',
     );
   });
 

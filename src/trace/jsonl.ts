@@ -16,6 +16,9 @@ import { callToJson } from './json.js';
 import { repeatedKey } from './duplicateKeys.js';
 
 const BLANK = /^\s*$/;
+// DESIGN.md: JSONL is one JSON object per line; only the text format has blank lines.
+const BLANK_LINE =
+  'empty line: a .jsonl trace has one JSON object on every line, blank lines only at its end (remove it; a .txt trace may have blank lines anywhere)';
 
 /** Decodes JSONL line by line; `line` returns undefined for a trailing blank line. */
 class JsonlLineDecoder {
@@ -43,13 +46,14 @@ class JsonlLineDecoder {
         ),
       );
     if (BLANK.test(text)) {
-      if (line === 1) return fail(traceError(where, undefined, 'line 1 must be the header'));
+      if (line === 1)
+        return fail(traceError(where, undefined, 'line 1 is blank, but it must be the header'));
       if (this.blankLine === 0) this.blankLine = line;
       return undefined;
     }
     if (this.blankLine !== 0) {
       const at = { ...where, line: this.blankLine };
-      return fail(traceError(at, undefined, 'empty line (allowed only at the end of the file)'));
+      return fail(traceError(at, undefined, BLANK_LINE));
     }
     let raw: unknown;
     try {
@@ -108,7 +112,8 @@ export function parseJsonl(text: string, file?: string): Result<Trace, TraceErro
   let header: TraceHeader | undefined;
   const calls: TraceCall[] = [];
   let start = 0;
-  for (let line = 1; start < text.length || line === 1; line++) {
+  // An empty text has no line 1 (so the same "empty file" as the stream's), "\n" a blank one.
+  for (let line = 1; start < text.length; line++) {
     let nl = text.indexOf('\n', start);
     if (nl === -1) nl = text.length;
     const item = decoder.line(text.slice(start, nl), line, nl === text.length && start < nl);

@@ -1,6 +1,7 @@
 // Field layouts of the structure ArgTypes, in declaration order (spec §3). Validation, the
 // JSON and text spellings and the arbitraries all walk these lists.
 import type { ScalarType } from './scalars.js';
+import { didYouMean } from './didYouMean.js';
 
 export interface FieldDesc {
   readonly name: string;
@@ -51,8 +52,18 @@ export function unknownKey(raw: object, allowed: ReadonlySet<string>): string | 
   return undefined;
 }
 
-export function unknownKeyMessage(key: string, what: string): string {
-  return FORBIDDEN_KEYS.has(key)
-    ? `forbidden key ${JSON.stringify(key)}`
-    : `unknown ${what} ${JSON.stringify(key)}`;
+/**
+ * The message for a key not in `known`: it names the one known key close to it, or else adds
+ * `otherwise` (what belongs there), if given.
+ */
+export function unknownKeyMessage(
+  key: string,
+  what: string,
+  known: Iterable<string> = [],
+  otherwise?: string,
+): string {
+  if (FORBIDDEN_KEYS.has(key)) return `forbidden key ${JSON.stringify(key)}`;
+  const near = didYouMean(key, known);
+  const hint = near === '' && otherwise !== undefined ? ` (${otherwise})` : near;
+  return `unknown ${what} ${JSON.stringify(key)}${hint}`;
 }

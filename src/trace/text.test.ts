@@ -190,6 +190,9 @@ describe('text format', () => {
       'r.txt:2: column 16: forbidden key "__proto__"',
     );
     expect(error(`${h}Nope(a=1)`)).toBe('r.txt:2: fn: unknown function "Nope"');
+    expect(error(`${h}@read(va=0x10, length=1)\n${h}`)).toBe(
+      'r.txt:3: a second header: two captures concatenated? split them (a trace has one header, before its calls)',
+    );
     expect(error('@read(va=0x10, length=1)')).toBe(
       'r.txt:1: missing "#! vpdma-trace v1" header line before the first call',
     );

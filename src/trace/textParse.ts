@@ -8,7 +8,7 @@ import type { Trace, TraceHeader } from './trace.js';
 import type { TraceError, Where } from './traceError.js';
 import { traceError } from './traceError.js';
 import type { TraceItem } from './items.js';
-import { adoptCall } from './validate.js';
+import { adoptCall, SECOND_HEADER } from './validate.js';
 import { validateHeader } from './header.js';
 import { Cursor, TextSyntaxError } from './textCursor.js';
 import { parseCallLine } from './textCall.js';
@@ -58,8 +58,10 @@ export class TextLineDecoder {
     const c = new Cursor(t);
     c.expect('#!');
     const word = c.ident();
-    if (this.header !== undefined)
-      return [fail(where, 'header directives must come before the calls')];
+    if (this.header !== undefined) {
+      const second = word === 'vpdma' && c.eat('-trace');
+      return [fail(where, second ? SECOND_HEADER : 'header directives must come before the calls')];
+    }
     if (word === 'vpdma' && c.eat('-trace')) return this.formatLine(c, where);
     if (this.rawHeader === undefined)
       return [fail(where, 'the first directive must be "#! vpdma-trace v1"')];

@@ -13,6 +13,8 @@ import { err, ok } from '../core/result.js';
 import type { TraceError, Where } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
 import { isPlainObject, unknownKeyMessage } from './structs.js';
+import { didYouMean } from './didYouMean.js';
+import { TRACE_FORMAT } from './trace.js';
 import { Bad, validateValue } from './validateValue.js';
 
 export { validateHeader } from './header.js';
@@ -29,6 +31,8 @@ export interface RecordPlan {
   /** Its place among all plans' records (0, 1, ...), for callers that cache per plan. */
   readonly id: number;
   readonly prefix: 'args' | 'out';
+  /** The function whose record it is. */
+  readonly fn: string;
   readonly what: string;
   readonly fields: readonly FieldPlan[];
   readonly byName: ReadonlyMap<string, FieldPlan>;
@@ -43,10 +47,15 @@ export interface CallPlan {
 
 let recordPlans = 0;
 
-function recordPlan(prefix: 'args' | 'out', what: string, fields: FieldPlan[]): RecordPlan {
+function recordPlan(
+  prefix: 'args' | 'out',
+  fn: string,
+  what: string,
+  fields: FieldPlan[],
+): RecordPlan {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const required = fields.filter((f) => f.required).length;
-  return { id: recordPlans++, prefix, what, fields, byName, required };
+  return { id: recordPlans++, prefix, fn, what, fields, byName, required };
 }
 
 const PLANS: ReadonlyMap<string, CallPlan> = new Map(
@@ -67,8 +76,8 @@ const PLANS: ReadonlyMap<string, CallPlan> = new Map(
       desc.fn,
       {
         desc,
-        args: recordPlan('args', `argument of ${desc.fn}`, args),
-        out: recordPlan('out', `out-parameter of ${desc.fn}`, outs),
+        args: recordPlan('args', desc.fn, `argument of ${desc.fn}`, args),
+        out: recordPlan('out', desc.fn, `out-parameter of ${desc.fn}`, outs),
       },
     ];
   }),
@@ -111,14 +120,15 @@ function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
     else if (k === 'args') rawArgs = v;
     else if (k === 'ret') rawRet = v;
     else if (k === 'out') rawOut = v;
-    else return err(traceError(where, k, unknownKeyMessage(k, 'key')));
+    else return err(unknownCallKey(raw, k, where));
   }
   if (typeof fn !== 'string') {
     return err(traceError(where, 'fn', `expected a function name, got ${describeValue(fn)}`));
   }
   const plan = PLANS.get(fn);
   if (plan === undefined) {
-    return err(traceError(where, 'fn', `unknown function ${describeValue(fn)}`));
+    const near = didYouMean(fn, PLANS.keys());
+    return err(traceError(where, 'fn', `unknown function ${describeValue(fn)}${near}`));
   }
   const args = validateRecord(plan.args, rawArgs, inPlace);
   if (args instanceof Bad) return err(traceError(where, args.field, args.message));
@@ -139,6 +149,22 @@ function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
   setOrDrop(raw, 'ret', rawRet, ret);
   setOrDrop(raw, 'out', rawOut, out);
   return ok(raw as unknown as TraceCall);
+}
+
+const CALL_KEYS = ['fn', 'args', 'ret', 'out'];
+const CALL_ONLY =
+  "a call holds only fn, args, ret and out: trace format version 1 has no place for per-call extras such as a thread id or a timestamp; leave them out, and put capture-wide facts in the header's meta";
+
+/** A header where a call belongs (JSONL, and the text format's second `#! vpdma-trace`). */
+export const SECOND_HEADER =
+  'a second header: two captures concatenated? split them (a trace has one header, before its calls)';
+
+/** A key a call cannot have; a header's is a second capture appended to the first. */
+function unknownCallKey(raw: Record<string, unknown>, k: string, where: Where): TraceError {
+  if (raw['format'] === TRACE_FORMAT && raw['fn'] === undefined) {
+    return traceError(where, undefined, SECOND_HEADER);
+  }
+  return traceError(where, k, unknownKeyMessage(k, 'key', CALL_KEYS, CALL_ONLY));
 }
 
 /** In-place update: a normalized value replaces the raw one; an explicit undefined goes. */
@@ -168,7 +194,7 @@ function validateRecord(plan: RecordPlan, raw: unknown, inPlace: boolean): Args 
   let absent: string[] | undefined;
   for (const k in raw) {
     const f = plan.byName.get(k);
-    if (f === undefined) return new Bad(`${plan.prefix}.${k}`, unknownKeyMessage(k, plan.what));
+    if (f === undefined) return new Bad(`${plan.prefix}.${k}`, unknownFieldMessage(plan, k));
     const rawValue = raw[k];
     if (rawValue === undefined) {
       (absent ??= []).push(k);
@@ -195,3 +221,14 @@ function validateRecord(plan: RecordPlan, raw: unknown, inPlace: boolean): Args 
   }
   return out;
 }
+
+/** An argument or out-parameter no plan field has: the near one, else the ones there are. */
+function unknownFieldMessage(plan: RecordPlan, k: string): string {
+  const names = plan.fields.map((f) => f.name);
+  const list = `${plan.fn}'s ${plan.prefix === 'args' ? 'arguments' : 'out-parameters'}: ${names.join(', ') || 'none'}`;
+  const message = unknownKeyMessage(k, plan.what, names, list);
+  const caseOnly = names.some((n) => n !== k && n.toLowerCase() === k.toLowerCase());
+  return caseOnly ? `${message} (${NAMES_ARE})` : message;
+}
+
+const NAMES_ARE = 'names are the C parameter names with the first letter lowered';

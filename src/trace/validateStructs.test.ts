@@ -91,15 +91,42 @@ describe('validateCall: call shape', () => {
 
   it('rejects unknown functions, arguments and keys, naming the field', () => {
     expect(line({ fn: 'VideoPortMapDmaMemoryEx', args: {} })).toBe(
-      't.jsonl:3: fn: unknown function "VideoPortMapDmaMemoryEx"',
+      't.jsonl:3: fn: unknown function "VideoPortMapDmaMemoryEx"; did you mean "VideoPortMapDmaMemory"?',
     );
     expect(line({ args: {} })).toBe('t.jsonl:3: fn: expected a function name, got nothing');
     expect(line({ ...free, args: { ...free.args, size: 1 } })).toBe(
-      't.jsonl:3: args.size: unknown argument of VideoPortFreePool "size"',
+      't.jsonl:3: args.size: unknown argument of VideoPortFreePool "size" (VideoPortFreePool\'s arguments: hwDeviceExtension, ptr)',
     );
-    expect(line({ ...free, when: 1 })).toBe('t.jsonl:3: when: unknown key "when"');
+    expect(line({ ...free, when: 1 })).toBe(
+      't.jsonl:3: when: unknown key "when" (a call holds only fn, args, ret and out: trace format version 1 has no place for per-call extras such as a thread id or a timestamp; leave them out, and put capture-wide facts in the header\'s meta)',
+    );
     expect(line({ fn: free.fn })).toBe('t.jsonl:3: args: expected an object, got nothing');
     expect(line([free])).toBe('t.jsonl:3: expected a call object, got an array of 1');
+  });
+
+  it('names the function, argument or key a capture tool most likely meant', () => {
+    const args = { hwDeviceExtension: EXT, ioAddress: '0x0', numberOfUchars: 16, inIoSpace: 0 };
+    expect(line({ fn: 'GetDeviceBase', args })).toBe(
+      't.jsonl:3: fn: unknown function "GetDeviceBase"; did you mean "VideoPortGetDeviceBase"?',
+    );
+    expect(line({ fn: 'videoportgetdevicebase', args })).toBe(
+      't.jsonl:3: fn: unknown function "videoportgetdevicebase"; did you mean "VideoPortGetDeviceBase"?',
+    );
+    const { hwDeviceExtension, ...rest } = args;
+    expect(
+      line({
+        fn: 'VideoPortGetDeviceBase',
+        args: { HwDeviceExtension: hwDeviceExtension, ...rest },
+      }),
+    ).toBe(
+      't.jsonl:3: args.HwDeviceExtension: unknown argument of VideoPortGetDeviceBase "HwDeviceExtension"; did you mean "hwDeviceExtension"? (names are the C parameter names with the first letter lowered)',
+    );
+    expect(line({ ...free, arg: free.args, args: undefined })).toBe(
+      't.jsonl:3: arg: unknown key "arg"; did you mean "args"?',
+    );
+    expect(line({ fn: '@read', args: { va: '0x10', lenght: 1 } })).toBe(
+      't.jsonl:3: args.lenght: unknown argument of @read "lenght"; did you mean "length"?',
+    );
   });
 
   it('quotes a huge name or key from the input in bounded length', () => {
@@ -156,7 +183,7 @@ describe('validateCall: call shape', () => {
       out: { ppEvent: 0x77n },
     });
     expect(line({ ...create, out: { pEvent: '0x77' } })).toBe(
-      't.jsonl:3: out.pEvent: unknown out-parameter of VideoPortCreateEvent "pEvent"',
+      't.jsonl:3: out.pEvent: unknown out-parameter of VideoPortCreateEvent "pEvent"; did you mean "ppEvent"?',
     );
     expect(line({ ...create, ret: 'NO_ERROR' })).toBe(
       't.jsonl:3: ret: expected an unsigned 32-bit integer, got "NO_ERROR"',

@@ -63,7 +63,7 @@ function validateStruct(
   // for-in with raw[k] reads from the enumeration cache (see validate.ts).
   for (const k in raw) {
     const f = byName.get(k);
-    if (f === undefined) return new Bad(k, unknownKeyMessage(k, 'field'));
+    if (f === undefined) return new Bad(k, unknownKeyMessage(k, 'field', byName.keys()));
     const rawField = raw[k];
     if (rawField === undefined) continue;
     const v = normalizeScalar(f.type, rawField);
