@@ -16,6 +16,7 @@ export const BUILD_OUTPUTS = [
   'dist/cli/entry.bundle.js',
   'dist/fuzz/worker.bundle.js',
   'dist/replay/worker.bundle.js',
+  'dist/lib/index.bundle.js',
 ];
 const INPUT_FILES = ['scripts/bundle.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 /** tsconfig.build.json leaves these out of dist/. */

@@ -197,7 +197,7 @@ describe('bin/vpdma.js', () => {
         [
           "import { appendFileSync, readFileSync } from 'node:fs';",
           "import { isMainThread, threadId } from 'node:worker_threads';",
-          `import { createModelTarget } from ${JSON.stringify(join(root, 'dist/index.js'))};`,
+          `import { createModelTarget } from ${JSON.stringify(join(root, 'dist/lib/index.bundle.js'))};`,
           `const marker = ${JSON.stringify(marker)};`,
           "appendFileSync(marker, `load ${isMainThread ? 'main' : 'worker'} ${threadId}\\n`);",
           'setTimeout(() => {',

@@ -11,7 +11,7 @@ import { runCli } from '../../test/support/runCli.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-close-'));
-const index = pathToFileURL(join(root, 'dist/index.js')).href;
+const index = pathToFileURL(join(root, 'dist/lib/index.bundle.js')).href;
 /** The model, with a close() failing the way VPDMA_FIXTURE_CLOSE says (ok: it works). */
 const module = join(dir, 'close-fails.mjs');
 writeFileSync(

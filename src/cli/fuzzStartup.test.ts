@@ -38,7 +38,7 @@ describe('vpdma nightly --time with a slow start-up', () => {
     const target = join(dir, 'slow-start.mjs');
     writeFileSync(
       target,
-      `import { createModelTarget } from ${JSON.stringify(join(root, 'dist/index.js'))};\n` +
+      `import { createModelTarget } from ${JSON.stringify(join(root, 'dist/lib/index.bundle.js'))};\n` +
         'await new Promise((r) => setTimeout(r, 1500));\nexport default createModelTarget;\n',
     );
     const out = join(dir, 'out');

@@ -11,7 +11,7 @@ import { runCli } from '../../test/support/runCli.js';
 const root = resolve(import.meta.dirname, '../..');
 const trace = join(root, 'corpus/pool-helpers.jsonl');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-read-faults-'));
-const index = pathToFileURL(join(root, 'dist/index.js')).href;
+const index = pathToFileURL(join(root, 'dist/lib/index.bundle.js')).href;
 /** The model, except that every read throws READ_ERROR (with LONG more x's). */
 const module = join(dir, 'read-throws.mjs');
 writeFileSync(

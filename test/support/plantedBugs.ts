@@ -18,7 +18,7 @@ export interface PlantedBugs {
 
 export function plantedBugs(dir: string): PlantedBugs {
   const bugs = join(dir, 'bugs');
-  const index = pathToFileURL(join(root, 'dist/index.js')).href;
+  const index = pathToFileURL(join(root, 'dist/lib/index.bundle.js')).href;
   const module = join(dir, 'planted.mjs');
   writeFileSync(
     module,
