@@ -164,7 +164,8 @@ describe('VideoPortLockPages', () => {
     // Pool pages are not physically contiguous: one element per page touched (3).
     expect(out).toEqual({ ...packet, outputBuffer: out['outputBuffer'], outputBufferLength: 88 });
     const list = r.model.read(out['outputBuffer'] as bigint, 88) ?? new Uint8Array(0);
-    const view = new DataView(list.buffer);
+    // The read may be a view into a shared slab (core/zeroed.ts): its own bytes, not offset 0.
+    const view = new DataView(list.buffer, list.byteOffset, list.byteLength);
     expect(view.getUint32(0, true)).toBe(3);
     const lengths = [0, 1, 2].map((i) => view.getUint32(16 + i * 24 + 8, true));
     expect(lengths).toEqual([0x800, 0x1000, 0x800]);

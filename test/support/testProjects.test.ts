@@ -1,0 +1,61 @@
+// The split between the shared project (isolate: false) and the isolated one: a file that
+// would leave state behind for the next file in its worker is never shared.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leakIn, OWN_PROCESS, SHARED_DIRS, sharedTestFiles } from './testProjects.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('leakIn', () => {
+  it('names what would outlive a test file in its worker', () => {
+    const leaky: [string, string][] = [
+      ["vi.mock('../trace/json.js', () => ({}));", 'vi.mock'],
+      ['await vi.doMock("x")', 'vi.doMock'],
+      ["vi.spyOn(console, 'log')", 'vi.spyOn'],
+      ['vi.useFakeTimers();', 'vi.useFakeTimers'],
+      ["vi.stubEnv('TZ', 'UTC')", 'vi.stubEnv'],
+      ["process.env['VPDMA_SEED'] = '1';", 'process.env'],
+      ['process.chdir(dir);', 'process.chdir'],
+      ["process.on('warning', f);", 'process.on'],
+      ['process.exitCode = 0;', 'process.exitCode'],
+      ['globalThis.fetch = f;', 'globalThis'],
+      ['fc.configureGlobal({ numRuns: 5 });', 'configureGlobal'],
+    ];
+    for (const [text, what] of leaky) expect(leakIn(text), text).toBe(what);
+  });
+
+  it('passes what stays in the file: vi.fn, timers it clears, process.execPath', () => {
+    const clean = [
+      'const f = vi.fn(); setTimeout(f, 10);',
+      "spawn(process.execPath, ['bin/vpdma.js']);",
+      "process.platform === 'linux'; process.pid;",
+      "it('keeps its environment', () => {});",
+    ];
+    for (const text of clean) expect(leakIn(text), text).toBeUndefined();
+  });
+});
+
+describe('sharedTestFiles', () => {
+  const shared = sharedTestFiles(root);
+
+  it('shares only clean files under SHARED_DIRS, none listed in OWN_PROCESS', () => {
+    expect(shared.length).toBeGreaterThan(100);
+    for (const file of shared) {
+      expect(
+        SHARED_DIRS.some((d) => file.startsWith(`${d}/`)),
+        file,
+      ).toBe(true);
+      expect(file in OWN_PROCESS, file).toBe(false);
+      expect(leakIn(readFileSync(path.join(root, file), 'utf8')), file).toBeUndefined();
+    }
+  });
+
+  it('leaves out the files that mock modules or set the environment', () => {
+    // traceKey.test.ts mocks ../trace/json.js; hostileTarget.test.ts sets VPDMA_FIXTURE_*.
+    expect(shared).not.toContain('src/minimize/traceKey.test.ts');
+    expect(shared).not.toContain('src/replay/hostileTarget.test.ts');
+    expect(shared).toContain('src/model/handlers/packetDma.test.ts');
+    expect(shared.some((f) => f.startsWith('src/cli/'))).toBe(false);
+  });
+});
