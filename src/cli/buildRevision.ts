@@ -1,9 +1,10 @@
 // The build revision: which build of vpdma made a report. vpdmaVersion changes only on a
 // release and modelRevision only with the call table, but the cases a seed makes and what they
 // find also depend on the generator and the model's code and on the fast-check and pure-rand
-// that are loaded (package.json takes caret ranges). So the revision hashes the three bundles
-// `npm run build` writes (scripts/bundle.ts: every line of vpdma's code a run executes, in the
-// main thread and in the workers) with the versions of those two packages as Node resolves
+// that are loaded (package.json takes caret ranges). So the revision hashes the CLI's and the
+// workers' bundles `npm run build` writes (scripts/bundle.ts: every line of vpdma's code a run
+// executes, in the main thread and in the workers; not the library's bundle, which a module
+// target may load as its own code) with the versions of those two packages as Node resolves
 // them. The bundles hold no path of the checkout, so one commit built with the same lockfile
 // gives one revision on every machine; any change to the code, or another fast-check or
 // pure-rand, gives another. Computed once per process, when first asked for (a few ms).
@@ -12,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** What scripts/bundle.ts writes, relative to the package root. */
+/** The CLI's and its workers' bundles (scripts/bundle.ts), relative to the package root. */
 export const BUNDLES = [
   'dist/cli/entry.bundle.js',
   'dist/fuzz/worker.bundle.js',
