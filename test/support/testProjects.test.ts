@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leakIn, OWN_PROCESS, SHARED_DIRS, sharedTestFiles } from './testProjects.js';
+import { leakIn, OWN_PROCESS, SHARED_DIRS, sharedTestFiles, startsIn } from './testProjects.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -36,6 +36,16 @@ describe('leakIn', () => {
   });
 });
 
+describe('startsIn', () => {
+  it('names a call that starts a worker thread or a child process', () => {
+    expect(startsIn("spawn(process.execPath, ['bin/vpdma.js']);")).toBe('spawn');
+    expect(startsIn('const r = await runFuzz(settings, io);')).toBe('runFuzz');
+    expect(startsIn('const pool = createFuzzPool(2);')).toBe('createFuzzPool');
+    expect(startsIn('const t = await createProcessTarget(o);')).toBe('createProcessTarget');
+    expect(startsIn('expect(step(s, call)).toEqual(r);')).toBeUndefined();
+  });
+});
+
 describe('sharedTestFiles', () => {
   const shared = sharedTestFiles(root);
 
@@ -47,7 +57,9 @@ describe('sharedTestFiles', () => {
         file,
       ).toBe(true);
       expect(file in OWN_PROCESS, file).toBe(false);
-      expect(leakIn(readFileSync(path.join(root, file), 'utf8')), file).toBeUndefined();
+      const text = readFileSync(path.join(root, file), 'utf8');
+      expect(leakIn(text), file).toBeUndefined();
+      expect(startsIn(text), file).toBeUndefined();
     }
   });
 
@@ -56,6 +68,8 @@ describe('sharedTestFiles', () => {
     expect(shared).not.toContain('src/minimize/traceKey.test.ts');
     expect(shared).not.toContain('src/replay/hostileTarget.test.ts');
     expect(shared).toContain('src/model/handlers/packetDma.test.ts');
+    // canaries.test.ts runs campaigns in worker pools.
+    expect(shared).not.toContain('src/fuzz/canaries.test.ts');
     expect(shared.some((f) => f.startsWith('src/cli/'))).toBe(false);
   });
 });
