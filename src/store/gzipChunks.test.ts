@@ -7,7 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../model/recorder.js';
 import { framebufferTraffic, smallTrace } from '../../test/support/testTraces.js';
-import { emptyHeader } from '../trace/trace.js';
+import { emptyHeader, type TraceHeader } from '../trace/trace.js';
+import type { TraceCall } from '../model/values.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { printText } from '../trace/text.js';
 import { encodeVpt } from '../trace/vpt.js';
@@ -25,11 +26,15 @@ function write(name: string, bytes: Uint8Array | string): string {
   return path;
 }
 
-/** A trace whose JSONL inflates to several of the reader's chunks (about 1.7 MB). */
+let long: { header: TraceHeader; calls: TraceCall[] } | undefined;
+
+/** A trace whose JSONL inflates to several of the reader's chunks (about 1.7 MB); made once. */
 function longTrace() {
+  if (long !== undefined) return long;
   const r = new Recorder({}, true);
   framebufferTraffic(r, 8000);
-  return { header: emptyHeader(), calls: r.calls };
+  long = { header: emptyHeader(), calls: r.calls };
+  return long;
 }
 
 describe('gzip traces', () => {
@@ -85,6 +90,25 @@ describe('gzip traces', () => {
       expect(r.value.damage?.damaged).toBe(true);
       expect(r.value.trace.calls.length).toBeGreaterThan(0);
       expect(r.value.trace.calls).toEqual(t.calls.slice(0, r.value.trace.calls.length));
+    }
+  });
+
+  it('keeps every call before trailing garbage, small file and large alike, and calls it damage', async () => {
+    // zlib drops the output of the step that fails: a small file's only step, a large one's last.
+    for (const [name, t] of [
+      ['small', smallTrace(true)],
+      ['large', longTrace()],
+    ] as const) {
+      const gzBytes = gzipSync(formatJsonl(t));
+      const path = write(
+        `${name}-trailing.jsonl.gz`,
+        Buffer.concat([gzBytes, Buffer.from('garbage')]),
+      );
+      const message = `gzip: trailing garbage after the gzip data, failing at compressed byte ${gzBytes.length + 1} (incorrect header check)`;
+      // readTracePrefix reads it whole first (readTrace), then streams it for the prefix.
+      const r = await readTracePrefix(path);
+      expect(r.ok && r.value.damage, name).toEqual({ file: path, message, damaged: true });
+      expect(r.ok && r.value.trace, name).toEqual(t);
     }
   });
 

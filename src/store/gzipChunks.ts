@@ -2,10 +2,11 @@
 // decompressed bytes, through node:zlib in bounded memory. The input is untrusted: a cap on
 // the decompressed bytes refuses a gzip bomb as it inflates, and a corrupt or cut-short stream
 // ends the chunks with damage naming the compressed byte where zlib failed (the trace reader
-// keeps everything before it, as for a truncated trace).
+// keeps everything before it, as for a truncated trace). Bytes after a whole gzip stream that
+// are not gzip (trailing garbage) are damage too: every byte before them is kept.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { constants, createGunzip, type Gunzip } from 'node:zlib';
 import { CHUNK_BYTES, ioMessage, type IoStatus } from './fileChunks.js';
 
 /** The first bytes of every gzip stream (RFC 1952). */
@@ -13,8 +14,12 @@ export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** Decompressed output handed on at a time: the decoders' unit of work, bytes. */
 const OUT_CHUNK_BYTES = 256 * 1024;
-/** Compressed bytes fed one at a time to place a failure exactly (past it: zlib's estimate). */
-const pinpointBytesMax = 64 * 1024;
+/**
+ * Compressed bytes searched after zlib's last good step to place a failure exactly (past them:
+ * zlib's estimate). A step inflates at most OUT_CHUNK_BYTES, from about as many compressed
+ * bytes at worst (stored blocks), so the failing byte is within them.
+ */
+const pinpointBytesMax = 320 * 1024;
 
 export interface GunzipOptions {
   /** Decompressed bytes allowed (the limit an uncompressed file of that size would meet). */
@@ -44,6 +49,7 @@ export async function* gunzipChunks(
   });
   src.pipe(gz);
   let out = 0;
+  let failure: Failure | undefined;
   try {
     for await (const chunk of gz as AsyncIterable<Buffer>) {
       out += chunk.length;
@@ -57,7 +63,79 @@ export async function* gunzipChunks(
     }
   } catch (e) {
     if (readError !== undefined) status.error = ioMessage(readError);
-    else status.stop = { message: await gzipFailure(path, e, gz), damaged: true };
+    else failure = await gzipFailure(path, e, gz);
+  } finally {
+    src.destroy();
+    gz.destroy();
+  }
+  if (failure === undefined) return;
+  let message = failure.message;
+  if (failure.at !== undefined) {
+    // zlib drops the output of the step that failed (up to a chunk, or a whole small file):
+    // inflated again up to the failing byte, the bytes after those handed on already follow.
+    const io = { out };
+    for await (const chunk of inflatedBefore(path, failure.at, io)) {
+      if (o.bytesMax !== undefined && io.out > o.bytesMax) {
+        status.stop = { message: tooLarge(o.bytesMax, o.limitNote) };
+        return;
+      }
+      yield chunk;
+    }
+    // zlib reads a gzip header only at a stream's start, and a next one only after a whole
+    // stream: a header failure after output is what follows a whole stream.
+    if (HEADER_FAILURES.has(failure.what) && io.out > 0)
+      message = `gzip: trailing garbage after the gzip data, failing at compressed byte ${failure.at} (${failure.what})`;
+  }
+  status.stop = { message, damaged: true };
+}
+
+/** Where and why zlib failed: the one-line damage, and the compressed byte if it is known. */
+interface Failure {
+  readonly message: string;
+  /** The compressed byte it failed at (undefined: cut short, or not placed). */
+  readonly at?: number;
+  /** zlib's words. */
+  readonly what: string;
+}
+
+/**
+ * zlib's words for a bad gzip header. Not gzip after one or more whole gzip streams (gzip(1):
+ * "trailing garbage ignored") fails so: every call is there, but what followed is unknown (a
+ * second stream, damaged?), so it is damage, reported as trailing garbage.
+ */
+const HEADER_FAILURES: ReadonlySet<string> = new Set([
+  'incorrect header check',
+  'unknown compression method',
+  'unknown header flags set',
+  'header crc mismatch',
+]);
+
+/**
+ * The decompressed bytes of the file's first `at` compressed bytes past the first `io.out`
+ * (those handed on already), counted into `io.out`. They inflate without failing before `at`
+ * (zlib failed first there); a stream cut there, or a read failure, ends them.
+ */
+async function* inflatedBefore(
+  path: string,
+  at: number,
+  io: { out: number },
+): AsyncGenerator<Uint8Array> {
+  if (at === 0) return;
+  const src = createReadStream(path, { start: 0, end: at - 1, highWaterMark: CHUNK_BYTES });
+  const gz = createGunzip({ chunkSize: OUT_CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
+  src.on('error', (e) => gz.destroy(e));
+  src.pipe(gz);
+  let skip = io.out;
+  try {
+    for await (const chunk of gz as AsyncIterable<Buffer>) {
+      const fresh = skip >= chunk.length ? undefined : chunk.subarray(skip);
+      skip = Math.max(0, skip - chunk.length);
+      if (fresh === undefined) continue;
+      io.out += fresh.length;
+      yield fresh;
+    }
+  } catch {
+    // the file could not be read again: what was recovered stands
   } finally {
     src.destroy();
     gz.destroy();
@@ -71,18 +149,20 @@ function tooLarge(bytesMax: number, note = 'the most vpdma reads'): string {
 }
 
 /** The one-line damage: what zlib said, and the compressed byte it failed at. */
-async function gzipFailure(path: string, e: unknown, gz: Gunzip): Promise<string> {
+async function gzipFailure(path: string, e: unknown, gz: Gunzip): Promise<Failure> {
   const code = (e as { code?: unknown }).code;
   const what = e instanceof Error ? e.message : String(e);
-  // A cut-short stream fails once every byte there is was consumed: the end is the place.
+  // A cut-short stream fails once every byte there is was consumed: the end is the place,
+  // and zlib's last step, given no input, had no output to drop.
   if (code === 'Z_BUF_ERROR')
-    return `gzip: cut short at compressed byte ${gz.bytesWritten} (${what})`;
+    return { message: `gzip: cut short at compressed byte ${gz.bytesWritten} (${what})`, what };
   const at = await pinpoint(path, gz.bytesWritten).catch(() => undefined);
   const place =
     at === undefined
       ? `at or after compressed byte ${gz.bytesWritten}`
       : `at compressed byte ${at}`;
-  return `gzip: corrupt data ${place} (${what})`;
+  const message = `gzip: corrupt data ${place} (${what})`;
+  return at === undefined ? { message, what } : { message, at, what };
 }
 
 /**
@@ -97,7 +177,7 @@ async function pinpoint(path: string, from: number): Promise<number | undefined>
 }
 
 /** Bytes fed at a time in pinpoint's first search. */
-const pieceBytes = 256;
+const pieceBytes = 1024;
 
 /**
  * The offset of the first `step`-byte piece after `from` (up to `span` bytes on) at whose
