@@ -110,6 +110,31 @@ describe('vpdma convert --salvage, an invalid call mid-file', () => {
   });
 });
 
+describe('vpdma convert --salvage, damage before any whole call', () => {
+  it('is refused, exit 2, the output left as it was: nothing to salvage', async () => {
+    const lines = readFileSync('corpus/events.jsonl', 'utf8').split('\n');
+    const cut = join(dir, 'header-cut.jsonl');
+    // The header, then a call line cut before its newline.
+    writeFileSync(cut, `${lines[0] ?? ''}\n${(lines[1] ?? '').slice(0, 20)}`);
+    const vpt = join(dir, 'whole.vpt');
+    expect((await runCli(['convert', 'corpus/events.jsonl', vpt])).code).toBe(0);
+    const bytes = readFileSync(vpt);
+    // The header frame whole (prelude 6 bytes, frame head 8), the first call frame cut.
+    const headerEnd = 6 + 8 + bytes.readUInt32LE(6);
+    const cutVpt = join(dir, 'frame-cut.vpt');
+    writeFileSync(cutVpt, bytes.subarray(0, headerEnd + 20));
+    for (const input of [cut, cutVpt]) {
+      const out = join(dir, 'nothing.jsonl');
+      const r = await runCli(['convert', '--salvage', input, out]);
+      expect([r.code, r.out], input).toEqual([2, '']);
+      expect(r.err, input).toMatch(
+        /^vpdma: .*: damaged: no whole call before it, so --salvage has nothing to salvage\n$/,
+      );
+      expect(existsSync(out), input).toBe(false);
+    }
+  });
+});
+
 describe('vpdma convert to a .txt too big for replay to read whole', () => {
   it('says so, and only for a .txt', async () => {
     const file = join(dir, 'big.txt');

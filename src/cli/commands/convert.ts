@@ -108,13 +108,9 @@ async function convertFile(
         readError = undefined;
         return counted(
           opts.salvage === true
-            ? untilDamage(
-                items(),
-                (e) => {
-                  damage = e;
-                },
-                true,
-              )
+            ? salvaging(items(), (e) => {
+                damage = e;
+              })
             : items(),
           (n) => (callsRead += n),
           (e) => (readError = e),
@@ -131,10 +127,10 @@ async function convertFile(
   }
   if (!r.ok) {
     const hint =
-      r.error.damaged === true
-        ? ': damaged; --salvage writes the calls before it'
-        : opts.salvage === true && callsRead === 0
-          ? ': no whole call before it, so --salvage has nothing to salvage'
+      opts.salvage === true && callsRead === 0
+        ? `${r.error.damaged === true ? ': damaged' : ''}: no whole call before it, so --salvage has nothing to salvage`
+        : r.error.damaged === true
+          ? ': damaged; --salvage writes the calls before it'
           : r.error === readError && callsRead > 0
             ? `; --salvage keeps the ${plural(callsRead, 'call')} before it`
             : '';
@@ -163,6 +159,26 @@ export async function warnIfTooBigToReplay(
   ctx.io.err(
     `vpdma convert: note: ${oneLine(output)} is ${mib(size)}; vpdma replay reads a .txt whole and refuses one above ${mib(limit)}: replay the .vpt or JSONL form\n`,
   );
+}
+
+/**
+ * --salvage's stream: the calls before damage or an invalid call, which ends it (handed to
+ * `onStop`); with no whole call before it, the error item, which refuses the conversion (a
+ * header-only trace would salvage nothing, yet look like a success).
+ */
+async function* salvaging(
+  items: AsyncIterable<TraceBatchItem>,
+  onStop: (e: TraceError) => void,
+): AsyncGenerator<TraceBatchItem> {
+  let stop: TraceError | undefined;
+  let calls = 0;
+  for await (const item of untilDamage(items, (e) => (stop = e), true)) {
+    if (item.kind === 'calls') calls += item.calls.length;
+    yield item;
+  }
+  if (stop === undefined) return;
+  if (calls > 0) onStop(stop);
+  else yield { kind: 'error', error: stop };
 }
 
 /** The items until `signal` aborts, then an error item that ends the writing. */
