@@ -15,3 +15,14 @@ export function oneLine(text: string): string {
     .replace(/[\r\n]+/g, ' ')
     .replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * JSON.stringify's text of `value` with what it leaves raw and a terminal must not see (DEL,
+ * C1 controls, bidirectional overrides) as \u escapes: the same JSON value, read back.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    UNPRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

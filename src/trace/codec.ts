@@ -125,7 +125,7 @@ export function headerFrame(header: TraceHeader): Uint8Array {
 }
 
 /** Unpacks a plain MessagePack value; errors come back as a message, never thrown. */
-export function unpackPlain(payload: Uint8Array): { value: unknown } | { error: string } {
+export function unpackPlain(payload: Uint8Array): { value: unknown } | UnpackFailure {
   return unpackWith(plainUnpackr, payload);
 }
 
@@ -147,16 +147,32 @@ export function leadingMapBytes(bytes: Uint8Array): number | undefined {
 }
 
 /** The header frame's value, its maps as Map; errors come back as a message. */
-export function unpackHeaderFrame(payload: Uint8Array): { value: unknown } | { error: string } {
+export function unpackHeaderFrame(payload: Uint8Array): { value: unknown } | UnpackFailure {
   return unpackWith(headerUnpackr, payload);
 }
 
-function unpackWith(u: Unpackr, payload: Uint8Array): { value: unknown } | { error: string } {
+/** Why a frame did not unpack; `tooDeep`: its values nest past what msgpackr can read. */
+export interface UnpackFailure {
+  readonly error: string;
+  readonly tooDeep?: true;
+}
+
+function unpackWith(u: Unpackr, payload: Uint8Array): { value: unknown } | UnpackFailure {
   try {
     return { value: u.unpack(payload) as unknown };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return unpackFailure(e);
   }
+}
+
+/**
+ * msgpackr reads nested values by recursion: nesting deep enough (1e5 arrays in 100 KB)
+ * overflows the stack, which is said as the text reader says it, not in V8's words.
+ */
+function unpackFailure(e: unknown): UnpackFailure {
+  if (e instanceof RangeError && e.message.includes('call stack'))
+    return { error: 'values nested too deeply', tooDeep: true };
+  return { error: e instanceof Error ? e.message : String(e) };
 }
 
 /** One per file written: owns the growing list of record structures. */
@@ -214,7 +230,7 @@ export class CallFrameUnpacker {
    * The frame's structure list (checked, and adopted as the live list) and a private copy of
    * its body; any malformation of the list comes back as a message.
    */
-  parts(payload: Uint8Array): CallFrameParts | { error: string } {
+  parts(payload: Uint8Array): CallFrameParts | UnpackFailure {
     if (payload.length < 4) return { error: 'call frame shorter than its structures length' };
     const size = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
     if (size > payload.length - 4) return { error: 'structures block runs past the frame' };
@@ -237,11 +253,11 @@ export class CallFrameUnpacker {
    * The frame's calls as msgpackr decodes them, unvalidated, plain maps as Map, with the parts
    * they came from (for mapKeys.ts); any malformation comes back as a message.
    */
-  unpack(parts: CallFrameParts): UnpackedCalls | { error: string } {
+  unpack(parts: CallFrameParts): UnpackedCalls | UnpackFailure {
     try {
       return { ...parts, value: this.unpackr.unpack(parts.body) as unknown };
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+      return unpackFailure(e);
     }
   }
 

@@ -130,7 +130,7 @@ export function formatSummary(s: TraceSummary, name: string): string[] {
     lines.push(
       s.modelRevision === ours
         ? `# call table: ${ours} (the same as this vpdma's)`
-        : `# call table: ${s.modelRevision}, written by another vpdma (this one has ${ours})`,
+        : `# call table: ${oneLine(s.modelRevision)}, written by another vpdma (this one has ${ours})`,
     );
   }
   return lines;

@@ -115,6 +115,26 @@ describe('text format', () => {
     expect(parsed(printText(t))).toEqual(t);
   });
 
+  it('prints no control or bidi character of the header raw, and reads them back the same', () => {
+    // C1 CSI (a terminal's ESC [), DEL, a right-to-left override, in meta and an aperture name.
+    const odd = 'a\u009b31m\u007f\u202eb';
+    const t: Trace = {
+      header: {
+        format: 'vpdma-trace',
+        version: 1,
+        device: {
+          apertures: [{ name: odd, base: 0xe0000000n, length: 0x1000, space: 'memory' }],
+        },
+        meta: { [odd]: [odd, { note: odd }] },
+      },
+      calls: [],
+    };
+    const text = printText(t);
+    expect(text).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
+    expect(text).toContain('a\\u009b31m\\u007f\\u202eb');
+    expect(parsed(text)).toEqual(t);
+  });
+
   it('prints structures, lists and NULL structures by field type', () => {
     const t: Trace = {
       header: { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta: {} },

@@ -5,6 +5,7 @@ import { describe } from '../model/calls.js';
 import type { Struct, TraceCall, Value } from '../model/values.js';
 import { isStruct } from '../model/values.js';
 import { hex } from '../core/hex.js';
+import { printableJson } from '../core/oneLine.js';
 import { hexOfBytes } from './json.js';
 import { assert } from '../core/assert.js';
 import type { Trace, TraceHeader } from './trace.js';
@@ -22,8 +23,9 @@ export function printTextHeader(h: TraceHeader): string[] {
     `#! vpdma-trace v${h.version}${h.profile === undefined ? '' : ` profile=${h.profile}`}`,
   ];
   const device = deviceToJson(h.device);
-  if (Object.keys(device).length > 0) lines.push(`#! device ${JSON.stringify(device)}`);
-  if (Object.keys(h.meta).length > 0) lines.push(`#! meta ${JSON.stringify(h.meta)}`);
+  // A capture's strings are text from outside: nothing in them may reach a terminal raw.
+  if (Object.keys(device).length > 0) lines.push(`#! device ${printableJson(device)}`);
+  if (Object.keys(h.meta).length > 0) lines.push(`#! meta ${printableJson(h.meta)}`);
   return lines;
 }
 

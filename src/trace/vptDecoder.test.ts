@@ -191,3 +191,48 @@ describe('.vpt header frame holding a MessagePack timestamp', () => {
     );
   });
 });
+
+describe('.vpt header frame, its own keys', () => {
+  const header = map(['format', pack('vpdma-trace')], ['version', pack(1)]);
+  const withTop = (...more: [string, Uint8Array][]): Uint8Array =>
+    concat(prelude, frame(map(['header', header], ...more)));
+
+  it('refuses a forbidden key at its top, as inside the header', () => {
+    for (const key of ['__proto__', 'constructor'])
+      expect(decoded(withTop([key, pack(1)]))).toBe(
+        `t.vpt: byte 6: ${key}: forbidden key ${JSON.stringify(key)}`,
+      );
+  });
+
+  it('takes modelRevision only as the writer records it: 8 hex digits', () => {
+    const r = decodeVpt(withTop(['modelRevision', pack('0123abcd')]), 't.vpt');
+    expect(r.ok).toBe(true);
+    const why = "modelRevision: expected the call table's revision, 8 hex digits, got";
+    for (const [rev, got] of [
+      ['\u001b]0;pwned\u0007', '"\\u001b]0;pwned\\u0007"'],
+      ['x\n#! meta {}', '"x\\n#! meta {}"'],
+      ['0123ABCD', '"0123ABCD"'],
+      ['0123abcd0', '"0123abcd0"'],
+      [5, '5'],
+    ] as const)
+      expect(decoded(withTop(['modelRevision', pack(rev)]))).toBe(`t.vpt: byte 6: ${why} ${got}`);
+  });
+});
+
+describe('.vpt values nested deeper than the decoder reads', () => {
+  // 100,000 one-element arrays: msgpackr's recursion runs out of stack.
+  const deep = concat(new Uint8Array(100_000).fill(0x91), new Uint8Array([0xc0]));
+
+  it('is bad input in a header or a call frame, said as the text reader says it', () => {
+    expect(decoded(concat(prelude, frame(deep)))).toBe('t.vpt: byte 6: values nested too deeply');
+    const size = new Uint8Array(4);
+    new DataView(size.buffer).setUint32(0, 1, true);
+    const calls = frame(concat(size, new Uint8Array([0x90]), deep));
+    const r = decodeVpt(concat(ourHeader, calls), 't.vpt');
+    expect(r.ok ? undefined : r.error).toEqual({
+      file: 't.vpt',
+      offset: firstCalls,
+      message: 'values nested too deeply',
+    });
+  });
+});

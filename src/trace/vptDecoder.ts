@@ -14,12 +14,16 @@ import { type KeyProblem, MapKeyScanner } from './mapKeys.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
 import { CallFrameReader } from './callFrameReader.js';
-import { isPlainObject } from './structs.js';
+import { FORBIDDEN_KEYS, isPlainObject } from './structs.js';
+
+/** A call table's revision as the writer records it (model/calls.ts tableRevision). */
+const MODEL_REVISION = /^[0-9a-f]{8}$/;
 import {
   FRAME_HEADER_BYTES,
   PRELUDE_BYTES,
   CallFrameUnpacker,
   type UnpackedCalls,
+  type UnpackFailure,
   unpackHeaderFrame,
   VPT_FORMAT_VERSION,
   VPT_MAGIC,
@@ -83,10 +87,7 @@ export class VptDecoder {
     }
     const length = readU32(head, 0);
     if (length === 0 || length > frameBytesMax) {
-      return this.damage(
-        offset,
-        `frame length ${length} outside 1..${frameBytesMax}: damaged file`,
-      );
+      return this.damage(offset, `frame length ${length} outside 1..${frameBytesMax}`);
     }
     return length;
   }
@@ -101,14 +102,14 @@ export class VptDecoder {
       return this.damage(offset, 'frame checksum mismatch');
     if (this.header === undefined) {
       const unpacked = unpackHeaderFrame(payload);
-      if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
+      if ('error' in unpacked) return this.undecodable(offset, unpacked);
       // The header frame is all plain maps: its keys are checked every time (one small frame).
       const bad = new MapKeyScanner(payload, [], false).problemIn(0);
       if (bad !== undefined) return this.fail(offset, bad.message, bad.field);
       return this.headerFrame(mapsToObjects(unpacked.value).value, offset);
     }
     const parts = this.unpacker.parts(payload);
-    if ('error' in parts) return this.damage(offset, `undecodable frame: ${parts.error}`);
+    if ('error' in parts) return this.undecodable(offset, parts);
     // Frames as our writer makes them take the fast path; anything it gives up on, this one.
     const calls = this.reader.read(parts.body, parts.structures, this.callsLimit - this.calls);
     if (calls !== undefined) {
@@ -116,8 +117,18 @@ export class VptDecoder {
       return { calls };
     }
     const unpacked = this.unpacker.unpack(parts);
-    if ('error' in unpacked) return this.damage(offset, `undecodable frame: ${unpacked.error}`);
+    if ('error' in unpacked) return this.undecodable(offset, unpacked);
     return this.callFrame(unpacked, offset);
+  }
+
+  /**
+   * A frame whose checksum holds but whose MessagePack does not unpack: damage, unless its
+   * values nest too deeply to read, which is bad input, as in a JSONL or text trace.
+   */
+  private undecodable(offset: number, u: UnpackFailure): TraceError {
+    return u.tooDeep === true
+      ? this.fail(offset, u.error)
+      : this.damage(offset, `undecodable frame: ${u.error}`);
   }
 
   private headerFrame(value: unknown, offset: number): FrameContent | TraceError {
@@ -134,9 +145,18 @@ export class VptDecoder {
         ...h.error,
         field: `header${h.error.field === undefined ? '' : `.${h.error.field}`}`,
       };
-    this.header = h.value;
+    // Refused as they are in the header (a consumer copying the map would set a prototype).
+    const forbidden = Object.keys(value).find((k) => FORBIDDEN_KEYS.has(k));
+    if (forbidden !== undefined)
+      return this.fail(offset, `forbidden key ${JSON.stringify(forbidden)}`, forbidden);
     const rev = value['modelRevision'];
-    return typeof rev === 'string' ? { header: h.value, modelRevision: rev } : { header: h.value };
+    // What the writer records (tableRevision()); show prints it, so nothing else gets through.
+    if (rev !== undefined && (typeof rev !== 'string' || !MODEL_REVISION.test(rev))) {
+      const m = `expected the call table's revision, 8 hex digits, got ${describeValue(rev)}`;
+      return this.fail(offset, m, 'modelRevision');
+    }
+    this.header = h.value;
+    return rev === undefined ? { header: h.value } : { header: h.value, modelRevision: rev };
   }
 
   private callFrame(frame: UnpackedCalls, offset: number): FrameContent | TraceError {
