@@ -1,11 +1,10 @@
 // `vpdma merge`'s copies of the shards' files into --out: a file that cannot be read or
 // written (no permission, a full disk) is left out and named, and the reports still written.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { plural } from '../core/plural.js';
-import { ioMessage } from '../store/fileChunks.js';
+import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { damagedEntry } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import type { CliContext } from './context.js';
@@ -27,7 +26,7 @@ export async function copyCorpus(
     if (signal.aborted) break;
     const to = join(corpusDir, c.name);
     if (!existsSync(to)) {
-      const bytes = await readFile(c.from).catch((e: unknown) => {
+      const bytes = await readRegularFile(c.from).catch((e: unknown) => {
         notCopied.push(`corpus entry ${c.from}: cannot read (${ioMessage(e)})`);
         return undefined;
       });

@@ -4,11 +4,11 @@
 // taken. Every file is checked readable before merge writes anything, then copied whole
 // (temp + rename) under the merged --out, the entry's command naming it there.
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CorpusRepro, NightlyReport } from '../report/nightlySchema.js';
 import { corpusReplayCommand } from '../report/command.js';
-import { ioMessage } from '../store/fileChunks.js';
+import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
 import type { Shard } from './shardReport.js';
@@ -75,7 +75,7 @@ async function copyFiles(from: string, to: string): Promise<string | undefined> 
   for (const name of FILES) {
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(join(from, name));
+      bytes = await readRegularFile(join(from, name));
     } catch (e) {
       return `${join(from, name)}: cannot read (${ioMessage(e)})`;
     }

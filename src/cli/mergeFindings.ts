@@ -13,7 +13,7 @@ import {
   writeFindingJson,
   type CommandSettings,
 } from './findingFiles.js';
-import { ioMessage } from '../store/fileChunks.js';
+import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
 import type { Shard } from './shardReport.js';
@@ -24,7 +24,7 @@ import type { Shard } from './shardReport.js';
  * removes its temporary file.
  */
 async function copyInto(from: string, to: string): Promise<void> {
-  const bytes = await readFile(from).catch((e: unknown) => {
+  const bytes = await readRegularFile(from).catch((e: unknown) => {
     throw new UserError(`merge: ${from}: cannot read (${ioMessage(e)})`);
   });
   await writeFileAtomic(to, bytes).catch((e: unknown) => {

@@ -7,6 +7,7 @@ import { FUZZ_DEFAULTS } from '../fuzz/fuzzDefaults.js';
 import { mergeFuzzReports } from '../fuzz/mergeReports.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
+import { ioMessage } from '../store/fileChunks.js';
 import { checkShardShape } from './shardShape.js';
 import { regressionResults } from './regressionResults.js';
 
@@ -21,9 +22,7 @@ export async function readShard(dir: string): Promise<Shard> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new UserError(
-      `${path}: cannot read a nightly report (${e instanceof Error ? e.message : String(e)})`,
-    );
+    throw new UserError(`${path}: cannot read a nightly report (${ioMessage(e)})`);
   }
   const r = raw as Partial<NightlyReportWithDetail>;
   const command = (raw as { command?: unknown }).command;

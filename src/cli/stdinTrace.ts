@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatByContent } from '../store/formatHint.js';
 import { GZIP_MAGIC, gunzipChunks } from '../store/gzipChunks.js';
-import type { IoStatus } from '../store/fileChunks.js';
+import { openRegular, type IoStatus } from '../store/fileChunks.js';
 import { sizeText } from '../core/sizeText.js';
 import { UserError } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -107,7 +107,7 @@ async function sniff(path: string): Promise<string> {
 }
 
 async function firstBytes(path: string): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     const buf = new Uint8Array(8);
     const { bytesRead } = await fh.read(buf, 0, 8, 0);

@@ -3,7 +3,6 @@
 // .txt file), the function and its arguments as the target got them, the target's answer,
 // the oracle's, each violation found at that call, and what the call did to the oracle's
 // objects. Built from the Replayer's hooks, so a replay without --explain pays nothing for it.
-import { readFile } from 'node:fs/promises';
 import { oneLine } from '../core/oneLine.js';
 import { censusOf, EMPTY_CENSUS, type Census } from '../model/census.js';
 import type { Model } from '../model/model.js';
@@ -12,6 +11,7 @@ import type { Args, CallOutcome, TraceCall, Value } from '../model/values.js';
 import { textCallLines } from '../trace/textParse.js';
 import { printCall } from '../trace/textPrint.js';
 import { formatOf, isGzipPath } from '../store/traceFiles.js';
+import { readRegularFile } from '../store/fileChunks.js';
 import { objectsLine } from './objectsLine.js';
 import type { DetachReason, ReplayOptions, ReplayResult } from './replayTypes.js';
 import type { Violation } from './violation.js';
@@ -175,6 +175,11 @@ export async function callLines(
   if (format === 'jsonl') return (i) => i + 2;
   // A .txt.gz is not read for its lines: a help, not worth inflating the trace again for.
   if (format !== 'txt' || path === undefined || isGzipPath(path)) return () => undefined;
-  const lines = textCallLines(await readFile(path, 'utf8').catch(() => ''));
+  const lines = textCallLines(
+    await readRegularFile(path).then(
+      (b) => b.toString('utf8'),
+      () => '',
+    ),
+  );
   return (i) => lines[i];
 }

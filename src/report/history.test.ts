@@ -241,7 +241,10 @@ describe('history file format', () => {
         ),
       ],
       ['{\n  "format": "vpdma-history",\n  "buckets": [\n', /^not valid JSON: it ends at line 3 /],
-      ['{"format":"vpdma-history"}\n\nx', /^line 3: not valid JSON \(Unexpected non-whitespace/],
+      [
+        '{"format":"vpdma-history"}\n\nx',
+        /^line 3: not valid JSON \(more text after the JSON value\)$/,
+      ],
       ['{\n  "buckets": [\n    {"fn": "x",\n  ', /^not valid JSON: it ends at line 3 before/],
     ];
     for (const [text, error] of cases) {

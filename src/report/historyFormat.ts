@@ -20,6 +20,7 @@
 // HISTORY_VERSION is told apart (readHistoryText's newerVersion): a newer vpdma's file, not
 // damage, which --history-recover must not replace.
 import { err, ok, type Result } from '../core/result.js';
+import { jsonSyntaxReason } from '../core/jsonSyntax.js';
 import {
   compareBuckets,
   HISTORY_FORMAT,
@@ -97,7 +98,8 @@ const lineAt = (text: string, at: number): number => text.slice(0, at).split('\n
  * Why `text` is not JSON, and where when that can be told: a merge conflict committed into the
  * file (its marker's line), a file cut short (its last line), a position V8 gave.
  */
-function jsonProblem(text: string, message: string): string {
+function jsonProblem(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
   const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
   if (conflict !== null)
     return `line ${lineAt(text, conflict.index)}: a merge conflict marker (${conflict[1]}): not valid JSON`;
@@ -106,7 +108,7 @@ function jsonProblem(text: string, message: string): string {
   if (message === 'Unexpected end of JSON input' || (at !== null && Number(at[1]) >= end))
     return `not valid JSON: it ends at line ${lineAt(text, end)} before the history does (cut short?)`;
   const where = at === null ? '' : `line ${lineAt(text, Number(at[1]))}: `;
-  return `${where}not valid JSON (${message})`;
+  return `${where}not valid JSON (${jsonSyntaxReason(error)})`;
 }
 
 /** Why a history file's text is not a history this vpdma reads. */
@@ -131,7 +133,7 @@ export function readHistoryText(text: string): Result<History, HistoryTextProble
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return problem(jsonProblem(text, e instanceof Error ? e.message : String(e)));
+    return problem(jsonProblem(text, e));
   }
   if (!isRecord(v) || v['format'] !== HISTORY_FORMAT)
     return problem(`not a vpdma history file (expected "format": "${HISTORY_FORMAT}")`);

@@ -58,12 +58,12 @@ async function walk(dir: string, depth: number, w: Walk): Promise<void> {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    // A link is followed; a dangling one named like a trace is kept,
-    // so that reading it reports it rather than the run skipping it without a word.
+    // A link is followed; a dangling one named like a trace is kept, and so is a FIFO or a
+    // device so named, so that reading it reports it (`not a regular file`) rather than the
+    // run skipping it without a word.
     const linked = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : undefined;
     if (e.isDirectory() || linked?.isDirectory() === true) listed.push({ path: p, dir: true });
-    else if ((e.isFile() || e.isSymbolicLink()) && formatOf(p) !== undefined)
-      listed.push({ path: p, dir: false });
+    else if (formatOf(p) !== undefined) listed.push({ path: p, dir: false });
   }
   const kept = keptByName(listed.filter((l) => !l.dir).map((l) => l.path));
   for (const l of listed) {

@@ -1,13 +1,13 @@
 // A trace named for one format that holds another (a .vpt saved as .jsonl, a JSONL trace as
 // .vpt): the error at its very start says so, rather than only "invalid UTF-8" or "bad magic".
-import { open } from 'node:fs/promises';
+import { openRegular } from './fileChunks.js';
 import { VPT_MAGIC } from '../trace/codec.js';
 import type { TraceError } from '../trace/traceError.js';
 
 type Format = 'jsonl' | 'vpt' | 'txt';
 
 async function firstBytes(path: string, n: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     const buf = new Uint8Array(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);

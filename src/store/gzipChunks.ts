@@ -4,10 +4,8 @@
 // ends the chunks with damage naming the compressed byte where zlib failed (the trace reader
 // keeps everything before it, as for a truncated trace). Bytes after a whole gzip stream that
 // are not gzip (trailing garbage) are damage too: every byte before them is kept.
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { constants, createGunzip, type Gunzip } from 'node:zlib';
-import { CHUNK_BYTES, ioMessage, type IoStatus } from './fileChunks.js';
+import { CHUNK_BYTES, ioMessage, openRegular, type IoStatus } from './fileChunks.js';
 
 /** The first bytes of every gzip stream (RFC 1952). */
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -40,7 +38,15 @@ export async function* gunzipChunks(
   status: IoStatus,
   o: GunzipOptions = {},
 ): AsyncGenerator<Uint8Array> {
-  const src = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  let fh;
+  try {
+    fh = await openRegular(path);
+  } catch (e) {
+    status.error = ioMessage(e);
+    return;
+  }
+  // The stream owns the handle from here: it closes it when it ends or is destroyed.
+  const src = fh.createReadStream({ highWaterMark: CHUNK_BYTES });
   const gz = createGunzip({ chunkSize: OUT_CHUNK_BYTES });
   let readError: unknown;
   src.on('error', (e) => {
@@ -121,7 +127,14 @@ async function* inflatedBefore(
   io: { out: number },
 ): AsyncGenerator<Uint8Array> {
   if (at === 0) return;
-  const src = createReadStream(path, { start: 0, end: at - 1, highWaterMark: CHUNK_BYTES });
+  let fh;
+  try {
+    fh = await openRegular(path);
+  } catch {
+    return; // the file could not be opened again: what was recovered stands
+  }
+  // The stream owns the handle from here, as in gunzipChunks.
+  const src = fh.createReadStream({ start: 0, end: at - 1, highWaterMark: CHUNK_BYTES });
   const gz = createGunzip({ chunkSize: OUT_CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);
@@ -189,7 +202,7 @@ async function failingStep(
   step: number,
   span: number,
 ): Promise<number | undefined> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   const gz = createGunzip();
   gz.resume();
   // Once zlib fails, a write's callback may never come: the failure answers it instead.

@@ -1,7 +1,7 @@
 // A file in a corpus directory that is no trace at all (a note, a stray log named .txt) is not
 // a damaged trace: the warning says "not a trace, ignored", and keeps "corrupted" for a trace
 // that is damaged. Asked only of files that failed to read: the happy path pays nothing.
-import { open } from 'node:fs/promises';
+import { openRegular } from './fileChunks.js';
 import { VPT_MAGIC } from '../trace/codec.js';
 import { formatOf, isGzipPath } from './traceFormat.js';
 
@@ -18,7 +18,7 @@ export async function notATrace(path: string): Promise<string | undefined> {
   if (format === undefined || isGzipPath(path)) return undefined;
   let head: Buffer;
   try {
-    const f = await open(path, 'r');
+    const f = await openRegular(path);
     try {
       const buf = Buffer.alloc(headBytes);
       const { bytesRead } = await f.read(buf, 0, headBytes, 0);

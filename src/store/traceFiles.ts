@@ -1,6 +1,6 @@
 // Trace files on disk: the codec comes from the extension (.jsonl, .vpt, .txt). Reads stream,
 // writes are atomic. Every failure, I/O included, comes back as a TraceError value.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { Trace, TraceHeader } from '../trace/trace.js';
@@ -12,7 +12,7 @@ import { parseJsonl, readJsonlBatches } from '../trace/jsonl.js';
 import { decodeVpt, readVptFrames } from '../trace/vpt.js';
 import { parseText, readTextCalls } from '../trace/text.js';
 import { wholeFileBytesMax } from '../trace/traceLimits.js';
-import { fileChunks, ioMessage } from './fileChunks.js';
+import { fileChunks, ioMessage, readRegularFile } from './fileChunks.js';
 import type { IoStatus } from './fileChunks.js';
 import { gunzipChunks } from './gzipChunks.js';
 import { isDir } from './ensureDir.js';
@@ -33,6 +33,11 @@ export interface ReadOptions extends StreamOptions {
   readonly label?: string;
   /** Decompressed bytes a .gz may hold (a whole read's limit; default: none, it streams). */
   readonly bytesMax?: number;
+  /**
+   * Once aborted, the read ends at the next chunk with `cannot read: interrupted`: a stretch
+   * of input that yields no item (comments, a long line) must not outlast a Ctrl-C.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Files up to this size are read in one piece and decoded synchronously, bytes. */
@@ -72,12 +77,13 @@ export async function* streamTraceBatches(
   }
   const io: IoStatus = {};
   const gz = isGzipPath(path);
-  const raw = gz
+  const source = gz
     ? gunzipChunks(path, io, {
         ...(o.bytesMax === undefined ? {} : { bytesMax: o.bytesMax, limitNote: WHOLE_NOTE }),
         ...(o.onBytes === undefined ? {} : { onBytes: o.onBytes }),
       })
     : counted(fileChunks(path, io), o.onBytes);
+  const raw = o.signal === undefined ? source : untilAborted(source, o.signal, io);
   // The decoder's end does not close the source: a .gz is drained on bad input (below).
   const chunks: AsyncIterable<Uint8Array> = {
     [Symbol.asyncIterator]: () => ({ next: () => raw.next() }),
@@ -168,6 +174,21 @@ async function drain(raw: AsyncGenerator<Uint8Array>, io: IoStatus): Promise<voi
   }
 }
 
+/** The chunks until `signal` aborts, which ends them as a read failure would. */
+async function* untilAborted(
+  chunks: AsyncGenerator<Uint8Array>,
+  signal: AbortSignal,
+  io: IoStatus,
+): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    if (signal.aborted) {
+      io.error = 'interrupted';
+      return;
+    }
+    yield c;
+  }
+}
+
 /** The chunks, telling `onBytes` the bytes read so far after each. */
 async function* counted(
   chunks: AsyncGenerator<Uint8Array>,
@@ -250,7 +271,7 @@ export async function readTrace(path: string, label = path): Promise<Result<Trac
   // Small files: one read and the synchronous decoders, which skip the per-call async steps.
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path);
   } catch (e) {
     return err({ file: label, message: `cannot read: ${ioMessage(e)}` });
   }

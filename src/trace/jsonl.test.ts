@@ -208,7 +208,7 @@ describe('a JSONL capture cut off mid-line (damage, readable up to it)', () => {
     expect(errorOf(got)).toMatchObject({ line: 3, damaged: true });
   });
 
-  it('marks a last line longer than lineBytesMax as damage only when no newline ends it', async () => {
+  it('marks a line of zeros longer than lineBytesMax as damage, any other as bad input, reading no further', async () => {
     const tail = '\u0000'.repeat(5 << 20); // a crashed machine's file, padded with zeros
     const cutLong = await streamed(new TextEncoder().encode(`${HEADER}\n${MAP}\n${tail}`), 1 << 16);
     expect(errorOf(cutLong)).toMatchObject({ line: 3, damaged: true });
@@ -216,7 +216,8 @@ describe('a JSONL capture cut off mid-line (damage, readable up to it)', () => {
       'a.jsonl:3: truncated: the last line stops before its newline (line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each)',
     );
     expect((await collectTracePrefix(cutLong)).ok).toBe(true);
-    const whole = await streamed(new TextEncoder().encode(`${HEADER}\n${tail}\n${MAP}\n`), 1 << 16);
+    const long = 'x'.repeat(5 << 20);
+    const whole = await streamed(new TextEncoder().encode(`${HEADER}\n${long}`), 1 << 16);
     expect(errorOf(whole)).toEqual({
       file: 'a.jsonl',
       line: 2,

@@ -14,6 +14,7 @@ import { adoptCall, validateCall } from './validate.js';
 import { headerToJson, validateHeader } from './header.js';
 import { callToJson } from './json.js';
 import { repeatedKey } from './duplicateKeys.js';
+import { jsonSyntaxMessage } from '../core/jsonSyntax.js';
 
 const BLANK = /^\s*$/;
 // DESIGN.md: JSONL is one JSON object per line; only the text format has blank lines.
@@ -59,7 +60,7 @@ class JsonlLineDecoder {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      const bad = traceError(where, undefined, `invalid JSON: ${(e as Error).message}`);
+      const bad = traceError(where, undefined, `invalid JSON: ${jsonSyntaxMessage(e)}`);
       return fail(unterminated ? this.cutShort(bad) : bad);
     }
     const repeated = repeatedKey(text, raw);

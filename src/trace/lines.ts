@@ -49,15 +49,7 @@ export async function* splitLineBatches(
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let line = 1;
-  // Past bytesMax of one line: read on without keeping it, to learn whether a newline ends it
-  // (a line too long) or the input does (a writer cut off in its last line: damage).
-  let skipping = false;
   for await (const chunk of chunks) {
-    if (skipping) {
-      if (chunk.indexOf(NL) === -1) continue;
-      yield [tooLong(line, bytesMax)];
-      return;
-    }
     const out: LineEvent[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
@@ -81,20 +73,22 @@ export async function* splitLineBatches(
     }
     if (start < chunk.length) {
       pendingBytes += chunk.length - start;
+      // Past bytesMax, stop here rather than read on to the line's newline (a gzip bomb of
+      // one line would cost its whole inflate in CPU). A line of NUL bytes alone is the
+      // zero-filled tail a crashed machine leaves: damage, as a cut in the last line is;
+      // any other is bad input.
       if (pendingBytes > bytesMax) {
-        if (out.length > 0) yield out;
-        pending = [];
-        skipping = true;
-        continue;
+        const zeros = pending.every(allZero) && allZero(chunk.subarray(start));
+        out.push(
+          zeros ? { ...tooLong(line, bytesMax), unterminated: true } : tooLong(line, bytesMax),
+        );
+        yield out;
+        return;
       }
       // Copy: the producer may reuse its chunk buffer.
       pending.push(chunk.slice(start));
     }
     if (out.length > 0) yield out;
-  }
-  if (skipping) {
-    yield [{ ...tooLong(line, bytesMax), unterminated: true }];
-    return;
   }
   if (pendingBytes > 0) {
     const text = decode(decoder, join(pending, pendingBytes, new Uint8Array(0)));
@@ -107,6 +101,11 @@ export async function* splitLineBatches(
 
 function tooLong(line: number, max: number): LineEvent {
   return { kind: 'error', line, message: lineTooLongMessage(max) };
+}
+
+function allZero(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0) return false;
+  return true;
 }
 
 function join(parts: readonly Uint8Array[], bytes: number, last: Uint8Array): Uint8Array {

@@ -14,6 +14,8 @@ import { Cursor, TextSyntaxError } from './textCursor.js';
 import { parseCallLine } from './textCall.js';
 import { lineTooLongMessage, splitLines } from './lines.js';
 import { repeatedKey } from './duplicateKeys.js';
+import { jsonSyntaxMessage } from '../core/jsonSyntax.js';
+import { wholeFileBytesMax } from './traceLimits.js';
 
 /** Decodes text lines; returns the items each line completes (the header comes with call 1). */
 export class TextLineDecoder {
@@ -74,7 +76,7 @@ export class TextLineDecoder {
     try {
       raw = JSON.parse(json);
     } catch (e) {
-      return [traceErrorItem(where, word, `invalid JSON: ${(e as Error).message}`)];
+      return [traceErrorItem(where, word, `invalid JSON: ${jsonSyntaxMessage(e, c.pos)}`)];
     }
     const repeated = repeatedKey(json, raw);
     if (repeated !== undefined)
@@ -157,21 +159,39 @@ export function parseText(text: string, file?: string): Result<Trace, TraceError
   return header === undefined ? err({ message: 'no header' }) : ok({ header, calls });
 }
 
+/** Comment, blank and directive text a streamed .txt may hold: as much as replay reads whole. */
+const quietCharsMax = wholeFileBytesMax;
+
+function quietTooMuch(max: number): string {
+  const size = max >= 2 ** 20 ? `${max / 2 ** 20} MiB` : `${max} characters`;
+  return `more than ${size} of comments and blank lines; refused without reading the rest`;
+}
+
 /** Streams a text trace from bytes. */
 export async function* readTextCalls(
   chunks: AsyncIterable<Uint8Array>,
   file?: string,
+  quietMax = quietCharsMax,
 ): AsyncGenerator<TraceItem> {
   const d = new TextLineDecoder(file);
   let last = 1;
+  let quietChars = 0;
   for await (const ev of splitLines(chunks)) {
+    const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
     if (ev.kind === 'error') {
-      const where = file === undefined ? { line: ev.line } : { file, line: ev.line };
       yield fail(where, ev.message);
       return;
     }
     last = ev.line;
-    for (const item of d.line(ev.text, ev.line)) {
+    const items = d.line(ev.text, ev.line);
+    // Comments and blank lines bring nothing, so nothing else bounds them in a stream: a
+    // .txt.gz of them alone would be read to its end. They get the bound replay's whole read
+    // has (characters counted: a byte or more each).
+    if (items.length === 0 && (quietChars += ev.text.length + 1) > quietMax) {
+      yield fail(where, quietTooMuch(quietMax));
+      return;
+    }
+    for (const item of items) {
       yield item;
       if (item.kind === 'error') return;
     }

@@ -95,6 +95,7 @@ async function convertFile(
     untilSignal(
       streamTraceBatches(from.path, {
         label: input,
+        signal: interrupt.signal,
         ...(traceCallsMax === undefined ? {} : { traceCallsMax }),
       }),
       interrupt.signal,
