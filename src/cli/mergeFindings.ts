@@ -2,7 +2,7 @@
 // anything is written), then its repro files copied into the merged --out and its
 // finding.json written anew.
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
@@ -82,7 +82,9 @@ export async function locateFinding(
   }
   let found: { target?: unknown; profile?: unknown; commandHere?: unknown };
   try {
-    found = JSON.parse(await readFile(join(from, 'finding.json'), 'utf8')) as typeof found;
+    found = JSON.parse(
+      (await readRegularFile(join(from, 'finding.json'))).toString('utf8'),
+    ) as typeof found;
   } catch (e) {
     throw unreadable('finding.json', e);
   }

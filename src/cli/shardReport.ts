@@ -1,5 +1,4 @@
 // One shard's report.json, read and checked whole before merge writes anything.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReportShapeError } from '../core/reportShapeError.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
@@ -7,7 +6,7 @@ import { FUZZ_DEFAULTS } from '../fuzz/fuzzDefaults.js';
 import { mergeFuzzReports } from '../fuzz/mergeReports.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import { UserError } from './context.js';
-import { ioMessage } from '../store/fileChunks.js';
+import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { checkShardShape } from './shardShape.js';
 import { regressionResults } from './regressionResults.js';
 
@@ -20,7 +19,7 @@ export async function readShard(dir: string): Promise<Shard> {
   const path = join(dir, 'report.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse((await readRegularFile(path)).toString('utf8'));
   } catch (e) {
     throw new UserError(`${path}: cannot read a nightly report (${ioMessage(e)})`);
   }
