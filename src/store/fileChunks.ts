@@ -59,15 +59,23 @@ export async function readRegularFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Yields fresh (never reused) chunks of the file; on failure sets status.error and stops. */
-export async function* fileChunks(path: string, status: IoStatus): AsyncGenerator<Uint8Array> {
-  let fh;
+/** openRegular, its failure set as status.error (undefined then) rather than thrown. */
+export async function openRegularOr(
+  path: string,
+  status: IoStatus,
+): Promise<FileHandle | undefined> {
   try {
-    fh = await openRegular(path);
+    return await openRegular(path);
   } catch (e) {
     status.error = ioMessage(e);
-    return;
+    return undefined;
   }
+}
+
+/** Yields fresh (never reused) chunks of the file; on failure sets status.error and stops. */
+export async function* fileChunks(path: string, status: IoStatus): AsyncGenerator<Uint8Array> {
+  const fh = await openRegularOr(path, status);
+  if (fh === undefined) return;
   try {
     for (;;) {
       const buf = new Uint8Array(CHUNK_BYTES);

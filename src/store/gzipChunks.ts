@@ -5,7 +5,7 @@
 // keeps everything before it, as for a truncated trace). Bytes after a whole gzip stream that
 // are not gzip (trailing garbage) are damage too: every byte before them is kept.
 import { constants, createGunzip, type Gunzip } from 'node:zlib';
-import { CHUNK_BYTES, ioMessage, openRegular, type IoStatus } from './fileChunks.js';
+import { CHUNK_BYTES, ioMessage, openRegular, openRegularOr, type IoStatus } from './fileChunks.js';
 
 /** The first bytes of every gzip stream (RFC 1952). */
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -38,13 +38,8 @@ export async function* gunzipChunks(
   status: IoStatus,
   o: GunzipOptions = {},
 ): AsyncGenerator<Uint8Array> {
-  let fh;
-  try {
-    fh = await openRegular(path);
-  } catch (e) {
-    status.error = ioMessage(e);
-    return;
-  }
+  const fh = await openRegularOr(path, status);
+  if (fh === undefined) return;
   // The stream owns the handle from here: it closes it when it ends or is destroyed.
   const src = fh.createReadStream({ highWaterMark: CHUNK_BYTES });
   const gz = createGunzip({ chunkSize: OUT_CHUNK_BYTES });
