@@ -1,17 +1,7 @@
 // `vpdma merge` stopped by Ctrl-C while it copies the corpus: it says so as the other commands
 // do, copies no more entries, writes the reports (marked interrupted: a partial corpus, and
 // nothing marked fixed) and leaves no temporary file; exit 130. The built CLI, a real signal.
-import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,42 +25,41 @@ describe('vpdma merge, interrupted', () => {
     const s2 = join(dir, 's2');
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(0);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
-    // More corpus entries, one of them a FIFO (Linux: mkfifo) the copy waits at, reading it,
-    // until the test writes it, which is once the child has heard the signal: the copy cannot
-    // end before the signal, however slowly a loaded machine delivers it (a copy of 4,000
-    // files by the clock was the window before).
+    // More corpus entries; the copy is held as it opens one of them (test/fixtures/hold-open.mjs,
+    // preloaded into the child) until the test releases it, which is once the child has heard
+    // the signal: the copy cannot end before the signal, however slowly a loaded machine
+    // delivers it (a copy of 4,000 files by the clock was the window before).
     const trace = readFileSync(join(import.meta.dirname, '../../corpus/events.jsonl'));
     const bulk = 20;
     const name = (i: number): string =>
       join(s1, 'corpus', `bulk-${String(i).padStart(5, '0')}.jsonl`);
     const held = name(bulk / 2);
-    for (let i = 0; i < bulk; i++) if (i !== bulk / 2) writeFileSync(name(i), trace);
-    execFileSync('mkfifo', [held]);
+    for (let i = 0; i < bulk; i++) writeFileSync(name(i), trace);
     const entries = new Set([
       ...readdirSync(join(s1, 'corpus')),
       ...readdirSync(join(s2, 'corpus')),
     ]);
     const out = join(dir, 'merged');
-    // Opened for writing once the copy has it open for reading (O_NONBLOCK: ENXIO until then).
-    let fd: number | undefined;
-    const reading = (): boolean => {
-      try {
-        fd = openSync(held, constants.O_WRONLY | constants.O_NONBLOCK);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const r = await interruptCli(['merge', s1, s2, '--out', out], () => waitFor(reading), false, {
-      afterSignal: async (err) => {
-        await waitFor(() => err().includes(HEARD_SIGINT));
-        // The whole trace fits the pipe's buffer (64 KiB): one write, then its end.
-        if (fd !== undefined) {
-          writeSync(fd, trace);
-          closeSync(fd);
-        }
+    const mark = join(dir, 'held');
+    const release = join(dir, 'release');
+    const hook = join(import.meta.dirname, '../../test/fixtures/hold-open.mjs');
+    const r = await interruptCli(
+      ['merge', s1, s2, '--out', out],
+      () => waitFor(() => existsSync(mark)),
+      false,
+      {
+        env: {
+          NODE_OPTIONS: `--import ${hook}`,
+          HOLD_OPEN_PATH: held,
+          HOLD_OPEN_MARK: mark,
+          HOLD_OPEN_RELEASE: release,
+        },
+        afterSignal: async (err) => {
+          await waitFor(() => err().includes(HEARD_SIGINT));
+          writeFileSync(release, '');
+        },
       },
-    });
+    );
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/vpdma: SIGINT: finishing up/);
     expect(r.err).toMatch(/vpdma merge: interrupted: \d+ of \d+ corpus entries copied/);
