@@ -7,6 +7,7 @@ import type { FuzzSettings } from '../fuzz/protocol.js';
 import type { Profile } from '../model/device.js';
 import { tableRevision } from '../model/calls.js';
 import { PROFILE_PER_TRACE } from '../replay/runIdentity.js';
+import { rssLimitRecord } from '../replay/rssLimit.js';
 import { buildRevision } from './buildRevision.js';
 import { packageVersion } from './version.js';
 
@@ -48,6 +49,7 @@ export function fuzzReportMeta(p: FuzzReportPlan, run: FuzzRunFacts): ReportMeta
     ...(s.disabled === undefined ? {} : { disabled: s.disabled }),
     timeoutMs: s.timeoutMs,
     ...(p.workerHeapMb === undefined ? {} : { workerHeapMb: p.workerHeapMb }),
+    ...rssLimitRecord(s),
     reprosPerKind: p.perGroup,
     attemptsMax: p.attemptsMax,
     corpusDir: p.corpusDir,

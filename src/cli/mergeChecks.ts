@@ -53,6 +53,8 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('--disable', (r) => r.fuzzDetail.disabled ?? []);
   // A worker that outgrows a lower limit makes a leaking module: target's case a finding.
   same('--worker-heap-mb', (r) => r.fuzzDetail.workerHeapMb ?? "Node's default");
+  // A child killed past a lower limit makes a leaking process: target's case a finding.
+  same('--rss-limit-mb', (r) => r.fuzzDetail.rssLimitMb ?? 'not recorded');
   // Which corpus traces each shard replayed, and so what the merged corpus section says.
   same('--budget-replay', (r) => r.corpus.budgetReplay ?? 'none');
   same('shard count', (r) => (r.shard ?? '1/1').split('/')[1]);

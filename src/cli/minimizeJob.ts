@@ -29,6 +29,7 @@ import {
   workersOption,
   loadTimeoutOption,
   helloTimeoutOption,
+  rssLimitOption,
 } from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
 import { timeoutMsMax } from '../core/limits.js';
@@ -39,6 +40,7 @@ export interface MinimizeCliOptions {
   readonly out?: string;
   readonly workers?: string;
   readonly workerHeapMb?: string;
+  readonly rssLimitMb?: string;
   readonly attemptsMax?: string;
   /** --attempts, the older name of --attempts-max (kept: scripts pass it). */
   readonly attempts?: string;
@@ -93,6 +95,8 @@ export interface MinimizeOptions {
   readonly workers: number;
   readonly workerHeapMb: number | undefined;
   readonly timeoutMs: number;
+  /** --rss-limit-mb (0: none). */
+  readonly rssLimitMb: number;
 }
 
 const OUT_FORMATS = 'the name must end in .jsonl, .vpt or .txt (or those .gz)';
@@ -111,6 +115,7 @@ export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
     workers: workersOption(opts.workers),
     workerHeapMb: workerHeapOption(opts.workerHeapMb),
     timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
+    rssLimitMb: rssLimitOption(opts.rssLimitMb),
   };
 }
 
@@ -120,7 +125,7 @@ export async function prepare(
   parsed = minimizeOptions(opts),
 ): Promise<Job> {
   const file = input.path;
-  const { spec, attemptsMax, workers, workerHeapMb, timeoutMs } = parsed;
+  const { spec, attemptsMax, workers, workerHeapMb, timeoutMs, rssLimitMb } = parsed;
   const out = opts.out ?? defaultOut(file, input.outHere);
   if (formatOf(out) === undefined) throw new UserError(`--out: ${out}: ${OUT_FORMATS}`);
   if ((await landsIn(out)) === (await landsIn(file)))
@@ -139,6 +144,7 @@ export async function prepare(
     paranoid: false,
     timeoutMs,
     ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
+    rssLimitMb,
     sampleBytes: DEFAULT_SAMPLE_BYTES,
   };
   return {

@@ -70,6 +70,7 @@ export function nightlyCommand(program: Command): Command {
     .option(...SHARED_OPTIONS.targetCoverage)
     .option(...FUZZ_OPTIONS.timeout)
     .option(...SHARED_OPTIONS.loadTimeout)
+    .option(...SHARED_OPTIONS.rssLimitMb)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress);
 }

@@ -191,3 +191,16 @@ export async function fuzzPhase(
 export function defaultCorpusDir(out: string): string {
   return join(out, 'corpus');
 }
+
+/** report.json's timing.fuzzStartupMs and firstCasesMs (nightlySchema.ts). */
+export function startupTiming(fuzz: FuzzPhaseResult): {
+  fuzzStartupMs?: number;
+  firstCasesMs?: number;
+} {
+  const loadMs = fuzz.report.timing.loadMs;
+  if (loadMs === undefined || fuzz.report.setupError !== undefined) return {};
+  const first = fuzz.firstCasesMs;
+  return first === undefined
+    ? { fuzzStartupMs: loadMs + fuzz.report.timing.fuzzMs }
+    : { fuzzStartupMs: Math.round(loadMs + first), firstCasesMs: Math.round(first) };
+}

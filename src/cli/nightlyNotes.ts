@@ -5,7 +5,7 @@ import { alternatesMessage, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
 import { historyNote, otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
 import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
-import { disableWarnings } from './options.js';
+import { disableWarnings, rssLimitNote } from './options.js';
 
 export interface StartNotes {
   readonly seed: string;
@@ -23,6 +23,8 @@ export interface StartNotes {
   readonly files: number;
   /** Traces calling a --disable'd function, not replayed. */
   readonly lacking: { readonly bundled: ReadonlySet<string>; readonly repros: ReadonlySet<string> };
+  /** --rss-limit-mb, said not enforced where it cannot be. */
+  readonly rssLimitMb: number;
 }
 
 export function startNotes(err: (text: string) => void, n: StartNotes): void {
@@ -39,6 +41,8 @@ export function startNotes(err: (text: string) => void, n: StartNotes): void {
     otherTargetsNote('nightly', n.history, n.target),
   ])
     if (note !== '') err(note);
+  const unlimited = rssLimitNote('nightly', n.target, n.rssLimitMb);
+  if (unlimited !== '') err(unlimited);
   err(
     `vpdma nightly: target=${n.target} shard=${n.shard} workers=${n.workers} traces=${n.files} build=${buildRevision()} out=${n.out}\n`,
   );

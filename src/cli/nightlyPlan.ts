@@ -25,6 +25,7 @@ export interface NightlyOptions {
   readonly replay?: string[];
   readonly workers?: string;
   readonly workerHeapMb?: string;
+  readonly rssLimitMb?: string;
   readonly loadTimeout?: string;
   readonly corpus?: string;
   readonly corpusMax?: string;

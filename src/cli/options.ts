@@ -10,6 +10,7 @@ import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { UserError } from './context.js';
 import { timeoutMsMax } from '../core/limits.js';
 import { START_TIMEOUT_MS } from '../replay/startTimeout.js';
+import { RSS_LIMIT_MB, rssReadable } from '../replay/rssLimit.js';
 
 /**
  * How long a module target may take to load (once per run, in a thread of its own) before it
@@ -55,6 +56,10 @@ export const SHARED_OPTIONS = {
   workerHeapMb: [
     '--worker-heap-mb <n>',
     "each worker thread's JavaScript heap limit, MiB: a module: target that outgrows it is a target-crashed of that trace or case (default: Node's)",
+  ],
+  rssLimitMb: [
+    '--rss-limit-mb <n>',
+    `a process: target's child whose resident memory (its own, not its children's) exceeds this many MiB is killed: a target-crashed of the call in flight (default ${RSS_LIMIT_MB}, libFuzzer's; 0: no limit)`,
   ],
   disable: [
     '--disable <functions>',
@@ -223,4 +228,15 @@ export function workerHeapOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   // From 16: a worker needs that much to start.
   return positiveInt('--worker-heap-mb', text, 0, 1 << 20, 16);
+}
+
+/** --rss-limit-mb: a process: target's child's resident memory limit, MiB (0: none). */
+export function rssLimitOption(text: string | undefined): number {
+  return positiveInt('--rss-limit-mb', text, RSS_LIMIT_MB, 1 << 20, 0);
+}
+
+/** The line saying --rss-limit-mb cannot be enforced here ('' when it can, or is moot). */
+export function rssLimitNote(command: string, target: string, limitMb: number): string {
+  if (limitMb === 0 || !target.startsWith('process:') || rssReadable()) return '';
+  return `vpdma ${command}: --rss-limit-mb is not enforced on this platform (no /proc/PID/status to read a process's resident memory from)\n`;
 }

@@ -35,6 +35,7 @@ const identity = {
 const replay: Keys<ReplayReport> = {
   ...identity,
   ...{ paranoid: true, sampleBytes: true, timeoutMs: true, workerHeapMb: true, disabled: true },
+  rssLimitMb: true,
   ...{ summary: true, traces: true, skipped: true, violations: true, interrupted: true },
   ...{ harnessError: true, setupError: true, timing: true },
 };
@@ -61,6 +62,7 @@ const fuzz: Keys<FuzzReport> = {
   ...{ reached: true, unreached: true, newCoverage: true, newTargetEdges: true, groups: true },
   ...{ findings: true, unconfirmed: true, violations: true, interrupted: true, stoppedBy: true },
   ...{ minimizeStoppedBy: true, setupError: true, harnessError: true, warnings: true },
+  rssLimitMb: true,
   timing: true,
 };
 const fuzzSummary: Keys<FuzzSummary> = {

@@ -107,6 +107,8 @@ export interface MinimizedRun {
   readonly attempts: number;
   /** --worker-heap-mb, when given. */
   readonly workerHeapMb?: number;
+  /** --rss-limit-mb for a process: target, when not the default. */
+  readonly rssLimitMb?: number;
 }
 
 /**

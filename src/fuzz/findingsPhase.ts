@@ -88,6 +88,7 @@ export async function findingsPhase(
     paranoid: false,
     timeoutMs: s.timeoutMs,
     sampleBytes: s.sampleBytes,
+    ...(s.rssLimitMb === undefined ? {} : { rssLimitMb: s.rssLimitMb }),
   };
   // Hangs cost a timeout per candidate: those replay in parallel, the rest wherever is cheapest.
   const checks = new Map<boolean, ReplayCheck>();

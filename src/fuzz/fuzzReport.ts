@@ -108,6 +108,11 @@ export interface FuzzReport extends RunIdentity {
    */
   readonly workerHeapMb?: number;
   /**
+   * --rss-limit-mb, for a process: target: its child's resident memory limit, MiB, which decides
+   * whether a leaking target is a target-crashed finding (0: none; absent for other targets).
+   */
+  readonly rssLimitMb?: number;
+  /**
    * The counts a CI script reads first, as replay's `summary` gives them (fuzzSummaryOf):
    * absent from reports written before it was added.
    */
@@ -236,6 +241,7 @@ export type ReportMeta = RunIdentity &
     | 'timeoutMs'
     | 'disabled'
     | 'workerHeapMb'
+    | 'rssLimitMb'
     | 'corpusMax'
     | 'interrupted'
     | 'warnings'
@@ -274,6 +280,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     attemptsMax: m.attemptsMax,
     ...(m.disabled === undefined ? {} : { disabled: m.disabled }),
     ...(m.workerHeapMb === undefined ? {} : { workerHeapMb: m.workerHeapMb }),
+    ...(m.rssLimitMb === undefined ? {} : { rssLimitMb: m.rssLimitMb }),
     summary: fuzzSummaryOf({
       cases: c.cases,
       calls: c.calls,

@@ -2,6 +2,7 @@
 // ran, the other violations at a finding's call, and the options that run the cases again.
 import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
+import { RSS_LIMIT_MB } from '../replay/rssLimit.js';
 import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
@@ -42,8 +43,8 @@ export function alsoAtCallLines(
  * The options that run a report's cases again, with its seed and target: `--runs N` (the
  * user's --runs when it runs the same cases, as it does when the run was not cut short, else
  * runsEquivalent; not the case count: a shard's cases are every N-th), then `--shard`,
- * `--calls-max`, `--timeout`, `--disable` and `--worker-heap-mb` when they are not their
- * defaults, and `--corpus-max` when given (it decides which entries of the starting corpus
+ * `--calls-max`, `--timeout`, `--disable`, `--worker-heap-mb` and `--rss-limit-mb` when they
+ * are not their defaults, and `--corpus-max` when given (it decides which entries of the starting corpus
  * the base holds).
  */
 export function rerunOptions(
@@ -55,6 +56,7 @@ export function rerunOptions(
     | 'timeoutMs'
     | 'disabled'
     | 'workerHeapMb'
+    | 'rssLimitMb'
     | 'corpusMax'
   > & { readonly budget?: FuzzReport['budget'] },
 ): string {
@@ -69,6 +71,9 @@ export function rerunOptions(
       ? []
       : [`--disable ${r.disabled.join(',')}`]),
     ...(r.workerHeapMb === undefined ? [] : [`--worker-heap-mb ${r.workerHeapMb}`]),
+    ...(r.rssLimitMb === undefined || r.rssLimitMb === RSS_LIMIT_MB
+      ? []
+      : [`--rss-limit-mb ${r.rssLimitMb}`]),
     ...(r.corpusMax === undefined ? [] : [`--corpus-max ${r.corpusMax}`]),
   ].join(' ');
 }

@@ -14,6 +14,8 @@ export interface FuzzSettings {
    * (default: replay/startTimeout.ts); a module's load is checked before the run instead.
    */
   readonly startTimeoutMs?: number;
+  /** --rss-limit-mb: a process: child past this many MiB resident is killed (absent or 0: none). */
+  readonly rssLimitMb?: number;
   readonly sampleBytes: number;
   readonly callsMax: number;
   readonly seed: number;

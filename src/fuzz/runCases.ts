@@ -162,7 +162,7 @@ export async function runFuzzTask(
 ): Promise<CaseResult[]> {
   const s = task.settings;
   const indices = task.cases;
-  const session = await sessionFor(s.target, s.timeoutMs, s.startTimeoutMs);
+  const session = await sessionFor(s);
   if (typeof session === 'string') {
     const failed = indices.map((index) => ({
       index,

@@ -3,6 +3,7 @@
 // however its output was cut into chunks.
 import { frameBytesMax } from '../core/limits.js';
 import { leadingMapBytes } from '../trace/codec.js';
+import { wireValue } from './wire.js';
 
 /** Bytes after a frame that did not decode, kept for its message (where its value may end). */
 export const afterFrameBytesMax = 4096;
@@ -85,4 +86,16 @@ export function oversizeText(n: number, kept: Buffer): string {
   const text = strayText(kept);
   if (text !== '') return `sent a frame claiming ${n} bytes (${limit})${text}`;
   return `sent a frame claiming ${n} bytes (${limit}; the length prefix is little-endian uint32, and came as ${hex(kept.subarray(0, 4))})`;
+}
+
+/** Whether an answer's seq (an integer of any encoding) is the request's. */
+export function sameSeq(got: unknown, want: number): boolean {
+  return got === want || got === BigInt(want);
+}
+
+/** An answer's seq, for a message: `seq 4`, `no seq`, `the string "4" as its seq`. */
+export function seqText(got: unknown): string {
+  if (got === undefined) return 'no seq';
+  const n = typeof got === 'number' && Number.isInteger(got);
+  return n || typeof got === 'bigint' ? `seq ${String(got)}` : `${wireValue(got)} as its seq`;
 }

@@ -19,12 +19,15 @@ import {
   afterFrameBytesMax,
   badFrameText,
   oversizeText,
+  sameSeq,
+  seqText,
   strayCharsMax,
   unansweredText,
   unaskedText,
 } from './frameText.js';
-import { normalizeOutcome, touchedRanges, touchedRangesMax, wireValue } from './wire.js';
+import { normalizeOutcome, touchedRanges, touchedRangesMax } from './wire.js';
 import { greet } from './hello.js';
+import { watchRss } from './rssLimit.js';
 import { edgesFromBin } from './targetCoverage.js';
 import type { Target, TargetState, TouchedRanges, TraceCallIn } from './target.js';
 
@@ -35,6 +38,8 @@ export interface ProcessTargetOptions {
   readonly timeoutMs: number;
   /** --load-timeout, when given: how long a fresh child may take to answer hello. */
   readonly startTimeoutMs?: number;
+  /** --rss-limit-mb: the child is killed past this many MiB resident (absent or 0: no limit). */
+  readonly rssLimitMb?: number;
 }
 
 type Pending = {
@@ -69,8 +74,10 @@ class Child {
   private erred = false;
   /** The seq of the next request, while the child has taken up the seq extension. */
   private seq: number | undefined;
+  /** Stops sampling its resident memory (--rss-limit-mb) once it has failed. */
+  private readonly unwatch: (() => void) | undefined;
 
-  constructor(command: string) {
+  constructor(command: string, rssLimitMb = 0) {
     const named = quoted(command); // as messages name it
     // Its own process group, so kill() reaches the program the shell started, not only the
     // shell: a hung target never reads the EOF that would otherwise end it.
@@ -99,6 +106,13 @@ class Child {
     this.proc.stdout?.on('end', () => {
       setTimeout(() => this.exitUnseen() && this.fail(`${named} closed its output`), 200).unref();
     });
+    // The program the shell exec'd (childCommand.ts): its own memory, not its children's.
+    const over = (fault: string): void =>
+      this.fail(
+        `${named} ${fault}${this.pending?.fn === undefined ? '' : ` during ${this.pending.fn}`}`,
+      );
+    const pid = this.proc.pid;
+    this.unwatch = pid === undefined ? undefined : watchRss(pid, rssLimitMb, over);
   }
 
   /** Whether the exit status is yet to come (once it has, the exit handler says what happened). */
@@ -108,6 +122,7 @@ class Child {
 
   private fail(message: string, timeout = false): void {
     if (this.dead !== undefined) return;
+    this.unwatch?.();
     // Within the bound on a fault's message, so that the stderr's last line is never cut off.
     const tail = this.stderr.summary(Math.max(messageCharsMax - message.length - 2, 200));
     this.dead = new TargetFault(tail === '' ? message : `${message}; ${tail}`, timeout);
@@ -289,7 +304,7 @@ export async function createProcessTarget(
   reuse?: Child,
 ): Promise<Target & { child: Child }> {
   const fresh = reuse?.alive !== true;
-  const child = fresh ? new Child(options.command) : reuse;
+  const child = fresh ? new Child(options.command, options.rssLimitMb) : reuse;
   let features: unknown[];
   try {
     features = await greet(child, options, fresh);
@@ -380,15 +395,3 @@ export async function createProcessTarget(
 }
 
 export { Child as ProcessChild };
-
-/** Whether an answer's seq (an integer of any encoding) is the request's. */
-function sameSeq(got: unknown, want: number): boolean {
-  return got === want || got === BigInt(want);
-}
-
-/** An answer's seq, for a message: `seq 4`, `no seq`, `the string "4" as its seq`. */
-function seqText(got: unknown): string {
-  if (got === undefined) return 'no seq';
-  const n = typeof got === 'number' && Number.isInteger(got);
-  return n || typeof got === 'bigint' ? `seq ${String(got)}` : `${wireValue(got)} as its seq`;
-}

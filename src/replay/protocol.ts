@@ -26,6 +26,8 @@ export interface ReplaySettings {
    * (default: replay/startTimeout.ts); a module's load is checked before the run instead.
    */
   readonly startTimeoutMs?: number;
+  /** --rss-limit-mb: a process: child past this many MiB resident is killed (absent or 0: none). */
+  readonly rssLimitMb?: number;
   readonly sampleBytes: number;
   /** Tell each call as it replays (`vpdma replay --explain`; one trace). */
   readonly explain?: boolean;

@@ -10,6 +10,7 @@ import { decodeVpt } from '../trace/vpt.js';
 import type { TraceHeader } from '../trace/trace.js';
 import { TargetFault } from './callTarget.js';
 import { HEARTBEAT_SLOTS, type ItemResult, type ReplayTask, type TraceItem } from './protocol.js';
+import type { ReplaySettings } from './protocol.js';
 import { replayTrace } from './replayTrace.js';
 import { createSession, type TargetSession } from './sessions.js';
 import { parseTargetSpec } from './targetSpec.js';
@@ -35,18 +36,17 @@ const sessions = new Map<string, TargetSession>();
  */
 export const streamBytesMin = 1 << 20;
 
-/** The worker's session for a SPEC (one per SPEC and timeouts, reused across tasks). */
+/** The worker's session for a SPEC (one per SPEC, timeouts and limit, reused across tasks). */
 export async function sessionFor(
-  spec: string,
-  timeoutMs: number,
-  startTimeoutMs?: number,
+  o: Pick<ReplaySettings, 'target' | 'timeoutMs' | 'startTimeoutMs' | 'rssLimitMb'>,
 ): Promise<TargetSession | string> {
-  const key = `${spec}\u0000${timeoutMs}${startTimeoutMs === undefined ? '' : `\u0000${startTimeoutMs}`}`;
+  const { target: spec, timeoutMs, startTimeoutMs, rssLimitMb } = o;
+  const key = [spec, timeoutMs, startTimeoutMs, rssLimitMb].join('\u0000');
   const have = sessions.get(key);
   if (have !== undefined) return have;
   const parsed = parseTargetSpec(spec);
   if (!parsed.ok) return parsed.error;
-  const s = await createSession(parsed.value, timeoutMs, startTimeoutMs);
+  const s = await createSession(parsed.value, timeoutMs, startTimeoutMs, rssLimitMb);
   if (!s.ok) return s.error;
   sessions.set(key, s.value);
   return s.value;
@@ -365,8 +365,7 @@ export async function runReplayTask(
   task: ReplayTask,
   explain?: (text: string) => void,
 ): Promise<ItemResult[]> {
-  const { target, timeoutMs, startTimeoutMs } = task.settings;
-  const session = await sessionFor(target, timeoutMs, startTimeoutMs);
+  const session = await sessionFor(task.settings);
   if (typeof session === 'string')
     return task.items.map((i) => ({ id: i.id, label: i.label, setupError: session }));
   const hb =

@@ -97,6 +97,8 @@ export async function createSession(
   timeoutMs: number,
   /** --load-timeout, when given: a process child's hello allowance (startTimeout.ts). */
   startTimeoutMs?: number,
+  /** --rss-limit-mb: a process child's resident memory limit (absent or 0: none). */
+  rssLimitMb = 0,
 ): Promise<Result<TargetSession, string>> {
   switch (spec.kind) {
     case 'model':
@@ -135,7 +137,10 @@ export async function createSession(
       };
     }
     case 'process':
-      return { ok: true, value: processSession(spec.command, timeoutMs, startTimeoutMs) };
+      return {
+        ok: true,
+        value: processSession(spec.command, timeoutMs, startTimeoutMs, rssLimitMb),
+      };
   }
 }
 
@@ -143,6 +148,7 @@ function processSession(
   command: string,
   timeoutMs: number,
   startTimeoutMs: number | undefined,
+  rssLimitMb: number,
 ): TargetSession {
   let child: ProcessChild | undefined;
   return {
@@ -154,6 +160,7 @@ function processSession(
           profile,
           timeoutMs,
           ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
+          rssLimitMb,
         },
         child,
       );

@@ -33,6 +33,7 @@ const RERUN_LABELS: Readonly<Record<string, string>> = {
   callsMax: 'Calls per case at most (--calls-max)',
   timeoutMs: 'Call timeout, ms (--timeout)',
   workerHeapMb: 'Worker heap limit, MiB (--worker-heap-mb)',
+  rssLimitMb: 'Process target memory limit, MiB (--rss-limit-mb; 0: none)',
   baseId: 'Base corpus id',
 };
 

@@ -286,6 +286,7 @@ export type NightlyRendered = NightlyReport & {
       | 'callsMax'
       | 'timeoutMs'
       | 'workerHeapMb'
+      | 'rssLimitMb'
     >
   > & { readonly corpus?: { readonly baseId?: string } };
 };
@@ -303,7 +304,7 @@ function budgetText(b: FuzzReport['budget']): string {
  * What re-running the night's fuzz phase needs beside the seed, target, profile and shard, as
  * [name, value] (JUnit and SARIF properties, the HTML Run table): the budget, runsEquivalent
  * (the --runs that runs the same cases), callsMax, timeoutMs, the base corpus's baseId and
- * workerHeapMb when --worker-heap-mb was given. Only those the report has (a merge of older
+ * workerHeapMb when --worker-heap-mb was given, rssLimitMb for a process: target. Only those the report has (a merge of older
  * reports may lack some).
  */
 export function rerunFacts(r: NightlyRendered): [string, string][] {
@@ -315,6 +316,7 @@ export function rerunFacts(r: NightlyRendered): [string, string][] {
   if (d.callsMax !== undefined) facts.push(['callsMax', String(d.callsMax)]);
   if (d.timeoutMs !== undefined) facts.push(['timeoutMs', String(d.timeoutMs)]);
   if (d.workerHeapMb !== undefined) facts.push(['workerHeapMb', String(d.workerHeapMb)]);
+  if (d.rssLimitMb !== undefined) facts.push(['rssLimitMb', String(d.rssLimitMb)]);
   if (d.corpus?.baseId !== undefined) facts.push(['baseId', d.corpus.baseId]);
   return facts;
 }

@@ -128,6 +128,11 @@ export interface ReplayReport extends RunIdentity {
    * (absent: Node's own limit, and in older reports).
    */
   readonly workerHeapMb?: number;
+  /**
+   * --rss-limit-mb, which decides whether a leaking process: target is a target-crashed: for a
+   * process: target (0: no limit; absent for other targets, and in older reports).
+   */
+  readonly rssLimitMb?: number;
   /** --disable's functions, as the table names them (absent without it, and in older reports). */
   readonly disabled?: readonly string[];
   readonly summary: ReplaySummary;

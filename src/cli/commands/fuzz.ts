@@ -42,6 +42,8 @@ import {
   loadTimeoutOption,
   stderrIntoStdoutWarning,
   helloTimeoutOption,
+  rssLimitOption,
+  rssLimitNote,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { campaignStatus } from '../campaignStatus.js';
@@ -75,6 +77,7 @@ export interface FuzzCliOptions {
   readonly minimizeTime?: string;
   readonly workers?: string;
   readonly workerHeapMb?: string;
+  readonly rssLimitMb?: string;
   readonly corpus?: string;
   readonly corpusMax?: string;
   readonly out?: string;
@@ -135,6 +138,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.targetCoverage)
     .option(...FUZZ_OPTIONS.timeout)
     .option(...SHARED_OPTIONS.loadTimeout)
+    .option(...SHARED_OPTIONS.rssLimitMb)
     .option(...FUZZ_OPTIONS.reprosPerKind)
     .option(...FUZZ_OPTIONS.attemptsMax)
     .option(...SHARED_OPTIONS.quiet)
@@ -210,6 +214,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
       ...(profile === undefined ? {} : { profile }),
       timeoutMs,
       ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
+      rssLimitMb: rssLimitOption(opts.rssLimitMb),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
       callsMax: fuzzIntOption('--calls-max', opts.callsMax),
       seed: seed.value,
@@ -253,6 +258,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   if (stderrWarning !== undefined) ctx.io.err(`vpdma fuzz: ${stderrWarning}\n`);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
+  ctx.io.err(rssLimitNote('fuzz', p.settings.target, p.settings.rssLimitMb ?? 0));
   const perGroup = fuzzIntOption('--repros-per-kind', opts.reprosPerKind);
   const attemptsMax = fuzzIntOption('--attempts-max', opts.attemptsMax);
   // A report in a corpus directory would be read back by every later run as a corrupted entry.

@@ -82,7 +82,7 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
       `
 The shards must be the N shards of one nightly run, each given once: the same --seed, budget
 (--runs, or --time; and --minimize-time), --target, --profile (or none), --calls-max, --timeout, --disable,
---worker-heap-mb, --budget-replay, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
+--worker-heap-mb, --rss-limit-mb, --budget-replay, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
 (cases depend on them); merge refuses anything else, naming the field. The result is what one
 machine writes for that seed and case count: report.json, junit.xml, results.sarif,
 report.html, findings/, corpus-repros/ and corpus/ under --out.

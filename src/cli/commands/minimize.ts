@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
+import { rssLimitChanged } from '../../replay/rssLimit.js';
 import {
   findFailure,
   pickViolation,
@@ -38,7 +39,7 @@ import {
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
-import { SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
+import { rssLimitNote, SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
 import { firstReplayProgress } from '../minimizeProgress.js';
@@ -77,6 +78,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
       '5000',
     )
     .option(...SHARED_OPTIONS.loadTimeout)
+    .option(...SHARED_OPTIONS.rssLimitMb)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (file: string, opts: MinimizeCliOptions) => {
@@ -115,6 +117,7 @@ async function minimizeInput(
   const file = input.label;
   const job = await prepare(input, opts, parsed);
   setWorkerHeapLimit(job.workerHeapMb);
+  ctx.io.err(rssLimitNote('minimize', job.settings.target, job.settings.rssLimitMb ?? 0));
   const executor = new PiscinaExecutor(job.workers);
   const interrupt = onInterrupt(ctx.io.err);
   try {
@@ -263,6 +266,7 @@ async function write(
       timeoutMs: job.settings.timeoutMs,
       attempts: job.attemptsMax,
       ...(job.workerHeapMb === undefined ? {} : { workerHeapMb: job.workerHeapMb }),
+      ...rssLimitChanged(job.settings),
     },
   );
   // A .txt repro is explained in comments (the oracle's answers); it parses to `repro`.

@@ -30,7 +30,7 @@ import {
 } from '../nightlyPlan.js';
 import { replayPhase } from '../nightlyStart.js';
 import { STARTS_FAILED_MAX } from '../startWatch.js';
-import { defaultCorpusDir, fuzzPhase, type FuzzPhaseResult } from '../nightlyFuzz.js';
+import { defaultCorpusDir, fuzzPhase, startupTiming } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
@@ -50,6 +50,7 @@ import {
   loadTimeoutOption,
   stderrIntoStdoutWarning,
   helloTimeoutOption,
+  rssLimitOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
@@ -97,6 +98,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   const out = opts.out ?? 'vpdma-out';
   const target = formatTargetSpec(spec);
   const timeoutMs = fuzzIntOption('--timeout', opts.timeout);
+  const rssLimitMb = rssLimitOption(opts.rssLimitMb);
   const callsMax = fuzzIntOption('--calls-max', opts.callsMax);
   const disabled = disableOption(opts.disable);
   const replayBudgetMs =
@@ -159,6 +161,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     ),
     files: files.length,
     lacking,
+    rssLimitMb,
   });
   const mode = progressMode(opts, process.stderr.isTTY);
   const interrupt = onInterrupt(ctx.io.err);
@@ -175,6 +178,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       paranoid: false,
       timeoutMs,
       ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
+      rssLimitMb,
       sampleBytes: DEFAULT_SAMPLE_BYTES,
     };
     const replay =
@@ -384,16 +388,6 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   } finally {
     interrupt.dispose();
   }
-}
-
-/** report.json's timing.fuzzStartupMs and firstCasesMs (nightlySchema.ts). */
-function startupTiming(fuzz: FuzzPhaseResult): { fuzzStartupMs?: number; firstCasesMs?: number } {
-  const loadMs = fuzz.report.timing.loadMs;
-  if (loadMs === undefined || fuzz.report.setupError !== undefined) return {};
-  const first = fuzz.firstCasesMs;
-  return first === undefined
-    ? { fuzzStartupMs: loadMs + fuzz.report.timing.fuzzMs }
-    : { fuzzStartupMs: Math.round(loadMs + first), firstCasesMs: Math.round(first) };
 }
 
 export { EXIT };

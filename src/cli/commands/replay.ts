@@ -33,8 +33,11 @@ import {
   loadTimeoutOption,
   stderrIntoStdoutWarning,
   helloTimeoutOption,
+  rssLimitOption,
+  rssLimitNote,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
+import { rssLimitRecord } from '../../replay/rssLimit.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { watchStarts, withNotTried } from '../startWatch.js';
@@ -66,6 +69,7 @@ interface ReplayOptions {
   readonly profile?: string;
   readonly workers?: string;
   readonly workerHeapMb?: string;
+  readonly rssLimitMb?: string;
   readonly json?: string;
   readonly junit?: string;
   readonly timeout?: string;
@@ -110,6 +114,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '5000',
     )
     .option(...SHARED_OPTIONS.loadTimeout)
+    .option(...SHARED_OPTIONS.rssLimitMb)
     .option(
       '--disable <functions>',
       "functions the target does not implement: traces that call one are skipped, and the summary and --json's skipped list them (comma-separated, the VideoPort prefix optional; repeatable; as fuzz's --disable)",
@@ -177,9 +182,11 @@ async function replayPaths(
     paranoid: opts.paranoid === true,
     timeoutMs,
     ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
+    rssLimitMb: rssLimitOption(opts.rssLimitMb),
     sampleBytes: positiveInt('--sample-bytes', opts.sampleBytes, DEFAULT_SAMPLE_BYTES, 1 << 30),
   };
   const loadTimeoutMs = loadTimeoutOption(opts.loadTimeout, settings.timeoutMs);
+  ctx.io.err(rssLimitNote('replay', settings.target, settings.rssLimitMb ?? 0));
   const asked = workersOption(opts.workers);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
@@ -348,6 +355,7 @@ async function buildReport(
     sampleBytes: s.sampleBytes,
     timeoutMs: s.timeoutMs,
     ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
+    ...rssLimitRecord(s),
     ...(left.disabled === undefined ? {} : { disabled: left.disabled }),
     summary,
     traces: entries,
