@@ -11,6 +11,9 @@
  *   VPDMA_C_FAULT=crash-after:N      abort() on call request N+1 (counted over the process)
  *   VPDMA_C_FAULT=hang-after:N       stop answering at call request N+1
  *   VPDMA_C_FAULT=garbage-after:N    answer call request N+1 with a malformed frame
+ *   VPDMA_C_FAULT=grow-after:N       at call request N+1, allocate and touch 48 MiB it never
+ *                                    frees, then wait 500 ms before answering as usual (a
+ *                                    leak for --rss-limit-mb to catch while the call is in flight)
  *   VPDMA_C_NOOP=1                   answer every request at once without doing any work
  *                                    (a benchmark baseline: the cost of the protocol alone)
  *   VPDMA_C_NO_TOUCHED=1             do not offer the touched feature (vpdma then re-reads
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vp.h"
@@ -43,7 +47,7 @@ static mp_w reply, retw, outw;
 static int ready, noop, touched_on = 1, in_call_on = 1;
 /* This trace's call answers carry `touched` (the hello accepted touched-in-call). */
 static int in_call;
-static enum { F_NONE, F_CRASH, F_HANG, F_GARBAGE } fault;
+static enum { F_NONE, F_CRASH, F_HANG, F_GARBAGE, F_GROW } fault;
 static unsigned long long fault_after, calls;
 
 static int read_full(uint8_t *p, size_t n) /* 1: got n bytes; 0: clean EOF; -1: cut short */
@@ -152,9 +156,21 @@ static const char *hello(const mp_node *msg)
     return NULL;
 }
 
+/* Kept forever: what a leaking implementation holds. */
+static unsigned char *volatile grown;
+
 static void injected_fault(void)
 {
     if (fault == F_NONE || fault == F_GARBAGE || calls < fault_after) return;
+    if (fault == F_GROW) {
+        if (calls != fault_after) return;
+        size_t n = (size_t)48 << 20;
+        if (!(grown = malloc(n))) abort();
+        memset(grown, 0xa5, n); /* touched: resident, not only reserved */
+        struct timespec wait = {0, 500 * 1000 * 1000};
+        nanosleep(&wait, NULL);
+        return;
+    }
     if (fault == F_CRASH) abort();
     for (;;) pause(); /* F_HANG */
 }
@@ -256,18 +272,19 @@ static void parse_env(void)
     touched_on = !(t && *t && strcmp(t, "0") != 0);
     in_call_on = !(ic && *ic && strcmp(ic, "0") != 0);
     if (!f || !*f) return;
-    static const char *const after[] = {"crash-after:", "hang-after:", "garbage-after:"};
+    static const char *const after[] = {"crash-after:", "hang-after:", "garbage-after:",
+                                        "grow-after:"};
     char *end = NULL;
     if (strcmp(f, "mapdma-nonnull") == 0) S.fault_mapdma_nonnull = 1;
     else if (strcmp(f, "corrupt-on-mapdma") == 0) S.fault_corrupt_mapdma = 1;
     else if (strcmp(f, "corrupt-silently-on-mapdma") == 0) S.fault_corrupt_silently = 1;
     else if (strcmp(f, "corrupt-on-mapdma-run") == 0) S.fault_mapdma_run = 1;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         size_t k = strlen(after[i]);
         if (strncmp(f, after[i], k) != 0) continue;
         fault_after = strtoull(f + k, &end, 10);
         if (end == f + k || *end) break;
-        fault = i == 0 ? F_CRASH : i == 1 ? F_HANG : F_GARBAGE;
+        fault = i == 0 ? F_CRASH : i == 1 ? F_HANG : i == 2 ? F_GARBAGE : F_GROW;
     }
     if (!fault && !S.fault_mapdma_nonnull && !S.fault_corrupt_mapdma && !S.fault_corrupt_silently &&
         !S.fault_mapdma_run) {

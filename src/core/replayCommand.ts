@@ -14,13 +14,16 @@ export interface ReplayCommandOptions {
   readonly timeoutMs?: number | undefined;
   /** Tell the replay call by call. */
   readonly explain?: boolean | undefined;
+  /** The run's --rss-limit-mb, when not replay's default: a leak is a crash under it. */
+  readonly rssLimitMb?: number | undefined;
 }
 
-/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--explain]`. */
+/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N] [--explain]`. */
 export function replayCommandLine(trace: string, o: ReplayCommandOptions): string {
   const words = ['vpdma', 'replay', pathArgument(trace), '--target', o.target];
   if (o.profile !== undefined) words.push('--profile', o.profile);
   if (o.timeoutMs !== undefined) words.push('--timeout', String(o.timeoutMs));
+  if (o.rssLimitMb !== undefined) words.push('--rss-limit-mb', String(o.rssLimitMb));
   if (o.explain === true) words.push('--explain');
   return words.map(shellWord).join(' ');
 }

@@ -7,12 +7,17 @@ import { printRepro } from '../replay/reproText.js';
 import type { FuzzFinding } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
 import type { FuzzSettings } from './protocol.js';
+import { rssLimitChanged } from '../replay/rssLimit.js';
 
-type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
+type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs' | 'rssLimitMb'>;
 
-/** The finding's replay: always with the run's --timeout (replay's default is another). */
+/**
+ * The finding's replay: always with the run's --timeout (replay's default is another), and
+ * its --rss-limit-mb when not the default.
+ */
 export function replayCommand(trace: string, s: CommandSettings): string {
-  return replayCommandLine(trace, { target: s.target, profile: s.profile, timeoutMs: s.timeoutMs });
+  const { target, profile, timeoutMs } = s;
+  return replayCommandLine(trace, { target, profile, timeoutMs, ...rssLimitChanged(s) });
 }
 
 /**
