@@ -5,7 +5,8 @@ import { alternatesMessage, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
 import { historyNote, otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
 import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
-import { disableWarnings, rssLimitNote } from './options.js';
+import { disableWarnings } from './options.js';
+import { rssLimitNote } from '../replay/rssLimit.js';
 
 export interface StartNotes {
   readonly seed: string;

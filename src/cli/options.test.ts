@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   durationOption,
   positiveInt,
+  rssLimitOption,
   seedOption,
   stderrIntoStdoutWarning,
   workerHeapOption,
@@ -53,6 +54,18 @@ describe('workerHeapOption', () => {
     for (const bad of ['0', '1', '15', '1048577', '16.5', 'x'])
       expect(() => workerHeapOption(bad), bad).toThrow(
         new RegExp(`^--worker-heap-mb: expected a whole number from 16 to 1048576, got "${bad}"$`),
+      );
+  });
+});
+
+describe('rssLimitOption', () => {
+  it("defaults to libFuzzer's 2048, takes 0 for no limit, and refuses what is no whole number", () => {
+    expect(rssLimitOption(undefined)).toBe(2048);
+    expect(rssLimitOption('0')).toBe(0);
+    expect(rssLimitOption('64')).toBe(64);
+    for (const bad of ['-1', '64.5', '1e3', '1048577'])
+      expect(() => rssLimitOption(bad), bad).toThrow(
+        new RegExp(`^--rss-limit-mb: expected a whole number from 0 to 1048576, got "${bad}"$`),
       );
   });
 });

@@ -10,7 +10,7 @@ import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { UserError } from './context.js';
 import { timeoutMsMax } from '../core/limits.js';
 import { START_TIMEOUT_MS } from '../replay/startTimeout.js';
-import { RSS_LIMIT_MB, rssReadable } from '../replay/rssLimit.js';
+import { RSS_LIMIT_MB } from '../replay/rssLimit.js';
 
 /**
  * How long a module target may take to load (once per run, in a thread of its own) before it
@@ -233,10 +233,4 @@ export function workerHeapOption(text: string | undefined): number | undefined {
 /** --rss-limit-mb: a process: target's child's resident memory limit, MiB (0: none). */
 export function rssLimitOption(text: string | undefined): number {
   return positiveInt('--rss-limit-mb', text, RSS_LIMIT_MB, 1 << 20, 0);
-}
-
-/** The line saying --rss-limit-mb cannot be enforced here ('' when it can, or is moot). */
-export function rssLimitNote(command: string, target: string, limitMb: number): string {
-  if (limitMb === 0 || !target.startsWith('process:') || rssReadable()) return '';
-  return `vpdma ${command}: --rss-limit-mb is not enforced on this platform (no /proc/PID/status to read a process's resident memory from)\n`;
 }

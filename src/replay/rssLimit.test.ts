@@ -5,6 +5,7 @@ import {
   rssExceeded,
   rssKib,
   rssLimitChanged,
+  rssLimitNote,
   rssLimitRecord,
   rssSampleMs,
   vmRssKib,
@@ -44,6 +45,18 @@ describe('deciding', () => {
     expect(rssLimitRecord({ target: p })).toEqual({});
     expect(rssLimitChanged({ target: p, rssLimitMb: RSS_LIMIT_MB })).toEqual({});
     expect(rssLimitChanged({ target: p, rssLimitMb: 64 })).toEqual({ rssLimitMb: 64 });
+  });
+});
+
+describe('a platform without /proc', () => {
+  it('is said once, for a process: target with a limit only', () => {
+    const no = (): boolean => false;
+    expect(rssLimitNote('fuzz', 'process:./t', 64, no)).toBe(
+      "vpdma fuzz: --rss-limit-mb is not enforced on this platform (no /proc/PID/status to read a process's resident memory from)\n",
+    );
+    expect(rssLimitNote('fuzz', 'process:./t', 0, no)).toBe('');
+    expect(rssLimitNote('fuzz', 'model', 64, no)).toBe('');
+    expect(rssLimitNote('fuzz', 'process:./t', 64, () => true)).toBe('');
   });
 });
 

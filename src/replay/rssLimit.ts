@@ -37,6 +37,17 @@ export function rssReadable(): boolean {
   return rssKib(process.pid) !== undefined;
 }
 
+/** The line saying --rss-limit-mb cannot be enforced here ('' when it can, or is moot). */
+export function rssLimitNote(
+  command: string,
+  target: string,
+  limitMb: number,
+  readable: () => boolean = rssReadable,
+): string {
+  if (limitMb === 0 || !target.startsWith('process:') || readable()) return '';
+  return `vpdma ${command}: --rss-limit-mb is not enforced on this platform (no /proc/PID/status to read a process's resident memory from)\n`;
+}
+
 /** The fault for a sample of `kib` under a limit of `limitMb` (0: none), else undefined. */
 export function rssExceeded(kib: number | undefined, limitMb: number): string | undefined {
   if (kib === undefined || limitMb <= 0 || kib <= limitMb * 1024) return undefined;

@@ -19,6 +19,7 @@ import { minimize } from '../../minimize/minimize.js';
 import { MUTANTS } from '../../replay/mutants.js';
 import { InlineExecutor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
+import { rssLimitNote } from '../../replay/rssLimit.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { bundledCorpusDir, readCorpusDir } from '../../store/corpus.js';
@@ -43,7 +44,6 @@ import {
   stderrIntoStdoutWarning,
   helloTimeoutOption,
   rssLimitOption,
-  rssLimitNote,
 } from '../options.js';
 import { minimizeProgress, Progress, progressMode } from '../progress.js';
 import { campaignStatus } from '../campaignStatus.js';

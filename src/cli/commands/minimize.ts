@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { MinimizeResult } from '../../minimize/minimize.js';
 import type { Executor } from '../../replay/executor.js';
 import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
-import { rssLimitChanged } from '../../replay/rssLimit.js';
+import { rssLimitChanged, rssLimitNote } from '../../replay/rssLimit.js';
 import {
   findFailure,
   pickViolation,
@@ -39,7 +39,7 @@ import {
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
-import { rssLimitNote, SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
+import { SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
 import { firstReplayProgress } from '../minimizeProgress.js';

@@ -34,10 +34,9 @@ import {
   stderrIntoStdoutWarning,
   helloTimeoutOption,
   rssLimitOption,
-  rssLimitNote,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
-import { rssLimitRecord } from '../../replay/rssLimit.js';
+import { rssLimitNote, rssLimitRecord } from '../../replay/rssLimit.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { watchStarts, withNotTried } from '../startWatch.js';
