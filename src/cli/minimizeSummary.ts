@@ -15,6 +15,8 @@ export interface MinimizeSummary {
   readonly target: string;
   /** --timeout: a hang repro replays as one only under the same timeout. */
   readonly timeoutMs: number;
+  /** --rss-limit-mb when not the default: a leak repro crashes only under the same limit. */
+  readonly rssLimitMb?: number;
   /** The repro's own violation when replayed once more (undefined: it did not fail again). */
   readonly again: Violation | undefined;
 }
@@ -35,7 +37,8 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
     lines.push('warning: the repro did not fail again when replayed once more (a flaky target?)');
   else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);
   lines.push(
-    `reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)} --timeout ${s.timeoutMs}`,
+    `reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)} --timeout ${s.timeoutMs}` +
+      (s.rssLimitMb === undefined ? '' : ` --rss-limit-mb ${s.rssLimitMb}`),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -289,6 +289,7 @@ async function write(
       out: job.out,
       target: job.settings.target,
       timeoutMs: job.settings.timeoutMs,
+      ...rssLimitChanged(job.settings),
       again: same,
     }),
   );
