@@ -36,17 +36,20 @@ const sessions = new Map<string, TargetSession>();
  */
 export const streamBytesMin = 1 << 20;
 
+type SessionSettings = Pick<ReplaySettings, 'target' | 'timeoutMs'> & SessionLimits;
+type SessionLimits = Pick<ReplaySettings, 'startTimeoutMs' | 'rssLimitMb'>;
+/** What a session is cached under, provideSession's (SPEC and timeout only) among them. */
+const sessionKey = (o: SessionSettings): string =>
+  [o.target, o.timeoutMs, o.startTimeoutMs ?? '', o.rssLimitMb ?? 0].join('\u0000');
+
 /** The worker's session for a SPEC (one per SPEC, timeouts and limit, reused across tasks). */
-export async function sessionFor(
-  o: Pick<ReplaySettings, 'target' | 'timeoutMs' | 'startTimeoutMs' | 'rssLimitMb'>,
-): Promise<TargetSession | string> {
-  const { target: spec, timeoutMs, startTimeoutMs, rssLimitMb } = o;
-  const key = [spec, timeoutMs, startTimeoutMs, rssLimitMb].join('\u0000');
+export async function sessionFor(o: SessionSettings): Promise<TargetSession | string> {
+  const key = sessionKey(o);
   const have = sessions.get(key);
   if (have !== undefined) return have;
-  const parsed = parseTargetSpec(spec);
+  const parsed = parseTargetSpec(o.target);
   if (!parsed.ok) return parsed.error;
-  const s = await createSession(parsed.value, timeoutMs, startTimeoutMs, rssLimitMb);
+  const s = await createSession(parsed.value, o.timeoutMs, o.startTimeoutMs, o.rssLimitMb);
   if (!s.ok) return s.error;
   sessions.set(key, s.value);
   return s.value;
@@ -62,12 +65,10 @@ export function provideSession(
   timeoutMs: number,
   session: TargetSession,
 ): () => void {
-  const key = `${spec}\u0000${timeoutMs}`;
+  const key = sessionKey({ target: spec, timeoutMs });
   if (sessions.has(key)) throw new Error(`a session is already provided for ${spec}`);
   sessions.set(key, session);
-  return () => {
-    sessions.delete(key);
-  };
+  return () => void sessions.delete(key);
 }
 
 /** What reading a streamed trace to its end found wrong: bad input, or damage after a good part. */
