@@ -81,9 +81,10 @@ describe('corrupt-on-mapdma-run', () => {
   it('seed 11 in generations: found in the second with target coverage and without (one seed: a pinned outcome, not a measure)', async () => {
     // Seed 11, 150 cases a generation: with target coverage each generation's corpus holds
     // the cases the ones before kept for C edges alone, with the edges they record (counted in
-    // its energies), and case 27 of the second finds the bug; without, its corpus (and so every
+    // its energies), and case 78 of the second finds the bug; without, its corpus (and so every
     // mutated case) differs, and case 46 of the second finds it. Re-read on 7 December, when
-    // the ReactOS StartDma note (queued starts) changed the call table's revision, which every
+    // the C target's new grow-after fault (--rss-limit-mb's test) moved its edges: it was case
+    // 27 of the second with (the same without); earlier that day, when the ReactOS StartDma note (queued starts) changed the call table's revision, which every
     // kept case's .vpt header records and so its content name and the corpus's order: it was
     // the fifth generation's case 47 with, the fourth's case 106 without; earlier on 7 December,
     // when the ReactOS profile's MapMemory (zero length) and UnmapMemory (current process) rules
@@ -104,7 +105,7 @@ describe('corrupt-on-mapdma-run', () => {
       found,
     };
     const on = await generations({ ...o, targetCoverage: true });
-    expect(on.found).toEqual({ generation: 1, caseIndex: 27 });
+    expect(on.found).toEqual({ generation: 1, caseIndex: 78 });
     expect(on.edges).toHaveLength(2);
     expect(on.edges.every((e) => (e ?? 0) > 500)).toBe(true);
     const off = await generations({ ...o, targetCoverage: false });
