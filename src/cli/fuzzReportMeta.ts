@@ -20,6 +20,8 @@ export interface FuzzReportPlan {
   readonly workers: number;
   readonly corpusDir: string;
   readonly corpusMax?: number | undefined;
+  /** --rounds: cases per round (absent without). */
+  readonly rounds?: number | undefined;
   /** --repros-per-kind. */
   readonly perGroup: number;
   readonly attemptsMax: number;
@@ -46,6 +48,7 @@ export function fuzzReportMeta(p: FuzzReportPlan, run: FuzzRunFacts): ReportMeta
     shard: `${p.shard.index + 1}/${p.shard.count}`,
     budget: p.budgetText,
     callsMax: s.callsMax,
+    ...(p.rounds === undefined ? {} : { rounds: p.rounds }),
     ...(s.disabled === undefined ? {} : { disabled: s.disabled }),
     timeoutMs: s.timeoutMs,
     ...(p.workerHeapMb === undefined ? {} : { workerHeapMb: p.workerHeapMb }),

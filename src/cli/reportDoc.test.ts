@@ -63,6 +63,7 @@ const fuzz: Keys<FuzzReport> = {
   ...{ findings: true, unconfirmed: true, violations: true, interrupted: true, stoppedBy: true },
   ...{ minimizeStoppedBy: true, setupError: true, harnessError: true, warnings: true },
   rssLimitMb: true,
+  rounds: true,
   timing: true,
 };
 const fuzzSummary: Keys<FuzzSummary> = {

@@ -5,12 +5,13 @@
 // sharded cannot change what is kept or found. Cases kept during a run are handed to `onKept`
 // (the corpus for the next run) but never mutated in this one (docs/fuzzing.md).
 import type { FuzzExecutor } from './executor.js';
-import type { CaseResult, FuzzSettings, FuzzTask, SharedBase } from './protocol.js';
+import type { CaseResult, FuzzSettings, FuzzTask, RoundBase, SharedBase } from './protocol.js';
 import { wallClock } from './runCases.js';
 import { shardCases, shardIndex, type Shard } from './shard.js';
-import { notStarted, STARTS_FAILED_MAX } from '../replay/violation.js';
+import { State, type CloseErrors } from './campaignState.js';
 
 export { parseShard, shardCases, shardIndex, type Shard } from './shard.js';
+export { failureKey, type CloseErrors } from './campaignState.js';
 
 export interface CampaignOptions {
   readonly settings: FuzzSettings;
@@ -36,6 +37,15 @@ export interface CampaignOptions {
    * and a night of them would not fit in memory.
    */
   readonly failingPerGroup?: number;
+  /**
+   * --rounds (rounds.ts): the run cut into rounds of `size` cases by index; before round r's
+   * first task, once every case before it is processed, `begin(r)` gives the base its tasks
+   * carry (undefined: the last one stands).
+   */
+  readonly rounds?: {
+    readonly size: number;
+    begin(round: number): RoundBase | undefined;
+  };
   /** Cases per task (default: from runs and workers). Never changes results. */
   readonly batch?: number;
   readonly signal?: AbortSignal;
@@ -105,18 +115,6 @@ export interface CampaignResult {
   readonly firstFailureMs?: number;
 }
 
-/** How many traces or cases a target's close() failed after, and why, the first time. */
-export interface CloseErrors {
-  readonly first: string;
-  readonly count: number;
-}
-
-/** A failing case's group: the kind and function of its first violation ('' without one). */
-export function failureKey(r: CaseResult): string {
-  const v = r.violations[0];
-  return v === undefined ? '' : `${v.kind}\u0000${v.fn}`;
-}
-
 /** Cases in the first task; each later one doubles, up to the batch size. */
 const firstBatch = 4;
 /**
@@ -126,14 +124,13 @@ const firstBatch = 4;
  * batch size, far above Piscina's ~50 us per task.
  */
 const taskSliceMs = 200;
-/** Failed starts in a row, from the first case, that make a target one that cannot be set up. */
-const startsFailedMax = STARTS_FAILED_MAX;
-
 function batchFor(o: CampaignOptions, workers: number): number {
   if (o.batch !== undefined) return o.batch;
-  if (o.runs === undefined) return 64;
+  // A round's last tasks leave workers idle until they end: a few tasks per worker a round.
+  const perRound = o.rounds === undefined ? 128 : Math.ceil(o.rounds.size / (workers * 4));
+  if (o.runs === undefined) return Math.max(4, Math.min(64, perRound));
   const per = Math.ceil(shardCases(o.shard, o.runs) / (workers * 8));
-  return Math.min(128, Math.max(4, per));
+  return Math.min(128, perRound, Math.max(4, per));
 }
 
 /**
@@ -165,6 +162,9 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   const batch = batchFor(o, ex.workers);
   const st = new State(o.baseKeys, o.baseEdges);
   let nextJ = 0;
+  /** Where this round's cases end (the shard's j); all of them without rounds. */
+  let roundEnd = total;
+  let round: RoundBase | undefined;
   let tasks = 0;
   let timeUp = false;
   /** Results received, in any order: with the time spent, the time a case takes. */
@@ -173,17 +173,23 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     if (o.signal?.aborted === true || st.setupError !== undefined || st.full) return undefined;
     const elapsed = now() - started;
     if (o.timeMs !== undefined && elapsed >= o.timeMs) timeUp = true;
-    if (timeUp || nextJ >= total) return undefined;
+    if (timeUp || nextJ >= roundEnd) return undefined;
     // Small tasks first, so the first results (and findings) come back quickly.
     const n = Math.min(
       batch,
       firstBatch * 2 ** Math.min(tasks++, 16),
-      total - nextJ,
+      roundEnd - nextJ,
       timeSlice(o.timeMs, elapsed, received, ex.workers),
     );
     const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));
     nextJ += n;
-    const task: FuzzTask = { settings: o.settings, base: o.base, cases, campaign };
+    const task: FuzzTask = {
+      settings: o.settings,
+      base: o.base,
+      ...(round === undefined ? {} : { round }),
+      cases,
+      campaign,
+    };
     // A task still running when the budget ends stops before its next case (wall clock, so
     // worker threads can read it).
     return o.timeMs === undefined
@@ -192,9 +198,9 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   };
   const pending = new Map<number, CaseResult>();
   let doneJ = 0;
-  await ex.run(next, {
+  const control = {
     ...(o.signal === undefined ? {} : { signal: o.signal }),
-    onResults: (_task, results) => {
+    onResults: (_task: FuzzTask, results: CaseResult[]) => {
       received += results.length;
       for (const r of results) {
         pending.set(r.index, r);
@@ -212,7 +218,17 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
       }
       o.onProgress?.(st.progress(doneJ, now() - started));
     },
-  });
+  };
+  const rounds = o.rounds;
+  for (let r = 0; ; r++) {
+    if (rounds !== undefined)
+      roundEnd = Math.min(total, shardCases(o.shard, (r + 1) * rounds.size));
+    await ex.run(next, control);
+    // A round ends when all its cases are processed: only then are its kept cases all known.
+    const stopped = o.signal?.aborted === true || st.setupError !== undefined || st.full || timeUp;
+    if (rounds === undefined || stopped || doneJ < roundEnd || roundEnd >= total) break;
+    round = rounds.begin(r + 1) ?? round;
+  }
   const stoppedBy =
     st.setupError !== undefined
       ? 'setup'
@@ -243,156 +259,4 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     elapsedMs: now() - started,
     ...(st.firstFailureMs === undefined ? {} : { firstFailureMs: st.firstFailureMs }),
   };
-}
-
-/** Without its labels, which depend on what its thread ran before (CaseResult.labels). */
-function unlabelled(r: CaseResult): CaseResult {
-  if (r.labelKeys === undefined) return r;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what a kept failing case drops
-  const { labelKeys, labels, ...rest } = r;
-  return rest;
-}
-
-class State {
-  readonly seen: Set<number>;
-  readonly firstSeen = new Map<number, number>();
-  /** The target's own edges, a namespace of their own beside the model's keys. */
-  readonly edgesFirstSeen = new Map<number, number>();
-  /** The base's recorded edges and edgesFirstSeen's. */
-  readonly edgesSeen: Set<number>;
-  /** Some case asked the target for its coverage. */
-  edgesAsked = false;
-  /** The keys the cases reached, base or not, and their labels (reached.ts) as they came. */
-  private readonly reachedKeys = new Set<number>();
-  private readonly labelOf = new Map<number, string>();
-  readonly kept: number[] = [];
-  readonly failing: CaseResult[] = [];
-  failingCount = 0;
-  readonly hits = new Map<string, number>();
-  calls = 0;
-  setupError: string | undefined;
-  closeErrors: CloseErrors | undefined;
-  firstFailureMs: number | undefined;
-  /** Reached failuresMax: nothing after this case counts. */
-  full = false;
-  /** Cases from the first on that could not start the target (-1 once one did). */
-  private startsFailed = 0;
-  counted = 0;
-  readonly kinds = new Set<string>();
-  /** Not-started groups held back (noteStart), each with its first case. */
-  private readonly unstarted = new Map<string, CaseResult>();
-
-  constructor(base: ReadonlySet<number>, baseEdges: ReadonlySet<number> = new Set()) {
-    this.seen = new Set(base);
-    this.edgesSeen = new Set(baseEdges);
-  }
-
-  /**
-   * A target that fails to start in each of the first startsFailedMax cases (a factory that
-   * throws or loops, a process that is not there) is one that cannot be set up: the campaign
-   * stops there instead of paying a failed start, a timeout perhaps, for every case of a
-   * 30-minute budget. Decided from the lowest cases, so the same for any worker count.
-   */
-  private noteStart(r: CaseResult): number {
-    if (this.startsFailed < 0) return -1;
-    const v = r.violations[0];
-    if (v === undefined || !notStarted(v)) return -1;
-    if (this.startsFailed + 1 >= startsFailedMax)
-      this.setupError ??= `${v.message} (in each of the first ${startsFailedMax} cases)`;
-    return this.startsFailed + 1;
-  }
-
-  process(r: CaseResult, o: CampaignOptions): void {
-    if (r.setupError !== undefined) {
-      this.setupError ??= r.setupError;
-      return;
-    }
-    if (r.closeError !== undefined)
-      this.closeErrors = {
-        first: this.closeErrors?.first ?? r.closeError,
-        count: (this.closeErrors?.count ?? 0) + 1,
-      };
-    this.startsFailed = this.noteStart(r);
-    if (this.startsFailed < 0 && this.unstarted.size > 0) {
-      for (const [k, first] of this.unstarted) this.addKind(k, first, o);
-      this.unstarted.clear();
-    }
-    this.calls += r.calls;
-    const fresh: number[] = [];
-    for (const k of r.keys) {
-      this.reachedKeys.add(k);
-      if (this.seen.has(k)) continue;
-      this.seen.add(k);
-      this.firstSeen.set(k, r.index);
-      fresh.push(k);
-    }
-    let freshEdges = 0;
-    if (r.edges !== undefined) {
-      this.edgesAsked = true;
-      for (const e of r.edges) {
-        if (this.edgesSeen.has(e)) continue;
-        this.edgesSeen.add(e);
-        this.edgesFirstSeen.set(e, r.index);
-        freshEdges++;
-      }
-    }
-    if (fresh.length > 0 || freshEdges > 0) {
-      this.kept.push(r.index);
-      o.onKept?.(r, fresh);
-    }
-    if (r.violations.length > 0 || r.outcome === 'crash' || r.outcome === 'timeout') {
-      const key = failureKey(r);
-      const hits = (this.hits.get(key) ?? 0) + 1;
-      this.hits.set(key, hits);
-      this.failingCount++;
-      if (hits <= (o.failingPerGroup ?? Number.POSITIVE_INFINITY)) this.failing.push(unlabelled(r));
-      const v = r.violations[0];
-      // Not-started cases from the first on may yet be a target that cannot be set up, which
-      // is no finding: their kind counts once some case has started the target.
-      const k = v === undefined ? undefined : `${v.kind} ${v.fn}`;
-      if (k !== undefined && this.startsFailed > 0) {
-        if (!this.unstarted.has(k)) this.unstarted.set(k, r);
-      } else if (k !== undefined) this.addKind(k, r, o);
-      if (o.counts?.(r) ?? true) this.counted++;
-      if (o.failuresMax !== undefined && this.counted >= o.failuresMax) this.full = true;
-    }
-  }
-
-  private addKind(k: string, r: CaseResult, o: CampaignOptions): void {
-    if (this.kinds.has(k)) return;
-    this.kinds.add(k);
-    o.onNewGroup?.(unlabelled(r));
-  }
-
-  /** A result's labels, whatever its order: a later case's keys may be labelled here only. */
-  noteLabels(r: CaseResult): void {
-    const keys = r.labelKeys ?? [];
-    for (let i = 0; i < keys.length; i++)
-      this.labelOf.set(keys[i] as number, r.labels?.[i] as string);
-  }
-
-  /** The labels of the keys the cases reached, sorted. */
-  reached(): string[] {
-    const labels = new Set<string>();
-    for (const k of this.reachedKeys) {
-      const l = this.labelOf.get(k);
-      // Each thread labels a key before or with the first case it reports it in.
-      if (l === undefined) throw new Error(`coverage key ${k} came without its label`);
-      labels.add(l);
-    }
-    return [...labels].sort();
-  }
-
-  progress(cases: number, elapsedMs: number): CampaignProgress {
-    return {
-      cases,
-      calls: this.calls,
-      coverage: this.seen.size,
-      ...(this.edgesAsked ? { targetEdges: this.edgesSeen.size } : {}),
-      kept: this.kept.length,
-      failing: this.failingCount,
-      kinds: this.kinds.size,
-      elapsedMs,
-    };
-  }
 }

@@ -35,6 +35,11 @@ export interface CaseContext {
   readonly seedText: string;
   readonly callsMax: number;
   readonly base: readonly BaseEntry[];
+  /**
+   * With --rounds, on the thread that runs the campaign: the entries case `index` mutates
+   * (rounds.ts), `base` and the cases kept in the rounds before its own. Absent: `base`.
+   */
+  readonly baseFor?: (index: number) => readonly BaseEntry[];
   /** The oracle profile (default: each base trace's, else docs). */
   readonly profile?: Profile;
   /** Functions never called (`--disable`). */
@@ -100,9 +105,10 @@ function listed(base: readonly BaseEntry[]): Listed {
 export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
   const rng = rngFor(ctx.seed, index);
   const sw = swarmFor(ctx.seed, swarmSlotOf(index));
-  if (ctx.base.length > 0 && chance(rng, mutatePct, 100)) {
-    const { donors, weights, total } = listed(ctx.base);
-    const from = ctx.base[weighted(rng, weights, total)] as BaseEntry;
+  const base = ctx.baseFor?.(index) ?? ctx.base;
+  if (base.length > 0 && chance(rng, mutatePct, 100)) {
+    const { donors, weights, total } = listed(base);
+    const from = base[weighted(rng, weights, total)] as BaseEntry;
     const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
     const program = mutate(from.program, m);
     return withDisabled(ctx, { header: header(ctx, index, from), program, watch: watchCalls(m) });

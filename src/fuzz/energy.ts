@@ -9,7 +9,7 @@
 const unit = 16;
 
 /** One weight (>= unit) per entry, from the distinct coverage keys each reaches. */
-export function energies(keysPerEntry: readonly ReadonlySet<number>[]): number[] {
+export function energies(keysPerEntry: readonly Iterable<number>[]): number[] {
   const reach = new Map<number, number>();
   for (const keys of keysPerEntry) for (const k of keys) reach.set(k, (reach.get(k) ?? 0) + 1);
   return keysPerEntry.map((keys) => {

@@ -137,6 +137,10 @@ export class WarmingPool implements FuzzExecutor {
   /** Cases run in this thread and in the pool's workers (tests look). */
   casesHere = 0;
   casesPooled = 0;
+  /** When the first run started: a later run (the next --rounds round) goes on from there. */
+  private started: number | undefined;
+  /** A pool task came back in an earlier run: the workers are started and warm. */
+  private warmed = false;
 
   constructor(
     readonly workers: number,
@@ -149,9 +153,18 @@ export class WarmingPool implements FuzzExecutor {
     next: () => FuzzTask | undefined,
     control: TaskControl<FuzzTask, CaseResult> = {},
   ): Promise<void> {
+    // Each round after the workers warmed up goes to them alone (--rounds: a run per round).
+    if (this.warmed && this.pool !== undefined)
+      return this.pool.run(next, {
+        ...control,
+        onResults: (t, r) => {
+          this.casesPooled += r.length;
+          control.onResults?.(t, r);
+        },
+      });
     const first = next();
     if (first === undefined) return;
-    const started = performance.now();
+    const started = (this.started ??= performance.now());
     let warm = false;
     let pooled: Promise<void> | undefined;
     const startPool = (): Promise<void> => {
@@ -168,16 +181,19 @@ export class WarmingPool implements FuzzExecutor {
         onResults: (t, r) => {
           // A worker's first real task runs cold (unoptimized code): help until one is back.
           if (t.cases.length === 0) return;
-          warm = true;
+          warm = this.warmed = true;
           this.casesPooled += r.length;
           control.onResults?.(t, r);
         },
       });
     };
     // Also while a case here waits on a hanging call.
-    const timer = setTimeout(() => {
-      pooled ??= startPool();
-    }, this.soloMs);
+    const timer = setTimeout(
+      () => {
+        pooled ??= startPool();
+      },
+      Math.max(0, this.soloMs - (performance.now() - started)),
+    );
     let task: FuzzTask | undefined = first;
     let tasksHere = 0;
     try {

@@ -85,6 +85,11 @@ export interface FuzzReport extends RunIdentity {
     readonly minimizeTime?: string;
   };
   readonly callsMax: number;
+  /**
+   * --rounds: cases per round, each round's cases mutating the cases kept in the earlier ones
+   * too (docs/fuzzing.md, "Rounds"); absent without it (kept cases wait for the next run).
+   */
+  readonly rounds?: number;
   /** --corpus-max (absent without one): the --corpus directory's entries at most. */
   readonly corpusMax?: number;
   /** --timeout: it decides which slow calls are target-timeout findings (absent from older reports). */
@@ -238,6 +243,7 @@ export type ReportMeta = RunIdentity &
     | 'shard'
     | 'budget'
     | 'callsMax'
+    | 'rounds'
     | 'timeoutMs'
     | 'disabled'
     | 'workerHeapMb'
@@ -274,6 +280,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     shard: m.shard,
     budget: m.budget,
     callsMax: m.callsMax,
+    ...(m.rounds === undefined ? {} : { rounds: m.rounds }),
     ...(m.corpusMax === undefined ? {} : { corpusMax: m.corpusMax }),
     ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
     reprosPerKind: m.reprosPerKind,

@@ -58,10 +58,12 @@ export function rerunOptions(
     | 'workerHeapMb'
     | 'rssLimitMb'
     | 'corpusMax'
+    | 'rounds'
   > & { readonly budget?: FuzzReport['budget'] },
 ): string {
   return [
     `--runs ${sameCasesRuns(r)}`,
+    ...(r.rounds === undefined ? [] : [`--rounds ${r.rounds}`]),
     ...(r.shard === '1/1' ? [] : [`--shard ${r.shard}`]),
     ...(r.callsMax === FUZZ_DEFAULTS.callsMax ? [] : [`--calls-max ${r.callsMax}`]),
     ...(r.timeoutMs === undefined || r.timeoutMs === FUZZ_DEFAULTS.timeoutMs

@@ -47,9 +47,30 @@ export interface SharedBase {
   readonly weights: SharedArrayBuffer;
 }
 
+/**
+ * With --rounds (docs/fuzzing.md, "Rounds"): the cases kept in the run's earlier rounds, which
+ * join the base for this task's round. Kept entries only ever append within a run, so a
+ * worker decodes only those it has not seen; the weights are every entry's (the base's
+ * first), since each kept entry changes the energy of those reaching its keys.
+ */
+export interface RoundBase {
+  /** Changes with every round that added entries: workers cache the round's entries under it. */
+  readonly id: string;
+  /** The run (distinct in this process): within it, `names` only ever grows at its end. */
+  readonly run: string;
+  /** The kept entries' .vpt encodings back to back, in case order (SharedBase.bytes). */
+  readonly bytes: SharedArrayBuffer;
+  readonly offsets: SharedArrayBuffer;
+  readonly names: SharedArrayBuffer;
+  /** Uint32 per entry, the base's then the kept ones (SharedBase.weights). */
+  readonly weights: SharedArrayBuffer;
+}
+
 export interface FuzzTask {
   readonly settings: FuzzSettings;
   readonly base: SharedBase;
+  /** The kept entries that join the base in this task's round (absent: none, or no rounds). */
+  readonly round?: RoundBase;
   /** Case indices, ascending (a run of the shard's residue class). */
   readonly cases: readonly number[];
   /**

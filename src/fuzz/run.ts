@@ -16,6 +16,7 @@ import { groupFailures, type FuzzFinding, type Minimized } from './findings.js';
 import type { ReportFinding, ReportGroup } from './fuzzReport.js';
 import type { CaseResult, FuzzSettings } from './protocol.js';
 import { findingsPhase, type MinimizeStop } from './findingsPhase.js';
+import { Rounds } from './rounds.js';
 
 export interface FuzzRunOptions {
   readonly settings: FuzzSettings;
@@ -25,6 +26,11 @@ export interface FuzzRunOptions {
   readonly shard: Shard;
   readonly runs?: number;
   readonly timeMs?: number;
+  /**
+   * --rounds: cases per round; each round's cases mutate the cases kept in the earlier ones
+   * too (rounds.ts). Absent: kept cases are only written, for the next run.
+   */
+  readonly rounds?: number;
   readonly workers: number;
   /** Lowest-indexed failing cases minimized per (kind, function) group. */
   readonly perGroup: number;
@@ -138,12 +144,17 @@ export interface Unconfirmed {
   readonly message: string;
 }
 
-export function caseContext(s: FuzzSettings, base: CaseContext['base']): CaseContext {
+export function caseContext(
+  s: FuzzSettings,
+  base: CaseContext['base'],
+  rounds?: Rounds,
+): CaseContext {
   return {
     seed: s.seed,
     seedText: s.seedText,
     callsMax: s.callsMax,
     base,
+    ...(rounds === undefined ? {} : { baseFor: (i: number) => rounds.entriesFor(i) }),
     ...(s.profile === undefined ? {} : { profile: s.profile }),
     ...(s.disabled === undefined ? {} : { disabled: new Set(s.disabled) }),
   };
@@ -154,6 +165,7 @@ async function fuzzPhase(
   io: FuzzRunIo,
   ctx: CaseContext,
   base: ReturnType<typeof buildBase>,
+  rounds: Rounds | undefined,
 ) {
   const ex = io.fuzzExecutor(o.workers, o.settings.target);
   const kept: Promise<{ caseIndex: number; file: string } | undefined>[] = [];
@@ -164,6 +176,7 @@ async function fuzzPhase(
     const made = generateCase(ctx, r.index, r.calls);
     // Its target edges, recorded for the next run's base (edgeMeta.ts).
     const trace = r.edges === undefined ? made : withEdges(made, r.edges);
+    rounds?.add(trace);
     kept.push(
       io.keep(trace).then(
         (file) => ({ caseIndex: r.index, file }),
@@ -201,6 +214,7 @@ async function fuzzPhase(
       ...(o.signal === undefined ? {} : { signal: o.signal }),
       ...(o.now === undefined ? {} : { now: o.now }),
       onKept: keep,
+      ...(rounds === undefined ? {} : { rounds }),
       onNewGroup: original,
       ...(io.progress === undefined
         ? {}
@@ -219,11 +233,13 @@ export async function runFuzz(o: FuzzRunOptions, io: FuzzRunIo): Promise<FuzzRun
   const now = o.now ?? ((): number => performance.now());
   const b0 = now();
   const s = o.settings;
-  const base = buildBase(o.base, s.callsMax, s.profile, s.disabled, o.cap);
+  const rounded = o.rounds !== undefined;
+  const base = buildBase(o.base, s.callsMax, s.profile, s.disabled, o.cap, rounded);
   if (base.capped !== undefined) await io.drop?.(base.capped.dropped);
-  const ctx = caseContext(o.settings, base.entries);
+  const rounds = o.rounds === undefined ? undefined : new Rounds(o.rounds, base, s);
+  const ctx = caseContext(o.settings, base.entries, rounds);
   const t0 = now();
-  const phase = await fuzzPhase(o, io, ctx, base);
+  const phase = await fuzzPhase(o, io, ctx, base, rounds);
   const { keptFiles } = phase;
   const campaign = neverStarted(phase.campaign);
   const t1 = now();

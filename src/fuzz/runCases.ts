@@ -23,6 +23,7 @@ import { CaseBuilder } from './builder.js';
 import { caseProgram, type CaseContext } from './caseGen.js';
 import { CoverageSink } from './coverage.js';
 import { baseEntries } from './base.js';
+import { roundEntries } from './roundBase.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
 
 /** Calls still run after the first misuse (or latitude detach): the inert checks go on. */
@@ -179,7 +180,7 @@ export async function runFuzzTask(
     seed: s.seed,
     seedText: s.seedText,
     callsMax: s.callsMax,
-    base: baseEntries(task.base),
+    base: task.round === undefined ? baseEntries(task.base) : roundEntries(task.base, task.round),
     ...(s.profile === undefined ? {} : { profile: s.profile }),
     ...(s.disabled === undefined ? {} : { disabled: new Set(s.disabled) }),
   };

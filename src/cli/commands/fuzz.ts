@@ -67,6 +67,7 @@ import { fuzzWorkersText } from '../workersLine.js';
 import { CORPUS_MAX_OPTION, corpusMaxOption, loadCorpus } from '../corpusCap.js';
 import { newFindingText } from '../originalWrites.js';
 import { caseOption, writeCase } from '../fuzzCase.js';
+import { ROUNDS_OPTION, roundsOption } from '../fuzzRounds.js';
 
 export interface FuzzCliOptions {
   readonly target?: string;
@@ -94,13 +95,17 @@ export interface FuzzCliOptions {
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
   readonly case?: string;
+  /** --rounds, with its value or alone. */
+  readonly rounds?: string | boolean;
 }
 
 const DETERMINISM = `
 Case i depends only on (seed, i), the corpus as it was when the run started (the bundled
 corpus plus --corpus DIR) and --disable: cases kept during a run are written to --corpus for the next run
 but not mutated in this one, so a seed and a case count give the same findings for any
---workers and any --shard K/N. With --time, the report records the case count reached;
+--workers and any --shard K/N. With --rounds, case i also depends on the cases kept in the
+rounds before its own (cases are mutated in the run that keeps them): the same for any
+--workers, but refused with --shard. With --time, the report records the case count reached;
 --runs with that count reproduces the same findings from the same starting corpus (a fresh
 --out, or a --corpus holding what this run's held when it started). See docs/fuzzing.md.`;
 
@@ -123,6 +128,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       '--minimize-time <duration>',
       'minimize for at most this long; the findings left are reported unminimized, or with the minimized repro an earlier run left of their signature (default: --time, else no limit)',
     )
+    .option(...ROUNDS_OPTION)
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
@@ -188,6 +194,7 @@ interface Parsed {
   readonly out: string;
   readonly corpusDir: string;
   readonly corpusMax: number | undefined;
+  readonly rounds: number | undefined;
   readonly settings: FuzzSettings;
 }
 
@@ -209,6 +216,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
     out,
     corpusDir: opts.corpus ?? join(out, 'corpus'),
     corpusMax: corpusMaxOption(opts.corpusMax),
+    rounds: roundsOption(opts.rounds, opts),
     settings: {
       target: formatTargetSpec(spec),
       ...(profile === undefined ? {} : { profile }),
@@ -331,6 +339,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
       base,
       ...(mine.cap === undefined ? {} : { cap: mine.cap }),
       shard: p.shard,
+      ...(p.rounds === undefined ? {} : { rounds: p.rounds }),
       ...p.budget,
       workers: p.workers,
       perGroup,
