@@ -43,16 +43,8 @@ function shared(bytes: Uint8Array): SharedArrayBuffer {
   return sab;
 }
 
-/** Encodings back to back in shared memory, with their places and names (SharedBase). */
-export function pack(
-  encoded: readonly Uint8Array[],
-  names: readonly string[],
-): {
-  bytes: SharedArrayBuffer;
-  offsets: SharedArrayBuffer;
-  names: SharedArrayBuffer;
-  total: number;
-} {
+function share(named: readonly NamedTrace[], weights: readonly number[]): SharedBase {
+  const encoded = named.map((n) => encodeVpt(n.trace));
   const total = encoded.reduce((s, b) => s + b.length, 0);
   const bytes = new SharedArrayBuffer(Math.max(1, total));
   const view = new Uint8Array(bytes);
@@ -64,36 +56,18 @@ export function pack(
     offsets[2 * i + 1] = at + b.length;
     at += b.length;
   });
-  const nameBytes = shared(new TextEncoder().encode(JSON.stringify(names)));
-  return { bytes, offsets: offsets.buffer, names: nameBytes, total };
-}
-
-/** Weights as shared Uint32s (SharedBase.weights). */
-export function sharedWeights(weights: ArrayLike<number>): SharedArrayBuffer {
-  const w = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * weights.length)));
-  w.set(weights);
-  return w.buffer;
-}
-
-function share(named: readonly NamedTrace[], weights: readonly number[]): SharedBase {
-  const encoded = named.map((n) => encodeVpt(n.trace));
   const names = named.map((n) => n.name);
-  const p = pack(encoded, names);
-  const total = p.total;
   // The entries' bytes too (their lengths seed the hash): one byte edited in place, of
   // the same length, is another base, whose cases differ.
   const contents = hashBytes(
-    new Uint8Array(p.bytes).subarray(0, total),
+    view.subarray(0, total),
     hashString(encoded.map((b) => b.length).join()),
   );
   const id = `${names.length}:${total}:${hashString(names.join('\n'))}:${hashString(weights.join())}:${contents}`;
-  return {
-    id,
-    bytes: p.bytes,
-    offsets: p.offsets,
-    names: p.names,
-    weights: sharedWeights(weights),
-  };
+  const nameBytes = shared(new TextEncoder().encode(JSON.stringify(names)));
+  const w = new Uint32Array(new SharedArrayBuffer(Math.max(4, 4 * weights.length)));
+  w.set(weights);
+  return { id, bytes, offsets: offsets.buffer, names: nameBytes, weights: w.buffer };
 }
 
 let cached: { id: string; entries: readonly BaseEntry[] } | undefined;
@@ -104,35 +78,20 @@ let cached: { id: string; entries: readonly BaseEntry[] } | undefined;
  */
 export function baseEntries(base: SharedBase): readonly BaseEntry[] {
   if (cached?.id === base.id) return cached.entries;
+  const names = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(base.names).slice()),
+  ) as string[];
+  const offsets = new Float64Array(base.offsets);
+  const bytes = new Uint8Array(base.bytes);
   const weights = new Uint32Array(base.weights);
-  const entries = unpack(base).map((e) => ({
-    name: e.name,
-    header: e.header,
-    program: e.program,
-    weight: weights[e.at] ?? 1,
-  }));
+  const entries: BaseEntry[] = [];
+  names.forEach((name, i) => {
+    const r = decodeVpt(bytes.slice(offsets[2 * i] ?? 0, offsets[2 * i + 1] ?? 0), name);
+    const weight = weights[i] ?? 1;
+    if (r.ok) entries.push({ name, header: r.value.header, program: liftTrace(r.value), weight });
+  });
   cached = { id: base.id, entries };
   return entries;
-}
-
-/**
- * Packed entries from the `from`-th on, decoded and lifted, each with its place (`at`): one
- * that does not decode is left out.
- */
-export function unpack(
-  p: Pick<SharedBase, 'bytes' | 'offsets' | 'names'>,
-  from = 0,
-): (Omit<BaseEntry, 'weight'> & { readonly at: number })[] {
-  const names = JSON.parse(new TextDecoder().decode(new Uint8Array(p.names).slice())) as string[];
-  const offsets = new Float64Array(p.offsets);
-  const bytes = new Uint8Array(p.bytes);
-  const out: (Omit<BaseEntry, 'weight'> & { readonly at: number })[] = [];
-  for (let i = from; i < names.length; i++) {
-    const name = names[i] as string;
-    const r = decodeVpt(bytes.slice(offsets[2 * i] ?? 0, offsets[2 * i + 1] ?? 0), name);
-    if (r.ok) out.push({ name, header: r.value.header, program: liftTrace(r.value), at: i });
-  }
-  return out;
 }
 
 /** Coverage keys an entry reaches when materialized under `profile` (without `disabled`). */
@@ -190,7 +149,7 @@ export function buildBase(
   profile?: Profile,
   disabled?: readonly string[],
   cap?: BaseCap,
-  /** Also return each entry's keys and edge keys (what its energy comes from): --rounds. */
+  /** Also return each entry's keys and edge keys, which its energy comes from (--rounds). */
   keysPerEntry = false,
 ): Base & { readonly capped?: Capped; readonly entryKeys?: readonly (readonly number[])[] } {
   const byName = [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -18,3 +18,25 @@ export function energies(keysPerEntry: readonly Iterable<number>[]): number[] {
     return unit + Math.round(unit * shares);
   });
 }
+
+/**
+ * energies() of the first `count` entries, their keys given as dense ids (0 to idCount - 1) in
+ * the order energies() would meet them: the same weights, from typed arrays (--rounds weighs a
+ * base of thousands of entries again at each round; with a Map of keys that took tens of ms).
+ */
+export function denseEnergies(
+  idsPerEntry: readonly Int32Array[],
+  idCount: number,
+  count = idsPerEntry.length,
+): number[] {
+  const reach = new Int32Array(idCount);
+  for (let e = 0; e < count; e++)
+    for (const id of idsPerEntry[e] as Int32Array) reach[id] = (reach[id] as number) + 1;
+  const out: number[] = [];
+  for (let e = 0; e < count; e++) {
+    let shares = 0;
+    for (const id of idsPerEntry[e] as Int32Array) shares += 1 / (reach[id] as number);
+    out.push(unit + Math.round(unit * shares));
+  }
+  return out;
+}

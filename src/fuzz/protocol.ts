@@ -49,19 +49,22 @@ export interface SharedBase {
 
 /**
  * With --rounds (docs/fuzzing.md, "Rounds"): the cases kept in the run's earlier rounds, which
- * join the base for this task's round. Kept entries only ever append within a run, so a
- * worker decodes only those it has not seen; the weights are every entry's (the base's
- * first), since each kept entry changes the energy of those reaching its keys.
+ * join the base for this task's round. Kept entries only ever append within a run, into
+ * buffers that grow without rewriting what they hold (roundArena.ts), so a worker decodes only
+ * those it has not seen; the weights are every entry's (the base's first), since each kept
+ * entry changes the energy of those reaching its keys.
  */
 export interface RoundBase {
   /** Changes with every round that added entries: workers cache the round's entries under it. */
   readonly id: string;
-  /** The run (distinct in this process): within it, `names` only ever grows at its end. */
+  /** The run (distinct in this process): within it, kept entries only append. */
   readonly run: string;
-  /** The kept entries' .vpt encodings back to back, in case order (SharedBase.bytes). */
+  /** Kept entries in this round's base: the first `count` of the buffers. */
+  readonly count: number;
+  /** The kept entries' .vpt encodings and names (UTF-8), appended in case order. */
   readonly bytes: SharedArrayBuffer;
-  readonly offsets: SharedArrayBuffer;
-  readonly names: SharedArrayBuffer;
+  /** Float64 quadruples per kept entry: [start, end) of its encoding, [start, end) of its name. */
+  readonly places: SharedArrayBuffer;
   /** Uint32 per entry, the base's then the kept ones (SharedBase.weights). */
   readonly weights: SharedArrayBuffer;
 }

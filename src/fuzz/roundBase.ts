@@ -3,7 +3,10 @@
 // round's weight. Kept entries only append within a run, so a thread decodes and lifts each
 // once, at the first round that has it; the main thread, which lifted them already, primes
 // these caches instead (rounds.ts).
-import { baseEntries, unpack } from './base.js';
+import { decodeVpt } from '../trace/vpt.js';
+import { baseEntries } from './base.js';
+import { liftTrace } from './lift.js';
+import { arenaEntry } from './roundArena.js';
 import type { BaseEntry } from './caseGen.js';
 import type { RoundBase, SharedBase } from './protocol.js';
 
@@ -17,10 +20,12 @@ let round: { id: string; entries: readonly BaseEntry[] } | undefined;
 export function roundEntries(base: SharedBase, r: RoundBase): readonly BaseEntry[] {
   if (round?.id === r.id) return round.entries;
   if (kept?.run !== r.run) kept = { run: r.run, entries: [] };
-  for (const e of unpack(r, kept.entries.length)) {
+  for (let i = kept.entries.length; i < r.count; i++) {
+    const { bytes, name } = arenaEntry(r, i);
+    const d = decodeVpt(bytes, name);
     // This run's own encodings: one that does not decode is a bug, and would shift the weights.
-    if (e.at !== kept.entries.length) throw new Error(`kept entry ${e.at} of ${r.run} lost`);
-    kept.entries.push({ name: e.name, header: e.header, program: e.program });
+    if (!d.ok) throw new Error(`kept entry ${i} of ${r.run} does not decode`);
+    kept.entries.push({ name, header: d.value.header, program: liftTrace(d.value) });
   }
   const entries = weighted(baseEntries(base), kept.entries, new Uint32Array(r.weights));
   round = { id: r.id, entries };

@@ -8,12 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { Trace } from '../trace/trace.js';
 import { encodeVpt } from '../trace/vpt.js';
-import { entryKeys, pack, sharedWeights, withEdgeKeys, type Base } from './base.js';
+import { entryKeys, withEdgeKeys, type Base } from './base.js';
 import type { BaseEntry } from './caseGen.js';
 import { recordedEdges } from './edgeMeta.js';
-import { energies } from './energy.js';
+import { denseEnergies } from './energy.js';
 import { liftTrace } from './lift.js';
 import type { FuzzSettings, RoundBase } from './protocol.js';
+import { RoundArena } from './roundArena.js';
 import { primeRound, weighted } from './roundBase.js';
 
 /** Cases per round by default: about a quarter second of the model's cases on one thread. */
@@ -36,10 +37,11 @@ export interface RoundCost {
 export class Rounds {
   private readonly run = `rounds-${++runs}`;
   private readonly start: readonly Unweighted[];
-  /** Every entry's distinct keys and edge keys (energy.ts), the base's then the kept ones. */
-  private readonly keys: (readonly number[])[];
+  /** Every entry's distinct keys and edge keys (energy.ts) as dense ids, the base's first. */
+  private readonly ids: Int32Array[] = [];
+  private readonly idOf = new Map<number, number>();
   private readonly kept: Unweighted[] = [];
-  private readonly encoded: Uint8Array[] = [];
+  private readonly arena = new RoundArena();
   private readonly names = new Set<string>();
   /** [first round, entries] at each round whose base grew, ascending. */
   private readonly counts: [number, number][] = [];
@@ -55,9 +57,19 @@ export class Rounds {
   ) {
     if (base.entryKeys === undefined) throw new Error("rounds need the base entries' keys");
     this.start = base.entries;
-    this.keys = [...base.entryKeys];
+    for (const keys of base.entryKeys) this.ids.push(this.dense(keys));
     for (const e of base.entries) this.names.add(e.name);
     this.counts.push([0, base.entries.length]);
+  }
+
+  private dense(keys: Iterable<number>): Int32Array {
+    const out: number[] = [];
+    for (const k of keys) {
+      let id = this.idOf.get(k);
+      if (id === undefined) this.idOf.set(k, (id = this.idOf.size));
+      out.push(id);
+    }
+    return Int32Array.from(out);
   }
 
   roundOf(index: number): number {
@@ -76,9 +88,9 @@ export class Rounds {
     const e = { name, header: trace.header, program: liftTrace(trace) };
     const s = this.settings;
     const keys = new Set(entryKeys(e, s.callsMax, s.profile, s.disabled));
-    this.keys.push([...withEdgeKeys(keys, recordedEdges(trace.header))]);
+    this.ids.push(this.dense(withEdgeKeys(keys, recordedEdges(trace.header))));
     this.kept.push(e);
-    this.encoded.push(bytes);
+    this.arena.append(bytes, name);
   }
 
   /**
@@ -91,18 +103,14 @@ export class Rounds {
     if (last !== undefined && last[1] === count) return undefined;
     const t0 = this.now();
     this.counts.push([round, count]);
-    const weights = energies(this.keys);
-    const p = pack(
-      this.encoded,
-      this.kept.map((e) => e.name),
-    );
+    const weights = denseEnergies(this.ids, this.idOf.size);
+    const w = new Uint32Array(new SharedArrayBuffer(4 * weights.length));
+    w.set(weights);
     const r: RoundBase = {
       id: `${this.run}:${count}`,
       run: this.run,
-      bytes: p.bytes,
-      offsets: p.offsets,
-      names: p.names,
-      weights: sharedWeights(weights),
+      ...this.arena.shared(),
+      weights: w.buffer,
     };
     const entries = weighted(this.start, this.kept, weights);
     this.memo = { count, entries };
@@ -118,7 +126,7 @@ export class Rounds {
     let count = this.start.length;
     for (const [first, n] of this.counts) if (first <= round) count = n;
     if (this.memo?.count === count) return this.memo.entries;
-    const weights = energies(this.keys.slice(0, count));
+    const weights = denseEnergies(this.ids, this.idOf.size, count);
     const entries = weighted(this.start, this.kept, weights, count);
     this.memo = { count, entries };
     return entries;
