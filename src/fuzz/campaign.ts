@@ -126,11 +126,18 @@ const firstBatch = 4;
 const taskSliceMs = 200;
 function batchFor(o: CampaignOptions, workers: number): number {
   if (o.batch !== undefined) return o.batch;
-  // A round's last tasks leave workers idle until they end: a few tasks per worker a round.
-  const perRound = o.rounds === undefined ? 128 : Math.ceil(o.rounds.size / (workers * 4));
-  if (o.runs === undefined) return Math.max(4, Math.min(64, perRound));
+  if (o.runs === undefined) return 64;
   const per = Math.ceil(shardCases(o.shard, o.runs) / (workers * 8));
-  return Math.min(128, perRound, Math.max(4, per));
+  return Math.min(128, Math.max(4, per));
+}
+
+/**
+ * With rounds, a task takes at most half of a worker's share of what the round has left
+ * (guided scheduling): the round's last tasks are short, so its end, which every worker waits
+ * for, comes about one short task after the first worker runs out of cases.
+ */
+export function roundSlice(left: number, workers: number, rounds: boolean): number {
+  return rounds ? Math.max(1, Math.ceil(left / (2 * Math.max(1, workers)))) : left;
 }
 
 /**
@@ -178,7 +185,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     const n = Math.min(
       batch,
       firstBatch * 2 ** Math.min(tasks++, 16),
-      roundEnd - nextJ,
+      roundSlice(roundEnd - nextJ, ex.workers, o.rounds !== undefined),
       timeSlice(o.timeMs, elapsed, received, ex.workers),
     );
     const cases = Array.from({ length: n }, (_, k) => shardIndex(o.shard, nextJ + k));

@@ -139,8 +139,6 @@ export class WarmingPool implements FuzzExecutor {
   casesPooled = 0;
   /** When the first run started: a later run (the next --rounds round) goes on from there. */
   private started: number | undefined;
-  /** A pool task came back in an earlier run: the workers are started and warm. */
-  private warmed = false;
 
   constructor(
     readonly workers: number,
@@ -153,8 +151,9 @@ export class WarmingPool implements FuzzExecutor {
     next: () => FuzzTask | undefined,
     control: TaskControl<FuzzTask, CaseResult> = {},
   ): Promise<void> {
-    // Each round after the workers warmed up goes to them alone (--rounds: a run per round).
-    if (this.warmed && this.pool !== undefined)
+    // A later run (--rounds: one per round) once the workers were started goes to them alone:
+    // this thread helping again would make the round wait for the warm-up tasks once more.
+    if (this.pool !== undefined)
       return this.pool.run(next, {
         ...control,
         onResults: (t, r) => {
@@ -181,7 +180,7 @@ export class WarmingPool implements FuzzExecutor {
         onResults: (t, r) => {
           // A worker's first real task runs cold (unoptimized code): help until one is back.
           if (t.cases.length === 0) return;
-          warm = this.warmed = true;
+          warm = true;
           this.casesPooled += r.length;
           control.onResults?.(t, r);
         },
