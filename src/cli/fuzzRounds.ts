@@ -2,14 +2,29 @@
 // docs/fuzzing.md "Rounds"). Refused with --shard (a shard would not see the others' kept
 // cases, so the shards could not add up to the unsharded run) and with --case (case N needs the
 // cases kept before its round, which only running them gives).
+import type { Shard } from '../fuzz/campaign.js';
 import { ROUND_CASES } from '../fuzz/rounds.js';
 import { UserError } from './context.js';
-import { positiveInt } from './options.js';
+import { positiveInt, shardOption } from './options.js';
 
+const ROUNDS_HELP = `cut the run into rounds of this many cases (default ${ROUND_CASES}): each round's cases also mutate the cases kept in the rounds before it`;
 export const ROUNDS_OPTION = [
   '--rounds [cases]',
-  `cut the run into rounds of this many cases (default ${ROUND_CASES}): each round's cases also mutate the cases kept in the rounds before it (not with --shard or --case)`,
+  `${ROUNDS_HELP} (not with --shard or --case)`,
 ] as const;
+/** vpdma nightly's: it has no --case. */
+export const NIGHTLY_ROUNDS_OPTION = [
+  '--rounds [cases]',
+  `${ROUNDS_HELP} (not with --shard)`,
+] as const;
+
+/** --shard and --rounds together (vpdma nightly): the second refuses the first. */
+export function shardAndRounds(o: {
+  readonly shard?: string;
+  readonly rounds?: string | boolean;
+}): { shard: Shard; rounds: number | undefined } {
+  return { shard: shardOption(o.shard), rounds: roundsOption(o.rounds, o) };
+}
 
 /** Cases per round (undefined: no rounds). */
 export function roundsOption(

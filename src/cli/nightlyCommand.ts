@@ -1,6 +1,7 @@
 // `vpdma nightly`'s options and their help; commands/nightly.ts runs the night.
 import type { Command } from 'commander';
 import { CORPUS_MAX_OPTION } from './corpusCap.js';
+import { NIGHTLY_ROUNDS_OPTION } from './fuzzRounds.js';
 import { HISTORY_RECOVER_OPTION } from './historyRecover.js';
 import { FUZZ_OPTIONS, SHARED_OPTIONS } from './options.js';
 
@@ -33,6 +34,7 @@ export function nightlyCommand(program: Command): Command {
       '--replay <dir...>',
       'trace directories to replay before fuzzing, instead of the bundled corpus (default), which the word bundled names: --replay bundled regress/ replays both (repeatable)',
     )
+    .option(...NIGHTLY_ROUNDS_OPTION)
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')

@@ -35,6 +35,8 @@ export interface FuzzPhase {
   readonly corpusDir: string;
   /** --corpus-max: entries of corpusDir at most (corpusCap.ts). */
   readonly corpusMax?: number;
+  /** --rounds: cases per round (src/fuzz/rounds.ts). */
+  readonly rounds?: number;
   readonly perGroup: number;
   readonly attemptsMax: number;
   /** --worker-heap-mb (absent: Node's own), recorded in the report. */
@@ -136,6 +138,7 @@ export async function fuzzPhase(
         base: [...bundled, ...mine.files],
         ...(mine.cap === undefined ? {} : { cap: mine.cap }),
         shard: p.shard,
+        ...(p.rounds === undefined ? {} : { rounds: p.rounds }),
         ...p.budget,
         workers: p.workers,
         perGroup: p.perGroup,

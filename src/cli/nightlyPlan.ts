@@ -29,6 +29,8 @@ export interface NightlyOptions {
   readonly loadTimeout?: string;
   readonly corpus?: string;
   readonly corpusMax?: string;
+  /** --rounds, with its value or alone. */
+  readonly rounds?: string | boolean;
   readonly out?: string;
   readonly shard?: string;
   readonly history?: string;

@@ -43,7 +43,6 @@ import {
   fuzzIntOption,
   profileOption,
   seedOption,
-  shardOption,
   targetOption,
   workerHeapOption,
   workersOption,
@@ -54,6 +53,7 @@ import {
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
+import { shardAndRounds } from '../fuzzRounds.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -90,7 +90,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   if (stderrWarning !== undefined) ctx.io.err(`vpdma nightly: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
   const failOn = parseFailOn(opts.failOn);
-  const shard = shardOption(opts.shard);
+  const { shard, rounds } = shardAndRounds(opts);
   const budget = budgetOf(opts);
   const workers = workersOption(opts.workers);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
@@ -237,6 +237,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         },
         ...(profile === undefined ? {} : { profile }),
         shard,
+        ...(rounds === undefined ? {} : { rounds }),
         budget: budget.budget,
         budgetText: budget.text,
         workers,
