@@ -13,6 +13,8 @@ import { UserError } from './context.js';
 import { firstDisabledCall } from './disabledTraces.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import { budgetOptions } from './fuzzBudget.js';
+import { shardAndRounds } from './fuzzRounds.js';
+import type { Shard } from '../fuzz/campaign.js';
 
 export interface NightlyOptions {
   readonly target?: string;
@@ -280,6 +282,15 @@ export function failsOnNew(r: NightlyReport): boolean {
     (r.regressedByReplay ?? []).length > 0 ||
     (r.reprosChanged ?? []).some((c) => fresh(c.now.status))
   );
+}
+
+/** Which cases the night runs: --shard, --rounds (which refuses a shard) and the budget. */
+export function casesOf(opts: NightlyOptions): {
+  shard: Shard;
+  rounds: number | undefined;
+  budget: ReturnType<typeof budgetOptions>;
+} {
+  return { ...shardAndRounds(opts), budget: budgetOf(opts) };
 }
 
 /** --runs, else --time (default 30s); --minimize-time as for `vpdma fuzz`. */

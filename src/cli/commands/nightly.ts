@@ -20,7 +20,7 @@ import { onInterrupt } from '../interrupt.js';
 import {
   callingDisabled,
   collectNightlyTraces,
-  budgetOf,
+  casesOf,
   exitForNightly,
   parseFailOn,
   removeFindings,
@@ -53,7 +53,6 @@ import {
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { corpusMaxOption } from '../corpusCap.js';
-import { shardAndRounds } from '../fuzzRounds.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -90,8 +89,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   if (stderrWarning !== undefined) ctx.io.err(`vpdma nightly: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
   const failOn = parseFailOn(opts.failOn);
-  const { shard, rounds } = shardAndRounds(opts);
-  const budget = budgetOf(opts);
+  const { shard, rounds, budget } = casesOf(opts);
   const workers = workersOption(opts.workers);
   const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   setWorkerHeapLimit(workerHeapMb);
