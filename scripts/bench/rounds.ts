@@ -46,7 +46,12 @@ async function campaign(
   const cpu = process.cpuUsage();
   const settings = fuzzSettings(seed, { target, callsMax });
   const base = buildBase(named, callsMax, undefined, undefined, undefined, size !== undefined);
-  const rounds = size === undefined ? undefined : new Rounds(size, base, settings);
+  // Boundaries timed in CPU, not wall time: all of this run is in this thread.
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const rounds = size === undefined ? undefined : new Rounds(size, base, settings, cpuMs);
   const ctx = caseContext(settings, base.entries, rounds);
   const keep = (r: CaseResult): void => {
     if (rounds === undefined) return;

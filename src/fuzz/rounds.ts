@@ -30,7 +30,7 @@ export interface RoundCost {
   readonly round: number;
   /** Entries the round's base has, the starting ones included. */
   readonly entries: number;
-  /** Energies recomputed and the kept entries packed, ms of this thread. */
+  /** Energies recomputed and the round's entries made, ms by the clock given (default: wall). */
   readonly ms: number;
 }
 
