@@ -8,7 +8,7 @@
 // memory-corrupted VideoPortMapDmaMemory; coverageCases 0 skips the model coverage part.
 //   npx tsx scripts/bench/rounds.ts [seeds=20] [cases=2000] [sizes=100,1000] [coverageCases=4000] [canaries...]
 import { buildBase } from '../../src/fuzz/base.js';
-import { runCampaign, type CampaignResult } from '../../src/fuzz/campaign.js';
+import type { CampaignResult } from '../../src/fuzz/campaign.js';
 import { generateCase } from '../../src/fuzz/caseGen.js';
 import { withEdges } from '../../src/fuzz/edgeMeta.js';
 import { createFuzzPool, InlineFuzzExecutor } from '../../src/fuzz/executor.js';
@@ -17,7 +17,7 @@ import type { CaseResult } from '../../src/fuzz/protocol.js';
 import { caseContext } from '../../src/fuzz/run.js';
 import { MUTANTS } from '../../src/replay/mutants.js';
 import { bundledCorpusDir, readCorpusDir } from '../../src/store/corpus.js';
-import { fuzzSettings } from './fuzzSetup.js';
+import { campaignOn, fuzzSettings } from './fuzzSetup.js';
 
 const seedCount = Number(process.argv[2] ?? 20);
 const casesMax = Number(process.argv[3] ?? 2000);
@@ -59,18 +59,12 @@ async function campaign(
     rounds.add(r.edges === undefined ? made : withEdges(made, r.edges));
   };
   const ex = target.startsWith('process:') ? createFuzzPool(2, target) : new InlineFuzzExecutor();
-  const c = await runCampaign(ex, {
-    settings,
-    base: base.shared,
-    baseKeys: base.keys,
-    baseEdges: base.edges,
-    shard: { index: 0, count: 1 },
+  const c = await campaignOn(ex, base, settings, {
     runs,
     ...(found === undefined ? {} : { failuresMax: 1, counts: found }),
     onKept: keep,
     ...(rounds === undefined ? {} : { rounds }),
   });
-  await ex.close();
   const used = process.cpuUsage(cpu);
   const costs = rounds?.costs ?? [];
   return {
