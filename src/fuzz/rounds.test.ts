@@ -7,7 +7,7 @@ import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js
 import { encodeVpt } from '../trace/vpt.js';
 import { buildBase, type NamedTrace } from './base.js';
 import { generateCase } from './caseGen.js';
-import { createFuzzPool } from './executor.js';
+import { createFuzzPool, InlineFuzzExecutor } from './executor.js';
 import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
@@ -68,8 +68,9 @@ async function run(workers: number, roundsSize: number | undefined, runs: number
       writeFinding: (f) =>
         Promise.resolve(reportFindingOf(f, settings, { jsonl: 'm', txt: 'm', vpt: 'm' })),
     }),
+    // Every case in this thread, or all but the first task in 2 worker threads.
     fuzzExecutor: (n: number, t: string) =>
-      createFuzzPool(n, t, n > 1 ? { soloMs: 0, tasksHereMax: 1 } : {}),
+      n > 1 ? createFuzzPool(n, t, { soloMs: 0, tasksHereMax: 1 }) : new InlineFuzzExecutor(),
   };
   const base = await bundled();
   const r = await runFuzz(
