@@ -22,6 +22,7 @@ import { mergeFuzzReports } from './mergeReports.js';
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
+import { testReportMeta } from '../../test/support/reportMeta.js';
 
 const PER_GROUP = 2;
 // Enough for every comparison below to have findings, kept cases and edges to compare (160
@@ -70,23 +71,19 @@ async function campaign(
     { settings, base, shard, runs, workers, perGroup: PER_GROUP, attemptsMax: 800 },
     io,
   );
-  return buildFuzzReport(r, {
-    seed: '7',
-    vpdmaVersion: 'test',
-    modelRevision: 'test',
-    buildRevision: 'test',
-    target,
-    profile: 'docs',
-    shard: `${shard.index + 1}/${shard.count}`,
-    budget: { runs },
-    callsMax: 48,
-    reprosPerKind: PER_GROUP,
-    attemptsMax: 800,
-    interrupted: false,
-    warnings: [],
-    workers,
-    wallMs: 0,
-  });
+  return buildFuzzReport(
+    r,
+    testReportMeta({
+      seed: '7',
+      target,
+      shard: `${shard.index + 1}/${shard.count}`,
+      budget: { runs },
+      callsMax: 48,
+      reprosPerKind: PER_GROUP,
+      attemptsMax: 800,
+      workers,
+    }),
+  );
 }
 
 function onDisk(out: string, settings: FuzzSettings) {

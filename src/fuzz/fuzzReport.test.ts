@@ -14,6 +14,7 @@ import {
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
+import { testReportMeta } from '../../test/support/reportMeta.js';
 
 const settings: FuzzSettings = {
   target: 'model',
@@ -37,23 +38,18 @@ async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
   const shard = { index: 0, count: 1 };
   const options = { settings, base, shard, runs: 12, workers: 2, perGroup: 2, attemptsMax: 100 };
   const r = await runFuzz(options, io);
-  return buildFuzzReport(r, {
-    seed: '5',
-    vpdmaVersion: 'test',
-    modelRevision: 'test',
-    buildRevision: 'test',
-    target: 'model',
-    profile: 'docs',
-    shard: '1/1',
-    budget: { runs: 12 },
-    callsMax: 32,
-    reprosPerKind: 2,
-    attemptsMax: 100,
-    interrupted: false,
-    warnings: [],
-    workers: 2,
-    wallMs: 0,
-  });
+  return buildFuzzReport(
+    r,
+    testReportMeta({
+      seed: '5',
+      target: 'model',
+      budget: { runs: 12 },
+      callsMax: 32,
+      reprosPerKind: 2,
+      attemptsMax: 100,
+      workers: 2,
+    }),
+  );
 }
 
 const firstLine = (r: FuzzReport): string => formatFuzzSummary(r).split('\n')[0] ?? '';

@@ -10,6 +10,7 @@ import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzRepor
 import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { runFuzz, type MinimizeStatus } from './run.js';
+import { testReportMeta } from '../../test/support/reportMeta.js';
 
 const settings: FuzzSettings = {
   target: 'mutant:drops-map-registers',
@@ -48,23 +49,18 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
     },
     io,
   );
-  const report = buildFuzzReport(r, {
-    seed: '7',
-    vpdmaVersion: 'test',
-    modelRevision: 'test',
-    buildRevision: 'test',
-    target: settings.target,
-    profile: 'docs',
-    shard: '1/1',
-    budget: { runs: 160, ...(minimizeTimeMs === undefined ? {} : { minimizeTime: '1s' }) },
-    callsMax: 48,
-    reprosPerKind: 2,
-    attemptsMax: 800,
-    interrupted: false,
-    warnings: [],
-    workers: 1,
-    wallMs: 0,
-  });
+  const report = buildFuzzReport(
+    r,
+    testReportMeta({
+      seed: '7',
+      target: settings.target,
+      budget: { runs: 160, ...(minimizeTimeMs === undefined ? {} : { minimizeTime: '1s' }) },
+      callsMax: 48,
+      reprosPerKind: 2,
+      attemptsMax: 800,
+      workers: 1,
+    }),
+  );
   return { report, statuses };
 }
 

@@ -13,6 +13,7 @@ import { reportFindingOf } from './outputs.js';
 import type { FuzzSettings } from './protocol.js';
 import { Rounds } from './rounds.js';
 import { caseContext, runFuzz } from './run.js';
+import { testReportMeta } from '../../test/support/reportMeta.js';
 
 const settings: FuzzSettings = {
   target: 'model',
@@ -86,24 +87,19 @@ async function run(workers: number, roundsSize: number | undefined, runs: number
     },
     io,
   );
-  const report = buildFuzzReport(r, {
-    seed: '7',
-    vpdmaVersion: 'test',
-    modelRevision: 'test',
-    buildRevision: 'test',
-    target: settings.target,
-    profile: 'docs',
-    shard: '1/1',
-    budget: { runs },
-    callsMax: 48,
-    ...(roundsSize === undefined ? {} : { rounds: roundsSize }),
-    reprosPerKind: 1,
-    attemptsMax: 200,
-    interrupted: false,
-    warnings: [],
-    workers,
-    wallMs: 0,
-  });
+  const report = buildFuzzReport(
+    r,
+    testReportMeta({
+      seed: '7',
+      target: settings.target,
+      budget: { runs },
+      callsMax: 48,
+      ...(roundsSize === undefined ? {} : { rounds: roundsSize }),
+      reprosPerKind: 1,
+      attemptsMax: 200,
+      workers,
+    }),
+  );
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- timing differs between runs
   const { timing, ...stable } = report;
   return { stable, kept };
