@@ -119,11 +119,13 @@ export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
   };
 }
 
+/** The job; undefined when `signal` stopped the read of the trace's header. */
 export async function prepare(
   input: MinimizeInput,
   opts: MinimizeCliOptions,
   parsed = minimizeOptions(opts),
-): Promise<Job> {
+  signal?: AbortSignal,
+): Promise<Job | undefined> {
   const file = input.path;
   const { spec, attemptsMax, workers, workerHeapMb, timeoutMs, rssLimitMb } = parsed;
   const out = opts.out ?? defaultOut(file, input.outHere);
@@ -132,7 +134,11 @@ export async function prepare(
     throw new UserError(`--out: ${out}: is the trace being minimized; give another file`);
   // Before the work: an unwritable --out found after minimizing would throw the result away.
   await checkOutputFile('--out', out);
-  const first = await readHeader(file, input.label);
+  const first = await readHeader(file, {
+    label: input.label,
+    ...(signal === undefined ? {} : { signal }),
+  });
+  if (first === undefined) return undefined;
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
   const profile: Profile = profileOf(first, profileOption(opts.profile));
   const header: TraceHeader = { ...first, profile };
@@ -160,13 +166,20 @@ export async function prepare(
   };
 }
 
-/** The trace's header; a file that has none (or no such file) is bad input. */
-async function readHeader(file: string, label: string): Promise<TraceHeader> {
-  for await (const item of streamTraceBatches(file, { label })) {
+/**
+ * The trace's header; a file that has none (or no such file) is bad input. Undefined when the
+ * read was stopped by `read.signal`.
+ */
+async function readHeader(
+  file: string,
+  read: { readonly label: string; readonly signal?: AbortSignal },
+): Promise<TraceHeader | undefined> {
+  for await (const item of streamTraceBatches(file, read)) {
     if (item.kind === 'header') return item.header;
+    if (read.signal?.aborted === true) return undefined;
     if (item.kind === 'error') throw new UserError(formatTraceError(item.error));
   }
-  throw new UserError(`${label}: no header`);
+  throw new UserError(`${read.label}: no header`);
 }
 
 /**

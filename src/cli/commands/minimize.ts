@@ -115,11 +115,23 @@ async function minimizeInput(
   parsed: MinimizeOptions,
 ): Promise<ExitCode> {
   const file = input.label;
-  const job = await prepare(input, opts, parsed);
+  // From the first read: a .txt's header item comes only after the comments before its first
+  // call, which may be hundreds of MiB (the read stops at its next chunk).
+  const interrupt = onInterrupt(ctx.io.err);
+  let job;
+  try {
+    job = await prepare(input, opts, parsed, interrupt.signal);
+  } catch (e) {
+    interrupt.dispose();
+    throw e;
+  }
+  if (job === undefined) {
+    interrupt.dispose();
+    return nothingFound(ctx, file);
+  }
   setWorkerHeapLimit(job.workerHeapMb);
   ctx.io.err(rssLimitNote('minimize', job.settings.target, job.settings.rssLimitMb ?? 0));
   const executor = new PiscinaExecutor(job.workers);
-  const interrupt = onInterrupt(ctx.io.err);
   try {
     // The file replayed streamed, for its violation; only then are its calls read, up to it.
     // Bad input anywhere in it is refused here, in one line, as a whole read refused it.

@@ -1,4 +1,5 @@
 // `vpdma show <trace>`: the trace as text (a valid repro file) after a summary in comments.
+import { oneLine } from '../../core/oneLine.js';
 import { plural } from '../../core/plural.js';
 import { shellWord } from '../../core/shellWord.js';
 import { streamTraceBatches } from '../../store/traceFiles.js';
@@ -14,6 +15,7 @@ import { UserError, writeLong } from '../context.js';
 import { EXIT } from '../exitCodes.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { traceArgument } from '../bundledTrace.js';
+import { onInterrupt, type Interrupt } from '../interrupt.js';
 import type { ExitCode } from '../exitCodes.js';
 
 interface ShowOptions {
@@ -61,10 +63,50 @@ export async function show(
   const named = await traceArgument(given);
   const stdin = named === STDIN_TRACE ? await spoolStdin() : undefined;
   try {
-    return await showFile(ctx, stdin?.path ?? named, stdin?.label ?? named, opts, callsMax);
+    return await showOrStop(ctx, stdin?.path ?? named, stdin?.label ?? named, opts, callsMax);
   } finally {
     await stdin?.dispose();
   }
+}
+
+/**
+ * Ctrl-C or SIGTERM ends the read at its next chunk (a stretch of comments yields no item to
+ * stop between): one line says so, exit 130. What was printed stays; stdout is not a file
+ * show could take back.
+ */
+async function showOrStop(
+  ctx: CliContext,
+  path: string,
+  file: string,
+  opts: ShowOptions,
+  callsMax: number,
+): Promise<ExitCode> {
+  // No line on the signal itself: the stop is a chunk away, and says so itself.
+  const interrupt = onInterrupt(() => undefined);
+  try {
+    return await showStoppable(ctx, { path, file, interrupt }, opts, callsMax);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** show of `path` until `interrupt` aborts: then one line and exit 130 (tests abort it). */
+export async function showStoppable(
+  ctx: CliContext,
+  from: { readonly path: string; readonly file: string; readonly interrupt: Interrupt },
+  opts: ShowOptions,
+  callsMax = oracleCallsMax,
+): Promise<ExitCode> {
+  const { path, file, interrupt } = from;
+  try {
+    return await showFile(ctx, path, file, opts, callsMax, interrupt.signal);
+  } catch (e) {
+    // The read's `cannot read: interrupted`, or anything else the stop cut short.
+    if (!interrupt.signal.aborted) throw e;
+  }
+  const name = interrupt.received() ?? 'interrupted';
+  ctx.io.err(`vpdma show: ${name}: stopped reading ${oneLine(file)}; what was printed stays\n`);
+  return EXIT.interrupted;
 }
 
 async function showFile(
@@ -73,11 +115,12 @@ async function showFile(
   file: string,
   opts: ShowOptions,
   callsMax: number,
+  signal: AbortSignal,
 ): Promise<ExitCode> {
   // Both forms stream: a trace of any size, in bounded memory. A damaged trace shows its
   // intact part, then the damage (exit 2).
   let damage: TraceError | undefined;
-  const read = { label: file, traceCallsMax: Number.POSITIVE_INFINITY };
+  const read = { label: file, traceCallsMax: Number.POSITIVE_INFINITY, signal };
   const open = () =>
     untilDamage(streamTraceBatches(path, read), (e) => {
       damage = e;
