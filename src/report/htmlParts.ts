@@ -31,6 +31,7 @@ const RERUN_LABELS: Readonly<Record<string, string>> = {
   budget: 'Fuzz budget',
   runsEquivalent: '--runs that reproduces the cases',
   callsMax: 'Calls per case at most (--calls-max)',
+  rounds: 'Cases per round (--rounds)',
   timeoutMs: 'Call timeout, ms (--timeout)',
   workerHeapMb: 'Worker heap limit, MiB (--worker-heap-mb)',
   rssLimitMb: 'Process target memory limit, MiB (--rss-limit-mb; 0: none)',

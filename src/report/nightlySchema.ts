@@ -284,6 +284,7 @@ export type NightlyRendered = NightlyReport & {
       | 'budget'
       | 'runsEquivalent'
       | 'callsMax'
+      | 'rounds'
       | 'timeoutMs'
       | 'workerHeapMb'
       | 'rssLimitMb'
@@ -303,9 +304,9 @@ function budgetText(b: FuzzReport['budget']): string {
 /**
  * What re-running the night's fuzz phase needs beside the seed, target, profile and shard, as
  * [name, value] (JUnit and SARIF properties, the HTML Run table): the budget, runsEquivalent
- * (the --runs that runs the same cases), callsMax, timeoutMs, the base corpus's baseId and
- * workerHeapMb when --worker-heap-mb was given, rssLimitMb for a process: target. Only those the report has (a merge of older
- * reports may lack some).
+ * (the --runs that runs the same cases), callsMax, rounds when --rounds was given, timeoutMs,
+ * the base corpus's baseId and workerHeapMb when --worker-heap-mb was given, rssLimitMb for a
+ * process: target. Only those the report has (a merge of older reports may lack some).
  */
 export function rerunFacts(r: NightlyRendered): [string, string][] {
   const d = r.fuzzDetail;
@@ -314,6 +315,7 @@ export function rerunFacts(r: NightlyRendered): [string, string][] {
   if (d.budget !== undefined) facts.push(['budget', budgetText(d.budget)]);
   if (d.runsEquivalent !== undefined) facts.push(['runsEquivalent', String(d.runsEquivalent)]);
   if (d.callsMax !== undefined) facts.push(['callsMax', String(d.callsMax)]);
+  if (d.rounds !== undefined) facts.push(['rounds', String(d.rounds)]);
   if (d.timeoutMs !== undefined) facts.push(['timeoutMs', String(d.timeoutMs)]);
   if (d.workerHeapMb !== undefined) facts.push(['workerHeapMb', String(d.workerHeapMb)]);
   if (d.rssLimitMb !== undefined) facts.push(['rssLimitMb', String(d.rssLimitMb)]);

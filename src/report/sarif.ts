@@ -56,8 +56,8 @@ export interface SarifResult {
 
 /**
  * The run's property bag: what identifies it, --disable's functions (`disabled`), what a
- * re-run needs (budget, runsEquivalent, callsMax, timeoutMs, baseId, workerHeapMb when given;
- * nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line) and the
+ * re-run needs (budget, runsEquivalent, callsMax, rounds, timeoutMs, baseId, workerHeapMb
+ * when given; nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line) and the
  * buckets still open that nothing showed (`stillOpen`, as report.json lists them: they have no
  * result to carry them, having no finding and no failing trace tonight).
  */
