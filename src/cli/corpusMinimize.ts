@@ -195,7 +195,11 @@ async function minimizeOne(
       exhausted: r.exhausted || r.aborted,
       // --profile only when the night had one: the repro's header records the one it used.
       command: corpusReplayCommand(
-        { target: o.settings.target, profile: o.settings.profile ?? PROFILE_PER_TRACE },
+        {
+          target: o.settings.target,
+          profile: o.settings.profile ?? PROFILE_PER_TRACE,
+          rssLimitMb: o.settings.rssLimitMb,
+        },
         files.jsonl,
         o.settings.timeoutMs,
         true,

@@ -6,8 +6,8 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CorpusRepro, NightlyReport } from '../report/nightlySchema.js';
-import { corpusReplayCommand } from '../report/command.js';
+import type { CorpusRepro } from '../report/nightlySchema.js';
+import { corpusReplayCommand, type CommandRun } from '../report/command.js';
 import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
 import { UserError } from './context.js';
@@ -52,7 +52,8 @@ export async function corpusReproSources(shards: readonly Shard[]): Promise<Corp
 export async function copyCorpusRepros(
   sources: readonly CorpusReproSource[],
   out: string,
-  run: Pick<NightlyReport, 'target' | 'profile'>,
+  /** The night's target, --profile and --rss-limit-mb (fuzzDetail's), which it passes on. */
+  run: CommandRun,
   /** The night's --timeout, which the replay command passes on. */
   timeoutMs: number | undefined,
   notCopied: (why: string) => void,

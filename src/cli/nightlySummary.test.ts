@@ -256,6 +256,15 @@ describe('the nightly summary', () => {
       expect(under('caps/a.jsonl')).toBe(
         `    vpdma minimize caps/a.jsonl --kind return-mismatch --fn VideoPortLockPages --out a.min.txt --target ${TARGET} --profile docs --timeout 1000`,
       );
+      // The night's --rss-limit-mb, when not the default (2048), goes with both.
+      const limited = summary(
+        { corpus: { ...r.corpus, traces, violations } },
+        { budget: {}, timeoutMs: 1000, rssLimitMb: 512, corpus },
+      );
+      for (const trace of ['caps/a.min.txt', 'caps/a.jsonl'])
+        expect(limited[limited.findIndex((l) => l.startsWith(`  ${trace}:call 1: `)) + 1]).toMatch(
+          / --timeout 1000 --rss-limit-mb 512( --explain)?$/,
+        );
     });
 
     it('places a violation by line where the report has one, as vpdma replay does', () => {

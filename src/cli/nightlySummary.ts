@@ -64,6 +64,8 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     ...again,
     `corpus traces that failed${statusCounts(failing.map((f) => f.status))}, the first violation of each and what to run next (its repro, if the night minimized it):`,
   ];
+  // The night's --rss-limit-mb too: replay's and minimize's default could let a leak pass.
+  const run = { target: r.target, profile: r.profile, rssLimitMb: r.fuzzDetail.rssLimitMb };
   const shown = failing.filter((f, i) => i < CORPUS_FAILURES_SHOWN || f.repro !== undefined);
   for (const { v, failedIn, minimal, repro, status } of shown) {
     const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;
@@ -71,9 +73,9 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
       repro !== undefined
         ? `minimized to ${plural(repro.reproCalls, 'call')}${reproNotes(repro)}: ${repro.command}`
         : minimal
-          ? corpusReplayCommand(r, commandTraceName(v.trace), r.fuzzDetail.timeoutMs, true)
+          ? corpusReplayCommand(run, commandTraceName(v.trace), r.fuzzDetail.timeoutMs, true)
           : corpusMinimizeCommand(
-              r,
+              run,
               { ...v, trace: commandTraceName(v.trace) },
               r.fuzzDetail.timeoutMs,
             );

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { pathArgument, replayCommandLine } from '../core/replayCommand.js';
 import { isProfile } from '../model/device.js';
+import { rssLimitChanged } from '../replay/rssLimit.js';
 import { shellWord } from '../core/shellWord.js';
 import type { NightlyReport } from './nightlySchema.js';
 
@@ -30,9 +31,27 @@ export function shortSignature(signature: string): string {
   return (tail === '' ? signature : tail).slice(0, SHORT_LENGTH);
 }
 
-/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--explain]`, quoted for a POSIX shell. */
+/**
+ * What a corpus trace's command repeats of the night beside its --timeout: the target, the
+ * --profile and the --rss-limit-mb (fuzzDetail.rssLimitMb), passed on only when not the default.
+ */
+export type CommandRun = Pick<NightlyReport, 'target' | 'profile'> & {
+  readonly rssLimitMb?: number | undefined;
+};
+
+/** The --rss-limit-mb a command passes on: a process: target's, when not the default. */
+function rssLimitOf(run: CommandRun): { rssLimitMb?: number } {
+  return run.rssLimitMb === undefined
+    ? {}
+    : rssLimitChanged({ target: run.target, rssLimitMb: run.rssLimitMb });
+}
+
+/**
+ * `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N] [--explain]`,
+ * quoted for a POSIX shell.
+ */
 export function corpusReplayCommand(
-  report: Pick<NightlyReport, 'target' | 'profile'>,
+  report: CommandRun,
   trace: string,
   /** The night's --timeout: replay's own default (5000 ms) could turn a hang into another outcome. */
   timeoutMs?: number,
@@ -40,18 +59,24 @@ export function corpusReplayCommand(
   explain = false,
 ): string {
   const profile = isProfile(report.profile) ? report.profile : undefined;
-  return replayCommandLine(trace, { target: report.target, profile, timeoutMs, explain });
+  return replayCommandLine(trace, {
+    target: report.target,
+    profile,
+    timeoutMs,
+    explain,
+    ...rssLimitOf(report),
+  });
 }
 
 /**
  * `vpdma minimize TRACE --kind K --fn F --out NAME.min.txt --target T [--profile P]
- * [--timeout MS]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
+ * [--timeout MS] [--rss-limit-mb N]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
  * that violation. The repro goes to the directory it runs in: minimize's default, beside the
  * trace, would put a new trace into the corpus directory the next night replays. TRACE may be
  * a bundled trace's `corpus:NAME`.
  */
 export function corpusMinimizeCommand(
-  report: Pick<NightlyReport, 'target' | 'profile'>,
+  report: CommandRun,
   v: { readonly trace: string; readonly kind: string; readonly fn: string },
   timeoutMs?: number,
 ): string {
@@ -63,5 +88,7 @@ export function corpusMinimizeCommand(
   words.push('--target', report.target);
   if (isProfile(report.profile)) words.push('--profile', report.profile);
   if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
+  const { rssLimitMb } = rssLimitOf(report);
+  if (rssLimitMb !== undefined) words.push('--rss-limit-mb', String(rssLimitMb));
   return words.map(shellWord).join(' ');
 }

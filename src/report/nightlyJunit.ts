@@ -201,9 +201,10 @@ export function caseForCorpusTrace(
   /** The trace as its Reproduce line names it (a bundled one's `corpus:NAME`). */
   commandName: TraceName = (x) => x,
 ): JunitCase {
-  // With the night's --timeout, as the summary gives it: replay's default could turn a hang
-  // into another outcome.
-  const command = corpusReplayCommand(r, commandName(t.trace), r.fuzzDetail?.timeoutMs);
+  // With the night's --timeout and --rss-limit-mb, as the summary gives them: replay's defaults
+  // could turn a hang or a leak into another outcome.
+  const run = { target: r.target, profile: r.profile, rssLimitMb: r.fuzzDetail?.rssLimitMb };
+  const command = corpusReplayCommand(run, commandName(t.trace), r.fuzzDetail?.timeoutMs);
   const c = caseForTrace(t, r.corpus.violations, { command });
   if (t.status === undefined || t.signature === undefined) return c;
   if (r.failOn === 'new' && t.status === 'open' && t.damage === undefined) {

@@ -282,7 +282,8 @@ async function writeMerged(
       oldSchemeOf(v.history, first.target),
     ),
   );
-  const copied = await copyCorpusRepros(repros, opts.out, first, fuzz.timeoutMs, (why) =>
+  const run = { target: first.target, profile: first.profile, rssLimitMb: fuzz.rssLimitMb };
+  const copied = await copyCorpusRepros(repros, opts.out, run, fuzz.timeoutMs, (why) =>
     v.notCopied.push(why),
   );
   const replayed = mergeCorpusReplay(shards);
