@@ -153,7 +153,7 @@ describe('vpdma fuzz when vpdma itself fails while minimizing', () => {
 describe('vpdma nightly when vpdma itself fails part way through the campaign', () => {
   const A = 'inert-return-mismatch/GetBytesUsed/b8a02000';
   const bugs = plantedNights(dir);
-  const { out, history, night } = bugs;
+  const { out, night } = bugs;
 
   it('writes every report and the history, marks nothing fixed, and exits 3', async () => {
     bugs.plant('A');
@@ -177,9 +177,7 @@ describe('vpdma nightly when vpdma itself fails part way through the campaign', 
     const repro = report.corpus.traces.find((t) => t.trace.includes(`/findings/${A}/`));
     expect(repro?.outcome).toBe('pass');
     expect(report.fixed).toEqual([]);
-    const bucket = json<{ buckets: { signature: string; fixedSince?: string }[] }>(
-      history,
-    ).buckets.find((b) => b.signature === A);
+    const bucket = bugs.bucket(A);
     expect(bucket).toBeDefined();
     expect(bucket?.fixedSince).toBeUndefined();
     expect(r.out).toContain(

@@ -49,7 +49,7 @@ const json = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T
 
 describe('vpdma nightly when vpdma itself fails in the corpus replay', () => {
   const bugs = plantedNights(dir);
-  const { out, history, night } = bugs;
+  const { out, night } = bugs;
 
   it('writes every report and the history, runs no case, marks nothing fixed, and exits 3', async () => {
     bugs.plant('A');
@@ -73,9 +73,7 @@ describe('vpdma nightly when vpdma itself fails in the corpus replay', () => {
     expect(report.corpus.traces.map((t) => t.outcome)).toEqual(['pass']);
     expect(report.corpus.traces[0]?.trace).toContain(`/findings/${A}/`);
     expect(report.fixed).toEqual([]);
-    const bucket = json<{ buckets: { signature: string; fixedSince?: string }[] }>(
-      history,
-    ).buckets.find((b) => b.signature === A);
+    const bucket = bugs.bucket(A);
     expect(bucket).toBeDefined();
     expect(bucket?.fixedSince).toBeUndefined();
     expect(r.out).toContain('\nvpdma failed part way (a bug): ');

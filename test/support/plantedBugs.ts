@@ -1,7 +1,7 @@
 // Test support: a module target, the reference model with bugs planted by a file it reads at
 // each start, so one --target SPEC (as a --history keeps it) gets another bug from night to
 // night. A: VideoPortGetBytesUsed returns 7. B: VideoPortDoDma returns 0x1234.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nightlyArgs } from './nightlyArgs.js';
@@ -48,11 +48,19 @@ export function plantedNights(dir: string): PlantedBugs & {
   readonly out: string;
   readonly history: string;
   readonly night: (seed: string) => Promise<CliRun>;
+  /** The --history bucket of `signature` after the nights so far, if it has one. */
+  readonly bucket: (signature: string) => { signature: string; fixedSince?: string } | undefined;
 } {
   const bugs = plantedBugs(dir);
   const out = join(dir, 'nightly');
   const history = join(dir, 'history.json');
   const night = (seed: string): Promise<CliRun> =>
     runCli(nightlyArgs({ target: bugs.target, seed, runs: 100, out, history }));
-  return { ...bugs, plant: (b) => bugs.plant(b), out, history, night };
+  const bucket = (signature: string): { signature: string; fixedSince?: string } | undefined =>
+    (
+      JSON.parse(readFileSync(history, 'utf8')) as {
+        buckets: { signature: string; fixedSince?: string }[];
+      }
+    ).buckets.find((b) => b.signature === signature);
+  return { ...bugs, plant: (b) => bugs.plant(b), out, history, night, bucket };
 }
