@@ -214,9 +214,17 @@ export interface Failing {
 /**
  * The trace's calls up to `v`'s (the first pass would cut the rest), read again from the file;
  * `first` is its replay (its traceCalls counts the trace's calls, so the rest is not read).
+ * Undefined when `signal` stopped the read (at its next chunk: a late violation's calls may
+ * take seconds to read).
  */
-export async function readFailing(job: Job, first: ItemResult, v: Violation): Promise<Failing> {
-  const read = await readTraceStart(job.file, v.callIndex + 1, first.traceCalls);
+export async function readFailing(
+  job: Job,
+  first: ItemResult,
+  v: Violation,
+  signal?: AbortSignal,
+): Promise<Failing | undefined> {
+  const read = await readTraceStart(job.file, v.callIndex + 1, first.traceCalls, signal);
+  if (signal?.aborted === true) return undefined;
   if (!read.ok) throw new UserError(formatTraceError(read.error));
   // The replay checked every reference already; this is the same check on what is kept.
   const broken = checkReferences(read.value.trace, job.label);

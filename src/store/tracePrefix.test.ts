@@ -1,5 +1,6 @@
 // readTraceStart holds the first calls only: told how many the trace has, it stops reading
 // there (bad input further on is never seen); otherwise it counts the rest, damage ending it.
+// An aborted signal ends the read at its next chunk.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +59,16 @@ describe('readTraceStart', () => {
     expect(!r.ok && r.error.message).toBe(
       `more than ${callsMax} calls to hold in memory (the first ${callsMax + 1} are needed)`,
     );
+  });
+
+  it('stopped by its signal, ends with cannot read: interrupted (not damage)', async () => {
+    const p = file('stopped.jsonl', `${lines.join('\n')}\n`);
+    const ac = new AbortController();
+    ac.abort();
+    const r = await readTraceStart(p, 2, undefined, ac.signal);
+    expect(!r.ok && r.error).toEqual({ file: p, message: 'cannot read: interrupted' });
+    // The signal is all that stopped it: unaborted, the same read keeps its calls.
+    const running = await readTraceStart(p, 2, undefined, new AbortController().signal);
+    expect(running.ok && running.value.trace.calls).toEqual(t.calls.slice(0, 2));
   });
 });

@@ -22,12 +22,14 @@ export interface TracePrefix {
  * The header and first `kept` calls of the trace at `path` (at most callsMax of them). Damage
  * ends the trace, as readTracePrefix's intact part; any other error is an error. With
  * `callsKnown` (how many calls the trace holds, say from a replay that ran to its end) the
- * rest is not read at all.
+ * rest is not read at all. Once `signal` aborts, the read ends at its next chunk with the
+ * error `cannot read: interrupted` (the calls up to a late violation may take seconds to read).
  */
 export async function readTraceStart(
   path: string,
   kept: number,
   callsKnown?: number,
+  signal?: AbortSignal,
 ): Promise<Result<TracePrefix, TraceError>> {
   if (kept > callsMax)
     return err({
@@ -46,7 +48,11 @@ export async function readTraceStart(
           ...(damage === undefined ? {} : { damage }),
         });
   // No call limit on the stream: only the calls kept are held.
-  for await (const item of streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })) {
+  const read = {
+    traceCallsMax: Number.POSITIVE_INFINITY,
+    ...(signal === undefined ? {} : { signal }),
+  };
+  for await (const item of streamTraceBatches(path, read)) {
     if (item.kind === 'error') {
       if (item.error.damaged !== true || header === undefined) return err(item.error);
       return done(item.error);

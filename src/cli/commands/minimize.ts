@@ -23,7 +23,7 @@ import { formatOf, writeTraceAtomic } from '../../store/traceFiles.js';
 import { formatTraceError } from '../../trace/traceError.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
-import { onInterrupt } from '../interrupt.js';
+import { onInterrupt, type Interrupt } from '../interrupt.js';
 import { formatMinimizeSummary } from '../minimizeSummary.js';
 import {
   DEFAULT_ATTEMPTS,
@@ -108,16 +108,19 @@ async function runMinimize(
   }
 }
 
-async function minimizeInput(
+/**
+ * `input` minimized, stopped by `interrupt` (from the first read: a .txt's header item comes
+ * only after the comments before its first call, which may be hundreds of MiB, and every read
+ * stops at its next chunk). Tests give an Interrupt they abort themselves.
+ */
+export async function minimizeInput(
   ctx: CliContext,
   input: MinimizeInput,
   opts: MinimizeCliOptions,
-  parsed: MinimizeOptions,
+  parsed: MinimizeOptions = minimizeOptions(opts),
+  interrupt: Interrupt = onInterrupt(ctx.io.err),
 ): Promise<ExitCode> {
   const file = input.label;
-  // From the first read: a .txt's header item comes only after the comments before its first
-  // call, which may be hundreds of MiB (the read stops at its next chunk).
-  const interrupt = onInterrupt(ctx.io.err);
   let job;
   try {
     job = await prepare(input, opts, parsed, interrupt.signal);
@@ -176,18 +179,22 @@ async function minimizeInput(
     );
     // Attempts done, no total: --attempts-max caps them, it does not measure the work.
     const progress = new Progress('minimize', 0, display);
-    let failing: Failing;
+    let failing: Failing | undefined;
     let r;
     try {
       progress.mark(0, { phase: `preparing (reading ${v.callIndex + 1} calls)` });
-      failing = await readFailing(job, first, v);
-      progress.mark(0, { phase: `preparing (linking ${failing.trace.calls.length} calls)` });
-      r = await shrink(job, failing, executor, v, progress, interrupt.signal);
+      failing = await readFailing(job, first, v, interrupt.signal);
+      // Stopped while reading, or before linking (seconds for half a million calls) began.
+      if (failing !== undefined && !interrupt.signal.aborted) {
+        progress.mark(0, { phase: `preparing (linking ${failing.trace.calls.length} calls)` });
+        r = await shrink(job, failing, executor, v, progress, interrupt.signal);
+      }
     } finally {
       progress.stop();
     }
     // Interrupted before a candidate was accepted, the "repro" would be the input itself.
-    if (r.aborted && r.accepted === 0) return nothingFound(ctx, file);
+    if (failing === undefined || r === undefined || (r.aborted && r.accepted === 0))
+      return nothingFound(ctx, file);
     await write(ctx, job, failing.calls, executor, v, r);
     return interrupt.received() !== undefined ? EXIT.interrupted : EXIT.violations;
   } catch (e) {
