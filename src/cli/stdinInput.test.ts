@@ -1,6 +1,7 @@
 // Standard input as a trace, where only a real process shows it: `vpdma minimize -` (its repro
-// in the current directory, stdin's spool gone), and Ctrl-C while stdin is still being spooled
-// (the pipe open): exit 130, one line, the spool removed.
+// in the current directory, stdin's spool gone), and Ctrl-C or SIGTERM while stdin is still
+// being spooled (the pipe open): exit 130 (not SIGTERM's default 143), one line, the spool
+// removed.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,29 +52,35 @@ describe('vpdma minimize -', () => {
   });
 });
 
-describe('Ctrl-C while standard input is being spooled', () => {
-  it('exits 130 at once with one line, the spool removed', async () => {
+describe('Ctrl-C or SIGTERM while standard input is being spooled', () => {
+  // The header and some calls, and the pipe left open: the CLI is still reading when the
+  // signal comes, once the spool file holds what was written (not after a fixed wait).
+  const head = flags.subarray(0, flags.indexOf('\n', 2000) + 1);
+  const spooledIn = (spool: string) => async (): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [sub] = readdirSync(spool);
+      const size = sub === undefined ? 0 : statOr0(join(spool, sub, 'stdin'));
+      if (size === head.length) return;
+      if (Date.now() > deadline) throw new Error(`stdin not spooled: ${size} bytes`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  // SIGTERM as well as Ctrl-C: its default action would end the process with 143.
+  it.each([
+    [['replay', '-', '--quiet'], 'SIGINT'],
+    [['show', '-'], 'SIGTERM'],
+  ] as const)('%j on %s: exits 130 at once with one line, the spool removed', async (argv, sig) => {
     const spool = fresh('spool');
-    // The header and some calls, and the pipe left open: the CLI is still reading when the
-    // signal comes, once the spool file holds what was written (not after a fixed wait).
-    const head = flags.subarray(0, flags.indexOf('\n', 2000) + 1);
-    const spooled = async (): Promise<void> => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const [sub] = readdirSync(spool);
-        const size = sub === undefined ? 0 : statOr0(join(spool, sub, 'stdin'));
-        if (size === head.length) return;
-        if (Date.now() > deadline) throw new Error(`stdin not spooled: ${size} bytes`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    const r = await interruptCli(['replay', '-', '--quiet'], spooled, false, {
+    const r = await interruptCli(argv, spooledIn(spool), false, {
       stdin: head,
       env: { TMPDIR: spool },
+      signal: sig,
     });
     expect([r.code, r.signal]).toEqual([130, null]);
     expect(r.err).toBe(
-      'vpdma: SIGINT while reading the trace on standard input: stopped before anything was done with it; nothing written\n',
+      `vpdma: ${sig} while reading the trace on standard input: stopped before anything was done with it; nothing written\n`,
     );
     expect(r.out).toBe('');
     expect(readdirSync(spool)).toEqual([]);

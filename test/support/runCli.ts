@@ -22,7 +22,7 @@ export async function runCli(argv: readonly string[]): Promise<CliRun> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * bin/vpdma.js (the built CLI) as a child process, sent SIGINT once `ready` resolves (a number:
+ * bin/vpdma.js (the built CLI) as a child process, sent SIGINT (`o.signal`) once `ready` resolves (a number:
  * after that many milliseconds; a function is given what the child wrote to stderr so far),
  * `twice` a second time 50 ms later: its exit code and output. `o.afterSignal` runs once the
  * signal is sent (a test releases a fixture held until the child has heard it).
@@ -36,6 +36,8 @@ export async function interruptCli(
     stdin?: Uint8Array;
     env?: NodeJS.ProcessEnv;
     afterSignal?: (stderr: () => string) => Promise<void>;
+    /** The signal sent (default SIGINT, Ctrl-C's). */
+    signal?: NodeJS.Signals;
   } = {},
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['bin/vpdma.js', ...argv], {
@@ -56,11 +58,12 @@ export async function interruptCli(
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await (typeof ready === 'number' ? sleep(ready) : ready(() => err));
-  child.kill('SIGINT');
+  const sent = o.signal ?? 'SIGINT';
+  child.kill(sent);
   // A double tap: the second signal comes well inside interrupt.ts's REPEAT_MS.
   if (twice) {
     await sleep(50);
-    child.kill('SIGINT');
+    child.kill(sent);
   }
   await o.afterSignal?.(() => err);
   const code = await exited;
