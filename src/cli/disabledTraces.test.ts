@@ -1,4 +1,5 @@
 // skipDisabled streams each file: a disabled call anywhere skips it, damage anywhere keeps it.
+// Stopped (Ctrl-C, SIGTERM), it reads no further and keeps what it did not finish.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
 import { framebufferTraffic } from '../../test/support/testTraces.js';
+import { writeCommentedTrace } from '../../test/support/commentedTrace.js';
 import { skipDisabled } from './disabledTraces.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-disabled-'));
@@ -43,5 +45,28 @@ describe('skipDisabled', () => {
       files: [damaged],
       skipped: [],
     });
+  });
+
+  it('stopped, ends its read at the next chunk and keeps the files it did not finish', async () => {
+    // Its header only after 1.2 MB of comments, and `late`'s disabled call at its end.
+    const commented = join(dir, 'commented.txt');
+    writeCommentedTrace(commented);
+    const late = lateCall('late-stopped.jsonl', false);
+    const stopped = await skipDisabled(
+      [commented, late],
+      ['VideoPortGetBytesUsed'],
+      new Map(),
+      AbortSignal.abort(),
+    );
+    expect(stopped).toEqual({ files: [commented, late], skipped: [] });
+    // Not stopped, both are read through and skipped.
+    const running = new AbortController().signal;
+    const whole = await skipDisabled(
+      [commented, late],
+      ['VideoPortGetBytesUsed'],
+      new Map(),
+      running,
+    );
+    expect(whole.files).toEqual([]);
   });
 });

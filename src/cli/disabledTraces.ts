@@ -18,23 +18,31 @@ export interface SkippedTrace {
   readonly reason: string;
 }
 
+/** What skipDisabled decided: the files to replay, and the traces left out. */
+export interface Disabling {
+  readonly files: string[];
+  readonly skipped: SkippedTrace[];
+}
+
 /**
  * The files to replay, and those left out because they call a disabled function (in the
  * given order). Each file is streamed to its end, in bounded memory, however long it is. A
  * file with damage anywhere is replayed, and reported as the replay finds it: its damage says
- * more than a skip would.
+ * more than a skip would. Once `signal` aborts, the read under way ends at its next chunk and
+ * that file and the rest are kept unread: the replay, stopped too, starts none of them.
  */
 export async function skipDisabled(
   files: readonly string[],
   disabled: readonly string[],
   /** A file's name in the list, where not its path (a spooled stdin's). */
   labels: ReadonlyMap<string, string> = new Map(),
-): Promise<{ files: string[]; skipped: SkippedTrace[] }> {
+  signal?: AbortSignal,
+): Promise<Disabling> {
   const off = new Set(disabled);
   const kept: string[] = [];
   const skipped: SkippedTrace[] = [];
   for (const f of files) {
-    const fn = await firstDisabledInFile(f, off);
+    const fn = signal?.aborted === true ? undefined : await firstDisabledInFile(f, off, signal);
     if (fn === undefined) kept.push(f);
     else skipped.push({ trace: labels.get(f) ?? f, reason: `calls ${fn}, which --disable names` });
   }
@@ -48,9 +56,14 @@ export async function skipDisabled(
 async function firstDisabledInFile(
   path: string,
   off: ReadonlySet<string>,
+  signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
   let first: string | undefined;
-  for await (const item of streamTraceBatches(path, { traceCallsMax: Number.POSITIVE_INFINITY })) {
+  const read = {
+    traceCallsMax: Number.POSITIVE_INFINITY,
+    ...(signal === undefined ? {} : { signal }),
+  };
+  for await (const item of streamTraceBatches(path, read)) {
     if (item.kind === 'error') return undefined;
     if (item.kind === 'calls') first ??= firstDisabledCall(item, off);
   }

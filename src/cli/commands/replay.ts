@@ -59,7 +59,7 @@ import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
-import { skipDisabled, type SkippedTrace } from '../disabledTraces.js';
+import { skipDisabled, type Disabling, type SkippedTrace } from '../disabledTraces.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { traceArguments } from '../bundledTrace.js';
 
@@ -217,12 +217,12 @@ async function replayPaths(
     await checkOutputFile(flag, path);
   }
   const cannotLoad = await targetSetupFailure(spec, settings.timeoutMs, loadTimeoutMs);
-  // After every cheap check: each trace is streamed to decide. Traces calling a function the
-  // target lacks are left out, and listed (summary, --json, --junit).
-  const leftOut = async (): Promise<{ files: string[]; skipped: SkippedTrace[] }> =>
+  // After every cheap check: each trace is streamed to decide (a stop ends it at its next chunk);
+  // those calling a function the target lacks are left out, and listed (summary, --json, --junit).
+  const leftOut = async (stop?: AbortSignal): Promise<Disabling> =>
     disabled === undefined
       ? { files: found.files, skipped: [] }
-      : await skipDisabled(found.files, disabled, labels);
+      : await skipDisabled(found.files, disabled, labels, stop);
   if (cannotLoad !== undefined) {
     // A CI job uploads --json and --junit whatever happened: they are written, each trace
     // not run for the reason, and the message stays the one line it was (exit 2 or 3).
@@ -251,7 +251,8 @@ async function replayPaths(
       cannotLoad.usage ? EXIT.badInput : EXIT.crash,
     );
   }
-  const { files, skipped } = await leftOut();
+  const interrupt = onInterrupt(ctx.io.err);
+  const { files, skipped } = await leftOut(interrupt.signal);
   // The workers that run: no more than there are traces (the start line and --json say so).
   const workers = replayWorkers(asked, files.length);
   const seeds = await replaySeed(seed.text, opts.seed, files);
@@ -266,7 +267,6 @@ async function replayPaths(
     ),
     write: ctx.io.err,
   });
-  const interrupt = onInterrupt(ctx.io.err);
   let watched;
   try {
     // A target that cannot start is started STARTS_FAILED_MAX times, not once per trace.
