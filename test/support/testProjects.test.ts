@@ -44,6 +44,19 @@ describe('startsIn', () => {
     expect(startsIn('const t = await createProcessTarget(o);')).toBe('createProcessTarget');
     expect(startsIn('expect(step(s, call)).toEqual(r);')).toBeUndefined();
   });
+
+  it('names a CLI command run in-process or as a child, and a replay run', () => {
+    expect(startsIn("const r = await runCli(['replay', p]);")).toBe('runCli');
+    expect(startsIn("import { runCli as run } from '../../test/support/runCli.js';")).toBe('runCli');
+    expect(startsIn('const code = await main(argv, io);')).toBe('main');
+    expect(startsIn("await childCli(['replay', '-']);")).toBe('childCli');
+    expect(startsIn('await interruptCli(argv, 500);')).toBe('interruptCli');
+    expect(startsIn('await runReplays(items, settings);')).toBe('runReplays');
+    expect(startsIn('await runReplaysOrFault(items, s);')).toBe('runReplaysOrFault');
+    // The word alone is prose: "in the main thread", a `main` branch.
+    expect(startsIn("'in the main thread (no worker started)'")).toBeUndefined();
+    expect(startsIn('const domain = x; remain(1);')).toBeUndefined();
+  });
 });
 
 describe('sharedTestFiles', () => {
@@ -70,6 +83,16 @@ describe('sharedTestFiles', () => {
     expect(shared).toContain('src/model/handlers/packetDma.test.ts');
     // canaries.test.ts runs campaigns in worker pools.
     expect(shared).not.toContain('src/fuzz/canaries.test.ts');
-    expect(shared.some((f) => f.startsWith('src/cli/'))).toBe(false);
+  });
+
+  it("shares src/cli's files that test one function, not those that drive a command", () => {
+    expect(shared).toContain('src/cli/options.test.ts');
+    expect(shared).toContain('src/cli/nightlySummary.test.ts'); // says "the main thread"
+    expect(shared).toContain('src/cli/fuzzDefaults.test.ts'); // builds the program, runs nothing
+    // main.test.ts calls main(); gzipInput.test.ts runs childCli; replayProgress.test.ts runs
+    // runReplays (a replay pool); progress.test.ts fakes timers.
+    for (const file of ['main', 'gzipInput', 'replayProgress', 'progress'])
+      expect(shared).not.toContain(`src/cli/${file}.test.ts`);
+    expect(shared.filter((f) => f.startsWith('src/cli/')).length).toBeGreaterThan(15);
   });
 });

@@ -10,8 +10,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Directories of unit tests (no CLI, no process.env): their files share unless they leak. */
+/**
+ * Directories of unit tests: their files share unless they leak or start something. src/cli's
+ * files that drive a whole command (STARTS) stay isolated; those testing one function share.
+ */
 export const SHARED_DIRS = [
+  'src/cli',
   'src/core',
   'src/fuzz',
   'src/minimize',
@@ -39,9 +43,12 @@ const LEAKS = [
  * Starting worker threads or child processes: such a file runs isolated, so a pool or child it
  * leaves behind (idle for up to a minute) ends with its own fork rather than riding along in a
  * shared one. These files spend their time in the threads, not in imports, so they gain little.
+ * Running a CLI command counts too, in-process (runCli, main(...)) or as a child (childCli,
+ * interruptCli), and so do runReplays*: a command starts replay or fuzz pools, and listens for
+ * SIGINT/SIGTERM (interrupt.ts, stdinTrace.ts) until it ends.
  */
 const STARTS =
-  /\b(runFuzz|fuzzIo|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker)\b/;
+  /\b(runFuzz|fuzzIo|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker|runCli|childCli|interruptCli|runReplays\w*|main(?=\s*\())\b/;
 
 /** What `text` (a test file's) calls that starts a thread or a process, or undefined. */
 export function startsIn(text: string): string | undefined {
