@@ -1,6 +1,6 @@
 // The split between the shared project (isolate: false) and the isolated one: a file that
 // would leave state behind for the next file in its worker is never shared.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leakIn, OWN_PROCESS, SHARED_DIRS, sharedTestFiles, startsIn } from './testProjects.js';
@@ -47,7 +47,9 @@ describe('startsIn', () => {
 
   it('names a CLI command run in-process or as a child, and a replay run', () => {
     expect(startsIn("const r = await runCli(['replay', p]);")).toBe('runCli');
-    expect(startsIn("import { runCli as run } from '../../test/support/runCli.js';")).toBe('runCli');
+    expect(startsIn("import { runCli as run } from '../../test/support/runCli.js';")).toBe(
+      'runCli',
+    );
     expect(startsIn('const code = await main(argv, io);')).toBe('main');
     expect(startsIn("await childCli(['replay', '-']);")).toBe('childCli');
     expect(startsIn('await interruptCli(argv, 500);')).toBe('interruptCli');
@@ -83,6 +85,19 @@ describe('sharedTestFiles', () => {
     expect(shared).toContain('src/model/handlers/packetDma.test.ts');
     // canaries.test.ts runs campaigns in worker pools.
     expect(shared).not.toContain('src/fuzz/canaries.test.ts');
+    // errorAnswer.test.ts starts process targets in the test's thread (OWN_PROCESS).
+    expect(shared).not.toContain('src/replay/errorAnswer.test.ts');
+  });
+
+  it('lists in OWN_PROCESS only test files that exist under SHARED_DIRS, each with a reason', () => {
+    for (const [file, why] of Object.entries(OWN_PROCESS)) {
+      expect(existsSync(path.join(root, file)), file).toBe(true);
+      expect(
+        SHARED_DIRS.some((d) => file.startsWith(`${d}/`)),
+        file,
+      ).toBe(true);
+      expect(why.length, file).toBeGreaterThan(20);
+    }
   });
 
   it("shares src/cli's files that test one function, not those that drive a command", () => {
