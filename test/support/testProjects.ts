@@ -52,7 +52,7 @@ const LEAKS = [
  * SIGINT/SIGTERM (interrupt.ts, stdinTrace.ts) until it ends.
  */
 const STARTS =
-  /\b(runFuzz|fuzzIo|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker|runCli|childCli|interruptCli|runReplays\w*|main(?=\s*\())\b/;
+  /\b(runFuzz|fuzzIo|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker|runCli|childCli|interruptCli|runReplays\w*|minimizeInput|main(?=\s*\())\b/;
 
 /** What `text` (a test file's) calls that starts a thread or a process, or undefined. */
 export function startsIn(text: string): string | undefined {
