@@ -91,44 +91,7 @@ describe('vpdma replay', () => {
     }
   });
 
-  it('reports exactly the documented ReactOS divergences for model:reactos against the docs oracle', async () => {
-    const json = join(dir, 'reactos.json');
-    const r = await run([
-      'replay',
-      'corpus',
-      '--target',
-      'model:reactos',
-      '--profile',
-      'docs',
-      '--quiet',
-      '--json',
-      json,
-    ]);
-    expect(r.code).toBe(1);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      violations: { kind: string; fn: string; field?: string }[];
-    };
-    const found = new Set(report.violations.map((v) => `${v.kind} ${v.fn} ${v.field ?? ''}`));
-    // Each line is a "[R]" note of spec §1–2.
-    expect([...found].sort()).toEqual(
-      [
-        'inert-return-mismatch VideoPortGetMdl ret', // E: GetMdl is a stub returning NULL
-        'return-mismatch VideoPortUnlockPages ret', // C: UnlockPages returns FALSE
-        'return-mismatch VideoPortMapMemory ret', // F: translation failure is 8, not 87
-        'return-mismatch VideoPortUnmapMemory ret', // F: UnmapMemory always NO_ERROR
-        'out-param-mismatch VideoPortLockPages out.pVrp.outputBuffer', // C: OutputBuffer NULLed first
-        'out-param-mismatch VideoPortLockPages out.pVrp.outputBufferLength', // C: the MDL, not a list
-        'return-mismatch VideoPortGetCommonBuffer ret', // B: the 0x40000 cap
-        'out-param-mismatch VideoPortGetCommonBuffer out.pActualLength', // B: ... *pActualLength unwritten
-        'out-param-mismatch VideoPortGetCommonBuffer out.logicalAddress', // B: ... nor *LogicalAddress
-        'return-mismatch VideoPortMapBankedMemory ret', // F: unimplemented, ERROR_INVALID_FUNCTION
-        'out-param-mismatch VideoPortMapBankedMemory out.virtualAddress',
-        'out-param-mismatch @executeDma out.elements', // D: StartDma ignores Offset and *pLength
-        'return-mismatch VideoPortStartDma ret', // D: whole MDL or nothing
-        'out-param-mismatch VideoPortStartDma out.pLength', // D: *pLength = 0 on kernel failure
-      ].sort(),
-    );
-  });
+  // model:reactos's divergences, and --known reactos-divergences: replayKnown.test.ts.
 
   it('writes byte-identical reports (timing aside) for 1 and 2 workers', async () => {
     const a = join(dir, 'w1.json');

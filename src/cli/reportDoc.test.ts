@@ -36,13 +36,14 @@ const replay: Keys<ReplayReport> = {
   ...identity,
   ...{ paranoid: true, sampleBytes: true, timeoutMs: true, workerHeapMb: true, disabled: true },
   rssLimitMb: true,
+  knownFrom: true,
   ...{ summary: true, traces: true, skipped: true, violations: true, interrupted: true },
   ...{ harnessError: true, setupError: true, timing: true },
 };
 const summary: Keys<ReplaySummary> = {
   ...{ traces: true, passed: true, failed: true, crashed: true, timedOut: true, invalid: true },
   ...{ damaged: true, detached: true, calls: true, violations: true, byKind: true },
-  ...{ interrupted: true, notReplayed: true, skipped: true },
+  ...{ interrupted: true, notReplayed: true, skipped: true, known: true },
 };
 const traceEntry: Keys<TraceEntry> = {
   ...{ trace: true, traceId: true, outcome: true, calls: true, violations: true, unlisted: true },
@@ -52,7 +53,7 @@ const traceEntry: Keys<TraceEntry> = {
 };
 const violation: Keys<ReportViolation> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, field: true, expected: true },
-  ...{ actual: true, foundLate: true, trace: true, line: true, signature: true },
+  ...{ actual: true, foundLate: true, trace: true, line: true, signature: true, known: true },
 };
 const fuzz: Keys<FuzzReport> = {
   ...identity,

@@ -10,6 +10,7 @@ import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
 import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
 import { compact } from './progress.js';
+import { knownFromText } from '../report/knownViolations.js';
 import { NOT_TRIED } from './startWatch.js';
 
 const shownMax = 20;
@@ -50,12 +51,26 @@ export function formatReplaySummary(r: ReplayReport, o: { seed?: boolean } = {})
       lines.push('', `${every}: ${first.kind}: ${oneLine(first.message)}`);
       return `${lines.join('\n')}\n`;
     }
-    lines.push('', 'first violations:');
-    for (const v of r.violations.slice(0, shownMax))
+    const known = knownLine(r);
+    if (known !== undefined) lines.push('', known);
+    // The known ones set aside: the list shows what is left to look at.
+    const shown = r.violations.filter((v) => v.known !== true);
+    const left = s.violations - (s.known ?? 0);
+    if (left > 0)
+      lines.push('', known === undefined ? 'first violations:' : 'first violations not known:');
+    for (const v of shown.slice(0, shownMax))
       lines.push(`  ${violationPlace(v)}: ${v.kind}: ${oneLine(v.message)}`);
-    if (s.violations > shownMax) lines.push(`  ... and ${s.violations - shownMax} more${more(r)}`);
+    if (left > shownMax) lines.push(`  ... and ${left - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** --known's line: how many violations were set aside, from where, and how many are left. */
+function knownLine(r: ReplayReport): string | undefined {
+  if (r.knownFrom === undefined) return undefined;
+  const s = r.summary;
+  const known = s.known ?? 0;
+  return `violations ${s.violations}: ${known} known (from ${oneLine(knownFromText(r.knownFrom))}) not counted, ${s.violations - known} not known`;
 }
 
 /** Why traces were not started (setup-failed), once per reason: the first three reasons. */

@@ -26,6 +26,11 @@ export interface ReportViolation extends Violation {
    * reports written before it was added.
    */
   readonly signature?: string;
+  /**
+   * `replay --known`: the signature is one of the known ones (a baseline): listed, but not
+   * counted by the exit code. Absent otherwise.
+   */
+  readonly known?: true;
 }
 
 export type TraceOutcome = 'pass' | 'fail' | 'crash' | 'timeout' | 'invalid' | 'setup-failed';
@@ -109,6 +114,8 @@ export interface ReplaySummary {
   readonly notReplayed?: number;
   /** Replay only: traces --disable left out (absent when none; not in `traces`). */
   readonly skipped?: number;
+  /** Replay with --known only: the violations listed whose signature is known (not counted). */
+  readonly known?: number;
 }
 
 export interface ReplayReport extends RunIdentity {
@@ -135,6 +142,8 @@ export interface ReplayReport extends RunIdentity {
   readonly rssLimitMb?: number;
   /** --disable's functions, as the table names them (absent without it, and in older reports). */
   readonly disabled?: readonly string[];
+  /** --known's arguments, as given (absent without it, and in older reports). */
+  readonly knownFrom?: readonly string[];
   readonly summary: ReplaySummary;
   readonly traces: readonly TraceEntry[];
   /**

@@ -1,24 +1,12 @@
 // `vpdma replay <trace-or-dir>...`: lockstep replay of every trace against a target, in the
 // pool, with a progress display, a summary, and --json / --junit reports.
-import { tableRevision } from '../../model/calls.js';
 import { oneLine } from '../../core/oneLine.js';
 import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
-import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
-import { caseForTrace, interruptedCase, junitXml } from '../../report/junit.js';
-import {
-  REPORT_SCHEMA,
-  REPORT_SCHEMA_VERSION,
-  reportJson,
-  reportViolations,
-  summarize,
-  traceEntry,
-  withTraceId,
-  type ReplayReport,
-} from '../../report/replayReport.js';
+import { everyViolationKnown } from '../../report/knownViolations.js';
 import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
-import { UserError, type CliContext, type CliIo, type RegisterCommand } from '../context.js';
+import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -36,12 +24,11 @@ import {
   rssLimitOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
-import { rssLimitNote, rssLimitRecord } from '../../replay/rssLimit.js';
+import { rssLimitNote } from '../../replay/rssLimit.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { watchStarts, withNotTried } from '../startWatch.js';
 import { checkExplain, nothingReplayed } from '../replayChecks.js';
-import { traceIdOf } from '../historyTraceName.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
@@ -50,16 +37,15 @@ import {
   landsIn,
   STDOUT_FILE,
   summaryTo,
-  writeReportFile,
 } from '../outputDir.js';
 import { formatInputProblems, formatReplaySummary } from '../summary.js';
 import { replaySeed } from '../recordedSeed.js';
-import { withLines } from '../violationLines.js';
-import { packageVersion } from '../version.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
 import { skipDisabled, type Disabling, type SkippedTrace } from '../disabledTraces.js';
+import { loadKnown } from '../knownFiles.js';
+import { buildReport, writeReports } from '../replayReports.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { traceArguments } from '../bundledTrace.js';
 
@@ -80,6 +66,7 @@ interface ReplayOptions {
   readonly jsonProgress?: boolean;
   readonly explain?: boolean;
   readonly disable?: readonly string[];
+  readonly known?: readonly string[];
 }
 
 export const registerReplay: RegisterCommand = (program, ctx) => {
@@ -118,6 +105,11 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--disable <functions>',
       "functions the target does not implement: traces that call one are skipped, and the summary and --json's skipped list them (comma-separated, the VideoPort prefix optional; repeatable; as fuzz's --disable)",
       SHARED_OPTIONS.disable[2],
+    )
+    .option(
+      '--known <file>',
+      "violations whose signature FILE holds are known (a baseline): listed and marked known, not counted by the exit code (0 when every violation is known). FILE: an earlier report.json (its violations' signatures), a text file of signatures (one a line, # comments), or reactos-divergences, vpdma's list of the documented ReactOS divergences; repeatable",
+      (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
     )
     .option('--paranoid', 'compare all live memory with the oracle around every call')
     .option(
@@ -191,6 +183,7 @@ async function replayPaths(
   setWorkerHeapLimit(workerHeapMb);
   const seed = seedOption(opts.seed);
   const disabled = disableOption(opts.disable);
+  const known = await loadKnown(opts.known);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
   if (opts.explain === true) checkExplain(found.files, opts);
@@ -233,15 +226,11 @@ async function replayPaths(
         label: labels.get(path) ?? path,
         setupError: cannotLoad.message,
       }));
+      const record = { seed: seed.text, workers: 0, wallMs: 0, interrupted: false };
       const report = await buildReport(
         results,
         settings,
-        seed.text,
-        0,
-        0,
-        false,
-        workerHeapMb,
-        { disabled, skipped },
+        { ...record, workerHeapMb, disabled, skipped, known },
         { setupError: cannotLoad.message },
       );
       await writeReports(ctx.io, report, opts, files.length);
@@ -289,15 +278,11 @@ async function replayPaths(
   const { results, wallMs } = run;
   const closing = closeWarning(settings.target, closeErrorsOf(results), 'trace');
   if (closing !== '') ctx.io.err(closing);
+  const interrupted = interrupt.received() !== undefined;
   const report = await buildReport(
     results,
     settings,
-    seed.text,
-    workers,
-    wallMs,
-    interrupt.received() !== undefined,
-    workerHeapMb,
-    { disabled, skipped },
+    { seed: seed.text, workers, wallMs, interrupted, workerHeapMb, disabled, skipped, known },
     run.harnessError === undefined ? {} : { harnessError: run.harnessError },
   );
   const missing = files.length - report.traces.length;
@@ -320,80 +305,9 @@ async function replayPaths(
     ctx.io.err(`vpdma replay: ${nothingReplayed(skipped.length)}\n`);
     return EXIT.badInput;
   }
-  return exitFor(results);
-}
-
-async function buildReport(
-  results: readonly ItemResult[],
-  s: ReplaySettings,
-  seed: string,
-  workers: number,
-  wallMs: number,
-  interrupted: boolean,
-  workerHeapMb: number | undefined,
-  left: { disabled: readonly string[] | undefined; skipped: readonly SkippedTrace[] },
-  /** vpdma's own fault part way, or a module target that never loaded (ReplayReport). */
-  failed: { readonly harnessError?: string; readonly setupError?: string } = {},
-): Promise<ReplayReport> {
-  const entries = results.map(traceEntry).map((e) => withTraceId(e, traceIdOf(e.trace)));
-  const violations = await withLines(reportViolations(results));
-  const counted = summarize(entries, violations);
-  const skipped = left.skipped.length;
-  const summary = skipped > 0 ? { ...counted, skipped } : counted;
-  return {
-    schema: REPORT_SCHEMA,
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    command: 'replay',
-    seed,
-    vpdmaVersion: packageVersion(),
-    modelRevision: tableRevision(),
-    buildRevision: buildRevision(),
-    target: s.target,
-    profile: s.profile ?? PROFILE_PER_TRACE,
-    paranoid: s.paranoid,
-    sampleBytes: s.sampleBytes,
-    timeoutMs: s.timeoutMs,
-    ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
-    ...rssLimitRecord(s),
-    ...(left.disabled === undefined ? {} : { disabled: left.disabled }),
-    summary,
-    traces: entries,
-    ...(left.disabled === undefined ? {} : { skipped: left.skipped }),
-    violations,
-    interrupted,
-    ...(failed.harnessError === undefined ? {} : { harnessError: failed.harnessError }),
-    ...(failed.setupError === undefined ? {} : { setupError: failed.setupError }),
-    timing: {
-      workers,
-      wallMs: Math.round(wallMs),
-      callsPerSecond: Math.round(summary.calls / Math.max(wallMs / 1000, 1e-3)),
-    },
-  };
-}
-
-async function writeReports(
-  io: CliIo,
-  report: ReplayReport,
-  opts: ReplayOptions,
-  given: number,
-): Promise<void> {
-  try {
-    if (opts.json !== undefined) await writeReportFile(io, opts.json, reportJson(report));
-    if (opts.junit !== undefined) {
-      const cases = report.traces.map((t) => caseForTrace(t, report.violations));
-      // A skipped trace is a test case that did not run, saying why.
-      for (const { trace, reason } of report.skipped ?? [])
-        cases.push({
-          ...caseForTrace({ trace, outcome: 'pass', calls: 0, violations: 0 }, []),
-          skipped: reason,
-        });
-      // A dashboard shows the cases it is given: a stopped run must not read as a green one.
-      const missing = given - report.traces.length;
-      if (report.interrupted)
-        cases.push(interruptedCase(`interrupted: ${plural(missing, 'trace')} not replayed`));
-      await writeReportFile(io, opts.junit, junitXml('vpdma replay', cases));
-    }
-  } catch (e) {
-    throw new UserError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const code = exitFor(results);
+  // --known: violations all known are no failure; a crash or bad input still is.
+  return code === EXIT.violations && known !== undefined && everyViolationKnown(report)
+    ? EXIT.ok
+    : code;
 }
