@@ -108,7 +108,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .option(
       '--known <file>',
-      "violations whose signature FILE holds are known (a baseline): listed and marked known, not counted by the exit code (0 when every violation is known). FILE: an earlier report.json (its violations' signatures), a text file of signatures (one a line, # comments), or reactos-divergences, vpdma's list of the documented ReactOS divergences; repeatable",
+      "violations whose signature FILE holds are known (a baseline): listed and marked known, but not counted by the exit code. FILE: an earlier report.json (its violations' signatures), a text file of signatures (one a line, # comments), or reactos-divergences, vpdma's list of the documented ReactOS divergences; repeatable",
       (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
     )
     .option('--paranoid', 'compare all live memory with the oracle around every call')
