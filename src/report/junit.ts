@@ -83,7 +83,7 @@ const isCrash = (v: ReportViolation): boolean =>
   v.kind === 'target-crashed' || v.kind === 'target-timeout';
 
 /** "call 11", or "line 13 (call 11)" where the trace file has lines (ReportViolation.line). */
-function callPlace(v: ReportViolation): string {
+export function callPlace(v: Pick<ReportViolation, 'callIndex' | 'line'>): string {
   return v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
 }
 

@@ -3,7 +3,7 @@
 // the part of the answer that differs), which does not depend on the target, the trace or the
 // values: a known `return-mismatch/GetCommonBuffer/f586ddc4` sets aside every wrong return
 // value of GetCommonBuffer, whatever it is.
-import type { JunitCase } from './junit.js';
+import { callPlace, type JunitCase } from './junit.js';
 import type { ReplayReport, ReportViolation, TraceEntry } from './replayReport.js';
 
 export interface KnownSignatures {
@@ -51,9 +51,7 @@ export function withKnownCase(
   const from = knownFromText(r.knownFrom);
   const signatures = [...new Set(mine.map((v) => v.signature ?? ''))];
   // Placed as a failure is: by line too where the file has lines.
-  const place = (v: ReportViolation): string =>
-    v.line === undefined ? `call ${v.callIndex}` : `line ${v.line} (call ${v.callIndex})`;
-  const lines = mine.map((v) => `  ${place(v)} (${v.fn}): ${v.signature ?? v.kind}`);
+  const lines = mine.map((v) => `  ${callPlace(v)} (${v.fn}): ${v.signature ?? v.kind}`);
   const said = `known (from ${from}), not counted: ${mine.length === 1 ? '1 violation' : `${mine.length} violations`}`;
   const systemOut = [`${said}:`, ...lines].join('\n');
   if (c.failures.length === 0 && c.error === undefined && c.skipped === undefined)
