@@ -43,7 +43,7 @@ import { replaySeed } from '../recordedSeed.js';
 import { buildRevision } from '../buildRevision.js';
 import { plural } from '../../core/plural.js';
 import { timeoutMsMax } from '../../core/limits.js';
-import { skipDisabled, type Disabling, type SkippedTrace } from '../disabledTraces.js';
+import { skipDisabled, type Disabling } from '../disabledTraces.js';
 import { loadKnown } from '../knownFiles.js';
 import { buildReport, writeReports } from '../replayReports.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
