@@ -5,6 +5,8 @@ import { Recorder } from '../model/recorder.js';
 import { AddressBook } from './addressBook.js';
 import { TargetFault } from './callTarget.js';
 import {
+  chunkBytesMax,
+  chunks,
   diffSnapshots,
   firstDiff,
   firstDiffWithModel,
@@ -220,5 +222,21 @@ describe('mergeSpans', () => {
         }
       }),
     );
+  });
+});
+
+describe('chunks', () => {
+  it('splits spans longer than chunkBytesMax into chunks that cover them exactly, tails included', () => {
+    const max = chunkBytesMax;
+    const spans = [
+      { address: 0x1000n, length: 2 * max + 3 },
+      { address: 0x10000000n, length: 5 },
+    ];
+    expect(chunks(spans)).toEqual([
+      { address: 0x1000n, length: max },
+      { address: 0x1000n + BigInt(max), length: max },
+      { address: 0x1000n + BigInt(2 * max), length: 3 },
+      { address: 0x10000000n, length: 5 },
+    ]);
   });
 });
