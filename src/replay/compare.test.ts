@@ -168,3 +168,18 @@ describe('the values a mismatch shows, given the address book', () => {
     ]);
   });
 });
+
+describe('compareOutcome, a scatter/gather list', () => {
+  it('a list of a non-scatter/gather adapter: exactly one element, whatever the total', () => {
+    const execute = plan('@executeDma');
+    const c = { modelArgs: {}, singleElement: true };
+    const el = (address: bigint, length: number): Struct => ({ address, length });
+    const oracle = { out: { elements: [el(0x1000n, 8192)] } };
+    const one = { out: { elements: [el(0x5000n, 8192)] } };
+    expect(compareOutcome(execute, oracle, one, c, 'unrecorded')).toEqual([]);
+    const two = { out: { elements: [el(0x1000n, 4096), el(0x3000n, 4096)] } };
+    expect(compareOutcome(execute, oracle, two, c, 'unrecorded')).toMatchObject([
+      { field: 'out.elements' },
+    ]);
+  });
+});

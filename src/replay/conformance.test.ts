@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
+import { Recorder } from '../model/recorder.js';
+import { deviceBaseArgs } from '../model/testDevice.js';
 import { parseJsonl } from '../trace/jsonl.js';
+import { emptyHeader } from '../trace/trace.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
+import type { Target } from './target.js';
 
 const HEADER = '{"format":"vpdma-trace","version":1,"profile":"docs","device":{},"meta":{}}';
 const MAP_DMA_ARGS =
@@ -39,5 +43,28 @@ describe('recordedViolations: a capture is checked on what it recorded, and only
       `{"fn":"VideoPortMapDmaMemory",${MAP_DMA_ARGS},"out":{"inIoSpace":1}}`,
     );
     expect(out).toEqual([{ field: 'out.inIoSpace', expected: '0', actual: '1' }]);
+  });
+});
+
+describe("conformanceViolations: the kind of a target's wrong answer", () => {
+  it('a driver read answering other bytes is a memory-mismatch found late; a call is not', async () => {
+    const r = new Recorder({}, false);
+    const view = r.ptr('VideoPortGetDeviceBase', deviceBaseArgs(0x1000));
+    r.call('@read', { va: view, length: 4 });
+    r.call('VideoPortCreateEvent', { eventFlag: 0 });
+    const inner = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+    const target: Target = {
+      call(c) {
+        const o = inner.call(c);
+        if (c.fn === '@read') return { ...o, ret: Uint8Array.of(1, 2, 3, 4) };
+        return c.fn === 'VideoPortCreateEvent' ? { ...o, ret: 87 } : o;
+      },
+      read: (address, length) => inner.read(address, length),
+    };
+    const got = await replayTrace(emptyHeader(), r.calls, target);
+    expect(got.violations.map((v) => [v.callIndex, v.kind, v.foundLate])).toEqual([
+      [1, 'memory-mismatch', true],
+      [2, 'return-mismatch', undefined],
+    ]);
   });
 });
