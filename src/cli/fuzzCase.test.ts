@@ -1,5 +1,5 @@
 // `vpdma fuzz --case N`: one case of a seed and starting corpus, written without running it.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { buildBase } from '../fuzz/base.js';
 import { generateCase } from '../fuzz/caseGen.js';
 import { caseContext } from '../fuzz/run.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import type { Trace } from '../trace/trace.js';
 import { decodeVpt } from '../trace/vpt.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-case-'));
@@ -59,5 +60,90 @@ describe('vpdma fuzz --case', () => {
     const bad = await runCli(['fuzz', '--case', '-1', '--out', join(dir, 'u')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--case: expected a whole number from 0');
+  });
+});
+
+function traceIn(file: string): Trace {
+  const r = decodeVpt(readFileSync(file), file);
+  if (!r.ok) throw new Error(`${file}: not a trace`);
+  return r.value;
+}
+
+describe('vpdma fuzz --case with --rounds', () => {
+  // A rounds run whose corpus holds what it kept, then --case with the same seed, rounds and
+  // (empty) starting corpus: the written case is the one the run kept, byte for byte.
+  const common = ['--target', 'model', '--seed', '7', '--workers', '1'];
+  const size = 15;
+
+  it('writes the case the run made: one that mutates a case kept in an earlier round', async () => {
+    const out = join(dir, 'rounds');
+    const run = await runCli([
+      'fuzz',
+      ...common,
+      '--runs',
+      '45',
+      '--rounds',
+      String(size),
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(run.code, run.err).toBe(0);
+    const corpus = join(out, 'corpus');
+    const files = new Set(readdirSync(corpus));
+    // The highest-indexed kept case whose parent this run kept: it exists only with rounds.
+    const kept = [...files]
+      .map((f) => {
+        const meta = traceIn(join(corpus, f)).header.meta;
+        return { f, n: Number(meta['case']), parent: meta['parent'] };
+      })
+      .filter((k) => typeof k.parent === 'string' && files.has(k.parent))
+      .sort((a, b) => b.n - a.n)[0];
+    if (kept === undefined) throw new Error('no kept case mutates one kept in this run');
+    const n = kept.n;
+    expect(n).toBeGreaterThanOrEqual(size);
+    const before = Math.floor(n / size) * size;
+    const at = join(dir, 'rounds-case');
+    const r = await runCli([
+      'fuzz',
+      ...common,
+      '--rounds',
+      String(size),
+      '--case',
+      String(n),
+      '--out',
+      at,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`running cases 0 to ${before - 1} first`);
+    expect(r.err).toContain(`rounds of ${size}, ${before} earlier cases run`);
+    const vpt = join(at, `case-${n}.vpt`);
+    expect(readFileSync(vpt)).toEqual(readFileSync(join(corpus, kept.f)));
+    // Nothing else written: no corpus entry, no report.
+    expect(readdirSync(at).sort()).toEqual(['case-' + n + '.txt', 'case-' + n + '.vpt', 'corpus']);
+    expect(readdirSync(join(at, 'corpus'))).toEqual([]);
+    // Without --rounds, the same index is another case (its parent is not in the base).
+    const plain = join(dir, 'plain-case');
+    expect((await runCli(['fuzz', ...common, '--case', String(n), '--out', plain])).code).toBe(0);
+    expect(traceIn(join(plain, `case-${n}.vpt`))).not.toEqual(traceIn(vpt));
+  });
+
+  it('runs nothing first for a case of round 0: it is the case without rounds', async () => {
+    const [a, b] = [join(dir, 'r0'), join(dir, 'r0-plain')];
+    const r = await runCli([
+      'fuzz',
+      ...common,
+      '--rounds',
+      String(size),
+      '--case',
+      '3',
+      '--out',
+      a,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain('running cases');
+    expect(r.err).toContain(`rounds of ${size}, 0 earlier cases run, 0 kept`);
+    expect((await runCli(['fuzz', ...common, '--case', '3', '--out', b])).code).toBe(0);
+    expect(readFileSync(join(a, 'case-3.vpt'))).toEqual(readFileSync(join(b, 'case-3.vpt')));
   });
 });

@@ -1,16 +1,21 @@
 // `vpdma fuzz --case N`: case N of a seed and starting corpus, written without running it. Case
 // i depends only on (seed, i, the starting corpus, --disable, --profile, --calls-max), so this
-// regenerates any case of a campaign (docs/fuzzing.md, "One case, regenerated").
+// regenerates any case of a campaign (docs/fuzzing.md, "One case, regenerated"); with --rounds
+// also on the cases kept in the rounds before its own, which run first (fuzz/roundCase.ts).
 import { join } from 'node:path';
 import { buildBase, type BaseCap, type NamedTrace } from '../fuzz/base.js';
 import { generateCase } from '../fuzz/caseGen.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
+import { createFuzzPool } from '../fuzz/executor.js';
+import { roundCase, type RoundCase } from '../fuzz/roundCase.js';
 import { caseContext } from '../fuzz/run.js';
 import { printRepro } from '../replay/reproText.js';
 import { writeTraceAtomic } from '../store/traceWrite.js';
+import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
 import { UserError, type CliIo } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
+import { onInterrupt } from './interrupt.js';
 import { positiveInt } from './options.js';
 
 /** --case's index (undefined: not given); with a budget or a shard it is a usage error. */
@@ -32,22 +37,77 @@ export function caseOption(
 /** Writes OUT/case-N.txt (annotated, as repro.txt) and OUT/case-N.vpt, and says so. */
 export async function writeCase(
   io: CliIo,
-  p: { readonly out: string; readonly settings: FuzzSettings },
+  p: {
+    readonly out: string;
+    readonly settings: FuzzSettings;
+    /** --rounds: the rounds before N's run first (roundCase.ts). */
+    readonly rounds: number | undefined;
+    readonly workers: number;
+  },
   base: readonly NamedTrace[],
   cap: BaseCap | undefined,
   index: number,
+  /** The target cannot be loaded (targetCheck.ts): fine unless earlier rounds must run. */
+  cannotLoad?: { readonly message: string; readonly usage: boolean },
 ): Promise<ExitCode> {
   const s = p.settings;
-  const b = buildBase(base, s.callsMax, s.profile, s.disabled, cap);
-  const trace = generateCase(caseContext(s, b.entries), index);
+  let trace: Trace;
+  let what: string;
+  if (p.rounds === undefined) {
+    const b = buildBase(base, s.callsMax, s.profile, s.disabled, cap);
+    trace = generateCase(caseContext(s, b.entries), index);
+    what = `${b.entries.length} base entries`;
+  } else {
+    const round = Math.floor(index / p.rounds);
+    const before = round * p.rounds;
+    if (before > 0 && cannotLoad !== undefined)
+      throw new UserError(
+        `--target: ${cannotLoad.message} (--case ${index} with --rounds runs cases 0 to ${before - 1} first)`,
+        cannotLoad.usage ? EXIT.badInput : EXIT.crash,
+      );
+    if (before > 0)
+      io.err(
+        `vpdma fuzz: case ${index} is in round ${round}: running cases 0 to ${before - 1} first, to know the cases kept before it\n`,
+      );
+    const interrupt = onInterrupt(io.err, `stopping: case ${index} is not written`);
+    let r: RoundCase;
+    try {
+      r = await roundCase(
+        {
+          ...p,
+          rounds: p.rounds,
+          base,
+          ...(cap === undefined ? {} : { cap }),
+          signal: interrupt.signal,
+        },
+        createFuzzPool,
+        index,
+      );
+    } finally {
+      interrupt.dispose();
+    }
+    if (!r.ok) {
+      if (r.setupError !== undefined)
+        throw new UserError(
+          `--case ${index}: the cases before its round could not run: ${r.setupError}`,
+          EXIT.crash,
+        );
+      io.err(
+        `vpdma fuzz: stopped after ${r.ran} of ${before} earlier cases: case ${index} not written\n`,
+      );
+      return EXIT.interrupted;
+    }
+    trace = r.trace;
+    what = `${r.baseEntries} base entries, rounds of ${p.rounds}, ${r.ran} earlier cases run, ${r.kept} kept`;
+  }
   const text = printRepro(trace);
   const paths = ['txt', 'vpt'].map((ext) => join(p.out, `case-${index}.${ext}`));
   for (const p of paths) {
-    const r = await writeTraceAtomic(p, trace, text);
-    if (!r.ok) throw new UserError(formatTraceError(r.error));
+    const w = await writeTraceAtomic(p, trace, text);
+    if (!w.ok) throw new UserError(formatTraceError(w.error));
   }
   io.err(
-    `vpdma fuzz: case ${index} (seed=${s.seedText}, ${b.entries.length} base entries): ${trace.calls.length} calls as generated, not run: ${paths.join(', ')}\n`,
+    `vpdma fuzz: case ${index} (seed=${s.seedText}, ${what}): ${trace.calls.length} calls as generated, not run: ${paths.join(', ')}\n`,
   );
   return EXIT.ok;
 }

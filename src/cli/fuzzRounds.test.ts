@@ -1,4 +1,4 @@
-// --rounds as fuzz and nightly read it: a size or the default, refused beside a shard or --case.
+// --rounds as fuzz and nightly read it: a size or the default, refused beside a shard.
 import { describe, expect, it } from 'vitest';
 import { ROUND_CASES } from '../fuzz/rounds.js';
 import { roundSlice } from '../fuzz/campaign.js';
@@ -8,13 +8,12 @@ describe('--rounds', () => {
   it('takes a size, or the default alone; absent, no rounds', () => {
     expect(roundsOption('250', {})).toBe(250);
     expect(roundsOption(true, { shard: '1/1' })).toBe(ROUND_CASES);
-    expect(roundsOption(undefined, { shard: '1/2', case: '3' })).toBeUndefined();
+    expect(roundsOption(undefined, { shard: '1/2' })).toBeUndefined();
     expect(() => roundsOption('0', {})).toThrow(/^--rounds: expected a whole number from 1/);
   });
 
-  it('refuses a shard and --case, in one line each', () => {
+  it('refuses a shard, in one line', () => {
     expect(() => roundsOption('10', { shard: '2/3' })).toThrow(/^--rounds and --shard: /);
-    expect(() => roundsOption(true, { case: '5' })).toThrow(/^--rounds and --case: /);
     expect(() => shardAndRounds({ shard: '1/2', rounds: true })).toThrow(/--shard/);
     expect(shardAndRounds({ shard: '1/1', rounds: '7' })).toEqual({
       shard: { index: 0, count: 1 },

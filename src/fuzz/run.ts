@@ -160,6 +160,12 @@ export function caseContext(
   };
 }
 
+/** A kept case as the corpus gets it: as generated, with its target edges (edgeMeta.ts). */
+export function keptTrace(ctx: CaseContext, r: CaseResult): Trace {
+  const made = generateCase(ctx, r.index, r.calls);
+  return r.edges === undefined ? made : withEdges(made, r.edges);
+}
+
 async function fuzzPhase(
   o: FuzzRunOptions,
   io: FuzzRunIo,
@@ -173,9 +179,7 @@ async function fuzzPhase(
   // its findings and the report go on. The first failure is a warning, the rest a count.
   let notKept = 0;
   const keep = (r: CaseResult): void => {
-    const made = generateCase(ctx, r.index, r.calls);
-    // Its target edges, recorded for the next run's base (edgeMeta.ts).
-    const trace = r.edges === undefined ? made : withEdges(made, r.edges);
+    const trace = keptTrace(ctx, r);
     rounds?.add(trace);
     kept.push(
       io.keep(trace).then(

@@ -151,7 +151,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.jsonProgress)
     .option(
       '--case <n>',
-      'write case N (as generated) to OUT/case-N.txt and .vpt without running it',
+      "write case N (as generated) to OUT/case-N.txt and .vpt without running it (with --rounds, the cases of the rounds before N's run first, as the campaign ran them, and nothing else is written)",
     )
     .addHelpText(
       'after',
@@ -301,7 +301,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   });
   if (seedRepeats !== undefined) warn(seedRepeats);
   const base = [...bundled, ...mine.files];
-  if (caseIndex !== undefined) return writeCase(ctx.io, p, base, mine.cap, caseIndex);
+  if (caseIndex !== undefined) return writeCase(ctx.io, p, base, mine.cap, caseIndex, cannotLoad);
   ctx.io.err(
     `vpdma fuzz: target=${p.settings.target} shard=${p.shard.index + 1}/${p.shard.count} workers=${fuzzWorkersText(p.workers, p.settings.target)} corpus=${base.length} build=${buildRevision()}\n`,
   );
