@@ -7,9 +7,11 @@ import { runCli } from '../../test/support/runCli.js';
 import { buildBase } from '../fuzz/base.js';
 import { generateCase } from '../fuzz/caseGen.js';
 import { caseContext } from '../fuzz/run.js';
-import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
+import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
-import { decodeVpt } from '../trace/vpt.js';
+import { decodeVpt, encodeVpt } from '../trace/vpt.js';
+import { createModelTargetSync } from '../replay/modelTarget.js';
+import { fuzzTarget } from './fuzzTarget.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-case-'));
 
@@ -91,6 +93,13 @@ describe('vpdma fuzz --case with --rounds', () => {
     expect(run.code, run.err).toBe(0);
     const corpus = join(out, 'corpus');
     const files = new Set(readdirSync(corpus));
+    // The library's fuzzTarget with the same rounds keeps the same cases (sharing this run).
+    const lib = await fuzzTarget((o) => Promise.resolve(createModelTargetSync(o)), {
+      seed: 7,
+      runs: 45,
+      rounds: size,
+    });
+    expect(lib.kept.map((t) => contentName(encodeVpt(t))).sort()).toEqual([...files].sort());
     // The highest-indexed kept case whose parent this run kept: it exists only with rounds.
     const kept = [...files]
       .map((f) => {

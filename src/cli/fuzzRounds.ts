@@ -3,7 +3,7 @@
 // cases, so the shards could not add up to the unsharded run). With --case, the rounds before
 // the case's run first (fuzz/roundCase.ts).
 import type { Shard } from '../fuzz/campaign.js';
-import { ROUND_CASES } from '../fuzz/rounds.js';
+import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
 import { UserError } from './context.js';
 import { positiveInt, shardOption } from './options.js';
 
@@ -36,5 +36,5 @@ export function roundsOption(
     throw new UserError(
       "--rounds and --shard: a shard would not mutate the cases the other shards keep, so the shards' results could not add up to one run's",
     );
-  return given === true ? ROUND_CASES : positiveInt('--rounds', given, ROUND_CASES, 100_000_000);
+  return given === true ? ROUND_CASES : positiveInt('--rounds', given, ROUND_CASES, ROUNDS_MAX);
 }

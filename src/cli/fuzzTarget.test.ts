@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { createMutantTarget, findMutant } from '../replay/mutants.js';
 import { createModelTargetSync } from '../replay/modelTarget.js';
 import type { TargetFactory } from '../replay/target.js';
+import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
+import { contentName } from '../store/corpus.js';
 import { printText } from '../trace/text.js';
+import type { Trace } from '../trace/trace.js';
+import { encodeVpt } from '../trace/vpt.js';
 import { fuzzTarget } from './fuzzTarget.js';
 import { runCli } from '../../test/support/runCli.js';
 
@@ -17,6 +21,8 @@ function mutant(name: string): TargetFactory {
   if (m === undefined) throw new Error(name);
   return (o) => Promise.resolve(createMutantTarget(m, o));
 }
+
+const caseIndexOf = (t: Trace): number => Number(t.header.meta['case']);
 
 interface ReportFinding {
   signature: string;
@@ -141,6 +147,35 @@ describe('fuzzTarget', () => {
     expect(f?.violationsAtCall[0]?.message).toBe(f?.message);
   });
 
+  it('with rounds, mutates in later rounds the cases kept in earlier ones', async () => {
+    const model: TargetFactory = (o) => Promise.resolve(createModelTargetSync(o));
+    const size = 15;
+    const [runs, seed] = [45, 7];
+    const r = await fuzzTarget(model, { seed, runs, rounds: size });
+    const plain = await fuzzTarget(model, { seed, runs });
+    expect([r.cases, r.rounds, plain.rounds]).toEqual([runs, size, undefined]);
+    // Kept cases whose parent (meta.parent, a corpus file name) this run kept: each is from a
+    // round after its parent's; without rounds a case mutates only the starting corpus.
+    const fromRun = (kept: readonly Trace[]) => {
+      const caseOf = new Map(kept.map((t) => [contentName(encodeVpt(t)), caseIndexOf(t)]));
+      return kept.flatMap((t) => {
+        const name = t.header.meta['parent'];
+        const parent = typeof name === 'string' ? caseOf.get(name) : undefined;
+        return parent === undefined ? [] : [[caseIndexOf(t), parent] as const];
+      });
+    };
+    const pairs = fromRun(r.kept);
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const [i, parent] of pairs)
+      expect(Math.floor(i / size)).toBeGreaterThan(Math.floor(parent / size));
+    expect(fromRun(plain.kept)).toEqual([]);
+    // Round 0 mutates the starting corpus alone: the same cases kept with or without rounds.
+    const first = (kept: readonly Trace[]) => kept.filter((t) => caseIndexOf(t) < size);
+    expect(first(r.kept)).toEqual(first(plain.kept));
+    const whole = await fuzzTarget(model, { seed, runs: 5, rounds: true });
+    expect(whole.rounds).toBe(ROUND_CASES);
+  });
+
   it('says so when the target cannot be started at all', async () => {
     const r = await fuzzTarget(() => Promise.reject(new Error('no device')), { runs: 20 });
     expect(r.setupError).toContain('no device');
@@ -161,6 +196,10 @@ describe('fuzzTarget', () => {
     );
     await expect(fuzzTarget(model, { reprosPerKind: 1001 })).rejects.toThrow(/to 1000,/);
     await expect(fuzzTarget(model, { timeMs: 0 })).rejects.toThrow(/timeMs/);
+    for (const rounds of [0, 2.5, ROUNDS_MAX + 1])
+      await expect(fuzzTarget(model, { rounds })).rejects.toThrow(
+        new RangeError(`rounds: expected a whole number from 1 to ${ROUNDS_MAX}, got ${rounds}`),
+      );
     await expect(fuzzTarget(model, { profile: 'bogus' as never })).rejects.toThrow(TypeError);
     await expect(fuzzTarget(model, { disabled: ['@write'] })).rejects.toThrow(/event/);
     await expect(fuzzTarget(model, { disabled: [','] })).rejects.toThrow(

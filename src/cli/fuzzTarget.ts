@@ -12,6 +12,7 @@ import { InlineFuzzExecutor } from '../fuzz/executor.js';
 import type { FuzzFinding, ViolationAtCall } from '../fuzz/findings.js';
 import { reportFindingOf } from '../fuzz/outputs.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
+import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
 import { runFuzz } from '../fuzz/run.js';
 import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
 import { InlineExecutor } from '../replay/executor.js';
@@ -48,6 +49,11 @@ export interface FuzzTargetOptions {
   readonly signal?: AbortSignal;
   /** false: never ask the target's coverage() (as `--no-target-coverage`). */
   readonly targetCoverage?: boolean;
+  /**
+   * Cases per round (as `--rounds N`; true: 1000, as `--rounds` alone): each round's cases also
+   * mutate the cases kept in the rounds before it (docs/fuzzing.md, "Rounds").
+   */
+  readonly rounds?: number | true;
 }
 
 export interface FuzzTargetFinding {
@@ -91,6 +97,8 @@ export interface FuzzTargetResult {
   /** Failing cases that never failed again when re-run (a flaky target). */
   readonly unconfirmed: number;
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
+  /** Cases per round, when `rounds` was given (as report.json's `rounds`). */
+  readonly rounds?: number;
   /** The target could not be started at all (its factory throws, say): nothing was fuzzed. */
   readonly setupError?: string;
   /**
@@ -135,6 +143,7 @@ export async function fuzzTarget(
     ...(disabled.length === 0 ? {} : { disabled }),
     ...(options.targetCoverage === false ? { targetCoverage: false } : {}),
   };
+  const rounds = options.rounds === true ? ROUND_CASES : options.rounds;
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base: NamedTrace[] = [...bundled, ...(options.corpus ?? [])];
   const kept: Trace[] = [];
@@ -146,6 +155,7 @@ export async function fuzzTarget(
         settings,
         base,
         shard: { index: 0, count: 1 },
+        ...(rounds === undefined ? {} : { rounds }),
         ...(options.timeMs === undefined ? { runs: options.runs ?? FUZZ_DEFAULTS.runs } : {}),
         ...(options.timeMs === undefined ? {} : { timeMs: options.timeMs }),
         workers: 1,
@@ -190,6 +200,7 @@ export async function fuzzTarget(
       findings: found.map(findingOf),
       unconfirmed: r.unconfirmed.length,
       stoppedBy: c.stoppedBy,
+      ...(rounds === undefined ? {} : { rounds }),
       ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
       warnings: [
         ...disabledWarnings(disabled).map((w) => `disabled: ${w}`),
@@ -229,6 +240,7 @@ function checkOptions(o: FuzzTargetOptions): void {
   whole('timeoutMs', o.timeoutMs, FUZZ_MAX.timeoutMs);
   whole('reprosPerKind', o.reprosPerKind, FUZZ_MAX.reprosPerKind);
   whole('attemptsMax', o.attemptsMax, FUZZ_MAX.attemptsMax);
+  if (o.rounds !== true) whole('rounds', o.rounds, ROUNDS_MAX);
   if (o.timeMs !== undefined && !(Number.isFinite(o.timeMs) && o.timeMs > 0))
     throw new RangeError(`timeMs: expected a number of milliseconds > 0, got ${String(o.timeMs)}`);
   if (o.profile !== undefined && !isProfile(o.profile))

@@ -19,6 +19,8 @@ import { primeRound, weighted } from './roundBase.js';
 
 /** Cases per round by default: about a quarter second of the model's cases on one thread. */
 export const ROUND_CASES = 1000;
+/** Cases per round at most (a round of more is a run without rounds). */
+export const ROUNDS_MAX = 100_000_000;
 
 type Unweighted = Omit<BaseEntry, 'weight'>;
 
