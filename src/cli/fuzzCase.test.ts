@@ -76,6 +76,8 @@ describe('vpdma fuzz --case with --rounds', () => {
   // (empty) starting corpus: the written case is the one the run kept, byte for byte.
   const common = ['--target', 'model', '--seed', '7', '--workers', '1'];
   const size = 15;
+  const caseWithRounds = (n: number, out: string) =>
+    runCli(['fuzz', ...common, '--rounds', String(size), '--case', String(n), '--out', out]);
 
   it('writes the case the run made: one that mutates a case kept in an earlier round', async () => {
     const out = join(dir, 'rounds');
@@ -113,16 +115,7 @@ describe('vpdma fuzz --case with --rounds', () => {
     expect(n).toBeGreaterThanOrEqual(size);
     const before = Math.floor(n / size) * size;
     const at = join(dir, 'rounds-case');
-    const r = await runCli([
-      'fuzz',
-      ...common,
-      '--rounds',
-      String(size),
-      '--case',
-      String(n),
-      '--out',
-      at,
-    ]);
+    const r = await caseWithRounds(n, at);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(`running cases 0 to ${before - 1} first`);
     expect(r.err).toContain(`rounds of ${size}, ${before} earlier cases run`);
@@ -139,16 +132,7 @@ describe('vpdma fuzz --case with --rounds', () => {
 
   it('runs nothing first for a case of round 0: it is the case without rounds', async () => {
     const [a, b] = [join(dir, 'r0'), join(dir, 'r0-plain')];
-    const r = await runCli([
-      'fuzz',
-      ...common,
-      '--rounds',
-      String(size),
-      '--case',
-      '3',
-      '--out',
-      a,
-    ]);
+    const r = await caseWithRounds(3, a);
     expect(r.code, r.err).toBe(0);
     expect(r.err).not.toContain('running cases');
     expect(r.err).toContain(`rounds of ${size}, 0 earlier cases run, 0 kept`);

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { findingWrites } from '../cli/findingFiles.js';
 import { originalWrites } from '../cli/originalWrites.js';
@@ -42,15 +43,7 @@ async function campaign(
 ): Promise<FuzzReport> {
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base = [...bundled, ...(corpus.mine ?? [])];
-  const settings: FuzzSettings = {
-    target,
-    timeoutMs: 1000,
-    sampleBytes: 512,
-    callsMax: 48,
-    seed: 7,
-    seedText: '7',
-    ...more,
-  };
+  const settings = fuzzSettings(target, more);
   const io = {
     ...fuzzIo({
       keep: (t) => {

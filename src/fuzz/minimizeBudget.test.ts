@@ -3,23 +3,16 @@
 // it every finding is minimized. Time moves only when minimization reports progress, so what
 // is cut does not depend on the machine.
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
 import { reportFindingOf } from './outputs.js';
-import type { FuzzSettings } from './protocol.js';
 import { runFuzz, type MinimizeStatus } from './run.js';
 import { testReportMeta } from '../../test/support/reportMeta.js';
 
-const settings: FuzzSettings = {
-  target: 'mutant:drops-map-registers',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax: 48,
-  seed: 7,
-  seedText: '7',
-};
+const settings = fuzzSettings('mutant:drops-map-registers');
 const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 
 /** A run of 160 cases; each minimization status moves the clock on by `stepMs`. */

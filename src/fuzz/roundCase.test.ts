@@ -2,24 +2,17 @@
 // the case without rounds; the earlier rounds not all run (a target that cannot start, a
 // signal) give no case. That the case is the campaign's own, byte for byte: src/cli/fuzzCase.test.ts.
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { provideSession } from '../replay/runTask.js';
 import { factorySession } from '../replay/sessions.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { generateCase } from './caseGen.js';
 import { InlineFuzzExecutor } from './executor.js';
-import type { FuzzSettings } from './protocol.js';
 import { roundCase } from './roundCase.js';
 import { caseContext } from './run.js';
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax: 48,
-  seed: 7,
-  seedText: '7',
-};
+const settings = fuzzSettings('model');
 const inline = () => new InlineFuzzExecutor();
 
 describe('roundCase', () => {

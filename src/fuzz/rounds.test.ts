@@ -2,6 +2,7 @@
 // with every entry's energy recomputed; and a whole run with rounds gives the same report and
 // kept corpus for 1 and 2 workers (dist/ must be built), with cases that mutate kept ones.
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
@@ -10,19 +11,11 @@ import { generateCase } from './caseGen.js';
 import { createFuzzPool, InlineFuzzExecutor } from './executor.js';
 import { buildFuzzReport, type FuzzReport } from './fuzzReport.js';
 import { reportFindingOf } from './outputs.js';
-import type { FuzzSettings } from './protocol.js';
 import { Rounds } from './rounds.js';
 import { caseContext, runFuzz } from './run.js';
 import { testReportMeta } from '../../test/support/reportMeta.js';
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax: 48,
-  seed: 7,
-  seedText: '7',
-};
+const settings = fuzzSettings('model');
 
 async function bundled(): Promise<NamedTrace[]> {
   return readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
