@@ -151,7 +151,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.jsonProgress)
     .option(
       '--case <n>',
-      "write case N (as generated) to OUT/case-N.txt and .vpt without running it (with --rounds, the cases of the rounds before N's run first, as the campaign ran them, and nothing else is written)",
+      "write case N (as generated) to OUT/case-N.txt and .vpt without running it (with --rounds, the cases of the rounds before N's run first, costing about what they cost the campaign; nothing else is written)",
     )
     .addHelpText(
       'after',
