@@ -3,6 +3,7 @@
 import type { Stepped } from '../model/step.js';
 import type { TraceCall } from '../model/values.js';
 import { recordedViolations, type CheckContext } from './conformance.js';
+import type { RecordedSkipped } from './replayTypes.js';
 import type { Violation } from './violation.js';
 
 /** What the oracle did in the call whose recorded values are checked. */
@@ -23,10 +24,15 @@ export const RECORDED_STEP = {
 const NONE: readonly Violation[] = Object.freeze([]);
 
 export class RecordedCheck {
+  /** Set once a call with recorded values went uncompared because of `skipped`. */
+  private skippedAny = false;
   /** The first call from which the capture was no longer compared (but for obsolete calls). */
   private detachedAt: number | undefined;
   private detachedBy: 'divergence' | 'misuse' | undefined;
   private readsTrusted = true;
+
+  /** `skipped`: the trace's recorded values are not compared (why: RecordedSkipped). */
+  constructor(private readonly skipped?: RecordedSkipped) {}
 
   /**
    * The oracle took over bytes from the target: its memory is no longer what the captured
@@ -50,6 +56,10 @@ export class RecordedCheck {
     index: number,
     context: CheckContext,
   ): readonly Violation[] {
+    if (this.skipped !== undefined) {
+      this.skippedAny ||= call.ret !== undefined || call.out !== undefined;
+      return NONE;
+    }
     if (this.detachedAt !== undefined && !step.inert) return NONE;
     if (stepped.misuse !== undefined) {
       this.detach(index, 'misuse');
@@ -62,8 +72,16 @@ export class RecordedCheck {
     return found;
   }
 
-  /** ReplayResult's fields for where the comparison stopped, if it did. */
-  detached(): { recordedDetachedAt?: number; recordedDetachedBy?: 'divergence' | 'misuse' } {
+  /**
+   * ReplayResult's fields for where the comparison stopped, if it did, or why it never started
+   * (only for a trace that recorded something).
+   */
+  detached(): {
+    recordedDetachedAt?: number;
+    recordedDetachedBy?: 'divergence' | 'misuse';
+    recordedSkipped?: RecordedSkipped;
+  } {
+    if (this.skipped !== undefined && this.skippedAny) return { recordedSkipped: this.skipped };
     if (this.detachedAt === undefined || this.detachedBy === undefined) return {};
     return { recordedDetachedAt: this.detachedAt, recordedDetachedBy: this.detachedBy };
   }

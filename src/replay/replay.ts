@@ -53,7 +53,7 @@ export class Replayer {
   readonly violations: Violation[];
   private detachedAt: number | undefined;
   private detachedBy: DetachReason | undefined;
-  private readonly recorded = new RecordedCheck();
+  private readonly recorded: RecordedCheck;
   private readonly live: LiveSpansCache;
   private readonly inert: InertStep;
   private index = 0;
@@ -67,10 +67,13 @@ export class Replayer {
   ) {
     // A target built in code gets its own copy of each call's arguments (argsInPlace.ts).
     this.target = withOwnArgs(target);
-    this.model = new Model({
-      device: resolveDevice(header.device),
-      profile: profileOf(header, options.profile),
-    });
+    const profile = profileOf(header, options.profile);
+    this.model = new Model({ device: resolveDevice(header.device), profile });
+    // A trace's recorded values are its header profile's answers (the bundled corpus's are the
+    // docs oracle's): under another profile they would judge the profiles, not the capture.
+    this.recorded = new RecordedCheck(
+      profile === profileOf(header) ? undefined : 'profile-override',
+    );
     this.live = new LiveSpansCache(this.model);
     this.found = new ViolationList(options.violationsMax, options.onViolation);
     this.violations = this.found.list;

@@ -62,6 +62,12 @@ export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
  */
 export type DetachReason = 'divergence' | 'misuse' | 'latitude';
 
+/**
+ * Why a trace's recorded values were not compared at all: `profile-override`, replayed under a
+ * profile other than its header's, whose answers they are (docs/replay.md).
+ */
+export type RecordedSkipped = 'profile-override';
+
 export interface ReplayResult {
   readonly outcome: ReplayOutcome;
   readonly calls: number;
@@ -80,6 +86,11 @@ export interface ReplayResult {
    */
   readonly recordedDetachedAt?: number;
   readonly recordedDetachedBy?: 'divergence' | 'misuse';
+  /**
+   * The trace's recorded values were not compared at all: `profile-override`, the replay's
+   * profile is not its header's, whose answers they are. Only for a trace that recorded some.
+   */
+  readonly recordedSkipped?: RecordedSkipped;
   /**
    * The replay was stopped (options.stopped) before the trace's end: `calls` and `violations`
    * are those so far, and `outcome` is 'fail' or 'pass' by them alone.

@@ -60,6 +60,11 @@ export interface TraceEntry {
   /** Where a captured trace's recorded values stopped being compared (ReplayResult). */
   readonly recordedDetachedAt?: number;
   readonly recordedDetachedBy?: string;
+  /**
+   * Why a captured trace's recorded values were not compared at all: `profile-override`
+   * (ReplayResult.recordedSkipped). Absent from older reports.
+   */
+  readonly recordedSkipped?: string;
   /** Why the trace could not be read or the target not started. */
   readonly error?: string;
   /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
@@ -209,6 +214,7 @@ export function traceEntry(r: ItemResult): TraceEntry {
     ...(res.detachedBy === undefined ? {} : { detachedBy: res.detachedBy }),
     ...(res.recordedDetachedAt === undefined ? {} : { recordedDetachedAt: res.recordedDetachedAt }),
     ...(res.recordedDetachedBy === undefined ? {} : { recordedDetachedBy: res.recordedDetachedBy }),
+    ...(res.recordedSkipped === undefined ? {} : { recordedSkipped: res.recordedSkipped }),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
     ...(res.interrupted === true ? { interrupted: true as const } : {}),
     ...(res.violations[0] !== undefined && notStarted(res.violations[0])
