@@ -16,7 +16,7 @@ import type { ReportViolation } from '../report/replayReport.js';
 import { recoveredText } from '../report/historyRecovered.js';
 import { commandTraceName } from './historyTraceName.js';
 import { regressionSignature } from './regressionResults.js';
-import { violationPlace } from './summary.js';
+import { recordedSkippedLines, violationPlace } from './summary.js';
 import { replayedCount, replayedLines } from './nightlyVerdicts.js';
 import { startupLine, startupWarning, type FuzzStartup } from './fuzzStartup.js';
 import { corpusStoppedSummary } from './corpusRoom.js';
@@ -80,7 +80,7 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
               r.fuzzDetail.timeoutMs,
             );
     lines.push(
-      `  ${status === undefined ? '' : `[${status}] `}${violationPlace(v)}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
+      `  ${status === undefined ? '' : `[${status}] `}${violationPlace({ ...v, trace: commandTraceName(v.trace) })}: ${v.kind} in ${v.fn}: ${oneLine(v.message)}${shards}`,
       `    ${next}`,
     );
   }
@@ -146,6 +146,9 @@ export function nightlySummary(
   const lines = [
     `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     ...notReplayedLines(r),
+    ...recordedSkippedLines(r.corpus.traces, r.profile, "report.json's corpus.traces").map(
+      (l) => `corpus: ${l}`,
+    ),
     ...corpusFailureLines(r),
     `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...startupLines(r),

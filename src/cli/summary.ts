@@ -6,6 +6,7 @@ import {
   type TraceEntry,
 } from '../report/replayReport.js';
 import { oneLine } from '../core/oneLine.js';
+import { PROFILES } from '../model/device.js';
 import { plural } from '../core/plural.js';
 import { NOT_STARTED } from '../replay/violation.js';
 import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
@@ -25,11 +26,8 @@ export function formatReplaySummary(r: ReplayReport, o: { seed?: boolean } = {})
   // No blank line first: stdout starts with the summary (the bar, on stderr, clears itself).
   const lines = [
     `traces ${s.traces}: ${s.passed} passed, ${s.failed} with violations, ${s.crashed} crashed, ${s.timedOut} timed out, ${s.invalid - unstarted.length} unreadable${unstarted.length > 0 ? `, ${unstarted.length} not started` : ''}${s.damaged > 0 ? `, ${s.damaged} damaged (replayed up to the damage)` : ''}${(s.interrupted ?? 0) > 0 ? `, ${s.interrupted} interrupted part way (replayed up to the stop)` : ''}`,
-    ...(s.detached > 0
-      ? [
-          `${plural(s.detached, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,
-        ]
-      : []),
+    ...detachedLines(r.traces),
+    ...recordedSkippedLines(r.traces, r.profile, '--json'),
     ...notStartedLines(unstarted),
     ...skippedLines(r),
     `calls ${compact(s.calls)} in ${(r.timing.wallMs / 1000).toFixed(2)} s (${compact(r.timing.callsPerSecond)} calls/s, ${plural(r.timing.workers, 'worker')}); target ${oneLine(r.target)}, oracle profile ${r.profile}${o.seed === false ? '' : `, seed=${r.seed}`}`,
@@ -71,6 +69,37 @@ function knownLine(r: ReplayReport): string | undefined {
   const s = r.summary;
   const known = s.known ?? 0;
   return `violations ${s.violations}: ${known} known (from ${oneLine(knownFromText(r.knownFrom))}) not counted, ${s.violations - known} not known`;
+}
+
+/**
+ * The traces the oracle stopped being compared with before their last call (detachedAt): one
+ * that detached at its last call skipped nothing.
+ */
+function detachedLines(traces: readonly TraceEntry[]): string[] {
+  const early = traces.filter((t) => t.detachedAt !== undefined && t.detachedAt < t.calls - 1);
+  if (early.length === 0) return [];
+  return [
+    `${plural(early.length, 'trace')} stopped being compared with the oracle early (misuse in the trace, a divergence, or a call depending on a scatter/gather list the target made differently): see detachedAt and detachedBy in --json`,
+  ];
+}
+
+/**
+ * The traces whose recorded values were not compared because the run's --profile is not their
+ * header's (TraceEntry.recordedSkipped), once: why none of them shows a recorded-mismatch.
+ * `where`: where the per-trace field is (`--json`, `report.json`).
+ */
+export function recordedSkippedLines(
+  traces: readonly TraceEntry[],
+  profile: string,
+  where: string,
+): string[] {
+  const n = traces.filter((t) => t.recordedSkipped !== undefined).length;
+  if (n === 0) return [];
+  const others = PROFILES.filter((p) => p !== profile);
+  const header = others.length === 1 ? `profile ${others[0] ?? ''}` : 'another profile';
+  return [
+    `${plural(n, 'trace')} recorded under ${header}, replayed under ${oneLine(profile)}: their recorded values were not compared, as they are the other profile's answers (recordedSkipped in ${where})`,
+  ];
 }
 
 /** Why traces were not started (setup-failed), once per reason: the first three reasons. */
