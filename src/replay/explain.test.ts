@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDevice } from '../model/device.js';
+import { resolveDevice, type Profile } from '../model/device.js';
 import { parseText } from '../trace/textParse.js';
 import { textCallLines } from '../trace/textParse.js';
 import { callLines, explainLineCharsMax, Explainer } from './explain.js';
@@ -31,6 +31,7 @@ async function explained(
   target: (o: { device: ReturnType<typeof resolveDevice> }) => Target,
   source = REPRO,
   lined = true,
+  profile?: Profile,
 ) {
   const trace = parseText(source);
   if (!trace.ok) throw new Error(trace.error.message);
@@ -44,12 +45,21 @@ async function explained(
   const device = resolveDevice(trace.value.header.device);
   const result = await replayTrace(trace.value.header, trace.value.calls, target({ device }), {
     ...ex.hooks(),
+    ...(profile === undefined ? {} : { profile }),
   });
   ex.end(result);
   return { text: out.join(''), chunks: out, result };
 }
 
 describe('Explainer', () => {
+  it('says, at its end, that --profile left the recorded values uncompared', async () => {
+    const { text } = await explained(modelTarget, REPRO, true, 'reactos');
+    expect(text).toContain(
+      "\n# the recorded values were not compared: the oracle's profile is not the trace header's, whose answers they are\n# end: 2 calls replayed",
+    );
+    expect((await explained(modelTarget)).text).not.toContain('not compared');
+  });
+
   it('shows a mutant writing *Length under the call that did it, beside the oracle', async () => {
     const bug = findMutant('mapdma-writes-length');
     if (bug === undefined) throw new Error('no such mutant');

@@ -117,6 +117,10 @@ export class Explainer {
   /** After the replay: what is left, and how it ended. */
   end(result: ReplayResult | undefined, trouble?: string): void {
     if (trouble !== undefined) this.pending.push(`# ${oneLine(trouble)}`);
+    if (result?.recordedSkipped !== undefined)
+      this.pending.push(
+        "# the recorded values were not compared: the oracle's profile is not the trace header's, whose answers they are",
+      );
     if (result !== undefined) {
       const n = result.violations.length + Object.values(result.unlisted ?? {}).reduce(sum, 0);
       this.pending.push(
