@@ -133,12 +133,14 @@ describe('a night whose corpus traces fail in two ways', () => {
     const command = `vpdma replay ${repro} --target ${TARGET} --timeout 1000 --explain`;
     expect(under(run, short)).toBe(`    minimized to 1 call: ${command}`);
     expect(report(out).corpus.repros?.[1]?.command).toBe(command);
-    expect(under(run, bundled('legacy-lockpages.jsonl'))).toMatch(
+    // A bundled trace's headline names it corpus:NAME, as the command under it does.
+    expect(under(run, 'corpus:legacy-lockpages.jsonl')).toMatch(
       /^ {4}minimized to 1 call: vpdma replay .*\/corpus-repros\/map-dma-wrote-out-param\/MapDmaMemory\/repro\.jsonl /,
     );
     expect(under(run, long)).toMatch(/^ {4}vpdma minimize .*long\.txt --kind recorded-mismatch /);
-    const flags = bundled('legacy-mapdma-flags.jsonl');
-    expect(under(run, flags)).toMatch(/^ {4}vpdma minimize .*legacy-mapdma-flags\.jsonl --kind /);
+    expect(under(run, 'corpus:legacy-mapdma-flags.jsonl')).toMatch(
+      /^ {4}vpdma minimize .*legacy-mapdma-flags\.jsonl --kind /,
+    );
     expect(run.err).toContain(`vpdma nightly: corpus repro ${RECORDED}: 1 call (from ${short})\n`);
     // The command replays the repro call by call, failing as the trace did.
     const vpdma = [process.execPath, join(root, 'bin/vpdma.js')].map(shellWord).join(' ');
@@ -201,7 +203,7 @@ describe('a night whose findings spent --minimize-time', () => {
     expect(run.out).toContain(
       'minimization stopped: --minimize-time 1ms spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)\n',
     );
-    for (const trace of [short, long, bundled('legacy-lockpages.jsonl')])
+    for (const trace of [short, long, 'corpus:legacy-lockpages.jsonl'])
       expect(under(run, trace)).toMatch(/^ {4}vpdma minimize /);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
       '<p>Minimizing the failing corpus traces stopped (<code>--minimize-time</code> spent): those left were not minimized.</p>',

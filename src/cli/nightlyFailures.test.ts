@@ -84,9 +84,9 @@ describe('a nightly finding whose failing call shows two violations', () => {
     const lines = night.out.split('\n');
     const at = lines.findIndex((l) => l.startsWith('corpus traces that failed ('));
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
-    const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
+    // The bundled trace by its corpus:NAME, in the headline as in the command under it.
     const i = lines.indexOf(
-      `  [new] ${flags}:13 (call 11): map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
+      `  [new] corpus:legacy-mapdma-flags.jsonl:13 (call 11): map-dma-wrote-out-param in VideoPortMapDmaMemory: VideoPortMapDmaMemory wrote length: 16777216 became 0`,
     );
     expect(i).toBeGreaterThan(at);
     const command = lines[i + 1]?.trim() ?? '';
@@ -128,9 +128,10 @@ describe('vpdma merge of two such shards', () => {
     const lines = m.out.split('\n');
     const at = lines.findIndex((l) => l.startsWith('corpus traces that failed ('));
     expect(at).toBe(lines.findIndex((l) => l.startsWith('corpus: ')) + 1);
-    const flags = join(root, 'corpus/legacy-mapdma-flags.jsonl');
     const i = lines.findIndex((l) =>
-      l.startsWith(`  [new] ${flags}:13 (call 11): map-dma-wrote-out-param `),
+      l.startsWith(
+        '  [new] corpus:legacy-mapdma-flags.jsonl:13 (call 11): map-dma-wrote-out-param ',
+      ),
     );
     expect(lines[i + 1]).toBe(
       `    vpdma minimize corpus:legacy-mapdma-flags.jsonl --kind map-dma-wrote-out-param --fn VideoPortMapDmaMemory --out legacy-mapdma-flags.min.txt --target ${TARGET} --timeout 1000`,

@@ -136,7 +136,7 @@ describe('a partial port, night after night, under --history --fail-on new', () 
       'corpus traces that failed (2 new, 0 open, 0 regressed), the first violation of each',
     );
     expect(r.out).toContain(
-      `  [new] ${bundled(COMMON_TRACES[1]!)}:3 (call 1): target-crashed in ${GET_COMMON}: `,
+      `  [new] corpus:${COMMON_TRACES[1]!}:3 (call 1): target-crashed in ${GET_COMMON}: `,
     );
     expect(corpusSuite(junit)).toMatch(/ failures="0" errors="2">$/);
     expect(junit).toContain(`: not implemented: ${GET_COMMON} [new]"`);
@@ -154,7 +154,7 @@ describe('a partial port, night after night, under --history --fail-on new', () 
     const { run: r, report, junit, sarif, html, buckets } = week[1]!;
     expect(r.code, r.err).toBe(0);
     expect(judged(report)).toEqual(COMMON_TRACES.map((t) => [t, 'open', COMMON]));
-    expect(r.out).toContain(`  [open] ${bundled(COMMON_TRACES[0]!)}:3 (call 1): `);
+    expect(r.out).toContain(`  [open] corpus:${COMMON_TRACES[0]!}:3 (call 1): `);
     // The CI widget says what the exit code says: no failure, no error.
     expect(corpusSuite(junit)).toMatch(/ failures="0" errors="0" skipped="2"/);
     expect(junit.split(`<skipped message="known: ${COMMON}; --fail-on new`)).toHaveLength(3);
@@ -201,7 +201,7 @@ describe('a partial port, night after night, under --history --fail-on new', () 
     expect(r.code, r.err).toBe(1);
     expect(judged(report)).toEqual(COMMON_TRACES.map((t) => [t, 'regressed', COMMON]));
     expect(report.regressedByReplay?.map((x) => x.signature)).toEqual([COMMON]);
-    expect(r.out).toContain(`  [regressed] ${bundled(COMMON_TRACES[0]!)}:3 (call 1): `);
+    expect(r.out).toContain(`  [regressed] corpus:${COMMON_TRACES[0]!}:3 (call 1): `);
     expect(r.out).toContain(
       `  [regressed] ${COMMON}: ${bundled(COMMON_TRACES[0]!)} failed with it`,
     );
