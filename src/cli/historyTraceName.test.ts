@@ -66,6 +66,7 @@ describe('an older history, with the bundled corpus by absolute path', () => {
     lastSeen: 'n1',
     timesSeen: 1,
     traces: [here('events.jsonl'), elsewhere('events.jsonl'), '/home/me/regress/a.jsonl'],
+    shownAt: { [here('events.jsonl')]: 3, [elsewhere('events.jsonl')]: 5 },
   };
 
   it('reads with stable names (each once), and is fixed when they pass', async () => {
@@ -74,12 +75,14 @@ describe('an older history, with the bundled corpus by absolute path', () => {
     const file = await loadHistory(path);
     const named = ['/home/me/regress/a.jsonl', 'corpus:events.jsonl'];
     expect(file?.history.buckets[0]?.traces).toEqual(named);
+    // Where they showed it, under the same names: of two names of one trace, the later call.
+    expect(file?.history.buckets[0]?.shownAt).toEqual({ 'corpus:events.jsonl': 5 });
     const run = { runId: 'n2', target: 'model', complete: true, tracesPassing: new Set(named) };
     const u = updateHistory(file?.history ?? emptyHistory(), [], run);
     expect(u.history.buckets[0]?.fixedSince).toBe('n2');
     // A history with no traces is left as it is.
-    const { traces, ...untraced } = bucket;
-    expect(traces).toHaveLength(3);
+    const { traces, shownAt, ...untraced } = bucket;
+    expect([traces.length, Object.keys(shownAt).length]).toEqual([3, 2]);
     const plain = { ...emptyHistory(), buckets: [untraced] };
     expect(historyTraceNames(plain)).toBe(plain);
   });

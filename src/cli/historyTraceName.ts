@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { BUNDLED_TRACE } from '../report/command.js';
-import type { History } from '../report/history.js';
+import { sortedRecord, type History } from '../report/history.js';
 import { bundledCorpusDir } from '../store/corpus.js';
 import { traceKey } from './mergeReplay.js';
 
@@ -76,7 +76,14 @@ export function historyTraceNames(h: History, corpusDir = bundledCorpusDir()): H
   const buckets = h.buckets.map((b) => {
     if (b.traces === undefined) return b;
     const traces = [...new Set(b.traces.map((t) => historyTraceName(t, corpusDir)))].sort();
-    return { ...b, traces };
+    if (b.shownAt === undefined) return { ...b, traces };
+    // Two names of one trace: the later call, which a trace must get past.
+    const at = new Map<string, number>();
+    for (const [t, n] of Object.entries(b.shownAt)) {
+      const name = historyTraceName(t, corpusDir);
+      at.set(name, Math.max(n, at.get(name) ?? n));
+    }
+    return { ...b, traces, shownAt: sortedRecord(at) };
   });
   return { ...h, buckets };
 }

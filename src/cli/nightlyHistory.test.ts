@@ -146,6 +146,7 @@ describe('regressionResults, the traces --history judges', () => {
           kind: 'memory-corrupted',
           fn: 'VideoPortMapDmaMemory',
           traces: new Set(['corpus/a.jsonl']),
+          at: new Map([['corpus/a.jsonl', 1]]),
         },
       ],
     ]);

@@ -195,10 +195,11 @@ export function foldFindings(
     shown: new Map(
       [...replays.sightings].map(([s, x]) => [
         s,
-        { kind: x.kind, fn: x.fn, traces: [...x.traces] },
+        { kind: x.kind, fn: x.fn, traces: [...x.traces], at: x.at },
       ]),
     ),
     tracesPassing: replays.tracesPassing,
+    failedTraces: replays.failed,
     reprosChanged: new Set(replays.changed.keys()),
   };
   const mine = new Map(

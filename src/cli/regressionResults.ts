@@ -2,6 +2,7 @@
 // repros still failing, passing or failing another way, and the signatures the other failing
 // traces are judged by (nightlyHistory.ts folds them into the history).
 import { signatureOfViolation } from '../fuzz/findings.js';
+import { bothFailed, type FailedTrace } from '../report/historyShows.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { historyTraceName } from './historyTraceName.js';
 
@@ -29,13 +30,21 @@ export interface Regressions {
    * findings' repros failing as their finding did: the other traces (as `shown`), and the
    * changed repros. What --history judges them by (HistoryRun.shown).
    */
-  readonly sightings: Map<string, { kind: string; fn: string; traces: Set<string> }>;
+  readonly sightings: Map<
+    string,
+    { kind: string; fn: string; traces: Set<string>; at: Map<string, number> }
+  >;
   /** By trace (historyTraceName), the signature each failing trace is judged by (TraceVerdict). */
   readonly judged: Map<string, string>;
   /** Traces (historyTraceName) replayed and passing in every run that replayed them (started). */
   readonly tracesPassing: Set<string>;
   /** Of `stillFailing`, the kind and function of the violation each repro failed with so. */
   readonly foundAs: Map<string, { kind: string; fn: string }>;
+  /**
+   * By trace (historyTraceName), what each trace that failed in every run that replayed it
+   * showed (HistoryRun.failedTraces); absent when its report cannot tell (violations missing).
+   */
+  readonly failed: Map<string, FailedTrace>;
 }
 
 export function emptyRegressions(): Regressions {
@@ -49,6 +58,7 @@ export function emptyRegressions(): Regressions {
     judged: new Map(),
     tracesPassing: new Set(),
     foundAs: new Map(),
+    failed: new Map(),
   };
 }
 
@@ -80,6 +90,30 @@ export function failsAsFound(signature: string, v: ReportViolation, oldScheme: b
 }
 
 /**
+ * What a failing trace's entry and its listed violations say (FailedTrace), or undefined when
+ * they cannot: a violation counted but neither listed nor among `unlisted`.
+ */
+export function failedTrace(
+  t: TraceEntry,
+  seen: readonly ReportViolation[],
+): FailedTrace | undefined {
+  const unlisted = Object.entries(t.unlisted ?? {}).filter(([, n]) => n !== undefined && n > 0);
+  const counted = seen.length + unlisted.reduce((sum, [, n]) => sum + (n ?? 0), 0);
+  if (seen.length === 0 || counted !== t.violations) return undefined;
+  const toEnd = t.outcome === 'fail' && t.damage === undefined && t.interrupted !== true;
+  const stops = [t.detachedAt, t.recordedDetachedAt, toEnd ? undefined : t.calls];
+  let stoppedAt = Infinity;
+  for (const n of [...seen.map((v) => v.callIndex), ...stops])
+    if (n !== undefined && n < stoppedAt) stoppedAt = n;
+  return {
+    signatures: new Set(seen.map(signatureOfViolation)),
+    stoppedAt,
+    toEnd,
+    unlistedKinds: new Set(unlisted.map(([k]) => k)),
+  };
+}
+
+/**
  * The regression repros (traces under some OUT/findings/<kind>/<fn>/<hash>/, which
  * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
  * a repro that failed as its finding did anywhere is still failing; one that failed otherwise
@@ -92,10 +126,19 @@ export function regressionResults(
 ): Regressions {
   const r = emptyRegressions();
   const failedTraces = new Set<string>();
+  // Failed in some run in a way its report cannot tell: nothing said of it (failedTrace).
+  const untold = new Set<string>();
   const sight = (v: ReportViolation, trace: string): string => {
     const s = signatureOfViolation(v);
-    const x = r.sightings.get(s) ?? { kind: v.kind, fn: v.fn, traces: new Set<string>() };
+    const x = r.sightings.get(s) ?? {
+      kind: v.kind,
+      fn: v.fn,
+      traces: new Set<string>(),
+      at: new Map<string, number>(),
+    };
     x.traces.add(trace);
+    // Shards replay a trace alike; if not, the later call, which a trace must get past.
+    x.at.set(trace, Math.max(v.callIndex, x.at.get(trace) ?? v.callIndex));
     r.sightings.set(s, x);
     return s;
   };
@@ -112,9 +155,14 @@ export function regressionResults(
       const failed = t.violations > 0 || t.outcome === 'crash' || t.outcome === 'timeout';
       const passed = t.outcome === 'pass' && t.damage === undefined && t.violations === 0;
       const key = historyTraceName(t.trace);
-      if (failed) failedTraces.add(key);
-      else if (passed) r.tracesPassing.add(key);
       const seen = violations.get(t.trace) ?? [];
+      if (failed) {
+        failedTraces.add(key);
+        const now = failedTrace(t, seen);
+        const was = r.failed.get(key);
+        if (now === undefined) untold.add(key);
+        else r.failed.set(key, was === undefined ? now : bothFailed(was, now));
+      } else if (passed) r.tracesPassing.add(key);
       const signature = regressionSignature(t.trace);
       if (signature === undefined) {
         const first = seen[0];
@@ -150,5 +198,6 @@ export function regressionResults(
     r.judged.set(name, sight(c.now, name));
   }
   for (const t of failedTraces) r.tracesPassing.delete(t);
+  for (const t of untold) r.failed.delete(t);
   return r;
 }

@@ -1,9 +1,10 @@
 // The buckets a night leaves open without seeing them: no finding, no replayed trace failing
 // with them, and not fixed (a trace that once failed with one fails first with another bug
-// now, say). Without a line of their own they would drop out of every report until fixed, and
+// now, before it could show it again, say: report/historyShows.ts). Without a line of their own they would drop out of every report until fixed, and
 // their JUnit test case with them (nightlySchema.ts StillOpen).
 import { oneLine } from '../core/oneLine.js';
 import type { HistoryUpdate } from '../report/history.js';
+import { noLongerShows } from '../report/historyShows.js';
 import type { StillOpen } from '../report/nightlySchema.js';
 import type { Regressions } from './regressionResults.js';
 
@@ -34,7 +35,7 @@ export function stillOpenOf(
     if (b.target !== target || b.fixedSince !== undefined) continue;
     if (u.statuses.has(b.signature) || u.replayed.has(b.signature)) continue;
     const waitingFor = (b.traces ?? [])
-      .filter((t) => !replays.tracesPassing.has(t))
+      .filter((t) => !replays.tracesPassing.has(t) && !noLongerShows(b, t, replays.failed.get(t)))
       .map((trace) => {
         const now = replays.judged.get(trace);
         return now === undefined ? { trace } : { trace, now };

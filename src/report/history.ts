@@ -7,11 +7,14 @@
 // trace failing first with it (`shown`: a corpus or --replay trace, or an earlier finding's
 // repro failing another way than its finding did), which opens a bucket if there is none: a
 // failing corpus trace is judged as a finding is (new, open or regressed). Such a bucket keeps
-// the traces that failed with it (`traces`, named as HistoryRun.shown names them).
+// the traces that failed with it (`traces`, named as HistoryRun.shown names them), and the call
+// at which each last did (`shownAt`).
 //
 // When is a bucket fixed? When a run that could have seen it saw everything that failed with it
 // pass: its regression repro, if the run replayed one (and a bucket no trace showed must have
-// one: the repro is all there is to check), and each of its `traces`. A run that did not
+// one: the repro is all there is to check), and each of its `traces`, or saw a trace fail in a
+// way that can no longer show it (historyShows.ts: past the call where it showed it, say). A
+// run that did not
 // replay them (a fresh --out, a --replay left out, a trace --budget-replay skipped or
 // --disable left out) says nothing about it: the bucket stays open (known, failing nothing) and
 // is fixed by the first run that replays them all and sees them pass. Nor does a run whose
@@ -42,6 +45,7 @@
 import { assert } from '../core/assert.js';
 import { signatureOf, type SIGNATURE_SCHEME } from '../fuzz/findings.js';
 import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
+import { noLongerShows, type FailedTrace } from './historyShows.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
 export const HISTORY_FORMAT = 'vpdma-history';
@@ -73,6 +77,12 @@ export interface HistoryBucket {
    * before it is fixed (see above). Absent when only the fuzzer and its repro saw it.
    */
   readonly traces?: readonly string[];
+  /**
+   * By trace of `traces`, the call (0-based) at which it last failed first with the signature:
+   * a trace that gets past it no longer shows the bucket (historyShows.ts). Absent from
+   * histories written before it was added, and for traces of theirs not seen since.
+   */
+  readonly shownAt?: Readonly<Record<string, number>>;
   /** The run that saw it again after it was fixed, while that is its last sighting. */
   readonly regressedIn?: string;
 }
@@ -133,6 +143,11 @@ export interface HistoryRun {
    * them: what can fix a bucket that has them among its `traces`.
    */
   readonly tracesPassing?: ReadonlySet<string>;
+  /**
+   * Traces (as `shown` names them) this run replayed and saw fail, with what they showed: one
+   * that can no longer show a bucket does not hold it open (historyShows.ts).
+   */
+  readonly failedTraces?: ReadonlyMap<string, FailedTrace>;
   /** Signatures whose regression repro failed another way than its finding: neither seen nor fixed. */
   readonly reprosChanged?: ReadonlySet<string>;
 }
@@ -143,6 +158,8 @@ export interface Sighting {
   readonly fn: string;
   /** The traces that failed first with it. */
   readonly traces: readonly string[];
+  /** By trace, the call at which it failed first with it (HistoryBucket.shownAt). */
+  readonly at?: ReadonlyMap<string, number>;
 }
 
 export interface FindingHistory {
@@ -187,15 +204,23 @@ function seen(old: HistoryBucket | undefined, f: FindingKey, run: HistoryRun): H
     timesSeen: (old?.timesSeen ?? 0) + (old?.lastSeen === run.runId ? 0 : 1),
     ...(old?.signatureScheme === undefined ? {} : { signatureScheme: old.signatureScheme }),
     ...(old?.traces === undefined ? {} : { traces: old.traces }),
+    ...(old?.shownAt === undefined ? {} : { shownAt: old.shownAt }),
     ...(statusOf(old, run) === 'regressed' ? { regressedIn: run.runId } : {}),
   };
 }
 
-/** The bucket with `more` among its traces (sorted, each once). */
-function withTraces(b: HistoryBucket, more: readonly string[] | undefined): HistoryBucket {
-  if (more === undefined || more.length === 0) return b;
-  const traces = [...new Set([...(b.traces ?? []), ...more])].sort(cmp);
-  return { ...b, traces };
+/** The bucket with the traces of `s` among its traces (sorted, each once), and where they showed it. */
+function withTraces(b: HistoryBucket, s: Sighting | undefined): HistoryBucket {
+  if (s === undefined || s.traces.length === 0) return b;
+  const traces = [...new Set([...(b.traces ?? []), ...s.traces])].sort(cmp);
+  if (s.at === undefined || s.at.size === 0) return { ...b, traces };
+  const at = new Map([...Object.entries(b.shownAt ?? {}), ...s.at]);
+  return { ...b, traces, shownAt: sortedRecord(at) };
+}
+
+/** A map as a record, its keys sorted (as the file keeps them). */
+export function sortedRecord(m: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...m].sort(([a], [b]) => cmp(a, b)));
 }
 
 /** A scheme-1 bucket as the start of the bucket of the finding that continues it. */
@@ -223,6 +248,7 @@ export function unfixed(b: HistoryBucket): HistoryBucket {
     timesSeen: b.timesSeen,
     ...(b.signatureScheme === undefined ? {} : { signatureScheme: b.signatureScheme }),
     ...(b.traces === undefined ? {} : { traces: b.traces }),
+    ...(b.shownAt === undefined ? {} : { shownAt: b.shownAt }),
   };
 }
 
@@ -247,13 +273,16 @@ function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
 
 /**
  * Whether `run` saw everything that failed with open bucket `b` pass (see above): its repro,
- * if replayed (one there must be when no trace showed it), and each of its traces.
+ * if replayed (one there must be when no trace showed it), and each of its traces, or fail in
+ * a way that can no longer show it.
  */
 function passesNow(b: HistoryBucket, run: HistoryRun): boolean {
   if (!run.complete || b.fixedSince !== undefined) return false;
   if (run.reprosChanged?.has(b.signature) === true) return false;
   const traces = b.traces ?? [];
-  if (!traces.every((t) => run.tracesPassing?.has(t) === true)) return false;
+  const gone = (t: string): boolean =>
+    run.tracesPassing?.has(t) === true || noLongerShows(b, t, run.failedTraces?.get(t));
+  if (!traces.every(gone)) return false;
   return run.passing?.has(b.signature) === true || traces.length > 0;
 }
 
@@ -276,7 +305,7 @@ export function updateHistory(
     if (next.has(f.signature)) continue; // one run counts a signature once
     const was = continued.get(`${f.kind}\u0000${f.fn}`);
     const old = mine.get(f.signature) ?? (was === undefined ? undefined : newScheme(was));
-    const b = withTraces(seen(old, f, run), run.shown?.get(f.signature)?.traces);
+    const b = withTraces(seen(old, f, run), run.shown?.get(f.signature));
     next.set(f.signature, b);
     statuses.set(f.signature, {
       status: statusOf(old, run),
@@ -302,7 +331,7 @@ export function updateHistory(
     const was = continued.get(`${s.kind}\u0000${s.fn}`);
     const old = mine.get(signature) ?? (was === undefined ? undefined : newScheme(was));
     const key = { signature, kind: s.kind, fn: s.fn };
-    sawByReplay(signature, old, withTraces(seen(old, key, run), s.traces));
+    sawByReplay(signature, old, withTraces(seen(old, key, run), s));
   }
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;

@@ -3,12 +3,14 @@
 //   {"format": "vpdma-history", "version": 2, "buckets": [
 //     {"signature": "...", "target": "...", "kind": "...", "fn": "...", "firstSeen": "...",
 //      "lastSeen": "...", "timesSeen": 3, "signatureScheme": 1, "traces": ["..."],
-//      "regressedIn": "...", "fixedSince": "..."}, ...]}
+//      "shownAt": {"...": 16}, "regressedIn": "...", "fixedSince": "..."}, ...]}
 //
 // (regressedIn, optional, was added after the first release of version 1: a re-applied run
 // keeps its verdict. traces, optional, was added to version 2 when failing corpus traces got
 // verdicts: the replayed traces that failed with the bucket's signature, sorted, each once.
-// Files without them read as before.) Version 2 changed what signatures mean
+// shownAt, optional, was added to version 2 later: by trace of `traces` (keys sorted), the
+// 0-based call at which it last failed first with the signature. Files without them read as
+// before.) Version 2 changed what signatures mean
 // (history.ts, "Signature schemes"): a version 1 file is read as version 2, each bucket whose
 // signature no finding has now (history.ts oldScheme) marked "signatureScheme": 1, and written
 // back as version 2; that field is optional, and 1 is its only value.
@@ -26,6 +28,7 @@ import {
   HISTORY_FORMAT,
   HISTORY_VERSION,
   oldScheme,
+  sortedRecord,
   type History,
   type HistoryBucket,
   unfixed,
@@ -38,6 +41,7 @@ const FIELDS = new Set<string>([
   'timesSeen',
   'signatureScheme',
   'traces',
+  'shownAt',
   ...OPTIONAL_FIELDS,
 ]);
 /** The versions this vpdma reads: 1 is upgraded as it is read. */
@@ -79,14 +83,35 @@ function parseBucket(v: unknown, at: string, version: number): Result<HistoryBuc
       traces.some((t) => typeof t !== 'string' || t === ''))
   )
     return err(`${at}.traces: expected a non-empty array of non-empty strings`);
+  const shownAt = v['shownAt'];
+  if (shownAt !== undefined) {
+    const why = shownAtProblem(shownAt, Array.isArray(traces) ? traces : []);
+    if (why !== '') return err(`${at}.shownAt: ${why}`);
+  }
   const scheme = v['signatureScheme'];
   if (scheme !== undefined && (version === 1 || scheme !== 1))
     return err(`${at}.signatureScheme: expected 1 or nothing, in a version 2 file`);
   const read = v as unknown as HistoryBucket;
   // Sorted, each once, as they are written: a hand-edited list compares as the same one.
-  const b =
+  const sorted =
     read.traces === undefined ? read : { ...read, traces: [...new Set(read.traces)].sort() };
+  const b =
+    sorted.shownAt === undefined
+      ? sorted
+      : { ...sorted, shownAt: sortedRecord(new Map(Object.entries(sorted.shownAt))) };
   return ok(version === 1 && oldScheme(b) ? { ...b, signatureScheme: 1 } : { ...b });
+}
+
+/** Why a bucket's shownAt is not one ('' when it is): by trace of its `traces`, a call index. */
+function shownAtProblem(v: unknown, traces: readonly unknown[]): string {
+  if (!isRecord(v) || Object.keys(v).length === 0)
+    return 'expected a non-empty object of traces and call indexes';
+  for (const [t, n] of Object.entries(v)) {
+    if (!traces.includes(t)) return `${JSON.stringify(t)} is not one of the bucket's traces`;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      return `${JSON.stringify(t)}: expected a call index (an integer, 0 or more)`;
+  }
+  return '';
 }
 
 const problem = (message: string) => err<HistoryTextProblem>({ message });

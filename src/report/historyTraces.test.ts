@@ -119,4 +119,64 @@ describe('updateHistory, buckets of failing traces', () => {
     const edited = text.replace('"t/a",', '"t/b", "t/a",');
     expect(parseHistory(edited)).toEqual({ ok: true, value: withTraces });
   });
+
+  it('writes where each trace showed it (shownAt) after its traces, keys sorted, and reads it back', () => {
+    const at = new Map([
+      ['t/b', 7],
+      ['t/a', 3],
+    ]);
+    const shown = new Map([[A.signature, { kind: A.kind, fn: A.fn, traces: ['t/b', 't/a'], at }]]);
+    const h = updateHistory(emptyHistory(), [], { ...night('r3'), shown }).history;
+    const text = historyJson(h);
+    expect(parseHistory(text)).toEqual({ ok: true, value: h });
+    const bucket = (JSON.parse(text) as History).buckets[0];
+    expect(Object.keys(bucket ?? {})).toEqual([...BUCKET_KEYS, 'traces', 'shownAt']);
+    expect(Object.entries(bucket?.shownAt ?? {})).toEqual([
+      ['t/a', 3],
+      ['t/b', 7],
+    ]);
+    // A later sighting moves it; a trace not shown again keeps its call.
+    const again = new Map([
+      [A.signature, { kind: A.kind, fn: A.fn, traces: ['t/a'], at: new Map([['t/a', 9]]) }],
+    ]);
+    const moved = updateHistory(h, [], { ...night('r4'), shown: again }).history;
+    expect(moved.buckets[0]?.shownAt).toEqual({ 't/a': 9, 't/b': 7 });
+    // Not a call index, or a trace the bucket does not have: refused, naming the place.
+    const bad = (from: string, to: string) => parseHistory(text.replace(from, to));
+    expect(bad('"t/a": 3', '"t/a": -1')).toEqual({
+      ok: false,
+      error: 'buckets[0].shownAt: "t/a": expected a call index (an integer, 0 or more)',
+    });
+    expect(bad('"t/a": 3', '"t/c": 3')).toEqual({
+      ok: false,
+      error: 'buckets[0].shownAt: "t/c" is not one of the bucket\'s traces',
+    });
+    expect(bad(/"shownAt": \{[^}]*\}/.exec(text)?.[0] ?? '?', '"shownAt": {}')).toEqual({
+      ok: false,
+      error: 'buckets[0].shownAt: expected a non-empty object of traces and call indexes',
+    });
+  });
+
+  it('a failing trace that got past where it showed the bucket no longer holds it open', () => {
+    const shown = new Map([
+      [C.signature, { kind: C.kind, fn: C.fn, traces: [T1], at: new Map([[T1, 4]]) }],
+    ]);
+    const h = updateHistory(emptyHistory(), [], { ...night('n1'), shown }).history;
+    const failedAt = (stoppedAt: number) =>
+      night('n2', {
+        failedTraces: new Map([
+          [
+            T1,
+            {
+              signatures: new Set(['x/Y/1']),
+              stoppedAt,
+              toEnd: true,
+              unlistedKinds: new Set<string>(),
+            },
+          ],
+        ]),
+      });
+    expect(updateHistory(h, [], failedAt(4)).fixed).toEqual([]);
+    expect(updateHistory(h, [], failedAt(5)).fixed.map((f) => f.signature)).toEqual([C.signature]);
+  });
 });
