@@ -39,7 +39,10 @@ export interface StillOpen {
   readonly fn: string;
   readonly firstSeen: string;
   readonly lastSeen: string;
-  /** Its traces (as the history names them) that did not pass, each with what it failed with first now. */
+  /**
+   * Its traces (as the history names them) that did not pass and could still show it
+   * (historyShows.ts), each with what it failed with first now.
+   */
   readonly waitingFor: readonly { readonly trace: string; readonly now?: string }[];
   /** Why it is still open, for people: "not seen tonight; its repro passed; still open while ...". */
   readonly why: string;

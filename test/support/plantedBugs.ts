@@ -1,6 +1,7 @@
 // Test support: a module target, the reference model with bugs planted by a file it reads at
 // each start, so one --target SPEC (as a --history keeps it) gets another bug from night to
-// night. A: VideoPortGetBytesUsed returns 7. B: VideoPortDoDma returns 0x1234.
+// night. A: VideoPortGetBytesUsed returns 7. B: VideoPortDoDma returns 0x1234. C: VideoPortDoDma
+// throws (the target crashes).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +34,7 @@ export default async function createTarget(opts) {
       const outcome = model.call(call);
       if (bugs.includes('A') && call.fn === 'VideoPortGetBytesUsed') return { ...outcome, ret: 7 };
       if (bugs.includes('B') && call.fn === 'VideoPortDoDma') return { ...outcome, ret: 0x1234n };
+      if (bugs.includes('C') && call.fn === 'VideoPortDoDma') throw new Error('planted bug C');
       return outcome;
     },
   };
