@@ -1,7 +1,15 @@
 // The package's public API. Other modules add their exports here (replay, fuzz, minimize, ...).
 
 // In-memory values and the call table.
-export type { Args, CallOutcome, Scalar, Struct, TraceCall, Value } from './model/values.js';
+export type {
+  Args,
+  CallMeta,
+  CallOutcome,
+  Scalar,
+  Struct,
+  TraceCall,
+  Value,
+} from './model/values.js';
 export { NULL, bytesEqual, isStruct, isStructList, valueEquals } from './model/values.js';
 export type {
   ArgDesc,

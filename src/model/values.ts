@@ -9,6 +9,13 @@ export interface Struct {
 export type Value = Scalar | Struct | readonly Struct[];
 export type Args = Readonly<Record<string, Value>>;
 
+/** A JSON value as a trace's free-form `meta` holds it (header and call). */
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** Free-form facts a capture tool records about one call (thread id, timestamp, ...). */
+export type CallMeta = { readonly [key: string]: JsonValue };
+
 export interface TraceCall {
   readonly fn: string;
   readonly args: Args;
@@ -16,6 +23,8 @@ export interface TraceCall {
   readonly ret?: Value;
   /** Recorded values of out- and in/out parameters after the call. */
   readonly out?: Args;
+  /** The capture's own facts about the call; replay and the checks never read it. */
+  readonly meta?: CallMeta;
 }
 
 export interface CallOutcome {

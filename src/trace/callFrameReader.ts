@@ -6,8 +6,9 @@
 //
 // On anything else (a plain map, a string other than a known function's name, an extension,
 // a record shape it does not know, a value validation refuses, a count over a limit) it gives
-// up, returning undefined, and the general path (msgpackr, then adoptCall in vptDecoder.ts)
-// decodes the frame again and says what is wrong. What it accepts it must decode exactly as
+// up, returning undefined, and the general path (msgpackr, then adoptVptCall in vptDecoder.ts)
+// decodes the frame again and says what is wrong. A call with `meta` is such a shape: frames
+// holding one take the general path whole (captures with meta; generated traces have none). What it accepts it must decode exactly as
 // that path would: same calls, same values, keys in the same order. Scalars go through the
 // same normalizers (normalizeScalar, validateValue), and callFrameReader.test.ts holds the two
 // paths to the same result on generated, mutated and hand-made frames.

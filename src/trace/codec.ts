@@ -21,9 +21,16 @@
  *                strings; structure i is msgpackr's shared structure i (record id 0x40 + i,
  *                in msgpackr's two-byte form from i = 32 on)
  *              the rest: MessagePack, records on, an array of 1..frameCallsMax calls
- *                {fn, args, ret?, out?} in the in-memory spelling: pointers and 64-bit values
- *                as int64/uint64 (decoded as bigint), other integers as integers or float64
- *                (decoded as number), byte strings as bin, booleans, structures as records.
+ *                {fn, args, ret?, out?, meta?} in the in-memory spelling: pointers and 64-bit
+ *                values as int64/uint64 (decoded as bigint), other integers as integers or
+ *                float64 (decoded as number), byte strings as bin, booleans, structures as
+ *                records; `meta` (a call's free-form facts) as a string, its JSONL JSON text.
+ *
+ * Why meta is JSON text: it is free-form, so as records every new set of keys a capture
+ * tool writes would grow the structure list (bounded, and sent with every frame); as text
+ * it is one string, read by the same JSON rules as JSONL's. A call without meta has no key
+ * for it, so files without call meta are byte for byte what a writer before it made. A
+ * reader before it refuses a call with meta: `unknown key "meta"`, naming the call.
  *
  * Why this shape: msgpackr compiles a reader for each record structure it sees repeatedly;
  * with structures defined afresh inside every frame that compilation dominated decoding. Here
@@ -50,7 +57,7 @@
  * target protocol (docs/target-protocol.md), which other languages must be able to speak.
  */
 import { Packr, Unpackr } from 'msgpackr';
-import type { TraceCall } from '../model/values.js';
+import type { CallMeta, TraceCall } from '../model/values.js';
 import { tableRevision } from '../model/calls.js';
 import { frameCrc32 } from './checksum.js';
 import type { TraceHeader } from './trace.js';
@@ -188,7 +195,7 @@ export class CallFramePacker {
   /** One call frame; the calls must already be validated. */
   frame(calls: readonly TraceCall[]): Uint8Array {
     // Pack the calls first: that is what adds new structures to the list.
-    const body = this.packr.pack(calls);
+    const body = this.packr.pack(calls.some(hasMeta) ? calls.map(metaAsJson) : calls);
     const list = plainPackr.pack(this.structures.map((s) => [...s]));
     const size = new Uint8Array(4);
     new DataView(size.buffer).setUint32(0, list.length, true);
@@ -274,6 +281,14 @@ export class CallFrameUnpacker {
       this.live.push(structures[i] as string[]);
     }
   }
+}
+
+const hasMeta = (c: TraceCall): boolean => c.meta !== undefined;
+
+/** A call as a frame holds it: its meta (if any) as JSON text, keys in the same order. */
+function metaAsJson(c: TraceCall): TraceCall | Omit<TraceCall, 'meta'> & { meta: string } {
+  const meta: CallMeta | undefined = c.meta;
+  return meta === undefined ? c : { ...c, meta: JSON.stringify(meta) };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -76,6 +76,7 @@ export function callToJson(call: TraceCall): JsonObject {
     out['ret'] = valueToJson(desc.ret.type, call.ret);
   }
   if (call.out !== undefined) out['out'] = outToJson(desc.out, call.out);
+  if (call.meta !== undefined) out['meta'] = call.meta;
   return out;
 }
 

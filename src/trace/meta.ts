@@ -3,8 +3,10 @@
 // keys a capture tool may use (and a key meta lacks never reads as an inherited one). Only
 // "__proto__" is refused: a consumer that copies meta by assignment would set a prototype.
 import { jsonDepthMax, jsonFieldsMax } from '../core/limits.js';
-import type { JsonValue } from './trace.js';
-import { metaBytesMax } from './traceLimits.js';
+import type { CallMeta, JsonValue } from '../model/values.js';
+import { callMetaBytesMax, metaBytesMax } from './traceLimits.js';
+import { repeatedKey } from './duplicateKeys.js';
+import { jsonSyntaxMessage } from '../core/jsonSyntax.js';
 import { isPlainObject } from './structs.js';
 import { Bad } from './validateValue.js';
 import { isWellFormed } from './unicode.js';
@@ -68,4 +70,50 @@ function copyObject(raw: Record<string, unknown>, depth: number, budget: Budget)
     out[k] = v;
   }
   return out;
+}
+
+const CALL_META_TOO_BIG = `a call's meta is larger than ${callMetaBytesMax} bytes of JSON (callMetaBytesMax): keep per-call facts short, and capture-wide ones in the header's meta`;
+
+/**
+ * A call's `meta`: the header's rules (any JSON object, "__proto__" refused, null-prototype
+ * copies), and at most callMetaBytesMax bytes as the JSONL printer writes it.
+ */
+export function validateCallMeta(raw: unknown): CallMeta | Bad {
+  if (!isPlainObject(raw)) return new Bad('', `expected an object, got ${describeValue(raw)}`);
+  const v = validateMeta(raw);
+  if (v instanceof Bad) return v;
+  return utf8Bytes(JSON.stringify(v), callMetaBytesMax) > callMetaBytesMax
+    ? new Bad('', CALL_META_TOO_BIG)
+    : v;
+}
+
+/**
+ * A call's `meta` as .vpt carries it, its JSON text (codec.ts): the same checks as JSONL's,
+ * a key repeated in one object refused as there.
+ */
+export function callMetaFromJson(text: unknown): CallMeta | Bad {
+  if (typeof text !== 'string') {
+    return new Bad('', `expected the meta's JSON text, got ${describeValue(text)}`);
+  }
+  if (utf8Bytes(text, callMetaBytesMax) > callMetaBytesMax) return new Bad('', CALL_META_TOO_BIG);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return new Bad('', `invalid JSON: ${jsonSyntaxMessage(e)}`);
+  }
+  const repeated = repeatedKey(text, raw);
+  if (repeated !== undefined) return new Bad(repeated, 'key appears twice in one object');
+  return validateCallMeta(raw);
+}
+
+/** UTF-8 length of well-formed text, counted no further than just past `max`. */
+function utf8Bytes(text: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n <= max; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes, 2 for each half.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
 }

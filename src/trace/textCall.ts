@@ -4,6 +4,8 @@
 import { FORBIDDEN_KEYS } from './structs.js';
 import type { Cursor } from './textCursor.js';
 import { NAME } from './textCursor.js';
+import { repeatedKey } from './duplicateKeys.js';
+import { jsonSyntaxMessage } from '../core/jsonSyntax.js';
 
 /** Deepest nesting the format needs is a list of structures; anything deeper is an error. */
 const DEPTH_MAX = 3;
@@ -56,10 +58,45 @@ export function parseCallLine(c: Cursor, names: ReadonlyMap<string, bigint>): Pa
     c.expect('(');
     raw['out'] = parseFields(s, ')', 0);
   }
-  // No call token contains '#' (byte literals are hex digits only), so one here is unambiguously
-  // a trailing comment.
+  if (c.eat('meta')) raw['meta'] = parseMeta(c);
+  // No call token contains '#' (byte literals are hex digits only, meta's JSON ends at its
+  // closing brace), so one here is unambiguously a trailing comment.
   if (!c.atEnd() && c.peek() !== '#') c.fail(`unexpected text${c.found()}`);
   return { raw, defs: s.defs };
+}
+
+/** `meta {JSON}`: the call's meta, one JSON object (checked later as JSONL's is). */
+function parseMeta(c: Cursor): unknown {
+  c.skipWs();
+  const start = c.pos;
+  if (c.text[start] !== '{') c.fail(`expected a JSON object after meta${c.found()}`);
+  const end = jsonObjectEnd(c.text, start);
+  if (end === undefined) c.fail("meta's JSON object has no closing '}'", start);
+  const json = c.text.slice(start, end);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    return c.fail(`meta: invalid JSON: ${jsonSyntaxMessage(e)}`, start);
+  }
+  const repeated = repeatedKey(json, raw);
+  if (repeated !== undefined) c.fail(`meta.${repeated}: key appears twice in one object`, start);
+  c.pos = end;
+  return raw;
+}
+
+/** The end (exclusive) of the JSON object at text[start] === '{': braces outside strings. */
+function jsonObjectEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      // Past the string: a backslash escapes the character after it.
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '{' || ch === '[') depth++;
+    else if ((ch === '}' || ch === ']') && --depth === 0) return i + 1;
+  }
+  return undefined;
 }
 
 /** `name=value, ...` up to `close` (consumed). */

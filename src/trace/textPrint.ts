@@ -59,6 +59,8 @@ export function printCall(call: TraceCall, notes: Annotations): string {
     }
     line += ` out(${outs.join(', ')})`;
   }
+  // Printable as the header's meta is: a capture's strings are text from outside.
+  if (call.meta !== undefined) line += ` meta ${printableJson(call.meta)}`;
   return line;
 }
 

@@ -2,10 +2,9 @@
 // interchange format"). Codecs (jsonl.ts, codec.ts, text.ts) convert to and from this shape.
 import type { DeviceSpec, Profile } from '../model/device.js';
 import { DEFAULT_PROFILE } from '../model/device.js';
-import type { TraceCall } from '../model/values.js';
+import type { JsonValue, TraceCall } from '../model/values.js';
 
-export type JsonValue =
-  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { JsonValue } from '../model/values.js';
 
 export interface TraceHeader {
   readonly format: 'vpdma-trace';

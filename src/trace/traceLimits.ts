@@ -10,6 +10,8 @@ export const systemMemoryBytesMax = 64 * 1024 * 1024 * 1024;
 export const mapRegistersMax = 65536;
 /** The header's free-form `meta`, measured as its JSON text, bytes. */
 export const metaBytesMax = 64 * 1024;
+/** One call's `meta`, measured as its JSON text (UTF-8, as the JSONL printer writes it), bytes. */
+export const callMetaBytesMax = 4 * 1024;
 /** A text or JSONL file read whole (bigger ones must be .vpt, which streams), bytes. */
 export const wholeFileBytesMax = 512 * 1024 * 1024;
 /** Calls batched into one .vpt call frame. */

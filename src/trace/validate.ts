@@ -7,7 +7,7 @@
 // megamorphic lookups of reading each table field by name from objects of many shapes.
 import type { ArgType, CallDesc } from '../model/callTypes.js';
 import { CALLS } from '../model/calls.js';
-import type { Args, TraceCall, Value } from '../model/values.js';
+import type { Args, CallMeta, TraceCall, Value } from '../model/values.js';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { TraceError, Where } from './traceError.js';
@@ -16,6 +16,7 @@ import { isPlainObject, unknownKeyMessage } from './structs.js';
 import { didYouMean } from './didYouMean.js';
 import { TRACE_FORMAT } from './trace.js';
 import { Bad, validateValue } from './validateValue.js';
+import { callMetaFromJson, validateCallMeta } from './meta.js';
 
 export { validateHeader } from './header.js';
 
@@ -97,7 +98,7 @@ type Outcome = Result<TraceCall, TraceError>;
 
 /** Validates and normalizes one call into fresh objects (args and out in table order). */
 export function validateCall(raw: unknown, where: Where): Outcome {
-  return check(raw, where, false);
+  return check(raw, where, false, false);
 }
 
 /**
@@ -106,20 +107,26 @@ export function validateCall(raw: unknown, where: Where): Outcome {
  * hot path. Never pass an object someone else holds.
  */
 export function adoptCall(raw: unknown, where: Where): Outcome {
-  return check(raw, where, true);
+  return check(raw, where, true, false);
 }
 
-function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
+/** adoptCall for a .vpt call, whose `meta` is its JSON text (codec.ts). */
+export function adoptVptCall(raw: unknown, where: Where): Outcome {
+  return check(raw, where, true, true);
+}
+
+function check(raw: unknown, where: Where, inPlace: boolean, metaAsJson: boolean): Outcome {
   if (!isPlainObject(raw)) {
     return err(traceError(where, undefined, `expected a call object, got ${describeValue(raw)}`));
   }
-  let fn: unknown, rawArgs: unknown, rawRet: unknown, rawOut: unknown;
+  let fn: unknown, rawArgs: unknown, rawRet: unknown, rawOut: unknown, rawMeta: unknown;
   for (const k in raw) {
     const v = raw[k];
     if (k === 'fn') fn = v;
     else if (k === 'args') rawArgs = v;
     else if (k === 'ret') rawRet = v;
     else if (k === 'out') rawOut = v;
+    else if (k === 'meta') rawMeta = v;
     else return err(unknownCallKey(raw, k, where));
   }
   if (typeof fn !== 'string') {
@@ -143,17 +150,25 @@ function check(raw: unknown, where: Where, inPlace: boolean): Outcome {
   }
   const out = rawOut === undefined ? undefined : validateRecord(plan.out, rawOut, inPlace);
   if (out instanceof Bad) return err(traceError(where, out.field, out.message));
-  if (!inPlace) return ok(makeCall(plan.desc.fn, args, ret, out));
+  let meta: CallMeta | undefined;
+  if (rawMeta !== undefined) {
+    const m = metaAsJson ? callMetaFromJson(rawMeta) : validateCallMeta(rawMeta);
+    if (m instanceof Bad) return err(traceError(where, m.under('meta').field, m.message));
+    meta = m;
+  }
+  if (!inPlace) return ok(makeCall(plan.desc.fn, args, ret, out, meta));
   // The table's copy of the name: the decoded string can then die young.
   raw['fn'] = plan.desc.fn;
   setOrDrop(raw, 'ret', rawRet, ret);
   setOrDrop(raw, 'out', rawOut, out);
+  // Always the checked copy: its objects have no prototype (meta.ts).
+  setOrDrop(raw, 'meta', undefined, meta);
   return ok(raw as unknown as TraceCall);
 }
 
-const CALL_KEYS = ['fn', 'args', 'ret', 'out'];
+const CALL_KEYS = ['fn', 'args', 'ret', 'out', 'meta'];
 const CALL_ONLY =
-  "a call holds only fn, args, ret and out: trace format version 1 has no place for per-call extras such as a thread id or a timestamp; leave them out, and put capture-wide facts in the header's meta";
+  "a call holds only fn, args, ret, out and meta: put a capture tool's per-call fields, such as a thread id or a timestamp, in the call's meta";
 
 /** A header where a call belongs (JSONL, and the text format's second `#! vpdma-trace`). */
 export const SECOND_HEADER =
@@ -179,7 +194,16 @@ function makeCall(
   args: Args,
   ret: Value | undefined,
   out: Args | undefined,
+  meta: CallMeta | undefined,
 ): TraceCall {
+  if (meta !== undefined) {
+    // Keys in the order every writer uses (fn, args, ret, out, meta).
+    const c: { -readonly [K in keyof TraceCall]: TraceCall[K] } = { fn, args };
+    if (ret !== undefined) c.ret = ret;
+    if (out !== undefined) c.out = out;
+    c.meta = meta;
+    return c;
+  }
   if (ret === undefined) return out === undefined ? { fn, args } : { fn, args, out };
   return out === undefined ? { fn, args, ret } : { fn, args, ret, out };
 }

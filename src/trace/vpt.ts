@@ -74,6 +74,7 @@ function estimateBytes(call: TraceCall): number {
   for (const k in call.args) n += 2 + valueBytes(call.args[k]);
   if (call.ret !== undefined) n += 1 + valueBytes(call.ret);
   if (call.out !== undefined) for (const k in call.out) n += 2 + valueBytes(call.out[k]);
+  if (call.meta !== undefined) n += 8 + JSON.stringify(call.meta).length;
   return n;
 }
 

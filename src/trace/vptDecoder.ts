@@ -8,7 +8,7 @@ import type { Result } from '../core/result.js';
 import { err } from '../core/result.js';
 import type { TraceError, Where } from './traceError.js';
 import { describeValue, traceError } from './traceError.js';
-import { adoptCall } from './validate.js';
+import { adoptVptCall } from './validate.js';
 import { mapsToObjects } from './mapsToObjects.js';
 import { type KeyProblem, MapKeyScanner } from './mapKeys.js';
 import { validateHeader } from './header.js';
@@ -178,7 +178,7 @@ export class VptDecoder {
     for (let i = 0; i < value.length; i++) {
       where.callIndex = this.calls;
       const raw: unknown = value[i];
-      let c = adoptCall(raw, where);
+      let c = adoptVptCall(raw, where);
       if (!c.ok) {
         // Plain maps decode as Map (codec.ts), which no call passes: only a call that fails
         // pays for checking their keys and making them objects (our writer writes records).
@@ -201,7 +201,7 @@ export class VptDecoder {
   ): Result<TraceCall, TraceError> | undefined {
     if (problem !== undefined) return err(traceError(where, problem.field, problem.message));
     const converted = mapsToObjects(raw);
-    return converted.maps > 0 ? adoptCall(converted.value, where) : undefined;
+    return converted.maps > 0 ? adoptVptCall(converted.value, where) : undefined;
   }
 
   /** The error for input that ended at `offset` (a clean end is after the header frame). */
