@@ -81,7 +81,10 @@ export function materialize(
       (resolution === 'recorded' || (lc.call.ret === undefined && lc.call.out === undefined));
     const checked = same
       ? undefined
-      : validateCall(resolution === 'oracle' ? { fn: lc.call.fn, args } : { ...lc.call, args }, {});
+      : validateCall(
+          resolution === 'oracle' ? oracleCall(lc.call, args) : { ...lc.call, args },
+          {},
+        );
     if (checked !== undefined && !checked.ok) return undefined;
     const call = checked === undefined ? lc.call : checked.value;
     calls.push(call);
@@ -93,6 +96,14 @@ export function materialize(
       values.set(key(i, producedPath(p.at)), p.value);
   }
   return { header: linked.trace.header, calls };
+}
+
+/**
+ * A call whose recorded ret/out the oracle's answers replace: its meta stays, so a repro line
+ * still says which thread made the call.
+ */
+function oracleCall(call: TraceCall, args: Args): TraceCall {
+  return call.meta === undefined ? { fn: call.fn, args } : { fn: call.fn, args, meta: call.meta };
 }
 
 /** The call with the oracle's ret/out, for reading what it produced. */

@@ -102,6 +102,23 @@ describe('minimize', () => {
     expect(r.trace.calls[0]?.ret).toBe(start.calls[1]?.ret);
   });
 
+  it("keeps each kept call's meta as it was, in either resolution", async () => {
+    const start = smallTrace(true);
+    // A capture's meta on every call: which thread made it, and when.
+    const captured: Trace = {
+      ...start,
+      calls: start.calls.map((c, i) => ({ ...c, meta: { tid: 4 + i, ts: 1000 * i } })),
+    };
+    for (const resolution of ['oracle', 'recorded'] as const) {
+      const r = await minimize(captured, byFns(writeThenMap), { attemptsMax: 1000, resolution });
+      expect(r.trace.calls.map((c) => [c.fn, c.meta])).toEqual([
+        ['@write', { tid: 7, ts: 3000 }],
+        ['VideoPortMapDmaMemory', { tid: 8, ts: 4000 }],
+      ]);
+    }
+    expect(printText(captured).split('\n')[4]).toMatch(/^@write\(.*\) meta \{"tid":7,"ts":3000\}$/);
+  });
+
   it('returns the input unchanged when nothing smaller fails', async () => {
     const start = smallTrace();
     const p = byFns(() => false);

@@ -90,6 +90,18 @@ describe('Explainer', () => {
     }
   });
 
+  it("shows a captured call's meta on its line, so the capture's thread is known", async () => {
+    const bug = findMutant('mapdma-writes-length');
+    if (bug === undefined) throw new Error('no such mutant');
+    const source = REPRO.replace('virtualAddress=r0)', 'virtualAddress=r0) meta {"tid":4}');
+    const { text } = await explained(
+      (o) => createMutantTarget(bug, { ...o, profile: 'docs' }),
+      source,
+    );
+    expect(text).toMatch(/^call 1 \(line 6\): VideoPortMapDmaMemory\(.*\) meta \{"tid":4\}$/m);
+    expect(text).toContain('VIOLATION map-dma-wrote-out-param');
+  });
+
   it('shows the arguments in the target’s addresses, its answer apart from the oracle’s', async () => {
     // model:alternate allocates elsewhere: the view it returns is what it is given back.
     const { text } = await explained((o) =>

@@ -67,7 +67,9 @@ export class Explainer {
   /** Before the call goes to the target: sent at once, so a target that hangs on it shows it. */
   private call(i: number, fn: string, args: Args, call: TraceCall): void {
     this.index = i;
-    this.pending.push(`${this.where(i)}: ${printed(() => printCall({ fn, args }, new Map()))}`);
+    // The capture's meta (a thread id, a timestamp) says which of its calls this was.
+    const shown: TraceCall = call.meta === undefined ? { fn, args } : { fn, args, meta: call.meta };
+    this.pending.push(`${this.where(i)}: ${printed(() => printCall(shown, new Map()))}`);
     if (call.ret !== undefined || call.out !== undefined)
       this.pending.push(`  recorded: ${answerText(fn, call)} (in the trace's addresses)`);
     this.flush();

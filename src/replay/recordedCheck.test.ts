@@ -17,8 +17,11 @@ const header = {
 } as const;
 
 /** The kitchen sink, captured, with the recorded answers of some calls changed. */
-async function replayTampered(change: Record<number, (c: TraceCall) => TraceCall>) {
-  const calls = kitchenSink(true).map((c, i) => change[i]?.(c) ?? c);
+async function replayTampered(
+  change: Record<number, (c: TraceCall) => TraceCall>,
+  also: (c: TraceCall, i: number) => TraceCall = (c) => c,
+) {
+  const calls = kitchenSink(true).map((c, i) => also(change[i]?.(c) ?? c, i));
   const target = createModelTargetSync({ device: resolveDevice(KITCHEN_DEVICE), profile: 'docs' });
   const r = await replayTrace(header, calls, target);
   return { r, seen: r.violations.map((v) => `${v.callIndex} ${v.fn} ${v.kind} ${v.field}`) };
@@ -64,5 +67,17 @@ describe('recorded values', () => {
     ]);
     // The wait took the event's signal, so the oracle changed there.
     expect([r.recordedDetachedAt, r.recordedDetachedBy]).toEqual([27, 'divergence']);
+  });
+
+  it("never reads a call's meta: the same verdicts with and without it", async () => {
+    const tamper = { 7: (c: TraceCall) => ({ ...c, out: { pLength: 0x8000 } }) };
+    const plain = await replayTampered(tamper);
+    // Meta on every call, and one that names replay's own words.
+    const withMeta = await replayTampered(tamper, (c, i) => ({
+      ...c,
+      meta: { tid: i, ret: 'recorded-mismatch', args: { ptr: '0x0' } },
+    }));
+    expect(withMeta.seen).toEqual(plain.seen);
+    expect(withMeta.r).toEqual(plain.r);
   });
 });

@@ -1,11 +1,11 @@
-// The fast call-frame reader against the general path (msgpackr, then adoptCall): on frames
+// The fast call-frame reader against the general path (msgpackr, then adoptVptCall): on frames
 // our writer makes it must decode every one, exactly as the general path does; on damaged or
 // foreign frames, whatever it accepts the general path must accept with the same result.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CallFrameReader } from './callFrameReader.js';
 import { type CallFrameParts, CallFramePacker, CallFrameUnpacker } from './codec.js';
-import { adoptCall } from './validate.js';
+import { adoptVptCall } from './validate.js';
 import { traceArbitrary } from './traceArbitrary.js';
 import { decodeVpt, VptWriter } from './vpt.js';
 import { emptyHeader } from './trace.js';
@@ -41,7 +41,7 @@ function general(parts: CallFrameParts, unpacker: CallFrameUnpacker): TraceCall[
   if ('error' in u || !Array.isArray(u.value)) return undefined;
   const calls: TraceCall[] = [];
   for (const raw of u.value as unknown[]) {
-    const c = adoptCall(raw, {});
+    const c = adoptVptCall(raw, {});
     if (!c.ok) return undefined;
     calls.push(c.value);
   }

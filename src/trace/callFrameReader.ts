@@ -7,8 +7,7 @@
 // On anything else (a plain map, a string other than a known function's name, an extension,
 // a record shape it does not know, a value validation refuses, a count over a limit) it gives
 // up, returning undefined, and the general path (msgpackr, then adoptVptCall in vptDecoder.ts)
-// decodes the frame again and says what is wrong. A call with `meta` is such a shape: frames
-// holding one take the general path whole (captures with meta; generated traces have none). What it accepts it must decode exactly as
+// decodes the frame again and says what is wrong. What it accepts it must decode exactly as
 // that path would: same calls, same values, keys in the same order. Scalars go through the
 // same normalizers (normalizeScalar, validateValue), and callFrameReader.test.ts holds the two
 // paths to the same result on generated, mutated and hand-made frames.
@@ -16,13 +15,14 @@
 // Records are read as msgpackr reads them with the frame's structure list: ids 0x40 + i, from
 // structure 32 on followed by a second byte (0: structure 32..63 itself; h: h * 32 further).
 import type { ArgType } from '../model/callTypes.js';
-import type { Args, TraceCall, Value } from '../model/values.js';
+import type { Args, CallMeta, TraceCall, Value } from '../model/values.js';
 import type { CallPlan, FieldPlan, RecordPlan } from './validate.js';
 import { callPlans, recordPlanCount } from './validate.js';
 import { normalizeScalar } from './scalars.js';
 import { Bad, validateValue } from './validateValue.js';
 import { frameCallsMax } from './traceLimits.js';
 import { FIXED_NUMBERS } from './msgpackNumbers.js';
+import { callMetaFromJson } from './meta.js';
 
 interface Name {
   readonly bytes: Uint8Array;
@@ -46,6 +46,8 @@ const FN_ARGS = 1;
 const FN_ARGS_RET = 2;
 const FN_ARGS_OUT = 3;
 const FN_ARGS_RET_OUT = 4;
+/** Added to a shape whose record ends in `meta` (its JSON text, codec.ts). */
+const WITH_META = 8;
 const SHAPES: readonly (readonly [readonly string[], number])[] = [
   [['fn', 'args'], FN_ARGS],
   [['fn', 'args', 'ret'], FN_ARGS_RET],
@@ -54,11 +56,16 @@ const SHAPES: readonly (readonly [readonly string[], number])[] = [
 ];
 
 function shapeOf(keys: readonly string[]): number {
+  const meta = keys[keys.length - 1] === 'meta' ? WITH_META : 0;
+  const length = keys.length - (meta === 0 ? 0 : 1);
   for (const [shape, n] of SHAPES) {
-    if (keys.length === shape.length && keys.every((k, i) => k === shape[i])) return n;
+    if (length === shape.length && shape.every((k, i) => k === keys[i])) return n + meta;
   }
   return NOT_A_CALL;
 }
+
+/** UTF-8 as msgpackr reads it, for valid text (anything else is left to msgpackr). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Nesting a value may have below a call's field: a list of records of scalars. */
 const depthMax = 2;
@@ -111,6 +118,15 @@ export class CallFrameReader {
     if (id === undefined) return undefined;
     const shape = (this.shapes[id] ??= shapeOf(this.structures[id] ?? []));
     if (shape === NOT_A_CALL) return undefined;
+    if (shape < WITH_META) return this.callOf(shape);
+    const c = this.callOf(shape - WITH_META);
+    if (c === undefined) return undefined;
+    const meta = this.meta();
+    return meta === undefined ? undefined : { ...c, meta };
+  }
+
+  /** A call's fields after its record id, up to meta. */
+  private callOf(shape: number): TraceCall | undefined {
     const plan = this.fnPlan();
     if (plan === undefined) return undefined;
     const fn = plan.desc.fn;
@@ -127,6 +143,30 @@ export class CallFrameReader {
     const out = this.record(plan.out);
     if (out === undefined) return undefined;
     return ret === undefined ? { fn, args, out } : { fn, args, ret, out };
+  }
+
+  /** A call's meta: its JSON text (fixstr, str 8/16/32), checked as the general path does. */
+  private meta(): CallMeta | undefined {
+    const src = this.src;
+    const token = src[this.pos];
+    let at = this.pos + 1;
+    let length: number | undefined;
+    if (token === undefined) return undefined;
+    if (token >= 0xa0 && token < 0xc0) length = token - 0xa0;
+    else if (token === 0xd9) length = src[at++];
+    else if (token === 0xda && this.has(3)) [length, at] = [this.view.getUint16(at), at + 2];
+    else if (token === 0xdb && this.has(5)) [length, at] = [this.view.getUint32(at), at + 4];
+    if (length === undefined || length > src.length - at) return undefined;
+    let text: string;
+    try {
+      text = utf8.decode(src.subarray(at, at + length));
+    } catch {
+      return undefined;
+    }
+    const meta = callMetaFromJson(text);
+    if (meta instanceof Bad) return undefined;
+    this.pos = at + length;
+    return meta;
   }
 
   /** A record's id in the structure list, past its one or two bytes. */

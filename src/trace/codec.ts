@@ -286,7 +286,7 @@ export class CallFrameUnpacker {
 const hasMeta = (c: TraceCall): boolean => c.meta !== undefined;
 
 /** A call as a frame holds it: its meta (if any) as JSON text, keys in the same order. */
-function metaAsJson(c: TraceCall): TraceCall | Omit<TraceCall, 'meta'> & { meta: string } {
+function metaAsJson(c: TraceCall): TraceCall | (Omit<TraceCall, 'meta'> & { meta: string }) {
   const meta: CallMeta | undefined = c.meta;
   return meta === undefined ? c : { ...c, meta: JSON.stringify(meta) };
 }

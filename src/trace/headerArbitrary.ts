@@ -66,6 +66,24 @@ export function headerArbitrary(): fc.Arbitrary<TraceHeader> {
     });
 }
 
+/**
+ * A call's meta as capture tools write it: a thread id, a timestamp, and sometimes more JSON,
+ * kept under 1024 characters (at most 3 KiB of UTF-8, within callMetaBytesMax).
+ */
+export function callMetaArbitrary(): fc.Arbitrary<{ [key: string]: JsonValue }> {
+  return fc
+    .record(
+      {
+        tid: fc.nat({ max: 0xffff }),
+        ts: fc.oneof(fc.nat(), fc.constant('2026-12-07T09:00:00.123Z')),
+        more: fc.dictionary(key, json, { maxKeys: 2 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ more, ...m }) => ({ ...more, ...m }))
+    .filter((m) => JSON.stringify(m).length <= 1024);
+}
+
 /** `v` with its objects rebuilt with a null prototype, as the reader builds meta (meta.ts). */
 function nullPrototypes(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(nullPrototypes);

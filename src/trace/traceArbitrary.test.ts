@@ -56,6 +56,13 @@ describe('traceArbitrary', () => {
     expect(waits.some((c) => c.args['timeout'] === undefined)).toBe(true);
   });
 
+  it('gives some traces calls with meta, and leaves most without', () => {
+    const withMeta = samples.filter((t) => t.calls.some((c) => c.meta !== undefined));
+    expect(withMeta.length).toBeGreaterThan(samples.length / 10);
+    expect(withMeta.length).toBeLessThan(samples.length / 2);
+    expect(withMeta.some((t) => t.calls.some((c) => c.meta === undefined))).toBe(true);
+  });
+
   it('refers back to produced values, exactly and inside ranges', () => {
     const texts = samples.map((t) => printText(t));
     expect(texts.some((s) => /=r\d+[,)]/.test(s))).toBe(true);

@@ -4,14 +4,14 @@
 import fc from 'fast-check';
 import type { ArgDesc, ArgType, CallDesc } from '../model/callTypes.js';
 import { CALLS } from '../model/calls.js';
-import type { Args, TraceCall, Value } from '../model/values.js';
+import type { Args, CallMeta, TraceCall, Value } from '../model/values.js';
 import { assert } from '../core/assert.js';
 import type { Trace, TraceHeader } from './trace.js';
 import { formatTraceError } from './traceError.js';
 import { validateCall } from './validate.js';
 import { validateHeader } from './header.js';
 import { productionsOf } from './produced.js';
-import { headerArbitrary } from './headerArbitrary.js';
+import { callMetaArbitrary, headerArbitrary } from './headerArbitrary.js';
 import { valueArbitrary, producedArbitrary } from './valueArbitrary.js';
 
 export { headerArbitrary } from './headerArbitrary.js';
@@ -78,19 +78,24 @@ function callDraft(desc: CallDesc): fc.Arbitrary<CallDraft> {
 const ANY_CALL: fc.Arbitrary<CallDraft> = fc.oneof(...CALLS.map((d) => callDraft(d)));
 
 /** Turns drafts into calls, resolving references in order, and normalizes by validation. */
-function resolve(drafts: readonly CallDraft[]): TraceCall[] {
+function resolve(drafts: readonly CallDraft[], metas: readonly (CallMeta | null)[]): TraceCall[] {
   const produced: bigint[] = [];
   const extents: number[] = [];
-  return drafts.map((d) => {
+  return drafts.map((d, i) => {
     const args: Record<string, Value> = {};
     for (const a of d.desc.args) {
       const v = d.args[a.name];
       if (v === undefined) continue;
       args[a.name] = v instanceof RefDraft ? resolveRef(v, a.type, produced, extents) : v;
     }
-    const raw: { fn: string; args: Args; ret?: Value; out?: Args } = { fn: d.desc.fn, args };
+    const raw: { fn: string; args: Args; ret?: Value; out?: Args; meta?: CallMeta } = {
+      fn: d.desc.fn,
+      args,
+    };
     if (d.ret !== null) raw.ret = d.ret;
     if (d.out !== null) raw.out = d.out;
+    const meta = metas[i];
+    if (meta !== undefined && meta !== null) raw.meta = meta;
     const c = validateCall(raw, {});
     assert(c.ok, `traceArbitrary built an invalid call: ${c.ok ? '' : formatTraceError(c.error)}`);
     for (const p of productionsOf(c.value)) {
@@ -117,12 +122,23 @@ function normalizeHeader(h: TraceHeader): TraceHeader {
   return v.value;
 }
 
-/** Random valid, normalized traces (as a decoder would return them). */
+/**
+ * Random valid, normalized traces (as a decoder would return them). About a third are
+ * captures whose calls carry meta (about half of their calls); the rest have none, as a
+ * generated trace has none. Metas are drawn after the calls, so a seed's header and calls
+ * are what they were before calls had meta.
+ */
 export function traceArbitrary(constraints: { callsMax?: number } = {}): fc.Arbitrary<Trace> {
+  const callsMax = constraints.callsMax ?? 30;
+  const metas = fc.array(fc.option(callMetaArbitrary(), { freq: 2 }), { maxLength: callsMax });
   return fc
     .record({
       header: headerArbitrary(),
-      drafts: fc.array(ANY_CALL, { maxLength: constraints.callsMax ?? 30 }),
+      drafts: fc.array(ANY_CALL, { maxLength: callsMax }),
+      metas: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: metas }),
     })
-    .map(({ header, drafts }) => ({ header: normalizeHeader(header), calls: resolve(drafts) }));
+    .map(({ header, drafts, metas: m }) => ({
+      header: normalizeHeader(header),
+      calls: resolve(drafts, m),
+    }));
 }

@@ -98,7 +98,7 @@ describe('validateCall: call shape', () => {
       't.jsonl:3: args.size: unknown argument of VideoPortFreePool "size" (VideoPortFreePool\'s arguments: hwDeviceExtension, ptr)',
     );
     expect(line({ ...free, when: 1 })).toBe(
-      't.jsonl:3: when: unknown key "when" (a call holds only fn, args, ret and out: trace format version 1 has no place for per-call extras such as a thread id or a timestamp; leave them out, and put capture-wide facts in the header\'s meta)',
+      't.jsonl:3: when: unknown key "when" (a call holds only fn, args, ret, out and meta: put a capture tool\'s per-call fields, such as a thread id or a timestamp, in the call\'s meta)',
     );
     expect(line({ fn: free.fn })).toBe('t.jsonl:3: args: expected an object, got nothing');
     expect(line([free])).toBe('t.jsonl:3: expected a call object, got an array of 1');
@@ -123,6 +123,9 @@ describe('validateCall: call shape', () => {
     );
     expect(line({ ...free, arg: free.args, args: undefined })).toBe(
       't.jsonl:3: arg: unknown key "arg"; did you mean "args"?',
+    );
+    expect(line({ ...free, Meta: { tid: 4 } })).toBe(
+      't.jsonl:3: Meta: unknown key "Meta"; did you mean "meta"?',
     );
     expect(line({ fn: '@read', args: { va: '0x10', lenght: 1 } })).toBe(
       't.jsonl:3: args.lenght: unknown argument of @read "lenght"; did you mean "length"?',
