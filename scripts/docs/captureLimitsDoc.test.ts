@@ -15,6 +15,7 @@ import { lineTooLongMessage, SPLIT_BYTES_HINT } from '../../src/trace/lines.js';
 import {
   aperturesMax,
   apertureNameMax,
+  callMetaBytesMax,
   mapRegistersMax,
   metaBytesMax,
   systemMemoryBytesMax,
@@ -38,6 +39,7 @@ describe('docs/capturing.md limits', () => {
       ['elements in one `sglist`', [sgElementsMax]],
       ['calls in a trace read whole', [callsMax]],
       ['`meta`', [metaBytesMax, jsonDepthMax, jsonFieldsMax]],
+      ["a call's `meta`", [callMetaBytesMax, jsonDepthMax, jsonFieldsMax]],
       ['`device.apertures`', [aperturesMax, apertureNameMax, apertureBytesMax]],
       ['`device.systemMemoryBytes`', [systemMemoryBytesMax]],
       ['`device.dma.mapRegisters`', [mapRegistersMax]],

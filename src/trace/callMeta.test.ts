@@ -7,6 +7,9 @@ import { printText } from './textPrint.js';
 import { decodeVpt, encodeVpt } from './vpt.js';
 import { CallFramePacker, headerFrame, vptPrelude } from './codec.js';
 import { callMetaBytesMax } from './traceLimits.js';
+import { validateCallMeta, validateMeta } from './meta.js';
+import { Bad } from './validateValue.js';
+import fc from 'fast-check';
 import { accepted, verdict } from '../../test/support/testResult.js';
 import { bytesToHex } from '../core/hex.js';
 import type { Trace } from './trace.js';
@@ -86,6 +89,23 @@ describe('call meta in JSONL', () => {
     const over = `{"s":"${'a'.repeat(callMetaBytesMax - 9)}é"}`;
     expect(callLine(withMeta(over))).toBe(
       `t.jsonl:2: meta: a call's meta is larger than ${callMetaBytesMax} bytes of JSON (callMetaBytesMax): keep per-call facts short, and capture-wide ones in the header's meta`,
+    );
+  });
+
+  it('counts the bound exactly as JSON.stringify writes the meta, in UTF-8', () => {
+    // ASCII with every control character, any code point, and whole graphemes.
+    const units = ['binary-ascii', 'binary', 'grapheme'] as const;
+    const json = fc.oneof(...units.map((stringUnit) => fc.jsonValue({ stringUnit, maxDepth: 3 })));
+    fc.assert(
+      fc.property(json, (x) => {
+        const copy = validateMeta({ x, pad: '' });
+        fc.pre(!(copy instanceof Bad));
+        const room = callMetaBytesMax - new TextEncoder().encode(JSON.stringify(copy)).length;
+        fc.pre(room >= 0);
+        expect(validateCallMeta({ x, pad: 'a'.repeat(room) })).not.toBeInstanceOf(Bad);
+        expect(validateCallMeta({ x, pad: 'a'.repeat(room + 1) })).toBeInstanceOf(Bad);
+      }),
+      { numRuns: 300 },
     );
   });
 
