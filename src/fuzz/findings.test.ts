@@ -65,6 +65,11 @@ describe('processFindings', () => {
     expect(f).toMatchObject({ minimized: true, confirmed: true, reproduced: '3/3', reproCalls: 2 });
     expect(f?.cases).toEqual([4, 11]);
     expect(d.minimized).toBe(2);
+    // Said in its meta as `vpdma minimize` says it: a night replaying a copy does not minimize it again.
+    expect(f?.repro.header.meta).toEqual({
+      ...KITCHEN_HEADER.meta,
+      minimized: { calls: 10, kind: v.kind, fn: v.fn },
+    });
   });
 
   it('does not minimize a flaky failure, reports it once per group, unminimized', async () => {
@@ -80,6 +85,7 @@ describe('processFindings', () => {
       reproCalls: 10,
     });
     expect(d.replays).toBe(REPRODUCE_TIMES); // the check before minimizing is the count
+    expect(found[0]?.repro.header.meta).not.toHaveProperty('minimized');
   });
 
   it('keeps a failure that never happens again as unconfirmed, trying the next case', async () => {

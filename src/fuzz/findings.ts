@@ -202,7 +202,7 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
   // candidates were accepted by chance (a target that hangs at random). The case as it ran is
   // the better repro, and is reported unminimized, as flaky ones are.
   const fellBack = m !== undefined && before !== undefined && after.count < times;
-  const repro = m !== undefined && !fellBack ? m.trace : original;
+  const repro = m !== undefined && !fellBack ? markMinimized(m.trace, original, v) : original;
   const again = fellBack ? before : after;
   const runs = fellBack ? REPRODUCE_TIMES : times;
   return findingOf(r, v, original, repro, again, runs, {
@@ -211,6 +211,17 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
     attempts: m?.attempts ?? 0,
     ...(fellBack ? { minimizedReproduced: `${after.count}/${times}` } : {}),
   });
+}
+
+/**
+ * The minimized repro, its meta saying so as `vpdma minimize`'s does (`minimized`: the case's
+ * `calls`, the `kind` and `fn` kept; its `seed` and `case` stay beside): a copy of it
+ * replayed by a night (a `vpdma-regressions/` directory) is then known for a repro, not
+ * minimized again (minimalTraces.ts).
+ */
+function markMinimized(t: Trace, original: Trace, v: Violation): Trace {
+  const minimized = { calls: original.calls.length, kind: v.kind, fn: v.fn };
+  return { ...t, header: { ...t.header, meta: { ...t.header.meta, minimized } } };
 }
 
 function findingOf(
