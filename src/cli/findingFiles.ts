@@ -15,6 +15,7 @@ import { plural } from '../core/plural.js';
 import { writeOriginal, writeRepro } from '../store/corpus.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { writeFileAtomic } from '../store/writeFile.js';
+import { absoluteCommand } from './absoluteCommand.js';
 
 /** What a finding's replay command is made of. */
 export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
@@ -49,7 +50,8 @@ function replayCommandHere(s: CommandSettings, cwd: string): string {
 /**
  * finding.json: the report entry, with the target and profile it was found against; `cwd`, the
  * directory this process runs in, which the entry's relative paths (`trace`, `files`, those in
- * `command`) are relative to; and `commandHere`, the replay to run in `dir` itself.
+ * `command`) are relative to; `commandHere`, the replay to run in `dir` itself; and
+ * `commandAbsolute`, the replay to run anywhere on this machine (absoluteCommand.ts).
  */
 export async function writeFindingJson(
   dir: string,
@@ -59,7 +61,15 @@ export async function writeFindingJson(
   commandHere: string,
   cwd: string,
 ): Promise<void> {
-  const json = { ...entry, target, profile: profile ?? DEFAULT_PROFILE, cwd, commandHere };
+  const absolute = absoluteCommand(entry.command, entry.trace, target, cwd);
+  const json = {
+    ...entry,
+    target,
+    profile: profile ?? DEFAULT_PROFILE,
+    cwd,
+    commandHere,
+    ...(absolute === undefined ? {} : { commandAbsolute: absolute }),
+  };
   await writeFileAtomic(join(dir, 'finding.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 

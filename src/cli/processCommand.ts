@@ -7,8 +7,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
 /** Characters after which the shell, not a split on spaces, says what the program is. */
-const PLAIN = /^[^'"`$\\;&|()<>*?[\]{}~#\n]*$/;
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+export const PLAIN = /^[^'"`$\\;&|()<>*?[\]{}~#\n]*$/;
+export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Shell builtins that run a command of their own: theirs is not looked up. */
 const BUILTINS = new Set(['exec', 'command', 'eval', '.', 'cd', 'export', 'ulimit', 'umask']);
 

@@ -1,7 +1,8 @@
 // finding.json's replay commands work where a user runs them: `command` from `cwd` (where the
 // run started; its paths are relative to it), `commandHere` from the finding's own directory
 // wherever it was copied (a nightly job's artifact, downloaded), even for a target given by a
-// relative module: path. The real CLI in child processes, each in a directory of its own.
+// relative module: path; `commandAbsolute` from anywhere. The real CLI in child processes,
+// each in a directory of its own.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ interface FindingJson {
   readonly cwd: string;
   readonly command: string;
   readonly commandHere: string;
+  readonly commandAbsolute: string;
 }
 
 /** One fuzz run in `project` against a relative module: target, with a finding (beforeAll). */
@@ -90,6 +92,13 @@ describe('finding.json', () => {
     expect(inCwd.stdout).toContain('view-torn-down');
     // `command` anywhere else does not find the repro: what `cwd` and `commandHere` are for.
     expect(sh(f.command, artifact).status).toBe(2);
+    // `commandAbsolute` works anywhere on this machine: the repro and the target absolute.
+    expect(f.commandAbsolute).toBe(
+      `vpdma replay ${shellWord(join(files, 'repro.jsonl'))} --target ${shellWord(`module:${fixture}`)} --timeout 1000`,
+    );
+    const anywhere = sh(f.commandAbsolute, artifact);
+    expect(anywhere.status, anywhere.stderr).toBe(1);
+    expect(anywhere.stdout).toContain('view-torn-down');
   });
 
   it('repro.txt explains itself in comments, and holds the same trace as repro.jsonl', async () => {
