@@ -1,5 +1,5 @@
 // `vpdma replay --explain` end to end (the real pool; dist/ is built before the tests): one
-// trace told call by call on stdout, from a worker thread, before the summary.
+// trace told call by call on stdout, from a worker thread, before the summary; --around.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,33 @@ describe('vpdma replay --explain', () => {
     const [explained = ''] = r.out.split('\n\ntraces 1: ');
     expect(explained.split('\n').at(-1)).toMatch(/^call 1 \(line 5\): VideoPortMapDmaMemory\(/);
     expect(r.out).toContain(`${repro}:5 (call 1): target-timeout: `);
+  });
+
+  it('with --around 0 shows the failing call alone, and the call a hang stopped in', async () => {
+    const target = 'mutant:mapdma-writes-length';
+    const r = await run(['replay', repro, '--target', target, '--explain', '--around', '0']);
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out.split('\n\ntraces 1: ')[0]?.split('\n') ?? [];
+    expect(lines.filter((l) => !l.startsWith('  ')).slice(1)).toEqual([
+      '# call 0 not shown (1 call more than 0 from a violation: --around 0)',
+      lines.find((l) => l.startsWith('call 1 (line 5): VideoPortMapDmaMemory(')),
+      '# end: 2 calls replayed, 1 violation, outcome fail',
+    ]);
+    expect(lines).toContain(
+      '  VIOLATION map-dma-wrote-out-param: VideoPortMapDmaMemory wrote length: 4096 became 0',
+    );
+    // Its worker killed, the replay sends no end line: the call held is printed after it all.
+    const spin = ['--target', 'module:test/fixtures/spin-target.mjs', '--timeout', '300'];
+    const hung = await run(['replay', repro, ...spin, '--explain', '--around', '0']);
+    expect(hung.code, hung.err).toBe(3);
+    const [explained = ''] = hung.out.split('\n\ntraces 1: ');
+    expect(explained.split('\n').at(-1)).toMatch(/^call 1 \(line 5\): VideoPortMapDmaMemory\(/);
+    expect(explained).not.toContain('\ncall 0 ');
+    const alone = await run(['replay', repro, '--around', '2']);
+    expect([alone.code, alone.out]).toEqual([2, '']);
+    expect(alone.err).toBe(
+      'vpdma: --around: it chooses the calls --explain prints; give --explain too\n',
+    );
   });
 
   it('takes one trace: several, a directory of several, or a report on stdout are refused', async () => {

@@ -28,7 +28,8 @@ import { rssLimitNote } from '../../replay/rssLimit.js';
 import { Progress, progressMode } from '../progress.js';
 import { replayWorkers, runReplaysOrFault } from '../replayRun.js';
 import { watchStarts, withNotTried } from '../startWatch.js';
-import { checkExplain, nothingReplayed } from '../replayChecks.js';
+import { nothingReplayed } from '../replayChecks.js';
+import { AROUND_OPTION, explainSink, type ExplainOptions } from '../explainAround.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
 import {
@@ -49,7 +50,7 @@ import { buildReport, writeReports } from '../replayReports.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { traceArguments } from '../bundledTrace.js';
 
-interface ReplayOptions {
+interface ReplayOptions extends ExplainOptions {
   readonly target?: string;
   readonly profile?: string;
   readonly workers?: string;
@@ -64,7 +65,6 @@ interface ReplayOptions {
   readonly seed?: string;
   readonly quiet?: boolean;
   readonly jsonProgress?: boolean;
-  readonly explain?: boolean;
   readonly disable?: readonly string[];
   readonly known?: readonly string[];
 }
@@ -122,6 +122,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--explain',
       "print each call of one trace on stdout: its index and line, its arguments as the target got them, the target's answer, the oracle's, and the violations found at it (one trace: a file, or a directory holding one)",
     )
+    .option(...AROUND_OPTION)
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .action(async (paths: string[], opts: ReplayOptions) => {
@@ -186,7 +187,7 @@ async function replayPaths(
   const known = await loadKnown(opts.known);
   const found = await collectTraces(paths);
   if ('error' in found) throw new UserError(found.error);
-  if (opts.explain === true) checkExplain(found.files, opts);
+  const explainTo = explainSink(found.files, opts, ctx.io.out);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
   const alternates = alternatesMessage(found.alternates);
@@ -263,7 +264,7 @@ async function replayPaths(
       runReplaysOrFault(files, settings, workers, progress, signal, {
         ...o,
         labels,
-        ...(opts.explain === true ? { onExplain: ctx.io.out } : {}),
+        ...explainTo.options,
       }),
     );
   } finally {
@@ -291,8 +292,7 @@ async function replayPaths(
     ? `interrupted: ${missing} of ${plural(files.length, 'trace')} not replayed; the counts above are those that finished${partway > 0 ? `, and the calls and violations so far of the ${plural(partway, 'trace')} stopped part way` : ''}
 `
     : '';
-  // A blank line between --explain's account and the summary, both on stdout.
-  const gap = opts.explain === true ? '\n' : '';
+  const gap = explainTo.end(); // --explain's held calls (--around) and a blank line: on stdout
   summaryTo(ctx.io, opts.json, opts.junit)(gap + formatReplaySummary(report, seeds) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
