@@ -8,6 +8,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { anchorOf, anchors } from '../../test/support/mdAnchors.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SKIP = new Set(['node_modules', 'dist', 'dist-check', 'vpdma-out', 'coverage']);
@@ -25,31 +26,6 @@ function markdownFiles(dir: string, out: string[] = []): string[] {
 /** The text outside fenced code blocks and inline code, where a link is a link. */
 function prose(text: string): string {
   return text.replace(/^```[^]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
-}
-
-/** GitHub's anchor for a heading: its text (links by their text), lower case, punctuation
- * dropped, spaces as '-'. */
-function anchorOf(heading: string): string {
-  return heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-/** Every anchor of a file; a heading met again gets `-1`, `-2`, ... as on GitHub. */
-function anchors(file: string): Set<string> {
-  const text = readFileSync(file, 'utf8').replace(/^```[^]*?^```/gm, '');
-  const seen = new Map<string, number>();
-  const out = new Set<string>();
-  for (const m of text.matchAll(/^#{1,6} (.+)$/gm)) {
-    const base = anchorOf(m[1] ?? '');
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.add(n === 0 ? base : `${base}-${n}`);
-  }
-  return out;
 }
 
 /** The link targets of a Markdown text: inline `[text](target)` and reference definitions. */

@@ -55,6 +55,7 @@ const traceEntry: Keys<TraceEntry> = {
 const violation: Keys<ReportViolation> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, field: true, expected: true },
   ...{ actual: true, foundLate: true, trace: true, line: true, signature: true, known: true },
+  ...{ rule: true, stricter: true },
 };
 const fuzz: Keys<FuzzReport> = {
   ...identity,
@@ -74,7 +75,7 @@ const fuzzSummary: Keys<FuzzSummary> = {
 };
 const fuzzViolation: Keys<FuzzReport['violations'][number]> = {
   ...{ kind: true, fn: true, callIndex: true, message: true, trace: true, reproCalls: true },
-  ...{ signature: true, field: true },
+  ...{ signature: true, field: true, rule: true, stricter: true },
 };
 const findingBase: Keys<FindingBase> & { readonly kind: true } = {
   ...{ signature: true, kind: true, fn: true, callIndex: true, message: true },

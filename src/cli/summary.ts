@@ -8,6 +8,7 @@ import {
 import { oneLine } from '../core/oneLine.js';
 import { PROFILES } from '../model/device.js';
 import { plural } from '../core/plural.js';
+import { ruleText } from '../replay/ruleSource.js';
 import { NOT_STARTED } from '../replay/violation.js';
 import { VIOLATIONS_LISTED_MAX } from '../replay/violationList.js';
 import { compact } from './progress.js';
@@ -56,8 +57,11 @@ export function formatReplaySummary(r: ReplayReport, o: { seed?: boolean } = {})
     const left = s.violations - (s.known ?? 0);
     if (left > 0)
       lines.push('', known === undefined ? 'first violations:' : 'first violations not known:');
-    for (const v of shown.slice(0, shownMax))
+    for (const v of shown.slice(0, shownMax)) {
       lines.push(`  ${violationPlace(v)}: ${v.kind}: ${oneLine(v.message)}`);
+      const cited = ruleText(v);
+      if (cited !== undefined) lines.push(`    (${cited})`);
+    }
     if (left > shownMax) lines.push(`  ... and ${left - shownMax} more${more(r)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -77,10 +77,20 @@ export interface ViolationAtCall {
   /** The parameter or field concerned, when the violation names one. */
   readonly field?: string;
   readonly message: string;
+  /** Where the oracle's rule comes from, "spec §1 B [R]" (replay/ruleSource.ts). */
+  readonly rule?: string;
+  /** The docs/spec-gaps.md link when the check is stricter than the documentation. */
+  readonly stricter?: string;
 }
 
 export function violationAtCall(v: Violation): ViolationAtCall {
-  return { kind: v.kind, ...(v.field === undefined ? {} : { field: v.field }), message: v.message };
+  return {
+    kind: v.kind,
+    ...(v.field === undefined ? {} : { field: v.field }),
+    message: v.message,
+    ...(v.rule === undefined ? {} : { rule: v.rule }),
+    ...(v.stricter === undefined ? {} : { stricter: v.stricter }),
+  };
 }
 
 export interface FuzzFinding {

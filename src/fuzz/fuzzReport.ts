@@ -179,6 +179,9 @@ export interface FuzzReport extends RunIdentity {
      * finding's violationsAtCall); absent when it names none, and from older reports.
      */
     readonly field?: string;
+    /** As a replayed violation's `rule` and `stricter` (the first of violationsAtCall). */
+    readonly rule?: string;
+    readonly stricter?: string;
   }[];
   readonly interrupted: boolean;
   readonly stoppedBy: string;
@@ -221,7 +224,8 @@ export function violationsOf(
   findings: readonly (FindingViolation & Pick<FindingBase, 'violationsAtCall'>)[],
 ): FindingViolation[] {
   return findings.map((f) => {
-    const field = f.violationsAtCall?.[0]?.field;
+    const lead = f.violationsAtCall?.[0];
+    const field = lead?.field;
     return {
       kind: f.kind,
       fn: f.fn,
@@ -231,6 +235,8 @@ export function violationsOf(
       reproCalls: f.reproCalls,
       signature: f.signature,
       ...(field === undefined ? {} : { field }),
+      ...(lead?.rule === undefined ? {} : { rule: lead.rule }),
+      ...(lead?.stricter === undefined ? {} : { stricter: lead.stricter }),
     };
   });
 }

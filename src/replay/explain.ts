@@ -14,6 +14,7 @@ import { formatOf, isGzipPath } from '../store/traceFiles.js';
 import { readRegularFile } from '../store/fileChunks.js';
 import { objectsLine } from './objectsLine.js';
 import type { DetachReason, ReplayOptions, ReplayResult } from './replayTypes.js';
+import { ruleText } from './ruleSource.js';
 import type { Violation } from './violation.js';
 import { plural } from '../core/plural.js';
 
@@ -104,6 +105,8 @@ export class Explainer {
       this.pending.push(`${this.where(v.callIndex)}: ${v.fn}`);
     }
     this.pending.push(`  VIOLATION ${v.kind}: ${oneLine(v.message)}`);
+    const cited = ruleText(v);
+    if (cited !== undefined) this.pending.push(`    (${cited})`);
   }
 
   private detached(i: number, by: DetachReason, detail?: string): void {

@@ -71,6 +71,14 @@ export interface Violation {
    * this call, so `fn` is where it showed, not necessarily where it happened.
    */
   readonly foundLate?: true;
+  /**
+   * An oracle comparison's source (ruleSource.ts): the call's spec section, "spec §1 B", with
+   * " [R]" under the ReactOS profile where the spec has ReactOS lines for the call. Not in the
+   * message, so not in anything matched by it.
+   */
+  readonly rule?: string;
+  /** The docs/spec-gaps.md link of a check stricter than the documentation (ruleSource.ts). */
+  readonly stricter?: string;
 }
 
 export function violation(
@@ -78,7 +86,14 @@ export function violation(
   fn: string,
   callIndex: number,
   message: string,
-  detail: { field?: string; expected?: string; actual?: string; foundLate?: true } = {},
+  detail: {
+    field?: string;
+    expected?: string;
+    actual?: string;
+    foundLate?: true;
+    rule?: string;
+    stricter?: string;
+  } = {},
 ): Violation {
   return { kind, fn, callIndex, message, ...detail };
 }
