@@ -3,6 +3,7 @@
 import { plural } from '../core/plural.js';
 import { oneLine } from '../core/oneLine.js';
 import { RSS_LIMIT_MB } from '../replay/rssLimit.js';
+import { ruleText } from '../replay/ruleSource.js';
 import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
@@ -21,13 +22,16 @@ export function threads(t: Pick<FuzzReport['timing'], 'workers' | 'workersStarte
 export const ALSO_AT_CALL_SHOWN = 5;
 
 /**
- * The lines under a finding's message in a text summary for the other violations at its
- * failing call (none when it showed one), each on one line.
+ * The lines under a finding's message in a text summary: where its rule comes from, when it
+ * compares with the oracle (replay/ruleSource.ts), then the other violations at its failing
+ * call (none when it showed one), each on one line.
  */
 export function alsoAtCallLines(
   f: Pick<FindingBase, 'callIndex' | 'violationsAtCall'>,
   indent: string,
 ): string[] {
+  const lead = f.violationsAtCall?.[0];
+  const cited = lead === undefined ? undefined : ruleText(lead);
   const rest = (f.violationsAtCall ?? []).slice(1);
   const lines = rest
     .slice(0, ALSO_AT_CALL_SHOWN)
@@ -36,7 +40,7 @@ export function alsoAtCallLines(
     lines.push(
       `${indent}and ${rest.length - ALSO_AT_CALL_SHOWN} more at call ${f.callIndex} (violationsAtCall in finding.json)`,
     );
-  return lines;
+  return cited === undefined ? lines : [`${indent}(${cited})`, ...lines];
 }
 
 /**

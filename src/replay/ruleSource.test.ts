@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anchorOf, anchors } from '../../test/support/mdAnchors.js';
 import { signatureOfViolation, violationAtCall } from '../fuzz/findings.js';
+import { alsoAtCallLines } from '../fuzz/fuzzSummary.js';
 import { describe as describeCall } from '../model/calls.js';
 import { resolveDevice, type Profile } from '../model/device.js';
 import { parseJsonl } from '../trace/jsonl.js';
@@ -110,9 +111,11 @@ describe('a violation carries its rule source, outside its message and signature
     // The probe's signature, from a build before rules were cited.
     expect(signatureOfViolation(v!)).toBe('out-param-mismatch/GetCommonBuffer/b16daefe');
     expect(violationAtCall(v!)).toMatchObject({ rule: 'spec §1 B', stricter: link });
-    expect(explained).toContain(
-      `    (rule: spec §1 B; stricter than the documentation: see ${link})\n`,
-    );
+    const line = `    (rule: spec §1 B; stricter than the documentation: see ${link})`;
+    expect(explained).toContain(`${line}\n`);
+    // fuzz's and nightly's summaries: the line under the finding's message.
+    expect(alsoAtCallLines({ callIndex: 1, violationsAtCall: [violationAtCall(v!)] }, '    '))
+      .toEqual([line]);
   });
 
   it('reactos profile: the spec states DesiredLength, so [R] and not stricter', async () => {
