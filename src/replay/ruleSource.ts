@@ -6,7 +6,11 @@
 import { describe } from '../model/calls.js';
 import { violationPart, type ViolationKind } from './violation.js';
 
-/** The kinds whose expected value is the oracle's answer (conformance.ts, diffText.ts). */
+/**
+ * The kinds whose expected value is the oracle's answer (conformance.ts, diffText.ts). A
+ * memory-mismatch cites nothing in practice: it shows at a @read, an environment event, or
+ * in the sample or sweep, where the call that showed it need not be the one that wrote it.
+ */
 export const ORACLE_KINDS: ReadonlySet<ViolationKind> = new Set([
   'return-mismatch',
   'out-param-mismatch',
