@@ -128,7 +128,8 @@ describe('a violation carries its rule source, outside its message and signature
   });
 
   it('bundled captures keep the signatures and messages a build before this gave', async () => {
-    // From `vpdma replay corpus: --target model:reactos --profile reactos` at cd0d36b.
+    // From `vpdma replay corpus: --target model:reactos --profile reactos` at cd0d36b, before
+    // rules were cited (and before --profile stopped recorded comparisons).
     const before: Record<string, [string, string][]> = {
       'divergence-get-common-buffer-cap.jsonl': [
         [
@@ -160,7 +161,10 @@ describe('a violation carries its rule source, outside its message and signature
       if (!t.ok) throw new Error(t.error.message);
       const device = resolveDevice(t.value.header.device);
       const target = createModelTargetSync({ device, profile: 'reactos' });
-      const r = await replayTrace(t.value.header, t.value.calls, target, { profile: 'reactos' });
+      // The header's profile, not an override: recorded values are not compared under a
+      // --profile other than the header's.
+      const header = { ...t.value.header, profile: 'reactos' as const };
+      const r = await replayTrace(header, t.value.calls, target);
       expect(
         r.violations.map((v) => [signatureOfViolation(v), v.message]),
         name,
