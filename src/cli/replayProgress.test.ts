@@ -99,12 +99,13 @@ describe('replay progress counts violations', () => {
 
 describe('replay progress through one long trace', () => {
   it('gives the fraction of its bytes read, and stops part way when aborted', async () => {
-    // 3 MiB streamed in 1 MiB chunks: 8 KiB writes at about 60 ms a call (slow-target).
+    // 9 MiB streamed in 1 MiB chunks: 8 KiB writes at about 60 ms a call (slow-target), 36 s
+    // in all: long enough that a main thread starved by a loaded machine still stops it part way.
     const dir = mkdtempSync(join(tmpdir(), 'vpdma-progress-bytes-'));
     const head = readFileSync('corpus/legacy-mapdma-flags.jsonl', 'utf8').split('\n').slice(0, 11);
     const write = `{"fn":"@write","args":{"va":"0xffffc00000002000","data":"${'ab'.repeat(8192)}"}}`;
     const trace = join(dir, 'long.jsonl');
-    writeFileSync(trace, `${[...head, ...Array<string>(190).fill(write)].join('\n')}\n`);
+    writeFileSync(trace, `${[...head, ...Array<string>(590).fill(write)].join('\n')}\n`);
     const lines: string[] = [];
     const stop = new AbortController();
     const seen: { done: number; fraction?: number }[] = [];
@@ -135,7 +136,7 @@ describe('replay progress through one long trace', () => {
     expect(during[0]?.fraction).toBeLessThan(1);
     // Stopped at its next call: its calls so far come back, marked interrupted.
     expect(run.results[0]?.result?.interrupted).toBe(true);
-    expect(run.results[0]?.result?.calls).toBeLessThan(200);
+    expect(run.results[0]?.result?.calls).toBeLessThan(600);
   });
 });
 
