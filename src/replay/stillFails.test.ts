@@ -76,6 +76,22 @@ describe('the same way', () => {
     expect(sameFailure(result({ ...atCall, callIndex: 1 }), signatureOf(atCall))).toBe(true);
   });
 
+  it("a signature naming a part of the answer asks for that part (the fuzzer's sameWayAs)", () => {
+    const at = (field: string): ReturnType<typeof violation> =>
+      violation('out-param-mismatch', 'VideoPortStartDma', 2, 'm', { field });
+    const sig = {
+      kind: 'out-param-mismatch' as const,
+      fn: 'VideoPortStartDma',
+      part: 'out.pLength',
+    };
+    expect(sameFailure(result(at('out.pLength')), sig)).toBe(true);
+    expect(sameFailure(result(at('ret')), sig)).toBe(false);
+    expect(sameFailure(result(at('out.elements[3].length')), sig)).toBe(false);
+    // List elements are one part whatever their index.
+    const element = { ...sig, part: 'out.elements[].length' };
+    expect(sameFailure(result(at('out.elements[3].length')), element)).toBe(true);
+  });
+
   it('pickViolation takes the first, or the first of a kind and/or function', () => {
     expect(pickViolation(result(a, b))).toBe(a);
     expect(pickViolation(result(a, b), { kind: 'recorded-mismatch' })).toBe(b);
