@@ -170,3 +170,19 @@ describe('hexOfBytes', () => {
     expect(hexOfBytes(new Uint8Array(0))).toBe('');
   });
 });
+
+describe('required arguments', () => {
+  it('an optional argument present does not stand in for a missing required one', () => {
+    const wait = (args: Record<string, unknown>): unknown => ({
+      fn: 'VideoPortWaitForSingleObject',
+      args: { hwDeviceExtension: EXT, ...args },
+    });
+    expect(line(wait({ timeout: '0x0' }))).toContain(
+      'args.object: missing argument of VideoPortWaitForSingleObject',
+    );
+    expect(valid(wait({ object: '0x1' })).args).toEqual({
+      hwDeviceExtension: BigInt(EXT),
+      object: 1n,
+    });
+  });
+});
