@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
 import { parseText } from '../trace/textParse.js';
+import { AddressBook } from './addressBook.js';
+import { planOf } from './callPlan.js';
+import { learnProduced } from './learn.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { Replayer } from './replay.js';
 
@@ -51,5 +54,28 @@ describe('learning what a call produced', () => {
     const va = lists[0]?.va ?? 0n;
     expect(r.book.knows('cpu', 'model', va + 8n)).toBe(true);
     expect(r.book.map('cpu', 'model', 'target', va)).not.toBe(va);
+  });
+
+  it('each scatter/gather element is learned as the target element at its own index', () => {
+    const plan = planOf('@executeDma');
+    if (plan === undefined) throw new Error('no plan for @executeDma');
+    const book = new AddressBook();
+    const el = (address: bigint, length: number): Record<string, bigint | number> => ({
+      address,
+      length,
+    });
+    const model = [el(0x10000000n, 0x1000), el(0x20000000n, 0x800)];
+    const target = [el(0x50000000n, 0x1000), el(0x60000000n, 0x800)];
+    const call = { fn: '@executeDma', args: { vpDmaAdapter: 1n } };
+    learnProduced(
+      book,
+      plan,
+      call,
+      { branch: 'ok', out: { elements: model } },
+      { out: { elements: target } },
+      {},
+    );
+    expect(book.map('device', 'model', 'target', 0x10000010n)).toBe(0x50000010n);
+    expect(book.map('device', 'model', 'target', 0x20000010n)).toBe(0x60000010n);
   });
 });
