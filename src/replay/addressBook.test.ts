@@ -11,6 +11,14 @@ describe('AddressBook', () => {
     expect(b.lookup('cpu', 'trace', 'target', 0x9000n)).toBeUndefined();
   });
 
+  it('a range ends before its length: its last byte translates, the byte after it does not', () => {
+    const b = new AddressBook();
+    b.learn('cpu', 0x1000n, 0x1000n, 0x9000n, 0x100);
+    expect(b.lookup('cpu', 'model', 'target', 0x10ffn)).toBe(0x90ffn);
+    expect(b.lookup('cpu', 'model', 'target', 0x1100n)).toBeUndefined();
+    expect(b.map('cpu', 'model', 'target', 0x1100n)).toBe(0x1100n);
+  });
+
   it('keeps what it learned before the sides first differed', () => {
     const b = new AddressBook();
     b.learn('cpu', 0x1000n, 0x1000n, 0x1000n, 0x100);
