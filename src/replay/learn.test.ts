@@ -77,5 +77,18 @@ describe('learning what a call produced', () => {
     );
     expect(book.map('device', 'model', 'target', 0x10000010n)).toBe(0x50000010n);
     expect(book.map('device', 'model', 'target', 0x20000010n)).toBe(0x60000010n);
+    // A captured trace names each element by its recorded address.
+    const named = new AddressBook();
+    const recorded = [el(0x30000000n, 0x1000), el(0x40000000n, 0x800)];
+    const captured = { ...call, out: { elements: recorded } };
+    learnProduced(
+      named,
+      plan,
+      captured,
+      { branch: 'ok', out: { elements: model } },
+      { out: { elements: target } },
+      {},
+    );
+    expect(named.lookup('device', 'trace', 'target', 0x40000010n)).toBe(0x60000010n);
   });
 });
