@@ -47,7 +47,11 @@ async function replayRepro(profile: Profile) {
   const t = parseText(REPRO(profile));
   if (!t.ok) throw new Error(t.error.message);
   const out: string[] = [];
-  const ex = new Explainer('repro.txt', () => undefined, (s) => void out.push(s));
+  const ex = new Explainer(
+    'repro.txt',
+    () => undefined,
+    (s) => void out.push(s),
+  );
   const r = await replayTrace(t.value.header, t.value.calls, roundsUp(profile), ex.hooks());
   ex.end(r);
   return { violations: r.violations, explained: out.join('') };
@@ -89,8 +93,9 @@ describe('specCitation: the call table section, [R] where the ReactOS profile ha
   it('cites only the kinds whose expected value is the oracle', () => {
     const fn = 'VideoPortGetCommonBuffer';
     expect(ruleSource('target-crashed', fn, undefined, 'docs')).toEqual({});
-    expect(ruleSource('map-dma-wrote-out-param', 'VideoPortMapDmaMemory', 'out.length', 'docs'))
-      .toEqual({});
+    expect(
+      ruleSource('map-dma-wrote-out-param', 'VideoPortMapDmaMemory', 'out.length', 'docs'),
+    ).toEqual({});
     expect(ruleSource('return-mismatch', fn, 'ret', 'docs')).toEqual({ rule: 'spec §1 B' });
     expect(ruleSource('recorded-mismatch', fn, 'out.pActualLength', 'reactos')).toEqual({
       rule: 'spec §1 B [R]',
@@ -114,8 +119,9 @@ describe('a violation carries its rule source, outside its message and signature
     const line = `    (rule: spec §1 B; stricter than the documentation: see ${link})`;
     expect(explained).toContain(`${line}\n`);
     // fuzz's and nightly's summaries: the line under the finding's message.
-    expect(alsoAtCallLines({ callIndex: 1, violationsAtCall: [violationAtCall(v!)] }, '    '))
-      .toEqual([line]);
+    expect(
+      alsoAtCallLines({ callIndex: 1, violationsAtCall: [violationAtCall(v!)] }, '    '),
+    ).toEqual([line]);
   });
 
   it('reactos profile: the spec states DesiredLength, so [R] and not stricter', async () => {
