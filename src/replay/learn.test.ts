@@ -5,6 +5,7 @@
 // memory-mismatch of VideoPortMapDmaMemory against model:alternate (a correct target).
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../model/device.js';
+import type { TraceCall } from '../model/values.js';
 import { parseText } from '../trace/textParse.js';
 import { AddressBook } from './addressBook.js';
 import { planOf } from './callPlan.js';
@@ -67,28 +68,24 @@ describe('learning what a call produced', () => {
     const model = [el(0x10000000n, 0x1000), el(0x20000000n, 0x800)];
     const target = [el(0x50000000n, 0x1000), el(0x60000000n, 0x800)];
     const call = { fn: '@executeDma', args: { vpDmaAdapter: 1n } };
-    learnProduced(
-      book,
-      plan,
-      call,
-      { branch: 'ok', out: { elements: model } },
-      { out: { elements: target } },
-      {},
-    );
+    // The oracle delivers `model`'s list, the target `target`'s, to the same call.
+    const learnLists = (into: AddressBook, c: TraceCall): void =>
+      learnProduced(
+        into,
+        plan,
+        c,
+        { branch: 'ok', out: { elements: model } },
+        { out: { elements: target } },
+        {},
+      );
+    learnLists(book, call);
     expect(book.map('device', 'model', 'target', 0x10000010n)).toBe(0x50000010n);
     expect(book.map('device', 'model', 'target', 0x20000010n)).toBe(0x60000010n);
     // A captured trace names each element by its recorded address.
     const named = new AddressBook();
     const recorded = [el(0x30000000n, 0x1000), el(0x40000000n, 0x800)];
     const captured = { ...call, out: { elements: recorded } };
-    learnProduced(
-      named,
-      plan,
-      captured,
-      { branch: 'ok', out: { elements: model } },
-      { out: { elements: target } },
-      {},
-    );
+    learnLists(named, captured);
     expect(named.lookup('device', 'trace', 'target', 0x40000010n)).toBe(0x60000010n);
   });
 });
