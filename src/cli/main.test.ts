@@ -266,7 +266,7 @@ describe('vpdma usage', () => {
     expect(r.out).toMatch(/show \[options\] <trace>/);
     expect(r.out).toMatch(/convert \[options\] <in> <out>/);
     expect(r.out).toContain(
-      'Exit codes: 0 ok; 1 violations; 2 bad input or usage; 3 a target that cannot start (or that crashed or hung in replay) or a harness crash; 130 interrupted.',
+      'Exit codes: 0 ok; 1 violations; 2 bad input or usage (a process: program that does not exist too); 3 a target that cannot start (or that crashed or hung in replay) or a harness crash; 130 interrupted.',
     );
     expect(r.out).toContain('crashes or hangs on a call as a violation: 1.)');
   });

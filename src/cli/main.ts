@@ -45,8 +45,8 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      `\nExit codes: ${EXIT.ok} ok; ${EXIT.violations} violations; ${EXIT.badInput} bad input or usage; ` +
-        `${EXIT.crash} a target that cannot start (or that crashed or hung in replay) or a harness crash; ` +
+      `\nExit codes: ${EXIT.ok} ok; ${EXIT.violations} violations; ${EXIT.badInput} bad input or usage ` +
+        `(a process: program that does not exist too); ${EXIT.crash} a target that cannot start (or that crashed or hung in replay) or a harness crash; ` +
         `${EXIT.interrupted} interrupted.\n(fuzz, nightly and minimize report a target that crashes or hangs ` +
         `on a call as a violation: ${EXIT.violations}.)\nTrace formats by extension: .jsonl, .vpt, .txt, each also gzip-compressed as .gz; - as the trace of replay, show, convert or minimize reads standard input, and corpus:NAME names a trace of the bundled corpus (as the nightly reports name them).`,
     );

@@ -101,8 +101,8 @@ export interface FuzzCliOptions {
 
 const DETERMINISM = `
 Case i depends only on (seed, i), the corpus as it was when the run started (the bundled
-corpus plus --corpus DIR) and --disable: cases kept during a run are written to --corpus for the next run
-but not mutated in this one, so a seed and a case count give the same findings for any
+corpus plus --corpus DIR, within --corpus-max), --disable, --profile and --calls-max: cases
+kept during a run are written to --corpus for the next run but not mutated in this one, so a seed and a case count give the same findings for any
 --workers and any --shard K/N. With --rounds, case i also depends on the cases kept in the
 rounds before its own (cases are mutated in the run that keeps them): the same for any
 --workers, but refused with --shard. With --time, the report records the case count reached;
