@@ -2,8 +2,10 @@
 // DESIGN.md's command line (docs/design.md) or in that command's table in docs/contract.md; the
 // page names no option the command lacks, and DESIGN.md none it lacks (that would break the
 // contract); each table row says rightly whether DESIGN.md has the option; every exit code of
-// exitCodes.ts, every target SPEC form and every environment variable src/ reads is described. The options come from
-// the commander definitions themselves, in-process, so an option added undocumented fails here.
+// exitCodes.ts, every target SPEC form and every environment variable src/ reads is described; each
+// default the page states is the one --help states, and each numeric default --help states is on
+// the page; VPDMA_SEED's row names the commands that read it. The options come from the commander
+// definitions themselves, in-process, so an option added undocumented fails here.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -78,6 +80,8 @@ const cells = (line: string): string[] =>
 interface Row {
   readonly flags: readonly string[];
   readonly source: string;
+  /** The "what" column. */
+  readonly what: string;
 }
 
 /** docs/contract.md's "Command line": per `### vpdma ...` heading, its table's options. */
@@ -89,7 +93,7 @@ function contractRows(contract: string): Map<string, Row[]> {
     const rows = lines
       .filter((l) => l.startsWith('|'))
       .map(cells)
-      .map((c) => ({ flags: flagsIn(c[0] ?? ''), source: c[1] ?? '' }))
+      .map((c) => ({ flags: flagsIn(c[0] ?? ''), source: c[1] ?? '', what: c[3] ?? '' }))
       .filter((r) => r.flags.length > 0);
     out.set(heading.trim(), rows);
   }
@@ -142,6 +146,69 @@ function commandLineProblems(program: Command, design: string, contract: string)
           problems.push(`${path} ${flag}: DESIGN.md lists it, the command lacks it`);
   }
   return problems;
+}
+
+/** The first word after "(default" or "(default:" in a text, quotes and backticks dropped. */
+const defaultIn = (text: string): string | undefined =>
+  /\(default:? [`"]?([^\s`",;)]+)/.exec(text)?.[1];
+
+/** `vpdma fuzz --calls-max` → the default its --help states (commander's or in the text). */
+function helpDefaults(program: Command): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (cmd: Command, path: string): void => {
+    const help = cmd.createHelp();
+    for (const o of help.visibleOptions(cmd)) {
+      const value = defaultIn(help.optionDescription(o));
+      if (o.long !== undefined && value !== undefined) out.set(`${path} ${o.long}`, value);
+    }
+    for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+  };
+  walk(program, program.name());
+  return out;
+}
+
+/** The defaults docs/contract.md's tables state: a row's "(default X", else its "as fuzz's" row's. */
+function contractDefaults(documented: Map<string, Row[]>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [path, rows] of documented)
+    for (const row of rows) {
+      const [flag = ''] = row.flags;
+      const as = /\bas ([a-z]+)'s\b/.exec(row.what)?.[1];
+      const other = documented.get(`vpdma ${as ?? ''}`)?.find((r) => r.flags.includes(flag));
+      const value = defaultIn(row.what) ?? defaultIn(other?.what ?? '');
+      if (value !== undefined) out.set(`${path} ${flag}`, value);
+    }
+  return out;
+}
+
+/** Each default stated on one side and not the same (or, numeric, missing) on the other. */
+function defaultProblems(program: Command, contract: string): string[] {
+  const help = helpDefaults(program);
+  const stated = contractDefaults(contractRows(contract));
+  const problems: string[] = [];
+  for (const [option, value] of stated)
+    if (help.get(option) !== value)
+      problems.push(
+        `${option}: docs/contract.md says default ${value}, --help ${help.get(option) ?? 'states none'}`,
+      );
+  // Words ("each trace header's"), names ("vpdma-out") and a shard ("1/1") are not tunings.
+  for (const [option, value] of help)
+    if (/^\d+[a-z]*$/.test(value) && !stated.has(option))
+      problems.push(`${option}: --help says default ${value}, docs/contract.md states none`);
+  return problems;
+}
+
+/** Functions through which a command reads VPDMA_SEED (options.ts, recordedSeed.ts). */
+const SEED_READERS = /\b(?<!function )(seedOption|seedGiven|replaySeed)\(/;
+
+/** Non-test .ts files under a directory, by path. */
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) sources(p, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
 }
 
 /** docs/contract.md's exit-code table: code → source column. */
@@ -268,5 +335,62 @@ describe('docs/contract.md', () => {
     expect(reads).toContain('VPDMA_SEED');
     const listed = section(contract, '## Environment variables');
     expect([...reads].filter((name) => !listed.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it("states each option's default as --help does, and every numeric one --help states", () => {
+    const stated = contractDefaults(contractRows(contract));
+    // The rows are read (directly, and through "as fuzz's"), not an empty map passing vacuously.
+    expect(stated.get('vpdma fuzz --calls-max')).toBe('64');
+    expect(stated.get('vpdma nightly --calls-max')).toBe('64');
+    expect(stated.get('vpdma nightly --time')).toBe('30s');
+    expect(helpDefaults(buildProgram(quiet)).get('vpdma replay --sample-bytes')).toBe('512');
+    expect(defaultProblems(buildProgram(quiet), contract)).toEqual([]);
+  });
+
+  it('reports a default that drifted and a numeric one the page leaves out', () => {
+    const program = new Command('vpdma');
+    program.command('fuzz').option('--calls-max <n>', 'x (default: 32)');
+    program.command('nightly').option('--calls-max <n>', 'x', '64').option('--runs <n>', 'x', '9');
+    const table = (rows: string[]): string =>
+      ['| option | source | stability | what |', '| --- | --- | --- | --- |', ...rows].join('\n');
+    const fakeContract = [
+      '## Command line',
+      '### vpdma fuzz',
+      table(['| `--calls-max N` | vpdma | default may change | calls (default 64) |']),
+      '### vpdma nightly',
+      table(["| `--calls-max N` | vpdma | default may change | as fuzz's |"]),
+      '## Exit codes',
+    ].join('\n');
+    expect(defaultProblems(program, fakeContract)).toEqual([
+      'vpdma fuzz --calls-max: docs/contract.md says default 64, --help 32',
+      'vpdma nightly --runs: --help says default 9, docs/contract.md states none',
+    ]);
+  });
+
+  it("names in VPDMA_SEED's row the commands that read it", () => {
+    const src = join(root, 'src');
+    const files = sources(src);
+    const helpers = ['cli/options.ts', 'cli/recordedSeed.ts'].map((f) => join(src, f));
+    // Only options.ts reads the variable, and only the helpers and commands call its readers:
+    // a new helper calling them must join SEED_READERS, or its commands go unnoticed here.
+    expect(files.filter((f) => readFileSync(f, 'utf8').includes("env['VPDMA_SEED']"))).toEqual([
+      join(src, 'cli/options.ts'),
+    ]);
+    const callers = files.filter((f) => SEED_READERS.test(readFileSync(f, 'utf8')));
+    const commandsDir = join(src, 'cli/commands');
+    expect(callers.filter((f) => !f.startsWith(commandsDir) && !helpers.includes(f))).toEqual([]);
+    const readers = callers
+      .filter((f) => f.startsWith(commandsDir))
+      .map((f) => f.slice(commandsDir.length + 1, -'.ts'.length))
+      .sort();
+    expect(readers).toContain('fuzz');
+    const row = section(contract, '## Environment variables')
+      .split('\n')
+      .find((l) => l.startsWith('| `VPDMA_SEED` |'));
+    const names = new Set(buildProgram(quiet).commands.map((c) => c.name()));
+    const listed = [...(cells(row ?? '')[2] ?? '').matchAll(/`([a-z]+)`/g)]
+      .map((m) => m[1] ?? '')
+      .filter((n) => names.has(n));
+    expect(listed.sort()).toEqual(readers);
   });
 });

@@ -7,7 +7,7 @@ import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
 import { UserError } from './context.js';
 import { positiveInt, shardOption } from './options.js';
 
-const ROUNDS_HELP = `cut the run into rounds of this many cases (default ${ROUND_CASES}): each round's cases also mutate the cases kept in the rounds before it`;
+const ROUNDS_HELP = `cut the run into rounds of this many cases (default: ${ROUND_CASES}): each round's cases also mutate the cases kept in the rounds before it`;
 export const ROUNDS_OPTION = [
   '--rounds [cases]',
   `${ROUNDS_HELP} (not with --shard; with --case N, the cases of the rounds before N's run first)`,

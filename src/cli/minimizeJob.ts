@@ -30,6 +30,7 @@ import {
   loadTimeoutOption,
   helloTimeoutOption,
   rssLimitOption,
+  REPLAY_TIMEOUT_MS,
 } from './options.js';
 import { checkOutputFile, landsIn } from './outputDir.js';
 import { timeoutMsMax } from '../core/limits.js';
@@ -114,7 +115,7 @@ export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
     attemptsMax: attemptsOption(opts),
     workers: workersOption(opts.workers),
     workerHeapMb: workerHeapOption(opts.workerHeapMb),
-    timeoutMs: positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax),
+    timeoutMs: positiveInt('--timeout', opts.timeout, REPLAY_TIMEOUT_MS, timeoutMsMax),
     rssLimitMb: rssLimitOption(opts.rssLimitMb),
   };
 }

@@ -37,7 +37,7 @@ export function nightlyCommand(program: Command): Command {
     .option(...NIGHTLY_ROUNDS_OPTION)
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
-    .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default OUT/corpus)')
+    .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default: OUT/corpus)')
     .option(...CORPUS_MAX_OPTION)
     .option(
       '--out <dir>',
@@ -63,14 +63,14 @@ export function nightlyCommand(program: Command): Command {
       '--json <file>',
       'also write report.json here (- for stdout; the summary goes to stderr)',
     )
-    .option(...FUZZ_OPTIONS.callsMax)
+    .addOption(FUZZ_OPTIONS.callsMax())
     .option(
       SHARED_OPTIONS.disable[0],
       `${SHARED_OPTIONS.disable[1]}; the bundled corpus traces that call one are not replayed`,
       SHARED_OPTIONS.disable[2],
     )
     .option(...SHARED_OPTIONS.targetCoverage)
-    .option(...FUZZ_OPTIONS.timeout)
+    .addOption(FUZZ_OPTIONS.timeout())
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)
     .option(...SHARED_OPTIONS.quiet)

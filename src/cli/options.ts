@@ -1,6 +1,7 @@
 // Option values as typed, validated data: one parser per kind of value, each naming the option
 // in its error (STYLE lesson 15).
 import { availableParallelism } from 'node:os';
+import { Option } from 'commander';
 import { DEFAULT_SEED, parseSeed, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
@@ -51,7 +52,7 @@ export const SHARED_OPTIONS = {
   ],
   loadTimeout: [
     '--load-timeout <ms>',
-    `a module: target that takes longer to load is refused, exit 3 (default ${LOAD_TIMEOUT_MS}, or --timeout if longer); a process: target's fresh child that takes longer to answer hello has not started (default ${START_TIMEOUT_MS}, or --timeout if longer)`,
+    `a module: target that takes longer to load is refused, exit 3 (default: ${LOAD_TIMEOUT_MS}, or --timeout if longer); a process: target's fresh child that takes longer to answer hello has not started (default: ${START_TIMEOUT_MS}, or --timeout if longer)`,
   ],
   workerHeapMb: [
     '--worker-heap-mb <n>',
@@ -59,7 +60,7 @@ export const SHARED_OPTIONS = {
   ],
   rssLimitMb: [
     '--rss-limit-mb <n>',
-    `a process: target's child whose resident memory (its own, not its children's) exceeds this many MiB is killed: a target-crashed of the call in flight (default ${RSS_LIMIT_MB}, libFuzzer's; 0: no limit)`,
+    `a process: target's child whose resident memory (its own, not its children's) exceeds this many MiB is killed: a target-crashed of the call in flight (default: ${RSS_LIMIT_MB}, libFuzzer's; 0: no limit)`,
   ],
   disable: [
     '--disable <functions>',
@@ -76,24 +77,40 @@ export const SHARED_OPTIONS = {
   ],
 } as const;
 
-/** fuzz's and nightly's whole-number options, as `.option()` arguments (fuzz/fuzzDefaults.ts). */
+/** replay's and minimize's --timeout when not given, ms (fuzz's is FUZZ_DEFAULTS.timeoutMs). */
+export const REPLAY_TIMEOUT_MS = 5000;
+
+/**
+ * A whole-number option whose default commander applies as the text a user would give, but
+ * --help prints as a number: `(default: 64)`, not the `(default: "64")` of a string default.
+ * A new Option each call: one Option object belongs to one command.
+ */
+export function numberOption(flags: string, description: string, value: number): Option {
+  return new Option(flags, description).default(String(value), String(value));
+}
+
+/** fuzz's and nightly's whole-number options (fuzz/fuzzDefaults.ts), for `.addOption()`. */
 export const FUZZ_OPTIONS = {
-  callsMax: ['--calls-max <n>', 'calls per fuzz case at most', String(FUZZ_DEFAULTS.callsMax)],
-  timeout: [
-    '--timeout <ms>',
-    'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
-    String(FUZZ_DEFAULTS.timeoutMs),
-  ],
-  reprosPerKind: [
-    '--repros-per-kind <n>',
-    'failing cases minimized per violation kind and function',
-    String(FUZZ_DEFAULTS.reprosPerKind),
-  ],
-  attemptsMax: [
-    '--attempts-max <n>',
-    'replays one minimization may use, over all its rounds',
-    String(FUZZ_DEFAULTS.attemptsMax),
-  ],
+  callsMax: () =>
+    numberOption('--calls-max <n>', 'calls per fuzz case at most', FUZZ_DEFAULTS.callsMax),
+  timeout: () =>
+    numberOption(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a hang (target-timeout)',
+      FUZZ_DEFAULTS.timeoutMs,
+    ),
+  reprosPerKind: () =>
+    numberOption(
+      '--repros-per-kind <n>',
+      'failing cases minimized per violation kind and function',
+      FUZZ_DEFAULTS.reprosPerKind,
+    ),
+  attemptsMax: () =>
+    numberOption(
+      '--attempts-max <n>',
+      'replays one minimization may use, over all its rounds',
+      FUZZ_DEFAULTS.attemptsMax,
+    ),
 } as const;
 
 const FUZZ_INT_KEYS = {

@@ -118,7 +118,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...SHARED_OPTIONS.seed)
     .option(
       '--runs <n>',
-      `cases to run, over all shards (default ${FUZZ_DEFAULTS.runs} without --time)`,
+      `cases to run, over all shards (default: ${FUZZ_DEFAULTS.runs} without --time)`,
     )
     .option(
       '--time <duration>',
@@ -131,7 +131,7 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
     .option(...ROUNDS_OPTION)
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
-    .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default OUT/corpus)')
+    .option('--corpus <dir>', 'corpus to start from and to keep new cases in (default: OUT/corpus)')
     .option(...CORPUS_MAX_OPTION)
     .option('--out <dir>', 'report.json and findings/ go here', 'vpdma-out')
     .option('--shard <k/n>', 'run only cases i with i mod n = k-1', '1/1')
@@ -139,14 +139,14 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       '--json <file>',
       'also write the report here (- for stdout; the summary goes to stderr)',
     )
-    .option(...FUZZ_OPTIONS.callsMax)
+    .addOption(FUZZ_OPTIONS.callsMax())
     .option(...SHARED_OPTIONS.disable)
     .option(...SHARED_OPTIONS.targetCoverage)
-    .option(...FUZZ_OPTIONS.timeout)
+    .addOption(FUZZ_OPTIONS.timeout())
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)
-    .option(...FUZZ_OPTIONS.reprosPerKind)
-    .option(...FUZZ_OPTIONS.attemptsMax)
+    .addOption(FUZZ_OPTIONS.reprosPerKind())
+    .addOption(FUZZ_OPTIONS.attemptsMax())
     .option(...SHARED_OPTIONS.quiet)
     .option(...SHARED_OPTIONS.jsonProgress)
     .option(

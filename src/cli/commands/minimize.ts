@@ -39,7 +39,12 @@ import {
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
-import { SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
+import {
+  numberOption,
+  REPLAY_TIMEOUT_MS,
+  SHARED_OPTIONS,
+  stderrIntoStdoutWarning,
+} from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
 import { firstReplayProgress } from '../minimizeProgress.js';
@@ -72,10 +77,12 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     .option('--attempts <n>', 'the same as --attempts-max (its older name)')
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
-    .option(
-      '--timeout <ms>',
-      'a target call (for process:, each request) that takes longer is a target-timeout',
-      '5000',
+    .addOption(
+      numberOption(
+        '--timeout <ms>',
+        'a target call (for process:, each request) that takes longer is a target-timeout',
+        REPLAY_TIMEOUT_MS,
+      ),
     )
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)

@@ -22,6 +22,8 @@ import {
   stderrIntoStdoutWarning,
   helloTimeoutOption,
   rssLimitOption,
+  REPLAY_TIMEOUT_MS,
+  numberOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { rssLimitNote } from '../../replay/rssLimit.js';
@@ -94,10 +96,12 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--junit <file>',
       'write a JUnit XML report here (one test case per trace; - for stdout)',
     )
-    .option(
-      '--timeout <ms>',
-      'a target call (for process:, each request) that takes longer is a target-timeout',
-      '5000',
+    .addOption(
+      numberOption(
+        '--timeout <ms>',
+        'a target call (for process:, each request) that takes longer is a target-timeout',
+        REPLAY_TIMEOUT_MS,
+      ),
     )
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)
@@ -112,10 +116,12 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
     )
     .option('--paranoid', 'compare all live memory with the oracle around every call')
-    .option(
-      '--sample-bytes <n>',
-      'bytes of live memory re-read around each obsolete call',
-      String(DEFAULT_SAMPLE_BYTES),
+    .addOption(
+      numberOption(
+        '--sample-bytes <n>',
+        'bytes of live memory re-read around each obsolete call',
+        DEFAULT_SAMPLE_BYTES,
+      ),
     )
     .option('--seed <seed>', 'recorded in the report (replay itself uses no randomness)')
     .option(
@@ -166,7 +172,7 @@ async function replayPaths(
   const stderrWarning = stderrIntoStdoutWarning(opts.target);
   if (stderrWarning !== undefined) ctx.io.err(`vpdma replay: ${stderrWarning}\n`);
   const profile = profileOption(opts.profile);
-  const timeoutMs = positiveInt('--timeout', opts.timeout, 5000, timeoutMsMax);
+  const timeoutMs = positiveInt('--timeout', opts.timeout, REPLAY_TIMEOUT_MS, timeoutMsMax);
   const settings: ReplaySettings = {
     target: formatTargetSpec(spec),
     ...(profile === undefined ? {} : { profile }),
