@@ -48,6 +48,8 @@ export interface CorpusMinimizeInput {
   readonly results: readonly ItemResult[];
   /** The traces whose meta says `minimized` (minimalTraces.ts): not minimized again. */
   readonly minimal: ReadonlySet<string>;
+  /** --known's signatures: a trace is minimized for its first violation not known. */
+  readonly known?: ReadonlySet<string> | undefined;
   readonly shard: Shard;
   /** The night's replay settings: its target, --profile (if any) and --timeout. */
   readonly settings: ReplaySettings;
@@ -82,7 +84,7 @@ export function budgetLeft(
 
 export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<CorpusMinimized> {
   const started = performance.now();
-  const plan = planCorpusMinimization(o.results, o.minimal, o.shard);
+  const plan = planCorpusMinimization(o.results, o.minimal, o.shard, o.known);
   const repros: CorpusRepro[] = [];
   if (plan.length === 0) return { repros, ms: 0 };
   if (o.signal.aborted) return { repros, minimizeStoppedBy: 'signal', ms: 0 };

@@ -4,7 +4,9 @@
 // nor one that is a repro already: an earlier finding's (OUT/findings) or one whose meta says
 // `minimized`. Sharded, each signature is minimized by one shard alone, chosen from the
 // signature itself (not from which others failed), so shards that disagree about another trace
-// still agree about this one, and a merge gets each repro once.
+// still agree about this one, and a merge gets each repro once. Under --known a trace is
+// planned by its first violation not known, and one with only known ones not at all.
+import { signatureOfViolation } from '../fuzz/findings.js';
 import type { Shard } from '../fuzz/shard.js';
 import type { ItemResult } from '../replay/protocol.js';
 import { notStarted, type Violation } from '../replay/violation.js';
@@ -46,11 +48,15 @@ export function planCorpusMinimization(
   results: readonly ItemResult[],
   minimal: ReadonlySet<string>,
   shard: Pick<Shard, 'index' | 'count'>,
+  /** --known's signatures. */
+  known: ReadonlySet<string> = new Set(),
 ): CorpusTarget[] {
   const best = new Map<string, CorpusTarget & { readonly order: number }>();
   results.forEach((r, order) => {
-    const v = r.result?.violations[0];
-    if (r.result === undefined || v === undefined || notStarted(v)) return;
+    const first = r.result?.violations[0];
+    if (r.result === undefined || first === undefined || notStarted(first)) return;
+    const v = r.result.violations.find((x) => !known.has(signatureOfViolation(x)));
+    if (v === undefined) return;
     if (r.inputError !== undefined || r.setupError !== undefined) return;
     if (minimal.has(r.label) || regressionSignature(r.label) !== undefined) return;
     const signature = `${v.kind}/${v.fn}`;

@@ -51,6 +51,8 @@ export async function checkCompatible(shards: readonly Shard[]): Promise<string[
   same('--repros-per-kind', (r) => r.fuzzDetail.reprosPerKind ?? FUZZ_DEFAULTS.reprosPerKind);
   same('--attempts-max', (r) => r.fuzzDetail.attemptsMax ?? FUZZ_DEFAULTS.attemptsMax);
   same('--disable', (r) => r.fuzzDetail.disabled ?? []);
+  // The marks of one shard stand for all (mergeKnown.ts): every one set aside the same.
+  same('--known', (r) => r.knownFrom ?? []);
   // A worker that outgrows a lower limit makes a leaking module: target's case a finding.
   same('--worker-heap-mb', (r) => r.fuzzDetail.workerHeapMb ?? "Node's default");
   // A child killed past a lower limit makes a leaking process: target's case a finding.

@@ -60,6 +60,11 @@ export function nightlyCommand(program: Command): Command {
       'any',
     )
     .option(
+      '--known <file>',
+      "signatures FILE holds are known (a baseline): their corpus violations and findings are listed and marked known, but fail no --fail-on, a trace is judged by its first violation not known, and --history opens no bucket for one. FILE: an earlier report.json (its violations' signatures), a text file of signatures (one a line, # comments), or reactos-divergences, vpdma's list of the documented ReactOS divergences; repeatable",
+      (v: string, prev: readonly string[] = []): readonly string[] => [...prev, v],
+    )
+    .option(
       '--json <file>',
       'also write report.json here (- for stdout; the summary goes to stderr)',
     )

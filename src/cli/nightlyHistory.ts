@@ -182,14 +182,18 @@ export function foldFindings(
   found: readonly ReportFinding[],
   out: string,
   file: HistoryFile | undefined,
-  run: Pick<HistoryRun, 'runId' | 'target' | 'complete'>,
+  run: Pick<HistoryRun, 'runId' | 'target' | 'complete'> & {
+    readonly known?: ReadonlySet<string> | undefined;
+  },
   replays: Regressions = emptyRegressions(),
 ): Folded {
   const findings = found.map((f) => nightlyFinding(f, (p) => relative(out, p)));
   const foundNow = new Set(findings.map((f) => f.signature));
   const stillFailing = [...replays.stillFailing].filter((s) => !foundNow.has(s)).sort();
+  const { known, ...identity } = run;
   const full: HistoryRun = {
-    ...run,
+    ...identity,
+    ...(known === undefined ? {} : { known, knownShown: replays.knownShown }),
     stillFailing: replays.stillFailing,
     passing: replays.passing,
     shown: new Map(

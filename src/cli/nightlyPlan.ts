@@ -2,6 +2,7 @@
 // run earns under --fail-on.
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { hasUnlisted } from '../report/knownViolations.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { FindingStatus, NightlyReport, NotReplayed } from '../report/nightlySchema.js';
 import type { ItemResult } from '../replay/protocol.js';
@@ -41,6 +42,8 @@ export interface NightlyOptions {
   readonly json?: string;
   readonly callsMax?: string;
   readonly disable?: readonly string[];
+  /** --known FILE, repeatable (knownFiles.ts). */
+  readonly known?: readonly string[];
   /** false with --no-target-coverage. */
   readonly targetCoverage?: boolean;
   readonly timeout?: string;
@@ -259,10 +262,13 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
   if (traces.some((t) => t.outcome === 'invalid' || t.damage !== undefined)) return EXIT.badInput;
   if (failOn === 'none') return EXIT.ok;
   // An earlier finding's repro --budget-replay left unchecked: the night cannot say it passes.
+  // Known violations and findings (--known) are listed, not counted.
   const corpusFailed =
-    r.corpus.violations.length > 0 ||
+    r.corpus.violations.some((v) => v.known !== true) ||
+    traces.some(hasUnlisted) ||
     (r.corpus.notReplayed ?? []).some((t) => t.regression === true);
-  if (failOn === 'any') return corpusFailed || r.findings.length > 0 ? EXIT.violations : EXIT.ok;
+  const found = r.findings.some((f) => f.known !== true);
+  if (failOn === 'any') return corpusFailed || found ? EXIT.violations : EXIT.ok;
   return failsOnNew(r) ? EXIT.violations : EXIT.ok;
 }
 
@@ -272,15 +278,15 @@ export function exitForNightly(r: NightlyReportWithDetail, failOn: FailOn): Exit
  * finding's repro); an earlier finding, fixed before, that a replayed trace showed again
  * (regressedByReplay: its repro, or a --replay trace); what an earlier finding's repro fails
  * with now when that is new or regressed (reprosChanged). The last two are said by the traces'
- * verdicts too, and kept for reports older than those.
+ * verdicts too, and kept for reports older than those. Nothing --known marks known.
  */
 export function failsOnNew(r: NightlyReport): boolean {
   const fresh = (s: FindingStatus | undefined): boolean => s === 'new' || s === 'regressed';
   return (
-    r.findings.some((f) => fresh(f.status)) ||
+    r.findings.some((f) => fresh(f.status) && f.known !== true) ||
     r.corpus.traces.some((t) => fresh(t.status)) ||
     (r.regressedByReplay ?? []).length > 0 ||
-    (r.reprosChanged ?? []).some((c) => fresh(c.now.status))
+    (r.reprosChanged ?? []).some((c) => fresh(c.now.status) && c.now.known !== true)
   );
 }
 

@@ -14,6 +14,7 @@ import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
 import type { ReportViolation } from '../report/replayReport.js';
 import { recoveredText } from '../report/historyRecovered.js';
+import { knownFromText } from '../report/knownViolations.js';
 import { commandTraceName } from './historyTraceName.js';
 import { regressionSignature } from './regressionResults.js';
 import { recordedSkippedLines, violationPlace } from './summary.js';
@@ -33,8 +34,10 @@ export const CORPUS_FAILURES_SHOWN = 10;
  * The first ten, and every one the night minimized.
  */
 function corpusFailureLines(r: NightlyReportWithDetail): string[] {
+  // A trace is listed by its first violation not known (--known): all known, not at all.
   const first = new Map<string, ReportViolation>();
-  for (const v of r.corpus.violations) if (!first.has(v.trace)) first.set(v.trace, v);
+  for (const v of r.corpus.violations)
+    if (!first.has(v.trace) && v.known !== true) first.set(v.trace, v);
   const repros = new Map((r.corpus.repros ?? []).map((x) => [x.from, x]));
   // An earlier finding's repro that failed as a finding of tonight's: listed there, once.
   const below = new Set(r.findings.map((f) => f.signature));
@@ -138,7 +141,9 @@ export function nightlySummary(
   corpusStopped?: string,
 ): string {
   const c = r.corpus.summary;
-  const byStatus = (s: string): number => r.findings.filter((f) => f.status === s).length;
+  const counted = r.findings.filter((f) => f.known !== true);
+  const byStatus = (s: string): number => counted.filter((f) => f.status === s).length;
+  const knownFound = r.findings.length - counted.length;
   // Where the cases ran, as the fuzz summary says it (not in a report that lacks its timing).
   const timing = r.fuzzDetail.timing as FuzzReport['timing'] | undefined;
   const ran = timing === undefined ? '' : `, ${threads(timing)}`;
@@ -146,6 +151,7 @@ export function nightlySummary(
   const lines = [
     `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
     ...notReplayedLines(r),
+    ...knownCorpusLines(r),
     ...recordedSkippedLines(r.corpus.traces, r.profile, "report.json's corpus.traces").map(
       (l) => `corpus: ${l}`,
     ),
@@ -155,10 +161,10 @@ export function nightlySummary(
     ...(corpusStopped === undefined ? [] : [corpusStoppedSummary(corpusStopped)]),
     ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
-    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed), ${r.fixed.length} fixed${replayedCount(r)}`,
+    `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed${knownFound === 0 ? '' : `, ${knownFound} known, not counted`}), ${r.fixed.length} fixed${replayedCount(r)}`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.
     ...r.findings.flatMap((f) => [
-      `  [${f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, ${f.kept === true ? 'kept: an earlier night minimized it' : `reproduced ${f.reproduced}`}: ${f.command}`,
+      `  [${f.known === true ? 'known' : f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, ${f.kept === true ? 'kept: an earlier night minimized it' : `reproduced ${f.reproduced}`}: ${f.command}`,
       `    ${oneLine(f.message)}`,
       ...alsoAtCallLines(f, '    '),
     ]),
@@ -189,6 +195,21 @@ export function nightlySummary(
         ]),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * --known's corpus line: how many violations, in how many traces, it set aside, and the traces
+ * left with none other ('' without --known, or when none was known).
+ */
+function knownCorpusLines(r: NightlyReportWithDetail): string[] {
+  const known = r.corpus.violations.filter((v) => v.known === true);
+  if (r.knownFrom === undefined || known.length === 0) return [];
+  const traces = new Set(known.map((v) => v.trace));
+  const counted = new Set(r.corpus.violations.filter((v) => v.known !== true).map((v) => v.trace));
+  const only = [...traces].filter((t) => !counted.has(t)).length;
+  return [
+    `corpus: ${plural(known.length, 'violation')} known (from ${knownFromText(r.knownFrom)}) in ${plural(traces.size, 'trace')}, not counted (${only} with no other); report.json marks them known`,
+  ];
 }
 
 /** How long the fuzz phase took to start, and a warning when that ate most of --time. */

@@ -22,6 +22,10 @@ export function replayedCount(r: NightlyReport): string {
 export function replayedLines(r: NightlyReport): string[] {
   const regressed = r.regressedByReplay ?? [];
   const named = new Set(regressed.map((x) => x.signature));
+  // An earlier finding's repro failing with a --known signature: said so.
+  const known = new Set(
+    r.corpus.violations.filter((v) => v.known === true).map((v) => v.signature),
+  );
   return [
     ...r.fixed.map(
       (x) => `  [fixed] ${x.signature} (first seen ${x.firstSeen}, last seen ${x.lastSeen})`,
@@ -37,10 +41,13 @@ export function replayedLines(r: NightlyReport): string[] {
     ...(r.stillOpen ?? []).map((x) => `  [open] ${x.signature}: ${x.why}`),
     ...r.stillFailing
       .filter((s) => !named.has(s))
-      .map((s) => `  [still failing] ${s}: its regression repro from an earlier run failed again`),
+      .map(
+        (s) =>
+          `  [still failing] ${s}${known.has(s) ? ' (known)' : ''}: its regression repro from an earlier run failed again`,
+      ),
     ...(r.reprosChanged ?? []).map(
       (c) =>
-        `  [changed] repro of ${c.signature} now fails with ${c.now.signature} [${c.now.status}]: ${c.now.kind} in ${c.now.fn} at call ${c.now.callIndex}: ${oneLine(c.now.message)}`,
+        `  [changed] repro of ${c.signature} now fails with ${c.now.signature} [${c.now.known === true ? 'known' : c.now.status}]: ${c.now.kind} in ${c.now.fn} at call ${c.now.callIndex}: ${oneLine(c.now.message)}`,
     ),
   ];
 }

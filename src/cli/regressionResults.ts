@@ -45,6 +45,8 @@ export interface Regressions {
    * showed (HistoryRun.failedTraces); absent when its report cannot tell (violations missing).
    */
   readonly failed: Map<string, FailedTrace>;
+  /** The `known` signatures (--known) a listed violation of a failing trace had: seen, though known. */
+  readonly knownShown: Set<string>;
 }
 
 export function emptyRegressions(): Regressions {
@@ -59,6 +61,7 @@ export function emptyRegressions(): Regressions {
     tracesPassing: new Set(),
     foundAs: new Map(),
     failed: new Map(),
+    knownShown: new Set(),
   };
 }
 
@@ -118,13 +121,17 @@ export function failedTrace(
  * collectNightlyTraces replays first) in one or more runs' corpus replays (a merge's shards):
  * a repro that failed as its finding did anywhere is still failing; one that failed otherwise
  * (and nowhere as its finding did) changed. The other traces that failed show what they failed
- * with first. `oldScheme` tells the scheme-1 signatures of the history.
+ * with first. `oldScheme` tells the scheme-1 signatures of the history. A trace is judged by its
+ * first violation whose signature is not `known` (--known): one with only known ones is judged
+ * by none, and a repro failing with only known ones changed to nothing a verdict names.
  */
 export function regressionResults(
   runs: readonly ReplayedRun[],
   oldScheme: (signature: string) => boolean = () => false,
+  known: ReadonlySet<string> = new Set(),
 ): Regressions {
   const r = emptyRegressions();
+  const counted = (v: ReportViolation): boolean => !known.has(signatureOfViolation(v));
   const failedTraces = new Set<string>();
   // Failed in some run in a way its report cannot tell: nothing said of it (failedTrace).
   const untold = new Set<string>();
@@ -156,6 +163,7 @@ export function regressionResults(
       const passed = t.outcome === 'pass' && t.damage === undefined && t.violations === 0;
       const key = historyTraceName(t.trace);
       const seen = violations.get(t.trace) ?? [];
+      for (const v of seen) if (!counted(v)) r.knownShown.add(signatureOfViolation(v));
       if (failed) {
         failedTraces.add(key);
         const now = failedTrace(t, seen);
@@ -165,7 +173,7 @@ export function regressionResults(
       } else if (passed) r.tracesPassing.add(key);
       const signature = regressionSignature(t.trace);
       if (signature === undefined) {
-        const first = seen[0];
+        const first = seen.find(counted);
         if (failed && first !== undefined) {
           const s = sight(first, key);
           if (!r.shown.has(s)) r.shown.set(s, t.trace);
@@ -182,7 +190,7 @@ export function regressionResults(
         if (as !== undefined && !r.foundAs.has(signature))
           r.foundAs.set(signature, { kind: as.kind, fn: as.fn });
       } else if (failed && !r.changed.has(signature))
-        r.changed.set(signature, { trace: t.trace, now: seen[0]! });
+        r.changed.set(signature, { trace: t.trace, now: seen.find(counted) ?? seen[0]! });
       else if (t.outcome === 'pass' && t.damage === undefined) r.passing.add(signature);
     }
   }
@@ -190,10 +198,11 @@ export function regressionResults(
     r.passing.delete(s);
     r.changed.delete(s);
     const repro = r.repros.get(s);
-    if (repro !== undefined) r.judged.set(historyTraceName(repro), s);
+    if (repro !== undefined && !known.has(s)) r.judged.set(historyTraceName(repro), s);
   }
   for (const [s, c] of r.changed) {
     r.passing.delete(s);
+    if (!counted(c.now)) continue;
     const name = historyTraceName(c.trace);
     r.judged.set(name, sight(c.now, name));
   }

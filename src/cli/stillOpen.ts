@@ -33,11 +33,16 @@ export function stillOpenOf(
   const list: StillOpen[] = [];
   for (const b of u.history.buckets) {
     if (b.target !== target || b.fixedSince !== undefined) continue;
-    if (u.statuses.has(b.signature) || u.replayed.has(b.signature)) continue;
+    // Seen, though known (--known): listed as known where it showed, not as unseen.
+    if (u.statuses.has(b.signature) || u.replayed.has(b.signature) || u.held.has(b.signature))
+      continue;
     const waitingFor = (b.traces ?? [])
       .filter((t) => !replays.tracesPassing.has(t) && !noLongerShows(b, t, replays.failed.get(t)))
       .map((trace) => {
-        const now = replays.judged.get(trace);
+        // Failing, but judged by nothing: its violations were all known (--known).
+        const now =
+          replays.judged.get(trace) ??
+          (replays.failed.has(trace) ? 'known violations only' : undefined);
         return now === undefined ? { trace } : { trace, now };
       });
     const why = ['not seen tonight'];

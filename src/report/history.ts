@@ -28,6 +28,11 @@
 // A bucket seen again after being fixed is 'regressed' (its fixedSince is cleared), whatever saw
 // it: the fuzzer, its repro, or another trace.
 //
+// Known signatures (`nightly --known`, HistoryRun.known): nothing sees them. A finding, a repro
+// failing again, a trace failing first with one opens no bucket, and an open bucket of one
+// stays as it was (lastSeen, timesSeen); it is fixed as any other is, once a complete run sees
+// everything that failed with it pass: the bug gone, not merely known.
+//
 // Signature schemes. Version 1 files were written when a signature hashed the calls the repro
 // kept (their sequence, later their set), so one bug got a new signature whenever its repro
 // kept another incidental call; version 2 signatures name what failed (src/fuzz/findings.ts
@@ -149,6 +154,10 @@ export interface HistoryRun {
   readonly failedTraces?: ReadonlyMap<string, FailedTrace>;
   /** Signatures whose regression repro failed another way than its finding: neither seen nor fixed. */
   readonly reprosChanged?: ReadonlySet<string>;
+  /** Signatures set aside as known (`--known`): seen by nothing (see above). */
+  readonly known?: ReadonlySet<string>;
+  /** Of `known`, those a replayed trace failed with (anywhere in it): their buckets held. */
+  readonly knownShown?: ReadonlySet<string>;
 }
 
 /** One signature as the replayed traces other than its own repro showed it (HistoryRun.shown). */
@@ -178,6 +187,8 @@ export interface HistoryUpdate {
    * shown), not among its findings: new, open, or regressed with when it had been fixed.
    */
   readonly replayed: ReadonlyMap<string, FindingHistory & { readonly fixedSince?: string }>;
+  /** Known signatures (HistoryRun.known) this run showed: their buckets, if any, held as they were. */
+  readonly held: ReadonlySet<string>;
 }
 
 export type FindingKey = Pick<Finding, 'signature' | 'kind' | 'fn'>;
@@ -300,8 +311,15 @@ export function updateHistory(
   const statuses = new Map<string, FindingHistory>();
   const next = new Map<string, HistoryBucket>();
   const continued = oldOpen(mine);
+  // Known signatures this run showed anyway: their buckets are held as they are, never fixed.
+  const held = new Set<string>(run.knownShown);
+  const isKnown = (signature: string): boolean => {
+    const known = run.known?.has(signature) === true;
+    if (known) held.add(signature);
+    return known;
+  };
   for (const f of findings) {
-    if (next.has(f.signature)) continue; // one run counts a signature once
+    if (isKnown(f.signature) || next.has(f.signature)) continue; // one run counts a signature once
     const was = continued.get(`${f.kind}\u0000${f.fn}`);
     const old = mine.get(f.signature) ?? (was === undefined ? undefined : newScheme(was));
     const b = withTraces(seen(old, f, run), run.shown?.get(f.signature));
@@ -326,7 +344,7 @@ export function updateHistory(
   // Another trace failing with it is seeing it, as a finding would: a bucket of its own if
   // there is none (continuing an open scheme-1 one of its kind and function, as a finding does).
   for (const [signature, s] of run.shown ?? []) {
-    if (next.has(signature)) continue;
+    if (isKnown(signature) || next.has(signature)) continue;
     const was = continued.get(`${s.kind}\u0000${s.fn}`);
     const old = mine.get(signature) ?? (was === undefined ? undefined : newScheme(was));
     const key = { signature, kind: s.kind, fn: s.fn };
@@ -334,8 +352,13 @@ export function updateHistory(
   }
   for (const [signature, b] of mine) {
     if (next.has(signature)) continue;
-    // Its repro failing again is seeing it again, if not through the fuzzer.
-    if (run.stillFailing?.has(signature) === true) {
+    // Its repro failing again is seeing it again, if not through the fuzzer (nor known).
+    const failing = run.stillFailing?.has(signature) === true;
+    if (held.has(signature) || (failing && isKnown(signature))) {
+      next.set(signature, b);
+      continue;
+    }
+    if (failing) {
       sawByReplay(signature, b, seen(b, b, run));
       continue;
     }
@@ -357,7 +380,7 @@ export function updateHistory(
   }
   const buckets = [...others, ...next.values()].sort(compareBuckets);
   fixed.sort((a, b) => cmp(a.signature, b.signature));
-  return { history: { ...emptyHistory(), buckets }, statuses, fixed, replayed };
+  return { history: { ...emptyHistory(), buckets }, statuses, fixed, replayed, held };
 }
 
 /** The findings with status, firstSeen and timesSeen from an update. */

@@ -33,6 +33,7 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: any
 .status { display: inline-block; border-radius: 1rem; padding: 0 .55rem; font-size: .85rem;
   color: var(--badge); } .status-new { background: var(--new); } .status-open { background: var(--open); }
 .status-regressed { background: var(--regressed); } .status-fixed { background: var(--fixed); }
+.status-known { background: var(--accent); }
 .outcome-pass { color: var(--fixed); } .outcome-fail, .outcome-crash, .outcome-timeout,
 .outcome-invalid, .outcome-setup-failed { color: var(--regressed); font-weight: 600; }
 .command { display: flex; gap: .5rem; align-items: flex-start; flex-wrap: wrap; }

@@ -67,7 +67,7 @@ function findingArticle(f: Finding, i: number): string {
   const id = `finding-${i + 1}`;
   return [
     `<article class="finding" id="${id}" aria-labelledby="${id}-h">`,
-    `<h3 id="${id}-h"><span class="status status-${esc(f.status)}">${esc(f.status)}</span> <code class="sig">${esc(shortSignature(f.signature))}</code> ${esc(f.kind)} in <code>${esc(f.fn)}</code></h3>`,
+    `<h3 id="${id}-h">${f.known === true ? '<span class="status status-known">known</span> ' : ''}<span class="status status-${esc(f.status)}">${esc(f.status)}</span> <code class="sig">${esc(shortSignature(f.signature))}</code> ${esc(f.kind)} in <code>${esc(f.fn)}</code></h3>`,
     `<p class="message">${esc(f.message)}</p>`,
     ...atCallList(f),
     facts(f),

@@ -12,6 +12,7 @@ import {
   type SamplePoint,
 } from './nightlySchema.js';
 import { DAMAGE_NOTE } from './replayReport.js';
+import { hasUnlisted } from './knownViolations.js';
 import { linePlot } from './plot.js';
 import { plural } from '../core/plural.js';
 
@@ -79,12 +80,21 @@ function timingRows(r: NightlyReport): Row[] {
 }
 
 function countRows(r: NightlyReport): Row[] {
-  const by = (s: string): string => formatInt(r.findings.filter((f) => f.status === s).length);
+  // Known ones (--known) are counted on their own rows, not among the statuses.
+  const counted = r.findings.filter((f) => f.known !== true);
+  const by = (s: string): string => formatInt(counted.filter((f) => f.status === s).length);
   const c = r.corpus.summary;
+  const knownFound = r.findings.length - counted.length;
   return [
     ['New findings', by('new')],
     ['Open findings', by('open')],
     ['Regressed findings', by('regressed')],
+    ...(knownFound > 0
+      ? [['Known findings (--known), not counted', formatInt(knownFound)] as Row]
+      : []),
+    ...(c.known !== undefined && c.known > 0
+      ? [['Known corpus violations (--known), not counted', formatInt(c.known)] as Row]
+      : []),
     ['Fixed since last run', formatInt(r.fixed.length)],
     ...((r.stillOpen ?? []).length > 0
       ? [['Still open, not seen this run', formatInt(r.stillOpen?.length ?? 0)] as Row]
@@ -144,6 +154,10 @@ export function summarySection(r: NightlyRendered): string {
 }
 
 export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed): string {
+  // --known: the traces whose violations are all known fail nothing; marked so.
+  const knownIn = new Map<string, boolean>();
+  for (const v of r.corpus.violations)
+    knownIn.set(v.trace, (knownIn.get(v.trace) ?? true) && v.known === true);
   const rows = r.corpus.traces.map((t) => {
     const note =
       t.error ??
@@ -154,9 +168,13 @@ export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed
       t.status === undefined
         ? ''
         : ` <span class="status status-${esc(t.status)}" title="${esc(t.signature ?? '')}">${esc(t.status)}</span>`;
+    const known =
+      knownIn.get(t.trace) === true && !hasUnlisted(t)
+        ? ' <span class="status status-known" title="every violation known (--known): not counted">known</span>'
+        : '';
     return [
       `<tr><td>${traceHtml(refOf(t.trace))}</td>`,
-      `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}${status}</td>`,
+      `<td class="outcome-${esc(t.outcome)}">${esc(t.outcome)}${status}${known}</td>`,
       `<td class="num">${formatInt(t.calls)}</td><td class="num">${formatInt(t.violations)}</td>`,
       `<td>${esc(note)}</td></tr>`,
     ].join('');
@@ -168,7 +186,8 @@ export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed
       v.line === undefined
         ? `<code>${esc(refOf(v.trace).text)}</code> ${call}`
         : `<code>${esc(refOf(v.trace).text)}:${v.line}</code> (${call})`;
-    return `<li>${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`;
+    const known = v.known === true ? '<span class="status status-known">known</span> ' : '';
+    return `<li>${known}${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`;
   });
   const skipped = r.corpus.notReplayed ?? [];
   const budget = r.corpus.budgetReplay === undefined ? '' : ` ${r.corpus.budgetReplay}`;

@@ -4,6 +4,7 @@
 // values: a known `return-mismatch/GetCommonBuffer/f586ddc4` sets aside every wrong return
 // value of GetCommonBuffer, whatever it is.
 import { callPlace, type JunitCase } from './junit.js';
+import type { Finding, ReproChanged } from './nightlySchema.js';
 import type { ReplayReport, ReportViolation, TraceEntry } from './replayReport.js';
 
 export interface KnownSignatures {
@@ -24,13 +25,33 @@ export function markKnown(
 }
 
 /**
+ * A night's findings, and what earlier findings' repros fail with now, each whose signature is
+ * known marked `known: true` (`nightly --known`): listed, not counted by --fail-on.
+ */
+export function knownFindings(
+  p: { readonly findings: readonly Finding[]; readonly reprosChanged?: readonly ReproChanged[] },
+  known: KnownSignatures | undefined,
+): { findings: Finding[]; reprosChanged: ReproChanged[] } {
+  const has = (s: string): boolean => known?.signatures.has(s) === true;
+  return {
+    findings: p.findings.map((f) => (has(f.signature) ? { ...f, known: true } : f)),
+    reprosChanged: (p.reprosChanged ?? []).map((c) =>
+      has(c.now.signature) ? { ...c, now: { ...c.now, known: true } } : c,
+    ),
+  };
+}
+
+/** A trace's violations past the listing cap (`unlisted`): no signature, so never known. */
+export const hasUnlisted = (t: Pick<TraceEntry, 'unlisted'>): boolean =>
+  Object.values(t.unlisted ?? {}).some((n) => n > 0);
+
+/**
  * Whether every violation of the report is known: none left to count. A violation past a
  * trace's listing cap (`unlisted`, counted by kind only) has no signature to look up, so it
  * counts as not known.
  */
 export function everyViolationKnown(r: Pick<ReplayReport, 'violations' | 'traces'>): boolean {
-  const unlisted = r.traces.some((t) => Object.values(t.unlisted ?? {}).some((n) => n > 0));
-  return !unlisted && r.violations.every((v) => v.known === true);
+  return !r.traces.some(hasUnlisted) && r.violations.every((v) => v.known === true);
 }
 
 /** "reactos-divergences, base.json": where the known signatures came from. */

@@ -29,6 +29,7 @@ import {
   type TraceEntry,
 } from './replayReport.js';
 import { plural } from '../core/plural.js';
+import { knownFindings, markKnown, type KnownSignatures } from './knownViolations.js';
 
 /** What the report says about the run itself, beside its phases' results. */
 export type NightlyMeta = RunIdentity &
@@ -93,6 +94,8 @@ export interface NightlyParts {
   readonly traceIdOf?: (trace: string) => string;
   /** --history's verdict on a failing corpus trace (by its label), as TraceEntry has it. */
   readonly verdictOf?: (trace: string) => TraceVerdict | undefined;
+  /** --known's signatures: the violations and findings that have one are marked `known`. */
+  readonly known?: KnownSignatures | undefined;
 }
 
 /** The warning a night whose --budget-replay ran out carries in fuzzDetail.warnings. */
@@ -112,13 +115,17 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       p.minimizedRepros?.has(e.trace) === true ? { ...e, minimizedRepro: true as const } : e;
     return withVerdict(minimal, p.verdictOf);
   });
-  const corpusViolations = reportViolations(p.corpus).map((v) => {
-    const line = p.lineOf?.(v);
-    return line === undefined ? v : { ...v, line };
-  });
+  const corpusViolations = markKnown(
+    reportViolations(p.corpus).map((v) => {
+      const line = p.lineOf?.(v);
+      return line === undefined ? v : { ...v, line };
+    }),
+    p.known,
+  );
+  const marked = knownFindings(p, p.known);
   const m = p.meta;
   const skipped = p.notReplayed ?? [];
-  const summary = summarize(entries, corpusViolations);
+  const summary = withKnownCount(summarize(entries, corpusViolations), corpusViolations, p.known);
   const repros = p.corpusRepros?.repros ?? [];
   const stoppedBy = p.corpusRepros?.minimizeStoppedBy;
   const fuzz =
@@ -142,6 +149,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(p.fuzz.harnessError === undefined ? {} : { harnessError: p.fuzz.harnessError }),
     ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),
+    ...(p.known === undefined ? {} : { knownFrom: p.known.from }),
     corpus: {
       summary: skipped.length === 0 ? summary : { ...summary, notReplayed: skipped.length },
       traces: entries,
@@ -162,17 +170,15 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       ...(p.fuzz.unreached === undefined ? {} : { unreached: p.fuzz.unreached }),
       series: p.series,
     },
-    findings: p.findings,
+    findings: marked.findings,
     fixed: p.fixed,
     stillFailing: p.stillFailing,
     ...(p.regressedByReplay === undefined || p.regressedByReplay.length === 0
       ? {}
       : { regressedByReplay: p.regressedByReplay }),
-    ...(p.reprosChanged === undefined || p.reprosChanged.length === 0
-      ? {}
-      : { reprosChanged: p.reprosChanged }),
+    ...(marked.reprosChanged.length === 0 ? {} : { reprosChanged: marked.reprosChanged }),
     ...(p.stillOpen === undefined || p.stillOpen.length === 0 ? {} : { stillOpen: p.stillOpen }),
-    violations: nightlyViolations(corpusViolations, p.findings),
+    violations: nightlyViolations(corpusViolations, marked.findings),
     timing: m.timing,
     fuzzDetail: fuzz,
   };
@@ -193,5 +199,20 @@ export function nightlyViolations(
   findings: readonly Finding[],
 ): NightlyReport['violations'] {
   // A nightly finding's kind is a string in the schema; every one came from a ReportFinding.
-  return [...corpus, ...violationsOf(findings as readonly (FindingViolation & Finding)[])];
+  const own = violationsOf(findings as readonly (FindingViolation & Finding)[]);
+  // A known finding's entry is marked known, as the finding is.
+  return [
+    ...corpus,
+    ...own.map((v, i) => (findings[i]?.known === true ? { ...v, known: true as const } : v)),
+  ];
+}
+
+/** The corpus summary with `known` (the violations listed as known) under --known. */
+export function withKnownCount<S extends object>(
+  summary: S,
+  violations: readonly ReportViolation[],
+  known: KnownSignatures | undefined,
+): S & { known?: number } {
+  if (known === undefined) return summary;
+  return { ...summary, known: violations.filter((v) => v.known === true).length };
 }

@@ -11,6 +11,7 @@ import { plural } from '../core/plural.js';
 import { corpusReplayCommand, shortSignature, type TraceName } from './command.js';
 import type { TraceEntry } from './replayReport.js';
 import { recoveredText } from './historyRecovered.js';
+import { knownFromText, withKnownCase } from './knownViolations.js';
 import {
   caseForTrace,
   interruptedCase,
@@ -79,11 +80,21 @@ export function findingBody(f: Finding): string {
  * its details in <system-out>. Under any (and none, whose exit code says nothing), every
  * finding is a failure.
  */
-export function caseForFinding(f: Finding, failOn?: NightlyRendered['failOn']): JunitCase {
+export function caseForFinding(
+  f: Finding,
+  failOn?: NightlyRendered['failOn'],
+  knownFrom?: readonly string[],
+): JunitCase {
   const base = { classname: 'findings', name: findingCaseName(f) };
   const more = (f.violationsAtCall?.length ?? 1) - 1;
   const message = `${f.kind} at call ${f.callIndex} (${f.fn}) [${f.status}]${more > 0 ? ` (and ${more} more at this call)` : ''}`;
   const body = findingBody(f);
+  // --known: no failure under any --fail-on, as replay's known violations are none.
+  if (f.known === true) {
+    const from = knownFromText(knownFrom ?? []);
+    const skipped = `known (from ${from}), not counted: ${f.signature}`;
+    return { ...base, failures: [], skipped, systemOut: body };
+  }
   if (failOn === 'new' && f.status === 'open') {
     const since = f.firstSeen === undefined ? '' : `, open since ${f.firstSeen}`;
     const skipped = `known: ${message}${since}; --fail-on new does not fail on it`;
@@ -197,7 +208,7 @@ export function notReplayedCase(t: NotReplayed, budget?: string): JunitCase {
  */
 export function caseForCorpusTrace(
   t: TraceEntry,
-  r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile' | 'fuzzDetail'>,
+  r: Pick<NightlyRendered, 'corpus' | 'failOn' | 'target' | 'profile' | 'fuzzDetail' | 'knownFrom'>,
   /** The trace as its Reproduce line names it (a bundled one's `corpus:NAME`). */
   commandName: TraceName = (x) => x,
 ): JunitCase {
@@ -205,7 +216,12 @@ export function caseForCorpusTrace(
   // could turn a hang or a leak into another outcome.
   const run = { target: r.target, profile: r.profile, rssLimitMb: r.fuzzDetail?.rssLimitMb };
   const command = corpusReplayCommand(run, commandName(t.trace), r.fuzzDetail?.timeoutMs);
-  const c = caseForTrace(t, r.corpus.violations, { command });
+  // --known: its known violations are no failures (a trace with nothing else is <skipped>).
+  const counted = r.corpus.violations.filter((v) => v.known !== true);
+  const c = withKnownCase(caseForTrace(t, counted, { command }), t, {
+    violations: r.corpus.violations,
+    ...(r.knownFrom === undefined ? {} : { knownFrom: r.knownFrom }),
+  });
   if (t.status === undefined || t.signature === undefined) return c;
   if (r.failOn === 'new' && t.status === 'open' && t.damage === undefined) {
     const out = [
@@ -218,7 +234,11 @@ export function caseForCorpusTrace(
       name: c.name,
       failures: [],
       skipped: `known: ${t.signature}; --fail-on new does not fail on it`,
-      systemOut: [`status: open, signature: ${t.signature}`, ...out].join('\n\n'),
+      systemOut: [
+        `status: open, signature: ${t.signature}`,
+        ...out,
+        ...(c.systemOut === undefined ? [] : [c.systemOut]),
+      ].join('\n\n'),
     };
   }
   const tag = (message: string): string => `${message} [${t.status}]`;
@@ -249,7 +269,7 @@ export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceNam
     corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
   // One test case per name: a finding's own says what a replay's regression or a fix would.
   const findings = oncePerName([
-    ...r.findings.map((f) => caseForFinding(f, r.failOn)),
+    ...r.findings.map((f) => caseForFinding(f, r.failOn, r.knownFrom)),
     ...(r.regressedByReplay ?? []).map(caseForRegressedByReplay),
     ...r.fixed.map(caseForFixed),
     ...(r.stillOpen ?? []).map(caseForStillOpen),

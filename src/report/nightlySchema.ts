@@ -15,6 +15,11 @@ export interface Finding extends FindingBase {
   readonly status: FindingStatus;
   readonly firstSeen?: string;
   readonly timesSeen?: number;
+  /**
+   * `--known`: its signature is a known one: listed and written, but not counted by --fail-on,
+   * and never in --history (status stays `new`). Absent otherwise.
+   */
+  readonly known?: true;
 }
 
 /** A history bucket that used to fail and did not show up this run. */
@@ -79,6 +84,8 @@ export interface ReproChanged {
     readonly callIndex: number;
     readonly message: string;
     readonly status: FindingStatus;
+    /** `--known`: its signature is a known one (not counted by --fail-on). */
+    readonly known?: true;
   };
 }
 
@@ -202,6 +209,8 @@ export interface NightlyReport extends RunIdentity {
    * what fails the run under it (nightlyJunit.ts).
    */
   readonly failOn?: 'new' | 'any' | 'none';
+  /** --known's arguments, as given (absent without it, and in older reports). */
+  readonly knownFrom?: readonly string[];
   readonly corpus: {
     readonly summary: ReplaySummary;
     readonly traces: readonly TraceEntry[];

@@ -27,8 +27,8 @@ export interface ReportViolation extends Violation {
    */
   readonly signature?: string;
   /**
-   * `replay --known`: the signature is one of the known ones (a baseline): listed, but not
-   * counted by the exit code. Absent otherwise.
+   * `replay --known`, `nightly --known`: the signature is one of the known ones (a baseline):
+   * listed, but not counted by the exit code. Absent otherwise.
    */
   readonly known?: true;
 }
@@ -119,7 +119,7 @@ export interface ReplaySummary {
   readonly notReplayed?: number;
   /** Replay only: traces --disable left out (absent when none; not in `traces`). */
   readonly skipped?: number;
-  /** Replay with --known only: the violations listed whose signature is known (not counted). */
+  /** Replay or nightly with --known only: the violations listed whose signature is known (not counted). */
   readonly known?: number;
 }
 

@@ -8,7 +8,9 @@
 // (`corpus:NAME`), so an alert does not move with the install path; other corpus paths to the
 // directory the run started in (SRCROOT). A corpus violation's line is the report's (`line`, a
 // .txt trace's too), else a JSONL line is callIndex + 2, the header being line 1. A .vpt has no
-// line per call, so its results carry the call index in the message only.
+// line per call, so its results carry the call index in the message only. A result whose
+// signature --known holds carries a suppression of kind "external" (SARIF 2.1.0 §3.35: set
+// aside outside the code, by the baseline file), so dashboards show it as suppressed.
 import {
   disabledOf,
   rerunFacts,
@@ -22,6 +24,7 @@ import { sarifRules, type SarifRule } from './sarifRules.js';
 import { recoveredText } from './historyRecovered.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
 import { BUNDLED_TRACE, type TraceName } from './command.js';
+import { knownFromText } from './knownViolations.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINDING_FINGERPRINT = 'vpdmaSignature/v1';
@@ -51,7 +54,24 @@ export interface SarifResult {
   readonly relatedLocations?: readonly SarifLocation[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly baselineState?: 'new' | 'unchanged';
+  readonly suppressions?: readonly SarifSuppression[];
   readonly properties: Readonly<Record<string, string | number>>;
+}
+
+/** A result set aside (§3.35): here only ever by --known's baseline, outside the code. */
+export interface SarifSuppression {
+  readonly kind: 'external';
+  readonly status: 'accepted';
+  readonly justification: string;
+}
+
+/** The suppressions of a result whose signature is known (none when `knownFrom` is absent). */
+function knownSuppression(known: boolean, knownFrom: readonly string[] | undefined) {
+  if (!known || knownFrom === undefined) return {};
+  const justification = `known (from ${knownFromText(knownFrom)}), not counted`;
+  return {
+    suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification }],
+  };
 }
 
 /**
@@ -118,7 +138,11 @@ function alsoAtCall(f: Finding): string {
   return ` Also at call ${f.callIndex}: ${rest.map((v) => `${v.kind}: ${v.message}`).join('; ')}.`;
 }
 
-function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifResult {
+function findingResult(
+  f: Finding,
+  index: ReadonlyMap<string, number>,
+  knownFrom?: readonly string[],
+): SarifResult {
   const atCall = f.violationsAtCall?.length ?? 1;
   return {
     ruleId: f.kind,
@@ -130,6 +154,7 @@ function findingResult(f: Finding, index: ReadonlyMap<string, number>): SarifRes
     locations: [sarifLocation(f.trace, f.callIndex, 'REPORTDIR')],
     partialFingerprints: { [FINDING_FINGERPRINT]: f.signature },
     baselineState: f.status === 'open' ? 'unchanged' : 'new',
+    ...knownSuppression(f.known === true, knownFrom),
     properties: {
       status: f.status,
       reproduced: f.reproduced,
@@ -168,7 +193,11 @@ interface CorpusGroup {
  * properties, and baselineState, unchanged when open) when one covers the signature: the
  * trace's own (the signature of its first violation), or a finding's or another trace's.
  */
-function corpusResult(g: CorpusGroup, index: ReadonlyMap<string, number>): SarifResult {
+function corpusResult(
+  g: CorpusGroup,
+  index: ReadonlyMap<string, number>,
+  knownFrom?: readonly string[],
+): SarifResult {
   const [v, ...rest] = g.violations;
   const also =
     rest.length === 0
@@ -197,6 +226,8 @@ function corpusResult(g: CorpusGroup, index: ReadonlyMap<string, number>): Sarif
     ...(verdict === undefined
       ? {}
       : { baselineState: verdict.status === 'open' ? ('unchanged' as const) : ('new' as const) }),
+    // One signature a group: all its violations are known, or none.
+    ...knownSuppression(v.known === true, knownFrom),
     properties: {
       ...(verdict === undefined ? {} : { status: verdict.status, signature: verdict.signature }),
       trace: g.name,
@@ -222,13 +253,14 @@ function corpusGroups(r: NightlyRendered, traceName: TraceName): CorpusGroup[] {
       cmp(a.kind, b.kind) ||
       cmp(a.message, b.message),
   );
-  // Each failing trace is judged by its first violation; a finding or another trace may have
-  // judged the signature of a later one.
+  // Each failing trace is judged by its first violation not known; a finding or another trace
+  // may have judged the signature of a later one.
   const firstOf = new Map<string, ReportViolation>();
-  for (const v of r.corpus.violations) if (!firstOf.has(v.trace)) firstOf.set(v.trace, v);
+  for (const v of r.corpus.violations)
+    if (!firstOf.has(v.trace) && v.known !== true) firstOf.set(v.trace, v);
   const ownVerdict = new Map<string, TraceVerdict>();
   const bySignature = new Map<string, TraceVerdict>();
-  for (const f of r.findings) bySignature.set(f.signature, f);
+  for (const f of r.findings) if (f.known !== true) bySignature.set(f.signature, f);
   for (const t of r.corpus.traces)
     if (t.status !== undefined && t.signature !== undefined) {
       const verdict = { status: t.status, signature: t.signature };
@@ -311,8 +343,8 @@ export function nightlySarif(r: NightlyRendered, traceName: TraceName = (t) => t
         invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
         columnKind: 'utf16CodeUnits',
         results: [
-          ...corpusGroups(r, traceName).map((g) => corpusResult(g, index)),
-          ...findings.map((f) => findingResult(f, index)),
+          ...corpusGroups(r, traceName).map((g) => corpusResult(g, index, r.knownFrom)),
+          ...findings.map((f) => findingResult(f, index, r.knownFrom)),
         ],
         properties: runProperties(r),
       },

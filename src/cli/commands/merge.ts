@@ -8,6 +8,7 @@ import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fu
 import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
 import {
   buildNightlyReport,
+  withKnownCount,
   withVerdict,
   type NightlyReportWithDetail,
 } from '../../report/nightlyBuild.js';
@@ -33,6 +34,7 @@ import {
   type HistoryFile,
 } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
+import { knownOfShards } from '../mergeKnown.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
@@ -82,7 +84,7 @@ export const registerMerge: RegisterCommand = (program, ctx) => {
       `
 The shards must be the N shards of one nightly run, each given once: the same --seed, budget
 (--runs, or --time; and --minimize-time), --target, --profile (or none), --calls-max, --timeout, --disable,
---worker-heap-mb, --rss-limit-mb, --budget-replay, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
+--worker-heap-mb, --rss-limit-mb, --budget-replay, --known, shard count N, vpdma version, model revision and build revision, each started from the same --corpus contents
 (cases depend on them); merge refuses anything else, naming the field. The result is what one
 machine writes for that seed and case count: report.json, junit.xml, results.sarif,
 report.html, findings/, corpus-repros/ and corpus/ under --out.
@@ -271,15 +273,22 @@ async function writeMerged(
   };
   const first = shards[0]?.report;
   if (first === undefined) return EXIT.badInput;
+  const known = knownOfShards(shards);
   const folded = foldFindings(
     fuzz.findings,
     opts.out,
     v.history,
-    { runId: first.startedAt, target: first.target, complete: v.complete },
+    {
+      runId: first.startedAt,
+      target: first.target,
+      complete: v.complete,
+      known: known?.signatures,
+    },
     // Every shard replays the regression repros; one failing anywhere is not fixed.
     regressionResults(
       shards.map((s) => s.report.corpus),
       oldSchemeOf(v.history, first.target),
+      known?.signatures,
     ),
   );
   const run = { target: first.target, profile: first.profile, rssLimitMb: fuzz.rssLimitMb };
@@ -289,6 +298,7 @@ async function writeMerged(
   const replayed = mergeCorpusReplay(shards);
   const corpus = {
     ...replayed,
+    summary: withKnownCount(replayed.summary, replayed.violations, known),
     // --history's verdict on each failing trace, as one machine's night gives it.
     traces: replayed.traces.map((e) =>
       withVerdict(
@@ -328,6 +338,7 @@ async function writeMerged(
     regressedByReplay,
     reprosChanged,
     stillOpen,
+    known,
   });
   const merged: NightlyReportWithDetail = {
     ...report,

@@ -32,6 +32,7 @@ import { replayPhase } from '../nightlyStart.js';
 import { STARTS_FAILED_MAX } from '../startWatch.js';
 import { defaultCorpusDir, fuzzPhase, startupTiming } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
+import { loadKnown } from '../knownFiles.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
 import { historyTraceName, traceIdOf } from '../historyTraceName.js';
@@ -99,6 +100,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
   const rssLimitMb = rssLimitOption(opts.rssLimitMb);
   const callsMax = fuzzIntOption('--calls-max', opts.callsMax);
   const disabled = disableOption(opts.disable);
+  const baseline = await loadKnown(opts.known); // --known: a trace is judged by the rest
   const replayBudgetMs =
     opts.budgetReplay === undefined
       ? undefined
@@ -212,6 +214,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const replays = regressionResults(
       [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
       oldSchemeOf(history, target),
+      baseline?.signatures,
     );
     const known = await knownRepros(
       out,
@@ -272,6 +275,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         ? await minimizeCorpusFailures({
             results: replay.results,
             minimal,
+            known: baseline?.signatures,
             shard,
             settings,
             workers,
@@ -293,7 +297,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       fuzz.report.findings,
       out,
       history,
-      { runId: startedAt, target, complete },
+      { runId: startedAt, target, complete, known: baseline?.signatures },
       replays,
     );
     // Corpus violations are placed by line where their file has lines, as `vpdma replay` does.
@@ -340,6 +344,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       traceIdOf,
       minimizedRepros: minimal,
       corpusRepros,
+      known: baseline,
     });
     // Each report is tried, and the summary printed, whatever the disk refused. A history
     // written past reports that were lost would judge the next night against one nobody saw.
