@@ -90,7 +90,8 @@ const nightly: Keys<NightlyReportWithDetail> = {
   ...identity,
   ...{ shard: true, shards: true, startedAt: true, interrupted: true, historyRecovered: true },
   harnessError: true,
-  ...{ failOn: true, corpus: true, fuzz: true, findings: true, fixed: true, stillFailing: true },
+  ...{ failOn: true, knownFrom: true, corpus: true, fuzz: true, findings: true, fixed: true },
+  stillFailing: true,
   ...{ regressedByReplay: true, reprosChanged: true, stillOpen: true, violations: true },
   ...{ timing: true, fuzzDetail: true },
 };
@@ -105,7 +106,7 @@ const corpusRepro: Keys<CorpusRepro> = {
 };
 const nightlyFinding: Keys<Finding> = {
   ...findingBase,
-  ...{ status: true, firstSeen: true, timesSeen: true },
+  ...{ status: true, firstSeen: true, timesSeen: true, known: true },
 };
 
 const TYPES: Record<string, Record<string, true>> = {
