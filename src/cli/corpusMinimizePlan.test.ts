@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../replay/protocol.js';
 import { NOT_STARTED, type Violation } from '../replay/violation.js';
 import { corpusOwner, planCorpusMinimization } from './corpusMinimizePlan.js';
+import { signatureOfViolation } from '../fuzz/findings.js';
 
 const violation = (kind: string, fn: string, message = 'm'): Violation =>
   ({ kind, fn, callIndex: 0, message }) as Violation;
@@ -54,6 +55,21 @@ describe('planCorpusMinimization', () => {
     ];
     const plan = planCorpusMinimization(results, new Set(['x.min.txt']), ONE);
     expect(plan.map((t) => t.trace)).toEqual(['z.jsonl']);
+  });
+
+  it('plans a trace by its first violation not --known, and one with only known ones not at all', () => {
+    const known = new Set([signatureOfViolation(USED)]);
+    const both = {
+      id: 0,
+      label: 'both.jsonl',
+      result: { outcome: 'fail', calls: 5, violations: [USED, MAP] },
+    };
+    const results = [both, failing(1, 'only-known.jsonl', 2, USED)] as ItemResult[];
+    const plan = planCorpusMinimization(results, new Set(), ONE, known);
+    expect(plan.map((t) => [t.trace, t.violation])).toEqual([['both.jsonl', MAP]]);
+    // Without the set both fail first as USED: the shorter one stands for them.
+    const plain = planCorpusMinimization(results, new Set(), ONE);
+    expect(plain.map((t) => [t.trace, t.violation])).toEqual([['only-known.jsonl', USED]]);
   });
 
   it('gives each signature to one shard of N, from the signature alone', () => {

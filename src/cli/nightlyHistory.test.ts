@@ -90,6 +90,40 @@ describe('regressionResults', () => {
     expect([...regressionResults([run]).changed.keys()]).toEqual([old]);
   });
 
+  it('--known: a trace is judged by its first violation not known; only known ones, by none', () => {
+    const at = (v: ReportViolation, trace: string): ReportViolation => ({ ...v, trace });
+    const K = violation('memory-corrupted', 'VideoPortGetMdl', 0, 'k');
+    const U = violation('memory-corrupted', 'VideoPortDoDma', 2, 'u');
+    const known = new Set([sig('GetMdl')]);
+    const traces = [
+      entry('corpus/mixed.jsonl', 'fail', 2),
+      entry('corpus/only-known.jsonl', 'fail', 1),
+      entry(repro('GetMdl'), 'fail', 1),
+    ];
+    const run = {
+      traces,
+      violations: [
+        at(K, 'corpus/mixed.jsonl'),
+        at(U, 'corpus/mixed.jsonl'),
+        at(K, 'corpus/only-known.jsonl'),
+        at(K, repro('GetMdl')),
+      ],
+    };
+    const r = regressionResults([run], () => false, known);
+    expect([...r.judged.values()]).toEqual([sig('DoDma')]);
+    expect([...r.shown]).toEqual([[sig('DoDma'), 'corpus/mixed.jsonl']]);
+    // Seen all the same: a known bucket is held, and its repro still fails (not fixed).
+    expect([...r.knownShown]).toEqual([sig('GetMdl')]);
+    expect([...r.stillFailing]).toEqual([sig('GetMdl')]);
+    expect(r.failed.has('corpus/only-known.jsonl')).toBe(true);
+    // Without --known the first violation judges each.
+    expect([...regressionResults([run]).judged.values()]).toEqual([
+      sig('GetMdl'),
+      sig('GetMdl'),
+      sig('GetMdl'),
+    ]);
+  });
+
   it('a repro whose replay could not start the target counts for neither (a broken build reopens nothing)', () => {
     const notStarted = { ...entry(repro('GetMdl'), 'timeout', 1), notStarted: true as const };
     const r = regressionResults([ran([notStarted, entry(repro('DoDma'), 'crash', 1)])]);
