@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceEntry, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
-import { NOT_STARTED, violation } from '../replay/violation.js';
+import { NOT_STARTED, violation, type Violation } from '../replay/violation.js';
 import type { ReportFinding } from '../fuzz/fuzzReport.js';
 import { emptyHistory } from '../report/history.js';
 import { readHistory } from './historyFile.js';
@@ -91,7 +91,7 @@ describe('regressionResults', () => {
   });
 
   it('--known: a trace is judged by its first violation not known; only known ones, by none', () => {
-    const at = (v: ReportViolation, trace: string): ReportViolation => ({ ...v, trace });
+    const at = (v: Violation, trace: string): ReportViolation => ({ ...v, trace });
     const K = violation('memory-corrupted', 'VideoPortGetMdl', 0, 'k');
     const U = violation('memory-corrupted', 'VideoPortDoDma', 2, 'u');
     const known = new Set([sig('GetMdl')]);
