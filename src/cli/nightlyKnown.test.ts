@@ -3,7 +3,7 @@
 // list the night exits 0 and lists the divergences as known in every report; without it, 1.
 // Then the history rule: buckets a night without the list opened are held as they were by a
 // night with it; and a merge keeps the marks. Four in-process nights of 2 cases, run once.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,18 @@ describe('vpdma nightly --known reactos-divergences on the bundled corpus', () =
     expect(again.out).not.toMatch(/\[open\]/);
     expect(report(join(dir, 'plain')).stillOpen).toBeUndefined();
   });
+});
+
+it('refuses a --known file that is not one before any work, as replay does: one line, exit 2', async () => {
+  const bad = join(dir, 'bad.txt');
+  writeFileSync(bad, 'return-mismatch/GetMdl/f586ddc4\nbogus\n');
+  const out = join(dir, 'refused-night');
+  const r = await runCli(['nightly', '--known', bad, '--out', out]);
+  expect(r.code).toBe(2);
+  expect(r.err).toBe(
+    `vpdma: --known ${bad}: line 2: not a signature (kind/Function/hash, as report.json's violations[].signature)\n`,
+  );
+  expect(existsSync(out)).toBe(false);
 });
 
 describe('vpdma merge of nights run with --known', () => {
