@@ -1,7 +1,7 @@
 // What nightly says on standard error before its first phase: the seed, what was left out
 // and why, and the start line.
 import { plural } from '../core/plural.js';
-import { alternatesMessage, type Alternate } from '../store/collect.js';
+import { alternatesLines, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
 import { historyNote, otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
 import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
@@ -33,8 +33,8 @@ export function startNotes(err: (text: string) => void, n: StartNotes): void {
   const givenUp = disableWarnings(n.disabled === undefined ? undefined : [...n.disabled]);
   if (givenUp !== '') err(givenUp);
   for (const dir of n.traces.empty) err(emptyReplayDirWarning(dir));
-  const alternates = alternatesMessage(n.traces.alternates);
-  if (alternates !== '') err(`vpdma nightly: --replay: ${alternates}\n`);
+  for (const line of alternatesLines(n.traces.alternates))
+    err(`vpdma nightly: --replay: ${line}\n`);
   if (n.traces.unminimized.length > 0) err(unminimizedNote(n.out, n.traces.unminimized.length));
   for (const note of [
     historyNote('nightly', n.history),

@@ -127,14 +127,19 @@ describe('vpdma replay --explain', () => {
         `vpdma: --explain writes to stdout: ${flag} - cannot go there too; name a file\n`,
       ]);
     }
-    // A finding's directory is one trace in three formats: explained once, from its .jsonl.
+    // A finding's directory is one trace in three formats, with its original (the case before
+    // minimizing) beside it (docs/debugging.md): explained once, from the repro's .jsonl.
     const finding = join(dir, 'finding');
     mkdirSync(finding);
-    for (const ext of ['jsonl', 'vpt', 'txt'])
-      expect((await run(['convert', repro, join(finding, `repro.${ext}`)])).code).toBe(0);
+    for (const name of ['repro.jsonl', 'repro.vpt', 'repro.txt', 'original.vpt', 'original.txt'])
+      expect((await run(['convert', repro, join(finding, name)])).code).toBe(0);
+    writeFileSync(join(finding, 'finding.json'), '{}\n');
     const r = await run(['replay', finding, '--explain']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^# \S+repro\.jsonl: /);
     expect(r.out).toContain('\ncall 1 (line 3): VideoPortMapDmaMemory(');
+    expect(r.err).toContain(
+      `vpdma replay: skipped a finding's original (${join(finding, 'original.txt')} beside ${join(finding, 'repro.jsonl')}, ...)`,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alternatesMessage, collectTraces } from './collect.js';
+import { alternatesLines, collectTraces } from './collect.js';
 
 describe('collectTraces', () => {
   it('follows links to traces and directories, keeps a dangling one, and visits a loop once', async () => {
@@ -80,9 +80,9 @@ describe('collectTraces', () => {
         { skipped: join(other, 'a.txt'), kept: join(other, 'a.VPT') },
       ],
     });
-    expect('alternates' in got && alternatesMessage(got.alternates)).toBe(
+    expect('alternates' in got && alternatesLines(got.alternates)).toEqual([
       `skipped 3 files that repeat traces in another format (${join(finding, 'repro.txt')} beside ${join(finding, 'repro.jsonl')}, ...): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it`,
-    );
+    ]);
     // A file named on its own is replayed, and not said to be skipped.
     const txt = join(finding, 'repro.txt');
     expect(await collectTraces([finding, txt])).toEqual({
@@ -90,6 +90,49 @@ describe('collectTraces', () => {
       empty: [],
       alternates: [{ skipped: join(finding, 'repro.vpt'), kept: join(finding, 'repro.jsonl') }],
     });
-    expect(alternatesMessage([])).toBe('');
+    expect(alternatesLines([])).toEqual([]);
+  });
+
+  it("takes a finding's directory as its repro alone, and its original only when named", async () => {
+    // OUT/findings after a run: one finding minimized (repro beside original), and one a
+    // killed run left with its original alone, which is then the only trace it has.
+    const root = mkdtempSync(join(tmpdir(), 'vpdma-collect-'));
+    const done = join(root, 'findings', 'k', 'f', 'h1');
+    const killed = join(root, 'findings', 'k', 'g', 'h2');
+    const mine = join(root, 'mine');
+    for (const d of [done, killed, mine]) mkdirSync(d, { recursive: true });
+    const files = ['repro.jsonl', 'repro.txt', 'repro.vpt', 'original.txt', 'original.vpt'];
+    for (const f of [...files, 'finding.json']) writeFileSync(join(done, f), '');
+    for (const f of ['original.txt', 'original.vpt']) writeFileSync(join(killed, f), '');
+    // Without finding.json the names mean nothing: two traces of a user's own.
+    for (const f of ['repro.jsonl', 'original.jsonl']) writeFileSync(join(mine, f), '');
+    const repro = join(done, 'repro.jsonl');
+    const got = await collectTraces([join(root, 'findings'), mine]);
+    expect(got).toEqual({
+      files: [
+        repro,
+        join(killed, 'original.vpt'),
+        join(mine, 'original.jsonl'),
+        join(mine, 'repro.jsonl'),
+      ],
+      empty: [],
+      alternates: [
+        { skipped: join(done, 'original.txt'), kept: repro, original: true },
+        { skipped: join(done, 'original.vpt'), kept: repro, original: true },
+        { skipped: join(done, 'repro.txt'), kept: repro },
+        { skipped: join(done, 'repro.vpt'), kept: repro },
+        { skipped: join(killed, 'original.txt'), kept: join(killed, 'original.vpt') },
+      ],
+    });
+    expect('alternates' in got && alternatesLines(got.alternates)[1]).toBe(
+      `skipped a finding's original (${join(done, 'original.txt')} beside ${repro}, ...): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,
+    );
+    // The finding's directory alone is one trace (what --explain takes); named, the original runs.
+    const vpt = join(done, 'original.vpt');
+    const named = await collectTraces([done, vpt]);
+    expect('files' in named && named.files).toEqual([repro, vpt]);
+    expect('alternates' in named && alternatesLines(named.alternates)[1]).toBe(
+      `skipped a finding's original (${join(done, 'original.txt')} beside ${repro}): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,
+    );
   });
 });

@@ -1,8 +1,9 @@
 // Finding trace files: the arguments of `vpdma replay`, where a directory means every trace
 // file under it, one per name (a finding's repro.jsonl, repro.txt and repro.vpt are one
-// trace). Sorted, so the order (and with it every report) never depends on readdir.
+// trace), and a finding's directory its repro alone (its original.* is the case before
+// minimizing). Sorted, so the order (and with it every report) never depends on readdir.
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import { formatOf, isGzipPath, traceStem } from './traceFormat.js';
 
@@ -29,11 +30,18 @@ class Unlistable extends Error {}
 /** A directory's trace stored in several formats is replayed from one: the first of these. */
 const PREFERRED = ['jsonl', 'vpt', 'txt'] as const;
 
-/** A file left out because the same name is in the directory in a format preferred to it. */
+/**
+ * A file left out because the same name is in the directory in a format preferred to it, or
+ * (`original`) because it is a finding's original beside that finding's repro.
+ */
 export interface Alternate {
   readonly skipped: string;
   readonly kept: string;
+  readonly original?: true;
 }
+
+/** What marks a finding's directory (cli/findingFiles.ts writes it beside the repro). */
+const FINDING_JSON = 'finding.json';
 
 interface Walk {
   readonly files: string[];
@@ -66,11 +74,18 @@ async function walk(dir: string, depth: number, w: Walk): Promise<void> {
     else if (formatOf(p) !== undefined) listed.push({ path: p, dir: false });
   }
   const kept = keptByName(listed.filter((l) => !l.dir).map((l) => l.path));
+  // A finding's directory is one trace, its repro: its original (the case as it ran, before
+  // minimizing) would count the finding twice, and --explain would refuse the directory.
+  const repro = entries.some((e) => e.name === FINDING_JSON)
+    ? kept.get(join(dir, 'repro'))
+    : undefined;
   for (const l of listed) {
     if (l.dir) await walk(l.path, depth + 1, w);
     else {
       const k = kept.get(stem(l.path)) ?? l.path;
-      if (k === l.path) w.files.push(l.path);
+      if (repro !== undefined && basename(stem(l.path)) === 'original')
+        w.alternates.push({ skipped: l.path, kept: repro, original: true });
+      else if (k === l.path) w.files.push(l.path);
       else w.alternates.push({ skipped: l.path, kept: k });
     }
   }
@@ -93,17 +108,35 @@ function keptByName(traces: readonly string[]): Map<string, string> {
 }
 
 /**
- * The one line said of the files left out, '' when none were: a findings directory holds each
- * repro as .jsonl, .txt and .vpt, and replaying all three reported every violation three times.
+ * The lines said of the files left out (none when none were): a findings directory holds each
+ * repro as .jsonl, .txt and .vpt, and replaying all three reported every violation three
+ * times; and beside it the finding's original, which is replayed only when named.
  */
-export function alternatesMessage(alternates: readonly Alternate[]): string {
-  const [first] = alternates;
-  if (first === undefined) return '';
-  const n = alternates.length;
-  const files = n === 1 ? 'a file that repeats a trace' : `${n} files that repeat traces`;
-  return oneLine(
-    `skipped ${files} in another format (${first.skipped} beside ${first.kept}${n > 1 ? ', ...' : ''}): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it`,
-  );
+export function alternatesLines(alternates: readonly Alternate[]): string[] {
+  const lines: string[] = [];
+  const formats = alternates.filter((a) => a.original !== true);
+  const [first] = formats;
+  if (first !== undefined) {
+    const n = formats.length;
+    const files = n === 1 ? 'a file that repeats a trace' : `${n} files that repeat traces`;
+    lines.push(
+      oneLine(
+        `skipped ${files} in another format (${first.skipped} beside ${first.kept}${n > 1 ? ', ...' : ''}): a directory's trace is replayed from one file per name, .jsonl, else .vpt, else .txt (uncompressed before .gz); name a file to replay it`,
+      ),
+    );
+  }
+  const originals = alternates.filter((a) => a.original === true);
+  const [one] = originals;
+  if (one !== undefined) {
+    const n = new Set(originals.map((a) => a.kept)).size;
+    const of = n === 1 ? "a finding's original" : `the originals of ${n} findings`;
+    lines.push(
+      oneLine(
+        `skipped ${of} (${one.skipped} beside ${one.kept}${originals.length > 1 ? ', ...' : ''}): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,
+      ),
+    );
+  }
+  return lines;
 }
 
 export async function collectTraces(paths: readonly string[]): Promise<Collected> {

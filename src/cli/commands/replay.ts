@@ -5,7 +5,7 @@ import type { ItemResult, ReplaySettings } from '../../replay/protocol.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { everyViolationKnown } from '../../report/knownViolations.js';
-import { alternatesMessage, collectTraces, emptyDirMessage } from '../../store/collect.js';
+import { alternatesLines, collectTraces, emptyDirMessage } from '../../store/collect.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -79,7 +79,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     )
     .argument(
       '<trace-or-dir...>',
-      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input; corpus:NAME is the bundled corpus's trace NAME, as the nightly reports name it, its extension optional; corpus: alone the whole bundled corpus) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz)",
+      "trace files (.jsonl, .vpt, .txt, each also gzip-compressed as .gz; - reads one from standard input; corpus:NAME is the bundled corpus's trace NAME, as the nightly reports name it, its extension optional; corpus: alone the whole bundled corpus) or directories of them (a directory's trace held in several formats is replayed once: .jsonl, else .vpt, else .txt, uncompressed before .gz; a finding's directory, holding finding.json, from its repro alone, its original.* only when named)",
     )
     .option(...SHARED_OPTIONS.target)
     .option(
@@ -196,8 +196,7 @@ async function replayPaths(
   const explainTo = explainSink(found.files, opts, ctx.io.out);
   // An empty captures directory on some night is not a reason to lose the rest's reports.
   for (const dir of found.empty) ctx.io.err(`vpdma replay: ${emptyDirMessage(dir)}; skipped\n`);
-  const alternates = alternatesMessage(found.alternates);
-  if (alternates !== '') ctx.io.err(`vpdma replay: ${alternates}\n`);
+  for (const line of alternatesLines(found.alternates)) ctx.io.err(`vpdma replay: ${line}\n`);
   // Report paths are checked before the replay, not after it; a report never replaces a trace.
   if (opts.json === STDOUT_FILE && opts.junit === STDOUT_FILE)
     throw new UserError('--json - and --junit -: only one report can go to stdout');
