@@ -1,5 +1,5 @@
 // `vpdma fuzz --case N`: one case of a seed and starting corpus, written without running it.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,8 @@ describe('vpdma fuzz --case', () => {
     expect(r.code, r.err).toBe(0);
     const vpt = join(out, 'case-0.vpt');
     expect(r.err).toContain(`not run: ${join(out, 'case-0.txt')}, ${vpt}\n`);
-    expect(existsSync(join(out, 'report.json'))).toBe(false);
+    // Nothing else is written (--help): not even the empty OUT/corpus a run would keep cases in.
+    expect(readdirSync(out).sort()).toEqual(['case-0.txt', 'case-0.vpt']);
     // The case as the campaign would make it: same seed, settings and (bundled) base.
     const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
     const base = buildBase(bundled, 64);
@@ -59,6 +60,14 @@ describe('vpdma fuzz --case', () => {
       expect(r.code, message).toBe(2);
       expect(r.err.trim()).toBe(`vpdma: ${message}`);
     }
+    // --case only reads --corpus: a file there is refused, as a run refuses it.
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    const corpus = await runCli(['fuzz', '--case', '3', '--corpus', file, '--out', join(dir, 'u')]);
+    expect([corpus.code, corpus.err.trim()]).toEqual([
+      2,
+      `vpdma: --corpus ${file}: not a directory; --corpus takes a directory`,
+    ]);
     const bad = await runCli(['fuzz', '--case', '-1', '--out', join(dir, 'u')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--case: expected a whole number from 0');
@@ -121,9 +130,8 @@ describe('vpdma fuzz --case with --rounds', () => {
     expect(r.err).toContain(`rounds of ${size}, ${before} earlier cases run`);
     const vpt = join(at, `case-${n}.vpt`);
     expect(readFileSync(vpt)).toEqual(readFileSync(join(corpus, kept.f)));
-    // Nothing else written: no corpus entry, no report.
-    expect(readdirSync(at).sort()).toEqual(['case-' + n + '.txt', 'case-' + n + '.vpt', 'corpus']);
-    expect(readdirSync(join(at, 'corpus'))).toEqual([]);
+    // Nothing else written: no corpus entry (nor its directory), no report.
+    expect(readdirSync(at).sort()).toEqual(['case-' + n + '.txt', 'case-' + n + '.vpt']);
     // Without --rounds, the same index is another case (its parent is not in the base).
     const plain = join(dir, 'plain-case');
     expect((await runCli(['fuzz', ...common, '--case', String(n), '--out', plain])).code).toBe(0);

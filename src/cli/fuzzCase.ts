@@ -2,6 +2,7 @@
 // i depends only on (seed, i, the starting corpus, --disable, --profile, --calls-max), so this
 // regenerates any case of a campaign (docs/fuzzing.md, "One case, regenerated"); with --rounds
 // also on the cases kept in the rounds before its own, which run first (fuzz/roundCase.ts).
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBase, type BaseCap, type NamedTrace } from '../fuzz/base.js';
 import { generateCase } from '../fuzz/caseGen.js';
@@ -32,6 +33,17 @@ export function caseOption(
   if (o.shard !== undefined && o.shard !== '1/1')
     throw new UserError('--case and --shard: a case index is the same in every shard');
   return positiveInt('--case', text, 0, Number.MAX_SAFE_INTEGER, 0);
+}
+
+/**
+ * --corpus under --case, which only reads it: missing is an empty corpus, made by no one
+ * (nothing but the case is written); anything there but a directory is refused, as a run's
+ * checkOutputDir refuses it.
+ */
+export async function caseCorpusCheck(dir: string): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st !== undefined && !st.isDirectory())
+    throw new UserError(`--corpus ${dir}: not a directory; --corpus takes a directory`);
 }
 
 /** Writes OUT/case-N.txt (annotated, as repro.txt) and OUT/case-N.vpt, and says so. */

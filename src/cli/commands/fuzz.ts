@@ -66,7 +66,7 @@ import { warnStaleFindings } from '../staleFindings.js';
 import { fuzzWorkersText } from '../workersLine.js';
 import { CORPUS_MAX_OPTION, corpusMaxOption, loadCorpus } from '../corpusCap.js';
 import { newFindingText } from '../originalWrites.js';
-import { caseOption, writeCase } from '../fuzzCase.js';
+import { caseCorpusCheck, caseOption, writeCase } from '../fuzzCase.js';
 import { ROUNDS_OPTION, roundsOption } from '../fuzzRounds.js';
 
 export interface FuzzCliOptions {
@@ -279,9 +279,11 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     p.settings.timeoutMs,
     loadTimeoutOption(opts.loadTimeout, p.settings.timeoutMs),
   );
-  // Made last: a refused run leaves no directories behind.
+  // Made last: a refused run leaves no directories behind. --case only reads the corpus, and
+  // writes nothing but its case (an empty OUT/corpus was a directory it never used).
   await checkOutputDir('--out', p.out);
-  await checkOutputDir('--corpus', p.corpusDir);
+  if (caseIndex === undefined) await checkOutputDir('--corpus', p.corpusDir);
+  else await caseCorpusCheck(p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`vpdma fuzz: seed=${seed.text}\n`);
   const givenUp = disableWarnings(p.settings.disabled);
