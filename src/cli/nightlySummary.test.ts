@@ -56,6 +56,19 @@ describe('the nightly summary', () => {
       'never reached: VideoPortDoDma',
       expect.stringMatching(/^findings: /),
     ]);
+    // A night whose fuzz phase made no call (its target never started): the figures are the
+    // base corpus's, said so on the fuzz line, and no line of what was reached.
+    const none = nightlySummary(
+      {
+        ...r,
+        fuzz: { ...r.fuzz, cases: 0, calls: 0 },
+        fuzzDetail: { budget: {}, corpus },
+      } as unknown as NightlyReportWithDetail,
+      'out',
+    ).split('\n');
+    const fuzzLine = none.find((l) => l.startsWith('fuzz: ')) ?? '';
+    expect(fuzzLine).toContain(`, coverage ${r.fuzz.coverage} (base corpus only: no call made)`);
+    expect(none.filter((l) => /^(reached|never reached) /.test(l))).toEqual([]);
   });
 
   it('says each finding’s message on the line under it, on one line, and the others at its call', () => {

@@ -8,7 +8,7 @@ import { plural } from '../core/plural.js';
 import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fuzzReport.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
 import { faultKind } from '../fuzz/fuzzSummary.js';
-import { reachedLines } from '../fuzz/reached.js';
+import { BASE_ONLY, reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { CorpusRepro } from '../report/nightlySchema.js';
@@ -147,6 +147,8 @@ export function nightlySummary(
   // Where the cases ran, as the fuzz summary says it (not in a report that lacks its timing).
   const timing = r.fuzzDetail.timing as FuzzReport['timing'] | undefined;
   const ran = timing === undefined ? '' : `, ${threads(timing)}`;
+  // With no call made, every figure of coverage is the base corpus's: said, or left out.
+  const made = r.fuzz.calls > 0;
   // No blank first line: the summary is the first thing on stdout, and a CI log shows it as is.
   const lines = [
     `corpus: ${plural(c.traces, 'trace')}, ${c.passed} passed, ${c.failed} with violations, ${c.crashed + c.timedOut} crashed or hung, ${c.invalid} unreadable${c.damaged > 0 ? `, ${c.damaged} damaged (replayed up to the damage)` : ''}`,
@@ -156,10 +158,12 @@ export function nightlySummary(
       (l) => `corpus: ${l}`,
     ),
     ...corpusFailureLines(r),
-    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
+    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${made ? '' : BASE_ONLY}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...startupLines(r),
     ...(corpusStopped === undefined ? [] : [corpusStoppedSummary(corpusStopped)]),
-    ...(r.fuzz.reached === undefined ? [] : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
+    ...(r.fuzz.reached === undefined || !made
+      ? []
+      : reachedLines(r.fuzz.reached, r.fuzz.unreached ?? [])),
     ...[corpusNote(r.fuzzDetail)].filter((l) => l !== undefined),
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed${knownFound === 0 ? '' : `, ${knownFound} known, not counted`}), ${r.fixed.length} fixed${replayedCount(r)}`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.

@@ -8,7 +8,7 @@ import { setUpFailed } from '../replay/violation.js';
 import { corpusNote } from './corpusNote.js';
 import { FUZZ_DEFAULTS } from './fuzzDefaults.js';
 import { likelyOneBug, likelyOneBugLines } from './likelyOneBug.js';
-import { reachedLines } from './reached.js';
+import { BASE_ONLY, reachedLines } from './reached.js';
 import { parseShard, shardCases } from './shard.js';
 import type { FindingBase, FuzzReport } from './fuzzReport.js';
 
@@ -112,15 +112,17 @@ export function rerunHint(r: FuzzReport): string {
 /** The human summary printed after a run. */
 export function formatFuzzSummary(r: FuzzReport): string {
   const t = r.timing;
+  // With no call made, every figure of coverage is the base corpus's: said, or left out.
+  const made = r.calls > 0;
   // No blank line first: stdout starts with the summary (the bar, on stderr, clears itself).
   const lines = [
     `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
-    `coverage ${plural(r.coverage, 'key')}${r.targetEdges === undefined ? '' : `, ${plural(r.targetEdges, 'target edge')}`}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
+    `coverage ${plural(r.coverage, 'key')}${made ? '' : BASE_ONLY}${r.targetEdges === undefined ? '' : `, ${plural(r.targetEdges, 'target edge')}`}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     ...[corpusNote(r)].filter((l) => l !== undefined),
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
     ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),
-    ...(r.reached === undefined ? [] : reachedLines(r.reached, r.unreached ?? [])),
+    ...(r.reached === undefined || !made ? [] : reachedLines(r.reached, r.unreached ?? [])),
   ];
   // Nothing was tested then: "no findings" would read as a clean target.
   if (r.setupError !== undefined) lines.push('', setUpFailed(oneLine(r.setupError)));

@@ -136,6 +136,12 @@ export function unreached(table: ReachedTable, disabled: readonly string[] = [])
   );
 }
 
+/**
+ * Said after coverage figures of a run that made no call (its target never started, or no
+ * case ran): the base corpus's, measured on the model, and nothing the run reached.
+ */
+export const BASE_ONLY = ' (base corpus only: no call made)';
+
 /** The summary's lines: how much was reached, and the functions never (or only wrongly) called. */
 export function reachedLines(table: ReachedTable, never: readonly string[]): string[] {
   let functions = 0;

@@ -119,6 +119,11 @@ describe('report.html', () => {
     expect(reached).toBeDefined();
     expect(unreached).toBeDefined();
     expect(nightlyHtml({ ...report, fuzz })).not.toContain('id="reached"');
+    // A night that made no call (its target never started): the base corpus's, said so.
+    expect(html).toContain('over the base corpus and every case.');
+    const none = nightlyHtml({ ...report, fuzz: { ...report.fuzz, cases: 0, calls: 0 } });
+    expect(none).toContain('over the base corpus alone: no call was made.');
+    expect(none).toContain(`coverage ${report.fuzz.coverage} (base corpus only: no call made);`);
   });
 
   it('uses accessible markup: headed tables, labelled plots and copy buttons', () => {

@@ -15,6 +15,7 @@ import { DAMAGE_NOTE } from './replayReport.js';
 import { hasUnlisted } from './knownViolations.js';
 import { linePlot } from './plot.js';
 import { plural } from '../core/plural.js';
+import { BASE_ONLY } from '../fuzz/reached.js';
 
 type Row = readonly [string, string];
 
@@ -266,7 +267,7 @@ export function plotsSection(r: NightlyReport): string {
     `<figure>${linePlot({ id, title, xLabel: 'seconds since the fuzz phase started', yLabel, points: s.map((p) => [p.t, y(p)] as const) })}</figure>`;
   return [
     '<section id="fuzz" aria-labelledby="fuzz-h"><h2 id="fuzz-h">Fuzz campaign</h2>',
-    `<p>${plural(r.fuzz.cases, 'case', formatInt(r.fuzz.cases))}, ${plural(r.fuzz.calls, 'call', formatInt(r.fuzz.calls))} (${formatCompact(r.fuzz.calls / Math.max(r.timing.fuzzMs / 1000, 1e-3))} calls/s on average), coverage ${formatInt(r.fuzz.coverage)}; ${plural(s.length, 'sample', formatInt(s.length))}.</p>`,
+    `<p>${plural(r.fuzz.cases, 'case', formatInt(r.fuzz.cases))}, ${plural(r.fuzz.calls, 'call', formatInt(r.fuzz.calls))} (${formatCompact(r.fuzz.calls / Math.max(r.timing.fuzzMs / 1000, 1e-3))} calls/s on average), coverage ${formatInt(r.fuzz.coverage)}${r.fuzz.calls > 0 ? '' : BASE_ONLY}; ${plural(s.length, 'sample', formatInt(s.length))}.</p>`,
     '<div class="grid2">',
     plot('plot-cases', 'Cases per second', 'cases/s', (p) => p.casesPerSecond),
     plot('plot-calls', 'Calls per second', 'calls/s', (p) => p.callsPerSecond),

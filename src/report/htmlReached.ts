@@ -25,7 +25,7 @@ export function reachedSection(r: NightlyReport): string {
   return [
     '<section id="reached" aria-labelledby="reached-h">',
     `<h2 id="reached-h">Reached (${plural(Object.keys(table).length, 'function and event', undefined, 'functions and events')})</h2>`,
-    `<p>The model's branches each function's calls took, the misuse branches (calls that broke the API's rules) and how many live states they were made in (hover for the list), over the base corpus and every case. ${never.length === 0 ? 'Every function was reached.' : `Never reached: ${names(never)}.`}</p>`,
+    `<p>The model's branches each function's calls took, the misuse branches (calls that broke the API's rules) and how many live states they were made in (hover for the list), ${r.fuzz.calls > 0 ? 'over the base corpus and every case' : 'over the base corpus alone: no call was made'}. ${never.length === 0 ? 'Every function was reached.' : `Never reached: ${names(never)}.`}</p>`,
     '<table><thead><tr><th scope="col">Function</th><th scope="col">Branches</th>',
     '<th scope="col">Misuse</th><th scope="col" class="num">Live states</th></tr></thead><tbody>',
     ...rows,
