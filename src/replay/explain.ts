@@ -12,6 +12,8 @@ import { textCallLines } from '../trace/textParse.js';
 import { printCall } from '../trace/textPrint.js';
 import { formatOf, isGzipPath } from '../store/traceFiles.js';
 import { readRegularFile } from '../store/fileChunks.js';
+import { TargetStateWatch } from './explainState.js';
+import { andThen } from './memory.js';
 import { objectsLine } from './objectsLine.js';
 import type { DetachReason, ReplayOptions, ReplayResult } from './replayTypes.js';
 import { ruleText } from './ruleSource.js';
@@ -22,7 +24,9 @@ import { plural } from '../core/plural.js';
 export const explainLineCharsMax = 2000;
 
 /** The hooks explain uses; a heartbeat's onCall, if any, still runs. */
-type Hooks = Required<Pick<ReplayOptions, 'onCall' | 'onStep' | 'onViolation' | 'onDetach'>>;
+type Hooks = Required<
+  Pick<ReplayOptions, 'onCall' | 'onStep' | 'onViolation' | 'onDetach' | 'afterCall'>
+>;
 
 export class Explainer {
   /** The call being explained (-1: none yet). */
@@ -31,6 +35,9 @@ export class Explainer {
   /** The oracle's objects after the last call that changed any, and its state's version then. */
   private census: Census = EMPTY_CENSUS;
   private version = -1;
+  /** The last call a violation was found at (-1: none yet). */
+  private violated = -1;
+  private readonly targetState = new TargetStateWatch();
 
   constructor(
     label: string,
@@ -40,7 +47,7 @@ export class Explainer {
     private readonly emit: (text: string) => void,
   ) {
     this.pending.push(
-      `# ${oneLine(label)}: each call with its arguments as the target got them (in its own addresses), the target's answer, the oracle's (in the oracle's addresses), each violation found at it, and the oracle's objects a call created or freed`,
+      `# ${oneLine(label)}: each call with its arguments as the target got them (in its own addresses), the target's answer, the oracle's (in the oracle's addresses), each violation found at it, the oracle's objects a call created or freed, and at a call with a violation the target's state() beside the oracle's`,
     );
   }
 
@@ -57,6 +64,11 @@ export class Explainer {
       },
       onViolation: (v) => this.violation(v),
       onDetach: (i, by, detail) => this.detached(i, by, detail),
+      // The target's own state beside the oracle's, under a call with a violation.
+      afterCall: (i, view) =>
+        andThen(this.targetState.after(i, view), () => {
+          if (this.violated === i) this.pending.push(...this.targetState.lines(i));
+        }),
     };
   }
 
@@ -104,6 +116,7 @@ export class Explainer {
       this.index = v.callIndex;
       this.pending.push(`${this.where(v.callIndex)}: ${v.fn}`);
     }
+    this.violated = v.callIndex;
     this.pending.push(`  VIOLATION ${v.kind}: ${oneLine(v.message)}`);
     const cited = ruleText(v);
     if (cited !== undefined) this.pending.push(`    (${cited})`);

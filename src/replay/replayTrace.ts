@@ -25,6 +25,8 @@ export async function replayTrace(
 ): Promise<ReplayResult> {
   const r = new Replayer(header, target, options);
   const stopped = options.stopped;
+  const after = options.afterCall;
+  const view = { model: r.model, book: r.book, target, timeoutMs: options.callTimeoutMs ?? 5000 };
   let lastFn = '';
   let count = 0;
   let stop = false;
@@ -39,6 +41,8 @@ export async function replayTrace(
       count++;
       const ok = r.step(call);
       if (!(ok instanceof Promise ? await ok : ok)) return false;
+      const done = after?.(count - 1, view);
+      if (done instanceof Promise) await done;
     }
     return true;
   };

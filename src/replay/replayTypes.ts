@@ -1,5 +1,7 @@
 // The shapes of a replay's options and result, shared by the replayer, the pool and reports.
 import type { Model } from '../model/model.js';
+import type { AddressBook } from './addressBook.js';
+import type { Target } from './target.js';
 import type { Profile } from '../model/device.js';
 import type { Stepped } from '../model/step.js';
 import type { Args, CallOutcome, TraceCall } from '../model/values.js';
@@ -51,6 +53,20 @@ export interface ReplayOptions {
    * why (for 'latitude', `why` says what the call did with which list).
    */
   readonly onDetach?: (index: number, by: DetachReason, why?: string) => void;
+  /**
+   * Called after each call the target answered, its checks done, before the next (`vpdma
+   * replay --explain` asks the target's state() here); a promise it returns is awaited.
+   */
+  readonly afterCall?: (index: number, view: ReplayView) => void | Promise<void>;
+}
+
+/** What afterCall sees of the replay: the oracle, the values learned, the target. */
+export interface ReplayView {
+  readonly model: Model;
+  readonly book: AddressBook;
+  readonly target: Target;
+  /** How long an answer of the target may take (ReplayOptions.callTimeoutMs). */
+  readonly timeoutMs: number;
 }
 
 export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';

@@ -126,7 +126,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .option('--seed <seed>', 'recorded in the report (replay itself uses no randomness)')
     .option(
       '--explain',
-      "print each call of one trace on stdout: its index and line, its arguments as the target got them, the target's answer, the oracle's, and the violations found at it (one trace: a file, or a directory holding one)",
+      "print each call of one trace on stdout: its index and line, its arguments as the target got them, the target's answer, the oracle's, the violations found at it, and there the target's state() beside the oracle's (one trace: a file, or a directory holding one)",
     )
     .option(...AROUND_OPTION)
     .option(...SHARED_OPTIONS.quiet)
