@@ -29,6 +29,7 @@ describe('vpdma replay --explain', () => {
       '  target:   -> 0x0 out(pVrp=0x0, length=0, inIoSpace=2, virtualAddress=0xffffc00000000000)',
       '  oracle:   -> 0x0 out(pVrp=0x0, length=4096, inIoSpace=2, virtualAddress=0xffffc00000000000)',
       '  VIOLATION map-dma-wrote-out-param: VideoPortMapDmaMemory wrote length: 4096 became 0',
+      '  target state agrees with the model (1 object)',
       '# end: 2 calls replayed, 1 violation, outcome fail',
     ]);
     expect(lines.slice(0, at).join('\n')).not.toContain('VIOLATION');
@@ -49,6 +50,26 @@ describe('vpdma replay --explain', () => {
       );
       expect(r.out, target).not.toContain('VIOLATION');
     }
+  });
+
+  it("shows a process target's state (its state request) beside the oracle's at a violation", async () => {
+    // The trace records a wrong answer: a violation of the trace, the target conforming.
+    const events = join(dir, 'events.txt');
+    writeFileSync(
+      events,
+      [
+        '#! vpdma-trace v1 profile=docs',
+        'VideoPortCreateEvent(hwDeviceExtension=0xffffe00000001000, eventFlag=0, unused=0x0) -> 0 out(ppEvent=<r0=>0xffffe00010000000)',
+        'VideoPortReadStateEvent(hwDeviceExtension=0xffffe00000001000, pEvent=r0) -> 1',
+        '',
+      ].join('\n'),
+    );
+    const proc = `process:node ${join('test', 'fixtures', 'slow-process-target.mjs')}`;
+    const r = await run(['replay', events, '--target', proc, '--explain']);
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toContain(
+      '\n  target state agrees with the model (1 object)\n# end: 2 calls replayed, 1 violation, outcome fail\n',
+    );
   });
 
   it("keeps a process target's stderr where the SPEC redirects it (docs/debugging.md)", async () => {

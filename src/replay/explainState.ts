@@ -38,8 +38,10 @@ const HEX = /^0x[0-9a-f]+$/;
 interface Compared {
   /** The entries that differ, as printed (none: they agree). */
   readonly diffs: readonly string[];
-  /** The oracle's live objects (its lists' members). */
+  /** The oracle's live objects (its lists' members) under the keys compared. */
   readonly objects: number;
+  /** The keys only one side has, with which (not compared). */
+  readonly unshared: readonly string[];
 }
 
 /**
@@ -47,24 +49,45 @@ interface Compared {
  * 0xffff and hex text above (entryText's spelling), an address field's first taken into the
  * oracle's addresses by `map`.
  */
-function normalized(v: unknown, key: string | undefined, map: Mapper): unknown {
-  if (Array.isArray(v)) return v.map((x) => normalized(x, undefined, map));
+function normalized(v: unknown, key: string | undefined, map: Mapper, extent?: Extent): unknown {
+  if (Array.isArray(v)) return v.map((x) => normalized(x, undefined, map, extent));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = normalized(x, k, map);
+    for (const [k, x] of Object.entries(v)) out[k] = normalized(x, k, map, extent);
+    // A range whose size the API leaves to the implementation (a locked list): the target's
+    // extent, as learned, is the oracle's.
+    const va = integer((v as Record<string, unknown>)['va']);
+    const length = out['length'];
+    if (extent !== undefined && va !== undefined && typeof length === 'number')
+      out['length'] = extent(va, length);
     return out;
   }
-  let n: bigint | undefined;
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) n = BigInt(v);
-  else if (typeof v === 'string' && HEX.test(v)) n = BigInt(v);
+  const n = integer(v);
   if (n === undefined) return v;
   const space = key === undefined ? undefined : ADDRESS_FIELDS[key];
-  const m = space === undefined ? n : map(space, n);
+  const m = space === undefined || n === 0n ? n : map(space, n);
+  if (m === undefined) return NOT_LEARNED;
   return m <= 0xffffn ? Number(m) : `0x${m.toString(16)}`;
 }
 
-type Mapper = (space: AddressSpace, v: bigint) => bigint;
-const same: Mapper = (_space, v) => v;
+/** An integer as a number or a bigint's hex text (canonical form), else undefined. */
+function integer(v: unknown): bigint | undefined {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && HEX.test(v)) return BigInt(v);
+  return undefined;
+}
+
+/** The oracle's extent of the target's range at `va` that is `length` long, where learned. */
+type Extent = (va: bigint, length: number) => number;
+
+/**
+ * A handle or address no call has handed the driver yet (a pending transfer's list): each side
+ * numbers it its own way, and nothing says which of the target's is which of the oracle's.
+ */
+const NOT_LEARNED = '(not learned)';
+
+/** A value in the oracle's addresses, or undefined when it was never learned. */
+type Mapper = (space: AddressSpace, v: bigint) => bigint | undefined;
 
 /** A key of the target's state as printed: its own text, cut short, quoted if odd. */
 function keyText(k: string): string {
@@ -118,26 +141,59 @@ function listDiffs(key: string, target: readonly unknown[], model: readonly unkn
   return out;
 }
 
+/** The fields the entries of a list hold, over all of them (none: not a list of objects). */
+function fieldsOf(list: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of list)
+    if (typeof e === 'object' && e !== null && !Array.isArray(e))
+      for (const k of Object.keys(e)) out.add(k);
+  return out;
+}
+
+/** Each entry with only `fields` (a field one side does not report is not compared). */
+function project(list: readonly unknown[], fields: ReadonlySet<string>): unknown[] {
+  return list.map((e) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return e;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) if (fields.has(k)) out[k] = v;
+    return out;
+  });
+}
+
+/** Two lists compared on the fields both report (all of them when either list is empty). */
+function listDiffsShared(key: string, a: readonly unknown[], b: readonly unknown[]): string[] {
+  const fa = fieldsOf(a);
+  const fb = fieldsOf(b);
+  if (fa.size === 0 || fb.size === 0) return listDiffs(key, a, b);
+  const both = new Set([...fa].filter((f) => fb.has(f)));
+  return listDiffs(key, project(a, both), project(b, both));
+}
+
+/**
+ * The target's state against the oracle's, under the keys both have: a key only one side has
+ * (a list the target does not keep, a diagnostic of its own) is named, not compared.
+ */
 function compare(target: unknown, model: Record<string, unknown>): Compared {
-  const objects = Object.values(model).reduce<number>(
-    (n, v) => n + (Array.isArray(v) ? v.length : 0),
-    0,
-  );
   if (typeof target !== 'object' || target === null || Array.isArray(target))
-    return { diffs: [`state: the target's is ${entryText(target)}`], objects };
+    return { diffs: [`state: the target's is ${entryText(target)}`], objects: 0, unshared: [] };
   const t = target as Record<string, unknown>;
   const diffs: string[] = [];
+  let objects = 0;
+  const unshared: string[] = [];
   for (const key of [...new Set([...Object.keys(t), ...Object.keys(model)])].sort()) {
     const a = t[key];
     const b = model[key];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
     const name = keyText(key);
-    if (Array.isArray(a) && Array.isArray(b)) diffs.push(...listDiffs(name, a, b));
-    else if (b === undefined) diffs.push(`${name}: only the target has it: ${entryText(a)}`);
-    else if (a === undefined) diffs.push(`${name}: only the oracle has it: ${entryText(b)}`);
+    if (a === undefined || b === undefined) {
+      unshared.push(`${name} (${a === undefined ? 'the oracle' : 'the target'} only)`);
+      continue;
+    }
+    if (Array.isArray(b)) objects += b.length;
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (Array.isArray(a) && Array.isArray(b)) diffs.push(...listDiffsShared(name, a, b));
     else diffs.push(`${name}: the target has ${entryText(a)} where the oracle has ${entryText(b)}`);
   }
-  return { diffs, objects };
+  return { diffs, objects, unshared };
 }
 
 /** The lines under a call with a violation that say how the target's state stands. */
@@ -183,10 +239,23 @@ export class TargetStateWatch {
     const last = this.last;
     if (last !== undefined && last.state === state && last.version === version) return;
     this.last = isUnchanging(state) ? { state, version } : undefined;
-    const map: Mapper = (space, v) => view.book.map(space, 'target', 'model', v);
-    const target = normalized(canonicalPlain(state, 'state()'), undefined, map);
+    const { book } = view;
+    // Identity while every value learned is the same on both sides (the book's own shortcut).
+    const moves = book.moves('target', 'model');
+    const toModel: Mapper = (space, v) =>
+      book.knows(space, 'target', v)
+        ? moves
+          ? book.map(space, 'target', 'model', v)
+          : v
+        : undefined;
+    const ofModel: Mapper = (space, v) => (book.knows(space, 'model', v) ? v : undefined);
+    const extent: Extent = (va, length) => {
+      const r = book.resized('cpu', 'target', va);
+      return r !== undefined && r.offset === 0 && r.targetLength === length ? r.length : length;
+    };
+    const target = normalized(canonicalPlain(state, 'state()'), undefined, toModel, extent);
     const oracle = canonicalPlain(view.model.liveState(), 'the oracle');
-    const c = compare(target, normalized(oracle, undefined, same) as Record<string, unknown>);
+    const c = compare(target, normalized(oracle, undefined, ofModel) as Record<string, unknown>);
     if (c.diffs.length > 0 && (this.now === undefined || this.now.diffs.length === 0))
       this.since = index;
     this.now = c;
@@ -212,8 +281,15 @@ export class TargetStateWatch {
     }
     const c = this.now;
     if (c === undefined) return [];
-    if (c.diffs.length === 0)
-      return [`  target state agrees with the model (${plural(c.objects, 'object')})`];
+    if (c.diffs.length === 0) {
+      const cut = c.unshared.slice(0, stateEntriesShown);
+      const more = c.unshared.length - cut.length;
+      const not =
+        cut.length === 0
+          ? ''
+          : `; not compared: ${cut.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return [`  target state agrees with the model (${plural(c.objects, 'object')}${not})`];
+    }
     const text = c.diffs.join('\n');
     const last = this.printed;
     if (last !== undefined && last.text === text && last.at >= this.since)
