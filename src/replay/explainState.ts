@@ -11,7 +11,7 @@ import { TargetFault, withTimeout } from './callTarget.js';
 import type { Maybe } from './memory.js';
 import { canonicalPlain } from './plainData.js';
 import type { ReplayView } from './replayTypes.js';
-import { entryText } from './stateDiff.js';
+import { entryText, shared, unmatched } from './stateDiff.js';
 import { stateOf } from './targetAnswers.js';
 import { isUnchanging } from './unchanging.js';
 
@@ -92,30 +92,6 @@ type Mapper = (space: AddressSpace, v: bigint) => bigint | undefined;
 /** A key of the target's state as printed: its own text, cut short, quoted if odd. */
 function keyText(k: string): string {
   return /^[\w.-]{1,40}$/.test(k) ? k : JSON.stringify(k.slice(0, 40));
-}
-
-/** Members of `from` with no equal member left in `other` (a multiset difference), in order. */
-function unmatched(from: readonly unknown[], other: readonly unknown[]): unknown[] {
-  const left = new Map<string, number>();
-  for (const o of other) {
-    const k = JSON.stringify(o);
-    left.set(k, (left.get(k) ?? 0) + 1);
-  }
-  return from.filter((x) => {
-    const k = JSON.stringify(x);
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    return n === 0;
-  });
-}
-
-/** Fields two entries hold equal: a changed entry pairs with the one most like it. */
-function shared(a: unknown, b: unknown): number {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return 0;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  return Object.keys(x).filter((k) => k in y && JSON.stringify(x[k]) === JSON.stringify(y[k]))
-    .length;
 }
 
 /** One list's differences: each target entry paired with the oracle entry most like it. */

@@ -64,7 +64,7 @@ function render(v: Json): string {
 }
 
 /** Members of `from` with no equal member left in `other` (a multiset difference), in order. */
-function unmatched(from: readonly Json[], other: readonly Json[]): Json[] {
+export function unmatched(from: readonly Json[], other: readonly Json[]): Json[] {
   const left = new Map<string, number>();
   for (const o of other) {
     const k = JSON.stringify(o);
@@ -81,7 +81,7 @@ function unmatched(from: readonly Json[], other: readonly Json[]): Json[] {
 }
 
 /** Fields two objects have equal (the same view with another refcount shares its va). */
-function shared(a: Json, b: Json): number {
+export function shared(a: Json, b: Json): number {
   if (!isObject(a) || !isObject(b)) return 0;
   return Object.keys(a).filter((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]))
     .length;
