@@ -84,7 +84,7 @@ export type { Mutant } from './replay/mutants.js';
 export { Replayer } from './replay/replay.js';
 export { replayTrace } from './replay/replayTrace.js';
 export type { ReplayOptions, ReplayOutcome, ReplayResult } from './replay/replay.js';
-export type { DetachReason } from './replay/replayTypes.js';
+export type { DetachReason, ReplayView } from './replay/replayTypes.js';
 export type { Violation, ViolationKind } from './replay/violation.js';
 export { VIOLATION_KINDS } from './replay/violation.js';
 export { checkReferences } from './trace/references.js';
