@@ -11,14 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { byId, type Executor, type RunControl } from './executor.js';
 import { explainText, type ItemResult, type ReplayTask } from './protocol.js';
-import {
-  askStop,
-  deadWorkerViolation,
-  heldItem,
-  hungCallViolation,
-  newHeartbeat,
-  progressCount,
-} from './heartbeat.js';
+import { askStop, heldItem, newHeartbeat, progressCount } from './heartbeat.js';
+import { replayAfterDeath, replayAfterKill } from './replayAfter.js';
 import type { WorkerReply } from './workerReply.js';
 import { startTimeoutMs } from './startTimeout.js';
 
@@ -163,6 +157,7 @@ interface Running {
 export class TaskPool<T extends PooledTask, R> {
   private readonly pool: Piscina<T, WorkerReply<R>>;
   private readonly running = new Set<Running>();
+  private readonly strayErrorListeners: ((error: unknown) => void)[] = [];
 
   constructor(
     readonly workers: number,
@@ -189,6 +184,15 @@ export class TaskPool<T extends PooledTask, R> {
       this.pool = make(argv);
     }
     acceptedArgv = argv;
+    // A worker's 'error' (out of memory, an exception thrown outside any call) rejects the task
+    // it was running: runOne reports that as target-crashed at the call in hand. With no task in
+    // hand Piscina emits it on the pool instead, and unheard it would end vpdma: seen when a
+    // worker the watchdog was terminating ran out of memory first (its case already a
+    // target-timeout), or when a target throws from a timer after its last trace. Piscina has
+    // already replaced that worker and no result is lost, so the error is only passed on.
+    this.pool.on('error', (e: unknown) => {
+      for (const listener of this.strayErrorListeners) listener(e);
+    });
   }
 
   /** Runs tasks pulled from `next` on every worker until it returns undefined. */
@@ -289,52 +293,14 @@ export class TaskPool<T extends PooledTask, R> {
     this.pool.on('message', listener);
   }
 
+  /** Hears a worker's error that came with no task in hand (the worker is already replaced). */
+  onStrayError(listener: (error: unknown) => void): void {
+    this.strayErrorListeners.push(listener);
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }
-}
-
-function replayAfterKill(
-  task: ReplayTask,
-  beat: Int32Array,
-): { results: ItemResult[]; redo?: ReplayTask } {
-  const hungId = Atomics.load(beat, 0);
-  const hung = task.items.find((i) => i.id === hungId);
-  const results: ItemResult[] = [];
-  if (hung !== undefined) {
-    const v = hungCallViolation(beat, task.settings.timeoutMs);
-    results.push({
-      id: hung.id,
-      label: hung.label,
-      result: { outcome: 'timeout', calls: v.callIndex, violations: [v] },
-    });
-  }
-  const rest = task.items.filter((i) => i.id !== hungId);
-  return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
-}
-
-function replayAfterDeath(
-  task: ReplayTask,
-  beat: Int32Array,
-  why: string,
-): { results: ItemResult[]; redo?: ReplayTask } {
-  const held = heldItem(beat);
-  const dead = task.items.find((i) => i.id === held);
-  if (dead === undefined) {
-    // Between traces: starting the target (the session) killed it. Every trace would.
-    const setupError = `the target killed its worker thread while starting (${why})`;
-    return { results: task.items.map((i) => ({ id: i.id, label: i.label, setupError })) };
-  }
-  const v = deadWorkerViolation(beat, why);
-  const results: ItemResult[] = [
-    {
-      id: dead.id,
-      label: dead.label,
-      result: { outcome: 'crash', calls: v.callIndex, violations: [v] },
-    },
-  ];
-  const rest = task.items.filter((i) => i.id !== held);
-  return rest.length === 0 ? { results } : { results, redo: { ...task, items: rest } };
 }
 
 /**
