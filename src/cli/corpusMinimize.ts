@@ -51,8 +51,8 @@ export interface CorpusMinimizeInput {
   /** --known's signatures: a trace is minimized for its first violation not known. */
   readonly known?: ReadonlySet<string> | undefined;
   readonly shard: Shard;
-  /** The night's replay settings: its target, --profile (if any) and --timeout. */
-  readonly settings: ReplaySettings;
+  /** The night's replay settings: its target, --profile (if any), --timeout, --worker-heap-mb. */
+  readonly settings: ReplaySettings & { readonly workerHeapMb?: number };
   readonly workers: number;
   readonly attemptsMax: number;
   readonly out: string;
@@ -201,6 +201,7 @@ async function minimizeOne(
           target: o.settings.target,
           profile: o.settings.profile ?? PROFILE_PER_TRACE,
           rssLimitMb: o.settings.rssLimitMb,
+          workerHeapMb: o.settings.workerHeapMb,
         },
         files.jsonl,
         o.settings.timeoutMs,

@@ -18,7 +18,10 @@ import { writeFileAtomic } from '../store/writeFile.js';
 import { absoluteCommand } from './absoluteCommand.js';
 
 /** What a finding's replay command is made of. */
-export type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>;
+export type CommandSettings = Pick<
+  FuzzSettings,
+  'target' | 'profile' | 'timeoutMs' | 'rssLimitMb' | 'workerHeapMb'
+>;
 
 /** Where a finding's files go under --out. */
 export const findingDir = (out: string, signature: string): string =>

@@ -20,7 +20,7 @@ export async function knownRepros(
   file: HistoryFile | undefined,
   target: string,
   stillFailing: ReadonlySet<string>,
-  settings: Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs'>,
+  settings: Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs' | 'rssLimitMb' | 'workerHeapMb'>,
   sharded: boolean,
 ): Promise<Map<string, ReportFinding>> {
   const known = new Map<string, ReportFinding>();

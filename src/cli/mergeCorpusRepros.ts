@@ -52,7 +52,7 @@ export async function corpusReproSources(shards: readonly Shard[]): Promise<Corp
 export async function copyCorpusRepros(
   sources: readonly CorpusReproSource[],
   out: string,
-  /** The night's target, --profile and --rss-limit-mb (fuzzDetail's), which it passes on. */
+  /** The night's target, --profile, --rss-limit-mb and --worker-heap-mb, which it passes on. */
   run: CommandRun,
   /** The night's --timeout, which the replay command passes on. */
   timeoutMs: number | undefined,

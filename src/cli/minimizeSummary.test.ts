@@ -33,4 +33,14 @@ describe('the reproduce line', () => {
       'reproduce: vpdma replay t.min.jsonl --target process:./t --timeout 5000 --rss-limit-mb 32',
     );
   });
+
+  it('carries --worker-heap-mb when the run gave it', () => {
+    const last = formatMinimizeSummary({ ...summary, target: 'module:t.mjs', workerHeapMb: 64 })
+      .trimEnd()
+      .split('\n')
+      .at(-1);
+    expect(last).toBe(
+      'reproduce: vpdma replay t.min.jsonl --target module:t.mjs --timeout 5000 --worker-heap-mb 64',
+    );
+  });
 });

@@ -17,6 +17,8 @@ export interface MinimizeSummary {
   readonly timeoutMs: number;
   /** --rss-limit-mb when not the default: a leak repro crashes only under the same limit. */
   readonly rssLimitMb?: number;
+  /** --worker-heap-mb when given: a module target's leak repro crashes only under it. */
+  readonly workerHeapMb?: number;
   /** The repro's own violation when replayed once more (undefined: it did not fail again). */
   readonly again: Violation | undefined;
 }
@@ -38,7 +40,8 @@ export function formatMinimizeSummary(s: MinimizeSummary): string {
   else lines.push(`repro: ${s.again.kind} in ${s.again.fn} at call ${s.again.callIndex}`);
   lines.push(
     `reproduce: vpdma replay ${shellWord(s.out)} --target ${shellWord(s.target)} --timeout ${s.timeoutMs}` +
-      (s.rssLimitMb === undefined ? '' : ` --rss-limit-mb ${s.rssLimitMb}`),
+      (s.rssLimitMb === undefined ? '' : ` --rss-limit-mb ${s.rssLimitMb}`) +
+      (s.workerHeapMb === undefined ? '' : ` --worker-heap-mb ${s.workerHeapMb}`),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -68,7 +68,12 @@ function corpusFailureLines(r: NightlyReportWithDetail): string[] {
     `corpus traces that failed${statusCounts(failing.map((f) => f.status))}, the first violation of each and what to run next (its repro, if the night minimized it):`,
   ];
   // The night's --rss-limit-mb too: replay's and minimize's default could let a leak pass.
-  const run = { target: r.target, profile: r.profile, rssLimitMb: r.fuzzDetail.rssLimitMb };
+  const run = {
+    target: r.target,
+    profile: r.profile,
+    rssLimitMb: r.fuzzDetail.rssLimitMb,
+    workerHeapMb: r.fuzzDetail.workerHeapMb,
+  };
   const shown = failing.filter((f, i) => i < CORPUS_FAILURES_SHOWN || f.repro !== undefined);
   for (const { v, failedIn, minimal, repro, status } of shown) {
     const shards = failedIn === undefined ? '' : ` (failed in ${failedIn.map(oneLine).join(', ')})`;

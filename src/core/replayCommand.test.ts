@@ -19,4 +19,11 @@ describe('replayCommandLine', () => {
       'vpdma replay t.jsonl --target model --timeout 1000 --explain',
     );
   });
+
+  it('adds --rss-limit-mb and --worker-heap-mb when given, before --explain', () => {
+    const o = { target: 'module:t.mjs', rssLimitMb: 512, workerHeapMb: 64, explain: true };
+    expect(replayCommandLine('t.jsonl', o)).toBe(
+      'vpdma replay t.jsonl --target module:t.mjs --rss-limit-mb 512 --worker-heap-mb 64 --explain',
+    );
+  });
 });

@@ -16,14 +16,20 @@ export interface ReplayCommandOptions {
   readonly explain?: boolean | undefined;
   /** The run's --rss-limit-mb, when not replay's default: a leak is a crash under it. */
   readonly rssLimitMb?: number | undefined;
+  /** The run's --worker-heap-mb, when given: a module target's leak is a crash only under it. */
+  readonly workerHeapMb?: number | undefined;
 }
 
-/** `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N] [--explain]`. */
+/**
+ * `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N]
+ * [--worker-heap-mb N] [--explain]`.
+ */
 export function replayCommandLine(trace: string, o: ReplayCommandOptions): string {
   const words = ['vpdma', 'replay', pathArgument(trace), '--target', o.target];
   if (o.profile !== undefined) words.push('--profile', o.profile);
   if (o.timeoutMs !== undefined) words.push('--timeout', String(o.timeoutMs));
   if (o.rssLimitMb !== undefined) words.push('--rss-limit-mb', String(o.rssLimitMb));
+  if (o.workerHeapMb !== undefined) words.push('--worker-heap-mb', String(o.workerHeapMb));
   if (o.explain === true) words.push('--explain');
   return words.map(shellWord).join(' ');
 }

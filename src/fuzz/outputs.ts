@@ -9,15 +9,24 @@ import type { ReportFinding } from './fuzzReport.js';
 import type { FuzzSettings } from './protocol.js';
 import { rssLimitChanged } from '../replay/rssLimit.js';
 
-type CommandSettings = Pick<FuzzSettings, 'target' | 'profile' | 'timeoutMs' | 'rssLimitMb'>;
+type CommandSettings = Pick<
+  FuzzSettings,
+  'target' | 'profile' | 'timeoutMs' | 'rssLimitMb' | 'workerHeapMb'
+>;
 
 /**
- * The finding's replay: always with the run's --timeout (replay's default is another), and
- * its --rss-limit-mb when not the default.
+ * The finding's replay: always with the run's --timeout (replay's default is another), its
+ * --rss-limit-mb when not the default, and its --worker-heap-mb when given.
  */
 export function replayCommand(trace: string, s: CommandSettings): string {
-  const { target, profile, timeoutMs } = s;
-  return replayCommandLine(trace, { target, profile, timeoutMs, ...rssLimitChanged(s) });
+  const { target, profile, timeoutMs, workerHeapMb } = s;
+  return replayCommandLine(trace, {
+    target,
+    profile,
+    timeoutMs,
+    ...rssLimitChanged(s),
+    workerHeapMb,
+  });
 }
 
 /**

@@ -16,6 +16,11 @@ export interface FuzzSettings {
   readonly startTimeoutMs?: number;
   /** --rss-limit-mb: a process: child past this many MiB resident is killed (absent or 0: none). */
   readonly rssLimitMb?: number;
+  /**
+   * --worker-heap-mb, when given, for the replay commands written for findings (the pool's
+   * limit itself is replay/pool.ts's setWorkerHeapLimit): a leak crashes only under it.
+   */
+  readonly workerHeapMb?: number;
   readonly sampleBytes: number;
   readonly callsMax: number;
   readonly seed: number;

@@ -58,3 +58,26 @@ describe("a corpus trace's commands and the night's --rss-limit-mb", () => {
     expect(at(2048)).not.toContain('--rss-limit-mb');
   });
 });
+
+describe("a corpus trace's commands and the night's --worker-heap-mb", () => {
+  it('carry it when the night gave it (a module target leaks into a crash only under it)', () => {
+    const v = { trace: 't.jsonl', kind: 'target-crashed', fn: 'F' };
+    const run = { target: 'module:t.mjs', profile: 'docs', workerHeapMb: 64 };
+    expect(corpusReplayCommand(run, 't.jsonl', 1000, true)).toBe(
+      'vpdma replay t.jsonl --target module:t.mjs --profile docs --timeout 1000 --worker-heap-mb 64 --explain',
+    );
+    expect(corpusMinimizeCommand(run, v, 1000)).toBe(
+      'vpdma minimize t.jsonl --kind target-crashed --fn F --out t.min.txt --target module:t.mjs --profile docs --timeout 1000 --worker-heap-mb 64',
+    );
+    const none = { target: 'module:t.mjs', profile: 'docs' };
+    expect(corpusReplayCommand(none, 't.jsonl')).not.toContain('--worker-heap-mb');
+    expect(corpusMinimizeCommand(none, v)).not.toContain('--worker-heap-mb');
+    const xml = nightlyJunitXml({
+      ...nightlyFixture(),
+      fuzzDetail: { timeoutMs: 5000, workerHeapMb: 64 },
+    });
+    expect(xml).toMatch(
+      /Reproduce: vpdma replay corpus\/legacy-mapdma-flags\.jsonl --target .* --timeout 5000 --worker-heap-mb 64</,
+    );
+  });
+});

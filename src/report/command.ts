@@ -33,10 +33,12 @@ export function shortSignature(signature: string): string {
 
 /**
  * What a corpus trace's command repeats of the night beside its --timeout: the target, the
- * --profile and the --rss-limit-mb (fuzzDetail.rssLimitMb), passed on only when not the default.
+ * --profile and the --rss-limit-mb (fuzzDetail.rssLimitMb), passed on only when not the default,
+ * and the --worker-heap-mb (fuzzDetail.workerHeapMb) when given.
  */
 export type CommandRun = Pick<NightlyReport, 'target' | 'profile'> & {
   readonly rssLimitMb?: number | undefined;
+  readonly workerHeapMb?: number | undefined;
 };
 
 /** The --rss-limit-mb a command passes on: a process: target's, when not the default. */
@@ -47,8 +49,8 @@ function rssLimitOf(run: CommandRun): { rssLimitMb?: number } {
 }
 
 /**
- * `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N] [--explain]`,
- * quoted for a POSIX shell.
+ * `vpdma replay TRACE --target T [--profile P] [--timeout MS] [--rss-limit-mb N]
+ * [--worker-heap-mb N] [--explain]`, quoted for a POSIX shell.
  */
 export function corpusReplayCommand(
   report: CommandRun,
@@ -65,12 +67,13 @@ export function corpusReplayCommand(
     timeoutMs,
     explain,
     ...rssLimitOf(report),
+    workerHeapMb: report.workerHeapMb,
   });
 }
 
 /**
  * `vpdma minimize TRACE --kind K --fn F --out NAME.min.txt --target T [--profile P]
- * [--timeout MS] [--rss-limit-mb N]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
+ * [--timeout MS] [--rss-limit-mb N] [--worker-heap-mb N]`, quoted for a POSIX shell: what shrinks a failing corpus trace to a repro of
  * that violation. The repro goes to the directory it runs in: minimize's default, beside the
  * trace, would put a new trace into the corpus directory the next night replays. TRACE may be
  * a bundled trace's `corpus:NAME`.
@@ -90,5 +93,7 @@ export function corpusMinimizeCommand(
   if (timeoutMs !== undefined) words.push('--timeout', String(timeoutMs));
   const { rssLimitMb } = rssLimitOf(report);
   if (rssLimitMb !== undefined) words.push('--rss-limit-mb', String(rssLimitMb));
+  if (report.workerHeapMb !== undefined)
+    words.push('--worker-heap-mb', String(report.workerHeapMb));
   return words.map(shellWord).join(' ');
 }

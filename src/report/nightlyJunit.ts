@@ -214,7 +214,12 @@ export function caseForCorpusTrace(
 ): JunitCase {
   // With the night's --timeout and --rss-limit-mb, as the summary gives them: replay's defaults
   // could turn a hang or a leak into another outcome.
-  const run = { target: r.target, profile: r.profile, rssLimitMb: r.fuzzDetail?.rssLimitMb };
+  const run = {
+    target: r.target,
+    profile: r.profile,
+    rssLimitMb: r.fuzzDetail?.rssLimitMb,
+    workerHeapMb: r.fuzzDetail?.workerHeapMb,
+  };
   const command = corpusReplayCommand(run, commandName(t.trace), r.fuzzDetail?.timeoutMs);
   // --known: its known violations are no failures (a trace with nothing else is <skipped>).
   const counted = r.corpus.violations.filter((v) => v.known !== true);

@@ -204,6 +204,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   const out = opts.out ?? 'vpdma-out';
   const b = budgetOptions(opts);
   const disabled = disableOption(opts.disable);
+  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
   const timeoutMs = fuzzIntOption('--timeout', opts.timeout);
   return {
     seed,
@@ -223,6 +224,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
       timeoutMs,
       ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
       rssLimitMb: rssLimitOption(opts.rssLimitMb),
+      ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
       callsMax: fuzzIntOption('--calls-max', opts.callsMax),
       seed: seed.value,
@@ -264,7 +266,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const caseIndex = caseOption(opts.case, opts);
   const stderrWarning = stderrIntoStdoutWarning(opts.target);
   if (stderrWarning !== undefined) ctx.io.err(`vpdma fuzz: ${stderrWarning}\n`);
-  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
+  const workerHeapMb = p.settings.workerHeapMb;
   setWorkerHeapLimit(workerHeapMb);
   ctx.io.err(rssLimitNote('fuzz', p.settings.target, p.settings.rssLimitMb ?? 0));
   const perGroup = fuzzIntOption('--repros-per-kind', opts.reprosPerKind);

@@ -291,7 +291,12 @@ async function writeMerged(
       known?.signatures,
     ),
   );
-  const run = { target: first.target, profile: first.profile, rssLimitMb: fuzz.rssLimitMb };
+  const run = {
+    target: first.target,
+    profile: first.profile,
+    rssLimitMb: fuzz.rssLimitMb,
+    workerHeapMb: fuzz.workerHeapMb,
+  };
   const copied = await copyCorpusRepros(repros, opts.out, run, fuzz.timeoutMs, (why) =>
     v.notCopied.push(why),
   );

@@ -316,6 +316,7 @@ async function write(
       target: job.settings.target,
       timeoutMs: job.settings.timeoutMs,
       ...rssLimitChanged(job.settings),
+      ...(job.workerHeapMb === undefined ? {} : { workerHeapMb: job.workerHeapMb }),
       again: same,
     }),
   );

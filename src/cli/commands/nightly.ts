@@ -179,6 +179,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       timeoutMs,
       ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
       rssLimitMb,
+      // For the commands written (findings, corpus repros); the pool's limit is set above.
+      ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
     };
     const replay =
