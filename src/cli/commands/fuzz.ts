@@ -204,7 +204,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
   const out = opts.out ?? 'vpdma-out';
   const b = budgetOptions(opts);
   const disabled = disableOption(opts.disable);
-  const workerHeapMb = workerHeapOption(opts.workerHeapMb);
+  const heap = workerHeapOption(opts.workerHeapMb);
   const timeoutMs = fuzzIntOption('--timeout', opts.timeout);
   return {
     seed,
@@ -224,7 +224,7 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
       timeoutMs,
       ...helloTimeoutOption(opts.loadTimeout, timeoutMs),
       rssLimitMb: rssLimitOption(opts.rssLimitMb),
-      ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
+      ...(heap === undefined ? {} : { workerHeapMb: heap }),
       sampleBytes: DEFAULT_SAMPLE_BYTES,
       callsMax: fuzzIntOption('--calls-max', opts.callsMax),
       seed: seed.value,
@@ -266,8 +266,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   const caseIndex = caseOption(opts.case, opts);
   const stderrWarning = stderrIntoStdoutWarning(opts.target);
   if (stderrWarning !== undefined) ctx.io.err(`vpdma fuzz: ${stderrWarning}\n`);
-  const workerHeapMb = p.settings.workerHeapMb;
-  setWorkerHeapLimit(workerHeapMb);
+  setWorkerHeapLimit(p.settings.workerHeapMb);
   ctx.io.err(rssLimitNote('fuzz', p.settings.target, p.settings.rssLimitMb ?? 0));
   const perGroup = fuzzIntOption('--repros-per-kind', opts.reprosPerKind);
   const attemptsMax = fuzzIntOption('--attempts-max', opts.attemptsMax);
@@ -281,8 +280,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     p.settings.timeoutMs,
     loadTimeoutOption(opts.loadTimeout, p.settings.timeoutMs),
   );
-  // Made last: a refused run leaves no directories behind. --case only reads the corpus, and
-  // writes nothing but its case (an empty OUT/corpus was a directory it never used).
+  // Made last: a refused run leaves no directories behind. --case writes nothing but its case.
   await checkOutputDir('--out', p.out);
   if (caseIndex === undefined) await checkOutputDir('--corpus', p.corpusDir);
   else await caseCorpusCheck(p.corpusDir);
@@ -362,7 +360,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(
-        { ...p, perGroup, attemptsMax, workerHeapMb },
+        { ...p, perGroup, attemptsMax, workerHeapMb: p.settings.workerHeapMb },
         {
           corpusFound: mine.found,
           interrupted: interrupt.received() !== undefined,
