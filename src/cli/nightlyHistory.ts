@@ -39,7 +39,7 @@ import {
   type PlannedRecovery,
 } from './historyRecover.js';
 import { recoveredText } from '../report/historyRecovered.js';
-import { historyTraceNames } from './historyTraceName.js';
+import { historyTraceName, historyTraceNames } from './historyTraceName.js';
 import { UserError } from './context.js';
 import { checkOutputFile } from './outputDir.js';
 
@@ -177,6 +177,20 @@ export interface Folded {
   readonly saveHistory: () => Promise<void>;
 }
 
+/** HistoryRun.changedRepros of a night's replays. */
+function changedRepros(replays: Regressions): NonNullable<HistoryRun['changedRepros']> {
+  return new Map(
+    [...replays.changed].map(([s, c]) => {
+      const at = replays.changedAt.get(s);
+      const failed = replays.failed.get(historyTraceName(c.trace));
+      return [
+        s,
+        { ...(at === undefined ? {} : { at }), ...(failed === undefined ? {} : { failed }) },
+      ];
+    }),
+  );
+}
+
 /** The findings as the nightly report shows them (paths relative to `out`), with history. */
 export function foldFindings(
   found: readonly ReportFinding[],
@@ -205,6 +219,13 @@ export function foldFindings(
     tracesPassing: replays.tracesPassing,
     failedTraces: replays.failed,
     reprosChanged: new Set(replays.changed.keys()),
+    changedRepros: changedRepros(replays),
+    reprosFullyChecked: new Set(
+      [...replays.repros]
+        .filter(([, repro]) => replays.fullyChecked.has(historyTraceName(repro)))
+        .map(([s]) => s),
+    ),
+    tracesFullyChecked: replays.fullyChecked,
   };
   const mine = new Map(
     (file?.history.buckets ?? [])

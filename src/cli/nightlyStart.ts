@@ -25,6 +25,7 @@ export interface ReplayPhase extends FaultedRun {
  * the results (the same ones for any number of workers; others that finished meanwhile are
  * dropped, being no more than the same failed start) and the rest are not replayed. A fault of
  * vpdma's own (a bug) ends it with the traces finished before, and the fault (harnessError).
+ * The files in `paranoid` are replayed with all memory compared (fullChecks.ts).
  */
 export async function replayPhase(
   files: readonly string[],
@@ -32,9 +33,13 @@ export async function replayPhase(
   workers: number,
   progress: Progress,
   stop: AbortController,
+  paranoid?: ReadonlySet<string>,
 ): Promise<ReplayPhase> {
   const { run, verdict: v } = await watchStarts(stop.signal, (signal, options) =>
-    runReplaysOrFault(files, settings, workers, progress, signal, options),
+    runReplaysOrFault(files, settings, workers, progress, signal, {
+      ...options,
+      ...(paranoid === undefined ? {} : { paranoid }),
+    }),
   );
   const shown = keptAfterStop(run.results);
   const results = v === undefined ? shown : shown.filter((r) => r.id <= v.lastId);

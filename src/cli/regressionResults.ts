@@ -47,6 +47,16 @@ export interface Regressions {
   readonly failed: Map<string, FailedTrace>;
   /** The `known` signatures (--known) a listed violation of a failing trace had: seen, though known. */
   readonly knownShown: Set<string>;
+  /**
+   * Traces (historyTraceName) replayed with all memory compared (TraceEntry.paranoid) in every
+   * run that replayed them: what a memory-corrupted bucket's fix must be seen by.
+   */
+  readonly fullyChecked: Set<string>;
+  /**
+   * Of `changed`, by signature, the call its finding failed at in the repro (finding.json's
+   * callIndex, reproCall.ts): what tells a fix from a failure masking it (historyShows.ts).
+   */
+  readonly changedAt: Map<string, number>;
 }
 
 export function emptyRegressions(): Regressions {
@@ -62,6 +72,8 @@ export function emptyRegressions(): Regressions {
     foundAs: new Map(),
     failed: new Map(),
     knownShown: new Set(),
+    fullyChecked: new Set(),
+    changedAt: new Map(),
   };
 }
 
@@ -111,6 +123,8 @@ export function failedTrace(
   return {
     signatures: new Set(seen.map(signatureOfViolation)),
     stoppedAt,
+    firstAt: Math.min(...seen.map((v) => v.callIndex)),
+    calls: t.calls,
     toEnd,
     unlistedKinds: new Set(unlisted.map(([k]) => k)),
   };
@@ -135,6 +149,8 @@ export function regressionResults(
   const failedTraces = new Set<string>();
   // Failed in some run in a way its report cannot tell: nothing said of it (failedTrace).
   const untold = new Set<string>();
+  // Replayed sampled in some run: not fully checked, whatever another run did.
+  const sampled = new Set<string>();
   const sight = (v: ReportViolation, trace: string): string => {
     const s = signatureOfViolation(v);
     const x = r.sightings.get(s) ?? {
@@ -164,6 +180,7 @@ export function regressionResults(
       const key = historyTraceName(t.trace);
       const seen = violations.get(t.trace) ?? [];
       for (const v of seen) if (!counted(v)) r.knownShown.add(signatureOfViolation(v));
+      (t.paranoid === true ? r.fullyChecked : sampled).add(key);
       if (failed) {
         failedTraces.add(key);
         const now = failedTrace(t, seen);
@@ -208,5 +225,6 @@ export function regressionResults(
   }
   for (const t of failedTraces) r.tracesPassing.delete(t);
   for (const t of untold) r.failed.delete(t);
+  for (const t of sampled) r.fullyChecked.delete(t);
   return r;
 }

@@ -30,6 +30,8 @@ export interface ReplayRunOptions {
   readonly labels?: ReadonlyMap<string, string>;
   /** Takes `--explain`'s text (settings.explain), all of it before runReplays returns. */
   readonly onExplain?: (text: string) => void;
+  /** Files replayed with settings.paranoid on, each in a task of its own (nightly's repros). */
+  readonly paranoid?: ReadonlySet<string>;
 }
 
 /** The workers a replay of `traces` traces starts: no more than there are traces, and one. */
@@ -92,9 +94,21 @@ export async function runReplays(
   signal?.addEventListener('abort', stopping, { once: true });
   try {
     const head = Math.min(options.head ?? 0, items.length);
+    const full = (i: (typeof items)[number]): boolean => options.paranoid?.has(i.path) === true;
+    const paranoid = { ...settings, paranoid: true };
+    const alone = (i: (typeof items)[number]) => ({
+      settings: full(i) ? paranoid : settings,
+      items: [i],
+    });
+    const rest = items.slice(head);
     const tasks = [
-      ...items.slice(0, head).map((i) => ({ settings, items: [i] })),
-      ...makeTasks(items.slice(head), settings, executor.workers),
+      ...items.slice(0, head).map(alone),
+      ...rest.filter(full).map(alone),
+      ...makeTasks(
+        rest.filter((i) => !full(i)),
+        settings,
+        executor.workers,
+      ),
     ];
     const results = await executor.run(tasks, {
       ...(signal === undefined ? {} : { signal }),

@@ -49,6 +49,7 @@ const traceEntry: Keys<TraceEntry> = {
   ...{ trace: true, traceId: true, outcome: true, calls: true, violations: true, unlisted: true },
   ...{ detachedAt: true, detachedBy: true, recordedDetachedAt: true, recordedDetachedBy: true },
   recordedSkipped: true,
+  paranoid: true,
   ...{ error: true, damage: true, interrupted: true, notStarted: true, failedIn: true },
   ...{ minimizedRepro: true, signature: true, status: true },
 };

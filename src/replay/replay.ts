@@ -355,6 +355,9 @@ export class Replayer {
       ...(this.detachedAt === undefined ? {} : { detachedAt: this.detachedAt }),
       ...(this.detachedBy === undefined ? {} : { detachedBy: this.detachedBy }),
       ...this.recorded.detached(),
+      ...(this.options.paranoid === true && this.options.fullBytesMax === undefined
+        ? { paranoid: true as const }
+        : {}),
     };
   }
 }

@@ -112,6 +112,11 @@ export interface ReplayResult {
    * are those so far, and `outcome` is 'fail' or 'pass' by them alone.
    */
   readonly interrupted?: true;
+  /**
+   * Replayed with options.paranoid (and no fullBytesMax): all live memory compared around every
+   * call, so no memory-corrupted went unseen for want of a sample (docs/checks.md).
+   */
+  readonly paranoid?: true;
 }
 
 /** Bytes of live memory re-read around each inert call (the rotating sample). */

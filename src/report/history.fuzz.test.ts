@@ -14,6 +14,8 @@ interface Run {
   readonly shown: readonly (readonly [string, string])[];
   /** Traces the run replayed and saw pass. */
   readonly tracesPassing: readonly string[];
+  /** Its repros and traces replayed with all memory compared (else sampled: fixes nothing). */
+  readonly fullyChecked: boolean;
 }
 
 const SIGNATURES = ['s:a', 's:b', 's:c', 's:d'];
@@ -27,6 +29,7 @@ const runArb = fc.record({
     maxLength: 3,
   }),
   tracesPassing: fc.subarray(TRACES),
+  fullyChecked: fc.boolean(),
 });
 
 /** The bucket of (signature, target) as the definition says, from the run log. */
@@ -41,11 +44,13 @@ function expected(runs: readonly Run[], sig: string, target: string): object | u
   const tracesBefore = (id: string): string[] => [
     ...new Set(mine.filter((r) => r.id < id).flatMap(shows)),
   ];
-  // Everything that failed with it passes: each trace, and its repro (needed without traces).
+  // Everything that failed with it passes: each trace, and its repro (needed without traces),
+  // replayed with all memory compared (a memory-corrupted bucket's rule: historyFixed.ts).
   const fixes = (r: (typeof mine)[number]): boolean => {
     const traces = tracesBefore(r.id);
     return (
       r.complete &&
+      r.fullyChecked &&
       traces.every((t) => r.tracesPassing.includes(t)) &&
       (r.passing.includes(sig) || traces.length > 0)
     );
@@ -93,6 +98,9 @@ describe('updateHistory over run sequences', () => {
             passing: new Set(r.passing),
             shown,
             tracesPassing: new Set(r.tracesPassing),
+            ...(r.fullyChecked
+              ? { reprosFullyChecked: new Set(SIGNATURES), tracesFullyChecked: new Set(TRACES) }
+              : {}),
           };
           const once = updateHistory(h, findings, run);
           // The same run applied twice (a re-run merge job) changes nothing more, and gives the

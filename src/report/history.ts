@@ -49,7 +49,8 @@
 import { assert } from '../core/assert.js';
 import { signatureOf, type SIGNATURE_SCHEME } from '../fuzz/findings.js';
 import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
-import { noLongerShows, type FailedTrace } from './historyShows.js';
+import { passesNow } from './historyFixed.js';
+import type { FailedTrace } from './historyShows.js';
 import type { Finding, FindingStatus, FixedFinding } from './nightlySchema.js';
 
 export const HISTORY_FORMAT = 'vpdma-history';
@@ -152,12 +153,27 @@ export interface HistoryRun {
    * that can no longer show a bucket does not hold it open (historyShows.ts).
    */
   readonly failedTraces?: ReadonlyMap<string, FailedTrace>;
-  /** Signatures whose regression repro failed another way than its finding: neither seen nor fixed. */
+  /**
+   * Signatures whose regression repro failed another way than its finding: not seen; fixed
+   * only when it can no longer show the bucket (changedRepros, historyShows.ts).
+   */
   readonly reprosChanged?: ReadonlySet<string>;
   /** Signatures set aside as known (`--known`): seen by nothing (see above). */
   readonly known?: ReadonlySet<string>;
   /** Of `known`, those a replayed trace failed with (anywhere in it): their buckets held. */
   readonly knownShown?: ReadonlySet<string>;
+  /**
+   * Of reprosChanged, by signature: the call its finding failed at in the repro (finding.json),
+   * and what the repro showed tonight, when known.
+   */
+  readonly changedRepros?: ReadonlyMap<
+    string,
+    { readonly at?: number; readonly failed?: FailedTrace }
+  >;
+  /** Signatures whose repro was replayed with all memory compared (historyFixed.ts). */
+  readonly reprosFullyChecked?: ReadonlySet<string>;
+  /** Traces (as `shown` names them) replayed with all memory compared (historyFixed.ts). */
+  readonly tracesFullyChecked?: ReadonlySet<string>;
 }
 
 /** One signature as the replayed traces other than its own repro showed it (HistoryRun.shown). */
@@ -279,21 +295,6 @@ function oldOpen(mine: ReadonlyMap<string, HistoryBucket>): Map<string, HistoryB
 
 function markFixed(b: HistoryBucket, run: HistoryRun): HistoryBucket {
   return { ...b, fixedSince: run.runId };
-}
-
-/**
- * Whether `run` saw everything that failed with open bucket `b` pass (see above): its repro,
- * if replayed (one there must be when no trace showed it), and each of its traces, or fail in
- * a way that can no longer show it.
- */
-function passesNow(b: HistoryBucket, run: HistoryRun): boolean {
-  if (!run.complete || b.fixedSince !== undefined) return false;
-  if (run.reprosChanged?.has(b.signature) === true) return false;
-  const traces = b.traces ?? [];
-  const gone = (t: string): boolean =>
-    run.tracesPassing?.has(t) === true || noLongerShows(b, t, run.failedTraces?.get(t));
-  if (!traces.every(gone)) return false;
-  return run.passing?.has(b.signature) === true || traces.length > 0;
 }
 
 export function updateHistory(

@@ -7,6 +7,8 @@ const T = 'corpus:legacy-mapdma-during-transfers.jsonl';
 const tonight: FailedTrace = {
   signatures: new Set(['recorded-mismatch/GetMdl/f586ddc4']),
   stoppedAt: 20,
+  firstAt: 20,
+  calls: 40,
   toEnd: true,
   unlistedKinds: new Set(),
 };
@@ -72,6 +74,8 @@ describe('noLongerShows', () => {
     const other: FailedTrace = {
       signatures: new Set([inert.signature]),
       stoppedAt: 30,
+      firstAt: 30,
+      calls: 30,
       toEnd: false,
       unlistedKinds: new Set(['memory-mismatch']),
     };
@@ -79,6 +83,8 @@ describe('noLongerShows', () => {
     expect(both).toEqual({
       signatures: new Set(['recorded-mismatch/GetMdl/f586ddc4', inert.signature]),
       stoppedAt: 20,
+      firstAt: 20,
+      calls: 30,
       toEnd: false,
       unlistedKinds: new Set(['memory-mismatch']),
     });

@@ -14,6 +14,13 @@
 //     only at later calls. Histories written before `shownAt` hold none: such a trace still
 //     holds its bucket open, as it did then.
 // A trace that stopped before (crashed, timed out, cut short) or was not replayed holds it open.
+//
+// A bucket's own regression repro that fails another way (reprosChanged) is judged so too, its
+// call being the one its finding failed at (finding.json's callIndex), with one more case: a
+// repro whose first failure is at that very call, answered and compared, with none of the
+// bucket's signature among its violations there (the fix brought another bug to that call) no
+// longer shows it either. A repro that fails first before that call, or whose call there gave
+// no answer (a crash, a timeout), cannot tell: the bucket stays open, masked by that failure.
 import { INERTNESS_KINDS, type ViolationKind } from '../replay/violation.js';
 import type { HistoryBucket } from './history.js';
 
@@ -26,6 +33,10 @@ export interface FailedTrace {
    * compared, or its replay stopped: every call before it was compared and agreed.
    */
   readonly stoppedAt: number;
+  /** The call of its first listed violation. */
+  readonly firstAt: number;
+  /** The calls the target answered (a crash or timeout at call N: N). */
+  readonly calls: number;
   /** Replayed to its last call (no crash, timeout, damage or interrupt). */
   readonly toEnd: boolean;
   /** Kinds of which some violations are not listed (past the report's cap). */
@@ -37,6 +48,8 @@ export function bothFailed(a: FailedTrace, b: FailedTrace): FailedTrace {
   return {
     signatures: new Set([...a.signatures, ...b.signatures]),
     stoppedAt: Math.min(a.stoppedAt, b.stoppedAt),
+    firstAt: Math.min(a.firstAt, b.firstAt),
+    calls: Math.min(a.calls, b.calls),
     toEnd: a.toEnd && b.toEnd,
     unlistedKinds: new Set([...a.unlistedKinds, ...b.unlistedKinds]),
   };
@@ -53,4 +66,19 @@ export function noLongerShows(
     return true;
   const at = b.shownAt?.[trace];
   return at !== undefined && t.stoppedAt > at;
+}
+
+/**
+ * Whether bucket `b`'s own repro, failing another way tonight (`t`), no longer shows it, `at`
+ * being the call its finding failed at (see above); undefined `at` (no finding.json) cannot.
+ */
+export function reproNoLongerShows(
+  b: Pick<HistoryBucket, 'signature' | 'kind'>,
+  at: number | undefined,
+  t: FailedTrace | undefined,
+): boolean {
+  if (at === undefined || t === undefined || t.signatures.has(b.signature)) return false;
+  const repro = 'repro';
+  if (noLongerShows({ ...b, shownAt: { [repro]: at } }, repro, t)) return true;
+  return t.stoppedAt === at && t.firstAt === at && t.calls > at && !t.unlistedKinds.has(b.kind);
 }

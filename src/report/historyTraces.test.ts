@@ -85,10 +85,18 @@ describe('updateHistory, buckets of failing traces', () => {
     expect(found.history.buckets[0]?.traces).toEqual([T1]);
     const reproOnly = night('n2', { passing: new Set([A.signature]) });
     expect(updateHistory(found.history, [], reproOnly).fixed).toEqual([]);
-    const all = night('n2', { passing: new Set([A.signature]), tracesPassing: new Set([T1]) });
+    const all = night('n2', {
+      passing: new Set([A.signature]),
+      tracesPassing: new Set([T1]),
+      // A is memory-corrupted: its repro and trace must have been replayed with all memory compared.
+      reprosFullyChecked: new Set([A.signature]),
+      tracesFullyChecked: new Set([T1]),
+    });
     expect(updateHistory(found.history, [], all).fixed.map((f) => f.signature)).toEqual([
       A.signature,
     ]);
+    const sampled = { ...all, tracesFullyChecked: new Set<string>() };
+    expect(updateHistory(found.history, [], sampled).fixed).toEqual([]);
   });
 
   it('continues an open scheme-1 bucket of its kind and function, as a finding does', () => {
@@ -170,6 +178,8 @@ describe('updateHistory, buckets of failing traces', () => {
             {
               signatures: new Set(['x/Y/1']),
               stoppedAt,
+              firstAt: stoppedAt,
+              calls: 9,
               toEnd: true,
               unlistedKinds: new Set<string>(),
             },

@@ -112,6 +112,7 @@ describe('a version 1 history (signatures of the first scheme)', () => {
     const fixedAll = updateHistory(h, [], {
       ...run('2026-10-10'),
       passing: new Set(h.buckets.map((b) => b.signature)),
+      reprosFullyChecked: new Set(h.buckets.map((b) => b.signature)),
     });
     expect(fixedAll.fixed).toHaveLength(3);
     const later = updateHistory(fixedAll.history, [C], run('2026-10-11'));

@@ -65,6 +65,11 @@ export interface TraceEntry {
    * (ReplayResult.recordedSkipped). Absent from older reports.
    */
   readonly recordedSkipped?: string;
+  /**
+   * Replayed with all live memory compared around every call (--paranoid; nightly's replay of
+   * earlier memory-corrupted findings' repros): absent when sampled, and from older reports.
+   */
+  readonly paranoid?: true;
   /** Why the trace could not be read or the target not started. */
   readonly error?: string;
   /** The trace is damaged here (cut short, a bad checksum); `calls` were replayed before it. */
@@ -215,6 +220,7 @@ export function traceEntry(r: ItemResult): TraceEntry {
     ...(res.recordedDetachedAt === undefined ? {} : { recordedDetachedAt: res.recordedDetachedAt }),
     ...(res.recordedDetachedBy === undefined ? {} : { recordedDetachedBy: res.recordedDetachedBy }),
     ...(res.recordedSkipped === undefined ? {} : { recordedSkipped: res.recordedSkipped }),
+    ...(res.paranoid === true ? { paranoid: true as const } : {}),
     ...(r.damage === undefined ? {} : { damage: r.damage }),
     ...(res.interrupted === true ? { interrupted: true as const } : {}),
     ...(res.violations[0] !== undefined && notStarted(res.violations[0])

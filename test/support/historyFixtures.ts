@@ -18,12 +18,16 @@ export const B: FindingKey = {
   fn: 'VideoPortDoDma',
 };
 
-/** A run that replayed both regression repros and saw them pass (unless it saw them fail). */
+/**
+ * A run that replayed both regression repros and saw them pass (unless it saw them fail), A's
+ * with all memory compared, as a night replays a memory-corrupted repro (report/historyFixed.ts).
+ */
 export const run = (runId: string, complete = true, target = 'model:reactos'): HistoryRun => ({
   runId,
   target,
   complete,
   passing: new Set([A.signature, B.signature]),
+  reprosFullyChecked: new Set([A.signature]),
 });
 
 /** `shown` of a run in which `traces` failed first with the signature of `f`. */

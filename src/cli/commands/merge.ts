@@ -35,6 +35,7 @@ import {
 } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
 import { knownOfShards } from '../mergeKnown.js';
+import { withReproCalls } from '../reproCall.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
 import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
@@ -285,10 +286,12 @@ async function writeMerged(
       known: known?.signatures,
     },
     // Every shard replays the regression repros; one failing anywhere is not fixed.
-    regressionResults(
-      shards.map((s) => s.report.corpus),
-      oldSchemeOf(v.history, first.target),
-      known?.signatures,
+    await withReproCalls(
+      regressionResults(
+        shards.map((s) => s.report.corpus),
+        oldSchemeOf(v.history, first.target),
+        known?.signatures,
+      ),
     ),
   );
   const run = {

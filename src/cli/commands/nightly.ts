@@ -35,6 +35,8 @@ import { knownRepros } from '../knownRepros.js';
 import { loadKnown } from '../knownFiles.js';
 import { foldFindings, keepDamagedFile, loadHistory, oldSchemeOf } from '../nightlyHistory.js';
 import { regressionResults } from '../regressionResults.js';
+import { fullyCheckedFiles } from '../fullChecks.js';
+import { withReproCalls } from '../reproCall.js';
 import { historyTraceName, traceIdOf } from '../historyTraceName.js';
 import { checkOutputNames, unwrittenError, writeNightlyReports } from '../nightlyOutputs.js';
 import {
@@ -191,6 +193,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
             workers,
             new Progress('corpus', files.length, { mode, write: ctx.io.err }),
             replayStop,
+            fullyCheckedFiles(files, history?.history, target),
           )
         : { results: [], wallMs: 0, calls: 0 };
     cancelTimer?.();
@@ -213,10 +216,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     if (notReplayed.length > 0 && opts.budgetReplay !== undefined)
       ctx.io.err(`vpdma nightly: ${notReplayedWarning(opts.budgetReplay, notReplayed)}\n`);
     // What the regressions showed: an open finding whose repro failed again is not minimized.
-    const replays = regressionResults(
-      [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
-      oldSchemeOf(history, target),
-      baseline?.signatures,
+    const replays = await withReproCalls(
+      regressionResults(
+        [{ traces: replay.results.map(traceEntry), violations: reportViolations(replay.results) }],
+        oldSchemeOf(history, target),
+        baseline?.signatures,
+      ),
     );
     const known = await knownRepros(
       out,
