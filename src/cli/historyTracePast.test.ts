@@ -156,6 +156,8 @@ describe('failedTrace', () => {
     ).toEqual({
       signatures: new Set([signatureOfViolation(getMdl(T)), A]),
       stoppedAt: 18,
+      firstAt: 20,
+      calls: 40,
       toEnd: true,
       unlistedKinds: new Set(),
     });
@@ -166,7 +168,7 @@ describe('failedTrace', () => {
       entry({ outcome: 'fail', interrupted: true, calls: 12, violations: 1 }),
       [getMdl(T)],
     );
-    expect(cut).toMatchObject({ stoppedAt: 12, toEnd: false });
+    expect(cut).toMatchObject({ stoppedAt: 12, firstAt: 20, calls: 12, toEnd: false });
     const capped = failedTrace(entry({ violations: 3, unlisted: { 'recorded-mismatch': 2 } }), [
       getMdl(T),
     ]);

@@ -291,7 +291,10 @@ describe('foldFindings, the verdicts on failing traces', () => {
     ]);
     const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');
     const said: string[] = [];
-    const nights = [failing, failing, ran([entry('corpus/a.jsonl', 'pass')]), failing];
+    // A memory-corrupted bucket's trace passes sampled (open still), then fully checked, as a
+    // night replays the traces of such a bucket (fullChecks.ts).
+    const passed = entry('corpus/a.jsonl', 'pass');
+    const nights = [failing, failing, ran([passed]), ran([{ ...passed, paranoid: true }]), failing];
     for (const [i, night] of nights.entries()) {
       const read = await readHistory(path);
       const history = read.ok ? read.value.history : emptyHistory();
@@ -305,7 +308,7 @@ describe('foldFindings, the verdicts on failing traces', () => {
       await r.saveHistory();
       said.push(r.traces.get('corpus/a.jsonl')?.status ?? r.fixed.map((f) => f.signature).join());
     }
-    expect(said).toEqual(['new', 'open', sig('MapDmaMemory'), 'regressed']);
+    expect(said).toEqual(['new', 'open', '', sig('MapDmaMemory'), 'regressed']);
   });
   it("an earlier finding's repro failing as it did, with no bucket yet, is recorded: new once", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vpdma-fold-')), 'history.json');

@@ -36,6 +36,7 @@ interface Report {
   stillFailing: string[];
   regressedByReplay?: { signature: string; trace: string; fixedSince?: string }[];
   reprosChanged?: { signature: string; now: { signature: string; status: string } }[];
+  corpus: { traces: { trace: string; outcome: string; paranoid?: true }[] };
 }
 
 /** A harness in `home` running the C target with the fault `home/fault` names. */
@@ -95,6 +96,9 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
     expect(week[0]?.[1].findings.map((f) => [f.signature, f.status])).toEqual([[MEMORY, 'new']]);
     expect(week[1]?.[0].code).toBe(0);
     expect(week[1]?.[1].fixed.map((f) => f.signature)).toEqual([MEMORY]);
+    // What fixed it: its repro, replayed with all memory compared (a sampled pass proves nothing).
+    const repro = week[1]?.[1].corpus.traces.filter((t) => t.trace.includes('/findings/'));
+    expect(repro?.map((t) => [t.outcome, t.paranoid])).toEqual([['pass', true]]);
     // Named in the summary and, as a passing case under the finding's name, in junit.xml.
     expect(week[1]?.[0].out).toMatch(
       new RegExp(`\\n  \\[fixed\\] ${MEMORY} \\(first seen \\S+, last seen \\S+\\)\\n`),

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Regressions } from './regressionResults.js';
 
-/** callIndex of the finding.json beside `repro`, if it is `signature`'s; else undefined. */
-export async function reproCall(repro: string, signature: string): Promise<number | undefined> {
-  const json = await readFile(join(dirname(repro), 'finding.json'), 'utf8')
+/** callIndex of the finding.json in `dir`, if it is `signature`'s; else undefined. */
+export async function reproCall(dir: string, signature: string): Promise<number | undefined> {
+  const json = await readFile(join(dir, 'finding.json'), 'utf8')
     .then((t) => JSON.parse(t) as unknown)
     .catch(() => undefined);
   if (typeof json !== 'object' || json === null) return undefined;
@@ -21,11 +21,16 @@ export async function reproCall(repro: string, signature: string): Promise<numbe
 
 /**
  * `r` with changedAt filled in: for each repro that failed another way, the call its finding
- * failed at, where its finding.json can be read (a repro without one stays as before: open).
+ * failed at, from the finding.json beside it, else (a merge whose shards ran elsewhere) the one
+ * in `out`'s findings/; a repro with neither stays as before: open.
  */
-export async function withReproCalls(r: Regressions): Promise<Regressions> {
+export async function withReproCalls(r: Regressions, out?: string): Promise<Regressions> {
   for (const [signature, c] of r.changed) {
-    const at = await reproCall(c.trace, signature);
+    const at =
+      (await reproCall(dirname(c.trace), signature)) ??
+      (out === undefined
+        ? undefined
+        : await reproCall(join(out, 'findings', ...signature.split('/')), signature));
     if (at !== undefined) r.changedAt.set(signature, at);
   }
   return r;

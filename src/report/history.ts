@@ -16,9 +16,11 @@
 // way that can no longer show it (historyShows.ts: past the call where it showed it, say). A
 // run that did not replay them (a fresh --out, a --replay left out, a trace --budget-replay
 // skipped or --disable left out) says nothing about it: the bucket stays open (known, failing
-// nothing) and is fixed by the first run that replays them all and sees them pass. Nor does a
-// run whose replay of its repro failed another way (neither seen nor fixed). Two more things
-// make a run unable to vouch for an absence, and `HistoryRun` states both:
+// nothing) and is fixed by the first run that replays them all and sees them pass. A repro
+// failing another way is not seeing it; it fixes it only once it can no longer show it (past
+// the finding's call), and a memory-corrupted bucket only by replays comparing all memory
+// (historyFixed.ts). Two more things make a run unable to vouch for an absence, and
+// `HistoryRun` states both:
 //   - `target`: a run only speaks for the target it tested. Buckets of other targets are left
 //     as they are (one history file may serve several targets; a signature seen against two
 //     targets is two buckets). Put the profile in it when it matters ("model:reactos").

@@ -1,6 +1,6 @@
 // When a failing trace no longer holds open a bucket it once failed first with.
 import { describe, expect, it } from 'vitest';
-import { bothFailed, noLongerShows, type FailedTrace } from './historyShows.js';
+import { bothFailed, noLongerShows, reproNoLongerShows, type FailedTrace } from './historyShows.js';
 
 const T = 'corpus:legacy-mapdma-during-transfers.jsonl';
 // Fixed in the target, but the trace now fails first at call 20 with a divergence that stays.
@@ -89,5 +89,57 @@ describe('noLongerShows', () => {
       unlistedKinds: new Set(['memory-mismatch']),
     });
     expect(noLongerShows(inert, T, both)).toBe(false);
+  });
+});
+
+describe("reproNoLongerShows: a bucket's own repro, failing another way", () => {
+  // Its finding failed at call 4 (return-mismatch); tonight the repro fails otherwise.
+  const found = { signature: 'return-mismatch/StartDma/f586ddc4', kind: 'return-mismatch' };
+  const now = (over: Partial<FailedTrace>): FailedTrace => ({
+    signatures: new Set(['out-param-mismatch/StartDma/a63cbecb']),
+    stoppedAt: 4,
+    firstAt: 4,
+    calls: 5,
+    toEnd: true,
+    unlistedKinds: new Set(),
+    ...over,
+  });
+
+  it('another bug at its call, which answered and was checked: gone', () => {
+    expect(reproNoLongerShows(found, 4, now({}))).toBe(true);
+  });
+
+  it('a first failure past its call: gone', () => {
+    expect(reproNoLongerShows(found, 4, now({ stoppedAt: 6, firstAt: 6, calls: 8 }))).toBe(true);
+  });
+
+  it('a first failure before its call: masked, not gone', () => {
+    expect(reproNoLongerShows(found, 4, now({ stoppedAt: 2, firstAt: 2 }))).toBe(false);
+    // Detached (a divergence) before it, the violation at the call itself: not compared there.
+    expect(reproNoLongerShows(found, 4, now({ stoppedAt: 3 }))).toBe(false);
+  });
+
+  it('its call gave no answer (a crash or timeout there): masked', () => {
+    const crashed = now({ signatures: new Set(['target-crashed/StartDma/b8a02000']), calls: 4 });
+    expect(reproNoLongerShows(found, 4, { ...crashed, toEnd: false })).toBe(false);
+  });
+
+  it('at its call, a stop not of a violation there (a misuse detaching there): masked', () => {
+    expect(reproNoLongerShows(found, 4, now({ firstAt: 6 }))).toBe(false);
+  });
+
+  it("its kind past the report's cap at that call could hide it: not gone", () => {
+    const capped = now({ unlistedKinds: new Set(['return-mismatch']) });
+    expect(reproNoLongerShows(found, 4, capped)).toBe(false);
+    expect(reproNoLongerShows(found, 4, now({ unlistedKinds: new Set(['memory-mismatch']) }))).toBe(
+      true,
+    );
+  });
+
+  it('still listing the signature, or no call to judge by (no finding.json), or not told: not gone', () => {
+    const still = now({ signatures: new Set([found.signature]) });
+    expect(reproNoLongerShows(found, 4, still)).toBe(false);
+    expect(reproNoLongerShows(found, undefined, now({}))).toBe(false);
+    expect(reproNoLongerShows(found, 4, undefined)).toBe(false);
   });
 });

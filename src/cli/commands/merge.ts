@@ -292,6 +292,7 @@ async function writeMerged(
         oldSchemeOf(v.history, first.target),
         known?.signatures,
       ),
+      opts.out,
     ),
   );
   const run = {
