@@ -19,8 +19,9 @@ export function fullyCheckedFiles(
       for (const t of b.traces ?? []) held.add(t);
   return new Set(
     files.filter((f) => {
+      // Another finding's repro can be a trace of such a bucket too (it fails first with it).
       const kind = regressionSignature(f)?.split('/')[0];
-      return kind !== undefined ? needsFullCheck({ kind }) : held.has(historyTraceName(f));
+      return (kind !== undefined && needsFullCheck({ kind })) || held.has(historyTraceName(f));
     }),
   );
 }

@@ -176,6 +176,7 @@ describe('fullyCheckedFiles: what a night replays with all memory compared', () 
   it("memory-corrupted findings' repros, and the traces of open memory-corrupted buckets", () => {
     const mine = '/o/findings/memory-corrupted/MapDmaMemory/b8a02000/repro.jsonl';
     const other = '/o/findings/return-mismatch/StartDma/f586ddc4/repro.jsonl';
+    const changed = 'out/findings/return-mismatch/GetMdl/f586ddc4/repro.jsonl';
     const held = '/v/regress/a.jsonl';
     const fixed = '/v/regress/b.jsonl';
     const bucket = {
@@ -190,13 +191,13 @@ describe('fullyCheckedFiles: what a night replays with all memory compared', () 
     const history = {
       ...emptyHistory(),
       buckets: [
-        { ...bucket, traces: [held] },
+        { ...bucket, traces: [held, 'findings/return-mismatch/GetMdl/f586ddc4/repro.jsonl'] },
         { ...bucket, signature: 'memory-corrupted/X/1', traces: [fixed], fixedSince: 'n2' },
         { ...bucket, target: 'other', traces: [fixed] },
       ],
     };
-    const files = [mine, other, held, fixed];
-    expect([...fullyCheckedFiles(files, history, 'model')]).toEqual([mine, held]);
+    const files = [mine, other, changed, held, fixed];
+    expect([...fullyCheckedFiles(files, history, 'model')]).toEqual([mine, changed, held]);
     expect([...fullyCheckedFiles(files, undefined, 'model')]).toEqual([mine]);
   });
 });
