@@ -4,7 +4,7 @@
 import type { ItemResult, ReplaySettings } from '../replay/protocol.js';
 import type { Progress } from './progress.js';
 import { runReplaysOrFault, type FaultedRun } from './replayRun.js';
-import { watchStarts } from './startWatch.js';
+import { STARTS_FAILED_MAX, watchStarts } from './startWatch.js';
 
 /**
  * The results the night keeps: a trace stopped part way (Ctrl-C, --budget-replay) counts if it
@@ -51,4 +51,14 @@ export async function replayPhase(
     calls,
     cannotStart: { message: v.message, notReplayed: files.length - results.length },
   };
+}
+
+/** What ends the night before its work (exit 2 or 3): a target that cannot load or start. */
+export function setupErrorOf(
+  cannotLoad: { readonly message: string } | undefined,
+  cannotStart: ReplayPhase['cannotStart'],
+): string | undefined {
+  if (cannotLoad !== undefined) return `${cannotLoad.message} (no trace replayed, no case fuzzed)`;
+  if (cannotStart === undefined) return undefined;
+  return `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`;
 }

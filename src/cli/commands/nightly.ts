@@ -28,8 +28,7 @@ import {
   skippedTraces,
   type NightlyOptions,
 } from '../nightlyPlan.js';
-import { replayPhase } from '../nightlyStart.js';
-import { STARTS_FAILED_MAX } from '../startWatch.js';
+import { replayPhase, setupErrorOf } from '../nightlyStart.js';
 import { defaultCorpusDir, fuzzPhase, startupTiming } from '../nightlyFuzz.js';
 import { knownRepros } from '../knownRepros.js';
 import { loadKnown } from '../knownFiles.js';
@@ -200,13 +199,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     const closing = closeWarning(target, closeErrorsOf(replay.results), 'trace');
     if (closing !== '') ctx.io.err(closing);
     // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
-    const cannotStart = replay.cannotStart;
-    const setupError =
-      cannotLoad !== undefined
-        ? `${cannotLoad.message} (no trace replayed, no case fuzzed)`
-        : cannotStart === undefined
-          ? undefined
-          : `${cannotStart.message} (in each of the first ${STARTS_FAILED_MAX} traces; ${cannotStart.notReplayed} more not replayed, no case fuzzed)`;
+    const setupError = setupErrorOf(cannotLoad, replay.cannotStart);
     // Cut short by --budget-replay (not by a signal, nor a target that cannot start): the
     // traces left, named in every report; an earlier finding's repro among them was not checked.
     const notReplayed =
