@@ -4,6 +4,8 @@
 // ends the chunks with damage naming the compressed byte where zlib failed (the trace reader
 // keeps everything before it, as for a truncated trace). Bytes after a whole gzip stream that
 // are not gzip (trailing garbage) are damage too: every byte before them is kept.
+import { once } from 'node:events';
+import type { ReadStream } from 'node:fs';
 import { constants, createGunzip, type Gunzip } from 'node:zlib';
 import { CHUNK_BYTES, ioMessage, openRegular, openRegularOr, type IoStatus } from './fileChunks.js';
 
@@ -66,8 +68,8 @@ export async function* gunzipChunks(
     if (readError !== undefined) status.error = ioMessage(readError);
     else failure = await gzipFailure(path, e, gz);
   } finally {
-    src.destroy();
     gz.destroy();
+    await closeStream(src);
   }
   if (failure === undefined) return;
   let message = failure.message;
@@ -145,9 +147,20 @@ async function* inflatedBefore(
   } catch {
     // the file could not be read again: what was recovered stands
   } finally {
-    src.destroy();
     gz.destroy();
+    await closeStream(src);
   }
+}
+
+/**
+ * Destroys a read stream and waits until it has closed its file: destroy() alone closes it a
+ * moment later, so a reader stopped early (bad input, a stop) would return with it still open.
+ */
+async function closeStream(src: ReadStream): Promise<void> {
+  if (src.closed) return;
+  const closed = once(src, 'close').catch(() => undefined); // an error: nothing more to wait for
+  src.destroy();
+  await closed;
 }
 
 const mib = (n: number): string => `${Math.round(n / (1024 * 1024))} MiB`;
