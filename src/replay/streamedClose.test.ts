@@ -60,11 +60,14 @@ describe('a streamed replay closes its file', () => {
     expect(left).toBe(0);
   });
 
+  /** The trace with bad input after its calls, as `name`.jsonl and compressed (read otherwise). */
+  const badFiles = (name: string): [string, Uint8Array | string][] => [
+    [`${name}.jsonl`, badLine],
+    [`${name}.jsonl.gz`, gzipSync(badLine)],
+  ];
+
   it('at bad input part way, plain or compressed', async () => {
-    for (const [name, content] of [
-      ['bad.jsonl', badLine],
-      ['bad.jsonl.gz', gzipSync(badLine)],
-    ] as const) {
+    for (const [name, content] of badFiles('bad')) {
       const { r, left } = await streamed(name, content);
       expect(r?.inputError).toMatch(/VideoPortNoSuchCall/);
       expect(left).toBe(0);
@@ -86,10 +89,7 @@ describe('a streamed replay closes its file', () => {
   });
 
   it('stopped at a violation, with bad input after it, plain or compressed', async () => {
-    for (const [name, content] of [
-      ['stop-bad.jsonl', badLine],
-      ['stop-bad.jsonl.gz', gzipSync(badLine)],
-    ] as const) {
+    for (const [name, content] of badFiles('stop-bad')) {
       const { r, left } = await streamed(name, content, { stopAtViolation: {} });
       expect(r?.result?.calls).toBe(2);
       expect(r?.inputError).toMatch(/VideoPortNoSuchCall/);
