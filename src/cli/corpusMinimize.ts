@@ -109,6 +109,8 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
       progress.update(i + 1, { trace: oneLine(basename(t.trace)) }); // the (i+1)-th of them under way
       // A fault minimizing one trace is that trace not minimized: the reports still get written.
       const r = await minimizeOne(o, t, executor, stop.signal).catch(faulted);
+      // Interrupted before anything shorter was found to fail: left with its command, unwritten.
+      if (r === INTERRUPTED) break;
       done++;
       if ('skipped' in r) {
         o.log(`vpdma: ${oneLine(t.trace)}: not minimized: ${oneLine(r.skipped)}\n`);
@@ -138,6 +140,13 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
 /** Why a trace was not minimized; `setup`: the target could not be set up at all. */
 type Skipped = { readonly skipped: string; readonly setup?: true };
 
+/**
+ * Ctrl-C or SIGTERM (o.signal) while the trace was read, or before a shorter trace was found to
+ * fail: nothing to write, as `vpdma minimize` writes nothing then (the "repro" would be the
+ * calls up to the failing one, replayed once more first: seconds for a long capture).
+ */
+const INTERRUPTED = Symbol('interrupted');
+
 /** A minimization that threw: a harness bug, told as the reason the trace was not minimized. */
 function faulted(e: unknown): Skipped {
   if (TargetSetupError.is(e)) return { skipped: e.message, setup: true };
@@ -151,12 +160,15 @@ async function minimizeOne(
   t: CorpusTarget,
   executor: PiscinaExecutor,
   signal: AbortSignal,
-): Promise<CorpusRepro | Skipped> {
+): Promise<CorpusRepro | Skipped | typeof INTERRUPTED> {
   const v = t.violation;
   // Only the calls up to the failing one are held (the first pass cuts the rest), the others
   // not read again when the night's replay counted them; a damaged trace is minimized from
-  // its intact part, as `vpdma minimize` does.
-  const read = await readTraceStart(t.trace, v.callIndex + 1, t.traceCalls);
+  // its intact part, as `vpdma minimize` does. A signal ends the read at its next chunk (a late
+  // violation's calls may take seconds to read); --minimize-time spent does not: the trace
+  // under way is then written as it stands.
+  const read = await readTraceStart(t.trace, v.callIndex + 1, t.traceCalls, o.signal);
+  if (o.signal.aborted) return INTERRUPTED;
   if (!read.ok) return { skipped: formatTraceError(read.error) };
   const { header, calls } = read.value.trace;
   // The repro records the profile it was minimized under, as `vpdma minimize` writes it.
@@ -172,6 +184,7 @@ async function minimizeOne(
       signal,
       traceCalls: read.value.calls,
     });
+    if (r.aborted && r.accepted === 0 && o.signal.aborted) return INTERRUPTED;
     const repro = reproOf(r.trace, v, { from: basename(t.trace), calls: read.value.calls });
     const [again] = await replayTraces(executor, settings, [repro]);
     const seen = findFailure(again?.result, failure);

@@ -55,6 +55,7 @@ describe('startsIn', () => {
     expect(startsIn('await interruptCli(argv, 500);')).toBe('interruptCli');
     expect(startsIn('await runReplays(items, settings);')).toBe('runReplays');
     expect(startsIn('await runReplaysOrFault(items, s);')).toBe('runReplaysOrFault');
+    expect(startsIn('await minimizeCorpusFailures(o);')).toBe('minimizeCorpusFailures');
     // The word alone is prose: "in the main thread", a `main` branch.
     expect(startsIn("'in the main thread (no worker started)'")).toBeUndefined();
     expect(startsIn('const domain = x; remain(1);')).toBeUndefined();
