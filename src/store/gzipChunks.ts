@@ -68,8 +68,9 @@ export async function* gunzipChunks(
     if (readError !== undefined) status.error = ioMessage(readError);
     else failure = await gzipFailure(path, e, gz);
   } finally {
+    const closing = closeStream(src); // destroys it now, before gz: nothing more is piped
     gz.destroy();
-    await closeStream(src);
+    await closing;
   }
   if (failure === undefined) return;
   let message = failure.message;
@@ -147,8 +148,9 @@ async function* inflatedBefore(
   } catch {
     // the file could not be read again: what was recovered stands
   } finally {
+    const closing = closeStream(src); // destroys it now, before gz: nothing more is piped
     gz.destroy();
-    await closeStream(src);
+    await closing;
   }
 }
 
