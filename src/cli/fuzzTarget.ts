@@ -4,7 +4,7 @@
 // back as values. Everything runs in the caller's thread, one case after another.
 import { unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
-import { DEFAULT_SEED, parseSeed } from '../core/rng.js';
+import { DEFAULT_SEED, parseSeed, seedRefusal } from '../core/rng.js';
 import { isProfile, profileOf, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
 import type { NamedTrace } from '../fuzz/base.js';
@@ -122,8 +122,14 @@ export async function fuzzTarget(
   factory: TargetFactory,
   options: FuzzTargetOptions = {},
 ): Promise<FuzzTargetResult> {
-  const seed = parseSeed(String(options.seed ?? DEFAULT_SEED));
-  if (seed === undefined) throw new RangeError(`seed: expected a number or a hex string`);
+  const seedText = String(options.seed ?? DEFAULT_SEED);
+  const seed = parseSeed(seedText);
+  if (seed === undefined) {
+    const why = seedRefusal(seedText);
+    throw new RangeError(
+      `seed: expected a number or a hex string${why === undefined ? '' : `: ${why}`}`,
+    );
+  }
   if (options.runs !== undefined && options.timeMs !== undefined)
     throw new RangeError('runs and timeMs: give one budget, not both');
   const timeoutMs = options.timeoutMs ?? FUZZ_DEFAULTS.timeoutMs;

@@ -14,6 +14,7 @@ describe('seedOption', () => {
     expect(seedOption('0016', {})).toEqual(seedOption('16', {}));
     expect(seedOption('16', {}).text).toBe('16');
     expect(seedOption('ABCDEF0123', {})).toEqual(seedOption('abcdef0123', {}));
+    expect(seedOption('0XABCDEF0123', {})).toEqual(seedOption('abcdef0123', {}));
     expect(seedOption(' abcdef0123 ', {}).text).toBe('abcdef0123');
     expect(seedOption('17', {})).not.toEqual(seedOption('16', {}));
   });
@@ -23,6 +24,9 @@ describe('seedOption', () => {
       /^--seed: expected a decimal number or a hex string such as a git SHA, got "x{80}\.\.\." \(5000 characters\)$/,
     );
     expect(() => seedOption(undefined, { VPDMA_SEED: 'no!' })).toThrow(/^VPDMA_SEED: .*got "no!"$/);
+    expect(() => seedOption('0x10', {})).toThrow(
+      /^--seed: expected .*, got "0x10": a 0x seed is hex text .*; give 16 for the number 0x10$/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // in its error (STYLE lesson 15).
 import { availableParallelism } from 'node:os';
 import { Option } from 'commander';
-import { DEFAULT_SEED, parseSeed, type Seed } from '../core/rng.js';
+import { DEFAULT_SEED, parseSeed, seedRefusal, type Seed } from '../core/rng.js';
 import { parseShard, type Shard } from '../fuzz/shard.js';
 import { isProfile, type Profile } from '../model/device.js';
 import { disabledNames, disabledWarnings } from '../fuzz/disabledNames.js';
@@ -228,10 +228,12 @@ export function seedOption(text: string | undefined, env: NodeJS.ProcessEnv = pr
   const fromEnv = env['VPDMA_SEED'] === '' ? undefined : env['VPDMA_SEED'];
   const raw = text ?? fromEnv ?? DEFAULT_SEED;
   const seed = parseSeed(raw);
-  if (seed === undefined)
+  if (seed === undefined) {
+    const why = seedRefusal(raw);
     throw new UserError(
-      `${text === undefined ? 'VPDMA_SEED' : '--seed'}: expected a decimal number or a hex string such as a git SHA, got "${raw.length > 80 ? `${raw.slice(0, 80)}..." (${raw.length} characters)` : `${raw}"`}`,
+      `${text === undefined ? 'VPDMA_SEED' : '--seed'}: expected a decimal number or a hex string such as a git SHA, got "${raw.length > 80 ? `${raw.slice(0, 80)}..." (${raw.length} characters)` : `${raw}"`}${why === undefined ? '' : `: ${why}`}`,
     );
+  }
   return seed;
 }
 

@@ -6,7 +6,7 @@ import { hashString, splitmix64 } from './hash.js';
 
 export type Rng = ReturnType<typeof xoroshiro128plus>;
 
-/** A seed as the user gave it (decimal or a git SHA) and the 32-bit value derived from it. */
+/** A seed as the user gave it (decimal or a git SHA), spelled one way, and the 32-bit value derived from it. */
 export interface Seed {
   readonly text: string;
   readonly value: number;
@@ -16,22 +16,38 @@ export interface Seed {
 export const DEFAULT_SEED = '20261128';
 
 const DECIMAL_RE = /^\d{1,15}$/;
-const HEXISH_RE = /^(?:0x)?[0-9a-fA-F]{1,64}$/;
+const HEX_RE = /^[0-9a-f]{1,64}$/;
+const HEX_PREFIX_RE = /^0x/i;
 
-/** Parses --seed / VPDMA_SEED: a decimal integer or a hex string such as a git SHA. */
+/**
+ * Parses --seed / VPDMA_SEED: a decimal integer or a hex string such as a git SHA, which may
+ * start with `0x`. Undefined for anything else (seedRefusal says why).
+ */
 export function parseSeed(text: string): Seed | undefined {
   const t = text.trim();
   // The text goes into every case's meta (and so the corpus's file names): one spelling per
-  // seed, so 0016 and 16, or a SHA in upper and in lower case, are the same campaign.
+  // seed, so 0016 and 16, a SHA in upper and in lower case, or with 0x and without, are the
+  // same campaign, and the text printed, given back, is that campaign again.
   if (DECIMAL_RE.test(t)) {
     const value = Number(t);
     return { text: String(value), value: value % 0x1_0000_0000 };
   }
-  if (HEXISH_RE.test(t)) {
-    const lower = t.toLowerCase();
-    return { text: lower, value: hashString(lower) % 0x1_0000_0000 };
-  }
+  // A hex seed is hashed as text (a SHA is too long for a number), so `0x` is a prefix only:
+  // 0xabc is abc. What would read as decimal without it (0x10) is refused: neither 10 nor 16.
+  const hex = t.replace(HEX_PREFIX_RE, '').toLowerCase();
+  if (HEX_RE.test(hex) && !DECIMAL_RE.test(hex))
+    return { text: hex, value: hashString(hex) % 0x1_0000_0000 };
   return undefined;
+}
+
+/** Why parseSeed refused `text`, for the one-line error after "expected ...". */
+export function seedRefusal(text: string): string | undefined {
+  const t = text.trim();
+  const rest = t.replace(HEX_PREFIX_RE, '');
+  if (rest === t || !DECIMAL_RE.test(rest)) return undefined;
+  const number = BigInt(`0x${rest}`).toString();
+  const give = DECIMAL_RE.test(number) ? `; give ${number} for the number ${t}` : '';
+  return `a 0x seed is hex text like a git SHA, hashed without its 0x, and ${rest} alone is the decimal ${Number(rest)}${give}`;
 }
 
 export function createRng(seed: number): Rng {
