@@ -13,7 +13,19 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import { BUNDLED_TRACE } from '../report/command.js';
 import { sortedRecord, type History } from '../report/history.js';
 import { bundledCorpusDir } from '../store/corpus.js';
-import { traceKey } from './mergeReplay.js';
+
+/**
+ * An earlier finding's repro by its signature and file, `findings/<kind>/<fn>/<hash>/repro.<ext>`
+ * (it lives in each run's own OUT/findings: `s1/findings/...`, `s2/findings/...`); any other
+ * trace as given.
+ */
+export function traceKey(trace: string): string {
+  const m =
+    /(?:^|[\\/])(findings[\\/][^\\/]+[\\/][^\\/]+[\\/][^\\/]+[\\/]repro\.(?:jsonl|txt|vpt))$/.exec(
+      trace,
+    );
+  return m?.[1] === undefined ? trace : m[1].replace(/\\/g, '/');
+}
 
 /** By corpus directory, the names of its files (read once). */
 const bundledNames = new Map<string, ReadonlySet<string>>();

@@ -1,10 +1,11 @@
 // `vpdma merge` of shards whose corpus replays disagree: every shard replays the whole corpus
 // (and the earlier findings' repros), so a failure any shard saw is the merged run's: in
 // report.json, junit.xml and the exit code. A shard whose target could not start is too.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join, resolve, sep } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundledCorpusDir } from '../store/corpus.js';
 import { corpusOwner } from './corpusMinimizePlan.js';
 import { mergeCorpusReplay } from './mergeReplay.js';
 import { runCli as run } from '../../test/support/runCli.js';
@@ -17,7 +18,13 @@ interface Merged {
   interrupted: boolean;
   corpus: {
     summary: { failed: number; passed: number; traces: number };
-    traces: { trace: string; outcome: string; violations: number; failedIn?: string[] }[];
+    traces: {
+      trace: string;
+      traceId?: string;
+      outcome: string;
+      violations: number;
+      failedIn?: string[];
+    }[];
     repros?: { signature: string; trace: string }[];
   };
   violations: { kind: string; trace: string }[];
@@ -35,16 +42,20 @@ afterEach(() => {
 });
 
 describe('vpdma merge, the corpus replay of every shard', () => {
-  it('keeps a corpus violation only shard 2 saw, naming the shard', async () => {
-    const args = ['--target', 'module:test/fixtures/mutant-target.mjs', '--seed', '4'];
-    const more = ['--runs', '4', '--workers', '1', '--quiet', '--fail-on', 'none'];
-    const s1 = join(dir, 'env-s1');
-    const s2 = join(dir, 'env-s2');
+  const args = ['--target', 'module:test/fixtures/mutant-target.mjs', '--seed', '4'];
+  const more = ['--runs', '4', '--workers', '1', '--quiet', '--fail-on', 'none'];
+  const s1 = join(dir, 'env-s1');
+  const s2 = join(dir, 'env-s2');
+  // Two shards, run once for the tests below: shard 2's machine has the bug, so its replay of
+  // the corpus fails.
+  beforeAll(async () => {
     expect((await run(['nightly', ...args, ...more, '--shard', '1/2', '--out', s1])).code).toBe(0);
-    // Shard 2's machine has the bug: its replay of the corpus fails.
     process.env['VPDMA_FIXTURE_MUTANT'] = 'mapdma-writes-length';
     expect((await run(['nightly', ...args, ...more, '--shard', '2/2', '--out', s2])).code).toBe(0);
     delete process.env['VPDMA_FIXTURE_MUTANT'];
+  });
+
+  it('keeps a corpus violation only shard 2 saw, naming the shard', async () => {
     const shard2 = reportOf(s2).corpus.summary.failed;
     expect(shard2).toBeGreaterThan(0);
     for (const order of [
@@ -77,6 +88,31 @@ describe('vpdma merge, the corpus replay of every shard', () => {
     }
   });
 
+  it('replays each bundled trace once when the shards ran from two installs', async () => {
+    // Shard 2 as another machine's install of the same build writes it: the bundled corpus
+    // under its own directory, the same traceId.
+    const here = JSON.stringify(join(root, 'corpus') + sep).slice(1, -1);
+    const there = JSON.stringify(join(dir, 'elsewhere', 'vpdma', 'corpus') + sep).slice(1, -1);
+    const moved = join(dir, 'env-s2-moved');
+    cpSync(s2, moved, { recursive: true });
+    const text = readFileSync(join(s2, 'report.json'), 'utf8');
+    expect(text).toContain(here);
+    writeFileSync(join(moved, 'report.json'), text.split(here).join(there));
+    const same = join(dir, 'env-merged-same');
+    const two = join(dir, 'env-merged-two');
+    expect((await run(['merge', s1, s2, '--out', same, '--fail-on', 'none'])).code).toBe(0);
+    const r = await run(['merge', s1, moved, '--out', two, '--fail-on', 'none']);
+    expect(r.code, r.err).toBe(0);
+    const [a, b] = [reportOf(same), reportOf(two)];
+    expect(b.corpus.summary).toEqual(a.corpus.summary);
+    expect(b.corpus.summary.traces).toBe(reportOf(s1).corpus.summary.traces);
+    expect(b.corpus.traces.map((t) => [t.traceId, t.outcome, t.failedIn])).toEqual(
+      a.corpus.traces.map((t) => [t.traceId, t.outcome, t.failedIn]),
+    );
+    expect(b.violations.length).toBe(a.violations.length);
+    expect(junitCounts(two)).toBe(junitCounts(same));
+  });
+
   it('carries a shard whose target could not start: its violations, stoppedBy and exit 3', async () => {
     const target = `process:${process.execPath} ${join(root, 'test/fixtures/env-broken-process-target.mjs')}`;
     const args = ['--target', target, '--seed', '4', '--runs', '6', '--workers', '1'];
@@ -103,14 +139,15 @@ describe('vpdma merge, the corpus replay of every shard', () => {
 
 describe('mergeCorpusReplay', () => {
   /** A shard whose corpus replay is `traces` (each failing one with one violation). */
-  const shard = (k: number, traces: [string, 'pass' | 'fail'][]): Shard =>
+  const shard = (k: number, traces: [string, 'pass' | 'fail', string?][]): Shard =>
     ({
       dir: `s${k}`,
       report: {
         shard: `${k}/2`,
         corpus: {
-          traces: traces.map(([trace, outcome]) => ({
+          traces: traces.map(([trace, outcome, traceId]) => ({
             trace,
+            ...(traceId === undefined ? {} : { traceId }),
             outcome,
             calls: 3,
             violations: outcome === 'fail' ? 1 : 0,
@@ -146,6 +183,42 @@ describe('mergeCorpusReplay', () => {
     ]);
     expect(m.violations.map((v) => v.trace)).toEqual([repro(2)]);
     expect(m.summary).toMatchObject({ traces: 2, passed: 1, failed: 1, violations: 1 });
+  });
+
+  it('matches a trace across installs and spellings by its traceId, an older one’s by its name', () => {
+    const [name = ''] = readdirSync(bundledCorpusDir())
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    const at = (install: string): string => join(install, 'corpus', name);
+    const id = `corpus:${name}`;
+    const m = mergeCorpusReplay([
+      shard(1, [
+        [at('/opt/a/vpdma'), 'pass', id],
+        ['./regs/b.jsonl', 'pass', './regs/b.jsonl'],
+        [at('/home/c/old'), 'pass'],
+      ]),
+      shard(2, [
+        [at('/home/ci/vpdma'), 'fail', id],
+        ['regs/b.jsonl', 'pass', 'regs/b.jsonl'],
+        // Without a traceId (an older shard): another install's bundled trace by its name.
+        [at('/srv/old'), 'pass'],
+      ]),
+    ]);
+    expect(m.traces.map((t) => [t.trace, t.outcome, t.failedIn])).toEqual([
+      [at('/home/ci/vpdma'), 'fail', ['2/2']],
+      ['./regs/b.jsonl', 'pass', undefined],
+    ]);
+    expect(m.summary).toMatchObject({ traces: 2, passed: 1, failed: 1 });
+    // The same trace, spelled another way by a shard whose --budget-replay left it out, was replayed.
+    const budget = shard(2, [['regs/c.jsonl', 'pass', 'regs/c.jsonl']]);
+    const left = { trace: at('/elsewhere'), regression: false };
+    const out = {
+      ...budget.report.corpus,
+      notReplayed: [left, { trace: 'regs/d.jsonl', regression: false }],
+    };
+    const partial = { ...budget, report: { ...budget.report, corpus: out } } as Shard;
+    const n = mergeCorpusReplay([shard(1, [[at('/opt/a/vpdma'), 'pass', id]]), partial]);
+    expect(n.notReplayed?.map((t) => t.trace)).toEqual(['regs/d.jsonl']);
   });
 
   it('says the corpus minimization stopped when any shard’s did, time over a signal', () => {

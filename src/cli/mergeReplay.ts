@@ -3,25 +3,26 @@
 // healthy run agree, and the merge is any one shard's replay; where they disagree (a target
 // that depends on its machine, a flaky one, one that could not start on one shard) the merge
 // keeps the failure, so a violation seen by any shard is in the merged report and exit code.
+import { posix } from 'node:path';
 import { summarize, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
 import type { FuzzReport } from '../fuzz/fuzzReport.js';
 import { notReplayedWarning, type NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { NotReplayed } from '../report/nightlySchema.js';
+import { historyTraceName } from './historyTraceName.js';
 import type { Shard } from './shardReport.js';
 
 export type MergedCorpus = NightlyReportWithDetail['corpus'];
 
 /**
- * What identifies a trace across shards: a regression repro lives in each shard's own
- * OUT/findings (`s1/findings/<signature>/repro.jsonl`, `s2/findings/...`), so it is its
- * signature and file; any other trace is its path as replayed.
+ * What identifies a trace across shards, which may run from different installs and
+ * directories: its `traceId` (`corpus:NAME` wherever vpdma is installed, `findings/...` for a
+ * repro in the shard's own OUT, else the path as given); from an older shard without one, its
+ * name as --history gives it (historyTraceName: the same, guessed from the path). A path is
+ * compared normalized (`./regs/a.jsonl` is `regs/a.jsonl`); an absolute path and a relative
+ * one are two traces, as the shards' directories are unknown.
  */
-export function traceKey(trace: string): string {
-  const m =
-    /(?:^|[\\/])(findings[\\/][^\\/]+[\\/][^\\/]+[\\/][^\\/]+[\\/]repro\.(?:jsonl|txt|vpt))$/.exec(
-      trace,
-    );
-  return m?.[1] === undefined ? trace : m[1].replace(/\\/g, '/');
+export function mergeKey(e: { readonly trace: string; readonly traceId?: string }): string {
+  return posix.normalize((e.traceId ?? historyTraceName(e.trace)).replace(/\\/g, '/'));
 }
 
 /** Whether a shard's replay of a trace found anything wrong (its exit code would say so). */
@@ -48,7 +49,7 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     for (const v of s.report.corpus.violations)
       mine.set(v.trace, [...(mine.get(v.trace) ?? []), v]);
     for (const entry of s.report.corpus.traces) {
-      const key = traceKey(entry.trace);
+      const key = mergeKey(entry);
       const seen = byKey.get(key) ?? [];
       seen.push({ shard, entry, violations: mine.get(entry.trace) ?? [] });
       byKey.set(key, seen);
@@ -68,8 +69,7 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
   const notReplayed = new Map<string, NotReplayed>();
   for (const s of shards)
     for (const t of s.report.corpus.notReplayed ?? [])
-      if (!byKey.has(traceKey(t.trace)) && !notReplayed.has(traceKey(t.trace)))
-        notReplayed.set(traceKey(t.trace), t);
+      if (!byKey.has(mergeKey(t)) && !notReplayed.has(mergeKey(t))) notReplayed.set(mergeKey(t), t);
   const budgetReplay = shards.find((s) => s.report.corpus.budgetReplay !== undefined)?.report.corpus
     .budgetReplay;
   const summary = summarize(traces, violations);
