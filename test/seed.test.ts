@@ -19,5 +19,8 @@ describe('testSeedOf', () => {
 
   it('refuses what is neither, naming VPDMA_SEED', () => {
     expect(() => testSeedOf('x!')).toThrow(/^VPDMA_SEED: expected a decimal number .*got "x!"$/);
+    expect(() => testSeedOf('0x10')).toThrow(
+      /^VPDMA_SEED: .*got "0x10": .*give 16 for the number 0x10$/,
+    );
   });
 });
