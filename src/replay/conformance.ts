@@ -5,7 +5,6 @@ import type { Args, TraceCall, Value } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { compareOutcome } from './compare.js';
-import { ruleSource } from './ruleSource.js';
 import { translateOut } from './translate.js';
 import { violation, type Violation } from './violation.js';
 
@@ -75,7 +74,7 @@ export function recordedViolations(
       call.fn,
       c.index,
       `the trace recorded ${m.field} = ${m.actual}; the ${c.profile} oracle says ${m.expected}`,
-      { ...m, ...ruleSource('recorded-mismatch', call.fn, m.field, c.profile) },
+      m,
     ),
   );
 }
@@ -91,8 +90,7 @@ export function conformanceViolations(
   return found.map((m) => {
     const kind = mismatchKind(fn, m.field);
     // A read changes nothing: bytes it finds wrong were wrong before it (found late).
-    const cited = { ...m, ...ruleSource(kind, fn, m.field, c.profile) };
-    const detail = kind === 'memory-mismatch' ? { ...cited, foundLate: true as const } : cited;
+    const detail = kind === 'memory-mismatch' ? { ...m, foundLate: true as const } : m;
     return violation(
       kind,
       fn,

@@ -9,16 +9,39 @@ import { createMutantTarget, MUTANTS } from './mutants.js';
 import { replayTrace } from './replayTrace.js';
 
 describe('every bundled mutant', () => {
-  it('is first found at the call, function and field its description names', async () => {
+  it('is first found at the call, function and field its description names, citing its rule', async () => {
     const device = resolveDevice(KITCHEN_DEVICE);
     const where: Record<string, string> = {};
+    const cites: Record<string, string> = {};
     for (const m of MUTANTS) {
       const target = createMutantTarget(m, { device, profile: 'docs' });
       const header = { ...emptyHeader(), device: KITCHEN_DEVICE, profile: 'docs' as const };
       const r = await replayTrace(header, kitchenSink(), target, { callTimeoutMs: 200 });
       const v = r.violations[0];
       where[m.name] = v === undefined ? 'none' : `${v.callIndex} ${v.fn} ${v.field ?? '-'}`;
+      cites[m.name] = [v?.rule ?? '-', ...(v?.stricter === undefined ? [] : [v.stricter])].join(
+        ' ',
+      );
     }
+    // The rule each first violation cites (ruleSource.ts KIND_CITATIONS): the obsolete calls'
+    // invariant whichever call, a compared answer its call's section (GetBytesUsed's constant:
+    // §1 E), memory at an event, a crash and a hang nothing.
+    const INERT = 'spec §4 invariant 5';
+    expect(cites).toEqual({
+      'associate-writes-vrp': INERT,
+      'bytes-used-remembered': 'spec §1 E',
+      'completedma-from-device-fails': 'spec §1 D',
+      'crash-on-double-free-pool': '-',
+      'devicedma-drops-last-byte': '-',
+      'dodma-signals-event': INERT,
+      'drops-map-registers': INERT,
+      'hang-on-signaled-wait': '-',
+      'mapdma-corrupts-common-buffer': INERT,
+      'mapdma-user-mode-nonnull': INERT,
+      'mapdma-writes-length': INERT,
+      'startdma-ignores-offset': 'spec §1 D docs/spec-gaps.md#startdmas-grant',
+      'unmapdma-tears-down-view': INERT,
+    });
     expect(where).toMatchInlineSnapshot(`
       {
         "associate-writes-vrp": "23 VideoPortAssociateEventsWithDmaHandle out.pVrp.outputBufferLength",

@@ -16,6 +16,7 @@ import { planOf, type CallPlan } from './callPlan.js';
 import { callTargetMaybe, TargetFault } from './callTarget.js';
 import { conformanceViolations, toModelSpace, type CheckContext } from './conformance.js';
 import { mismatchViolation } from './diffText.js';
+import { cited } from './ruleSource.js';
 import {
   DEFAULT_SAMPLE_BYTES,
   type DetachReason,
@@ -89,12 +90,17 @@ export class Replayer {
       callTarget: (call, plan, targetArgs, then) => this.callTarget(call, plan, targetArgs, then),
       recordedAgainst: (call, plan, s, modelArgs, step) =>
         this.recordedAgainst(call, plan, s, modelArgs, step),
-      add: (v) => this.found.add(v),
+      add: (v) => this.add(v),
       memoryMismatch: (fn, d, how, late) => this.memoryMismatch(fn, d, how, late),
       detach: (by) => this.detach(by),
       adopted: (wrote) => this.adopted(wrote),
       advance: () => this.advance(),
     });
+  }
+
+  /** Every violation goes in cited (ruleSource.ts): its rule, beside its message. */
+  private add(v: Violation): void {
+    this.found.add(cited(v, this.model.state.profile));
   }
 
   private detach(by: DetachReason, why?: string): void {
@@ -163,7 +169,7 @@ export class Replayer {
   fault(fn: string, e: unknown, at = this.index): false {
     if (!TargetFault.is(e)) throw e;
     const kind = e.timeout ? 'target-timeout' : 'target-crashed';
-    this.found.add(violation(kind, fn, at, faultAtCall(fn, e.message)));
+    this.add(violation(kind, fn, at, faultAtCall(fn, e.message)));
     return false;
   }
 
@@ -225,7 +231,7 @@ export class Replayer {
   private recordedWith(call: TraceCall, s: Stepped, step: RecordedStep, ctx: CheckContext): void {
     // Indexed loops, not for-of: no iterator per call.
     const found = this.recorded.check(call, s, step, this.index, ctx);
-    for (let i = 0; i < found.length; i++) this.found.add(found[i] as Violation);
+    for (let i = 0; i < found.length; i++) this.add(found[i] as Violation);
   }
 
   private check(plan: CallPlan, modelArgs: Args): CheckContext {
@@ -256,7 +262,7 @@ export class Replayer {
     const u = implementationBytes(this.model, this.book, fn, ctx.modelArgs);
     if (u !== undefined) return 'detach' in u ? this.detach('latitude', u.detach) : undefined;
     const found = conformanceViolations(ctx, fn, stepped, observed);
-    for (let i = 0; i < found.length; i++) this.found.add(found[i] as Violation);
+    for (let i = 0; i < found.length; i++) this.add(found[i] as Violation);
     // A different answer to a call that changed nothing in the oracle (UnlockPages' TRUE, say)
     // cannot have put the two apart: keep comparing, so later divergences are seen too.
     if (found.length > 0 && oracleChanged) this.detach('divergence');
@@ -268,7 +274,7 @@ export class Replayer {
   }
 
   private memoryMismatch(fn: string, d: ByteDiff, how: string, late = false): void {
-    this.found.add(mismatchViolation(this.book, d, fn, this.index, how, late));
+    this.add(mismatchViolation(this.book, d, fn, this.index, how, late));
     this.detach('divergence');
   }
 

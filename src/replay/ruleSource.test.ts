@@ -14,7 +14,16 @@ import { parseText } from '../trace/textParse.js';
 import { Explainer } from './explain.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
-import { ruleSource, ruleText, specCitation, STRICTER_CHECKS } from './ruleSource.js';
+import {
+  cited,
+  INERTNESS_RULE,
+  KIND_CITATIONS,
+  ruleSource,
+  ruleText,
+  specCitation,
+  STRICTER_CHECKS,
+} from './ruleSource.js';
+import { violation, VIOLATION_KINDS } from './violation.js';
 import type { Target } from './target.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -90,17 +99,84 @@ describe('specCitation: the call table section, [R] where the ReactOS profile ha
     expect(specCitation('@read', 'docs')).toBeUndefined();
   });
 
-  it('cites only the kinds whose expected value is the oracle', () => {
+  it('cites by KIND_CITATIONS: the call, the invariant, or nothing', () => {
     const fn = 'VideoPortGetCommonBuffer';
     expect(ruleSource('target-crashed', fn, undefined, 'docs')).toEqual({});
-    expect(
-      ruleSource('map-dma-wrote-out-param', 'VideoPortMapDmaMemory', 'out.length', 'docs'),
-    ).toEqual({});
+    expect(ruleSource('target-timeout', fn, undefined, 'reactos')).toEqual({});
+    // The obsolete calls' checks hold §4 invariant 5 under either profile, without [R].
+    for (const kind of VIOLATION_KINDS.slice(0, 8).filter((k) => k !== 'inert-return-mismatch'))
+      expect(ruleSource(kind, 'VideoPortMapDmaMemory', 'out.length', 'reactos'), kind).toEqual({
+        rule: INERTNESS_RULE,
+      });
+    // An obsolete call's constant is its row of §1 E, [R] where ReactOS differs (GetMdl).
+    expect(ruleSource('inert-return-mismatch', 'VideoPortGetMdl', 'ret', 'reactos')).toEqual({
+      rule: 'spec §1 E [R]',
+    });
+    expect(ruleSource('inert-return-mismatch', 'VideoPortDoDma', 'ret', 'docs')).toEqual({
+      rule: 'spec §1 E',
+    });
     expect(ruleSource('return-mismatch', fn, 'ret', 'docs')).toEqual({ rule: 'spec §1 B' });
     expect(ruleSource('recorded-mismatch', fn, 'out.pActualLength', 'reactos')).toEqual({
       rule: 'spec §1 B [R]',
     });
     expect(ruleText({})).toBeUndefined();
+  });
+
+  it("a memory-mismatch cites the call that wrote it, not one it showed at later or an event's", () => {
+    const at = '0xffffa00000000000';
+    expect(ruleSource('memory-mismatch', 'VideoPortLockPages', at, 'docs')).toEqual({
+      rule: 'spec §1 C',
+    });
+    expect(ruleSource('memory-mismatch', 'VideoPortLockPages', at, 'docs', true)).toEqual({});
+    expect(ruleSource('memory-mismatch', '@read', 'ret', 'docs')).toEqual({});
+    expect(ruleSource('memory-mismatch', '@deviceDma', at, 'docs')).toEqual({});
+  });
+
+  it('cited adds them to a violation, and leaves one citing nothing as it was', () => {
+    const v = violation('map-dma-returned-non-null', 'VideoPortMapDmaMemory', 3, 'm', {
+      field: 'ret',
+    });
+    expect(cited(v, 'docs')).toEqual({ ...v, rule: INERTNESS_RULE });
+    const crash = violation('target-crashed', 'VideoPortDoDma', 3, 'exited');
+    expect(cited(crash, 'docs')).toBe(crash);
+  });
+
+  it("each kind's citation is in the table, and the invariant is the spec's fifth", () => {
+    expect(Object.keys(KIND_CITATIONS).sort()).toEqual([...VIOLATION_KINDS].sort());
+    const spec = readFileSync(resolve(root, 'docs/spec/videoport-dma.md'), 'utf8');
+    const invariants = spec.split('Invariants implied by the docs')[1] ?? '';
+    expect(INERTNESS_RULE).toBe('spec §4 invariant 5');
+    expect(spec).toMatch(/^## 4\. State a faithful model must track$/m);
+    expect(invariants).toMatch(
+      /^5\. \*\*VideoPortMapDmaMemory \(and UnmapDmaMemory\)\*\*: returns NULL/m,
+    );
+    for (const c of Object.values(KIND_CITATIONS))
+      if (c.cites === 'none') expect(c.why.length).toBeGreaterThan(10);
+  });
+});
+
+describe("docs/checks.md's table of what each kind cites", () => {
+  it('lists every kind once, in a row saying what KIND_CITATIONS says', () => {
+    const text = readFileSync(resolve(root, 'docs/checks.md'), 'utf8');
+    const table = text.split('What each kind cites')[1]?.split('\n\n')[1] ?? '';
+    const rows = table.split('\n').slice(2);
+    const seen: string[] = [];
+    for (const row of rows) {
+      const [kinds = '', cites = ''] = row.split(' | ');
+      for (const [, kind] of kinds.matchAll(/`([a-z-]+)`/g)) {
+        const c = KIND_CITATIONS[kind as keyof typeof KIND_CITATIONS];
+        expect(c, kind).toBeDefined();
+        const says =
+          c?.cites === 'fixed'
+            ? `\`${c.rule}\``
+            : c?.cites === 'call'
+              ? "the call's section"
+              : 'nothing';
+        expect(cites.startsWith(says), `${kind}: ${cites}`).toBe(true);
+        seen.push(kind ?? '');
+      }
+    }
+    expect(seen.sort()).toEqual([...VIOLATION_KINDS].sort());
   });
 });
 

@@ -1,22 +1,53 @@
-// Where an oracle comparison's expected value comes from, for the violations that compare with
-// the oracle: the call's spec section from the call table (the `section` docs/calls.md prints),
-// "[R]" where the ReactOS profile follows the spec's ReactOS lines (the table's `reactos`), and a
-// link to docs/spec-gaps.md where the check is stricter than the documentation. Never part of a
-// message or a signature: a finding's signature is the same with or without it.
+// Where a violation's rule comes from: the call's spec section from the call table (the
+// `section` docs/calls.md prints), "[R]" where the ReactOS profile follows the spec's ReactOS
+// lines (the table's `reactos`), one of the spec's §4 invariants for the obsolete-call checks,
+// and a link to docs/spec-gaps.md where the check is stricter than the documentation. Never
+// part of a message or a signature: a finding's signature is the same with or without it.
 import { describe } from '../model/calls.js';
-import { violationPart, type ViolationKind } from './violation.js';
+import { violationPart, type Violation, type ViolationKind } from './violation.js';
+
+/** The obsolete calls' inertness (MapDmaMemory's NULL, no write, no change, no teardown). */
+export const INERTNESS_RULE = 'spec §4 invariant 5';
 
 /**
- * The kinds whose expected value is the oracle's answer (conformance.ts, diffText.ts). A
- * memory-mismatch cites nothing in practice: it shows at a @read, an environment event, or
- * in the sample or sweep, where the call that showed it need not be the one that wrote it.
+ * What a kind's violations cite: the section of the call they are about (`call`), one rule of
+ * the spec whatever the call (`fixed`), or nothing, and why (`none`).
  */
-export const ORACLE_KINDS: ReadonlySet<ViolationKind> = new Set([
-  'return-mismatch',
-  'out-param-mismatch',
-  'memory-mismatch',
-  'recorded-mismatch',
-]);
+export type KindCitation =
+  | { readonly cites: 'call' }
+  | { readonly cites: 'fixed'; readonly rule: string }
+  | { readonly cites: 'none'; readonly why: string };
+
+const CALL = { cites: 'call' } as const;
+const INERT = { cites: 'fixed', rule: INERTNESS_RULE } as const;
+const NO_ANSWER = {
+  cites: 'none',
+  why: 'the target gave no answer to judge: no rule of the spec is at stake, the target failed',
+} as const;
+
+/**
+ * The one table of what each kind cites (docs/checks.md "Where the expected value comes from").
+ * `call` kinds compare an answer with the oracle's, which answers by the call's section (the
+ * obsolete calls' constants are §1 E's table, per profile); a memory-mismatch cites its call
+ * only when that call wrote the bytes (not found late, not at an environment event, whose
+ * rules are the model's). The inertness kinds hold §4 invariant 5, whichever obsolete call.
+ */
+export const KIND_CITATIONS: Readonly<Record<ViolationKind, KindCitation>> = {
+  'map-dma-returned-non-null': INERT,
+  'map-dma-wrote-out-param': INERT,
+  'inert-return-mismatch': CALL,
+  'inert-wrote-out-param': INERT,
+  'memory-corrupted': INERT,
+  'transfer-state-changed': INERT,
+  'object-state-changed': INERT,
+  'view-torn-down': INERT,
+  'return-mismatch': CALL,
+  'out-param-mismatch': CALL,
+  'memory-mismatch': CALL,
+  'recorded-mismatch': CALL,
+  'target-crashed': NO_ANSWER,
+  'target-timeout': NO_ANSWER,
+};
 
 export const SPEC_GAPS_DOC = 'docs/spec-gaps.md';
 
@@ -71,26 +102,39 @@ export function stricterLink(
 }
 
 export interface RuleSource {
-  /** "spec §1 B [R]": the spec section of the call the oracle answered for. */
+  /** "spec §1 B [R]" or "spec §4 invariant 5": the rule of the spec the check holds. */
   readonly rule?: string;
   /** "docs/spec-gaps.md#...": the check is stricter than the documentation. */
   readonly stricter?: string;
 }
 
-/** Both, for a violation of `kind` at `fn` (nothing for the kinds not compared with the oracle). */
+/**
+ * Both, for a violation of `kind` at `fn` (KIND_CITATIONS); `foundLate` memory showed at `fn`
+ * but need not have been written there, so it cites no call.
+ */
 export function ruleSource(
   kind: ViolationKind,
   fn: string,
   field: string | undefined,
   profile: string,
+  foundLate?: true,
 ): RuleSource {
-  if (!ORACLE_KINDS.has(kind)) return {};
+  const c = KIND_CITATIONS[kind];
+  if (c.cites === 'none') return {};
+  if (c.cites === 'fixed') return { rule: c.rule };
+  if (foundLate === true) return {};
   const rule = specCitation(fn, profile);
   const stricter = stricterLink(fn, field, profile);
   return {
     ...(rule === undefined ? {} : { rule }),
     ...(stricter === undefined ? {} : { stricter }),
   };
+}
+
+/** `v` with its rule source (KIND_CITATIONS), as every violation of a replay is reported. */
+export function cited<V extends Violation>(v: V, profile: string): V {
+  const s = ruleSource(v.kind, v.fn, v.field, profile, v.foundLate);
+  return s.rule === undefined && s.stricter === undefined ? v : { ...v, ...s };
 }
 
 /** The context line text: "rule: spec §1 B; stricter than the documentation: see ...". */
