@@ -1,6 +1,7 @@
 // Writing the nightly reports, every one atomically: report.json, junit.xml, results.sarif
 // and report.html in --out, and the same JSON at --json FILE.
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BUNDLED_TRACE } from '../report/command.js';
 import { nightlyHtml } from '../report/html.js';
 import type { TraceRefOf } from '../report/htmlEscape.js';
@@ -51,6 +52,13 @@ export function pageTraceRef(out: string): TraceRefOf {
   };
 }
 
+/**
+ * Where vpdma is installed (docs/ is in it): the page's stricter-than-documented links point
+ * there, as file: URLs, where the night ran. Their text is the docs path as cited, which says
+ * where to look in any copy of vpdma's docs on a machine without this one.
+ */
+export const INSTALL_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
 /** Reports a night could not write: their names (or --json's path), and the first reason. */
 export interface Unwritten {
   readonly files: readonly string[];
@@ -88,7 +96,11 @@ export async function writeNightlyReports(
     ],
     [
       'report.html',
-      () => writeFileAtomic(join(out, 'report.html'), nightlyHtml(report, pageTraceRef(out))),
+      () =>
+        writeFileAtomic(
+          join(out, 'report.html'),
+          nightlyHtml(report, pageTraceRef(out), INSTALL_DIR),
+        ),
     ],
   ];
   if (json !== undefined) writes.push([`--json ${json}`, () => writeReportFile(io, json, text)]);

@@ -60,9 +60,15 @@ function header(r: NightlyRendered): string {
 
 /**
  * The whole page. `refOf`: how a replayed trace is shown and where its link points from the
- * page (the report names traces from where the run started; the page sits in --out).
+ * page (the report names traces from where the run started; the page sits in --out). `docs`:
+ * the directory vpdma's docs/ is in, for the stricter-than-documented links (htmlRule.ts);
+ * without it they point to the docs path as cited.
  */
-export function nightlyHtml(r: NightlyRendered, refOf: TraceRefOf = traceAsNamed): string {
+export function nightlyHtml(
+  r: NightlyRendered,
+  refOf: TraceRefOf = traceAsNamed,
+  docs?: string,
+): string {
   const title = `vpdma ${r.command}: ${plural(r.findings.length, 'finding')}, ${r.target}`;
   return [
     '<!DOCTYPE html>',
@@ -79,10 +85,10 @@ export function nightlyHtml(r: NightlyRendered, refOf: TraceRefOf = traceAsNamed
     header(r),
     '<main>',
     summarySection(r),
-    findingsSection(r),
+    findingsSection(r, docs),
     fixedSection(r),
     ...stillOpenSection(r),
-    corpusSection(r, refOf),
+    corpusSection(r, refOf, docs),
     plotsSection(r),
     reachedSection(r),
     '</main>',

@@ -28,6 +28,7 @@ pre mark { background: var(--mark); color: inherit; }
 .finding { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem .8rem;
   margin: 1rem 0; } .message { font-weight: 600; overflow-wrap: anywhere; }
 .at-call li { overflow-wrap: anywhere; }
+.rule { font-weight: normal; overflow-wrap: anywhere; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .status { display: inline-block; border-radius: 1rem; padding: 0 .55rem; font-size: .85rem;

@@ -5,6 +5,7 @@ import { plural } from '../core/plural.js';
 import { shortSignature } from './command.js';
 import { formatInt } from './format.js';
 import { esc, pathHref } from './htmlEscape.js';
+import { ruleHtml } from './htmlRule.js';
 import type { Finding, NightlyReport } from './nightlySchema.js';
 
 /** The repro text escaped, its `callIndex`-th call line (not a directive/comment) in <mark>. */
@@ -49,7 +50,7 @@ function facts(f: Finding): string {
  * Every violation at the failing call, when there is more than the one the finding is named
  * after (a call that wrote both *Length and *VirtualAddress): fixing one leaves the others.
  */
-function atCallList(f: Finding): string[] {
+function atCallList(f: Finding, docs?: string): string[] {
   const all = f.violationsAtCall ?? [];
   if (all.length < 2) return [];
   return [
@@ -57,19 +58,21 @@ function atCallList(f: Finding): string[] {
     '<ul class="at-call">',
     ...all.map(
       (v) =>
-        `<li><strong>${esc(v.kind)}</strong>${v.field === undefined ? '' : ` (<code>${esc(v.field)}</code>)`}: ${esc(v.message)}</li>`,
+        `<li><strong>${esc(v.kind)}</strong>${v.field === undefined ? '' : ` (<code>${esc(v.field)}</code>)`}: ${esc(v.message)}${ruleHtml(v, docs)}</li>`,
     ),
     '</ul>',
   ];
 }
 
-function findingArticle(f: Finding, i: number): string {
+function findingArticle(f: Finding, i: number, docs?: string): string {
   const id = `finding-${i + 1}`;
+  // The rule of the violation the finding is named after (the first at its call).
+  const lead = f.violationsAtCall?.[0];
   return [
     `<article class="finding" id="${id}" aria-labelledby="${id}-h">`,
     `<h3 id="${id}-h">${f.known === true ? '<span class="status status-known">known</span> ' : ''}<span class="status status-${esc(f.status)}">${esc(f.status)}</span> <code class="sig">${esc(shortSignature(f.signature))}</code> ${esc(f.kind)} in <code>${esc(f.fn)}</code></h3>`,
-    `<p class="message">${esc(f.message)}</p>`,
-    ...atCallList(f),
+    `<p class="message">${esc(f.message)}${lead === undefined ? '' : ruleHtml(lead, docs)}</p>`,
+    ...atCallList(f, docs),
     facts(f),
     `<h4 id="${id}-cmd-h">Reproduce</h4>`,
     '<div class="command">',
@@ -83,9 +86,10 @@ function findingArticle(f: Finding, i: number): string {
   ].join('\n');
 }
 
-export function findingsSection(r: NightlyReport): string {
+/** `docs`: where vpdma's docs/ is (its install), for the stricter links (htmlRule.ts). */
+export function findingsSection(r: NightlyReport, docs?: string): string {
   const head = `<section id="findings" aria-labelledby="findings-h"><h2 id="findings-h">Findings (${formatInt(r.findings.length)})</h2>`;
   if (r.findings.length === 0)
     return `${head}\n<p>The fuzz campaign found no violation.</p></section>`;
-  return [head, ...r.findings.map(findingArticle), '</section>'].join('\n');
+  return [head, ...r.findings.map((f, i) => findingArticle(f, i, docs)), '</section>'].join('\n');
 }

@@ -4,6 +4,7 @@
 import { corpusReprosHtml } from './htmlCorpusRepros.js';
 import { formatBytes, formatCompact, formatDuration, formatInt } from './format.js';
 import { esc, traceAsNamed, traceHtml, type TraceRefOf } from './htmlEscape.js';
+import { ruleHtml } from './htmlRule.js';
 import {
   disabledOf,
   rerunFacts,
@@ -154,7 +155,12 @@ export function summarySection(r: NightlyRendered): string {
   ].join('\n');
 }
 
-export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed): string {
+/** `docs`: where vpdma's docs/ is (its install), for the stricter links (htmlRule.ts). */
+export function corpusSection(
+  r: NightlyReport,
+  refOf: TraceRefOf = traceAsNamed,
+  docs?: string,
+): string {
   // --known: the traces whose violations are all known fail nothing; marked so.
   const knownIn = new Map<string, boolean>();
   for (const v of r.corpus.violations)
@@ -188,7 +194,7 @@ export function corpusSection(r: NightlyReport, refOf: TraceRefOf = traceAsNamed
         ? `<code>${esc(refOf(v.trace).text)}</code> ${call}`
         : `<code>${esc(refOf(v.trace).text)}:${v.line}</code> (${call})`;
     const known = v.known === true ? '<span class="status status-known">known</span> ' : '';
-    return `<li>${known}${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}</li>`;
+    return `<li>${known}${at} (<code>${esc(v.fn)}</code>): <strong>${esc(v.kind)}</strong>: ${esc(v.message)}${ruleHtml(v, docs)}</li>`;
   });
   const skipped = r.corpus.notReplayed ?? [];
   const budget = r.corpus.budgetReplay === undefined ? '' : ` ${r.corpus.budgetReplay}`;

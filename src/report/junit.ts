@@ -90,12 +90,24 @@ export function callPlace(v: Pick<ReportViolation, 'callIndex' | 'line'>): strin
 /** A crash or timeout in a call of the trace: not one of a target that never started. */
 const crashedInCall = (v: ReportViolation): boolean => !notStarted(v) && v.fn !== '(start)';
 
-/** The message, then field/expected/actual when known, then the command that reproduces it. */
+/** The lines citing a violation's rule and stricter check (replay/ruleSource.ts), if any. */
+export function ruleLines(v: Pick<ReportViolation, 'rule' | 'stricter'>): string[] {
+  return [
+    ...(v.rule === undefined ? [] : [`rule: ${v.rule}`]),
+    ...(v.stricter === undefined ? [] : [`stricter than the documentation: see ${v.stricter}`]),
+  ];
+}
+
+/**
+ * The message, then field/expected/actual when known, the rule it breaks and the stricter
+ * check it is (ruleLines), then the command that reproduces it.
+ */
 export function violationBody(v: ReportViolation, command?: string): string {
   const lines = [v.message];
   if (v.field !== undefined) lines.push(`field: ${v.field}`);
   if (v.expected !== undefined) lines.push(`expected: ${v.expected}`);
   if (v.actual !== undefined) lines.push(`actual: ${v.actual}`);
+  lines.push(...ruleLines(v));
   if (command !== undefined) lines.push('', `Reproduce: ${command}`);
   return lines.join('\n');
 }

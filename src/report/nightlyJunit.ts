@@ -15,6 +15,7 @@ import { knownFromText, withKnownCase } from './knownViolations.js';
 import {
   caseForTrace,
   interruptedCase,
+  ruleLines,
   junitSuitesXml,
   type JunitCase,
   type JunitSuite,
@@ -51,13 +52,19 @@ function alsoAtCall(f: Finding): string[] {
   return [
     '',
     `also at call ${f.callIndex}:`,
-    ...rest.map((v) => `  ${v.kind}${v.field === undefined ? '' : ` (${v.field})`}: ${v.message}`),
+    ...rest.flatMap((v) => [
+      `  ${v.kind}${v.field === undefined ? '' : ` (${v.field})`}: ${v.message}`,
+      ...ruleLines(v).map((l) => `    ${l}`),
+    ]),
   ];
 }
 
 export function findingBody(f: Finding): string {
+  // The lead's rule: the finding is named after it (fuzz/findings.ts violationAtCall).
+  const lead = f.violationsAtCall?.[0];
   return [
     f.message,
+    ...(lead === undefined ? [] : ruleLines(lead)),
     ...alsoAtCall(f),
     '',
     statusLine(f),

@@ -23,6 +23,7 @@ import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
 import { recoveredText } from './historyRecovered.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
+import { ruleText } from '../replay/ruleSource.js';
 import { BUNDLED_TRACE, type TraceName } from './command.js';
 import { knownFromText } from './knownViolations.js';
 
@@ -131,6 +132,25 @@ export function sarifLocation(
   return { physicalLocation: { artifactLocation, ...region } };
 }
 
+/**
+ * The rule a violation cites (replay/ruleSource.ts), as a sentence to follow the message ('' if
+ * none), and as `rule` and `stricter` properties: additions a consumer that ignores them loses
+ * nothing by (the fingerprints and ruleId stay as they were).
+ */
+function citedSentence(v: Pick<ReportViolation, 'rule' | 'stricter'> | undefined): string {
+  const text = v === undefined ? undefined : ruleText(v);
+  return text === undefined ? '' : ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+function citedProperties(
+  v: Pick<ReportViolation, 'rule' | 'stricter'> | undefined,
+): Record<string, string> {
+  return {
+    ...(v?.rule === undefined ? {} : { rule: v.rule }),
+    ...(v?.stricter === undefined ? {} : { stricter: v.stricter }),
+  };
+}
+
 /** The other violations at the failing call, as a sentence to follow the message ('' if none). */
 function alsoAtCall(f: Finding): string {
   const rest = (f.violationsAtCall ?? []).slice(1);
@@ -144,12 +164,14 @@ function findingResult(
   knownFrom?: readonly string[],
 ): SarifResult {
   const atCall = f.violationsAtCall?.length ?? 1;
+  // The lead: the violation the finding is named after (fuzz/findings.ts violationAtCall).
+  const lead = f.violationsAtCall?.[0];
   return {
     ruleId: f.kind,
     ruleIndex: index.get(f.kind) ?? -1,
     level: 'error',
     message: {
-      text: `${f.message} (${f.fn}, call ${f.callIndex} of a ${f.reproCalls}-call repro; ${f.status}).${alsoAtCall(f)} Reproduce: ${f.command}`,
+      text: `${f.message} (${f.fn}, call ${f.callIndex} of a ${f.reproCalls}-call repro; ${f.status}).${citedSentence(lead)}${alsoAtCall(f)} Reproduce: ${f.command}`,
     },
     locations: [sarifLocation(f.trace, f.callIndex, 'REPORTDIR')],
     partialFingerprints: { [FINDING_FINGERPRINT]: f.signature },
@@ -164,6 +186,7 @@ function findingResult(
       caseIndex: f.caseIndex,
       command: f.command,
       ...(atCall > 1 ? { violationsAtCall: atCall } : {}),
+      ...citedProperties(lead),
     },
   };
 }
@@ -210,7 +233,7 @@ function corpusResult(
     ruleIndex: index.get(v.kind) ?? -1,
     level: 'error',
     message: {
-      text: `${v.message} (${where}${verdict === undefined ? '' : `; ${verdict.status}`})`,
+      text: `${v.message} (${where}${verdict === undefined ? '' : `; ${verdict.status}`})${citedSentence(v)}`,
     },
     locations: [traceLocation(v, g.name)],
     ...(rest.length === 0
@@ -237,6 +260,7 @@ function corpusResult(
       ...(v.field === undefined ? {} : { field: v.field }),
       ...(v.expected === undefined ? {} : { expected: v.expected }),
       ...(v.actual === undefined ? {} : { actual: v.actual }),
+      ...citedProperties(v),
     },
   };
 }

@@ -1,5 +1,8 @@
 // SARIF rule metadata: one rule per violation kind (src/replay/violation.ts), in that order,
-// with a one-line description and a help text that says what the check saw and where to look.
+// with a one-line description and a help text that says what the check saw, where to look and
+// which rule of the spec it holds (replay/ruleSource.ts KIND_CITATIONS). No helpUri: SARIF
+// wants an absolute URI there, and vpdma's docs have none (they are files of the install).
+import { KIND_CITATIONS, type KindCitation } from '../replay/ruleSource.js';
 import { VIOLATION_KINDS, type ViolationKind } from '../replay/violation.js';
 
 interface RuleText {
@@ -88,16 +91,35 @@ export interface SarifRule {
   readonly fullDescription: { readonly text: string };
   readonly help: { readonly text: string };
   readonly defaultConfiguration: { readonly level: 'error' };
+  /**
+   * `specRule`: the spec's rule every result of the kind cites ("spec §4 invariant 5"); absent
+   * where each result cites its own call's section (its `rule` property) or nothing.
+   */
+  readonly properties?: { readonly specRule: string };
 }
 
-function rule(id: string, t: RuleText): SarifRule {
+/** The help's last sentence: which rule of docs/spec/videoport-dma.md the kind holds. */
+export function citationText(c: KindCitation): string {
+  switch (c.cites) {
+    case 'fixed':
+      return `Rule: ${c.rule} (docs/spec/videoport-dma.md).`;
+    case 'call':
+      return "Rule: the section of the call's entry in docs/spec/videoport-dma.md (spec §1 A to H, [R] where the ReactOS profile answers by the spec's ReactOS lines), in each result's `rule` property; `stricter` links docs/spec-gaps.md where the check is stricter than the documentation.";
+    case 'none':
+      return `Rule: none (${c.why}).`;
+  }
+}
+
+function rule(id: string, t: RuleText, c?: KindCitation): SarifRule {
+  const help = c === undefined ? t.help : `${t.help} ${citationText(c)}`;
   return {
     id,
     name: t.name,
     shortDescription: { text: t.short },
-    fullDescription: { text: t.help },
-    help: { text: t.help },
+    fullDescription: { text: help },
+    help: { text: help },
     defaultConfiguration: { level: 'error' },
+    ...(c?.cites === 'fixed' ? { properties: { specRule: c.rule } } : {}),
   };
 }
 
@@ -107,7 +129,7 @@ const KNOWN = new Set<string>(VIOLATION_KINDS);
 export function sarifRules(seen: Iterable<string>): SarifRule[] {
   const extra = [...new Set(seen)].filter((k) => !KNOWN.has(k)).sort();
   return [
-    ...VIOLATION_KINDS.map((k) => rule(k, TEXT[k])),
+    ...VIOLATION_KINDS.map((k) => rule(k, TEXT[k], KIND_CITATIONS[k])),
     ...extra.map((k) =>
       rule(k, { name: k, short: `Violation kind ${k}.`, help: `Violation kind ${k}.` }),
     ),

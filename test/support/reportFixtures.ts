@@ -280,3 +280,66 @@ export const RECOVERED: HistoryRecovered = {
 };
 export const RECOVERED_TEXT =
   '--history ci/<h>&"history".json was damaged (buckets[0].timesSeen: expected a positive integer): started from the previous version, ci/<h>&"history".json.prev (written 2026-11-27T02:00:00Z); the damaged file is kept as ci/<h>&"history".json.damaged-20261128T020304Z (1 older damaged copy deleted: ci/<h>&"history".json.damaged-20261101T020304Z)';
+
+/** A stricter link a report read back from disk (merge) may hold: markup and a scheme. */
+export const HOSTILE_STRICTER = `javascript:alert(1)/docs/spec-gaps.md#"><script>x</script>`;
+
+/**
+ * The fixture as a build citing rules writes it (replay/ruleSource.ts `cited`): its corpus
+ * violations with their rule (the MapDmaMemory invariant), a GetCommonBuffer finding citing
+ * its section and the spec-gaps.md entry it is stricter than, a crash citing nothing.
+ */
+export function citedNightlyFixture(
+  cite: (v: ReportViolation) => ReportViolation,
+  stricter?: string,
+): NightlyReport {
+  const base = nightlyFixture();
+  const violations = base.corpus.violations.map(cite);
+  const raw: ReportViolation = {
+    kind: 'out-param-mismatch',
+    fn: 'VideoPortGetCommonBuffer',
+    callIndex: 1,
+    message: 'VideoPortGetCommonBuffer out.pActualLength: expected 1 (docs oracle), got 4096',
+    field: 'out.pActualLength',
+    trace: 'findings/out-param-mismatch/GetCommonBuffer/b16daefe/repro.jsonl',
+  };
+  const pActual = cite(raw);
+  const atCall = (v: ReportViolation) => ({
+    kind: v.kind,
+    ...(v.field === undefined ? {} : { field: v.field }),
+    message: v.message,
+    ...(v.rule === undefined ? {} : { rule: v.rule }),
+    ...(v.stricter === undefined ? {} : { stricter: stricter ?? v.stricter }),
+  });
+  const [first, , crash] = base.findings as [Finding, Finding, Finding];
+  const lead: Finding = {
+    ...first,
+    signature: 'out-param-mismatch/GetCommonBuffer/b16daefe',
+    kind: pActual.kind,
+    fn: pActual.fn,
+    callIndex: pActual.callIndex,
+    message: pActual.message,
+    trace: pActual.trace,
+    violationsAtCall: [
+      atCall(pActual),
+      atCall(
+        cite({
+          ...raw,
+          kind: 'return-mismatch',
+          field: 'ret',
+          message:
+            'VideoPortGetCommonBuffer ret: expected NULL (docs oracle), got a new commonBuffer',
+        }),
+      ),
+    ],
+  };
+  const { kind, fn, callIndex, message, trace } = crash;
+  const crashed = cite({ kind: kind as 'target-crashed', fn, callIndex, message, trace });
+  const findings = [lead, { ...crash, violationsAtCall: [atCall(crashed)] }];
+  return {
+    ...base,
+    corpus: { ...base.corpus, violations },
+    findings,
+    violations: nightlyViolations(violations, findings),
+  };
+}
