@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { cited as citedViolation } from '../replay/ruleSource.js';
 import { VIOLATION_KINDS } from '../replay/violation.js';
 import {
+  citedNightlyFixture,
   HOSTILE,
   hostileNightlyFixture,
   nightlyFixture,
@@ -74,6 +76,14 @@ describe('results.sarif', () => {
     checkShape(JSON.parse(nightlySarifJson(report)) as Json);
     expect(undefinedPaths(log)).toEqual([]);
     expect(JSON.parse(nightlySarifJson(report))).toEqual(log);
+  });
+
+  it('keeps that shape with rules cited (replay/ruleSource.ts): rule and stricter are additions', () => {
+    const cited = citedNightlyFixture((v) => citedViolation(v, 'docs'));
+    const l = nightlySarif(cited);
+    checkShape(JSON.parse(nightlySarifJson(cited)) as Json);
+    expect(undefinedPaths(l)).toEqual([]);
+    expect(l.runs[0].results.filter((r) => 'rule' in r.properties)).toHaveLength(3);
   });
 
   it('has one rule per violation kind, in table order, each described', () => {
