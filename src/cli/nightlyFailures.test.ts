@@ -69,14 +69,19 @@ describe('a nightly finding whose failing call shows two violations', () => {
     );
     const html = read(out, 'report.html');
     expect(html).toContain('<p>All 2 violations at call 0:</p>');
-    expect(html).toMatch(new RegExp(`<code>out\\.virtualAddress</code>\\): ${VA.source}</li>`));
+    expect(html).toMatch(
+      new RegExp(
+        `<code>out\\.virtualAddress</code>\\): ${VA.source} <span class="rule">\\(rule: spec §4 invariant 5\\)</span></li>`,
+      ),
+    );
   });
 
-  it('prints its message under it in the summary, and the other violation under that', () => {
+  it('prints its message under it in the summary, its rule, and the other violation under that', () => {
     const lines = night.out.split('\n');
     const at = lines.findIndex((l) => l.startsWith('  [new] map-dma-wrote-out-param in '));
     expect(lines[at + 1]).toMatch(new RegExp(`^    ${LENGTH.source}$`));
-    expect(lines[at + 2]).toMatch(
+    expect(lines[at + 2]).toBe('    (rule: spec §4 invariant 5)');
+    expect(lines[at + 3]).toMatch(
       new RegExp(`^    also at call 0: map-dma-wrote-out-param: ${VA.source}$`),
     );
   });
