@@ -143,7 +143,8 @@ describe('vpdma merge of two such shards', () => {
     );
     const f = lines.findIndex((l) => l.startsWith('  [new] map-dma-wrote-out-param in '));
     expect(lines[f + 1]).toMatch(new RegExp(`^    ${LENGTH.source}$`));
-    expect(lines[f + 2]).toMatch(
+    expect(lines[f + 2]).toBe('    (rule: spec §4 invariant 5)');
+    expect(lines[f + 3]).toMatch(
       new RegExp(`^    also at call 0: map-dma-wrote-out-param: ${VA.source}$`),
     );
     const report = JSON.parse(read(merged, 'report.json')) as { findings: Finding[] };

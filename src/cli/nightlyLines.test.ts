@@ -89,8 +89,11 @@ describe('a nightly whose corpus traces fail', () => {
       }[];
     };
     const results = sarif.runs[0]?.results ?? [];
+    // The place ends the message, before the rule it cites (GetBytesUsed's constant: §1 E).
     const of = (trace: string) =>
-      results.find((r) => r.message.text.endsWith(`of corpus trace ${trace}; new)`));
+      results.find((r) =>
+        r.message.text.endsWith(`of corpus trace ${trace}; new) Rule: spec §1 E.`),
+      );
     // A .txt trace's line is the report's: its calls are not one a line, so not callIndex + 2.
     expect(of(txt ?? '')?.locations[0]?.physicalLocation.region).toEqual({ startLine: 5 });
     expect(of(txt ?? '')?.message.text).toContain('(VideoPortGetBytesUsed, line 5 (call 1) of ');

@@ -40,6 +40,7 @@ describe('vpdma replay --explain', () => {
       '  target:   -> 0x0 out(pVrp=0x0, length=0, inIoSpace=2, virtualAddress=0xffffc00000000000)',
       '  oracle:   -> 0x0 out(pVrp=0x0, length=4096, inIoSpace=2, virtualAddress=0xffffc00000000000)',
       '  VIOLATION map-dma-wrote-out-param: VideoPortMapDmaMemory wrote length: 4096 became 0',
+      '    (rule: spec §4 invariant 5)',
       '  target state agrees with the model (1 object)',
       '# end: 2 calls replayed, 1 violation, outcome fail',
     ]);
