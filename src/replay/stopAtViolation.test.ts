@@ -10,18 +10,14 @@ import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { replaySettings } from '../../test/support/replaySettings.js';
 import type { ReplaySettings, TraceItem } from './protocol.js';
 import { runReplayTask, streamBytesMin } from './runTask.js';
 import type { Trace } from '../trace/trace.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-stop-at-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const settings: ReplaySettings = {
-  target: 'mutant:bytes-used-remembered',
-  paranoid: false,
-  timeoutMs: 5000,
-  sampleBytes: 512,
-};
+const settings = replaySettings('mutant:bytes-used-remembered');
 
 /**
  * Against mutant:bytes-used-remembered: an inert-return-mismatch at call 2 (GetBytesUsed),

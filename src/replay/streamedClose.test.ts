@@ -11,6 +11,7 @@ import { Recorder } from '../model/recorder.js';
 import { formatJsonl } from '../trace/jsonl.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { replaySettings } from '../../test/support/replaySettings.js';
 import { fdsOn } from '../../test/support/openFds.js';
 import { framebufferTraffic } from '../../test/support/testTraces.js';
 import type { ItemResult, ReplaySettings } from './protocol.js';
@@ -18,12 +19,7 @@ import { runReplayTask, streamBytesMin } from './runTask.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-streamed-close-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const settings: ReplaySettings = {
-  target: 'mutant:bytes-used-remembered',
-  paranoid: false,
-  timeoutMs: 5000,
-  sampleBytes: 512,
-};
+const settings = replaySettings('mutant:bytes-used-remembered');
 
 /** A violation at call 1 (under bytes-used-remembered), then 3,000 calls in several frames. */
 function longCalls(): Recorder['calls'] {
