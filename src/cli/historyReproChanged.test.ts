@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { foldNights } from '../../test/support/historyNights.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
 import { emptyHistory } from '../report/history.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { violation, type ViolationKind } from '../replay/violation.js';
 import { fullyCheckedFiles } from './fullChecks.js';
-import { readHistory } from './historyFile.js';
-import { foldFindings, type Folded } from './nightlyHistory.js';
+import type { Folded } from './nightlyHistory.js';
 import { regressionResults, type ReplayedRun } from './regressionResults.js';
 import { withReproCalls } from './reproCall.js';
 
@@ -56,20 +56,8 @@ function replay(trace: string, vs: ReportViolation[], more: Partial<TraceEntry> 
 }
 
 /** Folds each night's replay into one history file, as nightly does; each night's verdicts. */
-async function nights(out: string, runs: readonly ReplayedRun[]): Promise<Folded[]> {
-  const path = join(out, 'history.json');
-  const folded: Folded[] = [];
-  for (const [i, r] of runs.entries()) {
-    const read = await readHistory(path);
-    const history = read.ok ? read.value.history : emptyHistory();
-    const file = { path, history, text: read.ok ? read.value.text : '', note: '' };
-    const run = { runId: `n${i + 1}`, target: 'module:./videoprt.mjs', complete: true };
-    const f = foldFindings([], out, file, run, await withReproCalls(regressionResults([r])));
-    await f.saveHistory();
-    folded.push(f);
-  }
-  return folded;
-}
+const nights = (out: string, runs: readonly ReplayedRun[]): Promise<Folded[]> =>
+  foldNights(runs, join(out, 'history.json'), out);
 
 const fixedOf = (n: Folded | undefined) => n?.fixed.map((f) => f.signature);
 const whyOf = (n: Folded | undefined, s: string) =>

@@ -5,13 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { foldNights } from '../../test/support/historyNights.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
-import { emptyHistory } from '../report/history.js';
 import type { ReportViolation, TraceEntry } from '../report/replayReport.js';
 import { violation, type ViolationKind } from '../replay/violation.js';
-import { readHistory } from './historyFile.js';
-import { foldFindings, type Folded } from './nightlyHistory.js';
-import { failedTrace, regressionResults, type ReplayedRun } from './regressionResults.js';
+import type { Folded } from './nightlyHistory.js';
+import { failedTrace, type ReplayedRun } from './regressionResults.js';
 
 const T = 'corpus/legacy-mapdma-during-transfers.jsonl';
 const at = (trace: string, kind: ViolationKind, fn: string, call: number, field?: string) => ({
@@ -46,19 +45,8 @@ function night(
 }
 
 /** Folds the nights in turn into one history file, as nightly does; each night's verdicts. */
-async function nights(runs: readonly ReplayedRun[], path: string): Promise<Folded[]> {
-  const folded: Folded[] = [];
-  for (const [i, replay] of runs.entries()) {
-    const read = await readHistory(path);
-    const history = read.ok ? read.value.history : emptyHistory();
-    const file = { path, history, text: read.ok ? read.value.text : '', note: '' };
-    const run = { runId: `n${i + 1}`, target: 'module:./videoprt.mjs', complete: true };
-    const r = foldFindings([], 'out', file, run, regressionResults([replay]));
-    await r.saveHistory();
-    folded.push(r);
-  }
-  return folded;
-}
+const nights = (runs: readonly ReplayedRun[], path: string): Promise<Folded[]> =>
+  foldNights(runs, path, 'out');
 
 const tmp = (): string => join(mkdtempSync(join(tmpdir(), 'vpdma-trace-past-')), 'history.json');
 
