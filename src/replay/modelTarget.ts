@@ -29,12 +29,13 @@ export interface ModelTargetOptions extends TargetOptions {
 
 /**
  * What createModelTarget takes: the device as a factory is given it or as a trace header
- * spells it (any subset: the rest are the defaults), the profile ("docs" when missing).
+ * spells it (any subset: the rest are the defaults), the profile ("docs" when missing). An
+ * option given as undefined is missing, so a header's own optional fields pass as they are.
  */
 export interface ModelTargetInput {
-  readonly device?: DeviceConfig | DeviceSpec;
-  readonly profile?: string;
-  readonly layout?: 'default' | 'alternate';
+  readonly device?: DeviceConfig | DeviceSpec | undefined;
+  readonly profile?: string | undefined;
+  readonly layout?: 'default' | 'alternate' | undefined;
 }
 
 export interface ModelTarget extends Target {
