@@ -5,13 +5,14 @@
 // on the line before its fence, `<!-- not-checked: why -->`; there are few. (docs/library.md's
 // and the README's examples are also run: src/cli/libraryDoc.test.ts, readmeExamples.test.ts.)
 import { readFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, CodeBlock } from './codeBlocks.js';
-import { checkBlocks, codeBlocks, exemptionComments, markdownPages } from './codeBlocks.js';
+import { markdownFiles } from '../../test/support/markdownFiles.js';
+import { checkBlocks, codeBlocks, exemptionComments } from './codeBlocks.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const pages = markdownPages(root);
+const pages = markdownFiles(root).map((f) => relative(root, f));
 const texts = new Map(pages.map((p) => [p, readFileSync(join(root, p), 'utf8')]));
 const blocks = pages.flatMap((p) => codeBlocks(p, texts.get(p) ?? ''));
 

@@ -3,8 +3,7 @@
 // naming itself) through package.json's "exports" to the built dist/index.d.ts, under the
 // project's own strict options. One Program holds every block, each a file of its own that
 // exists only in memory, beside its page (so that the name resolves as it does in the repository).
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import ts from 'typescript';
 
 /** A fenced code block of a page, in a language the checker reads. */
@@ -29,19 +28,6 @@ const LANGS: Readonly<Record<string, 'ts' | 'js'>> = {
 };
 
 const EXEMPT = /^\s*<!--\s*not-checked:(.*?)-->\s*$/;
-
-const SKIP = new Set(['node_modules', 'dist', 'dist-check', 'vpdma-out', 'coverage']);
-
-/** The repository's Markdown pages, relative to it: README.md, docs/, examples/... */
-export function markdownPages(root: string, dir = root, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') || SKIP.has(name)) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) markdownPages(root, p, out);
-    else if (name.endsWith('.md')) out.push(relative(root, p));
-  }
-  return out;
-}
 
 /** The ts/js blocks of a page's text; a fence may be indented (in a list item). */
 export function codeBlocks(page: string, text: string): CodeBlock[] {

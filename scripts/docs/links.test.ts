@@ -4,24 +4,14 @@
 // front door: it links every page of docs/. A source file a page names in code (`src/...ts`)
 // exists too.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markdownFiles } from '../../test/support/markdownFiles.js';
 import { anchorOf, anchors } from '../../test/support/mdAnchors.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const SKIP = new Set(['node_modules', 'dist', 'dist-check', 'vpdma-out', 'coverage']);
-
-function markdownFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith('.') || SKIP.has(name)) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) markdownFiles(p, out);
-    else if (name.endsWith('.md')) out.push(p);
-  }
-  return out;
-}
 
 /** The text outside fenced code blocks and inline code, where a link is a link. */
 function prose(text: string): string {
