@@ -89,6 +89,13 @@ describe('the code examples of the Markdown pages', () => {
       [18, 'js', undefined],
       [22, 'js', undefined],
     ]);
+    // A comment with prose between it and the block exempts nothing: the count above tells.
+    const stray = '<!-- not-checked: lost -->\n\nProse.\n\n```ts\nlet x = 1;\n```\n';
+    expect([exemptionComments(stray), codeBlocks('s.md', stray)[0]?.exempt]).toEqual([
+      1,
+      undefined,
+    ]);
+    expect(exemptionComments(planted)).toBe(1);
     const errors = checked.errors.filter((e) => e.startsWith(`${PLANTED}:`));
     expect(errors).toEqual([
       expect.stringMatching(/:6: Property 'nope' does not exist on type 'ModelTarget'/),

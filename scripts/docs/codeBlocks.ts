@@ -64,9 +64,9 @@ function previousLine(lines: readonly string[], i: number): string {
   return lines[j] ?? '';
 }
 
-/** `<!-- not-checked -->` comments anywhere in a text (each must precede a block it exempts). */
+/** Lines that are a `<!-- not-checked ... -->` comment (each must precede a block it exempts). */
 export function exemptionComments(text: string): number {
-  return text.split('\n').filter((l) => /<!--\s*not-checked\b/.test(l)).length;
+  return text.split('\n').filter((l) => /^\s*<!--\s*not-checked\b/.test(l)).length;
 }
 
 /** Where a block lives in memory: beside its page, named after it and its line. */
