@@ -17,6 +17,12 @@ describe('createModelTarget options', () => {
     expect(partial.model.state.reactos).toBe(false);
     const none = await createModelTarget({});
     expect(none.read(0xe0000000n, 4)).toEqual(new Uint8Array(4));
+    // A header's optional fields, passed as they are (docs/library.md's example): undefined is
+    // missing, under exactOptionalPropertyTypes too.
+    const header: { device?: { systemMemoryBytes: number }; profile?: 'reactos' } = {};
+    const given = await createModelTarget({ device: header.device, profile: header.profile });
+    expect(given.model.state.reactos).toBe(false);
+    expect(given.read(0xe0000000n, 4)).toEqual(new Uint8Array(4));
   });
 
   it.each([
