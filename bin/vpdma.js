@@ -1,7 +1,30 @@
 #!/usr/bin/env node
 // The published entry point: the compiled CLI, bundled (built by `npm install` via the prepare
 // script; see scripts/bundle.ts).
-import { main, reapChildren } from '../dist/cli/entry.bundle.js';
+import { writeSync } from 'node:fs';
+
+// Ctrl-C or SIGTERM while no command handles them (src/cli/interrupt.ts, stdinTrace.ts): vpdma
+// still loading, checking its arguments, loading the target to check it, taking its locks.
+// No work has begun, so none is there to finish: one line, and the exit code of an interrupt
+// (130), not death by the signal (143 for SIGTERM). Lock files go with the process
+// (src/cli/runLock.ts removes its own on exit). Installed before the CLI loads: loading it is
+// the longest of these moments.
+let reap;
+const stopEarly = (name) => {
+  if (process.listenerCount(name) > 1) return; // a command's own handling has it
+  try {
+    writeSync(2, `vpdma: ${name}: stopped before any work began; nothing written\n`);
+  } catch {
+    // stderr gone: the exit code says it.
+  }
+  reap?.();
+  process.exit(130);
+};
+process.on('SIGINT', stopEarly);
+process.on('SIGTERM', stopEarly);
+
+const { main, reapChildren } = await import('../dist/cli/entry.bundle.js');
+reap = reapChildren;
 
 // A reader that goes away (`vpdma show big.vpt | head`) ends the output, not the run: reports
 // still go to their files and the exit code stays the command's. Any other failure to write

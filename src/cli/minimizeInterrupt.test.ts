@@ -2,7 +2,7 @@
 // would be the input itself, a 178 MB copy of a long capture once): it says so, exit 130.
 // The built CLI against a target taking 60 ms a call (test/fixtures/slow-target.mjs), so the
 // replays last.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,4 +102,29 @@ describe('vpdma minimize interrupted before anything was accepted', () => {
     expect(answered()).toBeGreaterThan(0);
     expect(answered()).toBeLessThan(181);
   }, 240_000);
+});
+
+describe('vpdma minimize interrupted while its target loads', () => {
+  it('stops the load at once: writes nothing, says so, exit 130 (not 3 once --load-timeout passed)', async () => {
+    const trace = capture('load.txt', 0);
+    const out = join(dir, 'load.min.txt');
+    // test/fixtures/held-load-target.mjs holds its top level (never released here): the load
+    // check before the first replay lasts until the signal, or until --load-timeout (30 s by
+    // default), which is what the signal used to wait for before a target crash (exit 3).
+    const loading = mkdtempSync(join(dir, 'loading-'));
+    const HELD = `module:${join(root, 'test/fixtures/held-load-target.mjs')}`;
+    const r = await interruptCli(
+      ['minimize', trace, '--target', HELD, '--out', out],
+      async () => waitFor(() => readdirSync(loading).length > 0),
+      false,
+      {
+        env: { VPDMA_FIXTURE_LOADING: loading, VPDMA_FIXTURE_RELEASE: join(loading, 'release') },
+        signal: 'SIGTERM',
+      },
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toContain(nothing(trace));
+    expect(r.err).not.toContain('did not finish loading');
+    expect(existsSync(out)).toBe(false);
+  });
 });

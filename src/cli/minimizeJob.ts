@@ -120,7 +120,7 @@ export function minimizeOptions(opts: MinimizeCliOptions): MinimizeOptions {
   };
 }
 
-/** The job; undefined when `signal` stopped the read of the trace's header. */
+/** The job; undefined when `signal` stopped the read of the trace's header or the target's load. */
 export async function prepare(
   input: MinimizeInput,
   opts: MinimizeCliOptions,
@@ -143,7 +143,8 @@ export async function prepare(
   // The repro records the profile it was minimized under, so replaying it needs no --profile.
   const profile: Profile = profileOf(first, profileOption(opts.profile));
   const header: TraceHeader = { ...first, profile };
-  await checkTarget(spec, timeoutMs, loadTimeoutOption(opts.loadTimeout, timeoutMs));
+  await checkTarget(spec, timeoutMs, loadTimeoutOption(opts.loadTimeout, timeoutMs), signal);
+  if (signal?.aborted === true) return undefined;
   const target = formatTargetSpec(spec);
   const settings = {
     target,

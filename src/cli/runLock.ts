@@ -4,8 +4,10 @@
 // night twice. The lock is a file made with O_EXCL holding who holds it; a run that finds
 // one held refuses (a user error, exit 2), and takes over one whose holder is no longer
 // running on this machine, or that nobody touched for minutes (the holder touches it every
-// half minute). Released when the run ends, however it ends short of SIGKILL.
+// half minute). Released when the run ends, however it ends short of SIGKILL: by its end, or
+// by process.exit (a second Ctrl-C, a signal before any work began: bin/vpdma.js).
 import { hostname } from 'node:os';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { UserError } from './context.js';
@@ -29,6 +31,30 @@ const staleMs = 5 * 60_000;
 const lockBytesMax = 4096;
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+/** What process.exit must still remove: held locks, and a lock's file being made. */
+const atExit = new Set<() => void>();
+let exitHooked = false;
+
+/** `undo` runs if the process exits before the function returned is called. */
+function untilExit(undo: () => void): () => void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', () => {
+      for (const f of atExit) f();
+    });
+  }
+  atExit.add(undo);
+  return () => void atExit.delete(undo);
+}
+
+const unlinkNow = (path: string): void => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+};
 
 function parseHolder(text: string): Holder | undefined {
   try {
@@ -102,20 +128,30 @@ export class RunLocks {
     });
     // Twice at most: a left-over lock is removed once, then someone else may win the race.
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (await create(path, `${mine}\n`).catch((e: unknown) => Promise.reject(unwritable(e)))) {
+      // From the moment it may exist, process.exit removes it if it holds this run's line.
+      const exiting = untilExit(() => {
+        if (readTextNow(path)?.trim() === mine) unlinkNow(path);
+      });
+      const made = await create(path, `${mine}\n`).catch((e: unknown) => {
+        exiting();
+        return Promise.reject(unwritable(e));
+      });
+      if (made) {
         const beat = setInterval(() => {
           const now = new Date();
           utimes(path, now, now).catch(() => undefined);
         }, heartbeatMs);
         beat.unref();
         this.held.push({
-          release: () => {
+          release: async () => {
             clearInterval(beat);
-            return releaseIfMine(path, mine);
+            await releaseIfMine(path, mine);
+            exiting();
           },
         });
         return;
       }
+      exiting();
       const h = await heldBy(path);
       if (h.leftOver === undefined || attempt > 0) throw new UserError(inUse(path, what, h.holder));
       note(`vpdma: ${what}: taking over the lock ${path}${h.leftOver}\n`);
@@ -147,6 +183,7 @@ export class RunLocks {
  */
 async function create(path: string, content: string): Promise<boolean> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const exiting = untilExit(() => unlinkNow(temp));
   try {
     await writeFile(temp, content, { flag: 'wx' });
     await link(temp, path);
@@ -156,6 +193,7 @@ async function create(path: string, content: string): Promise<boolean> {
     if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(e) ?? '')) throw e;
   } finally {
     await unlink(temp).catch(() => undefined);
+    exiting();
   }
   let file;
   try {
@@ -178,6 +216,14 @@ function inUse(path: string, what: string, holder: Holder | undefined): string {
       ? 'another vpdma run'
       : `another vpdma run (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
   return `${what} is in use by ${who}: runs sharing it must run one after another; if none is running, remove ${path}`;
+}
+
+function readTextNow(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function releaseIfMine(path: string, mine: string): Promise<void> {

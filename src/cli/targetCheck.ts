@@ -42,6 +42,8 @@ export async function checkTarget(
   spec: TargetSpec,
   timeoutMs: number,
   loadTimeoutMs: number,
+  /** Stops a module's load (it then passes): the caller, stopped, looks at it next. */
+  signal?: AbortSignal,
 ): Promise<void> {
   if (spec.kind === 'process') {
     // Started per worker, a failure shown per trace or case; but a program that is not there
@@ -51,7 +53,7 @@ export async function checkTarget(
     return;
   }
   if (spec.kind === 'module') {
-    const bad = await moduleLoadFailure(spec.path, loadTimeoutMs);
+    const bad = await moduleLoadFailure(spec.path, loadTimeoutMs, signal);
     if (bad === undefined) return;
     throw new UserError(`--target: ${bad.message}`, bad.usage ? EXIT.badInput : EXIT.crash);
   }
@@ -93,8 +95,9 @@ export interface LoadFailure {
 async function moduleLoadFailure(
   path: string,
   loadTimeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<LoadFailure | undefined> {
-  const bad = await loadsInAThread(path, loadTimeoutMs);
+  const bad = await loadsInAThread(path, loadTimeoutMs, signal);
   if (bad === undefined) return undefined;
   const usage =
     bad === DOES_NOT_EXIST ||
@@ -110,7 +113,11 @@ async function moduleLoadFailure(
  * vpdma before any report. Workers load it for real; there, process.exit ends one thread.
  * Undefined when it loads and has a factory, else why not.
  */
-function loadsInAThread(path: string, timeoutMs: number): Promise<string | undefined> {
+function loadsInAThread(
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const full = resolve(path);
   if (!existsSync(full)) return Promise.resolve(DOES_NOT_EXIST);
   if (statSync(full).isDirectory()) return Promise.resolve(IS_A_DIRECTORY);
@@ -130,9 +137,12 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
     let answer: string | undefined;
     const finish = (why: string | undefined): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stopped);
       void w.terminate();
       done(why);
     };
+    // Stopped (Ctrl-C): no verdict, and no wait for a slow load to end.
+    const stopped = (): void => finish(undefined);
     const timer = setTimeout(
       () =>
         finish(
@@ -140,6 +150,8 @@ function loadsInAThread(path: string, timeoutMs: number): Promise<string | undef
         ),
       timeoutMs,
     );
+    if (signal?.aborted === true) stopped();
+    signal?.addEventListener('abort', stopped);
     w.on('message', (m: unknown) => {
       answer = String(m);
       if (answer === 'ok') finish(undefined);
