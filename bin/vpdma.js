@@ -10,10 +10,14 @@ import { writeSync } from 'node:fs';
 // (src/cli/runLock.ts removes its own on exit). Installed before the CLI loads: loading it is
 // the longest of these moments.
 let reap;
+let workBegan;
 const stopEarly = (name) => {
   if (process.listenerCount(name) > 1) return; // a command's own handling has it
+  // After the work (its reports written, its locks let go): nothing is left to finish either.
+  const when =
+    workBegan?.() === true ? 'after the work was done' : 'before any work began; nothing written';
   try {
-    writeSync(2, `vpdma: ${name}: stopped before any work began; nothing written\n`);
+    writeSync(2, `vpdma: ${name}: stopped ${when}\n`);
   } catch {
     // stderr gone: the exit code says it.
   }
@@ -23,8 +27,9 @@ const stopEarly = (name) => {
 process.on('SIGINT', stopEarly);
 process.on('SIGTERM', stopEarly);
 
-const { main, reapChildren } = await import('../dist/cli/entry.bundle.js');
+const { main, reapChildren, workBegan: began } = await import('../dist/cli/entry.bundle.js');
 reap = reapChildren;
+workBegan = began;
 
 // A reader that goes away (`vpdma show big.vpt | head`) ends the output, not the run: reports
 // still go to their files and the exit code stays the command's. Any other failure to write

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export { main } from './main.js';
 export { reapChildren } from './reap.js';
+export { workBegan } from './interrupt.js';
 
 /** Whether `file` is the script node was started with (`node FILE`), links resolved. */
 function startedAs(file: string, script: string | undefined): boolean {

@@ -114,12 +114,18 @@ export async function writeCase(
   }
   const text = printRepro(trace);
   const paths = ['txt', 'vpt'].map((ext) => join(p.out, `case-${index}.${ext}`));
-  for (const p of paths) {
-    const w = await writeTraceAtomic(p, trace, text);
-    if (!w.ok) throw new UserError(formatTraceError(w.error));
+  // A signal while they are written lets both be finished (interrupt.ts), then exits 130.
+  const writing = onInterrupt(io.err, `finishing case ${index}'s files`);
+  try {
+    for (const p of paths) {
+      const w = await writeTraceAtomic(p, trace, text);
+      if (!w.ok) throw new UserError(formatTraceError(w.error));
+    }
+  } finally {
+    writing.dispose();
   }
   io.err(
     `vpdma fuzz: case ${index} (seed=${s.seedText}, ${what}): ${trace.calls.length} calls as generated, not run: ${paths.join(', ')}\n`,
   );
-  return EXIT.ok;
+  return writing.received() === undefined ? EXIT.ok : EXIT.interrupted;
 }

@@ -10,8 +10,14 @@ import { EXIT, type ExitCode } from './exitCodes.js';
 import { writeReportFile } from './outputDir.js';
 
 /** The exit code a finished campaign's report means (after an interrupt, 130 whatever it found). */
-export function verdict(ctx: CliContext, report: FuzzReport, usage: boolean | undefined): ExitCode {
-  if (report.interrupted) return EXIT.interrupted;
+export function verdict(
+  ctx: CliContext,
+  report: FuzzReport,
+  usage: boolean | undefined,
+  /** A signal came after the campaign, while its reports were written (they are whole). */
+  late = false,
+): ExitCode {
+  if (report.interrupted || late) return EXIT.interrupted;
   if (report.setupError !== undefined) {
     ctx.io.err(`vpdma: ${setUpFailed(oneLine(report.setupError))}\n`);
     return usage === true ? EXIT.badInput : EXIT.crash;

@@ -7,6 +7,14 @@ import { EXIT } from './exitCodes.js';
 /** Signals this close after the first are the same request. */
 export const REPEAT_MS = 1000;
 
+let began = false;
+
+/**
+ * Whether a command has begun its work (made an Interrupt): bin/vpdma.js, hearing a signal
+ * no command handles, says whether it came before the work or after it.
+ */
+export const workBegan = (): boolean => began;
+
 export interface Interrupt {
   readonly signal: AbortSignal;
   /** The signal's name once one arrived. */
@@ -18,6 +26,7 @@ export function onInterrupt(
   warn: (text: string) => void,
   finishing = 'finishing up and writing reports for what has completed',
 ): Interrupt {
+  began = true;
   const ac = new AbortController();
   let got: string | undefined;
   let at = 0;

@@ -23,13 +23,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * bin/vpdma.js (the built CLI) as a child process, sent SIGINT (`o.signal`) once `ready` resolves (a number:
- * after that many milliseconds; a function is given what the child wrote to stderr so far),
+ * after that many milliseconds; a function is given what the child wrote to stderr, and to stdout, so far),
  * `twice` a second time 50 ms later: its exit code and output. `o.afterSignal` runs once the
  * signal is sent (a test releases a fixture held until the child has heard it).
  */
 export async function interruptCli(
   argv: readonly string[],
-  ready: number | ((stderr: () => string) => Promise<unknown>),
+  ready: number | ((stderr: () => string, stdout: () => string) => Promise<unknown>),
   twice = false,
   /** `stdin`: written to its standard input, which stays open (a pipe that has not ended). */
   o: {
@@ -57,7 +57,12 @@ export async function interruptCli(
   let out = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await (typeof ready === 'number' ? sleep(ready) : ready(() => err));
+  await (typeof ready === 'number'
+    ? sleep(ready)
+    : ready(
+        () => err,
+        () => out,
+      ));
   const sent = o.signal ?? 'SIGINT';
   child.kill(sent);
   // A double tap: the second signal comes well inside interrupt.ts's REPEAT_MS.

@@ -238,24 +238,19 @@ function parse(opts: FuzzCliOptions, seed: Seed): Parsed {
 function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: () => number) {
   const b = p.budget;
   const total = b.runs === undefined ? 0 : Math.ceil((b.runs - p.shard.index) / p.shard.count);
+  const mode = progressMode(opts, process.stderr.isTTY);
   const progress = new Progress('fuzz', total, {
-    mode: progressMode(opts, process.stderr.isTTY),
+    mode,
     write: ctx.io.err,
     timeMs: b.timeMs,
     unit: 'cases',
     idle: 'starting',
   });
-  const status = campaignStatus({
-    mode: progressMode(opts, process.stderr.isTTY),
-    timeMs: b.timeMs,
-  });
+  const status = campaignStatus({ mode, timeMs: b.timeMs });
   const update = (c: CampaignProgress): void => {
     progress.update(c.cases, status(c, corpus() + c.kept));
   };
-  const minimizing = minimizeProgress(progress, {
-    mode: progressMode(opts, process.stderr.isTTY),
-    write: ctx.io.err,
-  });
+  const minimizing = minimizeProgress(progress, { mode, write: ctx.io.err });
   return { progress, update, minimizing };
 }
 
@@ -376,21 +371,26 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
           ? built
           : setupFailed(built, `${cannotLoad.message} (no case fuzzed)`);
     closing = closeWarning(p.settings.target, result.campaign.closeErrors, 'case');
+  } catch (e) {
+    interrupt.dispose();
+    throw e;
   } finally {
     progress.stop();
     minimizing.stop();
-    interrupt.dispose();
   }
   if (closing !== '') ctx.io.err(closing);
-  // The summary is printed, and what the disk refused said, whatever could not be written.
-  const unwritten = await writeReports(ctx.io, report, p.out, opts.json);
+  // Whatever the disk refused, the summary is printed; a signal now lets the reports finish.
+  const unwritten = await writeReports(ctx.io, report, p.out, opts.json).finally(() =>
+    interrupt.dispose(),
+  );
   // A run cut short by a fault did not look for every finding: none of the others is stale.
   const found = new Set(report.findings.map((f) => f.signature));
   if (fault === undefined) await warnStaleFindings(ctx.io, 'fuzz', p.out, found);
   const stopped = guards.corpusStopped();
   const stoppedLine = stopped === undefined ? '' : `\n${corpusStoppedSummary(stopped)}\n`;
   summaryTo(ctx.io, opts.json)(`${formatFuzzSummary(report)}${stoppedLine}`);
-  const code = exitWithFaults(ctx.io.err, verdict(ctx, report, cannotLoad?.usage), guards.faults());
+  const stop = verdict(ctx, report, cannotLoad?.usage, interrupt.received() !== undefined);
+  const code = exitWithFaults(ctx.io.err, stop, guards.faults());
   // The reports say what ran; main() tells the fault itself, with its stack (exit 3).
   if (fault !== undefined && unwritten !== undefined) ctx.io.err(`vpdma: ${unwritten.message}\n`);
   if (fault !== undefined) throw fault;

@@ -12,6 +12,7 @@ import { UserError, writeLong, type CliContext, type RegisterCommand } from '../
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { damagedRefusal, RECOVER_FLAG } from '../historyRecover.js';
 import { withRunLocks } from '../runLock.js';
+import { onInterrupt } from '../interrupt.js';
 
 interface ShowOptions {
   readonly json?: boolean;
@@ -143,13 +144,17 @@ async function forget(
       `history file ${path}: no bucket of ${missing.join(', ')}${target === undefined ? '' : ` of target ${target}`} (vpdma history show ${path} lists them); nothing forgotten`,
     );
   const kept = history.buckets.filter((b) => !gone.includes(b));
+  // A signal while it is written lets the write end (the file and its .prev agree): exit 130.
+  const writing = onInterrupt(ctx.io.err, `finishing the write of ${path}`);
   try {
     await writeHistory(path, { ...history, buckets: kept }, text);
   } catch (e) {
     throw new UserError(`history file ${path}: cannot write (${ioMessage(e)})`);
+  } finally {
+    writing.dispose();
   }
   ctx.io.out(
     `vpdma history forget: ${plural(gone.length, 'bucket')} dropped from ${path} (the version before kept as ${prevPath(path)}); one whose bug is still there comes back, as new, when a night finds it again:\n${gone.map((b) => `${bucketLine(b)} (${oneLine(b.target)})\n`).join('')}`,
   );
-  return EXIT.ok;
+  return writing.received() === undefined ? EXIT.ok : EXIT.interrupted;
 }

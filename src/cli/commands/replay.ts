@@ -272,8 +272,9 @@ async function replayPaths(
         ...explainTo.options,
       }),
     );
-  } finally {
+  } catch (e) {
     interrupt.dispose();
+    throw e;
   }
   const v = watched.verdict;
   const names = files.map((f) => labels.get(f) ?? f);
@@ -301,7 +302,8 @@ async function replayPaths(
   summaryTo(ctx.io, opts.json, opts.junit)(gap + formatReplaySummary(report, seeds) + stopped);
   const problems = formatInputProblems(report);
   if (problems !== '') ctx.io.err(problems);
-  await writeReports(ctx.io, report, opts, files.length);
+  // A signal while they are written is the same request (interrupt.ts): they are finished.
+  await writeReports(ctx.io, report, opts, files.length).finally(() => interrupt.dispose());
   // The reports say what ran; main() tells the fault itself, with its stack (exit 3).
   if (run.fault !== undefined) throw run.fault;
   if (interrupt.received() !== undefined) return EXIT.interrupted;
