@@ -1,14 +1,18 @@
 // Lock files around a run's --history and --out: one run at a time, a left-over lock taken
 // over, and two nightlies sharing a history no longer losing one's findings.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from './context.js';
-import { runCli } from '../../test/support/runCli.js';
+import { interruptCli, runCli } from '../../test/support/runCli.js';
+import { waitFor } from '../../test/support/waitFor.js';
+import { REPEAT_MS } from './interrupt.js';
 import { OUT_LOCK, RunLocks, withRunLocks } from './runLock.js';
 
+const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-run-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const quiet = (): void => undefined;
@@ -148,5 +152,41 @@ describe('nightly and merge hold their --history and --out', () => {
       expect(r.code).toBe(2);
       expect(r.err).toContain(`--history ${history} is in use by another vpdma run`);
     });
+  });
+});
+
+describe('a night quit at once by a second signal', () => {
+  it('leaves no lock file behind (process.exit removes them)', async () => {
+    const w = mkdtempSync(join(dir, 'quit-'));
+    const out = join(w, 'out');
+    const history = join(w, 'h.json');
+    // The corpus replay's first target holds at its first call (never released): the night,
+    // stopping, waits for that call (--timeout 150000), and only a second signal ends it.
+    const hold = join(w, 'hold');
+    mkdirSync(hold);
+    const r = await interruptCli(
+      [
+        ...['nightly', '--target', `module:${join(root, 'test/fixtures/slow-target.mjs')}`],
+        ...['--runs', '5', '--workers', '1', '--timeout', '150000', '--quiet'],
+        ...['--out', out, '--history', history],
+      ],
+      async () => waitFor(() => existsSync(join(hold, 'held'))),
+      false,
+      {
+        signal: 'SIGTERM',
+        env: { SLOW_TARGET_HOLD: hold, SLOW_TARGET_HOLD_FROM: '1' },
+        // Past interrupt.ts's REPEAT_MS from when the night heard the first: not a double tap.
+        afterSignal: async (stderr, again) => {
+          await waitFor(() => stderr().includes('vpdma: SIGTERM: '));
+          await new Promise((done) => setTimeout(done, REPEAT_MS + 200));
+          again();
+        },
+      },
+    );
+    expect([r.code, r.signal]).toEqual([130, null]);
+    expect([existsSync(`${history}.lock`), existsSync(join(out, OUT_LOCK))]).toEqual([
+      false,
+      false,
+    ]);
   });
 });

@@ -35,7 +35,8 @@ export async function interruptCli(
   o: {
     stdin?: Uint8Array;
     env?: NodeJS.ProcessEnv;
-    afterSignal?: (stderr: () => string) => Promise<void>;
+    /** `again` sends the signal once more (a test's own second signal, at a moment it picks). */
+    afterSignal?: (stderr: () => string, again: () => void) => Promise<void>;
     /** The signal sent (default SIGINT, Ctrl-C's). */
     signal?: NodeJS.Signals;
   } = {},
@@ -70,7 +71,10 @@ export async function interruptCli(
     await sleep(50);
     child.kill(sent);
   }
-  await o.afterSignal?.(() => err);
+  await o.afterSignal?.(
+    () => err,
+    () => child.kill(sent),
+  );
   const code = await exited;
   return { code, signal, out, err };
 }
