@@ -35,6 +35,7 @@ const fuzzFinding: Required<FuzzFinding> = {
   exhausted: true,
   attempts: 99,
   minimizedReproduced: '1/3',
+  notMinimized: 'known',
   repro: { header: emptyHeader(), calls: [] },
   original: { header: emptyHeader(), calls: [] },
 };
@@ -60,6 +61,7 @@ const reportFinding: Required<ReportFinding> = {
   minimized: false,
   minimizedReproduced: '1/3',
   exhausted: true,
+  notMinimized: 'known',
 };
 
 /**
@@ -131,6 +133,8 @@ describe('finding records copied field by field', () => {
       'attempts',
       'minimizedReproduced',
       'original',
+      // fuzzTarget takes no known signatures: never set there.
+      'notMinimized',
     ]);
   });
 });

@@ -46,6 +46,8 @@ export interface FuzzPhase {
   readonly log: (text: string) => void;
   /** Earlier findings not to minimize again (knownRepros.ts). */
   readonly known?: ReadonlyMap<string, ReportFinding>;
+  /** --known's signatures: the cases that show only these are not minimized (FuzzRunOptions). */
+  readonly knownSignatures?: ReadonlySet<string>;
   /** The target is known not to start (phase 1 found so): no case is run, and this is why. */
   readonly setupError?: string;
   /** vpdma itself failed in phase 1 (a bug): no case is run, and this is the report's harnessError. */
@@ -144,6 +146,7 @@ export async function fuzzPhase(
         perGroup: p.perGroup,
         attemptsMax: p.attemptsMax,
         ...(p.known === undefined ? {} : { known: p.known }),
+        ...(p.knownSignatures === undefined ? {} : { knownSignatures: p.knownSignatures }),
         signal:
           p.setupError === undefined && p.harnessError === undefined
             ? p.signal

@@ -1,6 +1,7 @@
 // `vpdma nightly --known`: a ReactOS port's documented divergences fail no night. The bundled
 // corpus against model:reactos under the docs oracle, with a tiny fuzz budget: with the bundled
-// list the night exits 0 and lists the divergences as known in every report; without it, 1.
+// list the night exits 0 and lists the divergences as known in every report, its findings
+// written but not minimized; without it, 1, and they are minimized.
 // Then the history rule: buckets a night without the list opened are held as they were by a
 // night with it; and a merge keeps the marks. Four in-process nights of 2 cases, run once.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../test/support/runCli.js';
-import type { NightlyReport } from '../report/nightlySchema.js';
+import type { NightlyReportWithDetail as NightlyReport } from '../report/nightlyBuild.js';
 import type { SarifLog } from '../report/sarif.js';
 import { bundledKnownPath, parseKnown } from './knownFiles.js';
 
@@ -63,6 +64,13 @@ describe('vpdma nightly --known reactos-divergences on the bundled corpus', () =
     expect(r.corpus.traces.filter((t) => t.status !== undefined)).toEqual([]);
     expect(r.findings.length).toBeGreaterThan(0);
     expect(r.findings.every((f) => f.known === true && LIST.has(f.signature))).toBe(true);
+    // Not minimized: the case as it ran is the repro (written, re-run); the summary says why.
+    expect(r.findings.every((f) => f.notMinimized === 'known')).toBe(true);
+    expect(r.findings.every((f) => f.reproCalls === f.originalCalls)).toBe(true);
+    expect(r.fuzzDetail.findings.map((f) => [f.minimized, f.reproduced])).toEqual(
+      r.findings.map(() => [false, '3/3']),
+    );
+    expect(withList.out).toMatch(/^ {2}\[known\] .*\(not minimized: known\), reproduced 3\/3: /m);
     expect(r.violations.every((v) => v.known === true)).toBe(true);
     const failing = new Set(r.corpus.violations.map((v) => v.trace)).size;
     expect(withList.out).toContain(
@@ -78,6 +86,12 @@ describe('vpdma nightly --known reactos-divergences on the bundled corpus', () =
       r.corpus.violations.map((v) => v.signature).sort(),
     );
     expect(plain.corpus.traces.filter((t) => t.status === 'new').length).toBe(failing);
+    // Not known, the same bugs are minimized.
+    expect(plain.findings.map((f) => f.signature).sort()).toEqual(
+      r.findings.map((f) => f.signature).sort(),
+    );
+    expect(plain.findings.some((f) => f.notMinimized !== undefined)).toBe(false);
+    expect(plain.fuzzDetail.findings.every((f) => f.minimized)).toBe(true);
   });
 
   it('is <skipped> in junit.xml, suppressed in results.sarif, marked in report.html', () => {
@@ -139,6 +153,7 @@ describe('vpdma merge of nights run with --known', () => {
     expect(merged.findings.map((f) => [f.signature, f.known])).toEqual(
       shard.findings.map((f) => [f.signature, true]),
     );
+    expect(merged.findings.every((f) => f.notMinimized === 'known')).toBe(true);
     expect(read(dir, 'merged', 'junit.xml')).not.toContain('<failure');
   });
 

@@ -173,7 +173,7 @@ export function nightlySummary(
     `findings: ${r.findings.length} (${byStatus('new')} new, ${byStatus('open')} open, ${byStatus('regressed')} regressed${knownFound === 0 ? '' : `, ${knownFound} known, not counted`}), ${r.fixed.length} fixed${replayedCount(r)}`,
     // Under each finding, its message (and the others at its failing call), as fuzz's summary.
     ...r.findings.flatMap((f) => [
-      `  [${f.known === true ? 'known' : f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}, ${f.kept === true ? 'kept: an earlier night minimized it' : `reproduced ${f.reproduced}`}: ${f.command}`,
+      `  [${f.known === true ? 'known' : f.status}] ${f.kind} in ${f.fn}: ${plural(f.reproCalls, 'call')}${f.notMinimized === 'known' ? ' (not minimized: known)' : ''}, ${f.kept === true ? 'kept: an earlier night minimized it' : `reproduced ${f.reproduced}`}: ${f.command}`,
       `    ${oneLine(f.message)}`,
       ...alsoAtCallLines(f, '    '),
     ]),

@@ -82,6 +82,7 @@ const findingBase: Keys<FindingBase> & { readonly kind: true } = {
   ...{ signature: true, kind: true, fn: true, callIndex: true, message: true },
   ...{ violationsAtCall: true, reproCalls: true, originalCalls: true, trace: true },
   ...{ reproText: true, seed: true, caseIndex: true, reproduced: true, command: true, kept: true },
+  notMinimized: true,
 };
 const fuzzFinding: Keys<ReportFinding> = {
   ...findingBase,

@@ -10,6 +10,7 @@ import {
   processFindings,
   REPRODUCE_TIMES,
   signatureOf,
+  signatureOfViolation,
   type FindingDeps,
 } from './findings.js';
 import type { CaseResult } from './protocol.js';
@@ -175,6 +176,80 @@ describe('processFindings, a minimized repro flakier than its case', () => {
       reproCalls: 10,
       exhausted: false,
     });
+  });
+});
+
+describe('processFindings with known signatures (nightly --known)', () => {
+  // A known crash in StartDma (cases 4 and 20) and a bug not known in CompleteDma (case 11).
+  const elsewhere: Violation = { ...v, fn: 'VideoPortCompleteDma' };
+  const known = new Set([signatureOfViolation(v)]);
+  const cases = [failing(4), { ...failing(11), violations: [elsewhere] }, failing(20)];
+
+  it('minimizes the case not known, first; the known one is re-run, not minimized', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    const order: string[] = [];
+    const found = await processFindings(groupFailures(cases, 2), {
+      ...d,
+      known,
+      minimize: (t, seen) => (order.push(`minimize ${seen.fn}`), d.minimize(t, seen)),
+      reproduce: (t, seen, times) => (
+        order.push(`reproduce ${seen.fn}`),
+        d.reproduce(t, seen, times)
+      ),
+    });
+    expect(d.minimized).toBe(1);
+    // Case 20 shows only what case 4 did: listed with it, not re-run.
+    expect(order).toEqual([
+      'reproduce VideoPortCompleteDma',
+      'minimize VideoPortCompleteDma',
+      'reproduce VideoPortCompleteDma',
+      'reproduce VideoPortStartDma',
+    ]);
+    expect(
+      found.map((f) => [f.fn, f.cases, f.minimized, f.notMinimized, f.reproduced, f.reproCalls]),
+    ).toEqual([
+      ['VideoPortCompleteDma', [11], true, undefined, '3/3', 2],
+      ['VideoPortStartDma', [4, 20], false, 'known', '3/3', 10],
+    ]);
+    expect(found[1]?.repro.header.meta).not.toHaveProperty('minimized');
+  });
+
+  it('judges a case by its first violation not known: minimized for it, named after it', async () => {
+    const ret: Violation = { ...v, kind: 'return-mismatch', field: 'ret', message: 'ret' };
+    const mixed = groupFailures([{ ...failing(4), violations: [v, ret] }], 2);
+    const asked: string[] = [];
+    const run = async (k?: ReadonlySet<string>) => {
+      const d = deps(REPRODUCE_TIMES);
+      // Each run shows both at the failing call, the known crash first.
+      const [f] = await processFindings(mixed, {
+        ...d,
+        ...(k === undefined ? {} : { known: k }),
+        minimize: (t, seen) => (asked.push(seen.kind), d.minimize(t, seen)),
+        reproduce: (_t, seen, times) =>
+          Promise.resolve({ count: times, seen, lead: v, atCall: [v, ret] }),
+      });
+      return f;
+    };
+    const judged = await run(known);
+    expect(asked).toEqual(['return-mismatch']);
+    expect(judged).toMatchObject({ signature: signatureOfViolation(ret), minimized: true });
+    expect(judged?.violationsAtCall.map((x) => x.kind)).toEqual(['return-mismatch', v.kind]);
+    // Without --known: the first violation, as before.
+    expect(await run()).toMatchObject({ signature: signatureOfViolation(v), kind: v.kind });
+  });
+
+  it('stopped: a known case left is re-run once in the batch, still said known', async () => {
+    const d = deps(REPRODUCE_TIMES);
+    const found = await processFindings(groupFailures(cases, 2), {
+      ...d,
+      known,
+      stopping: () => true,
+      reproduceEach: (items) => Promise.resolve(items.map(({ v: seen }) => ({ count: 1, seen }))),
+    });
+    expect(found.map((f) => [f.fn, f.cases, f.minimized, f.notMinimized])).toEqual([
+      ['VideoPortCompleteDma', [11], false, undefined],
+      ['VideoPortStartDma', [4, 20], false, 'known'],
+    ]);
   });
 });
 

@@ -53,6 +53,13 @@ export interface FindingDeps {
   readonly reproduceEach?: (
     items: readonly { trace: Trace; v: Violation }[],
   ) => Promise<Reproduced[]>;
+  /**
+   * Signatures set aside as known (`nightly --known`). A case is judged by its first violation
+   * not known: minimized for it, and named after it. A case whose violations are all known is
+   * not minimized (its bug is known; the budget goes to the others, which come first): it is
+   * re-run and reported as it ran (`notMinimized: "known"`).
+   */
+  readonly known?: ReadonlySet<string>;
 }
 
 export interface Reproduced {
@@ -125,12 +132,26 @@ export interface FuzzFinding {
   readonly repro: Trace;
   /** Case `caseIndex` as it ran (the repro itself when not minimized): kept beside the repro. */
   readonly original?: Trace;
+  /** Why it was not minimized, when not for a stop or a flaky target: its bug is known. */
+  readonly notMinimized?: 'known';
 }
 
 export const REPRODUCE_TIMES = 3;
 
 export function firstViolation(r: CaseResult): Violation | undefined {
   return r.violations[0];
+}
+
+/** What judges a case (FindingDeps.known): its first violation not known, else its first. */
+export function judgeCase(
+  r: CaseResult,
+  known: ReadonlySet<string> | undefined,
+): { v: Violation; known: boolean } | undefined {
+  const first = firstViolation(r);
+  if (first === undefined) return undefined;
+  if (known === undefined) return { v: first, known: false };
+  const v = r.violations.find((x) => !known.has(signatureOfViolation(x)));
+  return v === undefined ? { v: first, known: true } : { v, known: false };
 }
 
 /**
@@ -215,7 +236,7 @@ async function one(r: CaseResult, v: Violation, deps: FindingDeps): Promise<Fuzz
   const repro = m !== undefined && !fellBack ? markMinimized(m.trace, original, v) : original;
   const again = fellBack ? before : after;
   const runs = fellBack ? REPRODUCE_TIMES : times;
-  return findingOf(r, v, original, repro, again, runs, {
+  return findingOf(r, v, original, repro, again, runs, deps.known, {
     minimized: m !== undefined && !fellBack,
     exhausted: !fellBack && (m?.exhausted ?? false),
     attempts: m?.attempts ?? 0,
@@ -234,6 +255,20 @@ function markMinimized(t: Trace, original: Trace, v: Violation): Trace {
   return { ...t, header: { ...t.header, meta: { ...t.header.meta, minimized } } };
 }
 
+const KNOWN_HOW = {
+  minimized: false,
+  exhausted: false,
+  attempts: 0,
+  notMinimized: 'known',
+} as const;
+
+/** A case re-run and reported as it ran, not minimized: its bug is known (FindingDeps.known). */
+async function asKnown(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
+  const original = deps.regenerate(r.index, r.calls);
+  const again = await deps.reproduce(original, v, REPRODUCE_TIMES);
+  return findingOf(r, v, original, original, again, REPRODUCE_TIMES, deps.known, KNOWN_HOW);
+}
+
 function findingOf(
   r: CaseResult,
   v: Violation,
@@ -241,18 +276,29 @@ function findingOf(
   repro: Trace,
   again: Reproduced,
   runs: number,
-  how: Pick<FuzzFinding, 'minimized' | 'exhausted' | 'attempts' | 'minimizedReproduced'>,
+  known: ReadonlySet<string> | undefined,
+  how: Pick<
+    FuzzFinding,
+    'minimized' | 'exhausted' | 'attempts' | 'minimizedReproduced' | 'notMinimized'
+  >,
 ): FuzzFinding {
   // Named after what the repro shows first at that call: one wrong answer whose cases led with
-  // its ret or with its out parameter is one finding, not two with the same repro.
-  const shown = again.lead ?? again.seen ?? v;
+  // its ret or with its out parameter is one finding, not two with the same repro. With known
+  // signatures, after the first not known there (a case is judged so: judgeCase).
+  const lead = again.lead ?? again.seen ?? v;
+  const atCall = again.atCall ?? [lead];
+  const shown =
+    (known === undefined ? undefined : atCall.find((x) => !known.has(signatureOfViolation(x)))) ??
+    lead;
   return {
     signature: signatureOfViolation(shown),
     kind: shown.kind,
     fn: shown.fn,
     callIndex: again.seen?.callIndex ?? Math.max(0, repro.calls.length - 1),
     message: shown.message,
-    violationsAtCall: (again.atCall ?? [shown]).map(violationAtCall),
+    violationsAtCall: (shown === lead ? atCall : [shown, ...atCall.filter((x) => x !== shown)]).map(
+      violationAtCall,
+    ),
     reproCalls: repro.calls.length,
     originalCalls: original.calls.length,
     caseIndex: r.index,
@@ -265,19 +311,26 @@ function findingOf(
   };
 }
 
+interface Judged {
+  readonly r: CaseResult;
+  readonly v: Violation;
+  readonly known: boolean;
+}
+
 /** The cases left once stopped, unminimized, each re-run once: all in one batch. */
 async function leftOver(
-  left: readonly { r: CaseResult; v: Violation }[],
+  left: readonly Judged[],
   reproduceEach: NonNullable<FindingDeps['reproduceEach']>,
   deps: FindingDeps,
 ): Promise<FuzzFinding[]> {
   if (left.length === 0) return [];
   const traces = left.map(({ r }) => deps.regenerate(r.index, r.calls));
   const runs = await reproduceEach(traces.map((trace, k) => ({ trace, v: left[k]!.v })));
-  return left.map(({ r, v }, k) => {
+  return left.map(({ r, v, known }, k) => {
     const t = traces[k]!;
     const again = runs[k] ?? { count: 0 };
-    return findingOf(r, v, t, t, again, 1, { minimized: false, exhausted: false, attempts: 0 });
+    const how = known ? KNOWN_HOW : { minimized: false, exhausted: false, attempts: 0 };
+    return findingOf(r, v, t, t, again, 1, deps.known, how);
   });
 }
 
@@ -303,20 +356,37 @@ export async function processFindings(
   };
   // Once stopped, the cases left are re-run together (in parallel where the pool allows),
   // not one after another: against a hanging target each run is a whole timeout.
-  const left: { r: CaseResult; v: Violation }[] = [];
+  const left: Judged[] = [];
   const batched = deps.reproduceEach;
+  const deferred = (j: Judged): boolean => {
+    if (batched === undefined || (left.length === 0 && !stopped(deps))) return false;
+    left.push(j);
+    return true;
+  };
+  // Cases whose violations are all known wait for the rest: none is minimized.
+  const known: Judged[] = [];
   for (const g of groups) {
     for (const r of g.cases) {
-      const v = firstViolation(r);
-      if (v === undefined) continue;
-      if (batched !== undefined && (left.length > 0 || stopped(deps))) {
-        left.push({ r, v });
-        continue;
-      }
-      const f = await one(r, v, deps);
+      const j = judgeCase(r, deps.known);
+      if (j === undefined) continue;
+      if (j.known) known.push({ r, ...j });
+      if (j.known || deferred({ r, ...j })) continue;
+      const f = await one(r, j.v, deps);
       // A flaky failure's other cases would only add unminimized copies of it.
       const flaky = !f.minimized && f.confirmed && !stopped(deps);
       if (add(f) && flaky) break;
+    }
+  }
+  // A known bug's other cases would only add unminimized copies: each is listed, not re-run.
+  const shownAs = new Map<string, string>();
+  for (const j of known) {
+    const before = signatureOfViolation(j.v);
+    const have = bySignature.get(shownAs.get(before) ?? '');
+    if (have !== undefined) add({ ...have, caseIndex: j.r.index });
+    else if (!deferred(j)) {
+      const f = await asKnown(j.r, j.v, deps);
+      add(f);
+      if (f.confirmed) shownAs.set(before, f.signature);
     }
   }
   if (batched !== undefined) for (const f of await leftOver(left, batched, deps)) add(f);

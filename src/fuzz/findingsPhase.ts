@@ -156,6 +156,7 @@ export async function findingsPhase(
           return out;
         },
         ...(o.signal === undefined ? {} : { signal: o.signal }),
+        ...(o.knownSignatures === undefined ? {} : { known: o.knownSignatures }),
         stopping: () => budget.stopping(),
       },
       (f) =>

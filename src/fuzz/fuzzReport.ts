@@ -47,6 +47,11 @@ export interface FindingBase {
    * or flaky): an unminimized repro never replaces a minimized one (cli/findingFiles.ts).
    */
   readonly kept?: true;
+  /**
+   * `"known"`: not minimized because `nightly --known` holds the signature of every violation
+   * its case showed; the repro is the case as it ran. Absent otherwise (and in older reports).
+   */
+  readonly notMinimized?: 'known';
 }
 
 export interface ReportFinding extends FindingBase {

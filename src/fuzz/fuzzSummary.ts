@@ -132,11 +132,13 @@ export function formatFuzzSummary(r: FuzzReport): string {
     const [shown, runs] = f.reproduced.split('/');
     const how = f.minimized
       ? `minimized to ${plural(f.reproCalls, 'call')}`
-      : shown !== runs && runs !== '1'
-        ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: not every run fails)`
-        : f.minimizedReproduced !== undefined
-          ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: the minimized repro failed ${f.minimizedReproduced})`
-          : `not minimized (${plural(f.reproCalls, 'call')})`;
+      : f.notMinimized === 'known'
+        ? `not minimized (${plural(f.reproCalls, 'call')}; known: --known holds its signature)`
+        : shown !== runs && runs !== '1'
+          ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: not every run fails)`
+          : f.minimizedReproduced !== undefined
+            ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: the minimized repro failed ${f.minimizedReproduced})`
+            : `not minimized (${plural(f.reproCalls, 'call')})`;
     lines.push(
       `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
       `    ${oneLine(f.message)}`,

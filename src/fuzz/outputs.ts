@@ -59,5 +59,6 @@ export function reportFindingOf(
     minimized: f.minimized,
     ...(f.minimizedReproduced === undefined ? {} : { minimizedReproduced: f.minimizedReproduced }),
     exhausted: f.exhausted,
+    ...(f.notMinimized === undefined ? {} : { notMinimized: f.notMinimized }),
   };
 }

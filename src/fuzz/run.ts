@@ -46,6 +46,12 @@ export interface FuzzRunOptions {
    * is here (`kept`); its files are not rewritten.
    */
   readonly known?: ReadonlyMap<string, ReportFinding>;
+  /**
+   * Signatures set aside as known (`nightly --known`): a case whose violations all have one is
+   * not minimized, and the others are judged by their first violation not known
+   * (findings.ts FindingDeps.known).
+   */
+  readonly knownSignatures?: ReadonlySet<string>;
   /** Stop fuzzing at the case that makes this many failing cases. */
   readonly failuresMax?: number;
   readonly signal?: AbortSignal;

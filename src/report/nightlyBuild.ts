@@ -66,6 +66,7 @@ export function nightlyFinding(f: ReportFinding, relative: (path: string) => str
     reproduced: f.reproduced,
     command: f.command,
     ...(f.kept === true ? { kept: true as const } : {}),
+    ...(f.notMinimized === undefined ? {} : { notMinimized: f.notMinimized }),
     status: 'new',
   };
 }

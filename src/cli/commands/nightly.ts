@@ -247,6 +247,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         ...(corpusMax === undefined ? {} : { corpusMax }),
         perGroup: FUZZ_DEFAULTS.reprosPerKind,
         known,
+        ...(baseline === undefined ? {} : { knownSignatures: baseline.signatures }),
         attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
         signal: interrupt.signal,
