@@ -238,6 +238,25 @@ describe('processFindings with known signatures (nightly --known)', () => {
     expect(await run()).toMatchObject({ signature: signatureOfViolation(v), kind: v.kind });
   });
 
+  it('a known case whose re-run shows a violation not known is minimized for that one', async () => {
+    // The campaign's case listed only the known crash; its re-run shows another side (memory,
+    // say, which the campaign checks less of) that nothing knows.
+    const ret: Violation = { ...v, kind: 'return-mismatch', field: 'ret', message: 'ret' };
+    const d = deps(REPRODUCE_TIMES);
+    const asked: string[] = [];
+    const [f, ...rest] = await processFindings(groupFailures([failing(4)], 2), {
+      ...d,
+      known,
+      minimize: (t, seen) => (asked.push(seen.kind), d.minimize(t, seen)),
+      reproduce: (_t, seen, times) =>
+        Promise.resolve({ count: times, seen, lead: v, atCall: [v, ret] }),
+    });
+    expect(rest).toEqual([]);
+    expect(asked).toEqual(['return-mismatch']);
+    expect(f).toMatchObject({ signature: signatureOfViolation(ret), minimized: true });
+    expect(f?.notMinimized).toBeUndefined();
+  });
+
   it('stopped: a known case left is re-run once in the batch, still said known', async () => {
     const d = deps(REPRODUCE_TIMES);
     const found = await processFindings(groupFailures(cases, 2), {

@@ -266,6 +266,10 @@ const KNOWN_HOW = {
 async function asKnown(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
   const original = deps.regenerate(r.index, r.calls);
   const again = await deps.reproduce(original, v, REPRODUCE_TIMES);
+  // The re-run checks what the campaign may not have (all of memory): a violation not known
+  // there makes the case new after all, minimized for it.
+  const fresh = again.atCall?.find((x) => deps.known?.has(signatureOfViolation(x)) === false);
+  if (fresh !== undefined && !stopped(deps)) return one(r, fresh, deps);
   return findingOf(r, v, original, original, again, REPRODUCE_TIMES, deps.known, KNOWN_HOW);
 }
 
@@ -386,7 +390,7 @@ export async function processFindings(
     else if (!deferred(j)) {
       const f = await asKnown(j.r, j.v, deps);
       add(f);
-      if (f.confirmed) shownAs.set(before, f.signature);
+      if (f.confirmed && f.notMinimized === 'known') shownAs.set(before, f.signature);
     }
   }
   if (batched !== undefined) for (const f of await leftOver(left, batched, deps)) add(f);
