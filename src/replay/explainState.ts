@@ -20,10 +20,11 @@ export const stateEntriesShown = 6;
 
 /**
  * The fields of the reference model's state (liveState.ts) whose values are learned handles
- * or addresses, and where they are learned. `bus` is the device's own address and `process`
+ * or addresses, and where they are learned (docs/target-protocol.md, "The shape of `state`",
+ * lists them: stateShapeDoc.test.ts). `bus` is the device's own address and `process`
  * the driver's, neither is translated; any other name is compared as the target spelled it.
  */
-const ADDRESS_FIELDS: Readonly<Record<string, AddressSpace>> = {
+export const ADDRESS_FIELDS: Readonly<Record<string, AddressSpace>> = {
   handle: 'handle',
   adapter: 'handle',
   mdl: 'handle',

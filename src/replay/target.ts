@@ -34,6 +34,15 @@ export interface TraceCallIn {
 export interface Target {
   call(call: TraceCallIn): CallOutcome | Promise<CallOutcome>;
   read(address: bigint, length: number): Uint8Array | Promise<Uint8Array>;
+  /**
+   * The live objects, for the inertness checks (any plain data: the first top-level key that
+   * an obsolete call changes names the kind, `adapters`, `transfers`, `views` or another).
+   * `replay --explain` shows it beside the oracle's: shaped as the reference model's (lists
+   * under `adapters`, `commonBuffers`, `mdls`, `transfers`, `views`, `events`, `blocks`), with
+   * its handles and addresses in fields named `handle`, `adapter`, `mdl`, `sgList`, `va` and
+   * `logical`, which are taken into the oracle's before comparing (docs/target-protocol.md,
+   * "The shape of `state`").
+   */
   state?(): TargetState | Promise<TargetState>;
   /**
    * CPU ranges written since last asked. May answer with a promise (a process target must),
