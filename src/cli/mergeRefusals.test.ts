@@ -217,7 +217,13 @@ describe('vpdma merge given some of the shards', () => {
     expect(r.out).not.toContain('interrupted');
     const report = JSON.parse(readFileSync(join(dir, 'partial', 'report.json'), 'utf8')) as {
       interrupted: boolean;
+      shardsMissing?: string[];
     };
+    // Kept true (incomplete, as scripts and the history read it); the missing shard named.
     expect(report.interrupted).toBe(true);
+    expect(report.shardsMissing).toEqual(['2/2']);
+    const junit = readFileSync(join(dir, 'partial', 'junit.xml'), 'utf8');
+    expect(junit).toContain('<error message="shard 2/2 missing: the reports cover the shards given" type="shards-missing"');
+    expect(junit).not.toContain('type="interrupted"');
   });
 });

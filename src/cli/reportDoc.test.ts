@@ -91,7 +91,7 @@ const fuzzFinding: Keys<ReportFinding> = {
 const nightly: Keys<NightlyReportWithDetail> = {
   ...identity,
   ...{ shard: true, shards: true, startedAt: true, interrupted: true, historyRecovered: true },
-  harnessError: true,
+  ...{ harnessError: true, shardsMissing: true },
   ...{ failOn: true, knownFrom: true, corpus: true, fuzz: true, findings: true, fixed: true },
   stillFailing: true,
   ...{ regressedByReplay: true, reprosChanged: true, stillOpen: true, violations: true },

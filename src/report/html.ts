@@ -16,7 +16,7 @@ import {
   stillOpenSection,
   summarySection,
 } from './htmlParts.js';
-import { disabledOf, type NightlyRendered } from './nightlySchema.js';
+import { disabledOf, incompleteText, type NightlyRendered } from './nightlySchema.js';
 import { plural } from '../core/plural.js';
 
 /** The sections, in page order; the still-open one only when there is one. */
@@ -43,9 +43,11 @@ function header(r: NightlyRendered): string {
     disabled.length === 0
       ? ''
       : `<p>Never called (--disable): ${disabled.map((fn) => `<code>${esc(fn)}</code>`).join(', ')}.</p>`,
-    r.interrupted
-      ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
-      : '',
+    (r.shardsMissing ?? []).length > 0
+      ? `<p class="banner" role="alert">This merge is incomplete, ${esc(incompleteText(r))}: counts are partial and nothing was marked fixed.</p>`
+      : r.interrupted
+        ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
+        : '',
     r.historyRecovered === undefined
       ? ''
       : `<p class="banner" role="note">History recovered (--history-recover): ${esc(recoveredText(r.historyRecovered))}.</p>`,

@@ -40,6 +40,7 @@ export type NightlyMeta = RunIdentity &
     | 'shards'
     | 'startedAt'
     | 'interrupted'
+    | 'shardsMissing'
     | 'historyRecovered'
     | 'failOn'
     | 'timing'
@@ -147,6 +148,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.shards === undefined ? {} : { shards: m.shards }),
     startedAt: m.startedAt,
     interrupted: m.interrupted,
+    ...(m.shardsMissing === undefined || m.shardsMissing.length === 0
+      ? {}
+      : { shardsMissing: m.shardsMissing }),
     ...(p.fuzz.harnessError === undefined ? {} : { harnessError: p.fuzz.harnessError }),
     ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),

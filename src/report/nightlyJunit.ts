@@ -22,6 +22,7 @@ import {
 } from './junit.js';
 import {
   disabledOf,
+  incompleteText,
   rerunFacts,
   type Finding,
   type FixedFinding,
@@ -168,6 +169,7 @@ function properties(r: NightlyRendered): [string, string][] {
   if (r.buildRevision !== undefined) props.push(['buildRevision', r.buildRevision]);
   if (r.shard !== undefined) props.push(['shard', r.shard]);
   if (r.shards !== undefined) props.push(['shards', r.shards.join(' ')]);
+  if (r.shardsMissing !== undefined) props.push(['shardsMissing', r.shardsMissing.join(' ')]);
   if (r.historyRecovered !== undefined)
     props.push(['historyRecovered', recoveredText(r.historyRecovered)]);
   // As --disable takes them, so the value can be given back to it.
@@ -277,8 +279,15 @@ export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceNam
   corpus.push(
     ...(r.corpus.notReplayed ?? []).map((t) => notReplayedCase(t, r.corpus.budgetReplay)),
   );
-  if (r.interrupted)
-    corpus.push(interruptedCase('interrupted: the reports cover what finished before it'));
+  // A merge missing shards is no interrupted run: its own case names them (shards-missing).
+  if ((r.shardsMissing ?? []).length > 0)
+    corpus.push({
+      classname: 'vpdma',
+      name: 'shards missing',
+      failures: [],
+      error: { message: incompleteText(r), type: 'shards-missing' },
+    });
+  else if (r.interrupted) corpus.push(interruptedCase(incompleteText(r)));
   // One test case per name: a finding's own says what a replay's regression or a fix would.
   const findings = oncePerName([
     ...r.findings.map((f) => caseForFinding(f, r.failOn, r.knownFrom)),

@@ -196,7 +196,14 @@ export interface NightlyReport extends RunIdentity {
    * (docs/nightly.md).
    */
   readonly startedAt: string;
+  /**
+   * The reports cover only part of the run: Ctrl-C or SIGTERM stopped it, or (merge) a shard was
+   * interrupted or missing (`shardsMissing` names those; kept true then for the scripts and the
+   * history that read it as "incomplete").
+   */
   readonly interrupted: boolean;
+  /** Merge: the shards of the run not given ("K/N", in order); absent when every one was. */
+  readonly shardsMissing?: readonly string[];
   /**
    * vpdma itself failed part way (a bug; exit 3), as fuzzDetail.harnessError says: the report
    * holds what came before it, and the night is incomplete in --history. Absent otherwise.
@@ -338,4 +345,15 @@ export function rerunFacts(r: NightlyRendered): [string, string][] {
 /** The run's --disable'd functions (none: an empty list). */
 export function disabledOf(r: NightlyRendered): readonly string[] {
   return r.fuzzDetail?.disabled ?? [];
+}
+
+/**
+ * Why a report marked interrupted covers only part of the run, as JUnit, SARIF and HTML say it:
+ * a merge given fewer shards names the missing ones; else the run was stopped.
+ */
+export function incompleteText(r: Pick<NightlyReport, 'shardsMissing'>): string {
+  const missing = r.shardsMissing ?? [];
+  if (missing.length === 0) return 'interrupted: the reports cover what finished before it';
+  const which = `${missing.length > 1 ? 'shards' : 'shard'} ${missing.join(', ')}`;
+  return `${which} missing: the reports cover the shards given`;
 }

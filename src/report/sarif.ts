@@ -11,17 +11,15 @@
 // line per call, so its results carry the call index in the message only. A result whose
 // signature --known holds carries a suppression of kind "external" (SARIF 2.1.0 §3.35: set
 // aside outside the code, by the baseline file), so dashboards show it as suppressed.
-import {
-  disabledOf,
-  rerunFacts,
-  type Finding,
-  type NightlyRendered,
-  type StillOpen,
-  type TraceVerdict,
-} from './nightlySchema.js';
+import { type Finding, type NightlyRendered, type TraceVerdict } from './nightlySchema.js';
 import type { ReportViolation } from './replayReport.js';
 import { sarifRules, type SarifRule } from './sarifRules.js';
-import { recoveredText } from './historyRecovered.js';
+import {
+  invocationOf,
+  runProperties,
+  type SarifInvocation,
+  type SarifRunProperties,
+} from './sarifRun.js';
 import { signatureOfViolation } from '../fuzz/findings.js';
 import { ruleText } from '../replay/ruleSource.js';
 import { BUNDLED_TRACE, type TraceName } from './command.js';
@@ -75,16 +73,7 @@ function knownSuppression(known: boolean, knownFrom: readonly string[] | undefin
   };
 }
 
-/**
- * The run's property bag: what identifies it, --disable's functions (`disabled`), what a
- * re-run needs (budget, runsEquivalent, callsMax, rounds, timeoutMs, baseId, workerHeapMb
- * when given; nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line) and the
- * buckets still open that nothing showed (`stillOpen`, as report.json lists them: they have no
- * result to carry them, having no finding and no failing trace tonight).
- */
-export type SarifRunProperties = Readonly<
-  Record<string, string | boolean | readonly string[] | readonly StillOpen[]>
->;
+export type { SarifRunProperties };
 
 export interface SarifLog {
   readonly $schema: typeof SARIF_SCHEMA;
@@ -101,9 +90,7 @@ export interface SarifLog {
       readonly originalUriBaseIds: Readonly<
         Record<Base, { readonly description: { readonly text: string } }>
       >;
-      readonly invocations: readonly [
-        { readonly executionSuccessful: boolean; readonly startTimeUtc: string },
-      ];
+      readonly invocations: readonly [SarifInvocation];
       readonly columnKind: 'utf16CodeUnits';
       readonly results: readonly SarifResult[];
       readonly properties: SarifRunProperties;
@@ -321,26 +308,6 @@ function corpusGroups(r: NightlyRendered, traceName: TraceName): CorpusGroup[] {
   return out;
 }
 
-function runProperties(r: NightlyRendered): SarifRunProperties {
-  const disabled = disabledOf(r);
-  return {
-    seed: r.seed,
-    target: r.target,
-    profile: r.profile,
-    modelRevision: r.modelRevision,
-    ...(r.buildRevision === undefined ? {} : { buildRevision: r.buildRevision }),
-    interrupted: r.interrupted,
-    ...(r.shard === undefined ? {} : { shard: r.shard }),
-    ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
-    ...(r.historyRecovered === undefined
-      ? {}
-      : { historyRecovered: recoveredText(r.historyRecovered) }),
-    ...(disabled.length === 0 ? {} : { disabled }),
-    ...Object.fromEntries(rerunFacts(r)),
-    ...((r.stillOpen ?? []).length === 0 ? {} : { stillOpen: r.stillOpen ?? [] }),
-  };
-}
-
 /**
  * The SARIF log: results sorted (corpus by trace, call, kind; findings by signature).
  * `traceName` names the replayed traces as the history does (the CLI's historyTraceName).
@@ -364,7 +331,7 @@ export function nightlySarif(r: NightlyRendered, traceName: TraceName = (t) => t
             },
           },
         },
-        invocations: [{ executionSuccessful: !r.interrupted, startTimeUtc: r.startedAt }],
+        invocations: [invocationOf(r)],
         columnKind: 'utf16CodeUnits',
         results: [
           ...corpusGroups(r, traceName).map((g) => corpusResult(g, index, r.knownFrom)),

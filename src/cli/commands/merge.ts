@@ -331,6 +331,7 @@ async function writeMerged(
       shards: [...names].sort(),
       startedAt: first.startedAt,
       interrupted: v.interrupted,
+      shardsMissing: missingShards(names),
       ...(v.history?.recovered === undefined ? {} : { historyRecovered: v.history.recovered }),
       failOn: v.failOn,
       timing: mergedTiming(shards.map((s) => s.report)),
@@ -373,6 +374,13 @@ async function writeMerged(
     `vpdma merge: ${plural(names.length, 'shard')}, ${plural(fuzz.cases, 'case')}, ${plural(findings.length, 'finding')} -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
   );
   return exitForNightly(merged, v.failOn);
+}
+
+/** The shards of the run (`K/N`) not among `names`, in order. */
+export function missingShards(names: readonly string[]): string[] {
+  const count = Number((names[0] ?? '1/1').split('/')[1]);
+  const given = new Set(names);
+  return Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((n) => !given.has(n));
 }
 
 /** A finding's replay command as each shard's writer made it: --target, --profile if given, --timeout. */
