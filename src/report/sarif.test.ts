@@ -248,6 +248,9 @@ describe('results.sarif', () => {
     expect(sarifLocation('C:\\t\\x.txt', 3, 'SRCROOT').physicalLocation).toEqual({
       artifactLocation: { uri: 'file:///C:/t/x.txt' },
     });
+    // A gzip file's lines are the decompressed text's, which no viewer of the file shows.
+    for (const gz of ['t/x.jsonl.gz', 't/x.txt.GZ'])
+      expect(sarifLocation(gz, 3, 'SRCROOT', 13).physicalLocation).not.toHaveProperty('region');
   });
 
   it('carries hostile strings as data', () => {

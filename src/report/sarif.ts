@@ -8,7 +8,8 @@
 // (`corpus:NAME`), so an alert does not move with the install path; other corpus paths to the
 // directory the run started in (SRCROOT). A corpus violation's line is the report's (`line`, a
 // .txt trace's too), else a JSONL line is callIndex + 2, the header being line 1. A .vpt has no
-// line per call, so its results carry the call index in the message only. A result whose
+// line per call, and a .gz no lines a viewer shows, so their results have no region (the
+// message names the call, and a .gz trace's line). A result whose
 // signature --known holds carries a suppression of kind "external" (SARIF 2.1.0 §3.35: set
 // aside outside the code, by the baseline file), so dashboards show it as suppressed.
 import { type Finding, type NightlyRendered, type TraceVerdict } from './nightlySchema.js';
@@ -114,7 +115,10 @@ export function sarifLocation(
   const artifactLocation = absolute
     ? { uri: `file://${slashed.startsWith('/') ? '' : '/'}${encoded.replace('%3A', ':')}` }
     : { uri: encoded, uriBaseId: base };
-  const startLine = line ?? (/\.jsonl(\.gz)?$/i.test(path) ? callIndex + 2 : undefined);
+  // A .gz file has no lines a viewer can show (they are the decompressed text's): no region.
+  const startLine = /\.gz$/i.test(path)
+    ? undefined
+    : (line ?? (/\.jsonl$/i.test(path) ? callIndex + 2 : undefined));
   const region = startLine === undefined ? {} : { region: { startLine } };
   return { physicalLocation: { artifactLocation, ...region } };
 }
