@@ -80,6 +80,29 @@ describe('JUnit counts', () => {
   });
 });
 
+describe('a trace named with characters XML cannot hold', () => {
+  it('names its case with them as \\xNN, so it is not the case of the name without them', () => {
+    const pass = (trace: string): TraceEntry => ({
+      trace,
+      outcome: 'pass',
+      calls: 1,
+      violations: 0,
+    });
+    const names = ['ctl/ctl\u0001x.jsonl', 'ctl/ctlx.jsonl', 'd\u001fir/a\uFFFE.jsonl'].map((t) =>
+      caseForTrace(pass(t), []),
+    );
+    expect(names.map((c) => [c.classname, c.name])).toEqual([
+      ['ctl', 'ctl\\x01x.jsonl'],
+      ['ctl', 'ctlx.jsonl'],
+      ['d\\x1fir', 'a\\ufffe.jsonl'],
+    ]);
+    // Written as such; newline and tab are kept (as references), as before.
+    const xml = junitXml('vpdma replay', [...names, caseForTrace(pass('n\nl\t.jsonl'), [])]);
+    expect(xml).toContain('name="ctl\\x01x.jsonl"');
+    expect(xml).toContain('name="n&#10;l&#9;.jsonl"');
+  });
+});
+
 describe('JUnit errors', () => {
   const crashed = (v: Partial<ReportViolation>): string | undefined => {
     const entry: TraceEntry = { trace: 't.jsonl', outcome: 'crash', calls: 3, violations: 1 };

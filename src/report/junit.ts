@@ -112,13 +112,24 @@ export function violationBody(v: ReportViolation, command?: string): string {
   return lines.join('\n');
 }
 
+/**
+ * A trace's name or directory as a test's identity: a character XML cannot hold shown as `\xNN`
+ * (xmlChars would drop it, and `a\x01.jsonl` and `a.jsonl` would be one test to a dashboard).
+ */
+function visible(word: string): string {
+  return word.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/g, (c) => {
+    const hex = c.charCodeAt(0).toString(16);
+    return hex.length > 2 ? `\\u${hex}` : `\\x${hex.padStart(2, '0')}`;
+  });
+}
+
 export function caseForTrace(
   e: TraceEntry,
   violations: readonly ReportViolation[],
   options: CaseOptions = {},
 ): JunitCase {
   const slash = e.trace.lastIndexOf('/');
-  const name = slash < 0 ? e.trace : e.trace.slice(slash + 1);
+  const name = visible(slash < 0 ? e.trace : e.trace.slice(slash + 1));
   // The directory as dotted words: `../captures/` is "captures", `./` and none "traces". Of an
   // absolute path only its last directory ("corpus" for the bundled corpus, wherever vpdma is
   // installed), and of an earlier finding's repro (`findings/KIND/FN/HASH/repro.*`, absolute or
@@ -137,7 +148,7 @@ export function caseForTrace(
       : e.trace.startsWith('/')
         ? all.slice(-1)
         : all;
-  const classname = words.length === 0 ? 'traces' : words.join('.');
+  const classname = words.length === 0 ? 'traces' : visible(words.join('.'));
   const mine = violations.filter((v) => v.trace === e.trace);
   const crash = mine.find(isCrash);
   const cmd = options.command;
