@@ -15,7 +15,7 @@ const TEXT: Readonly<Record<ViolationKind, RuleText>> = {
   'map-dma-returned-non-null': {
     name: 'MapDmaReturnedNonNull',
     short: 'VideoPortMapDmaMemory returned something other than NULL.',
-    help: 'VideoPortMapDmaMemory is obsolete and must return NULL for every argument combination. The failing call is the last one of the repro; compare its arguments with the spec (spec/videoport-dma.md).',
+    help: 'VideoPortMapDmaMemory is obsolete and must return NULL for every argument combination. The failing call is the one the result points at (the last call of a finding repro, any call of a corpus trace); compare its arguments with the spec (spec/videoport-dma.md).',
   },
   'map-dma-wrote-out-param': {
     name: 'MapDmaWroteOutParam',
