@@ -16,7 +16,7 @@ import {
   stillOpenSection,
   summarySection,
 } from './htmlParts.js';
-import { disabledOf, incompleteText, type NightlyRendered } from './nightlySchema.js';
+import { disabledOf, shardsText, type NightlyRendered } from './nightlySchema.js';
 import { plural } from '../core/plural.js';
 
 /** The sections, in page order; the still-open one only when there is one. */
@@ -44,7 +44,7 @@ function header(r: NightlyRendered): string {
       ? ''
       : `<p>Never called (--disable): ${disabled.map((fn) => `<code>${esc(fn)}</code>`).join(', ')}.</p>`,
     (r.shardsMissing ?? []).length > 0
-      ? `<p class="banner" role="alert">This merge is incomplete, ${esc(incompleteText(r))}: counts are partial and nothing was marked fixed.</p>`
+      ? `<p class="banner" role="alert">This merge is missing ${esc(shardsText(r.shardsMissing ?? []))}: counts cover the shards given and nothing was marked fixed.</p>`
       : r.interrupted
         ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
         : '',

@@ -354,6 +354,10 @@ export function disabledOf(r: NightlyRendered): readonly string[] {
 export function incompleteText(r: Pick<NightlyReport, 'shardsMissing'>): string {
   const missing = r.shardsMissing ?? [];
   if (missing.length === 0) return 'interrupted: the reports cover what finished before it';
-  const which = `${missing.length > 1 ? 'shards' : 'shard'} ${missing.join(', ')}`;
-  return `${which} missing: the reports cover the shards given`;
+  return `${shardsText(missing)} missing: the reports cover the shards given`;
+}
+
+/** `shard 2/3`, `shards 2/3, 3/3`. */
+export function shardsText(shards: readonly string[]): string {
+  return `${shards.length > 1 ? 'shards' : 'shard'} ${shards.join(', ')}`;
 }

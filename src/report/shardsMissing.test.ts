@@ -40,7 +40,10 @@ describe('a merge with shards missing', () => {
     const run = nightlySarif(merged(['2/3'])).runs[0];
     expect(run.invocations[0].executionSuccessful).toBe(false);
     expect(run.invocations[0].toolExecutionNotifications).toEqual([
-      { level: 'error', message: { text: 'shard 2/3 missing: the reports cover the shards given' } },
+      {
+        level: 'error',
+        message: { text: 'shard 2/3 missing: the reports cover the shards given' },
+      },
     ]);
     expect(run.properties).toMatchObject({ interrupted: true, shardsMissing: '2/3' });
   });
@@ -48,7 +51,7 @@ describe('a merge with shards missing', () => {
   it('is the HTML banner', () => {
     const page = nightlyHtml(r);
     expect(page).toContain(
-      'role="alert">This merge is incomplete, shards 2/3, 3/3 missing: the reports cover the shards given:',
+      'role="alert">This merge is missing shards 2/3, 3/3: counts cover the shards given and nothing was marked fixed.</p>',
     );
     expect(page).not.toContain('This run was interrupted');
   });
