@@ -223,7 +223,9 @@ describe('vpdma merge given some of the shards', () => {
     expect(report.interrupted).toBe(true);
     expect(report.shardsMissing).toEqual(['2/2']);
     const junit = readFileSync(join(dir, 'partial', 'junit.xml'), 'utf8');
-    expect(junit).toContain('<error message="shard 2/2 missing: the reports cover the shards given" type="shards-missing"');
+    expect(junit).toContain(
+      '<error message="shard 2/2 missing: the reports cover the shards given" type="shards-missing"',
+    );
     expect(junit).not.toContain('type="interrupted"');
   });
 });
