@@ -171,8 +171,9 @@ describe('a night whose corpus traces fail in two ways', () => {
     expect(strip(one)).toEqual(strip(out));
     expect(files(one)).toEqual(files(out));
     const shards = [1, 2].map((k) => join(dir, `shard-${k}`));
+    // One worker each: a second per pool costs a night about 0.6 s of CPU (nightlyArgs.ts).
     for (const [i, s] of shards.entries())
-      expect((await night(s, '--shard', `${i + 1}/2`)).code).toBe(1);
+      expect((await night(s, '--workers', '1', '--shard', `${i + 1}/2`)).code).toBe(1);
     // Each signature minimized by its owner alone.
     for (const [i, s] of shards.entries())
       expect((report(s).corpus.repros ?? []).map((x) => x.signature)).toEqual(
@@ -195,7 +196,7 @@ describe('a night whose corpus traces fail in two ways', () => {
 describe('a night whose findings spent --minimize-time', () => {
   it('minimizes no corpus trace, says so as for the findings, and keeps every vpdma minimize command', async () => {
     const out = join(dir, 'spent');
-    const run = await night(out, '--minimize-time', '1ms');
+    const run = await night(out, '--workers', '1', '--minimize-time', '1ms');
     expect(run.code, run.err).toBe(1);
     expect(report(out).corpus).toMatchObject({ minimizeStoppedBy: 'time' });
     expect(report(out).corpus.repros).toBeUndefined();
