@@ -61,6 +61,11 @@ function corpus(home: string): string {
   return traces;
 }
 
+// One harness and one corpus for the file: the history keys a bucket by its --target, and
+// names a trace by its path; the nights of both runs below go on from the same first night.
+const TARGET = harness(dir);
+const TRACES = corpus(dir);
+
 /** A night's replayed traces: [earlier findings' repros, the rest]. */
 function partition(traces: Report['corpus']['traces']): [typeof traces, typeof traces] {
   const repro = (t: (typeof traces)[number]): boolean => t.trace.includes('/findings/');
@@ -68,24 +73,37 @@ function partition(traces: Report['corpus']['traces']): [typeof traces, typeof t
 }
 
 function nights(home: string) {
-  const target = harness(home);
   const out = join(home, 'out');
   const history = join(home, 'history.json');
   return {
     out,
-    traces: corpus(home),
+    history,
     bucket: (signature: string): Bucket | undefined =>
       (JSON.parse(readFileSync(history, 'utf8')) as { buckets: Bucket[] }).buckets.find(
         (b) => b.signature === signature,
       ),
     /** One night with `fault`; `more` options (a small --calls-max keeps the fuzzer off it). */
     run: async (fault: string, seed: string, more: string[] = []): Promise<[CliRun, Report]> => {
-      writeFileSync(join(home, 'fault'), fault);
-      const r = await runCli(nightlyArgs({ target, seed, runs: 150, out, history }, more));
+      writeFileSync(join(dir, 'fault'), fault);
+      const r = await runCli(nightlyArgs({ target: TARGET, seed, runs: 150, out, history }, more));
       return [r, JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report];
+    },
+    /** OUT and the history as `night` left them, as a CI job restores its cache. */
+    restore: (night: { out: string; history: string }): void => {
+      cpSync(night.out, out, { recursive: true });
+      cpSync(night.history, history);
     },
   };
 }
+
+// Night 1, the bug found (300 cases, and its minimization): run once, for both runs below.
+const first = nights(join(dir, 'first'));
+let night1: [CliRun, Report];
+let junit1: string;
+beforeAll(async () => {
+  night1 = await first.run('corrupt-on-mapdma', '1', ['--runs', '300', '--replay', TRACES]);
+  junit1 = readFileSync(join(first.out, 'junit.xml'), 'utf8');
+}, 120_000);
 
 describe('a week of nights: fixed, a different bug, the old one back (only its repro sees it)', () => {
   const n = nights(join(dir, 'week'));
@@ -93,12 +111,14 @@ describe('a week of nights: fixed, a different bug, the old one back (only its r
   const junit: string[] = [];
   const buckets: (Bucket | undefined)[] = [];
   const night = async (fault: string, seed: string, more: string[]): Promise<[CliRun, Report]> => {
-    const r = await n.run(fault, seed, [...more, '--replay', n.traces]);
+    const r = await n.run(fault, seed, [...more, '--replay', TRACES]);
     junit.push(readFileSync(join(n.out, 'junit.xml'), 'utf8'));
     return r;
   };
   beforeAll(async () => {
-    week.push(await night('corrupt-on-mapdma', '1', ['--runs', '300']));
+    n.restore(first);
+    week.push(night1);
+    junit.push(junit1);
     // Fixed: --calls-max 1 too, as the fuzzer has no bug to find (what fixes it is the replay).
     week.push(await night('', '2', ['--calls-max', '1']));
     // Another bug: the repro of the fixed one fails, but not the way it did.
@@ -187,10 +207,10 @@ describe('a committed copy of a fixed repro, replayed with --replay, failing aga
   const regressions = join(home, 'vpdma-regressions');
   let back: [CliRun, Report];
   beforeAll(async () => {
-    await n.run('corrupt-on-mapdma', '1', ['--runs', '300', '--replay', n.traces]);
+    n.restore(first);
     mkdirSync(regressions);
     cpSync(join(n.out, 'findings', MEMORY, 'repro.txt'), join(regressions, 'mapdma-corrupts.txt'));
-    await n.run('', '2', ['--calls-max', '1', '--replay', n.traces, regressions]);
+    await n.run('', '2', ['--calls-max', '1', '--replay', TRACES, regressions]);
     // The cache that held OUT/findings was evicted: only the committed copy is left.
     rmSync(join(n.out, 'findings'), { recursive: true });
     back = await n.run('corrupt-on-mapdma', '3', ['--calls-max', '1', '--replay', regressions]);
