@@ -1,10 +1,20 @@
 // `vpdma merge` of shards whose corpus replays disagree: every shard replays the whole corpus
 // (and the earlier findings' repros), so a failure any shard saw is the merged run's: in
 // report.json, junit.xml and the exit code. A shard whose target could not start is too.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STARTS_FAILED_MAX } from '../replay/violation.js';
 import { bundledCorpusDir } from '../store/corpus.js';
 import { corpusOwner } from './corpusMinimizePlan.js';
 import { mergeCorpusReplay } from './mergeReplay.js';
@@ -115,7 +125,16 @@ describe('vpdma merge, the corpus replay of every shard', () => {
 
   it('carries a shard whose target could not start: its violations, stoppedBy and exit 3', async () => {
     const target = `process:${process.execPath} ${join(root, 'test/fixtures/env-broken-process-target.mjs')}`;
+    // The shortest corpus traces, one more than a target that cannot start is tried on, not the
+    // whole corpus: shard 1 replays each through the protocol to a node child, this test's cost.
+    const traces = join(dir, 'broken-corpus');
+    mkdirSync(traces);
+    const bundled = readdirSync(bundledCorpusDir()).filter((f) => f.endsWith('.jsonl'));
+    const size = (f: string): number => statSync(join(bundledCorpusDir(), f)).size;
+    for (const f of bundled.sort((a, b) => size(a) - size(b)).slice(0, STARTS_FAILED_MAX + 1))
+      cpSync(join(bundledCorpusDir(), f), join(traces, f));
     const args = ['--target', target, '--seed', '4', '--runs', '6', '--workers', '1'];
+    args.push('--replay', traces);
     const more = ['--quiet', '--fail-on', 'none'];
     const s1 = join(dir, 'broken-s1');
     const s2 = join(dir, 'broken-s2');
