@@ -117,6 +117,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     cpSync(history, history3);
     const short = await run([
       ...['nightly', '--out', out3, '--runs', '1', '--target', MUTANT, '--history', history3],
+      ...['--workers', '1'], // as each night here but the defaults': a worker costs its start
       // The bundled corpus alone: its case 0 does not find it.
       ...['--corpus', join(dir, 'short-corpus')],
     ]);
@@ -136,6 +137,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     const fresh = await run([
       ...['nightly', '--out', join(dir, 'mutant-fresh'), '--runs', '1', '--target', MUTANT],
       ...['--corpus', join(dir, 'short-corpus'), '--history', history4, '--quiet'],
+      ...['--workers', '1'],
     ]);
     expect(fresh.code).toBe(1); // two bundled traces show the planted bug: seen, not fixed
     expect(report(join(dir, 'mutant-fresh'))).toMatchObject({ findings: [], fixed: [] });
@@ -204,6 +206,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
       '7',
       '--shard',
       '2/2',
+      ...['--workers', '1'],
       '--quiet',
     ]);
     const r = await run(['merge', outOf(MUTANT, 's1'), other, '--out', join(dir, 'bad-merge')]);
@@ -223,7 +226,10 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     );
     // A fuzz shard is not a nightly shard; a report of another schema version is refused.
     const fuzzShard = join(dir, 'fuzz-shard');
-    await run(['fuzz', '--runs', '10', '--shard', '1/2', '--out', fuzzShard, '--quiet']);
+    await run([
+      ...['fuzz', '--runs', '10', '--shard', '1/2', '--workers', '1', '--out', fuzzShard],
+      '--quiet',
+    ]);
     const f = await run(['merge', fuzzShard, '--out', join(dir, 'bad-merge-3')]);
     expect([f.code, f.err]).toEqual([
       2,
@@ -349,7 +355,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
       out: printed,
       err,
     } = await interruptCli(
-      ['nightly', '--out', out, '--time', '600s', '--quiet'],
+      ['nightly', '--out', out, '--time', '600s', '--workers', '1', '--quiet'],
       async () => void (reached = await waitFor(() => keptSoFar() >= 4)),
     );
     expect(reached, 'four cases kept before the signal').toBe(true);
@@ -365,7 +371,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     const kept = readdirSync(join(out, 'corpus'));
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.every((f) => !f.endsWith('.tmp'))).toBe(true);
-    const again = await run(['nightly', '--out', out, '--runs', '20', '--quiet']);
+    const again = await run(['nightly', '--out', out, '--runs', '20', '--workers', '1', '--quiet']);
     expect(again.code).toBe(0);
     const resumed = report(out) as Report & { fuzzDetail: { corpus: { base: number } } };
     expect(resumed.fuzzDetail.corpus.base).toBeGreaterThanOrEqual(21 + kept.length);
