@@ -195,19 +195,8 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
   it('refuses to merge shards of different runs', async () => {
     const other = join(dir, 'other-seed');
     await run([
-      'nightly',
-      '--out',
-      other,
-      '--runs',
-      '50',
-      '--target',
-      MUTANT,
-      '--seed',
-      '7',
-      '--shard',
-      '2/2',
-      ...['--workers', '1'],
-      '--quiet',
+      ...['nightly', '--out', other, '--runs', '50', '--target', MUTANT, '--seed', '7'],
+      ...['--shard', '2/2', '--workers', '1', '--quiet'],
     ]);
     const r = await run(['merge', outOf(MUTANT, 's1'), other, '--out', join(dir, 'bad-merge')]);
     expect(r.code).toBe(2);
