@@ -15,8 +15,16 @@ import { testReportMeta } from '../../test/support/reportMeta.js';
 const settings = fuzzSettings('mutant:drops-map-registers');
 const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 
-/** A run of 160 cases; each minimization status moves the clock on by `stepMs`. */
-async function run(minimizeTimeMs: number | undefined, stepMs: number) {
+/**
+ * A run of 160 cases; each minimization status moves the clock on by `stepMs`, and the first
+ * calls `onMinimizing` (once the fuzz phase is over).
+ */
+async function run(
+  minimizeTimeMs: number | undefined,
+  stepMs: number,
+  signal?: AbortSignal,
+  onMinimizing?: (statuses: readonly MinimizeStatus[]) => void,
+) {
   let t = 0;
   const statuses: MinimizeStatus[] = [];
   const io = fuzzIo({
@@ -25,6 +33,7 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
       Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
     minimizing: (s) => {
       statuses.push(s);
+      if (statuses.length === 1) onMinimizing?.(statuses);
       t += stepMs;
     },
   });
@@ -38,6 +47,7 @@ async function run(minimizeTimeMs: number | undefined, stepMs: number) {
       perGroup: 2,
       attemptsMax: 800,
       ...(minimizeTimeMs === undefined ? {} : { minimizeTimeMs }),
+      ...(signal === undefined ? {} : { signal }),
       now: () => t,
     },
     io,
@@ -97,5 +107,33 @@ describe('--minimize-time', () => {
     expect(formatFuzzSummary(report)).toContain(
       'minimization stopped: its time budget (--minimize-time 1s) was spent',
     );
+  });
+});
+
+// Ctrl-C's handler runs as a macrotask (so does this timer): the repro candidates of model and
+// mutant targets replay in this thread (InlineExecutor), which must give the event loop turns,
+// or the signal would be heard only once every finding was minimized.
+describe('a signal during minimization', () => {
+  it('is heard within a batch of candidates: the findings left are reported unminimized', async () => {
+    const ac = new AbortController();
+    let atAbort: MinimizeStatus | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const { report, statuses } = await run(undefined, 0, ac.signal, (seen) => {
+      timer = setTimeout(() => {
+        atAbort = seen[seen.length - 1];
+        ac.abort();
+      }, 0);
+    });
+    clearTimeout(timer);
+    expect(atAbort, 'the timer never ran during minimization').toBeDefined();
+    expect(report.minimizeStoppedBy).toBe('signal');
+    // Replayed after the abort: the batch under way (workers × 4 candidates) and one re-run of
+    // the repro it leaves, where the whole run replays thousands.
+    const last = statuses[statuses.length - 1];
+    expect((last?.attempts ?? 0) - (atAbort?.attempts ?? 0)).toBeLessThanOrEqual(4 + 1);
+    expect(report.findings.length).toBeGreaterThan(1);
+    const unminimized = report.findings.filter((f) => !f.minimized);
+    expect(unminimized.length).toBeGreaterThan(0);
+    for (const f of unminimized) expect(f.reproCalls).toBe(f.originalCalls);
   });
 });

@@ -46,12 +46,26 @@ async function runStoppable(task: ReplayTask, control: RunControl): Promise<Item
   }
 }
 
+/**
+ * How long this thread replays before it gives the event loop a turn. A replay against a target
+ * whose calls return at once awaits only promises, so without these turns a signal's handler or
+ * a timer waits for the caller's whole loop of runs (fuzz's findings minimization: seconds to
+ * minutes). A turn per task cost more CPU than this cadence (BENCHMARKS.md, "Signals while
+ * minimizing inline").
+ */
+export const YIELD_MS = 10;
+
 export class InlineExecutor implements Executor {
   readonly workers = 1;
+  private turn = performance.now();
 
   async run(tasks: readonly ReplayTask[], control: RunControl = {}): Promise<ItemResult[]> {
     const out: ItemResult[] = [];
     for (const t of tasks) {
+      if (performance.now() - this.turn >= YIELD_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        this.turn = performance.now();
+      }
       if (control.signal?.aborted === true) break;
       for (const r of await runStoppable(t, control)) {
         out.push(r);
