@@ -103,6 +103,7 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
   const executor = new PiscinaExecutor(o.workers);
   const progress = new Progress('minimize corpus', plan.length, { ...o.progress });
   let done = 0; // traces tried, minimized or not
+  let cut = false; // a trace written as it stood when the stop came
   try {
     for (const [i, t] of plan.entries()) {
       if (stop.signal.aborted) break;
@@ -117,9 +118,10 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
         if (r.setup === true) break; // no other trace would fare better
         continue;
       }
-      repros.push(r);
+      cut ||= r.cut;
+      repros.push(r.repro);
       o.log(
-        `vpdma nightly: corpus repro ${t.signature}: ${plural(r.reproCalls, 'call')} (from ${oneLine(t.trace)})\n`,
+        `vpdma nightly: corpus repro ${t.signature}: ${plural(r.repro.reproCalls, 'call')} (from ${oneLine(t.trace)})\n`,
       );
     }
   } finally {
@@ -128,11 +130,11 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
     progress.stop();
     await executor.close();
   }
-  // A stop after the last trace was done left nothing unminimized.
-  const left = done < plan.length;
+  // Said when a trace was cut short or left; a stop after the last one's minimization cut nothing.
+  const stopped = cut || done < plan.length;
   return {
     repros,
-    ...(left && stoppedBy !== undefined ? { minimizeStoppedBy: stoppedBy } : {}),
+    ...(stopped && stoppedBy !== undefined ? { minimizeStoppedBy: stoppedBy } : {}),
     ms: performance.now() - started,
   };
 }
@@ -154,13 +156,16 @@ function faulted(e: unknown): Skipped {
   return { skipped: `internal error (please report it): ${what}` };
 }
 
-/** One trace minimized, replayed once more and written; or why not. */
+/**
+ * One trace minimized, replayed once more and written (`cut`: the stop ended its minimization);
+ * or why not.
+ */
 async function minimizeOne(
   o: CorpusMinimizeInput,
   t: CorpusTarget,
   executor: PiscinaExecutor,
   signal: AbortSignal,
-): Promise<CorpusRepro | Skipped | typeof INTERRUPTED> {
+): Promise<{ repro: CorpusRepro; cut: boolean } | Skipped | typeof INTERRUPTED> {
   const v = t.violation;
   // Only the calls up to the failing one are held (the first pass cuts the rest), the others
   // not read again when the night's replay counted them; a damaged trace is minimized from
@@ -194,7 +199,7 @@ async function minimizeOne(
       skipped: `cannot write ${dir}: ${e instanceof Error ? e.message : String(e)}`,
     }));
     if ('skipped' in files) return files;
-    return {
+    const written: CorpusRepro = {
       signature: t.signature,
       violationSignature: signatureOfViolation(v),
       kind: v.kind,
@@ -221,6 +226,7 @@ async function minimizeOne(
         true,
       ),
     };
+    return { repro: written, cut: r.aborted };
   } catch (e) {
     return faulted(e);
   }

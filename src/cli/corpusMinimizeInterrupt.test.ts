@@ -27,7 +27,12 @@ beforeAll(async () => {
   results = await runReplayTask({ settings, items: [{ id: 0, label: trace, path: trace }] });
 });
 
-function input(out: string, signal: AbortSignal, log: string[]): CorpusMinimizeInput {
+function input(
+  out: string,
+  signal: AbortSignal,
+  log: string[],
+  budgetMs?: number,
+): CorpusMinimizeInput {
   return {
     results,
     minimal: new Set(),
@@ -36,7 +41,7 @@ function input(out: string, signal: AbortSignal, log: string[]): CorpusMinimizeI
     workers: 1,
     attemptsMax: 200,
     out,
-    budgetMs: undefined,
+    budgetMs,
     signal,
     progress: { mode: 'quiet', write: () => undefined },
     log: (t) => void log.push(t),
@@ -58,6 +63,17 @@ describe('a night minimizing its failing corpus traces, interrupted', () => {
     expect(existsSync(join(out, 'corpus-repros'))).toBe(false);
     // Not a trace that could not be minimized: one the signal left, keeping its command.
     expect(log.join('')).toBe('');
+  });
+
+  it('stopped while minimizing the last trace: writes it as it stands and says what stopped it', async () => {
+    // 1 ms of --minimize-time: spent before the pool has replayed a candidate. The trace is
+    // then written as it stands (as after a signal, once a shorter trace failed); being the
+    // last one does not make it minimized.
+    const out = join(dir, 'spent');
+    const r = await minimizeCorpusFailures(input(out, new AbortController().signal, [], 1));
+    expect(r.repros).toHaveLength(1);
+    expect(r.repros[0]?.exhausted).toBe(true);
+    expect(r.minimizeStoppedBy).toBe('time');
   });
 
   it('not interrupted, writes the same trace repro', async () => {
