@@ -112,6 +112,7 @@ export async function findingsPhase(
         ? Promise.resolve(cands.map(() => false))
         : checkFor(v).failsSame(cands, v);
     };
+  let stoppedBy: MinimizeStop | undefined;
   try {
     const found = await processFindings(
       groups,
@@ -166,6 +167,8 @@ export async function findingsPhase(
             : `vpdma fuzz: case ${f.caseIndex}: ${f.kind} in ${f.fn} did not happen again (unconfirmed)\n`,
         ),
     );
+    // A stop while the findings are written cut no minimization short.
+    stoppedBy = budget.stoppedBy;
     for (const f of found) {
       for (const c of f.cases) minimized.set(c, f.signature);
       // Minimized into a known finding after all: that one's repro stays.
@@ -177,7 +180,6 @@ export async function findingsPhase(
     o.signal?.removeEventListener('abort', onInterrupt);
     for (const c of checks.values()) await c.close();
   }
-  const stoppedBy = budget.stoppedBy;
   return {
     findings: withKept(),
     minimized,

@@ -15,22 +15,27 @@ import { testReportMeta } from '../../test/support/reportMeta.js';
 const settings = fuzzSettings('mutant:drops-map-registers');
 const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
 
-/**
- * A run of 160 cases; each minimization status moves the clock on by `stepMs`, and the first
- * calls `onMinimizing` (once the fuzz phase is over).
- */
-async function run(
-  minimizeTimeMs: number | undefined,
-  stepMs: number,
-  signal?: AbortSignal,
-  onMinimizing?: (statuses: readonly MinimizeStatus[]) => void,
-) {
+interface Hooks {
+  readonly signal?: AbortSignal;
+  /** Called at the first minimization status (once the fuzz phase is over). */
+  readonly onMinimizing?: (statuses: readonly MinimizeStatus[]) => void;
+  /** Called as each finding is written (after every one was minimized). */
+  readonly onWrite?: () => void;
+}
+
+/** A run of 160 cases; each minimization status moves the clock on by `stepMs`. */
+async function run(minimizeTimeMs: number | undefined, stepMs: number, hooks: Hooks = {}) {
+  const { signal, onMinimizing, onWrite } = hooks;
   let t = 0;
   const statuses: MinimizeStatus[] = [];
   const io = fuzzIo({
     keep: (trace) => Promise.resolve(contentName(encodeVpt(trace))),
-    writeFinding: (f) =>
-      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+    writeFinding: (f) => {
+      onWrite?.();
+      return Promise.resolve(
+        reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' }),
+      );
+    },
     minimizing: (s) => {
       statuses.push(s);
       if (statuses.length === 1) onMinimizing?.(statuses);
@@ -73,8 +78,14 @@ describe('--minimize-time', () => {
   let whole: FuzzReport;
 
   it('unbounded: every finding is minimized, and progress counts cases and attempts', async () => {
-    const { report, statuses } = await run(undefined, 1000);
+    // A signal once they are being written cuts none short: the report does not say it did.
+    const ac = new AbortController();
+    const { report, statuses } = await run(undefined, 1000, {
+      signal: ac.signal,
+      onWrite: () => ac.abort(),
+    });
     whole = report;
+    expect(ac.signal.aborted).toBe(true);
     expect(report.minimizeStoppedBy).toBeUndefined();
     expect(report.findings.length).toBeGreaterThan(1);
     expect(minimizedOf(report).every((m) => m)).toBe(true);
@@ -118,11 +129,14 @@ describe('a signal during minimization', () => {
     const ac = new AbortController();
     let atAbort: MinimizeStatus | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const { report, statuses } = await run(undefined, 0, ac.signal, (seen) => {
-      timer = setTimeout(() => {
-        atAbort = seen[seen.length - 1];
-        ac.abort();
-      }, 0);
+    const { report, statuses } = await run(undefined, 0, {
+      signal: ac.signal,
+      onMinimizing: (seen) => {
+        timer = setTimeout(() => {
+          atAbort = seen[seen.length - 1];
+          ac.abort();
+        }, 0);
+      },
     });
     clearTimeout(timer);
     expect(atAbort, 'the timer never ran during minimization').toBeDefined();
