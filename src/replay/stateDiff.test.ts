@@ -139,7 +139,9 @@ describe('stateChangeText', () => {
 
 describe('the state keys that decide a kind, as docs/target-protocol.md lists them', () => {
   const doc = readFileSync(new URL('../../docs/target-protocol.md', import.meta.url), 'utf8');
-  const section = doc.slice(doc.indexOf('### The keys of `state`'), doc.indexOf('## Faults'));
+  const start = doc.indexOf('### The keys of `state`');
+  // Up to the next heading: the section after it (the shape of `state`) has tables of its own.
+  const section = doc.slice(start, doc.indexOf('\n#', start + 1));
   const rows = [...section.matchAll(/^\| `(\w+)` \| (.*) \|$/gm)].map((m) => ({
     key: m[1] ?? '',
     text: m[2] ?? '',
