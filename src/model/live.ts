@@ -87,3 +87,33 @@ export function liveSnapshot(s: ModelState): (res: ResourceKind, v: bigint) => b
     return set.has(v);
   };
 }
+
+/**
+ * Whether `v` (the oracle's) is a live object of a kind, by one lookup: for a value learned
+ * anew that another object still holds (clash.ts). Undefined for the kinds where one value may
+ * rightly name two live objects (a view of memory mapped twice, the pages of a buffer locked
+ * twice) or that no lookup by value tells (a common buffer's logical address).
+ */
+export function liveAt(s: ModelState, res: ResourceKind, v: bigint): boolean | undefined {
+  switch (res) {
+    case 'adapter':
+      return s.adapters.has(v);
+    case 'event':
+      return s.events.has(v);
+    case 'mdl': {
+      const m = s.mdls.get(v);
+      return m !== undefined && driverHolds(m);
+    }
+    case 'sgList':
+      return s.transfers.get(v)?.state === 'delivered';
+    case 'commonBuffer':
+      return s.commonBuffers.has(v);
+    case 'pool':
+    case 'buffer':
+    case 'contiguous':
+    case 'lockedList':
+      return s.blocks.get(v)?.kind === res;
+    default:
+      return undefined;
+  }
+}

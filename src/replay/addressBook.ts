@@ -27,6 +27,15 @@ interface Entry {
   readonly seq: number;
   /** What produced it, for asking whether it is still live (undefined: never asked). */
   readonly kind: ResourceKind | undefined;
+  /** The call that produced it (-1: not said), for naming it in a clash (clash.ts). */
+  readonly call: number;
+}
+
+/** What an exact value was learned as, latest first (clash.ts). */
+export interface Learned {
+  readonly model: bigint;
+  readonly kind: ResourceKind | undefined;
+  readonly call: number;
 }
 
 /**
@@ -138,10 +147,12 @@ class SpaceBook {
     length: number,
     kind: ResourceKind | undefined,
     targetLength: number | undefined,
+    call: number,
   ): void {
     // No conditional spread: this runs for every value a call produces.
     const theirs = targetLength === length ? undefined : targetLength;
-    const e: Entry = { trace, model, target, length, targetLength: theirs, seq: this.seq++, kind };
+    const seq = this.seq++;
+    const e: Entry = { trace, model, target, length, targetLength: theirs, seq, kind, call };
     if (theirs !== undefined) this.resizedAny = true;
     if (this.shared && (trace !== model || trace !== target)) this.split();
     this.exact.trace.set(trace, e);
@@ -219,6 +230,10 @@ class SpaceBook {
     return hit !== undefined ? [hit, 0n] : this.ranges[from].find(v);
   }
 
+  exactly(from: Side, v: bigint): Learned | undefined {
+    return this.exact[from].get(v);
+  }
+
   translate(from: Side, to: Side, v: bigint): bigint | undefined {
     const found = this.find(from, v);
     return found === undefined ? undefined : found[0][to] + found[1];
@@ -252,6 +267,7 @@ export class AddressBook {
     length = 0,
     kind?: ResourceKind,
     targetLength?: number,
+    call = -1,
   ): void {
     if (trace !== model) this.sameModel = false;
     if (trace !== target || model !== target) this.sameTarget = false;
@@ -263,7 +279,13 @@ export class AddressBook {
       range ? length : 0,
       kind,
       range ? targetLength : undefined,
+      call,
     );
+  }
+
+  /** What `v` is the latest exact value of on a side, if anything (no interior addresses). */
+  learnedAs(space: AddressSpace, from: Side, v: bigint): Learned | undefined {
+    return this.spaces[space].exactly(from, v);
   }
 
   /**

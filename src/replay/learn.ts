@@ -16,6 +16,7 @@ import {
 } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import type { CallPlan } from './callPlan.js';
+import { watchClash, type ClashWatch } from './clash.js';
 
 function extentOf(p: Produces, modelArgs: Args, modelOut: Args | undefined): number {
   if (p.extent === undefined) return 0;
@@ -31,13 +32,23 @@ function learnOne(
   target: Value | undefined,
   length: number,
   targetLength?: Value,
+  watch?: ClashWatch,
+  out?: string,
+  member?: string,
 ): void {
   // The poison is an out-only handle the oracle did not write: nothing to pair a target's with.
   if (typeof model !== 'bigint' || typeof target !== 'bigint') return;
   if (model === 0n || target === 0n || model === POISON_PTR) return;
-  const name = typeof trace === 'bigint' && trace !== 0n ? trace : model;
+  const recorded = typeof trace === 'bigint' && trace !== 0n;
+  const name = recorded ? trace : model;
   const theirs = typeof targetLength === 'number' ? targetLength : undefined;
-  book.learn(RESOURCE_SPACE[p.res], name, model, target, length, p.res, theirs);
+  const space = RESOURCE_SPACE[p.res];
+  if (watch !== undefined) {
+    if (recorded && watch.trace)
+      watchClash(book, watch, space, 'trace', name, p.res, model, out, member);
+    if (watch.target) watchClash(book, watch, space, 'target', target, p.res, model, out, member);
+  }
+  book.learn(space, name, model, target, length, p.res, theirs, watch?.index);
 }
 
 function field(v: Value | undefined, f: string): Value | undefined {
@@ -79,6 +90,7 @@ export function learnProduced(
   stepped: Stepped,
   got: CallOutcome,
   modelArgs: Args,
+  watch?: ClashWatch,
 ): void {
   const r = plan.ret;
   if (r?.produces !== undefined) {
@@ -89,6 +101,8 @@ export function learnProduced(
       stepped.ret,
       got.ret,
       extentOf(r.produces, modelArgs, stepped.out),
+      undefined,
+      watch,
     );
   }
   for (const o of plan.outs) {
@@ -100,6 +114,9 @@ export function learnProduced(
         stepped.out?.[o.name],
         got.out?.[o.name],
         extentOf(o.produces, modelArgs, stepped.out),
+        undefined,
+        watch,
+        o.name,
       );
     }
     if (o.fieldProducesList === undefined) continue;
@@ -131,6 +148,9 @@ export function learnProduced(
         field(got.out?.[o.name], f),
         length,
         theirs,
+        watch,
+        o.name,
+        f,
       );
     }
   }

@@ -72,6 +72,16 @@ export class RecordedCheck {
     return found;
   }
 
+  /** Whether the capture's values are compared at this point (a clash counts: clash.ts). */
+  compared(): boolean {
+    return this.skipped === undefined && this.detachedAt === undefined;
+  }
+
+  /** The capture named two live objects with one value at call `index`: it no longer holds. */
+  clashed(index: number): void {
+    this.detach(index, 'divergence');
+  }
+
   /**
    * ReplayResult's fields for where the comparison stopped, if it did, or why it never started
    * (only for a trace that recorded something).

@@ -26,6 +26,8 @@ import {
 } from './replayTypes.js';
 import { InertStep } from './inertStep.js';
 import { learnProduced } from './learn.js';
+import { clashViolation, type ClashWatch } from './clash.js';
+import { liveAt } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
@@ -57,6 +59,7 @@ export class Replayer {
   private readonly recorded: RecordedCheck;
   private readonly live: LiveSpansCache;
   private readonly inert: InertStep;
+  private readonly clashes: ClashWatch;
   private index = 0;
 
   private readonly target: Target;
@@ -76,6 +79,14 @@ export class Replayer {
       profile === profileOf(header) ? undefined : 'profile-override',
     );
     this.live = new LiveSpansCache(this.model);
+    const state = this.model.state;
+    this.clashes = {
+      index: 0,
+      trace: false,
+      target: false,
+      found: [],
+      live: (res, v) => liveAt(state, res, v),
+    };
     this.found = new ViolationList(options.violationsMax, options.onViolation);
     this.violations = this.found.list;
     this.inert = new InertStep({
@@ -191,10 +202,24 @@ export class Replayer {
     this.recordedWith(call, stepped, step, ctx);
     this.checkConformance(fn, stepped, observed, ctx, oracleChanged);
     if (stepped.misuse !== undefined) this.detach('misuse');
-    learnProduced(this.book, plan, call, stepped, got, modelArgs);
+    this.learn(call, plan, stepped, got, modelArgs);
     const sent = listBytesSent(this.model, this.target, this.book, fn, modelArgs);
     if (sent !== undefined) return andThen(sent, (why) => this.afterCall(fn, why));
     return this.afterCall(fn);
+  }
+
+  /** The call's produced values learned, and any that names two live objects (clash.ts). */
+  private learn(call: TraceCall, plan: CallPlan, s: Stepped, got: CallOutcome, a: Args): void {
+    const w = this.clashes;
+    w.index = this.index;
+    w.trace = this.recorded.compared();
+    w.target = this.detachedAt === undefined;
+    learnProduced(this.book, plan, call, s, got, a, w);
+    if (w.found.length === 0) return;
+    for (const c of w.found) this.add(clashViolation(c, plan.desc.fn, this.index));
+    if (w.found.some((c) => c.side === 'trace')) this.recorded.clashed(this.index);
+    if (w.found.some((c) => c.side === 'target')) this.detach('divergence');
+    w.found.length = 0;
   }
 
   /** The touched check (after detaching, when `why` says the oracle cannot judge on). */
