@@ -204,6 +204,17 @@ describe('.vpt header frame, its own keys', () => {
       );
   });
 
+  it('refuses a key the format does not define, naming a near one', () => {
+    expect(decoded(withTop(['modelRevision', pack('00000000')], ['tool', pack('x')]))).toBe(
+      `t.vpt: byte 6: tool: unknown header frame key "tool" (the header frame holds only header and modelRevision: a capture tool's own fields belong in the header's meta)`,
+    );
+    expect(decoded(withTop(['modelrevision', pack('00000000')]))).toBe(
+      't.vpt: byte 6: modelrevision: unknown header frame key "modelrevision"; did you mean "modelRevision"?',
+    );
+    // modelRevision may be left out (a writer that is not vpdma has none).
+    expect(decodeVpt(withTop(), 't.vpt').ok).toBe(true);
+  });
+
   it('takes modelRevision only as the writer records it: 8 hex digits', () => {
     const r = decodeVpt(withTop(['modelRevision', pack('0123abcd')]), 't.vpt');
     expect(r.ok).toBe(true);

@@ -14,10 +14,13 @@ import { type KeyProblem, MapKeyScanner } from './mapKeys.js';
 import { validateHeader } from './header.js';
 import { frameCallsMax } from './traceLimits.js';
 import { CallFrameReader } from './callFrameReader.js';
-import { FORBIDDEN_KEYS, isPlainObject } from './structs.js';
+import { isPlainObject, unknownKey, unknownKeyMessage } from './structs.js';
 
 /** A call table's revision as the writer records it (model/calls.ts tableRevision). */
 const MODEL_REVISION = /^[0-9a-f]{8}$/;
+const HEADER_FRAME_KEYS: ReadonlySet<string> = new Set(['header', 'modelRevision']);
+const FRAME_ONLY =
+  "the header frame holds only header and modelRevision: a capture tool's own fields belong in the header's meta";
 import {
   FRAME_HEADER_BYTES,
   PRELUDE_BYTES,
@@ -145,10 +148,14 @@ export class VptDecoder {
         ...h.error,
         field: `header${h.error.field === undefined ? '' : `.${h.error.field}`}`,
       };
-    // Refused as they are in the header (a consumer copying the map would set a prototype).
-    const forbidden = Object.keys(value).find((k) => FORBIDDEN_KEYS.has(k));
-    if (forbidden !== undefined)
-      return this.fail(offset, `forbidden key ${JSON.stringify(forbidden)}`, forbidden);
+    // Refused as in the header (contract.md: a key the format does not define), the forbidden
+    // ones by that name (a consumer copying the map would set a prototype). vpdma's writer has
+    // only ever written these two keys.
+    const extra = unknownKey(value, HEADER_FRAME_KEYS);
+    if (extra !== undefined) {
+      const m = unknownKeyMessage(extra, 'header frame key', HEADER_FRAME_KEYS, FRAME_ONLY);
+      return this.fail(offset, m, extra);
+    }
     const rev = value['modelRevision'];
     // What the writer records (tableRevision()); show prints it, so nothing else gets through.
     if (rev !== undefined && (typeof rev !== 'string' || !MODEL_REVISION.test(rev))) {
