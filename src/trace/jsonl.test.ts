@@ -44,7 +44,7 @@ describe('parseJsonl', () => {
       'a.jsonl:1: version: unsupported version 3 (this vpdma reads version 1)',
     );
     expect(error(`${HEADER}\n${FREE.replace('"0x2"', '-2')}\n`)).toBe(
-      'a.jsonl:2: args.ptr: expected a pointer ("0x..." of at most 64 bits), got -2',
+      'a.jsonl:2: args.ptr: expected a pointer ("0x..." of at most 16 hex digits), got -2',
     );
     // The same words as the stream's for an empty file (see 'rejects ... an empty stream').
     expect(error('')).toBe('a.jsonl: empty file: no header');

@@ -37,12 +37,17 @@ function toI64(v: unknown): bigint | undefined {
   return undefined;
 }
 
-/** An integer in [min, max] from a JSON number or a "0x..." string (read modulo 2^bits). */
+/**
+ * An integer in [min, max] from a JSON number or a "0x..." string (read modulo 2^bits), or a
+ * bigint in range: a .vpt writer's 64-bit MessagePack integer (int64/uint64) decodes as one,
+ * and a value that fits is that value, as a JSON number is whatever its spelling.
+ */
 function toInt(v: unknown, min: number, max: number, signedBits: number): number | undefined {
   if (typeof v === 'number') {
     // `v + 0` turns -0 into 0, so equal values are also Object.is-equal.
     return Number.isInteger(v) && v >= min && v <= max ? v + 0 : undefined;
   }
+  if (typeof v === 'bigint') return v >= min && v <= max ? Number(v) : undefined;
   if (typeof v !== 'string') return undefined;
   const b = parseHex(v);
   if (b === undefined) return undefined;
@@ -113,13 +118,13 @@ export function normalizeScalar(type: ScalarType, v: unknown): Scalar | undefine
 }
 
 export const EXPECTED: Readonly<Record<ArgType, string>> = {
-  ptr: 'a pointer ("0x..." of at most 64 bits)',
-  u64: 'an unsigned 64-bit value ("0x..." of at most 64 bits)',
+  ptr: 'a pointer ("0x..." of at most 16 hex digits)',
+  u64: 'an unsigned 64-bit value ("0x..." of at most 16 hex digits)',
   u8: 'an unsigned 8-bit integer',
   u32: 'an unsigned 32-bit integer',
   i32: 'a signed 32-bit integer',
   usize: 'a non-negative safe integer',
-  i64: 'a signed 64-bit integer',
+  i64: 'a signed 64-bit integer (a number, or "0x..." of at most 16 hex digits, two\'s complement)',
   bool: 'true or false',
   bytes: `a hex byte string of at most ${bytesArgMax} bytes`,
   vrp: 'a VIDEO_REQUEST_PACKET object or "0x0"',

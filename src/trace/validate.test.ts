@@ -61,7 +61,7 @@ describe('validateCall: scalar types', () => {
     expect(normalized('ptr', 4096)).toBe(4096n);
     expect(normalized('ptr', 0x1000n)).toBe(0x1000n);
     expect(line(withArg['ptr']?.('0x10000000000000000'))).toBe(
-      'corpus/x.jsonl:7: args.ptr: expected a pointer ("0x..." of at most 64 bits), got "0x10000000000000000"',
+      'corpus/x.jsonl:7: args.ptr: expected a pointer ("0x..." of at most 16 hex digits), got "0x10000000000000000"',
     );
     expect(invalid(withArg['ptr']?.(-1)).field).toBe('args.ptr');
     expect(invalid(withArg['ptr']?.(2 ** 53)).field).toBe('args.ptr');

@@ -247,7 +247,7 @@ describe('.vpt encode/decode', () => {
     const items = await stream(file);
     expect(callsOf(items)).toEqual([call(0), call(1)]);
     expect(errorOf(items)).toBe(
-      `t.vpt: byte ${head.length + first.length}: call 2: args.va: expected a pointer ("0x..." of at most 64 bits), got -0x5`,
+      `t.vpt: byte ${head.length + first.length}: call 2: args.va: expected a pointer ("0x..." of at most 16 hex digits), got -0x5`,
     );
   });
 

@@ -88,6 +88,21 @@ describe('.vpt plain maps', () => {
     ]);
   });
 
+  it('reads a 32-bit integer written as a 64-bit MessagePack integer by its value', () => {
+    const as64 = (length: bigint): Uint8Array =>
+      concat(
+        ourHeader,
+        callFrame(
+          map(['fn', pack('@read')], ['args', map(['va', pack(5n)], ['length', pack(length)])]),
+        ),
+      );
+    const r = decodeVpt(as64(4n), 't.vpt');
+    expect(r.ok && r.value.calls).toEqual([{ fn: '@read', args: { va: 5n, length: 4 } }]);
+    expect(decoded(as64(1n << 32n))).toBe(
+      `t.vpt: byte ${firstCalls}: call 0: args.length: expected an unsigned 32-bit integer, got 0x100000000`,
+    );
+  });
+
   it('names a "__proto__" key as written (msgpackr renames it "__proto_")', () => {
     const top = map(['fn', pack('@read')], ['args', readArgs], ['__proto__', pack(1)]);
     expect(decoded(concat(ourHeader, callFrame(top)))).toBe(
@@ -187,7 +202,7 @@ describe('.vpt header frame holding a MessagePack timestamp', () => {
     );
     const call = map(['fn', pack('@read')], ['args', map(['va', stamp], ['length', pack(4)])]);
     expect(decoded(concat(ourHeader, callFrame(call)))).toBe(
-      `t.vpt: byte ${firstCalls}: call 0: args.va: expected a pointer ("0x..." of at most 64 bits), ${found}`,
+      `t.vpt: byte ${firstCalls}: call 0: args.va: expected a pointer ("0x..." of at most 16 hex digits), ${found}`,
     );
   });
 });
