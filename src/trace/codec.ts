@@ -1,5 +1,6 @@
 /*
- * The binary trace format, .vpt, version 1. The only module that imports msgpackr.
+ * The binary trace format, .vpt, version 1. The only module that imports msgpackr. For writers
+ * other than this one (plain maps, what each type may be written as): docs/vpt-format.md.
  *
  * Byte layout (all integers little-endian):
  *
