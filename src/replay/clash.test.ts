@@ -63,8 +63,7 @@ const seen = (r: { violations: readonly { callIndex: number; kind: string; field
 describe('one value for two live objects', () => {
   it('a capture recording a live adapter handle again is wrong there, naming the earlier call', async () => {
     const calls = twoAdapters(false);
-    const first = calls[0]?.ret;
-    calls[1] = { ...(calls[1] as TraceCall), ret: first };
+    calls[1] = { ...(calls[1] as TraceCall), ret: calls[0]?.ret ?? 0n };
     const r = await replayTrace(KITCHEN_HEADER, calls, model());
     expect(seen(r)).toEqual(['1 recorded-mismatch ret']);
     expect(r.violations[0]?.message).toContain(
@@ -75,14 +74,14 @@ describe('one value for two live objects', () => {
 
   it('an out-parameter too (an event)', async () => {
     const calls = twoEvents();
-    calls[1] = { ...(calls[1] as TraceCall), out: calls[0]?.out };
+    calls[1] = { ...(calls[1] as TraceCall), out: calls[0]?.out ?? {} };
     const r = await replayTrace(KITCHEN_HEADER, calls, model());
     expect(seen(r)).toEqual(['1 recorded-mismatch out.ppEvent']);
   });
 
   it('the same value after its object was freed is reuse: no violation', async () => {
     const calls = twoAdapters(true);
-    calls[2] = { ...(calls[2] as TraceCall), ret: calls[0]?.ret };
+    calls[2] = { ...(calls[2] as TraceCall), ret: calls[0]?.ret ?? 0n };
     const r = await replayTrace(KITCHEN_HEADER, calls, model());
     expect(r.violations).toEqual([]);
     expect(r.outcome).toBe('pass');

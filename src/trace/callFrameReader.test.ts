@@ -185,8 +185,9 @@ describe('CallFrameReader', () => {
       [[0xca, ...f32(1.5)], undefined],
       [[0xcb, ...f64(-0)], 0],
       [[0xcb, ...f64(-7)], -7],
-      [[0xcf, ...u64(0, 1)], undefined], // a bigint is no i32
-      [[0xd3, ...u64(-1, -1)], undefined],
+      [[0xcf, ...u64(0, 1)], 1], // a 64-bit int is read by its value
+      [[0xd3, ...u64(-1, -1)], -1],
+      [[0xcf, ...u64(0, 0x80000000)], undefined], // above i32
       [[0xc3], undefined],
       [[0xc4, 1, 0], undefined],
       [[0xc0], undefined],
