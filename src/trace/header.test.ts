@@ -26,6 +26,22 @@ describe('validateHeader', () => {
     });
   });
 
+  it('reads device integers spelled as a call\'s are: "0x..." and 64-bit MessagePack ints', () => {
+    const ap = { name: 'fb', base: '0xe0000000', length: '0x1000000', space: 'memory' };
+    const h = valid({
+      ...base,
+      device: { apertures: [ap], systemMemoryBytes: '0x10000000', dma: { mapRegisters: 8n } },
+    });
+    expect(h.device).toEqual({
+      apertures: [{ ...ap, base: 0xe0000000n, length: 0x1000000 }],
+      systemMemoryBytes: 0x10000000,
+      dma: { mapRegisters: 8 },
+    });
+    expect(line({ ...base, device: { systemMemoryBytes: '4096' } })).toMatch(
+      /^h\.jsonl:1: device\.systemMemoryBytes: expected an integer in \[1, 68719476736\], got "4096"$/,
+    );
+  });
+
   it('rejects a wrong format, an unsupported version and unknown keys', () => {
     expect(line({ format: 'vpdma', version: 1 })).toBe(
       'h.jsonl:1: format: expected "vpdma-trace", got "vpdma"',

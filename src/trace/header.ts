@@ -3,7 +3,7 @@
 import type { Aperture, DeviceSpec, DmaConfig } from '../model/device.js';
 import { isProfile } from '../model/device.js';
 import { apertureBytesMax } from '../core/limits.js';
-import { hex } from '../core/hex.js';
+import { hex, parseHex } from '../core/hex.js';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import type { JsonValue, TraceHeader } from './trace.js';
@@ -86,10 +86,9 @@ export function validateDevice(raw: unknown): DeviceSpec | Bad {
   }
   const mem = raw['systemMemoryBytes'];
   if (mem !== undefined) {
-    if (!isIntIn(mem, 1, systemMemoryBytesMax)) {
-      return notInRange('systemMemoryBytes', 1, systemMemoryBytesMax, mem);
-    }
-    spec.systemMemoryBytes = mem;
+    const n = intIn(mem, 1, systemMemoryBytesMax);
+    if (n === undefined) return notInRange('systemMemoryBytes', 1, systemMemoryBytesMax, mem);
+    spec.systemMemoryBytes = n;
   }
   if (raw['dma'] !== undefined) {
     const d = validateDma(raw['dma']);
@@ -117,7 +116,7 @@ function validateAperture(raw: unknown): Aperture | Bad {
   const extra = unknownKey(raw, APERTURE_KEYS);
   if (extra !== undefined)
     return new Bad(extra, unknownKeyMessage(extra, 'aperture field', APERTURE_KEYS));
-  const { name, length, space } = raw;
+  const { name, space } = raw;
   const badName = typeof name !== 'string' || name.length === 0 || name.length > apertureNameMax;
   if (badName || !isWellFormed(name)) {
     return new Bad('name', `expected a name of 1 to ${apertureNameMax} characters`);
@@ -125,9 +124,8 @@ function validateAperture(raw: unknown): Aperture | Bad {
   const base = toU64(raw['base']);
   if (base === undefined)
     return new Bad('base', `expected "0x...", got ${describeValue(raw['base'])}`);
-  if (!isIntIn(length, 1, apertureBytesMax)) {
-    return notInRange('length', 1, apertureBytesMax, length);
-  }
+  const length = intIn(raw['length'], 1, apertureBytesMax);
+  if (length === undefined) return notInRange('length', 1, apertureBytesMax, raw['length']);
   if (base + BigInt(length) > U64_LIMIT) return new Bad('length', BEYOND_2_64, true);
   if (space !== 'memory' && space !== 'io') {
     return new Bad('space', `expected "memory" or "io", got ${describeValue(space)}`);
@@ -149,22 +147,26 @@ function validateDma(raw: unknown): Partial<DmaConfig> | Bad {
   }
   const { maximumLength, mapRegisters } = raw;
   if (maximumLength !== undefined) {
-    if (!isIntIn(maximumLength, 0, 0xffffffff)) {
-      return notInRange('maximumLength', 0, 0xffffffff, maximumLength);
-    }
-    out.maximumLength = maximumLength + 0; // -0 → 0
+    const n = intIn(maximumLength, 0, 0xffffffff);
+    if (n === undefined) return notInRange('maximumLength', 0, 0xffffffff, maximumLength);
+    out.maximumLength = n;
   }
   if (mapRegisters !== undefined) {
-    if (!isIntIn(mapRegisters, 0, mapRegistersMax)) {
-      return notInRange('mapRegisters', 0, mapRegistersMax, mapRegisters);
-    }
-    out.mapRegisters = mapRegisters + 0;
+    const n = intIn(mapRegisters, 0, mapRegistersMax);
+    if (n === undefined) return notInRange('mapRegisters', 0, mapRegistersMax, mapRegisters);
+    out.mapRegisters = n;
   }
   return out;
 }
 
-function isIntIn(v: unknown, min: number, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+/**
+ * An integer in [min, max], spelled as a call's integers may be (capturing.md): a JSON number,
+ * "0x...", or (from a .vpt header frame) a 64-bit MessagePack integer. -0 reads as 0.
+ */
+function intIn(v: unknown, min: number, max: number): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= min && v <= max ? v + 0 : undefined;
+  const b = typeof v === 'string' ? parseHex(v) : typeof v === 'bigint' ? v : undefined;
+  return b !== undefined && b >= min && b <= max ? Number(b) : undefined;
 }
 
 const BEYOND_2_64 = 'aperture ends beyond 2^64';
