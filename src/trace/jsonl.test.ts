@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonl, parseJsonl, readJsonlBatches, readJsonlCalls } from './jsonl.js';
+import {
+  formatJsonl,
+  parseJsonl,
+  readJsonlBatches,
+  readJsonlCalls,
+  trailingBlankCharsMax,
+} from './jsonl.js';
 import { collectTrace, collectTracePrefix } from './items.js';
 import type { TraceBatchItem, TraceItem } from './items.js';
 import { accepted, verdict } from '../../test/support/testResult.js';
@@ -101,6 +107,28 @@ describe('readJsonlCalls', () => {
     expect(last?.kind === 'error' && formatTraceError(last.error)).toBe(
       'a.jsonl:2: line longer than 4194304 bytes; split the @write or @read into events of at most 1048576 bytes each',
     );
+  });
+
+  it('refuses more than trailingBlankCharsMax of blank lines at the end, without reading on', async () => {
+    const blank = `${' '.repeat((1 << 16) - 1)}\n`;
+    let read = 0;
+    async function* tail(lines: number): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode(`${HEADER}\n${FREE}\n`);
+      const bytes = new TextEncoder().encode(blank);
+      for (let i = 0; i < lines; i++, read++) yield bytes;
+      return Promise.resolve();
+    }
+    const at = trailingBlankCharsMax / (1 << 16);
+    const fits = await collectTrace(readJsonlCalls(tail(at), 'a.jsonl'));
+    expect(fits.ok && fits.value.calls).toHaveLength(1);
+    read = 0;
+    const got: TraceItem[] = [];
+    for await (const item of readJsonlCalls(tail(10 * at), 'a.jsonl')) got.push(item);
+    const last = got[got.length - 1];
+    expect(last?.kind === 'error' && formatTraceError(last.error)).toBe(
+      `a.jsonl:${at + 3}: more than 4194304 characters of blank lines from line 3 on; refused without reading the rest`,
+    );
+    expect(read).toBeLessThanOrEqual(at + 2);
   });
 
   it('rejects invalid UTF-8 and an empty stream', async () => {

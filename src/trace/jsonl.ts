@@ -1,7 +1,7 @@
 // JSONL, the interchange format (DESIGN.md): line 1 the header, then one call per line.
 // One line decoder serves the whole-text parser and the streaming reader.
 import type { TraceCall } from '../model/values.js';
-import { callsMax } from '../core/limits.js';
+import { callsMax, lineBytesMax } from '../core/limits.js';
 import type { Result } from '../core/result.js';
 import { err, ok } from '../core/result.js';
 import { InvariantError } from '../core/assert.js';
@@ -21,10 +21,17 @@ const BLANK = /^\s*$/;
 const BLANK_LINE =
   'empty line: a .jsonl trace has one JSON object on every line, blank lines only at its end (remove it; a .txt trace may have blank lines anywhere)';
 
+/**
+ * Characters of blank lines (newlines included) a JSONL trace may end with: as much as one
+ * line. Without a bound, a small .jsonl.gz of newlines costs minutes of CPU to stream.
+ */
+export const trailingBlankCharsMax = lineBytesMax;
+
 /** Decodes JSONL line by line; `line` returns undefined for a trailing blank line. */
 class JsonlLineDecoder {
   private sawHeader = false;
   private blankLine = 0;
+  private blankChars = 0;
   private calls = 0;
 
   constructor(
@@ -50,6 +57,11 @@ class JsonlLineDecoder {
       if (line === 1)
         return fail(traceError(where, undefined, 'line 1 is blank, but it must be the header'));
       if (this.blankLine === 0) this.blankLine = line;
+      this.blankChars += input.length + 1;
+      if (this.blankChars > trailingBlankCharsMax) {
+        const message = `more than ${trailingBlankCharsMax} characters of blank lines from line ${this.blankLine} on; refused without reading the rest`;
+        return fail(traceError(where, undefined, message));
+      }
       return undefined;
     }
     if (this.blankLine !== 0) {
