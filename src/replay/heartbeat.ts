@@ -46,6 +46,21 @@ export function starting(hb: Int32Array | undefined, id: number): void {
   Atomics.add(hb, 6, 1);
 }
 
+/**
+ * Worker side: `read` (the next batch of a streamed trace) runs outside the target, so the
+ * watchdog does not time it: a slow line (a 4 MiB line nested 2,000,000 deep, megabytes of
+ * blank lines) is not the target's hang. The item stays in hand (slot 4) for a crash.
+ */
+export async function outsideTarget<T>(hb: Int32Array | undefined, read: () => Promise<T>): Promise<T> {
+  if (hb === undefined) return read();
+  const running = Atomics.exchange(hb, 0, -1);
+  try {
+    return await read();
+  } finally {
+    Atomics.store(hb, 0, running);
+  }
+}
+
 /** The heartbeat of the task this worker runs (one task at a time per worker). */
 let current: Int32Array | undefined;
 

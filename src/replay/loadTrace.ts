@@ -9,7 +9,7 @@ import { checkReferences, ReferenceCheck } from '../trace/references.js';
 import { decodeVpt } from '../trace/vpt.js';
 import type { TraceHeader } from '../trace/trace.js';
 import type { TraceItem } from './protocol.js';
-import { readKib, stopAsked } from './heartbeat.js';
+import { outsideTarget, readKib, stopAsked } from './heartbeat.js';
 
 /**
  * .vpt and JSONL files above this many bytes are streamed rather than read whole. Low: over the
@@ -140,7 +140,8 @@ async function streamed(path: string, label: string, hb?: Int32Array): Promise<L
   };
   /** Takes the next frame's calls, checking them; undefined at the end or at bad input. */
   const nextCalls = async (): Promise<readonly TraceCall[] | undefined> => {
-    for (let it = await frames.next(); it.done !== true; it = await frames.next()) {
+    const next = () => outsideTarget(hb, () => frames.next());
+    for (let it = await next(); it.done !== true; it = await next()) {
       const v = it.value;
       if (v.kind === 'error') {
         bad = v.error;

@@ -273,11 +273,13 @@ export class TaskPool<T extends PooledTask, R> {
     const now = Date.now();
     for (const r of this.running) {
       const count = progressCount(r.beat);
-      // Not started (queued, tasksPerWorker) is not silent.
-      if (count !== r.lastCount || (count === 0 && heldItem(r.beat) < 0)) {
+      // Not started (queued, tasksPerWorker) is not silent, nor is time outside the target
+      // (reading a streamed trace's next batch): a call's clock starts when it is back in it.
+      const outside = Atomics.load(r.beat, 0) < 0;
+      if (count !== r.lastCount || (count === 0 && heldItem(r.beat) < 0) || outside) {
         r.lastCount = count;
         r.lastChange = now;
-      } else if (Atomics.load(r.beat, 0) >= 0) {
+      } else {
         const limit = Atomics.load(r.beat, 3) < 0 ? r.startTimeoutMs : r.timeoutMs;
         if (now - r.lastChange > limit + killSlackMs(limit)) r.abort.abort();
       }
