@@ -51,7 +51,10 @@ export function starting(hb: Int32Array | undefined, id: number): void {
  * watchdog does not time it: a slow line (a 4 MiB line nested 2,000,000 deep, megabytes of
  * blank lines) is not the target's hang. The item stays in hand (slot 4) for a crash.
  */
-export async function outsideTarget<T>(hb: Int32Array | undefined, read: () => Promise<T>): Promise<T> {
+export async function outsideTarget<T>(
+  hb: Int32Array | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
   if (hb === undefined) return read();
   const running = Atomics.exchange(hb, 0, -1);
   try {
