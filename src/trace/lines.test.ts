@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineBytesMax } from '../core/limits.js';
 import { splitLines, type LineEvent } from './lines.js';
-import { readTextCalls } from './textParse.js';
+import { quietLineCharsMin, readTextCalls } from './textParse.js';
 
 const chunkBytes = 1 << 20;
 
@@ -75,5 +75,27 @@ describe('a streamed .txt of comments', () => {
       },
     ]);
     expect(pulled.bytes).toBeLessThanOrEqual(3 << 20);
+  });
+
+  it('counts a short comment or blank line as quietLineCharsMin characters', async () => {
+    const lines = (async function* () {
+      yield new TextEncoder().encode('#! vpdma-trace v1 profile=docs\n');
+      const chunk = new TextEncoder().encode('\n'.repeat(1 << 14));
+      for (let i = 0; i < 64; i++) yield chunk;
+      return Promise.resolve();
+    })();
+    const items = [];
+    for await (const item of readTextCalls(lines, 'c.txt', 1 << 20)) items.push(item);
+    // The header's directive counts as well: the line after 1 MiB / quietLineCharsMin passes it
+    // (a newline counted as one character, it would be about a million lines later).
+    const line = Math.floor((1 << 20) / quietLineCharsMin) + 1;
+    expect(items.at(-1)).toEqual({
+      kind: 'error',
+      error: {
+        file: 'c.txt',
+        line,
+        message: 'more than 1 MiB of comments and blank lines; refused without reading the rest',
+      },
+    });
   });
 });

@@ -161,6 +161,11 @@ export function parseText(text: string, file?: string): Result<Trace, TraceError
 
 /** Comment, blank and directive text a streamed .txt may hold: as much as replay reads whole. */
 const quietCharsMax = wholeFileBytesMax;
+/**
+ * What one such line counts for at least, characters: a line costs its CPU however short, and
+ * 512 MiB of bare newlines (a 2 MB .txt.gz) took minutes to refuse; 8 M lines take seconds.
+ */
+export const quietLineCharsMin = 64;
 
 function quietTooMuch(max: number): string {
   const size = max >= 2 ** 20 ? `${max / 2 ** 20} MiB` : `${max} characters`;
@@ -186,8 +191,11 @@ export async function* readTextCalls(
     const items = d.line(ev.text, ev.line);
     // Comments and blank lines bring nothing, so nothing else bounds them in a stream: a
     // .txt.gz of them alone would be read to its end. They get the bound replay's whole read
-    // has (characters counted: a byte or more each).
-    if (items.length === 0 && (quietChars += ev.text.length + 1) > quietMax) {
+    // has (characters counted: a byte or more each, a line quietLineCharsMin at least).
+    if (
+      items.length === 0 &&
+      (quietChars += Math.max(ev.text.length + 1, quietLineCharsMin)) > quietMax
+    ) {
       yield fail(where, quietTooMuch(quietMax));
       return;
     }
