@@ -12,6 +12,7 @@ import {
   sgElementsMax,
 } from '../../src/core/limits.js';
 import { lineTooLongMessage, SPLIT_BYTES_HINT } from '../../src/trace/lines.js';
+import { trailingBlankCharsMax } from '../../src/trace/jsonl.js';
 import {
   aperturesMax,
   apertureNameMax,
@@ -35,6 +36,7 @@ describe('docs/capturing.md limits', () => {
   it('gives each bound the reader enforces', () => {
     const want: [string, number[]][] = [
       ['one line', [lineBytesMax]],
+      ['blank lines at the end of a JSONL file', [trailingBlankCharsMax]],
       ["one byte string (`@write`'s `data`, `@read`'s `ret`)", [bytesArgMax]],
       ['elements in one `sglist`', [sgElementsMax]],
       ['calls in a trace read whole', [callsMax]],
