@@ -3,27 +3,24 @@
 // known already (knownRepros.ts), then (in what --minimize-time left) the shortest failing
 // corpus trace of each kind and function, fold the findings into --history, and write
 // report.json, junit.xml, results.sarif and report.html into --out.
-import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
-import { dirname, join, resolve } from 'node:path';
+import { checkOutputDir, checkOutputFile, checkReportPaths } from '../outputDir.js';
+import { join, resolve } from 'node:path';
 import { tableRevision } from '../../model/calls.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
 import { PROFILE_PER_TRACE } from '../../replay/runIdentity.js';
 import { buildNightlyReport, notReplayedWarning } from '../../report/nightlyBuild.js';
-import { DAMAGE_NOTE, reportViolations, traceEntry } from '../../report/replayReport.js';
+import { reportViolations, traceEntry } from '../../report/replayReport.js';
 import { bundledCorpusDir } from '../../store/corpus.js';
 import type { CliContext, RegisterCommand } from '../context.js';
-import { oneLine } from '../../core/oneLine.js';
-import { setUpFailed } from '../../replay/violation.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
+import { endNight } from '../nightlyEnd.js';
 import { onInterrupt } from '../interrupt.js';
 import {
   callingDisabled,
   collectNightlyTraces,
   casesOf,
-  exitForNightly,
   parseFailOn,
-  removeFindings,
   replayDirs,
   skippedTraces,
   type NightlyOptions,
@@ -37,7 +34,7 @@ import { regressionResults } from '../regressionResults.js';
 import { fullyCheckedFiles } from '../fullChecks.js';
 import { withReproCalls } from '../reproCall.js';
 import { historyTraceName, traceIdOf } from '../historyTraceName.js';
-import { checkOutputNames, unwrittenError, writeNightlyReports } from '../nightlyOutputs.js';
+import { checkOutputNames } from '../nightlyOutputs.js';
 import {
   disableOption,
   targetCoverageOption,
@@ -58,7 +55,6 @@ import { corpusMaxOption } from '../corpusCap.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
-import { nightlySummary } from '../nightlySummary.js';
 import { violationLines } from '../violationLines.js';
 import { minimizedRepros } from '../minimalTraces.js';
 import { budgetLeft, minimizeCorpusFailures } from '../corpusMinimize.js';
@@ -71,7 +67,6 @@ import { nightlyCommand } from '../nightlyCommand.js';
 import { type RunLocks, withRunLocks } from '../runLock.js';
 import { budgetTimer } from '../budgetTimer.js';
 import { FUZZ_DEFAULTS } from '../../fuzz/fuzzDefaults.js';
-import { exitWithFaults } from '../campaignGuards.js';
 
 export const registerNightly: RegisterCommand = (program, ctx) => {
   nightlyCommand(program).action(async (opts: NightlyOptions) => {
@@ -347,49 +342,23 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       corpusRepros,
       known: baseline,
     });
-    // Each report is tried, and the summary printed, whatever the disk refused. A history
-    // written past reports that were lost would judge the next night against one nobody saw.
-    const unwritten = await writeNightlyReports(ctx.io, report, out, opts.json);
-    const historyFailed =
-      unwritten === undefined
-        ? await folded.saveHistory().then(
-            () => undefined,
-            (e: unknown) => ({ e }),
-          )
-        : undefined;
-    summaryTo(ctx.io, opts.json)(nightlySummary(report, out, undefined, fuzz.corpusStopped));
-    // Unreadable traces decide the exit code (2): say which, and why, where a user looks.
-    for (const x of replay.results) {
-      if (x.inputError !== undefined) ctx.io.err(`vpdma: ${x.inputError}\n`);
-      if (x.damage !== undefined) ctx.io.err(`vpdma: ${x.damage}: ${DAMAGE_NOTE}\n`);
-    }
-    // Earlier unminimized findings go once a night ran to its end (it found their bugs again).
-    if (ranOut && traces.unminimized.length > 0) {
-      const wrote = new Set(fuzz.report.findings.map((f) => resolve(dirname(f.trace))));
-      await removeFindings(out, traces.unminimized, wrote).catch((e: unknown) =>
-        ctx.io.err(`vpdma: ${e instanceof Error ? e.message : String(e)}\n`),
-      );
-    }
-    const setup = report.fuzzDetail.setupError;
-    if (setup !== undefined) ctx.io.err(`vpdma: ${setUpFailed(oneLine(setup))}\n`);
-    const verdict = exitForNightly(report, failOn);
-    const code = interrupted
-      ? EXIT.interrupted
-      : cannotLoad?.usage === true && verdict === EXIT.crash
-        ? EXIT.badInput
-        : verdict;
-    // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
-    const exit = exitWithFaults(ctx.io.err, code, fuzz.faults);
-    // The reports and the history say what ran; main() tells the fault, with its stack (exit 3).
-    if (fault !== undefined) {
-      const lost =
-        unwritten === undefined ? historyFailed?.e : unwrittenError(out, unwritten, opts.history);
-      if (lost instanceof Error) ctx.io.err(`vpdma: ${lost.message}\n`);
-      throw fault;
-    }
-    if (unwritten !== undefined) throw unwrittenError(out, unwritten, opts.history);
-    if (historyFailed !== undefined) throw historyFailed.e;
-    return exit;
+    return await endNight(ctx.io, {
+      report,
+      out,
+      json: opts.json,
+      history: opts.history,
+      saveHistory: folded.saveHistory,
+      failOn,
+      results: replay.results,
+      ranOut,
+      unminimized: traces.unminimized,
+      findingTraces: fuzz.report.findings.map((f) => f.trace),
+      corpusStopped: fuzz.corpusStopped,
+      faults: fuzz.faults,
+      fault,
+      usage: cannotLoad?.usage === true,
+      interrupted,
+    });
   } finally {
     interrupt.dispose();
   }
