@@ -1,6 +1,6 @@
 // The end of `vpdma nightly` once its report is built: the reports, then the history, the
 // summary, the earlier unminimized findings removed, and the exit code. A signal now (the
-// night's own Interrupt, still listening) lets the reports and the history finish.
+// night's own Interrupt, still listening) lets the reports and the history finish: exit 130.
 import { dirname, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -9,6 +9,7 @@ import { setUpFailed } from '../replay/violation.js';
 import { exitWithFaults } from './campaignGuards.js';
 import type { CliIo } from './context.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
+import type { Interrupt } from './interrupt.js';
 import { exitForNightly, removeFindings, type FailOn } from './nightlyPlan.js';
 import { unwrittenError, writeNightlyReports } from './nightlyOutputs.js';
 import { nightlySummary } from './nightlySummary.js';
@@ -36,8 +37,7 @@ export interface NightEnd {
   readonly fault: Error | undefined;
   /** The module could not be loaded for want of a usable SPEC: 2, not 3. */
   readonly usage: boolean;
-  /** A signal stopped the night (130). */
-  readonly interrupted: boolean;
+  readonly interrupt: Interrupt;
 }
 
 export async function endNight(io: CliIo, e: NightEnd): Promise<ExitCode> {
@@ -68,11 +68,13 @@ export async function endNight(io: CliIo, e: NightEnd): Promise<ExitCode> {
   const setup = report.fuzzDetail.setupError;
   if (setup !== undefined) io.err(`vpdma: ${setUpFailed(oneLine(setup))}\n`);
   const verdict = exitForNightly(report, e.failOn);
-  const code = e.interrupted
-    ? EXIT.interrupted
-    : e.usage && verdict === EXIT.crash
-      ? EXIT.badInput
-      : verdict;
+  // Asked now, not when the report was built: a signal while it was written is one too.
+  const code =
+    e.interrupt.received() !== undefined
+      ? EXIT.interrupted
+      : e.usage && verdict === EXIT.crash
+        ? EXIT.badInput
+        : verdict;
   // A full disk is the machine's fault, as main.ts has it: exit 2, everything else reported.
   const exit = exitWithFaults(io.err, code, e.faults);
   // The reports and the history say what ran; main() tells the fault, with its stack (exit 3).

@@ -357,7 +357,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       faults: fuzz.faults,
       fault,
       usage: cannotLoad?.usage === true,
-      interrupted,
+      interrupt,
     });
   } finally {
     interrupt.dispose();
