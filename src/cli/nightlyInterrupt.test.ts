@@ -1,12 +1,11 @@
 // `vpdma nightly` stopped by a signal (the real CLI): during the fuzz phase (what finished is
 // reported, the next night resumes from the corpus) and once the night is done, while its
 // reports are written (they finish, exit 130).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { signalWhileWriting } from '../../test/support/release.js';
 import { interruptCli, runCli as run } from '../../test/support/runCli.js';
 import { waitFor } from '../../test/support/waitFor.js';
 
@@ -58,28 +57,18 @@ describe('vpdma nightly, signalled', { timeout: 300_000 }, () => {
   it('on SIGTERM while its reports are written finishes them, whole, and exits 130', async () => {
     const out = join(dir, 'signalled-writing');
     mkdirSync(out);
-    // --json into a FIFO nobody reads yet (as replayInterruptWindows.test.ts does): the night
-    // holds there, its last report, until the test reads it once the child heard the signal.
+    // --json into a FIFO: the night holds there, at its last report, until the child heard
+    // the signal.
     const json = join(dir, 'signalled-writing.json');
-    execFileSync('mkfifo', [json]);
-    let text = '';
-    const r = await interruptCli(
+    const r = await signalWhileWriting(
       ['nightly', '--out', out, '--runs', '20', '--workers', '1', '--quiet', '--json', json],
+      json,
       // report.html is written just before --json.
       async () => waitFor(() => existsSync(join(out, 'report.html'))),
-      false,
-      {
-        signal: 'SIGTERM',
-        // Bounded: a child killed by the signal opens no FIFO, and a read would wait for ever.
-        afterSignal: async (stderr) => {
-          if (await waitFor(() => stderr().includes('vpdma: SIGTERM: '), 30_000))
-            text = await readFile(json, 'utf8');
-        },
-      },
     );
     // The night had ended: every report is whole and says so; the exit is the signal's.
     expect([r.code, r.signal]).toEqual([130, null]);
-    const written = JSON.parse(text) as Report;
+    const written = JSON.parse(r.text) as Report;
     expect(written).toMatchObject({ interrupted: false, fuzz: { cases: 20 } });
     expect(report(out)).toEqual(written);
     expect(readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual(

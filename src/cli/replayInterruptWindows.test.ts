@@ -2,13 +2,11 @@
 // replayInterrupt.test.ts does not reach: while the pool drains (every task handed out, one
 // still running), before a trace's first call (its target still starting), and (SIGTERM)
 // while the reports are written.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseOnceHeard } from '../../test/support/release.js';
+import { releaseOnceHeard, signalWhileWriting } from '../../test/support/release.js';
 import { interruptCli } from '../../test/support/runCli.js';
 import { waitFor } from '../../test/support/waitFor.js';
 import { stillThere } from '../../test/pgrep.js';
@@ -205,29 +203,19 @@ describe('vpdma replay, interrupted before the first call', () => {
 describe('vpdma replay, signalled while its reports are written', () => {
   it('finishes them, whole (the same request as a signal during the replay), exit 130', async () => {
     const out = mkdtempSync(join(dir, 'writing-'));
-    // --json into a FIFO nobody reads yet: the write holds there until the test reads it, once
-    // the child has heard the signal (it had let go of it before the reports: SIGTERM killed it).
+    // --json into a FIFO: the write holds there until the child has heard the signal (it had
+    // let go of it before the reports: SIGTERM killed it).
     const json = join(out, 'r.json');
-    execFileSync('mkfifo', [json]);
-    let text = '';
-    const r = await interruptCli(
+    const r = await signalWhileWriting(
       ['replay', 'corpus/events.jsonl', '--quiet', '--json', json],
+      json,
       // The summary comes just before the reports are written.
       async (_err, stdout) => waitFor(() => stdout().includes('traces')),
-      false,
-      {
-        signal: 'SIGTERM',
-        // Bounded: a child killed by the signal opens no FIFO, and a read would wait for ever.
-        afterSignal: async (stderr) => {
-          if (await waitFor(() => stderr().includes('vpdma: SIGTERM: '), 30_000))
-            text = await readFile(json, 'utf8');
-        },
-      },
     );
     expect([r.code, r.signal]).toEqual([130, null]);
     expect(r.err).toContain('vpdma: SIGTERM: finishing up and writing reports');
     // Every trace had finished: the report is whole, and says so.
-    const report = JSON.parse(text) as Report;
+    const report = JSON.parse(r.text) as Report;
     expect(report).toMatchObject({ interrupted: false, summary: { traces: 1 } });
     expect(readdirSync(out)).toEqual(['r.json']);
   });
