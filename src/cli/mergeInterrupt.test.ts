@@ -4,8 +4,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { HEARD_SIGINT } from '../../test/support/release.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HEARD_SIGINT, signalWhileWriting } from '../../test/support/release.js';
 import { interruptCli, runCli as run } from '../../test/support/runCli.js';
 import { waitFor } from '../../test/support/waitFor.js';
 
@@ -19,12 +19,15 @@ function allFiles(d: string): string[] {
 }
 
 describe('vpdma merge, interrupted', () => {
-  it('stops copying the corpus, writes reports marked interrupted, exits 130', async () => {
+  const s1 = join(dir, 's1');
+  const s2 = join(dir, 's2');
+  beforeAll(async () => {
     const args = ['--runs', '20', '--target', 'model', '--workers', '1', '--quiet'];
-    const s1 = join(dir, 's1');
-    const s2 = join(dir, 's2');
     expect((await run(['nightly', '--out', s1, '--shard', '1/2', ...args])).code).toBe(0);
     expect((await run(['nightly', '--out', s2, '--shard', '2/2', ...args])).code).toBe(0);
+  }, 240_000);
+
+  it('stops copying the corpus, writes reports marked interrupted, exits 130', async () => {
     // More corpus entries; the copy is held as it opens one of them (test/fixtures/hold-open.mjs,
     // preloaded into the child) until the test releases it, which is once the child has heard
     // the signal: the copy cannot end before the signal, however slowly a loaded machine
@@ -76,5 +79,22 @@ describe('vpdma merge, interrupted', () => {
     expect(copied).toContain(basename(held));
     expect(copied.filter((n) => n > basename(held) && n.startsWith('bulk-'))).toEqual([]);
     expect(r.err).toContain(`: ${copied.length} of ${entries.size} corpus entries copied`);
+  }, 240_000);
+
+  it('a signal while the reports are written lets them finish whole, and exits 130', async () => {
+    const out = join(dir, 'late');
+    const json = join(dir, 'late.json');
+    const r = await signalWhileWriting(
+      ['merge', s1, s2, '--out', out, '--json', json],
+      json,
+      // report.html is written just before --json.
+      async () => waitFor(() => existsSync(join(out, 'report.html'))),
+    );
+    expect([r.code, r.signal], r.err).toEqual([130, null]);
+    // The merge had ended: the report is whole and says what ran (not interrupted).
+    const written = JSON.parse(r.text) as { interrupted: boolean };
+    expect(written.interrupted).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(written);
+    expect(allFiles(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 240_000);
 });

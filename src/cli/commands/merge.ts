@@ -213,8 +213,10 @@ async function merge(
       notCopied,
     }).then((code) => {
       // A shard lost on the way (a failed upload) must not leave a green merge behind it.
-      if (!stopped && names.length !== count) return code === EXIT.crash ? code : EXIT.badInput;
-      if (!stopped) return code;
+      const verdict = names.length !== count && code !== EXIT.crash ? EXIT.badInput : code;
+      // Asked again now: a signal while the reports were written let them finish whole (and
+      // say what ran), but the exit is the signal's, as for nightly and replay.
+      if (!stopped) return interrupt.received() !== undefined ? EXIT.interrupted : verdict;
       ctx.io.err(
         `vpdma merge: interrupted: ${copied} of ${plural(corpusCopies.length, 'corpus entry', undefined, 'corpus entries')} copied; the reports are written and say interrupted; merge again into ${opts.out} to finish\n`,
       );
