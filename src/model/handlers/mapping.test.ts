@@ -309,4 +309,21 @@ describe('VideoPortMapMemory (reactos)', () => {
     });
     expect(r.model.liveState().views).toMatchObject([{ va: fb, refcount: 2 }]);
   });
+
+  it('the port number again for a longer request: every port of the longer one answers', () => {
+    const r = driver('reactos');
+    expect(vaOf(map(r, VGA_PORTS, 1, VIDEO_MEMORY_SPACE_IO))).toBe(VGA_PORTS);
+    expect(r.call('@read', { va: VGA_PORTS, length: 32 }).misuse).toBe('read-unmapped');
+    const base = r.call('VideoPortGetDeviceBase', {
+      ioAddress: VGA_PORTS,
+      numberOfUchars: 32,
+      inIoSpace: VIDEO_MEMORY_SPACE_IO,
+    });
+    expect(base.ret).toBe(VGA_PORTS);
+    expect(r.call('@read', { va: VGA_PORTS, length: 32 }).misuse).toBeUndefined();
+    expect(r.model.liveState().views).toMatchObject([{ va: VGA_PORTS, length: 32 }]);
+    // A shorter one again leaves it as long as the longest.
+    map(r, VGA_PORTS, 1, VIDEO_MEMORY_SPACE_IO);
+    expect(r.model.liveState().views).toMatchObject([{ va: VGA_PORTS, length: 32 }]);
+  });
 });

@@ -59,7 +59,7 @@ function mapView(s: ModelState, r: MapRequest): View | undefined {
   const portIdentity = s.reactos && r.io;
   const va = portIdentity ? r.bus : bump.take(pageOff + r.length) + BigInt(pageOff);
   const existing = s.views.get(va);
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) return existing.length >= r.length ? existing : grown(s, existing, r);
   const recorded = !s.reactos || (r.process === 0n && !r.io);
   const view: View = {
     va,
@@ -77,6 +77,25 @@ function mapView(s: ModelState, r: MapRequest): View | undefined {
     length: r.length,
     kind: r.process === 0n ? 'view' : 'userView',
     backing: { kind: 'linear', base: r.bus, space: view.space },
+  });
+  s.bump();
+  return view;
+}
+
+/**
+ * ReactOS's port number again, for a longer request: its ports all answer (nothing is mapped,
+ * READ_PORT reaches any of them), so the one view grows to the longer length rather than
+ * keeping the first request's, under which the rest of the ports would read as unmapped.
+ */
+function grown(s: ModelState, v: View, r: MapRequest): View {
+  const view: View = { ...v, length: r.length };
+  s.views.set(v.va, view);
+  s.ranges.remove(v.va);
+  s.ranges.add({
+    va: v.va,
+    length: r.length,
+    kind: v.process === 0n ? 'view' : 'userView',
+    backing: { kind: 'linear', base: v.bus, space: v.space },
   });
   s.bump();
   return view;
