@@ -72,14 +72,19 @@ function mapView(s: ModelState, r: MapRequest): View | undefined {
     refcount: 1,
   };
   s.views.set(va, view);
+  addViewRange(s, view);
+  return view;
+}
+
+/** The CPU range a view answers reads and writes through: the bus range it maps. */
+function addViewRange(s: ModelState, v: View): void {
   s.ranges.add({
-    va,
-    length: r.length,
-    kind: r.process === 0n ? 'view' : 'userView',
-    backing: { kind: 'linear', base: r.bus, space: view.space },
+    va: v.va,
+    length: v.length,
+    kind: v.process === 0n ? 'view' : 'userView',
+    backing: { kind: 'linear', base: v.bus, space: v.space },
   });
   s.bump();
-  return view;
 }
 
 /**
@@ -91,13 +96,7 @@ function grown(s: ModelState, v: View, r: MapRequest): View {
   const view: View = { ...v, length: r.length };
   s.views.set(v.va, view);
   s.ranges.remove(v.va);
-  s.ranges.add({
-    va: v.va,
-    length: r.length,
-    kind: v.process === 0n ? 'view' : 'userView',
-    backing: { kind: 'linear', base: v.bus, space: v.space },
-  });
-  s.bump();
+  addViewRange(s, view);
   return view;
 }
 
