@@ -117,3 +117,14 @@ export function liveAt(s: ModelState, res: ResourceKind, v: bigint): boolean | u
       return undefined;
   }
 }
+
+/**
+ * Whether `v` (the oracle's) is a live object of a kind, by one lookup, views included (two
+ * views at one value are two objects to clash.ts, one lookup here): undefined where no lookup
+ * tells. The replay's address book asks it to choose between a target value's aliases.
+ */
+export function liveByLookup(s: ModelState, res: ResourceKind, v: bigint): boolean | undefined {
+  if (res === 'view') return s.views.has(v);
+  if (res === 'userView') return (s.views.get(v)?.process ?? 0n) !== 0n;
+  return liveAt(s, res, v);
+}

@@ -46,6 +46,26 @@ describe('AddressBook', () => {
     expect(b.map('cpu', 'target', 'trace', 0x5800n)).toBe(0x1800n);
   });
 
+  it('of two oracle objects one target value stands for, a live one wins over a newer dead one', () => {
+    // ReactOS's one counted view for a GetDeviceBase and a MapMemory of one range; the oracle
+    // unmaps the MapMemory's.
+    const live = new Set<bigint>([0xa000n, 0xc000n]);
+    const liveOne = (_kind: string, v: bigint): boolean => live.has(v);
+    const b = new AddressBook(undefined, liveOne);
+    b.learn('cpu', 0xa000n, 0xa000n, 0xa000n, 0x2000, 'view');
+    b.learn('cpu', 0xc000n, 0xc000n, 0xa000n, 0x1000, 'view');
+    expect(b.map('cpu', 'target', 'model', 0xa010n)).toBe(0xc010n);
+    expect(b.map('cpu', 'target', 'model', 0xa000n)).toBe(0xc000n);
+    live.delete(0xc000n);
+    expect(b.map('cpu', 'target', 'model', 0xa010n)).toBe(0xa010n);
+    expect(b.map('cpu', 'target', 'model', 0xa000n)).toBe(0xa000n);
+    // Past the newer one's end only the older holds the value anyway.
+    expect(b.map('cpu', 'target', 'model', 0xb800n)).toBe(0xb800n);
+    // Both dead: the newest, as without liveOne.
+    live.delete(0xa000n);
+    expect(b.map('cpu', 'target', 'model', 0xa010n)).toBe(0xc010n);
+  });
+
   describe('bounded over a long trace', () => {
     // The target's values are the trace's plus 1 TiB: everything is translated.
     const moved = (v: bigint): bigint => v + (1n << 40n);

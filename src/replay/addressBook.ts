@@ -44,6 +44,12 @@ export interface Learned {
  */
 export type Liveness = () => (kind: ResourceKind, modelValue: bigint) => boolean;
 
+/**
+ * Whether the oracle's value is a live object of a kind, by one lookup (undefined: no lookup
+ * tells): asked of the entry a translation picked, once the book holds aliases.
+ */
+export type LiveOne = (kind: ResourceKind, modelValue: bigint) => boolean | undefined;
+
 /** Newest ranges searched for interior addresses whatever their liveness. */
 const rangesKept = 4096;
 /**
@@ -102,6 +108,20 @@ class SortedRanges {
     return best;
   }
 
+  /** The latest range holding v (its base too) that `ok` accepts. */
+  findWhere(v: bigint, ok: (e: Entry) => boolean): [Entry, bigint] | undefined {
+    let best: [Entry, bigint] | undefined;
+    const end = this.upperBound(v);
+    for (let i = end - 1; i >= 0 && i >= end - overlapScan; i--) {
+      const e = this.list[i];
+      if (e === undefined) continue;
+      const off = v - e[this.side];
+      if (off < BigInt(e.length) && (best === undefined || e.seq > best[0].seq) && ok(e))
+        best = [e, off];
+    }
+    return best;
+  }
+
   /** The first index whose entry lies above v (no `v + 1n`: a new bigint per lookup). */
   private upperBound(v: bigint): number {
     let lo = 0;
@@ -132,8 +152,17 @@ class SpaceBook {
   private valuesMax = 2 * exactKept;
   private rangeCount = 0;
   private rangesMax = 2 * rangesKept;
+  /**
+   * Whether a trace or target value was learned that an entry for another oracle value holds
+   * (ReactOS gives GetDeviceBase and MapMemory of one range one view; the docs oracle two):
+   * from then on a translation that picks a dead object's entry looks for a live one.
+   */
+  private aliased = false;
 
-  constructor(private readonly liveness: Liveness | undefined) {
+  constructor(
+    private readonly liveness: Liveness | undefined,
+    private readonly liveOne: LiveOne | undefined,
+  ) {
     const map = new Map<bigint, Entry>();
     const ranges = new SortedRanges('trace');
     this.exact = { trace: map, model: map, target: map };
@@ -155,6 +184,10 @@ class SpaceBook {
     const e: Entry = { trace, model, target, length, targetLength: theirs, seq, kind, call };
     if (theirs !== undefined) this.resizedAny = true;
     if (this.shared && (trace !== model || trace !== target)) this.split();
+    if (!this.shared && !this.aliased && this.liveOne !== undefined)
+      this.aliased =
+        this.differs(this.exact.trace.get(trace), e) ||
+        this.differs(this.exact.target.get(target), e);
     this.exact.trace.set(trace, e);
     if (!this.shared) {
       this.exact.model.set(model, e);
@@ -225,9 +258,28 @@ class SpaceBook {
     };
   }
 
+  private differs(old: Entry | undefined, e: Entry): boolean {
+    return old !== undefined && old.model !== e.model && e.length > 0;
+  }
+
   find(from: Side, v: bigint): [Entry, bigint] | undefined {
     const hit = this.exact[from].get(v);
-    return hit !== undefined ? [hit, 0n] : this.ranges[from].find(v);
+    const found = hit !== undefined ? ([hit, 0n] as [Entry, bigint]) : this.ranges[from].find(v);
+    // The oracle's values never alias: only a trace or target value can stand for two.
+    if (!this.aliased || found === undefined || from === 'model') return found;
+    return this.livePreferred(from, v, found);
+  }
+
+  /**
+   * The found entry, unless its oracle object is gone and another range holding v has a live
+   * one: the target's one view of a range stays after the oracle unmapped one of its two.
+   */
+  private livePreferred(from: Side, v: bigint, found: [Entry, bigint]): [Entry, bigint] {
+    const live = this.liveOne;
+    const e = found[0];
+    if (live === undefined || e.kind === undefined || live(e.kind, e.model) !== false) return found;
+    const isLive = (c: Entry): boolean => c.kind !== undefined && live(c.kind, c.model) === true;
+    return this.ranges[from].findWhere(v, isLive) ?? found;
   }
 
   exactly(from: Side, v: bigint): Learned | undefined {
@@ -250,12 +302,15 @@ export class AddressBook {
   private sameModel = true;
   private sameTarget = true;
 
-  /** Without `liveness`, only the newest values are kept. */
-  constructor(liveness?: Liveness) {
+  /**
+   * Without `liveness`, only the newest values are kept; without `liveOne`, of two entries
+   * holding a value the latest wins, live or not.
+   */
+  constructor(liveness?: Liveness, liveOne?: LiveOne) {
     this.spaces = {
-      handle: new SpaceBook(liveness),
-      cpu: new SpaceBook(liveness),
-      device: new SpaceBook(liveness),
+      handle: new SpaceBook(liveness, liveOne),
+      cpu: new SpaceBook(liveness, liveOne),
+      device: new SpaceBook(liveness, liveOne),
     };
   }
 

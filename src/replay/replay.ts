@@ -27,7 +27,7 @@ import {
 import { InertStep } from './inertStep.js';
 import { learnProduced } from './learn.js';
 import { clashViolation, type ClashWatch } from './clash.js';
-import { liveAt } from '../model/live.js';
+import { liveAt, liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
@@ -51,7 +51,10 @@ export { DEFAULT_SAMPLE_BYTES, type ReplayOptions, type ReplayOutcome, type Repl
 
 export class Replayer {
   readonly model: Model;
-  readonly book = new AddressBook(() => liveSnapshot(this.model.state));
+  readonly book = new AddressBook(
+    () => liveSnapshot(this.model.state),
+    (res, v) => liveByLookup(this.model.state, res, v),
+  );
   private readonly found: ViolationList;
   readonly violations: Violation[];
   private detachedAt: number | undefined;
