@@ -141,7 +141,7 @@ describe('bin/vpdma.js', () => {
     );
     expect(r.stderr).not.toMatch(/internal error|ERR_WORKER/);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/traces 21: 21 passed/);
+    expect(r.stdout).toMatch(/traces 23: 23 passed/);
   });
 
   it('exits 0 for --version', () => {

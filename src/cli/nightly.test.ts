@@ -210,7 +210,7 @@ describe('vpdma nightly', { timeout: 300_000 }, () => {
     const b = await run(['merge', outOf(MUTANT, 's1'), grown, '--out', join(dir, 'bad-merge-2')]);
     expect(b.code).toBe(2);
     expect(b.err).toMatch(
-      /vpdma: merge: .*grown-base started from a different base corpus than .* \(22 against 21 traces\): not shards of one run; give every shard the same --corpus\n$/,
+      /vpdma: merge: .*grown-base started from a different base corpus than .* \(24 against 23 traces\): not shards of one run; give every shard the same --corpus\n$/,
     );
     // A fuzz shard is not a nightly shard; a report of another schema version is refused.
     const fuzzShard = join(dir, 'fuzz-shard');

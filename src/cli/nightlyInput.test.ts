@@ -154,7 +154,7 @@ describe('vpdma nightly on bad usage and input', () => {
     expect(r.err).toContain(
       `vpdma nightly: --replay ${empty}: no trace files (.jsonl, .vpt, .txt, or those .gz) in this directory; skipped\n`,
     );
-    expect((report(out).corpus as { traces: unknown[] }).traces).toHaveLength(21);
+    expect((report(out).corpus as { traces: unknown[] }).traces).toHaveLength(23);
   });
 
   it('replays the bundled corpus beside a --replay directory when told bundled', async () => {
@@ -172,7 +172,7 @@ describe('vpdma nightly on bad usage and input', () => {
     // Alone, --replay replaces the bundled corpus; `bundled` adds it (--replay repeats).
     expect(await traces('--replay', regress)).toEqual([join(regress, 'mine.jsonl')]);
     const both = await traces('--replay', 'bundled', '--replay', regress);
-    expect(both).toHaveLength(22);
+    expect(both).toHaveLength(24);
     expect(both).toContain(join(regress, 'mine.jsonl'));
     expect(both.filter((t) => t.endsWith(join('corpus', 'events.jsonl')))).toHaveLength(1);
     // Named so, the bundled corpus loses its traces calling a --disable'd function, as by default.

@@ -41,7 +41,7 @@ describe('vpdma nightly with a process target that never answers its hello', () 
     expect(tried).toBeLessThan(traces);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^vpdma: the target could not be set up: (?!${NOT_STARTED}).* \\(in each of the first 8 traces; 13 more not replayed, no case fuzzed\\)$`,
+        `^vpdma: the target could not be set up: (?!${NOT_STARTED}).* \\(in each of the first 8 traces; 15 more not replayed, no case fuzzed\\)$`,
         'm',
       ),
     );

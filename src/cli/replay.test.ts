@@ -355,6 +355,6 @@ describe('vpdma replay', () => {
     // Started for the first eight traces only (startWatch.test.ts has the rest's line).
     expect(many.out).toMatch(/^every trace tried \(8\): target-crashed: the target could not /m);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { violations: []; traces: [] };
-    expect([report.violations.length, report.traces.length]).toEqual([8, 21]);
+    expect([report.violations.length, report.traces.length]).toEqual([8, 23]);
   });
 });

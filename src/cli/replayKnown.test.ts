@@ -40,6 +40,8 @@ describe('vpdma replay --known', () => {
         'return-mismatch VideoPortMapBankedMemory ret', // F: unimplemented, ERROR_INVALID_FUNCTION
         'out-param-mismatch VideoPortMapBankedMemory out.virtualAddress',
         'out-param-mismatch @executeDma out.elements', // D: StartDma ignores Offset and *pLength
+        'out-param-mismatch @executeDma out.elements[0].length', // D: ... as many elements
+        'memory-mismatch VideoPortUnmapMemory 0xffffc00000000000', // F: ProcessHandle ignored
         'return-mismatch VideoPortStartDma ret', // D: whole MDL or nothing
         'out-param-mismatch VideoPortStartDma out.pLength', // D: *pLength = 0 on kernel failure
       ].sort(),

@@ -4,6 +4,7 @@
 // that change nothing in the oracle come first, so one trace can show several; a divergence
 // that changes state ends its trace (the oracle is not compared after it).
 import {
+  CLIENT_PROCESS,
   FB,
   IOCTL_DRIVER_MAP_DMA,
   MEMORY,
@@ -108,5 +109,43 @@ export const reactosStartDmaOffset: Scenario = {
     d.unlock(mdl);
     d.freePool(buffer);
     d.putDmaAdapter(adapter);
+  },
+};
+
+export const reactosStartDmaLength: Scenario = {
+  name: 'divergence-start-dma-length',
+  description:
+    'A driver uploads the first 4 KiB of a 16 KiB locked buffer on an adapter without ' +
+    'scatter/gather: VideoPortStartDma with *pLength 0x1000. Per the documentation the one ' +
+    'element HwVidExecuteDma gets covers those 4 KiB; ReactOS ignores *pLength and maps the ' +
+    'whole buffer, so its one element covers 16 KiB (with as many elements on both sides, the ' +
+    'difference is named by the element: out.elements[0].length).',
+  captured: true,
+  run(d) {
+    const adapter = d.getDmaAdapter(deviceDescription({ scatterGather: false }));
+    const buffer = d.pool(0x4000);
+    d.write(buffer, pattern(0x1000, 9));
+    const mdl = d.lock(buffer, 0x4000, VpReadAccess);
+    d.dmaCycle({ adapter, mdl, length: 0x1000, toDevice: true, device: FB + 0x20000n });
+    d.unlock(mdl);
+    d.freePool(buffer);
+    d.putDmaAdapter(adapter);
+  },
+};
+
+export const reactosUnmapProcessHandle: Scenario = {
+  name: 'divergence-unmap-memory-process-handle',
+  description:
+    'A miniport maps a page of the frame buffer into system space with VideoPortMapMemory ' +
+    '(*VirtualAddress NULL), writes through it, and unmaps it passing the handle of the ' +
+    'process whose request it serves. The documentation takes 0 or the map-time handle (a ' +
+    'system-space view has none): ERROR_INVALID_PARAMETER, and the view stays mapped. ReactOS ' +
+    'ignores ProcessHandle: NO_ERROR, and the view is gone, so the final sweep finds its bytes ' +
+    'unreadable.',
+  captured: true,
+  run(d) {
+    const view = d.mapMemory(FB, 0x1000, MEMORY, 0n);
+    d.write(view.va, pattern(0x40, 5));
+    d.unmapMemory(view.va, CLIENT_PROCESS);
   },
 };

@@ -5,7 +5,9 @@ import {
   reactosAnswers,
   reactosBankedMemory,
   reactosPaletteCap,
+  reactosStartDmaLength,
   reactosStartDmaOffset,
+  reactosUnmapProcessHandle,
 } from './divergences.js';
 import { eventSignalling } from './events.js';
 import { legacyLockPages, legacyMapDmaDuringTransfers } from './legacyInflight.js';
@@ -37,4 +39,6 @@ export const SCENARIOS: readonly Scenario[] = [
   reactosPaletteCap,
   reactosBankedMemory,
   reactosStartDmaOffset,
+  reactosStartDmaLength,
+  reactosUnmapProcessHandle,
 ];
