@@ -6,6 +6,7 @@ import { resolveDevice } from '../model/device.js';
 import { Recorder } from '../model/recorder.js';
 import type { CallOutcome, Struct, TraceCall } from '../model/values.js';
 import { KITCHEN_DEVICE, KITCHEN_HEADER } from '../../test/support/kitchenSink.js';
+import { Explainer } from './explain.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
@@ -104,5 +105,51 @@ describe('one value for two live objects', () => {
     }));
     const r = await replayTrace(KITCHEN_HEADER, twoEvents(), target);
     expect(seen(r)).toEqual(['1 out-param-mismatch out.ppEvent']);
+  });
+});
+
+/** --explain's text of a replay of `calls` against the model. */
+async function explainedText(calls: TraceCall[]): Promise<string> {
+  const out: string[] = [];
+  const ex = new Explainer(
+    't.jsonl',
+    (i) => i + 2,
+    (t) => void out.push(t),
+  );
+  ex.end(await replayTrace(KITCHEN_HEADER, calls, model(), ex.hooks()));
+  return out.join('');
+}
+
+describe("--explain after a capture's clash", () => {
+  it('puts a misuse through the clashed value on the capture, not the driver', async () => {
+    // Call 1 recorded call 0's handle for the second adapter; both puts then pass that value.
+    const calls = twoAdapters(false);
+    const a = calls[0]?.ret;
+    if (typeof a !== 'bigint') throw new Error('no handle recorded');
+    calls[1] = { ...(calls[1] as TraceCall), ret: a };
+    for (const i of [2, 3]) {
+      const c = calls[i] as TraceCall;
+      calls[i] = { ...c, args: { ...c.args, vpDmaAdapter: a } };
+    }
+    const text = await explainedText(calls);
+    const hex = `0x${a.toString(16)}`;
+    expect(text).toContain(
+      `  misuse:   double-put (the capture's: the trace's vpDmaAdapter ${hex} is the value it recorded for two live objects at call 1 (the recorded-mismatch there), so which of them the driver passed is not known)\n`,
+    );
+    expect(text).toContain("  (the capture's misuse at call 3: after it");
+    expect(text).not.toContain('the documentation forbids');
+    expect(text).not.toContain('the trace misuses the API');
+  });
+
+  it("a driver's own misuse of a value used again after a free stays the driver's", async () => {
+    const calls = twoAdapters(true);
+    const a = calls[0]?.ret ?? 0n;
+    calls[2] = { ...(calls[2] as TraceCall), ret: a };
+    const last = calls[3] as TraceCall;
+    calls[3] = { ...last, args: { ...last.args, vpDmaAdapter: a } };
+    calls.push(calls[3]); // the second adapter put twice
+    const text = await explainedText(calls);
+    expect(text).toContain('  misuse:   double-put (the documentation forbids this call here)\n');
+    expect(text).toContain('  (the trace misuses the API at call 4: after it');
   });
 });

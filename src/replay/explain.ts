@@ -58,8 +58,8 @@ export class Explainer {
         beat?.(i, fn);
         this.call(i, fn, args, call);
       },
-      onStep: (fn, stepped, model, answer) => {
-        this.answers(fn, answer, stepped);
+      onStep: (fn, stepped, model, answer, misuseNote) => {
+        this.answers(fn, answer, stepped, misuseNote);
         this.objects(model);
       },
       onViolation: (v) => this.violation(v),
@@ -88,15 +88,16 @@ export class Explainer {
     this.flush();
   }
 
-  private answers(fn: string, answer: CallOutcome, stepped: Stepped): void {
+  private answers(fn: string, answer: CallOutcome, stepped: Stepped, misuseNote?: string): void {
     const target = answerText(fn, answer);
     const oracle = answerText(fn, stepped);
     const open = stepped.unspecified ?? [];
     const latitude = open.length > 0 ? ` (any value allowed in ${open.join(', ')})` : '';
     if (target === oracle) this.pending.push(`  target and oracle: ${target}${latitude}`);
     else this.pending.push(`  target:   ${target}`, `  oracle:   ${oracle}${latitude}`);
-    if (stepped.misuse !== undefined)
-      this.pending.push(`  misuse:   ${stepped.misuse} (the documentation forbids this call here)`);
+    // A misuse only the capture's one value for two live objects makes one is not the driver's.
+    const why = misuseNote ?? 'the documentation forbids this call here';
+    if (stepped.misuse !== undefined) this.pending.push(`  misuse:   ${stepped.misuse} (${why})`);
   }
 
   /** Under a call that created, freed or changed an oracle object: which, and what is live. */
@@ -126,7 +127,9 @@ export class Explainer {
     const why =
       by === 'latitude'
         ? `the oracle cannot judge the target at call ${i} (${detail ?? 'a size the implementation chooses'})`
-        : `${by === 'misuse' ? 'the trace misuses the API' : 'the target diverged'} at call ${i}`;
+        : by === 'misuse' && detail !== undefined
+          ? `the capture's misuse at call ${i}`
+          : `${by === 'misuse' ? 'the trace misuses the API' : 'the target diverged'} at call ${i}`;
     this.pending.push(
       `  (${why}: after it the oracle's answers are shown but no longer compared with the target's; the obsolete calls are still checked)`,
     );

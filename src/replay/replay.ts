@@ -25,9 +25,8 @@ import {
   type ReplayResult,
 } from './replayTypes.js';
 import { InertStep } from './inertStep.js';
-import { learnProduced } from './learn.js';
-import { clashViolation, type ClashWatch } from './clash.js';
-import { liveAt, liveByLookup } from '../model/live.js';
+import { ClashCheck } from './clashCheck.js';
+import { liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
@@ -62,7 +61,7 @@ export class Replayer {
   private readonly recorded: RecordedCheck;
   private readonly live: LiveSpansCache;
   private readonly inert: InertStep;
-  private readonly clashes: ClashWatch;
+  private readonly clashes: ClashCheck;
   private index = 0;
 
   private readonly target: Target;
@@ -82,14 +81,7 @@ export class Replayer {
       profile === profileOf(header) ? undefined : 'profile-override',
     );
     this.live = new LiveSpansCache(this.model);
-    const state = this.model.state;
-    this.clashes = {
-      index: 0,
-      trace: false,
-      target: false,
-      found: [],
-      live: (res, v) => liveAt(state, res, v),
-    };
+    this.clashes = new ClashCheck(this.model.state);
     this.found = new ViolationList(options.violationsMax, options.onViolation);
     this.violations = this.found.list;
     this.inert = new InertStep({
@@ -196,7 +188,9 @@ export class Replayer {
     const oracleBefore = this.oracleVersion();
     const fn = plan.desc.fn; // the call table's string (see ask)
     const stepped = this.model.step(fn, modelArgs);
-    this.options.onStep?.(fn, stepped, this.model, got);
+    const note =
+      stepped.misuse === undefined ? undefined : this.clashes.misuseNote(plan, call.args);
+    this.options.onStep?.(fn, stepped, this.model, got, note);
     const observed = toModelSpace(this.book, fn, 'target', got, plan);
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
@@ -204,7 +198,7 @@ export class Replayer {
     const ctx = this.check(plan, modelArgs);
     this.recordedWith(call, stepped, step, ctx);
     this.checkConformance(fn, stepped, observed, ctx, oracleChanged);
-    if (stepped.misuse !== undefined) this.detach('misuse');
+    if (stepped.misuse !== undefined) this.detach('misuse', note);
     this.learn(call, plan, stepped, got, modelArgs);
     const sent = listBytesSent(this.model, this.target, this.book, fn, modelArgs);
     if (sent !== undefined) return andThen(sent, (why) => this.afterCall(fn, why));
@@ -213,16 +207,13 @@ export class Replayer {
 
   /** The call's produced values learned, and any that names two live objects (clash.ts). */
   private learn(call: TraceCall, plan: CallPlan, s: Stepped, got: CallOutcome, a: Args): void {
-    const w = this.clashes;
-    w.index = this.index;
-    w.trace = this.recorded.compared();
-    w.target = this.detachedAt === undefined;
-    learnProduced(this.book, plan, call, s, got, a, w);
-    if (w.found.length === 0) return;
-    for (const c of w.found) this.add(clashViolation(c, plan.desc.fn, this.index));
-    if (w.found.some((c) => c.side === 'trace')) this.recorded.clashed(this.index);
-    if (w.found.some((c) => c.side === 'target')) this.detach('divergence');
-    w.found.length = 0;
+    const trace = this.recorded.compared();
+    const target = this.detachedAt === undefined;
+    const found = this.clashes.learn(this.book, plan, call, s, got, a, this.index, trace, target);
+    if (found === undefined) return;
+    for (const v of found.violations) this.add(v);
+    if (found.trace) this.recorded.clashed(this.index);
+    if (found.target) this.detach('divergence');
   }
 
   /** The touched check (after detaching, when `why` says the oracle cannot judge on). */

@@ -38,9 +38,16 @@ export interface ReplayOptions {
   readonly onCall?: (index: number, fn: string, targetArgs: Args, call: TraceCall) => void;
   /**
    * Called after every oracle step (coverage), with the target's answer to the call (in its
-   * own address space) beside the oracle's.
+   * own address space) beside the oracle's; for a misuse that only a value the capture recorded
+   * for two live objects makes one (clashCheck.ts), `misuseNote` says so.
    */
-  readonly onStep?: (fn: string, stepped: Stepped, model: Model, answer: CallOutcome) => void;
+  readonly onStep?: (
+    fn: string,
+    stepped: Stepped,
+    model: Model,
+    answer: CallOutcome,
+    misuseNote?: string,
+  ) => void;
   /**
    * Asked before each call: true stops the replay there (Ctrl-C), and the result is what was
    * found so far, marked `interrupted` (no final sweep: the trace did not end).
@@ -50,7 +57,8 @@ export interface ReplayOptions {
   readonly onViolation?: (v: Violation) => void;
   /**
    * Called once, at the call after which the oracle stops being compared (`detachedAt`), with
-   * why (for 'latitude', `why` says what the call did with which list).
+   * why (for 'latitude', `why` says what the call did with which list; for 'misuse', whether it
+   * is the capture's, as onStep's `misuseNote`).
    */
   readonly onDetach?: (index: number, by: DetachReason, why?: string) => void;
   /**
