@@ -19,7 +19,9 @@ export type MinimizeStop = 'time' | 'signal';
 
 /**
  * The time budget and the interrupt, polled between candidate batches and cases (so an
- * injected clock decides it); `signal` aborts once it has said stop, for the minimizer.
+ * injected clock decides it); `signal` aborts once it has said stop, for the minimizer. What
+ * stopped it is kept only when minimizing asks (stopping): a signal heard after the last
+ * minimization ended (during the final re-runs) cut nothing short, so it is not said.
  */
 class Budget {
   readonly stop = new AbortController();
@@ -35,13 +37,21 @@ class Budget {
   }
 
   stopping(): boolean {
-    if (this.stop.signal.aborted) return true;
-    if (this.interrupt?.aborted === true) this.stoppedBy = 'signal';
-    else if (this.timeMs !== undefined && this.now() - this.started >= this.timeMs)
-      this.stoppedBy = 'time';
-    else return false;
+    this.stoppedBy ??= this.spent();
+    if (this.stoppedBy === undefined) return false;
     this.stop.abort();
     return true;
+  }
+
+  /** The interrupt heard: the minimizer under way stops at once (it then asks stopping). */
+  interrupted(): void {
+    this.stop.abort();
+  }
+
+  private spent(): MinimizeStop | undefined {
+    if (this.interrupt?.aborted === true) return 'signal';
+    if (this.timeMs !== undefined && this.now() - this.started >= this.timeMs) return 'time';
+    return undefined;
   }
 }
 
@@ -69,7 +79,7 @@ export async function findingsPhase(
   };
   if (groups.length === 0) return { findings: withKept(), minimized, unconfirmed };
   const budget = new Budget(now, o.minimizeTimeMs, o.signal);
-  const onInterrupt = (): void => void budget.stopping();
+  const onInterrupt = (): void => budget.interrupted();
   o.signal?.addEventListener('abort', onInterrupt);
   const stop = budget.stop.signal;
   const total = groups.reduce((n, g) => n + g.cases.length, 0);
@@ -138,8 +148,9 @@ export async function findingsPhase(
             o.attemptsMax,
             stop,
           );
-          // Cut short: it still fails, but may not be 1-minimal (as with the attempt budget).
-          return stop.aborted ? { ...m, exhausted: true } : m;
+          // Cut short: it still fails, but may not be 1-minimal (as with the attempt budget);
+          // stopping() keeps why.
+          return stop.aborted && budget.stopping() ? { ...m, exhausted: true } : m;
         },
         reproduce: (trace, v, times) => checkFor(v).reproduce(trace, v, times),
         reproduceEach: async (items) => {
@@ -156,8 +167,8 @@ export async function findingsPhase(
           }
           return out;
         },
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
         ...(o.knownSignatures === undefined ? {} : { known: o.knownSignatures }),
+        // The interrupt too (no `signal` here): asked, it keeps why minimizing stopped.
         stopping: () => budget.stopping(),
       },
       (f) =>
