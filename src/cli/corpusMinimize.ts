@@ -66,6 +66,8 @@ export interface CorpusMinimizeInput {
 export interface CorpusMinimized {
   readonly repros: CorpusRepro[];
   readonly minimizeStoppedBy?: 'time' | 'signal';
+  /** With minimizeStoppedBy: the planned traces the stop left unminimized (0: it cut the last). */
+  readonly minimizeLeft?: number;
   readonly ms: number;
 }
 
@@ -87,9 +89,10 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
   const plan = planCorpusMinimization(o.results, o.minimal, o.shard, o.known);
   const repros: CorpusRepro[] = [];
   if (plan.length === 0) return { repros, ms: 0 };
-  if (o.signal.aborted) return { repros, minimizeStoppedBy: 'signal', ms: 0 };
+  const left = plan.length;
+  if (o.signal.aborted) return { repros, minimizeStoppedBy: 'signal', minimizeLeft: left, ms: 0 };
   if (o.budgetMs !== undefined && o.budgetMs <= 0)
-    return { repros, minimizeStoppedBy: 'time', ms: 0 };
+    return { repros, minimizeStoppedBy: 'time', minimizeLeft: left, ms: 0 };
   const stop = new AbortController();
   let stoppedBy: 'time' | 'signal' | undefined;
   const end = (why: 'time' | 'signal'): void => {
@@ -134,7 +137,9 @@ export async function minimizeCorpusFailures(o: CorpusMinimizeInput): Promise<Co
   const stopped = cut || done < plan.length;
   return {
     repros,
-    ...(stopped && stoppedBy !== undefined ? { minimizeStoppedBy: stoppedBy } : {}),
+    ...(stopped && stoppedBy !== undefined
+      ? { minimizeStoppedBy: stoppedBy, minimizeLeft: plan.length - done }
+      : {}),
     ms: performance.now() - started,
   };
 }

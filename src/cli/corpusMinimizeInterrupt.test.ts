@@ -60,6 +60,7 @@ describe('a night minimizing its failing corpus traces, interrupted', () => {
     const r = await running;
     expect(r.repros).toEqual([]);
     expect(r.minimizeStoppedBy).toBe('signal');
+    expect(r.minimizeLeft).toBe(1);
     expect(existsSync(join(out, 'corpus-repros'))).toBe(false);
     // Not a trace that could not be minimized: one the signal left, keeping its command.
     expect(log.join('')).toBe('');
@@ -74,6 +75,8 @@ describe('a night minimizing its failing corpus traces, interrupted', () => {
     expect(r.repros).toHaveLength(1);
     expect(r.repros[0]?.exhausted).toBe(true);
     expect(r.minimizeStoppedBy).toBe('time');
+    // None left: the reports must not say the rest were not minimized.
+    expect(r.minimizeLeft).toBe(0);
   });
 
   it('not interrupted, writes the same trace repro', async () => {
@@ -81,6 +84,7 @@ describe('a night minimizing its failing corpus traces, interrupted', () => {
     const log: string[] = [];
     const r = await minimizeCorpusFailures(input(out, new AbortController().signal, log));
     expect(r.minimizeStoppedBy).toBeUndefined();
+    expect(r.minimizeLeft).toBeUndefined();
     expect(r.repros).toHaveLength(1);
     expect(r.repros[0]?.reproduced).toBe(true);
     expect(existsSync(join(out, r.repros[0]?.trace ?? 'none'))).toBe(true);

@@ -85,6 +85,44 @@ describe('vpdma merge, interrupted', () => {
     expect(r.err).toContain(`: ${copied.length} of ${planned} corpus entries copied`);
   }, 240_000);
 
+  it('with a shard missing too, says both: the interrupted copy and the missing shard', async () => {
+    const entry = readdirSync(join(s1, 'corpus')).sort()[0] ?? 'none';
+    const out = join(dir, 'merged-missing');
+    const mark = join(dir, 'held-missing');
+    const release = join(dir, 'release-missing');
+    const hook = join(import.meta.dirname, '../../test/fixtures/hold-open.mjs');
+    const r = await interruptCli(
+      ['merge', s1, '--out', out],
+      () => waitFor(() => existsSync(mark)),
+      false,
+      {
+        env: {
+          NODE_OPTIONS: `--import ${hook}`,
+          HOLD_OPEN_PATH: join(s1, 'corpus', entry),
+          HOLD_OPEN_MARK: mark,
+          HOLD_OPEN_RELEASE: release,
+        },
+        afterSignal: async (err) => {
+          await waitFor(() => err().includes(HEARD_SIGINT));
+          writeFileSync(release, '');
+        },
+      },
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.out).toContain(
+      'interrupted: the corpus copy stopped, and 1 of 2 shards given; the reports cover those, the findings and what was copied',
+    );
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as object;
+    expect(report).toMatchObject({
+      interrupted: true,
+      shardsMissing: ['2/2'],
+      mergeInterrupted: true,
+    });
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      'This merge was interrupted (its corpus copy stopped) and is missing shard 2/2',
+    );
+  }, 240_000);
+
   it('a signal while the reports are written lets them finish whole, and exits 130', async () => {
     const out = join(dir, 'late');
     const json = join(dir, 'late.json');

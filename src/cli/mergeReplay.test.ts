@@ -252,4 +252,22 @@ describe('mergeCorpusReplay', () => {
       'time',
     );
   });
+
+  it('adds up what the shards’ stops left unminimized, while each stopped shard says', () => {
+    const stopped = (k: number, left?: number): Shard => {
+      const s = shard(k, [['corpus/a.jsonl', 'fail']]);
+      const by = { minimizeStoppedBy: 'signal' as const };
+      const corpus = {
+        ...s.report.corpus,
+        ...by,
+        ...(left === undefined ? {} : { minimizeLeft: left }),
+      };
+      return { ...s, report: { ...s.report, corpus } };
+    };
+    const plain = shard(3, [['corpus/b.jsonl', 'pass']]);
+    expect(mergeCorpusReplay([stopped(1, 0), stopped(2, 2), plain]).minimizeLeft).toBe(2);
+    expect(mergeCorpusReplay([stopped(1, 0), plain]).minimizeLeft).toBe(0);
+    // A shard's report from before the count was kept: not known, so not said.
+    expect(mergeCorpusReplay([stopped(1, 0), stopped(2)]).minimizeLeft).toBeUndefined();
+  });
 });

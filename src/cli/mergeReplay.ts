@@ -80,6 +80,12 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     : stops.includes('signal')
       ? 'signal'
       : undefined;
+  // Each shard's count, while every stopped shard has one (a report from before it was kept).
+  const lefts = shards.map((s) => s.report.corpus.minimizeLeft);
+  const counted = shards.every(
+    (s, i) => s.report.corpus.minimizeStoppedBy === undefined || lefts[i] !== undefined,
+  );
+  const left = lefts.reduce<number>((a, n) => a + (n ?? 0), 0);
   return {
     summary: notReplayed.size === 0 ? summary : { ...summary, notReplayed: notReplayed.size },
     traces,
@@ -87,6 +93,7 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     ...(budgetReplay === undefined ? {} : { budgetReplay }),
     ...(notReplayed.size === 0 ? {} : { notReplayed: [...notReplayed.values()] }),
     ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
+    ...(stoppedBy === undefined || !counted ? {} : { minimizeLeft: left }),
   };
 }
 

@@ -46,6 +46,7 @@ interface Report {
   corpus: {
     repros?: Repro[];
     minimizeStoppedBy?: string;
+    minimizeLeft?: number;
     violations: { trace: string; signature?: string }[];
     traces: { trace: string; traceId?: string }[];
   };
@@ -198,16 +199,17 @@ describe('a night whose findings spent --minimize-time', () => {
     const out = join(dir, 'spent');
     const run = await night(out, '--workers', '1', '--minimize-time', '1ms');
     expect(run.code, run.err).toBe(1);
-    expect(report(out).corpus).toMatchObject({ minimizeStoppedBy: 'time' });
+    // Both traces it was to minimize (one per kind and function) left.
+    expect(report(out).corpus).toMatchObject({ minimizeStoppedBy: 'time', minimizeLeft: 2 });
     expect(report(out).corpus.repros).toBeUndefined();
     expect(existsSync(join(out, 'corpus-repros'))).toBe(false);
     expect(run.out).toContain(
-      'minimization stopped: --minimize-time 1ms spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)\n',
+      'minimization stopped: --minimize-time 1ms spent; 2 failing corpus traces left reported not minimized (each with its vpdma minimize command)\n',
     );
     for (const trace of [short, long, 'corpus:legacy-lockpages.jsonl'])
       expect(under(run, trace)).toMatch(/^ {4}vpdma minimize /);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
-      '<p>Minimizing the failing corpus traces stopped (<code>--minimize-time</code> spent): those left were not minimized.</p>',
+      '<p>Minimizing the failing corpus traces stopped (<code>--minimize-time</code> spent): 2 failing traces left not minimized (each keeps its <code>vpdma minimize</code> command).</p>',
     );
   });
 });

@@ -362,6 +362,19 @@ describe('the nightly summary', () => {
       expect(summary({}, detail).join('\n')).not.toContain('minimization stopped');
     });
 
+    it('says none was left when the stop cut short only the last trace, how many when some were', () => {
+      const detail = { budget: { minimizeTime: '5m' }, timeoutMs: 1000, corpus };
+      const stop = (minimizeLeft: number): string[] =>
+        summary({ corpus: { ...r.corpus, minimizeStoppedBy: 'time', minimizeLeft } }, detail);
+      expect(stop(0)).toContain(
+        "minimization stopped: --minimize-time 5m spent during the last failing corpus trace's minimization: its repro is written as it stood (cut short); none left unminimized",
+      );
+      expect(stop(0).join('\n')).not.toContain('reported not minimized');
+      expect(stop(2)).toContain(
+        'minimization stopped: --minimize-time 5m spent; 2 failing corpus traces left reported not minimized (each with its vpdma minimize command)',
+      );
+    });
+
     it('nothing when every trace passed', () => {
       const traces = r.corpus.traces.map((t) => ({ ...t, outcome: 'pass', violations: 0 }));
       const lines = summary({ corpus: { ...r.corpus, traces, violations: [] } });

@@ -138,6 +138,15 @@ function notReplayedLines(r: NightlyReportWithDetail): string[] {
   ];
 }
 
+/** What a stop of the corpus traces' minimization left: none but the last cut short, or some. */
+function corpusLeftText(left: number | undefined): string {
+  if (left === 0)
+    return " during the last failing corpus trace's minimization: its repro is written as it stood (cut short); none left unminimized";
+  if (left === undefined)
+    return '; the failing corpus traces left are reported not minimized (with their vpdma minimize command)';
+  return `; ${plural(left, 'failing corpus trace')} left reported not minimized (each with its vpdma minimize command)`;
+}
+
 /** `incomplete`: what to say of a report marked interrupted (merge: shards missing). */
 export function nightlySummary(
   r: NightlyReportWithDetail,
@@ -186,7 +195,7 @@ export function nightlySummary(
     // The failing corpus traces had what the findings left of the same budget.
     ...(r.corpus.minimizeStoppedBy === 'time'
       ? [
-          `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent; the failing corpus traces left are reported not minimized (with their vpdma minimize command)`,
+          `minimization stopped: --minimize-time ${r.fuzzDetail.budget.minimizeTime ?? ''} spent${corpusLeftText(r.corpus.minimizeLeft)}`,
         ]
       : []),
     ...(r.fuzzDetail.disabled === undefined

@@ -91,7 +91,7 @@ const fuzzFinding: Keys<ReportFinding> = {
 const nightly: Keys<NightlyReportWithDetail> = {
   ...identity,
   ...{ shard: true, shards: true, startedAt: true, interrupted: true, historyRecovered: true },
-  ...{ harnessError: true, shardsMissing: true },
+  ...{ harnessError: true, shardsMissing: true, mergeInterrupted: true },
   ...{ failOn: true, knownFrom: true, corpus: true, fuzz: true, findings: true, fixed: true },
   stillFailing: true,
   ...{ regressedByReplay: true, reprosChanged: true, stillOpen: true, violations: true },
@@ -99,7 +99,7 @@ const nightly: Keys<NightlyReportWithDetail> = {
 };
 const nightlyCorpus: Keys<NightlyReport['corpus']> = {
   ...{ summary: true, traces: true, violations: true, budgetReplay: true, notReplayed: true },
-  ...{ repros: true, minimizeStoppedBy: true },
+  ...{ repros: true, minimizeStoppedBy: true, minimizeLeft: true },
 };
 const corpusRepro: Keys<CorpusRepro> = {
   ...{ signature: true, violationSignature: true, kind: true, fn: true, from: true },

@@ -44,7 +44,7 @@ function header(r: NightlyRendered): string {
       ? ''
       : `<p>Never called (--disable): ${disabled.map((fn) => `<code>${esc(fn)}</code>`).join(', ')}.</p>`,
     (r.shardsMissing ?? []).length > 0
-      ? `<p class="banner" role="alert">This merge is missing ${esc(shardsText(r.shardsMissing ?? []))}: counts cover the shards given and nothing was marked fixed.</p>`
+      ? `<p class="banner" role="alert">This merge ${r.mergeInterrupted === true ? 'was interrupted (its corpus copy stopped) and ' : ''}is missing ${esc(shardsText(r.shardsMissing ?? []))}: counts cover the shards given and nothing was marked fixed.</p>`
       : r.interrupted
         ? '<p class="banner" role="alert">This run was interrupted: counts are partial and nothing was marked fixed.</p>'
         : '',

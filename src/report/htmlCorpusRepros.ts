@@ -1,7 +1,8 @@
 // The corpus section's repros of the HTML report: each failing corpus trace the night
 // minimized (one per kind and function of the first violation), with the trace it came from,
 // its replay command and its text, the failing call marked; and, when --minimize-time ran out
-// before every one was done, that the rest were not.
+// or a signal came before every one was done, what that left: the rest not minimized, or only
+// the last one cut short.
 import { plural } from '../core/plural.js';
 import { formatInt } from './format.js';
 import { esc, pathHref, traceHtml, type TraceRefOf } from './htmlEscape.js';
@@ -26,6 +27,15 @@ function item(x: CorpusRepro, refOf: TraceRefOf): string {
   ].join('\n');
 }
 
+/** What the stop left: none but the last one cut short, some (how many, if known). */
+function stopNote(c: NightlyReport['corpus']): string {
+  const left = c.minimizeLeft;
+  if (left === 0)
+    return ' during the last one: its repro was written as it stood (cut short), and none was left unminimized';
+  if (left === undefined) return ': those left were not minimized';
+  return `: ${plural(left, 'failing trace', formatInt(left))} left not minimized (each keeps its <code>vpdma minimize</code> command)`;
+}
+
 /** The repros' heading and list, and the stop note; nothing when there is neither. */
 export function corpusReprosHtml(r: Pick<NightlyReport, 'corpus'>, refOf: TraceRefOf): string[] {
   const repros = r.corpus.repros ?? [];
@@ -33,7 +43,7 @@ export function corpusReprosHtml(r: Pick<NightlyReport, 'corpus'>, refOf: TraceR
     r.corpus.minimizeStoppedBy === undefined
       ? []
       : [
-          `<p>Minimizing the failing corpus traces stopped (${r.corpus.minimizeStoppedBy === 'time' ? '<code>--minimize-time</code> spent' : 'interrupted'}): those left were not minimized.</p>`,
+          `<p>Minimizing the failing corpus traces stopped (${r.corpus.minimizeStoppedBy === 'time' ? '<code>--minimize-time</code> spent' : 'interrupted'})${stopNote(r.corpus)}.</p>`,
         ];
   if (repros.length === 0) return stopped;
   return [

@@ -41,6 +41,7 @@ export type NightlyMeta = RunIdentity &
     | 'startedAt'
     | 'interrupted'
     | 'shardsMissing'
+    | 'mergeInterrupted'
     | 'historyRecovered'
     | 'failOn'
     | 'timing'
@@ -87,7 +88,10 @@ export interface NightlyParts {
   readonly budgetReplay?: string;
   readonly notReplayed?: readonly NotReplayed[];
   /** The failing corpus traces this night minimized, and why it stopped early if it did. */
-  readonly corpusRepros?: Pick<NightlyReport['corpus'], 'repros' | 'minimizeStoppedBy'>;
+  readonly corpusRepros?: Pick<
+    NightlyReport['corpus'],
+    'repros' | 'minimizeStoppedBy' | 'minimizeLeft'
+  >;
   /** The corpus traces (labels) that are minimized repros already (TraceEntry.minimizedRepro). */
   readonly minimizedRepros?: ReadonlySet<string>;
   /** The line of a corpus violation's call in its trace file (undefined: none, as a .vpt). */
@@ -130,6 +134,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
   const summary = withKnownCount(summarize(entries, corpusViolations), corpusViolations, p.known);
   const repros = p.corpusRepros?.repros ?? [];
   const stoppedBy = p.corpusRepros?.minimizeStoppedBy;
+  const left = p.corpusRepros?.minimizeLeft;
   const fuzz =
     skipped.length === 0 || p.budgetReplay === undefined
       ? p.fuzz
@@ -151,6 +156,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.shardsMissing === undefined || m.shardsMissing.length === 0
       ? {}
       : { shardsMissing: m.shardsMissing }),
+    ...(m.mergeInterrupted === true && (m.shardsMissing ?? []).length > 0
+      ? { mergeInterrupted: true as const }
+      : {}),
     ...(p.fuzz.harnessError === undefined ? {} : { harnessError: p.fuzz.harnessError }),
     ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),
@@ -163,6 +171,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       ...(skipped.length === 0 ? {} : { notReplayed: skipped }),
       ...(repros.length === 0 ? {} : { repros }),
       ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
+      ...(stoppedBy === undefined || left === undefined ? {} : { minimizeLeft: left }),
     },
     fuzz: {
       cases: p.fuzz.cases,

@@ -205,6 +205,11 @@ export interface NightlyReport extends RunIdentity {
   /** Merge: the shards of the run not given ("K/N", in order); absent when every one was. */
   readonly shardsMissing?: readonly string[];
   /**
+   * Merge with shards missing: a signal also stopped the merge itself (its corpus copy), which
+   * `interrupted`, true for the missing shards already, cannot say. Absent otherwise.
+   */
+  readonly mergeInterrupted?: true;
+  /**
    * vpdma itself failed part way (a bug; exit 3), as fuzzDetail.harnessError says: the report
    * holds what came before it, and the night is incomplete in --history. Absent otherwise.
    */
@@ -237,6 +242,12 @@ export interface NightlyReport extends RunIdentity {
      * spent (`time`, the findings' minimization first), or a signal. Absent when it did not.
      */
     readonly minimizeStoppedBy?: 'time' | 'signal';
+    /**
+     * With minimizeStoppedBy: how many failing traces it was to minimize the stop left
+     * unminimized, keeping their command; 0 when it cut short the last one only (its repro is
+     * `exhausted`). Absent in reports from before it was kept.
+     */
+    readonly minimizeLeft?: number;
   };
   readonly fuzz: {
     readonly cases: number;
@@ -351,9 +362,13 @@ export function disabledOf(r: NightlyRendered): readonly string[] {
  * Why a report marked interrupted covers only part of the run, as JUnit, SARIF and HTML say it:
  * a merge given fewer shards names the missing ones; else the run was stopped.
  */
-export function incompleteText(r: Pick<NightlyReport, 'shardsMissing'>): string {
+export function incompleteText(
+  r: Pick<NightlyReport, 'shardsMissing' | 'mergeInterrupted'>,
+): string {
   const missing = r.shardsMissing ?? [];
   if (missing.length === 0) return 'interrupted: the reports cover what finished before it';
+  if (r.mergeInterrupted === true)
+    return `interrupted, and ${shardsText(missing)} missing: the reports cover the shards given and the corpus entries copied before the signal`;
   return `${shardsText(missing)} missing: the reports cover the shards given`;
 }
 

@@ -57,6 +57,21 @@ describe('a merge with shards missing', () => {
   });
 });
 
+describe('a merge with shards missing that a signal also stopped', () => {
+  const r: NightlyReport = { ...merged(['2/3']), mergeInterrupted: true };
+  const said =
+    'interrupted, and shard 2/3 missing: the reports cover the shards given and the corpus entries copied before the signal';
+
+  it('says both, in JUnit, SARIF and HTML', () => {
+    expect(nightlyJunitXml(r)).toContain(`<error message="${said}" type="shards-missing"`);
+    const run = nightlySarif(r).runs[0];
+    expect(run.invocations[0].toolExecutionNotifications?.[0]?.message.text).toBe(said);
+    expect(nightlyHtml(r)).toContain(
+      'role="alert">This merge was interrupted (its corpus copy stopped) and is missing shard 2/3: counts cover the shards given',
+    );
+  });
+});
+
 describe('a run interrupted with every shard', () => {
   it('says interrupted, as before, in each report', () => {
     const r = merged();

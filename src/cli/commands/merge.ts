@@ -204,9 +204,10 @@ async function merge(
       failOn,
       history,
       interrupted: !allShards || stopped,
+      stopped,
       complete: allShards && setUp && !stopped,
       incomplete: stopped
-        ? 'interrupted: the corpus copy stopped; the reports cover the findings and what was copied'
+        ? `interrupted: the corpus copy stopped${names.length === count ? '' : `, and ${names.length} of ${count} shards given`}; the reports cover ${names.length === count ? '' : 'those, '}the findings and what was copied`
         : names.length !== count
           ? `incomplete: ${names.length} of ${count} shards given; the reports cover those`
           : 'incomplete: a shard was interrupted; the reports cover the cases the shards finished',
@@ -233,6 +234,8 @@ interface MergeVerdict {
   readonly history: HistoryFile | undefined;
   /** Not every shard, or not all of each, or the merge itself stopped by a signal. */
   readonly interrupted: boolean;
+  /** The merge itself stopped by a signal (its corpus copy). */
+  readonly stopped: boolean;
   /** The history may mark findings fixed: every shard ran to its end, its target started. */
   readonly complete: boolean;
   /** What the summary says of a merged report marked interrupted. */
@@ -334,6 +337,7 @@ async function writeMerged(
       startedAt: first.startedAt,
       interrupted: v.interrupted,
       shardsMissing: missingShards(names),
+      ...(v.stopped ? { mergeInterrupted: true as const } : {}),
       ...(v.history?.recovered === undefined ? {} : { historyRecovered: v.history.recovered }),
       failOn: v.failOn,
       timing: mergedTiming(shards.map((s) => s.report)),
