@@ -18,6 +18,7 @@ import type { ReplaySettings } from '../../src/replay/protocol.js';
 import {
   pickViolation,
   replayTraces,
+  signatureOf,
   stillFailsPredicate,
   type FailureSignature,
 } from '../../src/replay/stillFails.js';
@@ -177,7 +178,8 @@ export async function minimizeMutant(
   const v = first?.result === undefined ? undefined : pickViolation(first.result);
   const start = trace.calls.length;
   if (v === undefined) return { start, failure: undefined, ms: 0, stillFails: false };
-  const failure = { kind: v.kind, fn: v.fn };
+  // The CLI's and the fuzzer's "same way" (a crash: also its title).
+  const failure = signatureOf(v);
   const stillFails = stillFailsPredicate({ executor, settings, failure });
   const t0 = performance.now();
   const result = await minimize(trace, stillFails, {

@@ -98,6 +98,7 @@ function entryOf(
     fn: f.fn,
     callIndex: f.callIndex,
     message: f.message,
+    ...(typeof f.title === 'string' ? { title: f.title } : {}),
     ...(Array.isArray(f.violationsAtCall) ? { violationsAtCall: f.violationsAtCall } : {}),
     reproCalls: f.reproCalls,
     originalCalls: f.originalCalls,

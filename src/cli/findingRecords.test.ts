@@ -46,6 +46,7 @@ const reportFinding: Required<ReportFinding> = {
   fn: 'VideoPortMapDmaMemory',
   callIndex: 3,
   message: 'm',
+  title: 't',
   violationsAtCall,
   reproCalls: 4,
   originalCalls: 40,

@@ -15,6 +15,7 @@ import type { FuzzSettings } from '../fuzz/protocol.js';
 import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
 import { runFuzz } from '../fuzz/run.js';
 import { FUZZ_DEFAULTS, FUZZ_MAX } from '../fuzz/fuzzDefaults.js';
+import { titleOf } from '../replay/crashTitle.js';
 import { InlineExecutor } from '../replay/executor.js';
 import { DEFAULT_SAMPLE_BYTES } from '../replay/replay.js';
 import { provideSession } from '../replay/runTask.js';
@@ -62,6 +63,8 @@ export interface FuzzTargetFinding {
   readonly kind: ViolationKind;
   readonly fn: string;
   readonly message: string;
+  /** A target-crashed's title: what its repro was minimized to keep (as in reports). */
+  readonly title?: string;
   /** Every violation at the repro's failing call, the one it is named after first. */
   readonly violationsAtCall: readonly ViolationAtCall[];
   /** The case it came from (with the seed, `vpdma fuzz` regenerates it). */
@@ -225,6 +228,7 @@ export function findingOf(f: FuzzFinding): FuzzTargetFinding {
     kind: f.kind,
     fn: f.fn,
     message: f.message,
+    ...titleOf(f),
     violationsAtCall: f.violationsAtCall,
     caseIndex: f.caseIndex,
     repro: f.repro,

@@ -79,7 +79,7 @@ const fuzzViolation: Keys<FuzzReport['violations'][number]> = {
   ...{ signature: true, field: true, rule: true, stricter: true },
 };
 const findingBase: Keys<FindingBase> & { readonly kind: true } = {
-  ...{ signature: true, kind: true, fn: true, callIndex: true, message: true },
+  ...{ signature: true, kind: true, fn: true, callIndex: true, message: true, title: true },
   ...{ violationsAtCall: true, reproCalls: true, originalCalls: true, trace: true },
   ...{ reproText: true, seed: true, caseIndex: true, reproduced: true, command: true, kept: true },
   notMinimized: true,

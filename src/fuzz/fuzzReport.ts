@@ -20,6 +20,11 @@ export interface FindingBase {
   readonly callIndex: number;
   readonly message: string;
   /**
+   * A target-crashed's title: the message's first line, each value in it `#`; what minimizing
+   * kept (replay/crashTitle.ts). Absent for other kinds, and from older reports.
+   */
+  readonly title?: string;
+  /**
    * Every violation the repro showed at its failing call, the one the finding is named after
    * (`kind`, `message`) first: fix them all before the next night. Not part of the signature.
    * Absent from older reports.

@@ -3,6 +3,7 @@
 // the finding's files (cli/findingFiles.ts).
 import { replayCommandLine } from '../core/replayCommand.js';
 import type { ReproPaths } from '../store/corpus.js';
+import { titleOf } from '../replay/crashTitle.js';
 import { printRepro } from '../replay/reproText.js';
 import type { FuzzFinding } from './findings.js';
 import type { ReportFinding } from './fuzzReport.js';
@@ -45,6 +46,7 @@ export function reportFindingOf(
     fn: f.fn,
     callIndex: f.callIndex,
     message: f.message,
+    ...titleOf(f),
     violationsAtCall: f.violationsAtCall,
     reproCalls: f.reproCalls,
     originalCalls: f.originalCalls,

@@ -1,6 +1,7 @@
 // Checking traces against the target the campaign fuzzed, through the replay pool: the
 // minimizer's batched "still fails the same way" predicate (stillFails.ts's signatureOf: the
-// same violation kind in the same function, or memory found late anywhere; and, as the
+// same violation kind in the same function, a crash with the same title (crashTitle.ts), or
+// memory found late anywhere; and, as the
 // finding's signature has it, about the same part of the answer: findings.ts), and the re-runs that count how often a repro reproduces. Each replay opens a
 // fresh target, exactly as `vpdma replay` on the repro file would.
 import type { Executor } from '../replay/executor.js';

@@ -50,6 +50,9 @@ function renderLine(l: Line, width: number): string {
   return `${start.slice(0, edge)}${mark}${end.slice(-edge)}`;
 }
 
+/** How the summary begins, then `: ` or `s: ` (a crash's title leaves it out: crashTitle.ts). */
+export const STDERR_SAID = 'its last stderr line';
+
 export class StderrTail {
   private readonly decoder = new StringDecoder('utf8');
   /** The last complete lines worth showing, oldest first. */
@@ -85,8 +88,7 @@ export class StderrTail {
     const lines = all.slice(-linesShown);
     const last = lines[lines.length - 1];
     if (last === undefined) return '';
-    const what = (n: number): string =>
-      n === 1 ? 'its last stderr line: ' : 'its last stderr lines: ';
+    const what = (n: number): string => (n === 1 ? `${STDERR_SAID}: ` : `${STDERR_SAID}s: `);
     const texts = lines.map((l) => renderLine(l, stderrLineCharsMax));
     const size = (): number =>
       what(texts.length).length + texts.reduce((n, t) => n + t.length + 3, -3);

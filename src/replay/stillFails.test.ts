@@ -92,6 +92,24 @@ describe('the same way', () => {
     expect(sameFailure(result(at('out.elements[3].length')), element)).toBe(true);
   });
 
+  it('a crash is also its title; a hang is not', () => {
+    const crash = (message: string, at = 4): ReturnType<typeof violation> =>
+      violation('target-crashed', 'VideoPortStartDma', at, message);
+    const uaf = crash('VideoPortStartDma: the target threw Error: use after put: adapter 0x400');
+    expect(signatureOf(uaf)).toEqual({
+      kind: 'target-crashed',
+      fn: 'VideoPortStartDma',
+      title: 'VideoPortStartDma: the target threw Error: use after put: adapter #',
+    });
+    const other = crash('VideoPortStartDma: the target threw Error: use after put: adapter 0x0', 1);
+    expect(sameFailure(result(other), signatureOf(uaf))).toBe(true);
+    const nullMdl = crash('VideoPortStartDma: the target threw TypeError: null MDL', 1);
+    expect(sameFailure(result(nullMdl), signatureOf(uaf))).toBe(false);
+    const hang = (ms: number): ReturnType<typeof violation> =>
+      violation('target-timeout', 'VideoPortStartDma', 2, `no answer within ${ms} ms`);
+    expect(signatureOf(hang(200))).toEqual({ kind: 'target-timeout', fn: 'VideoPortStartDma' });
+  });
+
   it('pickViolation takes the first, or the first of a kind and/or function', () => {
     expect(pickViolation(result(a, b))).toBe(a);
     expect(pickViolation(result(a, b), { kind: 'recorded-mismatch' })).toBe(b);

@@ -1,8 +1,10 @@
 // The minimizer's predicate, wired to replay: candidates travel as .vpt bytes through an
 // Executor (the Piscina pool, or inline in tests), and one "still fails the same way" when its
-// replay shows a violation of the same kind in the same function. Generic, so the CLI and the
-// fuzzer share it; the minimizer itself only sees the function type.
+// replay shows a violation of the same kind in the same function (a crash: with the same
+// title). Generic, so the CLI and the fuzzer share it; the minimizer itself only sees the
+// function type.
 import type { Trace } from '../trace/trace.js';
+import { crashTitle } from './crashTitle.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { Executor } from './executor.js';
 import type { ItemResult, ReplaySettings, TraceItem } from './protocol.js';
@@ -37,6 +39,8 @@ export interface FailureSignature {
   readonly actual?: string;
   /** Also required when set: the part of the answer the violation is about (violationPart). */
   readonly part?: string;
+  /** Also required when set: a target-crashed's title (crashTitle.ts). */
+  readonly title?: string;
   /**
    * Memory that differs, found at any call: the original was found late (the rotating sample
    * or the final sweep), so its function is where it showed, not where it happened.
@@ -54,7 +58,11 @@ export interface FailureSignature {
 const MEMORY_KINDS: ReadonlySet<ViolationKind> = new Set(['memory-mismatch', 'memory-corrupted']);
 
 /**
- * "The same way" for a violation: its kind and function. A recorded-mismatch also keeps its
+ * "The same way" for a violation: its kind and function. A crash also keeps its title: one
+ * function may crash several ways (a use after free, a NULL dereference), and a candidate
+ * crashing another way, often a shorter one, is another bug; the repro would show it instead
+ * of the campaign's. A hang keeps none: its message is the harness's (no answer within N ms),
+ * the same for every hang. A recorded-mismatch also keeps its
  * field and both values: a call whose context was removed disagrees with what the capture
  * recorded anyway (an adapter gone, so StartDma fails), and only the same oracle value
  * against the same recorded one is still the original discrepancy. Memory found changed late
@@ -64,6 +72,7 @@ const MEMORY_KINDS: ReadonlySet<ViolationKind> = new Set(['memory-mismatch', 'me
  */
 export function signatureOf(v: Violation): FailureSignature {
   const sig = { kind: v.kind, fn: v.fn };
+  if (v.kind === 'target-crashed') return { ...sig, title: crashTitle(v.message) };
   if (MEMORY_KINDS.has(v.kind))
     return v.foundLate === true ? { ...sig, anyMemory: true } : { ...sig, atCall: true };
   if (v.kind !== 'recorded-mismatch') return sig;
@@ -85,7 +94,8 @@ export function failsSameWay(v: Violation, sig: FailureSignature): boolean {
     (sig.field === undefined || v.field === sig.field) &&
     (sig.part === undefined || violationPart(v.field) === sig.part) &&
     (sig.expected === undefined || v.expected === sig.expected) &&
-    (sig.actual === undefined || v.actual === sig.actual)
+    (sig.actual === undefined || v.actual === sig.actual) &&
+    (sig.title === undefined || crashTitle(v.message) === sig.title)
   );
 }
 

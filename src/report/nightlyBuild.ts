@@ -58,6 +58,7 @@ export function nightlyFinding(f: ReportFinding, relative: (path: string) => str
     fn: f.fn,
     callIndex: f.callIndex,
     message: f.message,
+    ...(f.title === undefined ? {} : { title: f.title }),
     ...(f.violationsAtCall === undefined ? {} : { violationsAtCall: f.violationsAtCall }),
     reproCalls: f.reproCalls,
     originalCalls: f.originalCalls,
