@@ -91,7 +91,7 @@ describe('a crash minimized', () => {
       fn: 'VideoPortStartDma',
     });
     expect(await firstCrash(repro)).toBe(
-      'VideoPortStartDma: the target threw TypeError: cannot read the MDL at #',
+      'VideoPortStartDma: the target threw TypeError: cannot read the MDL at 0x0',
     );
     expect(repro.calls.map((c) => c.fn)).not.toContain('VideoPortPutDmaAdapter');
   });

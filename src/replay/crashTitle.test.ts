@@ -10,8 +10,12 @@ describe('a crash title', () => {
     const title =
       'VideoPortCompleteDma: the target threw Error: use after put: adapter #, freed at call #';
     expect(at('0xffffe00010000400', 41)).toBe(title);
-    expect(at('0x0', 1)).toBe(title);
+    expect(at('0xffffe00000001000', 1)).toBe(title);
     expect(at('ffffe00000001000', 7)).toBe(title);
+    // NULL is not any address: a port crashing on a NULL adapter is not the use after free
+    // (a probe's target recorded NULL as put, and a repro of its freed adapter slid to NULL).
+    expect(at('0x0', 41)).toBe(title.replace('adapter #', 'adapter 0x0'));
+    expect(at('0x00000000', 41)).toBe(at('0x0', 41));
     // Another crash of the same function is another title.
     expect(
       crashTitle('VideoPortCompleteDma: the target threw TypeError: cannot read the list at 0x0'),

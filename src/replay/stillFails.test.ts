@@ -101,7 +101,7 @@ describe('the same way', () => {
       fn: 'VideoPortStartDma',
       title: 'VideoPortStartDma: the target threw Error: use after put: adapter #',
     });
-    const other = crash('VideoPortStartDma: the target threw Error: use after put: adapter 0x0', 1);
+    const other = crash('VideoPortStartDma: the target threw Error: use after put: adapter 0x8', 1);
     expect(sameFailure(result(other), signatureOf(uaf))).toBe(true);
     const nullMdl = crash('VideoPortStartDma: the target threw TypeError: null MDL', 1);
     expect(sameFailure(result(nullMdl), signatureOf(uaf))).toBe(false);
