@@ -5,7 +5,7 @@ import type { Args, TraceCall, Value } from '../model/values.js';
 import type { AddressBook } from './addressBook.js';
 import { planOf, type CallPlan } from './callPlan.js';
 import { compareOutcome } from './compare.js';
-import { translateOut } from './translate.js';
+import { answerToModel, translateOut } from './translate.js';
 import { violation, type Violation } from './violation.js';
 
 export interface CheckContext {
@@ -26,29 +26,54 @@ function mismatchKind(fn: string, field: string): Violation['kind'] {
   return field === 'ret' ? 'return-mismatch' : 'out-param-mismatch';
 }
 
+/** A call's arguments as the target got them and as the oracle did (answerToModel). */
+export interface Given {
+  readonly target: Args;
+  readonly model: Args;
+}
+
 export function toModelSpace(
   book: AddressBook,
   fn: string,
   from: 'trace' | 'target',
   o: { ret?: Value; out?: Args },
   known?: CallPlan,
+  given?: Given,
 ): { ret?: Value; out?: Args } {
   // The usual case against an in-process model: every value is the same on both sides.
   if (!book.moves(from, 'model')) return o;
   const plan = known ?? planOf(fn);
   if (plan === undefined) return o;
   const res: { ret?: Value; out?: Args } = {};
-  if (o.ret !== undefined)
-    res.ret = plan.ret === undefined ? o.ret : translateOut(book, plan.ret, o.ret, from, 'model');
+  if (o.ret !== undefined) res.ret = retToModel(book, plan, o.ret, from, given);
   if (o.out !== undefined) {
     const out: Record<string, Value> = {};
     for (const p of plan.outs) {
       const v = o.out[p.name];
-      if (v !== undefined) out[p.name] = translateOut(book, p, v, from, 'model');
+      if (v === undefined) continue;
+      out[p.name] =
+        given === undefined
+          ? translateOut(book, p, v, from, 'model')
+          : answerToModel(book, p.space, v, given.target[p.name], given.model[p.name]);
     }
     res.out = out;
   }
   return res;
+}
+
+/** A return value in the oracle's space; one echoing an argument (GetMdl's) as answerToModel. */
+function retToModel(
+  book: AddressBook,
+  plan: CallPlan,
+  v: Value,
+  from: 'trace' | 'target',
+  given: Given | undefined,
+): Value {
+  const r = plan.ret;
+  if (r === undefined) return v;
+  const echoes = plan.desc.ret?.echoes;
+  if (given === undefined || echoes === undefined) return translateOut(book, r, v, from, 'model');
+  return answerToModel(book, r.space, v, given.target[echoes], given.model[echoes]);
 }
 
 export function recordedViolations(

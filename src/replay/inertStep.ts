@@ -90,7 +90,8 @@ export class InertStep {
     const fn = inert.plan.desc.fn; // the call table's string (Replayer.ask)
     const stepped = r.model.step(fn, inert.modelArgs);
     r.options.onStep?.(fn, stepped, r.model, got);
-    const observed = toModelSpace(r.book, fn, 'target', got, inert.plan);
+    const given = { target: inert.targetArgs, model: inert.modelArgs };
+    const observed = toModelSpace(r.book, fn, 'target', got, inert.plan, given);
     r.recordedAgainst(call, inert.plan, stepped, inert.modelArgs, RECORDED_STEP.inert);
     for (const v of inertValues(inert, stepped.ret, observed, got)) r.add(v);
     return andThen(this.after(inert, before), () => {

@@ -12,6 +12,7 @@ import { planOf } from './callPlan.js';
 import { learnProduced } from './learn.js';
 import { createModelTargetSync } from './modelTarget.js';
 import { Replayer } from './replay.js';
+import type { Target } from './target.js';
 
 const EXT = 'hwDeviceExtension=0xffffe00000001000';
 const lockPages = (dmaFlags: number, inputLength: number): string =>
@@ -88,4 +89,52 @@ describe('learning what a call produced', () => {
     learnLists(named, captured);
     expect(named.lookup('device', 'trace', 'target', 0x40000010n)).toBe(0x60000010n);
   });
+});
+
+describe('an in/out parameter a failed call leaves undefined', () => {
+  // A failed MapMemory may leave anything in *VirtualAddress (spec-gaps.md "Out-parameters of
+  // a failing call"). Learned, the target's junk there was paired with the process handle the
+  // driver passed in, and the driver's later UnmapMemory(view, that handle) reached the target
+  // with the junk instead: a return-mismatch of a correct target (probe latitude, finding 2).
+  const JUNK = 0xbaadf00dbaadf00dn;
+  const junkOnFailure: (fn: string) => boolean = (fn) =>
+    fn === 'VideoPortMapMemory' || fn === 'VideoPortMapBankedMemory';
+  const failing = {
+    VideoPortMapMemory: `VideoPortMapMemory(${EXT}, physicalAddress=0x3c0, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)`,
+    VideoPortMapBankedMemory: `VideoPortMapBankedMemory(${EXT}, physicalAddress=0x3c0, length=0, inIoSpace=0, virtualAddress=0xffffffffffffffff, bankLength=65536, readWriteBank=1, bankRoutine=0xfffff80000a02000, context=0x0)`,
+  };
+
+  it.each(Object.keys(failing) as (keyof typeof failing)[])(
+    "%s's junk is not learned, and the process handle passes on as given",
+    (fn) => {
+      const parsed = parseText(
+        [
+          '#! vpdma-trace v1 profile=docs',
+          `VideoPortMapMemory(${EXT}, physicalAddress=0xe0000000, length=4096, inIoSpace=2, virtualAddress=0x0)`,
+          failing[fn],
+          `VideoPortUnmapMemory(${EXT}, virtualAddress=0x20000000000, processHandle=0xffffffffffffffff)`,
+        ].join('\n'),
+      );
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const model = createModelTargetSync({ device: resolveDevice({}), profile: 'docs' });
+      const sent: bigint[] = [];
+      const target: Target = {
+        ...model,
+        call: (c) => {
+          if (c.fn === 'VideoPortUnmapMemory') sent.push(c.args['processHandle'] as bigint);
+          const o = model.call(c);
+          if (o instanceof Promise || !junkOnFailure(c.fn) || o.ret === 0) return o;
+          return { ...o, out: { ...o.out, virtualAddress: JUNK } };
+        },
+      };
+      const r = new Replayer(parsed.value.header, target);
+      const [map, fail, unmap] = parsed.value.calls as [TraceCall, TraceCall, TraceCall];
+      expect(r.step(map)).toBe(true);
+      expect(r.step(fail)).toBe(true);
+      expect(r.book.knows('cpu', 'model', 0xffffffffffffffffn)).toBe(false);
+      expect(r.step(unmap)).toBe(true);
+      expect(sent).toEqual([0xffffffffffffffffn]);
+      expect(r.violations).toEqual([]);
+    },
+  );
 });

@@ -83,6 +83,18 @@ function learnElements(
   });
 }
 
+/**
+ * Whether the oracle produced an out-parameter: not when the call left it undefined (a failed
+ * MapMemory: any value allowed) or as the call gave it. Learned, the target's junk there would
+ * be paired with the driver's entry value (MapMemory's process handle) and stand for it in
+ * every later argument that passes it.
+ */
+function produced(stepped: Stepped, modelArgs: Args, name: string): boolean {
+  if (stepped.unspecified?.includes(name) === true) return false;
+  const given = modelArgs[name];
+  return given === undefined || !valueEquals(given, stepped.out?.[name] ?? given);
+}
+
 export function learnProduced(
   book: AddressBook,
   plan: CallPlan,
@@ -106,7 +118,7 @@ export function learnProduced(
     );
   }
   for (const o of plan.outs) {
-    if (o.produces !== undefined) {
+    if (o.produces !== undefined && produced(stepped, modelArgs, o.name)) {
       learnOne(
         book,
         o.produces,

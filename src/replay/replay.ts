@@ -30,18 +30,10 @@ import { liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
-import {
-  adoptFromTarget,
-  andThen,
-  compareWithModel,
-  liveSpans,
-  type ByteDiff,
-  type Maybe,
-  type Span,
-} from './memory.js';
-import { touchedSpans } from './touchedSpans.js';
-import { faultAtCall, touchedOrNone } from './targetAnswers.js';
-import type { Target, TouchedRanges } from './target.js';
+import { andThen, compareWithModel, liveSpans, type ByteDiff, type Maybe } from './memory.js';
+import { faultAtCall } from './targetAnswers.js';
+import type { Target } from './target.js';
+import { checkTouched, type TouchedHost } from './touchedCheck.js';
 import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
 import { ViolationList } from './violationList.js';
@@ -62,6 +54,7 @@ export class Replayer {
   private readonly live: LiveSpansCache;
   private readonly inert: InertStep;
   private readonly clashes: ClashCheck;
+  private readonly touchedHost: TouchedHost;
   private index = 0;
 
   private readonly target: Target;
@@ -102,6 +95,17 @@ export class Replayer {
       adopted: (wrote) => this.adopted(wrote),
       advance: () => this.advance(),
     });
+    this.touchedHost = {
+      model: this.model,
+      target: this.target,
+      book: this.book,
+      live: this.live,
+      paranoid: options.paranoid === true,
+      detached: () => this.detachedAt !== undefined,
+      cheap: () => this.cheap(),
+      memoryMismatch: (fn, d, how) => this.memoryMismatch(fn, d, how),
+      adopted: (wrote) => this.adopted(wrote),
+    };
   }
 
   /** Every violation goes in cited (ruleSource.ts): its rule, beside its message. */
@@ -144,8 +148,9 @@ export class Replayer {
     if (plan.inert) return this.inert.step(call, plan, modelArgs, targetArgs);
     // No closure unless the target answers asynchronously: this runs for every call.
     const got = this.ask(call, plan, targetArgs);
-    if (got instanceof Promise) return got.then((g) => this.complete(call, plan, modelArgs, g));
-    return this.complete(call, plan, modelArgs, got);
+    if (got instanceof Promise)
+      return got.then((g) => this.complete(call, plan, modelArgs, targetArgs, g));
+    return this.complete(call, plan, modelArgs, targetArgs, got);
   }
 
   /** The call to the target, then `then` with its answer (a fault: see step). */
@@ -183,6 +188,7 @@ export class Replayer {
     call: TraceCall,
     plan: CallPlan,
     modelArgs: Args,
+    targetArgs: Args,
     got: CallOutcome,
   ): Maybe<boolean> {
     const oracleBefore = this.oracleVersion();
@@ -191,7 +197,10 @@ export class Replayer {
     const note =
       stepped.misuse === undefined ? undefined : this.clashes.misuseNote(plan, call.args);
     this.options.onStep?.(fn, stepped, this.model, got, note);
-    const observed = toModelSpace(this.book, fn, 'target', got, plan);
+    // No object per call while nothing translates (toModelSpace hands `got` back then).
+    const observed = this.book.moves('target', 'model')
+      ? toModelSpace(this.book, fn, 'target', got, plan, { target: targetArgs, model: modelArgs })
+      : got;
     const oracleChanged = this.oracleVersion() !== oracleBefore;
     const step = oracleChanged ? RECORDED_STEP.changed : RECORDED_STEP.unchanged;
     // One context for both checks of the call's answer.
@@ -219,7 +228,7 @@ export class Replayer {
   /** The touched check (after detaching, when `why` says the oracle cannot judge on). */
   private afterCall(fn: string, why?: string): Maybe<boolean> {
     if (why !== undefined) this.detach('latitude', why);
-    const checked = this.checkTouched(fn);
+    const checked = checkTouched(this.touchedHost, fn);
     if (checked instanceof Promise) return checked.then(() => this.advance());
     return this.advance();
   }
@@ -231,7 +240,7 @@ export class Replayer {
 
   /**
    * Whether touched() stands in for reading all live memory around obsolete calls; also once
-   * detached, as the oracle's memory then follows the target's writes (followTarget).
+   * detached, as the oracle's memory then follows the target's writes (touchedCheck.ts).
    */
   private cheap(): boolean {
     return this.target.touched !== undefined && this.options.paranoid !== true;
@@ -295,52 +304,6 @@ export class Replayer {
   private memoryMismatch(fn: string, d: ByteDiff, how: string, late = false): void {
     this.add(mismatchViolation(this.book, d, fn, this.index, how, late));
     this.detach('divergence');
-  }
-
-  /** After a non-inert call: the bytes either side wrote must agree with the oracle. */
-  private checkTouched(fn: string): Maybe<void> {
-    const modelTouched: Span[] = this.model.touched();
-    const targetTouched = touchedOrNone(this.target);
-    if (targetTouched instanceof Promise) {
-      return targetTouched.then((t) => this.compareTouched(fn, modelTouched, t));
-    }
-    return this.compareTouched(fn, modelTouched, targetTouched);
-  }
-
-  private compareTouched(
-    fn: string,
-    modelTouched: Span[],
-    targetTouched: TouchedRanges,
-  ): Maybe<void> {
-    if (this.detachedAt !== undefined && !this.cheap()) return;
-    const spans = this.options.paranoid === true ? liveSpans(this.model) : modelTouched;
-    // Nothing claimed (the model target, nearly always): no new empty list per call.
-    const claimed =
-      targetTouched.length === 0
-        ? targetTouched
-        : targetTouched.map((t) => ({
-            address: this.book.map('cpu', 'target', 'model', t.address),
-            length: t.length,
-          }));
-    const merged = touchedSpans(spans, claimed, this.live);
-    if (merged.length === 0) return;
-    if (this.detachedAt !== undefined) return this.followTarget(merged);
-    // No closure unless the target answers asynchronously: this runs after every call.
-    const d = compareWithModel(this.model, this.target, this.book, merged);
-    if (d instanceof Promise) return d.then((x) => this.touchedResult(fn, x, merged));
-    return this.touchedResult(fn, d, merged);
-  }
-
-  private touchedResult(fn: string, d: ByteDiff | undefined, spans: readonly Span[]): Maybe<void> {
-    if (d === undefined) return;
-    this.memoryMismatch(fn, d, 'after this call');
-    return this.cheap() ? this.followTarget(spans) : undefined;
-  }
-
-  /** Detached: the oracle's memory takes over what the target holds where either side wrote. */
-  private followTarget(spans: readonly Span[]): Maybe<void> {
-    const wrote = adoptFromTarget(this.model, this.target, this.book, spans);
-    return andThen(wrote, (w) => this.adopted(w));
   }
 
   /** After the oracle took bytes over: they are not its own writes (touched). */

@@ -1,6 +1,6 @@
 // Moving values between the trace's, the oracle's and the target's address spaces.
 import type { AddressSpace } from '../model/callTypes.js';
-import type { Args, Struct, Value } from '../model/values.js';
+import { isStruct, type Args, type Struct, type Value } from '../model/values.js';
 import type { AddressBook, Side } from './addressBook.js';
 import type { CallPlan, ValuePlan } from './callPlan.js';
 
@@ -69,4 +69,34 @@ export function translateOut(
   to: Side,
 ): Value {
   return translateValue(book, p.space, from, to, v);
+}
+
+/**
+ * A target's answer `v` in the oracle's space, where `sent` (the target's entry value of the
+ * same parameter) and `given` (the oracle's) say what the call was given: a value, or request
+ * packet pointer, the target hands back as it got it is the oracle's as given, not whatever the
+ * book maps it back to. Once one target value stands for two oracle objects (a reused handle,
+ * ReactOS's refcounted views), the reverse map names the newer one, a change never made.
+ */
+export function answerToModel(
+  book: AddressBook,
+  space: AddressSpace | 'none',
+  v: Value,
+  sent: Value | undefined,
+  given: Value | undefined,
+): Value {
+  if (space === 'none') return v;
+  if (typeof v === 'bigint')
+    return v === sent && typeof given === 'bigint' ? given : book.map(space, 'target', 'model', v);
+  if (!isStruct(v) || !isStruct(sent) || !isStruct(given))
+    return translateValue(book, space, 'target', 'model', v);
+  let copy: Record<string, bigint | number | boolean | Uint8Array> | undefined;
+  for (const f of VRP_POINTERS) {
+    const p = v[f];
+    if (typeof p !== 'bigint') continue;
+    const g = given[f];
+    const t = p === sent[f] && typeof g === 'bigint' ? g : book.map('cpu', 'target', 'model', p);
+    if (t !== p) (copy ??= { ...v })[f] = t;
+  }
+  return copy ?? v;
 }
