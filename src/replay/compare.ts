@@ -62,6 +62,10 @@ function sameProduced(expected: Value | undefined, actual: Value | undefined): b
   return isNullish(expected) === isNullish(actual);
 }
 
+/** The coarsest rounding of MapMemory's *Length accepted: 64 KiB, Windows' allocation granularity. */
+const MAP_UNIT_BYTES = 0x10000;
+const MAP_UNIT_MASK = BigInt(MAP_UNIT_BYTES - 1);
+
 /** VP_SCATTER_GATHER_LIST header and element sizes, x64 and x86 (spec §3). */
 const SG_LAYOUTS: readonly (readonly [header: number, element: number])[] = [
   [SG_LIST_HEADER_BYTES, SG_ELEMENT_BYTES],
@@ -137,12 +141,15 @@ function sameValue(
       const entry = ctx.modelArgs[p.name];
       if (typeof actual !== 'number' || typeof expected !== 'number' || typeof entry !== 'number')
         return valueEquals(expected, actual);
-      // Rounded up from the address (to the end of its page, the oracle's answer) or from the
-      // start of that page (whole pages: ROUND_TO_PAGES of offset plus length): both are
-      // "maybe rounded up".
+      // "Maybe rounded up", with no bound given (spec §1 F): from the requested length up to
+      // whole 64 KiB units counted from the start of the address's (a section view's
+      // allocation granularity, the coarsest a port maps by), beyond the oracle's own answer
+      // (to the end of the address's page). Past that, stricter than the documentation
+      // (ruleSource.ts STRICTER_CHECKS).
       const bus = ctx.modelArgs['physicalAddress'];
-      const pageOffset = typeof bus === 'bigint' ? Number(bus & 0xfffn) : 0;
-      return actual >= entry && actual <= expected + pageOffset;
+      const unitOffset = typeof bus === 'bigint' ? Number(bus & MAP_UNIT_MASK) : 0;
+      const whole = Math.ceil((unitOffset + entry) / MAP_UNIT_BYTES) * MAP_UNIT_BYTES;
+      return actual >= entry && actual <= Math.max(expected, whole);
     }
     default:
       return sameData(expected, actual);

@@ -77,6 +77,11 @@ export const STRICTER_CHECKS: readonly StricterCheck[] = [
     profiles: ['docs'],
     shows: { fn: 'VideoPortStartDma', part: 'out.pLength' },
   },
+  {
+    anchor: 'mapmemorys-length-rounded-up-past-64-kib',
+    profiles: ['docs'],
+    shows: { fn: 'VideoPortMapMemory', part: 'out.length' },
+  },
 ];
 
 /** "spec §1 B", with " [R]" under the ReactOS profile where the spec has ReactOS lines for it. */
