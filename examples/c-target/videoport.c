@@ -370,6 +370,7 @@ int vp_reset(vp_t *s)
     vec_init(&s->events, sizeof(event));
     vec_init(&s->blocks, sizeof(block));
     s->next_handle = HANDLE_BASE;
+    s->next_xfer_seq = 0;
     s->next_kva = KERNEL_VA_BASE;
     s->next_view = VIEW_VA_BASE;
     s->next_uview = USER_VIEW_VA_BASE;

@@ -112,6 +112,7 @@ typedef struct {
 
 typedef struct {
     uint64_t sglist, adapter, mdl, context;
+    uint64_t seq; /* arrival order: the oldest pending list is delivered first */
     uint32_t offset, length, regs, first, nel;
     int to_device, delivered;
     sgel *el; /* owned */
@@ -141,6 +142,7 @@ typedef struct {
     uint64_t ram_pages, nfree, low_word;
     vec ranges, adapters, cbufs, mdls, xfers, views, events, blocks;
     uint64_t next_handle, next_kva, next_view, next_uview, windows;
+    uint64_t next_xfer_seq; /* xfer.seq of the next transfer started */
     /* RAM page -> the CPU address that maps it: a RAM range's page (page-aligned), or a user
      * page (its address | 1); 0 once freed. A RAM page has at most one such mapping; views
      * of the aperture are found by bus address instead. */

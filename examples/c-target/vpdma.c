@@ -157,11 +157,12 @@ void vp_start_dma(vp_t *s, call *c)
         t.nel = 1;
     }
     t.sglist = new_handle(s), t.adapter = a->handle, t.mdl = m->handle;
+    t.seq = s->next_xfer_seq++;
     t.context = num(c, "context"), t.to_device = flag(arg(c, "writeToDevice"));
     t.offset = offset, t.length = (uint32_t)granted, t.first = first;
     a->used += t.regs;
     m->inflight++;
-    *(xfer *)vec_insert(&s->xfers, t.sglist) = t; /* handles ascend: creation order is kept */
+    *(xfer *)vec_insert(&s->xfers, t.sglist) = t;
 }
 
 void vp_complete_dma(vp_t *s, call *c)
@@ -177,14 +178,16 @@ void vp_complete_dma(vp_t *s, call *c)
     vec_remove(&s->xfers, t);
 }
 
-/* The port calls HwVidExecuteDma with the oldest pending list of the adapter. */
+/* The port calls HwVidExecuteDma with the oldest pending list of the adapter: the earliest
+ * started (seq), not the lowest handle, so a port that hands out a freed handle again keeps
+ * the order. */
 void vp_execute_dma(vp_t *s, call *c)
 {
     uint64_t a = num(c, "vpDmaAdapter");
     xfer *t = NULL;
-    for (size_t i = 0; i < s->xfers.n && !t; i++) {
-        t = vec_at(&s->xfers, i);
-        if (t->adapter != a || t->delivered) t = NULL;
+    for (size_t i = 0; i < s->xfers.n; i++) {
+        xfer *x = vec_at(&s->xfers, i);
+        if (x->adapter == a && !x->delivered && (!t || x->seq < t->seq)) t = x;
     }
     if (t) t->delivered = 1;
     out_u(c, "sgList", t ? t->sglist : 0);
