@@ -23,6 +23,7 @@ import type { LiveSpansCache } from './liveSpansCache.js';
 import { andThen, type ByteDiff, type Maybe, type Span } from './memory.js';
 import { RECORDED_STEP, type RecordedStep } from './recordedCheck.js';
 import { DEFAULT_SAMPLE_BYTES, type DetachReason, type ReplayOptions } from './replayTypes.js';
+import { MemorySweeps } from './freeSweep.js';
 import { Sampler } from './sampler.js';
 import type { Target } from './target.js';
 import type { Violation } from './violation.js';
@@ -38,7 +39,10 @@ export interface InertHost {
   index(): number;
   /** Whether the oracle has stopped being compared. */
   detached(): boolean;
-  /** Whether touched() stands in for reading all live memory (Replayer.cheap). */
+  /**
+   * Whether touched() stands in for reading all live memory (Replayer.cheap); never once
+   * detached, when no final sweep or free-time comparison stands behind the sample.
+   */
   cheap(): boolean;
   /** The call to the target, then `then` with its answer. */
   callTarget(
@@ -66,8 +70,11 @@ export interface InertHost {
 export class InertStep {
   private readonly sampler: Sampler;
   private readonly window: Sampler | undefined;
+  /** The comparisons of whole ranges with the oracle, told of each call checked by sample. */
+  readonly sweeps: MemorySweeps;
 
   constructor(private readonly r: InertHost) {
+    this.sweeps = new MemorySweeps(r);
     this.sampler = new Sampler(r.options.sampleBytes ?? DEFAULT_SAMPLE_BYTES);
     if (r.options.fullBytesMax !== undefined) this.window = new Sampler(r.options.fullBytesMax);
   }
@@ -138,13 +145,11 @@ export class InertStep {
   private after(c: InertContext, before: InertBefore): Maybe<void> {
     const r = this.r;
     const stale = c.cheap && !r.detached() ? sampleAgreed(c, before) : undefined;
-    if (stale !== undefined)
-      r.memoryMismatch(
-        c.plan.desc.fn,
-        stale,
-        'found by the rotating sample: it changed at or before this call',
-        true,
-      );
+    if (stale !== undefined) {
+      const how = 'found by the rotating sample: it changed at or before this call';
+      r.memoryMismatch(c.plan.desc.fn, stale, this.sweeps.suspected(how, stale.address), true);
+    }
+    if (c.cheap) this.sweeps.unchecked(c.index, c.plan.desc.fn, r.live.now());
     return andThen(inertAfter(c, before), (after) => {
       for (const v of after.found) r.add(v);
       // Compared with the oracle from here on, the change would be reported again and again:

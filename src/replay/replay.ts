@@ -85,7 +85,7 @@ export class Replayer {
       options,
       index: () => this.index,
       detached: () => this.detachedAt !== undefined,
-      cheap: () => this.cheap(),
+      cheap: () => this.cheap() && this.detachedAt === undefined,
       callTarget: (call, plan, targetArgs, then) => this.callTarget(call, plan, targetArgs, then),
       recordedAgainst: (call, plan, s, modelArgs, step) =>
         this.recordedAgainst(call, plan, s, modelArgs, step),
@@ -146,6 +146,14 @@ export class Replayer {
     const modelArgs = translateArgs(this.book, plan, call.args, 'trace', 'model');
     const targetArgs = translateArgs(this.book, plan, call.args, 'trace', 'target');
     if (plan.inert) return this.inert.step(call, plan, modelArgs, targetArgs);
+    // Memory the call may free, compared with the oracle first (freeSweep.ts).
+    const swept = this.inert.sweeps.beforeRelease(plan.desc.fn, modelArgs);
+    if (swept !== undefined)
+      return andThen(swept, () => this.stepOn(call, plan, modelArgs, targetArgs));
+    return this.stepOn(call, plan, modelArgs, targetArgs);
+  }
+
+  private stepOn(call: TraceCall, plan: CallPlan, modelArgs: Args, targetArgs: Args) {
     // No closure unless the target answers asynchronously: this runs for every call.
     const got = this.ask(call, plan, targetArgs);
     if (got instanceof Promise)
@@ -313,17 +321,12 @@ export class Replayer {
     this.recorded.oracleAdopted();
   }
 
-  /**
-   * The final sweep: every byte of every live mapping must match the oracle. False when the
-   * target crashed or hung under the sweep's reads.
-   */
+  /** The final sweep (freeSweep.ts); false when the target crashed or hung under its reads. */
   async finish(lastFn: string): Promise<boolean> {
     if (this.detachedAt !== undefined || this.index === 0) return true;
     this.index--;
     try {
-      const d = await compareWithModel(this.model, this.target, this.book, liveSpans(this.model));
-      if (d !== undefined)
-        this.memoryMismatch(lastFn, d, 'found by the final sweep of all live memory', true);
+      await this.inert.sweeps.final(lastFn);
     } catch (e) {
       return this.fault(lastFn, e);
     } finally {
