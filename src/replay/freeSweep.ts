@@ -83,6 +83,15 @@ export interface SweepHost {
 export class MemorySweeps {
   private readonly kept: Unchecked[] = [];
   private dropped = false;
+  /**
+   * The ranges (start → length) live during an obsolete call checked only by sample: the
+   * ones a free must compare first. Memory no such call saw was checked in full around every
+   * obsolete call of its life (or had none), and is freed unread: a 16 MiB view mapped and
+   * unmapped again and again costs nothing.
+   */
+  private readonly exposed = new Map<bigint, number>();
+  /** The live spans last added to `exposed` (LiveSpansCache's array: same until it changes). */
+  private exposedLive: readonly Span[] | undefined;
 
   constructor(private readonly r: SweepHost) {}
 
@@ -93,6 +102,12 @@ export class MemorySweeps {
       this.dropped = true;
     }
     this.kept.push({ index, fn, live });
+    if (live === this.exposedLive) return;
+    this.exposedLive = live;
+    for (let i = 0; i < live.length; i++) {
+      const s = live[i] as Span;
+      this.exposed.set(s.address, s.length);
+    }
   }
 
   /**
@@ -100,9 +115,16 @@ export class MemorySweeps {
    * oracle (undefined, at once, for any other call).
    */
   beforeRelease(fn: string, modelArgs: Args): Maybe<void> | undefined {
-    if (this.r.detached() || !RELEASED_CPU.has(fn)) return undefined;
-    const spans = releasedSpans(this.r.model, fn, modelArgs);
-    if (spans.length === 0) return undefined;
+    if (this.exposed.size === 0 || !RELEASED_CPU.has(fn)) return undefined;
+    const spans = releasedSpans(this.r.model, fn, modelArgs).filter((s) => {
+      const seen = this.exposed.get(s.address) === s.length;
+      this.exposed.delete(s.address);
+      return seen;
+    });
+    // A call that keeps what it names (a refcount, a view not found) leaves it live: the next
+    // obsolete call marks it again.
+    this.exposedLive = undefined;
+    if (spans.length === 0 || this.r.detached()) return undefined;
     const r = this.r;
     return andThen(compareWithModel(r.model, r.target, r.book, spans), (d) => {
       if (d === undefined) return;
