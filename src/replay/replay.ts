@@ -30,7 +30,7 @@ import { liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
-import { andThen, compareWithModel, liveSpans, type ByteDiff, type Maybe } from './memory.js';
+import { andThen, type ByteDiff, type Maybe } from './memory.js';
 import { faultAtCall } from './targetAnswers.js';
 import type { Target } from './target.js';
 import { checkTouched, type TouchedHost } from './touchedCheck.js';
