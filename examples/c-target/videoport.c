@@ -410,8 +410,13 @@ void vp_state(vp_t *s, mp_w *w)
     mpw_str(w, "transfers"), mpw_arr(w, (uint32_t)s->xfers.n);
     for (size_t i = 0; i < s->xfers.n; i++) {
         xfer *t = vec_at(&s->xfers, i);
-        mpw_map(w, 6), kv(w, "sgList", t->sglist), kv(w, "adapter", t->adapter);
-        kv(w, "mdl", t->mdl), kv(w, "length", t->length), kb(w, "writeToDevice", t->to_device);
+        mpw_map(w, 10), kv(w, "sgList", t->sglist), kv(w, "adapter", t->adapter);
+        kv(w, "mdl", t->mdl), kv(w, "offset", t->offset), kv(w, "length", t->length);
+        kb(w, "writeToDevice", t->to_device), kv(w, "mapRegisters", t->regs);
+        kv(w, "firstRegister", t->first);
+        mpw_str(w, "elements"), mpw_arr(w, t->nel);
+        for (uint32_t j = 0; j < t->nel; j++)
+            mpw_map(w, 2), kv(w, "logical", t->el[j].address), kv(w, "length", t->el[j].length);
         ks(w, "state", t->delivered ? "delivered" : "pending");
     }
     mpw_str(w, "views"), mpw_arr(w, (uint32_t)s->views.n);

@@ -3,7 +3,11 @@
 // ranges, every live range's bytes, user pages, tick, version, write count, page count and
 // free RAM, for builds loaded side by side.
 //
-//   npx tsx scripts/bench/modelHash.ts <dist> [<dist> ...] [--per=30000]
+//   npx tsx scripts/bench/modelHash.ts <dist> [<dist> ...] [--per=30000] [--state-without=KEY.FIELD,...]
+//
+// The final live state (liveState(), what a model target's state() answers) is hashed too, so
+// a change that only adds fields to it changes the hashes: --state-without=transfers.offset
+// leaves such a field out of every build's, to show that nothing else changed.
 //
 // e.g. a worktree of the base commit after `npm run build`, against this checkout's build:
 //   npx tsx scripts/bench/modelHash.ts /tmp/base/dist dist
@@ -35,8 +39,13 @@ type ModelCtor = new (o: ModelOptions) => ModelClass;
 const args = process.argv.slice(2);
 const per = Number(args.find((a) => a.startsWith('--per='))?.slice(6) ?? 30_000);
 const dists = args.filter((a) => !a.startsWith('--'));
+/** KEY.FIELD of liveState() entries left out of the hash (--state-without). */
+const without = (args.find((a) => a.startsWith('--state-without='))?.slice(16) ?? '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((x) => x.split('.') as [string, string]);
 if (dists.length === 0) {
-  console.error('usage: modelHash.ts <dist> [<dist> ...] [--per=30000]');
+  console.error('usage: modelHash.ts <dist> [<dist> ...] [--per=30000] [--state-without=K.F,...]');
   process.exit(2);
 }
 
@@ -103,6 +112,20 @@ function ser(v: unknown, h: Hash): void {
   } else throw new Error(`cannot hash a ${typeof v}`);
 }
 
+/** The live state with the --state-without fields dropped from its entries. */
+function stateHashed(state: object): object {
+  if (without.length === 0) return state;
+  const out: Record<string, unknown> = { ...state };
+  for (const [key, field] of without) {
+    const list = out[key];
+    if (Array.isArray(list))
+      out[key] = list.map((e: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)),
+      );
+  }
+  return out;
+}
+
 function run(Model: ModelCtor, t: Input, o: ModelOptions, touchEach: boolean, h: Hash): void {
   const m = new Model(o);
   for (const c of t.calls) {
@@ -114,7 +137,7 @@ function run(Model: ModelCtor, t: Input, o: ModelOptions, touchEach: boolean, h:
   }
   ser(m.version(), h);
   ser(m.touched(), h);
-  ser(m.liveState(), h);
+  ser(stateHashed(m.liveState()), h);
   const ranges = m.liveRanges();
   ser(ranges, h);
   for (const r of ranges) {

@@ -19,7 +19,8 @@ const MODEL: { readonly [K in keyof LiveState]: Keys<LiveState[K][number]> } = {
   commonBuffers: { va: true, logical: true, length: true, cacheEnabled: true },
   mdls: { handle: true, va: true, length: true, inFlight: true },
   transfers: {
-    ...{ sgList: true, adapter: true, mdl: true, length: true, writeToDevice: true },
+    ...{ sgList: true, adapter: true, mdl: true, offset: true, length: true },
+    ...{ writeToDevice: true, mapRegisters: true, firstRegister: true, elements: true },
     state: true,
   },
   views: { va: true, length: true, bus: true, space: true, process: true, refcount: true },

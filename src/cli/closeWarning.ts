@@ -5,6 +5,7 @@
 import { oneLine } from '../core/oneLine.js';
 import type { CloseErrors } from '../fuzz/campaign.js';
 import type { ItemResult } from '../replay/protocol.js';
+import { targetWarnings } from './targetWarnings.js';
 
 /** The close() failures among replay results, the first in trace order. */
 export function closeErrorsOf(results: readonly ItemResult[]): CloseErrors | undefined {
@@ -36,4 +37,19 @@ export function closeWarning(
   const failure = closeFailure(errors, unit, 'results and exit code');
   if (failure === undefined) return '';
   return `vpdma: warning: target ${oneLine(target)}: ${failure}\n`;
+}
+
+/**
+ * A fuzz campaign's targetWarnings (targetWarnings.ts), as `warn` takes them: "warning:
+ * target T: ...", each printed after "vpdma: " and kept in the report's warnings.
+ */
+export function campaignWarnings(
+  c: { readonly noState?: true; readonly stray?: { first: string; count: number } },
+  target: string,
+): string[] {
+  const loss = {
+    noState: c.noState === true,
+    ...(c.stray === undefined ? {} : { stray: c.stray }),
+  };
+  return targetWarnings(loss, 'case').map((w) => `warning: target ${oneLine(target)}: ${w}`);
 }

@@ -23,6 +23,7 @@ import type { SkippedTrace } from './disabledTraces.js';
 import { traceIdOf } from './historyTraceName.js';
 import { writeReportFile } from './outputDir.js';
 import { withLines } from './violationLines.js';
+import { lossOf, targetWarnings } from './targetWarnings.js';
 import { packageVersion } from './version.js';
 
 /** What a replay was run with besides its settings, for the report. */
@@ -48,6 +49,7 @@ export async function buildReport(
   const entries = results.map(traceEntry).map((e) => withTraceId(e, traceIdOf(e.trace)));
   const violations = markKnown(await withLines(reportViolations(results)), o.known);
   const counted = summarize(entries, violations);
+  const warnings = targetWarnings(lossOf(results.map((r) => r.result)), 'trace');
   const skipped = o.skipped.length;
   const known = violations.filter((v) => v.known === true).length;
   const summary = {
@@ -79,6 +81,7 @@ export async function buildReport(
     interrupted: o.interrupted,
     ...(failed.harnessError === undefined ? {} : { harnessError: failed.harnessError }),
     ...(failed.setupError === undefined ? {} : { setupError: failed.setupError }),
+    ...(warnings.length === 0 ? {} : { warnings }),
     timing: {
       workers: o.workers,
       wallMs: Math.round(o.wallMs),

@@ -38,7 +38,7 @@ const replay: Keys<ReplayReport> = {
   rssLimitMb: true,
   knownFrom: true,
   ...{ summary: true, traces: true, skipped: true, violations: true, interrupted: true },
-  ...{ harnessError: true, setupError: true, timing: true },
+  ...{ harnessError: true, setupError: true, warnings: true, timing: true },
 };
 const summary: Keys<ReplaySummary> = {
   ...{ traces: true, passed: true, failed: true, crashed: true, timedOut: true, invalid: true },

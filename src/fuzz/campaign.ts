@@ -109,6 +109,10 @@ export interface CampaignResult {
    * the user (it changes no result; not in the report).
    */
   readonly closeErrors?: CloseErrors;
+  /** A case's target had no state() (a warning, like closeErrors). */
+  readonly noState?: true;
+  /** The first case's touched() range in nothing the target returned, and how many cases. */
+  readonly stray?: { readonly first: string; readonly count: number };
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   readonly elapsedMs: number;
   /** When the first failing case was processed (time to find), if any. */
@@ -262,6 +266,8 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
     hits: st.hits,
     ...(st.setupError === undefined ? {} : { setupError: st.setupError }),
     ...(st.closeErrors === undefined ? {} : { closeErrors: st.closeErrors }),
+    ...(st.noState ? { noState: true as const } : {}),
+    ...(st.stray === undefined ? {} : { stray: st.stray }),
     stoppedBy,
     elapsedMs: now() - started,
     ...(st.firstFailureMs === undefined ? {} : { firstFailureMs: st.firstFailureMs }),

@@ -46,6 +46,9 @@ export class State {
   calls = 0;
   setupError: string | undefined;
   closeErrors: CloseErrors | undefined;
+  /** A case's target had no state(); the first case's stray touched() range, and how many. */
+  noState = false;
+  stray: { first: string; count: number } | undefined;
   firstFailureMs: number | undefined;
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
@@ -85,6 +88,12 @@ export class State {
       this.closeErrors = {
         first: this.closeErrors?.first ?? r.closeError,
         count: (this.closeErrors?.count ?? 0) + 1,
+      };
+    if (r.noState === true) this.noState = true;
+    if (r.strayTouched !== undefined)
+      this.stray = {
+        first: this.stray?.first ?? r.strayTouched,
+        count: (this.stray?.count ?? 0) + 1,
       };
     this.startsFailed = this.noteStart(r);
     if (this.startsFailed < 0 && this.unstarted.size > 0) {

@@ -123,4 +123,7 @@ export interface CaseResult {
   readonly setupError?: string;
   /** Set when the target's close() failed after the case: a warning, no part of the result. */
   readonly closeError?: string;
+  /** ReplayResult's: the target has no state(), or its touched() strayed (warnings). */
+  readonly noState?: true;
+  readonly strayTouched?: string;
 }

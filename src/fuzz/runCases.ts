@@ -136,6 +136,8 @@ export async function runCase(
     ...cov.takeLabels(),
     ...(edges === undefined ? {} : { edges }),
     ...(closeError === undefined ? {} : { closeError }),
+    ...(result.noState === undefined ? {} : { noState: result.noState }),
+    ...(result.strayTouched === undefined ? {} : { strayTouched: result.strayTouched }),
   };
 }
 

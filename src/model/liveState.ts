@@ -17,8 +17,13 @@ export interface LiveState {
     sgList: bigint;
     adapter: bigint;
     mdl: bigint;
+    offset: number;
     length: number;
     writeToDevice: boolean;
+    mapRegisters: number;
+    firstRegister: number;
+    /** Its scatter/gather list, in device logical addresses (while queued, as if granted at 0). */
+    elements: readonly { logical: bigint; length: number }[];
     state: string;
   }[];
   readonly views: readonly {
@@ -68,8 +73,12 @@ export function liveState(s: ModelState): LiveState {
       sgList: t.sgList,
       adapter: t.adapter,
       mdl: t.mdl,
+      offset: t.offset,
       length: t.length,
       writeToDevice: t.writeToDevice,
+      mapRegisters: t.mapRegisters,
+      firstRegister: t.firstRegister,
+      elements: t.elements.map((e) => ({ logical: e.address, length: e.length })),
       state: t.state,
     })),
     views: map(s.views, (v) => ({

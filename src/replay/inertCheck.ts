@@ -39,7 +39,7 @@ import {
 } from './namedSpans.js';
 import { pagesOf, sameInPlace } from './samePages.js';
 import { show } from './show.js';
-import { withinLive } from './touchedSpans.js';
+import { claimedSpans, withinLive } from './touchedSpans.js';
 import { memberSpace } from './translate.js';
 import { stateOf, touchedOf } from './targetAnswers.js';
 import type { Target, TargetState } from './target.js';
@@ -58,6 +58,8 @@ export interface InertContext {
   readonly traceArgs: Args;
   /** The oracle's live spans, merged and sorted (cached by the replayer). */
   readonly live: { mergedNow(): readonly Span[] };
+  /** Told of a touched() range in nothing the target returned (claimedSpans). */
+  readonly stray?: (r: Span) => void;
   /** Use the target's touched() and a rotating sample instead of full before/after reads. */
   readonly cheap: boolean;
   readonly sample: Span[];
@@ -320,10 +322,7 @@ export function inertAfter(c: InertContext, before: InertBefore): Maybe<InertAft
       if (!c.cheap) return read;
       return andThen(touchedOf(c.target), (ranges) => {
         if (ranges === undefined || ranges.length === 0) return read;
-        const claimed = ranges.map((t) => ({
-          address: c.book.map('cpu', 'target', 'model', t.address),
-          length: t.length,
-        }));
+        const claimed = claimedSpans(c.book, ranges, c.stray);
         const touched = withinLive(claimed, c.live.mergedNow());
         return andThen(compareWithModel(c.model, c.target, c.book, touched), (diff) => {
           // The byte the sample already caught is one report, not two.

@@ -35,6 +35,8 @@ export interface InertHost {
   readonly book: AddressBook;
   readonly live: LiveSpansCache;
   readonly options: ReplayOptions;
+  /** Told of a touched() range in nothing the target returned (claimedSpans). */
+  readonly stray: (r: Span) => void;
   /** The index of the call being replayed. */
   index(): number;
   /** Whether the oracle has stopped being compared. */
@@ -127,6 +129,7 @@ export class InertStep {
       targetArgs,
       traceArgs,
       live: r.live,
+      stray: r.stray,
       cheap,
       sample,
       full,

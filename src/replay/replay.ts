@@ -30,10 +30,11 @@ import { liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
-import { andThen, type ByteDiff, type Maybe } from './memory.js';
+import { andThen, type ByteDiff, type Maybe, type Span } from './memory.js';
 import { faultAtCall } from './targetAnswers.js';
 import type { Target } from './target.js';
 import { checkTouched, type TouchedHost } from './touchedCheck.js';
+import { strayText } from './touchedSpans.js';
 import { translateArgs } from './translate.js';
 import { violation, type Violation } from './violation.js';
 import { ViolationList } from './violationList.js';
@@ -56,6 +57,11 @@ export class Replayer {
   private readonly clashes: ClashCheck;
   private readonly touchedHost: TouchedHost;
   private index = 0;
+  /** The first touched() range in nothing the target returned, as strayTouched says it. */
+  private stray: string | undefined;
+  private readonly onStray = (r: Span): void => {
+    this.stray ??= strayText(this.index, r);
+  };
 
   private readonly target: Target;
 
@@ -82,6 +88,7 @@ export class Replayer {
       target: this.target,
       book: this.book,
       live: this.live,
+      stray: this.onStray,
       options,
       index: () => this.index,
       detached: () => this.detachedAt !== undefined,
@@ -105,6 +112,7 @@ export class Replayer {
       cheap: () => this.cheap(),
       memoryMismatch: (fn, d, how) => this.memoryMismatch(fn, d, how),
       adopted: (wrote) => this.adopted(wrote),
+      stray: this.onStray,
     };
   }
 
@@ -349,6 +357,8 @@ export class Replayer {
       ...(this.options.paranoid === true && this.options.fullBytesMax === undefined
         ? { paranoid: true as const }
         : {}),
+      ...(this.target.state === undefined ? { noState: true as const } : {}),
+      ...(this.stray === undefined ? {} : { strayTouched: this.stray }),
     };
   }
 }

@@ -125,6 +125,17 @@ export interface ReplayResult {
    * call, so no memory-corrupted went unseen for want of a sample (docs/checks.md).
    */
   readonly paranoid?: true;
+  /**
+   * The target has no state(): changes to its adapters, transfers and events during obsolete
+   * calls went unchecked (a warning, docs/checks.md; no part of the verdict).
+   */
+  readonly noState?: true;
+  /**
+   * The first touched() range that started in nothing the target returned nor in user memory
+   * ("call 7 named 0x...+0x100"): its address space is off, and its touched() not to be relied
+   * on (a warning, docs/checks.md; no part of the verdict).
+   */
+  readonly strayTouched?: string;
 }
 
 /** Bytes of live memory re-read around each inert call (the rotating sample). */

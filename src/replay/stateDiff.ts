@@ -89,7 +89,32 @@ export function shared(a: Json, b: Json): number {
 
 function entry(before: Json, after: Json, more: number): EntryDiff {
   const change = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
+  const long = render(before).length > entryCharsMax || render(after).length > entryCharsMax;
+  if (change === 'changed' && long && isObject(before) && isObject(after)) {
+    const [b, a] = differentFirst(before, after);
+    return { before: entryText(b), after: entryText(a), change, more };
+  }
   return { before: entryText(before), after: entryText(after), change, more };
+}
+
+/**
+ * Both objects with the fields that differ first, the rest after in their order: a transfer's
+ * entry with its element list can run past entryCharsMax, and the cut must not hide the change
+ * (a short entry keeps its sorted order).
+ */
+function differentFirst(
+  before: Record<string, Json>,
+  after: Record<string, Json>,
+): [Record<string, Json>, Record<string, Json>] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const same = (k: string): boolean => JSON.stringify(before[k]) === JSON.stringify(after[k]);
+  const order = keys.filter((k) => !same(k)).concat(keys.filter(same));
+  const pick = (o: Record<string, Json>): Record<string, Json> => {
+    const out: Record<string, Json> = {};
+    for (const k of order) if (k in o) out[k] = o[k];
+    return out;
+  };
+  return [pick(before), pick(after)];
 }
 
 /** A list: the first entry removed (paired with an added one like it: changed), else added. */

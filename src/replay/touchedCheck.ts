@@ -15,7 +15,7 @@ import {
 } from './memory.js';
 import { touchedOrNone } from './targetAnswers.js';
 import type { Target, TouchedRanges } from './target.js';
-import { touchedSpans } from './touchedSpans.js';
+import { claimedSpans, touchedSpans } from './touchedSpans.js';
 
 export interface TouchedHost {
   readonly model: Model;
@@ -29,6 +29,8 @@ export interface TouchedHost {
   memoryMismatch(fn: string, d: ByteDiff, how: string): void;
   /** After the oracle took bytes over from the target (when `wrote`). */
   adopted(wrote: boolean): void;
+  /** A claimed range in nothing the target returned (claimedSpans; a warning, not a violation). */
+  readonly stray: (r: Span) => void;
 }
 
 /** The touched check of call `fn` (synchronous if the target is). */
@@ -51,12 +53,7 @@ function compareTouched(
   const spans = h.paranoid ? liveSpans(h.model) : modelTouched;
   // Nothing claimed (the model target, nearly always): no new empty list per call.
   const claimed =
-    targetTouched.length === 0
-      ? targetTouched
-      : targetTouched.map((t) => ({
-          address: h.book.map('cpu', 'target', 'model', t.address),
-          length: t.length,
-        }));
+    targetTouched.length === 0 ? targetTouched : claimedSpans(h.book, targetTouched, h.stray);
   const merged = touchedSpans(spans, claimed, h.live);
   if (merged.length === 0) return;
   if (h.detached()) return followTarget(h, merged);

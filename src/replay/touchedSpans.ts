@@ -1,6 +1,9 @@
 // What a target's touched() answer makes the replayer compare after a call: its ranges within
 // live memory, and a bounded stretch outside it, joined with the oracle's own writes.
+import { isUserVa } from '../model/access.js';
+import type { AddressBook } from './addressBook.js';
 import { mergeSpans, type Span } from './memory.js';
+import type { TouchedRanges } from './target.js';
 
 /** Bytes of a touched() answer outside live memory still compared, per answer. */
 const outsideBytesMax = 1 << 20;
@@ -93,4 +96,34 @@ function insideOne(r: Span, spans: readonly Span[]): boolean {
   for (const s of spans)
     if (r.address >= s.address && end <= s.address + BigInt(s.length)) return true;
   return false;
+}
+
+/**
+ * A target's touched() answer in the oracle's addresses. `stray` hears the first range (as the
+ * target gave it) that starts neither inside anything the target ever returned nor in user
+ * memory: nothing live could hold it (a write before a free in one call still starts inside a
+ * returned address), so the target's idea of its own address space is off, and its touched()
+ * cannot be relied on (docs/checks.md "How memory is checked").
+ */
+export function claimedSpans(
+  book: AddressBook,
+  touched: TouchedRanges,
+  stray: ((r: Span) => void) | undefined,
+): Span[] {
+  const out: Span[] = [];
+  let told = stray === undefined;
+  for (const t of touched) {
+    const address = book.lookup('cpu', 'target', 'model', t.address);
+    if (address === undefined && !told && t.length > 0 && !isUserVa(t.address, 1)) {
+      told = true;
+      stray?.(t);
+    }
+    out.push({ address: address ?? t.address, length: t.length });
+  }
+  return out;
+}
+
+/** The stray range for ReplayResult.strayTouched: "call 7 named 0x...+0x100". */
+export function strayText(index: number, r: Span): string {
+  return `call ${index} named 0x${r.address.toString(16)}+0x${r.length.toString(16)}`;
 }

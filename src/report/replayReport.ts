@@ -170,6 +170,11 @@ export interface ReplayReport extends RunIdentity {
    */
   readonly harnessError?: string;
   /**
+   * What the target left unchecked, for people (cli/targetWarnings.ts): it has no state(), or
+   * its touched() named memory it never returned. Absent when nothing was, and in older reports.
+   */
+  readonly warnings?: readonly string[];
+  /**
    * A module: target that could not be loaded at all (missing, no factory, throwing, exiting
    * or hanging while loading; exit 2 or 3, as the message on stderr): why. Every trace is
    * then an entry with outcome setup-failed and this error, none replayed. Absent otherwise,

@@ -2,8 +2,7 @@
 // corpus in --corpus, every new finding minimized, re-run and written under --out, and a
 // report (DESIGN.md "Command line"). Wiring only: the campaign is src/fuzz/run.ts.
 import { join } from 'node:path';
-import type { Profile } from '../../model/device.js';
-import { profileOf } from '../../model/device.js';
+import { profileOf, type Profile } from '../../model/device.js';
 import { createFuzzPool } from '../../fuzz/executor.js';
 import {
   buildFuzzReport,
@@ -50,7 +49,7 @@ import { campaignStatus } from '../campaignStatus.js';
 import { defaultSeedWarning } from '../seedWarning.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { moduleStateWarning } from '../../fuzz/moduleState.js';
-import { closeWarning } from '../closeWarning.js';
+import { campaignWarnings, closeWarning } from '../closeWarning.js';
 import { checkOutputDir, checkOutputFile, checkReportPaths, summaryTo } from '../outputDir.js';
 import { buildRevision } from '../buildRevision.js';
 import { budgetOptions, type Budget } from '../fuzzBudget.js';
@@ -352,6 +351,7 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
     const cut =
       cannotLoad !== undefined || interrupt.received() !== undefined || fault !== undefined;
     if (slow !== undefined && !cut) warn(slow);
+    for (const w of campaignWarnings(result.campaign, p.settings.target)) warn(w);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(

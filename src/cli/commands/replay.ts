@@ -49,6 +49,7 @@ import { timeoutMsMax } from '../../core/limits.js';
 import { skipDisabled, type Disabling } from '../disabledTraces.js';
 import { loadKnown } from '../knownFiles.js';
 import { buildReport, writeReports } from '../replayReports.js';
+import { warningLines } from '../targetWarnings.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
 import { traceArguments } from '../bundledTrace.js';
 
@@ -292,6 +293,7 @@ async function replayPaths(
     { seed: seed.text, workers, wallMs, interrupted, workerHeapMb, disabled, skipped, known },
     run.harnessError === undefined ? {} : { harnessError: run.harnessError },
   );
+  ctx.io.err(warningLines(settings.target, report.warnings ?? []));
   const missing = files.length - report.traces.length;
   const partway = report.summary.interrupted ?? 0;
   const stopped = report.interrupted
