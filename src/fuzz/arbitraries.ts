@@ -17,7 +17,16 @@ import {
 } from '../model/callTypes.js';
 import type { Value } from '../model/values.js';
 import { deviceDescription } from './producers.js';
-import { BASE, lit, type AbsCall, type Place, type Program, type Slot } from './program.js';
+import {
+  BASE,
+  lit,
+  type AbsCall,
+  type Hostile,
+  type Place,
+  type Program,
+  type Slot,
+  WILD,
+} from './program.js';
 import type { Swarm } from './weights.js';
 
 export const WORD = 0x3fffffff;
@@ -25,12 +34,8 @@ const LENGTHS = [0x1000, 0, 1, 0x40000, 0x40001, 0x100000, 0xffffffff, 0x10, 0x1
 export const IOCTLS = [0x230000, 0x232000, 0x23000c, 0];
 /** Request-packet buffer lengths: mostly small (every byte is checked around the call). */
 export const VRP_LENGTHS = [0x40, 0x10, 0x100, 0x1000, 0x40, 0x10, 0, 1, 0x40001, 0xffffffff];
-const WILD = 0xffff800012345000n;
 const MAX_LENGTHS = [0x100000, 0x10000, 0x1000, 0, 0xffffffff, 0x2000];
 const BYTE_LENGTHS = [1, 2, 4, 8, 16, 64, 256, 4096];
-/** Kinds a hostile handle may be borrowed from (a foreign handle of the wrong kind). */
-const FOREIGN: readonly ResourceKind[] = ['adapter', 'mdl', 'event', 'sgList', 'view', 'pool'];
-
 function placeOf(res: ResourceKind, sub: number, frac: number): Place {
   if (RESOURCE_SPACE[res] === 'handle' || sub < 5) return BASE;
   if (sub === 5) return { at: 'frac', frac, align: 8 };
@@ -38,28 +43,23 @@ function placeOf(res: ResourceKind, sub: number, frac: number): Place {
   return { at: 'end' };
 }
 
-/** One integer decides a handle slot: live (which one, where in it) or hostile (which way). */
+/** How each of the four hostile draws of a slot is hostile (`sub & 3`). */
+const HOW: readonly Hostile[] = ['null', 'stale', 'foreign', 'wild'];
+
+/**
+ * One integer decides a handle slot: live (which one, where in it) or, `hostility` times in
+ * 1024, hostile (which way). A hostile slot stays hostile in a coherent call.
+ */
 export function decodeResource(res: ResourceKind, x: number, hostility: number): Slot {
   const pickN = (x >>> 10) & 7;
   const sub = (x >>> 13) & 7;
   const frac = ((x >>> 16) & 0x3fff) << 2;
   if ((x & 0x3ff) >= hostility)
     return { s: 'live', res, pick: pickN, place: placeOf(res, sub, frac) };
-  switch (sub & 3) {
-    case 0:
-      return lit(0n);
-    case 1:
-      return { s: 'stale', res, pick: pickN };
-    case 2:
-      return {
-        s: 'live',
-        res: FOREIGN[pickN % FOREIGN.length] ?? 'adapter',
-        pick: sub,
-        place: BASE,
-      };
-    default:
-      return lit(WILD + BigInt(pickN * 0x1000 + (sub >> 2)));
-  }
+  // A list handle: one stale draw in two names a transfer not yet delivered instead.
+  const how = res === 'sgList' && sub === 5 ? 'early' : (HOW[sub & 3] ?? 'null');
+  const wild = WILD + BigInt(pickN * 0x1000 + (sub >> 2));
+  return { s: 'hostile', how, res, pick: pickN, wild };
 }
 
 export function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
@@ -74,7 +74,8 @@ export function decodeBus(space: 'memory' | 'io' | 'any', x: number): Slot {
 }
 
 export function decodeBytes(x: number): Uint8Array {
-  const n = BYTE_LENGTHS[x & 7] ?? 1;
+  // One write in 16 is empty (the `empty` branch; bits no other choice uses).
+  const n = ((x >>> 14) & 15) === 0 ? 0 : (BYTE_LENGTHS[x & 7] ?? 1);
   const first = (x >>> 3) & 0xff;
   const step = (x >>> 11) & 7;
   const out = new Uint8Array(n);

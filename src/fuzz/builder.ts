@@ -4,14 +4,14 @@
 // builder drives generation inside replay (the replayer's oracle) and on its own (a plain
 // Model), which is how the main thread regenerates a case from (seed, index) alone. It also
 // runs the case's watch calls at each new shape of the DMA state (watch.ts).
-import type { ResourceKind } from '../model/callTypes.js';
+import type { ArgDesc, ResourceKind } from '../model/callTypes.js';
 import { describe, INERT_FNS } from '../model/calls.js';
 import type { ModelState } from '../model/state.js';
 import type { TraceCall, Value } from '../model/values.js';
 import { cohere, type MutArgs } from './coherence.js';
 import { producerFor } from './producers.js';
-import type { AbsCall, Program } from './program.js';
-import { resolveSlot, type Need, type Resolver } from './resolve.js';
+import type { AbsCall, Program, Slot } from './program.js';
+import { remember, resolveSlot, type Need, type Resolver } from './resolve.js';
 import { dmaShape } from './coverage.js';
 
 interface Intent {
@@ -32,23 +32,51 @@ const stepsPerCallMax = 64;
  */
 type Built = TraceCall | Need | 'skip';
 
-function materialize(r: Resolver, c: AbsCall): Built {
+/**
+ * A hostile slot (or a request packet around one) keeps its value in a coherent call: the
+ * rest of the call is fixed up around it where the fix-up can be (else it goes out unfixed),
+ * its other slots resolved strictly (made first if missing).
+ */
+const isHostile = (slot: Slot | undefined): boolean =>
+  slot !== undefined && (slot.s === 'hostile' || (slot.s === 'vrp' && slot.buf.s === 'hostile'));
+
+/** `ask`: hostile slots ask for what they lack (the builder's first tries), else fall back. */
+function materialize(r: Resolver, c: AbsCall, ask = true): Built {
   const desc = describe(c.fn);
   if (desc === undefined) return 'skip';
   const args: MutArgs = {};
+  let hostile = false;
   for (const a of desc.args) {
     const slot = c.args[a.name];
     if (slot === undefined) continue;
-    const v = resolveSlot(r, slot, c.coherent);
+    const v = resolveSlot(r, slot, c.coherent, ask);
     if (isNeed(v)) return v.need;
     args[a.name] = v;
+    if (isHostile(slot)) hostile = true;
   }
-  if (c.coherent) {
-    const verdict = cohere(c.fn, args, r.state);
-    if (verdict !== undefined) return verdict;
+  if (!c.coherent) return { fn: c.fn, args };
+  if (hostile) return { fn: c.fn, args: around(c, desc.args, args, r.state) };
+  const resolved = { ...args };
+  const verdict = cohere(c.fn, args, r.state);
+  if (verdict !== undefined) return verdict;
+  // A handle the fix-up chose instead is one the case used too (a stale slot may name it).
+  for (const a of desc.args) {
+    const v = args[a.name];
+    if (a.role.kind === 'consumes' && typeof v === 'bigint' && v !== resolved[a.name])
+      remember(r, a.role.res, v);
   }
   return { fn: c.fn, args };
 }
+
+/** A coherent call's arguments fixed up around its hostile ones (kept as resolved). */
+function around(c: AbsCall, descArgs: readonly ArgDesc[], args: MutArgs, s: ModelState): MutArgs {
+  const fixed = { ...args };
+  if (cohere(c.fn, fixed, s) !== undefined) return args;
+  for (const a of descArgs) if (isHostile(c.args[a.name])) fixed[a.name] = args[a.name] as Value;
+  return fixed;
+}
+
+const hasHostile = (c: AbsCall): boolean => Object.values(c.args).some(isHostile);
 
 function isNeed(v: Value | { need: Need }): v is { need: Need } {
   return typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) && 'need' in v;
@@ -110,7 +138,12 @@ export class CaseBuilder {
       if (built === 'skip') continue;
       const depth = intent?.depth ?? 0;
       const producer = producerFor(built, this.emitted - this.watchRan + depth);
-      if (producer === undefined || depth >= depthMax || (intent?.tries ?? 0) >= triesMax) continue;
+      if (producer === undefined || depth >= depthMax || (intent?.tries ?? 0) >= triesMax) {
+        // What a hostile slot lacked could not be made: it falls back (wild, not NULL).
+        const fallback = hasHostile(call) ? materialize(r, call, false) : 'skip';
+        if (typeof fallback !== 'string') return this.emit(fallback, state);
+        continue;
+      }
       const waiting = intent ?? { call, depth: 0, tries: 0 };
       waiting.tries++;
       this.queue.unshift({ call: producer, depth: depth + 1, tries: 0 }, waiting);
@@ -146,7 +179,7 @@ export class CaseBuilder {
       if (this.disabled.has(w.fn)) continue;
       // Not a `fn|shape` string per watch call per step: a set of shapes per function.
       if (!this.meet(w.fn, shape)) continue;
-      const built = materialize(r, w);
+      const built = materialize(r, w, false);
       if (typeof built !== 'string') return built;
     }
     return undefined;

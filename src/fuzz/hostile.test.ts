@@ -10,6 +10,7 @@ import { liveOf } from '../model/live.js';
 import { Model } from '../model/model.js';
 import { isStruct } from '../model/values.js';
 import { decodeDesc, decodeResource, valuesFor } from './arbitraries.js';
+import { WILD } from './program.js';
 import { resolveSlot } from './resolve.js';
 
 const kinds = Object.keys(RESOURCE_SPACE) as ResourceKind[];
@@ -19,12 +20,11 @@ describe('hostile values', () => {
     const seen = new Set<string>();
     for (let sub = 0; sub < 8; sub++) {
       const s = decodeResource('event', (sub << 13) | (1 << 10), 1024);
-      if (s.s === 'lit')
-        seen.add(s.v === 0n ? 'null' : 'wild'); // a wild address
-      else if (s.s === 'live') seen.add(s.res === 'event' ? 'own' : 'foreign');
-      else seen.add(s.s);
+      if (s.s === 'hostile') seen.add(s.how);
     }
     expect([...seen].sort()).toEqual(['foreign', 'null', 'stale', 'wild']);
+    // A list slot also names a started transfer not yet delivered (complete-before-execute).
+    expect(decodeResource('sgList', 5 << 13, 1024)).toMatchObject({ how: 'early' });
     // Hostility 0: always a live handle of the kind asked for.
     expect(decodeResource('event', 3 << 13, 0)).toMatchObject({ s: 'live', res: 'event' });
   });
@@ -42,9 +42,14 @@ describe('hostile values', () => {
         for (const v of live) known.add(v);
         const dead = [...known].filter((v) => !live.has(v));
         for (let pick = 0; pick < 3; pick++) {
-          const v = resolveSlot({ state: m.state, used }, { s: 'stale', res, pick }, false);
-          if (dead.length === 0) expect(v).toBe(0n);
-          else {
+          const slot = { s: 'hostile', how: 'stale', res, pick, wild: WILD } as const;
+          const r = { state: m.state, used };
+          const v = resolveSlot(r, slot, false, false);
+          if (dead.length === 0) {
+            // Nothing freed yet: asks for one to be freed, else a wild pointer, never NULL.
+            expect(v).toBe(WILD);
+            expect(resolveSlot(r, slot, false)).toEqual({ need: `dead:${res}` });
+          } else {
             expect(dead).toContain(v);
             stale++;
           }
@@ -52,6 +57,25 @@ describe('hostile values', () => {
       }
     }
     expect(stale).toBeGreaterThan(0); // the kitchen trace does free things
+  });
+
+  it('a foreign slot names a live object of another kind, never its own', () => {
+    const m = new Model({ device: KITCHEN_DEVICE });
+    let foreign = 0;
+    for (const c of kitchenSink()) {
+      m.step(c.fn, c.args);
+      for (const res of ['adapter', 'mdl', 'event', 'sgList'] as const) {
+        const own = new Set(liveOf(m.state, res).map((l) => l.v));
+        for (let pick = 0; pick < 8; pick++) {
+          const slot = { s: 'hostile', how: 'foreign', res, pick, wild: WILD } as const;
+          const v = resolveSlot({ state: m.state, used: new Map() }, slot, true);
+          expect(typeof v).toBe('bigint');
+          expect(own.has(v as bigint)).toBe(false);
+          if (v !== WILD) foreign++;
+        }
+      }
+    }
+    expect(foreign).toBeGreaterThan(0);
   });
 
   it('InIoSpace takes every combination of its four bits, and all bits set', () => {

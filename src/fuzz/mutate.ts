@@ -8,7 +8,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { chance, int, pick, type Rng } from '../core/rng.js';
 import { describe, INERT_FNS, RELEASING_FNS } from '../model/calls.js';
 import { anyCallDrawer, callDrawer } from './draw.js';
-import type { AbsCall, Program, Slot } from './program.js';
+import { WILD, type AbsCall, type Program, type Slot } from './program.js';
 import type { Swarm } from './weights.js';
 
 export interface MutationContext {
@@ -147,7 +147,7 @@ const refree: Mutation = (p, m) => {
   const c = p[i] as AbsCall;
   const args: Record<string, Slot> = {};
   for (const [k, s] of Object.entries(c.args))
-    args[k] = s.s === 'live' ? { s: 'stale', res: s.res, pick: 0 } : s;
+    args[k] = s.s === 'live' ? { s: 'hostile', how: 'stale', res: s.res, pick: 0, wild: WILD } : s;
   p.splice(int(m.rng, i + 1, p.length), 0, { fn: c.fn, args, coherent: false });
 };
 

@@ -92,6 +92,48 @@ export function producerFor(need: Need, pick: number): AbsCall | undefined {
     case 'sgList':
       return call('@executeDma', { vpDmaAdapter: live('adapter', pick) });
     default:
+      return need.startsWith('dead:') ? destroyer(need.slice(5), pick) : undefined;
+  }
+}
+
+/**
+ * The call that frees a live object of `kind` (made first if none): what a hostile stale slot
+ * asks for when the case freed nothing of its kind yet (a use-after-free needs a freed object).
+ */
+function destroyer(kind: string, pick: number): AbsCall | undefined {
+  const one = (fn: string, arg: string, res: Extract<Slot, { s: 'live' }>['res']): AbsCall =>
+    call(fn, { hwDeviceExtension: ext, [arg]: live(res, pick) });
+  switch (kind) {
+    case 'adapter':
+      return one('VideoPortPutDmaAdapter', 'vpDmaAdapter', 'adapter');
+    case 'mdl':
+      return one('VideoPortUnlockBuffer', 'mdl', 'mdl');
+    case 'event':
+      return one('VideoPortDeleteEvent', 'pEvent', 'event');
+    case 'pool':
+      return one('VideoPortFreePool', 'ptr', 'pool');
+    case 'view':
+      return one('VideoPortFreeDeviceBase', 'mappedAddress', 'view');
+    case 'buffer':
+      return one('VideoPortReleaseBuffer', 'buffer', 'buffer');
+    case 'sgList':
+      return call('VideoPortCompleteDma', {
+        hwDeviceExtension: ext,
+        vpDmaAdapter: live('adapter', pick),
+        vpScatterGather: live('sgList', pick),
+        writeToDevice: lit(false),
+      });
+    case 'commonBuffer':
+    case 'logical':
+      return call('VideoPortReleaseCommonBuffer', {
+        hwDeviceExtension: ext,
+        vpDmaAdapter: live('adapter', pick),
+        length: lit(0x2000),
+        logicalAddress: live('logical', pick),
+        virtualAddress: live('commonBuffer', pick),
+        cacheEnabled: lit(false),
+      });
+    default:
       return undefined;
   }
 }

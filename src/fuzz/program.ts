@@ -21,8 +21,17 @@ export type Slot =
   | { readonly s: 'lit'; readonly v: Value }
   /** The `pick`-th (modulo the count) live object of a kind; NULL when there is none. */
   | { readonly s: 'live'; readonly res: ResourceKind; readonly pick: number; readonly place: Place }
-  /** A value of this kind the program used before that is no longer live (else NULL). */
-  | { readonly s: 'stale'; readonly res: ResourceKind; readonly pick: number }
+  /**
+   * A hostile handle or address for a slot of kind `res`, passed even in a coherent call (the
+   * call's fix-up is skipped). `wild` is the pointer passed when nothing of the class exists.
+   */
+  | {
+      readonly s: 'hostile';
+      readonly how: Hostile;
+      readonly res: ResourceKind;
+      readonly pick: number;
+      readonly wild: bigint;
+    }
   /** A bus address: `pick`-th aperture of the space (modulo), or one outside every aperture. */
   | {
       readonly s: 'bus';
@@ -47,6 +56,14 @@ export type Slot =
       readonly ioControlCode: number;
     };
 
+/**
+ * How a hostile slot is hostile: NULL; `stale`, a value of its kind the case used before that is
+ * no longer live (one is made and freed first if none); `foreign`, a live object of another
+ * kind; `wild`, a pointer to nothing; `early`, the list handle of a started transfer not yet
+ * delivered (sgList slots only).
+ */
+export type Hostile = 'null' | 'stale' | 'foreign' | 'wild' | 'early';
+
 export interface AbsCall {
   readonly fn: string;
   readonly args: Readonly<Record<string, Slot>>;
@@ -59,4 +76,6 @@ export type Program = readonly AbsCall[];
 export const lit = (v: Value): Slot => ({ s: 'lit', v });
 /** Where the user buffers programs pass start (a driver's IOCTL buffer, say). */
 export const USER_BUFFER = 0x20000000n;
+/** Where wild pointers point (kernel space, nothing mapped there). */
+export const WILD = 0xffff800012345000n;
 export const BASE: Place = { at: 'base' };

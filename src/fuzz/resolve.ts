@@ -1,7 +1,7 @@
 // Resolving slots against the oracle model's live state (the generator's view of "what exists
 // right now"). Live lists follow the model's Map insertion order, so a slot resolves to the
 // same object every time the same calls came before it.
-import type { ResourceKind } from '../model/callTypes.js';
+import { RESOURCE_SPACE, type ResourceKind } from '../model/callTypes.js';
 import { driverHolds, liveOf, type Live } from '../model/live.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
@@ -22,8 +22,11 @@ export function place(base: bigint, length: number, p: Place): bigint {
   }
 }
 
-/** What resolving needed and did not find: the builder may run a producer first. */
-export type Need = ResourceKind | 'pending' | 'legacyBuffer';
+/**
+ * What resolving needed and did not find: the builder may run a producer first. `dead:K`: a
+ * value of kind K that is no longer live (a hostile stale slot's), made by freeing one.
+ */
+export type Need = ResourceKind | 'pending' | 'legacyBuffer' | `dead:${ResourceKind}`;
 
 export interface Resolver {
   readonly state: ModelState;
@@ -35,17 +38,75 @@ export interface Resolver {
   readonly used: Map<ResourceKind, Set<bigint>>;
 }
 
-function remember(r: Resolver, res: ResourceKind, v: bigint): void {
+/** Notes `v` as a value of kind `res` the program used (a stale slot's pool). */
+export function remember(r: Resolver, res: ResourceKind, v: bigint): void {
   const seen = r.used.get(res);
   if (seen === undefined) r.used.set(res, new Set([v]));
   else seen.add(v); // a value seen before keeps its place
 }
 
-function stale(r: Resolver, res: ResourceKind, pick: number): bigint {
+/** A value of kind `res` the program used that is no longer live, if any. */
+function stale(r: Resolver, res: ResourceKind, pick: number): bigint | undefined {
+  const seen = r.used.get(res);
+  if (seen === undefined) return undefined;
   const live = new Set(liveOf(r.state, res).map((l) => l.v));
-  const dead = [...(r.used.get(res) ?? [])].filter((v) => !live.has(v));
+  const dead = [...seen].filter((v) => !live.has(v));
   // Counted from the most recently used, so pick 0 is usually what was just freed.
-  return dead.length === 0 ? 0n : (dead[dead.length - 1 - (pick % dead.length)] ?? 0n);
+  return dead.length === 0 ? undefined : dead[dead.length - 1 - (pick % dead.length)];
+}
+
+/** Kinds a foreign value is borrowed from. */
+const FOREIGN: readonly ResourceKind[] = ['adapter', 'mdl', 'event', 'sgList', 'view', 'pool'];
+
+/** A live object of another kind than `res` (for a CPU address: not CPU memory either). */
+function foreign(r: Resolver, res: ResourceKind, pick: number): bigint | undefined {
+  const kinds = FOREIGN.filter((k) => k !== res && (res !== 'cpu' || RESOURCE_SPACE[k] !== 'cpu'));
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[(pick + i) % kinds.length] as ResourceKind;
+    const hit = livePick(r.state, k, pick);
+    if (hit !== undefined) return hit.v;
+  }
+  return undefined;
+}
+
+/** The list handle of a started transfer not yet delivered (pending or queued), if any. */
+function early(s: ModelState, pick: number): bigint | undefined {
+  let i = 0;
+  for (const t of s.transfers.values()) if (t.state !== 'delivered') i++;
+  if (i === 0) return undefined;
+  i = pick % i;
+  for (const t of s.transfers.values()) if (t.state !== 'delivered' && i-- === 0) return t.sgList;
+  return undefined;
+}
+
+/**
+ * A hostile slot's value, whatever the call's coherence. Stale and early ask (`ask`) for what
+ * they lack to be made first (an object freed, a transfer started); when nothing of the class
+ * exists, and it cannot be made, the slot's wild pointer rather than NULL.
+ */
+function hostile(
+  r: Resolver,
+  slot: Extract<Slot, { s: 'hostile' }>,
+  ask: boolean,
+): bigint | { need: Need } {
+  switch (slot.how) {
+    case 'null':
+      return 0n;
+    case 'wild':
+      return slot.wild;
+    case 'foreign':
+      return foreign(r, slot.res, slot.pick) ?? slot.wild;
+    case 'stale': {
+      const v = stale(r, slot.res, slot.pick);
+      if (v !== undefined) return v;
+      return ask ? { need: `dead:${slot.res}` } : slot.wild;
+    }
+    case 'early': {
+      const v = early(r.state, slot.pick);
+      if (v !== undefined) return v;
+      return ask ? { need: 'pending' } : (stale(r, slot.res, slot.pick) ?? slot.wild);
+    }
+  }
 }
 
 /** The live object a `live` slot names, if any. */
@@ -136,9 +197,15 @@ function bus(r: Resolver, slot: Extract<Slot, { s: 'bus' }>): bigint {
 
 /**
  * A slot's value, or the kind of object it needed and did not find (only when `strict`: a
- * coherent call asks the builder for a producer instead of passing NULL).
+ * coherent call asks the builder for a producer instead of passing NULL; a hostile slot asks
+ * whenever `ask`, the builder's first tries).
  */
-export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | { need: Need } {
+export function resolveSlot(
+  r: Resolver,
+  slot: Slot,
+  strict: boolean,
+  ask = true,
+): Value | { need: Need } {
   switch (slot.s) {
     case 'lit':
       return slot.v;
@@ -150,10 +217,12 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
       return bus(r, slot);
     case 'mapped': {
       const v = nthValue(r.state.views, slot.pick);
-      return v === undefined ? resolveSlot(r, slot.or, strict) : place(v.bus, v.length, slot.place);
+      return v === undefined
+        ? resolveSlot(r, slot.or, strict, ask)
+        : place(v.bus, v.length, slot.place);
     }
-    case 'stale':
-      return stale(r, slot.res, slot.pick);
+    case 'hostile':
+      return hostile(r, slot, ask);
     case 'live': {
       const hit = liveTarget(r, slot);
       if (hit === undefined) return strict ? { need: slot.res } : 0n;
@@ -161,7 +230,7 @@ export function resolveSlot(r: Resolver, slot: Slot, strict: boolean): Value | {
       return place(hit.v, hit.length, slot.place);
     }
     case 'vrp': {
-      const buf = resolveSlot(r, slot.buf, strict);
+      const buf = resolveSlot(r, slot.buf, strict, ask);
       if (typeof buf === 'object' && 'need' in buf) return buf;
       const b = typeof buf === 'bigint' ? buf : 0n;
       const packet: Struct = {

@@ -13,7 +13,10 @@ export interface Swarm {
   readonly slot: number;
   /** Weight of each call in CALLS order (0 = switched off). */
   readonly weights: readonly number[];
-  /** Out of 1024: how often a handle argument is hostile (NULL, stale, foreign or wild). */
+  /**
+   * Out of 1024: how often a handle argument is hostile (NULL, stale, foreign or wild), in
+   * coherent calls too. Low: a hostile handle is misuse, and the case ends two calls later.
+   */
   readonly hostility: number;
   /** Out of 100: how often a generated call is made coherent. */
   readonly coherentPct: number;
@@ -58,7 +61,7 @@ function draw(seed: number, slot: number): Swarm {
     return {
       slot,
       weights: CALLS.map((c) => c.weight * 2),
-      hostility: 48,
+      hostility: 16,
       coherentPct: 97,
       momentsEvery: 1,
     };
@@ -67,7 +70,7 @@ function draw(seed: number, slot: number): Swarm {
   return {
     slot,
     weights,
-    hostility: pick(rng, [8, 32, 96, 192]),
+    hostility: pick(rng, [4, 12, 32, 64]),
     coherentPct: pick(rng, [90, 95, 98, 100]),
     momentsEvery: pick(rng, [1, 2, 4]),
   };
