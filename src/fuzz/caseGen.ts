@@ -53,6 +53,8 @@ export interface CaseProgram {
   readonly watch?: Program;
   /** Functions the builder never emits (`--disable`). */
   readonly disabled?: ReadonlySet<string>;
+  /** Calls run after the first misuse, at most (the slot's swarm knob; absent: 2). */
+  readonly misuseTailMax?: number;
 }
 
 /** Out of 100: cases that mutate a base program when there is one. */
@@ -111,14 +113,22 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     const from = base[weighted(rng, weights, total)] as BaseEntry;
     const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
     const program = mutate(from.program, m);
-    return withDisabled(ctx, { header: header(ctx, index, from), program, watch: watchCalls(m) });
+    const watch = watchCalls(m);
+    return withDisabled(ctx, { header: header(ctx, index, from), program, watch, ...tail(sw) });
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
   const drawn = drawProgram(programSwarm(ctx.seed, sw, ctx.disabled), ctx.callsMax, random);
   const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] };
   const program = atMoments(drawn, m);
-  return withDisabled(ctx, { header: header(ctx, index), program, watch: watchCalls(m) });
+  return withDisabled(ctx, {
+    header: header(ctx, index),
+    program,
+    watch: watchCalls(m),
+    ...tail(sw),
+  });
 }
+
+const tail = (sw: Swarm): { misuseTailMax: number } => ({ misuseTailMax: sw.misuseTailMax });
 
 function withDisabled(ctx: CaseContext, c: CaseProgram): CaseProgram {
   return ctx.disabled === undefined || ctx.disabled.size === 0

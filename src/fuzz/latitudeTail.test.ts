@@ -1,6 +1,7 @@
-// A fuzz case stops two calls after the replay detaches at a call the oracle cannot judge (one
-// past the end of a scatter/gather list the target sized differently, replay/listReach.ts),
-// as it does two calls after misuse: only the inert checks go on past it. The target is the
+// A fuzz case stops its slot's misuseTailMax calls (2, 8 or all: weights.ts) after the replay
+// detaches at a call the oracle cannot judge (one past the end of a scatter/gather list the
+// target sized differently, replay/listReach.ts), as it does after misuse: only the inert
+// checks go on past it. The target is the
 // model with the alternate layout, whose list for the base's user buffer is 40 bytes to the
 // oracle's 88.
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { replayTrace } from '../replay/replayTrace.js';
 import type { TargetSession } from '../replay/sessions.js';
 import { parseText } from '../trace/textParse.js';
 import { buildBase } from './base.js';
-import { generateCase, type CaseContext } from './caseGen.js';
+import { caseProgram, generateCase, type CaseContext } from './caseGen.js';
 import { runCase } from './runCases.js';
 
 const EXT = 'hwDeviceExtension=0xffffe00000001000';
@@ -34,20 +35,22 @@ const session: TargetSession = {
 };
 
 describe('a fuzz case past a latitude detach', () => {
-  it('stops two calls after it, as after misuse', async () => {
+  it('stops its slot’s tail of calls after it, as after misuse', async () => {
     const settings = { target: 'model', timeoutMs: 1000, sampleBytes: 512, callsMax: 64 };
     const task = {
       settings: { ...settings, seed: 5, seedText: '5' },
       base: base.shared,
       cases: [],
     };
-    let checked = 0;
-    for (let index = 0; index < 200 && checked < 3; index++) {
+    const checked = new Map<number, number>();
+    for (let index = 0; index < 200 && checked.size < 3; index++) {
+      const tailMax = caseProgram(ctx, index).misuseTailMax ?? 2;
+      if ((checked.get(tailMax) ?? 0) >= 2) continue;
       const t = generateCase(ctx, index);
       const whole = await replayTrace(t.header, t.calls, alternate());
       const at = whole.detachedAt;
-      // Cases that detach for this reason, with more than two calls after it to cut.
-      if (whole.detachedBy !== 'latitude' || at === undefined || t.calls.length <= at + 3) continue;
+      // Cases that detach for this reason, with more than 8 calls after it to cut.
+      if (whole.detachedBy !== 'latitude' || at === undefined || t.calls.length <= at + 9) continue;
       expect(whole.violations).toEqual([]);
       const r = await runCase(
         { ...task, cases: [index] },
@@ -59,11 +62,12 @@ describe('a fuzz case past a latitude detach', () => {
       );
       expect({ index, calls: r.calls, violations: r.violations }).toEqual({
         index,
-        calls: at + 3,
+        calls: Math.min(at + 1 + tailMax, t.calls.length),
         violations: [],
       });
-      checked++;
+      checked.set(tailMax, (checked.get(tailMax) ?? 0) + 1);
     }
-    expect(checked).toBe(3);
+    // Each length of tail: cut at 2 and at 8, and run to the case's end.
+    expect([...checked.keys()].sort((a, b) => a - b)).toEqual([2, 8, Infinity]);
   });
 });

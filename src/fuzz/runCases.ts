@@ -1,10 +1,11 @@
 // The worker's side of a fuzz task (also run inline by tests): rebuild each case from (seed,
 // index, base corpus), generate its calls against the replayer's own oracle while replaying
 // them against a fresh target, and return plain results with the coverage the oracle reached.
-// A case stops at the first call that shows a violation, and two calls after the first
-// misuse or call the oracle cannot judge (one depending on a scatter/gather list the target
-// made differently: the oracle stops describing the target there; only the inert checks go on,
-// and they then read all live memory around every call). The final sweep of all live memory runs
+// A case stops at the first call that shows a violation, and a few calls (its swarm slot
+// says how many: 2, 8 or all) after the first misuse or call the oracle cannot judge (one
+// depending on a scatter/gather list the target made differently: the oracle stops
+// describing the target there; only the inert checks go on, and they then read all live
+// memory around every call). The final sweep of all live memory runs
 // when that is at most 1 MiB: the bytes each call touches are compared anyway, and a case
 // that maps the whole 16 MiB frame buffer would spend most of its time sweeping it.
 import { beat, holding, starting, watchedBy } from '../replay/heartbeat.js';
@@ -26,7 +27,10 @@ import { baseEntries } from './base.js';
 import { roundEntries } from './roundBase.js';
 import type { CaseResult, FuzzTask } from './protocol.js';
 
-/** Calls still run after the first misuse (or latitude detach): the inert checks go on. */
+/**
+ * Calls still run after the first misuse (or latitude detach) when the case does not say
+ * (its swarm slot's misuseTailMax, weights.ts): the inert checks go on.
+ */
 const detachedTailMax = 2;
 /** Live memory up to which a case ends with the replayer's full sweep, bytes. */
 const sweepBytesMax = 1 << 20;
@@ -99,6 +103,7 @@ export async function runCase(
   let outcome: ReplayOutcome | undefined;
   let last = '';
   let tail = 0;
+  const tailMax = cp.misuseTailMax ?? detachedTailMax;
   let sent = 0;
   for (let call = b.next(r.model.state); call !== undefined; call = b.next(r.model.state)) {
     last = call.fn;
@@ -110,7 +115,7 @@ export async function runCase(
       outcome = v?.kind === 'target-timeout' ? 'timeout' : 'crash';
       break;
     }
-    if (r.violations.length > 0 || (misused && ++tail > detachedTailMax)) break;
+    if (r.violations.length > 0 || (misused && ++tail > tailMax)) break;
   }
   if (outcome === undefined && r.violations.length === 0 && liveBytes(r.model) <= sweepBytesMax)
     if (!(await r.finish(last))) {

@@ -1,8 +1,10 @@
-// The watch call: run at each new DMA shape (inside producer chains too), never twice at one
-// shape, never on an idle DMA state, and without changing what the program builds.
+// The watch calls (MapDmaMemory and a sibling): run at each new DMA shape (inside producer
+// chains too), never twice at one shape, never on an idle DMA state, and without changing
+// what the program builds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rngFor } from '../core/rng.js';
+import { INERT_FNS } from '../model/calls.js';
 import { resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
 import type { TraceCall } from '../model/values.js';
@@ -80,29 +82,57 @@ describe('the watch call', () => {
     expect(calls.at(-1)?.[0].fn).toBe('VideoPortCompleteDma'); // none after the program ends
   });
 
-  it('adds only its own calls, at DMA shapes no MapDmaMemory met before, never when idle', () => {
+  it('adds only its own calls, each at DMA shapes no call of its function met, never when idle', () => {
     const sw = swarmFor(7, 3);
     fc.assert(
       fc.property(programArb(sw, 40), fc.nat(), (program, seed) => {
-        // Tagged by a length no drawn call has, so the test can tell the watch's calls apart.
-        const tagged = watch(seed).map((w) => ({ ...w, args: { ...w.args, length: lit(TAG) } }));
+        // Tagged by a device extension no drawn call has, so the test can tell the watch's
+        // calls apart (every obsolete call ignores it).
+        const tagged = watch(seed).map((w) => ({
+          ...w,
+          args: { ...w.args, hwDeviceExtension: lit(TAG) },
+        }));
         const plain = built(program, [], 1000).map(([c]) => c);
         const calls = built(program, tagged, 1000);
-        const mine = (c: TraceCall): boolean => c.fn === MDM && c.args['length'] === TAG;
+        const mine = (c: TraceCall): boolean => c.args['hwDeviceExtension'] === TAG;
         // What the program builds is unchanged: take the watch's calls out and it is all there.
         expect(calls.filter(([c]) => !mine(c)).map(([c]) => c)).toEqual(plain);
-        const met = new Set<number>();
+        const met = new Map<string, Set<number>>();
         for (const [c, shape] of calls) {
+          const byFn = met.get(c.fn) ?? new Set<number>();
           if (mine(c)) {
             expect(shape).not.toBe(0);
-            expect(met.has(shape)).toBe(false);
+            expect(byFn.has(shape)).toBe(false);
           }
-          if (c.fn === MDM) met.add(shape);
+          if (INERT_FNS.has(c.fn)) met.set(c.fn, byFn.add(shape));
         }
+        // Without obsolete calls in the program, the sibling runs wherever MapDmaMemory's does.
+        const bare = program.filter((c) => !INERT_FNS.has(c.fn));
+        const fns = built(bare, tagged, 1000)
+          .filter(([c]) => mine(c))
+          .map(([c]) => c.fn);
+        expect(fns.filter((fn) => fn !== MDM).length).toBe(fns.filter((fn) => fn === MDM).length);
       }),
       { numRuns: 100 },
     );
   });
+
+  it('holds MapDmaMemory first, then a sibling that varies case by case', () => {
+    const siblings = new Set<string>();
+    for (let index = 0; index < 200; index++) {
+      const w = watchCalls({
+        rng: rngFor(1, index),
+        swarm: swarmFor(1, 0),
+        callsMax: 64,
+        donors: [],
+      });
+      expect(w.map((c) => c.fn === MDM)).toEqual([true, false]);
+      expect(INERT_FNS.has(w[1]?.fn ?? '')).toBe(true);
+      expect(w.every((c) => !c.coherent)).toBe(true);
+      siblings.add(w[1]?.fn ?? '');
+    }
+    expect(siblings.size).toBe(INERT_FNS.size - 1);
+  });
 });
 
-const TAG = 0x7777;
+const TAG = 0x7777n;

@@ -14,4 +14,14 @@ describe('swarm configurations', () => {
     expect(a.slice(1).filter((x, i) => x !== b[i + 1]).length).toBeGreaterThan(0);
     expect(of(101)).toEqual(a); // and drawing again gives the same
   });
+
+  it('run past a misuse 2, 8 or all calls by slot, the same in every seed', () => {
+    for (const seed of [1, 2, 3]) {
+      const tails = Array.from(
+        { length: swarmSize },
+        (_, slot) => swarmFor(seed, slot).misuseTailMax,
+      );
+      expect(tails).toEqual([2, 8, 2, Infinity, 2, 8, 2, Infinity]);
+    }
+  });
 });

@@ -25,9 +25,22 @@ export interface Swarm {
    * (a call that made or moved something; see mutate.ts).
    */
   readonly momentsEvery: number;
+  /**
+   * Calls still run after the case's first misuse (or latitude detach), at most; Infinity:
+   * the rest of the case. Only the crash, hang and inert checks apply there, so a port that
+   * corrupts itself on a misuse and fails several calls later is caught only by a long tail.
+   */
+  readonly misuseTailMax: number;
 }
 
 export const swarmSize = 8;
+
+/**
+ * misuseTailMax by slot, not drawn: every seed has slots that run the whole case past a
+ * misuse (a quarter of cases), a quarter run 8 more calls, half stop 2 calls after it (the
+ * cheap default: past a misuse each call reads all live memory around it).
+ */
+const TAILS: readonly number[] = [2, 8, 2, Infinity];
 
 /** Never switched off: the functions the harness exists to check, and the call that starts DMA. */
 const KEEP: ReadonlySet<string> = new Set([
@@ -64,6 +77,7 @@ function draw(seed: number, slot: number): Swarm {
       hostility: 16,
       coherentPct: 97,
       momentsEvery: 1,
+      misuseTailMax: tailOf(slot),
     };
   const rng = rngFor(hashString(`swarm:${seed}`), slot);
   const weights = CALLS.map((c, i) => Math.round(c.weight * 2 * multiplier(rng, i)));
@@ -73,7 +87,12 @@ function draw(seed: number, slot: number): Swarm {
     hostility: pick(rng, [4, 12, 32, 64]),
     coherentPct: pick(rng, [90, 95, 98, 100]),
     momentsEvery: pick(rng, [1, 2, 4]),
+    misuseTailMax: tailOf(slot),
   };
+}
+
+function tailOf(slot: number): number {
+  return TAILS[slot % TAILS.length] ?? 2;
 }
 
 /** The configuration case `index` of a campaign uses. */
