@@ -25,7 +25,9 @@ const findingsOf = (out: string): Finding[] =>
   (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { findings: Finding[] }).findings;
 
 describe('several seeds against one planted bug', () => {
-  const seeds = ['206', '208', '209'];
+  // Seeds where the bug shows both ways, by more than one seed each (re-picked on 7 December,
+  // session 32, when hostile handles changed generation: 206, 208 and 209 no longer reached it).
+  const seeds = ['211', '212', '222'];
   const found: Finding[][] = [];
   beforeAll(async () => {
     for (const seed of seeds) {
