@@ -97,7 +97,8 @@ describe('vpdma nightly after a night that left an unminimized finding', () => {
       ]);
     const first = await night();
     expect(first.code, first.err).toBe(1);
-    const found = join(out, 'findings', 'transfer-state-changed', 'MapDmaMemory');
+    // The bug as the night meets it first (an obsolete sibling in the watch since session 32).
+    const found = join(out, 'findings', 'transfer-state-changed', 'SignalDmaComplete');
     const [hash] = readdirSync(found);
     // What an interrupted night leaves: a repro that fails, never minimized, a signature of
     // its own (here, the real finding's files under another hash).
@@ -116,7 +117,7 @@ describe('vpdma nightly after a night that left an unminimized finding', () => {
     expect(report.stillFailing).toEqual([]);
     expect(report.corpus.traces.map((t) => t.trace)).not.toContain(join(stale, 'repro.jsonl'));
     expect(report.findings.map((f) => [f.signature, f.status])).toEqual([
-      [`transfer-state-changed/MapDmaMemory/${hash ?? ''}`, 'open'],
+      [`transfer-state-changed/SignalDmaComplete/${hash ?? ''}`, 'open'],
     ]);
     expect(existsSync(stale), 'removed: it does not pile up night after night').toBe(false);
     expect(readdirSync(found)).toEqual([hash]);

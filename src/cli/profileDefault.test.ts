@@ -107,7 +107,7 @@ describe('fuzz cases grown from a reactos trace, without --profile', () => {
     mkdirSync(corpus);
     writeFileSync(join(corpus, 'ra.jsonl'), readFileSync(trace));
     const out = join(dir, 'fuzz-rx');
-    const args = ['--target', 'model:docs', '--corpus', corpus, '--runs', '60', '--workers', '1'];
+    const args = ['--target', 'model:docs', '--corpus', corpus, '--runs', '100', '--workers', '1'];
     const r = await run(['fuzz', '--out', out, ...args, '--quiet']);
     expect(r.code, r.err).toBe(1);
     const rep = report(out);
