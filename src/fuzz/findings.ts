@@ -149,9 +149,16 @@ export function judgeCase(
 ): { v: Violation; known: boolean } | undefined {
   const first = firstViolation(r);
   if (first === undefined) return undefined;
-  if (known === undefined) return { v: first, known: false };
-  const v = r.violations.find((x) => !known.has(signatureOfViolation(x)));
+  const v = known === undefined ? first : firstNotKnown(r.violations, known);
   return v === undefined ? { v: first, known: true } : { v, known: false };
+}
+
+/** The first of `vs` whose signature is not in `known` (none without known signatures). */
+function firstNotKnown(
+  vs: readonly Violation[],
+  known?: ReadonlySet<string>,
+): Violation | undefined {
+  return known === undefined ? undefined : vs.find((x) => !known.has(signatureOfViolation(x)));
 }
 
 /**
@@ -255,12 +262,8 @@ function markMinimized(t: Trace, original: Trace, v: Violation): Trace {
   return { ...t, header: { ...t.header, meta: { ...t.header.meta, minimized } } };
 }
 
-const KNOWN_HOW = {
-  minimized: false,
-  exhausted: false,
-  attempts: 0,
-  notMinimized: 'known',
-} as const;
+const NOT_MINIMIZED = { minimized: false, exhausted: false, attempts: 0 } as const;
+const KNOWN_HOW = { ...NOT_MINIMIZED, notMinimized: 'known' } as const;
 
 /** A case re-run and reported as it ran, not minimized: its bug is known (FindingDeps.known). */
 async function asKnown(r: CaseResult, v: Violation, deps: FindingDeps): Promise<FuzzFinding> {
@@ -268,7 +271,7 @@ async function asKnown(r: CaseResult, v: Violation, deps: FindingDeps): Promise<
   const again = await deps.reproduce(original, v, REPRODUCE_TIMES);
   // The re-run checks what the campaign may not have (all of memory): a violation not known
   // there makes the case new after all, minimized for it.
-  const fresh = again.atCall?.find((x) => deps.known?.has(signatureOfViolation(x)) === false);
+  const fresh = firstNotKnown(again.atCall ?? [], deps.known);
   if (fresh !== undefined && !stopped(deps)) return one(r, fresh, deps);
   return findingOf(r, v, original, original, again, REPRODUCE_TIMES, deps.known, KNOWN_HOW);
 }
@@ -291,9 +294,7 @@ function findingOf(
   // signatures, after the first not known there (a case is judged so: judgeCase).
   const lead = again.lead ?? again.seen ?? v;
   const atCall = again.atCall ?? [lead];
-  const shown =
-    (known === undefined ? undefined : atCall.find((x) => !known.has(signatureOfViolation(x)))) ??
-    lead;
+  const shown = firstNotKnown(atCall, known) ?? lead;
   return {
     signature: signatureOfViolation(shown),
     kind: shown.kind,
@@ -333,8 +334,7 @@ async function leftOver(
   return left.map(({ r, v, known }, k) => {
     const t = traces[k]!;
     const again = runs[k] ?? { count: 0 };
-    const how = known ? KNOWN_HOW : { minimized: false, exhausted: false, attempts: 0 };
-    return findingOf(r, v, t, t, again, 1, deps.known, how);
+    return findingOf(r, v, t, t, again, 1, deps.known, known ? KNOWN_HOW : NOT_MINIMIZED);
   });
 }
 
