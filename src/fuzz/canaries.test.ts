@@ -3,16 +3,10 @@
 // reshaping) cuts the shortest repro of that kind to exactly the mutant's minimalCalls, a
 // repro that reproduces on every re-run. Runs in the pool: dist/ must be built.
 import { describe, expect, it } from 'vitest';
-import { fuzzIo } from '../cli/commands/fuzz.js';
 import { MUTANTS, type Mutant } from '../replay/mutants.js';
-import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { likelyOneBug, stateChange, type LikelyOneBug } from './likelyOneBug.js';
-import { reportFindingOf } from './outputs.js';
-import type { FuzzSettings } from './protocol.js';
-import { runFuzz } from './run.js';
+import { fuzzInMemory } from '../../test/support/fuzzInMemory.js';
 import { testSeed } from '../../test/seed.js';
-
-const { text: seedText, value: seed } = testSeed;
 
 async function hunt(m: Mutant): Promise<{
   lengths: number[];
@@ -22,40 +16,21 @@ async function hunt(m: Mutant): Promise<{
   stateful: number;
   grouped: LikelyOneBug[];
 }> {
-  const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
-  const settings: FuzzSettings = {
-    target: `mutant:${m.name}`,
-    // A hang costs this much per call that hangs, during the campaign and minimization: short
-    // for the mutant that hangs. The others never hang, and at 300 ms (the watchdog acts after
-    // half a second of silence) a worker starved on a loaded machine can read as hung: a
-    // finding the mutant did not cause, a candidate judged wrongly, a repro re-run "2/3".
-    timeoutMs: m.kind === 'target-timeout' ? 300 : 10_000,
-    sampleBytes: 512,
-    callsMax: 64,
-    seed,
-    seedText,
-  };
-  const io = fuzzIo({
-    keep: () => Promise.resolve('(memory)'),
-    writeFinding: (f) =>
-      Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
+  // A hang costs this much per call that hangs, during the campaign and minimization: short
+  // for the mutant that hangs. The others never hang, and at 300 ms (the watchdog acts after
+  // half a second of silence) a worker starved on a loaded machine can read as hung: a
+  // finding the mutant did not cause, a candidate judged wrongly, a repro re-run "2/3".
+  const timeoutMs = m.kind === 'target-timeout' ? 300 : 10_000;
+  const r = await fuzzInMemory(`mutant:${m.name}`, timeoutMs, {
+    runs: 4000,
+    // One worker: the campaign still runs in the pool (after this thread's first cases), and
+    // its results are the same for any worker count (campaign.test.ts); a second worker's
+    // start cost about a third of this file's CPU, measured, for cases found in seconds.
+    workers: 1,
+    perGroup: 3,
+    attemptsMax: 2000,
+    failuresMax: 8,
   });
-  const r = await runFuzz(
-    {
-      settings,
-      base,
-      shard: { index: 0, count: 1 },
-      runs: 4000,
-      // One worker: the campaign still runs in the pool (after this thread's first cases), and
-      // its results are the same for any worker count (campaign.test.ts); a second worker's
-      // start cost about a third of this file's CPU, measured, for cases found in seconds.
-      workers: 1,
-      perGroup: 3,
-      attemptsMax: 2000,
-      failuresMax: 8,
-    },
-    io,
-  );
   const mine = r.findings.filter((f) => f.kind === m.kind);
   return {
     lengths: mine.map((f) => f.reproCalls),
@@ -72,7 +47,7 @@ const STATE_KINDS = new Set(['transfer-state-changed', 'object-state-changed', '
 const COUNTED = { timeout: 240_000 };
 
 describe(
-  `every mutant is found and minimized to its minimalCalls (seed=${seedText})`,
+  `every mutant is found and minimized to its minimalCalls (seed=${testSeed.text})`,
   COUNTED,
   () => {
     it.each(MUTANTS.map((m) => [m.name, m] as const))('%s', async (_name, m) => {

@@ -40,6 +40,7 @@ describe('startsIn', () => {
   it('names a call that starts a worker thread or a child process', () => {
     expect(startsIn("spawn(process.execPath, ['bin/vpdma.js']);")).toBe('spawn');
     expect(startsIn('const r = await runFuzz(settings, io);')).toBe('runFuzz');
+    expect(startsIn("const r = await fuzzInMemory('mutant:x', 300, o);")).toBe('fuzzInMemory');
     expect(startsIn('const pool = createFuzzPool(2);')).toBe('createFuzzPool');
     expect(startsIn('const t = await createProcessTarget(o);')).toBe('createProcessTarget');
     expect(startsIn('expect(step(s, call)).toEqual(r);')).toBeUndefined();
@@ -84,8 +85,9 @@ describe('sharedTestFiles', () => {
     expect(shared).not.toContain('src/minimize/traceKey.test.ts');
     expect(shared).not.toContain('src/replay/hostileTarget.test.ts');
     expect(shared).toContain('src/model/handlers/packetDma.test.ts');
-    // canaries.test.ts runs campaigns in worker pools.
+    // canaries.test.ts and staleHandle.test.ts run campaigns in worker pools (fuzzInMemory).
     expect(shared).not.toContain('src/fuzz/canaries.test.ts');
+    expect(shared).not.toContain('src/fuzz/staleHandle.test.ts');
     // errorAnswer.test.ts starts process targets in the test's thread (OWN_PROCESS).
     expect(shared).not.toContain('src/replay/errorAnswer.test.ts');
   });

@@ -48,12 +48,13 @@ const LEAKS = [
  * leaves behind (idle for up to a minute) ends with its own fork rather than riding along in a
  * shared one. These files spend their time in the threads, not in imports, so they gain little.
  * Running a CLI command counts too, in-process (runCli, main(...)) or as a child (childCli,
- * interruptCli), and so do runReplays* and minimizeCorpusFailures (its replay pool): a command
- * starts replay or fuzz pools, and listens for SIGINT/SIGTERM (interrupt.ts, stdinTrace.ts)
- * until it ends.
+ * interruptCli), and so do runReplays*, minimizeCorpusFailures (its replay pool) and
+ * fuzzInMemory (fuzzInMemory.ts, runFuzz wired as the command wires it): a command starts
+ * replay or fuzz pools, and listens for SIGINT/SIGTERM (interrupt.ts, stdinTrace.ts) until it
+ * ends.
  */
 const STARTS =
-  /\b(runFuzz|fuzzIo|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker|runCli|childCli|interruptCli|runReplays\w*|minimizeInput|minimizeCorpusFailures|main(?=\s*\())\b/;
+  /\b(runFuzz|fuzzIo|fuzzInMemory|createFuzzPool|PiscinaExecutor|TaskPool|WarmingPool|Piscina|createProcessTarget|spawn|spawnSync|execFile|execFileSync|fork|Worker|runCli|childCli|interruptCli|runReplays\w*|minimizeInput|minimizeCorpusFailures|main(?=\s*\())\b/;
 
 /** What `text` (a test file's) calls that starts a thread or a process, or undefined. */
 export function startsIn(text: string): string | undefined {
