@@ -113,6 +113,16 @@ export const FUZZ_OPTIONS = {
     ),
 } as const;
 
+/** replay's and minimize's --timeout (fuzz's and nightly's: FUZZ_OPTIONS), for `.addOption()`. */
+export const REPLAY_OPTIONS = {
+  timeout: () =>
+    numberOption(
+      '--timeout <ms>',
+      'a target call (for process:, each request) that takes longer is a target-timeout',
+      REPLAY_TIMEOUT_MS,
+    ),
+} as const;
+
 const FUZZ_INT_KEYS = {
   '--calls-max': 'callsMax',
   '--timeout': 'timeoutMs',

@@ -39,12 +39,7 @@ import {
 } from '../minimizeJob.js';
 import { isBundledRef, traceArgument } from '../bundledTrace.js';
 import { spoolStdin, STDIN_TRACE } from '../stdinTrace.js';
-import {
-  numberOption,
-  REPLAY_TIMEOUT_MS,
-  SHARED_OPTIONS,
-  stderrIntoStdoutWarning,
-} from '../options.js';
+import { REPLAY_OPTIONS, SHARED_OPTIONS, stderrIntoStdoutWarning } from '../options.js';
 import { reproOf, shrinkTrace } from '../shrinkTrace.js';
 import { Progress, progressMode, type ProgressOptions } from '../progress.js';
 import { firstReplayProgress } from '../minimizeProgress.js';
@@ -77,13 +72,7 @@ export const registerMinimize: RegisterCommand = (program, ctx) => {
     .option('--attempts <n>', 'the same as --attempts-max (its older name)')
     .option('--kind <kind>', 'the violation kind to keep (default: the first violation)')
     .option('--fn <fn>', 'the function whose violation to keep (default: the first)')
-    .addOption(
-      numberOption(
-        '--timeout <ms>',
-        'a target call (for process:, each request) that takes longer is a target-timeout',
-        REPLAY_TIMEOUT_MS,
-      ),
-    )
+    .addOption(REPLAY_OPTIONS.timeout())
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)
     .option(...SHARED_OPTIONS.quiet)

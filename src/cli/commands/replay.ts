@@ -22,6 +22,7 @@ import {
   stderrIntoStdoutWarning,
   helloTimeoutOption,
   rssLimitOption,
+  REPLAY_OPTIONS,
   REPLAY_TIMEOUT_MS,
   numberOption,
 } from '../options.js';
@@ -97,13 +98,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       '--junit <file>',
       'write a JUnit XML report here (one test case per trace; - for stdout)',
     )
-    .addOption(
-      numberOption(
-        '--timeout <ms>',
-        'a target call (for process:, each request) that takes longer is a target-timeout',
-        REPLAY_TIMEOUT_MS,
-      ),
-    )
+    .addOption(REPLAY_OPTIONS.timeout())
     .option(...SHARED_OPTIONS.loadTimeout)
     .option(...SHARED_OPTIONS.rssLimitMb)
     .option(
