@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HEARD_SIGINT, signalWhileWriting } from '../../test/support/release.js';
+import { releaseOnceHeard, signalWhileWriting } from '../../test/support/release.js';
 import { interruptCli, runCli as run } from '../../test/support/runCli.js';
 import { waitFor } from '../../test/support/waitFor.js';
 
@@ -16,6 +16,26 @@ function allFiles(d: string): string[] {
   return readdirSync(d, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
+}
+
+/**
+ * `vpdma merge ...argv` given Ctrl-C while it holds `held` open (test/fixtures/hold-open.mjs,
+ * preloaded into the child), which it copies on once the child has heard the signal; the
+ * hold's mark and release files are named with `tag`.
+ */
+function mergeHeldOpen(argv: readonly string[], held: string, tag: string) {
+  const mark = join(dir, `held${tag}`);
+  const release = join(dir, `release${tag}`);
+  const hook = join(import.meta.dirname, '../../test/fixtures/hold-open.mjs');
+  return interruptCli(['merge', ...argv], () => waitFor(() => existsSync(mark)), false, {
+    env: {
+      NODE_OPTIONS: `--import ${hook}`,
+      HOLD_OPEN_PATH: held,
+      HOLD_OPEN_MARK: mark,
+      HOLD_OPEN_RELEASE: release,
+    },
+    afterSignal: releaseOnceHeard(release),
+  });
 }
 
 describe('vpdma merge, interrupted', () => {
@@ -43,26 +63,7 @@ describe('vpdma merge, interrupted', () => {
       ...readdirSync(join(s2, 'corpus')),
     ]);
     const out = join(dir, 'merged');
-    const mark = join(dir, 'held');
-    const release = join(dir, 'release');
-    const hook = join(import.meta.dirname, '../../test/fixtures/hold-open.mjs');
-    const r = await interruptCli(
-      ['merge', s1, s2, '--out', out],
-      () => waitFor(() => existsSync(mark)),
-      false,
-      {
-        env: {
-          NODE_OPTIONS: `--import ${hook}`,
-          HOLD_OPEN_PATH: held,
-          HOLD_OPEN_MARK: mark,
-          HOLD_OPEN_RELEASE: release,
-        },
-        afterSignal: async (err) => {
-          await waitFor(() => err().includes(HEARD_SIGINT));
-          writeFileSync(release, '');
-        },
-      },
-    );
+    const r = await mergeHeldOpen([s1, s2, '--out', out], held, '');
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/vpdma: SIGINT: finishing up/);
     expect(r.err).toMatch(/vpdma merge: interrupted: \d+ of \d+ corpus entries copied/);
@@ -88,26 +89,7 @@ describe('vpdma merge, interrupted', () => {
   it('with a shard missing too, says both: the interrupted copy and the missing shard', async () => {
     const entry = readdirSync(join(s1, 'corpus')).sort()[0] ?? 'none';
     const out = join(dir, 'merged-missing');
-    const mark = join(dir, 'held-missing');
-    const release = join(dir, 'release-missing');
-    const hook = join(import.meta.dirname, '../../test/fixtures/hold-open.mjs');
-    const r = await interruptCli(
-      ['merge', s1, '--out', out],
-      () => waitFor(() => existsSync(mark)),
-      false,
-      {
-        env: {
-          NODE_OPTIONS: `--import ${hook}`,
-          HOLD_OPEN_PATH: join(s1, 'corpus', entry),
-          HOLD_OPEN_MARK: mark,
-          HOLD_OPEN_RELEASE: release,
-        },
-        afterSignal: async (err) => {
-          await waitFor(() => err().includes(HEARD_SIGINT));
-          writeFileSync(release, '');
-        },
-      },
-    );
+    const r = await mergeHeldOpen([s1, '--out', out], join(s1, 'corpus', entry), '-missing');
     expect(r.code, r.err).toBe(130);
     expect(r.out).toContain(
       'interrupted: the corpus copy stopped, and 1 of 2 shards given; the reports cover those, the findings and what was copied',
