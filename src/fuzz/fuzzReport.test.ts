@@ -1,6 +1,7 @@
 // The summary after a fuzz run says where its cases ran (dist/ must be built for the workers):
 // a campaign that ends within the main thread's head start never starts a worker.
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { fuzzIo } from '../cli/commands/fuzz.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
@@ -12,18 +13,10 @@ import {
   type FuzzReport,
 } from './fuzzReport.js';
 import { reportFindingOf } from './outputs.js';
-import type { FuzzSettings } from './protocol.js';
 import { runFuzz } from './run.js';
 import { testReportMeta } from '../../test/support/reportMeta.js';
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax: 32,
-  seed: 5,
-  seedText: '5',
-};
+const settings = fuzzSettings('model', { callsMax: 32, seed: 5, seedText: '5' });
 
 async function fuzz(pool: FuzzPoolOptions): Promise<FuzzReport> {
   const base = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');

@@ -2,21 +2,15 @@
 // every task that reaches the key: the campaign keeps the labels as they come and maps the
 // keys of each case to them, so what was reached is the same as with labels sent every time.
 import { describe, expect, it } from 'vitest';
+import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { runCampaign } from './campaign.js';
 import type { FuzzExecutor } from './executor.js';
-import type { CaseResult, FuzzSettings, FuzzTask } from './protocol.js';
+import type { CaseResult, FuzzTask } from './protocol.js';
 import { runFuzzTask } from './runCases.js';
 
-const settings: FuzzSettings = {
-  target: 'model',
-  timeoutMs: 1000,
-  sampleBytes: 512,
-  callsMax: 32,
-  seed: 5,
-  seedText: '5',
-};
+const settings = fuzzSettings('model', { callsMax: 32, seed: 5, seedText: '5' });
 const base = buildBase(await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/'), 32);
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, k) => from + k);
 const task = (cases: number[], campaign?: number): FuzzTask => ({
