@@ -1,7 +1,16 @@
 // What `vpdma merge` refuses before writing anything, and how it says so: an output that is
 // one of the files it reads from a shard, and shards that started from different corpora or
 // were run by different builds.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -227,5 +236,37 @@ describe('vpdma merge given some of the shards', () => {
       '<error message="shard 2/2 missing: the reports cover the shards given" type="shards-missing"',
     );
     expect(junit).not.toContain('type="interrupted"');
+  });
+});
+
+describe('vpdma merge given a shard killed before its reports', () => {
+  it('merges the others, the killed one named and counted lost; a missing directory is refused', async () => {
+    // A night SIGKILLed (a CI job's timeout) leaves its --out without report.json: its corpus,
+    // its findings' originals and its lock file; CI uploads it all the same (if: always()).
+    const killed = join(dir, 'killed');
+    cpSync(s2, killed, { recursive: true });
+    rmSync(join(killed, 'report.json'));
+    writeFileSync(join(killed, '.vpdma.lock'), '{"pid":999999999,"host":"gone","since":"x"}\n');
+    const r = await run(['merge', s1, killed, '--out', join(dir, 'with-killed')]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(
+      `vpdma merge: ${killed} holds no report.json (its night was killed before writing its reports, as by a CI job's timeout): left out, as a shard lost on the way\n`,
+    );
+    expect(r.err).toContain('1 of 2 shards given; the merged report covers only those');
+    const report = JSON.parse(readFileSync(join(dir, 'with-killed', 'report.json'), 'utf8')) as {
+      shardsMissing?: string[];
+    };
+    expect(report.shardsMissing).toEqual(['2/2']);
+    // A directory that is not there is a mistyped argument, not a lost shard.
+    const typo = await run(['merge', s1, join(dir, 'no-such-shard'), '--out', join(dir, 'typo')]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(
+      /no-such-shard\/report\.json: cannot read a nightly report \(no such file/,
+    );
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+    // Nothing but killed shards: nothing to merge, refused as before.
+    const none = await run(['merge', killed, '--out', join(dir, 'none')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('killed/report.json: cannot read a nightly report');
   });
 });

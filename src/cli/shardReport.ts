@@ -1,4 +1,5 @@
 // One shard's report.json, read and checked whole before merge writes anything.
+import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReportShapeError } from '../core/reportShapeError.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
@@ -44,6 +45,40 @@ export async function readShard(dir: string): Promise<Shard> {
   const report = raw as NightlyReportWithDetail;
   probe(path, report);
   return { dir, report };
+}
+
+/**
+ * A shard directory with no report.json: its night was killed (SIGKILL, a CI job's timeout)
+ * before writing its reports, and a CI step that uploads --out whatever happened (`if:
+ * always()`) hands it to the merge with its corpus and its findings' originals. Not a
+ * directory at all is a mistyped argument, refused as before.
+ */
+async function killedBeforeReports(dir: string): Promise<boolean> {
+  const isDir = (await stat(dir).catch(() => undefined))?.isDirectory() === true;
+  const report = await lstat(join(dir, 'report.json')).then(
+    () => 'there',
+    (e: unknown) => (e as NodeJS.ErrnoException).code,
+  );
+  return isDir && report === 'ENOENT';
+}
+
+/**
+ * Every shard given, a killed one (above) left out with a line saying so: a shard lost on the
+ * way, which the merge names as missing and never lets exit 0. Nothing but killed shards is
+ * nothing to merge: refused, naming the first one's missing report.
+ */
+export async function readShards(
+  dirs: readonly string[],
+  err: (line: string) => void,
+): Promise<Shard[]> {
+  const killed = await Promise.all(dirs.map(killedBeforeReports));
+  const given = dirs.filter((_, i) => killed[i] !== true);
+  if (given.length === 0) return Promise.all(dirs.map(readShard));
+  for (const dir of dirs.filter((_, i) => killed[i] === true))
+    err(
+      `vpdma merge: ${dir} holds no report.json (its night was killed before writing its reports, as by a CI job's timeout): left out, as a shard lost on the way\n`,
+    );
+  return Promise.all(given.map(readShard));
 }
 
 /**

@@ -48,7 +48,7 @@ import {
 } from '../mergeCorpusRepros.js';
 import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
-import { mergedTiming, readShard, type Shard } from '../shardReport.js';
+import { mergedTiming, readShards, type Shard } from '../shardReport.js';
 import { plural } from '../../core/plural.js';
 import { copyCorpus, notCopiedVerdict } from '../mergeCopy.js';
 import { ioMessage } from '../../store/fileChunks.js';
@@ -140,12 +140,12 @@ async function merge(
   const failOn = parseFailOn(opts.failOn);
   // In shard order, whatever the order given: the first one's order of corpus traces is kept.
   const shardNumber = (s: Shard): number => Number((s.report.shard ?? '1/1').split('/')[0]);
-  const shards = (await Promise.all(dirs.map(readShard))).sort(
+  const shards = (await readShards(dirs, (line) => ctx.io.err(line))).sort(
     (a, b) => shardNumber(a) - shardNumber(b),
   );
   const names = await checkCompatible(shards);
   const out = await landsIn(opts.out);
-  const shardDirs = await Promise.all(shards.map((s) => landsIn(s.dir)));
+  const shardDirs = await Promise.all(dirs.map((d) => landsIn(d)));
   if (shardDirs.includes(out))
     throw new UserError(
       `merge: --out ${opts.out} is one of the shards: merging into it would overwrite that shard's report; give a new directory`,
