@@ -4,7 +4,7 @@ import { plural } from '../core/plural.js';
 import { alternatesLines, type Alternate } from '../store/collect.js';
 import { buildRevision } from './buildRevision.js';
 import { historyNote, otherTargetsNote, upgradeNote, type HistoryFile } from './nightlyHistory.js';
-import { emptyReplayDirWarning, unminimizedNote } from './nightlyPlan.js';
+import { emptyReplayDirWarning, originalsOnlyNote, unminimizedNote } from './nightlyPlan.js';
 import { disableWarnings } from './options.js';
 import { rssLimitNote } from '../replay/rssLimit.js';
 
@@ -15,6 +15,7 @@ export interface StartNotes {
     readonly empty: readonly string[];
     readonly alternates: readonly Alternate[];
     readonly unminimized: readonly string[];
+    readonly originalsOnly: readonly string[];
   };
   readonly out: string;
   readonly history: HistoryFile | undefined;
@@ -36,6 +37,8 @@ export function startNotes(err: (text: string) => void, n: StartNotes): void {
   for (const line of alternatesLines(n.traces.alternates))
     err(`vpdma nightly: --replay: ${line}\n`);
   if (n.traces.unminimized.length > 0) err(unminimizedNote(n.out, n.traces.unminimized.length));
+  const killed = originalsOnlyNote(n.out, n.traces.originalsOnly, n.target);
+  if (killed !== '') err(killed);
   for (const note of [
     historyNote('nightly', n.history),
     upgradeNote('nightly', n.history),

@@ -189,3 +189,32 @@ describe('failsOnNew (--fail-on new)', () => {
     expect(failsOnNew(judged('open'))).toBe(false);
   });
 });
+
+describe('vpdma nightly after a night killed outright', () => {
+  it('says which originals it left, without replaying or removing them', async () => {
+    // A night SIGKILLed (a CI job's timeout) leaves each bug it met as an original, written at
+    // once, with no repro, no finding.json and no report: here, one copied from a real night.
+    const out = join(dir, 'killed');
+    const first = await runCli([
+      ...['nightly', '--target', 'mutant:drops-map-registers', '--runs', '20'],
+      ...['--replay', TRACE, '--out', out, '--quiet'],
+    ]);
+    expect(first.code, first.err).toBe(1);
+    const found = join(out, 'findings', 'transfer-state-changed', 'SignalDmaComplete');
+    const [hash] = readdirSync(found);
+    const left = join(out, 'findings', 'transfer-state-changed', 'Killed', 'feedface');
+    mkdirSync(left, { recursive: true });
+    for (const f of ['original.txt', 'original.vpt'])
+      cpSync(join(found, hash ?? '', f), join(left, f));
+    const traces = await collectNightlyTraces(out, [TRACE]);
+    expect(traces.originalsOnly).toEqual([join(left, 'original.vpt')]);
+    expect(traces.files).not.toContain(join(left, 'original.vpt'));
+    const next = await runCli([
+      ...['nightly', '--target', 'model', '--runs', '1', '--replay', TRACE, '--out', out],
+    ]);
+    expect(next.err).toContain(
+      `vpdma nightly: ${join(out, 'findings')} holds the original of a bug an earlier run met, killed before writing its finding (${join(left, 'original.vpt')}): not replayed as a regression, and kept until a run meets that bug again; \`vpdma replay ${join(left, 'original.vpt')} --target model\` shows it\n`,
+    );
+    expect(readdirSync(left).sort()).toEqual(['original.txt', 'original.vpt']);
+  });
+});

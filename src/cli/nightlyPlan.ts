@@ -2,6 +2,7 @@
 // run earns under --fail-on.
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { shellWord } from '../core/shellWord.js';
 import { hasUnlisted } from '../report/knownViolations.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { FindingStatus, NightlyReport, NotReplayed } from '../report/nightlySchema.js';
@@ -83,12 +84,14 @@ async function unminimized(dir: string): Promise<boolean> {
   }
 }
 
+interface Found {
+  repros: string[];
+  unminimized: string[];
+  originalsOnly: string[];
+}
+
 /** repro.jsonl of every finding an earlier run left in OUT/findings, sorted, by kind. */
-async function regressions(
-  dir: string,
-  found: { repros: string[]; unminimized: string[] },
-  depth = 0,
-): Promise<void> {
+async function regressions(dir: string, found: Found, depth = 0): Promise<void> {
   if (depth > 8) return;
   let names: string[];
   try {
@@ -104,6 +107,11 @@ async function regressions(
     } else if ((await stat(p).catch(() => undefined))?.isDirectory() === true)
       await regressions(p, found, depth + 1);
   }
+  // A run killed outright (SIGKILL, a CI job's timeout) leaves the original of each bug it
+  // met, written at once, and nothing else: no repro, no finding.json, no report saying so.
+  const original = ['original.vpt', 'original.txt'].find((f) => names.includes(f));
+  if (original !== undefined && !names.includes('repro.jsonl') && !names.includes('finding.json'))
+    found.originalsOnly.push(join(dir, original));
 }
 
 export interface NightlyTraces {
@@ -120,6 +128,13 @@ export interface NightlyTraces {
    * regressions (docs/nightly.md: reported by their night, never recorded), replayed by no later night.
    */
   readonly unminimized: string[];
+  /**
+   * The originals in OUT/findings with nothing beside them, of a run killed before it wrote
+   * their findings: not regressions (nothing says what they failed with), and never removed,
+   * since nothing else holds what that run met; a later run that meets the bug writes its
+   * finding there.
+   */
+  readonly originalsOnly: string[];
 }
 
 /** `--replay`'s word for the bundled corpus: `--replay bundled regress/` replays both. */
@@ -147,7 +162,7 @@ export async function collectNightlyTraces(
   out: string,
   dirs: readonly string[],
 ): Promise<NightlyTraces> {
-  const found = { repros: [] as string[], unminimized: [] as string[] };
+  const found: Found = { repros: [], unminimized: [], originalsOnly: [] };
   await regressions(join(out, 'findings'), found);
   const first = found.repros;
   const traces = await collectTraces(dirs);
@@ -160,6 +175,7 @@ export async function collectNightlyTraces(
     empty: traces.empty,
     alternates: traces.alternates,
     unminimized: found.unminimized,
+    originalsOnly: found.originalsOnly,
   };
 }
 
@@ -307,4 +323,19 @@ export function budgetOf(opts: NightlyOptions): ReturnType<typeof budgetOptions>
     ...(time === undefined ? {} : { time }),
     ...(opts.minimizeTime === undefined ? {} : { minimizeTime: opts.minimizeTime }),
   });
+}
+
+/** The originals a killed run left (NightlyTraces.originalsOnly): said, with how to see one. */
+export function originalsOnlyNote(
+  out: string,
+  originals: readonly string[],
+  target: string,
+): string {
+  const [first] = originals;
+  if (first === undefined) return '';
+  const one = originals.length === 1;
+  const what = one
+    ? `the original of a bug an earlier run met, killed before writing its finding (${first})`
+    : `the originals of ${originals.length} bugs an earlier run met, killed before writing their findings (${first}, and ${originals.length - 1} more)`;
+  return `vpdma nightly: ${join(out, 'findings')} holds ${what}: not replayed as ${one ? 'a regression' : 'regressions'}, and kept until a run meets ${one ? 'that bug' : 'each bug'} again; \`vpdma replay ${shellWord(first)} --target ${shellWord(target)}\` shows ${one ? 'it' : 'the first'}\n`;
 }
