@@ -267,7 +267,8 @@ void vp_free_device_base(vp_t *s, call *c)
     if (v && v->process == 0) unmap_view(s, v);
 }
 
-/* *VirtualAddress: in, NULL or a process handle; out, the view. *Length: out, page-rounded. */
+/* *VirtualAddress: in, NULL or a process handle; out, the view. *Length: out, page-rounded
+ * (unless that passes 32 bits). */
 void vp_map_memory(vp_t *s, call *c)
 {
     uint64_t flags = num(c, "inIoSpace"), handle = num(c, "virtualAddress");
@@ -278,7 +279,9 @@ void vp_map_memory(vp_t *s, call *c)
     if (!v) { ret_u(c, ERROR_INVALID_PARAMETER); return; }
     ret_u(c, NO_ERROR);
     out_u(c, "virtualAddress", v->va);
-    out_u(c, "length", pages_for(off + len) * PAGE - off);
+    /* *Length is a ULONG: rounded up only while that fits, as the model does. */
+    uint64_t mapped = pages_for(off + len) * PAGE - off;
+    out_u(c, "length", mapped > 0xffffffffu ? len : mapped);
 }
 
 /* An interior address releases the whole view; ProcessHandle is 0 (any view) or the map-time

@@ -46,3 +46,6 @@ export const SG_ELEMENT_BYTES = 24;
 /** x86 layouts (spec §3): what a 32-bit system (NT4, say) hands back. */
 export const SG_LIST_X86_HEADER_BYTES = 8;
 export const SG_ELEMENT_X86_BYTES = 16;
+
+/** The largest ULONG: a length the API passes in a ULONG (`*Length`) never exceeds it. */
+export const ULONG_MAX = 0xffffffff;

@@ -8,6 +8,7 @@ import {
   SG_ELEMENT_X86_BYTES,
   SG_LIST_HEADER_BYTES,
   SG_LIST_X86_HEADER_BYTES,
+  ULONG_MAX,
 } from '../core/constants.js';
 import { poison, POISON_PTR } from '../model/args.js';
 import type { Args, Struct, Value } from '../model/values.js';
@@ -149,7 +150,8 @@ function sameValue(
       const bus = ctx.modelArgs['physicalAddress'];
       const unitOffset = typeof bus === 'bigint' ? Number(bus & MAP_UNIT_MASK) : 0;
       const whole = Math.ceil((unitOffset + entry) / MAP_UNIT_BYTES) * MAP_UNIT_BYTES;
-      return actual >= entry && actual <= Math.max(expected, whole);
+      // ...and never past what a ULONG holds: near 4 GiB the whole units need 2^32.
+      return actual >= entry && actual <= Math.min(Math.max(expected, whole), ULONG_MAX);
     }
     default:
       return sameData(expected, actual);

@@ -4,6 +4,7 @@ import {
   ERROR_INVALID_PARAMETER,
   ERROR_NOT_ENOUGH_MEMORY,
   NO_ERROR,
+  ULONG_MAX,
   VIDEO_MEMORY_SPACE_IO,
   VIDEO_MEMORY_SPACE_P6CACHE,
   VIDEO_MEMORY_SPACE_USER_MODE,
@@ -212,7 +213,8 @@ export function mapMemory(s: ModelState, a: Args): StepResult {
   const mapped = Math.ceil((pageOff + r.length) / PAGE_SIZE) * PAGE_SIZE - pageOff;
   return ok(r.process === 0n ? 'kernel' : 'user', NO_ERROR, {
     virtualAddress: view.va,
-    length: mapped,
+    // *Length is a ULONG: rounded up only while that fits ("maybe rounded up", spec §1 F).
+    length: mapped > ULONG_MAX ? r.length : mapped,
   });
 }
 
