@@ -132,25 +132,6 @@ describe('the C target replays clean', () => {
     expect(show(r)).toEqual([]);
   });
 
-  it('maps almost 4 GiB of a BAR above 4 GiB with *Length still a ULONG, as the model', async () => {
-    // Rounded to a page, 0xfffff001 bytes would need 2^32, which *Length (a ULONG) cannot hold.
-    const bar = { name: 'framebuffer', base: 0x4000000000n, length: 2 ** 33, space: 'memory' };
-    const args = {
-      physicalAddress: bar.base,
-      length: 0xfffff001,
-      inIoSpace: 0,
-      virtualAddress: 0n,
-    };
-    const device: DeviceSpec = { apertures: [bar] } as DeviceSpec;
-    // Unmapped again: a view left live is compared whole at the end, 4 GiB of reads.
-    const unmap = { virtualAddress: 0xffffc00000000000n, processHandle: 0n }; // the oracle's
-    const r = await replayC(header(device), [
-      { fn: 'VideoPortMapMemory', args },
-      { fn: 'VideoPortUnmapMemory', args: unmap },
-    ]);
-    expect(show(r)).toEqual([]);
-  });
-
   it('a request buffer running from a user view past its end is not compared with the oracle', async () => {
     // The oracle maps nothing past the view; the C target has user memory there. A fuzzed
     // MapDmaMemory whose pVrp output buffer did so was a memory-mismatch "found by the sample".

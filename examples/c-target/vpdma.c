@@ -150,7 +150,16 @@ void vp_start_dma(vp_t *s, call *c)
     t.regs = (uint32_t)pages_for(in_page + granted);
     if (a->sg) {
         uint64_t pages = min64(pages_for(start % PAGE + granted), m->nkeys - page0);
-        t.el = coalesce(m->keys + page0, pages, (uint32_t)(start % PAGE), (uint32_t)granted, &t.nel);
+        /* Without 64-bit addressing a page above 4 GiB is seen through the transfer's own map
+         * register (its page of the logical window), as the model has it. */
+        uint64_t *keys = malloc((pages ? pages : 1) * sizeof *keys);
+        if (!keys) exit(1);
+        for (uint64_t i = 0; i < pages; i++) {
+            uint64_t k = m->keys[page0 + i];
+            keys[i] = a->dma64 || k < 0x100000 ? k : a->window / PAGE + first + i;
+        }
+        t.el = coalesce(keys, pages, (uint32_t)(start % PAGE), (uint32_t)granted, &t.nel);
+        free(keys);
     } else { /* the map registers present one contiguous logical window */
         if (!(t.el = malloc(sizeof *t.el))) exit(1);
         t.el[0] = (sgel){a->window + (uint64_t)first * PAGE + start % PAGE, (uint32_t)granted};

@@ -4,9 +4,10 @@
 // test (in src/model/handlers/ unless named otherwise), so the page cannot silently go stale.
 export const CALL_NOTES: Readonly<Record<string, readonly string[]>> = {
   VideoPortGetDmaAdapter: [
-    // Pinned by packetDma.test.ts (scatter/gather from the description or the device) and
+    // Pinned by packetDma.test.ts (scatter/gather from the description or the device),
+    // dma32Window.test.ts (a 32-bit adapter's list below 4 GiB) and
     // adapters.test.ts ("sizes map registers ...").
-    "the adapter's settings combine the description with the device's `dma` (the trace header's, [design.md](design.md)): scatter/gather only when both the description's `scatterGather` and the device's `dma.scatterGather` are true (so a device without it gets one element per list, whatever the driver asks), 64-bit logical addresses likewise (`dma64BitAddresses`), `maximumLength` the smaller of the two; `dma32BitAddresses` is not read",
+    "the adapter's settings combine the description with the device's `dma` (the trace header's, [design.md](design.md)): scatter/gather only when both the description's `scatterGather` and the device's `dma.scatterGather` are true (so a device without it gets one element per list, whatever the driver asks), 64-bit logical addresses likewise (`dma64BitAddresses`; without them a common buffer lies below 4 GiB, and a scatter/gather list names a page above 4 GiB by its map register's logical address, below 4 GiB), `maximumLength` the smaller of the two; `dma32BitAddresses` is not read",
     'the adapter gets min(`dma.mapRegisters`, ceil(`maximumLength` / 4096) + 1) map registers: 2 for a `maximumLength` of 4096, with the default device (64 registers); `StartDma` grants no more than the largest run of free ones ([spec-gaps.md](spec-gaps.md))',
   ],
   VideoPortLockPages: [

@@ -42,6 +42,24 @@ function grant(
   return Math.max(0, Math.min(wanted, adapter.maximumLength, byRegisters));
 }
 
+/** Pages a 32-bit adapter's device cannot reach: at or above 4 GiB. */
+const FIRST_HIGH_PAGE = 0x100000000 / PAGE_SIZE;
+
+/**
+ * The page keys a device sees for a transfer's pages: the pages themselves, but for an adapter
+ * without 64-bit addressing a page above 4 GiB is seen through the transfer's own map register
+ * (its page of the adapter's logical window, below 4 GiB), as the HAL double-buffers it.
+ */
+function reachable(
+  adapter: Adapter,
+  keys: readonly number[],
+  firstRegister: number,
+): readonly number[] {
+  if (adapter.dma64 || keys.every((k) => k < FIRST_HIGH_PAGE)) return keys;
+  const window = Number(adapter.logicalWindow) / PAGE_SIZE + firstRegister;
+  return keys.map((k, i) => (k < FIRST_HIGH_PAGE ? k : window + i));
+}
+
 function elementsFor(
   adapter: Adapter,
   mdl: Mdl,
@@ -55,7 +73,8 @@ function elementsFor(
     firstPage,
     firstPage + Math.ceil(((startByte % PAGE_SIZE) + length) / PAGE_SIZE),
   );
-  if (adapter.scatterGather) return coalesce(keys, startByte % PAGE_SIZE, length);
+  if (adapter.scatterGather)
+    return coalesce(reachable(adapter, keys, firstRegister), startByte % PAGE_SIZE, length);
   // Without scatter/gather the map registers present one contiguous logical window.
   return [
     {
@@ -153,10 +172,14 @@ function grantQueued(s: ModelState, adapter: Adapter): void {
     if (t.adapter !== adapter.handle || t.state !== 'queued') continue;
     const run = freeRun(s, adapter);
     if (t.mapRegisters > run.count) return;
+    // Placed at register 0 when queued: the window addresses move to the registers granted.
     const shift = BigInt(run.first * PAGE_SIZE);
-    const elements = adapter.scatterGather
-      ? t.elements
-      : t.elements.map((e) => ({ address: e.address + shift, length: e.length }));
+    const mdl = adapter.dma64 ? undefined : s.mdls.get(t.mdl);
+    const elements = !adapter.scatterGather
+      ? t.elements.map((e) => ({ address: e.address + shift, length: e.length }))
+      : mdl === undefined
+        ? t.elements
+        : elementsFor(adapter, mdl, t.offset, t.length, run.first);
     s.transfers.set(t.sgList, { ...t, firstRegister: run.first, elements, state: 'pending' });
     adapter.mapRegistersUsed += t.mapRegisters;
   }
