@@ -121,7 +121,11 @@ export async function writeNightlyReports(
 export function unwrittenError(out: string, u: Unwritten, history?: string): UserError {
   const held = u.files.length === 1 ? 'it holds' : 'they hold';
   const notHistory = history === undefined ? '' : `; --history ${history} was not written either`;
+  // --json names its own path, which need not be in --out.
+  const inOut = u.files.filter((f) => !f.startsWith('--json '));
+  const own = u.files.filter((f) => f.startsWith('--json '));
+  const where = [...(inOut.length === 0 ? [] : [`${inOut.join(', ')} to ${out}`]), ...own];
   return new UserError(
-    `cannot write ${u.files.join(', ')} to ${out} (${u.reason}): ${held} what an earlier run wrote, if any${notHistory}`,
+    `cannot write ${where.join(' or ')} (${u.reason}): ${held} what an earlier run wrote, if any${notHistory}`,
   );
 }
