@@ -220,7 +220,7 @@ describe('bin/vpdma.js', () => {
         /^vpdma: warning: 1 failing case never failed again with 2 workers: a module target's top-level state .*\n/m;
       expect(r.stderr.replace(stateWarning, '')).not.toMatch(/Error|vpdma: /);
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/coverage \d+ keys/);
+      expect(r.stdout).toMatch(/coverage \d+ branches, \d+ keys/);
       const lines = readFileSync(marker, 'utf8').trim().split('\n');
       // Loaded in worker threads only; one of them exited, and the pool started another.
       expect(lines.filter((l) => l.startsWith('load main'))).toEqual([]);

@@ -9,6 +9,7 @@ const at = (elapsedMs: number, cases: number, calls = cases * 30): CampaignProgr
   cases,
   calls,
   coverage: 5699,
+  branches: 118,
   kept: 0,
   failing: 0,
   kinds: 0,
@@ -31,7 +32,7 @@ describe('a campaign status line', () => {
     ] as const)
       progress.update(cases, status(at(ms, cases), 1984));
     expect(out[1]).toBe(
-      'vpdma fuzz: 5508 | elapsed 10s/30s | cases/s 551 (avg 551) | calls/s 17k | coverage 5699 | corpus 1984 | findings 0 | failing 0 | rss 277M\n',
+      'vpdma fuzz: 5508 | elapsed 10s/30s | cases/s 551 (avg 551) | calls/s 17k | branches 118 | keys 5699 | corpus 1984 | findings 0 | failing 0 | rss 277M\n',
     );
     expect(out[2]).toContain('| elapsed 20s/30s | cases/s 2314 (avg 1432) |');
     expect(out[3]).toContain('| elapsed 30s/30s | cases/s 3245 (avg 2037) |');
@@ -72,6 +73,7 @@ describe('a campaign status line', () => {
       recentCasesPerSecond: 2314,
       recentCallsPerSecond: 69420,
       coverage: 5699,
+      branches: 118,
       corpus: 1984,
       findings: 0,
       failing: 0,

@@ -25,9 +25,9 @@ interface Sample {
 
 /**
  * Fields for Progress.update from each campaign report, `corpus` the entries kept in all.
- * In JSON lines the averages keep their keys (`cases/s`, `calls/s`), and the recent rates,
- * the time and memory are added: `recentCasesPerSecond`, `recentCallsPerSecond`, `elapsedMs`,
- * `rssMb`.
+ * In JSON lines the averages keep their keys (`cases/s`, `calls/s`), the coverage keys
+ * `coverage`, and the recent rates, branches, the time and memory are added:
+ * `recentCasesPerSecond`, `recentCallsPerSecond`, `branches`, `elapsedMs`, `rssMb`.
  */
 export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: number) => Fields {
   const rss = o.rss ?? (() => process.memoryUsage.rss());
@@ -46,7 +46,6 @@ export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: 
     const avgCases = perSecond(now.cases, 0);
     const avgCalls = perSecond(now.calls, 0);
     const rest = {
-      coverage: c.coverage,
       ...(c.targetEdges === undefined ? {} : { edges: c.targetEdges }),
       corpus,
       findings: c.kinds,
@@ -59,6 +58,8 @@ export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: 
         'calls/s': avgCalls,
         recentCasesPerSecond: recentCases,
         recentCallsPerSecond: recentCalls,
+        coverage: c.coverage,
+        branches: c.branches,
         ...rest,
         elapsedMs: Math.round(c.elapsedMs),
         rssMb,
@@ -74,6 +75,10 @@ export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: 
       // The same figure twice for the first interval; apart, the pace changed.
       'cases/s': `${compact(recentCases)} (avg ${compact(avgCases)})`,
       'calls/s': recentCalls,
+      // Branches level off once a campaign has met what it can reach; keys (shapes too) keep
+      // growing: libFuzzer's cov beside its ft, syzkaller's coverage beside its signal.
+      branches: c.branches,
+      keys: c.coverage,
       ...rest,
       rss: `${rssMb}M`,
     };

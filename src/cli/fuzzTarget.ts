@@ -2,7 +2,7 @@
 // the same base corpus (the bundled one, plus any traces given), the same grouping,
 // minimization and re-runs (runFuzz), with nothing written: kept cases and findings come
 // back as values. Everything runs in the caller's thread, one case after another.
-import { unreached, type ReachedTable } from '../fuzz/reached.js';
+import { branchCount, unreached, type ReachedTable } from '../fuzz/reached.js';
 import { minimize } from '../minimize/minimize.js';
 import { DEFAULT_SEED, parseSeed, seedRefusal } from '../core/rng.js';
 import { isProfile, profileOf, type Profile } from '../model/device.js';
@@ -87,6 +87,8 @@ export interface FuzzTargetResult {
   readonly calls: number;
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
+  /** Model branches in `reached` (report.json's `branches`): they level off, keys do not. */
+  readonly branches: number;
   /** The target's own edges reached, when it has coverage() (docs/fuzzing.md, "Target coverage"). */
   readonly targetEdges?: number;
   /** Per function, the model's branches reached (docs/fuzzing.md, "What was reached"). */
@@ -200,6 +202,7 @@ export async function fuzzTarget(
       runsEquivalent: c.runsEquivalent,
       calls: c.calls,
       coverage: c.coverage,
+      branches: branchCount(r.reached),
       ...(c.edgesFirstSeen === undefined
         ? {}
         : { targetEdges: (c.baseEdges ?? 0) + c.edgesFirstSeen.size }),

@@ -19,6 +19,12 @@ describe('the nightly summary', () => {
     } as unknown as NightlyReportWithDetail;
     const text = nightlySummary(withDetail, 'out');
     expect(text).toContain('fuzz: 1 case, 1 call, coverage ');
+    // A night's report with the branches (a report from before them says its keys alone).
+    const branched = { ...withDetail, fuzz: { ...withDetail.fuzz, branches: 1 } };
+    expect(nightlySummary(branched, 'out')).toContain(
+      `, coverage 1 branch, ${withDetail.fuzz.coverage} keys, corpus `,
+    );
+    expect(text).toContain(`, coverage ${withDetail.fuzz.coverage}, corpus `);
     expect(text).toContain('  [new] target-crashed in VideoPortUnmapDmaMemory: 1 call, reproduced');
     expect(text).toMatch(/: [2-9] calls, reproduced/);
     expect(text).not.toMatch(/\b1 calls\b/);

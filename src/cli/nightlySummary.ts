@@ -172,7 +172,7 @@ export function nightlySummary(
       (l) => `corpus: ${l}`,
     ),
     ...corpusFailureLines(r),
-    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.coverage}${made ? '' : BASE_ONLY}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
+    `fuzz: ${plural(r.fuzz.cases, 'case')}${rerunHint(r.fuzzDetail)}, ${plural(r.fuzz.calls, 'call')}, coverage ${r.fuzz.branches === undefined ? r.fuzz.coverage : `${plural(r.fuzz.branches, 'branch', undefined, 'branches')}, ${plural(r.fuzz.coverage, 'key')}`}${made ? '' : BASE_ONLY}${r.fuzz.targetEdges === undefined ? '' : `, ${plural(r.fuzz.targetEdges, 'target edge')}`}, corpus ${r.fuzz.corpusSize} (+${r.fuzz.newCorpusEntries})${ran}`,
     ...startupLines(r),
     ...(corpusStopped === undefined ? [] : [corpusStoppedSummary(corpusStopped)]),
     ...(r.fuzz.reached === undefined || !made

@@ -14,7 +14,7 @@ import { originalWrites } from '../cli/originalWrites.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { NamedTrace } from './base.js';
-import type { Shard } from './campaign.js';
+import type { CampaignProgress, Shard } from './campaign.js';
 import { recordedEdges } from './edgeMeta.js';
 import { createFuzzPool } from './executor.js';
 import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';
@@ -26,6 +26,8 @@ import { runFuzz } from './run.js';
 import { testReportMeta } from '../../test/support/reportMeta.js';
 
 const PER_GROUP = 2;
+/** Each campaign's progress reports, in order. */
+const progressOf = new WeakMap<FuzzReport, CampaignProgress[]>();
 // Enough for every comparison below to have findings, kept cases and edges to compare (160
 // before: each test passes at 80, in about half the time); the last test's own is longer.
 const RUNS = 80;
@@ -44,6 +46,7 @@ async function campaign(
   const bundled = await readCorpusDir(bundledCorpusDir(), () => undefined, 'corpus/');
   const base = [...bundled, ...(corpus.mine ?? [])];
   const settings = fuzzSettings(target, more);
+  const seen: CampaignProgress[] = [];
   const io = {
     ...fuzzIo({
       keep: (t) => {
@@ -54,6 +57,7 @@ async function campaign(
       writeFinding: (f) =>
         Promise.resolve(reportFindingOf(f, settings, { jsonl: 'mem', txt: 'mem', vpt: 'mem' })),
       ...(out === undefined ? {} : onDisk(out, settings)),
+      progress: (p: CampaignProgress) => seen.push(p),
     }),
     // A short campaign would run in this thread alone: with 2 workers, they run all but the
     // first task, so the comparison is between cases run here and cases run in workers.
@@ -64,7 +68,7 @@ async function campaign(
     { settings, base, shard, runs, workers, perGroup: PER_GROUP, attemptsMax: 800 },
     io,
   );
-  return buildFuzzReport(
+  const report = buildFuzzReport(
     r,
     testReportMeta({
       seed: '7',
@@ -77,7 +81,13 @@ async function campaign(
       workers,
     }),
   );
+  progressOf.set(report, seen);
+  return report;
 }
+
+/** Branches and keys the progress said, by the cases processed when it said them. */
+const progressByCases = (r: FuzzReport): Map<number, [number, number]> =>
+  new Map((progressOf.get(r) ?? []).map((p) => [p.cases, [p.branches, p.coverage]]));
 
 function onDisk(out: string, settings: FuzzSettings) {
   const originals = originalWrites(out, () => undefined);
@@ -121,7 +131,16 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     expect(unsharded.corpus.kept).toBeGreaterThan(0);
     const two = filesUnder(out);
     rmSync(out, { recursive: true });
-    expect(stable(await campaign(target, 1, ONE, {}, {}, RUNS, out))).toEqual(stable(unsharded));
+    const one = await campaign(target, 1, ONE, {}, {}, RUNS, out);
+    expect(stable(one)).toEqual(stable(unsharded));
+    // The progress's branches: the report's at the end, and the same at a case count both said.
+    const [oneSaid, twoSaid] = [progressByCases(one), progressByCases(unsharded)];
+    expect(oneSaid.get(RUNS)).toEqual([unsharded.branches, unsharded.coverage]);
+    expect(twoSaid.get(RUNS)).toEqual([unsharded.branches, unsharded.coverage]);
+    for (const [cases, said] of oneSaid)
+      if (twoSaid.has(cases)) expect(twoSaid.get(cases)).toEqual(said);
+    expect(unsharded.branches).toBeGreaterThan(50);
+    expect(unsharded.branches).toBeLessThan(unsharded.coverage);
     expect(filesUnder(out)).toEqual(two);
     // Each finding's original beside its repro, and no other: those written early are settled.
     const originals = two.flatMap(([p]) => (p.endsWith('original.vpt') ? [dirname(p)] : []));
@@ -153,6 +172,8 @@ describe('a campaign is the same for any number of workers and any sharding', ()
     const merged2 = mergeFuzzReports(shards, PER_GROUP);
     expect(merged2.reached).toEqual(unsharded.reached);
     expect(merged2.unreached).toEqual(unsharded.unreached);
+    expect(merged2.branches).toBe(unsharded.branches);
+    expect(shards[0]?.branches).toBeLessThan(unsharded.branches ?? 0);
     // Shards whose --time ran out at different cases: only the cases every shard reached count.
     const timed = { time: '30s' };
     const short = {

@@ -18,6 +18,8 @@ export interface CampaignOptions {
   readonly base: SharedBase;
   /** Coverage keys the base corpus reaches. */
   readonly baseKeys: ReadonlySet<number>;
+  /** Their labels (reached.ts): the model branches the progress counts before case 0. */
+  readonly baseReached?: readonly string[];
   /**
    * Target edges the base corpus's entries record (base.ts): covered before case 0, so no
    * case is kept for one of them.
@@ -64,6 +66,11 @@ export interface CampaignProgress {
   readonly cases: number;
   readonly calls: number;
   readonly coverage: number;
+  /**
+   * Model branches reached, the base's included: the `reached` table's count (reached.ts's
+   * branchCount), which levels off where `coverage`, counting state shapes too, keeps growing.
+   */
+  readonly branches: number;
   /**
    * The target's own edges reached, the base's recorded ones included (undefined: it was
    * never asked; see CaseResult.edges).
@@ -171,7 +178,7 @@ export async function runCampaign(ex: FuzzExecutor, o: CampaignOptions): Promise
   const started = now();
   const total = o.runs === undefined ? Number.POSITIVE_INFINITY : shardCases(o.shard, o.runs);
   const batch = batchFor(o, ex.workers);
-  const st = new State(o.baseKeys, o.baseEdges);
+  const st = new State(o.baseKeys, o.baseEdges, o.baseReached);
   let nextJ = 0;
   /** Where this round's cases end (the shard's j); all of them without rounds. */
   let roundEnd = total;

@@ -32,3 +32,46 @@ describe('the keeper', () => {
     ]);
   });
 });
+
+describe('the branches the progress counts', () => {
+  const labelled = (r: CaseResult, labels: Record<number, string>): CaseResult => ({
+    ...r,
+    labelKeys: Object.keys(labels).map(Number),
+    labels: Object.values(labels),
+  });
+  const o = {} as CampaignOptions;
+
+  it("starts from the base's, and adds those of keys new to the campaign, once each", () => {
+    const s = new State(new Set([1, 2]), new Set(), [
+      'VideoPortGetDmaAdapter|ok|adapter',
+      'VideoPortGetDmaAdapter|ok|adapter+mdl',
+    ]);
+    expect(s.progress(0, 0).branches).toBe(1);
+    // Key 1 is the base's: its label is not counted again; 3 is a new shape of the same branch.
+    const r0 = labelled(result(0, [1, 3]), {
+      1: 'VideoPortGetDmaAdapter|ok|adapter',
+      3: 'VideoPortGetDmaAdapter|ok|idle',
+    });
+    s.noteLabels(r0);
+    s.process(r0, o);
+    expect(s.progress(1, 0)).toMatchObject({ coverage: 3, branches: 1 });
+    const r1 = labelled(result(1, [3, 4, 5]), {
+      4: 'VideoPortPutDmaAdapter|double-put!|idle',
+      5: 'VideoPortPutDmaAdapter|ok|idle',
+    });
+    s.noteLabels(r1);
+    s.process(r1, o);
+    expect(s.progress(2, 0)).toMatchObject({ coverage: 5, branches: 3 });
+  });
+
+  it('counts a key processed before its label came once the label comes', () => {
+    const s = new State(new Set(), new Set());
+    s.process(result(0, [7]), o);
+    expect(s.progress(1, 0).branches).toBe(0);
+    s.noteLabels(labelled(result(1, []), { 7: 'VideoPortDoDma|null|idle' }));
+    expect(s.progress(1, 0).branches).toBe(1);
+    // A label for a key no case was new with is not a branch reached.
+    s.noteLabels(labelled(result(2, []), { 8: 'VideoPortGetMdl|echo|idle' }));
+    expect(s.progress(1, 0).branches).toBe(1);
+  });
+});

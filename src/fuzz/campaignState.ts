@@ -3,6 +3,7 @@
 import type { CampaignOptions, CampaignProgress } from './campaign.js';
 import type { CaseResult } from './protocol.js';
 import { notStarted, STARTS_FAILED_MAX } from '../replay/violation.js';
+import { branchOfLabel } from './reached.js';
 
 /** How many traces or cases a target's close() failed after, and why, the first time. */
 export interface CloseErrors {
@@ -39,6 +40,13 @@ export class State {
   /** The keys the cases reached, base or not, and their labels (reached.ts) as they came. */
   private readonly reachedKeys = new Set<number>();
   private readonly labelOf = new Map<number, string>();
+  /**
+   * The model branches (reached.ts's branchOfLabel) of the base's labels and the keys new to
+   * `seen`: what the progress line counts, as the report's `reached` table would.
+   */
+  private readonly branches = new Set<string>();
+  /** New keys processed before their label came (not expected: a thread labels them first). */
+  private readonly branchLater = new Set<number>();
   readonly kept: number[] = [];
   readonly failing: CaseResult[] = [];
   failingCount = 0;
@@ -59,9 +67,19 @@ export class State {
   /** Not-started groups held back (noteStart), each with its first case. */
   private readonly unstarted = new Map<string, CaseResult>();
 
-  constructor(base: ReadonlySet<number>, baseEdges: ReadonlySet<number> = new Set()) {
+  constructor(
+    base: ReadonlySet<number>,
+    baseEdges: ReadonlySet<number> = new Set(),
+    baseReached: readonly string[] = [],
+  ) {
     this.seen = new Set(base);
     this.edgesSeen = new Set(baseEdges);
+    for (const l of baseReached) this.addBranch(l);
+  }
+
+  private addBranch(label: string): void {
+    const b = branchOfLabel(label);
+    if (b !== undefined) this.branches.add(b);
   }
 
   /**
@@ -108,6 +126,9 @@ export class State {
       this.seen.add(k);
       this.firstSeen.set(k, r.index);
       fresh.push(k);
+      const l = this.labelOf.get(k);
+      if (l === undefined) this.branchLater.add(k);
+      else this.addBranch(l);
     }
     let freshEdges = 0;
     if (r.edges !== undefined) {
@@ -150,8 +171,11 @@ export class State {
   /** A result's labels, whatever its order: a later case's keys may be labelled here only. */
   noteLabels(r: CaseResult): void {
     const keys = r.labelKeys ?? [];
-    for (let i = 0; i < keys.length; i++)
-      this.labelOf.set(keys[i] as number, r.labels?.[i] as string);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as number;
+      this.labelOf.set(k, r.labels?.[i] as string);
+      if (this.branchLater.delete(k)) this.addBranch(r.labels?.[i] as string);
+    }
   }
 
   /** The labels of the keys the cases reached, sorted. */
@@ -171,6 +195,7 @@ export class State {
       cases,
       calls: this.calls,
       coverage: this.seen.size,
+      branches: this.branches.size,
       ...(this.edgesAsked ? { targetEdges: this.edgesSeen.size } : {}),
       kept: this.kept.length,
       failing: this.failingCount,

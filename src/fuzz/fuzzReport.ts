@@ -9,7 +9,7 @@ import type { ViolationAtCall } from './findings.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
 import { cappedOf, type CorpusCapped } from './corpusNote.js';
 import { fuzzSummaryOf, type FuzzSummary } from './fuzzReportSummary.js';
-import { unreached, type ReachedTable } from './reached.js';
+import { branchCount, unreached, type ReachedTable } from './reached.js';
 
 /** What both this report and the nightly report's `Finding` say about a finding. */
 export interface FindingBase {
@@ -139,6 +139,8 @@ export interface FuzzReport extends RunIdentity {
   readonly calls: number;
   /** Coverage keys reached, the base corpus's included. */
   readonly coverage: number;
+  /** Model branches `reached` holds (branchCount): they level off, keys do not. Absent: older. */
+  readonly branches?: number;
   /**
    * The target's own edges reached (docs/fuzzing.md, "Target coverage"): those the base
    * corpus's entries record (edgeMeta.ts; the target never runs the corpus) and the cases'
@@ -315,6 +317,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     runsEquivalent: c.runsEquivalent,
     calls: c.calls,
     coverage: c.coverage,
+    branches: branchCount(r.reached),
     ...(c.edgesFirstSeen === undefined
       ? {}
       : { targetEdges: (c.baseEdges ?? 0) + c.edgesFirstSeen.size }),
@@ -377,7 +380,7 @@ export function harnessFailed(
 ): FuzzReport {
   if (faultIn === 'findings') return { ...r, harnessError };
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what the campaign alone knew
-  const { reached, unreached, ...rest } = r;
+  const { reached, unreached, branches, ...rest } = r;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- likewise
   const { baseId, ...corpus } = r.corpus;
   return { ...rest, corpus, stoppedBy: 'harness', harnessError };

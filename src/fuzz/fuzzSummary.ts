@@ -118,7 +118,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
   const lines = [
     `cases ${r.cases}${rerunHint(r)}, calls ${r.calls}, in ${(t.fuzzMs / 1000).toFixed(1)} s: ${t.casesPerSecond} cases/s, ${t.callsPerSecond} calls/s, ${threads(t)}`,
     // A directory or target named with a line break or an escape stays on its line, harmless.
-    `coverage ${plural(r.coverage, 'key')}${made ? '' : BASE_ONLY}${r.targetEdges === undefined ? '' : `, ${plural(r.targetEdges, 'target edge')}`}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
+    `coverage ${r.branches === undefined ? '' : `${plural(r.branches, 'branch', undefined, 'branches')}, `}${plural(r.coverage, 'key')}${made ? '' : BASE_ONLY}${r.targetEdges === undefined ? '' : `, ${plural(r.targetEdges, 'target edge')}`}; corpus ${r.corpus.base} base + ${r.corpus.kept} kept${r.corpus.dir === undefined ? '' : ` in ${oneLine(r.corpus.dir)}`}`,
     ...[corpusNote(r)].filter((l) => l !== undefined),
     `target ${oneLine(r.target)}, oracle profile ${r.profile}, shard ${r.shard}, seed=${r.seed}`,
     ...(r.disabled === undefined ? [] : [`never called (--disable): ${r.disabled.join(', ')}`]),

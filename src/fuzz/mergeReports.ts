@@ -3,7 +3,7 @@
 import type { FuzzReport, ReportGroup } from './fuzzReport.js';
 import { fuzzSummaryOf, violationsOf } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
-import { mergeReached, unreached } from './reached.js';
+import { branchCount, mergeReached, unreached } from './reached.js';
 
 function mergeGroups(reports: readonly FuzzReport[], perGroup: number): ReportGroup[] {
   const byKey = new Map<
@@ -160,10 +160,17 @@ function targetEdgesOf(
 }
 
 /** What the shards reached together: the union (absent if a shard's report lacks it). */
-function reachedOf(reports: readonly FuzzReport[]): Pick<FuzzReport, 'reached' | 'unreached'> {
+function reachedOf(
+  reports: readonly FuzzReport[],
+): Pick<FuzzReport, 'reached' | 'unreached' | 'branches'> {
   if (reports.some((r) => r.reached === undefined)) return {};
   const table = mergeReached(reports.map((r) => r.reached ?? {}));
-  return { reached: table, unreached: unreached(table, reports[0]?.disabled) };
+  // Counted from the union, so a shard's report from before `branches` merges to it too.
+  return {
+    reached: table,
+    unreached: unreached(table, reports[0]?.disabled),
+    branches: branchCount(table),
+  };
 }
 
 /** Why the merged run stopped: a signal or a target that could not start in any shard wins. */

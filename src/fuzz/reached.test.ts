@@ -9,6 +9,8 @@ import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { buildBase } from './base.js';
 import { stateShape } from './coverage.js';
 import {
+  branchCount,
+  branchOfLabel,
   mergeReached,
   reachedLabel,
   reachedLines,
@@ -101,6 +103,34 @@ describe('the reached table', () => {
   });
 });
 
+describe('model branches', () => {
+  it("are a label's function and branch, misuse apart, whatever the state; a table counts them", () => {
+    const labels = [
+      'VideoPortPutDmaAdapter|ok|idle',
+      'VideoPortPutDmaAdapter|ok|adapter+mdl',
+      'VideoPortPutDmaAdapter|double-put!|adapter',
+      'VideoPortPutDmaAdapter|double-put|adapter',
+      '@write|ok|view',
+      'VideoPortNoSuchThing|ok|idle',
+      'no bars at all',
+      'VideoPortGetDmaAdapter|no-state',
+    ];
+    expect(labels.map(branchOfLabel)).toEqual([
+      'VideoPortPutDmaAdapter|ok',
+      'VideoPortPutDmaAdapter|ok',
+      'VideoPortPutDmaAdapter|double-put!',
+      'VideoPortPutDmaAdapter|double-put',
+      '@write|ok',
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // The progress counts branchOfLabel's, the report the table's: the same figure.
+    expect(branchCount(reachedTable(labels))).toBe(4);
+    expect(branchCount(reachedTable([]))).toBe(0);
+  });
+});
+
 describe("a campaign's reached table", () => {
   it('is what the base corpus and the kept cases reach when stepped on a fresh model', async () => {
     const disabled = ['VideoPortMapBankedMemory'];
@@ -119,6 +149,8 @@ describe("a campaign's reached table", () => {
         labels.add(reachedLabel(c.fn, m.step(c.fn, c.args), stateShape(m.state)));
     }
     expect(r.reached).toEqual(reachedTable(labels));
+    expect(r.branches).toBe(branchCount(reachedTable(labels)));
+    expect(r.branches).toBeLessThan(r.coverage);
     expect(Object.hasOwn(r.reached, 'VideoPortMapBankedMemory')).toBe(false);
     expect(r.unreached).not.toContain('VideoPortMapBankedMemory');
     expect(r.reached['VideoPortMapDmaMemory']?.states.length).toBeGreaterThan(1);

@@ -215,6 +215,7 @@ async function fuzzPhase(
       settings: o.settings,
       base: base.shared,
       baseKeys: base.keys,
+      baseReached: base.reached,
       baseEdges: base.edges,
       shard: o.shard,
       ...(o.runs === undefined ? {} : { runs: o.runs }),

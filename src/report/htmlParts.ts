@@ -63,6 +63,9 @@ function runRows(r: NightlyRendered): Row[] {
     ['Fuzz cases', formatInt(r.fuzz.cases)],
     ['Fuzz calls', formatInt(r.fuzz.calls)],
     ['Coverage', formatInt(r.fuzz.coverage)],
+    ...(r.fuzz.branches === undefined
+      ? []
+      : [['Model branches', formatInt(r.fuzz.branches)] as Row]),
     ['Corpus size', `${formatInt(r.fuzz.corpusSize)} (${formatInt(r.fuzz.newCorpusEntries)} new)`],
     ['Workers', formatInt(r.timing.workers)],
     ['Peak RSS', formatBytes(r.timing.peakRssBytes)],

@@ -178,6 +178,7 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       cases: p.fuzz.cases,
       calls: p.fuzz.calls,
       coverage: p.fuzz.coverage,
+      ...(p.fuzz.branches === undefined ? {} : { branches: p.fuzz.branches }),
       ...(p.fuzz.targetEdges === undefined ? {} : { targetEdges: p.fuzz.targetEdges }),
       corpusSize: p.fuzz.corpus.base + p.fuzz.corpus.kept,
       newCorpusEntries: p.fuzz.corpus.kept,

@@ -253,6 +253,8 @@ export interface NightlyReport extends RunIdentity {
     readonly cases: number;
     readonly calls: number;
     readonly coverage: number;
+    /** Model branches reached, as fuzz's `branches`: they level off, keys do not (absent: older). */
+    readonly branches?: number;
     /**
      * The target's own edges the cases reached (docs/fuzzing.md, "Target coverage"); absent
      * when the target was never asked (it offers no coverage, or --no-target-coverage).

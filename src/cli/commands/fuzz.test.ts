@@ -224,7 +224,9 @@ describe('vpdma fuzz', () => {
     expect(r.out).toMatch(/^cases 8, calls 0,/m);
     expect(r.out).not.toMatch(/no findings|reproduces them/);
     // Nor any coverage of its own: what it prints is the base corpus's, and says so.
-    expect(r.out).toMatch(/^coverage \d+ keys \(base corpus only: no call made\); corpus /m);
+    expect(r.out).toMatch(
+      /^coverage \d+ branches, \d+ keys \(base corpus only: no call made\); corpus /m,
+    );
     expect(r.out).not.toMatch(/^(reached|never reached) /m);
     // On stderr too, as a one-line error after the last progress line.
     expect(r.err).toMatch(/\nvpdma: the target could not be set up: `false` exited[^\n]*\n$/);
@@ -257,7 +259,7 @@ describe('vpdma fuzz', () => {
     expect(n.code).toBe(3);
     expect(n.err).toMatch(/^vpdma: the target could not be set up: .*`false` exited/m);
     expect(n.out).toMatch(
-      /^fuzz: \d+ cases?, 0 calls, coverage \d+ \(base corpus only: no call made\), /m,
+      /^fuzz: \d+ cases?, 0 calls, coverage \d+ branches, \d+ keys \(base corpus only: no call made\), /m,
     );
     expect(n.out).not.toMatch(/^(reached|never reached) /m);
   });
