@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FuzzReport } from './fuzzReport.js';
 import { mergeFuzzReports, shardWarnings } from './mergeReports.js';
+import type { ReachedTable } from './reached.js';
 
 /** Shard `shard` of a --runs 20 campaign that ran its 10 cases, reduced to what merging reads. */
 function shard(name: string, warnings: string[]): FuzzReport {
@@ -73,5 +74,26 @@ describe("a merged report's warnings", () => {
 
   it('are none when no shard warned', () => {
     expect(mergeFuzzReports([shard('1/2', []), shard('2/2', [])], 2).warnings).toEqual([]);
+  });
+});
+
+describe('what a merged report says was reached', () => {
+  const reached = (branches: string[]): ReachedTable => ({
+    VideoPortGetDmaAdapter: { branches, misuse: [], states: ['adapter'] },
+  });
+  const a = { ...shard('1/2', []), reached: reached(['ok']), branches: 1 };
+
+  it("is the union's, branches counted from it (a shard from before branches too)", () => {
+    const b = { ...shard('2/2', []), reached: reached(['no-description']) };
+    const m = mergeFuzzReports([a, b], 2);
+    expect(m.reached?.['VideoPortGetDmaAdapter']?.branches).toEqual(['no-description', 'ok']);
+    expect(m.branches).toBe(2);
+  });
+
+  it("is absent when a shard's report lacks it, not the first shard's alone", () => {
+    const m = mergeFuzzReports([a, shard('2/2', [])], 2);
+    expect(m).not.toHaveProperty('reached');
+    expect(m).not.toHaveProperty('unreached');
+    expect(m).not.toHaveProperty('branches');
   });
 });

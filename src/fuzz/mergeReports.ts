@@ -65,8 +65,11 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     reports.flatMap((r) => r.unconfirmed),
     groups,
   );
+  // What was reached is the union's, or absent: never the first shard's alone.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- replaced by reachedOf
+  const { reached, unreached, branches, ...rest } = first;
   return {
-    ...first,
+    ...rest,
     shard: '1/1',
     summary: fuzzSummaryOf({
       cases: m.cases,
