@@ -123,6 +123,7 @@ export async function fuzzPhase(
         cases: x.cases,
         calls: x.calls,
         coverage: x.coverage,
+        branches: x.branches,
         casesPerSecond: Math.round((x.cases - (prev?.cases ?? 0)) / dt),
         callsPerSecond: Math.round((x.calls - (prev?.calls ?? 0)) / dt),
       });

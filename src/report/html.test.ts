@@ -126,6 +126,18 @@ describe('report.html', () => {
     expect(none).toContain(`coverage ${report.fuzz.coverage} (base corpus only: no call made);`);
   });
 
+  it('shows the model branches, in the summary and plotted over the run, when the night has them', () => {
+    expect(html).not.toContain('Model branches');
+    const series = report.fuzz.series.map((p, i) => ({ ...p, branches: 100 + i }));
+    const withBranches = nightlyHtml({
+      ...report,
+      fuzz: { ...report.fuzz, branches: 1234, series },
+    });
+    expect(withBranches).toContain('<th scope="row">Model branches</th><td>1,234</td>');
+    expect(count(withBranches, /id="plot-branches"/g)).toBe(1);
+    expect(withBranches).toContain('Model branches');
+  });
+
   it('uses accessible markup: headed tables, labelled plots and copy buttons', () => {
     expect(count(html, /<th scope="col">Trace<\/th>/g)).toBe(1);
     expect(count(html, /<th scope="row">/g)).toBeGreaterThan(20);

@@ -281,6 +281,10 @@ export function plotsSection(r: NightlyReport): string {
     plot('plot-cases', 'Cases per second', 'cases/s', (p) => p.casesPerSecond),
     plot('plot-calls', 'Calls per second', 'calls/s', (p) => p.callsPerSecond),
     plot('plot-coverage', 'Coverage', 'coverage points', (p) => p.coverage),
+    // Beside the keys, which keep growing: the branches level off when the campaign saturates.
+    ...(r.fuzz.branches === undefined
+      ? []
+      : [plot('plot-branches', 'Model branches', 'branches', (p) => p.branches ?? 0)]),
     '</div></section>',
   ].join('\n');
 }

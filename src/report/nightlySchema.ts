@@ -131,6 +131,8 @@ export interface SamplePoint {
   readonly cases: number;
   readonly calls: number;
   readonly coverage: number;
+  /** Model branches reached by then (absent: older). */
+  readonly branches?: number;
   readonly casesPerSecond: number;
   readonly callsPerSecond: number;
 }
