@@ -22,7 +22,7 @@ import { andThen, comparable, firstDiffWithModel, readTargetMaybe, type Maybe } 
 import type { Target } from './target.js';
 
 /** The bytes a call reaches from an address argument, in the oracle's address space. */
-function reachOf(fn: string, a: Args): [bigint, number] | undefined {
+export function reachOf(fn: string, a: Args): [bigint, number] | undefined {
   switch (fn) {
     case 'VideoPortLockBuffer':
       return span(a['baseAddress'], a['length']);
@@ -39,7 +39,10 @@ function reachOf(fn: string, a: Args): [bigint, number] | undefined {
   }
 }
 
-function span(va: Value | undefined, length: Value | undefined): [bigint, number] | undefined {
+export function span(
+  va: Value | undefined,
+  length: Value | undefined,
+): [bigint, number] | undefined {
   return typeof va === 'bigint' && typeof length === 'number' && length > 0
     ? [va, length]
     : undefined;

@@ -1,8 +1,9 @@
 // Lockstep replay of one trace: every call goes to the target and to the oracle model; values
 // the API leaves to the implementation are learned, defined ones compared. After the first
 // conformance violation, misuse, change an obsolete call made, or call whose outcome depends on
-// a scatter/gather list the target made differently (listReach.ts), the oracle no longer
-// describes the target, so comparing against it stops ("detached"); the inert checks go on.
+// a scatter/gather list the target made differently (listReach.ts) or on a view's page outside
+// the bytes asked for (viewSlack.ts), the oracle no longer describes the target, so comparing
+// against it stops ("detached"); the inert checks go on.
 // An obsolete-family call takes the inert path (inertStep.ts), on this replayer's state.
 import { profileOf, resolveDevice } from '../model/device.js';
 import { Model } from '../model/model.js';
@@ -29,6 +30,7 @@ import { ClashCheck } from './clashCheck.js';
 import { liveByLookup } from '../model/live.js';
 import { implementationBytes, listBytesSent } from './listReach.js';
 import { LiveSpansCache } from './liveSpansCache.js';
+import { viewSlack } from './viewSlack.js';
 import { RECORDED_STEP, RecordedCheck, type RecordedStep } from './recordedCheck.js';
 import { andThen, type ByteDiff, type Maybe, type Span } from './memory.js';
 import { faultAtCall } from './targetAnswers.js';
@@ -303,7 +305,9 @@ export class Replayer {
     oracleChanged: boolean,
   ): void {
     if (this.detachedAt !== undefined || stepped.misuse !== undefined) return;
-    const u = implementationBytes(this.model, this.book, fn, ctx.modelArgs);
+    const u =
+      implementationBytes(this.model, this.book, fn, ctx.modelArgs) ??
+      viewSlack(this.model, fn, ctx.modelArgs);
     if (u !== undefined) return 'detach' in u ? this.detach('latitude', u.detach) : undefined;
     const found = conformanceViolations(ctx, fn, stepped, observed);
     for (let i = 0; i < found.length; i++) this.add(found[i] as Violation);

@@ -57,7 +57,7 @@ export interface ReplayOptions {
   readonly onViolation?: (v: Violation) => void;
   /**
    * Called once, at the call after which the oracle stops being compared (`detachedAt`), with
-   * why (for 'latitude', `why` says what the call did with which list; for 'misuse', whether it
+   * why (for 'latitude', `why` says what the call did with which list or view; for 'misuse', whether it
    * is the capture's, as onStep's `misuseNote`).
    */
   readonly onDetach?: (index: number, by: DetachReason, why?: string) => void;
@@ -82,7 +82,8 @@ export type ReplayOutcome = 'pass' | 'fail' | 'crash' | 'timeout';
 /**
  * Why the oracle stopped being compared: a divergence that changed it, misuse in the trace, or
  * a call whose outcome depends on a scatter/gather list the target made differently (reaching
- * past the end of its shorter list, or sending the device its other bytes: listReach.ts).
+ * past the end of its shorter list, or sending the device its other bytes: listReach.ts) or on
+ * a view's page outside the bytes the driver asked for (viewSlack.ts).
  */
 export type DetachReason = 'divergence' | 'misuse' | 'latitude';
 
