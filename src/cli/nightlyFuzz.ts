@@ -15,7 +15,7 @@ import type { FuzzSettings } from '../fuzz/protocol.js';
 import type { SamplePoint } from '../report/nightlySchema.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { moduleStateWarning } from '../fuzz/moduleState.js';
-import { fuzzIo } from './commands/fuzz.js';
+import { fuzzIo } from './fuzzIo.js';
 import { loadCorpus } from './corpusCap.js';
 import { closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';

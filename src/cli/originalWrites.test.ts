@@ -22,7 +22,7 @@ import { violation } from '../replay/violation.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { emptyHeader, type Trace } from '../trace/trace.js';
 import { decodeVpt } from '../trace/vpt.js';
-import { fuzzIo } from './commands/fuzz.js';
+import { fuzzIo } from './fuzzIo.js';
 import { newFindingText, originalWrites, type NewFinding } from './originalWrites.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-originals-'));

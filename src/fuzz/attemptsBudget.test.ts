@@ -3,7 +3,7 @@
 // repro never costs more attempts than the cap. They each used to get all of it: up to five
 // times the cap.
 import { describe, expect, it } from 'vitest';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import type { FuzzFinding } from './findings.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzSettings } from '../../test/support/fuzzSettings.js';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { findingWrites } from '../cli/findingFiles.js';
 import { originalWrites } from '../cli/originalWrites.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';

@@ -2,7 +2,7 @@
 // worker is terminated) or throws is a finding, and the campaign goes on to its last case;
 // an interrupted campaign keeps what it completed and a later run starts from its corpus.
 import { describe, expect, it } from 'vitest';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
 import { buildBase, type NamedTrace } from './base.js';

@@ -2,7 +2,7 @@
 // a campaign that ends within the main thread's head start never starts a worker.
 import { describe, expect, it } from 'vitest';
 import { fuzzSettings } from '../../test/support/fuzzSettings.js';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { createFuzzPool, type FuzzPoolOptions } from './executor.js';

@@ -4,7 +4,7 @@
 // is cut does not depend on the machine.
 import { describe, expect, it } from 'vitest';
 import { fuzzSettings } from '../../test/support/fuzzSettings.js';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { buildFuzzReport, formatFuzzSummary, type FuzzReport } from './fuzzReport.js';

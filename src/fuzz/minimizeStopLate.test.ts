@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { fuzzSettings } from '../../test/support/fuzzSettings.js';
 import { testReportMeta } from '../../test/support/reportMeta.js';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import type { Executor } from '../replay/executor.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';

@@ -3,7 +3,7 @@
 // kept corpus for 1 and 2 workers (dist/ must be built), with cases that mutate kept ones.
 import { describe, expect, it } from 'vitest';
 import { fuzzSettings } from '../../test/support/fuzzSettings.js';
-import { fuzzIo } from '../cli/commands/fuzz.js';
+import { fuzzIo } from '../cli/fuzzIo.js';
 import { bundledCorpusDir, contentName, readCorpusDir } from '../store/corpus.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { buildBase, type NamedTrace } from './base.js';

@@ -3,7 +3,7 @@
 // cases and findings stay in memory. The set-up of the tests that hunt a planted bug with a
 // short campaign (canaries.test.ts, staleHandle.test.ts). It starts worker pools, so its name
 // is in testProjects.ts's STARTS: a test file calling it runs isolated.
-import { fuzzIo } from '../../src/cli/commands/fuzz.js';
+import { fuzzIo } from '../../src/cli/fuzzIo.js';
 import { reportFindingOf } from '../../src/fuzz/outputs.js';
 import type { FuzzSettings } from '../../src/fuzz/protocol.js';
 import { runFuzz, type FuzzRunOptions, type FuzzRunResult } from '../../src/fuzz/run.js';

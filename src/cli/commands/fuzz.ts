@@ -2,8 +2,9 @@
 // corpus in --corpus, every new finding minimized, re-run and written under --out, and a
 // report (DESIGN.md "Command line"). Wiring only: the campaign is src/fuzz/run.ts.
 import { join } from 'node:path';
-import { profileOf, type Profile } from '../../model/device.js';
-import { createFuzzPool } from '../../fuzz/executor.js';
+import { type RunLocks, withRunLocks } from '../runLock.js';
+import { fuzzIo } from '../fuzzIo.js';
+import type { Profile } from '../../model/device.js';
 import {
   buildFuzzReport,
   formatFuzzSummary,
@@ -12,12 +13,9 @@ import {
   type FuzzReport,
 } from '../../fuzz/fuzzReport.js';
 import type { FuzzSettings } from '../../fuzz/protocol.js';
-import type { FuzzRunIo } from '../../fuzz/run.js';
 import { runFuzzOrFault } from '../fuzzFault.js';
-import { minimize } from '../../minimize/minimize.js';
 import { MUTANTS } from '../../replay/mutants.js';
-import { InlineExecutor } from '../../replay/executor.js';
-import { PiscinaExecutor, setWorkerHeapLimit } from '../../replay/pool.js';
+import { setWorkerHeapLimit } from '../../replay/pool.js';
 import { rssLimitNote } from '../../replay/rssLimit.js';
 import { DEFAULT_SAMPLE_BYTES } from '../../replay/replay.js';
 import { formatTargetSpec } from '../../replay/targetSpec.js';
@@ -157,30 +155,9 @@ export const registerFuzz: RegisterCommand = (program, ctx) => {
       `${DETERMINISM}\n\nBundled canaries (--target mutant:NAME):\n${MUTANTS.map((m) => `  ${m.name}: ${m.description}`).join('\n')}`,
     )
     .action(async (opts: FuzzCliOptions) => {
-      ctx.exitCode = await fuzz(ctx, opts);
+      ctx.exitCode = await withRunLocks((locks) => fuzz(ctx, opts, locks));
     });
 };
-
-/** The pools, the minimizer and where kept cases and findings go (tests keep them in memory). */
-export function fuzzIo(
-  o: Omit<FuzzRunIo, 'fuzzExecutor' | 'replayExecutor' | 'minimize'> & {
-    profile?: Profile | undefined;
-  },
-): FuzzRunIo {
-  return {
-    ...o,
-    fuzzExecutor: createFuzzPool,
-    // Repro candidates are short: for in-process targets, a pool round trip costs more than
-    // the replay itself.
-    replayExecutor: (n, target, hangs) =>
-      !hangs && /^(model|mutant)(:|$)/.test(target) ? new InlineExecutor() : new PiscinaExecutor(n),
-    minimize: async (trace, stillFails, m) => {
-      const profile = profileOf(trace.header, o.profile);
-      const r = await minimize(trace, stillFails, { ...m, profile });
-      return { trace: r.trace, exhausted: r.exhausted, attempts: r.attempts };
-    },
-  };
-}
 
 interface Parsed {
   readonly seed: Seed;
@@ -253,7 +230,11 @@ function progressSink(ctx: CliContext, opts: FuzzCliOptions, p: Parsed, corpus: 
   return { progress, update, minimizing };
 }
 
-export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitCode> {
+export async function fuzz(
+  ctx: CliContext,
+  opts: FuzzCliOptions,
+  locks?: RunLocks,
+): Promise<ExitCode> {
   const started = performance.now();
   const seed = seedOption(opts.seed);
   const p = parse(opts, seed);
@@ -276,6 +257,8 @@ export async function fuzz(ctx: CliContext, opts: FuzzCliOptions): Promise<ExitC
   );
   // Made last: a refused run leaves no directories behind. --case writes nothing but its case.
   await checkOutputDir('--out', p.out);
+  // Two runs writing one --out (a nightly's, or another fuzz's) would mix their findings.
+  if (caseIndex === undefined) await locks?.out(p.out, ctx.io.err);
   if (caseIndex === undefined) await checkOutputDir('--corpus', p.corpusDir);
   else await caseCorpusCheck(p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
