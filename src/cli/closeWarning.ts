@@ -39,17 +39,22 @@ export function closeWarning(
   return `vpdma: warning: target ${oneLine(target)}: ${failure}\n`;
 }
 
+/** What a campaign's (or a fuzz report's `unchecked`) target left unchecked. */
+type Unchecked = { readonly noState?: true; readonly stray?: { first: string; count: number } };
+
 /**
  * A fuzz campaign's targetWarnings (targetWarnings.ts), as `warn` takes them: "warning:
  * target T: ...", each printed after "vpdma: " and kept in the report's warnings.
  */
-export function campaignWarnings(
-  c: { readonly noState?: true; readonly stray?: { first: string; count: number } },
-  target: string,
-): string[] {
+export function campaignWarnings(c: Unchecked, target: string): string[] {
+  return uncheckedWarnings(c).map((w) => `warning: target ${oneLine(target)}: ${w}`);
+}
+
+/** The same words without the target, as the library's fuzzTarget returns them. */
+export function uncheckedWarnings(c: Unchecked): string[] {
   const loss = {
     noState: c.noState === true,
     ...(c.stray === undefined ? {} : { stray: c.stray }),
   };
-  return targetWarnings(loss, 'case').map((w) => `warning: target ${oneLine(target)}: ${w}`);
+  return targetWarnings(loss, 'case');
 }

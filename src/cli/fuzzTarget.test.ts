@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMutantTarget, findMutant } from '../replay/mutants.js';
 import { createModelTargetSync } from '../replay/modelTarget.js';
-import type { TargetFactory } from '../replay/target.js';
+import type { Target, TargetFactory, TouchedRanges } from '../replay/target.js';
 import { ROUND_CASES, ROUNDS_MAX } from '../fuzz/rounds.js';
 import { contentName } from '../store/corpus.js';
 import { printText } from '../trace/text.js';
 import type { Trace } from '../trace/trace.js';
 import { encodeVpt } from '../trace/vpt.js';
 import { fuzzTarget } from './fuzzTarget.js';
+import { NO_STATE_WARNING } from './targetWarnings.js';
 import { runCli } from '../../test/support/runCli.js';
 
 function mutant(name: string): TargetFactory {
@@ -236,6 +237,37 @@ describe('fuzzTarget', () => {
     );
     expect(hung.warnings).toEqual([
       'close(): no answer within 20 ms (after 2 cases; ignored: results unchanged)',
+    ]);
+  });
+
+  it('returns what the target leaves unchecked in warnings, as the command warns', async () => {
+    const model: TargetFactory = (o) => Promise.resolve(createModelTargetSync(o));
+    const stateless: TargetFactory = (o) => {
+      const t: Target = { ...createModelTargetSync(o) };
+      delete t.state;
+      return Promise.resolve(t);
+    };
+    // Every touched() range moved 16 TiB up, where the target returned nothing.
+    const stray: TargetFactory = (o) => {
+      const t = createModelTargetSync(o);
+      const touched = (): TouchedRanges => {
+        const got = t.touched?.();
+        return Array.isArray(got) ? got : [];
+      };
+      const up = (): TouchedRanges =>
+        touched().map((x) => ({ address: x.address + (1n << 44n), length: x.length }));
+      return Promise.resolve({ ...t, touched: up });
+    };
+    const clean = await fuzzTarget(model, { runs: 20 });
+    expect(clean.warnings).toEqual([]);
+    const none = await fuzzTarget(stateless, { runs: 20 });
+    expect(none.warnings).toEqual([NO_STATE_WARNING]);
+    expect({ ...none, warnings: [] }).toEqual(clean);
+    const moved = await fuzzTarget(stray, { runs: 20 });
+    expect(moved.warnings).toEqual([
+      expect.stringMatching(
+        /^touched\(\) named memory the target never returned, outside user memory \(call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ cases\): /,
+      ),
     ]);
   });
 

@@ -24,7 +24,7 @@ import type { TargetFactory } from '../replay/target.js';
 import type { ViolationKind } from '../replay/violation.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import type { Trace } from '../trace/trace.js';
-import { closeFailure } from './closeWarning.js';
+import { closeFailure, uncheckedWarnings } from './closeWarning.js';
 
 export interface FuzzTargetOptions {
   /** A number, or text as `--seed` takes it (decimal, or a git SHA); default as the command's. */
@@ -109,8 +109,9 @@ export interface FuzzTargetResult {
   /**
    * What the run survived or gave up without a change to any result, one line each, as the
    * command warns on stderr: what `disabled` leaves unchecked (VideoPortMapDmaMemory's
-   * property, or every function that creates an object), and a target's close() that threw,
-   * rejected or hung after a case (the first failure, and after how many cases).
+   * property, or every function that creates an object), a target's close() that threw,
+   * rejected or hung after a case (the first failure, and after how many cases), and what the
+   * target left unchecked: no state(), or a touched() naming memory it never returned.
    */
   readonly warnings: readonly string[];
 }
@@ -217,6 +218,7 @@ export async function fuzzTarget(
       warnings: [
         ...disabledWarnings(disabled).map((w) => `disabled: ${w}`),
         ...(closing === undefined ? [] : [closing]),
+        ...uncheckedWarnings(c),
       ],
     };
   } finally {
