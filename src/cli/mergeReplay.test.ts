@@ -253,6 +253,18 @@ describe('mergeCorpusReplay', () => {
     );
   });
 
+  it('keeps what any shard’s target left unchecked, each once, in shard order', () => {
+    const saying = (k: number, warnings?: string[]): Shard => {
+      const s = shard(k, [['corpus/a.jsonl', 'pass']]);
+      const corpus = { ...s.report.corpus, ...(warnings === undefined ? {} : { warnings }) };
+      return { ...s, report: { ...s.report, corpus } };
+    };
+    expect(mergeCorpusReplay([saying(1), saying(2)]).warnings).toBeUndefined();
+    const [a, b] = ['target has no state(): ...', 'touched() named memory ... (in 2 traces)'];
+    expect(mergeCorpusReplay([saying(1, [a]), saying(2, [b, a])]).warnings).toEqual([a, b]);
+    expect(mergeCorpusReplay([saying(1), saying(2, [b])]).warnings).toEqual([b]);
+  });
+
   it('adds up what the shards’ stops left unminimized, while each stopped shard says', () => {
     const stopped = (k: number, left?: number): Shard => {
       const s = shard(k, [['corpus/a.jsonl', 'fail']]);

@@ -5,8 +5,7 @@
 // keeps the failure, so a violation seen by any shard is in the merged report and exit code.
 import { posix } from 'node:path';
 import { summarize, type ReportViolation, type TraceEntry } from '../report/replayReport.js';
-import type { FuzzReport } from '../fuzz/fuzzReport.js';
-import { notReplayedWarning, type NightlyReportWithDetail } from '../report/nightlyBuild.js';
+import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
 import type { NotReplayed } from '../report/nightlySchema.js';
 import { historyTraceName } from './historyTraceName.js';
 import type { Shard } from './shardReport.js';
@@ -86,6 +85,9 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     (s, i) => s.report.corpus.minimizeStoppedBy === undefined || lefts[i] !== undefined,
   );
   const left = lefts.reduce<number>((a, n) => a + (n ?? 0), 0);
+  // Every shard replays the whole corpus: a healthy run's shards say the same. Each once, in
+  // the order of the first shard that says it (shards come in shard order).
+  const warnings = [...new Set(shards.flatMap((s) => s.report.corpus.warnings ?? []))];
   return {
     summary: notReplayed.size === 0 ? summary : { ...summary, notReplayed: notReplayed.size },
     traces,
@@ -94,17 +96,6 @@ export function mergeCorpusReplay(shards: readonly Shard[]): MergedCorpus {
     ...(notReplayed.size === 0 ? {} : { notReplayed: [...notReplayed.values()] }),
     ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
     ...(stoppedBy === undefined || !counted ? {} : { minimizeLeft: left }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
-}
-
-/**
- * A shard's fuzzDetail without the warning its --budget-replay added (nightlyBuild.ts): the
- * traces one shard left out, another may have replayed; the merged report says which none did.
- */
-export function withoutBudgetWarning(s: Shard): FuzzReport {
-  const d = s.report.fuzzDetail;
-  const { budgetReplay, notReplayed } = s.report.corpus;
-  if (budgetReplay === undefined || notReplayed === undefined || notReplayed.length === 0) return d;
-  const own = notReplayedWarning(budgetReplay, notReplayed);
-  return { ...d, warnings: d.warnings.filter((w) => w !== own) };
 }

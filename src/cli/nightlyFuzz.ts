@@ -17,7 +17,7 @@ import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { moduleStateWarning } from '../fuzz/moduleState.js';
 import { fuzzIo } from './fuzzIo.js';
 import { loadCorpus } from './corpusCap.js';
-import { closeWarning } from './closeWarning.js';
+import { campaignWarnings, closeWarning } from './closeWarning.js';
 import { minimizeProgress, type Progress, type ProgressOptions } from './progress.js';
 import { campaignGuards } from './campaignGuards.js';
 import { campaignStatus } from './campaignStatus.js';
@@ -162,6 +162,7 @@ export async function fuzzPhase(
     const slow = guards.startupWarning(result, mine.found.readMs, p.budget, p.budgetText);
     const cut = p.setupError !== undefined || interrupted() || harnessError !== undefined;
     if (slow !== undefined && !cut) warn(slow);
+    for (const w of campaignWarnings(result.campaign, p.settings.target)) warn(w);
     const built = buildFuzzReport(
       result,
       fuzzReportMeta(p, {

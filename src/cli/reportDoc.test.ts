@@ -69,6 +69,7 @@ const fuzz: Keys<FuzzReport> = {
   ...{ minimizeStoppedBy: true, setupError: true, harnessError: true, warnings: true },
   rssLimitMb: true,
   rounds: true,
+  unchecked: true,
   timing: true,
 };
 const fuzzSummary: Keys<FuzzSummary> = {
@@ -100,7 +101,7 @@ const nightly: Keys<NightlyReportWithDetail> = {
 };
 const nightlyCorpus: Keys<NightlyReport['corpus']> = {
   ...{ summary: true, traces: true, violations: true, budgetReplay: true, notReplayed: true },
-  ...{ repros: true, minimizeStoppedBy: true, minimizeLeft: true },
+  ...{ repros: true, minimizeStoppedBy: true, minimizeLeft: true, warnings: true },
 };
 const corpusRepro: Keys<CorpusRepro> = {
   ...{ signature: true, violationSignature: true, kind: true, fn: true, from: true },

@@ -70,6 +70,13 @@ describe('checkShardShape', () => {
       ],
       ['fuzzDetail.reached', null, 'fuzzDetail.reached is null, not an object'],
       ['fuzzDetail.timing.fuzzMs', 'x', 'fuzzDetail.timing.fuzzMs is a string, not a number'],
+      ['corpus.warnings', [3], 'corpus.warnings[0] is a number, not a string'],
+      ['fuzzDetail.unchecked', [], 'fuzzDetail.unchecked is a list, not an object'],
+      [
+        'fuzzDetail.unchecked',
+        { stray: { first: 'call 1 named 0x1+0x1', caseIndex: '4', count: 1 } },
+        'fuzzDetail.unchecked.stray.caseIndex is a string, not a number',
+      ],
     ];
     for (const [field, value, message] of cases)
       expect(shapeError(damaged(field, value)), field).toBe(message);

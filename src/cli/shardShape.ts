@@ -47,6 +47,11 @@ function object(item: unknown, at: string, fields: Readonly<Record<string, Kind>
   for (const [key, kind] of Object.entries(fields)) field(item, at, key, kind);
 }
 
+function text(item: unknown, at: string): void {
+  if (typeof item !== 'string')
+    throw new ReportShapeError(`${at} is ${named(kindOf(item))}, not a string`);
+}
+
 function pair(item: unknown, at: string): void {
   if (!Array.isArray(item) || item.length !== 2 || !item.every((n) => typeof n === 'number'))
     throw new ReportShapeError(`${at} is not a pair of numbers`);
@@ -75,6 +80,7 @@ export function checkShardShape(r: unknown): void {
     object(v, at, { trace: 'string', kind: 'string', fn: 'string' });
     field(v, at, 'field', 'string', true);
   });
+  each(corpus, 'corpus', 'warnings', text, true);
   checkFuzzDetail(field(r, '', 'fuzzDetail', 'object'));
 }
 
@@ -85,10 +91,15 @@ function checkFuzzDetail(d: unknown): void {
   field(d, at, 'budget', 'object');
   each(d, at, 'newCoverage', pair);
   each(d, at, 'newTargetEdges', pair, true);
-  each(d, at, 'warnings', (w, where) => {
-    if (typeof w !== 'string')
-      throw new ReportShapeError(`${where} is ${named(kindOf(w))}, not a string`);
-  });
+  each(d, at, 'warnings', text);
+  const unchecked = field(d, at, 'unchecked', 'object', true);
+  const stray = field(unchecked ?? {}, `${at}.unchecked`, 'stray', 'object', true);
+  if (stray !== undefined)
+    object(stray, `${at}.unchecked.stray`, {
+      first: 'string',
+      caseIndex: 'number',
+      count: 'number',
+    });
   each(d, at, 'disabled', () => undefined, true);
   field(d, at, 'reached', 'object', true);
   const corpus = field(d, at, 'corpus', 'object');

@@ -118,12 +118,22 @@ export interface CampaignResult {
   readonly closeErrors?: CloseErrors;
   /** A case's target had no state() (a warning, like closeErrors). */
   readonly noState?: true;
-  /** The first case's touched() range in nothing the target returned, and how many cases. */
-  readonly stray?: { readonly first: string; readonly count: number };
+  /** The lowest case's touched() range in nothing the target returned, and how many cases. */
+  readonly stray?: StrayTouched;
   readonly stoppedBy: 'runs' | 'time' | 'signal' | 'setup' | 'failures';
   readonly elapsedMs: number;
   /** When the first failing case was processed (time to find), if any. */
   readonly firstFailureMs?: number;
+}
+
+/**
+ * The lowest case whose touched() named memory in nothing the target returned (`first`, as
+ * ReplayResult.strayTouched says it, and `caseIndex`), and how many cases did: shards merge it.
+ */
+export interface StrayTouched {
+  readonly first: string;
+  readonly caseIndex: number;
+  readonly count: number;
 }
 
 /** Cases in the first task; each later one doubles, up to the batch size. */

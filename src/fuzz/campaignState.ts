@@ -1,6 +1,6 @@
 // The campaign's state as it processes results in case order (campaign.ts): coverage and
 // what is new in it, kept cases, failing cases and their groups, a target that cannot start.
-import type { CampaignOptions, CampaignProgress } from './campaign.js';
+import type { CampaignOptions, CampaignProgress, StrayTouched } from './campaign.js';
 import type { CaseResult } from './protocol.js';
 import { notStarted, STARTS_FAILED_MAX } from '../replay/violation.js';
 import { branchOfLabel } from './reached.js';
@@ -56,7 +56,7 @@ export class State {
   closeErrors: CloseErrors | undefined;
   /** A case's target had no state(); the first case's stray touched() range, and how many. */
   noState = false;
-  stray: { first: string; count: number } | undefined;
+  stray: StrayTouched | undefined;
   firstFailureMs: number | undefined;
   /** Reached failuresMax: nothing after this case counts. */
   full = false;
@@ -111,6 +111,7 @@ export class State {
     if (r.strayTouched !== undefined)
       this.stray = {
         first: this.stray?.first ?? r.strayTouched,
+        caseIndex: this.stray?.caseIndex ?? r.index,
         count: (this.stray?.count ?? 0) + 1,
       };
     this.startsFailed = this.noteStart(r);

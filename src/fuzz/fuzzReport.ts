@@ -6,6 +6,7 @@
 import type { RunIdentity } from '../replay/runIdentity.js';
 import type { ViolationKind } from '../replay/violation.js';
 import type { ViolationAtCall } from './findings.js';
+import type { CampaignResult } from './campaign.js';
 import type { FuzzRunResult, Unconfirmed } from './run.js';
 import { cappedOf, type CorpusCapped } from './corpusNote.js';
 import { fuzzSummaryOf, type FuzzSummary } from './fuzzReportSummary.js';
@@ -210,6 +211,12 @@ export interface FuzzReport extends RunIdentity {
    */
   readonly harnessError?: string;
   readonly warnings: readonly string[];
+  /**
+   * What the target left unchecked (`warnings` says it, docs/checks.md): a case's target had
+   * no state(), and the lowest case whose touched() named memory in nothing it returned, with
+   * how many cases did. What merge sums a night's shards by. Absent: none, and older reports.
+   */
+  readonly unchecked?: Pick<CampaignResult, 'noState' | 'stray'>;
   readonly timing: {
     /** Worker threads asked for (--workers). */
     readonly workers: number;
@@ -347,6 +354,7 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
     ...(r.minimizeStoppedBy === undefined ? {} : { minimizeStoppedBy: r.minimizeStoppedBy }),
     ...(c.setupError === undefined ? {} : { setupError: c.setupError }),
     warnings: m.warnings,
+    ...uncheckedOf(c),
     timing: {
       workers: m.workers,
       workersStarted: r.workersStarted,
@@ -360,31 +368,21 @@ export function buildFuzzReport(r: FuzzRunResult, m: ReportMeta): FuzzReport {
   };
 }
 
-/**
- * `r` of a run whose target was known not to start before any case ran (a module that cannot
- * be loaded; nightly's corpus replay that could not start it): stopped by "setup", and why.
- */
-export function setupFailed(r: FuzzReport, why: string): FuzzReport {
-  return { ...r, stoppedBy: 'setup', setupError: why };
+/** FuzzReport.unchecked of a campaign, when its target left anything unchecked. */
+export function uncheckedOf(
+  c: Pick<CampaignResult, 'noState' | 'stray'>,
+): Pick<FuzzReport, 'unchecked'> {
+  if (c.noState !== true && c.stray === undefined) return {};
+  return {
+    unchecked: {
+      ...(c.noState === true ? { noState: true as const } : {}),
+      ...(c.stray === undefined ? {} : { stray: c.stray }),
+    },
+  };
 }
 
-/**
- * `r` of a run vpdma itself cut short (cli/fuzzFault.ts): what it gathered, and the fault. A
- * fault in the campaign leaves out what only the campaign knew (the base's identity, what was
- * reached), and the campaign was stopped by it ("harness"); after it, the campaign's are kept.
- */
-export function harnessFailed(
-  r: FuzzReport,
-  harnessError: string,
-  faultIn: 'campaign' | 'findings',
-): FuzzReport {
-  if (faultIn === 'findings') return { ...r, harnessError };
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what the campaign alone knew
-  const { reached, unreached, branches, ...rest } = r;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- likewise
-  const { baseId, ...corpus } = r.corpus;
-  return { ...rest, corpus, stoppedBy: 'harness', harnessError };
-}
+// A report cut short (by a target that cannot start, or vpdma's own fault): fuzzReportCut.ts.
+export { harnessFailed, setupFailed } from './fuzzReportCut.js';
 
 // The text summaries' parts live in fuzzSummary.ts; re-exported for the callers here.
 export { fuzzSummaryOf, type FuzzSummary };

@@ -1,7 +1,8 @@
 // The fuzz report of N shards combined into the one the unsharded campaign would have
 // written (mergeShards decides cases, kept entries and findings; this fills in the rest).
+import type { StrayTouched } from './campaign.js';
 import type { FuzzReport, ReportGroup } from './fuzzReport.js';
-import { fuzzSummaryOf, violationsOf } from './fuzzReport.js';
+import { fuzzSummaryOf, uncheckedOf, violationsOf } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
 import { branchCount, mergeReached, unreached } from './reached.js';
 
@@ -97,6 +98,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     stoppedBy: stoppedByOf(reports),
     ...minimizeStoppedByOf(reports),
     warnings: [...shardWarnings(reports), ...covered.warnings],
+    ...uncheckedOfShards(reports),
     timing: {
       workers: sum((r) => r.timing.workers),
       ...workersStartedOf(reports),
@@ -122,6 +124,24 @@ export function shardWarnings(reports: readonly FuzzReport[]): string[] {
   return [...from].map(
     ([w, shards]) => `${shards.length > 1 ? 'shards' : 'shard'} ${shards.join(', ')}: ${w}`,
   );
+}
+
+/**
+ * What the target left unchecked in the shards together, as the unsharded run says it: no
+ * state() in any shard's cases, and the lowest case's stray touched(), every shard's counted.
+ */
+function uncheckedOfShards(reports: readonly FuzzReport[]): Pick<FuzzReport, 'unchecked'> {
+  const strays = reports.flatMap((r) => r.unchecked?.stray ?? []);
+  const count = strays.reduce((n, x) => n + x.count, 0);
+  const lowest = strays.reduce<StrayTouched | undefined>(
+    (a, x) => (a === undefined || x.caseIndex < a.caseIndex ? x : a),
+    undefined,
+  );
+  const noState = reports.some((r) => r.unchecked?.noState === true);
+  return uncheckedOf({
+    ...(noState ? { noState: true as const } : {}),
+    ...(lowest === undefined ? {} : { stray: { ...lowest, count } }),
+  });
 }
 
 /** The worker threads the shards started, in all (unknown if a shard's report lacks it). */

@@ -103,6 +103,8 @@ export interface NightlyParts {
   readonly verdictOf?: (trace: string) => TraceVerdict | undefined;
   /** --known's signatures: the violations and findings that have one are marked `known`. */
   readonly known?: KnownSignatures | undefined;
+  /** What the target left unchecked in the corpus replay (cli/targetWarnings.ts; none: []). */
+  readonly corpusWarnings?: readonly string[];
 }
 
 /** The warning a night whose --budget-replay ran out carries in fuzzDetail.warnings. */
@@ -173,6 +175,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
       ...(repros.length === 0 ? {} : { repros }),
       ...(stoppedBy === undefined ? {} : { minimizeStoppedBy: stoppedBy }),
       ...(stoppedBy === undefined || left === undefined ? {} : { minimizeLeft: left }),
+      ...(p.corpusWarnings === undefined || p.corpusWarnings.length === 0
+        ? {}
+        : { warnings: p.corpusWarnings }),
     },
     fuzz: {
       cases: p.fuzz.cases,

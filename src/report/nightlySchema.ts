@@ -250,6 +250,11 @@ export interface NightlyReport extends RunIdentity {
      * `exhausted`). Absent in reports from before it was kept.
      */
     readonly minimizeLeft?: number;
+    /**
+     * What the target left unchecked in the replay, as replay's report says it (`warnings`;
+     * the fuzz phase's are fuzzDetail's). Absent: nothing, and in older reports.
+     */
+    readonly warnings?: readonly string[];
   };
   readonly fuzz: {
     readonly cases: number;

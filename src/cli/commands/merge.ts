@@ -5,7 +5,6 @@ import { oneLine } from '../../core/oneLine.js';
 import { setUpFailed } from '../../replay/violation.js';
 import { dirname, join } from 'node:path';
 import { violationsOf, type FuzzReport, type ReportFinding } from '../../fuzz/fuzzReport.js';
-import { mergeFuzzReports, shardWarnings } from '../../fuzz/mergeReports.js';
 import {
   buildNightlyReport,
   withKnownCount,
@@ -38,7 +37,8 @@ import { knownOfShards } from '../mergeKnown.js';
 import { withReproCalls } from '../reproCall.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
 import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
-import { mergeCorpusReplay, withoutBudgetWarning } from '../mergeReplay.js';
+import { mergeCorpusReplay } from '../mergeReplay.js';
+import { mergeShardFuzz } from '../mergeFuzz.js';
 import { withTraceId } from '../../report/replayReport.js';
 import { historyTraceName } from '../historyTraceName.js';
 import {
@@ -170,12 +170,8 @@ async function merge(
   await checkNotShardInputs(reports, shards);
   await locks.history(opts.history, ctx.io.err);
   const loaded = await loadHistory(opts.history, opts.historyRecover === true);
-  const details = shards.map(withoutBudgetWarning);
-  // The lowest-indexed cases of each group, as many as each shard minimized (checkCompatible).
-  const fuzz = mergeFuzzReports(details, details[0]?.reprosPerKind ?? FUZZ_DEFAULTS.reprosPerKind);
-  // The merge's own warnings (the shards' were printed by each shard).
-  const known = new Set(shardWarnings(details));
-  for (const w of fuzz.warnings) if (!known.has(w)) ctx.io.err(`vpdma merge: ${w}\n`);
+  const { fuzz, said } = mergeShardFuzz(shards);
+  for (const w of said) ctx.io.err(`vpdma merge: ${w}\n`);
   // Every input is found and readable before the first file is written.
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);

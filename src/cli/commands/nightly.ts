@@ -55,6 +55,8 @@ import { corpusMaxOption } from '../corpusCap.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
+import { lossOf, targetWarnings } from '../targetWarnings.js';
+import { oneLine } from '../../core/oneLine.js';
 import { violationLines } from '../violationLines.js';
 import { minimizedRepros } from '../minimalTraces.js';
 import { budgetLeft, minimizeCorpusFailures } from '../corpusMinimize.js';
@@ -160,6 +162,12 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     rssLimitMb,
   });
   const mode = progressMode(opts, process.stderr.isTTY);
+  // A line the corpus replay said (a target without state()) the fuzz phase does not repeat.
+  const said = new Set<string>();
+  const warn = (m: string): void => {
+    if (!said.has(m)) ctx.io.err(`vpdma: ${m}\n`);
+    said.add(m);
+  };
   const interrupt = onInterrupt(ctx.io.err);
   try {
     // Phase 1: regressions first, then the corpus.
@@ -193,6 +201,8 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
     cancelTimer?.();
     const closing = closeWarning(target, closeErrorsOf(replay.results), 'trace');
     if (closing !== '') ctx.io.err(closing);
+    const corpusWarnings = targetWarnings(lossOf(replay.results.map((r) => r.result)), 'trace');
+    for (const w of corpusWarnings) warn(`warning: target ${oneLine(target)}: ${w}`);
     // A target that cannot start: the night's verdict (exit 3), said with the fuzz phase's.
     const setupError = setupErrorOf(cannotLoad, replay.cannotStart);
     // Cut short by --budget-replay (not by a signal, nor a target that cannot start): the
@@ -246,7 +256,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
         attemptsMax: ATTEMPTS_MAX,
         ...(workerHeapMb === undefined ? {} : { workerHeapMb }),
         signal: interrupt.signal,
-        warn: (m) => ctx.io.err(`vpdma: ${m}\n`),
+        warn,
         log: (t) => ctx.io.err(t),
         ...(setupError === undefined ? {} : { setupError }),
         ...(replay.harnessError === undefined ? {} : { harnessError: replay.harnessError }),
@@ -341,6 +351,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       minimizedRepros: minimal,
       corpusRepros,
       known: baseline,
+      corpusWarnings,
     });
     return await endNight(ctx.io, {
       report,
