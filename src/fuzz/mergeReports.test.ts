@@ -97,3 +97,20 @@ describe('what a merged report says was reached', () => {
     expect(m).not.toHaveProperty('branches');
   });
 });
+
+describe("a merged report's unchecked", () => {
+  const noted = (name: string, unchecked?: FuzzReport['unchecked']): FuzzReport => ({
+    ...shard(name, []),
+    ...(unchecked === undefined ? {} : { unchecked }),
+  });
+
+  it("is the unsharded run's: no state() in any shard, the lowest case's stray, all counted", () => {
+    const a = { first: 'call 7 named 0x1+0x8', caseIndex: 3, count: 2 };
+    const b = { first: 'call 2 named 0x9+0x1', caseIndex: 1, count: 5 };
+    const m = mergeFuzzReports([noted('1/2', { stray: a }), noted('2/2', { stray: b })], 2);
+    expect(m.unchecked).toEqual({ stray: { ...b, count: 7 } });
+    const s = mergeFuzzReports([noted('1/2'), noted('2/2', { noState: true, stray: a })], 2);
+    expect(s.unchecked).toEqual({ noState: true, stray: a });
+    expect(mergeFuzzReports([noted('1/2'), noted('2/2')], 2)).not.toHaveProperty('unchecked');
+  });
+});
