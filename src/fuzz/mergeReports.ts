@@ -4,7 +4,12 @@ import type { StrayTouched } from './campaign.js';
 import type { FuzzReport, ReportGroup } from './fuzzReport.js';
 import { fuzzSummaryOf, uncheckedOf, violationsOf } from './fuzzReport.js';
 import { mergeShards } from './merge.js';
-import { branchCount, mergeReached, unreached } from './reached.js';
+import {
+  branchCount,
+  mergeReached,
+  unreached as unreachedOf,
+  type ReachedTable,
+} from './reached.js';
 
 function mergeGroups(reports: readonly FuzzReport[], perGroup: number): ReportGroup[] {
   const byKey = new Map<
@@ -67,10 +72,9 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     groups,
   );
   // What was reached is the union's, or absent: never the first shard's alone.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- replaced by reachedOf
-  const { reached, unreached, branches, ...rest } = first;
-  return {
-    ...rest,
+  const table = reachedOf(reports);
+  return withoutUndefined({
+    ...first,
     shard: '1/1',
     summary: fuzzSummaryOf({
       cases: m.cases,
@@ -83,9 +87,13 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
     runsEquivalent: covered.every,
     calls: m.calls,
     coverage: baseKeys + firstSeen.size,
+    // Each in first's place (as buildFuzzReport puts them): the merged report is
+    // byte-identical to the unsharded one.
+    branches: table === undefined ? undefined : branchCount(table),
     ...targetEdgesOf(reports),
     corpus: { ...first.corpus, kept: keptFiles.length, keptFiles },
-    ...reachedOf(reports),
+    reached: table,
+    unreached: table === undefined ? undefined : unreachedOf(table, reports[0]?.disabled),
     newCoverage: [...firstSeen].sort((a, b) => a[0] - b[0]),
     groups,
     findings,
@@ -109,7 +117,7 @@ export function mergeFuzzReports(reports: readonly FuzzReport[], perGroup: numbe
       casesPerSecond: Math.round(m.cases / Math.max(fuzzMs / 1000, 1e-3)),
       callsPerSecond: Math.round(m.calls / Math.max(fuzzMs / 1000, 1e-3)),
     },
-  };
+  });
 }
 
 /**
@@ -182,18 +190,21 @@ function targetEdgesOf(
   };
 }
 
-/** What the shards reached together: the union (absent if a shard's report lacks it). */
-function reachedOf(
-  reports: readonly FuzzReport[],
-): Pick<FuzzReport, 'reached' | 'unreached' | 'branches'> {
-  if (reports.some((r) => r.reached === undefined)) return {};
-  const table = mergeReached(reports.map((r) => r.reached ?? {}));
-  // Counted from the union, so a shard's report from before `branches` merges to it too.
-  return {
-    reached: table,
-    unreached: unreached(table, reports[0]?.disabled),
-    branches: branchCount(table),
-  };
+/**
+ * `r` without the keys whose value is undefined (the optional fields left out), the others in
+ * their order: what a FuzzReport's optional fields given as undefined make.
+ */
+function withoutUndefined(r: object): FuzzReport {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as FuzzReport;
+}
+
+/**
+ * What the shards reached together: the union (absent if a shard's report lacks it), its
+ * branches counted from it (so a shard's report from before `branches` merges to it too).
+ */
+function reachedOf(reports: readonly FuzzReport[]): ReachedTable | undefined {
+  if (reports.some((r) => r.reached === undefined)) return undefined;
+  return mergeReached(reports.map((r) => r.reached ?? {}));
 }
 
 /** Why the merged run stopped: a signal or a target that could not start in any shard wins. */
