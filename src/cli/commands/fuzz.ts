@@ -257,10 +257,11 @@ export async function fuzz(
   );
   // Made last: a refused run leaves no directories behind. --case writes nothing but its case.
   await checkOutputDir('--out', p.out);
-  // Two runs writing one --out (a nightly's, or another fuzz's) would mix their findings.
-  if (caseIndex === undefined) await locks?.out(p.out, ctx.io.err);
-  if (caseIndex === undefined) await checkOutputDir('--corpus', p.corpusDir);
-  else await caseCorpusCheck(p.corpusDir);
+  if (caseIndex === undefined) {
+    // Two runs writing one --out (a nightly's, or another fuzz's) would mix their findings.
+    await locks?.out(p.out, ctx.io.err);
+    await checkOutputDir('--corpus', p.corpusDir);
+  } else await caseCorpusCheck(p.corpusDir);
   // First once the usage is known good: a usage error stays one line.
   ctx.io.err(`vpdma fuzz: seed=${seed.text}\n`);
   const givenUp = disableWarnings(p.settings.disabled);
