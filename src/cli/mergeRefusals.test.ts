@@ -245,10 +245,64 @@ describe('vpdma merge given a shard killed before its reports', () => {
     // its findings' originals and its lock file; CI uploads it all the same (if: always()).
     const killed = join(dir, 'killed');
     cpSync(s2, killed, { recursive: true });
+    const { seed } = JSON.parse(readFileSync(join(s2, 'report.json'), 'utf8')) as { seed: string };
     rmSync(join(killed, 'report.json'));
     writeFileSync(join(killed, '.vpdma.lock'), '{"pid":999999999,"host":"gone","since":"x"}\n');
+    // Its originals: case 3 of this seed (shard 2/2's), and two that are not this night's
+    // shard 2/2 (an earlier night's, restored with a cached findings/; a case of shard 1/2).
+    const original = async (sig: string, meta: object, exts: string[]): Promise<string> => {
+      const at = join(killed, 'findings', sig);
+      mkdirSync(at, { recursive: true });
+      const head = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta };
+      const call = {
+        fn: 'VideoPortGetBytesUsed',
+        args: { hwDeviceExtension: '0x1000', pDma: '0x40' },
+      };
+      writeFileSync(join(at, 'o.jsonl'), `${JSON.stringify(head)}\n${JSON.stringify(call)}\n`);
+      for (const ext of exts)
+        expect(
+          (await run(['convert', join(at, 'o.jsonl'), join(at, `original.${ext}`)])).code,
+        ).toBe(0);
+      rmSync(join(at, 'o.jsonl'));
+      return at;
+    };
+    const met = await original(
+      'inert-return-mismatch/GetBytesUsed/0badf00d',
+      { source: 'vpdma fuzz', seed, case: 3 },
+      ['txt', 'vpt'],
+    );
+    await original('k/Earlier/00000001', { source: 'vpdma fuzz', seed: `${seed}0`, case: 3 }, [
+      'vpt',
+    ]);
+    await original('k/Given/00000002', { source: 'vpdma fuzz', seed, case: 2 }, ['txt']);
     const r = await run(['merge', s1, killed, '--out', join(dir, 'with-killed')]);
     expect(r.code, r.err).toBe(2);
+    // Copied into the merged findings/ under the shard's name, byte for byte, and named in
+    // the summary; the others left where they are.
+    const to = join(
+      dir,
+      'with-killed',
+      'findings',
+      'inert-return-mismatch',
+      'GetBytesUsed',
+      '0badf00d',
+    );
+    expect(readdirSync(to).sort()).toEqual([
+      'original-shard-2-of-2.txt',
+      'original-shard-2-of-2.vpt',
+    ]);
+    for (const ext of ['txt', 'vpt'])
+      expect(readFileSync(join(to, `original-shard-2-of-2.${ext}`))).toEqual(
+        readFileSync(join(met, `original.${ext}`)),
+      );
+    expect(readdirSync(join(dir, 'with-killed', 'findings')).sort()).toEqual([
+      'inert-return-mismatch',
+    ]);
+    expect(r.out.split('\n')[0]).toMatch(
+      `; 1 original from killed shard 2/2 copied: ${join(to, 'original-shard-2-of-2.vpt')}`,
+    );
+    // Not taken for an earlier run's finding left in --out.
+    expect(r.err).not.toContain('did not write');
     expect(r.err).toContain(
       `vpdma merge: ${killed} holds no report.json (its night was killed before writing its reports, as by a CI job's timeout): left out, as a shard lost on the way\n`,
     );

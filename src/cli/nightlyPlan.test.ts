@@ -218,3 +218,23 @@ describe('vpdma nightly after a night killed outright', () => {
     expect(readdirSync(left).sort()).toEqual(['original.txt', 'original.vpt']);
   });
 });
+
+describe("vpdma nightly after a merge that copied a killed shard's originals", () => {
+  it('counts original-shard-K-of-N as an original with nothing beside it, not a regression', async () => {
+    const out = join(dir, 'merged-out');
+    const lost = join(out, 'findings', 'k', 'Lost', '0000000a');
+    const beside = join(out, 'findings', 'k', 'Beside', '0000000b');
+    mkdirSync(lost, { recursive: true });
+    mkdirSync(beside, { recursive: true });
+    for (const f of ['original-shard-2-of-3.txt', 'original-shard-2-of-3.vpt'])
+      writeFileSync(join(lost, f), 'x');
+    // Beside a later night's finding of that bug: that finding's, not an original alone.
+    for (const f of ['original-shard-1-of-3.vpt', 'finding.json'])
+      writeFileSync(join(beside, f), '{}');
+    // A name merge does not write is no original.
+    writeFileSync(join(out, 'findings', 'k', 'original-notes.vpt'), 'x');
+    const traces = await collectNightlyTraces(out, [TRACE]);
+    expect(traces.originalsOnly).toEqual([join(lost, 'original-shard-2-of-3.vpt')]);
+    expect(traces.files).not.toContain(join(lost, 'original-shard-2-of-3.vpt'));
+  });
+});

@@ -64,21 +64,23 @@ async function killedBeforeReports(dir: string): Promise<boolean> {
 
 /**
  * Every shard given, a killed one (above) left out with a line saying so: a shard lost on the
- * way, which the merge names as missing and never lets exit 0. Nothing but killed shards is
- * nothing to merge: refused, naming the first one's missing report.
+ * way, which the merge names as missing and never lets exit 0 (its directory in `killed`, for
+ * the originals it left: mergeLost.ts). Nothing but killed shards is nothing to merge:
+ * refused, naming the first one's missing report.
  */
 export async function readShards(
   dirs: readonly string[],
   err: (line: string) => void,
-): Promise<Shard[]> {
-  const killed = await Promise.all(dirs.map(killedBeforeReports));
-  const given = dirs.filter((_, i) => killed[i] !== true);
-  if (given.length === 0) return Promise.all(dirs.map(readShard));
-  for (const dir of dirs.filter((_, i) => killed[i] === true))
+): Promise<{ shards: Shard[]; killed: string[] }> {
+  const isKilled = await Promise.all(dirs.map(killedBeforeReports));
+  const given = dirs.filter((_, i) => isKilled[i] !== true);
+  if (given.length === 0) return { shards: await Promise.all(dirs.map(readShard)), killed: [] };
+  const killed = dirs.filter((_, i) => isKilled[i] === true);
+  for (const dir of killed)
     err(
       `vpdma merge: ${dir} holds no report.json (its night was killed before writing its reports, as by a CI job's timeout): left out, as a shard lost on the way\n`,
     );
-  return Promise.all(given.map(readShard));
+  return { shards: await Promise.all(given.map(readShard)), killed };
 }
 
 /**

@@ -135,4 +135,30 @@ describe('collectTraces', () => {
       `skipped a finding's original (${join(done, 'original.txt')} beside ${repro}): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,
     );
   });
+
+  it("takes a killed shard's original that vpdma merge copied as an original too", async () => {
+    // A merged findings/: a finding with a killed shard's original of its signature beside it,
+    // and a killed shard's original alone (the merge's names: original-shard-K-of-N).
+    const root = mkdtempSync(join(tmpdir(), 'vpdma-collect-'));
+    const done = join(root, 'k', 'f', 'h1');
+    const lost = join(root, 'k', 'g', 'h2');
+    for (const d of [done, lost]) mkdirSync(d, { recursive: true });
+    const beside = ['repro.jsonl', 'finding.json', 'original-shard-2-of-2.vpt', 'original-x.vpt'];
+    for (const f of beside) writeFileSync(join(done, f), '');
+    for (const f of ['original-shard-3-of-4.txt', 'original-shard-3-of-4.vpt'])
+      writeFileSync(join(lost, f), '');
+    const repro = join(done, 'repro.jsonl');
+    expect(await collectTraces([root])).toEqual({
+      // original-x is no name vpdma writes: a trace of the user's own, replayed.
+      files: [join(done, 'original-x.vpt'), repro, join(lost, 'original-shard-3-of-4.vpt')],
+      empty: [],
+      alternates: [
+        { skipped: join(done, 'original-shard-2-of-2.vpt'), kept: repro, original: true },
+        {
+          skipped: join(lost, 'original-shard-3-of-4.txt'),
+          kept: join(lost, 'original-shard-3-of-4.vpt'),
+        },
+      ],
+    });
+  });
 });

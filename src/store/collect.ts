@@ -5,7 +5,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
-import { formatOf, isGzipPath, traceStem } from './traceFormat.js';
+import { formatOf, isGzipPath, isOriginalStem, traceStem } from './traceFormat.js';
 
 /** Walks at most this deep. */
 const depthMax = 16;
@@ -83,7 +83,7 @@ async function walk(dir: string, depth: number, w: Walk): Promise<void> {
     if (l.dir) await walk(l.path, depth + 1, w);
     else {
       const k = kept.get(stem(l.path)) ?? l.path;
-      if (repro !== undefined && basename(stem(l.path)) === 'original')
+      if (repro !== undefined && isOriginalStem(basename(stem(l.path))))
         w.alternates.push({ skipped: l.path, kept: repro, original: true });
       else if (k === l.path) w.files.push(l.path);
       else w.alternates.push({ skipped: l.path, kept: k });

@@ -19,3 +19,11 @@ export const traceStem = (path: string): string => path.replace(TRACE_NAME, '');
 
 export const UNKNOWN_FORMAT =
   'unknown trace format: the name must end in .jsonl, .vpt or .txt (or those with .gz, compressed)';
+
+/**
+ * Whether a trace file's name without its extension is a finding's original: `original`, or
+ * a killed shard's as `vpdma merge` copies it, `original-shard-K-of-N` (cli/mergeLost.ts).
+ */
+export function isOriginalStem(stem: string): boolean {
+  return stem === 'original' || /^original-shard-\d+-of-\d+$/.test(stem);
+}

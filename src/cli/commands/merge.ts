@@ -49,6 +49,12 @@ import {
 import { nightlySummary } from '../nightlySummary.js';
 import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShards, type Shard } from '../shardReport.js';
+import {
+  copyLostOriginals,
+  lostOriginals,
+  lostOriginalsText,
+  missingShards,
+} from '../mergeLost.js';
 import { plural } from '../../core/plural.js';
 import { copyCorpus, notCopiedVerdict } from '../mergeCopy.js';
 import { ioMessage } from '../../store/fileChunks.js';
@@ -140,9 +146,8 @@ async function merge(
   const failOn = parseFailOn(opts.failOn);
   // In shard order, whatever the order given: the first one's order of corpus traces is kept.
   const shardNumber = (s: Shard): number => Number((s.report.shard ?? '1/1').split('/')[0]);
-  const shards = (await readShards(dirs, (line) => ctx.io.err(line))).sort(
-    (a, b) => shardNumber(a) - shardNumber(b),
-  );
+  const read = await readShards(dirs, (line) => ctx.io.err(line));
+  const shards = read.shards.sort((a, b) => shardNumber(a) - shardNumber(b));
   const names = await checkCompatible(shards);
   const out = await landsIn(opts.out);
   const shardDirs = await Promise.all(dirs.map((d) => landsIn(d)));
@@ -176,6 +181,7 @@ async function merge(
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
   const repros = await corpusReproSources(shards);
+  const lost = await lostOriginals(read.killed, shards[0]?.report.seed ?? '', names);
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
   const target = shards[0]?.report.target ?? '';
@@ -196,6 +202,7 @@ async function merge(
   try {
     const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal, notCopied);
     const stopped = interrupt.received() !== undefined;
+    const lostCopied = await copyLostOriginals(lost, opts.out, notCopied);
     const code = await writeMerged(ctx, opts, shards, names, fuzz, [sources, repros], corpusDir, {
       failOn,
       history,
@@ -208,6 +215,7 @@ async function merge(
           ? `incomplete: ${names.length} of ${count} shards given; the reports cover those`
           : 'incomplete: a shard was interrupted; the reports cover the cases the shards finished',
       notCopied,
+      lost: { text: lostOriginalsText(lost, lostCopied), signatures: lost.map((l) => l.signature) },
     }).then((code) => {
       // A shard lost on the way (a failed upload) must not leave a green merge behind it.
       const verdict = names.length !== count && code !== EXIT.crash ? EXIT.badInput : code;
@@ -238,6 +246,8 @@ interface MergeVerdict {
   readonly incomplete: string;
   /** Why each file not copied was not: filled as the merge goes. */
   readonly notCopied: string[];
+  /** The killed shards' originals copied (mergeLost.ts): the summary's words, their findings. */
+  readonly lost: { readonly text: string; readonly signatures: readonly string[] };
 }
 
 /** The findings' files, the reports and the history of the merged run; its exit code. */
@@ -368,21 +378,15 @@ async function writeMerged(
         `vpdma merge: shard ${s.report.shard ?? '1/1'}: vpdma failed part way (${s.report.harnessError}); the merge marks nothing fixed\n`,
       );
   }
-  await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(findings.map((f) => f.signature)));
+  const mine = [...findings.map((f) => f.signature), ...v.lost.signatures];
+  await warnStaleFindings(ctx.io, 'merge', opts.out, new Set(mine));
   summaryTo(
     ctx.io,
     opts.json,
   )(
-    `vpdma merge: ${plural(names.length, 'shard')}, ${plural(fuzz.cases, 'case')}, ${plural(findings.length, 'finding')} -> ${opts.out}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
+    `vpdma merge: ${plural(names.length, 'shard')}, ${plural(fuzz.cases, 'case')}, ${plural(findings.length, 'finding')} -> ${opts.out}${v.lost.text}\n${nightlySummary(merged, opts.out, v.incomplete)}`,
   );
   return exitForNightly(merged, v.failOn);
-}
-
-/** The shards of the run (`K/N`) not among `names`, in order. */
-export function missingShards(names: readonly string[]): string[] {
-  const count = Number((names[0] ?? '1/1').split('/')[1]);
-  const given = new Set(names);
-  return Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((n) => !given.has(n));
 }
 
 /** A finding's replay command as each shard's writer made it: --target, --profile if given, --timeout. */

@@ -1,0 +1,122 @@
+// The originals a killed shard left: a night SIGKILLed (a CI job's timeout) before its reports
+// leaves, of each bug it met, only its case as it ran (original.txt, original.vpt in
+// findings/<signature>/, written at once: originalWrites.ts). The merge leaves that shard out,
+// as lost, but copies those files into the merged findings/, named for the shard, so a user who
+// keeps only the merged output keeps the one record of those bugs.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { plural } from '../core/plural.js';
+import { ioMessage, readRegularFile } from '../store/fileChunks.js';
+import { readTraceHeader } from '../store/traceFiles.js';
+import { writeFileAtomic } from '../store/writeFile.js';
+
+/** One killed shard's original of one bug, and where the merge puts it. */
+export interface LostOriginal {
+  /** `kind/fn/hash`: the finding directory it is in, there and in the merged findings/. */
+  readonly signature: string;
+  /** The shard that met it, `K/N`. */
+  readonly shard: string;
+  /** Its files in the killed shard's directory (original.vpt and/or original.txt). */
+  readonly from: readonly string[];
+}
+
+const ORIGINALS = ['original.vpt', 'original.txt'] as const;
+
+/** The merged name of a killed shard's original: `original-shard-2-of-3.vpt`. */
+export function lostOriginalName(shard: string, name: string): string {
+  return name.replace(/^original\./, `original-shard-${shard.replace('/', '-of-')}.`);
+}
+
+/** The shards of the run (`K/N`) not among `names`, in order. */
+export function missingShards(names: readonly string[]): string[] {
+  const count = Number((names[0] ?? '1/1').split('/')[1]);
+  const given = new Set(names);
+  return Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((n) => !given.has(n));
+}
+
+const list = (dir: string): Promise<string[]> =>
+  readdir(dir, { withFileTypes: true }).then(
+    (es) => es.filter((e) => e.isDirectory()).map((e) => e.name),
+    () => [],
+  );
+
+/**
+ * The originals in the killed shards' findings/ of this run: the case in their meta is of
+ * this seed and of a shard missing from the merge (a cached findings/ restored into the
+ * shard's --out also holds earlier nights' originals, which are not this merge's to carry).
+ * Read, not copied: planned before the merge writes anything.
+ */
+export async function lostOriginals(
+  killed: readonly string[],
+  seed: string,
+  names: readonly string[],
+): Promise<LostOriginal[]> {
+  const missing = new Set(missingShards(names));
+  const count = Number((names[0] ?? '1/1').split('/')[1]);
+  const found: LostOriginal[] = [];
+  for (const dir of killed) {
+    const root = join(dir, 'findings');
+    for (const kind of (await list(root)).sort())
+      for (const fn of (await list(join(root, kind))).sort())
+        for (const hash of (await list(join(root, kind, fn))).sort()) {
+          const at = join(root, kind, fn, hash);
+          const files = await readdir(at).then(
+            (ns) => ORIGINALS.filter((n) => ns.includes(n)).map((n) => join(at, n)),
+            () => [],
+          );
+          const [first] = files;
+          if (first === undefined) continue;
+          const meta = (await readTraceHeader(first).catch(() => undefined))?.meta;
+          const c = meta?.['case'];
+          if (meta?.['seed'] !== seed || typeof c !== 'number' || !Number.isSafeInteger(c))
+            continue;
+          const shard = `${(c % count) + 1}/${count}`;
+          if (missing.has(shard))
+            found.push({ signature: `${kind}/${fn}/${hash}`, shard, from: files });
+        }
+  }
+  return found;
+}
+
+/**
+ * Copies each into `out`/findings/<signature>/ as original-shard-K-of-N.{vpt,txt}, whole or
+ * not at all (temporary file, renamed); one that cannot be read or written is named in
+ * `notCopied`. Resolves to the paths written, one a bug (its .vpt, else its .txt).
+ */
+export async function copyLostOriginals(
+  lost: readonly LostOriginal[],
+  out: string,
+  notCopied: string[],
+): Promise<string[]> {
+  const copied: string[] = [];
+  for (const l of lost) {
+    const wrote: string[] = [];
+    for (const from of l.from) {
+      const name = from.slice(from.lastIndexOf('original.'));
+      const to = join(out, 'findings', ...l.signature.split('/'), lostOriginalName(l.shard, name));
+      try {
+        await writeFileAtomic(to, await readRegularFile(from));
+        wrote.push(to);
+      } catch (e) {
+        notCopied.push(`killed shard ${l.shard}'s original ${from}: ${ioMessage(e)}`);
+      }
+    }
+    if (wrote[0] !== undefined) copied.push(wrote[0]);
+  }
+  return copied;
+}
+
+/** The summary's words for them: `; 1 original from killed shard 2/2 copied: PATH`. */
+export function lostOriginalsText(
+  lost: readonly LostOriginal[],
+  copied: readonly string[],
+): string {
+  const [first] = copied;
+  if (first === undefined) return '';
+  const shards = [...new Set(lost.map((l) => l.shard))].sort(
+    (a, b) => parseInt(a, 10) - parseInt(b, 10),
+  );
+  const from = `killed shard${shards.length === 1 ? '' : 's'} ${shards.join(', ')}`;
+  const more = copied.length > 1 ? `, and ${copied.length - 1} more` : '';
+  return `; ${plural(copied.length, 'original')} from ${from} copied: ${first}${more}`;
+}
