@@ -40,7 +40,10 @@ export function closeWarning(
 }
 
 /** What a campaign's (or a fuzz report's `unchecked`) target left unchecked. */
-type Unchecked = { readonly noState?: true; readonly stray?: { first: string; count: number } };
+type Unchecked = {
+  readonly noState?: true;
+  readonly stray?: { first: string; count: number; caseIndex?: number };
+};
 
 /**
  * A fuzz campaign's targetWarnings (targetWarnings.ts), as `warn` takes them: "warning:

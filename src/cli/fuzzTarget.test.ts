@@ -266,7 +266,7 @@ describe('fuzzTarget', () => {
     const moved = await fuzzTarget(stray, { runs: 20 });
     expect(moved.warnings).toEqual([
       expect.stringMatching(
-        /^touched\(\) named memory the target never returned, outside user memory \(call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ cases\): /,
+        /^touched\(\) named memory the target never returned, outside user memory \(case (\d+)'s call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ cases; `vpdma fuzz --case \1` writes that case\): /,
       ),
     ]);
   });

@@ -13,7 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), 'vpdma-report-warnings-'));
 const target = 'module:test/fixtures/lossy-target.mjs';
 const says = (w: string): string => `warning: target ${target}: ${w}`;
 const STRAY =
-  /^touched\(\) named memory the target never returned, outside user memory \(call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ (traces|cases)\): /;
+  /^touched\(\) named memory the target never returned, outside user memory \(call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ traces\): /;
+/** A fuzz run's: the lowest case named, for `vpdma fuzz --case`. */
+const STRAY_CASE =
+  /^touched\(\) named memory the target never returned, outside user memory \(case (\d+)'s call \d+ named 0x[0-9a-f]+\+0x[0-9a-f]+, in \d+ cases; `vpdma fuzz --case \1` writes that case\): /;
 
 interface Unchecked {
   noState?: true;
@@ -69,9 +72,10 @@ describe('vpdma fuzz', () => {
         expect(seen[0]?.lines).toEqual([says(NO_STATE_WARNING)]);
         expect(unchecked).toEqual({ noState: true });
       } else {
-        expect(seen[0]?.lines[0]?.slice(says('').length)).toMatch(STRAY);
+        expect(seen[0]?.lines[0]?.slice(says('').length)).toMatch(STRAY_CASE);
         expect(unchecked?.stray?.count).toBeGreaterThan(1);
-        expect(seen[0]?.lines[0]).toContain(`(${unchecked?.stray?.first}, in `);
+        const { caseIndex, first } = unchecked?.stray ?? {};
+        expect(seen[0]?.lines[0]).toContain(`(case ${caseIndex}'s ${first}, in `);
       }
     },
   );
@@ -93,8 +97,8 @@ describe('vpdma nightly', () => {
     expect(corpus).toMatch(STRAY);
     expect(corpus).toMatch(/ traces\): /);
     const [fuzz] = targetLines(report.fuzzDetail);
-    expect(fuzz?.slice(says('').length)).toMatch(STRAY);
-    expect(fuzz).toMatch(/ cases\): /);
+    expect(fuzz?.slice(says('').length)).toMatch(STRAY_CASE);
+    expect(fuzz).toContain(`(case ${report.fuzzDetail.unchecked?.stray?.caseIndex}'s `);
     expect(times(err, says(corpus ?? ''))).toBe(1);
     expect(times(err, fuzz ?? '')).toBe(1);
   });
@@ -128,11 +132,13 @@ describe('vpdma merge of nightly shards', () => {
         expect(merged.fuzzDetail.unchecked).toEqual(whole.fuzzDetail.unchecked);
       }
       expect(whole.corpus.warnings).toHaveLength(1);
-      // A shard ran half the cases: its own count is not the night's.
-      if (loss === 'stray-touched')
-        expect(s2.fuzzDetail.unchecked?.stray?.count).toBeLessThan(
-          whole.fuzzDetail.unchecked?.stray?.count ?? 0,
-        );
+      // A shard ran half the cases: its own count is not the night's, nor its lowest case.
+      if (loss === 'stray-touched') {
+        const [own, all] = [s2, whole].map((r) => r.fuzzDetail.unchecked?.stray);
+        expect(own?.count).toBeLessThan(all?.count ?? 0);
+        expect(own?.caseIndex).not.toBe(all?.caseIndex);
+        expect(targetLines(whole.fuzzDetail)[0]).toContain(`(case ${all?.caseIndex}'s `);
+      }
     },
   );
 });

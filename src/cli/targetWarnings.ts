@@ -13,10 +13,13 @@ export interface TargetNotes {
 export const NO_STATE_WARNING =
   'target has no state(): adapter/transfer/event changes during obsolete calls are not checked';
 
-/** What a run's traces or cases lost, summed (`stray`: the first one's, and how many). */
+/**
+ * What a run's traces or cases lost, summed (`stray`: the first one's, and how many; of a
+ * fuzz run, that lowest case's index too, which the warning names for `vpdma fuzz --case`).
+ */
 export interface TargetLoss {
   readonly noState: boolean;
-  readonly stray?: { readonly first: string; readonly count: number };
+  readonly stray?: { readonly first: string; readonly count: number; readonly caseIndex?: number };
 }
 
 /** The loss of a run's traces or cases, from each one's notes, in order. */
@@ -34,10 +37,16 @@ export function targetWarnings(loss: TargetLoss, unit: 'trace' | 'case'): string
   const out: string[] = [];
   if (loss.noState) out.push(NO_STATE_WARNING);
   const s = loss.stray;
-  if (s !== undefined)
+  if (s !== undefined) {
+    // The lowest case, by index: the same for any --workers and shards (merge takes the lowest).
+    const at =
+      unit === 'case' && s.caseIndex !== undefined
+        ? [`case ${s.caseIndex}'s `, `; \`vpdma fuzz --case ${s.caseIndex}\` writes that case`]
+        : ['', ''];
     out.push(
-      `touched() named memory the target never returned, outside user memory (${s.first}, in ${plural(s.count, unit)}): its writes there cannot be checked, and a write it leaves out goes unseen until a sample or the final sweep; --paranoid compares all live memory instead`,
+      `touched() named memory the target never returned, outside user memory (${at[0]}${s.first}, in ${plural(s.count, unit)}${at[1]}): its writes there cannot be checked, and a write it leaves out goes unseen until a sample or the final sweep; --paranoid compares all live memory instead`,
     );
+  }
   return out;
 }
 
