@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,30 @@ describe('a corpus directory holding files that are no traces', () => {
       `corpus file ${join(dir, 'image.vpt')}: not a trace, ignored (no .vpt magic "VPDT")`,
       `corpus file ${join(dir, 'notes.txt')}: not a trace, ignored (no "#! vpdma-trace v1" header line)`,
     ]);
+  });
+});
+
+describe('a corpus directory read as a content-addressed store', () => {
+  it('skips an entry whose bytes do not hash to its name, and reads a linked entry once', async () => {
+    const keep = corpusKeeper(dir);
+    const [a, b] = [await keep(trace(1)), await keep(trace(2))];
+    // A whole trace under a content address that is not its own (a copy renamed, an entry
+    // whose bytes were swapped for another's): it decodes, but the store no longer vouches for it.
+    const wrong = `${'f'.repeat(32)}.vpt`;
+    await writeFile(join(dir, wrong), await readFile(join(dir, a)));
+    // The same file twice more: a symbolic link and a hard link to entry a, and a link to b
+    // under a content name of its own (links followed: b's bytes, not its name, are checked).
+    await symlink(a, join(dir, 'link.vpt'));
+    await link(join(dir, a), join(dir, 'hard.vpt'));
+    await symlink(b, join(dir, `${'0'.repeat(32)}.vpt`));
+    const warnings: string[] = [];
+    const read = await readCorpusDir(dir, (m) => warnings.push(m));
+    expect(read.map((f) => f.name)).toEqual([a, b].sort());
+    expect(warnings).toEqual([
+      `skipping corrupted corpus file ${join(dir, `${'0'.repeat(32)}.vpt`)}: its bytes do not hash to its name (a content address), so they changed after it was written`,
+      `skipping corrupted corpus file ${join(dir, wrong)}: its bytes do not hash to its name (a content address), so they changed after it was written`,
+    ]);
+    expect(contentName(encodeVpt(read[0]?.trace ?? trace(0)))).toBe(read[0]?.name);
   });
 });
 

@@ -2,7 +2,8 @@
 // (content-addressed: the same case kept twice is one file), written atomically, so a run
 // interrupted at any point leaves only whole files (and, after SIGKILL, hidden temporary files,
 // which the next run to keep a case removes). Reading skips any file that does not
-// decode, with a warning naming it; a damaged entry must not stop a nightly run.
+// decode, or whose bytes do not hash to its content-addressed name, with a warning naming it
+// (a damaged entry must not stop a nightly run), and reads a file linked in twice once.
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { ensureDir, isDir } from './ensureDir.js';
@@ -10,12 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Trace } from '../trace/trace.js';
 import { formatTraceError } from '../trace/traceError.js';
-import { encodeVpt } from '../trace/vpt.js';
 import { removeStaleTemps } from './atomicFile.js';
 import { formatOf, readTrace, writeTraceAtomic } from './traceFiles.js';
 import { notATrace } from './notATrace.js';
 import { oneLine } from '../core/oneLine.js';
 import { writeFileAtomic } from './writeFile.js';
+import { readRegularFile } from './fileChunks.js';
+import { decodeVpt, encodeVpt } from '../trace/vpt.js';
 
 export interface CorpusFile {
   /** The file name inside its directory (bundled entries: "corpus/NAME"). */
@@ -31,12 +33,30 @@ export function contentName(bytes: Uint8Array): string {
   return `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.vpt`;
 }
 
+/** A content address as contentName makes it (a name a user gave cannot be checked). */
+const isContentName = (name: string): boolean => /^[0-9a-f]{32}\.vpt$/.test(name);
+
 /**
  * Whether a corpus file's bytes disagree with its name, when the name is a content address
  * (a file a user put there under another name cannot be checked this way).
  */
 export function damagedEntry(name: string, bytes: Uint8Array): boolean {
-  return /^[0-9a-f]{32}\.vpt$/.test(name) && contentName(bytes) !== name;
+  return isContentName(name) && contentName(bytes) !== name;
+}
+
+/**
+ * A corpus file read: a content-addressed one from its bytes, held once both to check them
+ * against its name (its file's SHA-256: contentName) and to decode them; `damaged` when they
+ * do not match. Any other file (and one that cannot be read whole) as readTrace reads it.
+ */
+async function readEntry(
+  path: string,
+  name: string,
+): Promise<Awaited<ReturnType<typeof readTrace>> | 'damaged'> {
+  if (!isContentName(name)) return readTrace(path);
+  const bytes = await readRegularFile(path).catch(() => undefined);
+  if (bytes === undefined) return readTrace(path);
+  return damagedEntry(name, bytes) ? 'damaged' : decodeVpt(bytes, path);
 }
 
 // Made once per process: the nightly's history looks it up for every trace it names
@@ -69,31 +89,44 @@ export async function readCorpusDir(
     .sort();
   // Several files in flight: one at a time, a corpus of 8,093 entries spent 72% of its
   // 5 s of reading waiting for the file system. Results and warnings stay in name order.
-  const read = new Array<Awaited<ReturnType<typeof readTrace>> | undefined>(names.length);
+  const read = new Array<Awaited<ReturnType<typeof readEntry>> | undefined>(names.length);
   const sizes = new Array<number>(names.length).fill(0);
+  /** Each file's identity (device and inode, links followed): a link to an entry is that entry. */
+  const ids = new Array<string | undefined>(names.length);
   const foreign = new Array<string | undefined>(names.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let i = next++; i < names.length && signal?.aborted !== true; i = next++) {
       const path = join(dir, names[i] as string);
-      read[i] = await readTrace(path);
-      if (read[i]?.ok === true)
-        sizes[i] = await stat(path).then(
-          (s) => s.size,
-          () => 0,
-        );
-      else foreign[i] = await notATrace(path);
+      read[i] = await readEntry(path, names[i] as string);
+      const r = read[i];
+      if (r !== 'damaged' && r?.ok === true) {
+        const st = await stat(path).catch(() => undefined);
+        sizes[i] = st?.size ?? 0;
+        ids[i] = st === undefined ? undefined : `${st.dev}:${st.ino}`;
+      } else if (r !== 'damaged') foreign[i] = await notATrace(path);
     }
   };
   await Promise.all(Array.from({ length: Math.min(readsInFlight, names.length) }, lane));
   if (signal?.aborted === true) return [];
   const out: CorpusFile[] = [];
+  const seen = new Set<string>();
   names.forEach((n, i) => {
     const path = join(dir, n);
     const r = read[i];
+    const id = ids[i];
     if (r === undefined) return;
-    if (r.ok) out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0 });
-    else if (foreign[i] !== undefined)
+    if (r === 'damaged')
+      warn(
+        `skipping corrupted corpus file ${oneLine(path)}: its bytes do not hash to its name (a content address), so they changed after it was written`,
+      );
+    else if (r.ok) {
+      // Each file once, under its first name: a link to an entry in the same directory (or a
+      // second hard link) is not a second entry.
+      if (id !== undefined && seen.has(id)) return;
+      if (id !== undefined) seen.add(id);
+      out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0 });
+    } else if (foreign[i] !== undefined)
       warn(`corpus file ${oneLine(path)}: not a trace, ignored (${foreign[i]})`);
     else warn(`skipping corrupted corpus file ${path}: ${formatTraceError(r.error)}`);
   });
