@@ -44,6 +44,46 @@ describe('RunLocks', () => {
     await second.releaseAll();
   });
 
+  it("once --out is held, removes a killed run's temporary files there, and only those", async () => {
+    // What a run SIGKILLed mid-write leaves (AtomicWriter's .NAME.PID.N.tmp of a dead pid,
+    // written before this run took the lock) beside its reports, in findings/ and corpus-repros/.
+    const out = join(dir, 'temps');
+    const pid = deadPid();
+    const stale = [
+      `.report.json.${pid}.0.tmp`,
+      `.results.sarif.${pid}.1.tmp`,
+      `findings/k/F/0000000a/.repro.jsonl.${pid}.2.tmp`,
+      `corpus-repros/k/F/.repro.vpt.${pid}.3.tmp`,
+    ];
+    const kept = [
+      `.junit.xml.${process.ppid}.4.tmp`, // a live process's
+      `.report.html.${pid}.5.tmp`, // written after the lock was taken
+      `corpus/.0123.vpt.${pid}.6.tmp`, // the corpus's: it sweeps its own (other runs share it)
+      'notes.tmp',
+      `.report.json.${pid}.tmp`, // not the writer's pattern
+      `findings/k/F/0000000a/repro.jsonl`,
+    ];
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const f of [...stale, ...kept]) {
+      mkdirSync(join(out, f, '..'), { recursive: true });
+      writeFileSync(join(out, f), 'x');
+      utimesSync(join(out, f), hourAgo, hourAgo);
+    }
+    const soon = new Date(Date.now() + 60_000);
+    utimesSync(join(out, `.report.html.${pid}.5.tmp`), soon, soon);
+    const notes: string[] = [];
+    await withRunLocks((locks) => locks.out(out, (l) => notes.push(l)));
+    expect(notes).toEqual([
+      `vpdma: --out ${out}: removed 4 temporary files of a run killed while writing there\n`,
+    ]);
+    expect(stale.filter((f) => existsSync(join(out, f)))).toEqual([]);
+    expect(kept.filter((f) => !existsSync(join(out, f)))).toEqual([]);
+    // Nothing left to remove: nothing said.
+    notes.length = 0;
+    await withRunLocks((locks) => locks.out(out, (l) => notes.push(l)));
+    expect(notes).toEqual([]);
+  });
+
   it('takes over the lock of a process no longer running, and says so', async () => {
     const path = join(dir, 'stale.lock');
     const pid = deadPid();

@@ -14,6 +14,8 @@ import { UserError } from './context.js';
 import { ensureDir } from '../store/ensureDir.js';
 import { ioMessage } from '../store/fileChunks.js';
 import { dirname, join } from 'node:path';
+import { plural } from '../core/plural.js';
+import { removeOutTemps } from './outTemps.js';
 
 interface Holder {
   readonly pid: number;
@@ -166,9 +168,19 @@ export class RunLocks {
       : this.take(`${path}.lock`, `--history ${path}`, note);
   }
 
-  /** The --out directory's (made already): two runs writing one would mix their files. */
-  out(dir: string, note: (line: string) => void): Promise<void> {
-    return this.take(join(dir, OUT_LOCK), `--out ${dir}`, note);
+  /**
+   * The --out directory's (made already): two runs writing one would mix their files. Once
+   * held, the temporary files of a run killed while writing there are removed (outTemps.ts),
+   * and `note` hears how many.
+   */
+  async out(dir: string, note: (line: string) => void): Promise<void> {
+    const asked = Date.now();
+    await this.take(join(dir, OUT_LOCK), `--out ${dir}`, note);
+    const removed = await removeOutTemps(dir, asked);
+    if (removed > 0)
+      note(
+        `vpdma: --out ${dir}: removed ${plural(removed, 'temporary file')} of a run killed while writing there\n`,
+      );
   }
 
   async releaseAll(): Promise<void> {

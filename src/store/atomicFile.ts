@@ -121,14 +121,16 @@ export const STALE_TEMP_AGE_MS = 10 * 60_000;
 /**
  * Removes the temporary files in `dir` (its listing: `names`) left by writers that died
  * mid-write (SIGKILL, a crash, a power cut): those whose pid is not a running process and that
- * were last written STALE_TEMP_AGE_MS or more before `nowMs`. A live process's are left alone,
- * so a concurrent run's writes go on. Best effort: resolves to the number removed, whatever
- * failed.
+ * were last written STALE_TEMP_AGE_MS or more before `nowMs`, or, given `beforeMs`, before
+ * that (a run holding the lock of the directory: before it took it). A live process's are left
+ * alone, so a concurrent run's writes go on. Best effort: resolves to the number removed,
+ * whatever failed.
  */
 export async function removeStaleTemps(
   dir: string,
   names?: readonly string[],
   nowMs = Date.now(),
+  beforeMs = nowMs - STALE_TEMP_AGE_MS,
 ): Promise<number> {
   const listed = names ?? (await readdir(dir).catch(() => []));
   let removed = 0;
@@ -138,9 +140,9 @@ export async function removeStaleTemps(
     const path = join(dir, name);
     const written = await lstat(path).then(
       (st) => st.mtimeMs,
-      () => nowMs, // gone already: nothing to remove
+      () => Infinity, // gone already: nothing to remove
     );
-    if (nowMs - written < STALE_TEMP_AGE_MS) continue;
+    if (written > beforeMs) continue;
     await unlink(path).then(
       () => removed++,
       () => undefined, // gone already (another run's sweep), or not ours to remove
