@@ -29,10 +29,11 @@ export const header = KITCHEN_HEADER;
 export const kitchen = (): Trace => ({ header, calls: kitchenSink(true) });
 
 /**
- * Calls of the shortest repro minimization can reach from the kitchen sink by deleting calls
- * and simplifying arguments, where that is more than the mutant's minimalCalls. Deletion
- * keeps the order of calls, and simplification moves a value only toward NULL or the table's
- * first hints; each shorter repro needs a call order or a value the sink does not have:
+ * Calls of the shortest repro minimization can reach from the kitchen sink by deleting calls,
+ * simplifying arguments and swapping (a call removed while another takes another of its table
+ * values), where that is more than the mutant's minimalCalls. Deletion keeps the order of
+ * calls, and simplification moves a value only toward NULL or the table's first hints; each
+ * shorter repro needs a call order or a value the sink does not have:
  * - mapdma-corrupts-common-buffer (6; 5 locks the common buffer or a user buffer): the sink
  *   locks a pool block, and allocates its common buffer only after StartDma.
  * - drops-map-registers (8; 5): the bug fires on the third call after a cache-enabled
@@ -42,8 +43,6 @@ export const kitchen = (): Trace => ({ header, calls: kitchenSink(true) });
  * - devicedma-drops-last-byte (8; 7): the dropped byte is only visible through a view of the
  *   framebuffer, and the sink's transfer comes from a pool, so a view stays beside the pool.
  *   From a view it takes 7, see laidOut().
- * - hang-on-signaled-wait (3; 2 creates the event signaled, eventFlag 2): the sink creates it
- *   with eventFlag 0, the table's first hint, and signals it with SetEvent.
  * - startdma-ignores-offset (4; 3) and completedma-from-device-fails (6; 5): the sink locks a
  *   pool block; LockBuffer of a user buffer needs no allocation (mutants.ts, 4467c8f).
  */
@@ -51,7 +50,6 @@ export const KITCHEN_MINIMUM: Readonly<Record<string, number>> = {
   'mapdma-corrupts-common-buffer': 6,
   'drops-map-registers': 8,
   'devicedma-drops-last-byte': 8,
-  'hang-on-signaled-wait': 3,
   'startdma-ignores-offset': 4,
   'completedma-from-device-fails': 6,
 };

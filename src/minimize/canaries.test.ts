@@ -1,7 +1,7 @@
 // Every bundled mutant (replay/mutants.ts), minimized against the real replayer through the
 // InlineExecutor, from the kitchen-sink trace and from a longer trace padded with unrelated
 // calls: the repro still fails the same way and is at most the mutant's minimalCalls long
-// (four documented exceptions, KITCHEN_MINIMUM, where the kitchen sink's call order or
+// (five documented exceptions, KITCHEN_MINIMUM, where the kitchen sink's call order or
 // values make the minimum larger; traces laid out for two of them reach minimalCalls).
 // Cases: scripts/bench/minimizeCases.ts, shared with the benchmark.
 import { describe, expect, it } from 'vitest';
@@ -76,7 +76,7 @@ it('reaches these lengths (start -> repro)', () => {
         "devicedma-drops-last-byte": "32 -> 8 (minimalCalls 7), data 1 B",
         "dodma-signals-event": "32 -> 2 (minimalCalls 2)",
         "drops-map-registers": "32 -> 8 (minimalCalls 5)",
-        "hang-on-signaled-wait": "32 -> 3 (minimalCalls 2)",
+        "hang-on-signaled-wait": "32 -> 2 (minimalCalls 2)",
         "mapdma-corrupts-common-buffer": "32 -> 6 (minimalCalls 5)",
         "mapdma-user-mode-nonnull": "32 -> 1 (minimalCalls 1)",
         "mapdma-writes-length": "32 -> 1 (minimalCalls 1)",
@@ -95,7 +95,7 @@ it('reaches these lengths (start -> repro)', () => {
         "devicedma-drops-last-byte": "104 -> 8 (minimalCalls 7), data 1 B",
         "dodma-signals-event": "104 -> 2 (minimalCalls 2)",
         "drops-map-registers": "104 -> 8 (minimalCalls 5)",
-        "hang-on-signaled-wait": "104 -> 3 (minimalCalls 2)",
+        "hang-on-signaled-wait": "104 -> 2 (minimalCalls 2)",
         "mapdma-corrupts-common-buffer": "104 -> 6 (minimalCalls 5)",
         "mapdma-user-mode-nonnull": "104 -> 1 (minimalCalls 1)",
         "mapdma-writes-length": "104 -> 1 (minimalCalls 1)",

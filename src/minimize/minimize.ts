@@ -6,9 +6,12 @@
 //   (c) delta debugging: remove chunks of calls, halving down to single calls, repeated at
 //       single calls until none can go;
 //   (d) argument simplification;
-// then (c) and (d) again until (d) changes nothing, so the result is 1-minimal: removing any
-// single call (in every removal variant) no longer fails. Only an exhausted budget or an abort
-// ends earlier, and the result says so.
+//   (e) swaps (swaps.ts): a call removed while one argument of a call sharing an object with
+//       it takes another of its table values, when (c) and (d) are stuck;
+// then (c), (d) and (e) again until neither (d) nor (e) changes anything, so the result is
+// 1-minimal: removing any single call (in every removal variant), even with one such argument
+// changed, no longer fails. Only an exhausted budget or an abort ends earlier, and the result
+// says so.
 import type { Profile } from '../model/device.js';
 import type { Trace } from '../trace/trace.js';
 import { Driver, roundsMax } from './driver.js';
@@ -23,6 +26,7 @@ import {
 } from './passes.js';
 import type { StillFails } from '../trace/stillFails.js';
 import { Search } from './search.js';
+import { swaps } from './swaps.js';
 
 export type { StillFails } from '../trace/stillFails.js';
 export type { RemovalVariant } from './passes.js';
@@ -57,7 +61,7 @@ export interface MinimizeProgress {
   readonly accepted: number;
 }
 
-export type PassName = 'cut' | 'chain' | 'remove' | 'simplify';
+export type PassName = 'cut' | 'chain' | 'remove' | 'simplify' | 'swap';
 
 export interface PassStats {
   readonly pass: PassName;
@@ -104,7 +108,10 @@ export async function minimize(
     await d.ddmin(variants);
     if (search.stopped !== undefined) break;
     const origin: SlotCursor = { call: 0, slot: 0 };
-    if (!(await d.pass('simplify', origin, simplifications))) break;
+    if (await d.pass('simplify', origin, simplifications)) continue;
+    if (search.stopped !== undefined) break;
+    // Only once removal and simplification are stuck: every candidate is a call shorter.
+    if (!(await d.pass('swap', 0, (l, at: number) => swaps(l, at, variants)))) break;
   }
   return {
     trace: d.linked.trace,
