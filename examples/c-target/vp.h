@@ -20,11 +20,15 @@
 #define HANDLE_STRIDE 0x40ULL
 #define KERNEL_VA_BASE 0xffffb80000000000ULL
 #define VIEW_VA_BASE 0xffffd80000000000ULL
-#define USER_VIEW_VA_BASE 0x0000050000000000ULL
+#define USER_VIEW_VA_BASE 0x0000a00000000000ULL
 #define MAP_WINDOW_BASE 0x90000000ULL
 #define GUARD_BYTES 0x4000ULL
 #define USER_VA_MIN 0x10000ULL /* the current process's demand-zero user memory */
 #define USER_VA_MAX 0x7fffffff0000ULL
+/* User views live past x64 user space (no capture's user address can hit one); the window is
+ * the process's demand-zero memory too, as user space around a view was (the model's too). */
+#define USER_VIEW_WINDOW_MIN 0x0000800000000000ULL
+#define USER_VIEW_WINDOW_MAX 0x0000fffffffff000ULL
 #define TOUCHED_MAX 65536u /* ranges one touched answer may list (vpdma's limit) */
 
 /* A sorted vector of fixed-size elements whose first member is a uint64_t key. */

@@ -294,6 +294,8 @@ static void range_io(vp_t *s, const range *r, uint64_t off, uint8_t *dst, const 
 
 static int user_va(uint64_t va, uint64_t len)
 {
+    if (va >= USER_VIEW_WINDOW_MIN)
+        return va <= USER_VIEW_WINDOW_MAX && len <= USER_VIEW_WINDOW_MAX - va;
     return va >= USER_VA_MIN && va <= USER_VA_MAX && len <= USER_VA_MAX - va;
 }
 

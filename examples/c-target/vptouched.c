@@ -139,7 +139,10 @@ static void ram_mappings(vp_t *s, const touch *t, size_t n, spans *o)
         if (t[i].key & IO_KEY || !map_get(&s->owner, t[i].key, &at) || at == 0) continue;
         if (at & 1) { /* a user page: user memory is one mapping */
             at &= ~1ULL;
-            push(o, at + t[i].lo, at + t[i].hi, USER_VA_MIN, USER_VA_MAX);
+            if (at >= USER_VIEW_WINDOW_MIN)
+                push(o, at + t[i].lo, at + t[i].hi, USER_VIEW_WINDOW_MIN, USER_VIEW_WINDOW_MAX);
+            else
+                push(o, at + t[i].lo, at + t[i].hi, USER_VA_MIN, USER_VA_MAX);
             continue;
         }
         const range *r = range_find(s, at, 1);

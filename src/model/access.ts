@@ -7,9 +7,21 @@ import type { ModelState } from './state.js';
 
 export const USER_VA_MIN = 0x10000n;
 export const USER_VA_MAX = 0x7fffffff0000n;
+/**
+ * Where the model's user views live (layout.ts): past x64 user space, so no address a real
+ * capture's process used can land on one (user addresses pass through replay untranslated).
+ * To the oracle it is the process's too, as user space around a view was before: the rest of a
+ * view's page stays demand-zero memory (viewSlack.ts), and a span may not join the two windows.
+ */
+export const USER_VIEW_WINDOW_MIN = 0x0000800000000000n;
+export const USER_VIEW_WINDOW_MAX = 0x0000fffffffff000n;
 
 export function isUserVa(va: bigint, length: number): boolean {
-  return va >= USER_VA_MIN && va + BigInt(length) <= USER_VA_MAX;
+  const end = va + BigInt(length);
+  return (
+    (va >= USER_VA_MIN && end <= USER_VA_MAX) ||
+    (va >= USER_VIEW_WINDOW_MIN && end <= USER_VIEW_WINDOW_MAX)
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ export const DEFAULT_LAYOUT: Layout = {
   handleStride: 0x100n,
   kernelVaBase: 0xffffa00000000000n,
   viewVaBase: 0xffffc00000000000n,
-  userViewVaBase: 0x0000020000000000n,
+  userViewVaBase: 0x0000800000000000n,
   mapWindowBase: 0xc0000000n,
   topDown: false,
 };
@@ -31,7 +31,7 @@ export const ALTERNATE_LAYOUT: Layout = {
   handleStride: 0x40n,
   kernelVaBase: 0xffffb10000000000n,
   viewVaBase: 0xffffd20000000000n,
-  userViewVaBase: 0x0000030000000000n,
+  userViewVaBase: 0x0000900000000000n,
   mapWindowBase: 0xa0000000n,
   topDown: true,
 };

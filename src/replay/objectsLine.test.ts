@@ -45,7 +45,7 @@ describe('objectsLine', () => {
       virtualAddress: 0xffffffffffffffffn,
     });
     expect(objectsLine(before, censusOf(m.state))).toBe(
-      `created user view 0x20000000000; freed pool block 0x${(va as bigint).toString(16)}; live: 1 user view`,
+      `created user view 0x800000000000; freed pool block 0x${(va as bigint).toString(16)}; live: 1 user view`,
     );
   });
 });

@@ -48,16 +48,16 @@ VideoPortReadStateEvent(hwDeviceExtension=0xffffe00000001000, pEvent=0xffffe0001
   });
 
   it("says what the oracle answered and which call produced a later argument's value", () => {
-    // Probe R's finding B: UnmapDmaMemory of the view MapMemory made, 0x20000000000 unexplained.
+    // Probe R's finding B: UnmapDmaMemory of the view MapMemory made, 0x800000000000 unexplained.
     const bare = `${HEADER}VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)
-VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x20000000000, processHandle=0x0, boardMemoryHandle=0x0)
+VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x800000000000, processHandle=0x0, boardMemoryHandle=0x0)
 `;
     const trace = parsed(bare);
     const text = printRepro(trace);
     expect(body(text)).toMatchInlineSnapshot(`
       "VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0xffffffffffffffff)
-      # oracle at call 0: -> 0 out(virtualAddress=0x20000000000)
-      VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x20000000000, processHandle=0x0, boardMemoryHandle=0x0)  # virtualAddress = call 0's *VirtualAddress
+      # oracle at call 0: -> 0 out(virtualAddress=0x800000000000)
+      VideoPortUnmapDmaMemory(hwDeviceExtension=0xffffe00000001000, virtualAddress=0x800000000000, processHandle=0x0, boardMemoryHandle=0x0)  # virtualAddress = call 0's *VirtualAddress
       # oracle at call 1: -> false
       "
     `);
@@ -186,7 +186,7 @@ VideoPortStartDma(hwDeviceExtension=0xffffe00000001000, vpDmaAdapter=0xffff80000
     const doc = await readFile(join(import.meta.dirname, '../../docs/text-format.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## Repros explained in comments'));
     const example = /^```text\n([\s\S]*?)^```$/m.exec(section)?.[1] ?? '';
-    expect(example).toContain('# oracle at call 1: -> 0 out(virtualAddress=0x20000000000)');
+    expect(example).toContain('# oracle at call 1: -> 0 out(virtualAddress=0x800000000000)');
     expect(printRepro(parsed(example))).toBe(example);
   });
 

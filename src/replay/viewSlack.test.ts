@@ -16,9 +16,9 @@ import { replayTrace } from './replayTrace.js';
 import type { Target } from './target.js';
 
 const EXT = 'hwDeviceExtension=0xffffe00000001000';
-// The oracle's view: 0x200000003c0, 1 byte, *Length 3136 (to the page's end).
+// The oracle's view: 0x8000000003c0, 1 byte, *Length 3136 (to the page's end).
 const IO_VIEW = `VideoPortMapMemory(${EXT}, physicalAddress=0x3c0, length=1, inIoSpace=1, virtualAddress=0xffffffffffffffff)`;
-// The oracle's at 0x20000002000; ReactOS's at 0x20000000000, the page of the oracle's IO_VIEW.
+// The oracle's at 0x800000002000; ReactOS's at 0x800000000000, the page of the oracle's IO_VIEW.
 const FB_VIEW = `VideoPortMapMemory(${EXT}, physicalAddress=0xe0000000, length=4096, inIoSpace=0, virtualAddress=0x4c8)`;
 const write = (va: string, data = '0f'): string => `@write(va=${va}, data=x"${data}")`;
 
@@ -41,7 +41,7 @@ const detach = (r: ReplayResult): unknown[] => [r.detachedAt, r.detachedBy];
 describe('an access to a view’s page outside the bytes the driver asked for', () => {
   it('a @write past the requested length, inside the page (the seed-2 repro): latitude, not a mismatch', async () => {
     const why: string[] = [];
-    const r = await replay([IO_VIEW, FB_VIEW, write('0x200000007c3')], reactos(), (i, by, w) =>
+    const r = await replay([IO_VIEW, FB_VIEW, write('0x8000000007c3')], reactos(), (i, by, w) =>
       why.push(`${i} ${by}: ${w ?? ''}`),
     );
     expect(kinds(r)).toEqual([]);
@@ -52,21 +52,21 @@ describe('an access to a view’s page outside the bytes the driver asked for', 
   });
 
   it('before the view’s start, in its first page: the same', async () => {
-    const r = await replay([IO_VIEW, FB_VIEW, write('0x20000000010')]);
+    const r = await replay([IO_VIEW, FB_VIEW, write('0x800000000010')]);
     expect(kinds(r)).toEqual([]);
     expect(detach(r)).toEqual([2, 'latitude']);
   });
 
   it('a LockBuffer there detaches too', async () => {
-    const lock = `VideoPortLockBuffer(${EXT}, baseAddress=0x20000000800, length=16, operation=2)`;
+    const lock = `VideoPortLockBuffer(${EXT}, baseAddress=0x800000000800, length=16, operation=2)`;
     const r = await replay([IO_VIEW, lock]);
     expect(detach(r)).toEqual([1, 'latitude']);
   });
 
   it('a @read there is not compared, and the replay compares on after it', async () => {
-    // The target's frame buffer byte at 0x800 (the oracle's 0x20000002800) is what it reads.
-    const read = '@read(va=0x20000000800, length=16)';
-    const r = await replay([IO_VIEW, FB_VIEW, write('0x20000002800'), read, IO_VIEW]);
+    // The target's frame buffer byte at 0x800 (the oracle's 0x800000002800) is what it reads.
+    const read = '@read(va=0x800000000800, length=16)';
+    const r = await replay([IO_VIEW, FB_VIEW, write('0x800000002800'), read, IO_VIEW]);
     expect(kinds(r)).toEqual([]);
     expect(r.detachedAt).toBeUndefined();
     // ...so a wrong answer after it is still found.
@@ -81,7 +81,7 @@ describe('an access to a view’s page outside the bytes the driver asked for', 
       },
     };
     const after = await replay(
-      [IO_VIEW, FB_VIEW, write('0x20000002800'), read, IO_VIEW.replace('0x3c0', '0x3c1')],
+      [IO_VIEW, FB_VIEW, write('0x800000002800'), read, IO_VIEW.replace('0x3c0', '0x3c1')],
       wrong,
     );
     expect(kinds(after)).toEqual(['return-mismatch #4']);
@@ -97,17 +97,17 @@ describe('an access to a view’s page outside the bytes the driver asked for', 
           ? (t.call({ fn: c.fn, args: { ...c.args, data: new Uint8Array([0xee]) } }) as CallOutcome)
           : (t.call(c) as CallOutcome),
     };
-    const r = await replay([IO_VIEW, FB_VIEW, write('0x200000003c0')], corrupt);
+    const r = await replay([IO_VIEW, FB_VIEW, write('0x8000000003c0')], corrupt);
     expect(kinds(r)).toEqual(['memory-mismatch #2']);
     expect(r.detachedBy).toBe('divergence');
     // And a correct target passes it, compared all the way.
-    const fine = await replay([IO_VIEW, FB_VIEW, write('0x200000003c0')]);
+    const fine = await replay([IO_VIEW, FB_VIEW, write('0x8000000003c0')]);
     expect(kinds(fine)).toEqual([]);
     expect(fine.detachedAt).toBeUndefined();
   });
 
   it('running from the view’s bytes past its end is the oracle’s to judge: misuse, as before', async () => {
-    const r = await replay([IO_VIEW, FB_VIEW, write('0x200000003c0', '0f0f')]);
+    const r = await replay([IO_VIEW, FB_VIEW, write('0x8000000003c0', '0f0f')]);
     expect(detach(r)).toEqual([2, 'misuse']);
   });
 
@@ -115,8 +115,8 @@ describe('an access to a view’s page outside the bytes the driver asked for', 
     const r = await replay([
       IO_VIEW,
       FB_VIEW,
-      write('0x20000001010'),
-      '@read(va=0x20000001010, length=1)',
+      write('0x800000001010'),
+      '@read(va=0x800000001010, length=1)',
     ]);
     expect(kinds(r)).toEqual([]);
     expect(r.detachedAt).toBeUndefined();
@@ -130,7 +130,7 @@ describe('an access to a view’s page outside the bytes the driver asked for', 
       (t) => void out.push(t),
     );
     const parsed = parseText(
-      ['#! vpdma-trace v1 profile=docs', IO_VIEW, FB_VIEW, write('0x200000007c3')].join('\n'),
+      ['#! vpdma-trace v1 profile=docs', IO_VIEW, FB_VIEW, write('0x8000000007c3')].join('\n'),
     );
     if (!parsed.ok) throw new Error(parsed.error.message);
     const r = await replayTrace(parsed.value.header, parsed.value.calls, reactos(), ex.hooks());
