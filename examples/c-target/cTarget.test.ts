@@ -138,7 +138,7 @@ describe('the C target replays clean', () => {
     const text = [
       '#! vpdma-trace v1 profile=docs',
       'VideoPortMapMemory(hwDeviceExtension=0xffffe00000001000, physicalAddress=0xe0000000, length=1, inIoSpace=0, virtualAddress=0xffffffffffffffff)',
-      'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0x20000000000, outputBufferLength=262145}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)',
+      'VideoPortMapDmaMemory(hwDeviceExtension=0xffffe00000001000, pVrp={ioControlCode=0, statusBlock=0x0, inputBuffer=0x0, inputBufferLength=0, outputBuffer=0x800000000000, outputBufferLength=262145}, boardAddress=0xe0000000, length=4096, inIoSpace=0, mappedUserEvent=0x0, displayDriverEvent=0x0, virtualAddress=0x0)',
     ].join('\n');
     const parsed = parseText(text);
     if (!parsed.ok) throw new Error(parsed.error.message);

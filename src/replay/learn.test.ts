@@ -112,7 +112,7 @@ describe('an in/out parameter a failed call leaves undefined', () => {
           '#! vpdma-trace v1 profile=docs',
           `VideoPortMapMemory(${EXT}, physicalAddress=0xe0000000, length=4096, inIoSpace=2, virtualAddress=0x0)`,
           failing[fn],
-          `VideoPortUnmapMemory(${EXT}, virtualAddress=0x20000000000, processHandle=0xffffffffffffffff)`,
+          `VideoPortUnmapMemory(${EXT}, virtualAddress=0x800000000000, processHandle=0xffffffffffffffff)`,
         ].join('\n'),
       );
       if (!parsed.ok) throw new Error(parsed.error.message);
