@@ -8,6 +8,7 @@ import { plural } from '../core/plural.js';
 import { alsoAtCallLines, rerunHint, threads, type FuzzReport } from '../fuzz/fuzzReport.js';
 import { corpusNote } from '../fuzz/corpusNote.js';
 import { faultKind } from '../fuzz/fuzzSummary.js';
+import { likelyOneBug, likelyOneBugLines } from '../fuzz/likelyOneBug.js';
 import { BASE_ONLY, reachedLines } from '../fuzz/reached.js';
 import { corpusMinimizeCommand, corpusReplayCommand } from '../report/command.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -186,6 +187,8 @@ export function nightlySummary(
       `    ${oneLine(f.message)}`,
       ...alsoAtCallLines(f, '    '),
     ]),
+    // As fuzz's summary groups them: a night's one dropped count is ten findings otherwise.
+    ...likelyOneBugLines(likelyOneBug(r.findings)),
     ...replayedLines(r),
     ...(r.fuzzDetail.minimizeStoppedBy === 'time'
       ? [

@@ -8,10 +8,10 @@
 import type { ViolationKind } from '../replay/violation.js';
 import type { ReportFinding } from './fuzzReport.js';
 
-export interface LikelyOneBug {
+export interface LikelyOneBug<K extends string = ViolationKind> {
   /** Findings in the group (two or more). */
   readonly findings: number;
-  readonly kind: ViolationKind;
+  readonly kind: K;
   /** The part of the target's state that changed: "state.adapters". */
   readonly field: string;
   /** The entry's members whose values changed, or "added", "removed", "value". */
@@ -20,8 +20,11 @@ export interface LikelyOneBug {
   readonly signatures: readonly string[];
 }
 
-export type Groupable = Pick<ReportFinding, 'kind' | 'fn' | 'signature' | 'message'> &
-  Pick<Partial<ReportFinding>, 'violationsAtCall'>;
+// `kind` a string too: a nightly report's findings, read back by merge, have it so.
+export type Groupable<K extends string = ViolationKind> = Pick<
+  ReportFinding,
+  'fn' | 'signature' | 'message'
+> & { readonly kind: K } & Pick<Partial<ReportFinding>, 'violationsAtCall'>;
 
 /**
  * Scans one value as stateDiff.ts renders it ({k=v, ...}, [a, b], "quoted", plain) from `at`
@@ -64,7 +67,7 @@ function members(entry: string): Map<string, string> | undefined {
 }
 
 /** How the state entry changed, from the message inertCheck.ts writes; undefined if unclear. */
-export function stateChange(f: Groupable): { field: string; change: string } | undefined {
+export function stateChange(f: Groupable<string>): { field: string; change: string } | undefined {
   const lead = f.violationsAtCall?.[0] ?? { kind: f.kind, message: f.message };
   const field = 'field' in lead ? lead.field : undefined;
   if (lead.kind !== f.kind || field === undefined || !field.startsWith('state.')) return undefined;
@@ -90,10 +93,12 @@ export function stateChange(f: Groupable): { field: string; change: string } | u
 }
 
 /** Groups of two or more findings likely to be one bug, in the order of their first finding. */
-export function likelyOneBug(findings: readonly Groupable[]): LikelyOneBug[] {
+export function likelyOneBug<K extends string>(
+  findings: readonly Groupable<K>[],
+): LikelyOneBug<K>[] {
   const groups = new Map<
     string,
-    { kind: ViolationKind; field: string; change: string; signatures: string[] }
+    { kind: K; field: string; change: string; signatures: string[] }
   >();
   for (const f of findings) {
     const c = stateChange(f);
@@ -109,7 +114,7 @@ export function likelyOneBug(findings: readonly Groupable[]): LikelyOneBug[] {
 }
 
 /** The summary's lines for them: "3 findings, likely one bug: ...". */
-export function likelyOneBugLines(groups: readonly LikelyOneBug[]): string[] {
+export function likelyOneBugLines(groups: readonly LikelyOneBug<string>[]): string[] {
   return groups.map((g) => {
     const fns = g.signatures.map((s) => s.split('/')[1] ?? s).join(', ');
     const what =
