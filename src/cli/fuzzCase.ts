@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBase, type BaseCap, type NamedTrace } from '../fuzz/base.js';
+import { caseBaseWarning } from './caseBaseCheck.js';
 import { generateCase } from '../fuzz/caseGen.js';
 import type { FuzzSettings } from '../fuzz/protocol.js';
 import { createFuzzPool } from '../fuzz/executor.js';
@@ -65,10 +66,12 @@ export async function writeCase(
   const s = p.settings;
   let trace: Trace;
   let what: string;
+  let baseId: string;
   if (p.rounds === undefined) {
     const b = buildBase(base, s.callsMax, s.profile, s.disabled, cap);
     trace = generateCase(caseContext(s, b.entries), index);
     what = `${b.entries.length} base entries`;
+    baseId = b.shared.id;
   } else {
     const round = Math.floor(index / p.rounds);
     const before = round * p.rounds;
@@ -110,6 +113,7 @@ export async function writeCase(
       return EXIT.interrupted;
     }
     trace = r.trace;
+    baseId = r.baseId;
     what = `${r.baseEntries} base entries, rounds of ${p.rounds}, ${r.ran} earlier cases run, ${r.kept} kept`;
   }
   const text = printRepro(trace);
@@ -127,5 +131,7 @@ export async function writeCase(
   io.err(
     `vpdma fuzz: case ${index} (seed=${s.seedText}, ${what}): ${trace.calls.length} calls as generated, not run: ${paths.join(', ')}\n`,
   );
+  const stale = await caseBaseWarning(p.out, s.seedText, baseId, index);
+  if (stale !== undefined) io.err(`vpdma: warning: ${stale}\n`);
   return writing.received() === undefined ? EXIT.ok : EXIT.interrupted;
 }

@@ -28,13 +28,15 @@ describe('roundCase', () => {
       9,
     );
     expect(started).toBe(0);
-    const entries = buildBase(base, settings.callsMax).entries;
+    const b = buildBase(base, settings.callsMax);
+    const entries = b.entries;
     expect(r).toEqual({
       ok: true,
       trace: generateCase(caseContext(settings, entries), 9),
       ran: 0,
       kept: 0,
       baseEntries: entries.length,
+      baseId: b.shared.id,
     });
   });
 

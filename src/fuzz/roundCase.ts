@@ -32,6 +32,8 @@ export type RoundCase =
       readonly kept: number;
       /** The starting corpus's entries. */
       readonly baseEntries: number;
+      /** The starting corpus's id, as a run's report.json records it (corpus.baseId). */
+      readonly baseId: string;
     }
   | {
       readonly ok: false;
@@ -92,5 +94,6 @@ export async function roundCase(
     ran: runs,
     kept,
     baseEntries: base.entries.length,
+    baseId: base.shared.id,
   };
 }
