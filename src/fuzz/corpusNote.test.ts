@@ -36,6 +36,18 @@ describe('corpusNote', () => {
     expect(corpusNote({ ...r, corpusMax: 5000 })).toBeUndefined();
   });
 
+  it('says so when this run made the directory large, and nothing when it stays small', () => {
+    const found = { entries: 200, bytes: 1_000_000 };
+    const r: Noted = { corpus: { ...corpus, found, kept: CORPUS_LARGE_ENTRIES - 200 }, timing };
+    expect(corpusNote(r)).toBe(
+      `corpus: out/corpus holds ${CORPUS_LARGE_ENTRIES} entries now (${CORPUS_LARGE_ENTRIES - 200} kept by this run), and every later run reads, lifts and measures them all before its first case (every thread holds them): bound it with --corpus-max N, or vpdma corpus prune out/corpus --entries-max N (docs/nightly.md, "Keeping the corpus bounded")`,
+    );
+    const small = { ...r, corpus: { ...r.corpus, kept: CORPUS_LARGE_ENTRIES - 201 } };
+    expect(corpusNote(small)).toBeUndefined();
+    // Bounded: the operator chose the size.
+    expect(corpusNote({ ...r, corpusMax: 5000 })).toBeUndefined();
+  });
+
   it('says what --corpus-max deleted, and the coverage lost with it', () => {
     const capped = {
       corpusMax: 2000,
