@@ -140,7 +140,7 @@ export function formatFuzzSummary(r: FuzzReport): string {
             ? `not minimized (${plural(f.reproCalls, 'call')}; flaky: the minimized repro failed ${f.minimizedReproduced})`
             : `not minimized (${plural(f.reproCalls, 'call')})`;
     lines.push(
-      `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}`,
+      `  ${f.signature}: ${f.kind} in ${f.fn}, ${how}, reproduced ${f.reproduced}, case ${f.caseIndex}${hitsText(r, f)}`,
       `    ${oneLine(f.message)}`,
       ...alsoAtCallLines(f, '    '),
       `    ${f.command}`,
@@ -162,6 +162,16 @@ export function formatFuzzSummary(r: FuzzReport): string {
       `vpdma failed part way (${faultKind(r.harnessError)}): results cover what it gathered before`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How many failing cases the finding's group (its kind and function) had: one finding or
+ * 75,000 failing cases tell a triage apart (syzkaller's crash count). In report.json as
+ * `groups[].hits`; '' when the report has no group for it.
+ */
+function hitsText(r: FuzzReport, f: FuzzReport['findings'][number]): string {
+  const hits = r.groups.find((g) => g.kind === f.kind && g.fn === f.fn)?.hits;
+  return hits === undefined ? '' : `, ${plural(hits, 'failing case')} of that kind and function`;
 }
 
 /**
