@@ -9,6 +9,12 @@ import { clock, compact, type Fields, type ProgressMode } from './progress.js';
 /** The window the recent rates are measured over: a status line's interval. */
 export const RECENT_MS = 10_000;
 
+/** `(new 1m40s ago)`, or `(none new)` before a case reached one the base did not. */
+export function sinceNew(elapsedMs: number, lastNewMs: number | undefined): string {
+  if (lastNewMs === undefined) return '(none new)';
+  return `(new ${clock(Math.max(0, elapsedMs - lastNewMs))} ago)`;
+}
+
 export interface StatusOptions {
   readonly mode: ProgressMode;
   /** --time's budget, shown against the time spent (`elapsed 20s/30s`). */
@@ -27,7 +33,8 @@ interface Sample {
  * Fields for Progress.update from each campaign report, `corpus` the entries kept in all.
  * In JSON lines the averages keep their keys (`cases/s`, `calls/s`), the coverage keys
  * `coverage`, and the recent rates, branches, the time and memory are added:
- * `recentCasesPerSecond`, `recentCallsPerSecond`, `branches`, `elapsedMs`, `rssMb`.
+ * `recentCasesPerSecond`, `recentCallsPerSecond`, `branches`, `elapsedMs`, `rssMb`, and
+ * `lastNewBranchMs` / `lastNewKeyMs` once a case has grown either past the base's.
  */
 export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: number) => Fields {
   const rss = o.rss ?? (() => process.memoryUsage.rss());
@@ -62,6 +69,10 @@ export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: 
         branches: c.branches,
         ...rest,
         elapsedMs: Math.round(c.elapsedMs),
+        ...(c.lastNewBranchMs === undefined
+          ? {}
+          : { lastNewBranchMs: Math.round(c.lastNewBranchMs) }),
+        ...(c.lastNewKeyMs === undefined ? {} : { lastNewKeyMs: Math.round(c.lastNewKeyMs) }),
         rssMb,
       };
     const timeMs = o.timeMs;
@@ -76,8 +87,10 @@ export function campaignStatus(o: StatusOptions): (c: CampaignProgress, corpus: 
       'cases/s': `${compact(recentCases)} (avg ${compact(avgCases)})`,
       'calls/s': recentCalls,
       // Branches level off once a campaign has met what it can reach; keys (shapes too) keep
-      // growing: libFuzzer's cov beside its ft, syzkaller's coverage beside its signal.
-      branches: c.branches,
+      // growing: libFuzzer's cov beside its ft, syzkaller's coverage beside its signal. How long
+      // since the last new branch tells a stalled campaign from a growing one (AFL++'s "last
+      // new find"); the keys' age is in JSON lines only, being nearly always 0s.
+      branches: `${compact(c.branches)} ${sinceNew(c.elapsedMs, c.lastNewBranchMs)}`,
       keys: c.coverage,
       ...rest,
       rss: `${rssMb}M`,

@@ -81,6 +81,13 @@ export interface CampaignProgress {
   /** Distinct (violation kind, function) among the failing cases: findings-to-be. */
   readonly kinds: number;
   readonly elapsedMs: number;
+  /**
+   * When (elapsedMs) a report last found `branches` / `coverage` grown, counting from the
+   * base's: absent until a case reaches one the base did not. Presentation only (the status
+   * line's "new 1m40s ago"): wall-clock, so it enters no result or report.
+   */
+  readonly lastNewBranchMs?: number;
+  readonly lastNewKeyMs?: number;
 }
 
 export interface CampaignResult {

@@ -74,4 +74,30 @@ describe('the branches the progress counts', () => {
     s.noteLabels(labelled(result(2, []), { 8: 'VideoPortGetMdl|echo|idle' }));
     expect(s.progress(1, 0).branches).toBe(1);
   });
+
+  it('says when a report last found the branches or the keys grown past the base', () => {
+    const s = new State(new Set([1]), new Set(), ['VideoPortGetDmaAdapter|ok|adapter']);
+    const at = (ms: number) => s.progress(0, ms);
+    // The base's own counts are no growth.
+    expect(at(100)).not.toHaveProperty('lastNewBranchMs');
+    expect(at(100)).not.toHaveProperty('lastNewKeyMs');
+    // A new shape of a known branch: a new key, no new branch.
+    const r0 = labelled(result(0, [1, 2]), { 2: 'VideoPortGetDmaAdapter|ok|idle' });
+    s.noteLabels(r0);
+    s.process(r0, o);
+    expect(at(2_000)).toMatchObject({ lastNewKeyMs: 2_000 });
+    expect(at(2_500)).not.toHaveProperty('lastNewBranchMs');
+    const r1 = labelled(result(1, [3]), { 3: 'VideoPortPutDmaAdapter|ok|idle' });
+    s.noteLabels(r1);
+    s.process(r1, o);
+    expect(at(5_000)).toMatchObject({ lastNewBranchMs: 5_000, lastNewKeyMs: 5_000 });
+    // Nothing new since: the times stay where they were.
+    s.process(result(2, [1, 2, 3]), o);
+    expect(at(9_000)).toMatchObject({ lastNewBranchMs: 5_000, lastNewKeyMs: 5_000 });
+    // A branch whose label came after its key counts when the label does.
+    s.process(result(3, [4]), o);
+    expect(at(10_000)).toMatchObject({ lastNewBranchMs: 5_000, lastNewKeyMs: 10_000 });
+    s.noteLabels(labelled(result(4, []), { 4: 'VideoPortDoDma|null|idle' }));
+    expect(at(11_000)).toMatchObject({ lastNewBranchMs: 11_000, lastNewKeyMs: 10_000 });
+  });
 });

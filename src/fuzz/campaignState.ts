@@ -75,7 +75,20 @@ export class State {
     this.seen = new Set(base);
     this.edgesSeen = new Set(baseEdges);
     for (const l of baseReached) this.addBranch(l);
+    this.grown = { branches: this.branches.size, keys: this.seen.size };
   }
+
+  /**
+   * The counts at the last progress report, and when (ms into the campaign) a report last
+   * found either grown past the base: "new branch 1m40s ago" in the status line. Wall-clock
+   * presentation only; nothing of it reaches the result.
+   */
+  private grown: {
+    branches: number;
+    keys: number;
+    branchMs?: number;
+    keyMs?: number;
+  };
 
   private addBranch(label: string): void {
     const b = branchOfLabel(label);
@@ -192,6 +205,11 @@ export class State {
   }
 
   progress(cases: number, elapsedMs: number): CampaignProgress {
+    const g = this.grown;
+    if (this.branches.size > g.branches) g.branchMs = elapsedMs;
+    if (this.seen.size > g.keys) g.keyMs = elapsedMs;
+    g.branches = this.branches.size;
+    g.keys = this.seen.size;
     return {
       cases,
       calls: this.calls,
@@ -202,6 +220,8 @@ export class State {
       failing: this.failingCount,
       kinds: this.kinds.size,
       elapsedMs,
+      ...(g.branchMs === undefined ? {} : { lastNewBranchMs: g.branchMs }),
+      ...(g.keyMs === undefined ? {} : { lastNewKeyMs: g.keyMs }),
     };
   }
 }
