@@ -26,8 +26,10 @@ const findingsOf = (out: string): Finding[] =>
 
 describe('several seeds against one planted bug', () => {
   // Seeds where the bug shows both ways, by more than one seed each (re-picked on 7 December,
-  // session 32, when hostile handles changed generation: 206, 208 and 209 no longer reached it).
-  const seeds = ['211', '212', '222'];
+  // session 32, when hostile handles changed generation: 206, 208 and 209 no longer reached it;
+  // and in session 34, when fresh cases got the swarm's devices and a page's last byte as an
+  // address: 212 and 222 no longer reached the out-param way, and found the other with 211).
+  const seeds = ['205', '207', '211'];
   const found: Finding[][] = [];
   beforeAll(async () => {
     for (const seed of seeds) {

@@ -39,7 +39,11 @@ const BYTE_LENGTHS = [1, 2, 4, 8, 16, 64, 256, 4096];
 function placeOf(res: ResourceKind, sub: number, frac: number): Place {
   if (RESOURCE_SPACE[res] === 'handle' || sub < 5) return BASE;
   if (sub === 5) return { at: 'frac', frac, align: 8 };
-  if (sub === 6) return { at: 'frac', frac, align: 1 };
+  // Half the unaligned draws (a bit of `frac` decides) are a page's last byte: a byte-aligned
+  // fraction lands there one time in 4096, and a buffer starting at page offset 0xfff was
+  // never generated (session 34's blind probe).
+  if (sub === 6)
+    return (frac & 4) === 0 ? { at: 'frac', frac, align: 1 } : { at: 'pageLast', frac };
   return { at: 'end' };
 }
 

@@ -74,13 +74,14 @@ function withoutDisabled(sw: Swarm, disabled: ReadonlySet<string>): Swarm {
   return { ...sw, weights: sw.weights.map((w, i) => (disabled.has(CALLS[i]?.fn ?? '') ? 0 : w)) };
 }
 
-function header(ctx: CaseContext, index: number, from?: BaseEntry): TraceHeader {
+/** A mutated case runs on its base trace's device, a fresh one on its configuration's. */
+function header(ctx: CaseContext, index: number, sw: Swarm, from?: BaseEntry): TraceHeader {
   const meta = { source: 'vpdma fuzz', seed: ctx.seedText, case: index };
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
     profile: profileOf(from?.header, ctx.profile),
-    device: from?.header.device ?? {},
+    device: from === undefined ? sw.device : from.header.device,
     meta: from === undefined ? meta : { ...meta, parent: from.name },
   };
 }
@@ -114,14 +115,14 @@ export function caseProgram(ctx: CaseContext, index: number): CaseProgram {
     const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors };
     const program = mutate(from.program, m);
     const watch = watchCalls(m);
-    return withDisabled(ctx, { header: header(ctx, index, from), program, watch, ...tail(sw) });
+    return withDisabled(ctx, { header: header(ctx, index, sw, from), program, watch, ...tail(sw) });
   }
   const random = new fc.Random(xoroshiro128plus(int(rng, 0, 0x7fffffff)));
   const drawn = drawProgram(programSwarm(ctx.seed, sw, ctx.disabled), ctx.callsMax, random);
   const m = { rng, swarm: sw, callsMax: ctx.callsMax, donors: [] };
   const program = atMoments(drawn, m);
   return withDisabled(ctx, {
-    header: header(ctx, index),
+    header: header(ctx, index, sw),
     program,
     watch: watchCalls(m),
     ...tail(sw),

@@ -13,6 +13,11 @@ export type Place =
   | { readonly at: 'frac'; readonly frac: number; readonly align: number }
   /** Exactly this many bytes in (lifted from a concrete trace). */
   | { readonly at: 'off'; readonly off: bigint }
+  /**
+   * The last byte of the page a fraction of the way in (or the range's last byte): a buffer
+   * from there crosses a page boundary after one byte, where page arithmetic goes wrong.
+   */
+  | { readonly at: 'pageLast'; readonly frac: number }
   /** One past the last byte. */
   | { readonly at: 'end' };
 

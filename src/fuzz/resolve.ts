@@ -19,6 +19,11 @@ export function place(base: bigint, length: number, p: Place): bigint {
       const raw = Math.floor((length * p.frac) / 65536);
       return base + BigInt(raw - (raw % Math.max(1, p.align)));
     }
+    case 'pageLast': {
+      const end = base + BigInt(length);
+      const last = (base + BigInt(Math.floor((length * p.frac) / 65536))) | 0xfffn;
+      return last < end ? last : end > base ? end - 1n : base;
+    }
   }
 }
 

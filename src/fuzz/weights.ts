@@ -7,6 +7,7 @@ import { hashString } from '../core/hash.js';
 import { memo } from '../core/memo.js';
 import { chance, pick, rngFor, type Rng } from '../core/rng.js';
 import { CALLS, producesObject } from '../model/calls.js';
+import type { DeviceSpec } from '../model/device.js';
 
 export interface Swarm {
   /** Index of the configuration (0 = the table's weights). */
@@ -31,6 +32,12 @@ export interface Swarm {
    * corrupts itself on a misuse and fails several calls later is caught only by a long tail.
    */
   readonly misuseTailMax: number;
+  /**
+   * The device its fresh cases run on (their trace header's `device`; {} is the default, 256
+   * MiB of RAM, 64 map registers). Mutated cases keep their base trace's. Without a smaller
+   * one no case ever ran out of RAM or map registers, so a leak could never show.
+   */
+  readonly device: DeviceSpec;
 }
 
 export const swarmSize = 8;
@@ -78,6 +85,7 @@ function draw(seed: number, slot: number): Swarm {
       coherentPct: 97,
       momentsEvery: 1,
       misuseTailMax: tailOf(slot),
+      device: {},
     };
   const rng = rngFor(hashString(`swarm:${seed}`), slot);
   const weights = CALLS.map((c, i) => Math.round(c.weight * 2 * multiplier(rng, i)));
@@ -88,7 +96,27 @@ function draw(seed: number, slot: number): Swarm {
     coherentPct: pick(rng, [90, 95, 98, 100]),
     momentsEvery: pick(rng, [1, 2, 4]),
     misuseTailMax: tailOf(slot),
+    device: deviceOf(rng), // drawn last: the knobs above stay what they were before it
   };
+}
+
+/**
+ * A configuration's device: the default one time in two, else one with less of what
+ * allocations and transfers use up: 4, 64 or 256 pages of RAM (it starts at 1 MiB, layout.ts), a
+ * few map registers, a maximumLength a generated length can equal, no scatter/gather. Running
+ * out, and so a leak, is then within a 64-call case's reach.
+ */
+function deviceOf(rng: Rng): DeviceSpec {
+  if (chance(rng, 1, 2)) return {};
+  const ram = chance(rng, 1, 2) ? pick(rng, [0x104000, 0x140000, 0x200000]) : undefined;
+  const dma: { mapRegisters?: number; maximumLength?: number; scatterGather?: boolean } = {};
+  if (chance(rng, 1, 2)) dma.mapRegisters = pick(rng, [1, 2, 4, 16]);
+  if (chance(rng, 1, 2)) dma.maximumLength = pick(rng, [0x1000, 0x2000, 0x10000]);
+  if (chance(rng, 1, 4)) dma.scatterGather = false;
+  const spec: { systemMemoryBytes?: number; dma?: typeof dma } = {};
+  if (ram !== undefined || Object.keys(dma).length === 0) spec.systemMemoryBytes = ram ?? 0x140000;
+  if (Object.keys(dma).length > 0) spec.dma = dma;
+  return spec;
 }
 
 function tailOf(slot: number): number {
