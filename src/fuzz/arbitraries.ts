@@ -113,6 +113,16 @@ export function valuesFor(a: ArgDesc): readonly (Value | undefined)[] {
   return a.optional === true ? [...base, undefined] : base;
 }
 
+/** Allocators' length arguments: they may also ask for all the RAM left (`room`). */
+const ROOM_ARGS: ReadonlySet<string> = new Set(['desiredLength', 'numberOfBytes', 'size']);
+const ROOM: Slot = { s: 'room' };
+
+/** A literal argument's slots, one per value (valuesFor), plus `room` for an allocator's length. */
+export function literalSlots(a: ArgDesc): readonly (Slot | undefined)[] {
+  const slots = valuesFor(a).map((v) => (v === undefined ? undefined : lit(v)));
+  return ROOM_ARGS.has(a.name) ? [...slots, ROOM] : slots;
+}
+
 /** The inputs of a call, in the order their slots are drawn. */
 export const inputsOf = (desc: CallDesc): ArgDesc[] => desc.args.filter((a) => a.outOnly !== true);
 
@@ -141,7 +151,7 @@ function argArb(a: ArgDesc, sw: Swarm): fc.Arbitrary<Slot | undefined> {
       return fc.nat(WORD).map((x) => lit(decodeBytes(x)));
     default:
       if (a.name === 'hwDeviceExtension') return fc.constant(lit(HW_DEVICE_EXTENSION));
-      return fc.constantFrom(...valuesFor(a)).map((v) => (v === undefined ? undefined : lit(v)));
+      return fc.constantFrom(...literalSlots(a));
   }
 }
 

@@ -18,7 +18,7 @@ import {
   inputsOf,
   IOCTLS,
   lengthMax,
-  valuesFor,
+  literalSlots,
   VRP_LENGTHS,
   WORD,
 } from './arbitraries.js';
@@ -54,7 +54,7 @@ function argDrawer(a: ArgDesc, hostility: number): DrawSlot {
         return () => only;
       }
       // Slots are immutable: one per value, shared by every call that draws it.
-      const slots = valuesFor(a).map((v) => (v === undefined ? undefined : lit(v)));
+      const slots = literalSlots(a);
       if (slots.length === 1) return () => slots[0];
       const last = slots.length - 1;
       return (r) => slots[r.nextInt(0, last)];

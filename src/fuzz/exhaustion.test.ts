@@ -62,3 +62,36 @@ describe('fresh cases', () => {
     expect(got.maxLength).toBeGreaterThan(0);
   });
 });
+
+describe('a leak of a page', () => {
+  it('is shown by an allocation of all the RAM left, after an odd-length release', () => {
+    // An allocator's length may be `room` (arbitraries.ts), and one produced common buffer in
+    // three ends inside its last page (producers.ts): 25 allocations of all the RAM left and
+    // 14 such releases on small devices in these 1200 cases when written (3 and 0 before, the
+    // 3 lengths that happened to equal it). Together
+    // in one case they are rarer: mutation and rounds join them (bug2.mjs, session 34: found
+    // in 60 s by seed 3, not by seeds 1 and 2).
+    let room = 0;
+    let oddRelease = 0;
+    for (const seed of [1, 2, 3]) {
+      const ctx = { seed, seedText: String(seed), callsMax: 64, base: [] };
+      for (let i = 0; i < 400; i++) {
+        const t = generateCase(ctx, i);
+        const device = resolveDevice(t.header.device);
+        if (device.systemMemoryBytes >= 0x1000000) continue;
+        const m = new Model({ device, profile: 'docs' });
+        for (const c of t.calls) {
+          const left = m.state.phys.free() * 0x1000;
+          if (m.step(c.fn, c.args).misuse !== undefined) break;
+          const a = ALLOCATORS[c.fn];
+          if (a !== undefined && c.args[a.len] === left) room++;
+          const len = c.args['length'];
+          if (c.fn === 'VideoPortFreeCommonBuffer' && typeof len === 'number' && len % 0x1000 !== 0)
+            oddRelease++;
+        }
+      }
+    }
+    expect(room).toBeGreaterThan(10);
+    expect(oddRelease).toBeGreaterThan(0);
+  });
+});

@@ -51,6 +51,12 @@ export type Slot =
   | { readonly s: 'mapped'; readonly pick: number; readonly place: Place; readonly or: Slot }
   /** A bus address in no aperture, or a wild pointer. */
   | { readonly s: 'wild'; readonly v: bigint }
+  /**
+   * A length: all the RAM the oracle has left, in bytes, when that is at most ROOM_MAX (a
+   * small device's), else a page. After a leak the oracle's allocation of it succeeds and
+   * the port's fails: the one length that shows a leak of a page.
+   */
+  | { readonly s: 'room' }
   /** Current-process user memory (demand-zero, valid to lock, read and write), `off` in. */
   | { readonly s: 'user'; readonly off: number }
   /** A VIDEO_REQUEST_PACKET whose input and output buffers point at `buf`. */
@@ -84,3 +90,5 @@ export const USER_BUFFER = 0x20000000n;
 /** Where wild pointers point (kernel space, nothing mapped there). */
 export const WILD = 0xffff800012345000n;
 export const BASE: Place = { at: 'base' };
+/** The most RAM a `room` slot asks for: 256 pages, never the default device's 255 MiB. */
+export const ROOM_MAX = 0x100000;

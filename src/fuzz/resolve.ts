@@ -5,7 +5,7 @@ import { RESOURCE_SPACE, type ResourceKind } from '../model/callTypes.js';
 import { driverHolds, liveOf, type Live } from '../model/live.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
-import { USER_BUFFER, type Place, type Slot } from './program.js';
+import { ROOM_MAX, USER_BUFFER, type Place, type Slot } from './program.js';
 
 export function place(base: bigint, length: number, p: Place): bigint {
   switch (p.at) {
@@ -218,6 +218,10 @@ export function resolveSlot(
       return slot.v;
     case 'user':
       return USER_BUFFER + BigInt(slot.off);
+    case 'room': {
+      const left = r.state.phys.free() * 0x1000;
+      return left > 0 && left <= ROOM_MAX ? left : 0x1000;
+    }
     case 'bus':
       return bus(r, slot);
     case 'mapped': {
