@@ -78,17 +78,18 @@ describe('corrupt-on-mapdma-run', () => {
     }
   });
 
-  it('seed 11 in generations: found in the second with target coverage, the fifth without (one seed: a pinned outcome, not a measure)', async () => {
+  it('seed 11 in generations: found in the fourth with target coverage and without (one seed: a pinned outcome, not a measure)', async () => {
     // Seed 11, 150 cases a generation: with target coverage each generation's corpus holds
     // the cases the ones before kept for C edges alone, with the edges they record (counted in
-    // its energies), and case 65 of the second finds the bug; without, its corpus (and so every
-    // mutated case) differs, and case 47 of the fifth finds it. Re-read on 8 December (session
-    // 34) when user views moved past x64 user space (model 0x800000000000, C target
-    // 0xa00000000000, with new C branches for that window in vpmem.c and vptouched.c): the first
-    // generation's 150 cases are the same calls as before (5566 replayed) with only user-view
-    // addresses changed, but they reach 590 C edges instead of 585 (589 with the old model and
-    // the new binary), so other cases are kept; it was case 2 of the third. Without target
-    // coverage it stays case 47 of the fifth (no model outcome moved). Re-read on 7 December (session
+    // its energies); without, its corpus (and so every mutated case) differs; case 83 of the
+    // fourth finds the bug both ways. Re-read on 8 December (session 34) with three changes
+    // together: user views moved past x64 user space (model 0x800000000000, C target
+    // 0xa00000000000, new C branches for that window: 590 C edges in the first generation
+    // instead of 585), fresh cases got the swarm's devices (small RAM, few map registers) and a
+    // page's last byte as an address, and allocators' lengths got `room` (all the RAM left)
+    // with produced common buffers of an odd length: it was case 2 of the third with, 47 of the
+    // fifth without. Each change alone moved it too (case 65 of the second with; case 48 of
+    // the second without). Re-read on 7 December (session
     // 33) when the C target's MapMemory *Length (kept a ULONG near 4 GiB) and 32-bit adapters'
     // scatter/gather (kept below 4 GiB) changed its edges: without target coverage nothing
     // moved (no model outcome changed); it was case 47 of the fifth both ways. Re-read
@@ -119,13 +120,14 @@ describe('corrupt-on-mapdma-run', () => {
       found,
     };
     const on = await generations({ ...o, targetCoverage: true });
-    expect(on.found).toEqual({ generation: 1, caseIndex: 65 });
-    expect(on.edges).toHaveLength(2);
+    expect(on.found).toEqual({ generation: 3, caseIndex: 83 });
+    expect(on.cases).toBe(3 * 150 + 84);
+    expect(on.edges).toHaveLength(4);
     expect(on.edges.every((e) => (e ?? 0) > 500)).toBe(true);
     const off = await generations({ ...o, targetCoverage: false });
-    expect(off.found).toEqual({ generation: 1, caseIndex: 48 });
-    expect(off.cases).toBe(150 + 49);
-    expect(off.edges).toEqual([undefined, undefined]);
+    expect(off.found).toEqual({ generation: 3, caseIndex: 83 });
+    expect(off.cases).toBe(3 * 150 + 84);
+    expect(off.edges).toEqual([undefined, undefined, undefined, undefined]);
     // Five generations each way now (648 cases; 534 on the moments branch, 197 before): about 45 s alone on 2 cores with
     // two, so about two minutes; more under a full run's load (timed out at 180 s under 25).
   }, 400_000);
