@@ -111,7 +111,7 @@ describe('vpdma fuzz', () => {
     expect(r.out).toContain('no findings');
   });
 
-  it('reports one wrong answer as one finding, whether its cases led with ret or an out parameter', async () => {
+  it('reports one wrong answer as one finding (its cases here all lead with ret)', async () => {
     const out = join(dir, 'one-bug');
     const target = 'module:test/fixtures/null-after-put.mjs';
     const r = await run([
@@ -130,7 +130,10 @@ describe('vpdma fuzz', () => {
     expect(rep.findings.map((f) => f.signature)).toEqual([
       'return-mismatch/AllocateCommonBuffer/f586ddc4',
     ]);
-    expect(rep.findings[0]?.cases).toEqual(expect.arrayContaining([31, 32]));
+    // Its first two cases (31 and 32 until session 34's generator change). Both lead with
+    // ret, as 31 and 32 did already (checked on 6c4ac5f): the out-parameter-first side this test
+    // was written for is not exercised here any more, an open item.
+    expect(rep.findings[0]?.cases).toEqual([31, 72]);
   });
 
   it('writes each finding with a repro that `vpdma replay` reproduces', async () => {
