@@ -315,3 +315,37 @@ describe('signatureOf', () => {
     expect(signatureOf('transfer-state-changed', 'VideoPortMapDmaMemory')).not.toBe(sig);
   });
 });
+
+describe('processFindings, one wrong answer seen two ways', () => {
+  // A target answering NULL and a zeroed out parameter: a case may lead with either, and
+  // each group's repro shows the ret first at the failing call. fuzz.test.ts's campaign no
+  // longer meets an out-parameter-first case, so this side is held here.
+  const at = (kind: Violation['kind'], field: string): Violation => ({
+    kind,
+    fn: 'VideoPortAllocateCommonBuffer',
+    callIndex: 9,
+    field,
+    message: `VideoPortAllocateCommonBuffer ${field}: expected a new one, got NULL`,
+  });
+  const ret = at('return-mismatch', 'ret');
+  const outParam = at('out-param-mismatch', 'out.logicalAddress');
+  const leading = (index: number, first: Violation, then: Violation): CaseResult => ({
+    index,
+    calls: 10,
+    outcome: 'fail',
+    violations: [first, then],
+    keys: [],
+  });
+
+  it('is one finding, named by what its repro shows first, holding both cases', async () => {
+    const groups = groupFailures([leading(3, outParam, ret), leading(8, ret, outParam)], 2);
+    expect(groups.map((g) => g.kind).sort()).toEqual(['out-param-mismatch', 'return-mismatch']);
+    const d = deps(REPRODUCE_TIMES);
+    d.reproduce = (_t: Trace, _seen: Violation, times: number) => {
+      d.replays += times;
+      return Promise.resolve({ count: times, seen: ret });
+    };
+    const found = await processFindings(groups, d);
+    expect(found.map((f) => [f.signature, f.cases])).toEqual([[signatureOfViolation(ret), [3, 8]]]);
+  });
+});
