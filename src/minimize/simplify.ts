@@ -33,7 +33,10 @@ export const BYTES_AT: Readonly<Record<string, { readonly bytes: string; readonl
   '@write': { bytes: 'data', at: 'va' },
 };
 
-type Plain = bigint | number | boolean;
+export type Plain = bigint | number | boolean;
+
+export const isPlain = (v: Value | undefined): v is Plain =>
+  typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
 
 function magnitude(v: Plain): bigint {
   if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -107,7 +110,7 @@ function fieldSlots(name: string, fields: readonly FieldDesc[], s: Value): Slot[
   const slots: Slot[] = [];
   for (const f of fields) {
     const v = s[f.name];
-    if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'boolean') continue;
+    if (!isPlain(v)) continue;
     const values = simpler(v, [zeroLike(v)]);
     if (values.length > 0) slots.push({ path: `${name}.${f.name}`, values });
   }
@@ -122,7 +125,7 @@ function argSlots(call: TraceCall, a: ArgDesc, v: Value, busBases: readonly bigi
     return [...slots, ...fieldSlots(a.name, a.type === 'vrp' ? VRP_FIELDS : DEVDESC_FIELDS, v)];
   }
   if (v instanceof Uint8Array) return [...slots, ...bytesSlot(call.fn, a, v, call.args)];
-  if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'boolean') return slots;
+  if (!isPlain(v)) return slots;
   const hints = (a.values ?? []).filter((h) => sameKind(h, v));
   const canonical: Plain[] =
     a.role.kind === 'consumes'

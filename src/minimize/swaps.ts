@@ -22,14 +22,10 @@ import { DEVDESC_FIELDS, VRP_FIELDS } from '../trace/structs.js';
 import type { Edit } from './materialize.js';
 import { removalsOf, type Proposal, type RemovalVariant } from './passes.js';
 import type { Linked } from './references.js';
+import { isPlain, type Plain } from './simplify.js';
 
 /** Proposals at most each time the pass starts or resumes after a commit. */
 export const swapsMax = 1000;
-
-type Plain = bigint | number | boolean;
-
-const isPlain = (v: Value | undefined): v is Plain =>
-  typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
 
 /** The other values `current` may take: the table's, of its own kind, in table order. */
 function others(current: Plain, table: readonly Plain[]): Plain[] {
