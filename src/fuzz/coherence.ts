@@ -8,6 +8,7 @@ import { pagesLocked } from '../model/handlers/locking.js';
 import type { ModelState, PoolBlock } from '../model/state.js';
 import { isStruct, type Struct, type Value } from '../model/values.js';
 import { driverHolds } from '../model/live.js';
+import { firstUnfilled } from './fill.js';
 import {
   big,
   commonBuffer,
@@ -49,6 +50,25 @@ const eventArg =
   (arg: string): Fixup =>
   (a, s) =>
     s.events.has(big(a[arg])) ? undefined : 'event';
+
+/**
+ * `at` if a live board-memory view inside an aperture holds [at, at + length), else the bus
+ * address of the first view that could (undefined: none).
+ */
+function mappedFor(s: ModelState, at: bigint, length: number): bigint | undefined {
+  const n = BigInt(length);
+  const inAperture = (bus: bigint): boolean =>
+    s.device.apertures.some(
+      (x) => x.space === 'memory' && bus >= x.base && bus + n <= x.base + BigInt(x.length),
+    );
+  let first: bigint | undefined;
+  for (const v of s.views.values()) {
+    if (v.space !== 'memory' || v.length < length || !inAperture(v.bus)) continue;
+    if (at >= v.bus && at + n <= v.bus + BigInt(v.length)) return at;
+    first ??= v.bus;
+  }
+  return first;
+}
 
 // Keyed by CallName: a misspelled function does not compile (it would silently never apply).
 const FIXUPS: Readonly<Partial<Record<CallName, Fixup>>> = {
@@ -115,15 +135,21 @@ const FIXUPS: Readonly<Partial<Record<CallName, Fixup>>> = {
     const t = s.transfers.get(big(a['sgList']));
     if (v !== undefined || t === undefined) return v;
     if (!s.mdls.has(t.mdl)) return 'skip';
-    const at = big(a['deviceAddress']);
+    let at = big(a['deviceAddress']);
     const fits = (base: bigint, len: number): boolean =>
       at >= base && at + BigInt(t.length) <= base + BigInt(len);
     const aps = s.device.apertures.filter((x) => x.space === 'memory');
-    if (aps.some((x) => fits(x.base, x.length))) return undefined;
+    // What a device reads lands in board memory, seen only through a view: a driver sends to
+    // memory it mapped, so a transfer to the device goes to a view when one can hold it.
+    if (t.writeToDevice) at = mappedFor(s, at, t.length) ?? at;
+    a['deviceAddress'] = at;
+    // Bytes moved over equal bytes show nothing of where the list sent them (fill.ts).
+    const fill = firstUnfilled(s)?.t === t ? 'fill' : undefined;
+    if (aps.some((x) => fits(x.base, x.length))) return fill;
     const ap = aps.find((x) => x.length >= t.length);
     if (ap === undefined) return 'skip';
     a['deviceAddress'] = ap.base;
-    return undefined;
+    return fill;
   },
   '@write': (a, s) => {
     const left = roomAt(s, big(a['va']));

@@ -4,6 +4,7 @@
 // delivered list) without having to be lucky.
 import { EXECUTE_DMA_ROUTINE, HW_DEVICE_EXTENSION, POOL_TAG } from '../core/constants.js';
 import type { Value } from '../model/values.js';
+import { FILL_DATA } from './fill.js';
 import { BASE, lit, type AbsCall, type Slot } from './program.js';
 import type { Need } from './resolve.js';
 
@@ -98,6 +99,8 @@ export function producerFor(need: Need, pick: number): AbsCall | undefined {
       });
     case 'sgList':
       return call('@executeDma', { vpDmaAdapter: live('adapter', pick) });
+    case 'fill':
+      return call('@write', { va: { s: 'fill' }, data: lit(FILL_DATA) });
     default:
       return need.startsWith('dead:') ? destroyer(need.slice(5), pick) : undefined;
   }

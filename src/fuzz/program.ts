@@ -57,6 +57,11 @@ export type Slot =
    * the port's fails: the one length that shows a leak of a page.
    */
   | { readonly s: 'room' }
+  /**
+   * The first byte of the first delivered transfer whose buffer starts with zeros (fill.ts):
+   * where the driver writes before the device moves it.
+   */
+  | { readonly s: 'fill' }
   /** Current-process user memory (demand-zero, valid to lock, read and write), `off` in. */
   | { readonly s: 'user'; readonly off: number }
   /** A VIDEO_REQUEST_PACKET whose input and output buffers point at `buf`. */

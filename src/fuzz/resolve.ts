@@ -5,6 +5,7 @@ import { RESOURCE_SPACE, type ResourceKind } from '../model/callTypes.js';
 import { driverHolds, liveOf, type Live } from '../model/live.js';
 import type { ModelState } from '../model/state.js';
 import type { Struct, Value } from '../model/values.js';
+import { firstUnfilled } from './fill.js';
 import { ROOM_MAX, USER_BUFFER, type Place, type Slot } from './program.js';
 
 export function place(base: bigint, length: number, p: Place): bigint {
@@ -31,7 +32,7 @@ export function place(base: bigint, length: number, p: Place): bigint {
  * What resolving needed and did not find: the builder may run a producer first. `dead:K`: a
  * value of kind K that is no longer live (a hostile stale slot's), made by freeing one.
  */
-export type Need = ResourceKind | 'pending' | 'legacyBuffer' | `dead:${ResourceKind}`;
+export type Need = ResourceKind | 'pending' | 'legacyBuffer' | 'fill' | `dead:${ResourceKind}`;
 
 export interface Resolver {
   readonly state: ModelState;
@@ -218,6 +219,9 @@ export function resolveSlot(
       return slot.v;
     case 'user':
       return USER_BUFFER + BigInt(slot.off);
+    case 'fill':
+      // Asked for only when there is one (coherence.ts, `@deviceDma`).
+      return firstUnfilled(r.state)?.start ?? USER_BUFFER;
     case 'room': {
       const left = r.state.phys.free() * 0x1000;
       return left > 0 && left <= ROOM_MAX ? left : 0x1000;
