@@ -2,13 +2,15 @@
 // leaves, of each bug it met, only its case as it ran (original.txt, original.vpt in
 // findings/<signature>/, written at once: originalWrites.ts). The merge leaves that shard out,
 // as lost, but copies those files into the merged findings/, named for the shard, so a user who
-// keeps only the merged output keeps the one record of those bugs.
+// keeps only the merged output keeps the one record of those bugs; the merged reports list
+// them (report.json's killedShardOriginals).
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { plural } from '../core/plural.js';
 import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { readTraceHeader } from '../store/traceFiles.js';
 import { writeFileAtomic } from '../store/writeFile.js';
+import type { KilledShardOriginal } from '../report/nightlySchema.js';
 
 /** One killed shard's original of one bug, and where the merge puts it. */
 export interface LostOriginal {
@@ -78,17 +80,24 @@ export async function lostOriginals(
   return found;
 }
 
+/** What was copied of one original: its signature, shard and the files written (its .vpt first). */
+export interface CopiedOriginal {
+  readonly signature: string;
+  readonly shard: string;
+  readonly files: readonly string[];
+}
+
 /**
  * Copies each into `out`/findings/<signature>/ as original-shard-K-of-N.{vpt,txt}, whole or
  * not at all (temporary file, renamed); one that cannot be read or written is named in
- * `notCopied`. Resolves to the paths written, one a bug (its .vpt, else its .txt).
+ * `notCopied`. Resolves to what was written, one entry a bug with a file written.
  */
 export async function copyLostOriginals(
   lost: readonly LostOriginal[],
   out: string,
   notCopied: string[],
-): Promise<string[]> {
-  const copied: string[] = [];
+): Promise<CopiedOriginal[]> {
+  const copied: CopiedOriginal[] = [];
   for (const l of lost) {
     const wrote: string[] = [];
     for (const from of l.from) {
@@ -101,22 +110,27 @@ export async function copyLostOriginals(
         notCopied.push(`killed shard ${l.shard}'s original ${from}: ${ioMessage(e)}`);
       }
     }
-    if (wrote[0] !== undefined) copied.push(wrote[0]);
+    if (wrote.length > 0) copied.push({ signature: l.signature, shard: l.shard, files: wrote });
   }
   return copied;
 }
 
 /** The summary's words for them: `; 1 original from killed shard 2/2 copied: PATH`. */
-export function lostOriginalsText(
-  lost: readonly LostOriginal[],
-  copied: readonly string[],
-): string {
-  const [first] = copied;
+export function lostOriginalsText(copied: readonly CopiedOriginal[]): string {
+  const first = copied[0]?.files[0];
   if (first === undefined) return '';
-  const shards = [...new Set(lost.map((l) => l.shard))].sort(
+  const shards = [...new Set(copied.map((l) => l.shard))].sort(
     (a, b) => parseInt(a, 10) - parseInt(b, 10),
   );
   const from = `killed shard${shards.length === 1 ? '' : 's'} ${shards.join(', ')}`;
   const more = copied.length > 1 ? `, and ${copied.length - 1} more` : '';
   return `; ${plural(copied.length, 'original')} from ${from} copied: ${first}${more}`;
+}
+
+/** report.json's killedShardOriginals: what was copied, its paths relative to the report's. */
+export function killedShardOriginals(
+  copied: readonly CopiedOriginal[],
+  out: string,
+): KilledShardOriginal[] {
+  return copied.map((c) => ({ ...c, files: c.files.map((f) => relative(out, f)) }));
 }

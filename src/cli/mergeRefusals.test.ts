@@ -309,8 +309,27 @@ describe('vpdma merge given a shard killed before its reports', () => {
     expect(r.err).toContain('1 of 2 shards given; the merged report covers only those');
     const report = JSON.parse(readFileSync(join(dir, 'with-killed', 'report.json'), 'utf8')) as {
       shardsMissing?: string[];
+      killedShardOriginals?: unknown;
     };
     expect(report.shardsMissing).toEqual(['2/2']);
+    // Every report lists what was copied, so a reader of the reports alone learns of it.
+    const rel = 'findings/inert-return-mismatch/GetBytesUsed/0badf00d/original-shard-2-of-2';
+    expect(report.killedShardOriginals).toEqual([
+      {
+        signature: 'inert-return-mismatch/GetBytesUsed/0badf00d',
+        shard: '2/2',
+        files: [`${rel}.vpt`, `${rel}.txt`],
+      },
+    ]);
+    const html = readFileSync(join(dir, 'with-killed', 'report.html'), 'utf8');
+    expect(html).toContain('Originals from killed shards (1)');
+    expect(html).toContain(`<a href="${rel}.vpt">${rel}.vpt</a>`);
+    const junit = readFileSync(join(dir, 'with-killed', 'junit.xml'), 'utf8');
+    expect(junit).toContain(`original from killed shard 2/2: ${rel}.vpt, ${rel}.txt`);
+    const sarif = JSON.parse(readFileSync(join(dir, 'with-killed', 'results.sarif'), 'utf8')) as {
+      runs: { properties: { killedShardOriginals?: string[] } }[];
+    };
+    expect(sarif.runs[0]?.properties.killedShardOriginals).toEqual([`${rel}.vpt`, `${rel}.txt`]);
     // A directory that is not there is a mistyped argument, not a lost shard.
     const typo = await run(['merge', s1, join(dir, 'no-such-shard'), '--out', join(dir, 'typo')]);
     expect(typo.code).toBe(2);
