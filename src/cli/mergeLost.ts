@@ -42,16 +42,28 @@ const list = (dir: string): Promise<string[]> =>
     () => [],
   );
 
+/** The seed and case in a trace file's meta, if it can be read and names both. */
+async function caseOf(path: string): Promise<{ seed: unknown; case: number } | undefined> {
+  const meta = (await readTraceHeader(path).catch(() => undefined))?.meta;
+  const c = meta?.['case'];
+  return typeof c === 'number' && Number.isSafeInteger(c) && meta?.['seed'] !== undefined
+    ? { seed: meta['seed'], case: c }
+    : undefined;
+}
+
 /**
  * The originals in the killed shards' findings/ of this run: the case in their meta is of
  * this seed and of a shard missing from the merge (a cached findings/ restored into the
  * shard's --out also holds earlier nights' originals, which are not this merge's to carry).
- * Read, not copied: planned before the merge writes anything.
+ * The meta of the .vpt, else of the .txt (one damaged, the other whole). One whose files
+ * name no seed and case cannot be placed (which night, which shard?): `warn` names it, left
+ * in the shard's directory. Read, not copied: planned before the merge writes anything.
  */
 export async function lostOriginals(
   killed: readonly string[],
   seed: string,
   names: readonly string[],
+  warn: (line: string) => void,
 ): Promise<LostOriginal[]> {
   const missing = new Set(missingShards(names));
   const count = Number((names[0] ?? '1/1').split('/')[1]);
@@ -68,11 +80,16 @@ export async function lostOriginals(
           );
           const [first] = files;
           if (first === undefined) continue;
-          const meta = (await readTraceHeader(first).catch(() => undefined))?.meta;
-          const c = meta?.['case'];
-          if (meta?.['seed'] !== seed || typeof c !== 'number' || !Number.isSafeInteger(c))
+          let met: { seed: unknown; case: number } | undefined;
+          for (const f of files) met ??= await caseOf(f);
+          if (met === undefined) {
+            warn(
+              `vpdma merge: ${first}: names no seed and case in its meta (damaged, or not written by vpdma), so it cannot be told this night's: not copied; it stays in ${dir}\n`,
+            );
             continue;
-          const shard = `${(c % count) + 1}/${count}`;
+          }
+          if (met.seed !== seed) continue;
+          const shard = `${(met.case % count) + 1}/${count}`;
           if (missing.has(shard))
             found.push({ signature: `${kind}/${fn}/${hash}`, shard, from: files });
         }

@@ -155,7 +155,9 @@ async function merge(
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
   const repros = await corpusReproSources(shards);
-  const lost = await lostOriginals(read.killed, shards[0]?.report.seed ?? '', names);
+  const lost = await lostOriginals(read.killed, shards[0]?.report.seed ?? '', names, (line) =>
+    ctx.io.err(line),
+  );
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
   const target = shards[0]?.report.target ?? '';
