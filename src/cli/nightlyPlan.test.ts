@@ -244,4 +244,15 @@ describe("vpdma nightly after a merge that copied a killed shard's originals", (
     expect(traces.originalsOnly).toEqual([join(lost, 'original-shard-2-of-3.vpt')]);
     expect(traces.files).not.toContain(join(lost, 'original-shard-2-of-3.vpt'));
   });
+
+  it("names a killed shard's repro carried beside its original, the one to replay", async () => {
+    const out = join(dir, 'merged-out-repro');
+    const lost = join(out, 'findings', 'k', 'Lost', '0000000c');
+    mkdirSync(lost, { recursive: true });
+    for (const f of ['original-shard-2-of-3.vpt', 'repro-shard-2-of-3.jsonl'])
+      writeFileSync(join(lost, f), 'x');
+    const traces = await collectNightlyTraces(out, [TRACE]);
+    expect(traces.originalsOnly).toEqual([join(lost, 'repro-shard-2-of-3.jsonl')]);
+    expect(traces.files).not.toContain(join(lost, 'repro-shard-2-of-3.jsonl'));
+  });
 });

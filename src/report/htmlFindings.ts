@@ -93,13 +93,14 @@ function findingArticle(f: Finding, i: number, docs?: string): string {
 function killedOriginalsHtml(r: NightlyReport): string[] {
   const all = r.killedShardOriginals ?? [];
   if (all.length === 0) return [];
+  const link = (f: string): string => `<a href="${pathHref(f)}">${esc(f)}</a>`;
   return [
     `<h3 id="killed-originals-h">Originals from killed shards (${formatInt(all.length)})</h3>`,
-    '<p>Cases as they ran (not minimized) of the bugs a shard met before it was killed, copied into findings/; not counted above.</p>',
+    '<p>Cases as they ran of the bugs a shard met before it was killed (and the repro it had minimized, if it had), copied into findings/; not counted above.</p>',
     '<ul aria-labelledby="killed-originals-h">',
     ...all.map(
       (o) =>
-        `<li><code class="sig">${esc(o.signature)}</code>, shard ${esc(o.shard)}: ${o.files.map((f) => `<a href="${pathHref(f)}">${esc(f)}</a>`).join(', ')}</li>`,
+        `<li><code class="sig">${esc(o.signature)}</code>, shard ${esc(o.shard)}: ${o.files.map(link).join(', ')}${o.repro === undefined ? '' : `; minimized repro: ${link(o.repro)}`}</li>`,
     ),
     '</ul>',
   ];

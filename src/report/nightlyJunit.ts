@@ -293,7 +293,10 @@ export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceNam
           ? {}
           : {
               body: (r.killedShardOriginals ?? [])
-                .map((o) => `original from killed shard ${o.shard}: ${o.files.join(', ')}`)
+                .map(
+                  (o) =>
+                    `original from killed shard ${o.shard}: ${o.files.join(', ')}${o.repro === undefined ? '' : `; minimized repro: ${o.repro}`}`,
+                )
                 .join('\n'),
             }),
       },

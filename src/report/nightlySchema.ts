@@ -190,6 +190,8 @@ export interface KilledShardOriginal {
   readonly signature: string;
   readonly shard: string;
   readonly files: readonly string[];
+  /** The minimized repro the shard had written of it (repro-shard-K-of-N.jsonl), if any. */
+  readonly repro?: string;
 }
 
 export interface NightlyReport extends RunIdentity {

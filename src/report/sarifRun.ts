@@ -59,7 +59,12 @@ export function runProperties(r: NightlyRendered): SarifRunProperties {
     // A killed shard's originals, copied into findings/: files no result points at.
     ...(r.killedShardOriginals === undefined
       ? {}
-      : { killedShardOriginals: r.killedShardOriginals.flatMap((o) => o.files) }),
+      : {
+          killedShardOriginals: r.killedShardOriginals.flatMap((o) => [
+            ...o.files,
+            ...(o.repro === undefined ? [] : [o.repro]),
+          ]),
+        }),
     ...(r.historyRecovered === undefined
       ? {}
       : { historyRecovered: recoveredText(r.historyRecovered) }),
