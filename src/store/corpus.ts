@@ -1,7 +1,8 @@
 // The fuzzing corpus on disk: one .vpt file per kept case, named by the SHA-256 of its bytes
 // (content-addressed: the same case kept twice is one file), written atomically, so a run
 // interrupted at any point leaves only whole files (and, after SIGKILL, hidden temporary files,
-// which the next run to keep a case removes). Reading skips any file that does not
+// which the next run to keep a case removes; an entry damaged all the same, its bytes no
+// longer its name, is written again by the next run to keep that case). Reading skips any file that does not
 // decode, or whose bytes do not hash to its content-addressed name, with a warning naming it
 // (a damaged entry must not stop a nightly run), and reads a file linked in twice once.
 import { createHash } from 'node:crypto';
@@ -143,6 +144,8 @@ export async function readCorpusDir(
  */
 export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
   let listing: Promise<Set<string>> | undefined;
+  /** Names this keeper wrote, or read once already: not read again. */
+  const checked = new Set<string>();
   const present = (): Promise<Set<string>> =>
     (listing ??= ensureDir(dir)
       .then(async () => {
@@ -160,7 +163,16 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
     const bytes = encodeVpt(trace);
     const name = contentName(bytes);
     const names = await present();
-    if (names.has(name)) return name;
+    if (checked.has(name)) return name;
+    checked.add(name);
+    // An entry already there is read once, the first time its case is kept: one a killed run
+    // tore (its bytes no longer its name; reading skips it) is written again, else it would
+    // stay damaged for good. One that cannot be read is left as it is.
+    const existed = names.has(name);
+    if (existed) {
+      const there = await readRegularFile(join(dir, name)).catch(() => undefined);
+      if (there === undefined || !damagedEntry(name, there)) return name;
+    }
     names.add(name);
     try {
       await writeFileAtomic(join(dir, name), bytes, {
@@ -169,7 +181,8 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
         fresh: true,
       });
     } catch (e) {
-      names.delete(name);
+      checked.delete(name);
+      if (!existed) names.delete(name);
       throw e;
     }
     return name;
