@@ -14,7 +14,12 @@ import { nightlyFixture } from '../../test/support/reportFixtures.js';
 import type { FindingStatus, NightlyReport } from '../report/nightlySchema.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectNightlyTraces, failsOnNew, removeFindings } from './nightlyPlan.js';
+import {
+  collectNightlyTraces,
+  failsOnNew,
+  originalsOnlyNote,
+  removeFindings,
+} from './nightlyPlan.js';
 import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
@@ -254,5 +259,8 @@ describe("vpdma nightly after a merge that copied a killed shard's originals", (
     const traces = await collectNightlyTraces(out, [TRACE]);
     expect(traces.originalsOnly).toEqual([join(lost, 'repro-shard-2-of-3.jsonl')]);
     expect(traces.files).not.toContain(join(lost, 'repro-shard-2-of-3.jsonl'));
+    expect(originalsOnlyNote(out, traces.originalsOnly, 'model')).toContain(
+      `holds the minimized repro of a bug a shard met before it was killed, carried by vpdma merge (${join(lost, 'repro-shard-2-of-3.jsonl')}): not replayed as a regression`,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The nightly job's options and decisions: which traces replay first, and what exit code a
 // run earns under --fail-on.
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import { hasUnlisted } from '../report/knownViolations.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -342,8 +342,11 @@ export function originalsOnlyNote(
   const [first] = originals;
   if (first === undefined) return '';
   const one = originals.length === 1;
+  const repro = isShardReproStem(basename(first).replace(/\.jsonl$/, ''));
   const what = one
-    ? `the original of a bug an earlier run met, killed before writing its finding (${first})`
+    ? repro
+      ? `the minimized repro of a bug a shard met before it was killed, carried by vpdma merge (${first})`
+      : `the original of a bug an earlier run met, killed before writing its finding (${first})`
     : `the originals of ${originals.length} bugs an earlier run met, killed before writing their findings (${first}, and ${originals.length - 1} more)`;
   return `vpdma nightly: ${join(out, 'findings')} holds ${what}: not replayed as ${one ? 'a regression' : 'regressions'}, and kept until a run meets ${one ? 'that bug' : 'each bug'} again; \`vpdma replay ${shellWord(first)} --target ${shellWord(target)}\` shows ${one ? 'it' : 'the first'}\n`;
 }
