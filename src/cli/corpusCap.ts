@@ -30,13 +30,15 @@ export interface LoadedCorpus {
   readonly size: () => number;
 }
 
+/** `seen`: the files of the base read already (the bundled corpus's: readCorpusDir). */
 export async function loadCorpus(
   dir: string,
   warn: (message: string) => void,
   corpusMax: number | undefined,
+  seen?: Set<string>,
 ): Promise<LoadedCorpus> {
   const t0 = performance.now();
-  const files = await readCorpusDir(dir, warn);
+  const files = await readCorpusDir(dir, warn, '', undefined, seen);
   const readMs = performance.now() - t0;
   const paths = new Map(files.map((f) => [f.name, f.path]));
   let size = files.length;

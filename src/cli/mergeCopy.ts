@@ -1,5 +1,6 @@
-// `vpdma merge`'s copies of the shards' files into --out: a file that cannot be read or
-// written (no permission, a full disk) is left out and named, and the reports still written.
+// `vpdma merge`'s copies of the shards' files into --out, the corpus's planned first (moved here
+// from commands/merge.ts): a file that cannot be read or written (no permission, a full disk)
+// is left out and named, and the reports still written.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
@@ -7,8 +8,39 @@ import { plural } from '../core/plural.js';
 import { ioMessage, readRegularFile } from '../store/fileChunks.js';
 import { damagedEntry } from '../store/corpus.js';
 import { writeFileAtomic } from '../store/writeFile.js';
-import type { CliContext } from './context.js';
+import { UserError, type CliContext } from './context.js';
+import { corpusDirOf, listDir } from './mergeChecks.js';
+import type { FuzzReport } from '../fuzz/fuzzReport.js';
+import type { Shard } from './shardReport.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
+
+/**
+ * The merged corpus: what every shard started from (entries no shard kept this run) plus the
+ * entries the unsharded run would have kept, each from the shard that kept it. Planned (and
+ * refused if an entry is in no shard) before anything is copied.
+ */
+export async function planCorpus(
+  shards: readonly Shard[],
+  merged: FuzzReport,
+): Promise<{ name: string; from: string }[]> {
+  const keptNow = new Set(
+    shards.flatMap((s) => s.report.fuzzDetail.corpus.keptFiles.map((k) => k.file)),
+  );
+  const wanted = new Set(merged.corpus.keptFiles.map((k) => k.file));
+  const copies = new Map<string, string>();
+  for (const s of shards) {
+    const from = corpusDirOf(s);
+    for (const name of await listDir(from)) {
+      if (keptNow.has(name) && !wanted.has(name)) continue;
+      if (!copies.has(name)) copies.set(name, join(from, name));
+      wanted.delete(name);
+    }
+  }
+  const missing = [...wanted][0];
+  if (missing !== undefined)
+    throw new UserError(`merge: corpus file ${missing} is in no shard's corpus directory`);
+  return [...copies].map(([name, from]) => ({ name, from }));
+}
 
 /** The corpus entries copied into `corpusDir`, until `signal`: how many are there now. */
 export async function copyCorpus(

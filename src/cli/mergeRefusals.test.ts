@@ -239,6 +239,36 @@ describe('vpdma merge given some of the shards', () => {
   });
 });
 
+/** A shard's --out as a night SIGKILLed before its reports leaves it: a copy of shard 2/2. */
+function killedCopy(name: string): { killed: string; seed: string } {
+  const killed = join(dir, name);
+  cpSync(s2, killed, { recursive: true });
+  const { seed } = JSON.parse(readFileSync(join(s2, 'report.json'), 'utf8')) as { seed: string };
+  rmSync(join(killed, 'report.json'));
+  return { killed, seed };
+}
+
+/** An original in `killed`'s findings/SIG/, in the formats `exts`, its header's meta `meta`. */
+async function writeOriginal(
+  killed: string,
+  sig: string,
+  meta: object,
+  exts: string[],
+): Promise<string> {
+  const at = join(killed, 'findings', sig);
+  mkdirSync(at, { recursive: true });
+  const head = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta };
+  const call = {
+    fn: 'VideoPortGetBytesUsed',
+    args: { hwDeviceExtension: '0x1000', pDma: '0x40' },
+  };
+  writeFileSync(join(at, 'o.jsonl'), `${JSON.stringify(head)}\n${JSON.stringify(call)}\n`);
+  for (const ext of exts)
+    expect((await run(['convert', join(at, 'o.jsonl'), join(at, `original.${ext}`)])).code).toBe(0);
+  rmSync(join(at, 'o.jsonl'));
+  return at;
+}
+
 describe('vpdma merge given a shard killed before its reports', () => {
   it('merges the others, the killed one named and counted lost; a missing directory is refused', async () => {
     // A night SIGKILLed (a CI job's timeout) leaves its --out without report.json: its corpus,
@@ -250,22 +280,8 @@ describe('vpdma merge given a shard killed before its reports', () => {
     writeFileSync(join(killed, '.vpdma.lock'), '{"pid":999999999,"host":"gone","since":"x"}\n');
     // Its originals: case 3 of this seed (shard 2/2's), and two that are not this night's
     // shard 2/2 (an earlier night's, restored with a cached findings/; a case of shard 1/2).
-    const original = async (sig: string, meta: object, exts: string[]): Promise<string> => {
-      const at = join(killed, 'findings', sig);
-      mkdirSync(at, { recursive: true });
-      const head = { format: 'vpdma-trace', version: 1, profile: 'docs', device: {}, meta };
-      const call = {
-        fn: 'VideoPortGetBytesUsed',
-        args: { hwDeviceExtension: '0x1000', pDma: '0x40' },
-      };
-      writeFileSync(join(at, 'o.jsonl'), `${JSON.stringify(head)}\n${JSON.stringify(call)}\n`);
-      for (const ext of exts)
-        expect(
-          (await run(['convert', join(at, 'o.jsonl'), join(at, `original.${ext}`)])).code,
-        ).toBe(0);
-      rmSync(join(at, 'o.jsonl'));
-      return at;
-    };
+    const original = (sig: string, meta: object, exts: string[]): Promise<string> =>
+      writeOriginal(killed, sig, meta, exts);
     const met = await original(
       'inert-return-mismatch/GetBytesUsed/0badf00d',
       { source: 'vpdma fuzz', seed, case: 3 },
@@ -309,8 +325,27 @@ describe('vpdma merge given a shard killed before its reports', () => {
     expect(r.err).toContain('1 of 2 shards given; the merged report covers only those');
     const report = JSON.parse(readFileSync(join(dir, 'with-killed', 'report.json'), 'utf8')) as {
       shardsMissing?: string[];
+      killedShardOriginals?: unknown;
     };
     expect(report.shardsMissing).toEqual(['2/2']);
+    // Every report lists what was copied, so a reader of the reports alone learns of it.
+    const rel = 'findings/inert-return-mismatch/GetBytesUsed/0badf00d/original-shard-2-of-2';
+    expect(report.killedShardOriginals).toEqual([
+      {
+        signature: 'inert-return-mismatch/GetBytesUsed/0badf00d',
+        shard: '2/2',
+        files: [`${rel}.vpt`, `${rel}.txt`],
+      },
+    ]);
+    const html = readFileSync(join(dir, 'with-killed', 'report.html'), 'utf8');
+    expect(html).toContain('Originals from killed shards (1)');
+    expect(html).toContain(`<a href="${rel}.vpt">${rel}.vpt</a>`);
+    const junit = readFileSync(join(dir, 'with-killed', 'junit.xml'), 'utf8');
+    expect(junit).toContain(`original from killed shard 2/2: ${rel}.vpt, ${rel}.txt`);
+    const sarif = JSON.parse(readFileSync(join(dir, 'with-killed', 'results.sarif'), 'utf8')) as {
+      runs: { properties: { killedShardOriginals?: string[] } }[];
+    };
+    expect(sarif.runs[0]?.properties.killedShardOriginals).toEqual([`${rel}.vpt`, `${rel}.txt`]);
     // A directory that is not there is a mistyped argument, not a lost shard.
     const typo = await run(['merge', s1, join(dir, 'no-such-shard'), '--out', join(dir, 'typo')]);
     expect(typo.code).toBe(2);
@@ -322,5 +357,27 @@ describe('vpdma merge given a shard killed before its reports', () => {
     const none = await run(['merge', killed, '--out', join(dir, 'none')]);
     expect(none.code).toBe(2);
     expect(none.err).toContain('killed/report.json: cannot read a nightly report');
+  });
+});
+
+describe("vpdma merge given a killed shard's original whose meta it cannot read", () => {
+  it('names it, not copied, and takes the .txt\u2019s meta when only the .vpt is damaged', async () => {
+    const { killed, seed } = killedCopy('killed-meta');
+    // No seed and case in its meta (a hand-made file, or one damaged): which night, which shard?
+    const blank = await writeOriginal(killed, 'k/NoMeta/00000003', {}, ['txt']);
+    // A damaged .vpt beside a whole .txt of this night's shard 2/2 (case 5): carried.
+    const torn = await writeOriginal(killed, 'k/Torn/00000004', { seed, case: 5 }, ['txt', 'vpt']);
+    writeFileSync(join(torn, 'original.vpt'), 'not a trace');
+    const r = await run(['merge', s1, killed, '--out', join(dir, 'meta-merged')]);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(
+      `vpdma merge: ${join(blank, 'original.txt')}: names no seed and case in its meta (damaged, or not written by vpdma), so it cannot be told this night's: not copied; it stays in ${killed}\n`,
+    );
+    expect(existsSync(join(dir, 'meta-merged', 'findings', 'k', 'NoMeta'))).toBe(false);
+    const report = JSON.parse(readFileSync(join(dir, 'meta-merged', 'report.json'), 'utf8')) as {
+      killedShardOriginals?: { signature: string }[];
+    };
+    expect(report.killedShardOriginals?.map((o) => o.signature)).toEqual(['k/Torn/00000004']);
+    expect(r.err).not.toContain('Torn');
   });
 });

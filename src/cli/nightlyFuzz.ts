@@ -91,8 +91,10 @@ export async function fuzzPhase(
     warnings.push(m);
     p.warn(m);
   };
-  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
-  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
+  // One set of files read: a --corpus link into the bundled corpus is that entry, once.
+  const seen = new Set<string>();
+  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/', undefined, seen);
+  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax, seen);
   const status = campaignStatus({ mode: shown.mode, timeMs: p.budget.timeMs });
   let series: SamplePoint[] = [];
   let lastT = -sampleEverySeconds;

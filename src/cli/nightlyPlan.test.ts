@@ -14,7 +14,12 @@ import { nightlyFixture } from '../../test/support/reportFixtures.js';
 import type { FindingStatus, NightlyReport } from '../report/nightlySchema.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectNightlyTraces, failsOnNew, removeFindings } from './nightlyPlan.js';
+import {
+  collectNightlyTraces,
+  failsOnNew,
+  originalsOnlyNote,
+  removeFindings,
+} from './nightlyPlan.js';
 import { runCli } from '../../test/support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpdma-nightly-plan-'));
@@ -243,5 +248,19 @@ describe("vpdma nightly after a merge that copied a killed shard's originals", (
     const traces = await collectNightlyTraces(out, [TRACE]);
     expect(traces.originalsOnly).toEqual([join(lost, 'original-shard-2-of-3.vpt')]);
     expect(traces.files).not.toContain(join(lost, 'original-shard-2-of-3.vpt'));
+  });
+
+  it("names a killed shard's repro carried beside its original, the one to replay", async () => {
+    const out = join(dir, 'merged-out-repro');
+    const lost = join(out, 'findings', 'k', 'Lost', '0000000c');
+    mkdirSync(lost, { recursive: true });
+    for (const f of ['original-shard-2-of-3.vpt', 'repro-shard-2-of-3.jsonl'])
+      writeFileSync(join(lost, f), 'x');
+    const traces = await collectNightlyTraces(out, [TRACE]);
+    expect(traces.originalsOnly).toEqual([join(lost, 'repro-shard-2-of-3.jsonl')]);
+    expect(traces.files).not.toContain(join(lost, 'repro-shard-2-of-3.jsonl'));
+    expect(originalsOnlyNote(out, traces.originalsOnly, 'model')).toContain(
+      `holds the minimized repro of a bug a shard met before it was killed, carried by vpdma merge (${join(lost, 'repro-shard-2-of-3.jsonl')}): not replayed as a regression`,
+    );
   });
 });

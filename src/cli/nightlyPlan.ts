@@ -1,7 +1,7 @@
 // The nightly job's options and decisions: which traces replay first, and what exit code a
 // run earns under --fail-on.
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { shellWord } from '../core/shellWord.js';
 import { hasUnlisted } from '../report/knownViolations.js';
 import type { NightlyReportWithDetail } from '../report/nightlyBuild.js';
@@ -10,7 +10,7 @@ import type { ItemResult } from '../replay/protocol.js';
 import { collectTraces, emptyDirMessage, type Alternate } from '../store/collect.js';
 import { bundledCorpusDir, readCorpusDir } from '../store/corpus.js';
 import { readTrace } from '../store/traceFiles.js';
-import { isOriginalStem } from '../store/traceFormat.js';
+import { isOriginalStem, isShardReproStem } from '../store/traceFormat.js';
 import type { Trace } from '../trace/trace.js';
 import { UserError } from './context.js';
 import { firstDisabledCall } from './disabledTraces.js';
@@ -111,9 +111,13 @@ async function regressions(dir: string, found: Found, depth = 0): Promise<void> 
   // A run killed outright (SIGKILL, a CI job's timeout) leaves the original of each bug it
   // met, written at once, and nothing else: no repro, no finding.json, no report saying so; a
   // merge copies a killed shard's as original-shard-K-of-N (mergeLost.ts).
-  const original = ['.vpt', '.txt']
-    .map((ext) => names.find((n) => n.endsWith(ext) && isOriginalStem(n.slice(0, -ext.length))))
-    .find((f) => f !== undefined);
+  // A killed shard's repro the merge carried beside it (it had minimized that case) is shown
+  // rather than the case as it ran.
+  const original =
+    names.find((n) => n.endsWith('.jsonl') && isShardReproStem(n.slice(0, -6))) ??
+    ['.vpt', '.txt']
+      .map((ext) => names.find((n) => n.endsWith(ext) && isOriginalStem(n.slice(0, -ext.length))))
+      .find((f) => f !== undefined);
   if (original !== undefined && !names.includes('repro.jsonl') && !names.includes('finding.json'))
     found.originalsOnly.push(join(dir, original));
 }
@@ -338,8 +342,11 @@ export function originalsOnlyNote(
   const [first] = originals;
   if (first === undefined) return '';
   const one = originals.length === 1;
+  const repro = isShardReproStem(basename(first).replace(/\.jsonl$/, ''));
   const what = one
-    ? `the original of a bug an earlier run met, killed before writing its finding (${first})`
+    ? repro
+      ? `the minimized repro of a bug a shard met before it was killed, carried by vpdma merge (${first})`
+      : `the original of a bug an earlier run met, killed before writing its finding (${first})`
     : `the originals of ${originals.length} bugs an earlier run met, killed before writing their findings (${first}, and ${originals.length - 1} more)`;
   return `vpdma nightly: ${join(out, 'findings')} holds ${what}: not replayed as ${one ? 'a regression' : 'regressions'}, and kept until a run meets ${one ? 'that bug' : 'each bug'} again; \`vpdma replay ${shellWord(first)} --target ${shellWord(target)}\` shows ${one ? 'it' : 'the first'}\n`;
 }

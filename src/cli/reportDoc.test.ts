@@ -94,6 +94,7 @@ const nightly: Keys<NightlyReportWithDetail> = {
   ...identity,
   ...{ shard: true, shards: true, startedAt: true, interrupted: true, historyRecovered: true },
   ...{ harnessError: true, shardsMissing: true, mergeInterrupted: true },
+  killedShardOriginals: true,
   ...{ failOn: true, knownFrom: true, corpus: true, fuzz: true, findings: true, fixed: true },
   stillFailing: true,
   ...{ regressedByReplay: true, reprosChanged: true, stillOpen: true, violations: true },

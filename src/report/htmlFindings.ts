@@ -86,10 +86,40 @@ function findingArticle(f: Finding, i: number, docs?: string): string {
   ].join('\n');
 }
 
+/**
+ * A merge's originals from shards killed before their reports (report.json's
+ * killedShardOriginals): no finding of the merge, but the one record of what those shards met.
+ */
+function killedOriginalsHtml(r: NightlyReport): string[] {
+  const all = r.killedShardOriginals ?? [];
+  if (all.length === 0) return [];
+  const link = (f: string): string => `<a href="${pathHref(f)}">${esc(f)}</a>`;
+  return [
+    `<h3 id="killed-originals-h">Originals from killed shards (${formatInt(all.length)})</h3>`,
+    '<p>Cases as they ran of the bugs a shard met before it was killed (and the repro it had minimized, if it had), copied into findings/; not counted above.</p>',
+    '<ul aria-labelledby="killed-originals-h">',
+    ...all.map(
+      (o) =>
+        `<li><code class="sig">${esc(o.signature)}</code>, shard ${esc(o.shard)}: ${o.files.map(link).join(', ')}${o.repro === undefined ? '' : `; minimized repro: ${link(o.repro)}`}</li>`,
+    ),
+    '</ul>',
+  ];
+}
+
 /** `docs`: where vpdma's docs/ is (its install), for the stricter links (htmlRule.ts). */
 export function findingsSection(r: NightlyReport, docs?: string): string {
   const head = `<section id="findings" aria-labelledby="findings-h"><h2 id="findings-h">Findings (${formatInt(r.findings.length)})</h2>`;
+  const killed = killedOriginalsHtml(r);
   if (r.findings.length === 0)
-    return `${head}\n<p>The fuzz campaign found no violation.</p></section>`;
-  return [head, ...r.findings.map((f, i) => findingArticle(f, i, docs)), '</section>'].join('\n');
+    return [
+      `${head}\n<p>The fuzz campaign${killed.length === 0 ? '' : ' of the shards given'} found no violation.</p>`,
+      ...killed,
+      '</section>',
+    ].join('\n');
+  return [
+    head,
+    ...r.findings.map((f, i) => findingArticle(f, i, docs)),
+    ...killed,
+    '</section>',
+  ].join('\n');
 }

@@ -42,6 +42,7 @@ export type NightlyMeta = RunIdentity &
     | 'interrupted'
     | 'shardsMissing'
     | 'mergeInterrupted'
+    | 'killedShardOriginals'
     | 'historyRecovered'
     | 'failOn'
     | 'timing'
@@ -162,6 +163,9 @@ export function buildNightlyReport(p: NightlyParts): NightlyReportWithDetail {
     ...(m.mergeInterrupted === true && (m.shardsMissing ?? []).length > 0
       ? { mergeInterrupted: true as const }
       : {}),
+    ...(m.killedShardOriginals === undefined || m.killedShardOriginals.length === 0
+      ? {}
+      : { killedShardOriginals: m.killedShardOriginals }),
     ...(p.fuzz.harnessError === undefined ? {} : { harnessError: p.fuzz.harnessError }),
     ...(m.historyRecovered === undefined ? {} : { historyRecovered: m.historyRecovered }),
     ...(m.failOn === undefined ? {} : { failOn: m.failOn }),

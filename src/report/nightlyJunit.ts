@@ -285,7 +285,21 @@ export function nightlyJunitSuites(r: NightlyJunitReport, commandName?: TraceNam
       classname: 'vpdma',
       name: 'shards missing',
       failures: [],
-      error: { message: incompleteText(r), type: 'shards-missing' },
+      error: {
+        message: incompleteText(r),
+        type: 'shards-missing',
+        // The originals a killed shard left, copied into findings/ (none of them a finding).
+        ...((r.killedShardOriginals ?? []).length === 0
+          ? {}
+          : {
+              body: (r.killedShardOriginals ?? [])
+                .map(
+                  (o) =>
+                    `original from killed shard ${o.shard}: ${o.files.join(', ')}${o.repro === undefined ? '' : `; minimized repro: ${o.repro}`}`,
+                )
+                .join('\n'),
+            }),
+      },
     });
   else if (r.interrupted) corpus.push(interruptedCase(incompleteText(r)));
   // One test case per name: a finding's own says what a replay's regression or a fix would.

@@ -185,6 +185,15 @@ export interface CorpusRepro {
   readonly command: string;
 }
 
+/** A killed shard's original of one bug: `files` (.vpt first) relative to the report's directory. */
+export interface KilledShardOriginal {
+  readonly signature: string;
+  readonly shard: string;
+  readonly files: readonly string[];
+  /** The minimized repro the shard had written of it (repro-shard-K-of-N.jsonl), if any. */
+  readonly repro?: string;
+}
+
 export interface NightlyReport extends RunIdentity {
   readonly schema: 'vpdma-report';
   readonly schemaVersion: 1;
@@ -211,6 +220,8 @@ export interface NightlyReport extends RunIdentity {
    * `interrupted`, true for the missing shards already, cannot say. Absent otherwise.
    */
   readonly mergeInterrupted?: true;
+  /** Merge: the originals of shards killed before their reports, copied into findings/. */
+  readonly killedShardOriginals?: readonly KilledShardOriginal[];
   /**
    * vpdma itself failed part way (a bug; exit 3), as fuzzDetail.harnessError says: the report
    * holds what came before it, and the night is incomplete in --history. Absent otherwise.

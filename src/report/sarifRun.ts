@@ -11,7 +11,8 @@ import {
 /**
  * The run's property bag: what identifies it, --disable's functions (`disabled`), what a
  * re-run needs (budget, runsEquivalent, callsMax, rounds, timeoutMs, baseId, workerHeapMb
- * when given; nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line) and the
+ * when given; nightlySchema rerunFacts), what --history-recover did (`historyRecovered`, its line), the files of a merge's
+ * originals from killed shards (`killedShardOriginals`) and the
  * buckets still open that nothing showed (`stillOpen`, as report.json lists them: they have no
  * result to carry them, having no finding and no failing trace tonight).
  */
@@ -55,6 +56,15 @@ export function runProperties(r: NightlyRendered): SarifRunProperties {
     ...(r.shard === undefined ? {} : { shard: r.shard }),
     ...(r.shards === undefined ? {} : { shards: r.shards.join(' ') }),
     ...(r.shardsMissing === undefined ? {} : { shardsMissing: r.shardsMissing.join(' ') }),
+    // A killed shard's originals, copied into findings/: files no result points at.
+    ...(r.killedShardOriginals === undefined
+      ? {}
+      : {
+          killedShardOriginals: r.killedShardOriginals.flatMap((o) => [
+            ...o.files,
+            ...(o.repro === undefined ? [] : [o.repro]),
+          ]),
+        }),
     ...(r.historyRecovered === undefined
       ? {}
       : { historyRecovered: recoveredText(r.historyRecovered) }),

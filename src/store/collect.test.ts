@@ -161,4 +161,38 @@ describe('collectTraces', () => {
       ],
     });
   });
+
+  it("takes a killed shard's repro a merge copied as the one trace of its directory", async () => {
+    // A merged findings/: a finding with a killed shard's original and repro of its signature
+    // beside it (one bug: its repro alone is replayed), and a killed shard's original and
+    // repro alone (its repro replayed, not the case before minimizing too).
+    const root = mkdtempSync(join(tmpdir(), 'vpdma-collect-'));
+    const done = join(root, 'k', 'f', 'h1');
+    const lost = join(root, 'k', 'g', 'h2');
+    for (const d of [done, lost]) mkdirSync(d, { recursive: true });
+    const shard = [
+      'repro-shard-2-of-2.jsonl',
+      'repro-shard-2-of-2.vpt',
+      'original-shard-2-of-2.vpt',
+    ];
+    for (const f of ['repro.jsonl', 'finding.json', ...shard]) writeFileSync(join(done, f), '');
+    for (const f of shard) writeFileSync(join(lost, f), '');
+    const repro = join(done, 'repro.jsonl');
+    const lostRepro = join(lost, 'repro-shard-2-of-2.jsonl');
+    const got = await collectTraces([root]);
+    expect(got).toEqual({
+      files: [repro, lostRepro],
+      empty: [],
+      alternates: [
+        { skipped: join(done, 'original-shard-2-of-2.vpt'), kept: repro, original: true },
+        { skipped: join(done, 'repro-shard-2-of-2.jsonl'), kept: repro, original: true },
+        { skipped: join(done, 'repro-shard-2-of-2.vpt'), kept: repro, original: true },
+        { skipped: join(lost, 'original-shard-2-of-2.vpt'), kept: lostRepro, original: true },
+        { skipped: join(lost, 'repro-shard-2-of-2.vpt'), kept: lostRepro },
+      ],
+    });
+    expect('alternates' in got && alternatesLines(got.alternates)[1]).toBe(
+      `skipped the originals (and killed shards' repros) of 2 findings (${join(done, 'original-shard-2-of-2.vpt')} beside ${repro}, ...): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,
+    );
+  });
 });

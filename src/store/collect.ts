@@ -5,7 +5,13 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { oneLine } from '../core/oneLine.js';
-import { formatOf, isGzipPath, isOriginalStem, traceStem } from './traceFormat.js';
+import {
+  formatOf,
+  isGzipPath,
+  isOriginalStem,
+  isShardReproStem,
+  traceStem,
+} from './traceFormat.js';
 
 /** Walks at most this deep. */
 const depthMax = 16;
@@ -75,15 +81,21 @@ async function walk(dir: string, depth: number, w: Walk): Promise<void> {
   }
   const kept = keptByName(listed.filter((l) => !l.dir).map((l) => l.path));
   // A finding's directory is one trace, its repro: its original (the case as it ran, before
-  // minimizing) would count the finding twice, and --explain would refuse the directory.
+  // minimizing) would count the finding twice, and --explain would refuse the directory. So is
+  // one where a merge put a killed shard's repro (repro-shard-K-of-N), beside its original
+  // and perhaps the merged finding's repro: the one replayed is the finding's, else that one.
+  const shardRepro = [...kept.keys()].sort().find((s) => isShardReproStem(basename(s)));
   const repro = entries.some((e) => e.name === FINDING_JSON)
     ? kept.get(join(dir, 'repro'))
-    : undefined;
+    : shardRepro === undefined
+      ? undefined
+      : kept.get(shardRepro);
+  const beside = (s: string): boolean => isOriginalStem(s) || isShardReproStem(s);
   for (const l of listed) {
     if (l.dir) await walk(l.path, depth + 1, w);
     else {
       const k = kept.get(stem(l.path)) ?? l.path;
-      if (repro !== undefined && isOriginalStem(basename(stem(l.path))))
+      if (repro !== undefined && k !== repro && beside(basename(stem(l.path))))
         w.alternates.push({ skipped: l.path, kept: repro, original: true });
       else if (k === l.path) w.files.push(l.path);
       else w.alternates.push({ skipped: l.path, kept: k });
@@ -129,7 +141,12 @@ export function alternatesLines(alternates: readonly Alternate[]): string[] {
   const [one] = originals;
   if (one !== undefined) {
     const n = new Set(originals.map((a) => a.kept)).size;
-    const of = n === 1 ? "a finding's original" : `the originals of ${n} findings`;
+    // A killed shard's repro a merge put beside a finding's is another case of that bug.
+    const shards = originals.some((a) => isShardReproStem(basename(stem(a.skipped))));
+    const of =
+      n === 1
+        ? `a finding's original${shards ? " (or a killed shard's repro)" : ''}`
+        : `the originals${shards ? " (and killed shards' repros)" : ''} of ${n} findings`;
     lines.push(
       oneLine(
         `skipped ${of} (${one.skipped} beside ${one.kept}${originals.length > 1 ? ', ...' : ''}): a finding's directory is replayed from its repro; name its original.vpt to replay the case as it ran`,

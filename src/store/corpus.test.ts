@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { link, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  link,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,11 +115,33 @@ describe('corpusKeeper', () => {
     expect(back).toHaveLength(2);
   });
 
-  it('leaves an entry an earlier run wrote as it is', async () => {
+  it('leaves a whole entry an earlier run wrote as it is (the same file)', async () => {
     const name = contentName(encodeVpt(trace(3)));
-    await writeFile(join(dir, name), 'from an earlier run');
+    await writeFile(join(dir, name), encodeVpt(trace(3)));
+    const before = await stat(join(dir, name));
     expect(await corpusKeeper(dir)(trace(3))).toBe(name);
-    expect(await readFile(join(dir, name), 'utf8')).toBe('from an earlier run');
+    expect((await stat(join(dir, name))).ino).toBe(before.ino);
+  });
+
+  it('writes again, atomically, an entry whose bytes are not its name (a torn write)', async () => {
+    const bytes = encodeVpt(trace(3));
+    const name = contentName(bytes);
+    // What a run killed mid-write (without the rename's atomicity: a copy, a disk) leaves.
+    await writeFile(join(dir, name), bytes.subarray(0, bytes.length - 3));
+    // Another name that hard-links the damaged file: replaced by a new file, not written
+    // through, so the link keeps the old bytes (a write in place would change both).
+    await link(join(dir, name), join(dir, 'other.vpt'));
+    const keep = corpusKeeper(dir);
+    const warnings: string[] = [];
+    expect(await readCorpusDir(dir, (m) => warnings.push(m))).toHaveLength(0);
+    expect(warnings[0]).toMatch(/its bytes do not hash to its name/);
+    expect(await keep(trace(3))).toBe(name);
+    expect(await readFile(join(dir, name))).toEqual(Buffer.from(bytes));
+    expect((await readFile(join(dir, 'other.vpt'))).length).toBe(bytes.length - 3);
+    expect((await readdir(dir)).sort()).toEqual([name, 'other.vpt'].sort());
+    await rm(join(dir, 'other.vpt'));
+    const back = await readCorpusDir(dir, (m) => expect.fail(m));
+    expect(back.map((f) => f.name)).toEqual([name]);
   });
 
   it('fails a case it cannot write, and writes later ones once the directory can be made', async () => {

@@ -1,9 +1,11 @@
 // The fuzzing corpus on disk: one .vpt file per kept case, named by the SHA-256 of its bytes
 // (content-addressed: the same case kept twice is one file), written atomically, so a run
 // interrupted at any point leaves only whole files (and, after SIGKILL, hidden temporary files,
-// which the next run to keep a case removes). Reading skips any file that does not
+// which the next run to keep a case removes; an entry damaged all the same, its bytes no
+// longer its name, is written again by the next run to keep that case). Reading skips any file that does not
 // decode, or whose bytes do not hash to its content-addressed name, with a warning naming it
-// (a damaged entry must not stop a nightly run), and reads a file linked in twice once.
+// (a damaged entry must not stop a nightly run), and reads a file linked in twice once (also
+// a --corpus link into the bundled corpus).
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { ensureDir, isDir } from './ensureDir.js';
@@ -75,13 +77,16 @@ const readsInFlight = 16;
  * Every readable trace file directly in `dir` (.vpt, .jsonl, .txt), in name order; a missing
  * directory is an empty corpus. `warn` hears about each file that was skipped, and why. Once
  * `signal` aborts no more files are read, and what was read is dropped unwarned: the caller,
- * who aborted, has stopped (it checks the signal).
+ * who aborted, has stopped (it checks the signal). `seen`: the files (device and inode) read
+ * already, this directory's added: shared by the reads of one base (the bundled corpus, then
+ * --corpus), a link in one to a file of the other is read once, under its first name.
  */
 export async function readCorpusDir(
   dir: string,
   warn: (message: string) => void,
   prefix = '',
   signal?: AbortSignal,
+  seen = new Set<string>(),
 ): Promise<CorpusFile[]> {
   if (!(await isDir(dir))) return [];
   const names = (await readdir(dir))
@@ -110,7 +115,6 @@ export async function readCorpusDir(
   await Promise.all(Array.from({ length: Math.min(readsInFlight, names.length) }, lane));
   if (signal?.aborted === true) return [];
   const out: CorpusFile[] = [];
-  const seen = new Set<string>();
   names.forEach((n, i) => {
     const path = join(dir, n);
     const r = read[i];
@@ -121,8 +125,8 @@ export async function readCorpusDir(
         `skipping corrupted corpus file ${oneLine(path)}: its bytes do not hash to its name (a content address), so they changed after it was written`,
       );
     else if (r.ok) {
-      // Each file once, under its first name: a link to an entry in the same directory (or a
-      // second hard link) is not a second entry.
+      // Each file once, under its first name: a link to an entry in the same directory, or in
+      // one read before it into `seen` (or a second hard link), is not a second entry.
       if (id !== undefined && seen.has(id)) return;
       if (id !== undefined) seen.add(id);
       out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0 });
@@ -143,6 +147,8 @@ export async function readCorpusDir(
  */
 export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
   let listing: Promise<Set<string>> | undefined;
+  /** Names this keeper wrote, or read once already: not read again. */
+  const checked = new Set<string>();
   const present = (): Promise<Set<string>> =>
     (listing ??= ensureDir(dir)
       .then(async () => {
@@ -160,7 +166,16 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
     const bytes = encodeVpt(trace);
     const name = contentName(bytes);
     const names = await present();
-    if (names.has(name)) return name;
+    if (checked.has(name)) return name;
+    checked.add(name);
+    // An entry already there is read once, the first time its case is kept: one a killed run
+    // tore (its bytes no longer its name; reading skips it) is written again, else it would
+    // stay damaged for good. One that cannot be read is left as it is.
+    const existed = names.has(name);
+    if (existed) {
+      const there = await readRegularFile(join(dir, name)).catch(() => undefined);
+      if (there === undefined || !damagedEntry(name, there)) return name;
+    }
     names.add(name);
     try {
       await writeFileAtomic(join(dir, name), bytes, {
@@ -169,7 +184,8 @@ export function corpusKeeper(dir: string): (trace: Trace) => Promise<string> {
         fresh: true,
       });
     } catch (e) {
-      names.delete(name);
+      checked.delete(name);
+      if (!existed) names.delete(name);
       throw e;
     }
     return name;

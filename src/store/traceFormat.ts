@@ -27,3 +27,9 @@ export const UNKNOWN_FORMAT =
 export function isOriginalStem(stem: string): boolean {
   return stem === 'original' || /^original-shard-\d+-of-\d+$/.test(stem);
 }
+
+/**
+ * Whether a stem is a killed shard's minimized repro as `vpdma merge` copies it beside its
+ * original when the shard had written its finding: `repro-shard-K-of-N` (cli/mergeLost.ts).
+ */
+export const isShardReproStem = (stem: string): boolean => /^repro-shard-\d+-of-\d+$/.test(stem);

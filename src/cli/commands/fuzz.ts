@@ -271,8 +271,10 @@ export async function fuzz(
     warnings.push(m);
     ctx.io.err(`vpdma: ${m}\n`);
   };
-  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/');
-  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax);
+  // One set of files read: a --corpus link into the bundled corpus is that entry, once.
+  const seen = new Set<string>();
+  const bundled = await readCorpusDir(bundledCorpusDir(), warn, 'corpus/', undefined, seen);
+  const mine = await loadCorpus(p.corpusDir, warn, p.corpusMax, seen);
   const seedRepeats = defaultSeedWarning({
     given: seedGiven(opts.seed),
     seedText: seed.text,

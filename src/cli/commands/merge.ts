@@ -11,6 +11,7 @@ import {
   withVerdict,
   type NightlyReportWithDetail,
 } from '../../report/nightlyBuild.js';
+import type { KilledShardOriginal } from '../../report/nightlySchema.js';
 import { UserError, type CliContext, type RegisterCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exitCodes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -36,7 +37,7 @@ import { regressionResults } from '../regressionResults.js';
 import { knownOfShards } from '../mergeKnown.js';
 import { withReproCalls } from '../reproCall.js';
 import { checkOutputNames, writeNightlyReports } from '../nightlyOutputs.js';
-import { checkCompatible, checkNotShardInputs, corpusDirOf, listDir } from '../mergeChecks.js';
+import { checkCompatible, checkNotShardInputs } from '../mergeChecks.js';
 import { mergeCorpusReplay } from '../mergeReplay.js';
 import { mergeShardFuzz } from '../mergeFuzz.js';
 import { withTraceId } from '../../report/replayReport.js';
@@ -51,12 +52,13 @@ import { warnStaleFindings } from '../staleFindings.js';
 import { mergedTiming, readShards, type Shard } from '../shardReport.js';
 import {
   copyLostOriginals,
+  killedShardOriginals,
   lostOriginals,
   lostOriginalsText,
   missingShards,
 } from '../mergeLost.js';
 import { plural } from '../../core/plural.js';
-import { copyCorpus, notCopiedVerdict } from '../mergeCopy.js';
+import { copyCorpus, notCopiedVerdict, planCorpus } from '../mergeCopy.js';
 import { ioMessage } from '../../store/fileChunks.js';
 import { locateFinding, writeFinding, type FindingSource } from '../mergeFindings.js';
 import type { CommandSettings } from '../findingFiles.js';
@@ -109,34 +111,6 @@ by FILE.prev, else by an empty history, keeping it as FILE.damaged-<UTC time>, a
     });
 };
 
-/**
- * The merged corpus: what every shard started from (entries no shard kept this run) plus the
- * entries the unsharded run would have kept, each from the shard that kept it. Planned (and
- * refused if an entry is in no shard) before anything is copied.
- */
-async function planCorpus(
-  shards: readonly Shard[],
-  merged: FuzzReport,
-): Promise<{ name: string; from: string }[]> {
-  const keptNow = new Set(
-    shards.flatMap((s) => s.report.fuzzDetail.corpus.keptFiles.map((k) => k.file)),
-  );
-  const wanted = new Set(merged.corpus.keptFiles.map((k) => k.file));
-  const copies = new Map<string, string>();
-  for (const s of shards) {
-    const from = corpusDirOf(s);
-    for (const name of await listDir(from)) {
-      if (keptNow.has(name) && !wanted.has(name)) continue;
-      if (!copies.has(name)) copies.set(name, join(from, name));
-      wanted.delete(name);
-    }
-  }
-  const missing = [...wanted][0];
-  if (missing !== undefined)
-    throw new UserError(`merge: corpus file ${missing} is in no shard's corpus directory`);
-  return [...copies].map(([name, from]) => ({ name, from }));
-}
-
 async function merge(
   ctx: CliContext,
   dirs: readonly string[],
@@ -181,7 +155,9 @@ async function merge(
   const sources = await Promise.all(fuzz.findings.map((f) => locateFinding(f, shards)));
   const corpusCopies = await planCorpus(shards, fuzz);
   const repros = await corpusReproSources(shards);
-  const lost = await lostOriginals(read.killed, shards[0]?.report.seed ?? '', names);
+  const lost = await lostOriginals(read.killed, shards[0]?.report.seed ?? '', names, (line) =>
+    ctx.io.err(line),
+  );
   await checkOutputDir('--out', opts.out); // made only now: a refused merge leaves nothing
   await locks.out(opts.out, ctx.io.err);
   const target = shards[0]?.report.target ?? '';
@@ -203,6 +179,10 @@ async function merge(
     const copied = await copyCorpus(ctx, corpusCopies, corpusDir, interrupt.signal, notCopied);
     const stopped = interrupt.received() !== undefined;
     const lostCopied = await copyLostOriginals(lost, opts.out, notCopied);
+    const lostOut = {
+      text: lostOriginalsText(lostCopied),
+      signatures: lost.map((l) => l.signature),
+    };
     const code = await writeMerged(ctx, opts, shards, names, fuzz, [sources, repros], corpusDir, {
       failOn,
       history,
@@ -215,7 +195,7 @@ async function merge(
           ? `incomplete: ${names.length} of ${count} shards given; the reports cover those`
           : 'incomplete: a shard was interrupted; the reports cover the cases the shards finished',
       notCopied,
-      lost: { text: lostOriginalsText(lost, lostCopied), signatures: lost.map((l) => l.signature) },
+      lost: { ...lostOut, entries: killedShardOriginals(lostCopied, opts.out) },
     }).then((code) => {
       // A shard lost on the way (a failed upload) must not leave a green merge behind it.
       const verdict = names.length !== count && code !== EXIT.crash ? EXIT.badInput : code;
@@ -246,8 +226,12 @@ interface MergeVerdict {
   readonly incomplete: string;
   /** Why each file not copied was not: filled as the merge goes. */
   readonly notCopied: string[];
-  /** The killed shards' originals copied (mergeLost.ts): the summary's words, their findings. */
-  readonly lost: { readonly text: string; readonly signatures: readonly string[] };
+  /** The killed shards' originals (mergeLost.ts): the summary's words, their findings, copies. */
+  readonly lost: {
+    readonly text: string;
+    readonly signatures: readonly string[];
+    readonly entries: readonly KilledShardOriginal[];
+  };
 }
 
 /** The findings' files, the reports and the history of the merged run; its exit code. */
@@ -343,6 +327,7 @@ async function writeMerged(
       startedAt: first.startedAt,
       interrupted: v.interrupted,
       shardsMissing: missingShards(names),
+      killedShardOriginals: v.lost.entries,
       ...(v.stopped ? { mergeInterrupted: true as const } : {}),
       ...(v.history?.recovered === undefined ? {} : { historyRecovered: v.history.recovered }),
       failOn: v.failOn,
