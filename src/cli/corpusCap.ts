@@ -23,7 +23,10 @@ export const NIGHTLY_CORPUS_MAX = 10_000;
 const capText =
   'keep at most this many entries in the --corpus directory: when it holds more, the ones adding least coverage (rare coverage counts most) are deleted before fuzzing, and the summary says what coverage went with them';
 
-export const CORPUS_MAX_OPTION = ['--corpus-max <n>', `${capText} (default and 0: no limit)`] as const;
+export const CORPUS_MAX_OPTION = [
+  '--corpus-max <n>',
+  `${capText} (default and 0: no limit)`,
+] as const;
 
 export const NIGHTLY_CORPUS_MAX_OPTION = [
   '--corpus-max <n>',
