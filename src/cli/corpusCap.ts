@@ -15,8 +15,9 @@ import { positiveInt } from './options.js';
 
 /**
  * `vpdma nightly`'s cap when no --corpus-max is given: about what one 5-minute night against
- * the model keeps (9,000 to 11,300 entries), and a start-up of 10 to 20 s and 1.2 GiB at
- * 8,500 entries on the 2-core benchmark machine (BENCHMARKS.md).
+ * the model keeps (9,000 to 11,300 entries). At 8,514 entries a campaign's start-up took 8.5 s
+ * in the main thread and about as long again in each worker, and 1.2 GB (BENCHMARKS.md, "The
+ * kept corpus at nightly scale").
  */
 export const NIGHTLY_CORPUS_MAX = 10_000;
 
