@@ -148,12 +148,29 @@ describe('nightly --corpus-max', () => {
 
   it('a bad --corpus-max is one line, exit 2, before any work', async () => {
     const out = join(dir, 'bad');
-    const r = await run([...night, '--out', out, '--corpus-max', '0']);
+    const r = await run([...night, '--out', out, '--corpus-max', '-1']);
     expect(r).toMatchObject({
       code: 2,
-      err: 'vpdma: --corpus-max: expected a whole number from 1 to 100000000, got "0"\n',
+      err: 'vpdma: --corpus-max: expected a whole number from 0 to 100000000, got "-1"\n',
     });
     expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('is 10000 by default, which the report and the rerun line name; 0 is no limit', async () => {
+    const plain = restored('default');
+    const r = await run([...night, '--out', plain, '--workers', '1']);
+    expect(r.code, r.err).toBe(0);
+    expect(detail(plain).corpusMax).toBe(10000);
+    expect(detail(plain).corpus.capped).toBeUndefined();
+    expect(r.out).toContain('(--runs 120 --corpus-max 10000 reproduces them from the same');
+    const none = restored('none');
+    const n = await run([...night, '--out', none, '--workers', '1', '--corpus-max', '0']);
+    expect(n.code, n.err).toBe(0);
+    expect(detail(none).corpusMax).toBeUndefined();
+    expect(detail(none).corpus.baseId).toBe(detail(plain).corpus.baseId);
+    expect(n.out).toContain('(--runs 120 reproduces them from the same');
+    const help = await run(['nightly', '--help']);
+    expect(help.out.replace(/\s+/g, ' ')).toContain('(default: 10000; 0: no limit)');
   });
 });
 

@@ -1,6 +1,6 @@
 // `vpdma nightly`'s options and their help; commands/nightly.ts runs the night.
 import type { Command } from 'commander';
-import { CORPUS_MAX_OPTION } from './corpusCap.js';
+import { NIGHTLY_CORPUS_MAX_OPTION } from './corpusCap.js';
 import { NIGHTLY_ROUNDS_OPTION } from './fuzzRounds.js';
 import { HISTORY_RECOVER_OPTION } from './historyRecover.js';
 import { FUZZ_OPTIONS, SHARED_OPTIONS } from './options.js';
@@ -38,7 +38,7 @@ export function nightlyCommand(program: Command): Command {
     .option(...SHARED_OPTIONS.workers)
     .option(...SHARED_OPTIONS.workerHeapMb)
     .option('--corpus <dir>', 'fuzzing corpus: read at start, new cases kept (default: OUT/corpus)')
-    .option(...CORPUS_MAX_OPTION)
+    .option(...NIGHTLY_CORPUS_MAX_OPTION)
     .option(
       '--out <dir>',
       "reports, findings, the failing corpus traces' repros and (by default) the corpus go here",

@@ -52,7 +52,7 @@ describe('a sharded night with non-default --calls-max, --timeout and --worker-h
     // A lower heap limit can turn a leaking module: target's case into a target-crashed.
     expect(report.fuzzDetail.workerHeapMb).toBe(256);
     expect(night.out).toContain(
-      'fuzz: 21 cases (--runs 41 --shard 1/2 --calls-max 20 --timeout 2000 --worker-heap-mb 256 reproduces them from the same starting corpus), ',
+      'fuzz: 21 cases (--runs 41 --shard 1/2 --calls-max 20 --timeout 2000 --worker-heap-mb 256 --corpus-max 10000 reproduces them from the same starting corpus), ',
     );
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonl } from '../trace/jsonl.js';
 import type { Trace } from '../trace/trace.js';
+import { encodeVpt, VptWriter } from '../trace/vpt.js';
 import { baseEntries, buildBase } from './base.js';
 
 const text = readFileSync(
@@ -40,5 +41,38 @@ describe('the base corpus id', () => {
     const [builtA] = a.entries;
     expect(decodedA && firstWrite(decodedA)).toEqual(builtA && firstWrite(builtA));
     expect(decodedA && firstWrite(decodedA)).not.toEqual(b.entries[0] && firstWrite(b.entries[0]));
+  });
+});
+
+describe("an entry's own .vpt bytes", () => {
+  const t = trace(text);
+  /** The trace as two call frames: valid .vpt, decoding to t, but not the bytes encodeVpt writes. */
+  function twoFrames(): Uint8Array {
+    const w = new VptWriter(t.header);
+    const half = Math.floor(t.calls.length / 2);
+    const parts = [w.start()];
+    for (const c of t.calls.slice(0, half)) parts.push(w.push(c) ?? new Uint8Array());
+    parts.push(w.finish() ?? new Uint8Array());
+    for (const c of t.calls.slice(half)) parts.push(w.push(c) ?? new Uint8Array());
+    parts.push(w.finish() ?? new Uint8Array());
+    return Buffer.concat(parts);
+  }
+
+  it('are shared as they are, and decode to the same programs', () => {
+    const bytes = twoFrames();
+    expect(Buffer.compare(bytes, encodeVpt(t))).not.toBe(0);
+    const given = buildBase([{ name: 'mine.vpt', trace: t, encoded: bytes }], 64);
+    expect(new Uint8Array(given.shared.bytes)).toEqual(new Uint8Array(bytes));
+    const encoded = buildBase([{ name: 'mine.vpt', trace: t }], 64);
+    expect(given.shared.id).not.toBe(encoded.shared.id);
+    // A worker decodes the entry from the bytes: the same program as the encoded base's.
+    const fromBytes = baseEntries({ ...given.shared, id: 'another thread' });
+    expect(fromBytes.map((e) => e.program)).toEqual(encoded.entries.map((e) => e.program));
+  });
+
+  it('are the same base as encoding them when encodeVpt wrote them (a campaign keeps those)', () => {
+    const given = buildBase([{ name: 'mine.vpt', trace: t, encoded: encodeVpt(t) }], 64);
+    const encoded = buildBase([{ name: 'mine.vpt', trace: t }], 64);
+    expect(given.shared.id).toBe(encoded.shared.id);
   });
 });

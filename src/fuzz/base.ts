@@ -24,6 +24,12 @@ import { Model } from '../model/model.js';
 export interface NamedTrace {
   readonly name: string;
   readonly trace: Trace;
+  /**
+   * The trace's .vpt bytes as its file holds them (store/corpus.ts: a content-addressed entry),
+   * shared as they are: encoding 8,514 entries again took 1.3 s of a 7 s load (BENCHMARKS.md,
+   * "The kept corpus at nightly scale"). The workers decode them to this trace all the same.
+   */
+  readonly encoded?: Uint8Array;
 }
 
 export interface Base {
@@ -44,7 +50,7 @@ function shared(bytes: Uint8Array): SharedArrayBuffer {
 }
 
 function share(named: readonly NamedTrace[], weights: readonly number[]): SharedBase {
-  const encoded = named.map((n) => encodeVpt(n.trace));
+  const encoded = named.map((n) => n.encoded ?? encodeVpt(n.trace));
   const total = encoded.reduce((s, b) => s + b.length, 0);
   const bytes = new SharedArrayBuffer(Math.max(1, total));
   const view = new Uint8Array(bytes);

@@ -44,6 +44,16 @@ describe('readCorpusDir', () => {
       bad.map((n) => join(dir, n)),
     );
   });
+
+  it("keeps a content-addressed entry's bytes as read (the campaign shares them), no others'", async () => {
+    const name = await corpusKeeper(dir)(trace(7));
+    const bytes = await readFile(join(dir, name));
+    await writeFile(join(dir, 'mine.vpt'), bytes);
+    const read = await readCorpusDir(dir, () => undefined);
+    expect(read.map((f) => f.name)).toEqual([name, 'mine.vpt']);
+    expect(Buffer.from(read[0]?.encoded ?? []).equals(bytes)).toBe(true);
+    expect(read[1]?.encoded).toBeUndefined();
+  });
 });
 
 describe('a corpus directory holding files that are no traces', () => {

@@ -28,6 +28,11 @@ export interface CorpusFile {
   readonly trace: Trace;
   /** The file's size. */
   readonly bytes: number;
+  /**
+   * Its bytes, for a content-addressed .vpt (checked against its name): a campaign shares them
+   * with its workers as they are instead of encoding the trace again (base.ts).
+   */
+  readonly encoded?: Uint8Array;
 }
 
 /** Content address of an encoded trace: 32 hex digits of its SHA-256. */
@@ -54,11 +59,13 @@ export function damagedEntry(name: string, bytes: Uint8Array): boolean {
 async function readEntry(
   path: string,
   name: string,
-): Promise<Awaited<ReturnType<typeof readTrace>> | 'damaged'> {
+): Promise<(Awaited<ReturnType<typeof readTrace>> & { encoded?: Uint8Array }) | 'damaged'> {
   if (!isContentName(name)) return readTrace(path);
   const bytes = await readRegularFile(path).catch(() => undefined);
   if (bytes === undefined) return readTrace(path);
-  return damagedEntry(name, bytes) ? 'damaged' : decodeVpt(bytes, path);
+  if (damagedEntry(name, bytes)) return 'damaged';
+  const r = decodeVpt(bytes, path);
+  return r.ok ? { ...r, encoded: bytes } : r;
 }
 
 // Made once per process: the nightly's history looks it up for every trace it names
@@ -129,7 +136,8 @@ export async function readCorpusDir(
       // one read before it into `seen` (or a second hard link), is not a second entry.
       if (id !== undefined && seen.has(id)) return;
       if (id !== undefined) seen.add(id);
-      out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0 });
+      const encoded = 'encoded' in r && r.encoded !== undefined ? { encoded: r.encoded } : {};
+      out.push({ name: `${prefix}${n}`, path, trace: r.value, bytes: sizes[i] ?? 0, ...encoded });
     } else if (foreign[i] !== undefined)
       warn(`corpus file ${oneLine(path)}: not a trace, ignored (${foreign[i]})`);
     else warn(`skipping corrupted corpus file ${path}: ${formatTraceError(r.error)}`);

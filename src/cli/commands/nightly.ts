@@ -51,7 +51,7 @@ import {
   rssLimitOption,
 } from '../options.js';
 import { setWorkerHeapLimit } from '../../replay/pool.js';
-import { corpusMaxOption } from '../corpusCap.js';
+import { corpusMaxOption, NIGHTLY_CORPUS_MAX } from '../corpusCap.js';
 import { Progress, progressMode } from '../progress.js';
 import { targetSetupFailure } from '../targetCheck.js';
 import { closeErrorsOf, closeWarning } from '../closeWarning.js';
@@ -104,7 +104,7 @@ async function nightly(ctx: CliContext, opts: NightlyOptions, locks: RunLocks): 
       ? undefined
       : durationOption('--budget-replay', opts.budgetReplay);
   const corpusDir = opts.corpus ?? defaultCorpusDir(out);
-  const corpusMax = corpusMaxOption(opts.corpusMax);
+  const corpusMax = corpusMaxOption(opts.corpusMax, NIGHTLY_CORPUS_MAX);
   checkOutputNames(out, opts.json, opts.history);
   const replaying = await replayDirs(opts.replay);
   const traces = await collectNightlyTraces(out, replaying.dirs);
